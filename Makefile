@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-2.0
+# ssdcache-sim: one non-recursive Makefile, out-of-tree build directory.
+#
+#   make            build build/ssdcache-sim
+#   make test       unit tests (cmocka) + end-to-end tests
+#   make asan       the whole suite under AddressSanitizer + UBSan (build-asan/)
+#   make bench      benchmarks (figures go to BENCHMARKS.md by hand)
+#   make demo       run the bundled capture, a small sweep and the report
+#   make fuzz       libFuzzer harnesses for the trace readers (clang)
+#   make install PREFIX=/usr/local
+#   V=1             show full commands
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS    := gsl sqlite3 liburing
+TESTPKG := cmocka
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- dependencies: ask pkg-config; if it cannot find them, run install-deps once ----
+NODEPS_GOALS := clean help distclean
+ifeq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+DEPS_MISSING := $(shell pkg-config --exists $(PKGS) $(TESTPKG) || echo yes)
+ifeq ($(DEPS_MISSING),yes)
+$(info pkg-config cannot find one of: $(PKGS) $(TESTPKG); running scripts/install-deps)
+DEPS_RC := $(shell scripts/install-deps 1>&2; echo $$?)
+ifneq ($(shell pkg-config --exists $(PKGS) $(TESTPKG) && echo ok),ok)
+$(error missing libraries: $(foreach p,$(PKGS) $(TESTPKG),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))); run scripts/install-deps as root)
+endif
+endif
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell pkg-config --cflags $(TESTPKG) 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral -Werror
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CPPFLAGS_ALL := -D_GNU_SOURCE -I. $(PKG_CFLAGS)
+CFLAGS_ALL   := -std=c11 $(OPT) $(WARN) -MMD -MP $(CFLAGS)
+LDLIBS_ALL   := $(PKG_LIBS) -lm -lpthread
+
+ifeq ($(SANITIZE),1)
+CFLAGS_ALL  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS     += -fsanitize=address,undefined
+endif
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+CPPFLAGS_ALL += -DSSDCACHE_SIM_VERSION='"$(VERSION)"'
+
+# ---- sources: by wildcard, one module per folder ----
+LIB_SRCS  := $(wildcard engine/*.c policies/*.c traces/*.c reports/*.c) \
+             $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+MAIN_OBJ  := $(BUILD)/sim/main.o
+LIB       := $(BUILD)/libssdcache.a
+PROG      := $(BUILD)/ssdcache-sim
+
+TEST_SRCS := $(wildcard tests/*/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRCS := $(wildcard tests/lib/*.c)
+TEST_HELPER_OBJS := $(TEST_HELPER_SRCS:%.c=$(BUILD)/%.o)
+E2E_TESTS := $(sort $(wildcard tests/e2e/*.sh))
+
+.PHONY: all test unit e2e asan bench demo fuzz fuzz-smoke install clean help
+all: $(PROG)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(TEST_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PROG): $(MAIN_OBJ) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJS) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS_ALL)
+
+# Unit tests run from the top directory (they read tests/golden/ and data/).
+unit: $(TEST_BINS)
+	$(Q)fail=0; for t in $(TEST_BINS); do \
+	  if ! $$t >$$t.log 2>&1; then echo "FAIL $$t (see $$t.log)"; tail -n 30 $$t.log; fail=1; \
+	  else echo "ok   $$t ($$(grep -c 'OK \]' $$t.log) tests)"; fi; done; exit $$fail
+
+e2e: $(PROG)
+	$(Q)fail=0; for t in $(E2E_TESTS); do \
+	  if ! PROG=$(abspath $(PROG)) BUILD=$(abspath $(BUILD)) bash $$t >$(BUILD)/$$(basename $$t).log 2>&1; then \
+	    echo "FAIL $$t (see $(BUILD)/$$(basename $$t).log)"; tail -n 30 $(BUILD)/$$(basename $$t).log; fail=1; \
+	  else echo "ok   $$t"; fi; done; exit $$fail
+
+test: $(PROG) $(TEST_BINS)
+	$(Q)$(MAKE) --no-print-directory unit e2e
+	@echo "all tests passed"
+
+asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 OPT="-O1 -g" test
+
+bench: $(PROG)
+	$(Q)scripts/bench $(PROG)
+
+demo: $(PROG)
+	$(Q)scripts/demo $(PROG)
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+	@mkdir -p build-fuzz
+	$(Q)clang -std=c11 -g -O1 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm -lpthread
+fuzz: $(FUZZ_BINS)
+	$(Q)scripts/fuzz $(or $(FUZZ_SECONDS),600) $(FUZZ_BINS)
+fuzz-smoke: $(FUZZ_BINS)
+	$(Q)scripts/fuzz $(or $(FUZZ_SECONDS),20) $(FUZZ_BINS)
+
+install: $(PROG)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ssdcache-sim
+	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/ssdcache-sim
+	cp -r data/traces $(DESTDIR)$(PREFIX)/share/ssdcache-sim/
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz
+
+help:
+	@sed -n '2,12p' Makefile
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* des.c - a binary min-heap of events keyed by (time, class, scheduling sequence). */
+#include "sim/des.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int des_init(struct des *q, void *ctx)
+{
+	q->cap = 1024;
+	q->nr = 0;
+	q->now_ns = 0;
+	q->seq = 0;
+	q->nr_run = 0;
+	q->ctx = ctx;
+	q->heap = malloc(q->cap * sizeof(*q->heap));
+	return q->heap ? 0 : -ENOMEM;
+}
+
+void des_fini(struct des *q)
+{
+	free(q->heap);
+	q->heap = NULL;
+	q->nr = q->cap = 0;
+}
+
+static inline int ev_less(const struct des_event *a, const struct des_event *b)
+{
+	return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->order < b->order);
+}
+
+int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
+{
+	if (q->nr == q->cap) {
+		struct des_event *h = realloc(q->heap, 2 * q->cap * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		q->heap = h;
+		q->cap *= 2;
+	}
+	struct des_event ev = {time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
+	size_t i = q->nr++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (!ev_less(&ev, &q->heap[parent]))
+			break;
+		q->heap[i] = q->heap[parent];
+		i = parent;
+	}
+	q->heap[i] = ev;
+	return 0;
+}
+
+uint64_t des_next_time(const struct des *q)
+{
+	return q->nr ? q->heap[0].time_ns : UINT64_MAX;
+}
+
+uint64_t des_next_order(const struct des *q)
+{
+	return q->nr ? q->heap[0].order : UINT64_MAX;
+}
+
+bool des_run_next(struct des *q)
+{
+	if (!q->nr)
+		return false;
+	struct des_event top = q->heap[0];
+	struct des_event last = q->heap[--q->nr];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		const struct des_event *cand = &last;
+		if (l < q->nr && ev_less(&q->heap[l], cand)) {
+			m = l;
+			cand = &q->heap[l];
+		}
+		if (r < q->nr && ev_less(&q->heap[r], cand))
+			m = r;
+		if (m == i)
+			break;
+		q->heap[i] = q->heap[m];
+		i = m;
+	}
+	if (q->nr)
+		q->heap[i] = last;
+	q->now_ns = top.time_ns;
+	q->nr_run++;
+	top.fn(q->ctx, top.arg, top.time_ns);
+	return true;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* reader.h - one streaming interface over every trace format; records come out normalised. */
+#ifndef SSDCACHE_READER_H
+#define SSDCACHE_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A reader turns a trace file into trc_rec records, one at a time, in the order the
+ * simulator must see them, with memory independent of the trace's length. Format detail
+ * stays inside the reader. Errors carry a position: file + line for text, file + byte
+ * offset for binary formats ("oltp.blkparse.txt:1042: field 6: bad RWBS 'Q' (expected ...)").
+ */
+
+/* Operation and flags of a request, as blkparse's RWBS letters say. */
+#define TRC_READ (1u << 0)
+#define TRC_WRITE (1u << 1)
+#define TRC_DISCARD (1u << 2)
+#define TRC_FLUSH (1u << 3)  /* leading F: preflush (an empty flush when nsect == 0) */
+#define TRC_FUA (1u << 4)    /* trailing F */
+#define TRC_SYNC (1u << 5)
+#define TRC_META (1u << 6)
+#define TRC_AHEAD (1u << 7)
+#define TRC_SECURE (1u << 8)
+#define TRC_NONE (1u << 9)   /* 'N': no data direction (e.g. "FN") */
+
+#define TRC_DEV(maj, min) (((uint32_t)(maj) << 20) | ((uint32_t)(min) & 0xfffff))
+#define TRC_MAJOR(dev) ((uint32_t)(dev) >> 20)
+#define TRC_MINOR(dev) ((uint32_t)(dev) & 0xfffff)
+
+#define TRC_COMM_MAX 32
+
+struct trc_rec {
+	uint64_t time_ns;    /* from the trace's start (readers keep the trace's own zero) */
+	uint32_t dev;        /* TRC_DEV(major, minor) */
+	uint32_t flags;      /* TRC_* */
+	uint64_t sector;     /* 512-byte sectors; 0 for a request without a range */
+	uint32_t nsect;      /* 0 for a request without a range (an empty flush) */
+	uint32_t pid;
+	int64_t latency_ns;  /* measured device latency (D..C, or the trace's ResponseTime); -1: unknown */
+	char rwbs[8];        /* as blkparse prints it for this event ("FWFSM"), NUL-terminated */
+	char comm[TRC_COMM_MAX]; /* process name, "" if unknown */
+};
+
+enum trc_status { TRC_OK, TRC_EOF, TRC_EBAD };
+
+/* Where a record or an error comes from. */
+struct trc_pos {
+	const char *path;
+	uint64_t line;   /* text formats: 1-based; 0 for binary */
+	uint64_t offset; /* binary formats: byte offset of the record */
+};
+
+/* What the user asked for; zero-initialise, then set. */
+struct trc_opts {
+	const char *format;  /* NULL: detect by content; or blkparse|blktrace|msr|spc|fiu|iolog|sct */
+	char event;          /* blkparse/blktrace: 'Q' (default when 0), 'D' or 'C' */
+	bool has_device;     /* --device given */
+	uint32_t device;     /* TRC_DEV(maj, min) */
+	bool lenient;        /* skip bad records (counted), instead of stopping at the first */
+};
+
+/* Counters a reader keeps; printed by `trace stats` and the simulator's summary. */
+struct trc_counts {
+	uint64_t records;        /* returned */
+	uint64_t skipped_lines;  /* non-request lines (plug, merges, messages, footer, other events) */
+	uint64_t skipped_bad;    /* malformed records skipped under lenient */
+	struct trc_pos first_bad;
+	char first_bad_msg[256];
+	uint64_t skipped_zoned;  /* zoned commands (ZA, ZR, ...) */
+	uint64_t skipped_other_dev;
+	uint64_t reordered;      /* small time inversions reordered */
+	uint64_t inversions;     /* larger inversions reported (records passed on out of order) */
+	uint64_t remaps;         /* 'A' events folded */
+};
+
+struct trc; /* an open reader */
+
+/* Open path with opts. Returns 0, or -errno with a located message in err. */
+int trc_open(struct trc **out, const char *path, const struct trc_opts *opts, char *err,
+	     size_t errlen);
+/* Next record. TRC_EBAD: trc_error() says what and where; the reader can not continue. */
+enum trc_status trc_next(struct trc *t, struct trc_rec *rec);
+const char *trc_error(const struct trc *t);
+/* Position of the last record returned (or of the error). */
+const struct trc_pos *trc_position(const struct trc *t);
+const struct trc_counts *trc_counts(const struct trc *t);
+const char *trc_format_name(const struct trc *t);
+/* Total size of the input in bytes (for progress), 0 if unknown; bytes consumed so far. */
+uint64_t trc_size_bytes(const struct trc *t);
+uint64_t trc_bytes_done(const struct trc *t);
+void trc_close(struct trc *t);
+
+/* RWBS text for flags, as blkparse prints it (e.g. TRC_FLUSH|TRC_WRITE|TRC_FUA|TRC_SYNC|TRC_META -> "FWFSM"). */
+void trc_flags_to_rwbs(uint32_t flags, char out[8]);
+
+#endif
