@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* sim.h - one simulation run: configuration in, results out (the API `run` and `sweep` share). */
+#ifndef SSDCACHE_SIM_H
+#define SSDCACHE_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/engine.h"
+#include "sim/device.h"
+#include "traces/reader.h"
+
+/*
+ * sim_run() reads a trace, feeds it through the dm-core emulation into one dm-ssdcache engine
+ * over two device models, and fills a struct sim_result. It keeps no global state, so a sweep
+ * can run many in one process (or one per worker process). Memory does not grow with the
+ * trace's length (except for the optional decision log's in-flight window).
+ */
+
+/* Latency classes of pieces, by the first cte_match outcome (or pseudo outcome). */
+enum sim_class {
+	SIM_READ_HIT,     /* READ_CLEAN */
+	SIM_READ_MISS,    /* READ_MISS, READ_INVALID */
+	SIM_READ_BUSY,    /* READ_BUSY */
+	SIM_READ_NOCACHE, /* reads that found no slot: WRITE_SKIP (Q1), LOOKUP_FAILED */
+	SIM_WRITE_MISS,   /* WRITE_MISS */
+	SIM_WRITE_HIT,    /* WRITE_INVALID */
+	SIM_WRITE_BUSY,   /* WRITE_BUSY */
+	SIM_WRITE_CANCEL, /* WRITE_CANCEL (resubmitted) */
+	SIM_WRITE_NOCACHE,/* WRITE_SKIP, LOOKUP_FAILED, WRITE_DONE, NOMATCH */
+	SIM_BYPASS,
+	SIM_FLUSH,
+	SIM_DISCARD,
+	SIM_CLASS_NR,
+};
+const char *sim_class_name(enum sim_class c); /* "read_hit", ... */
+
+/* Request-level latency (arrival to the completion of its last piece), by operation. */
+enum sim_op { SIM_OP_READ, SIM_OP_WRITE, SIM_OP_FLUSH, SIM_OP_DISCARD, SIM_OP_NR };
+const char *sim_op_name(enum sim_op o);
+
+struct sim_lat {
+	uint64_t count;
+	double mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
+};
+
+/* Read-miss explanation (issue 4): why did a read piece not hit? */
+enum sim_miss {
+	MISS_COMPULSORY, /* first access to the block */
+	MISS_CAPACITY,   /* a fully associative LRU cache of the same size misses too */
+	MISS_CONFLICT,   /* that cache would have hit: placement / associativity */
+	MISS_BUSY,       /* in-flight I/O on the block (READ_BUSY) */
+	MISS_POLICY,     /* Q1 no-eviction (WRITE_SKIP for a read), LOOKUP_FAILED, bypass */
+	MISS_NR,
+};
+const char *sim_miss_name(enum sim_miss m);
+
+struct sim_config {
+	const char *trace_path;
+	struct trc_opts trace;
+	char cache_spec[256];   /* "fixed:size=64M,read=100us,write=200us" */
+	char target_spec[256];
+	char table[512];        /* dm table arguments after the two devices */
+	struct ssdcache_config engine; /* parsed from table + quirk flags */
+	unsigned hz;            /* default 250 */
+	uint64_t jiffies0;      /* default 0 (only differences matter, ENGINE.md 3.5) */
+	uint64_t wq_delay_ns;   /* worker start latency */
+	uint64_t map_cost_ns;   /* CPU cost charged per ssdcache_map call (0: none) */
+	double speed;           /* open loop: arrival time = trace time / speed (default 1) */
+	unsigned qd;            /* 0: open loop; N: closed loop with N requests outstanding */
+	uint64_t interval_ns;   /* time-series interval (default 1 s) */
+	bool verify;            /* stale-read verifier */
+	bool explain_misses;    /* miss explanation (default on) */
+	const char *decision_log; /* path, or NULL */
+	bool progress;          /* percent/ETA on stderr */
+	uint64_t max_requests;  /* stop after this many (0: all) */
+	const char *target_name, *cache_name; /* names printed in the TABLE line */
+};
+
+/* Defaults: HZ 250, speed 1, interval 1 s, explain_misses on, engine defaults. */
+void sim_config_init(struct sim_config *cfg);
+
+#define SIM_STALE_EXAMPLES 8
+
+struct sim_stale_example {
+	uint64_t seq, sector, nsect, done_ns;
+	uint64_t first_stale_sector, returned_version, expected_min_version;
+	uint64_t submit_ns;
+	char why[96];          /* the quirk that explains it, when the verifier can tell */
+};
+
+struct sim_interval {
+	uint64_t start_ns;
+	uint64_t requests, read_pieces, read_hits;
+	double lat_mean_ns;
+};
+
+struct sim_result {
+	/* what was read */
+	uint64_t requests;         /* user requests simulated */
+	uint64_t reads, writes, flushes, discards;
+	uint64_t bytes_read, bytes_written;
+	uint64_t pieces;           /* ssdcache_map calls (including resubmissions) */
+	uint64_t skipped_zero_len, skipped_beyond_end;
+	uint64_t first_ns, last_ns; /* trace arrival span */
+	uint64_t end_ns;           /* simulated time when the last I/O completed */
+	struct trc_counts trace_counts;
+	char trace_format[16];
+
+	/* the engine */
+	struct ssdcache_counters counters;
+	struct ssdcache_geometry geometry;
+	char status_info[1024];    /* STATUSTYPE_INFO text */
+	char status_table[512];    /* STATUSTYPE_TABLE text */
+	uint64_t outcome_count[SSD_OUT_NR]; /* first cte_match outcome per piece */
+
+	/* hit ratios (pieces) */
+	double read_hit_ratio;     /* READ_CLEAN / read pieces */
+	double sector_read_hit_ratio; /* sectors served from the cache / sectors read */
+
+	/* latency */
+	struct sim_lat lat_class[SIM_CLASS_NR]; /* per piece */
+	struct sim_lat lat_op[SIM_OP_NR];       /* per request */
+	double iops, mb_s;                      /* over the simulated span */
+
+	/* devices */
+	struct dev_stats cache_dev, target_dev;
+	double cache_util, target_util;         /* busy fraction */
+
+	/* miss explanation (read pieces that did not hit) */
+	uint64_t miss[MISS_NR];
+
+	/* verifier */
+	uint64_t stale_reads;
+	unsigned nr_stale_examples;
+	struct sim_stale_example stale[SIM_STALE_EXAMPLES];
+
+	/* time series; owned by the result, free with sim_result_free */
+	struct sim_interval *series;
+	size_t nr_series;
+
+	/* latency histograms (log2 buckets of ns, per op), for reports */
+	uint64_t hist_op[SIM_OP_NR][64];
+
+	/* measured device latency from the trace (D..C), when the reader has it */
+	struct sim_lat trace_lat;
+
+	double wall_seconds;
+};
+
+/* Run one simulation. Returns 0; -EINVAL for bad configuration (usage: message in err, exit 2);
+ * other -errno for runtime failures (bad trace, I/O: located message in err, exit 1).
+ * out (may be NULL) receives the decision log's human messages and warnings. */
+int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen);
+void sim_result_free(struct sim_result *res);
+
+/* Print the human summary that follows the status lines in `run`. */
+void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_result *res);
+/* Print the --json document (schema in docs/json.md). */
+void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_result *res);
+
+#endif
