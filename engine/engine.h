@@ -119,6 +119,9 @@ void ssdcache_config_init(struct ssdcache_config *cfg);
 int ssdcache_parse_table(struct ssdcache_config *cfg, const char *table, char *err, size_t errlen,
 			 void (*warn)(void *arg, const char *msg), void *warn_arg);
 
+/* Refuse what the seed would mishandle (Q20, Q21, Q26, ...): 0 or -EINVAL with a message. */
+int ssdcache_check_config(const struct ssdcache_config *cfg, char *err, size_t errlen);
+
 /* The host interface. All hooks are required unless marked optional. */
 struct ssdcache_host_ops {
 	/* Current time in jiffies (the host derives it from its clock and HZ, ENGINE.md 3.5). */

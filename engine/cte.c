@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cte.c - cmds and ctes: lookup, insertion, and every cte state transition of ENGINE.md 3.4. */
+#include <string.h>
+
+#include "engine/internal.h"
+
+/*
+ * The seed updates a cte by allocating a copy (cte_new), changing the copy, and publishing it
+ * with rcu_assign_pointer. Serialised, that is an in-place update; what survives is the copy's
+ * bookkeeping: count + 1 and atime = jiffies on every transition (Q6). With Q6 fixed the keys
+ * count user accesses instead (set in cte_match), so transitions leave them alone.
+ * cte_new never fails here (no fault injection), so Q34/Q35 do not arise.
+ */
+static void cte_transition(struct ssdcache_ctx *sc, struct ssdcache_te *cte)
+{
+	if (FIXED(sc, 6))
+		return;
+	cte->count++;
+	cte->atime = ctx_jiffies(sc);
+}
+
+struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number)
+{
+	return sc->md_table[hash_number];
+}
+
+/* cmd_insert: a fresh cmd with all slots empty. The allocation is the only one on the map
+ * path; it happens once per cmd for the life of the target (cmds are never removed). */
+struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number)
+{
+	struct ssdcache_md *cmd = calloc(1, sc->cmd_size);
+
+	ASSERT(cmd); /* mempool_alloc(GFP_NOIO) never fails (ENGINE.md 0.4 rule 6) */
+	cmd->hash = hash_number;
+	cmd->num_cte = DEFAULT_ALIASING;
+	cmd->atime = ctx_jiffies(sc);
+	sc->md_table[hash_number] = cmd;
+	return cmd;
+}
+
+/* Test against the sio's mask only (ENGINE.md 0.1), never the whole cte. */
+bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
+{
+	return bm_all(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+}
+
+bool cte_cache_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
+{
+	return bm_any(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+}
+
+bool cte_target_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte,
+			const struct ssdcache_io *sio)
+{
+	return bm_any(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+}
+
+/* Fixed Q4: an eviction victim must have no I/O in flight anywhere in its block. */
+bool cte_is_idle(struct ssdcache_ctx *sc, struct ssdcache_te *cte)
+{
+	return bm_empty(cte_tbusy(sc, cte), sc->nwords) && bm_empty(cte_cbusy(sc, cte), sc->nwords);
+}
+
+/* The cte in the sio's slot, or NULL (rcu_dereference(sio->cmd->te[sio->cte_idx])). */
+struct ssdcache_te *sio_cte(struct ssdcache_io *sio)
+{
+	if (!sio->cmd || sio->cte_idx == -1)
+		return NULL;
+	return cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+}
+
+bool sio_cache_is_busy(struct ssdcache_io *sio)
+{
+	struct ssdcache_te *cte;
+
+	if (!sio->cmd)
+		return false;
+	BUG_ON(sio->cte_idx == -1);
+	cte = cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+	return cte ? cte_cache_is_busy(sio->sc, cte, sio) : false;
+}
+
+bool sio_target_is_busy(struct ssdcache_io *sio)
+{
+	struct ssdcache_te *cte = sio_cte(sio);
+
+	return cte ? cte_target_is_busy(sio->sc, cte, sio) : false;
+}
+
+/*
+ * sio_match_sector: the slot still holds the sio's block. It cannot tell the same cte from a
+ * new cte for the same block in the same slot (Q10); with Q10 fixed the allocation generation
+ * must match too.
+ */
+bool sio_match_sector(struct ssdcache_io *sio)
+{
+	struct ssdcache_te *cte;
+
+	if (!sio || !sio->cmd || sio->cte_idx == -1)
+		return false;
+	cte = cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+	if (!cte)
+		return false;
+	if (FIXED(sio->sc, 10) && cte->gen != sio->gen)
+		return false;
+	return sio->bio_sector == cte->sector;
+}
+
+void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx)
+{
+	if ((cmd->used >> idx) & 1) {
+		cmd->used &= ~(1u << idx);
+		sc->c.cte_active--;
+	}
+}
+
+/* sio_cleanup_cte: at a sio's last put. Drop the cte if all three maps are empty (whole
+ * bitmaps), otherwise a transition (count + 1, atime). */
+void sio_cleanup_cte(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *oldcte;
+
+	BUG_ON(!sio->cmd);
+	BUG_ON(sio->cte_idx == -1);
+	oldcte = cmd_slot(sc, sio->cmd, sio->cte_idx);
+	if (!oldcte)
+		return;
+	if (bm_empty(cte_clean(sc, oldcte), sc->nwords) &&
+	    bm_empty(cte_tbusy(sc, oldcte), sc->nwords) &&
+	    bm_empty(cte_cbusy(sc, oldcte), sc->nwords)) {
+		cte_drop(sc, sio->cmd, sio->cte_idx);
+		return;
+	}
+	cte_transition(sc, oldcte);
+}
+
+void sio_finish_cache_write(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte;
+
+	BUG_ON(!sio->cmd);
+	BUG_ON(sio->cte_idx == -1);
+	cte = cmd_slot(sc, sio->cmd, sio->cte_idx);
+	/* The seed copies "oldcte" only if there is one; a NULL slot would get a zeroed new
+	 * cte. Callers test sio_match_sector first, so the slot is never empty here. */
+	BUG_ON(!cte);
+	cte_transition(sc, cte);
+	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	if (sio->error)
+		bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	else
+		bm_set(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	ssdcache_kick_deferred(sc);
+}
+
+void sio_finish_target_write(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte;
+
+	BUG_ON(!sio->cmd);
+	BUG_ON(sio->cte_idx == -1);
+	cte = cmd_slot(sc, sio->cmd, sio->cte_idx);
+	BUG_ON(!cte);
+	cte_transition(sc, cte);
+	if (CACHE_IS_READCACHE(sc)) {
+		/* RC marks "target write in flight" in cache_busy */
+		bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	} else {
+		bm_clear(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+		if (sio->error)
+			bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	}
+	ssdcache_kick_deferred(sc);
+}
+
+/*
+ * sio_new_cache_write: a new cte for the sio's block in slot sio->cte_idx, replacing whatever
+ * was there (an evicted cte's in-flight I/O later sees a sector mismatch). READ: no bits.
+ * WRITE: cache_busy = m, and target_busy = m unless readcache.
+ */
+enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_md *cmd = sio->cmd;
+	struct ssdcache_te *cte = cmd_te(sc, cmd, sio->cte_idx);
+	enum cte_match_t retval;
+
+	if (!((cmd->used >> sio->cte_idx) & 1))
+		sc->c.cte_active++;
+	memset(cte, 0, sc->cte_size);
+	cmd->used |= 1u << sio->cte_idx;
+	cte->atime = ctx_jiffies(sc);
+	cte->count = 1;
+	cte->gen = ++sc->next_gen;
+	if (rw == WRITE) {
+		bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+		if (!CACHE_IS_READCACHE(sc))
+			bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+		cte->wgen = 1;
+		sc->c.write_miss++;
+		retval = CTE_WRITE_MISS;
+	} else {
+		sc->c.read_miss++;
+		retval = CTE_READ_MISS;
+	}
+	cte->sector = sio->bio_sector;
+	sio->gen = cte->gen;
+	sio->wgen = cte->wgen;
+	return retval;
+}
+
+static struct ssdcache_te *sio_cte_must(struct ssdcache_io *sio)
+{
+	struct ssdcache_te *cte = sio_cte(sio);
+
+	BUG_ON(!cte);
+	return cte;
+}
+
+/* WRITE_INVALID: clean -= m, cache_busy += m, target_busy += m unless readcache (with
+ * async_lookup only if sio->error == 0, which it always is where this is reachable). */
+void cte_start_write(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte = sio_cte_must(sio);
+
+	cte_transition(sc, cte);
+	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	if (!CACHE_IS_READCACHE(sc)) {
+		if (sc->cfg.options.async_lookup) {
+			if (!sio->error)
+				bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+		} else {
+			bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+		}
+	}
+	cte->wgen++;
+	sio->wgen = cte->wgen;
+}
+
+/* clean -= m, cache_busy += m: before a fill or a deferred copy, and WB WRITE_BUSY. */
+void cte_start_cache_write(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte = sio_cte_must(sio);
+
+	cte_transition(sc, cte);
+	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+}
+
+/* target_busy += m; clean is left alone (Q12). */
+void cte_start_target_write(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte = sio_cte_must(sio);
+
+	cte_transition(sc, cte);
+	bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+}
+
+void cte_cancel_target_write(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte = sio_cte_must(sio);
+
+	cte_transition(sc, cte);
+	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	bm_clear(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+}
+
+void cte_cancel_cache_write(struct ssdcache_io *sio)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte = sio_cte_must(sio);
+
+	cte_transition(sc, cte);
+	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+}
+
+/* readcache write on a busy cte: the slot becomes NULL at once. */
+void sio_cte_invalidate(struct ssdcache_io *sio)
+{
+	sio_cte_must(sio);
+	cte_drop(sio->sc, sio->cmd, sio->cte_idx);
+}

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ctr.c - the constructor (table arguments, geometry), destructor, status output and counters (ENGINE.md 1, 7). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/internal.h"
+
+static enum ssdcache_mode_t default_cache_mode = CACHE_MODE_WRITETHROUGH;
+static enum ssdcache_strategy_t default_cache_strategy = CACHE_LFU;
+
+void ssdcache_config_init(struct ssdcache_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->block_size = DEFAULT_BLOCKSIZE;
+	cfg->options.assoc = DEFAULT_ASSOCIATIVITY;
+	cfg->options.mode = default_cache_mode;
+	cfg->options.strategy = default_cache_strategy;
+	cfg->fixed = QUIRKS_SEED;
+	cfg->hash = HASH_LINUX31;
+	cfg->seed_crash = SEED_CRASH_CONTINUE;
+	cfg->bs_overflow = BS_OVERFLOW_REFUSE;
+}
+
+const char *cte_match_name(enum cte_match_t r)
+{
+	static const char *const names[SSD_OUT_NR] = {
+		[CTE_READ_CLEAN] = "READ_CLEAN",     [CTE_READ_BUSY] = "READ_BUSY",
+		[CTE_READ_INVALID] = "READ_INVALID", [CTE_READ_MISS] = "READ_MISS",
+		[CTE_WRITE_CLEAN] = "WRITE_CLEAN",   [CTE_WRITE_BUSY] = "WRITE_BUSY",
+		[CTE_WRITE_CANCEL] = "WRITE_CANCEL", [CTE_WRITE_INVALID] = "WRITE_INVALID",
+		[CTE_WRITE_MISS] = "WRITE_MISS",     [CTE_WRITE_DONE] = "WRITE_DONE",
+		[CTE_WRITE_SKIP] = "WRITE_SKIP",     [CTE_LOOKUP_FAILED] = "LOOKUP_FAILED",
+		[SSD_OUT_BYPASS] = "BYPASS",         [SSD_OUT_FLUSH] = "FLUSH",
+		[SSD_OUT_DISCARD] = "DISCARD",       [SSD_OUT_NOMATCH] = "NOMATCH",
+	};
+	return (unsigned)r < SSD_OUT_NR ? names[r] : "?";
+}
+
+/* ---- table arguments (ssdcache_ctr's loop and ssdcache_parse_options) ---- */
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Decimal digits only: the seed's sscanf("%lu") would also take trailing junk ("256k" -> 256,
+ * Q27); a simulator that silently reads a typo is worse than one that says so. */
+static int parse_ulong(const char *s, unsigned long *v)
+{
+	unsigned long x = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s) || x > (~0UL - 9) / 10)
+			return -EINVAL;
+		x = x * 10 + (unsigned long)(*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+/* sscanf("%d") into an unsigned field: "-1" becomes 4294967295 (Q26). */
+static int parse_assoc(const char *s, unsigned int *v)
+{
+	bool neg = false;
+	unsigned long x;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (parse_ulong(s, &x) || x > 2147483648UL || (!neg && x > 2147483647UL))
+		return -EINVAL;
+	*v = neg ? (unsigned int)(-(long)x) : (unsigned int)x;
+	return 0;
+}
+
+static bool is_pow2(unsigned long x)
+{
+	return x && !(x & (x - 1));
+}
+
+static int set_option(struct ssdcache_options *o, const char *name)
+{
+	if (!strcasecmp(name, "lfu"))
+		o->strategy = CACHE_LFU;
+	else if (!strcasecmp(name, "lru"))
+		o->strategy = CACHE_LRU;
+	else if (!strcasecmp(name, "async_lookup"))
+		o->async_lookup = 1;
+	else if (!strcasecmp(name, "queue_busy"))
+		o->queue_busy = 1;
+	else if (!strcasecmp(name, "disable_writeback"))
+		o->disable_writeback = 1;
+	else if (!strcasecmp(name, "skip_write_insert"))
+		o->skip_write_insert = 1;
+	else if (!strcasecmp(name, "evict_on_write"))
+		o->evict_on_write = 1;
+	else if (!strcasecmp(name, "cmd_preload"))
+		o->cmd_preload = 1;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+int ssdcache_parse_table(struct ssdcache_config *cfg, const char *table, char *err, size_t errlen,
+			 void (*warn)(void *arg, const char *msg), void *warn_arg)
+{
+	char buf[1024], msg[256];
+	char *argv[128];
+	int argc = 0;
+	char *save = NULL;
+
+	if (strlen(table) >= sizeof(buf))
+		return fail(err, errlen, "table too long");
+	strcpy(buf, table);
+	for (char *t = strtok_r(buf, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+		if (argc == (int)(sizeof(argv) / sizeof(argv[0])))
+			return fail(err, errlen, "too many table arguments");
+		argv[argc++] = t;
+	}
+	for (int i = 0; i < argc; i++) {
+		const char *argname = argv[i];
+
+		if (!strcasecmp(argname, "blocksize")) {
+			unsigned long bs;
+			if (i + 1 >= argc) /* the seed passes NULL to sscanf (Q27) */
+				return fail(err, errlen, "blocksize: missing value");
+			if (parse_ulong(argv[++i], &bs))
+				return fail(err, errlen, "blocksize '%s': expected a number of sectors", argv[i]);
+			if (bs < 1) /* the seed silently resets 0 to 256 (Q27) */
+				return fail(err, errlen, "blocksize 0: out of range (1..256 sectors)");
+			cfg->block_size = bs;
+		} else if (!strcasecmp(argname, "assoc")) {
+			if (i + 1 >= argc)
+				return fail(err, errlen, "assoc: missing value");
+			if (parse_assoc(argv[++i], &cfg->options.assoc))
+				return fail(err, errlen, "assoc '%s': expected a number", argv[i]);
+		} else if (!strcasecmp(argname, "writeback")) {
+			cfg->options.mode = CACHE_MODE_WRITEBACK;
+		} else if (!strcasecmp(argname, "writethrough")) {
+			cfg->options.mode = CACHE_MODE_WRITETHROUGH;
+		} else if (!strcasecmp(argname, "readcache")) {
+			cfg->options.mode = CACHE_MODE_READCACHE;
+		} else if (!strcasecmp(argname, "options")) {
+			unsigned long n, max = quirk_fixed(cfg->fixed, 28) ? 8 : 5;
+			if (i + 1 >= argc || parse_ulong(argv[i + 1], &n) || n > max ||
+			    n > (unsigned long)(argc - i - 2))
+				return fail(err, errlen,
+					    "options%s%s: invalid number of options (expected 0..%lu names after it%s)",
+					    i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "", max,
+					    max == 5 ? "; the seed accepts at most 5, Q28" : "");
+			i++;
+			for (unsigned long k = 0; k < n; k++) {
+				const char *name = argv[++i];
+				if (!set_option(&cfg->options, name))
+					continue;
+				if (quirk_fixed(cfg->fixed, 28))
+					return fail(err, errlen, "options: unknown option '%s'", name);
+				snprintf(msg, sizeof(msg),
+					 "--table: options: unknown option '%s' ignored (as the seed does, Q28)", name);
+				if (warn)
+					warn(warn_arg, msg);
+			}
+		} else {
+			return fail(err, errlen, "'%s': invalid argument (expected blocksize, assoc, "
+						 "writethrough, writeback, readcache or options)", argname);
+		}
+	}
+	return ssdcache_check_config(cfg, err, errlen);
+}
+
+/* What the seed would mishandle, refused (or allowed by an explicit knob). */
+int ssdcache_check_config(const struct ssdcache_config *cfg, char *err, size_t errlen)
+{
+	unsigned long bs = cfg->block_size;
+
+	if (bs < 1)
+		return fail(err, errlen, "blocksize 0: out of range");
+	if (!is_pow2(bs)) {
+		if (quirk_fixed(cfg->fixed, 21) || !cfg->odd_blocksize)
+			return fail(err, errlen,
+				    "blocksize %lu: not a power of two (the seed's masks and dm's split "
+				    "boundaries go wrong, Q21; --odd-blocksize emulates it)", bs);
+	}
+	if (bs > DEFAULT_BLOCKSIZE) {
+		if (quirk_fixed(cfg->fixed, 20)) {
+			if (bs > SSDCACHE_MAX_BLOCKSIZE)
+				return fail(err, errlen, "blocksize %lu: out of range (1..%d sectors)", bs,
+					    SSDCACHE_MAX_BLOCKSIZE);
+		} else if (cfg->bs_overflow != BS_OVERFLOW_EMULATE) {
+			return fail(err, errlen,
+				    "blocksize %lu: above 256 sectors the seed overflows its 256-bit bitmaps "
+				    "(Q20); use --fix Q20 (bitmaps sized to the block), or --bs-overflow emulate",
+				    bs);
+		} else if (bs > SSDCACHE_MAX_BLOCKSIZE) {
+			return fail(err, errlen, "blocksize %lu: out of range (1..%d sectors)", bs,
+				    SSDCACHE_MAX_BLOCKSIZE);
+		}
+	}
+	if (cfg->options.assoc > 64)
+		return fail(err, errlen,
+			    "assoc %d: out of range (0..64; the seed would rehash %u times per miss, Q26)",
+			    (int)cfg->options.assoc, cfg->options.assoc);
+	if (quirk_fixed(cfg->fixed, 26) && cfg->options.assoc < 1)
+		return fail(err, errlen, "assoc 0: out of range (1..64 with Q26 fixed)");
+	return 0;
+}
+
+/* ---- construction ---- */
+
+int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct ssdcache_wq *wq,
+		 struct ssdcache_ctx **out, char *err, size_t errlen)
+{
+	struct ssdcache_ctx *sc;
+	unsigned long num_cmd, bs = cfg->block_size;
+	int fls;
+
+	*out = NULL;
+	if (ssdcache_check_config(cfg, err, errlen))
+		return -EINVAL;
+	sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return fail(err, errlen, "out of memory"), -ENOMEM;
+	sc->cfg = *cfg;
+	sc->wq = wq;
+	sc->ops = wq->ops;
+	sc->host = wq->host;
+	sc->policy = cfg->policy ? cfg->policy
+				 : (cfg->options.strategy == CACHE_LRU ? &pol_lru : &pol_lfu);
+	sc->block_size = bs;
+
+	/* num_cmd = cdev_size / to_bytes(block_size) / DEFAULT_ALIASING; hash_bits = fls(num_cmd) - 1 */
+	num_cmd = (unsigned long)(cache_bytes / (bs * 512) / DEFAULT_ALIASING);
+	fls = FIXED(sc, 23) ? fls64_ul(num_cmd) : fls_int((int)num_cmd); /* fls() takes an int (Q23) */
+	if (fls == 0) {
+		free(sc);
+		return fail(err, errlen,
+			    "cache of %llu bytes holds fewer than 16 blocks of %lu sectors (the seed "
+			    "computes hash_bits = ULONG_MAX, Q22)",
+			    (unsigned long long)cache_bytes, bs);
+	}
+	sc->hash_bits = (unsigned long)(fls - 1);
+	sc->num_cmd = num_cmd = 1UL << sc->hash_bits;
+	if (FIXED(sc, 26) && cfg->options.assoc > num_cmd) {
+		free(sc);
+		return fail(err, errlen, "assoc %u: more than the %lu cmds of this cache (Q26 fixed)",
+			    cfg->options.assoc, num_cmd);
+	}
+	sc->block_mask = bs - 1;
+	sc->sector_shift = (unsigned long)(fls_int((int)bs) - 1);
+	sc->data_offset = 0;
+	/* Bitmaps: DEFAULT_BLOCKSIZE bits in the seed (Q20), the block size when fixed. Storage
+	 * covers only the offsets a bio can reach; bits beyond it are zero in the seed too. */
+	if (!FIXED(sc, 20)) {
+		sc->nbits = DEFAULT_BLOCKSIZE;
+		sc->nwords = is_pow2(bs) && bs < DEFAULT_BLOCKSIZE ? (unsigned)((bs + 63) / 64)
+								     : DEFAULT_BLOCKSIZE / 64;
+	} else {
+		sc->nbits = (unsigned)(is_pow2(bs) ? bs : 2 * bs);
+		sc->nwords = (sc->nbits + 63) / 64;
+	}
+	sc->cte_size = sizeof(struct ssdcache_te) + 3 * sc->nwords * sizeof(uint64_t);
+	sc->cmd_size = sizeof(struct ssdcache_md) + DEFAULT_ALIASING * sc->cte_size;
+	sc->md_table = calloc(num_cmd, sizeof(*sc->md_table));
+	if (!sc->md_table) {
+		free(sc);
+		return fail(err, errlen, "out of memory for the cmd index (%lu entries, %lu MiB)", num_cmd,
+			    (unsigned long)(num_cmd * sizeof(void *) >> 20)),
+		       -ENOMEM;
+	}
+	if (cfg->options.cmd_preload)
+		for (unsigned long i = 0; i < num_cmd; i++)
+			cmd_insert(sc, i);
+	sc->wq_next = wq->targets;
+	wq->targets = sc;
+	*out = sc;
+	return 0;
+}
+
+void ssdcache_dtr(struct ssdcache_ctx *sc)
+{
+	struct ssdcache_ctx **pp;
+
+	if (!sc)
+		return;
+	for (pp = &sc->wq->targets; *pp; pp = &(*pp)->wq_next)
+		if (*pp == sc) {
+			*pp = sc->wq_next;
+			break;
+		}
+	for (unsigned long i = 0; i < sc->num_cmd; i++)
+		free(sc->md_table[i]);
+	free(sc->md_table);
+	free(sc->deferred);
+	sio_free_all(sc);
+	free(sc);
+}
+
+/* ---- status ---- */
+
+static void status_walk(struct ssdcache_ctx *sc, struct ssdcache_counters *c)
+{
+	c->nr_cmds = c->nr_ctes = c->nr_cte_full = c->nr_target_busy = c->nr_cache_busy = 0;
+	for (unsigned long h = 0; h < sc->num_cmd; h++) {
+		struct ssdcache_md *cmd = sc->md_table[h];
+		if (!cmd)
+			continue;
+		c->nr_cmds++;
+		for (long j = 0; j < (long)cmd->num_cte; j++) {
+			struct ssdcache_te *cte = cmd_slot(sc, cmd, j);
+			if (!cte)
+				continue;
+			c->nr_ctes++;
+			if (!bm_empty(cte_tbusy(sc, cte), sc->nwords))
+				c->nr_target_busy++;
+			if (!bm_empty(cte_cbusy(sc, cte), sc->nwords))
+				c->nr_cache_busy++;
+			if (FIXED(sc, 30)) {
+				if (bm_full(cte_clean(sc, cte), (unsigned)sc->block_size))
+					c->nr_cte_full++;
+			} else if (sc->nwords * 64 >= DEFAULT_BLOCKSIZE &&
+				   bm_full(cte_clean(sc, cte), DEFAULT_BLOCKSIZE)) {
+				/* bitmap_full(clean, 256): never for blocks below 256 sectors (Q30) */
+				c->nr_cte_full++;
+			}
+		}
+	}
+}
+
+void ssdcache_get_counters(struct ssdcache_ctx *sc, struct ssdcache_counters *out)
+{
+	*out = sc->c;
+	status_walk(sc, out);
+	out->num_cmd = sc->num_cmd;
+	out->max_ctes = sc->num_cmd * DEFAULT_ALIASING;
+}
+
+static void ssdcache_format_options(struct ssdcache_ctx *sc, char *optstr, size_t len)
+{
+	const struct ssdcache_options *o = &sc->cfg.options;
+	const char *policy_name = NULL;
+	int optnum = 0;
+
+	if (sc->cfg.policy && sc->cfg.policy != &pol_lru && sc->cfg.policy != &pol_lfu)
+		policy_name = sc->cfg.policy->name; /* a policy beyond the seed's two */
+	else if (o->strategy != default_cache_strategy)
+		policy_name = o->strategy == CACHE_LFU ? "lfu" : "lru";
+	optnum = !!policy_name + o->async_lookup + o->queue_busy + o->disable_writeback +
+		 o->skip_write_insert + o->evict_on_write + o->cmd_preload;
+	if (!optnum) {
+		optstr[0] = '\0';
+		return;
+	}
+	snprintf(optstr, len, " options %d %s%s%s%s%s%s%s", optnum,
+		 policy_name ? policy_name : "", policy_name ? " " : "",
+		 o->async_lookup ? "async_lookup " : "", o->queue_busy ? "queue_busy " : "",
+		 o->disable_writeback ? "disable_writeback " : "",
+		 o->skip_write_insert ? "skip_write_insert " : "", o->evict_on_write ? "evict_on_write " : "");
+	if (o->cmd_preload)
+		strncat(optstr, "cmd_preload ", len - strlen(optstr) - 1);
+}
+
+void ssdcache_status(struct ssdcache_ctx *sc, enum status_type_t type, char *result,
+		     unsigned int maxlen, const char *target_name, const char *cache_name)
+{
+	struct ssdcache_counters c;
+	char optstr[512];
+	const char *modestr;
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		ssdcache_get_counters(sc, &c);
+		snprintf(result, maxlen,
+			 "cmd %lu/%lu cte %lu/%lu/%lu\n"
+			 "\tread  clean %lu busy %lu invalid %lu miss %lu\n"
+			 "\twrite busy %lu cancel %lu invalid %lu "
+			 "miss %lu done %lu skip %lu\n"
+			 "\tbypassed %lu evicts %lu cancelled writeback %lu bio %lu",
+			 c.nr_cmds, sc->num_cmd, c.nr_cte_full, c.nr_ctes, sc->num_cmd * DEFAULT_ALIASING,
+			 c.read_clean, c.read_busy, c.read_invalid, c.read_miss, c.write_busy,
+			 c.write_cancel, c.write_invalid, c.write_miss, c.write_done, c.write_skip,
+			 c.cache_bypassed, c.cache_evictions, c.writeback_cancelled, c.bio_cancelled);
+		break;
+	case STATUSTYPE_TABLE:
+		/* the seed strcat()s onto an uninitialised buffer (Q29); we print the word alone */
+		if (sc->cfg.options.mode == CACHE_MODE_WRITEBACK)
+			modestr = "writeback";
+		else if (sc->cfg.options.mode == CACHE_MODE_READCACHE)
+			modestr = "readcache";
+		else
+			modestr = "writethrough";
+		ssdcache_format_options(sc, optstr, sizeof(optstr));
+		snprintf(result, maxlen, "%s %s blocksize %lu %s assoc %d%s", target_name, cache_name,
+			 sc->block_size, modestr, (int)sc->cfg.options.assoc, optstr);
+		break;
+	}
+}
+
+void ssdcache_get_geometry(const struct ssdcache_ctx *sc, struct ssdcache_geometry *out)
+{
+	out->block_size = sc->block_size;
+	out->hash_bits = sc->hash_bits;
+	out->num_cmd = sc->num_cmd;
+	out->cache_sectors_used = (uint64_t)sc->num_cmd * DEFAULT_ALIASING * sc->block_size;
+	out->cte_bytes = sc->cte_size;
+}
+
+const struct ssdcache_config *ssdcache_get_config(const struct ssdcache_ctx *sc)
+{
+	return &sc->cfg;
+}

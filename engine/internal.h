@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* internal.h - the engine's private structures (the seed's ssdcache_te/md/io/ctx) and bitmap helpers. */
+#ifndef SSDCACHE_INTERNAL_H
+#define SSDCACHE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine/engine.h"
+#include "policies/policy.h"
+
+/* Always-on assertion (a bug, never bad input): print file:line and abort. */
+#define ASSERT(cond)                                                                               \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+#define BUG_ON(cond) ASSERT(!(cond))
+
+/* errno values the seed uses in sio->error (Linux numbering, as the seed compares them). */
+#define SEED_EIO 5
+#define SEED_EBUSY 16
+#define SEED_ENOENT 2
+#define SEED_ESTALE 116
+#define SEED_EUCLEAN 117
+#define SEED_EOPNOTSUPP 95
+
+/*
+ * struct ssdcache_te, the cte. The seed replaces a cte by RCU copy-on-update; serialised, that
+ * is an update in place (ENGINE.md 3.3), so ctes live inline in their cmd's slots and "slot is
+ * NULL" is a bit of cmd->used. Bitmaps are nwords 64-bit words each: 256 bits in seed mode
+ * (DECLARE_BITMAP(..., DEFAULT_BLOCKSIZE), Q20), the block size with Q20 fixed.
+ * The seed's `index` (never read) and `md` backlink (the slot's cmd) are implicit.
+ */
+struct ssdcache_te {
+	unsigned long sector; /* block-aligned target sector: the cte's identity */
+	unsigned long atime;  /* jiffies of the last transition (LRU key) */
+	unsigned long count;  /* transitions (LFU key, Q6) */
+	uint32_t gen;         /* fixed mode: allocation generation (Q10) */
+	uint32_t wgen;        /* fixed mode: writes started on this cte (Q13) */
+	uint64_t bits[];      /* clean | target_busy | cache_busy, nwords each */
+};
+
+/* struct ssdcache_md, the cmd: 16 slots (DEFAULT_ALIASING). */
+struct ssdcache_md {
+	unsigned long hash;    /* hash number h */
+	unsigned int num_cte;  /* always DEFAULT_ALIASING */
+	unsigned long atime;   /* jiffies at creation; never read (Q31) */
+	uint32_t used;         /* bit i: te[i] is not NULL */
+	unsigned char te_mem[]; /* num_cte ctes of sc->cte_size bytes */
+};
+
+/* struct ssdcache_io, the sio: one per mapped bio, reference counted. */
+struct ssdcache_io {
+	struct ssdcache_io *list_next; /* _io_work linkage */
+	bool on_list;                  /* !list_empty(&sio->list) */
+	int kref;
+	unsigned long nr;
+	struct ssdcache_ctx *sc;
+	struct ssdcache_md *cmd;
+	long cte_idx;
+	struct bio *bio;           /* secondary clone (or the flush bio itself) */
+	bool bio_is_flush;         /* sio->bio is the user's flush bio, not a clone */
+	bool bio_issued;           /* fixed Q17: the secondary was issued already */
+	struct bio *writeback_bio; /* fill or deferred copy */
+	unsigned long bio_sector;
+	unsigned mask_lo, mask_hi; /* bio_mask as the offset range [lo, hi) (contiguous by construction) */
+	int error;
+	uint64_t seq;              /* host tag of the piece this sio was created for */
+	uint32_t gen, wgen;        /* fixed mode: cte generations seen at lookup (Q10, Q13) */
+	bool defer;                /* fixed mode: cte_match asks map to hold the bio */
+	int leaked_refs;           /* references the seed never drops (Q17, Q18) */
+	unsigned flush_pending;    /* fixed Q18: device flushes in flight */
+	struct ssdcache_io *pool_next; /* free list / all-sios list linkage */
+};
+
+/* The kssdcached workqueue and the global _io_work list, one per host. */
+struct ssdcache_wq {
+	const struct ssdcache_host_ops *ops;
+	void *host;
+	struct ssdcache_io *head, *tail;
+	struct ssdcache_ctx *targets; /* the targets sharing this workqueue */
+};
+
+struct ssdcache_ctx {
+	struct ssdcache_wq *wq;
+	struct ssdcache_ctx *wq_next;
+	const struct ssdcache_host_ops *ops;
+	void *host;
+	struct ssdcache_config cfg;
+	const struct pol_ops *policy;
+	struct ssdcache_md **md_table; /* the cmd index (the seed's radix tree), num_cmd entries */
+	unsigned long hash_bits;
+	unsigned long num_cmd;
+	unsigned long block_size;
+	unsigned long block_mask;
+	unsigned long sector_shift; /* fls(block_size) - 1 */
+	sector_t data_offset;
+	unsigned nwords;    /* words per cte bitmap */
+	unsigned nbits;     /* bits per cte bitmap (256 in seed mode) */
+	size_t cte_size;    /* sizeof(struct ssdcache_te) + 3 * nwords * 8 */
+	size_t cmd_size;
+	uint32_t next_gen;  /* fixed Q10 */
+	/* deferred bios (fixed mode), FIFO in an array */
+	struct bio **deferred;
+	size_t nr_deferred, cap_deferred;
+	bool retry_deferred;
+	/* fixed Q18: flushes waiting for secondaries to drain */
+	unsigned long secondaries_inflight;
+	struct ssdcache_io *flush_wait_head, *flush_wait_tail;
+	/* sio pool */
+	struct ssdcache_io *sio_free;
+	struct ssdcache_counters c; /* the seed's counters (+ the port's) */
+	bool warned_crash[QUIRK_MAX + 1];
+};
+
+/* ---- quirks ---- */
+static inline bool FIXED(const struct ssdcache_ctx *sc, int q)
+{
+	return quirk_fixed(sc->cfg.fixed, q);
+}
+
+#define CACHE_IS_WRITETHROUGH(sc) ((sc)->cfg.options.mode == CACHE_MODE_WRITETHROUGH)
+#define CACHE_IS_WRITEBACK(sc) ((sc)->cfg.options.mode == CACHE_MODE_WRITEBACK)
+#define CACHE_IS_READCACHE(sc) ((sc)->cfg.options.mode == CACHE_MODE_READCACHE)
+
+/* ---- bitmaps: a cte's three maps, and a sio's mask as a range ---- */
+static inline uint64_t *cte_clean(const struct ssdcache_ctx *sc, struct ssdcache_te *cte)
+{
+	(void)sc;
+	return cte->bits;
+}
+static inline uint64_t *cte_tbusy(const struct ssdcache_ctx *sc, struct ssdcache_te *cte)
+{
+	return cte->bits + sc->nwords;
+}
+static inline uint64_t *cte_cbusy(const struct ssdcache_ctx *sc, struct ssdcache_te *cte)
+{
+	return cte->bits + 2 * sc->nwords;
+}
+
+/* Word mask of bits [lo, hi) that fall in word w. */
+static inline uint64_t bm_word_mask(unsigned w, unsigned lo, unsigned hi)
+{
+	unsigned wlo = w * 64, whi = wlo + 64;
+	unsigned a = lo > wlo ? lo - wlo : 0;
+	unsigned b = hi < whi ? hi - wlo : 64;
+	uint64_t m = b >= 64 ? ~0ULL : ((1ULL << b) - 1);
+	return m & ~((1ULL << a) - 1);
+}
+
+/* Any bit of [lo, hi) set? (bitmap_and + !bitmap_empty against the mask) */
+static inline bool bm_any(const uint64_t *bm, unsigned lo, unsigned hi)
+{
+	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
+		if (bm[w] & bm_word_mask(w, lo, hi))
+			return true;
+	return false;
+}
+
+/* All bits of [lo, hi) set? An empty range is "all set" (bitmap_equal(and, mask)). */
+static inline bool bm_all(const uint64_t *bm, unsigned lo, unsigned hi)
+{
+	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++) {
+		uint64_t m = bm_word_mask(w, lo, hi);
+		if ((bm[w] & m) != m)
+			return false;
+	}
+	return true;
+}
+
+static inline void bm_set(uint64_t *bm, unsigned lo, unsigned hi)
+{
+	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
+		bm[w] |= bm_word_mask(w, lo, hi);
+}
+
+static inline void bm_clear(uint64_t *bm, unsigned lo, unsigned hi)
+{
+	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
+		bm[w] &= ~bm_word_mask(w, lo, hi);
+}
+
+static inline bool bm_empty(const uint64_t *bm, unsigned nwords)
+{
+	for (unsigned w = 0; w < nwords; w++)
+		if (bm[w])
+			return false;
+	return true;
+}
+
+/* bitmap_full(bm, nbits) */
+static inline bool bm_full(const uint64_t *bm, unsigned nbits)
+{
+	return bm_all(bm, 0, nbits);
+}
+
+/* ---- cmds and ctes ---- */
+static inline struct ssdcache_te *cmd_te(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd,
+					  long i)
+{
+	return (struct ssdcache_te *)(cmd->te_mem + (size_t)i * sc->cte_size);
+}
+
+/* rcu_dereference(cmd->te[i]): the cte in slot i, or NULL. */
+static inline struct ssdcache_te *cmd_slot(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd,
+					    long i)
+{
+	return (cmd->used >> i) & 1 ? cmd_te(sc, cmd, i) : NULL;
+}
+
+static inline unsigned long ctx_jiffies(const struct ssdcache_ctx *sc)
+{
+	return sc->ops->jiffies(sc->host);
+}
+
+/* engine/hash.c */
+unsigned long ssdcache_hash_64(struct ssdcache_ctx *sc, sector_t sector);
+unsigned long ssdcache_hash_wrap(struct ssdcache_ctx *sc, sector_t sector);
+unsigned long rehash_block(struct ssdcache_ctx *sc, sector_t sector, unsigned long hash_number);
+int fls_int(int x);
+int fls64_ul(unsigned long x);
+
+/* engine/cte.c: the cte operations of ENGINE.md 3.4 and the sio's view of its cte */
+struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number);
+struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number);
+bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);
+bool cte_cache_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);
+bool cte_target_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);
+bool cte_is_idle(struct ssdcache_ctx *sc, struct ssdcache_te *cte);
+bool sio_cache_is_busy(struct ssdcache_io *sio);
+bool sio_target_is_busy(struct ssdcache_io *sio);
+bool sio_match_sector(struct ssdcache_io *sio);
+struct ssdcache_te *sio_cte(struct ssdcache_io *sio);
+void sio_cleanup_cte(struct ssdcache_io *sio);
+void sio_finish_cache_write(struct ssdcache_io *sio);
+void sio_finish_target_write(struct ssdcache_io *sio);
+enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw);
+void cte_start_write(struct ssdcache_io *sio);
+void cte_start_cache_write(struct ssdcache_io *sio);
+void cte_start_target_write(struct ssdcache_io *sio);
+void cte_cancel_target_write(struct ssdcache_io *sio);
+void cte_cancel_cache_write(struct ssdcache_io *sio);
+void sio_cte_invalidate(struct ssdcache_io *sio);
+void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx);
+
+/* engine/match.c */
+enum cte_match_t cte_match(struct ssdcache_io *sio, int rw);
+
+/* engine/worker.c: sio lifecycle, the workqueue, the I/O callbacks */
+struct ssdcache_io *ssdcache_create_sio(struct ssdcache_ctx *sc);
+void ssdcache_get_sio(struct ssdcache_io *sio);
+int ssdcache_put_sio(struct ssdcache_io *sio);
+void ssdcache_schedule_sio(struct ssdcache_io *sio);
+void write_to_cache(struct ssdcache_io *sio, struct bio *bio);
+void write_to_target(struct ssdcache_io *sio, struct bio *bio);
+sector_t to_cache_sector(struct ssdcache_io *sio, sector_t data_sector);
+void seed_crash(struct ssdcache_ctx *sc, int q, const char *what);
+void sio_free_all(struct ssdcache_ctx *sc);
+void ssdcache_kick_deferred(struct ssdcache_ctx *sc);
+
+/* engine/map.c */
+void sio_bio_mask(struct ssdcache_io *sio, struct bio *bio);
+void sio_lookup_async(struct ssdcache_io *sio);
+void report_decision(struct ssdcache_io *sio, enum cte_match_t r);
+void ssdcache_retry_deferred(struct ssdcache_ctx *sc);
+void ssdcache_flush_ready(struct ssdcache_ctx *sc);
+
+#endif

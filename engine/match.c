@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/* match.c - cte_match: look a block up along its probe chain and classify it (ENGINE.md 4). */
+#include "engine/internal.h"
+
+/*
+ * Fixed mode, rows 2 and 3 of ENGINE.md 4.4: instead of cancelling in-flight I/O (Q9, Q10) or
+ * issuing a second conflicting device write (Q11 WB, Q12 WT with queue_busy), the write waits
+ * in the engine until its offsets are idle and is then looked up again (dm-cache's bio prison).
+ * Returns true when the quirk that governs this row is fixed; the caller then only counts.
+ */
+static bool defer_write(struct ssdcache_io *sio, int quirk)
+{
+	if (!FIXED(sio->sc, quirk))
+		return false;
+	sio->defer = true;
+	sio->sc->c.write_busy++;
+	return true;
+}
+
+/* Row 1-4 classification of a matching cte in slot i (ENGINE.md 4.4). */
+static enum cte_match_t cte_classify(struct ssdcache_io *sio, struct ssdcache_te *cte, int rw)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+
+	sio->gen = cte->gen;
+	sio->wgen = cte->wgen;
+	if (FIXED(sc, 6)) {
+		/* Q6 fixed: count user accesses, atime = time of the access */
+		cte->count++;
+		cte->atime = ctx_jiffies(sc);
+	}
+	if (cte_is_clean(sc, cte, sio) && rw == READ) {
+		sc->c.read_clean++;
+		return CTE_READ_CLEAN;
+		/* WRITE_CLEAN is mapped to WRITE_INVALID (Q31) */
+	}
+	if (cte_target_is_busy(sc, cte, sio)) {
+		/* Target busy */
+		if (rw == WRITE) {
+			if (CACHE_IS_READCACHE(sc)) {
+				if (defer_write(sio, 9))
+					return CTE_WRITE_BUSY;
+				sio_cte_invalidate(sio);
+				sc->c.write_cancel++;
+				return CTE_WRITE_CANCEL;
+			} else if (CACHE_IS_WRITEBACK(sc) && sc->cfg.options.queue_busy) {
+				if (defer_write(sio, 11))
+					return CTE_WRITE_BUSY;
+				cte_start_cache_write(sio);
+				sc->c.write_busy++;
+				return CTE_WRITE_BUSY;
+			} else {
+				if (defer_write(sio, 9))
+					return CTE_WRITE_BUSY;
+				cte_cancel_target_write(sio);
+				sc->c.write_cancel++;
+				return CTE_WRITE_CANCEL;
+			}
+		}
+		sc->c.read_busy++;
+		if (FIXED(sc, 14))
+			sio->defer = true;
+		return CTE_READ_BUSY;
+	}
+	if (cte_cache_is_busy(sc, cte, sio)) {
+		/* Cache busy */
+		if (rw == WRITE) {
+			if (CACHE_IS_READCACHE(sc)) {
+				if (defer_write(sio, 9))
+					return CTE_WRITE_BUSY;
+				sio_cte_invalidate(sio);
+				sc->c.write_cancel++;
+				return CTE_WRITE_CANCEL;
+			} else if (CACHE_IS_WRITETHROUGH(sc) && sc->cfg.options.queue_busy) {
+				if (defer_write(sio, 12))
+					return CTE_WRITE_BUSY;
+				cte_start_target_write(sio);
+				sc->c.write_busy++;
+				return CTE_WRITE_BUSY;
+			} else {
+				if (defer_write(sio, 9))
+					return CTE_WRITE_BUSY;
+				cte_cancel_cache_write(sio);
+				sc->c.write_cancel++;
+				return CTE_WRITE_CANCEL;
+			}
+		}
+		sc->c.read_busy++;
+		if (FIXED(sc, 14))
+			sio->defer = true;
+		return CTE_READ_BUSY;
+	}
+	/* Invalid cte sector: not clean (or a write), not busy */
+	if (rw == WRITE) {
+		cte_start_write(sio);
+		sc->c.write_invalid++;
+		return CTE_WRITE_INVALID;
+	}
+	sc->c.read_invalid++;
+	return CTE_READ_INVALID;
+}
+
+/* Where a hole or a victim was found: its probe's cmd (NULL: a missing cmd) and hash. */
+struct cte_place {
+	struct ssdcache_md *cmd;
+	unsigned long hash;
+	long idx;
+};
+
+enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	const struct pol_ops *pol = sc->policy;
+	unsigned long hash_number;
+	int skip_cmd_instantiation = 0;
+	int evict_cte_on_write = 0;
+	int invalid, i, index, busy = 0;
+	unsigned int assoc = 0;
+	unsigned int probes_left_fixed;
+	enum cte_match_t retval = CTE_LOOKUP_FAILED;
+	struct pol_scan scan;
+	/* fixed Q3/Q5: places remembered across probes */
+	struct cte_place hole = {NULL, 0, -1};
+	struct cte_place probe_of[66];
+	unsigned nprobe = 0;
+	bool scan_all = FIXED(sc, 5);
+
+	(void)busy; /* only logged by the seed */
+	hash_number = ssdcache_hash_wrap(sc, sio->bio_sector);
+	if (rw == WRITE && sc->cfg.options.skip_write_insert)
+		skip_cmd_instantiation = 1;
+	if (rw == WRITE && sc->cfg.options.evict_on_write)
+		evict_cte_on_write = 1;
+	/* Q1 fixed: reads evaluate victims too */
+	if (rw == READ && FIXED(sc, 1))
+		evict_cte_on_write = 1;
+	/* Q2 fixed: "assoc N" probes max(1, N) cmds, not N + 1 */
+	probes_left_fixed = sc->cfg.options.assoc ? sc->cfg.options.assoc : 1;
+	if (FIXED(sc, 3))
+		pol->scan_begin(&scan, ctx_jiffies(sc));
+retry:
+	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe) */
+	if (!FIXED(sc, 3))
+		pol->scan_begin(&scan, ctx_jiffies(sc));
+	invalid = -1;
+	index = -1;
+	ASSERT(nprobe < sizeof(probe_of) / sizeof(probe_of[0]));
+	probe_of[nprobe].hash = hash_number;
+
+	/* Lookup cmd */
+	sio->cmd = cmd_lookup(sc, hash_number);
+	probe_of[nprobe].cmd = sio->cmd;
+	if (!sio->cmd) {
+		if (scan_all) {
+			/* Q5 fixed: a missing cmd holds no match; remember it as a hole and go on */
+			if (hole.idx == -1)
+				hole = (struct cte_place){NULL, hash_number, 0};
+			goto next_probe;
+		}
+		if (skip_cmd_instantiation) {
+			/* Skip cte instantiation on WRITE */
+			sio->cte_idx = -1;
+			sc->c.write_skip++;
+			return CTE_WRITE_SKIP;
+		}
+		if (sio->error) {
+			/* Target write already completed */
+			sio->cte_idx = -1;
+			sc->c.write_done++;
+			return CTE_WRITE_DONE;
+		}
+		sio->cmd = cmd_insert(sc, hash_number);
+		/* Clean cmd, first entry is useable; skip cte lookup */
+		invalid = 0;
+		goto found;
+	}
+
+	for (i = 0; i < (int)sio->cmd->num_cte; i++) {
+		struct ssdcache_te *cte = cmd_slot(sc, sio->cmd, i);
+
+		if (!cte) {
+			if (invalid == -1)
+				invalid = i;
+			if (scan_all && hole.idx == -1)
+				hole = (struct cte_place){sio->cmd, hash_number, i};
+			continue;
+		}
+		if (cte->sector == sio->bio_sector) {
+			sio->cte_idx = i;
+			return cte_classify(sio, cte, rw);
+		}
+		/* Do not attempt to evict entries when target writes have already completed. */
+		if (sio->error)
+			continue;
+		/* Break out if we have found an invalid entry (Q5: one entry too late) */
+		if (invalid != -1) {
+			if (scan_all)
+				continue; /* Q5 fixed: keep looking for a match */
+			break;
+		}
+		/* Skip cache eviction on WRITE (and, Q1, always for reads) */
+		if (!evict_cte_on_write)
+			continue;
+		if (FIXED(sc, 4)) {
+			/* Q4 fixed: only entirely idle ctes are victims */
+			if (!cte_is_idle(sc, cte)) {
+				busy++;
+				continue;
+			}
+		} else {
+			/* Can only eject non-busy entries (judged on the new bio's offsets, Q4) */
+			if (cte_target_is_busy(sc, cte, sio) || cte_cache_is_busy(sc, cte, sio)) {
+				busy++;
+				continue;
+			}
+			/* Can only eject CLEAN entries */
+			if (!cte_is_clean(sc, cte, sio)) {
+				busy++;
+				continue;
+			}
+		}
+		{
+			struct pol_keys k = {cte->atime, cte->count};
+			pol->scan_offer(&scan, (int)nprobe * DEFAULT_ALIASING + i, &k);
+		}
+	}
+next_probe:
+	nprobe++;
+	if (scan_all || FIXED(sc, 2)) {
+		/* fixed chain length: probes = Q2 ? max(1, assoc) : assoc + 1; Q5: holes do not stop it */
+		unsigned int limit = FIXED(sc, 2) ? probes_left_fixed : sc->cfg.options.assoc + 1;
+		bool more = nprobe < limit && !sio->error;
+		if (!scan_all)
+			more = more && invalid == -1;
+		if (more) {
+			hash_number = rehash_block(sc, sio->bio_sector, hash_number);
+			assoc++;
+			goto retry;
+		}
+	} else if (invalid == -1 && assoc < sc->cfg.options.assoc && !sio->error) {
+		hash_number = rehash_block(sc, sio->bio_sector, hash_number);
+		assoc++;
+		goto retry;
+	}
+	if (scan_all) {
+		/* Q5 fixed: no match anywhere in the chain; allocate in the first hole */
+		if (hole.idx != -1) {
+			if (rw == WRITE && skip_cmd_instantiation && (!hole.cmd || FIXED(sc, 8))) {
+				sio->cmd = hole.cmd;
+				sio->cte_idx = -1;
+				sc->c.write_skip++;
+				return CTE_WRITE_SKIP;
+			}
+			if (!hole.cmd) {
+				if (sio->error) {
+					sio->cmd = NULL;
+					sio->cte_idx = -1;
+					sc->c.write_done++;
+					return CTE_WRITE_DONE;
+				}
+				hole.cmd = cmd_insert(sc, hole.hash);
+			}
+			sio->cmd = hole.cmd;
+			invalid = (int)hole.idx;
+		} else {
+			invalid = -1;
+		}
+	}
+found:
+	if (invalid != -1) {
+		index = invalid;
+	} else if (scan.best != -1) {
+		unsigned p = (unsigned)scan.best / DEFAULT_ALIASING;
+		sc->c.cache_evictions++;
+		index = scan.best % DEFAULT_ALIASING;
+		/* Q3 fixed: the victim may sit in an earlier probe */
+		sio->cmd = probe_of[p].cmd;
+	} else {
+		index = -1;
+	}
+
+	/* Q8 fixed: skip_write_insert means a write miss never allocates */
+	if (index != -1 && rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8)) {
+		if (invalid == -1)
+			sc->c.cache_evictions--; /* no victim was taken after all */
+		sio->cte_idx = -1;
+		sc->c.write_skip++;
+		return CTE_WRITE_SKIP;
+	}
+	if (index != -1) {
+		sio->cte_idx = index;
+		retval = sio_new_cache_write(sio, rw);
+	} else if (sio->error) {
+		sio->cte_idx = -1;
+		sc->c.write_done++;
+		retval = CTE_WRITE_DONE;
+	} else if (!evict_cte_on_write) {
+		sio->cte_idx = -1;
+		sc->c.write_skip++;
+		retval = CTE_WRITE_SKIP;
+	} else {
+		/* nothing evictable (Q1 fixed reads land here too) */
+		sio->cte_idx = -1;
+		sc->c.lookup_busy++;
+	}
+	return retval;
+}
