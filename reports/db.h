@@ -76,7 +76,7 @@ int rep_db_schema_version(const struct rep_db *db);
 /* What identifies a trace: a content fingerprint, so the same capture under another path or on
  * another machine is the same trace (sweeps resume, shards merge). */
 struct rep_trace {
-	char fingerprint[48];  /* "c1-<size>-<32 hex digits>": non-cryptographic hash of the bytes */
+	char fingerprint[64];  /* "c1-<size>-<32 hex digits>": non-cryptographic hash of the bytes */
 	char format[16];       /* the reader's format name for the source ("blkparse", ...), or "" */
 	uint64_t size_bytes;
 	const char *path;      /* as given by the user (not owned) */
