@@ -21,6 +21,7 @@
 #include "policies/policy.h"
 #include "reports/rep_util.h"
 #include "sim/device.h"
+#include "sim/units.h"
 
 #ifndef SSDCACHE_SIM_VERSION
 #define SSDCACHE_SIM_VERSION "unknown"
@@ -537,41 +538,48 @@ static void options_text(const struct ssdcache_options *o, char *buf, size_t len
 
 void rep_quirks_text(quirk_set qs, char *buf, size_t len)
 {
-	size_t n;
+	/* The engine's own text ("seed", "fixed", "seed+Q20", "fixed-Q1"): what users type. The
+	 * exact set is stored beside it as a bit mask (runs.quirks_fixed). */
+	quirks_format(qs, buf, len);
+}
 
-	if (qs == 0) {
-		snprintf(buf, len, "seed");
-		return;
-	}
-	n = (size_t)snprintf(buf, len, "fixed:");
-	for (int q = 1; q <= QUIRK_MAX && n < len; q++)
-		if (quirk_fixed(qs, q))
-			n += (size_t)snprintf(buf + n, len - n, "%sQ%d", buf[n - 1] == ':' ? "" : ",", q);
+/* The engine configuration a run used: cfg->engine with cfg->table applied. Whether the
+ * caller parsed the table into cfg->engine already or left it to sim_run, applying it again
+ * gives the same result (the table only sets fields). A table that does not parse leaves
+ * cfg->engine as it is (such a run is recorded as invalid anyway). */
+static void effective_engine(const struct sim_config *cfg, struct ssdcache_config *out)
+{
+	char e[256];
+
+	*out = cfg->engine;
+	if (cfg->table[0] && ssdcache_parse_table(out, cfg->table, e, sizeof(e), NULL, NULL))
+		*out = cfg->engine;
 }
 
 int rep_config_key(const struct sim_config *cfg, char *buf, size_t len)
 {
-	const struct ssdcache_config *e = &cfg->engine;
-	char opts[160], quirks[200], dev[32];
+	struct ssdcache_config eng;
+	const struct ssdcache_config *e = &eng;
+	char opts[160], dev[32];
 	int n;
 
+	effective_engine(cfg, &eng);
 	options_text(&e->options, opts, sizeof(opts));
-	rep_quirks_text(e->fixed, quirks, sizeof(quirks));
 	if (cfg->trace.has_device)
 		snprintf(dev, sizeof(dev), "%u:%u", TRC_MAJOR(cfg->trace.device),
 			 TRC_MINOR(cfg->trace.device));
 	else
 		dev[0] = '\0';
-	/* The table text is in the key as well as its parsed form: the engine configuration is
-	 * what the simulation used, the text catches anything the struct does not show. */
+	/* Parsed fields, not the table's text: "blocksize 64" and "assoc 4 blocksize 64" are the
+	 * same configuration when 4 is the default. */
 	n = snprintf(buf, len,
-		     "bs=%lu;assoc=%u;mode=%s;policy=%s;opts=%s;quirks=%s;hash=%d;seed_crash=%d;"
-		     "bs_overflow=%d;odd_bs=%d;table=%s;cache=%s;target=%s;hz=%u;jiffies0=%" PRIu64
+		     "bs=%lu;assoc=%u;mode=%s;policy=%s;opts=%s;quirks=%#" PRIx64 ";hash=%d;"
+		     "seed_crash=%d;bs_overflow=%d;odd_bs=%d;cache=%s;target=%s;hz=%u;jiffies0=%" PRIu64
 		     ";wq_delay=%" PRIu64 ";map_cost=%" PRIu64 ";speed=%.17g;qd=%u;interval=%" PRIu64
 		     ";max_requests=%" PRIu64 ";verify=%d;explain=%d;fmt=%s;event=%c;dev=%s;lenient=%d",
 		     e->block_size, e->options.assoc, mode_name(e->options.mode), policy_name(e), opts,
-		     quirks, (int)e->hash, (int)e->seed_crash, (int)e->bs_overflow,
-		     (int)e->odd_blocksize, cfg->table, cfg->cache_spec, cfg->target_spec, cfg->hz,
+		     (uint64_t)e->fixed, (int)e->hash, (int)e->seed_crash, (int)e->bs_overflow,
+		     (int)e->odd_blocksize, cfg->cache_spec, cfg->target_spec, cfg->hz,
 		     cfg->jiffies0, cfg->wq_delay_ns, cfg->map_cost_ns, cfg->speed, cfg->qd,
 		     cfg->interval_ns, cfg->max_requests, (int)cfg->verify, (int)cfg->explain_misses,
 		     cfg->trace.format ? cfg->trace.format : "auto",
@@ -755,29 +763,57 @@ static int upsert_trace(struct rep_db *db, const struct rep_trace *t, const stru
 	return 0;
 }
 
-/* Model, preset and size of a device spec, by creating the device the way sim_run will. */
+/* Model, preset and size of a device spec, resolved as dev_create() does (user option, else
+ * the preset's, else the model's default) but without creating the device: a model's init may
+ * allocate memory in proportion to its size (an SSD's mapping table). */
 struct dev_desc {
 	char model[32], preset[32];
 	bool has_size;
 	uint64_t size_bytes;
 };
 
+/* The value of key= in a "k=v,k=v" list, copied into buf; false if absent. */
+static bool opt_value(const char *list, const char *key, char *buf, size_t len)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		if (!strncmp(p, key, kl) && p[kl] == '=') {
+			size_t vl = strcspn(p + kl + 1, ",");
+
+			snprintf(buf, len, "%.*s", (int)vl, p + kl + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void describe_dev(const char *spec, struct dev_desc *out)
 {
-	static const struct dev_env env; /* never used: the device is created, described, freed */
-	struct dev *d;
-	char e[256];
 	const char *colon = strchr(spec, ':');
+	const char *opts = colon ? colon + 1 : "";
 	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	const struct dev_ops *ops;
+	const struct dev_preset *pr = NULL;
+	char size[64] = "";
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->model, sizeof(out->model), "%.*s", (int)(n < 31 ? n : 31), spec);
-	if (!spec[0] || dev_create(spec, &env, &d, e, sizeof(e)))
+	ops = dev_find(out->model);
+	if (!ops)
 		return;
-	snprintf(out->preset, sizeof(out->preset), "%s", d->preset);
-	out->size_bytes = d->size_bytes;
-	out->has_size = true;
-	dev_destroy(d);
+	if (!opt_value(opts, "preset", out->preset, sizeof(out->preset)) && ops->default_preset)
+		snprintf(out->preset, sizeof(out->preset), "%s", ops->default_preset);
+	for (const struct dev_preset *p = ops->presets; out->preset[0] && p && p->name; p++)
+		if (!strcmp(p->name, out->preset))
+			pr = p;
+	if (!opt_value(opts, "size", size, sizeof(size)) &&
+	    !(pr && opt_value(pr->options, "size", size, sizeof(size)))) {
+		for (const struct opt *o = ops->opts; o && o->name; o++)
+			if (!strcmp(o->name, "size") && o->def)
+				snprintf(size, sizeof(size), "%s", o->def);
+	}
+	out->has_size = size[0] && parse_size(size, &out->size_bytes) == 0;
 }
 
 /* "seed=..." options of the device specs: the runs' random seeds, for the record. */
@@ -807,7 +843,8 @@ static int insert_run(struct rep_db *db, const struct sim_config *cfg,
 		      int64_t *run_id, char *err, size_t errlen)
 {
 	static const char *const status_names[] = {"ok", "invalid", "failed"};
-	const struct ssdcache_config *e = &cfg->engine;
+	struct ssdcache_config eng;
+	const struct ssdcache_config *e = &eng;
 	char key[REP_CONFIG_KEY_MAX], khash[24], uuid[40], started[40], finished[40];
 	char host[256] = "", opts[160], quirks[200], seeds[256], table_line[1024], dev[24] = "";
 	char event[2] = {cfg->trace.event ? cfg->trace.event : 'Q', '\0'};
@@ -815,6 +852,7 @@ static int insert_run(struct rep_db *db, const struct sim_config *cfg,
 	double t1, t0;
 	int rc;
 
+	effective_engine(cfg, &eng);
 	if ((rc = rep_config_key(cfg, key, sizeof(key)))) {
 		snprintf(err, errlen, "%s: the configuration is too long to record", db->path);
 		return -EINVAL;
