@@ -1,13 +1,508 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_models.c - placeholder until the models command lands (replaced by its module's owner). */
+/* cmd_models.c - `ssdcache-sim models`: list device models and presets; probe one model, fio-style. */
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "sim/commands.h"
+#include "sim/des.h"
+#include "sim/device.h"
+#include "sim/units.h"
+
+/*
+ * `models probe` drives one device model alone the way fio drives a disk: a closed loop that keeps
+ * --qd commands outstanding until --count have completed, each resubmitted the moment one
+ * completes (fio's iodepth with no think time). Device completions and timers run on the same
+ * discrete-event queue the simulator uses, so the model sees exactly what it sees in `run`.
+ */
+
+enum probe_rw { RW_RANDREAD, RW_RANDWRITE, RW_READ, RW_WRITE };
+static const char *const rw_names[] = {"randread", "randwrite", "read", "write", NULL};
+
+struct probe_cfg {
+	const char *spec;
+	enum probe_rw rw;
+	uint64_t bs, qd, count, seed, span;
+	bool json, precondition;
+};
+
+struct probe {
+	const struct probe_cfg *cfg;
+	struct des q;
+	struct dev *d;
+	struct dev_env env;
+	struct dev_io *ios;
+	gsl_rng *rng;
+	uint64_t nr_blocks, next_blk, issued, done, target;
+	bool writing_fill; /* preconditioning pass: sequential writes, not measured */
+	uint64_t *lat;     /* measured latencies, ns */
+	uint64_t timer_gen;
+	int err;
+};
+
+static void probe_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: ssdcache-sim models probe SPEC [options]\n\n"
+		"Drive one device model alone, fio-style: a closed loop keeping --qd commands\n"
+		"outstanding until --count have completed. SPEC is MODEL[:key=value,...]; without\n"
+		"preset= the model's default preset applies.\n\n"
+		"options:\n"
+		"  --rw randread|randwrite|read|write   access pattern (default randread)\n"
+		"  --bs SIZE          block size (default 4K; a multiple of 512)\n"
+		"  --qd N             commands outstanding (default 1)\n"
+		"  --count N          commands to complete (default 10000)\n"
+		"  --span SIZE        address range from sector 0 (default: the whole device)\n"
+		"  --seed N           random seed for rand* patterns (default 1)\n"
+		"  --precondition     first write the span sequentially once (not measured), so\n"
+		"                     an SSD is full and its GC is working during the measurement\n"
+		"  --json             one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...\n"
+		"  -h, --help         this text\n\n"
+		"example: ssdcache-sim models probe hdd:preset=sas15k --rw randread --qd 32 --count 5000\n");
+}
+
+static void models_usage(FILE *fp)
+{
+	fprintf(fp, "usage: ssdcache-sim models [MODEL]\n"
+		    "       ssdcache-sim models probe SPEC [--rw ...] [--bs ...] [--qd N] [--count N] [--json]\n\n"
+		    "Without arguments, list every device model with its ordering contract, presets\n"
+		    "(with the sources of their numbers) and options. With MODEL, only that model.\n"
+		    "A device is given as MODEL[:key=value,...], e.g. hdd:preset=sas15k,sched=fifo.\n"
+		    "See docs/devices.md for each model's physics.\n");
+}
+
+/* ---- the closed loop --------------------------------------------------------------------- */
+
+static uint64_t probe_rand(struct probe *pr, uint64_t n)
+{
+	if (n <= 0xffffffffu)
+		return gsl_rng_uniform_int(pr->rng, (unsigned long)n);
+	/* compose two draws for ranges beyond the generator's 32 bits */
+	uint64_t hi = gsl_rng_uniform_int(pr->rng, (unsigned long)((n >> 32) + 1));
+	uint64_t v = (hi << 32) | gsl_rng_uniform_int(pr->rng, 0xffffffffu);
+	return v % n;
+}
+
+static void probe_done(void *ctx, void *arg, uint64_t now);
+
+static void probe_issue(struct probe *pr, struct dev_io *io, uint64_t now)
+{
+	const struct probe_cfg *c = pr->cfg;
+	uint64_t blk;
+	bool rnd = !pr->writing_fill && (c->rw == RW_RANDREAD || c->rw == RW_RANDWRITE);
+
+	if (rnd) {
+		blk = probe_rand(pr, pr->nr_blocks);
+	} else {
+		blk = pr->next_blk;
+		pr->next_blk = (pr->next_blk + 1) % pr->nr_blocks;
+	}
+	memset(io, 0, sizeof(*io));
+	io->op = pr->writing_fill || c->rw == RW_RANDWRITE || c->rw == RW_WRITE ? DEV_WRITE : DEV_READ;
+	io->sector = blk * (pr->writing_fill ? 256 : c->bs / 512);
+	io->nsect = pr->writing_fill ? 256 : (uint32_t)(c->bs / 512);
+	pr->issued++;
+	if (dev_submit(pr->d, io, now) == DEV_Q_COMPLETED) {
+		if (io->done_ns < now) {
+			pr->err = -EPROTO; /* a model bug the conformance test also checks */
+			io->done_ns = now;
+		}
+		if (des_schedule(&pr->q, io->done_ns, DES_CLASS_COMPLETION, probe_done, io))
+			pr->err = -ENOMEM;
+	}
+}
+
+static void probe_done(void *ctx, void *arg, uint64_t now)
+{
+	struct probe *pr = ctx;
+	struct dev_io *io = arg;
+
+	dev_account_complete(pr->d, io, now);
+	if (!pr->writing_fill)
+		pr->lat[pr->done] = now - io->submit_ns;
+	pr->done++;
+	if (pr->issued < pr->target && !pr->err)
+		probe_issue(pr, io, now);
+}
+
+static void env_complete(void *host, struct dev_io *io, uint64_t done_ns)
+{
+	struct probe *pr = host;
+
+	if (done_ns < pr->q.now_ns)
+		pr->err = -EPROTO;
+	if (des_schedule(&pr->q, done_ns, DES_CLASS_COMPLETION, probe_done, io))
+		pr->err = -ENOMEM;
+}
+
+static void probe_timer_fire(void *ctx, void *arg, uint64_t now)
+{
+	struct probe *pr = ctx;
+
+	if ((uint64_t)(uintptr_t)arg == pr->timer_gen && pr->d->ops->timer)
+		pr->d->ops->timer(pr->d, now);
+}
+
+static void env_timer(void *host, struct dev *d, uint64_t at_ns)
+{
+	struct probe *pr = host;
+
+	(void)d;
+	/* one pending timer per device: a newer request makes older events stale */
+	pr->timer_gen++;
+	if (des_schedule(&pr->q, at_ns < pr->q.now_ns ? pr->q.now_ns : at_ns, DES_CLASS_COMPLETION,
+			 probe_timer_fire, (void *)(uintptr_t)pr->timer_gen))
+		pr->err = -ENOMEM;
+}
+
+/* Run one closed-loop pass of `target` commands; returns 0 or -errno. */
+static int probe_pass(struct probe *pr, uint64_t target)
+{
+	uint64_t qd = pr->cfg->qd < target ? pr->cfg->qd : target;
+
+	pr->issued = pr->done = 0;
+	pr->target = target;
+	pr->next_blk = 0;
+	for (uint64_t i = 0; i < qd && !pr->err; i++)
+		probe_issue(pr, &pr->ios[i], pr->q.now_ns);
+	while (!pr->err && des_run_next(&pr->q))
+		;
+	if (!pr->err && pr->done != target)
+		return -EPROTO; /* a command never completed */
+	return pr->err;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(const uint64_t *v, uint64_t n, double q)
+{
+	uint64_t i = (uint64_t)(q * (double)(n - 1) + 0.5);
+
+	return (double)v[i < n ? i : n - 1];
+}
+
+static void json_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(fp, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(fp, "\\u%04x", *s);
+		else
+			fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+struct snap {
+	uint64_t t, busy;
+	double area;
+	struct dev_stats st;
+};
+
+static void take_snap(const struct dev *d, uint64_t t, struct snap *s)
+{
+	dev_get_stats(d, t, &s->st);
+	s->t = t;
+	s->busy = s->st.busy_ns;
+	s->area = d->first_ns == UINT64_MAX || t <= d->first_ns
+			  ? 0
+			  : s->st.mean_queue_depth * (double)(t - d->first_ns);
+}
+
+static void probe_report(const struct probe *pr, const struct snap *a, const struct snap *b)
+{
+	const struct probe_cfg *c = pr->cfg;
+	uint64_t n = pr->done, *v = pr->lat;
+	double secs = (double)(b->t - a->t) / 1e9, sum = 0;
+	double iops, mbs, util, mqd;
+	uint64_t media = b->st.media_bytes_written - a->st.media_bytes_written;
+	uint64_t host_w = b->st.bytes_written - a->st.bytes_written;
+	uint64_t seeks = b->st.seeks - a->st.seeks;
+	double seek_cyl = b->st.seek_mean_cyl * (double)b->st.seeks -
+			  a->st.seek_mean_cyl * (double)a->st.seeks;
+	double wa = host_w ? (double)media / (double)host_w : 0;
+	char sz[32], span[32];
+
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (uint64_t i = 0; i < n; i++)
+		sum += (double)v[i];
+	iops = secs > 0 ? (double)n / secs : 0;
+	mbs = iops * (double)c->bs / 1e6;
+	util = secs > 0 ? (double)(b->busy - a->busy) / (double)(b->t - a->t) : 0;
+	mqd = secs > 0 ? (b->area - a->area) / (double)(b->t - a->t) : 0;
+	if (c->json) {
+		printf("{\"spec\": ");
+		json_str(stdout, pr->d->spec);
+		printf(", \"model\": \"%s\", \"preset\": ", pr->d->ops->name);
+		json_str(stdout, pr->d->preset);
+		printf(", \"size_bytes\": %llu, \"rw\": \"%s\", \"bs\": %llu, \"qd\": %llu, "
+		       "\"count\": %llu, \"span_bytes\": %llu, \"seed\": %llu, \"precondition\": %s,\n",
+		       (unsigned long long)pr->d->size_bytes, rw_names[c->rw], (unsigned long long)c->bs,
+		       (unsigned long long)c->qd, (unsigned long long)n, (unsigned long long)c->span,
+		       (unsigned long long)c->seed, c->precondition ? "true" : "false");
+		printf(" \"iops\": %.3f, \"mb_s\": %.3f, \"lat_mean_us\": %.3f, \"lat_p50_us\": %.3f, "
+		       "\"lat_p90_us\": %.3f, \"lat_p99_us\": %.3f, \"lat_p999_us\": %.3f, "
+		       "\"lat_min_us\": %.3f, \"lat_max_us\": %.3f,\n",
+		       iops, mbs, sum / (double)n / 1e3, pct(v, n, 0.5) / 1e3, pct(v, n, 0.9) / 1e3,
+		       pct(v, n, 0.99) / 1e3, pct(v, n, 0.999) / 1e3, (double)v[0] / 1e3,
+		       (double)v[n - 1] / 1e3);
+		printf(" \"sim_seconds\": %.6f, \"util\": %.4f, \"mean_queue_depth\": %.3f, "
+		       "\"seeks\": %llu, \"seek_mean_cyl\": %.1f, \"cache_hits\": %llu, "
+		       "\"media_bytes_written\": %llu, \"write_amplification\": %.4f, "
+		       "\"gc_runs\": %llu, \"erases\": %llu}\n",
+		       secs, util, mqd, (unsigned long long)seeks, seeks ? seek_cyl / (double)seeks : 0,
+		       (unsigned long long)(b->st.cache_hits - a->st.cache_hits),
+		       (unsigned long long)media, wa,
+		       (unsigned long long)(b->st.gc_runs - a->st.gc_runs),
+		       (unsigned long long)(b->st.erases - a->st.erases));
+		return;
+	}
+	format_size(pr->d->size_bytes, sz, sizeof(sz));
+	format_size(c->span, span, sizeof(span));
+	printf("probe %s (preset %s, %s)\n", pr->d->spec, pr->d->preset[0] ? pr->d->preset : "none",
+	       sz);
+	format_size(c->bs, sz, sizeof(sz));
+	printf("  workload   %s bs=%s qd=%llu count=%llu span=%s seed=%llu%s\n", rw_names[c->rw], sz,
+	       (unsigned long long)c->qd, (unsigned long long)n, span, (unsigned long long)c->seed,
+	       c->precondition ? " (preconditioned)" : "");
+	printf("  iops       %.1f\n  bandwidth  %.2f MB/s\n", iops, mbs);
+	{
+		char m[32], p50[32], p90[32], p99[32], p999[32], mx[32];
+		format_time_ns(sum / (double)n, m, sizeof(m));
+		format_time_ns(pct(v, n, 0.5), p50, sizeof(p50));
+		format_time_ns(pct(v, n, 0.9), p90, sizeof(p90));
+		format_time_ns(pct(v, n, 0.99), p99, sizeof(p99));
+		format_time_ns(pct(v, n, 0.999), p999, sizeof(p999));
+		format_time_ns((double)v[n - 1], mx, sizeof(mx));
+		printf("  latency    mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n", m, p50, p90,
+		       p99, p999, mx);
+	}
+	printf("  device     utilisation %.1f %%, mean queue depth %.2f, simulated %.3f s\n",
+	       util * 100, mqd, secs);
+	if (!strcmp(pr->d->ops->name, "hdd"))
+		printf("  disk       %llu seeks, mean distance %.0f cylinders, %llu buffer hits\n",
+		       (unsigned long long)seeks, seeks ? seek_cyl / (double)seeks : 0,
+		       (unsigned long long)(b->st.cache_hits - a->st.cache_hits));
+	if (!strcmp(pr->d->ops->name, "ssd")) {
+		format_size(media, sz, sizeof(sz));
+		printf("  flash      %s programmed, write amplification %.2f, %llu GC runs, %llu erases, "
+		       "%llu buffer hits\n",
+		       sz, wa, (unsigned long long)(b->st.gc_runs - a->st.gc_runs),
+		       (unsigned long long)(b->st.erases - a->st.erases),
+		       (unsigned long long)(b->st.cache_hits - a->st.cache_hits));
+	}
+}
+
+static int probe_run(const struct probe_cfg *cfg, char *err, size_t errlen)
+{
+	struct probe pr;
+	struct snap a, b;
+	char sub[256];
+	int r;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.cfg = cfg;
+	pr.env.host = &pr;
+	pr.env.complete = env_complete;
+	pr.env.timer = env_timer;
+	if (des_init(&pr.q, &pr)) {
+		snprintf(err, errlen, "out of memory for the event queue");
+		return -ENOMEM;
+	}
+	r = dev_create(cfg->spec, &pr.env, &pr.d, sub, sizeof(sub));
+	if (r) {
+		snprintf(err, errlen, "%s", sub);
+		des_fini(&pr.q);
+		return -EINVAL; /* a bad spec is a usage error */
+	}
+	{
+		struct probe_cfg *c = (struct probe_cfg *)cfg;
+		if (!c->span || c->span > pr.d->size_bytes)
+			c->span = pr.d->size_bytes;
+		if (c->span < c->bs) {
+			snprintf(err, errlen, "--span %llu is smaller than --bs %llu",
+				 (unsigned long long)c->span, (unsigned long long)c->bs);
+			r = -EINVAL;
+			goto out;
+		}
+	}
+	pr.ios = calloc(cfg->qd, sizeof(*pr.ios));
+	pr.lat = malloc(cfg->count * sizeof(*pr.lat));
+	pr.rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!pr.ios || !pr.lat || !pr.rng) {
+		snprintf(err, errlen, "out of memory for %llu latencies", (unsigned long long)cfg->count);
+		r = -ENOMEM;
+		goto out;
+	}
+	gsl_rng_set(pr.rng, cfg->seed);
+	if (cfg->precondition) {
+		pr.writing_fill = true;
+		pr.nr_blocks = cfg->span / (128 * 1024);
+		if (pr.nr_blocks && (r = probe_pass(&pr, pr.nr_blocks))) {
+			snprintf(err, errlen, "preconditioning failed: %s", strerror(-r));
+			goto out;
+		}
+		pr.writing_fill = false;
+	}
+	pr.nr_blocks = cfg->span / cfg->bs;
+	take_snap(pr.d, pr.q.now_ns, &a);
+	r = probe_pass(&pr, cfg->count);
+	if (r) {
+		snprintf(err, errlen, "%s: %s", cfg->spec,
+			 r == -EPROTO ? "model broke its contract (a completion before its submission, "
+					"or a command that never completed)"
+				      : strerror(-r));
+		goto out;
+	}
+	take_snap(pr.d, pr.q.now_ns, &b);
+	probe_report(&pr, &a, &b);
+out:
+	if (pr.rng)
+		gsl_rng_free(pr.rng);
+	free(pr.lat);
+	free(pr.ios);
+	dev_destroy(pr.d);
+	des_fini(&pr.q);
+	return r;
+}
+
+static int parse_num(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *v,
+		     bool size)
+{
+	if ((size ? parse_size(s, v) : parse_u64(s, v)) || *v < lo || *v > hi) {
+		fprintf(stderr, "ssdcache-sim models probe: %s: bad value '%s' (expected %s %llu..%llu)\n",
+			opt, s, size ? "a size" : "an integer", (unsigned long long)lo,
+			(unsigned long long)hi);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{"rw", required_argument, NULL, 'r'},    {"bs", required_argument, NULL, 'b'},
+		{"qd", required_argument, NULL, 'q'},    {"count", required_argument, NULL, 'c'},
+		{"span", required_argument, NULL, 's'},  {"seed", required_argument, NULL, 'S'},
+		{"json", no_argument, NULL, 'j'},        {"precondition", no_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	};
+	struct probe_cfg cfg = {.rw = RW_RANDREAD, .bs = 4096, .qd = 1, .count = 10000, .seed = 1};
+	char err[512];
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': {
+			int i;
+			for (i = 0; rw_names[i] && strcasecmp(rw_names[i], optarg); i++)
+				;
+			if (!rw_names[i]) {
+				fprintf(stderr, "ssdcache-sim models probe: --rw: bad value '%s' "
+						"(expected randread|randwrite|read|write)\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			cfg.rw = (enum probe_rw)i;
+			break;
+		}
+		case 'b':
+			if (parse_num("--bs", optarg, 512, 64ULL << 20, &cfg.bs, true))
+				return EXIT_USAGE;
+			if (cfg.bs % 512) {
+				fprintf(stderr, "ssdcache-sim models probe: --bs %s is not a multiple of 512\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'q':
+			if (parse_num("--qd", optarg, 1, 65536, &cfg.qd, false))
+				return EXIT_USAGE;
+			break;
+		case 'c':
+			if (parse_num("--count", optarg, 1, 200000000, &cfg.count, false))
+				return EXIT_USAGE;
+			break;
+		case 's':
+			if (parse_num("--span", optarg, 512, UINT64_MAX, &cfg.span, true))
+				return EXIT_USAGE;
+			break;
+		case 'S':
+			if (parse_num("--seed", optarg, 0, UINT64_MAX, &cfg.seed, false))
+				return EXIT_USAGE;
+			break;
+		case 'j':
+			cfg.json = true;
+			break;
+		case 'p':
+			cfg.precondition = true;
+			break;
+		case 'h':
+			probe_usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "ssdcache-sim models probe: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			probe_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "ssdcache-sim models probe: %s\n",
+			optind >= argc ? "missing SPEC (e.g. hdd or ssd:preset=nvme_tlc)"
+				       : "expected exactly one SPEC");
+		probe_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cfg.spec = argv[optind];
+	r = probe_run(&cfg, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "ssdcache-sim models probe: %s\n", err);
+		return r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	return 0;
+}
 
 int cmd_models(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "ssdcache-sim: 'models' is not part of this build yet\n");
-	return EXIT_RUNTIME;
+	if (argc >= 2 && !strcmp(argv[1], "probe"))
+		return cmd_probe(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		models_usage(stdout);
+		return 0;
+	}
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr, "ssdcache-sim models: unexpected argument '%s'\n", argv[argc > 2 ? 2 : 1]);
+		models_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (argc == 2) {
+		const struct dev_ops *o = dev_find(argv[1]);
+		if (!o) {
+			fprintf(stderr, "ssdcache-sim models: unknown model '%s' (models:", argv[1]);
+			for (int i = 0; dev_registry[i]; i++)
+				fprintf(stderr, " %s", dev_registry[i]->name);
+			fprintf(stderr, ")\n");
+			return EXIT_USAGE;
+		}
+		dev_print_model(o, stdout);
+		return 0;
+	}
+	dev_print_models(stdout);
+	return 0;
 }

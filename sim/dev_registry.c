@@ -5,8 +5,12 @@
 #include "sim/device.h"
 
 extern const struct dev_ops dev_fixed;
+extern const struct dev_ops dev_hdd;
+extern const struct dev_ops dev_ssd;
 
 const struct dev_ops *const dev_registry[] = {
 	&dev_fixed,
+	&dev_hdd,
+	&dev_ssd,
 	NULL,
 };

@@ -207,20 +207,24 @@ void dev_get_stats(const struct dev *d, uint64_t end_ns, struct dev_stats *out)
 	out->mean_queue_depth = span ? area / (double)span : 0;
 }
 
+void dev_print_model(const struct dev_ops *o, FILE *fp)
+{
+	fprintf(fp, "%s: %s\n  ordering: %s\n", o->name, o->help, o->ordering);
+	if (o->presets && o->presets[0].name) {
+		fprintf(fp, "  presets%s%s%s:\n", o->default_preset ? " (default " : "",
+			o->default_preset ? o->default_preset : "", o->default_preset ? ")" : "");
+		for (const struct dev_preset *p = o->presets; p->name; p++)
+			fprintf(fp, "    %-12s %s\n                 %s\n                 source: %s\n",
+				p->name, p->description, p->options, p->source);
+	}
+	fprintf(fp, "  options:\n");
+	opt_print_help(o->opts, fp);
+}
+
 void dev_print_models(FILE *fp)
 {
 	for (int i = 0; dev_registry[i]; i++) {
-		const struct dev_ops *o = dev_registry[i];
-		fprintf(fp, "%s: %s\n  ordering: %s\n", o->name, o->help, o->ordering);
-		if (o->presets && o->presets[0].name) {
-			fprintf(fp, "  presets%s%s%s:\n", o->default_preset ? " (default " : "",
-				o->default_preset ? o->default_preset : "", o->default_preset ? ")" : "");
-			for (const struct dev_preset *p = o->presets; p->name; p++)
-				fprintf(fp, "    %-12s %s\n                 %s\n                 source: %s\n",
-					p->name, p->description, p->options, p->source);
-		}
-		fprintf(fp, "  options:\n");
-		opt_print_help(o->opts, fp);
+		dev_print_model(dev_registry[i], fp);
 		fprintf(fp, "\n");
 	}
 }

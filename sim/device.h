@@ -67,6 +67,12 @@ struct dev_stats {
 	double seek_mean_cyl;        /* HDD */
 	uint64_t seeks;
 	uint64_t cache_hits;         /* on-board cache hits (HDD read cache, SSD buffer) */
+	/* HDD: media accesses by seek distance: [0] no seek (same cylinder), [i] distances in
+	 * [2^(i-1), 2^i) cylinders, the last bin everything beyond */
+#define DEV_SEEK_HIST 24
+	uint64_t seek_hist[DEV_SEEK_HIST];
+	/* SSD: flash operations (host and GC) */
+	uint64_t flash_reads, flash_programs;
 };
 
 /* A named set of options ("sata7200" -> "rpm=7200,..."); source cites where numbers come from. */
@@ -134,5 +140,7 @@ void dev_get_stats(const struct dev *d, uint64_t end_ns, struct dev_stats *out);
 
 /* List models, presets and options (`ssdcache-sim models`). */
 void dev_print_models(FILE *fp);
+/* The same for one model (`ssdcache-sim models MODEL`). */
+void dev_print_model(const struct dev_ops *o, FILE *fp);
 
 #endif

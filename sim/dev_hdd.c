@@ -1,0 +1,944 @@
+// SPDX-License-Identifier: GPL-2.0
+/* dev_hdd.c - the `hdd` device model: zoned geometry, seek curve, a spinning platter, cache, NCQ. */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/device.h"
+
+/*
+ * What happens to one command, in the order the drive does it:
+ *
+ *   overhead     per-command controller time (decode, cache lookup)
+ *   seek         Ruemmler & Wilkes (1994) curve: a + b*sqrt(d) below the knee, c + e*d above,
+ *                plus settle (and write_settle for writes); a head switch when only the head
+ *                changes. The four constants are solved at init so that the curve matches the
+ *                datasheet's single-cylinder, average (over all seek lengths, weighted as the
+ *                datasheets define it) and full-stroke seek times.
+ *   rotation     the platter's angle is a function of simulated time: angle(t) = t mod one
+ *                revolution. The wait is the angular distance from where the head arrives to the
+ *                first sector, so back-to-back requests see the real, not the average, latency.
+ *   transfer     at the zone's media rate (sectors per track * rpm); crossing a track costs a head
+ *                switch or a one-cylinder seek, hidden by the track skew the layout applies.
+ *
+ * Geometry: `zones` zones of equal cylinder count, sectors per track falling linearly from the
+ * outer (rate_od) to the inner (rate_id) diameter; cylinders derived from the capacity and the
+ * head count. Memory is one small table per zone: nothing is allocated per sector or cylinder.
+ *
+ * The on-board cache holds `cache_segments` LBA ranges (contents are not simulated, only which
+ * sectors are present). After a media read, an idle drive keeps reading ahead into the segment;
+ * the read-ahead is tracked lazily (how far it got is computed from the time it stopped). With
+ * write_cache on, a write that fits is acknowledged once in the buffer and destaged later as a
+ * background operation the scheduler orders like any other; FLUSH waits for the buffer to drain.
+ *
+ * Queue: up to queue_depth commands are visible to the scheduler (NCQ/TCQ); the rest wait in
+ * arrival order. Schedulers: fifo, sstf, elevator (LOOK), sptf (shortest positioning time
+ * first over the queue, as NCQ firmware does). With starve set, a command older than that is
+ * served next whatever the scheduler prefers.
+ *
+ * Ordering contract: scheduled. Commands in the queue complete in the order the scheduler serves
+ * them, cache hits and cached writes complete at once (after overhead and bus transfer). A write's
+ * data is visible at its completion (ENGINE.md 0.4 rule 5): a cached write is acknowledged after
+ * it is in the buffer, and later reads of those sectors are served from the buffer.
+ */
+
+enum hdd_sched { HDD_FIFO, HDD_SSTF, HDD_ELEVATOR, HDD_SPTF };
+static const char *const hdd_sched_names[] = {"fifo", "sstf", "elevator", "sptf", NULL};
+
+struct hdd_zone {
+	uint64_t first_lba;   /* first sector of the zone */
+	uint64_t first_track; /* global track number of its first track (for the skew) */
+	uint32_t first_cyl;
+	uint32_t spt;  /* sectors per track */
+	uint32_t skew; /* sectors the next track's sector 0 is rotated by */
+	uint64_t eff_sect_ns_x1k; /* streaming time per sector, including skew, in ns/1000 */
+};
+
+/* A piece of work for the mechanism: a host command or a write-cache destage. */
+struct hdd_op {
+	struct dev_io *io; /* NULL: destage of a cached write */
+	uint64_t lba;
+	uint32_t nsect;
+	bool write;
+	uint64_t seq;      /* arrival order (fifo, starvation) */
+	uint64_t enq_ns;
+	uint32_t cyl, head; /* where its first sector is, computed once at enqueue */
+	uint64_t pos_ns;    /* angular position of its first sector, ns after the index */
+};
+
+struct hdd_seg {
+	uint64_t start, end; /* cached sectors [start, end) */
+	uint64_t stamp;      /* LRU */
+};
+
+#define HDD_MAX_ZONES 256
+
+struct hdd_priv {
+	/* options (filled by the core from hdd_opts) */
+	uint64_t size;
+	uint64_t rpm, heads, nr_zones;
+	double rate_od, rate_id; /* MB/s (10^6 bytes/s) */
+	uint64_t seek_1, seek_avg, seek_full, settle, write_settle, head_switch;
+	double knee;
+	uint64_t overhead, hit_overhead;
+	double bus_rate;
+	uint64_t cache_size, nr_segs, readahead;
+	bool write_cache;
+	uint64_t wc_entries;
+	uint64_t queue_depth;
+	unsigned sched;
+	uint64_t starve;
+
+	/* geometry */
+	struct hdd_zone *zones;
+	uint32_t nz;
+	uint64_t nr_sect, nr_cyl;
+	uint64_t rev_ns;
+	double sa, sb, sc, se; /* seek curve constants, ns (without settle) */
+	uint32_t knee_cyl;
+	double bus_ns_per_sect;
+
+	/* mechanism */
+	uint32_t cur_cyl, cur_head;
+	int dir; /* elevator direction: +1 outward to inward (growing cylinders), -1 back */
+	bool busy;
+	struct hdd_op cur;
+	uint64_t cur_end_ns;
+	bool cur_streamed; /* the current read rides the read-ahead stream */
+	uint64_t bus_free_ns;
+	uint64_t seq;
+
+	/* queues: host commands visible to the scheduler, destages, and those beyond the depth */
+	struct hdd_op *act;
+	uint32_t nr_act;
+	struct hdd_op *wc;
+	uint32_t nr_wc;
+	uint32_t wc_used;        /* entries held, including one in service */
+	uint64_t wc_sect_used, wc_sect_max;
+	struct dev_io *pend_head, *pend_tail;
+	struct dev_io *flush_head, *flush_tail;
+
+	/* read cache and lazy read-ahead */
+	struct hdd_seg *segs;
+	uint64_t seg_max_sect, ra_sect;
+	uint64_t stamp;
+	bool ra_on;
+	uint32_t ra_seg;
+	uint64_t ra_lba, ra_t0, ra_limit;
+
+	/* statistics */
+	uint64_t nr_seeks, seek_cyl_sum, cache_hits;
+	uint64_t seek_hist[DEV_SEEK_HIST];
+};
+
+static const struct opt hdd_opts[] = {
+	{"size", OPT_SIZE, offsetof(struct hdd_priv, size), "1T", 1 << 20, 1.0e15, NULL,
+	 "capacity in bytes"},
+	{"rpm", OPT_U64, offsetof(struct hdd_priv, rpm), "7200", 3600, 20000, NULL,
+	 "spindle speed, revolutions per minute"},
+	{"heads", OPT_U64, offsetof(struct hdd_priv, heads), "4", 1, 32, NULL,
+	 "recording surfaces (tracks per cylinder)"},
+	{"zones", OPT_U64, offsetof(struct hdd_priv, nr_zones), "16", 1, HDD_MAX_ZONES, NULL,
+	 "recording zones (equal cylinder counts, sectors per track falling inwards)"},
+	{"rate_od", OPT_DOUBLE, offsetof(struct hdd_priv, rate_od), "150", 1, 2000, NULL,
+	 "media rate at the outer diameter, MB/s (10^6 B/s)"},
+	{"rate_id", OPT_DOUBLE, offsetof(struct hdd_priv, rate_id), "75", 1, 2000, NULL,
+	 "media rate at the inner diameter, MB/s"},
+	{"seek_1", OPT_TIME, offsetof(struct hdd_priv, seek_1), "1ms", 10000, 1e8, NULL,
+	 "single-cylinder seek, settle included (datasheet 'track-to-track')"},
+	{"seek_avg", OPT_TIME, offsetof(struct hdd_priv, seek_avg), "8.5ms", 100000, 1e8, NULL,
+	 "average seek over all seek lengths (datasheet definition), settle included"},
+	{"seek_full", OPT_TIME, offsetof(struct hdd_priv, seek_full), "16ms", 100000, 1e9, NULL,
+	 "full-stroke seek, settle included"},
+	{"settle", OPT_TIME, offsetof(struct hdd_priv, settle), "0.3ms", 0, 1e8, NULL,
+	 "settle part of every seek (the curve is fitted to the seek times minus this)"},
+	{"write_settle", OPT_TIME, offsetof(struct hdd_priv, write_settle), "0.5ms", 0, 1e8, NULL,
+	 "extra settle before writing after a seek (write seeks are specified slower)"},
+	{"head_switch", OPT_TIME, offsetof(struct hdd_priv, head_switch), "1ms", 0, 1e8, NULL,
+	 "switching heads within a cylinder"},
+	{"seek_knee", OPT_DOUBLE, offsetof(struct hdd_priv, knee), "0.2", 0.001, 0.9, NULL,
+	 "fraction of the full stroke where the seek curve turns from sqrt to linear"},
+	{"overhead", OPT_TIME, offsetof(struct hdd_priv, overhead), "0.1ms", 0, 1e8, NULL,
+	 "per-command controller overhead"},
+	{"hit_overhead", OPT_TIME, offsetof(struct hdd_priv, hit_overhead), "20us", 0, 1e8, NULL,
+	 "controller time for a command served from the buffer (no mechanism involved)"},
+	{"bus_rate", OPT_DOUBLE, offsetof(struct hdd_priv, bus_rate), "300", 1, 100000, NULL,
+	 "interface rate for data served from the buffer, MB/s"},
+	{"cache_size", OPT_SIZE, offsetof(struct hdd_priv, cache_size), "32M", 0, 1ULL << 34, NULL,
+	 "on-board buffer for read segments and the write cache"},
+	{"cache_segments", OPT_U64, offsetof(struct hdd_priv, nr_segs), "16", 1, 1024, NULL,
+	 "read cache segments (each at most cache_size/segments)"},
+	{"readahead", OPT_SIZE, offsetof(struct hdd_priv, readahead), "512K", 0, 1ULL << 30, NULL,
+	 "how far an idle drive reads ahead after a read (0: off)"},
+	{"write_cache", OPT_BOOL, offsetof(struct hdd_priv, write_cache), "1", 0, 0, NULL,
+	 "acknowledge writes from the buffer and destage them later (WCE)"},
+	{"wc_entries", OPT_U64, offsetof(struct hdd_priv, wc_entries), "32", 1, 1024, NULL,
+	 "write-cache entries (commands) held at once; at most cache_size/2 of data"},
+	{"queue_depth", OPT_U64, offsetof(struct hdd_priv, queue_depth), "32", 1, 256, NULL,
+	 "commands the drive sees at once (NCQ: 32)"},
+	{"sched", OPT_ENUM, offsetof(struct hdd_priv, sched), "sptf", 0, 0, hdd_sched_names,
+	 "order in which queued commands are served"},
+	{"starve", OPT_TIME, offsetof(struct hdd_priv, starve), "0", 0, 1e11, NULL,
+	 "serve any command older than this first (0: off)"},
+	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+
+/*
+ * Presets. Each number carries its source: [DS] a datasheet or product manual, [R&W] Ruemmler
+ * & Wilkes 1994, [est] our estimate where the vendor publishes nothing (the reason is given).
+ */
+static const struct dev_preset hdd_presets[] = {
+	{"sata7200",
+	 /* 1 TB class 7200 rpm SATA (Hitachi Deskstar 7K1000.C 2-disk / Seagate Barracuda 7200.12
+	  * class, 2010-2011): seek_avg 8.5 ms read, 9.5 ms write [DS 7K1000.C table 9: the write
+	  * figure gives write_settle 1 ms]; 4 heads on 2 platters [DS 7K1000.C 2-disk model]; OD rate
+	  * 150 MB/s raw (sustained 138 MB/s for the Barracuda XT [DS], our skew costs ~8 %); ID half
+	  * of OD [est: radius ratio of 3.5-inch media]; seek_1 1.0 ms, seek_full 16 ms [est: the
+	  * Hitachi 7200 rpm specs we read give 1.0 ms single-track and 20 ms full stroke for 2.5-inch
+	  * drives; 3.5-inch desktop specs are near 15-17 ms]; head switch 1.0 ms [est; the older
+	 * Deskstar 60GXP specifies 1.4 ms]; 32 MiB buffer [DS]; overhead 0.1 ms, 20 us for buffer hits [est]. */
+	 "size=1T,rpm=7200,heads=4,zones=16,rate_od=150,rate_id=75,seek_1=1ms,seek_avg=8.5ms,"
+	 "seek_full=16ms,settle=0.3ms,write_settle=1ms,head_switch=1ms,seek_knee=0.2,overhead=0.1ms,hit_overhead=20us,"
+	 "bus_rate=300,cache_size=32M,cache_segments=16,readahead=512K,write_cache=1,queue_depth=32,"
+	 "sched=sptf",
+	 "7200 rpm SATA, 1 TB class (Deskstar 7K1000.C / Barracuda 7200.12 era), NCQ, write cache on",
+	 "Hitachi Deskstar 7K1000.C spec (avg seek 8.5/9.5 ms); Seagate Barracuda XT datasheet "
+	 "(138 MB/s OD, 4.16 ms latency); Ruemmler & Wilkes 1994 seek-curve form; head switch, "
+	 "full stroke, overhead estimated (see dev_hdd.c)"},
+	{"sas15k",
+	 /* 15k rpm SAS, 600 GB (Seagate Cheetah 15K.7): sustained 122..204 MB/s ID..OD and 2.0 ms
+	  * average rotational latency [DS Cheetah 15K.7 product manual 4.2.3]; average seek 3.3 ms
+	  * read, 3.8 ms write [DS Hitachi Ultrastar 15K450, same class: write_settle 0.5 ms];
+	  * 8 heads [est: 4 platters for 600 GB]; seek_1 0.2 ms, full stroke 7 ms, head switch
+	  * 0.4 ms [est: typical of 2.5-inch-platter 15k drives]; 16 MiB buffer [DS]; SAS 6 Gb/s;
+	  * write cache off as storage arrays deploy these drives [choice]. */
+	 "size=600G,rpm=15000,heads=8,zones=16,rate_od=204,rate_id=122,seek_1=0.2ms,"
+	 "seek_avg=3.3ms,seek_full=7ms,settle=0.1ms,write_settle=0.5ms,head_switch=0.4ms,"
+	 "seek_knee=0.2,overhead=0.05ms,hit_overhead=20us,bus_rate=600,cache_size=16M,cache_segments=16,"
+	 "readahead=512K,write_cache=0,queue_depth=64,sched=sptf",
+	 "15k rpm SAS, 600 GB (Seagate Cheetah 15K.7 class), TCQ 64, write cache off",
+	 "Seagate Cheetah 15K.7 SAS product manual rev. D (122-204 MB/s, 2.0 ms latency); "
+	 "Hitachi Ultrastar 15K450 spec (avg seek 3.3/3.8 ms); track-to-track, full stroke, head "
+	 "switch estimated"},
+	{"laptop5400",
+	 /* 5400 rpm 2.5-inch, 320 GB (Hitachi Travelstar 5K320): seek_avg 12 ms read / 13 ms
+	  * write, full stroke 20 ms, single track 1.0 ms, 5.5 ms average latency [DS 5K320 OEM
+	  * spec 4.4.2]; OD 100 MB/s (max buffer-to-disk 100.75 MB/s of the Seagate Momentus 5400.4
+	  * [DS]), ID 50 MB/s [est]; 4 heads on 2x160 GB platters [DS review table]; 8 MiB buffer
+	  * [DS Momentus 5400.4]; head switch 1.5 ms [est]. */
+	 "size=320G,rpm=5400,heads=4,zones=16,rate_od=100,rate_id=50,seek_1=1ms,seek_avg=12ms,"
+	 "seek_full=20ms,settle=0.3ms,write_settle=1ms,head_switch=1.5ms,seek_knee=0.2,"
+	 "overhead=0.1ms,hit_overhead=20us,bus_rate=300,cache_size=8M,cache_segments=8,readahead=256K,write_cache=1,"
+	 "queue_depth=32,sched=sptf",
+	 "5400 rpm 2.5-inch laptop drive, 320 GB (Travelstar 5K320 / Momentus 5400 class)",
+	 "Hitachi Travelstar 5K320 OEM spec (12/13 ms avg, 20 ms full stroke, 1.0 ms track-to-track, "
+	 "5.5 ms latency); Seagate Momentus 5400.4 (100.75 MB/s media, 8 MB); ID rate and head "
+	 "switch estimated"},
+	{NULL, NULL, NULL, NULL},
+};
+
+/* ---- geometry ---------------------------------------------------------------------------- */
+
+struct hdd_loc {
+	const struct hdd_zone *z;
+	uint64_t track; /* global */
+	uint32_t cyl, head, sect;
+};
+
+static void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l)
+{
+	uint32_t lo = 0, hi = p->nz - 1;
+
+	while (lo < hi) { /* last zone with first_lba <= lba */
+		uint32_t mid = (lo + hi + 1) / 2;
+		if (p->zones[mid].first_lba <= lba)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	const struct hdd_zone *z = &p->zones[lo];
+	uint64_t off = lba - z->first_lba, t = off / z->spt;
+	l->z = z;
+	l->sect = (uint32_t)(off % z->spt);
+	l->track = z->first_track + t;
+	l->cyl = z->first_cyl + (uint32_t)(t / p->heads);
+	l->head = (uint32_t)(t % p->heads);
+}
+
+/* Angular position (ns after the index mark) where sector s of a track starts. */
+static uint64_t hdd_pos_ns(const struct hdd_priv *p, const struct hdd_loc *l, uint32_t s)
+{
+	uint64_t k = (s + l->track * l->z->skew) % l->z->spt;
+	return k * p->rev_ns / l->z->spt;
+}
+
+static uint64_t hdd_seek_ns(const struct hdd_priv *p, uint32_t d)
+{
+	if (!d)
+		return 0;
+	double t = d < p->knee_cyl ? p->sa + p->sb * sqrt((double)d) : p->sc + p->se * (double)d;
+	return p->settle + (t > 0 ? (uint64_t)t : 0);
+}
+
+/* Wait from time t until angular position pos passes under the head. */
+static uint64_t hdd_rot_wait(const struct hdd_priv *p, uint64_t t, uint64_t pos)
+{
+	uint64_t a = t % p->rev_ns;
+	return pos >= a ? pos - a : p->rev_ns - a + pos;
+}
+
+/* Solve a 4x4 linear system by Gaussian elimination with partial pivoting. */
+static int solve4(double m[4][5])
+{
+	for (int c = 0; c < 4; c++) {
+		int piv = c;
+		for (int r = c + 1; r < 4; r++)
+			if (fabs(m[r][c]) > fabs(m[piv][c]))
+				piv = r;
+		if (fabs(m[piv][c]) < 1e-12)
+			return -EINVAL;
+		for (int k = 0; k < 5; k++) {
+			double t = m[c][k];
+			m[c][k] = m[piv][k];
+			m[piv][k] = t;
+		}
+		for (int r = 0; r < 4; r++) {
+			if (r == c)
+				continue;
+			double f = m[r][c] / m[c][c];
+			for (int k = c; k < 5; k++)
+				m[r][k] -= f * m[c][k];
+		}
+	}
+	for (int r = 0; r < 4; r++)
+		m[r][4] /= m[r][r];
+	return 0;
+}
+
+/*
+ * Fit a + b*sqrt(d) (d < K) and c + e*d (d >= K) to: f(1) = seek_1, f(N-1) = seek_full, the
+ * curve continuous at K, and the mean over seek lengths 1..N-1 weighted by (N - d) (the number
+ * of cylinder pairs d apart, the datasheets' "weighted average of all possible seeks") equal to
+ * seek_avg. All four conditions are linear in (a, b, c, e).
+ */
+static int hdd_fit_seek(struct hdd_priv *p, char *err, size_t errlen)
+{
+	double n = (double)p->nr_cyl, k = floor(p->knee * (n - 1));
+	double s1 = (double)p->seek_1 - (double)p->settle;
+	double sf = (double)p->seek_full - (double)p->settle;
+	double sv = (double)p->seek_avg - (double)p->settle;
+	double w = 0, s_1 = 0, s_sq = 0, l_1 = 0, l_d = 0;
+
+	if (k < 2)
+		k = 2;
+	if (s1 <= 0 || !(s1 < sv && sv < sf)) {
+		snprintf(err, errlen, "seek times must satisfy settle < seek_1 < seek_avg < seek_full");
+		return -EINVAL;
+	}
+	for (uint64_t d = 1; d < p->nr_cyl; d++) {
+		double wd = n - (double)d;
+		w += wd;
+		if ((double)d < k) {
+			s_1 += wd;
+			s_sq += wd * sqrt((double)d);
+		} else {
+			l_1 += wd;
+			l_d += wd * (double)d;
+		}
+	}
+	double m[4][5] = {
+		{1, 1, 0, 0, s1},
+		{0, 0, 1, n - 1, sf},
+		{1, sqrt(k), -1, -k, 0},
+		{s_1 / w, s_sq / w, l_1 / w, l_d / w, sv},
+	};
+	if (solve4(m)) {
+		snprintf(err, errlen, "cannot fit the seek curve (degenerate geometry)");
+		return -EINVAL;
+	}
+	p->sa = m[0][4];
+	p->sb = m[1][4];
+	p->sc = m[2][4];
+	p->se = m[3][4];
+	p->knee_cyl = (uint32_t)k;
+	if (p->sb <= 0 || p->se < 0) {
+		snprintf(err, errlen,
+			 "seek_1=%.2fms seek_avg=%.2fms seek_full=%.2fms do not fit a rising "
+			 "a+b*sqrt(d) / c+e*d curve with seek_knee=%g (b=%.4g, e=%.4g); try another "
+			 "seek_knee",
+			 (double)p->seek_1 / 1e6, (double)p->seek_avg / 1e6, (double)p->seek_full / 1e6,
+			 p->knee, p->sb, p->se);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int hdd_geometry(struct hdd_priv *p, char *err, size_t errlen)
+{
+	double rev_s = 60.0 / (double)p->rpm;
+	double spt_od = p->rate_od * 1e6 * rev_s / 512, spt_id = p->rate_id * 1e6 * rev_s / 512;
+	uint64_t sum_spt = 0, cyl_per_zone, lba = 0, track = 0;
+	uint32_t nz = (uint32_t)p->nr_zones;
+
+	if (p->rate_id > p->rate_od) {
+		snprintf(err, errlen, "rate_id (%g) above rate_od (%g): outer zones are the faster",
+			 p->rate_id, p->rate_od);
+		return -EINVAL;
+	}
+	if (spt_id < 16) {
+		snprintf(err, errlen, "rate_id %g MB/s at %llu rpm gives under 16 sectors per track",
+			 p->rate_id, (unsigned long long)p->rpm);
+		return -EINVAL;
+	}
+	p->rev_ns = (uint64_t)llround(rev_s * 1e9);
+	p->nr_sect = p->size / 512;
+	p->zones = calloc(nz, sizeof(*p->zones));
+	if (!p->zones) {
+		snprintf(err, errlen, "out of memory for %u zones", nz);
+		return -ENOMEM;
+	}
+	p->nz = nz;
+	for (uint32_t z = 0; z < nz; z++) {
+		double f = nz > 1 ? (double)z / (nz - 1) : 0;
+		p->zones[z].spt = (uint32_t)llround(spt_od - (spt_od - spt_id) * f);
+		sum_spt += p->zones[z].spt;
+	}
+	/* equal cylinders per zone, enough to hold the capacity */
+	cyl_per_zone = (p->nr_sect + p->heads * sum_spt - 1) / (p->heads * sum_spt);
+	if (cyl_per_zone < 1)
+		cyl_per_zone = 1;
+	p->nr_cyl = cyl_per_zone * nz;
+	if (p->nr_cyl < 8 || p->nr_cyl > UINT32_MAX / 2) {
+		snprintf(err, errlen, "size gives %llu cylinders (need 8..2^31)",
+			 (unsigned long long)p->nr_cyl);
+		return -EINVAL;
+	}
+	for (uint32_t z = 0; z < nz; z++) {
+		struct hdd_zone *zn = &p->zones[z];
+		double sect_ns = (double)p->rev_ns / zn->spt;
+		uint64_t sw = p->head_switch > p->seek_1 ? p->head_switch : p->seek_1;
+		/* Track skew: the next track's first sector is rotated so that a head switch or a
+		 * one-cylinder seek finishes just before it arrives (plus one sector of margin). */
+		zn->skew = (uint32_t)ceil((double)sw / sect_ns) + 1;
+		if (zn->skew >= zn->spt)
+			zn->skew = zn->spt - 1;
+		zn->eff_sect_ns_x1k = (uint64_t)(sect_ns * 1000.0 * (zn->spt + zn->skew) / zn->spt);
+		zn->first_lba = lba;
+		zn->first_track = track;
+		zn->first_cyl = (uint32_t)(z * cyl_per_zone);
+		lba += cyl_per_zone * p->heads * zn->spt;
+		track += cyl_per_zone * p->heads;
+	}
+	return hdd_fit_seek(p, err, errlen);
+}
+
+static int hdd_init(struct dev *d, char *err, size_t errlen)
+{
+	struct hdd_priv *p = d->priv;
+	int r;
+
+	d->size_bytes = p->size / 512 * 512;
+	r = hdd_geometry(p, err, errlen);
+	if (r)
+		return r;
+	p->bus_ns_per_sect = 512.0 * 1e3 / p->bus_rate; /* MB/s = bytes/us */
+	p->act = calloc(p->queue_depth, sizeof(*p->act));
+	p->wc = calloc(p->wc_entries, sizeof(*p->wc));
+	p->segs = calloc(p->nr_segs, sizeof(*p->segs));
+	if (!p->act || !p->wc || !p->segs) {
+		snprintf(err, errlen, "out of memory for queue depth %llu",
+			 (unsigned long long)p->queue_depth);
+		return -ENOMEM;
+	}
+	p->seg_max_sect = p->cache_size / 2 / p->nr_segs / 512;
+	p->ra_sect = p->readahead / 512;
+	if (p->ra_sect > p->seg_max_sect)
+		p->ra_sect = p->seg_max_sect;
+	p->wc_sect_max = p->write_cache ? p->cache_size / 2 / 512 : 0;
+	p->dir = 1;
+	return 0;
+}
+
+static void hdd_fini(struct dev *d)
+{
+	struct hdd_priv *p = d->priv;
+
+	free(p->zones);
+	free(p->act);
+	free(p->wc);
+	free(p->segs);
+}
+
+/* ---- cache ------------------------------------------------------------------------------- */
+
+static uint64_t hdd_ra_avail(const struct hdd_priv *p, uint64_t now)
+{
+	struct hdd_loc l;
+	uint64_t n;
+
+	if (!p->ra_on || now <= p->ra_t0)
+		return 0;
+	hdd_locate(p, p->ra_lba, &l);
+	n = (now - p->ra_t0) * 1000 / l.z->eff_sect_ns_x1k;
+	return n < p->ra_limit ? n : p->ra_limit;
+}
+
+/* First sector at or after lba that the buffer does not hold at time now (lba + n: all held). */
+static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t n, uint64_t now)
+{
+	uint64_t x = lba, end = lba + n;
+	bool moved = true;
+
+	while (moved && x < end) {
+		moved = false;
+		for (uint32_t i = 0; i < p->nr_segs; i++) {
+			const struct hdd_seg *s = &p->segs[i];
+			uint64_t se = s->end;
+			uint64_t ss = s->start;
+			if (p->ra_on && i == p->ra_seg) {
+				se = p->ra_lba + hdd_ra_avail(p, now);
+				if (se - ss > p->seg_max_sect) /* a long stream keeps only its tail */
+					ss = se - p->seg_max_sect;
+			}
+			if (ss <= x && x < se) {
+				x = se;
+				moved = true;
+			}
+		}
+	}
+	if (x >= end)
+		return end;
+	/* dirty data in the write cache serves reads of the whole request only */
+	for (uint32_t i = 0; i < p->nr_wc; i++)
+		if (p->wc[i].lba <= lba && end <= p->wc[i].lba + p->wc[i].nsect)
+			return end;
+	if (p->busy && !p->cur.io && p->cur.lba <= lba && end <= p->cur.lba + p->cur.nsect)
+		return end;
+	return x;
+}
+
+/* Read-ahead stops when the mechanism is needed: freeze how far it got, move the head there. */
+static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
+{
+	struct hdd_loc l;
+
+	if (!p->ra_on)
+		return;
+	uint64_t got = hdd_ra_avail(p, now);
+	struct hdd_seg *s = &p->segs[p->ra_seg];
+	s->end = p->ra_lba + got;
+	if (s->end - s->start > p->seg_max_sect)
+		s->start = s->end - p->seg_max_sect;
+	p->ra_on = false;
+	if (s->end < p->nr_sect) {
+		hdd_locate(p, s->end, &l);
+		p->cur_cyl = l.cyl;
+		p->cur_head = l.head;
+	}
+}
+
+static uint32_t hdd_seg_insert(struct hdd_priv *p, uint64_t start, uint64_t end)
+{
+	uint32_t victim = 0;
+
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (s->end > s->start && s->start <= start && start <= s->end) {
+			if (end > s->end)
+				s->end = end;
+			if (s->end - s->start > p->seg_max_sect)
+				s->start = s->end - p->seg_max_sect;
+			s->stamp = ++p->stamp;
+			return i;
+		}
+		if (s->stamp < p->segs[victim].stamp)
+			victim = i;
+	}
+	p->segs[victim].start = end - start > p->seg_max_sect ? end - p->seg_max_sect : start;
+	p->segs[victim].end = end;
+	p->segs[victim].stamp = ++p->stamp;
+	return victim;
+}
+
+/* A write makes overlapping read segments stale: cut them (keeping the part before). */
+static void hdd_seg_invalidate(struct hdd_priv *p, uint64_t lba, uint32_t n)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (s->start < lba + n && lba < s->end) {
+			if (p->ra_on && i == p->ra_seg)
+				p->ra_on = false; /* the read-ahead was into data now rewritten */
+			s->end = s->start < lba ? lba : s->start;
+		}
+	}
+}
+
+/* ---- scheduling and service -------------------------------------------------------------- */
+
+static void hdd_op_fill(const struct hdd_priv *p, struct hdd_op *op, uint64_t now)
+{
+	struct hdd_loc l;
+
+	hdd_locate(p, op->lba, &l);
+	op->cyl = l.cyl;
+	op->head = l.head;
+	op->pos_ns = hdd_pos_ns(p, &l, l.sect);
+	op->enq_ns = now;
+}
+
+static uint64_t hdd_position_cost(const struct hdd_priv *p, const struct hdd_op *op, uint64_t t0)
+{
+	uint32_t dc = op->cyl > p->cur_cyl ? op->cyl - p->cur_cyl : p->cur_cyl - op->cyl;
+	uint64_t t = dc ? hdd_seek_ns(p, dc) + (op->write ? p->write_settle : 0)
+			: (op->head != p->cur_head ? p->head_switch : 0);
+	return t + hdd_rot_wait(p, t0 + t, op->pos_ns);
+}
+
+/*
+ * A read that starts inside the segment being read ahead (at or before the furthest sector the
+ * read-ahead may reach) is served by letting the stream run on: no seek, no rotational miss.
+ */
+static bool hdd_in_stream(const struct hdd_priv *p, const struct hdd_op *o)
+{
+	return p->ra_on && !o->write && o->lba >= p->segs[p->ra_seg].start &&
+	       o->lba <= p->ra_lba + p->ra_limit;
+}
+
+/* Choose the next op: returns a pointer into act[] or wc[] (NULL if none). */
+static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
+{
+	struct hdd_op *best = NULL;
+	uint64_t best_cost = UINT64_MAX;
+	uint32_t n = p->nr_act + p->nr_wc;
+
+	if (!n)
+		return NULL;
+	if (p->starve || p->sched == HDD_FIFO) {
+		struct hdd_op *old = NULL;
+		for (uint32_t i = 0; i < n; i++) {
+			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
+			if (!old || o->seq < old->seq)
+				old = o;
+		}
+		if (p->sched == HDD_FIFO || now - old->enq_ns >= p->starve)
+			return old;
+	}
+	for (int pass = 0; pass < 2 && !best; pass++) {
+		for (uint32_t i = 0; i < n; i++) {
+			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
+			uint64_t cost;
+			switch (p->sched) {
+			case HDD_SSTF:
+				cost = o->cyl > p->cur_cyl ? o->cyl - p->cur_cyl : p->cur_cyl - o->cyl;
+				break;
+			case HDD_ELEVATOR:
+				/* LOOK: only ops at or beyond the head in the current direction */
+				if ((p->dir > 0 && o->cyl < p->cur_cyl) || (p->dir < 0 && o->cyl > p->cur_cyl))
+					continue;
+				cost = o->cyl > p->cur_cyl ? o->cyl - p->cur_cyl : p->cur_cyl - o->cyl;
+				break;
+			default:
+				cost = hdd_in_stream(p, o) ? 0 : hdd_position_cost(p, o, now + p->overhead);
+			}
+			if (cost < best_cost || (cost == best_cost && o->seq < best->seq)) {
+				best_cost = cost;
+				best = o;
+			}
+		}
+		if (!best && p->sched == HDD_ELEVATOR)
+			p->dir = -p->dir;
+		else
+			break;
+	}
+	return best;
+}
+
+/* Media access of [lba, lba+n) starting at t; moves the head; returns the end time. */
+static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool write, uint64_t t)
+{
+	struct hdd_loc l;
+	uint32_t dc;
+
+	hdd_locate(p, lba, &l);
+	dc = l.cyl > p->cur_cyl ? l.cyl - p->cur_cyl : p->cur_cyl - l.cyl;
+	if (dc) {
+		uint32_t b = 1;
+		while (b < DEV_SEEK_HIST - 1 && (1u << b) <= dc)
+			b++;
+		p->seek_hist[b]++;
+		p->nr_seeks++;
+		p->seek_cyl_sum += dc;
+		t += hdd_seek_ns(p, dc) + (write ? p->write_settle : 0);
+	} else {
+		p->seek_hist[0]++;
+		if (l.head != p->cur_head)
+			t += p->head_switch;
+	}
+	t += hdd_rot_wait(p, t, hdd_pos_ns(p, &l, l.sect));
+	for (;;) {
+		uint32_t k = l.z->spt - l.sect;
+		if (k > n)
+			k = n;
+		t += (uint64_t)k * p->rev_ns / l.z->spt;
+		n -= k;
+		lba += k;
+		p->cur_cyl = l.cyl;
+		p->cur_head = l.head;
+		if (!n || lba >= p->nr_sect)
+			break;
+		/* next track: head switch or one-cylinder seek, then the skewed first sector */
+		hdd_locate(p, lba, &l);
+		t += l.cyl != p->cur_cyl ? hdd_seek_ns(p, 1) : p->head_switch;
+		t += hdd_rot_wait(p, t, hdd_pos_ns(p, &l, l.sect));
+	}
+	return t;
+}
+
+static void hdd_start(struct dev *d, uint64_t now)
+{
+	struct hdd_priv *p = d->priv;
+	struct hdd_op *o;
+	uint64_t t;
+
+	if (p->busy)
+		return;
+	o = hdd_pick(p, now);
+	if (!o)
+		return;
+	p->cur = *o;
+	/* remove from its array (order does not matter: fifo uses seq) */
+	if (o >= p->act && o < p->act + p->queue_depth)
+		*o = p->act[--p->nr_act];
+	else
+		*o = p->wc[--p->nr_wc];
+	/* a destage is the drive's own work: no command to decode */
+	t = p->cur.io ? now + p->overhead : now;
+	p->cur_streamed = false;
+	if (!p->cur.write && hdd_in_stream(p, &p->cur)) {
+		/* keep streaming: the data is there when the read-ahead reaches its end */
+		struct hdd_loc l;
+		uint64_t end = p->cur.lba + p->cur.nsect, need;
+		t = now + p->hit_overhead;
+		if (end - p->ra_lba > p->ra_limit)
+			p->ra_limit = end - p->ra_lba;
+		hdd_locate(p, p->ra_lba, &l);
+		need = p->ra_t0 + (end > p->ra_lba ? (end - p->ra_lba) * l.z->eff_sect_ns_x1k / 1000 : 0);
+		if (need > t)
+			t = need;
+		else
+			p->cache_hits++;
+		p->cur_streamed = true;
+		t += (uint64_t)p->bus_ns_per_sect;
+	} else if (!p->cur.write) {
+		uint64_t x;
+		hdd_ra_stop(p, now);
+		x = hdd_cached_upto(p, p->cur.lba, p->cur.nsect, now);
+		if (x < p->cur.lba + p->cur.nsect)
+			t = hdd_media(p, x, (uint32_t)(p->cur.lba + p->cur.nsect - x), false, t);
+		else
+			p->cache_hits++;
+		t += (uint64_t)p->bus_ns_per_sect; /* last sector over the interface */
+	} else {
+		hdd_ra_stop(p, now);
+		t = hdd_media(p, p->cur.lba, p->cur.nsect, true, t);
+	}
+	p->busy = true;
+	p->cur_end_ns = t;
+	d->env->timer(d->env->host, d, t);
+}
+
+/* Move waiting commands into the scheduler's view while there is room. */
+static void hdd_admit(struct hdd_priv *p, uint64_t now)
+{
+	while (p->pend_head && p->nr_act < p->queue_depth) {
+		struct dev_io *io = p->pend_head;
+		struct hdd_op *o = &p->act[p->nr_act++];
+		p->pend_head = io->q_next;
+		if (!p->pend_head)
+			p->pend_tail = NULL;
+		io->q_next = NULL;
+		o->io = io;
+		o->lba = io->sector;
+		o->nsect = io->nsect;
+		o->write = io->op == DEV_WRITE;
+		o->seq = io->q_key;
+		hdd_op_fill(p, o, now);
+	}
+}
+
+static void hdd_complete_flushes(struct dev *d, uint64_t now)
+{
+	struct hdd_priv *p = d->priv;
+	struct dev_io *io = p->flush_head;
+
+	p->flush_head = p->flush_tail = NULL;
+	while (io) {
+		struct dev_io *next = io->q_next;
+		io->q_next = NULL;
+		io->done_ns = now;
+		d->env->complete(d->env->host, io, now);
+		io = next;
+	}
+}
+
+static void hdd_timer(struct dev *d, uint64_t now)
+{
+	struct hdd_priv *p = d->priv;
+	struct dev_io *done;
+
+	if (!p->busy)
+		return;
+	if (now < p->cur_end_ns) { /* an early call: ask again */
+		d->env->timer(d->env->host, d, p->cur_end_ns);
+		return;
+	}
+	done = p->cur.io;
+	p->busy = false;
+	if (!p->cur.io) {
+		p->wc_used--;
+		p->wc_sect_used -= p->cur.nsect;
+	}
+	if (!p->cur.write && p->cur.nsect) {
+		uint64_t e = p->cur.lba + p->cur.nsect;
+		if (p->cur_streamed && p->ra_on) {
+			/* the stream runs on: let it reach readahead beyond this request */
+			if (e + p->ra_sect - p->ra_lba > p->ra_limit)
+				p->ra_limit = e + p->ra_sect - p->ra_lba;
+			if (p->ra_lba + p->ra_limit > p->nr_sect)
+				p->ra_limit = p->nr_sect - p->ra_lba;
+		} else {
+			p->ra_seg = hdd_seg_insert(p, p->cur.lba, e);
+			if (p->ra_sect && !p->cur_streamed) {
+				/* after a media read the drive keeps reading ahead into this segment
+				 * until the mechanism is needed elsewhere */
+				p->ra_lba = p->segs[p->ra_seg].end;
+				p->ra_limit = p->ra_lba + p->ra_sect <= p->nr_sect ? p->ra_sect
+										   : p->nr_sect - p->ra_lba;
+				p->ra_t0 = now;
+				p->ra_on = p->ra_limit > 0;
+			}
+		}
+	}
+	hdd_admit(p, now);
+	hdd_start(d, now);
+	/* report last: the host may submit again from its completion callback */
+	if (done) {
+		done->done_ns = now;
+		d->env->complete(d->env->host, done, now);
+	}
+	if (!p->wc_used && p->flush_head)
+		hdd_complete_flushes(d, now);
+}
+
+static enum dev_q_result hdd_done_now(struct hdd_priv *p, struct dev_io *io, uint64_t now,
+				      uint32_t nsect)
+{
+	uint64_t t = (now > p->bus_free_ns ? now : p->bus_free_ns) + p->hit_overhead;
+	t += (uint64_t)(p->bus_ns_per_sect * nsect);
+	p->bus_free_ns = t;
+	io->done_ns = t;
+	return DEV_Q_COMPLETED;
+}
+
+static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t now)
+{
+	struct hdd_priv *p = d->priv;
+
+	io->q_next = NULL;
+	io->q_key = ++p->seq;
+	if (io->sector >= p->nr_sect)
+		io->sector = p->nr_sect - 1; /* the host checks bounds; never address past the end */
+	if (io->sector + io->nsect > p->nr_sect)
+		io->nsect = (uint32_t)(p->nr_sect - io->sector);
+	switch (io->op) {
+	case DEV_DISCARD:
+		return hdd_done_now(p, io, now, 0);
+	case DEV_FLUSH:
+		if (!p->wc_used)
+			return hdd_done_now(p, io, now, 0);
+		if (p->flush_tail)
+			p->flush_tail->q_next = io;
+		else
+			p->flush_head = io;
+		p->flush_tail = io;
+		return DEV_Q_QUEUED;
+	case DEV_READ:
+		if (hdd_cached_upto(p, io->sector, io->nsect, now) >= io->sector + io->nsect) {
+			p->cache_hits++;
+			return hdd_done_now(p, io, now, io->nsect);
+		}
+		break;
+	case DEV_WRITE:
+		hdd_seg_invalidate(p, io->sector, io->nsect);
+		if (p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max) {
+			/* a write that continues a cached one joins it (the drive destages runs) */
+			for (uint32_t i = 0; i < p->nr_wc; i++) {
+				struct hdd_op *o = &p->wc[i];
+				if (o->lba + o->nsect == io->sector && o->nsect + io->nsect <= p->seg_max_sect * 2) {
+					o->nsect += io->nsect;
+					p->wc_sect_used += io->nsect;
+					hdd_done_now(p, io, now, io->nsect);
+					hdd_start(d, now);
+					return DEV_Q_COMPLETED;
+				}
+			}
+		}
+		if (p->write_cache && p->wc_used < p->wc_entries &&
+		    p->wc_sect_used + io->nsect <= p->wc_sect_max) {
+			struct hdd_op *o = &p->wc[p->nr_wc++];
+			o->io = NULL;
+			o->lba = io->sector;
+			o->nsect = io->nsect;
+			o->write = true;
+			o->seq = io->q_key;
+			hdd_op_fill(p, o, now);
+			p->wc_used++;
+			p->wc_sect_used += io->nsect;
+			hdd_done_now(p, io, now, io->nsect);
+			hdd_start(d, now);
+			return DEV_Q_COMPLETED;
+		}
+		break;
+	}
+	if (p->pend_tail)
+		p->pend_tail->q_next = io;
+	else
+		p->pend_head = io;
+	p->pend_tail = io;
+	hdd_admit(p, now);
+	hdd_start(d, now);
+	return DEV_Q_QUEUED;
+}
+
+static void hdd_stats(const struct dev *d, struct dev_stats *out)
+{
+	const struct hdd_priv *p = d->priv;
+
+	out->seeks = p->nr_seeks;
+	out->seek_mean_cyl = p->nr_seeks ? (double)p->seek_cyl_sum / (double)p->nr_seeks : 0;
+	out->cache_hits = p->cache_hits;
+	memcpy(out->seek_hist, p->seek_hist, sizeof(out->seek_hist));
+}
+
+const struct dev_ops dev_hdd = {
+	.name = "hdd",
+	.abi = DEV_ABI,
+	.help = "rotating disk: zoned geometry, R&W seek curve, platter angle over time, cache with "
+		"read-ahead and write-back, NCQ scheduling",
+	.ordering = "scheduled (fifo|sstf|elevator|sptf over the queue); buffer hits and cached "
+		    "writes complete at once; a write's data is visible at its completion",
+	.priv_size = sizeof(struct hdd_priv),
+	.opts = hdd_opts,
+	.presets = hdd_presets,
+	.default_preset = "sata7200",
+	.init = hdd_init,
+	.fini = hdd_fini,
+	.submit = hdd_submit,
+	.timer = hdd_timer,
+	.stats = hdd_stats,
+};
