@@ -1,13 +1,754 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_sweep.c - placeholder until the sweep command lands (replaced by its module's owner). */
+/* cmd_sweep.c - `ssdcache-sim sweep`: the cartesian product of parameters, run in parallel into SQLite. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "engine/engine.h"
+#include "engine/quirks.h"
+#include "reports/db.h"
+#include "reports/rep_util.h"
+#include "reports/sweep.h"
 #include "sim/commands.h"
+#include "sim/sim.h"
+#include "sim/units.h"
+
+/* The devices a sweep simulates when none is given (the same models `run` offers). */
+#define SWEEP_DEFAULT_CACHE_DEV "ssd"
+#define SWEEP_DEFAULT_TARGET_DEV "hdd"
+#define SWEEP_DEFAULT_DB "results.db"
+#define SWEEP_MAX_CONFIGS 100000
+#define LIST_MAX 256
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: ssdcache-sim sweep TRACE [options]\n"
+		"\n"
+		"Simulate every combination of the listed parameters on TRACE, in parallel, and record\n"
+		"each run in a SQLite database. A configuration already recorded there for the same\n"
+		"trace (by content fingerprint) is skipped, so running the same command again resumes\n"
+		"an interrupted sweep. Ctrl-C loses only the runs in flight.\n"
+		"\n"
+		"Parameters (comma-separated lists; \"a,b,...,c\" continues the ratio b/a when it is a\n"
+		"whole number > 1, else the difference b-a, up to c):\n"
+		"  --blocksize LIST     block sizes in 512-byte sectors (default %d), e.g. 8,16,...,1024\n"
+		"  --assoc LIST         associativities (default %d), e.g. 0,1,2,4,8\n"
+		"  --mode LIST          writethrough, writeback, readcache (default writethrough)\n"
+		"  --cache-size LIST    cache sizes (K/M/G/T); replaces size= of the cache device\n"
+		"                       (default: the cache device's own size)\n"
+		"  --policy LIST        lru, lfu: the table's \"options 1 lru|lfu\" (default lfu, the seed's)\n"
+		"Fixed for the whole sweep:\n"
+		"  --quirks seed|fixed  the seed's behaviour, or every quirk with a fix repaired (default seed)\n"
+		"  --fix LIST           repair these quirks on top of --quirks (e.g. Q20)\n"
+		"  --cache-dev SPEC     cache device model (default %s; see `ssdcache-sim models`)\n"
+		"  --target-dev SPEC    target device model (default %s)\n"
+		"  --hz N               jiffies per second (default 250)\n"
+		"  --format FMT         trace format (default: detected from the content)\n"
+		"  --max-requests N     simulate only the first N requests of the trace\n"
+		"Running:\n"
+		"  -j, --jobs N         worker processes (default: the number of online CPUs)\n"
+		"  --db FILE            results database (default %s; its directory is created)\n"
+		"  --progress           progress line on stderr even when it is not a terminal\n"
+		"  --no-progress        never print the progress line\n"
+		"  --dry-run            list the configurations and whether they are done; run nothing\n"
+		"  --emit-jobs          print one self-contained command per configuration, each writing\n"
+		"                       its own shard database, for GNU parallel or a Slurm array; then\n"
+		"                       merge with `ssdcache-sim db merge OUT.db SHARD-DIR/*.db`\n"
+		"  --shard-dir DIR      where --emit-jobs' commands write their shards (default shards)\n"
+		"  --sweep-id ID        the sweep's id (default: derived from the trace and parameters)\n"
+		"\n"
+		"Block sizes above 256 sectors need quirk Q20 fixed (the seed overflows its bitmaps):\n"
+		"with --quirks seed they are skipped with a notice; use --fix Q20 or --quirks fixed.\n"
+		"Other configurations the engine refuses up front (e.g. assoc 0 with Q26 fixed) are\n"
+		"skipped the same way.\n"
+		"\n"
+		"Exit status: 0 all runs recorded, 1 a run failed or a runtime error, 2 usage error,\n"
+		"130 interrupted (rerun the same command to resume).\n",
+		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, SWEEP_DEFAULT_CACHE_DEV,
+		SWEEP_DEFAULT_TARGET_DEV, SWEEP_DEFAULT_DB);
+}
+
+struct u64_list {
+	uint64_t v[LIST_MAX];
+	char text[LIST_MAX][32]; /* as the user wrote it (sizes: "1G") */
+	size_t n;
+};
+
+struct str_list {
+	const char *v[8];
+	size_t n;
+};
+
+struct sweep_args {
+	const char *trace;
+	struct u64_list bs, assoc, size;
+	struct str_list mode, policy;
+	const char *quirks, *fix, *cache_dev, *target_dev, *format, *db, *shard_dir, *sweep_id;
+	unsigned hz, jobs;
+	uint64_t max_requests;
+	int progress; /* -1: if stderr is a terminal */
+	bool emit, dry_run;
+};
+
+/* Parse "a,b,...,c" into values. is_size: K/M/G/T suffixes. Returns 0 or -EINVAL with err. */
+static int parse_u64_list(const char *opt, const char *s, bool is_size, struct u64_list *out,
+			  char *err, size_t errlen)
+{
+	char buf[1024], *save = NULL;
+	bool pending_ellipsis = false;
+
+	out->n = 0;
+	if (strlen(s) >= sizeof(buf)) {
+		snprintf(err, errlen, "%s: list too long", opt);
+		return -EINVAL;
+	}
+	strcpy(buf, s);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+
+		if (!strcmp(t, "...")) {
+			if (out->n < 2 || pending_ellipsis) {
+				snprintf(err, errlen, "%s '%s': \"...\" needs two values before it and one after",
+					 opt, s);
+				return -EINVAL;
+			}
+			pending_ellipsis = true;
+			continue;
+		}
+		if ((is_size ? parse_size(t, &v) : parse_u64(t, &v))) {
+			snprintf(err, errlen, "%s: '%s' is not %s", opt, t,
+				 is_size ? "a size (e.g. 512M, 4G)" : "a whole number");
+			return -EINVAL;
+		}
+		if (pending_ellipsis) {
+			uint64_t a = out->v[out->n - 2], b = out->v[out->n - 1], x;
+			bool geometric = a > 0 && b > a && b % a == 0;
+
+			if (b <= a || v <= b) {
+				snprintf(err, errlen, "%s '%s': \"a,b,...,c\" needs a < b < c", opt, s);
+				return -EINVAL;
+			}
+			for (x = geometric ? b * (b / a) : b + (b - a); x < v;
+			     x = geometric ? x * (b / a) : x + (b - a)) {
+				if (out->n >= LIST_MAX) {
+					snprintf(err, errlen, "%s: more than %d values", opt, LIST_MAX);
+					return -EINVAL;
+				}
+				out->v[out->n] = x;
+				if (is_size)
+					format_size(x, out->text[out->n], sizeof(out->text[0]));
+				else
+					snprintf(out->text[out->n], sizeof(out->text[0]), "%" PRIu64, x);
+				out->n++;
+			}
+			pending_ellipsis = false;
+		}
+		if (out->n >= LIST_MAX) {
+			snprintf(err, errlen, "%s: more than %d values", opt, LIST_MAX);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < out->n; i++)
+			if (out->v[i] == v) {
+				snprintf(err, errlen, "%s: %s listed twice", opt, t);
+				return -EINVAL;
+			}
+		out->v[out->n] = v;
+		snprintf(out->text[out->n], sizeof(out->text[0]), "%s", t);
+		out->n++;
+	}
+	if (pending_ellipsis) {
+		snprintf(err, errlen, "%s '%s': \"...\" needs a value after it", opt, s);
+		return -EINVAL;
+	}
+	if (!out->n) {
+		snprintf(err, errlen, "%s: empty list", opt);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Names from a fixed set; the list's storage is the static choices. */
+static int parse_name_list(const char *opt, const char *s, const char *const *choices,
+			   struct str_list *out, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL;
+
+	out->n = 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const char *hit = NULL;
+
+		for (const char *const *c = choices; *c; c++)
+			if (!strcmp(*c, t))
+				hit = *c;
+		if (!hit) {
+			size_t n = (size_t)snprintf(err, errlen, "%s: unknown value '%s' (expected", opt, t);
+			for (const char *const *c = choices; *c && n < errlen; c++)
+				n += (size_t)snprintf(err + n, errlen - n, " %s", *c);
+			if (n < errlen)
+				snprintf(err + n, errlen - n, ")");
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < out->n; i++)
+			if (out->v[i] == hit) {
+				snprintf(err, errlen, "%s: %s listed twice", opt, t);
+				return -EINVAL;
+			}
+		if (out->n >= sizeof(out->v) / sizeof(out->v[0])) {
+			snprintf(err, errlen, "%s: too many values", opt);
+			return -EINVAL;
+		}
+		out->v[out->n++] = hit;
+	}
+	if (!out->n) {
+		snprintf(err, errlen, "%s: empty list", opt);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *const mode_choices[] = {"writethrough", "writeback", "readcache", NULL};
+static const char *const policy_choices[] = {"lru", "lfu", NULL};
+
+/* "MODEL:opts" with size= replaced by (or set to) size_text. */
+static int spec_with_size(const char *spec, const char *size_text, char *out, size_t len)
+{
+	const char *colon = strchr(spec, ':');
+	size_t n;
+	int w;
+
+	if (!colon)
+		w = snprintf(out, len, "%s:size=%s", spec, size_text);
+	else {
+		n = (size_t)snprintf(out, len, "%.*s:size=%s", (int)(colon - spec), spec, size_text);
+		for (const char *p = colon + 1; *p && n < len;) {
+			size_t l = strcspn(p, ",");
+
+			if (strncmp(p, "size=", 5) && l)
+				n += (size_t)snprintf(out + n, len - n, ",%.*s", (int)l, p);
+			p += l;
+			if (*p == ',')
+				p++;
+		}
+		w = (int)n;
+	}
+	return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
+}
+
+/* Single-quote s for a POSIX shell. */
+static void shell_quote(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+	bool plain = *s != '\0';
+
+	for (const char *p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%",
+			    *p))
+			plain = false;
+	if (plain) {
+		snprintf(out, len, "%s", s);
+		return;
+	}
+	if (n + 1 < len)
+		out[n++] = '\'';
+	for (const char *p = s; *p && n + 5 < len; p++) {
+		if (*p == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	if (n + 1 < len)
+		out[n++] = '\'';
+	out[n] = '\0';
+}
+
+static char *join_argv(int argc, char **argv)
+{
+	size_t cap = 64;
+	char *s, q[1100];
+
+	for (int i = 0; i < argc; i++)
+		cap += strlen(argv[i]) * 4 + 3;
+	s = calloc(1, cap);
+	if (!s)
+		return NULL;
+	strcpy(s, "ssdcache-sim");
+	for (int i = 0; i < argc; i++) {
+		shell_quote(argv[i], q, sizeof(q));
+		strcat(s, " ");
+		strcat(s, q);
+	}
+	return s;
+}
+
+enum {
+	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
+	O_TARGET_DEV, O_HZ, O_FORMAT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
+	O_SHARD_DIR, O_SWEEP_ID,
+};
+
+static const struct option long_opts[] = {
+	{"blocksize", required_argument, NULL, O_BLOCKSIZE},
+	{"assoc", required_argument, NULL, O_ASSOC},
+	{"mode", required_argument, NULL, O_MODE},
+	{"cache-size", required_argument, NULL, O_CACHE_SIZE},
+	{"policy", required_argument, NULL, O_POLICY},
+	{"quirks", required_argument, NULL, O_QUIRKS},
+	{"fix", required_argument, NULL, O_FIX},
+	{"cache-dev", required_argument, NULL, O_CACHE_DEV},
+	{"target-dev", required_argument, NULL, O_TARGET_DEV},
+	{"hz", required_argument, NULL, O_HZ},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"max-requests", required_argument, NULL, O_MAX_REQ},
+	{"jobs", required_argument, NULL, 'j'},
+	{"db", required_argument, NULL, O_DB},
+	{"progress", no_argument, NULL, O_PROGRESS},
+	{"no-progress", no_argument, NULL, O_NO_PROGRESS},
+	{"dry-run", no_argument, NULL, O_DRY_RUN},
+	{"emit-jobs", no_argument, NULL, O_EMIT},
+	{"shard-dir", required_argument, NULL, O_SHARD_DIR},
+	{"sweep-id", required_argument, NULL, O_SWEEP_ID},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, size_t errlen)
+{
+	char defbs[16], defassoc[16];
+	const char *bs = NULL, *assoc = NULL, *mode = "writethrough", *size = NULL, *policy = "lfu";
+	uint64_t v;
+	int c;
+	long ncpu;
+
+	memset(a, 0, sizeof(*a));
+	a->quirks = "seed";
+	a->cache_dev = SWEEP_DEFAULT_CACHE_DEV;
+	a->target_dev = SWEEP_DEFAULT_TARGET_DEV;
+	a->db = SWEEP_DEFAULT_DB;
+	a->shard_dir = "shards";
+	a->hz = 250;
+	a->progress = -1;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	a->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":j:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case O_BLOCKSIZE: bs = optarg; break;
+		case O_ASSOC: assoc = optarg; break;
+		case O_MODE: mode = optarg; break;
+		case O_CACHE_SIZE: size = optarg; break;
+		case O_POLICY: policy = optarg; break;
+		case O_QUIRKS:
+			if (strcmp(optarg, "seed") && strcmp(optarg, "fixed")) {
+				snprintf(err, errlen, "--quirks: expected seed or fixed, not '%s'", optarg);
+				return -EINVAL;
+			}
+			a->quirks = optarg;
+			break;
+		case O_FIX: a->fix = optarg; break;
+		case O_CACHE_DEV: a->cache_dev = optarg; break;
+		case O_TARGET_DEV: a->target_dev = optarg; break;
+		case O_HZ:
+			if (parse_u64(optarg, &v) || v < 1 || v > 100000) {
+				snprintf(err, errlen, "--hz: expected 1..100000, not '%s'", optarg);
+				return -EINVAL;
+			}
+			a->hz = (unsigned)v;
+			break;
+		case O_FORMAT: a->format = optarg; break;
+		case O_MAX_REQ:
+			if (parse_u64(optarg, &a->max_requests)) {
+				snprintf(err, errlen, "--max-requests: expected a number, not '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'j':
+			if (parse_u64(optarg, &v) || v < 1 || v > 1024) {
+				snprintf(err, errlen, "-j: expected 1..1024 workers, not '%s'", optarg);
+				return -EINVAL;
+			}
+			a->jobs = (unsigned)v;
+			break;
+		case O_DB: a->db = optarg; break;
+		case O_PROGRESS: a->progress = 1; break;
+		case O_NO_PROGRESS: a->progress = 0; break;
+		case O_DRY_RUN: a->dry_run = true; break;
+		case O_EMIT: a->emit = true; break;
+		case O_SHARD_DIR: a->shard_dir = optarg; break;
+		case O_SWEEP_ID:
+			for (const char *p = optarg; *p; p++)
+				if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p)) {
+					snprintf(err, errlen, "--sweep-id: letters, digits, '-', '_', '.' only");
+					return -EINVAL;
+				}
+			a->sweep_id = optarg;
+			break;
+		case 'h': return 1;
+		case ':':
+			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		snprintf(err, errlen, optind >= argc ? "TRACE expected" : "one TRACE expected ('%s' is extra)",
+			 optind < argc ? argv[optind + 1] : "");
+		return -EINVAL;
+	}
+	a->trace = argv[optind];
+	snprintf(defbs, sizeof(defbs), "%d", DEFAULT_BLOCKSIZE);
+	snprintf(defassoc, sizeof(defassoc), "%d", DEFAULT_ASSOCIATIVITY);
+	if (parse_u64_list("--blocksize", bs ? bs : defbs, false, &a->bs, err, errlen) ||
+	    parse_u64_list("--assoc", assoc ? assoc : defassoc, false, &a->assoc, err, errlen) ||
+	    parse_name_list("--mode", mode, mode_choices, &a->mode, err, errlen) ||
+	    parse_name_list("--policy", policy, policy_choices, &a->policy, err, errlen))
+		return -EINVAL;
+	if (size && parse_u64_list("--cache-size", size, true, &a->size, err, errlen))
+		return -EINVAL;
+	for (size_t i = 0; i < a->bs.n; i++)
+		if (a->bs.v[i] == 0 || a->bs.v[i] > SSDCACHE_MAX_BLOCKSIZE) {
+			snprintf(err, errlen, "--blocksize: %" PRIu64 " is out of range (1..%d sectors)",
+				 a->bs.v[i], SSDCACHE_MAX_BLOCKSIZE);
+			return -EINVAL;
+		}
+	if (a->emit && a->dry_run) {
+		snprintf(err, errlen, "--emit-jobs and --dry-run do not go together");
+		return -EINVAL;
+	}
+	if (a->progress < 0)
+		a->progress = isatty(STDERR_FILENO);
+	return 0;
+}
+
+/* Skip notices, one line per distinct reason. */
+struct skip_note {
+	char msg[256];
+	unsigned count;
+};
+
+/* Build the configurations; refused ones are counted in notes. */
+static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job **out, size_t *nout,
+		struct skip_note *notes, size_t *nnotes, size_t max_notes, char *err, size_t errlen)
+{
+	size_t nsize = a->size.n ? a->size.n : 1;
+	size_t total = a->mode.n * a->policy.n * nsize * a->assoc.n * a->bs.n, n = 0;
+	struct rep_sweep_job *jobs;
+
+	if (total > SWEEP_MAX_CONFIGS) {
+		snprintf(err, errlen, "%zu configurations: more than %d; split the sweep", total,
+			 SWEEP_MAX_CONFIGS);
+		return -EINVAL;
+	}
+	jobs = calloc(total, sizeof(*jobs));
+	if (!jobs) {
+		snprintf(err, errlen, "out of memory for %zu configurations", total);
+		return -ENOMEM;
+	}
+	for (size_t im = 0; im < a->mode.n; im++)
+	for (size_t ip = 0; ip < a->policy.n; ip++)
+	for (size_t is = 0; is < nsize; is++)
+	for (size_t ia = 0; ia < a->assoc.n; ia++)
+	for (size_t ib = 0; ib < a->bs.n; ib++) {
+		struct rep_sweep_job *j = &jobs[n];
+		struct sim_config *c = &j->cfg;
+		char e[256];
+		int rc;
+
+		sim_config_init(c);
+		c->trace_path = a->trace;
+		c->trace.format = a->format;
+		c->hz = a->hz;
+		c->max_requests = a->max_requests;
+		c->progress = false;
+		ssdcache_config_init(&c->engine);
+		c->engine.fixed = qs;
+		snprintf(c->table, sizeof(c->table), "blocksize %" PRIu64 " assoc %" PRIu64 " %s options 1 %s",
+			 a->bs.v[ib], a->assoc.v[ia], a->mode.v[im], a->policy.v[ip]);
+		if (a->size.n)
+			rc = spec_with_size(a->cache_dev, a->size.text[is], c->cache_spec,
+					    sizeof(c->cache_spec));
+		else
+			rc = snprintf(c->cache_spec, sizeof(c->cache_spec), "%s", a->cache_dev) >=
+					     (int)sizeof(c->cache_spec) ? -ENOSPC : 0;
+		if (rc || snprintf(c->target_spec, sizeof(c->target_spec), "%s", a->target_dev) >=
+				  (int)sizeof(c->target_spec)) {
+			snprintf(err, errlen, "device spec too long");
+			free(jobs);
+			return -EINVAL;
+		}
+		snprintf(j->label, sizeof(j->label), "blocksize %" PRIu64 " assoc %" PRIu64 " %s %s%s%s",
+			 a->bs.v[ib], a->assoc.v[ia], a->mode.v[im], a->policy.v[ip],
+			 a->size.n ? " cache " : "", a->size.n ? a->size.text[is] : "");
+		if (ssdcache_parse_table(&c->engine, c->table, e, sizeof(e), NULL, NULL)) {
+			size_t k;
+
+			for (k = 0; k < *nnotes; k++)
+				if (!strcmp(notes[k].msg, e))
+					break;
+			if (k == *nnotes && k < max_notes) {
+				snprintf(notes[k].msg, sizeof(notes[k].msg), "%s", e);
+				(*nnotes)++;
+			}
+			if (k < max_notes)
+				notes[k].count++;
+			continue;
+		}
+		if (rep_config_key(c, j->key, sizeof(j->key))) {
+			snprintf(err, errlen, "%s: configuration too long", j->label);
+			free(jobs);
+			return -EINVAL;
+		}
+		n++;
+	}
+	*out = jobs;
+	*nout = n;
+	return 0;
+}
+
+/* The sweep's stable id: same trace and parameters, same id (a rerun resumes "the same"). */
+static void default_sweep_id(const struct rep_sweep_job *jobs, size_t n, const struct rep_trace *t,
+			     char *out, size_t len)
+{
+	struct rep_hash h;
+	char fp[64], hex[24];
+
+	rep_hash_init(&h);
+	rep_hash_update(&h, t->fingerprint, strlen(t->fingerprint));
+	for (size_t i = 0; i < n; i++)
+		rep_hash_update(&h, jobs[i].key, strlen(jobs[i].key) + 1);
+	rep_hash_fingerprint(&h, fp, sizeof(fp));
+	rep_hash_text(fp, hex, sizeof(hex));
+	snprintf(out, len, "s-%s", hex);
+}
+
+/* mkdir -p of path's directory part. */
+static int make_parent_dirs(const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) && errno != EEXIST) {
+			snprintf(err, errlen, "%.900s: %s", dir, strerror(errno));
+			return -errno;
+		}
+		*p = '/';
+	}
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		snprintf(err, errlen, "%.900s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *jobs, size_t n,
+		     const char *sweep_id, const char *fix_text)
+{
+	char self[PATH_MAX], trace[PATH_MAX], q1[PATH_MAX * 4 + 8], q2[PATH_MAX * 4 + 8];
+	char qc[1100], qt[1100], qs[PATH_MAX * 4 + 8], shard[PATH_MAX], err[512];
+	ssize_t l = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (l <= 0) {
+		fprintf(stderr, "ssdcache-sim sweep: /proc/self/exe: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	self[l] = '\0';
+	if (!realpath(a->trace, trace)) {
+		fprintf(stderr, "ssdcache-sim sweep: %s: %s\n", a->trace, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	snprintf(shard, sizeof(shard), "%s/x", a->shard_dir);
+	if (make_parent_dirs(shard, err, sizeof(err))) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	shell_quote(self, q1, sizeof(q1));
+	shell_quote(trace, q2, sizeof(q2));
+	shell_quote(a->cache_dev, qc, sizeof(qc));
+	shell_quote(a->target_dev, qt, sizeof(qt));
+	for (size_t i = 0; i < n; i++) {
+		const struct sim_config *c = &jobs[i].cfg;
+		char khash[24], sizeopt[64] = "", fmt[64] = "", maxreq[48] = "", fix[300] = "";
+		const char *mode = c->engine.options.mode == CACHE_MODE_WRITEBACK ? "writeback"
+				   : c->engine.options.mode == CACHE_MODE_READCACHE ? "readcache"
+										    : "writethrough";
+		const char *pol = c->engine.options.strategy == CACHE_LRU ? "lru" : "lfu";
+
+		rep_hash_text(jobs[i].key, khash, sizeof(khash));
+		snprintf(shard, sizeof(shard), "%s/%s-%s.db", a->shard_dir, sweep_id, khash);
+		shell_quote(shard, qs, sizeof(qs));
+		/* The cache size as the user wrote it: find it in the spec we built. */
+		if (a->size.n) {
+			const char *p = strstr(c->cache_spec, ":size=");
+
+			snprintf(sizeopt, sizeof(sizeopt), " --cache-size %.*s", (int)strcspn(p + 6, ","),
+				 p + 6);
+		}
+		if (a->format)
+			snprintf(fmt, sizeof(fmt), " --format %s", a->format);
+		if (a->max_requests)
+			snprintf(maxreq, sizeof(maxreq), " --max-requests %" PRIu64, a->max_requests);
+		if (fix_text && fix_text[0])
+			snprintf(fix, sizeof(fix), " --fix %s", fix_text);
+		printf("%s sweep %s --blocksize %lu --assoc %u --mode %s --policy %s%s --quirks %s%s "
+		       "--cache-dev %s --target-dev %s --hz %u%s%s -j 1 --no-progress --sweep-id %s "
+		       "--db %s\n",
+		       q1, q2, c->engine.block_size, c->engine.options.assoc, mode, pol, sizeopt,
+		       a->quirks, fix, qc, qt, a->hz, fmt, maxreq, sweep_id, qs);
+	}
+	fprintf(stderr,
+		"sweep: %zu jobs (sweep %s). Run them, then merge, e.g.:\n"
+		"  parallel -j N < jobs.txt   (or: parallel --sshlogin ... ; or a Slurm array running\n"
+		"                              line $SLURM_ARRAY_TASK_ID of jobs.txt)\n"
+		"  ssdcache-sim db merge %s %s/%s-*.db\n",
+		n, sweep_id, a->db, a->shard_dir, sweep_id);
+	return 0;
+}
+
+static void print_notes(const struct skip_note *notes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "sweep: notice: skipping %u configuration%s: %s\n", notes[i].count,
+			notes[i].count == 1 ? "" : "s", notes[i].msg);
+}
 
 int cmd_sweep(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "ssdcache-sim: 'sweep' is not part of this build yet\n");
-	return EXIT_RUNTIME;
+	struct sweep_args a;
+	struct rep_sweep_job *jobs = NULL;
+	struct skip_note notes[32];
+	size_t njobs = 0, nnotes = 0;
+	struct rep_trace trace;
+	struct rep_db *db = NULL;
+	struct rep_sweep_stats st;
+	struct rep_sweep_opts o = {0};
+	char err[1024], sweep_id[64], *cmdline = NULL;
+	quirk_set qs;
+	int rc, status = 0;
+
+	memset(notes, 0, sizeof(notes));
+	rc = parse_args(argc, argv, &a, err, sizeof(err));
+	if (rc > 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+		fprintf(stderr, "(ssdcache-sim sweep --help for the options)\n");
+		return EXIT_USAGE;
+	}
+	qs = strcmp(a.quirks, "fixed") ? QUIRKS_SEED : quirks_all_fixes();
+	if (a.fix && quirks_parse_list(&qs, a.fix, true, err, sizeof(err))) {
+		fprintf(stderr, "ssdcache-sim sweep: --fix: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if ((rc = plan(&a, qs, &jobs, &njobs, notes, &nnotes, sizeof(notes) / sizeof(notes[0]), err,
+		       sizeof(err)))) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+	}
+	print_notes(notes, nnotes);
+	if (!njobs) {
+		fprintf(stderr, "ssdcache-sim sweep: no configuration left to run\n");
+		free(jobs);
+		return EXIT_USAGE;
+	}
+	if (rep_trace_identify(a.trace, NULL, &trace, err, sizeof(err))) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+		free(jobs);
+		return EXIT_RUNTIME;
+	}
+	if (a.sweep_id)
+		snprintf(sweep_id, sizeof(sweep_id), "%s", a.sweep_id);
+	else
+		default_sweep_id(jobs, njobs, &trace, sweep_id, sizeof(sweep_id));
+	if (a.emit) {
+		status = emit_jobs(&a, jobs, njobs, sweep_id, a.fix);
+		free(jobs);
+		return status;
+	}
+	if (make_parent_dirs(a.db, err, sizeof(err))) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+		free(jobs);
+		return EXIT_RUNTIME;
+	}
+	if (rep_db_open(a.db, &db, err, sizeof(err))) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+		free(jobs);
+		return EXIT_RUNTIME;
+	}
+	if (a.dry_run) {
+		for (size_t i = 0; i < njobs; i++) {
+			rc = rep_db_has_config(db, trace.fingerprint, jobs[i].key, err, sizeof(err));
+			if (rc < 0) {
+				fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+				status = EXIT_RUNTIME;
+				break;
+			}
+			printf("%-5s %s\n", rc ? "done" : "todo", jobs[i].label);
+		}
+		goto out;
+	}
+	cmdline = join_argv(argc - 1, argv + 1);
+	if ((rc = rep_db_record_sweep(db, sweep_id, &trace, cmdline, (unsigned)njobs, err,
+				      sizeof(err)))) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+		status = EXIT_RUNTIME;
+		goto out;
+	}
+	o.jobs = a.jobs;
+	o.progress = a.progress;
+	o.sweep_id = sweep_id;
+	o.command_line = cmdline;
+	o.trace = &trace;
+	rc = rep_sweep_execute(db, jobs, njobs, &o, &st, err, sizeof(err));
+	if (rc == -EINTR) {
+		fprintf(stderr,
+			"ssdcache-sim sweep: interrupted: %u runs recorded, %u in flight lost; run the same "
+			"command again to resume\n",
+			st.ok + st.invalid + st.failed, st.lost);
+		status = 130;
+		goto out;
+	}
+	if (rc) {
+		fprintf(stderr, "ssdcache-sim sweep: %s\n(%u runs recorded before the error, %u lost)\n",
+			err, st.ok + st.invalid + st.failed, st.lost);
+		status = EXIT_RUNTIME;
+		goto out;
+	}
+	printf("sweep %s: %u configurations: %u run now (%u ok, %u refused, %u failed), %u already in "
+	       "%s; %.1f s with %u workers\n",
+	       sweep_id, st.total, st.ok + st.invalid + st.failed, st.ok, st.invalid, st.failed,
+	       st.already, a.db, st.wall_seconds, a.jobs);
+	if (st.failed) {
+		fprintf(stderr, "ssdcache-sim sweep: %u runs failed (see above); rerun to retry them\n",
+			st.failed);
+		status = EXIT_RUNTIME;
+	}
+out:
+	rep_db_close(db);
+	free(cmdline);
+	free(jobs);
+	return status;
 }

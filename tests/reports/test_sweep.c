@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_sweep.c - the sweep executor with a stand-in simulation: resume, failures, interruption. */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "reports/db.h"
+#include "reports/sweep.h"
+#include "tests/reports/rep_fixture.h"
+
+#define NJOBS 12
+
+struct fx {
+	char dir[256], trace[300], db[300], err[512];
+	struct rep_sweep_job jobs[NJOBS];
+	struct rep_trace t;
+};
+
+/* Stand-ins for sim_run, chosen by block size: 8 crashes, 16 is refused, 32 fails. */
+static int fake_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen)
+{
+	fx_result(res, (double)cfg->engine.block_size / 1024.0, 4);
+	if (cfg->engine.block_size == 8)
+		abort();
+	if (cfg->engine.block_size == 16) {
+		snprintf(err, errlen, "cache smaller than 16 blocks");
+		return -EINVAL;
+	}
+	if (cfg->engine.block_size == 32) {
+		snprintf(err, errlen, "t.txt:3: bad record");
+		return -EIO;
+	}
+	return 0;
+}
+
+static int slow_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen)
+{
+	struct timespec ts = {0, 150 * 1000000L};
+
+	nanosleep(&ts, NULL);
+	(void)err;
+	(void)errlen;
+	fx_result(res, (double)cfg->engine.block_size / 1024.0, 4);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fx_mkdtemp(f->dir, sizeof(f->dir));
+	snprintf(f->trace, sizeof(f->trace), "%s/t.txt", f->dir);
+	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
+	fx_write_file(f->trace, "trace bytes\n");
+	for (int i = 0; i < NJOBS; i++) {
+		/* block sizes 8, 16, 32, ... 16384 */
+		fx_config(&f->jobs[i].cfg, f->trace, 8UL << i, 4, CACHE_MODE_WRITEBACK, "1G");
+		assert_int_equal(rep_config_key(&f->jobs[i].cfg, f->jobs[i].key, sizeof(f->jobs[i].key)), 0);
+		snprintf(f->jobs[i].label, sizeof(f->jobs[i].label), "bs %lu", 8UL << i);
+	}
+	assert_int_equal(rep_trace_identify(f->trace, NULL, &f->t, f->err, sizeof(f->err)), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fx_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t q_int(const char *path, const char *sql)
+{
+	sqlite3 *c;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(c);
+	return v;
+}
+
+static void test_runs_and_resumes(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_sweep_stats st;
+	struct rep_sweep_opts o = {.jobs = 3, .sweep_id = "s-test", .trace = &f->t, .run = fake_run};
+
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_db_record_sweep(db, "s-test", &f->t, "test", NJOBS, f->err, sizeof(f->err)),
+			 0);
+	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.total, NJOBS);
+	assert_int_equal(st.already, 0);
+	assert_int_equal(st.ok, NJOBS - 3);
+	assert_int_equal(st.invalid, 1);
+	assert_int_equal(st.failed, 2);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
+				      "'%signal 6%'"),
+			 1);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
+				      "'%bad record%'"),
+			 1);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 4 * (NJOBS - 3));
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE sweep_id='s-test'"), NJOBS);
+
+	/* Again: only the two failed configurations run (and fail again). */
+	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.already, NJOBS - 2);
+	assert_int_equal(st.failed, 2);
+	assert_int_equal(st.ok, 0);
+	rep_db_close(db);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='ok'"), NJOBS - 3);
+	assert_int_equal(q_int(f->db, "SELECT count(DISTINCT config_key) FROM runs WHERE status='ok'"),
+			 NJOBS - 3);
+}
+
+/* SIGINT from another process mid-sweep: -EINTR, only whole runs recorded, then resume. */
+static void test_interrupt_then_resume(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_sweep_stats st, st2;
+	struct rep_sweep_opts o = {.jobs = 2, .trace = &f->t, .run = slow_run};
+	pid_t me = getpid(), killer;
+	int64_t recorded;
+
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	killer = fork();
+	if (killer == 0) {
+		struct timespec ts = {0, 400 * 1000000L};
+
+		nanosleep(&ts, NULL);
+		kill(me, SIGINT);
+		_exit(0);
+	}
+	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)),
+			 -EINTR);
+	waitpid(killer, NULL, 0);
+	recorded = q_int(f->db, "SELECT count(*) FROM runs");
+	assert_true(recorded >= 1 && recorded < NJOBS);
+	assert_int_equal(recorded, st.ok);
+	assert_true(st.lost <= 2);
+	/* Every recorded run is whole. */
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM results"), recorded);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 4 * recorded);
+
+	o.jobs = 4;
+	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st2, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st2.already, recorded);
+	assert_int_equal(st2.ok, NJOBS - recorded);
+	rep_db_close(db);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), NJOBS);
+	assert_int_equal(q_int(f->db, "SELECT count(DISTINCT config_key) FROM runs"), NJOBS);
+}
+
+/* The database refuses a write (another process holds the lock): the sweep stops with -EBUSY. */
+static void test_db_error_stops(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_sweep_stats st;
+	struct rep_sweep_opts o = {.jobs = 2, .trace = &f->t, .run = slow_run};
+	sqlite3 *holder;
+
+	setenv("SSDCACHE_DB_TIMEOUT_MS", "100", 1);
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sqlite3_open(f->db, &holder), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), -EBUSY);
+	assert_non_null(strstr(f->err, "locked"));
+	sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(holder);
+	rep_db_close(db);
+	unsetenv("SSDCACHE_DB_TIMEOUT_MS");
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_runs_and_resumes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_error_stops, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
