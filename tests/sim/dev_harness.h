@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* dev_harness.h - a tiny closed-loop host for device-model tests: submits, completes, checks the contract. */
+#ifndef SSDCACHE_TEST_DEV_HARNESS_H
+#define SSDCACHE_TEST_DEV_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/des.h"
+#include "sim/device.h"
+
+/*
+ * The harness plays the host of sim/device.h: it keeps `qd` commands outstanding, delivers
+ * completions and timers through the DES queue, and counts contract violations (a completion
+ * before its submission or not at the time it names, a command completed twice or completed
+ * while not outstanding). Tests read the latencies and device statistics it collects.
+ */
+
+struct hio {
+	struct dev_io io;
+	int completions; /* per submission: must end at exactly 1 */
+	bool inflight;
+};
+
+struct harness;
+typedef void (*h_gen_fn)(struct harness *h, struct dev_io *io);
+
+struct harness {
+	struct des q;
+	struct dev *d;
+	struct dev_env env;
+	struct hio *ios;
+	unsigned qd;
+	uint64_t target, issued, done;
+	h_gen_fn gen;
+	uint64_t rng;     /* xorshift64 state: deterministic across platforms */
+	uint64_t cursor;  /* for sequential generators */
+	uint64_t span_sect, bs_sect;
+	double lat_sum;
+	uint64_t lat_max, lat_n;
+	uint64_t lat_by_op_n[4];
+	double lat_by_op_sum[4];
+	uint64_t timer_gen;
+	unsigned violations;
+	char why[256]; /* the first violation */
+};
+
+static inline uint64_t h_rand(struct harness *h)
+{
+	h->rng ^= h->rng << 13;
+	h->rng ^= h->rng >> 7;
+	h->rng ^= h->rng << 17;
+	return h->rng;
+}
+
+static inline void h_violation(struct harness *h, const char *what, uint64_t a, uint64_t b)
+{
+	if (!h->violations++)
+		snprintf(h->why, sizeof(h->why), "%s (%llu, %llu)", what, (unsigned long long)a,
+			 (unsigned long long)b);
+}
+
+static void h_done(void *ctx, void *arg, uint64_t now);
+
+static inline void h_issue(struct harness *h, struct hio *x, uint64_t now)
+{
+	memset(&x->io, 0, sizeof(x->io));
+	h->gen(h, &x->io);
+	x->completions = 0;
+	x->inflight = true;
+	h->issued++;
+	if (dev_submit(h->d, &x->io, now) == DEV_Q_COMPLETED) {
+		if (x->io.done_ns < now)
+			h_violation(h, "completed before submission", x->io.done_ns, now);
+		des_schedule(&h->q, x->io.done_ns < now ? now : x->io.done_ns, DES_CLASS_COMPLETION,
+			     h_done, x);
+	}
+}
+
+static void h_done(void *ctx, void *arg, uint64_t now)
+{
+	struct harness *h = ctx;
+	struct hio *x = arg;
+	uint64_t lat;
+
+	if (!x->inflight || x->completions)
+		h_violation(h, "completion of a command not outstanding", x->io.sector, now);
+	x->completions++;
+	x->inflight = false;
+	if (x->io.done_ns != now)
+		h_violation(h, "done_ns differs from the completion time", x->io.done_ns, now);
+	dev_account_complete(h->d, &x->io, now);
+	lat = now - x->io.submit_ns;
+	h->lat_sum += (double)lat;
+	h->lat_n++;
+	h->lat_by_op_n[x->io.op]++;
+	h->lat_by_op_sum[x->io.op] += (double)lat;
+	if (lat > h->lat_max)
+		h->lat_max = lat;
+	h->done++;
+	if (h->issued < h->target)
+		h_issue(h, x, now);
+}
+
+static void h_env_complete(void *host, struct dev_io *io, uint64_t done_ns)
+{
+	struct harness *h = host;
+
+	if (done_ns < h->q.now_ns)
+		h_violation(h, "complete() names a time in the past", done_ns, h->q.now_ns);
+	io->done_ns = done_ns;
+	/* dev_io is the first member of struct hio */
+	des_schedule(&h->q, done_ns < h->q.now_ns ? h->q.now_ns : done_ns, DES_CLASS_COMPLETION, h_done,
+		     (struct hio *)(void *)io);
+}
+
+static void h_timer_fire(void *ctx, void *arg, uint64_t now)
+{
+	struct harness *h = ctx;
+
+	if ((uint64_t)(uintptr_t)arg == h->timer_gen)
+		h->d->ops->timer(h->d, now);
+}
+
+static void h_env_timer(void *host, struct dev *d, uint64_t at)
+{
+	struct harness *h = host;
+
+	(void)d;
+	if (at < h->q.now_ns)
+		h_violation(h, "timer() for a time in the past", at, h->q.now_ns);
+	if (!h->d->ops->timer)
+		h_violation(h, "timer() asked by a model without a timer hook", at, 0);
+	h->timer_gen++;
+	des_schedule(&h->q, at < h->q.now_ns ? h->q.now_ns : at, DES_CLASS_COMPLETION, h_timer_fire,
+		     (void *)(uintptr_t)h->timer_gen);
+}
+
+/* Create the device; returns 0 or the dev_create error (message in h->why). */
+static inline int h_init(struct harness *h, const char *spec, unsigned max_qd)
+{
+	memset(h, 0, sizeof(*h));
+	h->env.host = h;
+	h->env.complete = h_env_complete;
+	h->env.timer = h_env_timer;
+	h->rng = 0x9e3779b97f4a7c15ULL;
+	if (des_init(&h->q, h))
+		return -1;
+	h->ios = calloc(max_qd, sizeof(*h->ios));
+	if (!h->ios)
+		return -1;
+	return dev_create(spec, &h->env, &h->d, h->why, sizeof(h->why));
+}
+
+static inline void h_fini(struct harness *h)
+{
+	dev_destroy(h->d);
+	des_fini(&h->q);
+	free(h->ios);
+}
+
+/* Run `count` commands at depth qd from the current simulated time; returns the elapsed ns. */
+static inline uint64_t h_run(struct harness *h, h_gen_fn gen, unsigned qd, uint64_t count)
+{
+	uint64_t t0 = h->q.now_ns;
+
+	h->gen = gen;
+	h->qd = qd;
+	h->issued = h->done = 0;
+	h->target = count;
+	h->lat_sum = 0;
+	h->lat_max = h->lat_n = 0;
+	memset(h->lat_by_op_n, 0, sizeof(h->lat_by_op_n));
+	memset(h->lat_by_op_sum, 0, sizeof(h->lat_by_op_sum));
+	for (unsigned i = 0; i < qd && i < count; i++)
+		h_issue(h, &h->ios[i], h->q.now_ns);
+	while (des_run_next(&h->q))
+		;
+	if (h->done != count)
+		h_violation(h, "commands never completed", count - h->done, count);
+	for (unsigned i = 0; i < qd && i < count; i++)
+		if (h->ios[i].inflight)
+			h_violation(h, "a command still outstanding at the end", i, 0);
+	return h->q.now_ns - t0;
+}
+
+static inline double h_mean_ms(const struct harness *h)
+{
+	return h->lat_n ? h->lat_sum / (double)h->lat_n / 1e6 : 0;
+}
+
+/* Generators: span_sect and bs_sect set by the test. */
+static inline void h_gen_randread(struct harness *h, struct dev_io *io)
+{
+	io->op = DEV_READ;
+	io->nsect = (uint32_t)h->bs_sect;
+	io->sector = h_rand(h) % (h->span_sect / h->bs_sect) * h->bs_sect;
+}
+
+static inline void h_gen_randwrite(struct harness *h, struct dev_io *io)
+{
+	h_gen_randread(h, io);
+	io->op = DEV_WRITE;
+}
+
+static inline void h_gen_seqread(struct harness *h, struct dev_io *io)
+{
+	io->op = DEV_READ;
+	io->nsect = (uint32_t)h->bs_sect;
+	io->sector = h->cursor;
+	h->cursor = (h->cursor + h->bs_sect) % h->span_sect;
+}
+
+static inline void h_gen_seqwrite(struct harness *h, struct dev_io *io)
+{
+	h_gen_seqread(h, io);
+	io->op = DEV_WRITE;
+}
+
+#endif
