@@ -1,12 +1,404 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_run.c - placeholder, replaced by the run command. */
+/* cmd_run.c - `ssdcache-sim run TRACE ...`: parse the command line, simulate, print status and summary. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
+#include "policies/policy.h"
+#include "reports/db.h"
 #include "sim/commands.h"
+#include "sim/sim.h"
+#include "sim/units.h"
+
+static void run_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: ssdcache-sim run TRACE [options]\n"
+		"\n"
+		"Simulate dm-ssdcache (the 2011 seed, decision for decision) on a block I/O trace and print\n"
+		"the target's status lines (dmsetup status, dmsetup table) and a summary.\n"
+		"\n"
+		"devices and table:\n"
+		"  --cache-dev SPEC      cache device model [fixed:size=64M,read=100us,write=200us]\n"
+		"  --target-dev SPEC     target device model [fixed:size=1T,read=5ms,write=5ms]\n"
+		"                        SPEC = MODEL[:key=value,...]; sizes in bytes or K/M/G/T (1024),\n"
+		"                        times in ns or ns/us/ms/s; `ssdcache-sim models` lists them\n"
+		"  --table \"ARGS\"        dm table arguments after the two devices, in the seed's syntax:\n"
+		"                        [blocksize N] [assoc N] [writethrough|writeback|readcache]\n"
+		"                        [options N name...]   (names: lfu lru async_lookup queue_busy\n"
+		"                        disable_writeback skip_write_insert evict_on_write cmd_preload)\n"
+		"  --policy NAME         victim policy from the registry (overrides lru/lfu): ");
+	for (int i = 0; pol_registry[i]; i++)
+		fprintf(fp, "%s%s", i ? ", " : "", pol_registry[i]->name);
+	fprintf(fp,
+		"\n"
+		"engine:\n"
+		"  --quirks seed|fixed   seed-exact engine (default) or every fix applied\n"
+		"  --fix LIST            repair these quirks, e.g. Q1,Q5 (see `ssdcache-sim quirks`)\n"
+		"  --quirk LIST          restore the seed's behaviour for these quirks\n"
+		"                        (--quirks, --fix and --quirk apply in the order given)\n"
+		"  --hz N                kernel HZ for jiffies [250]\n"
+		"  --jiffies0 N          jiffies at time 0 [0; only differences matter]\n"
+		"  --hash linux31|modern hash_64 of Linux 3.1 (the seed's) or of Linux >= 4.7 [linux31]\n"
+		"  --wq-delay TIME       worker start latency [0]\n"
+		"  --map-cost TIME       CPU time per ssdcache_map call (a single CPU) [0]\n"
+		"  --seed-crash continue|abort  where the seed would oops (Q15, Q16, Q17, Q20) [continue]\n"
+		"  --bs-overflow refuse|emulate block sizes above 256 in seed mode (Q20) [refuse]\n"
+		"  --odd-blocksize       accept non-power-of-two block sizes literally (Q21)\n"
+		"\n"
+		"replay:\n"
+		"  --speed X             open loop: arrival = trace time / X [1]\n"
+		"  --qd N                closed loop: N requests outstanding, as fast as possible\n"
+		"  --max-requests N      stop after N requests\n"
+		"  --interval TIME       time-series interval [1s]\n"
+		"\n"
+		"trace:\n"
+		"  --format F            blkparse|blktrace|msr|spc|fiu|iolog|sct [by content]\n"
+		"  --event Q|D|C         blkparse/blktrace event that defines a request [Q]\n"
+		"  --device MAJ,MIN      the device to take from a multi-device trace\n"
+		"  --lenient             skip malformed records (counted) instead of stopping\n"
+		"\n"
+		"output:\n"
+		"  --decision-log FILE   one line per piece: seq op sector nsect OUTCOME hash idx done_ns\n"
+		"  --verify              stale-read verifier: 'stale reads: N' and the first cases\n"
+		"  --verify-log FILE     every stale read: seq sector nsect done_ns first_stale_sector\n"
+		"                        returned_version expected_min_version (implies --verify)\n"
+		"  --no-explain          skip the read-miss explanation\n"
+		"  --json                print one JSON document (docs/json.md) instead of the text\n"
+		"  --db FILE             record the run in a SQLite results database\n"
+		"  --target-name NAME, --cache-name NAME   device names in the TABLE line [target, cache]\n"
+		"  --progress            percent, requests/s and ETA on stderr (on a terminal)\n"
+		"  --quiet               no warnings, no progress\n"
+		"\n"
+		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration\n"
+		"example:\n"
+		"  ssdcache-sim run data/traces/oltp_small/oltp_small.blkparse.txt \\\n"
+		"    --cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms \\\n"
+		"    --table \"blocksize 256 assoc 4 writethrough options 2 lru queue_busy\" --hz 250\n");
+}
+
+static void warn_stderr(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "ssdcache-sim: %s\n", msg);
+}
+
+static int usage_error(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "ssdcache-sim run: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, "\n(ssdcache-sim run --help for usage)\n");
+	return EXIT_USAGE;
+}
+
+enum {
+	O_CACHE = 256, O_TARGET, O_TABLE, O_POLICY, O_QUIRKS, O_FIX, O_QUIRK, O_HZ, O_JIFFIES0, O_HASH,
+	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
+	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_JSON, O_DB,
+	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP,
+};
+
+static const struct option run_opts[] = {
+	{"cache-dev", required_argument, NULL, O_CACHE},
+	{"target-dev", required_argument, NULL, O_TARGET},
+	{"table", required_argument, NULL, O_TABLE},
+	{"policy", required_argument, NULL, O_POLICY},
+	{"quirks", required_argument, NULL, O_QUIRKS},
+	{"fix", required_argument, NULL, O_FIX},
+	{"quirk", required_argument, NULL, O_QUIRK},
+	{"hz", required_argument, NULL, O_HZ},
+	{"jiffies0", required_argument, NULL, O_JIFFIES0},
+	{"hash", required_argument, NULL, O_HASH},
+	{"wq-delay", required_argument, NULL, O_WQ},
+	{"map-cost", required_argument, NULL, O_MAPCOST},
+	{"seed-crash", required_argument, NULL, O_SEEDCRASH},
+	{"bs-overflow", required_argument, NULL, O_BSOVF},
+	{"odd-blocksize", no_argument, NULL, O_ODD},
+	{"speed", required_argument, NULL, O_SPEED},
+	{"qd", required_argument, NULL, O_QD},
+	{"max-requests", required_argument, NULL, O_MAXREQ},
+	{"interval", required_argument, NULL, O_INTERVAL},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"event", required_argument, NULL, O_EVENT},
+	{"device", required_argument, NULL, O_DEVICE},
+	{"lenient", no_argument, NULL, O_LENIENT},
+	{"decision-log", required_argument, NULL, O_DECLOG},
+	{"verify", no_argument, NULL, O_VERIFY},
+	{"verify-log", required_argument, NULL, O_VERIFYLOG},
+	{"no-explain", no_argument, NULL, O_NOEXPLAIN},
+	{"json", no_argument, NULL, O_JSON},
+	{"db", required_argument, NULL, O_DB},
+	{"target-name", required_argument, NULL, O_TNAME},
+	{"cache-name", required_argument, NULL, O_CNAME},
+	{"progress", no_argument, NULL, O_PROGRESS},
+	{"quiet", no_argument, NULL, O_QUIET},
+	{"help", no_argument, NULL, O_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+/* The options every command that runs simulations shares (run, sweep): apply one to cfg.
+ * Returns 0, 1 if opt is not one of them, or EXIT_USAGE after printing a message. */
+int sim_apply_common_option(struct sim_config *cfg, int opt, const char *arg, const char **table,
+			    const char **policy);
+
+int sim_apply_common_option(struct sim_config *cfg, int opt, const char *arg, const char **table,
+			    const char **policy)
+{
+	char err[256];
+	uint64_t v;
+
+	switch (opt) {
+	case O_CACHE:
+	case O_TARGET:
+		if (strlen(arg) >= sizeof(cfg->cache_spec))
+			return usage_error("%s: device spec too long%s", arg, "");
+		snprintf(opt == O_CACHE ? cfg->cache_spec : cfg->target_spec, sizeof(cfg->cache_spec), "%s", arg);
+		return 0;
+	case O_TABLE:
+		*table = arg;
+		return 0;
+	case O_POLICY:
+		*policy = arg;
+		return 0;
+	case O_QUIRKS:
+		if (!strcasecmp(arg, "seed"))
+			cfg->engine.fixed = QUIRKS_SEED;
+		else if (!strcasecmp(arg, "fixed"))
+			cfg->engine.fixed = quirks_all_fixes();
+		else
+			return usage_error("--quirks %s: expected seed or fixed%s", arg, "");
+		return 0;
+	case O_FIX:
+	case O_QUIRK:
+		if (quirks_parse_list(&cfg->engine.fixed, arg, opt == O_FIX, err, sizeof(err)))
+			return usage_error("%s: %s", opt == O_FIX ? "--fix" : "--quirk", err);
+		return 0;
+	case O_HZ:
+		if (parse_u64(arg, &v) || v < 1 || v > 100000)
+			return usage_error("--hz %s: expected a number in 1..100000%s", arg, "");
+		cfg->hz = (unsigned)v;
+		return 0;
+	case O_JIFFIES0:
+		if (parse_u64(arg, &v))
+			return usage_error("--jiffies0 %s: expected a number%s", arg, "");
+		cfg->jiffies0 = v;
+		return 0;
+	case O_HASH:
+		if (!strcasecmp(arg, "linux31"))
+			cfg->engine.hash = HASH_LINUX31;
+		else if (!strcasecmp(arg, "modern"))
+			cfg->engine.hash = HASH_MODERN;
+		else
+			return usage_error("--hash %s: expected linux31 or modern%s", arg, "");
+		return 0;
+	case O_WQ:
+	case O_MAPCOST:
+	case O_INTERVAL:
+		if (parse_time_ns(arg, &v))
+			return usage_error("%s: bad time '%s' (expected ns, or a ns/us/ms/s suffix)",
+					   opt == O_WQ ? "--wq-delay" : opt == O_MAPCOST ? "--map-cost" : "--interval", arg);
+		if (opt == O_INTERVAL && v == 0)
+			return usage_error("--interval %s: must be above 0%s", arg, "");
+		*(opt == O_WQ ? &cfg->wq_delay_ns : opt == O_MAPCOST ? &cfg->map_cost_ns : &cfg->interval_ns) = v;
+		return 0;
+	case O_SEEDCRASH:
+		if (!strcasecmp(arg, "continue"))
+			cfg->engine.seed_crash = SEED_CRASH_CONTINUE;
+		else if (!strcasecmp(arg, "abort"))
+			cfg->engine.seed_crash = SEED_CRASH_ABORT;
+		else
+			return usage_error("--seed-crash %s: expected continue or abort%s", arg, "");
+		return 0;
+	case O_BSOVF:
+		if (!strcasecmp(arg, "refuse"))
+			cfg->engine.bs_overflow = BS_OVERFLOW_REFUSE;
+		else if (!strcasecmp(arg, "emulate"))
+			cfg->engine.bs_overflow = BS_OVERFLOW_EMULATE;
+		else
+			return usage_error("--bs-overflow %s: expected refuse or emulate%s", arg, "");
+		return 0;
+	case O_ODD:
+		cfg->engine.odd_blocksize = true;
+		return 0;
+	case O_SPEED: {
+		char *end;
+		double d = strtod(arg, &end);
+		if (end == arg || *end || !(d > 0) || d > 1e9)
+			return usage_error("--speed %s: expected a factor above 0%s", arg, "");
+		cfg->speed = d;
+		return 0;
+	}
+	case O_QD:
+		if (parse_u64(arg, &v) || v < 1 || v > 1000000)
+			return usage_error("--qd %s: expected a queue depth in 1..1000000%s", arg, "");
+		cfg->qd = (unsigned)v;
+		return 0;
+	case O_MAXREQ:
+		if (parse_u64(arg, &v))
+			return usage_error("--max-requests %s: expected a number%s", arg, "");
+		cfg->max_requests = v;
+		return 0;
+	case O_FORMAT:
+		cfg->trace.format = arg;
+		return 0;
+	case O_EVENT:
+		if (strlen(arg) != 1 || !strchr("QDC", arg[0]))
+			return usage_error("--event %s: expected Q, D or C%s", arg, "");
+		cfg->trace.event = arg[0];
+		return 0;
+	case O_DEVICE: {
+		unsigned long maj, min;
+		char *end;
+		maj = strtoul(arg, &end, 10);
+		if (end == arg || (*end != ',' && *end != ':'))
+			return usage_error("--device %s: expected MAJOR,MINOR (e.g. 8,16)%s", arg, "");
+		const char *m = end + 1;
+		min = strtoul(m, &end, 10);
+		if (end == m || *end || maj > 4095 || min > 1048575)
+			return usage_error("--device %s: expected MAJOR,MINOR (e.g. 8,16)%s", arg, "");
+		cfg->trace.has_device = true;
+		cfg->trace.device = TRC_DEV(maj, min);
+		return 0;
+	}
+	case O_LENIENT:
+		cfg->trace.lenient = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* After the options: the table and the policy, parsed with the quirks now known. */
+int sim_finish_config(struct sim_config *cfg, const char *table, const char *policy, bool quiet);
+
+int sim_finish_config(struct sim_config *cfg, const char *table, const char *policy, bool quiet)
+{
+	char err[512];
+
+	snprintf(cfg->table, sizeof(cfg->table), "%s", table ? table : "");
+	if (ssdcache_parse_table(&cfg->engine, cfg->table, err, sizeof(err), quiet ? NULL : warn_stderr,
+				 NULL)) {
+		fprintf(stderr, "ssdcache-sim: --table: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (policy) {
+		const struct pol_ops *p = pol_find(policy);
+		if (!p) {
+			fprintf(stderr, "ssdcache-sim: --policy %s: unknown policy (known:", policy);
+			for (int i = 0; pol_registry[i]; i++)
+				fprintf(stderr, " %s", pol_registry[i]->name);
+			fprintf(stderr, ")\n");
+			return EXIT_USAGE;
+		}
+		cfg->engine.policy = p;
+		if (p == &pol_lru)
+			cfg->engine.options.strategy = CACHE_LRU;
+		else if (p == &pol_lfu)
+			cfg->engine.options.strategy = CACHE_LFU;
+	}
+	return 0;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return EXIT_RUNTIME;
+	struct sim_config cfg;
+	struct sim_result res;
+	const char *table = NULL, *policy = NULL, *db_path = NULL;
+	bool json = false, quiet = false;
+	char err[1024];
+	struct rep_db *db = NULL;
+	int opt, rc;
+
+	sim_config_init(&cfg);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", run_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+		case O_HELP:
+			run_usage(stdout);
+			return 0;
+		case O_DECLOG:
+			cfg.decision_log = optarg;
+			break;
+		case O_VERIFY:
+			cfg.verify = true;
+			break;
+		case O_VERIFYLOG:
+			cfg.verify = true;
+			cfg.verify_log = optarg;
+			break;
+		case O_NOEXPLAIN:
+			cfg.explain_misses = false;
+			break;
+		case O_JSON:
+			json = true;
+			break;
+		case O_DB:
+			db_path = optarg;
+			break;
+		case O_TNAME:
+			cfg.target_name = optarg;
+			break;
+		case O_CNAME:
+			cfg.cache_name = optarg;
+			break;
+		case O_PROGRESS:
+			cfg.progress = true;
+			break;
+		case O_QUIET:
+			quiet = true;
+			break;
+		case '?':
+			if (optopt)
+				return usage_error("option '%s' needs a value or is unknown%s", argv[optind - 1], "");
+			return usage_error("unknown option '%s'%s", argv[optind - 1], "");
+		default:
+			rc = sim_apply_common_option(&cfg, opt, optarg, &table, &policy);
+			if (rc)
+				return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		if (optind >= argc)
+			return usage_error("missing TRACE%s%s", "", "");
+		return usage_error("expected one TRACE, got '%s' and '%s'", argv[optind], argv[optind + 1]);
+	}
+	cfg.trace_path = argv[optind];
+	if (quiet)
+		cfg.progress = false;
+	cfg.warn = quiet ? NULL : warn_stderr;
+	rc = sim_finish_config(&cfg, table, policy, quiet);
+	if (rc)
+		return rc;
+	if (db_path && rep_db_open(db_path, &db, err, sizeof(err))) {
+		fprintf(stderr, "ssdcache-sim: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	rc = sim_run(&cfg, &res, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "ssdcache-sim: %s\n", err);
+		rep_db_close(db);
+		return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	if (json) {
+		sim_print_json(stdout, &cfg, &res);
+	} else {
+		printf("%s\n%s\n", res.status_info, res.status_table);
+		sim_print_summary(stdout, &cfg, &res);
+	}
+	if (db && rep_db_record_run(db, &cfg, &res, err, sizeof(err))) {
+		fprintf(stderr, "ssdcache-sim: %s\n", err);
+		rc = EXIT_RUNTIME;
+	}
+	rep_db_close(db);
+	sim_result_free(&res);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "ssdcache-sim: writing the results to stdout: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	return rc;
 }

@@ -76,6 +76,10 @@ struct sim_config {
 	bool progress;          /* percent/ETA on stderr */
 	uint64_t max_requests;  /* stop after this many (0: all) */
 	const char *target_name, *cache_name; /* names printed in the TABLE line */
+	const char *verify_log;  /* path: every stale read, one line each (golden format) */
+	/* warnings (seed crashes, odd input): called with a full sentence; NULL: silent */
+	void (*warn)(void *arg, const char *msg);
+	void *warn_arg;
 };
 
 /* Defaults: HZ 250, speed 1, interval 1 s, explain_misses on, engine defaults. */
@@ -104,6 +108,7 @@ struct sim_result {
 	uint64_t pieces;           /* ssdcache_map calls (including resubmissions) */
 	uint64_t skipped_zero_len, skipped_beyond_end;
 	uint64_t first_ns, last_ns; /* trace arrival span */
+	bool requests_first_set;
 	uint64_t end_ns;           /* simulated time when the last I/O completed */
 	struct trc_counts trace_counts;
 	char trace_format[16];

@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/* dmcore.c - dm.c's splitting, dispatch list and completion accounting around the engine. */
+#include "sim/dmcore.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/reader.h"
+
+#define DM_ASSERT(cond)                                                                            \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+struct dm_core {
+	struct ssdcache_wq *wq;
+	struct ssdcache_ctx *sc;
+	struct dm_backend be;
+	struct dm_hooks hooks;
+	uint64_t target_sectors;
+	uint64_t split_io;
+	unsigned hz;
+	uint64_t jiffies0;
+	uint64_t seq;          /* next decision-log sequence number */
+	uint64_t next_req_id;
+	bool work_pending;
+	uint64_t inflight_dio, inflight_req;
+	/* the dispatch list (current->bio_list), FIFO */
+	struct dm_piece **dispatch;
+	size_t dispatch_head, dispatch_nr, dispatch_cap;
+	bool in_submit;
+	/* free lists */
+	struct dm_req *free_req;
+	struct dm_piece *free_piece;
+	struct dm_bio *free_bio;
+	struct dm_dio *free_dio;
+};
+
+/* ---- pools ---- */
+
+static void *pool_get(void **head, size_t size, size_t next_off)
+{
+	void *p = *head;
+
+	if (p) {
+		*head = *(void **)((char *)p + next_off);
+		memset(p, 0, size);
+		return p;
+	}
+	p = calloc(1, size);
+	DM_ASSERT(p);
+	return p;
+}
+
+static void pool_put(void **head, void *p, size_t next_off)
+{
+	*(void **)((char *)p + next_off) = *head;
+	*head = p;
+}
+
+#define POOL_GET(dm, list, type) ((type *)pool_get((void **)&(dm)->list, sizeof(type), offsetof(type, next_free)))
+#define POOL_PUT(dm, list, type, p) pool_put((void **)&(dm)->list, (p), offsetof(type, next_free))
+
+static void pool_free_all(void *head, size_t next_off)
+{
+	while (head) {
+		void *n = *(void **)((char *)head + next_off);
+		free(head);
+		head = n;
+	}
+}
+
+/* ---- the engine's host interface ---- */
+
+static unsigned long host_jiffies(void *host)
+{
+	struct dm_core *dm = host;
+	uint64_t now = dm->be.now_ns(dm->be.be);
+
+	/* floor(now * HZ / 1e9) without overflow */
+	return (unsigned long)(dm->jiffies0 + (now / 1000000000ULL) * dm->hz +
+			       (now % 1000000000ULL) * dm->hz / 1000000000ULL);
+}
+
+static struct bio *host_bio_clone(void *host, struct bio *bio)
+{
+	struct dm_core *dm = host;
+	struct dm_bio *src = (struct dm_bio *)bio; /* every bio the engine sees is a dm_bio */
+	struct dm_bio *c = POOL_GET(dm, free_bio, struct dm_bio);
+
+	c->bio = *bio;
+	c->bio.bi_bdev = BDEV_SELF;
+	c->bio.map_ptr = NULL;
+	c->piece = NULL;
+	c->data = NULL;
+	if (dm->hooks.clone)
+		dm->hooks.clone(dm->hooks.obs, src, c);
+	return &c->bio;
+}
+
+static void host_bio_put(void *host, struct bio *bio)
+{
+	struct dm_core *dm = host;
+	struct dm_bio *b = (struct dm_bio *)bio;
+
+	DM_ASSERT(b->piece == NULL); /* only clones are put */
+	if (dm->hooks.bio_free)
+		dm->hooks.bio_free(dm->hooks.obs, b);
+	POOL_PUT(dm, free_bio, struct dm_bio, b);
+}
+
+static void piece_done(struct dm_core *dm, struct dm_piece *p, int error);
+
+static void host_bio_endio(void *host, struct bio *bio, int error)
+{
+	struct dm_core *dm = host;
+	struct dm_bio *b = (struct dm_bio *)bio;
+
+	DM_ASSERT(b->piece);
+	piece_done(dm, b->piece, error);
+}
+
+static struct dm_dio *dio_new(struct dm_core *dm, enum bio_bdev dev, enum dev_op op, uint64_t sector,
+			      uint32_t nsect, struct dm_bio *data)
+{
+	struct dm_dio *d = POOL_GET(dm, free_dio, struct dm_dio);
+
+	d->dev = dev;
+	d->io.op = op;
+	d->io.sector = sector;
+	d->io.nsect = nsect;
+	d->io.host_ctx = d;
+	d->data = data;
+	dm->inflight_dio++;
+	return d;
+}
+
+static void host_dm_io(void *host, enum bio_bdev dev, uint32_t rw, sector_t sector, struct bio *data,
+		       void (*fn)(unsigned long, void *), void *context)
+{
+	struct dm_core *dm = host;
+	bool flush = rw & REQ_FLUSH;
+	struct dm_dio *d = dio_new(dm, dev, flush ? DEV_FLUSH : DEV_WRITE, flush ? 0 : sector,
+				   flush ? 0 : data->bi_sectors, (struct dm_bio *)data);
+
+	d->fn = fn;
+	d->context = context;
+	dm->be.submit(dm->be.be, d);
+}
+
+static void host_queue_work(void *host)
+{
+	struct dm_core *dm = host;
+
+	if (dm->work_pending)
+		return;
+	dm->work_pending = true;
+	dm->be.queue_work(dm->be.be);
+}
+
+static void dispatch_push(struct dm_core *dm, struct dm_piece *p);
+static void dispatch_drain(struct dm_core *dm);
+
+/* generic_make_request() of a bio the engine remapped by itself (fixed mode's deferred bios). */
+static void host_submit_bio(void *host, struct bio *bio)
+{
+	struct dm_core *dm = host;
+	struct dm_bio *b = (struct dm_bio *)bio;
+
+	DM_ASSERT(b->piece);
+	dispatch_push(dm, b->piece);
+	if (!dm->in_submit)
+		dispatch_drain(dm);
+}
+
+static void host_decision(void *host, uint64_t seq, struct bio *bio, enum cte_match_t r, long hash,
+			  long idx)
+{
+	struct dm_core *dm = host;
+	struct dm_piece *p = bio ? ((struct dm_bio *)bio)->piece : NULL;
+
+	if (p && !p->decided) {
+		p->decided = true;
+		p->outcome = r;
+	}
+	if (dm->hooks.decision)
+		dm->hooks.decision(dm->hooks.obs, p, seq, r, hash, idx);
+}
+
+static void host_seed_crash(void *host, int q, const char *what)
+{
+	struct dm_core *dm = host;
+
+	if (dm->hooks.seed_crash)
+		dm->hooks.seed_crash(dm->hooks.obs, q, what);
+}
+
+static const struct ssdcache_host_ops dm_host_ops = {
+	.jiffies = host_jiffies,
+	.bio_clone = host_bio_clone,
+	.bio_put = host_bio_put,
+	.bio_endio = host_bio_endio,
+	.dm_io = host_dm_io,
+	.queue_work = host_queue_work,
+	.submit_bio = host_submit_bio,
+	.decision = host_decision,
+	.seed_crash = host_seed_crash,
+};
+
+/* ---- construction ---- */
+
+int dm_create(struct dm_core **out, const struct ssdcache_config *cfg, uint64_t cache_bytes,
+	      uint64_t target_sectors, unsigned hz, uint64_t jiffies0, const struct dm_backend *be,
+	      const struct dm_hooks *hooks, char *err, size_t errlen)
+{
+	struct dm_core *dm = calloc(1, sizeof(*dm));
+	int r;
+
+	*out = NULL;
+	if (!dm) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	dm->be = *be;
+	if (hooks)
+		dm->hooks = *hooks;
+	dm->target_sectors = target_sectors;
+	dm->split_io = cfg->block_size;
+	dm->hz = hz;
+	dm->jiffies0 = jiffies0;
+	dm->wq = ssdcache_wq_create(&dm_host_ops, dm);
+	if (!dm->wq) {
+		free(dm);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	r = ssdcache_ctr(cfg, cache_bytes, dm->wq, &dm->sc, err, errlen);
+	if (r) {
+		ssdcache_wq_destroy(dm->wq);
+		free(dm);
+		return r;
+	}
+	*out = dm;
+	return 0;
+}
+
+void dm_destroy(struct dm_core *dm)
+{
+	if (!dm)
+		return;
+	ssdcache_dtr(dm->sc);
+	ssdcache_wq_destroy(dm->wq);
+	free(dm->dispatch);
+	pool_free_all(dm->free_req, offsetof(struct dm_req, next_free));
+	pool_free_all(dm->free_piece, offsetof(struct dm_piece, next_free));
+	pool_free_all(dm->free_bio, offsetof(struct dm_bio, next_free));
+	pool_free_all(dm->free_dio, offsetof(struct dm_dio, next_free));
+	free(dm);
+}
+
+struct ssdcache_ctx *dm_target(struct dm_core *dm)
+{
+	return dm->sc;
+}
+
+uint64_t dm_pieces_mapped(const struct dm_core *dm)
+{
+	return dm->seq;
+}
+
+bool dm_busy(const struct dm_core *dm)
+{
+	return dm->inflight_req || dm->inflight_dio || dm->work_pending || ssdcache_wq_busy(dm->wq);
+}
+
+struct dm_req *dm_req_alloc(struct dm_core *dm)
+{
+	struct dm_req *r = POOL_GET(dm, free_req, struct dm_req);
+
+	r->id = dm->next_req_id++;
+	r->trace_latency_ns = -1;
+	return r;
+}
+
+/* ---- splitting (dm.c __split_and_process_bio / max_io_len) ---- */
+
+uint64_t dm_max_io_len(uint64_t sector, uint64_t target_len, uint64_t split_io)
+{
+	uint64_t offset = sector; /* ti->begin == 0 (Q33) */
+	uint64_t len = target_len - offset;
+	uint64_t boundary = ((offset + split_io) & ~(split_io - 1)) - offset;
+
+	/* For a non-power-of-two split_io (Q21) the formula is applied literally; the mask clears
+	 * fewer than split_io from offset + split_io, so boundary >= 1. */
+	return len < boundary ? len : boundary;
+}
+
+static struct dm_piece *piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw,
+				  uint64_t sector, uint32_t nsect)
+{
+	struct dm_piece *p = POOL_GET(dm, free_piece, struct dm_piece);
+
+	p->req = req;
+	p->op = op;
+	p->sector = sector;
+	p->nsect = nsect;
+	p->b.piece = p;
+	p->b.bio.bi_sector = sector;
+	p->b.bio.bi_sectors = nsect;
+	p->b.bio.bi_cur_sectors = nsect; /* one segment: traces carry no page layout */
+	p->b.bio.bi_rw = rw;
+	p->b.bio.bi_bdev = BDEV_SELF;
+	p->map_ns = dm->be.now_ns(dm->be.be);
+	p->served_by = BDEV_SELF;
+	p->last_seq = UINT64_MAX; /* not mapped yet */
+	req->pieces_left++;
+	return p;
+}
+
+static void piece_free(struct dm_core *dm, struct dm_piece *p)
+{
+	if (dm->hooks.bio_free)
+		dm->hooks.bio_free(dm->hooks.obs, &p->b);
+	POOL_PUT(dm, free_piece, struct dm_piece, p);
+}
+
+static void req_finish(struct dm_core *dm, struct dm_req *req)
+{
+	if (dm->hooks.req_done)
+		dm->hooks.req_done(dm->hooks.obs, req, dm->be.now_ns(dm->be.be));
+	dm->inflight_req--;
+	POOL_PUT(dm, free_req, struct dm_req, req);
+}
+
+static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
+{
+	struct dm_req *req = p->req;
+
+	if (error && !req->error)
+		req->error = error;
+	if (dm->hooks.piece_done)
+		dm->hooks.piece_done(dm->hooks.obs, p, error, dm->be.now_ns(dm->be.be));
+	piece_free(dm, p);
+	DM_ASSERT(req->pieces_left > 0);
+	/* dm_submit holds its own count while mapping, so this cannot end a request early */
+	if (--req->pieces_left == 0)
+		req_finish(dm, req);
+}
+
+/* ---- mapping and the dispatch list ---- */
+
+static void dispatch_push(struct dm_core *dm, struct dm_piece *p)
+{
+	if (dm->dispatch_head + dm->dispatch_nr == dm->dispatch_cap) {
+		if (dm->dispatch_head) {
+			memmove(dm->dispatch, dm->dispatch + dm->dispatch_head,
+				dm->dispatch_nr * sizeof(*dm->dispatch));
+			dm->dispatch_head = 0;
+		} else {
+			size_t cap = dm->dispatch_cap ? 2 * dm->dispatch_cap : 64;
+			struct dm_piece **d = realloc(dm->dispatch, cap * sizeof(*d));
+			DM_ASSERT(d);
+			dm->dispatch = d;
+			dm->dispatch_cap = cap;
+		}
+	}
+	dm->dispatch[dm->dispatch_head + dm->dispatch_nr++] = p;
+}
+
+/* Call the target's map for one piece (a fresh bio: new sequence number). */
+static void map_piece(struct dm_core *dm, struct dm_piece *p)
+{
+	uint64_t seq = dm->seq++;
+	int r;
+
+	p->b.bio.bi_seq = seq;
+	p->b.bio.bi_bdev = BDEV_SELF;
+	p->b.bio.map_ptr = NULL;
+	if (dm->hooks.mapped)
+		dm->hooks.mapped(dm->hooks.obs, p, seq); /* p->last_seq: the previous mapping */
+	p->last_seq = seq;
+	r = ssdcache_map(dm->sc, &p->b.bio);
+	if (r == DM_MAPIO_REMAPPED)
+		dispatch_push(dm, p);
+	else if (r < 0)
+		piece_done(dm, p, r); /* dm fails the bio with the target's error (discards, Q19) */
+	/* DM_MAPIO_SUBMITTED: the engine owns it (flush, WRITE_DONE, fixed-mode deferral) */
+}
+
+static void dispatch_drain(struct dm_core *dm)
+{
+	bool outer = !dm->in_submit;
+
+	dm->in_submit = true;
+	while (dm->dispatch_nr) {
+		struct dm_piece *p = dm->dispatch[dm->dispatch_head++];
+		dm->dispatch_nr--;
+		if (p->b.bio.bi_bdev == BDEV_SELF) {
+			/* still addressed to us: WRITE_CANCEL resubmission (Q9) */
+			map_piece(dm, p);
+			continue;
+		}
+		enum dev_op op = (p->b.bio.bi_rw & REQ_DISCARD) ? DEV_DISCARD
+				 : bio_data_dir(&p->b.bio) == WRITE ? DEV_WRITE : DEV_READ;
+		struct dm_dio *d = dio_new(dm, p->b.bio.bi_bdev, op, p->b.bio.bi_sector,
+					   p->b.bio.bi_sectors, &p->b);
+		d->piece = p;
+		p->device_io = true;
+		p->served_by = p->b.bio.bi_bdev;
+		dm->be.submit(dm->be.be, d);
+	}
+	dm->dispatch_head = 0;
+	if (outer)
+		dm->in_submit = false;
+}
+
+void dm_submit(struct dm_core *dm, struct dm_req *req)
+{
+	uint32_t f = req->flags;
+	uint32_t data_rw = (f & TRC_WRITE) ? BIO_RW_WRITE : 0;
+	struct dm_piece *first = NULL;
+	bool was_in_submit = dm->in_submit;
+
+	dm->inflight_req++;
+	dm->in_submit = true;
+	req->pieces_left = 1; /* dm's own reference until every piece is mapped */
+	if (f & TRC_FUA)
+		data_rw |= REQ_FUA;
+	if (f & TRC_SYNC)
+		data_rw |= REQ_SYNC;
+	if (f & TRC_META)
+		data_rw |= REQ_META;
+	if (f & TRC_AHEAD)
+		data_rw |= REQ_RAHEAD;
+
+	if (f & TRC_DISCARD) {
+		/* one piece: dm 3.1 does not split discards */
+		first = piece_new(dm, req, 'D', BIO_RW_WRITE | REQ_DISCARD | ((f & TRC_SECURE) ? REQ_SECURE : 0),
+				  req->sector, req->nsect);
+		map_piece(dm, first);
+	} else {
+		if (f & TRC_FLUSH) {
+			/* the empty flush clone: sector 0, size 0 (num_flush_requests = 1) */
+			struct dm_piece *p = piece_new(dm, req, 'F', BIO_RW_WRITE | REQ_FLUSH, 0, 0);
+			map_piece(dm, p);
+		}
+		for (uint64_t s = req->sector, left = req->nsect; left;) {
+			uint64_t len = dm_max_io_len(s, dm->target_sectors, dm->split_io);
+			if (len > left)
+				len = left;
+			struct dm_piece *p = piece_new(dm, req, (f & TRC_WRITE) ? 'W' : 'R', data_rw, s,
+						       (uint32_t)len);
+			map_piece(dm, p);
+			s += len;
+			left -= len;
+		}
+	}
+	dispatch_drain(dm);
+	dm->in_submit = was_in_submit;
+	if (--req->pieces_left == 0)
+		req_finish(dm, req);
+}
+
+void dm_dio_complete(struct dm_core *dm, struct dm_dio *d, int error)
+{
+	uint64_t now = dm->be.now_ns(dm->be.be);
+
+	if (dm->hooks.dio_done)
+		dm->hooks.dio_done(dm->hooks.obs, d, now);
+	dm->inflight_dio--;
+	if (d->piece) {
+		struct dm_piece *p = d->piece;
+		int status = error;
+		POOL_PUT(dm, free_dio, struct dm_dio, d);
+		if (p->b.bio.map_ptr)
+			status = ssdcache_endio(dm->sc, &p->b.bio, error);
+		piece_done(dm, p, status);
+	} else {
+		void (*fn)(unsigned long, void *) = d->fn;
+		void *ctx = d->context;
+		POOL_PUT(dm, free_dio, struct dm_dio, d);
+		fn(error ? 1UL : 0UL, ctx);
+	}
+}
+
+void dm_run_worker(struct dm_core *dm)
+{
+	dm->work_pending = false; /* a run started clears "pending" first (ENGINE.md 0.4 rule 4) */
+	process_sio(dm->wq);
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/* summary.c - a run's results for people (the summary after the status lines) and for machines (--json). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policies/policy.h"
+#include "sim/sim.h"
+#include "sim/units.h"
+
+static void lat_cols(FILE *fp, const struct sim_lat *l)
+{
+	char b[6][24];
+	const double v[6] = {l->mean_ns, l->p50_ns, l->p90_ns, l->p99_ns, l->p999_ns, l->max_ns};
+
+	for (int i = 0; i < 6; i++)
+		format_time_ns(v[i], b[i], sizeof(b[i]));
+	fprintf(fp, " %10s %10s %10s %10s %10s %10s\n", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+static void lat_header(FILE *fp, const char *what)
+{
+	fprintf(fp, "  %-14s %10s %10s %10s %10s %10s %10s %10s\n", what, "count", "mean", "p50", "p90",
+		"p99", "p99.9", "max");
+}
+
+static void dev_line(FILE *fp, const char *name, const char *spec, const struct dev_stats *d,
+		     double util)
+{
+	char rb[24], wb[24];
+
+	format_size(d->bytes_read, rb, sizeof(rb));
+	format_size(d->bytes_written, wb, sizeof(wb));
+	fprintf(fp, "  %-6s %s\n         %" PRIu64 " reads (%s), %" PRIu64 " writes (%s), utilisation %.1f %%, mean queue depth %.2f\n",
+		name, spec, d->nr_reads, rb, d->nr_writes, wb, 100 * util, d->mean_queue_depth);
+	if (d->write_amplification > 0)
+		fprintf(fp, "         media written %" PRIu64 " bytes, write amplification %.2f, %" PRIu64 " GC runs\n",
+			d->media_bytes_written, d->write_amplification, d->gc_runs);
+	if (d->seeks)
+		fprintf(fp, "         %" PRIu64 " seeks, mean distance %.0f cylinders\n", d->seeks, d->seek_mean_cyl);
+}
+
+void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_result *res)
+{
+	const struct ssdcache_counters *c = &res->counters;
+	uint64_t read_pieces = 0, misses = 0;
+	char quirks[128], span[24], b1[24];
+
+	quirks_format(cfg->engine.fixed, quirks, sizeof(quirks));
+	format_time_ns((double)(res->last_ns - res->first_ns), span, sizeof(span));
+	fprintf(fp, "\nrequests: %" PRIu64 " (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
+		    " flushes, %" PRIu64 " discards) over %s of trace, %" PRIu64 " pieces mapped\n",
+		res->requests, res->reads, res->writes, res->flushes, res->discards, span, res->pieces);
+	if (res->skipped_zero_len || res->skipped_beyond_end)
+		fprintf(fp, "skipped: %" PRIu64 " zero-length requests, %" PRIu64 " beyond the end of the target\n",
+			res->skipped_zero_len, res->skipped_beyond_end);
+	format_size((uint64_t)res->geometry.cache_sectors_used * 512, b1, sizeof(b1));
+	fprintf(fp, "engine: %s mode, %lu cmds x 16 slots of %lu sectors (%s of cache used), hash %s, HZ %u\n",
+		quirks, res->geometry.num_cmd, res->geometry.block_size, b1,
+		cfg->engine.hash == HASH_MODERN ? "modern" : "linux31", cfg->hz);
+	for (int i = SIM_READ_HIT; i <= SIM_READ_NOCACHE; i++)
+		read_pieces += res->lat_class[i].count;
+	fprintf(fp, "read hit ratio: %.4f (%" PRIu64 " of %" PRIu64 " read pieces served by the cache; by sectors %.4f)\n",
+		res->read_hit_ratio, res->lat_class[SIM_READ_HIT].count, read_pieces,
+		res->sector_read_hit_ratio);
+	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s simulated\n", res->iops, res->mb_s,
+		(double)(res->end_ns - res->first_ns) / 1e9);
+
+	fprintf(fp, "\nlatency per request:\n");
+	lat_header(fp, "operation");
+	for (int o = 0; o < SIM_OP_NR; o++) {
+		if (!res->lat_op[o].count)
+			continue;
+		fprintf(fp, "  %-14s %10" PRIu64, sim_op_name((enum sim_op)o), res->lat_op[o].count);
+		lat_cols(fp, &res->lat_op[o]);
+	}
+	fprintf(fp, "latency per piece, by the engine's decision:\n");
+	lat_header(fp, "class");
+	for (int k = 0; k < SIM_CLASS_NR; k++) {
+		if (!res->lat_class[k].count)
+			continue;
+		fprintf(fp, "  %-14s %10" PRIu64, sim_class_name((enum sim_class)k), res->lat_class[k].count);
+		lat_cols(fp, &res->lat_class[k]);
+	}
+	if (res->trace_lat.count) {
+		fprintf(fp, "measured in the trace (D to C):\n  %-14s %10" PRIu64, "device", res->trace_lat.count);
+		lat_cols(fp, &res->trace_lat);
+	}
+	for (int m = 0; m < MISS_NR; m++)
+		misses += res->miss[m];
+	if (cfg->explain_misses) {
+		fprintf(fp, "\nread misses explained (%" PRIu64 "):", misses);
+		for (int m = 0; m < MISS_NR; m++)
+			fprintf(fp, " %s %" PRIu64 "%s", sim_miss_name((enum sim_miss)m), res->miss[m],
+				m + 1 < MISS_NR ? "," : "\n");
+	}
+	fprintf(fp, "\ndevices:\n");
+	dev_line(fp, "cache", cfg->cache_spec, &res->cache_dev, res->cache_util);
+	dev_line(fp, "target", cfg->target_spec, &res->target_dev, res->target_util);
+	fprintf(fp, "\nhidden counters: lookup_failed %lu lookup_busy %lu cache_overruns %lu write_clean %lu "
+		    "sio_active %lu seed_crashes %lu deferred %lu\n",
+		c->lookup_failed, c->lookup_busy, c->cache_overruns, c->write_clean, c->sio_active,
+		c->seed_crashes, c->deferred);
+	if (cfg->verify) {
+		fprintf(fp, "stale reads: %" PRIu64 "\n", res->stale_reads);
+		for (unsigned i = 0; i < res->nr_stale_examples; i++) {
+			const struct sim_stale_example *e = &res->stale[i];
+			fprintf(fp, "  piece %" PRIu64 " R %" PRIu64 "+%" PRIu64 " submitted %.9f s, done %.9f s: sector %" PRIu64
+				    " returned version %" PRIu64 ", expected >= %" PRIu64 " (%s)\n",
+				e->seq, e->sector, e->nsect, (double)e->submit_ns / 1e9, (double)e->done_ns / 1e9,
+				e->first_stale_sector, e->returned_version, e->expected_min_version, e->why);
+		}
+	}
+}
+
+/* ---- JSON ---- */
+
+static void js_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(fp, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", fp);
+		else if (ch == '\t')
+			fputs("\\t", fp);
+		else if (ch < 0x20)
+			fprintf(fp, "\\u%04x", ch);
+		else
+			fputc(ch, fp);
+	}
+	fputc('"', fp);
+}
+
+static void js_num(FILE *fp, double v)
+{
+	if (v != v || v > 1e300 || v < -1e300)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%.6g", v);
+}
+
+static void js_lat(FILE *fp, const struct sim_lat *l)
+{
+	fprintf(fp, "{\"count\":%" PRIu64 ",\"mean_us\":", l->count);
+	js_num(fp, l->mean_ns / 1e3);
+	fputs(",\"p50_us\":", fp);
+	js_num(fp, l->p50_ns / 1e3);
+	fputs(",\"p90_us\":", fp);
+	js_num(fp, l->p90_ns / 1e3);
+	fputs(",\"p99_us\":", fp);
+	js_num(fp, l->p99_ns / 1e3);
+	fputs(",\"p999_us\":", fp);
+	js_num(fp, l->p999_ns / 1e3);
+	fputs(",\"max_us\":", fp);
+	js_num(fp, l->max_ns / 1e3);
+	fputc('}', fp);
+}
+
+static void js_dev(FILE *fp, const char *spec, const struct dev_stats *d, double util)
+{
+	fputs("{\"spec\":", fp);
+	js_str(fp, spec);
+	fprintf(fp, ",\"reads\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"bytes_read\":%" PRIu64
+		    ",\"bytes_written\":%" PRIu64 ",\"utilisation\":",
+		d->nr_reads, d->nr_writes, d->bytes_read, d->bytes_written);
+	js_num(fp, util);
+	fputs(",\"mean_queue_depth\":", fp);
+	js_num(fp, d->mean_queue_depth);
+	fprintf(fp, ",\"media_bytes_written\":%" PRIu64 ",\"write_amplification\":", d->media_bytes_written);
+	js_num(fp, d->write_amplification);
+	fprintf(fp, ",\"gc_runs\":%" PRIu64 ",\"seeks\":%" PRIu64 ",\"seek_mean_cylinders\":", d->gc_runs,
+		d->seeks);
+	js_num(fp, d->seek_mean_cyl);
+	fputc('}', fp);
+}
+
+void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_result *res)
+{
+	const struct ssdcache_counters *c = &res->counters;
+	char quirks[128];
+
+	quirks_format(cfg->engine.fixed, quirks, sizeof(quirks));
+	fputs("{\"schema\":1,\"trace\":{\"path\":", fp);
+	js_str(fp, cfg->trace_path);
+	fputs(",\"format\":", fp);
+	js_str(fp, res->trace_format);
+	fprintf(fp, ",\"skipped_lines\":%" PRIu64 ",\"skipped_bad\":%" PRIu64 "}", res->trace_counts.skipped_lines,
+		res->trace_counts.skipped_bad);
+	fputs(",\"config\":{\"table\":", fp);
+	js_str(fp, res->status_table);
+	fputs(",\"cache_dev\":", fp);
+	js_str(fp, cfg->cache_spec);
+	fputs(",\"target_dev\":", fp);
+	js_str(fp, cfg->target_spec);
+	fputs(",\"quirks\":", fp);
+	js_str(fp, quirks);
+	fprintf(fp, ",\"hz\":%u,\"wq_delay_ns\":%" PRIu64 ",\"map_cost_ns\":%" PRIu64 ",\"speed\":", cfg->hz,
+		cfg->wq_delay_ns, cfg->map_cost_ns);
+	js_num(fp, cfg->speed);
+	fprintf(fp, ",\"qd\":%u,\"hash\":\"%s\"}", cfg->qd, cfg->engine.hash == HASH_MODERN ? "modern" : "linux31");
+	fputs(",\"status_info\":", fp);
+	js_str(fp, res->status_info);
+	fprintf(fp, ",\"geometry\":{\"block_size\":%lu,\"hash_bits\":%lu,\"num_cmd\":%lu,\"cte_bytes\":%zu}",
+		res->geometry.block_size, res->geometry.hash_bits, res->geometry.num_cmd,
+		res->geometry.cte_bytes);
+	fprintf(fp, ",\"requests\":{\"total\":%" PRIu64 ",\"reads\":%" PRIu64 ",\"writes\":%" PRIu64
+		    ",\"flushes\":%" PRIu64 ",\"discards\":%" PRIu64 ",\"bytes_read\":%" PRIu64
+		    ",\"bytes_written\":%" PRIu64 ",\"pieces\":%" PRIu64 ",\"skipped_zero_len\":%" PRIu64
+		    ",\"skipped_beyond_end\":%" PRIu64 ",\"first_ns\":%" PRIu64 ",\"last_ns\":%" PRIu64
+		    ",\"end_ns\":%" PRIu64 "}",
+		res->requests, res->reads, res->writes, res->flushes, res->discards, res->bytes_read,
+		res->bytes_written, res->pieces, res->skipped_zero_len, res->skipped_beyond_end,
+		res->first_ns, res->last_ns, res->end_ns);
+	fprintf(fp, ",\"counters\":{\"read_clean\":%lu,\"read_busy\":%lu,\"read_invalid\":%lu,\"read_miss\":%lu,"
+		    "\"write_busy\":%lu,\"write_cancel\":%lu,\"write_invalid\":%lu,\"write_miss\":%lu,"
+		    "\"write_done\":%lu,\"write_skip\":%lu,\"cache_bypassed\":%lu,\"cache_evictions\":%lu,"
+		    "\"writeback_cancelled\":%lu,\"bio_cancelled\":%lu,\"write_clean\":%lu,\"lookup_failed\":%lu,"
+		    "\"lookup_busy\":%lu,\"cache_overruns\":%lu,\"nr_sio\":%lu,\"sio_active\":%lu,"
+		    "\"cte_active\":%lu,\"seed_crashes\":%lu,\"deferred\":%lu,\"nr_cmds\":%lu,\"nr_ctes\":%lu,"
+		    "\"nr_cte_full\":%lu}",
+		c->read_clean, c->read_busy, c->read_invalid, c->read_miss, c->write_busy, c->write_cancel,
+		c->write_invalid, c->write_miss, c->write_done, c->write_skip, c->cache_bypassed,
+		c->cache_evictions, c->writeback_cancelled, c->bio_cancelled, c->write_clean, c->lookup_failed,
+		c->lookup_busy, c->cache_overruns, c->nr_sio, c->sio_active, c->cte_active, c->seed_crashes,
+		c->deferred, c->nr_cmds, c->nr_ctes, c->nr_cte_full);
+	fputs(",\"read_hit_ratio\":", fp);
+	js_num(fp, res->read_hit_ratio);
+	fputs(",\"sector_read_hit_ratio\":", fp);
+	js_num(fp, res->sector_read_hit_ratio);
+	fputs(",\"iops\":", fp);
+	js_num(fp, res->iops);
+	fputs(",\"mb_s\":", fp);
+	js_num(fp, res->mb_s);
+	fputs(",\"latency_op\":{", fp);
+	for (int o = 0; o < SIM_OP_NR; o++) {
+		fprintf(fp, "%s\"%s\":", o ? "," : "", sim_op_name((enum sim_op)o));
+		js_lat(fp, &res->lat_op[o]);
+	}
+	fputs("},\"latency_class\":{", fp);
+	for (int k = 0; k < SIM_CLASS_NR; k++) {
+		fprintf(fp, "%s\"%s\":", k ? "," : "", sim_class_name((enum sim_class)k));
+		js_lat(fp, &res->lat_class[k]);
+	}
+	fputs("},\"trace_latency\":", fp);
+	js_lat(fp, &res->trace_lat);
+	fputs(",\"outcomes\":{", fp);
+	for (int k = 0; k < SSD_OUT_NR; k++)
+		fprintf(fp, "%s\"%s\":%" PRIu64, k ? "," : "", cte_match_name((enum cte_match_t)k),
+			res->outcome_count[k]);
+	fputs("},\"miss_explanation\":{", fp);
+	for (int m = 0; m < MISS_NR; m++)
+		fprintf(fp, "%s\"%s\":%" PRIu64, m ? "," : "", sim_miss_name((enum sim_miss)m), res->miss[m]);
+	fputs("},\"devices\":{\"cache\":", fp);
+	js_dev(fp, cfg->cache_spec, &res->cache_dev, res->cache_util);
+	fputs(",\"target\":", fp);
+	js_dev(fp, cfg->target_spec, &res->target_dev, res->target_util);
+	fputs("}", fp);
+	if (cfg->verify) {
+		fprintf(fp, ",\"stale_reads\":%" PRIu64 ",\"stale_examples\":[", res->stale_reads);
+		for (unsigned i = 0; i < res->nr_stale_examples; i++) {
+			const struct sim_stale_example *e = &res->stale[i];
+			fprintf(fp, "%s{\"seq\":%" PRIu64 ",\"sector\":%" PRIu64 ",\"nsect\":%" PRIu64
+				    ",\"submit_ns\":%" PRIu64 ",\"done_ns\":%" PRIu64 ",\"first_stale_sector\":%" PRIu64
+				    ",\"returned_version\":%" PRIu64 ",\"expected_min_version\":%" PRIu64 ",\"why\":",
+				i ? "," : "", e->seq, e->sector, e->nsect, e->submit_ns, e->done_ns,
+				e->first_stale_sector, e->returned_version, e->expected_min_version);
+			js_str(fp, e->why);
+			fputc('}', fp);
+		}
+		fputc(']', fp);
+	}
+	fprintf(fp, ",\"interval_ns\":%" PRIu64 ",\"series\":[", cfg->interval_ns);
+	for (size_t i = 0; i < res->nr_series; i++) {
+		const struct sim_interval *s = &res->series[i];
+		fprintf(fp, "%s{\"start_ns\":%" PRIu64 ",\"requests\":%" PRIu64 ",\"read_pieces\":%" PRIu64
+			    ",\"read_hits\":%" PRIu64 ",\"lat_mean_us\":",
+			i ? "," : "", s->start_ns, s->requests, s->read_pieces, s->read_hits);
+		js_num(fp, s->lat_mean_ns / 1e3);
+		fputc('}', fp);
+	}
+	fputs("],\"wall_seconds\":", fp);
+	js_num(fp, res->wall_seconds);
+	fputs("}\n", fp);
+}
