@@ -60,7 +60,12 @@ struct trc_opts {
 	bool has_device;     /* --device given */
 	uint32_t device;     /* TRC_DEV(maj, min) */
 	bool lenient;        /* skip bad records (counted), instead of stopping at the first */
+	/* Added with issue 3 (appended; zero keeps the defaults). */
+	bool fingerprint;    /* hash the input bytes while reading (trc_fingerprint(), for .sct) */
+	unsigned window;     /* reorder window in records; 0: TRC_WINDOW_DEFAULT */
 };
+
+#define TRC_WINDOW_DEFAULT 1024
 
 /* Counters a reader keeps; printed by `trace stats` and the simulator's summary. */
 struct trc_counts {
@@ -74,6 +79,12 @@ struct trc_counts {
 	uint64_t reordered;      /* small time inversions reordered */
 	uint64_t inversions;     /* larger inversions reported (records passed on out of order) */
 	uint64_t remaps;         /* 'A' events folded */
+	/* Added with issue 3 (appended; the fields above keep their meaning). */
+	uint64_t unpaired;       /* --event D/C: records whose D..C pair was not found (latency -1) */
+	uint64_t requeues;       /* 'R' events: the dispatch they undo is emitted with latency -1 */
+	uint64_t skipped_pc;     /* SCSI pass-through (BLK_TC_PC) events: not block requests */
+	struct trc_pos first_inversion; /* first record passed on out of order */
+	uint64_t max_inversion_ns;      /* largest backwards step passed on */
 };
 
 struct trc; /* an open reader */
@@ -92,6 +103,51 @@ const char *trc_format_name(const struct trc *t);
 uint64_t trc_size_bytes(const struct trc *t);
 uint64_t trc_bytes_done(const struct trc *t);
 void trc_close(struct trc *t);
+
+/* ---- Added with issue 3 ---- */
+
+/* Open a trace held in memory (tests, fuzzers): name is used in messages only. data must stay
+ * valid until trc_close. A blktrace image is read as one stream (a merged or single-CPU file).
+ * Returns 0, or -errno with a located message in err. */
+int trc_open_mem(struct trc **out, const char *name, const void *data, size_t len,
+		 const struct trc_opts *opts, char *err, size_t errlen);
+/* Non-fatal findings, one per line ("" if none): missing CPU files, cpu fields that disagree
+ * with the file name, the device chosen among several, large time inversions. */
+const char *trc_warnings(const struct trc *t);
+/* The device records come from (after --device or the automatic choice); false if none. */
+bool trc_device(const struct trc *t, uint32_t *dev);
+/* The event that defines a request for this reader ('Q', 'D', 'C'; 0 for formats without
+ * events). */
+char trc_event(const struct trc *t);
+/* 64-bit hash of the input bytes consumed, valid at EOF when opts.fingerprint was set. */
+uint64_t trc_fingerprint(const struct trc *t);
+/* true if name is one of blkparse|blktrace|msr|spc|fiu|iolog|sct. */
+bool trc_format_known(const char *name);
+
+/* ---- .sct: the compact binary trace (fixed 64-byte little-endian records after a 256-byte
+ * header; see docs/traces.md). A converted trace keeps the reader's choices (event, device). */
+struct trc_sct_source {
+	char format[16];      /* format of the source ("blkparse", "gen", ...) */
+	char name[64];        /* basename of the source */
+	uint64_t size;        /* bytes of the source */
+	uint64_t fingerprint; /* trc_fingerprint() of the source (0: unknown) */
+	char event;           /* 'Q', 'D', 'C' or 0 */
+	uint32_t device;      /* TRC_DEV of the records */
+};
+struct trc_sct_writer;
+/* Create path (truncating). Allocates; returns 0 or -errno with a message in err. */
+int trc_sct_create(struct trc_sct_writer **out, const char *path, const struct trc_sct_source *src,
+		   char *err, size_t errlen);
+/* Append one record (buffered; does not allocate except for a new process name). */
+int trc_sct_write(struct trc_sct_writer *w, const struct trc_rec *rec);
+/* Replace the source description (size and fingerprint are known only after reading). */
+void trc_sct_set_source(struct trc_sct_writer *w, const struct trc_sct_source *src);
+/* Write the process-name table and the final header, close, free. 0 or -errno (message in err). */
+int trc_sct_finish(struct trc_sct_writer *w, char *err, size_t errlen);
+/* Give up: close, remove the partial file, free. */
+void trc_sct_abort(struct trc_sct_writer *w);
+/* The header of an open .sct reader (NULL for other formats); record count in *count. */
+const struct trc_sct_source *trc_sct_info(const struct trc *t, uint64_t *count);
 
 /* RWBS text for flags, as blkparse prints it (e.g. TRC_FLUSH|TRC_WRITE|TRC_FUA|TRC_SYNC|TRC_META -> "FWFSM"). */
 void trc_flags_to_rwbs(uint32_t flags, char out[8]);

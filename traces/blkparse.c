@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/* blkparse.c - reader for blkparse's default text output (hand-written parser, no sscanf). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/blkev.h"
+
+/*
+ * A line of blkparse's default output (blkparse_fmt.c, HEADER "%D %2c %8s %5T.%9t %5p %2a %3d "):
+ *
+ *   7,0    0       16     0.001239089 21440  Q  RS 5554176 + 512 [dd]
+ *   field: 1 device, 2 cpu, 3 sequence, 4 time, 5 pid, 6 action, 7 RWBS, then per action:
+ *   Q/D (fs):  "sector + n [process]", "[process]" without a range, "sector + n (elapsed) [process]"
+ *   C/R (fs):  "sector + n [error]", "sector [error]" without a range
+ *   A:         "sector + n <- (maj,min) sector"
+ *   pass-through (pc) requests print bytes and a hex CDB instead: counted and skipped.
+ * Lines that do not start with a device (the per-CPU summary footer, "Input file ... added",
+ * blank lines) are skipped and counted. Fields are split on blanks, so the column widths do not
+ * matter, and the process name is everything between the first '[' and the last ']'.
+ */
+
+enum {
+	F_DEV = 1,
+	F_CPU,
+	F_SEQ,
+	F_TIME,
+	F_PID,
+	F_ACT,
+	F_RWBS,
+	F_SECTOR,
+	F_SIZE,
+	F_PROC,
+};
+
+struct bp {
+	struct blk_asm a;
+	uint64_t lineno;
+	uint64_t event_lines;
+	bool eof;
+};
+
+static enum trc_status bad(struct trc *t, struct bp *bp, int field, const char *name,
+			   const char *what, const char *p, const char *e)
+{
+	char ex[128];
+	const char *q = p;
+
+	while (q < e && !trc_isspace(*q))
+		q++;
+	trc_excerpt(p, (size_t)(q - p), ex, sizeof(ex));
+	return trc_fail_line(t, t->path, bp->lineno, field, name, "expected %s, got '%s'", what, ex);
+}
+
+/* Printable text (footer lines); anything else means this is not a blkparse text file. */
+static bool is_text(const char *p, const char *e)
+{
+	for (; p < e; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 && c != '\t')
+			return false;
+		if (c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool parse_dev(const char **pp, const char *e, uint32_t *dev)
+{
+	uint64_t maj, min;
+
+	if (!trc_parse_u64(pp, e, &maj) || *pp >= e || **pp != ',')
+		return false;
+	(*pp)++;
+	if (!trc_parse_u64(pp, e, &min) || maj > 0xfff || min > 0xfffff)
+		return false;
+	*dev = TRC_DEV(maj, min);
+	return true;
+}
+
+/* "(   123)" (elapsed, from blkparse -t) is at least 8 wide and only blanks and digits; a pc
+ * request's CDB dump "(12 00 00 ..)" is not. */
+static bool is_elapsed(const char *open, const char *close)
+{
+	const char *p = open + 1;
+	bool digit = false;
+
+	if (close - p < 8)
+		return false;
+	while (p < close && *p == ' ')
+		p++;
+	while (p < close && trc_isdigit(*p)) {
+		p++;
+		digit = true;
+	}
+	return digit && p == close;
+}
+
+/* Cheap pass for the device list: device, action and (for remaps) the source device only. */
+static enum trc_status scan_line(struct trc *t, struct bp *bp, const char *p, const char *e)
+{
+	uint32_t dev;
+	const char *start = p;
+
+	if (!parse_dev(&p, e, &dev))
+		return bad(t, bp, F_DEV, "device", "MAJ,MIN", start, e);
+	for (int i = 0; i < 4; i++) {
+		p = trc_skip_spaces(p, e);
+		p = trc_skip_token(p, e);
+	}
+	p = trc_skip_spaces(p, e);
+	if (p >= e)
+		return bad(t, bp, F_ACT, "action", "an action letter", p, e);
+	char act = *p;
+	bool one = p + 1 == e || trc_isspace(p[1]);
+	if (!one)
+		return TRC_OK;
+	if (act == bp->a.event) {
+		/* Skip zoned commands, as the full parse does. */
+		const char *r = trc_skip_spaces(p + 1, e);
+		if (r < e && (*r == 'Z' || (*r == 'F' && r + 1 < e && r[1] == 'Z')))
+			return TRC_OK;
+		trc_devset_add(t->devset, dev, NULL);
+		return TRC_OK;
+	}
+	if (act == 'A') {
+		const char *arrow = memchr(p, '<', (size_t)(e - p));
+		uint32_t from;
+		if (!arrow || arrow + 1 >= e || arrow[1] != '-')
+			return bad(t, bp, F_SIZE, "remap", "'<- (MAJ,MIN) sector'", p, e);
+		const char *q = trc_skip_spaces(arrow + 2, e);
+		if (q >= e || *q != '(')
+			return bad(t, bp, F_SIZE, "remap", "'(MAJ,MIN)'", q, e);
+		q++;
+		if (!parse_dev(&q, e, &from))
+			return bad(t, bp, F_SIZE, "remap", "'(MAJ,MIN)'", q, e);
+		trc_devset_add_remap(t->devset, from, dev);
+	}
+	return TRC_OK;
+}
+
+/* Parse one line; fills ev and returns TRC_OK with *have_ev when it is an event the assembler
+ * wants, TRC_OK alone when the line is skipped, TRC_EBAD on a malformed event line. */
+static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line, size_t len,
+				  struct blk_ev *ev, bool *have_ev)
+{
+	const char *p = line, *e = line + len, *f;
+	uint64_t v;
+
+	*have_ev = false;
+	p = trc_skip_spaces(p, e);
+	if (p == e) {
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+	if (!trc_isdigit(*p)) {
+		if (!is_text(p, e))
+			return bad(t, bp, F_DEV, "device", "a blkparse event line or text", p, e);
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+	bp->event_lines++;
+	if (t->scan)
+		return scan_line(t, bp, p, e);
+
+	f = p;
+	if (!parse_dev(&p, e, &ev->dev) || (p < e && !trc_isspace(*p)))
+		return bad(t, bp, F_DEV, "device", "MAJ,MIN", f, e);
+	p = trc_skip_spaces(p, e);
+	f = p;
+	if (!trc_parse_u64(&p, e, &v) || (p < e && !trc_isspace(*p)))
+		return bad(t, bp, F_CPU, "cpu", "a CPU number", f, e);
+	p = trc_skip_spaces(p, e);
+	f = p;
+	if (p < e && *p == '-') /* blkparse prints the u32 sequence with %d */
+		p++;
+	if (!trc_parse_u64(&p, e, &v) || (p < e && !trc_isspace(*p)))
+		return bad(t, bp, F_SEQ, "sequence", "a sequence number", f, e);
+	p = trc_skip_spaces(p, e);
+	f = p;
+	if (!trc_parse_seconds(&p, e, &ev->time_ns, false) || (p < e && !trc_isspace(*p)))
+		return bad(t, bp, F_TIME, "time", "SECONDS.NANOSECONDS", f, e);
+	p = trc_skip_spaces(p, e);
+	f = p;
+	if (!trc_parse_u64(&p, e, &v) || v > UINT32_MAX || (p < e && !trc_isspace(*p)))
+		return bad(t, bp, F_PID, "pid", "a process id", f, e);
+	ev->pid = (uint32_t)v;
+	p = trc_skip_spaces(p, e);
+	f = p;
+	p = trc_skip_token(p, e);
+	size_t alen = (size_t)(p - f);
+	if (alen == 0 || alen > 2 || !((*f >= 'A' && *f <= 'Z') || (*f >= 'a' && *f <= 'z')))
+		return bad(t, bp, F_ACT, "action", "an action (Q, G, I, D, C, M, A, X, P, U, ...)", f, e);
+	char act = alen == 1 ? *f : 0; /* two-letter actions (UT) are never requests */
+	if (!act || !blk_asm_wants(&bp->a, act)) {
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+	ev->act = act;
+
+	p = trc_skip_spaces(p, e);
+	f = p;
+	p = trc_skip_token(p, e);
+	bool zoned;
+	size_t rlen = (size_t)(p - f);
+	if (!trc_rwbs_to_flags(f, rlen, &ev->flags, &zoned))
+		return bad(t, bp, F_RWBS, "RWBS", "RWBS as [F](D|W|R|N)[F][A][S][M]", f, e);
+	if (zoned) {
+		if (act == bp->a.event)
+			t->counts.skipped_zoned++;
+		else
+			t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+	memcpy(ev->rwbs, f, rlen);
+	ev->rwbs[rlen] = '\0';
+
+	p = trc_skip_spaces(p, e);
+	ev->has_range = false;
+	ev->sector = 0;
+	ev->nsect = 0;
+	ev->comm = NULL;
+	ev->comm_len = 0;
+	if (p < e && trc_isdigit(*p)) {
+		f = p;
+		if (!trc_parse_u64(&p, e, &ev->sector) || (p < e && !trc_isspace(*p)))
+			return bad(t, bp, F_SECTOR, "sector", "a sector number", f, e);
+		p = trc_skip_spaces(p, e);
+		if (p < e && *p == '+') {
+			p = trc_skip_spaces(p + 1, e);
+			f = p;
+			if (!trc_parse_u64(&p, e, &v) || v > UINT32_MAX || (p < e && !trc_isspace(*p)))
+				return bad(t, bp, F_SIZE, "size", "'+ SECTORS'", f, e);
+			ev->nsect = (uint32_t)v;
+			ev->has_range = v != 0; /* older blkparse prints "0 + 0" for no range */
+			p = trc_skip_spaces(p, e);
+		} else if (act == 'Q' || act == 'D' || act == 'A') {
+			/* Only pass-through requests print a bare number (their byte count). */
+			if (act == 'A')
+				return bad(t, bp, F_SIZE, "size", "'+ SECTORS'", p, e);
+			t->counts.skipped_pc++;
+			return TRC_OK;
+		}
+	} else if (act == 'A') {
+		return bad(t, bp, F_SECTOR, "sector", "a sector number", p, e);
+	} else if (p < e && *p == '[' && (act == 'C' || act == 'R')) {
+		t->counts.skipped_pc++; /* a pass-through completion without a CDB */
+		return TRC_OK;
+	}
+
+	if (act == 'A') {
+		f = p;
+		if (e - p < 2 || p[0] != '<' || p[1] != '-')
+			return bad(t, bp, F_PROC, "remap", "'<- (MAJ,MIN) SECTOR'", f, e);
+		p = trc_skip_spaces(p + 2, e);
+		f = p;
+		if (p >= e || *p != '(')
+			return bad(t, bp, F_PROC, "remap", "'(MAJ,MIN)'", f, e);
+		p++;
+		if (!parse_dev(&p, e, &ev->remap_from) || p >= e || *p != ')')
+			return bad(t, bp, F_PROC, "remap", "'(MAJ,MIN)'", f, e);
+		p = trc_skip_spaces(p + 1, e);
+		f = p;
+		if (!trc_parse_u64(&p, e, &ev->remap_sector))
+			return bad(t, bp, F_PROC, "remap", "the source sector", f, e);
+		p = trc_skip_spaces(p, e);
+		if (p != e)
+			return bad(t, bp, F_PROC, "remap", "the end of the line", p, e);
+		ev->pos.path = t->path;
+		ev->pos.line = bp->lineno;
+		ev->pos.offset = 0;
+		*have_ev = true;
+		return TRC_OK;
+	}
+
+	if (p < e && *p == '(') {
+		const char *close = memchr(p, ')', (size_t)(e - p));
+		if (!close)
+			return bad(t, bp, F_PROC, "process", "'(elapsed)' or '[process]'", p, e);
+		if (!is_elapsed(p, close)) {
+			t->counts.skipped_pc++;
+			return TRC_OK;
+		}
+		p = trc_skip_spaces(close + 1, e);
+	}
+	f = p;
+	if (p >= e || *p != '[')
+		return bad(t, bp, F_PROC, act == 'C' || act == 'R' ? "error" : "process",
+			   act == 'C' || act == 'R' ? "'[ERROR]'" : "'[PROCESS]'", f, e);
+	const char *close = e;
+	while (close > p + 1 && close[-1] != ']') {
+		if (!trc_isspace(close[-1]))
+			return bad(t, bp, F_PROC, "process", "the end of the line after ']'", close - 1, e);
+		close--;
+	}
+	if (close <= p + 1 || close[-1] != ']')
+		return bad(t, bp, F_PROC, "process", "'[PROCESS]'", f, e);
+	const char *name = p + 1;
+	size_t nlen = (size_t)(close - 1 - name);
+	if (act == 'C' || act == 'R') {
+		/* The bracket holds the completion's error; keep parsing strict about it. */
+		const char *q = name;
+		if (q < close - 1 && *q == '-')
+			q++;
+		if (!trc_parse_u64(&q, close - 1, &v) || q != close - 1)
+			return bad(t, bp, F_PROC, "error", "'[ERROR]' (a number)", f, e);
+	} else if (!(nlen == 6 && !memcmp(name, "(null)", 6))) {
+		/* blkparse prints "(null)" for a pid it has no name for. */
+		ev->comm = name;
+		ev->comm_len = nlen;
+	}
+	ev->pos.path = t->path;
+	ev->pos.line = bp->lineno;
+	ev->pos.offset = 0;
+	*have_ev = true;
+	return TRC_OK;
+}
+
+static enum trc_status bp_next(struct trc *t, struct trc_rec *rec)
+{
+	struct bp *bp = t->priv;
+
+	for (;;) {
+		if (blk_asm_pop(&bp->a, t, rec, false))
+			return TRC_OK;
+		if (blk_asm_full(&bp->a) && blk_asm_pop(&bp->a, t, rec, true))
+			return TRC_OK;
+		if (bp->eof)
+			return blk_asm_pop(&bp->a, t, rec, true) ? TRC_OK : TRC_EOF;
+
+		const char *line;
+		size_t len;
+		uint64_t off;
+		int rc = trc_in_line(&t->in, &line, &len, &off);
+		if (rc == 0) {
+			bp->eof = true;
+			if (!bp->event_lines && bp->lineno) {
+				t->fatal = true;
+				return trc_fail_line(t, t->path, bp->lineno, 0, "",
+						     "no blkparse event lines in %llu lines of text",
+						     (unsigned long long)bp->lineno);
+			}
+			continue;
+		}
+		if (rc < 0) {
+			t->fatal = true;
+			bp->eof = true;
+			return trc_fail_line(t, t->path, bp->lineno + 1, 0, "", "%s",
+					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
+		}
+		bp->lineno++;
+		struct blk_ev ev;
+		bool have;
+		enum trc_status st = parse_line(t, bp, line, len, &ev, &have);
+		if (st != TRC_OK)
+			return st;
+		if (have)
+			blk_asm_feed(&bp->a, t, &ev);
+	}
+}
+
+static int bp_open(struct trc *t)
+{
+	struct bp *bp = calloc(1, sizeof(*bp));
+
+	if (!bp)
+		return -ENOMEM;
+	if (blk_asm_init(&bp->a, t->event)) {
+		free(bp);
+		return -ENOMEM;
+	}
+	t->priv = bp;
+	return 0;
+}
+
+static void bp_close(struct trc *t)
+{
+	struct bp *bp = t->priv;
+
+	if (bp) {
+		blk_asm_free(&bp->a);
+		free(bp);
+	}
+	t->priv = NULL;
+}
+
+/* The first event line decides: device, cpu, sequence, SECONDS.NANOS, pid, action. */
+static bool bp_probe(const uint8_t *head, size_t len)
+{
+	const char *p = (const char *)head, *end = p + len;
+
+	for (int lines = 0; p < end && lines < 64; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		const char *q = trc_skip_spaces(p, e);
+		if (q < e && trc_isdigit(*q)) {
+			uint32_t dev;
+			uint64_t v, ns;
+			if (!parse_dev(&q, e, &dev))
+				return false;
+			q = trc_skip_spaces(q, e);
+			if (!trc_parse_u64(&q, e, &v))
+				return false;
+			q = trc_skip_spaces(q, e);
+			if (q < e && *q == '-')
+				q++;
+			if (!trc_parse_u64(&q, e, &v))
+				return false;
+			q = trc_skip_spaces(q, e);
+			if (!trc_parse_seconds(&q, e, &ns, false) || q >= e || *q != ' ')
+				return false;
+			q = trc_skip_spaces(q, e);
+			if (!trc_parse_u64(&q, e, &v))
+				return false;
+			q = trc_skip_spaces(q, e);
+			return q < e && ((*q >= 'A' && *q <= 'Z') || *q == 'm');
+		}
+		if (!is_text(p, e))
+			return false;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return false;
+}
+
+const struct trc_format trc_fmt_blkparse = {
+	.name = "blkparse",
+	.probe = bp_probe,
+	.open = bp_open,
+	.next = bp_next,
+	.close = bp_close,
+	.blk_events = true,
+};

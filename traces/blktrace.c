@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: GPL-2.0
+/* blktrace.c - reader for blktrace binary files: per-CPU NAME.blktrace.N or one merged file. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traces/blkev.h"
+
+/*
+ * struct blk_io_trace (blktrace_api.h), 48 bytes, in the byte order of the traced machine:
+ *   0 magic (0x65617400 | version 7)   4 sequence   8 time (ns)   16 sector   24 bytes
+ *   28 action (category << 16 | action) 32 pid      36 device (kernel dev_t: major << 20 | minor)
+ *   40 cpu   44 error (u16)   46 pdu_len (u16), then pdu_len bytes of payload.
+ * The remap payload (struct blk_io_trace_remap) is big-endian: device_from, device_to,
+ * sector_from. Process notes (BLK_TN_PROCESS) carry the name of their pid.
+ *
+ * Ordering reproduces blkparse -i (blkparse.c do_file/handle/ms_sort): one stream per file in
+ * CPU order, each read in file order; the stream whose head is oldest goes next, and after each
+ * record the stream moves back only if its new head is strictly later than the next stream's.
+ * Time zero (genesis) is the oldest head once all streams are primed; notes do not count.
+ */
+
+#define BT_MAGIC 0x65617400u
+#define BT_VERSION 0x07u
+#define BT_HDR 48
+#define TC_SHIFT 16
+#define TC_WRITE (1u << 1)
+#define TC_FLUSH (1u << 2)
+#define TC_SYNC (1u << 3)
+#define TC_PC (1u << 9)
+#define TC_NOTIFY (1u << 10)
+#define TC_AHEAD (1u << 11)
+#define TC_META (1u << 12)
+#define TC_DISCARD (1u << 13)
+#define TC_FUA (1u << 15)
+#define TA_QUEUE 1
+#define TA_REQUEUE 6
+#define TA_ISSUE 7
+#define TA_COMPLETE 8
+#define TA_REMAP 15
+#define TA_CGROUP (1u << 8) /* kernel >= 4.14: an 8-byte cgroup id precedes the payload */
+#define TN_PROCESS (0u | (TC_NOTIFY << TC_SHIFT))
+#define TN_MESSAGE (2u | (TC_NOTIFY << TC_SHIFT))
+#define NIL 0xffffffffu
+#define PID_MAX_ENTRIES (1u << 20)
+#define STREAMS_MAX 4096
+
+struct bt_rec {
+	uint64_t time, sector, off;
+	uint32_t seq, bytes, action, pid, dev, cpu;
+	uint16_t error, pdu_len;
+	uint8_t pdu[32]; /* the first bytes of the payload: enough for a cgroup id and a remap */
+};
+
+struct bt_stream {
+	char *path;
+	struct trc_in in;
+	long cpu_from_name; /* -1: a single or merged file */
+	int big_endian;     /* -1 until the first record */
+	bool cpu_warned;
+	bool done;
+	bool resync;        /* lenient: look for the next magic after a bad record */
+	struct bt_rec head;
+	uint32_t next;      /* ordered list of streams by head time */
+};
+
+struct bt_pid {
+	uint32_t pid;
+	bool used;
+	char comm[TRC_COMM_MAX];
+};
+
+struct bt {
+	struct blk_asm a;
+	struct bt_stream *s;
+	uint32_t ns;
+	uint32_t list;      /* first stream of the ordered list */
+	uint32_t pending;   /* stream whose head was consumed and must be reloaded */
+	uint32_t primed;    /* streams loaded so far during start-up */
+	bool started;
+	uint64_t genesis;
+	bool before_genesis_warned;
+	struct bt_pid *pids;
+	uint32_t npids, pid_cap;
+};
+
+/* ---- files ---- */
+
+static bool digits_only(const char *s)
+{
+	if (!*s || strlen(s) > 6)
+		return false;
+	for (; *s; s++)
+		if (!trc_isdigit(*s))
+			return false;
+	return true;
+}
+
+struct cpu_file {
+	long cpu;
+	char *path;
+};
+
+static int cmp_cpu(const void *a, const void *b)
+{
+	const struct cpu_file *x = a, *y = b;
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+/* All PREFIX.blktrace.N next to prefix, sorted by N. Returns the count or -errno. */
+static int list_cpu_files(const char *prefix, struct cpu_file **out)
+{
+	char *copy = strdup(prefix);
+	if (!copy)
+		return -ENOMEM;
+	char *slash = strrchr(copy, '/');
+	const char *dir = ".", *base = copy;
+	if (slash) {
+		*slash = '\0';
+		dir = slash == copy ? "/" : copy;
+		base = slash + 1;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		int e = errno;
+		free(copy);
+		return -e;
+	}
+	struct cpu_file *files = NULL;
+	int n = 0, cap = 0, rc = 0;
+	size_t blen = strlen(base);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, base, blen) || strncmp(de->d_name + blen, ".blktrace.", 10) ||
+		    !digits_only(de->d_name + blen + 10))
+			continue;
+		if (n == STREAMS_MAX) {
+			rc = -E2BIG;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct cpu_file *nf = realloc(files, (size_t)cap * sizeof(*files));
+			if (!nf) {
+				rc = -ENOMEM;
+				break;
+			}
+			files = nf;
+		}
+		size_t len = strlen(dir) + 1 + strlen(de->d_name) + 1;
+		files[n].path = malloc(len);
+		if (!files[n].path) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (slash)
+			snprintf(files[n].path, len, "%s/%s", dir, de->d_name);
+		else
+			snprintf(files[n].path, len, "%s", de->d_name);
+		files[n].cpu = strtol(de->d_name + blen + 10, NULL, 10);
+		n++;
+	}
+	closedir(d);
+	free(copy);
+	if (rc) {
+		for (int i = 0; i < n; i++)
+			free(files[i].path);
+		free(files);
+		return rc;
+	}
+	qsort(files, (size_t)n, sizeof(*files), cmp_cpu);
+	*out = files;
+	return n;
+}
+
+bool trc_blktrace_prefix_exists(const char *path);
+bool trc_blktrace_prefix_exists(const char *path)
+{
+	struct cpu_file *f = NULL;
+	int n = list_cpu_files(path, &f);
+
+	for (int i = 0; i < n; i++)
+		free(f[i].path);
+	free(f);
+	return n > 0;
+}
+
+/* ---- records ---- */
+
+static uint32_t ld32(const uint8_t *p, int be)
+{
+	return be ? trc_be32(p) : trc_le32(p);
+}
+
+static uint64_t ld64(const uint8_t *p, int be)
+{
+	return be ? trc_be64(p) : trc_le64(p);
+}
+
+static void pid_set(struct bt *bt, uint32_t pid, const uint8_t *name, size_t len)
+{
+	if (bt->npids * 2 >= bt->pid_cap) {
+		if (bt->pid_cap >= PID_MAX_ENTRIES)
+			return; /* bounded: later names are not kept */
+		uint32_t cap = bt->pid_cap ? bt->pid_cap * 2 : 256;
+		struct bt_pid *np = calloc(cap, sizeof(*np));
+		if (!np)
+			return;
+		for (uint32_t i = 0; i < bt->pid_cap; i++) {
+			if (!bt->pids[i].used)
+				continue;
+			uint32_t h = (bt->pids[i].pid * 2654435761u) & (cap - 1);
+			while (np[h].used)
+				h = (h + 1) & (cap - 1);
+			np[h] = bt->pids[i];
+		}
+		free(bt->pids);
+		bt->pids = np;
+		bt->pid_cap = cap;
+	}
+	uint32_t h = (pid * 2654435761u) & (bt->pid_cap - 1);
+	while (bt->pids[h].used) {
+		if (bt->pids[h].pid == pid)
+			return; /* blkparse keeps the first name of a pid */
+		h = (h + 1) & (bt->pid_cap - 1);
+	}
+	size_t n = strnlen((const char *)name, len);
+	if (n >= TRC_COMM_MAX)
+		n = TRC_COMM_MAX - 1;
+	bt->pids[h].used = true;
+	bt->pids[h].pid = pid;
+	memcpy(bt->pids[h].comm, name, n);
+	bt->pids[h].comm[n] = '\0';
+	bt->npids++;
+}
+
+static const char *pid_get(const struct bt *bt, uint32_t pid)
+{
+	if (!bt->pid_cap)
+		return NULL;
+	uint32_t h = (pid * 2654435761u) & (bt->pid_cap - 1);
+	while (bt->pids[h].used) {
+		if (bt->pids[h].pid == pid)
+			return bt->pids[h].comm;
+		h = (h + 1) & (bt->pid_cap - 1);
+	}
+	return NULL;
+}
+
+static bool magic_ok(uint32_t m)
+{
+	return (m & 0xffffff00u) == BT_MAGIC;
+}
+
+/* Lenient: skip to the next position holding a valid magic and version. */
+static void resync(struct bt_stream *s)
+{
+	trc_in_skip(&s->in, 1);
+	for (;;) {
+		size_t n = trc_in_need(&s->in, BT_HDR);
+		if (n < 4) {
+			trc_in_skip(&s->in, n);
+			return;
+		}
+		for (size_t i = 0; i + 4 <= n; i++) {
+			uint32_t le = trc_le32(s->in.p + i), be = trc_be32(s->in.p + i);
+			if ((magic_ok(le) && (le & 0xff) == BT_VERSION) ||
+			    (magic_ok(be) && (be & 0xff) == BT_VERSION)) {
+				trc_in_skip(&s->in, i);
+				return;
+			}
+		}
+		trc_in_skip(&s->in, n - 3);
+		if (s->in.eof && (size_t)(s->in.end - s->in.p) < 4) {
+			trc_in_skip(&s->in, (size_t)(s->in.end - s->in.p));
+			return;
+		}
+	}
+}
+
+/* Load the next request-or-message record of s into s->head (notes are handled here).
+ * TRC_EOF: the stream ended. TRC_EBAD: located error; the stream is done unless resync. */
+static enum trc_status load(struct trc *t, struct bt *bt, struct bt_stream *s)
+{
+	if (s->resync) {
+		s->resync = false;
+		resync(s);
+	}
+	for (;;) {
+		size_t n = trc_in_need(&s->in, BT_HDR);
+		uint64_t off = trc_in_offset(&s->in);
+		if (s->in.read_errno) {
+			s->done = true;
+			t->fatal = true;
+			return trc_fail_off(t, s->path, off, "read error: %s", strerror(s->in.read_errno));
+		}
+		if (n == 0) {
+			s->done = true;
+			return TRC_EOF;
+		}
+		if (n < BT_HDR) {
+			s->done = true;
+			trc_in_skip(&s->in, n);
+			return trc_fail_off(t, s->path, off, "record truncated (%zu of %d bytes)", n,
+					    BT_HDR);
+		}
+		const uint8_t *p = s->in.p;
+		uint32_t le = trc_le32(p), be = trc_be32(p);
+		int big;
+		if (magic_ok(le))
+			big = 0;
+		else if (magic_ok(be))
+			big = 1;
+		else {
+			s->resync = t->opts.lenient;
+			s->done = !t->opts.lenient;
+			return trc_fail_off(t, s->path, off,
+					    "bad magic 0x%08x (expected 0x656174%02x in either byte order)",
+					    le, BT_VERSION);
+		}
+		uint32_t magic = big ? be : le;
+		if ((magic & 0xff) != BT_VERSION) {
+			s->resync = t->opts.lenient;
+			s->done = !t->opts.lenient;
+			return trc_fail_off(t, s->path, off,
+					    "unsupported blktrace version 0x%02x (expected 0x%02x)",
+					    magic & 0xff, BT_VERSION);
+		}
+		if (s->big_endian >= 0 && big != s->big_endian) {
+			s->resync = t->opts.lenient;
+			s->done = !t->opts.lenient;
+			return trc_fail_off(t, s->path, off, "byte order changes within the file");
+		}
+		s->big_endian = big;
+		struct bt_rec *r = &s->head;
+		r->off = off;
+		r->seq = ld32(p + 4, big);
+		r->time = ld64(p + 8, big);
+		r->sector = ld64(p + 16, big);
+		r->bytes = ld32(p + 24, big);
+		r->action = ld32(p + 28, big);
+		r->pid = ld32(p + 32, big);
+		r->dev = ld32(p + 36, big);
+		r->cpu = ld32(p + 40, big);
+		r->error = big ? trc_be16(p + 44) : trc_le16(p + 44);
+		r->pdu_len = big ? trc_be16(p + 46) : trc_le16(p + 46);
+		size_t total = BT_HDR + (size_t)r->pdu_len;
+		n = trc_in_need(&s->in, total);
+		if (n < total) {
+			s->done = true;
+			trc_in_skip(&s->in, n);
+			return trc_fail_off(t, s->path, off, "record truncated (%zu of %zu bytes)", n,
+					    total);
+		}
+		size_t keep = r->pdu_len < sizeof(r->pdu) ? r->pdu_len : sizeof(r->pdu);
+		memcpy(r->pdu, s->in.p + BT_HDR, keep);
+		if ((r->action & (TC_NOTIFY << TC_SHIFT)) && (r->action & ~TA_CGROUP) == TN_PROCESS &&
+		    !t->scan) {
+			const uint8_t *name = s->in.p + BT_HDR;
+			size_t len = r->pdu_len;
+			if (r->action & TA_CGROUP) {
+				name += len >= 8 ? 8 : len;
+				len = len >= 8 ? len - 8 : 0;
+			}
+			pid_set(bt, r->pid, name, len);
+		}
+		trc_in_skip(&s->in, total);
+		if ((r->action & (TC_NOTIFY << TC_SHIFT)) && r->action != TN_MESSAGE) {
+			t->counts.skipped_lines++;
+			continue; /* notes are not ordered events (blkparse handles them when read) */
+		}
+		if (s->cpu_from_name >= 0 && r->cpu != (uint32_t)s->cpu_from_name && !s->cpu_warned) {
+			s->cpu_warned = true;
+			trc_warn(t, "%s: records carry cpu %u (first at offset 0x%llx) although the file "
+				    "is for CPU %ld; they are read as recorded (blkparse 1.2 drops them: "
+				    "'trace info has error cpu')", s->path, r->cpu,
+				 (unsigned long long)off, s->cpu_from_name);
+		}
+		return TRC_OK;
+	}
+}
+
+/* blkparse's ms_sort: insert before the first stream (after the list head) whose head is not
+ * older, or at the front if older than the list head. */
+static void ms_sort(struct bt *bt, uint32_t i)
+{
+	uint64_t ti = bt->s[i].head.time;
+
+	if (bt->list == NIL) {
+		bt->list = i;
+		bt->s[i].next = NIL;
+		return;
+	}
+	if (ti < bt->s[bt->list].head.time) {
+		bt->s[i].next = bt->list;
+		bt->list = i;
+		return;
+	}
+	uint32_t x = bt->list;
+	while (bt->s[x].next != NIL && bt->s[bt->s[x].next].head.time < ti)
+		x = bt->s[x].next;
+	bt->s[i].next = bt->s[x].next;
+	bt->s[x].next = i;
+}
+
+/* TRC_OK with *have when the record is an event the assembler wants; TRC_EBAD if malformed. */
+static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_stream *s,
+				struct blk_ev *ev, bool *have)
+{
+	const struct bt_rec *r = &s->head;
+	uint32_t cats = r->action >> TC_SHIFT;
+	uint32_t act = r->action & 0xffff & ~TA_CGROUP;
+	char a;
+
+	*have = false;
+	if (cats & TC_NOTIFY) {
+		t->counts.skipped_lines++; /* a message ("m   N ...") */
+		return TRC_OK;
+	}
+	if (!cats) {
+		t->counts.skipped_lines++; /* blkparse prints only actions with a category */
+		return TRC_OK;
+	}
+	switch (act) {
+	case TA_QUEUE:
+		a = 'Q';
+		break;
+	case TA_ISSUE:
+		a = 'D';
+		break;
+	case TA_COMPLETE:
+		a = 'C';
+		break;
+	case TA_REQUEUE:
+		a = 'R';
+		break;
+	case TA_REMAP:
+		a = 'A';
+		break;
+	default:
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+	if (!blk_asm_wants(&bt->a, a)) {
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+	if (cats & TC_PC) {
+		t->counts.skipped_pc++;
+		return TRC_OK;
+	}
+	/* blkparse_fmt.c fill_rwbs: F, then D / W / R (bytes) / N, then F(FUA), A, S, M. */
+	uint32_t f = 0;
+	if (cats & TC_FLUSH)
+		f |= TRC_FLUSH;
+	if (cats & TC_DISCARD)
+		f |= TRC_DISCARD;
+	else if (cats & TC_WRITE)
+		f |= TRC_WRITE;
+	else if (r->bytes)
+		f |= TRC_READ;
+	else
+		f |= TRC_NONE;
+	if (cats & TC_FUA)
+		f |= TRC_FUA;
+	if (cats & TC_AHEAD)
+		f |= TRC_AHEAD;
+	if (cats & TC_SYNC)
+		f |= TRC_SYNC;
+	if (cats & TC_META)
+		f |= TRC_META;
+	ev->flags = f;
+	trc_flags_to_rwbs(f, ev->rwbs);
+	ev->act = a;
+	ev->pid = r->pid;
+	ev->sector = r->sector;
+	ev->nsect = r->bytes >> 9; /* blkparse's t_sec() */
+	ev->has_range = ev->nsect != 0;
+	ev->dev = r->dev;
+	if (r->time >= bt->genesis) {
+		ev->time_ns = r->time - bt->genesis;
+	} else {
+		ev->time_ns = 0;
+		if (!bt->before_genesis_warned) {
+			bt->before_genesis_warned = true;
+			trc_warn(t, "%s: offset 0x%llx: record older than the trace's start; time set to 0",
+				 s->path, (unsigned long long)r->off);
+		}
+	}
+	ev->pos.path = s->path;
+	ev->pos.line = 0;
+	ev->pos.offset = r->off;
+	ev->comm = NULL;
+	ev->comm_len = 0;
+	if (a == 'A') {
+		size_t skip = (r->action & TA_CGROUP) ? 8 : 0;
+		if (r->pdu_len < skip + 16) {
+			trc_fail_off(t, s->path, r->off, "remap record without its payload (%u of %zu bytes)",
+				     r->pdu_len, skip + 16);
+			*have = false;
+			ev->act = 0;
+			return TRC_OK;
+		}
+		/* On disk: device_from, device_to, sector_from; blkparse prints device_to first. */
+		ev->remap_from = trc_be32(r->pdu + skip);
+		ev->dev = trc_be32(r->pdu + skip + 4);
+		ev->remap_sector = trc_be64(r->pdu + skip + 8);
+	} else if (a != 'C') {
+		const char *c = pid_get(bt, r->pid);
+		if (c) {
+			ev->comm = c;
+			ev->comm_len = strlen(c);
+		}
+	}
+	*have = true;
+	return TRC_OK;
+}
+
+static enum trc_status scan_all(struct trc *t, struct bt *bt)
+{
+	for (uint32_t i = 0; i < bt->ns; i++) {
+		struct bt_stream *s = &bt->s[i];
+		while (!s->done) {
+			enum trc_status st = load(t, bt, s);
+			if (st == TRC_EOF)
+				break;
+			if (st == TRC_EBAD)
+				return st;
+			struct blk_ev ev;
+			bool have;
+			if (to_event(t, bt, s, &ev, &have) != TRC_OK)
+				return TRC_EBAD;
+			if (have)
+				blk_asm_feed(&bt->a, t, &ev);
+		}
+	}
+	return TRC_EOF;
+}
+
+/* After s's head was consumed: reload it and put s back in order (blkparse ms_deq/ms_resort). */
+static enum trc_status advance(struct trc *t, struct bt *bt, uint32_t i)
+{
+	struct bt_stream *s = &bt->s[i];
+	enum trc_status st = s->done ? TRC_EOF : load(t, bt, s);
+
+	if (st == TRC_EBAD && !s->done)
+		return st; /* lenient resync: the core retries, we reload the same stream */
+	bt->pending = NIL;
+	/* s is still at the head of the list. */
+	if (st != TRC_OK) {
+		bt->list = s->next;
+		s->next = NIL;
+		return st == TRC_EBAD ? st : TRC_OK;
+	}
+	if (s->next != NIL && s->head.time > bt->s[s->next].head.time) {
+		bt->list = s->next;
+		s->next = NIL;
+		ms_sort(bt, i);
+	}
+	return TRC_OK;
+}
+
+static enum trc_status bt_next(struct trc *t, struct trc_rec *rec)
+{
+	struct bt *bt = t->priv;
+
+	if (t->scan) {
+		enum trc_status st = scan_all(t, bt);
+		return st;
+	}
+	for (;;) {
+		if (blk_asm_pop(&bt->a, t, rec, false))
+			return TRC_OK;
+		if (blk_asm_full(&bt->a) && blk_asm_pop(&bt->a, t, rec, true))
+			return TRC_OK;
+		if (!bt->started) {
+			/* Prime every stream in CPU order, as blkparse's setup_file does. */
+			while (bt->primed < bt->ns) {
+				uint32_t i = bt->primed;
+				enum trc_status st = load(t, bt, &bt->s[i]);
+				if (st == TRC_EBAD && !bt->s[i].done)
+					return st; /* lenient: retry this stream */
+				bt->primed++;
+				if (st == TRC_OK)
+					ms_sort(bt, i);
+				else if (st == TRC_EBAD)
+					return st;
+			}
+			bt->started = true;
+			if (bt->list != NIL)
+				bt->genesis = bt->s[bt->list].head.time;
+		}
+		if (bt->pending != NIL) {
+			enum trc_status st = advance(t, bt, bt->pending);
+			if (st != TRC_OK)
+				return st;
+		}
+		if (bt->list == NIL)
+			return blk_asm_pop(&bt->a, t, rec, true) ? TRC_OK : TRC_EOF;
+		uint32_t i = bt->list;
+		struct blk_ev ev;
+		bool have;
+		bt->pending = i;
+		if (to_event(t, bt, &bt->s[i], &ev, &have) != TRC_OK)
+			return TRC_EBAD;
+		if (have)
+			blk_asm_feed(&bt->a, t, &ev);
+	}
+}
+
+static void bt_close(struct trc *t)
+{
+	struct bt *bt = t->priv;
+
+	if (!bt)
+		return;
+	for (uint32_t i = 0; i < bt->ns; i++) {
+		trc_in_close(&bt->s[i].in);
+		free(bt->s[i].path);
+	}
+	free(bt->s);
+	free(bt->pids);
+	blk_asm_free(&bt->a);
+	free(bt);
+	t->priv = NULL;
+}
+
+static int bt_open(struct trc *t)
+{
+	struct bt *bt = calloc(1, sizeof(*bt));
+	struct cpu_file *files = NULL;
+	int n, rc;
+
+	if (!bt)
+		return -ENOMEM;
+	t->priv = bt;
+	t->in.size = 0; /* the sum of the streams' sizes, below */
+	bt->list = NIL;
+	bt->pending = NIL;
+	if (blk_asm_init(&bt->a, t->event))
+		return -ENOMEM;
+
+	if (t->from_mem) {
+		n = 1;
+		files = calloc(1, sizeof(*files));
+		if (!files || !(files[0].path = strdup(t->path))) {
+			free(files);
+			return -ENOMEM;
+		}
+		files[0].cpu = -1;
+	} else {
+		const char *dot = strstr(t->path, ".blktrace.");
+		struct stat st;
+		if (dot && digits_only(dot + 10)) {
+			char *prefix = strndup(t->path, (size_t)(dot - t->path));
+			if (!prefix)
+				return -ENOMEM;
+			n = list_cpu_files(prefix, &files);
+			free(prefix);
+		} else if (stat(t->path, &st) == 0) {
+			n = 1;
+			files = calloc(1, sizeof(*files));
+			if (!files || !(files[0].path = strdup(t->path))) {
+				free(files);
+				return -ENOMEM;
+			}
+			files[0].cpu = -1;
+		} else {
+			n = list_cpu_files(t->path, &files);
+		}
+		if (n < 0) {
+			snprintf(t->err, sizeof(t->err), "%s: %s", t->path, strerror(-n));
+			return n;
+		}
+		if (n == 0) {
+			snprintf(t->err, sizeof(t->err), "%s: no such file, nor %s.blktrace.N files",
+				 t->path, t->path);
+			return -ENOENT;
+		}
+	}
+	bt->s = calloc((size_t)n, sizeof(*bt->s));
+	if (!bt->s) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	bt->ns = (uint32_t)n;
+	/* A fixed read budget shared by the streams: memory does not grow with the trace. */
+	size_t cap = (16u << 20) / (size_t)n;
+	if (cap < (64u << 10))
+		cap = 64u << 10;
+	if (cap > (4u << 20))
+		cap = 4u << 20;
+	long expect = 0;
+	for (int i = 0; i < n; i++) {
+		struct bt_stream *s = &bt->s[i];
+		s->path = files[i].path;
+		files[i].path = NULL;
+		s->cpu_from_name = files[i].cpu;
+		s->big_endian = -1;
+		s->next = NIL;
+		s->in.fd = -1;
+		if (files[i].cpu >= 0) {
+			for (; expect < files[i].cpu; expect++)
+				trc_warn(t, "%s: the file for CPU %ld is missing; its events are absent "
+					    "(blkparse would stop at the first missing file)", s->path, expect);
+			expect = files[i].cpu + 1;
+		}
+		if (t->from_mem) {
+			trc_in_open_mem(&s->in, s->path, t->mem, t->mem_len,
+					t->opts.fingerprint && !t->scan);
+		} else {
+			rc = trc_in_open_file(&s->in, s->path, cap, t->opts.fingerprint && !t->scan);
+			if (rc) {
+				snprintf(t->err, sizeof(t->err), "%s: %s", s->path, strerror(-rc));
+				goto fail;
+			}
+		}
+		t->in.size += s->in.size;
+	}
+	free(files);
+	return 0;
+fail:
+	for (int i = 0; files && i < n; i++)
+		free(files[i].path);
+	free(files);
+	return rc;
+}
+
+static uint64_t bt_bytes_done(const struct trc *t)
+{
+	const struct bt *bt = t->priv;
+	uint64_t d = 0;
+
+	for (uint32_t i = 0; bt && i < bt->ns; i++)
+		d += bt->s[i].in.done;
+	return d;
+}
+
+static uint64_t bt_fingerprint(struct trc *t)
+{
+	struct bt *bt = t->priv;
+	uint64_t h = 0x243f6a8885a308d3ULL;
+
+	for (uint32_t i = 0; i < bt->ns; i++) {
+		h ^= trc_in_hash_final(&bt->s[i].in);
+		h *= 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 31;
+	}
+	return h;
+}
+
+static bool bt_probe(const uint8_t *head, size_t len)
+{
+	if (len < BT_HDR)
+		return false;
+	return magic_ok(trc_le32(head)) || magic_ok(trc_be32(head));
+}
+
+const struct trc_format trc_fmt_blktrace = {
+	.name = "blktrace",
+	.probe = bt_probe,
+	.open = bt_open,
+	.next = bt_next,
+	.close = bt_close,
+	.bytes_done = bt_bytes_done,
+	.fingerprint = bt_fingerprint,
+	.blk_events = true,
+	.own_input = true,
+};

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/* iolog.c - reader for fio's I/O logs ("fio version 2 iolog" and "fio version 3 iolog"). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/trc_internal.h"
+
+/*
+ * fio HOWTO, "Trace file format v2/v3", and fio's iolog.c:
+ *   v2: "filename action" (add, open, close) and "filename action offset length"
+ *       (read, write, trim, sync, datasync, wait); wait's offset is microseconds to wait.
+ *   v3: each line starts with a timestamp, relative to the start of the run; fio writes it with
+ *       utime_since_now(), i.e. in microseconds (the HOWTO does not name the unit). No wait.
+ * Each added file is a device 0,N in the order of its "add" (N from 0); its name is the
+ * record's process name. sync and datasync become empty flushes (FWS, no range).
+ */
+
+#define MAX_FILES 4096
+
+struct iolog {
+	int version;
+	uint64_t lineno;
+	uint64_t now_ns;          /* v2: sum of waits */
+	char **files;
+	uint32_t nfiles, cap;
+	bool warned_v3_wait;
+};
+
+static int file_index(const struct iolog *l, const char *name, size_t len)
+{
+	for (uint32_t i = 0; i < l->nfiles; i++)
+		if (strlen(l->files[i]) == len && !memcmp(l->files[i], name, len))
+			return (int)i;
+	return -1;
+}
+
+static int add_file(struct iolog *l, const char *name, size_t len)
+{
+	int i = file_index(l, name, len);
+	if (i >= 0)
+		return i;
+	if (l->nfiles == MAX_FILES)
+		return -E2BIG;
+	if (l->nfiles == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+		char **nf = realloc(l->files, cap * sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		l->files = nf;
+		l->cap = cap;
+	}
+	l->files[l->nfiles] = strndup(name, len);
+	if (!l->files[l->nfiles])
+		return -ENOMEM;
+	return (int)l->nfiles++;
+}
+
+static bool tok_is(const char *p, size_t len, const char *s)
+{
+	return len == strlen(s) && !memcmp(p, s, len);
+}
+
+static enum trc_status bad_tok(struct trc *t, struct iolog *l, int field, const char *name,
+			       const char *p, size_t len, const char *expected)
+{
+	char ex[128];
+	trc_excerpt(p, len, ex, sizeof(ex));
+	return trc_fail_line(t, t->path, l->lineno, field, name, "bad value '%s' (expected %s)", ex,
+			     expected);
+}
+
+static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
+{
+	struct iolog *l = t->priv;
+	const char *line;
+	size_t len;
+	uint64_t off;
+
+	for (;;) {
+		int rc = trc_in_line(&t->in, &line, &len, &off);
+		if (rc == 0)
+			return TRC_EOF;
+		if (rc < 0) {
+			t->fatal = true;
+			return trc_fail_line(t, t->path, l->lineno + 1, 0, "", "%s",
+					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
+		}
+		l->lineno++;
+		const char *p = line, *e = line + len;
+		const char *tok[6];
+		size_t tlen[6];
+		int n = 0;
+		for (;;) {
+			p = trc_skip_spaces(p, e);
+			if (p >= e)
+				break;
+			const char *q = trc_skip_token(p, e);
+			if (n < 6) {
+				tok[n] = p;
+				tlen[n] = (size_t)(q - p);
+			}
+			n++;
+			p = q;
+		}
+		if (l->lineno == 1) {
+			if (len >= 19 && !memcmp(line, "fio version 2 iolog", 19))
+				l->version = 2;
+			else if (len >= 19 && !memcmp(line, "fio version 3 iolog", 19))
+				l->version = 3;
+			else {
+				t->fatal = true;
+				return trc_fail_line(t, t->path, 1, 0, "",
+						     "expected 'fio version 2 iolog' or 'fio version 3 iolog'");
+			}
+			t->counts.skipped_lines++;
+			continue;
+		}
+		if (n == 0) {
+			t->counts.skipped_lines++;
+			continue;
+		}
+		int b = 0; /* first field after the timestamp */
+		uint64_t ts_us = 0;
+		if (l->version == 3) {
+			const char *q = tok[0];
+			if (!trc_parse_u64(&q, tok[0] + tlen[0], &ts_us) || q != tok[0] + tlen[0] ||
+			    ts_us > UINT64_MAX / 1000)
+				return bad_tok(t, l, 1, "timestamp", tok[0], tlen[0],
+					       "a time in microseconds");
+			b = 1;
+		}
+		int nf = n - b;
+		if (nf != 2 && nf != 4)
+			return trc_fail_line(t, t->path, l->lineno, n + 1, "fields",
+					     "expected '%sfilename action [offset length]', got %d fields",
+					     l->version == 3 ? "timestamp " : "", n);
+		const char *fname = tok[b], *act = tok[b + 1];
+		size_t flen = tlen[b], alen = tlen[b + 1];
+		if (nf == 2) {
+			if (tok_is(act, alen, "add")) {
+				int rc2 = add_file(l, fname, flen);
+				if (rc2 < 0) {
+					t->fatal = true;
+					return trc_fail_line(t, t->path, l->lineno, b + 1, "filename",
+							     "too many files (over %d)", MAX_FILES);
+				}
+			} else if (!tok_is(act, alen, "open") && !tok_is(act, alen, "close")) {
+				return bad_tok(t, l, b + 2, "action", act, alen, "add, open or close");
+			} else if (file_index(l, fname, flen) < 0) {
+				return bad_tok(t, l, b + 1, "filename", fname, flen,
+					       "a file named in an earlier 'add'");
+			}
+			t->counts.skipped_lines++;
+			continue;
+		}
+		uint64_t offset, length;
+		const char *q = tok[b + 2];
+		if (!trc_parse_u64(&q, tok[b + 2] + tlen[b + 2], &offset) || q != tok[b + 2] + tlen[b + 2])
+			return bad_tok(t, l, b + 3, "offset", tok[b + 2], tlen[b + 2], "a byte offset");
+		q = tok[b + 3];
+		if (!trc_parse_u64(&q, tok[b + 3] + tlen[b + 3], &length) || q != tok[b + 3] + tlen[b + 3])
+			return bad_tok(t, l, b + 4, "length", tok[b + 3], tlen[b + 3], "a length in bytes");
+		if (tok_is(act, alen, "wait")) {
+			if (l->version == 3) {
+				if (!l->warned_v3_wait) {
+					l->warned_v3_wait = true;
+					trc_warn(t, "%s:%llu: 'wait' is not allowed in version 3 (fio ignores it too)",
+						 t->path, (unsigned long long)l->lineno);
+				}
+			} else if (offset <= (UINT64_MAX - l->now_ns) / 1000) {
+				l->now_ns += offset * 1000;
+			}
+			t->counts.skipped_lines++;
+			continue;
+		}
+		uint32_t flags;
+		bool ranged = true;
+		if (tok_is(act, alen, "read"))
+			flags = TRC_READ;
+		else if (tok_is(act, alen, "write"))
+			flags = TRC_WRITE;
+		else if (tok_is(act, alen, "trim"))
+			flags = TRC_DISCARD;
+		else if (tok_is(act, alen, "sync") || tok_is(act, alen, "datasync")) {
+			flags = TRC_FLUSH | TRC_WRITE | TRC_SYNC;
+			ranged = false;
+		} else
+			return bad_tok(t, l, b + 2, "action", act, alen,
+				       "read, write, trim, sync, datasync or wait");
+		int fi = file_index(l, fname, flen);
+		if (fi < 0)
+			return bad_tok(t, l, b + 1, "filename", fname, flen,
+				       "a file named in an earlier 'add'");
+		if (offset > UINT64_MAX - length)
+			return bad_tok(t, l, b + 4, "length", tok[b + 3], tlen[b + 3],
+				       "a range inside 2^64 bytes");
+		memset(rec, 0, sizeof(*rec));
+		rec->latency_ns = -1;
+		rec->time_ns = l->version == 3 ? ts_us * 1000 : l->now_ns;
+		rec->dev = TRC_DEV(0, (uint32_t)fi);
+		rec->flags = flags;
+		if (ranged && length) {
+			uint64_t first = offset / 512, last = (offset + length + 511) / 512;
+			rec->sector = first;
+			rec->nsect = last - first > UINT32_MAX ? UINT32_MAX : (uint32_t)(last - first);
+		}
+		trc_flags_to_rwbs(flags, rec->rwbs);
+		trc_set_comm(rec, fname, flen);
+		t->pos.path = t->path;
+		t->pos.line = l->lineno;
+		t->pos.offset = 0;
+		return TRC_OK;
+	}
+}
+
+static int iolog_open(struct trc *t)
+{
+	t->priv = calloc(1, sizeof(struct iolog));
+	return t->priv ? 0 : -ENOMEM;
+}
+
+static void iolog_close(struct trc *t)
+{
+	struct iolog *l = t->priv;
+
+	if (!l)
+		return;
+	for (uint32_t i = 0; i < l->nfiles; i++)
+		free(l->files[i]);
+	free(l->files);
+	free(l);
+	t->priv = NULL;
+}
+
+static bool iolog_probe(const uint8_t *head, size_t len)
+{
+	return len >= 19 && (!memcmp(head, "fio version 2 iolog", 19) ||
+			     !memcmp(head, "fio version 3 iolog", 19));
+}
+
+const struct trc_format trc_fmt_iolog = {
+	.name = "iolog",
+	.probe = iolog_probe,
+	.open = iolog_open,
+	.next = iolog_next,
+	.close = iolog_close,
+};

@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/* reader.c - trc_open/trc_next: format detection, device choice, lenient mode, reorder window. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traces/trc_internal.h"
+
+/* Detection order matters only where probes could overlap: binary magics first, then the text
+ * formats from the most to the least constrained line shape. */
+static const struct trc_format *const formats[] = {
+	&trc_fmt_sct, &trc_fmt_blktrace, &trc_fmt_iolog, &trc_fmt_blkparse,
+	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   NULL,
+};
+
+#define PROBE_BYTES 65536
+#define INPUT_BUFFER (4u << 20)
+
+bool trc_blktrace_prefix_exists(const char *path);
+
+bool trc_format_known(const char *name)
+{
+	for (const struct trc_format *const *f = formats; *f; f++)
+		if (name && !strcmp((*f)->name, name))
+			return true;
+	return false;
+}
+
+static const struct trc_format *format_by_name(const char *name)
+{
+	for (const struct trc_format *const *f = formats; *f; f++)
+		if (!strcmp((*f)->name, name))
+			return *f;
+	return NULL;
+}
+
+/* ---- messages ---- */
+
+void trc_excerpt(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (!outlen)
+		return;
+	for (size_t i = 0; i < len && o + 5 < outlen; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i >= 40) {
+			if (o + 4 < outlen) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			out[o++] = (char)c;
+		} else {
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+		}
+	}
+	out[o < outlen ? o : outlen - 1] = '\0';
+}
+
+enum trc_status trc_fail_line(struct trc *t, const char *path, uint64_t line, int field,
+			      const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (field > 0)
+		n = snprintf(t->err, sizeof(t->err), "%s:%llu: field %d (%s): ", path,
+			     (unsigned long long)line, field, name);
+	else
+		n = snprintf(t->err, sizeof(t->err), "%s:%llu: ", path, (unsigned long long)line);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof(t->err)) {
+		va_start(ap, fmt);
+		vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	t->pos.path = path;
+	t->pos.line = line;
+	t->pos.offset = 0;
+	return TRC_EBAD;
+}
+
+enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(t->err, sizeof(t->err), "%s: offset 0x%llx: ", path, (unsigned long long)off);
+
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof(t->err)) {
+		va_start(ap, fmt);
+		vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	t->pos.path = path;
+	t->pos.line = 0;
+	t->pos.offset = off;
+	return TRC_EBAD;
+}
+
+void trc_warn(struct trc *t, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room = sizeof(t->warn) - t->warn_len;
+
+	if (room < 2)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(t->warn + t->warn_len, room - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room - 1)
+		n = (int)(room - 2);
+	t->warn_len += (size_t)n;
+	t->warn[t->warn_len++] = '\n';
+	t->warn[t->warn_len] = '\0';
+}
+
+/* ---- shared helpers ---- */
+
+void trc_set_comm(struct trc_rec *rec, const char *s, size_t len)
+{
+	if (len >= TRC_COMM_MAX)
+		len = TRC_COMM_MAX - 1;
+	memcpy(rec->comm, s, len);
+	rec->comm[len] = '\0';
+}
+
+bool trc_parse_seconds(const char **pp, const char *end, uint64_t *ns, bool allow_long_frac)
+{
+	const char *p = *pp;
+	uint64_t sec, frac = 0;
+	unsigned digits = 0;
+
+	if (!trc_parse_u64(&p, end, &sec) || sec > UINT64_MAX / 1000000000ULL - 1)
+		return false;
+	if (p < end && *p == '.') {
+		p++;
+		while (p < end && trc_isdigit(*p)) {
+			if (digits < 9) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				digits++;
+			} else if (!allow_long_frac) {
+				return false;
+			}
+			p++;
+		}
+		for (unsigned i = digits; i < 9; i++)
+			frac *= 10;
+	}
+	*ns = sec * 1000000000ULL + frac;
+	*pp = p;
+	return true;
+}
+
+bool trc_rwbs_to_flags(const char *s, size_t len, uint32_t *flags, bool *zoned)
+{
+	size_t i = 0;
+	uint32_t f = 0;
+
+	*zoned = false;
+	if (len == 0 || len > 7)
+		return false;
+	if (s[i] == 'F' && len > 1) {
+		f |= TRC_FLUSH;
+		i++;
+	}
+	switch (s[i]) {
+	case 'D':
+		f |= TRC_DISCARD;
+		i++;
+		if (i < len && s[i] == 'E') { /* kernel's secure erase ("DE") */
+			f |= TRC_SECURE;
+			i++;
+		}
+		break;
+	case 'W':
+		f |= TRC_WRITE;
+		i++;
+		break;
+	case 'R':
+		f |= TRC_READ;
+		i++;
+		break;
+	case 'N':
+		f |= TRC_NONE;
+		i++;
+		break;
+	case 'Z': /* zone commands: ZA, ZR, ZRA, ZF, ZO, ZC */
+		*zoned = true;
+		i++;
+		if (i >= len || !strchr("ARFOC", s[i]))
+			return false;
+		i++;
+		if (i < len && s[i - 1] == 'R' && s[i] == 'A')
+			i++;
+		break;
+	default:
+		return false;
+	}
+	if (i < len && s[i] == 'F') {
+		f |= TRC_FUA;
+		i++;
+	}
+	if (i < len && s[i] == 'A') {
+		f |= TRC_AHEAD;
+		i++;
+	}
+	if (i < len && s[i] == 'S') {
+		f |= TRC_SYNC;
+		i++;
+	}
+	if (i < len && s[i] == 'M') {
+		f |= TRC_META;
+		i++;
+	}
+	if (i != len)
+		return false;
+	*flags = f;
+	return true;
+}
+
+void trc_flags_to_rwbs(uint32_t flags, char out[8])
+{
+	int i = 0;
+
+	/* blkparse's order (blkparse_fmt.c fill_rwbs): F(preflush), D|W|R|N, F(FUA), A, S, M. */
+	if (flags & TRC_FLUSH)
+		out[i++] = 'F';
+	if (flags & TRC_DISCARD) {
+		out[i++] = 'D';
+		if (flags & TRC_SECURE)
+			out[i++] = 'E';
+	} else if (flags & TRC_WRITE) {
+		out[i++] = 'W';
+	} else if (flags & TRC_READ) {
+		out[i++] = 'R';
+	} else {
+		out[i++] = 'N';
+	}
+	if (flags & TRC_FUA)
+		out[i++] = 'F';
+	if ((flags & TRC_AHEAD) && i < 7)
+		out[i++] = 'A';
+	if ((flags & TRC_SYNC) && i < 7)
+		out[i++] = 'S';
+	if ((flags & TRC_META) && i < 7)
+		out[i++] = 'M';
+	out[i] = '\0';
+}
+
+void trc_devset_add(struct trc_devset *ds, uint32_t dev, const char *name)
+{
+	for (size_t i = 0; i < ds->nr; i++) {
+		if (ds->devs[i].dev == dev) {
+			ds->devs[i].nr++;
+			return;
+		}
+	}
+	if (ds->nr == TRC_DEVSET_MAX) {
+		ds->more++;
+		return;
+	}
+	ds->devs[ds->nr].dev = dev;
+	ds->devs[ds->nr].nr = 1;
+	snprintf(ds->devs[ds->nr].name, sizeof(ds->devs[ds->nr].name), "%s", name ? name : "");
+	ds->nr++;
+}
+
+void trc_devset_add_remap(struct trc_devset *ds, uint32_t from, uint32_t to)
+{
+	for (size_t i = 0; i < ds->nr_remaps; i++)
+		if (ds->remaps[i].from == from && ds->remaps[i].to == to)
+			return;
+	if (ds->nr_remaps < TRC_DEVSET_MAX) {
+		ds->remaps[ds->nr_remaps].from = from;
+		ds->remaps[ds->nr_remaps].to = to;
+		ds->nr_remaps++;
+	}
+}
+
+/* ---- open ---- */
+
+static void free_reader(struct trc *t)
+{
+	if (!t)
+		return;
+	if (t->fmt && t->fmt->close)
+		t->fmt->close(t);
+	trc_in_close(&t->in);
+	free(t->ring);
+	free(t->devset);
+	free(t->path);
+	free(t);
+}
+
+static int copy_err(const char *msg, char *err, size_t errlen, int rc)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", msg);
+	return rc;
+}
+
+/* Create a reader object; format chosen by name or by content. */
+static int new_reader(struct trc **out, const char *path, const void *mem, size_t mem_len,
+		      bool from_mem, const struct trc_opts *opts, bool scan, char *err, size_t errlen)
+{
+	struct trc *t = calloc(1, sizeof(*t));
+	int rc;
+
+	if (!t)
+		return copy_err("out of memory", err, errlen, -ENOMEM);
+	if (opts)
+		t->opts = *opts;
+	t->path = strdup(path ? path : "(memory)");
+	if (!t->path) {
+		free(t);
+		return copy_err("out of memory", err, errlen, -ENOMEM);
+	}
+	t->from_mem = from_mem;
+	t->mem = mem;
+	t->mem_len = mem_len;
+	t->in.fd = -1;
+	t->scan = scan;
+	t->event = t->opts.event ? t->opts.event : 'Q';
+	if (t->event != 'Q' && t->event != 'D' && t->event != 'C') {
+		snprintf(err, errlen, "bad event '%c' (expected Q, D or C)", t->event);
+		free_reader(t);
+		return -EINVAL;
+	}
+	t->has_device = t->opts.has_device;
+	t->device = t->opts.device;
+
+	const struct trc_format *fmt = NULL;
+	if (t->opts.format) {
+		fmt = format_by_name(t->opts.format);
+		if (!fmt) {
+			snprintf(err, errlen,
+				 "unknown format '%s' (expected blkparse, blktrace, msr, spc, fiu, iolog or sct)",
+				 t->opts.format);
+			free_reader(t);
+			return -EINVAL;
+		}
+	}
+
+	bool hashing = t->opts.fingerprint && !scan;
+	if (from_mem) {
+		trc_in_open_mem(&t->in, t->path, mem, mem_len, hashing);
+	} else {
+		struct stat st;
+		if (stat(t->path, &st) != 0) {
+			int e = errno;
+			/* "NAME" may be the prefix of NAME.blktrace.N files. */
+			if (e == ENOENT && (!fmt || fmt == &trc_fmt_blktrace) &&
+			    trc_blktrace_prefix_exists(t->path)) {
+				fmt = &trc_fmt_blktrace;
+			} else {
+				snprintf(err, errlen, "%s: %s", t->path, strerror(e));
+				free_reader(t);
+				return -e;
+			}
+		} else {
+			rc = trc_in_open_file(&t->in, t->path, INPUT_BUFFER, hashing);
+			if (rc) {
+				snprintf(err, errlen, "%s: %s", t->path, strerror(-rc));
+				free_reader(t);
+				return rc;
+			}
+		}
+	}
+	if (!fmt) {
+		size_t n = trc_in_need(&t->in, PROBE_BYTES);
+		if (t->in.read_errno) {
+			snprintf(err, errlen, "%s: %s", t->path, strerror(t->in.read_errno));
+			free_reader(t);
+			return -t->in.read_errno;
+		}
+		for (const struct trc_format *const *f = formats; *f && !fmt; f++)
+			if ((*f)->probe(t->in.p, n))
+				fmt = *f;
+		if (!fmt) {
+			char ex[200];
+			const char *p = (const char *)t->in.p;
+			const char *nl = n ? memchr(p, '\n', n) : NULL;
+			trc_excerpt(p, nl ? (size_t)(nl - p) : n, ex, sizeof(ex));
+			snprintf(err, errlen,
+				 "%s: cannot tell the trace format from the content (starts with '%s'); "
+				 "give --format blkparse|blktrace|msr|spc|fiu|iolog|sct",
+				 t->path, n ? ex : "");
+			free_reader(t);
+			return -EINVAL;
+		}
+	}
+	t->fmt = fmt;
+	if (fmt->own_input)
+		trc_in_close(&t->in);
+	if (!fmt->blk_events && t->opts.event && t->opts.event != 'Q' && fmt != &trc_fmt_sct) {
+		snprintf(err, errlen, "%s: --event %c applies to blkparse and blktrace traces only",
+			 t->path, t->opts.event);
+		free_reader(t);
+		return -EINVAL;
+	}
+	if (scan) {
+		t->devset = calloc(1, sizeof(*t->devset));
+		if (!t->devset) {
+			free_reader(t);
+			return copy_err("out of memory", err, errlen, -ENOMEM);
+		}
+	}
+	rc = fmt->open(t);
+	if (rc) {
+		snprintf(err, errlen, "%s", t->err[0] ? t->err : strerror(-rc));
+		free_reader(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+static void devname(uint32_t dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u,%u", TRC_MAJOR(dev), TRC_MINOR(dev));
+}
+
+/* Run a pre-scan pass to list the devices; choose one or explain why not. */
+static int choose_device(struct trc *t, const char *path, const void *mem, size_t mem_len,
+			 bool from_mem, char *err, size_t errlen)
+{
+	struct trc *s;
+	struct trc_opts o = t->opts;
+	int rc;
+
+	o.has_device = false;
+	o.format = t->fmt->name;
+	rc = new_reader(&s, path, mem, mem_len, from_mem, &o, true, err, errlen);
+	if (rc)
+		return rc;
+	for (;;) {
+		struct trc_rec rec;
+		enum trc_status st = s->fmt->next(s, &rec);
+		if (st == TRC_OK) {
+			if (!s->fmt->blk_events)
+				trc_devset_add(s->devset, rec.dev, rec.comm);
+			continue;
+		}
+		if (st == TRC_EOF)
+			break;
+		if (o.lenient && !s->fatal)
+			continue;
+		snprintf(err, errlen, "%s", s->err);
+		free_reader(s);
+		return -EINVAL;
+	}
+
+	struct trc_devset *ds = s->devset;
+	char list[1024];
+	size_t l = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < ds->nr && l + 80 < sizeof(list); i++) {
+		char d[32];
+		devname(ds->devs[i].dev, d, sizeof(d));
+		l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%s%s%s%s (%llu requests)",
+				      i ? ", " : "", d, ds->devs[i].name[0] ? " [" : "",
+				      ds->devs[i].name, ds->devs[i].name[0] ? "]" : "",
+				      (unsigned long long)ds->devs[i].nr);
+	}
+	if (ds->more)
+		snprintf(list + l, sizeof(list) - l, " and %llu more", (unsigned long long)ds->more);
+
+	if (t->opts.has_device) {
+		for (size_t i = 0; i < ds->nr; i++)
+			if (ds->devs[i].dev == t->device) {
+				free_reader(s);
+				return 0;
+			}
+		char d[32];
+		devname(t->device, d, sizeof(d));
+		for (size_t i = 0; i < ds->nr_remaps; i++) {
+			if (ds->remaps[i].from == t->device) {
+				char to[32];
+				devname(ds->remaps[i].to, to, sizeof(to));
+				snprintf(err, errlen,
+					 "%s: device %s has no %c requests of its own: they were remapped "
+					 "('A' events) to %s and are counted there; use --device %s",
+					 t->path, d, t->event, to, to);
+				free_reader(s);
+				return -ENODEV;
+			}
+		}
+		snprintf(err, errlen, "%s: device %s is not in the trace (devices with %c requests: %s)",
+			 t->path, d, t->event, ds->nr ? list : "none");
+		free_reader(s);
+		return -ENODEV;
+	}
+
+	/* Candidates: devices with requests, minus partitions or stacked devices whose requests
+	 * were remapped into another candidate (so each request is counted once, on the device
+	 * that received it). */
+	uint32_t cand[TRC_DEVSET_MAX];
+	size_t nc = 0;
+	for (size_t i = 0; i < ds->nr; i++) {
+		bool remapped = false;
+		for (size_t j = 0; j < ds->nr_remaps; j++) {
+			if (ds->remaps[j].from != ds->devs[i].dev)
+				continue;
+			for (size_t k = 0; k < ds->nr; k++)
+				if (ds->devs[k].dev == ds->remaps[j].to && k != i)
+					remapped = true;
+		}
+		if (!remapped)
+			cand[nc++] = ds->devs[i].dev;
+	}
+	if (ds->nr == 0) {
+		free_reader(s);
+		return 0; /* an empty trace reads as empty */
+	}
+	if (nc == 1 && !ds->more) {
+		t->has_device = true;
+		t->device = cand[0];
+		if (ds->nr > 1) {
+			char d[32];
+			devname(cand[0], d, sizeof(d));
+			trc_warn(t, "%s: several devices (%s); chose %s: the others remap into it "
+				    "(choose another with --device)", t->path, list, d);
+		}
+		free_reader(s);
+		return 0;
+	}
+	snprintf(err, errlen,
+		 "%s: the trace holds several devices: %s; choose one with --device MAJ,MIN", t->path,
+		 list);
+	free_reader(s);
+	return -ENOTUNIQ;
+}
+
+static int open_common(struct trc **out, const char *path, const void *mem, size_t mem_len,
+		       bool from_mem, const struct trc_opts *opts, char *err, size_t errlen)
+{
+	struct trc *t;
+	char dummy[8];
+	int rc;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	*out = NULL;
+	rc = new_reader(&t, path, mem, mem_len, from_mem, opts, false, err, errlen);
+	if (rc)
+		return rc;
+	if (!t->is_sct) {
+		rc = choose_device(t, t->path, mem, mem_len, from_mem, err, errlen);
+		if (rc) {
+			free_reader(t);
+			return rc;
+		}
+	} else if (t->opts.has_device && t->device != t->sct_info.device && t->sct_count) {
+		char a[32], b[32];
+		devname(t->device, a, sizeof(a));
+		devname(t->sct_info.device, b, sizeof(b));
+		snprintf(err, errlen, "%s: device %s is not in the trace (it holds %s)", t->path, a, b);
+		free_reader(t);
+		return -ENODEV;
+	}
+	t->window = t->opts.window ? t->opts.window : TRC_WINDOW_DEFAULT;
+	t->ring_cap = t->window + 1;
+	t->ring = malloc(t->ring_cap * sizeof(*t->ring));
+	if (!t->ring) {
+		free_reader(t);
+		snprintf(err, errlen, "out of memory (reorder window of %zu records)", t->window);
+		return -ENOMEM;
+	}
+	*out = t;
+	return 0;
+}
+
+int trc_open(struct trc **out, const char *path, const struct trc_opts *opts, char *err,
+	     size_t errlen)
+{
+	if (!path) {
+		if (err && errlen)
+			snprintf(err, errlen, "no trace given");
+		return -EINVAL;
+	}
+	return open_common(out, path, NULL, 0, false, opts, err, errlen);
+}
+
+int trc_open_mem(struct trc **out, const char *name, const void *data, size_t len,
+		 const struct trc_opts *opts, char *err, size_t errlen)
+{
+	static const uint8_t empty[1];
+	return open_common(out, name ? name : "(memory)", data ? data : empty, data ? len : 0, true,
+			   opts, err, errlen);
+}
+
+/* ---- next: device filter, lenient skipping, reorder window ---- */
+
+static void ring_push(struct trc *t, const struct trc_rec *rec, const struct trc_pos *pos)
+{
+	size_t cap = t->ring_cap;
+	size_t n = t->ring_count;
+	size_t i = n;
+
+	if (t->emitted_any && rec->time_ns < t->last_emitted_ns) {
+		/* Too late to sort: pass it on next, out of order, and say so. */
+		uint64_t back = t->last_emitted_ns - rec->time_ns;
+		if (!t->counts.inversions)
+			t->counts.first_inversion = *pos;
+		t->counts.inversions++;
+		if (back > t->counts.max_inversion_ns)
+			t->counts.max_inversion_ns = back;
+		i = 0;
+	} else {
+		/* Insertion from the tail: in-order input costs one comparison. Equal times keep
+		 * their input order, so the sort is stable. */
+		while (i > 0) {
+			const struct trc_slot *prev = &t->ring[(t->ring_head + i - 1) % cap];
+			if (prev->rec.time_ns <= rec->time_ns)
+				break;
+			i--;
+		}
+		if (i != n)
+			t->counts.reordered++;
+	}
+	for (size_t k = n; k > i; k--)
+		t->ring[(t->ring_head + k) % cap] = t->ring[(t->ring_head + k - 1) % cap];
+	t->ring[(t->ring_head + i) % cap].rec = *rec;
+	t->ring[(t->ring_head + i) % cap].pos = *pos;
+	t->ring_count++;
+}
+
+static void ring_pop(struct trc *t, struct trc_rec *rec)
+{
+	struct trc_slot *s = &t->ring[t->ring_head];
+
+	*rec = s->rec;
+	t->pos = s->pos;
+	t->ring_head = (t->ring_head + 1) % t->ring_cap;
+	t->ring_count--;
+	if (!t->emitted_any || rec->time_ns > t->last_emitted_ns)
+		t->last_emitted_ns = rec->time_ns;
+	t->emitted_any = true;
+	t->counts.records++;
+}
+
+static void finish_eof(struct trc *t)
+{
+	if (t->counts.inversions) {
+		char at[64];
+		if (t->counts.first_inversion.line)
+			snprintf(at, sizeof(at), "line %llu",
+				 (unsigned long long)t->counts.first_inversion.line);
+		else
+			snprintf(at, sizeof(at), "offset 0x%llx",
+				 (unsigned long long)t->counts.first_inversion.offset);
+		trc_warn(t, "%s: %llu records went back in time beyond the reorder window of %zu "
+			    "records (first at %s, largest step %llu ns); they were passed on out of order",
+			 t->path, (unsigned long long)t->counts.inversions, t->window, at,
+			 (unsigned long long)t->counts.max_inversion_ns);
+	}
+	if (t->opts.fingerprint && !t->fingerprint_done) {
+		t->fingerprint = t->fmt->fingerprint ? t->fmt->fingerprint(t) : trc_in_hash_final(&t->in);
+		t->fingerprint_done = true;
+	}
+}
+
+enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
+{
+	if (t->failed) {
+		t->pos = t->err_pos;
+		return TRC_EBAD;
+	}
+	for (;;) {
+		if (t->ring_count && (t->ring_count > t->window || t->draining)) {
+			ring_pop(t, rec);
+			return TRC_OK;
+		}
+		if (t->draining) {
+			if (t->pending_bad) {
+				/* Records read before the error were handed out; now report it. */
+				t->failed = true;
+				t->pos = t->err_pos;
+				return TRC_EBAD;
+			}
+			if (!t->eof_done) {
+				finish_eof(t);
+				t->eof_done = true;
+			}
+			return TRC_EOF;
+		}
+		struct trc_rec r;
+		enum trc_status st = t->fmt->next(t, &r);
+		if (st == TRC_OK) {
+			if (!t->fmt->blk_events && t->has_device && r.dev != t->device) {
+				t->counts.skipped_other_dev++;
+				continue;
+			}
+			ring_push(t, &r, &t->pos);
+			continue;
+		}
+		if (st == TRC_EOF) {
+			t->draining = true;
+			continue;
+		}
+		if (t->opts.lenient && !t->fatal) {
+			if (!t->counts.skipped_bad++) {
+				t->counts.first_bad = t->pos;
+				size_t n = strnlen(t->err, sizeof(t->counts.first_bad_msg) - 1);
+				memcpy(t->counts.first_bad_msg, t->err, n);
+				t->counts.first_bad_msg[n] = '\0';
+			}
+			continue;
+		}
+		t->err_pos = t->pos;
+		t->draining = true;
+		t->pending_bad = true;
+	}
+}
+
+const char *trc_error(const struct trc *t)
+{
+	return t->err;
+}
+
+const struct trc_pos *trc_position(const struct trc *t)
+{
+	return &t->pos;
+}
+
+const struct trc_counts *trc_counts(const struct trc *t)
+{
+	return &t->counts;
+}
+
+const char *trc_format_name(const struct trc *t)
+{
+	return t->fmt->name;
+}
+
+uint64_t trc_size_bytes(const struct trc *t)
+{
+	return t->in.size; /* multi-file formats store the total there */
+}
+
+uint64_t trc_bytes_done(const struct trc *t)
+{
+	if (t->fmt->bytes_done)
+		return t->fmt->bytes_done(t);
+	return t->in.done;
+}
+
+const char *trc_warnings(const struct trc *t)
+{
+	return t->warn;
+}
+
+bool trc_device(const struct trc *t, uint32_t *dev)
+{
+	if (!t->has_device)
+		return false;
+	*dev = t->device;
+	return true;
+}
+
+char trc_event(const struct trc *t)
+{
+	if (t->fmt->blk_events)
+		return t->event;
+	if (t->is_sct)
+		return t->sct_info.event;
+	return 0;
+}
+
+uint64_t trc_fingerprint(const struct trc *t)
+{
+	return t->fingerprint;
+}
+
+const struct trc_sct_source *trc_sct_info(const struct trc *t, uint64_t *count)
+{
+	if (!t->is_sct)
+		return NULL;
+	if (count)
+		*count = t->sct_count;
+	return &t->sct_info;
+}
+
+void trc_close(struct trc *t)
+{
+	free_reader(t);
+}

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sct.c - the compact binary trace: fixed 64-byte records, written by convert, read fast. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "traces/trc_internal.h"
+
+/*
+ * Layout (all little-endian; documented in docs/traces.md):
+ *   header, 256 bytes:
+ *     0 magic "SSDCSCT\0"   8 version (u32) = 1   12 header size = 256   16 record size = 64
+ *     20 flags (bit 0: complete)   24 record count (u64)   32 records offset = 256
+ *     40 names offset   48 names count   56 names bytes   64 source size   72 source fingerprint
+ *     80 source format (16 bytes)   96 source name (64 bytes)   160 event (char)
+ *     164 device (TRC_DEV)   168 first time   176 last time   184..247 zero
+ *     248 hash of bytes 0..247 (a damaged header is refused, not misread)
+ *   records, 64 bytes each, at 256 + 64 * i:
+ *     0 time_ns   8 sector   16 latency_ns (i64)   24 dev   28 flags   32 nsect   36 pid
+ *     40 name id (0xffffffff: none)   44 zero   48 rwbs (8 bytes, NUL-padded)   56 zero
+ *   names: count entries of (u8 length, bytes), process names referred to by id.
+ * Fixed records make the file mmap-friendly and let a reader seek to record i directly.
+ */
+
+#define SCT_MAGIC "SSDCSCT"
+#define SCT_VERSION 1u
+#define SCT_HDR 256u
+#define SCT_REC 64u
+#define SCT_NONE 0xffffffffu
+#define SCT_NAMES_MAX (64u << 20)
+
+static uint64_t header_hash(const uint8_t *h)
+{
+	uint64_t x = 0x84222325cbf29ce4ULL;
+	for (unsigned i = 0; i < 248; i += 8) {
+		x ^= trc_le64(h + i);
+		x *= 0x9e3779b97f4a7c15ULL;
+		x ^= x >> 29;
+	}
+	return x;
+}
+
+/* ---- writer ---- */
+
+struct trc_sct_writer {
+	FILE *fp;
+	char *path;
+	struct trc_sct_source src;
+	uint64_t count, first_ns, last_ns;
+	/* process names: a blob of (len, bytes) and an open-addressing index into it */
+	uint8_t *blob;
+	size_t blob_len, blob_cap;
+	uint32_t *name_off; /* per id: offset into blob */
+	uint32_t nnames, names_cap;
+	uint32_t *index;    /* id + 1, 0 = empty */
+	uint32_t index_cap;
+	int io_errno;
+};
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+static int name_id(struct trc_sct_writer *w, const char *s, uint32_t *id)
+{
+	size_t n = strnlen(s, TRC_COMM_MAX - 1);
+
+	if (!n) {
+		*id = SCT_NONE;
+		return 0;
+	}
+	uint32_t h = name_hash(s, n);
+	if (w->index_cap) {
+		for (uint32_t i = h & (w->index_cap - 1); w->index[i]; i = (i + 1) & (w->index_cap - 1)) {
+			const uint8_t *e = w->blob + w->name_off[w->index[i] - 1];
+			if (e[0] == n && !memcmp(e + 1, s, n)) {
+				*id = w->index[i] - 1;
+				return 0;
+			}
+		}
+	}
+	/* A new name: grow the tables (names are few; records never allocate). */
+	if ((w->nnames + 1) * 2 > w->index_cap) {
+		uint32_t cap = w->index_cap ? w->index_cap * 2 : 64;
+		uint32_t *ni = calloc(cap, sizeof(*ni));
+		if (!ni)
+			return -ENOMEM;
+		for (uint32_t k = 0; k < w->nnames; k++) {
+			const uint8_t *e = w->blob + w->name_off[k];
+			uint32_t j = name_hash((const char *)e + 1, e[0]) & (cap - 1);
+			while (ni[j])
+				j = (j + 1) & (cap - 1);
+			ni[j] = k + 1;
+		}
+		free(w->index);
+		w->index = ni;
+		w->index_cap = cap;
+	}
+	if (w->nnames == w->names_cap) {
+		uint32_t cap = w->names_cap ? w->names_cap * 2 : 64;
+		uint32_t *no = realloc(w->name_off, cap * sizeof(*no));
+		if (!no)
+			return -ENOMEM;
+		w->name_off = no;
+		w->names_cap = cap;
+	}
+	if (w->blob_len + n + 1 > w->blob_cap) {
+		size_t cap = w->blob_cap ? w->blob_cap * 2 : 4096;
+		uint8_t *nb = realloc(w->blob, cap);
+		if (!nb)
+			return -ENOMEM;
+		w->blob = nb;
+		w->blob_cap = cap;
+	}
+	if (w->blob_len + n + 1 > SCT_NAMES_MAX)
+		return -E2BIG;
+	w->name_off[w->nnames] = (uint32_t)w->blob_len;
+	w->blob[w->blob_len] = (uint8_t)n;
+	memcpy(w->blob + w->blob_len + 1, s, n);
+	w->blob_len += n + 1;
+	uint32_t j = h & (w->index_cap - 1);
+	while (w->index[j])
+		j = (j + 1) & (w->index_cap - 1);
+	w->index[j] = w->nnames + 1;
+	*id = w->nnames++;
+	return 0;
+}
+
+static void free_writer(struct trc_sct_writer *w)
+{
+	if (w->fp)
+		fclose(w->fp);
+	free(w->path);
+	free(w->blob);
+	free(w->name_off);
+	free(w->index);
+	free(w);
+}
+
+int trc_sct_create(struct trc_sct_writer **out, const char *path, const struct trc_sct_source *src,
+		   char *err, size_t errlen)
+{
+	struct trc_sct_writer *w = calloc(1, sizeof(*w));
+	uint8_t zero[SCT_HDR] = {0};
+
+	*out = NULL;
+	if (!w || !(w->path = strdup(path))) {
+		free(w);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	w->src = *src;
+	w->fp = fopen(path, "wb");
+	if (!w->fp) {
+		int e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		free_writer(w);
+		return -e;
+	}
+	setvbuf(w->fp, NULL, _IOFBF, 1u << 20);
+	if (fwrite(zero, 1, SCT_HDR, w->fp) != SCT_HDR) {
+		int e = errno ? errno : EIO;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		free_writer(w);
+		remove(path);
+		return -e;
+	}
+	*out = w;
+	return 0;
+}
+
+int trc_sct_write(struct trc_sct_writer *w, const struct trc_rec *rec)
+{
+	uint8_t b[SCT_REC] = {0};
+	uint32_t id;
+	int rc = name_id(w, rec->comm, &id);
+
+	if (rc)
+		return rc;
+	trc_put_le64(b + 0, rec->time_ns);
+	trc_put_le64(b + 8, rec->sector);
+	trc_put_le64(b + 16, (uint64_t)rec->latency_ns);
+	trc_put_le32(b + 24, rec->dev);
+	trc_put_le32(b + 28, rec->flags);
+	trc_put_le32(b + 32, rec->nsect);
+	trc_put_le32(b + 36, rec->pid);
+	trc_put_le32(b + 40, id);
+	memcpy(b + 48, rec->rwbs, strnlen(rec->rwbs, 7));
+	if (fwrite(b, 1, SCT_REC, w->fp) != SCT_REC) {
+		w->io_errno = errno ? errno : EIO;
+		return -w->io_errno;
+	}
+	if (!w->count)
+		w->first_ns = rec->time_ns;
+	w->last_ns = rec->time_ns;
+	w->count++;
+	return 0;
+}
+
+void trc_sct_set_source(struct trc_sct_writer *w, const struct trc_sct_source *src)
+{
+	w->src = *src;
+}
+
+int trc_sct_finish(struct trc_sct_writer *w, char *err, size_t errlen)
+{
+	uint8_t h[SCT_HDR] = {0};
+	int e = w->io_errno;
+
+	if (!e && w->blob_len && fwrite(w->blob, 1, w->blob_len, w->fp) != w->blob_len)
+		e = errno ? errno : EIO;
+	memcpy(h, SCT_MAGIC, 8);
+	trc_put_le32(h + 8, SCT_VERSION);
+	trc_put_le32(h + 12, SCT_HDR);
+	trc_put_le32(h + 16, SCT_REC);
+	trc_put_le32(h + 20, 1); /* complete */
+	trc_put_le64(h + 24, w->count);
+	trc_put_le64(h + 32, SCT_HDR);
+	trc_put_le64(h + 40, SCT_HDR + w->count * SCT_REC);
+	trc_put_le64(h + 48, w->nnames);
+	trc_put_le64(h + 56, w->blob_len);
+	trc_put_le64(h + 64, w->src.size);
+	trc_put_le64(h + 72, w->src.fingerprint);
+	memcpy(h + 80, w->src.format, strnlen(w->src.format, 15));
+	memcpy(h + 96, w->src.name, strnlen(w->src.name, 63));
+	h[160] = (uint8_t)w->src.event;
+	trc_put_le32(h + 164, w->src.device);
+	trc_put_le64(h + 168, w->first_ns);
+	trc_put_le64(h + 176, w->last_ns);
+	trc_put_le64(h + 248, header_hash(h));
+	if (!e && (fseek(w->fp, 0, SEEK_SET) || fwrite(h, 1, SCT_HDR, w->fp) != SCT_HDR))
+		e = errno ? errno : EIO;
+	if (!e && fflush(w->fp))
+		e = errno ? errno : EIO;
+	if (fclose(w->fp) && !e)
+		e = errno ? errno : EIO;
+	w->fp = NULL;
+	if (e) {
+		snprintf(err, errlen, "%s: %s", w->path, strerror(e));
+		remove(w->path);
+	}
+	free_writer(w);
+	return -e;
+}
+
+void trc_sct_abort(struct trc_sct_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fp) {
+		fclose(w->fp);
+		w->fp = NULL;
+	}
+	remove(w->path);
+	free_writer(w);
+}
+
+/* ---- reader ---- */
+
+struct sct {
+	uint64_t count, next_index;
+	uint8_t *names;        /* owned copy of the name table */
+	uint32_t *name_off;
+	uint64_t nnames;
+};
+
+static int sct_fail(struct trc *t, uint64_t off, const char *msg)
+{
+	trc_fail_off(t, t->path, off, "%s", msg);
+	return -EINVAL;
+}
+
+static int sct_open(struct trc *t)
+{
+	struct sct *s = calloc(1, sizeof(*s));
+	char msg[200];
+
+	if (!s)
+		return -ENOMEM;
+	t->priv = s;
+	t->is_sct = true;
+	size_t n = trc_in_need(&t->in, SCT_HDR);
+	const uint8_t *h = t->in.p;
+	if (n < SCT_HDR) {
+		snprintf(msg, sizeof(msg), "header truncated (%zu of %u bytes)", n, SCT_HDR);
+		return sct_fail(t, 0, msg);
+	}
+	if (memcmp(h, SCT_MAGIC, 8))
+		return sct_fail(t, 0, "not an .sct trace (bad magic)");
+	if (trc_le32(h + 8) != SCT_VERSION) {
+		snprintf(msg, sizeof(msg), "unsupported .sct version %u (expected %u)", trc_le32(h + 8),
+			 SCT_VERSION);
+		return sct_fail(t, 8, msg);
+	}
+	if (trc_le32(h + 12) != SCT_HDR || trc_le32(h + 16) != SCT_REC || trc_le64(h + 32) != SCT_HDR)
+		return sct_fail(t, 12, "bad header or record size (expected 256 and 64)");
+	if (header_hash(h) != trc_le64(h + 248))
+		return sct_fail(t, 248, "header checksum mismatch (damaged header)");
+	if (!(trc_le32(h + 20) & 1))
+		return sct_fail(t, 20, "incomplete trace (the writer did not finish)");
+	s->count = trc_le64(h + 24);
+	uint64_t names_off = trc_le64(h + 40);
+	s->nnames = trc_le64(h + 48);
+	uint64_t names_bytes = trc_le64(h + 56);
+	if (s->count > (UINT64_MAX - SCT_HDR) / SCT_REC || names_off != SCT_HDR + s->count * SCT_REC) {
+		snprintf(msg, sizeof(msg), "record count %llu does not match the names offset 0x%llx",
+			 (unsigned long long)s->count, (unsigned long long)names_off);
+		return sct_fail(t, 24, msg);
+	}
+	if (names_bytes > SCT_NAMES_MAX || s->nnames > names_bytes ||
+	    (t->in.size && names_off + names_bytes != t->in.size)) {
+		snprintf(msg, sizeof(msg),
+			 "file size %llu does not match the header (%llu records, %llu bytes of names)",
+			 (unsigned long long)t->in.size, (unsigned long long)s->count,
+			 (unsigned long long)names_bytes);
+		return sct_fail(t, 40, msg);
+	}
+	memcpy(t->sct_info.format, h + 80, 15);
+	memcpy(t->sct_info.name, h + 96, 63);
+	t->sct_info.size = trc_le64(h + 64);
+	t->sct_info.fingerprint = trc_le64(h + 72);
+	t->sct_info.event = (char)h[160];
+	t->sct_info.device = trc_le32(h + 164);
+	t->sct_count = s->count;
+	if (t->opts.event && t->sct_info.event && t->opts.event != t->sct_info.event) {
+		snprintf(msg, sizeof(msg),
+			 "this trace was converted with --event %c; convert the source again for --event %c",
+			 t->sct_info.event, t->opts.event);
+		trc_fail_off(t, t->path, 160, "%s", msg);
+		return -EINVAL;
+	}
+
+	/* The name table sits after the records: read it once, now. */
+	s->names = malloc(names_bytes ? names_bytes : 1);
+	s->name_off = malloc((s->nnames ? s->nnames : 1) * sizeof(*s->name_off));
+	if (!s->names || !s->name_off)
+		return -ENOMEM;
+	if (t->in.fd >= 0) {
+		size_t got = 0;
+		while (got < names_bytes) {
+			ssize_t r = pread(t->in.fd, s->names + got, names_bytes - got,
+					  (off_t)(names_off + got));
+			if (r <= 0)
+				return sct_fail(t, names_off + got, "name table truncated");
+			got += (size_t)r;
+		}
+	} else {
+		memcpy(s->names, t->mem + names_off, names_bytes);
+	}
+	uint64_t o = 0;
+	for (uint64_t i = 0; i < s->nnames; i++) {
+		if (o >= names_bytes || o + 1 + s->names[o] > names_bytes || s->names[o] >= TRC_COMM_MAX)
+			return sct_fail(t, names_off + o, "bad name table entry");
+		s->name_off[i] = (uint32_t)o;
+		o += 1 + (uint64_t)s->names[o];
+	}
+	if (o != names_bytes)
+		return sct_fail(t, names_off + o, "name table longer than its entries");
+	trc_in_skip(&t->in, SCT_HDR);
+	if (t->sct_info.event)
+		t->event = t->sct_info.event;
+	t->has_device = t->opts.has_device || s->count;
+	if (!t->opts.has_device)
+		t->device = t->sct_info.device;
+	return 0;
+}
+
+static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
+{
+	struct sct *s = t->priv;
+
+	if (s->next_index >= s->count)
+		return TRC_EOF;
+	uint64_t off = trc_in_offset(&t->in);
+	size_t n = trc_in_need(&t->in, SCT_REC);
+	if (n < SCT_REC) {
+		t->fatal = true;
+		return trc_fail_off(t, t->path, off, "record truncated (%zu of %u bytes)", n, SCT_REC);
+	}
+	const uint8_t *b = t->in.p;
+	trc_in_skip(&t->in, SCT_REC);
+	s->next_index++;
+	rec->time_ns = trc_le64(b);
+	rec->sector = trc_le64(b + 8);
+	rec->latency_ns = (int64_t)trc_le64(b + 16);
+	rec->dev = trc_le32(b + 24);
+	rec->flags = trc_le32(b + 28);
+	rec->nsect = trc_le32(b + 32);
+	rec->pid = trc_le32(b + 36);
+	uint32_t id = trc_le32(b + 40);
+	memcpy(rec->rwbs, b + 48, 8);
+	t->pos.path = t->path;
+	t->pos.line = 0;
+	t->pos.offset = off;
+	bool zoned;
+	uint32_t fl;
+	if (rec->rwbs[7] || !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned)
+		return trc_fail_off(t, t->path, off + 48, "bad RWBS in record %llu",
+				    (unsigned long long)(s->next_index - 1));
+	if (id == SCT_NONE) {
+		rec->comm[0] = '\0';
+	} else if (id < s->nnames) {
+		const uint8_t *e = s->names + s->name_off[id];
+		memcpy(rec->comm, e + 1, e[0]);
+		rec->comm[e[0]] = '\0';
+	} else {
+		return trc_fail_off(t, t->path, off + 40, "name id %u out of range (%llu names)", id,
+				    (unsigned long long)s->nnames);
+	}
+	return TRC_OK;
+}
+
+static void sct_close(struct trc *t)
+{
+	struct sct *s = t->priv;
+
+	if (s) {
+		free(s->names);
+		free(s->name_off);
+		free(s);
+	}
+	t->priv = NULL;
+}
+
+static bool sct_probe(const uint8_t *head, size_t len)
+{
+	return len >= 8 && !memcmp(head, SCT_MAGIC, 8);
+}
+
+const struct trc_format trc_fmt_sct = {
+	.name = "sct",
+	.probe = sct_probe,
+	.open = sct_open,
+	.next = sct_next,
+	.close = sct_close,
+};

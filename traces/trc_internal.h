@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* trc_internal.h - what the readers in traces/ share: buffered input, the reader object, helpers. */
+#ifndef SSDCACHE_TRC_INTERNAL_H
+#define SSDCACHE_TRC_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "traces/reader.h"
+
+#define TRC_ERR_MAX 512
+#define TRC_WARN_MAX 2048
+#define TRC_DEVSET_MAX 64
+#define TRC_LINE_MAX (1u << 20) /* longer text lines are an error, not a reason to grow */
+
+/* ---- input: one file (or memory image) read through a buffer, with a streaming hash ---- */
+struct trc_in {
+	const char *path;       /* for messages; owned by the reader */
+	int fd;                 /* -1: memory image */
+	uint8_t *buf;           /* owned buffer (file mode) */
+	size_t cap;
+	const uint8_t *p;       /* first unread byte */
+	const uint8_t *end;     /* end of valid bytes */
+	uint64_t base;          /* file offset of buf[0] (of the memory image start) */
+	const uint8_t *origin;  /* what base refers to: buf or the memory image */
+	bool eof;               /* no more bytes behind end */
+	uint64_t size;          /* total bytes (0 if unknown) */
+	uint64_t done;          /* bytes handed out so far (consumed) */
+	bool hashing;
+	uint64_t hash;
+	uint8_t carry[8];
+	unsigned ncarry;
+	int read_errno;
+};
+
+int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashing);
+void trc_in_open_mem(struct trc_in *in, const char *path, const void *data, size_t len,
+		     bool hashing);
+void trc_in_close(struct trc_in *in);
+/* Make at least need bytes available at in->p if the input has them; returns how many are
+ * available (may be less at EOF); may move the unread bytes to the buffer start. */
+size_t trc_in_need(struct trc_in *in, size_t need);
+/* Next line (without '\n' and a trailing '\r'). Returns 1 with *line and *len, 0 at EOF, -E2BIG for a
+ * line longer than the buffer, -EIO on a read error. *off receives the line's file offset. */
+int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off);
+/* Consume n bytes that trc_in_need made available. */
+static inline void trc_in_skip(struct trc_in *in, size_t n)
+{
+	in->p += n;
+	in->done += n;
+}
+static inline uint64_t trc_in_offset(const struct trc_in *in)
+{
+	return in->base + (uint64_t)(in->p - in->origin);
+}
+/* Finish the hash over everything (reads the rest of the input if needed). */
+uint64_t trc_in_hash_final(struct trc_in *in);
+
+/* ---- device sets (pre-scan) ---- */
+struct trc_devset {
+	struct {
+		uint32_t dev;
+		uint64_t nr;
+		char name[32]; /* a label where the format has one (iolog file, MSR host) */
+	} devs[TRC_DEVSET_MAX];
+	size_t nr;
+	uint64_t more; /* devices beyond TRC_DEVSET_MAX */
+	struct {
+		uint32_t from, to;
+	} remaps[TRC_DEVSET_MAX];
+	size_t nr_remaps;
+};
+void trc_devset_add(struct trc_devset *ds, uint32_t dev, const char *name);
+void trc_devset_add_remap(struct trc_devset *ds, uint32_t from, uint32_t to);
+
+/* ---- formats ---- */
+struct trc_format {
+	const char *name;
+	/* Does this content look like the format? head: the first bytes of the input. */
+	bool (*probe)(const uint8_t *head, size_t len);
+	/* Set up t->priv. 0 or -errno with t->err set. */
+	int (*open)(struct trc *t);
+	/* Next record, before the reorder stage; TRC_EBAD with t->err and t->pos set. In scan mode
+	 * (t->scan) formats that apply the device choice themselves (blk_events) fill t->devset
+	 * and return TRC_EOF at the end; the others return records and the core collects devices. */
+	enum trc_status (*next)(struct trc *t, struct trc_rec *rec);
+	void (*close)(struct trc *t);
+	uint64_t (*bytes_done)(const struct trc *t); /* optional: multi-file formats */
+	uint64_t (*fingerprint)(struct trc *t);      /* optional: multi-file formats */
+	bool blk_events;  /* Q/D/C events: the format handles --event and --device itself */
+	bool own_input;   /* opens its own files (t->in unused) */
+};
+
+extern const struct trc_format trc_fmt_blkparse, trc_fmt_blktrace, trc_fmt_msr, trc_fmt_spc,
+	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct;
+
+struct trc_slot {
+	struct trc_rec rec;
+	struct trc_pos pos;
+};
+
+struct trc {
+	const struct trc_format *fmt;
+	struct trc_opts opts;
+	char event;              /* 'Q', 'D', 'C' for blk formats */
+	char *path;              /* owned */
+	bool from_mem;
+	const uint8_t *mem;
+	size_t mem_len;
+	struct trc_in in;
+	void *priv;
+
+	struct trc_pos pos;      /* last record returned, or the error */
+	struct trc_counts counts;
+	char err[TRC_ERR_MAX];
+	bool fatal;              /* the error can not be skipped under --lenient */
+	char warn[TRC_WARN_MAX];
+	size_t warn_len;
+
+	bool scan;               /* device pre-scan pass */
+	struct trc_devset *devset;
+	bool has_device;         /* device chosen (by --device or the pre-scan) */
+	uint32_t device;
+
+	/* reorder stage: a time-sorted ring of at most window records */
+	struct trc_slot *ring;
+	size_t ring_head, ring_count, ring_cap, window;
+	uint64_t last_emitted_ns;
+	bool emitted_any;
+	bool draining;
+	bool pending_bad;
+	bool failed;
+	bool eof_done;
+	struct trc_pos err_pos;
+	uint64_t fingerprint;
+	bool fingerprint_done;
+	struct trc_sct_source sct_info;
+	uint64_t sct_count;
+	bool is_sct;
+};
+
+/* Set t->err to "path:line: field N (name): msg" and t->pos; returns TRC_EBAD. */
+enum trc_status trc_fail_line(struct trc *t, const char *path, uint64_t line, int field,
+			      const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Set t->err to "path: offset 0x...: msg" and t->pos; returns TRC_EBAD. */
+enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Append a warning line (deduplicated by the caller; truncated when the buffer is full). */
+void trc_warn(struct trc *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Printable excerpt of a field for messages ("abc", or "\x01..." for control bytes). */
+void trc_excerpt(const char *s, size_t len, char *out, size_t outlen);
+
+/* ---- small parsing helpers (no locale, no sscanf: the hot paths use these) ---- */
+static inline bool trc_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+static inline bool trc_isspace(int c)
+{
+	return c == ' ' || c == '\t';
+}
+/* Unsigned decimal at *pp (at least one digit); advances *pp. false on no digit or overflow. */
+static inline bool trc_parse_u64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (p >= end || !trc_isdigit(*p))
+		return false;
+	do {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+		p++;
+	} while (p < end && trc_isdigit(*p));
+	*pp = p;
+	*out = v;
+	return true;
+}
+static inline const char *trc_skip_spaces(const char *p, const char *end)
+{
+	while (p < end && trc_isspace(*p))
+		p++;
+	return p;
+}
+static inline const char *trc_skip_token(const char *p, const char *end)
+{
+	while (p < end && !trc_isspace(*p))
+		p++;
+	return p;
+}
+/* "12.345" seconds (or integer seconds) -> ns, exact for up to 9 fraction digits; more digits are
+ * truncated when allow_long_frac, an error otherwise. */
+bool trc_parse_seconds(const char **pp, const char *end, uint64_t *ns, bool allow_long_frac);
+
+/* Little/big-endian loads from byte arrays (no alignment assumed). */
+static inline uint16_t trc_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+static inline uint32_t trc_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static inline uint64_t trc_le64(const uint8_t *p)
+{
+	return (uint64_t)trc_le32(p) | ((uint64_t)trc_le32(p + 4) << 32);
+}
+static inline uint32_t trc_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+static inline uint64_t trc_be64(const uint8_t *p)
+{
+	return ((uint64_t)trc_be32(p) << 32) | (uint64_t)trc_be32(p + 4);
+}
+static inline uint16_t trc_be16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+static inline void trc_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+static inline void trc_put_le64(uint8_t *p, uint64_t v)
+{
+	trc_put_le32(p, (uint32_t)v);
+	trc_put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Copy a name into a record's comm (truncated, NUL-terminated). */
+void trc_set_comm(struct trc_rec *rec, const char *s, size_t len);
+/* Flags from RWBS text as blkparse prints it; false if s is not RWBS. *zoned for Z ops. */
+bool trc_rwbs_to_flags(const char *s, size_t len, uint32_t *flags, bool *zoned);
+
+#endif
