@@ -32,7 +32,8 @@
  * Memory: a 4-byte map entry per logical slot and a 4-byte reverse entry per physical slot
  * (8 bytes per 4 KiB, ~0.2 % of the capacity: 2 GiB of address space for a 1 TiB drive), plus
  * 14 bytes per block. Both big tables come from calloc and are only touched where written, so
- * the resident memory follows the written footprint, not the capacity.
+ * the resident memory follows the written footprint, not the capacity; a bitmap with one bit per
+ * page of map keeps reads of never-written space from touching (and faulting in) the map.
  *
  * Reads of slots never written cost a normal flash read on the plane a sequential fill would
  * have used (a drive in service has data everywhere; reading zeros from an empty map would flatter
@@ -89,6 +90,7 @@ struct ssd_priv {
 
 	/* FTL */
 	uint32_t *map;   /* logical slot -> physical slot + 1 (0: never written / trimmed) */
+	uint64_t *touched; /* one bit per 1024 map entries (a 4 KiB page of map) ever written */
 	uint32_t *rmap;  /* physical slot -> logical slot + 1 (0: invalid or free) */
 	uint32_t *valid; /* per block */
 	uint8_t *state;  /* per block */
@@ -198,6 +200,26 @@ static const struct dev_preset ssd_presets[] = {
 };
 
 /* ---- block bookkeeping ------------------------------------------------------------------- */
+
+#define MAP_PAGE_SHIFT 10 /* 1024 four-byte entries: one 4 KiB page of the map */
+
+/* The mapping of logical slot l, without touching map pages never written. */
+static uint32_t ssd_map_get(const struct ssd_priv *p, uint64_t l)
+{
+	uint64_t mp = l >> MAP_PAGE_SHIFT;
+
+	if (!(p->touched[mp >> 6] & (1ULL << (mp & 63))))
+		return 0;
+	return p->map[l];
+}
+
+static void ssd_map_set(struct ssd_priv *p, uint64_t l, uint32_t v)
+{
+	uint64_t mp = l >> MAP_PAGE_SHIFT;
+
+	p->touched[mp >> 6] |= 1ULL << (mp & 63);
+	p->map[l] = v;
+}
 
 static uint32_t ssd_unit_of_blk(const struct ssd_priv *p, uint32_t b)
 {
@@ -436,14 +458,15 @@ static enum dev_q_result ssd_write(struct ssd_priv *p, struct dev_io *io, uint64
 	p->host_free = t_in;
 	for (uint64_t l = l0; l < l1 && l < p->nr_lslots; l++) {
 		uint32_t ps;
-		if (p->map[l])
-			ssd_invalidate(p, p->map[l] - 1);
+		uint32_t old = ssd_map_get(p, l);
+		if (old)
+			ssd_invalidate(p, old - 1);
 		if (!p->page_fill)
 			ssd_pick_unit(p, now);
 		ps = ssd_host_slot(p, p->cur_unit, now);
 		if (!p->page_fill)
 			p->open_first = ps;
-		p->map[l] = ps + 1;
+		ssd_map_set(p, l, ps + 1);
 		p->rmap[ps] = (uint32_t)l + 1;
 		p->valid[ps / p->spb]++;
 		p->host_slots++;
@@ -472,14 +495,14 @@ static enum dev_q_result ssd_read(struct ssd_priv *p, struct dev_io *io, uint64_
 	uint64_t bytes = (uint64_t)io->nsect * 512, done;
 
 	for (uint64_t l = l0; l < l1 && l < p->nr_lslots; l++) {
-		uint32_t u;
+		uint32_t u, m = ssd_map_get(p, l);
 		uint64_t page;
-		if (!p->map[l]) {
+		if (!m) {
 			/* never written: where a sequential fill would have put it */
 			u = (uint32_t)(l / p->spp % p->nr_units);
 			page = UINT64_MAX - 1 - l / p->spp;
 		} else {
-			uint64_t ps = p->map[l] - 1;
+			uint64_t ps = m - 1;
 			if (p->page_fill && ps >= p->open_first && ps < p->open_first + p->page_fill) {
 				p->buf_hits++; /* still in the write buffer */
 				continue;
@@ -525,13 +548,13 @@ static enum dev_q_result ssd_submit(struct dev *d, struct dev_io *io, uint64_t n
 		uint64_t l0 = (io->sector + SSD_SLOT_SECT - 1) / SSD_SLOT_SECT;
 		uint64_t l1 = (io->sector + io->nsect) / SSD_SLOT_SECT;
 		for (uint64_t l = l0; l < l1 && l < p->nr_lslots; l++) {
-			uint64_t ps = p->map[l];
+			uint64_t ps = ssd_map_get(p, l);
 			if (!ps)
 				continue;
 			if (p->page_fill && ps - 1 >= p->open_first && ps - 1 < p->open_first + p->page_fill)
 				continue; /* in the open page: keep it simple, the slot stays valid */
 			ssd_invalidate(p, (uint32_t)(ps - 1));
-			p->map[l] = 0;
+			ssd_map_set(p, l, 0);
 		}
 		io->done_ns = ssd_cmd_start(p, now);
 		return DEV_Q_COMPLETED;
@@ -580,6 +603,7 @@ static int ssd_init(struct dev *d, char *err, size_t errlen)
 	p->page_xfer_ns = (uint64_t)((double)p->page_size * p->ch_ns_per_byte);
 	p->ring_n = (uint32_t)(p->buffer / SSD_SLOT);
 	p->map = calloc(p->nr_lslots, sizeof(*p->map));
+	p->touched = calloc(((p->nr_lslots >> MAP_PAGE_SHIFT) >> 6) + 1, sizeof(*p->touched));
 	p->rmap = calloc(p->nr_pslots, sizeof(*p->rmap));
 	p->valid = calloc(nblk, sizeof(*p->valid));
 	p->state = calloc(nblk, 1);
@@ -590,7 +614,7 @@ static int ssd_init(struct dev *d, char *err, size_t errlen)
 	p->units = calloc(units, sizeof(*p->units));
 	p->ch_free = calloc(p->channels, sizeof(*p->ch_free));
 	p->ring = p->ring_n ? calloc(p->ring_n, sizeof(*p->ring)) : NULL;
-	if (!p->map || !p->rmap || !p->valid || !p->state || !p->bnext || !p->bprev || !p->bhead ||
+	if (!p->map || !p->touched || !p->rmap || !p->valid || !p->state || !p->bnext || !p->bprev || !p->bhead ||
 	    !p->freestk || !p->units || !p->ch_free || (p->ring_n && !p->ring)) {
 		snprintf(err, errlen, "out of memory for the FTL of a %llu-byte drive (%llu MiB of maps)",
 			 (unsigned long long)p->size,
@@ -615,6 +639,7 @@ static void ssd_fini(struct dev *d)
 	struct ssd_priv *p = d->priv;
 
 	free(p->map);
+	free(p->touched);
 	free(p->rmap);
 	free(p->valid);
 	free(p->state);
