@@ -417,3 +417,27 @@ const struct ssdcache_config *ssdcache_get_config(const struct ssdcache_ctx *sc)
 {
 	return &sc->cfg;
 }
+
+int ssdcache_peek_cte(struct ssdcache_ctx *sc, unsigned long hash, int slot,
+		      struct ssdcache_cte_view *out)
+{
+	struct ssdcache_md *cmd;
+	struct ssdcache_te *cte;
+
+	memset(out, 0, sizeof(*out));
+	if (hash >= sc->num_cmd || slot < 0 || slot >= DEFAULT_ALIASING || !(cmd = sc->md_table[hash]))
+		return -ENOENT;
+	cte = cmd_slot(sc, cmd, slot);
+	if (!cte)
+		return 0;
+	out->present = true;
+	out->sector = cte->sector;
+	out->atime = cte->atime;
+	out->count = cte->count;
+	for (unsigned w = 0; w < 4 && w < sc->nwords; w++) {
+		out->clean[w] = cte_clean(sc, cte)[w];
+		out->target_busy[w] = cte_tbusy(sc, cte)[w];
+		out->cache_busy[w] = cte_cbusy(sc, cte)[w];
+	}
+	return 0;
+}

@@ -144,8 +144,10 @@ struct ssdcache_host_ops {
 	/* generic_make_request() for a bio the engine remapped outside ssdcache_map (fixed
 	 * mode: a deferred bio released by the worker). Dispatch it like a REMAPPED piece. */
 	void (*submit_bio)(void *host, struct bio *bio);
-	/* Optional: a cte_match() result for the piece tagged seq (map or worker). */
-	void (*decision)(void *host, uint64_t seq, enum cte_match_t result, long hash, long idx);
+	/* Optional: a cte_match() result (or pseudo outcome) for the piece tagged seq; bio is the
+	 * piece when the call comes from map, NULL when it comes later from the worker. */
+	void (*decision)(void *host, uint64_t seq, struct bio *bio, enum cte_match_t result, long hash,
+			 long idx);
 	/* Optional: the seed would crash or corrupt memory here (quirk q); what says how. */
 	void (*seed_crash)(void *host, int q, const char *what);
 };
@@ -199,6 +201,16 @@ struct ssdcache_counters {
 
 /* Counters and the status walk (nr_cmds ... nr_cache_busy) in one read-only view. */
 void ssdcache_get_counters(struct ssdcache_ctx *sc, struct ssdcache_counters *out);
+
+/* A read-only view of one slot, for tests and diagnostics (never used by decisions). */
+struct ssdcache_cte_view {
+	bool present;
+	unsigned long sector, atime, count;
+	uint64_t clean[4], target_busy[4], cache_busy[4]; /* the first 256 offsets */
+};
+/* 0, or -ENOENT when cmd `hash` does not exist (or slot is out of range). */
+int ssdcache_peek_cte(struct ssdcache_ctx *sc, unsigned long hash, int slot,
+		      struct ssdcache_cte_view *out);
 
 /* Geometry, for hosts and reports. */
 struct ssdcache_geometry {

@@ -77,6 +77,9 @@ struct sim_config {
 	uint64_t max_requests;  /* stop after this many (0: all) */
 	const char *target_name, *cache_name; /* names printed in the TABLE line */
 	const char *verify_log;  /* path: every stale read, one line each (golden format) */
+	/* tests and diagnostics: called with the target after the last event, before teardown */
+	void (*inspect)(void *arg, struct ssdcache_ctx *sc);
+	void *inspect_arg;
 	/* warnings (seed crashes, odd input): called with a full sentence; NULL: silent */
 	void (*warn)(void *arg, const char *msg);
 	void *warn_arg;

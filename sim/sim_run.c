@@ -674,6 +674,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			 "previous one's time", (unsigned long long)r->time_inversions);
 	res->trace_counts = *trc_counts(t);
 	finish(r, wall_start);
+	if (cfg->inspect)
+		cfg->inspect(cfg->inspect_arg, dm_target(r->dm));
 	if (r->dl) {
 		int e = declog_close(r->dl, err, errlen);
 		r->dl = NULL;

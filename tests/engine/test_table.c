@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_table.c - the constructor's arguments (ENGINE.md 7.3), refusals, and the STATUS lines byte for byte (7.1, 7.2). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "policies/policy.h"
+
+static unsigned long zero_jiffies(void *host)
+{
+	(void)host;
+	return 0;
+}
+
+static const struct ssdcache_host_ops dummy_ops = {.jiffies = zero_jiffies};
+
+static int warnings;
+static char last_warning[256];
+
+static void count_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	warnings++;
+	strncpy(last_warning, msg, sizeof(last_warning) - 1);
+}
+
+static int parse(struct ssdcache_config *cfg, quirk_set fixed, const char *table, char *err)
+{
+	ssdcache_config_init(cfg);
+	cfg->fixed = fixed;
+	warnings = 0;
+	return ssdcache_parse_table(cfg, table, err, 256, count_warn, NULL);
+}
+
+static void table_line(const char *table, quirk_set fixed, char *out)
+{
+	struct ssdcache_config cfg;
+	struct ssdcache_wq *wq = ssdcache_wq_create(&dummy_ops, NULL);
+	struct ssdcache_ctx *sc;
+	char err[256];
+
+	assert_int_equal(parse(&cfg, fixed, table, err), 0);
+	assert_int_equal(ssdcache_ctr(&cfg, 2ULL << 30, wq, &sc, err, sizeof(err)), 0);
+	ssdcache_status(sc, STATUSTYPE_TABLE, out, 512, "8:16", "8:32");
+	ssdcache_dtr(sc);
+	ssdcache_wq_destroy(wq);
+}
+
+static void test_defaults(void **state)
+{
+	struct ssdcache_config cfg;
+	char err[256], line[512];
+	(void)state;
+	assert_int_equal(parse(&cfg, 0, "", err), 0);
+	assert_int_equal(cfg.block_size, 256);
+	assert_int_equal(cfg.options.assoc, 4);
+	assert_int_equal(cfg.options.mode, CACHE_MODE_WRITETHROUGH);
+	assert_int_equal(cfg.options.strategy, CACHE_LFU);
+	table_line("", 0, line);
+	assert_string_equal(line, "8:16 8:32 blocksize 256 writethrough assoc 4");
+}
+
+static void test_keywords(void **state)
+{
+	struct ssdcache_config cfg;
+	char err[256], line[512];
+	(void)state;
+	/* any order, case-insensitive, last value wins */
+	assert_int_equal(parse(&cfg, 0, "WriteBack assoc 2 BLOCKSIZE 64 blocksize 128 readcache writeback", err), 0);
+	assert_int_equal(cfg.block_size, 128);
+	assert_int_equal(cfg.options.assoc, 2);
+	assert_int_equal(cfg.options.mode, CACHE_MODE_WRITEBACK);
+	/* ENGINE.md 7.2's example, trailing space included */
+	table_line("blocksize 128 writeback assoc 2 options 2 lru queue_busy", 0, line);
+	assert_string_equal(line, "8:16 8:32 blocksize 128 writeback assoc 2 options 2 lru queue_busy ");
+	/* the fixed print order; lfu (the default) never printed */
+	table_line("options 5 cmd_preload evict_on_write lfu skip_write_insert disable_writeback", 0, line);
+	assert_string_equal(line, "8:16 8:32 blocksize 256 writethrough assoc 4 options 4 disable_writeback "
+				  "skip_write_insert evict_on_write cmd_preload ");
+	table_line("readcache options 2 async_lookup LRU", 0, line);
+	assert_string_equal(line, "8:16 8:32 blocksize 256 readcache assoc 4 options 2 lru async_lookup ");
+	assert_int_equal(parse(&cfg, 0, "options 0 assoc 0", err), 0);
+	assert_int_equal(cfg.options.assoc, 0);
+	/* %d into an unsigned: printed back with %d */
+	assert_int_equal(parse(&cfg, 0, "assoc 64", err), 0);
+	table_line("assoc 64", 0, line);
+	assert_string_equal(line, "8:16 8:32 blocksize 256 writethrough assoc 64");
+}
+
+static void test_refusals(void **state)
+{
+	struct ssdcache_config cfg;
+	char err[256];
+	static const struct {
+		const char *table, *needle;
+	} bad[] = {
+		{"blocksize", "blocksize: missing value"},
+		{"assoc", "assoc: missing value"},
+		{"blocksize abc", "blocksize 'abc'"},
+		{"blocksize 0", "blocksize 0: out of range"},
+		{"blocksize 384", "not a power of two"},
+		{"blocksize 512", "Q20"},
+		{"assoc 65", "assoc 65: out of range"},
+		{"assoc -1", "assoc -1: out of range"},
+		{"assoc x", "assoc 'x'"},
+		{"frobnicate", "'frobnicate': invalid argument"},
+		{"options 6 lru lru lru lru lru lru", "invalid number of options"},
+		{"options 2 lru", "invalid number of options"},
+		{"options", "invalid number of options"},
+		{"options -1", "invalid number of options"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_not_equal(parse(&cfg, 0, bad[i].table, err), 0);
+		if (!strstr(err, bad[i].needle))
+			fail_msg("table '%s': message '%s' lacks '%s'", bad[i].table, err, bad[i].needle);
+	}
+}
+
+static void test_options_unknown_q28(void **state)
+{
+	struct ssdcache_config cfg;
+	char err[256];
+	(void)state;
+	/* seed: ignored with a warning */
+	assert_int_equal(parse(&cfg, 0, "options 2 lru turbo", err), 0);
+	assert_int_equal(warnings, 1);
+	assert_non_null(strstr(last_warning, "turbo"));
+	assert_int_equal(cfg.options.strategy, CACHE_LRU);
+	/* fixed Q28: refused, and up to 8 names */
+	assert_int_not_equal(parse(&cfg, 1ULL << 28, "options 2 lru turbo", err), 0);
+	assert_non_null(strstr(err, "turbo"));
+	assert_int_equal(parse(&cfg, 1ULL << 28, "options 6 lru async_lookup queue_busy disable_writeback "
+						 "skip_write_insert evict_on_write", err), 0);
+}
+
+static void test_q20_q21_q26(void **state)
+{
+	struct ssdcache_config cfg;
+	char err[256];
+	(void)state;
+	/* Q20 fixed: up to 2048 and beyond */
+	assert_int_equal(parse(&cfg, 1ULL << 20, "blocksize 2048", err), 0);
+	assert_int_equal(parse(&cfg, 1ULL << 20, "blocksize 32768", err), 0);
+	assert_int_not_equal(parse(&cfg, 1ULL << 20, "blocksize 65536", err), 0);
+	/* seed + bs_overflow emulate */
+	ssdcache_config_init(&cfg);
+	cfg.bs_overflow = BS_OVERFLOW_EMULATE;
+	assert_int_equal(ssdcache_parse_table(&cfg, "blocksize 512", err, sizeof(err), NULL, NULL), 0);
+	/* Q21: odd sizes only with the knob, never when fixed */
+	ssdcache_config_init(&cfg);
+	cfg.odd_blocksize = true;
+	assert_int_equal(ssdcache_parse_table(&cfg, "blocksize 384", err, sizeof(err), NULL, NULL), -22);
+	assert_int_equal(ssdcache_parse_table(&cfg, "blocksize 192", err, sizeof(err), NULL, NULL), 0);
+	cfg.fixed = 1ULL << 21;
+	assert_int_not_equal(ssdcache_parse_table(&cfg, "blocksize 192", err, sizeof(err), NULL, NULL), 0);
+	/* Q26 fixed: assoc 0 refused */
+	assert_int_not_equal(parse(&cfg, 1ULL << 26, "assoc 0", err), 0);
+}
+
+static void test_q22_small_cache(void **state)
+{
+	struct ssdcache_config cfg;
+	struct ssdcache_wq *wq = ssdcache_wq_create(&dummy_ops, NULL);
+	struct ssdcache_ctx *sc;
+	char err[256];
+	(void)state;
+	ssdcache_config_init(&cfg);
+	cfg.block_size = 8;
+	/* 15 blocks of 8 sectors: fewer than 16 */
+	assert_int_not_equal(ssdcache_ctr(&cfg, 15 * 8 * 512, wq, &sc, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "Q22"));
+	assert_int_equal(ssdcache_ctr(&cfg, 16 * 8 * 512, wq, &sc, err, sizeof(err)), 0);
+	ssdcache_dtr(sc);
+	ssdcache_wq_destroy(wq);
+}
+
+/* INFO on a fresh target: ENGINE.md 7.1's format, two spaces after "read", tabs */
+static void test_info_format(void **state)
+{
+	struct ssdcache_config cfg;
+	struct ssdcache_wq *wq = ssdcache_wq_create(&dummy_ops, NULL);
+	struct ssdcache_ctx *sc;
+	char err[256], out[1024];
+	(void)state;
+	ssdcache_config_init(&cfg);
+	cfg.options.cmd_preload = 1;
+	assert_int_equal(ssdcache_ctr(&cfg, 2ULL << 30, wq, &sc, err, sizeof(err)), 0);
+	ssdcache_status(sc, STATUSTYPE_INFO, out, sizeof(out), NULL, NULL);
+	/* cmd_preload: every cmd exists from the start (ENGINE.md 1.3) */
+	assert_string_equal(out, "cmd 1024/1024 cte 0/0/16384\n"
+				 "\tread  clean 0 busy 0 invalid 0 miss 0\n"
+				 "\twrite busy 0 cancel 0 invalid 0 miss 0 done 0 skip 0\n"
+				 "\tbypassed 0 evicts 0 cancelled writeback 0 bio 0");
+	ssdcache_dtr(sc);
+	ssdcache_wq_destroy(wq);
+}
+
+static void test_policy_registry(void **state)
+{
+	(void)state;
+	assert_ptr_equal(pol_find("LRU"), &pol_lru);
+	assert_ptr_equal(pol_find("lfu"), &pol_lfu);
+	assert_null(pol_find("arc"));
+	for (int i = 0; pol_registry[i]; i++) {
+		const struct pol_ops *p = pol_registry[i];
+		struct pol_scan s;
+		struct pol_keys k = {5, 5};
+		assert_int_equal(p->abi, POL_ABI);
+		assert_non_null(p->help);
+		p->scan_begin(&s, 10);
+		assert_int_equal(s.best, -1);
+		p->scan_offer(&s, 3, &k);
+		assert_int_equal(s.best, 3); /* the first eligible candidate is always taken */
+	}
+}
+
+/* LRU / LFU: <= keeps the LAST of equal keys (the highest slot); LRU starts from "now" */
+static void test_policy_ties(void **state)
+{
+	struct pol_scan s;
+	struct pol_keys a = {7, 4}, b = {7, 4}, c = {8, 3}, future = {11, 1};
+	(void)state;
+	pol_lru.scan_begin(&s, 10);
+	pol_lru.scan_offer(&s, 1, &a);
+	pol_lru.scan_offer(&s, 2, &b);
+	pol_lru.scan_offer(&s, 3, &c);
+	assert_int_equal(s.best, 2);
+	pol_lru.scan_begin(&s, 10);
+	pol_lru.scan_offer(&s, 1, &future); /* atime after "now": not before_eq */
+	assert_int_equal(s.best, -1);
+	pol_lfu.scan_begin(&s, 10);
+	pol_lfu.scan_offer(&s, 1, &a);
+	pol_lfu.scan_offer(&s, 2, &b);
+	assert_int_equal(s.best, 2);
+	pol_lfu.scan_offer(&s, 3, &c);
+	assert_int_equal(s.best, 3);
+	pol_lfu.scan_offer(&s, 4, &a);
+	assert_int_equal(s.best, 3);
+}
+
+static void test_quirk_lists(void **state)
+{
+	quirk_set qs = 0;
+	char err[128], buf[128];
+	(void)state;
+	assert_int_equal(quirks_parse_list(&qs, "Q1,q5 9", true, err, sizeof(err)), 0);
+	assert_true(quirk_fixed(qs, 1) && quirk_fixed(qs, 5) && quirk_fixed(qs, 9));
+	assert_int_equal(quirks_parse_list(&qs, "Q5", false, err, sizeof(err)), 0);
+	assert_false(quirk_fixed(qs, 5));
+	assert_int_not_equal(quirks_parse_list(&qs, "Q39", true, err, sizeof(err)), 0);
+	assert_int_not_equal(quirks_parse_list(&qs, "Q22", true, err, sizeof(err)), 0); /* no toggle */
+	assert_int_not_equal(quirks_parse_list(&qs, "x", true, err, sizeof(err)), 0);
+	quirks_format(0, buf, sizeof(buf));
+	assert_string_equal(buf, "seed");
+	quirks_format(quirks_all_fixes(), buf, sizeof(buf));
+	assert_string_equal(buf, "fixed");
+	quirks_format((1ULL << 1) | (1ULL << 5), buf, sizeof(buf));
+	assert_string_equal(buf, "seed+Q1,Q5");
+	quirks_format(quirks_all_fixes() & ~(1ULL << 20), buf, sizeof(buf));
+	assert_string_equal(buf, "fixed-Q20");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),        cmocka_unit_test(test_keywords),
+		cmocka_unit_test(test_refusals),        cmocka_unit_test(test_options_unknown_q28),
+		cmocka_unit_test(test_q20_q21_q26),     cmocka_unit_test(test_q22_small_cache),
+		cmocka_unit_test(test_info_format),     cmocka_unit_test(test_policy_registry),
+		cmocka_unit_test(test_policy_ties),     cmocka_unit_test(test_quirk_lists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
