@@ -163,6 +163,16 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	if (t->scan)
 		return scan_line(t, bp, p, e);
 
+	/* Most lines are events no request is made of (G, P, U, M, I, ...): find the action first
+	 * and leave those after a glance; the fields of the others are checked below. */
+	f = p;
+	for (int i = 0; i < 5; i++)
+		f = trc_skip_spaces(trc_skip_token(f, e), e);
+	if (f < e && (f + 1 == e || trc_isspace(f[1])) && !blk_asm_wants(&bp->a, *f)) {
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+
 	f = p;
 	if (!parse_dev(&p, e, &ev->dev) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_DEV, "device", "MAJ,MIN", f, e);

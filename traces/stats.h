@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* stats.h - what a trace holds: mix, sizes, rate, footprint, sequentiality, reuse distance. */
+#ifndef SSDCACHE_STATS_H
+#define SSDCACHE_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "traces/reader.h"
+
+/*
+ * Footprint and reuse (LRU stack) distance are computed over block accesses at block_bytes.
+ * Memory is bounded: at most max_blocks distinct blocks are tracked (about 40 bytes each, so the
+ * default 1 Mi blocks is ~40 MiB); beyond that, blocks are sampled by a hash of their number
+ * (SHARDS, Waldspurger et al., FAST '15): the sampling rate halves each time the tracked set is
+ * full, distances and counts are scaled by 1/rate, and the report says the rate. While the rate
+ * is 1 the figures are exact.
+ */
+struct trc_stats_opts {
+	uint64_t block_bytes; /* footprint / reuse granularity (default 4096) */
+	uint64_t max_blocks;  /* distinct blocks tracked exactly (default 1 << 20) */
+};
+
+struct trc_stats;
+
+/* Allocates (GSL histograms, the tracker's first tables); 0 or -ENOMEM / -EINVAL. */
+int trc_stats_new(struct trc_stats **out, const struct trc_stats_opts *opts);
+/* Account one request. Allocates only while the tracker grows toward max_blocks. */
+void trc_stats_add(struct trc_stats *s, const struct trc_rec *rec);
+/* Human table (json = false) or one JSON object. name/format/event/device describe the input. */
+void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name, const char *format,
+		     char event, const uint32_t *device, const struct trc_counts *counts);
+void trc_stats_free(struct trc_stats *s);
+
+#endif
