@@ -941,10 +941,12 @@ static int insert_run(struct rep_db *db, const struct sim_config *cfg,
 	}
 }
 
+/* Read pieces, as sim_run counts them for read_hit_ratio: the four read latency classes
+ * (hits, misses, busy, and reads that found no slot: Q1's WRITE_SKIP, LOOKUP_FAILED). */
 static uint64_t read_pieces_of(const struct sim_result *r)
 {
-	return r->outcome_count[CTE_READ_CLEAN] + r->outcome_count[CTE_READ_BUSY] +
-	       r->outcome_count[CTE_READ_INVALID] + r->outcome_count[CTE_READ_MISS];
+	return r->lat_class[SIM_READ_HIT].count + r->lat_class[SIM_READ_MISS].count +
+	       r->lat_class[SIM_READ_BUSY].count + r->lat_class[SIM_READ_NOCACHE].count;
 }
 
 static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_result *r,

@@ -136,17 +136,18 @@ static void fmt_duration(double s, char *buf, size_t len)
 
 struct progress {
 	bool on;
-	double t0;
+	double t0, last;
 	unsigned todo, done, failed, running;
 };
 
-static void progress_print(const struct progress *p, bool final)
+static void progress_print(struct progress *p, bool final)
 {
 	char el[32], eta[32] = "--:--";
 	double elapsed = rep_now() - p->t0;
 
-	if (!p->on)
+	if (!p->on || (!final && rep_now() - p->last < REFRESH_MS / 1000.0))
 		return;
+	p->last = rep_now();
 	fmt_duration(elapsed, el, sizeof(el));
 	if (p->done && p->todo > p->done)
 		fmt_duration(elapsed / p->done * (p->todo - p->done), eta, sizeof(eta));
@@ -222,6 +223,10 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 		info.error = why;
 	} else if (hdr.rc == 0) {
 		info.status = REP_RUN_OK;
+		if (o->source_counts)
+			res.trace_counts = *o->source_counts;
+		if (o->source_format)
+			snprintf(res.trace_format, sizeof(res.trace_format), "%s", o->source_format);
 	} else {
 		hdr.err[sizeof(hdr.err) - 1] = '\0';
 		/* -EINVAL: the configuration itself was refused (sim.h); it would be refused again. */
@@ -415,5 +420,66 @@ out:
 	free(slots);
 	free(pfd);
 	free(todo);
+	return rc;
+}
+
+int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
+		      struct trc_counts *counts, char *format, size_t format_len, char *err,
+		      size_t errlen)
+{
+	struct trc_opts o = opts ? *opts : (struct trc_opts){0};
+	struct trc_sct_source src = {0};
+	const struct trc_sct_source *in_sct;
+	struct trc_sct_writer *w;
+	struct trc_rec rec;
+	enum trc_status st;
+	struct trc *t;
+	uint32_t dev = 0;
+	const char *base;
+	int rc;
+
+	o.fingerprint = true;
+	if ((rc = trc_open(&t, path, &o, err, errlen)))
+		return rc;
+	in_sct = trc_sct_info(t, NULL);
+	if (in_sct) {
+		src = *in_sct; /* an .sct copied keeps its original source */
+	} else {
+		base = strrchr(path, '/');
+		snprintf(src.format, sizeof(src.format), "%s", trc_format_name(t));
+		snprintf(src.name, sizeof(src.name), "%s", base ? base + 1 : path);
+		src.event = trc_event(t);
+		trc_device(t, &dev);
+		src.device = dev;
+	}
+	if ((rc = trc_sct_create(&w, out_path, &src, err, errlen))) {
+		trc_close(t);
+		return rc;
+	}
+	while ((st = trc_next(t, &rec)) == TRC_OK) {
+		if ((rc = trc_sct_write(w, &rec))) {
+			snprintf(err, errlen, "%s: %s", out_path, strerror(-rc));
+			goto fail;
+		}
+	}
+	if (st == TRC_EBAD) {
+		snprintf(err, errlen, "%s", trc_error(t));
+		rc = -EINVAL;
+		goto fail;
+	}
+	if (!in_sct) {
+		src.size = trc_size_bytes(t);
+		src.fingerprint = trc_fingerprint(t);
+	}
+	trc_sct_set_source(w, &src);
+	if (counts)
+		*counts = *trc_counts(t);
+	if (format)
+		snprintf(format, format_len, "%s", src.format);
+	trc_close(t);
+	return trc_sct_finish(w, err, errlen);
+fail:
+	trc_sct_abort(w);
+	trc_close(t);
 	return rc;
 }

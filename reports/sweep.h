@@ -40,6 +40,10 @@ struct rep_sweep_opts {
 	/* What the workers read instead of cfg.trace_path (a converted .sct copy), or NULL. */
 	const char *run_trace_path;
 	const struct trc_opts *run_trace_opts; /* with run_trace_path */
+	/* The source reader's counters and format, recorded instead of what the workers' reader of
+	 * the converted copy saw (skipped lines exist only in the source). NULL: the workers'. */
+	const struct trc_counts *source_counts;
+	const char *source_format;
 	rep_run_fn run;                /* NULL: sim_run */
 };
 
@@ -60,6 +64,17 @@ struct rep_sweep_stats {
  */
 int rep_sweep_execute(struct rep_db *db, const struct rep_sweep_job *jobs, size_t n,
 		      const struct rep_sweep_opts *opts, struct rep_sweep_stats *stats, char *err,
+		      size_t errlen);
+
+/*
+ * Read the trace at path once (with opts) and write it as .sct at out_path, so every worker
+ * reads the compact binary form instead of parsing text again. The reader's choices (event,
+ * device, order) are kept, so a run on the copy sees exactly the records of a run on the
+ * source. counts and format (may be NULL) receive the source reader's counters and format
+ * name. Returns 0, or -errno with a located message in err; a partial file is removed.
+ */
+int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
+		      struct trc_counts *counts, char *format, size_t format_len, char *err,
 		      size_t errlen);
 
 #endif

@@ -20,9 +20,9 @@
 #include "sim/sim.h"
 #include "sim/units.h"
 
-/* The devices a sweep simulates when none is given (the same models `run` offers). */
-#define SWEEP_DEFAULT_CACHE_DEV "ssd"
-#define SWEEP_DEFAULT_TARGET_DEV "hdd"
+/* The devices a sweep simulates when none is given: the same as `run`'s defaults. */
+#define SWEEP_DEFAULT_CACHE_DEV "fixed:size=64M,read=100us,write=200us"
+#define SWEEP_DEFAULT_TARGET_DEV "fixed:size=1T,read=5ms,write=5ms"
 #define SWEEP_DEFAULT_DB "results.db"
 #define SWEEP_MAX_CONFIGS 100000
 #define LIST_MAX 256
@@ -643,7 +643,9 @@ int cmd_sweep(int argc, char **argv)
 	struct rep_db *db = NULL;
 	struct rep_sweep_stats st;
 	struct rep_sweep_opts o = {0};
-	char err[1024], sweep_id[64], *cmdline = NULL;
+	char err[1024], sweep_id[64], *cmdline = NULL, sct_path[PATH_MAX] = "";
+	struct trc_counts src_counts;
+	struct trc_opts sct_opts = {0};
 	quirk_set qs;
 	int rc, status = 0;
 
@@ -710,6 +712,42 @@ int cmd_sweep(int argc, char **argv)
 		}
 		goto out;
 	}
+	/* Read the trace once: convert it to .sct beside the database when two or more runs will
+	 * read it (a single run reads the source directly). */
+	{
+		size_t todo = 0;
+
+		for (size_t i = 0; i < njobs; i++) {
+			rc = rep_db_has_config(db, trace.fingerprint, jobs[i].key, err, sizeof(err));
+			if (rc < 0) {
+				fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+				status = EXIT_RUNTIME;
+				goto out;
+			}
+			todo += rc == 0;
+		}
+		if (todo >= 2) {
+			char fmt[16], hex[24], dir[PATH_MAX];
+			const char *slash = strrchr(a.db, '/');
+
+			snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - a.db) : 1, slash ? a.db : ".");
+			rep_hash_text(trace.fingerprint, hex, sizeof(hex));
+			snprintf(sct_path, sizeof(sct_path), "%.2000s/.%.1000s.%s.sct", dir, slash ? slash + 1 : a.db, hex);
+			if (rep_sweep_convert(a.trace, &jobs[0].cfg.trace, sct_path, &src_counts, fmt,
+					      sizeof(fmt), err, sizeof(err))) {
+				fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+				sct_path[0] = '\0';
+				status = EXIT_RUNTIME;
+				goto out;
+			}
+			snprintf(trace.format, sizeof(trace.format), "%s", fmt);
+			sct_opts.format = "sct";
+			o.run_trace_path = sct_path;
+			o.run_trace_opts = &sct_opts;
+			o.source_counts = &src_counts;
+			o.source_format = trace.format;
+		}
+	}
 	cmdline = join_argv(argc - 1, argv + 1);
 	if ((rc = rep_db_record_sweep(db, sweep_id, &trace, cmdline, (unsigned)njobs, err,
 				      sizeof(err)))) {
@@ -747,6 +785,8 @@ int cmd_sweep(int argc, char **argv)
 		status = EXIT_RUNTIME;
 	}
 out:
+	if (sct_path[0])
+		unlink(sct_path);
 	rep_db_close(db);
 	free(cmdline);
 	free(jobs);

@@ -1,0 +1,1645 @@
+// SPDX-License-Identifier: GPL-2.0
+/* report.c - families of runs -> self-contained gnuplot scripts -> PNG/SVG figures and index.html. */
+#include "reports/report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reports/db_schema.h"
+#include "reports/rep_util.h"
+#include "sim/units.h"
+
+#ifndef SSDCACHE_SIM_VERSION
+#define SSDCACHE_SIM_VERSION "unknown"
+#endif
+
+#define MAX_LINES 12   /* lines per figure before a legend stops being readable */
+#define MAX_BARS 48    /* bars per stacked-bar figure */
+#define MAX_SELECTED 4 /* runs in the time-series and latency figures */
+
+struct run {
+	int64_t id, trace_id;
+	char trace[256];
+	char family_key[1024];
+	unsigned long bs;
+	unsigned assoc;
+	char mode[16], policy[16];
+	int64_t cache_size; /* -1: unknown */
+	char quirks[64], cache_model[32], cache_preset[32], target_model[32], target_preset[32];
+	unsigned hz;
+	double hit, read_mean_ns, read_p99_ns, write_mean_ns, wall;
+	int64_t read_pieces, miss[MISS_NR], ssd_written;
+	int family;
+};
+
+struct family {
+	char key[1024];
+	int64_t trace_id;
+	char trace[256];
+	char desc[512]; /* what is fixed in the whole family, for titles */
+	int *runs;
+	size_t nruns;
+};
+
+struct fig {
+	char name[96];
+	char title[512];
+	char caption[512];
+	int family; /* -1: selected runs */
+};
+
+struct ctx {
+	struct rep_db *db;
+	const struct rep_report_opts *o;
+	char *err;
+	size_t errlen;
+	struct run *runs;
+	size_t nruns;
+	struct family *fams;
+	size_t nfams;
+	struct fig *figs;
+	size_t nfigs, capfigs;
+	unsigned omitted;
+	unsigned max_figs;
+	char notes[4096]; /* figures not drawn, and why (shown on the page) */
+	size_t notes_len;
+	int selected[MAX_SELECTED];
+	size_t nselected;
+};
+
+static int fail(struct ctx *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct ctx *c, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* snprintf for texts that may be cut short on purpose (titles, labels): a truncated title is
+ * fine, and this keeps -Wformat-truncation for the places where it is not. */
+static void text(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void text(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+static void note(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->notes_len + 2 >= sizeof(c->notes))
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(c->notes + c->notes_len, sizeof(c->notes) - c->notes_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		c->notes_len += (size_t)n;
+	if (c->notes_len + 1 < sizeof(c->notes)) {
+		c->notes[c->notes_len++] = '\n';
+		c->notes[c->notes_len] = '\0';
+	} else {
+		c->notes_len = sizeof(c->notes) - 1;
+	}
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/* "4K", "64K", "512K", "0.5K" for a block size in sectors (the figures' tick labels). */
+static void bs_label(unsigned long bs, char *buf, size_t len)
+{
+	if (bs % 2)
+		text(buf, len, "%.1fK", bs / 2.0);
+	else if (bs >= 2048 && bs % 2048 == 0)
+		text(buf, len, "%luM", bs / 2048);
+	else
+		text(buf, len, "%luK", bs / 2);
+}
+
+static void size_label(int64_t bytes, char *buf, size_t len)
+{
+	if (bytes < 0)
+		snprintf(buf, len, "?");
+	else
+		format_size((uint64_t)bytes, buf, len);
+}
+
+/* The configuration key without the five swept parameters: runs with the same family key
+ * differ only in what a sweep varies. */
+static void family_key(int64_t trace_id, const char *config_key, char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len, "trace=%" PRId64, trace_id);
+	const char *p = config_key;
+
+	while (*p && n < len) {
+		size_t l = strcspn(p, ";");
+
+		if (!strncmp(p, "bs=", 3) || !strncmp(p, "assoc=", 6) || !strncmp(p, "mode=", 5) ||
+		    !strncmp(p, "policy=", 7)) {
+			/* swept: not part of the family */
+		} else if (!strncmp(p, "cache=", 6)) {
+			/* the cache device without its size= ("fixed:size=1G,read=1us" -> "fixed:read=1us") */
+			const char *q = p + 6, *end = p + l;
+			size_t ml = strcspn(q, ":;");
+
+			n += (size_t)snprintf(out + n, len - n, ";cache=%.*s:", (int)ml, q);
+			q += ml;
+			if (q < end && *q == ':')
+				q++;
+			while (q < end && n < len) {
+				size_t ql = strcspn(q, ",;");
+
+				if (q + ql > end)
+					ql = (size_t)(end - q);
+				if (strncmp(q, "size=", 5))
+					n += (size_t)snprintf(out + n, len - n, "%.*s,", (int)ql, q);
+				q += ql;
+				if (q < end && *q == ',')
+					q++;
+			}
+		} else {
+			n += (size_t)snprintf(out + n, len - n, ";%.*s", (int)l, p);
+		}
+		p += l;
+		if (*p == ';')
+			p++;
+	}
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+static double col_real(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+}
+
+static int load_runs(struct ctx *c)
+{
+	static const char cols[] =
+		"run_id, trace_id, trace, config_key, block_size, assoc, mode, policy, cache_size, "
+		"quirks, cache_model, cache_preset, target_model, target_preset, hz, read_hit_ratio, "
+		"read_pieces, miss_compulsory, miss_capacity, miss_conflict, miss_busy, miss_policy, "
+		"read_lat_mean_ns, read_lat_p99_ns, ssd_bytes_written, wall_seconds, write_lat_mean_ns";
+	struct rep_selection sel = {.where = c->o->sel ? c->o->sel->where : NULL, .latest_only = true};
+	sqlite3_stmt *st;
+	size_t cap = 64;
+	int rc;
+
+	if ((rc = rep_select(c->db, cols, &sel, "trace_id, run_id", &st, c->err, c->errlen)))
+		return rc;
+	c->runs = malloc(cap * sizeof(*c->runs));
+	if (!c->runs) {
+		sqlite3_finalize(st);
+		return fail(c, -ENOMEM, "out of memory");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct run *r;
+		char key[REP_CONFIG_KEY_MAX];
+
+		if (c->nruns == cap) {
+			struct run *nr = realloc(c->runs, cap * 2 * sizeof(*nr));
+
+			if (!nr) {
+				sqlite3_finalize(st);
+				return fail(c, -ENOMEM, "out of memory for %zu runs", cap * 2);
+			}
+			c->runs = nr;
+			cap *= 2;
+		}
+		r = &c->runs[c->nruns++];
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->trace_id = sqlite3_column_int64(st, 1);
+		copy_col(st, 2, r->trace, sizeof(r->trace));
+		copy_col(st, 3, key, sizeof(key));
+		family_key(r->trace_id, key, r->family_key, sizeof(r->family_key));
+		r->bs = (unsigned long)sqlite3_column_int64(st, 4);
+		r->assoc = (unsigned)sqlite3_column_int64(st, 5);
+		copy_col(st, 6, r->mode, sizeof(r->mode));
+		copy_col(st, 7, r->policy, sizeof(r->policy));
+		r->cache_size = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 8);
+		copy_col(st, 9, r->quirks, sizeof(r->quirks));
+		copy_col(st, 10, r->cache_model, sizeof(r->cache_model));
+		copy_col(st, 11, r->cache_preset, sizeof(r->cache_preset));
+		copy_col(st, 12, r->target_model, sizeof(r->target_model));
+		copy_col(st, 13, r->target_preset, sizeof(r->target_preset));
+		r->hz = (unsigned)sqlite3_column_int(st, 14);
+		r->hit = col_real(st, 15);
+		r->read_pieces = sqlite3_column_int64(st, 16);
+		for (int m = 0; m < MISS_NR; m++)
+			r->miss[m] = sqlite3_column_int64(st, 17 + m);
+		r->read_mean_ns = col_real(st, 22);
+		r->read_p99_ns = col_real(st, 23);
+		r->ssd_written = sqlite3_column_int64(st, 24);
+		r->wall = col_real(st, 25);
+		r->write_mean_ns = col_real(st, 26);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(c, -EIO, "%s: reading runs: %s", rep_db_path(c->db),
+			    sqlite3_errmsg(rep_db_conn(c->db)));
+	return 0;
+}
+
+static int group_families(struct ctx *c)
+{
+	c->fams = calloc(c->nruns ? c->nruns : 1, sizeof(*c->fams));
+	if (!c->fams)
+		return fail(c, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->nruns; i++) {
+		struct run *r = &c->runs[i];
+		size_t f;
+
+		for (f = 0; f < c->nfams; f++)
+			if (!strcmp(c->fams[f].key, r->family_key))
+				break;
+		if (f == c->nfams) {
+			struct family *fm = &c->fams[c->nfams++];
+			char dev[160];
+
+			snprintf(fm->key, sizeof(fm->key), "%s", r->family_key);
+			fm->trace_id = r->trace_id;
+			snprintf(fm->trace, sizeof(fm->trace), "%s", r->trace);
+			fm->runs = calloc(c->nruns, sizeof(int));
+			if (!fm->runs)
+				return fail(c, -ENOMEM, "out of memory");
+			text(dev, sizeof(dev), "cache %s%s%s, target %s%s%s", r->cache_model,
+				 r->cache_preset[0] ? "/" : "", r->cache_preset, r->target_model,
+				 r->target_preset[0] ? "/" : "", r->target_preset);
+			text(fm->desc, sizeof(fm->desc), "%s; quirks %s; %s; HZ %u", base_name(r->trace),
+				 r->quirks, dev, r->hz);
+		}
+		r->family = (int)f;
+		c->fams[f].runs[c->fams[f].nruns++] = (int)i;
+	}
+	return 0;
+}
+
+/* ---- distinct values ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted distinct values of one numeric property over a family's runs (max 256). */
+static size_t distinct(const struct ctx *c, const struct family *f, uint64_t (*get)(const struct run *),
+		       uint64_t *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nruns; i++) {
+		uint64_t v = get(&c->runs[f->runs[i]]);
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (out[k] == v)
+				break;
+		if (k == n && n < 256)
+			out[n++] = v;
+	}
+	qsort(out, n, sizeof(*out), cmp_u64);
+	return n;
+}
+
+static uint64_t get_bs(const struct run *r) { return r->bs; }
+static uint64_t get_assoc(const struct run *r) { return r->assoc; }
+static uint64_t get_size(const struct run *r) { return (uint64_t)r->cache_size; }
+
+/* The "slices" a figure is drawn for: distinct (mode, policy) pairs, etc. */
+struct combo {
+	char mode[16], policy[16];
+	int64_t size;
+	unsigned long bs;
+	unsigned assoc;
+};
+
+static bool same_combo(const struct combo *a, const struct run *r, bool use_mode, bool use_policy,
+		       bool use_size, bool use_bs, bool use_assoc)
+{
+	return (!use_mode || !strcmp(a->mode, r->mode)) && (!use_policy || !strcmp(a->policy, r->policy)) &&
+	       (!use_size || a->size == r->cache_size) && (!use_bs || a->bs == r->bs) &&
+	       (!use_assoc || a->assoc == r->assoc);
+}
+
+static size_t combos(const struct ctx *c, const struct family *f, bool use_mode, bool use_policy,
+		     bool use_size, bool use_bs, bool use_assoc, struct combo *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nruns; i++) {
+		const struct run *r = &c->runs[f->runs[i]];
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (same_combo(&out[k], r, use_mode, use_policy, use_size, use_bs, use_assoc))
+				break;
+		if (k == n && n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			if (use_mode)
+				snprintf(out[n].mode, sizeof(out[n].mode), "%s", r->mode);
+			if (use_policy)
+				snprintf(out[n].policy, sizeof(out[n].policy), "%s", r->policy);
+			out[n].size = use_size ? r->cache_size : 0;
+			out[n].bs = use_bs ? r->bs : 0;
+			out[n].assoc = use_assoc ? r->assoc : 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The run of family f with exactly these parameters, or NULL. */
+static const struct run *find_run(const struct ctx *c, const struct family *f, const char *mode,
+				  const char *policy, int64_t size, unsigned long bs, unsigned assoc)
+{
+	for (size_t i = 0; i < f->nruns; i++) {
+		const struct run *r = &c->runs[f->runs[i]];
+
+		if (!strcmp(r->mode, mode) && !strcmp(r->policy, policy) && r->cache_size == size &&
+		    r->bs == bs && r->assoc == assoc)
+			return r;
+	}
+	return NULL;
+}
+
+/* ---- gnuplot scripts ---- */
+
+/* A gnuplot double-quoted string. */
+static void gp_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static FILE *fig_begin(struct ctx *c, int family, const char *name, const char *title,
+		       const char *caption)
+{
+	char path[PATH_MAX];
+	struct fig *g;
+	FILE *f;
+
+	if (c->nfigs == c->capfigs) {
+		size_t cap = c->capfigs ? c->capfigs * 2 : 32;
+		struct fig *nf = realloc(c->figs, cap * sizeof(*nf));
+
+		if (!nf) {
+			fail(c, -ENOMEM, "out of memory");
+			return NULL;
+		}
+		c->figs = nf;
+		c->capfigs = cap;
+	}
+	g = &c->figs[c->nfigs];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	snprintf(g->title, sizeof(g->title), "%s", title);
+	snprintf(g->caption, sizeof(g->caption), "%s", caption);
+	g->family = family;
+	snprintf(path, sizeof(path), "%s/gnuplot/%s.gp", c->o->out_dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		fail(c, -errno, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	fprintf(f, "# %s.gp - generated by ssdcache-sim %s report; run from the report directory:\n"
+		   "#   gnuplot gnuplot/%s.gp   -> figures/%s.png and figures/%s.svg\n",
+		name, SSDCACHE_SIM_VERSION, name, name, name);
+	return f;
+}
+
+/* After the datablocks: the loop that draws the body once per output format. */
+static void fig_loop_begin(FILE *f, const char *name, int w, int h)
+{
+	fprintf(f,
+		"do for [fmt in \"png svg\"] {\n"
+		"reset\n"
+		"if (fmt eq \"png\") {\n"
+		"  set terminal pngcairo size %d,%d font \"Sans,11\" noenhanced\n"
+		"} else {\n"
+		"  set terminal svg size %d,%d font \"Sans,11\" noenhanced background rgb \"white\"\n"
+		"}\n"
+		"set output sprintf(\"figures/%s.%%s\", fmt)\n"
+		"set grid lc rgb \"#dddddd\"\n"
+		"set border lc rgb \"#555555\"\n"
+		"set key noenhanced\n",
+		w, h, w, h, name);
+}
+
+static int fig_end(struct ctx *c, FILE *f)
+{
+	fprintf(f, "unset multiplot\nunset output\n}\n");
+	if (fclose(f))
+		return fail(c, -EIO, "%s/gnuplot/%s.gp: %s", c->o->out_dir, c->figs[c->nfigs].name,
+			    strerror(errno));
+	c->nfigs++;
+	return 0;
+}
+
+/* Colours that stay apart in print and for common colour blindness (Okabe-Ito + extras). */
+static const char *const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+				      "#56B4E9", "#000000", "#F0E442", "#7F3C8D", "#11A579",
+				      "#3969AC", "#E73F74"};
+
+static void line_style(FILE *f, int i)
+{
+	fprintf(f, "lw 2 pt %d ps 1.1 lc rgb \"%s\"", 5 + (i % 8), palette[i % 12]);
+}
+
+static bool limit_reached(struct ctx *c, unsigned *count, const char *kind, const struct family *fm)
+{
+	if (*count < c->max_figs) {
+		(*count)++;
+		return false;
+	}
+	c->omitted++;
+	if (c->omitted < 20)
+		note(c, "%s: more than %u figures for %s; narrow the selection with --where or raise "
+			"--max-figures", kind, c->max_figs, base_name(fm->trace));
+	return true;
+}
+
+/* hitbs: read hit ratio vs block size, one line per associativity, per (mode, policy, size). */
+static int fig_hitbs(struct ctx *c, int fi)
+{
+	struct family *fm = &c->fams[fi];
+	struct combo cb[64];
+	uint64_t bss[256], assocs[256];
+	size_t nbs = distinct(c, fm, get_bs, bss), nas = distinct(c, fm, get_assoc, assocs);
+	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
+	unsigned count = 0;
+
+	if (nbs < 2) {
+		note(c, "hit ratio vs block size: %s has one block size only", base_name(fm->trace));
+		return 0;
+	}
+	if (nas > MAX_LINES)
+		nas = MAX_LINES;
+	for (size_t k = 0; k < ncb; k++) {
+		char name[96], title[512], sz[32];
+		FILE *f;
+		int rc, lines = 0;
+
+		if (limit_reached(c, &count, "hit ratio vs block size", fm))
+			break;
+		size_label(cb[k].size, sz, sizeof(sz));
+		snprintf(name, sizeof(name), "f%d-hitbs-%zu", fi + 1, k + 1);
+		text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s",
+			 cb[k].mode, cb[k].policy, sz, fm->desc);
+		f = fig_begin(c, fi, name, title, "one line per associativity");
+		if (!f)
+			return -EIO;
+		for (size_t a = 0; a < nas; a++) {
+			fprintf(f, "$d%zu << EOD\n", a);
+			for (size_t b = 0; b < nbs; b++) {
+				const struct run *r = find_run(c, fm, cb[k].mode, cb[k].policy, cb[k].size,
+							       bss[b], (unsigned)assocs[a]);
+				if (r && !isnan(r->hit))
+					fprintf(f, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * r->hit);
+			}
+			fprintf(f, "EOD\n");
+		}
+		fig_loop_begin(f, name, 960, 600);
+		fprintf(f, "set title ");
+		gp_str(f, title);
+		fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
+			   "set xtics (");
+		for (size_t b = 0; b < nbs; b++) {
+			char l[16];
+
+			bs_label(bss[b], l, sizeof(l));
+			fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, bss[b] / 2.0);
+		}
+		fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
+		for (size_t a = 0; a < nas; a++) {
+			fprintf(f, "%s$d%zu using 1:2 with linespoints ", lines++ ? ", \\\n  " : "", a);
+			line_style(f, (int)a);
+			fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
+		}
+		fprintf(f, "\n");
+		if ((rc = fig_end(c, f)))
+			return rc;
+	}
+	return 0;
+}
+
+/* heatmap: block size x associativity, per (mode, policy, size). */
+static int fig_heatmap(struct ctx *c, int fi)
+{
+	struct family *fm = &c->fams[fi];
+	struct combo cb[64];
+	uint64_t bss[256], assocs[256];
+	size_t nbs = distinct(c, fm, get_bs, bss), nas = distinct(c, fm, get_assoc, assocs);
+	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
+	unsigned count = 0;
+
+	if (nbs < 2 || nas < 2) {
+		note(c, "heatmap: %s needs two block sizes and two associativities", base_name(fm->trace));
+		return 0;
+	}
+	for (size_t k = 0; k < ncb; k++) {
+		char name[96], title[512], sz[32];
+		double lo = INFINITY, hi = -INFINITY;
+		FILE *f;
+		int rc;
+
+		if (limit_reached(c, &count, "heatmap", fm))
+			break;
+		size_label(cb[k].size, sz, sizeof(sz));
+		snprintf(name, sizeof(name), "f%d-heatmap-%zu", fi + 1, k + 1);
+		text(title, sizeof(title), "Read hit ratio (%%), block size x associativity\n%s, %s, "
+			 "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
+		f = fig_begin(c, fi, name, title, "colour and label: read hit ratio (%); blank: not run");
+		if (!f)
+			return -EIO;
+		fprintf(f, "$d << EOD\n");
+		for (size_t a = 0; a < nas; a++) {
+			for (size_t b = 0; b < nbs; b++) {
+				const struct run *r = find_run(c, fm, cb[k].mode, cb[k].policy, cb[k].size,
+							       bss[b], (unsigned)assocs[a]);
+				if (r && !isnan(r->hit)) {
+					fprintf(f, "%zu %zu %.6g\n", b, a, 100.0 * r->hit);
+					lo = fmin(lo, 100.0 * r->hit);
+					hi = fmax(hi, 100.0 * r->hit);
+				} else {
+					fprintf(f, "%zu %zu NaN\n", b, a);
+				}
+			}
+			fprintf(f, "\n");
+		}
+		fprintf(f, "EOD\n");
+		if (!isfinite(lo)) {
+			lo = 0;
+			hi = 100;
+		}
+		if (hi - lo < 1e-9)
+			hi = lo + 1;
+		fig_loop_begin(f, name, 960, 600);
+		fprintf(f, "set title ");
+		gp_str(f, title);
+		fprintf(f, "\nset xlabel \"block size\"\nset ylabel \"associativity\"\n"
+			   "set cblabel \"read hit ratio (%%)\"\nunset grid\n"
+			   "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", "
+			   "0.75 \"#5ec962\", 1 \"#fde725\")\n"
+			   "set cbrange [%.6g:%.6g]\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
+			   "set tics out nomirror\nset xtics (",
+			lo, hi, nbs - 1, nas - 1);
+		for (size_t b = 0; b < nbs; b++) {
+			char l[16];
+
+			bs_label(bss[b], l, sizeof(l));
+			fprintf(f, "%s\"%s\" %zu", b ? ", " : "", l, b);
+		}
+		fprintf(f, ")\nset ytics (");
+		for (size_t a = 0; a < nas; a++)
+			fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", assocs[a], a);
+		/* Labels: white on the dark half of the palette, black on the light half. */
+		fprintf(f, ")\nmid = %.6g\n"
+			   "plot $d using 1:2:3 with image notitle, \\\n"
+			   "  $d using 1:2:($3 == $3 && $3 < mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
+			   "tc rgb \"white\" notitle, \\\n"
+			   "  $d using 1:2:($3 == $3 && $3 >= mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
+			   "tc rgb \"black\" notitle\n",
+			(lo + hi) / 2);
+		if ((rc = fig_end(c, f)))
+			return rc;
+	}
+	return 0;
+}
+
+/* mrc: hit ratio vs cache size, one line per (mode, policy), per (block size, assoc). */
+static int fig_mrc(struct ctx *c, int fi)
+{
+	struct family *fm = &c->fams[fi];
+	struct combo cb[256], lines[MAX_LINES];
+	uint64_t sizes[256];
+	size_t nsz = distinct(c, fm, get_size, sizes);
+	size_t ncb = combos(c, fm, false, false, false, true, true, cb, 256);
+	size_t nl = combos(c, fm, true, true, false, false, false, lines, MAX_LINES);
+	unsigned count = 0;
+
+	if (nsz < 2 || (int64_t)sizes[0] < 0) {
+		note(c, "miss-ratio curve: %s has %s", base_name(fm->trace),
+		     nsz < 2 ? "one cache size only (sweep --cache-size 1G,2G,...)" : "runs of unknown cache size");
+		return 0;
+	}
+	for (size_t k = 0; k < ncb; k++) {
+		char name[96], title[512], l[16];
+		FILE *f;
+		int rc, npts = 0;
+
+		/* Only (bs, assoc) pairs that were run at two sizes or more make a curve. */
+		for (size_t s = 0; s < nsz; s++)
+			for (size_t li = 0; li < nl; li++)
+				if (find_run(c, fm, lines[li].mode, lines[li].policy, (int64_t)sizes[s], cb[k].bs,
+					     cb[k].assoc))
+					npts++;
+		if (npts < 2)
+			continue;
+		if (limit_reached(c, &count, "miss-ratio curve", fm))
+			break;
+		bs_label(cb[k].bs, l, sizeof(l));
+		snprintf(name, sizeof(name), "f%d-mrc-%zu", fi + 1, k + 1);
+		text(title, sizeof(title), "Read hit ratio vs cache size\nblock %siB, assoc %u; %s", l,
+			 cb[k].assoc, fm->desc);
+		f = fig_begin(c, fi, name, title, "one line per mode and policy (miss ratio = 100% - hit ratio)");
+		if (!f)
+			return -EIO;
+		for (size_t li = 0; li < nl; li++) {
+			fprintf(f, "$d%zu << EOD\n", li);
+			for (size_t s = 0; s < nsz; s++) {
+				const struct run *r = find_run(c, fm, lines[li].mode, lines[li].policy,
+							       (int64_t)sizes[s], cb[k].bs, cb[k].assoc);
+				if (r && !isnan(r->hit))
+					fprintf(f, "%.9g %.6g\n", (double)sizes[s] / 1073741824.0, 100.0 * r->hit);
+			}
+			fprintf(f, "EOD\n");
+		}
+		fig_loop_begin(f, name, 960, 600);
+		fprintf(f, "set title ");
+		gp_str(f, title);
+		fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
+			   "set xtics (");
+		for (size_t s = 0; s < nsz; s++) {
+			char szl[32];
+
+			format_size(sizes[s], szl, sizeof(szl));
+			fprintf(f, "%s\"%s\" %.9g", s ? ", " : "", szl, (double)sizes[s] / 1073741824.0);
+		}
+		fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
+			(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
+		for (size_t li = 0; li < nl; li++) {
+			fprintf(f, "%s$d%zu using 1:2 with linespoints ", li ? ", \\\n  " : "", li);
+			line_style(f, (int)li);
+			fprintf(f, " title \"%s, %s\"", lines[li].mode, lines[li].policy);
+		}
+		fprintf(f, "\n");
+		if ((rc = fig_end(c, f)))
+			return rc;
+	}
+	return 0;
+}
+
+/* The associativity with the most runs (ties: the larger), to fix it where a figure can not
+ * show all of them. */
+static unsigned main_assoc(const struct ctx *c, const struct family *fm)
+{
+	uint64_t assocs[256];
+	size_t nas = distinct(c, fm, get_assoc, assocs), best = 0, bestn = 0;
+
+	for (size_t a = 0; a < nas; a++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < fm->nruns; i++)
+			n += c->runs[fm->runs[i]].assoc == assocs[a];
+		/* ties: the engine's default associativity, else the larger */
+		if (n > bestn || (n == bestn && (assocs[best] != DEFAULT_ASSOCIATIVITY ||
+						  assocs[a] == DEFAULT_ASSOCIATIVITY))) {
+			bestn = n;
+			best = a;
+		}
+	}
+	return nas ? (unsigned)assocs[best] : 0;
+}
+
+/* modes: for each (policy, size), clustered bars per block size, one bar per mode. */
+static int fig_modes(struct ctx *c, int fi)
+{
+	struct family *fm = &c->fams[fi];
+	struct combo modes[8], cb[64];
+	uint64_t bss[256];
+	size_t nm = combos(c, fm, true, false, false, false, false, modes, 8);
+	size_t ncb = combos(c, fm, false, true, true, false, false, cb, 64);
+	size_t nbs = distinct(c, fm, get_bs, bss);
+	unsigned assoc = main_assoc(c, fm), count = 0;
+	struct {
+		char label[64];
+		const char *col;
+	} panels[3] = {{"read hit ratio (%)", "hit"},
+		       {"mean read latency (ms)", "lat"},
+		       {"written to the cache device (GiB)", "ssd"}};
+	double ssd_unit = 1073741824.0, ssd_max = 0;
+
+	if (nm < 2) {
+		note(c, "mode comparison: %s has one mode only", base_name(fm->trace));
+		return 0;
+	}
+	if (nbs > 16)
+		nbs = 16;
+	/* Bytes written in a unit that gives readable tick labels. */
+	for (size_t i = 0; i < fm->nruns; i++)
+		ssd_max = fmax(ssd_max, (double)c->runs[fm->runs[i]].ssd_written);
+	if (ssd_max < 1073741824.0) {
+		ssd_unit = ssd_max < 1048576.0 ? 1024.0 : 1048576.0;
+		snprintf(panels[2].label, sizeof(panels[2].label), "written to the cache device (%s)",
+			 ssd_max < 1048576.0 ? "KiB" : "MiB");
+	}
+	for (size_t k = 0; k < ncb; k++) {
+		char name[96], title[512], sz[32];
+		FILE *f;
+		int rc;
+
+		if (limit_reached(c, &count, "mode comparison", fm))
+			break;
+		size_label(cb[k].size, sz, sizeof(sz));
+		snprintf(name, sizeof(name), "f%d-modes-%zu", fi + 1, k + 1);
+		text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc,
+			 cb[k].policy, sz, fm->desc);
+		f = fig_begin(c, fi, name, title, "clusters: block size; bars: cache mode");
+		if (!f)
+			return -EIO;
+		for (int p = 0; p < 3; p++) {
+			fprintf(f, "$%s << EOD\nbs", panels[p].col);
+			for (size_t m = 0; m < nm; m++)
+				fprintf(f, " %s", modes[m].mode);
+			fprintf(f, "\n");
+			for (size_t b = 0; b < nbs; b++) {
+				char l[16];
+
+				bs_label(bss[b], l, sizeof(l));
+				fprintf(f, "%s", l);
+				for (size_t m = 0; m < nm; m++) {
+					const struct run *r = find_run(c, fm, modes[m].mode, cb[k].policy, cb[k].size,
+								       bss[b], assoc);
+					double v = NAN;
+
+					if (r)
+						v = p == 0 ? 100.0 * r->hit
+						  : p == 1 ? r->read_mean_ns / 1e6
+							   : (double)r->ssd_written / ssd_unit;
+					if (isnan(v))
+						fprintf(f, " NaN");
+					else
+						fprintf(f, " %.6g", v);
+				}
+				fprintf(f, "\n");
+			}
+			fprintf(f, "EOD\n");
+		}
+		fig_loop_begin(f, name, 1200, 560);
+		fprintf(f, "set multiplot layout 1,3 title ");
+		gp_str(f, title);
+		fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
+			   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+			   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 samplen 2\n"
+			   "set grid ytics\nset xtics nomirror\n");
+		for (int p = 0; p < 3; p++) {
+			fprintf(f, "set ylabel \"%s\"\nplot ", panels[p].label);
+			for (size_t m = 0; m < nm; m++)
+				fprintf(f, "%s$%s using %zu%s title columnheader lc rgb \"%s\"", m ? ", " : "",
+					panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
+			fprintf(f, "\n");
+		}
+		if ((rc = fig_end(c, f)))
+			return rc;
+	}
+	return 0;
+}
+
+/* misses: stacked shares of read pieces by miss reason, per (mode, policy, size). */
+static int fig_misses(struct ctx *c, int fi)
+{
+	struct family *fm = &c->fams[fi];
+	struct combo cb[64];
+	uint64_t bss[256], assocs[256];
+	size_t nbs = distinct(c, fm, get_bs, bss), nas = distinct(c, fm, get_assoc, assocs);
+	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
+	unsigned count = 0, assoc_only = 0;
+	bool one_assoc = nbs * nas > MAX_BARS;
+	bool any = false;
+
+	for (size_t i = 0; i < fm->nruns && !any; i++) {
+		const struct run *r = &c->runs[fm->runs[i]];
+
+		for (int m = 0; m < MISS_NR; m++)
+			any |= r->miss[m] > 0;
+	}
+	if (!any) {
+		note(c, "miss explanation: no run of %s has miss explanation counts (run without "
+			"--no-explain)", base_name(fm->trace));
+		return 0;
+	}
+	if (one_assoc)
+		assoc_only = main_assoc(c, fm);
+	for (size_t k = 0; k < ncb; k++) {
+		char name[96], title[512], sz[32];
+		FILE *f;
+		int rc, bars = 0;
+
+		if (limit_reached(c, &count, "miss explanation", fm))
+			break;
+		size_label(cb[k].size, sz, sizeof(sz));
+		snprintf(name, sizeof(name), "f%d-misses-%zu", fi + 1, k + 1);
+		if (one_assoc)
+			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
+				 "cache %s, assoc %u; %s", cb[k].mode, cb[k].policy, sz, assoc_only, fm->desc);
+		else
+			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
+				 "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
+		f = fig_begin(c, fi, name, title, "bars: block size / associativity; the rest of each bar "
+						   "up to 100% is hits");
+		if (!f)
+			return -EIO;
+		fprintf(f, "$d << EOD\nconfig");
+		for (int m = 0; m < MISS_NR; m++)
+			fprintf(f, " %s", rep_miss_names[m]);
+		fprintf(f, "\n");
+		for (size_t a = 0; a < nas; a++) {
+			if (one_assoc && assocs[a] != assoc_only)
+				continue;
+			for (size_t b = 0; b < nbs && bars < MAX_BARS; b++) {
+				const struct run *r = find_run(c, fm, cb[k].mode, cb[k].policy, cb[k].size,
+							       bss[b], (unsigned)assocs[a]);
+				char l[16];
+
+				if (!r || r->read_pieces <= 0)
+					continue;
+				bs_label(bss[b], l, sizeof(l));
+				fprintf(f, "%s/a%" PRIu64, l, assocs[a]);
+				for (int m = 0; m < MISS_NR; m++)
+					fprintf(f, " %.6g", 100.0 * (double)r->miss[m] / (double)r->read_pieces);
+				fprintf(f, "\n");
+				bars++;
+			}
+		}
+		fprintf(f, "EOD\n");
+		fig_loop_begin(f, name, 1100, 600);
+		fprintf(f, "set title ");
+		gp_str(f, title);
+		fprintf(f, "\nset style data histograms\nset style histogram rowstacked\n"
+			   "set style fill solid 0.9 border -1\nset boxwidth 0.75\nset yrange [0:*]\n"
+			   "set ylabel \"read pieces (%%)\"\nset xlabel \"block size / associativity\"\n"
+			   "set key outside right top title \"miss reason\"\nset grid ytics\n"
+			   "set xtics rotate by -45 nomirror\nplot ");
+		for (int m = 0; m < MISS_NR; m++)
+			fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
+				m ? "" : ":xtic(1)", palette[m]);
+		fprintf(f, "\n");
+		if ((rc = fig_end(c, f)))
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- selected runs ---- */
+
+static void run_label(const struct run *r, char *buf, size_t len)
+{
+	char l[16], sz[32];
+
+	bs_label(r->bs, l, sizeof(l));
+	size_label(r->cache_size, sz, sizeof(sz));
+	text(buf, len, "#%" PRId64 " block %siB, assoc %u, %s, %s, cache %s", r->id, l, r->assoc, r->mode,
+	     r->policy, sz);
+}
+
+static int64_t count_rows(struct ctx *c, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(rep_db_conn(c->db), sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int cmp_hit(const void *a, const void *b, void *arg)
+{
+	const struct run *runs = arg;
+	double x = runs[*(const int *)a].hit, y = runs[*(const int *)b].hit;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int choose_runs(struct ctx *c)
+{
+	if (c->o->runs && c->o->nr_runs) {
+		for (size_t k = 0; k < c->o->nr_runs && c->nselected < MAX_SELECTED; k++) {
+			size_t i;
+
+			for (i = 0; i < c->nruns; i++)
+				if (c->runs[i].id == c->o->runs[k])
+					break;
+			if (i == c->nruns)
+				return fail(c, -ENOENT, "--runs: run %" PRId64 " is not in the selection (status "
+					    "ok, matching --where, newest of its configuration)", c->o->runs[k]);
+			c->selected[c->nselected++] = (int)i;
+		}
+		return 0;
+	}
+	/* Best, median and worst read hit ratio among runs that have a time series. */
+	int *idx = calloc(c->nruns ? c->nruns : 1, sizeof(int));
+	size_t n = 0;
+
+	if (!idx)
+		return fail(c, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->nruns; i++)
+		if (!isnan(c->runs[i].hit) &&
+		    count_rows(c, "SELECT count(*) FROM series WHERE run_id = ?1", c->runs[i].id) > 0)
+			idx[n++] = (int)i;
+	qsort_r(idx, n, sizeof(int), cmp_hit, c->runs);
+	if (n >= 1)
+		c->selected[c->nselected++] = idx[0];
+	if (n >= 3)
+		c->selected[c->nselected++] = idx[n / 2];
+	if (n >= 2)
+		c->selected[c->nselected++] = idx[n - 1];
+	free(idx);
+	return 0;
+}
+
+static int fig_series(struct ctx *c)
+{
+	char title[512], lab[128];
+	FILE *f;
+	sqlite3_stmt *st;
+	bool any = false;
+
+	text(title, sizeof(title), "Read hit ratio over time\n%s",
+		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
+	f = fig_begin(c, -1, "selected-series", title,
+		      c->o->runs ? "runs chosen with --runs" : "best, median and worst read hit ratio");
+	if (!f)
+		return -EIO;
+	if (sqlite3_prepare_v2(rep_db_conn(c->db),
+			       "SELECT start_ns, read_pieces, read_hits FROM series WHERE run_id = ?1 "
+			       "ORDER BY idx",
+			       -1, &st, NULL) != SQLITE_OK) {
+		fclose(f);
+		return fail(c, -EIO, "reading the time series: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+	}
+	for (size_t k = 0; k < c->nselected; k++) {
+		int64_t t0 = -1;
+
+		fprintf(f, "$d%zu << EOD\n", k);
+		sqlite3_bind_int64(st, 1, c->runs[c->selected[k]].id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t t = sqlite3_column_int64(st, 0), rp = sqlite3_column_int64(st, 1);
+
+			if (t0 < 0)
+				t0 = t;
+			/* An interval without read pieces has no ratio: a gap, not a zero. */
+			if (rp > 0) {
+				fprintf(f, "%.6g %.6g\n", (double)(t - t0) / 1e9,
+					100.0 * (double)sqlite3_column_int64(st, 2) / (double)rp);
+				any = true;
+			} else {
+				fprintf(f, "%.6g ?\n", (double)(t - t0) / 1e9);
+			}
+		}
+		sqlite3_reset(st);
+		fprintf(f, "EOD\n");
+	}
+	sqlite3_finalize(st);
+	fig_loop_begin(f, "selected-series", 1100, 560);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"simulated time since the first interval (s)\"\n"
+		   "set ylabel \"read hit ratio in the interval (%%)\"\nset yrange [0:100]\n"
+		   "set key outside below\nset datafile missing \"?\"\nplot ");
+	for (size_t k = 0; k < c->nselected; k++) {
+		run_label(&c->runs[c->selected[k]], lab, sizeof(lab));
+		fprintf(f, "%s$d%zu using 1:2 with lines lw 2 lc rgb \"%s\" title ", k ? ", \\\n  " : "", k,
+			palette[k]);
+		gp_str(f, lab);
+	}
+	fprintf(f, "\n");
+	if (!any)
+		note(c, "hit ratio over time: the selected runs have no interval with read pieces");
+	return fig_end(c, f);
+}
+
+static int fig_classcdf(struct ctx *c, size_t k)
+{
+	const struct run *r = &c->runs[c->selected[k]];
+	char name[96], title[512], lab[128];
+	sqlite3_stmt *st;
+	FILE *f;
+	int n = 0;
+	char classes[SIM_CLASS_NR][24];
+
+	run_label(r, lab, sizeof(lab));
+	snprintf(name, sizeof(name), "selected-classcdf-%zu", k + 1);
+	text(title, sizeof(title), "Piece latency per class, run %s\n%s", lab,
+		 c->fams[r->family].desc);
+	f = fig_begin(c, -1, name, title,
+		      "points at p50, p90, p99, p99.9 and the maximum of each class (the database keeps "
+		      "percentiles per class, histograms per operation)");
+	if (!f)
+		return -EIO;
+	if (sqlite3_prepare_v2(rep_db_conn(c->db),
+			       "SELECT name, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, count FROM latency "
+			       "WHERE run_id = ?1 AND scope = 'class' AND count > 0 ORDER BY count DESC",
+			       -1, &st, NULL) != SQLITE_OK) {
+		fclose(f);
+		return fail(c, -EIO, "reading latencies: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+	}
+	sqlite3_bind_int64(st, 1, r->id);
+	while (sqlite3_step(st) == SQLITE_ROW && n < SIM_CLASS_NR && n < MAX_LINES) {
+		static const double q[5] = {0.5, 0.9, 0.99, 0.999, 1.0};
+
+		snprintf(classes[n], sizeof(classes[n]), "%s", sqlite3_column_text(st, 0));
+		fprintf(f, "$d%d << EOD\n", n);
+		for (int i = 0; i < 5; i++)
+			if (sqlite3_column_type(st, 1 + i) != SQLITE_NULL)
+				fprintf(f, "%.6g %.4f\n", sqlite3_column_double(st, 1 + i) / 1e3, q[i]);
+		fprintf(f, "EOD\n");
+		n++;
+	}
+	sqlite3_finalize(st);
+	fig_loop_begin(f, name, 1000, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
+		   "set logscale x 10\nset yrange [0.45:1.02]\nset key outside right top title \"class\"\n");
+	if (!n)
+		fprintf(f, "set label 1 \"no latency samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
+	else
+		fprintf(f, "plot ");
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s$d%d using 1:2 with linespoints ", i ? ", \\\n  " : "", i);
+		line_style(f, i);
+		fprintf(f, " title \"%s\"", classes[i]);
+	}
+	fprintf(f, "\n");
+	return fig_end(c, f);
+}
+
+static int fig_reqcdf(struct ctx *c)
+{
+	char title[512], lab[128];
+	sqlite3_stmt *st;
+	FILE *f;
+	int nlines = 0;
+	char labels[2 * MAX_SELECTED][160];
+	int styles[2 * MAX_SELECTED];
+
+	text(title, sizeof(title), "Request latency CDF (reads solid, writes dashed)\n%s",
+		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
+	f = fig_begin(c, -1, "selected-reqcdf", title,
+		      "from the per-operation log2 histograms: each step is a power-of-two bucket");
+	if (!f)
+		return -EIO;
+	if (sqlite3_prepare_v2(rep_db_conn(c->db),
+			       "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY "
+			       "bucket",
+			       -1, &st, NULL) != SQLITE_OK) {
+		fclose(f);
+		return fail(c, -EIO, "reading histograms: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+	}
+	for (size_t k = 0; k < c->nselected; k++) {
+		for (int op = 0; op < 2; op++) {
+			double total = 0, cum = 0;
+			int64_t hi[64], cnt[64];
+			int nb = 0;
+
+			sqlite3_bind_int64(st, 1, c->runs[c->selected[k]].id);
+			sqlite3_bind_text(st, 2, rep_op_names[op], -1, SQLITE_STATIC);
+			while (sqlite3_step(st) == SQLITE_ROW && nb < 64) {
+				hi[nb] = sqlite3_column_int64(st, 0);
+				cnt[nb] = sqlite3_column_int64(st, 1);
+				total += (double)cnt[nb++];
+			}
+			sqlite3_reset(st);
+			if (total <= 0)
+				continue;
+			fprintf(f, "$d%d << EOD\n", nlines);
+			/* Start at 0 just below the first bucket so the step is drawn. */
+			fprintf(f, "%.6g 0\n", (double)hi[0] / 2e3);
+			for (int b = 0; b < nb; b++) {
+				cum += (double)cnt[b];
+				fprintf(f, "%.6g %.6f\n", (double)hi[b] / 1e3, cum / total);
+			}
+			fprintf(f, "EOD\n");
+			run_label(&c->runs[c->selected[k]], lab, sizeof(lab));
+			text(labels[nlines], sizeof(labels[nlines]), "%s %s", op ? "write" : "read", lab);
+			styles[nlines] = (int)k * 2 + op;
+			nlines++;
+		}
+	}
+	sqlite3_finalize(st);
+	fig_loop_begin(f, "selected-reqcdf", 1100, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
+		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset yrange [0:1.02]\n"
+		   "set key outside below\n");
+	if (!nlines)
+		fprintf(f, "set label 1 \"no histogram samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
+	else
+		fprintf(f, "plot ");
+	for (int i = 0; i < nlines; i++) {
+		fprintf(f, "%s$d%d using 1:2 with steps lw 2 dt %d lc rgb \"%s\" title ", i ? ", \\\n  " : "",
+			i, styles[i] % 2 ? 2 : 1, palette[styles[i] / 2]);
+		gp_str(f, labels[i]);
+	}
+	fprintf(f, "\n");
+	return fig_end(c, f);
+}
+
+/* ---- running gnuplot ---- */
+
+static const char *gnuplot_prog(void)
+{
+	const char *p = getenv("SSDCACHE_GNUPLOT");
+
+	return p && *p ? p : "gnuplot";
+}
+
+static int render(struct ctx *c, const struct fig *g)
+{
+	char log[PATH_MAX], script[PATH_MAX], png[PATH_MAX], line[512] = "";
+	struct stat sb;
+	pid_t pid;
+	int status = 0;
+	FILE *lf;
+
+	snprintf(log, sizeof(log), "%s/gnuplot/%s.log", c->o->out_dir, g->name);
+	snprintf(script, sizeof(script), "gnuplot/%s.gp", g->name);
+	snprintf(png, sizeof(png), "%s/figures/%s.png", c->o->out_dir, g->name);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return fail(c, -errno, "fork for gnuplot: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+		if (fd < 0 || chdir(c->o->out_dir) < 0)
+			_exit(126);
+		dup2(fd, STDERR_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		execlp(gnuplot_prog(), gnuplot_prog(), script, (char *)NULL);
+		dprintf(STDERR_FILENO, "cannot run %s: %s\n", gnuplot_prog(), strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail(c, -errno, "waiting for gnuplot: %s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && stat(png, &sb) == 0 && sb.st_size > 0) {
+		unlink(log);
+		return 0;
+	}
+	/* Quote gnuplot's first complaint: it names the line of the script. */
+	lf = fopen(log, "r");
+	if (lf) {
+		char buf[512];
+
+		while (fgets(buf, sizeof(buf), lf)) {
+			if (strstr(buf, "rror") || strstr(buf, "cannot run") || strstr(buf, "line ")) {
+				snprintf(line, sizeof(line), "%s", buf);
+				break;
+			}
+			if (!line[0])
+				snprintf(line, sizeof(line), "%s", buf);
+		}
+		fclose(lf);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return fail(c, -ENOENT, "gnuplot not found ('%s'): install gnuplot (Debian: gnuplot-nox) "
+					"or set SSDCACHE_GNUPLOT", gnuplot_prog());
+	return fail(c, -EIO, "gnuplot failed on %s/%s: %s (log: %s)", c->o->out_dir, script,
+		    line[0] ? line : "no output", log);
+}
+
+/* ---- the page ---- */
+
+static void html_esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static void html_num(FILE *f, sqlite3_stmt *st, int col, const char *fmt, double scale)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		fputs("<td>&ndash;</td>", f);
+	else {
+		fputs("<td class=n>", f);
+		fprintf(f, fmt, sqlite3_column_double(st, col) * scale);
+		fputs("</td>", f);
+	}
+}
+
+static void html_figure(FILE *f, const struct fig *g)
+{
+	char title[512];
+
+	text(title, sizeof(title), "%s", g->title);
+	for (char *p = title; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	fputs("<figure><a href=\"figures/", f);
+	html_esc(f, g->name);
+	fputs(".svg\"><img src=\"figures/", f);
+	html_esc(f, g->name);
+	fputs(".png\" alt=\"", f);
+	html_esc(f, title);
+	fputs("\"></a><figcaption>", f);
+	html_esc(f, title);
+	fputs(" &mdash; ", f);
+	html_esc(f, g->caption);
+	fputs(" (<a href=\"figures/", f);
+	html_esc(f, g->name);
+	fputs(".svg\">SVG</a>, <a href=\"gnuplot/", f);
+	html_esc(f, g->name);
+	fputs(".gp\">gnuplot</a>)</figcaption></figure>\n", f);
+}
+
+static int trace_table(struct ctx *c, FILE *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(rep_db_conn(c->db),
+				"SELECT path, format, size_bytes, records, reads, writes, flushes, discards, "
+				"bytes_read, bytes_written, duration_s, skipped_lines, skipped_bad, "
+				"reordered, dev_lat_mean_ns, fingerprint, stats_opts FROM traces "
+				"WHERE trace_id = ?1",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(c, -EIO, "reading traces: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+	fputs("<table><tr><th>trace</th><th>format</th><th>size</th><th>records</th><th>reads</th>"
+	      "<th>writes</th><th>flushes</th><th>discards</th><th>read</th><th>written</th>"
+	      "<th>duration (s)</th><th>mean request (KiB)</th><th>skipped lines</th><th>bad</th>"
+	      "<th>reordered</th><th>device latency (ms, from the trace)</th><th>read as</th>"
+	      "<th>fingerprint</th></tr>\n",
+	      f);
+	for (size_t fi = 0; fi < c->nfams; fi++) {
+		bool seen = false;
+		char sz[32];
+
+		for (size_t g = 0; g < fi; g++)
+			seen |= c->fams[g].trace_id == c->fams[fi].trace_id;
+		if (seen)
+			continue;
+		sqlite3_bind_int64(st, 1, c->fams[fi].trace_id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			double recs = sqlite3_column_double(st, 3);
+			double bytes = sqlite3_column_double(st, 8) + sqlite3_column_double(st, 9);
+
+			fputs("<tr><td>", f);
+			html_esc(f, (const char *)sqlite3_column_text(st, 0));
+			fputs("</td><td>", f);
+			html_esc(f, (const char *)sqlite3_column_text(st, 1));
+			format_size((uint64_t)sqlite3_column_int64(st, 2), sz, sizeof(sz));
+			fprintf(f, "</td><td class=n>%s</td>", sz);
+			for (int col = 3; col <= 7; col++)
+				html_num(f, st, col, "%.0f", 1);
+			format_size((uint64_t)sqlite3_column_int64(st, 8), sz, sizeof(sz));
+			fprintf(f, "<td class=n>%s</td>", sz);
+			format_size((uint64_t)sqlite3_column_int64(st, 9), sz, sizeof(sz));
+			fprintf(f, "<td class=n>%s</td>", sz);
+			html_num(f, st, 10, "%.3f", 1);
+			if (recs > 0)
+				fprintf(f, "<td class=n>%.1f</td>", bytes / recs / 1024.0);
+			else
+				fputs("<td>&ndash;</td>", f);
+			html_num(f, st, 11, "%.0f", 1);
+			html_num(f, st, 12, "%.0f", 1);
+			html_num(f, st, 13, "%.0f", 1);
+			html_num(f, st, 14, "%.3f", 1e-6);
+			fputs("<td>", f);
+			html_esc(f, (const char *)sqlite3_column_text(st, 16));
+			fputs("</td><td class=fp>", f);
+			html_esc(f, (const char *)sqlite3_column_text(st, 15));
+			fputs("</td></tr>\n", f);
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	fputs("</table>\n", f);
+	return 0;
+}
+
+static int runs_table(struct ctx *c, FILE *f)
+{
+	static const char cols[] =
+		"run_id, trace, block_size, assoc, mode, policy, cache_size, quirks, cache_model, "
+		"target_model, read_hit_ratio, read_lat_mean_ns, read_lat_p99_ns, write_lat_mean_ns, "
+		"ssd_bytes_written, cache_evictions, seed_crashes, wall_seconds, started_at";
+	struct rep_selection sel = {.where = c->o->sel ? c->o->sel->where : NULL, .latest_only = true};
+	sqlite3_stmt *st;
+	int rc, rows = 0;
+
+	if ((rc = rep_select(c->db, cols, &sel, "trace_id, mode, policy, cache_size, assoc, block_size",
+			     &st, c->err, c->errlen)))
+		return rc;
+	fputs("<table class=runs><tr><th>run</th><th>trace</th><th>block</th><th>assoc</th><th>mode</th>"
+	      "<th>policy</th><th>cache</th><th>quirks</th><th>devices</th><th>read hit %</th>"
+	      "<th>read mean (ms)</th><th>read p99 (ms)</th><th>write mean (ms)</th>"
+	      "<th>SSD written</th><th>evictions</th><th>seed crashes</th><th>wall (s)</th>"
+	      "<th>started (UTC)</th></tr>\n",
+	      f);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char l[16], sz[32], wr[32];
+
+		if (++rows > 5000) {
+			fputs("<tr><td colspan=18>&hellip; more runs: use --csv or --json for all</td></tr>\n", f);
+			break;
+		}
+		bs_label((unsigned long)sqlite3_column_int64(st, 2), l, sizeof(l));
+		size_label(sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6), sz,
+			   sizeof(sz));
+		format_size((uint64_t)sqlite3_column_int64(st, 14), wr, sizeof(wr));
+		fprintf(f, "<tr><td class=n>%lld</td><td>", (long long)sqlite3_column_int64(st, 0));
+		html_esc(f, base_name((const char *)sqlite3_column_text(st, 1)));
+		fprintf(f, "</td><td class=n>%sB</td><td class=n>%d</td><td>", l, sqlite3_column_int(st, 3));
+		html_esc(f, (const char *)sqlite3_column_text(st, 4));
+		fputs("</td><td>", f);
+		html_esc(f, (const char *)sqlite3_column_text(st, 5));
+		fprintf(f, "</td><td class=n>%s</td><td>", sz);
+		html_esc(f, (const char *)sqlite3_column_text(st, 7));
+		fputs("</td><td>", f);
+		html_esc(f, (const char *)sqlite3_column_text(st, 8));
+		fputs(" / ", f);
+		html_esc(f, (const char *)sqlite3_column_text(st, 9));
+		fputs("</td>", f);
+		html_num(f, st, 10, "%.2f", 100);
+		html_num(f, st, 11, "%.3f", 1e-6);
+		html_num(f, st, 12, "%.3f", 1e-6);
+		html_num(f, st, 13, "%.3f", 1e-6);
+		fprintf(f, "<td class=n>%s</td>", wr);
+		html_num(f, st, 15, "%.0f", 1);
+		html_num(f, st, 16, "%.0f", 1);
+		html_num(f, st, 17, "%.2f", 1);
+		fputs("<td>", f);
+		html_esc(f, (const char *)sqlite3_column_text(st, 18));
+		fputs("</td></tr>\n", f);
+	}
+	sqlite3_finalize(st);
+	fputs("</table>\n", f);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(c, -EIO, "reading runs: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+	return 0;
+}
+
+static int write_index(struct ctx *c)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], now[40];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/index.html", c->o->out_dir);
+	snprintf(tmp, sizeof(tmp), "%s/.index.html.tmp", c->o->out_dir);
+	f = fopen(tmp, "w");
+	if (!f)
+		return fail(c, -errno, "%s: %s", tmp, strerror(errno));
+	rep_format_time(rep_now(), now, sizeof(now));
+	fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
+	      "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n"
+	      "<title>ssdcache-sim report</title>\n<style>\n"
+	      "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;max-width:1500px}\n"
+	      "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\n"
+	      "figure{display:inline-block;margin:0.5em;vertical-align:top;width:calc(50% - 1.2em);min-width:480px}\n"
+	      "figure img{width:100%;height:auto;border:1px solid #ddd}\n"
+	      "figcaption{font-size:0.85em;color:#444;max-width:960px}\n"
+	      "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}\n"
+	      "td,th{border:1px solid #ccc;padding:2px 6px}th{background:#f3f3f3}\n"
+	      "td.n{text-align:right;font-variant-numeric:tabular-nums}td.fp{font-family:monospace;"
+	      "font-size:0.8em}\n"
+	      ".notes{color:#555;font-size:0.9em}#figcheck{font-size:0.85em;color:#555}\n"
+	      "#figcheck.bad{color:#b00;font-weight:bold}\n"
+	      "</style></head><body>\n<h1>ssdcache-sim report</h1>\n<p>Database <code>",
+	      f);
+	html_esc(f, c->o->db_label);
+	fprintf(f, "</code>, %zu run%s", c->nruns, c->nruns == 1 ? "" : "s");
+	if (c->o->where_text && c->o->where_text[0]) {
+		fputs(" matching <code>", f);
+		html_esc(f, c->o->where_text);
+		fputs("</code>", f);
+	}
+	fprintf(f, " (status ok, newest run of each configuration). Generated %s by ssdcache-sim ", now);
+	html_esc(f, SSDCACHE_SIM_VERSION);
+	fprintf(f, ".</p>\n<p id=figcheck data-total=%zu>%zu figures (PNG; click for SVG).</p>\n",
+		c->nfigs, c->nfigs);
+	fputs("<h2>Traces</h2>\n", f);
+	if ((rc = trace_table(c, f)))
+		goto fail;
+	for (size_t fi = 0; fi < c->nfams; fi++) {
+		fprintf(f, "<h2>Family %zu: ", fi + 1);
+		html_esc(f, c->fams[fi].desc);
+		fprintf(f, " (%zu runs)</h2>\n", c->fams[fi].nruns);
+		for (size_t g = 0; g < c->nfigs; g++)
+			if (c->figs[g].family == (int)fi)
+				html_figure(f, &c->figs[g]);
+	}
+	if (c->nselected) {
+		fputs("<h2>Selected runs</h2>\n<p>", f);
+		for (size_t k = 0; k < c->nselected; k++) {
+			char lab[128];
+
+			run_label(&c->runs[c->selected[k]], lab, sizeof(lab));
+			fputs(k ? "; " : "", f);
+			html_esc(f, lab);
+		}
+		fputs("</p>\n", f);
+		for (size_t g = 0; g < c->nfigs; g++)
+			if (c->figs[g].family < 0)
+				html_figure(f, &c->figs[g]);
+	}
+	if (c->notes_len) {
+		fputs("<h2>Not drawn</h2>\n<ul class=notes>\n", f);
+		for (char *p = c->notes; *p;) {
+			size_t l = strcspn(p, "\n");
+			char line[600];
+
+			snprintf(line, sizeof(line), "%.*s", (int)l, p);
+			fputs("<li>", f);
+			html_esc(f, line);
+			fputs("</li>\n", f);
+			p += l;
+			if (*p)
+				p++;
+		}
+		fputs("</ul>\n", f);
+	}
+	fputs("<h2>Runs</h2>\n", f);
+	if ((rc = runs_table(c, f)))
+		goto fail;
+	/* Say on the page whether every figure loaded (and let a headless browser check it). */
+	fputs("<script>\nwindow.addEventListener('load', function () {\n"
+	      "  var imgs = document.querySelectorAll('figure img'), ok = 0, bad = [];\n"
+	      "  imgs.forEach(function (i) { if (i.complete && i.naturalWidth > 0) ok++; "
+	      "else bad.push(i.getAttribute('src')); });\n"
+	      "  var p = document.getElementById('figcheck');\n"
+	      "  p.setAttribute('data-loaded', ok);\n"
+	      "  p.textContent = ok + ' of ' + imgs.length + ' figures loaded' + "
+	      "(bad.length ? ': missing ' + bad.join(', ') : ' (PNG; click for SVG).');\n"
+	      "  if (bad.length) p.className = 'bad';\n"
+	      "});\n</script>\n</body></html>\n",
+	      f);
+	if (fclose(f)) {
+		unlink(tmp);
+		return fail(c, -EIO, "%s: %s", tmp, strerror(errno));
+	}
+	if (rename(tmp, path)) {
+		unlink(tmp);
+		return fail(c, -errno, "%s: %s", path, strerror(errno));
+	}
+	return 0;
+fail:
+	fclose(f);
+	unlink(tmp);
+	return rc;
+}
+
+/* ---- directories ---- */
+
+static int mkdir_p(struct ctx *c, const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) && errno != EEXIST)
+			return fail(c, -errno, "%s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) && errno != EEXIST)
+		return fail(c, -errno, "%s: %s", buf, strerror(errno));
+	return 0;
+}
+
+/* Remove what an earlier report left in our own subdirectories (stale figures would otherwise
+ * sit beside the new ones). Only files with our extensions. */
+static void clean_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		const char *ext = strrchr(e->d_name, '.');
+		char p[PATH_MAX];
+
+		if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".gp") &&
+			     strcmp(ext, ".log")))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+}
+
+int rep_report_write(struct rep_db *db, const struct rep_report_opts *o,
+		     struct rep_report_stats *stats, char *err, size_t errlen)
+{
+	struct ctx c = {.db = db, .o = o, .err = err, .errlen = errlen};
+	char dir[PATH_MAX];
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	c.max_figs = o->max_figures ? o->max_figures : 8;
+	if ((rc = load_runs(&c)))
+		goto out;
+	if (!c.nruns) {
+		rc = fail(&c, -ENOENT, "%s: no run with status ok matches%s%s", rep_db_path(db),
+			  o->where_text && o->where_text[0] ? " --where " : "",
+			  o->where_text ? o->where_text : "");
+		goto out;
+	}
+	if ((rc = group_families(&c)) || (rc = mkdir_p(&c, o->out_dir)))
+		goto out;
+	snprintf(dir, sizeof(dir), "%s/figures", o->out_dir);
+	if ((rc = mkdir_p(&c, dir)))
+		goto out;
+	clean_dir(dir);
+	snprintf(dir, sizeof(dir), "%s/gnuplot", o->out_dir);
+	if ((rc = mkdir_p(&c, dir)))
+		goto out;
+	clean_dir(dir);
+	for (size_t fi = 0; fi < c.nfams; fi++) {
+		if ((rc = fig_hitbs(&c, (int)fi)) || (rc = fig_heatmap(&c, (int)fi)) ||
+		    (rc = fig_mrc(&c, (int)fi)) || (rc = fig_modes(&c, (int)fi)) ||
+		    (rc = fig_misses(&c, (int)fi)))
+			goto out;
+	}
+	if ((rc = choose_runs(&c)))
+		goto out;
+	if (c.nselected) {
+		if ((rc = fig_series(&c)))
+			goto out;
+		for (size_t k = 0; k < c.nselected; k++)
+			if ((rc = fig_classcdf(&c, k)))
+				goto out;
+		if ((rc = fig_reqcdf(&c)))
+			goto out;
+	} else {
+		note(&c, "time series and latency figures: no selected run has a time series");
+	}
+	for (size_t g = 0; g < c.nfigs; g++)
+		if ((rc = render(&c, &c.figs[g])))
+			goto out;
+	rc = write_index(&c);
+out:
+	stats->runs = (unsigned)c.nruns;
+	stats->families = (unsigned)c.nfams;
+	stats->figures = (unsigned)c.nfigs;
+	stats->omitted = c.omitted;
+	for (size_t fi = 0; fi < c.nfams; fi++)
+		free(c.fams[fi].runs);
+	free(c.fams);
+	free(c.runs);
+	free(c.figs);
+	return rc;
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_report.c - --where parsing and refusals, exports, and a report drawn from constructed runs. */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "reports/db.h"
+#include "reports/query.h"
+#include "reports/report.h"
+#include "reports/rep_util.h"
+#include "tests/reports/rep_fixture.h"
+
+struct fx {
+	char dir[256], trace[300], db[300], out[300], err[1024];
+};
+
+static const unsigned long bss[] = {16, 64, 256};
+static const unsigned assocs[] = {1, 4};
+static const char *const sizes[] = {"256M", "1G"};
+
+/* A made-up but monotone shape: larger caches and associativities hit more. The numbers only
+ * feed the plumbing; no figure of this test is published. */
+static double shape(unsigned long bs, unsigned assoc, int size_idx, int mode)
+{
+	return 0.2 + 0.15 * size_idx + 0.05 * (assoc > 1) + 0.03 * log2((double)bs) / 8 + 0.05 * mode;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct rep_db *db;
+
+	fx_mkdtemp(f->dir, sizeof(f->dir));
+	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
+	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
+	snprintf(f->out, sizeof(f->out), "%s/report", f->dir);
+	fx_write_file(f->trace, "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n");
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	for (int m = 0; m < 2; m++)
+		for (int s = 0; s < 2; s++)
+			for (size_t a = 0; a < 2; a++)
+				for (size_t b = 0; b < 3; b++) {
+					struct sim_config cfg;
+					struct sim_result res;
+
+					fx_config(&cfg, f->trace, bss[b], assocs[a],
+						  m ? CACHE_MODE_WRITEBACK : CACHE_MODE_WRITETHROUGH, sizes[s]);
+					fx_result(&res, shape(bss[b], assocs[a], s, m), 6);
+					if (rep_db_record_run(db, &cfg, &res, f->err, sizeof(f->err)))
+						fail_msg("%s", f->err);
+					fx_result_free(&res);
+				}
+	rep_db_close(db);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fx_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void where_err(const char *expr, const char *want)
+{
+	struct rep_where *w = (void *)1;
+	char err[512];
+
+	assert_int_equal(rep_where_parse(expr, &w, err, sizeof(err)), -EINVAL);
+	assert_null(w);
+	if (!strstr(err, want))
+		fail_msg("--where %s: got \"%s\", want \"%s\"", expr, err, want);
+}
+
+static void test_where_parse(void **state)
+{
+	struct rep_where *w;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(rep_where_parse("block_size >= 64 and mode in (writeback, 'readcache') and "
+					 "not (cache_size = 1G or policy ~ 'l%')",
+					 &w, err, sizeof(err)),
+			 0);
+	assert_string_equal(rep_where_sql(w), "(block_size >= ?1) AND (mode IN (?2, ?3)) AND NOT "
+					      "((cache_size = ?4) OR (policy LIKE ?5))");
+	assert_true(rep_where_mentions(w, "mode"));
+	assert_false(rep_where_mentions(w, "status"));
+	rep_where_free(w);
+	assert_int_equal(rep_where_parse("", &w, err, sizeof(err)), 0);
+	assert_string_equal(rep_where_sql(w), "1");
+	rep_where_free(w);
+	/* Aliases and percentages. */
+	assert_int_equal(rep_where_parse("blocksize=8 AND read_hit_ratio > 40%", &w, err, sizeof(err)), 0);
+	rep_where_free(w);
+
+	where_err("blok_size = 8", "column 1: unknown field 'blok_size' (did you mean 'block_size'?)");
+	where_err("mode = writeback and zzzzzzzz = 1", "column 22: unknown field 'zzzzzzzz'");
+	where_err("block_size = big", "column 14: block_size expects a whole number, not 'big'");
+	where_err("cache_size > 1X", "cache_size expects a size");
+	where_err("block_size ~ 8", "applies to text fields");
+	where_err("mode = 'writeback", "unterminated string");
+	where_err("(mode = writeback", "expected ')' to close the '(' at column 1");
+	where_err("mode writeback", "expected an operator");
+	where_err("mode = writeback extra", "unexpected 'extra'");
+	where_err("mode ! writeback", "not an operator");
+	/* SQL in a value is a value: quoted text is bound, never pasted. */
+	assert_int_equal(rep_where_parse("mode = 'x''); DROP TABLE runs; --'", &w, err, sizeof(err)), 0);
+	assert_null(strstr(rep_where_sql(w), "DROP"));
+	rep_where_free(w);
+	where_err("mode = x; DROP TABLE runs", "unexpected");
+}
+
+static void test_select_and_export(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_where *w;
+	struct rep_selection sel = {0};
+	char path[400];
+	size_t rows;
+	FILE *fp;
+	int version;
+
+	assert_int_equal(rep_db_open_readonly(f->db, &db, &version, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_where_parse("mode = writeback and cache_size = 1G and assoc in (4)", &w,
+					 f->err, sizeof(f->err)),
+			 0);
+	sel.where = w;
+	snprintf(path, sizeof(path), "%s/x.csv", f->dir);
+	fp = fopen(path, "w");
+	assert_int_equal(rep_export_csv(db, &sel, fp, &rows, f->err, sizeof(f->err)), 0);
+	fclose(fp);
+	assert_int_equal(rows, 3);
+	snprintf(path, sizeof(path), "%s/x.json", f->dir);
+	fp = fopen(path, "w");
+	assert_int_equal(rep_export_json(db, &sel, fp, &rows, f->err, sizeof(f->err)), 0);
+	fclose(fp);
+	assert_int_equal(rows, 3);
+	rep_where_free(w);
+	/* The JSON is valid (python's json module is the judge when present). */
+	{
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd),
+			 "command -v python3 >/dev/null || exit 0; python3 -c 'import json,sys; "
+			 "d=json.load(open(sys.argv[1])); assert len(d)==3 and d[0][\"mode\"]==\"writeback\"' %s",
+			 path);
+		assert_int_equal(system(cmd), 0);
+	}
+	/* status is filterable; mentioning it drops the default status='ok'. */
+	assert_int_equal(rep_where_parse("status != 'ok'", &w, f->err, sizeof(f->err)), 0);
+	sel.where = w;
+	fp = fopen("/dev/null", "w");
+	assert_int_equal(rep_export_csv(db, &sel, fp, &rows, f->err, sizeof(f->err)), 0);
+	fclose(fp);
+	assert_int_equal(rows, 0);
+	rep_where_free(w);
+	rep_db_close(db);
+}
+
+static bool nonempty(const char *dir, const char *name)
+{
+	char p[600];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return stat(p, &sb) == 0 && sb.st_size > 0;
+}
+
+static void test_report_figures(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_report_opts o = {.out_dir = f->out, .db_label = "r.db"};
+	struct rep_report_stats st;
+	int version;
+
+	if (system("command -v gnuplot >/dev/null") != 0) {
+		print_message("[  SKIP    ] gnuplot not installed\n");
+		skip();
+	}
+	assert_int_equal(rep_db_open_readonly(f->db, &db, &version, f->err, sizeof(f->err)), 0);
+	if (rep_report_write(db, &o, &st, f->err, sizeof(f->err)))
+		fail_msg("%s", f->err);
+	assert_int_equal(st.runs, 24);
+	assert_int_equal(st.families, 1);
+	/* 4 hitbs + 4 heatmaps + 6 mrc + 2 modes + 4 misses + series + 3 classcdf + reqcdf */
+	assert_int_equal(st.figures, 4 + 4 + 6 + 2 + 4 + 1 + 3 + 1);
+	assert_true(nonempty(f->out, "index.html"));
+	assert_true(nonempty(f->out, "figures/f1-hitbs-1.png"));
+	assert_true(nonempty(f->out, "figures/f1-hitbs-1.svg"));
+	assert_true(nonempty(f->out, "figures/f1-heatmap-1.png"));
+	assert_true(nonempty(f->out, "figures/f1-mrc-1.png"));
+	assert_true(nonempty(f->out, "figures/f1-modes-1.png"));
+	assert_true(nonempty(f->out, "figures/f1-misses-1.png"));
+	assert_true(nonempty(f->out, "figures/selected-series.png"));
+	assert_true(nonempty(f->out, "figures/selected-reqcdf.svg"));
+	assert_true(nonempty(f->out, "gnuplot/f1-hitbs-1.gp"));
+
+	/* --max-figures caps each kind; the page says what was left out. */
+	o.max_figures = 1;
+	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.figures, 5 + 5);
+	assert_true(st.omitted > 0);
+	assert_false(nonempty(f->out, "figures/f1-hitbs-2.png")); /* stale figures removed */
+
+	/* Nothing matches: -ENOENT with the expression in the message. */
+	struct rep_where *w;
+	struct rep_selection sel = {0};
+
+	assert_int_equal(rep_where_parse("block_size = 12345", &w, f->err, sizeof(f->err)), 0);
+	sel.where = w;
+	o.sel = &sel;
+	o.where_text = "block_size = 12345";
+	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), -ENOENT);
+	assert_non_null(strstr(f->err, "block_size = 12345"));
+	rep_where_free(w);
+
+	/* gnuplot that fails: an error naming the script, not a silent empty page. */
+	setenv("SSDCACHE_GNUPLOT", "false", 1);
+	o.sel = NULL;
+	o.where_text = NULL;
+	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), -EIO);
+	assert_non_null(strstr(f->err, "gnuplot failed on"));
+	setenv("SSDCACHE_GNUPLOT", "/nonexistent/gnuplot", 1);
+	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), -ENOENT);
+	assert_non_null(strstr(f->err, "gnuplot not found"));
+	unsetenv("SSDCACHE_GNUPLOT");
+	rep_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_where_parse),
+		cmocka_unit_test_setup_teardown(test_select_and_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_figures, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
