@@ -300,6 +300,7 @@ void ssdcache_dtr(struct ssdcache_ctx *sc)
 		free(sc->md_table[i]);
 	free(sc->md_table);
 	free(sc->deferred);
+	tw_free(sc);
 	sio_free_all(sc);
 	free(sc);
 }

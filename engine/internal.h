@@ -51,7 +51,7 @@ struct ssdcache_md {
 	unsigned int num_cte;  /* always DEFAULT_ALIASING */
 	unsigned long atime;   /* jiffies at creation; never read (Q31) */
 	uint32_t used;         /* bit i: te[i] is not NULL */
-	unsigned char te_mem[]; /* num_cte ctes of sc->cte_size bytes */
+	uint64_t te_mem[];      /* num_cte ctes of sc->cte_size bytes (8-byte aligned) */
 };
 
 /* struct ssdcache_io, the sio: one per mapped bio, reference counted. */
@@ -73,6 +73,7 @@ struct ssdcache_io {
 	uint64_t seq;              /* host tag of the piece this sio was created for */
 	uint32_t gen, wgen;        /* fixed mode: cte generations seen at lookup (Q10, Q13) */
 	bool defer;                /* fixed mode: cte_match asks map to hold the bio */
+	bool uncached_write;       /* fixed Q13: a write sent to the target with no cte */
 	int leaked_refs;           /* references the seed never drops (Q17, Q18) */
 	unsigned flush_pending;    /* fixed Q18: device flushes in flight */
 	struct ssdcache_io *pool_next; /* free list / all-sios list linkage */
@@ -109,6 +110,12 @@ struct ssdcache_ctx {
 	struct bio **deferred;
 	size_t nr_deferred, cap_deferred;
 	bool retry_deferred;
+	/* fixed Q13: blocks with writes in flight to the target that no cte tracks */
+	struct {
+		unsigned long *block;
+		uint32_t *count;
+		size_t cap, nr;
+	} tw;
 	/* fixed Q18: flushes waiting for secondaries to drain */
 	unsigned long secondaries_inflight;
 	struct ssdcache_io *flush_wait_head, *flush_wait_tail;
@@ -203,7 +210,7 @@ static inline bool bm_full(const uint64_t *bm, unsigned nbits)
 static inline struct ssdcache_te *cmd_te(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd,
 					  long i)
 {
-	return (struct ssdcache_te *)(cmd->te_mem + (size_t)i * sc->cte_size);
+	return (struct ssdcache_te *)((unsigned char *)cmd->te_mem + (size_t)i * sc->cte_size);
 }
 
 /* rcu_dereference(cmd->te[i]): the cte in slot i, or NULL. */
@@ -263,10 +270,16 @@ void seed_crash(struct ssdcache_ctx *sc, int q, const char *what);
 void sio_free_all(struct ssdcache_ctx *sc);
 void ssdcache_kick_deferred(struct ssdcache_ctx *sc);
 
+/* engine/tw.c: the fixed mode's record of uncached target writes in flight (Q13) */
+void tw_add(struct ssdcache_ctx *sc, unsigned long block);
+void tw_del(struct ssdcache_ctx *sc, unsigned long block);
+bool tw_has(const struct ssdcache_ctx *sc, unsigned long block);
+void tw_free(struct ssdcache_ctx *sc);
+
 /* engine/map.c */
 void sio_bio_mask(struct ssdcache_io *sio, struct bio *bio);
 void sio_lookup_async(struct ssdcache_io *sio);
-void report_decision(struct ssdcache_io *sio, enum cte_match_t r);
+void report_decision(struct ssdcache_io *sio, struct bio *bio, enum cte_match_t r);
 void ssdcache_retry_deferred(struct ssdcache_ctx *sc);
 void ssdcache_flush_ready(struct ssdcache_ctx *sc);
 

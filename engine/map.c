@@ -5,19 +5,19 @@
 
 #include "engine/internal.h"
 
-void report_decision(struct ssdcache_io *sio, enum cte_match_t r)
+void report_decision(struct ssdcache_io *sio, struct bio *bio, enum cte_match_t r)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 
 	if (sc->ops->decision)
-		sc->ops->decision(sc->host, sio->seq, r, sio->cmd ? (long)sio->cmd->hash : -1,
+		sc->ops->decision(sc->host, sio->seq, bio, r, sio->cmd ? (long)sio->cmd->hash : -1,
 				  sio->cte_idx);
 }
 
 static void report_pseudo(struct ssdcache_ctx *sc, struct bio *bio, enum cte_match_t r)
 {
 	if (sc->ops->decision)
-		sc->ops->decision(sc->host, bio->bi_seq, r, -1, -1);
+		sc->ops->decision(sc->host, bio->bi_seq, bio, r, -1, -1);
 }
 
 /*
@@ -70,7 +70,11 @@ static void map_writeback_bio(struct ssdcache_io *sio, struct bio *bio)
 /* Read miss: to the target, with a clone to fill the cache later (unless disable_writeback). */
 static void sio_start_prefetch(struct ssdcache_io *sio, struct bio *bio)
 {
-	if (!sio->sc->cfg.options.disable_writeback)
+	/* Q13 fixed: a read racing a write that bypassed the cache may return either version;
+	 * its data must not be cached as clean, so it gets no fill */
+	bool racing = FIXED(sio->sc, 13) && tw_has(sio->sc, sio->bio_sector);
+
+	if (!sio->sc->cfg.options.disable_writeback && !racing)
 		map_writeback_bio(sio, bio);
 	bio->bi_bdev = BDEV_TARGET;
 }
@@ -126,7 +130,7 @@ void sio_lookup_async(struct ssdcache_io *sio)
 
 	if (!sio->cmd || sio->cte_idx == -1) {
 		ret = cte_match(sio, WRITE);
-		report_decision(sio, ret);
+		report_decision(sio, NULL, ret);
 	}
 	switch (ret) {
 	case CTE_WRITE_INVALID:
@@ -278,7 +282,7 @@ int ssdcache_map(struct ssdcache_ctx *sc, struct bio *bio)
 	}
 
 	r = cte_match(sio, bio_data_dir(bio));
-	report_decision(sio, r);
+	report_decision(sio, bio, r);
 	if (sio->defer)
 		goto defer;
 
@@ -307,6 +311,12 @@ int ssdcache_map(struct ssdcache_ctx *sc, struct bio *bio)
 	case CTE_LOOKUP_FAILED:
 	case CTE_WRITE_SKIP:
 		bio->bi_bdev = BDEV_TARGET;
+		if (FIXED(sc, 13) && bio_data_dir(bio) == WRITE) {
+			/* keep the sio until the write completes: fills must not race it */
+			sio->uncached_write = true;
+			tw_add(sc, sio->bio_sector);
+			break;
+		}
 		bio->map_ptr = NULL;
 		ssdcache_put_sio(sio);
 		break;
@@ -354,6 +364,10 @@ int ssdcache_endio(struct ssdcache_ctx *sc, struct bio *bio, int error)
 	if (!sio)
 		return error;
 	bio->map_ptr = NULL;
+	if (sio->uncached_write) {
+		tw_del(sc, sio->bio_sector);
+		goto out;
+	}
 	if (!sio->cmd || sio->cte_idx == -1) {
 		/* "cte lookup not finished": the WT async_lookup write (Q15) */
 		sc->c.cache_overruns++;

@@ -11,12 +11,12 @@
 #define MS(x) ((uint64_t)((x) * 1000000.0 + 0.5))
 
 struct simtest {
-	char trace[1 << 16];    /* blkparse text */
+	char trace[1 << 18];    /* blkparse text */
 	size_t len;
 	unsigned n;
 	struct sim_config cfg;
 	struct sim_result res;
-	char log[1 << 16];      /* the decision log after st_run */
+	char log[1 << 19];      /* the decision log after st_run */
 	char verify[1 << 14];   /* the verify log after st_run (when cfg.verify) */
 	char err[512];
 	int rc;
