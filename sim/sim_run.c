@@ -657,7 +657,9 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			progress(r, t, wall_start, false);
 		}
 	}
-	while (!r->stop && des_run_next(&r->q))
+	/* after a stop (--seed-crash abort) the I/O in flight still completes, so that nothing
+	 * is left allocated; no new request is read */
+	while (des_run_next(&r->q))
 		;
 	if (show_progress)
 		progress(r, t, wall_start, true);

@@ -227,18 +227,25 @@ static int by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static void sort_cases(struct verifier *v)
+{
+	if (v->nr_cases)
+		qsort(v->cases, v->nr_cases, sizeof(*v->cases), by_seq);
+}
+
 unsigned verify_examples(struct verifier *v, struct sim_stale_example *out, unsigned n)
 {
-	qsort(v->cases, v->nr_cases, sizeof(*v->cases), by_seq);
+	sort_cases(v);
 	if (n > v->nr_cases)
 		n = (unsigned)v->nr_cases;
-	memcpy(out, v->cases, n * sizeof(*out));
+	if (n)
+		memcpy(out, v->cases, n * sizeof(*out));
 	return n;
 }
 
 int verify_write_log(struct verifier *v, FILE *fp)
 {
-	qsort(v->cases, v->nr_cases, sizeof(*v->cases), by_seq);
+	sort_cases(v);
 	for (size_t i = 0; i < v->nr_cases; i++) {
 		const struct sim_stale_example *e = &v->cases[i];
 		fprintf(fp, "%llu %llu %llu %llu %llu %llu %llu\n", (unsigned long long)e->seq,

@@ -10,6 +10,7 @@
 void st_init(struct simtest *st, uint64_t cache_bytes, uint64_t c_read_ns, uint64_t c_write_ns,
 	     uint64_t t_read_ns, uint64_t t_write_ns, const char *table)
 {
+	sim_result_free(&st->res); /* a reused (static) simtest: free the last run's series */
 	memset(st, 0, sizeof(*st));
 	sim_config_init(&st->cfg);
 	snprintf(st->cfg.cache_spec, sizeof(st->cfg.cache_spec), "fixed:size=%llu,read=%llu,write=%llu",
