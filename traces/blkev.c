@@ -193,6 +193,10 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 		return;
 	}
 	if (t->has_device && ev->dev != t->device) {
+		if (ev->act == 'A' && ev->remap_from == t->device) {
+			t->nr_remapped_away++;
+			t->remapped_to = ev->dev;
+		}
 		if (ev->act == a->event)
 			t->counts.skipped_other_dev++;
 		else

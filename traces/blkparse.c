@@ -96,47 +96,36 @@ static bool is_elapsed(const char *open, const char *close)
 	return digit && p == close;
 }
 
-/* Cheap pass for the device list: device, action and (for remaps) the source device only. */
-static enum trc_status scan_line(struct trc *t, struct bp *bp, const char *p, const char *e)
+/* Cheap pass for the device list: device and action only. Returns false when the line needs
+ * the full parse (remaps, and anything odd, so that errors read the same in both passes). */
+static bool scan_line(struct trc *t, struct bp *bp, const char *p, const char *e)
 {
 	uint32_t dev;
-	const char *start = p;
 
 	if (!parse_dev(&p, e, &dev))
-		return bad(t, bp, F_DEV, "device", "MAJ,MIN", start, e);
+		return false;
 	for (int i = 0; i < 4; i++) {
+		if (p >= e || !trc_isspace(*p))
+			return false;
 		p = trc_skip_spaces(p, e);
 		p = trc_skip_token(p, e);
 	}
 	p = trc_skip_spaces(p, e);
 	if (p >= e)
-		return bad(t, bp, F_ACT, "action", "an action letter", p, e);
+		return false;
 	char act = *p;
 	bool one = p + 1 == e || trc_isspace(p[1]);
-	if (!one)
-		return TRC_OK;
+	if (!one || !((act >= 'A' && act <= 'Z') || (act >= 'a' && act <= 'z')))
+		return !one && act >= 'A' && act <= 'Z' && p + 2 <= e && (p + 2 == e || trc_isspace(p[2]));
 	if (act == bp->a.event) {
 		/* Skip zoned commands, as the full parse does. */
 		const char *r = trc_skip_spaces(p + 1, e);
 		if (r < e && (*r == 'Z' || (*r == 'F' && r + 1 < e && r[1] == 'Z')))
 			return TRC_OK;
 		trc_devset_add(t->devset, dev, NULL);
-		return TRC_OK;
+		return true;
 	}
-	if (act == 'A') {
-		const char *arrow = memchr(p, '<', (size_t)(e - p));
-		uint32_t from;
-		if (!arrow || arrow + 1 >= e || arrow[1] != '-')
-			return bad(t, bp, F_SIZE, "remap", "'<- (MAJ,MIN) sector'", p, e);
-		const char *q = trc_skip_spaces(arrow + 2, e);
-		if (q >= e || *q != '(')
-			return bad(t, bp, F_SIZE, "remap", "'(MAJ,MIN)'", q, e);
-		q++;
-		if (!parse_dev(&q, e, &from))
-			return bad(t, bp, F_SIZE, "remap", "'(MAJ,MIN)'", q, e);
-		trc_devset_add_remap(t->devset, from, dev);
-	}
-	return TRC_OK;
+	return act != 'A';
 }
 
 /* Parse one line; fills ev and returns TRC_OK with *have_ev when it is an event the assembler
@@ -160,8 +149,8 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		return TRC_OK;
 	}
 	bp->event_lines++;
-	if (t->scan)
-		return scan_line(t, bp, p, e);
+	if (t->scan && scan_line(t, bp, p, e))
+		return TRC_OK;
 
 	/* Most lines are events no request is made of (G, P, U, M, I, ...): find the action first
 	 * and leave those after a glance; the fields of the others are checked below. */

@@ -498,11 +498,9 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 	if (a == 'A') {
 		size_t skip = (r->action & TA_CGROUP) ? 8 : 0;
 		if (r->pdu_len < skip + 16) {
-			trc_fail_off(t, s->path, r->off, "remap record without its payload (%u of %zu bytes)",
-				     r->pdu_len, skip + 16);
-			*have = false;
-			ev->act = 0;
-			return TRC_OK;
+			return trc_fail_off(t, s->path, r->off,
+					    "remap record without its payload (%u of %zu bytes)", r->pdu_len,
+					    skip + 16);
 		}
 		/* On disk: device_from, device_to, sector_from; blkparse prints device_to first. */
 		ev->remap_from = trc_be32(r->pdu + skip);

@@ -474,32 +474,6 @@ static int choose_device(struct trc *t, const char *path, const void *mem, size_
 	if (ds->more)
 		snprintf(list + l, sizeof(list) - l, " and %llu more", (unsigned long long)ds->more);
 
-	if (t->opts.has_device) {
-		for (size_t i = 0; i < ds->nr; i++)
-			if (ds->devs[i].dev == t->device) {
-				free_reader(s);
-				return 0;
-			}
-		char d[32];
-		devname(t->device, d, sizeof(d));
-		for (size_t i = 0; i < ds->nr_remaps; i++) {
-			if (ds->remaps[i].from == t->device) {
-				char to[32];
-				devname(ds->remaps[i].to, to, sizeof(to));
-				snprintf(err, errlen,
-					 "%s: device %s has no %c requests of its own: they were remapped "
-					 "('A' events) to %s and are counted there; use --device %s",
-					 t->path, d, t->event, to, to);
-				free_reader(s);
-				return -ENODEV;
-			}
-		}
-		snprintf(err, errlen, "%s: device %s is not in the trace (devices with %c requests: %s)",
-			 t->path, d, t->event, ds->nr ? list : "none");
-		free_reader(s);
-		return -ENODEV;
-	}
-
 	/* Candidates: devices with requests, minus partitions or stacked devices whose requests
 	 * were remapped into another candidate (so each request is counted once, on the device
 	 * that received it). */
@@ -556,7 +530,9 @@ static int open_common(struct trc **out, const char *path, const void *mem, size
 	rc = new_reader(&t, path, mem, mem_len, from_mem, opts, false, err, errlen);
 	if (rc)
 		return rc;
-	if (!t->is_sct) {
+	if (!t->is_sct && !t->opts.has_device) {
+		/* With --device given there is no pre-scan: a device without requests is reported
+		 * at the end of the trace instead. */
 		rc = choose_device(t, t->path, mem, mem_len, from_mem, err, errlen);
 		if (rc) {
 			free_reader(t);
@@ -682,6 +658,24 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 		if (t->ring_count && (t->ring_count > t->window || t->draining)) {
 			ring_pop(t, rec);
 			return TRC_OK;
+		}
+		if (t->draining && !t->pending_bad && t->opts.has_device && !t->counts.records &&
+		    !t->ring_count && (t->counts.skipped_other_dev || t->nr_remapped_away)) {
+			char d[32], to[32];
+			devname(t->device, d, sizeof(d));
+			devname(t->remapped_to, to, sizeof(to));
+			if (t->nr_remapped_away && t->fmt->blk_events)
+				snprintf(t->err, sizeof(t->err),
+					 "%s: device %s has no %c requests of its own: they were remapped "
+					 "('A' events) to %s and are counted there; use --device %s",
+					 t->path, d, t->event, to, to);
+			else
+				snprintf(t->err, sizeof(t->err),
+					 "%s: device %s is not in the trace (%llu requests are on other "
+					 "devices; leave out --device to list them)", t->path, d,
+					 (unsigned long long)t->counts.skipped_other_dev);
+			t->err_pos.path = t->path;
+			t->pending_bad = true;
 		}
 		if (t->draining) {
 			if (t->pending_bad) {

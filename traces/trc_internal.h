@@ -123,6 +123,8 @@ struct trc {
 	struct trc_devset *devset;
 	bool has_device;         /* device chosen (by --device or the pre-scan) */
 	uint32_t device;
+	uint64_t nr_remapped_away; /* 'A' events from the chosen device to another one */
+	uint32_t remapped_to;
 
 	/* reorder stage: a time-sorted ring of at most window records */
 	struct trc_slot *ring;

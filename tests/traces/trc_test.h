@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* trc_test.h - helpers shared by the trace reader tests: open text or bytes, read every record. */
+#ifndef SSDCACHE_TRC_TEST_H
+#define SSDCACHE_TRC_TEST_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/reader.h"
+
+#define MAX_RECS 256
+
+struct read_result {
+	int open_rc;
+	char err[1024];
+	enum trc_status st;
+	size_t n;
+	struct trc_rec rec[MAX_RECS];
+	struct trc_pos pos[MAX_RECS];
+	struct trc_counts counts;
+	struct trc_pos end_pos;   /* trc_position() after the last trc_next (path: see end_path) */
+	char end_path[256];
+	char first_path[256];     /* pos[0].path, copied: positions live as long as the reader */
+	char error[1024];         /* trc_error() if st == TRC_EBAD */
+	char warnings[2048];
+	char format[16];
+	char event;
+};
+
+/* Open data (len bytes) under name with opts, read to the end or the first error. */
+static inline struct read_result *read_mem(const char *name, const void *data, size_t len,
+					   const struct trc_opts *opts)
+{
+	struct read_result *r = calloc(1, sizeof(*r));
+	struct trc *t;
+	struct trc_opts o = {0};
+
+	if (opts)
+		o = *opts;
+	r->open_rc = trc_open_mem(&t, name, data, len, &o, r->err, sizeof(r->err));
+	if (r->open_rc)
+		return r;
+	snprintf(r->format, sizeof(r->format), "%s", trc_format_name(t));
+	r->event = trc_event(t);
+	while ((r->st = trc_next(t, &r->rec[r->n < MAX_RECS ? r->n : MAX_RECS - 1])) == TRC_OK) {
+		if (r->n < MAX_RECS)
+			r->pos[r->n] = *trc_position(t);
+		if (r->n < MAX_RECS)
+			r->n++;
+	}
+	r->counts = *trc_counts(t);
+	r->end_pos = *trc_position(t);
+	snprintf(r->end_path, sizeof(r->end_path), "%s", r->end_pos.path ? r->end_pos.path : "");
+	snprintf(r->first_path, sizeof(r->first_path), "%s", r->n && r->pos[0].path ? r->pos[0].path : "");
+	for (size_t i = 0; i < r->n; i++)
+		r->pos[i].path = NULL;
+	r->end_pos.path = NULL;
+	r->counts.first_bad.path = NULL;
+	r->counts.first_inversion.path = NULL;
+	if (r->st == TRC_EBAD)
+		snprintf(r->error, sizeof(r->error), "%s", trc_error(t));
+	snprintf(r->warnings, sizeof(r->warnings), "%s", trc_warnings(t));
+	trc_close(t);
+	return r;
+}
+
+static inline struct read_result *read_str(const char *name, const char *text,
+					   const struct trc_opts *opts)
+{
+	return read_mem(name, text, strlen(text), opts);
+}
+
+/* Write data to path (for readers that need real files). */
+static inline void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp)) {
+		fprintf(stderr, "cannot write %s\n", path);
+		abort();
+	}
+}
+
+#endif
