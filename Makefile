@@ -72,6 +72,7 @@ TEST_HELPER_OBJS := $(TEST_HELPER_SRCS:%.c=$(BUILD)/%.o)
 E2E_TESTS := $(sort $(wildcard tests/e2e/*.sh))
 
 .PHONY: all test unit e2e asan bench demo fuzz fuzz-smoke install clean help
+.SECONDARY:
 all: $(PROG)
 
 $(BUILD)/%.o: %.c
@@ -109,7 +110,8 @@ e2e: $(PROG)
 	  else echo "ok   $$t"; fi; done; exit $$fail
 
 test: $(PROG) $(TEST_BINS)
-	$(Q)$(MAKE) --no-print-directory unit e2e
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory e2e
 	@echo "all tests passed"
 
 asan:

@@ -100,7 +100,7 @@ static uint64_t one_case(uint64_t seed, quirk_set fixed, char *desc, size_t dlen
 
 static void test_fixed_mode_never_stale(void **state)
 {
-	char desc[512];
+	char desc[1024];
 	(void)state;
 	/* SSDCACHE_STRESS_SEEDS=N for a longer search (default 300: about a second) */
 	const char *env = getenv("SSDCACHE_STRESS_SEEDS");
@@ -122,7 +122,7 @@ static void test_fixed_mode_never_stale(void **state)
 
 static void test_seed_mode_goes_stale(void **state)
 {
-	char desc[512];
+	char desc[1024];
 	uint64_t total = 0;
 	(void)state;
 	for (uint64_t seed = 1; seed <= 20; seed++)
