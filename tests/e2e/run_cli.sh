@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `ssdcache-sim run`: the command-line contract, exit statuses and messages for bad arguments.
+set -u
+cd "$(dirname "$0")/../.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+T=tests/golden/decisions/hand1_wt_basic/trace
+DEVS=(--cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms)
+
+# expect STATUS "needle" -- command...
+expect() {
+	local want=$1 needle=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ $rc -ne "$want" ]; then
+		echo "FAIL: exit $rc (want $want): $*"; cat "$tmp/err"; fail=1; return
+	fi
+	if [ -n "$needle" ] && ! grep -qF -- "$needle" "$tmp/out" "$tmp/err"; then
+		echo "FAIL: no '$needle' in the output of: $*"; cat "$tmp/err"; fail=1; return
+	fi
+	echo "ok   exit $rc: ${*:2:6}"
+}
+
+# the contract of the engine issue, exactly
+expect 0 "target cache blocksize 256 writethrough assoc 4 options 2 lru queue_busy " \
+	"$PROG" run "$T" "${DEVS[@]}" --table "blocksize 256 assoc 4 writethrough options 2 lru queue_busy" \
+	--hz 250 --decision-log "$tmp/log"
+head -n 1 "$tmp/out" | grep -qx 'cmd 1/32 cte 0/1/512' || { echo "FAIL: INFO first line: $(head -1 "$tmp/out")"; fail=1; }
+[ "$(wc -l < "$tmp/log")" -eq 6 ] || { echo "FAIL: decision log has $(wc -l < "$tmp/log") lines"; fail=1; }
+head -1 "$tmp/log" | grep -qx '0 R 64 8 READ_MISS 0 0 5000001' || { echo "FAIL: log line 0: $(head -1 "$tmp/log")"; fail=1; }
+grep -q '^read hit ratio: ' "$tmp/out" || { echo "FAIL: no summary"; fail=1; }
+
+# help and defaults
+expect 0 "--decision-log FILE" "$PROG" run --help
+expect 0 "blocksize 256 writethrough assoc 4" "$PROG" run "$T"
+expect 0 '"read_hit_ratio"' "$PROG" run "$T" --json
+"$PROG" run "$T" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["counters"]["read_clean"]>=0' \
+	|| { echo "FAIL: --json is not JSON"; fail=1; }
+
+# usage errors: exit 2, the argument named
+expect 2 "missing TRACE" "$PROG" run
+expect 2 "blocksize 384" "$PROG" run "$T" --table "blocksize 384"
+expect 2 "Q20" "$PROG" run "$T" --table "blocksize 512"
+expect 0 "blocksize 512" "$PROG" run "$T" --table "blocksize 512" --fix Q20
+expect 0 "blocksize 2048" "$PROG" run "$T" --table "blocksize 2048" --quirks fixed
+expect 2 "assoc 65" "$PROG" run "$T" --table "assoc 65"
+expect 2 "blocksize: missing value" "$PROG" run "$T" --table "assoc 2 blocksize"
+expect 2 "'bogus': invalid argument" "$PROG" run "$T" --table "bogus"
+expect 2 "invalid number of options" "$PROG" run "$T" --table "options 6 lru lru lru lru lru lru"
+expect 0 "unknown option 'turbo' ignored" "$PROG" run "$T" --table "options 1 turbo"
+expect 2 "unknown option 'turbo'" "$PROG" run "$T" --table "options 1 turbo" --fix Q28
+expect 2 "Q22" "$PROG" run "$T" --cache-dev fixed:size=1M --table "blocksize 256"
+expect 2 "unknown device model 'tape'" "$PROG" run "$T" --cache-dev tape:size=1M
+expect 2 "bad size" "$PROG" run "$T" --cache-dev fixed:size=64Q
+expect 2 "bad time" "$PROG" run "$T" --target-dev fixed:read=5parsecs
+expect 2 "did you mean 'read'" "$PROG" run "$T" --target-dev fixed:raed=5ms
+expect 2 "--hz 0" "$PROG" run "$T" --hz 0
+expect 2 "--fix" "$PROG" run "$T" --fix Q99
+expect 2 "--quirks maybe" "$PROG" run "$T" --quirks maybe
+expect 2 "unknown option" "$PROG" run "$T" --frobnicate
+expect 2 "--event X" "$PROG" run "$T" --event X
+expect 2 "--policy arc" "$PROG" run "$T" --policy arc
+
+# runtime errors: exit 1, file named
+expect 1 "/nonexistent/trace" "$PROG" run /nonexistent/trace
+printf '  8,0    0        1     0.000000001  1000  Q   R 64 + eight [fio]\n' > "$tmp/bad"
+expect 1 "bad:1" "$PROG" run "$tmp/bad"
+expect 1 "" "$PROG" run "$T" --decision-log /nonexistent/dir/log
+expect 1 "Q15" "$PROG" run "$T" --table "options 1 async_lookup" --seed-crash abort
+
+# the seed's crash points are counted and reported once in continue mode
+expect 0 "the seed would crash (Q15)" "$PROG" run "$T" --table "options 1 async_lookup"
+# quirks listing and its document
+expect 0 "Q38" "$PROG" quirks
+"$PROG" quirks --markdown | cmp -s - docs/quirks.md || { echo "FAIL: docs/quirks.md is not what 'quirks --markdown' prints"; fail=1; }
+exit $fail
