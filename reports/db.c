@@ -83,6 +83,11 @@ static int db_error(const char *path, sqlite3 *conn, int rc, char *err, size_t e
 	const char *msg = conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc);
 	int e = errno_of(rc);
 
+	/* An I/O error because the disk is full (writing FILE-wal or FILE-shm) is "disk full" to
+	 * the user, whatever stage SQLite was in. */
+	if ((rc & 0xff) == SQLITE_IOERR && conn && sqlite3_system_errno(conn) == ENOSPC)
+		e = -ENOSPC;
+
 	switch (e) {
 	case -EBUSY:
 		snprintf(err, errlen,

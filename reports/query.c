@@ -202,11 +202,15 @@ static int next(struct parser *ps)
 		size_t n = 0;
 
 		t->kind = T_WORD;
-		while (*p && !isspace((unsigned char)*p) && !strchr("()=!<>~,'\"", *p)) {
+		/* Bare words: names, numbers, sizes, simple values; anything else must be quoted. */
+		while (*p && (isalnum((unsigned char)*p) || strchr("_.-+%:/*", *p))) {
 			if (n + 1 >= sizeof(t->text))
 				return perr(ps, t->col, "word too long");
 			t->text[n++] = *p++;
 		}
+		if (!n)
+			return perr(ps, t->col, "unexpected '%c' (quote values that contain it: 'a%cb')", *p,
+				    *p);
 	}
 	t->len = (size_t)(p - t->start);
 	ps->p = p;
