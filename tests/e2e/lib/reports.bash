@@ -23,6 +23,12 @@ rep_die() {
 }
 
 # sqlite3 query -> stdout (the test's judge, independent of the program under test).
+# A failing query ends the whole test (also from inside $(...), where exit would only end the
+# subshell), so an empty answer never passes for a right one.
 rep_q() { # DB SQL
-	sqlite3 -batch -noheader "$1" "$2"
+	sqlite3 -batch -noheader "$1" "$2" || {
+		echo "FAIL: sqlite3 $1: $2" >&2
+		kill -TERM $$
+		exit 1
+	}
 }
