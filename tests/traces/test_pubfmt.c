@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_pubfmt.c - MSR Cambridge, SPC, FIU and fio iolog readers: sample files written from each
+ * format's published description (tests/traces/data/), and bad inputs with their positions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "tests/traces/trc_test.h"
+
+static struct read_result *read_path(const char *path, const struct trc_opts *o)
+{
+	static char buf[65536];
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	size_t n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	return read_mem(path, buf, n, o);
+}
+
+static void test_msr(void **state)
+{
+	(void)state;
+	struct read_result *r = read_path("tests/traces/data/msr_hm_0.csv", NULL);
+
+	assert_int_equal(r->open_rc, 0);
+	assert_string_equal(r->format, "msr");
+	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->n, 4);
+	/* Timestamp and ResponseTime in 100 ns units; time from the first record */
+	assert_int_equal(r->rec[0].time_ns, 0);
+	assert_int_equal(r->rec[0].latency_ns, 936900);
+	assert_int_equal(r->rec[0].dev, TRC_DEV(0, 0));
+	assert_int_equal(r->rec[0].sector, 3154132992ULL / 512);
+	assert_int_equal(r->rec[0].nsect, 8);
+	assert_string_equal(r->rec[0].rwbs, "R");
+	assert_string_equal(r->rec[0].comm, "hm");
+	assert_int_equal(r->rec[1].time_ns, 1332052600ULL);
+	assert_string_equal(r->rec[1].rwbs, "W");
+	/* 1536 bytes at offset 2000000512: sectors 3906251..3906253 */
+	assert_int_equal(r->rec[2].sector, 3906251);
+	assert_int_equal(r->rec[2].nsect, 3);
+	assert_int_equal(r->pos[3].line, 4);
+	free(r);
+
+	/* a header line is allowed */
+	const char *hdr = "Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime\n"
+			  "128166372003061629,web,2,Write,4096,8192,10\n";
+	r = read_str("h.csv", hdr, NULL);
+	assert_string_equal(r->format, "msr");
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->rec[0].dev, TRC_DEV(0, 2));
+	assert_int_equal(r->pos[0].line, 2);
+	free(r);
+}
+
+static void test_spc(void **state)
+{
+	(void)state;
+	struct read_result *r = read_path("tests/traces/data/spc_financial.spc", NULL);
+
+	/* ASUs are devices 0,N: two of them, so a choice is needed */
+	assert_int_equal(r->open_rc, -ENOTUNIQ);
+	assert_non_null(strstr(r->err, "0,0 (3 requests), 0,1 (2 requests)"));
+	free(r);
+	struct trc_opts o = {.has_device = true, .device = TRC_DEV(0, 1)};
+	r = read_path("tests/traces/data/spc_financial.spc", &o);
+	assert_string_equal(r->format, "spc");
+	assert_int_equal(r->n, 2);
+	assert_int_equal(r->rec[0].sector, 55590);
+	assert_int_equal(r->rec[0].nsect, 6);
+	assert_string_equal(r->rec[0].rwbs, "W");
+	assert_int_equal(r->rec[1].time_ns, 78643000);
+	assert_string_equal(r->rec[1].rwbs, "R");
+	assert_int_equal(r->pos[1].line, 4);
+	assert_int_equal(r->counts.skipped_other_dev, 3);
+	free(r);
+	o.device = TRC_DEV(0, 0);
+	r = read_path("tests/traces/data/spc_financial.spc", &o);
+	assert_int_equal(r->n, 3);
+	assert_int_equal(r->rec[2].time_ns, 117964000); /* extra fields after Timestamp are allowed */
+	free(r);
+}
+
+static void test_fiu(void **state)
+{
+	(void)state;
+	struct read_result *r = read_path("tests/traces/data/fiu_homes.txt", NULL);
+
+	assert_string_equal(r->format, "fiu");
+	assert_int_equal(r->n, 3);
+	assert_int_equal(r->rec[0].time_ns, 0);
+	assert_int_equal(r->rec[0].dev, TRC_DEV(6, 0));
+	assert_int_equal(r->rec[0].sector, 904265560);
+	assert_int_equal(r->rec[0].nsect, 8);
+	assert_int_equal(r->rec[0].pid, 4892);
+	assert_string_equal(r->rec[0].comm, "syslogd");
+	assert_int_equal(r->rec[1].time_ns, 90769);
+	/* a process name with a blank: fields are taken from both ends */
+	assert_string_equal(r->rec[2].comm, "gnome terminal");
+	assert_string_equal(r->rec[2].rwbs, "R");
+	assert_int_equal(r->rec[2].nsect, 16);
+	free(r);
+}
+
+static void test_iolog(void **state)
+{
+	(void)state;
+	struct read_result *r = read_path("tests/traces/data/iolog_v2.log", NULL);
+
+	assert_string_equal(r->format, "iolog");
+	assert_int_equal(r->n, 4);
+	assert_int_equal(r->rec[0].time_ns, 0);
+	assert_string_equal(r->rec[0].rwbs, "W");
+	assert_int_equal(r->rec[0].nsect, 8);
+	assert_string_equal(r->rec[0].comm, "/dev/sdb");
+	/* wait 1000 us moves the clock */
+	assert_int_equal(r->rec[1].time_ns, 1000000);
+	assert_int_equal(r->rec[1].sector, 8);
+	assert_int_equal(r->rec[1].nsect, 16);
+	/* sync: an empty flush */
+	assert_string_equal(r->rec[2].rwbs, "FWS");
+	assert_int_equal(r->rec[2].nsect, 0);
+	assert_string_equal(r->rec[3].rwbs, "D");
+	assert_int_equal(r->rec[3].sector, 2048);
+	assert_int_equal(r->pos[3].line, 8);
+	free(r);
+
+	r = read_path("tests/traces/data/iolog_v3.log", NULL);
+	assert_int_equal(r->n, 3);
+	/* v3 timestamps are microseconds (fio writes utime_since_now()) */
+	assert_int_equal(r->rec[0].time_ns, 878000);
+	assert_int_equal(r->rec[0].nsect, 32);
+	assert_int_equal(r->rec[2].time_ns, 1000000);
+	assert_string_equal(r->rec[2].rwbs, "FWS");
+	free(r);
+
+	/* two files are two devices */
+	const char *two = "fio version 2 iolog\na add\nb add\na read 0 4096\nb write 0 4096\n";
+	r = read_str("two.log", two, NULL);
+	assert_int_equal(r->open_rc, -ENOTUNIQ);
+	assert_non_null(strstr(r->err, "0,0 [a] (1 requests), 0,1 [b] (1 requests)"));
+	free(r);
+}
+
+struct bad_case {
+	const char *format;
+	const char *text;
+	uint64_t line;
+	const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+	{"msr", "128166372003061629,hm,0,Read,3154132992,4096,9369\n128166372003061630,hm,0,Q,0,4096,1\n", 2,
+	 "b:2: field 4 (Type): bad value 'Q' (expected Read or Write)"},
+	{"msr", "1,hm,0,Read,0,4096,1\n2,hm,0,Read,0,4096\n", 2,
+	 "b:2: field 7 (missing): expected 7 fields (Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime), got 6"},
+	{"msr", "1,hm,0,Read,0,4096,1\n2,hm,0,Read,-5,4096,1\n", 2, "field 5 (Offset): bad value '-5' (expected a byte offset)"},
+	{"msr", "1,hm,0,Read,0,4096,1\n2,hm,x,Read,0,4096,1\n", 2, "field 3 (DiskNumber)"},
+	{"msr", "1,hm,0,Read,0,4096,1\n2x,hm,0,Read,0,4096,1\n", 2, "field 1 (Timestamp)"},
+	{"msr", "1,hm,0,Read,0,4096,1\n2,hm,0,Read,0,4096,99999999999999999999\n", 2, "field 7 (ResponseTime)"},
+	{"spc", "0,303567,3584,w,0.000000\n0,303567,3584,x,0.1\n", 2, "b:2: field 4 (Opcode): bad value 'x' (expected r, R, w or W)"},
+	{"spc", "0,303567,3584,w,0.000000\n0,303567,3584,w\n", 2, "field 5 (missing): expected at least 5 fields"},
+	{"spc", "0,303567,3584,w,0.000000\n0,303567,3584,w,1.5s\n", 2, "field 5 (Timestamp)"},
+	{"spc", "0,303567,3584,w,0.000000\n0,-1,3584,w,1.5\n", 2, "field 2 (LBA)"},
+	{"fiu", "1 2 p 3 8 W 6 0 531e779ebdaa2c6e7dcf7d4b0f7d4b0f\n1 2 p 3 8 X 6 0 531e779ebdaa2c6e7dcf7d4b0f7d4b0f\n", 2,
+	 "b:2: field 6 (op): bad value 'X' (expected W or R)"},
+	{"fiu", "1 2 p 3 8 W 6 0 531e779ebdaa2c6e7dcf7d4b0f7d4b0f\n1 2 3 8 W\n", 2, "field 6 (missing)"},
+	{"fiu", "1 2 p 3 8 W 6 0 531e779ebdaa2c6e7dcf7d4b0f7d4b0f\nx 2 p 3 8 W 6 0 531e779ebdaa2c6e7dcf7d4b0f7d4b0f\n", 2,
+	 "field 1 (ts)"},
+	{"fiu", "1 2 p 3 8 W 6 0 531e779ebdaa2c6e7dcf7d4b0f7d4b0f\n1 2 p 3 8 W 99999 0 531e779ebdaa2c6e7dcf7d4b0f7d4b0f\n", 2,
+	 "field 7 (major)"},
+	{"iolog", "fio version 1 iolog\n", 1, "b:1: expected 'fio version 2 iolog' or 'fio version 3 iolog'"},
+	{"iolog", "fio version 2 iolog\n/dev/a add\n/dev/a read x 4096\n", 3,
+	 "b:3: field 3 (offset): bad value 'x' (expected a byte offset)"},
+	{"iolog", "fio version 2 iolog\n/dev/a add\n/dev/b read 0 4096\n", 3,
+	 "field 1 (filename): bad value '/dev/b' (expected a file named in an earlier 'add')"},
+	{"iolog", "fio version 2 iolog\n/dev/a add\n/dev/a fly 0 4096\n", 3, "field 2 (action): bad value 'fly'"},
+	{"iolog", "fio version 3 iolog\n0 /dev/a add\nzz /dev/a read 0 4096\n", 3, "field 1 (timestamp)"},
+	{"iolog", "fio version 3 iolog\n0 /dev/a add\n1 /dev/a read 0\n", 3,
+	 "expected 'timestamp filename action [offset length]', got 4 fields"},
+};
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		struct trc_opts o = {.format = c->format, .has_device = true};
+		o.device = !strcmp(c->format, "fiu") ? TRC_DEV(6, 0) : TRC_DEV(0, 0);
+		struct read_result *r = read_str("b", c->text, &o);
+		if (r->open_rc)
+			fail_msg("case %zu: open failed: %s", i, r->err);
+		if (r->st != TRC_EBAD)
+			fail_msg("case %zu: status %d", i, r->st);
+		if (!strstr(r->error, c->msg))
+			fail_msg("case %zu: '%s' does not contain '%s'", i, r->error, c->msg);
+		if (r->end_pos.line != c->line)
+			fail_msg("case %zu: line %llu, expected %llu", i, (unsigned long long)r->end_pos.line,
+				 (unsigned long long)c->line);
+		free(r);
+
+		/* lenient: the bad line is skipped and reported (the iolog header is not a record) */
+		o.lenient = true;
+		r = read_str("b", c->text, &o);
+		if (c->line > 1) {
+			assert_int_equal(r->st, TRC_EOF);
+			assert_int_equal(r->counts.skipped_bad, 1);
+			assert_int_equal(r->counts.first_bad.line, c->line);
+		}
+		free(r);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_msr),
+		cmocka_unit_test(test_spc),
+		cmocka_unit_test(test_fiu),
+		cmocka_unit_test(test_iolog),
+		cmocka_unit_test(test_bad_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_sct.c - the .sct format: round trip, header, and damaged files (status, message, offset). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <unistd.h>
+
+#include "tests/traces/trc_test.h"
+
+static const struct trc_rec recs[] = {
+	{.time_ns = 0, .dev = TRC_DEV(8, 0), .flags = TRC_READ, .sector = 8, .nsect = 8, .pid = 7,
+	 .latency_ns = 1234, .rwbs = "R", .comm = "dd"},
+	{.time_ns = 10, .dev = TRC_DEV(8, 0), .flags = TRC_FLUSH | TRC_WRITE | TRC_SYNC, .pid = 9,
+	 .latency_ns = -1, .rwbs = "FWS", .comm = "jbd2/sda1-8"},
+	{.time_ns = 10, .dev = TRC_DEV(8, 0), .flags = TRC_WRITE | TRC_FUA, .sector = 1ULL << 40,
+	 .nsect = 4096, .pid = 7, .latency_ns = -1, .rwbs = "WF", .comm = "dd"},
+	{.time_ns = 99999999999ULL, .dev = TRC_DEV(8, 0), .flags = TRC_DISCARD, .sector = 64,
+	 .nsect = 1024, .pid = 0, .latency_ns = -1, .rwbs = "D", .comm = ""},
+};
+#define NRECS (sizeof(recs) / sizeof(recs[0]))
+
+static size_t make_sct(const char *path, uint8_t *buf, size_t cap)
+{
+	struct trc_sct_writer *w;
+	char err[256];
+	struct trc_sct_source src = {.format = "blkparse", .name = "x.txt", .size = 1234,
+				     .fingerprint = 0xfeedULL, .event = 'Q', .device = TRC_DEV(8, 0)};
+
+	assert_int_equal(trc_sct_create(&w, path, &src, err, sizeof(err)), 0);
+	for (size_t i = 0; i < NRECS; i++)
+		assert_int_equal(trc_sct_write(w, &recs[i]), 0);
+	assert_int_equal(trc_sct_finish(w, err, sizeof(err)), 0);
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	size_t n = fread(buf, 1, cap, fp);
+	fclose(fp);
+	return n;
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/trc-sct-XXXXXX";
+	int fd = mkstemp(path);
+	uint8_t buf[4096];
+	assert_true(fd >= 0);
+	close(fd);
+	size_t len = make_sct(path, buf, sizeof(buf));
+	/* 256-byte header, 64-byte records, then the names "dd" and "jbd2/sda1-8" */
+	assert_int_equal(len, 256 + NRECS * 64 + 3 + 12);
+
+	struct trc *t;
+	char err[256];
+	struct trc_rec r;
+	uint64_t count;
+	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+	assert_string_equal(trc_format_name(t), "sct");
+	const struct trc_sct_source *src = trc_sct_info(t, &count);
+	assert_non_null(src);
+	assert_int_equal(count, NRECS);
+	assert_string_equal(src->format, "blkparse");
+	assert_string_equal(src->name, "x.txt");
+	assert_int_equal(src->fingerprint, 0xfeed);
+	assert_int_equal(src->size, 1234);
+	assert_int_equal(trc_event(t), 'Q');
+	for (size_t i = 0; i < NRECS; i++) {
+		assert_int_equal(trc_next(t, &r), TRC_OK);
+		assert_memory_equal(&r, &recs[i], offsetof(struct trc_rec, rwbs));
+		assert_string_equal(r.rwbs, recs[i].rwbs);
+		assert_string_equal(r.comm, recs[i].comm);
+		assert_int_equal(trc_position(t)->offset, 256 + i * 64);
+	}
+	assert_int_equal(trc_next(t, &r), TRC_EOF);
+	trc_close(t);
+
+	/* the event and device chosen at conversion are part of the file */
+	struct trc_opts o = {.event = 'D'};
+	assert_int_equal(trc_open(&t, path, &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "converted with --event Q"));
+	o.event = 0;
+	o.has_device = true;
+	o.device = TRC_DEV(8, 16);
+	assert_int_equal(trc_open(&t, path, &o, err, sizeof(err)), -ENODEV);
+	assert_non_null(strstr(err, "device 8,16 is not in the trace (it holds 8,0)"));
+	unlink(path);
+}
+
+struct damage {
+	size_t off;       /* byte to change (or length to keep, for truncation) */
+	uint8_t value;
+	bool truncate;
+	bool at_open;
+	const char *msg;
+};
+
+static void test_damage(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/trc-sct-XXXXXX";
+	int fd = mkstemp(path);
+	uint8_t good[4096], buf[4096];
+	assert_true(fd >= 0);
+	close(fd);
+	size_t len = make_sct(path, good, sizeof(good));
+	unlink(path);
+
+	const struct damage cases[] = {
+		{0, 'X', false, true, "d.sct: offset 0x0: not an .sct trace (bad magic)"},
+		{8, 2, false, true, "d.sct: offset 0x8: unsupported .sct version 2 (expected 1)"},
+		{100, 'y', false, true, "d.sct: offset 0xf8: header checksum mismatch (damaged header)"},
+		{100, 0, true, true, "d.sct: offset 0x0: header truncated (100 of 256 bytes)"},
+		{256 + 3 * 64 + 10, 0, true, true, "d.sct: offset 0x28: file size 458 does not match the header"},
+		{256 + 64 + 48, 'Q', false, false, "d.sct: offset 0x170: bad RWBS in record 1"},
+		{256 + 2 * 64 + 40, 9, false, false, "d.sct: offset 0x1a8: name id 9 out of range (2 names)"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct damage *c = &cases[i];
+		memcpy(buf, good, len);
+		size_t n = len;
+		if (c->truncate)
+			n = c->off;
+		else
+			buf[c->off] = c->value;
+		struct trc_opts fo = {.format = "sct"};
+		struct read_result *r = read_mem("d.sct", buf, n, &fo);
+		const char *got = c->at_open ? r->err : r->error;
+		if (c->at_open && !r->open_rc)
+			fail_msg("case %zu: opened", i);
+		if (!c->at_open && r->st != TRC_EBAD)
+			fail_msg("case %zu: status %d", i, r->st);
+		if (!strstr(got, c->msg))
+			fail_msg("case %zu: '%s' does not contain '%s'", i, got, c->msg);
+		free(r);
+	}
+	/* lenient: a bad record is skipped and counted, the others come out */
+	memcpy(buf, good, len);
+	buf[256 + 64 + 48] = 'Q';
+	struct trc_opts o = {.lenient = true};
+	struct read_result *r = read_mem("d.sct", buf, len, &o);
+	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->n, NRECS - 1);
+	assert_int_equal(r->counts.skipped_bad, 1);
+	assert_int_equal(r->counts.first_bad.offset, 256 + 64 + 48);
+	free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_damage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
