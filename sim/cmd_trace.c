@@ -99,7 +99,7 @@ static int read_opt(const char *cmd, int c, const char *arg, struct read_args *r
 static int open_status(int rc)
 {
 	/* Choosing a device is the user's call: report it as a usage error. */
-	return rc == -ENOTUNIQ || rc == -ENODEV ? EXIT_USAGE : EXIT_RUNTIME;
+	return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
 static int open_reader(const char *cmd, struct read_args *ra, struct trc **t)

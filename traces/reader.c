@@ -405,7 +405,7 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 		snprintf(err, errlen, "%s: --event %c applies to blkparse and blktrace traces only",
 			 t->path, t->opts.event);
 		free_reader(t);
-		return -EINVAL;
+		return -ENOTSUP;
 	}
 	if (scan) {
 		t->devset = calloc(1, sizeof(*t->devset));

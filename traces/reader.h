@@ -89,7 +89,12 @@ struct trc_counts {
 
 struct trc; /* an open reader */
 
-/* Open path with opts. Returns 0, or -errno with a located message in err. */
+/* Open path with opts. Returns 0, or -errno with a located message in err: -ENOENT and the like
+ * for the file, -EINVAL for bad content or options, -ENOTUNIQ when the trace holds several
+ * devices and opts chose none, -ENODEV when opts.device is not the .sct's device, -ENOTSUP when
+ * an option does not apply to this trace (--event on a format without events, or not the event
+ * an .sct was converted with). A device-selection pre-scan reads the whole trace once when
+ * opts.has_device is false, so errors anywhere in the file can surface here. */
 int trc_open(struct trc **out, const char *path, const struct trc_opts *opts, char *err,
 	     size_t errlen);
 /* Next record. TRC_EBAD: trc_error() says what and where; the reader can not continue. */

@@ -333,7 +333,7 @@ static int sct_open(struct trc *t)
 			 "this trace was converted with --event %c; convert the source again for --event %c",
 			 t->sct_info.event, t->opts.event);
 		trc_fail_off(t, t->path, 160, "%s", msg);
-		return -EINVAL;
+		return -ENOTSUP;
 	}
 
 	/* The name table sits after the records: read it once, now. */

@@ -78,7 +78,7 @@ static void test_round_trip(void **state)
 
 	/* the event and device chosen at conversion are part of the file */
 	struct trc_opts o = {.event = 'D'};
-	assert_int_equal(trc_open(&t, path, &o, err, sizeof(err)), -EINVAL);
+	assert_int_equal(trc_open(&t, path, &o, err, sizeof(err)), -ENOTSUP);
 	assert_non_null(strstr(err, "converted with --event Q"));
 	o.event = 0;
 	o.has_device = true;
