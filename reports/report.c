@@ -313,16 +313,28 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sorted distinct values of one numeric property over a family's runs (max 256). */
-static size_t distinct(const struct ctx *c, const struct family *f, uint64_t (*get)(const struct run *),
-		       uint64_t *out)
+/* The sweep parameters a figure holds fixed (which fields of a struct combo apply). */
+enum { F_MODE = 1, F_POLICY = 2, F_SIZE = 4, F_BS = 8, F_ASSOC = 16 };
+
+struct combo;
+static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r);
+
+/* Sorted distinct values of one numeric property over the family's runs that match cb in the
+ * given fields (cb NULL: all runs); max 256. */
+static size_t distinct_in(const struct ctx *c, const struct family *f,
+			  uint64_t (*get)(const struct run *), const struct combo *cb, unsigned fields,
+			  uint64_t *out)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < f->nruns; i++) {
-		uint64_t v = get(&c->runs[f->runs[i]]);
+		const struct run *r = &c->runs[f->runs[i]];
+		uint64_t v;
 		size_t k;
 
+		if (cb && !combo_has(cb, fields, r))
+			continue;
+		v = get(r);
 		for (k = 0; k < n; k++)
 			if (out[k] == v)
 				break;
@@ -344,6 +356,14 @@ struct combo {
 	unsigned long bs;
 	unsigned assoc;
 };
+
+static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r)
+{
+	return (!(fields & F_MODE) || !strcmp(cb->mode, r->mode)) &&
+	       (!(fields & F_POLICY) || !strcmp(cb->policy, r->policy)) &&
+	       (!(fields & F_SIZE) || cb->size == r->cache_size) && (!(fields & F_BS) || cb->bs == r->bs) &&
+	       (!(fields & F_ASSOC) || cb->assoc == r->assoc) && !isnan(r->hit);
+}
 
 static bool same_combo(const struct combo *a, const struct run *r, bool use_mode, bool use_policy,
 		       bool use_size, bool use_bs, bool use_assoc)
@@ -504,28 +524,27 @@ static int fig_hitbs(struct ctx *c, int fi)
 {
 	struct family *fm = &c->fams[fi];
 	struct combo cb[64];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct(c, fm, get_bs, bss), nas = distinct(c, fm, get_assoc, assocs);
 	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
-	unsigned count = 0;
+	unsigned count = 0, drawn = 0;
 
-	if (nbs < 2) {
-		note(c, "hit ratio vs block size: %s has one block size only", base_name(fm->trace));
-		return 0;
-	}
-	if (nas > MAX_LINES)
-		nas = MAX_LINES;
 	for (size_t k = 0; k < ncb; k++) {
 		char name[96], title[512], sz[32];
+		uint64_t bss[256], assocs[256];
+		size_t nbs = distinct_in(c, fm, get_bs, &cb[k], F_MODE | F_POLICY | F_SIZE, bss);
+		size_t nas = distinct_in(c, fm, get_assoc, &cb[k], F_MODE | F_POLICY | F_SIZE, assocs);
 		FILE *f;
-		int rc, lines = 0;
+		int rc;
 
+		if (nbs < 2)
+			continue; /* one block size: no line to draw */
 		if (limit_reached(c, &count, "hit ratio vs block size", fm))
 			break;
+		if (nas > MAX_LINES)
+			nas = MAX_LINES;
 		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-hitbs-%zu", fi + 1, k + 1);
-		text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s",
-			 cb[k].mode, cb[k].policy, sz, fm->desc);
+		snprintf(name, sizeof(name), "f%d-hitbs-%u", fi + 1, count);
+		text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s", cb[k].mode,
+		     cb[k].policy, sz, fm->desc);
 		f = fig_begin(c, fi, name, title, "one line per associativity");
 		if (!f)
 			return -EIO;
@@ -553,14 +572,18 @@ static int fig_hitbs(struct ctx *c, int fi)
 		}
 		fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
 		for (size_t a = 0; a < nas; a++) {
-			fprintf(f, "%s$d%zu using 1:2 with linespoints ", lines++ ? ", \\\n  " : "", a);
+			fprintf(f, "%s$d%zu using 1:2 with linespoints ", a ? ", \\\n  " : "", a);
 			line_style(f, (int)a);
 			fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
 		}
 		fprintf(f, "\n");
 		if ((rc = fig_end(c, f)))
 			return rc;
+		drawn++;
 	}
+	if (!drawn && !count)
+		note(c, "hit ratio vs block size: no combination of mode, policy and cache size of %s "
+			"was run at two block sizes", base_name(fm->trace));
 	return 0;
 }
 
@@ -569,27 +592,26 @@ static int fig_heatmap(struct ctx *c, int fi)
 {
 	struct family *fm = &c->fams[fi];
 	struct combo cb[64];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct(c, fm, get_bs, bss), nas = distinct(c, fm, get_assoc, assocs);
 	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
-	unsigned count = 0;
+	unsigned count = 0, drawn = 0;
 
-	if (nbs < 2 || nas < 2) {
-		note(c, "heatmap: %s needs two block sizes and two associativities", base_name(fm->trace));
-		return 0;
-	}
 	for (size_t k = 0; k < ncb; k++) {
 		char name[96], title[512], sz[32];
+		uint64_t bss[256], assocs[256];
+		size_t nbs = distinct_in(c, fm, get_bs, &cb[k], F_MODE | F_POLICY | F_SIZE, bss);
+		size_t nas = distinct_in(c, fm, get_assoc, &cb[k], F_MODE | F_POLICY | F_SIZE, assocs);
 		double lo = INFINITY, hi = -INFINITY;
 		FILE *f;
 		int rc;
 
+		if (nbs < 2 || nas < 2)
+			continue;
 		if (limit_reached(c, &count, "heatmap", fm))
 			break;
 		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-heatmap-%zu", fi + 1, k + 1);
+		snprintf(name, sizeof(name), "f%d-heatmap-%u", fi + 1, count);
 		text(title, sizeof(title), "Read hit ratio (%%), block size x associativity\n%s, %s, "
-			 "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
+		     "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
 		f = fig_begin(c, fi, name, title, "colour and label: read hit ratio (%); blank: not run");
 		if (!f)
 			return -EIO;
@@ -609,10 +631,6 @@ static int fig_heatmap(struct ctx *c, int fi)
 			fprintf(f, "\n");
 		}
 		fprintf(f, "EOD\n");
-		if (!isfinite(lo)) {
-			lo = 0;
-			hi = 100;
-		}
 		if (hi - lo < 1e-9)
 			hi = lo + 1;
 		fig_loop_begin(f, name, 960, 600);
@@ -644,7 +662,11 @@ static int fig_heatmap(struct ctx *c, int fi)
 			(lo + hi) / 2);
 		if ((rc = fig_end(c, f)))
 			return rc;
+		drawn++;
 	}
+	if (!drawn && !count)
+		note(c, "heatmap: no combination of mode, policy and cache size of %s was run at two "
+			"block sizes and two associativities", base_name(fm->trace));
 	return 0;
 }
 
@@ -653,44 +675,48 @@ static int fig_mrc(struct ctx *c, int fi)
 {
 	struct family *fm = &c->fams[fi];
 	struct combo cb[256], lines[MAX_LINES];
-	uint64_t sizes[256];
-	size_t nsz = distinct(c, fm, get_size, sizes);
 	size_t ncb = combos(c, fm, false, false, false, true, true, cb, 256);
 	size_t nl = combos(c, fm, true, true, false, false, false, lines, MAX_LINES);
-	unsigned count = 0;
+	unsigned count = 0, drawn = 0;
 
-	if (nsz < 2 || (int64_t)sizes[0] < 0) {
-		note(c, "miss-ratio curve: %s has %s", base_name(fm->trace),
-		     nsz < 2 ? "one cache size only (sweep --cache-size 1G,2G,...)" : "runs of unknown cache size");
-		return 0;
-	}
 	for (size_t k = 0; k < ncb; k++) {
 		char name[96], title[512], l[16];
+		uint64_t sizes[256];
+		size_t nsz = distinct_in(c, fm, get_size, &cb[k], F_BS | F_ASSOC, sizes);
+		size_t use[MAX_LINES], nuse = 0;
 		FILE *f;
-		int rc, npts = 0;
+		int rc;
 
-		/* Only (bs, assoc) pairs that were run at two sizes or more make a curve. */
-		for (size_t s = 0; s < nsz; s++)
-			for (size_t li = 0; li < nl; li++)
-				if (find_run(c, fm, lines[li].mode, lines[li].policy, (int64_t)sizes[s], cb[k].bs,
-					     cb[k].assoc))
-					npts++;
-		if (npts < 2)
+		if (nsz < 2 || (int64_t)sizes[0] < 0)
+			continue;
+		/* Lines of (mode, policy) that were run at two sizes or more make a curve. */
+		for (size_t li = 0; li < nl; li++) {
+			int pts = 0;
+
+			for (size_t s = 0; s < nsz; s++)
+				pts += find_run(c, fm, lines[li].mode, lines[li].policy, (int64_t)sizes[s],
+						cb[k].bs, cb[k].assoc) != NULL;
+			if (pts >= 2)
+				use[nuse++] = li;
+		}
+		if (!nuse)
 			continue;
 		if (limit_reached(c, &count, "miss-ratio curve", fm))
 			break;
 		bs_label(cb[k].bs, l, sizeof(l));
-		snprintf(name, sizeof(name), "f%d-mrc-%zu", fi + 1, k + 1);
+		snprintf(name, sizeof(name), "f%d-mrc-%u", fi + 1, count);
 		text(title, sizeof(title), "Read hit ratio vs cache size\nblock %siB, assoc %u; %s", l,
-			 cb[k].assoc, fm->desc);
+		     cb[k].assoc, fm->desc);
 		f = fig_begin(c, fi, name, title, "one line per mode and policy (miss ratio = 100% - hit ratio)");
 		if (!f)
 			return -EIO;
-		for (size_t li = 0; li < nl; li++) {
-			fprintf(f, "$d%zu << EOD\n", li);
+		for (size_t u = 0; u < nuse; u++) {
+			const struct combo *ln = &lines[use[u]];
+
+			fprintf(f, "$d%zu << EOD\n", u);
 			for (size_t s = 0; s < nsz; s++) {
-				const struct run *r = find_run(c, fm, lines[li].mode, lines[li].policy,
-							       (int64_t)sizes[s], cb[k].bs, cb[k].assoc);
+				const struct run *r = find_run(c, fm, ln->mode, ln->policy, (int64_t)sizes[s],
+							       cb[k].bs, cb[k].assoc);
 				if (r && !isnan(r->hit))
 					fprintf(f, "%.9g %.6g\n", (double)sizes[s] / 1073741824.0, 100.0 * r->hit);
 			}
@@ -710,31 +736,38 @@ static int fig_mrc(struct ctx *c, int fi)
 		}
 		fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
 			(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
-		for (size_t li = 0; li < nl; li++) {
-			fprintf(f, "%s$d%zu using 1:2 with linespoints ", li ? ", \\\n  " : "", li);
-			line_style(f, (int)li);
-			fprintf(f, " title \"%s, %s\"", lines[li].mode, lines[li].policy);
+		for (size_t u = 0; u < nuse; u++) {
+			fprintf(f, "%s$d%zu using 1:2 with linespoints ", u ? ", \\\n  " : "", u);
+			line_style(f, (int)use[u]);
+			fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
 		}
 		fprintf(f, "\n");
 		if ((rc = fig_end(c, f)))
 			return rc;
+		drawn++;
 	}
+	if (!drawn && !count)
+		note(c, "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep "
+			"--cache-size 1G,2G,...)", base_name(fm->trace));
 	return 0;
 }
 
-/* The associativity with the most runs (ties: the larger), to fix it where a figure can not
- * show all of them. */
-static unsigned main_assoc(const struct ctx *c, const struct family *fm)
+/* The associativity with the most runs among those matching cb (ties: the engine's default,
+ * else the larger), to fix it where a figure can not show all of them. */
+static unsigned main_assoc(const struct ctx *c, const struct family *fm, const struct combo *cb,
+			   unsigned fields)
 {
 	uint64_t assocs[256];
-	size_t nas = distinct(c, fm, get_assoc, assocs), best = 0, bestn = 0;
+	size_t nas = distinct_in(c, fm, get_assoc, cb, fields, assocs), best = 0, bestn = 0;
 
 	for (size_t a = 0; a < nas; a++) {
 		size_t n = 0;
 
-		for (size_t i = 0; i < fm->nruns; i++)
-			n += c->runs[fm->runs[i]].assoc == assocs[a];
-		/* ties: the engine's default associativity, else the larger */
+		for (size_t i = 0; i < fm->nruns; i++) {
+			const struct run *r = &c->runs[fm->runs[i]];
+
+			n += r->assoc == assocs[a] && (!cb || combo_has(cb, fields, r));
+		}
 		if (n > bestn || (n == bestn && (assocs[best] != DEFAULT_ASSOCIATIVITY ||
 						  assocs[a] == DEFAULT_ASSOCIATIVITY))) {
 			bestn = n;
@@ -748,12 +781,10 @@ static unsigned main_assoc(const struct ctx *c, const struct family *fm)
 static int fig_modes(struct ctx *c, int fi)
 {
 	struct family *fm = &c->fams[fi];
-	struct combo modes[8], cb[64];
-	uint64_t bss[256];
-	size_t nm = combos(c, fm, true, false, false, false, false, modes, 8);
+	struct combo allmodes[8], cb[64];
+	size_t nall = combos(c, fm, true, false, false, false, false, allmodes, 8);
 	size_t ncb = combos(c, fm, false, true, true, false, false, cb, 64);
-	size_t nbs = distinct(c, fm, get_bs, bss);
-	unsigned assoc = main_assoc(c, fm), count = 0;
+	unsigned count = 0, drawn = 0;
 	struct {
 		char label[64];
 		const char *col;
@@ -762,12 +793,6 @@ static int fig_modes(struct ctx *c, int fi)
 		       {"written to the cache device (GiB)", "ssd"}};
 	double ssd_unit = 1073741824.0, ssd_max = 0;
 
-	if (nm < 2) {
-		note(c, "mode comparison: %s has one mode only", base_name(fm->trace));
-		return 0;
-	}
-	if (nbs > 16)
-		nbs = 16;
 	/* Bytes written in a unit that gives readable tick labels. */
 	for (size_t i = 0; i < fm->nruns; i++)
 		ssd_max = fmax(ssd_max, (double)c->runs[fm->runs[i]].ssd_written);
@@ -778,15 +803,31 @@ static int fig_modes(struct ctx *c, int fi)
 	}
 	for (size_t k = 0; k < ncb; k++) {
 		char name[96], title[512], sz[32];
+		unsigned assoc = main_assoc(c, fm, &cb[k], F_POLICY | F_SIZE);
+		struct combo sel = cb[k], modes[8];
+		uint64_t bss[256];
+		size_t nbs, nm = 0;
 		FILE *f;
 		int rc;
 
+		/* The modes run with this policy, size and associativity. */
+		sel.assoc = assoc;
+		for (size_t m = 0; m < nall; m++) {
+			memcpy(sel.mode, allmodes[m].mode, sizeof(sel.mode));
+			if (distinct_in(c, fm, get_bs, &sel, F_MODE | F_POLICY | F_SIZE | F_ASSOC, bss))
+				modes[nm++] = allmodes[m];
+		}
+		if (nm < 2)
+			continue;
+		nbs = distinct_in(c, fm, get_bs, &sel, F_POLICY | F_SIZE | F_ASSOC, bss);
+		if (nbs > 16)
+			nbs = 16;
 		if (limit_reached(c, &count, "mode comparison", fm))
 			break;
 		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-modes-%zu", fi + 1, k + 1);
-		text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc,
-			 cb[k].policy, sz, fm->desc);
+		snprintf(name, sizeof(name), "f%d-modes-%u", fi + 1, count);
+		text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc, cb[k].policy,
+		     sz, fm->desc);
 		f = fig_begin(c, fi, name, title, "clusters: block size; bars: cache mode");
 		if (!f)
 			return -EIO;
@@ -801,8 +842,8 @@ static int fig_modes(struct ctx *c, int fi)
 				bs_label(bss[b], l, sizeof(l));
 				fprintf(f, "%s", l);
 				for (size_t m = 0; m < nm; m++) {
-					const struct run *r = find_run(c, fm, modes[m].mode, cb[k].policy, cb[k].size,
-								       bss[b], assoc);
+					const struct run *r = find_run(c, fm, modes[m].mode, cb[k].policy,
+								       cb[k].size, bss[b], assoc);
 					double v = NAN;
 
 					if (r)
@@ -823,8 +864,8 @@ static int fig_modes(struct ctx *c, int fi)
 		gp_str(f, title);
 		fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
 			   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
-			   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 samplen 2\n"
-			   "set grid ytics\nset xtics nomirror\n");
+			   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
+			   "samplen 2\nset grid ytics\nset xtics nomirror\n");
 		for (int p = 0; p < 3; p++) {
 			fprintf(f, "set ylabel \"%s\"\nplot ", panels[p].label);
 			for (size_t m = 0; m < nm; m++)
@@ -834,7 +875,11 @@ static int fig_modes(struct ctx *c, int fi)
 		}
 		if ((rc = fig_end(c, f)))
 			return rc;
+		drawn++;
 	}
+	if (!drawn && !count)
+		note(c, "mode comparison: no policy and cache size of %s was run in two modes",
+		     base_name(fm->trace));
 	return 0;
 }
 
@@ -843,11 +888,8 @@ static int fig_misses(struct ctx *c, int fi)
 {
 	struct family *fm = &c->fams[fi];
 	struct combo cb[64];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct(c, fm, get_bs, bss), nas = distinct(c, fm, get_assoc, assocs);
 	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
-	unsigned count = 0, assoc_only = 0;
-	bool one_assoc = nbs * nas > MAX_BARS;
+	unsigned count = 0;
 	bool any = false;
 
 	for (size_t i = 0; i < fm->nruns && !any; i++) {
@@ -861,23 +903,28 @@ static int fig_misses(struct ctx *c, int fi)
 			"--no-explain)", base_name(fm->trace));
 		return 0;
 	}
-	if (one_assoc)
-		assoc_only = main_assoc(c, fm);
 	for (size_t k = 0; k < ncb; k++) {
 		char name[96], title[512], sz[32];
+		uint64_t bss[256], assocs[256];
+		size_t nbs = distinct_in(c, fm, get_bs, &cb[k], F_MODE | F_POLICY | F_SIZE, bss);
+		size_t nas = distinct_in(c, fm, get_assoc, &cb[k], F_MODE | F_POLICY | F_SIZE, assocs);
+		bool one_assoc = nbs * nas > MAX_BARS;
+		unsigned assoc_only = one_assoc ? main_assoc(c, fm, &cb[k], F_MODE | F_POLICY | F_SIZE) : 0;
 		FILE *f;
 		int rc, bars = 0;
 
+		if (nbs * nas < 2)
+			continue; /* one configuration: nothing to compare */
 		if (limit_reached(c, &count, "miss explanation", fm))
 			break;
 		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-misses-%zu", fi + 1, k + 1);
+		snprintf(name, sizeof(name), "f%d-misses-%u", fi + 1, count);
 		if (one_assoc)
 			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-				 "cache %s, assoc %u; %s", cb[k].mode, cb[k].policy, sz, assoc_only, fm->desc);
+			     "cache %s, assoc %u; %s", cb[k].mode, cb[k].policy, sz, assoc_only, fm->desc);
 		else
 			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-				 "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
+			     "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
 		f = fig_begin(c, fi, name, title, "bars: block size / associativity; the rest of each bar "
 						   "up to 100% is hits");
 		if (!f)
@@ -1070,12 +1117,14 @@ static int fig_classcdf(struct ctx *c, size_t k)
 		 c->fams[r->family].desc);
 	f = fig_begin(c, -1, name, title,
 		      "points at p50, p90, p99, p99.9 and the maximum of each class (the database keeps "
-		      "percentiles per class, histograms per operation)");
+		      "percentiles per class, histograms per operation); classes that took no time "
+		      "(e.g. flushes the devices do not model) have no point on a log scale");
 	if (!f)
 		return -EIO;
 	if (sqlite3_prepare_v2(rep_db_conn(c->db),
 			       "SELECT name, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, count FROM latency "
-			       "WHERE run_id = ?1 AND scope = 'class' AND count > 0 ORDER BY count DESC",
+			       "WHERE run_id = ?1 AND scope = 'class' AND count > 0 AND max_ns > 0 "
+			       "ORDER BY count DESC",
 			       -1, &st, NULL) != SQLITE_OK) {
 		fclose(f);
 		return fail(c, -EIO, "reading latencies: %s", sqlite3_errmsg(rep_db_conn(c->db)));
@@ -1097,7 +1146,8 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	fprintf(f, "set title ");
 	gp_str(f, title);
 	fprintf(f, "\nset xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
-		   "set logscale x 10\nset yrange [0.45:1.02]\nset key outside right top title \"class\"\n");
+		   "set logscale x 10\nset format x \"%%.0f\"\nset yrange [0.45:1.02]\n"
+		   "set key outside right top title \"class\"\n");
 	if (!n)
 		fprintf(f, "set label 1 \"no latency samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
 	else
@@ -1168,7 +1218,8 @@ static int fig_reqcdf(struct ctx *c)
 	fprintf(f, "set title ");
 	gp_str(f, title);
 	fprintf(f, "\nset xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
-		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset yrange [0:1.02]\n"
+		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
+		   "set yrange [0:1.02]\n"
 		   "set key outside below\n");
 	if (!nlines)
 		fprintf(f, "set label 1 \"no histogram samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");

@@ -244,6 +244,55 @@ static void test_migration_from_v1(void **state)
 	free(b);
 }
 
+/* A shard written by the version-1 program merges (through an upgraded temporary copy) and is
+ * left as it was. */
+static void test_merge_old_shard(void **state)
+{
+	struct fx *f = *state;
+	char v1[320], out[320], sql[128];
+	struct rep_db *db;
+	unsigned added, skipped;
+	sqlite3 *c;
+
+	snprintf(v1, sizeof(v1), "%s/v1.db", f->dir);
+	snprintf(out, sizeof(out), "%s/out.db", f->dir);
+	assert_int_equal(sqlite3_open(v1, &c), SQLITE_OK);
+	char *msg = NULL;
+	assert_int_equal(sqlite3_exec(c, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(rep_schema_migrate(c, 0, 1, &msg), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", REP_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(c, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(c);
+	/* Fill it with version-1 rows: record into a v1 file through the v1 columns only. */
+	exec_raw(v1, "INSERT INTO traces(trace_id, fingerprint, path, size_bytes, added_at) "
+		     "VALUES (1, 'c1-1-00', 'old.txt', 1, 'then');"
+		     "INSERT INTO runs(run_uuid, trace_id, config_key, config_hash, status, started_at, "
+		     "finished_at, program_version, trace_path, table_line, table_args, block_size, "
+		     "assoc, mode, policy, options, cache_spec, target_spec, quirks, quirks_fixed, "
+		     "hash_variant, seed_crash, bs_overflow, odd_blocksize, hz, jiffies0, wq_delay_ns, "
+		     "map_cost_ns, speed, qd, interval_ns, verify, explain_misses, max_requests) VALUES "
+		     "('u-old', 1, 'k-old', 'h', 'ok', 'a', 'b', 'v0', 'old.txt', 't', 't', 64, 4, "
+		     "'writeback', 'lru', '', 'fixed', 'fixed', 'seed', 0, 'linux31', 'continue', "
+		     "'refuse', 0, 250, 0, 0, 0, 1.0, 0, 1000000000, 0, 1, 0);"
+		     "INSERT INTO results(run_id, read_hit_ratio) VALUES (1, 0.5);"
+		     "INSERT INTO series(run_id, idx, start_ns, read_pieces, read_hits) VALUES (1, 0, 0, 4, 2)");
+	assert_int_equal(rep_db_open(out, &db, f->err, sizeof(f->err)), 0);
+	record(f, db, 128, 0.7);
+	if (rep_db_merge(db, v1, &added, &skipped, f->err, sizeof(f->err)))
+		fail_msg("%s", f->err);
+	assert_int_equal(added, 1);
+	assert_int_equal(rep_db_merge(db, v1, &added, &skipped, f->err, sizeof(f->err)), 0);
+	assert_int_equal(added, 0);
+	rep_db_close(db);
+	assert_int_equal(q_int(v1, "PRAGMA user_version"), 1);
+	assert_int_equal(q_int(out, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(q_int(out, "SELECT count(*) FROM series WHERE run_id = (SELECT run_id FROM runs "
+				    "WHERE run_uuid = 'u-old')"),
+			 1);
+	assert_int_equal(q_int(out, "SELECT count(*) FROM traces"), 2);
+}
+
 static void test_newer_schema_refused(void **state)
 {
 	struct fx *f = *state;
@@ -470,6 +519,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_and_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_and_fingerprints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_old_shard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_files_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
