@@ -21,20 +21,23 @@ static void cte_transition(struct ssdcache_ctx *sc, struct ssdcache_te *cte)
 
 struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number)
 {
-	return sc->md_table[hash_number];
+	struct ssdcache_md *cmd = &sc->md_table[hash_number];
+
+	return cmd->te_mem ? cmd : NULL;
 }
 
 /* cmd_insert: a fresh cmd with all slots empty. The allocation is the only one on the map
  * path; it happens once per cmd for the life of the target (cmds are never removed). */
 struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number)
 {
-	struct ssdcache_md *cmd = calloc(1, sc->cmd_size);
+	struct ssdcache_md *cmd = &sc->md_table[hash_number];
 
-	ASSERT(cmd); /* mempool_alloc(GFP_NOIO) never fails (ENGINE.md 0.4 rule 6) */
+	cmd->te_mem = calloc(1, sc->te_mem_size);
+	ASSERT(cmd->te_mem); /* mempool_alloc(GFP_NOIO) never fails (ENGINE.md 0.4 rule 6) */
+	cmd->used = 0;
 	cmd->hash = hash_number;
 	cmd->num_cte = DEFAULT_ALIASING;
-	cmd->atime = ctx_jiffies(sc);
-	sc->md_table[hash_number] = cmd;
+	cmd->atime = ctx_jiffies(sc); /* never read (Q31), kept for the record */
 	return cmd;
 }
 
@@ -207,6 +210,7 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 		retval = CTE_READ_MISS;
 	}
 	cte->sector = sio->bio_sector;
+	cmd->tag[sio->cte_idx] = cte_tag(sio->bio_sector);
 	sio->gen = cte->gen;
 	sio->wgen = cte->wgen;
 	return retval;

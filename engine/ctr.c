@@ -268,12 +268,14 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 		sc->nwords = (sc->nbits + 63) / 64;
 	}
 	sc->cte_size = sizeof(struct ssdcache_te) + 3 * sc->nwords * sizeof(uint64_t);
-	sc->cmd_size = sizeof(struct ssdcache_md) + DEFAULT_ALIASING * sc->cte_size;
-	sc->md_table = calloc(num_cmd, sizeof(*sc->md_table));
+	sc->te_mem_size = DEFAULT_ALIASING * sc->cte_size;
+	sc->md_table = aligned_alloc(64, num_cmd * sizeof(*sc->md_table));
+	if (sc->md_table)
+		memset(sc->md_table, 0, num_cmd * sizeof(*sc->md_table));
 	if (!sc->md_table) {
 		free(sc);
 		return fail(err, errlen, "out of memory for the cmd index (%lu entries, %lu MiB)", num_cmd,
-			    (unsigned long)(num_cmd * sizeof(void *) >> 20)),
+			    (unsigned long)(num_cmd * sizeof(*sc->md_table) >> 20)),
 		       -ENOMEM;
 	}
 	if (cfg->options.cmd_preload)
@@ -297,7 +299,7 @@ void ssdcache_dtr(struct ssdcache_ctx *sc)
 			break;
 		}
 	for (unsigned long i = 0; i < sc->num_cmd; i++)
-		free(sc->md_table[i]);
+		free(sc->md_table[i].te_mem);
 	free(sc->md_table);
 	free(sc->deferred);
 	tw_free(sc);
@@ -311,7 +313,7 @@ static void status_walk(struct ssdcache_ctx *sc, struct ssdcache_counters *c)
 {
 	c->nr_cmds = c->nr_ctes = c->nr_cte_full = c->nr_target_busy = c->nr_cache_busy = 0;
 	for (unsigned long h = 0; h < sc->num_cmd; h++) {
-		struct ssdcache_md *cmd = sc->md_table[h];
+		struct ssdcache_md *cmd = cmd_lookup(sc, h);
 		if (!cmd)
 			continue;
 		c->nr_cmds++;
@@ -426,7 +428,7 @@ int ssdcache_peek_cte(struct ssdcache_ctx *sc, unsigned long hash, int slot,
 	struct ssdcache_te *cte;
 
 	memset(out, 0, sizeof(*out));
-	if (hash >= sc->num_cmd || slot < 0 || slot >= DEFAULT_ALIASING || !(cmd = sc->md_table[hash]))
+	if (hash >= sc->num_cmd || slot < 0 || slot >= DEFAULT_ALIASING || !(cmd = cmd_lookup(sc, hash)))
 		return -ENOENT;
 	cte = cmd_slot(sc, cmd, slot);
 	if (!cte)

@@ -45,14 +45,26 @@ struct ssdcache_te {
 	uint64_t bits[];      /* clean | target_busy | cache_busy, nwords each */
 };
 
-/* struct ssdcache_md, the cmd: 16 slots (DEFAULT_ALIASING). */
+/*
+ * struct ssdcache_md, the cmd: 16 slots (DEFAULT_ALIASING). The index (the seed's radix tree)
+ * is a flat array of cmds, one per hash number; a cmd "exists" (cmd_insert ran) when te_mem,
+ * the cte bodies, is allocated. The cmd is one cache line: what a lookup needs for a probe
+ * that does not match, the used mask and a 16-bit tag of each slot's sector; a cte's sector is
+ * compared only when its tag matches. Same decisions, one cache miss per probe.
+ */
 struct ssdcache_md {
-	unsigned long hash;    /* hash number h */
-	unsigned int num_cte;  /* always DEFAULT_ALIASING */
-	unsigned long atime;   /* jiffies at creation; never read (Q31) */
 	uint32_t used;         /* bit i: te[i] is not NULL */
-	uint64_t te_mem[];      /* num_cte ctes of sc->cte_size bytes (8-byte aligned) */
-};
+	uint32_t num_cte;      /* always DEFAULT_ALIASING */
+	uint16_t tag[DEFAULT_ALIASING]; /* cte_tag(te[i]->sector) */
+	uint64_t *te_mem;      /* num_cte ctes of sc->cte_size bytes; NULL: no cmd (yet) */
+	unsigned long hash;    /* hash number h */
+	unsigned long atime;   /* jiffies at creation; never read (Q31) */
+} __attribute__((aligned(64)));
+
+static inline uint16_t cte_tag(unsigned long sector)
+{
+	return (uint16_t)((sector * 0x9E3779B97F4A7C15ULL) >> 48);
+}
 
 /* struct ssdcache_io, the sio: one per mapped bio, reference counted. */
 struct ssdcache_io {
@@ -94,7 +106,7 @@ struct ssdcache_ctx {
 	void *host;
 	struct ssdcache_config cfg;
 	const struct pol_ops *policy;
-	struct ssdcache_md **md_table; /* the cmd index (the seed's radix tree), num_cmd entries */
+	struct ssdcache_md *md_table; /* the cmd index (the seed's radix tree), num_cmd entries */
 	unsigned long hash_bits;
 	unsigned long num_cmd;
 	unsigned long block_size;
@@ -104,7 +116,7 @@ struct ssdcache_ctx {
 	unsigned nwords;    /* words per cte bitmap */
 	unsigned nbits;     /* bits per cte bitmap (256 in seed mode) */
 	size_t cte_size;    /* sizeof(struct ssdcache_te) + 3 * nwords * 8 */
-	size_t cmd_size;
+	size_t te_mem_size;  /* DEFAULT_ALIASING * cte_size */
 	uint32_t next_gen;  /* fixed Q10 */
 	/* deferred bios (fixed mode), FIFO in an array */
 	struct bio **deferred;

@@ -201,16 +201,18 @@ static void discard_invalidate(struct ssdcache_ctx *sc, const struct bio *bio)
 	sector_t first = bio->bi_sector, end = bio->bi_sector + bio->bi_sectors;
 
 	for (unsigned long h = 0; h < sc->num_cmd; h++) {
-		struct ssdcache_md *cmd = sc->md_table[h];
+		struct ssdcache_md *cmd = cmd_lookup(sc, h);
 		if (!cmd || !cmd->used)
 			continue;
 		for (long i = 0; i < (long)cmd->num_cte; i++) {
 			struct ssdcache_te *cte = cmd_slot(sc, cmd, i);
-			if (!cte || cte->sector >= end || cte->sector + sc->block_size <= first)
+			if (!cte)
 				continue;
-			unsigned lo = cte->sector < first ? (unsigned)(first - cte->sector) : 0;
-			unsigned hi = (unsigned)((end - cte->sector) < sc->block_size ? end - cte->sector
-										 : sc->block_size);
+			unsigned long s = cte->sector;
+			if (s >= end || s + sc->block_size <= first)
+				continue;
+			unsigned lo = s < first ? (unsigned)(first - s) : 0;
+			unsigned hi = (unsigned)((end - s) < sc->block_size ? end - s : sc->block_size);
 			bm_clear(cte_clean(sc, cte), lo, hi);
 			if (cte_is_idle(sc, cte) && bm_empty(cte_clean(sc, cte), sc->nwords))
 				cte_drop(sc, cmd, i);

@@ -127,6 +127,21 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 
 	(void)busy; /* only logged by the seed */
 	hash_number = ssdcache_hash_wrap(sc, sio->bio_sector);
+	/* The probe chain is known up front: start fetching every cmd of it at once, so the cache
+	 * misses overlap instead of queueing one behind another (no effect on decisions). */
+	{
+		/* rehash_block's chain is arithmetic (ENGINE.md 2.3): step d, 1 when hash_64 is 0 */
+		unsigned long h = hash_number, mask = (1UL << sc->hash_bits) - 1;
+		unsigned long d = ssdcache_hash_64(sc, sio->bio_sector) | (FIXED(sc, 7) ? 1 : 0);
+		unsigned int n = sc->cfg.options.assoc + 1;
+		if (!d)
+			d = 1;
+		for (unsigned int k = 0; k < n && k < 8; k++) {
+			__builtin_prefetch(&sc->md_table[h]);
+			h = (h + d) & mask;
+		}
+	}
+	const uint16_t tag = cte_tag(sio->bio_sector);
 	if (rw == WRITE && sc->cfg.options.skip_write_insert)
 		skip_cmd_instantiation = 1;
 	if (rw == WRITE && sc->cfg.options.evict_on_write)
@@ -136,12 +151,13 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 		evict_cte_on_write = 1;
 	/* Q2 fixed: "assoc N" probes max(1, N) cmds, not N + 1 */
 	probes_left_fixed = sc->cfg.options.assoc ? sc->cfg.options.assoc : 1;
+	/* oldest_atime = jiffies matters only when candidates are evaluated */
 	if (FIXED(sc, 3))
-		pol->scan_begin(&scan, ctx_jiffies(sc));
+		pol->scan_begin(&scan, evict_cte_on_write ? ctx_jiffies(sc) : 0);
 retry:
 	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe) */
 	if (!FIXED(sc, 3))
-		pol->scan_begin(&scan, ctx_jiffies(sc));
+		pol->scan_begin(&scan, evict_cte_on_write ? ctx_jiffies(sc) : 0);
 	invalid = -1;
 	index = -1;
 	ASSERT(nprobe < sizeof(probe_of) / sizeof(probe_of[0]));
@@ -176,18 +192,18 @@ retry:
 	}
 
 	for (i = 0; i < (int)sio->cmd->num_cte; i++) {
-		struct ssdcache_te *cte = cmd_slot(sc, sio->cmd, i);
+		struct ssdcache_te *cte;
 
-		if (!cte) {
+		if (!((sio->cmd->used >> i) & 1)) {
 			if (invalid == -1)
 				invalid = i;
 			if (scan_all && hole.idx == -1)
 				hole = (struct cte_place){sio->cmd, hash_number, i};
 			continue;
 		}
-		if (cte->sector == sio->bio_sector) {
+		if (sio->cmd->tag[i] == tag && cmd_te(sc, sio->cmd, i)->sector == sio->bio_sector) {
 			sio->cte_idx = i;
-			return cte_classify(sio, cte, rw);
+			return cte_classify(sio, cmd_te(sc, sio->cmd, i), rw);
 		}
 		/* Do not attempt to evict entries when target writes have already completed. */
 		if (sio->error)
@@ -201,6 +217,7 @@ retry:
 		/* Skip cache eviction on WRITE (and, Q1, always for reads) */
 		if (!evict_cte_on_write)
 			continue;
+		cte = cmd_te(sc, sio->cmd, i);
 		if (FIXED(sc, 4)) {
 			/* Q4 fixed: only entirely idle ctes are victims */
 			if (!cte_is_idle(sc, cte)) {

@@ -55,8 +55,8 @@ void latstat_add(struct latstat *ls, double ns)
 		ls->min = ns;
 	if (ns > ls->max)
 		ls->max = ns;
-	int b = ns < 1.0 ? 0 : (int)floor(log2(ns));
-	ls->log2[b < 0 ? 0 : b > 63 ? 63 : b]++;
+	uint64_t v = ns < 1.0 ? 1 : ns >= 9.2e18 ? UINT64_MAX : (uint64_t)ns;
+	ls->log2[63 - __builtin_clzll(v)]++;
 }
 
 uint64_t latstat_count(const struct latstat *ls)
