@@ -173,6 +173,10 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 /* Tear down. The host must have drained all I/O and the workqueue (seed Q38). */
 void ssdcache_dtr(struct ssdcache_ctx *sc);
 
+/* A hint, no effect on decisions: the host will soon map a bio at sector; start fetching the
+ * metadata its lookup touches (call it when the request is read, before earlier events run). */
+void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector);
+
 /* ssdcache_map(): DM_MAPIO_REMAPPED, DM_MAPIO_SUBMITTED, or -EOPNOTSUPP (discard, Q19). */
 int ssdcache_map(struct ssdcache_ctx *sc, struct bio *bio);
 /* ssdcache_endio(): a primary piece completed with error (0 or -errno). Returns the status

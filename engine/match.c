@@ -107,6 +107,26 @@ struct cte_place {
 	long idx;
 };
 
+/*
+ * The probe chain of a block is known up front (rehash_block's chain is arithmetic, ENGINE.md
+ * 2.3: step d, or 1 when hash_64 is 0), so every cmd of it can be fetched at once: the cache
+ * misses overlap instead of queueing behind each other. No effect on any decision.
+ */
+void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)
+{
+	unsigned long bio_sector = sector & ~sc->block_mask;
+	unsigned long h = ssdcache_hash_wrap(sc, bio_sector), mask = (1UL << sc->hash_bits) - 1;
+	unsigned long d = ssdcache_hash_64(sc, bio_sector) | (FIXED(sc, 7) ? 1 : 0);
+	unsigned int n = sc->cfg.options.assoc + 1;
+
+	if (!d)
+		d = 1;
+	for (unsigned int k = 0; k < n && k < 8; k++) {
+		__builtin_prefetch(&sc->md_table[h]);
+		h = (h + d) & mask;
+	}
+}
+
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
@@ -127,20 +147,7 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 
 	(void)busy; /* only logged by the seed */
 	hash_number = ssdcache_hash_wrap(sc, sio->bio_sector);
-	/* The probe chain is known up front: start fetching every cmd of it at once, so the cache
-	 * misses overlap instead of queueing one behind another (no effect on decisions). */
-	{
-		/* rehash_block's chain is arithmetic (ENGINE.md 2.3): step d, 1 when hash_64 is 0 */
-		unsigned long h = hash_number, mask = (1UL << sc->hash_bits) - 1;
-		unsigned long d = ssdcache_hash_64(sc, sio->bio_sector) | (FIXED(sc, 7) ? 1 : 0);
-		unsigned int n = sc->cfg.options.assoc + 1;
-		if (!d)
-			d = 1;
-		for (unsigned int k = 0; k < n && k < 8; k++) {
-			__builtin_prefetch(&sc->md_table[h]);
-			h = (h + d) & mask;
-		}
-	}
+	ssdcache_prefetch(sc, sio->bio_sector);
 	const uint16_t tag = cte_tag(sio->bio_sector);
 	if (rw == WRITE && sc->cfg.options.skip_write_insert)
 		skip_cmd_instantiation = 1;

@@ -9,6 +9,9 @@ int des_init(struct des *q, void *ctx)
 {
 	q->cap = 1024;
 	q->nr = 0;
+	q->lanes_nr = 0;
+	for (int i = 0; i < DES_LANES; i++)
+		q->lane[i] = (struct des_lane){0};
 	q->now_ns = 0;
 	q->seq = 0;
 	q->nr_run = 0;
@@ -22,6 +25,12 @@ void des_fini(struct des *q)
 	free(q->heap);
 	q->heap = NULL;
 	q->nr = q->cap = 0;
+	for (int i = 0; i < DES_LANES; i++) {
+		free(q->lane[i].ring);
+		q->lane[i].ring = NULL;
+		q->lane[i].nr = q->lane[i].cap = q->lane[i].head = 0;
+	}
+	q->lanes_nr = 0;
 }
 
 static inline int ev_less(const struct des_event *a, const struct des_event *b)
@@ -51,20 +60,89 @@ int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
 	return 0;
 }
 
+int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls, des_fn fn,
+		      void *arg)
+{
+	struct des_lane *l = &q->lane[lane];
+
+	if (lane >= DES_LANES)
+		return des_schedule(q, time_ns, cls, fn, arg);
+	if (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns)
+		return des_schedule(q, time_ns, cls, fn, arg);
+	if (l->nr == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct des_event *r = malloc(cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		for (size_t i = 0; i < l->nr; i++)
+			r[i] = l->ring[(l->head + i) & (l->cap - 1)];
+		free(l->ring);
+		l->ring = r;
+		l->cap = cap;
+		l->head = 0;
+	}
+	l->ring[(l->head + l->nr) & (l->cap - 1)] =
+		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
+	l->nr++;
+	q->lanes_nr++;
+	return 0;
+}
+
+/* The earliest of the heap's top and the lanes' heads: NULL when empty; *lane_out = -1 for
+ * the heap. */
+static const struct des_event *des_peek(const struct des *q, int *lane_out)
+{
+	const struct des_event *best = q->nr ? &q->heap[0] : NULL;
+
+	*lane_out = -1;
+	if (q->lanes_nr)
+		for (int i = 0; i < DES_LANES; i++) {
+			const struct des_lane *l = &q->lane[i];
+			if (!l->nr)
+				continue;
+			const struct des_event *e = &l->ring[l->head];
+			if (!best || ev_less(e, best)) {
+				best = e;
+				*lane_out = i;
+			}
+		}
+	return best;
+}
+
 uint64_t des_next_time(const struct des *q)
 {
-	return q->nr ? q->heap[0].time_ns : UINT64_MAX;
+	int lane;
+	const struct des_event *e = des_peek(q, &lane);
+
+	return e ? e->time_ns : UINT64_MAX;
 }
 
 uint64_t des_next_order(const struct des *q)
 {
-	return q->nr ? q->heap[0].order : UINT64_MAX;
+	int lane;
+	const struct des_event *e = des_peek(q, &lane);
+
+	return e ? e->order : UINT64_MAX;
 }
 
 bool des_run_next(struct des *q)
 {
-	if (!q->nr)
+	int lane;
+	const struct des_event *e = des_peek(q, &lane);
+
+	if (!e)
 		return false;
+	if (lane >= 0) {
+		struct des_lane *l = &q->lane[lane];
+		struct des_event ev = *e;
+		l->head = (l->head + 1) & (l->cap - 1);
+		l->nr--;
+		q->lanes_nr--;
+		q->now_ns = ev.time_ns;
+		q->nr_run++;
+		ev.fn(q->ctx, ev.arg, ev.time_ns);
+		return true;
+	}
 	struct des_event top = q->heap[0];
 	struct des_event last = q->heap[--q->nr];
 	size_t i = 0;

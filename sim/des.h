@@ -25,9 +25,20 @@ struct des_event {
 	void *arg;
 };
 
+/* A lane: events a caller schedules in nondecreasing time (a device with constant latency,
+ * the worker at now + delay) are kept in FIFO order, O(1) instead of the heap's O(log n). */
+struct des_lane {
+	struct des_event *ring;
+	size_t head, nr, cap;
+};
+
+#define DES_LANES 8
+
 struct des {
 	struct des_event *heap;
 	size_t nr, cap;
+	struct des_lane lane[DES_LANES];
+	size_t lanes_nr; /* events in lanes */
 	uint64_t now_ns;
 	uint64_t seq;
 	void *ctx; /* passed to every handler */
@@ -38,6 +49,10 @@ int des_init(struct des *q, void *ctx);
 void des_fini(struct des *q);
 /* Schedule fn(ctx, arg, time) at time_ns (>= now). Returns 0 or -ENOMEM. */
 int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg);
+/* The same through lane (0..DES_LANES-1): kept in FIFO order if time_ns is not before the
+ * lane's last event, otherwise put in the heap. The order of events is the same either way. */
+int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls, des_fn fn,
+		      void *arg);
 /* Time of the next event, or UINT64_MAX when empty. */
 uint64_t des_next_time(const struct des *q);
 /* Order key of the next event (for merging an external arrival stream); UINT64_MAX if empty. */
@@ -46,7 +61,7 @@ uint64_t des_next_order(const struct des *q);
 bool des_run_next(struct des *q);
 static inline bool des_empty(const struct des *q)
 {
-	return q->nr == 0;
+	return q->nr == 0 && q->lanes_nr == 0;
 }
 
 #endif

@@ -132,6 +132,17 @@ static void ev_dev_timer(void *ctx, void *arg, uint64_t now)
 	s->dev->ops->timer(s->dev, now);
 }
 
+/* Lanes of the event queue (FIFO when a source schedules in nondecreasing time). */
+enum { LANE_WORKER, LANE_DEV0 /* + 3 * device + op */, LANE_NONE = DES_LANES };
+
+static void schedule_lane(struct run *r, unsigned lane, uint64_t at, des_fn fn, void *arg)
+{
+	if (des_schedule_lane(&r->q, lane, at, DES_CLASS_COMPLETION, fn, arg)) {
+		fprintf(stderr, "ssdcache-sim: out of memory growing the event queue\n");
+		abort();
+	}
+}
+
 static void schedule(struct run *r, uint64_t at, des_fn fn, void *arg)
 {
 	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg)) {
@@ -172,14 +183,15 @@ static void be_submit(void *be, struct dm_dio *d)
 	struct dev *dev = d->dev == BDEV_CACHE ? r->cache.dev : r->target.dev;
 
 	if (dev_submit(dev, &d->io, r->q.now_ns) == DEV_Q_COMPLETED)
-		schedule(r, d->io.done_ns, ev_dev_complete, d);
+		schedule_lane(r, LANE_DEV0 + 3 * (d->dev == BDEV_CACHE) + (d->io.op < 2 ? d->io.op : 2),
+			      d->io.done_ns, ev_dev_complete, d);
 }
 
 static void be_queue_work(void *be)
 {
 	struct run *r = be;
 
-	schedule(r, r->q.now_ns + r->cfg->wq_delay_ns, ev_worker, NULL);
+	schedule_lane(r, LANE_WORKER, r->q.now_ns + r->cfg->wq_delay_ns, ev_worker, NULL);
 }
 
 /* ---- observers ---- */
@@ -630,6 +642,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		}
 		if (!admit(r, &rec, target_sectors))
 			continue;
+		ssdcache_prefetch(dm_target(r->dm), rec.sector);
 		if (cfg->qd) {
 			/* closed loop: as fast as possible with qd requests outstanding */
 			while (r->outstanding >= cfg->qd && des_run_next(&r->q))
