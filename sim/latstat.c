@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* latstat.c - latency accumulators on GSL histograms (gsl_histogram, gsl_histogram_pdf). */
+/* latstat.c - latency accumulators: log-linear bins counted per sample, percentiles through a GSL histogram. */
 #include "sim/latstat.h"
 
 #include <gsl/gsl_histogram.h>
@@ -7,56 +7,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LS_DECADES 13
-#define LS_PER_DECADE 50
-#define LS_BINS (LS_DECADES * LS_PER_DECADE)
+/*
+ * Bins are log-linear (as HdrHistogram's): 32 linear sub-bins per power of two, so a bin is at
+ * most 1/32 (3.1 %) of its value wide; index from the integer's leading bit, no logarithm on
+ * the hot path. At the end the counts go into a gsl_histogram with these ranges, and the
+ * percentiles are its inverse cumulative distribution (gsl_histogram_pdf_sample), clamped to
+ * the exact minimum and maximum.
+ */
+#define SUB_BITS 5
+#define SUB (1u << SUB_BITS)
+#define NBINS (64 * SUB)
 
 struct latstat {
-	gsl_histogram *h; /* over log10(ns) */
+	uint64_t bins[NBINS];
 	uint64_t count;
 	double sum, min, max;
-	uint64_t log2[64];
 };
 
 struct latstat *latstat_new(void)
 {
 	struct latstat *ls = calloc(1, sizeof(*ls));
 
-	if (!ls)
-		return NULL;
-	ls->h = gsl_histogram_alloc(LS_BINS);
-	if (!ls->h) {
-		free(ls);
-		return NULL;
-	}
-	gsl_histogram_set_ranges_uniform(ls->h, 0.0, (double)LS_DECADES);
-	ls->min = INFINITY;
+	if (ls)
+		ls->min = INFINITY;
 	return ls;
 }
 
 void latstat_free(struct latstat *ls)
 {
-	if (!ls)
-		return;
-	gsl_histogram_free(ls->h);
 	free(ls);
+}
+
+/* Values below SUB ns get one bin each; above, the top SUB_BITS+1 bits choose the bin. */
+static inline unsigned bin_of(uint64_t v)
+{
+	if (v < SUB)
+		return (unsigned)v;
+	unsigned e = 63u - (unsigned)__builtin_clzll(v); /* >= SUB_BITS */
+	return (e - SUB_BITS + 1) * SUB + (unsigned)((v >> (e - SUB_BITS)) & (SUB - 1));
+}
+
+/* The lower edge of bin b (bin_of's inverse). */
+static double bin_low(unsigned b)
+{
+	if (b < SUB)
+		return (double)b;
+	unsigned e = b / SUB - 1 + SUB_BITS, sub = b % SUB;
+	return ldexp((double)(SUB + sub), (int)e - SUB_BITS);
 }
 
 void latstat_add(struct latstat *ls, double ns)
 {
-	double x = ns < 1.0 ? 0.0 : log10(ns);
+	uint64_t v = ns <= 0 ? 0 : ns >= 9.2e18 ? UINT64_MAX >> 1 : (uint64_t)ns;
 
-	if (x >= LS_DECADES)
-		x = LS_DECADES - 1e-9;
-	gsl_histogram_increment(ls->h, x);
+	ls->bins[bin_of(v)]++;
 	ls->count++;
 	ls->sum += ns;
 	if (ns < ls->min)
 		ls->min = ns;
 	if (ns > ls->max)
 		ls->max = ns;
-	uint64_t v = ns < 1.0 ? 1 : ns >= 9.2e18 ? UINT64_MAX : (uint64_t)ns;
-	ls->log2[63 - __builtin_clzll(v)]++;
 }
 
 uint64_t latstat_count(const struct latstat *ls)
@@ -71,6 +81,8 @@ static double clamp(double v, double lo, double hi)
 
 void latstat_result(const struct latstat *ls, struct sim_lat *out)
 {
+	unsigned first = NBINS, last = 0;
+
 	memset(out, 0, sizeof(*out));
 	out->count = ls->count;
 	if (!ls->count)
@@ -81,19 +93,44 @@ void latstat_result(const struct latstat *ls, struct sim_lat *out)
 		out->p50_ns = out->p90_ns = out->p99_ns = out->p999_ns = ls->max;
 		return;
 	}
-	gsl_histogram_pdf *pdf = gsl_histogram_pdf_alloc(LS_BINS);
-	if (!pdf || gsl_histogram_pdf_init(pdf, ls->h)) {
-		gsl_histogram_pdf_free(pdf);
-		return;
-	}
+	for (unsigned b = 0; b < NBINS; b++)
+		if (ls->bins[b]) {
+			if (first == NBINS)
+				first = b;
+			last = b;
+		}
+	/* a GSL histogram over the occupied bins, ranges = the bins' edges */
+	size_t n = last - first + 1;
+	gsl_histogram *h = gsl_histogram_alloc(n);
+	gsl_histogram_pdf *pdf = gsl_histogram_pdf_alloc(n);
+	double *ranges = malloc((n + 1) * sizeof(double));
+	if (!h || !pdf || !ranges)
+		goto out;
+	for (size_t i = 0; i <= n; i++)
+		ranges[i] = bin_low(first + (unsigned)i);
+	gsl_histogram_set_ranges(h, ranges, n + 1);
+	for (size_t i = 0; i < n; i++)
+		if (ls->bins[first + i])
+			gsl_histogram_accumulate(h, (ranges[i] + ranges[i + 1]) / 2, (double)ls->bins[first + i]);
+	if (gsl_histogram_pdf_init(pdf, h))
+		goto out;
 	static const double q[] = {0.5, 0.9, 0.99, 0.999};
 	double *dst[] = {&out->p50_ns, &out->p90_ns, &out->p99_ns, &out->p999_ns};
 	for (int i = 0; i < 4; i++)
-		*dst[i] = clamp(pow(10.0, gsl_histogram_pdf_sample(pdf, q[i])), ls->min, ls->max);
+		*dst[i] = clamp(gsl_histogram_pdf_sample(pdf, q[i]), ls->min, ls->max);
+out:
+	free(ranges);
 	gsl_histogram_pdf_free(pdf);
+	gsl_histogram_free(h);
 }
 
 void latstat_log2_hist(const struct latstat *ls, uint64_t out[64])
 {
-	memcpy(out, ls->log2, sizeof(ls->log2));
+	memset(out, 0, 64 * sizeof(uint64_t));
+	for (unsigned b = 0; b < NBINS; b++)
+		if (ls->bins[b]) {
+			double lo = bin_low(b);
+			unsigned k = lo < 1 ? 0 : (unsigned)(63 - __builtin_clzll((uint64_t)lo));
+			out[k] += ls->bins[b];
+		}
 }

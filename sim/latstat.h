@@ -8,9 +8,9 @@
 #include "sim/sim.h"
 
 /*
- * Bins are logarithmic, 50 per decade from 1 ns to 10^13 ns (percentiles within ~2.3 %), and
- * a percentile is the inverse of the histogram's cumulative distribution (gsl_histogram_pdf),
- * clamped to the exact minimum and maximum. Memory is fixed; adding a sample is O(log bins).
+ * Bins are log-linear, 32 per power of two (percentiles within 3.2 %); a percentile is the
+ * inverse of the cumulative distribution of a GSL histogram built from them (gsl_histogram_pdf),
+ * clamped to the exact minimum and maximum. Memory is fixed (16 KiB); adding a sample is O(1).
  */
 struct latstat;
 
