@@ -1,39 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
-/* explain.c - the miss explanation's shadows: a seen-set and a fully associative LRU of blocks. */
+/* explain.c - the miss explanation's shadows: a seen-set and a fully associative LRU of blocks, in one table. */
 #include "sim/explain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
+/*
+ * One open-addressed table of entries, one per block ever accessed; an entry in the LRU is
+ * linked to its neighbours by table index, so a lookup, a move to the front and an eviction
+ * touch the entry and its two neighbours and nothing else (three cache lines; the entry's own
+ * line is prefetched when the request is read). An entry not in the LRU has next == SEEN.
+ * Entries never move except when the table grows, which rebuilds the links in LRU order.
+ */
 #define EMPTY UINT64_MAX
 #define NIL UINT32_MAX
+#define SEEN (UINT32_MAX - 1)
 
 #define TOKEN_SEEN 1u
 #define TOKEN_LRU_HIT 2u
 
-struct explain {
-	unsigned shift;          /* log2(block size), or 0 with div */
-	unsigned long bs;
-	/* the seen set and the LRU index share one table: block -> node (NIL: seen, not in LRU) */
-	uint64_t *keys;
-	uint32_t *node;
-	uint64_t cap, nr;
-	/* LRU list of at most capacity nodes */
-	uint64_t capacity;
-	uint64_t *nblock;
-	uint32_t *prev, *next;
-	uint32_t head, tail, used, cap_nodes;
+struct entry {
+	uint64_t block;
+	uint32_t prev, next;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fprintf(stderr, "explain: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return q;
-}
+struct explain {
+	unsigned long bs;
+	struct entry *t;
+	uint64_t cap, nr;
+	uint64_t capacity, used; /* LRU size limit and current size */
+	uint32_t head, tail;
+};
 
 static inline uint64_t mix(uint64_t x)
 {
@@ -47,31 +44,52 @@ static uint64_t find(const struct explain *e, uint64_t key)
 {
 	uint64_t i = mix(key) & (e->cap - 1);
 
-	while (e->keys[i] != EMPTY && e->keys[i] != key)
+	while (e->t[i].block != EMPTY && e->t[i].block != key)
 		i = (i + 1) & (e->cap - 1);
 	return i;
 }
 
-static void rehash(struct explain *e)
+static struct entry *table_new(uint64_t cap)
 {
-	uint64_t ocap = e->cap, *okeys = e->keys;
-	uint32_t *onode = e->node;
+	struct entry *t = malloc(cap * sizeof(*t));
+
+	if (!t) {
+		fprintf(stderr, "ssdcache-sim: out of memory for the miss explanation (%llu blocks)\n",
+			(unsigned long long)cap);
+		abort();
+	}
+	for (uint64_t i = 0; i < cap; i++)
+		t[i].block = EMPTY;
+	return t;
+}
+
+/* Double the table: LRU members first, relinked in order, then the seen-only blocks. */
+static void grow(struct explain *e)
+{
+	struct explain o = *e;
+	uint32_t prev = NIL;
 
 	e->cap *= 2;
-	e->keys = malloc(e->cap * sizeof(*e->keys));
-	e->node = malloc(e->cap * sizeof(*e->node));
-	if (!e->keys || !e->node)
-		abort();
-	for (uint64_t i = 0; i < e->cap; i++)
-		e->keys[i] = EMPTY;
-	for (uint64_t i = 0; i < ocap; i++)
-		if (okeys[i] != EMPTY) {
-			uint64_t j = find(e, okeys[i]);
-			e->keys[j] = okeys[i];
-			e->node[j] = onode[i];
+	e->t = table_new(e->cap);
+	e->head = e->tail = NIL;
+	for (uint32_t n = o.head; n != NIL; n = o.t[n].next) {
+		uint64_t j = find(e, o.t[n].block);
+		e->t[j].block = o.t[n].block;
+		e->t[j].prev = prev;
+		e->t[j].next = NIL;
+		if (prev == NIL)
+			e->head = (uint32_t)j;
+		else
+			e->t[prev].next = (uint32_t)j;
+		prev = (uint32_t)j;
+	}
+	e->tail = prev;
+	for (uint64_t i = 0; i < o.cap; i++)
+		if (o.t[i].block != EMPTY && o.t[i].next == SEEN) {
+			uint64_t j = find(e, o.t[i].block);
+			e->t[j] = o.t[i];
 		}
-	free(okeys);
-	free(onode);
+	free(o.t);
 }
 
 struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size)
@@ -83,12 +101,7 @@ struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size)
 	e->bs = block_size;
 	e->capacity = capacity_blocks ? capacity_blocks : 1;
 	e->cap = 1024;
-	e->keys = malloc(e->cap * sizeof(*e->keys));
-	e->node = malloc(e->cap * sizeof(*e->node));
-	if (!e->keys || !e->node)
-		abort();
-	for (uint64_t i = 0; i < e->cap; i++)
-		e->keys[i] = EMPTY;
+	e->t = table_new(e->cap);
 	e->head = e->tail = NIL;
 	return e;
 }
@@ -97,32 +110,35 @@ void explain_free(struct explain *e)
 {
 	if (!e)
 		return;
-	free(e->keys);
-	free(e->node);
-	free(e->nblock);
-	free(e->prev);
-	free(e->next);
+	free(e->t);
 	free(e);
 }
 
-static void unlink_node(struct explain *e, uint32_t n)
+void explain_prefetch(const struct explain *e, uint64_t sector)
 {
-	if (e->prev[n] != NIL)
-		e->next[e->prev[n]] = e->next[n];
+	__builtin_prefetch(&e->t[mix(sector / e->bs) & (e->cap - 1)]);
+}
+
+static void unlink_entry(struct explain *e, uint32_t n)
+{
+	struct entry *x = &e->t[n];
+
+	if (x->prev != NIL)
+		e->t[x->prev].next = x->next;
 	else
-		e->head = e->next[n];
-	if (e->next[n] != NIL)
-		e->prev[e->next[n]] = e->prev[n];
+		e->head = x->next;
+	if (x->next != NIL)
+		e->t[x->next].prev = x->prev;
 	else
-		e->tail = e->prev[n];
+		e->tail = x->prev;
 }
 
 static void push_front(struct explain *e, uint32_t n)
 {
-	e->prev[n] = NIL;
-	e->next[n] = e->head;
+	e->t[n].prev = NIL;
+	e->t[n].next = e->head;
 	if (e->head != NIL)
-		e->prev[e->head] = n;
+		e->t[e->head].prev = n;
 	e->head = n;
 	if (e->tail == NIL)
 		e->tail = n;
@@ -133,46 +149,34 @@ unsigned explain_access(struct explain *e, uint64_t sector)
 	uint64_t block = sector / e->bs;
 	uint64_t i = find(e, block);
 	unsigned token = 0;
-	uint32_t n;
 
-	if (e->keys[i] != EMPTY) {
+	if (e->t[i].block != EMPTY) {
 		token |= TOKEN_SEEN;
-		n = e->node[i];
-		if (n != NIL) {
+		if (e->t[i].next != SEEN) {
 			token |= TOKEN_LRU_HIT;
-			unlink_node(e, n);
-			push_front(e, n);
+			if (e->head != (uint32_t)i) {
+				unlink_entry(e, (uint32_t)i);
+				push_front(e, (uint32_t)i);
+			}
 			return token;
 		}
 	} else {
 		if ((e->nr + 1) * 2 > e->cap) {
-			rehash(e);
+			grow(e);
 			i = find(e, block);
 		}
-		e->keys[i] = block;
-		e->node[i] = NIL;
+		e->t[i].block = block;
 		e->nr++;
 	}
-	/* insert into the LRU, evicting its tail when full */
-	if (e->used < e->capacity) {
-		if (e->used == e->cap_nodes) {
-			uint32_t c = e->cap_nodes ? e->cap_nodes * 2 : 1024;
-			if (c > e->capacity)
-				c = (uint32_t)e->capacity;
-			e->nblock = xrealloc(e->nblock, c * sizeof(*e->nblock));
-			e->prev = xrealloc(e->prev, c * sizeof(*e->prev));
-			e->next = xrealloc(e->next, c * sizeof(*e->next));
-			e->cap_nodes = c;
-		}
-		n = e->used++;
+	/* into the LRU; when full, its tail leaves (and stays "seen") */
+	if (e->used == e->capacity) {
+		uint32_t victim = e->tail;
+		unlink_entry(e, victim);
+		e->t[victim].next = SEEN;
 	} else {
-		n = e->tail;
-		unlink_node(e, n);
-		e->node[find(e, e->nblock[n])] = NIL; /* the evicted block stays "seen" */
+		e->used++;
 	}
-	e->nblock[n] = block;
-	e->node[i] = n;
-	push_front(e, n);
+	push_front(e, (uint32_t)i);
 	return token;
 }
 

@@ -25,6 +25,8 @@ void explain_free(struct explain *e);
 /* A data piece's first map: look at the shadows (before updating them) and update them.
  * Returns a small token to pass to explain_classify (the pre-access state). */
 unsigned explain_access(struct explain *e, uint64_t sector);
+/* A hint: the request at sector will be accessed soon (no effect on results). */
+void explain_prefetch(const struct explain *e, uint64_t sector);
 /* Classify a read piece by its first outcome; returns MISS_NR for a hit. */
 enum sim_miss explain_classify(unsigned token, enum cte_match_t outcome);
 

@@ -643,6 +643,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		if (!admit(r, &rec, target_sectors))
 			continue;
 		ssdcache_prefetch(dm_target(r->dm), rec.sector);
+		if (r->ex)
+			explain_prefetch(r->ex, rec.sector);
 		if (cfg->qd) {
 			/* closed loop: as fast as possible with qd requests outstanding */
 			while (r->outstanding >= cfg->qd && des_run_next(&r->q))
