@@ -22,6 +22,7 @@
 #include "reports/rep_util.h"
 #include "sim/device.h"
 #include "sim/units.h"
+#include "traces/stats.h"
 
 #ifndef SSDCACHE_SIM_VERSION
 #define SSDCACHE_SIM_VERSION "unknown"
@@ -508,6 +509,58 @@ int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep
 	return 0;
 }
 
+int rep_trace_stats_json(const char *path, const struct trc_opts *opts, char **json, char *err,
+			 size_t errlen)
+{
+	struct trc_opts o = opts ? *opts : (struct trc_opts){0};
+	struct trc_stats *st = NULL;
+	struct trc *t = NULL;
+	struct trc_rec rec;
+	enum trc_status s;
+	char *buf = NULL;
+	size_t len = 0;
+	uint32_t dev;
+	bool has_dev;
+	FILE *mem;
+	int rc;
+
+	*json = NULL;
+	if ((rc = trc_open(&t, path, &o, err, errlen)))
+		return rc;
+	if (trc_stats_new(&st, &(struct trc_stats_opts){0})) {
+		trc_close(t);
+		snprintf(err, errlen, "%s: out of memory for the trace statistics", path);
+		return -ENOMEM;
+	}
+	while ((s = trc_next(t, &rec)) == TRC_OK)
+		trc_stats_add(st, &rec);
+	if (s == TRC_EBAD) {
+		snprintf(err, errlen, "%s", trc_error(t));
+		rc = -EINVAL;
+		goto out;
+	}
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "%s: out of memory for the trace statistics", path);
+		goto out;
+	}
+	has_dev = trc_device(t, &dev);
+	trc_stats_print(st, mem, true, path, trc_format_name(t), trc_event(t), has_dev ? &dev : NULL,
+			trc_counts(t));
+	if (fclose(mem) || !buf) {
+		free(buf);
+		rc = -ENOMEM;
+		snprintf(err, errlen, "%s: out of memory for the trace statistics", path);
+		goto out;
+	}
+	*json = buf;
+out:
+	trc_stats_free(st);
+	trc_close(t);
+	return rc;
+}
+
 /* ---- configurations ---- */
 
 static const char *policy_name(const struct ssdcache_config *e)
@@ -678,7 +731,8 @@ static int insert_row(struct rep_db *db, const char *table, const struct col *co
 
 /* Find the trace by fingerprint or add it; fill its statistics from the first result. */
 static int upsert_trace(struct rep_db *db, const struct rep_trace *t, const struct sim_config *cfg,
-			const struct sim_result *res, int64_t *trace_id, char *err, size_t errlen)
+			const struct sim_result *res, const char *stats_json, int64_t *trace_id,
+			char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -712,6 +766,26 @@ static int upsert_trace(struct rep_db *db, const struct rep_trace *t, const stru
 		rep_format_time(rep_now(), now, sizeof(now));
 		if ((rc = insert_row(db, "traces", c, NCOLS(c), trace_id, err, errlen)))
 			return rc;
+	}
+	if (stats_json) {
+		/* The `trace stats` document, and the figures reports show from it (SQLite's JSON1). */
+		rc = sqlite3_prepare_v2(db->conn,
+					"UPDATE traces SET stats_json = ?2, "
+					"footprint_bytes = json_extract(?2, '$.footprint_bytes'), "
+					"sequential_fraction = json_extract(?2, '$.sequential_fraction'), "
+					"reuse_fraction = json_extract(?2, '$.reuse.reuse_fraction'), "
+					"mean_request_bytes = json_extract(?2, '$.size_bytes.mean') "
+					"WHERE trace_id = ?1 AND stats_json IS NULL",
+					-1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, *trace_id);
+			sqlite3_bind_text(st, 2, stats_json, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		}
+		if (rc != SQLITE_OK)
+			return db_error(db->path, db->conn, rc, err, errlen, "recording the trace statistics");
 	}
 	if (have_stats || !res)
 		return 0;
@@ -1175,12 +1249,30 @@ static int insert_details(struct rep_db *db, int64_t run_id, const struct sim_re
 	return 0;
 }
 
+/* 1 if the trace is not recorded yet or has no statistics, 0 if it has, -errno on error. */
+static int trace_needs_stats(struct rep_db *db, const char *fingerprint)
+{
+	sqlite3_stmt *st;
+	int rc, needs = 1;
+
+	rc = sqlite3_prepare_v2(db->conn, "SELECT stats_json IS NULL FROM traces WHERE fingerprint = ?1",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		needs = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return needs;
+}
+
 int rep_db_record_run_ex(struct rep_db *db, const struct sim_config *cfg,
 			 const struct sim_result *res, const struct rep_run_info *info,
 			 int64_t *run_id, char *err, size_t errlen)
 {
 	struct rep_trace local;
 	const struct rep_trace *t = info->trace;
+	char *stats = NULL;
 	int64_t trace_id, rid;
 	int rc;
 
@@ -1201,11 +1293,22 @@ int rep_db_record_run_ex(struct rep_db *db, const struct sim_config *cfg,
 			return rc;
 		t = &local;
 	}
+	/* The trace statistics, once per trace: read the trace again before taking the lock. A
+	 * trace that can not be read again (moved since the run) just has no statistics. */
+	if (!t->stats_json && cfg->trace_path && info->status == REP_RUN_OK &&
+	    trace_needs_stats(db, t->fingerprint) > 0) {
+		char e[256];
+
+		if (rep_trace_stats_json(cfg->trace_path, &cfg->trace, &stats, e, sizeof(e)))
+			stats = NULL;
+	}
 	/* IMMEDIATE: take the write lock now, so a busy database fails here, before any row. */
-	if ((rc = exec(db, "BEGIN IMMEDIATE", "starting the run's transaction", err, errlen)))
+	if ((rc = exec(db, "BEGIN IMMEDIATE", "starting the run's transaction", err, errlen))) {
+		free(stats);
 		return rc;
-	if ((rc = upsert_trace(db, t, cfg, info->status == REP_RUN_OK ? res : NULL, &trace_id, err,
-			       errlen)))
+	}
+	if ((rc = upsert_trace(db, t, cfg, info->status == REP_RUN_OK ? res : NULL,
+			       t->stats_json ? t->stats_json : stats, &trace_id, err, errlen)))
 		goto fail;
 	if (info->sweep_id) {
 		/* The sweep row may live in another shard: make sure the reference resolves. */
@@ -1240,11 +1343,13 @@ int rep_db_record_run_ex(struct rep_db *db, const struct sim_config *cfg,
 	}
 	if ((rc = exec(db, "COMMIT", "committing the run", err, errlen)))
 		goto fail;
+	free(stats);
 	if (run_id)
 		*run_id = rid;
 	return 0;
 fail:
 	rollback(db);
+	free(stats);
 	return rc;
 }
 
@@ -1295,7 +1400,8 @@ int rep_db_record_sweep(struct rep_db *db, const char *sweep_id, const struct re
 
 		sim_config_init(&dummy);
 		dummy.trace_path = trace->path;
-		if ((rc = upsert_trace(db, trace, &dummy, NULL, &trace_id, err, errlen)))
+		if ((rc = upsert_trace(db, trace, &dummy, NULL, trace->stats_json, &trace_id, err,
+				       errlen)))
 			goto fail;
 	}
 	rep_format_time(rep_now(), now, sizeof(now));

@@ -40,7 +40,7 @@
 
 /* Version of the schema this program writes (PRAGMA user_version). Older files are migrated
  * forward on a read-write open; newer files are refused (-EPROTO). */
-#define REP_SCHEMA_VERSION 2
+#define REP_SCHEMA_VERSION 3
 /* PRAGMA application_id of our files ("SSDc"), so a foreign SQLite file is refused. */
 #define REP_APPLICATION_ID 0x53534463
 
@@ -80,12 +80,22 @@ struct rep_trace {
 	char format[16];       /* the reader's format name for the source ("blkparse", ...), or "" */
 	uint64_t size_bytes;
 	const char *path;      /* as given by the user (not owned) */
+	/* `trace stats --json` of the trace as read with the run's reader options, or NULL: the
+	 * store computes it (one more read of the trace) the first time it records the trace.
+	 * Not owned. */
+	const char *stats_json;
 };
 
-/* Read path once and fill *out (format by opening it with opts' reader; opts may be NULL).
- * Returns 0 or -errno with a message naming the file. Cost: one sequential read of the file. */
+/* Read path once and fill *out (fingerprint and size; format and stats_json stay empty).
+ * opts is unused (kept for callers). Returns 0 or -errno with a message naming the file. Cost:
+ * one sequential read of the file. */
 int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
 		       char *err, size_t errlen);
+
+/* The `trace stats --json` document of the trace at path read with opts, in *json (free() it).
+ * Returns 0, or -errno with a located message in err. */
+int rep_trace_stats_json(const char *path, const struct trc_opts *opts, char **json, char *err,
+			 size_t errlen);
 
 /* ---- configurations ---- */
 

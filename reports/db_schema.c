@@ -193,7 +193,18 @@ static const char schema_v2[] =
 	"LEFT JOIN latency lr ON lr.run_id = r.run_id AND lr.scope = 'op' AND lr.name = 'read'\n"
 	"LEFT JOIN latency lw ON lw.run_id = r.run_id AND lw.scope = 'op' AND lw.name = 'write';\n";
 
-const char *const rep_migrations[] = {schema_v1, schema_v2};
+/*
+ * Version 3: the trace's full `trace stats --json` document (footprint, sequentiality, reuse
+ * distance, size and inter-arrival distributions) and the figures reports show from it.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE traces ADD COLUMN stats_json TEXT;\n"
+	"ALTER TABLE traces ADD COLUMN footprint_bytes INTEGER;\n"
+	"ALTER TABLE traces ADD COLUMN sequential_fraction REAL;\n"
+	"ALTER TABLE traces ADD COLUMN reuse_fraction REAL;\n"
+	"ALTER TABLE traces ADD COLUMN mean_request_bytes REAL;\n";
+
+const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3};
 const size_t rep_nr_migrations = sizeof(rep_migrations) / sizeof(rep_migrations[0]);
 
 int rep_schema_migrate(struct sqlite3 *db, int from, int to, char **errmsg)

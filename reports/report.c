@@ -1360,14 +1360,15 @@ static int trace_table(struct ctx *c, FILE *f)
 	rc = sqlite3_prepare_v2(rep_db_conn(c->db),
 				"SELECT path, format, size_bytes, records, reads, writes, flushes, discards, "
 				"bytes_read, bytes_written, duration_s, skipped_lines, skipped_bad, "
-				"reordered, dev_lat_mean_ns, fingerprint, stats_opts FROM traces "
-				"WHERE trace_id = ?1",
+				"reordered, dev_lat_mean_ns, fingerprint, stats_opts, footprint_bytes, "
+				"sequential_fraction, reuse_fraction FROM traces WHERE trace_id = ?1",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(c, -EIO, "reading traces: %s", sqlite3_errmsg(rep_db_conn(c->db)));
 	fputs("<table><tr><th>trace</th><th>format</th><th>size</th><th>records</th><th>reads</th>"
 	      "<th>writes</th><th>flushes</th><th>discards</th><th>read</th><th>written</th>"
-	      "<th>duration (s)</th><th>mean request (KiB)</th><th>skipped lines</th><th>bad</th>"
+	      "<th>duration (s)</th><th>mean request (KiB)</th><th>footprint</th>"
+	      "<th>sequential %</th><th>reuse %</th><th>skipped lines</th><th>bad</th>"
 	      "<th>reordered</th><th>device latency (ms, from the trace)</th><th>read as</th>"
 	      "<th>fingerprint</th></tr>\n",
 	      f);
@@ -1401,6 +1402,14 @@ static int trace_table(struct ctx *c, FILE *f)
 				fprintf(f, "<td class=n>%.1f</td>", bytes / recs / 1024.0);
 			else
 				fputs("<td>&ndash;</td>", f);
+			if (sqlite3_column_type(st, 17) == SQLITE_NULL) {
+				fputs("<td>&ndash;</td>", f);
+			} else {
+				format_size((uint64_t)sqlite3_column_int64(st, 17), sz, sizeof(sz));
+				fprintf(f, "<td class=n>%s</td>", sz);
+			}
+			html_num(f, st, 18, "%.1f", 100);
+			html_num(f, st, 19, "%.1f", 100);
 			html_num(f, st, 11, "%.0f", 1);
 			html_num(f, st, 12, "%.0f", 1);
 			html_num(f, st, 13, "%.0f", 1);

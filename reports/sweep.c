@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "reports/rep_util.h"
+#include "traces/stats.h"
 
 /*
  * The one piece of global mutable state in reports/: the signal number that asked the sweep
@@ -424,9 +425,10 @@ out:
 }
 
 int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
-		      struct trc_counts *counts, char *format, size_t format_len, char *err,
-		      size_t errlen)
+		      struct trc_counts *counts, char *format, size_t format_len, char **stats_json,
+		      char *err, size_t errlen)
 {
+	struct trc_stats *stats = NULL;
 	struct trc_opts o = opts ? *opts : (struct trc_opts){0};
 	struct trc_sct_source src = {0};
 	const struct trc_sct_source *in_sct;
@@ -439,8 +441,13 @@ int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char 
 	int rc;
 
 	o.fingerprint = true;
+	if (stats_json)
+		*stats_json = NULL;
 	if ((rc = trc_open(&t, path, &o, err, errlen)))
 		return rc;
+	/* Statistics are a by-product of this pass; without memory for them the sweep goes on. */
+	if (stats_json && trc_stats_new(&stats, &(struct trc_stats_opts){0}))
+		stats = NULL;
 	in_sct = trc_sct_info(t, NULL);
 	if (in_sct) {
 		src = *in_sct; /* an .sct copied keeps its original source */
@@ -457,6 +464,8 @@ int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char 
 		return rc;
 	}
 	while ((st = trc_next(t, &rec)) == TRC_OK) {
+		if (stats)
+			trc_stats_add(stats, &rec);
 		if ((rc = trc_sct_write(w, &rec))) {
 			snprintf(err, errlen, "%s: %s", out_path, strerror(-rc));
 			goto fail;
@@ -476,9 +485,30 @@ int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char 
 		*counts = *trc_counts(t);
 	if (format)
 		snprintf(format, format_len, "%s", src.format);
+	if (stats) {
+		size_t len = 0;
+		FILE *mem = open_memstream(stats_json, &len);
+		bool has_dev = trc_device(t, &dev);
+
+		if (mem) {
+			trc_stats_print(stats, mem, true, path, trc_format_name(t), trc_event(t),
+					has_dev ? &dev : NULL, trc_counts(t));
+			if (fclose(mem)) {
+				free(*stats_json);
+				*stats_json = NULL;
+			}
+		}
+		trc_stats_free(stats);
+	}
 	trc_close(t);
-	return trc_sct_finish(w, err, errlen);
+	rc = trc_sct_finish(w, err, errlen);
+	if (rc && stats_json) {
+		free(*stats_json);
+		*stats_json = NULL;
+	}
+	return rc;
 fail:
+	trc_stats_free(stats);
 	trc_sct_abort(w);
 	trc_close(t);
 	return rc;

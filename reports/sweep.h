@@ -71,10 +71,12 @@ int rep_sweep_execute(struct rep_db *db, const struct rep_sweep_job *jobs, size_
  * reads the compact binary form instead of parsing text again. The reader's choices (event,
  * device, order) are kept, so a run on the copy sees exactly the records of a run on the
  * source. counts and format (may be NULL) receive the source reader's counters and format
- * name. Returns 0, or -errno with a located message in err; a partial file is removed.
+ * name; stats_json (may be NULL) the `trace stats --json` document of the same pass (free() it;
+ * NULL if it could not be made). Returns 0, or -errno with a located message in err; a partial
+ * file is removed.
  */
 int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
-		      struct trc_counts *counts, char *format, size_t format_len, char *err,
-		      size_t errlen);
+		      struct trc_counts *counts, char *format, size_t format_len, char **stats_json,
+		      char *err, size_t errlen);
 
 #endif

@@ -643,7 +643,7 @@ int cmd_sweep(int argc, char **argv)
 	struct rep_db *db = NULL;
 	struct rep_sweep_stats st;
 	struct rep_sweep_opts o = {0};
-	char err[1024], sweep_id[64], *cmdline = NULL, sct_path[PATH_MAX] = "";
+	char err[1024], sweep_id[64], *cmdline = NULL, sct_path[PATH_MAX] = "", *stats_json = NULL;
 	struct trc_counts src_counts;
 	struct trc_opts sct_opts = {0};
 	quirk_set qs;
@@ -734,13 +734,14 @@ int cmd_sweep(int argc, char **argv)
 			rep_hash_text(trace.fingerprint, hex, sizeof(hex));
 			snprintf(sct_path, sizeof(sct_path), "%.2000s/.%.1000s.%s.sct", dir, slash ? slash + 1 : a.db, hex);
 			if (rep_sweep_convert(a.trace, &jobs[0].cfg.trace, sct_path, &src_counts, fmt,
-					      sizeof(fmt), err, sizeof(err))) {
+					      sizeof(fmt), &stats_json, err, sizeof(err))) {
 				fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
 				sct_path[0] = '\0';
 				status = EXIT_RUNTIME;
 				goto out;
 			}
 			snprintf(trace.format, sizeof(trace.format), "%s", fmt);
+			trace.stats_json = stats_json;
 			sct_opts.format = "sct";
 			o.run_trace_path = sct_path;
 			o.run_trace_opts = &sct_opts;
@@ -788,6 +789,7 @@ out:
 	if (sct_path[0])
 		unlink(sct_path);
 	rep_db_close(db);
+	free(stats_json);
 	free(cmdline);
 	free(jobs);
 	return status;

@@ -84,6 +84,6 @@ expect 1 "bad.txt:101" "$PROG" sweep bad.txt --blocksize 8,16 --db bad.db --no-p
 
 # db info
 "$PROG" db info --check agree.db >info.txt
-grep -q "^schema version:  2" info.txt && grep -q "^integrity:       ok" info.txt &&
+grep -q "^schema version:  3" info.txt && grep -q "^integrity:       ok" info.txt &&
 	grep -q "^runs:            2 (2 ok" info.txt || { cat info.txt; rep_die "db info"; }
 echo "ok"

@@ -119,6 +119,9 @@ static void test_create_and_record(void **state)
 	assert_int_equal(q_int(f->db, "SELECT block_size FROM run_summary WHERE read_hit_ratio > 0.7"),
 			 128);
 	assert_int_equal(q_int(f->db, "SELECT records FROM traces"), 1000);
+	/* The trace statistics, read from the (one-request) trace itself. */
+	assert_int_equal(q_int(f->db, "SELECT json_extract(stats_json, '$.requests') FROM traces"), 1);
+	assert_int_equal(q_int(f->db, "SELECT footprint_bytes FROM traces"), 4096);
 }
 
 static void test_keys_and_fingerprints(void **state)
