@@ -545,7 +545,8 @@ static int fig_hitbs(struct ctx *c, int fi)
 		snprintf(name, sizeof(name), "f%d-hitbs-%u", fi + 1, count);
 		text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s", cb[k].mode,
 		     cb[k].policy, sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "one line per associativity");
+		f = fig_begin(c, fi, name, title, "One line per associativity; lines with the same values "
+						   "lie on top of each other (the heatmap shows every value).");
 		if (!f)
 			return -EIO;
 		for (size_t a = 0; a < nas; a++) {
@@ -612,7 +613,7 @@ static int fig_heatmap(struct ctx *c, int fi)
 		snprintf(name, sizeof(name), "f%d-heatmap-%u", fi + 1, count);
 		text(title, sizeof(title), "Read hit ratio (%%), block size x associativity\n%s, %s, "
 		     "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "colour and label: read hit ratio (%); blank: not run");
+		f = fig_begin(c, fi, name, title, "Colour and label: read hit ratio (%); blank cells were not run.");
 		if (!f)
 			return -EIO;
 		fprintf(f, "$d << EOD\n");
@@ -707,7 +708,7 @@ static int fig_mrc(struct ctx *c, int fi)
 		snprintf(name, sizeof(name), "f%d-mrc-%u", fi + 1, count);
 		text(title, sizeof(title), "Read hit ratio vs cache size\nblock %siB, assoc %u; %s", l,
 		     cb[k].assoc, fm->desc);
-		f = fig_begin(c, fi, name, title, "one line per mode and policy (miss ratio = 100% - hit ratio)");
+		f = fig_begin(c, fi, name, title, "One line per mode and policy (the miss ratio is 100% minus the hit ratio).");
 		if (!f)
 			return -EIO;
 		for (size_t u = 0; u < nuse; u++) {
@@ -828,7 +829,7 @@ static int fig_modes(struct ctx *c, int fi)
 		snprintf(name, sizeof(name), "f%d-modes-%u", fi + 1, count);
 		text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc, cb[k].policy,
 		     sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "clusters: block size; bars: cache mode");
+		f = fig_begin(c, fi, name, title, "Clusters: block size; bars: cache mode.");
 		if (!f)
 			return -EIO;
 		for (int p = 0; p < 3; p++) {
@@ -925,8 +926,8 @@ static int fig_misses(struct ctx *c, int fi)
 		else
 			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
 			     "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "bars: block size / associativity; the rest of each bar "
-						   "up to 100% is hits");
+		f = fig_begin(c, fi, name, title, "Bars: block size / associativity; the rest of each bar "
+						   "up to 100% is hits.");
 		if (!f)
 			return -EIO;
 		fprintf(f, "$d << EOD\nconfig");
@@ -1051,7 +1052,7 @@ static int fig_series(struct ctx *c)
 	text(title, sizeof(title), "Read hit ratio over time\n%s",
 		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
 	f = fig_begin(c, -1, "selected-series", title,
-		      c->o->runs ? "runs chosen with --runs" : "best, median and worst read hit ratio");
+		      c->o->runs ? "Runs chosen with --runs." : "The runs with the best, median and worst read hit ratio.");
 	if (!f)
 		return -EIO;
 	if (sqlite3_prepare_v2(rep_db_conn(c->db),
@@ -1116,9 +1117,9 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	text(title, sizeof(title), "Piece latency per class, run %s\n%s", lab,
 		 c->fams[r->family].desc);
 	f = fig_begin(c, -1, name, title,
-		      "points at p50, p90, p99, p99.9 and the maximum of each class (the database keeps "
+		      "Points at p50, p90, p99, p99.9 and the maximum of each class (the database keeps "
 		      "percentiles per class, histograms per operation); classes that took no time "
-		      "(e.g. flushes the devices do not model) have no point on a log scale");
+		      "(e.g. flushes the devices do not model) have no point on a log scale.");
 	if (!f)
 		return -EIO;
 	if (sqlite3_prepare_v2(rep_db_conn(c->db),
@@ -1173,7 +1174,7 @@ static int fig_reqcdf(struct ctx *c)
 	text(title, sizeof(title), "Request latency CDF (reads solid, writes dashed)\n%s",
 		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
 	f = fig_begin(c, -1, "selected-reqcdf", title,
-		      "from the per-operation log2 histograms: each step is a power-of-two bucket");
+		      "From the per-operation log2 histograms: each step is a power-of-two bucket.");
 	if (!f)
 		return -EIO;
 	if (sqlite3_prepare_v2(rep_db_conn(c->db),
@@ -1342,8 +1343,6 @@ static void html_figure(FILE *f, const struct fig *g)
 	fputs(".png\" alt=\"", f);
 	html_esc(f, title);
 	fputs("\"></a><figcaption>", f);
-	html_esc(f, title);
-	fputs(" &mdash; ", f);
 	html_esc(f, g->caption);
 	fputs(" (<a href=\"figures/", f);
 	html_esc(f, g->name);
@@ -1365,7 +1364,7 @@ static int trace_table(struct ctx *c, FILE *f)
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(c, -EIO, "reading traces: %s", sqlite3_errmsg(rep_db_conn(c->db)));
-	fputs("<table><tr><th>trace</th><th>format</th><th>size</th><th>records</th><th>reads</th>"
+	fputs("<div class=scroll><table><tr><th>trace</th><th>format</th><th>size</th><th>records</th><th>reads</th>"
 	      "<th>writes</th><th>flushes</th><th>discards</th><th>read</th><th>written</th>"
 	      "<th>duration (s)</th><th>mean request (KiB)</th><th>footprint</th>"
 	      "<th>sequential %</th><th>reuse %</th><th>skipped lines</th><th>bad</th>"
@@ -1423,7 +1422,7 @@ static int trace_table(struct ctx *c, FILE *f)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 	return 0;
 }
 
@@ -1440,7 +1439,7 @@ static int runs_table(struct ctx *c, FILE *f)
 	if ((rc = rep_select(c->db, cols, &sel, "trace_id, mode, policy, cache_size, assoc, block_size",
 			     &st, c->err, c->errlen)))
 		return rc;
-	fputs("<table class=runs><tr><th>run</th><th>trace</th><th>block</th><th>assoc</th><th>mode</th>"
+	fputs("<div class=scroll><table class=runs><tr><th>run</th><th>trace</th><th>block</th><th>assoc</th><th>mode</th>"
 	      "<th>policy</th><th>cache</th><th>quirks</th><th>devices</th><th>read hit %</th>"
 	      "<th>read mean (ms)</th><th>read p99 (ms)</th><th>write mean (ms)</th>"
 	      "<th>SSD written</th><th>evictions</th><th>seed crashes</th><th>wall (s)</th>"
@@ -1459,7 +1458,7 @@ static int runs_table(struct ctx *c, FILE *f)
 		format_size((uint64_t)sqlite3_column_int64(st, 14), wr, sizeof(wr));
 		fprintf(f, "<tr><td class=n>%lld</td><td>", (long long)sqlite3_column_int64(st, 0));
 		html_esc(f, base_name((const char *)sqlite3_column_text(st, 1)));
-		fprintf(f, "</td><td class=n>%sB</td><td class=n>%d</td><td>", l, sqlite3_column_int(st, 3));
+		fprintf(f, "</td><td class=n>%siB</td><td class=n>%d</td><td>", l, sqlite3_column_int(st, 3));
 		html_esc(f, (const char *)sqlite3_column_text(st, 4));
 		fputs("</td><td>", f);
 		html_esc(f, (const char *)sqlite3_column_text(st, 5));
@@ -1483,7 +1482,7 @@ static int runs_table(struct ctx *c, FILE *f)
 		fputs("</td></tr>\n", f);
 	}
 	sqlite3_finalize(st);
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return fail(c, -EIO, "reading runs: %s", sqlite3_errmsg(rep_db_conn(c->db)));
 	return 0;
@@ -1510,9 +1509,10 @@ static int write_index(struct ctx *c)
 	      "figure img{width:100%;height:auto;border:1px solid #ddd}\n"
 	      "figcaption{font-size:0.85em;color:#444;max-width:960px}\n"
 	      "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}\n"
-	      "td,th{border:1px solid #ccc;padding:2px 6px}th{background:#f3f3f3}\n"
+	      "td,th{border:1px solid #ccc;padding:2px 6px}th{background:#f3f3f3}td{white-space:nowrap}\n"
 	      "td.n{text-align:right;font-variant-numeric:tabular-nums}td.fp{font-family:monospace;"
 	      "font-size:0.8em}\n"
+	      ".scroll{overflow-x:auto;max-width:100%}\n"
 	      ".notes{color:#555;font-size:0.9em}#figcheck{font-size:0.85em;color:#555}\n"
 	      "#figcheck.bad{color:#b00;font-weight:bold}\n"
 	      "</style></head><body>\n<h1>ssdcache-sim report</h1>\n<p>Database <code>",
