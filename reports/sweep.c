@@ -91,7 +91,7 @@ static ssize_t read_full(int fd, void *buf, size_t n)
 static void worker(int fd, pid_t parent, const struct rep_sweep_job *job,
 		   const struct rep_sweep_opts *o)
 {
-	static struct msg_hdr hdr; /* static: keep the worker's stack small */
+	struct msg_hdr hdr;
 	struct sim_config cfg = job->cfg;
 	struct sim_result res;
 	rep_run_fn run = o->run ? o->run : sim_run;
@@ -175,7 +175,7 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 		   const struct rep_sweep_opts *o, struct rep_sweep_stats *st, struct progress *pg,
 		   char *err, size_t errlen)
 {
-	static struct msg_hdr hdr;
+	struct msg_hdr hdr;
 	struct sim_result res;
 	struct rep_run_info info = {0};
 	const struct rep_sweep_job *job = &jobs[s->job];
