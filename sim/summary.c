@@ -190,7 +190,7 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 	fprintf(fp, ",\"skipped_lines\":%" PRIu64 ",\"skipped_bad\":%" PRIu64 "}", res->trace_counts.skipped_lines,
 		res->trace_counts.skipped_bad);
 	fputs(",\"config\":{\"table\":", fp);
-	js_str(fp, res->status_table);
+	js_str(fp, cfg->table);
 	fputs(",\"cache_dev\":", fp);
 	js_str(fp, cfg->cache_spec);
 	fputs(",\"target_dev\":", fp);
@@ -203,6 +203,8 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 	fprintf(fp, ",\"qd\":%u,\"hash\":\"%s\"}", cfg->qd, cfg->engine.hash == HASH_MODERN ? "modern" : "linux31");
 	fputs(",\"status_info\":", fp);
 	js_str(fp, res->status_info);
+	fputs(",\"status_table\":", fp);
+	js_str(fp, res->status_table);
 	fprintf(fp, ",\"geometry\":{\"block_size\":%lu,\"hash_bits\":%lu,\"num_cmd\":%lu,\"cte_bytes\":%zu}",
 		res->geometry.block_size, res->geometry.hash_bits, res->geometry.num_cmd,
 		res->geometry.cte_bytes);
