@@ -52,6 +52,9 @@ static void usage(FILE *fp)
 		"  --target-dev SPEC    target device model (default %s)\n"
 		"  --hz N               jiffies per second (default 250)\n"
 		"  --format FMT         trace format (default: detected from the content)\n"
+		"  --event Q|D|C        blkparse/blktrace event that defines a request (default Q)\n"
+		"  --device MAJ,MIN     the device to take from a multi-device trace\n"
+		"  --lenient            skip malformed trace records (counted) instead of stopping\n"
 		"  --max-requests N     simulate only the first N requests of the trace\n"
 		"Running:\n"
 		"  -j, --jobs N         worker processes (default: the number of online CPUs)\n"
@@ -92,6 +95,7 @@ struct sweep_args {
 	struct u64_list bs, assoc, size;
 	struct str_list mode, policy;
 	const char *quirks, *fix, *cache_dev, *target_dev, *format, *db, *shard_dir, *sweep_id;
+	struct trc_opts topts;     /* --format, --event, --device, --lenient */
 	unsigned hz, jobs;
 	uint64_t max_requests;
 	int progress; /* -1: if stderr is a terminal */
@@ -293,7 +297,7 @@ static char *join_argv(int argc, char **argv)
 
 enum {
 	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
-	O_TARGET_DEV, O_HZ, O_FORMAT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
+	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
 	O_SHARD_DIR, O_SWEEP_ID,
 };
 
@@ -309,6 +313,9 @@ static const struct option long_opts[] = {
 	{"target-dev", required_argument, NULL, O_TARGET_DEV},
 	{"hz", required_argument, NULL, O_HZ},
 	{"format", required_argument, NULL, O_FORMAT},
+	{"event", required_argument, NULL, O_EVENT},
+	{"device", required_argument, NULL, O_DEVICE},
+	{"lenient", no_argument, NULL, O_LENIENT},
 	{"max-requests", required_argument, NULL, O_MAX_REQ},
 	{"jobs", required_argument, NULL, 'j'},
 	{"db", required_argument, NULL, O_DB},
@@ -366,7 +373,38 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 			}
 			a->hz = (unsigned)v;
 			break;
-		case O_FORMAT: a->format = optarg; break;
+		case O_FORMAT:
+			if (!trc_format_known(optarg)) {
+				snprintf(err, errlen, "--format %s: expected blkparse, blktrace, msr, spc, fiu, "
+					 "iolog or sct", optarg);
+				return -EINVAL;
+			}
+			a->format = a->topts.format = optarg;
+			break;
+		case O_EVENT:
+			if (strlen(optarg) != 1 || !strchr("QDC", optarg[0])) {
+				snprintf(err, errlen, "--event %s: expected Q, D or C", optarg);
+				return -EINVAL;
+			}
+			a->topts.event = optarg[0];
+			break;
+		case O_DEVICE: {
+			unsigned long maj, min;
+			char *end;
+			const char *m;
+
+			maj = strtoul(optarg, &end, 10);
+			m = end + 1;
+			if (end == optarg || (*end != ',' && *end != ':') ||
+			    (min = strtoul(m, &end, 10), end == m || *end) || maj > 4095 || min > 1048575) {
+				snprintf(err, errlen, "--device %s: expected MAJOR,MINOR (e.g. 8,16)", optarg);
+				return -EINVAL;
+			}
+			a->topts.has_device = true;
+			a->topts.device = TRC_DEV(maj, min);
+			break;
+		}
+		case O_LENIENT: a->topts.lenient = true; break;
 		case O_MAX_REQ:
 			if (parse_u64(optarg, &a->max_requests)) {
 				snprintf(err, errlen, "--max-requests: expected a number, not '%s'", optarg);
@@ -469,7 +507,7 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 
 		sim_config_init(c);
 		c->trace_path = a->trace;
-		c->trace.format = a->format;
+		c->trace = a->topts;
 		c->hz = a->hz;
 		c->max_requests = a->max_requests;
 		c->progress = false;
@@ -589,7 +627,7 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 	shell_quote(a->target_dev, qt, sizeof(qt));
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_config *c = &jobs[i].cfg;
-		char khash[24], sizeopt[64] = "", fmt[64] = "", maxreq[48] = "", fix[300] = "";
+		char khash[24], sizeopt[64] = "", fmt[128] = "", maxreq[48] = "", fix[300] = "";
 		const char *mode = c->engine.options.mode == CACHE_MODE_WRITEBACK ? "writeback"
 				   : c->engine.options.mode == CACHE_MODE_READCACHE ? "readcache"
 										    : "writethrough";
@@ -605,8 +643,17 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 			snprintf(sizeopt, sizeof(sizeopt), " --cache-size %.*s", (int)strcspn(p + 6, ","),
 				 p + 6);
 		}
-		if (a->format)
-			snprintf(fmt, sizeof(fmt), " --format %s", a->format);
+		if (a->format || a->topts.event || a->topts.has_device || a->topts.lenient) {
+			char ev[16] = "", dv[48] = "";
+
+			if (a->topts.event)
+				snprintf(ev, sizeof(ev), " --event %c", a->topts.event);
+			if (a->topts.has_device)
+				snprintf(dv, sizeof(dv), " --device %u,%u", TRC_MAJOR(a->topts.device),
+					 TRC_MINOR(a->topts.device));
+			snprintf(fmt, sizeof(fmt), "%s%s%s%s%s", a->format ? " --format " : "",
+				 a->format ? a->format : "", ev, dv, a->topts.lenient ? " --lenient" : "");
+		}
 		if (a->max_requests)
 			snprintf(maxreq, sizeof(maxreq), " --max-requests %" PRIu64, a->max_requests);
 		if (fix_text && fix_text[0])
