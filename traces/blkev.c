@@ -9,6 +9,7 @@
 /* In-flight dispatches: far more than any device queue holds, so eviction means the trace lost
  * its completions (captured with an action mask, or cut short). */
 #define PEND_MAX 16384u
+#define PEND_START 64u
 #define NIL 0xffffffffu
 
 struct blk_pend {
@@ -38,10 +39,12 @@ int blk_asm_init(struct blk_asm *a, char event)
 	if (event == 'Q') {
 		a->out_cap = 2;
 	} else {
-		a->npend = PEND_MAX;
-		a->nbucket = PEND_MAX * 2;
-		a->fifo_cap = PEND_MAX * 4;
-		a->out_cap = event == 'D' ? PEND_MAX + 1 : 2;
+		/* Start small and double on demand up to PEND_MAX: memory follows the number of
+		 * requests in flight, not the trace. */
+		a->npend = PEND_START;
+		a->nbucket = PEND_START * 2;
+		a->fifo_cap = PEND_START * 4;
+		a->out_cap = event == 'D' ? PEND_START + 1 : 2;
 		a->pend = calloc(a->npend, sizeof(*a->pend));
 		a->bucket = malloc(a->nbucket * sizeof(*a->bucket));
 		a->fifo = malloc(a->fifo_cap * sizeof(*a->fifo));
@@ -117,10 +120,100 @@ static void out_force(struct blk_asm *a, struct trc *t, struct blk_out *o)
 	}
 }
 
+/* Drop the FIFO entries of nodes that are gone (paired or evicted). */
+static void fifo_compact(struct blk_asm *a)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < a->fifo_count; i++) {
+		uint64_t f = a->fifo[(a->fifo_head + i) % a->fifo_cap];
+		uint32_t node = (uint32_t)(f >> 32);
+		if (a->pend[node].live && a->pend[node].gen == (uint32_t)f)
+			a->fifo[(a->fifo_head + n++) % a->fifo_cap] = f;
+	}
+	a->fifo_count = n;
+}
+
+/* Double the pool of pending dispatches (rare: only when more are in flight than ever). */
+static bool pend_grow(struct blk_asm *a)
+{
+	uint32_t n = a->npend * 2;
+
+	if (a->npend >= PEND_MAX)
+		return false;
+	struct blk_pend *np = realloc(a->pend, n * sizeof(*np));
+	uint32_t *nb = malloc(n * 2 * sizeof(*nb));
+	uint64_t *nf = malloc(n * 4 * sizeof(*nf));
+	if (!np || !nb || !nf) {
+		if (np)
+			a->pend = np;
+		free(nb);
+		free(nf);
+		return false;
+	}
+	a->pend = np;
+	memset(a->pend + a->npend, 0, (n - a->npend) * sizeof(*np));
+	for (uint32_t i = a->npend; i < n; i++)
+		a->pend[i].next = i + 1 < n ? i + 1 : a->pend_free;
+	a->pend_free = a->npend;
+	/* Rebuild the chains in FIFO order, which is insertion order: equal keys stay oldest
+	 * first. Every live node has its FIFO entry. */
+	for (uint32_t i = 0; i < a->fifo_count; i++)
+		nf[i] = a->fifo[(a->fifo_head + i) % a->fifo_cap];
+	free(a->fifo);
+	free(a->bucket);
+	a->fifo = nf;
+	a->fifo_cap = n * 4;
+	a->fifo_head = 0;
+	a->bucket = nb;
+	a->nbucket = n * 2;
+	a->npend = n;
+	for (uint32_t i = 0; i < a->nbucket; i++)
+		a->bucket[i] = NIL;
+	for (uint32_t i = 0; i < a->fifo_count; i++) {
+		uint32_t node = (uint32_t)(a->fifo[i] >> 32);
+		struct blk_pend *p = &a->pend[node];
+		if (!p->live || p->gen != (uint32_t)a->fifo[i])
+			continue;
+		p->next = NIL;
+		uint32_t *link = &a->bucket[key_hash(a, p->dev, p->sector, p->ranged)];
+		while (*link != NIL)
+			link = &a->pend[*link].next;
+		*link = node;
+	}
+	return true;
+}
+
+/* D mode: double the queue of records waiting for their completion. */
+static bool out_grow(struct blk_asm *a)
+{
+	uint32_t cap = (a->out_cap - 1) * 2 + 1;
+
+	if (a->event != 'D' || a->out_cap >= PEND_MAX + 1)
+		return false;
+	struct blk_out *no = calloc(cap, sizeof(*no));
+	if (!no)
+		return false;
+	for (uint32_t i = 0; i < a->out_count; i++) {
+		no[i] = a->out[(a->out_head + i) % a->out_cap];
+		if (no[i].pend != NIL)
+			a->pend[no[i].pend].slot = i;
+	}
+	free(a->out);
+	a->out = no;
+	a->out_cap = cap;
+	a->out_head = 0;
+	return true;
+}
+
 static uint32_t pend_insert(struct blk_asm *a, struct trc *t, uint32_t dev, uint64_t sector,
 			    bool ranged, uint64_t time_ns)
 {
-	/* Make room: evict the oldest live dispatch (its completion never came). */
+	if (a->fifo_count == a->fifo_cap)
+		fifo_compact(a);
+	if (a->pend_free == NIL)
+		pend_grow(a);
+	/* Still no room: evict the oldest live dispatch (its completion never came). */
 	while (a->pend_free == NIL || a->fifo_count == a->fifo_cap) {
 		uint64_t f = a->fifo[a->fifo_head];
 		uint32_t n = (uint32_t)(f >> 32);
@@ -157,9 +250,15 @@ static uint32_t pend_insert(struct blk_asm *a, struct trc *t, uint32_t dev, uint
 	return n;
 }
 
-/* The caller made room (blk_asm_full() was false). */
-static struct blk_out *out_push(struct blk_asm *a, const struct blk_ev *ev)
+/* Room for one more record: the parsers pop every ready record before feeding the next event,
+ * so only D mode, whose records wait for their completion, can fill the queue. */
+static struct blk_out *out_push(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 {
+	if (a->out_count >= a->out_cap - 1 && !out_grow(a)) {
+		/* Full: the oldest dispatch waited too long; hand it out without a latency (it is
+		 * popped before this one, the ring holds out_cap entries). */
+		out_force(a, t, &a->out[a->out_head]);
+	}
 	struct blk_out *o = &a->out[(a->out_head + a->out_count) % a->out_cap];
 	struct trc_rec *r = &o->rec;
 	a->out_count++;
@@ -232,14 +331,14 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 
 	if (a->event == 'Q') {
 		if (ev->act == 'Q')
-			out_push(a, ev);
+			out_push(a, t, ev);
 		else
 			t->counts.skipped_lines++;
 		return;
 	}
 	if (a->event == 'D') {
 		if (ev->act == 'D') {
-			struct blk_out *o = out_push(a, ev);
+			struct blk_out *o = out_push(a, t, ev);
 			o->done = false;
 			uint32_t slot = (uint32_t)(o - a->out);
 			uint32_t n = pend_insert(a, t, ev->dev, ev->has_range ? ev->sector : 0,
@@ -271,7 +370,7 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 		t->counts.skipped_lines++;
 		pend_insert(a, t, ev->dev, ev->has_range ? ev->sector : 0, ev->has_range, ev->time_ns);
 	} else if (ev->act == 'C') {
-		struct blk_out *o = out_push(a, ev);
+		struct blk_out *o = out_push(a, t, ev);
 		uint32_t n = pend_find(a, ev->dev, ev->sector, ev->has_range);
 		if (n != NIL) {
 			if (ev->time_ns >= a->pend[n].time_ns)

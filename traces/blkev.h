@@ -61,10 +61,5 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev);
 /* A record ready in input order; with drain, records still waiting for a completion are handed
  * out with latency -1. Sets t->pos. */
 bool blk_asm_pop(struct blk_asm *a, struct trc *t, struct trc_rec *rec, bool drain);
-/* Before feeding: true if the queue is full, so a pop must come first. */
-static inline bool blk_asm_full(const struct blk_asm *a)
-{
-	return a->out_count >= a->out_cap - 1;
-}
 
 #endif

@@ -322,8 +322,6 @@ static enum trc_status bp_next(struct trc *t, struct trc_rec *rec)
 	for (;;) {
 		if (blk_asm_pop(&bp->a, t, rec, false))
 			return TRC_OK;
-		if (blk_asm_full(&bp->a) && blk_asm_pop(&bp->a, t, rec, true))
-			return TRC_OK;
 		if (bp->eof)
 			return blk_asm_pop(&bp->a, t, rec, true) ? TRC_OK : TRC_EOF;
 

@@ -171,7 +171,8 @@ static int list_cpu_files(const char *prefix, struct cpu_file **out)
 		free(files);
 		return rc;
 	}
-	qsort(files, (size_t)n, sizeof(*files), cmp_cpu);
+	if (n)
+		qsort(files, (size_t)n, sizeof(*files), cmp_cpu);
 	*out = files;
 	return n;
 }
@@ -571,8 +572,6 @@ static enum trc_status bt_next(struct trc *t, struct trc_rec *rec)
 	}
 	for (;;) {
 		if (blk_asm_pop(&bt->a, t, rec, false))
-			return TRC_OK;
-		if (blk_asm_full(&bt->a) && blk_asm_pop(&bt->a, t, rec, true))
 			return TRC_OK;
 		if (!bt->started) {
 			/* Prime every stream in CPU order, as blkparse's setup_file does. */

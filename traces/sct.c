@@ -403,6 +403,17 @@ static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
 	if (rec->rwbs[7] || !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned)
 		return trc_fail_off(t, t->path, off + 48, "bad RWBS in record %llu",
 				    (unsigned long long)(s->next_index - 1));
+	/* The writer stores what a reader produced; anything else is damage (found by fuzzing:
+	 * a flipped flag bit must not yield a record whose RWBS and flags disagree). */
+	if (fl != rec->flags)
+		return trc_fail_off(t, t->path, off + 28, "flags 0x%x disagree with RWBS '%s' in record %llu",
+				    rec->flags, rec->rwbs, (unsigned long long)(s->next_index - 1));
+	if (!rec->nsect && rec->sector)
+		return trc_fail_off(t, t->path, off + 8, "sector %llu without a size in record %llu",
+				    (unsigned long long)rec->sector, (unsigned long long)(s->next_index - 1));
+	if (rec->latency_ns < -1)
+		return trc_fail_off(t, t->path, off + 16, "negative latency in record %llu",
+				    (unsigned long long)(s->next_index - 1));
 	if (id == SCT_NONE) {
 		rec->comm[0] = '\0';
 	} else if (id < s->nnames) {

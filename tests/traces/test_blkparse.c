@@ -133,6 +133,63 @@ static void test_event_c(void **state)
 	free(r);
 }
 
+/*
+ * 20,000 dispatches in flight, then their completions in the same order. At most 16,384 wait
+ * for a completion (the pools grow to that, then the oldest are handed out unpaired): D mode
+ * pairs the last 16,384 (latency 1 ms + ...) and gives up on the first 3,616; C mode the same
+ * from the other side. Equal keys (empty flushes, all at sector 0) pair oldest first.
+ */
+static void test_many_in_flight(void **state)
+{
+	(void)state;
+	enum { N = 20000, KEPT = 16384 };
+	size_t cap = (size_t)N * 2 * 64 + 4096, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "8,0 0 %d %d.%09d 1 D W %d + 8 [a]\n", i,
+					i / 1000000, (i % 1000000) * 1000, i * 8);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "8,0 0 %d 1.%09d 0 C W %d + 8 [0]\n",
+					N + i, i * 1000, i * 8);
+	len += (size_t)snprintf(text + len, cap - len,
+				"8,0 0 1 2.000000000 1 D FN [f]\n8,0 0 1 2.000000100 1 D FN [f]\n"
+				"8,0 0 1 2.000000300 0 C FN 0 [0]\n8,0 0 1 2.000000500 0 C FN 0 [0]\n");
+	struct trc_opts o = {.format = "blkparse", .event = 'D', .has_device = true,
+			     .device = TRC_DEV(8, 0)};
+	struct trc *t;
+	char err[256];
+	struct trc_rec r;
+	assert_int_equal(trc_open_mem(&t, "m.txt", text, len, &o, err, sizeof(err)), 0);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(trc_next(t, &r), TRC_OK);
+		assert_int_equal(r.sector, (uint64_t)i * 8);
+		if (i < N - KEPT)
+			assert_int_equal(r.latency_ns, -1);
+		else /* D at i us, C at 1 s + i us */
+			assert_int_equal(r.latency_ns, 1000000000);
+	}
+	assert_int_equal(trc_next(t, &r), TRC_OK);
+	assert_int_equal(r.latency_ns, 300);
+	assert_int_equal(trc_next(t, &r), TRC_OK);
+	assert_int_equal(r.latency_ns, 400);
+	assert_int_equal(trc_next(t, &r), TRC_EOF);
+	assert_int_equal(trc_counts(t)->unpaired, N - KEPT);
+	trc_close(t);
+
+	o.event = 'C';
+	assert_int_equal(trc_open_mem(&t, "m.txt", text, len, &o, err, sizeof(err)), 0);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(trc_next(t, &r), TRC_OK);
+		assert_int_equal(r.latency_ns, i < N - KEPT ? -1 : 1000000000);
+	}
+	assert_int_equal(trc_next(t, &r), TRC_OK);
+	assert_int_equal(r.latency_ns, 300);
+	assert_int_equal(trc_counts(t)->unpaired, N - KEPT);
+	trc_close(t);
+	free(text);
+}
+
 static void test_skipped_lines_and_footer(void **state)
 {
 	(void)state;
@@ -384,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_crlf_tabs_negative_seq),
 		cmocka_unit_test(test_event_d_latency),
 		cmocka_unit_test(test_event_c),
+		cmocka_unit_test(test_many_in_flight),
 		cmocka_unit_test(test_skipped_lines_and_footer),
 		cmocka_unit_test(test_remap_counted_once),
 		cmocka_unit_test(test_devices),

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,6 +179,76 @@ static void test_fingerprint(void **state)
 	assert_true(fingerprint_of("m", buf, n) != f1);
 }
 
+/*
+ * Every input the fuzzers crashed on is kept in tests/traces/data/fuzz/ (named after the harness:
+ * FORMAT-crash-HASH, detect- for content detection) and read again here under the contract the
+ * harnesses check (tests/fuzz/fuzz_common.h), strict and lenient.
+ */
+static void check_contract(const char *name, const uint8_t *data, size_t len, const char *format,
+			   bool lenient, size_t *bad)
+{
+	struct trc_opts o = {.format = format, .lenient = lenient, .window = 16};
+	struct trc *t;
+	char err[512] = "";
+	struct trc_rec r;
+	enum trc_status st;
+	uint64_t n = 0;
+
+	if (trc_open_mem(&t, name, data, len, &o, err, sizeof(err))) {
+		assert_true(err[0] != '\0');
+		(*bad)++;
+		return;
+	}
+	while ((st = trc_next(t, &r)) == TRC_OK) {
+		char rwbs[8];
+		trc_flags_to_rwbs(r.flags, rwbs);
+		assert_string_equal(rwbs, r.rwbs);
+		assert_true(r.nsect || !r.sector);
+		assert_true(r.latency_ns >= -1);
+		assert_non_null(memchr(r.comm, '\0', sizeof(r.comm)));
+		n++;
+	}
+	if (st == TRC_EBAD) {
+		assert_true(trc_error(t)[0] != '\0');
+		(*bad)++;
+	}
+	assert_int_equal(trc_counts(t)->records, n);
+	trc_close(t);
+}
+
+static void test_fuzzer_finds(void **state)
+{
+	(void)state;
+	DIR *d = opendir("tests/traces/data/fuzz");
+	struct dirent *de;
+	size_t files = 0, bad = 0;
+	static uint8_t buf[1 << 16];
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char path[512], format[16];
+		snprintf(path, sizeof(path), "tests/traces/data/fuzz/%s", de->d_name);
+		const char *dash = strchr(de->d_name, '-');
+		assert_non_null(dash);
+		snprintf(format, sizeof(format), "%.*s", (int)(dash - de->d_name), de->d_name);
+		FILE *fp = fopen(path, "rb");
+		assert_non_null(fp);
+		size_t len = fread(buf, 1, sizeof(buf), fp);
+		fclose(fp);
+		const char *f = strcmp(format, "detect") ? format : NULL;
+		size_t before = bad;
+		check_contract(de->d_name, buf, len, f, false, &bad);
+		check_contract(de->d_name, buf, len, f, true, &bad);
+		/* the finds so far are all damaged files: the strict reader must refuse them */
+		assert_true(bad > before);
+		files++;
+	}
+	closedir(d);
+	assert_true(files >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_contract),
 		cmocka_unit_test(test_detection),
 		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_fuzzer_finds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
