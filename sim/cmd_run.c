@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "policies/policy.h"
 #include "reports/db.h"
@@ -70,7 +71,8 @@ static void run_usage(FILE *fp)
 		"  --json                print one JSON document (docs/json.md) instead of the text\n"
 		"  --db FILE             record the run in a SQLite results database\n"
 		"  --target-name NAME, --cache-name NAME   device names in the TABLE line [target, cache]\n"
-		"  --progress            percent, requests/s and ETA on stderr (on a terminal)\n"
+		"  --progress            progress (percent, requests/s, ETA) on stderr even when it is\n"
+		"                        not a terminal (on a terminal it is shown after 1 s anyway)\n"
 		"  --quiet               no warnings, no progress\n"
 		"\n"
 		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration\n"
@@ -368,6 +370,9 @@ int cmd_run(int argc, char **argv)
 		return usage_error("expected one TRACE, got '%s' and '%s'", argv[optind], argv[optind + 1]);
 	}
 	cfg.trace_path = argv[optind];
+	/* progress on a terminal unless --quiet; --progress forces it (e.g. under a pager) */
+	if (!cfg.progress)
+		cfg.progress = isatty(2);
 	if (quiet)
 		cfg.progress = false;
 	cfg.warn = quiet ? NULL : warn_stderr;

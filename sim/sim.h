@@ -73,7 +73,7 @@ struct sim_config {
 	bool verify;            /* stale-read verifier */
 	bool explain_misses;    /* miss explanation (default on) */
 	const char *decision_log; /* path, or NULL */
-	bool progress;          /* percent/ETA on stderr */
+	bool progress;          /* percent, requests/s and ETA on stderr after the first second */
 	uint64_t max_requests;  /* stop after this many (0: all) */
 	const char *target_name, *cache_name; /* names printed in the TABLE line */
 	const char *verify_log;  /* path: every stale read, one line each (golden format) */

@@ -602,7 +602,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	struct trc_rec rec;
 	char sub[512];
 	double wall_start = wall_now(), last_progress = wall_start;
-	bool show_progress = cfg->progress && isatty(2);
+	bool show_progress = cfg->progress, shown = false;
 	uint64_t target_sectors;
 	int rc = 0;
 
@@ -667,16 +667,19 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		submit_record(r, &rec, at);
 		if (cfg->map_cost_ns)
 			r->cpu_free_ns = at + (dm_pieces_mapped(r->dm) - before) * cfg->map_cost_ns;
-		if (show_progress && (res->requests & 0xffff) == 0 && wall_now() - last_progress > 0.5) {
+		/* runs longer than a second show their progress, twice a second */
+		if (show_progress && (res->requests & 0x3fff) == 0 && wall_now() - last_progress > 0.5 &&
+		    wall_now() - wall_start > 1.0) {
 			last_progress = wall_now();
 			progress(r, t, wall_start, false);
+			shown = true;
 		}
 	}
 	/* after a stop (--seed-crash abort) the I/O in flight still completes, so that nothing
 	 * is left allocated; no new request is read */
 	while (des_run_next(&r->q))
 		;
-	if (show_progress)
+	if (shown)
 		progress(r, t, wall_start, true);
 	if (r->stop) {
 		snprintf(err, errlen, "%s", r->stop_msg);

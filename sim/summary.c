@@ -174,6 +174,10 @@ static void js_dev(FILE *fp, const char *spec, const struct dev_stats *d, double
 	fprintf(fp, ",\"gc_runs\":%" PRIu64 ",\"seeks\":%" PRIu64 ",\"seek_mean_cylinders\":", d->gc_runs,
 		d->seeks);
 	js_num(fp, d->seek_mean_cyl);
+	fputs(",\"seek_hist\":[", fp);
+	for (int i = 0; i < DEV_SEEK_HIST; i++)
+		fprintf(fp, "%s%" PRIu64, i ? "," : "", d->seek_hist[i]);
+	fputc(']', fp);
 	fputc('}', fp);
 }
 

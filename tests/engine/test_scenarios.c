@@ -397,6 +397,93 @@ static void test_x2(void **state)
 	assert_non_null(strstr(st.verify, " 0 2 3\n"));
 }
 
+/* C9: eviction of a block with I/O in flight (Q4), writeback, evict_on_write, worker delay
+ * 10 ms, one cmd of 16-sector blocks, assoc 0. Fifteen fillers are clean at offsets 0..7 only;
+ * X (block 16) is clean at 8..15. X is written at 0..7 (cache ack at 30.1; its target write
+ * waits for the worker at 40). A write of block 100 at offsets 8..15 judges victims on 8..15:
+ * only X qualifies (not busy there, clean), so X is evicted with its secondary pending. At 40
+ * the worker finds another block in X's slot and drops the secondary ("target cte overrun"):
+ * X's new data never reaches the disk, and a later read of X (a WRITE_SKIP: reads never
+ * evict) returns the old data. */
+static void test_c9(void **state)
+{
+	(void)state;
+	st_init(&st, 16ULL * 16 * 512, C01, C01, T5, T5, "blocksize 16 assoc 0 writeback options 1 evict_on_write");
+	st.cfg.verify = true;
+	st.cfg.wq_delay_ns = MS(10);
+	for (int k = 1; k <= 15; k++)
+		st_q(&st, MS(k - 1) / 10, "R", 16 * k, 8);  /* fillers: slots 0..14, offsets 0..7 */
+	st_q(&st, MS(2), "R", 256 + 8, 8);               /* X: slot 15, offsets 8..15 */
+	st_q(&st, MS(30), "W", 256, 8);                  /* WRITE_INVALID on X, ack 30.1 */
+	st_q(&st, MS(31), "W", 1600 + 8, 8);             /* evicts X */
+	st_q(&st, MS(50), "R", 256, 8);                  /* old data from the disk */
+	RUN_OK(&st);
+	char line[128];
+	assert_non_null(strstr(st_log_line(&st, 17, line, sizeof(line)), "WRITE_MISS 0 15"));
+	assert_non_null(strstr(st_info(&st), "evicts 1"));
+	assert_int_equal(st.res.counters.cache_overruns >= 1, 1);
+	assert_int_equal(st.res.target_dev.nr_writes, 1); /* only block 100's write reached the disk */
+	assert_int_equal(st.res.stale_reads, 1);
+}
+
+/*
+ * C10: a duplicate cte in writethrough (Q5), LFU with evict_on_write, one cmd, assoc 0.
+ * Blocks A(10) B(20) C(30) X(21) are written into slots 0..3 (count 4 each); three read hits
+ * raise X's count to 7. B is written (v5) and, while its target write is in flight, one
+ * request covers B and X (v6): dm maps both pieces before dispatching. B's piece cancels and
+ * empties B's cte, dropped at once (slot 1 is a hole); X's piece then scans 0 A, 1 hole, 2 C
+ * and stops one slot after the hole (Q5): a second cte for X in slot 1 (X_new, count 4), while
+ * X_old (v4, clean) stays in slot 3. B's resubmission takes slot 4. Eleven fillers fill the
+ * cmd; read hits raise A, B, C and the fillers to 5. A write of block 100 evicts the unique
+ * minimum, X_new. The next read of X finds X_old: v4, although v6 was acknowledged.
+ */
+static void test_c10(void **state)
+{
+	(void)state;
+	st_init(&st, 16ULL * 8 * 512, C01, C01, T5, T5, "blocksize 8 assoc 0 writethrough options 1 evict_on_write");
+	st.cfg.verify = true;
+	st_q(&st, MS(0), "W", 80, 8);    /* A: slot 0 (v1) */
+	st_q(&st, MS(1), "W", 160, 8);   /* B: slot 1 (v2) */
+	st_q(&st, MS(2), "W", 240, 8);   /* C: slot 2 (v3) */
+	st_q(&st, MS(3), "W", 168, 8);   /* X: slot 3 (v4) */
+	for (int i = 0; i < 3; i++)
+		st_q(&st, MS(10 + i), "R", 168, 8); /* X_old count 7 */
+	st_q(&st, MS(20), "W", 160, 8);  /* B v5: target busy until 25 */
+	st_q(&st, MS(21), "W", 160, 16); /* v6: B cancels (slot 1 freed), X -> slot 1, B -> slot 4 */
+	for (int k = 0; k < 11; k++)
+		st_q(&st, MS(40 + k), "W", 320 + 8 * k, 8); /* fillers: slots 5..15 */
+	st_q(&st, MS(60), "R", 80, 8);
+	st_q(&st, MS(61), "R", 160, 8);
+	st_q(&st, MS(62), "R", 240, 8);
+	for (int k = 0; k < 11; k++)
+		st_q(&st, MS(63 + k), "R", 320 + 8 * k, 8);
+	st_q(&st, MS(100), "W", 800, 8); /* evicts X_new (slot 1) */
+	st_q(&st, MS(120), "R", 168, 8); /* X_old: READ_CLEAN v4 */
+	RUN_OK(&st);
+	char line[128];
+	assert_string_equal(st_log_line(&st, 8, line, sizeof(line)), "8 W 160 8 WRITE_CANCEL 0 1 26000000");
+	assert_string_equal(st_log_line(&st, 9, line, sizeof(line)), "9 W 168 8 WRITE_MISS 0 1 26000000");
+	assert_string_equal(st_log_line(&st, 10, line, sizeof(line)), "10 W 160 8 WRITE_MISS 0 4 26000000");
+	assert_non_null(strstr(st_log_line(&st, 36, line, sizeof(line)), "W 800 8 WRITE_MISS 0 1 "));
+	assert_non_null(strstr(st_log_line(&st, 37, line, sizeof(line)), "R 168 8 READ_CLEAN 0 3 "));
+	assert_int_equal(st.res.stale_reads, 1);
+	assert_non_null(strstr(st.verify, " 168 4 6\n"));
+	/* with Q5 fixed the lookup sees X in slot 3: no duplicate, nothing stale */
+	st_init(&st, 16ULL * 8 * 512, C01, C01, T5, T5, "");
+	st.cfg.verify = true;
+	st.cfg.engine.fixed = 1ULL << 5;
+	assert_int_equal(st_table(&st, "blocksize 8 assoc 0 writethrough options 1 evict_on_write"), 0);
+	st_q(&st, MS(0), "W", 80, 8);
+	st_q(&st, MS(1), "W", 160, 8);
+	st_q(&st, MS(2), "W", 240, 8);
+	st_q(&st, MS(3), "W", 168, 8);
+	st_q(&st, MS(20), "W", 160, 8);
+	st_q(&st, MS(21), "W", 160, 16);
+	st_q(&st, MS(120), "R", 168, 8);
+	RUN_OK(&st);
+	assert_int_equal(st.res.stale_reads, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_c2),     cmocka_unit_test(test_c3),      cmocka_unit_test(test_c4),
 		cmocka_unit_test(test_c5a),    cmocka_unit_test(test_c5b),     cmocka_unit_test(test_c6),
 		cmocka_unit_test(test_c6_abort), cmocka_unit_test(test_c7),    cmocka_unit_test(test_c8),
+		cmocka_unit_test(test_c9),     cmocka_unit_test(test_c10),
 		cmocka_unit_test(test_x1),     cmocka_unit_test(test_x2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
