@@ -11,14 +11,8 @@
 #include "engine/engine.h"
 #include "policies/policy.h"
 
-/* Always-on assertion (a bug, never bad input): print file:line and abort. */
-#define ASSERT(cond)                                                                               \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+#include "engine/assert.h"
+
 #define BUG_ON(cond) ASSERT(!(cond))
 
 /* errno values the seed uses in sio->error (Linux numbering, as the seed compares them). */

@@ -7,15 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/assert.h"
 #include "traces/reader.h"
 
-#define DM_ASSERT(cond)                                                                            \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 struct dm_core {
 	struct ssdcache_wq *wq;
@@ -53,7 +47,7 @@ static void *pool_get(void **head, size_t size, size_t next_off)
 		return p;
 	}
 	p = calloc(1, size);
-	DM_ASSERT(p);
+	ASSERT(p);
 	return p;
 }
 
@@ -108,7 +102,7 @@ static void host_bio_put(void *host, struct bio *bio)
 	struct dm_core *dm = host;
 	struct dm_bio *b = (struct dm_bio *)bio;
 
-	DM_ASSERT(b->piece == NULL); /* only clones are put */
+	ASSERT(b->piece == NULL); /* only clones are put */
 	if (dm->hooks.bio_free)
 		dm->hooks.bio_free(dm->hooks.obs, b);
 	POOL_PUT(dm, free_bio, struct dm_bio, b);
@@ -121,7 +115,7 @@ static void host_bio_endio(void *host, struct bio *bio, int error)
 	struct dm_core *dm = host;
 	struct dm_bio *b = (struct dm_bio *)bio;
 
-	DM_ASSERT(b->piece);
+	ASSERT(b->piece);
 	piece_done(dm, b->piece, error);
 }
 
@@ -172,7 +166,7 @@ static void host_submit_bio(void *host, struct bio *bio)
 	struct dm_core *dm = host;
 	struct dm_bio *b = (struct dm_bio *)bio;
 
-	DM_ASSERT(b->piece);
+	ASSERT(b->piece);
 	dispatch_push(dm, b->piece);
 	if (!dm->in_submit)
 		dispatch_drain(dm);
@@ -346,7 +340,7 @@ static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
 	if (dm->hooks.piece_done)
 		dm->hooks.piece_done(dm->hooks.obs, p, error, dm->be.now_ns(dm->be.be));
 	piece_free(dm, p);
-	DM_ASSERT(req->pieces_left > 0);
+	ASSERT(req->pieces_left > 0);
 	/* dm_submit holds its own count while mapping, so this cannot end a request early */
 	if (--req->pieces_left == 0)
 		req_finish(dm, req);
@@ -364,7 +358,7 @@ static void dispatch_push(struct dm_core *dm, struct dm_piece *p)
 		} else {
 			size_t cap = dm->dispatch_cap ? 2 * dm->dispatch_cap : 64;
 			struct dm_piece **d = realloc(dm->dispatch, cap * sizeof(*d));
-			DM_ASSERT(d);
+			ASSERT(d);
 			dm->dispatch = d;
 			dm->dispatch_cap = cap;
 		}

@@ -14,16 +14,6 @@
 
 #include "tests/lib/simtest.h"
 
-#define RUN_OK(st)                                                                                 \
-	do {                                                                                       \
-		if (st_run(st))                                                                    \
-			fail_msg("sim_run: %s", (st)->err);                                        \
-	} while (0)
-#define OUTCOMES(st, s)                                                                            \
-	do {                                                                                       \
-		if (!st_outcomes_are(st, s))                                                       \
-			fail_msg("%s\nlog:\n%s", (st)->err, (st)->log);                            \
-	} while (0)
 
 #define CR 100000ULL
 #define CW 200000ULL

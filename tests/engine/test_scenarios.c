@@ -16,16 +16,6 @@
 
 #include "tests/lib/simtest.h"
 
-#define RUN_OK(st)                                                                                 \
-	do {                                                                                       \
-		if (st_run(st))                                                                    \
-			fail_msg("sim_run: %s", (st)->err);                                        \
-	} while (0)
-#define OUTCOMES(st, s)                                                                            \
-	do {                                                                                       \
-		if (!st_outcomes_are(st, s))                                                       \
-			fail_msg("%s\nlog:\n%s", (st)->err, (st)->log);                            \
-	} while (0)
 
 #define GiB (1ULL << 30)
 #define C01 100000ULL

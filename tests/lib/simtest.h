@@ -10,6 +10,18 @@
 
 #define MS(x) ((uint64_t)((x) * 1000000.0 + 0.5))
 
+/* In cmocka tests: run, or fail with sim_run's message; compare the log's OUTCOME column. */
+#define RUN_OK(st)                                                                                 \
+	do {                                                                                       \
+		if (st_run(st))                                                                    \
+			fail_msg("sim_run: %s", (st)->err);                                        \
+	} while (0)
+#define OUTCOMES(st, s)                                                                            \
+	do {                                                                                       \
+		if (!st_outcomes_are(st, s))                                                       \
+			fail_msg("%s\nlog:\n%s", (st)->err, (st)->log);                            \
+	} while (0)
+
 struct simtest {
 	char trace[1 << 18];    /* blkparse text */
 	size_t len;
