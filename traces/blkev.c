@@ -282,6 +282,13 @@ static struct blk_out *out_push(struct blk_asm *a, struct trc *t, const struct b
 	return o;
 }
 
+/* C - D, or -1 when the completion precedes its dispatch or the gap does not fit an int64
+ * (found by fuzzing: times near 2^64 made a negative latency). */
+static int64_t latency(uint64_t c_ns, uint64_t d_ns)
+{
+	return c_ns >= d_ns && c_ns - d_ns <= (uint64_t)INT64_MAX ? (int64_t)(c_ns - d_ns) : -1;
+}
+
 void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 {
 	if (t->scan) {
@@ -353,9 +360,9 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 				return;
 			struct blk_out *o = &a->out[a->pend[n].slot];
 			if (o->gen == a->pend[n].slot_gen && o->pend == n) {
-				o->rec.latency_ns = ev->time_ns >= a->pend[n].time_ns
-							    ? (int64_t)(ev->time_ns - a->pend[n].time_ns)
-							    : -1;
+				o->rec.latency_ns = latency(ev->time_ns, a->pend[n].time_ns);
+				if (o->rec.latency_ns < 0)
+					t->counts.unpaired++;
 				o->done = true;
 				o->pend = NIL;
 			}
@@ -373,9 +380,8 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 		struct blk_out *o = out_push(a, t, ev);
 		uint32_t n = pend_find(a, ev->dev, ev->sector, ev->has_range);
 		if (n != NIL) {
-			if (ev->time_ns >= a->pend[n].time_ns)
-				o->rec.latency_ns = (int64_t)(ev->time_ns - a->pend[n].time_ns);
-			else
+			o->rec.latency_ns = latency(ev->time_ns, a->pend[n].time_ns);
+			if (o->rec.latency_ns < 0)
 				t->counts.unpaired++;
 			pend_unlink(a, n);
 		} else {

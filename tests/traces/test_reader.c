@@ -185,9 +185,9 @@ static void test_fingerprint(void **state)
  * harnesses check (tests/fuzz/fuzz_common.h), strict and lenient.
  */
 static void check_contract(const char *name, const uint8_t *data, size_t len, const char *format,
-			   bool lenient, size_t *bad)
+			   char event, bool lenient, size_t *bad)
 {
-	struct trc_opts o = {.format = format, .lenient = lenient, .window = 16};
+	struct trc_opts o = {.format = format, .event = event, .lenient = lenient, .window = 16};
 	struct trc *t;
 	char err[512] = "";
 	struct trc_rec r;
@@ -239,8 +239,13 @@ static void test_fuzzer_finds(void **state)
 		fclose(fp);
 		const char *f = strcmp(format, "detect") ? format : NULL;
 		size_t before = bad;
-		check_contract(de->d_name, buf, len, f, false, &bad);
-		check_contract(de->d_name, buf, len, f, true, &bad);
+		bool blk = f && (!strcmp(f, "blkparse") || !strcmp(f, "blktrace"));
+		for (const char *e = blk ? "QDC" : "\0"; ; e++) {
+			check_contract(de->d_name, buf, len, f, *e, false, &bad);
+			check_contract(de->d_name, buf, len, f, *e, true, &bad);
+			if (!*e || !e[1])
+				break;
+		}
 		/* the finds so far are all damaged files: the strict reader must refuse them */
 		assert_true(bad > before);
 		files++;
