@@ -111,7 +111,6 @@ struct sim_result {
 	uint64_t pieces;           /* ssdcache_map calls (including resubmissions) */
 	uint64_t skipped_zero_len, skipped_beyond_end;
 	uint64_t first_ns, last_ns; /* trace arrival span */
-	bool requests_first_set;
 	uint64_t end_ns;           /* simulated time when the last I/O completed */
 	struct trc_counts trace_counts;
 	char trace_format[16];

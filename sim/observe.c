@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/* observe.c - turn the dm core's events into a sim_result: latencies, hit ratios, series, logs, verifier. */
+#include "sim/observe.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/declog.h"
+#include "sim/explain.h"
+#include "sim/latstat.h"
+#include "sim/verify.h"
+
+const char *sim_class_name(enum sim_class c)
+{
+	static const char *const n[SIM_CLASS_NR] = {
+		"read_hit",  "read_miss",   "read_busy",    "read_nocache", "write_miss", "write_hit",
+		"write_busy", "write_cancel", "write_nocache", "bypass",       "flush",      "discard",
+	};
+	return (unsigned)c < SIM_CLASS_NR ? n[c] : "?";
+}
+
+const char *sim_op_name(enum sim_op o)
+{
+	static const char *const n[SIM_OP_NR] = {"read", "write", "flush", "discard"};
+	return (unsigned)o < SIM_OP_NR ? n[o] : "?";
+}
+
+const char *sim_miss_name(enum sim_miss m)
+{
+	static const char *const n[MISS_NR] = {"compulsory", "capacity", "conflict", "busy", "policy"};
+	return (unsigned)m < MISS_NR ? n[m] : "?";
+}
+
+struct observer {
+	const struct sim_config *cfg;
+	struct sim_result *res;
+	uint64_t (*now)(void *arg);
+	void *now_arg;
+	struct declog *dl;
+	struct verifier *v;
+	struct explain *ex;
+	struct latstat *lat_class[SIM_CLASS_NR], *lat_op[SIM_OP_NR], *trace_lat;
+	uint64_t next_version;
+	uint64_t outstanding;
+	uint64_t read_pieces, read_hits, sectors_read, sectors_hit;
+	bool stop;
+	char stop_msg[256];
+	bool crash_warned[QUIRK_MAX + 1];
+	/* time series */
+	struct sim_interval *series;
+	size_t nr_series, cap_series;
+	double *series_lat_sum;
+	uint64_t *series_done;
+};
+
+void obs_warn(struct observer *o, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!o->cfg->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	o->cfg->warn(o->cfg->warn_arg, msg);
+}
+
+static enum sim_class class_of(const struct dm_piece *p)
+{
+	bool rd = p->op == 'R';
+
+	switch (p->outcome) {
+	case CTE_READ_CLEAN:
+		return SIM_READ_HIT;
+	case CTE_READ_MISS:
+	case CTE_READ_INVALID:
+		return SIM_READ_MISS;
+	case CTE_READ_BUSY:
+		return SIM_READ_BUSY;
+	case CTE_WRITE_MISS:
+		return SIM_WRITE_MISS;
+	case CTE_WRITE_INVALID:
+	case CTE_WRITE_CLEAN:
+		return SIM_WRITE_HIT;
+	case CTE_WRITE_BUSY:
+		return rd ? SIM_READ_BUSY : SIM_WRITE_BUSY;
+	case CTE_WRITE_CANCEL:
+		return SIM_WRITE_CANCEL;
+	case SSD_OUT_BYPASS:
+		return SIM_BYPASS;
+	case SSD_OUT_FLUSH:
+		return SIM_FLUSH;
+	case SSD_OUT_DISCARD:
+		return SIM_DISCARD;
+	default: /* WRITE_SKIP, LOOKUP_FAILED, WRITE_DONE, NOMATCH */
+		return rd ? SIM_READ_NOCACHE : SIM_WRITE_NOCACHE;
+	}
+}
+
+static enum sim_op op_of(const struct dm_req *q)
+{
+	if (q->flags & TRC_DISCARD)
+		return SIM_OP_DISCARD;
+	if ((q->flags & TRC_FLUSH) && !q->nsect)
+		return SIM_OP_FLUSH;
+	return (q->flags & TRC_WRITE) ? SIM_OP_WRITE : SIM_OP_READ;
+}
+
+static struct sim_interval *series_at(struct observer *o, uint64_t t)
+{
+	size_t i = (size_t)(t / o->cfg->interval_ns);
+
+	if (i >= o->cap_series) {
+		size_t cap = o->cap_series ? o->cap_series : 64;
+		while (cap <= i)
+			cap *= 2;
+		struct sim_interval *s = realloc(o->series, cap * sizeof(*s));
+		double *ls = realloc(o->series_lat_sum, cap * sizeof(*ls));
+		uint64_t *dn = realloc(o->series_done, cap * sizeof(*dn));
+		if (!s || !ls || !dn) {
+			fprintf(stderr, "ssdcache-sim: out of memory for the time series\n");
+			abort();
+		}
+		memset(s + o->cap_series, 0, (cap - o->cap_series) * sizeof(*s));
+		memset(ls + o->cap_series, 0, (cap - o->cap_series) * sizeof(*ls));
+		memset(dn + o->cap_series, 0, (cap - o->cap_series) * sizeof(*dn));
+		o->series = s;
+		o->series_lat_sum = ls;
+		o->series_done = dn;
+		o->cap_series = cap;
+	}
+	if (i >= o->nr_series) {
+		for (size_t k = o->nr_series; k <= i; k++)
+			o->series[k].start_ns = (uint64_t)k * o->cfg->interval_ns;
+		o->nr_series = i + 1;
+	}
+	return &o->series[i];
+}
+
+/* ---- the hooks ---- */
+
+static void obs_mapped(void *obs, struct dm_piece *p, uint64_t seq)
+{
+	struct observer *o = obs;
+	bool first = p->last_seq == UINT64_MAX;
+
+	if (o->dl)
+		declog_mapped(o->dl, seq, first ? DECLOG_NONE : p->last_seq, p->op, p->sector, p->nsect);
+	if (!first)
+		return;
+	if (o->v)
+		verify_mapped(o->v, p, true);
+	if (o->ex && (p->op == 'R' || p->op == 'W'))
+		p->obs_token = explain_access(o->ex, p->sector);
+}
+
+static void obs_decision(void *obs, struct dm_piece *p, uint64_t seq, enum cte_match_t res,
+			 long hash, long idx)
+{
+	struct observer *o = obs;
+
+	(void)p;
+	if (o->dl)
+		declog_decision(o->dl, seq, res, hash, idx);
+}
+
+static void obs_clone(void *obs, struct dm_bio *src, struct dm_bio *clone)
+{
+	struct observer *o = obs;
+
+	if (o->v)
+		verify_clone(o->v, src, clone);
+}
+
+static void obs_bio_free(void *obs, struct dm_bio *b)
+{
+	struct observer *o = obs;
+
+	if (o->v)
+		verify_bio_free(o->v, b);
+}
+
+static void obs_dio_done(void *obs, struct dm_dio *d, uint64_t now)
+{
+	struct observer *o = obs;
+
+	(void)now;
+	if (o->v)
+		verify_dio_done(o->v, d);
+}
+
+static void obs_piece_done(void *obs, struct dm_piece *p, int error, uint64_t now)
+{
+	struct observer *o = obs;
+	struct sim_result *res = o->res;
+
+	(void)error;
+	if (o->dl)
+		declog_done(o->dl, p->last_seq, now);
+	if (o->v)
+		verify_piece_done(o->v, p, now);
+	if (p->decided && (unsigned)p->outcome < SSD_OUT_NR)
+		res->outcome_count[p->outcome]++;
+	latstat_add(o->lat_class[class_of(p)], (double)(now - p->map_ns));
+	if (p->op == 'R') {
+		bool hit = p->decided && p->outcome == CTE_READ_CLEAN;
+		struct sim_interval *iv = series_at(o, p->req->arrival_ns);
+		o->read_pieces++;
+		o->sectors_read += p->nsect;
+		iv->read_pieces++;
+		if (hit) {
+			o->read_hits++;
+			o->sectors_hit += p->nsect;
+			iv->read_hits++;
+		}
+		if (o->ex && p->decided) {
+			enum sim_miss m = explain_classify(p->obs_token, p->outcome);
+			if (m != MISS_NR)
+				res->miss[m]++;
+		}
+	}
+}
+
+static void obs_req_done(void *obs, struct dm_req *q, uint64_t now)
+{
+	struct observer *o = obs;
+	double lat = (double)(now - q->arrival_ns);
+	size_t i = (size_t)(q->arrival_ns / o->cfg->interval_ns);
+
+	if (o->v)
+		verify_req_done(o->v, q);
+	latstat_add(o->lat_op[op_of(q)], lat);
+	if (i < o->nr_series) {
+		o->series_lat_sum[i] += lat;
+		o->series_done[i]++;
+	}
+	o->outstanding--;
+	if (now > o->res->end_ns)
+		o->res->end_ns = now;
+}
+
+static void obs_seed_crash(void *obs, int q, const char *what)
+{
+	struct observer *o = obs;
+	double t = (double)o->now(o->now_arg) / 1e9;
+
+	if (o->cfg->engine.seed_crash == SEED_CRASH_ABORT) {
+		if (!o->stop) {
+			o->stop = true;
+			snprintf(o->stop_msg, sizeof(o->stop_msg),
+				 "at %.9f s the seed would crash (Q%d): %s; stopped (--seed-crash abort)", t, q,
+				 what);
+		}
+		return;
+	}
+	if (q >= 1 && q <= QUIRK_MAX && !o->crash_warned[q]) {
+		o->crash_warned[q] = true;
+		obs_warn(o, "warning: at %.9f s the seed would crash (Q%d): %s; continuing as if the log "
+			    "statement had no side effect (--seed-crash continue; counted in seed_crashes)",
+			 t, q, what);
+	}
+}
+
+struct dm_hooks obs_hooks(struct observer *o)
+{
+	return (struct dm_hooks){
+		.obs = o,
+		.mapped = obs_mapped,
+		.decision = obs_decision,
+		.clone = obs_clone,
+		.bio_free = obs_bio_free,
+		.dio_done = obs_dio_done,
+		.piece_done = obs_piece_done,
+		.req_done = obs_req_done,
+		.seed_crash = obs_seed_crash,
+	};
+}
+
+/* ---- life cycle ---- */
+
+int obs_new(struct observer **out, const struct sim_config *cfg, struct sim_result *res,
+	    uint64_t (*now)(void *arg), void *now_arg, char *err, size_t errlen)
+{
+	struct observer *o = calloc(1, sizeof(*o));
+	int rc;
+
+	*out = NULL;
+	memset(res, 0, sizeof(*res));
+	if (!o)
+		goto nomem;
+	o->cfg = cfg;
+	o->res = res;
+	o->now = now;
+	o->now_arg = now_arg;
+	for (int i = 0; i < SIM_CLASS_NR; i++)
+		if (!(o->lat_class[i] = latstat_new()))
+			goto nomem;
+	for (int i = 0; i < SIM_OP_NR; i++)
+		if (!(o->lat_op[i] = latstat_new()))
+			goto nomem;
+	if (!(o->trace_lat = latstat_new()))
+		goto nomem;
+	if (cfg->verify && !(o->v = verify_new(cfg->engine.options.mode, cfg->engine.options.async_lookup)))
+		goto nomem;
+	if (cfg->decision_log && (rc = declog_open(&o->dl, cfg->decision_log, err, errlen))) {
+		obs_free(o);
+		return -EIO;
+	}
+	*out = o;
+	return 0;
+nomem:
+	obs_free(o);
+	snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+int obs_set_target(struct observer *o, struct ssdcache_ctx *sc)
+{
+	struct ssdcache_geometry g;
+
+	if (!o->cfg->explain_misses)
+		return 0;
+	ssdcache_get_geometry(sc, &g);
+	o->ex = explain_new(g.num_cmd * DEFAULT_ALIASING, g.block_size);
+	return o->ex ? 0 : -ENOMEM;
+}
+
+void obs_free(struct observer *o)
+{
+	if (!o)
+		return;
+	if (o->dl) {
+		char e[64];
+		declog_close(o->dl, e, sizeof(e));
+	}
+	for (int i = 0; i < SIM_CLASS_NR; i++)
+		latstat_free(o->lat_class[i]);
+	for (int i = 0; i < SIM_OP_NR; i++)
+		latstat_free(o->lat_op[i]);
+	latstat_free(o->trace_lat);
+	verify_free(o->v);
+	explain_free(o->ex);
+	free(o->series_lat_sum);
+	free(o->series_done);
+	free(o->series);
+	free(o);
+}
+
+bool obs_admit(struct observer *o, const struct trc_rec *rec, uint64_t target_sectors)
+{
+	struct sim_result *res = o->res;
+	bool flush = rec->flags & TRC_FLUSH;
+
+	if (rec->nsect == 0 && !flush) {
+		res->skipped_zero_len++;
+		return false;
+	}
+	if (rec->nsect && (rec->sector >= target_sectors || rec->nsect > target_sectors - rec->sector)) {
+		res->skipped_beyond_end++;
+		return false;
+	}
+	return true;
+}
+
+void obs_prefetch(struct observer *o, struct ssdcache_ctx *sc, const struct trc_rec *rec)
+{
+	ssdcache_prefetch(sc, rec->sector);
+	if (o->ex)
+		explain_prefetch(o->ex, rec->sector);
+}
+
+void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec, uint64_t t)
+{
+	struct sim_result *res = o->res;
+	uint32_t f = rec->flags;
+
+	q->flags = f;
+	q->sector = rec->nsect ? rec->sector : 0;
+	q->nsect = rec->nsect;
+	q->arrival_ns = t;
+	q->trace_latency_ns = rec->latency_ns;
+	if (f & TRC_DISCARD) {
+		res->discards++;
+	} else {
+		if (f & TRC_FLUSH)
+			res->flushes++;
+		if (rec->nsect) {
+			if (f & TRC_WRITE) {
+				res->writes++;
+				res->bytes_written += (uint64_t)rec->nsect * 512;
+				q->version = ++o->next_version;
+			} else {
+				res->reads++;
+				res->bytes_read += (uint64_t)rec->nsect * 512;
+			}
+		}
+	}
+	if (rec->latency_ns >= 0)
+		latstat_add(o->trace_lat, (double)rec->latency_ns);
+	series_at(o, t)->requests++;
+	if (!res->requests++)
+		res->first_ns = t;
+	res->last_ns = t;
+	o->outstanding++;
+}
+
+uint64_t obs_outstanding(const struct observer *o)
+{
+	return o->outstanding;
+}
+
+const char *obs_stopped(const struct observer *o)
+{
+	return o->stop ? o->stop_msg : NULL;
+}
+
+int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
+	       const struct dev *target, uint64_t end_ns, double wall_seconds, char *err,
+	       size_t errlen)
+{
+	const struct sim_config *cfg = o->cfg;
+	struct sim_result *res = o->res;
+	struct ssdcache_ctx *sc = dm_target(dm);
+	double span_s;
+
+	if (end_ns > res->end_ns)
+		res->end_ns = end_ns;
+	res->pieces = dm_pieces_mapped(dm);
+	ssdcache_get_counters(sc, &res->counters);
+	ssdcache_get_geometry(sc, &res->geometry);
+	ssdcache_status(sc, STATUSTYPE_INFO, res->status_info, sizeof(res->status_info), NULL, NULL);
+	ssdcache_status(sc, STATUSTYPE_TABLE, res->status_table, sizeof(res->status_table),
+			cfg->target_name, cfg->cache_name);
+	res->read_hit_ratio = o->read_pieces ? (double)o->read_hits / (double)o->read_pieces : 0;
+	res->sector_read_hit_ratio = o->sectors_read ? (double)o->sectors_hit / (double)o->sectors_read : 0;
+	for (int i = 0; i < SIM_CLASS_NR; i++)
+		latstat_result(o->lat_class[i], &res->lat_class[i]);
+	for (int i = 0; i < SIM_OP_NR; i++) {
+		latstat_result(o->lat_op[i], &res->lat_op[i]);
+		latstat_log2_hist(o->lat_op[i], res->hist_op[i]);
+	}
+	latstat_result(o->trace_lat, &res->trace_lat);
+	span_s = res->end_ns > res->first_ns ? (double)(res->end_ns - res->first_ns) / 1e9 : 0;
+	res->iops = span_s > 0 ? (double)res->requests / span_s : 0;
+	res->mb_s = span_s > 0 ? (double)(res->bytes_read + res->bytes_written) / 1e6 / span_s : 0;
+	if (cache) {
+		dev_get_stats(cache, res->end_ns, &res->cache_dev);
+		res->cache_util = span_s > 0 ? (double)res->cache_dev.busy_ns / 1e9 / span_s : 0;
+	}
+	if (target) {
+		dev_get_stats(target, res->end_ns, &res->target_dev);
+		res->target_util = span_s > 0 ? (double)res->target_dev.busy_ns / 1e9 / span_s : 0;
+	}
+	if (o->v) {
+		res->stale_reads = verify_stale_count(o->v);
+		res->nr_stale_examples = verify_examples(o->v, res->stale, SIM_STALE_EXAMPLES);
+	}
+	for (size_t i = 0; i < o->nr_series; i++)
+		o->series[i].lat_mean_ns =
+			o->series_done[i] ? o->series_lat_sum[i] / (double)o->series_done[i] : 0;
+	res->series = o->series;
+	res->nr_series = o->nr_series;
+	o->series = NULL;
+	res->wall_seconds = wall_seconds;
+	if (cfg->inspect)
+		cfg->inspect(cfg->inspect_arg, sc);
+	if (o->dl) {
+		int e = declog_close(o->dl, err, errlen);
+		o->dl = NULL;
+		if (e)
+			return -EIO;
+	}
+	if (cfg->verify_log && o->v) {
+		FILE *fp = fopen(cfg->verify_log, "w");
+		if (!fp || verify_write_log(o->v, fp) || fclose(fp)) {
+			snprintf(err, errlen, "%s: %s", cfg->verify_log, strerror(errno ? errno : EIO));
+			return -EIO;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* observe.h - what a run measures, whatever drives it: statistics, decision log, verifier, miss explanation. */
+#ifndef SSDCACHE_OBSERVE_H
+#define SSDCACHE_OBSERVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/dmcore.h"
+#include "sim/sim.h"
+
+/*
+ * The observer sees the dm core's events (struct dm_hooks) and turns them into a sim_result.
+ * The simulator (sim_run.c, simulated devices) and the real-device replay (replay.c, io_uring)
+ * share it, so both report the same figures the same way. It reads the time through now().
+ */
+struct observer;
+
+/* Set up for cfg; res is cleared and filled as the run goes. Returns 0 or -errno with err. */
+int obs_new(struct observer **out, const struct sim_config *cfg, struct sim_result *res,
+	    uint64_t (*now)(void *arg), void *now_arg, char *err, size_t errlen);
+void obs_free(struct observer *o);
+/* The hooks to hand to dm_create. */
+struct dm_hooks obs_hooks(struct observer *o);
+/* Once the target exists: size the miss explanation's shadow cache after it. */
+int obs_set_target(struct observer *o, struct ssdcache_ctx *sc);
+
+/* A trace record: false (counted) if the simulator must skip it (zero length, beyond the end). */
+bool obs_admit(struct observer *o, const struct trc_rec *rec, uint64_t target_sectors);
+/* A hint before earlier events run: the record's metadata will be touched soon. */
+void obs_prefetch(struct observer *o, struct ssdcache_ctx *sc, const struct trc_rec *rec);
+/* Fill a request from an admitted record arriving at t (version, counts, series). */
+void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec, uint64_t t);
+/* Requests submitted and not completed yet. */
+uint64_t obs_outstanding(const struct observer *o);
+
+/* A hook asked the run to stop (--seed-crash abort): the message, else NULL. */
+const char *obs_stopped(const struct observer *o);
+/* A warning through cfg->warn. */
+void obs_warn(struct observer *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The end: counters, status, latencies, devices (NULL: none), verifier; then the logs are
+ * written. Returns 0 or -EIO with err (a log could not be written). */
+int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
+	       const struct dev *target, uint64_t end_ns, double wall_seconds, char *err,
+	       size_t errlen);
+
+#endif
