@@ -11,22 +11,43 @@
 #include "policies/policy.h"
 #include "reports/db.h"
 #include "sim/commands.h"
+#include "sim/replay.h"
 #include "sim/sim.h"
 #include "sim/units.h"
 
-static void run_usage(FILE *fp)
+static void run_usage(FILE *fp, bool replay)
 {
+	if (replay)
+		fprintf(fp,
+			"usage: ssdcache-sim replay TRACE --cache PATH --target PATH [options]\n"
+			"\n"
+			"Replay a trace through the same dm core and engine as `run`, on real devices (files\n"
+			"or block devices) with io_uring, and print the status lines and the summary with\n"
+			"measured latencies. Writes carry a fixed pattern (a trace has no data).\n"
+			"\n"
+			"devices:\n"
+			"  --cache PATH          the cache device (a file, or a block device with --force)\n"
+			"  --target PATH         the target device\n"
+			"  --cache-create SIZE   create or extend the cache file to SIZE (K/M/G/T)\n"
+			"  --target-create SIZE  create or extend the target file to SIZE\n"
+			"  --direct              O_DIRECT (bypass the page cache)\n"
+			"  --force               allow block devices: THEIR DATA IS OVERWRITTEN\n"
+			"  (--cache-dev/--target-dev are `run`'s; the options below are shared with it)\n"
+			"\n");
+	else
+		fprintf(fp,
+			"usage: ssdcache-sim run TRACE [options]\n"
+			"\n"
+			"Simulate dm-ssdcache (the 2011 seed, decision for decision) on a block I/O trace and print\n"
+			"the target's status lines (dmsetup status, dmsetup table) and a summary.\n"
+			"\n"
+			"devices:\n"
+			"  --cache-dev SPEC      cache device model [fixed:size=64M,read=100us,write=200us]\n"
+			"  --target-dev SPEC     target device model [fixed:size=1T,read=5ms,write=5ms]\n"
+			"                        SPEC = MODEL[:key=value,...]; sizes in bytes or K/M/G/T (1024),\n"
+			"                        times in ns or ns/us/ms/s; `ssdcache-sim models` lists them\n");
 	fprintf(fp,
-		"usage: ssdcache-sim run TRACE [options]\n"
-		"\n"
-		"Simulate dm-ssdcache (the 2011 seed, decision for decision) on a block I/O trace and print\n"
-		"the target's status lines (dmsetup status, dmsetup table) and a summary.\n"
-		"\n"
-		"devices and table:\n"
-		"  --cache-dev SPEC      cache device model [fixed:size=64M,read=100us,write=200us]\n"
-		"  --target-dev SPEC     target device model [fixed:size=1T,read=5ms,write=5ms]\n"
-		"                        SPEC = MODEL[:key=value,...]; sizes in bytes or K/M/G/T (1024),\n"
-		"                        times in ns or ns/us/ms/s; `ssdcache-sim models` lists them\n"
+		"table:\n"
 		"  --table \"ARGS\"        dm table arguments after the two devices, in the seed's syntax:\n"
 		"                        [blocksize N] [assoc N] [writethrough|writeback|readcache]\n"
 		"                        [options N name...]   (names: lfu lru async_lookup queue_busy\n"
@@ -101,6 +122,7 @@ enum {
 	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_JSON, O_DB,
 	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP,
+	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_FORCE,
 };
 
 static const struct option run_opts[] = {
@@ -138,6 +160,13 @@ static const struct option run_opts[] = {
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"quiet", no_argument, NULL, O_QUIET},
 	{"help", no_argument, NULL, O_HELP},
+	/* replay only */
+	{"cache", required_argument, NULL, O_RCACHE},
+	{"target", required_argument, NULL, O_RTARGET},
+	{"cache-create", required_argument, NULL, O_RCCREATE},
+	{"target-create", required_argument, NULL, O_RTCREATE},
+	{"direct", no_argument, NULL, O_DIRECT},
+	{"force", no_argument, NULL, O_FORCE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -304,25 +333,52 @@ int sim_finish_config(struct sim_config *cfg, const char *table, const char *pol
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* `run` and `replay`: one parser, one output; the engine runs over simulated or real devices. */
+static int run_main(int argc, char **argv, bool replay)
 {
+	struct replay_config rcfg = {0};
 	struct sim_config cfg;
 	struct sim_result res;
 	const char *table = NULL, *policy = NULL, *db_path = NULL;
 	bool json = false, quiet = false;
 	char err[1024];
 	struct rep_db *db = NULL;
+	uint64_t size;
 	int opt, rc;
 
 	sim_config_init(&cfg);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", run_opts, NULL)) != -1) {
+		if (replay != (opt >= O_RCACHE && opt <= O_FORCE) && opt >= O_RCACHE)
+			return usage_error("'%s' is an option of `replay`%s", argv[optind - 1], "");
+		if (replay && (opt == O_CACHE || opt == O_TARGET))
+			return usage_error("%s: `replay` uses real devices: --cache PATH and --target PATH%s",
+					   argv[optind - 1], "");
 		switch (opt) {
 		case 'h':
 		case O_HELP:
-			run_usage(stdout);
+			run_usage(stdout, replay);
 			return 0;
+		case O_RCACHE:
+			rcfg.cache_path = optarg;
+			break;
+		case O_RTARGET:
+			rcfg.target_path = optarg;
+			break;
+		case O_RCCREATE:
+		case O_RTCREATE:
+			if (parse_size(optarg, &size) || size < 4096)
+				return usage_error("%s: bad size '%s' (expected bytes or K/M/G/T, at least 4K)",
+						   opt == O_RCCREATE ? "--cache-create" : "--target-create", optarg);
+			*(opt == O_RCCREATE ? &rcfg.cache_create : &rcfg.target_create) = size;
+			break;
+		case O_DIRECT:
+			rcfg.direct = true;
+			break;
+		case O_FORCE:
+			rcfg.force = true;
+			break;
 		case O_DECLOG:
 			cfg.decision_log = optarg;
 			break;
@@ -379,11 +435,20 @@ int cmd_run(int argc, char **argv)
 	rc = sim_finish_config(&cfg, table, policy, quiet);
 	if (rc)
 		return rc;
+	if (replay && (!rcfg.cache_path || !rcfg.target_path))
+		return usage_error("replay needs --cache PATH and --target PATH%s%s", "", "");
 	if (db_path && rep_db_open(db_path, &db, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	rc = sim_run(&cfg, &res, err, sizeof(err));
+	if (replay) {
+		snprintf(cfg.cache_spec, sizeof(cfg.cache_spec), "file:%s", rcfg.cache_path);
+		snprintf(cfg.target_spec, sizeof(cfg.target_spec), "file:%s", rcfg.target_path);
+		rcfg.sim = cfg;
+		rc = replay_run(&rcfg, &res, err, sizeof(err));
+	} else {
+		rc = sim_run(&cfg, &res, err, sizeof(err));
+	}
 	if (rc) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
 		rep_db_close(db);
@@ -406,4 +471,14 @@ int cmd_run(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_main(argc, argv, false);
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	return run_main(argc, argv, true);
 }

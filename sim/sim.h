@@ -131,7 +131,8 @@ struct sim_result {
 	struct sim_lat lat_op[SIM_OP_NR];       /* per request */
 	double iops, mb_s;                      /* over the simulated span */
 
-	/* devices */
+	/* devices (a replay on real devices has counts only: devices_modelled is false) */
+	bool devices_modelled;
 	struct dev_stats cache_dev, target_dev;
 	double cache_util, target_util;         /* busy fraction */
 

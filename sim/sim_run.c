@@ -308,6 +308,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		obs_warn(r->obs, "warning: %llu arrivals earlier than the previous one were simulated at "
 				 "the previous one's time", (unsigned long long)r->time_inversions);
 	res->trace_counts = *trc_counts(t);
+	res->devices_modelled = true;
 	if (obs_finish(r->obs, r->dm, r->cache.dev, r->target.dev, r->q.now_ns, wall_now() - wall_start,
 		       err, errlen))
 		rc = -EIO;

@@ -25,14 +25,17 @@ static void lat_header(FILE *fp, const char *what)
 }
 
 static void dev_line(FILE *fp, const char *name, const char *spec, const struct dev_stats *d,
-		     double util)
+		     double util, bool modelled)
 {
 	char rb[24], wb[24];
 
 	format_size(d->bytes_read, rb, sizeof(rb));
 	format_size(d->bytes_written, wb, sizeof(wb));
-	fprintf(fp, "  %-6s %s\n         %" PRIu64 " reads (%s), %" PRIu64 " writes (%s), utilisation %.1f %%, mean queue depth %.2f\n",
-		name, spec, d->nr_reads, rb, d->nr_writes, wb, 100 * util, d->mean_queue_depth);
+	fprintf(fp, "  %-6s %s\n         %" PRIu64 " reads (%s), %" PRIu64 " writes (%s)", name, spec,
+		d->nr_reads, rb, d->nr_writes, wb);
+	if (modelled)
+		fprintf(fp, ", utilisation %.1f %%, mean queue depth %.2f", 100 * util, d->mean_queue_depth);
+	fputc('\n', fp);
 	if (d->write_amplification > 0)
 		fprintf(fp, "         media written %" PRIu64 " bytes, write amplification %.2f, %" PRIu64 " GC runs\n",
 			d->media_bytes_written, d->write_amplification, d->gc_runs);
@@ -95,8 +98,8 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 				m + 1 < MISS_NR ? "," : "\n");
 	}
 	fprintf(fp, "\ndevices:\n");
-	dev_line(fp, "cache", cfg->cache_spec, &res->cache_dev, res->cache_util);
-	dev_line(fp, "target", cfg->target_spec, &res->target_dev, res->target_util);
+	dev_line(fp, "cache", cfg->cache_spec, &res->cache_dev, res->cache_util, res->devices_modelled);
+	dev_line(fp, "target", cfg->target_spec, &res->target_dev, res->target_util, res->devices_modelled);
 	fprintf(fp, "\nhidden counters: lookup_failed %lu lookup_busy %lu cache_overruns %lu write_clean %lu "
 		    "sio_active %lu seed_crashes %lu deferred %lu\n",
 		c->lookup_failed, c->lookup_busy, c->cache_overruns, c->write_clean, c->sio_active,
