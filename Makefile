@@ -135,9 +135,10 @@ fuzz-smoke: $(FUZZ_BINS)
 	$(Q)scripts/fuzz $(or $(FUZZ_SECONDS),20) $(FUZZ_BINS)
 
 install: $(PROG)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ssdcache-sim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ssdcache-sim $(DESTDIR)$(PREFIX)/share/doc/ssdcache-sim
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/ssdcache-sim
 	cp -r data/traces $(DESTDIR)$(PREFIX)/share/ssdcache-sim/
+	install -m 644 README.md BENCHMARKS.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/ssdcache-sim/
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
