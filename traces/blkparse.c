@@ -38,6 +38,7 @@ struct bp {
 	uint64_t lineno;
 	uint64_t event_lines;
 	bool eof;
+	const char *scan_start; /* start of the chunk the pre-scan looks at */
 };
 
 static enum trc_status bad(struct trc *t, struct bp *bp, int field, const char *name,
@@ -96,38 +97,6 @@ static bool is_elapsed(const char *open, const char *close)
 	return digit && p == close;
 }
 
-/* Cheap pass for the device list: device and action only. Returns false when the line needs
- * the full parse (remaps, and anything odd, so that errors read the same in both passes). */
-static bool scan_line(struct trc *t, struct bp *bp, const char *p, const char *e)
-{
-	uint32_t dev;
-
-	if (!parse_dev(&p, e, &dev))
-		return false;
-	for (int i = 0; i < 4; i++) {
-		if (p >= e || !trc_isspace(*p))
-			return false;
-		p = trc_skip_spaces(p, e);
-		p = trc_skip_token(p, e);
-	}
-	p = trc_skip_spaces(p, e);
-	if (p >= e)
-		return false;
-	char act = *p;
-	bool one = p + 1 == e || trc_isspace(p[1]);
-	if (!one || !((act >= 'A' && act <= 'Z') || (act >= 'a' && act <= 'z')))
-		return !one && act >= 'A' && act <= 'Z' && p + 2 <= e && (p + 2 == e || trc_isspace(p[2]));
-	if (act == bp->a.event) {
-		/* Skip zoned commands, as the full parse does. */
-		const char *r = trc_skip_spaces(p + 1, e);
-		if (r < e && (*r == 'Z' || (*r == 'F' && r + 1 < e && r[1] == 'Z')))
-			return TRC_OK;
-		trc_devset_add(t->devset, dev, NULL);
-		return true;
-	}
-	return act != 'A';
-}
-
 /* Parse one line; fills ev and returns TRC_OK with *have_ev when it is an event the assembler
  * wants, TRC_OK alone when the line is skipped, TRC_EBAD on a malformed event line. */
 static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line, size_t len,
@@ -149,8 +118,6 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		return TRC_OK;
 	}
 	bp->event_lines++;
-	if (t->scan && scan_line(t, bp, p, e))
-		return TRC_OK;
 
 	/* Most lines are events no request is made of (G, P, U, M, I, ...): find the action first
 	 * and leave those after a glance; the fields of the others are checked below. */
@@ -315,9 +282,125 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	return TRC_OK;
 }
 
+/*
+ * The device pre-scan only needs the devices of the lines whose action is the chosen event, and
+ * the sources of remaps. Such a line has the action letter alone between blanks, so instead of
+ * walking every line the scan looks for that letter (and for 'A') with memchr, and parses just
+ * the lines where it stands in the action field. Nothing is validated here: the reading pass
+ * reports malformed lines, after the good records before them.
+ */
+static bool action_at(const char *line, const char *e, const char *x, uint32_t *dev)
+{
+	const char *p = trc_skip_spaces(line, e);
+
+	if (!parse_dev(&p, e, dev))
+		return false;
+	for (int i = 0; i < 4; i++) {
+		if (p >= e || !trc_isspace(*p))
+			return false;
+		p = trc_skip_token(trc_skip_spaces(p, e), e);
+	}
+	return trc_skip_spaces(p, e) == x;
+}
+
+static void scan_candidate(struct trc *t, struct bp *bp, const char *start, const char *end,
+			   const char *x)
+{
+	const char *line = x, *e;
+	uint32_t dev, from;
+
+	while (line > start && line[-1] != '\n')
+		line--;
+	e = memchr(x, '\n', (size_t)(end - x));
+	if (!e)
+		e = end;
+	if (e > line && e[-1] == '\r')
+		e--;
+	if (!action_at(line, e, x, &dev))
+		return;
+	if (*x == 'A') {
+		const char *q = memchr(x, '<', (size_t)(e - x));
+		if (!q || q + 1 >= e || q[1] != '-')
+			return;
+		q = trc_skip_spaces(q + 2, e);
+		if (q < e && *q == '(') {
+			q++;
+			if (parse_dev(&q, e, &from))
+				trc_devset_add_remap(t->devset, from, dev);
+		}
+		return;
+	}
+	const char *r = trc_skip_spaces(x + 1, e);
+	if (r < e && (*r == 'Z' || (*r == 'F' && r + 1 < e && r[1] == 'Z')))
+		return; /* zoned commands are not requests */
+	trc_devset_add(t->devset, dev, NULL);
+	bp->event_lines++;
+}
+
+static void scan_chunk(struct trc *t, struct bp *bp, const char *p, const char *end)
+{
+	const char want[2] = {bp->a.event, 'A'};
+	const char *next[2] = {NULL, NULL};
+
+	for (;;) {
+		for (int k = 0; k < 2; k++)
+			if (!next[k] || next[k] < p)
+				next[k] = p < end ? memchr(p, want[k], (size_t)(end - p)) : NULL;
+		if (!next[0] && !next[1])
+			return;
+		int k = !next[0] || (next[1] && next[1] < next[0]);
+		const char *x = next[k];
+		p = x + 1;
+		/* the action field stands alone: blank (or line start) before, blank after */
+		if (x + 1 < end && (x[1] == ' ' || x[1] == '\t') && x > bp->scan_start &&
+		    (x[-1] == ' ' || x[-1] == '\t')) {
+			scan_candidate(t, bp, bp->scan_start, end, x);
+			const char *nl = memchr(x, '\n', (size_t)(end - x));
+			p = nl ? nl + 1 : end;
+		}
+	}
+}
+
+static enum trc_status scan_all(struct trc *t, struct bp *bp)
+{
+	struct trc_in *in = &t->in;
+
+	for (;;) {
+		size_t n = trc_in_need(in, in->cap ? in->cap : (size_t)(in->end - in->p));
+		if (in->read_errno) {
+			t->fatal = true;
+			return trc_fail_line(t, t->path, 0, 0, "", "read error");
+		}
+		if (!n)
+			return TRC_EOF;
+		const char *p = (const char *)in->p, *end = p + n;
+		if (!in->eof) {
+			/* whole lines only; the rest waits for the next read */
+			const char *nl = memrchr(p, '\n', n);
+			if (!nl) {
+				if (n >= in->cap) {
+					t->fatal = true;
+					return trc_fail_line(t, t->path, 0, 0, "", "line too long");
+				}
+				trc_in_need(in, n + 1);
+				continue;
+			}
+			end = nl + 1;
+		}
+		bp->scan_start = p;
+		scan_chunk(t, bp, p, end);
+		trc_in_skip(in, (size_t)(end - p));
+		if (in->eof && in->p == in->end)
+			return TRC_EOF;
+	}
+}
+
 static enum trc_status bp_next(struct trc *t, struct trc_rec *rec)
 {
 	struct bp *bp = t->priv;
+
+	if (t->scan)
+		return scan_all(t, bp);
 
 	for (;;) {
 		if (blk_asm_pop(&bp->a, t, rec, false))

@@ -648,6 +648,17 @@ static void finish_eof(struct trc *t)
 	}
 }
 
+/* --lenient: count a malformed record, keep the first one's message and position. */
+static void note_bad(struct trc *t)
+{
+	if (!t->counts.skipped_bad++) {
+		t->counts.first_bad = t->pos;
+		size_t n = strnlen(t->err, sizeof(t->counts.first_bad_msg) - 1);
+		memcpy(t->counts.first_bad_msg, t->err, n);
+		t->counts.first_bad_msg[n] = '\0';
+	}
+}
+
 enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 {
 	if (t->failed) {
@@ -690,6 +701,40 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			}
 			return TRC_EOF;
 		}
+		if (t->fmt->ordered && !t->draining) {
+			/* Stored in order already (.sct): straight into the caller's record. */
+			enum trc_status st = t->fmt->next(t, rec);
+			if (st == TRC_OK) {
+				if (t->has_device && rec->dev != t->device) {
+					t->counts.skipped_other_dev++;
+					continue;
+				}
+				if (t->emitted_any && rec->time_ns < t->last_emitted_ns) {
+					if (!t->counts.inversions)
+						t->counts.first_inversion = t->pos;
+					t->counts.inversions++;
+					if (t->last_emitted_ns - rec->time_ns > t->counts.max_inversion_ns)
+						t->counts.max_inversion_ns = t->last_emitted_ns - rec->time_ns;
+				} else {
+					t->last_emitted_ns = rec->time_ns;
+				}
+				t->emitted_any = true;
+				t->counts.records++;
+				return TRC_OK;
+			}
+			if (st == TRC_EOF) {
+				t->draining = true;
+				continue;
+			}
+			if (t->opts.lenient && !t->fatal) {
+				note_bad(t);
+				continue;
+			}
+			t->err_pos = t->pos;
+			t->draining = true;
+			t->pending_bad = true;
+			continue;
+		}
 		struct trc_rec r;
 		enum trc_status st = t->fmt->next(t, &r);
 		if (st == TRC_OK) {
@@ -705,12 +750,7 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			continue;
 		}
 		if (t->opts.lenient && !t->fatal) {
-			if (!t->counts.skipped_bad++) {
-				t->counts.first_bad = t->pos;
-				size_t n = strnlen(t->err, sizeof(t->counts.first_bad_msg) - 1);
-				memcpy(t->counts.first_bad_msg, t->err, n);
-				t->counts.first_bad_msg[n] = '\0';
-			}
+			note_bad(t);
 			continue;
 		}
 		t->err_pos = t->pos;

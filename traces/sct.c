@@ -265,6 +265,9 @@ void trc_sct_abort(struct trc_sct_writer *w)
 
 struct sct {
 	uint64_t count, next_index;
+	bool have_last;         /* the last (RWBS, flags) pair checked */
+	uint64_t last_rwbs;
+	uint32_t last_flags;
 	uint8_t *names;        /* owned copy of the name table */
 	uint32_t *name_off;
 	uint64_t nnames;
@@ -378,7 +381,9 @@ static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
 	if (s->next_index >= s->count)
 		return TRC_EOF;
 	uint64_t off = trc_in_offset(&t->in);
-	size_t n = trc_in_need(&t->in, SCT_REC);
+	size_t n = (size_t)(t->in.end - t->in.p);
+	if (n < SCT_REC)
+		n = trc_in_need(&t->in, SCT_REC); /* refill only when the buffer runs dry */
 	if (n < SCT_REC) {
 		t->fatal = true;
 		return trc_fail_off(t, t->path, off, "record truncated (%zu of %u bytes)", n, SCT_REC);
@@ -400,14 +405,23 @@ static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
 	t->pos.offset = off;
 	bool zoned;
 	uint32_t fl;
-	if (rec->rwbs[7] || !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned)
+	uint64_t rwbs_word;
+	memcpy(&rwbs_word, rec->rwbs, 8);
+	if (s->have_last && rwbs_word == s->last_rwbs && rec->flags == s->last_flags) {
+		fl = rec->flags; /* the same RWBS and flags as the last record: already checked */
+	} else if (!memchr(rec->rwbs, '\0', 8) ||
+		   !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned) {
 		return trc_fail_off(t, t->path, off + 48, "bad RWBS in record %llu",
 				    (unsigned long long)(s->next_index - 1));
+	}
 	/* The writer stores what a reader produced; anything else is damage (found by fuzzing:
 	 * a flipped flag bit must not yield a record whose RWBS and flags disagree). */
 	if (fl != rec->flags)
 		return trc_fail_off(t, t->path, off + 28, "flags 0x%x disagree with RWBS '%s' in record %llu",
 				    rec->flags, rec->rwbs, (unsigned long long)(s->next_index - 1));
+	s->have_last = true;
+	s->last_rwbs = rwbs_word;
+	s->last_flags = fl;
 	if (!rec->nsect && rec->sector)
 		return trc_fail_off(t, t->path, off + 8, "sector %llu without a size in record %llu",
 				    (unsigned long long)rec->sector, (unsigned long long)(s->next_index - 1));
@@ -450,4 +464,5 @@ const struct trc_format trc_fmt_sct = {
 	.open = sct_open,
 	.next = sct_next,
 	.close = sct_close,
+	.ordered = true,
 };

@@ -90,6 +90,7 @@ struct trc_format {
 	uint64_t (*bytes_done)(const struct trc *t); /* optional: multi-file formats */
 	uint64_t (*fingerprint)(struct trc *t);      /* optional: multi-file formats */
 	bool blk_events;  /* Q/D/C events: the format handles --event and --device itself */
+	bool ordered;     /* records are stored in the order to hand out (.sct): no reorder window */
 	bool own_input;   /* opens its own files (t->in unused) */
 };
 
