@@ -673,6 +673,23 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 	return 0;
 }
 
+/* Is the trace an .sct file (by its content, or --format sct)? A trace that does not open is
+ * not: the conversion then reports the error with its position. */
+static bool source_is_sct(const char *path, const struct trc_opts *opts)
+{
+	struct trc *t;
+	char err[256];
+	bool sct;
+
+	if (opts->format)
+		return !strcmp(opts->format, "sct");
+	if (trc_open(&t, path, opts, err, sizeof(err)))
+		return false;
+	sct = !strcmp(trc_format_name(t), "sct");
+	trc_close(t);
+	return sct;
+}
+
 static void print_notes(const struct skip_note *notes, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -773,7 +790,11 @@ int cmd_sweep(int argc, char **argv)
 			}
 			todo += rc == 0;
 		}
-		if (todo >= 2) {
+		if (todo >= 2 && source_is_sct(a.trace, &jobs[0].cfg.trace)) {
+			/* Already the compact form: the workers read it as it is; the trace statistics
+			 * are made by the store at the first run it records. */
+			snprintf(trace.format, sizeof(trace.format), "sct");
+		} else if (todo >= 2) {
 			char fmt[16], hex[24], dir[PATH_MAX];
 			const char *slash = strrchr(a.db, '/');
 
