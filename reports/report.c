@@ -1524,7 +1524,16 @@ static int write_index(struct ctx *c)
 		html_esc(f, c->o->where_text);
 		fputs("</code>", f);
 	}
-	fprintf(f, " (status ok, newest run of each configuration). Generated %s by ssdcache-sim ", now);
+	fprintf(f, " (status ok, newest run of each configuration)");
+	{
+		int64_t bad = count_rows(c, "SELECT count(*) FROM runs WHERE status != 'ok' AND ?1 = ?1", 0);
+
+		if (bad > 0)
+			fprintf(f, "; the database also holds %lld failed or refused run%s (list them with "
+				   "<code>--where \"status != 'ok'\" --csv</code>)",
+				(long long)bad, bad == 1 ? "" : "s");
+	}
+	fprintf(f, ". Generated %s by ssdcache-sim ", now);
 	html_esc(f, SSDCACHE_SIM_VERSION);
 	fprintf(f, ".</p>\n<p id=figcheck data-total=%zu>%zu figures (PNG; click for SVG).</p>\n",
 		c->nfigs, c->nfigs);
