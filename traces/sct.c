@@ -265,9 +265,11 @@ void trc_sct_abort(struct trc_sct_writer *w)
 
 struct sct {
 	uint64_t count, next_index;
-	bool have_last;         /* the last (RWBS, flags) pair checked */
-	uint64_t last_rwbs;
-	uint32_t last_flags;
+	struct {                /* (RWBS, flags) pairs already checked, by a hash of the RWBS */
+		uint64_t rwbs;
+		uint32_t flags;
+		bool valid;
+	} seen[16];
 	uint8_t *names;        /* owned copy of the name table */
 	uint32_t *name_off;
 	uint64_t nnames;
@@ -407,8 +409,9 @@ static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
 	uint32_t fl;
 	uint64_t rwbs_word;
 	memcpy(&rwbs_word, rec->rwbs, 8);
-	if (s->have_last && rwbs_word == s->last_rwbs && rec->flags == s->last_flags) {
-		fl = rec->flags; /* the same RWBS and flags as the last record: already checked */
+	unsigned slot = (unsigned)((rwbs_word * 0x9e3779b97f4a7c15ULL) >> 60);
+	if (s->seen[slot].valid && s->seen[slot].rwbs == rwbs_word && s->seen[slot].flags == rec->flags) {
+		fl = rec->flags; /* a pair checked before: traces use a handful of them */
 	} else if (!memchr(rec->rwbs, '\0', 8) ||
 		   !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned) {
 		return trc_fail_off(t, t->path, off + 48, "bad RWBS in record %llu",
@@ -419,9 +422,9 @@ static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
 	if (fl != rec->flags)
 		return trc_fail_off(t, t->path, off + 28, "flags 0x%x disagree with RWBS '%s' in record %llu",
 				    rec->flags, rec->rwbs, (unsigned long long)(s->next_index - 1));
-	s->have_last = true;
-	s->last_rwbs = rwbs_word;
-	s->last_flags = fl;
+	s->seen[slot].valid = true;
+	s->seen[slot].rwbs = rwbs_word;
+	s->seen[slot].flags = fl;
 	if (!rec->nsect && rec->sector)
 		return trc_fail_off(t, t->path, off + 8, "sector %llu without a size in record %llu",
 				    (unsigned long long)rec->sector, (unsigned long long)(s->next_index - 1));
