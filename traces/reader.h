@@ -46,7 +46,7 @@ struct trc_rec {
 
 enum trc_status { TRC_OK, TRC_EOF, TRC_EBAD };
 
-/* Where a record or an error comes from. */
+/* Where a record or an error comes from. path points into the reader: valid until trc_close. */
 struct trc_pos {
 	const char *path;
 	uint64_t line;   /* text formats: 1-based; 0 for binary */
