@@ -585,27 +585,17 @@ static void ring_push(struct trc *t, const struct trc_rec *rec, const struct trc
 	size_t n = t->ring_count;
 	size_t i = n;
 
-	if (t->emitted_any && rec->time_ns < t->last_emitted_ns) {
-		/* Too late to sort: pass it on next, out of order, and say so. */
-		uint64_t back = t->last_emitted_ns - rec->time_ns;
-		if (!t->counts.inversions)
-			t->counts.first_inversion = *pos;
-		t->counts.inversions++;
-		if (back > t->counts.max_inversion_ns)
-			t->counts.max_inversion_ns = back;
-		i = 0;
-	} else {
-		/* Insertion from the tail: in-order input costs one comparison. Equal times keep
-		 * their input order, so the sort is stable. */
-		while (i > 0) {
-			const struct trc_slot *prev = &t->ring[(t->ring_head + i - 1) % cap];
-			if (prev->rec.time_ns <= rec->time_ns)
-				break;
-			i--;
-		}
-		if (i != n)
-			t->counts.reordered++;
+	/* Insertion from the tail: in-order input costs one comparison. Equal times keep their
+	 * input order, so the sort is stable. (Records older than one already handed out never get
+	 * here: trc_next passes them on at once.) */
+	while (i > 0) {
+		const struct trc_slot *prev = &t->ring[(t->ring_head + i - 1) % cap];
+		if (prev->rec.time_ns <= rec->time_ns)
+			break;
+		i--;
 	}
+	if (i != n)
+		t->counts.reordered++;
 	for (size_t k = n; k > i; k--)
 		t->ring[(t->ring_head + k) % cap] = t->ring[(t->ring_head + k - 1) % cap];
 	t->ring[(t->ring_head + i) % cap].rec = *rec;
@@ -741,6 +731,19 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			if (!t->fmt->blk_events && t->has_device && r.dev != t->device) {
 				t->counts.skipped_other_dev++;
 				continue;
+			}
+			if (t->emitted_any && r.time_ns < t->last_emitted_ns) {
+				/* Too late to sort: pass it on now, out of order (before the window, whose
+				 * records are all later), and say so. */
+				uint64_t back = t->last_emitted_ns - r.time_ns;
+				if (!t->counts.inversions)
+					t->counts.first_inversion = t->pos;
+				t->counts.inversions++;
+				if (back > t->counts.max_inversion_ns)
+					t->counts.max_inversion_ns = back;
+				*rec = r;
+				t->counts.records++;
+				return TRC_OK;
 			}
 			ring_push(t, &r, &t->pos);
 			continue;
