@@ -284,13 +284,7 @@ static int cmd_convert(int argc, char **argv)
 	}
 	struct trc_rec r;
 	enum trc_status st;
-	uint32_t dev0 = 0;
-	bool have_dev = false;
 	while ((st = trc_next(t, &r)) == TRC_OK) {
-		if (!have_dev) {
-			dev0 = r.dev;
-			have_dev = true;
-		}
 		if ((rc = trc_sct_write(w, &r))) {
 			fprintf(stderr, "ssdcache-sim trace convert: %s: %s\n", out, strerror(-rc));
 			trc_sct_abort(w);
@@ -308,7 +302,6 @@ static int cmd_convert(int argc, char **argv)
 		src.size = trc_size_bytes(t);
 		src.fingerprint = trc_fingerprint(t);
 	}
-	(void)dev0;
 	trc_sct_set_source(w, &src);
 	uint64_t n = trc_counts(t)->records;
 	trc_close(t);
@@ -446,6 +439,12 @@ static int cmd_stats(int argc, char **argv)
 	if (!rc) {
 		uint32_t dev;
 		bool has = trc_device(t, &dev);
+		uint64_t count;
+		const struct trc_sct_source *src = trc_sct_info(t, &count);
+		if (src && !json)
+			printf("source       %s %s, %llu bytes, fingerprint %016llx\n", src->format,
+			       src->name, (unsigned long long)src->size,
+			       (unsigned long long)src->fingerprint);
 		trc_stats_print(st, stdout, json, ra.path, trc_format_name(t), trc_event(t),
 				has ? &dev : NULL, trc_counts(t));
 	}

@@ -177,7 +177,6 @@ static int list_cpu_files(const char *prefix, struct cpu_file **out)
 	return n;
 }
 
-bool trc_blktrace_prefix_exists(const char *path);
 bool trc_blktrace_prefix_exists(const char *path)
 {
 	struct cpu_file *f = NULL;

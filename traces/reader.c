@@ -18,7 +18,6 @@ static const struct trc_format *const formats[] = {
 #define PROBE_BYTES 65536
 #define INPUT_BUFFER (4u << 20)
 
-bool trc_blktrace_prefix_exists(const char *path);
 
 bool trc_format_known(const char *name)
 {

@@ -622,11 +622,12 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		}
 	}
 	if (have_gap) {
+		char sd[64];
 		fmt_ns(gsl_rstat_mean(s->gap_r), a, sizeof(a));
+		fmt_ns(gsl_rstat_sd(s->gap_r), sd, sizeof(sd));
 		fmt_ns(q_gap[0], b, sizeof(b));
 		fmt_ns(q_gap[2], d, sizeof(d));
-		fprintf(fp, "inter-arrival mean %s (sd %.0f ns), p50 ~%s, p99 ~%s\n", a,
-			gsl_rstat_sd(s->gap_r), b, d);
+		fprintf(fp, "inter-arrival mean %s (sd %s), p50 ~%s, p99 ~%s\n", a, sd, b, d);
 		for (size_t i = 0; i < gsl_histogram_bins(s->gap_h); i++) {
 			double lo, hi, v = gsl_histogram_get(s->gap_h, i);
 			if (!v)

@@ -94,6 +94,9 @@ struct trc_format {
 	bool own_input;   /* opens its own files (t->in unused) */
 };
 
+/* true if PATH.blktrace.N files exist (path is the prefix of a per-CPU capture) */
+bool trc_blktrace_prefix_exists(const char *path);
+
 extern const struct trc_format trc_fmt_blkparse, trc_fmt_blktrace, trc_fmt_msr, trc_fmt_spc,
 	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct;
 
