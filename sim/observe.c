@@ -69,6 +69,17 @@ void obs_warn(struct observer *o, const char *fmt, ...)
 	o->cfg->warn(o->cfg->warn_arg, msg);
 }
 
+void obs_trace_warnings(struct observer *o, struct trc *t)
+{
+	const char *w = trc_warnings(t);
+
+	while (w && *w) {
+		size_t n = strcspn(w, "\n");
+		obs_warn(o, "warning: %.*s", (int)n, w);
+		w += n + (w[n] == '\n');
+	}
+}
+
 static enum sim_class class_of(const struct dm_piece *p)
 {
 	bool rd = p->op == 'R';

@@ -36,6 +36,8 @@ uint64_t obs_outstanding(const struct observer *o);
 
 /* A hook asked the run to stop (--seed-crash abort): the message, else NULL. */
 const char *obs_stopped(const struct observer *o);
+/* The reader's warnings (one per line) through cfg->warn, e.g. a CPU file missing. */
+void obs_trace_warnings(struct observer *o, struct trc *t);
 /* A warning through cfg->warn. */
 void obs_warn(struct observer *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -301,7 +301,9 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 	target_sectors = rp->size[BDEV_TARGET] / 512;
 	if ((ret = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub)))) {
 		snprintf(err, errlen, "%s", sub);
-		ret = ret == -EINVAL ? -EIO : ret;
+		ret = ret == -ENOTUNIQ || ret == -ENODEV || ret == -ENOTSUP ? -EINVAL
+		      : ret == -EINVAL				         ? -EIO
+									 : ret;
 		goto out;
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
@@ -358,7 +360,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 		ret = -ECANCELED;
 	}
 	if (!ret) {
-		res->trace_counts = *trc_counts(t);
+		obs_trace_warnings(rp->obs, t);
+	res->trace_counts = *trc_counts(t);
 		if (obs_finish(rp->obs, rp->dm, NULL, NULL, be_now(rp), (double)be_now(rp) / 1e9, err,
 			       errlen))
 			ret = -EIO;

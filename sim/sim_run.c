@@ -235,7 +235,10 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	rc = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub));
 	if (rc) {
 		snprintf(err, errlen, "%s", sub);
-		rc = rc == -EINVAL ? -EIO : rc; /* a bad trace is a runtime error, not a usage error */
+		/* a bad trace is a runtime error; a device choice that does not fit it is a usage one */
+		rc = rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
+		     : rc == -EINVAL				      ? -EIO
+								      : rc;
 		goto out;
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
@@ -304,9 +307,15 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	if (dm_busy(r->dm))
 		obs_warn(r->obs, "warning: %llu requests never completed (an engine bug: please report it)",
 			 (unsigned long long)obs_outstanding(r->obs));
+	if (res->skipped_beyond_end)
+		obs_warn(r->obs, "warning: %llu requests reach beyond the end of the target (%llu bytes) and "
+				 "were skipped: give the target device a larger size=",
+			 (unsigned long long)res->skipped_beyond_end,
+			 (unsigned long long)r->target.dev->size_bytes);
 	if (r->time_inversions)
 		obs_warn(r->obs, "warning: %llu arrivals earlier than the previous one were simulated at "
 				 "the previous one's time", (unsigned long long)r->time_inversions);
+	obs_trace_warnings(r->obs, t);
 	res->trace_counts = *trc_counts(t);
 	res->devices_modelled = true;
 	if (obs_finish(r->obs, r->dm, r->cache.dev, r->target.dev, r->q.now_ns, wall_now() - wall_start,
