@@ -3,6 +3,7 @@
 #include "reports/db.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -1219,6 +1220,23 @@ static int insert_details(struct rep_db *db, int64_t run_id, const struct sim_re
 			sqlite3_bind_int64(st, 4, b ? (int64_t)(1ULL << b) : 0);
 			sqlite3_bind_int64(st, 5, b < 62 ? (int64_t)(1ULL << (b + 1)) : INT64_MAX);
 			sqlite3_bind_int64(st, 6, (int64_t)r->hist_op[op][b]);
+			rc = sqlite3_step(st);
+			rc = rc == SQLITE_DONE ? sqlite3_reset(st) : rc;
+		}
+	}
+	/* per piece class: quarter-octave buckets, op "class:NAME" (sim.h, sim_hist_lo) */
+	for (int k = 0; rc == SQLITE_OK && k < SIM_CLASS_NR; k++) {
+		char op[48];
+		snprintf(op, sizeof(op), "class:%s", rep_class_names[k]);
+		for (unsigned b = 0; rc == SQLITE_OK && b < SIM_HIST_BINS; b++) {
+			if (!r->hist_class[k][b])
+				continue;
+			sqlite3_bind_int64(st, 1, run_id);
+			sqlite3_bind_text(st, 2, op, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(st, 3, (int)b);
+			sqlite3_bind_int64(st, 4, b ? (int64_t)sim_hist_lo(b) : 0);
+			sqlite3_bind_int64(st, 5, (int64_t)ceil(sim_hist_lo(b + 1)));
+			sqlite3_bind_int64(st, 6, (int64_t)r->hist_class[k][b]);
 			rc = sqlite3_step(st);
 			rc = rc == SQLITE_DONE ? sqlite3_reset(st) : rc;
 		}

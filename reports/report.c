@@ -1103,6 +1103,39 @@ static int fig_series(struct ctx *c)
 	return fig_end(c, f);
 }
 
+/* One class's CDF from its quarter-octave histogram (op "class:NAME"); 0 rows: none kept. */
+static int class_cdf_from_hist(struct ctx *c, FILE *f, int64_t run_id, const char *cls, int n)
+{
+	sqlite3_stmt *st;
+	char op[48];
+	double total = 0, cum = 0;
+	int nb = 0;
+	static int64_t hi[SIM_HIST_BINS], cnt[SIM_HIST_BINS];
+
+	snprintf(op, sizeof(op), "class:%.40s", cls);
+	if (sqlite3_prepare_v2(rep_db_conn(c->db),
+			       "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY bucket",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, op, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && nb < SIM_HIST_BINS) {
+		hi[nb] = sqlite3_column_int64(st, 0);
+		cnt[nb] = sqlite3_column_int64(st, 1);
+		total += (double)cnt[nb++];
+	}
+	sqlite3_finalize(st);
+	if (total <= 0)
+		return 0;
+	fprintf(f, "$d%d << EOD\n%.6g 0\n", n, (double)hi[0] / 1.19e3);
+	for (int i = 0; i < nb; i++) {
+		cum += (double)cnt[i];
+		fprintf(f, "%.6g %.6f\n", (double)hi[i] / 1e3, cum / total);
+	}
+	fprintf(f, "EOD\n");
+	return nb;
+}
+
 static int fig_classcdf(struct ctx *c, size_t k)
 {
 	const struct run *r = &c->runs[c->selected[k]];
@@ -1110,16 +1143,18 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	sqlite3_stmt *st;
 	FILE *f;
 	int n = 0;
+	bool points = false;
 	char classes[SIM_CLASS_NR][24];
 
 	run_label(r, lab, sizeof(lab));
 	snprintf(name, sizeof(name), "selected-classcdf-%zu", k + 1);
-	text(title, sizeof(title), "Piece latency per class, run %s\n%s", lab,
+	text(title, sizeof(title), "Piece latency CDF per class, run %s\n%s", lab,
 		 c->fams[r->family].desc);
 	f = fig_begin(c, -1, name, title,
-		      "Points at p50, p90, p99, p99.9 and the maximum of each class (the database keeps "
-		      "percentiles per class, histograms per operation); classes that took no time "
-		      "(e.g. flushes the devices do not model) have no point on a log scale.");
+		      "From each class's latency histogram (quarter-octave buckets, each step a bucket's "
+		      "upper bound; runs recorded before schema 3 show their percentiles p50..max as "
+		      "points); classes that took no time (flushes the devices do not see) have no line "
+		      "on a log scale.");
 	if (!f)
 		return -EIO;
 	if (sqlite3_prepare_v2(rep_db_conn(c->db),
@@ -1135,6 +1170,11 @@ static int fig_classcdf(struct ctx *c, size_t k)
 		static const double q[5] = {0.5, 0.9, 0.99, 0.999, 1.0};
 
 		snprintf(classes[n], sizeof(classes[n]), "%s", sqlite3_column_text(st, 0));
+		if (class_cdf_from_hist(c, f, r->id, classes[n], n) > 0) {
+			n++;
+			continue;
+		}
+		points = true;
 		fprintf(f, "$d%d << EOD\n", n);
 		for (int i = 0; i < 5; i++)
 			if (sqlite3_column_type(st, 1 + i) != SQLITE_NULL)
@@ -1147,14 +1187,14 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	fprintf(f, "set title ");
 	gp_str(f, title);
 	fprintf(f, "\nset xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
-		   "set logscale x 10\nset format x \"%%.0f\"\nset yrange [0.45:1.02]\n"
-		   "set key outside right top title \"class\"\n");
+		   "set logscale x 10\nset format x \"%%.0f\"\nset yrange [%s:1.02]\n"
+		   "set key outside right top title \"class\"\n", points ? "0.45" : "0");
 	if (!n)
 		fprintf(f, "set label 1 \"no latency samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
 	else
 		fprintf(f, "plot ");
 	for (int i = 0; i < n; i++) {
-		fprintf(f, "%s$d%d using 1:2 with linespoints ", i ? ", \\\n  " : "", i);
+		fprintf(f, "%s$d%d using 1:2 with %s ", i ? ", \\\n  " : "", i, points ? "linespoints" : "steps");
 		line_style(f, i);
 		fprintf(f, " title \"%s\"", classes[i]);
 	}

@@ -124,6 +124,31 @@ out:
 	gsl_histogram_free(h);
 }
 
+/* Quarter-octave bucket of a value (sim_hist_lo's inverse). */
+static unsigned quarter_of(double v)
+{
+	if (v < 1)
+		return 0;
+	int e;
+	double m = frexp(v, &e); /* v = m * 2^e, m in [0.5, 1) */
+	unsigned b = (unsigned)(e - 1) * SIM_HIST_SUB + (unsigned)((2 * m - 1) * SIM_HIST_SUB);
+	return b < SIM_HIST_BINS ? b : SIM_HIST_BINS - 1;
+}
+
+double sim_hist_lo(unsigned b)
+{
+	return ldexp(1.0 + (double)(b % SIM_HIST_SUB) / SIM_HIST_SUB, (int)(b / SIM_HIST_SUB));
+}
+
+void latstat_quarter_hist(const struct latstat *ls, uint64_t out[SIM_HIST_BINS])
+{
+	memset(out, 0, SIM_HIST_BINS * sizeof(uint64_t));
+	/* every fine bin lies inside one quarter bucket: its lower edge says which */
+	for (unsigned b = 0; b < NBINS; b++)
+		if (ls->bins[b])
+			out[quarter_of(bin_low(b))] += ls->bins[b];
+}
+
 void latstat_log2_hist(const struct latstat *ls, uint64_t out[64])
 {
 	memset(out, 0, 64 * sizeof(uint64_t));

@@ -448,8 +448,10 @@ int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 			cfg->target_name, cfg->cache_name);
 	res->read_hit_ratio = o->read_pieces ? (double)o->read_hits / (double)o->read_pieces : 0;
 	res->sector_read_hit_ratio = o->sectors_read ? (double)o->sectors_hit / (double)o->sectors_read : 0;
-	for (int i = 0; i < SIM_CLASS_NR; i++)
+	for (int i = 0; i < SIM_CLASS_NR; i++) {
 		latstat_result(o->lat_class[i], &res->lat_class[i]);
+		latstat_quarter_hist(o->lat_class[i], res->hist_class[i]);
+	}
 	for (int i = 0; i < SIM_OP_NR; i++) {
 		latstat_result(o->lat_op[i], &res->lat_op[i]);
 		latstat_log2_hist(o->lat_op[i], res->hist_op[i]);

@@ -18,6 +18,12 @@
  * trace's length (except for the optional decision log's in-flight window).
  */
 
+/* Quarter-octave latency buckets: SIM_HIST_SUB per power of two of nanoseconds. */
+#define SIM_HIST_SUB 4
+#define SIM_HIST_BINS (64 * SIM_HIST_SUB)
+/* The lower edge (ns) of bucket b: 2^(b/4) * (1 + (b%4)/4); values below 1 ns go to bucket 0. */
+double sim_hist_lo(unsigned b);
+
 /* Latency classes of pieces, by the first cte_match outcome (or pseudo outcome). */
 enum sim_class {
 	SIM_READ_HIT,     /* READ_CLEAN */
@@ -148,8 +154,11 @@ struct sim_result {
 	struct sim_interval *series;
 	size_t nr_series;
 
-	/* latency histograms (log2 buckets of ns, per op), for reports */
+	/* latency histograms, for reports: per request operation in log2 buckets of ns (bucket b
+	 * holds [2^b, 2^(b+1)), bucket 0 also 0); per piece class in quarter-octave buckets
+	 * (bucket b holds [sim_hist_lo(b), sim_hist_lo(b + 1))) */
 	uint64_t hist_op[SIM_OP_NR][64];
+	uint64_t hist_class[SIM_CLASS_NR][SIM_HIST_BINS];
 
 	/* measured device latency from the trace (D..C), when the reader has it */
 	struct sim_lat trace_lat;
