@@ -65,6 +65,13 @@ static void test_bimodal_tail(void **state)
 	assert_int_equal(sum, 1000);
 	assert_int_equal(h[16], 990); /* 100 us in [2^16, 2^17) ns */
 	assert_int_equal(h[22], 10);  /* 5 ms in [2^22, 2^23) ns */
+	/* quarter-octave buckets: 100 us in [2^16 * 1.5, 2^16 * 1.75), 5 ms in [2^22, 2^22 * 1.25) */
+	uint64_t q[SIM_HIST_BINS];
+	latstat_quarter_hist(ls, q);
+	assert_int_equal(q[66], 990);
+	assert_int_equal(q[88], 10);
+	assert_true(sim_hist_lo(66) <= 100e3 && 100e3 < sim_hist_lo(67));
+	assert_true(sim_hist_lo(88) <= 5e6 && 5e6 < sim_hist_lo(89));
 	latstat_free(ls);
 }
 
