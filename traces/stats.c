@@ -8,6 +8,7 @@
 #include <gsl/gsl_histogram.h>
 #include <gsl/gsl_rstat.h>
 
+#include "sim/units.h"
 #include "traces/stats.h"
 
 #define ALL_SAMPLED (1u << 24)
@@ -398,31 +399,12 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 
 /* ---- printing ---- */
 
-static void fmt_bytes(double b, char *buf, size_t len)
+/* sizes and times print as everywhere else (sim/units.c) */
+static void fmt_bytes_d(double b, char *buf, size_t len)
 {
-	static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-	int i = 0;
-	while (b >= 1024 && i < 5) {
-		b /= 1024;
-		i++;
-	}
-	if (i == 0 || b == floor(b))
-		snprintf(buf, len, "%.0f %s", b, u[i]);
-	else
-		snprintf(buf, len, "%.2f %s", b, u[i]);
+	format_size(b <= 0 ? 0 : (uint64_t)b, buf, len);
 }
 
-static void fmt_ns(double ns, char *buf, size_t len)
-{
-	if (ns < 1e3)
-		snprintf(buf, len, "%.0f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-}
 
 static double pct(double a, double b)
 {
@@ -594,11 +576,11 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 	fprintf(fp, "flags        %llu preflush, %llu FUA, %llu sync, %llu metadata, %llu readahead\n",
 		(unsigned long long)s->preflush, (unsigned long long)s->fua, (unsigned long long)s->sync,
 		(unsigned long long)s->meta, (unsigned long long)s->ahead);
-	fmt_bytes((double)s->bytes_r, a, sizeof(a));
-	fmt_bytes((double)s->bytes_w, b, sizeof(b));
-	fmt_bytes((double)s->bytes_d, d, sizeof(d));
+	fmt_bytes_d((double)s->bytes_r, a, sizeof(a));
+	fmt_bytes_d((double)s->bytes_w, b, sizeof(b));
+	fmt_bytes_d((double)s->bytes_d, d, sizeof(d));
 	fprintf(fp, "bytes        %s read, %s written, %s discarded\n", a, b, d);
-	fmt_ns((double)(s->last_ns - s->first_ns), a, sizeof(a));
+	format_time_ns((double)(s->last_ns - s->first_ns), a, sizeof(a));
 	fprintf(fp, "time span    %s (%.9f s .. %.9f s)", a, (double)s->first_ns / 1e9,
 		(double)s->last_ns / 1e9);
 	if (span_s > 0)
@@ -606,35 +588,35 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 			(double)(s->bytes_r + s->bytes_w) / span_s / 1048576.0);
 	fprintf(fp, "\n");
 	if (have_size) {
-		fmt_bytes(gsl_rstat_mean(s->size_r), a, sizeof(a));
-		fmt_bytes(q_size[0], b, sizeof(b));
-		fmt_bytes(q_size[2], d, sizeof(d));
+		fmt_bytes_d(gsl_rstat_mean(s->size_r), a, sizeof(a));
+		fmt_bytes_d(q_size[0], b, sizeof(b));
+		fmt_bytes_d(q_size[2], d, sizeof(d));
 		fprintf(fp, "sizes        mean %s, p50 ~%s, p99 ~%s (reads and writes)\n", a, b, d);
 		for (size_t i = 0; i < gsl_histogram_bins(s->size_h); i++) {
 			double lo, hi, v = gsl_histogram_get(s->size_h, i);
 			if (!v)
 				continue;
 			gsl_histogram_get_range(s->size_h, i, &lo, &hi);
-			fmt_bytes(lo, a, sizeof(a));
-			fmt_bytes(hi, b, sizeof(b));
+			fmt_bytes_d(lo, a, sizeof(a));
+			fmt_bytes_d(hi, b, sizeof(b));
 			fprintf(fp, "  %10s .. < %-10s %10.0f  %5.1f %%\n", a, b, v,
 				pct(v, (double)(s->reads + s->writes)));
 		}
 	}
 	if (have_gap) {
 		char sd[64];
-		fmt_ns(gsl_rstat_mean(s->gap_r), a, sizeof(a));
-		fmt_ns(gsl_rstat_sd(s->gap_r), sd, sizeof(sd));
-		fmt_ns(q_gap[0], b, sizeof(b));
-		fmt_ns(q_gap[2], d, sizeof(d));
+		format_time_ns(gsl_rstat_mean(s->gap_r), a, sizeof(a));
+		format_time_ns(gsl_rstat_sd(s->gap_r), sd, sizeof(sd));
+		format_time_ns(q_gap[0], b, sizeof(b));
+		format_time_ns(q_gap[2], d, sizeof(d));
 		fprintf(fp, "inter-arrival mean %s (sd %s), p50 ~%s, p99 ~%s\n", a, sd, b, d);
 		for (size_t i = 0; i < gsl_histogram_bins(s->gap_h); i++) {
 			double lo, hi, v = gsl_histogram_get(s->gap_h, i);
 			if (!v)
 				continue;
 			gsl_histogram_get_range(s->gap_h, i, &lo, &hi);
-			fmt_ns(lo, a, sizeof(a));
-			fmt_ns(hi, b, sizeof(b));
+			format_time_ns(lo, a, sizeof(a));
+			format_time_ns(hi, b, sizeof(b));
 			fprintf(fp, "  %10s .. < %-10s %10.0f  %5.1f %%\n", a, b, v,
 				pct(v, (double)(s->n - 1)));
 		}
@@ -643,8 +625,8 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		    "%.1f %% jump backwards\n",
 		s->ranged > 1 ? pct((double)s->sequential, (double)(s->ranged - 1)) : 0,
 		s->ranged > 1 ? pct((double)s->backward_jumps, (double)(s->ranged - 1)) : 0);
-	fmt_bytes(footprint_blocks * (double)s->o.block_bytes, a, sizeof(a));
-	fmt_bytes((double)s->o.block_bytes, b, sizeof(b));
+	fmt_bytes_d(footprint_blocks * (double)s->o.block_bytes, a, sizeof(a));
+	fmt_bytes_d((double)s->o.block_bytes, b, sizeof(b));
 	fprintf(fp, "footprint    %.0f blocks of %s = %s%s\n", footprint_blocks, b, a,
 		rate < 1 ? " (estimated from a sample)" : "");
 	fprintf(fp, "reuse        %.0f block accesses: %.0f first touches, %.0f reuses (%.1f %%); "
@@ -656,7 +638,7 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		double cache = (double)(s->cache_blocks[i] * s->o.block_bytes);
 		if (i && cache > 4 * footprint_blocks * (double)s->o.block_bytes)
 			break;
-		fmt_bytes(cache, a, sizeof(a));
+		fmt_bytes_d(cache, a, sizeof(a));
 		fprintf(fp, "%s%s %.1f %%", i ? ", " : "", a, pct(s->hits_w[i], s->acc_w));
 	}
 	fprintf(fp, "\n");
@@ -664,9 +646,9 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		(unsigned long long)s->k.used, rate < 1 ? "1/" : "", rate < 1 ? 1 / rate : rate,
 		rate < 1 ? " (figures scaled)" : " (exact)");
 	if (have_lat) {
-		fmt_ns(gsl_rstat_mean(s->lat_r), a, sizeof(a));
-		fmt_ns(q_lat[0], b, sizeof(b));
-		fmt_ns(q_lat[2], d, sizeof(d));
+		format_time_ns(gsl_rstat_mean(s->lat_r), a, sizeof(a));
+		format_time_ns(q_lat[0], b, sizeof(b));
+		format_time_ns(q_lat[2], d, sizeof(d));
 		fprintf(fp, "latency      %zu measured: mean %s, p50 ~%s, p99 ~%s\n", gsl_rstat_n(s->lat_r),
 			a, b, d);
 	}
