@@ -595,13 +595,6 @@ static void options_text(const struct ssdcache_options *o, char *buf, size_t len
 #undef OPT_FLAG
 }
 
-void rep_quirks_text(quirk_set qs, char *buf, size_t len)
-{
-	/* The engine's own text ("seed", "fixed", "seed+Q20", "fixed-Q1"): what users type. The
-	 * exact set is stored beside it as a bit mask (runs.quirks_fixed). */
-	quirks_format(qs, buf, len);
-}
-
 /* The engine configuration a run used: cfg->engine with cfg->table applied. Whether the
  * caller parsed the table into cfg->engine already or left it to sim_run, applying it again
  * gives the same result (the table only sets fields). A table that does not parse leaves
@@ -948,7 +941,7 @@ static int insert_run(struct rep_db *db, const struct sim_config *cfg,
 	rep_format_time(t1, finished, sizeof(finished));
 	gethostname(host, sizeof(host) - 1);
 	options_text(&e->options, opts, sizeof(opts));
-	rep_quirks_text(e->fixed, quirks, sizeof(quirks));
+	quirks_format(e->fixed, quirks, sizeof(quirks)); /* what users type: seed, fixed-Q1 */
 	seeds_text(cfg, seeds, sizeof(seeds));
 	describe_dev(cfg->cache_spec, &cd);
 	describe_dev(cfg->target_spec, &td);

@@ -23,8 +23,6 @@ double rep_now(void);
 void rep_format_time(double unix_s, char *buf, size_t len);
 /* A random 128-bit id as 32 hex digits. Returns 0 or -errno (getrandom). */
 int rep_uuid(char *buf, size_t len);
-/* "seed", or "fixed:Q1,Q5,..." with the quirks repaired. */
-void rep_quirks_text(quirk_set qs, char *buf, size_t len);
 
 /*
  * A streaming 128-bit non-cryptographic hash (two multiply-rotate lanes, murmur3's

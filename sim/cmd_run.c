@@ -276,30 +276,15 @@ int sim_apply_common_option(struct sim_config *cfg, int opt, const char *arg, co
 		cfg->max_requests = v;
 		return 0;
 	case O_FORMAT:
-		cfg->trace.format = arg;
-		return 0;
 	case O_EVENT:
-		if (strlen(arg) != 1 || !strchr("QDC", arg[0]))
-			return usage_error("--event %s: expected Q, D or C%s", arg, "");
-		cfg->trace.event = arg[0];
-		return 0;
-	case O_DEVICE: {
-		unsigned long maj, min;
-		char *end;
-		maj = strtoul(arg, &end, 10);
-		if (end == arg || (*end != ',' && *end != ':'))
-			return usage_error("--device %s: expected MAJOR,MINOR (e.g. 8,16)%s", arg, "");
-		const char *m = end + 1;
-		min = strtoul(m, &end, 10);
-		if (end == m || *end || maj > 4095 || min > 1048575)
-			return usage_error("--device %s: expected MAJOR,MINOR (e.g. 8,16)%s", arg, "");
-		cfg->trace.has_device = true;
-		cfg->trace.device = TRC_DEV(maj, min);
+	case O_DEVICE:
+	case O_LENIENT: {
+		static const char *const name[] = {[O_FORMAT - O_FORMAT] = "format", [O_EVENT - O_FORMAT] = "event",
+						   [O_DEVICE - O_FORMAT] = "device", [O_LENIENT - O_FORMAT] = "lenient"};
+		if (trc_opts_set(&cfg->trace, name[opt - O_FORMAT], arg, err, sizeof(err)))
+			return usage_error("%s%s", err, "");
 		return 0;
 	}
-	case O_LENIENT:
-		cfg->trace.lenient = true;
-		return 0;
 	default:
 		return 1;
 	}

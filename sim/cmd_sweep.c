@@ -374,37 +374,16 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 			a->hz = (unsigned)v;
 			break;
 		case O_FORMAT:
-			if (!trc_format_known(optarg)) {
-				snprintf(err, errlen, "--format %s: expected blkparse, blktrace, msr, spc, fiu, "
-					 "iolog or sct", optarg);
-				return -EINVAL;
-			}
-			a->format = a->topts.format = optarg;
-			break;
 		case O_EVENT:
-			if (strlen(optarg) != 1 || !strchr("QDC", optarg[0])) {
-				snprintf(err, errlen, "--event %s: expected Q, D or C", optarg);
+		case O_DEVICE:
+		case O_LENIENT:
+			if (trc_opts_set(&a->topts, c == O_FORMAT ? "format" : c == O_EVENT ? "event"
+						    : c == O_DEVICE ? "device" : "lenient",
+					 optarg, err, errlen))
 				return -EINVAL;
-			}
-			a->topts.event = optarg[0];
+			if (c == O_FORMAT)
+				a->format = optarg;
 			break;
-		case O_DEVICE: {
-			unsigned long maj, min;
-			char *end;
-			const char *m;
-
-			maj = strtoul(optarg, &end, 10);
-			m = end + 1;
-			if (end == optarg || (*end != ',' && *end != ':') ||
-			    (min = strtoul(m, &end, 10), end == m || *end) || maj > 4095 || min > 1048575) {
-				snprintf(err, errlen, "--device %s: expected MAJOR,MINOR (e.g. 8,16)", optarg);
-				return -EINVAL;
-			}
-			a->topts.has_device = true;
-			a->topts.device = TRC_DEV(maj, min);
-			break;
-		}
-		case O_LENIENT: a->topts.lenient = true; break;
 		case O_MAX_REQ:
 			if (parse_u64(optarg, &a->max_requests)) {
 				snprintf(err, errlen, "--max-requests: expected a number, not '%s'", optarg);

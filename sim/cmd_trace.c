@@ -46,49 +46,23 @@ static int usage_err(const char *cmd, const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int parse_dev(const char *s, uint32_t *dev)
-{
-	char *end;
-	unsigned long maj, min;
-
-	if (!s || !*s || *s < '0' || *s > '9')
-		return -EINVAL;
-	maj = strtoul(s, &end, 10);
-	if ((*end != ',' && *end != ':') || end[1] < '0' || end[1] > '9' || maj > 0xfff)
-		return -EINVAL;
-	min = strtoul(end + 1, &end, 10);
-	if (*end || min > 0xfffff)
-		return -EINVAL;
-	*dev = TRC_DEV(maj, min);
-	return 0;
-}
-
 /* Handle one shared option; 1 if it was one, 0 if not, or an exit status (negated) on error. */
 static int read_opt(const char *cmd, int c, const char *arg, struct read_args *ra)
 {
-	switch (c) {
-	case O_FORMAT:
-		if (!trc_format_known(arg))
-			return -usage_err(cmd, "unknown format '%s' (expected blkparse, blktrace, msr, "
-					       "spc, fiu, iolog or sct)", arg);
-		ra->opts.format = arg;
+	static const struct {
+		int opt;
+		const char *name;
+	} names[] = {{O_FORMAT, "format"}, {O_EVENT, "event"}, {O_DEVICE, "device"}, {O_LENIENT, "lenient"}};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].opt != c)
+			continue;
+		if (trc_opts_set(&ra->opts, names[i].name, arg, err, sizeof(err)))
+			return -usage_err(cmd, "%s", err);
 		return 1;
-	case O_EVENT:
-		if (strlen(arg) != 1 || !strchr("QDC", arg[0]))
-			return -usage_err(cmd, "bad --event '%s' (expected Q, D or C)", arg);
-		ra->opts.event = arg[0];
-		return 1;
-	case O_DEVICE:
-		if (parse_dev(arg, &ra->opts.device))
-			return -usage_err(cmd, "bad --device '%s' (expected MAJOR,MINOR)", arg);
-		ra->opts.has_device = true;
-		return 1;
-	case O_LENIENT:
-		ra->opts.lenient = true;
-		return 1;
-	default:
-		return 0;
 	}
+	return 0;
 }
 
 #define READ_LONGOPTS                                                                              \
@@ -733,10 +707,14 @@ static int cmd_gen(int argc, char **argv)
 				return usage_err("gen", "bad --seed '%s' (0 .. 2^32-1)", a);
 			sp.seed = (unsigned long)v;
 			break;
-		case G_DEVICE:
-			if (parse_dev(a, &sp.dev))
-				return usage_err("gen", "bad --device '%s' (expected MAJOR,MINOR)", a);
+		case G_DEVICE: {
+			struct trc_opts d = {0};
+			char e[128];
+			if (trc_opts_set(&d, "device", a, e, sizeof(e)))
+				return usage_err("gen", "%s", e);
+			sp.dev = d.device;
 			break;
+		}
 		case G_LATENCY:
 			if (parse_time_ns(a, &latency) || !latency)
 				return usage_err("gen", "bad --latency '%s' (e.g. 100us, > 0)", a);

@@ -19,6 +19,51 @@ static const struct trc_format *const formats[] = {
 #define INPUT_BUFFER (4u << 20)
 
 
+int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *err, size_t errlen)
+{
+	if (!strcmp(name, "lenient")) {
+		o->lenient = true;
+		return 0;
+	}
+	if (!strcmp(name, "format")) {
+		if (!trc_format_known(value)) {
+			snprintf(err, errlen, "unknown format '%s' (expected blkparse, blktrace, msr, spc, fiu, "
+					      "iolog or sct)", value);
+			return -EINVAL;
+		}
+		o->format = value;
+		return 0;
+	}
+	if (!strcmp(name, "event")) {
+		if (strlen(value) != 1 || !strchr("QDC", value[0])) {
+			snprintf(err, errlen, "bad --event '%s' (expected Q, D or C)", value);
+			return -EINVAL;
+		}
+		o->event = value[0];
+		return 0;
+	}
+	if (!strcmp(name, "device")) {
+		char *end;
+		unsigned long maj, min = 0;
+		bool ok = value[0] >= '0' && value[0] <= '9';
+		maj = strtoul(value, &end, 10);
+		ok = ok && (*end == ',' || *end == ':') && end[1] >= '0' && end[1] <= '9' && maj <= 0xfff;
+		if (ok) {
+			min = strtoul(end + 1, &end, 10);
+			ok = !*end && min <= 0xfffff;
+		}
+		if (!ok) {
+			snprintf(err, errlen, "bad --device '%s' (expected MAJOR,MINOR, e.g. 8,16)", value);
+			return -EINVAL;
+		}
+		o->has_device = true;
+		o->device = TRC_DEV(maj, min);
+		return 0;
+	}
+	snprintf(err, errlen, "unknown reader option '%s'", name);
+	return -EINVAL;
+}
+
 bool trc_format_known(const char *name)
 {
 	for (const struct trc_format *const *f = formats; *f; f++)

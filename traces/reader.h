@@ -128,6 +128,10 @@ char trc_event(const struct trc *t);
 uint64_t trc_fingerprint(const struct trc *t);
 /* true if name is one of blkparse|blktrace|msr|spc|fiu|iolog|sct. */
 bool trc_format_known(const char *name);
+/* One reader option as a command line gives it: name "format", "event", "device" (MAJ,MIN or
+ * MAJ:MIN) or "lenient" (value unused). 0, or -EINVAL with "bad --NAME 'VALUE' (expected ...)"
+ * in err. Every command that reads a trace parses these through here. */
+int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *err, size_t errlen);
 
 /* ---- .sct: the compact binary trace (fixed 64-byte little-endian records after a 256-byte
  * header; see docs/traces.md). A converted trace keeps the reader's choices (event, device). */
