@@ -100,7 +100,7 @@ static enum cte_match_t cte_classify(struct ssdcache_io *sio, struct ssdcache_te
 	return CTE_READ_INVALID;
 }
 
-/* Where a hole or a victim was found: its probe's cmd (NULL: a missing cmd) and hash. */
+/* Fixed Q5: the first hole of the chain: its probe's cmd (NULL: a missing cmd), hash, slot. */
 struct cte_place {
 	struct ssdcache_md *cmd;
 	unsigned long hash;
@@ -134,20 +134,18 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	unsigned long hash_number;
 	int skip_cmd_instantiation = 0;
 	int evict_cte_on_write = 0;
-	int invalid, i, index, busy = 0;
-	unsigned int assoc = 0;
-	unsigned int probes_left_fixed;
+	int invalid, i, index;
 	enum cte_match_t retval = CTE_LOOKUP_FAILED;
 	struct pol_scan scan;
-	/* fixed Q3/Q5: places remembered across probes */
 	struct cte_place hole = {NULL, 0, -1};
-	struct cte_place probe_of[66];
-	unsigned nprobe = 0;
+	struct ssdcache_md *probe_cmd[65]; /* fixed Q3: the victim's cmd may be an earlier probe's */
+	unsigned nprobe = 0, nprobes;
 	bool scan_all = FIXED(sc, 5);
 
-	(void)busy; /* only logged by the seed */
+	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
+	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
+	nprobes = !FIXED(sc, 2) ? sc->cfg.options.assoc + 1 : sc->cfg.options.assoc ? sc->cfg.options.assoc : 1;
 	hash_number = ssdcache_hash_wrap(sc, sio->bio_sector);
-	ssdcache_prefetch(sc, sio->bio_sector);
 	const uint16_t tag = cte_tag(sio->bio_sector);
 	if (rw == WRITE && sc->cfg.options.skip_write_insert)
 		skip_cmd_instantiation = 1;
@@ -156,8 +154,6 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	/* Q1 fixed: reads evaluate victims too */
 	if (rw == READ && FIXED(sc, 1))
 		evict_cte_on_write = 1;
-	/* Q2 fixed: "assoc N" probes max(1, N) cmds, not N + 1 */
-	probes_left_fixed = sc->cfg.options.assoc ? sc->cfg.options.assoc : 1;
 	/* oldest_atime = jiffies matters only when candidates are evaluated */
 	if (FIXED(sc, 3))
 		pol->scan_begin(&scan, evict_cte_on_write ? ctx_jiffies(sc) : 0);
@@ -167,12 +163,11 @@ retry:
 		pol->scan_begin(&scan, evict_cte_on_write ? ctx_jiffies(sc) : 0);
 	invalid = -1;
 	index = -1;
-	ASSERT(nprobe < sizeof(probe_of) / sizeof(probe_of[0]));
-	probe_of[nprobe].hash = hash_number;
+	ASSERT(nprobe < sizeof(probe_cmd) / sizeof(probe_cmd[0]));
 
 	/* Lookup cmd */
 	sio->cmd = cmd_lookup(sc, hash_number);
-	probe_of[nprobe].cmd = sio->cmd;
+	probe_cmd[nprobe] = sio->cmd;
 	if (!sio->cmd) {
 		if (scan_all) {
 			/* Q5 fixed: a missing cmd holds no match; remember it as a hole and go on */
@@ -227,21 +222,15 @@ retry:
 		cte = cmd_te(sc, sio->cmd, i);
 		if (FIXED(sc, 4)) {
 			/* Q4 fixed: only entirely idle ctes are victims */
-			if (!cte_is_idle(sc, cte)) {
-				busy++;
+			if (!cte_is_idle(sc, cte))
 				continue;
-			}
 		} else {
 			/* Can only eject non-busy entries (judged on the new bio's offsets, Q4) */
-			if (cte_target_is_busy(sc, cte, sio) || cte_cache_is_busy(sc, cte, sio)) {
-				busy++;
+			if (cte_target_is_busy(sc, cte, sio) || cte_cache_is_busy(sc, cte, sio))
 				continue;
-			}
 			/* Can only eject CLEAN entries */
-			if (!cte_is_clean(sc, cte, sio)) {
-				busy++;
+			if (!cte_is_clean(sc, cte, sio))
 				continue;
-			}
 		}
 		{
 			struct pol_keys k = {cte->atime, cte->count};
@@ -249,27 +238,17 @@ retry:
 		}
 	}
 next_probe:
-	nprobe++;
-	if (scan_all || FIXED(sc, 2)) {
-		/* fixed chain length: probes = Q2 ? max(1, assoc) : assoc + 1; Q5: holes do not stop it */
-		unsigned int limit = FIXED(sc, 2) ? probes_left_fixed : sc->cfg.options.assoc + 1;
-		bool more = nprobe < limit && !sio->error;
-		if (!scan_all)
-			more = more && invalid == -1;
-		if (more) {
-			hash_number = rehash_block(sc, sio->bio_sector, hash_number);
-			assoc++;
-			goto retry;
-		}
-	} else if (invalid == -1 && assoc < sc->cfg.options.assoc && !sio->error) {
+	/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++; retry }
+	 * (assoc, the rehashes done, is nprobe - 1 here); fixed Q5: holes do not stop the chain */
+	if (++nprobe < nprobes && (invalid == -1 || scan_all) && !sio->error) {
 		hash_number = rehash_block(sc, sio->bio_sector, hash_number);
-		assoc++;
 		goto retry;
 	}
 	if (scan_all) {
 		/* Q5 fixed: no match anywhere in the chain; allocate in the first hole */
 		if (hole.idx != -1) {
-			if (rw == WRITE && skip_cmd_instantiation && (!hole.cmd || FIXED(sc, 8))) {
+			if (rw == WRITE && skip_cmd_instantiation && !hole.cmd) {
+				/* A1: a write that would create a cmd skips */
 				sio->cmd = hole.cmd;
 				sio->cte_idx = -1;
 				sc->c.write_skip++;
@@ -291,25 +270,21 @@ next_probe:
 		}
 	}
 found:
-	if (invalid != -1) {
-		index = invalid;
-	} else if (scan.best != -1) {
-		unsigned p = (unsigned)scan.best / DEFAULT_ALIASING;
-		sc->c.cache_evictions++;
-		index = scan.best % DEFAULT_ALIASING;
-		/* Q3 fixed: the victim may sit in an earlier probe */
-		sio->cmd = probe_of[p].cmd;
-	} else {
-		index = -1;
-	}
-
-	/* Q8 fixed: skip_write_insert means a write miss never allocates */
-	if (index != -1 && rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8)) {
-		if (invalid == -1)
-			sc->c.cache_evictions--; /* no victim was taken after all */
+	/* Q8 fixed: skip_write_insert means a write miss never allocates (nor evicts) */
+	if (rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8) && (invalid != -1 || scan.best != -1)) {
 		sio->cte_idx = -1;
 		sc->c.write_skip++;
 		return CTE_WRITE_SKIP;
+	}
+	if (invalid != -1) {
+		index = invalid;
+	} else if (scan.best != -1) {
+		sc->c.cache_evictions++;
+		index = scan.best % DEFAULT_ALIASING;
+		/* Q3 fixed: the victim may sit in an earlier probe */
+		sio->cmd = probe_cmd[scan.best / DEFAULT_ALIASING];
+	} else {
+		index = -1;
 	}
 	if (index != -1) {
 		sio->cte_idx = index;

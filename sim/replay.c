@@ -321,6 +321,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 			if (st == TRC_OK && !obs_admit(rp->obs, &rec, target_sectors))
 				continue;
 			have_rec = st == TRC_OK;
+			if (have_rec)
+				obs_prefetch(rp->obs, dm_target(rp->dm), &rec);
 		}
 		run_worker_if_due(rp);
 		uint64_t now = be_now(rp);
