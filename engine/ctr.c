@@ -416,10 +416,6 @@ void ssdcache_get_geometry(const struct ssdcache_ctx *sc, struct ssdcache_geomet
 	out->cte_bytes = sc->cte_size;
 }
 
-const struct ssdcache_config *ssdcache_get_config(const struct ssdcache_ctx *sc)
-{
-	return &sc->cfg;
-}
 
 int ssdcache_peek_cte(struct ssdcache_ctx *sc, unsigned long hash, int slot,
 		      struct ssdcache_cte_view *out)

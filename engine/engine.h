@@ -224,8 +224,6 @@ struct ssdcache_geometry {
 };
 void ssdcache_get_geometry(const struct ssdcache_ctx *sc, struct ssdcache_geometry *out);
 
-/* The target's configuration as constructed (after defaults and parsing). */
-const struct ssdcache_config *ssdcache_get_config(const struct ssdcache_ctx *sc);
 
 /* Hashing (ENGINE.md 2), exposed for tests and for the miss explanation. */
 unsigned long ssdcache_hash_64_raw(enum ssdcache_hash_variant v, uint64_t value, unsigned bits);

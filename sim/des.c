@@ -117,14 +117,6 @@ uint64_t des_next_time(const struct des *q)
 	return e ? e->time_ns : UINT64_MAX;
 }
 
-uint64_t des_next_order(const struct des *q)
-{
-	int lane;
-	const struct des_event *e = des_peek(q, &lane);
-
-	return e ? e->order : UINT64_MAX;
-}
-
 bool des_run_next(struct des *q)
 {
 	int lane;

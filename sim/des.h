@@ -55,8 +55,6 @@ int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_c
 		      void *arg);
 /* Time of the next event, or UINT64_MAX when empty. */
 uint64_t des_next_time(const struct des *q);
-/* Order key of the next event (for merging an external arrival stream); UINT64_MAX if empty. */
-uint64_t des_next_order(const struct des *q);
 /* Pop and run the next event; false when empty. */
 bool des_run_next(struct des *q);
 static inline bool des_empty(const struct des *q)

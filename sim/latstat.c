@@ -69,11 +69,6 @@ void latstat_add(struct latstat *ls, double ns)
 		ls->max = ns;
 }
 
-uint64_t latstat_count(const struct latstat *ls)
-{
-	return ls->count;
-}
-
 static double clamp(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;

@@ -18,7 +18,6 @@ struct latstat *latstat_new(void);
 void latstat_free(struct latstat *ls);
 void latstat_add(struct latstat *ls, double ns);
 void latstat_result(const struct latstat *ls, struct sim_lat *out);
-uint64_t latstat_count(const struct latstat *ls);
 /* Fill 64 log2 buckets (bucket i: [2^i, 2^(i+1)) ns) for reports. */
 void latstat_log2_hist(const struct latstat *ls, uint64_t out[64]);
 /* Fill SIM_HIST_BINS quarter-octave buckets (sim_hist_lo) for reports; exact (the bins nest). */

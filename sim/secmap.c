@@ -123,8 +123,3 @@ void secmap_raise(struct secmap *m, uint64_t sector, uint32_t v)
 	if (c[sector & (CHUNK - 1)] < v)
 		c[sector & (CHUNK - 1)] = v;
 }
-
-uint64_t secmap_chunks(const struct secmap *m)
-{
-	return m->nr;
-}

@@ -15,6 +15,5 @@ uint32_t secmap_get(const struct secmap *m, uint64_t sector);
 void secmap_set(struct secmap *m, uint64_t sector, uint32_t v);
 /* max(old, v) */
 void secmap_raise(struct secmap *m, uint64_t sector, uint32_t v);
-uint64_t secmap_chunks(const struct secmap *m);
 
 #endif

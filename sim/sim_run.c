@@ -30,7 +30,6 @@ void sim_config_init(struct sim_config *cfg)
 
 /* A device and its one pending timer (dev_env.timer replaces the previous request). */
 struct devslot {
-	struct run *run;
 	struct dev *dev;
 	uint64_t at;
 	bool armed;
@@ -200,7 +199,6 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		snprintf(err, errlen, "--target-dev %s: %s", cfg->target_spec, sub);
 		return -EINVAL;
 	}
-	r->cache.run = r->target.run = r;
 	int rc = obs_new(&r->obs, cfg, r->res, be_now, r, err, errlen);
 	if (rc)
 		return rc;
