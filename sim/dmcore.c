@@ -27,7 +27,7 @@ struct dm_core {
 	/* the dispatch list (current->bio_list), FIFO */
 	struct dm_piece **dispatch;
 	size_t dispatch_head, dispatch_nr, dispatch_cap;
-	bool in_submit;
+	bool draining;         /* dispatch_drain is running: a nested submission only queues */
 	/* free lists */
 	struct dm_req *free_req;
 	struct dm_piece *free_piece;
@@ -168,8 +168,7 @@ static void host_submit_bio(void *host, struct bio *bio)
 
 	ASSERT(b->piece);
 	dispatch_push(dm, b->piece);
-	if (!dm->in_submit)
-		dispatch_drain(dm);
+	dispatch_drain(dm);
 }
 
 static void host_decision(void *host, uint64_t seq, struct bio *bio, enum cte_match_t r, long hash,
@@ -386,11 +385,12 @@ static void map_piece(struct dm_core *dm, struct dm_piece *p)
 	/* DM_MAPIO_SUBMITTED: the engine owns it (flush, WRITE_DONE, fixed-mode deferral) */
 }
 
+/* Drain the dispatch list in order (generic_make_request's loop over current->bio_list). */
 static void dispatch_drain(struct dm_core *dm)
 {
-	bool outer = !dm->in_submit;
-
-	dm->in_submit = true;
+	if (dm->draining)
+		return;
+	dm->draining = true;
 	while (dm->dispatch_nr) {
 		struct dm_piece *p = dm->dispatch[dm->dispatch_head++];
 		dm->dispatch_nr--;
@@ -409,19 +409,14 @@ static void dispatch_drain(struct dm_core *dm)
 		dm->be.submit(dm->be.be, d);
 	}
 	dm->dispatch_head = 0;
-	if (outer)
-		dm->in_submit = false;
+	dm->draining = false;
 }
 
 void dm_submit(struct dm_core *dm, struct dm_req *req)
 {
 	uint32_t f = req->flags;
 	uint32_t data_rw = (f & TRC_WRITE) ? BIO_RW_WRITE : 0;
-	struct dm_piece *first = NULL;
-	bool was_in_submit = dm->in_submit;
-
 	dm->inflight_req++;
-	dm->in_submit = true;
 	req->pieces_left = 1; /* dm's own reference until every piece is mapped */
 	if (f & TRC_FUA)
 		data_rw |= REQ_FUA;
@@ -434,9 +429,9 @@ void dm_submit(struct dm_core *dm, struct dm_req *req)
 
 	if (f & TRC_DISCARD) {
 		/* one piece: dm 3.1 does not split discards */
-		first = piece_new(dm, req, 'D', BIO_RW_WRITE | REQ_DISCARD | ((f & TRC_SECURE) ? REQ_SECURE : 0),
-				  req->sector, req->nsect);
-		map_piece(dm, first);
+		map_piece(dm, piece_new(dm, req, 'D',
+					BIO_RW_WRITE | REQ_DISCARD | ((f & TRC_SECURE) ? REQ_SECURE : 0),
+					req->sector, req->nsect));
 	} else {
 		if (f & TRC_FLUSH) {
 			/* the empty flush clone: sector 0, size 0 (num_flush_requests = 1) */
@@ -454,8 +449,8 @@ void dm_submit(struct dm_core *dm, struct dm_req *req)
 			left -= len;
 		}
 	}
+	/* every piece is mapped: now the dispatch list is drained, at the same instant */
 	dispatch_drain(dm);
-	dm->in_submit = was_in_submit;
 	if (--req->pieces_left == 0)
 		req_finish(dm, req);
 }
