@@ -13,19 +13,19 @@
  */
 struct fixed_priv {
 	uint64_t size;
-	uint64_t read_ns, write_ns, flush_ns, discard_ns;
+	uint64_t lat_ns[4]; /* by enum dev_op */
 };
 
 static const struct opt fixed_opts[] = {
 	{"size", OPT_SIZE, offsetof(struct fixed_priv, size), "1T", 4096, 1.0e18, NULL,
 	 "capacity in bytes"},
-	{"read", OPT_TIME, offsetof(struct fixed_priv, read_ns), "100us", 0, 1e13, NULL,
+	{"read", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_READ]), "100us", 0, 1e13, NULL,
 	 "latency of every read"},
-	{"write", OPT_TIME, offsetof(struct fixed_priv, write_ns), "100us", 0, 1e13, NULL,
+	{"write", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_WRITE]), "100us", 0, 1e13, NULL,
 	 "latency of every write"},
-	{"flush", OPT_TIME, offsetof(struct fixed_priv, flush_ns), "0", 0, 1e13, NULL,
+	{"flush", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_FLUSH]), "0", 0, 1e13, NULL,
 	 "latency of a flush (only sent with Q18 fixed)"},
-	{"discard", OPT_TIME, offsetof(struct fixed_priv, discard_ns), "0", 0, 1e13, NULL,
+	{"discard", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_DISCARD]), "0", 0, 1e13, NULL,
 	 "latency of a discard (only sent with Q19 fixed)"},
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
@@ -41,14 +41,8 @@ static int fixed_init(struct dev *d, char *err, size_t errlen)
 static enum dev_q_result fixed_submit(struct dev *d, struct dev_io *io, uint64_t now_ns)
 {
 	const struct fixed_priv *p = d->priv;
-	static const size_t lat_off[] = {
-		[DEV_READ] = offsetof(struct fixed_priv, read_ns),
-		[DEV_WRITE] = offsetof(struct fixed_priv, write_ns),
-		[DEV_FLUSH] = offsetof(struct fixed_priv, flush_ns),
-		[DEV_DISCARD] = offsetof(struct fixed_priv, discard_ns),
-	};
 
-	io->done_ns = now_ns + *(const uint64_t *)((const char *)p + lat_off[io->op]);
+	io->done_ns = now_ns + p->lat_ns[io->op];
 	return DEV_Q_COMPLETED;
 }
 
