@@ -57,26 +57,26 @@ static void unmap_writeback_bio(struct ssdcache_io *sio)
 	}
 }
 
+/* Give the host back the clones a sio holds (the flush bio is the user's, not a clone). The
+ * seed does not release writeback_bio at destroy (a leak, Q17): memory only, and our host's
+ * clone would leak with it, so it is returned in both modes. */
+static void sio_put_bios(struct ssdcache_io *sio)
+{
+	if (sio->bio && !sio->bio_is_flush)
+		sio->sc->ops->bio_put(sio->sc->host, sio->bio);
+	sio->bio = NULL;
+	unmap_writeback_bio(sio);
+}
+
 /* ssdcache_destroy_sio: release the secondary clone, clean the cte up, free the sio. */
 static void ssdcache_destroy_sio(struct ssdcache_io *sio)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-
 	BUG_ON(sio->on_list);
-	if (sio->bio) {
-		if (!sio->bio_is_flush)
-			sc->ops->bio_put(sc->host, sio->bio);
-		sio->bio = NULL;
-	}
+	sio_put_bios(sio);
 	if (sio->error != -SEED_ESTALE && sio_match_sector(sio) && !sio_cache_is_busy(sio) &&
 	    !sio_target_is_busy(sio))
 		sio_cleanup_cte(sio);
-	/*
-	 * The seed does not release writeback_bio here (a leak, Q17). The leak is memory only;
-	 * our host's clone would leak with it, so it is returned in both modes.
-	 */
-	unmap_writeback_bio(sio);
-	sc->c.sio_active--;
+	sio->sc->c.sio_active--;
 	sio_release_memory(sio);
 }
 
@@ -99,9 +99,7 @@ int ssdcache_put_sio(struct ssdcache_io *sio)
 		return 1;
 	}
 	if (sio->kref == sio->leaked_refs && !sio->on_list) {
-		if (sio->bio && !sio->bio_is_flush)
-			sio->sc->ops->bio_put(sio->sc->host, sio->bio);
-		unmap_writeback_bio(sio);
+		sio_put_bios(sio);
 		sio_release_memory(sio);
 		return 1;
 	}
