@@ -173,12 +173,9 @@ static const struct option run_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* The options every command that runs simulations shares (run, sweep): apply one to cfg.
- * Returns 0, 1 if opt is not one of them, or EXIT_USAGE after printing a message. */
-int sim_apply_common_option(struct sim_config *cfg, int opt, const char *arg, const char **table,
-			    const char **policy);
-
-int sim_apply_common_option(struct sim_config *cfg, int opt, const char *arg, const char **table,
+/* The options of the engine, the replay and the trace: apply one to cfg. Returns 0, 1 if opt
+ * is not one of them, or EXIT_USAGE after printing a message. */
+static int sim_apply_common_option(struct sim_config *cfg, int opt, const char *arg, const char **table,
 			    const char **policy)
 {
 	char err[256];
@@ -291,9 +288,7 @@ int sim_apply_common_option(struct sim_config *cfg, int opt, const char *arg, co
 }
 
 /* After the options: the table and the policy, parsed with the quirks now known. */
-int sim_finish_config(struct sim_config *cfg, const char *table, const char *policy, bool quiet);
-
-int sim_finish_config(struct sim_config *cfg, const char *table, const char *policy, bool quiet)
+static int sim_finish_config(struct sim_config *cfg, const char *table, const char *policy, bool quiet)
 {
 	char err[512];
 

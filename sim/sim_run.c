@@ -184,7 +184,6 @@ static void progress(struct run *r, struct trc *t, double start, bool final)
 static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t errlen)
 {
 	char sub[512];
-	struct ssdcache_config ecfg = cfg->engine;
 
 	r->env.host = r;
 	r->env.complete = env_complete;
@@ -204,7 +203,7 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		return rc;
 	struct dm_backend be = {r, be_now, be_submit, be_queue_work};
 	struct dm_hooks hooks = obs_hooks(r->obs);
-	if (dm_create(&r->dm, &ecfg, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512, cfg->hz,
+	if (dm_create(&r->dm, &cfg->engine, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512, cfg->hz,
 		      cfg->jiffies0, &be, &hooks, sub, sizeof(sub))) {
 		snprintf(err, errlen, "--table: %s", sub);
 		return -EINVAL;
