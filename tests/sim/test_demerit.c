@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_demerit.c - the demerit figure against values worked out by hand. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "sim/demerit.h"
+
+/* Identical samples, in any order: no distance. */
+static void test_same_sample_is_zero(void **state)
+{
+	double a[] = {3, 1, 2, 5, 4}, b[] = {5, 4, 3, 2, 1};
+	struct demerit d;
+	(void)state;
+	assert_int_equal(demerit_compute(a, 5, b, 5, &d), 0);
+	assert_true(d.rms == 0 && d.pct == 0);
+	assert_true(d.measured_mean == 3 && d.predicted_mean == 3);
+}
+
+/* A prediction shifted by a constant c is c away at every quantile: rms = c.
+ * Measured {10, 20, 30, 40}, mean 25; predicted each + 2.5: rms 2.5, 10 % of the mean. */
+static void test_shift_is_the_shift(void **state)
+{
+	double m[] = {10, 20, 30, 40}, p[] = {12.5, 22.5, 32.5, 42.5};
+	struct demerit d;
+	(void)state;
+	assert_int_equal(demerit_compute(m, 4, p, 4, &d), 0);
+	assert_true(fabs(d.rms - 2.5) < 1e-12);
+	assert_true(fabs(d.pct - 10.0) < 1e-12);
+}
+
+/* Different sizes, worked by hand. Measured {1, 3} (median split at p = 0.5), predicted
+ * {1, 1, 1, 5}: for p <= 0.5 both quantiles are 1 (distance 0); for 0.5 < p <= 0.75 measured
+ * 3, predicted 1 (distance 2); for p > 0.75 measured 3, predicted 5 (distance 2). So half the
+ * quantiles are 2 away: rms = sqrt(0.5 * 4) = sqrt(2); measured mean 2, so 70.71 %. */
+static void test_unequal_sizes(void **state)
+{
+	double m[] = {3, 1}, p[] = {1, 5, 1, 1};
+	struct demerit d;
+	(void)state;
+	assert_int_equal(demerit_compute(m, 2, p, 4, &d), 0);
+	assert_true(fabs(d.rms - sqrt(2.0)) < 1e-12);
+	assert_true(fabs(d.pct - 100 * sqrt(2.0) / 2) < 1e-9);
+	assert_true(d.predicted_mean == 2);
+}
+
+static void test_empty_is_refused(void **state)
+{
+	double a[] = {1};
+	struct demerit d = {.rms = -7};
+	(void)state;
+	assert_int_equal(demerit_compute(a, 0, a, 1, &d), -1);
+	assert_int_equal(demerit_compute(a, 1, a, 0, &d), -1);
+	assert_true(d.rms == -7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_sample_is_zero),
+		cmocka_unit_test(test_shift_is_the_shift),
+		cmocka_unit_test(test_unequal_sizes),
+		cmocka_unit_test(test_empty_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
