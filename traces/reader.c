@@ -10,9 +10,10 @@
 
 /* Detection order matters only where probes could overlap: binary magics first, then the text
  * formats from the most to the least constrained line shape. */
+extern const struct trc_format trc_fmt_disksim; /* traces/disksim.c (issue 13) */
 static const struct trc_format *const formats[] = {
 	&trc_fmt_sct, &trc_fmt_blktrace, &trc_fmt_iolog, &trc_fmt_blkparse,
-	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   NULL,
+	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   &trc_fmt_disksim, NULL,
 };
 
 #define PROBE_BYTES 65536
