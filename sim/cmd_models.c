@@ -13,6 +13,7 @@
 #include "sim/commands.h"
 #include "sim/des.h"
 #include "sim/device.h"
+#include "sim/models_cmds.h"
 #include "sim/units.h"
 
 /*
@@ -70,10 +71,14 @@ static void probe_usage(FILE *fp)
 static void models_usage(FILE *fp)
 {
 	fprintf(fp, "usage: ssdcache-sim models [MODEL]\n"
-		    "       ssdcache-sim models probe SPEC [--rw ...] [--bs ...] [--qd N] [--count N] [--json]\n\n"
+		    "       ssdcache-sim models probe SPEC [--rw ...] [--bs ...] [--qd N] [--count N] [--json]\n"
+		    "       ssdcache-sim models replay SPEC TRACE [--json] [--latency-log FILE] [--qd N]\n"
+		    "       ssdcache-sim models import disksim FILE.parv [-o FILE]\n\n"
 		    "Without arguments, list every device model with its ordering contract, presets\n"
 		    "(with the sources of their numbers) and options. With MODEL, only that model.\n"
 		    "A device is given as MODEL[:key=value,...], e.g. hdd:preset=sas15k,sched=fifo.\n"
+		    "replay: the model against a trace's measured latencies (demerit figure);\n"
+		    "import: an hdd SPEC or preset file from a DiskSim parameter file.\n"
 		    "See docs/devices.md for each model's physics.\n");
 }
 
@@ -482,6 +487,10 @@ int cmd_models(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "replay"))
+		return cmd_models_replay(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "import"))
+		return cmd_models_import(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		models_usage(stdout);
 		return 0;

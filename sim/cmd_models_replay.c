@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmd_models_replay.c - `ssdcache-sim models replay`: a device model against a trace's measured
+ * latencies (issue 13). The replay itself is sim/models_replay.c; this file is the command line,
+ * the per-operation statistics and the reports. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "sim/commands.h"
+#include "sim/demerit.h"
+#include "sim/device.h"
+#include "sim/models_cmds.h"
+#include "sim/models_replay.h"
+#include "sim/units.h"
+
+static void replay_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: ssdcache-sim models replay SPEC TRACE [options]\n\n"
+		"Drive one device model alone (no cache engine) with the requests of TRACE and\n"
+		"compare its response times with the ones the trace measured, when it has them\n"
+		"(disksim-validate traces; blkparse/blktrace D..C pairs; MSR ResponseTime).\n\n"
+		"Issue protocol:\n"
+		"  disksim-validate   closed loop at queue depth 1: the next request is issued its\n"
+		"                     predecessor's think time after the predecessor completes in\n"
+		"                     the model (DiskSim's validation protocol)\n"
+		"  timed formats      open loop at the trace's times (blkparse/blktrace at --event D\n"
+		"                     unless --event says otherwise: what the device saw)\n"
+		"  --qd N             closed loop for any trace: N requests outstanding, the next\n"
+		"                     issued the moment one completes\n\n"
+		"Prints predicted mean/p50/p90/p99/max per operation, the measured ones beside\n"
+		"them, and the demerit (Ruemmler & Wilkes: RMS horizontal distance between the\n"
+		"measured and predicted response-time CDFs over 10,000 quantiles) in ms and in %%\n"
+		"of the measured mean.\n\n"
+		"options:\n"
+		"  --qd N               closed loop with N outstanding (1..65536)\n"
+		"  --json               one JSON object: measured.mean_ms, predicted.mean_ms,\n"
+		"                       demerit_ms, demerit_pct, and the same under ops.read/ops.write\n"
+		"  --latency-log FILE   one line per request, in trace order:\n"
+		"                       seq op sector nsect measured_us predicted_us ('-': not measured)\n"
+		"  --format F, --event Q|D|C, --device MAJ,MIN, --lenient   trace reader options\n"
+		"  -h, --help           this text\n\n"
+		"exit status: 0 ok, 1 bad trace or runtime error, 2 usage (bad SPEC or option)\n\n"
+		"example: ssdcache-sim models import disksim hp_c2247a.parv -o hp.hdd\n"
+		"         ssdcache-sim models replay hdd:file=hp.hdd hp_c2247a.trace\n");
+}
+
+struct opstat {
+	size_t n, n_meas;
+	double pred[5], meas[5]; /* mean p50 p90 p99 max, ms */
+	bool have_demerit;
+	struct demerit dm;
+};
+
+static void summarise(const double *v, size_t n, double out[5])
+{
+	out[0] = gsl_stats_mean(v, 1, n);
+	out[1] = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.5);
+	out[2] = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.9);
+	out[3] = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+	out[4] = v[n - 1];
+}
+
+/* Statistics of the requests whose op is in mask (1 << DEV_READ | ...). */
+static int op_stats(const struct mr_trace *tr, unsigned mask, struct opstat *s)
+{
+	double *p = malloc((tr->n ? tr->n : 1) * sizeof(*p));
+	double *m = malloc((tr->n ? tr->n : 1) * sizeof(*m));
+	double *pm = malloc((tr->n ? tr->n : 1) * sizeof(*pm));
+	size_t np = 0, nm = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!p || !m || !pm) {
+		free(p);
+		free(m);
+		free(pm);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < tr->n; i++) {
+		const struct mr_req *q = &tr->req[i];
+		if (!(mask & (1u << q->op)))
+			continue;
+		p[np++] = (double)q->pred_ns / 1e6;
+		if (q->meas_ns >= 0) {
+			m[nm] = (double)q->meas_ns / 1e6;
+			pm[nm++] = (double)q->pred_ns / 1e6;
+		}
+	}
+	s->n = np;
+	s->n_meas = nm;
+	if (np) {
+		gsl_sort(p, 1, np);
+		summarise(p, np, s->pred);
+	}
+	if (nm) {
+		/* compared over the requests that have a measurement */
+		s->have_demerit = !demerit_compute(m, nm, pm, nm, &s->dm);
+		gsl_sort(m, 1, nm);
+		summarise(m, nm, s->meas);
+	}
+	free(p);
+	free(m);
+	free(pm);
+	return 0;
+}
+
+static void json_stats(FILE *fp, const char *indent, const struct opstat *s)
+{
+	static const char *const k[5] = {"mean_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms"};
+
+	fprintf(fp, "%s\"requests\": %zu, \"measured_requests\": %zu,\n", indent, s->n, s->n_meas);
+	fprintf(fp, "%s\"predicted\": ", indent);
+	if (s->n) {
+		fputc('{', fp);
+		for (int i = 0; i < 5; i++)
+			fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], s->pred[i]);
+		fputc('}', fp);
+	} else {
+		fputs("null", fp);
+	}
+	fprintf(fp, ",\n%s\"measured\": ", indent);
+	if (s->n_meas) {
+		fputc('{', fp);
+		for (int i = 0; i < 5; i++)
+			fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], s->meas[i]);
+		fputc('}', fp);
+	} else {
+		fputs("null", fp);
+	}
+	if (s->have_demerit)
+		fprintf(fp, ",\n%s\"demerit_ms\": %.6f, \"demerit_pct\": %.4f", indent, s->dm.rms,
+			s->dm.pct);
+	else
+		fprintf(fp, ",\n%s\"demerit_ms\": null, \"demerit_pct\": null", indent);
+}
+
+static void json_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(fp, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(fp, "\\u%04x", *s);
+		else
+			fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void text_row(const char *name, const struct opstat *s)
+{
+	if (!s->n)
+		return;
+	printf("  %-6s %8zu  predicted  mean %8.3f  p50 %8.3f  p90 %8.3f  p99 %8.3f  max %8.3f ms\n",
+	       name, s->n, s->pred[0], s->pred[1], s->pred[2], s->pred[3], s->pred[4]);
+	if (s->n_meas)
+		printf("  %-6s %8zu  measured   mean %8.3f  p50 %8.3f  p90 %8.3f  p99 %8.3f  max %8.3f ms\n",
+		       "", s->n_meas, s->meas[0], s->meas[1], s->meas[2], s->meas[3], s->meas[4]);
+	if (s->have_demerit)
+		printf("  %-6s %8s  demerit    %.3f ms (%.2f %% of the measured mean)\n", "", "",
+		       s->dm.rms, s->dm.pct);
+}
+
+static const char *proto_name(enum mr_protocol p, unsigned qd, char *buf, size_t len)
+{
+	if (p == MR_THINK)
+		return "closed loop, queue depth 1, think times";
+	if (p == MR_OPEN)
+		return "open loop at the trace's times";
+	snprintf(buf, len, "closed loop, queue depth %u", qd);
+	return buf;
+}
+
+static int write_log(const char *path, const struct mr_trace *tr, char *err, size_t errlen)
+{
+	static const char opc[] = "RWFD";
+	FILE *fp = fopen(path, "w");
+
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	for (size_t i = 0; i < tr->n; i++) {
+		const struct mr_req *q = &tr->req[i];
+		fprintf(fp, "%zu %c %llu %u ", i + 1, opc[q->op], (unsigned long long)q->sector,
+			q->nsect);
+		if (q->meas_ns >= 0)
+			fprintf(fp, "%.3f", (double)q->meas_ns / 1e3);
+		else
+			fputc('-', fp);
+		fprintf(fp, " %.3f\n", (double)q->pred_ns / 1e3);
+	}
+	if (ferror(fp) | fclose(fp)) {
+		snprintf(err, errlen, "%s: write error", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+int cmd_models_replay(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{"qd", required_argument, NULL, 'q'},     {"json", no_argument, NULL, 'j'},
+		{"latency-log", required_argument, NULL, 'L'},
+		{"format", required_argument, NULL, 'f'}, {"event", required_argument, NULL, 'e'},
+		{"device", required_argument, NULL, 'd'}, {"lenient", no_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	struct trc_opts to = {0};
+	const char *log = NULL;
+	bool json = false;
+	uint64_t qd = 0;
+	char err[1024];
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			if (parse_u64(optarg, &qd) || qd < 1 || qd > 65536) {
+				fprintf(stderr, "ssdcache-sim models replay: --qd: bad value '%s' "
+						"(expected an integer 1..65536)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'L':
+			log = optarg;
+			break;
+		case 'f':
+		case 'e':
+		case 'd':
+		case 'l': {
+			const char *name = c == 'f' ? "format" : c == 'e' ? "event" : c == 'd' ? "device"
+											: "lenient";
+			if (trc_opts_set(&to, name, optarg ? optarg : "", err, sizeof(err))) {
+				fprintf(stderr, "ssdcache-sim models replay: %s\n", err);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'h':
+			replay_usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "ssdcache-sim models replay: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			replay_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "ssdcache-sim models replay: expected SPEC and TRACE\n");
+		replay_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *spec = argv[optind], *path = argv[optind + 1];
+	struct mr_trace tr;
+	r = mr_load(&tr, path, &to, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "ssdcache-sim models replay: %s\n", err);
+		return r == -ENOTSUP ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	enum mr_protocol proto = qd ? MR_QD
+				    : !strcmp(tr.format, "disksim-validate") ? MR_THINK : MR_OPEN;
+	r = mr_run(&tr, spec, proto, (unsigned)qd, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "ssdcache-sim models replay: %s\n", err);
+		mr_free(&tr);
+		return r == -EINVAL && !strstr(err, "beyond") ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	if (log && (r = write_log(log, &tr, err, sizeof(err)))) {
+		fprintf(stderr, "ssdcache-sim models replay: %s\n", err);
+		mr_free(&tr);
+		return EXIT_RUNTIME;
+	}
+	struct opstat all, rd, wr;
+	if (op_stats(&tr, 1u << DEV_READ | 1u << DEV_WRITE, &all) ||
+	    op_stats(&tr, 1u << DEV_READ, &rd) || op_stats(&tr, 1u << DEV_WRITE, &wr)) {
+		fprintf(stderr, "ssdcache-sim models replay: out of memory\n");
+		mr_free(&tr);
+		return EXIT_RUNTIME;
+	}
+	char pb[64];
+	if (json) {
+		printf("{\"spec\": ");
+		json_string(stdout, spec);
+		printf(", \"trace\": ");
+		json_string(stdout, path);
+		printf(", \"format\": \"%s\", \"protocol\": \"%s\", \"qd\": %llu, "
+		       "\"sim_ms\": %.6f,\n", tr.format,
+		       proto == MR_THINK ? "think" : proto == MR_OPEN ? "open" : "qd",
+		       (unsigned long long)(proto == MR_QD ? qd : proto == MR_THINK ? 1 : 0),
+		       (double)tr.end_ns / 1e6);
+		json_stats(stdout, " ", &all);
+		printf(",\n \"ops\": {\n  \"read\": {\n");
+		json_stats(stdout, "   ", &rd);
+		printf("},\n  \"write\": {\n");
+		json_stats(stdout, "   ", &wr);
+		printf("}}}\n");
+	} else {
+		char ev[16] = "";
+		if (tr.event)
+			snprintf(ev, sizeof(ev), " --event %c", tr.event);
+		printf("replay %s on %s (%s%s, %zu requests)\n", spec, path, tr.format, ev, tr.n);
+		printf("  protocol %s\n", proto_name(proto, (unsigned)qd, pb, sizeof(pb)));
+		text_row("all", &all);
+		text_row("read", &rd);
+		text_row("write", &wr);
+		if (!all.n_meas)
+			printf("  the trace carries no measured latencies: no demerit\n");
+	}
+	mr_free(&tr);
+	return 0;
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/* models_replay.c - one device model alone under a trace's requests (see models_replay.h). */
+#include "sim/models_replay.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/des.h"
+#include "sim/device.h"
+
+int mr_load(struct mr_trace *tr, const char *path, const struct trc_opts *opts, char *err,
+	    size_t errlen)
+{
+	struct trc_opts o = *opts;
+	struct trc *t;
+	struct trc_rec rec;
+	enum trc_status st;
+	int r;
+
+	memset(tr, 0, sizeof(*tr));
+	r = trc_open(&t, path, &o, err, errlen);
+	if (r)
+		return r;
+	if (!o.event && trc_event(t) && trc_event(t) != 'D') {
+		/* a device model sees what the device saw: dispatches, with their D..C latency */
+		trc_close(t);
+		o.event = 'D';
+		r = trc_open(&t, path, &o, err, errlen);
+		if (r)
+			return r;
+	}
+	snprintf(tr->format, sizeof(tr->format), "%s", trc_format_name(t));
+	tr->event = trc_event(t);
+	while ((st = trc_next(t, &rec)) == TRC_OK) {
+		uint8_t op;
+		if (rec.flags & TRC_DISCARD)
+			op = DEV_DISCARD;
+		else if (rec.flags & TRC_WRITE)
+			op = DEV_WRITE;
+		else if (rec.flags & TRC_READ)
+			op = DEV_READ;
+		else if (rec.flags & TRC_FLUSH)
+			op = DEV_FLUSH;
+		else {
+			tr->skipped++;
+			continue;
+		}
+		if ((op == DEV_READ || op == DEV_WRITE) && !rec.nsect) {
+			tr->skipped++;
+			continue;
+		}
+		if (tr->n == tr->cap) {
+			size_t nc = tr->cap ? tr->cap * 2 : 4096;
+			struct mr_req *nr = realloc(tr->req, nc * sizeof(*nr));
+			if (!nr) {
+				snprintf(err, errlen, "out of memory for %zu requests", nc);
+				trc_close(t);
+				mr_free(tr);
+				return -ENOMEM;
+			}
+			tr->req = nr;
+			tr->cap = nc;
+		}
+		struct mr_req *q = &tr->req[tr->n++];
+		q->sector = rec.sector;
+		q->nsect = rec.nsect;
+		q->time_ns = rec.time_ns;
+		q->meas_ns = rec.latency_ns;
+		q->pred_ns = 0;
+		q->op = op;
+	}
+	if (st == TRC_EBAD) {
+		snprintf(err, errlen, "%s", trc_error(t));
+		trc_close(t);
+		mr_free(tr);
+		return -EINVAL;
+	}
+	trc_close(t);
+	return 0;
+}
+
+void mr_free(struct mr_trace *tr)
+{
+	free(tr->req);
+	tr->req = NULL;
+	tr->n = tr->cap = 0;
+}
+
+/* ---- the host around the model ---- */
+
+struct host {
+	struct mr_trace *tr;
+	enum mr_protocol proto;
+	struct des q;
+	struct dev *d;
+	struct dev_env env;
+	struct dev_io *ios; /* one per request */
+	size_t next;        /* next request to issue */
+	size_t done;
+	uint64_t timer_gen;
+	int err;
+	char *errbuf;
+	size_t errlen;
+};
+
+static void on_done(void *ctx, void *arg, uint64_t now);
+static void on_arrival(void *ctx, void *arg, uint64_t now);
+
+static void issue(struct host *h, size_t i, uint64_t now)
+{
+	struct mr_req *q = &h->tr->req[i];
+	struct dev_io *io = &h->ios[i];
+
+	if (q->sector + q->nsect > h->d->size_bytes / 512 && q->op != DEV_FLUSH) {
+		snprintf(h->errbuf, h->errlen,
+			 "request %zu (sector %llu + %u) is beyond the device's %llu sectors", i + 1,
+			 (unsigned long long)q->sector, q->nsect,
+			 (unsigned long long)(h->d->size_bytes / 512));
+		h->err = -EINVAL;
+		return;
+	}
+	memset(io, 0, sizeof(*io));
+	io->op = (enum dev_op)q->op;
+	io->sector = q->op == DEV_FLUSH ? 0 : q->sector;
+	io->nsect = q->op == DEV_FLUSH ? 0 : q->nsect;
+	io->host_ctx = q;
+	if (dev_submit(h->d, io, now) == DEV_Q_COMPLETED) {
+		if (io->done_ns < now) {
+			h->err = -EPROTO;
+			io->done_ns = now;
+		}
+		if (des_schedule(&h->q, io->done_ns, DES_CLASS_COMPLETION, on_done, io))
+			h->err = -ENOMEM;
+	}
+}
+
+static void schedule_next(struct host *h, uint64_t at)
+{
+	if (h->next >= h->tr->n || h->err)
+		return;
+	if (des_schedule(&h->q, at < h->q.now_ns ? h->q.now_ns : at, DES_CLASS_ARRIVAL, on_arrival,
+			 NULL))
+		h->err = -ENOMEM;
+}
+
+static void on_arrival(void *ctx, void *arg, uint64_t now)
+{
+	struct host *h = ctx;
+	size_t i = h->next++;
+
+	(void)arg;
+	issue(h, i, now);
+	if (h->proto == MR_OPEN)
+		schedule_next(h, h->tr->req[h->next < h->tr->n ? h->next : i].time_ns);
+}
+
+static void on_done(void *ctx, void *arg, uint64_t now)
+{
+	struct host *h = ctx;
+	struct dev_io *io = arg;
+	struct mr_req *q = io->host_ctx;
+
+	dev_account_complete(h->d, io, now);
+	q->pred_ns = now - io->submit_ns;
+	h->done++;
+	h->tr->end_ns = now;
+	if (h->proto == MR_THINK) {
+		size_t i = (size_t)(q - h->tr->req);
+		uint64_t think = 0;
+		if (i + 1 < h->tr->n) {
+			int64_t th = (int64_t)(h->tr->req[i + 1].time_ns - q->time_ns) -
+				     (q->meas_ns > 0 ? q->meas_ns : 0);
+			think = th > 0 ? (uint64_t)th : 0;
+		}
+		schedule_next(h, now + think);
+	} else if (h->proto == MR_QD) {
+		schedule_next(h, now);
+	}
+}
+
+static void env_complete(void *host, struct dev_io *io, uint64_t done_ns)
+{
+	struct host *h = host;
+
+	if (done_ns < h->q.now_ns)
+		h->err = -EPROTO;
+	if (des_schedule(&h->q, done_ns, DES_CLASS_COMPLETION, on_done, io))
+		h->err = -ENOMEM;
+}
+
+static void timer_fire(void *ctx, void *arg, uint64_t now)
+{
+	struct host *h = ctx;
+
+	if ((uint64_t)(uintptr_t)arg == h->timer_gen && h->d->ops->timer)
+		h->d->ops->timer(h->d, now);
+}
+
+static void env_timer(void *host, struct dev *d, uint64_t at_ns)
+{
+	struct host *h = host;
+
+	(void)d;
+	h->timer_gen++; /* one pending timer per device: older events are stale */
+	if (des_schedule(&h->q, at_ns < h->q.now_ns ? h->q.now_ns : at_ns, DES_CLASS_COMPLETION,
+			 timer_fire, (void *)(uintptr_t)h->timer_gen))
+		h->err = -ENOMEM;
+}
+
+int mr_run(struct mr_trace *tr, const char *spec, enum mr_protocol proto, unsigned qd,
+	   char *err, size_t errlen)
+{
+	struct host h;
+	int r;
+
+	memset(&h, 0, sizeof(h));
+	h.tr = tr;
+	h.proto = proto;
+	h.errbuf = err;
+	h.errlen = errlen;
+	h.env.host = &h;
+	h.env.complete = env_complete;
+	h.env.timer = env_timer;
+	if (des_init(&h.q, &h)) {
+		snprintf(err, errlen, "out of memory for the event queue");
+		return -ENOMEM;
+	}
+	r = dev_create(spec, &h.env, &h.d, err, errlen);
+	if (r) {
+		des_fini(&h.q);
+		return -EINVAL;
+	}
+	h.ios = calloc(tr->n ? tr->n : 1, sizeof(*h.ios));
+	if (!h.ios) {
+		snprintf(err, errlen, "out of memory for %zu requests", tr->n);
+		r = -ENOMEM;
+		goto out;
+	}
+	if (proto == MR_QD) {
+		for (unsigned k = 0; k < qd && k < tr->n; k++)
+			schedule_next(&h, 0);
+		/* each arrival event issues the next request in trace order */
+	} else if (tr->n) {
+		schedule_next(&h, proto == MR_OPEN ? tr->req[0].time_ns : 0);
+	}
+	while (!h.err && des_run_next(&h.q))
+		;
+	if (!h.err && h.done != tr->n) {
+		snprintf(err, errlen, "%s: the model never completed %zu of %zu requests", spec,
+			 tr->n - h.done, tr->n);
+		r = -EPROTO;
+	} else if (h.err == -EPROTO) {
+		snprintf(err, errlen, "%s: the model broke its contract (a completion before its "
+				      "submission)", spec);
+		r = -EPROTO;
+	} else if (h.err == -ENOMEM) {
+		snprintf(err, errlen, "out of memory for events");
+		r = -ENOMEM;
+	} else {
+		r = h.err;
+	}
+out:
+	free(h.ios);
+	dev_destroy(h.d);
+	des_fini(&h.q);
+	return r;
+}
