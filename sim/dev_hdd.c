@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "sim/device.h"
+#include "sim/hdd_file.h"
+#include "sim/opt.h"
 
 /*
  * What happens to one command, in the order the drive does it:
@@ -52,10 +54,17 @@ static const char *const hdd_sched_names[] = {"fifo", "sstf", "elevator", "sptf"
 
 struct hdd_zone {
 	uint64_t first_lba;   /* first sector of the zone */
-	uint64_t first_track; /* global track number of its first track (for the skew) */
+	uint64_t first_track; /* global track number of its first track */
+	uint64_t front;       /* physical sectors left unused at the zone's start */
 	uint32_t first_cyl;
 	uint32_t spt;  /* sectors per track */
-	uint32_t skew; /* sectors the next track's sector 0 is rotated by */
+	uint32_t skew; /* sectors the next track's sector 0 is rotated by on a head switch */
+	/* Angular layout: sector s of (cyl, head) sits at (s + offset + (cyl - first_cyl) *
+	 * cyl_step + head * skew) mod spt, cyl_step = (heads - 1) * skew + cyl_skew (DiskSim's g1
+	 * layout: every track switch adds the track skew, every cylinder switch the cylinder skew
+	 * on top). The derived zones have cyl_skew = skew and offset = first_track * skew. */
+	uint64_t cyl_step;
+	uint32_t offset;
 	uint64_t eff_sect_ns_x1k; /* streaming time per sector, including skew, in ns/1000 */
 };
 
@@ -93,6 +102,17 @@ struct hdd_priv {
 	uint64_t queue_depth;
 	unsigned sched;
 	uint64_t starve;
+	char file[OPT_STR_MAX];
+	bool split_ovh;
+	uint64_t ovh_split[2][2][2]; /* [write][hit][previous command a write] */
+	uint64_t ovh_done_read, ovh_done_write, ovh_reselect;
+	uint64_t bus_block_read, bus_block_write;
+	double bus_watermark;
+	bool headsw_max;
+
+	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */
+	struct hdd_file tab;
+	uint64_t *seek_lut; /* seek time by distance, ns, when the table or hpl form is used */
 
 	/* geometry */
 	struct hdd_zone *zones;
@@ -130,6 +150,10 @@ struct hdd_priv {
 	bool ra_on;
 	uint32_t ra_seg;
 	uint64_t ra_lba, ra_t0, ra_limit;
+
+	bool prev_write; /* the last host command was a write (split overheads) */
+	uint64_t write_ready_ns; /* a media write may not start before this (its data arrives) */
+	uint64_t media_start_ns; /* when the last media access started transferring data */
 
 	/* statistics */
 	uint64_t nr_seeks, seek_cyl_sum, cache_hits;
@@ -185,6 +209,41 @@ static const struct opt hdd_opts[] = {
 	 "order in which queued commands are served"},
 	{"starve", OPT_TIME, offsetof(struct hdd_priv, starve), "0", 0, 1e11, NULL,
 	 "serve any command older than this first (0: off)"},
+	/* Added with issue 13 (DiskSim drives); the defaults keep the model as it was. */
+	{"file", OPT_STR, offsetof(struct hdd_priv, file), NULL, 0, 0, NULL,
+	 "preset file: options, zone list, seek table (docs/devices.md; models import writes one)"},
+	{"split_overheads", OPT_BOOL, offsetof(struct hdd_priv, split_ovh), "0", 0, 0, NULL,
+	 "controller overheads by read/write, hit/miss and previous command (the ovh_* options)"},
+	{"ovh_rhit_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][1][0]), "0", 0, 1e9, NULL,
+	 "read hit after a read (split_overheads)"},
+	{"ovh_rhit_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][1][1]), "0", 0, 1e9, NULL,
+	 "read hit after a write"},
+	{"ovh_rmiss_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][0][0]), "0", 0, 1e9, NULL,
+	 "read miss after a read"},
+	{"ovh_rmiss_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][0][1]), "0", 0, 1e9, NULL,
+	 "read miss after a write"},
+	{"ovh_whit_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][1][0]), "0", 0, 1e9, NULL,
+	 "write hit (continues or overlaps buffered data) after a read"},
+	{"ovh_whit_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][1][1]), "0", 0, 1e9, NULL,
+	 "write hit after a write"},
+	{"ovh_wmiss_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][0][0]), "0", 0, 1e9, NULL,
+	 "write miss after a read"},
+	{"ovh_wmiss_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][0][1]), "0", 0, 1e9, NULL,
+	 "write miss after a write"},
+	{"ovh_done_read", OPT_TIME, offsetof(struct hdd_priv, ovh_done_read), "0", 0, 1e9, NULL,
+	 "completion overhead of a read (split_overheads)"},
+	{"ovh_done_write", OPT_TIME, offsetof(struct hdd_priv, ovh_done_write), "0", 0, 1e9, NULL,
+	 "completion overhead of a write (split_overheads)"},
+	{"ovh_reselect", OPT_TIME, offsetof(struct hdd_priv, ovh_reselect), "0", 0, 1e9, NULL,
+	 "reconnecting to the host after a media access (split_overheads)"},
+	{"bus_block_read", OPT_TIME, offsetof(struct hdd_priv, bus_block_read), "0", 0, 1e9, NULL,
+	 "interface time per 512 B block read (0: from bus_rate, and only the last block waits)"},
+	{"bus_block_write", OPT_TIME, offsetof(struct hdd_priv, bus_block_write), "0", 0, 1e9, NULL,
+	 "interface time per 512 B block written (0: from bus_rate)"},
+	{"bus_watermark", OPT_DOUBLE, offsetof(struct hdd_priv, bus_watermark), "0", 0, 1, NULL,
+	 "with bus_block_read: fraction of a read in the buffer before the transfer to the host starts"},
+	{"headsw_max", OPT_BOOL, offsetof(struct hdd_priv, headsw_max), "0", 0, 0, NULL,
+	 "a head switch overlaps the seek (max of the two) and write settle follows any move (DiskSim)"},
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -262,7 +321,7 @@ static void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l
 			hi = mid - 1;
 	}
 	const struct hdd_zone *z = &p->zones[lo];
-	uint64_t off = lba - z->first_lba, t = off / z->spt;
+	uint64_t off = lba - z->first_lba + z->front, t = off / z->spt;
 	l->z = z;
 	l->sect = (uint32_t)(off % z->spt);
 	l->track = z->first_track + t;
@@ -273,14 +332,19 @@ static void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l
 /* Angular position (ns after the index mark) where sector s of a track starts. */
 static uint64_t hdd_pos_ns(const struct hdd_priv *p, const struct hdd_loc *l, uint32_t s)
 {
-	uint64_t k = (s + l->track * l->z->skew) % l->z->spt;
-	return k * p->rev_ns / l->z->spt;
+	const struct hdd_zone *z = l->z;
+	uint64_t k = (s + z->offset + (uint64_t)(l->cyl - z->first_cyl) * z->cyl_step +
+		      (uint64_t)l->head * z->skew) %
+		     z->spt;
+	return k * p->rev_ns / z->spt;
 }
 
 static uint64_t hdd_seek_ns(const struct hdd_priv *p, uint32_t d)
 {
 	if (!d)
 		return 0;
+	if (p->seek_lut)
+		return p->seek_lut[d < p->nr_cyl ? d : p->nr_cyl - 1];
 	double t = d < p->knee_cyl ? p->sa + p->sb * sqrt((double)d) : p->sc + p->se * (double)d;
 	return p->settle + (t > 0 ? (uint64_t)t : 0);
 }
@@ -378,6 +442,93 @@ static int hdd_fit_seek(struct hdd_priv *p, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Seek time from measured points (DiskSim's `extracted` seek curve: linear interpolation
+ * between points, linear extrapolation past the last two) and, past the last point, the
+ * two-part curve of Ruemmler & Wilkes (DiskSim's `hpl`; with a ten-point table, `hplplus10`).
+ * The times are complete (settle included). Tabulated by distance once: the hot path is a load.
+ */
+static uint64_t hdd_table_seek(const struct hdd_file *f, uint32_t d)
+{
+	size_t n = f->ns, lo = 0, hi;
+
+	if (n && d <= f->seek_d[n - 1]) {
+		if (d <= f->seek_d[0])
+			return f->seek_ns[0];
+		hi = n - 1; /* seek_d[lo] < d <= seek_d[hi] */
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+			if (f->seek_d[mid] < d)
+				lo = mid;
+			else
+				hi = mid;
+		}
+	} else if (f->has_hpl) {
+		double ms = d < f->hpl[0] ? f->hpl[1] + f->hpl[2] * sqrt((double)d)
+					  : f->hpl[3] + f->hpl[4] * (double)d;
+		return ms > 0 ? (uint64_t)llround(ms * 1e6) : 0;
+	} else if (n == 1) {
+		return f->seek_ns[0];
+	} else {
+		lo = n - 2;
+		hi = n - 1;
+	}
+	double t0 = (double)f->seek_ns[lo], t1 = (double)f->seek_ns[hi];
+	double x = ((double)d - f->seek_d[lo]) / ((double)f->seek_d[hi] - f->seek_d[lo]);
+	double t = t0 + (t1 - t0) * x;
+	return t > 0 ? (uint64_t)llround(t) : 0;
+}
+
+/* Zones from the preset file's list: cylinder ranges, sectors per track, skews, spares. */
+static int hdd_zone_list(struct hdd_priv *p, char *err, size_t errlen)
+{
+	const struct hdd_file *f = &p->tab;
+	uint64_t lba = 0, track = 0;
+
+	p->zones = calloc(f->nz, sizeof(*p->zones));
+	if (!p->zones) {
+		snprintf(err, errlen, "out of memory for %zu zones", f->nz);
+		return -ENOMEM;
+	}
+	p->nz = (uint32_t)f->nz;
+	for (size_t i = 0; i < f->nz; i++) {
+		const struct hdd_zspec *zs = &f->zones[i];
+		struct hdd_zone *zn = &p->zones[i];
+		uint64_t ncyl = (uint64_t)zs->last_cyl - zs->first_cyl + 1;
+		uint64_t phys = ncyl * p->heads * zs->spt;
+		if (zs->front + zs->spare >= phys) {
+			snprintf(err, errlen, "zone %zu (cylinders %u-%u): front %llu + spare %llu "
+					      "sectors leave no room for data", i + 1, zs->first_cyl,
+				 zs->last_cyl, (unsigned long long)zs->front,
+				 (unsigned long long)zs->spare);
+			return -EINVAL;
+		}
+		zn->first_lba = lba;
+		zn->first_cyl = zs->first_cyl;
+		zn->first_track = track;
+		zn->front = zs->front;
+		zn->spt = zs->spt;
+		zn->skew = zs->tskew % zs->spt;
+		zn->cyl_step = ((p->heads - 1) * (uint64_t)zs->tskew + zs->cskew) % zs->spt;
+		zn->offset = zs->offset % zs->spt;
+		zn->eff_sect_ns_x1k = (uint64_t)((double)p->rev_ns / zn->spt * 1000.0 *
+						 (zn->spt + zn->skew) / zn->spt);
+		lba += phys - zs->front - zs->spare;
+		track += ncyl * p->heads;
+	}
+	p->nr_cyl = f->zones[f->nz - 1].last_cyl + 1ULL;
+	if (p->nr_sect > lba) {
+		snprintf(err, errlen, "size %llu sectors exceeds the zone list's %llu data sectors",
+			 (unsigned long long)p->nr_sect, (unsigned long long)lba);
+		return -EINVAL;
+	}
+	if (p->nr_cyl < 2) {
+		snprintf(err, errlen, "the zone list has a single cylinder");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int hdd_geometry(struct hdd_priv *p, char *err, size_t errlen)
 {
 	double rev_s = 60.0 / (double)p->rpm;
@@ -397,6 +548,12 @@ static int hdd_geometry(struct hdd_priv *p, char *err, size_t errlen)
 	}
 	p->rev_ns = (uint64_t)llround(rev_s * 1e9);
 	p->nr_sect = p->size / 512;
+	if (p->tab.nz) {
+		int r = hdd_zone_list(p, err, errlen);
+		if (r)
+			return r;
+		goto seek;
+	}
 	p->zones = calloc(nz, sizeof(*p->zones));
 	if (!p->zones) {
 		snprintf(err, errlen, "out of memory for %u zones", nz);
@@ -431,10 +588,55 @@ static int hdd_geometry(struct hdd_priv *p, char *err, size_t errlen)
 		zn->first_lba = lba;
 		zn->first_track = track;
 		zn->first_cyl = (uint32_t)(z * cyl_per_zone);
+		zn->cyl_step = p->heads * (uint64_t)zn->skew;
+		zn->offset = (uint32_t)(track * zn->skew % zn->spt);
 		lba += cyl_per_zone * p->heads * zn->spt;
 		track += cyl_per_zone * p->heads;
 	}
+seek:
+	if (p->tab.ns || p->tab.has_hpl) {
+		p->seek_lut = malloc(p->nr_cyl * sizeof(*p->seek_lut));
+		if (!p->seek_lut) {
+			snprintf(err, errlen, "out of memory for %llu seek distances",
+				 (unsigned long long)p->nr_cyl);
+			return -ENOMEM;
+		}
+		p->seek_lut[0] = 0;
+		for (uint64_t d = 1; d < p->nr_cyl; d++)
+			p->seek_lut[d] = hdd_table_seek(&p->tab, (uint32_t)d);
+		return 0;
+	}
 	return hdd_fit_seek(p, err, errlen);
+}
+
+/*
+ * file=FILE: the file's options apply on top of the preset, then the SPEC's own options again
+ * (so "hdd:file=x.hdd,write_cache=0" overrides the file), then the file's tables.
+ */
+static int hdd_load_file(struct dev *d, struct hdd_priv *p, char *err, size_t errlen)
+{
+	char path[OPT_STR_MAX], list[sizeof(d->spec)], msg[256];
+	const char *colon = strchr(d->spec, ':');
+	size_t n = 0;
+	int r;
+
+	snprintf(path, sizeof(path), "%s", p->file);
+	r = hdd_file_load(path, hdd_opts, p, &p->tab, err, errlen);
+	if (r)
+		return r;
+	/* the SPEC's options, except preset= and file= (already applied) */
+	list[0] = '\0';
+	for (const char *o = colon ? colon + 1 : ""; *o;) {
+		size_t len = strcspn(o, ",");
+		if (len && strncmp(o, "preset=", 7) && strncmp(o, "file=", 5) && n + len + 2 < sizeof(list))
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%.*s", n ? "," : "", (int)len, o);
+		o += len + (o[len] == ',');
+	}
+	if (n && opt_parse_list(hdd_opts, p, list, msg, sizeof(msg))) {
+		snprintf(err, errlen, "%s", msg);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int hdd_init(struct dev *d, char *err, size_t errlen)
@@ -442,6 +644,8 @@ static int hdd_init(struct dev *d, char *err, size_t errlen)
 	struct hdd_priv *p = d->priv;
 	int r;
 
+	if (p->file[0] && (r = hdd_load_file(d, p, err, errlen)))
+		return r;
 	d->size_bytes = p->size / 512 * 512;
 	r = hdd_geometry(p, err, errlen);
 	if (r)
@@ -469,6 +673,8 @@ static void hdd_fini(struct dev *d)
 	struct hdd_priv *p = d->priv;
 
 	free(p->zones);
+	free(p->seek_lut);
+	hdd_file_free(&p->tab);
 	free(p->act);
 	free(p->wc);
 	free(p->segs);
@@ -591,11 +797,32 @@ static void hdd_op_fill(const struct hdd_priv *p, struct hdd_op *op, uint64_t no
 	op->enq_ns = now;
 }
 
+/*
+ * Moving the head from the current track to (cyl, head). Classic composition: a seek (plus
+ * write settle for a write) when the cylinder changes, else a head switch; between the tracks
+ * of one transfer, a one-cylinder seek or a head switch. headsw_max (DiskSim's g1 mechanics,
+ * mech_g1.c dm_seek_time_g1): the head switch happens during the seek, so the move takes the
+ * longer of the two, and a write settles after any move, within a transfer too.
+ */
+static uint64_t hdd_move_ns(const struct hdd_priv *p, uint32_t cyl, uint32_t head, bool write,
+			    bool in_transfer)
+{
+	uint32_t dc = cyl > p->cur_cyl ? cyl - p->cur_cyl : p->cur_cyl - cyl;
+	uint64_t hs = head != p->cur_head ? p->head_switch : 0;
+
+	if (p->headsw_max) {
+		uint64_t sk = hdd_seek_ns(p, dc);
+		uint64_t t = sk > hs ? sk : hs;
+		return t && write ? t + p->write_settle : t;
+	}
+	if (in_transfer)
+		return dc ? hdd_seek_ns(p, 1) : p->head_switch;
+	return dc ? hdd_seek_ns(p, dc) + (write ? p->write_settle : 0) : hs;
+}
+
 static uint64_t hdd_position_cost(const struct hdd_priv *p, const struct hdd_op *op, uint64_t t0)
 {
-	uint32_t dc = op->cyl > p->cur_cyl ? op->cyl - p->cur_cyl : p->cur_cyl - op->cyl;
-	uint64_t t = dc ? hdd_seek_ns(p, dc) + (op->write ? p->write_settle : 0)
-			: (op->head != p->cur_head ? p->head_switch : 0);
+	uint64_t t = hdd_move_ns(p, op->cyl, op->head, op->write, false);
 	return t + hdd_rot_wait(p, t0 + t, op->pos_ns);
 }
 
@@ -673,13 +900,15 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 		p->seek_hist[b]++;
 		p->nr_seeks++;
 		p->seek_cyl_sum += dc;
-		t += hdd_seek_ns(p, dc) + (write ? p->write_settle : 0);
 	} else {
 		p->seek_hist[0]++;
-		if (l.head != p->cur_head)
-			t += p->head_switch;
 	}
+	t += hdd_move_ns(p, l.cyl, l.head, write, false);
+	/* a write cannot start before its data is in the buffer */
+	if (write && t < p->write_ready_ns)
+		t = p->write_ready_ns;
 	t += hdd_rot_wait(p, t, hdd_pos_ns(p, &l, l.sect));
+	p->media_start_ns = t;
 	for (;;) {
 		uint32_t k = l.z->spt - l.sect;
 		if (k > n)
@@ -693,10 +922,38 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 			break;
 		/* next track: head switch or one-cylinder seek, then the skewed first sector */
 		hdd_locate(p, lba, &l);
-		t += l.cyl != p->cur_cyl ? hdd_seek_ns(p, 1) : p->head_switch;
+		t += hdd_move_ns(p, l.cyl, l.head, write, true);
 		t += hdd_rot_wait(p, t, hdd_pos_ns(p, &l, l.sect));
 	}
 	return t;
+}
+
+/*
+ * Command overhead. With split_overheads, DiskSim's controller model: a time by operation, by
+ * whether the buffer serves it (hit) and by the previous command's operation (the firmware
+ * path differs after a write); otherwise the legacy value the caller passes. Charging it marks
+ * this command as the previous one.
+ */
+static uint64_t hdd_cmd_ovh(struct hdd_priv *p, bool write, bool hit, uint64_t legacy)
+{
+	uint64_t v = p->split_ovh ? p->ovh_split[write][hit][p->prev_write] : legacy;
+	p->prev_write = write;
+	return v;
+}
+
+/* A write "hits" when it overlaps or continues data already in the buffer (a read segment or
+ * a cached write), so the controller appends to a segment instead of allocating one. */
+static bool hdd_write_hit(const struct hdd_priv *p, uint64_t lba, uint32_t n)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		const struct hdd_seg *s = &p->segs[i];
+		if (s->end > s->start && s->start <= lba + n && lba <= s->end)
+			return true;
+	}
+	for (uint32_t i = 0; i < p->nr_wc; i++)
+		if (p->wc[i].lba <= lba + n && lba <= p->wc[i].lba + p->wc[i].nsect)
+			return true;
+	return false;
 }
 
 static void hdd_start(struct dev *d, uint64_t now)
@@ -719,11 +976,13 @@ static void hdd_start(struct dev *d, uint64_t now)
 	/* a destage is the drive's own work: no command to decode */
 	t = p->cur.io ? now + p->overhead : now;
 	p->cur_streamed = false;
+	uint64_t n = p->cur.nsect;
 	if (!p->cur.write && hdd_in_stream(p, &p->cur)) {
 		/* keep streaming: the data is there when the read-ahead reaches its end */
 		struct hdd_loc l;
 		uint64_t end = p->cur.lba + p->cur.nsect, need;
-		t = now + p->hit_overhead;
+		t = now + hdd_cmd_ovh(p, false, true, p->hit_overhead);
+		uint64_t t_cmd = t;
 		if (end - p->ra_lba > p->ra_limit)
 			p->ra_limit = end - p->ra_lba;
 		hdd_locate(p, p->ra_lba, &l);
@@ -733,19 +992,51 @@ static void hdd_start(struct dev *d, uint64_t now)
 		else
 			p->cache_hits++;
 		p->cur_streamed = true;
-		t += (uint64_t)p->bus_ns_per_sect;
+		if (p->bus_block_read) {
+			/* the host transfer runs at the bus rate behind the stream */
+			t += p->bus_block_read;
+			if (t < t_cmd + n * p->bus_block_read)
+				t = t_cmd + n * p->bus_block_read;
+		} else {
+			t += (uint64_t)p->bus_ns_per_sect;
+		}
+		t += p->split_ovh ? p->ovh_done_read : 0;
 	} else if (!p->cur.write) {
 		uint64_t x;
 		hdd_ra_stop(p, now);
 		x = hdd_cached_upto(p, p->cur.lba, p->cur.nsect, now);
-		if (x < p->cur.lba + p->cur.nsect)
+		bool hit = x >= p->cur.lba + p->cur.nsect;
+		t = now + hdd_cmd_ovh(p, false, hit, p->overhead);
+		uint64_t t_cmd = t;
+		if (!hit)
 			t = hdd_media(p, x, (uint32_t)(p->cur.lba + p->cur.nsect - x), false, t);
 		else
 			p->cache_hits++;
-		t += (uint64_t)p->bus_ns_per_sect; /* last sector over the interface */
+		if (p->bus_block_read) {
+			/* Data goes to the host at the bus rate once bus_watermark of the request is in
+			 * the buffer (DiskSim's high water mark), never ahead of the media. */
+			uint64_t start = t_cmd;
+			if (!hit) {
+				uint64_t ms = p->media_start_ns;
+				start = ms + (uint64_t)(p->bus_watermark * (double)(t - ms)) + p->ovh_reselect;
+			}
+			uint64_t e1 = t + p->bus_block_read, e2 = start + n * p->bus_block_read;
+			t = e1 > e2 ? e1 : e2;
+		} else {
+			t += (uint64_t)p->bus_ns_per_sect; /* last sector over the interface */
+		}
+		t += p->split_ovh ? p->ovh_done_read : 0;
 	} else {
 		hdd_ra_stop(p, now);
+		if (p->cur.io) {
+			t = now + hdd_cmd_ovh(p, true, hdd_write_hit(p, p->cur.lba, p->cur.nsect),
+					      p->overhead);
+			if (p->bus_block_write)
+				p->write_ready_ns = t + n * p->bus_block_write;
+		}
 		t = hdd_media(p, p->cur.lba, p->cur.nsect, true, t);
+		p->write_ready_ns = 0;
+		t += p->cur.io && p->split_ovh ? p->ovh_done_write : 0;
 	}
 	p->busy = true;
 	p->cur_end_ns = t;
@@ -836,10 +1127,21 @@ static void hdd_timer(struct dev *d, uint64_t now)
 }
 
 static enum dev_q_result hdd_done_now(struct hdd_priv *p, struct dev_io *io, uint64_t now,
-				      uint32_t nsect)
+				      uint32_t nsect, bool hit)
 {
-	uint64_t t = (now > p->bus_free_ns ? now : p->bus_free_ns) + p->hit_overhead;
-	t += (uint64_t)(p->bus_ns_per_sect * nsect);
+	bool w = io->op == DEV_WRITE;
+	uint64_t t = (now > p->bus_free_ns ? now : p->bus_free_ns);
+	if (io->op == DEV_READ || w)
+		t += hdd_cmd_ovh(p, w, hit, p->hit_overhead);
+	else
+		t += p->hit_overhead;
+	uint64_t blk = w ? p->bus_block_write : p->bus_block_read;
+	if (blk)
+		t += blk * nsect;
+	else
+		t += (uint64_t)(p->bus_ns_per_sect * nsect);
+	if (p->split_ovh && (io->op == DEV_READ || w))
+		t += w ? p->ovh_done_write : p->ovh_done_read;
 	p->bus_free_ns = t;
 	io->done_ns = t;
 	return DEV_Q_COMPLETED;
@@ -848,6 +1150,7 @@ static enum dev_q_result hdd_done_now(struct hdd_priv *p, struct dev_io *io, uin
 static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t now)
 {
 	struct hdd_priv *p = d->priv;
+	bool whit = false;
 
 	io->q_next = NULL;
 	io->q_key = ++p->seq;
@@ -857,10 +1160,10 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 		io->nsect = (uint32_t)(p->nr_sect - io->sector);
 	switch (io->op) {
 	case DEV_DISCARD:
-		return hdd_done_now(p, io, now, 0);
+		return hdd_done_now(p, io, now, 0, true);
 	case DEV_FLUSH:
 		if (!p->wc_used)
-			return hdd_done_now(p, io, now, 0);
+			return hdd_done_now(p, io, now, 0, true);
 		if (p->flush_tail)
 			p->flush_tail->q_next = io;
 		else
@@ -870,10 +1173,11 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 	case DEV_READ:
 		if (hdd_cached_upto(p, io->sector, io->nsect, now) >= io->sector + io->nsect) {
 			p->cache_hits++;
-			return hdd_done_now(p, io, now, io->nsect);
+			return hdd_done_now(p, io, now, io->nsect, true);
 		}
 		break;
 	case DEV_WRITE:
+		whit = p->split_ovh && hdd_write_hit(p, io->sector, io->nsect);
 		hdd_seg_invalidate(p, io->sector, io->nsect);
 		if (p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max) {
 			/* a write that continues a cached one joins it (the drive destages runs) */
@@ -882,7 +1186,7 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 				if (o->lba + o->nsect == io->sector && o->nsect + io->nsect <= p->seg_max_sect * 2) {
 					o->nsect += io->nsect;
 					p->wc_sect_used += io->nsect;
-					hdd_done_now(p, io, now, io->nsect);
+					hdd_done_now(p, io, now, io->nsect, whit);
 					hdd_start(d, now);
 					return DEV_Q_COMPLETED;
 				}
@@ -899,7 +1203,7 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 			hdd_op_fill(p, o, now);
 			p->wc_used++;
 			p->wc_sect_used += io->nsect;
-			hdd_done_now(p, io, now, io->nsect);
+			hdd_done_now(p, io, now, io->nsect, whit);
 			hdd_start(d, now);
 			return DEV_Q_COMPLETED;
 		}

@@ -1,0 +1,1058 @@
+// SPDX-License-Identifier: GPL-2.0
+/* disksim_import.c - DiskSim parameter files to an hdd preset file (see disksim_import.h). */
+#include "sim/disksim_import.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the tree ---------------------------------------------------------------------------- */
+
+enum ds_kind { DS_WORD, DS_BLOCK, DS_LIST };
+
+struct ds_node {
+	enum ds_kind kind;
+	char *name;  /* parameter name ("" for list items and top-level blocks) */
+	char *type;  /* block type ("dm_disk"), or the word's text */
+	char *bname; /* a top-level block's instance name */
+	const char *file; /* owned by the parser's file list */
+	unsigned line;
+	struct ds_node **kid;
+	size_t nkid, capkid;
+	bool used;   /* mapped or reported */
+};
+
+struct ds_src {
+	char *path;
+	char *text;
+	size_t len, pos;
+	unsigned line;
+};
+
+struct ds_parser {
+	char **files; /* every file read, for node->file */
+	size_t nfiles;
+	int depth;
+	char *err;
+	size_t errlen;
+	int rc;
+};
+
+static void node_free(struct ds_node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nkid; i++)
+		node_free(n->kid[i]);
+	free(n->kid);
+	free(n->name);
+	free(n->type);
+	free(n->bname);
+	free(n);
+}
+
+static struct ds_node *node_new(enum ds_kind k, const struct ds_src *s)
+{
+	struct ds_node *n = calloc(1, sizeof(*n));
+	if (n) {
+		n->kind = k;
+		n->file = s->path;
+		n->line = s->line;
+	}
+	return n;
+}
+
+static int node_add(struct ds_node *p, struct ds_node *k)
+{
+	if (p->nkid == p->capkid) {
+		size_t nc = p->capkid ? p->capkid * 2 : 8;
+		struct ds_node **q = realloc(p->kid, nc * sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		p->kid = q;
+		p->capkid = nc;
+	}
+	p->kid[p->nkid++] = k;
+	return 0;
+}
+
+/* ---- lexing ------------------------------------------------------------------------------ */
+
+static int fail(struct ds_parser *ps, const struct ds_src *s, int rc, const char *fmt, const char *a)
+{
+	if (!ps->rc) {
+		int n = snprintf(ps->err, ps->errlen, "%s:%u: ", s->path, s->line);
+		if (n >= 0 && (size_t)n < ps->errlen)
+			snprintf(ps->err + n, ps->errlen - (size_t)n, fmt, a);
+		ps->rc = rc;
+	}
+	return rc;
+}
+
+static void skip_ws(struct ds_src *s)
+{
+	while (s->pos < s->len) {
+		char c = s->text[s->pos];
+		if (c == '\n') {
+			s->line++;
+			s->pos++;
+		} else if (isspace((unsigned char)c)) {
+			s->pos++;
+		} else if (c == '#') {
+			while (s->pos < s->len && s->text[s->pos] != '\n')
+				s->pos++;
+		} else {
+			break;
+		}
+	}
+}
+
+static int peek(struct ds_src *s)
+{
+	skip_ws(s);
+	return s->pos < s->len ? s->text[s->pos] : EOF;
+}
+
+static bool is_delim(char c)
+{
+	return c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == '=' || c == '#' ||
+	       isspace((unsigned char)c);
+}
+
+/* A word: up to whitespace or a delimiter. NULL at a delimiter or the end. */
+static char *word(struct ds_src *s)
+{
+	skip_ws(s);
+	size_t a = s->pos;
+	while (s->pos < s->len && !is_delim(s->text[s->pos]))
+		s->pos++;
+	if (s->pos == a)
+		return NULL;
+	return strndup(s->text + a, s->pos - a);
+}
+
+/* A parameter name: everything up to '=' on this line, trimmed. */
+static char *param_name(struct ds_src *s)
+{
+	skip_ws(s);
+	size_t a = s->pos;
+	while (s->pos < s->len && s->text[s->pos] != '=' && s->text[s->pos] != '\n' &&
+	       s->text[s->pos] != '}' && s->text[s->pos] != '#')
+		s->pos++;
+	if (s->pos >= s->len || s->text[s->pos] != '=')
+		return NULL;
+	size_t b = s->pos;
+	while (b > a && isspace((unsigned char)s->text[b - 1]))
+		b--;
+	s->pos++; /* '=' */
+	return b > a ? strndup(s->text + a, b - a) : NULL;
+}
+
+static int src_open(struct ds_parser *ps, const char *dir_of, const char *name, struct ds_src *s,
+		    const struct ds_src *from)
+{
+	char path[4096];
+	const char *slash = dir_of ? strrchr(dir_of, '/') : NULL;
+
+	if (name[0] != '/' && slash)
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - dir_of), dir_of, name);
+	else
+		snprintf(path, sizeof(path), "%s", name);
+	memset(s, 0, sizeof(*s));
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		int e = errno;
+		if (from)
+			return fail(ps, from, -e, "cannot open '%s' (looked beside the file naming it)",
+				    path);
+		snprintf(ps->err, ps->errlen, "%s: %s", path, strerror(e));
+		ps->rc = -e;
+		return -e;
+	}
+	size_t cap = 65536, n = 0, k;
+	char *t = malloc(cap + 1);
+	while (t && (k = fread(t + n, 1, cap - n, fp)) > 0) {
+		n += k;
+		if (n == cap) {
+			char *u = realloc(t, cap * 2 + 1);
+			if (!u) {
+				free(t);
+				t = NULL;
+				break;
+			}
+			t = u;
+			cap *= 2;
+		}
+	}
+	fclose(fp);
+	char **nf = realloc(ps->files, (ps->nfiles + 1) * sizeof(*nf));
+	if (!t || !nf) {
+		free(t);
+		if (nf)
+			ps->files = nf;
+		snprintf(ps->err, ps->errlen, "out of memory reading %s", path);
+		ps->rc = -ENOMEM;
+		return -ENOMEM;
+	}
+	ps->files = nf;
+	ps->files[ps->nfiles++] = strdup(path);
+	t[n] = '\0';
+	s->path = ps->files[ps->nfiles - 1];
+	s->text = t;
+	s->len = n;
+	s->line = 1;
+	return s->path ? 0 : -ENOMEM;
+}
+
+/* ---- parsing ----------------------------------------------------------------------------- */
+
+static int parse_params(struct ds_parser *ps, struct ds_src *s, struct ds_node *blk);
+static int parse_file(struct ds_parser *ps, const char *dir_of, const char *name,
+		      struct ds_node *top, const struct ds_src *from);
+
+static struct ds_node *parse_value(struct ds_parser *ps, struct ds_src *s)
+{
+	int c = peek(s);
+	struct ds_node *n;
+
+	if (c == '[') {
+		s->pos++;
+		n = node_new(DS_LIST, s);
+		if (!n)
+			return NULL;
+		for (;;) {
+			c = peek(s);
+			if (c == ']') {
+				s->pos++;
+				return n;
+			}
+			if (c == ',') {
+				s->pos++;
+				continue;
+			}
+			if (c == EOF) {
+				fail(ps, s, -EINVAL, "%s", "list not closed by ']'");
+				node_free(n);
+				return NULL;
+			}
+			struct ds_node *k = parse_value(ps, s);
+			if (!k || node_add(n, k)) {
+				node_free(k);
+				node_free(n);
+				return NULL;
+			}
+		}
+	}
+	unsigned line = s->line;
+	char *w = word(s);
+	if (!w) {
+		char got[2] = {c == EOF ? '?' : (char)c, 0};
+		fail(ps, s, -EINVAL, "expected a value, got '%s'", got);
+		return NULL;
+	}
+	if (!strcmp(w, "source")) {
+		/* "Model = source x.model": the value is the block the file holds */
+		char *f = word(s);
+		free(w);
+		if (!f) {
+			fail(ps, s, -EINVAL, "%s", "expected a file name after 'source'");
+			return NULL;
+		}
+		struct ds_node tmp = {.kind = DS_LIST};
+		int r = parse_file(ps, s->path, f, &tmp, s);
+		free(f);
+		if (r || tmp.nkid != 1) {
+			if (!r)
+				fail(ps, s, -EINVAL, "%s", "a sourced value file must hold one block");
+			for (size_t i = 0; i < tmp.nkid; i++)
+				node_free(tmp.kid[i]);
+			free(tmp.kid);
+			return NULL;
+		}
+		n = tmp.kid[0];
+		free(tmp.kid);
+		return n;
+	}
+	n = node_new(DS_WORD, s);
+	if (!n) {
+		free(w);
+		return NULL;
+	}
+	n->line = line;
+	if (peek(s) == '{') {
+		s->pos++;
+		n->kind = DS_BLOCK;
+		n->type = w;
+		if (parse_params(ps, s, n)) {
+			node_free(n);
+			return NULL;
+		}
+		return n;
+	}
+	n->type = w;
+	return n;
+}
+
+/* After '{': param, param, ... '}' */
+static int parse_params(struct ds_parser *ps, struct ds_src *s, struct ds_node *blk)
+{
+	for (;;) {
+		int c = peek(s);
+		if (c == '}') {
+			s->pos++;
+			return 0;
+		}
+		if (c == ',') {
+			s->pos++;
+			continue;
+		}
+		if (c == EOF)
+			return fail(ps, s, -EINVAL, "%s", "block not closed by '}'");
+		unsigned line = s->line;
+		char *name = param_name(s);
+		if (!name)
+			return fail(ps, s, -EINVAL, "%s", "expected 'Parameter name = value'");
+		struct ds_node *v = parse_value(ps, s);
+		if (!v) {
+			free(name);
+			return ps->rc ? ps->rc : -ENOMEM;
+		}
+		v->name = name;
+		v->line = line;
+		if (node_add(blk, v)) {
+			node_free(v);
+			return -ENOMEM;
+		}
+	}
+}
+
+/* Skip a balanced [ ... ] (topology, instantiate lists). */
+static int skip_list(struct ds_parser *ps, struct ds_src *s)
+{
+	int depth = 0;
+	if (peek(s) != '[')
+		return fail(ps, s, -EINVAL, "%s", "expected '['");
+	while (s->pos < s->len) {
+		char c = s->text[s->pos++];
+		if (c == '\n')
+			s->line++;
+		else if (c == '[')
+			depth++;
+		else if (c == ']' && --depth == 0)
+			return 0;
+	}
+	return fail(ps, s, -EINVAL, "%s", "list not closed by ']'");
+}
+
+static int parse_top(struct ds_parser *ps, struct ds_src *s, struct ds_node *top)
+{
+	for (;;) {
+		if (peek(s) == EOF)
+			return 0;
+		unsigned line = s->line;
+		char *w = word(s);
+		if (!w) {
+			char got[2] = {s->text[s->pos], 0};
+			return fail(ps, s, -EINVAL, "expected a block, 'source', 'instantiate' or "
+						    "'topology', got '%s'", got);
+		}
+		if (!strcmp(w, "source")) {
+			free(w);
+			char *f = word(s);
+			if (!f)
+				return fail(ps, s, -EINVAL, "%s", "expected a file name after 'source'");
+			int r = parse_file(ps, s->path, f, top, s);
+			free(f);
+			if (r)
+				return r;
+			continue;
+		}
+		if (!strcmp(w, "instantiate") || !strcmp(w, "topology")) {
+			bool inst = w[0] == 'i';
+			free(w);
+			if (!inst) { /* topology TYPE NAME [ ... ] */
+				free(word(s));
+				free(word(s));
+			}
+			if (skip_list(ps, s))
+				return ps->rc;
+			if (inst) { /* as NAME */
+				free(word(s));
+				free(word(s));
+			}
+			continue;
+		}
+		char *name = word(s);
+		if (!name || peek(s) != '{') {
+			free(w);
+			free(name);
+			return fail(ps, s, -EINVAL, "%s", "expected 'TYPE NAME {'");
+		}
+		s->pos++;
+		struct ds_node *b = node_new(DS_BLOCK, s);
+		if (!b) {
+			free(w);
+			free(name);
+			return -ENOMEM;
+		}
+		b->type = w;
+		b->bname = name;
+		b->line = line;
+		if (parse_params(ps, s, b) || node_add(top, b)) {
+			node_free(b);
+			return ps->rc ? ps->rc : -ENOMEM;
+		}
+	}
+}
+
+static int parse_file(struct ds_parser *ps, const char *dir_of, const char *name,
+		      struct ds_node *top, const struct ds_src *from)
+{
+	struct ds_src s;
+	int r;
+
+	if (ps->depth > 16)
+		return fail(ps, from, -ELOOP, "%s", "'source' nested too deep");
+	r = src_open(ps, dir_of, name, &s, from);
+	if (r)
+		return r;
+	ps->depth++;
+	r = parse_top(ps, &s, top);
+	ps->depth--;
+	free(s.text);
+	return r;
+}
+
+/* ---- mapping ----------------------------------------------------------------------------- */
+
+struct out {
+	FILE *fp;
+	ds_warn_fn warn;
+	void *ctx;
+	struct ds_import_info *info;
+	struct ds_parser *ps;
+};
+
+static void warnf(struct out *o, const struct ds_node *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warnf(struct out *o, const struct ds_node *n, const char *fmt, ...)
+{
+	char msg[768];
+	int k = snprintf(msg, sizeof(msg), "%s:%u: ", n->file, n->line);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg + k, sizeof(msg) - (size_t)k, fmt, ap);
+	va_end(ap);
+	o->info->unsupported++;
+	if (o->warn)
+		o->warn(o->ctx, msg);
+}
+
+static struct ds_node *param(struct ds_node *blk, const char *name)
+{
+	for (size_t i = 0; blk && i < blk->nkid; i++)
+		if (blk->kid[i]->name && !strcasecmp(blk->kid[i]->name, name))
+			return blk->kid[i];
+	return NULL;
+}
+
+static bool num(const struct ds_node *n, double *v)
+{
+	char *e;
+	if (!n || n->kind != DS_WORD)
+		return false;
+	*v = strtod(n->type, &e);
+	return e != n->type && !*e;
+}
+
+/* A numeric parameter, marked used. Missing or not a number: -EINVAL with a located error. */
+static int get(struct out *o, struct ds_node *blk, const char *name, double *v, bool required)
+{
+	struct ds_node *n = param(blk, name);
+	if (!n) {
+		if (!required)
+			return 1;
+		char m[256];
+		snprintf(m, sizeof(m), "%s:%u: block '%s' has no '%s'", blk->file, blk->line,
+			 blk->type ? blk->type : "", name);
+		snprintf(o->ps->err, o->ps->errlen, "%s", m);
+		return -EINVAL;
+	}
+	n->used = true;
+	if (!num(n, v)) {
+		snprintf(o->ps->err, o->ps->errlen, "%s:%u: '%s': expected a number, got '%s'",
+			 n->file, n->line, name, n->kind == DS_WORD ? n->type : "(block or list)");
+		return -EINVAL;
+	}
+	o->info->mapped++;
+	return 0;
+}
+
+static void emit_ms(struct out *o, const char *key, double ms)
+{
+	fprintf(o->fp, "%s=%.0fns\n", key, ms * 1e6 > 0 ? ms * 1e6 : 0);
+}
+
+/* Report every parameter of blk not marked used (recursively for blocks and lists). */
+static void report_unused(struct out *o, struct ds_node *blk, const char *why)
+{
+	for (size_t i = 0; i < blk->nkid; i++) {
+		struct ds_node *k = blk->kid[i];
+		if (k->used)
+			continue;
+		k->used = true;
+		if (k->kind == DS_WORD)
+			warnf(o, k, "'%s' = %s: %s", k->name ? k->name : "(item)", k->type, why);
+		else if (k->kind == DS_BLOCK)
+			warnf(o, k, "'%s' (block %s): %s", k->name ? k->name : "(item)", k->type, why);
+		else
+			warnf(o, k, "'%s' (list of %zu): %s", k->name ? k->name : "(item)", k->nkid, why);
+	}
+}
+
+/* A parameter whose value the hdd model reproduces only at one setting. */
+static void expect_value(struct out *o, struct ds_node *blk, const char *name, double want,
+			 const char *why)
+{
+	struct ds_node *n = param(blk, name);
+	double v;
+	if (!n)
+		return;
+	n->used = true;
+	if (num(n, &v) && v == want) {
+		o->info->mapped++;
+		return;
+	}
+	warnf(o, n, "'%s' = %s: not supported (%s)", name, n->kind == DS_WORD ? n->type : "?", why);
+}
+
+static int seek_file(struct out *o, struct ds_node *n)
+{
+	struct ds_src s;
+	int r = src_open(o->ps, n->file, n->type, &s, NULL);
+	if (r) {
+		char m[512];
+		snprintf(m, sizeof(m), "%s:%u: 'Full seek curve': %s", n->file, n->line, o->ps->err);
+		snprintf(o->ps->err, o->ps->errlen, "%s", m);
+		return r;
+	}
+	/* "Seek distances measured: N" then "d, ms" lines */
+	char *p = s.text, *end = s.text + s.len;
+	unsigned line = 1, count = 0;
+	long expect = -1;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		*nl = '\0';
+		char *q = p;
+		while (isspace((unsigned char)*q))
+			q++;
+		if (!strncmp(q, "Seek distances measured:", 24)) {
+			expect = strtol(q + 24, NULL, 10);
+		} else if (*q && *q != '#') {
+			char *e;
+			long d = strtol(q, &e, 10);
+			while (isspace((unsigned char)*e) || *e == ',')
+				e++;
+			char *e2;
+			double ms = strtod(e, &e2);
+			if (e == q || e2 == e || d < 1) {
+				snprintf(o->ps->err, o->ps->errlen,
+					 "%s:%u: expected 'distance, milliseconds', got '%.40s'", s.path,
+					 line, q);
+				free(s.text);
+				return -EINVAL;
+			}
+			fprintf(o->fp, "seek %ld %.0fns\n", d, ms * 1e6);
+			count++;
+		}
+		line++;
+		p = nl + 1;
+	}
+	free(s.text);
+	if (expect >= 0 && (unsigned long)expect != count) {
+		struct ds_node tmp = *n;
+		warnf(o, &tmp, "seek table %s says %ld distances, holds %u (all used)", n->type,
+		      expect, count);
+	}
+	return 0;
+}
+
+static int map_mech(struct out *o, struct ds_node *m, double ncyl)
+{
+	double v;
+	struct ds_node *st = param(m, "Seek type");
+	int r;
+
+	if ((r = get(o, m, "Rotation speed (in rpms)", &v, true)))
+		return r;
+	fprintf(o->fp, "rpm=%.0f\n", v);
+	if ((r = get(o, m, "Head switch time", &v, true)))
+		return r;
+	emit_ms(o, "head_switch", v);
+	if ((r = get(o, m, "Add. write settling delay", &v, false)) < 0)
+		return r;
+	emit_ms(o, "write_settle", r ? 0 : v);
+	fprintf(o->fp, "settle=0\nheadsw_max=1\n");
+	expect_value(o, m, "Percent error in rpms", 0, "the spindle speed is exact");
+	struct ds_node *at = param(m, "Access time type");
+	if (at) {
+		at->used = true;
+		if (at->kind == DS_WORD && !strcmp(at->type, "trackSwitchPlusRotation"))
+			o->info->mapped++;
+		else
+			warnf(o, at, "'Access time type' = %s: not supported (the model computes seek, "
+				     "head switch and rotation: trackSwitchPlusRotation)",
+			      at->kind == DS_WORD ? at->type : "?");
+	}
+	if (!st || st->kind != DS_WORD) {
+		snprintf(o->ps->err, o->ps->errlen, "%s:%u: mechanical model without a 'Seek type'",
+			 m->file, m->line);
+		return -EINVAL;
+	}
+	st->used = true;
+	o->info->mapped++;
+	const char *t = st->type;
+	double one = -1, avg = -1, full = -1;
+	get(o, m, "Single cylinder seek time", &one, false);
+	get(o, m, "Average seek time", &avg, false);
+	get(o, m, "Full strobe seek time", &full, false);
+	if (!strcmp(t, "extracted")) {
+		struct ds_node *f = param(m, "Full seek curve");
+		if (!f || f->kind != DS_WORD) {
+			snprintf(o->ps->err, o->ps->errlen,
+				 "%s:%u: seek type 'extracted' without a 'Full seek curve' file",
+				 st->file, st->line);
+			return -EINVAL;
+		}
+		f->used = true;
+		o->info->mapped++;
+		fprintf(o->fp, "# seek: extracted table %s\n", f->type);
+		return seek_file(o, f);
+	}
+	if (!strcmp(t, "hpl") || !strcmp(t, "hplplus10")) {
+		struct ds_node *h = param(m, "HPL seek equation values");
+		double hv[6];
+		if (!h || h->kind != DS_LIST || h->nkid != 6) {
+			snprintf(o->ps->err, o->ps->errlen,
+				 "%s:%u: seek type '%s' needs 'HPL seek equation values' (6 numbers)",
+				 st->file, st->line, t);
+			return -EINVAL;
+		}
+		h->used = true;
+		for (int i = 0; i < 6; i++)
+			if (!num(h->kid[i], &hv[i])) {
+				snprintf(o->ps->err, o->ps->errlen,
+					 "%s:%u: 'HPL seek equation values': item %d is not a number",
+					 h->file, h->line, i + 1);
+				return -EINVAL;
+			}
+		o->info->mapped++;
+		if (!strcmp(t, "hplplus10")) {
+			struct ds_node *f = param(m, "First ten seek times");
+			if (!f || f->kind != DS_LIST || f->nkid != 10) {
+				snprintf(o->ps->err, o->ps->errlen,
+					 "%s:%u: seek type 'hplplus10' needs 'First ten seek times'",
+					 st->file, st->line);
+				return -EINVAL;
+			}
+			f->used = true;
+			o->info->mapped++;
+			fprintf(o->fp, "# seek: hplplus10 (ten measured distances, then the HPL curve)\n");
+			for (int i = 0; i < 10; i++) {
+				if (!num(f->kid[i], &v)) {
+					snprintf(o->ps->err, o->ps->errlen,
+						 "%s:%u: 'First ten seek times': item %d is not a number",
+						 f->file, f->kid[i]->line, i + 1);
+					return -EINVAL;
+				}
+				fprintf(o->fp, "seek %d %.0fns\n", i + 1, v * 1e6);
+			}
+		} else if (hv[5] != -1 && one > 0) {
+			/* V6 != -1: single-cylinder seeks take the measured single-cylinder time */
+			fprintf(o->fp, "# seek: hpl, single-cylinder seek measured\nseek 1 %.0fns\n",
+				one * 1e6);
+		} else {
+			fprintf(o->fp, "# seek: hpl\n");
+		}
+		fprintf(o->fp, "seek_hpl %g %g %g %g %g\n", hv[0], hv[1], hv[2], hv[3], hv[4]);
+		return 0;
+	}
+	if (!strcmp(t, "const") || !strcmp(t, "constant")) {
+		double c = avg > 0 ? avg : one;
+		if (c <= 0) {
+			snprintf(o->ps->err, o->ps->errlen, "%s:%u: constant seek without a time",
+				 st->file, st->line);
+			return -EINVAL;
+		}
+		fprintf(o->fp, "# seek: constant\nseek 1 %.0fns\n", c * 1e6);
+		return 0;
+	}
+	if (!strcmp(t, "linear") || !strcmp(t, "curve")) {
+		if (one <= 0 || avg <= one || full <= avg) {
+			snprintf(o->ps->err, o->ps->errlen,
+				 "%s:%u: seek type '%s' needs single < average < full strobe seek times",
+				 st->file, st->line, t);
+			return -EINVAL;
+		}
+		if (!strcmp(t, "linear")) {
+			/* DiskSim's 3-point line: single-cylinder at 1, the average at a third of the
+			 * stroke, the full stroke at the end, straight lines between */
+			double third = floor(ncyl / 3);
+			fprintf(o->fp, "# seek: linear (three points)\nseek 1 %.0fns\n", one * 1e6);
+			if (third > 1)
+				fprintf(o->fp, "seek %.0f %.0fns\n", third, avg * 1e6);
+			fprintf(o->fp, "seek %.0f %.0fns\n", ncyl - 1 > third ? ncyl - 1 : third + 1,
+				full * 1e6);
+		} else {
+			/* DiskSim's 3-point curve; the hdd model fits its own sqrt/linear curve to
+			 * the same three figures (weighted average over seek lengths) */
+			warnf(o, st, "seek type 'curve': approximated by the hdd model's fitted "
+				     "sqrt/linear curve through the same single/average/full times");
+			emit_ms(o, "seek_1", one);
+			emit_ms(o, "seek_avg", avg);
+			emit_ms(o, "seek_full", full);
+		}
+		return 0;
+	}
+	warnf(o, st, "'Seek type' = %s: not supported (extracted, hpl, hplplus10, const, linear, "
+		     "curve)", t);
+	return -EINVAL;
+}
+
+struct zone_acc {
+	double first, last, spt, off, front, tsk, csk, spares;
+};
+
+static int map_layout(struct out *o, struct ds_node *l, double heads, double *capacity,
+		      double *last_cyl)
+{
+	double scheme = 0, v;
+	int r;
+
+	expect_value(o, l, "LBN-to-PBN mapping scheme", 0, "cylinder-major mapping only");
+	if ((r = get(o, l, "Sparing scheme used", &scheme, false)) < 0)
+		return r;
+	expect_value(o, l, "Rangesize for sparing", 1, "a range of one unit");
+	struct ds_node *zl = param(l, "Zones");
+	if (!zl || zl->kind != DS_LIST || !zl->nkid) {
+		snprintf(o->ps->err, o->ps->errlen, "%s:%u: layout without a 'Zones' list", l->file,
+			 l->line);
+		return -EINVAL;
+	}
+	zl->used = true;
+	o->info->mapped++;
+	*capacity = 0;
+	for (size_t i = 0; i < zl->nkid; i++) {
+		struct ds_node *z = zl->kid[i];
+		struct zone_acc a = {0};
+		if (z->kind != DS_BLOCK) {
+			snprintf(o->ps->err, o->ps->errlen, "%s:%u: zone %zu is not a block", z->file,
+				 z->line, i + 1);
+			return -EINVAL;
+		}
+		z->used = true;
+		if ((r = get(o, z, "First cylinder number", &a.first, true)) ||
+		    (r = get(o, z, "Last cylinder number", &a.last, true)) ||
+		    (r = get(o, z, "Blocks per track", &a.spt, true)))
+			return r;
+		if (get(o, z, "Offset of first block", &a.off, false) < 0 ||
+		    get(o, z, "Empty space at zone front", &a.front, false) < 0 ||
+		    get(o, z, "Skew for track switch", &a.tsk, false) < 0 ||
+		    get(o, z, "Skew for cylinder switch", &a.csk, false) < 0 ||
+		    get(o, z, "Number of spares", &a.spares, false) < 0)
+			return -EINVAL;
+		double ncyl = a.last - a.first + 1, spare;
+		/* DiskSim's sparing schemes (disksim_diskmap.h): what the spares take from the zone */
+		switch ((int)scheme) {
+		case 0:
+			spare = 0;
+			break;
+		case 1: /* TRACK_SPARING: spare tracks */
+			spare = a.spares * a.spt;
+			break;
+		case 2: case 4: case 5: case 6: /* sectors per cylinder */
+			spare = a.spares * ncyl;
+			break;
+		case 3: /* sectors per track */
+			spare = a.spares * ncyl * heads;
+			break;
+		default: /* 7 at the end, 8 per range, 9/10 per zone: a count of sectors */
+			spare = a.spares;
+			break;
+		}
+		if (scheme >= 2 && scheme != 7 && scheme != 9 && scheme != 10 && a.spares) {
+			struct ds_node *sp = param(z, "Number of spares");
+			warnf(o, sp ? sp : z, "sparing scheme %g: spares spread over cylinders or "
+					      "tracks are taken from the zone's end instead", scheme);
+		}
+		struct ds_node *sl = param(z, "slips"), *df = param(z, "defects");
+		if (sl) {
+			sl->used = true;
+			if (sl->nkid)
+				warnf(o, sl, "zone %zu: %zu slipped %s not modelled (each shifts the "
+					     "following blocks by one %s)", i + 1, sl->nkid,
+				      scheme == 1 ? "tracks" : "sectors", scheme == 1 ? "track" : "sector");
+			else
+				o->info->mapped++;
+		}
+		if (df) {
+			df->used = true;
+			if (df->nkid)
+				warnf(o, df, "zone %zu: %zu defect entries not modelled (remapped "
+					     "sectors are read in place)", i + 1, df->nkid);
+			else
+				o->info->mapped++;
+		}
+		report_unused(o, z, "not supported");
+		if (a.first < 0 || a.last < a.first || a.spt < 1) {
+			snprintf(o->ps->err, o->ps->errlen, "%s:%u: zone %zu: bad cylinder range or "
+					     "blocks per track", z->file, z->line, i + 1);
+			return -EINVAL;
+		}
+		fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first, a.last,
+			a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
+		*capacity += ncyl * heads * a.spt - a.front - spare;
+		*last_cyl = a.last;
+	}
+	(void)v;
+	report_unused(o, l, "not supported");
+	return 0;
+}
+
+static int map_model(struct out *o, struct ds_node *dm, double *size_blocks)
+{
+	double heads, cyls, blocks, cap = 0, last = 0;
+	int r;
+	struct ds_node *lay = param(dm, "Layout Model"), *mech = param(dm, "Mechanical Model");
+
+	if ((r = get(o, dm, "Number of data surfaces", &heads, true)) ||
+	    (r = get(o, dm, "Number of cylinders", &cyls, true)) ||
+	    (r = get(o, dm, "Block count", &blocks, true)))
+		return r;
+	if (!lay || lay->kind != DS_BLOCK || !mech || mech->kind != DS_BLOCK) {
+		snprintf(o->ps->err, o->ps->errlen, "%s:%u: dm_disk needs a 'Layout Model' and a "
+				     "'Mechanical Model' block", dm->file, dm->line);
+		return -EINVAL;
+	}
+	lay->used = mech->used = true;
+	if (strcmp(lay->type, "dm_layout_g1"))
+		warnf(o, lay, "layout %s: read as dm_layout_g1 (zones)", lay->type);
+	if (strcmp(mech->type, "dm_mech_g1"))
+		warnf(o, mech, "mechanics %s: read as dm_mech_g1", mech->type);
+	fprintf(o->fp, "heads=%.0f\n", heads);
+	if ((r = map_layout(o, lay, heads, &cap, &last)))
+		return r;
+	if (last + 1 != cyls) {
+		struct ds_node *c = param(dm, "Number of cylinders");
+		warnf(o, c, "'Number of cylinders' = %.0f but the zones end at cylinder %.0f (the "
+			    "zones are used)", cyls, last);
+	}
+	if (blocks > cap) {
+		snprintf(o->ps->err, o->ps->errlen, "%s:%u: 'Block count' %.0f exceeds the %.0f data "
+				     "sectors the zones hold", dm->file, dm->line, blocks, cap);
+		return -EINVAL;
+	}
+	fprintf(o->fp, "size=%.0f\n", blocks * 512);
+	*size_blocks = blocks;
+	if ((r = map_mech(o, mech, last + 1)))
+		return r;
+	report_unused(o, mech, "not supported");
+	report_unused(o, dm, "not supported");
+	return 0;
+}
+
+/* DiskSim's scheduling policies (disksim_ioqueue.h) the hdd model has an equivalent for. */
+static const char *sched_name(int pol)
+{
+	switch (pol) {
+	case 1: return "fifo";
+	case 2: case 5: return "elevator";
+	case 4: case 7: return "sstf";
+	case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15: case 16: return "sptf";
+	default: return NULL;
+	}
+}
+
+static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w)
+{
+	struct ds_node *model = param(d, "Model");
+	double v, scale = 1, per_req = 0, bulk = 0, segs = 1, seg_size = 0, ra = 0, fwl = 0;
+	double blocks = 0;
+	int r;
+
+	if (!model || model->kind != DS_BLOCK) {
+		snprintf(o->ps->err, o->ps->errlen, "%s:%u: disk '%s' has no 'Model' block", d->file,
+			 d->line, d->bname);
+		return -EINVAL;
+	}
+	model->used = true;
+	o->info->mapped++;
+	if ((r = map_model(o, model, &blocks)))
+		return r;
+	if (get(o, d, "Time scale for overheads", &scale, false) < 0 ||
+	    get(o, d, "Per-request overhead time", &per_req, false) < 0 ||
+	    get(o, d, "Bulk sector transfer time", &bulk, false) < 0)
+		return -EINVAL;
+	/* overheads */
+	static const struct {
+		const char *name, *key;
+	} ovh[] = {
+		{"Read hit over. after read", "ovh_rhit_r"},   {"Read hit over. after write", "ovh_rhit_w"},
+		{"Read miss over. after read", "ovh_rmiss_r"}, {"Read miss over. after write", "ovh_rmiss_w"},
+		{"Write hit over. after read", "ovh_whit_r"},  {"Write hit over. after write", "ovh_whit_w"},
+		{"Write miss over. after read", "ovh_wmiss_r"}, {"Write miss over. after write", "ovh_wmiss_w"},
+		{"Read completion overhead", "ovh_done_read"}, {"Write completion overhead", "ovh_done_write"},
+		{"First reselect overhead", "ovh_reselect"},
+	};
+	fprintf(o->fp, "split_overheads=1\n");
+	for (size_t i = 0; i < sizeof(ovh) / sizeof(ovh[0]); i++) {
+		if ((r = get(o, d, ovh[i].name, &v, false)) < 0)
+			return r;
+		double add = i < 8 ? per_req : 0;
+		emit_ms(o, ovh[i].key, ((r ? 0 : v) + add) * scale);
+	}
+	/* the interface: the slowest of the disk's own sector time and its buses' block times */
+	double br = bulk > bus_r ? bulk : bus_r, bw = bulk > bus_w ? bulk : bus_w;
+	if (br > 0)
+		emit_ms(o, "bus_block_read", br);
+	if (bw > 0)
+		emit_ms(o, "bus_block_write", bw);
+	if ((r = get(o, d, "High (read) water mark", &v, false)) < 0)
+		return r;
+	fprintf(o->fp, "bus_watermark=%g\n", r ? 0 : v);
+	expect_value(o, d, "Set watermark by reqsize", 1, "the water mark is a fraction of the request");
+	/* buffer */
+	if (get(o, d, "Number of buffer segments", &segs, false) < 0 ||
+	    get(o, d, "Segment size (in blks)", &seg_size, false) < 0 ||
+	    get(o, d, "Maximum read-ahead (blks)", &ra, false) < 0 ||
+	    get(o, d, "Fast write level", &fwl, false) < 0)
+		return -EINVAL;
+	if (segs < 1)
+		segs = 1;
+	double enable = 1, cont = 3, wsegs = segs;
+	if (get(o, d, "Enable caching in buffer", &enable, false) < 0 ||
+	    get(o, d, "Buffer continuous read", &cont, false) < 0 ||
+	    get(o, d, "Maximum number of write segments", &wsegs, false) < 0)
+		return -EINVAL;
+	if (!enable || cont == 0)
+		ra = 0;
+	if (cont == 1 || cont == 2 || cont == 4) {
+		struct ds_node *c = param(d, "Buffer continuous read");
+		warnf(o, c, "'Buffer continuous read' = %g: read-ahead runs to 'Maximum read-ahead' "
+			    "(or the segment end), not to the track/cylinder end or DEC's scheme", cont);
+	}
+	/* the hdd model splits cache_size in halves: read segments and the write cache */
+	fprintf(o->fp, "cache_segments=%.0f\n", segs);
+	fprintf(o->fp, "cache_size=%.0f\n", 2 * segs * (seg_size > 0 ? seg_size : 64) * 512);
+	fprintf(o->fp, "readahead=%.0f\n", ra * 512);
+	fprintf(o->fp, "write_cache=%d\n", fwl > 0 && enable ? 1 : 0);
+	fprintf(o->fp, "wc_entries=%.0f\n", wsegs >= 1 ? wsegs : 1);
+	if (fwl == 1) {
+		struct ds_node *f = param(d, "Fast write level");
+		warnf(o, f, "'Fast write level' = 1 (sequential writes only): every write is cached");
+	}
+	if ((r = get(o, d, "Max queue length", &v, false)) < 0)
+		return r;
+	fprintf(o->fp, "queue_depth=%.0f\n", r || v < 1 ? 1 : v > 256 ? 256 : v);
+	struct ds_node *sch = param(d, "Scheduler");
+	const char *sn = "fifo";
+	if (sch && sch->kind == DS_BLOCK) {
+		sch->used = true;
+		double pol = 1;
+		if (get(o, sch, "Scheduling policy", &pol, false) < 0)
+			return -EINVAL;
+		sn = sched_name((int)pol);
+		if (!sn) {
+			struct ds_node *p = param(sch, "Scheduling policy");
+			warnf(o, p, "'Scheduling policy' = %g: no equivalent; fifo", pol);
+			sn = "fifo";
+		}
+		report_unused(o, sch, "not supported (the drives replayed see one request at a time)");
+	}
+	fprintf(o->fp, "sched=%s\n", sn);
+	expect_value(o, d, "Allow read hits on write data", 1, "reads hit cached writes");
+	expect_value(o, d, "Read-ahead over requested", 1, "read-ahead starts after the request");
+	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
+	report_unused(o, d, "not supported");
+	return 0;
+}
+
+/* Every block of type t (top-level). */
+static void buses(struct out *o, struct ds_node *top, double *r, double *w)
+{
+	*r = *w = 0;
+	for (size_t i = 0; i < top->nkid; i++) {
+		struct ds_node *b = top->kid[i];
+		double v;
+		if (strcmp(b->type, "disksim_bus"))
+			continue;
+		if (get(o, b, "Read block transfer time", &v, false) == 0 && v > *r)
+			*r = v;
+		if (get(o, b, "Write block transfer time", &v, false) == 0 && v > *w)
+			*w = v;
+		report_unused(o, b, "bus arbitration is not modelled");
+		b->used = true;
+	}
+}
+
+int ds_import(const char *path, FILE *fp, ds_warn_fn warn, void *ctx,
+	      struct ds_import_info *info, char *err, size_t errlen)
+{
+	struct ds_parser ps = {.err = err, .errlen = errlen};
+	struct ds_node top = {.kind = DS_LIST};
+	struct out o = {.fp = fp, .warn = warn, .ctx = ctx, .info = info, .ps = &ps};
+	struct ds_node *disk = NULL;
+	double br, bw;
+	int r;
+
+	memset(info, 0, sizeof(*info));
+	err[0] = '\0';
+	r = parse_file(&ps, NULL, path, &top, NULL);
+	if (!r) {
+		for (size_t i = 0; i < top.nkid; i++)
+			if (!strcmp(top.kid[i]->type, "disksim_disk")) {
+				if (disk) {
+					warnf(&o, top.kid[i], "second disk '%s': only the first ('%s') "
+							      "is imported", top.kid[i]->bname,
+					      disk->bname);
+					top.kid[i]->used = true;
+				} else {
+					disk = top.kid[i];
+				}
+			}
+		if (!disk) {
+			snprintf(err, errlen, "%s: no disksim_disk block (in it or the files it "
+					      "sources)", path);
+			r = -EINVAL;
+		}
+	}
+	if (!r) {
+		snprintf(info->drive, sizeof(info->drive), "%s", disk->bname);
+		fprintf(fp, "# hdd preset for %s, imported from %s by ssdcache-sim models import "
+			    "disksim\n", disk->bname, path);
+		disk->used = true;
+		buses(&o, &top, &br, &bw);
+		r = map_disk(&o, disk, br, bw);
+	}
+	if (!r)
+		for (size_t i = 0; i < top.nkid; i++) {
+			struct ds_node *b = top.kid[i];
+			if (!b->used)
+				warnf(&o, b, "block %s %s: not a drive parameter (ignored)", b->type,
+				      b->bname);
+		}
+	for (size_t i = 0; i < top.nkid; i++)
+		node_free(top.kid[i]);
+	free(top.kid);
+	for (size_t i = 0; i < ps.nfiles; i++)
+		free(ps.files[i]);
+	free(ps.files);
+	return r;
+}
