@@ -66,6 +66,10 @@ struct hdd_zone {
 	uint64_t cyl_step;
 	uint32_t offset;
 	uint64_t eff_sect_ns_x1k; /* streaming time per sector, including skew, in ns/1000 */
+	/* slipped physical units (sectors, or tracks with slip_tracks): adj[j] = slip[j] - j, so
+	 * the units before a logical unit u are the j with adj[j] <= u (a non-decreasing array) */
+	const uint64_t *slip_adj;
+	size_t nslip;
 };
 
 /* A piece of work for the mechanism: a host command or a write-cache destage. */
@@ -109,6 +113,7 @@ struct hdd_priv {
 	uint64_t bus_block_read, bus_block_write;
 	double bus_watermark;
 	bool headsw_max;
+	bool ra_track, wc_keep, slip_tracks;
 
 	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */
 	struct hdd_file tab;
@@ -242,6 +247,12 @@ static const struct opt hdd_opts[] = {
 	 "interface time per 512 B block written (0: from bus_rate)"},
 	{"bus_watermark", OPT_DOUBLE, offsetof(struct hdd_priv, bus_watermark), "0", 0, 1, NULL,
 	 "with bus_block_read: fraction of a read in the buffer before the transfer to the host starts"},
+	{"ra_track", OPT_BOOL, offsetof(struct hdd_priv, ra_track), "0", 0, 0, NULL,
+	 "read ahead to the end of the track (one more on a stream), not readahead bytes (DEC scheme)"},
+	{"slip_tracks", OPT_BOOL, offsetof(struct hdd_priv, slip_tracks), "0", 0, 0, NULL,
+	 "the preset file's slips are tracks (DiskSim's track sparing), not sectors"},
+	{"wc_keep", OPT_BOOL, offsetof(struct hdd_priv, wc_keep), "0", 0, 0, NULL,
+	 "destaged writes stay in the buffer as clean data that reads hit"},
 	{"headsw_max", OPT_BOOL, offsetof(struct hdd_priv, headsw_max), "0", 0, 0, NULL,
 	 "a head switch overlaps the seek (max of the two) and write settle follows any move (DiskSim)"},
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
@@ -309,6 +320,20 @@ struct hdd_loc {
 	uint32_t cyl, head, sect;
 };
 
+/* Slipped units at or before logical unit u's physical place (upper bound in slip_adj). */
+static uint64_t hdd_slips_before(const struct hdd_zone *z, uint64_t u)
+{
+	size_t lo = 0, hi = z->nslip;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (z->slip_adj[mid] <= u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l)
 {
 	uint32_t lo = 0, hi = p->nz - 1;
@@ -321,7 +346,12 @@ static void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l
 			hi = mid - 1;
 	}
 	const struct hdd_zone *z = &p->zones[lo];
-	uint64_t off = lba - z->first_lba + z->front, t = off / z->spt;
+	uint64_t off = lba - z->first_lba + z->front, t;
+	if (z->nslip && !p->slip_tracks)
+		off += hdd_slips_before(z, off);
+	t = off / z->spt;
+	if (z->nslip && p->slip_tracks)
+		t += hdd_slips_before(z, t);
 	l->z = z;
 	l->sect = (uint32_t)(off % z->spt);
 	l->track = z->first_track + t;
@@ -482,7 +512,7 @@ static uint64_t hdd_table_seek(const struct hdd_file *f, uint32_t d)
 /* Zones from the preset file's list: cylinder ranges, sectors per track, skews, spares. */
 static int hdd_zone_list(struct hdd_priv *p, char *err, size_t errlen)
 {
-	const struct hdd_file *f = &p->tab;
+	struct hdd_file *f = &p->tab;
 	uint64_t lba = 0, track = 0;
 
 	p->zones = calloc(f->nz, sizeof(*p->zones));
@@ -492,7 +522,7 @@ static int hdd_zone_list(struct hdd_priv *p, char *err, size_t errlen)
 	}
 	p->nz = (uint32_t)f->nz;
 	for (size_t i = 0; i < f->nz; i++) {
-		const struct hdd_zspec *zs = &f->zones[i];
+		struct hdd_zspec *zs = &f->zones[i];
 		struct hdd_zone *zn = &p->zones[i];
 		uint64_t ncyl = (uint64_t)zs->last_cyl - zs->first_cyl + 1;
 		uint64_t phys = ncyl * p->heads * zs->spt;
@@ -513,6 +543,13 @@ static int hdd_zone_list(struct hdd_priv *p, char *err, size_t errlen)
 		zn->offset = zs->offset % zs->spt;
 		zn->eff_sect_ns_x1k = (uint64_t)((double)p->rev_ns / zn->spt * 1000.0 *
 						 (zn->spt + zn->skew) / zn->spt);
+		if (zs->nslip) {
+			/* in place: slip[j] - j (strictly increasing slips give a non-decreasing array) */
+			for (size_t j = 0; j < zs->nslip; j++)
+				zs->slip[j] -= j;
+			zn->slip_adj = zs->slip;
+			zn->nslip = zs->nslip;
+		}
 		lba += phys - zs->front - zs->spare;
 		track += ncyl * p->heads;
 	}
@@ -728,6 +765,27 @@ static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t
 	return x;
 }
 
+/*
+ * ra_track (DiskSim's "DEC prefetch scheme", disksim_diskcache.c): read ahead to the end of the
+ * track holding the sector after the request; when the segment already began on an earlier
+ * track (a sequential stream), one track further. Capped by the segment size.
+ */
+static uint64_t hdd_ra_track_limit(const struct hdd_priv *p, uint64_t lba, uint64_t seg_start)
+{
+	struct hdd_loc l;
+	uint64_t n;
+
+	hdd_locate(p, lba, &l);
+	n = l.z->spt - l.sect;
+	if (seg_start < lba - l.sect)
+		n += l.z->spt;
+	if (n > p->seg_max_sect)
+		n = p->seg_max_sect;
+	if (lba + n > p->nr_sect)
+		n = p->nr_sect - lba;
+	return n;
+}
+
 /* Read-ahead stops when the mechanism is needed: freeze how far it got, move the head there. */
 static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 {
@@ -941,21 +999,6 @@ static uint64_t hdd_cmd_ovh(struct hdd_priv *p, bool write, bool hit, uint64_t l
 	return v;
 }
 
-/* A write "hits" when it overlaps or continues data already in the buffer (a read segment or
- * a cached write), so the controller appends to a segment instead of allocating one. */
-static bool hdd_write_hit(const struct hdd_priv *p, uint64_t lba, uint32_t n)
-{
-	for (uint32_t i = 0; i < p->nr_segs; i++) {
-		const struct hdd_seg *s = &p->segs[i];
-		if (s->end > s->start && s->start <= lba + n && lba <= s->end)
-			return true;
-	}
-	for (uint32_t i = 0; i < p->nr_wc; i++)
-		if (p->wc[i].lba <= lba + n && lba <= p->wc[i].lba + p->wc[i].nsect)
-			return true;
-	return false;
-}
-
 static void hdd_start(struct dev *d, uint64_t now)
 {
 	struct hdd_priv *p = d->priv;
@@ -1029,14 +1072,24 @@ static void hdd_start(struct dev *d, uint64_t now)
 	} else {
 		hdd_ra_stop(p, now);
 		if (p->cur.io) {
-			t = now + hdd_cmd_ovh(p, true, hdd_write_hit(p, p->cur.lba, p->cur.nsect),
-					      p->overhead);
-			if (p->bus_block_write)
-				p->write_ready_ns = t + n * p->bus_block_write;
+			/* a write the buffer cannot take is a miss: it waits for the media */
+			t = now + hdd_cmd_ovh(p, true, false, p->overhead);
+			/* The data streams in over the bus while the head moves; the media write may
+			 * start once the rest of the data arrives no later than the head needs it:
+			 * sector k arrives at t + (k+1)*bus and is written at start + k*media, so
+			 * start >= t + n*bus - (n-1)*media (at the zone's media rate). */
+			if (p->bus_block_write) {
+				struct hdd_loc l;
+				hdd_locate(p, p->cur.lba, &l);
+				uint64_t media = p->rev_ns / l.z->spt, ahead = (n - 1) * media;
+				uint64_t all = n * p->bus_block_write;
+				p->write_ready_ns = t + (all > ahead ? all - ahead : p->bus_block_write);
+			}
 		}
 		t = hdd_media(p, p->cur.lba, p->cur.nsect, true, t);
 		p->write_ready_ns = 0;
-		t += p->cur.io && p->split_ovh ? p->ovh_done_write : 0;
+		/* a media write reconnects to the host to report its completion */
+		t += p->cur.io && p->split_ovh ? p->ovh_reselect + p->ovh_done_write : 0;
 	}
 	p->busy = true;
 	p->cur_end_ns = t;
@@ -1093,6 +1146,9 @@ static void hdd_timer(struct dev *d, uint64_t now)
 	if (!p->cur.io) {
 		p->wc_used--;
 		p->wc_sect_used -= p->cur.nsect;
+		/* wc_keep: the destaged data is still in the buffer, now clean: reads hit it */
+		if (p->wc_keep)
+			hdd_seg_insert(p, p->cur.lba, p->cur.lba + p->cur.nsect);
 	}
 	if (!p->cur.write && p->cur.nsect) {
 		uint64_t e = p->cur.lba + p->cur.nsect;
@@ -1110,6 +1166,9 @@ static void hdd_timer(struct dev *d, uint64_t now)
 				p->ra_lba = p->segs[p->ra_seg].end;
 				p->ra_limit = p->ra_lba + p->ra_sect <= p->nr_sect ? p->ra_sect
 										   : p->nr_sect - p->ra_lba;
+				if (p->ra_track && p->ra_lba < p->nr_sect)
+					p->ra_limit = hdd_ra_track_limit(p, p->ra_lba,
+									 p->segs[p->ra_seg].start);
 				p->ra_t0 = now;
 				p->ra_on = p->ra_limit > 0;
 			}
@@ -1177,7 +1236,8 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 		}
 		break;
 	case DEV_WRITE:
-		whit = p->split_ovh && hdd_write_hit(p, io->sector, io->nsect);
+		/* a write the write cache takes is a hit: acknowledged from the buffer */
+		whit = true;
 		hdd_seg_invalidate(p, io->sector, io->nsect);
 		if (p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max) {
 			/* a write that continues a cached one joins it (the drive destages runs) */

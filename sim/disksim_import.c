@@ -795,12 +795,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		struct ds_node *sl = param(z, "slips"), *df = param(z, "defects");
 		if (sl) {
 			sl->used = true;
-			if (sl->nkid)
-				warnf(o, sl, "zone %zu: %zu slipped %s not modelled (each shifts the "
-					     "following blocks by one %s)", i + 1, sl->nkid,
-				      scheme == 1 ? "tracks" : "sectors", scheme == 1 ? "track" : "sector");
-			else
-				o->info->mapped++;
+			o->info->mapped++;
 		}
 		if (df) {
 			df->used = true;
@@ -818,6 +813,19 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		}
 		fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first, a.last,
 			a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
+		/* slips: tracks under track sparing, sectors otherwise (disksim_diskmap.c) */
+		double prev = -1;
+		for (size_t k = 0; sl && k < sl->nkid; k++) {
+			double u;
+			if (!num(sl->kid[k], &u) || u < 0 || u <= prev) {
+				snprintf(o->ps->err, o->ps->errlen, "%s:%u: zone %zu: slip %zu is not an "
+						     "increasing unit number", sl->file, sl->kid[k]->line,
+					 i + 1, k + 1);
+				return -EINVAL;
+			}
+			prev = u;
+			fprintf(o->fp, "slip %zu %.0f\n", i + 1, u);
+		}
 		*capacity += ncyl * heads * a.spt - a.front - spare;
 		*last_cyl = a.last;
 	}
@@ -847,6 +855,12 @@ static int map_model(struct out *o, struct ds_node *dm, double *size_blocks)
 	if (strcmp(mech->type, "dm_mech_g1"))
 		warnf(o, mech, "mechanics %s: read as dm_mech_g1", mech->type);
 	fprintf(o->fp, "heads=%.0f\n", heads);
+	{
+		double sch = 0;
+		struct ds_node *sn = param(lay, "Sparing scheme used");
+		if (num(sn, &sch))
+			fprintf(o->fp, "slip_tracks=%d\n", sch == 1 ? 1 : 0);
+	}
 	if ((r = map_layout(o, lay, heads, &cap, &last)))
 		return r;
 	if (last + 1 != cyls) {
@@ -943,11 +957,9 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 		return -EINVAL;
 	if (!enable || cont == 0)
 		ra = 0;
-	if (cont == 1 || cont == 2 || cont == 4) {
-		struct ds_node *c = param(d, "Buffer continuous read");
-		warnf(o, c, "'Buffer continuous read' = %g: read-ahead runs to 'Maximum read-ahead' "
-			    "(or the segment end), not to the track/cylinder end or DEC's scheme", cont);
-	}
+	/* DiskSim's continuous-read modes: 4 is DEC's track scheme; 1-3 read ahead by Maximum
+	 * read-ahead (disk_buffer_get_max_readahead uses it for all three) */
+	fprintf(o->fp, "ra_track=%d\n", cont == 4 ? 1 : 0);
 	/* the hdd model splits cache_size in halves: read segments and the write cache */
 	fprintf(o->fp, "cache_segments=%.0f\n", segs);
 	fprintf(o->fp, "cache_size=%.0f\n", 2 * segs * (seg_size > 0 ? seg_size : 64) * 512);
@@ -977,7 +989,10 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 		report_unused(o, sch, "not supported (the drives replayed see one request at a time)");
 	}
 	fprintf(o->fp, "sched=%s\n", sn);
-	expect_value(o, d, "Allow read hits on write data", 1, "reads hit cached writes");
+	double rhw = 1;
+	if (get(o, d, "Allow read hits on write data", &rhw, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "wc_keep=%d\n", rhw ? 1 : 0);
 	expect_value(o, d, "Read-ahead over requested", 1, "read-ahead starts after the request");
 	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
 	report_unused(o, d, "not supported");

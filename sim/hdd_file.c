@@ -11,6 +11,8 @@
 
 void hdd_file_free(struct hdd_file *f)
 {
+	for (size_t i = 0; i < f->nz; i++)
+		free(f->zones[i].slip);
 	free(f->zones);
 	free(f->seek_d);
 	free(f->seek_ns);
@@ -159,6 +161,25 @@ int hdd_file_load(const char *path, const struct opt *opts, void *obj, struct hd
 			r = zone_line(out, &zcap, tok, n, msg, sizeof(msg));
 		} else if (!strcmp(tok[0], "seek")) {
 			r = seek_line(out, &scap, tok, n, msg, sizeof(msg));
+		} else if (!strcmp(tok[0], "slip")) {
+			uint32_t z;
+			uint64_t u;
+			if (n != 3 || !u32(tok[1], &z) || parse_u64(tok[2], &u) || z < 1 || z > out->nz) {
+				snprintf(msg, sizeof(msg), "expected 'slip ZONE UNIT' with ZONE 1..%zu (a "
+							   "zone listed above)", out->nz);
+				r = -EINVAL;
+			} else {
+				struct hdd_zspec *zs = &out->zones[z - 1];
+				if (zs->nslip && u <= zs->slip[zs->nslip - 1]) {
+					snprintf(msg, sizeof(msg), "slips of a zone must increase");
+					r = -EINVAL;
+				} else if (grow((void **)&zs->slip, &zs->capslip, zs->nslip,
+						sizeof(*zs->slip))) {
+					r = -ENOMEM;
+				} else {
+					zs->slip[zs->nslip++] = u;
+				}
+			}
 		} else if (!strcmp(tok[0], "seek_hpl")) {
 			for (int i = 0; i < 5 && n == 6; i++)
 				if (!dbl(tok[i + 1], &out->hpl[i]))

@@ -14,6 +14,10 @@
  *   seek DISTANCE TIME         a measured seek: DISTANCE cylinders take TIME (settle included);
  *                              distances strictly increasing; interpolated linearly between
  *                              points, extrapolated from the last two beyond the last one
+ *   slip ZONE UNIT             a slipped (skipped) physical unit of zone ZONE (1-based): UNIT
+ *                              counts from the zone's first physical sector (FRONT included),
+ *                              in sectors, or in tracks with the option slip_tracks=1; the
+ *                              blocks after it shift by one unit (into the zone's spares)
  *   seek_hpl V1 V2 V3 V4 V5    beyond the last table point: V2 + V3*sqrt(d) ms for d < V1,
  *                              V4 + V5*d ms otherwise (Ruemmler & Wilkes' two-part curve)
  *
@@ -32,6 +36,8 @@
 struct hdd_zspec {
 	uint32_t first_cyl, last_cyl, spt, tskew, cskew, offset;
 	uint64_t front, spare;
+	uint64_t *slip; /* sorted physical units skipped; nslip of them */
+	size_t nslip, capslip;
 };
 
 struct hdd_file {
