@@ -323,7 +323,8 @@ static int parse_params(struct ds_parser *ps, struct ds_src *s, struct ds_node *
 			return ps->rc ? ps->rc : -ENOMEM;
 		}
 		v->name = name;
-		v->line = line;
+		if (v->file == s->path) /* a sourced block keeps its own file and line */
+			v->line = line;
 		if (node_add(blk, v)) {
 			node_free(v);
 			return -ENOMEM;
@@ -721,8 +722,8 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 		}
 		return 0;
 	}
-	warnf(o, st, "'Seek type' = %s: not supported (extracted, hpl, hplplus10, const, linear, "
-		     "curve)", t);
+	snprintf(o->ps->err, o->ps->errlen, "%s:%u: 'Seek type' = %s: not supported (extracted, "
+			     "hpl, hplplus10, const, linear, curve)", st->file, st->line, t);
 	return -EINVAL;
 }
 
@@ -869,15 +870,16 @@ static int map_model(struct out *o, struct ds_node *dm, double *size_blocks)
 			    "zones are used)", cyls, last);
 	}
 	if (blocks > cap) {
+		struct ds_node *bc = param(dm, "Block count");
 		snprintf(o->ps->err, o->ps->errlen, "%s:%u: 'Block count' %.0f exceeds the %.0f data "
-				     "sectors the zones hold", dm->file, dm->line, blocks, cap);
+				     "sectors the zones hold", bc->file, bc->line, blocks, cap);
 		return -EINVAL;
 	}
 	fprintf(o->fp, "size=%.0f\n", blocks * 512);
 	*size_blocks = blocks;
 	if ((r = map_mech(o, mech, last + 1)))
 		return r;
-	report_unused(o, mech, "not supported");
+	report_unused(o, mech, "not used by this seek type, or not supported");
 	report_unused(o, dm, "not supported");
 	return 0;
 }
