@@ -5,6 +5,7 @@
 #   make test       unit tests (cmocka) + end-to-end tests
 #   make asan       the whole suite under AddressSanitizer + UBSan (build-asan/)
 #   make bench      benchmarks (figures go to BENCHMARKS.md by hand)
+#   make validate DISKSIM_VALID=DIR   the hdd model against DiskSim's measured drives (not in test)
 #   make demo       run the bundled capture, a small sweep and the report
 #   make fuzz       libFuzzer harnesses for the trace readers (clang)
 #   make install PREFIX=/usr/local
@@ -71,7 +72,7 @@ TEST_HELPER_SRCS := $(wildcard tests/lib/*.c)
 TEST_HELPER_OBJS := $(TEST_HELPER_SRCS:%.c=$(BUILD)/%.o)
 E2E_TESTS := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all test unit e2e asan bench demo fuzz fuzz-smoke install clean help
+.PHONY: all test unit e2e asan bench demo fuzz fuzz-smoke install clean help validate
 .SECONDARY:
 all: $(PROG)
 
@@ -120,6 +121,11 @@ asan:
 bench: $(PROG)
 	$(Q)scripts/bench $(PROG)
 
+# DIR: a DiskSim valid/ folder (drives with X.parv and X.trace); see docs/devices.md.
+validate: $(PROG)
+	$(Q)test -n "$(DISKSIM_VALID)" || { echo "usage: make validate DISKSIM_VALID=DIR"; exit 2; }
+	$(Q)scripts/validate-disksim "$(DISKSIM_VALID)" $(PROG)
+
 demo: $(PROG)
 	$(Q)scripts/demo $(PROG)
 
@@ -144,6 +150,6 @@ clean:
 	rm -rf $(BUILD) build-asan build-fuzz
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,13p' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
