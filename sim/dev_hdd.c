@@ -113,7 +113,8 @@ struct hdd_priv {
 	uint64_t bus_block_read, bus_block_write;
 	double bus_watermark;
 	bool headsw_max;
-	bool ra_track, wc_keep, slip_tracks;
+	bool ra_track, wc_keep, slip_tracks, wc_shared;
+	uint64_t min_write_pos;
 
 	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */
 	struct hdd_file tab;
@@ -251,8 +252,12 @@ static const struct opt hdd_opts[] = {
 	 "read ahead to the end of the track (one more on a stream), not readahead bytes (DEC scheme)"},
 	{"slip_tracks", OPT_BOOL, offsetof(struct hdd_priv, slip_tracks), "0", 0, 0, NULL,
 	 "the preset file's slips are tracks (DiskSim's track sparing), not sectors"},
+	{"wc_shared", OPT_BOOL, offsetof(struct hdd_priv, wc_shared), "0", 0, 0, NULL,
+	 "cached writes occupy read-cache segments (one buffer shared by reads and writes)"},
 	{"wc_keep", OPT_BOOL, offsetof(struct hdd_priv, wc_keep), "0", 0, 0, NULL,
 	 "destaged writes stay in the buffer as clean data that reads hit"},
+	{"min_write_pos", OPT_TIME, offsetof(struct hdd_priv, min_write_pos), "0", 0, 1e8, NULL,
+	 "with headsw_max: positioning for a media write takes at least this (DiskSim's minimum seek delay)"},
 	{"headsw_max", OPT_BOOL, offsetof(struct hdd_priv, headsw_max), "0", 0, 0, NULL,
 	 "a head switch overlaps the seek (max of the two) and write settle follows any move (DiskSim)"},
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
@@ -871,6 +876,9 @@ static uint64_t hdd_move_ns(const struct hdd_priv *p, uint32_t cyl, uint32_t hea
 	if (p->headsw_max) {
 		uint64_t sk = hdd_seek_ns(p, dc);
 		uint64_t t = sk > hs ? sk : hs;
+		/* min_write_pos: preparing a write takes this long even without a seek */
+		if (write && !in_transfer && t < p->min_write_pos)
+			t = p->min_write_pos;
 		return t && write ? t + p->write_settle : t;
 	}
 	if (in_transfer)
@@ -888,10 +896,14 @@ static uint64_t hdd_position_cost(const struct hdd_priv *p, const struct hdd_op 
  * A read that starts inside the segment being read ahead (at or before the furthest sector the
  * read-ahead may reach) is served by letting the stream run on: no seek, no rotational miss.
  */
-static bool hdd_in_stream(const struct hdd_priv *p, const struct hdd_op *o)
+static bool hdd_in_stream(const struct hdd_priv *p, const struct hdd_op *o, uint64_t now)
 {
-	return p->ra_on && !o->write && o->lba >= p->segs[p->ra_seg].start &&
-	       o->lba <= p->ra_lba + p->ra_limit;
+	if (!p->ra_on || o->write || o->lba < p->segs[p->ra_seg].start ||
+	    o->lba > p->ra_lba + p->ra_limit)
+		return false;
+	/* ra_track: a read-ahead that reached its limit has stopped (the head is idle at the end
+	 * of the track), so a read just past it is a miss, not a continuation */
+	return !p->ra_track || o->lba < p->ra_lba + p->ra_limit || hdd_ra_avail(p, now) < p->ra_limit;
 }
 
 /* Choose the next op: returns a pointer into act[] or wc[] (NULL if none). */
@@ -928,7 +940,7 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
 				cost = o->cyl > p->cur_cyl ? o->cyl - p->cur_cyl : p->cur_cyl - o->cyl;
 				break;
 			default:
-				cost = hdd_in_stream(p, o) ? 0 : hdd_position_cost(p, o, now + p->overhead);
+				cost = hdd_in_stream(p, o, now) ? 0 : hdd_position_cost(p, o, now + p->overhead);
 			}
 			if (cost < best_cost || (cost == best_cost && o->seq < best->seq)) {
 				best_cost = cost;
@@ -1020,7 +1032,7 @@ static void hdd_start(struct dev *d, uint64_t now)
 	t = p->cur.io ? now + p->overhead : now;
 	p->cur_streamed = false;
 	uint64_t n = p->cur.nsect;
-	if (!p->cur.write && hdd_in_stream(p, &p->cur)) {
+	if (!p->cur.write && hdd_in_stream(p, &p->cur, now)) {
 		/* keep streaming: the data is there when the read-ahead reaches its end */
 		struct hdd_loc l;
 		uint64_t end = p->cur.lba + p->cur.nsect, need;
@@ -1239,6 +1251,13 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 		/* a write the write cache takes is a hit: acknowledged from the buffer */
 		whit = true;
 		hdd_seg_invalidate(p, io->sector, io->nsect);
+		if (p->wc_shared && p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max &&
+		    p->wc_used < p->wc_entries) {
+			/* wc_shared: the write takes a buffer segment like a read (evicting the least
+			 * recently used one) and stops the read-ahead; its data stays readable */
+			hdd_ra_stop(p, now);
+			hdd_seg_insert(p, io->sector, io->sector + io->nsect);
+		}
 		if (p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max) {
 			/* a write that continues a cached one joins it (the drive destages runs) */
 			for (uint32_t i = 0; i < p->nr_wc; i++) {

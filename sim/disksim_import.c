@@ -975,6 +975,9 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	if ((r = get(o, d, "Max queue length", &v, false)) < 0)
 		return r;
 	fprintf(o->fp, "queue_depth=%.0f\n", r || v < 1 ? 1 : v > 256 ? 256 : v);
+	if ((r = get(o, d, "Minimum seek delay", &v, false)) < 0)
+		return r;
+	emit_ms(o, "min_write_pos", r ? 0 : v);
 	struct ds_node *sch = param(d, "Scheduler");
 	const char *sn = "fifo";
 	if (sch && sch->kind == DS_BLOCK) {
@@ -995,6 +998,10 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	if (get(o, d, "Allow read hits on write data", &rhw, false) < 0)
 		return -EINVAL;
 	fprintf(o->fp, "wc_keep=%d\n", rhw ? 1 : 0);
+	double sep = 1;
+	if (get(o, d, "Use separate write segment", &sep, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "wc_shared=%d\n", sep ? 0 : 1);
 	expect_value(o, d, "Read-ahead over requested", 1, "read-ahead starts after the request");
 	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
 	report_unused(o, d, "not supported");
