@@ -322,6 +322,59 @@ static void test_destaged_data_kept(void **state)
 	}
 }
 
+/* min_write_pos (DiskSim's minimum seek delay): a media write takes at least this to position,
+ * then settles, even on the track under the head; reads are not affected. */
+static void test_min_write_positioning(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\nwrite_settle=0.2ms\nmin_write_pos=0.5ms\n";
+	struct {
+		const char *spec_extra;
+		enum dev_op op;
+		uint64_t lba, want;
+	} c[] = {
+		{NULL, DEV_WRITE, 10, 11 * MS / 10},         /* 0.5 + 0.2 <= 1.0 ms: in time */
+		{NULL, DEV_WRITE, 5, 10 * MS + 6 * MS / 10}, /* 0.7 > 0.5 ms: the next pass */
+		{",min_write_pos=0", DEV_WRITE, 5, 6 * MS / 10}, /* no move, no settle */
+		{NULL, DEV_READ, 5, 6 * MS / 10 + 1},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		assert_int_equal(open_dev(&o, make_spec(f, c[i].spec_extra, buf, sizeof(buf)), err,
+					  sizeof(err)),
+				 0);
+		uint64_t l = run_io(&o, c[i].op, c[i].lba, 1, 0);
+		if (l != c[i].want)
+			fail_msg("case %zu: %llu ns, expected %llu", i, (unsigned long long)l,
+				 (unsigned long long)c[i].want);
+		dev_destroy(o.d);
+	}
+}
+
+/* wc_shared: a cached write takes a buffer segment, evicting read data (one segment here). */
+static void test_shared_write_segments(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=1\nwrite_cache=1\n";
+	for (int shared = 0; shared <= 1; shared++) {
+		assert_int_equal(open_dev(&o, make_spec(f, shared ? ",wc_shared=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 0, 8, 0);              /* into the segment */
+		run_io(&o, DEV_WRITE, 50000, 8, 20 * MS); /* cached */
+		uint64_t l = run_io(&o, DEV_READ, 0, 8, 21 * MS);
+		if (shared)
+			assert_true(l > MS); /* evicted: from the media */
+		else
+			assert_int_equal(l, 8); /* still in the read segment */
+		dev_destroy(o.d);
+	}
+}
+
 /* The preset file's errors are located. */
 static void test_file_errors(void **state)
 {
@@ -373,6 +426,8 @@ int main(void)
 		cmocka_unit_test(test_streaming_write),
 		cmocka_unit_test(test_track_readahead),
 		cmocka_unit_test(test_destaged_data_kept),
+		cmocka_unit_test(test_min_write_positioning),
+		cmocka_unit_test(test_shared_write_segments),
 		cmocka_unit_test(test_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
