@@ -28,6 +28,24 @@ static double quantile_step(const double *sorted, size_t n, double p)
 	return sorted[i < n ? i : n - 1];
 }
 
+int demerit_compute_sorted(const double *m, size_t n_measured, const double *p,
+			   size_t n_predicted, struct demerit *out)
+{
+	if (!n_measured || !n_predicted)
+		return -1;
+	double sum = 0;
+	for (int i = 0; i < DEMERIT_QUANTILES; i++) {
+		double q = (i + 0.5) / DEMERIT_QUANTILES;
+		double d = quantile_step(m, n_measured, q) - quantile_step(p, n_predicted, q);
+		sum += d * d;
+	}
+	out->rms = sqrt(sum / DEMERIT_QUANTILES);
+	out->measured_mean = gsl_stats_mean(m, 1, n_measured);
+	out->predicted_mean = gsl_stats_mean(p, 1, n_predicted);
+	out->pct = out->measured_mean > 0 ? 100 * out->rms / out->measured_mean : 0;
+	return 0;
+}
+
 int demerit_compute(const double *measured, size_t n_measured, const double *predicted,
 		    size_t n_predicted, struct demerit *out)
 {

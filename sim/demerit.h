@@ -28,4 +28,9 @@ struct demerit {
 int demerit_compute(const double *measured, size_t n_measured, const double *predicted,
 		    size_t n_predicted, struct demerit *out);
 
+/* The same for samples already sorted in ascending order (no copy, no allocation; for callers
+ * that sort once for other statistics too). Returns 0, or -1 when either sample is empty. */
+int demerit_compute_sorted(const double *measured, size_t n_measured, const double *predicted,
+			   size_t n_predicted, struct demerit *out);
+
 #endif

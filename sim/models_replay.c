@@ -10,8 +10,28 @@
 #include "sim/des.h"
 #include "sim/device.h"
 
+/*
+ * Without --device the reader pre-scans the whole trace to choose the device, reading it
+ * twice. Most traces a device model is replayed with hold one device, 0,0 (disksim-validate,
+ * single-disk MSR, SPC ASU 0): read them once as device 0,0, and fall back to the reader's
+ * own choice (pre-scan) the moment a record of another device shows up.
+ */
+static int load(struct mr_trace *tr, const char *path, const struct trc_opts *opts, bool guess,
+		char *err, size_t errlen);
+
 int mr_load(struct mr_trace *tr, const char *path, const struct trc_opts *opts, char *err,
 	    size_t errlen)
+{
+	if (!opts->has_device) {
+		int r = load(tr, path, opts, true, err, errlen);
+		if (r != -EAGAIN)
+			return r;
+	}
+	return load(tr, path, opts, false, err, errlen);
+}
+
+static int load(struct mr_trace *tr, const char *path, const struct trc_opts *opts, bool guess,
+		char *err, size_t errlen)
 {
 	struct trc_opts o = *opts;
 	struct trc *t;
@@ -20,21 +40,37 @@ int mr_load(struct mr_trace *tr, const char *path, const struct trc_opts *opts, 
 	int r;
 
 	memset(tr, 0, sizeof(*tr));
+	if (guess) {
+		o.has_device = true;
+		o.device = TRC_DEV(0, 0);
+	}
 	r = trc_open(&t, path, &o, err, errlen);
 	if (r)
-		return r;
+		return guess && r != -ENOENT ? -EAGAIN : r;
 	if (!o.event && trc_event(t) && trc_event(t) != 'D') {
 		/* a device model sees what the device saw: dispatches, with their D..C latency */
 		trc_close(t);
 		o.event = 'D';
 		r = trc_open(&t, path, &o, err, errlen);
 		if (r)
-			return r;
+			return guess && r != -ENOENT ? -EAGAIN : r;
 	}
 	snprintf(tr->format, sizeof(tr->format), "%s", trc_format_name(t));
+	{
+		uint64_t cnt;
+		const struct trc_sct_source *src = trc_sct_info(t, &cnt);
+		/* an .sct keeps the source's format name in 16 bytes: compare what fits */
+		tr->think = !strcmp(tr->format, "disksim-validate") ||
+			    (src && !strncmp(src->format, "disksim-validate", sizeof(src->format) - 1));
+	}
 	tr->event = trc_event(t);
 	while ((st = trc_next(t, &rec)) == TRC_OK) {
 		uint8_t op;
+		if (guess && trc_counts(t)->skipped_other_dev) {
+			trc_close(t);
+			mr_free(tr);
+			return -EAGAIN; /* another device: let the reader choose */
+		}
 		if (rec.flags & TRC_DISCARD)
 			op = DEV_DISCARD;
 		else if (rec.flags & TRC_WRITE)
@@ -72,10 +108,16 @@ int mr_load(struct mr_trace *tr, const char *path, const struct trc_opts *opts, 
 		q->op = op;
 	}
 	if (st == TRC_EBAD) {
+		bool other = guess && (trc_counts(t)->skipped_other_dev || !tr->n);
 		snprintf(err, errlen, "%s", trc_error(t));
 		trc_close(t);
 		mr_free(tr);
-		return -EINVAL;
+		return other ? -EAGAIN : -EINVAL;
+	}
+	if (guess && trc_counts(t)->skipped_other_dev) {
+		trc_close(t);
+		mr_free(tr);
+		return -EAGAIN;
 	}
 	trc_close(t);
 	return 0;

@@ -40,6 +40,8 @@ struct mr_trace {
 	size_t n, cap;
 	char format[24];
 	char event;        /* trc_event() of the reader */
+	bool think;        /* DiskSim's validate trace (or an .sct converted from one): the
+			    * closed-loop think-time protocol applies */
 	uint64_t skipped;  /* records that are not requests for one device (empty flushes count) */
 	uint64_t end_ns;   /* simulated time of the last completion (set by mr_run) */
 };
