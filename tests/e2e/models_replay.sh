@@ -65,6 +65,15 @@ check "$tmp/j3" sim_ms 2.0 "open-loop timeline"
 check "$tmp/j3" mean_ms 3.0 "msr measured mean" '"measured"'
 check "$tmp/j3" demerit_ms 2.236068 "msr demerit (sqrt((1+9)/2))"
 
+# a blkparse capture: the device's view (--event D by default) with its D..C latencies measured
+top=$(cd "$(dirname "$0")/../.." && pwd)
+"$PROG" models replay "$spec" "$top/data/traces/build/build.blkparse.txt" --json >"$tmp/j5" || bad "blkparse replay exited $?"
+grep -q '"format": "blkparse", "protocol": "open"' "$tmp/j5" && ok || bad "blkparse protocol: $(head -c 200 "$tmp/j5")"
+m=$(grep -o '"measured_requests": [0-9]*' "$tmp/j5" | head -n 1 | sed 's/.*: //')
+[ "${m:-0}" -gt 400 ] && ok || bad "blkparse: $m D..C pairs measured, expected > 400"
+"$PROG" models replay "$spec" "$top/data/traces/build/build.blkparse.txt" --event Q --json >"$tmp/j6" || bad "--event Q exited $?"
+grep -q '"measured": null' "$tmp/j6" && ok || bad "--event Q: Q events carry no device latency"
+
 # a trace without measured latencies: predicted only, demerit null
 printf 'fio version 3 iolog\n0 /dev/x add\n0 /dev/x open\n0 /dev/x read 0 4096\n0 /dev/x close\n' >"$tmp/io.log"
 "$PROG" models replay "$spec" "$tmp/io.log" --json --latency-log "$tmp/lat3" >"$tmp/j4" || bad "iolog replay exited $?"
