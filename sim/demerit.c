@@ -53,23 +53,8 @@ int demerit_compute(const double *measured, size_t n_measured, const double *pre
 		return -1;
 	double *m = sorted_copy(measured, n_measured);
 	double *p = sorted_copy(predicted, n_predicted);
-	if (!m || !p) {
-		free(m);
-		free(p);
-		return -1;
-	}
-	double sum = 0;
-	for (int i = 0; i < DEMERIT_QUANTILES; i++) {
-		/* Mid-points of DEMERIT_QUANTILES equal slices of (0, 1). */
-		double q = (i + 0.5) / DEMERIT_QUANTILES;
-		double d = quantile_step(m, n_measured, q) - quantile_step(p, n_predicted, q);
-		sum += d * d;
-	}
-	out->rms = sqrt(sum / DEMERIT_QUANTILES);
-	out->measured_mean = gsl_stats_mean(m, 1, n_measured);
-	out->predicted_mean = gsl_stats_mean(p, 1, n_predicted);
-	out->pct = out->measured_mean > 0 ? 100 * out->rms / out->measured_mean : 0;
+	int r = m && p ? demerit_compute_sorted(m, n_measured, p, n_predicted, out) : -1;
 	free(m);
 	free(p);
-	return 0;
+	return r;
 }

@@ -57,6 +57,18 @@ static void test_empty_is_refused(void **state)
 	assert_true(d.rms == -7);
 }
 
+/* The sorted-input entry gives the same figures as the one that sorts (the hand-worked case). */
+static void test_sorted_entry(void **state)
+{
+	double m[] = {1, 3}, p[] = {1, 1, 1, 5};
+	struct demerit d;
+	(void)state;
+	assert_int_equal(demerit_compute_sorted(m, 2, p, 4, &d), 0);
+	assert_true(fabs(d.rms - sqrt(2.0)) < 1e-12);
+	assert_true(fabs(d.pct - 100 * sqrt(2.0) / 2) < 1e-9);
+	assert_int_equal(demerit_compute_sorted(m, 0, p, 4, &d), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -64,6 +76,7 @@ int main(void)
 		cmocka_unit_test(test_shift_is_the_shift),
 		cmocka_unit_test(test_unequal_sizes),
 		cmocka_unit_test(test_empty_is_refused),
+		cmocka_unit_test(test_sorted_entry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
