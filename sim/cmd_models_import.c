@@ -84,8 +84,17 @@ int cmd_models_import(int argc, char **argv)
 	const char *in = argv[optind + 1];
 	/* write to a temporary file beside -o and rename: a failed import leaves no half file */
 	char tmp[4000];
-	FILE *fp = stdout;
-	if (outp) {
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *fp;
+	if (!outp) {
+		/* to standard output only once complete: a failed import prints nothing */
+		fp = open_memstream(&mem, &memlen);
+		if (!fp) {
+			fprintf(stderr, "ssdcache-sim models import: out of memory\n");
+			return EXIT_RUNTIME;
+		}
+	} else {
 		snprintf(tmp, sizeof(tmp), "%s.tmp%ld", outp, (long)getpid());
 		fp = fopen(tmp, "w");
 		if (!fp) {
@@ -107,7 +116,12 @@ int cmd_models_import(int argc, char **argv)
 		if (r)
 			unlink(tmp);
 	} else {
-		fflush(stdout);
+		fclose(fp);
+		if (!r && (fwrite(mem, 1, memlen, stdout) != memlen || fflush(stdout))) {
+			snprintf(err, sizeof(err), "standard output: write error");
+			r = -EIO;
+		}
+		free(mem);
 	}
 	if (r) {
 		fprintf(stderr, "ssdcache-sim models import: %s\n", err);

@@ -37,7 +37,7 @@ struct ds_src {
 struct ds_parser {
 	char **files; /* every file read, for node->file */
 	size_t nfiles;
-	int depth;
+	int depth, nest;
 	char *err;
 	size_t errlen;
 	int rc;
@@ -215,7 +215,23 @@ static int parse_params(struct ds_parser *ps, struct ds_src *s, struct ds_node *
 static int parse_file(struct ds_parser *ps, const char *dir_of, const char *name,
 		      struct ds_node *top, const struct ds_src *from);
 
+static struct ds_node *parse_value_(struct ds_parser *ps, struct ds_src *s);
+
+/* Values nest (lists of blocks of lists...): bounded, so a hostile file cannot exhaust the
+ * stack. */
 static struct ds_node *parse_value(struct ds_parser *ps, struct ds_src *s)
+{
+	if (ps->nest > 64) {
+		fail(ps, s, -EINVAL, "%s", "values nested more than 64 deep");
+		return NULL;
+	}
+	ps->nest++;
+	struct ds_node *n = parse_value_(ps, s);
+	ps->nest--;
+	return n;
+}
+
+static struct ds_node *parse_value_(struct ds_parser *ps, struct ds_src *s)
 {
 	int c = peek(s);
 	struct ds_node *n;
@@ -468,7 +484,7 @@ static bool num(const struct ds_node *n, double *v)
 	if (!n || n->kind != DS_WORD)
 		return false;
 	*v = strtod(n->type, &e);
-	return e != n->type && !*e;
+	return e != n->type && !*e && isfinite(*v);
 }
 
 /* A numeric parameter, marked used. Missing or not a number: -EINVAL with a located error. */
