@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* disksim_import.c - DiskSim parameter files to an hdd preset file (see disksim_import.h). */
 #include "sim/disksim_import.h"
+#include "sim/disksim_parse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,440 +11,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the tree ---------------------------------------------------------------------------- */
-
-enum ds_kind { DS_WORD, DS_BLOCK, DS_LIST };
-
-struct ds_node {
-	enum ds_kind kind;
-	char *name;  /* parameter name ("" for list items and top-level blocks) */
-	char *type;  /* block type ("dm_disk"), or the word's text */
-	char *bname; /* a top-level block's instance name */
-	const char *file; /* owned by the parser's file list */
-	unsigned line;
-	struct ds_node **kid;
-	size_t nkid, capkid;
-	bool used;   /* mapped or reported */
-};
-
-struct ds_src {
-	char *path;
-	char *text;
-	size_t len, pos;
-	unsigned line;
-};
-
-struct ds_parser {
-	char **files; /* every file read, for node->file */
-	size_t nfiles;
-	int depth, nest;
-	char *err;
-	size_t errlen;
-	int rc;
-};
-
-static void node_free(struct ds_node *n)
-{
-	if (!n)
-		return;
-	for (size_t i = 0; i < n->nkid; i++)
-		node_free(n->kid[i]);
-	free(n->kid);
-	free(n->name);
-	free(n->type);
-	free(n->bname);
-	free(n);
-}
-
-static struct ds_node *node_new(enum ds_kind k, const struct ds_src *s)
-{
-	struct ds_node *n = calloc(1, sizeof(*n));
-	if (n) {
-		n->kind = k;
-		n->file = s->path;
-		n->line = s->line;
-	}
-	return n;
-}
-
-static int node_add(struct ds_node *p, struct ds_node *k)
-{
-	if (p->nkid == p->capkid) {
-		size_t nc = p->capkid ? p->capkid * 2 : 8;
-		struct ds_node **q = realloc(p->kid, nc * sizeof(*q));
-		if (!q)
-			return -ENOMEM;
-		p->kid = q;
-		p->capkid = nc;
-	}
-	p->kid[p->nkid++] = k;
-	return 0;
-}
-
-/* ---- lexing ------------------------------------------------------------------------------ */
-
-static int fail(struct ds_parser *ps, const struct ds_src *s, int rc, const char *fmt, const char *a)
-{
-	if (!ps->rc) {
-		int n = snprintf(ps->err, ps->errlen, "%s:%u: ", s->path, s->line);
-		if (n >= 0 && (size_t)n < ps->errlen)
-			snprintf(ps->err + n, ps->errlen - (size_t)n, fmt, a);
-		ps->rc = rc;
-	}
-	return rc;
-}
-
-static void skip_ws(struct ds_src *s)
-{
-	while (s->pos < s->len) {
-		char c = s->text[s->pos];
-		if (c == '\n') {
-			s->line++;
-			s->pos++;
-		} else if (isspace((unsigned char)c)) {
-			s->pos++;
-		} else if (c == '#') {
-			while (s->pos < s->len && s->text[s->pos] != '\n')
-				s->pos++;
-		} else {
-			break;
-		}
-	}
-}
-
-static int peek(struct ds_src *s)
-{
-	skip_ws(s);
-	return s->pos < s->len ? s->text[s->pos] : EOF;
-}
-
-static bool is_delim(char c)
-{
-	return c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == '=' || c == '#' ||
-	       isspace((unsigned char)c);
-}
-
-/* A word: up to whitespace or a delimiter. NULL at a delimiter or the end. */
-static char *word(struct ds_src *s)
-{
-	skip_ws(s);
-	size_t a = s->pos;
-	while (s->pos < s->len && !is_delim(s->text[s->pos]))
-		s->pos++;
-	if (s->pos == a)
-		return NULL;
-	return strndup(s->text + a, s->pos - a);
-}
-
-/* A parameter name: everything up to '=' on this line, trimmed. */
-static char *param_name(struct ds_src *s)
-{
-	skip_ws(s);
-	size_t a = s->pos;
-	while (s->pos < s->len && s->text[s->pos] != '=' && s->text[s->pos] != '\n' &&
-	       s->text[s->pos] != '}' && s->text[s->pos] != '#')
-		s->pos++;
-	if (s->pos >= s->len || s->text[s->pos] != '=')
-		return NULL;
-	size_t b = s->pos;
-	while (b > a && isspace((unsigned char)s->text[b - 1]))
-		b--;
-	s->pos++; /* '=' */
-	return b > a ? strndup(s->text + a, b - a) : NULL;
-}
-
-static int src_open(struct ds_parser *ps, const char *dir_of, const char *name, struct ds_src *s,
-		    const struct ds_src *from)
-{
-	char path[4096];
-	const char *slash = dir_of ? strrchr(dir_of, '/') : NULL;
-
-	if (name[0] != '/' && slash)
-		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - dir_of), dir_of, name);
-	else
-		snprintf(path, sizeof(path), "%s", name);
-	memset(s, 0, sizeof(*s));
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		int e = errno;
-		if (from)
-			return fail(ps, from, -e, "cannot open '%s' (looked beside the file naming it)",
-				    path);
-		snprintf(ps->err, ps->errlen, "%s: %s", path, strerror(e));
-		ps->rc = -e;
-		return -e;
-	}
-	size_t cap = 65536, n = 0, k;
-	char *t = malloc(cap + 1);
-	while (t && (k = fread(t + n, 1, cap - n, fp)) > 0) {
-		n += k;
-		if (n == cap) {
-			char *u = realloc(t, cap * 2 + 1);
-			if (!u) {
-				free(t);
-				t = NULL;
-				break;
-			}
-			t = u;
-			cap *= 2;
-		}
-	}
-	fclose(fp);
-	char **nf = realloc(ps->files, (ps->nfiles + 1) * sizeof(*nf));
-	if (!t || !nf) {
-		free(t);
-		if (nf)
-			ps->files = nf;
-		snprintf(ps->err, ps->errlen, "out of memory reading %s", path);
-		ps->rc = -ENOMEM;
-		return -ENOMEM;
-	}
-	ps->files = nf;
-	ps->files[ps->nfiles++] = strdup(path);
-	t[n] = '\0';
-	s->path = ps->files[ps->nfiles - 1];
-	s->text = t;
-	s->len = n;
-	s->line = 1;
-	return s->path ? 0 : -ENOMEM;
-}
-
-/* ---- parsing ----------------------------------------------------------------------------- */
-
-static int parse_params(struct ds_parser *ps, struct ds_src *s, struct ds_node *blk);
-static int parse_file(struct ds_parser *ps, const char *dir_of, const char *name,
-		      struct ds_node *top, const struct ds_src *from);
-
-static struct ds_node *parse_value_(struct ds_parser *ps, struct ds_src *s);
-
-/* Values nest (lists of blocks of lists...): bounded, so a hostile file cannot exhaust the
- * stack. */
-static struct ds_node *parse_value(struct ds_parser *ps, struct ds_src *s)
-{
-	if (ps->nest > 64) {
-		fail(ps, s, -EINVAL, "%s", "values nested more than 64 deep");
-		return NULL;
-	}
-	ps->nest++;
-	struct ds_node *n = parse_value_(ps, s);
-	ps->nest--;
-	return n;
-}
-
-static struct ds_node *parse_value_(struct ds_parser *ps, struct ds_src *s)
-{
-	int c = peek(s);
-	struct ds_node *n;
-
-	if (c == '[') {
-		s->pos++;
-		n = node_new(DS_LIST, s);
-		if (!n)
-			return NULL;
-		for (;;) {
-			c = peek(s);
-			if (c == ']') {
-				s->pos++;
-				return n;
-			}
-			if (c == ',') {
-				s->pos++;
-				continue;
-			}
-			if (c == EOF) {
-				fail(ps, s, -EINVAL, "%s", "list not closed by ']'");
-				node_free(n);
-				return NULL;
-			}
-			struct ds_node *k = parse_value(ps, s);
-			if (!k || node_add(n, k)) {
-				node_free(k);
-				node_free(n);
-				return NULL;
-			}
-		}
-	}
-	unsigned line = s->line;
-	char *w = word(s);
-	if (!w) {
-		char got[2] = {c == EOF ? '?' : (char)c, 0};
-		fail(ps, s, -EINVAL, "expected a value, got '%s'", got);
-		return NULL;
-	}
-	if (!strcmp(w, "source")) {
-		/* "Model = source x.model": the value is the block the file holds */
-		char *f = word(s);
-		free(w);
-		if (!f) {
-			fail(ps, s, -EINVAL, "%s", "expected a file name after 'source'");
-			return NULL;
-		}
-		struct ds_node tmp = {.kind = DS_LIST};
-		int r = parse_file(ps, s->path, f, &tmp, s);
-		free(f);
-		if (r || tmp.nkid != 1) {
-			if (!r)
-				fail(ps, s, -EINVAL, "%s", "a sourced value file must hold one block");
-			for (size_t i = 0; i < tmp.nkid; i++)
-				node_free(tmp.kid[i]);
-			free(tmp.kid);
-			return NULL;
-		}
-		n = tmp.kid[0];
-		free(tmp.kid);
-		return n;
-	}
-	n = node_new(DS_WORD, s);
-	if (!n) {
-		free(w);
-		return NULL;
-	}
-	n->line = line;
-	if (peek(s) == '{') {
-		s->pos++;
-		n->kind = DS_BLOCK;
-		n->type = w;
-		if (parse_params(ps, s, n)) {
-			node_free(n);
-			return NULL;
-		}
-		return n;
-	}
-	n->type = w;
-	return n;
-}
-
-/* After '{': param, param, ... '}' */
-static int parse_params(struct ds_parser *ps, struct ds_src *s, struct ds_node *blk)
-{
-	for (;;) {
-		int c = peek(s);
-		if (c == '}') {
-			s->pos++;
-			return 0;
-		}
-		if (c == ',') {
-			s->pos++;
-			continue;
-		}
-		if (c == EOF)
-			return fail(ps, s, -EINVAL, "%s", "block not closed by '}'");
-		unsigned line = s->line;
-		char *name = param_name(s);
-		if (!name)
-			return fail(ps, s, -EINVAL, "%s", "expected 'Parameter name = value'");
-		struct ds_node *v = parse_value(ps, s);
-		if (!v) {
-			free(name);
-			return ps->rc ? ps->rc : -ENOMEM;
-		}
-		v->name = name;
-		if (v->file == s->path) /* a sourced block keeps its own file and line */
-			v->line = line;
-		if (node_add(blk, v)) {
-			node_free(v);
-			return -ENOMEM;
-		}
-	}
-}
-
-/* Skip a balanced [ ... ] (topology, instantiate lists). */
-static int skip_list(struct ds_parser *ps, struct ds_src *s)
-{
-	int depth = 0;
-	if (peek(s) != '[')
-		return fail(ps, s, -EINVAL, "%s", "expected '['");
-	while (s->pos < s->len) {
-		char c = s->text[s->pos++];
-		if (c == '\n')
-			s->line++;
-		else if (c == '[')
-			depth++;
-		else if (c == ']' && --depth == 0)
-			return 0;
-	}
-	return fail(ps, s, -EINVAL, "%s", "list not closed by ']'");
-}
-
-static int parse_top(struct ds_parser *ps, struct ds_src *s, struct ds_node *top)
-{
-	for (;;) {
-		if (peek(s) == EOF)
-			return 0;
-		unsigned line = s->line;
-		char *w = word(s);
-		if (!w) {
-			char got[2] = {s->text[s->pos], 0};
-			return fail(ps, s, -EINVAL, "expected a block, 'source', 'instantiate' or "
-						    "'topology', got '%s'", got);
-		}
-		if (!strcmp(w, "source")) {
-			free(w);
-			char *f = word(s);
-			if (!f)
-				return fail(ps, s, -EINVAL, "%s", "expected a file name after 'source'");
-			int r = parse_file(ps, s->path, f, top, s);
-			free(f);
-			if (r)
-				return r;
-			continue;
-		}
-		if (!strcmp(w, "instantiate") || !strcmp(w, "topology")) {
-			bool inst = w[0] == 'i';
-			free(w);
-			if (!inst) { /* topology TYPE NAME [ ... ] */
-				free(word(s));
-				free(word(s));
-			}
-			if (skip_list(ps, s))
-				return ps->rc;
-			if (inst) { /* as NAME */
-				free(word(s));
-				free(word(s));
-			}
-			continue;
-		}
-		char *name = word(s);
-		if (!name || peek(s) != '{') {
-			free(w);
-			free(name);
-			return fail(ps, s, -EINVAL, "%s", "expected 'TYPE NAME {'");
-		}
-		s->pos++;
-		struct ds_node *b = node_new(DS_BLOCK, s);
-		if (!b) {
-			free(w);
-			free(name);
-			return -ENOMEM;
-		}
-		b->type = w;
-		b->bname = name;
-		b->line = line;
-		if (parse_params(ps, s, b) || node_add(top, b)) {
-			node_free(b);
-			return ps->rc ? ps->rc : -ENOMEM;
-		}
-	}
-}
-
-static int parse_file(struct ds_parser *ps, const char *dir_of, const char *name,
-		      struct ds_node *top, const struct ds_src *from)
-{
-	struct ds_src s;
-	int r;
-
-	if (ps->depth > 16)
-		return fail(ps, from, -ELOOP, "%s", "'source' nested too deep");
-	r = src_open(ps, dir_of, name, &s, from);
-	if (r)
-		return r;
-	ps->depth++;
-	r = parse_top(ps, &s, top);
-	ps->depth--;
-	free(s.text);
-	return r;
-}
 
 /* ---- mapping ----------------------------------------------------------------------------- */
 
@@ -470,27 +37,10 @@ static void warnf(struct out *o, const struct ds_node *n, const char *fmt, ...)
 		o->warn(o->ctx, msg);
 }
 
-static struct ds_node *param(struct ds_node *blk, const char *name)
-{
-	for (size_t i = 0; blk && i < blk->nkid; i++)
-		if (blk->kid[i]->name && !strcasecmp(blk->kid[i]->name, name))
-			return blk->kid[i];
-	return NULL;
-}
-
-static bool num(const struct ds_node *n, double *v)
-{
-	char *e;
-	if (!n || n->kind != DS_WORD)
-		return false;
-	*v = strtod(n->type, &e);
-	return e != n->type && !*e && isfinite(*v);
-}
-
 /* A numeric parameter, marked used. Missing or not a number: -EINVAL with a located error. */
 static int get(struct out *o, struct ds_node *blk, const char *name, double *v, bool required)
 {
-	struct ds_node *n = param(blk, name);
+	struct ds_node *n = ds_param(blk, name);
 	if (!n) {
 		if (!required)
 			return 1;
@@ -501,7 +51,7 @@ static int get(struct out *o, struct ds_node *blk, const char *name, double *v, 
 		return -EINVAL;
 	}
 	n->used = true;
-	if (!num(n, v)) {
+	if (!ds_num(n, v)) {
 		snprintf(o->ps->err, o->ps->errlen, "%s:%u: '%s': expected a number, got '%s'",
 			 n->file, n->line, name, n->kind == DS_WORD ? n->type : "(block or list)");
 		return -EINVAL;
@@ -536,12 +86,12 @@ static void report_unused(struct out *o, struct ds_node *blk, const char *why)
 static void expect_value(struct out *o, struct ds_node *blk, const char *name, double want,
 			 const char *why)
 {
-	struct ds_node *n = param(blk, name);
+	struct ds_node *n = ds_param(blk, name);
 	double v;
 	if (!n)
 		return;
 	n->used = true;
-	if (num(n, &v) && v == want) {
+	if (ds_num(n, &v) && v == want) {
 		o->info->mapped++;
 		return;
 	}
@@ -551,7 +101,7 @@ static void expect_value(struct out *o, struct ds_node *blk, const char *name, d
 static int seek_file(struct out *o, struct ds_node *n)
 {
 	struct ds_src s;
-	int r = src_open(o->ps, n->file, n->type, &s, NULL);
+	int r = ds_src_open(o->ps, n->file, n->type, &s, NULL);
 	if (r) {
 		char m[512];
 		snprintf(m, sizeof(m), "%s:%u: 'Full seek curve': %s", n->file, n->line, o->ps->err);
@@ -604,7 +154,7 @@ static int seek_file(struct out *o, struct ds_node *n)
 static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 {
 	double v;
-	struct ds_node *st = param(m, "Seek type");
+	struct ds_node *st = ds_param(m, "Seek type");
 	int r;
 
 	if ((r = get(o, m, "Rotation speed (in rpms)", &v, true)))
@@ -618,7 +168,7 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 	emit_ms(o, "write_settle", r ? 0 : v);
 	fprintf(o->fp, "settle=0\nheadsw_max=1\n");
 	expect_value(o, m, "Percent error in rpms", 0, "the spindle speed is exact");
-	struct ds_node *at = param(m, "Access time type");
+	struct ds_node *at = ds_param(m, "Access time type");
 	if (at) {
 		at->used = true;
 		if (at->kind == DS_WORD && !strcmp(at->type, "trackSwitchPlusRotation"))
@@ -641,7 +191,7 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 	get(o, m, "Average seek time", &avg, false);
 	get(o, m, "Full strobe seek time", &full, false);
 	if (!strcmp(t, "extracted")) {
-		struct ds_node *f = param(m, "Full seek curve");
+		struct ds_node *f = ds_param(m, "Full seek curve");
 		if (!f || f->kind != DS_WORD) {
 			snprintf(o->ps->err, o->ps->errlen,
 				 "%s:%u: seek type 'extracted' without a 'Full seek curve' file",
@@ -654,7 +204,7 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 		return seek_file(o, f);
 	}
 	if (!strcmp(t, "hpl") || !strcmp(t, "hplplus10")) {
-		struct ds_node *h = param(m, "HPL seek equation values");
+		struct ds_node *h = ds_param(m, "HPL seek equation values");
 		double hv[6];
 		if (!h || h->kind != DS_LIST || h->nkid != 6) {
 			snprintf(o->ps->err, o->ps->errlen,
@@ -664,7 +214,7 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 		}
 		h->used = true;
 		for (int i = 0; i < 6; i++)
-			if (!num(h->kid[i], &hv[i])) {
+			if (!ds_num(h->kid[i], &hv[i])) {
 				snprintf(o->ps->err, o->ps->errlen,
 					 "%s:%u: 'HPL seek equation values': item %d is not a number",
 					 h->file, h->line, i + 1);
@@ -672,7 +222,7 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 			}
 		o->info->mapped++;
 		if (!strcmp(t, "hplplus10")) {
-			struct ds_node *f = param(m, "First ten seek times");
+			struct ds_node *f = ds_param(m, "First ten seek times");
 			if (!f || f->kind != DS_LIST || f->nkid != 10) {
 				snprintf(o->ps->err, o->ps->errlen,
 					 "%s:%u: seek type 'hplplus10' needs 'First ten seek times'",
@@ -683,7 +233,7 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 			o->info->mapped++;
 			fprintf(o->fp, "# seek: hplplus10 (ten measured distances, then the HPL curve)\n");
 			for (int i = 0; i < 10; i++) {
-				if (!num(f->kid[i], &v)) {
+				if (!ds_num(f->kid[i], &v)) {
 					snprintf(o->ps->err, o->ps->errlen,
 						 "%s:%u: 'First ten seek times': item %d is not a number",
 						 f->file, f->kid[i]->line, i + 1);
@@ -757,7 +307,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 	if ((r = get(o, l, "Sparing scheme used", &scheme, false)) < 0)
 		return r;
 	expect_value(o, l, "Rangesize for sparing", 1, "a range of one unit");
-	struct ds_node *zl = param(l, "Zones");
+	struct ds_node *zl = ds_param(l, "Zones");
 	if (!zl || zl->kind != DS_LIST || !zl->nkid) {
 		snprintf(o->ps->err, o->ps->errlen, "%s:%u: layout without a 'Zones' list", l->file,
 			 l->line);
@@ -805,11 +355,11 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 			break;
 		}
 		if (scheme >= 2 && scheme != 7 && scheme != 9 && scheme != 10 && a.spares) {
-			struct ds_node *sp = param(z, "Number of spares");
+			struct ds_node *sp = ds_param(z, "Number of spares");
 			warnf(o, sp ? sp : z, "sparing scheme %g: spares spread over cylinders or "
 					      "tracks are taken from the zone's end instead", scheme);
 		}
-		struct ds_node *sl = param(z, "slips"), *df = param(z, "defects");
+		struct ds_node *sl = ds_param(z, "slips"), *df = ds_param(z, "defects");
 		if (sl) {
 			sl->used = true;
 			o->info->mapped++;
@@ -834,7 +384,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		double prev = -1;
 		for (size_t k = 0; sl && k < sl->nkid; k++) {
 			double u;
-			if (!num(sl->kid[k], &u) || u < 0 || u <= prev) {
+			if (!ds_num(sl->kid[k], &u) || u < 0 || u <= prev) {
 				snprintf(o->ps->err, o->ps->errlen, "%s:%u: zone %zu: slip %zu is not an "
 						     "increasing unit number", sl->file, sl->kid[k]->line,
 					 i + 1, k + 1);
@@ -855,7 +405,7 @@ static int map_model(struct out *o, struct ds_node *dm, double *size_blocks)
 {
 	double heads, cyls, blocks, cap = 0, last = 0;
 	int r;
-	struct ds_node *lay = param(dm, "Layout Model"), *mech = param(dm, "Mechanical Model");
+	struct ds_node *lay = ds_param(dm, "Layout Model"), *mech = ds_param(dm, "Mechanical Model");
 
 	if ((r = get(o, dm, "Number of data surfaces", &heads, true)) ||
 	    (r = get(o, dm, "Number of cylinders", &cyls, true)) ||
@@ -874,19 +424,19 @@ static int map_model(struct out *o, struct ds_node *dm, double *size_blocks)
 	fprintf(o->fp, "heads=%.0f\n", heads);
 	{
 		double sch = 0;
-		struct ds_node *sn = param(lay, "Sparing scheme used");
-		if (num(sn, &sch))
+		struct ds_node *sn = ds_param(lay, "Sparing scheme used");
+		if (ds_num(sn, &sch))
 			fprintf(o->fp, "slip_tracks=%d\n", sch == 1 ? 1 : 0);
 	}
 	if ((r = map_layout(o, lay, heads, &cap, &last)))
 		return r;
 	if (last + 1 != cyls) {
-		struct ds_node *c = param(dm, "Number of cylinders");
+		struct ds_node *c = ds_param(dm, "Number of cylinders");
 		warnf(o, c, "'Number of cylinders' = %.0f but the zones end at cylinder %.0f (the "
 			    "zones are used)", cyls, last);
 	}
 	if (blocks > cap) {
-		struct ds_node *bc = param(dm, "Block count");
+		struct ds_node *bc = ds_param(dm, "Block count");
 		snprintf(o->ps->err, o->ps->errlen, "%s:%u: 'Block count' %.0f exceeds the %.0f data "
 				     "sectors the zones hold", bc->file, bc->line, blocks, cap);
 		return -EINVAL;
@@ -914,7 +464,7 @@ static const char *sched_name(int pol)
 
 static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w)
 {
-	struct ds_node *model = param(d, "Model");
+	struct ds_node *model = ds_param(d, "Model");
 	double v, scale = 1, per_req = 0, bulk = 0, segs = 1, seg_size = 0, ra = 0, fwl = 0;
 	double blocks = 0;
 	int r;
@@ -985,7 +535,7 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	fprintf(o->fp, "write_cache=%d\n", fwl > 0 && enable ? 1 : 0);
 	fprintf(o->fp, "wc_entries=%.0f\n", wsegs >= 1 ? wsegs : 1);
 	if (fwl == 1) {
-		struct ds_node *f = param(d, "Fast write level");
+		struct ds_node *f = ds_param(d, "Fast write level");
 		warnf(o, f, "'Fast write level' = 1 (sequential writes only): every write is cached");
 	}
 	if ((r = get(o, d, "Max queue length", &v, false)) < 0)
@@ -994,7 +544,7 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	if ((r = get(o, d, "Minimum seek delay", &v, false)) < 0)
 		return r;
 	emit_ms(o, "min_write_pos", r ? 0 : v);
-	struct ds_node *sch = param(d, "Scheduler");
+	struct ds_node *sch = ds_param(d, "Scheduler");
 	const char *sn = "fifo";
 	if (sch && sch->kind == DS_BLOCK) {
 		sch->used = true;
@@ -1003,7 +553,7 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 			return -EINVAL;
 		sn = sched_name((int)pol);
 		if (!sn) {
-			struct ds_node *p = param(sch, "Scheduling policy");
+			struct ds_node *p = ds_param(sch, "Scheduling policy");
 			warnf(o, p, "'Scheduling policy' = %g: no equivalent; fifo", pol);
 			sn = "fifo";
 		}
@@ -1054,7 +604,7 @@ int ds_import(const char *path, FILE *fp, ds_warn_fn warn, void *ctx,
 
 	memset(info, 0, sizeof(*info));
 	err[0] = '\0';
-	r = parse_file(&ps, NULL, path, &top, NULL);
+	r = ds_parse(&ps, path, &top);
 	if (!r) {
 		for (size_t i = 0; i < top.nkid; i++)
 			if (!strcmp(top.kid[i]->type, "disksim_disk")) {
@@ -1089,10 +639,8 @@ int ds_import(const char *path, FILE *fp, ds_warn_fn warn, void *ctx,
 				      b->bname);
 		}
 	for (size_t i = 0; i < top.nkid; i++)
-		node_free(top.kid[i]);
+		ds_node_free(top.kid[i]);
 	free(top.kid);
-	for (size_t i = 0; i < ps.nfiles; i++)
-		free(ps.files[i]);
-	free(ps.files);
+	ds_parser_free(&ps);
 	return r;
 }

@@ -2,18 +2,9 @@
 /* disksim_import.h - read a DiskSim 4.0 parameter file (.parv and the files it sources) and
  * write an hdd preset file (sim/hdd_file.h) reproducing its disk drive.
  *
- * The grammar (DiskSim's libparam, as its .parv/.diskspecs/.model files use it):
- *
- *   file    := { item }
- *   item    := TYPE NAME '{' params '}'  |  'source' FILE  |  'instantiate' list 'as' NAME
- *            |  'topology' TYPE NAME list
- *   params  := [ param { ',' param } [','] ]
- *   param   := NAME-WITH-SPACES '=' value
- *   value   := WORD | 'source' FILE | TYPE '{' params '}' | '[' [ value { ',' value } ] ']'
- *
- * '#' comments to the end of the line. FILE is found beside the file that names it. A seek
- * curve named by "Full seek curve" is DiskSim's .seek table ("Seek distances measured: N",
- * then N lines "distance, ms").
+ * The files are read by sim/disksim_parse.c (the grammar is in its header). A seek curve named
+ * by "Full seek curve" is DiskSim's .seek table ("Seek distances measured: N", then N lines
+ * "distance, ms"), found beside the file naming it.
  *
  * Every parameter of the drive (the disksim_disk block, its dm_disk model, layout, zones and
  * mechanics, and the buses' block transfer times) is either mapped to hdd options or reported
