@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* hdd_internal.h - what the hdd model's files share: its state, and the geometry lookups the hot
+ * path inlines. Private to sim/dev_hdd.c (service, cache, options) and sim/hdd_geom.c (building
+ * the geometry and the seek curve at init); see dev_hdd.c for the model's description. */
+#ifndef SSDCACHE_HDD_INTERNAL_H
+#define SSDCACHE_HDD_INTERNAL_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/device.h"
+#include "sim/hdd_file.h"
+#include "sim/opt.h"
+
+enum hdd_sched { HDD_FIFO, HDD_SSTF, HDD_ELEVATOR, HDD_SPTF };
+
+struct hdd_zone {
+	uint64_t first_lba;   /* first sector of the zone */
+	uint64_t first_track; /* global track number of its first track */
+	uint64_t front;       /* physical sectors left unused at the zone's start */
+	uint32_t first_cyl;
+	uint32_t spt;  /* sectors per track */
+	uint32_t skew; /* sectors the next track's sector 0 is rotated by on a head switch */
+	/* Angular layout: sector s of (cyl, head) sits at (s + offset + (cyl - first_cyl) *
+	 * cyl_step + head * skew) mod spt, cyl_step = (heads - 1) * skew + cyl_skew (DiskSim's g1
+	 * layout: every track switch adds the track skew, every cylinder switch the cylinder skew
+	 * on top). The derived zones have cyl_skew = skew and offset = first_track * skew. */
+	uint64_t cyl_step;
+	uint32_t offset;
+	uint64_t eff_sect_ns_x1k; /* streaming time per sector, including skew, in ns/1000 */
+	/* slipped physical units (sectors, or tracks with slip_tracks): adj[j] = slip[j] - j, so
+	 * the units before a logical unit u are the j with adj[j] <= u (a non-decreasing array) */
+	const uint64_t *slip_adj;
+	size_t nslip;
+};
+
+/* A piece of work for the mechanism: a host command or a write-cache destage. */
+struct hdd_op {
+	struct dev_io *io; /* NULL: destage of a cached write */
+	uint64_t lba;
+	uint32_t nsect;
+	bool write;
+	uint64_t seq;      /* arrival order (fifo, starvation) */
+	uint64_t enq_ns;
+	uint32_t cyl, head; /* where its first sector is, computed once at enqueue */
+	uint64_t pos_ns;    /* angular position of its first sector, ns after the index */
+};
+
+struct hdd_seg {
+	uint64_t start, end; /* cached sectors [start, end) */
+	uint64_t stamp;      /* LRU */
+};
+
+#define HDD_MAX_ZONES 256
+
+struct hdd_priv {
+	/* options (filled by the core from hdd_opts) */
+	uint64_t size;
+	uint64_t rpm, heads, nr_zones;
+	double rate_od, rate_id; /* MB/s (10^6 bytes/s) */
+	uint64_t seek_1, seek_avg, seek_full, settle, write_settle, head_switch;
+	double knee;
+	uint64_t overhead, hit_overhead;
+	double bus_rate;
+	uint64_t cache_size, nr_segs, readahead;
+	bool write_cache;
+	uint64_t wc_entries;
+	uint64_t queue_depth;
+	unsigned sched;
+	uint64_t starve;
+	char file[OPT_STR_MAX];
+	bool split_ovh;
+	uint64_t ovh_split[2][2][2]; /* [write][hit][previous command a write] */
+	uint64_t ovh_done_read, ovh_done_write, ovh_reselect;
+	uint64_t bus_block_read, bus_block_write;
+	double bus_watermark;
+	bool headsw_max;
+	bool ra_track, wc_keep, slip_tracks, wc_shared;
+	uint64_t min_write_pos;
+
+	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */
+	struct hdd_file tab;
+	uint64_t *seek_lut; /* seek time by distance, ns, when the table or hpl form is used */
+
+	/* geometry */
+	struct hdd_zone *zones;
+	uint32_t nz;
+	uint64_t nr_sect, nr_cyl;
+	uint64_t rev_ns;
+	double sa, sb, sc, se; /* seek curve constants, ns (without settle) */
+	uint32_t knee_cyl;
+	double bus_ns_per_sect;
+
+	/* mechanism */
+	uint32_t cur_cyl, cur_head;
+	int dir; /* elevator direction: +1 outward to inward (growing cylinders), -1 back */
+	bool busy;
+	struct hdd_op cur;
+	uint64_t cur_end_ns;
+	bool cur_streamed; /* the current read rides the read-ahead stream */
+	uint64_t bus_free_ns;
+	uint64_t seq;
+
+	/* queues: host commands visible to the scheduler, destages, and those beyond the depth */
+	struct hdd_op *act;
+	uint32_t nr_act;
+	struct hdd_op *wc;
+	uint32_t nr_wc;
+	uint32_t wc_used;        /* entries held, including one in service */
+	uint64_t wc_sect_used, wc_sect_max;
+	struct dev_io *pend_head, *pend_tail;
+	struct dev_io *flush_head, *flush_tail;
+
+	/* read cache and lazy read-ahead */
+	struct hdd_seg *segs;
+	uint64_t seg_max_sect, ra_sect;
+	uint64_t stamp;
+	bool ra_on;
+	uint32_t ra_seg;
+	uint64_t ra_lba, ra_t0, ra_limit;
+
+	bool prev_write; /* the last host command was a write (split overheads) */
+	uint64_t write_ready_ns; /* a media write may not start before this (its data arrives) */
+	uint64_t media_start_ns; /* when the last media access started transferring data */
+
+	/* statistics */
+	uint64_t nr_seeks, seek_cyl_sum, cache_hits;
+	uint64_t seek_hist[DEV_SEEK_HIST];
+};
+
+/* ---- geometry lookups (hot: inline) -------------------------------------------------------- */
+
+struct hdd_loc {
+	const struct hdd_zone *z;
+	uint64_t track; /* global */
+	uint32_t cyl, head, sect;
+};
+
+/* Slipped units at or before logical unit u's physical place (upper bound in slip_adj). */
+static inline uint64_t hdd_slips_before(const struct hdd_zone *z, uint64_t u)
+{
+	size_t lo = 0, hi = z->nslip;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (z->slip_adj[mid] <= u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l)
+{
+	uint32_t lo = 0, hi = p->nz - 1;
+
+	while (lo < hi) { /* last zone with first_lba <= lba */
+		uint32_t mid = (lo + hi + 1) / 2;
+		if (p->zones[mid].first_lba <= lba)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	const struct hdd_zone *z = &p->zones[lo];
+	uint64_t off = lba - z->first_lba + z->front, t;
+	if (z->nslip && !p->slip_tracks)
+		off += hdd_slips_before(z, off);
+	t = off / z->spt;
+	if (z->nslip && p->slip_tracks)
+		t += hdd_slips_before(z, t);
+	l->z = z;
+	l->sect = (uint32_t)(off % z->spt);
+	l->track = z->first_track + t;
+	l->cyl = z->first_cyl + (uint32_t)(t / p->heads);
+	l->head = (uint32_t)(t % p->heads);
+}
+
+/* Angular position (ns after the index mark) where sector s of a track starts. */
+static inline uint64_t hdd_pos_ns(const struct hdd_priv *p, const struct hdd_loc *l, uint32_t s)
+{
+	const struct hdd_zone *z = l->z;
+	uint64_t k = (s + z->offset + (uint64_t)(l->cyl - z->first_cyl) * z->cyl_step +
+		      (uint64_t)l->head * z->skew) %
+		     z->spt;
+	return k * p->rev_ns / z->spt;
+}
+
+static inline uint64_t hdd_seek_ns(const struct hdd_priv *p, uint32_t d)
+{
+	if (!d)
+		return 0;
+	if (p->seek_lut)
+		return p->seek_lut[d < p->nr_cyl ? d : p->nr_cyl - 1];
+	double t = d < p->knee_cyl ? p->sa + p->sb * sqrt((double)d) : p->sc + p->se * (double)d;
+	return p->settle + (t > 0 ? (uint64_t)t : 0);
+}
+
+/* Wait from time t until angular position pos passes under the head. */
+static inline uint64_t hdd_rot_wait(const struct hdd_priv *p, uint64_t t, uint64_t pos)
+{
+	uint64_t a = t % p->rev_ns;
+	return pos >= a ? pos - a : p->rev_ns - a + pos;
+}
+
+/* Zones, cylinders, skews and the seek curve (fitted, or from the preset file's table) from the
+ * options and p->tab. 0, or -errno with a message in err. */
+int hdd_geometry(struct hdd_priv *p, char *err, size_t errlen);
+
+#endif
