@@ -503,6 +503,8 @@ static bool bp_probe(const uint8_t *head, size_t len)
 	for (int lines = 0; p < end && lines < 64; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
+		if (e > p && e[-1] == '\r')
+			e--; /* CRLF */
 		const char *q = trc_skip_spaces(p, e);
 		if (q < e && trc_isdigit(*q)) {
 			uint32_t dev;
@@ -518,7 +520,7 @@ static bool bp_probe(const uint8_t *head, size_t len)
 			if (!trc_parse_u64(&q, e, &v))
 				return false;
 			q = trc_skip_spaces(q, e);
-			if (!trc_parse_seconds(&q, e, &ns, false) || q >= e || *q != ' ')
+			if (!trc_parse_seconds(&q, e, &ns, false) || q >= e || !trc_isspace(*q))
 				return false;
 			q = trc_skip_spaces(q, e);
 			if (!trc_parse_u64(&q, e, &v))

@@ -452,14 +452,18 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			free_reader(t);
 			return -t->in.read_errno;
 		}
-		if (!n) {
+		const char *dot = strstr(t->path, ".blktrace.");
+		if (!n && dot && dot[10] && strspn(dot + 10, "0123456789") == strlen(dot + 10)) {
+			/* An empty CPU file of a capture: the capture is its PREFIX.blktrace.N. */
+			fmt = &trc_fmt_blktrace;
+		} else if (!n) {
 			/* Whatever the format, an empty file holds no requests. */
 			snprintf(err, errlen, "%s: no requests", t->path);
 			free_reader(t);
 			return -EINVAL;
 		}
 		for (const struct trc_format *const *f = formats; *f && !fmt; f++)
-			if ((*f)->probe(t->in.p, n))
+			if (n && (*f)->probe(t->in.p, n))
 				fmt = *f;
 		if (!fmt) {
 			char ex[200];
@@ -559,13 +563,27 @@ static int choose_device(struct trc *t, const char *path, const void *mem, size_
 	uint32_t cand[TRC_DEVSET_MAX];
 	size_t nc = 0;
 	for (size_t i = 0; i < ds->nr; i++) {
+		/* Follow the remaps from device i through devices without requests of their own
+		 * (dm -> partition -> disk): reaching another device with requests excludes i. */
+		uint32_t seen[TRC_DEVSET_MAX];
+		size_t nseen = 1, next = 0;
 		bool remapped = false;
-		for (size_t j = 0; j < ds->nr_remaps; j++) {
-			if (ds->remaps[j].from != ds->devs[i].dev)
-				continue;
-			for (size_t k = 0; k < ds->nr; k++)
-				if (ds->devs[k].dev == ds->remaps[j].to && k != i)
-					remapped = true;
+		seen[0] = ds->devs[i].dev;
+		while (next < nseen && !remapped) {
+			uint32_t from = seen[next++];
+			for (size_t j = 0; j < ds->nr_remaps && !remapped; j++) {
+				uint32_t to = ds->remaps[j].to;
+				bool known = false;
+				if (ds->remaps[j].from != from)
+					continue;
+				for (size_t k = 0; k < ds->nr; k++)
+					if (ds->devs[k].dev == to && k != i)
+						remapped = true;
+				for (size_t k = 0; k < nseen; k++)
+					known = known || seen[k] == to;
+				if (!known && nseen < TRC_DEVSET_MAX)
+					seen[nseen++] = to;
+			}
 		}
 		if (!remapped)
 			cand[nc++] = ds->devs[i].dev;
