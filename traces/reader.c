@@ -378,6 +378,14 @@ static int copy_err(const char *msg, char *err, size_t errlen, int rc)
 	return rc;
 }
 
+static bool all_blank(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
 /* Create a reader object; format chosen by name or by content. */
 static int new_reader(struct trc **out, const char *path, const void *mem, size_t mem_len,
 		      bool from_mem, const struct trc_opts *opts, bool scan, char *err, size_t errlen)
@@ -456,8 +464,9 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 		if (!n && dot && dot[10] && strspn(dot + 10, "0123456789") == strlen(dot + 10)) {
 			/* An empty CPU file of a capture: the capture is its PREFIX.blktrace.N. */
 			fmt = &trc_fmt_blktrace;
-		} else if (!n) {
-			/* Whatever the format, an empty file holds no requests. */
+		} else if (!n || (t->in.eof && n == (size_t)(t->in.end - t->in.p) &&
+				  all_blank(t->in.p, n))) {
+			/* Whatever the format, an empty (or blank) file holds no requests. */
 			snprintf(err, errlen, "%s: no requests", t->path);
 			free_reader(t);
 			return -EINVAL;
