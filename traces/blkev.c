@@ -298,6 +298,8 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 			trc_devset_add_remap(t->devset, ev->remap_from, ev->dev);
 		return;
 	}
+	if (ev->act == 'A')
+		trc_note_remap(t, ev->remap_from, ev->dev);
 	if (t->has_device && ev->dev != t->device) {
 		if (ev->act == 'A' && ev->remap_from == t->device) {
 			t->nr_remapped_away++;

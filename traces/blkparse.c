@@ -38,8 +38,22 @@ struct bp {
 	uint64_t lineno;
 	uint64_t event_lines;
 	bool eof;
+	bool summary;           /* saw blkparse's summary footer ("Reads Queued:", "Input file") */
+	bool text;              /* saw a line that is neither blank nor an event */
 	const char *scan_start; /* start of the chunk the pre-scan looks at */
 };
+
+/* The actions blkparse prints (blkparse.c dump_trace / dump_trace_pc), one letter each, plus
+ * "UT" (timer unplug); anything else is an error at its field, not a line to skip. */
+static const char known_actions[] = "QIMFGSRDCPUXBAm";
+#define ACTIONS_TEXT "an action (Q, G, I, D, C, M, F, A, X, P, U, UT, S, R, B or m)"
+
+static bool action_known(const char *f, size_t len)
+{
+	if (len == 1)
+		return *f && strchr(known_actions, *f);
+	return len == 2 && f[0] == 'U' && f[1] == 'T';
+}
 
 static enum trc_status bad(struct trc *t, struct bp *bp, int field, const char *name,
 			   const char *what, const char *p, const char *e)
@@ -114,6 +128,10 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	if (!trc_isdigit(*p)) {
 		if (!is_text(p, e))
 			return bad(t, bp, F_DEV, "device", "a blkparse event line or text", p, e);
+		bp->text = true;
+		if (!bp->summary && (memmem(p, (size_t)(e - p), "Reads Queued:", 13) ||
+				     ((size_t)(e - p) > 11 && !memcmp(p, "Input file ", 11))))
+			bp->summary = true;
 		t->counts.skipped_lines++;
 		return TRC_OK;
 	}
@@ -124,7 +142,9 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	f = p;
 	for (int i = 0; i < 5; i++)
 		f = trc_skip_spaces(trc_skip_token(f, e), e);
-	if (f < e && (f + 1 == e || trc_isspace(f[1])) && !blk_asm_wants(&bp->a, *f)) {
+	if (f < e && (f + 1 == e || trc_isspace(f[1])) && !blk_asm_wants(&bp->a, *f) &&
+	    action_known(f, 1)) {
+		trc_seen_event(t, *f);
 		t->counts.skipped_lines++;
 		return TRC_OK;
 	}
@@ -155,9 +175,10 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	f = p;
 	p = trc_skip_token(p, e);
 	size_t alen = (size_t)(p - f);
-	if (alen == 0 || alen > 2 || !((*f >= 'A' && *f <= 'Z') || (*f >= 'a' && *f <= 'z')))
-		return bad(t, bp, F_ACT, "action", "an action (Q, G, I, D, C, M, A, X, P, U, ...)", f, e);
+	if (!action_known(f, alen))
+		return bad(t, bp, F_ACT, "action", ACTIONS_TEXT, f, e);
 	char act = alen == 1 ? *f : 0; /* two-letter actions (UT) are never requests */
+	trc_seen_event(t, act);
 	if (!act || !blk_asm_wants(&bp->a, act)) {
 		t->counts.skipped_lines++;
 		return TRC_OK;
@@ -170,7 +191,8 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	bool zoned;
 	size_t rlen = (size_t)(p - f);
 	if (!trc_rwbs_to_flags(f, rlen, &ev->flags, &zoned))
-		return bad(t, bp, F_RWBS, "RWBS", "RWBS as [F](D|W|R|N)[F][A][S][M]", f, e);
+		return bad(t, bp, F_RWBS, "RWBS", "RWBS as [F](D|W|R|N)[F][A][S][M] or (D|W|R|N)[A]B[S][M]",
+			   f, e);
 	if (zoned) {
 		if (act == bp->a.event)
 			t->counts.skipped_zoned++;
@@ -303,60 +325,67 @@ static bool action_at(const char *line, const char *e, const char *x, uint32_t *
 	return trc_skip_spaces(p, e) == x;
 }
 
-static void scan_candidate(struct trc *t, struct bp *bp, const char *start, const char *end,
-			   const char *x)
+/* Look at the line holding the letter x; returns the end of that line (its '\n' or end). */
+static const char *scan_candidate(struct trc *t, struct bp *bp, const char *start, const char *end,
+				  const char *x)
 {
-	const char *line = x, *e;
+	const char *line = x, *e, *nl;
 	uint32_t dev, from;
 
 	while (line > start && line[-1] != '\n')
 		line--;
-	e = memchr(x, '\n', (size_t)(end - x));
-	if (!e)
-		e = end;
+	nl = memchr(x, '\n', (size_t)(end - x));
+	e = nl ? nl : end;
+	t->scan_bytes += (uint64_t)(x - line) + (uint64_t)(e - x);
 	if (e > line && e[-1] == '\r')
 		e--;
 	if (!action_at(line, e, x, &dev))
-		return;
+		return nl ? nl : end;
 	if (*x == 'A') {
 		const char *q = memchr(x, '<', (size_t)(e - x));
 		if (!q || q + 1 >= e || q[1] != '-')
-			return;
+			return nl ? nl : end;
 		q = trc_skip_spaces(q + 2, e);
 		if (q < e && *q == '(') {
 			q++;
 			if (parse_dev(&q, e, &from))
 				trc_devset_add_remap(t->devset, from, dev);
 		}
-		return;
+		return nl ? nl : end;
 	}
 	const char *r = trc_skip_spaces(x + 1, e);
 	if (r < e && (*r == 'Z' || (*r == 'F' && r + 1 < e && r[1] == 'Z')))
-		return; /* zoned commands are not requests */
+		return nl ? nl : end; /* zoned commands are not requests */
 	trc_devset_add(t->devset, dev, NULL);
 	bp->event_lines++;
+	return nl ? nl : end;
 }
 
+/* Each letter's next occurrence is searched once from where the scan stands and kept until the
+ * scan passes it; a letter that does not occur again is remembered as absent (end), so that a
+ * text without any 'A' (no remaps, no readahead) costs one search, not one per line. */
 static void scan_chunk(struct trc *t, struct bp *bp, const char *p, const char *end)
 {
 	const char want[2] = {bp->a.event, 'A'};
-	const char *next[2] = {NULL, NULL};
+	const char *next[2] = {NULL, NULL}; /* NULL: not searched yet; end: absent */
 
 	for (;;) {
-		for (int k = 0; k < 2; k++)
-			if (!next[k] || next[k] < p)
-				next[k] = p < end ? memchr(p, want[k], (size_t)(end - p)) : NULL;
-		if (!next[0] && !next[1])
+		for (int k = 0; k < 2; k++) {
+			if (next[k] && next[k] >= p)
+				continue;
+			const char *x = p < end ? memchr(p, want[k], (size_t)(end - p)) : NULL;
+			next[k] = x ? x : end;
+			t->scan_bytes += (uint64_t)(next[k] - p) + (x != NULL);
+		}
+		if (next[0] == end && next[1] == end)
 			return;
-		int k = !next[0] || (next[1] && next[1] < next[0]);
-		const char *x = next[k];
+		const char *x = next[1] < next[0] ? next[1] : next[0];
 		p = x + 1;
 		/* the action field stands alone: blank (or line start) before, blank after */
 		if (x + 1 < end && (x[1] == ' ' || x[1] == '\t') && x > bp->scan_start &&
 		    (x[-1] == ' ' || x[-1] == '\t')) {
-			scan_candidate(t, bp, bp->scan_start, end, x);
-			const char *nl = memchr(x, '\n', (size_t)(end - x));
-			p = nl ? nl + 1 : end;
+			const char *e = scan_candidate(t, bp, bp->scan_start, end, x);
+			p = e < end ? e + 1 : end;
 		}
 	}
 }
@@ -414,7 +443,9 @@ static enum trc_status bp_next(struct trc *t, struct trc_rec *rec)
 		int rc = trc_in_line(&t->in, &line, &len, &off);
 		if (rc == 0) {
 			bp->eof = true;
-			if (!bp->event_lines && bp->lineno) {
+			/* Only blkparse's summary: a blkparse text without requests (the reader core
+			 * says so); other text is not blkparse output at all. */
+			if (!bp->event_lines && bp->text && !bp->summary) {
 				t->fatal = true;
 				return trc_fail_line(t, t->path, bp->lineno, 0, "",
 						     "no blkparse event lines in %llu lines of text",
@@ -472,6 +503,8 @@ static bool bp_probe(const uint8_t *head, size_t len)
 	for (int lines = 0; p < end && lines < 64; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
+		if (e > p && e[-1] == '\r')
+			e--; /* CRLF */
 		const char *q = trc_skip_spaces(p, e);
 		if (q < e && trc_isdigit(*q)) {
 			uint32_t dev;
@@ -487,7 +520,7 @@ static bool bp_probe(const uint8_t *head, size_t len)
 			if (!trc_parse_u64(&q, e, &v))
 				return false;
 			q = trc_skip_spaces(q, e);
-			if (!trc_parse_seconds(&q, e, &ns, false) || q >= e || *q != ' ')
+			if (!trc_parse_seconds(&q, e, &ns, false) || q >= e || !trc_isspace(*q))
 				return false;
 			q = trc_skip_spaces(q, e);
 			if (!trc_parse_u64(&q, e, &v))
@@ -497,6 +530,9 @@ static bool bp_probe(const uint8_t *head, size_t len)
 		}
 		if (!is_text(p, e))
 			return false;
+		/* a file with only blkparse's summary footer is still blkparse output */
+		if (memmem(q, (size_t)(e - q), "Reads Queued:", 13))
+			return true;
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -511,4 +547,8 @@ const struct trc_format trc_fmt_blkparse = {
 	.next = bp_next,
 	.close = bp_close,
 	.blk_events = true,
+	.time_field = F_TIME,
+	.time_name = "time",
+	.sector_field = F_SECTOR,
+	.sector_name = "sector",
 };

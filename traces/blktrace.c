@@ -28,7 +28,7 @@
 #define BT_HDR 48
 #define TC_SHIFT 16
 #define TC_WRITE (1u << 1)
-#define TC_FLUSH (1u << 2)
+#define TC_FLUSH (1u << 2)   /* BLK_TC_BARRIER up to 2.6.36, BLK_TC_FLUSH (preflush) since */
 #define TC_SYNC (1u << 3)
 #define TC_PC (1u << 9)
 #define TC_NOTIFY (1u << 10)
@@ -424,6 +424,8 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 		t->counts.skipped_lines++; /* blkparse prints only actions with a category */
 		return TRC_OK;
 	}
+	if (!(cats & TC_PC))
+		trc_seen_event(t, act == TA_QUEUE ? 'Q' : act == TA_ISSUE ? 'D' : act == TA_COMPLETE ? 'C' : 0);
 	switch (act) {
 	case TA_QUEUE:
 		a = 'Q';
@@ -452,9 +454,17 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 		t->counts.skipped_pc++;
 		return TRC_OK;
 	}
-	/* blkparse_fmt.c fill_rwbs: F, then D / W / R (bytes) / N, then F(FUA), A, S, M. */
+	/* blkparse_fmt.c fill_rwbs: F, then D / W / R (bytes) / N, then F(FUA), A, S, M.
+	 * Bit 2 was BLK_TC_BARRIER until 2.6.36 and is BLK_TC_FLUSH (preflush) since, and the file
+	 * does not say which kernel wrote it. Where the two readings differ, a request with data
+	 * and no FUA bit (BLK_TC_FUA, which kernels with barriers never set, where newer kernels
+	 * set it on the preflushed data writes they issue: journal commits, log writes), it is
+	 * read as a barrier: preflush + FUA, printed "WBS" as blkparse printed it then. An empty
+	 * one is a cache flush under either reading. */
 	uint32_t f = 0;
-	if (cats & TC_FLUSH)
+	if ((cats & TC_FLUSH) && r->bytes && !(cats & (TC_FUA | TC_DISCARD)))
+		f |= TRC_BARRIER | TRC_FLUSH | TRC_FUA;
+	else if (cats & TC_FLUSH)
 		f |= TRC_FLUSH;
 	if (cats & TC_DISCARD)
 		f |= TRC_DISCARD;
@@ -699,9 +709,15 @@ static int bt_open(struct trc *t)
 		s->next = NIL;
 		s->in.fd = -1;
 		if (files[i].cpu >= 0) {
+			/* Name the missing file itself: PREFIX.blktrace.N of this file's PREFIX. */
+			const char *dot = strstr(s->path, ".blktrace.");
+			for (const char *d; dot && (d = strstr(dot + 1, ".blktrace.")); dot = d)
+				;
+			int plen = dot ? (int)(dot - s->path) : (int)strlen(s->path);
 			for (; expect < files[i].cpu; expect++)
-				trc_warn(t, "%s: the file for CPU %ld is missing; its events are absent "
-					    "(blkparse would stop at the first missing file)", s->path, expect);
+				trc_warn(t, "%.*s.blktrace.%ld: the file for CPU %ld is missing; its events "
+					    "are absent (blkparse would stop at the first missing file)", plen,
+					 s->path, expect, expect);
 			expect = files[i].cpu + 1;
 		}
 		if (t->from_mem) {
@@ -765,4 +781,5 @@ const struct trc_format trc_fmt_blktrace = {
 	.fingerprint = bt_fingerprint,
 	.blk_events = true,
 	.own_input = true,
+	.binary = true,
 };

@@ -258,6 +258,11 @@ bool trc_rwbs_to_flags(const char *s, size_t len, uint32_t *flags, bool *zoned)
 		f |= TRC_AHEAD;
 		i++;
 	}
+	/* 'B' (barrier) is from kernels that had no F letters: never both. */
+	if (i < len && s[i] == 'B' && !(f & (TRC_FLUSH | TRC_FUA))) {
+		f |= TRC_BARRIER | TRC_FLUSH | TRC_FUA;
+		i++;
+	}
 	if (i < len && s[i] == 'S') {
 		f |= TRC_SYNC;
 		i++;
@@ -276,8 +281,10 @@ void trc_flags_to_rwbs(uint32_t flags, char out[8])
 {
 	int i = 0;
 
-	/* blkparse's order (blkparse_fmt.c fill_rwbs): F(preflush), D|W|R|N, F(FUA), A, S, M. */
-	if (flags & TRC_FLUSH)
+	/* blkparse's order (blkparse_fmt.c fill_rwbs): F(preflush), D|W|R|N, F(FUA), A, S, M; a
+	 * barrier as kernels up to 2.6.36 printed it: D|W|R|N, A, B, S, M. */
+	bool barrier = flags & TRC_BARRIER;
+	if ((flags & TRC_FLUSH) && !barrier)
 		out[i++] = 'F';
 	if (flags & TRC_DISCARD) {
 		out[i++] = 'D';
@@ -290,10 +297,12 @@ void trc_flags_to_rwbs(uint32_t flags, char out[8])
 	} else {
 		out[i++] = 'N';
 	}
-	if (flags & TRC_FUA)
+	if ((flags & TRC_FUA) && !barrier)
 		out[i++] = 'F';
 	if ((flags & TRC_AHEAD) && i < 7)
 		out[i++] = 'A';
+	if (barrier && i < 7)
+		out[i++] = 'B';
 	if ((flags & TRC_SYNC) && i < 7)
 		out[i++] = 'S';
 	if ((flags & TRC_META) && i < 7)
@@ -331,6 +340,23 @@ void trc_devset_add_remap(struct trc_devset *ds, uint32_t from, uint32_t to)
 	}
 }
 
+void trc_note_remap(struct trc *t, uint32_t from, uint32_t to)
+{
+	for (size_t i = 0; i < t->nr_remap_edges; i++)
+		if (t->remap_edges[i].from == from && t->remap_edges[i].to == to)
+			return;
+	if (t->nr_remap_edges < TRC_DEVSET_MAX) {
+		t->remap_edges[t->nr_remap_edges].from = from;
+		t->remap_edges[t->nr_remap_edges].to = to;
+		t->nr_remap_edges++;
+	}
+}
+
+uint64_t trc_debug_scan_bytes(const struct trc *t)
+{
+	return t->scan_bytes;
+}
+
 /* ---- open ---- */
 
 static void free_reader(struct trc *t)
@@ -351,6 +377,14 @@ static int copy_err(const char *msg, char *err, size_t errlen, int rc)
 	if (err && errlen)
 		snprintf(err, errlen, "%s", msg);
 	return rc;
+}
+
+static bool all_blank(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
 }
 
 /* Create a reader object; format chosen by name or by content. */
@@ -427,8 +461,19 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			free_reader(t);
 			return -t->in.read_errno;
 		}
+		const char *dot = strstr(t->path, ".blktrace.");
+		if (!n && dot && dot[10] && strspn(dot + 10, "0123456789") == strlen(dot + 10)) {
+			/* An empty CPU file of a capture: the capture is its PREFIX.blktrace.N. */
+			fmt = &trc_fmt_blktrace;
+		} else if (!n || (t->in.eof && n == (size_t)(t->in.end - t->in.p) &&
+				  all_blank(t->in.p, n))) {
+			/* Whatever the format, an empty (or blank) file holds no requests. */
+			snprintf(err, errlen, "%s: no requests", t->path);
+			free_reader(t);
+			return -EINVAL;
+		}
 		for (const struct trc_format *const *f = formats; *f && !fmt; f++)
-			if ((*f)->probe(t->in.p, n))
+			if (n && (*f)->probe(t->in.p, n))
 				fmt = *f;
 		if (!fmt) {
 			char ex[200];
@@ -444,6 +489,8 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 		}
 	}
 	t->fmt = fmt;
+	snprintf(t->counts.skipped_unit, sizeof(t->counts.skipped_unit), "%s",
+		 fmt->binary || fmt == &trc_fmt_sct ? "records" : "lines");
 	if (fmt->own_input)
 		trc_in_close(&t->in);
 	if (!fmt->blk_events && t->opts.event && t->opts.event != 'Q' && fmt != &trc_fmt_sct) {
@@ -490,6 +537,7 @@ static int choose_device(struct trc *t, const char *path, const void *mem, size_
 	for (;;) {
 		struct trc_rec rec;
 		enum trc_status st = s->fmt->next(s, &rec);
+		t->scan_bytes = s->scan_bytes;
 		if (st == TRC_OK) {
 			if (!s->fmt->blk_events)
 				trc_devset_add(s->devset, rec.dev, rec.comm);
@@ -525,13 +573,27 @@ static int choose_device(struct trc *t, const char *path, const void *mem, size_
 	uint32_t cand[TRC_DEVSET_MAX];
 	size_t nc = 0;
 	for (size_t i = 0; i < ds->nr; i++) {
+		/* Follow the remaps from device i through devices without requests of their own
+		 * (dm -> partition -> disk): reaching another device with requests excludes i. */
+		uint32_t seen[TRC_DEVSET_MAX];
+		size_t nseen = 1, next = 0;
 		bool remapped = false;
-		for (size_t j = 0; j < ds->nr_remaps; j++) {
-			if (ds->remaps[j].from != ds->devs[i].dev)
-				continue;
-			for (size_t k = 0; k < ds->nr; k++)
-				if (ds->devs[k].dev == ds->remaps[j].to && k != i)
-					remapped = true;
+		seen[0] = ds->devs[i].dev;
+		while (next < nseen && !remapped) {
+			uint32_t from = seen[next++];
+			for (size_t j = 0; j < ds->nr_remaps && !remapped; j++) {
+				uint32_t to = ds->remaps[j].to;
+				bool known = false;
+				if (ds->remaps[j].from != from)
+					continue;
+				for (size_t k = 0; k < ds->nr; k++)
+					if (ds->devs[k].dev == to && k != i)
+						remapped = true;
+				for (size_t k = 0; k < nseen; k++)
+					known = known || seen[k] == to;
+				if (!known && nseen < TRC_DEVSET_MAX)
+					seen[nseen++] = to;
+			}
 		}
 		if (!remapped)
 			cand[nc++] = ds->devs[i].dev;
@@ -673,7 +735,7 @@ static void finish_eof(struct trc *t)
 			snprintf(at, sizeof(at), "offset 0x%llx",
 				 (unsigned long long)t->counts.first_inversion.offset);
 		trc_warn(t, "%s: %llu records went back in time beyond the reorder window of %zu "
-			    "records (first at %s, largest step %llu ns); they were passed on out of order",
+			    "records (first at %s, largest step %llu ns); skipped (--lenient)",
 			 t->path, (unsigned long long)t->counts.inversions, t->window, at,
 			 (unsigned long long)t->counts.max_inversion_ns);
 	}
@@ -694,6 +756,132 @@ static void note_bad(struct trc *t)
 	}
 }
 
+static void fmt_seconds(uint64_t ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu.%09llu", (unsigned long long)(ns / 1000000000ULL),
+		 (unsigned long long)(ns % 1000000000ULL));
+}
+
+/* A record the core refuses, whatever the format: a sector range that ends past 2^64 bytes
+ * (sector + nsect over 2^55 sectors, which would wrap every byte offset computed from it). */
+static bool range_bad(struct trc *t, const struct trc_rec *r)
+{
+	const uint64_t last = 1ULL << 55; /* sectors in 2^64 bytes */
+
+	if (!r->nsect || r->sector <= last - r->nsect)
+		return false;
+	if (t->pos.line)
+		trc_fail_line(t, t->pos.path, t->pos.line, t->fmt->sector_field,
+			      t->fmt->sector_name ? t->fmt->sector_name : "sector",
+			      "expected a range that ends within 2^64 bytes, got '%llu + %u'",
+			      (unsigned long long)r->sector, r->nsect);
+	else
+		trc_fail_off(t, t->pos.path, t->pos.offset,
+			     "sector range %llu + %u ends past 2^64 bytes", (unsigned long long)r->sector,
+			     r->nsect);
+	return true;
+}
+
+/* A record older than one already handed out went back by more than the reorder window can
+ * sort: a clock jump or a damaged file. An error at that record, or skipped and counted under
+ * --lenient (no record is ever handed out of order). */
+static bool went_back(struct trc *t, const struct trc_rec *r)
+{
+	char last[32], got[32];
+
+	if (!t->emitted_any || r->time_ns >= t->last_emitted_ns)
+		return false;
+	if (t->opts.lenient) {
+		uint64_t back = t->last_emitted_ns - r->time_ns;
+		if (!t->counts.inversions)
+			t->counts.first_inversion = t->pos;
+		t->counts.inversions++;
+		if (back > t->counts.max_inversion_ns)
+			t->counts.max_inversion_ns = back;
+		return true;
+	}
+	fmt_seconds(t->last_emitted_ns, last, sizeof(last));
+	fmt_seconds(r->time_ns, got, sizeof(got));
+	if (t->pos.line)
+		trc_fail_line(t, t->pos.path, t->pos.line, t->fmt->time_field,
+			      t->fmt->time_name ? t->fmt->time_name : "time",
+			      "expected a time no earlier than %s s (a record %zu or more records back; "
+			      "--lenient skips it), got '%s'", last, t->window, got);
+	else
+		trc_fail_off(t, t->pos.path, t->pos.offset,
+			     "time %s s goes back before %s s, a record %zu or more records back "
+			     "(--lenient skips it)", got, last, t->window);
+	return true;
+}
+
+/* At the end of a trace that gave no record: why. false if records were given. */
+static bool why_empty(struct trc *t)
+{
+	if (t->counts.records || t->ring_count)
+		return false;
+	if (t->opts.has_device && (t->counts.skipped_other_dev || t->nr_remapped_away)) {
+		char d[32], to[32], via[160] = "";
+		devname(t->device, d, sizeof(d));
+		/* Follow the remaps from the device to the one the requests end on (dm ->
+		 * partition -> disk), so that one suggestion is enough. */
+		uint32_t cur = t->device;
+		size_t hops = 0, vl = 0;
+		while (hops < TRC_DEVSET_MAX) {
+			size_t i;
+			for (i = 0; i < t->nr_remap_edges; i++)
+				if (t->remap_edges[i].from == cur && t->remap_edges[i].to != t->device)
+					break;
+			if (i == t->nr_remap_edges)
+				break;
+			if (hops) {
+				devname(cur, to, sizeof(to));
+				vl += (size_t)snprintf(via + vl, vl < sizeof(via) ? sizeof(via) - vl : 0,
+						       "%s%s", hops > 1 ? ", " : "", to);
+				if (vl >= sizeof(via))
+					vl = sizeof(via) - 1;
+			}
+			cur = t->remap_edges[i].to;
+			hops++;
+		}
+		if (!hops)
+			cur = t->remapped_to;
+		devname(cur, to, sizeof(to));
+		if (t->nr_remapped_away && t->fmt->blk_events)
+			snprintf(t->err, sizeof(t->err),
+				 "%s: device %s has no %c requests of its own: they were remapped "
+				 "('A' events) to %s%s%s and are counted there; use --device %s",
+				 t->path, d, t->event, hops > 1 ? via : to, hops > 1 ? " and then to " : "",
+				 hops > 1 ? to : "", to);
+		else
+			snprintf(t->err, sizeof(t->err),
+				 "%s: device %s is not in the trace (%llu requests are on other "
+				 "devices; leave out --device to list them)", t->path, d,
+				 (unsigned long long)t->counts.skipped_other_dev);
+	} else if (t->fmt->blk_events && !t->ev_seen[t->event == 'Q' ? 0 : t->event == 'D' ? 1 : 2] &&
+		   (t->ev_seen[0] || t->ev_seen[1] || t->ev_seen[2])) {
+		static const char evs[] = "QDC";
+		char have[128] = "";
+		size_t l = 0;
+		char use = 0;
+		for (int i = 0; i < 3; i++) {
+			if (!t->ev_seen[i])
+				continue;
+			if (!use)
+				use = evs[i];
+			l += (size_t)snprintf(have + l, sizeof(have) - l, "%s%c (%llu)", l ? ", " : "",
+					      evs[i], (unsigned long long)t->ev_seen[i]);
+		}
+		snprintf(t->err, sizeof(t->err), "%s: no %c events; the trace has %s events: use --event %c",
+			 t->path, t->event, have, use);
+	} else {
+		snprintf(t->err, sizeof(t->err), "%s: no requests", t->path);
+	}
+	t->err_pos.path = t->path;
+	t->err_pos.line = 0;
+	t->err_pos.offset = 0;
+	return true;
+}
+
 enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 {
 	if (t->failed) {
@@ -705,24 +893,8 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			ring_pop(t, rec);
 			return TRC_OK;
 		}
-		if (t->draining && !t->pending_bad && t->opts.has_device && !t->counts.records &&
-		    !t->ring_count && (t->counts.skipped_other_dev || t->nr_remapped_away)) {
-			char d[32], to[32];
-			devname(t->device, d, sizeof(d));
-			devname(t->remapped_to, to, sizeof(to));
-			if (t->nr_remapped_away && t->fmt->blk_events)
-				snprintf(t->err, sizeof(t->err),
-					 "%s: device %s has no %c requests of its own: they were remapped "
-					 "('A' events) to %s and are counted there; use --device %s",
-					 t->path, d, t->event, to, to);
-			else
-				snprintf(t->err, sizeof(t->err),
-					 "%s: device %s is not in the trace (%llu requests are on other "
-					 "devices; leave out --device to list them)", t->path, d,
-					 (unsigned long long)t->counts.skipped_other_dev);
-			t->err_pos.path = t->path;
+		if (t->draining && !t->pending_bad && !t->eof_done && why_empty(t))
 			t->pending_bad = true;
-		}
 		if (t->draining) {
 			if (t->pending_bad) {
 				/* Records read before the error were handed out; now report it. */
@@ -744,18 +916,18 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 					t->counts.skipped_other_dev++;
 					continue;
 				}
-				if (t->emitted_any && rec->time_ns < t->last_emitted_ns) {
-					if (!t->counts.inversions)
-						t->counts.first_inversion = t->pos;
-					t->counts.inversions++;
-					if (t->last_emitted_ns - rec->time_ns > t->counts.max_inversion_ns)
-						t->counts.max_inversion_ns = t->last_emitted_ns - rec->time_ns;
+				if (range_bad(t, rec)) {
+					st = TRC_EBAD;
+				} else if (went_back(t, rec)) {
+					if (t->opts.lenient)
+						continue;
+					st = TRC_EBAD;
 				} else {
 					t->last_emitted_ns = rec->time_ns;
+					t->emitted_any = true;
+					t->counts.records++;
+					return TRC_OK;
 				}
-				t->emitted_any = true;
-				t->counts.records++;
-				return TRC_OK;
 			}
 			if (st == TRC_EOF) {
 				t->draining = true;
@@ -777,21 +949,17 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 				t->counts.skipped_other_dev++;
 				continue;
 			}
-			if (t->emitted_any && r.time_ns < t->last_emitted_ns) {
-				/* Too late to sort: pass it on now, out of order (before the window, whose
-				 * records are all later), and say so. */
-				uint64_t back = t->last_emitted_ns - r.time_ns;
-				if (!t->counts.inversions)
-					t->counts.first_inversion = t->pos;
-				t->counts.inversions++;
-				if (back > t->counts.max_inversion_ns)
-					t->counts.max_inversion_ns = back;
-				*rec = r;
-				t->counts.records++;
-				return TRC_OK;
+			if (range_bad(t, &r))
+				st = TRC_EBAD;
+			else if (went_back(t, &r)) {
+				/* Too late to sort: the window's records are all later. */
+				if (t->opts.lenient)
+					continue;
+				st = TRC_EBAD;
+			} else {
+				ring_push(t, &r, &t->pos);
+				continue;
 			}
-			ring_push(t, &r, &t->pos);
-			continue;
 		}
 		if (st == TRC_EOF) {
 			t->draining = true;

@@ -25,6 +25,10 @@
 #define TRC_AHEAD (1u << 7)
 #define TRC_SECURE (1u << 8)
 #define TRC_NONE (1u << 9)   /* 'N': no data direction (e.g. "FN") */
+/* 'B': a barrier (kernels up to 2.6.36, e.g. "WBS"). Always with TRC_FLUSH | TRC_FUA, which is
+ * what a barrier asks of the device: earlier writes on media first, then this one durable. The
+ * bit only keeps the RWBS spelling (op, A, B, S, M, without the F letters). */
+#define TRC_BARRIER (1u << 10)
 
 #define TRC_DEV(maj, min) (((uint32_t)(maj) << 20) | ((uint32_t)(min) & 0xfffff))
 #define TRC_MAJOR(dev) ((uint32_t)(dev) >> 20)
@@ -77,14 +81,17 @@ struct trc_counts {
 	uint64_t skipped_zoned;  /* zoned commands (ZA, ZR, ...) */
 	uint64_t skipped_other_dev;
 	uint64_t reordered;      /* small time inversions reordered */
-	uint64_t inversions;     /* larger inversions reported (records passed on out of order) */
+	uint64_t inversions;     /* --lenient: records skipped because they went back in time beyond
+				  * the reorder window (an error otherwise) */
 	uint64_t remaps;         /* 'A' events folded */
 	/* Added with issue 3 (appended; the fields above keep their meaning). */
 	uint64_t unpaired;       /* --event D/C: records whose D..C pair was not found (latency -1) */
 	uint64_t requeues;       /* 'R' events: the dispatch they undo is emitted with latency -1 */
 	uint64_t skipped_pc;     /* SCSI pass-through (BLK_TC_PC) events: not block requests */
-	struct trc_pos first_inversion; /* first record passed on out of order */
-	uint64_t max_inversion_ns;      /* largest backwards step passed on */
+	struct trc_pos first_inversion; /* first record skipped for going back in time */
+	uint64_t max_inversion_ns;      /* largest backwards step skipped */
+	/* Added with issue 8. */
+	char skipped_unit[8];    /* what skipped_lines counts: "lines" (text) or "records" (binary) */
 };
 
 struct trc; /* an open reader */

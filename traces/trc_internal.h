@@ -92,6 +92,12 @@ struct trc_format {
 	bool blk_events;  /* Q/D/C events: the format handles --event and --device itself */
 	bool ordered;     /* records are stored in the order to hand out (.sct): no reorder window */
 	bool own_input;   /* opens its own files (t->in unused) */
+	/* Added with issue 8 (optional): the fields the reader core names when it refuses a record
+	 * of a text format (time going back beyond the reorder window, a sector range past 2^64
+	 * bytes); 0 leaves the field out of the message. */
+	int time_field, sector_field;
+	const char *time_name, *sector_name;
+	bool binary;      /* records, not lines (trc_counts.skipped_unit) */
 };
 
 /* true if PATH.blktrace.N files exist (path is the prefix of a per-CPU capture) */
@@ -129,6 +135,17 @@ struct trc {
 	uint32_t device;
 	uint64_t nr_remapped_away; /* 'A' events from the chosen device to another one */
 	uint32_t remapped_to;
+	/* Every remap seen while reading (from -> to, first TRC_DEVSET_MAX), so that a device with
+	 * no requests of its own can name the device at the end of its chain (dm -> partition ->
+	 * disk) at once. */
+	struct {
+		uint32_t from, to;
+	} remap_edges[TRC_DEVSET_MAX];
+	size_t nr_remap_edges;
+	/* Events of each kind seen ('Q', 'D', 'C'), on any device, so that a trace without the
+	 * chosen event can say which ones it has. Filled by the blk_events formats. */
+	uint64_t ev_seen[3];
+	uint64_t scan_bytes;     /* bytes the device pre-scan searched (a test hook: it must be linear) */
 
 	/* reorder stage: a time-sorted ring of at most window records */
 	struct trc_slot *ring;
@@ -240,6 +257,22 @@ static inline void trc_put_le64(uint8_t *p, uint64_t v)
 	trc_put_le32(p, (uint32_t)v);
 	trc_put_le32(p + 4, (uint32_t)(v >> 32));
 }
+
+/* Count an event of action act ('Q', 'D' or 'C'; others are ignored) for the "no Q events"
+ * message. */
+static inline void trc_seen_event(struct trc *t, char act)
+{
+	if (act == 'Q')
+		t->ev_seen[0]++;
+	else if (act == 'D')
+		t->ev_seen[1]++;
+	else if (act == 'C')
+		t->ev_seen[2]++;
+}
+/* Record a remap edge (from -> to) for the remap-chain suggestion. */
+void trc_note_remap(struct trc *t, uint32_t from, uint32_t to);
+/* Test hook: bytes the device pre-scan of t's open searched (0 without a pre-scan). */
+uint64_t trc_debug_scan_bytes(const struct trc *t);
 
 /* Copy a name into a record's comm (truncated, NUL-terminated). */
 void trc_set_comm(struct trc_rec *rec, const char *s, size_t len);

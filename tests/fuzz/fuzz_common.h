@@ -29,7 +29,7 @@ static inline void fuzz_read(const char *format, const uint8_t *data, size_t siz
 	char err[512];
 	struct trc_rec r;
 	enum trc_status st;
-	uint64_t n = 0;
+	uint64_t n = 0, last = 0;
 
 	err[0] = '\0';
 	if (trc_open_mem(&t, "fuzz", data, size, &o, err, sizeof(err))) {
@@ -47,6 +47,11 @@ static inline void fuzz_read(const char *format, const uint8_t *data, size_t siz
 		FUZZ_CHECK(trc_position(t)->path != NULL);
 		if (device)
 			FUZZ_CHECK(r.dev == dev);
+		/* never out of order (beyond the window it is an error, or skipped), and no range
+		 * past 2^64 bytes */
+		FUZZ_CHECK(!n || r.time_ns >= last);
+		last = r.time_ns;
+		FUZZ_CHECK(r.sector <= (1ULL << 55) - r.nsect);
 		n++;
 	}
 	if (st == TRC_EBAD) {

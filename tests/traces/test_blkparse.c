@@ -319,18 +319,34 @@ static void test_reorder(void **state)
 	assert_int_equal(r->pos[1].line, 5);
 	free(r);
 
-	/* a window of 2 is too small for the last one: passed on out of order, and reported */
+	/* a window of 2 is too small for the last one: an error at its line, after the records
+	 * before it */
 	struct trc_opts o = Q;
 	o.window = 2;
 	r = read_str("o.txt", text, &o);
-	assert_int_equal(r->n, 5);
+	assert_int_equal(r->st, TRC_EBAD);
+	assert_int_equal(r->n, 4);
+	assert_int_equal(r->end_pos.line, 5);
+	assert_string_equal(r->error, "o.txt:5: field 4 (time): expected a time no earlier than "
+				      "0.000000200 s (a record 2 or more records back; --lenient skips "
+				      "it), got '0.000000150'");
+	free(r);
+
+	/* --lenient: skipped and counted, never handed out of order */
+	o.lenient = true;
+	r = read_str("o.txt", text, &o);
+	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->n, 4);
 	assert_int_equal(r->rec[0].sector, 1);
 	assert_int_equal(r->rec[1].sector, 2);
-	assert_int_equal(r->rec[2].sector, 5);
+	assert_int_equal(r->rec[2].sector, 3);
+	assert_int_equal(r->rec[3].sector, 4);
 	assert_int_equal(r->counts.inversions, 1);
 	assert_int_equal(r->counts.max_inversion_ns, 50);
 	assert_int_equal(r->counts.first_inversion.line, 5);
-	assert_non_null(strstr(r->warnings, "back in time"));
+	assert_non_null(strstr(r->warnings, "o.txt: 1 records went back in time beyond the reorder "
+					    "window of 2 records (first at line 5, largest step 50 ns); "
+					    "skipped (--lenient)"));
 	free(r);
 }
 
@@ -350,7 +366,7 @@ static const struct bad_case bad_cases[] = {
 	{GOOD "  8,0 0 2 0.00000000x 1 Q R 8 + 8 [a]\n", 2, "field 4 (time): expected SECONDS.NANOSECONDS", 0},
 	{GOOD "  8,0 0 2 0.0000000001 1 Q R 8 + 8 [a]\n", 2, "field 4 (time)", 0},
 	{GOOD "  8,0 0 2 0.000000001 99999999999 Q R 8 + 8 [a]\n", 2, "field 5 (pid)", 0},
-	{GOOD GOOD "  8,0 0 2 0.000000001 1 Q XR 8 + 8 [a]\n", 3, "field 7 (RWBS): expected RWBS as [F](D|W|R|N)[F][A][S][M], got 'XR'", 0},
+	{GOOD GOOD "  8,0 0 2 0.000000001 1 Q XR 8 + 8 [a]\n", 3, "field 7 (RWBS): expected RWBS as [F](D|W|R|N)[F][A][S][M] or (D|W|R|N)[A]B[S][M], got 'XR'", 0},
 	{GOOD "  8,0 0 2 0.000000001 1 Q R 8 + x [a]\n", 2, "field 9 (size): expected '+ SECTORS', got 'x'", 0},
 	{GOOD "  8,0 0 2 0.000000001 1 Q R 8 + 8 [a\n", 2, "field 10 (process)", 0},
 	{GOOD "  8,0 0 2 0.000000001 1 Q R 8 + 8 a]\n", 2, "field 10 (process): expected '[PROCESS]'", 0},
@@ -361,7 +377,17 @@ static const struct bad_case bad_cases[] = {
 	{GOOD "  8,0 0 2\n", 2, "field 4 (time)", 0},
 	{GOOD "\x01\x02\x03\n", 2, "field 1 (device): expected a blkparse event line or text", 0},
 	{GOOD "  8,0 0 2 0.000000001 1 Q R 18446744073709551616 + 8 [a]\n", 2, "field 8 (sector)", 0},
-	{"CPU0 (x):\n Reads Queued: 1\n", 2, "no blkparse event lines in 2 lines", 0},
+	{"some text\nbut no events\n", 2, "b.txt:2: no blkparse event lines in 2 lines", 0},
+	/* an action blkparse never prints is an error at its field, not a line to skip */
+	{GOOD "  8,0 0 2 0.000000001 1 K R 8 + 8 [a]\n", 2,
+	 "b.txt:2: field 6 (action): expected an action (Q, G, I, D, C, M, F, A, X, P, U, UT, S, R, B or m), got 'K'", 0},
+	{GOOD "  8,0 0 2 0.000000001 1 QQ R 8 + 8 [a]\n", 2, "b.txt:2: field 6 (action): expected an action", 0},
+	{GOOD "  8,0 0 2 0.000000001 1 k R 8 + 8 [a]\n", 2, "b.txt:2: field 6 (action)", 'D'},
+	/* a range that ends past 2^64 bytes (2^55 sectors), or wraps */
+	{GOOD "  8,0 0 2 0.000000001 1 Q R 36028797018963960 + 16 [a]\n", 2,
+	 "b.txt:2: field 8 (sector): expected a range that ends within 2^64 bytes, got '36028797018963960 + 16'", 0},
+	{GOOD "  8,0 0 2 0.000000001 1 Q R 18446744073709551615 + 8 [a]\n", 2,
+	 "b.txt:2: field 8 (sector): expected a range that ends within 2^64 bytes, got '18446744073709551615 + 8'", 0},
 };
 
 static void test_bad_input(void **state)
@@ -402,7 +428,8 @@ static void test_bad_input_with_device(void **state)
 	assert_int_equal(r->st, TRC_EBAD);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->end_pos.line, 3);
-	assert_string_equal(r->error, "b.txt:3: field 7 (RWBS): expected RWBS as [F](D|W|R|N)[F][A][S][M], got 'QQ'");
+	assert_string_equal(r->error, "b.txt:3: field 7 (RWBS): expected RWBS as [F](D|W|R|N)[F][A][S][M] or "
+			    "(D|W|R|N)[A]B[S][M], got 'QQ'");
 	free(r);
 }
 
@@ -427,10 +454,28 @@ static void test_lenient(void **state)
 static void test_empty(void **state)
 {
 	(void)state;
+	/* empty, blank lines only, or only blkparse's summary footer: no requests, an error */
 	struct read_result *r = read_str("e.txt", "", &Q);
 	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->st, TRC_EBAD);
 	assert_int_equal(r->n, 0);
+	assert_string_equal(r->error, "e.txt: no requests");
+	free(r);
+	r = read_str("e.txt", "", NULL);
+	assert_int_equal(r->open_rc, -EINVAL);
+	assert_string_equal(r->err, "e.txt: no requests");
+	free(r);
+	r = read_str("e.txt", "\n\n", &Q);
+	assert_string_equal(r->error, "e.txt: no requests");
+	free(r);
+	static const char footer[] = "CPU0 (x):\n Reads Queued:           0,        0KiB\t Writes Queued:           0,        0KiB\n"
+				     "Total (x):\n Reads Queued:           0,        0KiB\n"
+				     "Throughput (R/W): 0KiB/s / 0KiB/s\nEvents (x): 0 entries\n";
+	r = read_str("f.txt", footer, NULL); /* detected as blkparse by the footer */
+	assert_int_equal(r->open_rc, 0);
+	assert_string_equal(r->format, "blkparse");
+	assert_int_equal(r->st, TRC_EBAD);
+	assert_string_equal(r->error, "f.txt: no requests");
 	free(r);
 }
 

@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# trace_torture.sh - what every command that opens a trace says about the oddities of real
+# captures (issue 8): a C-only capture read for Q, empty and summary-only files, a remap chain
+# asked for at its top, a clock jump, barriers, 40 CPU files with one missing. The traces are
+# made here; each check is an exit status and an exact message.
+set -uo pipefail
+
+: "${PROG:?PROG must be the absolute path of ssdcache-sim}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+DEVS=(--cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms)
+
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fail=1; }
+
+# expect STATUS NEEDLE command...: the exit status, and NEEDLE (fixed string) in stdout or stderr
+expect() {
+	local want=$1 needle=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	if [ "$got" -ne "$want" ]; then
+		bad "exit $got, expected $want: ${*:2:4}; stderr: $(head -c 300 "$tmp/err")"
+		return 1
+	fi
+	if [ -n "$needle" ] && ! grep -qF -- "$needle" "$tmp/out" "$tmp/err"; then
+		bad "no '$needle' from: ${*:2:4} (stderr: $(head -c 300 "$tmp/err"))"
+		return 1
+	fi
+	ok "exit $got: ${*:2:4}"
+}
+
+# --- a capture with only C events (LevelDB): every command says to use --event C ---
+c=$tmp/leveldb.txt
+for i in $(seq 1 50); do
+	printf '  8,0    1 %8d     0.%09d     0  C   W %d + 8 [0]\n' "$i" $((i * 1000)) $((i * 8))
+done >"$c"
+msg="$c: no Q events; the trace has C (50) events: use --event C"
+expect 1 "$msg" "$PROG" trace stats "$c"
+grep -q "requests" "$tmp/out" && bad "trace stats printed statistics for a trace without Q events"
+expect 1 "$msg" "$PROG" trace dump "$c"
+expect 1 "$msg" "$PROG" trace convert "$c" "$tmp/c.sct"
+[ -e "$tmp/c.sct" ] && bad "trace convert left $tmp/c.sct behind"
+expect 1 "$msg" "$PROG" run "$c" "${DEVS[@]}"
+expect 0 "" "$PROG" trace dump --count --event C "$c"
+[ "$(cat "$tmp/out")" = 50 ] || bad "--event C: $(cat "$tmp/out") requests, expected 50"
+expect 0 "" "$PROG" run "$c" --event C "${DEVS[@]}"
+
+# --- empty, blank and summary-only files: no requests, whatever the command ---
+: >"$tmp/empty.txt"
+printf '\n\n' >"$tmp/blank.txt"
+printf 'CPU0 (sda):\n Reads Queued:           0,        0KiB\t Writes Queued:           0,        0KiB\nTotal (sda):\nEvents (sda): 0 entries\n' >"$tmp/summary.txt"
+for f in empty blank summary; do
+	expect 1 "$tmp/$f.txt: no requests" "$PROG" trace stats "$tmp/$f.txt"
+	expect 1 "$tmp/$f.txt: no requests" "$PROG" run "$tmp/$f.txt" "${DEVS[@]}"
+done
+expect 1 "$tmp/empty.txt: no requests" "$PROG" trace dump --format blktrace "$tmp/empty.txt"
+
+# --- LVM on a partition on a disk: --device at the top of the chain names the disk at once ---
+lvm=$tmp/lvm.txt
+cat >"$lvm" <<'EOF'
+  8,2    0        1     0.000001000     9  A   W 4000 + 8 <- (253,0) 2000
+  8,0    0        2     0.000001100     9  A   W 6048 + 8 <- (8,2) 4000
+  8,0    0        3     0.000001200     9  Q   W 6048 + 8 [mysqld]
+EOF
+expect 1 "use --device 8,0" "$PROG" trace dump --device 253,0 "$lvm"
+expect 1 "device 253,0 has no Q requests of its own: they were remapped ('A' events) to 8,2 and then to 8,0" \
+	"$PROG" run "$lvm" --device 253,0 "${DEVS[@]}"
+expect 1 "use --device 8,0" "$PROG" trace stats --device 8,2 "$lvm"
+expect 0 "" "$PROG" trace dump --device 8,0 "$lvm"
+
+# --- a clock jump: an error at the record; --lenient skips and counts ---
+j=$tmp/jump.txt
+for i in $(seq 1 1500); do
+	printf '  8,0 0 %d 0.%09d 7 Q R %d + 8 [a]\n' "$i" $((i * 1000)) $((i * 16))
+	printf '  8,0 1 %d 1270000000.%09d 7 Q W %d + 8 [b]\n' "$i" $((i * 1000)) $((i * 16 + 8))
+done >"$j"
+expect 1 "$j:2051: field 4 (time): expected a time no earlier than 1270000000.000001000 s" \
+	"$PROG" trace dump --count "$j"
+expect 0 "records went back in time beyond the reorder window of 1024 records (first at line 2051" \
+	"$PROG" trace dump --count --lenient "$j"
+
+# --- barriers from a 2.6.3x kernel: read as preflush + FUA, printed as the kernel did ---
+b=$tmp/barrier.txt
+printf '  8,0 0 1 0.000001000 9 Q WBS 100 + 8 [jbd2/sda1-8]\n  8,0 0 2 0.000002000 9 Q WB [kjournald]\n' >"$b"
+expect 0 "1000 8,0 WBS 100 8" "$PROG" trace dump "$b"
+expect 0 "2000 8,0 WB 0 0" "$PROG" trace dump "$b"
+
+# --- 40 CPU files, the one of CPU 17 missing: the warning names that file ---
+python3 - "$tmp/node" <<'EOF'
+import struct, sys
+prefix = sys.argv[1]
+for cpu in range(40):
+    if cpu == 17:
+        continue
+    with open("%s.blktrace.%d" % (prefix, cpu), "wb") as f:
+        for i in range(3):
+            action = ((1 << 0) | (1 << 4) | (1 << 8)) << 16 | 1  # READ QUEUE FS, Q
+            f.write(struct.pack("<IIQQIIIIIHH", 0x65617407, i + 1, 1000 + 100 * i + cpu,
+                                (cpu * 3 + i) * 8, 4096, action, 42, (8 << 20) | 16, cpu, 0, 0))
+EOF
+expect 0 "$tmp/node.blktrace.17: the file for CPU 17 is missing" "$PROG" trace dump --count "$tmp/node"
+[ "$(cat "$tmp/out")" = 117 ] || bad "40 CPUs less one: $(cat "$tmp/out") requests, expected 117"
+grep -q "node.blktrace.18: the file for CPU 17" "$tmp/err" && bad "the warning names the next file"
+
+exit $fail
