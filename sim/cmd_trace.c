@@ -343,8 +343,12 @@ static void stats_help(FILE *fp)
 		"inter-arrival distribution, sequentiality, footprint in unique blocks of --blocksize\n"
 		"(default 4K), LRU stack (reuse) distances and the LRU hit ratio at cache sizes from\n"
 		"1 MiB up, and the measured latency when the trace has one (--event D, MSR).\n"
-		"Memory: up to --max-blocks distinct blocks are tracked exactly (default 1M, ~40 MiB);\n"
-		"beyond that blocks are sampled by hash (SHARDS) and the report gives the rate.\n\n"
+		"Percentiles are exact (nearest rank: pNN is the value of rank ceil(NN %% of n)), so\n"
+		"they agree with the histograms; n/a means there was nothing to measure (0 of 0).\n"
+		"Memory: 8 bytes per request for the exact inter-arrival and latency percentiles, and\n"
+		"up to --max-blocks distinct blocks tracked exactly for the footprint and the stack\n"
+		"distances (default 4M blocks, about 48 bytes each); beyond that blocks are sampled by\n"
+		"hash (SHARDS), distances become estimates and the report gives the rate.\n\n"
 		"  --json          one JSON object instead of the table\n%s",
 		read_opts_help);
 }
