@@ -66,8 +66,7 @@ static enum trc_status bad_tok(struct trc *t, struct iolog *l, int field, const 
 {
 	char ex[128];
 	trc_excerpt(p, len, ex, sizeof(ex));
-	return trc_fail_line(t, t->path, l->lineno, field, name, "bad value '%s' (expected %s)", ex,
-			     expected);
+	return trc_fail_line(t, t->path, l->lineno, field, name, "expected %s, got '%s'", expected, ex);
 }
 
 static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)

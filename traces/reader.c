@@ -6,13 +6,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "traces/csv.h"
 #include "traces/trc_internal.h"
 
 /* Detection order matters only where probes could overlap: binary magics first, then the text
  * formats from the most to the least constrained line shape. */
 static const struct trc_format *const formats[] = {
 	&trc_fmt_sct, &trc_fmt_blktrace, &trc_fmt_iolog, &trc_fmt_blkparse,
-	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   NULL,
+	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   &trc_fmt_alibaba, &trc_fmt_tencent,
+	&trc_fmt_csv, NULL,
 };
 
 #define PROBE_BYTES 65536
@@ -25,10 +27,13 @@ int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *
 		o->lenient = true;
 		return 0;
 	}
+	int rc = trc_csv_opts_set(o, name, value, err, errlen); /* time-unit, csv */
+	if (rc <= 0)
+		return rc;
 	if (!strcmp(name, "format")) {
 		if (!trc_format_known(value)) {
 			snprintf(err, errlen, "unknown format '%s' (expected blkparse, blktrace, msr, spc, fiu, "
-					      "iolog or sct)", value);
+					      "iolog, sct, csv, alibaba or tencent)", value);
 			return -EINVAL;
 		}
 		o->format = value;
@@ -387,7 +392,8 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 		fmt = format_by_name(t->opts.format);
 		if (!fmt) {
 			snprintf(err, errlen,
-				 "unknown format '%s' (expected blkparse, blktrace, msr, spc, fiu, iolog or sct)",
+				 "unknown format '%s' (expected blkparse, blktrace, msr, spc, fiu, iolog, sct, "
+				 "csv, alibaba or tencent)",
 				 t->opts.format);
 			free_reader(t);
 			return -EINVAL;
@@ -436,13 +442,19 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			trc_excerpt(p, nl ? (size_t)(nl - p) : n, ex, sizeof(ex));
 			snprintf(err, errlen,
 				 "%s: cannot tell the trace format from the content (starts with '%s'); "
-				 "give --format blkparse|blktrace|msr|spc|fiu|iolog|sct",
+				 "give --format blkparse|blktrace|msr|spc|fiu|iolog|sct|alibaba|tencent, or "
+				 "--csv COLUMNS",
 				 t->path, n ? ex : "");
 			free_reader(t);
 			return -EINVAL;
 		}
 	}
 	t->fmt = fmt;
+	rc = trc_csv_opts_check(fmt, &t->opts, t->path, err, errlen);
+	if (rc) {
+		free_reader(t);
+		return rc;
+	}
 	if (fmt->own_input)
 		trc_in_close(&t->in);
 	if (!fmt->blk_events && t->opts.event && t->opts.event != 'Q' && fmt != &trc_fmt_sct) {
