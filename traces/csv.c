@@ -104,9 +104,9 @@ void trc_span_check(struct trc *t, const struct trc_span *s, unsigned unit)
 	bool slow = span > year_ns;
 	if (!fast && !slow)
 		return;
-	/* The unit that gives a rate closest to 1000 IOPS among the plausible ones. */
-	unsigned best = 0;
-	double best_d = 0, best_iops = 0, best_span = 0;
+	/* Every unit that gives a plausible rate: which one is right, only the user knows. */
+	char a[400] = "";
+	size_t l = 0;
 	for (unsigned u = 1; u < NUNITS; u++) {
 		if (u == unit)
 			continue;
@@ -114,18 +114,13 @@ void trc_span_check(struct trc *t, const struct trc_span *s, unsigned unit)
 		double io = sp > 0 ? (double)s->n / sp * 1e9 : 1e300;
 		if ((s->n > 100 && sp < 1e6) || io > max_iops || sp > year_ns)
 			continue;
-		double d = io > 1000 ? io / 1000 : 1000 / io;
-		if (!best || d < best_d) {
-			best = u;
-			best_d = d;
-			best_iops = io;
-			best_span = sp;
-		}
+		l += (size_t)snprintf(a + l, sizeof(a) - l, "%s --time-unit %s: %.6g s, %.4g IOPS",
+				      l ? ";" : " (try", units[u].name, sp / 1e9, io);
+		if (l >= sizeof(a))
+			break;
 	}
-	char a[160] = "";
-	if (best)
-		snprintf(a, sizeof(a), "; with --time-unit %s they span %.6g s (%.4g IOPS)",
-			 units[best].name, best_span / 1e9, best_iops);
+	if (l && l + 2 < sizeof(a))
+		snprintf(a + l, sizeof(a) - l, ")");
 	trc_warn(t, "%s: %llu requests over %.6g s (%.4g IOPS) with timestamps in %s: %s what block "
 		    "devices do; are the timestamps in another unit?%s",
 		 t->path, (unsigned long long)s->n, span / 1e9, span > 0 ? iops : 0.0,
@@ -144,6 +139,7 @@ struct csvspec {
 	int header;              /* -1 auto, 0 no, 1 yes */
 	char delim;              /* 0: runs of blanks */
 	char rtok[TOK_MAX], wtok[TOK_MAX]; /* extra words for read / write ("" none) */
+	bool numeric_dev;        /* the device column holds numbers only (alibaba, tencent) */
 	const char *names[NCOLS]; /* field names for messages */
 };
 
@@ -303,6 +299,7 @@ static const struct csvspec alibaba_spec = {
 	.header = -1,
 	.delim = ',',
 	.names = {"timestamp", "offset", "length", "opcode", "device_id"},
+	.numeric_dev = true,
 };
 
 static const struct csvspec tencent_spec = {
@@ -315,6 +312,7 @@ static const struct csvspec tencent_spec = {
 	.rtok = "0",
 	.wtok = "1",
 	.names = {"Timestamp", "Offset", "Size", "IOType", "VolumeID"},
+	.numeric_dev = true,
 };
 
 /* ---- options ---- */
@@ -600,7 +598,12 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 		z *= s->size_mult;
 		if (o > UINT64_MAX - z)
 			return bad(t, r, C_SIZE, "a range that ends inside 2^64 bytes", fz);
-		if (s->col[C_DEVICE] >= 0) {
+		if (s->col[C_DEVICE] >= 0 && s->numeric_dev) {
+			uint64_t v;
+			if (!fu64(&f[s->col[C_DEVICE]], &v) || v > 0xfffff)
+				return bad(t, r, C_DEVICE, "a device number below 2^20", &f[s->col[C_DEVICE]]);
+			rec->dev = TRC_DEV(0, v);
+		} else if (s->col[C_DEVICE] >= 0) {
 			int e = device_of(r, &f[s->col[C_DEVICE]], rec);
 			if (e) {
 				t->fatal = true;

@@ -327,9 +327,10 @@ static bool msr_probe(const uint8_t *head, size_t len)
 		line = first_data_line(head, len, &l, 1);
 	if (!line || split_csv(line, l, f, MAX_FIELDS) != 7)
 		return false;
-	return field_u64(&f[0], &v) && field_u64(&f[2], &v) &&
+	/* times may carry a fraction (MSR layout in seconds, read with --time-unit s) */
+	return field_time(&f[0], TRC_TU_NS, &v) && field_u64(&f[2], &v) &&
 	       (field_is(&f[3], "Read") || field_is(&f[3], "Write")) && field_u64(&f[4], &v) &&
-	       field_u64(&f[5], &v) && field_u64(&f[6], &v);
+	       field_u64(&f[5], &v) && field_time(&f[6], TRC_TU_NS, &v);
 }
 
 const struct trc_format trc_fmt_msr = {
