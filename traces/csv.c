@@ -18,8 +18,9 @@
  *   Timestamp in seconds (Unix time), Offset and Size in 512-byte sectors, IOType 0 = read,
  *   1 = write, VolumeID the cloud virtual volume. Device: 0,VolumeID.
  * Generic CSV: the columns and units a --csv map names (docs/traces.md).
- * Times start at the first record (as MSR's); a header line is skipped when its time field is
- * not a number (or always / never with header=yes|no).
+ * Times start at the first record (as MSR's); a first line whose time field does not start
+ * like a number (a digit, '-', '+' or '.') is a header and skipped (or always / never with
+ * header=yes|no).
  */
 
 #define MAX_COLS 64
@@ -364,7 +365,7 @@ int trc_csv_opts_check(const struct trc_format *fmt, const struct trc_opts *o, c
 		snprintf(err, errlen, "%s: --format csv needs the column map: --csv "
 				      "time=N[:UNIT],op=N,offset=N,size=N[,device=N] (see docs/traces.md)",
 			 path);
-		return -EINVAL;
+		return -ENOTSUP; /* an option the user must add: a usage error */
 	}
 	return 0;
 }
@@ -550,9 +551,10 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 		bool first = !r->first_line_done;
 		r->first_line_done = true;
 		if (first && s->header != 0) {
-			uint64_t ns;
+			/* auto: a header's time field is a word; a bad number is an error below */
 			const struct field *tf = s->col[C_TIME] < n ? &f[s->col[C_TIME]] : NULL;
-			if (s->header == 1 || !tf || !trc_parse_time(tf->p, tf->len, s->tunit, &ns)) {
+			if (s->header == 1 || !tf || !tf->len ||
+			    !(trc_isdigit(tf->p[0]) || strchr("-+.", tf->p[0]))) {
 				t->counts.skipped_lines++;
 				continue;
 			}
@@ -571,7 +573,8 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 				   *fz = &f[s->col[C_SIZE]], *fop = &f[s->col[C_OP]];
 		if (!trc_parse_time(ft->p, ft->len, s->tunit, &ts)) {
 			char e[64];
-			snprintf(e, sizeof(e), "a time in %s (a number >= 0)", trc_time_unit_name(s->tunit));
+			snprintf(e, sizeof(e), "a time in %s (a number >= 0, at most 2^64 ns)",
+				 trc_time_unit_name(s->tunit));
 			return bad(t, r, C_TIME, e, ft);
 		}
 		if (!parse_op(s, fop, &rec->flags)) {
@@ -687,7 +690,7 @@ static void csv_close(struct trc *t)
 	t->priv = NULL;
 }
 
-/* ---- detection: every data line in the first bytes (at most 8) must fit ---- */
+/* ---- detection: the first data line must fit, the next ones (up to 8) have 5 fields ---- */
 
 static bool probe_spec(const struct csvspec *s, const uint8_t *head, size_t len,
 		       bool (*extra)(const struct field *f))
@@ -714,9 +717,11 @@ static bool probe_spec(const struct csvspec *s, const uint8_t *head, size_t len,
 				  fu64(&f[s->col[C_OFFSET]], &v) && fu64(&f[s->col[C_SIZE]], &v) &&
 				  parse_op(s, &f[s->col[C_OP]], &fl) && fu64(&f[s->col[C_DEVICE]], &v) &&
 				  extra(f);
-			if (!ok && !(first && n == 5))
+			/* The first data line (after an optional header) must fit; later ones need only
+			 * the field count, so that a bad value gets its located error from the reader. */
+			if (!ok && !(first && n == 5) && !(seen && n == 5))
 				return false;
-			if (ok)
+			if (ok || seen)
 				seen++;
 			first = false;
 		}

@@ -215,7 +215,7 @@ static void test_option_checks(void **state)
 
 	struct trc_opts c = fmt("csv");
 	r = read_str("x.csv", "1,R,0,4096\n", &c);
-	assert_int_equal(r->open_rc, -EINVAL);
+	assert_int_equal(r->open_rc, -ENOTSUP);
 	assert_non_null(strstr(r->err, "--format csv needs the column map"));
 	free(r);
 
@@ -302,6 +302,15 @@ static void test_time_unit_warning(void **state)
 		fail_msg("warning: %s", r->warnings);
 	free(r);
 
+	/* a first line whose time overflows is an error there, not a header to skip */
+	o.has_device = true;
+	r = read_str("us.csv", "0,R,0,4096,1577808000000000\n0,R,0,4096,1577808000000001\n", &o);
+	assert_int_equal(r->st, TRC_EBAD);
+	assert_int_equal(r->end_pos.line, 1);
+	assert_non_null(strstr(r->error, "us.csv:1: field 5 (timestamp): expected a time in s"));
+	free(r);
+	o.has_device = false;
+
 	/* plausible rates say nothing: 200 requests 1 ms apart */
 	char buf[8192];
 	size_t l = 0;
@@ -328,7 +337,7 @@ static const struct bad_case bad_cases[] = {
 	{"alibaba", NULL, "0,R,0,4096,1577808000000626\n0,R,-4096,4096,1577808000000627\n", 2,
 	 "b:2: field 3 (offset): expected an offset in bytes, got '-4096'"},
 	{"alibaba", NULL, "0,R,0,4096,1577808000000626\n0,R,0,4096,-5\n", 2,
-	 "b:2: field 5 (timestamp): expected a time in us (a number >= 0), got '-5'"},
+	 "b:2: field 5 (timestamp): expected a time in us (a number >= 0, at most 2^64 ns), got '-5'"},
 	{"alibaba", NULL, "0,R,0,4096,1577808000000626\n0,R,0,4096\n", 2,
 	 "b:2: field 5 (missing): expected at least 5 fields, got 4"},
 	{"alibaba", NULL, "0,R,0,4096,1\n0,R,18446744073709551615,4096,2\n", 2,
@@ -346,7 +355,7 @@ static const struct bad_case bad_cases[] = {
 	{"csv", "time=1:us,op=2,offset=3,size=4", "1,R,0,4096\n2,R,0,4k\n", 2,
 	 "b:2: field 4 (size): expected a size in bytes, got '4k'"},
 	{"csv", "time=1:us,op=2,offset=3,size=4,header=no", "time,op,offset,size\n", 1,
-	 "b:1: field 1 (time): expected a time in us (a number >= 0), got 'time'"},
+	 "b:1: field 1 (time): expected a time in us (a number >= 0, at most 2^64 ns), got 'time'"},
 };
 
 static void test_bad_fields(void **state)
