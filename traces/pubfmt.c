@@ -219,7 +219,8 @@ static const char *time_expected(unsigned unit, char *buf, size_t len)
 	if (unit == TRC_TU_FILETIME)
 		snprintf(buf, len, "a Windows filetime (100 ns ticks; see --time-unit)");
 	else
-		snprintf(buf, len, "a time in %s (a number >= 0)", trc_time_unit_name(unit));
+		snprintf(buf, len, "a time in %s (a number >= 0, at most 2^64 ns)",
+			 trc_time_unit_name(unit));
 	return buf;
 }
 
