@@ -358,7 +358,7 @@ static void stats_help(FILE *fp)
 		"they agree with the histograms; n/a means there was nothing to measure (0 of 0).\n"
 		"Memory: 8 bytes per request for the exact inter-arrival and latency percentiles, and\n"
 		"up to --max-blocks distinct blocks tracked exactly for the footprint and the stack\n"
-		"distances (default 4M blocks, about 48 bytes each); beyond that blocks are sampled by\n"
+		"distances (default 4M blocks, about 56 bytes each); beyond that blocks are sampled by\n"
 		"hash (SHARDS), distances become estimates and the report gives the rate.\n\n"
 		"  --json          one JSON object instead of the table\n%s%s",
 		read_opts_help, trc_opts_help_csv(18));
@@ -399,8 +399,8 @@ static int cmd_stats(int argc, char **argv)
 			break;
 		case O_MAXBLOCKS:
 			if (parse_u64(optarg, &so.max_blocks) || so.max_blocks < 16 ||
-			    so.max_blocks > (1ULL << 32))
-				return usage_err("stats", "bad --max-blocks '%s' (16 .. 2^32)", optarg);
+			    so.max_blocks > (1ULL << 30))
+				return usage_err("stats", "bad --max-blocks '%s' (16 .. 2^30)", optarg);
 			break;
 		default:
 			return usage_err("stats", "unknown option '%s'", argv[optind - 1]);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* stats.c - trace statistics: GSL histograms, exact percentiles, an exact (or bounded) reuse tracker. */
+/* stats.c - trace statistics: GSL histograms, exact percentiles, a bounded exact reuse tracker. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -25,6 +25,7 @@ struct tracker {
 	struct rd_ent *tab;
 	uint64_t cap, used;       /* open addressing, load <= 1/2 */
 	uint32_t *fen;            /* Fenwick tree over access stamps 1..fen_n */
+	uint32_t *rev;            /* compaction scratch: slot of each stamp (fen_n entries) */
 	uint64_t fen_n, clock;
 	uint64_t max_blocks;
 	uint32_t thresh;          /* a block is tracked if hash24(block) < thresh */
@@ -65,31 +66,19 @@ static uint64_t fen_sum(const struct tracker *k, uint64_t i)
 	return s;
 }
 
-static int cmp_ts(const void *a, const void *b)
-{
-	const struct rd_ent *x = a, *y = b;
-	return (x->ts > y->ts) - (x->ts < y->ts);
-}
-
-/* Renumber the live stamps 1..used in order, in place, and rebuild the tree in O(n). The
- * scratch array lives only while this runs (it would cost 16 bytes per tracked block). */
-static int compact(struct tracker *k)
+/* Renumber the live stamps 1..used in order and rebuild the tree, in O(cap) without sorting:
+ * stamps are distinct and at most fen_n, so scattering them by value orders them. */
+static void compact(struct tracker *k)
 {
 	uint64_t n = 0;
-	struct rd_ent *tmp = malloc((k->used + 1) * sizeof(*tmp));
 
-	if (!tmp)
-		return -ENOMEM;
+	memset(k->rev, 0xff, k->fen_n * sizeof(*k->rev));
 	for (uint64_t i = 0; i < k->cap; i++)
-		if (k->tab[i].ts) {
-			tmp[n].block = i; /* slot index */
-			tmp[n].ts = k->tab[i].ts;
-			n++;
-		}
-	qsort(tmp, n, sizeof(*tmp), cmp_ts);
-	for (uint64_t i = 0; i < n; i++)
-		k->tab[tmp[i].block].ts = i + 1;
-	free(tmp);
+		if (k->tab[i].ts)
+			k->rev[k->tab[i].ts - 1] = (uint32_t)i;
+	for (uint64_t i = 0; i < k->fen_n; i++)
+		if (k->rev[i] != UINT32_MAX)
+			k->tab[k->rev[i]].ts = ++n;
 	memset(k->fen, 0, k->fen_n * sizeof(*k->fen));
 	for (uint64_t i = 1; i <= k->fen_n; i++) {
 		k->fen[i - 1] += i <= n ? 1 : 0;
@@ -98,7 +87,6 @@ static int compact(struct tracker *k)
 			k->fen[j - 1] += k->fen[i - 1];
 	}
 	k->clock = n;
-	return 0;
 }
 
 static void reinsert(struct tracker *k, struct rd_ent *old, uint64_t old_cap)
@@ -118,24 +106,28 @@ static void reinsert(struct tracker *k, struct rd_ent *old, uint64_t old_cap)
 static int resize(struct tracker *k, uint64_t cap)
 {
 	struct rd_ent *old = k->tab, *tab = calloc(cap, sizeof(*tab));
-	uint32_t *fen = malloc(cap * sizeof(*fen));
+	uint32_t *fen = malloc(cap * sizeof(*fen)), *rev = malloc(cap * sizeof(*rev));
 	uint64_t old_cap = k->cap;
 
-	if (!tab || !fen) {
+	if (!tab || !fen || !rev || cap > UINT32_MAX) {
 		free(tab);
 		free(fen);
+		free(rev);
 		return -ENOMEM;
 	}
 	k->tab = tab;
 	k->cap = cap;
 	k->used = 0;
 	free(k->fen);
+	free(k->rev);
 	k->fen = fen;
+	k->rev = rev;
 	k->fen_n = cap;
 	if (old)
 		reinsert(k, old, old_cap);
 	free(old);
-	return compact(k);
+	compact(k);
+	return 0;
 }
 
 /* Access one block: -1 if not sampled, else its stack distance among tracked blocks (first
@@ -170,10 +162,8 @@ static uint64_t track(struct tracker *k, uint64_t block)
 		while (k->tab[s].ts && k->tab[s].block != block)
 			s = (s + 1) & (k->cap - 1);
 	}
-	if (k->clock >= k->fen_n && compact(k)) {
-		k->oom = true;
-		return (uint64_t)-1 - 1;
-	}
+	if (k->clock >= k->fen_n)
+		compact(k);
 	uint64_t d = UINT64_MAX;
 	if (found) {
 		uint64_t prev = k->tab[s].ts;
@@ -461,6 +451,7 @@ void trc_stats_free(struct trc_stats *s)
 	free(s->dcount);
 	free(s->k.tab);
 	free(s->k.fen);
+	free(s->k.rev);
 	free(s);
 }
 
@@ -491,7 +482,7 @@ int trc_stats_new(struct trc_stats **out, const struct trc_stats_opts *opts)
 		s->o.block_bytes = 4096;
 	if (!s->o.max_blocks)
 		s->o.max_blocks = TRC_STATS_MAX_BLOCKS_DEFAULT;
-	if (s->o.block_bytes % 512 || s->o.max_blocks < 16) {
+	if (s->o.block_bytes % 512 || s->o.max_blocks < 16 || s->o.max_blocks > (1ULL << 30)) {
 		free(s);
 		return -EINVAL;
 	}
@@ -512,6 +503,17 @@ int trc_stats_new(struct trc_stats **out, const struct trc_stats_opts *opts)
 	}
 	*out = s;
 	return 0;
+}
+
+/* Add w to the bin of x in a log2_hist: bin 0 is [0, 1), bin i is [2^(i-1), 2^i) (the last bin
+ * takes everything above). Computed from the bit length instead of gsl_histogram_accumulate's
+ * binary search over the ranges: this runs for every request. */
+static inline void hist_add_u64(gsl_histogram *h, uint64_t x, double w)
+{
+	size_t i = x ? (size_t)(64 - __builtin_clzll(x)) : 0;
+	if (i >= h->n)
+		i = h->n - 1;
+	h->bin[i] += w;
 }
 
 static void hist_add(gsl_histogram *h, double x, double w)
@@ -565,7 +567,7 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 		s->any = true;
 	} else {
 		uint64_t gap = r->time_ns >= s->prev_ns ? r->time_ns - s->prev_ns : 0;
-		hist_add(s->gap_h, (double)gap, 1);
+		hist_add_u64(s->gap_h, gap, 1);
 		vec_push(&s->gaps, gap);
 	}
 	s->prev_ns = r->time_ns;
@@ -604,7 +606,7 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 		s->other++;
 		return;
 	}
-	hist_add(s->size_h, (double)bytes, 1);
+	hist_add_u64(s->size_h, bytes, 1);
 	sizemap_add(&s->sizes, r->nsect);
 
 	s->ranged++;
@@ -718,7 +720,7 @@ static void json_str(FILE *fp, const char *s)
 static double tracker_mib(const struct trc_stats *s)
 {
 	const struct tracker *k = &s->k;
-	return ((double)k->cap * sizeof(struct rd_ent) + (double)k->fen_n * sizeof(uint32_t) +
+	return ((double)k->cap * sizeof(struct rd_ent) + (double)k->fen_n * 2 * sizeof(uint32_t) +
 		(double)s->dcap * sizeof(uint64_t)) /
 	       1048576.0;
 }
@@ -967,7 +969,8 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 	fprintf(fp, "\n");
 	fprintf(fp, "tracker      %.1f MiB for %llu blocks, sampling rate %s%.6g%s\n", tracker_mib(s),
 		(unsigned long long)s->k.used, rate < 1 ? "1/" : "", rate < 1 ? 1 / rate : rate,
-		rate < 1 ? " (figures scaled)" : " (exact)");
+		s->k.oom ? " (out of memory: footprint and reuse stop there)"
+		: rate < 1 ? " (figures scaled)" : " (exact)");
 	if (have_lat) {
 		fprintf(fp, "latency      %llu measured: ", (unsigned long long)e_lat.n);
 		text_exact(fp, &e_lat, format_time_ns);

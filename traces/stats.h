@@ -19,8 +19,8 @@
  * Footprint and reuse (LRU stack) distance are computed over block accesses at block_bytes,
  * exactly: a Fenwick tree over last-access stamps gives each access its distance in O(log n),
  * and the distances are counted per value. Memory is bounded: at most max_blocks distinct
- * blocks are tracked (about 48 bytes each, so the default 4 Mi blocks, a 16 GiB footprint at
- * 4 KiB, is at most ~200 MiB); beyond that, blocks are sampled by a hash of their number
+ * blocks are tracked (about 56 bytes each, so the default 4 Mi blocks, a 16 GiB footprint at
+ * 4 KiB, is at most ~230 MiB); beyond that, blocks are sampled by a hash of their number
  * (SHARDS, Waldspurger et al., FAST '15): the sampling rate halves each time the tracked set is
  * full, distances and counts are scaled by 1/rate, distance percentiles become histogram bounds,
  * and the report says the rate. While the rate is 1 every figure is exact.
@@ -29,7 +29,8 @@
 
 struct trc_stats_opts {
 	uint64_t block_bytes; /* footprint / reuse granularity (default 4096) */
-	uint64_t max_blocks;  /* distinct blocks tracked exactly (default TRC_STATS_MAX_BLOCKS_DEFAULT) */
+	uint64_t max_blocks;  /* distinct blocks tracked exactly (default TRC_STATS_MAX_BLOCKS_DEFAULT,
+			       * at most 2^30) */
 };
 
 struct trc_stats;

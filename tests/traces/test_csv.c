@@ -86,7 +86,8 @@ static void test_alibaba(void **state)
 	free(r);
 
 	/* a header line, as some exports add */
-	r = read_str("h.csv", "device_id,opcode,offset,length,timestamp\n5,W,0,4096,1577808000000000\n", NULL);
+	r = read_str("h.csv", "device_id,opcode,offset,length,timestamp\n5,W,0,4096,1577808000000000\n",
+		     NULL);
 	assert_string_equal(r->format, "alibaba");
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->rec[0].dev, TRC_DEV(0, 5));
@@ -426,7 +427,8 @@ static void test_torture_msr_spc(void **state)
 	assert_string_equal(r->rec[0].comm, "hm");
 	free(r);
 
-	r = read_str("b.spc", "\xef\xbb\xbf" "0,303567,3584,w,0.000000\r\n 0 , 8 , 512 , R , 0.5 \r\n", NULL);
+	r = read_str("b.spc", "\xef\xbb\xbf" "0,303567,3584,w,0.000000\r\n 0 , 8 , 512 , R , 0.5 \r\n",
+		     NULL);
 	assert_string_equal(r->format, "spc");
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->rec[1].sector, 8);
@@ -434,7 +436,8 @@ static void test_torture_msr_spc(void **state)
 	free(r);
 
 	/* a BOM in the middle of a file is not skipped: it is a bad field there */
-	r = read_str("m.csv", "0,R,0,4096,1\n\xef\xbb\xbf" "0,R,0,4096,2\n", &(struct trc_opts){.format = "alibaba"});
+	r = read_str("m.csv", "0,R,0,4096,1\n\xef\xbb\xbf" "0,R,0,4096,2\n",
+		     &(struct trc_opts){.format = "alibaba"});
 	assert_int_equal(r->open_rc, -EINVAL); /* found by the device pre-scan */
 	assert_non_null(strstr(r->err, "m.csv:2: field 1 (device_id): expected a device number "
 					 "below 2^20, got '\\xef\\xbb\\xbf0'"));
