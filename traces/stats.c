@@ -13,6 +13,7 @@
 #define ALL_SAMPLED (1u << 24)
 #define NSIZES 11 /* LRU hit ratios at 1 MiB * 4^k */
 #define NQ 3      /* quantiles: 0.5, 0.9, 0.99 */
+#define PF_DEPTH 16 /* block accesses in flight between prefetch and use */
 
 /* ---- reuse tracker: LRU stack distances over sampled blocks ---- */
 
@@ -432,6 +433,8 @@ struct trc_stats {
 	uint64_t *dcount;
 	size_t dcap;
 	bool dist_exact;
+	uint64_t pf_q[PF_DEPTH]; /* block accesses not yet accounted (queue_block) */
+	unsigned pf_head, pf_n;
 };
 
 void trc_stats_free(struct trc_stats *s)
@@ -516,16 +519,6 @@ static inline void hist_add_u64(gsl_histogram *h, uint64_t x, double w)
 	h->bin[i] += w;
 }
 
-static void hist_add(gsl_histogram *h, double x, double w)
-{
-	double top = gsl_histogram_max(h);
-	if (x >= top)
-		x = nextafter(top, 0);
-	if (x < 0)
-		x = 0;
-	gsl_histogram_accumulate(h, x, w);
-}
-
 static void count_distance(struct trc_stats *s, uint64_t d)
 {
 	if (!s->dist_exact)
@@ -555,6 +548,52 @@ static void count_distance(struct trc_stats *s, uint64_t d)
 		s->dcap = cap;
 	}
 	s->dcount[d]++;
+}
+
+/* One block access: its stack distance into the counts, the histogram and the hit ratios. */
+static void account_block(struct trc_stats *s, uint64_t b)
+{
+	uint64_t d = track(&s->k, b);
+	if (d == (uint64_t)-1 - 1)
+		return; /* not sampled */
+	double w = (double)ALL_SAMPLED / (double)s->k.thresh;
+	s->acc_w += w;
+	if (d == UINT64_MAX) {
+		s->cold_w += w;
+		return;
+	}
+	count_distance(s, d);
+	double ds = (double)d * w;
+	s->reuse_w += w;
+	/* bin edges are integers: the bin of floor(ds) is the bin of ds */
+	hist_add_u64(s->dist_h, (uint64_t)ds, w);
+	for (int i = 0; i < NSIZES; i++)
+		if (ds < (double)s->cache_blocks[i])
+			s->hits_w[i] += w;
+}
+
+/* Block accesses wait in a short FIFO whose entries' hash slots are prefetched: the table
+ * lookup is a cache miss per access on large footprints, and this hides most of it. The
+ * order of the accesses, and so every figure, is unchanged. */
+static inline void queue_block(struct trc_stats *s, uint64_t b)
+{
+	__builtin_prefetch(&s->k.tab[slot_of(&s->k, b)]);
+	if (s->pf_n < PF_DEPTH) {
+		s->pf_q[(s->pf_head + s->pf_n++) % PF_DEPTH] = b;
+		return;
+	}
+	account_block(s, s->pf_q[s->pf_head]);
+	s->pf_q[s->pf_head] = b;
+	s->pf_head = (s->pf_head + 1) % PF_DEPTH;
+}
+
+static void flush_blocks(struct trc_stats *s)
+{
+	while (s->pf_n) {
+		account_block(s, s->pf_q[s->pf_head]);
+		s->pf_head = (s->pf_head + 1) % PF_DEPTH;
+		s->pf_n--;
+	}
 }
 
 void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
@@ -621,24 +660,8 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 
 	uint64_t spb = s->o.block_bytes / 512;
 	uint64_t b0 = r->sector / spb, b1 = (r->sector + r->nsect - 1) / spb;
-	for (uint64_t b = b0; b <= b1; b++) {
-		uint64_t d = track(&s->k, b);
-		if (d == (uint64_t)-1 - 1)
-			continue; /* not sampled */
-		double w = (double)ALL_SAMPLED / (double)s->k.thresh;
-		s->acc_w += w;
-		if (d == UINT64_MAX) {
-			s->cold_w += w;
-			continue;
-		}
-		count_distance(s, d);
-		double ds = (double)d * w;
-		s->reuse_w += w;
-		hist_add(s->dist_h, ds, w);
-		for (int i = 0; i < NSIZES; i++)
-			if (ds < (double)s->cache_blocks[i])
-				s->hits_w[i] += w;
-	}
+	for (uint64_t b = b0; b <= b1; b++)
+		queue_block(s, b);
 }
 
 /* ---- printing ---- */
@@ -789,6 +812,7 @@ static void json_exact(FILE *fp, const struct exact *e)
 void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name, const char *format,
 		     char event, const uint32_t *device, const struct trc_counts *c)
 {
+	flush_blocks(s);
 	double span_s = s->any ? (double)(s->last_ns - s->first_ns) / 1e9 : 0;
 	double rate = (double)s->k.thresh / ALL_SAMPLED;
 	double footprint_blocks = (double)s->k.used / rate;
