@@ -578,12 +578,12 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 			return bad(t, r, C_TIME, e, ft);
 		}
 		if (!parse_op(s, fop, &rec->flags)) {
-			char e[96] = "", w[48] = "";
+			char e[40] = "", w[40] = "";
 			if (*s->rtok)
 				snprintf(e, sizeof(e), "'%s' (read), ", s->rtok);
 			if (*s->wtok)
 				snprintf(w, sizeof(w), "'%s' (write), ", s->wtok);
-			char all[160];
+			char all[128];
 			snprintf(all, sizeof(all), "%s%sR, W, Read or Write", e, w);
 			return bad(t, r, C_OP, all, fop);
 		}
