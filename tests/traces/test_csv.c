@@ -401,11 +401,12 @@ static void test_empty_and_header_only(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct trc_opts o = {.format = cases[i].format, .csv = cases[i].map};
 		struct read_result *r = read_str("e.csv", cases[i].text, &o);
-		if (r->open_rc)
+		/* the reader core may say so at open (its device pre-scan) or at the end */
+		if (r->open_rc && !strstr(r->err, "e.csv: no requests"))
 			fail_msg("case %zu: open: %s", i, r->err);
 		if (r->n != 0)
 			fail_msg("case %zu: %zu records", i, r->n);
-		if (r->st == TRC_EBAD && !strstr(r->error, "no requests"))
+		if (!r->open_rc && r->st == TRC_EBAD && !strstr(r->error, "e.csv: no requests"))
 			fail_msg("case %zu: error '%s'", i, r->error);
 		free(r);
 	}
