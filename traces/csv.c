@@ -93,13 +93,14 @@ bool trc_parse_time(const char *p, size_t len, unsigned unit, uint64_t *ns)
 	return true;
 }
 
-void trc_span_check(struct trc *t, const struct trc_span *s, unsigned unit)
+void trc_span_check(struct trc *t, struct trc_span *s, unsigned unit)
 {
 	const double year_ns = 365.25 * 86400e9, max_iops = 1e7;
 	double span = (double)(s->max_ns - s->min_ns);
 
-	if (s->n < 2)
+	if (s->n < 2 || s->checked)
 		return;
+	s->checked = true;
 	double iops = span > 0 ? (double)s->n / span * 1e9 : 1e300;
 	bool fast = (s->n > 100 && span < 1e6) || iops > max_iops;
 	bool slow = span > year_ns;

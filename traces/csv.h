@@ -28,6 +28,7 @@ bool trc_parse_time(const char *p, size_t len, unsigned unit, uint64_t *ns);
 /* Span of the requests a CSV reader handed out, for the plausibility warning. */
 struct trc_span {
 	uint64_t n, min_ns, max_ns;
+	bool checked; /* said once, however often the reader is asked at EOF */
 };
 static inline void trc_span_add(struct trc_span *s, uint64_t ns)
 {
@@ -38,7 +39,7 @@ static inline void trc_span_add(struct trc_span *s, uint64_t ns)
 	s->n++;
 }
 /* At the end of a CSV trace read in unit: warn (trc_warn) if the rate is implausible. */
-void trc_span_check(struct trc *t, const struct trc_span *s, unsigned unit);
+void trc_span_check(struct trc *t, struct trc_span *s, unsigned unit);
 
 /* Reader options of the CSV formats: "time-unit" and "csv" (the column map, which implies
  * --format csv). 1 if name is not one of them, else 0 or -EINVAL with a message in err. */
