@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # trace_csv.sh - the CSV readers on the command line: alibaba, tencent, --csv column maps,
 # --time-unit and its plausibility warning, located errors on torture inputs, the options in
-# run, sweep and replay, and exact percentiles in trace stats.
+# run, sweep and replay; and trace stats' exact percentiles (values checked against a sort of
+# `trace dump`'s gaps) and its "records skipped" for binary formats.
 set -uo pipefail
 
 : "${PROG:?PROG must be the absolute path of ssdcache-sim}"
@@ -105,5 +106,16 @@ has_out "--time-unit us --csv $map"
 expect 0 "sweep on a --csv trace" -- "$PROG" sweep "$td/generic_named.tsv" --csv "$map" \
 	--device 0,524289 --blocksize 8,16 --db "$tmp/y.db" -j 1 --no-progress
 grep -qF "2 run now (2 ok" "$tmp/out" "$tmp/err" && ok "sweep: 2 runs ok" || bad "sweep: $(cat "$tmp/out" "$tmp/err" | head -c 400)"
+
+# --- trace stats: exact percentiles, the skipped-count unit of binary formats ---
+data=$top/data/traces/oltp_small
+expect 0 "stats of a blkparse text" -- "$PROG" trace stats "$data/oltp_small.blkparse.txt"
+has_out "p50 4 KiB, p90 256 KiB, p99 256 KiB, max 256 KiB"
+has_out "p50 388.7 us, p90 20.00 ms, p99 20.05 ms"
+has_out "stack distance p50 4440, p90 4587 blocks"
+has_out "9749 lines skipped"
+expect 0 "stats of a blktrace binary" -- "$PROG" trace stats "$data/oltp_small.blktrace.0"
+has_out "records skipped"
+if grep -q "lines skipped" "$tmp/out"; then bad "blktrace stats say 'lines'"; else ok "no 'lines' for blktrace"; fi
 
 exit $fail
