@@ -380,6 +380,23 @@ static void test_bad_fields(void **state)
 	}
 }
 
+/* --lenient skips a bad row, counts it and keeps the first message */
+static void test_lenient(void **state)
+{
+	(void)state;
+	struct trc_opts o = {.format = "alibaba", .lenient = true};
+	struct read_result *r = read_str("l.csv",
+					 "0,R,0,4096,1577808000000000\n0,X,0,4096,1577808000000100\n"
+					 "0,W,4096,4096,1577808000000200\n",
+					 &o);
+	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(r->rec[1].time_ns, 200000);
+	assert_int_equal(r->counts.skipped_bad, 1);
+	assert_non_null(strstr(r->counts.first_bad_msg, "l.csv:2: field 2 (opcode): expected R, W"));
+	free(r);
+}
+
 /* ---- empty and header-only files read as 0 requests, cleanly (the reader core then says
  * "FILE: no requests"); a BOM alone or blank lines are no requests either ---- */
 
@@ -455,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_option_checks),
 		cmocka_unit_test(test_time_unit_warning),
 		cmocka_unit_test(test_bad_fields),
+		cmocka_unit_test(test_lenient),
 		cmocka_unit_test(test_empty_and_header_only),
 		cmocka_unit_test(test_torture_msr_spc),
 	};
