@@ -631,7 +631,7 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 			}
 		}
 		if (z) {
-			uint64_t a = o / 512, b = (o + z + 511) / 512;
+			uint64_t a = o / 512, b = a + (o % 512 + z + 511) / 512; /* no wrap near 2^64 */
 			rec->sector = a;
 			rec->nsect = (uint32_t)(b - a);
 		}

@@ -200,7 +200,8 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 		rec->dev = TRC_DEV(0, (uint32_t)fi);
 		rec->flags = flags;
 		if (ranged && length) {
-			uint64_t first = offset / 512, last = (offset + length + 511) / 512;
+			uint64_t first = offset / 512;
+			uint64_t last = first + (offset % 512 + length + 511) / 512; /* no wrap */
 			rec->sector = first;
 			rec->nsect = last - first > UINT32_MAX ? UINT32_MAX : (uint32_t)(last - first);
 		}

@@ -138,7 +138,8 @@ static void set_range(struct trc_rec *r, uint64_t offset_bytes, uint64_t size_by
 		r->nsect = 0;
 		return;
 	}
-	uint64_t first = offset_bytes / 512, last = (offset_bytes + size_bytes + 511) / 512;
+	/* (end + 511) / 512 would wrap for a range ending within 511 bytes of 2^64 */
+	uint64_t first = offset_bytes / 512, last = first + (offset_bytes % 512 + size_bytes + 511) / 512;
 	r->sector = first;
 	r->nsect = last - first > UINT32_MAX ? UINT32_MAX : (uint32_t)(last - first);
 }
@@ -503,6 +504,8 @@ static enum trc_status fiu_next(struct trc *t, struct trc_rec *rec)
 		return bad_field(t, pb, k + 1, "lba", &f[k], "a sector number");
 	if (!field_u64(&f[k + 1], &size) || size > UINT32_MAX)
 		return bad_field(t, pb, k + 2, "size", &f[k + 1], "a size in 512-byte blocks");
+	if (lba + size > UINT64_MAX / 512)
+		return bad_field(t, pb, k + 2, "size", &f[k + 1], "a range that ends inside 2^64 bytes");
 	if (!fiu_op(&f[k + 2], &rec->flags))
 		return bad_field(t, pb, k + 3, "op", &f[k + 2], "W or R");
 	if (!field_u64(&f[k + 3], &maj) || maj > 0xfff)

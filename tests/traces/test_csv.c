@@ -453,6 +453,37 @@ static void test_torture_msr_spc(void **state)
 	assert_int_equal(r->rec[1].time_ns, 500000000);
 	free(r);
 
+	/* ranges that end within 511 bytes of 2^64: one sector, no wrap (MSR, iolog, alibaba) */
+	r = read_str("e.csv", "1,hm,0,Read,18446744073709551104,511,1\n",
+		     &(struct trc_opts){.has_device = true});
+	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->rec[0].sector, 36028797018963967ULL);
+	assert_int_equal(r->rec[0].nsect, 1);
+	free(r);
+	r = read_str("e.log",
+		     "fio version 2 iolog\r\n/dev/a add\r\n/dev/a write 18446744073709551104 511\r\n",
+		     &(struct trc_opts){.has_device = true});
+	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->rec[0].nsect, 1);
+	free(r);
+	r = read_str("e.csv", "0,W,18446744073709551105,510,1\n", &(struct trc_opts){.format = "alibaba",
+									       .has_device = true});
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->rec[0].sector, 36028797018963967ULL);
+	assert_int_equal(r->rec[0].nsect, 1);
+	free(r);
+	/* FIU: CRLF and tabs; an lba + size past 2^64 bytes is an error */
+	r = read_str("f.txt", "1\t2 p\t3 8 W 6 0\r\n2 2 p 36028797018963967 8 R 6 0\r\n",
+		     &(struct trc_opts){.format = "fiu", .has_device = true, .device = TRC_DEV(6, 0)});
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->rec[0].sector, 3);
+	assert_int_equal(r->st, TRC_EBAD);
+	assert_non_null(strstr(r->error, "f.txt:2: field 5 (size): expected a range that ends inside 2^64 "
+					 "bytes, got '8'"));
+	free(r);
+
 	/* a BOM in the middle of a file is not skipped: it is a bad field there */
 	r = read_str("m.csv", "0,R,0,4096,1\n\xef\xbb\xbf" "0,R,0,4096,2\n",
 		     &(struct trc_opts){.format = "alibaba"});
