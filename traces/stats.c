@@ -31,6 +31,7 @@ struct tracker {
 	uint64_t max_blocks;
 	uint32_t thresh;          /* a block is tracked if hash24(block) < thresh */
 	bool oom;
+	uint64_t work;            /* slots and stamps visited by compactions (a linear bound) */
 };
 
 static inline uint64_t mix64(uint64_t x)
@@ -88,6 +89,7 @@ static void compact(struct tracker *k)
 			k->fen[j - 1] += k->fen[i - 1];
 	}
 	k->clock = n;
+	k->work += k->cap + 2 * k->fen_n;
 }
 
 static void reinsert(struct tracker *k, struct rd_ent *old, uint64_t old_cap)
@@ -662,6 +664,11 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 	uint64_t b0 = r->sector / spb, b1 = (r->sector + r->nsect - 1) / spb;
 	for (uint64_t b = b0; b <= b1; b++)
 		queue_block(s, b);
+}
+
+uint64_t trc_stats_tracker_work(const struct trc_stats *s)
+{
+	return s->k.work;
 }
 
 /* ---- printing ---- */

@@ -44,5 +44,9 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *rec);
 void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name, const char *format,
 		     char event, const uint32_t *device, const struct trc_counts *counts);
 void trc_stats_free(struct trc_stats *s);
+/* For tests: slots and stamps the reuse tracker's renumberings have visited so far. They cost
+ * O(n) each and happen at most once per (tracked blocks) accesses, so this stays below a small
+ * multiple of the block accesses: the tracker is O(log n) per access, never quadratic. */
+uint64_t trc_stats_tracker_work(const struct trc_stats *s);
 
 #endif
