@@ -636,6 +636,12 @@ int rep_config_key(const struct sim_config *cfg, char *buf, size_t len)
 		     cfg->interval_ns, cfg->max_requests, (int)cfg->verify, (int)cfg->explain_misses,
 		     cfg->trace.format ? cfg->trace.format : "auto",
 		     cfg->trace.event ? cfg->trace.event : 'Q', dev, (int)cfg->trace.lenient);
+	/* The CSV readers' options change the requests: part of the key when given (and only
+	 * then, so that keys recorded before they existed still match). */
+	if (n >= 0 && (size_t)n < len && (cfg->trace.time_unit || cfg->trace.csv))
+		n += snprintf(buf + n, len - (size_t)n, ";time_unit=%s;csv=%s",
+			      trc_time_unit_name(cfg->trace.time_unit),
+			      cfg->trace.csv ? cfg->trace.csv : "");
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return 0;

@@ -78,10 +78,12 @@ static void run_usage(FILE *fp, bool replay)
 		"  --interval TIME       time-series interval [1s]\n"
 		"\n"
 		"trace:\n"
-		"  --format F            blkparse|blktrace|msr|spc|fiu|iolog|sct [by content]\n"
+		"  --format F            blkparse|blktrace|msr|spc|fiu|iolog|sct|alibaba|tencent|csv\n"
+		"                        [by content; csv needs --csv]\n"
 		"  --event Q|D|C         blkparse/blktrace event that defines a request [Q]\n"
 		"  --device MAJ,MIN      the device to take from a multi-device trace\n"
 		"  --lenient             skip malformed records (counted) instead of stopping\n"
+		"%s"
 		"\n"
 		"output:\n"
 		"  --decision-log FILE   one line per piece: seq op sector nsect OUTCOME hash idx done_ns\n"
@@ -102,7 +104,8 @@ static void run_usage(FILE *fp, bool replay)
 		"example:\n"
 		"  ssdcache-sim run data/traces/oltp_small/oltp_small.blkparse.txt \\\n"
 		"    --cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms \\\n"
-		"    --table \"blocksize 256 assoc 4 writethrough options 2 lru queue_busy\" --hz 250\n");
+		"    --table \"blocksize 256 assoc 4 writethrough options 2 lru queue_busy\" --hz 250\n",
+		trc_opts_help_csv(24));
 }
 
 static void warn_stderr(void *arg, const char *msg)
@@ -123,7 +126,7 @@ enum {
 	O_CACHE = 256, O_TARGET, O_TABLE, O_POLICY, O_QUIRKS, O_FIX, O_QUIRK, O_HZ, O_JIFFIES0, O_HASH,
 	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_EXPLAIN, O_JSON, O_DB,
-	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP,
+	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP, O_TIMEUNIT, O_CSV,
 	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_FORCE,
 };
 
@@ -151,6 +154,8 @@ static const struct option run_opts[] = {
 	{"event", required_argument, NULL, O_EVENT},
 	{"device", required_argument, NULL, O_DEVICE},
 	{"lenient", no_argument, NULL, O_LENIENT},
+	{"time-unit", required_argument, NULL, O_TIMEUNIT},
+	{"csv", required_argument, NULL, O_CSV},
 	{"decision-log", required_argument, NULL, O_DECLOG},
 	{"verify", no_argument, NULL, O_VERIFY},
 	{"verify-log", required_argument, NULL, O_VERIFYLOG},
@@ -282,6 +287,11 @@ static int sim_apply_common_option(struct sim_config *cfg, int opt, const char *
 			return usage_error("%s%s", err, "");
 		return 0;
 	}
+	case O_TIMEUNIT:
+	case O_CSV:
+		if (trc_opts_set(&cfg->trace, opt == O_CSV ? "csv" : "time-unit", arg, err, sizeof(err)))
+			return usage_error("%s%s", err, "");
+		return 0;
 	default:
 		return 1;
 	}

@@ -55,6 +55,7 @@ static void usage(FILE *fp)
 		"  --event Q|D|C        blkparse/blktrace event that defines a request (default Q)\n"
 		"  --device MAJ,MIN     the device to take from a multi-device trace\n"
 		"  --lenient            skip malformed trace records (counted) instead of stopping\n"
+		"%s"
 		"  --max-requests N     simulate only the first N requests of the trace\n"
 		"Running:\n"
 		"  -j, --jobs N         worker processes (default: the number of online CPUs)\n"
@@ -76,7 +77,7 @@ static void usage(FILE *fp)
 		"Exit status: 0 all runs recorded, 1 a run failed or a runtime error, 2 usage error,\n"
 		"130 interrupted (rerun the same command to resume).\n",
 		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, SWEEP_DEFAULT_CACHE_DEV,
-		SWEEP_DEFAULT_TARGET_DEV, SWEEP_DEFAULT_DB);
+		SWEEP_DEFAULT_TARGET_DEV, trc_opts_help_csv(23), SWEEP_DEFAULT_DB);
 }
 
 struct u64_list {
@@ -298,7 +299,7 @@ static char *join_argv(int argc, char **argv)
 enum {
 	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
 	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
-	O_SHARD_DIR, O_SWEEP_ID,
+	O_SHARD_DIR, O_SWEEP_ID, O_TIMEUNIT, O_CSV,
 };
 
 static const struct option long_opts[] = {
@@ -316,6 +317,8 @@ static const struct option long_opts[] = {
 	{"event", required_argument, NULL, O_EVENT},
 	{"device", required_argument, NULL, O_DEVICE},
 	{"lenient", no_argument, NULL, O_LENIENT},
+	{"time-unit", required_argument, NULL, O_TIMEUNIT},
+	{"csv", required_argument, NULL, O_CSV},
 	{"max-requests", required_argument, NULL, O_MAX_REQ},
 	{"jobs", required_argument, NULL, 'j'},
 	{"db", required_argument, NULL, O_DB},
@@ -383,6 +386,11 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 				return -EINVAL;
 			if (c == O_FORMAT)
 				a->format = optarg;
+			break;
+		case O_TIMEUNIT:
+		case O_CSV:
+			if (trc_opts_set(&a->topts, c == O_CSV ? "csv" : "time-unit", optarg, err, errlen))
+				return -EINVAL;
 			break;
 		case O_MAX_REQ:
 			if (parse_u64(optarg, &a->max_requests)) {
@@ -606,7 +614,7 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 	shell_quote(a->target_dev, qt, sizeof(qt));
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_config *c = &jobs[i].cfg;
-		char khash[24], sizeopt[64] = "", fmt[128] = "", maxreq[48] = "", fix[300] = "";
+		char khash[24], sizeopt[64] = "", fmt[1024] = "", maxreq[48] = "", fix[300] = "";
 		const char *mode = c->engine.options.mode == CACHE_MODE_WRITEBACK ? "writeback"
 				   : c->engine.options.mode == CACHE_MODE_READCACHE ? "readcache"
 										    : "writethrough";
@@ -632,6 +640,16 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 					 TRC_MINOR(a->topts.device));
 			snprintf(fmt, sizeof(fmt), "%s%s%s%s%s", a->format ? " --format " : "",
 				 a->format ? a->format : "", ev, dv, a->topts.lenient ? " --lenient" : "");
+		}
+		if (a->topts.time_unit || a->topts.csv) {
+			char qm[600] = "";
+			size_t fl = strlen(fmt);
+			if (a->topts.csv)
+				shell_quote(a->topts.csv, qm, sizeof(qm));
+			snprintf(fmt + fl, sizeof(fmt) - fl, "%s%s%s%s",
+				 a->topts.time_unit ? " --time-unit " : "",
+				 a->topts.time_unit ? trc_time_unit_name(a->topts.time_unit) : "",
+				 a->topts.csv ? " --csv " : "", qm);
 		}
 		if (a->max_requests)
 			snprintf(maxreq, sizeof(maxreq), " --max-requests %" PRIu64, a->max_requests);

@@ -29,10 +29,13 @@ enum {
 	O_LONG,
 	O_MAXBLOCKS,
 	O_COUNT,
+	O_TIMEUNIT,
+	O_CSV,
 };
 
 static const char read_opts_help[] =
-	"  --format F      blkparse|blktrace|msr|spc|fiu|iolog|sct (default: from the content)\n"
+	"  --format F      blkparse|blktrace|msr|spc|fiu|iolog|sct|alibaba|tencent|csv\n"
+	"                  (default: from the content; csv needs --csv)\n"
 	"  --event E       Q (default: what was asked), D (what the device saw, with its D..C\n"
 	"                  latency), C (completions); blkparse and blktrace only\n"
 	"  --device M,m    the device to read (needed when the trace holds several)\n"
@@ -52,7 +55,8 @@ static int read_opt(const char *cmd, int c, const char *arg, struct read_args *r
 	static const struct {
 		int opt;
 		const char *name;
-	} names[] = {{O_FORMAT, "format"}, {O_EVENT, "event"}, {O_DEVICE, "device"}, {O_LENIENT, "lenient"}};
+	} names[] = {{O_FORMAT, "format"}, {O_EVENT, "event"},       {O_DEVICE, "device"},
+		     {O_LENIENT, "lenient"}, {O_TIMEUNIT, "time-unit"}, {O_CSV, "csv"}};
 	char err[256];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -68,7 +72,9 @@ static int read_opt(const char *cmd, int c, const char *arg, struct read_args *r
 #define READ_LONGOPTS                                                                              \
 	{"format", required_argument, NULL, O_FORMAT}, {"event", required_argument, NULL, O_EVENT},  \
 		{"device", required_argument, NULL, O_DEVICE},                                     \
-		{"lenient", no_argument, NULL, O_LENIENT}, {"help", no_argument, NULL, O_HELP}
+		{"lenient", no_argument, NULL, O_LENIENT}, {"help", no_argument, NULL, O_HELP},    \
+		{"time-unit", required_argument, NULL, O_TIMEUNIT},                                \
+		{"csv", required_argument, NULL, O_CSV}
 
 static int open_status(int rc)
 {
@@ -112,13 +118,13 @@ static void dump_help(FILE *fp)
 {
 	fprintf(fp,
 		"usage: ssdcache-sim trace dump FILE [--event Q|D|C] [--device M,m] [--format F]\n"
-		"                               [--lenient] [--long]\n\n"
+		"                               [--lenient] [--time-unit U] [--csv MAP] [--long]\n\n"
 		"One line per request, in the order the simulator sees them:\n"
 		"  <time_ns> <maj>,<min> <RWBS> <sector> <nsect>\n"
 		"RWBS as blkparse prints it for that event; sector and nsect are 0 for a request\n"
 		"without a range (an empty flush). --long adds: pid, latency_ns (-1 unknown), [process].\n"
 		"--count prints only the number of requests (for timing the reader).\n\n"
-		"%s", read_opts_help);
+		"%s%s", read_opts_help, trc_opts_help_csv(18));
 }
 
 static int cmd_dump(int argc, char **argv)
@@ -192,12 +198,12 @@ static void convert_help(FILE *fp)
 {
 	fprintf(fp,
 		"usage: ssdcache-sim trace convert IN OUT.sct [--event Q|D|C] [--device M,m]\n"
-		"                                  [--format F] [--lenient]\n\n"
+		"                                  [--format F] [--lenient] [--time-unit U] [--csv MAP]\n\n"
 		"Write the requests of IN as an .sct trace: fixed 64-byte records after a header that\n"
 		"holds the version, the record count and the source's format, name, size and\n"
 		"fingerprint (a hash of its bytes). The reader's choices (event, device) are kept;\n"
-		"reading an .sct is many times faster than parsing text.\n\n%s",
-		read_opts_help);
+		"reading an .sct is many times faster than parsing text.\n\n%s%s",
+		read_opts_help, trc_opts_help_csv(18));
 }
 
 static const char *base_name(const char *p)
@@ -305,7 +311,11 @@ static void trace_help(FILE *fp)
 		"  dump     one line per request, as the simulator sees them\n\n"
 		"Formats (detected from the content, or --format): blkparse (text), blktrace (binary,\n"
 		"per-CPU NAME.blktrace.N or merged), msr (MSR Cambridge CSV), spc (SPC/UMass CSV),\n"
-		"fiu (FIU traces), iolog (fio iolog v2/v3), sct (this program's binary format).\n");
+		"fiu (FIU traces), iolog (fio iolog v2/v3), sct (this program's binary format),\n"
+		"alibaba (Alibaba Cloud block traces), tencent (Tencent CBS traces), and any other\n"
+		"CSV with --csv MAP (e.g. --csv time=1:us,op=2,offset=3,size=4,device=5).\n"
+		"--time-unit ns|us|ms|s|filetime reads the timestamps of the CSV formats in that\n"
+		"unit; a trace whose rate no block device has gets a warning naming a better unit.\n");
 }
 
 int cmd_trace(int argc, char **argv)
@@ -338,15 +348,20 @@ static void stats_help(FILE *fp)
 {
 	fprintf(fp,
 		"usage: ssdcache-sim trace stats FILE [--blocksize N] [--json] [--max-blocks N]\n"
-		"                                [--event Q|D|C] [--device M,m] [--format F] [--lenient]\n\n"
+		"                                [--event Q|D|C] [--device M,m] [--format F] [--lenient]\n"
+		"                                [--time-unit U] [--csv MAP]\n\n"
 		"Requests and read/write mix, bytes, request-size histogram, time span and IOPS,\n"
 		"inter-arrival distribution, sequentiality, footprint in unique blocks of --blocksize\n"
 		"(default 4K), LRU stack (reuse) distances and the LRU hit ratio at cache sizes from\n"
 		"1 MiB up, and the measured latency when the trace has one (--event D, MSR).\n"
-		"Memory: up to --max-blocks distinct blocks are tracked exactly (default 1M, ~40 MiB);\n"
-		"beyond that blocks are sampled by hash (SHARDS) and the report gives the rate.\n\n"
-		"  --json          one JSON object instead of the table\n%s",
-		read_opts_help);
+		"Percentiles are exact (nearest rank: pNN is the value of rank ceil(NN %% of n)), so\n"
+		"they agree with the histograms; n/a means there was nothing to measure (0 of 0).\n"
+		"Memory: 8 bytes per request for the exact inter-arrival and latency percentiles, and\n"
+		"up to --max-blocks distinct blocks tracked exactly for the footprint and the stack\n"
+		"distances (default 4M blocks, about 56 bytes each); beyond that blocks are sampled by\n"
+		"hash (SHARDS), distances become estimates and the report gives the rate.\n\n"
+		"  --json          one JSON object instead of the table\n%s%s",
+		read_opts_help, trc_opts_help_csv(18));
 }
 
 static int cmd_stats(int argc, char **argv)
@@ -384,8 +399,8 @@ static int cmd_stats(int argc, char **argv)
 			break;
 		case O_MAXBLOCKS:
 			if (parse_u64(optarg, &so.max_blocks) || so.max_blocks < 16 ||
-			    so.max_blocks > (1ULL << 32))
-				return usage_err("stats", "bad --max-blocks '%s' (16 .. 2^32)", optarg);
+			    so.max_blocks > (1ULL << 30))
+				return usage_err("stats", "bad --max-blocks '%s' (16 .. 2^30)", optarg);
 			break;
 		default:
 			return usage_err("stats", "unknown option '%s'", argv[optind - 1]);

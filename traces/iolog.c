@@ -66,8 +66,7 @@ static enum trc_status bad_tok(struct trc *t, struct iolog *l, int field, const 
 {
 	char ex[128];
 	trc_excerpt(p, len, ex, sizeof(ex));
-	return trc_fail_line(t, t->path, l->lineno, field, name, "bad value '%s' (expected %s)", ex,
-			     expected);
+	return trc_fail_line(t, t->path, l->lineno, field, name, "expected %s, got '%s'", expected, ex);
 }
 
 static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
@@ -201,7 +200,8 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 		rec->dev = TRC_DEV(0, (uint32_t)fi);
 		rec->flags = flags;
 		if (ranged && length) {
-			uint64_t first = offset / 512, last = (offset + length + 511) / 512;
+			uint64_t first = offset / 512;
+			uint64_t last = first + (offset % 512 + length + 511) / 512; /* no wrap */
 			rec->sector = first;
 			rec->nsect = last - first > UINT32_MAX ? UINT32_MAX : (uint32_t)(last - first);
 		}

@@ -1,26 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pubfmt.c - readers for the public block traces: MSR Cambridge, SPC (UMass), FIU. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "traces/csv.h"
 #include "traces/trc_internal.h"
 
 /*
  * MSR Cambridge (SNIA IOTTA, "MSR Cambridge Traces" README):
  *   Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime
- *   Timestamp and ResponseTime in Windows filetime units (100 ns); Type Read|Write; Offset and Size
- *   in bytes. Device: 0,DiskNumber. Time zero: the first record.
+ *   Timestamp and ResponseTime in Windows filetime units (100 ns; --time-unit reads both in
+ *   another unit); Type Read|Write; Offset and Size in bytes. Device: 0,DiskNumber. Time zero:
+ *   the first record.
  * SPC (SPC Trace File Format Specification 1.0.1, used by the UMass Trace Repository):
  *   ASU,LBA,Size,Opcode,Timestamp[,optional fields]
  *   LBA in 512-byte blocks, Size in bytes, Opcode r|R|w|W, Timestamp in seconds from the trace's
- *   start (kept as is). Blanks around fields are allowed. Device: 0,ASU.
+ *   start (kept as is; --time-unit reads it in another unit). Blanks around fields are allowed.
+ *   Device: 0,ASU.
  * FIU (SNIA IOTTA "FIU IODedup" README):
  *   [ts in ns] [pid] [process] [lba] [size in 512 Bytes blocks] [Write or Read]
  *   [major device number] [minor device number] [MD5 per 4096 or 512 Bytes]
  *   blank-separated; the process name may hold blanks (fields are taken from both ends).
  *   Time zero: the first record.
+ * A UTF-8 byte-order mark before the first line is skipped (spreadsheet exports write one).
  */
 
 #define MAX_FIELDS 16
@@ -31,6 +36,8 @@ struct pub {
 	uint64_t zero;
 	bool warned_before_zero;
 	bool header_checked;
+	unsigned unit;          /* TRC_TU_* of the timestamps (msr, spc) */
+	struct trc_span span;   /* for the plausibility check at the end */
 };
 
 struct field {
@@ -98,8 +105,7 @@ static enum trc_status bad_field(struct trc *t, struct pub *pb, int idx, const c
 {
 	char ex[128];
 	trc_excerpt(f ? f->p : "", f ? f->len : 0, ex, sizeof(ex));
-	return trc_fail_line(t, t->path, pb->lineno, idx, name, "bad value '%s' (expected %s)", ex,
-			     expected);
+	return trc_fail_line(t, t->path, pb->lineno, idx, name, "expected %s, got '%s'", expected, ex);
 }
 
 static bool blank_line(const char *line, size_t len)
@@ -132,7 +138,8 @@ static void set_range(struct trc_rec *r, uint64_t offset_bytes, uint64_t size_by
 		r->nsect = 0;
 		return;
 	}
-	uint64_t first = offset_bytes / 512, last = (offset_bytes + size_bytes + 511) / 512;
+	/* (end + 511) / 512 would wrap for a range ending within 511 bytes of 2^64 */
+	uint64_t first = offset_bytes / 512, last = first + (offset_bytes % 512 + size_bytes + 511) / 512;
 	r->sector = first;
 	r->nsect = last - first > UINT32_MAX ? UINT32_MAX : (uint32_t)(last - first);
 }
@@ -159,16 +166,63 @@ static int next_line(struct trc *t, struct pub *pb, const char **line, size_t *l
 					    rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
 			return -1;
 		}
-		pb->lineno++;
+		if (!pb->lineno++) {
+			size_t b = trc_bom_len((const uint8_t *)*line, *len);
+			*line += b;
+			*len -= b;
+		}
 		if (!blank_line(*line, *len))
 			return 1;
 	}
 }
 
+static int pub_open_unit(struct trc *t, unsigned unit)
+{
+	struct pub *pb = calloc(1, sizeof(struct pub));
+	if (!pb)
+		return -ENOMEM;
+	pb->unit = t->opts.time_unit ? t->opts.time_unit : unit;
+	t->priv = pb;
+	return 0;
+}
+
 static int pub_open(struct trc *t)
 {
-	t->priv = calloc(1, sizeof(struct pub));
-	return t->priv ? 0 : -ENOMEM;
+	return pub_open_unit(t, TRC_TU_NS);
+}
+
+static int msr_open(struct trc *t)
+{
+	return pub_open_unit(t, TRC_TU_FILETIME);
+}
+
+static int spc_open(struct trc *t)
+{
+	return pub_open_unit(t, TRC_TU_S);
+}
+
+/* At the end of msr and spc traces: say so if the rate is not a block device's. */
+static enum trc_status pub_eof(struct trc *t, struct pub *pb)
+{
+	if (!t->scan)
+		trc_span_check(t, &pb->span, pb->unit);
+	return TRC_EOF;
+}
+
+static bool field_time(const struct field *f, unsigned unit, uint64_t *ns)
+{
+	return trc_parse_time(f->p, f->len, unit, ns);
+}
+
+/* "a Windows filetime (100 ns ticks)", "a time in us" */
+static const char *time_expected(unsigned unit, char *buf, size_t len)
+{
+	if (unit == TRC_TU_FILETIME)
+		snprintf(buf, len, "a Windows filetime (100 ns ticks; see --time-unit)");
+	else
+		snprintf(buf, len, "a time in %s (a number >= 0, at most 2^64 ns)",
+			 trc_time_unit_name(unit));
+	return buf;
 }
 
 static void pub_close(struct trc *t)
@@ -187,11 +241,12 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 	struct field f[MAX_FIELDS];
 	enum trc_status st = TRC_EBAD;
 	uint64_t ts, disk, off, size, resp;
+	char ex[96];
 
 	for (;;) {
 		int rc = next_line(t, pb, &line, &len, &st);
 		if (rc <= 0)
-			return rc == 0 ? TRC_EOF : st;
+			return rc == 0 ? pub_eof(t, pb) : st;
 		int n = split_csv(line, len, f, MAX_FIELDS);
 		if (!pb->header_checked) {
 			pb->header_checked = true;
@@ -205,8 +260,8 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 					     n < 7 ? "missing" : "extra",
 					     "expected 7 fields (Timestamp,Hostname,DiskNumber,Type,Offset,"
 					     "Size,ResponseTime), got %d", n);
-		if (!field_u64(&f[0], &ts))
-			return bad_field(t, pb, 1, "Timestamp", &f[0], "a Windows filetime");
+		if (!field_time(&f[0], pb->unit, &ts))
+			return bad_field(t, pb, 1, "Timestamp", &f[0], time_expected(pb->unit, ex, sizeof(ex)));
 		if (!field_u64(&f[2], &disk) || disk > 0xfffff)
 			return bad_field(t, pb, 3, "DiskNumber", &f[2], "a disk number");
 		init_rec(rec);
@@ -220,19 +275,18 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 			return bad_field(t, pb, 5, "Offset", &f[4], "a byte offset");
 		if (!field_u64(&f[5], &size))
 			return bad_field(t, pb, 6, "Size", &f[5], "a size in bytes");
-		if (!field_u64(&f[6], &resp) || resp > INT64_MAX / 100)
-			return bad_field(t, pb, 7, "ResponseTime", &f[6], "a time in 100 ns units");
+		if (!field_time(&f[6], pb->unit, &resp) || resp > INT64_MAX)
+			return bad_field(t, pb, 7, "ResponseTime", &f[6],
+					 time_expected(pb->unit, ex, sizeof(ex)));
 		if (off > UINT64_MAX - size)
 			return bad_field(t, pb, 6, "Size", &f[5], "a range inside 2^64 bytes");
-		uint64_t rel = rel_time(t, pb, ts);
-		if (rel > UINT64_MAX / 100)
-			return bad_field(t, pb, 1, "Timestamp", &f[0], "a time within 58,000 years");
-		rec->time_ns = rel * 100;
+		rec->time_ns = rel_time(t, pb, ts);
 		rec->dev = TRC_DEV(0, disk);
 		set_range(rec, off, size);
-		rec->latency_ns = (int64_t)(resp * 100);
+		rec->latency_ns = (int64_t)resp;
 		trc_flags_to_rwbs(rec->flags, rec->rwbs);
 		trc_set_comm(rec, f[1].p, f[1].len);
+		trc_span_add(&pb->span, rec->time_ns);
 		t->pos.path = t->path;
 		t->pos.line = pb->lineno;
 		t->pos.offset = 0;
@@ -242,7 +296,7 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 
 static const char *first_data_line(const uint8_t *head, size_t len, size_t *l, int skip)
 {
-	const char *p = (const char *)head, *e = p + len;
+	const char *p = (const char *)head + trc_bom_len(head, len), *e = (const char *)head + len;
 
 	while (p < e) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -275,15 +329,16 @@ static bool msr_probe(const uint8_t *head, size_t len)
 		line = first_data_line(head, len, &l, 1);
 	if (!line || split_csv(line, l, f, MAX_FIELDS) != 7)
 		return false;
-	return field_u64(&f[0], &v) && field_u64(&f[2], &v) &&
+	/* times may carry a fraction (MSR layout in seconds, read with --time-unit s) */
+	return field_time(&f[0], TRC_TU_NS, &v) && field_u64(&f[2], &v) &&
 	       (field_is(&f[3], "Read") || field_is(&f[3], "Write")) && field_u64(&f[4], &v) &&
-	       field_u64(&f[5], &v) && field_u64(&f[6], &v);
+	       field_u64(&f[5], &v) && field_time(&f[6], TRC_TU_NS, &v);
 }
 
 const struct trc_format trc_fmt_msr = {
 	.name = "msr",
 	.probe = msr_probe,
-	.open = pub_open,
+	.open = msr_open,
 	.next = msr_next,
 	.close = pub_close,
 };
@@ -323,9 +378,10 @@ static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 	enum trc_status st = TRC_EBAD;
 	uint64_t asu, lba, size, ns;
 
+	char ex[96];
 	int rc = next_line(t, pb, &line, &len, &st);
 	if (rc <= 0)
-		return rc == 0 ? TRC_EOF : st;
+		return rc == 0 ? pub_eof(t, pb) : st;
 	int n = split_csv(line, len, f, MAX_FIELDS);
 	if (n < 5)
 		return trc_fail_line(t, t->path, pb->lineno, n + 1, "missing",
@@ -340,11 +396,14 @@ static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 		return bad_field(t, pb, 3, "Size", &f[2], "a size in bytes");
 	if (!spc_opcode(&f[3], &rec->flags))
 		return bad_field(t, pb, 4, "Opcode", &f[3], "r, R, w or W");
-	if (!field_seconds(&f[4], &ns))
-		return bad_field(t, pb, 5, "Timestamp", &f[4], "seconds from the trace's start");
+	if (!field_time(&f[4], pb->unit, &ns))
+		return bad_field(t, pb, 5, "Timestamp", &f[4],
+				 pb->unit == TRC_TU_S ? "seconds from the trace's start"
+						      : time_expected(pb->unit, ex, sizeof(ex)));
 	if (lba * 512 > UINT64_MAX - size)
 		return bad_field(t, pb, 3, "Size", &f[2], "a range inside 2^64 bytes");
 	rec->time_ns = ns;
+	trc_span_add(&pb->span, ns);
 	rec->dev = TRC_DEV(0, asu);
 	set_range(rec, lba * 512, size);
 	trc_flags_to_rwbs(rec->flags, rec->rwbs);
@@ -371,7 +430,7 @@ static bool spc_probe(const uint8_t *head, size_t len)
 const struct trc_format trc_fmt_spc = {
 	.name = "spc",
 	.probe = spc_probe,
-	.open = pub_open,
+	.open = spc_open,
 	.next = spc_next,
 	.close = pub_close,
 };
@@ -445,6 +504,8 @@ static enum trc_status fiu_next(struct trc *t, struct trc_rec *rec)
 		return bad_field(t, pb, k + 1, "lba", &f[k], "a sector number");
 	if (!field_u64(&f[k + 1], &size) || size > UINT32_MAX)
 		return bad_field(t, pb, k + 2, "size", &f[k + 1], "a size in 512-byte blocks");
+	if (lba + size > UINT64_MAX / 512)
+		return bad_field(t, pb, k + 2, "size", &f[k + 1], "a range that ends inside 2^64 bytes");
 	if (!fiu_op(&f[k + 2], &rec->flags))
 		return bad_field(t, pb, k + 3, "op", &f[k + 2], "W or R");
 	if (!field_u64(&f[k + 3], &maj) || maj > 0xfff)

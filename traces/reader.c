@@ -6,15 +6,28 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "traces/csv.h"
 #include "traces/trc_internal.h"
 
 /* Detection order matters only where probes could overlap: binary magics first, then the text
  * formats from the most to the least constrained line shape. */
-extern const struct trc_format trc_fmt_disksim; /* traces/disksim.c (issue 13) */
 static const struct trc_format *const formats[] = {
 	&trc_fmt_sct, &trc_fmt_blktrace, &trc_fmt_iolog, &trc_fmt_blkparse,
-	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   &trc_fmt_disksim, NULL,
+	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   &trc_fmt_disksim, &trc_fmt_alibaba,
+	&trc_fmt_tencent, &trc_fmt_csv, NULL,
 };
+
+/* "a, b, c or d": the registered formats' names, for messages (the table is their one list). */
+static void format_names(char *buf, size_t len)
+{
+	size_t n = 0, used = 0;
+	while (formats[n])
+		n++;
+	buf[0] = 0;
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i]->name);
+}
 
 #define PROBE_BYTES 65536
 #define INPUT_BUFFER (4u << 20)
@@ -26,10 +39,14 @@ int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *
 		o->lenient = true;
 		return 0;
 	}
+	int rc = trc_csv_opts_set(o, name, value, err, errlen); /* time-unit, csv */
+	if (rc <= 0)
+		return rc;
 	if (!strcmp(name, "format")) {
 		if (!trc_format_known(value)) {
-			snprintf(err, errlen, "unknown format '%s' (expected blkparse, blktrace, msr, spc, fiu, "
-					      "iolog or sct)", value);
+			char names[256];
+			format_names(names, sizeof(names));
+			snprintf(err, errlen, "unknown format '%s' (expected %s)", value, names);
 			return -EINVAL;
 		}
 		o->format = value;
@@ -421,9 +438,9 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 	if (t->opts.format) {
 		fmt = format_by_name(t->opts.format);
 		if (!fmt) {
-			snprintf(err, errlen,
-				 "unknown format '%s' (expected blkparse, blktrace, msr, spc, fiu, iolog or sct)",
-				 t->opts.format);
+			char names[256];
+			format_names(names, sizeof(names));
+			snprintf(err, errlen, "unknown format '%s' (expected %s)", t->opts.format, names);
 			free_reader(t);
 			return -EINVAL;
 		}
@@ -482,7 +499,8 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			trc_excerpt(p, nl ? (size_t)(nl - p) : n, ex, sizeof(ex));
 			snprintf(err, errlen,
 				 "%s: cannot tell the trace format from the content (starts with '%s'); "
-				 "give --format blkparse|blktrace|msr|spc|fiu|iolog|sct",
+				 "give --format blkparse|blktrace|msr|spc|fiu|iolog|sct|alibaba|tencent, or "
+				 "--csv COLUMNS",
 				 t->path, n ? ex : "");
 			free_reader(t);
 			return -EINVAL;
@@ -491,6 +509,11 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 	t->fmt = fmt;
 	snprintf(t->counts.skipped_unit, sizeof(t->counts.skipped_unit), "%s",
 		 fmt->binary || fmt == &trc_fmt_sct ? "records" : "lines");
+	rc = trc_csv_opts_check(fmt, &t->opts, t->path, err, errlen);
+	if (rc) {
+		free_reader(t);
+		return rc;
+	}
 	if (fmt->own_input)
 		trc_in_close(&t->in);
 	if (!fmt->blk_events && t->opts.event && t->opts.event != 'Q' && fmt != &trc_fmt_sct) {

@@ -67,7 +67,15 @@ struct trc_opts {
 	/* Added with issue 3 (appended; zero keeps the defaults). */
 	bool fingerprint;    /* hash the input bytes while reading (trc_fingerprint(), for .sct) */
 	unsigned window;     /* reorder window in records; 0: TRC_WINDOW_DEFAULT */
+	/* Added with issue 8 (appended). */
+	unsigned time_unit;  /* TRC_TU_*: timestamps of the CSV formats; 0: the format's own */
+	const char *csv;     /* --csv column map of --format csv (docs/traces.md); not copied */
 };
+
+/* Time units of --time-unit (filetime: Windows 100 ns ticks, MSR's own). */
+enum { TRC_TU_DEFAULT, TRC_TU_NS, TRC_TU_US, TRC_TU_MS, TRC_TU_S, TRC_TU_FILETIME };
+/* "ns", "us", "ms", "s", "filetime" (as --time-unit takes them); "default" for 0. */
+const char *trc_time_unit_name(unsigned unit);
 
 #define TRC_WINDOW_DEFAULT 1024
 
@@ -133,12 +141,16 @@ bool trc_device(const struct trc *t, uint32_t *dev);
 char trc_event(const struct trc *t);
 /* 64-bit hash of the input bytes consumed, valid at EOF when opts.fingerprint was set. */
 uint64_t trc_fingerprint(const struct trc *t);
-/* true if name is one of blkparse|blktrace|msr|spc|fiu|iolog|sct. */
+/* true if name is one of blkparse|blktrace|msr|spc|fiu|iolog|sct|csv|alibaba|tencent. */
 bool trc_format_known(const char *name);
 /* One reader option as a command line gives it: name "format", "event", "device" (MAJ,MIN or
- * MAJ:MIN) or "lenient" (value unused). 0, or -EINVAL with "bad --NAME 'VALUE' (expected ...)"
+ * MAJ:MIN), "lenient" (value unused), "time-unit" (ns|us|ms|s|filetime) or "csv" (a column
+ * map; implies --format csv; value must outlive the options). 0, or -EINVAL with "bad --NAME 'VALUE' (expected ...)"
  * in err. Every command that reads a trace parses these through here. */
 int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *err, size_t errlen);
+/* --help lines for --time-unit and --csv, the same in every command that reads traces, with
+ * the descriptions starting at column width (a static buffer, rewritten at each call). */
+const char *trc_opts_help_csv(int width);
 
 /* ---- .sct: the compact binary trace (fixed 64-byte little-endian records after a 256-byte
  * header; see docs/traces.md). A converted trace keeps the reader's choices (event, device). */

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* stats.c - trace statistics: GSL histograms and running statistics, a bounded reuse tracker. */
+/* stats.c - trace statistics: GSL histograms, exact percentiles, a bounded exact reuse tracker. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_histogram.h>
-#include <gsl/gsl_rstat.h>
 
 #include "sim/units.h"
 #include "traces/stats.h"
@@ -14,8 +13,7 @@
 #define ALL_SAMPLED (1u << 24)
 #define NSIZES 11 /* LRU hit ratios at 1 MiB * 4^k */
 #define NQ 3      /* quantiles: 0.5, 0.9, 0.99 */
-
-static const double qs[NQ] = {0.5, 0.9, 0.99};
+#define PF_DEPTH 16 /* block accesses in flight between prefetch and use */
 
 /* ---- reuse tracker: LRU stack distances over sampled blocks ---- */
 
@@ -28,11 +26,12 @@ struct tracker {
 	struct rd_ent *tab;
 	uint64_t cap, used;       /* open addressing, load <= 1/2 */
 	uint32_t *fen;            /* Fenwick tree over access stamps 1..fen_n */
+	uint32_t *rev;            /* compaction scratch: slot of each stamp (fen_n entries) */
 	uint64_t fen_n, clock;
-	struct rd_ent *tmp;       /* compaction scratch, cap / 2 entries */
 	uint64_t max_blocks;
 	uint32_t thresh;          /* a block is tracked if hash24(block) < thresh */
 	bool oom;
+	uint64_t work;            /* slots and stamps visited by compactions (a linear bound) */
 };
 
 static inline uint64_t mix64(uint64_t x)
@@ -69,26 +68,19 @@ static uint64_t fen_sum(const struct tracker *k, uint64_t i)
 	return s;
 }
 
-static int cmp_ts(const void *a, const void *b)
-{
-	const struct rd_ent *x = a, *y = b;
-	return (x->ts > y->ts) - (x->ts < y->ts);
-}
-
-/* Renumber the live stamps 1..used in order, in place, and rebuild the tree in O(n). */
+/* Renumber the live stamps 1..used in order and rebuild the tree, in O(cap) without sorting:
+ * stamps are distinct and at most fen_n, so scattering them by value orders them. */
 static void compact(struct tracker *k)
 {
 	uint64_t n = 0;
 
+	memset(k->rev, 0xff, k->fen_n * sizeof(*k->rev));
 	for (uint64_t i = 0; i < k->cap; i++)
-		if (k->tab[i].ts) {
-			k->tmp[n].block = i; /* slot index */
-			k->tmp[n].ts = k->tab[i].ts;
-			n++;
-		}
-	qsort(k->tmp, n, sizeof(*k->tmp), cmp_ts);
-	for (uint64_t i = 0; i < n; i++)
-		k->tab[k->tmp[i].block].ts = i + 1;
+		if (k->tab[i].ts)
+			k->rev[k->tab[i].ts - 1] = (uint32_t)i;
+	for (uint64_t i = 0; i < k->fen_n; i++)
+		if (k->rev[i] != UINT32_MAX)
+			k->tab[k->rev[i]].ts = ++n;
 	memset(k->fen, 0, k->fen_n * sizeof(*k->fen));
 	for (uint64_t i = 1; i <= k->fen_n; i++) {
 		k->fen[i - 1] += i <= n ? 1 : 0;
@@ -97,6 +89,7 @@ static void compact(struct tracker *k)
 			k->fen[j - 1] += k->fen[i - 1];
 	}
 	k->clock = n;
+	k->work += k->cap + 2 * k->fen_n;
 }
 
 static void reinsert(struct tracker *k, struct rd_ent *old, uint64_t old_cap)
@@ -116,24 +109,23 @@ static void reinsert(struct tracker *k, struct rd_ent *old, uint64_t old_cap)
 static int resize(struct tracker *k, uint64_t cap)
 {
 	struct rd_ent *old = k->tab, *tab = calloc(cap, sizeof(*tab));
-	uint32_t *fen = malloc(cap * sizeof(*fen));
-	struct rd_ent *tmp = malloc((cap / 2 + 1) * sizeof(*tmp));
+	uint32_t *fen = malloc(cap * sizeof(*fen)), *rev = malloc(cap * sizeof(*rev));
 	uint64_t old_cap = k->cap;
 
-	if (!tab || !fen || !tmp) {
+	if (!tab || !fen || !rev || cap > UINT32_MAX) {
 		free(tab);
 		free(fen);
-		free(tmp);
+		free(rev);
 		return -ENOMEM;
 	}
 	k->tab = tab;
 	k->cap = cap;
 	k->used = 0;
 	free(k->fen);
-	free(k->tmp);
+	free(k->rev);
 	k->fen = fen;
+	k->rev = rev;
 	k->fen_n = cap;
-	k->tmp = tmp;
 	if (old)
 		reinsert(k, old, old_cap);
 	free(old);
@@ -189,6 +181,237 @@ static uint64_t track(struct tracker *k, uint64_t block)
 	return d;
 }
 
+/* ---- exact order statistics ---- */
+
+/*
+ * Percentiles are exact: pNN is the value of rank ceil(NN/100 * n) among the n values sorted
+ * (the nearest-rank definition), so it is always a value the trace holds and it lies in the
+ * histogram bin where the cumulative share printed below it reaches NN %. Request sizes have
+ * few distinct values: they are counted exactly in a small hash map. Inter-arrival times and
+ * latencies are kept in arrays (8 bytes per request) and selected at the end in O(n).
+ */
+
+/* Numerators of the quantiles, over 1000. */
+static const uint64_t qs_milli[NQ] = {500, 900, 990};
+
+struct u64vec {
+	uint64_t *v;
+	size_t n, cap;
+	bool oom; /* a value could not be stored: no percentiles */
+};
+
+static inline void vec_push(struct u64vec *a, uint64_t x)
+{
+	if (a->n == a->cap) {
+		if (a->oom)
+			return;
+		size_t cap = a->cap ? a->cap * 2 : 4096;
+		uint64_t *v = realloc(a->v, cap * sizeof(*v));
+		if (!v) {
+			a->oom = true;
+			return;
+		}
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->n++] = x;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Put the element of rank k (0-based) of v[lo..hi) at v[k], smaller ones before it, larger
+ * ones after. Three-way partitions (inter-arrival times repeat a lot: equal keys must not
+ * make it quadratic); past a depth budget the rest is sorted, so the worst case is n log n. */
+static void select_rank(uint64_t *v, size_t lo, size_t hi, size_t k)
+{
+	unsigned budget = 64;
+
+	while (hi - lo > 16) {
+		if (!budget--) {
+			qsort(v + lo, hi - lo, sizeof(*v), cmp_u64);
+			return;
+		}
+		uint64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+		uint64_t p = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		size_t lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			uint64_t x = v[i];
+			if (x < p) {
+				v[i++] = v[lt];
+				v[lt++] = x;
+			} else if (x > p) {
+				v[i] = v[--gt];
+				v[gt] = x;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return; /* v[lt..gt) all equal the pivot */
+	}
+	qsort(v + lo, hi - lo, sizeof(*v), cmp_u64);
+}
+
+/* 1-based nearest rank of quantile q/1000 among n values. */
+static uint64_t rank_of(uint64_t n, uint64_t q_milli)
+{
+	uint64_t k = (n / 1000) * q_milli + ((n % 1000) * q_milli + 999) / 1000;
+	return k ? k : 1;
+}
+
+/* Exact summary of the values of a vector (reorders it). */
+struct exact {
+	uint64_t n, min, max, q[NQ];
+	double mean, sd;
+};
+
+static bool vec_summary(struct u64vec *a, struct exact *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (!a->n || a->oom)
+		return false;
+	e->n = a->n;
+	size_t lo = 0;
+	for (int i = 0; i < NQ; i++) {
+		size_t k = (size_t)rank_of(a->n, qs_milli[i]) - 1;
+		if (k >= lo)
+			select_rank(a->v, lo, a->n, k);
+		e->q[i] = a->v[k];
+		lo = k + 1; /* everything after k is >= v[k] */
+	}
+	double sum = 0, sq = 0;
+	e->min = e->max = a->v[0];
+	for (size_t i = 0; i < a->n; i++) {
+		uint64_t x = a->v[i];
+		sum += (double)x;
+		if (x < e->min)
+			e->min = x;
+		if (x > e->max)
+			e->max = x;
+	}
+	e->mean = sum / (double)a->n;
+	for (size_t i = 0; i < a->n; i++) {
+		double d = (double)a->v[i] - e->mean;
+		sq += d * d;
+	}
+	e->sd = a->n > 1 ? sqrt(sq / (double)(a->n - 1)) : 0;
+	return true;
+}
+
+/* Request sizes (in sectors, never 0) -> counts: open addressing, load <= 1/2. */
+struct sizemap {
+	uint32_t *key; /* 0: empty */
+	uint64_t *cnt;
+	size_t cap, used;
+	bool oom;
+};
+
+static inline uint64_t *sizemap_slot(struct sizemap *m, uint32_t k)
+{
+	size_t i = (size_t)(mix64(k) & (m->cap - 1));
+	while (m->key[i] && m->key[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->key[i]) {
+		m->key[i] = k;
+		m->used++;
+	}
+	return &m->cnt[i];
+}
+
+static int sizemap_grow(struct sizemap *m, size_t cap)
+{
+	uint32_t *key = calloc(cap, sizeof(*key));
+	uint64_t *cnt = calloc(cap, sizeof(*cnt));
+	struct sizemap n = {key, cnt, cap, 0, false};
+
+	if (!key || !cnt) {
+		free(key);
+		free(cnt);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->key[i])
+			*sizemap_slot(&n, m->key[i]) = m->cnt[i];
+	free(m->key);
+	free(m->cnt);
+	*m = n;
+	return 0;
+}
+
+static void sizemap_add(struct sizemap *m, uint32_t nsect)
+{
+	if (m->oom)
+		return;
+	if ((m->used + 1) * 2 > m->cap && sizemap_grow(m, m->cap ? m->cap * 2 : 64)) {
+		m->oom = true;
+		return;
+	}
+	(*sizemap_slot(m, nsect))++;
+}
+
+struct size_ent {
+	uint64_t sectors, count;
+};
+
+static int cmp_size_ent(const void *a, const void *b)
+{
+	const struct size_ent *x = a, *y = b;
+	return (x->sectors > y->sectors) - (x->sectors < y->sectors);
+}
+
+/* Exact summary of the sizes (in bytes). */
+static bool sizes_summary(const struct sizemap *m, struct exact *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (!m->used || m->oom)
+		return false;
+	struct size_ent *v = malloc(m->used * sizeof(*v));
+	if (!v)
+		return false;
+	size_t n = 0;
+	uint64_t total = 0;
+	double sum = 0;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->key[i]) {
+			v[n].sectors = m->key[i];
+			v[n].count = m->cnt[i];
+			total += m->cnt[i];
+			sum += (double)m->key[i] * 512.0 * (double)m->cnt[i];
+			n++;
+		}
+	qsort(v, n, sizeof(*v), cmp_size_ent);
+	e->n = total;
+	e->min = v[0].sectors * 512;
+	e->max = v[n - 1].sectors * 512;
+	e->mean = sum / (double)total;
+	double sq = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = (double)v[i].sectors * 512.0 - e->mean;
+		sq += d * d * (double)v[i].count;
+	}
+	e->sd = total > 1 ? sqrt(sq / (double)(total - 1)) : 0;
+	for (int q = 0; q < NQ; q++) {
+		uint64_t k = rank_of(total, qs_milli[q]), acc = 0;
+		for (size_t i = 0; i < n; i++) {
+			acc += v[i].count;
+			if (acc >= k) {
+				e->q[q] = v[i].sectors * 512;
+				break;
+			}
+		}
+	}
+	free(v);
+	return true;
+}
+
 /* ---- statistics ---- */
 
 struct trc_stats {
@@ -202,11 +425,18 @@ struct trc_stats {
 	bool have_prev;
 	uint64_t max_sector_end;
 	gsl_histogram *size_h, *gap_h, *dist_h;
-	gsl_rstat_workspace *size_r, *gap_r, *lat_r;
-	gsl_rstat_quantile_workspace *size_q[NQ], *gap_q[NQ], *lat_q[NQ];
+	struct sizemap sizes;
+	struct u64vec gaps, lats;
 	struct tracker k;
 	double acc_w, cold_w, reuse_w, hits_w[NSIZES];
 	uint64_t cache_blocks[NSIZES];
+	/* Exact stack distances while every block is tracked: dcount[d] accesses at distance d
+	 * (d < tracked blocks, so this costs 8 bytes per tracked block at most). */
+	uint64_t *dcount;
+	size_t dcap;
+	bool dist_exact;
+	uint64_t pf_q[PF_DEPTH]; /* block accesses not yet accounted (queue_block) */
+	unsigned pf_head, pf_n;
 };
 
 void trc_stats_free(struct trc_stats *s)
@@ -219,23 +449,14 @@ void trc_stats_free(struct trc_stats *s)
 		gsl_histogram_free(s->gap_h);
 	if (s->dist_h)
 		gsl_histogram_free(s->dist_h);
-	if (s->size_r)
-		gsl_rstat_free(s->size_r);
-	if (s->gap_r)
-		gsl_rstat_free(s->gap_r);
-	if (s->lat_r)
-		gsl_rstat_free(s->lat_r);
-	for (int i = 0; i < NQ; i++) {
-		if (s->size_q[i])
-			gsl_rstat_quantile_free(s->size_q[i]);
-		if (s->gap_q[i])
-			gsl_rstat_quantile_free(s->gap_q[i]);
-		if (s->lat_q[i])
-			gsl_rstat_quantile_free(s->lat_q[i]);
-	}
+	free(s->sizes.key);
+	free(s->sizes.cnt);
+	free(s->gaps.v);
+	free(s->lats.v);
+	free(s->dcount);
 	free(s->k.tab);
 	free(s->k.fen);
-	free(s->k.tmp);
+	free(s->k.rev);
 	free(s);
 }
 
@@ -265,27 +486,19 @@ int trc_stats_new(struct trc_stats **out, const struct trc_stats_opts *opts)
 	if (!s->o.block_bytes)
 		s->o.block_bytes = 4096;
 	if (!s->o.max_blocks)
-		s->o.max_blocks = 1u << 20;
-	if (s->o.block_bytes % 512 || s->o.max_blocks < 16) {
+		s->o.max_blocks = TRC_STATS_MAX_BLOCKS_DEFAULT;
+	if (s->o.block_bytes % 512 || s->o.max_blocks < 16 || s->o.max_blocks > (1ULL << 30)) {
 		free(s);
 		return -EINVAL;
 	}
 	s->size_h = log2_hist(36, 1.0);   /* bytes: up to 2^34 */
 	s->gap_h = log2_hist(48, 1.0);    /* ns: up to 2^46 (~19 h) */
 	s->dist_h = log2_hist(50, 1.0);   /* blocks */
-	s->size_r = gsl_rstat_alloc();
-	s->gap_r = gsl_rstat_alloc();
-	s->lat_r = gsl_rstat_alloc();
-	bool ok = s->size_h && s->gap_h && s->dist_h && s->size_r && s->gap_r && s->lat_r;
-	for (int i = 0; i < NQ; i++) {
-		s->size_q[i] = gsl_rstat_quantile_alloc(qs[i]);
-		s->gap_q[i] = gsl_rstat_quantile_alloc(qs[i]);
-		s->lat_q[i] = gsl_rstat_quantile_alloc(qs[i]);
-		ok = ok && s->size_q[i] && s->gap_q[i] && s->lat_q[i];
-	}
+	bool ok = s->size_h && s->gap_h && s->dist_h;
 	s->k.max_blocks = s->o.max_blocks;
 	s->k.thresh = ALL_SAMPLED;
-	if (!ok || resize(&s->k, 1024)) {
+	s->dist_exact = true;
+	if (!ok || resize(&s->k, 1024) || sizemap_grow(&s->sizes, 64)) {
 		trc_stats_free(s);
 		return -ENOMEM;
 	}
@@ -297,14 +510,92 @@ int trc_stats_new(struct trc_stats **out, const struct trc_stats_opts *opts)
 	return 0;
 }
 
-static void hist_add(gsl_histogram *h, double x, double w)
+/* Add w to the bin of x in a log2_hist: bin 0 is [0, 1), bin i is [2^(i-1), 2^i) (the last bin
+ * takes everything above). Computed from the bit length instead of gsl_histogram_accumulate's
+ * binary search over the ranges: this runs for every request. */
+static inline void hist_add_u64(gsl_histogram *h, uint64_t x, double w)
 {
-	double top = gsl_histogram_max(h);
-	if (x >= top)
-		x = nextafter(top, 0);
-	if (x < 0)
-		x = 0;
-	gsl_histogram_accumulate(h, x, w);
+	size_t i = x ? (size_t)(64 - __builtin_clzll(x)) : 0;
+	if (i >= h->n)
+		i = h->n - 1;
+	h->bin[i] += w;
+}
+
+static void count_distance(struct trc_stats *s, uint64_t d)
+{
+	if (!s->dist_exact)
+		return;
+	if (s->k.thresh != ALL_SAMPLED) {
+		/* Sampling started: distances are estimates from now on. */
+		s->dist_exact = false;
+		free(s->dcount);
+		s->dcount = NULL;
+		s->dcap = 0;
+		return;
+	}
+	if (d >= s->dcap) {
+		size_t cap = s->dcap ? s->dcap : 1024;
+		while (cap <= d)
+			cap *= 2;
+		uint64_t *v = realloc(s->dcount, cap * sizeof(*v));
+		if (!v) {
+			s->dist_exact = false;
+			free(s->dcount);
+			s->dcount = NULL;
+			s->dcap = 0;
+			return;
+		}
+		memset(v + s->dcap, 0, (cap - s->dcap) * sizeof(*v));
+		s->dcount = v;
+		s->dcap = cap;
+	}
+	s->dcount[d]++;
+}
+
+/* One block access: its stack distance into the counts, the histogram and the hit ratios. */
+static void account_block(struct trc_stats *s, uint64_t b)
+{
+	uint64_t d = track(&s->k, b);
+	if (d == (uint64_t)-1 - 1)
+		return; /* not sampled */
+	double w = (double)ALL_SAMPLED / (double)s->k.thresh;
+	s->acc_w += w;
+	if (d == UINT64_MAX) {
+		s->cold_w += w;
+		return;
+	}
+	count_distance(s, d);
+	double ds = (double)d * w;
+	s->reuse_w += w;
+	/* bin edges are integers: the bin of floor(ds) is the bin of ds */
+	hist_add_u64(s->dist_h, (uint64_t)ds, w);
+	for (int i = 0; i < NSIZES; i++)
+		if (ds < (double)s->cache_blocks[i])
+			s->hits_w[i] += w;
+}
+
+/* Block accesses wait in a short FIFO whose entries' hash slots are prefetched: the table
+ * lookup is a cache miss per access on large footprints, and this hides most of it. The
+ * order of the accesses, and so every figure, is unchanged. */
+static inline void queue_block(struct trc_stats *s, uint64_t b)
+{
+	__builtin_prefetch(&s->k.tab[slot_of(&s->k, b)]);
+	if (s->pf_n < PF_DEPTH) {
+		s->pf_q[(s->pf_head + s->pf_n++) % PF_DEPTH] = b;
+		return;
+	}
+	account_block(s, s->pf_q[s->pf_head]);
+	s->pf_q[s->pf_head] = b;
+	s->pf_head = (s->pf_head + 1) % PF_DEPTH;
+}
+
+static void flush_blocks(struct trc_stats *s)
+{
+	while (s->pf_n) {
+		account_block(s, s->pf_q[s->pf_head]);
+		s->pf_head = (s->pf_head + 1) % PF_DEPTH;
+		s->pf_n--;
+	}
 }
 
 void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
@@ -317,10 +608,8 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 		s->any = true;
 	} else {
 		uint64_t gap = r->time_ns >= s->prev_ns ? r->time_ns - s->prev_ns : 0;
-		hist_add(s->gap_h, (double)gap, 1);
-		gsl_rstat_add((double)gap, s->gap_r);
-		for (int i = 0; i < NQ; i++)
-			gsl_rstat_quantile_add((double)gap, s->gap_q[i]);
+		hist_add_u64(s->gap_h, gap, 1);
+		vec_push(&s->gaps, gap);
 	}
 	s->prev_ns = r->time_ns;
 	if (r->time_ns > s->last_ns)
@@ -335,11 +624,8 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 		s->meta++;
 	if (r->flags & TRC_AHEAD)
 		s->ahead++;
-	if (r->latency_ns >= 0) {
-		gsl_rstat_add((double)r->latency_ns, s->lat_r);
-		for (int i = 0; i < NQ; i++)
-			gsl_rstat_quantile_add((double)r->latency_ns, s->lat_q[i]);
-	}
+	if (r->latency_ns >= 0)
+		vec_push(&s->lats, (uint64_t)r->latency_ns);
 	if (!r->nsect) {
 		if (r->flags & TRC_FLUSH)
 			s->flush_only++;
@@ -361,10 +647,8 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 		s->other++;
 		return;
 	}
-	hist_add(s->size_h, (double)bytes, 1);
-	gsl_rstat_add((double)bytes, s->size_r);
-	for (int i = 0; i < NQ; i++)
-		gsl_rstat_quantile_add((double)bytes, s->size_q[i]);
+	hist_add_u64(s->size_h, bytes, 1);
+	sizemap_add(&s->sizes, r->nsect);
 
 	s->ranged++;
 	if (s->have_prev && r->sector == s->prev_end)
@@ -378,23 +662,13 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 
 	uint64_t spb = s->o.block_bytes / 512;
 	uint64_t b0 = r->sector / spb, b1 = (r->sector + r->nsect - 1) / spb;
-	for (uint64_t b = b0; b <= b1; b++) {
-		uint64_t d = track(&s->k, b);
-		if (d == (uint64_t)-1 - 1)
-			continue; /* not sampled */
-		double w = (double)ALL_SAMPLED / (double)s->k.thresh;
-		s->acc_w += w;
-		if (d == UINT64_MAX) {
-			s->cold_w += w;
-			continue;
-		}
-		double ds = (double)d * w;
-		s->reuse_w += w;
-		hist_add(s->dist_h, ds, w);
-		for (int i = 0; i < NSIZES; i++)
-			if (ds < (double)s->cache_blocks[i])
-				s->hits_w[i] += w;
-	}
+	for (uint64_t b = b0; b <= b1; b++)
+		queue_block(s, b);
+}
+
+uint64_t trc_stats_tracker_work(const struct trc_stats *s)
+{
+	return s->k.work;
 }
 
 /* ---- printing ---- */
@@ -405,28 +679,57 @@ static void fmt_bytes_d(double b, char *buf, size_t len)
 	format_size(b <= 0 ? 0 : (uint64_t)b, buf, len);
 }
 
-
-static double pct(double a, double b)
+/* "12.3 %", or "n/a" for 0 of 0 */
+static const char *pct_text(double a, double b, char *buf, size_t len)
 {
-	return b > 0 ? 100.0 * a / b : 0.0;
+	if (b > 0)
+		snprintf(buf, len, "%.1f %%", 100.0 * a / b);
+	else
+		snprintf(buf, len, "n/a");
+	return buf;
 }
 
-/* Upper edge of the histogram bin where the cumulative weight reaches q of the total. */
-static double hist_quantile(const gsl_histogram *h, double q)
+/* JSON ratio, or null for 0 of 0 */
+static void json_ratio(FILE *fp, double a, double b)
 {
-	double total = gsl_histogram_sum(h), acc = 0;
-	double lo, hi;
+	if (b > 0)
+		fprintf(fp, "%.6f", a / b);
+	else
+		fprintf(fp, "null");
+}
 
-	if (total <= 0)
-		return 0;
+/* Distance quantiles: exact from the counts, else the upper edge of the histogram bin where
+ * the cumulative weight reaches q (an estimate under sampling). false if there is no reuse. */
+static bool dist_quantile(const struct trc_stats *s, uint64_t q_milli, double *out)
+{
+	if (s->reuse_w <= 0)
+		return false;
+	if (s->dist_exact) {
+		uint64_t total = 0, acc = 0;
+		for (size_t d = 0; d < s->dcap; d++)
+			total += s->dcount[d];
+		uint64_t k = rank_of(total, q_milli);
+		for (size_t d = 0; d < s->dcap; d++) {
+			acc += s->dcount[d];
+			if (acc >= k) {
+				*out = (double)d;
+				return true;
+			}
+		}
+		return false;
+	}
+	const gsl_histogram *h = s->dist_h;
+	double total = gsl_histogram_sum(h), acc = 0, lo, hi;
 	for (size_t i = 0; i < gsl_histogram_bins(h); i++) {
 		acc += gsl_histogram_get(h, i);
-		if (acc >= q * total) {
+		if (acc >= (double)q_milli / 1000.0 * total) {
 			gsl_histogram_get_range(h, i, &lo, &hi);
-			return hi;
+			*out = hi;
+			return true;
 		}
 	}
-	return gsl_histogram_max(h);
+	*out = gsl_histogram_max(h);
+	return true;
 }
 
 static void json_str(FILE *fp, const char *s)
@@ -444,28 +747,85 @@ static void json_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-static double tracker_mib(const struct tracker *k)
+static double tracker_mib(const struct trc_stats *s)
 {
-	return ((double)k->cap * sizeof(struct rd_ent) + (double)k->fen_n * sizeof(uint32_t) +
-		(double)(k->cap / 2 + 1) * sizeof(struct rd_ent)) / 1048576.0;
+	const struct tracker *k = &s->k;
+	return ((double)k->cap * sizeof(struct rd_ent) + (double)k->fen_n * 2 * sizeof(uint32_t) +
+		(double)s->dcap * sizeof(uint64_t)) /
+	       1048576.0;
+}
+
+static void json_hist(FILE *fp, const gsl_histogram *h)
+{
+	bool first = true;
+	for (size_t i = 0; i < gsl_histogram_bins(h); i++) {
+		double lo, hi, v = gsl_histogram_get(h, i);
+		if (!v)
+			continue;
+		gsl_histogram_get_range(h, i, &lo, &hi);
+		fprintf(fp, "%s{\"from\": %.0f, \"to\": %.0f, \"count\": %.0f}", first ? "" : ", ", lo, hi,
+			v);
+		first = false;
+	}
+}
+
+static void text_hist(FILE *fp, const gsl_histogram *h, double total, bool bytes)
+{
+	char a[64], b[64];
+	for (size_t i = 0; i < gsl_histogram_bins(h); i++) {
+		double lo, hi, v = gsl_histogram_get(h, i);
+		if (!v)
+			continue;
+		gsl_histogram_get_range(h, i, &lo, &hi);
+		if (bytes) {
+			fmt_bytes_d(lo, a, sizeof(a));
+			fmt_bytes_d(hi, b, sizeof(b));
+		} else {
+			format_time_ns(lo, a, sizeof(a));
+			format_time_ns(hi, b, sizeof(b));
+		}
+		fprintf(fp, "  %10s .. < %-10s %10.0f  %5.1f %%\n", a, b, v, 100.0 * v / total);
+	}
+}
+
+/* "mean M, p50 A, p90 B, p99 C, max X" in the unit of fmt */
+static void text_exact(FILE *fp, const struct exact *e, void (*fmt)(double, char *, size_t))
+{
+	char a[64];
+	fmt(e->mean, a, sizeof(a));
+	fprintf(fp, "mean %s", a);
+	for (int i = 0; i < NQ; i++) {
+		fmt((double)e->q[i], a, sizeof(a));
+		fprintf(fp, ", p%llu %s", (unsigned long long)(qs_milli[i] / 10), a);
+	}
+	fmt((double)e->max, a, sizeof(a));
+	fprintf(fp, ", max %s", a);
+}
+
+static void json_exact(FILE *fp, const struct exact *e)
+{
+	fprintf(fp, "\"mean\": %.1f, \"sd\": %.1f, \"min\": %llu, \"max\": %llu, \"p50\": %llu, "
+		    "\"p90\": %llu, \"p99\": %llu",
+		e->mean, e->sd, (unsigned long long)e->min, (unsigned long long)e->max,
+		(unsigned long long)e->q[0], (unsigned long long)e->q[1], (unsigned long long)e->q[2]);
 }
 
 void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name, const char *format,
 		     char event, const uint32_t *device, const struct trc_counts *c)
 {
+	flush_blocks(s);
 	double span_s = s->any ? (double)(s->last_ns - s->first_ns) / 1e9 : 0;
 	double rate = (double)s->k.thresh / ALL_SAMPLED;
 	double footprint_blocks = (double)s->k.used / rate;
 	uint64_t data_reqs = s->reads + s->writes;
-	double q_size[NQ], q_gap[NQ], q_lat[NQ];
-	bool have_gap = gsl_rstat_n(s->gap_r) > 0, have_lat = gsl_rstat_n(s->lat_r) > 0;
-	bool have_size = gsl_rstat_n(s->size_r) > 0;
+	struct exact e_size, e_gap, e_lat;
+	bool have_size = sizes_summary(&s->sizes, &e_size);
+	bool have_gap = vec_summary(&s->gaps, &e_gap);
+	bool have_lat = vec_summary(&s->lats, &e_lat);
+	double d50 = 0, d90 = 0;
+	bool have_dist = dist_quantile(s, 500, &d50) && dist_quantile(s, 900, &d90);
+	bool lost = s->sizes.oom || s->gaps.oom || s->lats.oom;
 
-	for (int i = 0; i < NQ; i++) {
-		q_size[i] = have_size ? gsl_rstat_quantile_get(s->size_q[i]) : 0;
-		q_gap[i] = have_gap ? gsl_rstat_quantile_get(s->gap_q[i]) : 0;
-		q_lat[i] = have_lat ? gsl_rstat_quantile_get(s->lat_q[i]) : 0;
-	}
 	if (json) {
 		fprintf(fp, "{\"file\": ");
 		json_str(fp, name);
@@ -492,63 +852,66 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 			(unsigned long long)s->sync, (unsigned long long)s->meta,
 			(unsigned long long)s->ahead, (unsigned long long)s->bytes_r,
 			(unsigned long long)s->bytes_w, (unsigned long long)s->bytes_d);
-		fprintf(fp, " \"read_fraction\": %.6f,\n", data_reqs ? (double)s->reads / (double)data_reqs : 0);
-		fprintf(fp, " \"first_ns\": %llu, \"last_ns\": %llu, \"span_s\": %.9f, \"iops\": %.3f,\n",
-			(unsigned long long)s->first_ns, (unsigned long long)s->last_ns, span_s,
-			span_s > 0 ? (double)s->n / span_s : 0);
-		fprintf(fp, " \"size_bytes\": {\"mean\": %.1f, \"min\": %.0f, \"max\": %.0f, "
-			    "\"p50\": %.0f, \"p90\": %.0f, \"p99\": %.0f, \"histogram\": [",
-			have_size ? gsl_rstat_mean(s->size_r) : 0, have_size ? gsl_rstat_min(s->size_r) : 0,
-			have_size ? gsl_rstat_max(s->size_r) : 0, q_size[0], q_size[1], q_size[2]);
-		bool first = true;
-		for (size_t i = 0; i < gsl_histogram_bins(s->size_h); i++) {
-			double lo, hi, v = gsl_histogram_get(s->size_h, i);
-			if (!v)
-				continue;
-			gsl_histogram_get_range(s->size_h, i, &lo, &hi);
-			fprintf(fp, "%s{\"from\": %.0f, \"to\": %.0f, \"count\": %.0f}", first ? "" : ", ", lo,
-				hi, v);
-			first = false;
-		}
-		fprintf(fp, "]},\n \"interarrival_ns\": {\"mean\": %.1f, \"sd\": %.1f, \"min\": %.0f, "
-			    "\"max\": %.0f, \"p50\": %.0f, \"p90\": %.0f, \"p99\": %.0f, \"histogram\": [",
-			have_gap ? gsl_rstat_mean(s->gap_r) : 0, have_gap ? gsl_rstat_sd(s->gap_r) : 0,
-			have_gap ? gsl_rstat_min(s->gap_r) : 0, have_gap ? gsl_rstat_max(s->gap_r) : 0,
-			q_gap[0], q_gap[1], q_gap[2]);
-		first = true;
-		for (size_t i = 0; i < gsl_histogram_bins(s->gap_h); i++) {
-			double lo, hi, v = gsl_histogram_get(s->gap_h, i);
-			if (!v)
-				continue;
-			gsl_histogram_get_range(s->gap_h, i, &lo, &hi);
-			fprintf(fp, "%s{\"from\": %.0f, \"to\": %.0f, \"count\": %.0f}", first ? "" : ", ", lo,
-				hi, v);
-			first = false;
-		}
-		fprintf(fp, "]},\n \"sequential_fraction\": %.6f, \"backward_fraction\": %.6f,\n",
-			s->ranged > 1 ? (double)s->sequential / (double)(s->ranged - 1) : 0,
-			s->ranged > 1 ? (double)s->backward_jumps / (double)(s->ranged - 1) : 0);
-		fprintf(fp, " \"block_bytes\": %llu, \"footprint_blocks\": %.0f, \"footprint_bytes\": %.0f, "
-			    "\"sampling_rate\": %.9f, \"tracker_mib\": %.1f,\n",
-			(unsigned long long)s->o.block_bytes, footprint_blocks,
-			footprint_blocks * (double)s->o.block_bytes, rate, tracker_mib(&s->k));
-		fprintf(fp, " \"reuse\": {\"block_accesses\": %.0f, \"first_touches\": %.0f, "
-			    "\"reuses\": %.0f, \"reuse_fraction\": %.6f, \"distance_p50_blocks\": %.0f, "
-			    "\"distance_p90_blocks\": %.0f, \"lru_hit_ratio\": [",
-			s->acc_w, s->cold_w, s->reuse_w, s->acc_w > 0 ? s->reuse_w / s->acc_w : 0,
-			hist_quantile(s->dist_h, 0.5), hist_quantile(s->dist_h, 0.9));
-		for (int i = 0; i < NSIZES; i++)
-			fprintf(fp, "%s{\"cache_bytes\": %llu, \"hit_ratio\": %.6f}", i ? ", " : "",
-				(unsigned long long)(s->cache_blocks[i] * s->o.block_bytes),
-				s->acc_w > 0 ? s->hits_w[i] / s->acc_w : 0);
-		fprintf(fp, "]},\n \"latency_ns\": ");
-		if (have_lat)
-			fprintf(fp, "{\"count\": %zu, \"mean\": %.1f, \"p50\": %.0f, \"p90\": %.0f, "
-				    "\"p99\": %.0f, \"max\": %.0f}",
-				gsl_rstat_n(s->lat_r), gsl_rstat_mean(s->lat_r), q_lat[0], q_lat[1], q_lat[2],
-				gsl_rstat_max(s->lat_r));
+		fprintf(fp, " \"read_fraction\": ");
+		json_ratio(fp, (double)s->reads, (double)data_reqs);
+		fprintf(fp, ",\n \"first_ns\": %llu, \"last_ns\": %llu, \"span_s\": %.9f, \"iops\": ",
+			(unsigned long long)s->first_ns, (unsigned long long)s->last_ns, span_s);
+		if (span_s > 0)
+			fprintf(fp, "%.3f", (double)s->n / span_s);
 		else
 			fprintf(fp, "null");
+		fprintf(fp, ",\n \"percentiles\": \"exact (nearest rank)\",\n \"size_bytes\": ");
+		if (have_size) {
+			fprintf(fp, "{");
+			json_exact(fp, &e_size);
+			fprintf(fp, ", \"histogram\": [");
+			json_hist(fp, s->size_h);
+			fprintf(fp, "]}");
+		} else {
+			fprintf(fp, "null");
+		}
+		fprintf(fp, ",\n \"interarrival_ns\": ");
+		if (have_gap) {
+			fprintf(fp, "{");
+			json_exact(fp, &e_gap);
+			fprintf(fp, ", \"histogram\": [");
+			json_hist(fp, s->gap_h);
+			fprintf(fp, "]}");
+		} else {
+			fprintf(fp, "null");
+		}
+		fprintf(fp, ",\n \"sequential_fraction\": ");
+		json_ratio(fp, (double)s->sequential, s->ranged > 1 ? (double)(s->ranged - 1) : 0);
+		fprintf(fp, ", \"backward_fraction\": ");
+		json_ratio(fp, (double)s->backward_jumps, s->ranged > 1 ? (double)(s->ranged - 1) : 0);
+		fprintf(fp, ",\n \"block_bytes\": %llu, \"footprint_blocks\": %.0f, \"footprint_bytes\": %.0f, "
+			    "\"sampling_rate\": %.9f, \"tracker_mib\": %.1f,\n",
+			(unsigned long long)s->o.block_bytes, footprint_blocks,
+			footprint_blocks * (double)s->o.block_bytes, rate, tracker_mib(s));
+		fprintf(fp, " \"reuse\": {\"block_accesses\": %.0f, \"first_touches\": %.0f, "
+			    "\"reuses\": %.0f, \"reuse_fraction\": ",
+			s->acc_w, s->cold_w, s->reuse_w);
+		json_ratio(fp, s->reuse_w, s->acc_w);
+		fprintf(fp, ", \"distance_exact\": %s, ", s->dist_exact ? "true" : "false");
+		if (have_dist)
+			fprintf(fp, "\"distance_p50_blocks\": %.0f, \"distance_p90_blocks\": %.0f", d50, d90);
+		else
+			fprintf(fp, "\"distance_p50_blocks\": null, \"distance_p90_blocks\": null");
+		fprintf(fp, ", \"lru_hit_ratio\": [");
+		for (int i = 0; i < NSIZES; i++) {
+			fprintf(fp, "%s{\"cache_bytes\": %llu, \"hit_ratio\": ", i ? ", " : "",
+				(unsigned long long)(s->cache_blocks[i] * s->o.block_bytes));
+			json_ratio(fp, s->hits_w[i], s->acc_w);
+			fprintf(fp, "}");
+		}
+		fprintf(fp, "]},\n \"latency_ns\": ");
+		if (have_lat) {
+			fprintf(fp, "{\"count\": %llu, ", (unsigned long long)e_lat.n);
+			json_exact(fp, &e_lat);
+			fprintf(fp, "}");
+		} else {
+			fprintf(fp, "null");
+		}
 		fprintf(fp, ",\n \"reader\": {\"skipped_lines\": %llu, \"skipped_bad\": %llu, "
 			    "\"skipped_zoned\": %llu, \"skipped_pc\": %llu, \"other_device\": %llu, "
 			    "\"remaps\": %llu, \"reordered\": %llu, \"inversions\": %llu, \"unpaired\": %llu}}\n",
@@ -567,10 +930,11 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 	if (device)
 		fprintf(fp, ", device %u,%u", TRC_MAJOR(*device), TRC_MINOR(*device));
 	fprintf(fp, ")\n");
-	fprintf(fp, "requests     %llu: %llu reads (%.1f %%), %llu writes (%.1f %%), %llu discards, "
+	fprintf(fp, "requests     %llu: %llu reads (%s), %llu writes (%s), %llu discards, "
 		    "%llu flushes without data, %llu other\n",
-		(unsigned long long)s->n, (unsigned long long)s->reads, pct((double)s->reads, (double)data_reqs),
-		(unsigned long long)s->writes, pct((double)s->writes, (double)data_reqs),
+		(unsigned long long)s->n, (unsigned long long)s->reads,
+		pct_text((double)s->reads, (double)data_reqs, a, sizeof(a)), (unsigned long long)s->writes,
+		pct_text((double)s->writes, (double)data_reqs, b, sizeof(b)),
 		(unsigned long long)s->discards, (unsigned long long)s->flush_only,
 		(unsigned long long)s->other);
 	fprintf(fp, "flags        %llu preflush, %llu FUA, %llu sync, %llu metadata, %llu readahead\n",
@@ -587,76 +951,61 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		fprintf(fp, ", %.1f IOPS, %.2f MiB/s", (double)s->n / span_s,
 			(double)(s->bytes_r + s->bytes_w) / span_s / 1048576.0);
 	fprintf(fp, "\n");
+	if (lost)
+		fprintf(fp, "percentiles  n/a: out of memory for the exact values\n");
 	if (have_size) {
-		fmt_bytes_d(gsl_rstat_mean(s->size_r), a, sizeof(a));
-		fmt_bytes_d(q_size[0], b, sizeof(b));
-		fmt_bytes_d(q_size[2], d, sizeof(d));
-		fprintf(fp, "sizes        mean %s, p50 ~%s, p99 ~%s (reads and writes)\n", a, b, d);
-		for (size_t i = 0; i < gsl_histogram_bins(s->size_h); i++) {
-			double lo, hi, v = gsl_histogram_get(s->size_h, i);
-			if (!v)
-				continue;
-			gsl_histogram_get_range(s->size_h, i, &lo, &hi);
-			fmt_bytes_d(lo, a, sizeof(a));
-			fmt_bytes_d(hi, b, sizeof(b));
-			fprintf(fp, "  %10s .. < %-10s %10.0f  %5.1f %%\n", a, b, v,
-				pct(v, (double)(s->reads + s->writes)));
-		}
+		fprintf(fp, "sizes        ");
+		text_exact(fp, &e_size, fmt_bytes_d);
+		fprintf(fp, " (reads and writes)\n");
+		text_hist(fp, s->size_h, (double)data_reqs, true);
 	}
 	if (have_gap) {
-		char sd[64];
-		format_time_ns(gsl_rstat_mean(s->gap_r), a, sizeof(a));
-		format_time_ns(gsl_rstat_sd(s->gap_r), sd, sizeof(sd));
-		format_time_ns(q_gap[0], b, sizeof(b));
-		format_time_ns(q_gap[2], d, sizeof(d));
-		fprintf(fp, "inter-arrival mean %s (sd %s), p50 ~%s, p99 ~%s\n", a, sd, b, d);
-		for (size_t i = 0; i < gsl_histogram_bins(s->gap_h); i++) {
-			double lo, hi, v = gsl_histogram_get(s->gap_h, i);
-			if (!v)
-				continue;
-			gsl_histogram_get_range(s->gap_h, i, &lo, &hi);
-			format_time_ns(lo, a, sizeof(a));
-			format_time_ns(hi, b, sizeof(b));
-			fprintf(fp, "  %10s .. < %-10s %10.0f  %5.1f %%\n", a, b, v,
-				pct(v, (double)(s->n - 1)));
-		}
+		format_time_ns(e_gap.sd, a, sizeof(a));
+		fprintf(fp, "inter-arrival ");
+		text_exact(fp, &e_gap, format_time_ns);
+		fprintf(fp, " (sd %s)\n", a);
+		text_hist(fp, s->gap_h, (double)(s->n - 1), false);
 	}
-	fprintf(fp, "sequential   %.1f %% of data requests start where the previous one ended; "
-		    "%.1f %% jump backwards\n",
-		s->ranged > 1 ? pct((double)s->sequential, (double)(s->ranged - 1)) : 0,
-		s->ranged > 1 ? pct((double)s->backward_jumps, (double)(s->ranged - 1)) : 0);
+	fprintf(fp, "sequential   %s of data requests start where the previous one ended; %s jump "
+		    "backwards\n",
+		pct_text((double)s->sequential, s->ranged > 1 ? (double)(s->ranged - 1) : 0, a, sizeof(a)),
+		pct_text((double)s->backward_jumps, s->ranged > 1 ? (double)(s->ranged - 1) : 0, b,
+			 sizeof(b)));
 	fmt_bytes_d(footprint_blocks * (double)s->o.block_bytes, a, sizeof(a));
 	fmt_bytes_d((double)s->o.block_bytes, b, sizeof(b));
 	fprintf(fp, "footprint    %.0f blocks of %s = %s%s\n", footprint_blocks, b, a,
 		rate < 1 ? " (estimated from a sample)" : "");
-	fprintf(fp, "reuse        %.0f block accesses: %.0f first touches, %.0f reuses (%.1f %%); "
-		    "stack distance p50 <= %.0f, p90 <= %.0f blocks\n",
-		s->acc_w, s->cold_w, s->reuse_w, pct(s->reuse_w, s->acc_w), hist_quantile(s->dist_h, 0.5),
-		hist_quantile(s->dist_h, 0.9));
+	fprintf(fp, "reuse        %.0f block accesses: %.0f first touches, %.0f reuses (%s); ",
+		s->acc_w, s->cold_w, s->reuse_w, pct_text(s->reuse_w, s->acc_w, a, sizeof(a)));
+	if (!have_dist)
+		fprintf(fp, "stack distance n/a (no reuse)\n");
+	else if (s->dist_exact)
+		fprintf(fp, "stack distance p50 %.0f, p90 %.0f blocks\n", d50, d90);
+	else
+		fprintf(fp, "stack distance p50 <= %.0f, p90 <= %.0f blocks (estimated)\n", d50, d90);
 	fprintf(fp, "LRU hits     ");
 	for (int i = 0; i < NSIZES; i++) {
 		double cache = (double)(s->cache_blocks[i] * s->o.block_bytes);
 		if (i && cache > 4 * footprint_blocks * (double)s->o.block_bytes)
 			break;
 		fmt_bytes_d(cache, a, sizeof(a));
-		fprintf(fp, "%s%s %.1f %%", i ? ", " : "", a, pct(s->hits_w[i], s->acc_w));
+		fprintf(fp, "%s%s %s", i ? ", " : "", a, pct_text(s->hits_w[i], s->acc_w, b, sizeof(b)));
 	}
 	fprintf(fp, "\n");
-	fprintf(fp, "tracker      %.1f MiB for %llu blocks, sampling rate %s%.6g%s\n", tracker_mib(&s->k),
+	fprintf(fp, "tracker      %.1f MiB for %llu blocks, sampling rate %s%.6g%s\n", tracker_mib(s),
 		(unsigned long long)s->k.used, rate < 1 ? "1/" : "", rate < 1 ? 1 / rate : rate,
-		rate < 1 ? " (figures scaled)" : " (exact)");
+		s->k.oom ? " (out of memory: footprint and reuse stop there)"
+		: rate < 1 ? " (figures scaled)" : " (exact)");
 	if (have_lat) {
-		format_time_ns(gsl_rstat_mean(s->lat_r), a, sizeof(a));
-		format_time_ns(q_lat[0], b, sizeof(b));
-		format_time_ns(q_lat[2], d, sizeof(d));
-		fprintf(fp, "latency      %zu measured: mean %s, p50 ~%s, p99 ~%s\n", gsl_rstat_n(s->lat_r),
-			a, b, d);
+		fprintf(fp, "latency      %llu measured: ", (unsigned long long)e_lat.n);
+		text_exact(fp, &e_lat, format_time_ns);
+		fprintf(fp, "\n");
 	}
-	fprintf(fp, "reader       %llu lines skipped, %llu malformed, %llu zoned, %llu pass-through, "
+	fprintf(fp, "reader       %llu %s skipped, %llu malformed, %llu zoned, %llu pass-through, "
 		    "%llu other device, %llu remaps, %llu reordered, %llu out of order, %llu unpaired\n",
-		(unsigned long long)c->skipped_lines, (unsigned long long)c->skipped_bad,
-		(unsigned long long)c->skipped_zoned, (unsigned long long)c->skipped_pc,
-		(unsigned long long)c->skipped_other_dev, (unsigned long long)c->remaps,
-		(unsigned long long)c->reordered, (unsigned long long)c->inversions,
-		(unsigned long long)c->unpaired);
+		(unsigned long long)c->skipped_lines, c->skipped_unit,
+		(unsigned long long)c->skipped_bad, (unsigned long long)c->skipped_zoned,
+		(unsigned long long)c->skipped_pc, (unsigned long long)c->skipped_other_dev,
+		(unsigned long long)c->remaps, (unsigned long long)c->reordered,
+		(unsigned long long)c->inversions, (unsigned long long)c->unpaired);
 }

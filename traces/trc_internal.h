@@ -104,7 +104,7 @@ struct trc_format {
 bool trc_blktrace_prefix_exists(const char *path);
 
 extern const struct trc_format trc_fmt_blkparse, trc_fmt_blktrace, trc_fmt_msr, trc_fmt_spc,
-	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct;
+	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct, trc_fmt_disksim;
 
 struct trc_slot {
 	struct trc_rec rec;

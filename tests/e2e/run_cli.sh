@@ -63,7 +63,7 @@ expect 2 "--quirks maybe" "$PROG" run "$T" --quirks maybe
 expect 2 "unknown option" "$PROG" run "$T" --frobnicate
 expect 2 "bad --event 'X' (expected Q, D or C)" "$PROG" run "$T" --event X
 expect 2 "bad --device '8' (expected MAJOR,MINOR" "$PROG" run "$T" --device 8
-expect 2 "unknown format 'csv'" "$PROG" run "$T" --format csv
+expect 2 "unknown format 'xls'" "$PROG" run "$T" --format xls
 expect 2 "--policy arc" "$PROG" run "$T" --policy arc
 
 # runtime errors: exit 1, file named
