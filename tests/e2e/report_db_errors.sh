@@ -38,8 +38,17 @@ expect 2 "unexpected ';'" "$PROG" report --db r.db --where "mode = writeback; DR
 expect 2 "unterminated string" "$PROG" report --db r.db --where "mode = 'writeback"
 [ "$(rep_q r.db 'SELECT count(*) FROM runs')" = 4 ] || rep_die "runs changed by a --where"
 # A value that looks like SQL is only a value.
-"$PROG" report --db r.db --where "mode = 'x''; DROP TABLE runs; --'" --csv >inj.csv
-[ "$(wc -l <inj.csv)" = 1 ] || rep_die "injection value matched runs"
+expect 1 "r.db: no run matches --where mode = 'x''; DROP" "$PROG" report --db r.db --where "mode = 'x''; DROP TABLE runs; --'" --csv
+[ ! -s cmd.out ] || rep_die "injection value matched runs"
+# No run matches: every output form says so and exits 1 (no header-only CSV, no empty array).
+expect 1 "r.db: no run matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --csv
+[ ! -s cmd.out ] || rep_die "--csv wrote something for no run"
+expect 1 "r.db: no run matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --json
+[ ! -s cmd.out ] || rep_die "--json wrote something for no run"
+mkdir nomatch
+expect 1 "no run with status ok matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --out nomatch
+expect 1 "no run matches" "$PROG" report --db r.db --where "mode = writebak" --csv --out nomatch
+[ ! -e nomatch/runs.csv ] || rep_die "an empty nomatch/runs.csv was left"
 [ "$(rep_q r.db 'SELECT count(*) FROM runs')" = 4 ] || rep_die "runs table damaged"
 "$PROG" report --fields >fields.txt
 grep -q "^  block_size " fields.txt || rep_die "--fields"
