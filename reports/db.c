@@ -365,6 +365,18 @@ fail:
 	return rc;
 }
 
+/* Can FILE-wal and FILE-shm be created (and removed) beside path? */
+static bool dir_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+
+	if (!slash)
+		return access(".", W_OK) == 0;
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return access(dir, W_OK) == 0;
+}
+
 /* "file:" URI for path with '%', '?', '#' escaped, plus query. */
 static char *uri_for(const char *path, const char *query)
 {
@@ -387,12 +399,16 @@ static char *uri_for(const char *path, const char *query)
 int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, char *err,
 			 size_t errlen)
 {
-	/* First as a normal reader (sees a writer's committed runs through the WAL); if the
-	 * directory is read-only SQLite can not create FILE-shm, so fall back to immutable=1,
-	 * which reads the file as it is without locks. */
-	static const char *const queries[] = {"mode=ro", "mode=ro&immutable=1"};
+	/* First, when the file and its directory are writable, as a read-write connection that
+	 * refuses writes (query_only): a read-only connection can create FILE-wal and FILE-shm
+	 * but never remove them, while the last read-write connection to close checkpoints and
+	 * removes both, so a report leaves the directory as it found it. Then as a plain reader
+	 * (sees a writer's committed runs through the WAL); if the directory is read-only SQLite
+	 * can not create FILE-shm, so fall back to immutable=1, which reads the file as it is
+	 * without locks. */
+	static const char *const queries[] = {"mode=rw", "mode=ro", "mode=ro&immutable=1"};
 	struct rep_db *db;
-	bool empty;
+	bool empty, writable = access(path, W_OK) == 0 && dir_writable(path);
 	int rc = 0;
 
 	*out = NULL;
@@ -404,8 +420,10 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 		snprintf(err, errlen, "%s: can not read the database (%s)", path, strerror(errno));
 		return -EACCES;
 	}
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = writable ? 0 : 1; i < 3; i++) {
 		char *uri = uri_for(path, queries[i]);
+		int flags = (i == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI |
+			    SQLITE_OPEN_NOMUTEX;
 
 		if (!uri) {
 			snprintf(err, errlen, "%s: out of memory", path);
@@ -416,13 +434,14 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 			return rc;
 		}
 		db->readonly = true;
-		rc = sqlite3_open_v2(uri, &db->conn,
-				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		rc = sqlite3_open_v2(uri, &db->conn, flags, NULL);
 		free(uri);
 		if (rc == SQLITE_OK) {
 			sqlite3_extended_result_codes(db->conn, 1);
 			sqlite3_busy_timeout(db->conn, rep_busy_timeout_ms());
-			rc = check_identity(db, &empty, err, errlen);
+			rc = i == 0 ? exec(db, "PRAGMA query_only = 1", "opening", err, errlen) : 0;
+			if (rc == 0)
+				rc = check_identity(db, &empty, err, errlen);
 			if (rc == 0 && empty) {
 				snprintf(err, errlen, "%s: empty file, not an ssdcache-sim database", path);
 				rc = -EPROTO;
@@ -434,8 +453,9 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 			break;
 		rep_db_close(db);
 		db = NULL;
-		/* Only a failure to open the WAL index justifies the immutable retry. */
-		if (rc != -ENOENT && rc != -EROFS && rc != -EACCES && rc != -EIO)
+		/* Only a failure to open the WAL index justifies the immutable retry; the
+		 * read-write attempt is an optimisation and any failure of it falls back. */
+		if (i > 0 && rc != -ENOENT && rc != -EROFS && rc != -EACCES && rc != -EIO)
 			return rc;
 	}
 	if (rc)
@@ -1487,6 +1507,7 @@ static int upgraded_copy(const char *shard_path, char *tmp, size_t tmplen, char 
 	sqlite3_backup *bk;
 	struct rep_db *up;
 	char *uri;
+	bool rw;
 	int fd, rc;
 
 	snprintf(tmp, tmplen, "%s/ssdcache-merge-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -1496,8 +1517,12 @@ static int upgraded_copy(const char *shard_path, char *tmp, size_t tmplen, char 
 		return -errno;
 	}
 	close(fd);
-	uri = uri_for(shard_path, "mode=ro");
-	rc = uri ? sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL)
+	/* As in rep_db_merge: read-write when it can be, so SHARD-wal and SHARD-shm go away. */
+	rw = access(shard_path, W_OK) == 0 && dir_writable(shard_path);
+	uri = uri_for(shard_path, rw ? "mode=rw" : "mode=ro");
+	rc = uri ? sqlite3_open_v2(uri, &src,
+				   (rw ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI,
+				   NULL)
 		 : SQLITE_NOMEM;
 	free(uri);
 	if (rc == SQLITE_OK)
@@ -1565,7 +1590,9 @@ int rep_db_merge(struct rep_db *db, const char *shard_path, unsigned *added, uns
 			return rc;
 		src = tmp;
 	}
-	uri = uri_for(src, "mode=ro");
+	/* Read-write when it can be (the merge only reads from it): a read-only attachment
+	 * would leave SHARD-wal and SHARD-shm behind (see rep_db_open_readonly). */
+	uri = uri_for(src, access(src, W_OK) == 0 && dir_writable(src) ? "mode=rw" : "mode=ro");
 	if (!uri) {
 		rc = -ENOMEM;
 		snprintf(err, errlen, "%s: out of memory", shard_path);
