@@ -73,8 +73,16 @@ static void usage(FILE *fp)
 		"Other configurations the engine refuses up front (e.g. assoc 0 with Q26 fixed) are\n"
 		"skipped the same way.\n"
 		"\n"
-		"Exit status: 0 all runs recorded, 1 a run failed or a runtime error, 2 usage error,\n"
-		"130 interrupted (rerun the same command to resume).\n",
+		"A run whose worker dies (an internal error, or any signal) is recorded as failed with\n"
+		"the worker's last line on stderr, and the sweep goes on with the others.\n"
+		"\n"
+		"Testing aid:\n"
+		"  --debug-abort-after N  the first configuration hits an internal error after N\n"
+		"                       requests (tests of the failed-run path)\n"
+		"\n"
+		"Exit status: 0 all runs recorded, 1 a run failed (bad trace...) or a runtime error,\n"
+		"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
+		"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n",
 		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, SWEEP_DEFAULT_CACHE_DEV,
 		SWEEP_DEFAULT_TARGET_DEV, SWEEP_DEFAULT_DB);
 }
@@ -98,6 +106,7 @@ struct sweep_args {
 	struct trc_opts topts;     /* --format, --event, --device, --lenient */
 	unsigned hz, jobs;
 	uint64_t max_requests;
+	uint64_t debug_abort_after; /* testing aid: jobs[0] only */
 	int progress; /* -1: if stderr is a terminal */
 	bool emit, dry_run;
 };
@@ -298,7 +307,7 @@ static char *join_argv(int argc, char **argv)
 enum {
 	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
 	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
-	O_SHARD_DIR, O_SWEEP_ID,
+	O_SHARD_DIR, O_SWEEP_ID, O_DEBUG_ABORT,
 };
 
 static const struct option long_opts[] = {
@@ -325,6 +334,7 @@ static const struct option long_opts[] = {
 	{"emit-jobs", no_argument, NULL, O_EMIT},
 	{"shard-dir", required_argument, NULL, O_SHARD_DIR},
 	{"sweep-id", required_argument, NULL, O_SWEEP_ID},
+	{"debug-abort-after", required_argument, NULL, O_DEBUG_ABORT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -387,6 +397,13 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 		case O_MAX_REQ:
 			if (parse_u64(optarg, &a->max_requests)) {
 				snprintf(err, errlen, "--max-requests: expected a number, not '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		case O_DEBUG_ABORT:
+			if (parse_u64(optarg, &a->debug_abort_after) || a->debug_abort_after < 1) {
+				snprintf(err, errlen, "--debug-abort-after: expected a number of requests, not '%s'",
+					 optarg);
 				return -EINVAL;
 			}
 			break;
@@ -530,6 +547,9 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 		}
 		n++;
 	}
+	/* Not part of the configuration's key: a rerun without it runs the same configuration. */
+	if (n)
+		jobs[0].cfg.debug_abort_after = a->debug_abort_after;
 	*out = jobs;
 	*nout = n;
 	return 0;
@@ -827,7 +847,13 @@ int cmd_sweep(int argc, char **argv)
 	       "%s; %.1f s with %u workers\n",
 	       sweep_id, st.total, st.ok + st.invalid + st.failed, st.ok, st.invalid, st.failed,
 	       st.already, a.db, st.wall_seconds, a.jobs);
-	if (st.failed) {
+	if (st.crashed) {
+		fprintf(stderr,
+			"ssdcache-sim sweep: %u runs failed, %u of them by an internal error or a signal "
+			"(a bug: please report); the others are recorded\n",
+			st.failed, st.crashed);
+		status = EXIT_INTERNAL;
+	} else if (st.failed) {
 		fprintf(stderr, "ssdcache-sim sweep: %u runs failed (see above); rerun to retry them\n",
 			st.failed);
 		status = EXIT_RUNTIME;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/assert.h"
 #include "sim/des.h"
 #include "sim/dmcore.h"
 #include "sim/observe.h"
@@ -84,18 +85,14 @@ enum { LANE_WORKER, LANE_DEV0 /* + 3 * device + op */, LANE_NONE = DES_LANES };
 
 static void schedule_lane(struct run *r, unsigned lane, uint64_t at, des_fn fn, void *arg)
 {
-	if (des_schedule_lane(&r->q, lane, at, DES_CLASS_COMPLETION, fn, arg)) {
-		fprintf(stderr, "ssdcache-sim: out of memory growing the event queue\n");
-		abort();
-	}
+	if (des_schedule_lane(&r->q, lane, at, DES_CLASS_COMPLETION, fn, arg))
+		ssdcache_out_of_memory("growing the event queue");
 }
 
 static void schedule(struct run *r, uint64_t at, des_fn fn, void *arg)
 {
-	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg)) {
-		fprintf(stderr, "ssdcache-sim: out of memory growing the event queue\n");
-		abort();
-	}
+	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg))
+		ssdcache_out_of_memory("growing the event queue");
 }
 
 /* ---- device environment ---- */
@@ -247,6 +244,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			break;
 		if (cfg->max_requests && res->requests >= cfg->max_requests)
 			break;
+		/* --debug-abort-after: the internal-error path on purpose, for its tests */
+		ASSERT(!cfg->debug_abort_after || res->requests < cfg->debug_abort_after);
 		st = trc_next(t, &rec);
 		if (st == TRC_EOF)
 			break;
