@@ -484,45 +484,62 @@ sqlite3 *rep_db_conn(struct rep_db *db)
 
 /* ---- traces ---- */
 
-int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
-		       char *err, size_t errlen)
+/* Add the bytes of file to h. Returns 0 or -errno with a message naming the file. */
+static int hash_file(struct rep_hash *h, uint8_t *buf, const char *file, char *err, size_t errlen)
 {
-	struct rep_hash h;
-	uint8_t *buf;
 	ssize_t n;
-	struct stat sb;
 	int fd, rc = 0;
 
-	(void)opts;
-	memset(out, 0, sizeof(*out));
-	out->path = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) < 0) {
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return rc;
 	}
-	buf = malloc(REP_HASH_CHUNK);
-	if (!buf) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	rep_hash_init(&h);
 	while ((n = read(fd, buf, REP_HASH_CHUNK)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
-			snprintf(err, errlen, "%s: read: %s", path, strerror(errno));
+			snprintf(err, errlen, "%s: read: %s", file, strerror(errno));
 			break;
 		}
-		rep_hash_update(&h, buf, (size_t)n);
+		rep_hash_update(h, buf, (size_t)n);
 	}
-	free(buf);
 	close(fd);
+	return rc;
+}
+
+int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
+		       char *err, size_t errlen)
+{
+	struct rep_hash h;
+	char **files = NULL;
+	uint8_t *buf;
+	int nfiles, rc = 0;
+
+	(void)opts;
+	memset(out, 0, sizeof(*out));
+	out->path = path;
+	/* The files the reader reads: path, or the per-CPU files of the blktrace capture NAME;
+	 * the fingerprint is that of their bytes in reading order. */
+	nfiles = trc_source_files(path, &files);
+	if (nfiles < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-nfiles));
+		return nfiles;
+	}
+	buf = malloc(REP_HASH_CHUNK);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		rc = -ENOMEM;
+	}
+	rep_hash_init(&h);
+	for (int i = 0; i < nfiles && !rc; i++)
+		rc = hash_file(&h, buf, files[i], err, errlen);
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	free(buf);
 	if (rc)
 		return rc;
 	out->size_bytes = h.len;

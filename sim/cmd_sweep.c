@@ -32,6 +32,8 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: ssdcache-sim sweep TRACE [options]\n"
 		"\n"
+		"TRACE as for `run`: a file, or NAME for the blktrace capture NAME.blktrace.0, .1, ...\n"
+		"\n"
 		"Simulate every combination of the listed parameters on TRACE, in parallel, and record\n"
 		"each run in a SQLite database. A configuration already recorded there for the same\n"
 		"trace (by content fingerprint) is skipped, so running the same command again resumes\n"
@@ -599,6 +601,31 @@ static int make_parent_dirs(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The trace's absolute path for a job line. A blktrace capture NAME (NAME.blktrace.N, no file
+ * NAME) is its directory's real path plus NAME. 0, or -1 with errno set. */
+static int abs_trace_path(const char *path, char *out, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (realpath(path, real)) {
+		snprintf(out, len, "%s", real);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return -1;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
+		 slash ? path : ".");
+	if (!realpath(dir, real))
+		return -1;
+	if ((size_t)snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path) >=
+	    len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *jobs, size_t n,
 		     const char *sweep_id, const char *fix_text)
 {
@@ -611,7 +638,7 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 		return EXIT_RUNTIME;
 	}
 	self[l] = '\0';
-	if (!realpath(a->trace, trace)) {
+	if (abs_trace_path(a->trace, trace, sizeof(trace))) {
 		fprintf(stderr, "ssdcache-sim sweep: %s: %s\n", a->trace, strerror(errno));
 		return EXIT_RUNTIME;
 	}
