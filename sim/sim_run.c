@@ -14,6 +14,7 @@
 #include "sim/dmcore.h"
 #include "sim/observe.h"
 #include "sim/sim.h"
+#include "sim/units.h"
 
 void sim_config_init(struct sim_config *cfg)
 {
@@ -200,8 +201,20 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		return rc;
 	struct dm_backend be = {r, be_now, be_submit, be_queue_work};
 	struct dm_hooks hooks = obs_hooks(r->obs);
-	if (dm_create(&r->dm, &cfg->engine, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512, cfg->hz,
-		      cfg->jiffies0, &be, &hooks, sub, sizeof(sub))) {
+	rc = dm_create(&r->dm, &cfg->engine, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512,
+		       cfg->hz, cfg->jiffies0, &be, &hooks, sub, sizeof(sub));
+	if (rc == -ENOSPC) {
+		/* the device's size is the problem, not the table: name the option to change */
+		char min[32];
+
+		format_size((uint64_t)cfg->engine.block_size * 512 * DEFAULT_ALIASING, min, sizeof(min));
+		snprintf(err, errlen,
+			 "--cache-dev %s: too small: %s; it needs at least %s for blocksize %lu (or give a "
+			 "smaller blocksize in --table)",
+			 cfg->cache_spec, sub, min, (unsigned long)cfg->engine.block_size);
+		return -EINVAL;
+	}
+	if (rc) {
 		snprintf(err, errlen, "--table: %s", sub);
 		return -EINVAL;
 	}

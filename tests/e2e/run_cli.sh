@@ -53,6 +53,12 @@ expect 2 "invalid number of options" "$PROG" run "$T" --table "options 6 lru lru
 expect 0 "unknown option 'turbo' ignored" "$PROG" run "$T" --table "options 1 turbo"
 expect 2 "unknown option 'turbo'" "$PROG" run "$T" --table "options 1 turbo" --fix Q28
 expect 2 "Q22" "$PROG" run "$T" --cache-dev fixed:size=1M --table "blocksize 256"
+# A cache device too small for the block size is the device's problem: named, with the minimum.
+expect 2 "--cache-dev fixed:size=4K: too small: cache of 4096 bytes holds fewer than 16 blocks of 256 sectors" \
+	"$PROG" run "$T" --cache-dev fixed:size=4K
+grep -qF "it needs at least 2 MiB for blocksize 256" "$tmp/err" || { echo "FAIL: no minimum size"; fail=1; }
+if grep -qF -- "--table:" "$tmp/err"; then echo "FAIL: blamed on --table"; fail=1; fi
+expect 2 "it needs at least 64 KiB for blocksize 8" "$PROG" run "$T" --cache-dev fixed:size=60K --table "blocksize 8"
 expect 2 "unknown device model 'tape'" "$PROG" run "$T" --cache-dev tape:size=1M
 expect 2 "bad size" "$PROG" run "$T" --cache-dev fixed:size=64Q
 expect 2 "bad time" "$PROG" run "$T" --target-dev fixed:read=5parsecs
