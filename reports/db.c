@@ -1115,8 +1115,10 @@ static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_re
 		CS("status_info", r->status_info),
 		CS("status_table", r->status_table),
 		CI("read_pieces", read_pieces_of(r)),
-		CD("read_hit_ratio", r->read_hit_ratio),
-		CD("sector_read_hit_ratio", r->sector_read_hit_ratio),
+		/* no read piece: no ratio (NULL), not a hit ratio of 0 */
+		read_pieces_of(r) ? CD("read_hit_ratio", r->read_hit_ratio) : CN("read_hit_ratio"),
+		read_pieces_of(r) ? CD("sector_read_hit_ratio", r->sector_read_hit_ratio)
+				  : CN("sector_read_hit_ratio"),
 		CD("iops", r->iops),
 		CD("mb_s", r->mb_s),
 		CD("cache_util", r->cache_util),

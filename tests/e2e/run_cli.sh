@@ -40,6 +40,18 @@ expect 0 '"read_hit_ratio"' "$PROG" run "$T" --json
 "$PROG" run "$T" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["counters"]["read_clean"]>=0' \
 	|| { echo "FAIL: --json is not JSON"; fail=1; }
 
+# Nothing read: the read hit ratio is "n/a" in the text, null in JSON and NULL in the database,
+# never a plausible-looking 0.0000 (issue 8, item 11).
+printf '  8,0    0        1     0.000000001  1000  Q   W 0 + 8 [x]\n  8,0    0        2     0.001000000  1000  Q   W 64 + 8 [x]\n' >"$tmp/w.txt"
+expect 0 "read hit ratio: n/a (no read pieces)" "$PROG" run "$tmp/w.txt"
+if grep -q 'read hit ratio: 0' "$tmp/out"; then echo "FAIL: a hit ratio of a write-only trace"; fail=1; fi
+"$PROG" run "$tmp/w.txt" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["read_hit_ratio"] is None and d["sector_read_hit_ratio"] is None, d["read_hit_ratio"]' \
+	|| { echo "FAIL: --json: read_hit_ratio of a write-only trace is not null"; fail=1; }
+"$PROG" run "$tmp/w.txt" --db "$tmp/w.db" >/dev/null
+[ "$(sqlite3 "$tmp/w.db" 'SELECT read_hit_ratio IS NULL AND sector_read_hit_ratio IS NULL FROM results')" = 1 ] \
+	|| { echo "FAIL: --db: read_hit_ratio of a write-only trace is not NULL"; fail=1; }
+expect 0 "read hit ratio: 0." "$PROG" run "$T"
+
 # usage errors: exit 2, the argument named
 expect 2 "missing TRACE" "$PROG" run
 expect 2 "blocksize 384" "$PROG" run "$T" --table "blocksize 384"
