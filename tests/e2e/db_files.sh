@@ -49,6 +49,15 @@ sleep 0.3
 wait "$holder"
 [ "$(wc -l <c.csv)" = 4 ] || rep_die "report beside another reader: $(wc -l <c.csv) lines"
 only_db "report beside another reader (after both closed)"
+# A name with the characters a SQLite URI gives a meaning to: opened as that file, still clean.
+odd='d/odd %3F?#name.db'
+cp d/a.db "$odd"
+"$PROG" db info "$odd" >/dev/null || rep_die "db info of '$odd'"
+"$PROG" report --db "$odd" --csv >odd.csv || rep_die "report of '$odd'"
+[ "$(wc -l <odd.csv)" = 2 ] || rep_die "report of '$odd': $(wc -l <odd.csv) lines"
+"$PROG" db merge d/c.db "$odd" >/dev/null || rep_die "merge of '$odd'"
+only_db "commands on '$odd'"
+[ "$(ls -A d | wc -l)" = 4 ] || rep_die "files created under another name: $(ls -A d | tr '\n' ' ')"
 [ "$(rep_q d/c.db 'PRAGMA integrity_check')" = ok ] || rep_die "integrity"
 only_db "sqlite3 integrity check"
 echo "ok"
