@@ -422,8 +422,7 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 	}
 	for (size_t i = writable ? 0 : 1; i < 3; i++) {
 		char *uri = uri_for(path, queries[i]);
-		int flags = (i == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI |
-			    SQLITE_OPEN_NOMUTEX;
+		int flags = i == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 
 		if (!uri) {
 			snprintf(err, errlen, "%s: out of memory", path);
@@ -434,7 +433,7 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 			return rc;
 		}
 		db->readonly = true;
-		rc = sqlite3_open_v2(uri, &db->conn, flags, NULL);
+		rc = sqlite3_open_v2(uri, &db->conn, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 		free(uri);
 		if (rc == SQLITE_OK) {
 			sqlite3_extended_result_codes(db->conn, 1);
@@ -1527,7 +1526,7 @@ static int upgraded_copy(const char *shard_path, char *tmp, size_t tmplen, char 
 	struct rep_db *up;
 	char *uri;
 	bool rw;
-	int fd, rc;
+	int fd, rc, flags;
 
 	snprintf(tmp, tmplen, "%s/ssdcache-merge-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	fd = mkstemp(tmp);
@@ -1539,10 +1538,8 @@ static int upgraded_copy(const char *shard_path, char *tmp, size_t tmplen, char 
 	/* As in rep_db_merge: read-write when it can be, so SHARD-wal and SHARD-shm go away. */
 	rw = access(shard_path, W_OK) == 0 && dir_writable(shard_path);
 	uri = uri_for(shard_path, rw ? "mode=rw" : "mode=ro");
-	rc = uri ? sqlite3_open_v2(uri, &src,
-				   (rw ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI,
-				   NULL)
-		 : SQLITE_NOMEM;
+	flags = (rw ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI;
+	rc = uri ? sqlite3_open_v2(uri, &src, flags, NULL) : SQLITE_NOMEM;
 	free(uri);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_open(tmp, &dst);

@@ -210,7 +210,8 @@ static void relay_stderr(int fd, bool progress_on, char *last, size_t len)
 static void describe_status(int status, const char *last, char *buf, size_t len)
 {
 	if (WIFEXITED(status) && WEXITSTATUS(status) == SSDCACHE_EXIT_INTERNAL && last[0])
-		snprintf(buf, len, "%s", last); /* "internal error at FILE:LINE: COND (please report)" */
+		/* "internal error at FILE:LINE: COND (please report)" */
+		snprintf(buf, len, "%s", last);
 	else if (WIFSIGNALED(status))
 		snprintf(buf, len, "worker killed by signal %d (%s)%s%s", WTERMSIG(status),
 			 strsignal(WTERMSIG(status)), last[0] ? ": " : "", last);

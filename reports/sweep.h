@@ -54,7 +54,7 @@ struct rep_sweep_stats {
 	unsigned total;      /* configurations given */
 	unsigned already;    /* found in the database before starting */
 	unsigned ok, invalid, failed; /* recorded by this call */
-	unsigned crashed;    /* of failed: the worker hit an internal error (status 3) or a signal */
+	unsigned crashed;    /* of failed: an internal error (status 3) or a signal ended it */
 	unsigned lost;       /* in flight when interrupted (not recorded) */
 	double wall_seconds;
 };

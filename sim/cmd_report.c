@@ -193,8 +193,10 @@ int cmd_report(int argc, char **argv)
 		}
 		if (rc == -ENOENT) {
 			/* as the HTML report says it; the export file, if any, is not left empty */
-			fprintf(stderr, "ssdcache-sim report: %s%s%s\n", err, where && where[0] ? " --where " : "",
-				where && where[0] ? where : "");
+			bool has_where = where && where[0];
+
+			fprintf(stderr, "ssdcache-sim report: %s%s%s\n", err, has_where ? " --where " : "",
+				has_where ? where : "");
 			if (fp != stdout)
 				unlink(path);
 			status = EXIT_RUNTIME;

@@ -279,7 +279,8 @@ static int sim_apply_common_option(struct sim_config *cfg, int opt, const char *
 		return 0;
 	case O_DEBUG_ABORT:
 		if (parse_u64(arg, &v) || v < 1)
-			return usage_error("--debug-abort-after %s: expected a number of requests%s", arg, "");
+			return usage_error("--debug-abort-after %s: expected a number of requests%s", arg,
+					   "");
 		cfg->debug_abort_after = v;
 		return 0;
 	case O_FORMAT:
