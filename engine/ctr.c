@@ -242,10 +242,12 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 	fls = FIXED(sc, 23) ? fls64_ul(num_cmd) : fls_int((int)num_cmd); /* fls() takes an int (Q23) */
 	if (fls == 0) {
 		free(sc);
-		return fail(err, errlen,
-			    "cache of %llu bytes holds fewer than 16 blocks of %lu sectors (the seed "
-			    "computes hash_bits = ULONG_MAX, Q22)",
-			    (unsigned long long)cache_bytes, bs);
+		/* -ENOSPC, not -EINVAL: the cache device is too small, the table may be right */
+		fail(err, errlen,
+		     "cache of %llu bytes holds fewer than 16 blocks of %lu sectors (the seed "
+		     "computes hash_bits = ULONG_MAX, Q22)",
+		     (unsigned long long)cache_bytes, bs);
+		return -ENOSPC;
 	}
 	sc->hash_bits = (unsigned long)(fls - 1);
 	sc->num_cmd = num_cmd = 1UL << sc->hash_bits;

@@ -165,8 +165,9 @@ void process_sio(struct ssdcache_wq *wq);
 
 /*
  * ssdcache_ctr(): build a target over a cache of cache_bytes (i_size_read of the cache
- * device). Returns 0, or -EINVAL / -ENOMEM with a message in err (e.g. a cache smaller than
- * 16 blocks, Q22). Allocation is sized here (the cmd index); ctes are allocated per cmd.
+ * device). Returns 0, or -ENOSPC when the cache is smaller than 16 blocks (Q22: the cache
+ * device is too small for the block size), -EINVAL (the table) or -ENOMEM, with a message in
+ * err. Allocation is sized here (the cmd index); ctes are allocated per cmd.
  */
 int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct ssdcache_wq *wq,
 		 struct ssdcache_ctx **out, char *err, size_t errlen);

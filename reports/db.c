@@ -365,6 +365,18 @@ fail:
 	return rc;
 }
 
+/* Can FILE-wal and FILE-shm be created (and removed) beside path? */
+static bool dir_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+
+	if (!slash)
+		return access(".", W_OK) == 0;
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return access(dir, W_OK) == 0;
+}
+
 /* "file:" URI for path with '%', '?', '#' escaped, plus query. */
 static char *uri_for(const char *path, const char *query)
 {
@@ -387,12 +399,16 @@ static char *uri_for(const char *path, const char *query)
 int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, char *err,
 			 size_t errlen)
 {
-	/* First as a normal reader (sees a writer's committed runs through the WAL); if the
-	 * directory is read-only SQLite can not create FILE-shm, so fall back to immutable=1,
-	 * which reads the file as it is without locks. */
-	static const char *const queries[] = {"mode=ro", "mode=ro&immutable=1"};
+	/* First, when the file and its directory are writable, as a read-write connection that
+	 * refuses writes (query_only): a read-only connection can create FILE-wal and FILE-shm
+	 * but never remove them, while the last read-write connection to close checkpoints and
+	 * removes both, so a report leaves the directory as it found it. Then as a plain reader
+	 * (sees a writer's committed runs through the WAL); if the directory is read-only SQLite
+	 * can not create FILE-shm, so fall back to immutable=1, which reads the file as it is
+	 * without locks. */
+	static const char *const queries[] = {"mode=rw", "mode=ro", "mode=ro&immutable=1"};
 	struct rep_db *db;
-	bool empty;
+	bool empty, writable = access(path, W_OK) == 0 && dir_writable(path);
 	int rc = 0;
 
 	*out = NULL;
@@ -404,8 +420,9 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 		snprintf(err, errlen, "%s: can not read the database (%s)", path, strerror(errno));
 		return -EACCES;
 	}
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = writable ? 0 : 1; i < 3; i++) {
 		char *uri = uri_for(path, queries[i]);
+		int flags = i == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 
 		if (!uri) {
 			snprintf(err, errlen, "%s: out of memory", path);
@@ -416,13 +433,14 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 			return rc;
 		}
 		db->readonly = true;
-		rc = sqlite3_open_v2(uri, &db->conn,
-				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		rc = sqlite3_open_v2(uri, &db->conn, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 		free(uri);
 		if (rc == SQLITE_OK) {
 			sqlite3_extended_result_codes(db->conn, 1);
 			sqlite3_busy_timeout(db->conn, rep_busy_timeout_ms());
-			rc = check_identity(db, &empty, err, errlen);
+			rc = i == 0 ? exec(db, "PRAGMA query_only = 1", "opening", err, errlen) : 0;
+			if (rc == 0)
+				rc = check_identity(db, &empty, err, errlen);
 			if (rc == 0 && empty) {
 				snprintf(err, errlen, "%s: empty file, not an ssdcache-sim database", path);
 				rc = -EPROTO;
@@ -434,8 +452,9 @@ int rep_db_open_readonly(const char *path, struct rep_db **out, int *version, ch
 			break;
 		rep_db_close(db);
 		db = NULL;
-		/* Only a failure to open the WAL index justifies the immutable retry. */
-		if (rc != -ENOENT && rc != -EROFS && rc != -EACCES && rc != -EIO)
+		/* Only a failure to open the WAL index justifies the immutable retry; the
+		 * read-write attempt is an optimisation and any failure of it falls back. */
+		if (i > 0 && rc != -ENOENT && rc != -EROFS && rc != -EACCES && rc != -EIO)
 			return rc;
 	}
 	if (rc)
@@ -464,45 +483,62 @@ sqlite3 *rep_db_conn(struct rep_db *db)
 
 /* ---- traces ---- */
 
-int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
-		       char *err, size_t errlen)
+/* Add the bytes of file to h. Returns 0 or -errno with a message naming the file. */
+static int hash_file(struct rep_hash *h, uint8_t *buf, const char *file, char *err, size_t errlen)
 {
-	struct rep_hash h;
-	uint8_t *buf;
 	ssize_t n;
-	struct stat sb;
 	int fd, rc = 0;
 
-	(void)opts;
-	memset(out, 0, sizeof(*out));
-	out->path = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) < 0) {
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return rc;
 	}
-	buf = malloc(REP_HASH_CHUNK);
-	if (!buf) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	rep_hash_init(&h);
 	while ((n = read(fd, buf, REP_HASH_CHUNK)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
-			snprintf(err, errlen, "%s: read: %s", path, strerror(errno));
+			snprintf(err, errlen, "%s: read: %s", file, strerror(errno));
 			break;
 		}
-		rep_hash_update(&h, buf, (size_t)n);
+		rep_hash_update(h, buf, (size_t)n);
 	}
-	free(buf);
 	close(fd);
+	return rc;
+}
+
+int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
+		       char *err, size_t errlen)
+{
+	struct rep_hash h;
+	char **files = NULL;
+	uint8_t *buf;
+	int nfiles, rc = 0;
+
+	(void)opts;
+	memset(out, 0, sizeof(*out));
+	out->path = path;
+	/* The files the reader reads: path, or the per-CPU files of the blktrace capture NAME;
+	 * the fingerprint is that of their bytes in reading order. */
+	nfiles = trc_source_files(path, &files);
+	if (nfiles < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-nfiles));
+		return nfiles;
+	}
+	buf = malloc(REP_HASH_CHUNK);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		rc = -ENOMEM;
+	}
+	rep_hash_init(&h);
+	for (int i = 0; i < nfiles && !rc; i++)
+		rc = hash_file(&h, buf, files[i], err, errlen);
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	free(buf);
 	if (rc)
 		return rc;
 	out->size_bytes = h.len;
@@ -1084,8 +1120,10 @@ static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_re
 		CS("status_info", r->status_info),
 		CS("status_table", r->status_table),
 		CI("read_pieces", read_pieces_of(r)),
-		CD("read_hit_ratio", r->read_hit_ratio),
-		CD("sector_read_hit_ratio", r->sector_read_hit_ratio),
+		/* no read piece: no ratio (NULL), not a hit ratio of 0 */
+		read_pieces_of(r) ? CD("read_hit_ratio", r->read_hit_ratio) : CN("read_hit_ratio"),
+		read_pieces_of(r) ? CD("sector_read_hit_ratio", r->sector_read_hit_ratio)
+				  : CN("sector_read_hit_ratio"),
 		CD("iops", r->iops),
 		CD("mb_s", r->mb_s),
 		CD("cache_util", r->cache_util),
@@ -1493,7 +1531,8 @@ static int upgraded_copy(const char *shard_path, char *tmp, size_t tmplen, char 
 	sqlite3_backup *bk;
 	struct rep_db *up;
 	char *uri;
-	int fd, rc;
+	bool rw;
+	int fd, rc, flags;
 
 	snprintf(tmp, tmplen, "%s/ssdcache-merge-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	fd = mkstemp(tmp);
@@ -1502,9 +1541,11 @@ static int upgraded_copy(const char *shard_path, char *tmp, size_t tmplen, char 
 		return -errno;
 	}
 	close(fd);
-	uri = uri_for(shard_path, "mode=ro");
-	rc = uri ? sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL)
-		 : SQLITE_NOMEM;
+	/* As in rep_db_merge: read-write when it can be, so SHARD-wal and SHARD-shm go away. */
+	rw = access(shard_path, W_OK) == 0 && dir_writable(shard_path);
+	uri = uri_for(shard_path, rw ? "mode=rw" : "mode=ro");
+	flags = (rw ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI;
+	rc = uri ? sqlite3_open_v2(uri, &src, flags, NULL) : SQLITE_NOMEM;
 	free(uri);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_open(tmp, &dst);
@@ -1571,7 +1612,9 @@ int rep_db_merge(struct rep_db *db, const char *shard_path, unsigned *added, uns
 			return rc;
 		src = tmp;
 	}
-	uri = uri_for(src, "mode=ro");
+	/* Read-write when it can be (the merge only reads from it): a read-only attachment
+	 * would leave SHARD-wal and SHARD-shm behind (see rep_db_open_readonly). */
+	uri = uri_for(src, access(src, W_OK) == 0 && dir_writable(src) ? "mode=rw" : "mode=ro");
 	if (!uri) {
 		rc = -ENOMEM;
 		snprintf(err, errlen, "%s: out of memory", shard_path);

@@ -86,9 +86,10 @@ struct rep_trace {
 	const char *stats_json;
 };
 
-/* Read path once and fill *out (fingerprint and size; format and stats_json stay empty).
- * opts is unused (kept for callers). Returns 0 or -errno with a message naming the file. Cost:
- * one sequential read of the file. */
+/* Read path once and fill *out (fingerprint and size; format and stats_json stay empty). A path
+ * that does not exist may name a blktrace capture NAME (NAME.blktrace.0, .1, ...): its files
+ * are hashed in CPU order (trc_source_files). opts is unused (kept for callers). Returns 0 or
+ * -errno with a message naming the file. Cost: one sequential read of the file(s). */
 int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
 		       char *err, size_t errlen);
 

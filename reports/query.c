@@ -695,6 +695,14 @@ static int export(struct rep_db *db, const struct rep_selection *sel, FILE *out,
 	if (rc)
 		return rc;
 	ncol = sqlite3_column_count(st);
+	/* No run selected is an error, as for the HTML report, and nothing is written: a
+	 * header-only CSV or an empty array would pass for an answer. */
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		snprintf(err, errlen, "%s: no run matches", rep_db_path(db));
+		return -ENOENT;
+	}
 	if (!json) {
 		for (int c = 0; c < ncol; c++)
 			fprintf(out, "%s%s", c ? "," : "", rep_fields[c].name);
@@ -702,7 +710,7 @@ static int export(struct rep_db *db, const struct rep_selection *sel, FILE *out,
 	} else {
 		fputs("[", out);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		if (json)
 			fprintf(out, "%s\n  {", rows ? "," : "");
 		for (int c = 0; c < ncol; c++) {
@@ -744,7 +752,7 @@ static int export(struct rep_db *db, const struct rep_selection *sel, FILE *out,
 		rows++;
 	}
 	if (json)
-		fputs(rows ? "\n]\n" : "]\n", out);
+		fputs("\n]\n", out);
 	if (rc != SQLITE_DONE) {
 		snprintf(err, errlen, "%s: reading runs: %s", rep_db_path(db),
 			 sqlite3_errmsg(rep_db_conn(db)));

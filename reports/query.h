@@ -65,7 +65,8 @@ int rep_select(struct rep_db *db, const char *cols, const struct rep_selection *
 	       const char *order_by, struct sqlite3_stmt **out, char *err, size_t errlen);
 
 /* Export the selection (every rep_fields column) as CSV (RFC 4180) or a JSON array. Returns 0 or
- * -errno; *nr_rows (may be NULL) receives the number of runs written. */
+ * -errno; *nr_rows (may be NULL) receives the number of runs written. No run selected:
+ * -ENOENT with "DB: no run matches" in err, and nothing written. */
 int rep_export_csv(struct rep_db *db, const struct rep_selection *sel, FILE *out, size_t *nr_rows,
 		   char *err, size_t errlen);
 int rep_export_json(struct rep_db *db, const struct rep_selection *sel, FILE *out, size_t *nr_rows,

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/assert.h"
 #include "reports/rep_util.h"
 #include "traces/stats.h"
 
@@ -44,9 +46,13 @@ struct msg_hdr {
 struct slot {
 	pid_t pid;
 	int fd;
+	int err_fd; /* the worker's stderr (a memfd), or -1 */
 	size_t job;
 	double started;
 };
+
+/* How much of a worker's stderr is relayed and searched for its last line. */
+#define STDERR_KEEP (256 * 1024)
 
 static int write_full(int fd, const void *buf, size_t n)
 {
@@ -88,7 +94,7 @@ static ssize_t read_full(int fd, void *buf, size_t n)
 }
 
 /* The worker: never returns. It must not touch the parent's SQLite connection. */
-static void worker(int fd, pid_t parent, const struct rep_sweep_job *job,
+static void worker(int fd, int err_fd, pid_t parent, const struct rep_sweep_job *job,
 		   const struct rep_sweep_opts *o)
 {
 	struct msg_hdr hdr;
@@ -106,6 +112,10 @@ static void worker(int fd, pid_t parent, const struct rep_sweep_job *job,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
+	/* stderr into a file the parent reads when we end: it relays it and records the last
+	 * line of a worker that dies (an internal error's "internal error at FILE:LINE: ..."). */
+	if (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0)
+		_exit(125);
 	if (o->run_trace_path) {
 		cfg.trace_path = o->run_trace_path;
 		if (o->run_trace_opts)
@@ -159,13 +169,55 @@ static void progress_print(struct progress *p, bool final)
 	fflush(stderr);
 }
 
-static void describe_status(int status, char *buf, size_t len)
+/* Copy the worker's stderr to ours (after the progress line is cleared) and keep its last
+ * non-empty line in last. */
+static void relay_stderr(int fd, bool progress_on, char *last, size_t len)
 {
-	if (WIFSIGNALED(status))
-		snprintf(buf, len, "worker killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
+	char *buf;
+	ssize_t n;
+	off_t size;
+
+	last[0] = '\0';
+	if (fd < 0 || (size = lseek(fd, 0, SEEK_END)) <= 0)
+		return;
+	if (size > STDERR_KEEP)
+		size = STDERR_KEEP; /* a runaway worker: its first lines are the useful ones */
+	buf = malloc((size_t)size + 1);
+	if (!buf)
+		return;
+	n = pread(fd, buf, (size_t)size, 0);
+	if (n > 0) {
+		char *end = buf + n, *b;
+
+		if (progress_on)
+			fprintf(stderr, "\r\033[K");
+		fwrite(buf, 1, (size_t)n, stderr);
+		if (end[-1] != '\n')
+			fputc('\n', stderr);
+		fflush(stderr);
+		while (end > buf && (end[-1] == '\n' || end[-1] == '\r'))
+			end--;
+		*end = '\0';
+		b = end;
+		while (b > buf && b[-1] != '\n')
+			b--;
+		snprintf(last, len, "%s", b);
+	}
+	free(buf);
+}
+
+/* Why a worker ended without a result: its status and the last line it wrote on stderr. */
+static void describe_status(int status, const char *last, char *buf, size_t len)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == SSDCACHE_EXIT_INTERNAL && last[0])
+		/* "internal error at FILE:LINE: COND (please report)" */
+		snprintf(buf, len, "%s", last);
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "worker killed by signal %d (%s)%s%s", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)), last[0] ? ": " : "", last);
 	else if (WIFEXITED(status))
-		snprintf(buf, len, "worker exited with status %d without a result", WEXITSTATUS(status));
+		snprintf(buf, len, "worker exited with status %d without a result%s%s",
+			 WEXITSTATUS(status), last[0] ? ": " : "", last);
 	else
 		snprintf(buf, len, "worker ended without a result");
 }
@@ -179,7 +231,7 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 	struct sim_result res;
 	struct rep_run_info info = {0};
 	const struct rep_sweep_job *job = &jobs[s->job];
-	char why[1200];
+	char why[1200], last[1024];
 	ssize_t n;
 	int status = 0, rc;
 	bool complete = false;
@@ -204,6 +256,10 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 	close(s->fd);
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	relay_stderr(s->err_fd, pg->on, last, sizeof(last));
+	if (s->err_fd >= 0)
+		close(s->err_fd);
+	s->err_fd = -1;
 	pg->running--;
 	if (stop_signal) {
 		/* Interrupted while this one finished: record it only if it is whole. */
@@ -219,9 +275,13 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 	info.started_at = s->started;
 	info.finished_at = rep_now();
 	if (!complete) {
-		describe_status(status, why, sizeof(why));
+		describe_status(status, last, why, sizeof(why));
 		info.status = REP_RUN_FAILED;
 		info.error = why;
+		/* a bug (status 3) or a signal, not a bad trace: the sweep's status says so */
+		if (WIFSIGNALED(status) ||
+		    (WIFEXITED(status) && WEXITSTATUS(status) == SSDCACHE_EXIT_INTERNAL))
+			st->crashed++;
 	} else if (hdr.rc == 0) {
 		info.status = REP_RUN_OK;
 		if (o->source_counts)
@@ -271,6 +331,8 @@ static int launch(const struct rep_sweep_job *jobs, size_t j, const struct rep_s
 		snprintf(err, errlen, "sweep: pipe: %s", strerror(errno));
 		return -errno;
 	}
+	/* Without a memfd the worker writes to our stderr directly (no last line recorded). */
+	s->err_fd = memfd_create("ssdcache-sweep-stderr", MFD_CLOEXEC);
 	/* Flush before fork so the worker does not write our buffered output a second time. */
 	fflush(stdout);
 	fflush(stderr);
@@ -280,12 +342,15 @@ static int launch(const struct rep_sweep_job *jobs, size_t j, const struct rep_s
 
 		close(p[0]);
 		close(p[1]);
+		if (s->err_fd >= 0)
+			close(s->err_fd);
+		s->err_fd = -1;
 		snprintf(err, errlen, "sweep: fork: %s", strerror(e));
 		return -e;
 	}
 	if (s->pid == 0) {
 		close(p[0]);
-		worker(p[1], parent, &jobs[j], o);
+		worker(p[1], s->err_fd, parent, &jobs[j], o);
 	}
 	close(p[1]);
 	s->fd = p[0];
@@ -305,6 +370,9 @@ static void kill_all(struct slot *slots, unsigned nslots, struct rep_sweep_stats
 		while (waitpid(slots[i].pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		close(slots[i].fd);
+		if (slots[i].err_fd >= 0)
+			close(slots[i].err_fd);
+		slots[i].err_fd = -1;
 		slots[i].pid = 0;
 		st->lost++;
 	}

@@ -19,6 +19,9 @@
  *    progress, if any, is rolled back by SQLite's WAL on the next open.
  * A configuration already recorded (ok or invalid) for the trace is skipped, so running the
  * same sweep again resumes it.
+ * A worker's stderr goes to a memory file the parent copies to its own stderr when the worker
+ * ends; a worker that ends without a result (an internal error, exit 3, or any signal) is
+ * recorded as failed with its status and the last line it wrote, and the sweep goes on.
  */
 
 struct rep_sweep_job {
@@ -51,6 +54,7 @@ struct rep_sweep_stats {
 	unsigned total;      /* configurations given */
 	unsigned already;    /* found in the database before starting */
 	unsigned ok, invalid, failed; /* recorded by this call */
+	unsigned crashed;    /* of failed: an internal error (status 3) or a signal ended it */
 	unsigned lost;       /* in flight when interrupted (not recorded) */
 	double wall_seconds;
 };

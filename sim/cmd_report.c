@@ -191,7 +191,16 @@ int cmd_report(int argc, char **argv)
 			snprintf(err, sizeof(err), "%.900s: %s", path, strerror(errno));
 			rc = -EIO;
 		}
-		if (rc) {
+		if (rc == -ENOENT) {
+			/* as the HTML report says it; the export file, if any, is not left empty */
+			bool has_where = where && where[0];
+
+			fprintf(stderr, "ssdcache-sim report: %s%s%s\n", err, has_where ? " --where " : "",
+				has_where ? where : "");
+			if (fp != stdout)
+				unlink(path);
+			status = EXIT_RUNTIME;
+		} else if (rc) {
 			fprintf(stderr, "ssdcache-sim report: %s\n", err);
 			status = EXIT_RUNTIME;
 		} else if (out) {

@@ -100,7 +100,11 @@ static void run_usage(FILE *fp, bool replay)
 		"                        not a terminal (on a terminal it is shown after 1 s anyway)\n"
 		"  --quiet               no warnings, no progress\n"
 		"\n"
-		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration\n"
+		"testing aid:\n"
+		"  --debug-abort-after N an internal error on purpose after N requests (tests of status 3)\n"
+		"\n"
+		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration,\n"
+		"             3 internal error (a bug: 'internal error at FILE:LINE ... (please report)')\n"
 		"example:\n"
 		"  ssdcache-sim run data/traces/oltp_small/oltp_small.blkparse.txt \\\n"
 		"    --cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms \\\n"
@@ -126,7 +130,7 @@ enum {
 	O_CACHE = 256, O_TARGET, O_TABLE, O_POLICY, O_QUIRKS, O_FIX, O_QUIRK, O_HZ, O_JIFFIES0, O_HASH,
 	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_EXPLAIN, O_JSON, O_DB,
-	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP, O_TIMEUNIT, O_CSV,
+	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT,
 	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_FORCE,
 };
 
@@ -168,6 +172,7 @@ static const struct option run_opts[] = {
 	{"progress", no_argument, NULL, O_PROGRESS},
 	{"quiet", no_argument, NULL, O_QUIET},
 	{"help", no_argument, NULL, O_HELP},
+	{"debug-abort-after", required_argument, NULL, O_DEBUG_ABORT}, /* testing aid */
 	/* replay only */
 	{"cache", required_argument, NULL, O_RCACHE},
 	{"target", required_argument, NULL, O_RTARGET},
@@ -276,6 +281,12 @@ static int sim_apply_common_option(struct sim_config *cfg, int opt, const char *
 		if (parse_u64(arg, &v))
 			return usage_error("--max-requests %s: expected a number%s", arg, "");
 		cfg->max_requests = v;
+		return 0;
+	case O_DEBUG_ABORT:
+		if (parse_u64(arg, &v) || v < 1)
+			return usage_error("--debug-abort-after %s: expected a number of requests%s", arg,
+					   "");
+		cfg->debug_abort_after = v;
 		return 0;
 	case O_FORMAT:
 	case O_EVENT:

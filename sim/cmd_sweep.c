@@ -32,6 +32,8 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: ssdcache-sim sweep TRACE [options]\n"
 		"\n"
+		"TRACE as for `run`: a file, or NAME for the blktrace capture NAME.blktrace.0, .1, ...\n"
+		"\n"
 		"Simulate every combination of the listed parameters on TRACE, in parallel, and record\n"
 		"each run in a SQLite database. A configuration already recorded there for the same\n"
 		"trace (by content fingerprint) is skipped, so running the same command again resumes\n"
@@ -74,8 +76,16 @@ static void usage(FILE *fp)
 		"Other configurations the engine refuses up front (e.g. assoc 0 with Q26 fixed) are\n"
 		"skipped the same way.\n"
 		"\n"
-		"Exit status: 0 all runs recorded, 1 a run failed or a runtime error, 2 usage error,\n"
-		"130 interrupted (rerun the same command to resume).\n",
+		"A run whose worker dies (an internal error, or any signal) is recorded as failed with\n"
+		"the worker's last line on stderr, and the sweep goes on with the others.\n"
+		"\n"
+		"Testing aid:\n"
+		"  --debug-abort-after N  the first configuration hits an internal error after N\n"
+		"                       requests (tests of the failed-run path)\n"
+		"\n"
+		"Exit status: 0 all runs recorded, 1 a run failed (bad trace...) or a runtime error,\n"
+		"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
+		"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n",
 		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, SWEEP_DEFAULT_CACHE_DEV,
 		SWEEP_DEFAULT_TARGET_DEV, trc_opts_help_csv(23), SWEEP_DEFAULT_DB);
 }
@@ -99,6 +109,7 @@ struct sweep_args {
 	struct trc_opts topts;     /* --format, --event, --device, --lenient */
 	unsigned hz, jobs;
 	uint64_t max_requests;
+	uint64_t debug_abort_after; /* testing aid: jobs[0] only */
 	int progress; /* -1: if stderr is a terminal */
 	bool emit, dry_run;
 };
@@ -299,7 +310,7 @@ static char *join_argv(int argc, char **argv)
 enum {
 	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
 	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
-	O_SHARD_DIR, O_SWEEP_ID, O_TIMEUNIT, O_CSV,
+	O_SHARD_DIR, O_SWEEP_ID, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT,
 };
 
 static const struct option long_opts[] = {
@@ -328,6 +339,7 @@ static const struct option long_opts[] = {
 	{"emit-jobs", no_argument, NULL, O_EMIT},
 	{"shard-dir", required_argument, NULL, O_SHARD_DIR},
 	{"sweep-id", required_argument, NULL, O_SWEEP_ID},
+	{"debug-abort-after", required_argument, NULL, O_DEBUG_ABORT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -395,6 +407,13 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 		case O_MAX_REQ:
 			if (parse_u64(optarg, &a->max_requests)) {
 				snprintf(err, errlen, "--max-requests: expected a number, not '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		case O_DEBUG_ABORT:
+			if (parse_u64(optarg, &a->debug_abort_after) || a->debug_abort_after < 1) {
+				snprintf(err, errlen, "--debug-abort-after: expected a number of requests, not '%s'",
+					 optarg);
 				return -EINVAL;
 			}
 			break;
@@ -538,6 +557,9 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 		}
 		n++;
 	}
+	/* Not part of the configuration's key: a rerun without it runs the same configuration. */
+	if (n)
+		jobs[0].cfg.debug_abort_after = a->debug_abort_after;
 	*out = jobs;
 	*nout = n;
 	return 0;
@@ -587,6 +609,31 @@ static int make_parent_dirs(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The trace's absolute path for a job line. A blktrace capture NAME (NAME.blktrace.N, no file
+ * NAME) is its directory's real path plus NAME. 0, or -1 with errno set. */
+static int abs_trace_path(const char *path, char *out, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (realpath(path, real)) {
+		snprintf(out, len, "%s", real);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return -1;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
+		 slash ? path : ".");
+	if (!realpath(dir, real))
+		return -1;
+	if ((size_t)snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path) >=
+	    len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *jobs, size_t n,
 		     const char *sweep_id, const char *fix_text)
 {
@@ -599,7 +646,7 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 		return EXIT_RUNTIME;
 	}
 	self[l] = '\0';
-	if (!realpath(a->trace, trace)) {
+	if (abs_trace_path(a->trace, trace, sizeof(trace))) {
 		fprintf(stderr, "ssdcache-sim sweep: %s: %s\n", a->trace, strerror(errno));
 		return EXIT_RUNTIME;
 	}
@@ -845,7 +892,13 @@ int cmd_sweep(int argc, char **argv)
 	       "%s; %.1f s with %u workers\n",
 	       sweep_id, st.total, st.ok + st.invalid + st.failed, st.ok, st.invalid, st.failed,
 	       st.already, a.db, st.wall_seconds, a.jobs);
-	if (st.failed) {
+	if (st.crashed) {
+		fprintf(stderr,
+			"ssdcache-sim sweep: %u runs failed, %u of them by an internal error or a signal "
+			"(a bug: please report); the others are recorded\n",
+			st.failed, st.crashed);
+		status = EXIT_INTERNAL;
+	} else if (st.failed) {
 		fprintf(stderr, "ssdcache-sim sweep: %u runs failed (see above); rerun to retry them\n",
 			st.failed);
 		status = EXIT_RUNTIME;

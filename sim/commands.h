@@ -3,9 +3,12 @@
 #ifndef SSDCACHE_COMMANDS_H
 #define SSDCACHE_COMMANDS_H
 
-/* Exit statuses: 0 ok, 1 runtime error (bad trace, I/O), 2 usage error (bad arguments). */
+/* Exit statuses: 0 ok, 1 runtime error (bad trace, I/O), 2 usage error (bad arguments),
+ * 3 internal error (a bug: engine/assert.h), 130 interrupted. Never a signal. */
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
+#define EXIT_INTERNAL 3 /* == SSDCACHE_EXIT_INTERNAL */
+#define EXIT_INTERRUPTED 130
 
 int cmd_run(int argc, char **argv);     /* sim/cmd_run.c: simulate a trace */
 int cmd_replay(int argc, char **argv);  /* sim/cmd_run.c: the same on real devices (io_uring) */

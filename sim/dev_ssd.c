@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/assert.h"
 #include "sim/device.h"
 
 /*
@@ -53,13 +54,8 @@
 #define SSD_SLOT_SECT (SSD_SLOT / 512u)
 #define NIL UINT32_MAX
 
-#define SSD_ASSERT(c)                                                                              \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #c);  \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+/* a broken FTL invariant is a bug: internal error, exit 3 (engine/assert.h) */
+#define SSD_ASSERT(c) ASSERT(c)
 
 enum { BLK_FREE, BLK_OPEN, BLK_CLOSED };
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "engine/assert.h"
+
 #define CHUNK_SHIFT 6
 #define CHUNK (1u << CHUNK_SHIFT)
 #define EMPTY UINT64_MAX
@@ -18,10 +20,8 @@ struct secmap {
 static void *xcalloc(size_t n, size_t sz)
 {
 	void *p = calloc(n, sz);
-	if (!p) {
-		fprintf(stderr, "secmap: out of memory (%zu x %zu bytes)\n", n, sz);
-		abort();
-	}
+	if (!p)
+		ssdcache_out_of_memory("a sector map (the stale-read verifier)");
 	return p;
 }
 

@@ -81,6 +81,7 @@ struct sim_config {
 	const char *decision_log; /* path, or NULL */
 	bool progress;          /* percent, requests/s and ETA on stderr after the first second */
 	uint64_t max_requests;  /* stop after this many (0: all) */
+	uint64_t debug_abort_after; /* testing aid: an internal error (exit 3) after N requests */
 	const char *target_name, *cache_name; /* names printed in the TABLE line */
 	const char *verify_log;  /* path: every stale read, one line each (golden format) */
 	/* tests and diagnostics: called with the target after the last event, before teardown */

@@ -9,10 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/assert.h"
 #include "sim/des.h"
 #include "sim/dmcore.h"
 #include "sim/observe.h"
 #include "sim/sim.h"
+#include "sim/units.h"
 
 void sim_config_init(struct sim_config *cfg)
 {
@@ -84,18 +86,14 @@ enum { LANE_WORKER, LANE_DEV0 /* + 3 * device + op */, LANE_NONE = DES_LANES };
 
 static void schedule_lane(struct run *r, unsigned lane, uint64_t at, des_fn fn, void *arg)
 {
-	if (des_schedule_lane(&r->q, lane, at, DES_CLASS_COMPLETION, fn, arg)) {
-		fprintf(stderr, "ssdcache-sim: out of memory growing the event queue\n");
-		abort();
-	}
+	if (des_schedule_lane(&r->q, lane, at, DES_CLASS_COMPLETION, fn, arg))
+		ssdcache_out_of_memory("growing the event queue");
 }
 
 static void schedule(struct run *r, uint64_t at, des_fn fn, void *arg)
 {
-	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg)) {
-		fprintf(stderr, "ssdcache-sim: out of memory growing the event queue\n");
-		abort();
-	}
+	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg))
+		ssdcache_out_of_memory("growing the event queue");
 }
 
 /* ---- device environment ---- */
@@ -203,8 +201,20 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		return rc;
 	struct dm_backend be = {r, be_now, be_submit, be_queue_work};
 	struct dm_hooks hooks = obs_hooks(r->obs);
-	if (dm_create(&r->dm, &cfg->engine, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512, cfg->hz,
-		      cfg->jiffies0, &be, &hooks, sub, sizeof(sub))) {
+	rc = dm_create(&r->dm, &cfg->engine, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512,
+		       cfg->hz, cfg->jiffies0, &be, &hooks, sub, sizeof(sub));
+	if (rc == -ENOSPC) {
+		/* the device's size is the problem, not the table: name the option to change */
+		char min[32];
+
+		format_size((uint64_t)cfg->engine.block_size * 512 * DEFAULT_ALIASING, min, sizeof(min));
+		snprintf(err, errlen,
+			 "--cache-dev %s: too small: %s; it needs at least %s for blocksize %lu (or give a "
+			 "smaller blocksize in --table)",
+			 cfg->cache_spec, sub, min, (unsigned long)cfg->engine.block_size);
+		return -EINVAL;
+	}
+	if (rc) {
 		snprintf(err, errlen, "--table: %s", sub);
 		return -EINVAL;
 	}
@@ -247,6 +257,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			break;
 		if (cfg->max_requests && res->requests >= cfg->max_requests)
 			break;
+		/* --debug-abort-after: the internal-error path on purpose, for its tests */
+		ASSERT(!cfg->debug_abort_after || res->requests < cfg->debug_abort_after);
 		st = trc_next(t, &rec);
 		if (st == TRC_EOF)
 			break;

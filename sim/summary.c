@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* summary.c - a run's results for people (the summary after the status lines) and for machines (--json). */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,16 @@ static void dev_line(FILE *fp, const char *name, const char *spec, const struct 
 		fprintf(fp, "         %" PRIu64 " seeks, mean distance %.0f cylinders\n", d->seeks, d->seek_mean_cyl);
 }
 
+/* The read pieces of the read hit ratio: the four read latency classes. */
+static uint64_t read_pieces_of(const struct sim_result *res)
+{
+	uint64_t n = 0;
+
+	for (int i = SIM_READ_HIT; i <= SIM_READ_NOCACHE; i++)
+		n += res->lat_class[i].count;
+	return n;
+}
+
 void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_result *res)
 {
 	const struct ssdcache_counters *c = &res->counters;
@@ -61,11 +72,13 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 	fprintf(fp, "engine: %s mode, %lu cmds x 16 slots of %lu sectors (%s of cache used), hash %s, HZ %u\n",
 		quirks, res->geometry.num_cmd, res->geometry.block_size, b1,
 		cfg->engine.hash == HASH_MODERN ? "modern" : "linux31", cfg->hz);
-	for (int i = SIM_READ_HIT; i <= SIM_READ_NOCACHE; i++)
-		read_pieces += res->lat_class[i].count;
-	fprintf(fp, "read hit ratio: %.4f (%" PRIu64 " of %" PRIu64 " read pieces served by the cache; by sectors %.4f)\n",
-		res->read_hit_ratio, res->lat_class[SIM_READ_HIT].count, read_pieces,
-		res->sector_read_hit_ratio);
+	read_pieces = read_pieces_of(res);
+	if (read_pieces)
+		fprintf(fp, "read hit ratio: %.4f (%" PRIu64 " of %" PRIu64 " read pieces served by the cache; by sectors %.4f)\n",
+			res->read_hit_ratio, res->lat_class[SIM_READ_HIT].count, read_pieces,
+			res->sector_read_hit_ratio);
+	else /* a ratio of nothing: not 0, which would read as "the cache never hit" */
+		fprintf(fp, "read hit ratio: n/a (no read pieces)\n");
 	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s simulated\n", res->iops, res->mb_s,
 		(double)(res->end_ns - res->first_ns) / 1e9);
 
@@ -235,10 +248,11 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 		c->cache_evictions, c->writeback_cancelled, c->bio_cancelled, c->write_clean, c->lookup_failed,
 		c->lookup_busy, c->cache_overruns, c->nr_sio, c->sio_active, c->cte_active, c->seed_crashes,
 		c->deferred, c->nr_cmds, c->nr_ctes, c->nr_cte_full);
+	/* null, not 0, when nothing was read (docs/json.md) */
 	fputs(",\"read_hit_ratio\":", fp);
-	js_num(fp, res->read_hit_ratio);
+	js_num(fp, read_pieces_of(res) ? res->read_hit_ratio : NAN);
 	fputs(",\"sector_read_hit_ratio\":", fp);
-	js_num(fp, res->sector_read_hit_ratio);
+	js_num(fp, read_pieces_of(res) ? res->sector_read_hit_ratio : NAN);
 	fputs(",\"iops\":", fp);
 	js_num(fp, res->iops);
 	fputs(",\"mb_s\":", fp);

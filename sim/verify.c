@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/assert.h"
 #include "sim/secmap.h"
 
 enum origin { ORIGIN_NONE, ORIGIN_PRIMARY, ORIGIN_FILL, ORIGIN_WRITE_COPY };
@@ -65,7 +66,7 @@ static struct vdata *vdata_new(uint32_t nsect, bool uniform, uint32_t version)
 	struct vdata *d = calloc(1, sizeof(*d) + (uniform ? 0 : (size_t)nsect * sizeof(uint32_t)));
 
 	if (!d)
-		abort();
+		ssdcache_out_of_memory("the stale-read verifier");
 	d->refs = 1;
 	d->nsect = nsect;
 	d->uniform = uniform;
@@ -94,7 +95,7 @@ void verify_mapped(struct verifier *v, struct dm_piece *p, bool first)
 		/* the newest versions acknowledged before this read was submitted */
 		uint32_t *snap = malloc((p->nsect ? p->nsect : 1) * sizeof(uint32_t));
 		if (!snap)
-			abort();
+			ssdcache_out_of_memory("the stale-read verifier");
 		for (uint32_t i = 0; i < p->nsect; i++)
 			snap[i] = secmap_get(v->acked, p->sector + i);
 		p->vsnap = snap;
@@ -188,7 +189,7 @@ void verify_piece_done(struct verifier *v, struct dm_piece *p, uint64_t now_ns)
 				size_t cap = v->cap_cases ? 2 * v->cap_cases : 64;
 				struct sim_stale_example *c = realloc(v->cases, cap * sizeof(*c));
 				if (!c)
-					abort();
+					ssdcache_out_of_memory("the stale-read verifier");
 				v->cases = c;
 				v->cap_cases = cap;
 			}

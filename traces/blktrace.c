@@ -188,6 +188,40 @@ bool trc_blktrace_prefix_exists(const char *path)
 	return n > 0;
 }
 
+int trc_source_files(const char *path, char ***files)
+{
+	struct cpu_file *f = NULL;
+	struct stat st;
+	char **v;
+	int n;
+
+	/* As trc_open decides: a path that exists is itself the trace. */
+	if (stat(path, &st) == 0 || errno != ENOENT) {
+		v = malloc(sizeof(*v));
+		if (!v || !(v[0] = strdup(path))) {
+			free(v);
+			return -ENOMEM;
+		}
+		*files = v;
+		return 1;
+	}
+	n = list_cpu_files(path, &f);
+	if (n <= 0)
+		return n < 0 ? n : -ENOENT;
+	v = malloc((size_t)n * sizeof(*v));
+	if (!v) {
+		for (int i = 0; i < n; i++)
+			free(f[i].path);
+		free(f);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++)
+		v[i] = f[i].path;
+	free(f);
+	*files = v;
+	return n;
+}
+
 /* ---- records ---- */
 
 static uint32_t ld32(const uint8_t *p, int be)

@@ -141,7 +141,12 @@ bool trc_device(const struct trc *t, uint32_t *dev);
 char trc_event(const struct trc *t);
 /* 64-bit hash of the input bytes consumed, valid at EOF when opts.fingerprint was set. */
 uint64_t trc_fingerprint(const struct trc *t);
-/* true if name is one of blkparse|blktrace|msr|spc|fiu|iolog|sct|csv|alibaba|tencent. */
+/* The files the trace at path is read from, in reading order: path itself, or, when path does
+ * not exist, the per-CPU files NAME.blktrace.0, .1, ... of the capture NAME (as trc_open
+ * resolves it). Returns their number (>= 1) with *files (free() each and the array), -ENOENT
+ * when there is neither, or -errno. */
+int trc_source_files(const char *path, char ***files);
+/* true if name is one of the registered formats (traces/reader.c's table). */
 bool trc_format_known(const char *name);
 /* One reader option as a command line gives it: name "format", "event", "device" (MAJ,MIN or
  * MAJ:MIN), "lenient" (value unused), "time-unit" (ns|us|ms|s|filetime) or "csv" (a column

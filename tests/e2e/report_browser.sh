@@ -16,11 +16,11 @@ for b in chromium chromium-browser google-chrome; do
 done
 if [ -z "$BROWSER" ]; then
 	echo "SKIP: no Chromium (Debian package 'chromium'; scripts/install-deps installs it)"
-	exit 0
+	exit 77 # a skip, counted as such by tests/e2e/lib/runner.sh
 fi
 if ! command -v gnuplot >/dev/null; then
 	echo "SKIP: gnuplot is not installed"
-	exit 0
+	exit 77
 fi
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT

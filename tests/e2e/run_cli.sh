@@ -40,6 +40,18 @@ expect 0 '"read_hit_ratio"' "$PROG" run "$T" --json
 "$PROG" run "$T" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["counters"]["read_clean"]>=0' \
 	|| { echo "FAIL: --json is not JSON"; fail=1; }
 
+# Nothing read: the read hit ratio is "n/a" in the text, null in JSON and NULL in the database,
+# never a plausible-looking 0.0000 (issue 8, item 11).
+printf '  8,0    0        1     0.000000001  1000  Q   W 0 + 8 [x]\n  8,0    0        2     0.001000000  1000  Q   W 64 + 8 [x]\n' >"$tmp/w.txt"
+expect 0 "read hit ratio: n/a (no read pieces)" "$PROG" run "$tmp/w.txt"
+if grep -q 'read hit ratio: 0' "$tmp/out"; then echo "FAIL: a hit ratio of a write-only trace"; fail=1; fi
+"$PROG" run "$tmp/w.txt" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["read_hit_ratio"] is None and d["sector_read_hit_ratio"] is None, d["read_hit_ratio"]' \
+	|| { echo "FAIL: --json: read_hit_ratio of a write-only trace is not null"; fail=1; }
+"$PROG" run "$tmp/w.txt" --db "$tmp/w.db" >/dev/null
+[ "$(sqlite3 "$tmp/w.db" 'SELECT read_hit_ratio IS NULL AND sector_read_hit_ratio IS NULL FROM results')" = 1 ] \
+	|| { echo "FAIL: --db: read_hit_ratio of a write-only trace is not NULL"; fail=1; }
+expect 0 "read hit ratio: 0." "$PROG" run "$T"
+
 # usage errors: exit 2, the argument named
 expect 2 "missing TRACE" "$PROG" run
 expect 2 "blocksize 384" "$PROG" run "$T" --table "blocksize 384"
@@ -53,6 +65,12 @@ expect 2 "invalid number of options" "$PROG" run "$T" --table "options 6 lru lru
 expect 0 "unknown option 'turbo' ignored" "$PROG" run "$T" --table "options 1 turbo"
 expect 2 "unknown option 'turbo'" "$PROG" run "$T" --table "options 1 turbo" --fix Q28
 expect 2 "Q22" "$PROG" run "$T" --cache-dev fixed:size=1M --table "blocksize 256"
+# A cache device too small for the block size is the device's problem: named, with the minimum.
+expect 2 "--cache-dev fixed:size=4K: too small: cache of 4096 bytes holds fewer than 16 blocks of 256 sectors" \
+	"$PROG" run "$T" --cache-dev fixed:size=4K
+grep -qF "it needs at least 2 MiB for blocksize 256" "$tmp/err" || { echo "FAIL: no minimum size"; fail=1; }
+if grep -qF -- "--table:" "$tmp/err"; then echo "FAIL: blamed on --table"; fail=1; fi
+expect 2 "it needs at least 64 KiB for blocksize 8" "$PROG" run "$T" --cache-dev fixed:size=60K --table "blocksize 8"
 expect 2 "unknown device model 'tape'" "$PROG" run "$T" --cache-dev tape:size=1M
 expect 2 "bad size" "$PROG" run "$T" --cache-dev fixed:size=64Q
 expect 2 "bad time" "$PROG" run "$T" --target-dev fixed:read=5parsecs

@@ -82,6 +82,27 @@ echo "  7,0    0   999     1.000000000  1000  Q   R oops + 8 [fio]" >>bad.txt
 expect 1 "bad.txt:101" "$PROG" sweep bad.txt --blocksize 8,16 --db bad.db --no-progress
 [ "$(rep_q bad.db 'SELECT count(*) FROM runs')" = 0 ] || rep_die "runs recorded from a bad trace"
 
+# A blktrace capture by its base name NAME (NAME.blktrace.N), as `run` takes it (issue 8, item 9).
+mkdir cap
+for f in "$(dirname "$TRACE")"/oltp_small.blktrace.*; do cp "$f" "cap/cpt.blktrace.${f##*.blktrace.}"; done
+ncpu=$(ls cap | wc -l)
+[ "$ncpu" -ge 2 ] || rep_die "the bundled capture has $ncpu per-CPU files"
+bytes=$(cat cap/cpt.blktrace.* | wc -c)
+expect 0 "2 run now (2 ok, 0 refused, 0 failed)" "$PROG" sweep cap/cpt --blocksize 8,16 --db bt.db --no-progress
+[ "$(rep_q bt.db "SELECT format || ' ' || size_bytes || ' ' || path FROM traces")" = "blktrace $bytes cap/cpt" ] ||
+	rep_die "capture by name: trace row '$(rep_q bt.db "SELECT format, size_bytes, path FROM traces")'"
+expect 0 "0 run now (0 ok, 0 refused, 0 failed), 2 already" "$PROG" sweep cap/cpt --blocksize 8,16 --db bt.db --no-progress
+# run records it as the same trace (same fingerprint), with the same counters as the sweep.
+"$PROG" run cap/cpt --table "blocksize 8 assoc 4 writethrough options 1 lfu" --db bt.db >/dev/null
+[ "$(rep_q bt.db "SELECT count(*) || ' ' || count(DISTINCT trace_id) FROM runs")" = "3 1" ] ||
+	rep_die "run and sweep of the capture are not one trace"
+[ "$(rep_q bt.db "SELECT count(DISTINCT s.read_clean || '/' || s.requests) FROM runs r JOIN results s USING (run_id) WHERE r.block_size = 8")" = 1 ] ||
+	rep_die "run and sweep of the capture disagree"
+# --emit-jobs names it absolutely; a name with no files is an error naming it.
+(cd cap && "$PROG" sweep cpt --blocksize 8 --emit-jobs --shard-dir "$W/btshards" >"$W/btjobs.txt" 2>/dev/null)
+grep -q " sweep $W/cap/cpt --blocksize 8 " btjobs.txt || { cat btjobs.txt; rep_die "--emit-jobs: capture path"; }
+expect 1 "cap/nope: No such file" "$PROG" sweep cap/nope --blocksize 8 --db bt.db --no-progress
+
 # db info
 "$PROG" db info --check agree.db >info.txt
 grep -q "^schema version:  3" info.txt && grep -q "^integrity:       ok" info.txt &&

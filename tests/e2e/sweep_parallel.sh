@@ -9,7 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 if ! command -v parallel >/dev/null; then
 	echo "SKIP: GNU parallel is not installed (Debian package 'parallel'; scripts/install-deps)"
-	exit 0
+	exit 77 # a skip, counted as such by tests/e2e/lib/runner.sh
 fi
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT

@@ -19,7 +19,9 @@ N=48
 wait_for_runs() { # DB MIN: until MIN runs are recorded (or 30 s)
 	for _ in $(seq 300); do
 		if [ -f "$1" ]; then
-			n=$(rep_q "$1" "SELECT count(*) FROM runs" 2>/dev/null || echo 0)
+			# Not rep_q: a query that fails while the sweep creates the schema (no table
+			# yet, or locked) must mean "not yet", not end the test (rep_q kills it).
+			n=$(sqlite3 -batch -noheader -cmd '.timeout 2000' "$1" "SELECT count(*) FROM runs" 2>/dev/null || echo 0)
 			[ "${n:-0}" -ge "$2" ] && return 0
 		fi
 		sleep 0.1

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "engine/assert.h"
 #include "reports/db.h"
 #include "reports/sweep.h"
 #include "tests/reports/rep_fixture.h"
@@ -24,12 +25,19 @@ struct fx {
 	struct rep_trace t;
 };
 
-/* Stand-ins for sim_run, chosen by block size: 8 crashes, 16 is refused, 32 fails. */
+/* Stand-ins for sim_run, chosen by block size: 8 crashes (a signal), 16 is refused, 32 fails,
+ * 64 hits an internal error (ASSERT: exit 3), 128 is killed (SIGKILL, as the OOM killer does). */
 static int fake_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen)
 {
 	fx_result(res, (double)cfg->engine.block_size / 1024.0, 4);
-	if (cfg->engine.block_size == 8)
+	fprintf(stderr, "worker bs %lu: a warning\n", cfg->engine.block_size);
+	if (cfg->engine.block_size == 8) {
+		fprintf(stderr, "worker bs 8: last words\n");
 		abort();
+	}
+	ASSERT(cfg->engine.block_size != 64);
+	if (cfg->engine.block_size == 128)
+		kill(getpid(), SIGKILL);
 	if (cfg->engine.block_size == 16) {
 		snprintf(err, errlen, "cache smaller than 16 blocks");
 		return -EINVAL;
@@ -108,27 +116,37 @@ static void test_runs_and_resumes(void **state)
 	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st.total, NJOBS);
 	assert_int_equal(st.already, 0);
-	assert_int_equal(st.ok, NJOBS - 3);
+	assert_int_equal(st.ok, NJOBS - 5);
 	assert_int_equal(st.invalid, 1);
-	assert_int_equal(st.failed, 2);
+	assert_int_equal(st.failed, 4);
+	assert_int_equal(st.crashed, 3);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error = "
+				      "'worker killed by signal 9 (Killed): worker bs 128: a warning'"),
+			 1);
+	/* A signal: its name and the worker's last line on stderr. */
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error = "
+				      "'worker killed by signal 6 (Aborted): worker bs 8: last words'"),
+			 1);
+	/* An internal error: the line ASSERT printed, as it printed it. */
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
-				      "'%signal 6%'"),
+				      "'internal error at tests/reports/test_sweep.c:%: "
+				      "cfg->engine.block_size != 64 (please report)'"),
 			 1);
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
 				      "'%bad record%'"),
 			 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 4 * (NJOBS - 3));
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 4 * (NJOBS - 5));
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE sweep_id='s-test'"), NJOBS);
 
-	/* Again: only the two failed configurations run (and fail again). */
+	/* Again: only the four failed configurations run (and fail again). */
 	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
-	assert_int_equal(st.already, NJOBS - 2);
-	assert_int_equal(st.failed, 2);
+	assert_int_equal(st.already, NJOBS - 4);
+	assert_int_equal(st.failed, 4);
 	assert_int_equal(st.ok, 0);
 	rep_db_close(db);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='ok'"), NJOBS - 3);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='ok'"), NJOBS - 5);
 	assert_int_equal(q_int(f->db, "SELECT count(DISTINCT config_key) FROM runs WHERE status='ok'"),
-			 NJOBS - 3);
+			 NJOBS - 5);
 }
 
 /* SIGINT from another process mid-sweep: -EINTR, only whole runs recorded, then resume. */
