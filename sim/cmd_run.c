@@ -57,6 +57,12 @@ static void run_usage(FILE *fp, bool replay)
 		fprintf(fp, "%s%s", i ? ", " : "", pol_registry[i]->name);
 	fprintf(fp,
 		"\n"
+		"  --admit RULE[,RULE]   admission rules (off by default; every rule must admit a miss):\n");
+	for (int i = 0; pol_admit_registry[i]; i++)
+		fprintf(fp, "                          %-14s %s\n", pol_admit_registry[i]->syntax,
+			pol_admit_registry[i]->help);
+	fprintf(fp,
+		"  --seed N              seed of the random policy's generator [0]\n"
 		"engine:\n"
 		"  --quirks seed|fixed   seed-exact engine (default) or every fix applied\n"
 		"  --fix LIST            repair these quirks, e.g. Q1,Q5 (see `ssdcache-sim quirks`)\n"
@@ -124,6 +130,7 @@ enum {
 	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_EXPLAIN, O_JSON, O_DB,
 	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP,
+	O_ADMIT, O_SEED,
 	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_FORCE,
 };
 
@@ -132,6 +139,8 @@ static const struct option run_opts[] = {
 	{"target-dev", required_argument, NULL, O_TARGET},
 	{"table", required_argument, NULL, O_TABLE},
 	{"policy", required_argument, NULL, O_POLICY},
+	{"admit", required_argument, NULL, O_ADMIT},
+	{"seed", required_argument, NULL, O_SEED},
 	{"quirks", required_argument, NULL, O_QUIRKS},
 	{"fix", required_argument, NULL, O_FIX},
 	{"quirk", required_argument, NULL, O_QUIRK},
@@ -193,6 +202,15 @@ static int sim_apply_common_option(struct sim_config *cfg, int opt, const char *
 		return 0;
 	case O_POLICY:
 		*policy = arg;
+		return 0;
+	case O_ADMIT:
+		if (pol_admit_parse(arg, &cfg->engine.options.admit, err, sizeof(err)))
+			return usage_error("%s%s", err, "");
+		return 0;
+	case O_SEED:
+		if (parse_u64(arg, &v))
+			return usage_error("--seed %s: expected a number%s", arg, "");
+		cfg->engine.seed = v;
 		return 0;
 	case O_QUIRKS:
 		if (!strcasecmp(arg, "seed"))
@@ -308,10 +326,6 @@ static int sim_finish_config(struct sim_config *cfg, const char *table, const ch
 			return EXIT_USAGE;
 		}
 		cfg->engine.policy = p;
-		if (p == &pol_lru)
-			cfg->engine.options.strategy = CACHE_LRU;
-		else if (p == &pol_lfu)
-			cfg->engine.options.strategy = CACHE_LFU;
 	}
 	return 0;
 }
