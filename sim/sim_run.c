@@ -11,6 +11,7 @@
 
 #include "sim/des.h"
 #include "sim/dmcore.h"
+#include "sim/future.h"
 #include "sim/observe.h"
 #include "sim/sim.h"
 
@@ -45,6 +46,7 @@ struct run {
 	struct dm_core *dm;
 	uint64_t cpu_free_ns;
 	uint64_t time_inversions;
+	struct future future; /* the oracle of a look-ahead policy (opt); empty otherwise */
 };
 
 /* ---- events ---- */
@@ -146,6 +148,7 @@ static void be_queue_work(void *be)
 static void run_free(struct run *r)
 {
 	dm_destroy(r->dm);
+	future_free(&r->future);
 	dev_destroy(r->cache.dev);
 	dev_destroy(r->target.dev);
 	obs_free(r->obs);
@@ -203,7 +206,19 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		return rc;
 	struct dm_backend be = {r, be_now, be_submit, be_queue_work};
 	struct dm_hooks hooks = obs_hooks(r->obs);
-	if (dm_create(&r->dm, &cfg->engine, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512, cfg->hz,
+	struct ssdcache_config eng = cfg->engine;
+	if (eng.policy && (eng.policy->flags & POL_NEEDS_ORACLE)) {
+		/* a pre-pass over the trace: the engine gets the oracle, never the trace */
+		rc = future_build(&r->future, cfg, r->target.dev->size_bytes / 512, sub, sizeof(sub));
+		if (rc) {
+			snprintf(err, errlen, "%s", sub);
+			return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
+			       : rc == -EINVAL				     ? -EIO
+									     : rc;
+		}
+		eng.oracle = &r->future.oracle;
+	}
+	if (dm_create(&r->dm, &eng, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512, cfg->hz,
 		      cfg->jiffies0, &be, &hooks, sub, sizeof(sub))) {
 		snprintf(err, errlen, "--table: %s", sub);
 		return -EINVAL;

@@ -66,6 +66,17 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 	fprintf(fp, "read hit ratio: %.4f (%" PRIu64 " of %" PRIu64 " read pieces served by the cache; by sectors %.4f)\n",
 		res->read_hit_ratio, res->lat_class[SIM_READ_HIT].count, read_pieces,
 		res->sector_read_hit_ratio);
+	{
+		char adm[160];
+
+		fprintf(fp, "policy: %s", cfg->engine.policy ? cfg->engine.policy->name : "lfu");
+		if (cfg->engine.options.admit.n)
+			fprintf(fp, ", admission %s (%lu misses not admitted)",
+				pol_admit_format(&cfg->engine.options.admit, adm, sizeof(adm)), c->not_admitted);
+		if (cfg->engine.seed)
+			fprintf(fp, ", seed %" PRIu64, cfg->engine.seed);
+		fputc('\n', fp);
+	}
 	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s simulated\n", res->iops, res->mb_s,
 		(double)(res->end_ns - res->first_ns) / 1e9);
 
@@ -207,6 +218,14 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 	fprintf(fp, ",\"hz\":%u,\"wq_delay_ns\":%" PRIu64 ",\"map_cost_ns\":%" PRIu64 ",\"speed\":", cfg->hz,
 		cfg->wq_delay_ns, cfg->map_cost_ns);
 	js_num(fp, cfg->speed);
+	{
+		char adm[160];
+
+		fprintf(fp, ",\"policy\":\"%s\",\"admit\":", cfg->engine.policy ? cfg->engine.policy->name : "lfu");
+		js_str(fp, pol_admit_format(&cfg->engine.options.admit, adm, sizeof(adm)));
+		fprintf(fp, ",\"seed\":%" PRIu64 ",\"not_admitted\":%lu", cfg->engine.seed,
+			res->counters.not_admitted);
+	}
 	fprintf(fp, ",\"qd\":%u,\"hash\":\"%s\"}", cfg->qd, cfg->engine.hash == HASH_MODERN ? "modern" : "linux31");
 	fputs(",\"status_info\":", fp);
 	js_str(fp, res->status_info);
