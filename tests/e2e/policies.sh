@@ -30,7 +30,7 @@ expect 0 "policy: fifo" "$PROG" run "$T" --policy fifo --quiet
 expect 0 "options 1 clock " "$PROG" run "$T" --table "blocksize 8 options 1 clock" --quiet
 expect 0 "srrip" "$PROG" run --help
 expect 0 "nhit:N" "$PROG" run --help
-expect 0 "seqcut" "$PROG" sweep --help
+expect 0 "--admit RULE" "$PROG" sweep --help
 expect 2 "unknown policy (known: lfu lru fifo random clock srrip opt)" "$PROG" run "$T" --policy arc
 expect 2 "unknown rule 'lfu'" "$PROG" run "$T" --admit lfu
 expect 2 "--admit nhit:N: bad N 'x'" "$PROG" run "$T" --admit nhit:x
