@@ -50,9 +50,10 @@ static void run_usage(FILE *fp, bool replay)
 		"table:\n"
 		"  --table \"ARGS\"        dm table arguments after the two devices, in the seed's syntax:\n"
 		"                        [blocksize N] [assoc N] [writethrough|writeback|readcache]\n"
-		"                        [options N name...]   (names: lfu lru async_lookup queue_busy\n"
+		"                        [options N name...]   (names: a policy, async_lookup queue_busy\n"
 		"                        disable_writeback skip_write_insert evict_on_write cmd_preload)\n"
-		"  --policy NAME         victim policy from the registry (overrides lru/lfu): ");
+		"  --policy NAME         victim policy (overrides the table's; docs/policies.md):\n"
+		"                        ");
 	for (int i = 0; pol_registry[i]; i++)
 		fprintf(fp, "%s%s", i ? ", " : "", pol_registry[i]->name);
 	fprintf(fp,

@@ -30,6 +30,8 @@
 
 static void usage(FILE *fp)
 {
+	char names[256];
+
 	fprintf(fp,
 		"usage: ssdcache-sim sweep TRACE [options]\n"
 		"\n"
@@ -46,9 +48,9 @@ static void usage(FILE *fp)
 		"  --cache-size LIST    cache sizes (K/M/G/T); replaces size= of the cache device\n"
 		"                       (default: the cache device's own size)\n"
 		"  --policy LIST        victim policies, the table's \"options 1 NAME\" (default lfu, the\n"
-		"                       seed's): lfu, lru, fifo, random, clock, srrip, opt (docs/policies.md)\n"
+		"                       seed's): %s (docs/policies.md)\n"
 		"Fixed for the whole sweep:\n"
-		"  --admit RULE[,RULE]  admission rules nhit:N, seqcut[:SIZE], size:SIZE (default none)\n"
+		"  --admit RULE[,RULE]  admission rules, as in `run --help` (default none)\n"
 		"  --seed N             seed of the random policy (default 0)\n"
 		"  --quirks seed|fixed  the seed's behaviour, or every quirk with a fix repaired (default seed)\n"
 		"  --fix LIST           repair these quirks on top of --quirks (e.g. Q20)\n"
@@ -79,7 +81,8 @@ static void usage(FILE *fp)
 		"\n"
 		"Exit status: 0 all runs recorded, 1 a run failed or a runtime error, 2 usage error,\n"
 		"130 interrupted (rerun the same command to resume).\n",
-		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, SWEEP_DEFAULT_CACHE_DEV,
+		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, pol_names(names, sizeof(names), ", "),
+		SWEEP_DEFAULT_CACHE_DEV,
 		SWEEP_DEFAULT_TARGET_DEV, SWEEP_DEFAULT_DB);
 }
 
