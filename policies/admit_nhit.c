@@ -9,7 +9,7 @@
 
 /*
  * The window holds the last W distinct blocks that missed (W = the cache's slots, at least
- * 64), oldest out first, each with its number of misses; a block absent from it starts at 0.
+ * 64, at most 2^22), oldest out first, each with its number of misses; a block absent from it starts at 0.
  * The N-th miss within the window admits and forgets the block (the next allocation of it,
  * after an eviction, waits for N misses again). Memory: 16 B per window entry + 4 B per
  * bucket, sized in init. Open CAS counts the same way (its "insertion threshold"); it also
@@ -52,8 +52,8 @@ static int nhit_init(void *priv, uint64_t value, const struct pol_init_args *a, 
 	struct nhit *h = priv;
 	uint64_t w = a->nr_slots < 64 ? 64 : a->nr_slots, nb = 1;
 
-	if (w > (1u << 30))
-		w = 1u << 30;
+	if (w > (1u << 22)) /* 80 MiB at most, whatever the cache */
+		w = 1u << 22;
 	while (nb < w)
 		nb <<= 1;
 	h->n = value;
