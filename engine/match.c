@@ -182,6 +182,9 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	int admitted = -1;                       /* may_allocate's answer, once asked */
 	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
+	pol_slot *const cand_slot = sc->cand_slot;
+	unsigned long *const cand_atime = sc->cand_atime, *const cand_count = sc->cand_count;
+	const unsigned cand_cap = sc->cand_cap;
 
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
 	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
@@ -238,6 +241,8 @@ retry:
 		goto found;
 	}
 
+	/* locals, so that the stores below cannot be taken to alias the cmd or the context */
+	const pol_slot slot_base = cmd_pol_slot(sio->cmd, 0);
 	for (i = 0; i < (int)sio->cmd->num_cte; i++) {
 		struct ssdcache_te *cte;
 
@@ -279,10 +284,10 @@ retry:
 				continue;
 		}
 		/* a candidate: the policy sees them all at once (choose_victim) */
-		ASSERT(nc < sc->cand_cap);
-		sc->cand_slot[nc] = cmd_pol_slot(sio->cmd, i);
-		sc->cand_atime[nc] = cte->atime;
-		sc->cand_count[nc] = cte->count;
+		ASSERT(nc < cand_cap);
+		cand_slot[nc] = slot_base + (pol_slot)i;
+		cand_atime[nc] = cte->atime;
+		cand_count[nc] = cte->count;
 		nc++;
 	}
 next_probe:
