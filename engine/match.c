@@ -184,7 +184,6 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	bool scan_all = FIXED(sc, 5);
 	pol_slot *const cand_slot = sc->cand_slot;
 	unsigned long *const cand_atime = sc->cand_atime, *const cand_count = sc->cand_count;
-	const unsigned cand_cap = sc->cand_cap;
 
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
 	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
@@ -206,7 +205,7 @@ retry:
 		nc = 0;
 	invalid = -1;
 	index = -1;
-	ASSERT(nprobe < 65);
+	ASSERT(nprobe < 65 && (nprobe + 1) * DEFAULT_ALIASING <= sc->cand_cap);
 
 	/* Lookup cmd */
 	sio->cmd = cmd_lookup(sc, hash_number);
@@ -283,8 +282,9 @@ retry:
 			if (!cte_is_clean(sc, cte, sio))
 				continue;
 		}
-		/* a candidate: the policy sees them all at once (choose_victim) */
-		ASSERT(nc < cand_cap);
+		/* a candidate: the policy sees them all at once (choose_victim). No bound check
+		 * here: nc < 16 * nprobes <= cand_cap (ctr sizes it for assoc + 1 <= 65 probes,
+		 * and the probe count is asserted above) */
 		cand_slot[nc] = slot_base + (pol_slot)i;
 		cand_atime[nc] = cte->atime;
 		cand_count[nc] = cte->count;
