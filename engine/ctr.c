@@ -246,7 +246,7 @@ static void ctx_free(struct ssdcache_ctx *sc)
  * The victim policy and the admission rules: their ABI checked, their private state allocated
  * here (priv_size) and initialised with the geometry, the seed and the host's oracle; the
  * candidates' arrays sized for the longest probe chain. Not on the hot path. 0, or -EINVAL /
- * -ENOMEM with a message. sc->pol.ops is set once init succeeded (ctx_free then destroys).
+ * -ENOMEM (or an init hook's -errno) with a message. sc->pol.ops is set once init succeeded (ctx_free then destroys).
  */
 static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 {
@@ -259,6 +259,7 @@ static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 		.oracle = sc->cfg.oracle,
 	};
 	char sub[200];
+	int rc;
 
 	if (ops->abi != POL_ABI || !ops->victim)
 		return fail(err, errlen, "policy %s: interface version %u, the engine expects %u with a victim hook",
@@ -275,9 +276,11 @@ static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 	sc->pol.priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
 	if (!sc->cand_slot || !sc->cand_atime || !sc->cand_count || !sc->pol.priv)
 		return fail(err, errlen, "out of memory for the policy"), -ENOMEM;
-	if (ops->init && ops->init(&sc->pol, &a, sub, sizeof(sub))) {
+	rc = ops->init ? ops->init(&sc->pol, &a, sub, sizeof(sub)) : 0;
+	if (rc) {
 		/* init failed: sc->pol.ops stays NULL, so destroy does not run */
-		return fail(err, errlen, "policy %s: %s", ops->name, sub);
+		fail(err, errlen, "policy %s: %s", ops->name, sub);
+		return rc;
 	}
 	sc->pol.ops = ops;
 	for (unsigned k = 0; k < al->n; k++) {
@@ -290,9 +293,11 @@ static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 		priv = calloc(1, r->priv_size ? r->priv_size : 1);
 		if (!priv)
 			return fail(err, errlen, "out of memory for admission rule %s", r->name), -ENOMEM;
-		if (r->init && r->init(priv, al->rule[k].value, &a, sub, sizeof(sub))) {
+		rc = r->init ? r->init(priv, al->rule[k].value, &a, sub, sizeof(sub)) : 0;
+		if (rc) {
 			free(priv);
-			return fail(err, errlen, "admission rule %s: %s", r->name, sub);
+			fail(err, errlen, "admission rule %s: %s", r->name, sub);
+			return rc;
 		}
 		sc->adm[sc->nr_adm].ops = r;
 		sc->adm[sc->nr_adm++].priv = priv;
