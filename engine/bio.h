@@ -42,6 +42,9 @@ struct bio {
 	enum bio_bdev bi_bdev; /* where it goes next */
 	void *map_ptr;         /* map_context->ptr: the engine's sio, or NULL */
 	uint64_t bi_seq;       /* host tag of the piece (decision-log sequence number) */
+	uint64_t bi_req;       /* the host's number of the user request (arrival order) */
+	sector_t bi_req_sector; /* that request's first sector and length (0: unknown) */
+	uint32_t bi_req_sectors;
 	void *bi_private;      /* the host's */
 };
 

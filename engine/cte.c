@@ -213,6 +213,7 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 	cmd->tag[sio->cte_idx] = cte_tag(sio->bio_sector);
 	sio->gen = cte->gen;
 	sio->wgen = cte->wgen;
+	pol_insert(sio, rw);
 	return retval;
 }
 

@@ -9,7 +9,7 @@
 #include "engine/internal.h"
 
 static enum ssdcache_mode_t default_cache_mode = CACHE_MODE_WRITETHROUGH;
-static enum ssdcache_strategy_t default_cache_strategy = CACHE_LFU;
+static const struct pol_ops *const default_cache_policy = &pol_lfu; /* the seed's CACHE_LFU */
 
 void ssdcache_config_init(struct ssdcache_config *cfg)
 {
@@ -17,7 +17,7 @@ void ssdcache_config_init(struct ssdcache_config *cfg)
 	cfg->block_size = DEFAULT_BLOCKSIZE;
 	cfg->options.assoc = DEFAULT_ASSOCIATIVITY;
 	cfg->options.mode = default_cache_mode;
-	cfg->options.strategy = default_cache_strategy;
+	cfg->policy = default_cache_policy;
 	cfg->fixed = QUIRKS_SEED;
 	cfg->hash = HASH_LINUX31;
 	cfg->seed_crash = SEED_CRASH_CONTINUE;
@@ -87,12 +87,14 @@ static bool is_pow2(unsigned long x)
 	return x && !(x & (x - 1));
 }
 
-static int set_option(struct ssdcache_options *o, const char *name)
+/* The seed knows lfu and lru; every other name of the policy registry is an extension. */
+static int set_option(struct ssdcache_config *cfg, const char *name)
 {
-	if (!strcasecmp(name, "lfu"))
-		o->strategy = CACHE_LFU;
-	else if (!strcasecmp(name, "lru"))
-		o->strategy = CACHE_LRU;
+	struct ssdcache_options *o = &cfg->options;
+	const struct pol_ops *p = pol_find(name);
+
+	if (p)
+		cfg->policy = p;
 	else if (!strcasecmp(name, "async_lookup"))
 		o->async_lookup = 1;
 	else if (!strcasecmp(name, "queue_busy"))
@@ -160,7 +162,7 @@ int ssdcache_parse_table(struct ssdcache_config *cfg, const char *table, char *e
 			i++;
 			for (unsigned long k = 0; k < n; k++) {
 				const char *name = argv[++i];
-				if (!set_option(&cfg->options, name))
+				if (!set_option(cfg, name))
 					continue;
 				if (quirk_fixed(cfg->fixed, 28))
 					return fail(err, errlen, "options: unknown option '%s'", name);
@@ -216,6 +218,93 @@ int ssdcache_check_config(const struct ssdcache_config *cfg, char *err, size_t e
 
 /* ---- construction ---- */
 
+/* Free what ssdcache_ctr allocated (the policy's state included); sc is not on the wq. */
+static void ctx_free(struct ssdcache_ctx *sc)
+{
+	if (sc->pol.ops && sc->pol.ops->destroy)
+		sc->pol.ops->destroy(&sc->pol);
+	free(sc->pol.priv);
+	for (unsigned k = 0; k < sc->nr_adm; k++) {
+		if (sc->adm[k].ops->destroy)
+			sc->adm[k].ops->destroy(sc->adm[k].priv);
+		free(sc->adm[k].priv);
+	}
+	free(sc->cand_slot);
+	free(sc->cand_atime);
+	free(sc->cand_count);
+	if (sc->md_table)
+		for (unsigned long i = 0; i < sc->num_cmd; i++)
+			free(sc->md_table[i].te_mem);
+	free(sc->md_table);
+	free(sc->deferred);
+	tw_free(sc);
+	sio_free_all(sc);
+	free(sc);
+}
+
+/*
+ * The victim policy and the admission rules: their ABI checked, their private state allocated
+ * here (priv_size) and initialised with the geometry, the seed and the host's oracle; the
+ * candidates' arrays sized for the longest probe chain. Not on the hot path. 0, or -EINVAL /
+ * -ENOMEM (or an init hook's -errno) with a message. sc->pol.ops is set once init succeeded (ctx_free then destroys).
+ */
+static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
+{
+	const struct pol_ops *ops = sc->cfg.policy;
+	const struct pol_admit_list *al = &sc->cfg.options.admit;
+	struct pol_init_args a = {
+		.nr_slots = (uint64_t)sc->num_cmd * DEFAULT_ALIASING,
+		.block_size = sc->block_size,
+		.seed = sc->cfg.seed,
+		.oracle = sc->cfg.oracle,
+	};
+	char sub[200];
+	int rc;
+
+	if (ops->abi != POL_ABI || !ops->victim)
+		return fail(err, errlen, "policy %s: interface version %u, the engine expects %u with a victim hook",
+			    ops->name, ops->abi, POL_ABI);
+	if (a.nr_slots > (uint64_t)UINT32_MAX + 1)
+		return fail(err, errlen, "%llu cache slots: more than the policies' 2^32",
+			    (unsigned long long)a.nr_slots);
+	sc->cand_cap = (sc->cfg.options.assoc + 1) * DEFAULT_ALIASING;
+	if (sc->cand_cap > 65 * DEFAULT_ALIASING)
+		sc->cand_cap = 65 * DEFAULT_ALIASING;
+	sc->cand_slot = malloc(sc->cand_cap * sizeof(*sc->cand_slot));
+	sc->cand_atime = malloc(sc->cand_cap * sizeof(*sc->cand_atime));
+	sc->cand_count = malloc(sc->cand_cap * sizeof(*sc->cand_count));
+	sc->pol.priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
+	if (!sc->cand_slot || !sc->cand_atime || !sc->cand_count || !sc->pol.priv)
+		return fail(err, errlen, "out of memory for the policy"), -ENOMEM;
+	rc = ops->init ? ops->init(&sc->pol, &a, sub, sizeof(sub)) : 0;
+	if (rc) {
+		/* init failed: sc->pol.ops stays NULL, so destroy does not run */
+		fail(err, errlen, "policy %s: %s", ops->name, sub);
+		return rc;
+	}
+	sc->pol.ops = ops;
+	for (unsigned k = 0; k < al->n; k++) {
+		const struct pol_admit_ops *r = al->rule[k].ops;
+		void *priv;
+
+		if (r->abi != POL_ABI || !r->admit)
+			return fail(err, errlen, "admission rule %s: interface version %u, the engine expects %u",
+				    r->name, r->abi, POL_ABI);
+		priv = calloc(1, r->priv_size ? r->priv_size : 1);
+		if (!priv)
+			return fail(err, errlen, "out of memory for admission rule %s", r->name), -ENOMEM;
+		rc = r->init ? r->init(priv, al->rule[k].value, &a, sub, sizeof(sub)) : 0;
+		if (rc) {
+			free(priv);
+			fail(err, errlen, "admission rule %s: %s", r->name, sub);
+			return rc;
+		}
+		sc->adm[sc->nr_adm].ops = r;
+		sc->adm[sc->nr_adm++].priv = priv;
+	}
+	return 0;
+}
+
 int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct ssdcache_wq *wq,
 		 struct ssdcache_ctx **out, char *err, size_t errlen)
 {
@@ -233,8 +322,8 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 	sc->wq = wq;
 	sc->ops = wq->ops;
 	sc->host = wq->host;
-	sc->policy = cfg->policy ? cfg->policy
-				 : (cfg->options.strategy == CACHE_LRU ? &pol_lru : &pol_lfu);
+	if (!sc->cfg.policy)
+		sc->cfg.policy = default_cache_policy;
 	sc->block_size = bs;
 
 	/* num_cmd = cdev_size / to_bytes(block_size) / DEFAULT_ALIASING; hash_bits = fls(num_cmd) - 1 */
@@ -280,6 +369,11 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 			    (unsigned long)(num_cmd * sizeof(*sc->md_table) >> 20)),
 		       -ENOMEM;
 	}
+	int rc = policy_setup(sc, err, errlen);
+	if (rc) {
+		ctx_free(sc);
+		return rc;
+	}
 	if (cfg->options.cmd_preload)
 		for (unsigned long i = 0; i < num_cmd; i++)
 			cmd_insert(sc, i);
@@ -300,13 +394,7 @@ void ssdcache_dtr(struct ssdcache_ctx *sc)
 			*pp = sc->wq_next;
 			break;
 		}
-	for (unsigned long i = 0; i < sc->num_cmd; i++)
-		free(sc->md_table[i].te_mem);
-	free(sc->md_table);
-	free(sc->deferred);
-	tw_free(sc);
-	sio_free_all(sc);
-	free(sc);
+	ctx_free(sc);
 }
 
 /* ---- status ---- */
@@ -354,10 +442,8 @@ static void ssdcache_format_options(struct ssdcache_ctx *sc, char *optstr, size_
 	const char *policy_name = NULL;
 	int optnum = 0;
 
-	if (sc->cfg.policy && sc->cfg.policy != &pol_lru && sc->cfg.policy != &pol_lfu)
-		policy_name = sc->cfg.policy->name; /* a policy beyond the seed's two */
-	else if (o->strategy != default_cache_strategy)
-		policy_name = o->strategy == CACHE_LFU ? "lfu" : "lru";
+	if (sc->cfg.policy != default_cache_policy)
+		policy_name = sc->cfg.policy->name; /* the seed: if (strategy != default_cache_strategy) */
 	optnum = !!policy_name + o->async_lookup + o->queue_busy + o->disable_writeback +
 		 o->skip_write_insert + o->evict_on_write + o->cmd_preload;
 	if (!optnum) {

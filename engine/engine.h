@@ -26,8 +26,7 @@
 
 #include "engine/bio.h"
 #include "engine/quirks.h"
-
-struct pol_ops;
+#include "policies/policy.h"
 
 #define DEFAULT_BLOCKSIZE 256
 #define DEFAULT_ALIASING 16
@@ -44,11 +43,6 @@ enum ssdcache_mode_t {
 	CACHE_MODE_WRITETHROUGH,
 	CACHE_MODE_WRITEBACK,
 	CACHE_MODE_READCACHE,
-};
-
-enum ssdcache_strategy_t {
-	CACHE_LRU,
-	CACHE_LFU,
 };
 
 enum cte_match_t {
@@ -86,20 +80,22 @@ enum ssdcache_bs_overflow { BS_OVERFLOW_REFUSE, BS_OVERFLOW_EMULATE };
 struct ssdcache_options {
 	unsigned int assoc;
 	enum ssdcache_mode_t mode;
-	enum ssdcache_strategy_t strategy;
 	unsigned async_lookup : 1;
 	unsigned disable_writeback : 1;
 	unsigned queue_busy : 1;
 	unsigned skip_write_insert : 1;
 	unsigned evict_on_write : 1;
 	unsigned cmd_preload : 1;
+	struct pol_admit_list admit; /* extension: admission rules (--admit); none in the seed */
 };
 
 /* Everything that shapes one engine instance. ssdcache_config_init() gives the seed's defaults. */
 struct ssdcache_config {
 	unsigned long block_size;      /* sectors */
 	struct ssdcache_options options;
-	const struct pol_ops *policy;  /* NULL: from options.strategy (lru/lfu) */
+	const struct pol_ops *policy;  /* the victim policy ("options N lru|lfu|..."); lfu: the seed's default */
+	uint64_t seed;                 /* for policies that draw random numbers (--seed) */
+	const struct pol_oracle *oracle; /* the host's future oracle (opt), or NULL; not owned */
 	quirk_set fixed;               /* quirks repaired; 0 = seed-exact */
 	enum ssdcache_hash_variant hash;
 	enum ssdcache_seed_crash seed_crash;
@@ -200,6 +196,7 @@ struct ssdcache_counters {
 	/* the port's own */
 	unsigned long seed_crashes;   /* places the seed would oops or corrupt memory */
 	unsigned long deferred;       /* fixed mode: bios that waited for busy offsets */
+	unsigned long not_admitted;   /* misses an admission rule kept from allocating */
 	unsigned long nr_cmds, nr_ctes, nr_cte_full, nr_target_busy, nr_cache_busy;
 	unsigned long num_cmd, max_ctes;
 };

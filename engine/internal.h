@@ -81,6 +81,9 @@ struct ssdcache_io {
 	bool defer;                /* fixed mode: cte_match asks map to hold the bio */
 	bool uncached_write;       /* fixed Q13: a write sent to the target with no cte */
 	int leaked_refs;           /* references the seed never drops (Q17, Q18) */
+	uint64_t req;              /* the piece's user request (policies, admission rules) */
+	uint64_t req_sector;
+	uint32_t req_sectors;
 	unsigned flush_pending;    /* fixed Q18: device flushes in flight */
 	struct ssdcache_io *pool_next; /* free list / all-sios list linkage */
 };
@@ -99,7 +102,16 @@ struct ssdcache_ctx {
 	const struct ssdcache_host_ops *ops;
 	void *host;
 	struct ssdcache_config cfg;
-	const struct pol_ops *policy;
+	struct pol pol;               /* the victim policy and its private state */
+	struct {
+		const struct pol_admit_ops *ops;
+		void *priv;
+	} adm[POL_ADMIT_MAX];         /* admission rules (extension), all must admit */
+	unsigned nr_adm;
+	/* the candidates of one lookup, for the policy (struct pol_cands): sized at ctr */
+	pol_slot *cand_slot;
+	unsigned long *cand_atime, *cand_count;
+	unsigned cand_cap;
 	struct ssdcache_md *md_table; /* the cmd index (the seed's radix tree), num_cmd entries */
 	unsigned long hash_bits;
 	unsigned long num_cmd;
@@ -229,6 +241,75 @@ static inline struct ssdcache_te *cmd_slot(const struct ssdcache_ctx *sc, struct
 static inline unsigned long ctx_jiffies(const struct ssdcache_ctx *sc)
 {
 	return sc->ops->jiffies(sc->host);
+}
+
+/* ---- the policy's hooks, with their defaults (policies/policy.h states the contracts) ---- */
+static inline pol_slot cmd_pol_slot(const struct ssdcache_md *cmd, long i)
+{
+	return (pol_slot)(cmd->hash * DEFAULT_ALIASING + (unsigned long)i);
+}
+
+/* The access a hook sees. Only built when a hook wants it (lru and lfu have none). */
+static inline void sio_pol_access(const struct ssdcache_io *sio, int rw, struct pol_access *a)
+{
+	const struct ssdcache_ctx *sc = sio->sc;
+
+	a->block = sio->bio_sector / sc->block_size;
+	a->sector = sio->bio_sector + sio->mask_lo;
+	a->nsect = sio->mask_hi - sio->mask_lo;
+	a->req = sio->req;
+	a->req_sector = sio->req_sector;
+	a->req_sectors = sio->req_sectors;
+	a->now = sc->ops->jiffies(sc->host);
+	a->write = rw == WRITE;
+}
+
+/* on_hit, default: nothing. sio->cmd / sio->cte_idx name the matching slot. */
+static inline void pol_hit(struct ssdcache_io *sio, int rw)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct pol_access a;
+
+	if (!sc->pol.ops->on_hit)
+		return;
+	sio_pol_access(sio, rw, &a);
+	sc->pol.ops->on_hit(&sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+}
+
+/* on_insert, default: nothing. */
+static inline void pol_insert(struct ssdcache_io *sio, int rw)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct pol_access a;
+
+	if (!sc->pol.ops->on_insert)
+		return;
+	sio_pol_access(sio, rw, &a);
+	sc->pol.ops->on_insert(&sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+}
+
+/* on_evict, default: nothing. */
+static inline void pol_evict(struct ssdcache_ctx *sc, pol_slot s)
+{
+	if (sc->pol.ops->on_evict)
+		sc->pol.ops->on_evict(&sc->pol, s);
+}
+
+/* The admission rules' on_access, default: nothing; every lookup of a piece. */
+static inline void adm_on_access(struct ssdcache_io *sio, int rw)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct pol_access a;
+	bool built = false;
+
+	for (unsigned k = 0; k < sc->nr_adm; k++) {
+		if (!sc->adm[k].ops->on_access)
+			continue;
+		if (!built)
+			sio_pol_access(sio, rw, &a);
+		built = true;
+		sc->adm[k].ops->on_access(sc->adm[k].priv, &a);
+	}
 }
 
 /* engine/hash.c */

@@ -249,6 +249,9 @@ int ssdcache_map(struct ssdcache_ctx *sc, struct bio *bio)
 
 	sio = ssdcache_create_sio(sc);
 	sio->seq = bio->bi_seq;
+	sio->req = bio->bi_req;
+	sio->req_sector = bio->bi_req_sector;
+	sio->req_sectors = bio->bi_req_sectors;
 	sio->bio_sector = bio->bi_sector & ~sc->block_mask;
 	sio_bio_mask(sio, bio);
 	bio->map_ptr = sio;

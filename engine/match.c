@@ -127,20 +127,63 @@ void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)
 	}
 }
 
+/*
+ * Admission (an extension, off unless asked for): may this miss allocate? The victim policy's
+ * admit hook and every admission rule are asked, all of them (a rule that counts, like nhit,
+ * sees every miss whatever the others say), once per lookup: *state caches the answer
+ * (-1: not asked yet).
+ */
+static bool may_allocate(struct ssdcache_io *sio, int rw, int *state)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct pol_access a;
+	bool ok = true;
+
+	if (*state >= 0)
+		return *state;
+	if (sc->pol.ops->admit || sc->nr_adm) {
+		sio_pol_access(sio, rw, &a);
+		if (sc->pol.ops->admit)
+			ok = sc->pol.ops->admit(&sc->pol, &a);
+		for (unsigned k = 0; k < sc->nr_adm; k++)
+			ok &= sc->adm[k].ops->admit(sc->adm[k].priv, &a);
+		if (!ok)
+			sc->c.not_admitted++;
+	}
+	*state = ok;
+	return ok;
+}
+
+/* The policy chooses among the nc candidates the scan collected: a cache slot, or -1. */
+static long choose_victim(struct ssdcache_io *sio, int rw, unsigned nc)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct pol_access a;
+	struct pol_cands c = {nc, ctx_jiffies(sc), sc->cand_slot, sc->cand_atime, sc->cand_count};
+	int best;
+
+	sio_pol_access(sio, rw, &a);
+	best = sc->pol.ops->victim(&sc->pol, &c, &a);
+	ASSERT(best >= -1 && best < (int)nc);
+	return best < 0 ? -1 : (long)sc->cand_slot[best];
+}
+
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
-	const struct pol_ops *pol = sc->policy;
 	unsigned long hash_number;
 	int skip_cmd_instantiation = 0;
 	int evict_cte_on_write = 0;
 	int invalid, i, index;
 	enum cte_match_t retval = CTE_LOOKUP_FAILED;
-	struct pol_scan scan;
 	struct cte_place hole = {NULL, 0, -1};
-	struct ssdcache_md *probe_cmd[65]; /* fixed Q3: the victim's cmd may be an earlier probe's */
-	unsigned nprobe = 0, nprobes;
+	unsigned nprobe = 0, nprobes, nc = 0; /* nc: candidates collected for the policy */
+	long victim = -1;                        /* the chosen candidate's cache slot */
+	int admitted = -1;                       /* may_allocate's answer, once asked */
+	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
+	pol_slot *const cand_slot = sc->cand_slot;
+	unsigned long *const cand_atime = sc->cand_atime, *const cand_count = sc->cand_count;
 
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
 	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
@@ -154,20 +197,18 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	/* Q1 fixed: reads evaluate victims too */
 	if (rw == READ && FIXED(sc, 1))
 		evict_cte_on_write = 1;
-	/* oldest_atime = jiffies matters only when candidates are evaluated */
-	if (FIXED(sc, 3))
-		pol->scan_begin(&scan, evict_cte_on_write ? ctx_jiffies(sc) : 0);
+	adm_on_access(sio, rw);
 retry:
-	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe) */
+	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe; fixed,
+	 * the candidates of every probe compete) */
 	if (!FIXED(sc, 3))
-		pol->scan_begin(&scan, evict_cte_on_write ? ctx_jiffies(sc) : 0);
+		nc = 0;
 	invalid = -1;
 	index = -1;
-	ASSERT(nprobe < sizeof(probe_cmd) / sizeof(probe_cmd[0]));
+	ASSERT(nprobe < 65 && (nprobe + 1) * DEFAULT_ALIASING <= sc->cand_cap);
 
 	/* Lookup cmd */
 	sio->cmd = cmd_lookup(sc, hash_number);
-	probe_cmd[nprobe] = sio->cmd;
 	if (!sio->cmd) {
 		if (scan_all) {
 			/* Q5 fixed: a missing cmd holds no match; remember it as a hole and go on */
@@ -187,12 +228,20 @@ retry:
 			sc->c.write_done++;
 			return CTE_WRITE_DONE;
 		}
+		if (!may_allocate(sio, rw, &admitted)) {
+			/* not admitted (extension): as a write that skips instantiation */
+			sio->cte_idx = -1;
+			sc->c.write_skip++;
+			return CTE_WRITE_SKIP;
+		}
 		sio->cmd = cmd_insert(sc, hash_number);
 		/* Clean cmd, first entry is useable; skip cte lookup */
 		invalid = 0;
 		goto found;
 	}
 
+	/* locals, so that the stores below cannot be taken to alias the cmd or the context */
+	const pol_slot slot_base = cmd_pol_slot(sio->cmd, 0);
 	for (i = 0; i < (int)sio->cmd->num_cte; i++) {
 		struct ssdcache_te *cte;
 
@@ -205,6 +254,7 @@ retry:
 		}
 		if (sio->cmd->tag[i] == tag && cmd_te(sc, sio->cmd, i)->sector == sio->bio_sector) {
 			sio->cte_idx = i;
+			pol_hit(sio, rw);
 			return cte_classify(sio, cmd_te(sc, sio->cmd, i), rw);
 		}
 		/* Do not attempt to evict entries when target writes have already completed. */
@@ -232,10 +282,13 @@ retry:
 			if (!cte_is_clean(sc, cte, sio))
 				continue;
 		}
-		{
-			struct pol_keys k = {cte->atime, cte->count};
-			pol->scan_offer(&scan, (int)nprobe * DEFAULT_ALIASING + i, &k);
-		}
+		/* a candidate: the policy sees them all at once (choose_victim). No bound check
+		 * here: nc < 16 * nprobes <= cand_cap (ctr sizes it for assoc + 1 <= 65 probes,
+		 * and the probe count is asserted above) */
+		cand_slot[nc] = slot_base + (pol_slot)i;
+		cand_atime[nc] = cte->atime;
+		cand_count[nc] = cte->count;
+		nc++;
 	}
 next_probe:
 	/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++; retry }
@@ -254,6 +307,12 @@ next_probe:
 				sc->c.write_skip++;
 				return CTE_WRITE_SKIP;
 			}
+			if (!hole.cmd && !sio->error && !may_allocate(sio, rw, &admitted)) {
+				sio->cmd = NULL;
+				invalid = -1;
+				refused = true;
+				goto found;
+			}
 			if (!hole.cmd) {
 				if (sio->error) {
 					sio->cmd = NULL;
@@ -270,19 +329,27 @@ next_probe:
 		}
 	}
 found:
+	if (invalid == -1 && nc && !refused)
+		victim = choose_victim(sio, rw, nc);
 	/* Q8 fixed: skip_write_insert means a write miss never allocates (nor evicts) */
-	if (rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8) && (invalid != -1 || scan.best != -1)) {
+	if (rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8) && (invalid != -1 || victim != -1)) {
 		sio->cte_idx = -1;
 		sc->c.write_skip++;
 		return CTE_WRITE_SKIP;
 	}
-	if (invalid != -1) {
+	/* admission (extension): a refused miss neither allocates nor evicts */
+	if ((invalid != -1 || victim != -1) && !sio->error && !may_allocate(sio, rw, &admitted))
+		refused = true;
+	if (refused) {
+		index = -1;
+	} else if (invalid != -1) {
 		index = invalid;
-	} else if (scan.best != -1) {
+	} else if (victim != -1) {
 		sc->c.cache_evictions++;
-		index = scan.best % DEFAULT_ALIASING;
 		/* Q3 fixed: the victim may sit in an earlier probe */
-		sio->cmd = probe_cmd[scan.best / DEFAULT_ALIASING];
+		sio->cmd = &sc->md_table[victim / DEFAULT_ALIASING];
+		index = (int)(victim % DEFAULT_ALIASING);
+		pol_evict(sc, (pol_slot)victim);
 	} else {
 		index = -1;
 	}
@@ -293,7 +360,7 @@ found:
 		sio->cte_idx = -1;
 		sc->c.write_done++;
 		retval = CTE_WRITE_DONE;
-	} else if (!evict_cte_on_write) {
+	} else if (!evict_cte_on_write || refused) {
 		sio->cte_idx = -1;
 		sc->c.write_skip++;
 		retval = CTE_WRITE_SKIP;

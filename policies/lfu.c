@@ -4,25 +4,24 @@
 
 #include "policies/policy.h"
 
-static void lfu_scan_begin(struct pol_scan *s, unsigned long now)
+static int lfu_victim(struct pol *p, const struct pol_cands *c, const struct pol_access *a)
 {
-	(void)now;
-	s->key = ULONG_MAX; /* oldest_count = -1 */
-	s->best = -1;
-}
+	unsigned long lowest = ULONG_MAX; /* oldest_count = -1 */
+	int best = -1;
 
-static void lfu_scan_offer(struct pol_scan *s, int id, const struct pol_keys *k)
-{
-	if (k->count <= s->key) { /* <=: later slots win ties */
-		s->key = k->count;
-		s->best = id;
-	}
+	(void)p;
+	(void)a;
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->count[i] <= lowest) { /* <=: later slots win ties */
+			lowest = c->count[i];
+			best = (int)i;
+		}
+	return best;
 }
 
 const struct pol_ops pol_lfu = {
 	.name = "lfu",
 	.abi = POL_ABI,
 	.help = "lowest count of cte transitions (Q6), as the seed: ties to the highest slot (default)",
-	.scan_begin = lfu_scan_begin,
-	.scan_offer = lfu_scan_offer,
+	.victim = lfu_victim,
 };

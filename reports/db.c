@@ -602,9 +602,7 @@ out:
 
 static const char *policy_name(const struct ssdcache_config *e)
 {
-	if (e->policy)
-		return e->policy->name;
-	return e->options.strategy == CACHE_LFU ? "lfu" : "lru";
+	return e->policy ? e->policy->name : "lfu";
 }
 
 static const char *mode_name(enum ssdcache_mode_t m)
@@ -629,6 +627,11 @@ static void options_text(const struct ssdcache_options *o, char *buf, size_t len
 	OPT_FLAG(evict_on_write);
 	OPT_FLAG(cmd_preload);
 #undef OPT_FLAG
+	if (o->admit.n && n < len) { /* extension: admission rules (policies/admit.c) */
+		char adm[160];
+		n += (size_t)snprintf(buf + n, len - n, "%sadmit=%s", n ? "," : "",
+				      pol_admit_format(&o->admit, adm, sizeof(adm)));
+	}
 }
 
 /* The engine configuration a run used: cfg->engine with cfg->table applied. Whether the
@@ -678,6 +681,8 @@ int rep_config_key(const struct sim_config *cfg, char *buf, size_t len)
 		n += snprintf(buf + n, len - (size_t)n, ";time_unit=%s;csv=%s",
 			      trc_time_unit_name(cfg->trace.time_unit),
 			      cfg->trace.csv ? cfg->trace.csv : "");
+	if (n >= 0 && (size_t)n < len && e->seed) /* only when given: older keys stay the same */
+		n += snprintf(buf + n, len - (size_t)n, ";seed=%" PRIu64, e->seed);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return 0;

@@ -36,7 +36,7 @@ const struct rep_field rep_fields[] = {
 	{"block_bytes", "block_bytes", REP_F_SIZE, "block size in bytes (4K, 64K, ...)"},
 	{"assoc", "assoc", REP_F_INT, "associativity"},
 	{"mode", "mode", REP_F_TEXT, "writethrough, writeback or readcache"},
-	{"policy", "policy", REP_F_TEXT, "lru or lfu"},
+	{"policy", "policy", REP_F_TEXT, "victim policy (lfu, lru, fifo, random, clock, srrip, opt)"},
 	{"options", "options", REP_F_TEXT, "table option flags (queue_busy, ...)"},
 	{"cache_size", "cache_size", REP_F_SIZE, "cache device size (bytes; 1G, 512M, ...)"},
 	{"cache_spec", "cache_spec", REP_F_TEXT, "cache device spec"},

@@ -50,13 +50,20 @@ static void run_usage(FILE *fp, bool replay)
 		"table:\n"
 		"  --table \"ARGS\"        dm table arguments after the two devices, in the seed's syntax:\n"
 		"                        [blocksize N] [assoc N] [writethrough|writeback|readcache]\n"
-		"                        [options N name...]   (names: lfu lru async_lookup queue_busy\n"
+		"                        [options N name...]   (names: a policy, async_lookup queue_busy\n"
 		"                        disable_writeback skip_write_insert evict_on_write cmd_preload)\n"
-		"  --policy NAME         victim policy from the registry (overrides lru/lfu): ");
+		"  --policy NAME         victim policy (overrides the table's; docs/policies.md):\n"
+		"                        ");
 	for (int i = 0; pol_registry[i]; i++)
 		fprintf(fp, "%s%s", i ? ", " : "", pol_registry[i]->name);
 	fprintf(fp,
 		"\n"
+		"  --admit RULE[,RULE]   admission rules (off by default; every rule must admit a miss):\n");
+	for (int i = 0; pol_admit_registry[i]; i++)
+		fprintf(fp, "                          %-14s %s\n", pol_admit_registry[i]->syntax,
+			pol_admit_registry[i]->help);
+	fprintf(fp,
+		"  --seed N              seed of the random policy's generator [0]\n"
 		"engine:\n"
 		"  --quirks seed|fixed   seed-exact engine (default) or every fix applied\n"
 		"  --fix LIST            repair these quirks, e.g. Q1,Q5 (see `ssdcache-sim quirks`)\n"
@@ -131,6 +138,7 @@ enum {
 	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_EXPLAIN, O_JSON, O_DB,
 	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT,
+	O_ADMIT, O_SEED,
 	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_FORCE,
 };
 
@@ -139,6 +147,8 @@ static const struct option run_opts[] = {
 	{"target-dev", required_argument, NULL, O_TARGET},
 	{"table", required_argument, NULL, O_TABLE},
 	{"policy", required_argument, NULL, O_POLICY},
+	{"admit", required_argument, NULL, O_ADMIT},
+	{"seed", required_argument, NULL, O_SEED},
 	{"quirks", required_argument, NULL, O_QUIRKS},
 	{"fix", required_argument, NULL, O_FIX},
 	{"quirk", required_argument, NULL, O_QUIRK},
@@ -203,6 +213,15 @@ static int sim_apply_common_option(struct sim_config *cfg, int opt, const char *
 		return 0;
 	case O_POLICY:
 		*policy = arg;
+		return 0;
+	case O_ADMIT:
+		if (pol_admit_parse(arg, &cfg->engine.options.admit, err, sizeof(err)))
+			return usage_error("%s%s", err, "");
+		return 0;
+	case O_SEED:
+		if (parse_u64(arg, &v))
+			return usage_error("--seed %s: expected a number%s", arg, "");
+		cfg->engine.seed = v;
 		return 0;
 	case O_QUIRKS:
 		if (!strcasecmp(arg, "seed"))
@@ -329,10 +348,6 @@ static int sim_finish_config(struct sim_config *cfg, const char *table, const ch
 			return EXIT_USAGE;
 		}
 		cfg->engine.policy = p;
-		if (p == &pol_lru)
-			cfg->engine.options.strategy = CACHE_LRU;
-		else if (p == &pol_lfu)
-			cfg->engine.options.strategy = CACHE_LFU;
 	}
 	return 0;
 }

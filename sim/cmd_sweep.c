@@ -13,6 +13,7 @@
 
 #include "engine/engine.h"
 #include "engine/quirks.h"
+#include "policies/policy.h"
 #include "reports/db.h"
 #include "reports/rep_util.h"
 #include "reports/sweep.h"
@@ -29,6 +30,8 @@
 
 static void usage(FILE *fp)
 {
+	char names[256];
+
 	fprintf(fp,
 		"usage: ssdcache-sim sweep TRACE [options]\n"
 		"\n"
@@ -46,8 +49,11 @@ static void usage(FILE *fp)
 		"  --mode LIST          writethrough, writeback, readcache (default writethrough)\n"
 		"  --cache-size LIST    cache sizes (K/M/G/T); replaces size= of the cache device\n"
 		"                       (default: the cache device's own size)\n"
-		"  --policy LIST        lru, lfu: the table's \"options 1 lru|lfu\" (default lfu, the seed's)\n"
+		"  --policy LIST        victim policies, the table's \"options 1 NAME\" (default lfu, the\n"
+		"                       seed's): %s (docs/policies.md)\n"
 		"Fixed for the whole sweep:\n"
+		"  --admit RULE[,RULE]  admission rules, as in `run --help` (default none)\n"
+		"  --seed N             seed of the random policy (default 0)\n"
 		"  --quirks seed|fixed  the seed's behaviour, or every quirk with a fix repaired (default seed)\n"
 		"  --fix LIST           repair these quirks on top of --quirks (e.g. Q20)\n"
 		"  --cache-dev SPEC     cache device model (default %s; see `ssdcache-sim models`)\n"
@@ -86,8 +92,9 @@ static void usage(FILE *fp)
 		"Exit status: 0 all runs recorded, 1 a run failed (bad trace...) or a runtime error,\n"
 		"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
 		"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n",
-		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, SWEEP_DEFAULT_CACHE_DEV,
-		SWEEP_DEFAULT_TARGET_DEV, trc_opts_help_csv(23), SWEEP_DEFAULT_DB);
+		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, pol_names(names, sizeof(names), ", "),
+		SWEEP_DEFAULT_CACHE_DEV, SWEEP_DEFAULT_TARGET_DEV, trc_opts_help_csv(23),
+		SWEEP_DEFAULT_DB);
 }
 
 struct u64_list {
@@ -112,6 +119,9 @@ struct sweep_args {
 	uint64_t debug_abort_after; /* testing aid: jobs[0] only */
 	int progress; /* -1: if stderr is a terminal */
 	bool emit, dry_run;
+	struct pol_admit_list admit; /* --admit */
+	const char *admit_text;
+	uint64_t seed;               /* --seed */
 };
 
 /* Parse "a,b,...,c" into values. is_size: K/M/G/T suffixes. Returns 0 or -EINVAL with err. */
@@ -232,7 +242,14 @@ static int parse_name_list(const char *opt, const char *s, const char *const *ch
 }
 
 static const char *const mode_choices[] = {"writethrough", "writeback", "readcache", NULL};
-static const char *const policy_choices[] = {"lru", "lfu", NULL};
+static const char *policy_choices[32]; /* the policy registry's names (sweep_parse fills it) */
+
+static int fill_policy_choices(void)
+{
+	for (int i = 0; pol_registry[i] && i < 31; i++)
+		policy_choices[i] = pol_registry[i]->name;
+	return 0;
+}
 
 /* "MODEL:opts" with size= replaced by (or set to) size_text. */
 static int spec_with_size(const char *spec, const char *size_text, char *out, size_t len)
@@ -310,7 +327,7 @@ static char *join_argv(int argc, char **argv)
 enum {
 	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
 	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
-	O_SHARD_DIR, O_SWEEP_ID, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT,
+	O_SHARD_DIR, O_SWEEP_ID, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT, O_ADMIT, O_SEED,
 };
 
 static const struct option long_opts[] = {
@@ -340,6 +357,8 @@ static const struct option long_opts[] = {
 	{"shard-dir", required_argument, NULL, O_SHARD_DIR},
 	{"sweep-id", required_argument, NULL, O_SWEEP_ID},
 	{"debug-abort-after", required_argument, NULL, O_DEBUG_ABORT},
+	{"admit", required_argument, NULL, O_ADMIT},
+	{"seed", required_argument, NULL, O_SEED},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -371,6 +390,17 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 		case O_MODE: mode = optarg; break;
 		case O_CACHE_SIZE: size = optarg; break;
 		case O_POLICY: policy = optarg; break;
+		case O_ADMIT:
+			if (pol_admit_parse(optarg, &a->admit, err, errlen))
+				return -EINVAL;
+			a->admit_text = optarg;
+			break;
+		case O_SEED:
+			if (parse_u64(optarg, &a->seed)) {
+				snprintf(err, errlen, "--seed: expected a number, not '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
 		case O_QUIRKS:
 			if (strcmp(optarg, "seed") && strcmp(optarg, "fixed")) {
 				snprintf(err, errlen, "--quirks: expected seed or fixed, not '%s'", optarg);
@@ -458,7 +488,7 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 	if (parse_u64_list("--blocksize", bs ? bs : defbs, false, &a->bs, err, errlen) ||
 	    parse_u64_list("--assoc", assoc ? assoc : defassoc, false, &a->assoc, err, errlen) ||
 	    parse_name_list("--mode", mode, mode_choices, &a->mode, err, errlen) ||
-	    parse_name_list("--policy", policy, policy_choices, &a->policy, err, errlen))
+	    (fill_policy_choices(), parse_name_list("--policy", policy, policy_choices, &a->policy, err, errlen)))
 		return -EINVAL;
 	if (size && parse_u64_list("--cache-size", size, true, &a->size, err, errlen))
 		return -EINVAL;
@@ -519,6 +549,8 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 		c->progress = false;
 		ssdcache_config_init(&c->engine);
 		c->engine.fixed = qs;
+		c->engine.options.admit = a->admit;
+		c->engine.seed = a->seed;
 		snprintf(c->table, sizeof(c->table), "blocksize %" PRIu64 " assoc %" PRIu64 " %s options 1 %s",
 			 a->bs.v[ib], a->assoc.v[ia], a->mode.v[im], a->policy.v[ip]);
 		if (a->size.n)
@@ -665,7 +697,12 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 		const char *mode = c->engine.options.mode == CACHE_MODE_WRITEBACK ? "writeback"
 				   : c->engine.options.mode == CACHE_MODE_READCACHE ? "readcache"
 										    : "writethrough";
-		const char *pol = c->engine.options.strategy == CACHE_LRU ? "lru" : "lfu";
+		const char *pol = c->engine.policy->name;
+		char adm[300] = "";
+
+		if (a->admit_text || a->seed)
+			snprintf(adm, sizeof(adm), "%s%s --seed %" PRIu64, a->admit_text ? " --admit " : "",
+				 a->admit_text ? a->admit_text : "", a->seed);
 
 		rep_hash_text(jobs[i].key, khash, sizeof(khash));
 		snprintf(shard, sizeof(shard), "%s/%s-%s.db", a->shard_dir, sweep_id, khash);
@@ -702,10 +739,10 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 			snprintf(maxreq, sizeof(maxreq), " --max-requests %" PRIu64, a->max_requests);
 		if (fix_text && fix_text[0])
 			snprintf(fix, sizeof(fix), " --fix %s", fix_text);
-		printf("%s sweep %s --blocksize %lu --assoc %u --mode %s --policy %s%s --quirks %s%s "
+		printf("%s sweep %s --blocksize %lu --assoc %u --mode %s --policy %s%s%s --quirks %s%s "
 		       "--cache-dev %s --target-dev %s --hz %u%s%s -j 1 --no-progress --sweep-id %s "
 		       "--db %s\n",
-		       q1, q2, c->engine.block_size, c->engine.options.assoc, mode, pol, sizeopt,
+		       q1, q2, c->engine.block_size, c->engine.options.assoc, mode, pol, adm, sizeopt,
 		       a->quirks, fix, qc, qt, a->hz, fmt, maxreq, sweep_id, qs);
 	}
 	fprintf(stderr,

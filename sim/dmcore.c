@@ -308,6 +308,9 @@ static struct dm_piece *piece_new(struct dm_core *dm, struct dm_req *req, char o
 	p->b.bio.bi_cur_sectors = nsect; /* one segment: traces carry no page layout */
 	p->b.bio.bi_rw = rw;
 	p->b.bio.bi_bdev = BDEV_SELF;
+	p->b.bio.bi_req = req->id; /* for the policies: the oracle's clock, admission by request */
+	p->b.bio.bi_req_sector = req->sector;
+	p->b.bio.bi_req_sectors = req->nsect;
 	p->map_ns = dm->be.now_ns(dm->be.be);
 	p->served_by = BDEV_SELF;
 	p->last_seq = UINT64_MAX; /* not mapped yet */

@@ -12,6 +12,7 @@
 #include "engine/assert.h"
 #include "sim/des.h"
 #include "sim/dmcore.h"
+#include "sim/future.h"
 #include "sim/observe.h"
 #include "sim/sim.h"
 #include "sim/units.h"
@@ -47,6 +48,7 @@ struct run {
 	struct dm_core *dm;
 	uint64_t cpu_free_ns;
 	uint64_t time_inversions;
+	struct future future; /* the oracle of a look-ahead policy (opt); empty otherwise */
 };
 
 /* ---- events ---- */
@@ -144,6 +146,7 @@ static void be_queue_work(void *be)
 static void run_free(struct run *r)
 {
 	dm_destroy(r->dm);
+	future_free(&r->future);
 	dev_destroy(r->cache.dev);
 	dev_destroy(r->target.dev);
 	obs_free(r->obs);
@@ -201,7 +204,19 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		return rc;
 	struct dm_backend be = {r, be_now, be_submit, be_queue_work};
 	struct dm_hooks hooks = obs_hooks(r->obs);
-	rc = dm_create(&r->dm, &cfg->engine, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512,
+	struct ssdcache_config eng = cfg->engine;
+	if (eng.policy && (eng.policy->flags & POL_NEEDS_ORACLE)) {
+		/* a pre-pass over the trace: the engine gets the oracle, never the trace */
+		rc = future_build(&r->future, cfg, r->target.dev->size_bytes / 512, sub, sizeof(sub));
+		if (rc) {
+			snprintf(err, errlen, "%s", sub);
+			return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
+			       : rc == -EINVAL				     ? -EIO
+									     : rc;
+		}
+		eng.oracle = &r->future.oracle;
+	}
+	rc = dm_create(&r->dm, &eng, r->cache.dev->size_bytes, r->target.dev->size_bytes / 512,
 		       cfg->hz, cfg->jiffies0, &be, &hooks, sub, sizeof(sub));
 	if (rc == -ENOSPC) {
 		/* the device's size is the problem, not the table: name the option to change */

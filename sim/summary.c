@@ -79,6 +79,17 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 			res->sector_read_hit_ratio);
 	else /* a ratio of nothing: not 0, which would read as "the cache never hit" */
 		fprintf(fp, "read hit ratio: n/a (no read pieces)\n");
+	{
+		char adm[160];
+
+		fprintf(fp, "policy: %s", cfg->engine.policy ? cfg->engine.policy->name : "lfu");
+		if (cfg->engine.options.admit.n)
+			fprintf(fp, ", admission %s (%lu misses not admitted)",
+				pol_admit_format(&cfg->engine.options.admit, adm, sizeof(adm)), c->not_admitted);
+		if (cfg->engine.seed)
+			fprintf(fp, ", seed %" PRIu64, cfg->engine.seed);
+		fputc('\n', fp);
+	}
 	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s simulated\n", res->iops, res->mb_s,
 		(double)(res->end_ns - res->first_ns) / 1e9);
 
@@ -220,6 +231,14 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 	fprintf(fp, ",\"hz\":%u,\"wq_delay_ns\":%" PRIu64 ",\"map_cost_ns\":%" PRIu64 ",\"speed\":", cfg->hz,
 		cfg->wq_delay_ns, cfg->map_cost_ns);
 	js_num(fp, cfg->speed);
+	{
+		char adm[160];
+
+		fprintf(fp, ",\"policy\":\"%s\",\"admit\":", cfg->engine.policy ? cfg->engine.policy->name : "lfu");
+		js_str(fp, pol_admit_format(&cfg->engine.options.admit, adm, sizeof(adm)));
+		fprintf(fp, ",\"seed\":%" PRIu64 ",\"not_admitted\":%lu", cfg->engine.seed,
+			res->counters.not_admitted);
+	}
 	fprintf(fp, ",\"qd\":%u,\"hash\":\"%s\"}", cfg->qd, cfg->engine.hash == HASH_MODERN ? "modern" : "linux31");
 	fputs(",\"status_info\":", fp);
 	js_str(fp, res->status_info);

@@ -33,7 +33,7 @@ expect 2 "TRACE expected" "$PROG" sweep
 expect 2 "unknown option '--bogus'" "$PROG" sweep "$TRACE" --bogus
 expect 2 "'x' is not a whole number" "$PROG" sweep "$TRACE" --blocksize 8,x
 expect 2 "unknown value 'fast' (expected writethrough writeback readcache)" "$PROG" sweep "$TRACE" --mode fast
-expect 2 "unknown value 'fifo' (expected lru lfu)" "$PROG" sweep "$TRACE" --policy fifo
+expect 2 "unknown value 'arc' (expected lfu lru fifo random clock srrip opt)" "$PROG" sweep "$TRACE" --policy arc
 expect 2 "expected seed or fixed" "$PROG" sweep "$TRACE" --quirks maybe
 expect 2 "--fix" "$PROG" sweep "$TRACE" --fix Q99
 expect 2 "expected 1..1024 workers" "$PROG" sweep "$TRACE" -j 0

@@ -50,7 +50,7 @@ static inline void fx_config(struct sim_config *cfg, const char *trace, unsigned
 	cfg->engine.block_size = bs;
 	cfg->engine.options.assoc = assoc;
 	cfg->engine.options.mode = mode;
-	cfg->engine.options.strategy = CACHE_LRU;
+	cfg->engine.policy = &pol_lru;
 	snprintf(cfg->table, sizeof(cfg->table), "blocksize %lu assoc %u %s options 1 lru", bs, assoc,
 		 modes[mode]);
 	snprintf(cfg->cache_spec, sizeof(cfg->cache_spec), "fixed:size=%s,read=100us,write=200us",

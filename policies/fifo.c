@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/* fifo.c - first in, first out: the candidate inserted longest ago is the victim. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "policies/policy.h"
+
+struct fifo {
+	uint64_t *stamp; /* per slot: insertion number (unique, so there are no ties) */
+	uint64_t next;
+};
+
+static int fifo_init(struct pol *p, const struct pol_init_args *a, char *err, size_t errlen)
+{
+	struct fifo *f = p->priv;
+
+	f->stamp = calloc(a->nr_slots, sizeof(*f->stamp));
+	if (!f->stamp) {
+		snprintf(err, errlen, "fifo: out of memory for %llu slots",
+			 (unsigned long long)a->nr_slots);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void fifo_destroy(struct pol *p)
+{
+	free(((struct fifo *)p->priv)->stamp);
+}
+
+static void fifo_on_insert(struct pol *p, pol_slot s, const struct pol_access *a)
+{
+	struct fifo *f = p->priv;
+
+	(void)a;
+	f->stamp[s] = ++f->next;
+}
+
+static int fifo_victim(struct pol *p, const struct pol_cands *c, const struct pol_access *a)
+{
+	const struct fifo *f = p->priv;
+	int best = 0;
+
+	(void)a;
+	for (unsigned i = 1; i < c->n; i++)
+		if (f->stamp[c->slot[i]] < f->stamp[c->slot[best]])
+			best = (int)i;
+	return best;
+}
+
+const struct pol_ops pol_fifo = {
+	.name = "fifo",
+	.abi = POL_ABI,
+	.help = "insertion order: the oldest inserted candidate (hits do not matter)",
+	.priv_size = sizeof(struct fifo),
+	.init = fifo_init,
+	.destroy = fifo_destroy,
+	.on_insert = fifo_on_insert,
+	.victim = fifo_victim,
+};
