@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mrc.c - the access sequence of a miss-ratio curve (block -> dense id, SHARDS sampling) and the
+ * policy table; the policies themselves are in mrc_lru.c, mrc_fifo.c and mrc_opt.c. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/mrc_internal.h"
+
+
+/* Adding a policy: one file with its run function and one line here. */
+static const struct mrc_policy_ops policies[] = {
+	{"lru", mrc_lru_run},
+	{"fifo", mrc_fifo_run},
+	{"opt", mrc_opt_run},
+};
+#define NR_POLICIES (sizeof(policies) / sizeof(policies[0]))
+
+#define MAP_CAP0 (1u << 12)
+#define ACC_CAP0 (1u << 12)
+#define MAX_ACC ((uint64_t)UINT32_MAX - 1) /* next-use indices are 32-bit, MRC_NONE reserved */
+#define MAX_IDS (MRC_READ_BIT - 1)
+
+/* splitmix64's finaliser: block numbers are dense and sequential, the hash must scatter them
+ * both for the map and for the sampler. */
+static inline uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+int mrc_trace_new(struct mrc_trace **out, const struct mrc_trace_opts *opts)
+{
+	uint64_t bs = opts && opts->block_bytes ? opts->block_bytes : 4096;
+	double rate = opts && opts->sample_rate > 0 ? opts->sample_rate : 1.0;
+	struct mrc_trace *t;
+
+	*out = NULL;
+	if (bs % 512 || !(rate > 0 && rate <= 1))
+		return -EINVAL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->block_bytes = bs;
+	t->sect_per_block = bs / 512;
+	t->rate = rate;
+	/* rate * 2^64, saturated: rate 1 keeps every block. */
+	t->thresh = rate >= 1 ? UINT64_MAX : (uint64_t)ldexp(rate, 64);
+	t->map_cap = MAP_CAP0;
+	t->keys = malloc(t->map_cap * sizeof(*t->keys));
+	t->vals = calloc(t->map_cap, sizeof(*t->vals));
+	t->acc_cap = ACC_CAP0;
+	t->acc = malloc(t->acc_cap * sizeof(*t->acc));
+	if (!t->keys || !t->vals || !t->acc) {
+		mrc_trace_free(t);
+		return -ENOMEM;
+	}
+	*out = t;
+	return 0;
+}
+
+void mrc_trace_free(struct mrc_trace *t)
+{
+	if (!t)
+		return;
+	free(t->keys);
+	free(t->vals);
+	free(t->acc);
+	free(t->next_use);
+	free(t);
+}
+
+static int map_grow(struct mrc_trace *t)
+{
+	uint64_t cap = t->map_cap * 2;
+	uint64_t *keys = malloc(cap * sizeof(*keys));
+	uint32_t *vals = calloc(cap, sizeof(*vals));
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (uint64_t i = 0; i < t->map_cap; i++) {
+		if (!t->vals[i])
+			continue;
+		uint64_t s = mix64(t->keys[i]) & (cap - 1);
+		while (vals[s])
+			s = (s + 1) & (cap - 1);
+		keys[s] = t->keys[i];
+		vals[s] = t->vals[i];
+	}
+	free(t->keys);
+	free(t->vals);
+	t->keys = keys;
+	t->vals = vals;
+	t->map_cap = cap;
+	return 0;
+}
+
+int mrc_trace_add_block(struct mrc_trace *t, uint64_t block, bool is_read)
+{
+	uint64_t h = mix64(block);
+
+	if (t->sealed)
+		return -EINVAL;
+	t->total++;
+	t->total_reads += is_read;
+	if (h > t->thresh)
+		return 0;
+	uint64_t s = h & (t->map_cap - 1);
+	while (t->vals[s] && t->keys[s] != block)
+		s = (s + 1) & (t->map_cap - 1);
+	uint32_t id;
+	if (t->vals[s]) {
+		id = t->vals[s] - 1;
+	} else {
+		if (t->nr_ids >= MAX_IDS)
+			return -E2BIG;
+		/* Grow at 70 % load: linear probing stays short, and the map stays within 12 bytes
+		 * per slot at 35 % or more. */
+		if ((uint64_t)(t->nr_ids + 1) * 10 > t->map_cap * 7) {
+			if (map_grow(t))
+				return -ENOMEM;
+			s = h & (t->map_cap - 1);
+			while (t->vals[s])
+				s = (s + 1) & (t->map_cap - 1);
+		}
+		id = t->nr_ids++;
+		t->keys[s] = block;
+		t->vals[s] = id + 1;
+	}
+	if (t->nr_acc == t->acc_cap) {
+		if (t->nr_acc >= MAX_ACC)
+			return -E2BIG;
+		uint64_t cap = t->acc_cap * 2 > MAX_ACC ? MAX_ACC : t->acc_cap * 2;
+		uint32_t *a = realloc(t->acc, cap * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		t->acc = a;
+		t->acc_cap = cap;
+	}
+	t->acc[t->nr_acc++] = id | (is_read ? MRC_READ_BIT : 0);
+	return 0;
+}
+
+int mrc_trace_add_rec(struct mrc_trace *t, const struct trc_rec *rec)
+{
+	bool is_read;
+
+	if (rec->flags & TRC_READ)
+		is_read = true;
+	else if (rec->flags & TRC_WRITE)
+		is_read = false;
+	else
+		return 0; /* discard, no data direction */
+	if (!rec->nsect)
+		return 0; /* an empty flush */
+	uint64_t first = rec->sector / t->sect_per_block;
+	/* Written so that sector + nsect can not overflow. */
+	uint64_t nr = (rec->sector % t->sect_per_block + rec->nsect - 1) / t->sect_per_block + 1;
+	for (uint64_t i = 0; i < nr; i++) {
+		int rc = mrc_trace_add_block(t, first + i, is_read);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void mrc_trace_seal(struct mrc_trace *t)
+{
+	if (t->sealed)
+		return;
+	free(t->keys);
+	free(t->vals);
+	t->keys = NULL;
+	t->vals = NULL;
+	t->sealed = true;
+	/* Give back the doubling slack: the policies allocate next. */
+	if (t->nr_acc && t->nr_acc < t->acc_cap) {
+		uint32_t *a = realloc(t->acc, t->nr_acc * sizeof(*a));
+		if (a) {
+			t->acc = a;
+			t->acc_cap = t->nr_acc;
+		}
+	}
+}
+
+uint64_t mrc_trace_accesses(const struct mrc_trace *t, bool reads_only)
+{
+	return reads_only ? t->total_reads : t->total;
+}
+
+uint64_t mrc_trace_distinct(const struct mrc_trace *t)
+{
+	return t->rate >= 1 ? t->nr_ids : (uint64_t)llround(t->nr_ids / t->rate);
+}
+
+uint64_t mrc_trace_sampled(const struct mrc_trace *t)
+{
+	return t->nr_acc;
+}
+
+uint64_t mrc_trace_block_bytes(const struct mrc_trace *t)
+{
+	return t->block_bytes;
+}
+
+double mrc_trace_rate(const struct mrc_trace *t)
+{
+	return t->rate;
+}
+
+static const struct mrc_policy_ops *find_policy(const char *name)
+{
+	for (size_t i = 0; i < NR_POLICIES; i++)
+		if (!strcmp(policies[i].name, name))
+			return &policies[i];
+	return NULL;
+}
+
+bool mrc_policy_known(const char *name)
+{
+	return find_policy(name) != NULL;
+}
+
+size_t mrc_policy_count(void)
+{
+	return NR_POLICIES;
+}
+
+const char *mrc_policy_name(size_t i)
+{
+	return i < NR_POLICIES ? policies[i].name : NULL;
+}
+
+int mrc_run(struct mrc_trace *t, const char *policy, bool reads_only, const uint64_t *sizes,
+	    size_t n, struct mrc_point *out)
+{
+	const struct mrc_policy_ops *p = find_policy(policy);
+	uint64_t *blocks, *misses;
+	int rc;
+
+	if (!p || !t->sealed)
+		return -EINVAL;
+	for (size_t i = 1; i < n; i++)
+		if (sizes[i] <= sizes[i - 1])
+			return -EINVAL;
+	blocks = malloc((n + 1) * sizeof(*blocks));
+	misses = calloc(n + 1, sizeof(*misses));
+	if (!blocks || !misses) {
+		free(blocks);
+		free(misses);
+		return -ENOMEM;
+	}
+	/* The miniature cache of the sample: capacity * rate blocks, rounded. */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = sizes[i] / t->block_bytes;
+		blocks[i] = t->rate >= 1 ? b : (uint64_t)llround((double)b * t->rate);
+	}
+	rc = p->run(t, reads_only, blocks, n, misses);
+	if (!rc) {
+		uint64_t acc = mrc_trace_accesses(t, reads_only);
+		for (size_t i = 0; i < n; i++) {
+			double m = t->rate >= 1 ? (double)misses[i] : (double)misses[i] / t->rate;
+			out[i].size_bytes = sizes[i];
+			out[i].accesses = acc;
+			out[i].misses = t->rate >= 1 ? misses[i] : m >= (double)acc ? acc : (uint64_t)llround(m);
+		}
+	}
+	free(blocks);
+	free(misses);
+	return rc;
+}
+
+size_t mrc_auto_sizes(const struct mrc_trace *t, uint64_t *sizes, size_t max)
+{
+	uint64_t foot = mrc_trace_distinct(t) * t->block_bytes, lo, p = 1;
+	size_t n = 0;
+
+	if (!foot || !max)
+		return 0;
+	lo = foot >> 15 > t->block_bytes ? foot >> 15 : t->block_bytes;
+	while (p < lo)
+		p <<= 1;
+	for (; p < foot && n + 1 < max; p <<= 1)
+		sizes[n++] = p;
+	sizes[n++] = foot;
+	return n;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* mrc_internal.h - what the miss-ratio-curve policies share: the access sequence and their ops. */
+#ifndef SSDCACHE_MRC_INTERNAL_H
+#define SSDCACHE_MRC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "traces/mrc.h"
+
+/* One access: the block's dense id (0 .. nr_ids-1) and, in the top bit, "is a read". */
+#define MRC_READ_BIT (1u << 31)
+#define MRC_ID(a) ((a) & ~MRC_READ_BIT)
+#define MRC_NONE UINT32_MAX /* "never again" as a next-use index */
+
+struct mrc_trace {
+	uint64_t block_bytes, sect_per_block;
+	double rate;
+	uint64_t thresh;          /* a block is kept if mix64(block) <= thresh */
+	bool sealed;
+	uint32_t *acc;            /* the sampled accesses, in order */
+	uint64_t nr_acc, acc_cap;
+	uint32_t nr_ids;          /* distinct sampled blocks */
+	uint64_t total, total_reads; /* every access, sampled or not */
+	/* block -> id map (freed by seal): open addressing, linear probing */
+	uint64_t *keys;
+	uint32_t *vals;           /* id + 1; 0: empty slot */
+	uint64_t map_cap;
+	uint32_t *next_use;       /* OPT's pre-pass, computed on first use, kept for other sizes */
+};
+
+/* Does this access count (reads_only: reads only)? */
+static inline bool mrc_counted(uint32_t a, bool reads_only)
+{
+	return !reads_only || (a & MRC_READ_BIT);
+}
+
+/* A policy: misses[i] = counted misses of a cache of blocks[i] blocks (increasing; 0 allowed)
+ * over the sampled sequence. 0 or -ENOMEM. */
+struct mrc_policy_ops {
+	const char *name;
+	int (*run)(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
+		   uint64_t *misses);
+};
+
+int mrc_lru_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
+		uint64_t *misses);
+int mrc_fifo_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
+		 uint64_t *misses);
+int mrc_opt_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
+		uint64_t *misses);
+
+#endif
