@@ -114,15 +114,15 @@ static int parse_size_list(const char *s, uint64_t bs, uint64_t *sizes, size_t *
 	return 0;
 }
 
-static int parse_policy_list(const char *s, const char **pol, size_t *n)
+/* "opt,lru" -> names pointing into buf (the caller's, len bytes). 0 or -EINVAL. */
+static int parse_policy_list(const char *s, char *buf, size_t len, const char **pol, size_t *n)
 {
-	static char buf[256];
 	char *save, *tok;
 
 	*n = 0;
-	if (strlen(s) >= sizeof(buf))
+	if (strlen(s) >= len)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", s);
+	snprintf(buf, len, "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!mrc_policy_known(tok) || *n == MAX_POLICIES)
 			return -EINVAL;
@@ -215,6 +215,7 @@ int cmd_trace_mrc(int argc, char **argv)
 	struct mrc_trace_opts mo = {.block_bytes = 4096};
 	const char *sizes_arg = "auto", *policy_arg = NULL;
 	const char *pol[MAX_POLICIES];
+	char polbuf[256];
 	size_t np = 0, ns = 0;
 	uint64_t sizes[MAX_SIZES];
 	bool json = false, reads_only = false, timing = false;
@@ -279,7 +280,7 @@ int cmd_trace_mrc(int argc, char **argv)
 		return usage_err("%s", msg);
 	}
 	if (policy_arg) {
-		if (parse_policy_list(policy_arg, pol, &np))
+		if (parse_policy_list(policy_arg, polbuf, sizeof(polbuf), pol, &np))
 			return usage_err("bad --policy '%s' (distinct names of lru, fifo, opt)",
 					 policy_arg);
 	} else {
@@ -306,6 +307,8 @@ int cmd_trace_mrc(int argc, char **argv)
 	while ((st = trc_next(t, &r)) == TRC_OK)
 		if ((arc = mrc_trace_add_rec(m, &r)))
 			break;
+	if (!arc && st == TRC_EOF)
+		arc = mrc_trace_seal(m);
 	if (arc) {
 		const struct trc_pos *pos = trc_position(t);
 		if (pos->line)
@@ -339,7 +342,6 @@ int cmd_trace_mrc(int argc, char **argv)
 	char format[16];
 	snprintf(format, sizeof(format), "%s", trc_format_name(t));
 	trc_close(t);
-	mrc_trace_seal(m);
 	double w1 = now_s(CLOCK_MONOTONIC), c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	uint64_t nacc = mrc_trace_sampled(m);
 	if (timing)
@@ -349,7 +351,7 @@ int cmd_trace_mrc(int argc, char **argv)
 	if (!strcmp(sizes_arg, "auto"))
 		ns = mrc_auto_sizes(m, sizes, MAX_SIZES);
 
-	static struct mrc_point pts[MAX_POLICIES][MAX_SIZES];
+	struct mrc_point pts[MAX_POLICIES][MAX_SIZES]; /* 12 KiB */
 	for (size_t p = 0; p < np; p++) {
 		double pw = now_s(CLOCK_MONOTONIC), pc = now_s(CLOCK_PROCESS_CPUTIME_ID);
 		rc = mrc_run(m, pol[p], reads_only, sizes, ns, pts[p]);

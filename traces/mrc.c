@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "traces/mrc_internal.h"
 
@@ -32,6 +33,15 @@ static inline uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+void mrc_hugepages(void *p, size_t bytes)
+{
+	const uintptr_t huge = 2u << 20;
+	uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + bytes) & ~(huge - 1);
+
+	if (p && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+}
+
 int mrc_trace_new(struct mrc_trace **out, const struct mrc_trace_opts *opts)
 {
 	uint64_t bs = opts && opts->block_bytes ? opts->block_bytes : 4096;
@@ -50,11 +60,10 @@ int mrc_trace_new(struct mrc_trace **out, const struct mrc_trace_opts *opts)
 	/* rate * 2^64, saturated: rate 1 keeps every block. */
 	t->thresh = rate >= 1 ? UINT64_MAX : (uint64_t)ldexp(rate, 64);
 	t->map_cap = MAP_CAP0;
-	t->keys = malloc(t->map_cap * sizeof(*t->keys));
-	t->vals = calloc(t->map_cap, sizeof(*t->vals));
+	t->map = calloc(3 * t->map_cap, sizeof(*t->map));
 	t->acc_cap = ACC_CAP0;
 	t->acc = malloc(t->acc_cap * sizeof(*t->acc));
-	if (!t->keys || !t->vals || !t->acc) {
+	if (!t->map || !t->acc) {
 		mrc_trace_free(t);
 		return -ENOMEM;
 	}
@@ -66,38 +75,100 @@ void mrc_trace_free(struct mrc_trace *t)
 {
 	if (!t)
 		return;
-	free(t->keys);
-	free(t->vals);
+	free(t->map);
 	free(t->acc);
 	free(t->next_use);
 	free(t);
 }
 
+static inline uint64_t slot_key(const uint32_t *map, uint64_t s)
+{
+	uint64_t k;
+
+	memcpy(&k, map + 3 * s + 1, sizeof(k));
+	return k;
+}
+
+static inline void slot_set(uint32_t *map, uint64_t s, uint64_t key, uint32_t val)
+{
+	map[3 * s] = val;
+	memcpy(map + 3 * s + 1, &key, sizeof(key));
+}
+
 static int map_grow(struct mrc_trace *t)
 {
 	uint64_t cap = t->map_cap * 2;
-	uint64_t *keys = malloc(cap * sizeof(*keys));
-	uint32_t *vals = calloc(cap, sizeof(*vals));
+	uint32_t *map = calloc(3 * cap, sizeof(*map));
 
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
+	if (!map)
 		return -ENOMEM;
-	}
+	mrc_hugepages(map, 3 * cap * sizeof(*map));
 	for (uint64_t i = 0; i < t->map_cap; i++) {
-		if (!t->vals[i])
+		if (!t->map[3 * i])
 			continue;
-		uint64_t s = mix64(t->keys[i]) & (cap - 1);
-		while (vals[s])
+		uint64_t k = slot_key(t->map, i), s = mix64(k) & (cap - 1);
+		while (map[3 * s])
 			s = (s + 1) & (cap - 1);
-		keys[s] = t->keys[i];
-		vals[s] = t->vals[i];
+		slot_set(map, s, k, t->map[3 * i]);
 	}
-	free(t->keys);
-	free(t->vals);
-	t->keys = keys;
-	t->vals = vals;
+	free(t->map);
+	t->map = map;
 	t->map_cap = cap;
+	return 0;
+}
+
+/* Map one access to its id and append it. */
+static int map_access(struct mrc_trace *t, uint64_t block, uint64_t h, bool is_read)
+{
+	uint32_t *map = t->map;
+	uint64_t mask = t->map_cap - 1, s = h & mask;
+	while (map[3 * s] && slot_key(map, s) != block)
+		s = (s + 1) & mask;
+	uint32_t id;
+	if (map[3 * s]) {
+		id = map[3 * s] - 1;
+	} else {
+		if (t->nr_ids >= MAX_IDS)
+			return -E2BIG;
+		/* Grow at 70 % load: linear probing stays short, and the map stays within 12 bytes
+		 * per slot at 35 % or more. */
+		if ((uint64_t)(t->nr_ids + 1) * 10 > t->map_cap * 7) {
+			if (map_grow(t))
+				return -ENOMEM;
+			map = t->map;
+			mask = t->map_cap - 1;
+			s = h & mask;
+			while (map[3 * s])
+				s = (s + 1) & mask;
+		}
+		id = t->nr_ids++;
+		slot_set(map, s, block, id + 1);
+	}
+	if (t->nr_acc == t->acc_cap) {
+		if (t->nr_acc >= MAX_ACC)
+			return -E2BIG;
+		uint64_t cap = t->acc_cap * 2 > MAX_ACC ? MAX_ACC : t->acc_cap * 2;
+		uint32_t *a = realloc(t->acc, cap * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		t->acc = a;
+		t->acc_cap = cap;
+		mrc_hugepages(a, cap * sizeof(*a));
+	}
+	t->acc[t->nr_acc++] = id | (is_read ? MRC_READ_BIT : 0);
+	return 0;
+}
+
+static int flush_pending(struct mrc_trace *t)
+{
+	unsigned n = t->nr_pend;
+
+	t->nr_pend = 0;
+	for (unsigned i = 0; i < n; i++) {
+		int rc = map_access(t, t->pend_blk[i], t->pend_hash[i], t->pend_read[i]);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -111,40 +182,11 @@ int mrc_trace_add_block(struct mrc_trace *t, uint64_t block, bool is_read)
 	t->total_reads += is_read;
 	if (h > t->thresh)
 		return 0;
-	uint64_t s = h & (t->map_cap - 1);
-	while (t->vals[s] && t->keys[s] != block)
-		s = (s + 1) & (t->map_cap - 1);
-	uint32_t id;
-	if (t->vals[s]) {
-		id = t->vals[s] - 1;
-	} else {
-		if (t->nr_ids >= MAX_IDS)
-			return -E2BIG;
-		/* Grow at 70 % load: linear probing stays short, and the map stays within 12 bytes
-		 * per slot at 35 % or more. */
-		if ((uint64_t)(t->nr_ids + 1) * 10 > t->map_cap * 7) {
-			if (map_grow(t))
-				return -ENOMEM;
-			s = h & (t->map_cap - 1);
-			while (t->vals[s])
-				s = (s + 1) & (t->map_cap - 1);
-		}
-		id = t->nr_ids++;
-		t->keys[s] = block;
-		t->vals[s] = id + 1;
-	}
-	if (t->nr_acc == t->acc_cap) {
-		if (t->nr_acc >= MAX_ACC)
-			return -E2BIG;
-		uint64_t cap = t->acc_cap * 2 > MAX_ACC ? MAX_ACC : t->acc_cap * 2;
-		uint32_t *a = realloc(t->acc, cap * sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		t->acc = a;
-		t->acc_cap = cap;
-	}
-	t->acc[t->nr_acc++] = id | (is_read ? MRC_READ_BIT : 0);
-	return 0;
+	__builtin_prefetch(t->map + 3 * (h & (t->map_cap - 1)));
+	t->pend_blk[t->nr_pend] = block;
+	t->pend_hash[t->nr_pend] = h;
+	t->pend_read[t->nr_pend] = is_read;
+	return ++t->nr_pend == MRC_BATCH ? flush_pending(t) : 0;
 }
 
 int mrc_trace_add_rec(struct mrc_trace *t, const struct trc_rec *rec)
@@ -170,14 +212,17 @@ int mrc_trace_add_rec(struct mrc_trace *t, const struct trc_rec *rec)
 	return 0;
 }
 
-void mrc_trace_seal(struct mrc_trace *t)
+int mrc_trace_seal(struct mrc_trace *t)
 {
+	int rc;
+
 	if (t->sealed)
-		return;
-	free(t->keys);
-	free(t->vals);
-	t->keys = NULL;
-	t->vals = NULL;
+		return 0;
+	rc = flush_pending(t);
+	if (rc)
+		return rc;
+	free(t->map);
+	t->map = NULL;
 	t->sealed = true;
 	/* Give back the doubling slack: the policies allocate next. */
 	if (t->nr_acc && t->nr_acc < t->acc_cap) {
@@ -187,6 +232,7 @@ void mrc_trace_seal(struct mrc_trace *t)
 			t->acc_cap = t->nr_acc;
 		}
 	}
+	return 0;
 }
 
 uint64_t mrc_trace_accesses(const struct mrc_trace *t, bool reads_only)

@@ -44,12 +44,14 @@ void mrc_trace_free(struct mrc_trace *t);
 
 /* Account one request: one access per block it covers if it is a read or a write with a range;
  * others are ignored. 0, -ENOMEM, or -E2BIG (more than 2^32 - 2 sampled accesses or 2^31 - 1
- * distinct sampled blocks: use a sample rate). Allocates as the trace grows. */
+ * distinct sampled blocks: use a sample rate). Allocates as the trace grows. Accesses are
+ * buffered (a few) before they are mapped, so an error may surface a few accesses late. */
 int mrc_trace_add_rec(struct mrc_trace *t, const struct trc_rec *rec);
 /* One access to one block (tests, other front ends). Same returns. */
 int mrc_trace_add_block(struct mrc_trace *t, uint64_t block, bool is_read);
-/* No more accesses: frees the block map. Needed before mrc_run; idempotent. */
-void mrc_trace_seal(struct mrc_trace *t);
+/* No more accesses: maps the last buffered ones, frees the block map. Needed before mrc_run;
+ * idempotent. 0, or the -ENOMEM / -E2BIG of the buffered accesses (then the trace is unusable). */
+int mrc_trace_seal(struct mrc_trace *t);
 
 /* Exact counts of the whole trace (not only the sample). */
 uint64_t mrc_trace_accesses(const struct mrc_trace *t, bool reads_only);

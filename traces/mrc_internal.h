@@ -13,6 +13,7 @@
 #define MRC_READ_BIT (1u << 31)
 #define MRC_ID(a) ((a) & ~MRC_READ_BIT)
 #define MRC_NONE UINT32_MAX /* "never again" as a next-use index */
+#define MRC_BATCH 16
 
 struct mrc_trace {
 	uint64_t block_bytes, sect_per_block;
@@ -23,12 +24,23 @@ struct mrc_trace {
 	uint64_t nr_acc, acc_cap;
 	uint32_t nr_ids;          /* distinct sampled blocks */
 	uint64_t total, total_reads; /* every access, sampled or not */
-	/* block -> id map (freed by seal): open addressing, linear probing */
-	uint64_t *keys;
-	uint32_t *vals;           /* id + 1; 0: empty slot */
+	/* block -> id map (freed by seal): open addressing, linear probing; slot s is the three
+	 * words map[3s] (id + 1; 0: empty) and map[3s+1..3s+2] (the block number), so a lookup
+	 * touches one cache line, mostly, in 12 bytes per slot. */
+	uint32_t *map;
 	uint64_t map_cap;
+	/* Accesses waiting for the map: their slots are prefetched when they arrive and looked
+	 * up MRC_BATCH at a time, so the cache misses of a batch overlap instead of queueing. */
+	uint64_t pend_blk[MRC_BATCH], pend_hash[MRC_BATCH];
+	bool pend_read[MRC_BATCH];
+	unsigned nr_pend;
 	uint32_t *next_use;       /* OPT's pre-pass, computed on first use, kept for other sizes */
 };
+
+/* Ask for transparent huge pages on the 2 MiB-aligned part of a large allocation made before
+ * it is touched: the tables are read at random, and with 4 KiB pages most lookups would also
+ * miss the TLB. A hint only (no effect where THP is off or the block is small). */
+void mrc_hugepages(void *p, size_t bytes);
 
 /* Does this access count (reads_only: reads only)? */
 static inline bool mrc_counted(uint32_t a, bool reads_only)

@@ -122,7 +122,7 @@ static struct mrc_trace *trace_of(const struct seq *s, double rate)
 	assert_int_equal(mrc_trace_new(&t, &o), 0);
 	for (size_t i = 0; i < s->n; i++)
 		assert_int_equal(mrc_trace_add_block(t, s->blk[i], s->rd[i]), 0);
-	mrc_trace_seal(t);
+	assert_int_equal(mrc_trace_seal(t), 0);
 	return t;
 }
 
@@ -276,7 +276,7 @@ static void test_requests_and_reads_only(void **state)
 	assert_int_equal(mrc_trace_add_rec(t, &f), 0);
 	assert_int_equal(mrc_trace_add_rec(t, &r), 0);
 	assert_int_equal(mrc_trace_add_rec(t, &r2), 0);
-	mrc_trace_seal(t);
+	assert_int_equal(mrc_trace_seal(t), 0);
 	/* accesses: W0 W1 R1 R2 R0 */
 	assert_int_equal(mrc_trace_accesses(t, false), 5);
 	assert_int_equal(mrc_trace_accesses(t, true), 3);
@@ -299,7 +299,7 @@ static void test_requests_and_reads_only(void **state)
 	assert_int_equal(mrc_trace_add_rec(t, &w), 0);
 	assert_int_equal(mrc_trace_add_rec(t, &r), 0);
 	assert_int_equal(mrc_trace_add_rec(t, &r2), 0);
-	mrc_trace_seal(t);
+	assert_int_equal(mrc_trace_seal(t), 0);
 	assert_int_equal(mrc_trace_accesses(t, false), 4);
 	assert_int_equal(mrc_trace_distinct(t), 2);
 	mrc_trace_free(t);
@@ -319,7 +319,7 @@ static void test_errors(void **state)
 	assert_int_equal(mrc_trace_new(&t, NULL), 0);
 	assert_int_equal(mrc_trace_add_block(t, 1, true), 0);
 	assert_int_equal(mrc_run(t, "lru", false, sizes + 1, 1, p), -EINVAL); /* not sealed */
-	mrc_trace_seal(t);
+	assert_int_equal(mrc_trace_seal(t), 0);
 	assert_int_equal(mrc_trace_add_block(t, 2, true), -EINVAL);
 	assert_int_equal(mrc_run(t, "lfu", false, sizes + 1, 1, p), -EINVAL);
 	assert_int_equal(mrc_run(t, "lru", false, sizes, 2, p), -EINVAL); /* decreasing */
@@ -346,7 +346,7 @@ static void test_auto_sizes(void **state)
 	assert_int_equal(mrc_auto_sizes(t, sizes, 64), 0);
 	for (uint64_t b = 0; b < 100; b++)
 		assert_int_equal(mrc_trace_add_block(t, b, true), 0);
-	mrc_trace_seal(t);
+	assert_int_equal(mrc_trace_seal(t), 0);
 	assert_int_equal(mrc_auto_sizes(t, sizes, 64), 8);
 	for (int i = 0; i < 7; i++)
 		assert_int_equal(sizes[i], 4096ULL << i);
@@ -357,7 +357,7 @@ static void test_auto_sizes(void **state)
 	assert_int_equal(mrc_trace_new(&t, NULL), 0);
 	for (uint64_t b = 0; b < (1u << 20); b++)
 		assert_int_equal(mrc_trace_add_block(t, b, true), 0);
-	mrc_trace_seal(t);
+	assert_int_equal(mrc_trace_seal(t), 0);
 	size_t n = mrc_auto_sizes(t, sizes, 64);
 	assert_int_equal(n, 16);
 	assert_int_equal(sizes[0], 32 * 4096);
