@@ -58,8 +58,9 @@ static void mrc_help(FILE *fp)
 		"                  \"misses\":..,\"miss_ratio\":..},...]}\n"
 		"  --timing        time of each phase on standard error\n"
 		"%s"
-		"Memory: 4 bytes per access kept, about 20-30 bytes per distinct block, plus 4\n"
-		"bytes per access for opt. Exit status: 0 ok, 1 bad trace or out of memory, 2 usage.\n",
+		"Memory: 4 bytes per access kept and 17-34 bytes per distinct block while reading;\n"
+		"then lru about 13 bytes per distinct block, opt 4 more per access (docs/traces.md).\n"
+		"Exit status: 0 ok, 1 bad trace or out of memory, 2 usage.\n",
 		"  --format F      blkparse|blktrace|msr|spc|fiu|iolog|sct (default: from the content)\n"
 		"  --event E       Q (default), D or C: the event that defines a request\n"
 		"  --device M,m    the device to read (needed when the trace holds several)\n"
