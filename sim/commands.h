@@ -16,5 +16,6 @@ int cmd_quirks(int argc, char **argv);  /* sim/cmd_quirks.c: list the seed's qui
 int cmd_sweep(int argc, char **argv);   /* sim/cmd_sweep.c: parameter sweeps */
 int cmd_report(int argc, char **argv);  /* sim/cmd_report.c: figures and HTML from a database */
 int cmd_db(int argc, char **argv);      /* sim/cmd_db.c: db merge|info */
+int cmd_db_diff(int argc, char **argv); /* sim/cmd_dbdiff.c: db diff (two runs side by side) */
 
 #endif
