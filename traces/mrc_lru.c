@@ -18,6 +18,9 @@
  * block), so there are 2 * distinct + slack of them whatever the trace's length: about 12.5
  * bytes per distinct block.
  */
+#define PREFETCH_LAST 16
+#define PREFETCH_BITS 8
+
 struct lru {
 	uint64_t *bits;  /* live stamps */
 	uint32_t *fen;   /* Fenwick tree over the words of bits: index w + 1 counts word w */
@@ -127,6 +130,12 @@ int mrc_lru_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, si
 	mrc_hugepages(l.owner, (l.cap + 1) * sizeof(*l.owner));
 	mrc_hugepages(l.last, t->nr_ids * sizeof(*l.last));
 	for (uint64_t i = 0; i < t->nr_acc; i++) {
+		/* The future is known: fetch the stamp of the block 16 accesses ahead, and the bitmap
+		 * word of the one 8 ahead (whose stamp is in the cache by now). Hints only. */
+		if (i + PREFETCH_LAST < t->nr_acc)
+			__builtin_prefetch(&l.last[MRC_ID(t->acc[i + PREFETCH_LAST])]);
+		if (i + PREFETCH_BITS < t->nr_acc)
+			__builtin_prefetch(&l.bits[l.last[MRC_ID(t->acc[i + PREFETCH_BITS])] / 64]);
 		uint32_t a = t->acc[i], id = MRC_ID(a);
 		uint64_t prev = l.last[id];
 		size_t k = n; /* a first access misses at every size */

@@ -99,6 +99,8 @@ static uint64_t opt_one(const struct mrc_trace *t, bool reads_only, uint64_t cap
 	for (uint64_t i = 0; i < t->nr_acc; i++) {
 		uint32_t a = t->acc[i], id = MRC_ID(a);
 
+		if (i + 16 < t->nr_acc) /* the future is known: a hint for the block 16 ahead */
+			__builtin_prefetch(&resident[MRC_ID(t->acc[i + 16])]);
 		if (!resident[id]) {
 			nr_miss += mrc_counted(a, reads_only);
 			if (used == cap) {
