@@ -28,6 +28,7 @@ enum {
 	O_READS_ONLY,
 	O_SAMPLE,
 	O_TIMING,
+	O_STREAM,
 };
 
 static void mrc_help(FILE *fp)
@@ -35,8 +36,8 @@ static void mrc_help(FILE *fp)
 	fprintf(fp,
 		"usage: ssdcache-sim trace mrc FILE [--blocksize N] [--sizes LIST|auto]\n"
 		"                              [--policy P,P...] [--reads-only] [--sample RATE]\n"
-		"                              [--json] [--timing] [--event Q|D|C] [--device M,m]\n"
-		"                              [--format F] [--lenient]\n\n"
+		"                              [--stream] [--json] [--timing] [--event Q|D|C]\n"
+		"                              [--device M,m] [--format F] [--lenient]\n\n"
 		"Miss-ratio curves of fully associative caches of whole blocks: every access to a\n"
 		"block is a get (a request covering several blocks is one access per block; reads\n"
 		"and writes count, discards and empty flushes do not), a miss always inserts.\n"
@@ -58,6 +59,10 @@ static void mrc_help(FILE *fp)
 		"                  \"misses\":..,\"miss_ratio\":..},...]}\n"
 		"  --timing        time of each phase on standard error\n"
 		"%s"
+		"  --stream        LRU only (the default policy then): count stack distances while\n"
+		"                  reading instead of keeping the sequence: memory per distinct\n"
+		"                  block only (about 40-70 bytes) whatever the trace's length;\n"
+		"                  slower, and worth it when blocks are accessed many times\n"
 		"Memory: 4 bytes per access kept and 17-34 bytes per distinct block while reading;\n"
 		"then lru about 13 bytes per distinct block, opt 4 more per access (docs/traces.md).\n"
 		"Exit status: 0 ok, 1 bad trace or out of memory, 2 usage.\n",
@@ -210,6 +215,7 @@ int cmd_trace_mrc(int argc, char **argv)
 		{"reads-only", no_argument, NULL, O_READS_ONLY},
 		{"sample", required_argument, NULL, O_SAMPLE},
 		{"timing", no_argument, NULL, O_TIMING},
+		{"stream", no_argument, NULL, O_STREAM},
 		{0},
 	};
 	struct trc_opts ro = {0};
@@ -246,6 +252,9 @@ int cmd_trace_mrc(int argc, char **argv)
 			break;
 		case O_TIMING:
 			timing = true;
+			break;
+		case O_STREAM:
+			mo.lru_only = true;
 			break;
 		case O_READS_ONLY:
 			reads_only = true;
@@ -284,10 +293,16 @@ int cmd_trace_mrc(int argc, char **argv)
 		if (parse_policy_list(policy_arg, polbuf, sizeof(polbuf), pol, &np))
 			return usage_err("bad --policy '%s' (distinct names of lru, fifo, opt)",
 					 policy_arg);
+	} else if (mo.lru_only) {
+		pol[np++] = "lru";
 	} else {
 		for (size_t i = 0; i < mrc_policy_count() && np < MAX_POLICIES; i++)
 			pol[np++] = mrc_policy_name(i);
 	}
+
+	if (mo.lru_only && (np != 1 || strcmp(pol[0], "lru")))
+		return usage_err("%s", "--stream computes LRU only (--policy lru, or no --policy)");
+	mo.reads_only = reads_only;
 
 	struct trc *t;
 	int rc = trc_open(&t, path, &ro, err, sizeof(err));

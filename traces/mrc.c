@@ -61,8 +61,14 @@ int mrc_trace_new(struct mrc_trace **out, const struct mrc_trace_opts *opts)
 	t->thresh = rate >= 1 ? UINT64_MAX : (uint64_t)ldexp(rate, 64);
 	t->map_cap = MAP_CAP0;
 	t->map = calloc(3 * t->map_cap, sizeof(*t->map));
-	t->acc_cap = ACC_CAP0;
+	t->lru_only = opts && opts->lru_only;
+	t->reads_only = t->lru_only && opts->reads_only;
+	t->acc_cap = t->lru_only ? 1 : ACC_CAP0;
 	t->acc = malloc(t->acc_cap * sizeof(*t->acc));
+	if (t->lru_only && mrc_lru_stream_new(&t->lru)) {
+		mrc_trace_free(t);
+		return -ENOMEM;
+	}
 	if (!t->map || !t->acc) {
 		mrc_trace_free(t);
 		return -ENOMEM;
@@ -78,6 +84,8 @@ void mrc_trace_free(struct mrc_trace *t)
 	free(t->map);
 	free(t->acc);
 	free(t->next_use);
+	mrc_lru_stream_free(t->lru);
+	free(t->hist);
 	free(t);
 }
 
@@ -117,7 +125,34 @@ static int map_grow(struct mrc_trace *t)
 	return 0;
 }
 
-/* Map one access to its id and append it. */
+/* lru_only: the access's stack distance goes into the histogram at once. */
+static int lru_count(struct mrc_trace *t, uint32_t id, bool is_read)
+{
+	uint64_t d;
+
+	t->nr_acc++;
+	if (mrc_lru_stream_access(t->lru, id, &d))
+		return -ENOMEM;
+	if (t->reads_only && !is_read)
+		return 0;
+	if (d == UINT64_MAX) {
+		t->cold++;
+		return 0;
+	}
+	if (d >= t->hist_cap) { /* d < the number of blocks seen: grows with them */
+		uint64_t cap = t->hist_cap + t->hist_cap / 2 > d + 1 ? t->hist_cap + t->hist_cap / 2 : d + 1;
+		uint64_t *h = realloc(t->hist, cap * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		memset(h + t->hist_cap, 0, (cap - t->hist_cap) * sizeof(*h));
+		t->hist = h;
+		t->hist_cap = cap;
+	}
+	t->hist[d]++;
+	return 0;
+}
+
+/* Map one access to its id and append it (or, lru_only, count its distance). */
 static int map_access(struct mrc_trace *t, uint64_t block, uint64_t h, bool is_read)
 {
 	uint32_t *map = t->map;
@@ -144,6 +179,8 @@ static int map_access(struct mrc_trace *t, uint64_t block, uint64_t h, bool is_r
 		id = t->nr_ids++;
 		slot_set(map, s, block, id + 1);
 	}
+	if (t->lru_only)
+		return lru_count(t, id, is_read);
 	if (t->nr_acc == t->acc_cap) {
 		if (t->nr_acc >= MAX_ACC)
 			return -E2BIG;
@@ -223,6 +260,8 @@ int mrc_trace_seal(struct mrc_trace *t)
 		return rc;
 	free(t->map);
 	t->map = NULL;
+	mrc_lru_stream_free(t->lru);
+	t->lru = NULL;
 	t->sealed = true;
 	/* Give back the doubling slack: the policies allocate next. */
 	if (t->nr_acc && t->nr_acc < t->acc_cap) {
@@ -283,6 +322,22 @@ const char *mrc_policy_name(size_t i)
 	return i < NR_POLICIES ? policies[i].name : NULL;
 }
 
+/* lru_only: misses at C blocks = first accesses + accesses at distance >= C. */
+static int hist_misses(const struct mrc_trace *t, const uint64_t *blocks, size_t n,
+		       uint64_t *misses)
+{
+	uint64_t total = t->cold, hits = 0, d = 0;
+
+	for (uint64_t i = 0; i < t->hist_cap; i++)
+		total += t->hist[i];
+	for (size_t i = 0; i < n; i++) {
+		for (; d < blocks[i] && d < t->hist_cap; d++)
+			hits += t->hist[d];
+		misses[i] = total - hits;
+	}
+	return 0;
+}
+
 int mrc_run(struct mrc_trace *t, const char *policy, bool reads_only, const uint64_t *sizes,
 	    size_t n, struct mrc_point *out)
 {
@@ -292,6 +347,8 @@ int mrc_run(struct mrc_trace *t, const char *policy, bool reads_only, const uint
 
 	if (!p || !t->sealed)
 		return -EINVAL;
+	if (t->lru_only && (strcmp(policy, "lru") || reads_only != t->reads_only))
+		return -EINVAL; /* the histogram is LRU's, counted one way */
 	for (size_t i = 1; i < n; i++)
 		if (sizes[i] <= sizes[i - 1])
 			return -EINVAL;
@@ -307,7 +364,10 @@ int mrc_run(struct mrc_trace *t, const char *policy, bool reads_only, const uint
 		uint64_t b = sizes[i] / t->block_bytes;
 		blocks[i] = t->rate >= 1 ? b : (uint64_t)llround((double)b * t->rate);
 	}
-	rc = p->run(t, reads_only, blocks, n, misses);
+	if (t->lru_only)
+		rc = hist_misses(t, blocks, n, misses);
+	else
+		rc = p->run(t, reads_only, blocks, n, misses);
 	if (!rc) {
 		uint64_t acc = mrc_trace_accesses(t, reads_only);
 		for (size_t i = 0; i < n; i++) {

@@ -20,8 +20,9 @@
  * Use: mrc_trace_new, mrc_trace_add_rec (or _add_block) for every record, mrc_trace_seal, then
  * mrc_run per policy. The trace is held in memory as 4 bytes per (sampled) access; the block
  * number -> dense id map costs 12 bytes per hash slot (load 0.35..0.7) until mrc_trace_seal
- * frees it; LRU needs 20 bytes per distinct block, FIFO 5 and OPT 4 per access plus 1 per
- * distinct block and 16 per cache block.
+ * frees it; LRU needs 12.5 bytes per distinct block, FIFO 1 per block and 4 per cache block,
+ * OPT 4 per access plus 1 per block and 16 per cache block. With lru_only there is no sequence:
+ * the map, 12.5 bytes of LRU state and an 8-byte histogram entry per distinct block.
  *
  * Sampling (SHARDS, Waldspurger et al., FAST '15, fixed rate): with sample_rate R < 1 only the
  * blocks whose hash falls below R are kept; every policy then runs on that sample with a
@@ -34,6 +35,11 @@
 struct mrc_trace_opts {
 	uint64_t block_bytes; /* a multiple of 512; 0: 4096 */
 	double sample_rate;   /* (0, 1]; 0: 1 (exact) */
+	/* Keep no sequence: count LRU stack distances while the trace is read (a histogram), so
+	 * memory is per distinct block only, whatever the trace's length. mrc_run then takes only
+	 * "lru" with this reads_only. */
+	bool lru_only;
+	bool reads_only;      /* with lru_only: what the histogram counts */
 };
 
 struct mrc_trace;
@@ -80,7 +86,7 @@ const char *mrc_policy_name(size_t i);
 /* Miss counts of policy for cache sizes sizes[0..n) (bytes, strictly increasing; a size is
  * floor(size / block_bytes) blocks, 0 blocks: every access misses). out[i] receives size i.
  * Allocates its working memory (freed before returning). 0, -EINVAL (unknown policy, unsealed
- * trace, sizes not increasing) or -ENOMEM. */
+ * trace, sizes not increasing; with lru_only, another policy or reads_only) or -ENOMEM. */
 int mrc_run(struct mrc_trace *t, const char *policy, bool reads_only, const uint64_t *sizes,
 	    size_t n, struct mrc_point *out);
 

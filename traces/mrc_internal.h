@@ -35,6 +35,11 @@ struct mrc_trace {
 	bool pend_read[MRC_BATCH];
 	unsigned nr_pend;
 	uint32_t *next_use;       /* OPT's pre-pass, computed on first use, kept for other sizes */
+	/* lru_only: no sequence; distances are counted as the trace is read */
+	bool lru_only, reads_only;
+	struct mrc_lru *lru;      /* freed by seal */
+	uint64_t *hist;           /* hist[d]: counted accesses at stack distance d */
+	uint64_t hist_cap, cold;  /* cold: counted first accesses */
 };
 
 /* Ask for transparent huge pages on the 2 MiB-aligned part of a large allocation made before
@@ -58,6 +63,14 @@ struct mrc_policy_ops {
 
 int mrc_lru_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
 		uint64_t *misses);
+/* Streaming stack distances (mrc_lru.c), for traces opened with lru_only: ids arrive densely
+ * (a new id is at most the largest so far + 1). *dist: the distance, or UINT64_MAX for a first
+ * access. 0 or -ENOMEM (then the state is unusable). */
+struct mrc_lru;
+int mrc_lru_stream_new(struct mrc_lru **out);
+int mrc_lru_stream_access(struct mrc_lru *l, uint32_t id, uint64_t *dist);
+void mrc_lru_stream_free(struct mrc_lru *l);
+
 int mrc_fifo_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
 		 uint64_t *misses);
 int mrc_opt_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,

@@ -81,6 +81,18 @@ grep -q '"misses":12,' "$tmp/out" || bad "--sample 1 is not exact: $(cat "$tmp/o
 expect 0 "--sample 0.5 on a generated trace" -- "$PROG" trace mrc "$tmp/gen.sct" --sample 0.5 --policy lru
 grep -q "^sampled      rate 0.5:" "$tmp/out" || bad "sampled run does not say so"
 
+# --stream (LRU counted while reading, no sequence kept): the same curve as the default.
+for ro in "" --reads-only; do
+	"$PROG" trace mrc "$tmp/gen.sct" --policy lru --json $ro >"$tmp/lru.json" 2>/dev/null
+	expect 0 "--stream $ro" -- "$PROG" trace mrc "$tmp/gen.sct" --stream --json $ro
+	cmp -s "$tmp/out" "$tmp/lru.json" && ok "--stream $ro: the same curve" || bad "--stream $ro differs: $(head -c 200 "$tmp/out")"
+done
+expect 0 "--stream --sample" -- "$PROG" trace mrc "$tmp/gen.sct" --stream --sample 0.5 --json
+"$PROG" trace mrc "$tmp/gen.sct" --policy lru --sample 0.5 --json >"$tmp/lru.json" 2>/dev/null
+cmp -s "$tmp/out" "$tmp/lru.json" && ok "--stream --sample: the same curve" || bad "--stream --sample differs"
+expect 2 "--stream with opt" -- "$PROG" trace mrc "$tmp/gen.sct" --stream --policy lru,opt
+has_err "--stream computes LRU only"
+
 # Reader options go through the reader's own parser.
 expect 0 "--format msr" -- "$PROG" trace mrc --format msr "$tmp/ref.csv" --sizes 12K --policy lru --json
 expect 2 "bad --event" -- "$PROG" trace mrc --event X "$tmp/ref.csv"

@@ -405,6 +405,60 @@ static void test_sampling(void **state)
 	gsl_rng_free(rng);
 }
 
+/* lru_only keeps no sequence and counts distances while reading: the same curve as the stored
+ * sequence (and so as the reference), also past the first growth of its tables (more than 4096
+ * blocks, several compactions) and under sampling; other policies and the other counting mode
+ * are refused. */
+static void test_lru_only(void **state)
+{
+	(void)state;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	static const size_t universes[] = {120, 30000};
+	static const double rates[] = {1, 0.3};
+
+	for (size_t u = 0; u < 2; u++)
+		for (size_t r = 0; r < 2; r++)
+			for (int ro = 0; ro < 2; ro++) {
+				const size_t n = u ? 200000 : 3000;
+				struct seq s = {n, malloc(n * sizeof(uint64_t)), malloc(n * sizeof(bool))};
+				gsl_rng_set(rng, 10 * u + r + 1);
+				for (size_t i = 0; i < n; i++) {
+					s.blk[i] = (uint64_t)(universes[u] * pow(gsl_rng_uniform(rng), 2));
+					s.rd[i] = gsl_rng_uniform(rng) < 0.6;
+				}
+				struct mrc_trace_opts o = {.block_bytes = 4096, .sample_rate = rates[r],
+							   .lru_only = true, .reads_only = ro};
+				struct mrc_trace *st, *full = trace_of(&s, rates[r]);
+				assert_int_equal(mrc_trace_new(&st, &o), 0);
+				for (size_t i = 0; i < n; i++)
+					assert_int_equal(mrc_trace_add_block(st, s.blk[i], s.rd[i]), 0);
+				assert_int_equal(mrc_trace_seal(st), 0);
+				uint64_t sizes[] = {4096, 10 * 4096, 100 * 4096, 1000 * 4096, 10000 * 4096,
+						    40000 * 4096};
+				struct mrc_point a[6], b[6];
+				assert_int_equal(mrc_run(full, "lru", ro, sizes, 6, a), 0);
+				assert_int_equal(mrc_run(st, "lru", ro, sizes, 6, b), 0);
+				for (size_t i = 0; i < 6; i++) {
+					assert_int_equal(a[i].accesses, b[i].accesses);
+					if (a[i].misses != b[i].misses)
+						fail_msg("universe %zu rate %g reads_only %d size %zu: stored "
+							 "%llu, streamed %llu", universes[u], rates[r], ro, i,
+							 (unsigned long long)a[i].misses,
+							 (unsigned long long)b[i].misses);
+				}
+				if (!u && r == 0) /* and the reference, on the small one */
+					for (size_t i = 0; i < 4; i++)
+						assert_int_equal(b[i].misses, ref_lru(&s, sizes[i] / 4096, ro));
+				assert_int_equal(mrc_trace_distinct(st), mrc_trace_distinct(full));
+				assert_int_equal(mrc_run(st, "fifo", ro, sizes, 6, b), -EINVAL);
+				assert_int_equal(mrc_run(st, "lru", !ro, sizes, 6, b), -EINVAL);
+				mrc_trace_free(st);
+				mrc_trace_free(full);
+				seq_free(&s);
+			}
+	gsl_rng_free(rng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_auto_sizes),
 		cmocka_unit_test(test_sampling),
+		cmocka_unit_test(test_lru_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
