@@ -19,6 +19,7 @@ static void usage(FILE *fp)
 		"usage: ssdcache-sim db merge OUT.db SHARD.db [SHARD.db ...]\n"
 		"       ssdcache-sim db info [--check] FILE\n"
 		"       ssdcache-sim db upgrade FILE\n"
+		"       ssdcache-sim db diff DB RUN_A RUN_B | --a WHERE --b WHERE [--json] [--all]\n"
 		"\n"
 		"merge    copy the runs of shard databases (e.g. from `sweep --emit-jobs`) into OUT.db,\n"
 		"         creating it if needed. Idempotent: a run already in OUT.db, or a\n"
@@ -27,6 +28,7 @@ static void usage(FILE *fp)
 		"info     schema version, journal mode and counts of traces, sweeps and runs;\n"
 		"         --check also runs SQLite's integrity and foreign-key checks.\n"
 		"upgrade  migrate FILE to this program's schema (version %d) in place.\n"
+		"diff     two runs side by side: differing parameters, metrics (db diff --help).\n"
 		"\n"
 		"Exit status: 0 ok, 1 runtime error (unreadable, locked, newer schema), 2 usage.\n",
 		REP_SCHEMA_VERSION);
@@ -201,6 +203,8 @@ int cmd_db(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "diff"))
+		return cmd_db_diff(argc - 1, argv + 1);
 	for (int i = 2; i < argc; i++)
 		if (is_help(argv[i])) {
 			usage(stdout);
@@ -212,7 +216,7 @@ int cmd_db(int argc, char **argv)
 		return db_info(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "upgrade"))
 		return db_upgrade(argc - 1, argv + 1);
-	fprintf(stderr, "ssdcache-sim db: unknown subcommand '%s' (expected merge, info or upgrade)\n",
+	fprintf(stderr, "ssdcache-sim db: unknown subcommand '%s' (expected merge, info, upgrade or diff)\n",
 		argv[1]);
 	return EXIT_USAGE;
 }

@@ -308,7 +308,8 @@ static void trace_help(FILE *fp)
 		"  gen      write a synthetic workload (GSL random numbers) as blkparse text or .sct\n"
 		"  stats    requests, mix, sizes, footprint, sequentiality, reuse, inter-arrival\n"
 		"  convert  write any trace as .sct, the compact binary format\n"
-		"  dump     one line per request, as the simulator sees them\n\n"
+		"  dump     one line per request, as the simulator sees them\n"
+		"  mrc      miss-ratio curves of fully associative LRU, FIFO and OPT caches\n\n"
 		"Formats (detected from the content, or --format): blkparse (text), blktrace (binary,\n"
 		"per-CPU NAME.blktrace.N or merged), msr (MSR Cambridge CSV), spc (SPC/UMass CSV),\n"
 		"fiu (FIU traces), iolog (fio iolog v2/v3), sct (this program's binary format),\n"
@@ -337,6 +338,8 @@ int cmd_trace(int argc, char **argv)
 		return cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(sub, "gen"))
 		return cmd_gen(argc - 1, argv + 1);
+	if (!strcmp(sub, "mrc"))
+		return cmd_trace_mrc(argc - 1, argv + 1);
 	fprintf(stderr, "ssdcache-sim trace: unknown command '%s'\n", sub);
 	trace_help(stderr);
 	return EXIT_USAGE;

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_diff.c - `db diff`: choosing the two runs (ids, filters that match one, none or several)
+ * and the comparison itself (differing parameters only, metrics with B - A and the relative
+ * difference, outcomes only one run has, a failed run without results) on runs recorded with
+ * the store's own API from hand-made results. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "reports/db.h"
+#include "reports/diff.h"
+#include "tests/reports/rep_fixture.h"
+
+struct fx {
+	char dir[256];
+	char trace[300];
+	char db[300];
+	char err[2048];
+	struct rep_db *h;
+	int64_t id[4]; /* assoc 4 hit 0.5; assoc 8 hit 0.6; assoc 4 again; failed */
+};
+
+static int64_t record(struct fx *f, unsigned assoc, double hit, bool failed)
+{
+	struct sim_config cfg;
+	struct sim_result res;
+	struct rep_run_info info = {.status = failed ? REP_RUN_FAILED : REP_RUN_OK,
+				    .error = failed ? "worker killed" : NULL};
+	int64_t id;
+
+	fx_config(&cfg, f->trace, 64, assoc, CACHE_MODE_WRITEBACK, "1G");
+	fx_result(&res, hit, 3);
+	if (assoc == 8) {
+		res.outcome_count[CTE_READ_INVALID] = 5; /* an outcome the other run has not */
+		res.cache_dev.bytes_written *= 2;
+	}
+	if (rep_db_record_run_ex(f->h, &cfg, failed ? NULL : &res, &info, &id, f->err, sizeof(f->err)))
+		fail_msg("record: %s", f->err);
+	fx_result_free(&res);
+	return id;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fx_mkdtemp(f->dir, sizeof(f->dir));
+	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
+	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
+	fx_write_file(f->trace, "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n");
+	if (rep_db_open(f->db, &f->h, f->err, sizeof(f->err)))
+		fail_msg("open: %s", f->err);
+	f->id[0] = record(f, 4, 0.5, false);
+	f->id[1] = record(f, 8, 0.6, false);
+	f->id[2] = record(f, 4, 0.5, false);
+	f->id[3] = record(f, 16, 0, true);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	rep_db_close(f->h);
+	fx_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static char *diff_of(struct fx *f, int64_t a, int64_t b, bool json, bool all)
+{
+	struct rep_diff_opts o = {.json = json, .all = all};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (rep_diff_print(f->h, a, b, &o, fp, f->err, sizeof(f->err)))
+		fail_msg("diff: %s", f->err);
+	fclose(fp);
+	return buf;
+}
+
+static void has(const char *text, const char *what)
+{
+	if (!strstr(text, what))
+		fail_msg("missing\n  %s\nin\n%s", what, text);
+}
+
+static void test_resolve(void **state)
+{
+	struct fx *f = *state;
+	struct rep_diff_side s = {.run_id = f->id[1]};
+	int64_t id = 0;
+
+	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), 0);
+	assert_int_equal(id, f->id[1]);
+	s.run_id = 999;
+	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), -ENOENT);
+	has(f->err, "run B: no run with id 999");
+
+	s.where = "assoc = 8";
+	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), 0);
+	assert_int_equal(id, f->id[1]);
+	s.where = "assoc = 4";
+	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), -ENOTUNIQ);
+	char want[128];
+	snprintf(want, sizeof(want), "run A: 'assoc = 4' matches 2 runs (ids %lld, %lld)",
+		 (long long)f->id[0], (long long)f->id[2]);
+	has(f->err, want);
+	/* The failed run is not among the default (ok) runs, but a filter naming status finds it. */
+	s.where = "assoc = 16";
+	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), -ENOENT);
+	has(f->err, "run B: no run matches 'assoc = 16' (among ok runs");
+	s.where = "status = failed";
+	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), 0);
+	assert_int_equal(id, f->id[3]);
+	s.where = "asoc = 4";
+	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), -EINVAL);
+	has(f->err, "unknown field 'asoc'");
+}
+
+static void test_json(void **state)
+{
+	struct fx *f = *state;
+	char *j = diff_of(f, f->id[0], f->id[1], true, false);
+	char want[512];
+
+	/* Only assoc differs (the table text and the config key follow from it). */
+	has(j, "\"same_configuration\":false,\"config\":[{\"name\":\"assoc\",\"a\":4,\"b\":8}],"
+	       "\"metrics\":[");
+	snprintf(want, sizeof(want),
+		 "{\"name\":\"read_hit_ratio\",\"a\":0.5,\"b\":%.17g,\"diff\":%.17g,\"rel\":%.17g}",
+		 0.6, 0.6 - 0.5, (0.6 - 0.5) / 0.5);
+	has(j, want);
+	/* Equal metrics are there too, with a zero difference. */
+	has(j, "{\"name\":\"requests\",\"a\":1000,\"b\":1000,\"diff\":0,\"rel\":0}");
+	snprintf(want, sizeof(want),
+		 "{\"name\":\"outcome.READ_CLEAN\",\"a\":350,\"b\":420,\"diff\":70,\"rel\":%.17g}",
+		 70.0 / 350);
+	has(j, want);
+	/* An outcome only B has: A's count is 0 (zero counts are not stored), no relative. */
+	has(j, "{\"name\":\"outcome.READ_INVALID\",\"a\":0,\"b\":5,\"diff\":5,\"rel\":null}");
+	has(j, "{\"name\":\"device.cache.bytes_written\",\"a\":123456789,\"b\":246913578,"
+	       "\"diff\":123456789,\"rel\":1}");
+	has(j, "{\"name\":\"latency.class.read_hit.p99_ns\",\"a\":400000,\"b\":400000,\"diff\":0,"
+	       "\"rel\":0}");
+	snprintf(want, sizeof(want), "\"a\":{\"run_id\":%lld,", (long long)f->id[0]);
+	has(j, want);
+	free(j);
+
+	/* The same configuration twice. */
+	j = diff_of(f, f->id[0], f->id[2], true, false);
+	has(j, "\"same_configuration\":true,\"config\":[],");
+	free(j);
+
+	/* A failed run: its status and error, the parameters, and no metrics. */
+	j = diff_of(f, f->id[0], f->id[3], true, false);
+	has(j, "\"status\":\"failed\",\"error\":\"worker killed\"");
+	has(j, "{\"name\":\"assoc\",\"a\":4,\"b\":16}");
+	has(j, "{\"name\":\"read_hit_ratio\",\"a\":0.5,\"b\":null,\"diff\":null,\"rel\":null}");
+	has(j, "{\"name\":\"outcome.READ_CLEAN\",\"a\":350,\"b\":null,\"diff\":null,\"rel\":null}");
+	free(j);
+}
+
+static void test_text(void **state)
+{
+	struct fx *f = *state;
+	char *t = diff_of(f, f->id[0], f->id[1], false, false);
+
+	has(t, "configuration: 1 of ");
+	has(t, "  assoc                  4                                8\n");
+	has(t, "(--all also shows the equal ones)");
+	has(t, "  read_hit_ratio                                     0.5             0.6            +0.1    +20.00%\n");
+	has(t, "  outcome.READ_INVALID                                 0               5              +5          -\n");
+	assert_null(strstr(t, "  requests "));  /* equal: hidden */
+	assert_null(strstr(t, "  block_size ")); /* the same parameter: not shown */
+	free(t);
+	t = diff_of(f, f->id[0], f->id[1], false, true);
+	has(t, "  requests                                          1000            1000              +0     +0.00%\n");
+	free(t);
+	t = diff_of(f, f->id[0], f->id[2], false, false);
+	has(t, "configuration: the same (");
+	has(t, "metrics: 0 of ");
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_text),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
