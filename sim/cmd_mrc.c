@@ -358,6 +358,14 @@ int cmd_trace_mrc(int argc, char **argv)
 	char format[16];
 	snprintf(format, sizeof(format), "%s", trc_format_name(t));
 	trc_close(t);
+	if (!mrc_trace_accesses(m, reads_only)) {
+		/* a curve of nothing: every ratio would be 0 of 0, which reads as "never missed" */
+		fprintf(stderr, "ssdcache-sim trace mrc: %s: no %s to count%s\n", path,
+			reads_only ? "reads" : "block accesses",
+			reads_only ? " (--reads-only on a trace of writes only)" : "");
+		mrc_trace_free(m);
+		return EXIT_RUNTIME;
+	}
 	double w1 = now_s(CLOCK_MONOTONIC), c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	uint64_t nacc = mrc_trace_sampled(m);
 	if (timing)
@@ -389,8 +397,6 @@ int cmd_trace_mrc(int argc, char **argv)
 	}
 	if (json)
 		print_json(pol, np, pts, ns);
-	else if (!ns)
-		printf("%s: no block accesses\n", path);
 	else
 		print_table(path, format, m, reads_only, pol, np, pts, ns);
 	mrc_trace_free(m);

@@ -124,11 +124,14 @@ expect 0 "--lenient skips it" -- "$PROG" trace mrc --lenient "$tmp/badline.csv" 
 grep -q '"misses":12,' "$tmp/out" || bad "--lenient curve: $(cat "$tmp/out")"
 has_err "skipped 1 malformed records"
 
-# An empty trace: no accesses, an empty curve.
+# An empty trace is an error (no requests), and so is --reads-only on writes only: a curve
+# of 0 of 0 accesses would read as "never missed".
 : >"$tmp/empty.csv"
-expect 0 "empty trace" -- "$PROG" trace mrc --format msr "$tmp/empty.csv" --json
-same "empty trace, json" '{"mrc":[]}' "$tmp/out"
-expect 0 "empty trace, text" -- "$PROG" trace mrc --format msr "$tmp/empty.csv"
-grep -q "no block accesses" "$tmp/out" || bad "empty trace text: $(cat "$tmp/out")"
+expect 1 "empty trace" -- "$PROG" trace mrc --format msr "$tmp/empty.csv" --json
+has_err "empty.csv: no requests"
+[ -s "$tmp/out" ] && bad "empty trace printed: $(cat "$tmp/out")"
+sed 's/,Read,/,Write,/' "$tmp/ref.csv" >"$tmp/writes.csv"
+expect 1 "--reads-only on writes only" -- "$PROG" trace mrc "$tmp/writes.csv" --reads-only --json
+has_err "writes.csv: no reads to count (--reads-only on a trace of writes only)"
 
 exit $fail
