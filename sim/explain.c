@@ -2,6 +2,7 @@
 /* explain.c - the miss explanation's shadows: a seen-set and a fully associative LRU of blocks, in one table. */
 #include "sim/explain.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,6 +19,26 @@
 
 #define TOKEN_SEEN 1u
 #define TOKEN_LRU_HIT 2u
+#define TOKEN_IN_FLIGHT 4u
+
+/*
+ * I/O in flight that will make the block's offsets clean or change them: fills (the read
+ * miss's clone, from the miss's map until the cache write finished and the clone was put),
+ * writes (the piece, from its map until it is freed, and its secondary clones). Two small maps
+ * with linear probing and backward-shift deletion, sized by the I/O in flight, not the
+ * footprint: per block, how many such I/Os and the union of their offsets (one bit per
+ * ceil(bs / 64) sectors; reset when the count falls to 0); per I/O, its block and offsets.
+ */
+struct fl_ent {
+	uint64_t key; /* block, or the I/O's address; EMPTY: free */
+	uint64_t block, mask;
+	uint32_t count;
+};
+
+struct fl_map {
+	struct fl_ent *t;
+	uint64_t cap, nr;
+};
 
 struct entry {
 	uint64_t block;
@@ -30,6 +51,8 @@ struct explain {
 	uint64_t cap, nr;
 	uint64_t capacity, used; /* LRU size limit and current size */
 	uint32_t head, tail;
+	struct fl_map by_block, by_io;
+	uint64_t untracked; /* I/Os not tracked for want of memory */
 };
 
 static inline uint64_t mix(uint64_t x)
@@ -38,6 +61,85 @@ static inline uint64_t mix(uint64_t x)
 	x *= 0x9E3779B97F4A7C15ULL;
 	x ^= x >> 29;
 	return x;
+}
+
+static uint64_t fl_find(const struct fl_map *m, uint64_t key)
+{
+	uint64_t i = mix(key) & (m->cap - 1);
+
+	while (m->t[i].key != EMPTY && m->t[i].key != key)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static int fl_grow(struct fl_map *m)
+{
+	uint64_t cap = m->cap ? 2 * m->cap : 64;
+	struct fl_ent *t = malloc(cap * sizeof(*t)), *old = m->t;
+
+	if (!t)
+		return -1;
+	for (uint64_t i = 0; i < cap; i++)
+		t[i].key = EMPTY;
+	m->t = t;
+	m->cap = cap;
+	for (uint64_t i = 0; old && i < cap / 2; i++)
+		if (old[i].key != EMPTY)
+			m->t[fl_find(m, old[i].key)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* The entry of key, inserted (zeroed) if absent; NULL when out of memory. */
+static struct fl_ent *fl_get(struct fl_map *m, uint64_t key)
+{
+	uint64_t i;
+
+	if ((m->nr + 1) * 2 > m->cap && fl_grow(m))
+		return NULL;
+	i = fl_find(m, key);
+	if (m->t[i].key == EMPTY) {
+		m->t[i].key = key;
+		m->t[i].block = m->t[i].mask = 0;
+		m->t[i].count = 0;
+		m->nr++;
+	}
+	return &m->t[i];
+}
+
+/* Remove slot i, moving later entries of its probe run back (no tombstones). */
+static void fl_del(struct fl_map *m, uint64_t i)
+{
+	uint64_t mask = m->cap - 1, j = i;
+
+	m->t[i].key = EMPTY;
+	m->nr--;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (m->t[j].key == EMPTY)
+			return;
+		uint64_t home = mix(m->t[j].key) & mask;
+		/* the entry at j may fill the hole at i unless its home lies in (i, j] */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			m->t[i] = m->t[j];
+			m->t[j].key = EMPTY;
+			i = j;
+		}
+	}
+}
+
+/* The offsets [sector, sector + nsect) of their block as a mask of 64 chunks. */
+static uint64_t offset_mask(const struct explain *e, uint64_t sector, uint32_t nsect)
+{
+	uint64_t chunk = (e->bs + 63) / 64, o0 = sector % e->bs, o1 = o0 + (nsect ? nsect : 1);
+	uint64_t b0, b1;
+
+	if (o1 > e->bs)
+		o1 = e->bs;
+	b0 = o0 / chunk;
+	b1 = (o1 - 1) / chunk;
+	return (b1 >= 63 ? ~0ULL : (2ULL << b1) - 1) & ~((1ULL << b0) - 1);
 }
 
 static uint64_t find(const struct explain *e, uint64_t key)
@@ -111,7 +213,53 @@ void explain_free(struct explain *e)
 	if (!e)
 		return;
 	free(e->t);
+	free(e->by_block.t);
+	free(e->by_io.t);
 	free(e);
+}
+
+void explain_io_start(struct explain *e, const void *io, uint64_t sector, uint32_t nsect)
+{
+	uint64_t block = sector / e->bs, mask = offset_mask(e, sector, nsect);
+	struct fl_ent *x = fl_get(&e->by_io, (uint64_t)(uintptr_t)io), *b;
+
+	if (!x) {
+		e->untracked++;
+		return;
+	}
+	if (x->count) /* already tracked (cannot happen: the host frees before reusing) */
+		return;
+	b = fl_get(&e->by_block, block);
+	if (!b) {
+		fl_del(&e->by_io, fl_find(&e->by_io, (uint64_t)(uintptr_t)io));
+		e->untracked++;
+		return;
+	}
+	x->block = block;
+	x->mask = mask;
+	x->count = 1;
+	b->count++;
+	b->mask |= mask;
+}
+
+void explain_io_end(struct explain *e, const void *io)
+{
+	uint64_t i, j;
+
+	if (!e->by_io.nr)
+		return;
+	i = fl_find(&e->by_io, (uint64_t)(uintptr_t)io);
+	if (e->by_io.t[i].key == EMPTY)
+		return; /* not an I/O that was tracked (a read piece) */
+	j = fl_find(&e->by_block, e->by_io.t[i].block);
+	fl_del(&e->by_io, i);
+	if (e->by_block.t[j].key != EMPTY && !--e->by_block.t[j].count)
+		fl_del(&e->by_block, j);
+}
+
+uint64_t explain_in_flight(const struct explain *e)
+{
+	return e->by_io.nr;
 }
 
 void explain_prefetch(const struct explain *e, uint64_t sector)
@@ -144,11 +292,18 @@ static void push_front(struct explain *e, uint32_t n)
 		e->tail = n;
 }
 
-unsigned explain_access(struct explain *e, uint64_t sector)
+unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 {
 	uint64_t block = sector / e->bs;
 	uint64_t i = find(e, block);
 	unsigned token = 0;
+
+	if (e->by_block.nr) {
+		uint64_t j = fl_find(&e->by_block, block);
+		if (e->by_block.t[j].key != EMPTY &&
+		    (e->by_block.t[j].mask & offset_mask(e, sector, nsect)))
+			token |= TOKEN_IN_FLIGHT;
+	}
 
 	if (e->t[i].block != EMPTY) {
 		token |= TOKEN_SEEN;
@@ -196,5 +351,8 @@ enum sim_miss explain_classify(unsigned token, enum cte_match_t outcome)
 	}
 	if (!(token & TOKEN_SEEN))
 		return MISS_COMPULSORY;
+	/* a fill or a write of these offsets was still in flight: no placement would have hit */
+	if (token & TOKEN_IN_FLIGHT)
+		return MISS_BUSY;
 	return (token & TOKEN_LRU_HIT) ? MISS_CONFLICT : MISS_CAPACITY;
 }

@@ -239,8 +239,11 @@ static void obs_mapped(void *obs, struct dm_piece *p, uint64_t seq)
 		return;
 	if (o->v)
 		verify_mapped(o->v, p, true);
-	if (o->ex && (p->op == 'R' || p->op == 'W'))
-		p->obs_token = explain_access(o->ex, p->sector);
+	if (o->ex && (p->op == 'R' || p->op == 'W')) {
+		p->obs_token = explain_access(o->ex, p->sector, p->nsect);
+		if (p->op == 'W') /* in flight until the piece is freed (obs_bio_free) */
+			explain_io_start(o->ex, &p->b, p->sector, p->nsect);
+	}
 }
 
 static void obs_decision(void *obs, struct dm_piece *p, uint64_t seq, enum cte_match_t res,
@@ -259,6 +262,9 @@ static void obs_clone(void *obs, struct dm_bio *src, struct dm_bio *clone)
 
 	if (o->v)
 		verify_clone(o->v, src, clone);
+	/* every clone writes the piece's data: a fill, or a write's secondary / deferred copy */
+	if (o->ex && src->piece)
+		explain_io_start(o->ex, clone, src->piece->sector, src->piece->nsect);
 }
 
 static void obs_bio_free(void *obs, struct dm_bio *b)
@@ -267,6 +273,8 @@ static void obs_bio_free(void *obs, struct dm_bio *b)
 
 	if (o->v)
 		verify_bio_free(o->v, b);
+	if (o->ex)
+		explain_io_end(o->ex, b);
 }
 
 static void obs_dio_done(void *obs, struct dm_dio *d, uint64_t now)
