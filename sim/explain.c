@@ -7,15 +7,22 @@
 #include <stdlib.h>
 
 /*
- * One open-addressed table of entries, one per block ever accessed; an entry in the LRU is
- * linked to its neighbours by table index, so a lookup, a move to the front and an eviction
- * touch the entry and its two neighbours and nothing else (three cache lines; the entry's own
- * line is prefetched when the request is read). An entry not in the LRU has next == SEEN.
- * Entries never move except when the table grows, which rebuilds the links in LRU order.
+ * Two shadows, each in its own open-addressed table (linear probing), so that memory follows
+ * what each must hold:
+ *  - the seen-set: one 64-bit word of "ever accessed" bits per 64 consecutive blocks touched
+ *    (16 bytes per word at a load of at most 0.7: a few bytes per distinct block when accesses
+ *    have any locality, about 30 when every distinct block is alone in its word);
+ *  - the LRU: an entry per block it holds (at most the cache's capacity, whatever the
+ *    footprint), linked to its neighbours by table index, so a lookup, a move to the front and
+ *    an eviction touch the entry and its two neighbours. Evicted entries leave the table by
+ *    backward-shift deletion (no tombstones; a moved entry's neighbours are relinked); the table
+ *    grows with the LRU and rebuilds the links in LRU order.
+ * A single table of every block seen, with LRU links in each entry, held 4.9 M distinct blocks
+ * in 400 MiB (issue 11); this keeps the LRU's table as large as the cache and the seen-set
+ * near a bit per block.
  */
 #define EMPTY UINT64_MAX
 #define NIL UINT32_MAX
-#define SEEN (UINT32_MAX - 1)
 
 #define TOKEN_SEEN 1u
 #define TOKEN_LRU_HIT 2u
@@ -41,19 +48,31 @@ struct fl_map {
 };
 
 struct entry {
-	uint64_t block;
+	uint64_t block; /* EMPTY: free */
 	uint32_t prev, next;
+};
+
+struct seen_ent {
+	uint64_t key; /* block / 64; EMPTY: free */
+	uint64_t bits;
 };
 
 struct explain {
 	unsigned long bs;
+	/* the LRU */
 	struct entry *t;
-	uint64_t cap, nr;
+	uint64_t cap;            /* power of two, >= 2 * used */
 	uint64_t capacity, used; /* LRU size limit and current size */
 	uint32_t head, tail;
+	/* the seen-set */
+	struct seen_ent *seen;
+	uint64_t seen_cap, seen_nr;
+	/* I/O in flight */
 	struct fl_map by_block, by_io;
 	uint64_t untracked; /* I/Os not tracked for want of memory */
+	bool oom;           /* a shadow could not grow: results from then on are not exact */
 };
+
 
 static inline uint64_t mix(uint64_t x)
 {
@@ -155,28 +174,25 @@ static struct entry *table_new(uint64_t cap)
 {
 	struct entry *t = malloc(cap * sizeof(*t));
 
-	if (!t) {
-		fprintf(stderr, "ssdcache-sim: out of memory for the miss explanation (%llu blocks)\n",
-			(unsigned long long)cap);
-		abort();
-	}
-	for (uint64_t i = 0; i < cap; i++)
+	for (uint64_t i = 0; t && i < cap; i++)
 		t[i].block = EMPTY;
 	return t;
 }
 
-/* Double the table: LRU members first, relinked in order, then the seen-only blocks. */
-static void grow(struct explain *e)
+/* Double the LRU's table, relinking its members in LRU order. */
+static int grow(struct explain *e)
 {
-	struct explain o = *e;
-	uint32_t prev = NIL;
+	struct entry *old = e->t, *t = table_new(2 * e->cap);
+	uint32_t prev = NIL, n = e->head;
 
+	if (!t)
+		return -1;
+	e->t = t;
 	e->cap *= 2;
-	e->t = table_new(e->cap);
 	e->head = e->tail = NIL;
-	for (uint32_t n = o.head; n != NIL; n = o.t[n].next) {
-		uint64_t j = find(e, o.t[n].block);
-		e->t[j].block = o.t[n].block;
+	while (n != NIL) {
+		uint64_t j = find(e, old[n].block);
+		e->t[j].block = old[n].block;
 		e->t[j].prev = prev;
 		e->t[j].next = NIL;
 		if (prev == NIL)
@@ -184,14 +200,61 @@ static void grow(struct explain *e)
 		else
 			e->t[prev].next = (uint32_t)j;
 		prev = (uint32_t)j;
+		n = old[n].next;
 	}
 	e->tail = prev;
-	for (uint64_t i = 0; i < o.cap; i++)
-		if (o.t[i].block != EMPTY && o.t[i].next == SEEN) {
-			uint64_t j = find(e, o.t[i].block);
-			e->t[j] = o.t[i];
+	free(old);
+	return 0;
+}
+
+static uint64_t seen_find(const struct explain *e, uint64_t key)
+{
+	uint64_t i = mix(key) & (e->seen_cap - 1);
+
+	while (e->seen[i].key != EMPTY && e->seen[i].key != key)
+		i = (i + 1) & (e->seen_cap - 1);
+	return i;
+}
+
+static int seen_grow(struct explain *e)
+{
+	struct seen_ent *old = e->seen, *t = malloc(2 * e->seen_cap * sizeof(*t));
+	uint64_t oc = e->seen_cap;
+
+	if (!t)
+		return -1;
+	for (uint64_t i = 0; i < 2 * oc; i++)
+		t[i].key = EMPTY;
+	e->seen = t;
+	e->seen_cap = 2 * oc;
+	for (uint64_t i = 0; i < oc; i++)
+		if (old[i].key != EMPTY)
+			e->seen[seen_find(e, old[i].key)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* Mark block seen; true if it was already. */
+static bool seen_test_set(struct explain *e, uint64_t block)
+{
+	uint64_t key = block >> 6, bit = 1ULL << (block & 63), i = seen_find(e, key);
+	bool was;
+
+	if (e->seen[i].key == EMPTY) {
+		if ((e->seen_nr + 1) * 10 > e->seen_cap * 7) {
+			if (seen_grow(e)) {
+				e->oom = true;
+				return false;
+			}
+			i = seen_find(e, key);
 		}
-	free(o.t);
+		e->seen[i].key = key;
+		e->seen[i].bits = 0;
+		e->seen_nr++;
+	}
+	was = e->seen[i].bits & bit;
+	e->seen[i].bits |= bit;
+	return was;
 }
 
 struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size)
@@ -205,7 +268,20 @@ struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size)
 	e->cap = 1024;
 	e->t = table_new(e->cap);
 	e->head = e->tail = NIL;
+	e->seen_cap = 1024;
+	e->seen = malloc(e->seen_cap * sizeof(*e->seen));
+	if (!e->t || !e->seen) {
+		explain_free(e);
+		return NULL;
+	}
+	for (uint64_t i = 0; i < e->seen_cap; i++)
+		e->seen[i].key = EMPTY;
 	return e;
+}
+
+bool explain_failed(const struct explain *e)
+{
+	return e->oom;
 }
 
 void explain_free(struct explain *e)
@@ -213,6 +289,7 @@ void explain_free(struct explain *e)
 	if (!e)
 		return;
 	free(e->t);
+	free(e->seen);
 	free(e->by_block.t);
 	free(e->by_io.t);
 	free(e);
@@ -264,7 +341,10 @@ uint64_t explain_in_flight(const struct explain *e)
 
 void explain_prefetch(const struct explain *e, uint64_t sector)
 {
-	__builtin_prefetch(&e->t[mix(sector / e->bs) & (e->cap - 1)]);
+	uint64_t block = sector / e->bs;
+
+	__builtin_prefetch(&e->t[mix(block) & (e->cap - 1)]);
+	__builtin_prefetch(&e->seen[mix(block >> 6) & (e->seen_cap - 1)]);
 }
 
 static void unlink_entry(struct explain *e, uint32_t n)
@@ -292,6 +372,42 @@ static void push_front(struct explain *e, uint32_t n)
 		e->tail = n;
 }
 
+/* Move the LRU entry at j to the free slot i, relinking its neighbours. */
+static void move_entry(struct explain *e, uint64_t j, uint64_t i)
+{
+	struct entry *x = &e->t[i];
+
+	*x = e->t[j];
+	e->t[j].block = EMPTY;
+	if (x->prev != NIL)
+		e->t[x->prev].next = (uint32_t)i;
+	else
+		e->head = (uint32_t)i;
+	if (x->next != NIL)
+		e->t[x->next].prev = (uint32_t)i;
+	else
+		e->tail = (uint32_t)i;
+}
+
+/* Remove the (unlinked) LRU entry at i: backward-shift deletion. */
+static void lru_delete(struct explain *e, uint64_t i)
+{
+	uint64_t mask = e->cap - 1, j = i;
+
+	e->t[i].block = EMPTY;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (e->t[j].block == EMPTY)
+			return;
+		uint64_t home = mix(e->t[j].block) & mask;
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			move_entry(e, j, i);
+			i = j;
+		}
+	}
+}
+
 unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 {
 	uint64_t block = sector / e->bs;
@@ -304,33 +420,31 @@ unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 		    (e->by_block.t[j].mask & offset_mask(e, sector, nsect)))
 			token |= TOKEN_IN_FLIGHT;
 	}
-
-	if (e->t[i].block != EMPTY) {
-		token |= TOKEN_SEEN;
-		if (e->t[i].next != SEEN) {
-			token |= TOKEN_LRU_HIT;
-			if (e->head != (uint32_t)i) {
-				unlink_entry(e, (uint32_t)i);
-				push_front(e, (uint32_t)i);
-			}
-			return token;
+	if (e->t[i].block != EMPTY) { /* in the LRU: seen, and a hit there */
+		token |= TOKEN_SEEN | TOKEN_LRU_HIT;
+		if (e->head != (uint32_t)i) {
+			unlink_entry(e, (uint32_t)i);
+			push_front(e, (uint32_t)i);
 		}
-	} else {
-		if ((e->nr + 1) * 2 > e->cap) {
-			grow(e);
-			i = find(e, block);
-		}
-		e->t[i].block = block;
-		e->nr++;
+		return token;
 	}
-	/* into the LRU; when full, its tail leaves (and stays "seen") */
+	if (seen_test_set(e, block))
+		token |= TOKEN_SEEN;
+	/* into the LRU; when full, its tail leaves (it stays in the seen-set) */
 	if (e->used == e->capacity) {
 		uint32_t victim = e->tail;
 		unlink_entry(e, victim);
-		e->t[victim].next = SEEN;
+		lru_delete(e, victim);
 	} else {
 		e->used++;
 	}
+	if (e->used * 2 > e->cap && grow(e)) {
+		e->oom = true;
+		e->used--;
+		return token;
+	}
+	i = find(e, block);
+	e->t[i].block = block;
 	push_front(e, (uint32_t)i);
 	return token;
 }

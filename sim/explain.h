@@ -36,6 +36,9 @@ unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect);
  * never started is a no-op. */
 void explain_io_start(struct explain *e, const void *io, uint64_t sector, uint32_t nsect);
 void explain_io_end(struct explain *e, const void *io);
+/* True once a shadow could not grow for want of memory (the classification is then
+ * approximate: the caller should stop or say so). */
+bool explain_failed(const struct explain *e);
 /* I/Os in flight (tests). */
 uint64_t explain_in_flight(const struct explain *e);
 /* A hint: the request at sector will be accessed soon (no effect on results). */

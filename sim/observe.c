@@ -243,6 +243,11 @@ static void obs_mapped(void *obs, struct dm_piece *p, uint64_t seq)
 		p->obs_token = explain_access(o->ex, p->sector, p->nsect);
 		if (p->op == 'W') /* in flight until the piece is freed (obs_bio_free) */
 			explain_io_start(o->ex, &p->b, p->sector, p->nsect);
+		if (explain_failed(o->ex) && !o->stop) {
+			o->stop = true;
+			snprintf(o->stop_msg, sizeof(o->stop_msg),
+				 "out of memory for the miss explanation (--no-explain runs without it)");
+		}
 	}
 }
 

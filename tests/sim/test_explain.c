@@ -231,11 +231,68 @@ static void test_assoc_cannot_matter_no_conflict(void **state)
 	assert_true(busy_total > 0); /* the re-reads did overtake fills */
 }
 
+/*
+ * The shadows against a plain model (a seen array and an LRU kept as an array in recency
+ * order): random accesses, with locality and without, over a few hundred blocks, at small
+ * capacities (many evictions: backward-shift deletions inside probe runs, relinking of moved
+ * entries) and through the growth of both tables. Every classification must agree.
+ */
+static void shadow_vs_model(uint64_t capacity, uint64_t nblocks, unsigned long seed, int steps)
+{
+	static uint64_t lru[4096];
+	static unsigned char seen[1 << 16];
+	uint64_t used = 0;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	struct explain *e = explain_new(capacity, 8);
+
+	gsl_rng_set(r, seed);
+	memset(seen, 0, sizeof(seen));
+	for (int step = 0; step < steps; step++) {
+		/* half the time near the last block (locality), else anywhere; spread over a wide
+		 * address range so that seen-set words hold one block or many */
+		uint64_t b = gsl_rng_uniform_int(r, (unsigned long)nblocks), pos = used, k;
+		uint64_t addr = (b & 1) ? b * 977 : b;
+		enum sim_miss want, got;
+		for (k = 0; k < used; k++)
+			if (lru[k] == addr) {
+				pos = k;
+				break;
+			}
+		want = !seen[b] ? MISS_COMPULSORY : pos < used ? MISS_CONFLICT : MISS_CAPACITY;
+		seen[b] = 1;
+		if (pos == used) { /* not in the model LRU: insert at the front, dropping the tail */
+			if (used == capacity)
+				used--;
+			pos = used++;
+		}
+		memmove(&lru[1], &lru[0], pos * sizeof(lru[0]));
+		lru[0] = addr;
+		got = explain_classify(explain_access(e, addr * 8, 8), CTE_READ_MISS);
+		if (got != want)
+			fail_msg("capacity %llu, step %d, block %llu: %s, model %s",
+				 (unsigned long long)capacity, step, (unsigned long long)addr,
+				 sim_miss_name(got), sim_miss_name(want));
+	}
+	assert_false(explain_failed(e));
+	explain_free(e);
+	gsl_rng_free(r);
+}
+
+static void test_shadows_match_a_model(void **state)
+{
+	(void)state;
+	shadow_vs_model(1, 50, 1, 20000);
+	shadow_vs_model(7, 60, 2, 50000);
+	shadow_vs_model(100, 400, 3, 100000);
+	shadow_vs_model(3000, 20000, 4, 100000); /* both tables grow past 1024 entries */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_three_c),
 		cmocka_unit_test(test_growth_keeps_order),
+		cmocka_unit_test(test_shadows_match_a_model),
 		cmocka_unit_test(test_in_flight_is_busy),
 		cmocka_unit_test(test_in_flight_maps_match_a_model),
 		cmocka_unit_test(test_assoc_cannot_matter_no_conflict),
