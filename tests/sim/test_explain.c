@@ -84,6 +84,16 @@ static void test_in_flight_is_busy(void **state)
 	assert_int_equal(explain_classify(explain_access(e, 640, 8), CTE_READ_MISS), MISS_COMPULSORY);
 	explain_io_end(e, &wr);
 	explain_free(e);
+	/* a block size that is not a power of two (Q21): blocks by division, offsets too */
+	e = explain_new(4, 24);
+	assert_int_equal(explain_classify(explain_access(e, 30, 8), CTE_READ_MISS), MISS_COMPULSORY);
+	assert_int_equal(explain_classify(explain_access(e, 47, 1), CTE_READ_MISS), MISS_CONFLICT);
+	assert_int_equal(explain_classify(explain_access(e, 48, 8), CTE_READ_MISS), MISS_COMPULSORY);
+	explain_io_start(e, &wr, 40, 8); /* offsets 16..23 of block 1 */
+	assert_int_equal(explain_classify(explain_access(e, 24, 8), CTE_READ_MISS), MISS_CONFLICT);
+	assert_int_equal(explain_classify(explain_access(e, 44, 2), CTE_READ_MISS), MISS_BUSY);
+	explain_io_end(e, &wr);
+	explain_free(e);
 }
 
 /*
