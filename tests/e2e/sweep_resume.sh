@@ -19,7 +19,9 @@ N=48
 wait_for_runs() { # DB MIN: until MIN runs are recorded (or 30 s)
 	for _ in $(seq 300); do
 		if [ -f "$1" ]; then
-			n=$(rep_q "$1" "SELECT count(*) FROM runs" 2>/dev/null || echo 0)
+			# not rep_q: until the sweep has created its schema the query fails, and rep_q
+			# would end the test (kill -TERM) instead of waiting
+			n=$(sqlite3 -batch -noheader "$1" "SELECT count(*) FROM runs" 2>/dev/null || echo 0)
 			[ "${n:-0}" -ge "$2" ] && return 0
 		fi
 		sleep 0.1
