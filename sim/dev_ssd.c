@@ -59,6 +59,13 @@
 
 enum { BLK_FREE, BLK_OPEN, BLK_CLOSED };
 
+/*
+ * Free blocks per plane that host writes never take: GC's destination. Collecting a victim with
+ * c < spb valid slots needs at most one new block and frees one, so with one block in reserve GC
+ * always makes progress.
+ */
+#define SSD_GC_RESERVE 1u
+
 struct ssd_unit {
 	uint64_t busy_until;
 	uint32_t open_blk, open_wp; /* host stream */
@@ -264,7 +271,7 @@ static uint32_t ssd_take_block(struct ssd_priv *p, uint32_t u)
 	struct ssd_unit *un = &p->units[u];
 	uint32_t b;
 
-	SSD_ASSERT(un->nr_free > 0); /* GC keeps gc_free >= 2 blocks; op >= 0.03 keeps it able to */
+	SSD_ASSERT(un->nr_free > 0); /* host pages leave SSD_GC_RESERVE blocks (ssd_pick_unit) */
 	b = p->freestk[(uint64_t)u * p->bpu + --un->nr_free];
 	p->state[b] = BLK_OPEN;
 	p->valid[b] = 0;
@@ -423,7 +430,7 @@ static uint64_t ssd_cmd_start(struct ssd_priv *p, uint64_t now)
  * is tied up (GC, a queue of programs), in which case to the plane free soonest. This is what
  * keeps one plane's garbage collection from stalling every write behind it.
  */
-static void ssd_pick_unit(struct ssd_priv *p, uint64_t now)
+static void ssd_pick_fast_unit(struct ssd_priv *p, uint64_t now)
 {
 	for (int tries = 0; tries < 4; tries++) {
 		uint32_t u = p->cur_unit, best = u;
@@ -441,6 +448,47 @@ static void ssd_pick_unit(struct ssd_priv *p, uint64_t now)
 			return;
 		p->cur_unit = best;
 	}
+}
+
+/*
+ * Whether unit u can take the next host page: room in its open block, or a free block beyond
+ * the one GC keeps for itself once GC has run (what ssd_host_slot would do next, done now).
+ */
+static bool ssd_unit_has_room(struct ssd_priv *p, uint32_t u, uint64_t now)
+{
+	struct ssd_unit *un = &p->units[u];
+
+	if (un->open_blk != NIL && un->open_wp < p->spb)
+		return true;
+	if (un->nr_free > p->gc_free)
+		return true;
+	if (un->open_blk != NIL) {
+		ssd_close_block(p, un->open_blk);
+		un->open_blk = NIL;
+	}
+	ssd_gc(p, u, now);
+	return un->nr_free > SSD_GC_RESERVE;
+}
+
+/*
+ * The unit of the next host page. Dynamic allocation lets one plane hold more than its share of
+ * the logical space: a plane that keeps being the idle one receives the pages, and once every
+ * closed block of it is fully valid GC cannot reclaim anything there. Such a plane takes no more
+ * host pages (the next one with room does), so its last free block stays GC's. Some plane always
+ * has room: a plane without has all but two of its bpu blocks fully valid, and ssd_init makes
+ * nr_units * (bpu - 2) blocks hold more than the logical capacity.
+ */
+static void ssd_pick_unit(struct ssd_priv *p, uint64_t now)
+{
+	ssd_pick_fast_unit(p, now);
+	for (uint32_t i = 0; i < p->nr_units; i++) {
+		uint32_t u = (p->cur_unit + i) % p->nr_units;
+		if (ssd_unit_has_room(p, u, now)) {
+			p->cur_unit = u;
+			return;
+		}
+	}
+	SSD_ASSERT(!"every plane is full of valid data (ssd_init sizes the flash against this)");
 }
 
 static enum dev_q_result ssd_write(struct ssd_priv *p, struct dev_io *io, uint64_t now)

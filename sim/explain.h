@@ -15,8 +15,14 @@
  *  - a fully associative LRU cache with as many blocks as the engine's cache: if it misses
  *    too, the miss is one of capacity; if it hits, the engine lost the block to placement
  *    and associativity (conflict) or holds only part of it.
- * READ_BUSY is "busy"; a read that found no slot (WRITE_SKIP, Q1), LOOKUP_FAILED or a bypass
- * is "policy". Both shadows are O(1) per access; memory follows the footprint.
+ * The shadows make a block cached at once; the engine makes it clean only when its fill has
+ * been written. So the I/O in flight is tracked too (explain_io_start / explain_io_end): a
+ * miss whose offsets have a fill or a write in flight when it is mapped is "busy" (the
+ * READ_INVALID of a re-read that overtook the fill of the first read, which no placement would
+ * have turned into a hit), as is READ_BUSY; "conflict" is left for misses the LRU would have
+ * hit with nothing in flight. A read that found no slot (WRITE_SKIP, Q1), LOOKUP_FAILED or a
+ * bypass is "policy". Everything is O(1) per access; memory follows the footprint (shadows)
+ * and the I/O in flight.
  */
 struct explain;
 
@@ -24,7 +30,17 @@ struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size);
 void explain_free(struct explain *e);
 /* A data piece's first map: look at the shadows (before updating them) and update them.
  * Returns a small token to pass to explain_classify (the pre-access state). */
-unsigned explain_access(struct explain *e, uint64_t sector);
+unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect);
+/* A fill or write of [sector, sector + nsect) (inside one block) is in flight until
+ * explain_io_end(io); io is the host's handle (a bio), unique while in flight. Ending an io
+ * never started is a no-op. */
+void explain_io_start(struct explain *e, const void *io, uint64_t sector, uint32_t nsect);
+void explain_io_end(struct explain *e, const void *io);
+/* True once a shadow could not grow for want of memory (the classification is then
+ * approximate: the caller should stop or say so). */
+bool explain_failed(const struct explain *e);
+/* I/Os in flight (tests). */
+uint64_t explain_in_flight(const struct explain *e);
 /* A hint: the request at sector will be accessed soon (no effect on results). */
 void explain_prefetch(const struct explain *e, uint64_t sector);
 /* Classify a read piece by its first outcome; returns MISS_NR for a hit. */

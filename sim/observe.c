@@ -54,7 +54,16 @@ struct observer {
 	size_t nr_series, cap_series;
 	double *series_lat_sum;
 	uint64_t *series_done;
+	size_t series_hint; /* the interval used last */
+	/* clock jumps between consecutive records (> OBS_JUMP_NS) */
+	const struct trc *trace;
+	bool have_prev;
+	uint64_t prev_time_ns, nr_jumps;
 };
+
+/* A step between consecutive records larger than this is a clock jump worth a warning. */
+#define OBS_JUMP_NS (3600ULL * 1000000000ULL)
+#define OBS_JUMP_WARNINGS 3 /* each named; the rest counted at the end */
 
 void obs_warn(struct observer *o, const char *fmt, ...)
 {
@@ -73,6 +82,9 @@ void obs_trace_warnings(struct observer *o, struct trc *t)
 {
 	const char *w = trc_warnings(t);
 
+	if (o->nr_jumps > OBS_JUMP_WARNINGS)
+		obs_warn(o, "warning: %llu more clock jumps of over an hour between records",
+			 (unsigned long long)(o->nr_jumps - OBS_JUMP_WARNINGS));
 	while (w && *w) {
 		size_t n = strcspn(w, "\n");
 		obs_warn(o, "warning: %.*s", (int)n, w);
@@ -121,34 +133,96 @@ static enum sim_op op_of(const struct dm_req *q)
 	return (q->flags & TRC_WRITE) ? SIM_OP_WRITE : SIM_OP_READ;
 }
 
+/*
+ * The series is sparse: one entry per interval that has arrivals, sorted by start time. A
+ * capture whose clock jumps (one CPU 1.27e9 s off) spans 10^9 intervals of which a handful have
+ * events; a dense array indexed by interval number needed 50 GB for it. Arrivals come in
+ * nearly increasing time and completions refer to recent arrivals, so the last interval used
+ * (or the last one) answers almost every lookup; the rest is a binary search, and an interval
+ * before the last is inserted in place (records passed on out of order).
+ */
+static size_t series_find(const struct observer *o, uint64_t start, bool *found)
+{
+	size_t lo = 0, hi = o->nr_series;
+
+	if (o->series_hint < o->nr_series && o->series[o->series_hint].start_ns == start) {
+		*found = true;
+		return o->series_hint;
+	}
+	if (hi && o->series[hi - 1].start_ns <= start) {
+		*found = o->series[hi - 1].start_ns == start;
+		return *found ? hi - 1 : hi;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->series[mid].start_ns < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < o->nr_series && o->series[lo].start_ns == start;
+	return lo;
+}
+
+static int series_grow(struct observer *o)
+{
+	size_t cap = o->cap_series ? 2 * o->cap_series : 64;
+	struct sim_interval *s = realloc(o->series, cap * sizeof(*s));
+	if (s)
+		o->series = s;
+	double *ls = realloc(o->series_lat_sum, cap * sizeof(*ls));
+	if (ls)
+		o->series_lat_sum = ls;
+	uint64_t *dn = realloc(o->series_done, cap * sizeof(*dn));
+	if (dn)
+		o->series_done = dn;
+	if (!s || !ls || !dn)
+		return -ENOMEM;
+	o->cap_series = cap;
+	return 0;
+}
+
+/* The interval holding time t, created if absent (NULL only when out of memory: run stopped). */
 static struct sim_interval *series_at(struct observer *o, uint64_t t)
 {
-	size_t i = (size_t)(t / o->cfg->interval_ns);
+	uint64_t start = t / o->cfg->interval_ns * o->cfg->interval_ns;
+	bool found;
+	size_t i = series_find(o, start, &found);
 
-	if (i >= o->cap_series) {
-		size_t cap = o->cap_series ? o->cap_series : 64;
-		while (cap <= i)
-			cap *= 2;
-		struct sim_interval *s = realloc(o->series, cap * sizeof(*s));
-		double *ls = realloc(o->series_lat_sum, cap * sizeof(*ls));
-		uint64_t *dn = realloc(o->series_done, cap * sizeof(*dn));
-		if (!s || !ls || !dn) {
-			fprintf(stderr, "ssdcache-sim: out of memory for the time series\n");
-			abort();
+	if (!found) {
+		if (o->nr_series == o->cap_series && series_grow(o)) {
+			if (!o->stop) {
+				o->stop = true;
+				snprintf(o->stop_msg, sizeof(o->stop_msg),
+					 "out of memory for the time series (%zu intervals)",
+					 o->nr_series);
+			}
+			return NULL;
 		}
-		memset(s + o->cap_series, 0, (cap - o->cap_series) * sizeof(*s));
-		memset(ls + o->cap_series, 0, (cap - o->cap_series) * sizeof(*ls));
-		memset(dn + o->cap_series, 0, (cap - o->cap_series) * sizeof(*dn));
-		o->series = s;
-		o->series_lat_sum = ls;
-		o->series_done = dn;
-		o->cap_series = cap;
+		size_t tail = o->nr_series - i;
+		memmove(&o->series[i + 1], &o->series[i], tail * sizeof(*o->series));
+		memmove(&o->series_lat_sum[i + 1], &o->series_lat_sum[i], tail * sizeof(double));
+		memmove(&o->series_done[i + 1], &o->series_done[i], tail * sizeof(uint64_t));
+		memset(&o->series[i], 0, sizeof(*o->series));
+		o->series[i].start_ns = start;
+		o->series_lat_sum[i] = 0;
+		o->series_done[i] = 0;
+		o->nr_series++;
 	}
-	if (i >= o->nr_series) {
-		for (size_t k = o->nr_series; k <= i; k++)
-			o->series[k].start_ns = (uint64_t)k * o->cfg->interval_ns;
-		o->nr_series = i + 1;
-	}
+	o->series_hint = i;
+	return &o->series[i];
+}
+
+/* The interval holding time t if it exists (completions: their arrival created it). */
+static struct sim_interval *series_get(struct observer *o, uint64_t t, size_t *idx)
+{
+	bool found;
+	size_t i = series_find(o, t / o->cfg->interval_ns * o->cfg->interval_ns, &found);
+
+	if (!found)
+		return NULL;
+	o->series_hint = i;
+	*idx = i;
 	return &o->series[i];
 }
 
@@ -165,8 +239,16 @@ static void obs_mapped(void *obs, struct dm_piece *p, uint64_t seq)
 		return;
 	if (o->v)
 		verify_mapped(o->v, p, true);
-	if (o->ex && (p->op == 'R' || p->op == 'W'))
-		p->obs_token = explain_access(o->ex, p->sector);
+	if (o->ex && (p->op == 'R' || p->op == 'W')) {
+		p->obs_token = explain_access(o->ex, p->sector, p->nsect);
+		if (p->op == 'W') /* in flight until the piece is freed (obs_bio_free) */
+			explain_io_start(o->ex, &p->b, p->sector, p->nsect);
+		if (explain_failed(o->ex) && !o->stop) {
+			o->stop = true;
+			snprintf(o->stop_msg, sizeof(o->stop_msg),
+				 "out of memory for the miss explanation (--no-explain runs without it)");
+		}
+	}
 }
 
 static void obs_decision(void *obs, struct dm_piece *p, uint64_t seq, enum cte_match_t res,
@@ -185,6 +267,9 @@ static void obs_clone(void *obs, struct dm_bio *src, struct dm_bio *clone)
 
 	if (o->v)
 		verify_clone(o->v, src, clone);
+	/* every clone writes the piece's data: a fill, or a write's secondary / deferred copy */
+	if (o->ex && src->piece)
+		explain_io_start(o->ex, clone, src->piece->sector, src->piece->nsect);
 }
 
 static void obs_bio_free(void *obs, struct dm_bio *b)
@@ -193,6 +278,8 @@ static void obs_bio_free(void *obs, struct dm_bio *b)
 
 	if (o->v)
 		verify_bio_free(o->v, b);
+	if (o->ex)
+		explain_io_end(o->ex, b);
 }
 
 static void obs_dio_done(void *obs, struct dm_dio *d, uint64_t now)
@@ -219,14 +306,17 @@ static void obs_piece_done(void *obs, struct dm_piece *p, int error, uint64_t no
 	latstat_add(o->lat_class[class_of(p)], (double)(now - p->map_ns));
 	if (p->op == 'R') {
 		bool hit = p->decided && p->outcome == CTE_READ_CLEAN;
-		struct sim_interval *iv = series_at(o, p->req->arrival_ns);
+		size_t ix;
+		struct sim_interval *iv = series_get(o, p->req->arrival_ns, &ix);
 		o->read_pieces++;
 		o->sectors_read += p->nsect;
-		iv->read_pieces++;
+		if (iv)
+			iv->read_pieces++;
 		if (hit) {
 			o->read_hits++;
 			o->sectors_hit += p->nsect;
-			iv->read_hits++;
+			if (iv)
+				iv->read_hits++;
 		}
 		if (o->ex && p->decided) {
 			enum sim_miss m = explain_classify(p->obs_token, p->outcome);
@@ -240,12 +330,12 @@ static void obs_req_done(void *obs, struct dm_req *q, uint64_t now)
 {
 	struct observer *o = obs;
 	double lat = (double)(now - q->arrival_ns);
-	size_t i = (size_t)(q->arrival_ns / o->cfg->interval_ns);
+	size_t i;
 
 	if (o->v)
 		verify_req_done(o->v, q);
 	latstat_add(o->lat_op[op_of(q)], lat);
-	if (i < o->nr_series) {
+	if (series_get(o, q->arrival_ns, &i)) {
 		o->series_lat_sum[i] += lat;
 		o->series_done[i]++;
 	}
@@ -384,6 +474,42 @@ void obs_prefetch(struct observer *o, struct ssdcache_ctx *sc, const struct trc_
 		explain_prefetch(o->ex, rec->sector);
 }
 
+void obs_set_trace(struct observer *o, const struct trc *t)
+{
+	o->trace = t;
+}
+
+/* Where the current record is, as the reader says ("file:line" or "file: offset 0x..."). */
+static void record_where(const struct observer *o, char *buf, size_t len)
+{
+	const struct trc_pos *pos = o->trace ? trc_position(o->trace) : NULL;
+
+	if (!pos || !pos->path)
+		snprintf(buf, len, "record %llu", (unsigned long long)o->res->requests + 1);
+	else if (pos->line)
+		snprintf(buf, len, "%s:%llu", pos->path, (unsigned long long)pos->line);
+	else
+		snprintf(buf, len, "%s: offset 0x%llx", pos->path, (unsigned long long)pos->offset);
+}
+
+/* A record more than OBS_JUMP_NS away from the previous one: a clock that jumped (a CPU's clock
+ * off, timestamps rebased), which stretches the simulated span and the time series. */
+static void clock_jump(struct observer *o, const struct trc_rec *rec)
+{
+	bool fwd = rec->time_ns > o->prev_time_ns;
+	uint64_t d = fwd ? rec->time_ns - o->prev_time_ns : o->prev_time_ns - rec->time_ns;
+	char where[300];
+
+	if (++o->nr_jumps > OBS_JUMP_WARNINGS)
+		return;
+	record_where(o, where, sizeof(where));
+	obs_warn(o, "warning: %s: the trace's time jumps %s by %.6g s (from %.9f s to %.9f s): a "
+		    "clock that is off (one CPU's?) or rebased timestamps; the simulated span and "
+		    "the time series include the jump",
+		 where, fwd ? "forward" : "back", (double)d / 1e9, (double)o->prev_time_ns / 1e9,
+		 (double)rec->time_ns / 1e9);
+}
+
 void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec, uint64_t t)
 {
 	struct sim_result *res = o->res;
@@ -412,7 +538,14 @@ void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec
 	}
 	if (rec->latency_ns >= 0)
 		latstat_add(o->trace_lat, (double)rec->latency_ns);
-	series_at(o, t)->requests++;
+	if (o->have_prev && (rec->time_ns > o->prev_time_ns + OBS_JUMP_NS ||
+			     rec->time_ns + OBS_JUMP_NS < o->prev_time_ns))
+		clock_jump(o, rec);
+	o->have_prev = true;
+	o->prev_time_ns = rec->time_ns;
+	struct sim_interval *iv = series_at(o, t);
+	if (iv)
+		iv->requests++;
 	if (!res->requests++)
 		res->first_ns = t;
 	res->last_ns = t;

@@ -25,6 +25,9 @@ struct dm_hooks obs_hooks(struct observer *o);
 /* Once the target exists: size the miss explanation's shadow cache after it. */
 int obs_set_target(struct observer *o, struct ssdcache_ctx *sc);
 
+/* The reader the records come from, for warnings that name a record (trc_position); may be
+ * left unset (warnings then count records). */
+void obs_set_trace(struct observer *o, const struct trc *t);
 /* A trace record: false (counted) if the simulator must skip it (zero length, beyond the end). */
 bool obs_admit(struct observer *o, const struct trc_rec *rec, uint64_t target_sectors);
 /* A hint before earlier events run: the record's metadata will be touched soon. */

@@ -307,6 +307,7 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 		goto out;
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
+	obs_set_trace(rp->obs, t);
 	rp->t0_ns = mono_ns();
 	for (;;) {
 		if (obs_stopped(rp->obs))

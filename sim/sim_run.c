@@ -264,6 +264,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		goto out;
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
+	obs_set_trace(r->obs, t);
 	for (;;) {
 		enum trc_status st;
 		uint64_t at;

@@ -221,6 +221,100 @@ static void test_buffer_and_flush(void **state)
 	h_fini(&h);
 }
 
+/*
+ * Dynamic allocation sends writes away from a plane kept busy by reads, so the other plane can
+ * come to hold more valid data than it has blocks for (issue 8 item 1: `assertion failed:
+ * un->nr_free > 0`, exit 134). Two planes; reads of never-written slots at even addresses all go
+ * to plane 0 and keep it busy, so every write lands on plane 1, whose 548 blocks of 4 slots
+ * cannot hold the 3000 distinct slots written. The FTL must place the pages plane 1 has no room
+ * for on plane 0, busy or not, and keep GC able to run.
+ */
+static void test_busy_plane_does_not_overfill_the_other(void **state)
+{
+	struct harness h;
+	struct dev_io io;
+	struct dev_stats st;
+	uint64_t now = 0, reads = 0, writes = 0;
+	(void)state;
+
+	assert_int_equal(h_init(&h, "ssd:preset=sata_slc,size=16M,channels=2,dies=1,planes=1,"
+				    "pages_per_block=4,op=0.07,buffer=0,ctrl=0,overhead=0",
+				1),
+			 0);
+	for (int round = 0; round < 4; round++) {
+		for (uint64_t l = 0; l < 3000; l++) {
+			for (int k = 0; k < 24; k++) { /* 24 x 25 us on plane 0: busy past 2 t_prog */
+				memset(&io, 0, sizeof(io));
+				io.op = DEV_READ;
+				io.sector = (3000 + 2 * (uint64_t)((l * 24 + (uint64_t)k) % 500)) * 8;
+				io.nsect = 8;
+				assert_int_equal(dev_submit(h.d, &io, now), DEV_Q_COMPLETED);
+				dev_account_complete(h.d, &io, io.done_ns);
+				reads++;
+			}
+			memset(&io, 0, sizeof(io));
+			io.op = DEV_WRITE;
+			io.sector = l * 8;
+			io.nsect = 8;
+			assert_int_equal(dev_submit(h.d, &io, now), DEV_Q_COMPLETED);
+			assert_true(io.done_ns >= now);
+			dev_account_complete(h.d, &io, io.done_ns);
+			writes++;
+			now += 1000000; /* 1 ms: plane 1 is idle again, plane 0 is kept busy */
+		}
+	}
+	dev_get_stats(h.d, now, &st);
+	print_message("%llu reads, %llu writes: WA %.2f, %llu GC runs\n", (unsigned long long)reads,
+		      (unsigned long long)writes, st.write_amplification,
+		      (unsigned long long)st.gc_runs);
+	assert_int_equal(st.nr_writes, writes);
+	assert_int_equal(st.nr_reads, reads);
+	h_fini(&h);
+}
+
+/*
+ * The geometry of issue 8 item 1 as given (sata_slc, 64 MiB: 40 planes of 12 blocks of 64
+ * slots, a logical share of 6.4 blocks each): a hot set of 40 slots re-read four times between
+ * writes keeps the planes holding it busy, while the whole logical space is rewritten twice.
+ * The old FTL aborted (`un->nr_free > 0`) during the second pass.
+ */
+static void test_hot_reads_between_rewrites_sata_slc_64m(void **state)
+{
+	struct harness h;
+	struct dev_io io;
+	struct dev_stats st;
+	uint64_t now = 0, slots, writes = 0;
+	(void)state;
+
+	assert_int_equal(h_init(&h, "ssd:preset=sata_slc,size=64M", 1), 0);
+	slots = h.d->size_bytes / 4096;
+	for (int round = 0; round < 2; round++)
+		for (uint64_t l = 0; l < slots; l++) {
+			for (uint64_t k = 0; k < 40; k++) {
+				memset(&io, 0, sizeof(io));
+				io.op = DEV_READ;
+				io.sector = (40000 + k % 10 + 40 * (k / 10)) % slots * 8;
+				io.nsect = 8;
+				dev_submit(h.d, &io, now);
+				dev_account_complete(h.d, &io, io.done_ns);
+			}
+			memset(&io, 0, sizeof(io));
+			io.op = DEV_WRITE;
+			io.sector = l * 8;
+			io.nsect = 8;
+			dev_submit(h.d, &io, now);
+			assert_true(io.done_ns >= now);
+			dev_account_complete(h.d, &io, io.done_ns);
+			writes++;
+			now += 1000000;
+		}
+	dev_get_stats(h.d, now, &st);
+	print_message("%llu writes: WA %.2f, %llu GC runs\n", (unsigned long long)writes,
+		      st.write_amplification, (unsigned long long)st.gc_runs);
+	assert_int_equal(st.nr_writes, writes);
+	h_fini(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +324,8 @@ int main(void)
 		cmocka_unit_test(test_wa_follows_overprovisioning),
 		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_buffer_and_flush),
+		cmocka_unit_test(test_busy_plane_does_not_overfill_the_other),
+		cmocka_unit_test(test_hot_reads_between_rewrites_sata_slc_64m),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
