@@ -124,7 +124,7 @@ enum {
 	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_EXPLAIN, O_JSON, O_DB,
 	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP,
-	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_FORCE,
+	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_NOPREFILL, O_INJECT, O_SEED, O_FORCE,
 };
 
 static const struct option run_opts[] = {
@@ -169,6 +169,9 @@ static const struct option run_opts[] = {
 	{"cache-create", required_argument, NULL, O_RCCREATE},
 	{"target-create", required_argument, NULL, O_RTCREATE},
 	{"direct", no_argument, NULL, O_DIRECT},
+	{"no-prefill", no_argument, NULL, O_NOPREFILL},
+	{"inject", required_argument, NULL, O_INJECT},
+	{"seed", required_argument, NULL, O_SEED},
 	{"force", no_argument, NULL, O_FORCE},
 	{NULL, 0, NULL, 0},
 };
@@ -316,12 +319,37 @@ static int sim_finish_config(struct sim_config *cfg, const char *table, const ch
 	return 0;
 }
 
+/* One JSON document: run's members, then the replay's own before the closing brace. */
+static void print_replay_json(const struct sim_config *cfg, const struct sim_result *res,
+			      const struct replay_config *rcfg, const struct replay_result *rres)
+{
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&doc, &len);
+
+	if (!mem) {
+		sim_print_json(stdout, cfg, res);
+		return;
+	}
+	sim_print_json(mem, cfg, res);
+	fclose(mem);
+	while (len && doc[len - 1] == '\n')
+		len--;
+	if (len && doc[len - 1] == '}')
+		len--; /* the document's closing brace: the replay's members come first */
+	fwrite(doc, 1, len, stdout);
+	replay_print_json(stdout, rcfg, rres);
+	fputs("}\n", stdout);
+	free(doc);
+}
+
 /* `run` and `replay`: one parser, one output; the engine runs over simulated or real devices. */
 static int run_main(int argc, char **argv, bool replay)
 {
 	struct replay_config rcfg = {0};
 	struct sim_config cfg;
 	struct sim_result res;
+	struct replay_result rres;
 	const char *table = NULL, *policy = NULL, *db_path = NULL;
 	bool json = false, quiet = false;
 	char err[1024];
@@ -365,6 +393,26 @@ static int run_main(int argc, char **argv, bool replay)
 		case O_FORCE:
 			rcfg.force = true;
 			break;
+		case O_NOPREFILL:
+			rcfg.no_prefill = true;
+			break;
+		case O_INJECT: {
+			char *end;
+			double pr;
+			if (strncmp(optarg, "corrupt-cache-read=", 19) ||
+			    (pr = strtod(optarg + 19, &end), end == optarg + 19 || *end || !(pr >= 0 && pr <= 1)))
+				return usage_error("--inject %s: expected corrupt-cache-read=P with P in 0..1%s",
+						   optarg, "");
+			rcfg.inject_cache_read = pr;
+			break;
+		}
+		case O_SEED: {
+			uint64_t v;
+			if (parse_u64(optarg, &v))
+				return usage_error("--seed %s: expected a number%s", optarg, "");
+			rcfg.seed = (unsigned long)v;
+			break;
+		}
 		case O_DECLOG:
 			cfg.decision_log = optarg;
 			break;
@@ -427,6 +475,8 @@ static int run_main(int argc, char **argv, bool replay)
 	cfg.explain_misses = explain >= 0 ? explain : db_path != NULL;
 	if (replay && (!rcfg.cache_path || !rcfg.target_path))
 		return usage_error("replay needs --cache PATH and --target PATH%s%s", "", "");
+	if (replay && rcfg.inject_cache_read > 0 && !cfg.verify)
+		return usage_error("--inject needs --verify (the verifier is what detects it)%s%s", "", "");
 	if (db_path && rep_db_open(db_path, &db, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
 		return EXIT_RUNTIME;
@@ -434,8 +484,20 @@ static int run_main(int argc, char **argv, bool replay)
 	if (replay) {
 		snprintf(cfg.cache_spec, sizeof(cfg.cache_spec), "file:%s", rcfg.cache_path);
 		snprintf(cfg.target_spec, sizeof(cfg.target_spec), "file:%s", rcfg.target_path);
+		/* --verify in a replay checks the data itself (replay_verify.h), not the model */
+		rcfg.verify = cfg.verify;
+		rcfg.verify_log = cfg.verify_log;
+		cfg.verify = false;
+		cfg.verify_log = NULL;
 		rcfg.sim = cfg;
-		rc = replay_run(&rcfg, &res, err, sizeof(err));
+		rc = replay_run(&rcfg, &res, &rres, err, sizeof(err));
+		if (!rc) {
+			/* the devices' sizes go wherever the spec goes (JSON, the database) */
+			snprintf(cfg.cache_spec, sizeof(cfg.cache_spec), "file:%s,size=%llu", rcfg.cache_path,
+				 (unsigned long long)rres.cache_size);
+			snprintf(cfg.target_spec, sizeof(cfg.target_spec), "file:%s,size=%llu", rcfg.target_path,
+				 (unsigned long long)rres.target_size);
+		}
 	} else {
 		rc = sim_run(&cfg, &res, err, sizeof(err));
 	}
@@ -444,11 +506,15 @@ static int run_main(int argc, char **argv, bool replay)
 		rep_db_close(db);
 		return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	if (json) {
+	if (json && replay) {
+		print_replay_json(&cfg, &res, &rcfg, &rres);
+	} else if (json) {
 		sim_print_json(stdout, &cfg, &res);
 	} else {
 		printf("%s\n%s\n", res.status_info, res.status_table);
 		sim_print_summary(stdout, &cfg, &res);
+		if (replay)
+			replay_print_text(stdout, &rcfg, &rres);
 	}
 	if (db && rep_db_record_run(db, &cfg, &res, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);

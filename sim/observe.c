@@ -69,6 +69,14 @@ void obs_warn(struct observer *o, const char *fmt, ...)
 	o->cfg->warn(o->cfg->warn_arg, msg);
 }
 
+void obs_warn_beyond_end(struct observer *o, uint64_t target_bytes, const char *remedy)
+{
+	if (o->res->skipped_beyond_end)
+		obs_warn(o, "warning: %llu requests reach beyond the end of the target (%llu bytes) and "
+			    "were skipped: %s", (unsigned long long)o->res->skipped_beyond_end,
+			 (unsigned long long)target_bytes, remedy);
+}
+
 void obs_trace_warnings(struct observer *o, struct trc *t)
 {
 	const char *w = trc_warnings(t);

@@ -33,7 +33,7 @@ static void dev_line(FILE *fp, const char *name, const char *spec, const struct 
 	format_size(d->bytes_written, wb, sizeof(wb));
 	fprintf(fp, "  %-6s %s\n         %" PRIu64 " reads (%s), %" PRIu64 " writes (%s)", name, spec,
 		d->nr_reads, rb, d->nr_writes, wb);
-	if (modelled)
+	if (modelled || d->busy_ns) /* a replay measures busy time too */
 		fprintf(fp, ", utilisation %.1f %%, mean queue depth %.2f", 100 * util, d->mean_queue_depth);
 	fputc('\n', fp);
 	if (d->write_amplification > 0)
@@ -66,8 +66,8 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 	fprintf(fp, "read hit ratio: %.4f (%" PRIu64 " of %" PRIu64 " read pieces served by the cache; by sectors %.4f)\n",
 		res->read_hit_ratio, res->lat_class[SIM_READ_HIT].count, read_pieces,
 		res->sector_read_hit_ratio);
-	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s simulated\n", res->iops, res->mb_s,
-		(double)(res->end_ns - res->first_ns) / 1e9);
+	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s %s\n", res->iops, res->mb_s,
+		(double)(res->end_ns - res->first_ns) / 1e9, res->devices_modelled ? "simulated" : "measured");
 
 	fprintf(fp, "\nlatency per request:\n");
 	lat_header(fp, "operation");
