@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -215,7 +216,7 @@ static void wait_some(struct replay *rp, uint64_t until)
 		return;
 	}
 	if (until)
-		until -= SPIN_NS / 2; /* wake early, then poll */
+		until -= SPIN_NS * 3 / 4; /* wake early (the timer slack is 1 ns here), then poll */
 	if (!rp->inflight) {
 		if (until > now) {
 			struct timespec ts = {(time_t)((until - now) / 1000000000ULL),
@@ -480,6 +481,9 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 		goto out;
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
+	/* the default 50 us timer slack would be lag of its own: sleep to the nanosecond asked */
+	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	rp->t0_ns = mono_ns();
 	for (int i = 0; i < 3; i++)
 		rp->last_change[i] = 0;
@@ -538,6 +542,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 		run_worker_if_due(rp);
 		wait_some(rp, rp->worker_due);
 	}
+	if (slack > 0)
+		prctl(PR_SET_TIMERSLACK, (unsigned long)slack, 0, 0, 0);
 	if (!ret && obs_stopped(rp->obs)) {
 		snprintf(err, errlen, "%s", obs_stopped(rp->obs));
 		ret = -ECANCELED;
