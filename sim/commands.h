@@ -9,6 +9,7 @@
 
 int cmd_run(int argc, char **argv);     /* sim/cmd_run.c: simulate a trace */
 int cmd_replay(int argc, char **argv);  /* sim/cmd_run.c: the same on real devices (io_uring) */
+int cmd_capture(int argc, char **argv); /* sim/cmd_capture.c: blktrace files of a device */
 int cmd_trace(int argc, char **argv);   /* sim/cmd_trace.c: trace gen|stats|convert|dump */
 int cmd_models(int argc, char **argv);  /* sim/cmd_models.c: list device models, probe one */
 int cmd_quirks(int argc, char **argv);  /* sim/cmd_quirks.c: list the seed's quirks */
