@@ -23,15 +23,29 @@ static void run_usage(FILE *fp, bool replay)
 			"\n"
 			"Replay a trace through the same dm core and engine as `run`, on real devices (files\n"
 			"or block devices) with io_uring, and print the status lines and the summary with\n"
-			"measured latencies. Writes carry a fixed pattern (a trace has no data).\n"
+			"measured latencies, utilisation (busy time) and, in open loop, the timing lag.\n"
+			"Writes carry a fixed pattern (a trace has no data), or checked data with --verify.\n"
 			"\n"
-			"devices:\n"
+			"devices (probed with libblkid first: a filesystem, partition table, RAID, LVM or swap\n"
+			"signature is refused, exit 2, unless --force; a mounted or busy device always is):\n"
 			"  --cache PATH          the cache device (a file, or a block device with --force)\n"
 			"  --target PATH         the target device\n"
-			"  --cache-create SIZE   create or extend the cache file to SIZE (K/M/G/T)\n"
-			"  --target-create SIZE  create or extend the target file to SIZE\n"
+			"  --cache-create SIZE   create or extend the cache file to SIZE (K/M/G/T); what is\n"
+			"                        added is filled with data first (sequential O_DIRECT writes)\n"
+			"  --target-create SIZE  the same for the target file\n"
+			"  --no-prefill          leave what --*-create adds as holes (they read from no device)\n"
 			"  --direct              O_DIRECT (bypass the page cache)\n"
-			"  --force               allow block devices: THEIR DATA IS OVERWRITTEN\n"
+			"  --force               overwrite signatures and block devices: THEIR DATA IS LOST\n"
+			"data verification:\n"
+			"  --verify              every written sector carries a header (magic, sector, write\n"
+			"                        generation, CRC32C), every read is checked: stale, misplaced,\n"
+			"                        corrupt, never written; 'data mismatches: N'\n"
+			"  --verify-log FILE     each mismatch and never-written read: seq sector nsect done_ns\n"
+			"                        device verdict first_sector found_run found_sector found_gen\n"
+			"                        expected_min_gen (implies --verify)\n"
+			"  --inject corrupt-cache-read=P  flip a byte of a read from the cache with\n"
+			"                        probability P (needs --verify; 'injected corruptions: N')\n"
+			"  --seed N              seed of the injection's RNG (GSL mt19937) [0]\n"
 			"  (--cache-dev/--target-dev are `run`'s; the options below are shared with it)\n"
 			"\n");
 	else
@@ -98,7 +112,17 @@ static void run_usage(FILE *fp, bool replay)
 		"                        not a terminal (on a terminal it is shown after 1 s anyway)\n"
 		"  --quiet               no warnings, no progress\n"
 		"\n"
-		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration\n"
+		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration\n");
+	if (replay) {
+		fprintf(fp,
+			"        (2 also: a device refused by the probe)\n"
+			"example:\n"
+			"  ssdcache-sim replay data/traces/oltp_small/oltp_small.blkparse.txt \\\n"
+			"    --cache cache.img --cache-create 64M --target target.img --target-create 4G \\\n"
+			"    --table \"blocksize 8 assoc 4 writeback\" --qd 32 --direct --verify\n");
+		return;
+	}
+	fprintf(fp,
 		"example:\n"
 		"  ssdcache-sim run data/traces/oltp_small/oltp_small.blkparse.txt \\\n"
 		"    --cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms \\\n"
