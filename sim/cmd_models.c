@@ -482,6 +482,8 @@ int cmd_models(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "calibrate"))
+		return cmd_calibrate(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		models_usage(stdout);
 		return 0;

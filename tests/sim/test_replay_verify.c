@@ -19,6 +19,8 @@ static void write_req(struct rverify *v, uint64_t sector, uint32_t nsect, uint64
 	struct dm_req r = {.sector = sector, .nsect = nsect, .version = version};
 	struct dm_piece p = {.req = &r, .op = 'W', .sector = sector, .nsect = nsect};
 
+	p.b.piece = &p; /* as dm's piece_new does: the snapshot is freed with the piece's bio */
+
 	rverify_mapped(v, &p);
 	/* the buffer holds this run's headers for each sector */
 	struct rsec_hdr h;
@@ -37,6 +39,8 @@ static void read_back(struct rverify *v, uint64_t sector, void (*fill)(void *buf
 	struct dm_req r = {.sector = sector, .nsect = 1};
 	struct dm_piece p = {.req = &r, .op = 'R', .sector = sector, .nsect = 1, .device_io = true,
 			     .served_by = BDEV_CACHE};
+
+	p.b.piece = &p;
 
 	rverify_mapped(v, &p);
 	fill(rverify_buf(&p.b), sector, arg);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* calib.h - `models calibrate`: measure a real device over a grid, and a model over the same. */
+#ifndef SSDCACHE_CALIB_H
+#define SSDCACHE_CALIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One grid point: a fio-like closed loop (random or sequential, read or write, bs, qd). */
+struct calib_point {
+	bool write, random;
+	uint32_t bs;          /* bytes */
+	unsigned qd;
+	/* measured */
+	uint64_t ios;
+	double mean_ns, iops;
+	/* predicted by the fitted model */
+	double pred_ns;
+};
+
+/* Measure each point on fd (O_DIRECT, io_uring) for `seconds` each, over [0, size).
+ * Returns 0 or -errno with err. */
+int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, double seconds, char *err,
+		  size_t errlen);
+
+/* Mean latency of a point on the model SPEC (simulated, closed loop, `ios` I/Os, the same
+ * address pattern). Returns the mean in ns, or a negative number with err (a bad spec). */
+double calib_model_mean(const char *spec, const struct calib_point *pt, uint64_t size, uint64_t ios,
+			char *err, size_t errlen);
+
+#endif
