@@ -28,4 +28,20 @@ int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, do
 double calib_model_mean(const char *spec, const struct calib_point *pt, uint64_t size, uint64_t ios,
 			char *err, size_t errlen);
 
+/* Measure path and fit model ("fixed", "ssd", "hdd") to it: what `models calibrate` does.
+ * size 0: the whole device (a file that does not exist is created at 1 GiB and filled).
+ * Returns 0, or -EEXIST / -EBUSY (refused by devprobe), -EINVAL, -errno with err. */
+#define CALIB_POINTS 24
+struct calib_fit {
+	struct calib_point pts[CALIB_POINTS];
+	unsigned n;
+	uint64_t size;        /* measured region */
+	char spec[1024];      /* with size= the device's size */
+	double rms;           /* RMS of predicted / measured - 1 */
+	size_t iterations;
+	char status[64];
+};
+int calib_run(const char *path, const char *model, uint64_t size, double seconds, bool force, bool progress,
+	      struct calib_fit *cf, char *err, size_t errlen);
+
 #endif

@@ -54,7 +54,8 @@ struct fit {
 	const struct fmodel *m;
 	struct calib_point *pts;
 	unsigned n;
-	uint64_t size;
+	uint64_t size;      /* the region measured */
+	uint64_t spec_size; /* the device's size, for the SPEC */
 	char err[512];
 };
 
@@ -65,7 +66,7 @@ static double clampd(double v, double lo, double hi)
 
 static void make_spec(const struct fit *f, const gsl_vector *x, char *spec, size_t len)
 {
-	size_t n = (size_t)snprintf(spec, len, "%s:size=%llu%s%s", f->m->name, (unsigned long long)f->size,
+	size_t n = (size_t)snprintf(spec, len, "%s:size=%llu%s%s", f->m->name, (unsigned long long)f->spec_size,
 				    f->m->base[0] ? "," : "", f->m->base);
 	double seek_avg = 0;
 
@@ -104,6 +105,88 @@ static int residuals(const gsl_vector *x, void *arg, gsl_vector *r)
 		gsl_vector_set(r, i, log(m / f->pts[i].mean_ns));
 	}
 	return GSL_SUCCESS;
+}
+
+int calib_run(const char *path, const char *model, uint64_t size, double seconds, bool force, bool progress,
+	      struct calib_fit *cf, char *err, size_t errlen)
+{
+	const struct fmodel *m = NULL;
+	struct calib_point *pts = cf->pts;
+	unsigned n = 0;
+	int r;
+
+	memset(cf, 0, sizeof(*cf));
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+		if (!strcmp(model, models[i].name))
+			m = &models[i];
+	if (!m) {
+		snprintf(err, errlen, "unknown model '%s' (fixed, ssd, hdd)", model);
+		return -EINVAL;
+	}
+	struct rdev dev;
+	struct rdev_opts ro = {.path = path, .role = "calibration", .create_size = access(path, F_OK) ? (size ? size : 1ull << 30) : 0,
+			       .direct = true, .force = force, .prefill = true, .progress = progress};
+	if ((r = rdev_open(&dev, &ro, err, errlen))) {
+		rdev_close(&dev);
+		return r;
+	}
+	uint64_t full = dev.size;
+	if (!size || size > dev.size)
+		size = dev.size;
+	size &= ~((1ull << 20) - 1);
+	static const uint32_t bss[] = {4096, 65536, 1u << 20};
+	static const unsigned qds[] = {1, 32};
+	for (int rnd = 1; rnd >= 0; rnd--)
+		for (int w = 0; w < 2; w++)
+			for (int b = 0; b < 3; b++)
+				for (int q = 0; q < 2; q++)
+					pts[n++] = (struct calib_point){.write = w, .random = rnd, .bs = bss[b], .qd = qds[q]};
+	r = calib_measure(dev.fd, size, pts, n, seconds / n, err, errlen);
+	rdev_close(&dev);
+	if (r) {
+		char sub[512];
+		snprintf(sub, sizeof(sub), "%s", err);
+		snprintf(err, errlen, "%s: %s", path, sub);
+		return r;
+	}
+	/* start: the model's defaults, and for the fixed model the qd-1 4 KiB means */
+	struct fit f = {.m = m, .pts = pts, .n = n, .size = size, .spec_size = full};
+	gsl_vector *x = gsl_vector_alloc(m->np);
+	for (unsigned i = 0; i < m->np; i++)
+		gsl_vector_set(x, i, log(m->p[i].init));
+	if (!strcmp(m->name, "fixed")) {
+		gsl_vector_set(x, 0, log(pts[0].mean_ns)); /* randread 4K qd 1 */
+		gsl_vector_set(x, 1, log(pts[6].mean_ns)); /* randwrite 4K qd 1 */
+	}
+	gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+	fp.h_df = 0.02; /* model means move in steps: a finite difference of 2 % sees them */
+	gsl_multifit_nlinear_fdf fdf = {.f = residuals, .df = NULL, .fvv = NULL, .n = n, .p = m->np, .params = &f};
+	gsl_multifit_nlinear_workspace *ws = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, m->np);
+	int info = 0, st;
+	gsl_multifit_nlinear_init(x, &fdf, ws);
+	st = gsl_multifit_nlinear_driver(40, 1e-4, 1e-6, 1e-6, NULL, NULL, &info, ws);
+	size_t iters = gsl_multifit_nlinear_niter(ws);
+	gsl_vector_memcpy(x, ws->x);
+	make_spec(&f, x, cf->spec, sizeof(cf->spec));
+	int fr = residuals(x, &f, ws->f); /* the predictions of the final parameters */
+	double rms = 0;
+	for (unsigned i = 0; i < n; i++) {
+		double e = pts[i].pred_ns / pts[i].mean_ns - 1;
+		rms += e * e;
+	}
+	rms = sqrt(rms / n);
+	gsl_multifit_nlinear_free(ws);
+	gsl_vector_free(x);
+	if (fr) {
+		snprintf(err, errlen, "the model refused the fitted parameters: %s", f.err);
+		return -EINVAL;
+	}
+	cf->n = n;
+	cf->size = size;
+	cf->rms = rms;
+	cf->iterations = iters;
+	snprintf(cf->status, sizeof(cf->status), "%s", gsl_strerror(st));
+	return 0;
 }
 
 static void usage(FILE *fp)
@@ -145,11 +228,9 @@ int cmd_calibrate(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const struct fmodel *m = NULL;
-	uint64_t size = 1ull << 30;
+	uint64_t want = 1ull << 30;
 	double seconds = 24;
 	bool force = false, json = false, size_given = false;
-	struct calib_point pts[24];
-	unsigned n = 0;
 	char err[1024];
 	int opt, r;
 
@@ -167,7 +248,7 @@ int cmd_calibrate(int argc, char **argv)
 			}
 			break;
 		case 's':
-			if (parse_size(optarg, &size) || size < (4u << 20)) {
+			if (parse_size(optarg, &want) || want < (4u << 20)) {
 				fprintf(stderr, "ssdcache-sim models calibrate: --size %s: expected at least 4M\n", optarg);
 				return EXIT_USAGE;
 			}
@@ -203,68 +284,23 @@ int cmd_calibrate(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *path = argv[optind];
-	struct rdev dev;
-	struct rdev_opts ro = {.path = path, .role = "calibration", .create_size = access(path, F_OK) ? size : 0,
-			       .direct = true, .force = force, .prefill = true, .progress = isatty(2) && !json};
-	if ((r = rdev_open(&dev, &ro, err, sizeof(err)))) {
+	static struct calib_fit cf;
+	if ((r = calib_run(path, m->name, size_given ? want : 0, seconds, force, isatty(2) && !json, &cf, err,
+			   sizeof(err)))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
-		rdev_close(&dev);
 		return r == -EEXIST || r == -EBUSY || r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	if (!size_given || size > dev.size)
-		size = dev.size;
-	size &= ~((1ull << 20) - 1);
-	static const uint32_t bss[] = {4096, 65536, 1u << 20};
-	static const unsigned qds[] = {1, 32};
-	for (int rnd = 1; rnd >= 0; rnd--)
-		for (int w = 0; w < 2; w++)
-			for (int b = 0; b < 3; b++)
-				for (int q = 0; q < 2; q++)
-					pts[n++] = (struct calib_point){.write = w, .random = rnd, .bs = bss[b], .qd = qds[q]};
-	r = calib_measure(dev.fd, size, pts, n, seconds / n, err, sizeof(err));
-	rdev_close(&dev);
-	if (r) {
-		fprintf(stderr, "ssdcache-sim: %s: %s\n", path, err);
-		return EXIT_RUNTIME;
-	}
-
-	/* start: the model's defaults, and for the fixed model the qd-1 4 KiB means */
-	struct fit f = {.m = m, .pts = pts, .n = n, .size = size};
-	gsl_vector *x = gsl_vector_alloc(m->np);
-	for (unsigned i = 0; i < m->np; i++)
-		gsl_vector_set(x, i, log(m->p[i].init));
-	if (!strcmp(m->name, "fixed")) {
-		gsl_vector_set(x, 0, log(pts[0].mean_ns)); /* randread 4K qd 1 */
-		gsl_vector_set(x, 1, log(pts[6].mean_ns)); /* randwrite 4K qd 1 */
-	}
-	gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
-	fp.h_df = 0.02; /* model means move in steps: a finite difference of 2 % sees them */
-	gsl_multifit_nlinear_fdf fdf = {.f = residuals, .df = NULL, .fvv = NULL, .n = n, .p = m->np, .params = &f};
-	gsl_multifit_nlinear_workspace *ws = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, m->np);
-	int info = 0, st;
-	gsl_multifit_nlinear_init(x, &fdf, ws);
-	st = gsl_multifit_nlinear_driver(40, 1e-4, 1e-6, 1e-6, NULL, NULL, &info, ws);
-	size_t iters = gsl_multifit_nlinear_niter(ws);
-	gsl_vector_memcpy(x, ws->x);
-	char spec[1024];
-	make_spec(&f, x, spec, sizeof(spec));
-	int fr = residuals(x, &f, ws->f); /* the predictions of the final parameters */
-	double rms = 0;
-	for (unsigned i = 0; i < n; i++) {
-		double e = pts[i].pred_ns / pts[i].mean_ns - 1;
-		rms += e * e;
-	}
-	rms = sqrt(rms / n);
-	gsl_multifit_nlinear_free(ws);
-	gsl_vector_free(x);
-	if (fr) {
-		fprintf(stderr, "ssdcache-sim: the model refused the fitted parameters: %s\n", f.err);
-		return EXIT_RUNTIME;
-	}
+	struct calib_point *pts = cf.pts;
+	unsigned n = cf.n;
+	const char *spec = cf.spec;
+	size_t iters = cf.iterations;
+	double rms = cf.rms;
+	uint64_t size = cf.size;
+	const char *st = cf.status;
 	if (json) {
 		printf("{\"path\":\"%s\",\"model\":\"%s\",\"size\":%llu,\"iterations\":%zu,\"status\":\"%s\","
 		       "\"rms_relative_error\":%.4f,\"spec\":\"%s\",\"points\":[",
-		       path, m->name, (unsigned long long)size, iters, gsl_strerror(st), rms, spec);
+		       path, m->name, (unsigned long long)size, iters, st, rms, spec);
 		for (unsigned i = 0; i < n; i++)
 			printf("%s{\"rw\":\"%s\",\"bs\":%u,\"qd\":%u,\"ios\":%llu,\"iops\":%.0f,\"measured_mean_us\":%.3f,"
 			       "\"predicted_mean_us\":%.3f,\"residual\":%.4f}",
@@ -286,7 +322,7 @@ int cmd_calibrate(int argc, char **argv)
 			printf("  %-10s %6s %4u %10.0f %12s %12s %8.1f %%\n", rw_name(&pts[i]), bs, pts[i].qd,
 			       pts[i].iops, a, b, 100 * (pts[i].pred_ns / pts[i].mean_ns - 1));
 		}
-		printf("fit: %zu iterations (%s), RMS relative error %.1f %%\n", iters, gsl_strerror(st), 100 * rms);
+		printf("fit: %zu iterations (%s), RMS relative error %.1f %%\n", iters, st, 100 * rms);
 		printf("spec: %s\n", spec);
 	}
 	return 0;

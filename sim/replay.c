@@ -510,16 +510,17 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 			bool slot = !cfg->qd || obs_outstanding(rp->obs) < cfg->qd;
 			if (slot && at <= now) {
 				struct dm_req *q = dm_req_alloc(rp->dm);
+				now = be_now(rp); /* the request's arrival: its latency starts here */
+				if (!cfg->qd) {
+					/* open loop: how late is it handed to the dm core? */
+					uint64_t lag = now - at;
+					latstat_add(rp->lag, (double)lag);
+					rp->late += lag > LATE_NS;
+				}
 				obs_request(rp->obs, q, &rec, now);
 				dm_submit(rp->dm, q);
 				have_rec = false;
 				pump(rp);
-				if (!cfg->qd) {
-					/* open loop: how late did it leave (the submission included)? */
-					uint64_t lag = be_now(rp) - at;
-					latstat_add(rp->lag, (double)lag);
-					rp->late += lag > LATE_NS;
-				}
 				continue;
 			}
 			uint64_t until = rp->worker_due;
