@@ -12,6 +12,7 @@
 #include "reports/db.h"
 #include "sim/commands.h"
 #include "sim/replay.h"
+#include "sim/replay_predict.h"
 #include "sim/sim.h"
 #include "sim/units.h"
 
@@ -46,6 +47,13 @@ static void run_usage(FILE *fp, bool replay)
 			"  --inject corrupt-cache-read=P  flip a byte of a read from the cache with\n"
 			"                        probability P (needs --verify; 'injected corruptions: N')\n"
 			"  --seed N              seed of the injection's RNG (GSL mt19937) [0]\n"
+			"predicted vs measured:\n"
+			"  --predict             after the replay, simulate the same trace on device models and\n"
+			"                        print measured and predicted mean/p50/p99 per operation and\n"
+			"                        class, and the demerit (Ruemmler-Wilkes: RMS distance between\n"
+			"                        the latency CDFs, %% of the measured mean)\n"
+			"  --cache-model SPEC, --target-model SPEC  the models (implies --predict; default:\n"
+			"                        calibrate each device, `models calibrate --model ssd`, ~5 s)\n"
 			"  (--cache-dev/--target-dev are `run`'s; the options below are shared with it)\n"
 			"\n");
 	else
@@ -148,7 +156,7 @@ enum {
 	O_WQ, O_MAPCOST, O_SEEDCRASH, O_BSOVF, O_ODD, O_SPEED, O_QD, O_MAXREQ, O_INTERVAL, O_FORMAT,
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_EXPLAIN, O_JSON, O_DB,
 	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP,
-	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_NOPREFILL, O_INJECT, O_SEED, O_FORCE,
+	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_NOPREFILL, O_INJECT, O_SEED, O_PREDICT, O_CMODEL, O_TMODEL, O_FORCE,
 };
 
 static const struct option run_opts[] = {
@@ -196,6 +204,9 @@ static const struct option run_opts[] = {
 	{"no-prefill", no_argument, NULL, O_NOPREFILL},
 	{"inject", required_argument, NULL, O_INJECT},
 	{"seed", required_argument, NULL, O_SEED},
+	{"predict", no_argument, NULL, O_PREDICT},
+	{"cache-model", required_argument, NULL, O_CMODEL},
+	{"target-model", required_argument, NULL, O_TMODEL},
 	{"force", no_argument, NULL, O_FORCE},
 	{NULL, 0, NULL, 0},
 };
@@ -345,7 +356,8 @@ static int sim_finish_config(struct sim_config *cfg, const char *table, const ch
 
 /* One JSON document: run's members, then the replay's own before the closing brace. */
 static void print_replay_json(const struct sim_config *cfg, const struct sim_result *res,
-			      const struct replay_config *rcfg, const struct replay_result *rres)
+			      const struct replay_config *rcfg, const struct replay_result *rres,
+			      const struct replay_prediction *pred)
 {
 	char *doc = NULL;
 	size_t len = 0;
@@ -363,6 +375,8 @@ static void print_replay_json(const struct sim_config *cfg, const struct sim_res
 		len--; /* the document's closing brace: the replay's members come first */
 	fwrite(doc, 1, len, stdout);
 	replay_print_json(stdout, rcfg, rres);
+	if (pred)
+		replay_print_prediction_json(stdout, res, pred);
 	fputs("}\n", stdout);
 	free(doc);
 }
@@ -374,6 +388,10 @@ static int run_main(int argc, char **argv, bool replay)
 	struct sim_config cfg;
 	struct sim_result res;
 	struct replay_result rres;
+	struct lat_samples msamp = {0};
+	struct replay_prediction pred;
+	bool predict = false, predicted = false;
+	const char *cache_model = NULL, *target_model = NULL;
 	const char *table = NULL, *policy = NULL, *db_path = NULL;
 	bool json = false, quiet = false;
 	char err[1024];
@@ -430,6 +448,17 @@ static int run_main(int argc, char **argv, bool replay)
 			rcfg.inject_cache_read = pr;
 			break;
 		}
+		case O_PREDICT:
+			predict = true;
+			break;
+		case O_CMODEL:
+			cache_model = optarg;
+			predict = true;
+			break;
+		case O_TMODEL:
+			target_model = optarg;
+			predict = true;
+			break;
 		case O_SEED: {
 			uint64_t v;
 			if (parse_u64(optarg, &v))
@@ -514,7 +543,16 @@ static int run_main(int argc, char **argv, bool replay)
 		cfg.verify = false;
 		cfg.verify_log = NULL;
 		rcfg.sim = cfg;
+		if (predict) {
+			rcfg.sim.on_req_done = lat_samples_add;
+			rcfg.sim.on_req_done_arg = &msamp;
+		}
 		rc = replay_run(&rcfg, &res, &rres, err, sizeof(err));
+		if (!rc && predict) {
+			rc = replay_predict(&rcfg, cache_model, target_model, &msamp, &pred, err, sizeof(err));
+			predicted = !rc;
+		}
+		lat_samples_free(&msamp);
 		if (!rc) {
 			/* the devices' sizes go wherever the spec goes (JSON, the database) */
 			snprintf(cfg.cache_spec, sizeof(cfg.cache_spec), "file:%s,size=%llu", rcfg.cache_path,
@@ -531,7 +569,7 @@ static int run_main(int argc, char **argv, bool replay)
 		return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
 	if (json && replay) {
-		print_replay_json(&cfg, &res, &rcfg, &rres);
+		print_replay_json(&cfg, &res, &rcfg, &rres, predicted ? &pred : NULL);
 	} else if (json) {
 		sim_print_json(stdout, &cfg, &res);
 	} else {
@@ -539,6 +577,8 @@ static int run_main(int argc, char **argv, bool replay)
 		sim_print_summary(stdout, &cfg, &res);
 		if (replay)
 			replay_print_text(stdout, &rcfg, &rres);
+		if (predicted)
+			replay_print_prediction(stdout, &res, &pred);
 	}
 	if (db && rep_db_record_run(db, &cfg, &res, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
@@ -546,6 +586,8 @@ static int run_main(int argc, char **argv, bool replay)
 	}
 	rep_db_close(db);
 	sim_result_free(&res);
+	if (predicted)
+		replay_prediction_free(&pred);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "ssdcache-sim: writing the results to stdout: %s\n", strerror(errno));
 		return EXIT_RUNTIME;

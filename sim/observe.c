@@ -253,6 +253,8 @@ static void obs_req_done(void *obs, struct dm_req *q, uint64_t now)
 	if (o->v)
 		verify_req_done(o->v, q);
 	latstat_add(o->lat_op[op_of(q)], lat);
+	if (o->cfg->on_req_done)
+		o->cfg->on_req_done(o->cfg->on_req_done_arg, (int)op_of(q), lat);
 	if (i < o->nr_series) {
 		o->series_lat_sum[i] += lat;
 		o->series_done[i]++;
