@@ -244,7 +244,7 @@ static int write_files(struct tfs *s, const struct capture_opts *o, struct captu
 	}
 done:
 	for (unsigned c = 0; c < MAX_CPUS; c++)
-		if (out[c] && (fclose(out[c]) || false) && !r) {
+		if (out[c] && fclose(out[c]) && !r) {
 			snprintf(err, errlen, "%s.blktrace.%u: %s", o->name, c, strerror(errno));
 			r = -errno;
 		}

@@ -177,7 +177,7 @@ static int capture_blktrace(const struct capture_opts *o, struct capture_result 
 			snprintf(p, sizeof(p), "%s.blktrace.%u", o->name, res->ncpus);
 			if (stat(p, &sb))
 				break;
-			res->records += (unsigned long)sb.st_size / 48; /* approximately: pdus aside */
+			res->records += (unsigned long)sb.st_size / 48; /* at most: pdus and notes aside */
 		}
 		if (!res->ncpus) {
 			snprintf(err, errlen, "blktrace wrote no %s.blktrace.0", o->name);
@@ -285,7 +285,8 @@ int cmd_capture(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	if (!o.quiet) {
-		fprintf(stderr, "ssdcache-sim capture: %lu records in %s.blktrace.0..%u (%s)\n", res.records, o.name,
+		fprintf(stderr, "ssdcache-sim capture: %s%lu records in %s.blktrace.0..%u (%s)\n",
+			strcmp(res.how, "blktrace") ? "" : "at most ", res.records, o.name,
 			res.ncpus ? res.ncpus - 1 : 0, res.how);
 		if (err2[0])
 			fprintf(stderr, "ssdcache-sim capture: warning: %s\n", err2);

@@ -20,8 +20,8 @@
  *   misplaced  a valid header of another sector, or the cache's own prefill;
  *   stale      an older generation than acknowledged (data this run did not write counts as
  *              generation 0);
- *   never written  zeros, the target's prefill or an earlier run's data where nothing was
- *              acknowledged: not an error, counted.
+ *   never written  zeros, the target's prefill, an earlier run's data or a replay's without
+ *              --verify (RSEC_UNVERIFIED) where nothing was acknowledged: not an error, counted.
  * A read piece is counted once, by its worst sector (corrupt, misplaced, stale).
  */
 struct rverify;
