@@ -82,8 +82,8 @@ int replay_predict(const struct replay_config *rc, const char *cache_model, cons
 		snprintf(err, errlen, "a model spec is longer than %zu characters", sizeof(cfg.cache_spec) - 1);
 		return -EINVAL;
 	}
-	snprintf(cfg.cache_spec, sizeof(cfg.cache_spec), "%s", p->cache_model);
-	snprintf(cfg.target_spec, sizeof(cfg.target_spec), "%s", p->target_model);
+	memcpy(cfg.cache_spec, p->cache_model, strlen(p->cache_model) + 1); /* lengths checked above */
+	memcpy(cfg.target_spec, p->target_model, strlen(p->target_model) + 1);
 	cfg.decision_log = NULL;
 	cfg.verify = false;
 	cfg.verify_log = NULL;
