@@ -551,6 +551,8 @@ static int run_main(int argc, char **argv, bool replay)
 		if (!rc && predict) {
 			rc = replay_predict(&rcfg, cache_model, target_model, &msamp, &pred, err, sizeof(err));
 			predicted = !rc;
+			if (rc)
+				sim_result_free(&res); /* the replay's result is not printed */
 		}
 		lat_samples_free(&msamp);
 		if (!rc) {
