@@ -520,7 +520,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 				obs_request(rp->obs, q, &rec, now);
 				dm_submit(rp->dm, q);
 				have_rec = false;
-				pump(rp);
+				/* no io_uring_submit here: the requests due now go out in one batch,
+				 * submitted by wait_some before it waits (or by a full queue) */
 				continue;
 			}
 			uint64_t until = rp->worker_due;
