@@ -28,6 +28,11 @@ S=(replay "$tmp/small.txt" --table "blocksize 8 assoc 4 writethrough" --json)
 	&& ok "JSON: prefilled and device_size" || bad "JSON prefilled: $(py 'd["prefilled"], d["device_size"]')"
 [ "$(py '"size=67108864" in d["devices"]["target"]["spec"] and 0 < d["devices"]["target"]["utilisation"] <= 1')" = True ] \
 	&& ok "device size in the spec, utilisation measured from busy time" || bad "spec/util: $(py 'd["devices"]["target"]')"
+# the database gets the sizes and the measured utilisation
+"$PROG" "${S[@]}" --cache "$tmp/c.img" --target "$tmp/t.img" --qd 16 --db "$tmp/r.db" > /dev/null 2>&1
+[ "$(sqlite3 "$tmp/r.db" "select cache_size, target_size from runs")" = "8388608|67108864" ] \
+	&& [ "$(sqlite3 "$tmp/r.db" "select count(*) from device_stats where util > 0 and util <= 1 and busy_ns > 0")" = 2 ] \
+	&& ok "database: device sizes, busy time and utilisation" || bad "db: $(sqlite3 "$tmp/r.db" "select cache_size, target_size from runs; select * from device_stats")"
 # the data is ours: a prefill sector at 1 MiB says it is target sector 2048
 python3 - "$tmp/t.img" <<'PY' && ok "prefill sectors carry their header" || bad "prefill content"
 import struct, sys
