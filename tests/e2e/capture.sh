@@ -54,6 +54,23 @@ for method in auto tracefs; do
 	[ "$got" = "100 $qr" ] && ok "$method: run simulates it: $got (writes reads) as blkparse counts" \
 		|| bad "$method: run counts $got, blkparse 100 $qr"
 done
+# --seconds without a command: what runs meanwhile is traced; SIGINT ends it early, files kept
+( sleep 1.2; dd if=/dev/zero of="$loopdev" bs=4k count=20 seek=1000 oflag=direct status=none ) &
+"$PROG" capture --device "$loopdev" --seconds 3 -o "$tmp/timed" --quiet
+rc=$?
+wait
+n=$(blkparse -i "$tmp/timed" 2>/dev/null | awk '$6 == "Q" && $7 ~ /W/' | wc -l)
+[ $rc -eq 0 ] && [ "$n" -eq 20 ] && ok "--seconds 3: the 20 writes issued meanwhile" || bad "--seconds: exit $rc, $n writes"
+"$PROG" capture --device "$loopdev" --seconds 60 -o "$tmp/int" --quiet &
+cpid=$!
+sleep 1.5
+dd if=/dev/zero of="$loopdev" bs=4k count=7 seek=3000 oflag=direct status=none
+sleep 0.3
+kill -INT $cpid
+wait $cpid
+rc=$?
+n=$(blkparse -i "$tmp/int" 2>/dev/null | awk '$6 == "Q" && $7 ~ /W/' | wc -l)
+[ $rc -eq 130 ] && [ "$n" -eq 7 ] && ok "SIGINT: exit 130, what was traced is written (7 writes)" || bad "SIGINT: exit $rc, $n writes"
 [ "$(grep -c ' /sys/kernel/tracing ' /proc/self/mounts)" = "$tracefs_before" ] && \
 	[ "$(grep -c ' /sys/kernel/debug ' /proc/self/mounts)" = "$debugfs_before" ] && \
 	[ "$(cat /sys/kernel/tracing/current_tracer 2>/dev/null || echo unmounted)" = "$tracer_before" ] \
