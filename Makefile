@@ -14,7 +14,7 @@
 BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := gsl sqlite3 liburing
+PKGS    := gsl sqlite3 liburing blkid
 TESTPKG := cmocka
 
 ifeq ($(V),1)

@@ -920,8 +920,11 @@ static void describe_dev(const char *spec, struct dev_desc *out)
 	memset(out, 0, sizeof(*out));
 	snprintf(out->model, sizeof(out->model), "%.*s", (int)(n < 31 ? n : 31), spec);
 	ops = dev_find(out->model);
-	if (!ops)
+	if (!ops) {
+		/* a replay's real device, "file:PATH,size=BYTES": its measured size */
+		out->has_size = opt_value(opts, "size", size, sizeof(size)) && parse_size(size, &out->size_bytes) == 0;
 		return;
+	}
 	if (!opt_value(opts, "preset", out->preset, sizeof(out->preset)) && ops->default_preset)
 		snprintf(out->preset, sizeof(out->preset), "%s", ops->default_preset);
 	for (const struct dev_preset *p = ops->presets; out->preset[0] && p && p->name; p++)

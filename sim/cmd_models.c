@@ -491,6 +491,8 @@ int cmd_models(int argc, char **argv)
 		return cmd_models_replay(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "import"))
 		return cmd_models_import(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "calibrate"))
+		return cmd_calibrate(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		models_usage(stdout);
 		return 0;

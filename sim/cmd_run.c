@@ -12,6 +12,7 @@
 #include "reports/db.h"
 #include "sim/commands.h"
 #include "sim/replay.h"
+#include "sim/replay_predict.h"
 #include "sim/sim.h"
 #include "sim/units.h"
 
@@ -23,15 +24,37 @@ static void run_usage(FILE *fp, bool replay)
 			"\n"
 			"Replay a trace through the same dm core and engine as `run`, on real devices (files\n"
 			"or block devices) with io_uring, and print the status lines and the summary with\n"
-			"measured latencies. Writes carry a fixed pattern (a trace has no data).\n"
+			"measured latencies, utilisation (busy time) and, in open loop, the timing lag.\n"
+			"Writes carry a fixed pattern (a trace has no data), or checked data with --verify.\n"
 			"\n"
-			"devices:\n"
+			"devices (probed with libblkid first: a filesystem, partition table, RAID, LVM or swap\n"
+			"signature is refused, exit 2, unless --force; a mounted or busy device always is):\n"
 			"  --cache PATH          the cache device (a file, or a block device with --force)\n"
 			"  --target PATH         the target device\n"
-			"  --cache-create SIZE   create or extend the cache file to SIZE (K/M/G/T)\n"
-			"  --target-create SIZE  create or extend the target file to SIZE\n"
+			"  --cache-create SIZE   create or extend the cache file to SIZE (K/M/G/T); what is\n"
+			"                        added is filled with data first (sequential O_DIRECT writes)\n"
+			"  --target-create SIZE  the same for the target file\n"
+			"  --no-prefill          leave what --*-create adds as holes (they read from no device)\n"
 			"  --direct              O_DIRECT (bypass the page cache)\n"
-			"  --force               allow block devices: THEIR DATA IS OVERWRITTEN\n"
+			"  --force               overwrite signatures and block devices: THEIR DATA IS LOST\n"
+			"data verification:\n"
+			"  --verify              every written sector carries a header (magic, sector, write\n"
+			"                        generation, CRC32C), every read is checked: stale, misplaced,\n"
+			"                        corrupt, never written; 'data mismatches: N'\n"
+			"  --verify-log FILE     each mismatch and never-written read: seq sector nsect done_ns\n"
+			"                        device verdict first_sector found_run found_sector found_gen\n"
+			"                        expected_min_gen (implies --verify)\n"
+			"  --inject corrupt-cache-read=P  flip a byte of a read from the cache with\n"
+			"                        probability P (needs --verify; 'injected corruptions: N')\n"
+			"  --seed N              seed of the injection's RNG (GSL mt19937; also the random\n"
+			"                        policy's) [0]\n"
+			"predicted vs measured:\n"
+			"  --predict             after the replay, simulate the same trace on device models and\n"
+			"                        print measured and predicted mean/p50/p99 per operation and\n"
+			"                        class, and the demerit (Ruemmler-Wilkes: RMS distance between\n"
+			"                        the latency CDFs, %% of the measured mean)\n"
+			"  --cache-model SPEC, --target-model SPEC  the models (implies --predict; default:\n"
+			"                        calibrate each device, `models calibrate --model ssd`, ~5 s)\n"
 			"  (--cache-dev/--target-dev are `run`'s; the options below are shared with it)\n"
 			"\n");
 	else
@@ -111,12 +134,22 @@ static void run_usage(FILE *fp, bool replay)
 		"  --debug-abort-after N an internal error on purpose after N requests (tests of status 3)\n"
 		"\n"
 		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration,\n"
-		"             3 internal error (a bug: 'internal error at FILE:LINE ... (please report)')\n"
+		"             3 internal error (a bug: 'internal error at FILE:LINE ... (please report)')\n",
+		trc_opts_help_csv(24));
+	if (replay) {
+		fprintf(fp,
+			"        (2 also: a device refused by the probe)\n"
+			"example:\n"
+			"  ssdcache-sim replay data/traces/oltp_small/oltp_small.blkparse.txt \\\n"
+			"    --cache cache.img --cache-create 64M --target target.img --target-create 4G \\\n"
+			"    --table \"blocksize 8 assoc 4 writeback\" --qd 32 --direct --verify\n");
+		return;
+	}
+	fprintf(fp,
 		"example:\n"
 		"  ssdcache-sim run data/traces/oltp_small/oltp_small.blkparse.txt \\\n"
 		"    --cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms \\\n"
-		"    --table \"blocksize 256 assoc 4 writethrough options 2 lru queue_busy\" --hz 250\n",
-		trc_opts_help_csv(24));
+		"    --table \"blocksize 256 assoc 4 writethrough options 2 lru queue_busy\" --hz 250\n");
 }
 
 static void warn_stderr(void *arg, const char *msg)
@@ -139,7 +172,8 @@ enum {
 	O_EVENT, O_DEVICE, O_LENIENT, O_DECLOG, O_VERIFY, O_VERIFYLOG, O_NOEXPLAIN, O_EXPLAIN, O_JSON, O_DB,
 	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT,
 	O_ADMIT, O_SEED,
-	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_FORCE,
+	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_NOPREFILL, O_INJECT, O_PREDICT, O_CMODEL,
+	O_TMODEL, O_FORCE,
 };
 
 static const struct option run_opts[] = {
@@ -189,6 +223,11 @@ static const struct option run_opts[] = {
 	{"cache-create", required_argument, NULL, O_RCCREATE},
 	{"target-create", required_argument, NULL, O_RTCREATE},
 	{"direct", no_argument, NULL, O_DIRECT},
+	{"no-prefill", no_argument, NULL, O_NOPREFILL},
+	{"inject", required_argument, NULL, O_INJECT},
+	{"predict", no_argument, NULL, O_PREDICT},
+	{"cache-model", required_argument, NULL, O_CMODEL},
+	{"target-model", required_argument, NULL, O_TMODEL},
 	{"force", no_argument, NULL, O_FORCE},
 	{NULL, 0, NULL, 0},
 };
@@ -352,12 +391,44 @@ static int sim_finish_config(struct sim_config *cfg, const char *table, const ch
 	return 0;
 }
 
+/* One JSON document: run's members, then the replay's own before the closing brace. */
+static void print_replay_json(const struct sim_config *cfg, const struct sim_result *res,
+			      const struct replay_config *rcfg, const struct replay_result *rres,
+			      const struct replay_prediction *pred)
+{
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&doc, &len);
+
+	if (!mem) {
+		sim_print_json(stdout, cfg, res);
+		return;
+	}
+	sim_print_json(mem, cfg, res);
+	fclose(mem);
+	while (len && doc[len - 1] == '\n')
+		len--;
+	if (len && doc[len - 1] == '}')
+		len--; /* the document's closing brace: the replay's members come first */
+	fwrite(doc, 1, len, stdout);
+	replay_print_json(stdout, rcfg, rres);
+	if (pred)
+		replay_print_prediction_json(stdout, res, pred);
+	fputs("}\n", stdout);
+	free(doc);
+}
+
 /* `run` and `replay`: one parser, one output; the engine runs over simulated or real devices. */
 static int run_main(int argc, char **argv, bool replay)
 {
 	struct replay_config rcfg = {0};
 	struct sim_config cfg;
 	struct sim_result res;
+	struct replay_result rres;
+	struct lat_samples msamp = {0};
+	struct replay_prediction pred;
+	bool predict = false, predicted = false;
+	const char *cache_model = NULL, *target_model = NULL;
 	const char *table = NULL, *policy = NULL, *db_path = NULL;
 	bool json = false, quiet = false;
 	char err[1024];
@@ -400,6 +471,30 @@ static int run_main(int argc, char **argv, bool replay)
 			break;
 		case O_FORCE:
 			rcfg.force = true;
+			break;
+		case O_NOPREFILL:
+			rcfg.no_prefill = true;
+			break;
+		case O_INJECT: {
+			char *end;
+			double pr;
+			if (strncmp(optarg, "corrupt-cache-read=", 19) ||
+			    (pr = strtod(optarg + 19, &end), end == optarg + 19 || *end || !(pr >= 0 && pr <= 1)))
+				return usage_error("--inject %s: expected corrupt-cache-read=P with P in 0..1%s",
+						   optarg, "");
+			rcfg.inject_cache_read = pr;
+			break;
+		}
+		case O_PREDICT:
+			predict = true;
+			break;
+		case O_CMODEL:
+			cache_model = optarg;
+			predict = true;
+			break;
+		case O_TMODEL:
+			target_model = optarg;
+			predict = true;
 			break;
 		case O_DECLOG:
 			cfg.decision_log = optarg;
@@ -463,6 +558,8 @@ static int run_main(int argc, char **argv, bool replay)
 	cfg.explain_misses = explain >= 0 ? explain : db_path != NULL;
 	if (replay && (!rcfg.cache_path || !rcfg.target_path))
 		return usage_error("replay needs --cache PATH and --target PATH%s%s", "", "");
+	if (replay && rcfg.inject_cache_read > 0 && !cfg.verify)
+		return usage_error("--inject needs --verify (the verifier is what detects it)%s%s", "", "");
 	if (db_path && rep_db_open(db_path, &db, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
 		return EXIT_RUNTIME;
@@ -470,8 +567,32 @@ static int run_main(int argc, char **argv, bool replay)
 	if (replay) {
 		snprintf(cfg.cache_spec, sizeof(cfg.cache_spec), "file:%s", rcfg.cache_path);
 		snprintf(cfg.target_spec, sizeof(cfg.target_spec), "file:%s", rcfg.target_path);
+		/* --verify in a replay checks the data itself (replay_verify.h), not the model */
+		rcfg.verify = cfg.verify;
+		rcfg.verify_log = cfg.verify_log;
+		rcfg.seed = (unsigned long)cfg.engine.seed; /* one --seed: the random policy's and the injection's */
+		cfg.verify = false;
+		cfg.verify_log = NULL;
 		rcfg.sim = cfg;
-		rc = replay_run(&rcfg, &res, err, sizeof(err));
+		if (predict) {
+			rcfg.sim.on_req_done = lat_samples_add;
+			rcfg.sim.on_req_done_arg = &msamp;
+		}
+		rc = replay_run(&rcfg, &res, &rres, err, sizeof(err));
+		if (!rc && predict) {
+			rc = replay_predict(&rcfg, cache_model, target_model, &msamp, &pred, err, sizeof(err));
+			predicted = !rc;
+			if (rc)
+				sim_result_free(&res); /* the replay's result is not printed */
+		}
+		lat_samples_free(&msamp);
+		if (!rc) {
+			/* the devices' sizes go wherever the spec goes (JSON, the database) */
+			snprintf(cfg.cache_spec, sizeof(cfg.cache_spec), "file:%s,size=%llu", rcfg.cache_path,
+				 (unsigned long long)rres.cache_size);
+			snprintf(cfg.target_spec, sizeof(cfg.target_spec), "file:%s,size=%llu", rcfg.target_path,
+				 (unsigned long long)rres.target_size);
+		}
 	} else {
 		rc = sim_run(&cfg, &res, err, sizeof(err));
 	}
@@ -480,11 +601,17 @@ static int run_main(int argc, char **argv, bool replay)
 		rep_db_close(db);
 		return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	if (json) {
+	if (json && replay) {
+		print_replay_json(&cfg, &res, &rcfg, &rres, predicted ? &pred : NULL);
+	} else if (json) {
 		sim_print_json(stdout, &cfg, &res);
 	} else {
 		printf("%s\n%s\n", res.status_info, res.status_table);
 		sim_print_summary(stdout, &cfg, &res);
+		if (replay)
+			replay_print_text(stdout, &rcfg, &rres);
+		if (predicted)
+			replay_print_prediction(stdout, &res, &pred);
 	}
 	if (db && rep_db_record_run(db, &cfg, &res, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
@@ -492,6 +619,8 @@ static int run_main(int argc, char **argv, bool replay)
 	}
 	rep_db_close(db);
 	sim_result_free(&res);
+	if (predicted)
+		replay_prediction_free(&pred);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "ssdcache-sim: writing the results to stdout: %s\n", strerror(errno));
 		return EXIT_RUNTIME;

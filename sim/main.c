@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{"run", cmd_run, "simulate dm-ssdcache on a trace (the seed's engine, decision for decision)"},
 	{"replay", cmd_replay, "replay a trace through the same engine on real devices (io_uring)"},
+	{"capture", cmd_capture, "record a block device's I/O as blktrace files (root)"},
 	{"trace", cmd_trace, "trace tools: gen, stats, convert, dump"},
 	{"models", cmd_models, "list device models and presets; probe one model alone"},
 	{"quirks", cmd_quirks, "list the seed's quirks Q1..Q38 and how to toggle them"},

@@ -78,6 +78,14 @@ void obs_warn(struct observer *o, const char *fmt, ...)
 	o->cfg->warn(o->cfg->warn_arg, msg);
 }
 
+void obs_warn_beyond_end(struct observer *o, uint64_t target_bytes, const char *remedy)
+{
+	if (o->res->skipped_beyond_end)
+		obs_warn(o, "warning: %llu requests reach beyond the end of the target (%llu bytes) and "
+			    "were skipped: %s", (unsigned long long)o->res->skipped_beyond_end,
+			 (unsigned long long)target_bytes, remedy);
+}
+
 void obs_trace_warnings(struct observer *o, struct trc *t)
 {
 	const char *w = trc_warnings(t);
@@ -335,6 +343,8 @@ static void obs_req_done(void *obs, struct dm_req *q, uint64_t now)
 	if (o->v)
 		verify_req_done(o->v, q);
 	latstat_add(o->lat_op[op_of(q)], lat);
+	if (o->cfg->on_req_done)
+		o->cfg->on_req_done(o->cfg->on_req_done_arg, (int)op_of(q), lat);
 	if (series_get(o, q->arrival_ns, &i)) {
 		o->series_lat_sum[i] += lat;
 		o->series_done[i]++;

@@ -41,6 +41,9 @@ uint64_t obs_outstanding(const struct observer *o);
 const char *obs_stopped(const struct observer *o);
 /* The reader's warnings (one per line) through cfg->warn, e.g. a CPU file missing. */
 void obs_trace_warnings(struct observer *o, struct trc *t);
+/* The warning `run` and `replay` give when obs_admit skipped requests beyond the end of a
+ * target of target_bytes; remedy says what to do about it. Nothing when none were skipped. */
+void obs_warn_beyond_end(struct observer *o, uint64_t target_bytes, const char *remedy);
 /* A warning through cfg->warn. */
 void obs_warn(struct observer *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

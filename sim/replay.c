@@ -11,29 +11,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "engine/assert.h"
+#include "sim/devprobe.h"
 #include "sim/dmcore.h"
+#include "sim/latstat.h"
 #include "sim/observe.h"
+#include "sim/replay_dev.h"
+#include "sim/replay_sector.h"
+#include "sim/replay_verify.h"
 
 /*
  * The backend of struct dm_backend for real devices. Every dm_dio becomes one io_uring request
  * at offset sector * 512 of the cache or target file; its completion calls dm_dio_complete().
  * Time is CLOCK_MONOTONIC since the start of the replay. Data is not what the trace's
- * application wrote (a trace carries none): writes send a fixed pattern, reads land in a
- * scratch buffer; what is measured is the devices' timing under the engine's I/O.
+ * application wrote (a trace carries none): writes send a fixed pattern (RSEC_UNVERIFIED
+ * sectors), reads land in a
+ * scratch buffer; what is measured is the devices' timing under the engine's I/O. With
+ * --verify every bio carries real, self-describing data instead (replay_verify.h).
  */
 #define RING_DEPTH 256
+#define SPIN_NS 100000 /* poll for the last 100 us before an arrival */
+#define LATE_NS 1000000 /* a request late by more than this is "late" */
 
 struct replay {
 	const struct replay_config *rc;
 	struct io_uring ring;
 	bool ring_ok;
-	int fd[3];            /* by enum bio_bdev: [BDEV_TARGET], [BDEV_CACHE] */
-	uint64_t size[3];
+	struct rdev dev[3];   /* by enum bio_bdev: [BDEV_TARGET], [BDEV_CACHE] */
 	void *wbuf, *rbuf;    /* one piece at most: the block size */
 	size_t buf_bytes;
 	uint64_t t0_ns;
@@ -42,7 +53,16 @@ struct replay {
 	uint64_t worker_due;  /* 0: no worker run pending */
 	struct dm_core *dm;
 	struct observer *obs;
-	uint64_t dev_reads[3], dev_writes[3], dev_bytes_read[3], dev_bytes_written[3];
+	struct dm_hooks inner; /* the observer's hooks, called first by ours */
+	struct rverify *ver;   /* --verify, else NULL */
+	gsl_rng *rng;          /* --inject */
+	uint64_t injected;
+	struct latstat *lag;
+	uint64_t late;
+	uint64_t dev_reads[3], dev_writes[3], dev_other[3], dev_bytes_read[3], dev_bytes_written[3];
+	/* measured busy time: at least one I/O outstanding on the device */
+	uint64_t dev_inflight[3], busy_since[3], busy_ns[3], last_change[3];
+	double qd_area[3];
 };
 
 static uint64_t mono_ns(void)
@@ -62,11 +82,37 @@ static uint64_t be_now(void *arg)
 
 static struct io_uring_sqe *get_sqe(struct replay *rp);
 
+/* Busy time and the time-averaged queue depth, as sim/device.c keeps them for models. */
+static void dev_busy(struct replay *rp, enum bio_bdev dev, int delta)
+{
+	uint64_t now = be_now(rp);
+
+	rp->qd_area[dev] += (double)rp->dev_inflight[dev] * (double)(now - rp->last_change[dev]);
+	rp->last_change[dev] = now;
+	if (delta > 0 && rp->dev_inflight[dev]++ == 0)
+		rp->busy_since[dev] = now;
+	if (delta < 0 && --rp->dev_inflight[dev] == 0)
+		rp->busy_ns[dev] += now - rp->busy_since[dev];
+}
+
+/* --inject corrupt-cache-read=P: flip one byte of what a read from the cache returned. */
+static void maybe_inject(struct replay *rp, struct dm_dio *d)
+{
+	unsigned char *buf = rverify_buf(d->data);
+	uint64_t len = (uint64_t)d->io.nsect * 512;
+
+	if (!rp->rng || !buf || !len || gsl_rng_uniform(rp->rng) >= rp->rc->inject_cache_read)
+		return;
+	buf[gsl_rng_uniform_int(rp->rng, len)] ^= (unsigned char)(1 + gsl_rng_uniform_int(rp->rng, 255));
+	rp->injected++;
+}
+
 static void be_submit(void *arg, struct dm_dio *d)
 {
 	struct replay *rp = arg;
-	int fd = rp->fd[d->dev];
+	int fd = rp->dev[d->dev].fd;
 	uint64_t off = d->io.sector * 512, len = (uint64_t)d->io.nsect * 512;
+	void *vbuf = rp->ver ? rverify_buf(d->data) : NULL;
 	struct io_uring_sqe *sqe;
 
 	ASSERT(len <= rp->buf_bytes);
@@ -76,19 +122,21 @@ static void be_submit(void *arg, struct dm_dio *d)
 		return;
 	}
 	sqe = get_sqe(rp);
+	dev_busy(rp, d->dev, +1);
 	switch (d->io.op) {
 	case DEV_READ:
-		io_uring_prep_read(sqe, fd, rp->rbuf, (unsigned)len, off);
+		io_uring_prep_read(sqe, fd, vbuf ? vbuf : rp->rbuf, (unsigned)len, off);
 		rp->dev_reads[d->dev]++;
 		rp->dev_bytes_read[d->dev] += len;
 		break;
 	case DEV_WRITE:
-		io_uring_prep_write(sqe, fd, rp->wbuf, (unsigned)len, off);
+		io_uring_prep_write(sqe, fd, vbuf ? vbuf : rp->wbuf, (unsigned)len, off);
 		rp->dev_writes[d->dev]++;
 		rp->dev_bytes_written[d->dev] += len;
 		break;
 	default: /* DEV_FLUSH (Q18 fixed) */
 		io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
+		rp->dev_other[d->dev]++;
 		break;
 	}
 	io_uring_sqe_set_data(sqe, d);
@@ -113,8 +161,11 @@ static void reap(struct replay *rp, struct io_uring_cqe *cqe)
 
 	io_uring_cqe_seen(&rp->ring, cqe);
 	rp->inflight--;
+	dev_busy(rp, d->dev, -1);
 	if (res >= 0 && (uint64_t)res != want && d->io.op != DEV_FLUSH)
 		res = -EIO; /* a short transfer: past the end of a file */
+	if (res >= 0 && d->dev == BDEV_CACHE && d->io.op == DEV_READ)
+		maybe_inject(rp, d);
 	dm_dio_complete(rp->dm, d, res < 0 ? res : 0);
 }
 
@@ -156,6 +207,16 @@ static void wait_some(struct replay *rp, uint64_t until)
 		pump(rp);
 	if (until <= now && until)
 		return;
+	if (until && until - now < SPIN_NS) {
+		/* a timed wait sleeps 50 us or more past its deadline (timer slack): the last
+		 * microseconds before an arrival are spent polling, so that it leaves on time */
+		while (be_now(rp) < until && io_uring_peek_cqe(&rp->ring, &cqe) != 0)
+			;
+		pump(rp);
+		return;
+	}
+	if (until)
+		until -= SPIN_NS * 3 / 4; /* wake early (the timer slack is 1 ns here), then poll */
 	if (!rp->inflight) {
 		if (until > now) {
 			struct timespec ts = {(time_t)((until - now) / 1000000000ULL),
@@ -183,53 +244,74 @@ static void run_worker_if_due(struct replay *rp)
 	}
 }
 
-static int open_dev(struct replay *rp, enum bio_bdev which, const char *path, uint64_t create_size,
-		    char *err, size_t errlen)
+/* The hooks dm calls: the observer's first, then the data verifier's. */
+static void h_mapped(void *a, struct dm_piece *p, uint64_t seq)
 {
-	const struct replay_config *rc = rp->rc;
-	struct stat st;
-	int flags = O_RDWR | (rc->direct ? O_DIRECT : 0);
-	int fd;
+	struct replay *rp = a;
 
-	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode) && !rc->force) {
-		snprintf(err, errlen, "%s is a block device: the replay writes to it and destroys its data; "
-				      "add --force if that is what you want", path);
-		return -EPERM;
-	}
-	fd = open(path, flags | (create_size ? O_CREAT : 0), 0644);
-	if (fd < 0) {
-		int e = errno;
-		snprintf(err, errlen, "%s: %s%s", path, strerror(e),
-			 e == EINVAL && rc->direct ? " (O_DIRECT is not supported there; drop --direct)" : "");
-		return -e;
-	}
-	rp->fd[which] = fd;
-	if (fstat(fd, &st)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (S_ISBLK(st.st_mode)) {
-		if (ioctl(fd, BLKGETSIZE64, &rp->size[which])) {
-			snprintf(err, errlen, "%s: BLKGETSIZE64: %s", path, strerror(errno));
-			return -errno;
-		}
-	} else if (S_ISREG(st.st_mode)) {
-		if ((uint64_t)st.st_size < create_size && ftruncate(fd, (off_t)create_size)) {
-			snprintf(err, errlen, "%s: can not extend to %llu bytes: %s", path,
-				 (unsigned long long)create_size, strerror(errno));
-			return -errno;
-		}
-		rp->size[which] = create_size > (uint64_t)st.st_size ? create_size : (uint64_t)st.st_size;
-	} else {
-		snprintf(err, errlen, "%s: not a file or a block device", path);
-		return -EINVAL;
-	}
-	if (rp->size[which] < 4096) {
-		snprintf(err, errlen, "%s: %llu bytes: too small (give --create-size to make it bigger)", path,
-			 (unsigned long long)rp->size[which]);
-		return -EINVAL;
-	}
-	return 0;
+	if (rp->inner.mapped)
+		rp->inner.mapped(rp->inner.obs, p, seq);
+	rverify_mapped(rp->ver, p);
+}
+
+static void h_decision(void *a, struct dm_piece *p, uint64_t seq, enum cte_match_t r, long hash, long idx)
+{
+	struct replay *rp = a;
+
+	if (rp->inner.decision)
+		rp->inner.decision(rp->inner.obs, p, seq, r, hash, idx);
+}
+
+static void h_clone(void *a, struct dm_bio *src, struct dm_bio *clone)
+{
+	struct replay *rp = a;
+
+	if (rp->inner.clone)
+		rp->inner.clone(rp->inner.obs, src, clone);
+	rverify_clone(rp->ver, src, clone);
+}
+
+static void h_bio_free(void *a, struct dm_bio *b)
+{
+	struct replay *rp = a;
+
+	if (rp->inner.bio_free)
+		rp->inner.bio_free(rp->inner.obs, b);
+	rverify_bio_free(rp->ver, b);
+}
+
+static void h_dio_done(void *a, struct dm_dio *d, uint64_t now)
+{
+	struct replay *rp = a;
+
+	if (rp->inner.dio_done)
+		rp->inner.dio_done(rp->inner.obs, d, now);
+}
+
+static void h_piece_done(void *a, struct dm_piece *p, int error, uint64_t now)
+{
+	struct replay *rp = a;
+
+	if (rp->inner.piece_done)
+		rp->inner.piece_done(rp->inner.obs, p, error, now);
+	rverify_piece_done(rp->ver, p, error, now);
+}
+
+static void h_req_done(void *a, struct dm_req *r, uint64_t now)
+{
+	struct replay *rp = a;
+
+	rverify_req_done(rp->ver, r);
+	if (rp->inner.req_done)
+		rp->inner.req_done(rp->inner.obs, r, now);
+}
+
+static void h_seed_crash(void *a, int q, const char *what)
+{
+	struct replay *rp = a;
+
+	if (rp->inner.seed_crash)
+		rp->inner.seed_crash(rp->inner.obs, q, what);
 }
 
 static void replay_free(struct replay *rp)
@@ -239,38 +321,98 @@ static void replay_free(struct replay *rp)
 	if (rp->ring_ok)
 		io_uring_queue_exit(&rp->ring);
 	for (int i = 0; i < 3; i++)
-		if (rp->fd[i] >= 0)
-			close(rp->fd[i]);
+		rdev_close(&rp->dev[i]);
+	rverify_free(rp->ver);
+	if (rp->rng)
+		gsl_rng_free(rp->rng);
+	latstat_free(rp->lag);
 	free(rp->wbuf);
 	free(rp->rbuf);
 }
 
-static void fill_dev_stats(const struct replay *rp, enum bio_bdev which, struct dev_stats *out)
+static void fill_dev_stats(const struct replay *rp, enum bio_bdev which, uint64_t end, struct dev_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->nr_reads = rp->dev_reads[which];
 	out->nr_writes = rp->dev_writes[which];
+	out->nr_other = rp->dev_other[which];
 	out->bytes_read = rp->dev_bytes_read[which];
 	out->bytes_written = rp->dev_bytes_written[which];
+	out->busy_ns = rp->busy_ns[which];
+	out->mean_queue_depth = end ? rp->qd_area[which] / (double)end : 0;
 }
 
-int replay_run(const struct replay_config *rc, struct sim_result *res, char *err, size_t errlen)
+static void warn_fn(void *arg, const char *msg)
 {
-	struct replay rpl = {.rc = rc, .fd = {-1, -1, -1}}, *rp = &rpl;
+	const struct sim_config *cfg = arg;
+
+	if (cfg->warn)
+		cfg->warn(cfg->warn_arg, msg);
+}
+
+static int open_devices(struct replay *rp, char *err, size_t errlen)
+{
+	const struct replay_config *rc = rp->rc;
+	struct stat a, b;
+	int r;
+
+	if (stat(rc->cache_path, &a) == 0 && stat(rc->target_path, &b) == 0 &&
+	    (S_ISBLK(a.st_mode) ? S_ISBLK(b.st_mode) && a.st_rdev == b.st_rdev
+				: a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+		snprintf(err, errlen, "--cache %s and --target %s are the same device", rc->cache_path,
+			 rc->target_path);
+		return -EINVAL;
+	}
+	/* both refusals before either file is created or written */
+	for (int i = 0; i < 2; i++) {
+		char msg[2048];
+		if ((r = devprobe_guard(i ? rc->target_path : rc->cache_path, rc->force, msg, sizeof(msg)))) {
+			snprintf(err, errlen, "%s", msg);
+			return r == -EEXIST || r == -EBUSY ? -EINVAL : r;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		enum bio_bdev w = i ? BDEV_TARGET : BDEV_CACHE;
+		struct rdev_opts o = {
+			.path = i ? rc->target_path : rc->cache_path,
+			.role = i ? "target" : "cache",
+			.create_size = i ? rc->target_create : rc->cache_create,
+			.direct = rc->direct,
+			.force = rc->force,
+			.prefill = !rc->no_prefill,
+			.progress = rc->sim.progress,
+			.warn = warn_fn,
+			.warn_arg = (void *)&rc->sim,
+		};
+		if ((r = rdev_open(&rp->dev[w], &o, err, errlen)))
+			return r == -EEXIST || r == -EBUSY ? -EINVAL : r;
+	}
+	return 0;
+}
+
+int replay_run(const struct replay_config *rc, struct sim_result *res, struct replay_result *rr,
+	       char *err, size_t errlen)
+{
+	struct replay rpl = {.rc = rc}, *rp = &rpl;
 	const struct sim_config *cfg = &rc->sim;
 	struct trc *t = NULL;
 	struct trc_rec rec;
 	bool have_rec = false;
 	uint64_t target_sectors;
+	FILE *vlog = NULL;
 	int r, ret = 0;
 	char sub[512];
 
 	memset(res, 0, sizeof(*res));
-	if ((r = open_dev(rp, BDEV_CACHE, rc->cache_path, rc->cache_create, err, errlen)) ||
-	    (r = open_dev(rp, BDEV_TARGET, rc->target_path, rc->target_create, err, errlen))) {
-		ret = r == -EPERM || r == -EINVAL ? -EINVAL : r;
+	memset(rr, 0, sizeof(*rr));
+	for (int i = 0; i < 3; i++)
+		rp->dev[i].fd = -1;
+	if ((ret = open_devices(rp, err, errlen)))
 		goto out;
-	}
+	rr->cache_size = rp->dev[BDEV_CACHE].size;
+	rr->target_size = rp->dev[BDEV_TARGET].size;
+	rr->cache_prefilled = rp->dev[BDEV_CACHE].prefilled;
+	rr->target_prefilled = rp->dev[BDEV_TARGET].prefilled;
 	r = io_uring_queue_init(RING_DEPTH, &rp->ring, 0);
 	if (r) {
 		snprintf(err, errlen, "io_uring is not available here: %s", strerror(-r));
@@ -279,26 +421,58 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 	}
 	rp->ring_ok = true;
 	rp->buf_bytes = cfg->engine.block_size * 512;
-	if (posix_memalign(&rp->wbuf, 4096, rp->buf_bytes) || posix_memalign(&rp->rbuf, 4096, rp->buf_bytes)) {
+	if (posix_memalign(&rp->wbuf, 4096, rp->buf_bytes) || posix_memalign(&rp->rbuf, 4096, rp->buf_bytes) ||
+	    !(rp->lag = latstat_new())) {
 		snprintf(err, errlen, "out of memory for the I/O buffers");
 		ret = -ENOMEM;
 		goto out;
 	}
-	memset(rp->wbuf, 0x5a, rp->buf_bytes);
+	/* valid sectors that say "written without --verify", so that a later --verify run
+	 * tells them from corruption */
+	for (size_t i = 0; i < rp->buf_bytes / RSEC_BYTES; i++)
+		rsec_fill((char *)rp->wbuf + i * RSEC_BYTES, RSEC_UNVERIFIED, i, 0);
+	if (rc->verify) {
+		if (rc->verify_log && !(vlog = fopen(rc->verify_log, "w"))) {
+			snprintf(err, errlen, "%s: %s", rc->verify_log, strerror(errno));
+			ret = -EIO;
+			goto out;
+		}
+		/* a run id of our own tells this replay's data from a prefill's or an earlier run's */
+		uint32_t run_id = (uint32_t)(mono_ns() ^ ((uint64_t)getpid() << 16));
+		rp->ver = rverify_new(run_id < RSEC_RUN_MIN ? run_id + RSEC_RUN_MIN : run_id, vlog);
+		if (!rp->ver) {
+			snprintf(err, errlen, "out of memory for the verifier");
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (rc->inject_cache_read > 0) {
+			rp->rng = gsl_rng_alloc(gsl_rng_mt19937);
+			if (!rp->rng) {
+				snprintf(err, errlen, "out of memory for the RNG");
+				ret = -ENOMEM;
+				goto out;
+			}
+			gsl_rng_set(rp->rng, rc->seed);
+		}
+	}
 	rp->t0_ns = mono_ns();
 	if ((ret = obs_new(&rp->obs, cfg, res, be_now, rp, err, errlen)))
 		goto out;
 	struct dm_backend be = {rp, be_now, be_submit, be_queue_work};
-	struct dm_hooks hooks = obs_hooks(rp->obs);
-	if (dm_create(&rp->dm, &cfg->engine, rp->size[BDEV_CACHE], rp->size[BDEV_TARGET] / 512, cfg->hz,
-		      cfg->jiffies0, &be, &hooks, sub, sizeof(sub))) {
+	rp->inner = obs_hooks(rp->obs);
+	struct dm_hooks hooks = {rp, h_mapped, h_decision, h_clone, h_bio_free, h_dio_done, h_piece_done,
+				 h_req_done, h_seed_crash};
+	if (!rp->ver)
+		hooks = rp->inner; /* nothing to add: dm calls the observer directly */
+	if (dm_create(&rp->dm, &cfg->engine, rp->dev[BDEV_CACHE].size, rp->dev[BDEV_TARGET].size / 512,
+		      cfg->hz, cfg->jiffies0, &be, &hooks, sub, sizeof(sub))) {
 		snprintf(err, errlen, "--table: %s", sub);
 		ret = -EINVAL;
 		goto out;
 	}
 	if ((ret = obs_set_target(rp->obs, dm_target(rp->dm))))
 		goto out;
-	target_sectors = rp->size[BDEV_TARGET] / 512;
+	target_sectors = rp->dev[BDEV_TARGET].size / 512;
 	if ((ret = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub)))) {
 		snprintf(err, errlen, "%s", sub);
 		ret = ret == -ENOTUNIQ || ret == -ENODEV || ret == -ENOTSUP ? -EINVAL
@@ -308,7 +482,12 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(rp->obs, t);
+	/* the default 50 us timer slack would be lag of its own: sleep to the nanosecond asked */
+	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	rp->t0_ns = mono_ns();
+	for (int i = 0; i < 3; i++)
+		rp->last_change[i] = 0;
 	for (;;) {
 		if (obs_stopped(rp->obs))
 			break;
@@ -332,10 +511,18 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 			bool slot = !cfg->qd || obs_outstanding(rp->obs) < cfg->qd;
 			if (slot && at <= now) {
 				struct dm_req *q = dm_req_alloc(rp->dm);
+				now = be_now(rp); /* the request's arrival: its latency starts here */
+				if (!cfg->qd) {
+					/* open loop: how late is it handed to the dm core? */
+					uint64_t lag = now - at;
+					latstat_add(rp->lag, (double)lag);
+					rp->late += lag > LATE_NS;
+				}
 				obs_request(rp->obs, q, &rec, now);
 				dm_submit(rp->dm, q);
 				have_rec = false;
-				pump(rp);
+				/* no io_uring_submit here: the requests due now go out in one batch,
+				 * submitted by wait_some before it waits (or by a full queue) */
 				continue;
 			}
 			uint64_t until = rp->worker_due;
@@ -358,22 +545,45 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, char *err
 		run_worker_if_due(rp);
 		wait_some(rp, rp->worker_due);
 	}
+	if (slack > 0)
+		prctl(PR_SET_TIMERSLACK, (unsigned long)slack, 0, 0, 0);
 	if (!ret && obs_stopped(rp->obs)) {
 		snprintf(err, errlen, "%s", obs_stopped(rp->obs));
 		ret = -ECANCELED;
 	}
 	if (!ret) {
+		uint64_t end = be_now(rp);
+		latstat_result(rp->lag, &rr->lag);
+		rr->late_requests = rp->late;
+		obs_warn_beyond_end(rp->obs, rp->dev[BDEV_TARGET].size,
+				    "use a larger target (--target-create SIZE extends a file)");
+		if (rp->late)
+			obs_warn(rp->obs, "warning: the replay fell behind the trace: %llu of %llu requests were "
+					  "submitted more than 1 ms late (max lag %.3f ms): the devices or this CPU "
+					  "did not keep up at --speed %g, so the arrival times are not the trace's",
+				 (unsigned long long)rp->late, (unsigned long long)rr->lag.count,
+				 rr->lag.max_ns / 1e6, cfg->speed);
 		obs_trace_warnings(rp->obs, t);
-	res->trace_counts = *trc_counts(t);
-		if (obs_finish(rp->obs, rp->dm, NULL, NULL, be_now(rp), (double)be_now(rp) / 1e9, err,
-			       errlen))
+		res->trace_counts = *trc_counts(t);
+		if (obs_finish(rp->obs, rp->dm, NULL, NULL, end, (double)end / 1e9, err, errlen))
 			ret = -EIO;
-		fill_dev_stats(rp, BDEV_CACHE, &res->cache_dev);
-		fill_dev_stats(rp, BDEV_TARGET, &res->target_dev);
+		fill_dev_stats(rp, BDEV_CACHE, end, &res->cache_dev);
+		fill_dev_stats(rp, BDEV_TARGET, end, &res->target_dev);
+		double span = (double)(end - res->first_ns);
+		res->cache_util = span > 0 ? (double)rp->busy_ns[BDEV_CACHE] / span : 0;
+		res->target_util = span > 0 ? (double)rp->busy_ns[BDEV_TARGET] / span : 0;
+		if (rp->ver) {
+			rverify_result(rp->ver, rr);
+			rr->injected = rp->injected;
+		}
 	}
 out:
 	if (t)
 		trc_close(t);
 	replay_free(rp);
+	if (vlog && fclose(vlog) && !ret) {
+		snprintf(err, errlen, "%s: %s", rc->verify_log, strerror(errno));
+		ret = -EIO;
+	}
 	return ret;
 }

@@ -87,6 +87,9 @@ struct sim_config {
 	/* tests and diagnostics: called with the target after the last event, before teardown */
 	void (*inspect)(void *arg, struct ssdcache_ctx *sc);
 	void *inspect_arg;
+	/* every completed request: its enum sim_op and latency in ns (replay --predict); NULL: none */
+	void (*on_req_done)(void *arg, int op, double latency_ns);
+	void *on_req_done_arg;
 	/* warnings (seed crashes, odd input): called with a full sentence; NULL: silent */
 	void (*warn)(void *arg, const char *msg);
 	void *warn_arg;

@@ -332,11 +332,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	if (dm_busy(r->dm))
 		obs_warn(r->obs, "warning: %llu requests never completed (an engine bug: please report it)",
 			 (unsigned long long)obs_outstanding(r->obs));
-	if (res->skipped_beyond_end)
-		obs_warn(r->obs, "warning: %llu requests reach beyond the end of the target (%llu bytes) and "
-				 "were skipped: give the target device a larger size=",
-			 (unsigned long long)res->skipped_beyond_end,
-			 (unsigned long long)r->target.dev->size_bytes);
+	obs_warn_beyond_end(r->obs, r->target.dev->size_bytes, "give the target device a larger size=");
 	if (r->time_inversions)
 		obs_warn(r->obs, "warning: %llu arrivals earlier than the previous one were simulated at "
 				 "the previous one's time", (unsigned long long)r->time_inversions);

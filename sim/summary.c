@@ -34,7 +34,7 @@ static void dev_line(FILE *fp, const char *name, const char *spec, const struct 
 	format_size(d->bytes_written, wb, sizeof(wb));
 	fprintf(fp, "  %-6s %s\n         %" PRIu64 " reads (%s), %" PRIu64 " writes (%s)", name, spec,
 		d->nr_reads, rb, d->nr_writes, wb);
-	if (modelled)
+	if (modelled || d->busy_ns) /* a replay measures busy time too */
 		fprintf(fp, ", utilisation %.1f %%, mean queue depth %.2f", 100 * util, d->mean_queue_depth);
 	fputc('\n', fp);
 	if (d->write_amplification > 0)
@@ -90,8 +90,8 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 			fprintf(fp, ", seed %" PRIu64, cfg->engine.seed);
 		fputc('\n', fp);
 	}
-	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s simulated\n", res->iops, res->mb_s,
-		(double)(res->end_ns - res->first_ns) / 1e9);
+	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s %s\n", res->iops, res->mb_s,
+		(double)(res->end_ns - res->first_ns) / 1e9, res->devices_modelled ? "simulated" : "measured");
 
 	fprintf(fp, "\nlatency per request:\n");
 	lat_header(fp, "operation");

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* replay_predict.h - replay --predict: the same trace through the simulator, against the measurement. */
+#ifndef SSDCACHE_REPLAY_PREDICT_H
+#define SSDCACHE_REPLAY_PREDICT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sim/demerit.h"
+#include "sim/replay.h"
+#include "sim/sim.h"
+
+/* Request latencies by enum sim_op, collected through sim_config.on_req_done. */
+struct lat_samples {
+	double *v[SIM_OP_NR];
+	size_t n[SIM_OP_NR], cap[SIM_OP_NR];
+};
+void lat_samples_add(void *samples, int op, double latency_ns); /* an on_req_done */
+void lat_samples_free(struct lat_samples *s);
+
+struct replay_prediction {
+	char cache_model[1024], target_model[1024];
+	bool calibrated;                 /* the models came from calib_run (ssd), not the user */
+	struct sim_result sim;           /* the simulator's run of the trace */
+	struct demerit op[SIM_OP_NR];    /* per operation, from the samples */
+	bool op_ok[SIM_OP_NR];
+	struct demerit all;              /* every request */
+	bool all_ok;
+};
+
+/*
+ * After the replay: models given (cache_model / target_model, NULL: calibrate the device
+ * with calib_run, model ssd, about 5 s each), run the simulator on rc->sim's trace with the
+ * same table, quirks and replay mode, and compare the request latencies with `measured`
+ * (collected during the replay) by the Ruemmler-Wilkes demerit (sim/demerit.h).
+ * Returns 0 or -errno with err.
+ */
+int replay_predict(const struct replay_config *rc, const char *cache_model, const char *target_model,
+		   const struct lat_samples *measured, struct replay_prediction *p, char *err, size_t errlen);
+void replay_prediction_free(struct replay_prediction *p);
+
+void replay_print_prediction(FILE *fp, const struct sim_result *measured, const struct replay_prediction *p);
+void replay_print_prediction_json(FILE *fp, const struct sim_result *measured, const struct replay_prediction *p);
+
+#endif

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# models calibrate (issue 12 item 7): measure a file over the grid, fit a model, print a SPEC
+# that run accepts; refuse a file with a filesystem as replay does. Short measurements: the
+# figures are noisy, the checks are about the fit's consistency, not the device.
+set -u
+cd "$(dirname "$0")/../.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+export PATH="$PATH:/sbin:/usr/sbin"
+T=data/traces/oltp_small/oltp_small.blkparse.txt
+
+for model in fixed ssd hdd; do
+	"$PROG" models calibrate "$tmp/cal.img" --model $model --size 64M --seconds 1.2 --json > "$tmp/$model.json" 2> "$tmp/err" \
+		|| { bad "calibrate --model $model: $(cat "$tmp/err")"; continue; }
+	python3 - "$tmp/$model.json" $model <<'PY' && ok "calibrate --model $model: 24 points measured and predicted, residuals consistent" || fail=1
+import json, math, sys
+d = json.load(open(sys.argv[1])); model = sys.argv[2]
+pts = d["points"]
+assert len(pts) == 24 and d["spec"].startswith(model + ":size=67108864"), d["spec"]
+assert {(p["rw"], p["bs"], p["qd"]) for p in pts} == {(rw, bs, qd) for rw in ("randread", "randwrite", "read", "write") for bs in (4096, 65536, 1 << 20) for qd in (1, 32)}
+for p in pts:
+    assert p["ios"] > 0 and p["measured_mean_us"] > 0 and p["predicted_mean_us"] > 0, p
+    assert abs(p["residual"] - (p["predicted_mean_us"] / p["measured_mean_us"] - 1)) < 1e-3, p
+rms = math.sqrt(sum(p["residual"] ** 2 for p in pts) / 24)
+assert abs(rms - d["rms_relative_error"]) < 1e-3, (rms, d["rms_relative_error"])
+if model == "fixed":
+    # the fixed model's read latency minimises the log residuals: the geometric mean of the reads
+    reads = [p["measured_mean_us"] for p in pts if "read" in p["rw"]]
+    g = math.exp(sum(math.log(v) for v in reads) / len(reads))
+    fitted = float(d["spec"].split("read=")[1].split(",")[0]) / 1e3
+    assert abs(fitted / g - 1) < 0.02, (fitted, g)
+PY
+	spec=$(python3 -c "import json; print(json.load(open('$tmp/$model.json'))['spec'])")
+	"$PROG" run "$T" --cache-dev "$spec" --quiet --max-requests 200 > /dev/null 2> "$tmp/err" \
+		&& ok "run accepts the $model SPEC" || bad "run --cache-dev $spec: $(cat "$tmp/err")"
+done
+"$PROG" models calibrate "$tmp/cal.img" --model ssd --seconds 0.5 > "$tmp/out" 2>&1
+grep -q "^spec: ssd:" "$tmp/out" && grep -q "RMS relative error" "$tmp/out" && ok "text output" || bad "text: $(cat "$tmp/out")"
+
+truncate -s 64M "$tmp/fs.img" && mkfs.ext4 -q -F "$tmp/fs.img"
+"$PROG" models calibrate "$tmp/fs.img" --model fixed --seconds 0.5 > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "holds an ext4 filesystem" "$tmp/err" && e2fsck -fn "$tmp/fs.img" > /dev/null 2>&1 \
+	&& ok "a filesystem image is refused and intact" || bad "fs image: $(cat "$tmp/err")"
+"$PROG" models calibrate "$tmp/cal.img" --model nvme > /dev/null 2>&1
+[ $? -eq 2 ] && ok "unknown model refused" || bad "--model nvme"
+exit $fail
