@@ -145,6 +145,8 @@ static const struct opt hdd_opts[] = {
 	 "the preset file's slips are tracks (DiskSim's track sparing), not sectors"},
 	{"wc_shared", OPT_BOOL, offsetof(struct hdd_priv, wc_shared), "0", 0, 0, NULL,
 	 "cached writes occupy read-cache segments (one buffer shared by reads and writes)"},
+	{"seg_disksim", OPT_BOOL, offsetof(struct hdd_priv, seg_disksim), "0", 0, 0, NULL,
+	 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, a write takes a whole one"},
 	{"wc_keep", OPT_BOOL, offsetof(struct hdd_priv, wc_keep), "0", 0, 0, NULL,
 	 "destaged writes stay in the buffer as clean data that reads hit"},
 	{"min_write_pos", OPT_TIME, offsetof(struct hdd_priv, min_write_pos), "0", 0, 1e8, NULL,
@@ -391,6 +393,130 @@ static uint32_t hdd_seg_insert(struct hdd_priv *p, uint64_t start, uint64_t end)
 	p->segs[victim].end = end;
 	p->segs[victim].stamp = ++p->stamp;
 	return victim;
+}
+
+/*
+ * seg_disksim: the segment policy of DiskSim's disk cache (disksim_diskcache.c,
+ * disk_buffer_select_read_segment / _write_segment, disk_buffer_set_segment and
+ * disk_buffer_attempt_seg_ownership). A segment is empty (start == end) or holds one run of
+ * sectors; the least recently used one is the victim among equals.
+ */
+static bool hdd_seg_dirty(const struct hdd_priv *p, const struct hdd_seg *s)
+{
+	if (!s->wdata)
+		return false;
+	for (uint32_t i = 0; i < p->nr_wc; i++)
+		if (p->wc[i].lba < s->end && s->start < p->wc[i].lba + p->wc[i].nsect)
+			return true;
+	return p->busy && !p->cur.io && p->cur.lba < s->end && s->start < p->cur.lba + p->cur.nsect;
+}
+
+/* Empty every segment but keep that overlaps [lba, lba+n) (a write makes them stale: DiskSim
+ * empties a clean overlapping segment whole, it does not trim it). */
+static void hdd_seg_empty_overlaps(struct hdd_priv *p, uint64_t lba, uint64_t n, uint32_t keep)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (i == keep || s->start >= lba + n || lba >= s->end)
+			continue;
+		if (p->ra_on && i == p->ra_seg)
+			p->ra_on = false;
+		s->start = s->end = 0;
+		s->wdata = false;
+	}
+}
+
+static void hdd_seg_set(struct hdd_priv *p, uint32_t i, uint64_t start, uint64_t end, bool w)
+{
+	struct hdd_seg *s = &p->segs[i];
+	s->start = end - start > p->seg_max_sect ? end - p->seg_max_sect : start;
+	s->end = end;
+	s->stamp = ++p->stamp;
+	s->wdata = w;
+}
+
+/*
+ * A read that went to the media: a read starting inside a segment (a partial hit) goes on
+ * filling that segment; any other is a miss, which resets an empty segment if there is one,
+ * else the least recently used (DiskSim: priority 3 before 2), to start at the request. A
+ * block at a segment's end is not in it (no "almost" hits). Returns the segment.
+ */
+static uint32_t hdd_seg_read(struct hdd_priv *p, uint64_t start, uint64_t end)
+{
+	uint32_t victim = UINT32_MAX;
+
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (s->start <= start && start < s->end) {
+			hdd_seg_set(p, i, s->start, end > s->end ? end : s->end, false);
+			return i;
+		}
+	}
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		const struct hdd_seg *s = &p->segs[i];
+		if (hdd_seg_dirty(p, s))
+			continue; /* dirty data cannot be dropped */
+		if (victim == UINT32_MAX || (s->start == s->end) > (p->segs[victim].start ==
+								 p->segs[victim].end) ||
+		    ((s->start == s->end) == (p->segs[victim].start == p->segs[victim].end) &&
+		     s->stamp < p->segs[victim].stamp))
+			victim = i;
+	}
+	if (victim == UINT32_MAX)
+		victim = 0;
+	hdd_seg_set(p, victim, start, end, false);
+	return victim;
+}
+
+/* A read served whole from a segment makes it the most recently used. */
+static void hdd_seg_touch(struct hdd_priv *p, uint64_t lba)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++)
+		if (p->segs[i].start <= lba && lba < p->segs[i].end) {
+			p->segs[i].stamp = ++p->stamp;
+			return;
+		}
+}
+
+/*
+ * A write with wc_shared: it appends to the segment holding the cached write it continues
+ * (Combine seq writes), else takes a segment of its own, reset to the write: one that it
+ * overlaps (emptied anyway), else an empty one, else the least recently used clean one
+ * (DiskSim's write priorities 4, 3, 2); never one holding dirty data, nor `reading`, the one
+ * the read-ahead was filling when the write arrived (the caller has stopped it since).
+ * Every other segment it overlaps is emptied.
+ */
+static void hdd_seg_write(struct hdd_priv *p, uint64_t lba, uint64_t n, uint32_t reading)
+{
+	uint32_t best = UINT32_MAX;
+	int best_v = 0;
+
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		int v;
+		if (s->wdata && s->end == lba && s->end > s->start && hdd_seg_dirty(p, s) &&
+		    lba + n - s->start <= p->seg_max_sect)
+			v = 5;
+		else if (hdd_seg_dirty(p, s) || i == reading)
+			continue;
+		else if (s->start < lba + n && lba < s->end)
+			v = 4;
+		else if (s->start == s->end)
+			v = 3;
+		else
+			v = 2;
+		if (v > best_v || (v == best_v && s->stamp < p->segs[best].stamp)) {
+			best = i;
+			best_v = v;
+		}
+	}
+	if (best == UINT32_MAX)
+		return; /* every segment dirty: the write cache holds the data */
+	if (best_v == 5)
+		hdd_seg_set(p, best, p->segs[best].start, lba + n, true);
+	else
+		hdd_seg_set(p, best, lba, lba + n, true);
+	hdd_seg_empty_overlaps(p, lba, n, best);
 }
 
 /* A write makes overlapping read segments stale: cut them (keeping the part before). */
@@ -718,8 +844,9 @@ static void hdd_timer(struct dev *d, uint64_t now)
 		p->wc_used--;
 		p->wc_sect_used -= p->cur.nsect;
 		/* wc_keep: the destaged data is still in the buffer, now clean: reads hit it */
-		if (p->wc_keep)
+		if (p->wc_keep && !(p->seg_disksim && p->wc_shared))
 			hdd_seg_insert(p, p->cur.lba, p->cur.lba + p->cur.nsect);
+		/* (seg_disksim with wc_shared: the write's own segment holds it, now clean) */
 	}
 	if (!p->cur.write && p->cur.nsect) {
 		uint64_t e = p->cur.lba + p->cur.nsect;
@@ -730,7 +857,8 @@ static void hdd_timer(struct dev *d, uint64_t now)
 			if (p->ra_lba + p->ra_limit > p->nr_sect)
 				p->ra_limit = p->nr_sect - p->ra_lba;
 		} else {
-			p->ra_seg = hdd_seg_insert(p, p->cur.lba, e);
+			p->ra_seg = p->seg_disksim ? hdd_seg_read(p, p->cur.lba, e)
+						   : hdd_seg_insert(p, p->cur.lba, e);
 			if (p->ra_sect && !p->cur_streamed) {
 				/* after a media read the drive keeps reading ahead into this segment
 				 * until the mechanism is needed elsewhere */
@@ -803,14 +931,25 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 	case DEV_READ:
 		if (hdd_cached_upto(p, io->sector, io->nsect, now) >= io->sector + io->nsect) {
 			p->cache_hits++;
+			if (p->seg_disksim)
+				hdd_seg_touch(p, io->sector);
 			return hdd_done_now(p, io, now, io->nsect, true);
 		}
 		break;
 	case DEV_WRITE:
 		/* a write the write cache takes is a hit: acknowledged from the buffer */
 		whit = true;
-		hdd_seg_invalidate(p, io->sector, io->nsect);
-		if (p->wc_shared && p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max &&
+		if (p->seg_disksim && p->wc_shared) {
+			/* the write's data passes through a segment of its own (hdd_seg_write) */
+			uint32_t reading = p->ra_on ? p->ra_seg : UINT32_MAX;
+			hdd_ra_stop(p, now);
+			hdd_seg_write(p, io->sector, io->nsect, reading);
+		} else if (p->seg_disksim) {
+			hdd_seg_empty_overlaps(p, io->sector, io->nsect, UINT32_MAX);
+		} else {
+			hdd_seg_invalidate(p, io->sector, io->nsect);
+		}
+		if (!p->seg_disksim && p->wc_shared && p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max &&
 		    p->wc_used < p->wc_entries) {
 			/* wc_shared: the write takes a buffer segment like a read (evicting the least
 			 * recently used one) and stops the read-ahead; its data stays readable */

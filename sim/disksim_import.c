@@ -568,6 +568,8 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	if (get(o, d, "Use separate write segment", &sep, false) < 0)
 		return -EINVAL;
 	fprintf(o->fp, "wc_shared=%d\n", sep ? 0 : 1);
+	/* DiskSim's segment replacement (disksim_diskcache.c), whatever the parameters */
+	fprintf(o->fp, "seg_disksim=1\n");
 	expect_value(o, d, "Read-ahead over requested", 1, "read-ahead starts after the request");
 	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
 	report_unused(o, d, "not supported");

@@ -51,6 +51,7 @@ struct hdd_op {
 struct hdd_seg {
 	uint64_t start, end; /* cached sectors [start, end) */
 	uint64_t stamp;      /* LRU */
+	bool wdata;          /* seg_disksim: holds write data (appendable while cached) */
 };
 
 #define HDD_MAX_ZONES 256
@@ -77,7 +78,7 @@ struct hdd_priv {
 	uint64_t bus_block_read, bus_block_write;
 	double bus_watermark;
 	bool headsw_max;
-	bool ra_track, wc_keep, slip_tracks, wc_shared;
+	bool ra_track, wc_keep, slip_tracks, wc_shared, seg_disksim;
 	uint64_t min_write_pos;
 
 	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */

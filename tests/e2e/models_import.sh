@@ -26,7 +26,7 @@ for l in "heads=2" "rpm=6000" "size=14848000" "slip_tracks=1" \
 	"ovh_done_read=10000ns" "ovh_done_write=20000ns" "ovh_reselect=30000ns" \
 	"bus_block_read=100000ns" "bus_block_write=120000ns" "bus_watermark=0.5" "ra_track=0" \
 	"cache_segments=2" "cache_size=204800" "readahead=25600" "write_cache=1" "wc_entries=2" \
-	"queue_depth=4" "sched=sstf" "wc_keep=1" "wc_shared=0" "min_write_pos=0ns"; do
+	"queue_depth=4" "sched=sstf" "wc_keep=1" "wc_shared=0" "seg_disksim=1" "min_write_pos=0ns"; do
 	has "$tmp/mini.hdd" "$l"
 done
 # unsupported parameters are listed with their file and line

@@ -375,6 +375,68 @@ static void test_shared_write_segments(void **state)
 	}
 }
 
+/* seg_disksim (DiskSim's segment policy): a read miss starting at a segment's end does not
+ * extend it but takes an empty segment, else the least recently used one, and a whole hit makes
+ * its segment the most recent. */
+static void test_disksim_read_segments(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
+	for (int ds = 0; ds <= 1; ds++) {
+		assert_int_equal(open_dev(&o, make_spec(f, ds ? ",seg_disksim=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
+		run_io(&o, DEV_READ, 8, 8, 20 * MS); /* ds: B = [8, 16); legacy: A = [0, 16) */
+		assert_int_equal(run_io(&o, DEV_READ, 0, 4, 40 * MS), 4); /* hit: A most recent */
+		run_io(&o, DEV_READ, 50000, 8, 60 * MS); /* ds: evicts B; legacy: takes the empty B */
+		uint64_t l = run_io(&o, DEV_READ, 8, 4, 80 * MS);
+		if (ds)
+			assert_true(l >= 4 * MS / 10); /* B was the least recent: 4 sectors from the media */
+		else
+			assert_int_equal(l, 4);
+		/* ds: that miss took A, now the least recently used; legacy: A holds [0, 16) */
+		l = run_io(&o, DEV_READ, 0, 4, 100 * MS);
+		if (ds)
+			assert_true(l >= 4 * MS / 10);
+		else
+			assert_int_equal(l, 4);
+		dev_destroy(o.d);
+	}
+}
+
+/* seg_disksim: a write empties a clean segment it overlaps whole (DiskSim's
+ * disk_buffer_set_segment), where the legacy model keeps the part before the write; with
+ * wc_shared the write takes that segment for its own data, which reads then hit. */
+static void test_disksim_write_segments(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
+	static const char *const extra[] = {NULL, ",seg_disksim=1", ",write_cache=1,wc_shared=1",
+					    ",write_cache=1,wc_shared=1,seg_disksim=1"};
+	for (int c = 0; c < 4; c++) {
+		assert_int_equal(open_dev(&o, make_spec(f, extra[c], buf, sizeof(buf)), err,
+					  sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
+		run_io(&o, DEV_WRITE, 4, 2, 20 * MS); /* overlaps A */
+		idle_until(&o, 40 * MS);
+		uint64_t l = run_io(&o, DEV_READ, 0, 4, 40 * MS);
+		if (c & 1)
+			assert_true(l >= 4 * MS / 10); /* A was emptied: 4 sectors from the media */
+		else
+			assert_int_equal(l, 4); /* legacy: [0, 4) kept */
+		if (c == 3) /* A now holds the write; the miss took the empty segment */
+			assert_int_equal(run_io(&o, DEV_READ, 4, 2, 60 * MS), 2);
+		dev_destroy(o.d);
+	}
+}
+
 /* The preset file's errors are located. */
 static void test_file_errors(void **state)
 {
@@ -428,6 +490,8 @@ int main(void)
 		cmocka_unit_test(test_destaged_data_kept),
 		cmocka_unit_test(test_min_write_positioning),
 		cmocka_unit_test(test_shared_write_segments),
+		cmocka_unit_test(test_disksim_read_segments),
+		cmocka_unit_test(test_disksim_write_segments),
 		cmocka_unit_test(test_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
