@@ -666,6 +666,10 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 	p->media_start_ns = t;
 	for (;;) {
 		uint32_t k = l.z->spt - l.sect;
+		/* per-cylinder spares end the cylinder's last track early: the next block is on
+		 * the next cylinder */
+		if (l.z->cylspare && l.head == p->heads - 1 && l.sect < l.z->spt - l.z->cylspare)
+			k = l.z->spt - l.z->cylspare - l.sect;
 		if (k > n)
 			k = n;
 		t += (uint64_t)k * p->rev_ns / l.z->spt;

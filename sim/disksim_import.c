@@ -335,7 +335,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		    get(o, z, "Skew for cylinder switch", &a.csk, false) < 0 ||
 		    get(o, z, "Number of spares", &a.spares, false) < 0)
 			return -EINVAL;
-		double ncyl = a.last - a.first + 1, spare;
+		double ncyl = a.last - a.first + 1, spare, cylspare = 0;
 		/* DiskSim's sparing schemes (disksim_diskmap.h): what the spares take from the zone */
 		switch ((int)scheme) {
 		case 0:
@@ -344,7 +344,11 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		case 1: /* TRACK_SPARING: spare tracks */
 			spare = a.spares * a.spt;
 			break;
-		case 2: case 4: case 5: case 6: /* sectors per cylinder */
+		case 2: /* sectors per cylinder, at each cylinder's end: the zone's CYLSPARE */
+			spare = 0;
+			cylspare = a.spares;
+			break;
+		case 4: case 5: case 6: /* sectors per cylinder, slipping to the end or at the front */
 			spare = a.spares * ncyl;
 			break;
 		case 3: /* sectors per track */
@@ -354,7 +358,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 			spare = a.spares;
 			break;
 		}
-		if (scheme >= 2 && scheme != 7 && scheme != 9 && scheme != 10 && a.spares) {
+		if (scheme >= 3 && scheme != 7 && scheme != 9 && scheme != 10 && a.spares) {
 			struct ds_node *sp = ds_param(z, "Number of spares");
 			warnf(o, sp ? sp : z, "sparing scheme %g: spares spread over cylinders or "
 					      "tracks are taken from the zone's end instead", scheme);
@@ -378,8 +382,19 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 					     "blocks per track", z->file, z->line, i + 1);
 			return -EINVAL;
 		}
-		fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first, a.last,
-			a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
+		if (cylspare >= heads * a.spt) {
+			struct ds_node *sp = ds_param(z, "Number of spares");
+			snprintf(o->ps->err, o->ps->errlen, "%s:%u: zone %zu: %.0f spares per cylinder "
+					     "leave no room for data", sp ? sp->file : z->file,
+				 sp ? sp->line : z->line, i + 1, cylspare);
+			return -EINVAL;
+		}
+		if (cylspare)
+			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first,
+				a.last, a.spt, a.tsk, a.csk, floor(a.off), a.front, spare, cylspare);
+		else
+			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first, a.last,
+				a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
 		/* slips: tracks under track sparing, sectors otherwise (disksim_diskmap.c) */
 		double prev = -1;
 		for (size_t k = 0; sl && k < sl->nkid; k++) {
@@ -393,7 +408,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 			prev = u;
 			fprintf(o->fp, "slip %zu %.0f\n", i + 1, u);
 		}
-		*capacity += ncyl * heads * a.spt - a.front - spare;
+		*capacity += ncyl * (heads * a.spt - cylspare) - a.front - spare;
 		*last_cyl = a.last;
 	}
 	(void)v;
@@ -437,9 +452,10 @@ static int map_model(struct out *o, struct ds_node *dm, double *size_blocks)
 	}
 	if (blocks > cap) {
 		struct ds_node *bc = ds_param(dm, "Block count");
-		snprintf(o->ps->err, o->ps->errlen, "%s:%u: 'Block count' %.0f exceeds the %.0f data "
-				     "sectors the zones hold", bc->file, bc->line, blocks, cap);
-		return -EINVAL;
+		/* DiskSim checks the two and goes on; so do we, with the zones' capacity */
+		warnf(o, bc, "'Block count' %.0f exceeds the %.0f data sectors the zones hold: the "
+			     "drive is given %.0f", blocks, cap, cap);
+		blocks = cap;
 	}
 	fprintf(o->fp, "size=%.0f\n", blocks * 512);
 	*size_blocks = blocks;

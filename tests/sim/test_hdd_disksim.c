@@ -437,6 +437,27 @@ static void test_disksim_write_segments(void **state)
 	}
 }
 
+/* CYLSPARE (DiskSim's sectors-per-cylinder sparing): one surface, 100 sectors a track, the
+ * last 10 of every cylinder spare: LBN 90 is sector 0 of cylinder 1 (a 1 ms seek, then the
+ * index at 10 ms); a transfer over the cylinder's end seeks after sector 89; a slip (physical
+ * sector 5) shifts the blocks after it into its own cylinder's spares only. */
+static void test_cylinder_spares(void **state)
+{
+	(void)state;
+	const char *f = "size=46080000\nzone 0 999 100 0 0 0 0 0 10\nseek 1 1ms\n";
+	char buf[256];
+	assert_int_equal(fresh_read(f, 0, 1), MS / 10 + 1);
+	assert_int_equal(fresh_read(f, 89, 1), 9 * MS + 1);
+	assert_int_equal(fresh_read(f, 90, 1), 10 * MS + MS / 10 + 1);
+	/* 85..89 at 8.5..9.0 ms, the seek to cylinder 1 (10.0 ms), 90..94 at 10.0..10.5 ms */
+	assert_int_equal(fresh_read(f, 85, 10), 10 * MS + MS / 2 + 1);
+	snprintf(buf, sizeof(buf), "%sslip 1 5\n", f);
+	assert_int_equal(fresh_read(buf, 4, 1), MS / 2 + 1);      /* before the slip */
+	assert_int_equal(fresh_read(buf, 5, 1), 7 * MS / 10 + 1); /* physical 6 */
+	assert_int_equal(fresh_read(buf, 89, 1), 9 * MS + MS / 10 + 1); /* physical 90, a spare */
+	assert_int_equal(fresh_read(buf, 90, 1), 10 * MS + MS / 10 + 1); /* cylinder 1: unmoved */
+}
+
 /* The preset file's errors are located. */
 static void test_file_errors(void **state)
 {
@@ -492,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_shared_write_segments),
 		cmocka_unit_test(test_disksim_read_segments),
 		cmocka_unit_test(test_disksim_write_segments),
+		cmocka_unit_test(test_cylinder_spares),
 		cmocka_unit_test(test_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
