@@ -147,6 +147,12 @@ static const struct opt hdd_opts[] = {
 	 "cached writes occupy read-cache segments (one buffer shared by reads and writes)"},
 	{"seg_disksim", OPT_BOOL, offsetof(struct hdd_priv, seg_disksim), "0", 0, 0, NULL,
 	 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, a write takes a whole one"},
+	{"ra_bound", OPT_U64, offsetof(struct hdd_priv, ra_bound), "0", 0, 2, NULL,
+	 "read-ahead stops at the end of the head's track (1) or cylinder (2) (DiskSim's continuous read 1, 2)"},
+	{"ra_discard", OPT_BOOL, offsetof(struct hdd_priv, ra_discard), "0", 0, 0, NULL,
+	 "a read's own data leaves the buffer once sent; its read-ahead stays (DiskSim's read-ahead over requested -1)"},
+	{"ra_on_hit", OPT_BOOL, offsetof(struct hdd_priv, ra_on_hit), "0", 0, 0, NULL,
+	 "a read served whole from the buffer restarts the read-ahead (DiskSim's read-ahead on idle hit)"},
 	{"wc_keep", OPT_BOOL, offsetof(struct hdd_priv, wc_keep), "0", 0, 0, NULL,
 	 "destaged writes stay in the buffer as clean data that reads hit"},
 	{"min_write_pos", OPT_TIME, offsetof(struct hdd_priv, min_write_pos), "0", 0, 1e8, NULL,
@@ -352,6 +358,31 @@ static uint64_t hdd_ra_track_limit(const struct hdd_priv *p, uint64_t lba, uint6
 	return n;
 }
 
+/*
+ * ra_bound (DiskSim's "Buffer continuous read" 1 and 2, disk_buffer_seek): a background
+ * read-ahead never switches heads (1) or seeks (2): it stops at the end of the track (the
+ * cylinder) the head is on, and does not start when lba is elsewhere. Returns the first sector
+ * it may not read (UINT64_MAX: unbounded).
+ */
+static uint64_t hdd_ra_bound_end(const struct hdd_priv *p, uint64_t lba)
+{
+	struct hdd_loc l;
+
+	if (!p->ra_bound)
+		return UINT64_MAX;
+	if (lba >= p->nr_sect)
+		return lba;
+	hdd_locate(p, lba, &l);
+	if (l.cyl != p->cur_cyl || (p->ra_bound == 1 && l.head != p->cur_head))
+		return lba;
+	uint64_t n = l.z->spt - l.sect;
+	if (p->ra_bound == 2)
+		n += (uint64_t)(p->heads - 1 - l.head) * l.z->spt;
+	if (l.z->cylspare && (p->ra_bound == 2 || l.head == p->heads - 1))
+		n = n > l.z->cylspare ? n - l.z->cylspare : 0;
+	return lba + n;
+}
+
 /* Read-ahead stops when the mechanism is needed: freeze how far it got, move the head there. */
 static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 {
@@ -365,8 +396,11 @@ static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 	if (s->end - s->start > p->seg_max_sect)
 		s->start = s->end - p->seg_max_sect;
 	p->ra_on = false;
-	if (s->end < p->nr_sect) {
-		hdd_locate(p, s->end, &l);
+	/* the head is over the track of the last sector read ahead (seg_disksim; the legacy
+	 * model puts it over the next sector's) */
+	uint64_t at = p->seg_disksim && got && s->end ? s->end - 1 : s->end;
+	if (at < p->nr_sect) {
+		hdd_locate(p, at, &l);
 		p->cur_cyl = l.cyl;
 		p->cur_head = l.head;
 	}
@@ -586,9 +620,73 @@ static bool hdd_in_stream(const struct hdd_priv *p, const struct hdd_op *o, uint
 	if (!p->ra_on || o->write || o->lba < p->segs[p->ra_seg].start ||
 	    o->lba > p->ra_lba + p->ra_limit)
 		return false;
-	/* ra_track: a read-ahead that reached its limit has stopped (the head is idle at the end
-	 * of the track), so a read just past it is a miss, not a continuation */
-	return !p->ra_track || o->lba < p->ra_lba + p->ra_limit || hdd_ra_avail(p, now) < p->ra_limit;
+	/* ra_track, seg_disksim, ra_bound: a read-ahead that reached its limit has stopped (idle
+	 * at its end), so a read just past it is a miss, not a continuation */
+	return !(p->ra_track || p->seg_disksim || p->ra_bound) || o->lba < p->ra_lba + p->ra_limit ||
+	       hdd_ra_avail(p, now) < p->ra_limit;
+}
+
+/*
+ * ra_discard (DiskSim's "Read-ahead over requested" = -1, disk_request_complete): once a read
+ * completes, its own blocks are dropped from the segment holding them (it then starts at the
+ * request's end); the read-ahead beyond stays.
+ */
+static void hdd_seg_discard(struct hdd_priv *p, uint64_t lba, uint64_t end)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		bool ra = p->ra_on && i == p->ra_seg;
+		if (s->start > lba || (lba >= s->end && !(ra && lba <= p->ra_lba + p->ra_limit)))
+			continue;
+		if (s->start < end)
+			s->start = end;
+		if (s->end < end && !ra)
+			s->end = end;
+		return;
+	}
+}
+
+/*
+ * ra_on_hit (DiskSim's "Read-ahead on idle hit"): a read served whole from the buffer while
+ * the mechanism is idle restarts the read-ahead at the end of the segment that served it, up
+ * to readahead past the request (or the track rule), once the head is back there.
+ */
+static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64_t t)
+{
+	struct hdd_loc l;
+
+	if (p->busy || !p->ra_sect)
+		return;
+	if (p->ra_on && hdd_ra_avail(p, t) < p->ra_limit) {
+		/* still reading ahead: let it run on past this request */
+		uint64_t lim = end + p->ra_sect > p->nr_sect ? p->nr_sect : end + p->ra_sect;
+		if (!p->ra_track && lim > p->ra_lba + p->ra_limit)
+			p->ra_limit = lim - p->ra_lba;
+		return;
+	}
+	hdd_ra_stop(p, t); /* a finished read-ahead: the head idles at its end */
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (s->start > lba || lba >= s->end || s->end >= p->nr_sect)
+			continue;
+		uint64_t lim = end + p->ra_sect > p->nr_sect ? p->nr_sect : end + p->ra_sect;
+		if (p->ra_track)
+			lim = s->end + hdd_ra_track_limit(p, s->end, s->start);
+		uint64_t bound = hdd_ra_bound_end(p, s->end);
+		if (lim > bound)
+			lim = bound;
+		if (lim <= s->end)
+			return;
+		hdd_locate(p, s->end, &l);
+		uint64_t t1 = t + hdd_move_ns(p, l.cyl, l.head, false, false);
+		t1 += hdd_rot_wait(p, t1, hdd_pos_ns(p, &l, l.sect));
+		p->ra_seg = i;
+		p->ra_lba = s->end;
+		p->ra_limit = lim - s->end;
+		p->ra_t0 = t1;
+		p->ra_on = true;
+		return;
+	}
 }
 
 /* Choose the next op: returns a pointer into act[] or wc[] (NULL if none). */
@@ -856,8 +954,14 @@ static void hdd_timer(struct dev *d, uint64_t now)
 		uint64_t e = p->cur.lba + p->cur.nsect;
 		if (p->cur_streamed && p->ra_on) {
 			/* the stream runs on: let it reach readahead beyond this request */
-			if (e + p->ra_sect - p->ra_lba > p->ra_limit)
-				p->ra_limit = e + p->ra_sect - p->ra_lba;
+			uint64_t lim = e + p->ra_sect;
+			if (p->ra_track && e < p->nr_sect) /* the track rule again, from this request */
+				lim = e + hdd_ra_track_limit(p, e, p->segs[p->ra_seg].start);
+			uint64_t bound = hdd_ra_bound_end(p, e);
+			if (lim > bound)
+				lim = bound;
+			if (lim - p->ra_lba > p->ra_limit)
+				p->ra_limit = lim - p->ra_lba;
 			if (p->ra_lba + p->ra_limit > p->nr_sect)
 				p->ra_limit = p->nr_sect - p->ra_lba;
 		} else {
@@ -872,10 +976,15 @@ static void hdd_timer(struct dev *d, uint64_t now)
 				if (p->ra_track && p->ra_lba < p->nr_sect)
 					p->ra_limit = hdd_ra_track_limit(p, p->ra_lba,
 									 p->segs[p->ra_seg].start);
+				uint64_t bound = hdd_ra_bound_end(p, p->ra_lba);
+				if (p->ra_lba + p->ra_limit > bound)
+					p->ra_limit = bound - p->ra_lba;
 				p->ra_t0 = now;
 				p->ra_on = p->ra_limit > 0;
 			}
 		}
+		if (p->ra_discard)
+			hdd_seg_discard(p, p->cur.lba, e);
 	}
 	hdd_admit(p, now);
 	hdd_start(d, now);
@@ -937,7 +1046,12 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 			p->cache_hits++;
 			if (p->seg_disksim)
 				hdd_seg_touch(p, io->sector);
-			return hdd_done_now(p, io, now, io->nsect, true);
+			enum dev_q_result qr = hdd_done_now(p, io, now, io->nsect, true);
+			if (p->ra_on_hit)
+				hdd_ra_on_hit(p, io->sector, io->sector + io->nsect, io->done_ns);
+			if (p->ra_discard)
+				hdd_seg_discard(p, io->sector, io->sector + io->nsect);
+			return qr;
 		}
 		break;
 	case DEV_WRITE:

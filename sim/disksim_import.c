@@ -539,11 +539,16 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	    get(o, d, "Buffer continuous read", &cont, false) < 0 ||
 	    get(o, d, "Maximum number of write segments", &wsegs, false) < 0)
 		return -EINVAL;
+	/* disk_buffer_get_max_readahead: without a maximum, modes 1-3 read ahead a segment */
+	if (ra <= 0 && cont >= 1 && cont <= 3)
+		ra = seg_size > 0 ? seg_size : 64;
 	if (!enable || cont == 0)
 		ra = 0;
 	/* DiskSim's continuous-read modes: 4 is DEC's track scheme; 1-3 read ahead by Maximum
 	 * read-ahead (disk_buffer_get_max_readahead uses it for all three) */
 	fprintf(o->fp, "ra_track=%d\n", cont == 4 ? 1 : 0);
+	/* 1 and 2: the background read-ahead neither switches heads nor seeks (disk_buffer_seek) */
+	fprintf(o->fp, "ra_bound=%d\n", cont == 1 || cont == 2 ? (int)cont : 0);
 	/* the hdd model splits cache_size in halves: read segments and the write cache */
 	fprintf(o->fp, "cache_segments=%.0f\n", segs);
 	fprintf(o->fp, "cache_size=%.0f\n", 2 * segs * (seg_size > 0 ? seg_size : 64) * 512);
@@ -586,7 +591,22 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	fprintf(o->fp, "wc_shared=%d\n", sep ? 0 : 1);
 	/* DiskSim's segment replacement (disksim_diskcache.c), whatever the parameters */
 	fprintf(o->fp, "seg_disksim=1\n");
-	expect_value(o, d, "Read-ahead over requested", 1, "read-ahead starts after the request");
+	/* "Read-ahead over requested" (keeprequestdata): 1, read-ahead may push the request's data
+	 * out of the segment (the model's segments keep their tail); -1, the request's data is
+	 * dropped once sent (ra_discard); 0, read-ahead may not overwrite it: approximated by 1 */
+	double keep = 1;
+	if (get(o, d, "Read-ahead over requested", &keep, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "ra_discard=%d\n", keep < 0 ? 1 : 0);
+	if (keep == 0) {
+		struct ds_node *k = ds_param(d, "Read-ahead over requested");
+		warnf(o, k, "'Read-ahead over requested' = 0: read-ahead may replace the request's "
+			    "data in the segment here (as with 1)");
+	}
+	double idle = 0;
+	if (get(o, d, "Read-ahead on idle hit", &idle, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "ra_on_hit=%d\n", idle && enable && cont != 0 ? 1 : 0);
 	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
 	report_unused(o, d, "not supported");
 	return 0;

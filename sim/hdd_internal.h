@@ -83,8 +83,9 @@ struct hdd_priv {
 	uint64_t bus_block_read, bus_block_write;
 	double bus_watermark;
 	bool headsw_max;
-	bool ra_track, wc_keep, slip_tracks, wc_shared, seg_disksim;
+	bool ra_track, wc_keep, slip_tracks, wc_shared, seg_disksim, ra_discard, ra_on_hit;
 	uint64_t min_write_pos;
+	uint64_t ra_bound; /* 0 none, 1 track, 2 cylinder */
 
 	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */
 	struct hdd_file tab;

@@ -458,6 +458,70 @@ static void test_cylinder_spares(void **state)
 	assert_int_equal(fresh_read(buf, 90, 1), 10 * MS + MS / 10 + 1); /* cylinder 1: unmoved */
 }
 
+/* ra_discard (DiskSim's read-ahead over requested = -1): a read's own blocks leave the
+ * segment once sent, its read-ahead stays; ra_on_hit (read-ahead on idle hit): a whole hit
+ * restarts the read-ahead past the segment's end. One segment, 10 sectors of read-ahead. */
+static void test_readahead_discard_and_idle_hit(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=5120\ncache_segments=1\n"
+			      "seg_disksim=1\n";
+	for (int discard = 0; discard <= 1; discard++) {
+		assert_int_equal(open_dev(&o, make_spec(f, discard ? ",ra_discard=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 10, 10, 0); /* 1.0..2.0 ms, then 20..29 read ahead */
+		assert_int_equal(run_io(&o, DEV_READ, 20, 5, 50 * MS), 5); /* read-ahead: a hit */
+		uint64_t l = run_io(&o, DEV_READ, 10, 5, 60 * MS);
+		if (discard)
+			assert_true(l >= 5 * MS / 10); /* dropped once sent: from the media */
+		else
+			assert_int_equal(l, 5);
+		dev_destroy(o.d);
+	}
+	for (int rh = 0; rh <= 1; rh++) {
+		assert_int_equal(open_dev(&o, make_spec(f, rh ? ",ra_on_hit=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 10, 10, 0);                            /* 20..29 read ahead */
+		assert_int_equal(run_io(&o, DEV_READ, 25, 5, 50 * MS), 5); /* a whole hit */
+		/* with ra_on_hit the hit read ahead 30..34 (10 past its end, capped by nothing) */
+		uint64_t l = run_io(&o, DEV_READ, 30, 5, 100 * MS);
+		if (rh)
+			assert_int_equal(l, 5);
+		else
+			assert_true(l >= 5 * MS / 10);
+		dev_destroy(o.d);
+	}
+}
+
+/* ra_bound=1 (DiskSim's continuous read 1): the read-ahead stops at the end of the head's track
+ * (no head switch or seek in the background); unbounded, 128 sectors reach the next track. */
+static void test_readahead_bound(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nseg_disksim=1\n";
+	for (int b = 0; b <= 1; b++) {
+		assert_int_equal(open_dev(&o, make_spec(f, b ? ",ra_bound=1" : NULL, buf, sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 10, 10, 0);
+		assert_int_equal(run_io(&o, DEV_READ, 90, 10, 50 * MS), 10); /* the track's end */
+		uint64_t l = run_io(&o, DEV_READ, 100, 1, 60 * MS);        /* the next track */
+		if (b)
+			assert_true(l > MS); /* not read ahead: a seek to cylinder 1 */
+		else
+			assert_int_equal(l, 1);
+		dev_destroy(o.d);
+	}
+}
+
 /* The preset file's errors are located. */
 static void test_file_errors(void **state)
 {
@@ -514,6 +578,8 @@ int main(void)
 		cmocka_unit_test(test_disksim_read_segments),
 		cmocka_unit_test(test_disksim_write_segments),
 		cmocka_unit_test(test_cylinder_spares),
+		cmocka_unit_test(test_readahead_discard_and_idle_hit),
+		cmocka_unit_test(test_readahead_bound),
 		cmocka_unit_test(test_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
