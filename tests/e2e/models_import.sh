@@ -107,5 +107,21 @@ grep -q "no disksim_disk block" "$tmp/e" && ok || bad "no disk message: $(cat "$
 [ $? -eq 2 ] && ok || bad "unknown source format: exit not 2"
 "$PROG" models import --help | grep -q "hdd:file=" && ok || bad "import --help"
 
+# other drives' shapes (tests/e2e/disksim/shapes.*): spares per cylinder, hpl seek, read-ahead
+# to the track's end, request data dropped, read-ahead on idle hits, an oversized Block count
+cp "$here"/disksim/shapes.* "$tmp/"
+"$PROG" models import disksim "$tmp/shapes.parv" -o "$tmp/shapes.hdd" 2>"$tmp/e" || bad "shapes import exited $?: $(cat "$tmp/e")"
+for l in "zone 0 49 60 4 8 7 0 0 3" "slip 1 100" "slip 1 400" "zone 50 99 40 3 6 0 0 0 2" \
+	"slip_tracks=0" "size=7552000" "seek_hpl 20 1.5 0.25 2.5 0.01" "ra_bound=1" "ra_track=0" \
+	"readahead=25600" "ra_discard=1" "ra_on_hit=1" "wc_shared=1" "seg_disksim=1"; do
+	has "$tmp/shapes.hdd" "$l"
+done
+for m in "shapes.diskspecs:5: 'Block count' 99999 exceeds the 14750 data sectors the zones hold: the drive is given 14750" \
+	"shapes.diskspecs:38: 'Access time type' = averageRotation: not supported"; do
+	grep -qF -- "$m" "$tmp/e" && ok || bad "stderr lacks '$m': $(cat "$tmp/e")"
+done
+printf 'R Miss 0 8 1000 5000\nR Miss 8 8 1000 5000\nW Miss 14000 8 1000 1\n' >"$tmp/shapes.trace"
+"$PROG" models replay "hdd:file=$tmp/shapes.hdd" "$tmp/shapes.trace" >/dev/null 2>"$tmp/e" && ok || bad "shapes replay: $(cat "$tmp/e")"
+
 echo "models_import: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
