@@ -608,6 +608,18 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 		return -EINVAL;
 	fprintf(o->fp, "ra_on_hit=%d\n", idle && enable && cont != 0 ? 1 : 0);
 	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
+	/* what the model always does (disksim_diskcache.c / disksim_diskctlr.c with these values) */
+	expect_value(o, d, "Write hit stop prefetch", 1, "a write stops the read-ahead");
+	expect_value(o, d, "Read any free blocks", 0, "no blocks before the request are read");
+	expect_value(o, d, "Minimum read-ahead (blks)", 0, "the read-ahead stops when a command "
+							  "needs the head");
+	expect_value(o, d, "Allow almost read hits", 0, "a read at the block being read ahead "
+						       "waits for the media");
+	struct ds_node *cs = ds_param(d, "Calc sector by sector");
+	if (cs) { /* DiskSim's manual: no effect on accuracy, and always on */
+		cs->used = true;
+		o->info->mapped++;
+	}
 	report_unused(o, d, "not supported");
 	return 0;
 }
