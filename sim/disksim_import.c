@@ -540,7 +540,8 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	    get(o, d, "Maximum number of write segments", &wsegs, false) < 0)
 		return -EINVAL;
 	/* disk_buffer_get_max_readahead: without a maximum, modes 1-3 read ahead a segment */
-	if (ra <= 0 && cont >= 1 && cont <= 3)
+	bool ra_seg = ra <= 0 && cont >= 1 && cont <= 3;
+	if (ra_seg)
 		ra = seg_size > 0 ? seg_size : 64;
 	if (!enable || cont == 0)
 		ra = 0;
@@ -593,15 +594,16 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	fprintf(o->fp, "seg_disksim=1\n");
 	/* "Read-ahead over requested" (keeprequestdata): 1, read-ahead may push the request's data
 	 * out of the segment (the model's segments keep their tail); -1, the request's data is
-	 * dropped once sent (ra_discard); 0, read-ahead may not overwrite it: approximated by 1 */
+	 * dropped once sent (ra_discard); 0 differs from 1 only where the read-ahead is a segment
+	 * (no maximum, modes 1-3: the segment less the request, disk_buffer_get_max_readahead) */
 	double keep = 1;
 	if (get(o, d, "Read-ahead over requested", &keep, false) < 0)
 		return -EINVAL;
 	fprintf(o->fp, "ra_discard=%d\n", keep < 0 ? 1 : 0);
-	if (keep == 0) {
+	if (keep == 0 && ra_seg) {
 		struct ds_node *k = ds_param(d, "Read-ahead over requested");
-		warnf(o, k, "'Read-ahead over requested' = 0: read-ahead may replace the request's "
-			    "data in the segment here (as with 1)");
+		warnf(o, k, "'Read-ahead over requested' = 0 without a maximum read-ahead: a segment "
+			    "is read ahead past the request (DiskSim: the segment less the request)");
 	}
 	double idle = 0;
 	if (get(o, d, "Read-ahead on idle hit", &idle, false) < 0)
