@@ -146,13 +146,17 @@ static const struct opt hdd_opts[] = {
 	{"wc_shared", OPT_BOOL, offsetof(struct hdd_priv, wc_shared), "0", 0, 0, NULL,
 	 "cached writes occupy read-cache segments (one buffer shared by reads and writes)"},
 	{"seg_disksim", OPT_BOOL, offsetof(struct hdd_priv, seg_disksim), "0", 0, 0, NULL,
-	 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, a write takes a whole one"},
+	 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, "
+	 "a write takes a whole one"},
 	{"ra_bound", OPT_U64, offsetof(struct hdd_priv, ra_bound), "0", 0, 2, NULL,
-	 "read-ahead stops at the end of the head's track (1) or cylinder (2) (DiskSim's continuous read 1, 2)"},
+	 "read-ahead stops at the end of the head's track (1) or cylinder (2) (DiskSim's "
+	 "continuous read 1, 2)"},
 	{"ra_discard", OPT_BOOL, offsetof(struct hdd_priv, ra_discard), "0", 0, 0, NULL,
-	 "a read's own data leaves the buffer once sent; its read-ahead stays (DiskSim's read-ahead over requested -1)"},
+	 "a read's own data leaves the buffer once sent; its read-ahead stays (DiskSim's "
+	 "read-ahead over requested -1)"},
 	{"ra_on_hit", OPT_BOOL, offsetof(struct hdd_priv, ra_on_hit), "0", 0, 0, NULL,
-	 "a read served whole from the buffer restarts the read-ahead (DiskSim's read-ahead on idle hit)"},
+	 "a read served whole from the buffer restarts the read-ahead (DiskSim's read-ahead on "
+	 "idle hit)"},
 	{"wc_keep", OPT_BOOL, offsetof(struct hdd_priv, wc_keep), "0", 0, 0, NULL,
 	 "destaged writes stay in the buffer as clean data that reads hit"},
 	{"min_write_pos", OPT_TIME, offsetof(struct hdd_priv, min_write_pos), "0", 0, 1e8, NULL,
@@ -622,8 +626,8 @@ static bool hdd_in_stream(const struct hdd_priv *p, const struct hdd_op *o, uint
 		return false;
 	/* ra_track, seg_disksim, ra_bound: a read-ahead that reached its limit has stopped (idle
 	 * at its end), so a read just past it is a miss, not a continuation */
-	return !(p->ra_track || p->seg_disksim || p->ra_bound) || o->lba < p->ra_lba + p->ra_limit ||
-	       hdd_ra_avail(p, now) < p->ra_limit;
+	return !(p->ra_track || p->seg_disksim || p->ra_bound) ||
+	       o->lba < p->ra_lba + p->ra_limit || hdd_ra_avail(p, now) < p->ra_limit;
 }
 
 /*
@@ -955,7 +959,8 @@ static void hdd_timer(struct dev *d, uint64_t now)
 		if (p->cur_streamed && p->ra_on) {
 			/* the stream runs on: let it reach readahead beyond this request */
 			uint64_t lim = e + p->ra_sect;
-			if (p->ra_track && e < p->nr_sect) /* the track rule again, from this request */
+			/* the track rule again, from this request */
+			if (p->ra_track && e < p->nr_sect)
 				lim = e + hdd_ra_track_limit(p, e, p->segs[p->ra_seg].start);
 			uint64_t bound = hdd_ra_bound_end(p, e);
 			if (lim > bound)
@@ -1067,8 +1072,8 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 		} else {
 			hdd_seg_invalidate(p, io->sector, io->nsect);
 		}
-		if (!p->seg_disksim && p->wc_shared && p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max &&
-		    p->wc_used < p->wc_entries) {
+		if (!p->seg_disksim && p->wc_shared && p->write_cache &&
+		    p->wc_sect_used + io->nsect <= p->wc_sect_max && p->wc_used < p->wc_entries) {
 			/* wc_shared: the write takes a buffer segment like a read (evicting the least
 			 * recently used one) and stops the read-ahead; its data stays readable */
 			hdd_ra_stop(p, now);

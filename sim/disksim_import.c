@@ -348,7 +348,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 			spare = 0;
 			cylspare = a.spares;
 			break;
-		case 4: case 5: case 6: /* sectors per cylinder, slipping to the end or at the front */
+		case 4: case 5: case 6: /* per cylinder, slipping to the end or at the front */
 			spare = a.spares * ncyl;
 			break;
 		case 3: /* sectors per track */
@@ -384,17 +384,19 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		}
 		if (cylspare >= heads * a.spt) {
 			struct ds_node *sp = ds_param(z, "Number of spares");
-			snprintf(o->ps->err, o->ps->errlen, "%s:%u: zone %zu: %.0f spares per cylinder "
-					     "leave no room for data", sp ? sp->file : z->file,
+			snprintf(o->ps->err, o->ps->errlen,
+				 "%s:%u: zone %zu: %.0f spares per cylinder leave no room for data",
+				 sp ? sp->file : z->file,
 				 sp ? sp->line : z->line, i + 1, cylspare);
 			return -EINVAL;
 		}
 		if (cylspare)
-			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first,
-				a.last, a.spt, a.tsk, a.csk, floor(a.off), a.front, spare, cylspare);
+			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n",
+				a.first, a.last, a.spt, a.tsk, a.csk, floor(a.off), a.front, spare,
+				cylspare);
 		else
-			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first, a.last,
-				a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
+			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first,
+				a.last, a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
 		/* slips: tracks under track sparing, sectors otherwise (disksim_diskmap.c) */
 		double prev = -1;
 		for (size_t k = 0; sl && k < sl->nkid; k++) {
@@ -602,15 +604,16 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	fprintf(o->fp, "ra_discard=%d\n", keep < 0 ? 1 : 0);
 	if (keep == 0 && ra_seg) {
 		struct ds_node *k = ds_param(d, "Read-ahead over requested");
-		warnf(o, k, "'Read-ahead over requested' = 0 without a maximum read-ahead: a segment "
-			    "is read ahead past the request (DiskSim: the segment less the request)");
+		warnf(o, k, "'Read-ahead over requested' = 0 without a maximum read-ahead: a "
+			    "segment is read ahead past the request (DiskSim: the segment less the "
+			    "request)");
 	}
 	double idle = 0;
 	if (get(o, d, "Read-ahead on idle hit", &idle, false) < 0)
 		return -EINVAL;
 	fprintf(o->fp, "ra_on_hit=%d\n", idle && enable && cont != 0 ? 1 : 0);
 	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
-	/* what the model always does (disksim_diskcache.c / disksim_diskctlr.c with these values) */
+	/* what the model always does (disksim_diskcache.c, disksim_diskctlr.c, these values) */
 	expect_value(o, d, "Write hit stop prefetch", 1, "a write stops the read-ahead");
 	expect_value(o, d, "Read any free blocks", 0, "no blocks before the request are read");
 	expect_value(o, d, "Minimum read-ahead (blks)", 0, "the read-ahead stops when a command "

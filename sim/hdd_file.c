@@ -69,8 +69,8 @@ static int zone_line(struct hdd_file *f, size_t *cap, char **tok, int n, char *m
 	uint32_t v[9] = {0};
 
 	if (n < 6 || n > 10) {
-		snprintf(msg, len, "expected 'zone FIRST LAST SPT TSKEW CSKEW [OFFSET [FRONT [SPARE "
-				   "[CYLSPARE]]]]'");
+		snprintf(msg, len, "expected 'zone FIRST LAST SPT TSKEW CSKEW [OFFSET [FRONT "
+				   "[SPARE [CYLSPARE]]]]'");
 		return -EINVAL;
 	}
 	for (int i = 1; i < n; i++)

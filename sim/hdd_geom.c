@@ -153,9 +153,10 @@ static int hdd_zone_list(struct hdd_priv *p, char *err, size_t errlen)
 		if (zs->cylspare >= p->heads * zs->spt || (zs->cylspare && p->slip_tracks)) {
 			snprintf(err, errlen, "zone %zu (cylinders %u-%u): %u spare sectors per "
 					      "cylinder %s", i + 1, zs->first_cyl, zs->last_cyl,
-				 zs->cylspare, p->slip_tracks ? "with slip_tracks=1 (slips are sectors "
-							       "under per-cylinder sparing)"
-							     : "leave no room for data");
+				 zs->cylspare,
+				 p->slip_tracks ? "with slip_tracks=1 (slips are sectors under "
+						  "per-cylinder sparing)"
+						: "leave no room for data");
 			return -EINVAL;
 		}
 		phys -= ncyl * zs->cylspare; /* from here on: data and zone-level spares */

@@ -392,10 +392,10 @@ static void test_disksim_read_segments(void **state)
 		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
 		run_io(&o, DEV_READ, 8, 8, 20 * MS); /* ds: B = [8, 16); legacy: A = [0, 16) */
 		assert_int_equal(run_io(&o, DEV_READ, 0, 4, 40 * MS), 4); /* hit: A most recent */
-		run_io(&o, DEV_READ, 50000, 8, 60 * MS); /* ds: evicts B; legacy: takes the empty B */
+		run_io(&o, DEV_READ, 50000, 8, 60 * MS); /* ds: evicts B; legacy: the empty B */
 		uint64_t l = run_io(&o, DEV_READ, 8, 4, 80 * MS);
 		if (ds)
-			assert_true(l >= 4 * MS / 10); /* B was the least recent: 4 sectors from the media */
+			assert_true(l >= 4 * MS / 10); /* B least recent: from the media */
 		else
 			assert_int_equal(l, 4);
 		/* ds: that miss took A, now the least recently used; legacy: A holds [0, 16) */
@@ -508,7 +508,8 @@ static void test_readahead_bound(void **state)
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nseg_disksim=1\n";
 	for (int b = 0; b <= 1; b++) {
-		assert_int_equal(open_dev(&o, make_spec(f, b ? ",ra_bound=1" : NULL, buf, sizeof(buf)),
+		assert_int_equal(open_dev(&o, make_spec(f, b ? ",ra_bound=1" : NULL, buf,
+							sizeof(buf)),
 					  err, sizeof(err)),
 				 0);
 		run_io(&o, DEV_READ, 10, 10, 0);
