@@ -161,6 +161,9 @@ static const struct opt hdd_opts[] = {
 	 "destaged writes stay in the buffer as clean data that reads hit"},
 	{"min_write_pos", OPT_TIME, offsetof(struct hdd_priv, min_write_pos), "0", 0, 1e8, NULL,
 	 "with headsw_max: positioning for a media write takes at least this (DiskSim's minimum seek delay)"},
+	{"write_less", OPT_TIME, offsetof(struct hdd_priv, write_less), "0", 0, 1e8, NULL,
+	 "with headsw_max: a write's move is this much shorter (DiskSim's negative write settling "
+	 "delay)"},
 	{"headsw_max", OPT_BOOL, offsetof(struct hdd_priv, headsw_max), "0", 0, 0, NULL,
 	 "a head switch overlaps the seek (max of the two) and write settle follows any move (DiskSim)"},
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
@@ -602,7 +605,11 @@ static uint64_t hdd_move_ns(const struct hdd_priv *p, uint32_t cyl, uint32_t hea
 		/* min_write_pos: preparing a write takes this long even without a seek */
 		if (write && !in_transfer && t < p->min_write_pos)
 			t = p->min_write_pos;
-		return t && write ? t + p->write_settle : t;
+		if (!t || !write)
+			return t;
+		t += p->write_settle;
+		/* write_less: DiskSim's negative write settling delay (write moves are shorter) */
+		return t > p->write_less ? t - p->write_less : 0;
 	}
 	if (in_transfer)
 		return dc ? hdd_seek_ns(p, 1) : p->head_switch;

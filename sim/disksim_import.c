@@ -166,6 +166,8 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 	if ((r = get(o, m, "Add. write settling delay", &v, false)) < 0)
 		return r;
 	emit_ms(o, "write_settle", r ? 0 : v);
+	/* DiskSim adds the delay to every non-zero write move, a negative one too (mech_g1.c) */
+	emit_ms(o, "write_less", r || v >= 0 ? 0 : -v);
 	fprintf(o->fp, "settle=0\nheadsw_max=1\n");
 	expect_value(o, m, "Percent error in rpms", 0, "the spindle speed is exact");
 	struct ds_node *at = ds_param(m, "Access time type");

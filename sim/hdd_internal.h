@@ -86,6 +86,7 @@ struct hdd_priv {
 	bool ra_track, wc_keep, slip_tracks, wc_shared, seg_disksim, ra_discard, ra_on_hit;
 	uint64_t min_write_pos;
 	uint64_t ra_bound; /* 0 none, 1 track, 2 cylinder */
+	uint64_t write_less;
 
 	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */
 	struct hdd_file tab;

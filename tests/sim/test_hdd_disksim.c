@@ -523,6 +523,26 @@ static void test_readahead_bound(void **state)
 	}
 }
 
+/* write_less (DiskSim's negative write settling delay): a write's move is shorter than a read's:
+ * 1 ms seek + 0.2 settle - 0.5 = 0.7 ms reaches sector 8 of cylinder 1 (0.8 ms) in time; without
+ * it the 1.2 ms move misses it by a revolution. */
+static void test_write_less(void **state)
+{
+	(void)state;
+	const char *f = ZONE1 "seek 1 1ms\nwrite_settle=0.2ms\nwrite_less=0.5ms\n";
+	char buf[256], err[256];
+	struct one o;
+	for (int less = 1; less >= 0; less--) {
+		assert_int_equal(open_dev(&o, make_spec(f, less ? NULL : ",write_less=0", buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		uint64_t l = run_io(&o, DEV_WRITE, 108, 1, 0);
+		assert_int_equal(l, less ? 9 * MS / 10 : 10 * MS + 9 * MS / 10);
+		dev_destroy(o.d);
+	}
+}
+
 /* The preset file's errors are located. */
 static void test_file_errors(void **state)
 {
@@ -581,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_cylinder_spares),
 		cmocka_unit_test(test_readahead_discard_and_idle_hit),
 		cmocka_unit_test(test_readahead_bound),
+		cmocka_unit_test(test_write_less),
 		cmocka_unit_test(test_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
