@@ -338,6 +338,8 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		    get(o, z, "Number of spares", &a.spares, false) < 0)
 			return -EINVAL;
 		double ncyl = a.last - a.first + 1, spare, cylspare = 0;
+		struct ds_node *sl0 = ds_param(z, "slips");
+		double nslips = sl0 && sl0->kind == DS_LIST ? (double)sl0->nkid : 0;
 		/* DiskSim's sparing schemes (disksim_diskmap.h): what the spares take from the zone */
 		switch ((int)scheme) {
 		case 0:
@@ -356,11 +358,21 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		case 3: /* sectors per track */
 			spare = a.spares * ncyl * heads;
 			break;
-		default: /* 7 at the end, 8 per range, 9/10 per zone: a count of sectors */
+		case 7: /* SECTATEND: each slip takes one sector from the zone's end, no spares */
+			spare = nslips;
+			break;
+		case 8: /* per range of cylinders: with ranges of one, per cylinder */
+			spare = 0;
+			cylspare = a.spares;
+			break;
+		case 10: /* per zone, and the slips push to its end (layout_g1 blksinband) */
+			spare = a.spares + nslips;
+			break;
+		default: /* 9 per zone: a count of sectors, which also absorbs the slips */
 			spare = a.spares;
 			break;
 		}
-		if (scheme >= 3 && scheme != 7 && scheme != 9 && scheme != 10 && a.spares) {
+		if (scheme >= 3 && scheme <= 6 && a.spares) {
 			struct ds_node *sp = ds_param(z, "Number of spares");
 			warnf(o, sp ? sp : z, "sparing scheme %g: spares spread over cylinders or "
 					      "tracks are taken from the zone's end instead", scheme);

@@ -121,6 +121,16 @@ for m in "shapes.diskspecs:5: 'Block count' 99999 exceeds the 14750 data sectors
 	"shapes.diskspecs:38: 'Access time type' = averageRotation: not supported"; do
 	grep -qF -- "$m" "$tmp/e" && ok || bad "stderr lacks '$m': $(cat "$tmp/e")"
 done
+# sparing at the end (7): every slip takes a sector from the zone's end; per zone with slips to
+# the end (10): the spares and the slips
+sed 's/Sparing scheme used = 2/Sparing scheme used = 7/' "$here/disksim/shapes.diskspecs" >"$tmp/shapes.diskspecs"
+"$PROG" models import disksim -q "$tmp/shapes.parv" -o "$tmp/s7.hdd" 2>"$tmp/e" || bad "scheme 7 import: $(cat "$tmp/e")"
+has "$tmp/s7.hdd" "zone 0 49 60 4 8 7 0 2"
+has "$tmp/s7.hdd" "zone 50 99 40 3 6 0 0 0"
+sed 's/Sparing scheme used = 2/Sparing scheme used = 10/' "$here/disksim/shapes.diskspecs" >"$tmp/shapes.diskspecs"
+"$PROG" models import disksim -q "$tmp/shapes.parv" -o "$tmp/s10.hdd" 2>"$tmp/e" || bad "scheme 10 import: $(cat "$tmp/e")"
+has "$tmp/s10.hdd" "zone 0 49 60 4 8 7 0 5"
+cp "$here/disksim/shapes.diskspecs" "$tmp/shapes.diskspecs"
 printf 'R Miss 0 8 1000 5000\nR Miss 8 8 1000 5000\nW Miss 14000 8 1000 1\n' >"$tmp/shapes.trace"
 "$PROG" models replay "hdd:file=$tmp/shapes.hdd" "$tmp/shapes.trace" >/dev/null 2>"$tmp/e" && ok || bad "shapes replay: $(cat "$tmp/e")"
 
