@@ -148,6 +148,9 @@ static const struct opt hdd_opts[] = {
 	{"seg_disksim", OPT_BOOL, offsetof(struct hdd_priv, seg_disksim), "0", 0, 0, NULL,
 	 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, "
 	 "a write takes a whole one"},
+	{"immed_partial", OPT_BOOL, offsetof(struct hdd_priv, immed_partial), "0", 0, 0, NULL,
+	 "with bus_block_read: a partial hit starts its host transfer at once (DiskSim's immed "
+	 "transfer partial hit)"},
 	{"ra_bound", OPT_U64, offsetof(struct hdd_priv, ra_bound), "0", 0, 2, NULL,
 	 "read-ahead stops at the end of the head's track (1) or cylinder (2) (DiskSim's "
 	 "continuous read 1, 2)"},
@@ -869,7 +872,9 @@ static void hdd_start(struct dev *d, uint64_t now)
 			/* Data goes to the host at the bus rate once bus_watermark of the request is in
 			 * the buffer (DiskSim's high water mark), never ahead of the media. */
 			uint64_t start = t_cmd;
-			if (!hit) {
+			/* immed_partial (DiskSim's "Immed transfer partial hit"): the blocks the
+			 * buffer holds go out at once, the rest follow as the media reads them */
+			if (!hit && !(p->immed_partial && x > p->cur.lba)) {
 				uint64_t ms = p->media_start_ns;
 				start = ms + (uint64_t)(p->bus_watermark * (double)(t - ms)) + p->ovh_reselect;
 			}

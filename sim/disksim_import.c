@@ -634,6 +634,10 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 							  "needs the head");
 	expect_value(o, d, "Allow almost read hits", 0, "a read at the block being read ahead "
 						       "waits for the media");
+	double immed = 0;
+	if (get(o, d, "Immed transfer partial hit", &immed, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "immed_partial=%d\n", immed ? 1 : 0);
 	struct ds_node *cs = ds_param(d, "Calc sector by sector");
 	if (cs) { /* DiskSim's manual: no effect on accuracy, and always on */
 		cs->used = true;

@@ -84,6 +84,7 @@ struct hdd_priv {
 	double bus_watermark;
 	bool headsw_max;
 	bool ra_track, wc_keep, slip_tracks, wc_shared, seg_disksim, ra_discard, ra_on_hit;
+	bool immed_partial;
 	uint64_t min_write_pos;
 	uint64_t ra_bound; /* 0 none, 1 track, 2 cylinder */
 	uint64_t write_less;

@@ -114,7 +114,7 @@ cp "$here"/disksim/shapes.* "$tmp/"
 for l in "zone 0 49 60 4 8 7 0 0 3" "slip 1 100" "slip 1 400" "zone 50 99 40 3 6 0 0 0 2" \
 	"slip_tracks=0" "size=7552000" "seek_hpl 20 1.5 0.25 2.5 0.01" "ra_bound=1" "ra_track=0" \
 	"readahead=25600" "ra_discard=1" "ra_on_hit=1" "wc_shared=1" "seg_disksim=1" \
-	"write_settle=0ns" "write_less=100000ns"; do
+	"write_settle=0ns" "write_less=100000ns" "immed_partial=0"; do
 	has "$tmp/shapes.hdd" "$l"
 done
 for m in "shapes.diskspecs:5: 'Block count' 99999 exceeds the 14750 data sectors the zones hold: the drive is given 14750" \

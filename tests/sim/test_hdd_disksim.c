@@ -543,6 +543,27 @@ static void test_write_less(void **state)
 	}
 }
 
+/* immed_partial (DiskSim's immed transfer partial hit): [4, 8) is in the buffer, [8, 12) is read
+ * at 50.8..51.2 ms; at 1 ms a block over the bus and a full water mark the host transfer waits
+ * for the media (51.2 + 8 ms) unless the buffered blocks go at once (then 50 + 8 ms). */
+static void test_immediate_partial_hit(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nbus_watermark=1\nbus_block_read=1ms\n";
+	for (int im = 0; im <= 1; im++) {
+		assert_int_equal(open_dev(&o, make_spec(f, im ? ",immed_partial=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 0, 8, 0); /* [0, 8) into the buffer */
+		uint64_t l = run_io(&o, DEV_READ, 4, 8, 50 * MS);
+		assert_int_equal(l, im ? 8 * MS : 9 * MS + 2 * MS / 10);
+		dev_destroy(o.d);
+	}
+}
+
 /* The preset file's errors are located. */
 static void test_file_errors(void **state)
 {
@@ -602,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_readahead_discard_and_idle_hit),
 		cmocka_unit_test(test_readahead_bound),
 		cmocka_unit_test(test_write_less),
+		cmocka_unit_test(test_immediate_partial_hit),
 		cmocka_unit_test(test_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
