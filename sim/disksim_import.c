@@ -111,7 +111,7 @@ static int seek_file(struct out *o, struct ds_node *n)
 	/* "Seek distances measured: N" then "d, ms" lines */
 	char *p = s.text, *end = s.text + s.len;
 	unsigned line = 1, count = 0;
-	long expect = -1;
+	long expect = -1, prev = 0;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -129,15 +129,29 @@ static int seek_file(struct out *o, struct ds_node *n)
 				e++;
 			char *e2;
 			double ms = strtod(e, &e2);
-			if (e == q || e2 == e || d < 1) {
+			if (e == q || e2 == e || d < 0) {
 				snprintf(o->ps->err, o->ps->errlen,
 					 "%s:%u: expected 'distance, milliseconds', got '%.40s'", s.path,
 					 line, q);
 				free(s.text);
 				return -EINVAL;
 			}
-			fprintf(o->fp, "seek %ld %.0fns\n", d, ms * 1e6);
-			count++;
+			if (d <= prev || ms < 0) {
+				/* DiskSim's lookup never uses distance 0 (no seek) and reads the table
+				 * in order; the hdd table wants increasing distances */
+				struct ds_node tmp = *n;
+				tmp.file = s.path;
+				tmp.line = line;
+				warnf(o, &tmp, "seek table point %ld, %g ms: %s (ignored)", d, ms,
+				      ms < 0 ? "a negative time"
+				      : d == 0 ? "distance 0 is no seek"
+					       : "distances must increase");
+				count++;
+			} else {
+				fprintf(o->fp, "seek %ld %.0fns\n", d, ms * 1e6);
+				count++;
+				prev = d;
+			}
 		}
 		line++;
 		p = nl + 1;

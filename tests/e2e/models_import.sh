@@ -60,6 +60,15 @@ seekform extracted && ok || bad "extracted: $(cat "$tmp/serr")"
 has "$tmp/s.hdd" "seek 100 4000000ns"
 has "$tmp/s.hdd" "seek 199 8000000ns"
 grep -q "^seek_hpl" "$tmp/s.hdd" && bad "extracted wrote an hpl curve" || ok
+# a distance-0 point and a repeated distance are listed and skipped, not an abort
+printf 'Seek distances measured: 5\n0, 0.0\n1, 1.0\n10, 2.0\n10, 2.1\n199, 8.0\n' >"$tmp/mini.seek"
+seekform extracted && ok || bad "extracted with a 0 point: $(cat "$tmp/serr")"
+has "$tmp/s.hdd" "seek 199 8000000ns"
+grep -q "^seek 0 " "$tmp/s.hdd" && bad "distance 0 written" || ok
+"$PROG" models import disksim "$tmp/mini.parv" -o "$tmp/s.hdd" 2>"$tmp/serr"
+grep -q "mini.seek:2: seek table point 0, 0 ms: distance 0 is no seek (ignored)" "$tmp/serr" && ok || bad "distance 0 not listed: $(cat "$tmp/serr")"
+grep -q "mini.seek:5: seek table point 10, 2.1 ms: distances must increase (ignored)" "$tmp/serr" && ok || bad "repeat not listed: $(cat "$tmp/serr")"
+cp "$here/disksim/mini.seek" "$tmp/mini.seek"
 seekform hpl && ok || bad "hpl: $(cat "$tmp/serr")"
 has "$tmp/s.hdd" "seek_hpl 50 2 0.3 3.5 0.02"
 grep -q "^seek [0-9]" "$tmp/s.hdd" && bad "hpl with V6 = -1 wrote table points" || ok
