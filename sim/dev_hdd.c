@@ -325,6 +325,8 @@ static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t
 			const struct hdd_seg *s = &p->segs[i];
 			uint64_t se = s->end;
 			uint64_t ss = s->start;
+			if (s->wdata && !p->wc_keep)
+				continue; /* no read hits on write data (DiskSim: the segment is skipped) */
 			if (p->ra_on && i == p->ra_seg) {
 				se = p->ra_lba + hdd_ra_avail(p, now);
 				if (se - ss > p->seg_max_sect) /* a long stream keeps only its tail */

@@ -410,7 +410,8 @@ static void test_disksim_read_segments(void **state)
 
 /* seg_disksim: a write empties a clean segment it overlaps whole (DiskSim's
  * disk_buffer_set_segment), where the legacy model keeps the part before the write; with
- * wc_shared the write takes that segment for its own data, which reads then hit. */
+ * wc_shared the write takes that segment for its own data, which reads then hit when read hits
+ * on write data are allowed (wc_keep), and miss when they are not. */
 static void test_disksim_write_segments(void **state)
 {
 	(void)state;
@@ -418,8 +419,9 @@ static void test_disksim_write_segments(void **state)
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
 	static const char *const extra[] = {NULL, ",seg_disksim=1", ",write_cache=1,wc_shared=1",
-					    ",write_cache=1,wc_shared=1,seg_disksim=1"};
-	for (int c = 0; c < 4; c++) {
+					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=1",
+					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=0"};
+	for (int c = 0; c < 5; c++) {
 		assert_int_equal(open_dev(&o, make_spec(f, extra[c], buf, sizeof(buf)), err,
 					  sizeof(err)),
 				 0);
@@ -427,12 +429,16 @@ static void test_disksim_write_segments(void **state)
 		run_io(&o, DEV_WRITE, 4, 2, 20 * MS); /* overlaps A */
 		idle_until(&o, 40 * MS);
 		uint64_t l = run_io(&o, DEV_READ, 0, 4, 40 * MS);
-		if (c & 1)
+		if (c & 1 || c == 4)
 			assert_true(l >= 4 * MS / 10); /* A was emptied: 4 sectors from the media */
 		else
 			assert_int_equal(l, 4); /* legacy: [0, 4) kept */
-		if (c == 3) /* A now holds the write; the miss took the empty segment */
-			assert_int_equal(run_io(&o, DEV_READ, 4, 2, 60 * MS), 2);
+		/* A now holds the write; the miss took the empty segment */
+		l = run_io(&o, DEV_READ, 4, 2, 60 * MS);
+		if (c == 3)
+			assert_int_equal(l, 2);
+		else if (c == 4)
+			assert_true(l >= 2 * MS / 10); /* no read hits on write data */
 		dev_destroy(o.d);
 	}
 }
