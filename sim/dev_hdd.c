@@ -145,10 +145,28 @@ static const struct opt hdd_opts[] = {
 	 "the preset file's slips are tracks (DiskSim's track sparing), not sectors"},
 	{"wc_shared", OPT_BOOL, offsetof(struct hdd_priv, wc_shared), "0", 0, 0, NULL,
 	 "cached writes occupy read-cache segments (one buffer shared by reads and writes)"},
+	{"seg_disksim", OPT_BOOL, offsetof(struct hdd_priv, seg_disksim), "0", 0, 0, NULL,
+	 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, "
+	 "a write takes a whole one"},
+	{"immed_partial", OPT_BOOL, offsetof(struct hdd_priv, immed_partial), "0", 0, 0, NULL,
+	 "with bus_block_read: a partial hit starts its host transfer at once (DiskSim's immed "
+	 "transfer partial hit)"},
+	{"ra_bound", OPT_U64, offsetof(struct hdd_priv, ra_bound), "0", 0, 2, NULL,
+	 "read-ahead stops at the end of the head's track (1) or cylinder (2) (DiskSim's "
+	 "continuous read 1, 2)"},
+	{"ra_discard", OPT_BOOL, offsetof(struct hdd_priv, ra_discard), "0", 0, 0, NULL,
+	 "a read's own data leaves the buffer once sent; its read-ahead stays (DiskSim's "
+	 "read-ahead over requested -1)"},
+	{"ra_on_hit", OPT_BOOL, offsetof(struct hdd_priv, ra_on_hit), "0", 0, 0, NULL,
+	 "a read served whole from the buffer restarts the read-ahead (DiskSim's read-ahead on "
+	 "idle hit)"},
 	{"wc_keep", OPT_BOOL, offsetof(struct hdd_priv, wc_keep), "0", 0, 0, NULL,
 	 "destaged writes stay in the buffer as clean data that reads hit"},
 	{"min_write_pos", OPT_TIME, offsetof(struct hdd_priv, min_write_pos), "0", 0, 1e8, NULL,
 	 "with headsw_max: positioning for a media write takes at least this (DiskSim's minimum seek delay)"},
+	{"write_less", OPT_TIME, offsetof(struct hdd_priv, write_less), "0", 0, 1e8, NULL,
+	 "with headsw_max: a write's move is this much shorter (DiskSim's negative write settling "
+	 "delay)"},
 	{"headsw_max", OPT_BOOL, offsetof(struct hdd_priv, headsw_max), "0", 0, 0, NULL,
 	 "a head switch overlaps the seek (max of the two) and write settle follows any move (DiskSim)"},
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
@@ -307,6 +325,8 @@ static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t
 			const struct hdd_seg *s = &p->segs[i];
 			uint64_t se = s->end;
 			uint64_t ss = s->start;
+			if (s->wdata && !p->wc_keep)
+				continue; /* no read hits on write data (DiskSim: the segment is skipped) */
 			if (p->ra_on && i == p->ra_seg) {
 				se = p->ra_lba + hdd_ra_avail(p, now);
 				if (se - ss > p->seg_max_sect) /* a long stream keeps only its tail */
@@ -350,6 +370,31 @@ static uint64_t hdd_ra_track_limit(const struct hdd_priv *p, uint64_t lba, uint6
 	return n;
 }
 
+/*
+ * ra_bound (DiskSim's "Buffer continuous read" 1 and 2, disk_buffer_seek): a background
+ * read-ahead never switches heads (1) or seeks (2): it stops at the end of the track (the
+ * cylinder) the head is on, and does not start when lba is elsewhere. Returns the first sector
+ * it may not read (UINT64_MAX: unbounded).
+ */
+static uint64_t hdd_ra_bound_end(const struct hdd_priv *p, uint64_t lba)
+{
+	struct hdd_loc l;
+
+	if (!p->ra_bound)
+		return UINT64_MAX;
+	if (lba >= p->nr_sect)
+		return lba;
+	hdd_locate(p, lba, &l);
+	if (l.cyl != p->cur_cyl || (p->ra_bound == 1 && l.head != p->cur_head))
+		return lba;
+	uint64_t n = l.z->spt - l.sect;
+	if (p->ra_bound == 2)
+		n += (uint64_t)(p->heads - 1 - l.head) * l.z->spt;
+	if (l.z->cylspare && (p->ra_bound == 2 || l.head == p->heads - 1))
+		n = n > l.z->cylspare ? n - l.z->cylspare : 0;
+	return lba + n;
+}
+
 /* Read-ahead stops when the mechanism is needed: freeze how far it got, move the head there. */
 static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 {
@@ -363,8 +408,11 @@ static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 	if (s->end - s->start > p->seg_max_sect)
 		s->start = s->end - p->seg_max_sect;
 	p->ra_on = false;
-	if (s->end < p->nr_sect) {
-		hdd_locate(p, s->end, &l);
+	/* the head is over the track of the last sector read ahead (seg_disksim; the legacy
+	 * model puts it over the next sector's) */
+	uint64_t at = p->seg_disksim && got && s->end ? s->end - 1 : s->end;
+	if (at < p->nr_sect) {
+		hdd_locate(p, at, &l);
 		p->cur_cyl = l.cyl;
 		p->cur_head = l.head;
 	}
@@ -391,6 +439,130 @@ static uint32_t hdd_seg_insert(struct hdd_priv *p, uint64_t start, uint64_t end)
 	p->segs[victim].end = end;
 	p->segs[victim].stamp = ++p->stamp;
 	return victim;
+}
+
+/*
+ * seg_disksim: the segment policy of DiskSim's disk cache (disksim_diskcache.c,
+ * disk_buffer_select_read_segment / _write_segment, disk_buffer_set_segment and
+ * disk_buffer_attempt_seg_ownership). A segment is empty (start == end) or holds one run of
+ * sectors; the least recently used one is the victim among equals.
+ */
+static bool hdd_seg_dirty(const struct hdd_priv *p, const struct hdd_seg *s)
+{
+	if (!s->wdata)
+		return false;
+	for (uint32_t i = 0; i < p->nr_wc; i++)
+		if (p->wc[i].lba < s->end && s->start < p->wc[i].lba + p->wc[i].nsect)
+			return true;
+	return p->busy && !p->cur.io && p->cur.lba < s->end && s->start < p->cur.lba + p->cur.nsect;
+}
+
+/* Empty every segment but keep that overlaps [lba, lba+n) (a write makes them stale: DiskSim
+ * empties a clean overlapping segment whole, it does not trim it). */
+static void hdd_seg_empty_overlaps(struct hdd_priv *p, uint64_t lba, uint64_t n, uint32_t keep)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (i == keep || s->start >= lba + n || lba >= s->end)
+			continue;
+		if (p->ra_on && i == p->ra_seg)
+			p->ra_on = false;
+		s->start = s->end = 0;
+		s->wdata = false;
+	}
+}
+
+static void hdd_seg_set(struct hdd_priv *p, uint32_t i, uint64_t start, uint64_t end, bool w)
+{
+	struct hdd_seg *s = &p->segs[i];
+	s->start = end - start > p->seg_max_sect ? end - p->seg_max_sect : start;
+	s->end = end;
+	s->stamp = ++p->stamp;
+	s->wdata = w;
+}
+
+/*
+ * A read that went to the media: a read starting inside a segment (a partial hit) goes on
+ * filling that segment; any other is a miss, which resets an empty segment if there is one,
+ * else the least recently used (DiskSim: priority 3 before 2), to start at the request. A
+ * block at a segment's end is not in it (no "almost" hits). Returns the segment.
+ */
+static uint32_t hdd_seg_read(struct hdd_priv *p, uint64_t start, uint64_t end)
+{
+	uint32_t victim = UINT32_MAX;
+
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (s->start <= start && start < s->end) {
+			hdd_seg_set(p, i, s->start, end > s->end ? end : s->end, false);
+			return i;
+		}
+	}
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		const struct hdd_seg *s = &p->segs[i];
+		if (hdd_seg_dirty(p, s))
+			continue; /* dirty data cannot be dropped */
+		if (victim == UINT32_MAX || (s->start == s->end) > (p->segs[victim].start ==
+								 p->segs[victim].end) ||
+		    ((s->start == s->end) == (p->segs[victim].start == p->segs[victim].end) &&
+		     s->stamp < p->segs[victim].stamp))
+			victim = i;
+	}
+	if (victim == UINT32_MAX)
+		victim = 0;
+	hdd_seg_set(p, victim, start, end, false);
+	return victim;
+}
+
+/* A read served whole from a segment makes it the most recently used. */
+static void hdd_seg_touch(struct hdd_priv *p, uint64_t lba)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++)
+		if (p->segs[i].start <= lba && lba < p->segs[i].end) {
+			p->segs[i].stamp = ++p->stamp;
+			return;
+		}
+}
+
+/*
+ * A write with wc_shared: it appends to the segment holding the cached write it continues
+ * (Combine seq writes), else takes a segment of its own, reset to the write: one that it
+ * overlaps (emptied anyway), else an empty one, else the least recently used clean one
+ * (DiskSim's write priorities 4, 3, 2); never one holding dirty data, nor `reading`, the one
+ * the read-ahead was filling when the write arrived (the caller has stopped it since).
+ * Every other segment it overlaps is emptied.
+ */
+static void hdd_seg_write(struct hdd_priv *p, uint64_t lba, uint64_t n, uint32_t reading)
+{
+	uint32_t best = UINT32_MAX;
+	int best_v = 0;
+
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		int v;
+		if (s->wdata && s->end == lba && s->end > s->start && hdd_seg_dirty(p, s) &&
+		    lba + n - s->start <= p->seg_max_sect)
+			v = 5;
+		else if (hdd_seg_dirty(p, s) || i == reading)
+			continue;
+		else if (s->start < lba + n && lba < s->end)
+			v = 4;
+		else if (s->start == s->end)
+			v = 3;
+		else
+			v = 2;
+		if (v > best_v || (v == best_v && s->stamp < p->segs[best].stamp)) {
+			best = i;
+			best_v = v;
+		}
+	}
+	if (best == UINT32_MAX)
+		return; /* every segment dirty: the write cache holds the data */
+	if (best_v == 5)
+		hdd_seg_set(p, best, p->segs[best].start, lba + n, true);
+	else
+		hdd_seg_set(p, best, lba, lba + n, true);
+	hdd_seg_empty_overlaps(p, lba, n, best);
 }
 
 /* A write makes overlapping read segments stale: cut them (keeping the part before). */
@@ -438,7 +610,11 @@ static uint64_t hdd_move_ns(const struct hdd_priv *p, uint32_t cyl, uint32_t hea
 		/* min_write_pos: preparing a write takes this long even without a seek */
 		if (write && !in_transfer && t < p->min_write_pos)
 			t = p->min_write_pos;
-		return t && write ? t + p->write_settle : t;
+		if (!t || !write)
+			return t;
+		t += p->write_settle;
+		/* write_less: DiskSim's negative write settling delay (write moves are shorter) */
+		return t > p->write_less ? t - p->write_less : 0;
 	}
 	if (in_transfer)
 		return dc ? hdd_seek_ns(p, 1) : p->head_switch;
@@ -460,9 +636,73 @@ static bool hdd_in_stream(const struct hdd_priv *p, const struct hdd_op *o, uint
 	if (!p->ra_on || o->write || o->lba < p->segs[p->ra_seg].start ||
 	    o->lba > p->ra_lba + p->ra_limit)
 		return false;
-	/* ra_track: a read-ahead that reached its limit has stopped (the head is idle at the end
-	 * of the track), so a read just past it is a miss, not a continuation */
-	return !p->ra_track || o->lba < p->ra_lba + p->ra_limit || hdd_ra_avail(p, now) < p->ra_limit;
+	/* ra_track, seg_disksim, ra_bound: a read-ahead that reached its limit has stopped (idle
+	 * at its end), so a read just past it is a miss, not a continuation */
+	return !(p->ra_track || p->seg_disksim || p->ra_bound) ||
+	       o->lba < p->ra_lba + p->ra_limit || hdd_ra_avail(p, now) < p->ra_limit;
+}
+
+/*
+ * ra_discard (DiskSim's "Read-ahead over requested" = -1, disk_request_complete): once a read
+ * completes, its own blocks are dropped from the segment holding them (it then starts at the
+ * request's end); the read-ahead beyond stays.
+ */
+static void hdd_seg_discard(struct hdd_priv *p, uint64_t lba, uint64_t end)
+{
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		bool ra = p->ra_on && i == p->ra_seg;
+		if (s->start > lba || (lba >= s->end && !(ra && lba <= p->ra_lba + p->ra_limit)))
+			continue;
+		if (s->start < end)
+			s->start = end;
+		if (s->end < end && !ra)
+			s->end = end;
+		return;
+	}
+}
+
+/*
+ * ra_on_hit (DiskSim's "Read-ahead on idle hit"): a read served whole from the buffer while
+ * the mechanism is idle restarts the read-ahead at the end of the segment that served it, up
+ * to readahead past the request (or the track rule), once the head is back there.
+ */
+static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64_t t)
+{
+	struct hdd_loc l;
+
+	if (p->busy || !p->ra_sect)
+		return;
+	if (p->ra_on && hdd_ra_avail(p, t) < p->ra_limit) {
+		/* still reading ahead: let it run on past this request */
+		uint64_t lim = end + p->ra_sect > p->nr_sect ? p->nr_sect : end + p->ra_sect;
+		if (!p->ra_track && lim > p->ra_lba + p->ra_limit)
+			p->ra_limit = lim - p->ra_lba;
+		return;
+	}
+	hdd_ra_stop(p, t); /* a finished read-ahead: the head idles at its end */
+	for (uint32_t i = 0; i < p->nr_segs; i++) {
+		struct hdd_seg *s = &p->segs[i];
+		if (s->start > lba || lba >= s->end || s->end >= p->nr_sect)
+			continue;
+		uint64_t lim = end + p->ra_sect > p->nr_sect ? p->nr_sect : end + p->ra_sect;
+		if (p->ra_track)
+			lim = s->end + hdd_ra_track_limit(p, s->end, s->start);
+		uint64_t bound = hdd_ra_bound_end(p, s->end);
+		if (lim > bound)
+			lim = bound;
+		if (lim <= s->end)
+			return;
+		hdd_locate(p, s->end, &l);
+		uint64_t t1 = t + hdd_move_ns(p, l.cyl, l.head, false, false);
+		t1 += hdd_rot_wait(p, t1, hdd_pos_ns(p, &l, l.sect));
+		p->ra_seg = i;
+		p->ra_lba = s->end;
+		p->ra_limit = lim - s->end;
+		p->ra_t0 = t1;
+		p->ra_on = true;
+		return;
+	}
 }
 
 /* Choose the next op: returns a pointer into act[] or wc[] (NULL if none). */
@@ -540,6 +780,10 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 	p->media_start_ns = t;
 	for (;;) {
 		uint32_t k = l.z->spt - l.sect;
+		/* per-cylinder spares end the cylinder's last track early: the next block is on
+		 * the next cylinder */
+		if (l.z->cylspare && l.head == p->heads - 1 && l.sect < l.z->spt - l.z->cylspare)
+			k = l.z->spt - l.z->cylspare - l.sect;
 		if (k > n)
 			k = n;
 		t += (uint64_t)k * p->rev_ns / l.z->spt;
@@ -630,7 +874,9 @@ static void hdd_start(struct dev *d, uint64_t now)
 			/* Data goes to the host at the bus rate once bus_watermark of the request is in
 			 * the buffer (DiskSim's high water mark), never ahead of the media. */
 			uint64_t start = t_cmd;
-			if (!hit) {
+			/* immed_partial (DiskSim's "Immed transfer partial hit"): the blocks the
+			 * buffer holds go out at once, the rest follow as the media reads them */
+			if (!hit && !(p->immed_partial && x > p->cur.lba)) {
 				uint64_t ms = p->media_start_ns;
 				start = ms + (uint64_t)(p->bus_watermark * (double)(t - ms)) + p->ovh_reselect;
 			}
@@ -718,19 +964,28 @@ static void hdd_timer(struct dev *d, uint64_t now)
 		p->wc_used--;
 		p->wc_sect_used -= p->cur.nsect;
 		/* wc_keep: the destaged data is still in the buffer, now clean: reads hit it */
-		if (p->wc_keep)
+		if (p->wc_keep && !(p->seg_disksim && p->wc_shared))
 			hdd_seg_insert(p, p->cur.lba, p->cur.lba + p->cur.nsect);
+		/* (seg_disksim with wc_shared: the write's own segment holds it, now clean) */
 	}
 	if (!p->cur.write && p->cur.nsect) {
 		uint64_t e = p->cur.lba + p->cur.nsect;
 		if (p->cur_streamed && p->ra_on) {
 			/* the stream runs on: let it reach readahead beyond this request */
-			if (e + p->ra_sect - p->ra_lba > p->ra_limit)
-				p->ra_limit = e + p->ra_sect - p->ra_lba;
+			uint64_t lim = e + p->ra_sect;
+			/* the track rule again, from this request */
+			if (p->ra_track && e < p->nr_sect)
+				lim = e + hdd_ra_track_limit(p, e, p->segs[p->ra_seg].start);
+			uint64_t bound = hdd_ra_bound_end(p, e);
+			if (lim > bound)
+				lim = bound;
+			if (lim - p->ra_lba > p->ra_limit)
+				p->ra_limit = lim - p->ra_lba;
 			if (p->ra_lba + p->ra_limit > p->nr_sect)
 				p->ra_limit = p->nr_sect - p->ra_lba;
 		} else {
-			p->ra_seg = hdd_seg_insert(p, p->cur.lba, e);
+			p->ra_seg = p->seg_disksim ? hdd_seg_read(p, p->cur.lba, e)
+						   : hdd_seg_insert(p, p->cur.lba, e);
 			if (p->ra_sect && !p->cur_streamed) {
 				/* after a media read the drive keeps reading ahead into this segment
 				 * until the mechanism is needed elsewhere */
@@ -740,10 +995,15 @@ static void hdd_timer(struct dev *d, uint64_t now)
 				if (p->ra_track && p->ra_lba < p->nr_sect)
 					p->ra_limit = hdd_ra_track_limit(p, p->ra_lba,
 									 p->segs[p->ra_seg].start);
+				uint64_t bound = hdd_ra_bound_end(p, p->ra_lba);
+				if (p->ra_lba + p->ra_limit > bound)
+					p->ra_limit = bound - p->ra_lba;
 				p->ra_t0 = now;
 				p->ra_on = p->ra_limit > 0;
 			}
 		}
+		if (p->ra_discard)
+			hdd_seg_discard(p, p->cur.lba, e);
 	}
 	hdd_admit(p, now);
 	hdd_start(d, now);
@@ -803,15 +1063,31 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 	case DEV_READ:
 		if (hdd_cached_upto(p, io->sector, io->nsect, now) >= io->sector + io->nsect) {
 			p->cache_hits++;
-			return hdd_done_now(p, io, now, io->nsect, true);
+			if (p->seg_disksim)
+				hdd_seg_touch(p, io->sector);
+			enum dev_q_result qr = hdd_done_now(p, io, now, io->nsect, true);
+			if (p->ra_on_hit)
+				hdd_ra_on_hit(p, io->sector, io->sector + io->nsect, io->done_ns);
+			if (p->ra_discard)
+				hdd_seg_discard(p, io->sector, io->sector + io->nsect);
+			return qr;
 		}
 		break;
 	case DEV_WRITE:
 		/* a write the write cache takes is a hit: acknowledged from the buffer */
 		whit = true;
-		hdd_seg_invalidate(p, io->sector, io->nsect);
-		if (p->wc_shared && p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max &&
-		    p->wc_used < p->wc_entries) {
+		if (p->seg_disksim && p->wc_shared) {
+			/* the write's data passes through a segment of its own (hdd_seg_write) */
+			uint32_t reading = p->ra_on ? p->ra_seg : UINT32_MAX;
+			hdd_ra_stop(p, now);
+			hdd_seg_write(p, io->sector, io->nsect, reading);
+		} else if (p->seg_disksim) {
+			hdd_seg_empty_overlaps(p, io->sector, io->nsect, UINT32_MAX);
+		} else {
+			hdd_seg_invalidate(p, io->sector, io->nsect);
+		}
+		if (!p->seg_disksim && p->wc_shared && p->write_cache &&
+		    p->wc_sect_used + io->nsect <= p->wc_sect_max && p->wc_used < p->wc_entries) {
 			/* wc_shared: the write takes a buffer segment like a read (evicting the least
 			 * recently used one) and stops the read-ahead; its data stays readable */
 			hdd_ra_stop(p, now);

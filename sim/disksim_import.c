@@ -111,7 +111,7 @@ static int seek_file(struct out *o, struct ds_node *n)
 	/* "Seek distances measured: N" then "d, ms" lines */
 	char *p = s.text, *end = s.text + s.len;
 	unsigned line = 1, count = 0;
-	long expect = -1;
+	long expect = -1, prev = 0;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -129,15 +129,29 @@ static int seek_file(struct out *o, struct ds_node *n)
 				e++;
 			char *e2;
 			double ms = strtod(e, &e2);
-			if (e == q || e2 == e || d < 1) {
+			if (e == q || e2 == e || d < 0) {
 				snprintf(o->ps->err, o->ps->errlen,
 					 "%s:%u: expected 'distance, milliseconds', got '%.40s'", s.path,
 					 line, q);
 				free(s.text);
 				return -EINVAL;
 			}
-			fprintf(o->fp, "seek %ld %.0fns\n", d, ms * 1e6);
-			count++;
+			if (d <= prev || ms < 0) {
+				/* DiskSim's lookup never uses distance 0 (no seek) and reads the table
+				 * in order; the hdd table wants increasing distances */
+				struct ds_node tmp = *n;
+				tmp.file = s.path;
+				tmp.line = line;
+				warnf(o, &tmp, "seek table point %ld, %g ms: %s (ignored)", d, ms,
+				      ms < 0 ? "a negative time"
+				      : d == 0 ? "distance 0 is no seek"
+					       : "distances must increase");
+				count++;
+			} else {
+				fprintf(o->fp, "seek %ld %.0fns\n", d, ms * 1e6);
+				count++;
+				prev = d;
+			}
 		}
 		line++;
 		p = nl + 1;
@@ -166,6 +180,8 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 	if ((r = get(o, m, "Add. write settling delay", &v, false)) < 0)
 		return r;
 	emit_ms(o, "write_settle", r ? 0 : v);
+	/* DiskSim adds the delay to every non-zero write move, a negative one too (mech_g1.c) */
+	emit_ms(o, "write_less", r || v >= 0 ? 0 : -v);
 	fprintf(o->fp, "settle=0\nheadsw_max=1\n");
 	expect_value(o, m, "Percent error in rpms", 0, "the spindle speed is exact");
 	struct ds_node *at = ds_param(m, "Access time type");
@@ -335,7 +351,9 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		    get(o, z, "Skew for cylinder switch", &a.csk, false) < 0 ||
 		    get(o, z, "Number of spares", &a.spares, false) < 0)
 			return -EINVAL;
-		double ncyl = a.last - a.first + 1, spare;
+		double ncyl = a.last - a.first + 1, spare, cylspare = 0;
+		struct ds_node *sl0 = ds_param(z, "slips");
+		double nslips = sl0 && sl0->kind == DS_LIST ? (double)sl0->nkid : 0;
 		/* DiskSim's sparing schemes (disksim_diskmap.h): what the spares take from the zone */
 		switch ((int)scheme) {
 		case 0:
@@ -344,17 +362,31 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 		case 1: /* TRACK_SPARING: spare tracks */
 			spare = a.spares * a.spt;
 			break;
-		case 2: case 4: case 5: case 6: /* sectors per cylinder */
+		case 2: /* sectors per cylinder, at each cylinder's end: the zone's CYLSPARE */
+			spare = 0;
+			cylspare = a.spares;
+			break;
+		case 4: case 5: case 6: /* per cylinder, slipping to the end or at the front */
 			spare = a.spares * ncyl;
 			break;
 		case 3: /* sectors per track */
 			spare = a.spares * ncyl * heads;
 			break;
-		default: /* 7 at the end, 8 per range, 9/10 per zone: a count of sectors */
+		case 7: /* SECTATEND: each slip takes one sector from the zone's end, no spares */
+			spare = nslips;
+			break;
+		case 8: /* per range of cylinders: with ranges of one, per cylinder */
+			spare = 0;
+			cylspare = a.spares;
+			break;
+		case 10: /* per zone, and the slips push to its end (layout_g1 blksinband) */
+			spare = a.spares + nslips;
+			break;
+		default: /* 9 per zone: a count of sectors, which also absorbs the slips */
 			spare = a.spares;
 			break;
 		}
-		if (scheme >= 2 && scheme != 7 && scheme != 9 && scheme != 10 && a.spares) {
+		if (scheme >= 3 && scheme <= 6 && a.spares) {
 			struct ds_node *sp = ds_param(z, "Number of spares");
 			warnf(o, sp ? sp : z, "sparing scheme %g: spares spread over cylinders or "
 					      "tracks are taken from the zone's end instead", scheme);
@@ -378,8 +410,21 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 					     "blocks per track", z->file, z->line, i + 1);
 			return -EINVAL;
 		}
-		fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first, a.last,
-			a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
+		if (cylspare >= heads * a.spt) {
+			struct ds_node *sp = ds_param(z, "Number of spares");
+			snprintf(o->ps->err, o->ps->errlen,
+				 "%s:%u: zone %zu: %.0f spares per cylinder leave no room for data",
+				 sp ? sp->file : z->file,
+				 sp ? sp->line : z->line, i + 1, cylspare);
+			return -EINVAL;
+		}
+		if (cylspare)
+			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n",
+				a.first, a.last, a.spt, a.tsk, a.csk, floor(a.off), a.front, spare,
+				cylspare);
+		else
+			fprintf(o->fp, "zone %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\n", a.first,
+				a.last, a.spt, a.tsk, a.csk, floor(a.off), a.front, spare);
 		/* slips: tracks under track sparing, sectors otherwise (disksim_diskmap.c) */
 		double prev = -1;
 		for (size_t k = 0; sl && k < sl->nkid; k++) {
@@ -393,7 +438,7 @@ static int map_layout(struct out *o, struct ds_node *l, double heads, double *ca
 			prev = u;
 			fprintf(o->fp, "slip %zu %.0f\n", i + 1, u);
 		}
-		*capacity += ncyl * heads * a.spt - a.front - spare;
+		*capacity += ncyl * (heads * a.spt - cylspare) - a.front - spare;
 		*last_cyl = a.last;
 	}
 	(void)v;
@@ -437,9 +482,10 @@ static int map_model(struct out *o, struct ds_node *dm, double *size_blocks)
 	}
 	if (blocks > cap) {
 		struct ds_node *bc = ds_param(dm, "Block count");
-		snprintf(o->ps->err, o->ps->errlen, "%s:%u: 'Block count' %.0f exceeds the %.0f data "
-				     "sectors the zones hold", bc->file, bc->line, blocks, cap);
-		return -EINVAL;
+		/* DiskSim checks the two and goes on; so do we, with the zones' capacity */
+		warnf(o, bc, "'Block count' %.0f exceeds the %.0f data sectors the zones hold: the "
+			     "drive is given %.0f", blocks, cap, cap);
+		blocks = cap;
 	}
 	fprintf(o->fp, "size=%.0f\n", blocks * 512);
 	*size_blocks = blocks;
@@ -523,11 +569,17 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	    get(o, d, "Buffer continuous read", &cont, false) < 0 ||
 	    get(o, d, "Maximum number of write segments", &wsegs, false) < 0)
 		return -EINVAL;
+	/* disk_buffer_get_max_readahead: without a maximum, modes 1-3 read ahead a segment */
+	bool ra_seg = ra <= 0 && cont >= 1 && cont <= 3;
+	if (ra_seg)
+		ra = seg_size > 0 ? seg_size : 64;
 	if (!enable || cont == 0)
 		ra = 0;
 	/* DiskSim's continuous-read modes: 4 is DEC's track scheme; 1-3 read ahead by Maximum
 	 * read-ahead (disk_buffer_get_max_readahead uses it for all three) */
 	fprintf(o->fp, "ra_track=%d\n", cont == 4 ? 1 : 0);
+	/* 1 and 2: the background read-ahead neither switches heads nor seeks (disk_buffer_seek) */
+	fprintf(o->fp, "ra_bound=%d\n", cont == 1 || cont == 2 ? (int)cont : 0);
 	/* the hdd model splits cache_size in halves: read segments and the write cache */
 	fprintf(o->fp, "cache_segments=%.0f\n", segs);
 	fprintf(o->fp, "cache_size=%.0f\n", 2 * segs * (seg_size > 0 ? seg_size : 64) * 512);
@@ -568,8 +620,43 @@ static int map_disk(struct out *o, struct ds_node *d, double bus_r, double bus_w
 	if (get(o, d, "Use separate write segment", &sep, false) < 0)
 		return -EINVAL;
 	fprintf(o->fp, "wc_shared=%d\n", sep ? 0 : 1);
-	expect_value(o, d, "Read-ahead over requested", 1, "read-ahead starts after the request");
+	/* DiskSim's segment replacement (disksim_diskcache.c), whatever the parameters */
+	fprintf(o->fp, "seg_disksim=1\n");
+	/* "Read-ahead over requested" (keeprequestdata): 1, read-ahead may push the request's data
+	 * out of the segment (the model's segments keep their tail); -1, the request's data is
+	 * dropped once sent (ra_discard); 0 differs from 1 only where the read-ahead is a segment
+	 * (no maximum, modes 1-3: the segment less the request, disk_buffer_get_max_readahead) */
+	double keep = 1;
+	if (get(o, d, "Read-ahead over requested", &keep, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "ra_discard=%d\n", keep < 0 ? 1 : 0);
+	if (keep == 0 && ra_seg) {
+		struct ds_node *k = ds_param(d, "Read-ahead over requested");
+		warnf(o, k, "'Read-ahead over requested' = 0 without a maximum read-ahead: a "
+			    "segment is read ahead past the request (DiskSim: the segment less the "
+			    "request)");
+	}
+	double idle = 0;
+	if (get(o, d, "Read-ahead on idle hit", &idle, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "ra_on_hit=%d\n", idle && enable && cont != 0 ? 1 : 0);
 	expect_value(o, d, "Combine seq writes", 1, "sequential cached writes are combined");
+	/* what the model always does (disksim_diskcache.c, disksim_diskctlr.c, these values) */
+	expect_value(o, d, "Write hit stop prefetch", 1, "a write stops the read-ahead");
+	expect_value(o, d, "Read any free blocks", 0, "no blocks before the request are read");
+	expect_value(o, d, "Minimum read-ahead (blks)", 0, "the read-ahead stops when a command "
+							  "needs the head");
+	expect_value(o, d, "Allow almost read hits", 0, "a read at the block being read ahead "
+						       "waits for the media");
+	double immed = 0;
+	if (get(o, d, "Immed transfer partial hit", &immed, false) < 0)
+		return -EINVAL;
+	fprintf(o->fp, "immed_partial=%d\n", immed ? 1 : 0);
+	struct ds_node *cs = ds_param(d, "Calc sector by sector");
+	if (cs) { /* DiskSim's manual: no effect on accuracy, and always on */
+		cs->used = true;
+		o->info->mapped++;
+	}
 	report_unused(o, d, "not supported");
 	return 0;
 }

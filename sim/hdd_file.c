@@ -65,11 +65,12 @@ static int zone_line(struct hdd_file *f, size_t *cap, char **tok, int n, char *m
 {
 	struct hdd_zspec z = {0};
 	static const char *const names[] = {"FIRST", "LAST", "SPT", "TSKEW", "CSKEW", "OFFSET",
-					    "FRONT", "SPARE"};
-	uint32_t v[8] = {0};
+					    "FRONT", "SPARE", "CYLSPARE"};
+	uint32_t v[9] = {0};
 
-	if (n < 6 || n > 9) {
-		snprintf(msg, len, "expected 'zone FIRST LAST SPT TSKEW CSKEW [OFFSET [FRONT [SPARE]]]'");
+	if (n < 6 || n > 10) {
+		snprintf(msg, len, "expected 'zone FIRST LAST SPT TSKEW CSKEW [OFFSET [FRONT "
+				   "[SPARE [CYLSPARE]]]]'");
 		return -EINVAL;
 	}
 	for (int i = 1; i < n; i++)
@@ -86,6 +87,7 @@ static int zone_line(struct hdd_file *f, size_t *cap, char **tok, int n, char *m
 	z.offset = v[5];
 	z.front = v[6];
 	z.spare = v[7];
+	z.cylspare = v[8];
 	if (z.last_cyl < z.first_cyl || z.spt < 1 || z.last_cyl > (1u << 30)) {
 		snprintf(msg, len, "expected FIRST <= LAST <= 2^30 and SPT >= 1");
 		return -EINVAL;

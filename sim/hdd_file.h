@@ -5,12 +5,15 @@
  * One item per line; '#' starts a comment; blank lines are ignored.
  *
  *   key=value[,key=value...]   any hdd option (the same names and units as in a SPEC)
- *   zone FIRST LAST SPT TSKEW CSKEW [OFFSET [FRONT [SPARE]]]
+ *   zone FIRST LAST SPT TSKEW CSKEW [OFFSET [FRONT [SPARE [CYLSPARE]]]]
  *                              cylinders FIRST..LAST hold SPT sectors per track; the first
  *                              sector of each next track is rotated TSKEW sectors on a head
  *                              switch and CSKEW more on a cylinder switch; OFFSET: rotational
  *                              position of the zone's first sector; FRONT: sectors left unused
- *                              at the zone's start; SPARE: sectors held back (spares) at its end
+ *                              at the zone's start; SPARE: sectors held back (spares) at its end;
+ *                              CYLSPARE: spare sectors at the end of every cylinder (DiskSim's
+ *                              sectors-per-cylinder sparing: a slip then shifts the blocks after
+ *                              it within its own cylinder only, into that cylinder's spares)
  *   seek DISTANCE TIME         a measured seek: DISTANCE cylinders take TIME (settle included);
  *                              distances strictly increasing; interpolated linearly between
  *                              points, extrapolated from the last two beyond the last one
@@ -36,6 +39,7 @@
 struct hdd_zspec {
 	uint32_t first_cyl, last_cyl, spt, tskew, cskew, offset;
 	uint64_t front, spare;
+	uint32_t cylspare; /* spare sectors at the end of each cylinder */
 	uint64_t *slip; /* sorted physical units skipped; nslip of them */
 	size_t nslip, capslip;
 };

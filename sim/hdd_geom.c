@@ -150,6 +150,16 @@ static int hdd_zone_list(struct hdd_priv *p, char *err, size_t errlen)
 		struct hdd_zone *zn = &p->zones[i];
 		uint64_t ncyl = (uint64_t)zs->last_cyl - zs->first_cyl + 1;
 		uint64_t phys = ncyl * p->heads * zs->spt;
+		if (zs->cylspare >= p->heads * zs->spt || (zs->cylspare && p->slip_tracks)) {
+			snprintf(err, errlen, "zone %zu (cylinders %u-%u): %u spare sectors per "
+					      "cylinder %s", i + 1, zs->first_cyl, zs->last_cyl,
+				 zs->cylspare,
+				 p->slip_tracks ? "with slip_tracks=1 (slips are sectors under "
+						  "per-cylinder sparing)"
+						: "leave no room for data");
+			return -EINVAL;
+		}
+		phys -= ncyl * zs->cylspare; /* from here on: data and zone-level spares */
 		if (zs->front + zs->spare >= phys) {
 			snprintf(err, errlen, "zone %zu (cylinders %u-%u): front %llu + spare %llu "
 					      "sectors leave no room for data", i + 1, zs->first_cyl,
@@ -167,7 +177,13 @@ static int hdd_zone_list(struct hdd_priv *p, char *err, size_t errlen)
 		zn->offset = zs->offset % zs->spt;
 		zn->eff_sect_ns_x1k = (uint64_t)((double)p->rev_ns / zn->spt * 1000.0 *
 						 (zn->spt + zn->skew) / zn->spt);
-		if (zs->nslip) {
+		zn->cylspare = zs->cylspare;
+		zn->cyl_phys = p->heads * zs->spt;
+		zn->cyl_data = zn->cyl_phys - zs->cylspare;
+		if (zs->nslip && zs->cylspare) {
+			zn->slip_adj = zs->slip; /* raw: hdd_locate absorbs them per cylinder */
+			zn->nslip = zs->nslip;
+		} else if (zs->nslip) {
 			/* in place: slip[j] - j (strictly increasing slips give a non-decreasing array) */
 			for (size_t j = 0; j < zs->nslip; j++)
 				zs->slip[j] -= j;

@@ -34,6 +34,11 @@ struct hdd_zone {
 	 * the units before a logical unit u are the j with adj[j] <= u (a non-decreasing array) */
 	const uint64_t *slip_adj;
 	size_t nslip;
+	/* cylspare (DiskSim's sectors-per-cylinder sparing): each cylinder holds cyl_data data
+	 * sectors then cylspare spares; slip_adj then holds the raw slipped sectors (zone-relative
+	 * physical), each absorbed by its own cylinder's spares */
+	uint32_t cylspare;
+	uint64_t cyl_phys, cyl_data;
 };
 
 /* A piece of work for the mechanism: a host command or a write-cache destage. */
@@ -51,6 +56,7 @@ struct hdd_op {
 struct hdd_seg {
 	uint64_t start, end; /* cached sectors [start, end) */
 	uint64_t stamp;      /* LRU */
+	bool wdata;          /* seg_disksim: holds write data (appendable while cached) */
 };
 
 #define HDD_MAX_ZONES 256
@@ -77,8 +83,11 @@ struct hdd_priv {
 	uint64_t bus_block_read, bus_block_write;
 	double bus_watermark;
 	bool headsw_max;
-	bool ra_track, wc_keep, slip_tracks, wc_shared;
+	bool ra_track, wc_keep, slip_tracks, wc_shared, seg_disksim, ra_discard, ra_on_hit;
+	bool immed_partial;
 	uint64_t min_write_pos;
+	uint64_t ra_bound; /* 0 none, 1 track, 2 cylinder */
+	uint64_t write_less;
 
 	/* tables from file= (zones, seek points; empty: derived zones, fitted curve) */
 	struct hdd_file tab;
@@ -165,10 +174,25 @@ static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd
 	}
 	const struct hdd_zone *z = &p->zones[lo];
 	uint64_t off = lba - z->first_lba + z->front, t;
-	if (z->nslip && !p->slip_tracks)
+	if (z->cylspare) {
+		/* FRONT counts against the first cylinders' data slots (DiskSim's zones with
+		 * per-cylinder spares have none) */
+		uint64_t c = off / z->cyl_data, base = c * z->cyl_phys, end = base + z->cyl_phys;
+		off = base + off % z->cyl_data;
+		size_t j = 0, jh = z->nslip;
+		while (j < jh) { /* first slip at or after the cylinder's start */
+			size_t mid = (j + jh) / 2;
+			if (z->slip_adj[mid] < base)
+				j = mid + 1;
+			else
+				jh = mid;
+		}
+		for (; j < z->nslip && z->slip_adj[j] <= off && z->slip_adj[j] < end; j++)
+			off++;
+	} else if (z->nslip && !p->slip_tracks)
 		off += hdd_slips_before(z, off);
 	t = off / z->spt;
-	if (z->nslip && p->slip_tracks)
+	if (z->nslip && p->slip_tracks && !z->cylspare)
 		t += hdd_slips_before(z, t);
 	l->z = z;
 	l->sect = (uint32_t)(off % z->spt);

@@ -26,7 +26,7 @@ for l in "heads=2" "rpm=6000" "size=14848000" "slip_tracks=1" \
 	"ovh_done_read=10000ns" "ovh_done_write=20000ns" "ovh_reselect=30000ns" \
 	"bus_block_read=100000ns" "bus_block_write=120000ns" "bus_watermark=0.5" "ra_track=0" \
 	"cache_segments=2" "cache_size=204800" "readahead=25600" "write_cache=1" "wc_entries=2" \
-	"queue_depth=4" "sched=sstf" "wc_keep=1" "wc_shared=0" "min_write_pos=0ns"; do
+	"queue_depth=4" "sched=sstf" "wc_keep=1" "wc_shared=0" "seg_disksim=1" "min_write_pos=0ns"; do
 	has "$tmp/mini.hdd" "$l"
 done
 # unsupported parameters are listed with their file and line
@@ -60,6 +60,15 @@ seekform extracted && ok || bad "extracted: $(cat "$tmp/serr")"
 has "$tmp/s.hdd" "seek 100 4000000ns"
 has "$tmp/s.hdd" "seek 199 8000000ns"
 grep -q "^seek_hpl" "$tmp/s.hdd" && bad "extracted wrote an hpl curve" || ok
+# a distance-0 point and a repeated distance are listed and skipped, not an abort
+printf 'Seek distances measured: 5\n0, 0.0\n1, 1.0\n10, 2.0\n10, 2.1\n199, 8.0\n' >"$tmp/mini.seek"
+seekform extracted && ok || bad "extracted with a 0 point: $(cat "$tmp/serr")"
+has "$tmp/s.hdd" "seek 199 8000000ns"
+grep -q "^seek 0 " "$tmp/s.hdd" && bad "distance 0 written" || ok
+"$PROG" models import disksim "$tmp/mini.parv" -o "$tmp/s.hdd" 2>"$tmp/serr"
+grep -q "mini.seek:2: seek table point 0, 0 ms: distance 0 is no seek (ignored)" "$tmp/serr" && ok || bad "distance 0 not listed: $(cat "$tmp/serr")"
+grep -q "mini.seek:5: seek table point 10, 2.1 ms: distances must increase (ignored)" "$tmp/serr" && ok || bad "repeat not listed: $(cat "$tmp/serr")"
+cp "$here/disksim/mini.seek" "$tmp/mini.seek"
 seekform hpl && ok || bad "hpl: $(cat "$tmp/serr")"
 has "$tmp/s.hdd" "seek_hpl 50 2 0.3 3.5 0.02"
 grep -q "^seek [0-9]" "$tmp/s.hdd" && bad "hpl with V6 = -1 wrote table points" || ok
@@ -106,6 +115,33 @@ grep -q "no disksim_disk block" "$tmp/e" && ok || bad "no disk message: $(cat "$
 "$PROG" models import nosuchformat x >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "unknown source format: exit not 2"
 "$PROG" models import --help | grep -q "hdd:file=" && ok || bad "import --help"
+
+# other drives' shapes (tests/e2e/disksim/shapes.*): spares per cylinder, hpl seek, read-ahead
+# to the track's end, request data dropped, read-ahead on idle hits, an oversized Block count
+cp "$here"/disksim/shapes.* "$tmp/"
+"$PROG" models import disksim "$tmp/shapes.parv" -o "$tmp/shapes.hdd" 2>"$tmp/e" || bad "shapes import exited $?: $(cat "$tmp/e")"
+for l in "zone 0 49 60 4 8 7 0 0 3" "slip 1 100" "slip 1 400" "zone 50 99 40 3 6 0 0 0 2" \
+	"slip_tracks=0" "size=7552000" "seek_hpl 20 1.5 0.25 2.5 0.01" "ra_bound=1" "ra_track=0" \
+	"readahead=25600" "ra_discard=1" "ra_on_hit=1" "wc_shared=1" "seg_disksim=1" \
+	"write_settle=0ns" "write_less=100000ns" "immed_partial=0"; do
+	has "$tmp/shapes.hdd" "$l"
+done
+for m in "shapes.diskspecs:5: 'Block count' 99999 exceeds the 14750 data sectors the zones hold: the drive is given 14750" \
+	"shapes.diskspecs:38: 'Access time type' = averageRotation: not supported"; do
+	grep -qF -- "$m" "$tmp/e" && ok || bad "stderr lacks '$m': $(cat "$tmp/e")"
+done
+# sparing at the end (7): every slip takes a sector from the zone's end; per zone with slips to
+# the end (10): the spares and the slips
+sed 's/Sparing scheme used = 2/Sparing scheme used = 7/' "$here/disksim/shapes.diskspecs" >"$tmp/shapes.diskspecs"
+"$PROG" models import disksim -q "$tmp/shapes.parv" -o "$tmp/s7.hdd" 2>"$tmp/e" || bad "scheme 7 import: $(cat "$tmp/e")"
+has "$tmp/s7.hdd" "zone 0 49 60 4 8 7 0 2"
+has "$tmp/s7.hdd" "zone 50 99 40 3 6 0 0 0"
+sed 's/Sparing scheme used = 2/Sparing scheme used = 10/' "$here/disksim/shapes.diskspecs" >"$tmp/shapes.diskspecs"
+"$PROG" models import disksim -q "$tmp/shapes.parv" -o "$tmp/s10.hdd" 2>"$tmp/e" || bad "scheme 10 import: $(cat "$tmp/e")"
+has "$tmp/s10.hdd" "zone 0 49 60 4 8 7 0 5"
+cp "$here/disksim/shapes.diskspecs" "$tmp/shapes.diskspecs"
+printf 'R Miss 0 8 1000 5000\nR Miss 8 8 1000 5000\nW Miss 14000 8 1000 1\n' >"$tmp/shapes.trace"
+"$PROG" models replay "hdd:file=$tmp/shapes.hdd" "$tmp/shapes.trace" >/dev/null 2>"$tmp/e" && ok || bad "shapes replay: $(cat "$tmp/e")"
 
 echo "models_import: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -375,6 +375,201 @@ static void test_shared_write_segments(void **state)
 	}
 }
 
+/* seg_disksim (DiskSim's segment policy): a read miss starting at a segment's end does not
+ * extend it but takes an empty segment, else the least recently used one, and a whole hit makes
+ * its segment the most recent. */
+static void test_disksim_read_segments(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
+	for (int ds = 0; ds <= 1; ds++) {
+		assert_int_equal(open_dev(&o, make_spec(f, ds ? ",seg_disksim=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
+		run_io(&o, DEV_READ, 8, 8, 20 * MS); /* ds: B = [8, 16); legacy: A = [0, 16) */
+		assert_int_equal(run_io(&o, DEV_READ, 0, 4, 40 * MS), 4); /* hit: A most recent */
+		run_io(&o, DEV_READ, 50000, 8, 60 * MS); /* ds: evicts B; legacy: the empty B */
+		uint64_t l = run_io(&o, DEV_READ, 8, 4, 80 * MS);
+		if (ds)
+			assert_true(l >= 4 * MS / 10); /* B least recent: from the media */
+		else
+			assert_int_equal(l, 4);
+		/* ds: that miss took A, now the least recently used; legacy: A holds [0, 16) */
+		l = run_io(&o, DEV_READ, 0, 4, 100 * MS);
+		if (ds)
+			assert_true(l >= 4 * MS / 10);
+		else
+			assert_int_equal(l, 4);
+		dev_destroy(o.d);
+	}
+}
+
+/* seg_disksim: a write empties a clean segment it overlaps whole (DiskSim's
+ * disk_buffer_set_segment), where the legacy model keeps the part before the write; with
+ * wc_shared the write takes that segment for its own data, which reads then hit when read hits
+ * on write data are allowed (wc_keep), and miss when they are not. */
+static void test_disksim_write_segments(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
+	static const char *const extra[] = {NULL, ",seg_disksim=1", ",write_cache=1,wc_shared=1",
+					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=1",
+					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=0"};
+	for (int c = 0; c < 5; c++) {
+		assert_int_equal(open_dev(&o, make_spec(f, extra[c], buf, sizeof(buf)), err,
+					  sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
+		run_io(&o, DEV_WRITE, 4, 2, 20 * MS); /* overlaps A */
+		idle_until(&o, 40 * MS);
+		uint64_t l = run_io(&o, DEV_READ, 0, 4, 40 * MS);
+		if (c & 1 || c == 4)
+			assert_true(l >= 4 * MS / 10); /* A was emptied: 4 sectors from the media */
+		else
+			assert_int_equal(l, 4); /* legacy: [0, 4) kept */
+		/* A now holds the write; the miss took the empty segment */
+		l = run_io(&o, DEV_READ, 4, 2, 60 * MS);
+		if (c == 3)
+			assert_int_equal(l, 2);
+		else if (c == 4)
+			assert_true(l >= 2 * MS / 10); /* no read hits on write data */
+		dev_destroy(o.d);
+	}
+}
+
+/* CYLSPARE (DiskSim's sectors-per-cylinder sparing): one surface, 100 sectors a track, the
+ * last 10 of every cylinder spare: LBN 90 is sector 0 of cylinder 1 (a 1 ms seek, then the
+ * index at 10 ms); a transfer over the cylinder's end seeks after sector 89; a slip (physical
+ * sector 5) shifts the blocks after it into its own cylinder's spares only. */
+static void test_cylinder_spares(void **state)
+{
+	(void)state;
+	const char *f = "size=46080000\nzone 0 999 100 0 0 0 0 0 10\nseek 1 1ms\n";
+	char buf[256];
+	assert_int_equal(fresh_read(f, 0, 1), MS / 10 + 1);
+	assert_int_equal(fresh_read(f, 89, 1), 9 * MS + 1);
+	assert_int_equal(fresh_read(f, 90, 1), 10 * MS + MS / 10 + 1);
+	/* 85..89 at 8.5..9.0 ms, the seek to cylinder 1 (10.0 ms), 90..94 at 10.0..10.5 ms */
+	assert_int_equal(fresh_read(f, 85, 10), 10 * MS + MS / 2 + 1);
+	snprintf(buf, sizeof(buf), "%sslip 1 5\n", f);
+	assert_int_equal(fresh_read(buf, 4, 1), MS / 2 + 1);      /* before the slip */
+	assert_int_equal(fresh_read(buf, 5, 1), 7 * MS / 10 + 1); /* physical 6 */
+	assert_int_equal(fresh_read(buf, 89, 1), 9 * MS + MS / 10 + 1); /* physical 90, a spare */
+	assert_int_equal(fresh_read(buf, 90, 1), 10 * MS + MS / 10 + 1); /* cylinder 1: unmoved */
+}
+
+/* ra_discard (DiskSim's read-ahead over requested = -1): a read's own blocks leave the
+ * segment once sent, its read-ahead stays; ra_on_hit (read-ahead on idle hit): a whole hit
+ * restarts the read-ahead past the segment's end. One segment, 10 sectors of read-ahead. */
+static void test_readahead_discard_and_idle_hit(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=5120\ncache_segments=1\n"
+			      "seg_disksim=1\n";
+	for (int discard = 0; discard <= 1; discard++) {
+		assert_int_equal(open_dev(&o, make_spec(f, discard ? ",ra_discard=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 10, 10, 0); /* 1.0..2.0 ms, then 20..29 read ahead */
+		assert_int_equal(run_io(&o, DEV_READ, 20, 5, 50 * MS), 5); /* read-ahead: a hit */
+		uint64_t l = run_io(&o, DEV_READ, 10, 5, 60 * MS);
+		if (discard)
+			assert_true(l >= 5 * MS / 10); /* dropped once sent: from the media */
+		else
+			assert_int_equal(l, 5);
+		dev_destroy(o.d);
+	}
+	for (int rh = 0; rh <= 1; rh++) {
+		assert_int_equal(open_dev(&o, make_spec(f, rh ? ",ra_on_hit=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 10, 10, 0);                            /* 20..29 read ahead */
+		assert_int_equal(run_io(&o, DEV_READ, 25, 5, 50 * MS), 5); /* a whole hit */
+		/* with ra_on_hit the hit read ahead 30..34 (10 past its end, capped by nothing) */
+		uint64_t l = run_io(&o, DEV_READ, 30, 5, 100 * MS);
+		if (rh)
+			assert_int_equal(l, 5);
+		else
+			assert_true(l >= 5 * MS / 10);
+		dev_destroy(o.d);
+	}
+}
+
+/* ra_bound=1 (DiskSim's continuous read 1): the read-ahead stops at the end of the head's track
+ * (no head switch or seek in the background); unbounded, 128 sectors reach the next track. */
+static void test_readahead_bound(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nseg_disksim=1\n";
+	for (int b = 0; b <= 1; b++) {
+		assert_int_equal(open_dev(&o, make_spec(f, b ? ",ra_bound=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 10, 10, 0);
+		assert_int_equal(run_io(&o, DEV_READ, 90, 10, 50 * MS), 10); /* the track's end */
+		uint64_t l = run_io(&o, DEV_READ, 100, 1, 60 * MS);        /* the next track */
+		if (b)
+			assert_true(l > MS); /* not read ahead: a seek to cylinder 1 */
+		else
+			assert_int_equal(l, 1);
+		dev_destroy(o.d);
+	}
+}
+
+/* write_less (DiskSim's negative write settling delay): a write's move is shorter than a read's:
+ * 1 ms seek + 0.2 settle - 0.5 = 0.7 ms reaches sector 8 of cylinder 1 (0.8 ms) in time; without
+ * it the 1.2 ms move misses it by a revolution. */
+static void test_write_less(void **state)
+{
+	(void)state;
+	const char *f = ZONE1 "seek 1 1ms\nwrite_settle=0.2ms\nwrite_less=0.5ms\n";
+	char buf[256], err[256];
+	struct one o;
+	for (int less = 1; less >= 0; less--) {
+		assert_int_equal(open_dev(&o, make_spec(f, less ? NULL : ",write_less=0", buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		uint64_t l = run_io(&o, DEV_WRITE, 108, 1, 0);
+		assert_int_equal(l, less ? 9 * MS / 10 : 10 * MS + 9 * MS / 10);
+		dev_destroy(o.d);
+	}
+}
+
+/* immed_partial (DiskSim's immed transfer partial hit): [4, 8) is in the buffer, [8, 12) is read
+ * at 50.8..51.2 ms; at 1 ms a block over the bus and a full water mark the host transfer waits
+ * for the media (51.2 + 8 ms) unless the buffered blocks go at once (then 50 + 8 ms). */
+static void test_immediate_partial_hit(void **state)
+{
+	(void)state;
+	char buf[256], err[256];
+	struct one o;
+	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nbus_watermark=1\nbus_block_read=1ms\n";
+	for (int im = 0; im <= 1; im++) {
+		assert_int_equal(open_dev(&o, make_spec(f, im ? ",immed_partial=1" : NULL, buf,
+							sizeof(buf)),
+					  err, sizeof(err)),
+				 0);
+		run_io(&o, DEV_READ, 0, 8, 0); /* [0, 8) into the buffer */
+		uint64_t l = run_io(&o, DEV_READ, 4, 8, 50 * MS);
+		assert_int_equal(l, im ? 8 * MS : 9 * MS + 2 * MS / 10);
+		dev_destroy(o.d);
+	}
+}
+
 /* The preset file's errors are located. */
 static void test_file_errors(void **state)
 {
@@ -428,6 +623,13 @@ int main(void)
 		cmocka_unit_test(test_destaged_data_kept),
 		cmocka_unit_test(test_min_write_positioning),
 		cmocka_unit_test(test_shared_write_segments),
+		cmocka_unit_test(test_disksim_read_segments),
+		cmocka_unit_test(test_disksim_write_segments),
+		cmocka_unit_test(test_cylinder_spares),
+		cmocka_unit_test(test_readahead_discard_and_idle_hit),
+		cmocka_unit_test(test_readahead_bound),
+		cmocka_unit_test(test_write_less),
+		cmocka_unit_test(test_immediate_partial_hit),
 		cmocka_unit_test(test_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
