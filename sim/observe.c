@@ -480,6 +480,7 @@ int obs_new(struct observer **out, const struct sim_config *cfg, struct sim_resu
 		obs_free(o);
 		return -EIO;
 	}
+	res->warmup.kind = cfg->warmup.kind;
 	if (cfg->warmup.kind != WARMUP_NONE)
 		o->count_from = UINT64_MAX;
 	if (cfg->warmup.kind == WARMUP_PERCENT && (rc = warmup_records(o, err, errlen))) {

@@ -31,6 +31,7 @@ struct sim_warmup {
 
 /* What a run did with it (struct sim_result). */
 struct sim_warmup_result {
+	enum sim_warmup_kind kind; /* the configuration's (WARMUP_NONE: the fields are 0) */
 	uint64_t start_request;  /* requests simulated before counting started (the first counted
 				  * is request start_request + 1) */
 	uint64_t start_ns;       /* simulated arrival time of the first counted request */
