@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/declog.h"
 #include "sim/explain.h"
@@ -412,7 +413,8 @@ struct dm_hooks obs_hooks(struct observer *o)
 /*
  * P%: the record count of the trace. An .sct's header has it; any other format is read once
  * to count (the reader skips what it would skip in the run: --lenient's bad records, other
- * devices' records). Standard input cannot be read twice: refused.
+ * devices' records). A pipe cannot be read twice: anything but a regular file (or a blktrace
+ * capture's NAME, which is not a file itself) is refused.
  */
 static int warmup_records(struct observer *o, char *err, size_t errlen)
 {
@@ -423,10 +425,14 @@ static int warmup_records(struct observer *o, char *err, size_t errlen)
 	uint64_t n = 0;
 	int rc;
 
-	if (!cfg->trace_path || !strcmp(cfg->trace_path, "-")) {
+	struct stat sb;
+
+	if (!cfg->trace_path || !strcmp(cfg->trace_path, "-") ||
+	    (stat(cfg->trace_path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
 		snprintf(err, errlen, "--warmup %s: a percentage needs the trace's record count, and "
-				      "standard input cannot be read twice: give N or TIME, or a file",
-			 cfg->warmup.spec);
+				      "%s is not a regular file (a pipe or standard input cannot be read "
+				      "twice): give N or TIME, or a file", cfg->warmup.spec,
+			 cfg->trace_path ? cfg->trace_path : "-");
 		return -EINVAL;
 	}
 	if ((rc = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub)))) {

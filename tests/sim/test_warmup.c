@@ -270,7 +270,7 @@ static void test_parse(void **state)
 	}
 }
 
-/* Standard input cannot be counted for a percentage: a usage error before anything runs. */
+/* Standard input or a pipe cannot be counted for a percentage: a usage error before anything runs. */
 static void test_percent_stdin(void **state)
 {
 	struct sim_result res;
@@ -282,7 +282,10 @@ static void test_percent_stdin(void **state)
 	cfg.trace_path = "-";
 	assert_int_equal(sim_warmup_parse("10%", &cfg.warmup, err, sizeof(err)), 0);
 	assert_int_equal(sim_run(&cfg, &res, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "standard input"));
+	assert_non_null(strstr(err, "not a regular file"));
+	cfg.trace_path = "/dev/null"; /* a character device, as a pipe would be: not counted */
+	assert_int_equal(sim_run(&cfg, &res, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/dev/null is not a regular file"));
 	sim_result_free(&res);
 }
 
