@@ -18,7 +18,7 @@ static struct simtest base, warm;
 
 /*
  * Block A (sector 0) is read three times in the first second, with a write of block C
- * between; block B (sector 8192) is read twice after one second, then A twice. Fixed devices:
+ * between; block B (sector 80000000, far from A for the disk model) is read twice after one second, then A twice. Fixed devices:
  * a cache read 100 us, write 200 us; the target 5 ms; every request is long done before the
  * next one arrives (100 ms later). Whole run: 7 read pieces, 5 hits (A's and B's first reads
  * miss). After a warm-up of the first 4 requests (= 1 s of trace time = 50 % of 8 records):
@@ -30,10 +30,10 @@ static void hand_trace(struct simtest *st)
 	st_init(st, 64ULL << 20, 100000, 200000, 5000000, 5000000, "blocksize 8 assoc 4 writethrough");
 	st_q(st, MS(0), "R", 0, 8);
 	st_q(st, MS(100), "R", 0, 8);
-	st_q(st, MS(200), "W", 4096, 8);
+	st_q(st, MS(200), "W", 40000000, 8);
 	st_q(st, MS(300), "R", 0, 8);
-	st_q(st, MS(1000), "R", 8192, 8);
-	st_q(st, MS(1100), "R", 8192, 8);
+	st_q(st, MS(1000), "R", 80000000, 8);
+	st_q(st, MS(1100), "R", 80000000, 8);
 	st_q(st, MS(1200), "R", 0, 8);
 	st_q(st, MS(1300), "R", 0, 8);
 }
@@ -214,6 +214,48 @@ static void test_zero_is_none(void **state)
 	assert_int_equal(b->nr_series, a->nr_series);
 }
 
+/* The models' own counters and ratios (SSD write amplification, HDD seeks, queue depth) are
+ * recomputed from the differences: a warm-up of 0 gives the whole run's; a later one gives
+ * counts no larger than the whole run's. */
+static void test_model_counters(void **state)
+{
+	const struct dev_stats *a = &base.res.target_dev, *b = &warm.res.target_dev;
+
+	(void)state;
+	for (int pass = 0; pass < 3; pass++) {
+		struct simtest *st = pass == 0 ? &base : &warm;
+		char err[128];
+
+		hand_trace(st);
+		snprintf(st->cfg.cache_spec, sizeof(st->cfg.cache_spec), "ssd:size=256M");
+		snprintf(st->cfg.target_spec, sizeof(st->cfg.target_spec), "hdd:size=100G");
+		if (pass)
+			assert_int_equal(sim_warmup_parse(pass == 1 ? "0" : "4", &st->cfg.warmup, err,
+							  sizeof(err)), 0);
+		RUN_OK(st);
+		if (pass != 1)
+			continue;
+		assert_true(a->seeks > 0);
+		assert_int_equal(b->seeks, a->seeks);
+		assert_true(fabs(b->seek_mean_cyl - a->seek_mean_cyl) < 1e-9 * (1 + a->seek_mean_cyl));
+		assert_memory_equal(b->seek_hist, a->seek_hist, sizeof(a->seek_hist));
+		assert_true(fabs(b->mean_queue_depth - a->mean_queue_depth) < 1e-9);
+		const struct dev_stats *ca = &base.res.cache_dev, *cb = &warm.res.cache_dev;
+		assert_true(ca->media_bytes_written > 0);
+		assert_int_equal(cb->media_bytes_written, ca->media_bytes_written);
+		assert_true(fabs(cb->write_amplification - ca->write_amplification) < 1e-9);
+		assert_int_equal(cb->flash_programs, ca->flash_programs);
+	}
+	/* after 4 requests: B's miss is the only target read, no target write */
+	assert_int_equal(b->nr_reads, 1);
+	assert_int_equal(b->nr_writes, 0);
+	assert_true(b->seeks <= a->seeks && b->seeks <= 1);
+	assert_true(warm.res.cache_dev.nr_writes == 1 && warm.res.cache_dev.nr_reads == 3);
+	assert_true(warm.res.cache_dev.media_bytes_written <= base.res.cache_dev.media_bytes_written);
+	assert_true(warm.res.cache_dev.write_amplification >= 0);
+	run_with(&base, NULL); /* the fixed-device baseline again, for the other tests */
+}
+
 /* A warm-up that leaves nothing to measure is an error (exit 1), with the logs kept. */
 static void test_too_long(void **state)
 {
@@ -304,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_time),        cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_same_block),  cmocka_unit_test(test_zero_is_none),
 		cmocka_unit_test(test_too_long),    cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_model_counters),
 		cmocka_unit_test(test_percent_stdin),
 	};
 	return cmocka_run_group_tests(tests, setup_base, teardown);
