@@ -683,6 +683,8 @@ int rep_config_key(const struct sim_config *cfg, char *buf, size_t len)
 			      cfg->trace.csv ? cfg->trace.csv : "");
 	if (n >= 0 && (size_t)n < len && e->seed) /* only when given: older keys stay the same */
 		n += snprintf(buf + n, len - (size_t)n, ";seed=%" PRIu64, e->seed);
+	if (n >= 0 && (size_t)n < len && cfg->warmup.kind) /* the same: only when given */
+		n += snprintf(buf + n, len - (size_t)n, ";warmup=%s", cfg->warmup.spec);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return 0;
@@ -1056,6 +1058,14 @@ static int insert_run(struct rep_db *db, const struct sim_config *cfg,
 			CI("verify", cfg->verify),
 			CI("explain_misses", cfg->explain_misses),
 			CI("max_requests", cfg->max_requests),
+			/* the warm-up (NULL: none) */
+			CS("warmup", cfg->warmup.kind ? cfg->warmup.spec : NULL),
+			cfg->warmup.kind == WARMUP_REQUESTS ? CI("warmup_requests", cfg->warmup.requests)
+							    : CN("warmup_requests"),
+			cfg->warmup.kind == WARMUP_TIME ? CI("warmup_time_ns", cfg->warmup.time_ns)
+							: CN("warmup_time_ns"),
+			cfg->warmup.kind == WARMUP_PERCENT ? CD("warmup_percent", cfg->warmup.percent)
+							   : CN("warmup_percent"),
 			CS("seeds", seeds),
 			CS("sweep_id", info->sweep_id),
 		};
@@ -1079,6 +1089,9 @@ static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_re
 	struct col c[] = {
 		CI("run_id", run_id),
 		CI("requests", r->requests),
+		r->warmup.kind ? CI("warmup_start_request", r->warmup.start_request)
+			       : CN("warmup_start_request"),
+		r->warmup.kind ? CI("warmup_start_ns", r->warmup.start_ns) : CN("warmup_start_ns"),
 		CI("reads", r->reads),
 		CI("writes", r->writes),
 		CI("flushes", r->flushes),

@@ -204,7 +204,19 @@ static const char schema_v3[] =
 	"ALTER TABLE traces ADD COLUMN reuse_fraction REAL;\n"
 	"ALTER TABLE traces ADD COLUMN mean_request_bytes REAL;\n";
 
-const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3};
+/*
+ * Version 4: the warm-up (--warmup): as given and parsed (runs; NULL: none) and where counting
+ * started (results: requests simulated before the first counted one, and its arrival time).
+ */
+static const char schema_v4[] =
+	"ALTER TABLE runs ADD COLUMN warmup TEXT;\n"
+	"ALTER TABLE runs ADD COLUMN warmup_requests INTEGER;\n"
+	"ALTER TABLE runs ADD COLUMN warmup_time_ns INTEGER;\n"
+	"ALTER TABLE runs ADD COLUMN warmup_percent REAL;\n"
+	"ALTER TABLE results ADD COLUMN warmup_start_request INTEGER;\n"
+	"ALTER TABLE results ADD COLUMN warmup_start_ns INTEGER;\n";
+
+const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 const size_t rep_nr_migrations = sizeof(rep_migrations) / sizeof(rep_migrations[0]);
 
 int rep_schema_migrate(struct sqlite3 *db, int from, int to, char **errmsg)

@@ -65,6 +65,8 @@ static void usage(FILE *fp)
 		"  --lenient            skip malformed trace records (counted) instead of stopping\n"
 		"%s"
 		"  --max-requests N     simulate only the first N requests of the trace\n"
+		"  --warmup N|TIME|P%%   statistics count only after the warm-up, as in `run --help`\n"
+		"                       (P%% of the trace's records: the .sct conversion's count)\n"
 		"Running:\n"
 		"  -j, --jobs N         worker processes (default: the number of online CPUs)\n"
 		"  --db FILE            results database (default %s; its directory is created)\n"
@@ -116,6 +118,7 @@ struct sweep_args {
 	struct trc_opts topts;     /* --format, --event, --device, --lenient */
 	unsigned hz, jobs;
 	uint64_t max_requests;
+	struct sim_warmup warmup;   /* --warmup */
 	uint64_t debug_abort_after; /* testing aid: jobs[0] only */
 	int progress; /* -1: if stderr is a terminal */
 	bool emit, dry_run;
@@ -326,7 +329,7 @@ static char *join_argv(int argc, char **argv)
 
 enum {
 	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
-	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
+	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_WARMUP, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
 	O_SHARD_DIR, O_SWEEP_ID, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT, O_ADMIT, O_SEED,
 };
 
@@ -348,6 +351,7 @@ static const struct option long_opts[] = {
 	{"time-unit", required_argument, NULL, O_TIMEUNIT},
 	{"csv", required_argument, NULL, O_CSV},
 	{"max-requests", required_argument, NULL, O_MAX_REQ},
+	{"warmup", required_argument, NULL, O_WARMUP},
 	{"jobs", required_argument, NULL, 'j'},
 	{"db", required_argument, NULL, O_DB},
 	{"progress", no_argument, NULL, O_PROGRESS},
@@ -439,6 +443,10 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, si
 				snprintf(err, errlen, "--max-requests: expected a number, not '%s'", optarg);
 				return -EINVAL;
 			}
+			break;
+		case O_WARMUP:
+			if (sim_warmup_parse(optarg, &a->warmup, err, errlen))
+				return -EINVAL;
 			break;
 		case O_DEBUG_ABORT:
 			if (parse_u64(optarg, &a->debug_abort_after) || a->debug_abort_after < 1) {
@@ -546,6 +554,7 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 		c->trace = a->topts;
 		c->hz = a->hz;
 		c->max_requests = a->max_requests;
+		c->warmup = a->warmup;
 		c->progress = false;
 		ssdcache_config_init(&c->engine);
 		c->engine.fixed = qs;
@@ -693,7 +702,7 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 	shell_quote(a->target_dev, qt, sizeof(qt));
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_config *c = &jobs[i].cfg;
-		char khash[24], sizeopt[64] = "", fmt[1024] = "", maxreq[48] = "", fix[300] = "";
+		char khash[24], sizeopt[64] = "", fmt[1024] = "", maxreq[96] = "", fix[300] = "";
 		const char *mode = c->engine.options.mode == CACHE_MODE_WRITEBACK ? "writeback"
 				   : c->engine.options.mode == CACHE_MODE_READCACHE ? "readcache"
 										    : "writethrough";
@@ -737,6 +746,9 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 		}
 		if (a->max_requests)
 			snprintf(maxreq, sizeof(maxreq), " --max-requests %" PRIu64, a->max_requests);
+		if (a->warmup.kind) /* spec: digits, a unit or % only (sim_warmup_parse) */
+			snprintf(maxreq + strlen(maxreq), sizeof(maxreq) - strlen(maxreq), " --warmup %s",
+				 a->warmup.spec);
 		if (fix_text && fix_text[0])
 			snprintf(fix, sizeof(fix), " --fix %s", fix_text);
 		printf("%s sweep %s --blocksize %lu --assoc %u --mode %s --policy %s%s%s --quirks %s%s "

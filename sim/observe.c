@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/declog.h"
 #include "sim/explain.h"
@@ -59,6 +60,18 @@ struct observer {
 	const struct trc *trace;
 	bool have_prev;
 	uint64_t prev_time_ns, nr_jumps;
+	/* the warm-up: requests with an id below count_from are not counted (UINT64_MAX: the
+	 * warm-up is not over yet; 0: no warm-up) */
+	uint64_t count_from;
+	uint64_t records;      /* records offered to obs_admit (P%: the warm-up's unit) */
+	uint64_t warm_records; /* P%: counting starts at the first request from this record on */
+	uint64_t first_trace_ns; /* TIME: the first request's trace time */
+	bool have_first;
+	obs_dev_snap_fn dev_snap;
+	void *dev_snap_arg;
+	const struct dev *devs[2]; /* obs_set_devices */
+	struct obs_dev_snap warm_dev[2]; /* at the warm-up point */
+	bool warm_snapped;
 };
 
 /* A step between consecutive records larger than this is a clock jump worth a warning. */
@@ -309,6 +322,8 @@ static void obs_piece_done(void *obs, struct dm_piece *p, int error, uint64_t no
 		declog_done(o->dl, p->last_seq, now);
 	if (o->v)
 		verify_piece_done(o->v, p, now);
+	if (p->req->id < o->count_from)
+		return; /* a warm-up request's piece */
 	if (p->decided && (unsigned)p->outcome < SSD_OUT_NR)
 		res->outcome_count[p->outcome]++;
 	latstat_add(o->lat_class[class_of(p)], (double)(now - p->map_ns));
@@ -342,6 +357,11 @@ static void obs_req_done(void *obs, struct dm_req *q, uint64_t now)
 
 	if (o->v)
 		verify_req_done(o->v, q);
+	o->outstanding--;
+	if (now > o->res->end_ns)
+		o->res->end_ns = now;
+	if (q->id < o->count_from)
+		return; /* a warm-up request */
 	latstat_add(o->lat_op[op_of(q)], lat);
 	if (o->cfg->on_req_done)
 		o->cfg->on_req_done(o->cfg->on_req_done_arg, (int)op_of(q), lat);
@@ -349,9 +369,6 @@ static void obs_req_done(void *obs, struct dm_req *q, uint64_t now)
 		o->series_lat_sum[i] += lat;
 		o->series_done[i]++;
 	}
-	o->outstanding--;
-	if (now > o->res->end_ns)
-		o->res->end_ns = now;
 }
 
 static void obs_seed_crash(void *obs, int q, const char *what)
@@ -393,6 +410,54 @@ struct dm_hooks obs_hooks(struct observer *o)
 
 /* ---- life cycle ---- */
 
+/*
+ * P%: the record count of the trace. An .sct's header has it; any other format is read once
+ * to count (the reader skips what it would skip in the run: --lenient's bad records, other
+ * devices' records). A pipe cannot be read twice: anything but a regular file (or a blktrace
+ * capture's NAME, which is not a file itself) is refused.
+ */
+static int warmup_records(struct observer *o, char *err, size_t errlen)
+{
+	const struct sim_config *cfg = o->cfg;
+	struct trc *t = NULL;
+	struct trc_rec rec;
+	char sub[512];
+	uint64_t n = 0;
+	int rc;
+
+	struct stat sb;
+
+	if (!cfg->trace_path || !strcmp(cfg->trace_path, "-") ||
+	    (stat(cfg->trace_path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+		snprintf(err, errlen, "--warmup %s: a percentage needs the trace's record count, and "
+				      "%s is not a regular file (a pipe or standard input cannot be read "
+				      "twice): give N or TIME, or a file", cfg->warmup.spec,
+			 cfg->trace_path ? cfg->trace_path : "-");
+		return -EINVAL;
+	}
+	if ((rc = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub)))) {
+		snprintf(err, errlen, "%s", sub);
+		return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL : -EIO;
+	}
+	if (!trc_sct_info(t, &n)) {
+		enum trc_status st;
+
+		while ((st = trc_next(t, &rec)) == TRC_OK)
+			n++;
+		if (st == TRC_EBAD) {
+			snprintf(err, errlen, "%s", trc_error(t));
+			trc_close(t);
+			return -EIO;
+		}
+	}
+	trc_close(t);
+	if (cfg->max_requests && cfg->max_requests < n)
+		n = cfg->max_requests; /* a percentage of what is simulated */
+	o->res->warmup.trace_records = n;
+	o->warm_records = (uint64_t)((double)n * cfg->warmup.percent / 100.0);
+	return 0;
+}
+
 int obs_new(struct observer **out, const struct sim_config *cfg, struct sim_result *res,
 	    uint64_t (*now)(void *arg), void *now_arg, char *err, size_t errlen)
 {
@@ -420,6 +485,13 @@ int obs_new(struct observer **out, const struct sim_config *cfg, struct sim_resu
 	if (cfg->decision_log && (rc = declog_open(&o->dl, cfg->decision_log, err, errlen))) {
 		obs_free(o);
 		return -EIO;
+	}
+	res->warmup.kind = cfg->warmup.kind;
+	if (cfg->warmup.kind != WARMUP_NONE)
+		o->count_from = UINT64_MAX;
+	if (cfg->warmup.kind == WARMUP_PERCENT && (rc = warmup_records(o, err, errlen))) {
+		obs_free(o);
+		return rc;
 	}
 	*out = o;
 	return 0;
@@ -466,6 +538,7 @@ bool obs_admit(struct observer *o, const struct trc_rec *rec, uint64_t target_se
 	struct sim_result *res = o->res;
 	bool flush = rec->flags & TRC_FLUSH;
 
+	o->records++;
 	if (rec->nsect == 0 && !flush) {
 		res->skipped_zero_len++;
 		return false;
@@ -520,6 +593,42 @@ static void clock_jump(struct observer *o, const struct trc_rec *rec)
 		 (double)rec->time_ns / 1e9);
 }
 
+/* Before each request while the warm-up lasts: is this the first request to count? */
+static void warmup_check(struct observer *o, const struct dm_req *q, const struct trc_rec *rec,
+			 uint64_t t)
+{
+	const struct sim_warmup *w = &o->cfg->warmup;
+	bool reached = false;
+
+	if (!o->have_first) {
+		o->have_first = true;
+		o->first_trace_ns = rec->time_ns;
+	}
+	switch (w->kind) {
+	case WARMUP_REQUESTS:
+		reached = o->res->requests >= w->requests;
+		break;
+	case WARMUP_TIME:
+		reached = rec->time_ns >= o->first_trace_ns &&
+			  rec->time_ns - o->first_trace_ns >= w->time_ns;
+		break;
+	case WARMUP_PERCENT:
+		reached = o->records - 1 >= o->warm_records;
+		break;
+	default:
+		reached = true;
+	}
+	if (!reached)
+		return;
+	o->count_from = q->id;
+	o->res->warmup.start_request = o->res->requests;
+	o->res->warmup.start_ns = t;
+	if (o->dev_snap) {
+		o->dev_snap(o->dev_snap_arg, t, o->warm_dev);
+		o->warm_snapped = true;
+	}
+}
+
 void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec, uint64_t t)
 {
 	struct sim_result *res = o->res;
@@ -530,7 +639,13 @@ void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec
 	q->nsect = rec->nsect;
 	q->arrival_ns = t;
 	q->trace_latency_ns = rec->latency_ns;
-	if (f & TRC_DISCARD) {
+	if (o->count_from == UINT64_MAX)
+		warmup_check(o, q, rec, t);
+	if (q->id < o->count_from) {
+		/* a warm-up request: the engine sees it, the statistics do not */
+		if ((f & (TRC_DISCARD | TRC_WRITE)) == TRC_WRITE && rec->nsect)
+			q->version = ++o->next_version;
+	} else if (f & TRC_DISCARD) {
 		res->discards++;
 	} else {
 		if (f & TRC_FLUSH)
@@ -546,14 +661,14 @@ void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec
 			}
 		}
 	}
-	if (rec->latency_ns >= 0)
+	if (rec->latency_ns >= 0 && q->id >= o->count_from)
 		latstat_add(o->trace_lat, (double)rec->latency_ns);
 	if (o->have_prev && (rec->time_ns > o->prev_time_ns + OBS_JUMP_NS ||
 			     rec->time_ns + OBS_JUMP_NS < o->prev_time_ns))
 		clock_jump(o, rec);
 	o->have_prev = true;
 	o->prev_time_ns = rec->time_ns;
-	struct sim_interval *iv = series_at(o, t);
+	struct sim_interval *iv = q->id >= o->count_from ? series_at(o, t) : NULL;
 	if (iv)
 		iv->requests++;
 	if (!res->requests++)
@@ -600,8 +715,12 @@ int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 		latstat_log2_hist(o->lat_op[i], res->hist_op[i]);
 	}
 	latstat_result(o->trace_lat, &res->trace_lat);
-	span_s = res->end_ns > res->first_ns ? (double)(res->end_ns - res->first_ns) / 1e9 : 0;
-	res->iops = span_s > 0 ? (double)res->requests / span_s : 0;
+	/* rates over what was measured: from the first counted arrival on */
+	uint64_t from_ns = cfg->warmup.kind != WARMUP_NONE ? res->warmup.start_ns : res->first_ns;
+	if (o->count_from != UINT64_MAX)
+		res->warmup.measured = res->requests - res->warmup.start_request;
+	span_s = res->end_ns > from_ns ? (double)(res->end_ns - from_ns) / 1e9 : 0;
+	res->iops = span_s > 0 ? (double)res->warmup.measured / span_s : 0;
 	res->mb_s = span_s > 0 ? (double)(res->bytes_read + res->bytes_written) / 1e6 / span_s : 0;
 	if (cache) {
 		dev_get_stats(cache, res->end_ns, &res->cache_dev);
@@ -611,6 +730,8 @@ int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 		dev_get_stats(target, res->end_ns, &res->target_dev);
 		res->target_util = span_s > 0 ? (double)res->target_dev.busy_ns / 1e9 / span_s : 0;
 	}
+	if (cache && target)
+		obs_devices_since_warmup(o, res->end_ns);
 	if (o->v) {
 		res->stale_reads = verify_stale_count(o->v);
 		res->nr_stale_examples = verify_examples(o->v, res->stale, SIM_STALE_EXAMPLES);
@@ -637,5 +758,95 @@ int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 			return -EIO;
 		}
 	}
+	if (o->count_from == UINT64_MAX) {
+		/* after the logs, so that they are kept */
+		if (cfg->warmup.kind == WARMUP_PERCENT)
+			snprintf(err, errlen, "--warmup %s: the warm-up (%llu of %llu records) leaves no "
+					      "request to measure", cfg->warmup.spec,
+				 (unsigned long long)o->warm_records,
+				 (unsigned long long)res->warmup.trace_records);
+		else
+			snprintf(err, errlen, "--warmup %s: the warm-up is longer than the trace (%llu "
+					      "requests simulated): nothing left to measure",
+				 cfg->warmup.spec, (unsigned long long)res->requests);
+		return -ERANGE;
+	}
 	return 0;
+}
+
+/* ---- device counters after the warm-up ---- */
+
+static void sim_dev_snap(void *arg, uint64_t now_ns, struct obs_dev_snap out[2])
+{
+	const struct observer *o = arg;
+
+	for (int i = 0; i < 2; i++) {
+		const struct dev *d = o->devs[i];
+		uint64_t span = d->first_ns == UINT64_MAX || now_ns <= d->first_ns ? 0 : now_ns - d->first_ns;
+
+		dev_get_stats(d, now_ns, &out[i].st);
+		out[i].qd_area_ns = out[i].st.mean_queue_depth * (double)span;
+	}
+}
+
+void obs_set_devices(struct observer *o, const struct dev *cache, const struct dev *target)
+{
+	o->devs[0] = cache;
+	o->devs[1] = target;
+	obs_set_dev_snapshot(o, sim_dev_snap, o);
+}
+
+void obs_set_dev_snapshot(struct observer *o, obs_dev_snap_fn fn, void *arg)
+{
+	o->dev_snap = fn;
+	o->dev_snap_arg = arg;
+}
+
+/* e -= s, the means and ratios recomputed for what happened in between (span_ns long). */
+static void dev_since(struct obs_dev_snap *e, const struct obs_dev_snap *s, uint64_t span_ns)
+{
+	struct dev_stats *a = &e->st;
+	const struct dev_stats *b = &s->st;
+	double seek_cyl = a->seek_mean_cyl * (double)a->seeks - b->seek_mean_cyl * (double)b->seeks;
+	/* write amplification is media / host units in the model's own units: recover those */
+	double host_a = a->write_amplification > 0 ? (double)a->media_bytes_written / a->write_amplification : 0;
+	double host_b = b->write_amplification > 0 ? (double)b->media_bytes_written / b->write_amplification : 0;
+
+	a->nr_reads -= b->nr_reads;
+	a->nr_writes -= b->nr_writes;
+	a->nr_other -= b->nr_other;
+	a->bytes_read -= b->bytes_read;
+	a->bytes_written -= b->bytes_written;
+	a->busy_ns -= b->busy_ns;
+	a->media_bytes_written -= b->media_bytes_written;
+	a->gc_runs -= b->gc_runs;
+	a->erases -= b->erases;
+	a->seeks -= b->seeks;
+	a->cache_hits -= b->cache_hits;
+	for (int i = 0; i < DEV_SEEK_HIST; i++)
+		a->seek_hist[i] -= b->seek_hist[i];
+	a->flash_reads -= b->flash_reads;
+	a->flash_programs -= b->flash_programs;
+	a->seek_mean_cyl = a->seeks ? seek_cyl / (double)a->seeks : 0;
+	if (a->write_amplification > 0)
+		a->write_amplification = host_a - host_b > 0 ? (double)a->media_bytes_written / (host_a - host_b) : 0;
+	a->mean_queue_depth = span_ns ? (e->qd_area_ns - s->qd_area_ns) / (double)span_ns : 0;
+}
+
+void obs_devices_since_warmup(struct observer *o, uint64_t end_ns)
+{
+	struct sim_result *res = o->res;
+	struct obs_dev_snap end[2];
+	uint64_t span;
+
+	if (!o->warm_snapped || !o->dev_snap)
+		return;
+	span = end_ns > res->warmup.start_ns ? end_ns - res->warmup.start_ns : 0;
+	o->dev_snap(o->dev_snap_arg, end_ns, end);
+	dev_since(&end[0], &o->warm_dev[0], span);
+	dev_since(&end[1], &o->warm_dev[1], span);
+	res->cache_dev = end[0].st;
+	res->target_dev = end[1].st;
+	res->cache_util = span ? (double)res->cache_dev.busy_ns / (double)span : 0;
+	res->target_util = span ? (double)res->target_dev.busy_ns / (double)span : 0;
 }

@@ -47,8 +47,25 @@ void obs_warn_beyond_end(struct observer *o, uint64_t target_bytes, const char *
 /* A warning through cfg->warn. */
 void obs_warn(struct observer *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Device counters after the warm-up: the driver says how to read both devices' counters at a
+ * time (out[0] the cache, out[1] the target; qd_area_ns the integral of the queue depth over
+ * the same span as mean_queue_depth), and the observer reads them at the warm-up point and
+ * subtracts (the models keep cumulative counters). */
+struct obs_dev_snap {
+	struct dev_stats st;
+	double qd_area_ns;
+};
+typedef void (*obs_dev_snap_fn)(void *arg, uint64_t now_ns, struct obs_dev_snap out[2]);
+void obs_set_dev_snapshot(struct observer *o, obs_dev_snap_fn fn, void *arg);
+/* The same for simulated devices (dev_get_stats); obs_finish then subtracts by itself. */
+void obs_set_devices(struct observer *o, const struct dev *cache, const struct dev *target);
+/* After the driver filled res->cache_dev/target_dev at end_ns (replay): overwrite them and the
+ * utilisations with what happened after the warm-up. Nothing without a warm-up. */
+void obs_devices_since_warmup(struct observer *o, uint64_t end_ns);
+
 /* The end: counters, status, latencies, devices (NULL: none), verifier; then the logs are
- * written. Returns 0 or -EIO with err (a log could not be written). */
+ * written. Returns 0, -EIO with err (a log could not be written) or -ERANGE with err (the
+ * warm-up never ended: nothing was measured; the logs are written all the same). */
 int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 	       const struct dev *target, uint64_t end_ns, double wall_seconds, char *err,
 	       size_t errlen);

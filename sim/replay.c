@@ -342,6 +342,23 @@ static void fill_dev_stats(const struct replay *rp, enum bio_bdev which, uint64_
 	out->mean_queue_depth = end ? rp->qd_area[which] / (double)end : 0;
 }
 
+/* The counters at now (the warm-up point): the I/O in service so far counts up to now. */
+static void dev_snap(void *arg, uint64_t now, struct obs_dev_snap out[2])
+{
+	const struct replay *rp = arg;
+	static const enum bio_bdev which[2] = {BDEV_CACHE, BDEV_TARGET};
+
+	for (int i = 0; i < 2; i++) {
+		enum bio_bdev w = which[i];
+		uint64_t since = now > rp->last_change[w] ? now - rp->last_change[w] : 0;
+
+		fill_dev_stats(rp, w, now, &out[i].st);
+		out[i].qd_area_ns = rp->qd_area[w] + (double)rp->dev_inflight[w] * (double)since;
+		if (rp->dev_inflight[w] && now > rp->busy_since[w])
+			out[i].st.busy_ns += now - rp->busy_since[w];
+	}
+}
+
 static void warn_fn(void *arg, const char *msg)
 {
 	const struct sim_config *cfg = arg;
@@ -460,6 +477,7 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 		goto out;
 	struct dm_backend be = {rp, be_now, be_submit, be_queue_work};
 	rp->inner = obs_hooks(rp->obs);
+	obs_set_dev_snapshot(rp->obs, dev_snap, rp);
 	struct dm_hooks hooks = {rp, h_mapped, h_decision, h_clone, h_bio_free, h_dio_done, h_piece_done,
 				 h_req_done, h_seed_crash};
 	if (!rp->ver)
@@ -572,6 +590,7 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 		double span = (double)(end - res->first_ns);
 		res->cache_util = span > 0 ? (double)rp->busy_ns[BDEV_CACHE] / span : 0;
 		res->target_util = span > 0 ? (double)rp->busy_ns[BDEV_TARGET] / span : 0;
+		obs_devices_since_warmup(rp->obs, end);
 		if (rp->ver) {
 			rverify_result(rp->ver, rr);
 			rr->injected = rp->injected;

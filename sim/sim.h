@@ -9,6 +9,7 @@
 
 #include "engine/engine.h"
 #include "sim/device.h"
+#include "sim/warmup.h"
 #include "traces/reader.h"
 
 /*
@@ -81,6 +82,7 @@ struct sim_config {
 	const char *decision_log; /* path, or NULL */
 	bool progress;          /* percent, requests/s and ETA on stderr after the first second */
 	uint64_t max_requests;  /* stop after this many (0: all) */
+	struct sim_warmup warmup; /* statistics count after it (sim/warmup.h); kind NONE: from the start */
 	uint64_t debug_abort_after; /* testing aid: an internal error (exit 3) after N requests */
 	const char *target_name, *cache_name; /* names printed in the TABLE line */
 	const char *verify_log;  /* path: every stale read, one line each (golden format) */
@@ -166,6 +168,10 @@ struct sim_result {
 
 	/* measured device latency from the trace (D..C), when the reader has it */
 	struct sim_lat trace_lat;
+
+	/* the warm-up as resolved (every statistic above except requests, the engine's counters,
+	 * the status text and the verifier counts only the requests after it) */
+	struct sim_warmup_result warmup;
 
 	double wall_seconds;
 };

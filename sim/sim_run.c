@@ -202,6 +202,7 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 	int rc = obs_new(&r->obs, cfg, r->res, be_now, r, err, errlen);
 	if (rc)
 		return rc;
+	obs_set_devices(r->obs, r->cache.dev, r->target.dev); /* the warm-up's device snapshot */
 	struct dm_backend be = {r, be_now, be_submit, be_queue_work};
 	struct dm_hooks hooks = obs_hooks(r->obs);
 	struct ssdcache_config eng = cfg->engine;

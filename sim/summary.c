@@ -65,6 +65,16 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 	fprintf(fp, "\nrequests: %" PRIu64 " (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
 		    " flushes, %" PRIu64 " discards) over %s of trace, %" PRIu64 " pieces mapped\n",
 		res->requests, res->reads, res->writes, res->flushes, res->discards, span, res->pieces);
+	if (cfg->warmup.kind != WARMUP_NONE) {
+		fprintf(fp, "warm-up: --warmup %s", cfg->warmup.spec);
+		if (cfg->warmup.kind == WARMUP_PERCENT)
+			fprintf(fp, " of %" PRIu64 " records", res->warmup.trace_records);
+		fprintf(fp, ": %" PRIu64 " requests simulated, not counted; the %" PRIu64
+			    " counted from request %" PRIu64 " (arriving at %.9f s) on; the status lines "
+			    "above count them all\n",
+			res->warmup.start_request, res->warmup.measured, res->warmup.start_request + 1,
+			(double)res->warmup.start_ns / 1e9);
+	}
 	if (res->skipped_zero_len || res->skipped_beyond_end)
 		fprintf(fp, "skipped: %" PRIu64 " zero-length requests, %" PRIu64 " beyond the end of the target\n",
 			res->skipped_zero_len, res->skipped_beyond_end);
@@ -90,8 +100,12 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 			fprintf(fp, ", seed %" PRIu64, cfg->engine.seed);
 		fputc('\n', fp);
 	}
-	fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s %s\n", res->iops, res->mb_s,
-		(double)(res->end_ns - res->first_ns) / 1e9, res->devices_modelled ? "simulated" : "measured");
+	{
+		uint64_t from = cfg->warmup.kind != WARMUP_NONE ? res->warmup.start_ns : res->first_ns;
+		fprintf(fp, "throughput: %.0f IOPS, %.2f MB/s over %.3f s %s%s\n", res->iops, res->mb_s,
+			(double)(res->end_ns - from) / 1e9, res->devices_modelled ? "simulated" : "measured",
+			cfg->warmup.kind != WARMUP_NONE ? " after the warm-up" : "");
+	}
 
 	fprintf(fp, "\nlatency per request:\n");
 	lat_header(fp, "operation");
@@ -255,6 +269,30 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 		res->requests, res->reads, res->writes, res->flushes, res->discards, res->bytes_read,
 		res->bytes_written, res->pieces, res->skipped_zero_len, res->skipped_beyond_end,
 		res->first_ns, res->last_ns, res->end_ns);
+	if (cfg->warmup.kind == WARMUP_NONE) {
+		fputs(",\"warmup\":null", fp);
+	} else {
+		fputs(",\"warmup\":{\"spec\":", fp);
+		js_str(fp, cfg->warmup.spec);
+		fprintf(fp, ",\"kind\":\"%s\",\"requests\":", sim_warmup_kind_name(cfg->warmup.kind));
+		if (cfg->warmup.kind == WARMUP_REQUESTS)
+			fprintf(fp, "%" PRIu64, cfg->warmup.requests);
+		else
+			fputs("null", fp);
+		fputs(",\"time_ns\":", fp);
+		if (cfg->warmup.kind == WARMUP_TIME)
+			fprintf(fp, "%" PRIu64, cfg->warmup.time_ns);
+		else
+			fputs("null", fp);
+		fputs(",\"percent\":", fp);
+		if (cfg->warmup.kind == WARMUP_PERCENT)
+			fprintf(fp, "%.6g,\"trace_records\":%" PRIu64, cfg->warmup.percent,
+				res->warmup.trace_records);
+		else
+			fputs("null,\"trace_records\":null", fp);
+		fprintf(fp, ",\"start_request\":%" PRIu64 ",\"start_ns\":%" PRIu64 ",\"measured\":%" PRIu64 "}",
+			res->warmup.start_request, res->warmup.start_ns, res->warmup.measured);
+	}
 	fprintf(fp, ",\"counters\":{\"read_clean\":%lu,\"read_busy\":%lu,\"read_invalid\":%lu,\"read_miss\":%lu,"
 		    "\"write_busy\":%lu,\"write_cancel\":%lu,\"write_invalid\":%lu,\"write_miss\":%lu,"
 		    "\"write_done\":%lu,\"write_skip\":%lu,\"cache_bypassed\":%lu,\"cache_evictions\":%lu,"
