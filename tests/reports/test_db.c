@@ -489,6 +489,70 @@ static void test_failed_runs(void **state)
 	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM results"), 0);
 }
 
+/* `run --db`: the run reads the trace once (fingerprint and statistics while it reads), the store
+ * reads it not at all (traces/reader.h's counting hook); a result that does not describe its trace
+ * makes the store read it once more, which is what the hook would show if the run had not. */
+static void test_run_db_reads_trace_once(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct sim_config cfg;
+	struct sim_result res;
+	struct trc_io_counts before, after_run;
+	struct stat sb;
+	char line[128], fp[SIM_FINGERPRINT_MAX], q[256];
+	FILE *t = fopen(f->trace, "w");
+
+	assert_non_null(t);
+	for (int i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "8,0 0 %d %d.%09d 1 Q %c %d + 8 [x]\n", i + 1, i / 1000,
+			 (i % 1000) * 1000000, i % 3 ? 'R' : 'W', (i * 7919) % 4096 * 8);
+		fputs(line, t);
+	}
+	assert_int_equal(fclose(t), 0);
+	assert_int_equal(stat(f->trace, &sb), 0);
+
+	sim_config_init(&cfg);
+	cfg.trace_path = f->trace;
+	cfg.trace.has_device = true; /* no device pre-scan: the reader's own pass is the only one */
+	cfg.trace.device = TRC_DEV(8, 0);
+	cfg.explain_misses = false;
+	cfg.describe_trace = true;
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	before = trc_io_counts;
+	assert_int_equal(sim_run(&cfg, &res, f->err, sizeof(f->err)), 0);
+	after_run = trc_io_counts;
+	assert_int_equal(after_run.opens - before.opens, 1);
+	assert_int_equal(after_run.bytes - before.bytes, (uint64_t)sb.st_size);
+	assert_true(res.eff.valid);
+	assert_string_equal(res.eff.cache.model, "fixed");
+	assert_int_equal(res.eff.cache.size_bytes, 64ULL << 20);
+	assert_non_null(res.trace_stats_json);
+	assert_int_equal(rep_db_record_run(db, &cfg, &res, f->err, sizeof(f->err)), 0);
+	assert_int_equal(trc_io_counts.opens, after_run.opens); /* the store read nothing */
+	assert_int_equal(trc_io_counts.bytes, after_run.bytes);
+	snprintf(fp, sizeof(fp), "%s", res.trace_fingerprint);
+	assert_int_equal(strncmp(fp, "t1-", 3), 0);
+	sim_result_free(&res);
+	rep_db_close(db);
+
+	snprintf(q, sizeof(q), "SELECT count(*) FROM traces WHERE fingerprint = '%s'", fp);
+	assert_int_equal(fx_q_int(f->db, q), 1);
+	assert_int_equal(fx_q_int(f->db, "SELECT json_extract(stats_json, '$.requests') FROM traces"),
+			 2000);
+	assert_int_equal(fx_q_int(f->db, "SELECT cache_size FROM runs"), 64LL << 20);
+
+	/* The same fingerprint when the store has to read the trace itself (one open, one pass). */
+	{
+		struct rep_trace id;
+
+		before = trc_io_counts;
+		assert_int_equal(rep_trace_identify(f->trace, &cfg.trace, &id, f->err, sizeof(f->err)), 0);
+		assert_int_equal(trc_io_counts.opens - before.opens, 1);
+		assert_string_equal(id.fingerprint, fp);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +567,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_db_reads_trace_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
