@@ -6,7 +6,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -194,12 +198,70 @@ static void test_db_error_stops(void **state)
 	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs"), 0);
 }
 
+/* A real simulation that fails when it opened a trace file itself: the workers of a sweep given
+ * the mapped .sct read the shared pages, never the file (traces/reader.h's counting hook). */
+static int mapped_run(const struct sim_config *cfg, struct sim_result *res, char *err,
+		      size_t errlen)
+{
+	uint64_t opens = trc_io_counts.opens;
+	int rc = sim_run(cfg, res, err, errlen);
+
+	if (!rc && trc_io_counts.opens != opens) {
+		snprintf(err, errlen, "the worker opened the trace file");
+		return -EIO;
+	}
+	return rc;
+}
+
+static void test_workers_share_the_mapping(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_sweep_stats st;
+	struct rep_trace id;
+	struct trc_opts sct = {.format = "sct"};
+	struct trc_counts counts;
+	char sct_path[320], fmt[16];
+	struct stat sb;
+	void *map;
+	int fd;
+
+	snprintf(sct_path, sizeof(sct_path), "%s/t.sct", f->dir);
+	assert_int_equal(rep_sweep_convert(f->trace, NULL, sct_path, &counts, fmt, sizeof(fmt), NULL,
+					   &id, f->err, sizeof(f->err)),
+			 0);
+	assert_string_equal(id.fingerprint, f->t.fingerprint); /* the source's, not the copy's */
+	fd = open(sct_path, O_RDONLY);
+	assert_true(fd >= 0 && fstat(fd, &sb) == 0);
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	assert_true(map != MAP_FAILED);
+
+	struct rep_sweep_opts o = {.jobs = 2, .trace = &f->t, .run = mapped_run,
+				   .run_trace_path = sct_path, .run_trace_opts = &sct,
+				   .run_trace_mem = map, .run_trace_mem_len = (size_t)sb.st_size};
+
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_sweep_execute(db, f->jobs, 4, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.ok, 4);
+	/* Without the mapping every worker reads the file: the same check fails. */
+	o.run_trace_mem = NULL;
+	o.run_trace_mem_len = 0;
+	assert_int_equal(rep_sweep_execute(db, f->jobs + 4, 2, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.failed, 2);
+	rep_db_close(db);
+	munmap(map, (size_t)sb.st_size);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status = 'ok'"), 4);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE error LIKE '%opened the trace%'"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_runs_and_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_error_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_workers_share_the_mapping, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
