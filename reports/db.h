@@ -106,9 +106,9 @@ int rep_trace_stats_json(const char *path, const struct trc_opts *opts, char **j
 
 /* ---- configurations ---- */
 
-/* The canonical text of everything in cfg that can change a result (cfg->engine, which is
- * cfg->table parsed, as sim_run gets it; parsed engine configuration, device specs, HZ, jiffies0, delays, speed, queue depth, interval, trace
- * reader options, limits), e.g. "bs=64;assoc=4;mode=writeback;policy=lru;...". Two runs with
+/* The canonical text of everything in cfg that can change a result (the engine configuration
+ * cfg->engine, i.e. cfg->table parsed as sim_run gets it; device specs, HZ, jiffies0, delays,
+ * speed, queue depth, interval, trace reader options, limits), e.g. "bs=64;assoc=4;mode=writeback;policy=lru;...". Two runs with
  * the same trace fingerprint and key are the same configuration: sweeps skip it, merges do not
  * copy it twice. Returns 0, or -ENOSPC when len is too small. */
 int rep_config_key(const struct sim_config *cfg, char *buf, size_t len);
