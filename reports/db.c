@@ -191,37 +191,17 @@ int db_step_with(struct rep_db *db, sqlite3_stmt *st, char *err, size_t errlen, 
 	return 0;
 }
 
-int db_run(struct rep_db *db, char *err, size_t errlen, const char *what, const char *sql,
-	   const char *types, ...)
+/* db_row with a va_list: 1 with *out on the first row, 0 without a row, or -errno. */
+static int row_v(struct rep_db *db, sqlite3_stmt **out, char *err, size_t errlen, const char *what,
+		 const char *sql, const char *types, va_list ap)
 {
 	sqlite3_stmt *st;
-	va_list ap;
-	int rc;
-
-	if ((rc = db_prepare(db, &st, err, errlen, what, sql)))
-		return rc;
-	va_start(ap, types);
-	rc = step_v(st, types, ap);
-	va_end(ap);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(db->path, db->conn, rc, err, errlen, what);
-	return 0;
-}
-
-int db_row(struct rep_db *db, sqlite3_stmt **out, char *err, size_t errlen, const char *what,
-	   const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
 	int rc;
 
 	*out = NULL;
 	if ((rc = db_prepare(db, &st, err, errlen, what, sql)))
 		return rc;
-	va_start(ap, types);
 	rc = step_v(st, types, ap);
-	va_end(ap);
 	if (rc == SQLITE_ROW) {
 		*out = st;
 		return 1;
@@ -230,6 +210,33 @@ int db_row(struct rep_db *db, sqlite3_stmt **out, char *err, size_t errlen, cons
 	if (rc != SQLITE_DONE)
 		return db_error(db->path, db->conn, rc, err, errlen, what);
 	return 0;
+}
+
+int db_run(struct rep_db *db, char *err, size_t errlen, const char *what, const char *sql,
+	   const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = row_v(db, &st, err, errlen, what, sql, types, ap);
+	va_end(ap);
+	if (rc > 0)
+		sqlite3_finalize(st); /* a row nobody asked for (e.g. INSERT ... RETURNING) */
+	return rc < 0 ? rc : 0;
+}
+
+int db_row(struct rep_db *db, sqlite3_stmt **out, char *err, size_t errlen, const char *what,
+	   const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = row_v(db, out, err, errlen, what, sql, types, ap);
+	va_end(ap);
+	return rc;
 }
 
 int db_query_int(struct rep_db *db, const char *sql, int64_t *out, char *err, size_t errlen)
