@@ -76,33 +76,39 @@ int rep_db_schema_version(const struct rep_db *db);
 /* What identifies a trace: a content fingerprint, so the same capture under another path or on
  * another machine is the same trace (sweeps resume, shards merge). */
 struct rep_trace {
-	char fingerprint[64];  /* "c1-<size>-<32 hex digits>": non-cryptographic hash of the bytes */
+	char fingerprint[64];  /* sim_format_fingerprint(): the reader's hash of the bytes, and size
+				* (older databases hold "c1-..." fingerprints: other traces to us) */
 	char format[16];       /* the reader's format name for the source ("blkparse", ...), or "" */
 	uint64_t size_bytes;
 	const char *path;      /* as given by the user (not owned) */
-	/* `trace stats --json` of the trace as read with the run's reader options, or NULL: the
-	 * store computes it (one more read of the trace) the first time it records the trace.
-	 * Not owned. */
+	/* `trace stats --json` of the trace as read with the run's reader options, or NULL (the
+	 * trace is recorded without statistics). Not owned. */
 	const char *stats_json;
 };
 
-/* Read path once and fill *out (fingerprint and size; format and stats_json stay empty). A path
- * that does not exist may name a blktrace capture NAME (NAME.blktrace.0, .1, ...): its files
- * are hashed in CPU order (trc_source_files). opts is unused (kept for callers). Returns 0 or
- * -errno with a message naming the file. Cost: one sequential read of the file(s). */
+/*
+ * The store never reads a trace a result describes (sim_config.describe_trace: the run filled
+ * res->trace_fingerprint and res->trace_stats_json as it read the trace). For a trace nothing
+ * described (a replay, a run that did not start, --dry-run), these read it once with the reader:
+ * rep_trace_describe fills *out (fingerprint, size, format; path = path) and, when json is not
+ * NULL, *json with the `trace stats --json` document of the same pass (free() it; NULL without
+ * memory for it). A path that does not exist may name a blktrace capture NAME. Returns 0 or
+ * -errno with a located message in err.
+ */
+int rep_trace_describe(const char *path, const struct trc_opts *opts, struct rep_trace *out,
+		       char **json, char *err, size_t errlen);
+/* rep_trace_describe without the statistics. */
 int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
 		       char *err, size_t errlen);
-
-/* The `trace stats --json` document of the trace at path read with opts, in *json (free() it).
- * Returns 0, or -errno with a located message in err. */
+/* The statistics document alone (-ENOMEM when it could not be made). */
 int rep_trace_stats_json(const char *path, const struct trc_opts *opts, char **json, char *err,
 			 size_t errlen);
 
 /* ---- configurations ---- */
 
-/* The canonical text of everything in cfg that can change a result (parsed engine
- * configuration, device specs, HZ, jiffies0, delays, speed, queue depth, interval, trace
- * reader options, limits), e.g. "bs=64;assoc=4;mode=writeback;policy=lru;...". Two runs with
+/* The canonical text of everything in cfg that can change a result (the engine configuration
+ * cfg->engine, i.e. cfg->table parsed as sim_run gets it; device specs, HZ, jiffies0, delays,
+ * speed, queue depth, interval, trace reader options, limits), e.g. "bs=64;assoc=4;mode=writeback;policy=lru;...". Two runs with
  * the same trace fingerprint and key are the same configuration: sweeps skip it, merges do not
  * copy it twice. Returns 0, or -ENOSPC when len is too small. */
 int rep_config_key(const struct sim_config *cfg, char *buf, size_t len);
@@ -118,7 +124,7 @@ enum rep_run_status {
 
 /* Optional details of a run; zero-initialise, then set what you have. */
 struct rep_run_info {
-	const struct rep_trace *trace; /* NULL: rep_trace_identify(cfg->trace_path, &cfg->trace) */
+	const struct rep_trace *trace; /* NULL: res's description, else rep_trace_describe() */
 	const char *sweep_id;          /* the sweep this run belongs to, or NULL */
 	const char *command_line;      /* for the record, or NULL */
 	double started_at, finished_at; /* Unix time (s); 0: now - res->wall_seconds, and now */
@@ -129,9 +135,10 @@ struct rep_run_info {
 /*
  * Record one successful run: the trace (once per fingerprint), the run's configuration and
  * its results, outcome counts, latencies per class and per operation, device statistics, the
- * time series and the latency histograms, all in one transaction. The trace is fingerprinted
- * from cfg->trace_path (one read of the file). Returns 0 or -errno (see above); on failure
- * nothing of the run is in the file.
+ * time series and the latency histograms, all in one transaction. The trace and the effective
+ * configuration come from res (sim_config.describe_trace); only a result that does not describe
+ * its trace makes the store read it (rep_trace_describe). Returns 0 or -errno (see above); on
+ * failure nothing of the run is in the file.
  */
 int rep_db_record_run(struct rep_db *db, const struct sim_config *cfg,
 		      const struct sim_result *res, char *err, size_t errlen);

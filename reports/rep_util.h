@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/quirks.h"
-
 struct sqlite3;
 struct rep_db;
 

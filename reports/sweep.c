@@ -120,7 +120,10 @@ static void worker(int fd, int err_fd, pid_t parent, const struct rep_sweep_job 
 		cfg.trace_path = o->run_trace_path;
 		if (o->run_trace_opts)
 			cfg.trace = *o->run_trace_opts;
+		cfg.trace_mem = o->run_trace_mem;
+		cfg.trace_mem_len = o->run_trace_mem_len;
 	}
+	cfg.describe_trace = false; /* the parent described the source once */
 	cfg.progress = false;
 	memset(&res, 0, sizeof(res));
 	memset(&hdr, 0, sizeof(hdr));
@@ -242,6 +245,7 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 	    read_full(s->fd, &res, sizeof(res)) == (ssize_t)sizeof(res)) {
 		res.series = NULL;
 		res.nr_series = 0;
+		res.trace_stats_json = NULL; /* the worker's pointer, not ours */
 		complete = true;
 		if (hdr.nr_series) {
 			size_t bytes = (size_t)hdr.nr_series * sizeof(*res.series);
@@ -494,7 +498,7 @@ out:
 
 int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
 		      struct trc_counts *counts, char *format, size_t format_len, char **stats_json,
-		      char *err, size_t errlen)
+		      struct rep_trace *ident, char *err, size_t errlen)
 {
 	struct trc_stats *stats = NULL;
 	struct trc_opts o = opts ? *opts : (struct trc_opts){0};
@@ -549,6 +553,13 @@ int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char 
 		src.fingerprint = trc_fingerprint(t);
 	}
 	trc_sct_set_source(w, &src);
+	if (ident) {
+		memset(ident, 0, sizeof(*ident));
+		ident->size_bytes = trc_size_bytes(t);
+		sim_format_fingerprint(ident->size_bytes, trc_fingerprint(t), ident->fingerprint,
+				       sizeof(ident->fingerprint));
+		snprintf(ident->format, sizeof(ident->format), "%s", trc_format_name(t));
+	}
 	if (counts)
 		*counts = *trc_counts(t);
 	if (format)

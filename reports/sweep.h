@@ -43,6 +43,11 @@ struct rep_sweep_opts {
 	/* What the workers read instead of cfg.trace_path (a converted .sct copy), or NULL. */
 	const char *run_trace_path;
 	const struct trc_opts *run_trace_opts; /* with run_trace_path */
+	/* run_trace_path mapped in memory by the caller before the workers fork, so that every
+	 * worker reads the same pages (decoded once, shared) instead of reading the file; NULL:
+	 * each worker reads run_trace_path (or the source). */
+	const void *run_trace_mem;
+	size_t run_trace_mem_len;
 	/* The source reader's counters and format, recorded instead of what the workers' reader of
 	 * the converted copy saw (skipped lines exist only in the source). NULL: the workers'. */
 	const struct trc_counts *source_counts;
@@ -76,11 +81,12 @@ int rep_sweep_execute(struct rep_db *db, const struct rep_sweep_job *jobs, size_
  * device, order) are kept, so a run on the copy sees exactly the records of a run on the
  * source. counts and format (may be NULL) receive the source reader's counters and format
  * name; stats_json (may be NULL) the `trace stats --json` document of the same pass (free() it;
- * NULL if it could not be made). Returns 0, or -errno with a located message in err; a partial
- * file is removed.
+ * NULL if it could not be made); ident (may be NULL) the source's identity from the same pass
+ * (fingerprint, size, format; path and stats_json are left for the caller). Returns 0, or -errno
+ * with a located message in err; a partial file is removed.
  */
 int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
 		      struct trc_counts *counts, char *format, size_t format_len, char **stats_json,
-		      char *err, size_t errlen);
+		      struct rep_trace *ident, char *err, size_t errlen);
 
 #endif

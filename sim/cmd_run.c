@@ -569,6 +569,7 @@ static int run_main(int argc, char **argv, bool replay)
 	if (rc)
 		return rc;
 	cfg.explain_misses = explain >= 0 ? explain : db_path != NULL;
+	cfg.describe_trace = db_path != NULL; /* the store records what the run read */
 	if (replay && (!rcfg.cache_path || !rcfg.target_path))
 		return usage_error("replay needs --cache PATH and --target PATH%s%s", "", "");
 	if (replay && rcfg.inject_cache_read > 0 && !cfg.verify)

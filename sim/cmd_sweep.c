@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -766,21 +768,44 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 	return 0;
 }
 
-/* Is the trace an .sct file (by its content, or --format sct)? A trace that does not open is
- * not: the conversion then reports the error with its position. */
+/* Is the trace an .sct file (by its magic, or --format sct)? Only the first bytes are read: the
+ * trace is read once, later. A file that does not open is not: its reading reports the error. */
 static bool source_is_sct(const char *path, const struct trc_opts *opts)
 {
-	struct trc *t;
-	char err[256];
+	char magic[8] = {0};
+	int fd;
 	bool sct;
 
 	if (opts->format)
 		return !strcmp(opts->format, "sct");
-	if (trc_open(&t, path, opts, err, sizeof(err)))
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return false;
-	sct = !strcmp(trc_format_name(t), "sct");
-	trc_close(t);
+	sct = read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
+	      !memcmp(magic, "SSDCSCT", 8);
+	close(fd);
 	return sct;
+}
+
+/* The .sct the workers read, mapped once before they fork: every worker reads the same pages. */
+static void *map_trace(const char *path, size_t *len)
+{
+	struct stat sb;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) || sb.st_size <= 0) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)sb.st_size;
+	return p;
 }
 
 static void print_notes(const struct skip_note *notes, size_t n)
@@ -803,6 +828,8 @@ int cmd_sweep(int argc, char **argv)
 	char err[1024], sweep_id[64], *cmdline = NULL, sct_path[PATH_MAX] = "", *stats_json = NULL;
 	struct trc_counts src_counts;
 	struct trc_opts sct_opts = {0};
+	void *map = NULL;
+	size_t map_len = 0;
 	quirk_set qs;
 	int rc, status = 0;
 
@@ -833,16 +860,18 @@ int cmd_sweep(int argc, char **argv)
 		free(jobs);
 		return EXIT_USAGE;
 	}
-	if (rep_trace_identify(a.trace, NULL, &trace, err, sizeof(err))) {
+	/* --emit and --dry-run only need the trace's identity: one pass of the reader. */
+	if ((a.emit || a.dry_run) &&
+	    rep_trace_identify(a.trace, &jobs[0].cfg.trace, &trace, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
 		free(jobs);
 		return EXIT_RUNTIME;
 	}
-	if (a.sweep_id)
-		snprintf(sweep_id, sizeof(sweep_id), "%s", a.sweep_id);
-	else
-		default_sweep_id(jobs, njobs, &trace, sweep_id, sizeof(sweep_id));
 	if (a.emit) {
+		if (a.sweep_id)
+			snprintf(sweep_id, sizeof(sweep_id), "%s", a.sweep_id);
+		else
+			default_sweep_id(jobs, njobs, &trace, sweep_id, sizeof(sweep_id));
 		status = emit_jobs(&a, jobs, njobs, sweep_id, a.fix);
 		free(jobs);
 		return status;
@@ -869,47 +898,60 @@ int cmd_sweep(int argc, char **argv)
 		}
 		goto out;
 	}
-	/* Read the trace once: convert it to .sct beside the database when two or more runs will
-	 * read it (a single run reads the source directly). */
-	{
-		size_t todo = 0;
-
-		for (size_t i = 0; i < njobs; i++) {
-			rc = rep_db_has_config(db, trace.fingerprint, jobs[i].key, err, sizeof(err));
-			if (rc < 0) {
-				fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
-				status = EXIT_RUNTIME;
-				goto out;
-			}
-			todo += rc == 0;
+	/* Read the trace once: its identity, statistics and reader counters come from that pass,
+	 * which also writes the .sct the workers share (mapped once, read by all); an .sct source
+	 * is shared as it is. */
+	if (source_is_sct(a.trace, &jobs[0].cfg.trace)) {
+		if (rep_trace_describe(a.trace, &jobs[0].cfg.trace, &trace, &stats_json, err,
+				       sizeof(err))) {
+			fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+			status = EXIT_RUNTIME;
+			goto out;
 		}
-		if (todo >= 2 && source_is_sct(a.trace, &jobs[0].cfg.trace)) {
-			/* Already the compact form: the workers read it as it is; the trace statistics
-			 * are made by the store at the first run it records. */
-			snprintf(trace.format, sizeof(trace.format), "sct");
-		} else if (todo >= 2) {
-			char fmt[16], hex[24], dir[PATH_MAX];
-			const char *slash = strrchr(a.db, '/');
+		trace.stats_json = stats_json;
+		o.run_trace_path = a.trace;
+		o.run_trace_opts = &jobs[0].cfg.trace;
+	} else {
+		char fmt[16], dir[PATH_MAX];
+		const char *slash = strrchr(a.db, '/');
 
-			snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - a.db) : 1, slash ? a.db : ".");
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - a.db) : 1, slash ? a.db : ".");
+		snprintf(sct_path, sizeof(sct_path), "%.2000s/.%.1000s.%ld.tmp.sct", dir,
+			 slash ? slash + 1 : a.db, (long)getpid());
+		if (rep_sweep_convert(a.trace, &jobs[0].cfg.trace, sct_path, &src_counts, fmt,
+				      sizeof(fmt), &stats_json, &trace, err, sizeof(err))) {
+			fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
+			sct_path[0] = '\0';
+			status = EXIT_RUNTIME;
+			goto out;
+		}
+		/* Under a name of the trace's identity, as a resumed sweep after a kill -9 finds it
+		 * (and replaces it); a mapping of a replaced file stays valid. */
+		{
+			char final[PATH_MAX], hex[24];
+
 			rep_hash_text(trace.fingerprint, hex, sizeof(hex));
-			snprintf(sct_path, sizeof(sct_path), "%.2000s/.%.1000s.%s.sct", dir, slash ? slash + 1 : a.db, hex);
-			if (rep_sweep_convert(a.trace, &jobs[0].cfg.trace, sct_path, &src_counts, fmt,
-					      sizeof(fmt), &stats_json, err, sizeof(err))) {
-				fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
-				sct_path[0] = '\0';
-				status = EXIT_RUNTIME;
-				goto out;
-			}
-			snprintf(trace.format, sizeof(trace.format), "%s", fmt);
-			trace.stats_json = stats_json;
-			sct_opts.format = "sct";
-			o.run_trace_path = sct_path;
-			o.run_trace_opts = &sct_opts;
-			o.source_counts = &src_counts;
-			o.source_format = trace.format;
+			snprintf(final, sizeof(final), "%.2000s/.%.1000s.%s.sct", dir,
+				 slash ? slash + 1 : a.db, hex);
+			if (rename(sct_path, final) == 0)
+				snprintf(sct_path, sizeof(sct_path), "%s", final);
 		}
+		trace.path = a.trace;
+		snprintf(trace.format, sizeof(trace.format), "%s", fmt);
+		trace.stats_json = stats_json;
+		sct_opts.format = "sct";
+		o.run_trace_path = sct_path;
+		o.run_trace_opts = &sct_opts;
+		o.source_counts = &src_counts;
+		o.source_format = trace.format;
 	}
+	map = map_trace(o.run_trace_path, &map_len);
+	o.run_trace_mem = map; /* NULL (no mapping): each worker reads the file */
+	o.run_trace_mem_len = map_len;
+	if (a.sweep_id)
+		snprintf(sweep_id, sizeof(sweep_id), "%s", a.sweep_id);
+	else
+		default_sweep_id(jobs, njobs, &trace, sweep_id, sizeof(sweep_id));
 	cmdline = join_argv(argc - 1, argv + 1);
 	if ((rc = rep_db_record_sweep(db, sweep_id, &trace, cmdline, (unsigned)njobs, err,
 				      sizeof(err)))) {
@@ -953,6 +995,8 @@ int cmd_sweep(int argc, char **argv)
 		status = EXIT_RUNTIME;
 	}
 out:
+	if (map)
+		munmap(map, map_len);
 	if (sct_path[0])
 		unlink(sct_path);
 	rep_db_close(db);

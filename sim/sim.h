@@ -95,6 +95,15 @@ struct sim_config {
 	/* warnings (seed crashes, odd input): called with a full sentence; NULL: silent */
 	void (*warn)(void *arg, const char *msg);
 	void *warn_arg;
+	/* fill the result's trace description (fingerprint and `trace stats` document) while the
+	 * trace is read, so a results store never reads it again (`run --db`); costs the stats
+	 * accumulator's memory (traces/stats.h) and reading the rest of the trace after
+	 * max_requests */
+	bool describe_trace;
+	/* the trace as an image in memory (a sweep's shared .sct mapping), read instead of the
+	 * file at trace_path (still the name in messages); NULL: read trace_path */
+	const void *trace_mem;
+	size_t trace_mem_len;
 };
 
 /* Defaults: HZ 250, speed 1, interval 1 s, explain_misses on, engine defaults. */
@@ -115,7 +124,45 @@ struct sim_interval {
 	double lat_mean_ns;
 };
 
+/* A device as a run used it: the model, the preset applied and the resolved size (the user's
+ * size=, else the preset's, else the model's default), as dev_create() resolved them. */
+struct sim_dev_desc {
+	char model[32];
+	char preset[32];       /* "" if none */
+	bool has_size;         /* false only when the spec could not be resolved (unknown model) */
+	uint64_t size_bytes;
+};
+
+/* The configuration a run used, so that a consumer (the results store) never re-derives it. */
+struct sim_effective {
+	bool valid;                     /* filled (sim_run's devices were created) */
+	struct ssdcache_config engine;  /* as the engine was created (cfg->engine) */
+	char policy[32];                /* the victim policy's name */
+	char table[512];                /* the dm table arguments (cfg->table) */
+	struct sim_dev_desc cache, target;
+};
+
+/* The description of a device spec without creating the device (a model's init may allocate in
+ * proportion to its size): what a failed or refused run records. Same resolution as
+ * dev_create(). */
+void sim_describe_dev(const char *spec, struct sim_dev_desc *out);
+/* The effective configuration of cfg without running it (for runs that did not start). */
+void sim_describe_config(const struct sim_config *cfg, struct sim_effective *out);
+
+/* The identity of a trace: "t1-<size>-<16 hex>", the reader's hash of the input bytes
+ * (trc_fingerprint) and their size. */
+#define SIM_FINGERPRINT_MAX 64
+void sim_format_fingerprint(uint64_t size, uint64_t hash, char *buf, size_t len);
+
 struct sim_result {
+	/* the configuration as run (sim_run fills it once the devices exist) */
+	struct sim_effective eff;
+	/* the trace's description, with cfg->describe_trace: fingerprint ("" if not computed),
+	 * size in bytes, and its `trace stats --json` document (owned; sim_result_free) */
+	char trace_fingerprint[SIM_FINGERPRINT_MAX];
+	uint64_t trace_size_bytes;
+	char *trace_stats_json;
+
 	/* what was read */
 	uint64_t requests;         /* user requests simulated */
 	uint64_t reads, writes, flushes, discards;

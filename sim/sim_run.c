@@ -16,6 +16,7 @@
 #include "sim/observe.h"
 #include "sim/sim.h"
 #include "sim/units.h"
+#include "traces/stats.h"
 
 void sim_config_init(struct sim_config *cfg)
 {
@@ -237,10 +238,60 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 	return obs_set_target(r->obs, dm_target(r->dm));
 }
 
+/* The configuration as the devices and the engine were created from it. */
+static void describe_run(const struct run *r, struct sim_effective *e)
+{
+	const struct dev *d[2] = {r->cache.dev, r->target.dev};
+	struct sim_dev_desc *out[2] = {&e->cache, &e->target};
+
+	sim_describe_config(r->cfg, e);
+	for (int i = 0; i < 2; i++) {
+		snprintf(out[i]->model, sizeof(out[i]->model), "%s", d[i]->ops->name);
+		snprintf(out[i]->preset, sizeof(out[i]->preset), "%s", d[i]->preset);
+		out[i]->has_size = true;
+		out[i]->size_bytes = d[i]->size_bytes;
+	}
+	e->valid = true;
+}
+
+/* cfg->describe_trace: the trace's fingerprint and statistics, from the records read (and the
+ * rest of the trace after max_requests, which the statistics describe too). Best effort: a
+ * trace that ends badly after the simulated part, or no memory, leaves them empty. */
+static void describe_trace(struct trc *t, struct trc_stats *ts, const char *path,
+			   struct sim_result *res)
+{
+	struct trc_rec rec;
+	enum trc_status st;
+	size_t len = 0;
+	uint32_t dev;
+	bool has_dev;
+	FILE *mem;
+
+	while ((st = trc_next(t, &rec)) == TRC_OK)
+		if (ts)
+			trc_stats_add(ts, &rec);
+	if (st != TRC_EOF)
+		return;
+	res->trace_size_bytes = trc_size_bytes(t);
+	sim_format_fingerprint(res->trace_size_bytes, trc_fingerprint(t), res->trace_fingerprint,
+			       sizeof(res->trace_fingerprint));
+	if (!ts || !(mem = open_memstream(&res->trace_stats_json, &len)))
+		return;
+	has_dev = trc_device(t, &dev);
+	trc_stats_print(ts, mem, true, path, trc_format_name(t), trc_event(t),
+			has_dev ? &dev : NULL, trc_counts(t));
+	if (fclose(mem)) {
+		free(res->trace_stats_json);
+		res->trace_stats_json = NULL;
+	}
+}
+
 int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen)
 {
 	struct run run = {0}, *r = &run;
 	struct trc *t = NULL;
+	struct trc_stats *ts = NULL;
+	struct trc_opts topts = cfg->trace;
 	struct trc_rec rec;
 	char sub[512];
 	double wall_start = wall_now(), last_progress = wall_start;
@@ -255,7 +306,15 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	if (rc)
 		goto out;
 	target_sectors = r->target.dev->size_bytes / 512;
-	rc = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub));
+	describe_run(r, &res->eff);
+	if (cfg->describe_trace) {
+		topts.fingerprint = true;
+		if (trc_stats_new(&ts, &(struct trc_stats_opts){0}))
+			ts = NULL; /* no statistics without memory for them; the run goes on */
+	}
+	rc = cfg->trace_mem ? trc_open_mem(&t, cfg->trace_path, cfg->trace_mem, cfg->trace_mem_len,
+					   &topts, sub, sizeof(sub))
+			    : trc_open(&t, cfg->trace_path, &topts, sub, sizeof(sub));
 	if (rc) {
 		snprintf(err, errlen, "%s", sub);
 		/* a bad trace is a runtime error; a device choice that does not fit it is a usage one */
@@ -284,6 +343,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			rc = -EIO;
 			goto out;
 		}
+		if (ts)
+			trc_stats_add(ts, &rec);
 		if (!obs_admit(r->obs, &rec, target_sectors))
 			continue;
 		obs_prefetch(r->obs, dm_target(r->dm), &rec);
@@ -339,6 +400,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 				 "the previous one's time", (unsigned long long)r->time_inversions);
 	obs_trace_warnings(r->obs, t);
 	res->trace_counts = *trc_counts(t);
+	if (cfg->describe_trace)
+		describe_trace(t, ts, cfg->trace_path, res);
 	res->devices_modelled = true;
 	if (obs_finish(r->obs, r->dm, r->cache.dev, r->target.dev, r->q.now_ns, wall_now() - wall_start,
 		       err, errlen))
@@ -346,6 +409,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 out:
 	if (t)
 		trc_close(t);
+	trc_stats_free(ts);
 	run_free(r);
 	return rc;
 }
@@ -355,4 +419,6 @@ void sim_result_free(struct sim_result *res)
 	free(res->series);
 	res->series = NULL;
 	res->nr_series = 0;
+	free(res->trace_stats_json);
+	res->trace_stats_json = NULL;
 }

@@ -40,6 +40,8 @@ static void hash_bytes(struct trc_in *in, const uint8_t *p, size_t n)
 		in->carry[in->ncarry++] = *p++;
 }
 
+struct trc_io_counts trc_io_counts;
+
 int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashing)
 {
 	struct stat st;
@@ -49,6 +51,7 @@ int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashi
 	in->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0)
 		return -errno;
+	trc_io_counts.opens++;
 	if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode))
 		in->size = (uint64_t)st.st_size;
 	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -124,6 +127,7 @@ size_t trc_in_need(struct trc_in *in, size_t need)
 			in->eof = true;
 			break;
 		}
+		trc_io_counts.bytes += (uint64_t)n;
 		if (in->hashing)
 			hash_bytes(in, in->end, (size_t)n);
 		in->end += n;

@@ -123,6 +123,12 @@ const char *trc_format_name(const struct trc *t);
 uint64_t trc_size_bytes(const struct trc *t);
 uint64_t trc_bytes_done(const struct trc *t);
 void trc_close(struct trc *t);
+/* For tests (a process-wide tally, not thread-safe): trace files opened and bytes read from them
+ * by every reader of the process, so a test can prove how often a command reads a trace. */
+struct trc_io_counts {
+	uint64_t opens, bytes;
+};
+extern struct trc_io_counts trc_io_counts;
 
 /* ---- Added with issue 3 ---- */
 

@@ -8,7 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "sim/sim.h"
+
+/* The helpers that assert need cmocka: include <cmocka.h> (and its prerequisites) first. */
+
+/* A one-request blkparse trace: what the database tests record runs of. */
+#define FX_TRACE_TEXT "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n"
 
 /* A temporary directory per test file; removed by fx_rmdir (rm -rf of our own mkdtemp). */
 static inline void fx_mkdtemp(char *dir, size_t len)
@@ -118,6 +125,34 @@ static inline void fx_result_free(struct sim_result *r)
 {
 	free(r->series);
 	r->series = NULL;
+}
+
+/* The first column of the first row of sql on the database at path (-1: no row). */
+static inline int64_t fx_q_int(const char *path, const char *sql)
+{
+	sqlite3 *c;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(c);
+	return v;
+}
+
+/* Run sql on the database at path, behind the store's back (old schemas, damage). */
+static inline void fx_exec_raw(const char *path, const char *sql)
+{
+	sqlite3 *c;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+	if (sqlite3_exec(c, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(c);
 }
 
 #endif

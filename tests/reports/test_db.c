@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "reports/db.h"
 #include "reports/db_schema.h"
@@ -29,7 +28,7 @@ static int setup(void **state)
 	fx_mkdtemp(f->dir, sizeof(f->dir));
 	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
 	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
-	fx_write_file(f->trace, "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n");
+	fx_write_file(f->trace, FX_TRACE_TEXT);
 	setenv("SSDCACHE_DB_TIMEOUT_MS", "200", 1);
 	*state = f;
 	return 0;
@@ -42,32 +41,6 @@ static int teardown(void **state)
 	fx_rmdir(f->dir);
 	free(f);
 	return 0;
-}
-
-static int64_t q_int(const char *path, const char *sql)
-{
-	sqlite3 *c;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(c);
-	return v;
-}
-
-static void exec_raw(const char *path, const char *sql)
-{
-	sqlite3 *c;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
-	if (sqlite3_exec(c, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(c);
 }
 
 static void record(struct fx *f, struct rep_db *db, unsigned long bs, double hit)
@@ -105,23 +78,23 @@ static void test_create_and_record(void **state)
 	assert_int_equal(rep_db_has_config(db, t.fingerprint, key, f->err, sizeof(f->err)), 0);
 	rep_db_close(db);
 
-	assert_int_equal(q_int(f->db, "PRAGMA user_version"), REP_SCHEMA_VERSION);
-	assert_int_equal(q_int(f->db, "PRAGMA application_id"), REP_APPLICATION_ID);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM traces"), 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='ok'"), 2);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM results"), 2);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 10);
+	assert_int_equal(fx_q_int(f->db, "PRAGMA user_version"), REP_SCHEMA_VERSION);
+	assert_int_equal(fx_q_int(f->db, "PRAGMA application_id"), REP_APPLICATION_ID);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM traces"), 1);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status='ok'"), 2);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM results"), 2);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM series"), 10);
 	/* 2 runs x (12 classes + read + write op) latency rows */
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM latency"), 2 * (SIM_CLASS_NR + 2));
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM histograms"), 6);
-	assert_int_equal(q_int(f->db, "SELECT lo_ns FROM histograms WHERE bucket=16 LIMIT 1"), 65536);
-	assert_int_equal(q_int(f->db, "SELECT cache_size FROM runs LIMIT 1"), 1LL << 30);
-	assert_int_equal(q_int(f->db, "SELECT block_size FROM run_summary WHERE read_hit_ratio > 0.7"),
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM latency"), 2 * (SIM_CLASS_NR + 2));
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM histograms"), 6);
+	assert_int_equal(fx_q_int(f->db, "SELECT lo_ns FROM histograms WHERE bucket=16 LIMIT 1"), 65536);
+	assert_int_equal(fx_q_int(f->db, "SELECT cache_size FROM runs LIMIT 1"), 1LL << 30);
+	assert_int_equal(fx_q_int(f->db, "SELECT block_size FROM run_summary WHERE read_hit_ratio > 0.7"),
 			 128);
-	assert_int_equal(q_int(f->db, "SELECT records FROM traces"), 1000);
+	assert_int_equal(fx_q_int(f->db, "SELECT records FROM traces"), 1000);
 	/* The trace statistics, read from the (one-request) trace itself. */
-	assert_int_equal(q_int(f->db, "SELECT json_extract(stats_json, '$.requests') FROM traces"), 1);
-	assert_int_equal(q_int(f->db, "SELECT footprint_bytes FROM traces"), 4096);
+	assert_int_equal(fx_q_int(f->db, "SELECT json_extract(stats_json, '$.requests') FROM traces"), 1);
+	assert_int_equal(fx_q_int(f->db, "SELECT footprint_bytes FROM traces"), 4096);
 }
 
 static void test_keys_and_fingerprints(void **state)
@@ -222,20 +195,20 @@ static void test_migration_from_v1(void **state)
 			     NULL, NULL, &msg),
 		SQLITE_OK);
 	sqlite3_close(c);
-	assert_int_equal(q_int(v1, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_q_int(v1, "PRAGMA user_version"), 1);
 
 	/* Read-only opens do not migrate; they report the version. */
 	assert_int_equal(rep_db_open_readonly(v1, &db, &version, f->err, sizeof(f->err)), 0);
 	assert_int_equal(version, 1);
 	rep_db_close(db);
-	assert_int_equal(q_int(v1, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_q_int(v1, "PRAGMA user_version"), 1);
 
 	assert_int_equal(rep_db_open(v1, &db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(rep_db_schema_version(db), REP_SCHEMA_VERSION);
 	rep_db_close(db);
-	assert_int_equal(q_int(v1, "PRAGMA user_version"), REP_SCHEMA_VERSION);
-	assert_int_equal(q_int(v1, "SELECT count(*) FROM run_summary WHERE read_hit_ratio = 0.42"), 1);
-	assert_int_equal(q_int(v1, "SELECT count(*) FROM runs WHERE sweep_id IS NULL"), 1);
+	assert_int_equal(fx_q_int(v1, "PRAGMA user_version"), REP_SCHEMA_VERSION);
+	assert_int_equal(fx_q_int(v1, "SELECT count(*) FROM run_summary WHERE read_hit_ratio = 0.42"), 1);
+	assert_int_equal(fx_q_int(v1, "SELECT count(*) FROM runs WHERE sweep_id IS NULL"), 1);
 
 	/* A migrated file has exactly the schema of a new one. */
 	snprintf(fresh, sizeof(fresh), "%s/fresh.db", f->dir);
@@ -268,7 +241,7 @@ static void test_merge_old_shard(void **state)
 	assert_int_equal(sqlite3_exec(c, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(c);
 	/* Fill it with version-1 rows: record into a v1 file through the v1 columns only. */
-	exec_raw(v1, "INSERT INTO traces(trace_id, fingerprint, path, size_bytes, added_at) "
+	fx_exec_raw(v1, "INSERT INTO traces(trace_id, fingerprint, path, size_bytes, added_at) "
 		     "VALUES (1, 'c1-1-00', 'old.txt', 1, 'then');"
 		     "INSERT INTO runs(run_uuid, trace_id, config_key, config_hash, status, started_at, "
 		     "finished_at, program_version, trace_path, table_line, table_args, block_size, "
@@ -288,12 +261,12 @@ static void test_merge_old_shard(void **state)
 	assert_int_equal(rep_db_merge(db, v1, &added, &skipped, f->err, sizeof(f->err)), 0);
 	assert_int_equal(added, 0);
 	rep_db_close(db);
-	assert_int_equal(q_int(v1, "PRAGMA user_version"), 1);
-	assert_int_equal(q_int(out, "SELECT count(*) FROM runs"), 2);
-	assert_int_equal(q_int(out, "SELECT count(*) FROM series WHERE run_id = (SELECT run_id FROM runs "
+	assert_int_equal(fx_q_int(v1, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM series WHERE run_id = (SELECT run_id FROM runs "
 				    "WHERE run_uuid = 'u-old')"),
 			 1);
-	assert_int_equal(q_int(out, "SELECT count(*) FROM traces"), 2);
+	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM traces"), 2);
 }
 
 static void test_newer_schema_refused(void **state)
@@ -307,7 +280,7 @@ static void test_newer_schema_refused(void **state)
 	record(f, db, 64, 0.5);
 	rep_db_close(db);
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", REP_SCHEMA_VERSION + 5);
-	exec_raw(f->db, sql);
+	fx_exec_raw(f->db, sql);
 
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), -EPROTO);
 	assert_null(db);
@@ -315,8 +288,8 @@ static void test_newer_schema_refused(void **state)
 	assert_non_null(strstr(f->err, f->db));
 	assert_int_equal(rep_db_open_readonly(f->db, &db, &version, f->err, sizeof(f->err)), -EPROTO);
 	/* Left as it was. */
-	assert_int_equal(q_int(f->db, "PRAGMA user_version"), REP_SCHEMA_VERSION + 5);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), 1);
+	assert_int_equal(fx_q_int(f->db, "PRAGMA user_version"), REP_SCHEMA_VERSION + 5);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs"), 1);
 }
 
 static void test_foreign_files_refused(void **state)
@@ -326,10 +299,10 @@ static void test_foreign_files_refused(void **state)
 	char other[320], junk[320];
 
 	snprintf(other, sizeof(other), "%s/other.db", f->dir);
-	exec_raw(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+	fx_exec_raw(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
 	assert_int_equal(rep_db_open(other, &db, f->err, sizeof(f->err)), -EPROTO);
 	assert_non_null(strstr(f->err, "not an ssdcache-sim results database"));
-	assert_int_equal(q_int(other, "SELECT count(*) FROM t"), 1);
+	assert_int_equal(fx_q_int(other, "SELECT count(*) FROM t"), 1);
 
 	snprintf(junk, sizeof(junk), "%s/junk.db", f->dir);
 	fx_write_file(junk, "this is a text file, long enough to look like a header of something\n");
@@ -363,11 +336,11 @@ static void test_locked(void **state)
 	sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(holder);
 	/* Nothing half-written; the same record now succeeds. */
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), 1);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs"), 1);
 	assert_int_equal(rep_db_record_run(db, &cfg, &res, f->err, sizeof(f->err)), 0);
 	fx_result_free(&res);
 	rep_db_close(db);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs"), 2);
 }
 
 static void test_readonly(void **state)
@@ -420,7 +393,7 @@ static void test_disk_full(void **state)
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
 	record(f, db, 64, 0.5);
 	/* SQLite says SQLITE_FULL when max_page_count is reached, exactly as on a full disk. */
-	pages = q_int(f->db, "PRAGMA page_count");
+	pages = fx_q_int(f->db, "PRAGMA page_count");
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", (long long)pages);
 	assert_int_equal(sqlite3_exec(rep_db_conn(db), sql, NULL, NULL, NULL), SQLITE_OK);
 	fx_config(&cfg, f->trace, 128, 4, CACHE_MODE_WRITEBACK, "1G");
@@ -430,9 +403,9 @@ static void test_disk_full(void **state)
 	assert_non_null(strstr(f->err, "unchanged"));
 	fx_result_free(&res);
 	rep_db_close(db);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 5);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM pragma_integrity_check "
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs"), 1);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM series"), 5);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM pragma_integrity_check "
 				    "WHERE integrity_check != 'ok'"),
 			 0);
 }
@@ -479,10 +452,10 @@ static void test_merge_idempotent(void **state)
 	assert_int_not_equal(rep_db_merge(db, f->trace, &added, &skipped, f->err, sizeof(f->err)), 0);
 	assert_non_null(strstr(f->err, f->trace));
 	rep_db_close(db);
-	assert_int_equal(q_int(out, "SELECT count(*) FROM results"), 3);
-	assert_int_equal(q_int(out, "SELECT count(DISTINCT config_key) FROM runs"), 3);
+	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM results"), 3);
+	assert_int_equal(fx_q_int(out, "SELECT count(DISTINCT config_key) FROM runs"), 3);
 	/* Every child row points at a run of out.db. */
-	assert_int_equal(q_int(out, "SELECT count(*) FROM latency WHERE run_id NOT IN "
+	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM latency WHERE run_id NOT IN "
 				    "(SELECT run_id FROM runs)"),
 			 0);
 }
@@ -513,7 +486,71 @@ static void test_failed_runs(void **state)
 	assert_int_equal(rep_db_record_run_ex(db, &cfg, NULL, &info, &id, f->err, sizeof(f->err)),
 			 -EINVAL);
 	rep_db_close(db);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM results"), 0);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM results"), 0);
+}
+
+/* `run --db`: the run reads the trace once (fingerprint and statistics while it reads), the store
+ * reads it not at all (traces/reader.h's counting hook); a result that does not describe its trace
+ * makes the store read it once more, which is what the hook would show if the run had not. */
+static void test_run_db_reads_trace_once(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct sim_config cfg;
+	struct sim_result res;
+	struct trc_io_counts before, after_run;
+	struct stat sb;
+	char line[128], fp[SIM_FINGERPRINT_MAX], q[256];
+	FILE *t = fopen(f->trace, "w");
+
+	assert_non_null(t);
+	for (int i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "8,0 0 %d %d.%09d 1 Q %c %d + 8 [x]\n", i + 1, i / 1000,
+			 (i % 1000) * 1000000, i % 3 ? 'R' : 'W', (i * 7919) % 4096 * 8);
+		fputs(line, t);
+	}
+	assert_int_equal(fclose(t), 0);
+	assert_int_equal(stat(f->trace, &sb), 0);
+
+	sim_config_init(&cfg);
+	cfg.trace_path = f->trace;
+	cfg.trace.has_device = true; /* no device pre-scan: the reader's own pass is the only one */
+	cfg.trace.device = TRC_DEV(8, 0);
+	cfg.explain_misses = false;
+	cfg.describe_trace = true;
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	before = trc_io_counts;
+	assert_int_equal(sim_run(&cfg, &res, f->err, sizeof(f->err)), 0);
+	after_run = trc_io_counts;
+	assert_int_equal(after_run.opens - before.opens, 1);
+	assert_int_equal(after_run.bytes - before.bytes, (uint64_t)sb.st_size);
+	assert_true(res.eff.valid);
+	assert_string_equal(res.eff.cache.model, "fixed");
+	assert_int_equal(res.eff.cache.size_bytes, 64ULL << 20);
+	assert_non_null(res.trace_stats_json);
+	assert_int_equal(rep_db_record_run(db, &cfg, &res, f->err, sizeof(f->err)), 0);
+	assert_int_equal(trc_io_counts.opens, after_run.opens); /* the store read nothing */
+	assert_int_equal(trc_io_counts.bytes, after_run.bytes);
+	snprintf(fp, sizeof(fp), "%s", res.trace_fingerprint);
+	assert_int_equal(strncmp(fp, "t1-", 3), 0);
+	sim_result_free(&res);
+	rep_db_close(db);
+
+	snprintf(q, sizeof(q), "SELECT count(*) FROM traces WHERE fingerprint = '%s'", fp);
+	assert_int_equal(fx_q_int(f->db, q), 1);
+	assert_int_equal(fx_q_int(f->db, "SELECT json_extract(stats_json, '$.requests') FROM traces"),
+			 2000);
+	assert_int_equal(fx_q_int(f->db, "SELECT cache_size FROM runs"), 64LL << 20);
+
+	/* The same fingerprint when the store has to read the trace itself (one open, one pass). */
+	{
+		struct rep_trace id;
+
+		before = trc_io_counts;
+		assert_int_equal(rep_trace_identify(f->trace, &cfg.trace, &id, f->err, sizeof(f->err)), 0);
+		assert_int_equal(trc_io_counts.opens - before.opens, 1);
+		assert_string_equal(id.fingerprint, fp);
+	}
 }
 
 int main(void)
@@ -530,6 +567,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_db_reads_trace_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

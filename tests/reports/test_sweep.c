@@ -6,11 +6,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "engine/assert.h"
 #include "reports/db.h"
@@ -67,7 +70,7 @@ static int setup(void **state)
 	fx_mkdtemp(f->dir, sizeof(f->dir));
 	snprintf(f->trace, sizeof(f->trace), "%s/t.txt", f->dir);
 	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
-	fx_write_file(f->trace, "trace bytes\n");
+	fx_write_file(f->trace, FX_TRACE_TEXT);
 	for (int i = 0; i < NJOBS; i++) {
 		/* block sizes 8, 16, 32, ... 16384 */
 		fx_config(&f->jobs[i].cfg, f->trace, 8UL << i, 4, CACHE_MODE_WRITEBACK, "1G");
@@ -88,21 +91,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t q_int(const char *path, const char *sql)
-{
-	sqlite3 *c;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(c);
-	return v;
-}
-
 static void test_runs_and_resumes(void **state)
 {
 	struct fx *f = *state;
@@ -120,23 +108,23 @@ static void test_runs_and_resumes(void **state)
 	assert_int_equal(st.invalid, 1);
 	assert_int_equal(st.failed, 4);
 	assert_int_equal(st.crashed, 3);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error = "
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error = "
 				      "'worker killed by signal 9 (Killed): worker bs 128: a warning'"),
 			 1);
 	/* A signal: its name and the worker's last line on stderr. */
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error = "
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error = "
 				      "'worker killed by signal 6 (Aborted): worker bs 8: last words'"),
 			 1);
 	/* An internal error: the line ASSERT printed, as it printed it. */
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
 				      "'internal error at tests/reports/test_sweep.c:%: "
 				      "cfg->engine.block_size != 64 (please report)'"),
 			 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE "
 				      "'%bad record%'"),
 			 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 4 * (NJOBS - 5));
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE sweep_id='s-test'"), NJOBS);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM series"), 4 * (NJOBS - 5));
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE sweep_id='s-test'"), NJOBS);
 
 	/* Again: only the four failed configurations run (and fail again). */
 	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
@@ -144,8 +132,8 @@ static void test_runs_and_resumes(void **state)
 	assert_int_equal(st.failed, 4);
 	assert_int_equal(st.ok, 0);
 	rep_db_close(db);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs WHERE status='ok'"), NJOBS - 5);
-	assert_int_equal(q_int(f->db, "SELECT count(DISTINCT config_key) FROM runs WHERE status='ok'"),
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status='ok'"), NJOBS - 5);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(DISTINCT config_key) FROM runs WHERE status='ok'"),
 			 NJOBS - 5);
 }
 
@@ -171,21 +159,21 @@ static void test_interrupt_then_resume(void **state)
 	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)),
 			 -EINTR);
 	waitpid(killer, NULL, 0);
-	recorded = q_int(f->db, "SELECT count(*) FROM runs");
+	recorded = fx_q_int(f->db, "SELECT count(*) FROM runs");
 	assert_true(recorded >= 1 && recorded < NJOBS);
 	assert_int_equal(recorded, st.ok);
 	assert_true(st.lost <= 2);
 	/* Every recorded run is whole. */
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM results"), recorded);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM series"), 4 * recorded);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM results"), recorded);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM series"), 4 * recorded);
 
 	o.jobs = 4;
 	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st2, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st2.already, recorded);
 	assert_int_equal(st2.ok, NJOBS - recorded);
 	rep_db_close(db);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), NJOBS);
-	assert_int_equal(q_int(f->db, "SELECT count(DISTINCT config_key) FROM runs"), NJOBS);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs"), NJOBS);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(DISTINCT config_key) FROM runs"), NJOBS);
 }
 
 /* The database refuses a write (another process holds the lock): the sweep stops with -EBUSY. */
@@ -207,7 +195,64 @@ static void test_db_error_stops(void **state)
 	sqlite3_close(holder);
 	rep_db_close(db);
 	unsetenv("SSDCACHE_DB_TIMEOUT_MS");
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM runs"), 0);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs"), 0);
+}
+
+/* A real simulation that fails when it opened a trace file itself: the workers of a sweep given
+ * the mapped .sct read the shared pages, never the file (traces/reader.h's counting hook). */
+static int mapped_run(const struct sim_config *cfg, struct sim_result *res, char *err,
+		      size_t errlen)
+{
+	uint64_t opens = trc_io_counts.opens;
+	int rc = sim_run(cfg, res, err, errlen);
+
+	if (!rc && trc_io_counts.opens != opens) {
+		snprintf(err, errlen, "the worker opened the trace file");
+		return -EIO;
+	}
+	return rc;
+}
+
+static void test_workers_share_the_mapping(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_sweep_stats st;
+	struct rep_trace id;
+	struct trc_opts sct = {.format = "sct"};
+	struct trc_counts counts;
+	char sct_path[320], fmt[16];
+	struct stat sb;
+	void *map;
+	int fd;
+
+	snprintf(sct_path, sizeof(sct_path), "%s/t.sct", f->dir);
+	assert_int_equal(rep_sweep_convert(f->trace, NULL, sct_path, &counts, fmt, sizeof(fmt), NULL,
+					   &id, f->err, sizeof(f->err)),
+			 0);
+	assert_string_equal(id.fingerprint, f->t.fingerprint); /* the source's, not the copy's */
+	fd = open(sct_path, O_RDONLY);
+	assert_true(fd >= 0 && fstat(fd, &sb) == 0);
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	assert_true(map != MAP_FAILED);
+
+	struct rep_sweep_opts o = {.jobs = 2, .trace = &f->t, .run = mapped_run,
+				   .run_trace_path = sct_path, .run_trace_opts = &sct,
+				   .run_trace_mem = map, .run_trace_mem_len = (size_t)sb.st_size};
+
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_sweep_execute(db, f->jobs, 4, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.ok, 4);
+	/* Without the mapping every worker reads the file: the same check fails. */
+	o.run_trace_mem = NULL;
+	o.run_trace_mem_len = 0;
+	assert_int_equal(rep_sweep_execute(db, f->jobs + 4, 2, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.failed, 2);
+	rep_db_close(db);
+	munmap(map, (size_t)sb.st_size);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE status = 'ok'"), 4);
+	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE error LIKE '%opened the trace%'"), 2);
 }
 
 int main(void)
@@ -216,6 +261,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_runs_and_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_error_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_workers_share_the_mapping, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
