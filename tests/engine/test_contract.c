@@ -52,15 +52,21 @@ static struct fakehost *mk(void **state, const char *table, quirk_set fixed)
 #define PENDING(fh, s) assert_string_equal(fh_pending(fh), s)
 #define LOG(fh, s) assert_string_equal(fh_log(fh), s)
 
-/* A clean block b in the next free slot: read miss, target read, fill issued and completed. */
-static void make_clean(struct fakehost *fh, sector_t block)
+/* Offsets 0..n-1 of block b clean, in the next free slot: read miss, target read, fill
+ * issued and completed. */
+static void make_clean_n(struct fakehost *fh, sector_t block, uint32_t n)
 {
-	struct fh_piece *p = fh_submit(fh, 'R', block * 8, 8);
+	struct fh_piece *p = fh_submit(fh, 'R', block * 8, n);
 
 	fh_complete(fh, fh_primary(fh, p), 0);
 	fh_run_worker(fh);
 	fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p), 0);
 	fh_run_worker(fh); /* cache_io_callback's queue_work: nothing on the list */
+}
+
+static void make_clean(struct fakehost *fh, sector_t block)
+{
+	make_clean_n(fh, block, 8);
 }
 
 /*
@@ -575,6 +581,120 @@ static void test_q1_read_of_a_full_cmd(void **state)
 	}
 }
 
+/*
+ * The workqueue (docs/engine.md "The serialised execution"): queue_work while a run is pending
+ * changes nothing; one run drains _io_work head first, so two writes' secondaries are issued in
+ * the order the writes were mapped; a callback's queue_work with an empty list is a run that
+ * does nothing.
+ */
+static void test_worker_drains_in_order(void **state)
+{
+	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fh_piece *p1, *p2;
+
+	p1 = fh_submit(fh, 'W', 8, 8);
+	p2 = fh_submit(fh, 'W', 0, 8);
+	assert_int_equal(fh->queue_work_calls, 2);
+	assert_true(fh->work_pending);
+	PENDING(fh, "T.W 8+8 p1, T.W 0+8 p2");
+	fh_run_worker(fh);
+	assert_false(fh->work_pending);
+	/* p1 in slot 0 (cache sector 0), p2 in slot 1 (cache sector 8) */
+	PENDING(fh, "T.W 8+8 p1, T.W 0+8 p2, C.W 0+8 p1*, C.W 8+8 p2*");
+	fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
+	assert_true(fh->work_pending);
+	fh_run_worker(fh);
+	assert_int_equal(fh_npending(fh), 3); /* nothing new */
+	assert_int_equal(fh->worker_runs, 2);
+	(void)p1;
+}
+
+/*
+ * Q4 with evict_on_write: every slot of cmd 0 holds a block whose offsets 4-7 are not clean,
+ * except block 3 (slot 3), clean everywhere, with a write of its offsets 0-3 in flight. A
+ * write miss of offsets 4-7 of block 100: the seed judges eligibility on those offsets only,
+ * so slot 3 is the one candidate and is evicted under its in-flight write (whose completions
+ * then find another block: cache_overruns 2). Fixed: a victim must be idle anywhere in its
+ * block (its clean bits are not asked): every slot but 3 is a candidate, and LFU takes the
+ * highest of the equal counts (4): slot 15; block 3 keeps its slot and its write.
+ */
+static void test_q4_eviction_of_a_busy_block(void **state)
+{
+	for (int fixed = 0; fixed < 2; fixed++) {
+		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough options 1 evict_on_write",
+					 fixed ? Q(4) : QUIRKS_SEED);
+		struct ssdcache_counters c;
+		struct fh_piece *w3, *w;
+
+		for (sector_t b = 0; b < 16; b++)
+			make_clean_n(fh, b, b == 3 ? 8 : 4);
+		w3 = fh_submit(fh, 'W', 3 * 8, 4);
+		assert_int_equal(w3->first, CTE_WRITE_INVALID);
+		fh_run_worker(fh);
+		CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
+		w = fh_submit(fh, 'W', 100 * 8 + 4, 4);
+		c = fh_counters(fh);
+		if (!fixed) {
+			assert_int_equal(w->first, CTE_WRITE_MISS);
+			assert_int_equal(w->idx, 3);
+			assert_int_equal(c.cache_evictions, 1);
+			CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+			fh_complete(fh, fh_primary(fh, w3), 0);
+			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
+			assert_int_equal(fh_counters(fh).cache_overruns, 2);
+			CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+		} else {
+			assert_int_equal(w->first, CTE_WRITE_MISS);
+			assert_int_equal(w->idx, 15);
+			assert_int_equal(c.cache_evictions, 1);
+			CTE(fh, 15, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+			CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
+			fh_complete(fh, fh_primary(fh, w3), 0);
+			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
+			assert_int_equal(fh_counters(fh).cache_overruns, 0);
+			CTE(fh, 3, "sector=24 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
+		}
+		fh_destroy(fh);
+		*state = NULL;
+	}
+}
+
+/*
+ * Q15, writethrough + async_lookup. Seed: map clones and queues the secondary and sends the
+ * write to the target with no cte_match (NOMATCH, no cmd is even created); the worker's
+ * WPRINTK would dereference sio->cmd == NULL (a seed crash, counted: Q15), the secondary is
+ * dropped (-ESTALE, cache_overruns), and endio finds no cte (cache_overruns again). Fixed: the
+ * lookup happens in map: an ordinary WRITE_MISS.
+ */
+static void test_q15_wt_async_lookup(void **state)
+{
+	for (int fixed = 0; fixed < 2; fixed++) {
+		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough options 1 async_lookup",
+					 fixed ? Q(15) : QUIRKS_SEED);
+		struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
+
+		assert_int_equal(p->map_ret, DM_MAPIO_REMAPPED);
+		assert_true(fh->work_pending);
+		fh_run_worker(fh);
+		if (!fixed) {
+			assert_int_equal(p->first, SSD_OUT_NOMATCH);
+			assert_string_equal(fh_cte(fh, 0, 0), "nocmd");
+			assert_int_equal(fh->seed_crashes, 1);
+			assert_int_equal(fh->last_crash_quirk, 15);
+			PENDING(fh, "T.W 0+8 p1");
+			fh_complete(fh, fh_primary(fh, p), 0);
+			assert_int_equal(fh_counters(fh).cache_overruns, 2);
+			assert_int_equal(fh_counters(fh).seed_crashes, 1);
+		} else {
+			assert_int_equal(p->first, CTE_WRITE_MISS);
+			assert_int_equal(fh->seed_crashes, 0);
+			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
+		}
+		fh_destroy(fh);
+		*state = NULL;
+	}
+}
+
 /* The host's side: every clone the engine takes is given back once the I/O drained. */
 static void test_clones_returned(void **state)
 {
@@ -608,6 +728,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_q18_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q19_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q1_read_of_a_full_cmd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worker_drains_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_q4_eviction_of_a_busy_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_q15_wt_async_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clones_returned, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
