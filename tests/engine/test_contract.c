@@ -291,6 +291,52 @@ static void test_q9_fixed_write_waits(void **state)
 }
 
 /*
+ * Q9 + Q10 in readcache (ENGINE.md 9 C3): a write during a read miss's fill. Seed: cbusy, so
+ * sio_cte_invalidate drops the slot at once (WRITE_CANCEL) and the resubmission is a WRITE_MISS
+ * in the same slot (RC: cbusy only). The fill's completion matches the new cte by sector and
+ * marks the old data clean while the write is on its way to the target; a read hits it, and
+ * after the write it stays clean for good (count 1, +1 fill done, +1 fill cleanup, +1 the
+ * hit's cleanup, +1 write done, +1 write cleanup = 6). Fixed Q9: the write waits for the fill, is then WRITE_INVALID,
+ * and the cte, left with nothing clean, is dropped at its cleanup.
+ */
+static void test_q9_readcache_write_during_fill(void **state)
+{
+	for (int fixed = 0; fixed < 2; fixed++) {
+		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 readcache", fixed ? Q(9) : QUIRKS_SEED);
+		struct fh_piece *r = fh_submit(fh, 'R', 0, 8), *w, *r2;
+
+		fh_complete(fh, fh_primary(fh, r), 0);
+		fh_run_worker(fh);
+		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
+		w = fh_submit(fh, 'W', 0, 8);
+		if (!fixed) {
+			LOG(fh, "1:READ_MISS 2:WRITE_CANCEL 2:WRITE_MISS");
+			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=1 atime=0");
+			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
+			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=3 atime=0");
+			r2 = fh_submit(fh, 'R', 0, 8);
+			assert_int_equal(r2->first, CTE_READ_CLEAN);
+			fh_complete(fh, fh_primary(fh, w), 0);
+			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
+		} else {
+			assert_int_equal(w->map_ret, DM_MAPIO_SUBMITTED);
+			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
+			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
+			fh_run_worker(fh);
+			LOG(fh, "1:READ_MISS 2:WRITE_BUSY 2:WRITE_INVALID");
+			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=5 atime=0");
+			r2 = fh_submit(fh, 'R', 0, 8);
+			assert_int_equal(r2->first, CTE_READ_BUSY);
+			fh_complete(fh, fh_primary(fh, w), 0);
+			CTE(fh, 0, "empty");
+		}
+		assert_int_equal(fh_counters(fh).write_cancel, fixed ? 0 : 1);
+		fh_destroy(fh);
+		*state = NULL;
+	}
+}
+
+/*
  * Q10 fixed (with Q9 left as the seed's): the same cancel and resubmission, but p2's cte has a
  * newer allocation generation, so p1's late completions change nothing (cache_overruns 2) and
  * a read meanwhile is READ_BUSY, not a stale READ_CLEAN.
@@ -721,6 +767,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_q9_q10_seed_cancel_then_late_completions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q9_fixed_write_waits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q10_fixed_late_completions_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_q9_readcache_write_during_fill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q11_wb_queue_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q12_wt_queue_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q13_fill_after_write, setup, teardown),

@@ -283,11 +283,25 @@ struct fh_piece *fh_map(struct fakehost *fh, char rw, sector_t sector, uint32_t 
 
 	assert_non_null(p);
 	switch (rw) {
-	case 'R': bi_rw = 0; break;
-	case 'W': bi_rw = BIO_RW_WRITE; break;
-	case 'F': bi_rw = BIO_RW_WRITE | REQ_FLUSH, sector = 0, nsect = 0; break; /* dm's empty flush clone */
-	case 'D': bi_rw = BIO_RW_WRITE | REQ_DISCARD; break;
-	default: fail_msg("fakehost: unknown piece type '%c'", rw); return NULL;
+	case 'R':
+		bi_rw = 0;
+		break;
+	case 'W':
+		bi_rw = BIO_RW_WRITE;
+		break;
+	case 'F':
+		/* dm's empty flush clone: sector 0, no data */
+		bi_rw = BIO_RW_WRITE | REQ_FLUSH;
+		sector = 0;
+		nsect = 0;
+		break;
+	case 'D':
+		bi_rw = BIO_RW_WRITE | REQ_DISCARD;
+		break;
+	default:
+		free(p);
+		fail_msg("fakehost: unknown piece type '%c'", rw);
+		return NULL;
 	}
 	fh->pieces = grow(fh->pieces, &fh->cap_pieces, fh->npieces, sizeof(*fh->pieces));
 	fh->pieces[fh->npieces++] = p;

@@ -88,8 +88,9 @@ void fh_set_jiffies(struct fakehost *fh, unsigned long j);
 void fh_tick(struct fakehost *fh, unsigned long n);
 
 /* A new piece: rw 'R' read, 'W' write, 'F' empty flush (sector and nsect ignored), 'D'
- * discard; extra bi_rw bits in flags (REQ_FUA...). fh_map maps it; fh_dispatch then acts on
- * the result as dm does; fh_submit does both. */
+ * discard. fh_map maps it; fh_dispatch then acts on the result as dm does (a test may do
+ * something in between, as dm maps every piece of a request before dispatching any);
+ * fh_submit does both. */
 struct fh_piece *fh_map(struct fakehost *fh, char rw, sector_t sector, uint32_t nsect);
 void fh_dispatch(struct fakehost *fh, struct fh_piece *p);
 struct fh_piece *fh_submit(struct fakehost *fh, char rw, sector_t sector, uint32_t nsect);
