@@ -706,6 +706,42 @@ static void test_q4_eviction_of_a_busy_block(void **state)
 }
 
 /*
+ * Q6 with LRU (the clock matters): block 0 is read at jiffies 0 and its fill completes at 30;
+ * blocks 1..15 are read and filled at jiffies 10..24. Seed: atime is the last transition (the
+ * fill's completion and cleanup: 30 for slot 0, 9 + b for slot b), so a write miss with
+ * evict_on_write at 40 evicts slot 1. Fixed: keys are user accesses (slot 0 was accessed at
+ * 0, count 1), so slot 0 is the least recently used.
+ */
+static void test_q6_lru_key_is_the_last_transition(void **state)
+{
+	for (int fixed = 0; fixed < 2; fixed++) {
+		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough options 2 evict_on_write lru",
+					 fixed ? Q(6) : QUIRKS_SEED);
+		struct fh_piece *r0 = fh_submit(fh, 'R', 0, 8), *w;
+
+		fh_complete(fh, fh_primary(fh, r0), 0);
+		fh_run_worker(fh);
+		for (sector_t b = 1; b < 16; b++) {
+			fh_set_jiffies(fh, 9 + b);
+			make_clean(fh, b);
+		}
+		fh_set_jiffies(fh, 30);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r0), 0);
+		CTE(fh, 0, fixed ? "sector=0 clean=0-7 tbusy=- cbusy=- count=1 atime=0"
+				 : "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=30");
+		CTE(fh, 1, fixed ? "sector=8 clean=0-7 tbusy=- cbusy=- count=1 atime=10"
+				 : "sector=8 clean=0-7 tbusy=- cbusy=- count=4 atime=10");
+		fh_set_jiffies(fh, 40);
+		w = fh_submit(fh, 'W', 800, 8);
+		assert_int_equal(w->first, CTE_WRITE_MISS);
+		assert_int_equal(w->idx, fixed ? 0 : 1);
+		assert_int_equal(fh_counters(fh).cache_evictions, 1);
+		fh_destroy(fh);
+		*state = NULL;
+	}
+}
+
+/*
  * Q15, writethrough + async_lookup. Seed: map clones and queues the secondary and sends the
  * write to the target with no cte_match (NOMATCH, no cmd is even created); the worker's
  * WPRINTK would dereference sio->cmd == NULL (a seed crash, counted: Q15), the secondary is
@@ -777,6 +813,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_q1_read_of_a_full_cmd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_drains_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q4_eviction_of_a_busy_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_q6_lru_key_is_the_last_transition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q15_wt_async_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clones_returned, setup, teardown),
 	};
