@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_contract.c - the engine driven through engine.h's host contract alone (tests/lib/fakehost.h):
- * every I/O is completed and every worker run made by the test, so each interleaving is exact.
- * Pinned at each step: what ssdcache_map returned and where the piece went, the cte's clean /
- * target_busy / cache_busy maps and its LFU/LRU keys (count, atime), the outcome counters, the
- * I/O the engine issued, and the fixed mode's deferred bios. Quirk numbers are those of
- * docs/quirks.md; the derivations follow docs/engine.md (the seed's functions, the serialised
- * execution) step by step.
+ * test_contract.c - the engine driven through engine.h's host contract alone
+ * (tests/lib/fakehost.h): every I/O is completed and every worker run made by the test, so
+ * each interleaving is exact. Pinned at each step: what ssdcache_map returned and where the
+ * piece went, the cte's clean / target_busy / cache_busy maps and its LFU/LRU keys (count,
+ * atime), the outcome counters, the I/O the engine issued, and the fixed mode's deferred bios.
+ * Quirk numbers are those of docs/quirks.md; the derivations follow docs/engine.md (the seed's
+ * functions, the serialised execution) step by step.
  *
  * Geometry of every case: blocksize 8, a cache of 16 blocks (one cmd, hash 0), assoc 0 (one
  * probe), so a block's slot is the first hole of cmd 0 and its cache sector is slot * 8 + offset.
@@ -205,8 +205,8 @@ static void test_wb_write_goes_to_cache_sector(void **state)
  * cancels it (cte_cancel_target_write empties the cte, the cleanup drops it) and is mapped again
  * (WRITE_MISS in the same slot). The first write's late completions then match the successor
  * by sector only (Q10): its target completion clears p2's tbusy, its cache completion sets
- * clean, before p2's data reached the cache: a read then is served the old data from the cache
- * (docs/engine.md, ENGINE.md 9 C7), and p2's own cache copy is cancelled ("cache cte not busy").
+ * clean, before p2's data reached the cache: a read then is served the old data from the
+ * cache, and p2's own cache copy is cancelled ("cache cte not busy").
  */
 static void test_q9_q10_seed_cancel_then_late_completions(void **state)
 {
@@ -291,18 +291,19 @@ static void test_q9_fixed_write_waits(void **state)
 }
 
 /*
- * Q9 + Q10 in readcache (ENGINE.md 9 C3): a write during a read miss's fill. Seed: cbusy, so
+ * Q9 + Q10 in readcache: a write during a read miss's fill. Seed: cbusy, so
  * sio_cte_invalidate drops the slot at once (WRITE_CANCEL) and the resubmission is a WRITE_MISS
  * in the same slot (RC: cbusy only). The fill's completion matches the new cte by sector and
  * marks the old data clean while the write is on its way to the target; a read hits it, and
  * after the write it stays clean for good (count 1, +1 fill done, +1 fill cleanup, +1 the
- * hit's cleanup, +1 write done, +1 write cleanup = 6). Fixed Q9: the write waits for the fill, is then WRITE_INVALID,
- * and the cte, left with nothing clean, is dropped at its cleanup.
+ * hit's cleanup, +1 write done, +1 write cleanup = 6). Fixed Q9: the write waits for the
+ * fill, is then WRITE_INVALID, and the cte, left with nothing clean, is dropped at its cleanup.
  */
 static void test_q9_readcache_write_during_fill(void **state)
 {
 	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 readcache", fixed ? Q(9) : QUIRKS_SEED);
+		struct fakehost *fh =
+			mk(state, "blocksize 8 assoc 0 readcache", fixed ? Q(9) : QUIRKS_SEED);
 		struct fh_piece *r = fh_submit(fh, 'R', 0, 8), *w, *r2;
 
 		fh_complete(fh, fh_primary(fh, r), 0);
@@ -368,8 +369,9 @@ static void test_q10_fixed_late_completions_ignored(void **state)
 static void test_q11_wb_queue_busy(void **state)
 {
 	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy",
-					 fixed ? Q(11) : QUIRKS_SEED);
+		struct fakehost *fh =
+			mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy",
+			   fixed ? Q(11) : QUIRKS_SEED);
 		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
 
 		fh_run_worker(fh);
@@ -414,8 +416,9 @@ static void test_q11_wb_queue_busy(void **state)
 static void test_q12_wt_queue_busy(void **state)
 {
 	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough options 1 queue_busy",
-					 fixed ? Q(12) : QUIRKS_SEED);
+		struct fakehost *fh =
+			mk(state, "blocksize 8 assoc 0 writethrough options 1 queue_busy",
+			   fixed ? Q(12) : QUIRKS_SEED);
 		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2, *p3;
 
 		fh_run_worker(fh);
@@ -469,7 +472,8 @@ static void test_q13_fill_after_write(void **state)
 		fh_complete(fh, fh_primary(fh, p2), 0);
 		/* 1 + start_write + finish cache + finish target + cleanup */
 		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
-		fh_complete(fh, fh_primary(fh, p1), 0); /* the old data, read before p2 reached the target */
+		/* the old data: the read reached the target before p2 did */
+		fh_complete(fh, fh_primary(fh, p1), 0);
 		fh_run_worker(fh);
 		if (!fixed) {
 			/* cte_start_cache_write +1; then fill done +1, p1's cleanup +1 */
@@ -667,8 +671,9 @@ static void test_worker_drains_in_order(void **state)
 static void test_q4_eviction_of_a_busy_block(void **state)
 {
 	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough options 1 evict_on_write",
-					 fixed ? Q(4) : QUIRKS_SEED);
+		struct fakehost *fh =
+			mk(state, "blocksize 8 assoc 0 writethrough options 1 evict_on_write",
+			   fixed ? Q(4) : QUIRKS_SEED);
 		struct ssdcache_counters c;
 		struct fh_piece *w3, *w;
 
@@ -715,8 +720,9 @@ static void test_q4_eviction_of_a_busy_block(void **state)
 static void test_q6_lru_key_is_the_last_transition(void **state)
 {
 	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough options 2 evict_on_write lru",
-					 fixed ? Q(6) : QUIRKS_SEED);
+		struct fakehost *fh =
+			mk(state, "blocksize 8 assoc 0 writethrough options 2 evict_on_write lru",
+			   fixed ? Q(6) : QUIRKS_SEED);
 		struct fh_piece *r0 = fh_submit(fh, 'R', 0, 8), *w;
 
 		fh_complete(fh, fh_primary(fh, r0), 0);
@@ -751,8 +757,9 @@ static void test_q6_lru_key_is_the_last_transition(void **state)
 static void test_q15_wt_async_lookup(void **state)
 {
 	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough options 1 async_lookup",
-					 fixed ? Q(15) : QUIRKS_SEED);
+		struct fakehost *fh =
+			mk(state, "blocksize 8 assoc 0 writethrough options 1 async_lookup",
+			   fixed ? Q(15) : QUIRKS_SEED);
 		struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
 
 		assert_int_equal(p->map_ret, DM_MAPIO_REMAPPED);
@@ -780,7 +787,8 @@ static void test_q15_wt_async_lookup(void **state)
 /* The host's side: every clone the engine takes is given back once the I/O drained. */
 static void test_clones_returned(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy", QUIRKS_SEED);
+	struct fakehost *fh =
+		mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy", QUIRKS_SEED);
 
 	fh_submit(fh, 'W', 0, 8);
 	fh_submit(fh, 'R', 8, 8);
@@ -794,28 +802,31 @@ static void test_clones_returned(void **state)
 	assert_int_equal(fh_npending(fh), 0);
 }
 
+/* Every test gets its host through cmocka's state; teardown drains and frees it. */
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_read_miss_fill_busy_clean, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wt_write_miss_target_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wb_write_goes_to_cache_sector, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q9_q10_seed_cancel_then_late_completions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q9_fixed_write_waits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q10_fixed_late_completions_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q9_readcache_write_during_fill, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q11_wb_queue_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q12_wt_queue_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q13_fill_after_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q14_read_of_busy_offsets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q18_flush, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q19_discard, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q1_read_of_a_full_cmd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_worker_drains_in_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q4_eviction_of_a_busy_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q6_lru_key_is_the_last_transition, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_q15_wt_async_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clones_returned, setup, teardown),
+		T(test_read_miss_fill_busy_clean),
+		T(test_wt_write_miss_target_first),
+		T(test_wb_write_goes_to_cache_sector),
+		T(test_q9_q10_seed_cancel_then_late_completions),
+		T(test_q9_fixed_write_waits),
+		T(test_q10_fixed_late_completions_ignored),
+		T(test_q9_readcache_write_during_fill),
+		T(test_q11_wb_queue_busy),
+		T(test_q12_wt_queue_busy),
+		T(test_q13_fill_after_write),
+		T(test_q14_read_of_busy_offsets),
+		T(test_q18_flush),
+		T(test_q19_discard),
+		T(test_q1_read_of_a_full_cmd),
+		T(test_worker_drains_in_order),
+		T(test_q4_eviction_of_a_busy_block),
+		T(test_q6_lru_key_is_the_last_transition),
+		T(test_q15_wt_async_lookup),
+		T(test_clones_returned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fakehost.c - the engine's host ops with a test-set clock and test-completed I/O (cmocka tests). */
+/* fakehost.c - the engine's host ops, a clock the test sets and I/O the test completes (cmocka). */
 #include "tests/lib/fakehost.h"
 
 #include <stdarg.h>
@@ -55,7 +55,8 @@ static struct fh_io *io_new(struct fakehost *fh, enum fh_io_kind kind, enum bio_
 
 	assert_non_null(io);
 	if (dev != BDEV_CACHE && dev != BDEV_TARGET)
-		fail_msg("fakehost: I/O of piece %u addressed to device %d", p ? p->id : 0, (int)dev);
+		fail_msg("fakehost: I/O of piece %u addressed to device %d", p ? p->id : 0,
+			 (int)dev);
 	fh->ios = grow(fh->ios, &fh->cap_ios, fh->nios, sizeof(*fh->ios));
 	fh->ios[fh->nios++] = io;
 	io->id = (unsigned)fh->nios;
@@ -324,7 +325,8 @@ struct fh_piece *fh_map(struct fakehost *fh, char rw, sector_t sector, uint32_t 
  * device, Q9); an error fails the piece; SUBMITTED leaves it to the engine. */
 void fh_dispatch(struct fakehost *fh, struct fh_piece *p)
 {
-	for (unsigned step = 0; p->map_ret == DM_MAPIO_REMAPPED && p->bio.bi_bdev == BDEV_SELF; step++) {
+	for (unsigned step = 0; p->map_ret == DM_MAPIO_REMAPPED && p->bio.bi_bdev == BDEV_SELF;
+	     step++) {
 		if (step == FH_MAX_STEPS)
 			fail_msg("fakehost: piece %u is remapped to the dm device forever", p->id);
 		map_once(fh, p);
@@ -332,8 +334,11 @@ void fh_dispatch(struct fakehost *fh, struct fh_piece *p)
 	if (p->map_ret < 0) {
 		piece_done(fh, p, p->map_ret);
 	} else if (p->map_ret == DM_MAPIO_REMAPPED) {
-		char op = (p->bio.bi_rw & REQ_DISCARD) ? 'D' : bio_data_dir(&p->bio) == WRITE ? 'W' : 'R';
-		p->io = io_new(fh, FH_PRIMARY, p->bio.bi_bdev, op, p->bio.bi_sector, p->bio.bi_sectors, p);
+		char op = (p->bio.bi_rw & REQ_DISCARD) ? 'D'
+			  : bio_data_dir(&p->bio) == WRITE ? 'W'
+							   : 'R';
+		p->io = io_new(fh, FH_PRIMARY, p->bio.bi_bdev, op, p->bio.bi_sector,
+			       p->bio.bi_sectors, p);
 	}
 }
 
@@ -465,8 +470,9 @@ const char *fh_cte(struct fakehost *fh, unsigned long hash, int slot)
 	runs(c, sizeof(c), v.clean);
 	runs(t, sizeof(t), v.target_busy);
 	runs(b, sizeof(b), v.cache_busy);
-	snprintf(fh->buf, sizeof(fh->buf), "sector=%lu clean=%s tbusy=%s cbusy=%s count=%lu atime=%lu",
-		 v.sector, c, t, b, v.count, v.atime);
+	snprintf(fh->buf, sizeof(fh->buf),
+		 "sector=%lu clean=%s tbusy=%s cbusy=%s count=%lu atime=%lu", v.sector, c, t, b,
+		 v.count, v.atime);
 	return fh->buf;
 }
 
@@ -482,7 +488,8 @@ const char *fh_pending(struct fakehost *fh)
 		n += (size_t)snprintf(fh->buf + n, sizeof(fh->buf) - n, "%s%c.%c %llu+%u p%u%s",
 				      n ? ", " : "", io->dev == BDEV_CACHE ? 'C' : 'T', io->op,
 				      (unsigned long long)io->sector, io->nsect,
-				      io->piece ? io->piece->id : 0, io->kind == FH_SECONDARY ? "*" : "");
+				      io->piece ? io->piece->id : 0,
+				      io->kind == FH_SECONDARY ? "*" : "");
 	}
 	return fh->buf;
 }

@@ -48,7 +48,7 @@ struct fh_piece {
 	char op;                /* 'R', 'W', 'F', 'D' */
 	int map_ret;            /* what the last ssdcache_map by the host returned */
 	unsigned maps;          /* ssdcache_map calls by the host (a WRITE_CANCEL maps twice) */
-	unsigned ndecisions;    /* decision() calls naming this piece (map's, incl. deferred retries) */
+	unsigned ndecisions;    /* decision() calls naming it (map's, and deferred retries') */
 	enum cte_match_t first, last; /* its first and latest decision */
 	long hash, idx;         /* cmd and slot of its latest decision (-1: none) */
 	bool done;              /* completed to the user */
