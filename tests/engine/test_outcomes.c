@@ -20,12 +20,11 @@
 #define T5 5000000ULL
 #define ONE_CMD (16ULL * 8 * 512) /* bs 8: 16 blocks, hash_bits 0 */
 
-static struct simtest st;
 static const char *const modes[] = {"writethrough", "writeback", "readcache"};
 
-static void init(const char *table)
+static void init(struct simtest *st, const char *table)
 {
-	st_init(&st, ONE_CMD, CR, CW, T5, T5, table);
+	st_init(st, ONE_CMD, CR, CW, T5, T5, table);
 }
 
 /*
@@ -41,19 +40,19 @@ static void init(const char *table)
 static void test_common_outcomes_every_mode(void **state)
 {
 	char table[64];
-	(void)state;
+	struct simtest *st = *state;
 	for (int m = 0; m < 3; m++) {
 		snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s", modes[m]);
-		init(table);
-		st_q(&st, 0, "R", 0, 8);
-		st_q(&st, MS(1), "R", 0, 8);
-		st_q(&st, MS(20), "R", 0, 8);
-		st_q(&st, MS(30), "W", 0, 8);
-		st_q(&st, MS(30.1), "R", 0, 8);
-		st_q(&st, MS(30.15), "W", 0, 8);
-		st_q(&st, MS(40), "W", 8, 8);
-		RUN_OK(&st);
-		OUTCOMES(&st, "READ_MISS READ_INVALID READ_CLEAN WRITE_INVALID READ_BUSY WRITE_CANCEL "
+		init(st, table);
+		st_q(st, 0, "R", 0, 8);
+		st_q(st, MS(1), "R", 0, 8);
+		st_q(st, MS(20), "R", 0, 8);
+		st_q(st, MS(30), "W", 0, 8);
+		st_q(st, MS(30.1), "R", 0, 8);
+		st_q(st, MS(30.15), "W", 0, 8);
+		st_q(st, MS(40), "W", 8, 8);
+		RUN_OK(st);
+		OUTCOMES(st, "READ_MISS READ_INVALID READ_CLEAN WRITE_INVALID READ_BUSY WRITE_CANCEL "
 			      "WRITE_MISS WRITE_MISS");
 	}
 }
@@ -64,24 +63,24 @@ static void test_common_outcomes_every_mode(void **state)
 static void test_full_chain_every_mode(void **state)
 {
 	char table[96], exp[1024];
-	(void)state;
+	struct simtest *st = *state;
 	for (int m = 0; m < 3; m++) {
 		snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s options 1 evict_on_write", modes[m]);
-		init(table);
+		init(st, table);
 		for (int b = 0; b < 16; b++)
-			st_q(&st, 1000 * (uint64_t)b, "R", 8 * b, 8); /* 16 misses in flight until ~5 ms */
-		st_q(&st, MS(1), "W", 800, 8);   /* no clean candidate yet: LOOKUP_FAILED */
-		st_q(&st, MS(2), "R", 808, 8);   /* reads never evict: WRITE_SKIP (Q1) */
-		st_q(&st, MS(50), "W", 816, 8);  /* all clean now: evicts (LFU: count 4 everywhere, slot 15) */
-		RUN_OK(&st);
+			st_q(st, 1000 * (uint64_t)b, "R", 8 * b, 8); /* 16 misses in flight until ~5 ms */
+		st_q(st, MS(1), "W", 800, 8);   /* no clean candidate yet: LOOKUP_FAILED */
+		st_q(st, MS(2), "R", 808, 8);   /* reads never evict: WRITE_SKIP (Q1) */
+		st_q(st, MS(50), "W", 816, 8);  /* all clean now: evicts (LFU: count 4 everywhere, slot 15) */
+		RUN_OK(st);
 		exp[0] = '\0';
 		for (int b = 0; b < 16; b++)
 			strcat(exp, "READ_MISS ");
 		strcat(exp, "LOOKUP_FAILED WRITE_SKIP WRITE_MISS");
-		OUTCOMES(&st, exp);
-		assert_int_equal(st.res.counters.lookup_busy, 1);
-		assert_int_equal(st.res.counters.write_skip, 1);
-		assert_int_equal(st.res.counters.cache_evictions, 1);
+		OUTCOMES(st, exp);
+		assert_int_equal(st->res.counters.lookup_busy, 1);
+		assert_int_equal(st->res.counters.write_skip, 1);
+		assert_int_equal(st->res.counters.cache_evictions, 1);
 	}
 }
 
@@ -89,23 +88,23 @@ static void test_full_chain_every_mode(void **state)
  * the target (SSD write 6 ms > HDD 5 ms). WB: any write during the previous write's target I/O. */
 static void test_write_busy(void **state)
 {
-	(void)state;
-	st_init(&st, ONE_CMD, CR, 6000000, T5, T5, "blocksize 8 assoc 0 writethrough options 1 queue_busy");
-	st_q(&st, 0, "W", 0, 8);
-	st_q(&st, MS(5.5), "W", 0, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "WRITE_MISS WRITE_BUSY");
-	init("blocksize 8 assoc 0 writeback options 1 queue_busy");
-	st_q(&st, 0, "W", 0, 8);
-	st_q(&st, MS(1), "W", 0, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "WRITE_MISS WRITE_BUSY");
+	struct simtest *st = *state;
+	st_init(st, ONE_CMD, CR, 6000000, T5, T5, "blocksize 8 assoc 0 writethrough options 1 queue_busy");
+	st_q(st, 0, "W", 0, 8);
+	st_q(st, MS(5.5), "W", 0, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "WRITE_MISS WRITE_BUSY");
+	init(st, "blocksize 8 assoc 0 writeback options 1 queue_busy");
+	st_q(st, 0, "W", 0, 8);
+	st_q(st, MS(1), "W", 0, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "WRITE_MISS WRITE_BUSY");
 	/* without queue_busy the same collision cancels */
-	init("blocksize 8 assoc 0 writeback");
-	st_q(&st, 0, "W", 0, 8);
-	st_q(&st, MS(1), "W", 0, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "WRITE_MISS WRITE_CANCEL WRITE_MISS");
+	init(st, "blocksize 8 assoc 0 writeback");
+	st_q(st, 0, "W", 0, 8);
+	st_q(st, MS(1), "W", 0, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS");
 }
 
 /* Flush and discard: an empty flush is one piece "F 0 0" completed by the worker (no device
@@ -113,22 +112,22 @@ static void test_write_busy(void **state)
 static void test_flush_discard(void **state)
 {
 	char line[128];
-	(void)state;
+	struct simtest *st = *state;
 	for (int m = 0; m < 3; m++) {
 		char table[64];
 		snprintf(table, sizeof(table), "blocksize 8 %s", modes[m]);
-		init(table);
-		st_q(&st, MS(1), "FWS", 0, 0);
-		st_q(&st, MS(2), "FWFSM", 16, 12);
-		st_q(&st, MS(3), "D", 64, 64);
-		st_q(&st, MS(4), "FN", 0, 0);
-		RUN_OK(&st);
-		OUTCOMES(&st, "FLUSH FLUSH WRITE_MISS WRITE_MISS DISCARD FLUSH");
-		assert_string_equal(st_log_line(&st, 0, line, sizeof(line)), "0 F 0 0 FLUSH - - 1000000");
-		assert_string_equal(st_log_line(&st, 4, line, sizeof(line)), "4 D 64 64 DISCARD - - 3000000");
+		init(st, table);
+		st_q(st, MS(1), "FWS", 0, 0);
+		st_q(st, MS(2), "FWFSM", 16, 12);
+		st_q(st, MS(3), "D", 64, 64);
+		st_q(st, MS(4), "FN", 0, 0);
+		RUN_OK(st);
+		OUTCOMES(st, "FLUSH FLUSH WRITE_MISS WRITE_MISS DISCARD FLUSH");
+		assert_string_equal(st_log_line(st, 0, line, sizeof(line)), "0 F 0 0 FLUSH - - 1000000");
+		assert_string_equal(st_log_line(st, 4, line, sizeof(line)), "4 D 64 64 DISCARD - - 3000000");
 		/* the flush sios are never freed (Q18): sio_active counts them */
-		assert_int_equal(st.res.counters.sio_active, 3);
-		assert_int_equal(st.res.cache_dev.nr_other + st.res.target_dev.nr_other, 0);
+		assert_int_equal(st->res.counters.sio_active, 3);
+		assert_int_equal(st->res.cache_dev.nr_other + st->res.target_dev.nr_other, 0);
 	}
 }
 
@@ -136,41 +135,41 @@ static void test_flush_discard(void **state)
  * looks up in map but queued the secondary first, and adds a cte_start_target_write (Q16). */
 static void test_async_lookup(void **state)
 {
-	(void)state;
-	init("blocksize 8 writethrough options 1 async_lookup");
-	st_q(&st, 0, "W", 0, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "NOMATCH");
-	assert_int_equal(st.res.counters.seed_crashes, 1);
-	assert_int_equal(st.res.counters.cache_overruns, 2);
-	init("blocksize 8 writeback options 1 async_lookup");
-	st_q(&st, 0, "W", 0, 8);
-	st_q(&st, MS(20), "R", 0, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "WRITE_MISS READ_CLEAN");
-	assert_int_equal(st.res.counters.seed_crashes, 0);
-	assert_int_equal(st.res.target_dev.nr_writes, 1);
+	struct simtest *st = *state;
+	init(st, "blocksize 8 writethrough options 1 async_lookup");
+	st_q(st, 0, "W", 0, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "NOMATCH");
+	assert_int_equal(st->res.counters.seed_crashes, 1);
+	assert_int_equal(st->res.counters.cache_overruns, 2);
+	init(st, "blocksize 8 writeback options 1 async_lookup");
+	st_q(st, 0, "W", 0, 8);
+	st_q(st, MS(20), "R", 0, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "WRITE_MISS READ_CLEAN");
+	assert_int_equal(st->res.counters.seed_crashes, 0);
+	assert_int_equal(st->res.target_dev.nr_writes, 1);
 	/* readcache: every early secondary is rejected by the worker (bio_cancelled) */
-	init("blocksize 8 readcache options 1 async_lookup");
-	st_q(&st, 0, "W", 0, 8);
-	RUN_OK(&st);
-	assert_non_null(strstr(st_info(&st), "bio 1"));
+	init(st, "blocksize 8 readcache options 1 async_lookup");
+	st_q(st, 0, "W", 0, 8);
+	RUN_OK(st);
+	assert_non_null(strstr(st_info(st), "bio 1"));
 }
 
 /* disable_writeback: no fill; the read-miss cte is invalid and dropped at once. */
 static void test_disable_writeback(void **state)
 {
-	(void)state;
-	init("blocksize 8 options 1 disable_writeback");
-	st_q(&st, 0, "R", 0, 8);
-	st_q(&st, MS(20), "R", 0, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "READ_MISS READ_MISS");
-	assert_string_equal(st_info(&st), "cmd 1/1 cte 0/0/16\n"
+	struct simtest *st = *state;
+	init(st, "blocksize 8 options 1 disable_writeback");
+	st_q(st, 0, "R", 0, 8);
+	st_q(st, MS(20), "R", 0, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "READ_MISS READ_MISS");
+	assert_string_equal(st_info(st), "cmd 1/1 cte 0/0/16\n"
 					  "\tread  clean 0 busy 0 invalid 0 miss 2\n"
 					  "\twrite busy 0 cancel 0 invalid 0 miss 0 done 0 skip 0\n"
 					  "\tbypassed 0 evicts 0 cancelled writeback 0 bio 0");
-	assert_int_equal(st.res.cache_dev.nr_writes, 0);
+	assert_int_equal(st->res.cache_dev.nr_writes, 0);
 }
 
 /* skip_write_insert: a write reaching a missing cmd skips (A1, hash "-"); cmd_preload
@@ -178,67 +177,67 @@ static void test_disable_writeback(void **state)
 static void test_skip_write_insert_and_preload(void **state)
 {
 	char line[128];
-	(void)state;
-	st_init(&st, 2 * ONE_CMD, CR, CW, T5, T5, "blocksize 8 options 1 skip_write_insert");
-	st_q(&st, 0, "W", 0, 8);
-	st_q(&st, MS(1), "R", 8, 8);   /* creates cmd 1 */
-	st_q(&st, MS(20), "W", 24, 8); /* cmd 1 exists: the write allocates (Q8) */
-	RUN_OK(&st);
-	OUTCOMES(&st, "WRITE_SKIP READ_MISS WRITE_MISS");
-	assert_string_equal(st_log_line(&st, 0, line, sizeof(line)), "0 W 0 8 WRITE_SKIP - - 5000000");
-	st_init(&st, 2 * ONE_CMD, CR, CW, T5, T5, "blocksize 8 options 2 skip_write_insert cmd_preload");
-	st_q(&st, 0, "W", 0, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "WRITE_MISS");
-	assert_non_null(strstr(st_info(&st), "cmd 2/2 cte 0/1/32"));
+	struct simtest *st = *state;
+	st_init(st, 2 * ONE_CMD, CR, CW, T5, T5, "blocksize 8 options 1 skip_write_insert");
+	st_q(st, 0, "W", 0, 8);
+	st_q(st, MS(1), "R", 8, 8);   /* creates cmd 1 */
+	st_q(st, MS(20), "W", 24, 8); /* cmd 1 exists: the write allocates (Q8) */
+	RUN_OK(st);
+	OUTCOMES(st, "WRITE_SKIP READ_MISS WRITE_MISS");
+	assert_string_equal(st_log_line(st, 0, line, sizeof(line)), "0 W 0 8 WRITE_SKIP - - 5000000");
+	st_init(st, 2 * ONE_CMD, CR, CW, T5, T5, "blocksize 8 options 2 skip_write_insert cmd_preload");
+	st_q(st, 0, "W", 0, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "WRITE_MISS");
+	assert_non_null(strstr(st_info(st), "cmd 2/2 cte 0/1/32"));
 }
 
 /* WRITE_DONE is reachable only through the Q20 overflow: with bs 512 emulated, offsets
  * 256..263 set bits of sio->error; the missing cmd then completes the bio with no I/O. */
 static void test_write_done_q20_emulate(void **state)
 {
-	(void)state;
-	st_init(&st, 16ULL * 512 * 512, CR, CW, T5, T5, "blocksize 512");
-	st.cfg.engine.bs_overflow = BS_OVERFLOW_EMULATE;
-	st_q(&st, 0, "R", 256, 8);
-	st_q(&st, MS(1), "W", 256 + 512, 8);
-	RUN_OK(&st);
-	OUTCOMES(&st, "WRITE_DONE WRITE_DONE");
-	assert_int_equal(st.res.cache_dev.nr_reads + st.res.target_dev.nr_reads, 0);
-	assert_non_null(strstr(st_info(&st), "done 2"));
+	struct simtest *st = *state;
+	st_init(st, 16ULL * 512 * 512, CR, CW, T5, T5, "blocksize 512");
+	st->cfg.engine.bs_overflow = BS_OVERFLOW_EMULATE;
+	st_q(st, 0, "R", 256, 8);
+	st_q(st, MS(1), "W", 256 + 512, 8);
+	RUN_OK(st);
+	OUTCOMES(st, "WRITE_DONE WRITE_DONE");
+	assert_int_equal(st->res.cache_dev.nr_reads + st->res.target_dev.nr_reads, 0);
+	assert_non_null(strstr(st_info(st), "done 2"));
 }
 
 /* Q20 fixed: blocks of 2048 sectors (1 MiB) work, with bitmaps of 2048 bits. */
 static void test_q20_fixed_large_blocks(void **state)
 {
-	(void)state;
-	st_init(&st, 64ULL << 20, CR, CW, T5, T5, "");
-	st.cfg.engine.fixed = 1ULL << 20;
-	assert_int_equal(st_table(&st, "blocksize 2048 writeback"), 0);
-	st_q(&st, 0, "R", 1024, 512);     /* offsets 1024..1535 */
-	st_q(&st, MS(20), "R", 1024, 512);
-	st_q(&st, MS(30), "R", 1000, 100); /* 1000..1099: partly clean: READ_INVALID */
-	st_q(&st, MS(40), "W", 2040, 16);  /* crosses into the next block: two pieces */
-	RUN_OK(&st);
-	OUTCOMES(&st, "READ_MISS READ_CLEAN READ_INVALID WRITE_INVALID WRITE_MISS");
+	struct simtest *st = *state;
+	st_init(st, 64ULL << 20, CR, CW, T5, T5, "");
+	st->cfg.engine.fixed = 1ULL << 20;
+	assert_int_equal(st_table(st, "blocksize 2048 writeback"), 0);
+	st_q(st, 0, "R", 1024, 512);     /* offsets 1024..1535 */
+	st_q(st, MS(20), "R", 1024, 512);
+	st_q(st, MS(30), "R", 1000, 100); /* 1000..1099: partly clean: READ_INVALID */
+	st_q(st, MS(40), "W", 2040, 16);  /* crosses into the next block: two pieces */
+	RUN_OK(st);
+	OUTCOMES(st, "READ_MISS READ_CLEAN READ_INVALID WRITE_INVALID WRITE_MISS");
 }
 
 /* Q1: the 17th block's read. Seed: WRITE_SKIP (write_skip++); fixed: evicts (LFU slot 15). */
 static void test_q1(void **state)
 {
-	(void)state;
+	struct simtest *st = *state;
 	for (int fixed = 0; fixed < 2; fixed++) {
-		init("blocksize 8 assoc 0");
-		st.cfg.engine.fixed = fixed ? 1ULL << 1 : 0;
+		init(st, "blocksize 8 assoc 0");
+		st->cfg.engine.fixed = fixed ? 1ULL << 1 : 0;
 		for (int b = 0; b < 16; b++)
-			st_q(&st, MS(b), "R", 8 * b, 8);
-		st_q(&st, MS(50), "R", 800, 8);
-		st_q(&st, MS(60), "R", 800, 8);
-		RUN_OK(&st);
-		assert_int_equal(st.res.counters.read_miss, fixed ? 17 : 16);
-		assert_int_equal(st.res.counters.write_skip, fixed ? 0 : 2);
-		assert_int_equal(st.res.counters.cache_evictions, fixed ? 1 : 0);
-		assert_int_equal(st.res.counters.read_clean, fixed ? 1 : 0);
+			st_q(st, MS(b), "R", 8 * b, 8);
+		st_q(st, MS(50), "R", 800, 8);
+		st_q(st, MS(60), "R", 800, 8);
+		RUN_OK(st);
+		assert_int_equal(st->res.counters.read_miss, fixed ? 17 : 16);
+		assert_int_equal(st->res.counters.write_skip, fixed ? 0 : 2);
+		assert_int_equal(st->res.counters.cache_evictions, fixed ? 1 : 0);
+		assert_int_equal(st->res.counters.read_clean, fixed ? 1 : 0);
 	}
 }
 
@@ -247,14 +246,14 @@ static void test_q1(void **state)
 static void test_q2(void **state)
 {
 	char line[128];
-	(void)state;
+	struct simtest *st = *state;
 	for (int fixed = 0; fixed < 2; fixed++) {
-		st_init(&st, 2 * ONE_CMD, CR, CW, T5, T5, "blocksize 8 assoc 1");
-		st.cfg.engine.fixed = fixed ? 1ULL << 2 : 0;
+		st_init(st, 2 * ONE_CMD, CR, CW, T5, T5, "blocksize 8 assoc 1");
+		st->cfg.engine.fixed = fixed ? 1ULL << 2 : 0;
 		for (int b = 0; b < 17; b++)
-			st_q(&st, MS(b), "R", 16 * b, 8); /* block 2b: h0 = 0 */
-		RUN_OK(&st);
-		st_log_line(&st, 16, line, sizeof(line));
+			st_q(st, MS(b), "R", 16 * b, 8); /* block 2b: h0 = 0 */
+		RUN_OK(st);
+		st_log_line(st, 16, line, sizeof(line));
 		if (fixed)
 			assert_non_null(strstr(line, "WRITE_SKIP 0 -"));
 		else
@@ -266,17 +265,17 @@ static void test_q2(void **state)
  * and caches a second copy; the fix finds the block. */
 static void test_q5(void **state)
 {
-	(void)state;
+	struct simtest *st = *state;
 	for (int fixed = 0; fixed < 2; fixed++) {
-		init("blocksize 8 assoc 0 readcache");
-		st.cfg.engine.fixed = fixed ? 1ULL << 5 : 0;
-		st_q(&st, 0, "R", 0, 8);        /* slot 0 */
-		st_q(&st, MS(1), "R", 8, 8);    /* slot 1 */
-		st_q(&st, MS(2), "R", 16, 8);   /* slot 2 */
-		st_q(&st, MS(20), "W", 0, 8);   /* readcache write: slot 0 dropped at 25 */
-		st_q(&st, MS(40), "R", 16, 8);  /* 0 hole, 1 no match -> break (seed) */
-		RUN_OK(&st);
-		OUTCOMES(&st, fixed ? "READ_MISS READ_MISS READ_MISS WRITE_INVALID READ_CLEAN"
+		init(st, "blocksize 8 assoc 0 readcache");
+		st->cfg.engine.fixed = fixed ? 1ULL << 5 : 0;
+		st_q(st, 0, "R", 0, 8);        /* slot 0 */
+		st_q(st, MS(1), "R", 8, 8);    /* slot 1 */
+		st_q(st, MS(2), "R", 16, 8);   /* slot 2 */
+		st_q(st, MS(20), "W", 0, 8);   /* readcache write: slot 0 dropped at 25 */
+		st_q(st, MS(40), "R", 16, 8);  /* 0 hole, 1 no match -> break (seed) */
+		RUN_OK(st);
+		OUTCOMES(st, fixed ? "READ_MISS READ_MISS READ_MISS WRITE_INVALID READ_CLEAN"
 				    : "READ_MISS READ_MISS READ_MISS WRITE_INVALID READ_MISS");
 	}
 }
@@ -286,23 +285,23 @@ static void test_q5(void **state)
 static void test_q9(void **state)
 {
 	char line[128];
-	(void)state;
+	struct simtest *st = *state;
 	for (int fixed = 0; fixed < 2; fixed++) {
-		init("blocksize 8 writethrough");
-		st.cfg.engine.fixed = fixed ? 1ULL << 9 : 0;
-		st_q(&st, 0, "W", 0, 8);
-		st_q(&st, MS(1), "W", 0, 8);
-		st_q(&st, MS(20), "R", 0, 8);
-		RUN_OK(&st);
+		init(st, "blocksize 8 writethrough");
+		st->cfg.engine.fixed = fixed ? 1ULL << 9 : 0;
+		st_q(st, 0, "W", 0, 8);
+		st_q(st, MS(1), "W", 0, 8);
+		st_q(st, MS(20), "R", 0, 8);
+		RUN_OK(st);
 		if (!fixed) {
-			OUTCOMES(&st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN");
-			assert_int_equal(st.res.counters.write_cancel, 1);
+			OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN");
+			assert_int_equal(st->res.counters.write_cancel, 1);
 		} else {
-			OUTCOMES(&st, "WRITE_MISS WRITE_BUSY READ_CLEAN");
-			assert_int_equal(st.res.counters.write_cancel, 0);
-			assert_int_equal(st.res.counters.deferred, 1);
+			OUTCOMES(st, "WRITE_MISS WRITE_BUSY READ_CLEAN");
+			assert_int_equal(st->res.counters.write_cancel, 0);
+			assert_int_equal(st->res.counters.deferred, 1);
 			/* it waited for the first write's target I/O (done at 5): issued at 5, done 10 */
-			assert_string_equal(st_log_line(&st, 1, line, sizeof(line)), "1 W 0 8 WRITE_BUSY 0 0 10000000");
+			assert_string_equal(st_log_line(st, 1, line, sizeof(line)), "1 W 0 8 WRITE_BUSY 0 0 10000000");
 		}
 	}
 }
@@ -310,17 +309,17 @@ static void test_q9(void **state)
 /* Q13: C1's stale fill. Seed: stale; the fix cancels the fill (a write started since the read). */
 static void test_q13(void **state)
 {
-	(void)state;
+	struct simtest *st = *state;
 	for (int fixed = 0; fixed < 2; fixed++) {
-		st_init(&st, 1ULL << 30, CR, CR, T5, T5, "writethrough");
-		st.cfg.engine.fixed = fixed ? 1ULL << 13 : 0;
-		st.cfg.verify = true;
-		st_q(&st, 0, "R", 0, 8);
-		st_q(&st, MS(1), "W", 0, 8);
-		st_q(&st, MS(20), "R", 0, 8);
-		RUN_OK(&st);
-		assert_int_equal(st.res.stale_reads, fixed ? 0 : 1);
-		assert_int_equal(st.res.counters.writeback_cancelled, fixed ? 1 : 0);
+		st_init(st, 1ULL << 30, CR, CR, T5, T5, "writethrough");
+		st->cfg.engine.fixed = fixed ? 1ULL << 13 : 0;
+		st->cfg.verify = true;
+		st_q(st, 0, "R", 0, 8);
+		st_q(st, MS(1), "W", 0, 8);
+		st_q(st, MS(20), "R", 0, 8);
+		RUN_OK(st);
+		assert_int_equal(st->res.stale_reads, fixed ? 0 : 1);
+		assert_int_equal(st->res.counters.writeback_cancelled, fixed ? 1 : 0);
 	}
 }
 
@@ -339,49 +338,49 @@ static void test_fixed_mode_repairs_c_scenarios(void **state)
 		{"writeback", CR, T5, 1000000}, {"writethrough", CR, T5, 2000000},
 		{"readcache", 1000000, T5, 0},
 	};
-	(void)state;
+	struct simtest *st = *state;
 	for (size_t i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
-		st_init(&st, 1ULL << 30, cfgs[i].c, cfgs[i].c, cfgs[i].t, cfgs[i].t, "");
-		st.cfg.engine.fixed = quirks_all_fixes();
-		assert_int_equal(st_table(&st, cfgs[i].table), 0);
-		st.cfg.verify = true;
-		st.cfg.wq_delay_ns = cfgs[i].q;
-		st_q(&st, 0, "R", 0, 8);
-		st_q(&st, MS(0.5), "R", 0, 16);
-		st_q(&st, MS(1), "W", 0, 8);
-		st_q(&st, MS(2), "W", 0, 8);
-		st_q(&st, MS(2.05), "W", 0, 8);
-		st_q(&st, MS(5.5), "W", 0, 8);
-		st_q(&st, MS(5.55), "W", 0, 8);
-		st_q(&st, MS(8), "R", 0, 8);
-		st_q(&st, MS(10.6), "R", 0, 8);
-		st_q(&st, MS(20), "R", 0, 16);
-		st_q(&st, MS(40), "R", 0, 8);
-		RUN_OK(&st);
-		if (st.res.stale_reads)
+		st_init(st, 1ULL << 30, cfgs[i].c, cfgs[i].c, cfgs[i].t, cfgs[i].t, "");
+		st->cfg.engine.fixed = quirks_all_fixes();
+		assert_int_equal(st_table(st, cfgs[i].table), 0);
+		st->cfg.verify = true;
+		st->cfg.wq_delay_ns = cfgs[i].q;
+		st_q(st, 0, "R", 0, 8);
+		st_q(st, MS(0.5), "R", 0, 16);
+		st_q(st, MS(1), "W", 0, 8);
+		st_q(st, MS(2), "W", 0, 8);
+		st_q(st, MS(2.05), "W", 0, 8);
+		st_q(st, MS(5.5), "W", 0, 8);
+		st_q(st, MS(5.55), "W", 0, 8);
+		st_q(st, MS(8), "R", 0, 8);
+		st_q(st, MS(10.6), "R", 0, 8);
+		st_q(st, MS(20), "R", 0, 16);
+		st_q(st, MS(40), "R", 0, 8);
+		RUN_OK(st);
+		if (st->res.stale_reads)
 			fail_msg("%s: %llu stale reads in fixed mode\nlog:\n%s", cfgs[i].table,
-				 (unsigned long long)st.res.stale_reads, st.log);
+				 (unsigned long long)st->res.stale_reads, st->log);
 	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_common_outcomes_every_mode),
-		cmocka_unit_test(test_full_chain_every_mode),
-		cmocka_unit_test(test_write_busy),
-		cmocka_unit_test(test_flush_discard),
-		cmocka_unit_test(test_async_lookup),
-		cmocka_unit_test(test_disable_writeback),
-		cmocka_unit_test(test_skip_write_insert_and_preload),
-		cmocka_unit_test(test_write_done_q20_emulate),
-		cmocka_unit_test(test_q20_fixed_large_blocks),
-		cmocka_unit_test(test_q1),
-		cmocka_unit_test(test_q2),
-		cmocka_unit_test(test_q5),
-		cmocka_unit_test(test_q9),
-		cmocka_unit_test(test_q13),
-		cmocka_unit_test(test_fixed_mode_repairs_c_scenarios),
+		ST_TEST(test_common_outcomes_every_mode),
+		ST_TEST(test_full_chain_every_mode),
+		ST_TEST(test_write_busy),
+		ST_TEST(test_flush_discard),
+		ST_TEST(test_async_lookup),
+		ST_TEST(test_disable_writeback),
+		ST_TEST(test_skip_write_insert_and_preload),
+		ST_TEST(test_write_done_q20_emulate),
+		ST_TEST(test_q20_fixed_large_blocks),
+		ST_TEST(test_q1),
+		ST_TEST(test_q2),
+		ST_TEST(test_q5),
+		ST_TEST(test_q9),
+		ST_TEST(test_q13),
+		ST_TEST(test_fixed_mode_repairs_c_scenarios),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,23 @@
 #include <string.h>
 #include <unistd.h>
 
+int st_setup(void **state)
+{
+	*state = calloc(1, sizeof(struct simtest));
+	return *state ? 0 : -1;
+}
+
+int st_teardown(void **state)
+{
+	struct simtest *st = *state;
+
+	if (st)
+		st_fini(st);
+	free(st);
+	*state = NULL;
+	return 0;
+}
+
 void st_init(struct simtest *st, uint64_t cache_bytes, uint64_t c_read_ns, uint64_t c_write_ns,
 	     uint64_t t_read_ns, uint64_t t_write_ns, const char *table)
 {

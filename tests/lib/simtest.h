@@ -39,6 +39,16 @@ struct simtest {
 	bool table_parsed;
 };
 
+/*
+ * cmocka setup / teardown (cmocka_unit_test_setup_teardown): *state becomes a zeroed struct
+ * simtest, freed (with its last run's results) after the test. The struct holds the trace and
+ * the logs in place (about 800 KB), too big for a test's stack; through cmocka's state each test
+ * gets a fresh one and file-scope state is avoided.
+ */
+int st_setup(void **state);
+int st_teardown(void **state);
+#define ST_TEST(f) cmocka_unit_test_setup_teardown(f, st_setup, st_teardown)
+
 /* Fresh test: fixed devices C (read/write ns) and T, cache of cache_bytes, table, HZ 250. */
 void st_init(struct simtest *st, uint64_t cache_bytes, uint64_t c_read_ns, uint64_t c_write_ns,
 	     uint64_t t_read_ns, uint64_t t_write_ns, const char *table);

@@ -165,8 +165,6 @@ static void test_in_flight_maps_match_a_model(void **state)
  * conflict must be 0 (it was READ_INVALID exactly with the ssd and hdd models) and assoc 1 and
  * 4 must decide alike.
  */
-static struct simtest st;
-
 static void seq_reread_trace(struct simtest *s)
 {
 	uint64_t t = 0, base = 2048;
@@ -195,7 +193,7 @@ static void test_assoc_cannot_matter_no_conflict(void **state)
 	};
 	static const char *const modes[] = {"writethrough", "writeback", "readcache"};
 	uint64_t busy_total = 0;
-	(void)state;
+	struct simtest *st = *state;
 	for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++)
 		for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
 			for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
@@ -204,13 +202,14 @@ static void test_assoc_cannot_matter_no_conflict(void **state)
 					char table[128];
 					snprintf(table, sizeof(table), "blocksize 256 assoc %d %s", assoc,
 						 modes[m]);
-					st_init(&st, 64 << 20, 0, 0, 0, 0, table);
-					snprintf(st.cfg.cache_spec, sizeof(st.cfg.cache_spec), "%s", caches[c]);
-					snprintf(st.cfg.target_spec, sizeof(st.cfg.target_spec), "%s",
+					st_init(st, 64 << 20, 0, 0, 0, 0, table);
+					snprintf(st->cfg.cache_spec, sizeof(st->cfg.cache_spec), "%s",
+						 caches[c]);
+					snprintf(st->cfg.target_spec, sizeof(st->cfg.target_spec), "%s",
 						 targets[t]);
-					seq_reread_trace(&st);
-					RUN_OK(&st);
-					const uint64_t *x = st.res.miss;
+					seq_reread_trace(st);
+					RUN_OK(st);
+					const uint64_t *x = st->res.miss;
 					uint64_t misses = 0;
 					for (int k = 0; k < MISS_NR; k++)
 						misses += x[k];
@@ -220,19 +219,19 @@ static void test_assoc_cannot_matter_no_conflict(void **state)
 							 caches[c], targets[t], table,
 							 (unsigned long long)x[MISS_CONFLICT],
 							 (unsigned long long)x[MISS_BUSY],
-							 (unsigned long long)st.res.outcome_count[CTE_READ_INVALID]);
+							 (unsigned long long)st->res.outcome_count[CTE_READ_INVALID]);
 					assert_int_equal(x[MISS_COMPULSORY], 16);
 					assert_int_equal(x[MISS_CAPACITY], 0);
 					/* every read piece that did not hit is explained once */
-					assert_int_equal(misses, st.res.counters.read_invalid +
-									 st.res.counters.read_miss +
-									 st.res.outcome_count[CTE_READ_BUSY]);
+					assert_int_equal(misses, st->res.counters.read_invalid +
+									 st->res.counters.read_miss +
+									 st->res.outcome_count[CTE_READ_BUSY]);
 					busy_total += x[MISS_BUSY];
 					if (assoc == 1) {
-						memcpy(out1, st.res.outcome_count, sizeof(out1));
+						memcpy(out1, st->res.outcome_count, sizeof(out1));
 						memcpy(miss1, x, sizeof(miss1));
 					} else {
-						assert_memory_equal(out1, st.res.outcome_count, sizeof(out1));
+						assert_memory_equal(out1, st->res.outcome_count, sizeof(out1));
 						assert_memory_equal(miss1, x, sizeof(miss1));
 					}
 				}
@@ -305,7 +304,7 @@ int main(void)
 		cmocka_unit_test(test_shadows_match_a_model),
 		cmocka_unit_test(test_in_flight_is_busy),
 		cmocka_unit_test(test_in_flight_maps_match_a_model),
-		cmocka_unit_test(test_assoc_cannot_matter_no_conflict),
+		ST_TEST(test_assoc_cannot_matter_no_conflict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,6 @@
 
 #include "tests/lib/simtest.h"
 
-static struct simtest st;
 
 static uint64_t rng_state;
 
@@ -39,7 +38,8 @@ static const char *const option_names[] = {"lru", "queue_busy", "disable_writeba
 					   "evict_on_write", "cmd_preload", "async_lookup"};
 
 /* One random case; returns the stale count. */
-static uint64_t one_case(uint64_t seed, quirk_set fixed, char *desc, size_t dlen)
+static uint64_t one_case(struct simtest *st, uint64_t seed, quirk_set fixed, char *desc,
+			 size_t dlen)
 {
 	static const char *const modes[] = {"writethrough", "writeback", "readcache"};
 	static const uint64_t cache_lat[] = {100000, 200000, 6000000};
@@ -61,61 +61,61 @@ static uint64_t one_case(uint64_t seed, quirk_set fixed, char *desc, size_t dlen
 	}
 	uint64_t c = cache_lat[below(3)];
 	/* 32 blocks: two cmds, lots of collisions and evictions */
-	st_init(&st, 32ULL * 8 * 512, c, c + below(2) * 100000, 5000000, 5000000 + below(2) * 1000000, "");
-	st.cfg.engine.fixed = fixed;
-	st.cfg.verify = true;
-	st.cfg.wq_delay_ns = wq[below(5)];
-	if (st_table(&st, table))
-		fail_msg("bad table '%s': %s", table, st.err);
+	st_init(st, 32ULL * 8 * 512, c, c + below(2) * 100000, 5000000, 5000000 + below(2) * 1000000, "");
+	st->cfg.engine.fixed = fixed;
+	st->cfg.verify = true;
+	st->cfg.wq_delay_ns = wq[below(5)];
+	if (st_table(st, table))
+		fail_msg("bad table '%s': %s", table, st->err);
 	snprintf(desc, dlen, "seed %llu: --table \"%s\" --cache-dev %s --target-dev %s --wq-delay %llu",
-		 (unsigned long long)seed, table, st.cfg.cache_spec, st.cfg.target_spec,
-		 (unsigned long long)st.cfg.wq_delay_ns);
+		 (unsigned long long)seed, table, st->cfg.cache_spec, st->cfg.target_spec,
+		 (unsigned long long)st->cfg.wq_delay_ns);
 	for (int i = 0; i < 1500; i++) {
 		unsigned kind = below(100);
 		uint64_t sector = below(48 * 8); /* beyond the cache's 32 blocks: misses too */
 		uint32_t len = 1 + below(16);
 		t += below(3) ? below(1500000) : below(100000);
 		if (kind < 45)
-			st_q(&st, t, "R", sector, len);
+			st_q(st, t, "R", sector, len);
 		else if (kind < 92)
-			st_q(&st, t, below(4) ? "W" : "WS", sector, len);
+			st_q(st, t, below(4) ? "W" : "WS", sector, len);
 		else if (kind < 96)
-			st_q(&st, t, "FWS", 0, 0);
+			st_q(st, t, "FWS", 0, 0);
 		else if (kind < 98)
-			st_q(&st, t, "FWFS", sector, len);
+			st_q(st, t, "FWFS", sector, len);
 		else
-			st_q(&st, t, "D", sector, len);
+			st_q(st, t, "D", sector, len);
 	}
-	if (st_run(&st))
-		fail_msg("%s: sim_run: %s", desc, st.err);
+	if (st_run(st))
+		fail_msg("%s: sim_run: %s", desc, st->err);
 	/* every piece completed and was logged: one line per mapped piece */
 	unsigned lines = 0;
-	for (const char *p = st.log; *p; p++)
+	for (const char *p = st->log; *p; p++)
 		lines += *p == '\n';
-	if (lines != st.res.pieces)
+	if (lines != st->res.pieces)
 		fail_msg("%s: %u log lines for %llu pieces (a request never completed)", desc, lines,
-			 (unsigned long long)st.res.pieces);
-	return st.res.stale_reads;
+			 (unsigned long long)st->res.pieces);
+	return st->res.stale_reads;
 }
 
 static void test_fixed_mode_never_stale(void **state)
 {
 	char desc[1024];
-	(void)state;
+	struct simtest *st = *state;
 	/* SSDCACHE_STRESS_SEEDS=N for a longer search (default 300: about a second) */
 	const char *env = getenv("SSDCACHE_STRESS_SEEDS");
 	uint64_t seeds = env ? strtoull(env, NULL, 10) : 300;
 	for (uint64_t seed = 1; seed <= seeds; seed++) {
-		uint64_t stale = one_case(seed, quirks_all_fixes(), desc, sizeof(desc));
+		uint64_t stale = one_case(st, seed, quirks_all_fixes(), desc, sizeof(desc));
 		if (stale) {
 			FILE *fp = fopen("/tmp/ssdcache-stress-fail.trace", "w");
 			if (fp) {
-				fwrite(st.trace, 1, st.len, fp);
+				fwrite(st->trace, 1, st->len, fp);
 				fclose(fp);
 			}
 			fail_msg("%s: %llu stale reads with --quirks fixed (trace in "
 				 "/tmp/ssdcache-stress-fail.trace)\nfirst: %s",
-				 desc, (unsigned long long)stale, st.verify);
+				 desc, (unsigned long long)stale, st->verify);
 		}
 	}
 }
@@ -124,17 +124,17 @@ static void test_seed_mode_goes_stale(void **state)
 {
 	char desc[1024];
 	uint64_t total = 0;
-	(void)state;
+	struct simtest *st = *state;
 	for (uint64_t seed = 1; seed <= 20; seed++)
-		total += one_case(seed, 0, desc, sizeof(desc));
+		total += one_case(st, seed, 0, desc, sizeof(desc));
 	assert_true(total > 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixed_mode_never_stale),
-		cmocka_unit_test(test_seed_mode_goes_stale),
+		ST_TEST(test_fixed_mode_never_stale),
+		ST_TEST(test_seed_mode_goes_stale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
