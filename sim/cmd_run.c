@@ -586,7 +586,7 @@ static int run_main(int argc, char **argv, bool replay)
 		}
 		rc = replay_run(&rcfg, &res, &rres, err, sizeof(err));
 		if (!rc && predict) {
-			rc = replay_predict(&rcfg, cache_model, target_model, &msamp, &pred, err, sizeof(err));
+			rc = replay_predict(&rcfg, &res, cache_model, target_model, &msamp, &pred, err, sizeof(err));
 			predicted = !rc;
 			if (rc)
 				sim_result_free(&res); /* the replay's result is not printed */
