@@ -33,6 +33,7 @@ struct replay_result {
 	struct sim_lat lag;
 	uint64_t late_requests;             /* lag > 1 ms */
 	bool realtime;                      /* the loop ran SCHED_FIFO (--realtime granted) */
+	bool registered_files, fixed_buffers; /* io_uring registrations the kernel accepted */
 	/* --verify: read pieces by their worst sector; never_written: pieces with a sector that
 	 * this replay did not write (zeros, a prefill, an earlier run's data) */
 	bool verified;

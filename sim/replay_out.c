@@ -55,6 +55,8 @@ void replay_print_json(FILE *fp, const struct replay_config *cfg, const struct r
 	num(fp, rr->lag.max_ns);
 	fprintf(fp, "},\"late_requests\":%" PRIu64 ",\"realtime\":%s", rr->late_requests,
 		rr->realtime ? "true" : "false");
+	fprintf(fp, ",\"io_uring\":{\"registered_files\":%s,\"fixed_buffers\":%s}",
+		rr->registered_files ? "true" : "false", rr->fixed_buffers ? "true" : "false");
 	if (rr->verified)
 		fprintf(fp, ",\"verify\":{\"checked_reads\":%" PRIu64 ",\"mismatches\":%" PRIu64 ",\"stale\":%" PRIu64
 			    ",\"misplaced\":%" PRIu64 ",\"corrupt\":%" PRIu64 ",\"never_written\":%" PRIu64

@@ -85,4 +85,7 @@ else
 fi
 "$PROG" "${S[@]}" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 200 > "$tmp/j" 2> "$tmp/err"
 [ "$(py 'd["realtime"]')" = False ] && ok "without --realtime: realtime false" || bad "realtime default: $(py 'd.get("realtime")')"
+# the files and the I/O buffers are registered with the ring (read_fixed / write_fixed)
+[ "$(py 'd["io_uring"]')" = "{'registered_files': True, 'fixed_buffers': True}" ] \
+	&& ok "io_uring: registered files and fixed buffers" || bad "io_uring: $(py 'd.get("io_uring")')"
 exit $fail
