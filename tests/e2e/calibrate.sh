@@ -65,6 +65,8 @@ assert abs(d["parallel"] - want) <= 1 and ",channels=%d,dies=1,planes=1," % d["p
 assert ",t_prog=200000," in d["spec"], d["spec"]  # no write point: the prior holds the starting value
 PY
 [ "$(md5sum < "$tmp/cal.img")" = "$sum0" ] && ok "--reads-only leaves the file as it was" || bad "--reads-only wrote the file"
+"$PROG" models calibrate "$tmp/cal.img" --model fixed --seconds 0.4 --reads-only --max-bs 4K --realtime > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 0 ] && grep -q "^spec: fixed:" "$tmp/out" && ok "--realtime measures (SCHED_FIFO where allowed)" || bad "--realtime: $(cat "$tmp/err")"
 "$PROG" models calibrate "$tmp/cal.img" --model ssd --max-bs 1K > /dev/null 2>&1
 [ $? -eq 2 ] && ok "--max-bs below 4K refused" || bad "--max-bs 1K"
 exit $fail
