@@ -135,7 +135,7 @@ int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, do
 			memset(slots[i].buf, 0x5a ^ (int)i, maxbs);
 	}
 	/* a completion counts when this process sees it: under --realtime no other process delays that */
-	if (realtime && sched_getparam(0, &old_sp) == 0)
+	if (realtime && old_policy != SCHED_FIFO && old_policy != SCHED_RR && sched_getparam(0, &old_sp) == 0)
 		rt = sched_setscheduler(0, SCHED_FIFO, &rt_sp) == 0;
 	for (unsigned i = 0; i < n && !r; i++)
 		if ((r = measure_one(&ring, fd, size, &pts[i], slots, seconds)))

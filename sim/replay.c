@@ -557,7 +557,10 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 	int old_policy = sched_getscheduler(0);
 	bool rt = false;
 	rp->spin_ns = SPIN_NS;
-	if (rc->realtime) {
+	bool already_rt = old_policy == SCHED_FIFO || old_policy == SCHED_RR; /* under chrt: keep it */
+	if (rc->realtime && already_rt) {
+		rp->spin_ns = SPIN_RT_NS;
+	} else if (rc->realtime) {
 		sched_getparam(0, &old_sp);
 		if (sched_setscheduler(0, SCHED_FIFO, &rt_sp) == 0) {
 			rt = true;
@@ -631,7 +634,7 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 		prctl(PR_SET_TIMERSLACK, (unsigned long)slack, 0, 0, 0);
 	if (rt)
 		sched_setscheduler(0, old_policy < 0 ? SCHED_OTHER : old_policy, &old_sp);
-	rr->realtime = rt;
+	rr->realtime = rt || already_rt;
 	if (!ret && obs_stopped(rp->obs)) {
 		snprintf(err, errlen, "%s", obs_stopped(rp->obs));
 		ret = -ECANCELED;

@@ -32,7 +32,7 @@ struct replay_result {
 	/* open loop: submit time - trace time / speed, per request (closed loop: count 0) */
 	struct sim_lat lag;
 	uint64_t late_requests;             /* lag > 1 ms */
-	bool realtime;                      /* the loop ran SCHED_FIFO (--realtime granted) */
+	bool realtime;                      /* the loop ran real-time (--realtime granted, or under chrt) */
 	bool registered_files, fixed_buffers; /* io_uring registrations the kernel accepted */
 	/* --verify: read pieces by their worst sector; never_written: pieces with a sector that
 	 * this replay did not write (zeros, a prefill, an earlier run's data) */
