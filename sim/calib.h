@@ -20,8 +20,8 @@ struct calib_point {
 
 /* Measure each point on fd (O_DIRECT, io_uring) for `seconds` each, over [0, size).
  * Returns 0 or -errno with err. */
-int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, double seconds, char *err,
-		  size_t errlen);
+int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, double seconds, bool realtime,
+		  char *err, size_t errlen);
 
 /* Mean latency of a point on the model SPEC (simulated, closed loop, `ios` I/Os, the same
  * address pattern). Returns the mean in ns, or a negative number with err (a bad spec). */
@@ -37,11 +37,18 @@ struct calib_fit {
 	unsigned n;
 	uint64_t size;        /* measured region */
 	char spec[1024];      /* with size= the device's size */
+	unsigned parallel;    /* ssd: channels estimated from the measurement (Little's law), else 0 */
 	double rms;           /* RMS of predicted / measured - 1 */
 	size_t iterations;
 	char status[64];
 };
-int calib_run(const char *path, const char *model, uint64_t size, double seconds, bool force, bool progress,
-	      struct calib_fit *cf, char *err, size_t errlen);
+/* flags: CALIB_READS_ONLY measures the read points only (an existing PATH is then never
+ * written: what replay --predict uses after a trace without writes). max_bs > 0 leaves out the
+ * points of larger blocks (4 KiB always stays): replay --predict passes the cache block size,
+ * the largest I/O the dm core sends. */
+#define CALIB_READS_ONLY 1u
+#define CALIB_REALTIME 2u /* measure SCHED_FIFO (as replay --realtime); a warning-free no-op if refused */
+int calib_run(const char *path, const char *model, uint64_t size, double seconds, unsigned flags,
+	      uint32_t max_bs, bool force, bool progress, struct calib_fit *cf, char *err, size_t errlen);
 
 #endif

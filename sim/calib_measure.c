@@ -2,6 +2,7 @@
 /* calib_measure.c - fio-style closed loops on a real device with io_uring and O_DIRECT. */
 #include <errno.h>
 #include <liburing.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,9 +102,12 @@ static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct cali
 	return r;
 }
 
-int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, double seconds, char *err,
-		  size_t errlen)
+int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, double seconds, bool realtime,
+		  char *err, size_t errlen)
 {
+	struct sched_param old_sp = {0}, rt_sp = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
+	int old_policy = sched_getscheduler(0);
+	bool rt = false;
 	struct io_uring ring;
 	unsigned maxqd = 1;
 	uint32_t maxbs = 4096;
@@ -130,10 +134,15 @@ int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, do
 		else
 			memset(slots[i].buf, 0x5a ^ (int)i, maxbs);
 	}
+	/* a completion counts when this process sees it: under --realtime no other process delays that */
+	if (realtime && old_policy != SCHED_FIFO && old_policy != SCHED_RR && sched_getparam(0, &old_sp) == 0)
+		rt = sched_setscheduler(0, SCHED_FIFO, &rt_sp) == 0;
 	for (unsigned i = 0; i < n && !r; i++)
 		if ((r = measure_one(&ring, fd, size, &pts[i], slots, seconds)))
 			snprintf(err, errlen, "%s %s of %u bytes at qd %u: %s", pts[i].random ? "random" : "sequential",
 				 pts[i].write ? "writes" : "reads", pts[i].bs, pts[i].qd, strerror(-r));
+	if (rt)
+		sched_setscheduler(0, old_policy < 0 ? SCHED_OTHER : old_policy, &old_sp);
 	for (unsigned i = 0; i < maxqd; i++)
 		free(slots[i].buf);
 	free(slots);

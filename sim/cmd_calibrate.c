@@ -29,6 +29,7 @@ struct fparam {
 	const char *key;
 	double init, lo, hi; /* ns for times, MB/s for rates */
 	bool time;
+	bool write_only;     /* moves write latencies only: held at init by a prior under --reads-only */
 };
 
 struct fmodel {
@@ -39,23 +40,27 @@ struct fmodel {
 };
 
 static const struct fmodel models[] = {
-	{"fixed", "", {{"read", 100e3, 100, 1e9, true}, {"write", 100e3, 100, 1e9, true}}, 2},
+	{"fixed", "", {{"read", 100e3, 100, 1e9, true, false}, {"write", 100e3, 100, 1e9, true, true}}, 2},
 	{"ssd", "buffer=0",
-	 {{"t_read", 25e3, 1e3, 1e8, true},
-	  {"t_prog", 200e3, 1e3, 1e8, true},
-	  {"overhead", 10e3, 100, 1e8, true},
-	  {"ctrl", 5e3, 100, 1e8, true},
-	  {"host_rate", 300, 1, 1e5, false}},
+	 {{"t_read", 25e3, 1e3, 1e8, true, false},
+	  {"t_prog", 200e3, 1e3, 1e8, true, true},
+	  {"overhead", 10e3, 100, 1e8, true, false},
+	  {"ctrl", 5e3, 100, 1e8, true, false},
+	  {"host_rate", 300, 1, 1e5, false, false}},
 	 5},
-	{"hdd", "", {{"seek_avg", 8.5e6, 100e3, 1e8, true}, {"overhead", 100e3, 1e3, 1e8, true}, {"rate_od", 150, 1, 2000, false}}, 3},
+	{"hdd", "", {{"seek_avg", 8.5e6, 100e3, 1e8, true, false},
+	       {"overhead", 100e3, 1e3, 1e8, true, false},
+	       {"rate_od", 150, 1, 2000, false, false}}, 3},
 };
 
 struct fit {
 	const struct fmodel *m;
+	char base[128];     /* m->base and, for ssd, the estimated parallelism */
 	struct calib_point *pts;
 	unsigned n;
 	uint64_t size;      /* the region measured */
 	uint64_t spec_size; /* the device's size, for the SPEC */
+	bool reads_only;    /* one residual more per write-only parameter: log(x / init) */
 	char err[512];
 };
 
@@ -67,7 +72,7 @@ static double clampd(double v, double lo, double hi)
 static void make_spec(const struct fit *f, const gsl_vector *x, char *spec, size_t len)
 {
 	size_t n = (size_t)snprintf(spec, len, "%s:size=%llu%s%s", f->m->name, (unsigned long long)f->spec_size,
-				    f->m->base[0] ? "," : "", f->m->base);
+				    f->base[0] ? "," : "", f->base);
 	double seek_avg = 0;
 
 	for (unsigned i = 0; i < f->m->np && n < len; i++) {
@@ -104,11 +109,37 @@ static int residuals(const gsl_vector *x, void *arg, gsl_vector *r)
 		f->pts[i].pred_ns = m;
 		gsl_vector_set(r, i, log(m / f->pts[i].mean_ns));
 	}
+	/* without write points a write-only parameter is not determined (and GSL needs as many
+	 * residuals as parameters): a prior holds it at its starting value */
+	for (unsigned i = 0, k = f->n; f->reads_only && i < f->m->np; i++)
+		if (f->m->p[i].write_only)
+			gsl_vector_set(r, k++, gsl_vector_get(x, i) - log(f->m->p[i].init));
 	return GSL_SUCCESS;
 }
 
-int calib_run(const char *path, const char *model, uint64_t size, double seconds, bool force, bool progress,
-	      struct calib_fit *cf, char *err, size_t errlen)
+/*
+ * The ssd model's parallelism (channels x dies x planes) is an integer, which the fit cannot
+ * move, and it is what sets the latency at qd 32 for a given latency at qd 1: with the model's
+ * default 20 units a virtio disk (70 us at qd 1, 34 k IOPS at qd 32: ~2.4 requests in service)
+ * was fitted either too slow at qd 1 or too fast at qd 32. It is estimated instead by Little's
+ * law from the random 4 KiB reads: requests in service at qd 32 = IOPS(qd 32) x latency(qd 1),
+ * the service time of one read being its latency alone. Returns 0 when the points are missing.
+ */
+static unsigned estimate_parallel(const struct calib_point *pts, unsigned n)
+{
+	const struct calib_point *q1 = NULL, *q32 = NULL;
+
+	for (unsigned i = 0; i < n; i++)
+		if (pts[i].random && !pts[i].write && pts[i].bs == 4096)
+			*(pts[i].qd == 1 ? &q1 : &q32) = &pts[i];
+	if (!q1 || !q32 || !(q1->mean_ns > 0) || !(q32->iops > 0))
+		return 0;
+	double p = round(q32->iops * q1->mean_ns / 1e9);
+	return p < 1 ? 1 : p > 64 ? 64 : (unsigned)p;
+}
+
+int calib_run(const char *path, const char *model, uint64_t size, double seconds, unsigned flags,
+	      uint32_t max_bs, bool force, bool progress, struct calib_fit *cf, char *err, size_t errlen)
 {
 	const struct fmodel *m = NULL;
 	struct calib_point *pts = cf->pts;
@@ -126,6 +157,7 @@ int calib_run(const char *path, const char *model, uint64_t size, double seconds
 	struct rdev dev;
 	struct rdev_opts ro = {.path = path, .role = "calibration", .create_size = access(path, F_OK) ? (size ? size : 1ull << 30) : 0,
 			       .direct = true, .force = force, .prefill = true, .progress = progress};
+	bool reads_only = flags & CALIB_READS_ONLY;
 	if ((r = rdev_open(&dev, &ro, err, errlen))) {
 		rdev_close(&dev);
 		return r;
@@ -137,11 +169,11 @@ int calib_run(const char *path, const char *model, uint64_t size, double seconds
 	static const uint32_t bss[] = {4096, 65536, 1u << 20};
 	static const unsigned qds[] = {1, 32};
 	for (int rnd = 1; rnd >= 0; rnd--)
-		for (int w = 0; w < 2; w++)
+		for (int w = 0; w < (reads_only ? 1 : 2); w++)
 			for (int b = 0; b < 3; b++)
-				for (int q = 0; q < 2; q++)
+				for (int q = 0; q < 2 && (!b || !max_bs || bss[b] <= max_bs); q++)
 					pts[n++] = (struct calib_point){.write = w, .random = rnd, .bs = bss[b], .qd = qds[q]};
-	r = calib_measure(dev.fd, size, pts, n, seconds / n, err, errlen);
+	r = calib_measure(dev.fd, size, pts, n, seconds / n, flags & CALIB_REALTIME, err, errlen);
 	rdev_close(&dev);
 	if (r) {
 		char sub[512];
@@ -150,18 +182,30 @@ int calib_run(const char *path, const char *model, uint64_t size, double seconds
 		return r;
 	}
 	/* start: the model's defaults, and for the fixed model the qd-1 4 KiB means */
-	struct fit f = {.m = m, .pts = pts, .n = n, .size = size, .spec_size = full};
+	struct fit f = {.m = m, .pts = pts, .n = n, .size = size, .spec_size = full, .reads_only = reads_only};
+	size_t nres = n;
+	for (unsigned i = 0; reads_only && i < m->np; i++)
+		nres += m->p[i].write_only;
+	if (nres < m->np) {
+		snprintf(err, errlen, "%u grid points cannot determine the %u parameters of model %s", n, m->np, m->name);
+		return -EINVAL;
+	}
+	snprintf(f.base, sizeof(f.base), "%s", m->base);
+	if (!strcmp(m->name, "ssd") && (cf->parallel = estimate_parallel(pts, n)))
+		snprintf(f.base, sizeof(f.base), "%s,channels=%u,dies=1,planes=1", m->base, cf->parallel);
 	gsl_vector *x = gsl_vector_alloc(m->np);
 	for (unsigned i = 0; i < m->np; i++)
 		gsl_vector_set(x, i, log(m->p[i].init));
 	if (!strcmp(m->name, "fixed")) {
 		gsl_vector_set(x, 0, log(pts[0].mean_ns)); /* randread 4K qd 1 */
-		gsl_vector_set(x, 1, log(pts[6].mean_ns)); /* randwrite 4K qd 1 */
+		for (unsigned i = 0; i < n; i++)
+			if (pts[i].write && pts[i].random && pts[i].bs == 4096 && pts[i].qd == 1)
+				gsl_vector_set(x, 1, log(pts[i].mean_ns)); /* randwrite 4K qd 1 */
 	}
 	gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
 	fp.h_df = 0.02; /* model means move in steps: a finite difference of 2 % sees them */
-	gsl_multifit_nlinear_fdf fdf = {.f = residuals, .df = NULL, .fvv = NULL, .n = n, .p = m->np, .params = &f};
-	gsl_multifit_nlinear_workspace *ws = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, m->np);
+	gsl_multifit_nlinear_fdf fdf = {.f = residuals, .df = NULL, .fvv = NULL, .n = nres, .p = m->np, .params = &f};
+	gsl_multifit_nlinear_workspace *ws = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nres, m->np);
 	int info = 0, st;
 	gsl_multifit_nlinear_init(x, &fdf, ws);
 	st = gsl_multifit_nlinear_driver(40, 1e-4, 1e-6, 1e-6, NULL, NULL, &info, ws);
@@ -193,7 +237,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: ssdcache-sim models calibrate PATH --model fixed|ssd|hdd [--size S] [--seconds N]\n"
-		"                                     [--force] [--json]\n"
+		"                                     [--reads-only] [--max-bs S] [--realtime] [--force] [--json]\n"
 		"\n"
 		"Measure PATH (a file, created and filled if it does not exist, or a block device) with\n"
 		"io_uring and O_DIRECT over a grid: random and sequential, read and write, 4 KiB, 64 KiB\n"
@@ -203,9 +247,16 @@ static void usage(FILE *fp)
 		"signatures refused without --force, a device in use always).\n"
 		"\n"
 		"  --model M      fixed (read, write), ssd (t_read, t_prog, overhead, ctrl, host_rate)\n"
-		"                 or hdd (seek_avg, overhead, rate_od; the seek curve follows seek_avg)\n"
+		"                 or hdd (seek_avg, overhead, rate_od; the seek curve follows seek_avg);\n"
+		"                 ssd's parallelism (channels, dies=1) is set by Little's law: IOPS\n"
+		"                 of random 4 KiB reads at qd 32 x their latency at qd 1\n"
+		"  --reads-only   the 12 read points only: an existing PATH is read, never written\n"
+		"                 (the write parameters keep their starting values)\n"
+		"  --max-bs S     leave out the points of blocks larger than S (4 KiB always stays):\n"
+		"                 a replay's device I/Os are at most the cache block size\n"
+		"  --realtime     measure SCHED_FIFO (as replay --realtime; needs root or CAP_SYS_NICE)\n"
 		"  --size S       the region measured, and the size of a created file [1G]\n"
-		"  --seconds N    measuring time, spread over the 24 points [24]\n"
+		"  --seconds N    measuring time, spread over the points [24]\n"
 		"  --force        overwrite a signature or a block device\n"
 		"  --json         one JSON document\n"
 		"\n"
@@ -225,12 +276,16 @@ int cmd_calibrate(int argc, char **argv)
 		{"model", required_argument, NULL, 'm'}, {"size", required_argument, NULL, 's'},
 		{"seconds", required_argument, NULL, 't'}, {"force", no_argument, NULL, 'f'},
 		{"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+		{"reads-only", no_argument, NULL, 'r'},  {"max-bs", required_argument, NULL, 'b'},
+		{"realtime", no_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct fmodel *m = NULL;
 	uint64_t want = 1ull << 30;
 	double seconds = 24;
 	bool force = false, json = false, size_given = false;
+	unsigned flags = 0;
+	uint64_t max_bs = 0;
 	char err[1024];
 	int opt, r;
 
@@ -269,6 +324,18 @@ int cmd_calibrate(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'r':
+			flags |= CALIB_READS_ONLY;
+			break;
+		case 'R':
+			flags |= CALIB_REALTIME;
+			break;
+		case 'b':
+			if (parse_size(optarg, &max_bs) || max_bs < 4096 || max_bs > (1u << 30)) {
+				fprintf(stderr, "ssdcache-sim models calibrate: --max-bs %s: expected a size of at least 4K\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -285,7 +352,7 @@ int cmd_calibrate(int argc, char **argv)
 	}
 	const char *path = argv[optind];
 	static struct calib_fit cf;
-	if ((r = calib_run(path, m->name, size_given ? want : 0, seconds, force, isatty(2) && !json, &cf, err,
+	if ((r = calib_run(path, m->name, size_given ? want : 0, seconds, flags, max_bs, force, isatty(2) && !json, &cf, err,
 			   sizeof(err)))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
 		return r == -EEXIST || r == -EBUSY || r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
@@ -299,8 +366,8 @@ int cmd_calibrate(int argc, char **argv)
 	const char *st = cf.status;
 	if (json) {
 		printf("{\"path\":\"%s\",\"model\":\"%s\",\"size\":%llu,\"iterations\":%zu,\"status\":\"%s\","
-		       "\"rms_relative_error\":%.4f,\"spec\":\"%s\",\"points\":[",
-		       path, m->name, (unsigned long long)size, iters, st, rms, spec);
+		       "\"rms_relative_error\":%.4f,\"parallel\":%u,\"spec\":\"%s\",\"points\":[",
+		       path, m->name, (unsigned long long)size, iters, st, rms, cf.parallel, spec);
 		for (unsigned i = 0; i < n; i++)
 			printf("%s{\"rw\":\"%s\",\"bs\":%u,\"qd\":%u,\"ios\":%llu,\"iops\":%.0f,\"measured_mean_us\":%.3f,"
 			       "\"predicted_mean_us\":%.3f,\"residual\":%.4f}",
@@ -323,6 +390,9 @@ int cmd_calibrate(int argc, char **argv)
 			       pts[i].iops, a, b, 100 * (pts[i].pred_ns / pts[i].mean_ns - 1));
 		}
 		printf("fit: %zu iterations (%s), RMS relative error %.1f %%\n", iters, st, 100 * rms);
+		if (cf.parallel)
+			printf("parallelism: %u requests in service (IOPS at qd 32 x latency at qd 1, random 4 KiB "
+			       "reads): channels=%u\n", cf.parallel, cf.parallel);
 		printf("spec: %s\n", spec);
 	}
 	return 0;

@@ -36,6 +36,8 @@ static void run_usage(FILE *fp, bool replay)
 			"  --target-create SIZE  the same for the target file\n"
 			"  --no-prefill          leave what --*-create adds as holes (they read from no device)\n"
 			"  --direct              O_DIRECT (bypass the page cache)\n"
+			"  --realtime            run the replay loop SCHED_FIFO (needs root or CAP_SYS_NICE):\n"
+			"                        other processes then cannot delay a submission or a reap\n"
 			"  --force               overwrite signatures and block devices: THEIR DATA IS LOST\n"
 			"data verification:\n"
 			"  --verify              every written sector carries a header (magic, sector, write\n"
@@ -181,7 +183,7 @@ enum {
 	O_TNAME, O_CNAME, O_PROGRESS, O_QUIET, O_HELP, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT,
 	O_ADMIT, O_SEED, O_WARMUP,
 	O_RCACHE, O_RTARGET, O_RCCREATE, O_RTCREATE, O_DIRECT, O_NOPREFILL, O_INJECT, O_PREDICT, O_CMODEL,
-	O_TMODEL, O_FORCE,
+	O_TMODEL, O_REALTIME, O_FORCE,
 };
 
 static const struct option run_opts[] = {
@@ -237,6 +239,7 @@ static const struct option run_opts[] = {
 	{"predict", no_argument, NULL, O_PREDICT},
 	{"cache-model", required_argument, NULL, O_CMODEL},
 	{"target-model", required_argument, NULL, O_TMODEL},
+	{"realtime", no_argument, NULL, O_REALTIME},
 	{"force", no_argument, NULL, O_FORCE},
 	{NULL, 0, NULL, 0},
 };
@@ -485,6 +488,9 @@ static int run_main(int argc, char **argv, bool replay)
 		case O_FORCE:
 			rcfg.force = true;
 			break;
+		case O_REALTIME:
+			rcfg.realtime = true;
+			break;
 		case O_NOPREFILL:
 			rcfg.no_prefill = true;
 			break;
@@ -594,7 +600,7 @@ static int run_main(int argc, char **argv, bool replay)
 		}
 		rc = replay_run(&rcfg, &res, &rres, err, sizeof(err));
 		if (!rc && predict) {
-			rc = replay_predict(&rcfg, cache_model, target_model, &msamp, &pred, err, sizeof(err));
+			rc = replay_predict(&rcfg, &res, cache_model, target_model, &msamp, &pred, err, sizeof(err));
 			predicted = !rc;
 			if (rc)
 				sim_result_free(&res); /* the replay's result is not printed */

@@ -16,6 +16,7 @@ struct replay_config {
 	uint64_t cache_create;    /* a file smaller than this is created/extended to it (0: no) */
 	uint64_t target_create;
 	bool direct;              /* O_DIRECT */
+	bool realtime;            /* SCHED_FIFO during the replay loop (a warning if refused) */
 	bool force;               /* overwrite signatures and block devices (never one in use) */
 	bool no_prefill;          /* leave what --*-create adds as holes (warned) */
 	bool verify;              /* data verification: sector headers written and checked */
@@ -31,6 +32,8 @@ struct replay_result {
 	/* open loop: submit time - trace time / speed, per request (closed loop: count 0) */
 	struct sim_lat lag;
 	uint64_t late_requests;             /* lag > 1 ms */
+	bool realtime;                      /* the loop ran real-time (--realtime granted, or under chrt) */
+	bool registered_files, fixed_buffers; /* io_uring registrations the kernel accepted */
 	/* --verify: read pieces by their worst sector; never_written: pieces with a sector that
 	 * this replay did not write (zeros, a prefill, an earlier run's data) */
 	bool verified;

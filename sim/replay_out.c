@@ -22,6 +22,8 @@ void replay_print_text(FILE *fp, const struct replay_config *cfg, const struct r
 			    "%" PRIu64 " of %" PRIu64 " requests late by more than 1 ms\n",
 			cfg->sim.speed, a, b, c, rr->late_requests, rr->lag.count);
 	}
+	if (rr->realtime)
+		fprintf(fp, "scheduling: SCHED_FIFO during the replay (--realtime)\n");
 	if (rr->verified) {
 		fprintf(fp, "data verification: %" PRIu64 " reads checked; stale %" PRIu64 ", misplaced %" PRIu64
 			    ", corrupt %" PRIu64 ", never written %" PRIu64 "\n",
@@ -51,7 +53,10 @@ void replay_print_json(FILE *fp, const struct replay_config *cfg, const struct r
 	num(fp, rr->lag.p99_ns);
 	fputs(",\"max\":", fp);
 	num(fp, rr->lag.max_ns);
-	fprintf(fp, "},\"late_requests\":%" PRIu64, rr->late_requests);
+	fprintf(fp, "},\"late_requests\":%" PRIu64 ",\"realtime\":%s", rr->late_requests,
+		rr->realtime ? "true" : "false");
+	fprintf(fp, ",\"io_uring\":{\"registered_files\":%s,\"fixed_buffers\":%s}",
+		rr->registered_files ? "true" : "false", rr->fixed_buffers ? "true" : "false");
 	if (rr->verified)
 		fprintf(fp, ",\"verify\":{\"checked_reads\":%" PRIu64 ",\"mismatches\":%" PRIu64 ",\"stale\":%" PRIu64
 			    ",\"misplaced\":%" PRIu64 ",\"corrupt\":%" PRIu64 ",\"never_written\":%" PRIu64

@@ -50,18 +50,21 @@ static double *concat(const struct lat_samples *s, size_t *n)
 	return v;
 }
 
-static int calibrate(const char *path, bool force, char *spec, size_t len, char *err, size_t errlen)
+/* A trace without writes calibrates on reads only: the 4.8 s go to the points that matter, and
+ * the devices (which the replay did not write) are not written by the calibration either. */
+static int calibrate(const char *path, bool force, unsigned flags, uint32_t max_bs, char *spec, size_t len,
+		     char *err, size_t errlen)
 {
 	static struct calib_fit cf; /* 24 points: kept off the stack */
-	int r = calib_run(path, "ssd", 0, 4.8, force, false, &cf, err, errlen);
+	int r = calib_run(path, "ssd", 0, 4.8, flags, max_bs, force, false, &cf, err, errlen);
 
 	if (!r)
 		snprintf(spec, len, "%s", cf.spec);
 	return r;
 }
 
-int replay_predict(const struct replay_config *rc, const char *cache_model, const char *target_model,
-		   const struct lat_samples *measured, struct replay_prediction *p, char *err, size_t errlen)
+int replay_predict(const struct replay_config *rc, const struct sim_result *mres, const char *cache_model,
+		   const char *target_model, const struct lat_samples *measured, struct replay_prediction *p, char *err, size_t errlen)
 {
 	struct lat_samples pred = {0};
 	struct sim_config cfg = rc->sim;
@@ -70,13 +73,24 @@ int replay_predict(const struct replay_config *rc, const char *cache_model, cons
 	memset(p, 0, sizeof(*p));
 	if (!cache_model || !target_model)
 		p->calibrated = true;
+	/* a device the replay did not write is calibrated on reads: fills write the cache even
+	 * when the trace has no writes */
+	unsigned rt = rc->realtime ? CALIB_REALTIME : 0;
+	unsigned cflags = rt | (mres->cache_dev.nr_writes ? 0 : CALIB_READS_ONLY);
+	unsigned tflags = rt | (mres->target_dev.nr_writes ? 0 : CALIB_READS_ONLY);
+	p->cache_reads_only = cflags & CALIB_READS_ONLY;
+	p->target_reads_only = tflags & CALIB_READS_ONLY;
+	/* the dm core splits every bio into pieces of at most a cache block: larger points would
+	 * only pull the fit away from the sizes the replay sent */
+	uint32_t max_bs = (uint32_t)rc->sim.engine.block_size * 512;
+	p->max_bs = max_bs;
 	if (cache_model)
 		snprintf(p->cache_model, sizeof(p->cache_model), "%s", cache_model);
-	else if ((r = calibrate(rc->cache_path, rc->force, p->cache_model, sizeof(p->cache_model), err, errlen)))
+	else if ((r = calibrate(rc->cache_path, rc->force, cflags, max_bs, p->cache_model, sizeof(p->cache_model), err, errlen)))
 		return r;
 	if (target_model)
 		snprintf(p->target_model, sizeof(p->target_model), "%s", target_model);
-	else if ((r = calibrate(rc->target_path, rc->force, p->target_model, sizeof(p->target_model), err, errlen)))
+	else if ((r = calibrate(rc->target_path, rc->force, tflags, max_bs, p->target_model, sizeof(p->target_model), err, errlen)))
 		return r;
 	if (strlen(p->cache_model) >= sizeof(cfg.cache_spec) || strlen(p->target_model) >= sizeof(cfg.target_spec)) {
 		snprintf(err, errlen, "a model spec is longer than %zu characters", sizeof(cfg.cache_spec) - 1);
@@ -123,8 +137,12 @@ static void lat3(FILE *fp, const struct sim_lat *l)
 
 void replay_print_prediction(FILE *fp, const struct sim_result *mres, const struct replay_prediction *p)
 {
-	fprintf(fp, "\npredicted (simulated) vs measured (replayed):\n  cache model  %s\n  target model %s%s\n",
-		p->cache_model, p->target_model, p->calibrated ? "\n  (calibrated on these devices: models calibrate --model ssd)" : "");
+	fprintf(fp, "\npredicted (simulated) vs measured (replayed):\n  cache model  %s\n  target model %s\n",
+		p->cache_model, p->target_model);
+	if (p->calibrated)
+		fprintf(fp, "  (calibrated on these devices: models calibrate --model ssd --max-bs %u; reads only: "
+			    "cache %s, target %s)\n", p->max_bs, p->cache_reads_only ? "yes" : "no",
+			p->target_reads_only ? "yes" : "no");
 	fprintf(fp, "  %-14s %8s %10s %10s %10s  | %8s %10s %10s %10s  %8s\n", "", "measured", "mean", "p50", "p99",
 		"predicted", "mean", "p50", "p99", "demerit");
 	for (int o = 0; o < SIM_OP_NR; o++) {
@@ -176,7 +194,11 @@ void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const
 	js_escaped(fp, p->cache_model);
 	fputs(",\"target_model\":", fp);
 	js_escaped(fp, p->target_model);
-	fprintf(fp, ",\"calibrated\":%s,\"demerit_pct\":", p->calibrated ? "true" : "false");
+	fprintf(fp, ",\"calibrated\":%s,", p->calibrated ? "true" : "false");
+	if (p->calibrated)
+		fprintf(fp, "\"calibration\":{\"max_bs\":%u,\"cache_reads_only\":%s,\"target_reads_only\":%s},",
+			p->max_bs, p->cache_reads_only ? "true" : "false", p->target_reads_only ? "true" : "false");
+	fputs("\"demerit_pct\":", fp);
 	if (p->all_ok)
 		fprintf(fp, "%.4f", p->all.pct);
 	else

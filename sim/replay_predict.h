@@ -21,6 +21,8 @@ void lat_samples_free(struct lat_samples *s);
 struct replay_prediction {
 	char cache_model[1024], target_model[1024];
 	bool calibrated;                 /* the models came from calib_run (ssd), not the user */
+	bool cache_reads_only, target_reads_only; /* ... on read points only (the replay wrote none) */
+	uint32_t max_bs;                 /* ... and blocks up to the cache block size */
 	struct sim_result sim;           /* the simulator's run of the trace */
 	struct demerit op[SIM_OP_NR];    /* per operation, from the samples */
 	bool op_ok[SIM_OP_NR];
@@ -32,11 +34,14 @@ struct replay_prediction {
  * After the replay: models given (cache_model / target_model, NULL: calibrate the device
  * with calib_run, model ssd, about 5 s each), run the simulator on rc->sim's trace with the
  * same table, quirks and replay mode, and compare the request latencies with `measured`
- * (collected during the replay) by the Ruemmler-Wilkes demerit (sim/demerit.h).
+ * (collected during the replay) by the Ruemmler-Wilkes demerit (sim/demerit.h). mres is the
+ * replay's result: a device it did not write is calibrated on reads only (never written), and
+ * only up to the cache block size (the largest I/O the dm core sends); --realtime calibrates
+ * SCHED_FIFO too, so that both sides are measured alike.
  * Returns 0 or -errno with err.
  */
-int replay_predict(const struct replay_config *rc, const char *cache_model, const char *target_model,
-		   const struct lat_samples *measured, struct replay_prediction *p, char *err, size_t errlen);
+int replay_predict(const struct replay_config *rc, const struct sim_result *mres, const char *cache_model,
+		   const char *target_model, const struct lat_samples *measured, struct replay_prediction *p, char *err, size_t errlen);
 void replay_prediction_free(struct replay_prediction *p);
 
 void replay_print_prediction(FILE *fp, const struct sim_result *measured, const struct replay_prediction *p);

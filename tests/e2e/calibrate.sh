@@ -47,4 +47,26 @@ truncate -s 64M "$tmp/fs.img" && mkfs.ext4 -q -F "$tmp/fs.img"
 	&& ok "a filesystem image is refused and intact" || bad "fs image: $(cat "$tmp/err")"
 "$PROG" models calibrate "$tmp/cal.img" --model nvme > /dev/null 2>&1
 [ $? -eq 2 ] && ok "unknown model refused" || bad "--model nvme"
+# --reads-only --max-bs 4K: the 4 read points of 4 KiB only, the file is not written; the ssd
+# parallelism comes from Little's law on the random reads (IOPS at qd 32 x latency at qd 1)
+sum0=$(md5sum < "$tmp/cal.img")
+"$PROG" models calibrate "$tmp/cal.img" --model ssd --seconds 0.8 --reads-only --max-bs 4K --json > "$tmp/ro.json" 2> "$tmp/err" \
+	|| bad "calibrate --reads-only: $(cat "$tmp/err")"
+python3 - "$tmp/ro.json" <<'PY' && ok "--reads-only --max-bs 4K: 4 read points, parallelism from Little's law in the SPEC" || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+pts = d["points"]
+assert {(p["rw"], p["bs"], p["qd"]) for p in pts} == {(rw, 4096, qd) for rw in ("randread", "read") for qd in (1, 32)}, pts
+q1 = next(p for p in pts if p["rw"] == "randread" and p["qd"] == 1)
+q32 = next(p for p in pts if p["rw"] == "randread" and p["qd"] == 32)
+want = min(64, max(1, round(q32["iops"] * q1["measured_mean_us"] / 1e6)))
+# the JSON rounds iops: allow the neighbour when the product sits on a .5
+assert abs(d["parallel"] - want) <= 1 and ",channels=%d,dies=1,planes=1," % d["parallel"] in d["spec"], (d["parallel"], want, d["spec"])
+assert ",t_prog=200000," in d["spec"], d["spec"]  # no write point: the prior holds the starting value
+PY
+[ "$(md5sum < "$tmp/cal.img")" = "$sum0" ] && ok "--reads-only leaves the file as it was" || bad "--reads-only wrote the file"
+"$PROG" models calibrate "$tmp/cal.img" --model fixed --seconds 0.4 --reads-only --max-bs 4K --realtime > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 0 ] && grep -q "^spec: fixed:" "$tmp/out" && ok "--realtime measures (SCHED_FIFO where allowed)" || bad "--realtime: $(cat "$tmp/err")"
+"$PROG" models calibrate "$tmp/cal.img" --model ssd --max-bs 1K > /dev/null 2>&1
+[ $? -eq 2 ] && ok "--max-bs below 4K refused" || bad "--max-bs 1K"
 exit $fail

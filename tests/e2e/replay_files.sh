@@ -73,4 +73,19 @@ got=$(py 'd["requests"]["skipped_beyond_end"]')
 "$PROG" replay "$tmp/small.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 300 --qd 4 > "$tmp/out" 2>&1
 grep -q "over [0-9.]* s measured" "$tmp/out" && ! grep -q simulated "$tmp/out" && grep -q "utilisation" "$tmp/out" \
 	&& ok "text: measured, never simulated; utilisation shown" || bad "wording: $(grep -n 'simulated\|measured' "$tmp/out")"
+# --realtime: the loop runs SCHED_FIFO (granted to root / CAP_SYS_NICE; otherwise a warning, never an error)
+"$PROG" "${S[@]}" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 200 --realtime > "$tmp/j" 2> "$tmp/err"
+rc=$?
+if chrt -f 1 true 2> /dev/null; then
+	[ $rc -eq 0 ] && [ "$(py 'd["realtime"]')" = True ] && ok "--realtime: SCHED_FIFO granted and reported" \
+		|| bad "--realtime (privileged): rc $rc, $(py 'd.get("realtime")'): $(cat "$tmp/err")"
+else
+	[ $rc -eq 0 ] && [ "$(py 'd["realtime"]')" = False ] && grep -q "warning: --realtime: SCHED_FIFO refused" "$tmp/err" \
+		&& ok "--realtime refused: warned, the replay runs" || bad "--realtime (unprivileged): rc $rc: $(cat "$tmp/err")"
+fi
+"$PROG" "${S[@]}" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 200 > "$tmp/j" 2> "$tmp/err"
+[ "$(py 'd["realtime"]')" = False ] && ok "without --realtime: realtime false" || bad "realtime default: $(py 'd.get("realtime")')"
+# the files and the I/O buffers are registered with the ring (read_fixed / write_fixed)
+[ "$(py 'd["io_uring"]')" = "{'registered_files': True, 'fixed_buffers': True}" ] \
+	&& ok "io_uring: registered files and fixed buffers" || bad "io_uring: $(py 'd.get("io_uring")')"
 exit $fail

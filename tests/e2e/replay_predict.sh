@@ -41,4 +41,21 @@ grep -q "^predicted (simulated) vs measured (replayed):" "$tmp/out" && grep -q "
 # a bad model spec is a usage error
 "$PROG" "${R[@]}" --cache-model nosuch:size=8M --target-model fixed > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ] && ok "a bad --cache-model is refused (exit 2)" || bad "bad model: $(cat "$tmp/err")"
+# calibrated models (the default): a device the replay did not write is calibrated on reads only
+# and is not written by the calibration either; the points stop at the cache block size
+"$PROG" trace gen --requests 400 --device-size 32M --read-ratio 1 --size 4K --seed 5 -o "$tmp/r.txt" 2>/dev/null
+"$PROG" replay "$tmp/r.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --quirks fixed --qd 4 --quiet \
+	--table "blocksize 8 assoc 4 writethrough" > /dev/null 2>&1 # fills the cache: the next replay's hits write nothing
+sum0=$(md5sum < "$tmp/t.img")
+"$PROG" replay "$tmp/r.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --quirks fixed --qd 4 --quiet \
+	--table "blocksize 8 assoc 4 writethrough" --predict --json > "$tmp/j" 2> "$tmp/err" || bad "calibrated --predict: $(cat "$tmp/err")"
+python3 - "$tmp/j" <<'PY' && ok "calibrated: target on reads only, 4 KiB points, a calibrated SPEC each" || fail=1
+import json, sys
+d = json.load(open(sys.argv[1])); p = d["prediction"]
+assert p["calibrated"] is True and p["calibration"]["max_bs"] == 4096, p
+assert d["devices"]["target"]["writes"] == 0 and p["calibration"]["target_reads_only"] is True, (d["devices"], p)
+assert p["calibration"]["cache_reads_only"] == (d["devices"]["cache"]["writes"] == 0), (d["devices"], p)
+assert p["target_model"].startswith("ssd:size=33554432,buffer=0,channels="), p
+PY
+[ "$(md5sum < "$tmp/t.img")" = "$sum0" ] && ok "the target (read only by the replay) is not written by the calibration" || bad "target written"
 exit $fail
