@@ -10,6 +10,7 @@
 #include "sim/units.h"
 #include "traces/gen.h"
 #include "traces/reader.h"
+#include "traces/btt.h"
 #include "traces/stats.h"
 
 /* Options every reading subcommand shares (where they mean something). */
@@ -410,15 +411,19 @@ static int cmd_stats(int argc, char **argv)
 		return usage_err("stats", "%s", "expected one trace FILE");
 	ra.path = argv[optind];
 
-	struct trc *t;
-	int rc = open_reader("stats", &ra, &t);
-	if (rc)
-		return rc;
 	struct trc_stats *st;
 	if (trc_stats_new(&st, &so)) {
 		fprintf(stderr, "ssdcache-sim trace stats: out of memory\n");
-		trc_close(t);
 		return EXIT_RUNTIME;
+	}
+	/* blkparse and blktrace hand every Q, G, I, M, F, D, C, R event to the btt breakdown */
+	ra.opts.on_event = trc_btt_event;
+	ra.opts.event_ctx = trc_stats_btt(st);
+	struct trc *t;
+	int rc = open_reader("stats", &ra, &t);
+	if (rc) {
+		trc_stats_free(st);
+		return rc;
 	}
 	struct trc_rec r;
 	enum trc_status s;

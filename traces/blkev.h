@@ -21,6 +21,7 @@ struct blk_ev {
 	uint32_t flags;        /* TRC_* */
 	char act;              /* 'Q', 'D', 'C', 'A' (remap) or 'R' (requeue) */
 	bool has_range;        /* blkparse printed "+ n" (n > 0) */
+	bool extra;            /* only the event observer wants it (G, I, M, F; D, C in Q mode) */
 	char rwbs[8];
 	const char *comm;      /* NULL or comm_len bytes; not for 'C' (blkparse prints the error) */
 	size_t comm_len;
@@ -56,7 +57,23 @@ static inline bool blk_asm_wants(const struct blk_asm *a, char act)
 		return false;
 	return act == 'D' || act == 'C' || act == 'R';
 }
-/* Feed one event (device filter, counters, pairing; scan mode fills t->devset). */
+/* Actions the event observer (trc_opts.on_event) is given. */
+static inline bool blk_obs_act(char act)
+{
+	switch (act) {
+	case 'Q': case 'G': case 'I': case 'M': case 'F': case 'D': case 'C': case 'R':
+		return true;
+	default:
+		return false;
+	}
+}
+/* Is this action of t wanted only by its event observer (not by the assembler)? */
+static inline bool blk_extra_wanted(const struct blk_asm *a, const struct trc *t, char act)
+{
+	return t->opts.on_event && !t->scan && !blk_asm_wants(a, act) && blk_obs_act(act);
+}
+/* Feed one event (the observer first, then device filter, counters, pairing; scan mode fills
+ * t->devset). An extra event goes to the observer only and counts as a skipped line. */
 void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev);
 /* A record ready in input order; with drain, records still waiting for a completion are handed
  * out with latency -1. Sets t->pos. */

@@ -41,6 +41,8 @@ struct bp {
 	bool summary;           /* saw blkparse's summary footer ("Reads Queued:", "Input file") */
 	bool text;              /* saw a line that is neither blank nor an event */
 	const char *scan_start; /* start of the chunk the pre-scan looks at */
+	bool extra;             /* this line's action is wanted by the event observer only: a
+				 * malformed one is skipped silently, as it was without one */
 };
 
 /* The actions blkparse prints (blkparse.c dump_trace / dump_trace_pc), one letter each, plus
@@ -61,10 +63,23 @@ static enum trc_status bad(struct trc *t, struct bp *bp, int field, const char *
 	char ex[128];
 	const char *q = p;
 
+	if (bp->extra) {
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
 	while (q < e && !trc_isspace(*q))
 		q++;
 	trc_excerpt(p, (size_t)(q - p), ex, sizeof(ex));
 	return trc_fail_line(t, t->path, bp->lineno, field, name, "expected %s, got '%s'", what, ex);
+}
+
+/* A pass-through request's line; an extra one (observer only) counts as skipped, as before. */
+static void skip_pc(struct trc *t, const struct bp *bp)
+{
+	if (bp->extra)
+		t->counts.skipped_lines++;
+	else
+		t->counts.skipped_pc++;
 }
 
 /* Printable text (footer lines); anything else means this is not a blkparse text file. */
@@ -120,6 +135,7 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	uint64_t v;
 
 	*have_ev = false;
+	bp->extra = false;
 	p = trc_skip_spaces(p, e);
 	if (p == e) {
 		t->counts.skipped_lines++;
@@ -144,9 +160,13 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		f = trc_skip_spaces(trc_skip_token(f, e), e);
 	if (f < e && (f + 1 == e || trc_isspace(f[1])) && !blk_asm_wants(&bp->a, *f) &&
 	    action_known(f, 1)) {
+		if (!blk_extra_wanted(&bp->a, t, *f)) {
+			trc_seen_event(t, *f);
+			t->counts.skipped_lines++;
+			return TRC_OK;
+		}
 		trc_seen_event(t, *f);
-		t->counts.skipped_lines++;
-		return TRC_OK;
+		bp->extra = true; /* parsed for the observer; errors skip the line */
 	}
 
 	f = p;
@@ -178,12 +198,15 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	if (!action_known(f, alen))
 		return bad(t, bp, F_ACT, "action", ACTIONS_TEXT, f, e);
 	char act = alen == 1 ? *f : 0; /* two-letter actions (UT) are never requests */
-	trc_seen_event(t, act);
-	if (!act || !blk_asm_wants(&bp->a, act)) {
+	if (!bp->extra)
+		trc_seen_event(t, act); /* (an extra line was counted above) */
+	bp->extra = act && blk_extra_wanted(&bp->a, t, act);
+	if (!act || (!blk_asm_wants(&bp->a, act) && !bp->extra)) {
 		t->counts.skipped_lines++;
 		return TRC_OK;
 	}
 	ev->act = act;
+	ev->extra = bp->extra;
 
 	p = trc_skip_spaces(p, e);
 	f = p;
@@ -226,13 +249,13 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 			/* Only pass-through requests print a bare number (their byte count). */
 			if (act == 'A')
 				return bad(t, bp, F_SIZE, "size", "'+ SECTORS'", p, e);
-			t->counts.skipped_pc++;
+			skip_pc(t, bp);
 			return TRC_OK;
 		}
 	} else if (act == 'A') {
 		return bad(t, bp, F_SECTOR, "sector", "a sector number", p, e);
 	} else if (p < e && *p == '[' && (act == 'C' || act == 'R')) {
-		t->counts.skipped_pc++; /* a pass-through completion without a CDB */
+		skip_pc(t, bp); /* a pass-through completion without a CDB */
 		return TRC_OK;
 	}
 
@@ -266,7 +289,7 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		if (!close)
 			return bad(t, bp, F_PROC, "process", "'(elapsed)' or '[process]'", p, e);
 		if (!is_elapsed(p, close)) {
-			t->counts.skipped_pc++;
+			skip_pc(t, bp);
 			return TRC_OK;
 		}
 		p = trc_skip_spaces(close + 1, e);

@@ -37,6 +37,10 @@
 #define TC_DISCARD (1u << 13)
 #define TC_FUA (1u << 15)
 #define TA_QUEUE 1
+#define TA_BACKMERGE 2
+#define TA_FRONTMERGE 3
+#define TA_GETRQ 4
+#define TA_INSERT 12
 #define TA_REQUEUE 6
 #define TA_ISSUE 7
 #define TA_COMPLETE 8
@@ -476,18 +480,38 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 	case TA_REMAP:
 		a = 'A';
 		break;
+	case TA_GETRQ: /* these four only for the event observer (trc_opts.on_event) */
+		a = 'G';
+		break;
+	case TA_INSERT:
+		a = 'I';
+		break;
+	case TA_BACKMERGE:
+		a = 'M';
+		break;
+	case TA_FRONTMERGE:
+		a = 'F';
+		break;
 	default:
 		t->counts.skipped_lines++;
 		return TRC_OK;
 	}
+	bool extra = false;
 	if (!blk_asm_wants(&bt->a, a)) {
-		t->counts.skipped_lines++;
-		return TRC_OK;
+		if (!blk_extra_wanted(&bt->a, t, a)) {
+			t->counts.skipped_lines++;
+			return TRC_OK;
+		}
+		extra = true;
 	}
 	if (cats & TC_PC) {
-		t->counts.skipped_pc++;
+		if (extra)
+			t->counts.skipped_lines++; /* as without the observer */
+		else
+			t->counts.skipped_pc++;
 		return TRC_OK;
 	}
+	ev->extra = extra;
 	/* blkparse_fmt.c fill_rwbs: F, then D / W / R (bytes) / N, then F(FUA), A, S, M.
 	 * Bit 2 was BLK_TC_BARRIER until 2.6.36 and is BLK_TC_FLUSH (preflush) since, and the file
 	 * does not say which kernel wrote it. Where the two readings differ, a request with data
