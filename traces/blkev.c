@@ -304,6 +304,12 @@ static void observe(struct trc *t, const struct blk_ev *ev)
 		.comm = ev->act == 'C' ? NULL : ev->comm,
 		.comm_len = ev->act == 'C' ? 0 : ev->comm_len,
 	};
+	if (ev->act == 'X') {
+		/* blkparse prints "sector / split_sector" for a split, no size */
+		e.sector = ev->sector;
+		e.nsect = 0;
+		e.split_sector = ev->remap_sector;
+	}
 	t->opts.on_event(t->opts.event_ctx, &e);
 }
 

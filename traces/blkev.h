@@ -13,7 +13,8 @@
 struct blk_ev {
 	uint64_t time_ns;
 	uint64_t sector;       /* as blkparse prints it (a C without range still has one) */
-	uint64_t remap_sector; /* 'A': sector on the source device */
+	uint64_t remap_sector; /* 'A': sector on the source device; 'X': where the split's second
+				* part starts */
 	uint32_t nsect;
 	uint32_t dev;          /* 'A': the device remapped to (what blkparse prints first) */
 	uint32_t remap_from;   /* 'A': the source device */
@@ -61,7 +62,7 @@ static inline bool blk_asm_wants(const struct blk_asm *a, char act)
 static inline bool blk_obs_act(char act)
 {
 	switch (act) {
-	case 'Q': case 'G': case 'I': case 'M': case 'F': case 'D': case 'C': case 'R':
+	case 'Q': case 'G': case 'I': case 'M': case 'F': case 'D': case 'C': case 'R': case 'X':
 		return true;
 	default:
 		return false;

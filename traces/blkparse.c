@@ -223,8 +223,8 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 			t->counts.skipped_lines++;
 		return TRC_OK;
 	}
+	memset(ev->rwbs, 0, sizeof(ev->rwbs)); /* no stale bytes after the NUL (records compare) */
 	memcpy(ev->rwbs, f, rlen);
-	ev->rwbs[rlen] = '\0';
 
 	p = trc_skip_spaces(p, e);
 	ev->has_range = false;
@@ -244,6 +244,13 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 				return bad(t, bp, F_SIZE, "size", "'+ SECTORS'", f, e);
 			ev->nsect = (uint32_t)v;
 			ev->has_range = v != 0; /* older blkparse prints "0 + 0" for no range */
+			p = trc_skip_spaces(p, e);
+		} else if (act == 'X' && p < e && *p == '/') {
+			/* a split: "sector / second part's sector" */
+			p = trc_skip_spaces(p + 1, e);
+			f = p;
+			if (!trc_parse_u64(&p, e, &ev->remap_sector) || (p < e && !trc_isspace(*p)))
+				return bad(t, bp, F_SIZE, "split", "'/ SECTOR'", f, e);
 			p = trc_skip_spaces(p, e);
 		} else if (act == 'Q' || act == 'D' || act == 'A') {
 			/* Only pass-through requests print a bare number (their byte count). */

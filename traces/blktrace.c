@@ -41,6 +41,7 @@
 #define TA_FRONTMERGE 3
 #define TA_GETRQ 4
 #define TA_INSERT 12
+#define TA_SPLIT 13
 #define TA_REQUEUE 6
 #define TA_ISSUE 7
 #define TA_COMPLETE 8
@@ -492,6 +493,9 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 	case TA_FRONTMERGE:
 		a = 'F';
 		break;
+	case TA_SPLIT:
+		a = 'X';
+		break;
 	default:
 		t->counts.skipped_lines++;
 		return TRC_OK;
@@ -574,6 +578,19 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 		ev->remap_from = trc_be32(r->pdu + skip);
 		ev->dev = trc_be32(r->pdu + skip + 4);
 		ev->remap_sector = trc_be64(r->pdu + skip + 8);
+	} else if (a == 'X') {
+		/* blkparse prints the payload (a big-endian u64) as the second part's sector */
+		size_t skip = (r->action & TA_CGROUP) ? 8 : 0;
+		if (r->pdu_len < skip + 8) {
+			t->counts.skipped_lines++; /* (an extra event: as without the observer) */
+			return TRC_OK;
+		}
+		ev->remap_sector = trc_be64(r->pdu + skip);
+		const char *c = pid_get(bt, r->pid);
+		if (c) {
+			ev->comm = c;
+			ev->comm_len = strlen(c);
+		}
 	} else if (a != 'C') {
 		const char *c = pid_get(bt, r->pid);
 		if (c) {

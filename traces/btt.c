@@ -346,10 +346,39 @@ static void merge(struct trc_btt *b, const struct trc_event *ev, bool back)
 		adopt(b, r, bio, ev->time_ns);
 }
 
+/* X: a queued bio split at split_sector; the second part becomes a request of its own with the
+ * same Q time (each part is then got, dispatched and completed on its own). */
+static void split(struct trc_btt *b, const struct trc_event *ev)
+{
+	uint32_t x = find_start(b, ev->dev, ev->sector, UINT32_MAX, M_Q, NIL);
+	if (x == NIL || ev->split_sector <= ev->sector ||
+	    ev->split_sector >= b->n[x].sector + b->n[x].nsect) {
+		b->c.split_lost++;
+		return;
+	}
+	uint64_t end = b->n[x].sector + b->n[x].nsect, q = b->n[x].q;
+	int op = b->n[x].op;
+	struct trc_event second = *ev;
+	second.sector = ev->split_sector;
+	second.nsect = (uint32_t)(end - ev->split_sector);
+	uint32_t y = request_new(b, &second, op);
+	if (y == NIL)
+		return;
+	b->n[y].q = q;
+	b->n[y].state = S_Q;
+	/* the first part (found again: the pool may have moved, or dropped it) */
+	x = find_start(b, ev->dev, ev->sector, UINT32_MAX, M_Q, y);
+	if (x != NIL && b->n[x].sector + b->n[x].nsect == end) {
+		unlink_end(b, x);
+		b->n[x].nsect = (uint32_t)(ev->split_sector - ev->sector);
+		link_end(b, x);
+	}
+}
+
 void trc_btt_event(void *ctx, const struct trc_event *ev)
 {
 	struct trc_btt *b = ctx;
-	static const char acts[8] = {'Q', 'G', 'I', 'M', 'F', 'D', 'C', 'R'};
+	static const char acts[9] = {'Q', 'G', 'I', 'M', 'F', 'D', 'C', 'R', 'X'};
 	const char *k = memchr(acts, ev->act, sizeof(acts));
 	uint64_t t = ev->time_ns;
 	uint32_t x;
@@ -370,6 +399,10 @@ void trc_btt_event(void *ctx, const struct trc_event *ev)
 		break;
 	default:
 		break;
+	}
+	if (ev->act == 'X') {
+		split(b, ev);
+		return;
 	}
 	if (!ev->nsect)
 		return; /* empty flushes and zero-byte completions: no range to pair by */
@@ -510,15 +543,18 @@ void trc_btt_print(struct trc_btt *b, FILE *fp, bool json)
 
 	if (json) {
 		fprintf(fp, "{\"events\": {\"Q\": %llu, \"G\": %llu, \"I\": %llu, \"M\": %llu, "
-			    "\"F\": %llu, \"D\": %llu, \"C\": %llu, \"R\": %llu},\n",
+			    "\"F\": %llu, \"D\": %llu, \"C\": %llu, \"R\": %llu, \"X\": %llu},\n",
 			(unsigned long long)c->ev[0], (unsigned long long)c->ev[1],
 			(unsigned long long)c->ev[2], (unsigned long long)c->ev[3],
 			(unsigned long long)c->ev[4], (unsigned long long)c->ev[5],
-			(unsigned long long)c->ev[6], (unsigned long long)c->ev[7]);
+			(unsigned long long)c->ev[6], (unsigned long long)c->ev[7],
+			(unsigned long long)c->ev[8]);
 		fprintf(fp, "  \"merges\": {\"back\": %llu, \"front\": %llu, \"unmatched\": %llu},\n"
-			    "  \"unpaired_completions\": %llu, \"dropped_in_flight\": %llu,\n",
+			    "  \"splits_unmatched\": %llu, \"unpaired_completions\": %llu, "
+			    "\"dropped_in_flight\": %llu,\n",
 			(unsigned long long)c->merge_back, (unsigned long long)c->merge_front,
-			(unsigned long long)c->merge_lost, (unsigned long long)c->c_unpaired,
+			(unsigned long long)c->merge_lost, (unsigned long long)c->split_lost,
+			(unsigned long long)c->c_unpaired,
 			(unsigned long long)c->dropped);
 		fprintf(fp, "  \"latency_ns\": {");
 		for (int p = 0; p < BTT_NPAIRS; p++) {
@@ -541,15 +577,18 @@ void trc_btt_print(struct trc_btt *b, FILE *fp, bool json)
 		return;
 	}
 
-	fprintf(fp, "events       Q %llu, G %llu, I %llu, M %llu, F %llu, D %llu, C %llu, R %llu\n",
+	fprintf(fp, "events       Q %llu, G %llu, I %llu, M %llu, F %llu, D %llu, C %llu, R %llu, "
+		    "X %llu\n",
 		(unsigned long long)c->ev[0], (unsigned long long)c->ev[1],
 		(unsigned long long)c->ev[2], (unsigned long long)c->ev[3],
 		(unsigned long long)c->ev[4], (unsigned long long)c->ev[5],
-		(unsigned long long)c->ev[6], (unsigned long long)c->ev[7]);
+		(unsigned long long)c->ev[6], (unsigned long long)c->ev[7],
+		(unsigned long long)c->ev[8]);
 	fprintf(fp, "merges       %llu back (M), %llu front (F), %llu without their request; "
-		    "%llu completions unpaired\n",
+		    "%llu splits (X), %llu without their Q; %llu completions unpaired\n",
 		(unsigned long long)c->merge_back, (unsigned long long)c->merge_front,
-		(unsigned long long)c->merge_lost, (unsigned long long)c->c_unpaired);
+		(unsigned long long)c->merge_lost, (unsigned long long)c->ev[8],
+		(unsigned long long)c->split_lost, (unsigned long long)c->c_unpaired);
 	if (trc_btt_depth(b, &e))
 		fprintf(fp, "queue depth  at %llu dispatches: mean %.2f, p50 %llu, p99 %llu, max %llu "
 			    "(D issued - C completed, this D included)\n",

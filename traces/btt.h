@@ -11,7 +11,7 @@
 #include "traces/reader.h"
 
 /*
- * Fed with the Q, G, I, M, F, D, C and R events of one device (trc_opts.on_event), in input
+ * Fed with the Q, G, I, M, F, D, C, R and X events of one device (trc_opts.on_event), in input
  * order, it pairs the events of each request as btt does (by device and start sector, an equal
  * size preferred, oldest first; docs/traces.md says precisely how, merges included) and keeps
  * the exact distribution of each pair's time, per operation: Q2G, G2I, Q2M, I2D, M2D, D2C, Q2C.
@@ -29,9 +29,10 @@ enum { BTT_READ, BTT_WRITE, BTT_OTHER, BTT_ALL, BTT_NOPS }; /* OTHER: discards, 
 #define BTT_OPS_STORED 3 /* read, write, other are kept; all is their union */
 
 struct trc_btt_counts {
-	uint64_t ev[8];        /* Q, G, I, M, F, D, C, R events (ranged or not) */
+	uint64_t ev[9];        /* Q, G, I, M, F, D, C, R, X events (ranged or not) */
 	uint64_t merge_back, merge_front;
 	uint64_t merge_lost;   /* M/F whose request was not found (its Q, G or I not in the capture) */
+	uint64_t split_lost;   /* X whose Q was not found, or not around the split point */
 	uint64_t c_unpaired;   /* ranged C without a dispatched request */
 	uint64_t dropped;      /* requests dropped at BTT_INFLIGHT_MAX */
 };

@@ -324,7 +324,8 @@ void trc_flags_to_rwbs(uint32_t flags, char out[8])
 		out[i++] = 'S';
 	if ((flags & TRC_META) && i < 7)
 		out[i++] = 'M';
-	out[i] = '\0';
+	while (i < 8)
+		out[i++] = '\0'; /* no stale bytes after the NUL (records compare, .sct stores 8) */
 }
 
 void trc_devset_add(struct trc_devset *ds, uint32_t dev, const char *name)

@@ -65,7 +65,9 @@ struct trc_event {
 	uint32_t dev;
 	uint32_t pid;
 	uint32_t flags;      /* TRC_* from the event's RWBS */
-	char act;            /* 'Q', 'G', 'I', 'M' (back merge), 'F' (front merge), 'D', 'C', 'R' */
+	char act;            /* 'Q', 'G', 'I', 'M' (back merge), 'F' (front merge), 'D', 'C', 'R',
+			      * 'X' (split: sector / split_sector, nsect 0) */
+	uint64_t split_sector; /* 'X': where the second part starts */
 	const char *comm;    /* NULL or comm_len bytes (never for C: blkparse prints the error) */
 	size_t comm_len;
 };
@@ -84,9 +86,9 @@ struct trc_opts {
 	unsigned time_unit;  /* TRC_TU_*: timestamps of the CSV formats; 0: the format's own */
 	const char *csv;     /* --csv column map of --format csv (docs/traces.md); not copied */
 	/* Added with issue 10 (appended): blkparse and blktrace traces call on_event(event_ctx, ev)
-	 * for every Q, G, I, M, F, D, C and R event of the chosen device, in input order (before
+	 * for every Q, G, I, M, F, D, C, R and X event of the chosen device, in input order (before
 	 * the reorder window), from inside trc_next; NULL: no calls. Malformed lines of the
-	 * events only the observer wants (G, I, M, F, and D/C in Q mode) are skipped silently, as
+	 * events only the observer wants (G, I, M, F, X, and D/C in Q mode) are skipped silently, as
 	 * without an observer. trace stats builds its btt-style latency breakdown from them. */
 	void (*on_event)(void *event_ctx, const struct trc_event *ev);
 	void *event_ctx;
