@@ -28,7 +28,8 @@ fail=0
 check() {
 	local name=$1 dir=$2; shift 2
 	(cd "$dir" && blkparse -i "$name" -d "$tmp/$name.dump" -O >/dev/null 2>&1)
-	btt -i "$tmp/$name.dump" >"$tmp/$name.btt.txt" 2>/dev/null
+	# (btt writes its iops/mbps .dat files into the current directory)
+	(cd "$tmp" && btt -i "$name.dump" >"$name.btt.txt" 2>/dev/null)
 	"$PROG" trace stats --json "$dir/$name" >"$tmp/$name.json" 2>/dev/null
 	if ! python3 - "$tmp/$name.btt.txt" "$tmp/$name.json" "$name" "$@" <<'PY'
 import json, sys
