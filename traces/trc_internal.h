@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "traces/reader.h"
 
@@ -185,7 +186,9 @@ static inline bool trc_isspace(int c)
 {
 	return c == ' ' || c == '\t';
 }
-/* Unsigned decimal at *pp (at least one digit); advances *pp. false on no digit or overflow. */
+/* Unsigned decimal at *pp (at least one digit); advances *pp. false on no digit or overflow.
+ * Up to 19 digits cannot overflow, so they are read without the per-digit check (the hot
+ * path of every text reader); only a 20th digit goes through it. */
 static inline bool trc_parse_u64(const char **pp, const char *end, uint64_t *out)
 {
 	const char *p = *pp;
@@ -193,25 +196,62 @@ static inline bool trc_parse_u64(const char **pp, const char *end, uint64_t *out
 
 	if (p >= end || !trc_isdigit(*p))
 		return false;
+	const char *lim = end - p > 19 ? p + 19 : end;
 	do {
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+	} while (p < lim && trc_isdigit(*p));
+	while (p < end && trc_isdigit(*p)) {
 		unsigned d = (unsigned)(*p - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			return false;
 		v = v * 10 + d;
 		p++;
-	} while (p < end && trc_isdigit(*p));
+	}
 	*pp = p;
 	*out = v;
 	return true;
 }
+
+/* Word-at-a-time blank search: the high bit of each byte of the result is set exactly where the
+ * byte of w is ' ' or '\t' (no borrow between bytes, so every byte is exact, not just the
+ * first). Text formats pad their columns with runs of blanks, and this runs over every byte. */
+static inline uint64_t trc_blank_mask(uint64_t w)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t a = w ^ 0x2020202020202020ULL, b = w ^ 0x0909090909090909ULL;
+	uint64_t za = ~(((a & lo7) + lo7) | a | lo7), zb = ~(((b & lo7) + lo7) | b | lo7);
+	return za | zb;
+}
+static inline uint64_t trc_load64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w); /* byte 0 must be the lowest (ctz finds the first byte) */
+#endif
+	return w;
+}
 static inline const char *trc_skip_spaces(const char *p, const char *end)
 {
+	while (end - p >= 8) {
+		uint64_t other = ~trc_blank_mask(trc_load64(p)) & 0x8080808080808080ULL;
+		if (other)
+			return p + (__builtin_ctzll(other) >> 3);
+		p += 8;
+	}
 	while (p < end && trc_isspace(*p))
 		p++;
 	return p;
 }
 static inline const char *trc_skip_token(const char *p, const char *end)
 {
+	while (end - p >= 8) {
+		uint64_t blank = trc_blank_mask(trc_load64(p));
+		if (blank)
+			return p + (__builtin_ctzll(blank) >> 3);
+		p += 8;
+	}
 	while (p < end && !trc_isspace(*p))
 		p++;
 	return p;
