@@ -229,14 +229,21 @@ int trc_source_files(const char *path, char ***files)
 
 /* ---- records ---- */
 
-static uint32_t ld32(const uint8_t *p, int be)
+static inline uint32_t ld32(const uint8_t *p, int be)
 {
 	return be ? trc_be32(p) : trc_le32(p);
 }
 
-static uint64_t ld64(const uint8_t *p, int be)
+static inline uint64_t ld64(const uint8_t *p, int be)
 {
 	return be ? trc_be64(p) : trc_le64(p);
+}
+
+/* trc_in_need, without the call when the buffer already holds the bytes (once per record) */
+static inline size_t need(struct trc_in *in, size_t n)
+{
+	size_t have = (size_t)(in->end - in->p);
+	return have >= n ? have : trc_in_need(in, n);
 }
 
 static void pid_set(struct bt *bt, uint32_t pid, const uint8_t *name, size_t len)
@@ -329,7 +336,7 @@ static enum trc_status load(struct trc *t, struct bt *bt, struct bt_stream *s)
 		resync(s);
 	}
 	for (;;) {
-		size_t n = trc_in_need(&s->in, BT_HDR);
+		size_t n = need(&s->in, BT_HDR);
 		uint64_t off = trc_in_offset(&s->in);
 		if (s->in.read_errno) {
 			s->done = true;
@@ -387,7 +394,7 @@ static enum trc_status load(struct trc *t, struct bt *bt, struct bt_stream *s)
 		r->error = big ? trc_be16(p + 44) : trc_le16(p + 44);
 		r->pdu_len = big ? trc_be16(p + 46) : trc_le16(p + 46);
 		size_t total = BT_HDR + (size_t)r->pdu_len;
-		n = trc_in_need(&s->in, total);
+		n = need(&s->in, total);
 		if (n < total) {
 			s->done = true;
 			trc_in_skip(&s->in, n);
@@ -498,6 +505,16 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 		break;
 	default:
 		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
+	if (t->scan && a != 'A' && !(cats & TC_PC)) {
+		/* the device pre-scan only needs the device of each event (blk_asm_feed) */
+		if (a != bt->a.event)
+			return TRC_OK;
+		ev->act = a;
+		ev->dev = r->dev;
+		ev->extra = false;
+		*have = true;
 		return TRC_OK;
 	}
 	bool extra = false;
