@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 
 #define HASH_SEED 0xcbf29ce484222325ULL
 #define HASH_MUL 0x9e3779b97f4a7c15ULL
+#define MAP_MIN (1u << 20) /* smaller files are read: a mapping costs more than it saves */
 
 /* Word-at-a-time mixing: fast enough to run while reading (several GB/s), and independent of
  * how the reads happen to split the stream (partial words are carried over). */
@@ -56,6 +58,25 @@ int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashi
 		in->fd = -1;
 		return -EISDIR;
 	}
+	if (in->size >= MAP_MIN && in->size <= SIZE_MAX) {
+		/* A regular file is mapped whole and read in place: no copy out of the page cache
+		 * (read() spent a quarter of the text readers' time in that copy). MAP_POPULATE
+		 * maps the cached pages at once instead of faulting them in one by one. */
+		void *m = mmap(NULL, (size_t)in->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in->fd, 0);
+		if (m != MAP_FAILED) {
+			(void)madvise(m, (size_t)in->size, MADV_SEQUENTIAL);
+			in->map = m;
+			in->map_len = (size_t)in->size;
+			in->p = in->origin = m;
+			in->end = in->p + in->map_len;
+			in->eof = true;
+			in->hashing = hashing;
+			in->hash = HASH_SEED;
+			if (hashing)
+				hash_bytes(in, m, in->map_len);
+			return 0;
+		}
+	}
 	in->buf = malloc(cap);
 	if (!in->buf) {
 		close(in->fd);
@@ -90,9 +111,12 @@ void trc_in_close(struct trc_in *in)
 {
 	if (in->fd >= 0)
 		close(in->fd);
+	if (in->map)
+		munmap(in->map, in->map_len);
 	free(in->buf);
 	in->fd = -1;
 	in->buf = NULL;
+	in->map = NULL;
 }
 
 size_t trc_in_need(struct trc_in *in, size_t need)
@@ -139,6 +163,8 @@ int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off
 
 		if (nl) {
 			size_t n = (size_t)(nl - in->p);
+			if (in->map && n >= TRC_LINE_MAX)
+				return -E2BIG; /* as when read through the buffer */
 			*line = (const char *)in->p;
 			*off = trc_in_offset(in);
 			in->p = nl + 1;
@@ -153,6 +179,8 @@ int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off
 				return -EIO;
 			if (!have)
 				return 0;
+			if (in->map && have >= TRC_LINE_MAX)
+				return -E2BIG;
 			*line = (const char *)in->p;
 			*off = trc_in_offset(in);
 			in->p = in->end;

@@ -34,6 +34,8 @@ struct trc_in {
 	uint8_t carry[8];
 	unsigned ncarry;
 	int read_errno;
+	void *map;              /* a regular file mapped whole (then read like a memory image) */
+	size_t map_len;
 };
 
 int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashing);
