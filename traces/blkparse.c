@@ -47,13 +47,20 @@ struct bp {
 
 /* The actions blkparse prints (blkparse.c dump_trace / dump_trace_pc), one letter each, plus
  * "UT" (timer unplug); anything else is an error at its field, not a line to skip. */
-static const char known_actions[] = "QIMFGSRDCPUXBAm";
+/* known actions: Q I M F G S R D C P U X B A m (action_known) */
 #define ACTIONS_TEXT "an action (Q, G, I, D, C, M, F, A, X, P, U, UT, S, R, B or m)"
 
 static bool action_known(const char *f, size_t len)
 {
-	if (len == 1)
-		return *f && strchr(known_actions, *f);
+	if (len == 1) {
+		switch (*f) { /* without a strchr call per line */
+		case 'Q': case 'I': case 'M': case 'F': case 'G': case 'S': case 'R': case 'D':
+		case 'C': case 'P': case 'U': case 'X': case 'B': case 'A': case 'm':
+			return true;
+		default:
+			return false;
+		}
+	}
 	return len == 2 && f[0] == 'U' && f[1] == 'T';
 }
 
@@ -155,9 +162,13 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 
 	/* Most lines are events no request is made of (G, P, U, M, I, ...): find the action first
 	 * and leave those after a glance; the fields of the others are checked below. */
+	/* tok[k]: where field k + 1 starts (kept for the parse below, which would otherwise skip
+	 * the same blanks again: a field that parses ends where its token ends) */
+	const char *tok[6];
 	f = p;
+	tok[0] = p;
 	for (int i = 0; i < 5; i++)
-		f = trc_skip_spaces(trc_skip_token(f, e), e);
+		tok[i + 1] = f = trc_skip_spaces(trc_skip_token(f, e), e);
 	if (f < e && (f + 1 == e || trc_isspace(f[1])) && !blk_asm_wants(&bp->a, *f) &&
 	    action_known(f, 1)) {
 		if (!blk_extra_wanted(&bp->a, t, *f)) {
@@ -172,28 +183,27 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	f = p;
 	if (!parse_dev(&p, e, &ev->dev) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_DEV, "device", "MAJ,MIN", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[1];
 	f = p;
 	if (!trc_parse_u64(&p, e, &v) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_CPU, "cpu", "a CPU number", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[2];
 	f = p;
 	if (p < e && *p == '-') /* blkparse prints the u32 sequence with %d */
 		p++;
 	if (!trc_parse_u64(&p, e, &v) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_SEQ, "sequence", "a sequence number", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[3];
 	f = p;
 	if (!trc_parse_seconds(&p, e, &ev->time_ns, false) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_TIME, "time", "SECONDS.NANOSECONDS", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[4];
 	f = p;
 	if (!trc_parse_u64(&p, e, &v) || v > UINT32_MAX || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_PID, "pid", "a process id", f, e);
 	ev->pid = (uint32_t)v;
-	p = trc_skip_spaces(p, e);
-	f = p;
-	p = trc_skip_token(p, e);
+	f = tok[5];
+	p = trc_skip_token(f, e);
 	size_t alen = (size_t)(p - f);
 	if (!action_known(f, alen))
 		return bad(t, bp, F_ACT, "action", ACTIONS_TEXT, f, e);
