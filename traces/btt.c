@@ -10,6 +10,7 @@
 #define NIL 0xffffffffu
 #define NONE UINT64_MAX /* a time the request did not have */
 #define START_NODES 256u
+#define BTT_SAME_KEY_MAX 64u /* requests in flight with one start (or end) sector */
 
 enum { S_FREE, S_Q, S_G, S_I, S_D, S_CHILD };
 #define M_Q (1u << S_Q)
@@ -199,9 +200,35 @@ void trc_btt_free(struct trc_btt *b)
 	free(b);
 }
 
-/* A new request node (the oldest is dropped when BTT_INFLIGHT_MAX are in flight). */
+/* The oldest request in flight with this start (or, end_key, this end), if BTT_SAME_KEY_MAX of
+ * them are: a capture that lost its completions (or holds only Q events) of a sector written
+ * again and again would otherwise make the chains, and every search of them, grow with it. */
+static uint32_t crowded(const struct trc_btt *b, uint32_t dev, uint64_t key, bool end_key)
+{
+	uint32_t n = 0, first = NIL;
+	uint32_t x = end_key ? b->eidx[bucket_of(b, dev, key)] : b->sidx[bucket_of(b, dev, key)];
+	for (; x != NIL; x = end_key ? b->n[x].enext : b->n[x].snext) {
+		const struct node *p = &b->n[x];
+		if (p->dev != dev || (end_key ? p->sector + p->nsect : p->sector) != key)
+			continue;
+		if (first == NIL)
+			first = x;
+		n++;
+	}
+	return n >= BTT_SAME_KEY_MAX ? first : NIL;
+}
+
+/* A new request node (the oldest is dropped when BTT_INFLIGHT_MAX are in flight, or when
+ * BTT_SAME_KEY_MAX already share its start or its end). */
 static uint32_t request_new(struct trc_btt *b, const struct trc_event *ev, int op)
 {
+	for (int k = 0; k < 2; k++) {
+		uint32_t old = crowded(b, ev->dev, k ? ev->sector + ev->nsect : ev->sector, k);
+		if (old != NIL) {
+			request_free(b, old);
+			b->c.dropped++;
+		}
+	}
 	if (b->free_head == NIL) {
 		if (b->cap >= BTT_INFLIGHT_MAX || rebuild(b, b->cap * 2)) {
 			if (b->oldest == NIL)
@@ -610,6 +637,7 @@ void trc_btt_print(struct trc_btt *b, FILE *fp, bool json)
 		}
 	}
 	if (c->dropped)
-		fprintf(fp, "             (%llu requests dropped: more than %u in flight)\n",
-			(unsigned long long)c->dropped, BTT_INFLIGHT_MAX);
+		fprintf(fp, "             (%llu requests dropped unpaired: more than %u in flight, or "
+			    "%u with the same start or end sector)\n",
+			(unsigned long long)c->dropped, BTT_INFLIGHT_MAX, BTT_SAME_KEY_MAX);
 }

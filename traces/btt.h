@@ -20,7 +20,8 @@
  *
  * Memory: 8 bytes per pair measured (exact percentiles), plus the requests in flight (at most
  * BTT_INFLIGHT_MAX; past that the oldest is dropped and counted, as a capture that lost its
- * completions would otherwise grow without bound). Nothing here is on the simulator's path.
+ * completions would otherwise grow without bound; likewise past 64 in flight with the same start
+ * or end sector, so that every search stays short). Nothing here is on the simulator's path.
  */
 #define BTT_INFLIGHT_MAX (1u << 20)
 
@@ -34,7 +35,8 @@ struct trc_btt_counts {
 	uint64_t merge_lost;   /* M/F whose request was not found (its Q, G or I not in the capture) */
 	uint64_t split_lost;   /* X whose Q was not found, or not around the split point */
 	uint64_t c_unpaired;   /* ranged C without a dispatched request */
-	uint64_t dropped;      /* requests dropped at BTT_INFLIGHT_MAX */
+	uint64_t dropped;      /* requests dropped: BTT_INFLIGHT_MAX in flight, or 64 in flight with
+				* the same start (or end) sector */
 };
 
 struct trc_btt;

@@ -234,6 +234,30 @@ static void test_split(void **state)
 	free(r);
 }
 
+/* Q events of one sector that never complete (a Q-only capture): at most 64 stay in flight per
+ * sector, the older ones are dropped and counted, so the searches stay short. */
+static void test_same_sector_bounded(void **state)
+{
+	(void)state;
+	struct trc_btt *b;
+	assert_int_equal(trc_btt_new(&b), 0);
+	for (uint64_t i = 0; i < 20000; i++) {
+		struct trc_event e = {.time_ns = i, .sector = 100, .nsect = 8, .dev = TRC_DEV(8, 0),
+				      .flags = TRC_WRITE, .act = 'Q'};
+		trc_btt_event(b, &e);
+	}
+	assert_int_equal(trc_btt_counts(b)->dropped, 20000 - 64);
+	/* the 64 left pair, oldest first: a D and C of the sector give Q2C from Q 19936 */
+	struct trc_event d = {.time_ns = 30000, .sector = 100, .nsect = 8, .dev = TRC_DEV(8, 0),
+			      .flags = TRC_WRITE, .act = 'D'};
+	trc_btt_event(b, &d);
+	d.act = 'C';
+	d.time_ns = 30010;
+	trc_btt_event(b, &d);
+	expect(b, BTT_Q2C, BTT_WRITE, 1, 30010 - 19936, 30010 - 19936, 30010 - 19936, 30010 - 19936);
+	trc_btt_free(b);
+}
+
 static void same_read(const void *data, size_t len, const char *name, char event)
 {
 	struct trc_opts o = {.event = event};
@@ -346,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_merge_lost),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_same_sector_bounded),
 		cmocka_unit_test(test_observer_keeps_reader),
 		cmocka_unit_test(test_binary_equals_text),
 	};
