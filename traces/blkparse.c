@@ -455,6 +455,12 @@ static enum trc_status scan_all(struct trc *t, struct bp *bp)
 				continue;
 			}
 			end = nl + 1;
+		} else if (in->map && n > TRC_MAP_WINDOW) {
+			/* a mapped file: whole lines of one window at a time, so that the pages
+			 * behind are released as the scan passes (trc_in_skip) */
+			const char *nl = memrchr(p, '\n', TRC_MAP_WINDOW);
+			if (nl)
+				end = nl + 1;
 		}
 		bp->scan_start = p;
 		scan_chunk(t, bp, p, end);

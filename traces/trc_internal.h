@@ -36,6 +36,7 @@ struct trc_in {
 	int read_errno;
 	void *map;              /* a regular file mapped whole (then read like a memory image) */
 	size_t map_len;
+	const uint8_t *released; /* mapped pages before this were given back (trc_in_release) */
 };
 
 int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashing);
@@ -48,11 +49,18 @@ size_t trc_in_need(struct trc_in *in, size_t need);
 /* Next line (without '\n' and a trailing '\r'). Returns 1 with *line and *len, 0 at EOF, -E2BIG for a
  * line longer than the buffer, -EIO on a read error. *off receives the line's file offset. */
 int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off);
+/* A mapped file's pages are released (madvise MADV_DONTNEED: they stay in the page cache and
+ * fault back in if read again) every TRC_MAP_WINDOW bytes consumed, so that the resident memory
+ * is a window, not the file. */
+#define TRC_MAP_WINDOW (4u << 20)
+void trc_in_release(struct trc_in *in);
 /* Consume n bytes that trc_in_need made available. */
 static inline void trc_in_skip(struct trc_in *in, size_t n)
 {
 	in->p += n;
 	in->done += n;
+	if (in->map && (size_t)(in->p - in->released) >= 2 * (size_t)TRC_MAP_WINDOW)
+		trc_in_release(in);
 }
 static inline uint64_t trc_in_offset(const struct trc_in *in)
 {
