@@ -10,6 +10,7 @@
 #include "sim/units.h"
 #include "traces/gen.h"
 #include "traces/reader.h"
+#include "traces/btt.h"
 #include "traces/stats.h"
 
 /* Options every reading subcommand shares (where they mean something). */
@@ -357,6 +358,10 @@ static void stats_help(FILE *fp)
 		"inter-arrival distribution, sequentiality, footprint in unique blocks of --blocksize\n"
 		"(default 4K), LRU stack (reuse) distances and the LRU hit ratio at cache sizes from\n"
 		"1 MiB up, and the measured latency when the trace has one (--event D, MSR).\n"
+		"On blkparse and blktrace captures, what btt reports: the time between the events of\n"
+		"each request (Q2G, G2I, Q2M, I2D, M2D, D2C, Q2C) per operation with mean, p50, p99\n"
+		"and max, merges (M, F) and splits (X), and the device queue depth at each D (D issued\n"
+		"minus C completed); and the I/O per process (requests, bytes, read share).\n"
 		"Percentiles are exact (nearest rank: pNN is the value of rank ceil(NN %% of n)), so\n"
 		"they agree with the histograms; n/a means there was nothing to measure (0 of 0).\n"
 		"Memory: 8 bytes per request for the exact inter-arrival and latency percentiles, and\n"
@@ -413,15 +418,19 @@ static int cmd_stats(int argc, char **argv)
 		return usage_err("stats", "%s", "expected one trace FILE");
 	ra.path = argv[optind];
 
-	struct trc *t;
-	int rc = open_reader("stats", &ra, &t);
-	if (rc)
-		return rc;
 	struct trc_stats *st;
 	if (trc_stats_new(&st, &so)) {
 		fprintf(stderr, "ssdcache-sim trace stats: out of memory\n");
-		trc_close(t);
 		return EXIT_RUNTIME;
+	}
+	/* blkparse and blktrace hand every Q, G, I, M, F, D, C, R event to the btt breakdown */
+	ra.opts.on_event = trc_btt_event;
+	ra.opts.event_ctx = trc_stats_btt(st);
+	struct trc *t;
+	int rc = open_reader("stats", &ra, &t);
+	if (rc) {
+		trc_stats_free(st);
+		return rc;
 	}
 	struct trc_rec r;
 	enum trc_status s;

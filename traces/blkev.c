@@ -289,6 +289,30 @@ static int64_t latency(uint64_t c_ns, uint64_t d_ns)
 	return c_ns >= d_ns && c_ns - d_ns <= (uint64_t)INT64_MAX ? (int64_t)(c_ns - d_ns) : -1;
 }
 
+static void observe(struct trc *t, const struct blk_ev *ev)
+{
+	if (!blk_obs_act(ev->act) || (t->has_device && ev->dev != t->device))
+		return;
+	struct trc_event e = {
+		.time_ns = ev->time_ns,
+		.sector = ev->has_range ? ev->sector : 0,
+		.nsect = ev->has_range ? ev->nsect : 0,
+		.dev = ev->dev,
+		.pid = ev->pid,
+		.flags = ev->flags,
+		.act = ev->act,
+		.comm = ev->act == 'C' ? NULL : ev->comm,
+		.comm_len = ev->act == 'C' ? 0 : ev->comm_len,
+	};
+	if (ev->act == 'X') {
+		/* blkparse prints "sector / split_sector" for a split, no size */
+		e.sector = ev->sector;
+		e.nsect = 0;
+		e.split_sector = ev->remap_sector;
+	}
+	t->opts.on_event(t->opts.event_ctx, &e);
+}
+
 void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 {
 	if (t->scan) {
@@ -296,6 +320,12 @@ void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev)
 			trc_devset_add(t->devset, ev->dev, NULL);
 		else if (ev->act == 'A')
 			trc_devset_add_remap(t->devset, ev->remap_from, ev->dev);
+		return;
+	}
+	if (t->opts.on_event)
+		observe(t, ev);
+	if (ev->extra) {
+		t->counts.skipped_lines++; /* as when nobody wanted it */
 		return;
 	}
 	if (ev->act == 'A')

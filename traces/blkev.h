@@ -13,7 +13,8 @@
 struct blk_ev {
 	uint64_t time_ns;
 	uint64_t sector;       /* as blkparse prints it (a C without range still has one) */
-	uint64_t remap_sector; /* 'A': sector on the source device */
+	uint64_t remap_sector; /* 'A': sector on the source device; 'X': where the split's second
+				* part starts */
 	uint32_t nsect;
 	uint32_t dev;          /* 'A': the device remapped to (what blkparse prints first) */
 	uint32_t remap_from;   /* 'A': the source device */
@@ -21,6 +22,7 @@ struct blk_ev {
 	uint32_t flags;        /* TRC_* */
 	char act;              /* 'Q', 'D', 'C', 'A' (remap) or 'R' (requeue) */
 	bool has_range;        /* blkparse printed "+ n" (n > 0) */
+	bool extra;            /* only the event observer wants it (G, I, M, F; D, C in Q mode) */
 	char rwbs[8];
 	const char *comm;      /* NULL or comm_len bytes; not for 'C' (blkparse prints the error) */
 	size_t comm_len;
@@ -56,7 +58,23 @@ static inline bool blk_asm_wants(const struct blk_asm *a, char act)
 		return false;
 	return act == 'D' || act == 'C' || act == 'R';
 }
-/* Feed one event (device filter, counters, pairing; scan mode fills t->devset). */
+/* Actions the event observer (trc_opts.on_event) is given. */
+static inline bool blk_obs_act(char act)
+{
+	switch (act) {
+	case 'Q': case 'G': case 'I': case 'M': case 'F': case 'D': case 'C': case 'R': case 'X':
+		return true;
+	default:
+		return false;
+	}
+}
+/* Is this action of t wanted only by its event observer (not by the assembler)? */
+static inline bool blk_extra_wanted(const struct blk_asm *a, const struct trc *t, char act)
+{
+	return t->opts.on_event && !t->scan && !blk_asm_wants(a, act) && blk_obs_act(act);
+}
+/* Feed one event (the observer first, then device filter, counters, pairing; scan mode fills
+ * t->devset). An extra event goes to the observer only and counts as a skipped line. */
 void blk_asm_feed(struct blk_asm *a, struct trc *t, const struct blk_ev *ev);
 /* A record ready in input order; with drain, records still waiting for a completion are handed
  * out with latency -1. Sets t->pos. */

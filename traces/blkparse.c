@@ -41,17 +41,26 @@ struct bp {
 	bool summary;           /* saw blkparse's summary footer ("Reads Queued:", "Input file") */
 	bool text;              /* saw a line that is neither blank nor an event */
 	const char *scan_start; /* start of the chunk the pre-scan looks at */
+	bool extra;             /* this line's action is wanted by the event observer only: a
+				 * malformed one is skipped silently, as it was without one */
 };
 
 /* The actions blkparse prints (blkparse.c dump_trace / dump_trace_pc), one letter each, plus
  * "UT" (timer unplug); anything else is an error at its field, not a line to skip. */
-static const char known_actions[] = "QIMFGSRDCPUXBAm";
+/* known actions: Q I M F G S R D C P U X B A m (action_known) */
 #define ACTIONS_TEXT "an action (Q, G, I, D, C, M, F, A, X, P, U, UT, S, R, B or m)"
 
 static bool action_known(const char *f, size_t len)
 {
-	if (len == 1)
-		return *f && strchr(known_actions, *f);
+	if (len == 1) {
+		switch (*f) { /* without a strchr call per line */
+		case 'Q': case 'I': case 'M': case 'F': case 'G': case 'S': case 'R': case 'D':
+		case 'C': case 'P': case 'U': case 'X': case 'B': case 'A': case 'm':
+			return true;
+		default:
+			return false;
+		}
+	}
 	return len == 2 && f[0] == 'U' && f[1] == 'T';
 }
 
@@ -61,10 +70,23 @@ static enum trc_status bad(struct trc *t, struct bp *bp, int field, const char *
 	char ex[128];
 	const char *q = p;
 
+	if (bp->extra) {
+		t->counts.skipped_lines++;
+		return TRC_OK;
+	}
 	while (q < e && !trc_isspace(*q))
 		q++;
 	trc_excerpt(p, (size_t)(q - p), ex, sizeof(ex));
 	return trc_fail_line(t, t->path, bp->lineno, field, name, "expected %s, got '%s'", what, ex);
+}
+
+/* A pass-through request's line; an extra one (observer only) counts as skipped, as before. */
+static void skip_pc(struct trc *t, const struct bp *bp)
+{
+	if (bp->extra)
+		t->counts.skipped_lines++;
+	else
+		t->counts.skipped_pc++;
 }
 
 /* Printable text (footer lines); anything else means this is not a blkparse text file. */
@@ -120,6 +142,7 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	uint64_t v;
 
 	*have_ev = false;
+	bp->extra = false;
 	p = trc_skip_spaces(p, e);
 	if (p == e) {
 		t->counts.skipped_lines++;
@@ -139,51 +162,61 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 
 	/* Most lines are events no request is made of (G, P, U, M, I, ...): find the action first
 	 * and leave those after a glance; the fields of the others are checked below. */
+	/* tok[k]: where field k + 1 starts (kept for the parse below, which would otherwise skip
+	 * the same blanks again: a field that parses ends where its token ends) */
+	const char *tok[6];
 	f = p;
+	tok[0] = p;
 	for (int i = 0; i < 5; i++)
-		f = trc_skip_spaces(trc_skip_token(f, e), e);
+		tok[i + 1] = f = trc_skip_spaces(trc_skip_token(f, e), e);
 	if (f < e && (f + 1 == e || trc_isspace(f[1])) && !blk_asm_wants(&bp->a, *f) &&
 	    action_known(f, 1)) {
+		if (!blk_extra_wanted(&bp->a, t, *f)) {
+			trc_seen_event(t, *f);
+			t->counts.skipped_lines++;
+			return TRC_OK;
+		}
 		trc_seen_event(t, *f);
-		t->counts.skipped_lines++;
-		return TRC_OK;
+		bp->extra = true; /* parsed for the observer; errors skip the line */
 	}
 
 	f = p;
 	if (!parse_dev(&p, e, &ev->dev) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_DEV, "device", "MAJ,MIN", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[1];
 	f = p;
 	if (!trc_parse_u64(&p, e, &v) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_CPU, "cpu", "a CPU number", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[2];
 	f = p;
 	if (p < e && *p == '-') /* blkparse prints the u32 sequence with %d */
 		p++;
 	if (!trc_parse_u64(&p, e, &v) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_SEQ, "sequence", "a sequence number", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[3];
 	f = p;
 	if (!trc_parse_seconds(&p, e, &ev->time_ns, false) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_TIME, "time", "SECONDS.NANOSECONDS", f, e);
-	p = trc_skip_spaces(p, e);
+	p = tok[4];
 	f = p;
 	if (!trc_parse_u64(&p, e, &v) || v > UINT32_MAX || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_PID, "pid", "a process id", f, e);
 	ev->pid = (uint32_t)v;
-	p = trc_skip_spaces(p, e);
-	f = p;
-	p = trc_skip_token(p, e);
+	f = tok[5];
+	p = trc_skip_token(f, e);
 	size_t alen = (size_t)(p - f);
 	if (!action_known(f, alen))
 		return bad(t, bp, F_ACT, "action", ACTIONS_TEXT, f, e);
 	char act = alen == 1 ? *f : 0; /* two-letter actions (UT) are never requests */
-	trc_seen_event(t, act);
-	if (!act || !blk_asm_wants(&bp->a, act)) {
+	if (!bp->extra)
+		trc_seen_event(t, act); /* (an extra line was counted above) */
+	bp->extra = act && blk_extra_wanted(&bp->a, t, act);
+	if (!act || (!blk_asm_wants(&bp->a, act) && !bp->extra)) {
 		t->counts.skipped_lines++;
 		return TRC_OK;
 	}
 	ev->act = act;
+	ev->extra = bp->extra;
 
 	p = trc_skip_spaces(p, e);
 	f = p;
@@ -200,8 +233,8 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 			t->counts.skipped_lines++;
 		return TRC_OK;
 	}
+	memset(ev->rwbs, 0, sizeof(ev->rwbs)); /* no stale bytes after the NUL (records compare) */
 	memcpy(ev->rwbs, f, rlen);
-	ev->rwbs[rlen] = '\0';
 
 	p = trc_skip_spaces(p, e);
 	ev->has_range = false;
@@ -222,17 +255,24 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 			ev->nsect = (uint32_t)v;
 			ev->has_range = v != 0; /* older blkparse prints "0 + 0" for no range */
 			p = trc_skip_spaces(p, e);
+		} else if (act == 'X' && p < e && *p == '/') {
+			/* a split: "sector / second part's sector" */
+			p = trc_skip_spaces(p + 1, e);
+			f = p;
+			if (!trc_parse_u64(&p, e, &ev->remap_sector) || (p < e && !trc_isspace(*p)))
+				return bad(t, bp, F_SIZE, "split", "'/ SECTOR'", f, e);
+			p = trc_skip_spaces(p, e);
 		} else if (act == 'Q' || act == 'D' || act == 'A') {
 			/* Only pass-through requests print a bare number (their byte count). */
 			if (act == 'A')
 				return bad(t, bp, F_SIZE, "size", "'+ SECTORS'", p, e);
-			t->counts.skipped_pc++;
+			skip_pc(t, bp);
 			return TRC_OK;
 		}
 	} else if (act == 'A') {
 		return bad(t, bp, F_SECTOR, "sector", "a sector number", p, e);
 	} else if (p < e && *p == '[' && (act == 'C' || act == 'R')) {
-		t->counts.skipped_pc++; /* a pass-through completion without a CDB */
+		skip_pc(t, bp); /* a pass-through completion without a CDB */
 		return TRC_OK;
 	}
 
@@ -266,7 +306,7 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		if (!close)
 			return bad(t, bp, F_PROC, "process", "'(elapsed)' or '[process]'", p, e);
 		if (!is_elapsed(p, close)) {
-			t->counts.skipped_pc++;
+			skip_pc(t, bp);
 			return TRC_OK;
 		}
 		p = trc_skip_spaces(close + 1, e);
@@ -415,6 +455,12 @@ static enum trc_status scan_all(struct trc *t, struct bp *bp)
 				continue;
 			}
 			end = nl + 1;
+		} else if (in->map && n > TRC_MAP_WINDOW) {
+			/* a mapped file: whole lines of one window at a time, so that the pages
+			 * behind are released as the scan passes (trc_in_skip) */
+			const char *nl = memrchr(p, '\n', TRC_MAP_WINDOW);
+			if (nl)
+				end = nl + 1;
 		}
 		bp->scan_start = p;
 		scan_chunk(t, bp, p, end);

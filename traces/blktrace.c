@@ -37,6 +37,11 @@
 #define TC_DISCARD (1u << 13)
 #define TC_FUA (1u << 15)
 #define TA_QUEUE 1
+#define TA_BACKMERGE 2
+#define TA_FRONTMERGE 3
+#define TA_GETRQ 4
+#define TA_INSERT 12
+#define TA_SPLIT 13
 #define TA_REQUEUE 6
 #define TA_ISSUE 7
 #define TA_COMPLETE 8
@@ -224,14 +229,21 @@ int trc_source_files(const char *path, char ***files)
 
 /* ---- records ---- */
 
-static uint32_t ld32(const uint8_t *p, int be)
+static inline uint32_t ld32(const uint8_t *p, int be)
 {
 	return be ? trc_be32(p) : trc_le32(p);
 }
 
-static uint64_t ld64(const uint8_t *p, int be)
+static inline uint64_t ld64(const uint8_t *p, int be)
 {
 	return be ? trc_be64(p) : trc_le64(p);
+}
+
+/* trc_in_need, without the call when the buffer already holds the bytes (once per record) */
+static inline size_t need(struct trc_in *in, size_t n)
+{
+	size_t have = (size_t)(in->end - in->p);
+	return have >= n ? have : trc_in_need(in, n);
 }
 
 static void pid_set(struct bt *bt, uint32_t pid, const uint8_t *name, size_t len)
@@ -324,7 +336,7 @@ static enum trc_status load(struct trc *t, struct bt *bt, struct bt_stream *s)
 		resync(s);
 	}
 	for (;;) {
-		size_t n = trc_in_need(&s->in, BT_HDR);
+		size_t n = need(&s->in, BT_HDR);
 		uint64_t off = trc_in_offset(&s->in);
 		if (s->in.read_errno) {
 			s->done = true;
@@ -382,7 +394,7 @@ static enum trc_status load(struct trc *t, struct bt *bt, struct bt_stream *s)
 		r->error = big ? trc_be16(p + 44) : trc_le16(p + 44);
 		r->pdu_len = big ? trc_be16(p + 46) : trc_le16(p + 46);
 		size_t total = BT_HDR + (size_t)r->pdu_len;
-		n = trc_in_need(&s->in, total);
+		n = need(&s->in, total);
 		if (n < total) {
 			s->done = true;
 			trc_in_skip(&s->in, n);
@@ -476,18 +488,51 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 	case TA_REMAP:
 		a = 'A';
 		break;
+	case TA_GETRQ: /* these four only for the event observer (trc_opts.on_event) */
+		a = 'G';
+		break;
+	case TA_INSERT:
+		a = 'I';
+		break;
+	case TA_BACKMERGE:
+		a = 'M';
+		break;
+	case TA_FRONTMERGE:
+		a = 'F';
+		break;
+	case TA_SPLIT:
+		a = 'X';
+		break;
 	default:
 		t->counts.skipped_lines++;
 		return TRC_OK;
 	}
-	if (!blk_asm_wants(&bt->a, a)) {
-		t->counts.skipped_lines++;
+	if (t->scan && a != 'A' && !(cats & TC_PC)) {
+		/* the device pre-scan only needs the device of each event (blk_asm_feed) */
+		if (a != bt->a.event)
+			return TRC_OK;
+		ev->act = a;
+		ev->dev = r->dev;
+		ev->extra = false;
+		*have = true;
 		return TRC_OK;
+	}
+	bool extra = false;
+	if (!blk_asm_wants(&bt->a, a)) {
+		if (!blk_extra_wanted(&bt->a, t, a)) {
+			t->counts.skipped_lines++;
+			return TRC_OK;
+		}
+		extra = true;
 	}
 	if (cats & TC_PC) {
-		t->counts.skipped_pc++;
+		if (extra)
+			t->counts.skipped_lines++; /* as without the observer */
+		else
+			t->counts.skipped_pc++;
 		return TRC_OK;
 	}
+	ev->extra = extra;
 	/* blkparse_fmt.c fill_rwbs: F, then D / W / R (bytes) / N, then F(FUA), A, S, M.
 	 * Bit 2 was BLK_TC_BARRIER until 2.6.36 and is BLK_TC_FLUSH (preflush) since, and the file
 	 * does not say which kernel wrote it. Where the two readings differ, a request with data
@@ -550,6 +595,19 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 		ev->remap_from = trc_be32(r->pdu + skip);
 		ev->dev = trc_be32(r->pdu + skip + 4);
 		ev->remap_sector = trc_be64(r->pdu + skip + 8);
+	} else if (a == 'X') {
+		/* blkparse prints the payload (a big-endian u64) as the second part's sector */
+		size_t skip = (r->action & TA_CGROUP) ? 8 : 0;
+		if (r->pdu_len < skip + 8) {
+			t->counts.skipped_lines++; /* (an extra event: as without the observer) */
+			return TRC_OK;
+		}
+		ev->remap_sector = trc_be64(r->pdu + skip);
+		const char *c = pid_get(bt, r->pid);
+		if (c) {
+			ev->comm = c;
+			ev->comm_len = strlen(c);
+		}
 	} else if (a != 'C') {
 		const char *c = pid_get(bt, r->pid);
 		if (c) {

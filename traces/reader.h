@@ -57,6 +57,21 @@ struct trc_pos {
 	uint64_t offset; /* binary formats: byte offset of the record */
 };
 
+/* One block-layer event of a blkparse or blktrace trace (see trc_opts.on_event). */
+struct trc_event {
+	uint64_t time_ns;    /* as the records' (from the trace's zero) */
+	uint64_t sector;     /* as printed (0 for an event without a range) */
+	uint32_t nsect;      /* 0 without a range (an empty flush, a zero-byte completion) */
+	uint32_t dev;
+	uint32_t pid;
+	uint32_t flags;      /* TRC_* from the event's RWBS */
+	char act;            /* 'Q', 'G', 'I', 'M' (back merge), 'F' (front merge), 'D', 'C', 'R',
+			      * 'X' (split: sector / split_sector, nsect 0) */
+	uint64_t split_sector; /* 'X': where the second part starts */
+	const char *comm;    /* NULL or comm_len bytes (never for C: blkparse prints the error) */
+	size_t comm_len;
+};
+
 /* What the user asked for; zero-initialise, then set. */
 struct trc_opts {
 	const char *format;  /* NULL: detect by content; or blkparse|blktrace|msr|spc|fiu|iolog|sct */
@@ -70,6 +85,13 @@ struct trc_opts {
 	/* Added with issue 8 (appended). */
 	unsigned time_unit;  /* TRC_TU_*: timestamps of the CSV formats; 0: the format's own */
 	const char *csv;     /* --csv column map of --format csv (docs/traces.md); not copied */
+	/* Added with issue 10 (appended): blkparse and blktrace traces call on_event(event_ctx, ev)
+	 * for every Q, G, I, M, F, D, C, R and X event of the chosen device, in input order (before
+	 * the reorder window), from inside trc_next; NULL: no calls. Malformed lines of the
+	 * events only the observer wants (G, I, M, F, X, and D/C in Q mode) are skipped silently, as
+	 * without an observer. trace stats builds its btt-style latency breakdown from them. */
+	void (*on_event)(void *event_ctx, const struct trc_event *ev);
+	void *event_ctx;
 };
 
 /* Time units of --time-unit (filetime: Windows 100 ns ticks, MSR's own). */

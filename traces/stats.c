@@ -8,11 +8,15 @@
 #include <gsl/gsl_histogram.h>
 
 #include "sim/units.h"
+#include "traces/btt.h"
+#include "traces/exact.h"
+#include "traces/procs.h"
 #include "traces/stats.h"
 
 #define ALL_SAMPLED (1u << 24)
 #define NSIZES 11 /* LRU hit ratios at 1 MiB * 4^k */
-#define NQ 3      /* quantiles: 0.5, 0.9, 0.99 */
+#define NQ EXACT_NQ
+#define qs_milli exact_q_milli
 #define PF_DEPTH 16 /* block accesses in flight between prefetch and use */
 
 /* ---- reuse tracker: LRU stack distances over sampled blocks ---- */
@@ -181,130 +185,7 @@ static uint64_t track(struct tracker *k, uint64_t block)
 	return d;
 }
 
-/* ---- exact order statistics ---- */
-
-/*
- * Percentiles are exact: pNN is the value of rank ceil(NN/100 * n) among the n values sorted
- * (the nearest-rank definition), so it is always a value the trace holds and it lies in the
- * histogram bin where the cumulative share printed below it reaches NN %. Request sizes have
- * few distinct values: they are counted exactly in a small hash map. Inter-arrival times and
- * latencies are kept in arrays (8 bytes per request) and selected at the end in O(n).
- */
-
-/* Numerators of the quantiles, over 1000. */
-static const uint64_t qs_milli[NQ] = {500, 900, 990};
-
-struct u64vec {
-	uint64_t *v;
-	size_t n, cap;
-	bool oom; /* a value could not be stored: no percentiles */
-};
-
-static inline void vec_push(struct u64vec *a, uint64_t x)
-{
-	if (a->n == a->cap) {
-		if (a->oom)
-			return;
-		size_t cap = a->cap ? a->cap * 2 : 4096;
-		uint64_t *v = realloc(a->v, cap * sizeof(*v));
-		if (!v) {
-			a->oom = true;
-			return;
-		}
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n++] = x;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Put the element of rank k (0-based) of v[lo..hi) at v[k], smaller ones before it, larger
- * ones after. Three-way partitions (inter-arrival times repeat a lot: equal keys must not
- * make it quadratic); past a depth budget the rest is sorted, so the worst case is n log n. */
-static void select_rank(uint64_t *v, size_t lo, size_t hi, size_t k)
-{
-	unsigned budget = 64;
-
-	while (hi - lo > 16) {
-		if (!budget--) {
-			qsort(v + lo, hi - lo, sizeof(*v), cmp_u64);
-			return;
-		}
-		uint64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
-		uint64_t p = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-		size_t lt = lo, i = lo, gt = hi;
-		while (i < gt) {
-			uint64_t x = v[i];
-			if (x < p) {
-				v[i++] = v[lt];
-				v[lt++] = x;
-			} else if (x > p) {
-				v[i] = v[--gt];
-				v[gt] = x;
-			} else {
-				i++;
-			}
-		}
-		if (k < lt)
-			hi = lt;
-		else if (k >= gt)
-			lo = gt;
-		else
-			return; /* v[lt..gt) all equal the pivot */
-	}
-	qsort(v + lo, hi - lo, sizeof(*v), cmp_u64);
-}
-
-/* 1-based nearest rank of quantile q/1000 among n values. */
-static uint64_t rank_of(uint64_t n, uint64_t q_milli)
-{
-	uint64_t k = (n / 1000) * q_milli + ((n % 1000) * q_milli + 999) / 1000;
-	return k ? k : 1;
-}
-
-/* Exact summary of the values of a vector (reorders it). */
-struct exact {
-	uint64_t n, min, max, q[NQ];
-	double mean, sd;
-};
-
-static bool vec_summary(struct u64vec *a, struct exact *e)
-{
-	memset(e, 0, sizeof(*e));
-	if (!a->n || a->oom)
-		return false;
-	e->n = a->n;
-	size_t lo = 0;
-	for (int i = 0; i < NQ; i++) {
-		size_t k = (size_t)rank_of(a->n, qs_milli[i]) - 1;
-		if (k >= lo)
-			select_rank(a->v, lo, a->n, k);
-		e->q[i] = a->v[k];
-		lo = k + 1; /* everything after k is >= v[k] */
-	}
-	double sum = 0, sq = 0;
-	e->min = e->max = a->v[0];
-	for (size_t i = 0; i < a->n; i++) {
-		uint64_t x = a->v[i];
-		sum += (double)x;
-		if (x < e->min)
-			e->min = x;
-		if (x > e->max)
-			e->max = x;
-	}
-	e->mean = sum / (double)a->n;
-	for (size_t i = 0; i < a->n; i++) {
-		double d = (double)a->v[i] - e->mean;
-		sq += d * d;
-	}
-	e->sd = a->n > 1 ? sqrt(sq / (double)(a->n - 1)) : 0;
-	return true;
-}
+/* ---- exact order statistics: traces/exact.c ---- */
 
 /* Request sizes (in sectors, never 0) -> counts: open addressing, load <= 1/2. */
 struct sizemap {
@@ -437,6 +318,8 @@ struct trc_stats {
 	bool dist_exact;
 	uint64_t pf_q[PF_DEPTH]; /* block accesses not yet accounted (queue_block) */
 	unsigned pf_head, pf_n;
+	struct trc_btt *btt;     /* the events' breakdown (blkparse, blktrace; trc_stats_btt) */
+	struct trc_procs *procs; /* per-process I/O */
 };
 
 void trc_stats_free(struct trc_stats *s)
@@ -457,7 +340,14 @@ void trc_stats_free(struct trc_stats *s)
 	free(s->k.tab);
 	free(s->k.fen);
 	free(s->k.rev);
+	trc_btt_free(s->btt);
+	trc_procs_free(s->procs);
 	free(s);
+}
+
+struct trc_btt *trc_stats_btt(struct trc_stats *s)
+{
+	return s->btt;
 }
 
 /* Power-of-two ranges: [0,1), [1,2), [2,4), ... [2^(n-2), 2^(n-1)). */
@@ -498,7 +388,8 @@ int trc_stats_new(struct trc_stats **out, const struct trc_stats_opts *opts)
 	s->k.max_blocks = s->o.max_blocks;
 	s->k.thresh = ALL_SAMPLED;
 	s->dist_exact = true;
-	if (!ok || resize(&s->k, 1024) || sizemap_grow(&s->sizes, 64)) {
+	if (!ok || resize(&s->k, 1024) || sizemap_grow(&s->sizes, 64) || trc_btt_new(&s->btt) ||
+	    trc_procs_new(&s->procs)) {
 		trc_stats_free(s);
 		return -ENOMEM;
 	}
@@ -603,6 +494,7 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *r)
 	uint64_t bytes = (uint64_t)r->nsect * 512;
 
 	s->n++;
+	trc_procs_add(s->procs, r);
 	if (!s->any) {
 		s->first_ns = r->time_ns;
 		s->any = true;
@@ -912,6 +804,16 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		} else {
 			fprintf(fp, "null");
 		}
+		fprintf(fp, ",\n \"btt\": ");
+		if (trc_btt_any(s->btt))
+			trc_btt_print(s->btt, fp, true);
+		else
+			fprintf(fp, "null");
+		fprintf(fp, ",\n \"processes\": ");
+		if (trc_procs_known(s->procs))
+			trc_procs_print(s->procs, fp, true, 0);
+		else
+			fprintf(fp, "null");
 		fprintf(fp, ",\n \"reader\": {\"skipped_lines\": %llu, \"skipped_bad\": %llu, "
 			    "\"skipped_zoned\": %llu, \"skipped_pc\": %llu, \"other_device\": %llu, "
 			    "\"remaps\": %llu, \"reordered\": %llu, \"inversions\": %llu, \"unpaired\": %llu}}\n",
@@ -1001,6 +903,10 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		text_exact(fp, &e_lat, format_time_ns);
 		fprintf(fp, "\n");
 	}
+	if (trc_btt_any(s->btt))
+		trc_btt_print(s->btt, fp, false);
+	if (trc_procs_known(s->procs))
+		trc_procs_print(s->procs, fp, false, 10);
 	fprintf(fp, "reader       %llu %s skipped, %llu malformed, %llu zoned, %llu pass-through, "
 		    "%llu other device, %llu remaps, %llu reordered, %llu out of order, %llu unpaired\n",
 		(unsigned long long)c->skipped_lines, c->skipped_unit,

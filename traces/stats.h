@@ -44,6 +44,10 @@ void trc_stats_add(struct trc_stats *s, const struct trc_rec *rec);
 void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name, const char *format,
 		     char event, const uint32_t *device, const struct trc_counts *counts);
 void trc_stats_free(struct trc_stats *s);
+/* The btt-style breakdown trc_stats_print reports: give trc_btt_event and this as the reader's
+ * trc_opts.on_event and event_ctx (blkparse and blktrace traces; other formats have no events
+ * and the report leaves the section out). Per-process I/O comes from the records themselves. */
+struct trc_btt *trc_stats_btt(struct trc_stats *s);
 /* For tests: slots and stamps the reuse tracker's renumberings have visited so far. They cost
  * O(n) each and happen at most once per (tracked blocks) accesses, so this stays below a small
  * multiple of the block accesses: the tracker is O(log n) per access, never quadratic. */

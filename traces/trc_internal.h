@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "traces/reader.h"
 
@@ -33,6 +34,9 @@ struct trc_in {
 	uint8_t carry[8];
 	unsigned ncarry;
 	int read_errno;
+	void *map;              /* a regular file mapped whole (then read like a memory image) */
+	size_t map_len;
+	const uint8_t *released; /* mapped pages before this were given back (trc_in_release) */
 };
 
 int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashing);
@@ -45,11 +49,18 @@ size_t trc_in_need(struct trc_in *in, size_t need);
 /* Next line (without '\n' and a trailing '\r'). Returns 1 with *line and *len, 0 at EOF, -E2BIG for a
  * line longer than the buffer, -EIO on a read error. *off receives the line's file offset. */
 int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off);
+/* A mapped file's pages are released (madvise MADV_DONTNEED: they stay in the page cache and
+ * fault back in if read again) every TRC_MAP_WINDOW bytes consumed, so that the resident memory
+ * is a window, not the file. */
+#define TRC_MAP_WINDOW (4u << 20)
+void trc_in_release(struct trc_in *in);
 /* Consume n bytes that trc_in_need made available. */
 static inline void trc_in_skip(struct trc_in *in, size_t n)
 {
 	in->p += n;
 	in->done += n;
+	if (in->map && (size_t)(in->p - in->released) >= 2 * (size_t)TRC_MAP_WINDOW)
+		trc_in_release(in);
 }
 static inline uint64_t trc_in_offset(const struct trc_in *in)
 {
@@ -185,7 +196,9 @@ static inline bool trc_isspace(int c)
 {
 	return c == ' ' || c == '\t';
 }
-/* Unsigned decimal at *pp (at least one digit); advances *pp. false on no digit or overflow. */
+/* Unsigned decimal at *pp (at least one digit); advances *pp. false on no digit or overflow.
+ * Up to 19 digits cannot overflow, so they are read without the per-digit check (the hot
+ * path of every text reader); only a 20th digit goes through it. */
 static inline bool trc_parse_u64(const char **pp, const char *end, uint64_t *out)
 {
 	const char *p = *pp;
@@ -193,25 +206,62 @@ static inline bool trc_parse_u64(const char **pp, const char *end, uint64_t *out
 
 	if (p >= end || !trc_isdigit(*p))
 		return false;
+	const char *lim = end - p > 19 ? p + 19 : end;
 	do {
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+	} while (p < lim && trc_isdigit(*p));
+	while (p < end && trc_isdigit(*p)) {
 		unsigned d = (unsigned)(*p - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			return false;
 		v = v * 10 + d;
 		p++;
-	} while (p < end && trc_isdigit(*p));
+	}
 	*pp = p;
 	*out = v;
 	return true;
 }
+
+/* Word-at-a-time blank search: the high bit of each byte of the result is set exactly where the
+ * byte of w is ' ' or '\t' (no borrow between bytes, so every byte is exact, not just the
+ * first). Text formats pad their columns with runs of blanks, and this runs over every byte. */
+static inline uint64_t trc_blank_mask(uint64_t w)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t a = w ^ 0x2020202020202020ULL, b = w ^ 0x0909090909090909ULL;
+	uint64_t za = ~(((a & lo7) + lo7) | a | lo7), zb = ~(((b & lo7) + lo7) | b | lo7);
+	return za | zb;
+}
+static inline uint64_t trc_load64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w); /* byte 0 must be the lowest (ctz finds the first byte) */
+#endif
+	return w;
+}
 static inline const char *trc_skip_spaces(const char *p, const char *end)
 {
+	while (end - p >= 8) {
+		uint64_t other = ~trc_blank_mask(trc_load64(p)) & 0x8080808080808080ULL;
+		if (other)
+			return p + (__builtin_ctzll(other) >> 3);
+		p += 8;
+	}
 	while (p < end && trc_isspace(*p))
 		p++;
 	return p;
 }
 static inline const char *trc_skip_token(const char *p, const char *end)
 {
+	while (end - p >= 8) {
+		uint64_t blank = trc_blank_mask(trc_load64(p));
+		if (blank)
+			return p + (__builtin_ctzll(blank) >> 3);
+		p += 8;
+	}
 	while (p < end && !trc_isspace(*p))
 		p++;
 	return p;
