@@ -19,7 +19,7 @@
 struct rep_ref {
 	uint64_t block_bytes, size_bytes;
 	char policy[16];   /* "lru", "opt", ... (trace mrc's names) */
-	bool reads_only;
+	bool reads_only;   /* 1: the trace's reads alone were fed */
 	uint64_t accesses, misses;
 };
 

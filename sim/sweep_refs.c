@@ -72,8 +72,10 @@ static int one_block_size(struct rep_db *db, int64_t tid, uint64_t bb, const uin
 		return rc;
 	}
 	rc = 0;
+	/* Reads only: the engine in writethrough and readcache (no evict_on_write) allocates on
+	 * read misses only, so a write neither takes a slot nor counts (docs/reports.md). */
 	while ((st = trc_next(t, &r)) == TRC_OK)
-		if ((rc = mrc_trace_add_rec(m, &r)))
+		if ((r.flags & TRC_READ) && (rc = mrc_trace_add_rec(m, &r)))
 			break;
 	if (!rc && st == TRC_EBAD) {
 		snprintf(err, errlen, "reference curves: %s", trc_error(t));

@@ -12,8 +12,11 @@
  * For every (block size, cache size) of the sweep's ok runs that ref_curves does not hold yet,
  * compute the read miss counts of fully associative LRU and OPT caches holding as many blocks as
  * the engine has slots for that cache size (num_cmd x DEFAULT_ALIASING, num_cmd rounded down to
- * a power of two as ctr.c does), and store them (reports/db_refs.h). reads_only: writes insert
- * and update recency, only reads are counted, as the runs' read hit ratio counts read pieces.
+ * a power of two as ctr.c does), and store them (reports/db_refs.h). Only the trace's reads
+ * are fed to the reference cache (reads_only 1: writes neither insert nor count), as the
+ * engine allocates on read misses only in writethrough and readcache, and as the runs' read
+ * hit ratio counts read pieces (one access per cache block a read covers, as the engine's
+ * pieces).
  * The trace is read once per block size that needs a curve (path with opts: the sweep's .sct
  * copy when there is one). Returns 0, or -errno with a message (the runs stay recorded).
  */
