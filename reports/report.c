@@ -1133,12 +1133,43 @@ static int64_t count_rows(struct ctx *c, const char *sql, int64_t id)
 	return n;
 }
 
-static int cmp_hit(const void *a, const void *b, void *arg)
-{
-	const struct run *runs = arg;
-	double x = runs[*(const int *)a].hit, y = runs[*(const int *)b].hit;
+static double get_hit(const struct run *r) { return r->hit; }
+static double get_read_mean(const struct run *r) { return r->read_mean_ns; }
+static double get_read_p99(const struct run *r) { return r->read_p99_ns; }
+static double get_write_mean(const struct run *r) { return r->write_mean_ns; }
 
-	return x < y ? 1 : x > y ? -1 : 0;
+static const struct rank_metric rank_metrics[] = {
+	{"read_hit_ratio", "read hit ratio (%)", true, 100, get_hit},
+	{"read_mean", "mean read latency (ms)", false, 1e-6, get_read_mean},
+	{"read_p99", "p99 read latency (ms)", false, 1e-6, get_read_p99},
+	{"write_mean", "mean write latency (ms)", false, 1e-6, get_write_mean},
+};
+
+const char *rep_rank_name(size_t i)
+{
+	return i < sizeof(rank_metrics) / sizeof(rank_metrics[0]) ? rank_metrics[i].name : NULL;
+}
+
+static const struct rank_metric *rank_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(rank_metrics) / sizeof(rank_metrics[0]); i++)
+		if (!strcmp(rank_metrics[i].name, name))
+			return &rank_metrics[i];
+	return NULL;
+}
+
+/* Best first by c->rank; runs without the metric last; ties by run id. */
+static int cmp_rank(const void *a, const void *b, void *arg)
+{
+	const struct ctx *c = arg;
+	const struct run *ra = &c->runs[*(const int *)a], *rb = &c->runs[*(const int *)b];
+	double x = c->rank->get(ra), y = c->rank->get(rb);
+
+	if (isnan(x) != isnan(y))
+		return isnan(x) ? 1 : -1;
+	if (!isnan(x) && x != y)
+		return (x < y) == c->rank->higher_better ? 1 : -1;
+	return (ra->id > rb->id) - (ra->id < rb->id);
 }
 
 static int choose_runs(struct ctx *c)
@@ -1157,7 +1188,7 @@ static int choose_runs(struct ctx *c)
 		}
 		return 0;
 	}
-	/* Best, median and worst read hit ratio among runs that have a time series. */
+	/* Best, median and worst by --rank-by among runs that have a time series. */
 	int *idx = calloc(c->nruns ? c->nruns : 1, sizeof(int));
 	size_t n = 0;
 
@@ -1167,7 +1198,7 @@ static int choose_runs(struct ctx *c)
 		if (!isnan(c->runs[i].hit) &&
 		    count_rows(c, "SELECT count(*) FROM series WHERE run_id = ?1", c->runs[i].id) > 0)
 			idx[n++] = (int)i;
-	qsort_r(idx, n, sizeof(int), cmp_hit, c->runs);
+	qsort_r(idx, n, sizeof(int), cmp_rank, c);
 	if (n >= 1)
 		c->selected[c->nselected++] = idx[0];
 	if (n >= 3)
@@ -1178,7 +1209,7 @@ static int choose_runs(struct ctx *c)
 	return 0;
 }
 
-static int fig_series(struct ctx *c)
+static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 {
 	char title[512], lab[128];
 	FILE *f;
@@ -1188,7 +1219,9 @@ static int fig_series(struct ctx *c)
 	text(title, sizeof(title), "Read hit ratio over time\n%s",
 		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
 	f = fig_begin(c, -1, "selected-series", title,
-		      c->o->runs ? "Runs chosen with --runs." : "The runs with the best, median and worst read hit ratio.");
+		      c->o->runs ? "Runs chosen with --runs." : c->rank->higher_better ?
+		      "The runs with the best, median and worst read hit ratio." :
+		      "The runs ranked best, median and worst by --rank-by.");
 	if (!f)
 		return -EIO;
 	if (sqlite3_prepare_v2(rep_db_conn(c->db),
@@ -1338,7 +1371,7 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	return fig_end(c, f);
 }
 
-static int fig_reqcdf(struct ctx *c)
+static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 {
 	char title[512], lab[128];
 	sqlite3_stmt *st;
@@ -1409,6 +1442,24 @@ static int fig_reqcdf(struct ctx *c)
 	}
 	fprintf(f, "\n");
 	return fig_end(c, f);
+}
+
+/* The figures of the selected runs: one figure for all of them, or one per run. */
+static const struct {
+	int (*draw)(struct ctx *c, size_t k); /* 0 or an error */
+	bool per_run;
+} selected_figs[] = {{fig_series, false}, {fig_classcdf, true}, {fig_reqcdf, false}};
+
+static int draw_selected(struct ctx *c)
+{
+	for (size_t i = 0; i < sizeof(selected_figs) / sizeof(selected_figs[0]); i++)
+		for (size_t k = 0; k < (selected_figs[i].per_run ? c->nselected : 1); k++) {
+			int rc = selected_figs[i].draw(c, k);
+
+			if (rc)
+				return rc;
+		}
+	return 0;
 }
 
 /* ---- running gnuplot ---- */
@@ -1664,6 +1715,52 @@ static int runs_table(struct ctx *c, FILE *f)
 	return 0;
 }
 
+/* The family's best configurations by --rank-by, with the metric ranked in the first column. */
+static void best_table(struct ctx *c, FILE *f, const struct family *fm)
+{
+	int *idx = malloc((fm->nruns ? fm->nruns : 1) * sizeof(int));
+	size_t n = fm->nruns;
+
+	if (!idx)
+		return;
+	memcpy(idx, fm->runs, n * sizeof(int));
+	qsort_r(idx, n, sizeof(int), cmp_rank, c);
+	fprintf(f, "<p>The best%s configurations of this family, ranked by %s (%s is better; "
+		   "<code>--rank-by</code>):</p>\n<div class=scroll><table class=best><tr><th>rank</th>"
+		   "<th>%s</th><th>run</th><th>block</th><th>assoc</th><th>mode</th><th>policy</th>"
+		   "<th>cache</th><th>read hit %%</th><th>read mean (ms)</th><th>read p99 (ms)</th>"
+		   "<th>write mean (ms)</th></tr>\n",
+		n < 5 ? "" : " five", c->rank->label, c->rank->higher_better ? "higher" : "lower",
+		c->rank->label);
+	for (size_t i = 0; i < n && i < 5; i++) {
+		const struct run *r = &c->runs[idx[i]];
+		double v[5] = {c->rank->get(r) * c->rank->scale, 100 * r->hit, r->read_mean_ns / 1e6,
+			       r->read_p99_ns / 1e6, r->write_mean_ns / 1e6};
+		char l[16], sz[32];
+
+		bs_label(r->bs, l, sizeof(l));
+		size_label(r->cache_size, sz, sizeof(sz));
+		fprintf(f, "<tr><td class=n>%zu</td>", i + 1);
+		for (int k = 0; k < 5; k++) {
+			if (k == 1) {
+				fprintf(f, "<td class=n>%" PRId64 "</td><td class=n>%siB</td><td class=n>%u</td><td>",
+					r->id, l, r->assoc);
+				html_esc(f, r->mode);
+				fputs("</td><td>", f);
+				html_esc(f, r->policy);
+				fprintf(f, "</td><td class=n>%s</td>", sz);
+			}
+			if (isnan(v[k]))
+				fputs("<td>&ndash;</td>", f);
+			else
+				fprintf(f, "<td class=n>%s%.3f%s</td>", k ? "" : "<b>", v[k], k ? "" : "</b>");
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
+	free(idx);
+}
+
 static int write_index(struct ctx *c)
 {
 	char path[PATH_MAX], tmp[PATH_MAX], now[40];
@@ -1720,6 +1817,7 @@ static int write_index(struct ctx *c)
 		fprintf(f, "<h2>Family %zu: ", fi + 1);
 		html_esc(f, c->fams[fi].desc);
 		fprintf(f, " (%zu runs)</h2>\n", c->fams[fi].nruns);
+		best_table(c, f, &c->fams[fi]);
 		for (size_t g = 0; g < c->nfigs; g++)
 			if (c->figs[g].family == (int)fi)
 				html_figure(f, &c->figs[g]);
@@ -1835,6 +1933,9 @@ int rep_report_write(struct rep_db *db, const struct rep_report_opts *o,
 
 	memset(stats, 0, sizeof(*stats));
 	c.max_figs = o->max_figures ? o->max_figures : 8;
+	c.rank = rank_find(o->rank_by && *o->rank_by ? o->rank_by : "read_hit_ratio");
+	if (!c.rank)
+		return fail(&c, -EINVAL, "--rank-by: unknown metric '%s'", o->rank_by);
 	if ((rc = load_runs(&c)))
 		goto out;
 	if (!c.nruns) {
@@ -1860,12 +1961,7 @@ int rep_report_write(struct rep_db *db, const struct rep_report_opts *o,
 	if ((rc = choose_runs(&c)))
 		goto out;
 	if (c.nselected) {
-		if ((rc = fig_series(&c)))
-			goto out;
-		for (size_t k = 0; k < c.nselected; k++)
-			if ((rc = fig_classcdf(&c, k)))
-				goto out;
-		if ((rc = fig_reqcdf(&c)))
+		if ((rc = draw_selected(&c)))
 			goto out;
 	} else {
 		note(&c, "time series and latency figures: no selected run has a time series");
