@@ -319,11 +319,13 @@ static int group_families(struct ctx *c)
 			text(dev, sizeof(dev), "cache %s%s%s, target %s%s%s", r->cache_model,
 				 r->cache_preset[0] ? "/" : "", r->cache_preset, r->target_model,
 				 r->target_preset[0] ? "/" : "", r->target_preset);
+			/* Two lines in a figure's title (a space on the page): one long line is wider
+			 * than the figure and gnuplot cuts it at both ends. */
 			if (r->sweep_id[0])
-				text(fm->desc, sizeof(fm->desc), "%s, sweep %s; quirks %s; %s; HZ %u",
+				text(fm->desc, sizeof(fm->desc), "%s, sweep %s;\nquirks %s; %s; HZ %u",
 				     base_name(r->trace), r->sweep_id, r->quirks, dev, r->hz);
 			else
-				text(fm->desc, sizeof(fm->desc), "%s, runs outside a sweep; quirks %s; %s; HZ %u",
+				text(fm->desc, sizeof(fm->desc), "%s, runs outside a sweep;\nquirks %s; %s; HZ %u",
 				     base_name(r->trace), r->quirks, dev, r->hz);
 		}
 		r->family = (int)f;
@@ -1814,16 +1816,16 @@ static int write_index(struct ctx *c)
 	if ((rc = trace_table(c, f)))
 		goto fail;
 	for (size_t fi = 0; fi < c->nfams; fi++) {
-		fprintf(f, "<h2>Family %zu: ", fi + 1);
+		fprintf(f, "<h2 id=family-%zu>Family %zu: ", fi + 1, fi + 1);
 		html_esc(f, c->fams[fi].desc);
-		fprintf(f, " (%zu runs)</h2>\n", c->fams[fi].nruns);
+		fprintf(f, " (%zu run%s)</h2>\n", c->fams[fi].nruns, c->fams[fi].nruns == 1 ? "" : "s");
 		best_table(c, f, &c->fams[fi]);
 		for (size_t g = 0; g < c->nfigs; g++)
 			if (c->figs[g].family == (int)fi)
 				html_figure(f, &c->figs[g]);
 	}
 	if (c->nselected) {
-		fputs("<h2>Selected runs</h2>\n<p>", f);
+		fputs("<h2 id=selected>Selected runs</h2>\n<p>", f);
 		for (size_t k = 0; k < c->nselected; k++) {
 			char lab[128];
 
@@ -1837,7 +1839,7 @@ static int write_index(struct ctx *c)
 				html_figure(f, &c->figs[g]);
 	}
 	if (c->notes_len) {
-		fputs("<h2>Not drawn</h2>\n<ul class=notes>\n", f);
+		fputs("<h2 id=notes>Not drawn</h2>\n<ul class=notes>\n", f);
 		for (char *p = c->notes; *p;) {
 			size_t l = strcspn(p, "\n");
 			char line[600];
@@ -1852,7 +1854,7 @@ static int write_index(struct ctx *c)
 		}
 		fputs("</ul>\n", f);
 	}
-	fputs("<h2>Runs</h2>\n", f);
+	fputs("<h2 id=runs>Runs</h2>\n", f);
 	if ((rc = runs_table(c, f)))
 		goto fail;
 	/* Say on the page whether every figure loaded (and let a headless browser check it). */
