@@ -1864,6 +1864,9 @@ static int write_index(struct ctx *c)
 	      "else bad.push(i.getAttribute('src')); });\n"
 	      "  var p = document.getElementById('figcheck');\n"
 	      "  p.setAttribute('data-loaded', ok);\n"
+	      /* Wide tables scroll in their own box: the page itself never scrolls sideways. */
+	      "  p.setAttribute('data-page-overflow', Math.max(0, document.documentElement.scrollWidth - "
+	      "document.documentElement.clientWidth));\n"
 	      "  p.textContent = ok + ' of ' + imgs.length + ' figures loaded' + "
 	      "(bad.length ? ': missing ' + bad.join(', ') : ' (PNG; click for SVG).');\n"
 	      "  if (bad.length) p.className = 'bad';\n"
