@@ -610,7 +610,7 @@ static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 		fprintf(f, "set title ");
 		gp_str(f, title);
 		fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
-			   "set logscale x 2\nset yrange [0:100]\nset key outside right top title \"assoc\"\n"
+			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
 			   "set xtics (");
 		for (size_t b = 0; b < nbs; b++) {
 			char l[16];
@@ -749,7 +749,7 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 		fprintf(f, "set title ");
 		gp_str(f, title);
 		fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
-			   "set logscale x 2\nset yrange [0:100]\nset key outside right top title \"mode, policy\"\n"
+			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
 			   "set xtics (");
 		for (size_t s = 0; s < nsz; s++) {
 			char szl[32];
@@ -874,12 +874,11 @@ static int fig_modes(struct ctx *c, int fi, const struct combo *cb)
 		fprintf(f, "set multiplot layout 1,3 title ");
 		gp_str(f, title);
 		fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
-			   "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
+			   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
 			   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
 			   "samplen 2\nset grid ytics\nset xtics nomirror\n");
 		for (int p = 0; p < 3; p++) {
-			fprintf(f, "set ylabel \"%s\"\nset yrange [0:%s]\nplot ", panels[p].label,
-				p == 0 ? "100" : "*");
+			fprintf(f, "set ylabel \"%s\"\nplot ", panels[p].label);
 			for (size_t m = 0; m < nm; m++)
 				fprintf(f, "%s$%s using %zu%s title columnheader lc rgb \"%s\"", m ? ", " : "",
 					panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
