@@ -595,37 +595,35 @@ static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 			"same values lie on top of each other (the heatmap shows every value).");
 	if (!f)
 		return FIG_OPEN_FAILED(c);
-	{
-		for (size_t a = 0; a < nas; a++) {
-			fprintf(f, "$d%zu << EOD\n", a);
-			for (size_t b = 0; b < nbs; b++) {
-				const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-							       bss[b], (unsigned)assocs[a]);
-				if (r && !isnan(r->hit))
-					fprintf(f, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * r->hit);
-			}
-			fprintf(f, "EOD\n");
-		}
-		fig_loop_begin(f, name, 960, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
-			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
-			   "set xtics (");
+	for (size_t a = 0; a < nas; a++) {
+		fprintf(f, "$d%zu << EOD\n", a);
 		for (size_t b = 0; b < nbs; b++) {
-			char l[16];
-
-			bs_label(bss[b], l, sizeof(l));
-			fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, bss[b] / 2.0);
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
+						       bss[b], (unsigned)assocs[a]);
+			if (r && !isnan(r->hit))
+				fprintf(f, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * r->hit);
 		}
-		fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
-		for (size_t a = 0; a < nas; a++) {
-			fprintf(f, "%s$d%zu using 1:2 with linespoints ", a ? ", \\\n  " : "", a);
-			line_style(f, (int)a);
-			fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
-		}
-		fprintf(f, "\n");
+		fprintf(f, "EOD\n");
 	}
+	fig_loop_begin(f, name, 960, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
+		   "set xtics (");
+	for (size_t b = 0; b < nbs; b++) {
+		char l[16];
+
+		bs_label(bss[b], l, sizeof(l));
+		fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, bss[b] / 2.0);
+	}
+	fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
+	for (size_t a = 0; a < nas; a++) {
+		fprintf(f, "%s$d%zu using 1:2 with linespoints ", a ? ", \\\n  " : "", a);
+		line_style(f, (int)a);
+		fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
+	}
+	fprintf(f, "\n");
 	return fig_end(c, f) ? -EIO : 1;
 }
 
@@ -649,53 +647,51 @@ static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 		     "Colour and label: read hit ratio (%); blank cells were not run.");
 	if (!f)
 		return FIG_OPEN_FAILED(c);
-	{
-		fprintf(f, "$d << EOD\n");
-		for (size_t a = 0; a < nas; a++) {
-			for (size_t b = 0; b < nbs; b++) {
-				const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-							       bss[b], (unsigned)assocs[a]);
-				if (r && !isnan(r->hit)) {
-					fprintf(f, "%zu %zu %.6g\n", b, a, 100.0 * r->hit);
-					lo = fmin(lo, 100.0 * r->hit);
-					hi = fmax(hi, 100.0 * r->hit);
-				} else {
-					fprintf(f, "%zu %zu NaN\n", b, a);
-				}
-			}
-			fprintf(f, "\n");
-		}
-		fprintf(f, "EOD\n");
-		if (hi - lo < 1e-9)
-			hi = lo + 1;
-		fig_loop_begin(f, name, 960, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset xlabel \"block size\"\nset ylabel \"associativity\"\n"
-			   "set cblabel \"read hit ratio (%%)\"\nunset grid\n"
-			   "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", "
-			   "0.75 \"#5ec962\", 1 \"#fde725\")\n"
-			   "set cbrange [%.6g:%.6g]\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
-			   "set tics out nomirror\nset xtics (",
-			lo, hi, nbs - 1, nas - 1);
+	fprintf(f, "$d << EOD\n");
+	for (size_t a = 0; a < nas; a++) {
 		for (size_t b = 0; b < nbs; b++) {
-			char l[16];
-
-			bs_label(bss[b], l, sizeof(l));
-			fprintf(f, "%s\"%s\" %zu", b ? ", " : "", l, b);
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
+						       bss[b], (unsigned)assocs[a]);
+			if (r && !isnan(r->hit)) {
+				fprintf(f, "%zu %zu %.6g\n", b, a, 100.0 * r->hit);
+				lo = fmin(lo, 100.0 * r->hit);
+				hi = fmax(hi, 100.0 * r->hit);
+			} else {
+				fprintf(f, "%zu %zu NaN\n", b, a);
+			}
 		}
-		fprintf(f, ")\nset ytics (");
-		for (size_t a = 0; a < nas; a++)
-			fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", assocs[a], a);
-		/* Labels: white on the dark half of the palette, black on the light half. */
-		fprintf(f, ")\nmid = %.6g\n"
-			   "plot $d using 1:2:3 with image notitle, \\\n"
-			   "  $d using 1:2:($3 == $3 && $3 < mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
-			   "tc rgb \"white\" notitle, \\\n"
-			   "  $d using 1:2:($3 == $3 && $3 >= mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
-			   "tc rgb \"black\" notitle\n",
-			(lo + hi) / 2);
+		fprintf(f, "\n");
 	}
+	fprintf(f, "EOD\n");
+	if (hi - lo < 1e-9)
+		hi = lo + 1;
+	fig_loop_begin(f, name, 960, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"block size\"\nset ylabel \"associativity\"\n"
+		   "set cblabel \"read hit ratio (%%)\"\nunset grid\n"
+		   "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", "
+		   "0.75 \"#5ec962\", 1 \"#fde725\")\n"
+		   "set cbrange [%.6g:%.6g]\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
+		   "set tics out nomirror\nset xtics (",
+		lo, hi, nbs - 1, nas - 1);
+	for (size_t b = 0; b < nbs; b++) {
+		char l[16];
+
+		bs_label(bss[b], l, sizeof(l));
+		fprintf(f, "%s\"%s\" %zu", b ? ", " : "", l, b);
+	}
+	fprintf(f, ")\nset ytics (");
+	for (size_t a = 0; a < nas; a++)
+		fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", assocs[a], a);
+	/* Labels: white on the dark half of the palette, black on the light half. */
+	fprintf(f, ")\nmid = %.6g\n"
+		   "plot $d using 1:2:3 with image notitle, \\\n"
+		   "  $d using 1:2:($3 == $3 && $3 < mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
+		   "tc rgb \"white\" notitle, \\\n"
+		   "  $d using 1:2:($3 == $3 && $3 >= mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
+		   "tc rgb \"black\" notitle\n",
+		(lo + hi) / 2);
 	return fig_end(c, f) ? -EIO : 1;
 }
 
@@ -713,59 +709,57 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 
 	if (nsz < 2 || (int64_t)sizes[0] < 0)
 		return 0;
-	{
-		/* Lines of (mode, policy) that were run at two sizes or more make a curve. */
-		for (size_t li = 0; li < nl; li++) {
-			int pts = 0;
+	/* Lines of (mode, policy) that were run at two sizes or more make a curve. */
+	for (size_t li = 0; li < nl; li++) {
+		int pts = 0;
 
-			for (size_t s = 0; s < nsz; s++)
-				pts += find_run(c, fm, lines[li].mode, lines[li].policy, (int64_t)sizes[s],
-						cb->bs, cb->assoc) != NULL;
-			if (pts >= 2)
-				use[nuse++] = li;
-		}
-		if (!nuse)
-			return 0;
-		bs_label(cb->bs, l, sizeof(l));
-		text(title, sizeof(title), "Read hit ratio vs cache size\nblock %siB, assoc %u; %s", l,
-		     cb->assoc, fm->desc);
-		f = fig_open(c, fi, name, sizeof(name), title,
-			     "One line per mode and policy (the miss ratio is 100% minus the hit ratio).");
-		if (!f)
-			return FIG_OPEN_FAILED(c);
-		for (size_t u = 0; u < nuse; u++) {
-			const struct combo *ln = &lines[use[u]];
-
-			fprintf(f, "$d%zu << EOD\n", u);
-			for (size_t s = 0; s < nsz; s++) {
-				const struct run *r = find_run(c, fm, ln->mode, ln->policy, (int64_t)sizes[s],
-							       cb->bs, cb->assoc);
-				if (r && !isnan(r->hit))
-					fprintf(f, "%.9g %.6g\n", (double)sizes[s] / 1073741824.0, 100.0 * r->hit);
-			}
-			fprintf(f, "EOD\n");
-		}
-		fig_loop_begin(f, name, 960, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
-			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
-			   "set xtics (");
-		for (size_t s = 0; s < nsz; s++) {
-			char szl[32];
-
-			format_size(sizes[s], szl, sizeof(szl));
-			fprintf(f, "%s\"%s\" %.9g", s ? ", " : "", szl, (double)sizes[s] / 1073741824.0);
-		}
-		fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
-			(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
-		for (size_t u = 0; u < nuse; u++) {
-			fprintf(f, "%s$d%zu using 1:2 with linespoints ", u ? ", \\\n  " : "", u);
-			line_style(f, (int)use[u]);
-			fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
-		}
-		fprintf(f, "\n");
+		for (size_t s = 0; s < nsz; s++)
+			pts += find_run(c, fm, lines[li].mode, lines[li].policy, (int64_t)sizes[s],
+					cb->bs, cb->assoc) != NULL;
+		if (pts >= 2)
+			use[nuse++] = li;
 	}
+	if (!nuse)
+		return 0;
+	bs_label(cb->bs, l, sizeof(l));
+	text(title, sizeof(title), "Read hit ratio vs cache size\nblock %siB, assoc %u; %s", l,
+	     cb->assoc, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title,
+		     "One line per mode and policy (the miss ratio is 100% minus the hit ratio).");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	for (size_t u = 0; u < nuse; u++) {
+		const struct combo *ln = &lines[use[u]];
+
+		fprintf(f, "$d%zu << EOD\n", u);
+		for (size_t s = 0; s < nsz; s++) {
+			const struct run *r = find_run(c, fm, ln->mode, ln->policy, (int64_t)sizes[s],
+						       cb->bs, cb->assoc);
+			if (r && !isnan(r->hit))
+				fprintf(f, "%.9g %.6g\n", (double)sizes[s] / 1073741824.0, 100.0 * r->hit);
+		}
+		fprintf(f, "EOD\n");
+	}
+	fig_loop_begin(f, name, 960, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
+		   "set xtics (");
+	for (size_t s = 0; s < nsz; s++) {
+		char szl[32];
+
+		format_size(sizes[s], szl, sizeof(szl));
+		fprintf(f, "%s\"%s\" %.9g", s ? ", " : "", szl, (double)sizes[s] / 1073741824.0);
+	}
+	fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
+		(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
+	for (size_t u = 0; u < nuse; u++) {
+		fprintf(f, "%s$d%zu using 1:2 with linespoints ", u ? ", \\\n  " : "", u);
+		line_style(f, (int)use[u]);
+		fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
+	}
+	fprintf(f, "\n");
 	return fig_end(c, f) ? -EIO : 1;
 }
 
@@ -816,76 +810,74 @@ static int fig_modes(struct ctx *c, int fi, const struct combo *cb)
 		snprintf(panels[2].label, sizeof(panels[2].label), "written to the cache device (%s)",
 			 ssd_max < 1048576.0 ? "KiB" : "MiB");
 	}
-	{
-		char name[96], title[512], sz[32];
-		unsigned assoc = main_assoc(c, fm, cb, F_POLICY | F_SIZE);
-		struct combo sel = *cb, modes[8];
-		uint64_t bss[256];
-		size_t nbs, nm = 0;
-		FILE *f;
+	char name[96], title[512], sz[32];
+	unsigned assoc = main_assoc(c, fm, cb, F_POLICY | F_SIZE);
+	struct combo sel = *cb, modes[8];
+	uint64_t bss[256];
+	size_t nbs, nm = 0;
+	FILE *f;
 
-		/* The modes run with this policy, size and associativity. */
-		sel.assoc = assoc;
-		for (size_t m = 0; m < nall; m++) {
-			memcpy(sel.mode, allmodes[m].mode, sizeof(sel.mode));
-			if (distinct_in(c, fm, get_bs, &sel, F_MODE | F_POLICY | F_SIZE | F_ASSOC, bss))
-				modes[nm++] = allmodes[m];
-		}
-		if (nm < 2)
-			return 0;
-		nbs = distinct_in(c, fm, get_bs, &sel, F_POLICY | F_SIZE | F_ASSOC, bss);
-		if (nbs > 16)
-			nbs = 16;
-		size_label(cb->size, sz, sizeof(sz));
-		text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc, cb->policy,
-		     sz, fm->desc);
-		f = fig_open(c, fi, name, sizeof(name), title, "Clusters: block size; bars: cache mode.");
-		if (!f)
-			return FIG_OPEN_FAILED(c);
-		for (int p = 0; p < 3; p++) {
-			fprintf(f, "$%s << EOD\nbs", panels[p].col);
-			for (size_t m = 0; m < nm; m++)
-				fprintf(f, " %s", modes[m].mode);
-			fprintf(f, "\n");
-			for (size_t b = 0; b < nbs; b++) {
-				char l[16];
-
-				bs_label(bss[b], l, sizeof(l));
-				fprintf(f, "%s", l);
-				for (size_t m = 0; m < nm; m++) {
-					const struct run *r = find_run(c, fm, modes[m].mode, cb->policy,
-								       cb->size, bss[b], assoc);
-					double v = NAN;
-
-					if (r)
-						v = p == 0 ? 100.0 * r->hit
-						  : p == 1 ? r->read_mean_ns / 1e6
-							   : (double)r->ssd_written / ssd_unit;
-					if (isnan(v))
-						fprintf(f, " NaN");
-					else
-						fprintf(f, " %.6g", v);
-				}
-				fprintf(f, "\n");
-			}
-			fprintf(f, "EOD\n");
-		}
-		fig_loop_begin(f, name, 1200, 560);
-		fprintf(f, "set multiplot layout 1,3 title ");
-		gp_str(f, title);
-		fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
-			   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
-			   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
-			   "samplen 2\nset grid ytics\nset xtics nomirror\n");
-		for (int p = 0; p < 3; p++) {
-			fprintf(f, "set ylabel \"%s\"\nplot ", panels[p].label);
-			for (size_t m = 0; m < nm; m++)
-				fprintf(f, "%s$%s using %zu%s title columnheader lc rgb \"%s\"", m ? ", " : "",
-					panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
-			fprintf(f, "\n");
-		}
-		return fig_end(c, f) ? -EIO : 1;
+	/* The modes run with this policy, size and associativity. */
+	sel.assoc = assoc;
+	for (size_t m = 0; m < nall; m++) {
+		memcpy(sel.mode, allmodes[m].mode, sizeof(sel.mode));
+		if (distinct_in(c, fm, get_bs, &sel, F_MODE | F_POLICY | F_SIZE | F_ASSOC, bss))
+			modes[nm++] = allmodes[m];
 	}
+	if (nm < 2)
+		return 0;
+	nbs = distinct_in(c, fm, get_bs, &sel, F_POLICY | F_SIZE | F_ASSOC, bss);
+	if (nbs > 16)
+		nbs = 16;
+	size_label(cb->size, sz, sizeof(sz));
+	text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc, cb->policy,
+	     sz, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title, "Clusters: block size; bars: cache mode.");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	for (int p = 0; p < 3; p++) {
+		fprintf(f, "$%s << EOD\nbs", panels[p].col);
+		for (size_t m = 0; m < nm; m++)
+			fprintf(f, " %s", modes[m].mode);
+		fprintf(f, "\n");
+		for (size_t b = 0; b < nbs; b++) {
+			char l[16];
+
+			bs_label(bss[b], l, sizeof(l));
+			fprintf(f, "%s", l);
+			for (size_t m = 0; m < nm; m++) {
+				const struct run *r = find_run(c, fm, modes[m].mode, cb->policy,
+							       cb->size, bss[b], assoc);
+				double v = NAN;
+
+				if (r)
+					v = p == 0 ? 100.0 * r->hit
+					  : p == 1 ? r->read_mean_ns / 1e6
+						   : (double)r->ssd_written / ssd_unit;
+				if (isnan(v))
+					fprintf(f, " NaN");
+				else
+					fprintf(f, " %.6g", v);
+			}
+			fprintf(f, "\n");
+		}
+		fprintf(f, "EOD\n");
+	}
+	fig_loop_begin(f, name, 1200, 560);
+	fprintf(f, "set multiplot layout 1,3 title ");
+	gp_str(f, title);
+	fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
+		   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+		   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
+		   "samplen 2\nset grid ytics\nset xtics nomirror\n");
+	for (int p = 0; p < 3; p++) {
+		fprintf(f, "set ylabel \"%s\"\nplot ", panels[p].label);
+		for (size_t m = 0; m < nm; m++)
+			fprintf(f, "%s$%s using %zu%s title columnheader lc rgb \"%s\"", m ? ", " : "",
+				panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
+		fprintf(f, "\n");
+	}
+	return fig_end(c, f) ? -EIO : 1;
 }
 
 /* misses: stacked shares of read pieces by miss reason, per (mode, policy, size). */
@@ -902,66 +894,64 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 	}
 	if (!any)
 		return 0; /* no run with miss explanation counts (run with --no-explain) */
-	{
-		char name[96], title[512], sz[32];
-		uint64_t bss[256], assocs[256];
-		size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-		size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
-		bool one_assoc = nbs * nas > MAX_BARS;
-		unsigned assoc_only = one_assoc ? main_assoc(c, fm, cb, F_MODE | F_POLICY | F_SIZE) : 0;
-		FILE *f;
-		int bars = 0;
+	char name[96], title[512], sz[32];
+	uint64_t bss[256], assocs[256];
+	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
+	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	bool one_assoc = nbs * nas > MAX_BARS;
+	unsigned assoc_only = one_assoc ? main_assoc(c, fm, cb, F_MODE | F_POLICY | F_SIZE) : 0;
+	FILE *f;
+	int bars = 0;
 
-		if (nbs * nas < 2)
-			return 0; /* one configuration: nothing to compare */
-		size_label(cb->size, sz, sizeof(sz));
-		if (one_assoc)
-			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-			     "cache %s, assoc %u; %s", cb->mode, cb->policy, sz, assoc_only, fm->desc);
-		else
-			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-			     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
-		f = fig_open(c, fi, name, sizeof(name), title, "Bars: block size / associativity; the "
-				"rest of each bar up to 100% is hits.");
-		if (!f)
-			return FIG_OPEN_FAILED(c);
-		fprintf(f, "$d << EOD\nconfig");
-		for (int m = 0; m < MISS_NR; m++)
-			fprintf(f, " %s", rep_miss_names[m]);
-		fprintf(f, "\n");
-		for (size_t a = 0; a < nas; a++) {
-			if (one_assoc && assocs[a] != assoc_only)
+	if (nbs * nas < 2)
+		return 0; /* one configuration: nothing to compare */
+	size_label(cb->size, sz, sizeof(sz));
+	if (one_assoc)
+		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
+		     "cache %s, assoc %u; %s", cb->mode, cb->policy, sz, assoc_only, fm->desc);
+	else
+		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
+		     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title, "Bars: block size / associativity; the "
+			"rest of each bar up to 100% is hits.");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	fprintf(f, "$d << EOD\nconfig");
+	for (int m = 0; m < MISS_NR; m++)
+		fprintf(f, " %s", rep_miss_names[m]);
+	fprintf(f, "\n");
+	for (size_t a = 0; a < nas; a++) {
+		if (one_assoc && assocs[a] != assoc_only)
+			continue;
+		for (size_t b = 0; b < nbs && bars < MAX_BARS; b++) {
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
+						       bss[b], (unsigned)assocs[a]);
+			char l[16];
+
+			if (!r || r->read_pieces <= 0)
 				continue;
-			for (size_t b = 0; b < nbs && bars < MAX_BARS; b++) {
-				const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-							       bss[b], (unsigned)assocs[a]);
-				char l[16];
-
-				if (!r || r->read_pieces <= 0)
-					continue;
-				bs_label(bss[b], l, sizeof(l));
-				fprintf(f, "%s/a%" PRIu64, l, assocs[a]);
-				for (int m = 0; m < MISS_NR; m++)
-					fprintf(f, " %.6g", 100.0 * (double)r->miss[m] / (double)r->read_pieces);
-				fprintf(f, "\n");
-				bars++;
-			}
+			bs_label(bss[b], l, sizeof(l));
+			fprintf(f, "%s/a%" PRIu64, l, assocs[a]);
+			for (int m = 0; m < MISS_NR; m++)
+				fprintf(f, " %.6g", 100.0 * (double)r->miss[m] / (double)r->read_pieces);
+			fprintf(f, "\n");
+			bars++;
 		}
-		fprintf(f, "EOD\n");
-		fig_loop_begin(f, name, 1100, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset style data histograms\nset style histogram rowstacked\n"
-			   "set style fill solid 0.9 border -1\nset boxwidth 0.75\nset yrange [0:100]\n"
-			   "set ylabel \"read pieces (%%)\"\nset xlabel \"block size / associativity\"\n"
-			   "set key outside right top title \"miss reason\"\nset grid ytics\n"
-			   "set xtics rotate by -45 nomirror\nplot ");
-		for (int m = 0; m < MISS_NR; m++)
-			fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
-				m ? "" : ":xtic(1)", palette[m]);
-		fprintf(f, "\n");
-		return fig_end(c, f) ? -EIO : 1;
 	}
+	fprintf(f, "EOD\n");
+	fig_loop_begin(f, name, 1100, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset style data histograms\nset style histogram rowstacked\n"
+		   "set style fill solid 0.9 border -1\nset boxwidth 0.75\nset yrange [0:100]\n"
+		   "set ylabel \"read pieces (%%)\"\nset xlabel \"block size / associativity\"\n"
+		   "set key outside right top title \"miss reason\"\nset grid ytics\n"
+		   "set xtics rotate by -45 nomirror\nplot ");
+	for (int m = 0; m < MISS_NR; m++)
+		fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
+			m ? "" : ":xtic(1)", palette[m]);
+	fprintf(f, "\n");
+	return fig_end(c, f) ? -EIO : 1;
 }
 
 
