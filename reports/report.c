@@ -563,8 +563,9 @@ static FILE *fig_open(struct ctx *c, int fi, char *name, size_t namelen, const c
 		c->kind_full = true;
 		c->omitted++;
 		if (c->omitted < 20)
-			note(c, "%s: more than %u figures for %s; narrow the selection with --where or "
-				"raise --max-figures", c->kind->what, c->max_figs, base_name(fm->trace));
+			note(c, "%s: more than %u figures for family %d (%s); narrow the selection with "
+				"--where or raise --max-figures", c->kind->what, c->max_figs, fi + 1,
+			     base_name(fm->trace));
 		return NULL;
 	}
 	c->kind_count++;
@@ -1075,7 +1076,14 @@ static const struct fig_kind family_figs[] = {
 static int draw_family(struct ctx *c, int fi)
 {
 	const struct family *fm = &c->fams[fi];
+	char who[300];
 
+	text(who, sizeof(who), "family %d (%s)", fi + 1, base_name(fm->trace));
+	if (fm->nruns < 2) {
+		/* nothing to compare: one note, not one per kind */
+		note(c, "%s: one run, nothing to compare (its numbers are in the runs table)", who);
+		return 0;
+	}
 	for (size_t k = 0; k < sizeof(family_figs) / sizeof(family_figs[0]); k++) {
 		const struct fig_kind *kind = &family_figs[k];
 		struct combo cb[256];
@@ -1093,7 +1101,7 @@ static int draw_family(struct ctx *c, int fi)
 			drawn += (unsigned)rc;
 		}
 		if (!drawn && !c->kind_full)
-			note(c, kind->none, base_name(fm->trace));
+			note(c, kind->none, who);
 	}
 	return 0;
 }

@@ -425,6 +425,8 @@ static void test_report_data(void **state)
 	gp = slurp(f->out, "index.html");
 	want(gp, "index.html", "ranked by read hit ratio (%) (higher is better;");
 	want(gp, "index.html", "<tr><td class=n>1</td><td class=n><b>47.000</b></td>");
+	want(gp, "index.html", "t.blkparse.txt, runs outside a sweep;");
+	want(gp, "index.html", "<li>family 2 (t.blkparse.txt): one run, nothing to compare");
 	free(gp);
 	o.rank_by = "read_p99";
 	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), 0);
