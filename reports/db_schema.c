@@ -216,7 +216,24 @@ static const char schema_v4[] =
 	"ALTER TABLE results ADD COLUMN warmup_start_request INTEGER;\n"
 	"ALTER TABLE results ADD COLUMN warmup_start_ns INTEGER;\n";
 
-const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
+/*
+ * Version 5: reference miss counts of fully associative caches (traces/mrc.h) per trace, block
+ * size, capacity and policy, computed once by a sweep and drawn by the report beside the runs
+ * (reports/db_refs.h). reads_only 1: only reads counted, writes insert and update recency.
+ */
+static const char schema_v5[] =
+	"CREATE TABLE ref_curves(\n"
+	"  trace_id INTEGER NOT NULL REFERENCES traces(trace_id),\n"
+	"  block_bytes INTEGER NOT NULL,\n"
+	"  size_bytes INTEGER NOT NULL,\n"
+	"  policy TEXT NOT NULL,\n"
+	"  reads_only INTEGER NOT NULL,\n"
+	"  accesses INTEGER NOT NULL,\n"
+	"  misses INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(trace_id, block_bytes, size_bytes, policy, reads_only)\n"
+	");\n";
+
+const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
 const size_t rep_nr_migrations = sizeof(rep_migrations) / sizeof(rep_migrations[0]);
 
 int rep_schema_migrate(struct sqlite3 *db, int from, int to, char **errmsg)

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "reports/db_refs.h"
 #include "reports/db_schema.h"
 #include "reports/rep_util.h"
 #include "sim/units.h"
@@ -36,6 +37,7 @@ struct run {
 	unsigned long bs;
 	unsigned assoc;
 	char mode[16], policy[16];
+	char sweep_id[64]; /* "": a run outside a sweep */
 	int64_t cache_size; /* -1: unknown */
 	char quirks[64], cache_model[32], cache_preset[32], target_model[32], target_preset[32];
 	unsigned hz;
@@ -60,6 +62,17 @@ struct fig {
 	int family; /* -1: selected runs */
 };
 
+/* What --rank-by orders the runs by (the best configurations table and the selected runs). */
+struct rank_metric {
+	const char *name;  /* --rank-by NAME (the field of --where) */
+	const char *label; /* table heading */
+	bool higher_better;
+	double scale;      /* to the unit of label */
+	double (*get)(const struct run *r);
+};
+
+struct fig_kind;
+
 struct ctx {
 	struct rep_db *db;
 	const struct rep_report_opts *o;
@@ -77,6 +90,11 @@ struct ctx {
 	size_t notes_len;
 	int selected[MAX_SELECTED];
 	size_t nselected;
+	const struct rank_metric *rank;
+	/* the figure kind being drawn for one family (draw_family) */
+	const struct fig_kind *kind;
+	unsigned kind_count; /* figures of this kind drawn for the family */
+	bool kind_full;      /* --max-figures reached: the kind stops */
 };
 
 static int fail(struct ctx *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -150,9 +168,13 @@ static void size_label(int64_t bytes, char *buf, size_t len)
 
 /* The configuration key without the five swept parameters: runs with the same family key
  * differ only in what a sweep varies. */
-static void family_key(int64_t trace_id, const char *config_key, char *out, size_t len)
+static void family_key(int64_t trace_id, const char *sweep_id, const char *config_key, char *out,
+		       size_t len)
 {
-	size_t n = (size_t)snprintf(out, len, "trace=%" PRId64, trace_id);
+	/* A family is one sweep: a lone `run` (no sweep id) of the same configuration is not one
+	 * of its points. Runs outside any sweep are grouped among themselves the same way. */
+	size_t n = (size_t)snprintf(out, len, "sweep=%s;trace=%" PRId64, sweep_id[0] ? sweep_id : "-",
+				    trace_id);
 	const char *p = config_key;
 
 	while (*p && n < len) {
@@ -208,7 +230,8 @@ static int load_runs(struct ctx *c)
 		"run_id, trace_id, trace, config_key, block_size, assoc, mode, policy, cache_size, "
 		"quirks, cache_model, cache_preset, target_model, target_preset, hz, read_hit_ratio, "
 		"read_pieces, miss_compulsory, miss_capacity, miss_conflict, miss_busy, miss_policy, "
-		"read_lat_mean_ns, read_lat_p99_ns, ssd_bytes_written, wall_seconds, write_lat_mean_ns";
+		"read_lat_mean_ns, read_lat_p99_ns, ssd_bytes_written, wall_seconds, write_lat_mean_ns, "
+		"sweep_id";
 	struct rep_selection sel = {.where = c->o->sel ? c->o->sel->where : NULL, .latest_only = true};
 	sqlite3_stmt *st;
 	size_t cap = 64;
@@ -241,7 +264,8 @@ static int load_runs(struct ctx *c)
 		r->trace_id = sqlite3_column_int64(st, 1);
 		copy_col(st, 2, r->trace, sizeof(r->trace));
 		copy_col(st, 3, key, sizeof(key));
-		family_key(r->trace_id, key, r->family_key, sizeof(r->family_key));
+		copy_col(st, 27, r->sweep_id, sizeof(r->sweep_id));
+		family_key(r->trace_id, r->sweep_id, key, r->family_key, sizeof(r->family_key));
 		r->bs = (unsigned long)sqlite3_column_int64(st, 4);
 		r->assoc = (unsigned)sqlite3_column_int64(st, 5);
 		copy_col(st, 6, r->mode, sizeof(r->mode));
@@ -295,8 +319,14 @@ static int group_families(struct ctx *c)
 			text(dev, sizeof(dev), "cache %s%s%s, target %s%s%s", r->cache_model,
 				 r->cache_preset[0] ? "/" : "", r->cache_preset, r->target_model,
 				 r->target_preset[0] ? "/" : "", r->target_preset);
-			text(fm->desc, sizeof(fm->desc), "%s; quirks %s; %s; HZ %u", base_name(r->trace),
-				 r->quirks, dev, r->hz);
+			/* Two lines in a figure's title (a space on the page): one long line is wider
+			 * than the figure and gnuplot cuts it at both ends. */
+			if (r->sweep_id[0])
+				text(fm->desc, sizeof(fm->desc), "%s, sweep %s;\nquirks %s; %s; HZ %u",
+				     base_name(r->trace), r->sweep_id, r->quirks, dev, r->hz);
+			else
+				text(fm->desc, sizeof(fm->desc), "%s, runs outside a sweep;\nquirks %s; %s; HZ %u",
+				     base_name(r->trace), r->quirks, dev, r->hz);
 		}
 		r->family = (int)f;
 		c->fams[f].runs[c->fams[f].nruns++] = (int)i;
@@ -365,16 +395,17 @@ static bool combo_has(const struct combo *cb, unsigned fields, const struct run 
 	       (!(fields & F_ASSOC) || cb->assoc == r->assoc) && !isnan(r->hit);
 }
 
-static bool same_combo(const struct combo *a, const struct run *r, bool use_mode, bool use_policy,
-		       bool use_size, bool use_bs, bool use_assoc)
+static bool same_combo(const struct combo *a, const struct run *r, unsigned fields)
 {
-	return (!use_mode || !strcmp(a->mode, r->mode)) && (!use_policy || !strcmp(a->policy, r->policy)) &&
-	       (!use_size || a->size == r->cache_size) && (!use_bs || a->bs == r->bs) &&
-	       (!use_assoc || a->assoc == r->assoc);
+	return (!(fields & F_MODE) || !strcmp(a->mode, r->mode)) &&
+	       (!(fields & F_POLICY) || !strcmp(a->policy, r->policy)) &&
+	       (!(fields & F_SIZE) || a->size == r->cache_size) && (!(fields & F_BS) || a->bs == r->bs) &&
+	       (!(fields & F_ASSOC) || a->assoc == r->assoc);
 }
 
-static size_t combos(const struct ctx *c, const struct family *f, bool use_mode, bool use_policy,
-		     bool use_size, bool use_bs, bool use_assoc, struct combo *out, size_t max)
+/* The distinct values of the given F_* fields over the family's runs (first-seen order). */
+static size_t combos(const struct ctx *c, const struct family *f, unsigned fields, struct combo *out,
+		     size_t max)
 {
 	size_t n = 0;
 
@@ -383,17 +414,17 @@ static size_t combos(const struct ctx *c, const struct family *f, bool use_mode,
 		size_t k;
 
 		for (k = 0; k < n; k++)
-			if (same_combo(&out[k], r, use_mode, use_policy, use_size, use_bs, use_assoc))
+			if (same_combo(&out[k], r, fields))
 				break;
 		if (k == n && n < max) {
 			memset(&out[n], 0, sizeof(out[n]));
-			if (use_mode)
+			if (fields & F_MODE)
 				snprintf(out[n].mode, sizeof(out[n].mode), "%s", r->mode);
-			if (use_policy)
+			if (fields & F_POLICY)
 				snprintf(out[n].policy, sizeof(out[n].policy), "%s", r->policy);
-			out[n].size = use_size ? r->cache_size : 0;
-			out[n].bs = use_bs ? r->bs : 0;
-			out[n].assoc = use_assoc ? r->assoc : 0;
+			out[n].size = fields & F_SIZE ? r->cache_size : 0;
+			out[n].bs = fields & F_BS ? r->bs : 0;
+			out[n].assoc = fields & F_ASSOC ? r->assoc : 0;
 			n++;
 		}
 	}
@@ -506,251 +537,231 @@ static void line_style(FILE *f, int i)
 	fprintf(f, "lw 2 pt %d ps 1.1 lc rgb \"%s\"", 5 + (i % 8), palette[i % 12]);
 }
 
-static bool limit_reached(struct ctx *c, unsigned *count, const char *kind, const struct family *fm)
+/*
+ * A kind of family figure: one figure per distinct value of the `slice` fields in a family
+ * (e.g. per mode, policy and cache size), drawn by draw() when the family has the data for it.
+ * draw_family() walks the table below for every family.
+ */
+struct fig_kind {
+	const char *name;   /* file names: fN-NAME-K */
+	const char *what;   /* in notes */
+	unsigned slice;     /* the F_* fields each figure holds fixed */
+	/* 1: drawn; 0: this slice has not the data (nothing written) or --max-figures was reached
+	 * (fig_open set kind_full); < 0: error, message in c->err. */
+	int (*draw)(struct ctx *c, int fi, const struct combo *cb);
+	const char *none;   /* note when no slice of a family was drawn; %s: the trace */
+};
+
+/* Start the next figure of the current kind for family fi, or NULL: --max-figures reached
+ * (c->kind_full) or an error (message in c->err). name receives the figure's name. */
+static FILE *fig_open(struct ctx *c, int fi, char *name, size_t namelen, const char *title,
+		      const char *caption)
 {
-	if (*count < c->max_figs) {
-		(*count)++;
-		return false;
+	const struct family *fm = &c->fams[fi];
+
+	if (c->kind_count >= c->max_figs) {
+		c->kind_full = true;
+		c->omitted++;
+		if (c->omitted < 20)
+			note(c, "%s: more than %u figures for family %d (%s); narrow the selection with "
+				"--where or raise --max-figures", c->kind->what, c->max_figs, fi + 1,
+			     base_name(fm->trace));
+		return NULL;
 	}
-	c->omitted++;
-	if (c->omitted < 20)
-		note(c, "%s: more than %u figures for %s; narrow the selection with --where or raise "
-			"--max-figures", kind, c->max_figs, base_name(fm->trace));
-	return true;
+	c->kind_count++;
+	snprintf(name, namelen, "f%d-%s-%u", fi + 1, c->kind->name, c->kind_count);
+	return fig_begin(c, fi, name, title, caption);
 }
 
+#define FIG_OPEN_FAILED(c) ((c)->kind_full ? 0 : -EIO)
+
 /* hitbs: read hit ratio vs block size, one line per associativity, per (mode, policy, size). */
-static int fig_hitbs(struct ctx *c, int fi)
+static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	struct combo cb[64];
-	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
-	unsigned count = 0, drawn = 0;
+	char name[96], title[512], sz[32];
+	uint64_t bss[256], assocs[256];
+	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
+	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	FILE *f;
 
-	for (size_t k = 0; k < ncb; k++) {
-		char name[96], title[512], sz[32];
-		uint64_t bss[256], assocs[256];
-		size_t nbs = distinct_in(c, fm, get_bs, &cb[k], F_MODE | F_POLICY | F_SIZE, bss);
-		size_t nas = distinct_in(c, fm, get_assoc, &cb[k], F_MODE | F_POLICY | F_SIZE, assocs);
-		FILE *f;
-		int rc;
-
-		if (nbs < 2)
-			continue; /* one block size: no line to draw */
-		if (limit_reached(c, &count, "hit ratio vs block size", fm))
-			break;
-		if (nas > MAX_LINES)
-			nas = MAX_LINES;
-		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-hitbs-%u", fi + 1, count);
-		text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s", cb[k].mode,
-		     cb[k].policy, sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "One line per associativity; lines with the same values "
-						   "lie on top of each other (the heatmap shows every value).");
-		if (!f)
-			return -EIO;
-		for (size_t a = 0; a < nas; a++) {
-			fprintf(f, "$d%zu << EOD\n", a);
-			for (size_t b = 0; b < nbs; b++) {
-				const struct run *r = find_run(c, fm, cb[k].mode, cb[k].policy, cb[k].size,
-							       bss[b], (unsigned)assocs[a]);
-				if (r && !isnan(r->hit))
-					fprintf(f, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * r->hit);
-			}
-			fprintf(f, "EOD\n");
-		}
-		fig_loop_begin(f, name, 960, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
-			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
-			   "set xtics (");
+	if (nbs < 2)
+		return 0; /* one block size: no line to draw */
+	if (nas > MAX_LINES)
+		nas = MAX_LINES;
+	size_label(cb->size, sz, sizeof(sz));
+	text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s", cb->mode,
+	     cb->policy, sz, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title, "One line per associativity; lines with the "
+			"same values lie on top of each other (the heatmap shows every value).");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	for (size_t a = 0; a < nas; a++) {
+		fprintf(f, "$d%zu << EOD\n", a);
 		for (size_t b = 0; b < nbs; b++) {
-			char l[16];
-
-			bs_label(bss[b], l, sizeof(l));
-			fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, bss[b] / 2.0);
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
+						       bss[b], (unsigned)assocs[a]);
+			if (r && !isnan(r->hit))
+				fprintf(f, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * r->hit);
 		}
-		fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
-		for (size_t a = 0; a < nas; a++) {
-			fprintf(f, "%s$d%zu using 1:2 with linespoints ", a ? ", \\\n  " : "", a);
-			line_style(f, (int)a);
-			fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
-		}
-		fprintf(f, "\n");
-		if ((rc = fig_end(c, f)))
-			return rc;
-		drawn++;
+		fprintf(f, "EOD\n");
 	}
-	if (!drawn && !count)
-		note(c, "hit ratio vs block size: no combination of mode, policy and cache size of %s "
-			"was run at two block sizes", base_name(fm->trace));
-	return 0;
+	fig_loop_begin(f, name, 960, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
+		   "set xtics (");
+	for (size_t b = 0; b < nbs; b++) {
+		char l[16];
+
+		bs_label(bss[b], l, sizeof(l));
+		fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, bss[b] / 2.0);
+	}
+	fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
+	for (size_t a = 0; a < nas; a++) {
+		fprintf(f, "%s$d%zu using 1:2 with linespoints ", a ? ", \\\n  " : "", a);
+		line_style(f, (int)a);
+		fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
+	}
+	fprintf(f, "\n");
+	return fig_end(c, f) ? -EIO : 1;
 }
 
 /* heatmap: block size x associativity, per (mode, policy, size). */
-static int fig_heatmap(struct ctx *c, int fi)
+static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	struct combo cb[64];
-	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
-	unsigned count = 0, drawn = 0;
+	char name[96], title[512], sz[32];
+	uint64_t bss[256], assocs[256];
+	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
+	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	double lo = INFINITY, hi = -INFINITY;
+	FILE *f;
 
-	for (size_t k = 0; k < ncb; k++) {
-		char name[96], title[512], sz[32];
-		uint64_t bss[256], assocs[256];
-		size_t nbs = distinct_in(c, fm, get_bs, &cb[k], F_MODE | F_POLICY | F_SIZE, bss);
-		size_t nas = distinct_in(c, fm, get_assoc, &cb[k], F_MODE | F_POLICY | F_SIZE, assocs);
-		double lo = INFINITY, hi = -INFINITY;
-		FILE *f;
-		int rc;
-
-		if (nbs < 2 || nas < 2)
-			continue;
-		if (limit_reached(c, &count, "heatmap", fm))
-			break;
-		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-heatmap-%u", fi + 1, count);
-		text(title, sizeof(title), "Read hit ratio (%%), block size x associativity\n%s, %s, "
-		     "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "Colour and label: read hit ratio (%); blank cells were not run.");
-		if (!f)
-			return -EIO;
-		fprintf(f, "$d << EOD\n");
-		for (size_t a = 0; a < nas; a++) {
-			for (size_t b = 0; b < nbs; b++) {
-				const struct run *r = find_run(c, fm, cb[k].mode, cb[k].policy, cb[k].size,
-							       bss[b], (unsigned)assocs[a]);
-				if (r && !isnan(r->hit)) {
-					fprintf(f, "%zu %zu %.6g\n", b, a, 100.0 * r->hit);
-					lo = fmin(lo, 100.0 * r->hit);
-					hi = fmax(hi, 100.0 * r->hit);
-				} else {
-					fprintf(f, "%zu %zu NaN\n", b, a);
-				}
-			}
-			fprintf(f, "\n");
-		}
-		fprintf(f, "EOD\n");
-		if (hi - lo < 1e-9)
-			hi = lo + 1;
-		fig_loop_begin(f, name, 960, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset xlabel \"block size\"\nset ylabel \"associativity\"\n"
-			   "set cblabel \"read hit ratio (%%)\"\nunset grid\n"
-			   "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", "
-			   "0.75 \"#5ec962\", 1 \"#fde725\")\n"
-			   "set cbrange [%.6g:%.6g]\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
-			   "set tics out nomirror\nset xtics (",
-			lo, hi, nbs - 1, nas - 1);
+	if (nbs < 2 || nas < 2)
+		return 0;
+	size_label(cb->size, sz, sizeof(sz));
+	text(title, sizeof(title), "Read hit ratio (%%), block size x associativity\n%s, %s, "
+	     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title,
+		     "Colour and label: read hit ratio (%); blank cells were not run.");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	fprintf(f, "$d << EOD\n");
+	for (size_t a = 0; a < nas; a++) {
 		for (size_t b = 0; b < nbs; b++) {
-			char l[16];
-
-			bs_label(bss[b], l, sizeof(l));
-			fprintf(f, "%s\"%s\" %zu", b ? ", " : "", l, b);
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
+						       bss[b], (unsigned)assocs[a]);
+			if (r && !isnan(r->hit)) {
+				fprintf(f, "%zu %zu %.6g\n", b, a, 100.0 * r->hit);
+				lo = fmin(lo, 100.0 * r->hit);
+				hi = fmax(hi, 100.0 * r->hit);
+			} else {
+				fprintf(f, "%zu %zu NaN\n", b, a);
+			}
 		}
-		fprintf(f, ")\nset ytics (");
-		for (size_t a = 0; a < nas; a++)
-			fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", assocs[a], a);
-		/* Labels: white on the dark half of the palette, black on the light half. */
-		fprintf(f, ")\nmid = %.6g\n"
-			   "plot $d using 1:2:3 with image notitle, \\\n"
-			   "  $d using 1:2:($3 == $3 && $3 < mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
-			   "tc rgb \"white\" notitle, \\\n"
-			   "  $d using 1:2:($3 == $3 && $3 >= mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
-			   "tc rgb \"black\" notitle\n",
-			(lo + hi) / 2);
-		if ((rc = fig_end(c, f)))
-			return rc;
-		drawn++;
+		fprintf(f, "\n");
 	}
-	if (!drawn && !count)
-		note(c, "heatmap: no combination of mode, policy and cache size of %s was run at two "
-			"block sizes and two associativities", base_name(fm->trace));
-	return 0;
+	fprintf(f, "EOD\n");
+	if (hi - lo < 1e-9)
+		hi = lo + 1;
+	fig_loop_begin(f, name, 960, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"block size\"\nset ylabel \"associativity\"\n"
+		   "set cblabel \"read hit ratio (%%)\"\nunset grid\n"
+		   "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", "
+		   "0.75 \"#5ec962\", 1 \"#fde725\")\n"
+		   "set cbrange [%.6g:%.6g]\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
+		   "set tics out nomirror\nset xtics (",
+		lo, hi, nbs - 1, nas - 1);
+	for (size_t b = 0; b < nbs; b++) {
+		char l[16];
+
+		bs_label(bss[b], l, sizeof(l));
+		fprintf(f, "%s\"%s\" %zu", b ? ", " : "", l, b);
+	}
+	fprintf(f, ")\nset ytics (");
+	for (size_t a = 0; a < nas; a++)
+		fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", assocs[a], a);
+	/* Labels: white on the dark half of the palette, black on the light half. */
+	fprintf(f, ")\nmid = %.6g\n"
+		   "plot $d using 1:2:3 with image notitle, \\\n"
+		   "  $d using 1:2:($3 == $3 && $3 < mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
+		   "tc rgb \"white\" notitle, \\\n"
+		   "  $d using 1:2:($3 == $3 && $3 >= mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
+		   "tc rgb \"black\" notitle\n",
+		(lo + hi) / 2);
+	return fig_end(c, f) ? -EIO : 1;
 }
 
 /* mrc: hit ratio vs cache size, one line per (mode, policy), per (block size, assoc). */
-static int fig_mrc(struct ctx *c, int fi)
+static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	struct combo cb[256], lines[MAX_LINES];
-	size_t ncb = combos(c, fm, false, false, false, true, true, cb, 256);
-	size_t nl = combos(c, fm, true, true, false, false, false, lines, MAX_LINES);
-	unsigned count = 0, drawn = 0;
+	struct combo lines[MAX_LINES];
+	size_t nl = combos(c, fm, F_MODE | F_POLICY, lines, MAX_LINES);
+	char name[96], title[512], l[16];
+	uint64_t sizes[256];
+	size_t nsz = distinct_in(c, fm, get_size, cb, F_BS | F_ASSOC, sizes);
+	size_t use[MAX_LINES], nuse = 0;
+	FILE *f;
 
-	for (size_t k = 0; k < ncb; k++) {
-		char name[96], title[512], l[16];
-		uint64_t sizes[256];
-		size_t nsz = distinct_in(c, fm, get_size, &cb[k], F_BS | F_ASSOC, sizes);
-		size_t use[MAX_LINES], nuse = 0;
-		FILE *f;
-		int rc;
+	if (nsz < 2 || (int64_t)sizes[0] < 0)
+		return 0;
+	/* Lines of (mode, policy) that were run at two sizes or more make a curve. */
+	for (size_t li = 0; li < nl; li++) {
+		int pts = 0;
 
-		if (nsz < 2 || (int64_t)sizes[0] < 0)
-			continue;
-		/* Lines of (mode, policy) that were run at two sizes or more make a curve. */
-		for (size_t li = 0; li < nl; li++) {
-			int pts = 0;
-
-			for (size_t s = 0; s < nsz; s++)
-				pts += find_run(c, fm, lines[li].mode, lines[li].policy, (int64_t)sizes[s],
-						cb[k].bs, cb[k].assoc) != NULL;
-			if (pts >= 2)
-				use[nuse++] = li;
-		}
-		if (!nuse)
-			continue;
-		if (limit_reached(c, &count, "miss-ratio curve", fm))
-			break;
-		bs_label(cb[k].bs, l, sizeof(l));
-		snprintf(name, sizeof(name), "f%d-mrc-%u", fi + 1, count);
-		text(title, sizeof(title), "Read hit ratio vs cache size\nblock %siB, assoc %u; %s", l,
-		     cb[k].assoc, fm->desc);
-		f = fig_begin(c, fi, name, title, "One line per mode and policy (the miss ratio is 100% minus the hit ratio).");
-		if (!f)
-			return -EIO;
-		for (size_t u = 0; u < nuse; u++) {
-			const struct combo *ln = &lines[use[u]];
-
-			fprintf(f, "$d%zu << EOD\n", u);
-			for (size_t s = 0; s < nsz; s++) {
-				const struct run *r = find_run(c, fm, ln->mode, ln->policy, (int64_t)sizes[s],
-							       cb[k].bs, cb[k].assoc);
-				if (r && !isnan(r->hit))
-					fprintf(f, "%.9g %.6g\n", (double)sizes[s] / 1073741824.0, 100.0 * r->hit);
-			}
-			fprintf(f, "EOD\n");
-		}
-		fig_loop_begin(f, name, 960, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
-			   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
-			   "set xtics (");
-		for (size_t s = 0; s < nsz; s++) {
-			char szl[32];
-
-			format_size(sizes[s], szl, sizeof(szl));
-			fprintf(f, "%s\"%s\" %.9g", s ? ", " : "", szl, (double)sizes[s] / 1073741824.0);
-		}
-		fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
-			(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
-		for (size_t u = 0; u < nuse; u++) {
-			fprintf(f, "%s$d%zu using 1:2 with linespoints ", u ? ", \\\n  " : "", u);
-			line_style(f, (int)use[u]);
-			fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
-		}
-		fprintf(f, "\n");
-		if ((rc = fig_end(c, f)))
-			return rc;
-		drawn++;
+		for (size_t s = 0; s < nsz; s++)
+			pts += find_run(c, fm, lines[li].mode, lines[li].policy, (int64_t)sizes[s],
+					cb->bs, cb->assoc) != NULL;
+		if (pts >= 2)
+			use[nuse++] = li;
 	}
-	if (!drawn && !count)
-		note(c, "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep "
-			"--cache-size 1G,2G,...)", base_name(fm->trace));
-	return 0;
+	if (!nuse)
+		return 0;
+	bs_label(cb->bs, l, sizeof(l));
+	text(title, sizeof(title), "Read hit ratio vs cache size\nblock %siB, assoc %u; %s", l,
+	     cb->assoc, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title,
+		     "One line per mode and policy (the miss ratio is 100% minus the hit ratio).");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	for (size_t u = 0; u < nuse; u++) {
+		const struct combo *ln = &lines[use[u]];
+
+		fprintf(f, "$d%zu << EOD\n", u);
+		for (size_t s = 0; s < nsz; s++) {
+			const struct run *r = find_run(c, fm, ln->mode, ln->policy, (int64_t)sizes[s],
+						       cb->bs, cb->assoc);
+			if (r && !isnan(r->hit))
+				fprintf(f, "%.9g %.6g\n", (double)sizes[s] / 1073741824.0, 100.0 * r->hit);
+		}
+		fprintf(f, "EOD\n");
+	}
+	fig_loop_begin(f, name, 960, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
+		   "set xtics (");
+	for (size_t s = 0; s < nsz; s++) {
+		char szl[32];
+
+		format_size(sizes[s], szl, sizeof(szl));
+		fprintf(f, "%s\"%s\" %.9g", s ? ", " : "", szl, (double)sizes[s] / 1073741824.0);
+	}
+	fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
+		(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
+	for (size_t u = 0; u < nuse; u++) {
+		fprintf(f, "%s$d%zu using 1:2 with linespoints ", u ? ", \\\n  " : "", u);
+		line_style(f, (int)use[u]);
+		fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
+	}
+	fprintf(f, "\n");
+	return fig_end(c, f) ? -EIO : 1;
 }
 
 /* The associativity with the most runs among those matching cb (ties: the engine's default,
@@ -779,13 +790,11 @@ static unsigned main_assoc(const struct ctx *c, const struct family *fm, const s
 }
 
 /* modes: for each (policy, size), clustered bars per block size, one bar per mode. */
-static int fig_modes(struct ctx *c, int fi)
+static int fig_modes(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	struct combo allmodes[8], cb[64];
-	size_t nall = combos(c, fm, true, false, false, false, false, allmodes, 8);
-	size_t ncb = combos(c, fm, false, true, true, false, false, cb, 64);
-	unsigned count = 0, drawn = 0;
+	struct combo allmodes[8];
+	size_t nall = combos(c, fm, F_MODE, allmodes, 8);
 	struct {
 		char label[64];
 		const char *col;
@@ -802,95 +811,80 @@ static int fig_modes(struct ctx *c, int fi)
 		snprintf(panels[2].label, sizeof(panels[2].label), "written to the cache device (%s)",
 			 ssd_max < 1048576.0 ? "KiB" : "MiB");
 	}
-	for (size_t k = 0; k < ncb; k++) {
-		char name[96], title[512], sz[32];
-		unsigned assoc = main_assoc(c, fm, &cb[k], F_POLICY | F_SIZE);
-		struct combo sel = cb[k], modes[8];
-		uint64_t bss[256];
-		size_t nbs, nm = 0;
-		FILE *f;
-		int rc;
+	char name[96], title[512], sz[32];
+	unsigned assoc = main_assoc(c, fm, cb, F_POLICY | F_SIZE);
+	struct combo sel = *cb, modes[8];
+	uint64_t bss[256];
+	size_t nbs, nm = 0;
+	FILE *f;
 
-		/* The modes run with this policy, size and associativity. */
-		sel.assoc = assoc;
-		for (size_t m = 0; m < nall; m++) {
-			memcpy(sel.mode, allmodes[m].mode, sizeof(sel.mode));
-			if (distinct_in(c, fm, get_bs, &sel, F_MODE | F_POLICY | F_SIZE | F_ASSOC, bss))
-				modes[nm++] = allmodes[m];
-		}
-		if (nm < 2)
-			continue;
-		nbs = distinct_in(c, fm, get_bs, &sel, F_POLICY | F_SIZE | F_ASSOC, bss);
-		if (nbs > 16)
-			nbs = 16;
-		if (limit_reached(c, &count, "mode comparison", fm))
-			break;
-		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-modes-%u", fi + 1, count);
-		text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc, cb[k].policy,
-		     sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "Clusters: block size; bars: cache mode.");
-		if (!f)
-			return -EIO;
-		for (int p = 0; p < 3; p++) {
-			fprintf(f, "$%s << EOD\nbs", panels[p].col);
-			for (size_t m = 0; m < nm; m++)
-				fprintf(f, " %s", modes[m].mode);
-			fprintf(f, "\n");
-			for (size_t b = 0; b < nbs; b++) {
-				char l[16];
-
-				bs_label(bss[b], l, sizeof(l));
-				fprintf(f, "%s", l);
-				for (size_t m = 0; m < nm; m++) {
-					const struct run *r = find_run(c, fm, modes[m].mode, cb[k].policy,
-								       cb[k].size, bss[b], assoc);
-					double v = NAN;
-
-					if (r)
-						v = p == 0 ? 100.0 * r->hit
-						  : p == 1 ? r->read_mean_ns / 1e6
-							   : (double)r->ssd_written / ssd_unit;
-					if (isnan(v))
-						fprintf(f, " NaN");
-					else
-						fprintf(f, " %.6g", v);
-				}
-				fprintf(f, "\n");
-			}
-			fprintf(f, "EOD\n");
-		}
-		fig_loop_begin(f, name, 1200, 560);
-		fprintf(f, "set multiplot layout 1,3 title ");
-		gp_str(f, title);
-		fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
-			   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
-			   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
-			   "samplen 2\nset grid ytics\nset xtics nomirror\n");
-		for (int p = 0; p < 3; p++) {
-			fprintf(f, "set ylabel \"%s\"\nplot ", panels[p].label);
-			for (size_t m = 0; m < nm; m++)
-				fprintf(f, "%s$%s using %zu%s title columnheader lc rgb \"%s\"", m ? ", " : "",
-					panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
-			fprintf(f, "\n");
-		}
-		if ((rc = fig_end(c, f)))
-			return rc;
-		drawn++;
+	/* The modes run with this policy, size and associativity. */
+	sel.assoc = assoc;
+	for (size_t m = 0; m < nall; m++) {
+		memcpy(sel.mode, allmodes[m].mode, sizeof(sel.mode));
+		if (distinct_in(c, fm, get_bs, &sel, F_MODE | F_POLICY | F_SIZE | F_ASSOC, bss))
+			modes[nm++] = allmodes[m];
 	}
-	if (!drawn && !count)
-		note(c, "mode comparison: no policy and cache size of %s was run in two modes",
-		     base_name(fm->trace));
-	return 0;
+	if (nm < 2)
+		return 0;
+	nbs = distinct_in(c, fm, get_bs, &sel, F_POLICY | F_SIZE | F_ASSOC, bss);
+	if (nbs > 16)
+		nbs = 16;
+	size_label(cb->size, sz, sizeof(sz));
+	text(title, sizeof(title), "Mode comparison\nassoc %u, %s, cache %s; %s", assoc, cb->policy,
+	     sz, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title, "Clusters: block size; bars: cache mode.");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	for (int p = 0; p < 3; p++) {
+		fprintf(f, "$%s << EOD\nbs", panels[p].col);
+		for (size_t m = 0; m < nm; m++)
+			fprintf(f, " %s", modes[m].mode);
+		fprintf(f, "\n");
+		for (size_t b = 0; b < nbs; b++) {
+			char l[16];
+
+			bs_label(bss[b], l, sizeof(l));
+			fprintf(f, "%s", l);
+			for (size_t m = 0; m < nm; m++) {
+				const struct run *r = find_run(c, fm, modes[m].mode, cb->policy,
+							       cb->size, bss[b], assoc);
+				double v = NAN;
+
+				if (r)
+					v = p == 0 ? 100.0 * r->hit
+					  : p == 1 ? r->read_mean_ns / 1e6
+						   : (double)r->ssd_written / ssd_unit;
+				if (isnan(v))
+					fprintf(f, " NaN");
+				else
+					fprintf(f, " %.6g", v);
+			}
+			fprintf(f, "\n");
+		}
+		fprintf(f, "EOD\n");
+	}
+	fig_loop_begin(f, name, 1200, 560);
+	fprintf(f, "set multiplot layout 1,3 title ");
+	gp_str(f, title);
+	fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
+		   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+		   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
+		   "samplen 2\nset grid ytics\nset xtics nomirror\n");
+	for (int p = 0; p < 3; p++) {
+		fprintf(f, "set ylabel \"%s\"\nplot ", panels[p].label);
+		for (size_t m = 0; m < nm; m++)
+			fprintf(f, "%s$%s using %zu%s title columnheader lc rgb \"%s\"", m ? ", " : "",
+				panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
+		fprintf(f, "\n");
+	}
+	return fig_end(c, f) ? -EIO : 1;
 }
 
 /* misses: stacked shares of read pieces by miss reason, per (mode, policy, size). */
-static int fig_misses(struct ctx *c, int fi)
+static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	struct combo cb[64];
-	size_t ncb = combos(c, fm, true, true, true, false, false, cb, 64);
-	unsigned count = 0;
 	bool any = false;
 
 	for (size_t i = 0; i < fm->nruns && !any; i++) {
@@ -899,74 +893,215 @@ static int fig_misses(struct ctx *c, int fi)
 		for (int m = 0; m < MISS_NR; m++)
 			any |= r->miss[m] > 0;
 	}
-	if (!any) {
-		note(c, "miss explanation: no run of %s has miss explanation counts (run without "
-			"--no-explain)", base_name(fm->trace));
+	if (!any)
+		return 0; /* no run with miss explanation counts (run with --no-explain) */
+	char name[96], title[512], sz[32];
+	uint64_t bss[256], assocs[256];
+	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
+	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	bool one_assoc = nbs * nas > MAX_BARS;
+	unsigned assoc_only = one_assoc ? main_assoc(c, fm, cb, F_MODE | F_POLICY | F_SIZE) : 0;
+	FILE *f;
+	int bars = 0;
+
+	if (nbs * nas < 2)
+		return 0; /* one configuration: nothing to compare */
+	size_label(cb->size, sz, sizeof(sz));
+	if (one_assoc)
+		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
+		     "cache %s, assoc %u; %s", cb->mode, cb->policy, sz, assoc_only, fm->desc);
+	else
+		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
+		     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title, "Bars: block size / associativity; the "
+			"rest of each bar up to 100% is hits.");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	fprintf(f, "$d << EOD\nconfig");
+	for (int m = 0; m < MISS_NR; m++)
+		fprintf(f, " %s", rep_miss_names[m]);
+	fprintf(f, "\n");
+	for (size_t a = 0; a < nas; a++) {
+		if (one_assoc && assocs[a] != assoc_only)
+			continue;
+		for (size_t b = 0; b < nbs && bars < MAX_BARS; b++) {
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
+						       bss[b], (unsigned)assocs[a]);
+			char l[16];
+
+			if (!r || r->read_pieces <= 0)
+				continue;
+			bs_label(bss[b], l, sizeof(l));
+			fprintf(f, "%s/a%" PRIu64, l, assocs[a]);
+			for (int m = 0; m < MISS_NR; m++)
+				fprintf(f, " %.6g", 100.0 * (double)r->miss[m] / (double)r->read_pieces);
+			fprintf(f, "\n");
+			bars++;
+		}
+	}
+	fprintf(f, "EOD\n");
+	fig_loop_begin(f, name, 1100, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset style data histograms\nset style histogram rowstacked\n"
+		   "set style fill solid 0.9 border -1\nset boxwidth 0.75\nset yrange [0:100]\n"
+		   "set ylabel \"read pieces (%%)\"\nset xlabel \"block size / associativity\"\n"
+		   "set key outside right top title \"miss reason\"\nset grid ytics\n"
+		   "set xtics rotate by -45 nomirror\nplot ");
+	for (int m = 0; m < MISS_NR; m++)
+		fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
+			m ? "" : ":xtic(1)", palette[m]);
+	fprintf(f, "\n");
+	return fig_end(c, f) ? -EIO : 1;
+}
+
+
+/*
+ * gap: where the read miss ratio comes from, per (mode, policy, cache size), one bar per block
+ * size / associativity run with this policy and with opt in the same geometry:
+ *   the trace itself  fully associative OPT of the same capacity and block size (Belady's MIN:
+ *                     no placement, no policy can miss less with demand allocation);
+ *   placement         opt in this geometry minus fully associative OPT (the sets, the probe
+ *                     chain and the engine's clean/busy rules);
+ *   policy            this policy minus opt in this geometry (the victim choice).
+ * Fully associative LRU is drawn as a point beside them. The reference counts come from
+ * ref_curves (a sweep stores them; docs/reports.md says what they count).
+ */
+static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
+{
+	struct family *fm = &c->fams[fi];
+	char name[96], title[512], sz[32];
+	uint64_t bss[256], assocs[256];
+	size_t nbs, nas, n = 0;
+	struct {
+		char label[32];
+		double pol, opt, fa_lru, fa_opt;
+		int64_t pieces;
+		uint64_t accesses;
+	} bar[MAX_BARS];
+	FILE *f;
+
+	if (!strcmp(cb->policy, "opt") || cb->size < 0)
+		return 0;
+	nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
+	nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	for (size_t b = 0; b < nbs; b++)
+		for (size_t a = 0; a < nas && n < MAX_BARS; a++) {
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size, bss[b],
+						       (unsigned)assocs[a]);
+			const struct run *o = find_run(c, fm, cb->mode, "opt", cb->size, bss[b],
+						       (unsigned)assocs[a]);
+			struct rep_ref lru, opt;
+			char l[16];
+
+			if (!r || !o || isnan(r->hit) || isnan(o->hit) ||
+			    rep_refs_get(c->db, fm->trace_id, bss[b] * 512, (uint64_t)cb->size, "lru", true,
+					 &lru) != 1 ||
+			    rep_refs_get(c->db, fm->trace_id, bss[b] * 512, (uint64_t)cb->size, "opt", true,
+					 &opt) != 1 ||
+			    !lru.accesses || !opt.accesses)
+				continue;
+			bs_label(bss[b], l, sizeof(l));
+			text(bar[n].label, sizeof(bar[n].label), "%siB/a%" PRIu64, l, assocs[a]);
+			bar[n].pol = 100.0 * (1 - r->hit);
+			bar[n].opt = 100.0 * (1 - o->hit);
+			bar[n].fa_lru = 100.0 * (double)lru.misses / (double)lru.accesses;
+			bar[n].fa_opt = 100.0 * (double)opt.misses / (double)opt.accesses;
+			bar[n].pieces = r->read_pieces;
+			bar[n].accesses = opt.accesses;
+			n++;
+		}
+	if (!n)
+		return 0;
+	size_label(cb->size, sz, sizeof(sz));
+	text(title, sizeof(title), "Where the read misses come from: trace, placement, policy\n%s, %s, "
+	     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	f = fig_open(c, fi, name, sizeof(name), title,
+		     "Read miss ratio (% of read pieces) stacked: the trace itself (fully associative "
+		     "OPT of the same capacity and block size, reads only), placement (opt in this "
+		     "geometry minus that), policy (this policy minus opt in this geometry); a negative "
+		     "share is drawn below its base. Points: fully associative LRU.");
+	if (!f)
+		return FIG_OPEN_FAILED(c);
+	/* The run's read pieces and the reference's read accesses go with the data: they count the
+	 * same thing (one per cache block a read covers), which the reader can check. */
+	fprintf(f, "# columns: x, configuration, read miss ratio (%%) of %s, of opt here, of fully "
+		   "associative LRU, of fully associative OPT; the run's read pieces; the reference's "
+		   "read accesses\n$d << EOD\n", cb->policy);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%zu %s %.6g %.6g %.6g %.6g %" PRId64 " %" PRIu64 "\n", i, bar[i].label,
+			bar[i].pol, bar[i].opt, bar[i].fa_lru, bar[i].fa_opt, bar[i].pieces,
+			bar[i].accesses);
+	fprintf(f, "EOD\n");
+	fig_loop_begin(f, name, 1100, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset ylabel \"read miss ratio (%%)\"\nset xlabel \"block size / associativity\"\n"
+		   "set yrange [0:100]\nset xrange [-0.6:%zu.6]\nset style fill solid 0.85 border -1\n"
+		   "set key outside bottom center horizontal maxrows 2\nset grid ytics\n"
+		   "set xtics rotate by -45 nomirror\nw = 0.35\n"
+		   "plot $d using 1:($6 / 2):(w):($6 / 2):xtic(2) with boxxyerror lc rgb \"%s\" "
+		   "title \"the trace (fully associative OPT)\", \\\n"
+		   "  $d using 1:(($6 + $4) / 2):(w):(abs($4 - $6) / 2) with boxxyerror lc rgb \"%s\" "
+		   "title \"placement (opt here - FA OPT)\", \\\n"
+		   "  $d using 1:(($4 + $3) / 2):(w):(abs($3 - $4) / 2) with boxxyerror lc rgb \"%s\" "
+		   "title \"policy (%s - opt here)\", \\\n"
+		   "  $d using 1:5 with points pt 7 ps 1.4 lc rgb \"%s\" title \"fully associative LRU\"\n",
+		n - 1, palette[2], palette[0], palette[1], cb->policy, palette[6]);
+	return fig_end(c, f) ? -EIO : 1;
+}
+
+/* The family figures, in page order. */
+static const struct fig_kind family_figs[] = {
+	{"hitbs", "hit ratio vs block size", F_MODE | F_POLICY | F_SIZE, fig_hitbs,
+	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
+	 "two block sizes"},
+	{"heatmap", "heatmap", F_MODE | F_POLICY | F_SIZE, fig_heatmap,
+	 "heatmap: no combination of mode, policy and cache size of %s was run at two block sizes "
+	 "and two associativities"},
+	{"mrc", "miss-ratio curve", F_BS | F_ASSOC, fig_mrc,
+	 "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep --cache-size "
+	 "1G,2G,...)"},
+	{"gap", "trace, placement and policy", F_MODE | F_POLICY | F_SIZE, fig_gap,
+	 "trace, placement and policy: no configuration of %s was run with a policy and with opt "
+	 "in a sweep that stored its reference curves (sweep --policy lfu,opt ...)"},
+	{"modes", "mode comparison", F_POLICY | F_SIZE, fig_modes,
+	 "mode comparison: no policy and cache size of %s was run in two modes"},
+	{"misses", "miss explanation", F_MODE | F_POLICY | F_SIZE, fig_misses,
+	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
+	 "without --no-explain)"},
+};
+
+/* Every family figure of family fi: the one walk over family_figs. */
+static int draw_family(struct ctx *c, int fi)
+{
+	const struct family *fm = &c->fams[fi];
+	char who[300];
+
+	text(who, sizeof(who), "family %d (%s)", fi + 1, base_name(fm->trace));
+	if (fm->nruns < 2) {
+		/* nothing to compare: one note, not one per kind */
+		note(c, "%s: one run, nothing to compare (its numbers are in the runs table)", who);
 		return 0;
 	}
-	for (size_t k = 0; k < ncb; k++) {
-		char name[96], title[512], sz[32];
-		uint64_t bss[256], assocs[256];
-		size_t nbs = distinct_in(c, fm, get_bs, &cb[k], F_MODE | F_POLICY | F_SIZE, bss);
-		size_t nas = distinct_in(c, fm, get_assoc, &cb[k], F_MODE | F_POLICY | F_SIZE, assocs);
-		bool one_assoc = nbs * nas > MAX_BARS;
-		unsigned assoc_only = one_assoc ? main_assoc(c, fm, &cb[k], F_MODE | F_POLICY | F_SIZE) : 0;
-		FILE *f;
-		int rc, bars = 0;
+	for (size_t k = 0; k < sizeof(family_figs) / sizeof(family_figs[0]); k++) {
+		const struct fig_kind *kind = &family_figs[k];
+		struct combo cb[256];
+		size_t n = combos(c, fm, kind->slice, cb, 256);
+		unsigned drawn = 0;
 
-		if (nbs * nas < 2)
-			continue; /* one configuration: nothing to compare */
-		if (limit_reached(c, &count, "miss explanation", fm))
-			break;
-		size_label(cb[k].size, sz, sizeof(sz));
-		snprintf(name, sizeof(name), "f%d-misses-%u", fi + 1, count);
-		if (one_assoc)
-			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-			     "cache %s, assoc %u; %s", cb[k].mode, cb[k].policy, sz, assoc_only, fm->desc);
-		else
-			text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-			     "cache %s; %s", cb[k].mode, cb[k].policy, sz, fm->desc);
-		f = fig_begin(c, fi, name, title, "Bars: block size / associativity; the rest of each bar "
-						   "up to 100% is hits.");
-		if (!f)
-			return -EIO;
-		fprintf(f, "$d << EOD\nconfig");
-		for (int m = 0; m < MISS_NR; m++)
-			fprintf(f, " %s", rep_miss_names[m]);
-		fprintf(f, "\n");
-		for (size_t a = 0; a < nas; a++) {
-			if (one_assoc && assocs[a] != assoc_only)
-				continue;
-			for (size_t b = 0; b < nbs && bars < MAX_BARS; b++) {
-				const struct run *r = find_run(c, fm, cb[k].mode, cb[k].policy, cb[k].size,
-							       bss[b], (unsigned)assocs[a]);
-				char l[16];
+		c->kind = kind;
+		c->kind_count = 0;
+		c->kind_full = false;
+		for (size_t i = 0; i < n && !c->kind_full; i++) {
+			int rc = kind->draw(c, fi, &cb[i]);
 
-				if (!r || r->read_pieces <= 0)
-					continue;
-				bs_label(bss[b], l, sizeof(l));
-				fprintf(f, "%s/a%" PRIu64, l, assocs[a]);
-				for (int m = 0; m < MISS_NR; m++)
-					fprintf(f, " %.6g", 100.0 * (double)r->miss[m] / (double)r->read_pieces);
-				fprintf(f, "\n");
-				bars++;
-			}
+			if (rc < 0)
+				return rc;
+			drawn += (unsigned)rc;
 		}
-		fprintf(f, "EOD\n");
-		fig_loop_begin(f, name, 1100, 600);
-		fprintf(f, "set title ");
-		gp_str(f, title);
-		fprintf(f, "\nset style data histograms\nset style histogram rowstacked\n"
-			   "set style fill solid 0.9 border -1\nset boxwidth 0.75\nset yrange [0:*]\n"
-			   "set ylabel \"read pieces (%%)\"\nset xlabel \"block size / associativity\"\n"
-			   "set key outside right top title \"miss reason\"\nset grid ytics\n"
-			   "set xtics rotate by -45 nomirror\nplot ");
-		for (int m = 0; m < MISS_NR; m++)
-			fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
-				m ? "" : ":xtic(1)", palette[m]);
-		fprintf(f, "\n");
-		if ((rc = fig_end(c, f)))
-			return rc;
+		if (!drawn && !c->kind_full)
+			note(c, kind->none, who);
 	}
 	return 0;
 }
@@ -997,12 +1132,43 @@ static int64_t count_rows(struct ctx *c, const char *sql, int64_t id)
 	return n;
 }
 
-static int cmp_hit(const void *a, const void *b, void *arg)
-{
-	const struct run *runs = arg;
-	double x = runs[*(const int *)a].hit, y = runs[*(const int *)b].hit;
+static double get_hit(const struct run *r) { return r->hit; }
+static double get_read_mean(const struct run *r) { return r->read_mean_ns; }
+static double get_read_p99(const struct run *r) { return r->read_p99_ns; }
+static double get_write_mean(const struct run *r) { return r->write_mean_ns; }
 
-	return x < y ? 1 : x > y ? -1 : 0;
+static const struct rank_metric rank_metrics[] = {
+	{"read_hit_ratio", "read hit ratio (%)", true, 100, get_hit},
+	{"read_mean", "mean read latency (ms)", false, 1e-6, get_read_mean},
+	{"read_p99", "p99 read latency (ms)", false, 1e-6, get_read_p99},
+	{"write_mean", "mean write latency (ms)", false, 1e-6, get_write_mean},
+};
+
+const char *rep_rank_name(size_t i)
+{
+	return i < sizeof(rank_metrics) / sizeof(rank_metrics[0]) ? rank_metrics[i].name : NULL;
+}
+
+static const struct rank_metric *rank_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(rank_metrics) / sizeof(rank_metrics[0]); i++)
+		if (!strcmp(rank_metrics[i].name, name))
+			return &rank_metrics[i];
+	return NULL;
+}
+
+/* Best first by c->rank; runs without the metric last; ties by run id. */
+static int cmp_rank(const void *a, const void *b, void *arg)
+{
+	const struct ctx *c = arg;
+	const struct run *ra = &c->runs[*(const int *)a], *rb = &c->runs[*(const int *)b];
+	double x = c->rank->get(ra), y = c->rank->get(rb);
+
+	if (isnan(x) != isnan(y))
+		return isnan(x) ? 1 : -1;
+	if (!isnan(x) && x != y)
+		return (x < y) == c->rank->higher_better ? 1 : -1;
+	return (ra->id > rb->id) - (ra->id < rb->id);
 }
 
 static int choose_runs(struct ctx *c)
@@ -1021,7 +1187,7 @@ static int choose_runs(struct ctx *c)
 		}
 		return 0;
 	}
-	/* Best, median and worst read hit ratio among runs that have a time series. */
+	/* Best, median and worst by --rank-by among runs that have a time series. */
 	int *idx = calloc(c->nruns ? c->nruns : 1, sizeof(int));
 	size_t n = 0;
 
@@ -1031,7 +1197,7 @@ static int choose_runs(struct ctx *c)
 		if (!isnan(c->runs[i].hit) &&
 		    count_rows(c, "SELECT count(*) FROM series WHERE run_id = ?1", c->runs[i].id) > 0)
 			idx[n++] = (int)i;
-	qsort_r(idx, n, sizeof(int), cmp_hit, c->runs);
+	qsort_r(idx, n, sizeof(int), cmp_rank, c);
 	if (n >= 1)
 		c->selected[c->nselected++] = idx[0];
 	if (n >= 3)
@@ -1042,7 +1208,7 @@ static int choose_runs(struct ctx *c)
 	return 0;
 }
 
-static int fig_series(struct ctx *c)
+static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 {
 	char title[512], lab[128];
 	FILE *f;
@@ -1052,7 +1218,9 @@ static int fig_series(struct ctx *c)
 	text(title, sizeof(title), "Read hit ratio over time\n%s",
 		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
 	f = fig_begin(c, -1, "selected-series", title,
-		      c->o->runs ? "Runs chosen with --runs." : "The runs with the best, median and worst read hit ratio.");
+		      c->o->runs ? "Runs chosen with --runs." : c->rank->higher_better ?
+		      "The runs with the best, median and worst read hit ratio." :
+		      "The runs ranked best, median and worst by --rank-by.");
 	if (!f)
 		return -EIO;
 	if (sqlite3_prepare_v2(rep_db_conn(c->db),
@@ -1202,7 +1370,7 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	return fig_end(c, f);
 }
 
-static int fig_reqcdf(struct ctx *c)
+static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 {
 	char title[512], lab[128];
 	sqlite3_stmt *st;
@@ -1273,6 +1441,24 @@ static int fig_reqcdf(struct ctx *c)
 	}
 	fprintf(f, "\n");
 	return fig_end(c, f);
+}
+
+/* The figures of the selected runs: one figure for all of them, or one per run. */
+static const struct {
+	int (*draw)(struct ctx *c, size_t k); /* 0 or an error */
+	bool per_run;
+} selected_figs[] = {{fig_series, false}, {fig_classcdf, true}, {fig_reqcdf, false}};
+
+static int draw_selected(struct ctx *c)
+{
+	for (size_t i = 0; i < sizeof(selected_figs) / sizeof(selected_figs[0]); i++)
+		for (size_t k = 0; k < (selected_figs[i].per_run ? c->nselected : 1); k++) {
+			int rc = selected_figs[i].draw(c, k);
+
+			if (rc)
+				return rc;
+		}
+	return 0;
 }
 
 /* ---- running gnuplot ---- */
@@ -1528,6 +1714,52 @@ static int runs_table(struct ctx *c, FILE *f)
 	return 0;
 }
 
+/* The family's best configurations by --rank-by, with the metric ranked in the first column. */
+static void best_table(struct ctx *c, FILE *f, const struct family *fm)
+{
+	int *idx = malloc((fm->nruns ? fm->nruns : 1) * sizeof(int));
+	size_t n = fm->nruns;
+
+	if (!idx)
+		return;
+	memcpy(idx, fm->runs, n * sizeof(int));
+	qsort_r(idx, n, sizeof(int), cmp_rank, c);
+	fprintf(f, "<p>The best%s configurations of this family, ranked by %s (%s is better; "
+		   "<code>--rank-by</code>):</p>\n<div class=scroll><table class=best><tr><th>rank</th>"
+		   "<th>%s</th><th>run</th><th>block</th><th>assoc</th><th>mode</th><th>policy</th>"
+		   "<th>cache</th><th>read hit %%</th><th>read mean (ms)</th><th>read p99 (ms)</th>"
+		   "<th>write mean (ms)</th></tr>\n",
+		n < 5 ? "" : " five", c->rank->label, c->rank->higher_better ? "higher" : "lower",
+		c->rank->label);
+	for (size_t i = 0; i < n && i < 5; i++) {
+		const struct run *r = &c->runs[idx[i]];
+		double v[5] = {c->rank->get(r) * c->rank->scale, 100 * r->hit, r->read_mean_ns / 1e6,
+			       r->read_p99_ns / 1e6, r->write_mean_ns / 1e6};
+		char l[16], sz[32];
+
+		bs_label(r->bs, l, sizeof(l));
+		size_label(r->cache_size, sz, sizeof(sz));
+		fprintf(f, "<tr><td class=n>%zu</td>", i + 1);
+		for (int k = 0; k < 5; k++) {
+			if (k == 1) {
+				fprintf(f, "<td class=n>%" PRId64 "</td><td class=n>%siB</td><td class=n>%u</td><td>",
+					r->id, l, r->assoc);
+				html_esc(f, r->mode);
+				fputs("</td><td>", f);
+				html_esc(f, r->policy);
+				fprintf(f, "</td><td class=n>%s</td>", sz);
+			}
+			if (isnan(v[k]))
+				fputs("<td>&ndash;</td>", f);
+			else
+				fprintf(f, "<td class=n>%s%.3f%s</td>", k ? "" : "<b>", v[k], k ? "" : "</b>");
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
+	free(idx);
+}
+
 static int write_index(struct ctx *c)
 {
 	char path[PATH_MAX], tmp[PATH_MAX], now[40];
@@ -1581,15 +1813,16 @@ static int write_index(struct ctx *c)
 	if ((rc = trace_table(c, f)))
 		goto fail;
 	for (size_t fi = 0; fi < c->nfams; fi++) {
-		fprintf(f, "<h2>Family %zu: ", fi + 1);
+		fprintf(f, "<h2 id=family-%zu>Family %zu: ", fi + 1, fi + 1);
 		html_esc(f, c->fams[fi].desc);
-		fprintf(f, " (%zu runs)</h2>\n", c->fams[fi].nruns);
+		fprintf(f, " (%zu run%s)</h2>\n", c->fams[fi].nruns, c->fams[fi].nruns == 1 ? "" : "s");
+		best_table(c, f, &c->fams[fi]);
 		for (size_t g = 0; g < c->nfigs; g++)
 			if (c->figs[g].family == (int)fi)
 				html_figure(f, &c->figs[g]);
 	}
 	if (c->nselected) {
-		fputs("<h2>Selected runs</h2>\n<p>", f);
+		fputs("<h2 id=selected>Selected runs</h2>\n<p>", f);
 		for (size_t k = 0; k < c->nselected; k++) {
 			char lab[128];
 
@@ -1603,7 +1836,7 @@ static int write_index(struct ctx *c)
 				html_figure(f, &c->figs[g]);
 	}
 	if (c->notes_len) {
-		fputs("<h2>Not drawn</h2>\n<ul class=notes>\n", f);
+		fputs("<h2 id=notes>Not drawn</h2>\n<ul class=notes>\n", f);
 		for (char *p = c->notes; *p;) {
 			size_t l = strcspn(p, "\n");
 			char line[600];
@@ -1618,7 +1851,7 @@ static int write_index(struct ctx *c)
 		}
 		fputs("</ul>\n", f);
 	}
-	fputs("<h2>Runs</h2>\n", f);
+	fputs("<h2 id=runs>Runs</h2>\n", f);
 	if ((rc = runs_table(c, f)))
 		goto fail;
 	/* Say on the page whether every figure loaded (and let a headless browser check it). */
@@ -1628,6 +1861,9 @@ static int write_index(struct ctx *c)
 	      "else bad.push(i.getAttribute('src')); });\n"
 	      "  var p = document.getElementById('figcheck');\n"
 	      "  p.setAttribute('data-loaded', ok);\n"
+	      /* Wide tables scroll in their own box: the page itself never scrolls sideways. */
+	      "  p.setAttribute('data-page-overflow', Math.max(0, document.documentElement.scrollWidth - "
+	      "document.documentElement.clientWidth));\n"
 	      "  p.textContent = ok + ' of ' + imgs.length + ' figures loaded' + "
 	      "(bad.length ? ': missing ' + bad.join(', ') : ' (PNG; click for SVG).');\n"
 	      "  if (bad.length) p.className = 'bad';\n"
@@ -1699,6 +1935,9 @@ int rep_report_write(struct rep_db *db, const struct rep_report_opts *o,
 
 	memset(stats, 0, sizeof(*stats));
 	c.max_figs = o->max_figures ? o->max_figures : 8;
+	c.rank = rank_find(o->rank_by && *o->rank_by ? o->rank_by : "read_hit_ratio");
+	if (!c.rank)
+		return fail(&c, -EINVAL, "--rank-by: unknown metric '%s'", o->rank_by);
 	if ((rc = load_runs(&c)))
 		goto out;
 	if (!c.nruns) {
@@ -1718,20 +1957,13 @@ int rep_report_write(struct rep_db *db, const struct rep_report_opts *o,
 		goto out;
 	clean_dir(dir);
 	for (size_t fi = 0; fi < c.nfams; fi++) {
-		if ((rc = fig_hitbs(&c, (int)fi)) || (rc = fig_heatmap(&c, (int)fi)) ||
-		    (rc = fig_mrc(&c, (int)fi)) || (rc = fig_modes(&c, (int)fi)) ||
-		    (rc = fig_misses(&c, (int)fi)))
+		if ((rc = draw_family(&c, (int)fi)))
 			goto out;
 	}
 	if ((rc = choose_runs(&c)))
 		goto out;
 	if (c.nselected) {
-		if ((rc = fig_series(&c)))
-			goto out;
-		for (size_t k = 0; k < c.nselected; k++)
-			if ((rc = fig_classcdf(&c, k)))
-				goto out;
-		if ((rc = fig_reqcdf(&c)))
+		if ((rc = draw_selected(&c)))
 			goto out;
 	} else {
 		note(&c, "time series and latency figures: no selected run has a time series");

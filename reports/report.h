@@ -11,21 +11,26 @@
 #include "reports/query.h"
 
 /*
- * The report groups the selected runs into families: runs on the same trace that differ only
- * in the sweep's five parameters (block size, associativity, mode, policy, cache size). For
- * each family it draws, when the family has the data for it:
+ * The report groups the selected runs into families: the runs of one sweep (one sweep id),
+ * which differ only in the sweep's five parameters (block size, associativity, mode, policy,
+ * cache size); runs recorded outside a sweep (`run --db`) form families of their own, by the
+ * same rule, so a lone run never adds a point to a sweep's curves. For each family it draws,
+ * when the family has the data for it:
  *   hitbs     read hit ratio against block size, one line per associativity
  *   heatmap   block size x associativity, colour = read hit ratio
  *   mrc       read hit ratio against cache size (miss-ratio curve), one line per mode+policy
+ *   gap       read miss ratio split into the trace itself (fully associative OPT), placement
+ *             (opt in this geometry minus that) and policy (the policy minus opt here), with
+ *             fully associative LRU; needs opt runs and the sweep's ref_curves
  *   modes     mode comparison: hit ratio, mean read latency, SSD bytes written
  *   misses    stacked miss explanation (share of read pieces) per configuration
- * and for a few selected runs (best, median and worst hit ratio, or --runs):
+ * and for a few selected runs (best, median and worst by rank_by, or --runs):
  *   series    hit ratio over time
  *   classcdf  piece latency per class (percentile points)
  *   reqcdf    request latency CDF (from the log2 histograms)
  * Each figure is a self-contained gnuplot script in OUT/gnuplot/ (data inline), rendered to
  * OUT/figures/NAME.png (pngcairo) and NAME.svg. index.html shows them with the trace
- * statistics and a table of the runs.
+ * statistics, each family's best configurations (ranked by rank_by) and a table of the runs.
  */
 
 struct rep_report_opts {
@@ -36,7 +41,14 @@ struct rep_report_opts {
 	size_t nr_runs;
 	unsigned max_figures;            /* per kind and family (0: 8) */
 	const char *where_text;          /* the --where text, shown on the page (may be NULL) */
+	/* What "best" means: the best-configurations table and the selected runs are ranked by
+	 * it (rep_rank_name); NULL: read_hit_ratio. */
+	const char *rank_by;
 };
+
+/* The metrics of rep_report_opts.rank_by: name i, NULL past the end. read_hit_ratio (higher
+ * is better), read_mean, read_p99, write_mean (request latencies, lower is better). */
+const char *rep_rank_name(size_t i);
 
 struct rep_report_stats {
 	unsigned runs;     /* runs in the selection */

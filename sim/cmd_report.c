@@ -22,7 +22,8 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: ssdcache-sim report [--db FILE] [--out DIR] [--where EXPR] [--csv|--json]\n"
-		"                           [--runs ID,...] [--max-figures N] [--fields]\n"
+		"                           [--runs ID,...] [--rank-by METRIC] [--max-figures N]\n"
+		"                           [--fields]\n"
 		"\n"
 		"Draw gnuplot figures (PNG and SVG) and an index.html from the runs in a results\n"
 		"database, or export the runs as CSV or JSON.\n"
@@ -37,12 +38,18 @@ static void usage(FILE *fp)
 		"  --csv, --json      export every field of the selected runs (all runs, not only the\n"
 		"                     newest of each configuration)\n"
 		"  --runs ID,...      runs for the time-series and latency figures (at most %d;\n"
-		"                     default: best, median and worst read hit ratio)\n"
+		"                     default: best, median and worst by --rank-by)\n"
+		"  --rank-by METRIC   what \"best\" means for each family's table of its five best\n"
+		"                     configurations and for the selected runs: read_hit_ratio\n"
+		"                     (default, higher is better), read_mean, read_p99, write_mean\n"
+		"                     (request latency, lower is better)\n"
 		"  --max-figures N    at most N figures of each kind per family (default 8)\n"
 		"  --fields           list the fields --where and the exports know\n"
 		"\n"
+		"A family is the runs of one sweep (runs recorded by `run --db` form families of their own).\n"
 		"Figures: read hit ratio vs block size (per associativity), block size x associativity\n"
-		"heatmap, miss-ratio curve (hit ratio vs cache size), mode comparison, miss explanation,\n"
+		"heatmap, miss-ratio curve (hit ratio vs cache size), where the read misses come from\n"
+		"(trace, placement, policy: needs opt runs), mode comparison, miss explanation,\n"
 		"hit ratio over time, latency per class and request latency CDFs. Needs gnuplot with\n"
 		"pngcairo (or set SSDCACHE_GNUPLOT). Every figure's script is kept in DIR/gnuplot/.\n"
 		"\n"
@@ -51,7 +58,7 @@ static void usage(FILE *fp)
 		MAX_RUN_IDS);
 }
 
-enum { O_DB = 256, O_OUT, O_WHERE, O_CSV, O_JSON, O_RUNS, O_MAX_FIGS, O_FIELDS };
+enum { O_DB = 256, O_OUT, O_WHERE, O_CSV, O_JSON, O_RUNS, O_MAX_FIGS, O_FIELDS, O_RANK_BY };
 
 static const struct option long_opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -62,6 +69,7 @@ static const struct option long_opts[] = {
 	{"runs", required_argument, NULL, O_RUNS},
 	{"max-figures", required_argument, NULL, O_MAX_FIGS},
 	{"fields", no_argument, NULL, O_FIELDS},
+	{"rank-by", required_argument, NULL, O_RANK_BY},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -84,7 +92,7 @@ static int open_db(const char *path, struct rep_db **db, char *err, size_t errle
 
 int cmd_report(int argc, char **argv)
 {
-	const char *dbpath = "results.db", *out = NULL, *where = NULL;
+	const char *dbpath = "results.db", *out = NULL, *where = NULL, *rank_by = NULL;
 	bool csv = false, json = false;
 	int64_t runs[MAX_RUN_IDS];
 	size_t nruns = 0;
@@ -132,6 +140,23 @@ int cmd_report(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			max_figs = (unsigned)v;
+			break;
+		}
+		case O_RANK_BY: {
+			size_t i;
+
+			for (i = 0; rep_rank_name(i); i++)
+				if (!strcmp(rep_rank_name(i), optarg))
+					break;
+			if (!rep_rank_name(i)) {
+				fprintf(stderr, "ssdcache-sim report: --rank-by: unknown metric '%s' (one of:",
+					optarg);
+				for (i = 0; rep_rank_name(i); i++)
+					fprintf(stderr, " %s", rep_rank_name(i));
+				fprintf(stderr, ")\n");
+				return EXIT_USAGE;
+			}
+			rank_by = optarg;
 			break;
 		}
 		case O_FIELDS:
@@ -218,6 +243,7 @@ int cmd_report(int argc, char **argv)
 			.nr_runs = nruns,
 			.max_figures = max_figs,
 			.where_text = where,
+			.rank_by = rank_by,
 		};
 		struct rep_report_stats st;
 

@@ -21,6 +21,7 @@
 #include "reports/sweep.h"
 #include "sim/commands.h"
 #include "sim/sim.h"
+#include "sim/sweep_refs.h"
 #include "sim/units.h"
 
 /* The devices a sweep simulates when none is given: the same as `run`'s defaults. */
@@ -979,6 +980,11 @@ int cmd_sweep(int argc, char **argv)
 		status = EXIT_RUNTIME;
 		goto out;
 	}
+	/* The fully associative reference curves the report draws beside the runs (once per trace,
+	 * block size and cache size; sim/sweep_refs.h). */
+	if (sweep_refs_record(db, sweep_id, trace.fingerprint, sct_path[0] ? sct_path : a.trace,
+			      sct_path[0] ? &sct_opts : &jobs[0].cfg.trace, err, sizeof(err)))
+		fprintf(stderr, "ssdcache-sim sweep: %s (the runs are recorded)\n", err);
 	printf("sweep %s: %u configurations: %u run now (%u ok, %u refused, %u failed), %u already in "
 	       "%s; %.1f s with %u workers\n",
 	       sweep_id, st.total, st.ok + st.invalid + st.failed, st.ok, st.invalid, st.failed,

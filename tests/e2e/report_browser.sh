@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # report_browser.sh - render a report's index.html in headless Chromium and check that every
-# figure loads (and that the check notices a missing one).
+# figure loads (and that the check notices a missing one), at 1400 px without the page
+# scrolling sideways (wide tables scroll in their own box).
 set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,7 @@ render() { # -> the page's DOM after load, on stdout
 	ud=$(mktemp -d "$W/profile.XXXXXX")
 	timeout 90 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$ud" \
+		--window-size=1400,900 \
 		--virtual-time-budget=5000 --dump-dom "file://$W/rep/index.html" 2>"$W/browser.err"
 }
 
@@ -51,6 +53,9 @@ loaded=$(sed -n 's/.*data-loaded="\([0-9]*\)".*/\1/p' <<<"$line")
 [ -n "$loaded" ] || rep_die "the page's script did not run"
 [ "$imgs" -ge 10 ] || rep_die "only $imgs figures on the page"
 [ "$total" = "$imgs" ] && [ "$loaded" = "$imgs" ] || rep_die "$loaded of $total figures loaded ($imgs on the page)"
+overflow=$(sed -n 's/.*data-page-overflow="\([0-9]*\)".*/\1/p' <<<"$line")
+[ "$overflow" = 0 ] || rep_die "at 1400 px the page scrolls sideways by '$overflow' px"
+grep -q '<div class="scroll"><table><tbody><tr><th>trace</th>' dom1.html || rep_die "the traces table does not scroll in its own box"
 # The page shows the trace statistics and the runs.
 grep -q "<h2>Traces</h2>" dom1.html && grep -q "oltp_small.blkparse.txt" dom1.html || rep_die "no trace table"
 [ "$(grep -c '<tr><td class="n">' dom1.html)" -ge 24 ] || rep_die "the runs table lacks runs"

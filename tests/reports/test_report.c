@@ -11,7 +11,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "policies/policy.h"
 #include "reports/db.h"
+#include "reports/db_refs.h"
 #include "reports/query.h"
 #include "reports/report.h"
 #include "reports/rep_util.h"
@@ -251,12 +253,199 @@ static void test_report_figures(void **state)
 	rep_db_close(db);
 }
 
+/* ---- the data behind the figures: a small sweep with known numbers ---- */
+
+/* Hit ratio of the small sweep below: every parameter adds a known amount, so each figure's
+ * points can be written down by hand. */
+static double known_hit(unsigned long bs, unsigned assoc, bool opt, int size_idx)
+{
+	return 0.10 + 0.05 * (bs == 32) + 0.02 * (assoc == 4) + 0.2 * opt + 0.1 * size_idx;
+}
+
+static const char *const known_sizes[] = {"1M", "2M"};
+
+/* A sweep "sw" of 2 cache sizes x 2 policies x 2 block sizes x 2 associativities, a lone run
+ * (no sweep) at another cache size, and the sweep's reference curves. The read p99 latency
+ * rises with the hit ratio, so ranking by it reverses the ranking by hit ratio. */
+static int setup_known(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct rep_db *db;
+	struct rep_trace tr;
+	struct rep_run_info info = {.sweep_id = "sw"};
+	int64_t tid;
+
+	fx_mkdtemp(f->dir, sizeof(f->dir));
+	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
+	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
+	snprintf(f->out, sizeof(f->out), "%s/report", f->dir);
+	fx_write_file(f->trace, "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n");
+	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_trace_identify(f->trace, NULL, &tr, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_db_record_sweep(db, "sw", &tr, "sweep ...", 16, f->err, sizeof(f->err)), 0);
+	for (int s = 0; s < 2; s++)
+		for (int p = 0; p < 2; p++)
+			for (unsigned long bs = 8; bs <= 32; bs *= 4)
+				for (unsigned a = 1; a <= 4; a *= 4) {
+					struct sim_config cfg;
+					struct sim_result res;
+					double hit = known_hit(bs, a, p, s);
+
+					fx_config(&cfg, f->trace, bs, a, CACHE_MODE_WRITETHROUGH, known_sizes[s]);
+					cfg.engine.policy = p ? pol_find("opt") : &pol_lru;
+					assert_non_null(cfg.engine.policy);
+					snprintf(cfg.table, sizeof(cfg.table),
+						 "blocksize %lu assoc %u writethrough options 1 %s", bs, a,
+						 p ? "opt" : "lru");
+					fx_result(&res, hit, 3);
+					res.lat_op[SIM_OP_READ].p99_ns = 1e6 * (1 + 10 * hit);
+					if (rep_db_record_run_ex(db, &cfg, &res, &info, NULL, f->err, sizeof(f->err)))
+						fail_msg("%s", f->err);
+					fx_result_free(&res);
+				}
+	{
+		struct sim_config cfg;
+		struct sim_result res;
+
+		fx_config(&cfg, f->trace, 8, 1, CACHE_MODE_WRITETHROUGH, "4M");
+		fx_result(&res, 0.9, 3);
+		if (rep_db_record_run(db, &cfg, &res, f->err, sizeof(f->err)))
+			fail_msg("%s", f->err);
+		fx_result_free(&res);
+	}
+	assert_int_equal(rep_refs_trace_id(db, tr.fingerprint, &tid, f->err, sizeof(f->err)), 1);
+	{
+		struct rep_ref refs[8];
+		size_t n = 0;
+
+		for (int s = 0; s < 2; s++)
+			for (unsigned long bs = 8; bs <= 32; bs *= 4)
+				for (int p = 0; p < 2; p++) {
+					struct rep_ref *r = &refs[n++];
+
+					memset(r, 0, sizeof(*r));
+					r->block_bytes = bs * 512;
+					r->size_bytes = (uint64_t)(s + 1) << 20;
+					snprintf(r->policy, sizeof(r->policy), "%s", p ? "opt" : "lru");
+					r->reads_only = true;
+					r->accesses = 1000;
+					/* fully associative: LRU 80 %, OPT 60 % misses (minus 10 at 2M) */
+					r->misses = (uint64_t)(p ? 600 : 800) - 100 * (uint64_t)s;
+				}
+		assert_int_equal(rep_refs_store(db, tid, refs, n, f->err, sizeof(f->err)), 0);
+	}
+	rep_db_close(db);
+	*state = f;
+	return 0;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	char p[700];
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fp = fopen(p, "r");
+	if (!fp)
+		fail_msg("%s: missing", p);
+	buf = calloc(1, 1 << 20);
+	len = fread(buf, 1, (1 << 20) - 1, fp);
+	buf[len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void want(const char *text, const char *name, const char *piece)
+{
+	if (!strstr(text, piece))
+		fail_msg("%s lacks:\n%s\n--- it is:\n%s", name, piece, text);
+}
+
+static void test_report_data(void **state)
+{
+	struct fx *f = *state;
+	struct rep_db *db;
+	struct rep_report_opts o = {.out_dir = f->out, .db_label = "r.db"};
+	struct rep_report_stats st;
+	char *gp;
+	int version;
+
+	assert_int_equal(rep_db_open_readonly(f->db, &db, &version, f->err, sizeof(f->err)), 0);
+	if (rep_report_write(db, &o, &st, f->err, sizeof(f->err)))
+		fail_msg("%s", f->err);
+	/* The sweep is one family; the lone run (same trace, same fixed parameters) another. */
+	assert_int_equal(st.runs, 17);
+	assert_int_equal(st.families, 2);
+
+	/* hitbs of (writethrough, lru, 1 MiB): one line per associativity, x in KiB, y in %. */
+	gp = slurp(f->out, "gnuplot/f1-hitbs-1.gp");
+	want(gp, "f1-hitbs-1.gp", "$d0 << EOD\n4 10\n16 15\nEOD\n$d1 << EOD\n4 12\n16 17\nEOD\n");
+	want(gp, "f1-hitbs-1.gp", "set ylabel \"read hit ratio (%)\"\n");
+	want(gp, "f1-hitbs-1.gp", "set yrange [0:*]\n"); /* from 0: differences are not inflated */
+	want(gp, "f1-hitbs-1.gp", "set xlabel \"block size (KiB, log scale)\"");
+	want(gp, "f1-hitbs-1.gp", "set xtics (\"4K\" 4, \"16K\" 16)");
+	want(gp, "f1-hitbs-1.gp", "writethrough, lru, cache 1 MiB; t.blkparse.txt, sweep sw;");
+	free(gp);
+
+	/* heatmap: cells (block index, assoc index, hit %) and a colour bar in %. */
+	gp = slurp(f->out, "gnuplot/f1-heatmap-1.gp");
+	want(gp, "f1-heatmap-1.gp", "$d << EOD\n0 0 10\n1 0 15\n\n0 1 12\n1 1 17\n\nEOD\n");
+	want(gp, "f1-heatmap-1.gp", "set cblabel \"read hit ratio (%)\"\nunset grid\n");
+	want(gp, "f1-heatmap-1.gp", "set cbrange [10:17]");
+	free(gp);
+
+	/* mrc of block 4 KiB, assoc 1: lru and opt at 1 and 2 MiB (x in GiB); the lone run at
+	 * 4 MiB (0.00390625 GiB) is not a point of the sweep's curve. */
+	gp = slurp(f->out, "gnuplot/f1-mrc-1.gp");
+	want(gp, "f1-mrc-1.gp", "$d0 << EOD\n0.0009765625 10\n0.001953125 20\nEOD\n"
+				"$d1 << EOD\n0.0009765625 30\n0.001953125 40\nEOD\n");
+	want(gp, "f1-mrc-1.gp", "title \"writethrough, lru\"");
+	want(gp, "f1-mrc-1.gp", "set ylabel \"read hit ratio (%)\"");
+	assert_null(strstr(gp, "0.00390625 "));
+	free(gp);
+
+	/* gap of (writethrough, lru, 1 MiB): read miss ratios in % of lru, opt here, fully
+	 * associative LRU and OPT, and the read pieces (the fixture's read latency counts, 100) beside
+	 * the reference's read accesses. */
+	gp = slurp(f->out, "gnuplot/f1-gap-1.gp");
+	want(gp, "f1-gap-1.gp", "$d << EOD\n0 4KiB/a1 90 70 80 60 100 1000\n1 4KiB/a4 88 68 80 60 100 1000\n"
+				"2 16KiB/a1 85 65 80 60 100 1000\n3 16KiB/a4 83 63 80 60 100 1000\nEOD\n");
+	want(gp, "f1-gap-1.gp", "set ylabel \"read miss ratio (%)\"\n");
+	want(gp, "f1-gap-1.gp", "title \"policy (lru - opt here)\"");
+	free(gp);
+	/* the cache of 2 MiB: fully associative 70 and 50; opt itself has no gap figure */
+	gp = slurp(f->out, "gnuplot/f1-gap-2.gp");
+	want(gp, "f1-gap-2.gp", "0 4KiB/a1 80 60 70 50 100 1000\n");
+	free(gp);
+	assert_false(nonempty(f->out, "gnuplot/f1-gap-3.gp"));
+
+	/* The best configurations, by hit ratio (default) and by p99 read latency. */
+	gp = slurp(f->out, "index.html");
+	want(gp, "index.html", "ranked by read hit ratio (%) (higher is better;");
+	want(gp, "index.html", "<tr><td class=n>1</td><td class=n><b>47.000</b></td>");
+	want(gp, "index.html", "t.blkparse.txt, runs outside a sweep;");
+	want(gp, "index.html", "<li>family 2 (t.blkparse.txt): one run, nothing to compare");
+	free(gp);
+	o.rank_by = "read_p99";
+	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), 0);
+	gp = slurp(f->out, "index.html");
+	want(gp, "index.html", "ranked by p99 read latency (ms) (lower is better;");
+	want(gp, "index.html", "<tr><td class=n>1</td><td class=n><b>2.000</b></td><td class=n>1</td>");
+	free(gp);
+	o.rank_by = "nonsense";
+	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), -EINVAL);
+	rep_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_where_parse),
 		cmocka_unit_test_setup_teardown(test_select_and_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_data, setup_known, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
