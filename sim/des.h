@@ -39,6 +39,7 @@ struct des {
 	size_t nr, cap;
 	struct des_lane lane[DES_LANES];
 	size_t lanes_nr; /* events in lanes */
+	unsigned lanes_mask; /* bit i: lane i is not empty (the peek looks at these only) */
 	uint64_t now_ns;
 	uint64_t seq;
 	void *ctx; /* passed to every handler */
@@ -57,6 +58,8 @@ int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_c
 uint64_t des_next_time(const struct des *q);
 /* Pop and run the next event; false when empty. */
 bool des_run_next(struct des *q);
+/* Run every event at or before time_ns, in order (one look at the queue per event). */
+void des_run_until(struct des *q, uint64_t time_ns);
 static inline bool des_empty(const struct des *q)
 {
 	return q->nr == 0 && q->lanes_nr == 0;
