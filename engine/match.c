@@ -193,6 +193,31 @@ __attribute__((target("avx2"))) static unsigned tag_eq_avx2(const uint16_t *tags
 	return (unsigned)_mm_movemask_epi8(b);
 }
 
+/* All 16 slots of a cmd are candidates: their slot numbers and keys, in slot order. */
+static void gather16_scalar(const struct ssdcache_md *cmd, pol_slot base, pol_slot *slot,
+			    unsigned long *atime, unsigned long *count)
+{
+	memcpy(atime, cmd->atime, sizeof(cmd->atime));
+	memcpy(count, cmd->count, sizeof(cmd->count));
+	for (unsigned i = 0; i < DEFAULT_ALIASING; i++)
+		slot[i] = base + (pol_slot)i;
+}
+
+__attribute__((target("avx2"))) static void gather16_avx2(const struct ssdcache_md *cmd, pol_slot base,
+							  pol_slot *slot, unsigned long *atime,
+							  unsigned long *count)
+{
+	const __m256i *a = (const __m256i *)cmd->atime, *c = (const __m256i *)cmd->count;
+	__m256i b = _mm256_add_epi32(_mm256_set1_epi32((int)base), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+
+	for (int k = 0; k < 4; k++) {
+		_mm256_storeu_si256((__m256i *)atime + k, _mm256_load_si256(a + k));
+		_mm256_storeu_si256((__m256i *)count + k, _mm256_load_si256(c + k));
+	}
+	_mm256_storeu_si256((__m256i *)slot, b);
+	_mm256_storeu_si256((__m256i *)slot + 1, _mm256_add_epi32(b, _mm256_set1_epi32(8)));
+}
+
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
@@ -207,6 +232,8 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	int admitted = -1;                       /* may_allocate's answer, once asked */
 	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
+	bool have_step = false;
+	unsigned long step = 0, hash_mask = (1UL << sc->hash_bits) - 1;
 	pol_slot *const cand_slot = sc->cand_slot;
 	unsigned long *const cand_atime = sc->cand_atime, *const cand_count = sc->cand_count;
 
@@ -325,10 +352,10 @@ retry:
 		 * and the probe count is asserted above) */
 		const pol_slot slot_base = cmd_pol_slot(cmd, 0);
 		if (m == 0xffffu) {
-			memcpy(cand_atime + nc, cmd->atime, sizeof(cmd->atime));
-			memcpy(cand_count + nc, cmd->count, sizeof(cmd->count));
-			for (i = 0; i < DEFAULT_ALIASING; i++)
-				cand_slot[nc + (unsigned)i] = slot_base + (pol_slot)i;
+			if (sc->scan_scalar)
+				gather16_scalar(cmd, slot_base, cand_slot + nc, cand_atime + nc, cand_count + nc);
+			else
+				gather16_avx2(cmd, slot_base, cand_slot + nc, cand_atime + nc, cand_count + nc);
 			nc += DEFAULT_ALIASING;
 		} else {
 			for (; m; m &= m - 1) {
@@ -344,7 +371,15 @@ next_probe:
 	/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++; retry }
 	 * (assoc, the rehashes done, is nprobe - 1 here); fixed Q5: holes do not stop the chain */
 	if (++nprobe < nprobes && (invalid == -1 || scan_all) && !sio->error) {
-		hash_number = rehash_block(sc, sio->bio_sector, hash_number);
+		/* rehash_block with its step computed once per lookup (the same chain) */
+		if (!have_step) {
+			step = ssdcache_hash_64(sc, sio->bio_sector) | (FIXED(sc, 7) ? 1 : 0);
+			have_step = true;
+		}
+		unsigned long next = hash_number + step;
+		if ((next & hash_mask) == hash_number)
+			next++;
+		hash_number = next & hash_mask;
 		goto retry;
 	}
 	if (scan_all) {
