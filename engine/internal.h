@@ -188,9 +188,24 @@ static inline uint64_t bm_word_mask(unsigned w, unsigned lo, unsigned hi)
 	return m & ~((1ULL << a) - 1);
 }
 
+/* [lo, hi) within one word (every bio at block sizes up to 64 sectors): its word and mask. */
+static inline bool bm_one_word(unsigned lo, unsigned hi, unsigned *w, uint64_t *m)
+{
+	if (lo >= hi || lo / 64 != (hi - 1) / 64)
+		return false;
+	*w = lo / 64;
+	*m = (hi - lo == 64 ? ~0ULL : ((1ULL << (hi - lo)) - 1)) << (lo % 64);
+	return true;
+}
+
 /* Any bit of [lo, hi) set? (bitmap_and + !bitmap_empty against the mask) */
 static inline bool bm_any(const uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1))
+		return bm[w1] & m1;
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
 		if (bm[w] & bm_word_mask(w, lo, hi))
 			return true;
@@ -200,6 +215,11 @@ static inline bool bm_any(const uint64_t *bm, unsigned lo, unsigned hi)
 /* All bits of [lo, hi) set? An empty range is "all set" (bitmap_equal(and, mask)). */
 static inline bool bm_all(const uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1))
+		return (bm[w1] & m1) == m1;
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++) {
 		uint64_t m = bm_word_mask(w, lo, hi);
 		if ((bm[w] & m) != m)
@@ -210,12 +230,26 @@ static inline bool bm_all(const uint64_t *bm, unsigned lo, unsigned hi)
 
 static inline void bm_set(uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1)) {
+		bm[w1] |= m1;
+		return;
+	}
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
 		bm[w] |= bm_word_mask(w, lo, hi);
 }
 
 static inline void bm_clear(uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1)) {
+		bm[w1] &= ~m1;
+		return;
+	}
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
 		bm[w] &= ~bm_word_mask(w, lo, hi);
 }

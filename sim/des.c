@@ -62,13 +62,13 @@ int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
 	return 0;
 }
 
-int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls, des_fn fn,
-		      void *arg)
+int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
+			   des_fn fn, void *arg)
 {
-	struct des_lane *l = &q->lane[lane];
-
 	if (lane >= DES_LANES)
 		return des_schedule(q, time_ns, cls, fn, arg);
+	struct des_lane *l = &q->lane[lane];
+
 	if (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns)
 		return des_schedule(q, time_ns, cls, fn, arg);
 	if (l->nr == l->cap) {
