@@ -62,6 +62,8 @@ struct ssdcache_md {
 	unsigned long atime[DEFAULT_ALIASING] __attribute__((aligned(64))); /* te[i]->atime */
 	unsigned long count[DEFAULT_ALIASING]; /* te[i]->count */
 } __attribute__((aligned(64)));
+/* scripts/bench-engine and BENCHMARKS.md count a cmd as five cache lines (20 bytes per slot) */
+_Static_assert(sizeof(struct ssdcache_md) == 5 * 64, "struct ssdcache_md: five cache lines");
 
 static inline uint16_t cte_tag(unsigned long sector)
 {
