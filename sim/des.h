@@ -32,7 +32,7 @@ struct des_lane {
 	size_t head, nr, cap;
 };
 
-#define DES_LANES 12
+#define DES_LANES 8
 
 struct des {
 	struct des_event *heap;

@@ -83,20 +83,18 @@ static void ev_dev_timer(void *ctx, void *arg, uint64_t now)
 	s->dev->ops->timer(s->dev, now);
 }
 
-/* Lanes of the event queue (FIFO when a source schedules in nondecreasing time; an event
- * earlier than its lane's last goes to the heap: the order of events is the same either way). */
-enum {
-	LANE_WORKER,
-	LANE_DEV0,              /* + 3 * (device is the cache) + op: completions at submission */
-	LANE_ENV0 = LANE_DEV0 + 6, /* + (device is the cache): a model's later completions */
-	LANE_TIMER0 = LANE_ENV0 + 2, /* + (device is the cache): a model's timer */
-	LANE_NONE = DES_LANES
-};
-_Static_assert(LANE_TIMER0 + 2 <= DES_LANES, "sim_run's lanes fit the event queue's");
+/* Lanes of the event queue (FIFO when a source schedules in nondecreasing time). */
+enum { LANE_WORKER, LANE_DEV0 /* + 3 * device + op */, LANE_NONE = DES_LANES };
 
 static void schedule_lane(struct run *r, unsigned lane, uint64_t at, des_fn fn, void *arg)
 {
 	if (des_schedule_lane(&r->q, lane, at, DES_CLASS_COMPLETION, fn, arg))
+		ssdcache_out_of_memory("growing the event queue");
+}
+
+static void schedule(struct run *r, uint64_t at, des_fn fn, void *arg)
+{
+	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg))
 		ssdcache_out_of_memory("growing the event queue");
 }
 
@@ -105,10 +103,8 @@ static void schedule_lane(struct run *r, unsigned lane, uint64_t at, des_fn fn, 
 static void env_complete(void *host, struct dev_io *io, uint64_t done_ns)
 {
 	struct run *r = host;
-	const struct dm_dio *d = io->host_ctx;
 
-	schedule_lane(r, LANE_ENV0 + (d->dev == BDEV_CACHE), done_ns < r->q.now_ns ? r->q.now_ns : done_ns,
-		      ev_dev_complete, io->host_ctx);
+	schedule(r, done_ns < r->q.now_ns ? r->q.now_ns : done_ns, ev_dev_complete, io->host_ctx);
 }
 
 static void env_timer(void *host, struct dev *d, uint64_t at_ns)
@@ -118,7 +114,7 @@ static void env_timer(void *host, struct dev *d, uint64_t at_ns)
 
 	s->at = at_ns < r->q.now_ns ? r->q.now_ns : at_ns;
 	s->armed = true;
-	schedule_lane(r, LANE_TIMER0 + (s == &r->cache), s->at, ev_dev_timer, s);
+	schedule(r, s->at, ev_dev_timer, s);
 }
 
 /* ---- dm backend ---- */
