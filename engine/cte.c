@@ -11,12 +11,12 @@
  * count user accesses instead (set in cte_match), so transitions leave them alone.
  * cte_new never fails here (no fault injection), so Q34/Q35 do not arise.
  */
-static void cte_transition(struct ssdcache_ctx *sc, struct ssdcache_te *cte)
+static void cte_transition(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx)
 {
 	if (FIXED(sc, 6))
 		return;
-	cte->count++;
-	cte->atime = ctx_jiffies(sc);
+	cmd->count[idx]++;
+	cmd->atime[idx] = ctx_jiffies(sc);
 }
 
 struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number)
@@ -26,18 +26,19 @@ struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_numbe
 	return cmd->te_mem ? cmd : NULL;
 }
 
-/* cmd_insert: a fresh cmd with all slots empty. The allocation is the only one on the map
- * path; it happens once per cmd for the life of the target (cmds are never removed). */
+/* cmd_insert: a fresh cmd with all slots empty. Its cte bodies come from the pool sized at
+ * ctr (the seed's mempool); cmds are never removed, so nothing is allocated on the map path. */
 struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number)
 {
 	struct ssdcache_md *cmd = &sc->md_table[hash_number];
 
-	cmd->te_mem = calloc(1, sc->te_mem_size);
-	ASSERT(cmd->te_mem); /* mempool_alloc(GFP_NOIO) never fails (ENGINE.md 0.4 rule 6) */
+	/* the pool was zeroed at ctr, and a cmd is inserted once: its ctes are zero */
+	cmd->te_mem = sc->te_pool + hash_number * (sc->te_mem_size / sizeof(uint64_t));
 	cmd->used = 0;
+	cmd->idle = 0;
 	cmd->hash = hash_number;
 	cmd->num_cte = DEFAULT_ALIASING;
-	cmd->atime = ctx_jiffies(sc); /* never read (Q31), kept for the record */
+	cmd->created = ctx_jiffies(sc); /* never read (Q31), kept for the record */
 	return cmd;
 }
 
@@ -135,7 +136,7 @@ void sio_cleanup_cte(struct ssdcache_io *sio)
 		cte_drop(sc, sio->cmd, sio->cte_idx);
 		return;
 	}
-	cte_transition(sc, oldcte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 }
 
 void sio_finish_cache_write(struct ssdcache_io *sio)
@@ -149,12 +150,13 @@ void sio_finish_cache_write(struct ssdcache_io *sio)
 	/* The seed copies "oldcte" only if there is one; a NULL slot would get a zeroed new
 	 * cte. Callers test sio_match_sector first, so the slot is never empty here. */
 	BUG_ON(!cte);
-	cte_transition(sc, cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
 	if (sio->error)
 		bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	else
 		bm_set(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 	ssdcache_kick_deferred(sc);
 }
 
@@ -167,7 +169,7 @@ void sio_finish_target_write(struct ssdcache_io *sio)
 	BUG_ON(sio->cte_idx == -1);
 	cte = cmd_slot(sc, sio->cmd, sio->cte_idx);
 	BUG_ON(!cte);
-	cte_transition(sc, cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 	if (CACHE_IS_READCACHE(sc)) {
 		/* RC marks "target write in flight" in cache_busy */
 		bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
@@ -176,6 +178,7 @@ void sio_finish_target_write(struct ssdcache_io *sio)
 		if (sio->error)
 			bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	}
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 	ssdcache_kick_deferred(sc);
 }
 
@@ -195,8 +198,8 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 		sc->c.cte_active++;
 	memset(cte, 0, sc->cte_size);
 	cmd->used |= 1u << sio->cte_idx;
-	cte->atime = ctx_jiffies(sc);
-	cte->count = 1;
+	cmd->atime[sio->cte_idx] = ctx_jiffies(sc);
+	cmd->count[sio->cte_idx] = 1;
 	cte->gen = ++sc->next_gen;
 	if (rw == WRITE) {
 		bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
@@ -211,6 +214,7 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 	}
 	cte->sector = sio->bio_sector;
 	cmd->tag[sio->cte_idx] = cte_tag(sio->bio_sector);
+	cmd_idle_update(sc, cmd, sio->cte_idx);
 	sio->gen = cte->gen;
 	sio->wgen = cte->wgen;
 	pol_insert(sio, rw);
@@ -232,7 +236,7 @@ void cte_start_write(struct ssdcache_io *sio)
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte_must(sio);
 
-	cte_transition(sc, cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
 	if (!CACHE_IS_READCACHE(sc)) {
@@ -245,6 +249,7 @@ void cte_start_write(struct ssdcache_io *sio)
 	}
 	cte->wgen++;
 	sio->wgen = cte->wgen;
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 }
 
 /* clean -= m, cache_busy += m: before a fill or a deferred copy, and WB WRITE_BUSY. */
@@ -253,9 +258,10 @@ void cte_start_cache_write(struct ssdcache_io *sio)
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte_must(sio);
 
-	cte_transition(sc, cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 }
 
 /* target_busy += m; clean is left alone (Q12). */
@@ -264,8 +270,9 @@ void cte_start_target_write(struct ssdcache_io *sio)
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte_must(sio);
 
-	cte_transition(sc, cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 	bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 }
 
 void cte_cancel_target_write(struct ssdcache_io *sio)
@@ -273,10 +280,11 @@ void cte_cancel_target_write(struct ssdcache_io *sio)
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte_must(sio);
 
-	cte_transition(sc, cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
 	bm_clear(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 }
 
 void cte_cancel_cache_write(struct ssdcache_io *sio)
@@ -284,9 +292,10 @@ void cte_cancel_cache_write(struct ssdcache_io *sio)
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte_must(sio);
 
-	cte_transition(sc, cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
 	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 }
 
 /* readcache write on a busy cte: the slot becomes NULL at once. */

@@ -22,6 +22,8 @@ void ssdcache_config_init(struct ssdcache_config *cfg)
 	cfg->hash = HASH_LINUX31;
 	cfg->seed_crash = SEED_CRASH_CONTINUE;
 	cfg->bs_overflow = BS_OVERFLOW_REFUSE;
+	const char *scan = getenv("SSDCACHE_SCAN"); /* for the test that both scans agree */
+	cfg->scan_scalar = scan && !strcmp(scan, "scalar");
 }
 
 const char *cte_match_name(enum cte_match_t r)
@@ -232,9 +234,7 @@ static void ctx_free(struct ssdcache_ctx *sc)
 	free(sc->cand_slot);
 	free(sc->cand_atime);
 	free(sc->cand_count);
-	if (sc->md_table)
-		for (unsigned long i = 0; i < sc->num_cmd; i++)
-			free(sc->md_table[i].te_mem);
+	free(sc->te_pool);
 	free(sc->md_table);
 	free(sc->deferred);
 	tw_free(sc);
@@ -319,6 +319,7 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 	if (!sc)
 		return fail(err, errlen, "out of memory"), -ENOMEM;
 	sc->cfg = *cfg;
+	sc->scan_scalar = cfg->scan_scalar || !__builtin_cpu_supports("avx2");
 	sc->wq = wq;
 	sc->ops = wq->ops;
 	sc->host = wq->host;
@@ -363,7 +364,10 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 	sc->md_table = aligned_alloc(64, num_cmd * sizeof(*sc->md_table));
 	if (sc->md_table)
 		memset(sc->md_table, 0, num_cmd * sizeof(*sc->md_table));
-	if (!sc->md_table) {
+	/* the cte bodies of every cmd, zeroed (pages are only touched when a cmd is created) */
+	sc->te_pool = sc->md_table ? calloc(num_cmd, sc->te_mem_size) : NULL;
+	if (!sc->md_table || !sc->te_pool) {
+		free(sc->md_table);
 		free(sc);
 		return fail(err, errlen, "out of memory for the cmd index (%lu entries, %lu MiB)", num_cmd,
 			    (unsigned long)(num_cmd * sizeof(*sc->md_table) >> 20)),
@@ -519,8 +523,8 @@ int ssdcache_peek_cte(struct ssdcache_ctx *sc, unsigned long hash, int slot,
 		return 0;
 	out->present = true;
 	out->sector = cte->sector;
-	out->atime = cte->atime;
-	out->count = cte->count;
+	out->atime = cmd->atime[slot];
+	out->count = cmd->count[slot];
 	for (unsigned w = 0; w < 4 && w < sc->nwords; w++) {
 		out->clean[w] = cte_clean(sc, cte)[w];
 		out->target_busy[w] = cte_tbusy(sc, cte)[w];

@@ -101,6 +101,9 @@ struct ssdcache_config {
 	enum ssdcache_seed_crash seed_crash;
 	enum ssdcache_bs_overflow bs_overflow; /* Q20 in seed mode */
 	bool odd_blocksize;            /* Q21 in seed mode: accept non-powers of two literally */
+	/* the lookup's tag compare: AVX2 when the CPU has it, or the scalar loop (same decisions;
+	 * ssdcache_config_init takes it from the environment, SSDCACHE_SCAN=scalar|auto) */
+	bool scan_scalar;
 };
 
 void ssdcache_config_init(struct ssdcache_config *cfg);

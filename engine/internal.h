@@ -28,12 +28,12 @@
  * is an update in place (ENGINE.md 3.3), so ctes live inline in their cmd's slots and "slot is
  * NULL" is a bit of cmd->used. Bitmaps are nwords 64-bit words each: 256 bits in seed mode
  * (DECLARE_BITMAP(..., DEFAULT_BLOCKSIZE), Q20), the block size with Q20 fixed.
- * The seed's `index` (never read) and `md` backlink (the slot's cmd) are implicit.
+ * The seed's `index` (never read) and `md` backlink (the slot's cmd) are implicit; its atime
+ * and count (the policies' keys) live in the cmd, beside the tags, so that a lookup's scan never
+ * reads a cte that does not match (issue 11).
  */
 struct ssdcache_te {
 	unsigned long sector; /* block-aligned target sector: the cte's identity */
-	unsigned long atime;  /* jiffies of the last transition (LRU key) */
-	unsigned long count;  /* transitions (LFU key, Q6) */
 	uint32_t gen;         /* fixed mode: allocation generation (Q10) */
 	uint32_t wgen;        /* fixed mode: writes started on this cte (Q13) */
 	uint64_t bits[];      /* clean | target_busy | cache_busy, nwords each */
@@ -42,18 +42,28 @@ struct ssdcache_te {
 /*
  * struct ssdcache_md, the cmd: 16 slots (DEFAULT_ALIASING). The index (the seed's radix tree)
  * is a flat array of cmds, one per hash number; a cmd "exists" (cmd_insert ran) when te_mem,
- * the cte bodies, is allocated. The cmd is one cache line: what a lookup needs for a probe
- * that does not match, the used mask and a 16-bit tag of each slot's sector; a cte's sector is
- * compared only when its tag matches. Same decisions, one cache miss per probe.
+ * its 16 cte bodies in the pool sized at ctr, is set. Everything a lookup's scan needs is in
+ * the cmd, the cte bodies only for the slot whose tag matches:
+ *   line 0     a 16-bit tag of each slot's sector (16 tags: one 256-bit compare), the used
+ *              mask, the idle mask (no target_busy or cache_busy bit: the fixed Q4 victim
+ *              filter), the cte bodies and the hash number;
+ *   lines 1-2  each slot's atime, lines 3-4 each slot's count (the seed's cte keys, Q6).
+ * Same decisions as reading the ctes one by one; the scan is a few bit operations per probe.
  */
 struct ssdcache_md {
-	uint32_t used;         /* bit i: te[i] is not NULL */
-	uint32_t num_cte;      /* always DEFAULT_ALIASING */
 	uint16_t tag[DEFAULT_ALIASING]; /* cte_tag(te[i]->sector) */
+	uint16_t used;         /* bit i: te[i] is not NULL */
+	uint16_t idle;         /* bit i: te[i]'s target_busy and cache_busy maps are empty */
+	uint16_t num_cte;      /* always DEFAULT_ALIASING */
+	uint16_t pad_;
 	uint64_t *te_mem;      /* num_cte ctes of sc->cte_size bytes; NULL: no cmd (yet) */
 	unsigned long hash;    /* hash number h */
-	unsigned long atime;   /* jiffies at creation; never read (Q31) */
+	unsigned long created; /* the seed's cmd->atime, jiffies at creation; never read (Q31) */
+	unsigned long atime[DEFAULT_ALIASING] __attribute__((aligned(64))); /* te[i]->atime */
+	unsigned long count[DEFAULT_ALIASING]; /* te[i]->count */
 } __attribute__((aligned(64)));
+/* scripts/bench-engine and BENCHMARKS.md count a cmd as five cache lines (20 bytes per slot) */
+_Static_assert(sizeof(struct ssdcache_md) == 5 * 64, "struct ssdcache_md: five cache lines");
 
 static inline uint16_t cte_tag(unsigned long sector)
 {
@@ -113,6 +123,8 @@ struct ssdcache_ctx {
 	unsigned long *cand_atime, *cand_count;
 	unsigned cand_cap;
 	struct ssdcache_md *md_table; /* the cmd index (the seed's radix tree), num_cmd entries */
+	uint64_t *te_pool;            /* every cmd's cte bodies, num_cmd * te_mem_size bytes */
+	bool scan_scalar;             /* the scan's tag compare without AVX2 (same decisions) */
 	unsigned long hash_bits;
 	unsigned long num_cmd;
 	unsigned long block_size;
@@ -178,9 +190,24 @@ static inline uint64_t bm_word_mask(unsigned w, unsigned lo, unsigned hi)
 	return m & ~((1ULL << a) - 1);
 }
 
+/* [lo, hi) within one word (every bio at block sizes up to 64 sectors): its word and mask. */
+static inline bool bm_one_word(unsigned lo, unsigned hi, unsigned *w, uint64_t *m)
+{
+	if (lo >= hi || lo / 64 != (hi - 1) / 64)
+		return false;
+	*w = lo / 64;
+	*m = (hi - lo == 64 ? ~0ULL : ((1ULL << (hi - lo)) - 1)) << (lo % 64);
+	return true;
+}
+
 /* Any bit of [lo, hi) set? (bitmap_and + !bitmap_empty against the mask) */
 static inline bool bm_any(const uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1))
+		return bm[w1] & m1;
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
 		if (bm[w] & bm_word_mask(w, lo, hi))
 			return true;
@@ -190,6 +217,11 @@ static inline bool bm_any(const uint64_t *bm, unsigned lo, unsigned hi)
 /* All bits of [lo, hi) set? An empty range is "all set" (bitmap_equal(and, mask)). */
 static inline bool bm_all(const uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1))
+		return (bm[w1] & m1) == m1;
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++) {
 		uint64_t m = bm_word_mask(w, lo, hi);
 		if ((bm[w] & m) != m)
@@ -200,12 +232,26 @@ static inline bool bm_all(const uint64_t *bm, unsigned lo, unsigned hi)
 
 static inline void bm_set(uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1)) {
+		bm[w1] |= m1;
+		return;
+	}
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
 		bm[w] |= bm_word_mask(w, lo, hi);
 }
 
 static inline void bm_clear(uint64_t *bm, unsigned lo, unsigned hi)
 {
+	unsigned w1;
+	uint64_t m1;
+
+	if (bm_one_word(lo, hi, &w1, &m1)) {
+		bm[w1] &= ~m1;
+		return;
+	}
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
 		bm[w] &= ~bm_word_mask(w, lo, hi);
 }
@@ -236,6 +282,20 @@ static inline struct ssdcache_te *cmd_slot(const struct ssdcache_ctx *sc, struct
 					    long i)
 {
 	return (cmd->used >> i) & 1 ? cmd_te(sc, cmd, i) : NULL;
+}
+
+/* Recompute slot i's bit of cmd->idle after its busy maps changed. */
+static inline void cmd_idle_update(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long i)
+{
+	struct ssdcache_te *cte = cmd_te(sc, cmd, i);
+	uint64_t any = 0;
+
+	for (unsigned w = 0; w < 2 * sc->nwords; w++)
+		any |= cte->bits[sc->nwords + w]; /* target_busy, then cache_busy */
+	if (any)
+		cmd->idle &= (uint16_t)~(1u << i);
+	else
+		cmd->idle |= (uint16_t)(1u << i);
 }
 
 static inline unsigned long ctx_jiffies(const struct ssdcache_ctx *sc)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* match.c - cte_match: look a block up along its probe chain and classify it (ENGINE.md 4). */
+#include <immintrin.h>
+#include <string.h>
+
 #include "engine/internal.h"
 
 /*
@@ -21,13 +24,14 @@ static bool defer_write(struct ssdcache_io *sio, int quirk)
 static enum cte_match_t cte_classify(struct ssdcache_io *sio, struct ssdcache_te *cte, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_md *cmd = sio->cmd;
 
 	sio->gen = cte->gen;
 	sio->wgen = cte->wgen;
 	if (FIXED(sc, 6)) {
 		/* Q6 fixed: count user accesses, atime = time of the access */
-		cte->count++;
-		cte->atime = ctx_jiffies(sc);
+		cmd->count[sio->cte_idx]++;
+		cmd->atime[sio->cte_idx] = ctx_jiffies(sc);
 	}
 	if (cte_is_clean(sc, cte, sio) && rw == READ) {
 		sc->c.read_clean++;
@@ -168,6 +172,52 @@ static long choose_victim(struct ssdcache_io *sio, int rw, unsigned nc)
 	return best < 0 ? -1 : (long)sc->cand_slot[best];
 }
 
+/* Bit i set: tags[i] == t. The scalar loop, and the same with one AVX2 compare of the 16
+ * tags (the cmd's first 32 bytes); ctr picks one (SSDCACHE_SCAN=scalar forces the loop). */
+static unsigned tag_eq_scalar(const uint16_t *tags, uint16_t t)
+{
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < DEFAULT_ALIASING; i++)
+		m |= (unsigned)(tags[i] == t) << i;
+	return m;
+}
+
+__attribute__((target("avx2"))) static unsigned tag_eq_avx2(const uint16_t *tags, uint16_t t)
+{
+	__m256i e = _mm256_cmpeq_epi16(_mm256_load_si256((const __m256i *)tags),
+				       _mm256_set1_epi16((short)t));
+	/* 16 lanes of 0 / 0xffff -> 16 bytes -> 16 bits */
+	__m128i b = _mm_packs_epi16(_mm256_castsi256_si128(e), _mm256_extracti128_si256(e, 1));
+
+	return (unsigned)_mm_movemask_epi8(b);
+}
+
+/* All 16 slots of a cmd are candidates: their slot numbers and keys, in slot order. */
+static void gather16_scalar(const struct ssdcache_md *cmd, pol_slot base, pol_slot *slot,
+			    unsigned long *atime, unsigned long *count)
+{
+	memcpy(atime, cmd->atime, sizeof(cmd->atime));
+	memcpy(count, cmd->count, sizeof(cmd->count));
+	for (unsigned i = 0; i < DEFAULT_ALIASING; i++)
+		slot[i] = base + (pol_slot)i;
+}
+
+__attribute__((target("avx2"))) static void gather16_avx2(const struct ssdcache_md *cmd, pol_slot base,
+							  pol_slot *slot, unsigned long *atime,
+							  unsigned long *count)
+{
+	const __m256i *a = (const __m256i *)cmd->atime, *c = (const __m256i *)cmd->count;
+	__m256i b = _mm256_add_epi32(_mm256_set1_epi32((int)base), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+
+	for (int k = 0; k < 4; k++) {
+		_mm256_storeu_si256((__m256i *)atime + k, _mm256_load_si256(a + k));
+		_mm256_storeu_si256((__m256i *)count + k, _mm256_load_si256(c + k));
+	}
+	_mm256_storeu_si256((__m256i *)slot, b);
+	_mm256_storeu_si256((__m256i *)slot + 1, _mm256_add_epi32(b, _mm256_set1_epi32(8)));
+}
+
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
@@ -182,6 +232,8 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	int admitted = -1;                       /* may_allocate's answer, once asked */
 	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
+	bool have_step = false;
+	unsigned long step = 0, hash_mask = (1UL << sc->hash_bits) - 1;
 	pol_slot *const cand_slot = sc->cand_slot;
 	unsigned long *const cand_atime = sc->cand_atime, *const cand_count = sc->cand_count;
 
@@ -240,61 +292,94 @@ retry:
 		goto found;
 	}
 
-	/* locals, so that the stores below cannot be taken to alias the cmd or the context */
-	const pol_slot slot_base = cmd_pol_slot(sio->cmd, 0);
-	for (i = 0; i < (int)sio->cmd->num_cte; i++) {
-		struct ssdcache_te *cte;
+	/*
+	 * The seed's loop over the 16 slots, as bit operations on the cmd's first line (same
+	 * decisions, slot by slot): a free slot sets `invalid` (the first one) and, Q5 fixed, the
+	 * hole; a used slot is compared (tag, then the cte's sector); after the first free slot
+	 * the seed breaks at the next used slot once it was compared (Q5), fixed it only compares;
+	 * candidates are the used slots before the first free one that pass the filters.
+	 */
+	{
+		struct ssdcache_md *const cmd = sio->cmd;
+		const unsigned used = cmd->used, freem = ~used & 0xffffu;
+		const int first_free = freem ? __builtin_ctz(freem) : -1;
+		unsigned compared = 0xffffu; /* the slots the seed's loop compares */
+		unsigned before_free = first_free < 0 ? 0xffffu : (1u << first_free) - 1;
+		unsigned m;
 
-		if (!((sio->cmd->used >> i) & 1)) {
-			if (invalid == -1)
-				invalid = i;
+		if (first_free >= 0) {
+			invalid = first_free;
 			if (scan_all && hole.idx == -1)
-				hole = (struct cte_place){sio->cmd, hash_number, i};
-			continue;
+				hole = (struct cte_place){cmd, hash_number, first_free};
+			if (!scan_all && !sio->error) {
+				unsigned later = used & ~((2u << first_free) - 1);
+				if (later)
+					compared = (2u << __builtin_ctz(later)) - 1;
+			}
 		}
-		if (sio->cmd->tag[i] == tag && cmd_te(sc, sio->cmd, i)->sector == sio->bio_sector) {
-			sio->cte_idx = i;
-			pol_hit(sio, rw);
-			return cte_classify(sio, cmd_te(sc, sio->cmd, i), rw);
+		m = (sc->scan_scalar ? tag_eq_scalar(cmd->tag, tag) : tag_eq_avx2(cmd->tag, tag)) & used &
+		    compared;
+		for (; m; m &= m - 1) {
+			i = __builtin_ctz(m);
+			if (cmd_te(sc, cmd, i)->sector == sio->bio_sector) {
+				sio->cte_idx = i;
+				pol_hit(sio, rw);
+				return cte_classify(sio, cmd_te(sc, cmd, i), rw);
+			}
 		}
-		/* Do not attempt to evict entries when target writes have already completed. */
-		if (sio->error)
-			continue;
-		/* Break out if we have found an invalid entry (Q5: one entry too late) */
-		if (invalid != -1) {
-			if (scan_all)
-				continue; /* Q5 fixed: keep looking for a match */
-			break;
-		}
-		/* Skip cache eviction on WRITE (and, Q1, always for reads) */
-		if (!evict_cte_on_write)
-			continue;
-		cte = cmd_te(sc, sio->cmd, i);
+		/* Do not attempt to evict entries when target writes have already completed; skip
+		 * cache eviction on WRITE (and, Q1, always for reads) */
+		m = sio->error || !evict_cte_on_write ? 0 : used & before_free;
 		if (FIXED(sc, 4)) {
 			/* Q4 fixed: only entirely idle ctes are victims */
-			if (!cte_is_idle(sc, cte))
-				continue;
+			m &= cmd->idle;
 		} else {
-			/* Can only eject non-busy entries (judged on the new bio's offsets, Q4) */
-			if (cte_target_is_busy(sc, cte, sio) || cte_cache_is_busy(sc, cte, sio))
-				continue;
-			/* Can only eject CLEAN entries */
-			if (!cte_is_clean(sc, cte, sio))
-				continue;
+			for (unsigned t = m; t; t &= t - 1) {
+				struct ssdcache_te *cte;
+
+				i = __builtin_ctz(t);
+				cte = cmd_te(sc, cmd, i);
+				/* Can only eject non-busy entries (judged on the new bio's offsets, Q4;
+				 * an idle cte is busy nowhere), and only CLEAN entries */
+				if ((!((cmd->idle >> i) & 1) &&
+				     (cte_target_is_busy(sc, cte, sio) || cte_cache_is_busy(sc, cte, sio))) ||
+				    !cte_is_clean(sc, cte, sio))
+					m &= ~(1u << i);
+			}
 		}
-		/* a candidate: the policy sees them all at once (choose_victim). No bound check
+		/* candidates: the policy sees them all at once (choose_victim). No bound check
 		 * here: nc < 16 * nprobes <= cand_cap (ctr sizes it for assoc + 1 <= 65 probes,
 		 * and the probe count is asserted above) */
-		cand_slot[nc] = slot_base + (pol_slot)i;
-		cand_atime[nc] = cte->atime;
-		cand_count[nc] = cte->count;
-		nc++;
+		const pol_slot slot_base = cmd_pol_slot(cmd, 0);
+		if (m == 0xffffu) {
+			if (sc->scan_scalar)
+				gather16_scalar(cmd, slot_base, cand_slot + nc, cand_atime + nc, cand_count + nc);
+			else
+				gather16_avx2(cmd, slot_base, cand_slot + nc, cand_atime + nc, cand_count + nc);
+			nc += DEFAULT_ALIASING;
+		} else {
+			for (; m; m &= m - 1) {
+				i = __builtin_ctz(m);
+				cand_slot[nc] = slot_base + (pol_slot)i;
+				cand_atime[nc] = cmd->atime[i];
+				cand_count[nc] = cmd->count[i];
+				nc++;
+			}
+		}
 	}
 next_probe:
 	/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++; retry }
 	 * (assoc, the rehashes done, is nprobe - 1 here); fixed Q5: holes do not stop the chain */
 	if (++nprobe < nprobes && (invalid == -1 || scan_all) && !sio->error) {
-		hash_number = rehash_block(sc, sio->bio_sector, hash_number);
+		/* rehash_block with its step computed once per lookup (the same chain) */
+		if (!have_step) {
+			step = ssdcache_hash_64(sc, sio->bio_sector) | (FIXED(sc, 7) ? 1 : 0);
+			have_step = true;
+		}
+		unsigned long next = hash_number + step;
+		if ((next & hash_mask) == hash_number)
+			next++;
+		hash_number = next & hash_mask;
 		goto retry;
 	}
 	if (scan_all) {

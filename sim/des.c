@@ -10,6 +10,7 @@ int des_init(struct des *q, void *ctx)
 	q->cap = 1024;
 	q->nr = 0;
 	q->lanes_nr = 0;
+	q->lanes_mask = 0;
 	for (int i = 0; i < DES_LANES; i++)
 		q->lane[i] = (struct des_lane){0};
 	q->now_ns = 0;
@@ -31,6 +32,7 @@ void des_fini(struct des *q)
 		q->lane[i].nr = q->lane[i].cap = q->lane[i].head = 0;
 	}
 	q->lanes_nr = 0;
+	q->lanes_mask = 0;
 }
 
 static inline int ev_less(const struct des_event *a, const struct des_event *b)
@@ -60,13 +62,13 @@ int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
 	return 0;
 }
 
-int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls, des_fn fn,
-		      void *arg)
+int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
+			   des_fn fn, void *arg)
 {
-	struct des_lane *l = &q->lane[lane];
-
 	if (lane >= DES_LANES)
 		return des_schedule(q, time_ns, cls, fn, arg);
+	struct des_lane *l = &q->lane[lane];
+
 	if (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns)
 		return des_schedule(q, time_ns, cls, fn, arg);
 	if (l->nr == l->cap) {
@@ -85,27 +87,26 @@ int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_c
 		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
 	l->nr++;
 	q->lanes_nr++;
+	q->lanes_mask |= 1u << lane;
 	return 0;
 }
 
-/* The earliest of the heap's top and the lanes' heads: NULL when empty; *lane_out = -1 for
- * the heap. */
-static const struct des_event *des_peek(const struct des *q, int *lane_out)
+/* The earliest of the heap's top and the non-empty lanes' heads: NULL when empty;
+ * *lane_out = -1 for the heap. */
+static inline const struct des_event *des_peek(const struct des *q, int *lane_out)
 {
 	const struct des_event *best = q->nr ? &q->heap[0] : NULL;
 
 	*lane_out = -1;
-	if (q->lanes_nr)
-		for (int i = 0; i < DES_LANES; i++) {
-			const struct des_lane *l = &q->lane[i];
-			if (!l->nr)
-				continue;
-			const struct des_event *e = &l->ring[l->head];
-			if (!best || ev_less(e, best)) {
-				best = e;
-				*lane_out = i;
-			}
+	for (unsigned m = q->lanes_mask; m; m &= m - 1) {
+		int i = __builtin_ctz(m);
+		const struct des_lane *l = &q->lane[i];
+		const struct des_event *e = &l->ring[l->head];
+		if (!best || ev_less(e, best)) {
+			best = e;
+			*lane_out = i;
 		}
+	}
 	return best;
 }
 
@@ -117,23 +118,20 @@ uint64_t des_next_time(const struct des *q)
 	return e ? e->time_ns : UINT64_MAX;
 }
 
-bool des_run_next(struct des *q)
+/* Remove e (what des_peek returned, from lane or the heap) and run it. */
+static inline void des_pop_run(struct des *q, const struct des_event *e, int lane)
 {
-	int lane;
-	const struct des_event *e = des_peek(q, &lane);
-
-	if (!e)
-		return false;
 	if (lane >= 0) {
 		struct des_lane *l = &q->lane[lane];
 		struct des_event ev = *e;
 		l->head = (l->head + 1) & (l->cap - 1);
-		l->nr--;
+		if (!--l->nr)
+			q->lanes_mask &= ~(1u << lane);
 		q->lanes_nr--;
 		q->now_ns = ev.time_ns;
 		q->nr_run++;
 		ev.fn(q->ctx, ev.arg, ev.time_ns);
-		return true;
+		return;
 	}
 	struct des_event top = q->heap[0];
 	struct des_event last = q->heap[--q->nr];
@@ -157,5 +155,27 @@ bool des_run_next(struct des *q)
 	q->now_ns = top.time_ns;
 	q->nr_run++;
 	top.fn(q->ctx, top.arg, top.time_ns);
+}
+
+bool des_run_next(struct des *q)
+{
+	int lane;
+	const struct des_event *e = des_peek(q, &lane);
+
+	if (!e)
+		return false;
+	des_pop_run(q, e, lane);
 	return true;
+}
+
+void des_run_until(struct des *q, uint64_t time_ns)
+{
+	for (;;) {
+		int lane;
+		const struct des_event *e = des_peek(q, &lane);
+
+		if (!e || e->time_ns > time_ns)
+			return;
+		des_pop_run(q, e, lane);
+	}
 }

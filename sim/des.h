@@ -39,6 +39,7 @@ struct des {
 	size_t nr, cap;
 	struct des_lane lane[DES_LANES];
 	size_t lanes_nr; /* events in lanes */
+	unsigned lanes_mask; /* bit i: lane i is not empty (the peek looks at these only) */
 	uint64_t now_ns;
 	uint64_t seq;
 	void *ctx; /* passed to every handler */
@@ -51,12 +52,33 @@ void des_fini(struct des *q);
 int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg);
 /* The same through lane (0..DES_LANES-1): kept in FIFO order if time_ns is not before the
  * lane's last event, otherwise put in the heap. The order of events is the same either way. */
-int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls, des_fn fn,
-		      void *arg);
+int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
+			   des_fn fn, void *arg);
+static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
+				    des_fn fn, void *arg)
+{
+	struct des_lane *l;
+
+	if (lane >= DES_LANES)
+		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
+	l = &q->lane[lane];
+	/* the common case inline: a lane with room whose last event is not later */
+	if (l->nr == l->cap ||
+	    (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns))
+		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
+	l->ring[(l->head + l->nr) & (l->cap - 1)] =
+		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
+	l->nr++;
+	q->lanes_nr++;
+	q->lanes_mask |= 1u << lane;
+	return 0;
+}
 /* Time of the next event, or UINT64_MAX when empty. */
 uint64_t des_next_time(const struct des *q);
 /* Pop and run the next event; false when empty. */
 bool des_run_next(struct des *q);
+/* Run every event at or before time_ns, in order (one look at the queue per event). */
+void des_run_until(struct des *q, uint64_t time_ns);
 static inline bool des_empty(const struct des *q)
 {
 	return q->nr == 0 && q->lanes_nr == 0;

@@ -20,6 +20,8 @@ struct dm_core {
 	uint64_t split_io;
 	unsigned hz;
 	uint64_t jiffies0;
+	uint64_t jf_now, jf_val; /* the last conversion (the engine asks several times per instant) */
+	bool jf_valid;
 	uint64_t seq;          /* next decision-log sequence number */
 	uint64_t next_req_id;
 	bool work_pending;
@@ -76,9 +78,14 @@ static unsigned long host_jiffies(void *host)
 	struct dm_core *dm = host;
 	uint64_t now = dm->be.now_ns(dm->be.be);
 
+	if (dm->jf_valid && now == dm->jf_now)
+		return (unsigned long)dm->jf_val;
 	/* floor(now * HZ / 1e9) without overflow */
-	return (unsigned long)(dm->jiffies0 + (now / 1000000000ULL) * dm->hz +
-			       (now % 1000000000ULL) * dm->hz / 1000000000ULL);
+	dm->jf_val = dm->jiffies0 + (now / 1000000000ULL) * dm->hz +
+		     (now % 1000000000ULL) * dm->hz / 1000000000ULL;
+	dm->jf_now = now;
+	dm->jf_valid = true;
+	return (unsigned long)dm->jf_val;
 }
 
 static struct bio *host_bio_clone(void *host, struct bio *bio)

@@ -363,8 +363,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		if (cfg->map_cost_ns && at < r->cpu_free_ns)
 			at = r->cpu_free_ns; /* the CPU is still mapping earlier requests */
 		/* completions and worker runs at or before the arrival come first (class 0) */
-		while (!des_empty(&r->q) && des_next_time(&r->q) <= at)
-			des_run_next(&r->q);
+		des_run_until(&r->q, at);
 		r->q.now_ns = at;
 		uint64_t before = dm_pieces_mapped(r->dm);
 		struct dm_req *q = dm_req_alloc(r->dm);
