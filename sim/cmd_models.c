@@ -73,12 +73,14 @@ static void models_usage(FILE *fp)
 	fprintf(fp, "usage: ssdcache-sim models [MODEL]\n"
 		    "       ssdcache-sim models probe SPEC [--rw ...] [--bs ...] [--qd N] [--count N] [--json]\n"
 		    "       ssdcache-sim models replay SPEC TRACE [--json] [--latency-log FILE] [--qd N]\n"
-		    "       ssdcache-sim models import disksim FILE.parv [-o FILE]\n\n"
+		    "       ssdcache-sim models import disksim FILE.parv [-o FILE]\n"
+		    "       ssdcache-sim models calibrate PATH --model fixed|ssd|hdd [...]\n\n"
 		    "Without arguments, list every device model with its ordering contract, presets\n"
 		    "(with the sources of their numbers) and options. With MODEL, only that model.\n"
 		    "A device is given as MODEL[:key=value,...], e.g. hdd:preset=sas15k,sched=fifo.\n"
 		    "replay: the model against a trace's measured latencies (demerit figure);\n"
-		    "import: an hdd SPEC or preset file from a DiskSim parameter file.\n"
+		    "import: an hdd SPEC or preset file from a DiskSim parameter file;\n"
+		    "calibrate: fit a model to a real device or file (io_uring, O_DIRECT).\n"
 		    "See docs/devices.md for each model's physics.\n");
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_trace.c - ssdcache-sim trace gen|stats|convert|dump: the trace tools on the command line. */
+/* cmd_trace.c - ssdcache-sim trace gen|stats|convert|dump|mrc: the trace tools on the command line. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

@@ -21,12 +21,12 @@ static const struct command commands[] = {
 	{"run", cmd_run, "simulate dm-ssdcache on a trace (the seed's engine, decision for decision)"},
 	{"replay", cmd_replay, "replay a trace through the same engine on real devices (io_uring)"},
 	{"capture", cmd_capture, "record a block device's I/O as blktrace files (root)"},
-	{"trace", cmd_trace, "trace tools: gen, stats, convert, dump"},
-	{"models", cmd_models, "list device models and presets; probe one model alone"},
+	{"trace", cmd_trace, "trace tools: gen, stats, convert, dump, mrc (miss-ratio curves)"},
+	{"models", cmd_models, "device models: list, probe, replay a trace on one, import DiskSim, calibrate"},
 	{"quirks", cmd_quirks, "list the seed's quirks Q1..Q38 and how to toggle them"},
 	{"sweep", cmd_sweep, "run a parameter sweep in parallel into a SQLite database"},
 	{"report", cmd_report, "gnuplot figures and an HTML page from a results database"},
-	{"db", cmd_db, "results databases: merge shards, show information"},
+	{"db", cmd_db, "results databases: merge shards, show information, diff two runs"},
 	{NULL, NULL, NULL},
 };
 
