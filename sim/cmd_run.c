@@ -633,6 +633,12 @@ static int run_main(int argc, char **argv, bool replay)
 		if (predicted)
 			replay_print_prediction(stdout, &res, &pred);
 	}
+	struct sim_replay_record rrec;
+	if (db && replay) {
+		/* the store consumes the replay's own figures through the result */
+		replay_fill_record(&rres, &res, predicted ? &pred : NULL, &rrec);
+		res.replay = &rrec;
+	}
 	if (db && rep_db_record_run(db, &cfg, &res, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);
 		rc = EXIT_RUNTIME;
