@@ -130,4 +130,12 @@ src = open(gp).read()
 assert re.search(r"demerit %.1f %% of the measured mean" % dem, src), dem
 assert src.count("with steps") == 2 * len({k.split("/")[0] for k in q}), "a solid and a dashed line per name"
 PY
+# db merge carries the new tables with their runs
+"$PROG" db merge "$tmp/m.db" "$tmp/r.db" > /dev/null 2> "$tmp/err" || bad "db merge: $(cat "$tmp/err")"
+for q in "SELECT count(*), sum(demerit_pct) FROM prediction" "SELECT count(*), sum(latency_ns) FROM prediction_cdf" \
+	 "SELECT count(lag_p50_ns), sum(lag_max_ns), count(late_requests) FROM results"; do
+	[ "$(sqlite3 "$tmp/m.db" "$q")" = "$(sqlite3 "$tmp/r.db" "$q")" ] || { bad "db merge: $q"; merged=no; }
+done
+[ "${merged:-yes}" = yes ] && ok "db merge copies prediction, prediction_cdf and the lag columns"
+"$PROG" replay --help | grep -q "prediction_cdf" && ok "replay --help names the tables" || bad "replay --help"
 exit $fail
