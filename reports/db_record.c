@@ -473,6 +473,7 @@ static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_re
 			  char *err, size_t errlen)
 {
 	const struct ssdcache_counters *k = &r->counters;
+	const struct sim_lat *lag = r->replay && r->replay->lag.count ? &r->replay->lag : NULL;
 	struct col c[] = {
 		CI("run_id", run_id),
 		CI("requests", r->requests),
@@ -545,6 +546,12 @@ static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_re
 		CI("miss_policy", r->miss[MISS_POLICY]),
 		CI("stale_reads", r->stale_reads),
 		CD("wall_seconds", r->wall_seconds),
+		/* a replay's (sim.h, sim_replay_record); the lag only in open loop */
+		lag ? CD("lag_p50_ns", lag->p50_ns) : CN("lag_p50_ns"),
+		lag ? CD("lag_p99_ns", lag->p99_ns) : CN("lag_p99_ns"),
+		lag ? CD("lag_max_ns", lag->max_ns) : CN("lag_max_ns"),
+		r->replay ? CI("late_requests", r->replay->late_requests) : CN("late_requests"),
+		r->replay ? CI("realtime", r->replay->realtime) : CN("realtime"),
 	};
 
 	return insert_row(db, "results", c, NCOLS(c), NULL, err, errlen);
@@ -591,6 +598,55 @@ static int insert_dev(struct rep_db *db, int64_t run_id, const char *role,
 	return insert_row(db, "device_stats", c, NCOLS(c), NULL, err, errlen);
 }
 
+/* replay --predict's comparison (sim_replay_record): a row per scope and name, the quantiles of
+ * both sides where the samples were kept. */
+static int insert_prediction(struct rep_db *db, int64_t run_id, const struct sim_replay_record *rp,
+			     char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	for (unsigned i = 0; i < rp->nr_pred && i < SIM_PRED_ROWS; i++) {
+		const struct sim_pred_row *w = &rp->pred[i];
+		struct col c[] = {
+			CI("run_id", run_id),
+			CS("scope", w->scope),
+			CS("name", w->name),
+			CI("measured_count", w->measured.count),
+			CD("measured_mean_ns", w->measured.mean_ns),
+			CD("measured_p50_ns", w->measured.p50_ns),
+			CD("measured_p99_ns", w->measured.p99_ns),
+			CI("predicted_count", w->predicted.count),
+			CD("predicted_mean_ns", w->predicted.mean_ns),
+			CD("predicted_p50_ns", w->predicted.p50_ns),
+			CD("predicted_p99_ns", w->predicted.p99_ns),
+			CD("demerit_pct", w->demerit_pct),
+		};
+
+		if ((rc = insert_row(db, "prediction", c, NCOLS(c), NULL, err, errlen)))
+			return rc;
+	}
+	if ((rc = db_prepare(db, &st, err, errlen, "writing the prediction's quantiles",
+			     "INSERT INTO prediction_cdf(run_id, scope, name, side, pct, latency_ns) "
+			     "VALUES(?1,?2,?3,?4,?5,?6)")))
+		return rc;
+	for (unsigned i = 0; !rc && i < rp->nr_pred && i < SIM_PRED_ROWS; i++) {
+		const struct sim_pred_row *w = &rp->pred[i];
+
+		for (int q = 0; !rc && w->has_cdf && q < SIM_PRED_QUANTILES; q++) {
+			rc = db_step_with(db, st, err, errlen, "writing the prediction's quantiles", "itttid",
+					  run_id, w->scope, w->name, "measured", (int64_t)(q + 1),
+					  w->measured_q[q]);
+			if (!rc)
+				rc = db_step_with(db, st, err, errlen, "writing the prediction's quantiles",
+						  "itttid", run_id, w->scope, w->name, "predicted",
+						  (int64_t)(q + 1), w->predicted_q[q]);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Rows that repeat (series, histograms, outcomes) go through one prepared statement each. */
 static int insert_details(struct rep_db *db, int64_t run_id, const struct sim_result *r,
 			  char *err, size_t errlen)
@@ -609,6 +665,8 @@ static int insert_details(struct rep_db *db, int64_t run_id, const struct sim_re
 		return rc;
 	if ((rc = insert_dev(db, run_id, "cache", &r->cache_dev, r->cache_util, err, errlen)) ||
 	    (rc = insert_dev(db, run_id, "target", &r->target_dev, r->target_util, err, errlen)))
+		return rc;
+	if (r->replay && (rc = insert_prediction(db, run_id, r->replay, err, errlen)))
 		return rc;
 
 	if ((rc = db_prepare(db, &st, err, errlen, "writing outcome counts",

@@ -233,7 +233,41 @@ static const char schema_v5[] =
 	"  PRIMARY KEY(trace_id, block_bytes, size_bytes, policy, reads_only)\n"
 	");\n";
 
-const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
+/*
+ * Version 6: what a real-device replay measures beyond a run (results: open-loop submit lag,
+ * late requests, real-time loop; NULL for simulated runs) and replay --predict's comparison
+ * (prediction: measured against predicted latencies per operation, per piece class and over
+ * every request, with the Ruemmler-Wilkes demerit; prediction_cdf: 100 quantiles of each side,
+ * pct 1..100, for the CDF overlay of the report).
+ */
+static const char schema_v6[] =
+	"ALTER TABLE results ADD COLUMN lag_p50_ns REAL;\n"
+	"ALTER TABLE results ADD COLUMN lag_p99_ns REAL;\n"
+	"ALTER TABLE results ADD COLUMN lag_max_ns REAL;\n"
+	"ALTER TABLE results ADD COLUMN late_requests INTEGER;\n"
+	"ALTER TABLE results ADD COLUMN realtime INTEGER;\n"
+	"CREATE TABLE prediction(\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+	"  scope TEXT NOT NULL CHECK(scope IN ('op','class','all')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  measured_count INTEGER, measured_mean_ns REAL, measured_p50_ns REAL, measured_p99_ns REAL,\n"
+	"  predicted_count INTEGER, predicted_mean_ns REAL, predicted_p50_ns REAL,\n"
+	"  predicted_p99_ns REAL,\n"
+	"  demerit_pct REAL,\n"
+	"  PRIMARY KEY(run_id, scope, name)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE prediction_cdf(\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+	"  scope TEXT NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  side TEXT NOT NULL CHECK(side IN ('measured','predicted')),\n"
+	"  pct INTEGER NOT NULL,\n"
+	"  latency_ns REAL NOT NULL,\n"
+	"  PRIMARY KEY(run_id, scope, name, side, pct)\n"
+	") WITHOUT ROWID;\n";
+
+const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
+				      schema_v6};
 const size_t rep_nr_migrations = sizeof(rep_migrations) / sizeof(rep_migrations[0]);
 
 int rep_schema_migrate(struct sqlite3 *db, int from, int to, char **errmsg)

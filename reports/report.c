@@ -1443,11 +1443,105 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 	return fig_end(c, f);
 }
 
+/* replay --predict (schema 6): the measured and the predicted request latency CDFs of run k, from
+ * the 100 quantiles of each side (prediction_cdf), every request and each operation. A run
+ * without prediction rows has no such figure. */
+static int fig_predcdf(struct ctx *c, size_t k)
+{
+	const struct run *r = &c->runs[c->selected[k]];
+	char name[96], title[512], lab[128], cur[64] = "", labels[MAX_LINES][96];
+	int colour[MAX_LINES], dash[MAX_LINES], n = 0, nnames = 0;
+	double demerit = NAN;
+	sqlite3_stmt *st;
+	FILE *f;
+
+	if (rep_db_schema_version(c->db) < 6 ||
+	    !count_rows(c, "SELECT count(*) FROM prediction_cdf WHERE run_id = ?1", r->id))
+		return 0;
+	if (sqlite3_prepare_v2(rep_db_conn(c->db),
+			       "SELECT demerit_pct FROM prediction WHERE run_id = ?1 AND scope = 'all'", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, r->id);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			demerit = sqlite3_column_double(st, 0);
+		sqlite3_finalize(st);
+	}
+	run_label(r, lab, sizeof(lab));
+	snprintf(name, sizeof(name), "selected-predcdf-%zu", k + 1);
+	if (demerit == demerit)
+		text(title, sizeof(title),
+		     "Measured (replayed, solid) vs predicted (simulated, dashed) request latency CDF, "
+		     "run %s\ndemerit %.1f %% of the measured mean",
+		     lab, demerit);
+	else
+		text(title, sizeof(title),
+		     "Measured (replayed, solid) vs predicted (simulated, dashed) request latency CDF, "
+		     "run %s",
+		     lab);
+	f = fig_begin(c, -1, name, title,
+		      "replay --predict: 100 quantiles of each side (the demerit's step-function "
+		      "inversion), for every request and per operation; the demerit is the RMS "
+		      "horizontal distance between the two CDFs (Ruemmler-Wilkes).");
+	if (!f)
+		return -EIO;
+	if (sqlite3_prepare_v2(rep_db_conn(c->db),
+			       "SELECT scope, name, side, latency_ns, pct FROM prediction_cdf "
+			       "WHERE run_id = ?1 ORDER BY scope <> 'all', name, side, pct",
+			       -1, &st, NULL) != SQLITE_OK) {
+		fclose(f);
+		return fail(c, -EIO, "reading the prediction: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+	}
+	sqlite3_bind_int64(st, 1, r->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char key[64];
+		const char *nm = (const char *)sqlite3_column_text(st, 1);
+		const char *side = (const char *)sqlite3_column_text(st, 2);
+		double us = sqlite3_column_double(st, 3) / 1e3;
+
+		snprintf(key, sizeof(key), "%s/%s", nm ? nm : "", side ? side : "");
+		if (strcmp(key, cur)) {
+			bool same_name = n && !strncmp(cur, key, strcspn(key, "/") + 1);
+
+			if (n == MAX_LINES)
+				break;
+			if (n)
+				fprintf(f, "EOD\n");
+			if (!same_name)
+				nnames++;
+			snprintf(cur, sizeof(cur), "%s", key);
+			colour[n] = nnames - 1;
+			dash[n] = side && !strcmp(side, "predicted") ? 2 : 1;
+			text(labels[n], sizeof(labels[n]), "%s, %s", side ? side : "",
+			     nm && !strcmp(nm, "all") ? "every request" : nm ? nm : "");
+			/* side, pct/100 as the fraction: start at 0 just below the first quantile */
+			fprintf(f, "# %s\n$d%d << EOD\n%.6g 0\n", key, n, us);
+			n++;
+		}
+		fprintf(f, "%.6g %.2f\n", us, sqlite3_column_int(st, 4) / 100.0);
+	}
+	sqlite3_finalize(st);
+	if (n)
+		fprintf(f, "EOD\n");
+	fig_loop_begin(f, name, 1100, 600);
+	fprintf(f, "set title ");
+	gp_str(f, title);
+	fprintf(f, "\nset xlabel \"request latency (us, log scale)\"\n"
+		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
+		   "set yrange [0:1.02]\nset key outside below\nplot ");
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s$d%d using 1:2 with steps lw 2 dt %d lc rgb \"%s\" title ", i ? ", \\\n  " : "", i,
+			dash[i], palette[colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))]);
+		gp_str(f, labels[i]);
+	}
+	fprintf(f, "\n");
+	return fig_end(c, f);
+}
+
 /* The figures of the selected runs: one figure for all of them, or one per run. */
 static const struct {
 	int (*draw)(struct ctx *c, size_t k); /* 0 or an error */
 	bool per_run;
-} selected_figs[] = {{fig_series, false}, {fig_classcdf, true}, {fig_reqcdf, false}};
+} selected_figs[] = {{fig_series, false}, {fig_classcdf, true}, {fig_reqcdf, false}, {fig_predcdf, true}};
 
 static int draw_selected(struct ctx *c)
 {

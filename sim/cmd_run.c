@@ -54,7 +54,8 @@ static void run_usage(FILE *fp, bool replay)
 			"  --predict             after the replay, simulate the same trace on device models and\n"
 			"                        print measured and predicted mean/p50/p99 per operation and\n"
 			"                        class, and the demerit (Ruemmler-Wilkes: RMS distance between\n"
-			"                        the latency CDFs, %% of the measured mean)\n"
+			"                        the latency CDFs, %% of the measured mean); with --db also\n"
+			"                        in the tables prediction and prediction_cdf (docs/schema.md)\n"
 			"  --cache-model SPEC, --target-model SPEC  the models (implies --predict; default:\n"
 			"                        calibrate each device, `models calibrate --model ssd`, ~5 s)\n"
 			"  (--cache-dev/--target-dev are `run`'s; the options below are shared with it)\n"
@@ -632,6 +633,12 @@ static int run_main(int argc, char **argv, bool replay)
 			replay_print_text(stdout, &rcfg, &rres);
 		if (predicted)
 			replay_print_prediction(stdout, &res, &pred);
+	}
+	struct sim_replay_record rrec;
+	if (db && replay) {
+		/* the store consumes the replay's own figures through the result */
+		replay_fill_record(&rres, &res, predicted ? &pred : NULL, &rrec);
+		res.replay = &rrec;
 	}
 	if (db && rep_db_record_run(db, &cfg, &res, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim: %s\n", err);

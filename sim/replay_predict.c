@@ -3,6 +3,7 @@
 #include "sim/replay_predict.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,48 @@ void lat_samples_free(struct lat_samples *s)
 	for (int i = 0; i < SIM_OP_NR; i++)
 		free(s->v[i]);
 	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sort copies of both samples once: the demerit and the overlay's quantiles come from them. */
+static bool compare(const double *m, size_t nm, const double *q, size_t nq, struct demerit *d,
+		    double *mq, double *pq, bool *q_ok)
+{
+	double *ms, *qs;
+	bool ok;
+
+	*q_ok = false;
+	if (!nm || !nq)
+		return false;
+	ms = malloc(nm * sizeof(*ms));
+	qs = malloc(nq * sizeof(*qs));
+	if (!ms || !qs) {
+		free(ms);
+		free(qs);
+		return false;
+	}
+	memcpy(ms, m, nm * sizeof(*ms));
+	memcpy(qs, q, nq * sizeof(*qs));
+	qsort(ms, nm, sizeof(*ms), cmp_double);
+	qsort(qs, nq, sizeof(*qs), cmp_double);
+	ok = demerit_compute_sorted(ms, nm, qs, nq, d) == 0;
+	for (int i = 0; i < SIM_PRED_QUANTILES; i++) {
+		double pr = (double)(i + 1) / SIM_PRED_QUANTILES;
+		size_t a = (size_t)ceil(pr * (double)nm), b = (size_t)ceil(pr * (double)nq);
+
+		mq[i] = ms[(a ? a : 1) - 1];
+		pq[i] = qs[(b ? b : 1) - 1];
+	}
+	*q_ok = true;
+	free(ms);
+	free(qs);
+	return ok;
 }
 
 static double *concat(const struct lat_samples *s, size_t *n)
@@ -110,10 +153,12 @@ int replay_predict(const struct replay_config *rc, const struct sim_result *mres
 		return r;
 	}
 	for (int o = 0; o < SIM_OP_NR; o++)
-		p->op_ok[o] = demerit_compute(measured->v[o], measured->n[o], pred.v[o], pred.n[o], &p->op[o]) == 0;
+		p->op_ok[o] = compare(measured->v[o], measured->n[o], pred.v[o], pred.n[o], &p->op[o], p->mq[o],
+				      p->pq[o], &p->q_ok[o]);
 	size_t nm, np;
 	double *m = concat(measured, &nm), *q = concat(&pred, &np);
-	p->all_ok = m && q && demerit_compute(m, nm, q, np, &p->all) == 0;
+	p->all_ok = m && q &&
+		    compare(m, nm, q, np, &p->all, p->mq[SIM_OP_NR], p->pq[SIM_OP_NR], &p->q_ok[SIM_OP_NR]);
 	free(m);
 	free(q);
 	lat_samples_free(&pred);
@@ -229,4 +274,70 @@ void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const
 		fputc('}', fp);
 	}
 	fputs("}}", fp);
+}
+
+void replay_fill_record(const struct replay_result *rr, const struct sim_result *mres,
+			const struct replay_prediction *p, struct sim_replay_record *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->lag = rr->lag;
+	out->late_requests = rr->late_requests;
+	out->realtime = rr->realtime;
+	if (!p)
+		return;
+	/* the same rows as replay_print_prediction */
+	for (int o = 0; o < SIM_OP_NR; o++) {
+		struct sim_pred_row *w;
+
+		if (!mres->lat_op[o].count && !p->sim.lat_op[o].count)
+			continue;
+		w = &out->pred[out->nr_pred++];
+		w->scope = "op";
+		w->name = sim_op_name((enum sim_op)o);
+		w->measured = mres->lat_op[o];
+		w->predicted = p->sim.lat_op[o];
+		w->demerit_pct = p->op_ok[o] ? p->op[o].pct : NAN;
+		if ((w->has_cdf = p->q_ok[o])) {
+			memcpy(w->measured_q, p->mq[o], sizeof(w->measured_q));
+			memcpy(w->predicted_q, p->pq[o], sizeof(w->predicted_q));
+		}
+	}
+	for (int k = 0; k < SIM_CLASS_NR; k++) {
+		struct sim_pred_row *w;
+
+		if (!mres->lat_class[k].count && !p->sim.lat_class[k].count)
+			continue;
+		w = &out->pred[out->nr_pred++];
+		w->scope = "class";
+		w->name = sim_class_name((enum sim_class)k);
+		w->measured = mres->lat_class[k];
+		w->predicted = p->sim.lat_class[k];
+		w->demerit_pct = NAN; /* pieces: no samples per class, no demerit */
+	}
+	struct sim_pred_row *w = &out->pred[out->nr_pred++];
+	w->scope = "all";
+	w->name = "all";
+	/* every request: the counts and the mean from the per-op rows, no percentiles */
+	struct sim_lat ma = {0}, pa = {0};
+	for (int o = 0; o < SIM_OP_NR; o++) {
+		ma.count += mres->lat_op[o].count;
+		ma.mean_ns += mres->lat_op[o].mean_ns * (double)mres->lat_op[o].count;
+		pa.count += p->sim.lat_op[o].count;
+		pa.mean_ns += p->sim.lat_op[o].mean_ns * (double)p->sim.lat_op[o].count;
+	}
+	ma.mean_ns = ma.count ? ma.mean_ns / (double)ma.count : 0;
+	pa.mean_ns = pa.count ? pa.mean_ns / (double)pa.count : 0;
+	ma.p50_ns = ma.p99_ns = pa.p50_ns = pa.p99_ns = NAN;
+	w->measured = ma;
+	w->predicted = pa;
+	w->demerit_pct = p->all_ok ? p->all.pct : NAN;
+	if ((w->has_cdf = p->q_ok[SIM_OP_NR])) {
+		memcpy(w->measured_q, p->mq[SIM_OP_NR], sizeof(w->measured_q));
+		memcpy(w->predicted_q, p->pq[SIM_OP_NR], sizeof(w->predicted_q));
+		/* p50 and p99 of every request: the stored quantiles 50 and 99 */
+		w->measured.p50_ns = w->measured_q[49];
+		w->measured.p99_ns = w->measured_q[98];
+		w->predicted.p50_ns = w->predicted_q[49];
+		w->predicted.p99_ns = w->predicted_q[98];
+	}
 }

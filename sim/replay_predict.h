@@ -28,6 +28,9 @@ struct replay_prediction {
 	bool op_ok[SIM_OP_NR];
 	struct demerit all;              /* every request */
 	bool all_ok;
+	/* quantiles of each side for the CDF overlay (sim_pred_row): [SIM_OP_NR] is every request */
+	bool q_ok[SIM_OP_NR + 1];
+	double mq[SIM_OP_NR + 1][SIM_PRED_QUANTILES], pq[SIM_OP_NR + 1][SIM_PRED_QUANTILES];
 };
 
 /*
@@ -46,5 +49,10 @@ void replay_prediction_free(struct replay_prediction *p);
 
 void replay_print_prediction(FILE *fp, const struct sim_result *measured, const struct replay_prediction *p);
 void replay_print_prediction_json(FILE *fp, const struct sim_result *measured, const struct replay_prediction *p);
+
+/* What the results store records of a replay (sim_result.replay): rr's lag figures and, with
+ * p (NULL: no prediction), the rows printed by replay_print_prediction with their quantiles. */
+void replay_fill_record(const struct replay_result *rr, const struct sim_result *mres,
+			const struct replay_prediction *p, struct sim_replay_record *out);
 
 #endif

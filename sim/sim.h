@@ -154,6 +154,32 @@ void sim_describe_config(const struct sim_config *cfg, struct sim_effective *out
 #define SIM_FINGERPRINT_MAX 64
 void sim_format_fingerprint(uint64_t size, uint64_t hash, char *buf, size_t len);
 
+/*
+ * What a real-device replay measured beyond sim_result, carried to the results store (which only
+ * consumes it; `run --replay` fills it, sim_run leaves sim_result.replay NULL). Not owned by the
+ * result. The prediction rows (replay --predict) are per operation, per piece class and for every
+ * request ("all"); rows with has_cdf also carry SIM_PRED_QUANTILES quantiles of each sample
+ * (quantile i is the ceil(p*n)-th smallest at p = (i + 1) / SIM_PRED_QUANTILES, the demerit's
+ * step-function inversion), so a report can overlay the two CDFs.
+ */
+#define SIM_PRED_QUANTILES 100
+#define SIM_PRED_ROWS (SIM_OP_NR + SIM_CLASS_NR + 1)
+struct sim_pred_row {
+	const char *scope;           /* "op", "class" or "all" */
+	const char *name;            /* sim_op_name, sim_class_name, or "all" */
+	struct sim_lat measured, predicted;
+	double demerit_pct;          /* NaN: not computed (class rows; an empty side) */
+	bool has_cdf;
+	double measured_q[SIM_PRED_QUANTILES], predicted_q[SIM_PRED_QUANTILES]; /* ns */
+};
+struct sim_replay_record {
+	struct sim_lat lag;          /* open-loop submit lag (count 0: closed loop) */
+	uint64_t late_requests;
+	bool realtime;
+	unsigned nr_pred;            /* 0: no prediction */
+	struct sim_pred_row pred[SIM_PRED_ROWS];
+};
+
 struct sim_result {
 	/* the configuration as run (sim_run fills it once the devices exist) */
 	struct sim_effective eff;
@@ -221,6 +247,9 @@ struct sim_result {
 	struct sim_warmup_result warmup;
 
 	double wall_seconds;
+
+	/* a replay's own measurements for the results store, or NULL (see above) */
+	const struct sim_replay_record *replay;
 };
 
 /* Run one simulation. Returns 0; -EINVAL for bad configuration (usage: message in err, exit 2);

@@ -105,6 +105,6 @@ expect 1 "cap/nope: No such file" "$PROG" sweep cap/nope --blocksize 8 --db bt.d
 
 # db info
 "$PROG" db info --check agree.db >info.txt
-grep -q "^schema version:  5" info.txt && grep -q "^integrity:       ok" info.txt &&
+grep -q "^schema version:  6" info.txt && grep -q "^integrity:       ok" info.txt &&
 	grep -q "^runs:            2 (2 ok" info.txt || { cat info.txt; rep_die "db info"; }
 echo "ok"
