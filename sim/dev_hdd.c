@@ -51,8 +51,8 @@
  *
  * Ordering contract: scheduled. Commands in the queue complete in the order the scheduler serves
  * them, cache hits and cached writes complete at once (after overhead and bus transfer). A write's
- * data is visible at its completion (ENGINE.md 0.4 rule 5): a cached write is acknowledged after
- * it is in the buffer, and later reads of those sectors are served from the buffer.
+ * data is visible at its completion (docs/engine.md §0.4 rule 5): a cached write is acknowledged
+ * after it is in the buffer, and later reads of those sectors are served from the buffer.
  */
 
 static const char *const hdd_sched_names[] = {"fifo", "sstf", "elevator", "sptf", NULL};

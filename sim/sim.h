@@ -71,7 +71,7 @@ struct sim_config {
 	char table[512];        /* dm table arguments after the two devices */
 	struct ssdcache_config engine; /* parsed from table + quirk flags */
 	unsigned hz;            /* default 250 */
-	uint64_t jiffies0;      /* default 0 (only differences matter, ENGINE.md 3.5) */
+	uint64_t jiffies0;      /* default 0 (only differences matter, docs/engine.md §3.5) */
 	uint64_t wq_delay_ns;   /* worker start latency */
 	uint64_t map_cost_ns;   /* CPU cost charged per ssdcache_map call (0: none) */
 	double speed;           /* open loop: arrival time = trace time / speed (default 1) */
