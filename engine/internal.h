@@ -30,7 +30,7 @@
  * (DECLARE_BITMAP(..., DEFAULT_BLOCKSIZE), Q20), the block size with Q20 fixed.
  * The seed's `index` (never read) and `md` backlink (the slot's cmd) are implicit; its atime
  * and count (the policies' keys) live in the cmd, beside the tags, so that a lookup's scan never
- * reads a cte that does not match (issue 11).
+ * reads a cte that does not match.
  */
 struct ssdcache_te {
 	unsigned long sector; /* block-aligned target sector: the cte's identity */

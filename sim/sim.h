@@ -52,7 +52,7 @@ struct sim_lat {
 	double mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
 };
 
-/* Read-miss explanation (issue 4): why did a read piece not hit? */
+/* Read-miss explanation: why did a read piece not hit? */
 enum sim_miss {
 	MISS_COMPULSORY, /* first access to the block */
 	MISS_CAPACITY,   /* a fully associative LRU cache of the same size misses too */
