@@ -273,7 +273,7 @@ static void test_busy_plane_does_not_overfill_the_other(void **state)
 }
 
 /*
- * The geometry of the regression above (sata_slc, 64 MiB: 40 planes of 12 blocks of 64
+ * The same case on a preset's geometry (sata_slc, 64 MiB: 40 planes of 12 blocks of 64
  * slots, a logical share of 6.4 blocks each): a hot set of 40 slots re-read four times between
  * writes keeps the planes holding it busy, while the whole logical space is rewritten twice.
  * An FTL without the guard fails `un->nr_free > 0` during the second pass.
