@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cte.c - cmds and ctes: lookup, insertion, and every cte state transition of ENGINE.md 3.4. */
+/* cte.c - cmds and ctes: lookup, insertion, every cte state transition (docs/engine.md §3.4). */
 #include <string.h>
 
 #include "engine/internal.h"
@@ -42,7 +42,7 @@ struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_numbe
 	return cmd;
 }
 
-/* Test against the sio's mask only (ENGINE.md 0.1), never the whole cte. */
+/* Test against the sio's mask only (docs/engine.md §0.1), never the whole cte. */
 bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
 {
 	return bm_all(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ctr.c - the constructor (table arguments, geometry), destructor, status output and counters (ENGINE.md 1, 7). */
+/* ctr.c - the constructor (table arguments, geometry), destructor, status output and counters (docs/engine.md §1, 7). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  * talks to its host (the dm-core emulation of sim/, or the real-device backend) through
  * struct ssdcache_host_ops. Several engines (one per simulation) can live in one process.
  *
- * The host's side of the contract (ENGINE.md 0.4):
+ * The host's side of the contract (docs/engine.md §0.4):
  *  - it splits user requests at block boundaries and calls ssdcache_map() once per piece,
  *    then dispatches every piece map returned as DM_MAPIO_REMAPPED according to bi_bdev
  *    (BDEV_SELF means: map it again as a fresh bio, seed Q9);
@@ -109,7 +109,7 @@ struct ssdcache_config {
 void ssdcache_config_init(struct ssdcache_config *cfg);
 
 /*
- * Parse the dm table arguments that follow the two devices (ENGINE.md 7.3), e.g.
+ * Parse the dm table arguments that follow the two devices (docs/engine.md §7.3), e.g.
  * "blocksize 256 assoc 4 writethrough options 2 lru queue_busy", into cfg (which holds the
  * defaults, or earlier values). Returns 0, or -EINVAL with a message naming the argument.
  * Non-fatal findings (unknown option names, seed Q28) go to warn(arg, message).
@@ -123,7 +123,7 @@ int ssdcache_check_config(const struct ssdcache_config *cfg, char *err, size_t e
 
 /* The host interface. All hooks are required unless marked optional. */
 struct ssdcache_host_ops {
-	/* Current time in jiffies (the host derives it from its clock and HZ, ENGINE.md 3.5). */
+	/* Current time in jiffies, derived by the host from its clock and HZ (docs/engine.md §3.5) */
 	unsigned long (*jiffies)(void *host);
 	/* bio_clone(): a new bio with the same sector, size, flags and data (page references).
 	 * Never fails (mempool semantics). bi_bdev and map_ptr of the clone are cleared. */
@@ -226,7 +226,7 @@ struct ssdcache_geometry {
 void ssdcache_get_geometry(const struct ssdcache_ctx *sc, struct ssdcache_geometry *out);
 
 
-/* Hashing (ENGINE.md 2), exposed for tests and for the miss explanation. */
+/* Hashing (docs/engine.md §2), exposed for tests and for the miss explanation. */
 unsigned long ssdcache_hash_64_raw(enum ssdcache_hash_variant v, uint64_t value, unsigned bits);
 
 #endif

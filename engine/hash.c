@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* hash.c - the seed's hashing: hash_wrap (primary), hash_64 (secondary) and rehash_block (ENGINE.md 2). */
+/* hash.c - the seed's hashing: hash_wrap (primary), hash_64 (secondary) and rehash_block (docs/engine.md §2). */
 #include "engine/internal.h"
 
 /* Linux 3.1 include/linux/hash.h; the seed's constant. */
@@ -22,7 +22,7 @@ int fls64_ul(unsigned long x)
 
 /*
  * hash_64(val, bits). The 3.1 source computes val * GOLDEN_RATIO_PRIME_64 with a shift/add
- * sequence; that is exactly the product modulo 2^64 (ENGINE.md 2.2), so we multiply.
+ * sequence; that is exactly the product modulo 2^64 (docs/engine.md §2.2), so we multiply.
  * bits == 0 (one cmd): C's shift by 64 is undefined and the caller masks with 0; return 0.
  * The modern variant truncates to u32, as Linux >= 4.7 does.
  */

@@ -25,12 +25,12 @@
 
 /*
  * struct ssdcache_te, the cte. The seed replaces a cte by RCU copy-on-update; serialised, that
- * is an update in place (ENGINE.md 3.3), so ctes live inline in their cmd's slots and "slot is
- * NULL" is a bit of cmd->used. Bitmaps are nwords 64-bit words each: 256 bits in seed mode
+ * is an update in place (docs/engine.md §3.3), so ctes live inline in their cmd's slots and
+ * "slot is NULL" is a bit of cmd->used. Bitmaps are nwords 64-bit words each: 256 bits in seed mode
  * (DECLARE_BITMAP(..., DEFAULT_BLOCKSIZE), Q20), the block size with Q20 fixed.
  * The seed's `index` (never read) and `md` backlink (the slot's cmd) are implicit; its atime
  * and count (the policies' keys) live in the cmd, beside the tags, so that a lookup's scan never
- * reads a cte that does not match (issue 11).
+ * reads a cte that does not match.
  */
 struct ssdcache_te {
 	unsigned long sector; /* block-aligned target sector: the cte's identity */
@@ -379,7 +379,7 @@ unsigned long rehash_block(struct ssdcache_ctx *sc, sector_t sector, unsigned lo
 int fls_int(int x);
 int fls64_ul(unsigned long x);
 
-/* engine/cte.c: the cte operations of ENGINE.md 3.4 and the sio's view of its cte */
+/* engine/cte.c: the cte operations of docs/engine.md §3.4 and the sio's view of its cte */
 struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number);
 struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number);
 bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* map.c - ssdcache_map and ssdcache_endio: a piece's entry into the engine and its completion (ENGINE.md 5, 6.3). */
+/* map.c - ssdcache_map and ssdcache_endio: a piece's entry into the engine and its completion (docs/engine.md §5, 6.3). */
 #include <errno.h>
 #include <string.h>
 

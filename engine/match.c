@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* match.c - cte_match: look a block up along its probe chain and classify it (ENGINE.md 4). */
+/* match.c - cte_match: look a block up along its probe chain, classify it (docs/engine.md §4). */
 #include <immintrin.h>
 #include <string.h>
 
 #include "engine/internal.h"
 
 /*
- * Fixed mode, rows 2 and 3 of ENGINE.md 4.4: instead of cancelling in-flight I/O (Q9, Q10) or
- * issuing a second conflicting device write (Q11 WB, Q12 WT with queue_busy), the write waits
- * in the engine until its offsets are idle and is then looked up again (dm-cache's bio prison).
+ * Fixed mode, rows 2 and 3 of docs/engine.md §4.4: instead of cancelling in-flight I/O (Q9,
+ * Q10) or issuing a second conflicting device write (Q11 WB, Q12 WT with queue_busy), the write
+ * waits in the engine until its offsets are idle and is then looked up again (dm-cache's bio
+ * prison).
  * Returns true when the quirk that governs this row is fixed; the caller then only counts.
  */
 static bool defer_write(struct ssdcache_io *sio, int quirk)
@@ -20,7 +21,7 @@ static bool defer_write(struct ssdcache_io *sio, int quirk)
 	return true;
 }
 
-/* Row 1-4 classification of a matching cte in slot i (ENGINE.md 4.4). */
+/* Row 1-4 classification of a matching cte in slot i (docs/engine.md §4.4). */
 static enum cte_match_t cte_classify(struct ssdcache_io *sio, struct ssdcache_te *cte, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
@@ -112,8 +113,8 @@ struct cte_place {
 };
 
 /*
- * The probe chain of a block is known up front (rehash_block's chain is arithmetic, ENGINE.md
- * 2.3: step d, or 1 when hash_64 is 0), so every cmd of it can be fetched at once: the cache
+ * The probe chain of a block is known up front (rehash_block's chain is arithmetic, docs/engine.md
+ * §2.3: step d, or 1 when hash_64 is 0), so every cmd of it can be fetched at once: the cache
  * misses overlap instead of queueing behind each other. No effect on any decision.
  */
 void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)

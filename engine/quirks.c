@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* quirks.c - the table of the seed's quirks (ENGINE.md 8): what the seed does, what the fix does. */
+/* quirks.c - the seed's quirks (docs/quirks.md): what the seed does, what the fix does. */
 #include "engine/quirks.h"
 
 #include <ctype.h>

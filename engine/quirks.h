@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* quirks.h - the seed's quirks Q1..Q38 (ENGINE.md section 8) and which of them a run repairs. */
+/* quirks.h - the seed's quirks Q1..Q38 (docs/quirks.md) and which of them a run repairs. */
 #ifndef SSDCACHE_QUIRKS_H
 #define SSDCACHE_QUIRKS_H
 
@@ -22,7 +22,7 @@ static inline bool quirk_fixed(quirk_set qs, int nr)
 struct quirk_info {
 	int nr;
 	const char *title;     /* one line */
-	bool changes_decisions; /* ENGINE.md "reproduce: yes" */
+	bool changes_decisions; /* docs/quirks.md "changes decisions" */
 	bool has_fix;          /* a fixed-mode behaviour exists in this port */
 	const char *seed;      /* what seed-exact mode does */
 	const char *fixed;     /* what --fix Qn does */

@@ -10,7 +10,7 @@ struct lru {
 	bool avx2; /* the vector scan (same choice); off without AVX2 or with SSDCACHE_SCAN=scalar */
 };
 
-/* time_before_eq(a, b): a is not after b, in wrapping arithmetic (ENGINE.md 3.5). */
+/* time_before_eq(a, b): a is not after b, in wrapping arithmetic (docs/engine.md §3.5). */
 static int time_before_eq(unsigned long a, unsigned long b)
 {
 	return (long)(b - a) >= 0;

@@ -9,14 +9,14 @@
 
 /*
  * The policy decides, the engine acts (dm-cache's rule). The engine walks the probe chain of
- * a block in slot order; every slot that passes the seed's filters (busy, clean: ENGINE.md
- * 4.3, the engine's business) becomes a candidate. When the engine needs a victim it hands
+ * a block in slot order; every slot that passes the seed's filters (busy, clean: docs/engine.md
+ * §4.3, the engine's business) becomes a candidate. When the engine needs a victim it hands
  * the policy ALL candidates of the lookup in one call, as arrays (struct pol_cands): no
  * per-candidate indirect call, and keys laid out so that a vectorised scan can replace the
- * loop (issue 11). The policy returns the index of the candidate to evict.
+ * loop. The policy returns the index of the candidate to evict.
  *
- * Keys: the engine maintains each cte's atime and count exactly as the seed does (ENGINE.md
- * 3.4) and passes them; a policy that needs other keys keeps them itself, per cache slot,
+ * Keys: the engine maintains each cte's atime and count exactly as the seed does (docs/engine.md
+ * §3.4) and passes them; a policy that needs other keys keeps them itself, per cache slot,
  * in arrays it sizes in init (never on the hot path), updated from on_hit / on_insert.
  *
  * Types: a pol_slot names a place in the cache (cmd hash * 16 + slot index), a pol_block a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_models_replay.c - `ssdcache-sim models replay`: a device model against a trace's measured
- * latencies (issue 13). The replay itself is sim/models_replay.c; this file is the command line,
+ * latencies. The replay itself is sim/models_replay.c; this file is the command line,
  * the per-operation statistics and the reports. */
 #include <errno.h>
 #include <getopt.h>

@@ -9,7 +9,7 @@
 #include "engine/engine.h"
 
 /*
- * Line format (the engine issue's contract):
+ * Line format (the decision log's contract, as the golden cases hold it):
  *   <seq> <R|W|F|D> <sector> <nsect> <OUTCOME> <hash|-> <idx|-> <done_ns>
  * Records wait in a window until every lower sequence number is complete, so memory follows
  * the number of pieces in flight, not the trace length.

@@ -7,7 +7,7 @@
  * sampled at DEMERIT_QUANTILES evenly spaced quantiles. Each empirical CDF is inverted as a step
  * function (the quantile at p is the ceil(p*n)-th smallest value), so the figure depends on the
  * two samples only, never on a histogram's bins. Units are the caller's (ms, us, ns): the result
- * is in the same unit. Used by `models replay` (issue 13) and `replay --predict` (issue 12).
+ * is in the same unit. Used by `models replay` and `replay --predict`.
  */
 #ifndef SSDCACHE_DEMERIT_H
 #define SSDCACHE_DEMERIT_H

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /*
- * ENGINE.md 0.4 rule 1: events run in time order; at equal times class 0 (device and dm_io
+ * docs/engine.md §0.4 rule 1: events run in time order; at equal times class 0 (device and dm_io
  * completions, worker runs) before class 1 (trace arrivals); within a class in the order they
  * were scheduled. Each handler runs to completion. The heap grows on demand (amortised; the
  * steady state does not allocate).

@@ -34,7 +34,7 @@
  *
  * Geometry: `zones` zones of equal cylinder count, sectors per track falling linearly from the
  * outer (rate_od) to the inner (rate_id) diameter; cylinders derived from the capacity and the
- * head count. Or (issue 13) a preset file's zone list with skews, spares and slips, and a seek
+ * head count. Or a preset file's zone list with skews, spares and slips, and a seek
  * table; with the DiskSim options (headsw_max, split_overheads, bus_block_*, ra_track,
  * wc_keep, wc_shared, min_write_pos) the model follows DiskSim's drive model, docs/devices.md. Memory is one small table per zone: nothing is allocated per sector or cylinder.
  *
@@ -51,8 +51,8 @@
  *
  * Ordering contract: scheduled. Commands in the queue complete in the order the scheduler serves
  * them, cache hits and cached writes complete at once (after overhead and bus transfer). A write's
- * data is visible at its completion (ENGINE.md 0.4 rule 5): a cached write is acknowledged after
- * it is in the buffer, and later reads of those sectors are served from the buffer.
+ * data is visible at its completion (docs/engine.md §0.4 rule 5): a cached write is acknowledged
+ * after it is in the buffer, and later reads of those sectors are served from the buffer.
  */
 
 static const char *const hdd_sched_names[] = {"fifo", "sstf", "elevator", "sptf", NULL};
@@ -106,7 +106,7 @@ static const struct opt hdd_opts[] = {
 	 "order in which queued commands are served"},
 	{"starve", OPT_TIME, offsetof(struct hdd_priv, starve), "0", 0, 1e11, NULL,
 	 "serve any command older than this first (0: off)"},
-	/* Added with issue 13 (DiskSim drives); the defaults keep the model as it was. */
+	/* For DiskSim's drives; the defaults leave the model without these features. */
 	{"file", OPT_STR, offsetof(struct hdd_priv, file), NULL, 0, 0, NULL,
 	 "preset file: options, zone list, seek table (docs/devices.md; models import writes one)"},
 	{"split_overheads", OPT_BOOL, offsetof(struct hdd_priv, split_ovh), "0", 0, 0, NULL,

@@ -21,8 +21,8 @@
  * time (a disk finishing a seek, an SSD's GC) asks for env->timer(); the host then calls
  * ops->timer() at that time. Completion times are >= the time of the call that reports them.
  *
- * Data visibility (ENGINE.md 0.4 rule 5): a write's data is visible at its completion; a read
- * returns the contents at its completion. Each model states its ordering contract in its
+ * Data visibility (docs/engine.md §0.4 rule 5): a write's data is visible at its completion; a
+ * read returns the contents at its completion. Each model states its ordering contract in its
  * .ordering text (FIFO per direction, FIFO, or scheduled).
  */
 

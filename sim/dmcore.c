@@ -489,6 +489,6 @@ void dm_dio_complete(struct dm_core *dm, struct dm_dio *d, int error)
 
 void dm_run_worker(struct dm_core *dm)
 {
-	dm->work_pending = false; /* a run started clears "pending" first (ENGINE.md 0.4 rule 4) */
+	dm->work_pending = false; /* a run clears "pending" first: docs/engine.md §0.4 rule 4 */
 	process_sio(dm->wq);
 }

@@ -10,7 +10,7 @@
 #include "sim/device.h"
 
 /*
- * What dm.c does around a target's map/end_io (ENGINE.md 0.4 and 5.1), in one place, for the
+ * What dm.c does around a target's map/end_io (docs/engine.md §0.4 and 5.1), in one place, for the
  * simulator and for the real-device replay alike:
  *  - a flush request becomes one empty flush clone (sector 0, size 0), then its data, if any,
  *    is mapped as an ordinary write in the same submission;
@@ -118,7 +118,7 @@ bool dm_busy(const struct dm_core *dm);
 struct ssdcache_ctx *dm_target(struct dm_core *dm);
 uint64_t dm_pieces_mapped(const struct dm_core *dm);
 
-/* dm's max_io_len for a target starting at 0 (ENGINE.md 5.1). */
+/* dm's max_io_len for a target starting at 0 (docs/engine.md §5.1). */
 uint64_t dm_max_io_len(uint64_t sector, uint64_t target_len, uint64_t split_io);
 
 #endif

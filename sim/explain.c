@@ -18,7 +18,7 @@
  *    backward-shift deletion (no tombstones; a moved entry's neighbours are relinked); the table
  *    grows with the LRU and rebuilds the links in LRU order.
  * A single table of every block seen, with LRU links in each entry, held 4.9 M distinct blocks
- * in 400 MiB (issue 11); this keeps the LRU's table as large as the cache and the seen-set
+ * in 400 MiB; this keeps the LRU's table as large as the cache and the seen-set
  * near a bit per block.
  */
 #define EMPTY UINT64_MAX

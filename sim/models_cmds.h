@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* models_cmds.h - the `models` subcommands that live in their own files (issue 13). */
+/* models_cmds.h - the `models` subcommands that live in their own files. */
 #ifndef SSDCACHE_MODELS_CMDS_H
 #define SSDCACHE_MODELS_CMDS_H
 

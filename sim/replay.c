@@ -49,8 +49,8 @@ struct replay {
 	struct rdev dev[3];   /* by enum bio_bdev: [BDEV_TARGET], [BDEV_CACHE] */
 	void *wbuf, *rbuf;    /* one piece at most: the block size */
 	size_t buf_bytes;
-	/* registered with the ring (fewer per-I/O lookups and page pins: fio parity, issue 12
-	 * item 6): fixed_file[dev] is the index of dev's fd, or -1; fixed_bufs: wbuf is buffer 0,
+	/* registered with the ring (fewer per-I/O lookups and page pins, as fio does):
+	 * fixed_file[dev] is the index of dev's fd, or -1; fixed_bufs: wbuf is buffer 0,
 	 * rbuf buffer 1. Either falls back to the plain calls when the kernel refuses. */
 	int fixed_file[3];
 	bool fixed_bufs;

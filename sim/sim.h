@@ -52,7 +52,7 @@ struct sim_lat {
 	double mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
 };
 
-/* Read-miss explanation (issue 4): why did a read piece not hit? */
+/* Read-miss explanation: why did a read piece not hit? */
 enum sim_miss {
 	MISS_COMPULSORY, /* first access to the block */
 	MISS_CAPACITY,   /* a fully associative LRU cache of the same size misses too */
@@ -71,7 +71,7 @@ struct sim_config {
 	char table[512];        /* dm table arguments after the two devices */
 	struct ssdcache_config engine; /* parsed from table + quirk flags */
 	unsigned hz;            /* default 250 */
-	uint64_t jiffies0;      /* default 0 (only differences matter, ENGINE.md 3.5) */
+	uint64_t jiffies0;      /* default 0 (only differences matter, docs/engine.md §3.5) */
 	uint64_t wq_delay_ns;   /* worker start latency */
 	uint64_t map_cost_ns;   /* CPU cost charged per ssdcache_map call (0: none) */
 	double speed;           /* open loop: arrival time = trace time / speed (default 1) */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* verify.c - the stale-read verifier (issue 4 item 7; ENGINE.md 9). */
+/* verify.c - the stale-read verifier (docs/engine.md §9). */
 #include "sim/verify.h"
 
 #include <stdbool.h>

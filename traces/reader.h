@@ -79,13 +79,12 @@ struct trc_opts {
 	bool has_device;     /* --device given */
 	uint32_t device;     /* TRC_DEV(maj, min) */
 	bool lenient;        /* skip bad records (counted), instead of stopping at the first */
-	/* Added with issue 3 (appended; zero keeps the defaults). */
+	/* Zero keeps the defaults for the fields below. */
 	bool fingerprint;    /* hash the input bytes while reading (trc_fingerprint(), for .sct) */
 	unsigned window;     /* reorder window in records; 0: TRC_WINDOW_DEFAULT */
-	/* Added with issue 8 (appended). */
 	unsigned time_unit;  /* TRC_TU_*: timestamps of the CSV formats; 0: the format's own */
 	const char *csv;     /* --csv column map of --format csv (docs/traces.md); not copied */
-	/* Added with issue 10 (appended): blkparse and blktrace traces call on_event(event_ctx, ev)
+	/* Blkparse and blktrace traces call on_event(event_ctx, ev)
 	 * for every Q, G, I, M, F, D, C, R and X event of the chosen device, in input order (before
 	 * the reorder window), from inside trc_next; NULL: no calls. Malformed lines of the
 	 * events only the observer wants (G, I, M, F, X, and D/C in Q mode) are skipped silently, as
@@ -114,13 +113,11 @@ struct trc_counts {
 	uint64_t inversions;     /* --lenient: records skipped because they went back in time beyond
 				  * the reorder window (an error otherwise) */
 	uint64_t remaps;         /* 'A' events folded */
-	/* Added with issue 3 (appended; the fields above keep their meaning). */
 	uint64_t unpaired;       /* --event D/C: records whose D..C pair was not found (latency -1) */
 	uint64_t requeues;       /* 'R' events: the dispatch they undo is emitted with latency -1 */
 	uint64_t skipped_pc;     /* SCSI pass-through (BLK_TC_PC) events: not block requests */
 	struct trc_pos first_inversion; /* first record skipped for going back in time */
 	uint64_t max_inversion_ns;      /* largest backwards step skipped */
-	/* Added with issue 8. */
 	char skipped_unit[8];    /* what skipped_lines counts: "lines" (text) or "records" (binary) */
 };
 
@@ -151,8 +148,6 @@ struct trc_io_counts {
 	uint64_t opens, bytes;
 };
 extern struct trc_io_counts trc_io_counts;
-
-/* ---- Added with issue 3 ---- */
 
 /* Open a trace held in memory (tests, fuzzers): name is used in messages only. data must stay
  * valid until trc_close. A blktrace image is read as one stream (a merged or single-CPU file).

@@ -103,7 +103,7 @@ struct trc_format {
 	bool blk_events;  /* Q/D/C events: the format handles --event and --device itself */
 	bool ordered;     /* records are stored in the order to hand out (.sct): no reorder window */
 	bool own_input;   /* opens its own files (t->in unused) */
-	/* Added with issue 8 (optional): the fields the reader core names when it refuses a record
+	/* Optional: the fields the reader core names when it refuses a record
 	 * of a text format (time going back beyond the reorder window, a sector range past 2^64
 	 * bytes); 0 leaves the field out of the message. */
 	int time_field, sector_field;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# models calibrate (issue 12 item 7): measure a file over the grid, fit a model, print a SPEC
+# models calibrate: measure a file over the grid, fit a model, print a SPEC
 # that run accepts; refuse a file with a filesystem as replay does. Short measurements: the
 # figures are noisy, the checks are about the fit's consistency, not the device.
 set -u

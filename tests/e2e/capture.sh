@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# capture (issue 12 item 9): trace a loop device over a file while dd runs; blkparse reads the
+# capture: trace a loop device over a file while dd runs; blkparse reads the
 # NAME.blktrace.N files, `run` simulates them, and the request count is what dd issued. Both
 # methods where the machine has them: auto (blktrace, else tracefs) and --method tracefs.
 # Needs root (losetup, tracing); as root, a failure to capture is a failure of this test.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # db_files.sh - after every command that opens a results database, its directory holds the
-# .db file alone: no empty FILE-wal or FILE-shm left by a reader (issue 8, item 11).
+# .db file alone: no empty FILE-wal or FILE-shm left by a reader.
 set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # internal_error.sh - a bug ends with status 3 and one line "internal error at FILE:LINE: COND
 # (please report)", never a signal; a results database open at the time is intact; in a sweep
-# that run is recorded as failed with the line and the others are recorded (issue 8, item 3).
+# that run is recorded as failed with the line and the others are recorded.
 # The bug is provoked with the documented testing aid --debug-abort-after N.
 set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The replay's files (issue 12 items 2-4): created files are prefilled with real data unless
+# The replay's files: created files are prefilled with real data unless
 # --no-prefill (which says so), a sparse file is warned with its fraction of holes, requests
 # beyond the end are warned and counted exactly as `run` counts them, the open-loop lag is
 # reported and a replay that falls behind says so; utilisation and sizes are measured.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# replay --predict (issue 12 item 8): the trace simulated after the replay on the given (or
+# replay --predict: the trace simulated after the replay on the given (or
 # calibrated) models; measured and predicted side by side with the demerit.
 set -u
 cd "$(dirname "$0")/../.."

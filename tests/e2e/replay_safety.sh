@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# replay must not destroy what it finds (issue 12 item 1): libblkid signatures refused without
+# replay must not destroy what it finds: libblkid signatures refused without
 # --force (exit 2, naming them) and left intact; --force says what it overwrites; a device in
 # use (mounted loop device, or the file behind it) is refused even with --force.
 set -u

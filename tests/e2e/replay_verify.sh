@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# replay --verify (issue 12 item 5): real data with sector headers, every read checked. In fixed
+# replay --verify: real data with sector headers, every read checked. In fixed
 # mode nothing is stale, misplaced or corrupt; corruptions injected into cache reads are all
 # detected, exactly: data mismatches = injected corruptions, each listed in --verify-log.
 set -u

@@ -41,7 +41,7 @@ expect 0 '"read_hit_ratio"' "$PROG" run "$T" --json
 	|| { echo "FAIL: --json is not JSON"; fail=1; }
 
 # Nothing read: the read hit ratio is "n/a" in the text, null in JSON and NULL in the database,
-# never a plausible-looking 0.0000 (issue 8, item 11).
+# never a plausible-looking 0.0000.
 printf '  8,0    0        1     0.000000001  1000  Q   W 0 + 8 [x]\n  8,0    0        2     0.001000000  1000  Q   W 64 + 8 [x]\n' >"$tmp/w.txt"
 expect 0 "read hit ratio: n/a (no read pieces)" "$PROG" run "$tmp/w.txt"
 if grep -q 'read hit ratio: 0' "$tmp/out"; then echo "FAIL: a hit ratio of a write-only trace"; fail=1; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# A capture whose timestamps jump (one CPU's clock 1.27e9 s off, issue 8 item 2): `run` keeps
+# A capture whose timestamps jump (one CPU's clock 1.27e9 s off): `run` keeps
 # the time series sparse (memory for the intervals that have arrivals, not for the 1.27e9 s
 # between), warns once at the record where the time jumps (file:line for text, file: offset for
 # binary) with the jump's size, and the JSON and database consumers of the series still work.

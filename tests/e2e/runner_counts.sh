@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # runner_counts.sh - the test runner behind `make unit/e2e/test` counts what it ran: a skip
 # (e2e exit 77, cmocka skip()) is a skip, not a pass; the last line is "N passed, N failed,
-# N skipped"; ALLOW_SKIP=0 (CI) turns a skip into a failed run (issue 8, item 12).
+# N skipped"; ALLOW_SKIP=0 (CI) turns a skip into a failed run.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"

@@ -82,7 +82,7 @@ echo "  7,0    0   999     1.000000000  1000  Q   R oops + 8 [fio]" >>bad.txt
 expect 1 "bad.txt:101" "$PROG" sweep bad.txt --blocksize 8,16 --db bad.db --no-progress
 [ "$(rep_q bad.db 'SELECT count(*) FROM runs')" = 0 ] || rep_die "runs recorded from a bad trace"
 
-# A blktrace capture by its base name NAME (NAME.blktrace.N), as `run` takes it (issue 8, item 9).
+# A blktrace capture by its base name NAME (NAME.blktrace.N), as `run` takes it.
 mkdir cap
 for f in "$(dirname "$TRACE")"/oltp_small.blktrace.*; do cp "$f" "cap/cpt.blktrace.${f##*.blktrace.}"; done
 ncpu=$(ls cap | wc -l)

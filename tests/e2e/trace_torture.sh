@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # trace_torture.sh - what every command that opens a trace says about the oddities of real
-# captures (issue 8): a C-only capture read for Q, empty and summary-only files, a remap chain
+# captures: a C-only capture read for Q, empty and summary-only files, a remap chain
 # asked for at its top, a clock jump, barriers, 40 CPU files with one missing. The traces are
 # made here; each check is an exit status and an exact message.
 set -uo pipefail

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_hash.c - the hash vectors of ENGINE.md 2.4 (Linux 3.1 and modern), chains and geometry. */
+/* test_hash.c - docs/engine.md §2.4's hash vectors (Linux 3.1 and modern), chains and geometry. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +23,7 @@ struct vec {
 	unsigned long chain[5];
 };
 
-/* ENGINE.md 2.4, bs = 256, hash_bits = 10, assoc = 4 */
+/* docs/engine.md §2.4, bs = 256, hash_bits = 10, assoc = 4 */
 static const struct vec linux31[] = {
 	{0, 0, 0, 0, 0, {0, 1, 2, 3, 4}},
 	{8, 0, 0, 0, 0, {0, 1, 2, 3, 4}},
@@ -107,7 +107,7 @@ static void test_modern_vectors(void **state)
 	check_table(modern, sizeof(modern) / sizeof(modern[0]), HASH_MODERN);
 }
 
-/* Small geometries, bs = 8: "v (h0, hash_64: chain)" of ENGINE.md 2.4 */
+/* Small geometries, bs = 8: "v (h0, hash_64: chain)" of docs/engine.md §2.4 */
 static void test_small_geometries(void **state)
 {
 	static const unsigned long hb1[8][7] = {
@@ -145,7 +145,7 @@ static void test_small_geometries(void **state)
 	}
 }
 
-/* ENGINE.md 1.1: cache size and block size -> hash_bits, num_cmd */
+/* docs/engine.md §1.1: cache size and block size -> hash_bits, num_cmd */
 static void test_geometry_table(void **state)
 {
 	static const struct {
@@ -188,7 +188,7 @@ static void test_q7_odd_step(void **state)
 	ssdcache_wq_destroy(wq);
 }
 
-/* to_cache_sector example of ENGINE.md 1.2: target sector 1000 in slot 0 of cmd 3 -> 12520 */
+/* docs/engine.md §1.2's to_cache_sector example: target sector 1000, slot 0 of cmd 3 -> 12520 */
 static void test_cache_sector(void **state)
 {
 	struct ssdcache_wq *wq;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_scenarios.c - ENGINE.md Appendix B (B1-B5) and the section 9 coherency scenarios (C1-C8, X1,
+ * test_scenarios.c - docs/engine.md Appendix B (B1-B5) and the §9 coherency scenarios (C1-C8, X1,
  * X2), run end to end through the simulator with fixed devices, seed-exact mode.
  *
  * Conventions of every case: HZ 250 (4 ms per jiffy), jiffies0 0, wq_delay 0 unless stated,
- * C = cache latency, T = target latency. Derivations follow ENGINE.md's timelines; where the
+ * C = cache latency, T = target latency. Derivations follow docs/engine.md's sections; where the
  * `fixed` model (unlimited parallelism) changes a time, the comment says so.
  */
 #include <stdarg.h>
@@ -45,7 +45,7 @@ static void test_b1(void **state)
 	(void)v;
 }
 
-/* B1's final ctes: count and atime of ENGINE.md Appendix B (needs the target after the run). */
+/* B1's final ctes: count and atime of docs/engine.md Appendix B (needs the target after a run) */
 static int b1_inspect(struct simtest *s, struct ssdcache_ctx *sc)
 {
 	struct ssdcache_cte_view v;
@@ -167,7 +167,7 @@ static void test_b5(void **state)
 	(void)line;
 }
 
-/* ---- ENGINE.md 9: stale reads under the seed (B4) ---- */
+/* ---- docs/engine.md §9: stale reads under the seed (B4) ---- */
 
 static void coherency(struct simtest *st, const char *table, uint64_t c_ns, uint64_t t_ns,
 		      uint64_t wq_ns)

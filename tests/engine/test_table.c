@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_table.c - the constructor's arguments (ENGINE.md 7.3), refusals, and the STATUS lines byte for byte (7.1, 7.2). */
+/* test_table.c - the constructor's arguments (docs/engine.md §7.3), refusals, and the STATUS lines byte for byte (7.1, 7.2). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,7 +75,7 @@ static void test_keywords(void **state)
 	assert_int_equal(cfg.block_size, 128);
 	assert_int_equal(cfg.options.assoc, 2);
 	assert_int_equal(cfg.options.mode, CACHE_MODE_WRITEBACK);
-	/* ENGINE.md 7.2's example, trailing space included */
+	/* docs/engine.md §7.2's example, trailing space included */
 	table_line("blocksize 128 writeback assoc 2 options 2 lru queue_busy", 0, line);
 	assert_string_equal(line, "8:16 8:32 blocksize 128 writeback assoc 2 options 2 lru queue_busy ");
 	/* the fixed print order; lfu (the default) never printed */
@@ -182,7 +182,7 @@ static void test_q22_small_cache(void **state)
 	ssdcache_wq_destroy(wq);
 }
 
-/* INFO on a fresh target: ENGINE.md 7.1's format, two spaces after "read", tabs */
+/* INFO on a fresh target: docs/engine.md §7.1's format, two spaces after "read", tabs */
 static void test_info_format(void **state)
 {
 	struct ssdcache_config cfg;
@@ -194,7 +194,7 @@ static void test_info_format(void **state)
 	cfg.options.cmd_preload = 1;
 	assert_int_equal(ssdcache_ctr(&cfg, 2ULL << 30, wq, &sc, err, sizeof(err)), 0);
 	ssdcache_status(sc, STATUSTYPE_INFO, out, sizeof(out), NULL, NULL);
-	/* cmd_preload: every cmd exists from the start (ENGINE.md 1.3) */
+	/* cmd_preload: every cmd exists from the start (docs/engine.md §1.3) */
 	assert_string_equal(out, "cmd 1024/1024 cte 0/0/16384\n"
 				 "\tread  clean 0 busy 0 invalid 0 miss 0\n"
 				 "\twrite busy 0 cancel 0 invalid 0 miss 0 done 0 skip 0\n"

@@ -223,8 +223,8 @@ static void test_buffer_and_flush(void **state)
 
 /*
  * Dynamic allocation sends writes away from a plane kept busy by reads, so the other plane can
- * come to hold more valid data than it has blocks for (issue 8 item 1: `assertion failed:
- * un->nr_free > 0`, exit 134). Two planes; reads of never-written slots at even addresses all go
+ * come to hold more valid data than it has blocks for (an FTL that does not guard against it
+ * fails `un->nr_free > 0`, exit 134). Two planes; reads of never-written slots at even addresses go
  * to plane 0 and keep it busy, so every write lands on plane 1, whose 548 blocks of 4 slots
  * cannot hold the 3000 distinct slots written. The FTL must place the pages plane 1 has no room
  * for on plane 0, busy or not, and keep GC able to run.
@@ -273,10 +273,10 @@ static void test_busy_plane_does_not_overfill_the_other(void **state)
 }
 
 /*
- * The geometry of issue 8 item 1 as given (sata_slc, 64 MiB: 40 planes of 12 blocks of 64
+ * The same case on a preset's geometry (sata_slc, 64 MiB: 40 planes of 12 blocks of 64
  * slots, a logical share of 6.4 blocks each): a hot set of 40 slots re-read four times between
  * writes keeps the planes holding it busy, while the whole logical space is rewritten twice.
- * The old FTL aborted (`un->nr_free > 0`) during the second pass.
+ * An FTL without the guard fails `un->nr_free > 0` during the second pass.
  */
 static void test_hot_reads_between_rewrites_sata_slc_64m(void **state)
 {

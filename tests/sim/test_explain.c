@@ -157,7 +157,7 @@ static void test_in_flight_maps_match_a_model(void **state)
 }
 
 /*
- * Issue 8 item 8: a cold md5sum of a 2 MiB file (128 KiB reads) then a dd of it (1 MiB reads)
+ * A cold md5sum of a 2 MiB file (128 KiB reads) then a dd of it (1 MiB reads)
  * right after, three times, in blocks of 128 KiB: 16 blocks, which fit one metadirectory's 16
  * slots, so no placement and no associativity can lose one; a fully associative LRU of the
  * same capacity would hold them all too. Every read miss after the first of each block is a

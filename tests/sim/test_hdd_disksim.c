@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_hdd_disksim.c - physics of what the hdd model grew for DiskSim's drives (issue 13): preset
+/* test_hdd_disksim.c - physics of what the hdd model grew for DiskSim's drives: preset
  * files, zone lists with skews, slips and spares, seek tables and the hpl curve, the DiskSim
  * head-switch composition, split overheads, bus time per block with a water mark, streaming
  * writes, track read-ahead and destaged data kept in the buffer.

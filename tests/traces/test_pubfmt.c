@@ -205,7 +205,7 @@ static void test_bad_input(void **state)
 		o.lenient = true;
 		r = read_str("b", c->text, &o);
 		if (c->line > 1 && r->st == TRC_EBAD) {
-			/* nothing but the bad record: no requests left (issue 8) */
+			/* nothing but the bad record: no requests left */
 			assert_int_equal(r->counts.records, 0);
 			assert_string_equal(r->error, "b: no requests");
 			assert_int_equal(r->counts.skipped_bad, 1);

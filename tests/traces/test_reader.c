@@ -268,7 +268,7 @@ static void test_fuzzer_finds(void **state)
 	assert_true(files >= 2);
 }
 
-/* The finds of the readers changed for issue 8 still fail where and as they did. */
+/* Inputs the fuzzer found still fail where and as they did (message and position). */
 static void test_fuzzer_finds_located(void **state)
 {
 	(void)state;

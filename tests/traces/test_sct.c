@@ -116,7 +116,8 @@ static void test_damage(void **state)
 		{256 + 64 + 48, 'Q', false, false, "d.sct: offset 0x170: bad RWBS in record 1"},
 		{256 + 2 * 64 + 40, 9, false, false, "d.sct: offset 0x1a8: name id 9 out of range (2 names)"},
 		/* fuzzer finds (build-fuzz/artifacts/sct-crash-aafc29..., detect-crash-78d823...): a
-		 * flipped bit in the flags, or a sector without a size, used to come out as a record */
+		 * flipped bit in the flags, or a sector without a size, is refused, not read as a
+		 * record */
 		{256 + 28, TRC_READ | TRC_AHEAD, false, false,
 		 "d.sct: offset 0x11c: flags 0x81 disagree with RWBS 'R' in record 0"},
 		{256 + 64 + 8, 1, false, false, "d.sct: offset 0x148: sector 1 without a size in record 1"},

@@ -169,9 +169,9 @@ static char *text_of(struct trc_stats *s, const char *format, const struct trc_c
 }
 
 /*
- * The symptom of the real-captures issue: 99.5 % of the requests are 4 KiB, yet the streaming
- * estimator printed a p99 of ~124 KiB; and inter-arrival gaps whose exact p99 is 123 us were
- * printed as 1.37 ms. 1001 requests: 995 of 4 KiB, 6 of 128 KiB, arriving so that the 1000
+ * A shape real captures have: 99.5 % of the requests are 4 KiB (a streaming estimator would
+ * print a p99 of ~124 KiB), and inter-arrival gaps whose exact p99 is 123 us (a binned one
+ * would print 1.37 ms). 1001 requests: 995 of 4 KiB, 6 of 128 KiB, arriving so that the 1000
  * gaps are 985 x 100 us, 10 x 123 us, 5 x 10 ms (rank 990 of 1000: 123 us). Percentiles must
  * be exact (nearest rank) in JSON and in the text, and agree with the histogram.
  */

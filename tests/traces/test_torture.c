@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_torture.c - the blkparse and blktrace readers on the oddities of real captures (issue 8):
+/* test_torture.c - the blkparse and blktrace readers on the oddities of real captures:
  * C-only captures, barriers, clock jumps, large texts without readahead or remaps, many CPUs with
  * a file missing, remap chains, empty and summary-only files, CRLF and odd whitespace, ranges past
  * 2^64 bytes. Every trace is made here, by the test; each case asserts its outcome. */

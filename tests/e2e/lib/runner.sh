@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # runner.sh - run the test programs for `make unit`, `make e2e` and `make test`, and count
-# what passed, failed and was skipped (issue 8, item 12). POSIX sh; one concern: the counting.
+# what passed, failed and was skipped. POSIX sh; one concern: the counting.
 #
 #   runner.sh unit COUNTS BIN...     cmocka binaries: counts every test case
 #   runner.sh e2e COUNTS LOGDIR SCRIPT...   bash scripts: 0 passed, 77 skipped, else failed
