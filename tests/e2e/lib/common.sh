@@ -6,15 +6,20 @@
 # first failure instead (the sweep/report ones) use reports.bash's rep_* helpers on top of this.
 # The exit statuses are the runner's (lib/runner.sh): 0 passed, 77 skipped, anything else failed.
 
-# ok/bad print one verdict line each; bad also marks the script failed. The prefixes are
-# variables because older scripts print "ok   X" / "FAIL X" and their logs keep that form:
-# set E2E_OK and E2E_FAIL before sourcing to change them.
+# ok/bad print one verdict line each and count it in $pass / $fails; bad also sets fail=1. The
+# prefixes are variables because older scripts print "ok   X" / "FAIL X" and their logs keep that
+# form: set E2E_OK and E2E_FAIL before sourcing to change them. E2E_OK="" makes ok silent (the
+# models_*.sh scripts print only the failures and the counts at the end).
 : "${E2E_OK=ok: }" "${E2E_FAIL=FAIL: }"
-fail=0
-ok() { echo "$E2E_OK$*"; }
+fail=0 pass=0 fails=0
+ok() {
+	pass=$((pass + 1))
+	[ -z "$E2E_OK" ] || echo "$E2E_OK$*"
+}
 bad() {
 	echo "$E2E_FAIL$*"
 	fail=1
+	fails=$((fails + 1))
 }
 
 # e2e_tmpdir: a fresh directory in $tmp, removed when the script exits. A script that needs
