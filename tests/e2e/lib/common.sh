@@ -93,3 +93,21 @@ same() {
 jpy() {
 	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"
 }
+
+# e2e_cases OUT CASE...: each case directory through tests/golden/run-case.sh (run from the
+# repository's top), its output under OUT/NAME (OUT emptied first); one "ok   NAME" or
+# "FAIL NAME" line per case; a failure sets fail=1. $n counts the cases run.
+e2e_cases() {
+	local out=$1 c
+	shift
+	rm -rf "$out"
+	for c in "$@"; do
+		n=$((${n:-0} + 1))
+		if bash tests/golden/run-case.sh "$PROG" "$c" "$out/$(basename "$c")"; then
+			echo "ok   $(basename "$c")"
+		else
+			echo "FAIL $(basename "$c")"
+			fail=1
+		fi
+	done
+}
