@@ -5,11 +5,9 @@
 # figures are noisy, the checks are about the fit's consistency, not the device.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
+E2E_OK="ok   " E2E_FAIL="FAIL "
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 export PATH="$PATH:/sbin:/usr/sbin"
 T=data/traces/oltp_small/oltp_small.blkparse.txt
 

@@ -6,13 +6,12 @@
 # Needs root (losetup, tracing); as root, a failure to capture is a failure of this test.
 set -u
 cd "$(dirname "$0")/../.."
+E2E_OK="ok   " E2E_FAIL="FAIL "
+. tests/e2e/lib/common.sh
 tmp=$(mktemp -d)
 loopdev=""
 cleanup() { [ -n "$loopdev" ] && losetup -d "$loopdev"; rm -rf "$tmp"; }
 trap cleanup EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
 export PATH="$PATH:/sbin:/usr/sbin"
 
 "$PROG" capture --device /dev/null -o "$tmp/x" --seconds 1 > /dev/null 2> "$tmp/err"

@@ -8,27 +8,8 @@ set -uo pipefail
 : "${PROG:?PROG must be the absolute path of ssdcache-sim}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-fail=0
-
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-expect() { # STATUS WHAT -- CMD...
-	local want=$1 what=$2
-	shift 3
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$what: exit $got, expected $want; stderr: $(head -c 300 err)"
-		return 1
-	fi
-	ok "$what (exit $got)"
-}
-has() { # FILE STRING
-	if grep -qF -- "$2" "$1"; then ok "$1 has: $2"; else bad "$1 lacks: $2 (got: $(head -c 400 "$1"))"; fi
-}
+e2e_tmpdir
+cd "$tmp" || exit 1
 
 # A trace whose footprint exceeds the caches, so that the shapes hit differently.
 rep_make_trace t.txt 3000

@@ -7,11 +7,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
 
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
-TRACE=$(cd "$HERE/../.." && pwd)/data/traces/oltp_small/oltp_small.blkparse.txt
-[ -f "$TRACE" ] || rep_die "missing $TRACE"
+rep_workdir
+rep_small_trace
 mkdir d
 
 only_db() { # WHAT: d/ holds *.db files only

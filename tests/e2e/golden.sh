@@ -3,17 +3,7 @@
 # Every golden case (tests/golden/*/*/) through `ssdcache-sim run`, byte for byte.
 set -u
 cd "$(dirname "$0")/../.."
-out=${BUILD:-build}/golden-out
-rm -rf "$out"
-fail=0 n=0
-for c in tests/golden/decisions/*/ tests/golden/coherency/*/; do
-	n=$((n + 1))
-	if bash tests/golden/run-case.sh "$PROG" "$c" "$out/$(basename "$c")"; then
-		echo "ok   $(basename "$c")"
-	else
-		echo "FAIL $(basename "$c")"
-		fail=1
-	fi
-done
+. tests/e2e/lib/common.sh
+e2e_cases "${BUILD:-build}/golden-out" tests/golden/decisions/*/ tests/golden/coherency/*/
 echo "$n golden cases"
 exit $fail

@@ -9,16 +9,14 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
 
-W=$(mktemp -d)
+rep_workdir
 writer=""
 cleanup() {
 	[ -n "$writer" ] && kill "$writer" 2>/dev/null
 	rm -rf "$W"
 }
 trap cleanup EXIT
-cd "$W"
-TRACE=$(cd "$HERE/../.." && pwd)/data/traces/oltp_small/oltp_small.blkparse.txt
-[ -f "$TRACE" ] || rep_die "missing $TRACE"
+rep_small_trace
 LINE='^internal error at sim/sim_run\.c:[0-9]+: .*debug_abort_after.* \(please report\)$'
 
 status() { # CMD...: its exit status, stdout in out.txt, stderr in err.txt

@@ -6,13 +6,10 @@
 # Run with PROG=/abs/path/to/ssdcache-sim (the Makefile's e2e target sets it).
 set -u
 : "${PROG:?set PROG to the ssdcache-sim binary}"
-fails=0
-pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+E2E_OK=""
+. "$(dirname "$0")/lib/common.sh"
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+e2e_tmpdir
 cp "$here"/disksim/mini.* "$tmp/"
 
 "$PROG" models import disksim "$tmp/mini.parv" -o "$tmp/mini.hdd" 2>"$tmp/err" || bad "import exited $?: $(cat "$tmp/err")"

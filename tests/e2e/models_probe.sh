@@ -3,10 +3,8 @@
 # Run with PROG=/abs/path/to/ssdcache-sim (the Makefile's e2e target sets it).
 set -u
 : "${PROG:?set PROG to the ssdcache-sim binary}"
-fails=0
-pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+E2E_OK=""
+. "$(dirname "$0")/lib/common.sh"
 
 # value of a numeric or string key in a one-object JSON line (no jq/python needed)
 jget() { printf '%s\n' "$1" | tr ',{}' '\n\n\n' | sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\"]*\)\"\{0,1\} *$/\1/p" | head -n 1; }

@@ -4,12 +4,9 @@
 # Run with PROG=/abs/path/to/ssdcache-sim (the Makefile's e2e target sets it).
 set -u
 : "${PROG:?set PROG to the ssdcache-sim binary}"
-fails=0
-pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+E2E_OK=""
+. "$(dirname "$0")/lib/common.sh"
+e2e_tmpdir
 
 # first value of a key in pretty-printed JSON, after the line matching $3 (default: the top)
 jget() { awk -v k="\"$2\":" -v after="${3:-}" 'after != "" && index($0, after) { on = 1 }

@@ -5,49 +5,34 @@
 # generated zipf trace (writethrough, zero-latency fixed devices, --quirks fixed).
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 T=data/traces/oltp_small/oltp_small.blkparse.txt
 ZERO=(--cache-dev fixed:size=2M,read=0,write=0 --target-dev fixed:size=16T,read=0,write=0)
 
-expect() { # STATUS "needle" command...
-	local want=$1 needle=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local rc=$?
-	if [ $rc -ne "$want" ]; then
-		echo "FAIL: exit $rc (want $want): $*"; cat "$tmp/err"; fail=1; return
-	fi
-	if [ -n "$needle" ] && ! grep -qF -- "$needle" "$tmp/out" "$tmp/err"; then
-		echo "FAIL: no '$needle' in the output of: $*"; cat "$tmp/out" "$tmp/err" | head -20; fail=1; return
-	fi
-	echo "ok   exit $rc: ${*:2:6}"
-}
-
 # names come from the registry: run, the table, sweep, help
-expect 0 "policy: fifo" "$PROG" run "$T" --policy fifo --quiet
-expect 0 "options 1 clock " "$PROG" run "$T" --table "blocksize 8 options 1 clock" --quiet
-expect 0 "srrip" "$PROG" run --help
-expect 0 "nhit:N" "$PROG" run --help
-expect 0 "--admit RULE" "$PROG" sweep --help
-expect 2 "unknown policy (known: lfu lru fifo random clock srrip opt)" "$PROG" run "$T" --policy arc
-expect 2 "unknown rule 'lfu'" "$PROG" run "$T" --admit lfu
-expect 2 "--admit nhit:N: bad N 'x'" "$PROG" run "$T" --admit nhit:x
-expect 2 "--seed" "$PROG" run "$T" --seed -1
-expect 0 "writethrough fifo" "$PROG" sweep "$T" --policy fifo,opt --dry-run --db "$tmp/d.db"
-expect 0 "writethrough opt" "$PROG" sweep "$T" --policy fifo,opt --dry-run --db "$tmp/d.db"
-expect 0 "" "$PROG" sweep "$T" --policy lru,opt --admit size:64K --blocksize 8 --max-requests 400 -j 1 \
+expect_in 0 "policy: fifo" "$PROG" run "$T" --policy fifo --quiet
+expect_in 0 "options 1 clock " "$PROG" run "$T" --table "blocksize 8 options 1 clock" --quiet
+expect_in 0 "srrip" "$PROG" run --help
+expect_in 0 "nhit:N" "$PROG" run --help
+expect_in 0 "--admit RULE" "$PROG" sweep --help
+expect_in 2 "unknown policy (known: lfu lru fifo random clock srrip opt)" "$PROG" run "$T" --policy arc
+expect_in 2 "unknown rule 'lfu'" "$PROG" run "$T" --admit lfu
+expect_in 2 "--admit nhit:N: bad N 'x'" "$PROG" run "$T" --admit nhit:x
+expect_in 2 "--seed" "$PROG" run "$T" --seed -1
+expect_in 0 "writethrough fifo" "$PROG" sweep "$T" --policy fifo,opt --dry-run --db "$tmp/d.db"
+expect_in 0 "writethrough opt" "$PROG" sweep "$T" --policy fifo,opt --dry-run --db "$tmp/d.db"
+expect_in 0 "" "$PROG" sweep "$T" --policy lru,opt --admit size:64K --blocksize 8 --max-requests 400 -j 1 \
 	--no-progress --db "$tmp/s.db"
 got=$(sqlite3 "$tmp/s.db" "select group_concat(policy || ' ' || options, ';') from (select * from runs order by policy)")
 [ "$got" = "lru admit=size:65536;opt admit=size:65536" ] || { echo "FAIL: sweep database: '$got'"; fail=1; }
-expect 0 "--admit nhit:2 --seed 3" "$PROG" sweep "$T" --policy opt --admit nhit:2 --seed 3 --emit-jobs --db "$tmp/d.db"
+expect_in 0 "--admit nhit:2 --seed 3" "$PROG" sweep "$T" --policy opt --admit nhit:2 --seed 3 --emit-jobs --db "$tmp/d.db"
 # opt under replay has no oracle: a usage error naming it
-expect 2 "oracle" "$PROG" replay "$T" --cache "$tmp/c" --target "$tmp/t" --cache-create 8M \
+expect_in 2 "oracle" "$PROG" replay "$T" --cache "$tmp/c" --target "$tmp/t" --cache-create 8M \
 	--target-create 64M --policy opt --max-requests 10
 
 # admission: named in the summary and JSON; the seed's status lines keep their format
-expect 0 "admission nhit:2,size:65536 (" "$PROG" run "$T" --admit nhit:2,size:64K --quiet
+expect_in 0 "admission nhit:2,size:65536 (" "$PROG" run "$T" --admit nhit:2,size:64K --quiet
 head -1 "$tmp/out" | grep -q '^cmd [0-9]*/32 cte ' || { echo "FAIL: INFO line: $(head -1 "$tmp/out")"; fail=1; }
 "$PROG" run "$T" --admit seqcut:1M --json --quiet | python3 -c '
 import json,sys; d=json.load(sys.stdin); c=d["config"]

@@ -23,11 +23,8 @@ if ! command -v gnuplot >/dev/null; then
 	echo "SKIP: gnuplot is not installed"
 	exit 77
 fi
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
-TRACE=$(cd "$HERE/../.." && pwd)/data/traces/oltp_small/oltp_small.blkparse.txt
-[ -f "$TRACE" ] || rep_die "missing $TRACE"
+rep_workdir
+rep_small_trace
 
 "$PROG" sweep "$TRACE" --blocksize 16,64,256 --assoc 1,4 --mode writethrough,writeback \
 	--cache-size 16M,64M --db r.db -j 2 --no-progress >/dev/null

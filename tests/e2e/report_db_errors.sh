@@ -7,7 +7,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
 
-W=$(mktemp -d)
+rep_workdir
 MNT=""
 UDIRS=""
 cleanup() {
@@ -16,40 +16,30 @@ cleanup() {
 	rm -rf "$W"
 }
 trap cleanup EXIT
-cd "$W"
-TRACE=$(cd "$HERE/../.." && pwd)/data/traces/oltp_small/oltp_small.blkparse.txt
-[ -f "$TRACE" ] || rep_die "missing $TRACE"
-
-expect() { # STATUS PATTERN CMD...: exit status and a stderr line matching PATTERN
-	local want=$1 pat=$2 rc=0
-	shift 2
-	"$@" >cmd.out 2>cmd.err || rc=$?
-	[ "$rc" = "$want" ] || { cat cmd.err; rep_die "$*: exit $rc, expected $want"; }
-	grep -q -- "$pat" cmd.err || { cat cmd.err; rep_die "$*: stderr lacks '$pat'"; }
-}
+rep_small_trace
 
 "$PROG" sweep "$TRACE" --blocksize 16,64 --assoc 1,4 --mode writeback --db r.db -j 2 --no-progress >/dev/null
 [ "$(rep_q r.db 'SELECT count(*) FROM runs')" = 4 ] || rep_die "setup sweep"
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 
 # --- --where: validated against the known fields, values bound, never pasted ---
-expect 2 "unknown field 'blok_size' (did you mean 'block_size'?)" "$PROG" report --db r.db --where "blok_size = 8" --csv
-expect 2 "column 14: block_size expects a whole number, not 'big'" "$PROG" report --db r.db --where "block_size = big"
-expect 2 "cache_size expects a size" "$PROG" report --db r.db --where "cache_size >= lots"
-expect 2 "unexpected ';'" "$PROG" report --db r.db --where "mode = writeback; DROP TABLE runs" --csv
-expect 2 "unterminated string" "$PROG" report --db r.db --where "mode = 'writeback"
+rep_expect_err 2 "unknown field 'blok_size' (did you mean 'block_size'?)" "$PROG" report --db r.db --where "blok_size = 8" --csv
+rep_expect_err 2 "column 14: block_size expects a whole number, not 'big'" "$PROG" report --db r.db --where "block_size = big"
+rep_expect_err 2 "cache_size expects a size" "$PROG" report --db r.db --where "cache_size >= lots"
+rep_expect_err 2 "unexpected ';'" "$PROG" report --db r.db --where "mode = writeback; DROP TABLE runs" --csv
+rep_expect_err 2 "unterminated string" "$PROG" report --db r.db --where "mode = 'writeback"
 [ "$(rep_q r.db 'SELECT count(*) FROM runs')" = 4 ] || rep_die "runs changed by a --where"
 # A value that looks like SQL is only a value.
-expect 1 "r.db: no run matches --where mode = 'x''; DROP" "$PROG" report --db r.db --where "mode = 'x''; DROP TABLE runs; --'" --csv
+rep_expect_err 1 "r.db: no run matches --where mode = 'x''; DROP" "$PROG" report --db r.db --where "mode = 'x''; DROP TABLE runs; --'" --csv
 [ ! -s cmd.out ] || rep_die "injection value matched runs"
 # No run matches: every output form says so and exits 1 (no header-only CSV, no empty array).
-expect 1 "r.db: no run matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --csv
+rep_expect_err 1 "r.db: no run matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --csv
 [ ! -s cmd.out ] || rep_die "--csv wrote something for no run"
-expect 1 "r.db: no run matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --json
+rep_expect_err 1 "r.db: no run matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --json
 [ ! -s cmd.out ] || rep_die "--json wrote something for no run"
 mkdir nomatch
-expect 1 "no run with status ok matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --out nomatch
-expect 1 "no run matches" "$PROG" report --db r.db --where "mode = writebak" --csv --out nomatch
+rep_expect_err 1 "no run with status ok matches --where mode = writebak" "$PROG" report --db r.db --where "mode = writebak" --out nomatch
+rep_expect_err 1 "no run matches" "$PROG" report --db r.db --where "mode = writebak" --csv --out nomatch
 [ ! -e nomatch/runs.csv ] || rep_die "an empty nomatch/runs.csv was left"
 [ "$(rep_q r.db 'SELECT count(*) FROM runs')" = 4 ] || rep_die "runs table damaged"
 "$PROG" report --fields >fields.txt
@@ -61,26 +51,26 @@ mkdir out
 "$PROG" report --db r.db --where "read_hit_ratio > 1%" --json --out out 2>/dev/null
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==4, len(d)' out/runs.json ||
 	rep_die "JSON export"
-expect 2 "unknown option" "$PROG" report --db r.db --bogus
-expect 2 "choose one" "$PROG" report --db r.db --csv --json
+rep_expect_err 2 "unknown option" "$PROG" report --db r.db --bogus
+rep_expect_err 2 "choose one" "$PROG" report --db r.db --csv --json
 
 # --- files that are not ours, or missing ---
-expect 1 "No such file" "$PROG" report --db missing.db --csv
+rep_expect_err 1 "No such file" "$PROG" report --db missing.db --csv
 [ ! -e missing.db ] || rep_die "report created a database"
-expect 1 "not a SQLite database" "$PROG" db info "$TRACE"
+rep_expect_err 1 "not a SQLite database" "$PROG" db info "$TRACE"
 sqlite3 other.db "CREATE TABLE t(x)"
-expect 1 "not an ssdcache-sim results database" "$PROG" run "$TRACE" --db other.db
-expect 1 "not an ssdcache-sim results database" "$PROG" db merge r.db other.db
+rep_expect_err 1 "not an ssdcache-sim results database" "$PROG" run "$TRACE" --db other.db
+rep_expect_err 1 "not an ssdcache-sim results database" "$PROG" db merge r.db other.db
 
 # --- a newer schema: refused by every command, file untouched ---
 cp r.db new.db
 sqlite3 new.db "PRAGMA user_version = 99"
 before=$(sum new.db)
-expect 1 "newer ssdcache-sim (schema version 99" "$PROG" report --db new.db --csv
-expect 1 "newer ssdcache-sim" "$PROG" db info new.db
-expect 1 "newer ssdcache-sim" "$PROG" run "$TRACE" --db new.db
-expect 1 "newer ssdcache-sim" "$PROG" sweep "$TRACE" --blocksize 8 --db new.db --no-progress
-expect 1 "newer ssdcache-sim" "$PROG" db merge r.db new.db
+rep_expect_err 1 "newer ssdcache-sim (schema version 99" "$PROG" report --db new.db --csv
+rep_expect_err 1 "newer ssdcache-sim" "$PROG" db info new.db
+rep_expect_err 1 "newer ssdcache-sim" "$PROG" run "$TRACE" --db new.db
+rep_expect_err 1 "newer ssdcache-sim" "$PROG" sweep "$TRACE" --blocksize 8 --db new.db --no-progress
+rep_expect_err 1 "newer ssdcache-sim" "$PROG" db merge r.db new.db
 [ "$(sum new.db)" = "$before" ] || rep_die "a newer database was modified"
 
 # --- locked: another process holds the write lock past the busy timeout ---
@@ -88,8 +78,8 @@ expect 1 "newer ssdcache-sim" "$PROG" db merge r.db new.db
 holder=$!
 sleep 0.5
 export SSDCACHE_DB_TIMEOUT_MS=300
-expect 1 "database is locked by another process (waited 300 ms" "$PROG" run "$TRACE" --db r.db
-expect 1 "locked" "$PROG" sweep "$TRACE" --blocksize 8,256 --db r.db --no-progress
+rep_expect_err 1 "database is locked by another process (waited 300 ms" "$PROG" run "$TRACE" --db r.db
+rep_expect_err 1 "locked" "$PROG" sweep "$TRACE" --blocksize 8,256 --db r.db --no-progress
 # Readers are not blocked by a writer (WAL).
 "$PROG" report --db r.db --csv >/dev/null || rep_die "a reader was blocked by the writer"
 wait "$holder"
@@ -124,8 +114,8 @@ if [ "$(id -u)" != 0 ] || command -v setpriv >/dev/null; then
 	(cd "$U/home" && as_user "$UPROG" run "$UTRACE" >/dev/null 2>"$W/user.err") ||
 		{ cat "$W/user.err"; rep_die "the unprivileged user cannot run the copied program"; }
 	cd "$U/home"
-	expect 1 "database is read-only" as_user "$UPROG" run "$UTRACE" --db "$U/ro/r.db"
-	expect 1 "read-only" as_user "$UPROG" sweep "$UTRACE" --blocksize 8,256 --db "$U/ro/r.db" --no-progress
+	rep_expect_err 1 "database is read-only" as_user "$UPROG" run "$UTRACE" --db "$U/ro/r.db"
+	rep_expect_err 1 "read-only" as_user "$UPROG" sweep "$UTRACE" --blocksize 8,256 --db "$U/ro/r.db" --no-progress
 	# Reading a read-only file in a read-only directory works.
 	as_user "$UPROG" report --db "$U/ro/r.db" --csv >"$W/ro.csv" || rep_die "report of a read-only database"
 	cd "$W"
@@ -143,7 +133,7 @@ if mount -t tmpfs -o size=1m tmpfs "$MNT" 2>/dev/null; then
 	rep_q r.db "VACUUM INTO '$MNT/full.db'"
 	n=$(rep_q "$MNT/full.db" 'SELECT count(*) FROM runs')
 	dd if=/dev/zero of="$MNT/filler" bs=4k 2>/dev/null || true
-	expect 1 "disk full" "$PROG" run "$TRACE" --db "$MNT/full.db"
+	rep_expect_err 1 "disk full" "$PROG" run "$TRACE" --db "$MNT/full.db"
 	grep -q "the database is unchanged" cmd.err || rep_die "disk full: no 'unchanged'"
 	rm -f "$MNT/filler"
 	[ "$(rep_q "$MNT/full.db" 'PRAGMA integrity_check')" = ok ] || rep_die "disk full: integrity"

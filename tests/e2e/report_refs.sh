@@ -7,9 +7,7 @@ set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
+rep_workdir
 
 # Reads and writes: the reference must see the reads alone.
 "$PROG" trace gen --requests 3000 --device-size 256M --pattern zipf:0.8 --read-ratio 0.7 \

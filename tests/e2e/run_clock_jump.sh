@@ -6,11 +6,9 @@
 # binary) with the jump's size, and the JSON and database consumers of the series still work.
 set -u
 : "${PROG:?PROG must name build/ssdcache-sim}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
+E2E_OK="ok   " E2E_FAIL="FAIL "
+. "$(dirname "$0")/lib/common.sh"
+e2e_tmpdir
 
 # The torture trace: a blkparse text of 3000 requests where CPU 1's completions carry a clock
 # 1.27e9 s ahead. blkparse prints events in time order, so CPU 1's come last: the first of them

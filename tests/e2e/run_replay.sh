@@ -4,14 +4,13 @@
 # --wq-delay, --max-requests, --interval; every format through `run`.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 T=data/traces/oltp_small/oltp_small.blkparse.txt
 F=(--cache-dev fixed:size=64M,read=100us,write=200us --target-dev fixed:size=1T,read=5ms,write=5ms)
 
 j() { "$PROG" run "$@" --json --quiet > "$tmp/j" 2>"$tmp/err" || { echo "FAIL: run $*"; cat "$tmp/err"; fail=1; }; }
-get() { python3 -c "import json,sys; d=json.load(open('$tmp/j')); print(eval(sys.argv[1]))" "$1"; }
+get() { jpy "$tmp/j" "$1"; }
 check() { # check "description" python-expression
 	if [ "$(python3 -c "import json; d=json.load(open('$tmp/j')); print(bool($2))")" = True ]; then
 		echo "ok   $1"

@@ -8,9 +8,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
 RUNNER=$HERE/lib/runner.sh
 
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
+rep_workdir
 
 # Dummy e2e scripts: one passes, one skips as ours do, one fails.
 printf 'echo ok\n' >pass.sh

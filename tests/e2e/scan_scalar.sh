@@ -6,9 +6,8 @@
 # ones (zero latency), lru, lfu and fifo, on a trace that evicts.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 
 "$PROG" trace gen --requests 30000 --device-size 256M --pattern 'zipf:0.9@70+seq:16@15+seq:16@15' \
 	--read-ratio 0.64 --size 4K@90,16K@10 --arrival poisson:20000 --seed 7 -o "$tmp/w.sct" || exit 1

@@ -7,43 +7,32 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
 
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
-TRACE=$(cd "$HERE/../.." && pwd)/data/traces/oltp_small/oltp_small.blkparse.txt
-[ -f "$TRACE" ] || rep_die "missing $TRACE"
-
-expect() { # STATUS PATTERN CMD...
-	local want=$1 pat=$2 rc=0
-	shift 2
-	"$@" >cmd.out 2>cmd.err || rc=$?
-	[ "$rc" = "$want" ] || { cat cmd.err; rep_die "$*: exit $rc, expected $want"; }
-	grep -q -- "$pat" cmd.out cmd.err || { cat cmd.out cmd.err; rep_die "$*: no '$pat'"; }
-}
+rep_workdir
+rep_small_trace
 
 # --help everywhere, on stdout, exit 0.
-expect 0 "usage: ssdcache-sim sweep TRACE" "$PROG" sweep --help
-expect 0 "usage: ssdcache-sim report" "$PROG" report --help
-expect 0 "usage: ssdcache-sim db merge" "$PROG" db --help
-expect 0 "usage: ssdcache-sim db merge" "$PROG" db merge --help
-expect 0 "usage: ssdcache-sim db merge" "$PROG" db info --help
+rep_expect 0 "usage: ssdcache-sim sweep TRACE" "$PROG" sweep --help
+rep_expect 0 "usage: ssdcache-sim report" "$PROG" report --help
+rep_expect 0 "usage: ssdcache-sim db merge" "$PROG" db --help
+rep_expect 0 "usage: ssdcache-sim db merge" "$PROG" db merge --help
+rep_expect 0 "usage: ssdcache-sim db merge" "$PROG" db info --help
 
 # Usage errors: exit 2 with a message that says what was wrong.
-expect 2 "TRACE expected" "$PROG" sweep
-expect 2 "unknown option '--bogus'" "$PROG" sweep "$TRACE" --bogus
-expect 2 "'x' is not a whole number" "$PROG" sweep "$TRACE" --blocksize 8,x
-expect 2 "unknown value 'fast' (expected writethrough writeback readcache)" "$PROG" sweep "$TRACE" --mode fast
-expect 2 "unknown value 'arc' (expected lfu lru fifo random clock srrip opt)" "$PROG" sweep "$TRACE" --policy arc
-expect 2 "expected seed or fixed" "$PROG" sweep "$TRACE" --quirks maybe
-expect 2 "--fix" "$PROG" sweep "$TRACE" --fix Q99
-expect 2 "expected 1..1024 workers" "$PROG" sweep "$TRACE" -j 0
-expect 2 "needs a < b < c" "$PROG" sweep "$TRACE" --blocksize 64,32,...,8
-expect 2 "listed twice" "$PROG" sweep "$TRACE" --assoc 4,4
-expect 2 "is not a size" "$PROG" sweep "$TRACE" --cache-size 1Q
-expect 2 "needs a value" "$PROG" sweep "$TRACE" --db
-expect 2 "unknown subcommand 'frob'" "$PROG" db frob
-expect 2 "expected OUT.db and at least one SHARD.db" "$PROG" db merge out.db
-expect 1 "No such file" "$PROG" sweep "$W/none.txt" --db r.db
+rep_expect 2 "TRACE expected" "$PROG" sweep
+rep_expect 2 "unknown option '--bogus'" "$PROG" sweep "$TRACE" --bogus
+rep_expect 2 "'x' is not a whole number" "$PROG" sweep "$TRACE" --blocksize 8,x
+rep_expect 2 "unknown value 'fast' (expected writethrough writeback readcache)" "$PROG" sweep "$TRACE" --mode fast
+rep_expect 2 "unknown value 'arc' (expected lfu lru fifo random clock srrip opt)" "$PROG" sweep "$TRACE" --policy arc
+rep_expect 2 "expected seed or fixed" "$PROG" sweep "$TRACE" --quirks maybe
+rep_expect 2 "--fix" "$PROG" sweep "$TRACE" --fix Q99
+rep_expect 2 "expected 1..1024 workers" "$PROG" sweep "$TRACE" -j 0
+rep_expect 2 "needs a < b < c" "$PROG" sweep "$TRACE" --blocksize 64,32,...,8
+rep_expect 2 "listed twice" "$PROG" sweep "$TRACE" --assoc 4,4
+rep_expect 2 "is not a size" "$PROG" sweep "$TRACE" --cache-size 1Q
+rep_expect 2 "needs a value" "$PROG" sweep "$TRACE" --db
+rep_expect 2 "unknown subcommand 'frob'" "$PROG" db frob
+rep_expect 2 "expected OUT.db and at least one SHARD.db" "$PROG" db merge out.db
+rep_expect 1 "No such file" "$PROG" sweep "$W/none.txt" --db r.db
 
 # List expansion and --dry-run (nothing is run, nothing recorded).
 "$PROG" sweep "$TRACE" --blocksize 8,16,...,256 --assoc 0,1,2,4,8 --mode writeback --db r.db --dry-run >dry.txt
@@ -52,11 +41,11 @@ grep -q "^todo  blocksize 128 assoc 8 writeback lfu$" dry.txt || rep_die "dry-ru
 [ "$(rep_q r.db 'SELECT count(*) FROM runs')" = 0 ] || rep_die "--dry-run recorded runs"
 
 # Q20: in seed mode block sizes above 256 are skipped with a notice; --fix Q20 runs them.
-expect 0 "skipping 1 configuration: blocksize 512: above 256 sectors the seed overflows" \
+rep_expect 0 "skipping 1 configuration: blocksize 512: above 256 sectors the seed overflows" \
 	"$PROG" sweep "$TRACE" --blocksize 128,512 --db r.db --no-progress
 grep -q "1 configurations: 1 run now" cmd.out || rep_die "the Q20 sweep ran $(cat cmd.out)"
-expect 0 "2 run now (2 ok" "$PROG" sweep "$TRACE" --blocksize 128,512 --fix Q20 --db r.db --no-progress
-expect 2 "no configuration left to run" "$PROG" sweep "$TRACE" --blocksize 512,1024 --db r.db --no-progress
+rep_expect 0 "2 run now (2 ok" "$PROG" sweep "$TRACE" --blocksize 128,512 --fix Q20 --db r.db --no-progress
+rep_expect 2 "no configuration left to run" "$PROG" sweep "$TRACE" --blocksize 512,1024 --db r.db --no-progress
 
 # A configuration recorded by `run --db` is the same configuration for the sweep.
 "$PROG" run "$TRACE" --table "blocksize 64 assoc 2 writeback options 1 lru" --db agree.db >run.out
@@ -79,7 +68,7 @@ b=$(rep_q agree2.db "$q")
 # A bad trace stops the sweep before any run, with the position of the error.
 head -100 "$TRACE" >bad.txt
 echo "  7,0    0   999     1.000000000  1000  Q   R oops + 8 [fio]" >>bad.txt
-expect 1 "bad.txt:101" "$PROG" sweep bad.txt --blocksize 8,16 --db bad.db --no-progress
+rep_expect 1 "bad.txt:101" "$PROG" sweep bad.txt --blocksize 8,16 --db bad.db --no-progress
 [ "$(rep_q bad.db 'SELECT count(*) FROM runs')" = 0 ] || rep_die "runs recorded from a bad trace"
 
 # A blktrace capture by its base name NAME (NAME.blktrace.N), as `run` takes it.
@@ -88,10 +77,10 @@ for f in "$(dirname "$TRACE")"/oltp_small.blktrace.*; do cp "$f" "cap/cpt.blktra
 ncpu=$(ls cap | wc -l)
 [ "$ncpu" -ge 2 ] || rep_die "the bundled capture has $ncpu per-CPU files"
 bytes=$(cat cap/cpt.blktrace.* | wc -c)
-expect 0 "2 run now (2 ok, 0 refused, 0 failed)" "$PROG" sweep cap/cpt --blocksize 8,16 --db bt.db --no-progress
+rep_expect 0 "2 run now (2 ok, 0 refused, 0 failed)" "$PROG" sweep cap/cpt --blocksize 8,16 --db bt.db --no-progress
 [ "$(rep_q bt.db "SELECT format || ' ' || size_bytes || ' ' || path FROM traces")" = "blktrace $bytes cap/cpt" ] ||
 	rep_die "capture by name: trace row '$(rep_q bt.db "SELECT format, size_bytes, path FROM traces")'"
-expect 0 "0 run now (0 ok, 0 refused, 0 failed), 2 already" "$PROG" sweep cap/cpt --blocksize 8,16 --db bt.db --no-progress
+rep_expect 0 "0 run now (0 ok, 0 refused, 0 failed), 2 already" "$PROG" sweep cap/cpt --blocksize 8,16 --db bt.db --no-progress
 # run records it as the same trace (same fingerprint), with the same counters as the sweep.
 "$PROG" run cap/cpt --table "blocksize 8 assoc 4 writethrough options 1 lfu" --db bt.db >/dev/null
 [ "$(rep_q bt.db "SELECT count(*) || ' ' || count(DISTINCT trace_id) FROM runs")" = "3 1" ] ||
@@ -101,7 +90,7 @@ expect 0 "0 run now (0 ok, 0 refused, 0 failed), 2 already" "$PROG" sweep cap/cp
 # --emit-jobs names it absolutely; a name with no files is an error naming it.
 (cd cap && "$PROG" sweep cpt --blocksize 8 --emit-jobs --shard-dir "$W/btshards" >"$W/btjobs.txt" 2>/dev/null)
 grep -q " sweep $W/cap/cpt --blocksize 8 " btjobs.txt || { cat btjobs.txt; rep_die "--emit-jobs: capture path"; }
-expect 1 "cap/nope: No such file" "$PROG" sweep cap/nope --blocksize 8 --db bt.db --no-progress
+rep_expect 1 "cap/nope: No such file" "$PROG" sweep cap/nope --blocksize 8 --db bt.db --no-progress
 
 # db info
 "$PROG" db info --check agree.db >info.txt

@@ -11,11 +11,8 @@ if ! command -v parallel >/dev/null; then
 	echo "SKIP: GNU parallel is not installed (Debian package 'parallel'; scripts/install-deps)"
 	exit 77 # a skip, counted as such by tests/e2e/lib/runner.sh
 fi
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
-TRACE=$(cd "$HERE/../.." && pwd)/data/traces/oltp_small/oltp_small.blkparse.txt
-[ -f "$TRACE" ] || rep_die "missing $TRACE"
+rep_workdir
+rep_small_trace
 AXES=(--blocksize 16,64,256 --assoc 1,4 --mode writeback --cache-size 16M,64M)
 N=12
 

@@ -7,9 +7,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/reports.bash"
 
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
+rep_workdir
 # Long enough per run (~0.1 s) that the kill lands mid-sweep.
 rep_make_trace t.txt 60000
 ARGS=(sweep t.txt --blocksize 8,16,32,64,128,256 --assoc 1,2,4,8 --mode writethrough,writeback

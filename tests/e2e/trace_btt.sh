@@ -20,9 +20,8 @@ for tool in blkparse btt python3; do
 		exit 1
 	fi
 done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 
 # NAME DIR PREFIX PAIRS...: the capture's per-CPU files in DIR are NAME.blktrace.N
 check() {

@@ -8,30 +8,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 data=$top/data/traces
 td=$top/tests/traces/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-
-# expect STATUS DESCRIPTION -- command...: run, compare the exit status, keep stderr in $tmp/err
-expect() {
-	local want=$1 what=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$what: exit $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-		return 1
-	fi
-	ok "$what (exit $got)"
-}
-
-# stderr must contain a string
-has_err() {
-	if grep -qF -- "$1" "$tmp/err"; then ok "message: $1"; else bad "missing in stderr: $1 (got: $(head -c 300 "$tmp/err"))"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
+e2e_tmpdir
 
 # --- help and usage ---
 expect 0 "trace --help" -- "$PROG" trace --help

@@ -9,34 +9,8 @@ set -uo pipefail
 : "${PROG:?PROG must be the absolute path of ssdcache-sim}"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 td=$top/tests/traces/data/torture
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-
-# expect STATUS DESCRIPTION -- command...: run, compare the exit status, keep stdout/stderr
-expect() {
-	local want=$1 what=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$what: exit $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-		return 1
-	fi
-	ok "$what (exit $got)"
-}
-has_err() {
-	if grep -qF -- "$1" "$tmp/err"; then ok "stderr: $1"; else bad "missing in stderr: $1 (got: $(head -c 400 "$tmp/err"))"; fi
-}
-lacks_err() {
-	if grep -qF -- "$1" "$tmp/err"; then bad "unexpected in stderr: $1"; else ok "stderr lacks: $1"; fi
-}
-has_out() {
-	if grep -qF -- "$1" "$tmp/out"; then ok "stdout: $1"; else bad "missing in stdout: $1 (got: $(head -c 400 "$tmp/out"))"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
+e2e_tmpdir
 
 map='op=1,time=2:ms,sector=3,size=4:sectors,device=5,read=get,write=put,delim=tab'
 

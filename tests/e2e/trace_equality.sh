@@ -13,9 +13,8 @@ if ! command -v blkparse >/dev/null; then
 	echo "FAIL: blkparse not found (apt-get install blktrace; scripts/install-deps)" >&2
 	exit 1
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 
 check() { # NAME BINARY TEXT: our reader on both must agree, event by event
 	local name=$1 bin=$2 text=$3 ev n

@@ -7,29 +7,8 @@ set -uo pipefail
 
 : "${PROG:?PROG must be the absolute path of ssdcache-sim}"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-expect() {
-	local want=$1 what=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$what: exit $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-		return 1
-	fi
-	ok "$what (exit $got)"
-}
-has_err() {
-	if grep -qF -- "$1" "$tmp/err"; then ok "message: $1"; else bad "missing in stderr: $1 (got: $(head -c 300 "$tmp/err"))"; fi
-}
-same() { # same WHAT EXPECTED FILE
-	if [ "$2" = "$(cat "$3")" ]; then ok "$1"; else bad "$1: got $(cat "$3"), expected $2"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
+e2e_tmpdir
 
 # Silberschatz's reference string, one 4 KiB read per page: 3 frames give FIFO 15 faults,
 # LRU 12, OPT 9; 6 distinct pages.

@@ -4,9 +4,8 @@
 # whose counts after the warm-up are derived by hand (tests/sim/test_warmup.c has the same).
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 # Block A read 3 times in the first second (with a write of C), then B twice and A twice.
 # After a warm-up of 4 requests (= 1 s = 50 %): 4 read pieces, 3 hits, 1 compulsory miss,
 # 1 target read; the whole run: 7 read pieces, 5 hits.
@@ -22,21 +21,6 @@ cat > "$T" <<'TR'
   8,0    0        8     1.300000000  1000  Q   R 0 + 8 [t]
 TR
 A=(--table "blocksize 8 assoc 4 writethrough" --explain-misses)
-
-# expect STATUS "needle" -- command...
-expect() {
-	local want=$1 needle=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local rc=$?
-	if [ $rc -ne "$want" ]; then
-		echo "FAIL: exit $rc (want $want): $*"; cat "$tmp/err"; fail=1; return
-	fi
-	if [ -n "$needle" ] && ! grep -qF -- "$needle" "$tmp/out" "$tmp/err"; then
-		echo "FAIL: no '$needle' in the output of: $*"; cat "$tmp/out" "$tmp/err"; fail=1; return
-	fi
-	echo "ok   exit $rc: ${*:2:8}"
-}
 
 # the status lines (everything before the summary's blank line) are the same with a warm-up
 "$PROG" run "$T" "${A[@]}" > "$tmp/base.txt" || fail=1
@@ -108,17 +92,17 @@ got=$(sqlite3 "$tmp/s.db" "SELECT block_size, warmup, s.warmup_start_request, s.
 	&& echo "ok   sweep --emit-jobs passes --warmup" || { echo "FAIL emit-jobs"; fail=1; }
 
 # errors: a warm-up that leaves nothing is a runtime error (1); bad syntax a usage error (2)
-expect 1 "the warm-up is longer than the trace (8 requests simulated)" "$PROG" run "$T" --warmup 8
-expect 1 "nothing left to measure" "$PROG" run "$T" --warmup 2s
-expect 2 "expected N (requests), TIME with a unit" "$PROG" run "$T" --warmup 5x
-expect 2 "expected N (requests)" "$PROG" run "$T" --warmup -3
-expect 2 "a percentage must be below 100" "$PROG" run "$T" --warmup 100%
-expect 2 "is not a regular file (a pipe" bash -c "\"$PROG\" run <(cat \"$T\") --warmup 10%"
-expect 0 "warm-up: --warmup 4: 4 requests" bash -c "\"$PROG\" run <(cat \"$T\") --warmup 4"
-expect 2 "expected N (requests)" "$PROG" sweep "$T" --warmup 1e3 --db "$tmp/x.db"
-expect 0 "cumulative counters" "$PROG" run --help
-expect 0 "--warmup N|TIME|P%" "$PROG" replay --help
-expect 0 "--warmup N|TIME|P%" "$PROG" sweep --help
+expect_in 1 "the warm-up is longer than the trace (8 requests simulated)" "$PROG" run "$T" --warmup 8
+expect_in 1 "nothing left to measure" "$PROG" run "$T" --warmup 2s
+expect_in 2 "expected N (requests), TIME with a unit" "$PROG" run "$T" --warmup 5x
+expect_in 2 "expected N (requests)" "$PROG" run "$T" --warmup -3
+expect_in 2 "a percentage must be below 100" "$PROG" run "$T" --warmup 100%
+expect_in 2 "is not a regular file (a pipe" bash -c "\"$PROG\" run <(cat \"$T\") --warmup 10%"
+expect_in 0 "warm-up: --warmup 4: 4 requests" bash -c "\"$PROG\" run <(cat \"$T\") --warmup 4"
+expect_in 2 "expected N (requests)" "$PROG" sweep "$T" --warmup 1e3 --db "$tmp/x.db"
+expect_in 0 "cumulative counters" "$PROG" run --help
+expect_in 0 "--warmup N|TIME|P%" "$PROG" replay --help
+expect_in 0 "--warmup N|TIME|P%" "$PROG" sweep --help
 
 # replay accepts it: the same counts on real files (open loop at 10x: 10 ms between requests)
 "$PROG" replay "$T" --cache "$tmp/c.img" --cache-create 64M --target "$tmp/t.img" --target-create 64M \

@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# reports.bash - helpers for the sweep_*.sh and report_*.sh end-to-end tests (sourced, not run).
+# reports.bash - helpers for the sweep_*.sh, report_*.sh and db_*.sh end-to-end tests (sourced,
+# not run). They stop at the first failure (rep_die); the shared verdict helpers (ok, bad, expect,
+# has, ...) come from common.sh, sourced here.
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# The repository's top directory (this file is tests/e2e/lib/reports.bash).
+REP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 
 # A synthetic blkparse trace: N requests 1 ms apart, 70% reads of 4 KiB, addresses skewed to a
 # hot region so caches of different shapes hit differently. Deterministic for one awk.
@@ -31,4 +37,36 @@ rep_q() { # DB SQL
 		kill -TERM $$
 		exit 1
 	}
+}
+
+# rep_workdir: a fresh directory in $W, made the current one, removed when the script exits. A
+# script that needs more cleanup sets its own EXIT trap afterwards (and removes $W there).
+rep_workdir() {
+	W=$(mktemp -d)
+	trap 'rm -rf "$W"' EXIT
+	cd "$W" || rep_die "cd $W"
+}
+
+# rep_small_trace: $TRACE, the bundled oltp_small blkparse capture (absolute path); dies if absent.
+rep_small_trace() {
+	TRACE=$REP_TOP/data/traces/oltp_small/oltp_small.blkparse.txt
+	[ -f "$TRACE" ] || rep_die "missing $TRACE"
+}
+
+# rep_expect STATUS PATTERN CMD...: run CMD (stdout in cmd.out, stderr in cmd.err, in the current
+# directory); die unless it exits with STATUS and the grep pattern PATTERN matches its stdout or
+# stderr. rep_expect_err: the same, with PATTERN looked for in stderr alone.
+rep_expect() {
+	local want=$1 pat=$2 rc=0
+	shift 2
+	"$@" >cmd.out 2>cmd.err || rc=$?
+	[ "$rc" = "$want" ] || { cat cmd.err; rep_die "$*: exit $rc, expected $want"; }
+	grep -q -- "$pat" cmd.out cmd.err || { cat cmd.out cmd.err; rep_die "$*: no '$pat'"; }
+}
+rep_expect_err() {
+	local want=$1 pat=$2 rc=0
+	shift 2
+	"$@" >cmd.out 2>cmd.err || rc=$?
+	[ "$rc" = "$want" ] || { cat cmd.err; rep_die "$*: exit $rc, expected $want"; }
+	grep -q -- "$pat" cmd.err || { cat cmd.err; rep_die "$*: stderr lacks '$pat'"; }
 }
