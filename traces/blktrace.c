@@ -471,7 +471,8 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 		return TRC_OK;
 	}
 	if (!(cats & TC_PC))
-		trc_seen_event(t, act == TA_QUEUE ? 'Q' : act == TA_ISSUE ? 'D' : act == TA_COMPLETE ? 'C' : 0);
+		trc_seen_event(t, act == TA_QUEUE ? 'Q' : act == TA_ISSUE ? 'D' : act == TA_COMPLETE ? 'C' : 0,
+			       r->dev);
 	switch (act) {
 	case TA_QUEUE:
 		a = 'Q';
