@@ -29,6 +29,45 @@ static void format_names(char *buf, size_t len)
 					 i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i]->name);
 }
 
+size_t trc_format_names(char *buf, size_t len, const char *sep)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = 0;
+	for (size_t i = 0; formats[i]; i++)
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 i ? sep : "", formats[i]->name);
+	return used;
+}
+
+const char *trc_opts_help_format(int width)
+{
+	static char buf[512];
+	char names[256];
+	size_t l = 0;
+
+	if (width < 4 || width > 40)
+		width = 18;
+	trc_format_names(names, sizeof(names), "|");
+	/* The names wrapped at '|' to end before column 80, each line indented to width. */
+	l += (size_t)snprintf(buf + l, sizeof(buf) - l, "  %-*s", width - 2, "--format F");
+	size_t col = (size_t)width;
+	for (const char *p = names; *p && l < sizeof(buf);) {
+		size_t w = strcspn(p, "|"); /* the next name with the '|' after it */
+		w += p[w] == '|';
+		if (col + w > 79 && col > (size_t)width) {
+			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "\n%*s", width, "");
+			col = (size_t)width;
+		}
+		l += (size_t)snprintf(buf + l, l < sizeof(buf) ? sizeof(buf) - l : 0, "%.*s", (int)w, p);
+		col += w;
+		p += w;
+	}
+	if (l < sizeof(buf))
+		snprintf(buf + l, sizeof(buf) - l, "\n%*s[by content; csv needs --csv]\n", width, "");
+	return buf;
+}
+
 #define PROBE_BYTES 65536
 #define INPUT_BUFFER (4u << 20)
 
@@ -515,11 +554,12 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			const char *p = (const char *)t->in.p;
 			const char *nl = n ? memchr(p, '\n', n) : NULL;
 			trc_excerpt(p, nl ? (size_t)(nl - p) : n, ex, sizeof(ex));
+			char names[256];
+			trc_format_names(names, sizeof(names), "|");
 			snprintf(err, errlen,
 				 "%s: cannot tell the trace format from the content (starts with '%s'); "
-				 "give --format blkparse|blktrace|msr|spc|fiu|iolog|sct|alibaba|tencent, or "
-				 "--csv COLUMNS",
-				 t->path, n ? ex : "");
+				 "give --format %s, or --csv COLUMNS",
+				 t->path, n ? ex : "", names);
 			free_reader(t);
 			return -EINVAL;
 		}

@@ -132,4 +132,16 @@ grep -q "one CPU's file" "$tmp/err" && bad "a lone CPU file warned"
 : >"$tmp/alone.blktrace.0"
 expect 1 "no requests" "$PROG" trace dump --count "$tmp/alone.blktrace.0"
 
+# --- every --help that takes --format lists every format of the reader's table ---
+src=$(cd "$(dirname "$0")/../.." && pwd)/traces
+want=$(grep -h -A1 '^const struct trc_format trc_fmt_' "$src"/*.c | sed -n 's/.*\.name = "\([^"]*\)".*/\1/p' | sort | tr '\n' ' ')
+[ -n "$want" ] || bad "no format names found in $src"
+for cmd in "run" "replay" "sweep" "trace stats" "trace dump" "trace convert"; do
+	# shellcheck disable=SC2086
+	got=$("$PROG" $cmd --help 2>&1 | sed -n '/^  --format F  /,/\[by content/p' | sed 's/--format F//; s/\[by content.*//' |
+		tr -d ' \n' | tr '|' '\n' | sort | tr '\n' ' ')
+	if [ "$got" = "$want" ]; then ok "$cmd --help lists every format"; else
+		bad "$cmd --help lists '$got', the table holds '$want'"; fi
+done
+
 exit $fail
