@@ -35,8 +35,6 @@ enum {
 };
 
 static const char read_opts_help[] =
-	"  --format F      blkparse|blktrace|msr|spc|fiu|iolog|sct|alibaba|tencent|csv\n"
-	"                  (default: from the content; csv needs --csv)\n"
 	"  --event E       Q (default: what was asked), D (what the device saw, with its D..C\n"
 	"                  latency), C (completions); blkparse and blktrace only\n"
 	"  --device M,m    the device to read (needed when the trace holds several)\n"
@@ -125,7 +123,7 @@ static void dump_help(FILE *fp)
 		"RWBS as blkparse prints it for that event; sector and nsect are 0 for a request\n"
 		"without a range (an empty flush). --long adds: pid, latency_ns (-1 unknown), [process].\n"
 		"--count prints only the number of requests (for timing the reader).\n\n"
-		"%s%s", read_opts_help, trc_opts_help_csv(18));
+		"%s%s%s", trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
 }
 
 static int cmd_dump(int argc, char **argv)
@@ -203,8 +201,8 @@ static void convert_help(FILE *fp)
 		"Write the requests of IN as an .sct trace: fixed 64-byte records after a header that\n"
 		"holds the version, the record count and the source's format, name, size and\n"
 		"fingerprint (a hash of its bytes). The reader's choices (event, device) are kept;\n"
-		"reading an .sct is many times faster than parsing text.\n\n%s%s",
-		read_opts_help, trc_opts_help_csv(18));
+		"reading an .sct is many times faster than parsing text.\n\n%s%s%s",
+		trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
 }
 
 static const char *base_name(const char *p)
@@ -368,8 +366,8 @@ static void stats_help(FILE *fp)
 		"up to --max-blocks distinct blocks tracked exactly for the footprint and the stack\n"
 		"distances (default 4M blocks, about 56 bytes each); beyond that blocks are sampled by\n"
 		"hash (SHARDS), distances become estimates and the report gives the rate.\n\n"
-		"  --json          one JSON object instead of the table\n%s%s",
-		read_opts_help, trc_opts_help_csv(18));
+		"  --json          one JSON object instead of the table\n%s%s%s",
+		trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
 }
 
 static int cmd_stats(int argc, char **argv)

@@ -171,12 +171,17 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		tok[i + 1] = f = trc_skip_spaces(trc_skip_token(f, e), e);
 	if (f < e && (f + 1 == e || trc_isspace(f[1])) && !blk_asm_wants(&bp->a, *f) &&
 	    action_known(f, 1)) {
+		/* the device only for the per-device count (--device: "no Q events on X") */
+		uint32_t dev = 0;
+		const char *q = p;
+		if (t->has_device && !parse_dev(&q, e, &dev))
+			dev = ~t->device;
 		if (!blk_extra_wanted(&bp->a, t, *f)) {
-			trc_seen_event(t, *f);
+			trc_seen_event(t, *f, dev);
 			t->counts.skipped_lines++;
 			return TRC_OK;
 		}
-		trc_seen_event(t, *f);
+		trc_seen_event(t, *f, dev);
 		bp->extra = true; /* parsed for the observer; errors skip the line */
 	}
 
@@ -209,7 +214,7 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		return bad(t, bp, F_ACT, "action", ACTIONS_TEXT, f, e);
 	char act = alen == 1 ? *f : 0; /* two-letter actions (UT) are never requests */
 	if (!bp->extra)
-		trc_seen_event(t, act); /* (an extra line was counted above) */
+		trc_seen_event(t, act, ev->dev); /* (an extra line was counted above) */
 	bp->extra = act && blk_extra_wanted(&bp->a, t, act);
 	if (!act || (!blk_asm_wants(&bp->a, act) && !bp->extra)) {
 		t->counts.skipped_lines++;

@@ -471,7 +471,8 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 		return TRC_OK;
 	}
 	if (!(cats & TC_PC))
-		trc_seen_event(t, act == TA_QUEUE ? 'Q' : act == TA_ISSUE ? 'D' : act == TA_COMPLETE ? 'C' : 0);
+		trc_seen_event(t, act == TA_QUEUE ? 'Q' : act == TA_ISSUE ? 'D' : act == TA_COMPLETE ? 'C' : 0,
+			       r->dev);
 	switch (act) {
 	case TA_QUEUE:
 		a = 'Q';
@@ -757,6 +758,13 @@ static int bt_open(struct trc *t)
 			if (!prefix)
 				return -ENOMEM;
 			n = list_cpu_files(prefix, &files);
+			/* One CPU's file of a capture stands for the capture, as blkparse -i NAME
+			 * reads it: a CPU's file alone is not a workload (requests queue on one
+			 * CPU and complete on another), and CPU 0's is often empty. Say so. */
+			if (n > 1)
+				trc_warn(t, "%s: one CPU's file of the capture %s: reading its %d CPU "
+					    "files (%s.blktrace.N), as blkparse -i %s does",
+					 t->path, prefix, n, prefix, prefix);
 			free(prefix);
 		} else if (stat(t->path, &st) == 0) {
 			n = 1;

@@ -29,6 +29,45 @@ static void format_names(char *buf, size_t len)
 					 i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i]->name);
 }
 
+size_t trc_format_names(char *buf, size_t len, const char *sep)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = 0;
+	for (size_t i = 0; formats[i]; i++)
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 i ? sep : "", formats[i]->name);
+	return used;
+}
+
+const char *trc_opts_help_format(int width)
+{
+	static char buf[512];
+	char names[256];
+	size_t l = 0;
+
+	if (width < 4 || width > 40)
+		width = 18;
+	trc_format_names(names, sizeof(names), "|");
+	/* The names wrapped at '|' to end before column 80, each line indented to width. */
+	l += (size_t)snprintf(buf + l, sizeof(buf) - l, "  %-*s", width - 2, "--format F");
+	size_t col = (size_t)width;
+	for (const char *p = names; *p && l < sizeof(buf);) {
+		size_t w = strcspn(p, "|"); /* the next name with the '|' after it */
+		w += p[w] == '|';
+		if (col + w > 79 && col > (size_t)width) {
+			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "\n%*s", width, "");
+			col = (size_t)width;
+		}
+		l += (size_t)snprintf(buf + l, l < sizeof(buf) ? sizeof(buf) - l : 0, "%.*s", (int)w, p);
+		col += w;
+		p += w;
+	}
+	if (l < sizeof(buf))
+		snprintf(buf + l, sizeof(buf) - l, "\n%*s[by content; csv needs --csv]\n", width, "");
+	return buf;
+}
+
 #define PROBE_BYTES 65536
 #define INPUT_BUFFER (4u << 20)
 
@@ -515,11 +554,12 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			const char *p = (const char *)t->in.p;
 			const char *nl = n ? memchr(p, '\n', n) : NULL;
 			trc_excerpt(p, nl ? (size_t)(nl - p) : n, ex, sizeof(ex));
+			char names[256];
+			trc_format_names(names, sizeof(names), "|");
 			snprintf(err, errlen,
 				 "%s: cannot tell the trace format from the content (starts with '%s'); "
-				 "give --format blkparse|blktrace|msr|spc|fiu|iolog|sct|alibaba|tencent, or "
-				 "--csv COLUMNS",
-				 t->path, n ? ex : "");
+				 "give --format %s, or --csv COLUMNS",
+				 t->path, n ? ex : "", names);
 			free_reader(t);
 			return -EINVAL;
 		}
@@ -855,12 +895,46 @@ static bool went_back(struct trc *t, const struct trc_rec *r)
 	return true;
 }
 
+/* "C (3), D (1)": the events of seen[] (Q, D, C order); *use gets the first of them. */
+static void events_seen(const uint64_t seen[3], char *have, size_t len, char *use)
+{
+	static const char evs[] = "QDC";
+	size_t l = 0;
+	have[0] = 0;
+	*use = 0;
+	for (int i = 0; i < 3; i++) {
+		if (!seen[i] || l >= len)
+			continue;
+		if (!*use)
+			*use = evs[i];
+		l += (size_t)snprintf(have + l, len - l, "%s%c (%llu)", l ? ", " : "", evs[i],
+				      (unsigned long long)seen[i]);
+	}
+}
+
+static int ev_index(char ev)
+{
+	return ev == 'Q' ? 0 : ev == 'D' ? 1 : 2;
+}
+
 /* At the end of a trace that gave no record: why. false if records were given. */
 static bool why_empty(struct trc *t)
 {
 	if (t->counts.records || t->ring_count)
 		return false;
-	if (t->opts.has_device && (t->counts.skipped_other_dev || t->nr_remapped_away)) {
+	const uint64_t *dev_seen = t->ev_dev_seen;
+	bool dev_has_other = t->opts.has_device && t->fmt->blk_events &&
+			     !dev_seen[ev_index(t->event)] && (dev_seen[0] || dev_seen[1] || dev_seen[2]);
+	if (dev_has_other && !t->nr_remapped_away) {
+		/* The device is there, with other events than the chosen one: say which, rather
+		 * than "not in the trace" because other devices have the chosen event. */
+		char d[32], have[128], use;
+		devname(t->device, d, sizeof(d));
+		events_seen(dev_seen, have, sizeof(have), &use);
+		snprintf(t->err, sizeof(t->err),
+			 "%s: no %c events on device %s; it has %s events: use --event %c", t->path,
+			 t->event, d, have, use);
+	} else if (t->opts.has_device && (t->counts.skipped_other_dev || t->nr_remapped_away)) {
 		char d[32], to[32], via[160] = "";
 		devname(t->device, d, sizeof(d));
 		/* Follow the remaps from the device to the one the requests end on (dm ->
@@ -898,20 +972,10 @@ static bool why_empty(struct trc *t)
 				 "%s: device %s is not in the trace (%llu requests are on other "
 				 "devices; leave out --device to list them)", t->path, d,
 				 (unsigned long long)t->counts.skipped_other_dev);
-	} else if (t->fmt->blk_events && !t->ev_seen[t->event == 'Q' ? 0 : t->event == 'D' ? 1 : 2] &&
+	} else if (t->fmt->blk_events && !t->ev_seen[ev_index(t->event)] &&
 		   (t->ev_seen[0] || t->ev_seen[1] || t->ev_seen[2])) {
-		static const char evs[] = "QDC";
-		char have[128] = "";
-		size_t l = 0;
-		char use = 0;
-		for (int i = 0; i < 3; i++) {
-			if (!t->ev_seen[i])
-				continue;
-			if (!use)
-				use = evs[i];
-			l += (size_t)snprintf(have + l, sizeof(have) - l, "%s%c (%llu)", l ? ", " : "",
-					      evs[i], (unsigned long long)t->ev_seen[i]);
-		}
+		char have[128], use;
+		events_seen(t->ev_seen, have, sizeof(have), &use);
 		snprintf(t->err, sizeof(t->err), "%s: no %c events; the trace has %s events: use --event %c",
 			 t->path, t->event, have, use);
 	} else {

@@ -74,7 +74,7 @@ struct trc_event {
 
 /* What the user asked for; zero-initialise, then set. */
 struct trc_opts {
-	const char *format;  /* NULL: detect by content; or blkparse|blktrace|msr|spc|fiu|iolog|sct */
+	const char *format;  /* NULL: detect by content; or a name of trc_format_names() */
 	char event;          /* blkparse/blktrace: 'Q' (default when 0), 'D' or 'C' */
 	bool has_device;     /* --device given */
 	uint32_t device;     /* TRC_DEV(maj, min) */
@@ -176,6 +176,13 @@ bool trc_format_known(const char *name);
  * map; implies --format csv; value must outlive the options). 0, or -EINVAL with "bad --NAME 'VALUE' (expected ...)"
  * in err. Every command that reads a trace parses these through here. */
 int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *err, size_t errlen);
+/* The registered formats' names (traces/reader.c's table, the one list of them) joined by sep,
+ * e.g. "sct|blktrace|...|csv"; returns the length it needed (as snprintf), NUL-terminated within
+ * len. */
+size_t trc_format_names(char *buf, size_t len, const char *sep);
+/* The --help lines for --format F listing every format, wrapped before column 80, the text
+ * starting at column width (a static buffer, rewritten at each call). */
+const char *trc_opts_help_format(int width);
 /* --help lines for --time-unit and --csv, the same in every command that reads traces, with
  * the descriptions starting at column width (a static buffer, rewritten at each call). */
 const char *trc_opts_help_csv(int width);

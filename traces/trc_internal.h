@@ -156,6 +156,9 @@ struct trc {
 	/* Events of each kind seen ('Q', 'D', 'C'), on any device, so that a trace without the
 	 * chosen event can say which ones it has. Filled by the blk_events formats. */
 	uint64_t ev_seen[3];
+	/* The same on the chosen device only (has_device), so that --device X can say what X
+	 * has when its requests are of another event than the chosen one. */
+	uint64_t ev_dev_seen[3];
 	uint64_t scan_bytes;     /* bytes the device pre-scan searched (a test hook: it must be linear) */
 
 	/* reorder stage: a time-sorted ring of at most window records */
@@ -308,16 +311,16 @@ static inline void trc_put_le64(uint8_t *p, uint64_t v)
 	trc_put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
-/* Count an event of action act ('Q', 'D' or 'C'; others are ignored) for the "no Q events"
- * message. */
-static inline void trc_seen_event(struct trc *t, char act)
+/* Count an event of action act ('Q', 'D' or 'C'; others are ignored) on device dev for the
+ * "no Q events" message. */
+static inline void trc_seen_event(struct trc *t, char act, uint32_t dev)
 {
-	if (act == 'Q')
-		t->ev_seen[0]++;
-	else if (act == 'D')
-		t->ev_seen[1]++;
-	else if (act == 'C')
-		t->ev_seen[2]++;
+	int i = act == 'Q' ? 0 : act == 'D' ? 1 : act == 'C' ? 2 : -1;
+	if (i < 0)
+		return;
+	t->ev_seen[i]++;
+	if (t->has_device && dev == t->device)
+		t->ev_dev_seen[i]++;
 }
 /* Record a remap edge (from -> to) for the remap-chain suggestion. */
 void trc_note_remap(struct trc *t, uint32_t from, uint32_t to);

@@ -105,4 +105,43 @@ expect 0 "$tmp/node.blktrace.17: the file for CPU 17 is missing" "$PROG" trace d
 [ "$(cat "$tmp/out")" = 117 ] || bad "40 CPUs less one: $(cat "$tmp/out") requests, expected 117"
 grep -q "node.blktrace.18: the file for CPU 17" "$tmp/err" && bad "the warning names the next file"
 
+# --- one CPU's file given, CPU 0's empty (an idle CPU): the whole capture is read, with a warning ---
+python3 - "$tmp/idle" <<'EOF'
+import struct, sys
+prefix = sys.argv[1]
+open(prefix + ".blktrace.0", "wb").close()
+for cpu in (1, 2):
+    with open("%s.blktrace.%d" % (prefix, cpu), "wb") as f:
+        for i in range(3):
+            action = ((1 << 0) | (1 << 4) | (1 << 8)) << 16 | 1  # READ QUEUE FS, Q
+            f.write(struct.pack("<IIQQIIIIIHH", 0x65617407, i + 1, 1000 + 100 * i + cpu,
+                                (cpu * 3 + i) * 8, 4096, action, 42, (8 << 20) | 16, cpu, 0, 0))
+EOF
+want="$tmp/idle.blktrace.0: one CPU's file of the capture $tmp/idle: reading its 3 CPU files"
+expect 0 "$want" "$PROG" trace dump --count "$tmp/idle.blktrace.0"
+[ "$(cat "$tmp/out")" = 6 ] || bad "idle.blktrace.0: $(cat "$tmp/out") requests, expected 6 (all CPUs)"
+expect 0 "$want" "$PROG" run "$tmp/idle.blktrace.0" "${DEVS[@]}"
+expect 0 "" "$PROG" trace dump --count "$tmp/idle"
+grep -q "one CPU's file" "$tmp/err" && bad "the base name NAME warned as a CPU file"
+[ "$(cat "$tmp/out")" = 6 ] || bad "idle: $(cat "$tmp/out") requests, expected 6"
+# a lone NAME.blktrace.0 (no siblings) is just that file, without the warning
+cp "$tmp/idle.blktrace.1" "$tmp/lone.blktrace.0"
+expect 0 "" "$PROG" trace dump --count "$tmp/lone.blktrace.0"
+grep -q "one CPU's file" "$tmp/err" && bad "a lone CPU file warned"
+[ "$(cat "$tmp/out")" = 3 ] || bad "lone.blktrace.0: $(cat "$tmp/out") requests, expected 3"
+: >"$tmp/alone.blktrace.0"
+expect 1 "no requests" "$PROG" trace dump --count "$tmp/alone.blktrace.0"
+
+# --- every --help that takes --format lists every format of the reader's table ---
+src=$(cd "$(dirname "$0")/../.." && pwd)/traces
+want=$(grep -h -A1 '^const struct trc_format trc_fmt_' "$src"/*.c | sed -n 's/.*\.name = "\([^"]*\)".*/\1/p' | sort | tr '\n' ' ')
+[ -n "$want" ] || bad "no format names found in $src"
+for cmd in "run" "replay" "sweep" "trace stats" "trace dump" "trace convert"; do
+	# shellcheck disable=SC2086
+	got=$("$PROG" $cmd --help 2>&1 | sed -n '/^  --format F  /,/\[by content/p' | sed 's/--format F//; s/\[by content.*//' |
+		tr -d ' \n' | tr '|' '\n' | sort | tr '\n' ' ')
+	if [ "$got" = "$want" ]; then ok "$cmd --help lists every format"; else
+		bad "$cmd --help lists '$got', the table holds '$want'"; fi
+done
+
 exit $fail

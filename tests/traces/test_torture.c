@@ -96,7 +96,8 @@ static void test_c_only(void **state)
 	o.has_device = true;
 	o.device = TRC_DEV(8, 0);
 	r = read_str("leveldb.txt", text, &o);
-	assert_string_equal(r->error, "leveldb.txt: no Q events; the trace has C (3) events: use --event C");
+	assert_string_equal(r->error,
+			    "leveldb.txt: no Q events on device 8,0; it has C (3) events: use --event C");
 	free(r);
 
 	o.event = 'C';
@@ -126,6 +127,65 @@ static void test_c_only(void **state)
 	assert_string_equal(r->format, "blktrace");
 	assert_int_equal(r->st, TRC_EBAD);
 	assert_string_equal(r->error, "leveldb.blktrace.0: no Q events; the trace has C (2) events: use --event C");
+	free(r);
+}
+
+/* ---- --device X where X has other events than the chosen one, and Q events are elsewhere:
+ * say what X has, not "X is not in the trace" ---- */
+
+static void test_device_other_events(void **state)
+{
+	(void)state;
+	const char *text = L("  8,0", "0", "1", "0.000001000", "5", "Q", "  W 100 + 8 [a]")
+		L("  8,16", "1", "1", "0.000002000", "0", "C", "  W 200 + 8 [0]")
+		L("  8,16", "1", "2", "0.000003000", "0", "C", "  W 208 + 8 [0]")
+		L("  8,0", "0", "2", "0.000004000", "5", "Q", "  R 300 + 8 [a]");
+	struct trc_opts o = BP;
+	o.has_device = true;
+	o.device = TRC_DEV(8, 16);
+	struct read_result *r = read_str("mixed.txt", text, &o);
+	assert_int_equal(r->st, TRC_EBAD);
+	assert_int_equal(r->n, 0);
+	assert_string_equal(r->error,
+			    "mixed.txt: no Q events on device 8,16; it has C (2) events: use --event C");
+	free(r);
+	o.event = 'C';
+	r = read_str("mixed.txt", text, &o);
+	assert_int_equal(r->st, TRC_EOF);
+	assert_int_equal(r->n, 2);
+	free(r);
+
+	/* D and C on X, D asked for elsewhere: the same with --event D missing on X */
+	o.event = 'D';
+	o.device = TRC_DEV(8, 0);
+	r = read_str("mixed.txt", text, &o);
+	assert_string_equal(r->error,
+			    "mixed.txt: no D events on device 8,0; it has Q (2) events: use --event Q");
+	free(r);
+
+	/* a device truly absent keeps the old message */
+	o.event = 0;
+	o.device = TRC_DEV(9, 9);
+	r = read_str("mixed.txt", text, &o);
+	assert_string_equal(r->error, "mixed.txt: device 9,9 is not in the trace (2 requests are on "
+				      "other devices; leave out --device to list them)");
+	free(r);
+
+	/* the binary reader says the same */
+	uint8_t buf[256];
+	size_t n = 0;
+	n += bt_rec(buf + n, 1000, 100, 4096, ACT(C_WRITE | C_QUEUE | C_FS, A_Q), DEV(8, 0), 0, NULL, 0);
+	n += bt_rec(buf + n, 2000, 200, 4096, ACT(C_WRITE | C_COMPLETE | C_FS, A_C), DEV(8, 16), 0, NULL, 0);
+	o = (struct trc_opts){.has_device = true, .device = TRC_DEV(8, 16)};
+	r = read_mem("mixed.blktrace.0", buf, n, &o);
+	assert_string_equal(r->format, "blktrace");
+	assert_string_equal(r->error,
+			    "mixed.blktrace.0: no Q events on device 8,16; it has C (1) events: use --event C");
+	free(r);
+	o.device = TRC_DEV(8, 32);
+	r = read_mem("mixed.blktrace.0", buf, n, &o);
+	assert_string_equal(r->error, "mixed.blktrace.0: device 8,32 is not in the trace (1 requests "
+				      "are on other devices; leave out --device to list them)");
 	free(r);
 }
 
@@ -589,6 +649,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_c_only),
+		cmocka_unit_test(test_device_other_events),
 		cmocka_unit_test(test_barriers),
 		cmocka_unit_test(test_clock_jump),
 		cmocka_unit_test(test_prescan_linear),
