@@ -58,7 +58,7 @@ static void mrc_help(FILE *fp)
 		"  --json          {\"mrc\":[{\"policy\":..,\"size_bytes\":..,\"accesses\":..,\n"
 		"                  \"misses\":..,\"miss_ratio\":..},...]}\n"
 		"  --timing        time of each phase on standard error\n"
-		"%s"
+		"%s%s"
 		"  --stream        LRU only (the default policy then): count stack distances while\n"
 		"                  reading instead of keeping the sequence: memory per distinct\n"
 		"                  block only (about 40-70 bytes) whatever the trace's length;\n"
@@ -66,7 +66,7 @@ static void mrc_help(FILE *fp)
 		"Memory: 4 bytes per access kept and 17-34 bytes per distinct block while reading;\n"
 		"then lru about 13 bytes per distinct block, opt 4 more per access (docs/traces.md).\n"
 		"Exit status: 0 ok, 1 bad trace or out of memory, 2 usage.\n",
-		"  --format F      blkparse|blktrace|msr|spc|fiu|iolog|sct (default: from the content)\n"
+		trc_opts_help_format(18),
 		"  --event E       Q (default), D or C: the event that defines a request\n"
 		"  --device M,m    the device to read (needed when the trace holds several)\n"
 		"  --lenient       skip malformed records (counted; the first is reported)\n");

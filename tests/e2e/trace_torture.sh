@@ -136,7 +136,7 @@ expect 1 "no requests" "$PROG" trace dump --count "$tmp/alone.blktrace.0"
 src=$(cd "$(dirname "$0")/../.." && pwd)/traces
 want=$(grep -h -A1 '^const struct trc_format trc_fmt_' "$src"/*.c | sed -n 's/.*\.name = "\([^"]*\)".*/\1/p' | sort | tr '\n' ' ')
 [ -n "$want" ] || bad "no format names found in $src"
-for cmd in "run" "replay" "sweep" "trace stats" "trace dump" "trace convert"; do
+for cmd in "run" "replay" "sweep" "trace stats" "trace dump" "trace convert" "trace mrc"; do
 	# shellcheck disable=SC2086
 	got=$("$PROG" $cmd --help 2>&1 | sed -n '/^  --format F  /,/\[by content/p' | sed 's/--format F//; s/\[by content.*//' |
 		tr -d ' \n' | tr '|' '\n' | sort | tr '\n' ' ')
