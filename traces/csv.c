@@ -406,31 +406,14 @@ struct csvr {
 	uint32_t nnames, capnames;
 };
 
-struct field {
-	const char *p;
-	size_t len;
-};
 
-static int split(const struct csvspec *s, const char *line, size_t len, struct field *f)
+static int split(const struct csvspec *s, const char *line, size_t len, struct trc_field *f)
 {
 	const char *p = line, *e = line + len;
 	int n = 0;
 
-	if (!s->delim) {
-		for (;;) {
-			p = trc_skip_spaces(p, e);
-			if (p >= e)
-				break;
-			const char *q = trc_skip_token(p, e);
-			if (n < MAX_COLS) {
-				f[n].p = p;
-				f[n].len = (size_t)(q - p);
-			}
-			n++;
-			p = q;
-		}
-		return n;
-	}
+	if (!s->delim)
+		return trc_split_blank(line, len, f, MAX_COLS);
 	for (;;) {
 		const char *c = memchr(p, s->delim, (size_t)(e - p));
 		const char *fe = c ? c : e;
@@ -449,18 +432,12 @@ static int split(const struct csvspec *s, const char *line, size_t len, struct f
 	return n;
 }
 
-static bool fu64(const struct field *f, uint64_t *v)
-{
-	const char *p = f->p;
-	return trc_parse_u64(&p, f->p + f->len, v) && p == f->p + f->len;
-}
-
-static bool tok_eq(const struct field *f, const char *s)
+static bool tok_eq(const struct trc_field *f, const char *s)
 {
 	return *s && f->len == strlen(s) && !strncasecmp(f->p, s, f->len);
 }
 
-static bool parse_op(const struct csvspec *s, const struct field *f, uint32_t *flags)
+static bool parse_op(const struct csvspec *s, const struct trc_field *f, uint32_t *flags)
 {
 	if (tok_eq(f, s->rtok) || tok_eq(f, "R") || tok_eq(f, "Read")) {
 		*flags = TRC_READ;
@@ -474,7 +451,7 @@ static bool parse_op(const struct csvspec *s, const struct field *f, uint32_t *f
 }
 
 static enum trc_status bad(struct trc *t, struct csvr *r, int kind, const char *expected,
-			   const struct field *f)
+			   const struct trc_field *f)
 {
 	char ex[128];
 	trc_excerpt(f->p, f->len, ex, sizeof(ex));
@@ -484,10 +461,10 @@ static enum trc_status bad(struct trc *t, struct csvr *r, int kind, const char *
 
 /* Device of a record: a number below 2^19 is 0,N; any other word gets 0,2^19+K, K in order of
  * first appearance, with the word as its label (so --device can still choose it). */
-static int device_of(struct csvr *r, const struct field *f, struct trc_rec *rec)
+static int device_of(struct csvr *r, const struct trc_field *f, struct trc_rec *rec)
 {
 	uint64_t v;
-	if (fu64(f, &v) && v < 0x80000) {
+	if (trc_field_u64(f, &v) && v < 0x80000) {
 		rec->dev = TRC_DEV(0, v);
 		return 0;
 	}
@@ -520,7 +497,7 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 {
 	struct csvr *r = t->priv;
 	const struct csvspec *s = &r->s;
-	struct field f[MAX_COLS];
+	struct trc_field f[MAX_COLS];
 	const char *line;
 	size_t len;
 	uint64_t off;
@@ -553,7 +530,7 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 		r->first_line_done = true;
 		if (first && s->header != 0) {
 			/* auto: a header's time field is a word; a bad number is an error below */
-			const struct field *tf = s->col[C_TIME] < n ? &f[s->col[C_TIME]] : NULL;
+			const struct trc_field *tf = s->col[C_TIME] < n ? &f[s->col[C_TIME]] : NULL;
 			if (s->header == 1 || !tf || !tf->len ||
 			    !(trc_isdigit(tf->p[0]) || strchr("-+.", tf->p[0]))) {
 				t->counts.skipped_lines++;
@@ -570,7 +547,7 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 		memset(rec, 0, sizeof(*rec));
 		rec->latency_ns = -1;
 		uint64_t ts, o, z;
-		const struct field *ft = &f[s->col[C_TIME]], *fo = &f[s->col[C_OFFSET]],
+		const struct trc_field *ft = &f[s->col[C_TIME]], *fo = &f[s->col[C_OFFSET]],
 				   *fz = &f[s->col[C_SIZE]], *fop = &f[s->col[C_OP]];
 		if (!trc_parse_time(ft->p, ft->len, s->tunit, &ts)) {
 			char e[64];
@@ -588,12 +565,12 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 			snprintf(all, sizeof(all), "%s%sR, W, Read or Write", e, w);
 			return bad(t, r, C_OP, all, fop);
 		}
-		if (!fu64(fo, &o))
+		if (!trc_field_u64(fo, &o))
 			return bad(t, r, C_OFFSET,
 				   s->off_mult == 1 ? "an offset in bytes" : "an offset in 512-byte sectors", fo);
 		if (o > UINT64_MAX / s->off_mult)
 			return bad(t, r, C_OFFSET, "an offset inside 2^64 bytes", fo);
-		if (!fu64(fz, &z))
+		if (!trc_field_u64(fz, &z))
 			return bad(t, r, C_SIZE,
 				   s->size_mult == 1 ? "a size in bytes" : "a size in 512-byte sectors", fz);
 		o *= s->off_mult;
@@ -604,7 +581,7 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 			return bad(t, r, C_SIZE, "a range that ends inside 2^64 bytes", fz);
 		if (s->col[C_DEVICE] >= 0 && s->numeric_dev) {
 			uint64_t v;
-			if (!fu64(&f[s->col[C_DEVICE]], &v) || v > 0xfffff)
+			if (!trc_field_u64(&f[s->col[C_DEVICE]], &v) || v > 0xfffff)
 				return bad(t, r, C_DEVICE, "a device number below 2^20", &f[s->col[C_DEVICE]]);
 			rec->dev = TRC_DEV(0, v);
 		} else if (s->col[C_DEVICE] >= 0) {
@@ -694,10 +671,10 @@ static void csv_close(struct trc *t)
 /* ---- detection: the first data line must fit, the next ones (up to 8) have 5 fields ---- */
 
 static bool probe_spec(const struct csvspec *s, const uint8_t *head, size_t len,
-		       bool (*extra)(const struct field *f))
+		       bool (*extra)(const struct trc_field *f))
 {
 	const char *p = (const char *)head, *e = p + len;
-	struct field f[MAX_COLS];
+	struct trc_field f[MAX_COLS];
 	int seen = 0;
 	bool first = true;
 
@@ -715,8 +692,8 @@ static bool probe_spec(const struct csvspec *s, const uint8_t *head, size_t len,
 			uint64_t v;
 			uint32_t fl;
 			bool ok = n == 5 && trc_parse_time(f[s->col[C_TIME]].p, f[s->col[C_TIME]].len, s->tunit, &v) &&
-				  fu64(&f[s->col[C_OFFSET]], &v) && fu64(&f[s->col[C_SIZE]], &v) &&
-				  parse_op(s, &f[s->col[C_OP]], &fl) && fu64(&f[s->col[C_DEVICE]], &v) &&
+				  trc_field_u64(&f[s->col[C_OFFSET]], &v) && trc_field_u64(&f[s->col[C_SIZE]], &v) &&
+				  parse_op(s, &f[s->col[C_OP]], &fl) && trc_field_u64(&f[s->col[C_DEVICE]], &v) &&
 				  extra(f);
 			/* The first data line (after an optional header) must fit; later ones need only
 			 * the field count, so that a bad value gets its located error from the reader. */
@@ -735,17 +712,17 @@ static bool probe_spec(const struct csvspec *s, const uint8_t *head, size_t len,
 
 /* Alibaba: opcode R or W (not r/w: SPC, not Read/Write: MSR) in field 2; no fraction in the
  * timestamp. */
-static bool alibaba_extra(const struct field *f)
+static bool alibaba_extra(const struct trc_field *f)
 {
 	return f[1].len == 1 && (f[1].p[0] == 'R' || f[1].p[0] == 'W') &&
 	       !memchr(f[4].p, '.', f[4].len);
 }
 
 /* Tencent: IOType 0 or 1, and a Unix time in seconds (1973 .. 2286) as the timestamp. */
-static bool tencent_extra(const struct field *f)
+static bool tencent_extra(const struct trc_field *f)
 {
 	uint64_t ts;
-	return f[3].len == 1 && (f[3].p[0] == '0' || f[3].p[0] == '1') && fu64(&f[0], &ts) &&
+	return f[3].len == 1 && (f[3].p[0] == '0' || f[3].p[0] == '1') && trc_field_u64(&f[0], &ts) &&
 	       ts >= 100000000ULL && ts < 10000000000ULL;
 }
 

@@ -31,39 +31,8 @@ struct dsv {
 
 static const char *const tags[] = {"Hit", "Miss", "Doub", "Trip", NULL};
 
-struct tok {
-	const char *p;
-	size_t len;
-};
-
-static int split(const char *line, size_t len, struct tok *f, int max)
-{
-	const char *p = line, *e = line + len;
-	int n = 0;
-
-	for (;;) {
-		p = trc_skip_spaces(p, e);
-		if (p >= e)
-			break;
-		const char *q = trc_skip_token(p, e);
-		if (n < max) {
-			f[n].p = p;
-			f[n].len = (size_t)(q - p);
-		}
-		n++;
-		p = q;
-	}
-	return n;
-}
-
-static bool tok_u64(const struct tok *f, uint64_t *v)
-{
-	const char *p = f->p;
-	return trc_parse_u64(&p, f->p + f->len, v) && p == f->p + f->len;
-}
-
 /* "14095.370" microseconds -> ns, rounded to the nearest ns. */
-static bool tok_us(const struct tok *f, uint64_t *ns)
+static bool tok_us(const struct trc_field *f, uint64_t *ns)
 {
 	const char *p = f->p, *e = f->p + f->len;
 	uint64_t us, frac = 0, scale = 1;
@@ -88,7 +57,7 @@ static bool tok_us(const struct tok *f, uint64_t *ns)
 	return true;
 }
 
-static int tag_index(const struct tok *f)
+static int tag_index(const struct trc_field *f)
 {
 	for (int i = 0; tags[i]; i++)
 		if (f->len == strlen(tags[i]) && !memcmp(f->p, tags[i], f->len))
@@ -96,7 +65,7 @@ static int tag_index(const struct tok *f)
 	return -1;
 }
 
-static bool is_rw(const struct tok *f)
+static bool is_rw(const struct trc_field *f)
 {
 	return f->len == 1 && (f->p[0] == 'R' || f->p[0] == 'W');
 }
@@ -108,7 +77,7 @@ static bool blank(const char *line, size_t len)
 }
 
 static enum trc_status bad(struct trc *t, struct dsv *s, int idx, const char *name,
-			   const struct tok *f, const char *expected)
+			   const struct trc_field *f, const char *expected)
 {
 	char ex[128];
 	trc_excerpt(f->p, f->len, ex, sizeof(ex));
@@ -122,7 +91,7 @@ static enum trc_status dsv_next(struct trc *t, struct trc_rec *rec)
 	const char *line;
 	size_t len;
 	uint64_t off, blk, cnt, resp, think;
-	struct tok f[8];
+	struct trc_field f[8];
 
 	for (;;) {
 		int rc = trc_in_line(&t->in, &line, &len, &off);
@@ -138,7 +107,7 @@ static enum trc_status dsv_next(struct trc *t, struct trc_rec *rec)
 			t->counts.skipped_lines++;
 			continue;
 		}
-		int n = split(line, len, f, 8);
+		int n = trc_split_blank(line, len, f, 8);
 		if (n != 6)
 			return trc_fail_line(t, t->path, s->lineno, n < 6 ? n + 1 : 7,
 					     n < 6 ? "missing" : "extra",
@@ -148,9 +117,9 @@ static enum trc_status dsv_next(struct trc *t, struct trc_rec *rec)
 			return bad(t, s, 1, "op", &f[0], "R or W");
 		if (tag_index(&f[1]) < 0)
 			return bad(t, s, 2, "buffer", &f[1], "Hit, Miss, Doub or Trip");
-		if (!tok_u64(&f[2], &blk) || blk > UINT64_MAX / 1024)
+		if (!trc_field_u64(&f[2], &blk) || blk > UINT64_MAX / 1024)
 			return bad(t, s, 3, "block", &f[2], "a block number");
-		if (!tok_u64(&f[3], &cnt) || cnt == 0 || cnt > UINT32_MAX)
+		if (!trc_field_u64(&f[3], &cnt) || cnt == 0 || cnt > UINT32_MAX)
 			return bad(t, s, 4, "count", &f[3], "a block count 1..2^32-1");
 		if (!tok_us(&f[4], &resp) || resp > INT64_MAX / 4)
 			return bad(t, s, 5, "response", &f[4], "a time in microseconds");
@@ -185,12 +154,12 @@ static bool dsv_probe(const uint8_t *head, size_t len)
 		if (le > p && le[-1] == '\r')
 			le--;
 		if (!blank(p, (size_t)(le - p))) {
-			struct tok f[8];
+			struct trc_field f[8];
 			uint64_t v;
-			if (split(p, (size_t)(le - p), f, 8) != 6)
+			if (trc_split_blank(p, (size_t)(le - p), f, 8) != 6)
 				return false;
-			return is_rw(&f[0]) && tag_index(&f[1]) >= 0 && tok_u64(&f[2], &v) &&
-			       tok_u64(&f[3], &v) && tok_us(&f[4], &v) && tok_us(&f[5], &v);
+			return is_rw(&f[0]) && tag_index(&f[1]) >= 0 && trc_field_u64(&f[2], &v) &&
+			       trc_field_u64(&f[3], &v) && tok_us(&f[4], &v) && tok_us(&f[5], &v);
 		}
 		if (!nl)
 			break;

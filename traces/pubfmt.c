@@ -40,12 +40,8 @@ struct pub {
 	struct trc_span span;   /* for the plausibility check at the end */
 };
 
-struct field {
-	const char *p;
-	size_t len;
-};
 
-static int split_csv(const char *line, size_t len, struct field *f, int max)
+static int split_csv(const char *line, size_t len, struct trc_field *f, int max)
 {
 	const char *p = line, *e = line + len;
 	int n = 0;
@@ -69,39 +65,13 @@ static int split_csv(const char *line, size_t len, struct field *f, int max)
 	return n;
 }
 
-static int split_blank(const char *line, size_t len, struct field *f, int max)
-{
-	const char *p = line, *e = line + len;
-	int n = 0;
-
-	for (;;) {
-		p = trc_skip_spaces(p, e);
-		if (p >= e)
-			break;
-		const char *q = trc_skip_token(p, e);
-		if (n < max) {
-			f[n].p = p;
-			f[n].len = (size_t)(q - p);
-		}
-		n++;
-		p = q;
-	}
-	return n;
-}
-
-static bool field_u64(const struct field *f, uint64_t *v)
-{
-	const char *p = f->p;
-	return trc_parse_u64(&p, f->p + f->len, v) && p == f->p + f->len;
-}
-
-static bool field_is(const struct field *f, const char *s)
+static bool field_is(const struct trc_field *f, const char *s)
 {
 	return f->len == strlen(s) && !strncasecmp(f->p, s, f->len);
 }
 
 static enum trc_status bad_field(struct trc *t, struct pub *pb, int idx, const char *name,
-				 const struct field *f, const char *expected)
+				 const struct trc_field *f, const char *expected)
 {
 	char ex[128];
 	trc_excerpt(f ? f->p : "", f ? f->len : 0, ex, sizeof(ex));
@@ -209,7 +179,7 @@ static enum trc_status pub_eof(struct trc *t, struct pub *pb)
 	return TRC_EOF;
 }
 
-static bool field_time(const struct field *f, unsigned unit, uint64_t *ns)
+static bool field_time(const struct trc_field *f, unsigned unit, uint64_t *ns)
 {
 	return trc_parse_time(f->p, f->len, unit, ns);
 }
@@ -238,7 +208,7 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 	struct pub *pb = t->priv;
 	const char *line;
 	size_t len;
-	struct field f[MAX_FIELDS];
+	struct trc_field f[MAX_FIELDS];
 	enum trc_status st = TRC_EBAD;
 	uint64_t ts, disk, off, size, resp;
 	char ex[96];
@@ -262,7 +232,7 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 					     "Size,ResponseTime), got %d", n);
 		if (!field_time(&f[0], pb->unit, &ts))
 			return bad_field(t, pb, 1, "Timestamp", &f[0], time_expected(pb->unit, ex, sizeof(ex)));
-		if (!field_u64(&f[2], &disk) || disk > 0xfffff)
+		if (!trc_field_u64(&f[2], &disk) || disk > 0xfffff)
 			return bad_field(t, pb, 3, "DiskNumber", &f[2], "a disk number");
 		init_rec(rec);
 		if (field_is(&f[3], "Read"))
@@ -271,9 +241,9 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 			rec->flags = TRC_WRITE;
 		else
 			return bad_field(t, pb, 4, "Type", &f[3], "Read or Write");
-		if (!field_u64(&f[4], &off))
+		if (!trc_field_u64(&f[4], &off))
 			return bad_field(t, pb, 5, "Offset", &f[4], "a byte offset");
-		if (!field_u64(&f[5], &size))
+		if (!trc_field_u64(&f[5], &size))
 			return bad_field(t, pb, 6, "Size", &f[5], "a size in bytes");
 		if (!field_time(&f[6], pb->unit, &resp) || resp > INT64_MAX)
 			return bad_field(t, pb, 7, "ResponseTime", &f[6],
@@ -320,7 +290,7 @@ static bool msr_probe(const uint8_t *head, size_t len)
 {
 	size_t l;
 	const char *line = first_data_line(head, len, &l, 0);
-	struct field f[MAX_FIELDS];
+	struct trc_field f[MAX_FIELDS];
 	uint64_t v;
 
 	if (!line)
@@ -330,9 +300,9 @@ static bool msr_probe(const uint8_t *head, size_t len)
 	if (!line || split_csv(line, l, f, MAX_FIELDS) != 7)
 		return false;
 	/* times may carry a fraction (MSR layout in seconds, read with --time-unit s) */
-	return field_time(&f[0], TRC_TU_NS, &v) && field_u64(&f[2], &v) &&
-	       (field_is(&f[3], "Read") || field_is(&f[3], "Write")) && field_u64(&f[4], &v) &&
-	       field_u64(&f[5], &v) && field_time(&f[6], TRC_TU_NS, &v);
+	return field_time(&f[0], TRC_TU_NS, &v) && trc_field_u64(&f[2], &v) &&
+	       (field_is(&f[3], "Read") || field_is(&f[3], "Write")) && trc_field_u64(&f[4], &v) &&
+	       trc_field_u64(&f[5], &v) && field_time(&f[6], TRC_TU_NS, &v);
 }
 
 const struct trc_format trc_fmt_msr = {
@@ -345,7 +315,7 @@ const struct trc_format trc_fmt_msr = {
 
 /* ---- SPC ---- */
 
-static bool spc_opcode(const struct field *f, uint32_t *flags)
+static bool spc_opcode(const struct trc_field *f, uint32_t *flags)
 {
 	if (f->len != 1)
 		return false;
@@ -363,7 +333,7 @@ static bool spc_opcode(const struct field *f, uint32_t *flags)
 	}
 }
 
-static bool field_seconds(const struct field *f, uint64_t *ns)
+static bool field_seconds(const struct trc_field *f, uint64_t *ns)
 {
 	const char *p = f->p;
 	return trc_parse_seconds(&p, f->p + f->len, ns, true) && p == f->p + f->len;
@@ -374,7 +344,7 @@ static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 	struct pub *pb = t->priv;
 	const char *line;
 	size_t len;
-	struct field f[MAX_FIELDS];
+	struct trc_field f[MAX_FIELDS];
 	enum trc_status st = TRC_EBAD;
 	uint64_t asu, lba, size, ns;
 
@@ -388,11 +358,11 @@ static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 				     "expected at least 5 fields (ASU,LBA,Size,Opcode,Timestamp), got %d",
 				     n);
 	init_rec(rec);
-	if (!field_u64(&f[0], &asu) || asu > 0xfffff)
+	if (!trc_field_u64(&f[0], &asu) || asu > 0xfffff)
 		return bad_field(t, pb, 1, "ASU", &f[0], "an application storage unit number");
-	if (!field_u64(&f[1], &lba) || lba > UINT64_MAX / 512)
+	if (!trc_field_u64(&f[1], &lba) || lba > UINT64_MAX / 512)
 		return bad_field(t, pb, 2, "LBA", &f[1], "a block address (512-byte blocks)");
-	if (!field_u64(&f[2], &size))
+	if (!trc_field_u64(&f[2], &size))
 		return bad_field(t, pb, 3, "Size", &f[2], "a size in bytes");
 	if (!spc_opcode(&f[3], &rec->flags))
 		return bad_field(t, pb, 4, "Opcode", &f[3], "r, R, w or W");
@@ -417,13 +387,13 @@ static bool spc_probe(const uint8_t *head, size_t len)
 {
 	size_t l;
 	const char *line = first_data_line(head, len, &l, 0);
-	struct field f[MAX_FIELDS];
+	struct trc_field f[MAX_FIELDS];
 	uint64_t v;
 	uint32_t fl;
 
 	if (!line || split_csv(line, l, f, MAX_FIELDS) < 5)
 		return false;
-	return field_u64(&f[0], &v) && field_u64(&f[1], &v) && field_u64(&f[2], &v) &&
+	return trc_field_u64(&f[0], &v) && trc_field_u64(&f[1], &v) && trc_field_u64(&f[2], &v) &&
 	       spc_opcode(&f[3], &fl) && field_seconds(&f[4], &v);
 }
 
@@ -437,7 +407,7 @@ const struct trc_format trc_fmt_spc = {
 
 /* ---- FIU ---- */
 
-static bool is_digest(const struct field *f)
+static bool is_digest(const struct trc_field *f)
 {
 	if (f->len < 8)
 		return false;
@@ -449,7 +419,7 @@ static bool is_digest(const struct field *f)
 	return true;
 }
 
-static bool fiu_op(const struct field *f, uint32_t *flags)
+static bool fiu_op(const struct trc_field *f, uint32_t *flags)
 {
 	if (field_is(f, "W") || field_is(f, "Write")) {
 		*flags = TRC_WRITE;
@@ -464,10 +434,10 @@ static bool fiu_op(const struct field *f, uint32_t *flags)
 
 /* Where the five trailing numeric fields start: before a digest when there is one. A digest
  * is told apart from the minor number by its length and hex letters. */
-static int fiu_tail(const struct field *f, int n)
+static int fiu_tail(const struct trc_field *f, int n)
 {
 	uint64_t v;
-	if (n >= 9 && is_digest(&f[n - 1]) && !(f[n - 1].len <= 7 && field_u64(&f[n - 1], &v)))
+	if (n >= 9 && is_digest(&f[n - 1]) && !(f[n - 1].len <= 7 && trc_field_u64(&f[n - 1], &v)))
 		return n - 6;
 	return n - 5;
 }
@@ -477,14 +447,14 @@ static enum trc_status fiu_next(struct trc *t, struct trc_rec *rec)
 	struct pub *pb = t->priv;
 	const char *line;
 	size_t len;
-	struct field f[64];
+	struct trc_field f[64];
 	enum trc_status st = TRC_EBAD;
 	uint64_t ts, pid, lba, size, maj, min;
 
 	int rc = next_line(t, pb, &line, &len, &st);
 	if (rc <= 0)
 		return rc == 0 ? TRC_EOF : st;
-	int n = split_blank(line, len, f, 64);
+	int n = trc_split_blank(line, len, f, 64);
 	if (n > 64)
 		return trc_fail_line(t, t->path, pb->lineno, 65, "extra", "more than 64 fields");
 	if (n < 8)
@@ -496,21 +466,21 @@ static enum trc_status fiu_next(struct trc *t, struct trc_rec *rec)
 		return trc_fail_line(t, t->path, pb->lineno, 3, "process",
 				     "expected a process name before the lba");
 	init_rec(rec);
-	if (!field_u64(&f[0], &ts))
+	if (!trc_field_u64(&f[0], &ts))
 		return bad_field(t, pb, 1, "ts", &f[0], "a time in ns");
-	if (!field_u64(&f[1], &pid) || pid > UINT32_MAX)
+	if (!trc_field_u64(&f[1], &pid) || pid > UINT32_MAX)
 		return bad_field(t, pb, 2, "pid", &f[1], "a process id");
-	if (!field_u64(&f[k], &lba) || lba > UINT64_MAX / 512)
+	if (!trc_field_u64(&f[k], &lba) || lba > UINT64_MAX / 512)
 		return bad_field(t, pb, k + 1, "lba", &f[k], "a sector number");
-	if (!field_u64(&f[k + 1], &size) || size > UINT32_MAX)
+	if (!trc_field_u64(&f[k + 1], &size) || size > UINT32_MAX)
 		return bad_field(t, pb, k + 2, "size", &f[k + 1], "a size in 512-byte blocks");
 	if (lba + size > UINT64_MAX / 512)
 		return bad_field(t, pb, k + 2, "size", &f[k + 1], "a range that ends inside 2^64 bytes");
 	if (!fiu_op(&f[k + 2], &rec->flags))
 		return bad_field(t, pb, k + 3, "op", &f[k + 2], "W or R");
-	if (!field_u64(&f[k + 3], &maj) || maj > 0xfff)
+	if (!trc_field_u64(&f[k + 3], &maj) || maj > 0xfff)
 		return bad_field(t, pb, k + 4, "major", &f[k + 3], "a major device number");
-	if (!field_u64(&f[k + 4], &min) || min > 0xfffff)
+	if (!trc_field_u64(&f[k + 4], &min) || min > 0xfffff)
 		return bad_field(t, pb, k + 5, "minor", &f[k + 4], "a minor device number");
 	rec->time_ns = rel_time(t, pb, ts);
 	rec->pid = (uint32_t)pid;
@@ -529,19 +499,19 @@ static bool fiu_probe(const uint8_t *head, size_t len)
 {
 	size_t l;
 	const char *line = first_data_line(head, len, &l, 0);
-	struct field f[64];
+	struct trc_field f[64];
 	uint64_t v;
 	uint32_t fl;
 
 	if (!line)
 		return false;
-	int n = split_blank(line, l, f, 64);
+	int n = trc_split_blank(line, l, f, 64);
 	if (n < 8 || n > 64)
 		return false;
 	int k = fiu_tail(f, n);
-	return k >= 3 && field_u64(&f[0], &v) && field_u64(&f[1], &v) && field_u64(&f[k], &v) &&
-	       field_u64(&f[k + 1], &v) && fiu_op(&f[k + 2], &fl) && field_u64(&f[k + 3], &v) &&
-	       field_u64(&f[k + 4], &v);
+	return k >= 3 && trc_field_u64(&f[0], &v) && trc_field_u64(&f[1], &v) && trc_field_u64(&f[k], &v) &&
+	       trc_field_u64(&f[k + 1], &v) && fiu_op(&f[k + 2], &fl) && trc_field_u64(&f[k + 3], &v) &&
+	       trc_field_u64(&f[k + 4], &v);
 }
 
 const struct trc_format trc_fmt_fiu = {

@@ -269,6 +269,41 @@ static inline const char *trc_skip_token(const char *p, const char *end)
 		p++;
 	return p;
 }
+
+/* A field of a text record: where it starts and how long it is (no copy). */
+struct trc_field {
+	const char *p;
+	size_t len;
+};
+
+/* Split line at runs of blanks into at most max fields; returns how many there are (which may
+ * exceed max: the extra ones are counted, not stored). */
+static inline int trc_split_blank(const char *line, size_t len, struct trc_field *f, int max)
+{
+	const char *p = line, *e = line + len;
+	int n = 0;
+
+	for (;;) {
+		p = trc_skip_spaces(p, e);
+		if (p >= e)
+			break;
+		const char *q = trc_skip_token(p, e);
+		if (n < max) {
+			f[n].p = p;
+			f[n].len = (size_t)(q - p);
+		}
+		n++;
+		p = q;
+	}
+	return n;
+}
+
+/* The whole field as an unsigned decimal number. */
+static inline bool trc_field_u64(const struct trc_field *f, uint64_t *v)
+{
+	const char *p = f->p;
+	return trc_parse_u64(&p, f->p + f->len, v) && p == f->p + f->len;
+}
 /* "12.345" seconds (or integer seconds) -> ns, exact for up to 9 fraction digits; more digits are
  * truncated when allow_long_frac, an error otherwise. */
 bool trc_parse_seconds(const char **pp, const char *end, uint64_t *ns, bool allow_long_frac);
