@@ -59,10 +59,13 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CPPFLAGS_ALL += -DSSDCACHE_SIM_VERSION='"$(VERSION)"'
 
 # ---- sources: by wildcard, one module per folder ----
-LIB_SRCS  := $(wildcard engine/*.c policies/*.c traces/*.c reports/*.c) \
-             $(filter-out sim/main.c,$(wildcard sim/*.c))
+# sim/base/ is the ground floor (units, option tables: libc only) every room may use; sim/cli/
+# (argument parsing, --help, text and JSON output) is linked into the program only, so no
+# library code can depend on the command line.
+LIB_SRCS  := $(wildcard sim/base/*.c engine/*.c policies/*.c traces/*.c reports/*.c sim/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-MAIN_OBJ  := $(BUILD)/sim/main.o
+CLI_SRCS  := $(wildcard sim/cli/*.c)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libssdcache.a
 PROG      := $(BUILD)/ssdcache-sim
 
@@ -90,7 +93,7 @@ $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(PROG): $(MAIN_OBJ) $(LIB)
+$(PROG): $(CLI_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 

@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "reports/rep_util.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 const struct rep_field rep_fields[] = {
 	{"run_id", "run_id", REP_F_INT, "the run's row id in this database"},

@@ -20,7 +20,7 @@
 #include "reports/db_refs.h"
 #include "reports/db_schema.h"
 #include "reports/rep_util.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 #ifndef SSDCACHE_SIM_VERSION
 #define SSDCACHE_SIM_VERSION "unknown"

@@ -15,7 +15,7 @@
 #include "sim/device.h"
 #include "sim/hdd_file.h"
 #include "sim/hdd_internal.h"
-#include "sim/opt.h"
+#include "sim/base/opt.h"
 
 /*
  * What happens to one command, in the order the drive does it:

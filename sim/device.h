@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/opt.h"
+#include "sim/base/opt.h"
 
 /*
  * A device model is an ops table (fio's ioengine idea) with an option table. The core

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 void hdd_file_free(struct hdd_file *f)
 {

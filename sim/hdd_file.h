@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/opt.h"
+#include "sim/base/opt.h"
 
 struct hdd_zspec {
 	uint32_t first_cyl, last_cyl, spt, tskew, cskew, offset;

@@ -12,7 +12,7 @@
 
 #include "sim/device.h"
 #include "sim/hdd_file.h"
-#include "sim/opt.h"
+#include "sim/base/opt.h"
 
 enum hdd_sched { HDD_FIFO, HDD_SSTF, HDD_ELEVATOR, HDD_SPTF };
 

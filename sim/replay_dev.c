@@ -16,7 +16,7 @@
 
 #include "sim/devprobe.h"
 #include "sim/replay_sector.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 #define CHUNK (1u << 20)
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "sim/replay.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 void replay_print_text(FILE *fp, const struct replay_config *cfg, const struct replay_result *rr)
 {

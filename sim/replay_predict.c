@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "sim/calib.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 void lat_samples_add(void *arg, int op, double ns)
 {

@@ -258,9 +258,5 @@ struct sim_result {
 int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen);
 void sim_result_free(struct sim_result *res);
 
-/* Print the human summary that follows the status lines in `run`. */
-void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_result *res);
-/* Print the --json document (schema in docs/json.md). */
-void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_result *res);
 
 #endif

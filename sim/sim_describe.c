@@ -7,7 +7,7 @@
 #include "policies/policy.h"
 #include "sim/device.h"
 #include "sim/sim.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 /* The value of key= in a "k=v,k=v" list, copied into buf; false if absent. */
 static bool opt_value(const char *list, const char *key, char *buf, size_t len)

@@ -15,7 +15,7 @@
 #include "sim/future.h"
 #include "sim/observe.h"
 #include "sim/sim.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 #include "traces/stats.h"
 
 void sim_config_init(struct sim_config *cfg)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 const char *sim_warmup_kind_name(enum sim_warmup_kind k)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/units.h"
+#include "sim/base/units.h"
 #include "traces/btt.h"
 
 #define NIL 0xffffffffu

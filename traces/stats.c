@@ -7,7 +7,7 @@
 
 #include <gsl/gsl_histogram.h>
 
-#include "sim/units.h"
+#include "sim/base/units.h"
 #include "traces/btt.h"
 #include "traces/exact.h"
 #include "traces/procs.h"
@@ -565,7 +565,7 @@ uint64_t trc_stats_tracker_work(const struct trc_stats *s)
 
 /* ---- printing ---- */
 
-/* sizes and times print as everywhere else (sim/units.c) */
+/* sizes and times print as everywhere else (sim/base/units.c) */
 static void fmt_bytes_d(double b, char *buf, size_t len)
 {
 	format_size(b <= 0 ? 0 : (uint64_t)b, buf, len);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 
 #ifndef SSDCACHE_SIM_VERSION
 #define SSDCACHE_SIM_VERSION "unknown"

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 #include "sim/disksim_import.h"
-#include "sim/models_cmds.h"
+#include "sim/cli/models_cmds.h"
 
 static void import_usage(FILE *fp)
 {

@@ -10,8 +10,8 @@
 
 #include "reports/db.h"
 #include "reports/rep_util.h"
-#include "sim/commands.h"
-#include "sim/units.h"
+#include "sim/cli/commands.h"
+#include "sim/base/units.h"
 
 static void usage(FILE *fp)
 {

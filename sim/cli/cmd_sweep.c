@@ -19,10 +19,10 @@
 #include "reports/db.h"
 #include "reports/rep_util.h"
 #include "reports/sweep.h"
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 #include "sim/sim.h"
 #include "sim/sweep_refs.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 /* The devices a sweep simulates when none is given: the same as `run`'s defaults. */
 #define SWEEP_DEFAULT_CACHE_DEV "fixed:size=64M,read=100us,write=200us"

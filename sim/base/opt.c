@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* opt.c - table-driven "key=value" options: types, ranges, defaults, help, "did you mean". */
-#include "sim/opt.h"
+#include "sim/base/opt.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 static const struct opt *opt_lookup(const struct opt *opts, const char *name)
 {

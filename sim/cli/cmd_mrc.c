@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/commands.h"
-#include "sim/units.h"
+#include "sim/cli/commands.h"
+#include "sim/base/units.h"
 #include "traces/mrc.h"
 #include "traces/reader.h"
 

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "sim/calib.h"
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 #include "sim/replay_dev.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 /*
  * The device is measured over a grid (random and sequential, read and write, 4 KiB to 1 MiB,

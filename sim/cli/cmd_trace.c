@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/commands.h"
-#include "sim/units.h"
+#include "sim/cli/commands.h"
+#include "sim/base/units.h"
 #include "traces/gen.h"
 #include "traces/reader.h"
 #include "traces/btt.h"

@@ -7,8 +7,8 @@
 
 #include "reports/diff.h"
 #include "reports/query.h"
-#include "sim/commands.h"
-#include "sim/units.h"
+#include "sim/cli/commands.h"
+#include "sim/base/units.h"
 
 static void diff_help(FILE *fp)
 {

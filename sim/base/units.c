@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* units.c - sizes in powers of 1024 and times in ns/us/ms/s, parsed strictly. */
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "sim/capture.h"
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 
 static volatile sig_atomic_t stop_flag;
 

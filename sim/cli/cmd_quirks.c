@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "engine/quirks.h"
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 
 static void print_text(void)
 {

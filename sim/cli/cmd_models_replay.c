@@ -11,12 +11,12 @@
 
 #include <gsl/gsl_statistics_double.h>
 
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 #include "sim/demerit.h"
 #include "sim/device.h"
-#include "sim/models_cmds.h"
+#include "sim/cli/models_cmds.h"
 #include "sim/models_replay.h"
-#include "sim/units.h"
+#include "sim/base/units.h"
 
 static void replay_usage(FILE *fp)
 {

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 #include "sim/des.h"
 #include "sim/device.h"
-#include "sim/models_cmds.h"
-#include "sim/units.h"
+#include "sim/cli/models_cmds.h"
+#include "sim/base/units.h"
 
 /*
  * `models probe` drives one device model alone the way fio drives a disk: a closed loop that keeps

@@ -10,11 +10,12 @@
 
 #include "policies/policy.h"
 #include "reports/db.h"
-#include "sim/commands.h"
+#include "sim/cli/commands.h"
 #include "sim/replay.h"
 #include "sim/replay_predict.h"
 #include "sim/sim.h"
-#include "sim/units.h"
+#include "sim/cli/summary.h"
+#include "sim/base/units.h"
 
 static void run_usage(FILE *fp, bool replay)
 {

@@ -13,8 +13,8 @@
 #include "reports/db.h"
 #include "reports/query.h"
 #include "reports/report.h"
-#include "sim/commands.h"
-#include "sim/units.h"
+#include "sim/cli/commands.h"
+#include "sim/base/units.h"
 
 #define MAX_RUN_IDS 4
 

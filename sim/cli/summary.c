@@ -7,7 +7,8 @@
 
 #include "policies/policy.h"
 #include "sim/sim.h"
-#include "sim/units.h"
+#include "sim/cli/summary.h"
+#include "sim/base/units.h"
 
 static void lat_cols(FILE *fp, const struct sim_lat *l)
 {
