@@ -157,7 +157,7 @@ void sio_finish_cache_write(struct ssdcache_io *sio)
 	else
 		bm_set(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
-	ssdcache_kick_deferred(sc);
+	defer_kick(sc);
 }
 
 void sio_finish_target_write(struct ssdcache_io *sio)
@@ -179,7 +179,7 @@ void sio_finish_target_write(struct ssdcache_io *sio)
 			bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
 	}
 	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
-	ssdcache_kick_deferred(sc);
+	defer_kick(sc);
 }
 
 /*

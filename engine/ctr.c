@@ -236,7 +236,7 @@ static void ctx_free(struct ssdcache_ctx *sc)
 	free(sc->cand_count);
 	free(sc->te_pool);
 	free(sc->md_table);
-	free(sc->deferred);
+	defer_free(sc);
 	tw_free(sc);
 	sio_free_all(sc);
 	free(sc);

@@ -12,6 +12,7 @@
 #include "policies/policy.h"
 
 #include "engine/assert.h"
+#include "engine/defer.h"
 
 #define BUG_ON(cond) ASSERT(!(cond))
 
@@ -136,10 +137,7 @@ struct ssdcache_ctx {
 	size_t cte_size;    /* sizeof(struct ssdcache_te) + 3 * nwords * 8 */
 	size_t te_mem_size;  /* DEFAULT_ALIASING * cte_size */
 	uint32_t next_gen;  /* fixed Q10 */
-	/* deferred bios (fixed mode), FIFO in an array */
-	struct bio **deferred;
-	size_t nr_deferred, cap_deferred;
-	bool retry_deferred;
+	struct ssdcache_defer defer; /* fixed mode: bios waiting for idle offsets (defer.h) */
 	/* fixed Q13: blocks with writes in flight to the target that no cte tracks */
 	struct {
 		unsigned long *block;
@@ -415,7 +413,6 @@ void write_to_target(struct ssdcache_io *sio, struct bio *bio);
 sector_t to_cache_sector(struct ssdcache_io *sio, sector_t data_sector);
 void seed_crash(struct ssdcache_ctx *sc, int q, const char *what);
 void sio_free_all(struct ssdcache_ctx *sc);
-void ssdcache_kick_deferred(struct ssdcache_ctx *sc);
 
 /* engine/tw.c: the fixed mode's record of uncached target writes in flight (Q13) */
 void tw_add(struct ssdcache_ctx *sc, unsigned long block);
@@ -427,7 +424,6 @@ void tw_free(struct ssdcache_ctx *sc);
 void sio_bio_mask(struct ssdcache_io *sio, struct bio *bio);
 void sio_lookup_async(struct ssdcache_io *sio);
 void report_decision(struct ssdcache_io *sio, struct bio *bio, enum cte_match_t r);
-void ssdcache_retry_deferred(struct ssdcache_ctx *sc);
 void ssdcache_flush_ready(struct ssdcache_ctx *sc);
 
 #endif

@@ -149,52 +149,6 @@ void sio_lookup_async(struct ssdcache_io *sio)
 	}
 }
 
-/* ---- fixed mode: bios waiting for busy offsets (dm-cache's bio prison) ---- */
-
-static void defer_bio(struct ssdcache_ctx *sc, struct bio *bio)
-{
-	if (sc->nr_deferred == sc->cap_deferred) {
-		size_t cap = sc->cap_deferred ? 2 * sc->cap_deferred : 64;
-		struct bio **d = realloc(sc->deferred, cap * sizeof(*d));
-		ASSERT(d);
-		sc->deferred = d;
-		sc->cap_deferred = cap;
-	}
-	sc->deferred[sc->nr_deferred++] = bio;
-	sc->c.deferred++;
-}
-
-/* Does a waiting bio overlap this one? Then it must wait behind it, to keep their order. */
-static bool overlaps_deferred(const struct ssdcache_ctx *sc, const struct bio *bio)
-{
-	for (size_t i = 0; i < sc->nr_deferred; i++) {
-		const struct bio *d = sc->deferred[i];
-		if (d->bi_sector < bio->bi_sector + bio->bi_sectors &&
-		    bio->bi_sector < d->bi_sector + d->bi_sectors)
-			return true;
-	}
-	return false;
-}
-
-void ssdcache_retry_deferred(struct ssdcache_ctx *sc)
-{
-	size_t n = sc->nr_deferred;
-	struct bio **batch;
-
-	sc->retry_deferred = false;
-	if (!n)
-		return;
-	batch = sc->deferred;
-	sc->deferred = NULL;
-	sc->nr_deferred = sc->cap_deferred = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct bio *bio = batch[i];
-		if (ssdcache_map(sc, bio) == DM_MAPIO_REMAPPED)
-			sc->ops->submit_bio(sc->host, bio);
-	}
-	free(batch);
-}
-
 /* Fixed Q19: a discard drops the cached copy of every offset it covers. */
 static void discard_invalidate(struct ssdcache_ctx *sc, const struct bio *bio)
 {
@@ -266,8 +220,8 @@ int ssdcache_map(struct ssdcache_ctx *sc, struct bio *bio)
 		ssdcache_schedule_sio(sio);
 		return DM_MAPIO_SUBMITTED;
 	}
-	if (sc->nr_deferred && overlaps_deferred(sc, bio)) {
-		/* fixed mode only (only it defers): keep the order of overlapping bios */
+	if (defer_overlaps(sc, bio)) {
+		/* fixed mode only (only it defers): keep the order of overlapping bios (defer.h) */
 		if (bio_data_dir(bio) == WRITE)
 			sc->c.write_busy++;
 		else
@@ -354,11 +308,8 @@ int ssdcache_map(struct ssdcache_ctx *sc, struct bio *bio)
 	return DM_MAPIO_REMAPPED;
 
 defer:
-	/* fixed mode: hold the bio until its offsets are idle, then look it up again */
-	bio->map_ptr = NULL;
-	bio->bi_bdev = BDEV_SELF;
-	ssdcache_put_sio(sio);
-	defer_bio(sc, bio);
+	/* fixed mode: hold the bio until its offsets are idle, then look it up again (defer.h) */
+	defer_hold(sio, bio);
 	return DM_MAPIO_SUBMITTED;
 }
 

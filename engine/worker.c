@@ -163,15 +163,6 @@ void ssdcache_schedule_sio(struct ssdcache_io *sio)
 	wq->ops->queue_work(wq->host);
 }
 
-/* Fixed mode: busy bits cleared somewhere; let the worker look at the waiting bios again. */
-void ssdcache_kick_deferred(struct ssdcache_ctx *sc)
-{
-	if (sc->nr_deferred && !sc->retry_deferred) {
-		sc->retry_deferred = true;
-		sc->wq->ops->queue_work(sc->wq->host);
-	}
-}
-
 /* ---- device I/O issued by the engine (dm_io) ---- */
 
 sector_t to_cache_sector(struct ssdcache_io *sio, sector_t data_sector)
@@ -440,8 +431,6 @@ void process_sio(struct ssdcache_wq *wq)
 		}
 		ssdcache_put_sio(sio);
 	}
-	/* fixed mode: bios waiting for busy offsets get another look */
-	for (struct ssdcache_ctx *sc = wq->targets; sc; sc = sc->wq_next)
-		if (sc->retry_deferred)
-			ssdcache_retry_deferred(sc);
+	/* fixed mode: bios waiting for busy offsets get another look (defer.h) */
+	defer_retry_kicked(wq);
 }
