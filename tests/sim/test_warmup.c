@@ -8,13 +8,20 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/warmup.h"
 #include "tests/lib/simtest.h"
 
-/* Big (the logs): static, reused. */
-static struct simtest base, warm;
+/*
+ * The baseline run (no warm-up, run once by the group setup) and the run under test. A struct
+ * simtest holds its trace and logs in place (about 800 KB): the pair lives on the heap, as the
+ * group's cmocka state that every test receives, instead of at file scope.
+ */
+struct warm_pair {
+	struct simtest base, warm;
+};
 
 /*
  * Block A (sector 0) is read three times in the first second, with a write of block C
@@ -49,23 +56,24 @@ static void run_with(struct simtest *st, const char *spec)
 }
 
 /* The engine and the status lines are the same with or without a warm-up. */
-static void assert_status_unchanged(void)
+static void assert_status_unchanged(const struct warm_pair *p)
 {
-	assert_string_equal(warm.res.status_info, base.res.status_info);
-	assert_string_equal(warm.res.status_table, base.res.status_table);
-	assert_memory_equal(&warm.res.counters, &base.res.counters, sizeof(base.res.counters));
-	assert_string_equal(warm.log, base.log); /* every decision, unchanged */
-	assert_int_equal(warm.res.requests, 8);
-	assert_int_equal(warm.res.counters.read_clean, 5);
-	assert_int_equal(warm.res.counters.read_miss, 2);
+	assert_string_equal(p->warm.res.status_info, p->base.res.status_info);
+	assert_string_equal(p->warm.res.status_table, p->base.res.status_table);
+	assert_memory_equal(&p->warm.res.counters, &p->base.res.counters,
+			    sizeof(p->base.res.counters));
+	assert_string_equal(p->warm.log, p->base.log); /* every decision, unchanged */
+	assert_int_equal(p->warm.res.requests, 8);
+	assert_int_equal(p->warm.res.counters.read_clean, 5);
+	assert_int_equal(p->warm.res.counters.read_miss, 2);
 }
 
 /* The figures after a warm-up of the first 4 requests, derived by hand (hand_trace). */
-static void assert_after_four(void)
+static void assert_after_four(const struct warm_pair *p)
 {
-	const struct sim_result *r = &warm.res;
+	const struct sim_result *r = &p->warm.res;
 
-	assert_status_unchanged();
+	assert_status_unchanged(p);
 	assert_int_equal(r->warmup.start_request, 4);
 	assert_int_equal(r->warmup.start_ns, MS(1000));
 	assert_int_equal(r->warmup.measured, 4);
@@ -107,16 +115,20 @@ static void assert_after_four(void)
 
 static int setup_base(void **state)
 {
-	(void)state;
-	run_with(&base, NULL);
+	struct warm_pair *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -1;
+	*state = p;
+	run_with(&p->base, NULL);
 	return 0;
 }
 
 static void test_baseline(void **state)
 {
-	const struct sim_result *r = &base.res;
+	struct warm_pair *p = *state;
+	const struct sim_result *r = &p->base.res;
 
-	(void)state;
 	assert_int_equal(r->warmup.kind, WARMUP_NONE);
 	assert_int_equal(r->warmup.measured, 8);
 	assert_int_equal(r->lat_class[SIM_READ_HIT].count, 5);
@@ -129,77 +141,82 @@ static void test_baseline(void **state)
 
 static void test_requests(void **state)
 {
-	(void)state;
-	run_with(&warm, "4");
-	assert_int_equal(warm.res.warmup.kind, WARMUP_REQUESTS);
-	assert_after_four();
+	struct warm_pair *p = *state;
+
+	run_with(&p->warm, "4");
+	assert_int_equal(p->warm.res.warmup.kind, WARMUP_REQUESTS);
+	assert_after_four(p);
 }
 
 static void test_time(void **state)
 {
-	(void)state;
-	run_with(&warm, "1s");
-	assert_int_equal(warm.res.warmup.kind, WARMUP_TIME);
-	assert_after_four();
+	struct warm_pair *p = *state;
+
+	run_with(&p->warm, "1s");
+	assert_int_equal(p->warm.res.warmup.kind, WARMUP_TIME);
+	assert_after_four(p);
 	/* 999 ms: request 5 (at 1 s) is the first at or after it, as for 1 s */
-	run_with(&warm, "999ms");
-	assert_after_four();
+	run_with(&p->warm, "999ms");
+	assert_after_four(p);
 	/* 1.05 s: counting starts at request 6 (1.1 s) */
-	run_with(&warm, "1050ms");
-	assert_int_equal(warm.res.warmup.start_request, 5);
-	assert_int_equal(warm.res.warmup.start_ns, MS(1100));
+	run_with(&p->warm, "1050ms");
+	assert_int_equal(p->warm.res.warmup.start_request, 5);
+	assert_int_equal(p->warm.res.warmup.start_ns, MS(1100));
 }
 
 static void test_percent(void **state)
 {
-	(void)state;
-	run_with(&warm, "50%");
-	assert_int_equal(warm.res.warmup.kind, WARMUP_PERCENT);
-	assert_int_equal(warm.res.warmup.trace_records, 8);
-	assert_after_four();
+	struct warm_pair *p = *state;
+
+	run_with(&p->warm, "50%");
+	assert_int_equal(p->warm.res.warmup.kind, WARMUP_PERCENT);
+	assert_int_equal(p->warm.res.warmup.trace_records, 8);
+	assert_after_four(p);
 	/* 60 % of 8 records = 4.8: the first 4 are the warm-up, as floor() says */
-	run_with(&warm, "60%");
-	assert_int_equal(warm.res.warmup.start_request, 4);
-	run_with(&warm, "62.5%");
-	assert_int_equal(warm.res.warmup.start_request, 5);
+	run_with(&p->warm, "60%");
+	assert_int_equal(p->warm.res.warmup.start_request, 4);
+	run_with(&p->warm, "62.5%");
+	assert_int_equal(p->warm.res.warmup.start_request, 5);
 	/* with --max-requests, a percentage of what is simulated: 50 % of 6 */
-	hand_trace(&warm);
-	warm.cfg.max_requests = 6;
-	assert_int_equal(sim_warmup_parse("50%", &warm.cfg.warmup, warm.err, sizeof(warm.err)), 0);
-	RUN_OK(&warm);
-	assert_int_equal(warm.res.warmup.trace_records, 6);
-	assert_int_equal(warm.res.warmup.start_request, 3);
+	hand_trace(&p->warm);
+	p->warm.cfg.max_requests = 6;
+	assert_int_equal(
+	    sim_warmup_parse("50%", &p->warm.cfg.warmup, p->warm.err, sizeof(p->warm.err)), 0);
+	RUN_OK(&p->warm);
+	assert_int_equal(p->warm.res.warmup.trace_records, 6);
+	assert_int_equal(p->warm.res.warmup.start_request, 3);
 }
 
 /* The same block read twice before the warm-up and twice after: 2 hits of 2. */
 static void test_same_block(void **state)
 {
+	struct warm_pair *p = *state;
 	char err[128];
 
-	(void)state;
-	st_init(&warm, 64ULL << 20, 100000, 200000, 5000000, 5000000, "blocksize 8 assoc 4 writethrough");
-	st_q(&warm, MS(0), "R", 64, 8);
-	st_q(&warm, MS(100), "R", 64, 8);
-	st_q(&warm, MS(200), "R", 64, 8);
-	st_q(&warm, MS(300), "R", 64, 8);
-	assert_int_equal(sim_warmup_parse("2", &warm.cfg.warmup, err, sizeof(err)), 0);
-	RUN_OK(&warm);
-	assert_int_equal(warm.res.lat_class[SIM_READ_HIT].count, 2);
-	assert_int_equal(warm.res.lat_class[SIM_READ_MISS].count, 0);
-	assert_true(fabs(warm.res.read_hit_ratio - 1.0) < 1e-12);
-	assert_int_equal(warm.res.counters.read_clean, 3); /* the status: all four reads */
-	assert_int_equal(warm.res.counters.read_miss, 1);
-	assert_int_equal(warm.res.target_dev.nr_reads, 0);
+	st_init(&p->warm, 64ULL << 20, 100000, 200000, 5000000, 5000000,
+		"blocksize 8 assoc 4 writethrough");
+	st_q(&p->warm, MS(0), "R", 64, 8);
+	st_q(&p->warm, MS(100), "R", 64, 8);
+	st_q(&p->warm, MS(200), "R", 64, 8);
+	st_q(&p->warm, MS(300), "R", 64, 8);
+	assert_int_equal(sim_warmup_parse("2", &p->warm.cfg.warmup, err, sizeof(err)), 0);
+	RUN_OK(&p->warm);
+	assert_int_equal(p->warm.res.lat_class[SIM_READ_HIT].count, 2);
+	assert_int_equal(p->warm.res.lat_class[SIM_READ_MISS].count, 0);
+	assert_true(fabs(p->warm.res.read_hit_ratio - 1.0) < 1e-12);
+	assert_int_equal(p->warm.res.counters.read_clean, 3); /* the status: all four reads */
+	assert_int_equal(p->warm.res.counters.read_miss, 1);
+	assert_int_equal(p->warm.res.target_dev.nr_reads, 0);
 }
 
 /* --warmup 0 measures everything: the same figures as no warm-up. */
 static void test_zero_is_none(void **state)
 {
-	const struct sim_result *a = &base.res, *b = &warm.res;
+	struct warm_pair *p = *state;
+	const struct sim_result *a = &p->base.res, *b = &p->warm.res;
 
-	(void)state;
-	run_with(&warm, "0");
-	assert_status_unchanged();
+	run_with(&p->warm, "0");
+	assert_status_unchanged(p);
 	assert_int_equal(b->warmup.start_request, 0);
 	assert_int_equal(b->warmup.measured, 8);
 	assert_memory_equal(b->outcome_count, a->outcome_count, sizeof(a->outcome_count));
@@ -219,11 +236,11 @@ static void test_zero_is_none(void **state)
  * counts no larger than the whole run's. */
 static void test_model_counters(void **state)
 {
-	const struct dev_stats *a = &base.res.target_dev, *b = &warm.res.target_dev;
+	struct warm_pair *p = *state;
+	const struct dev_stats *a = &p->base.res.target_dev, *b = &p->warm.res.target_dev;
 
-	(void)state;
 	for (int pass = 0; pass < 3; pass++) {
-		struct simtest *st = pass == 0 ? &base : &warm;
+		struct simtest *st = pass == 0 ? &p->base : &p->warm;
 		char err[128];
 
 		hand_trace(st);
@@ -240,7 +257,7 @@ static void test_model_counters(void **state)
 		assert_true(fabs(b->seek_mean_cyl - a->seek_mean_cyl) < 1e-9 * (1 + a->seek_mean_cyl));
 		assert_memory_equal(b->seek_hist, a->seek_hist, sizeof(a->seek_hist));
 		assert_true(fabs(b->mean_queue_depth - a->mean_queue_depth) < 1e-9);
-		const struct dev_stats *ca = &base.res.cache_dev, *cb = &warm.res.cache_dev;
+		const struct dev_stats *ca = &p->base.res.cache_dev, *cb = &p->warm.res.cache_dev;
 		assert_true(ca->media_bytes_written > 0);
 		assert_int_equal(cb->media_bytes_written, ca->media_bytes_written);
 		assert_true(fabs(cb->write_amplification - ca->write_amplification) < 1e-9);
@@ -250,32 +267,33 @@ static void test_model_counters(void **state)
 	assert_int_equal(b->nr_reads, 1);
 	assert_int_equal(b->nr_writes, 0);
 	assert_true(b->seeks <= a->seeks && b->seeks <= 1);
-	assert_true(warm.res.cache_dev.nr_writes == 1 && warm.res.cache_dev.nr_reads == 3);
-	assert_true(warm.res.cache_dev.media_bytes_written <= base.res.cache_dev.media_bytes_written);
-	assert_true(warm.res.cache_dev.write_amplification >= 0);
-	run_with(&base, NULL); /* the fixed-device baseline again, for the other tests */
+	assert_true(p->warm.res.cache_dev.nr_writes == 1 && p->warm.res.cache_dev.nr_reads == 3);
+	assert_true(p->warm.res.cache_dev.media_bytes_written <=
+		    p->base.res.cache_dev.media_bytes_written);
+	assert_true(p->warm.res.cache_dev.write_amplification >= 0);
+	run_with(&p->base, NULL); /* the fixed-device baseline again, for the other tests */
 }
 
 /* A warm-up that leaves nothing to measure is an error (exit 1), with the logs kept. */
 static void test_too_long(void **state)
 {
+	struct warm_pair *p = *state;
 	static const char *const specs[] = {"8", "100", "2s"};
 	char err[128];
 
-	(void)state;
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		hand_trace(&warm);
-		assert_int_equal(sim_warmup_parse(specs[i], &warm.cfg.warmup, err, sizeof(err)), 0);
-		assert_int_not_equal(st_run(&warm), 0);
-		assert_int_not_equal(warm.rc, -22); /* not a usage error: exit 1 */
-		assert_non_null(strstr(warm.err, "nothing left to measure"));
-		assert_non_null(strstr(warm.err, specs[i]));
-		assert_non_null(strstr(warm.log, "READ_MISS")); /* the decision log was written */
+		hand_trace(&p->warm);
+		assert_int_equal(sim_warmup_parse(specs[i], &p->warm.cfg.warmup, err, sizeof(err)), 0);
+		assert_int_not_equal(st_run(&p->warm), 0);
+		assert_int_not_equal(p->warm.rc, -22); /* not a usage error: exit 1 */
+		assert_non_null(strstr(p->warm.err, "nothing left to measure"));
+		assert_non_null(strstr(p->warm.err, specs[i]));
+		assert_non_null(strstr(p->warm.log, "READ_MISS")); /* the decision log was written */
 	}
 	/* 7 requests: the eighth is measured */
-	run_with(&warm, "7");
-	assert_int_equal(warm.res.warmup.measured, 1);
-	assert_int_equal(warm.res.lat_class[SIM_READ_HIT].count, 1);
+	run_with(&p->warm, "7");
+	assert_int_equal(p->warm.res.warmup.measured, 1);
+	assert_int_equal(p->warm.res.lat_class[SIM_READ_HIT].count, 1);
 }
 
 static void test_parse(void **state)
@@ -333,9 +351,13 @@ static void test_percent_stdin(void **state)
 
 static int teardown(void **state)
 {
-	(void)state;
-	st_fini(&base);
-	st_fini(&warm);
+	struct warm_pair *p = *state;
+
+	if (p) {
+		st_fini(&p->base);
+		st_fini(&p->warm);
+	}
+	free(p);
 	return 0;
 }
 
