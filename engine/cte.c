@@ -73,6 +73,46 @@ struct ssdcache_te *sio_cte(struct ssdcache_io *sio)
 	return cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
 }
 
+/* The cte in the slot of a sio that must be bound to one (cmd and slot), or NULL if empty. */
+struct ssdcache_te *sio_cte_bound(struct ssdcache_io *sio)
+{
+	BUG_ON(!sio->cmd);
+	BUG_ON(sio->cte_idx == -1);
+	return cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+}
+
+/*
+ * One cte update of the seed's (cte_new, copy, count + 1, the bitmap edits, atime, publish;
+ * serialised: cte_transition and the edits in place) on the sio's cte, over the sio's mask.
+ * The seed writes this frame out in each cte_start_* / cte_cancel_* / sio_finish_* function;
+ * here each names only its edits, one per map, as cte_set_bitmap / cte_unset_bitmap do.
+ * The slot must hold a cte (the seed's BUG_ON(!oldcte)).
+ */
+enum bm_edit { BM_KEEP, BM_SET, BM_UNSET };
+
+static void bm_edit(uint64_t *map, enum bm_edit e, const struct ssdcache_io *sio)
+{
+	if (e == BM_SET)
+		bm_set(map, sio->mask_lo, sio->mask_hi);
+	else if (e == BM_UNSET)
+		bm_clear(map, sio->mask_lo, sio->mask_hi);
+}
+
+static struct ssdcache_te *cte_update(struct ssdcache_io *sio, enum bm_edit clean,
+				      enum bm_edit cache_busy, enum bm_edit target_busy)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_te *cte = sio_cte(sio);
+
+	BUG_ON(!cte);
+	cte_transition(sc, sio->cmd, sio->cte_idx);
+	bm_edit(cte_clean(sc, cte), clean, sio);
+	bm_edit(cte_cbusy(sc, cte), cache_busy, sio);
+	bm_edit(cte_tbusy(sc, cte), target_busy, sio);
+	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
+	return cte;
+}
+
 bool sio_cache_is_busy(struct ssdcache_io *sio)
 {
 	struct ssdcache_te *cte;
@@ -125,9 +165,7 @@ void sio_cleanup_cte(struct ssdcache_io *sio)
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *oldcte;
 
-	BUG_ON(!sio->cmd);
-	BUG_ON(sio->cte_idx == -1);
-	oldcte = cmd_slot(sc, sio->cmd, sio->cte_idx);
+	oldcte = sio_cte_bound(sio);
 	if (!oldcte)
 		return;
 	if (bm_empty(cte_clean(sc, oldcte), sc->nwords) &&
@@ -141,45 +179,19 @@ void sio_cleanup_cte(struct ssdcache_io *sio)
 
 void sio_finish_cache_write(struct ssdcache_io *sio)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct ssdcache_te *cte;
-
-	BUG_ON(!sio->cmd);
-	BUG_ON(sio->cte_idx == -1);
-	cte = cmd_slot(sc, sio->cmd, sio->cte_idx);
 	/* The seed copies "oldcte" only if there is one; a NULL slot would get a zeroed new
 	 * cte. Callers test sio_match_sector first, so the slot is never empty here. */
-	BUG_ON(!cte);
-	cte_transition(sc, sio->cmd, sio->cte_idx);
-	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	if (sio->error)
-		bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
-	else
-		bm_set(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
-	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
-	defer_kick(sc);
+	cte_update(sio, sio->error ? BM_UNSET : BM_SET, BM_UNSET, BM_KEEP);
+	defer_kick(sio->sc);
 }
 
 void sio_finish_target_write(struct ssdcache_io *sio)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct ssdcache_te *cte;
-
-	BUG_ON(!sio->cmd);
-	BUG_ON(sio->cte_idx == -1);
-	cte = cmd_slot(sc, sio->cmd, sio->cte_idx);
-	BUG_ON(!cte);
-	cte_transition(sc, sio->cmd, sio->cte_idx);
-	if (CACHE_IS_READCACHE(sc)) {
-		/* RC marks "target write in flight" in cache_busy */
-		bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	} else {
-		bm_clear(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-		if (sio->error)
-			bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
-	}
-	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
-	defer_kick(sc);
+	if (CACHE_IS_READCACHE(sio->sc)) /* RC marks "target write in flight" in cache_busy */
+		cte_update(sio, BM_KEEP, BM_UNSET, BM_KEEP);
+	else
+		cte_update(sio, sio->error ? BM_UNSET : BM_KEEP, BM_KEEP, BM_UNSET);
+	defer_kick(sio->sc);
 }
 
 /*
@@ -221,86 +233,43 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 	return retval;
 }
 
-static struct ssdcache_te *sio_cte_must(struct ssdcache_io *sio)
-{
-	struct ssdcache_te *cte = sio_cte(sio);
-
-	BUG_ON(!cte);
-	return cte;
-}
-
 /* WRITE_INVALID: clean -= m, cache_busy += m, target_busy += m unless readcache (with
  * async_lookup only if sio->error == 0, which it always is where this is reachable). */
 void cte_start_write(struct ssdcache_io *sio)
 {
 	struct ssdcache_ctx *sc = sio->sc;
-	struct ssdcache_te *cte = sio_cte_must(sio);
+	bool tbusy = !CACHE_IS_READCACHE(sc) && !(sc->cfg.options.async_lookup && sio->error);
+	struct ssdcache_te *cte = cte_update(sio, BM_UNSET, BM_SET, tbusy ? BM_SET : BM_KEEP);
 
-	cte_transition(sc, sio->cmd, sio->cte_idx);
-	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
-	bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	if (!CACHE_IS_READCACHE(sc)) {
-		if (sc->cfg.options.async_lookup) {
-			if (!sio->error)
-				bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-		} else {
-			bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-		}
-	}
 	cte->wgen++;
 	sio->wgen = cte->wgen;
-	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 }
 
 /* clean -= m, cache_busy += m: before a fill or a deferred copy, and WB WRITE_BUSY. */
 void cte_start_cache_write(struct ssdcache_io *sio)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct ssdcache_te *cte = sio_cte_must(sio);
-
-	cte_transition(sc, sio->cmd, sio->cte_idx);
-	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
-	bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
+	cte_update(sio, BM_UNSET, BM_SET, BM_KEEP);
 }
 
 /* target_busy += m; clean is left alone (Q12). */
 void cte_start_target_write(struct ssdcache_io *sio)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct ssdcache_te *cte = sio_cte_must(sio);
-
-	cte_transition(sc, sio->cmd, sio->cte_idx);
-	bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
+	cte_update(sio, BM_KEEP, BM_KEEP, BM_SET);
 }
 
 void cte_cancel_target_write(struct ssdcache_io *sio)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct ssdcache_te *cte = sio_cte_must(sio);
-
-	cte_transition(sc, sio->cmd, sio->cte_idx);
-	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
-	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	bm_clear(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
+	cte_update(sio, BM_UNSET, BM_UNSET, BM_UNSET);
 }
 
 void cte_cancel_cache_write(struct ssdcache_io *sio)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct ssdcache_te *cte = sio_cte_must(sio);
-
-	cte_transition(sc, sio->cmd, sio->cte_idx);
-	bm_clear(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
-	bm_clear(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
-	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
+	cte_update(sio, BM_UNSET, BM_UNSET, BM_KEEP);
 }
 
 /* readcache write on a busy cte: the slot becomes NULL at once. */
 void sio_cte_invalidate(struct ssdcache_io *sio)
 {
-	sio_cte_must(sio);
+	BUG_ON(!sio_cte(sio));
 	cte_drop(sio->sc, sio->cmd, sio->cte_idx);
 }

@@ -388,6 +388,7 @@ bool sio_cache_is_busy(struct ssdcache_io *sio);
 bool sio_target_is_busy(struct ssdcache_io *sio);
 bool sio_match_sector(struct ssdcache_io *sio);
 struct ssdcache_te *sio_cte(struct ssdcache_io *sio);
+struct ssdcache_te *sio_cte_bound(struct ssdcache_io *sio);
 void sio_cleanup_cte(struct ssdcache_io *sio);
 void sio_finish_cache_write(struct ssdcache_io *sio);
 void sio_finish_target_write(struct ssdcache_io *sio);

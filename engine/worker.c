@@ -129,6 +129,18 @@ bool ssdcache_wq_busy(const struct ssdcache_wq *wq)
 	return wq->head != NULL;
 }
 
+/* Append to a FIFO of sios linked through list_next: _io_work, and the flushes waiting (Q18). */
+static void sio_fifo_push(struct ssdcache_io **head, struct ssdcache_io **tail,
+			  struct ssdcache_io *sio)
+{
+	sio->list_next = NULL;
+	if (*tail)
+		(*tail)->list_next = sio;
+	else
+		*head = sio;
+	*tail = sio;
+}
+
 static void push_sio(struct ssdcache_wq *wq, struct ssdcache_io *sio)
 {
 	struct ssdcache_ctx *sc = sio->sc;
@@ -146,12 +158,7 @@ static void push_sio(struct ssdcache_wq *wq, struct ssdcache_io *sio)
 		return;
 	}
 	sio->on_list = true;
-	sio->list_next = NULL;
-	if (wq->tail)
-		wq->tail->list_next = sio;
-	else
-		wq->head = sio;
-	wq->tail = sio;
+	sio_fifo_push(&wq->head, &wq->tail, sio);
 }
 
 void ssdcache_schedule_sio(struct ssdcache_io *sio)
@@ -268,9 +275,7 @@ static bool sio_check_writeback(struct ssdcache_io *sio)
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte;
 
-	BUG_ON(!sio->cmd);
-	BUG_ON(sio->cte_idx == -1);
-	cte = cmd_slot(sc, sio->cmd, sio->cte_idx);
+	cte = sio_cte_bound(sio);
 	if (!cte)
 		return false;
 	if (cte->sector != sio->bio_sector)
@@ -346,12 +351,7 @@ static void process_flush(struct ssdcache_io *sio)
 	if (sc->secondaries_inflight == 0) {
 		flush_issue(sio);
 	} else {
-		sio->list_next = NULL;
-		if (sc->flush_wait_tail)
-			sc->flush_wait_tail->list_next = sio;
-		else
-			sc->flush_wait_head = sio;
-		sc->flush_wait_tail = sio;
+		sio_fifo_push(&sc->flush_wait_head, &sc->flush_wait_tail, sio);
 	}
 }
 
