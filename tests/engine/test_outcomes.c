@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/lib/simtest.h"
@@ -44,13 +45,7 @@ static void test_common_outcomes_every_mode(void **state)
 	for (int m = 0; m < 3; m++) {
 		snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s", modes[m]);
 		init(st, table);
-		st_q(st, 0, "R", 0, 8);
-		st_q(st, MS(1), "R", 0, 8);
-		st_q(st, MS(20), "R", 0, 8);
-		st_q(st, MS(30), "W", 0, 8);
-		st_q(st, MS(30.1), "R", 0, 8);
-		st_q(st, MS(30.15), "W", 0, 8);
-		st_q(st, MS(40), "W", 8, 8);
+		QS(st, "0 R 0+8, 1 R 0+8, 20 R 0+8, 30 W 0+8, 30.1 R 0+8, 30.15 W 0+8, 40 W 8+8");
 		RUN_OK(st);
 		OUTCOMES(st, "READ_MISS READ_INVALID READ_CLEAN WRITE_INVALID READ_BUSY WRITE_CANCEL "
 			      "WRITE_MISS WRITE_MISS");
@@ -62,22 +57,21 @@ static void test_common_outcomes_every_mode(void **state)
  * one with candidates evicts. */
 static void test_full_chain_every_mode(void **state)
 {
-	char table[96], exp[1024];
+	char table[96];
 	struct simtest *st = *state;
 	for (int m = 0; m < 3; m++) {
 		snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s options 1 evict_on_write", modes[m]);
 		init(st, table);
 		for (int b = 0; b < 16; b++)
 			st_q(st, 1000 * (uint64_t)b, "R", 8 * b, 8); /* 16 misses in flight until ~5 ms */
-		st_q(st, MS(1), "W", 800, 8);   /* no clean candidate yet: LOOKUP_FAILED */
-		st_q(st, MS(2), "R", 808, 8);   /* reads never evict: WRITE_SKIP (Q1) */
-		st_q(st, MS(50), "W", 816, 8);  /* all clean now: evicts (LFU: count 4 everywhere, slot 15) */
+		QS(st, "1 W 800+8, " /* no clean candidate yet: LOOKUP_FAILED */
+		       "2 R 808+8, " /* reads never evict: WRITE_SKIP (Q1) */
+		       "50 W 816+8"); /* all clean now: evicts (LFU: count 4 everywhere, slot 15) */
 		RUN_OK(st);
-		exp[0] = '\0';
-		for (int b = 0; b < 16; b++)
-			strcat(exp, "READ_MISS ");
-		strcat(exp, "LOOKUP_FAILED WRITE_SKIP WRITE_MISS");
-		OUTCOMES(st, exp);
+		OUTCOMES(st, "READ_MISS*16 LOOKUP_FAILED WRITE_SKIP WRITE_MISS");
+		/* WORD*N counts: one piece fewer or more is a difference */
+		assert_false(st_outcomes_are(st, "READ_MISS*15 LOOKUP_FAILED WRITE_SKIP WRITE_MISS"));
+		assert_false(st_outcomes_are(st, "READ_MISS*17 LOOKUP_FAILED WRITE_SKIP WRITE_MISS"));
 		assert_int_equal(st->res.counters.lookup_busy, 1);
 		assert_int_equal(st->res.counters.write_skip, 1);
 		assert_int_equal(st->res.counters.cache_evictions, 1);
@@ -117,10 +111,7 @@ static void test_flush_discard(void **state)
 		char table[64];
 		snprintf(table, sizeof(table), "blocksize 8 %s", modes[m]);
 		init(st, table);
-		st_q(st, MS(1), "FWS", 0, 0);
-		st_q(st, MS(2), "FWFSM", 16, 12);
-		st_q(st, MS(3), "D", 64, 64);
-		st_q(st, MS(4), "FN", 0, 0);
+		QS(st, "1 FWS, 2 FWFSM 16+12, 3 D 64+64, 4 FN");
 		RUN_OK(st);
 		OUTCOMES(st, "FLUSH FLUSH WRITE_MISS WRITE_MISS DISCARD FLUSH");
 		assert_string_equal(st_log_line(st, 0, line, sizeof(line)), "0 F 0 0 FLUSH - - 1000000");
@@ -143,8 +134,7 @@ static void test_async_lookup(void **state)
 	assert_int_equal(st->res.counters.seed_crashes, 1);
 	assert_int_equal(st->res.counters.cache_overruns, 2);
 	init(st, "blocksize 8 writeback options 1 async_lookup");
-	st_q(st, 0, "W", 0, 8);
-	st_q(st, MS(20), "R", 0, 8);
+	QS(st, "0 W 0+8, 20 R 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS READ_CLEAN");
 	assert_int_equal(st->res.counters.seed_crashes, 0);
@@ -179,9 +169,9 @@ static void test_skip_write_insert_and_preload(void **state)
 	char line[128];
 	struct simtest *st = *state;
 	st_init(st, 2 * ONE_CMD, CR, CW, T5, T5, "blocksize 8 options 1 skip_write_insert");
-	st_q(st, 0, "W", 0, 8);
-	st_q(st, MS(1), "R", 8, 8);   /* creates cmd 1 */
-	st_q(st, MS(20), "W", 24, 8); /* cmd 1 exists: the write allocates (Q8) */
+	QS(st, "0 W 0+8, "
+	       "1 R 8+8, " /* creates cmd 1 */
+	       "20 W 24+8"); /* cmd 1 exists: the write allocates (Q8) */
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_SKIP READ_MISS WRITE_MISS");
 	assert_string_equal(st_log_line(st, 0, line, sizeof(line)), "0 W 0 8 WRITE_SKIP - - 5000000");
@@ -214,10 +204,10 @@ static void test_q20_fixed_large_blocks(void **state)
 	st_init(st, 64ULL << 20, CR, CW, T5, T5, "");
 	st->cfg.engine.fixed = 1ULL << 20;
 	assert_int_equal(st_table(st, "blocksize 2048 writeback"), 0);
-	st_q(st, 0, "R", 1024, 512);     /* offsets 1024..1535 */
-	st_q(st, MS(20), "R", 1024, 512);
-	st_q(st, MS(30), "R", 1000, 100); /* 1000..1099: partly clean: READ_INVALID */
-	st_q(st, MS(40), "W", 2040, 16);  /* crosses into the next block: two pieces */
+	QS(st, "0 R 1024+512, " /* offsets 1024..1535 */
+	       "20 R 1024+512, "
+	       "30 R 1000+100, " /* 1000..1099: partly clean: READ_INVALID */
+	       "40 W 2040+16"); /* crosses into the next block: two pieces */
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS READ_CLEAN READ_INVALID WRITE_INVALID WRITE_MISS");
 }
@@ -269,11 +259,11 @@ static void test_q5(void **state)
 	for (int fixed = 0; fixed < 2; fixed++) {
 		init(st, "blocksize 8 assoc 0 readcache");
 		st->cfg.engine.fixed = fixed ? 1ULL << 5 : 0;
-		st_q(st, 0, "R", 0, 8);        /* slot 0 */
-		st_q(st, MS(1), "R", 8, 8);    /* slot 1 */
-		st_q(st, MS(2), "R", 16, 8);   /* slot 2 */
-		st_q(st, MS(20), "W", 0, 8);   /* readcache write: slot 0 dropped at 25 */
-		st_q(st, MS(40), "R", 16, 8);  /* 0 hole, 1 no match -> break (seed) */
+		QS(st, "0 R 0+8, " /* slot 0 */
+		       "1 R 8+8, " /* slot 1 */
+		       "2 R 16+8, " /* slot 2 */
+		       "20 W 0+8, " /* readcache write: slot 0 dropped at 25 */
+		       "40 R 16+8"); /* 0 hole, 1 no match -> break (seed) */
 		RUN_OK(st);
 		OUTCOMES(st, fixed ? "READ_MISS READ_MISS READ_MISS WRITE_INVALID READ_CLEAN"
 				    : "READ_MISS READ_MISS READ_MISS WRITE_INVALID READ_MISS");
@@ -289,9 +279,7 @@ static void test_q9(void **state)
 	for (int fixed = 0; fixed < 2; fixed++) {
 		init(st, "blocksize 8 writethrough");
 		st->cfg.engine.fixed = fixed ? 1ULL << 9 : 0;
-		st_q(st, 0, "W", 0, 8);
-		st_q(st, MS(1), "W", 0, 8);
-		st_q(st, MS(20), "R", 0, 8);
+		QS(st, "0 W 0+8, 1 W 0+8, 20 R 0+8");
 		RUN_OK(st);
 		if (!fixed) {
 			OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN");
@@ -314,9 +302,7 @@ static void test_q13(void **state)
 		st_init(st, 1ULL << 30, CR, CR, T5, T5, "writethrough");
 		st->cfg.engine.fixed = fixed ? 1ULL << 13 : 0;
 		st->cfg.verify = true;
-		st_q(st, 0, "R", 0, 8);
-		st_q(st, MS(1), "W", 0, 8);
-		st_q(st, MS(20), "R", 0, 8);
+		QS(st, "0 R 0+8, 1 W 0+8, 20 R 0+8");
 		RUN_OK(st);
 		assert_int_equal(st->res.stale_reads, fixed ? 0 : 1);
 		assert_int_equal(st->res.counters.writeback_cancelled, fixed ? 1 : 0);
@@ -345,22 +331,47 @@ static void test_fixed_mode_repairs_c_scenarios(void **state)
 		assert_int_equal(st_table(st, cfgs[i].table), 0);
 		st->cfg.verify = true;
 		st->cfg.wq_delay_ns = cfgs[i].q;
-		st_q(st, 0, "R", 0, 8);
-		st_q(st, MS(0.5), "R", 0, 16);
-		st_q(st, MS(1), "W", 0, 8);
-		st_q(st, MS(2), "W", 0, 8);
-		st_q(st, MS(2.05), "W", 0, 8);
-		st_q(st, MS(5.5), "W", 0, 8);
-		st_q(st, MS(5.55), "W", 0, 8);
-		st_q(st, MS(8), "R", 0, 8);
-		st_q(st, MS(10.6), "R", 0, 8);
-		st_q(st, MS(20), "R", 0, 16);
-		st_q(st, MS(40), "R", 0, 8);
+		QS(st, "0 R 0+8, 0.5 R 0+16, 1 W 0+8, 2 W 0+8, 2.05 W 0+8, 5.5 W 0+8, "
+		       "5.55 W 0+8, 8 R 0+8, 10.6 R 0+8, 20 R 0+16, 40 R 0+8");
 		RUN_OK(st);
 		if (st->res.stale_reads)
 			fail_msg("%s: %llu stale reads in fixed mode\nlog:\n%s", cfgs[i].table,
 				 (unsigned long long)st->res.stale_reads, st->log);
 	}
+}
+
+/* The tests' trace scripts (st_qs): the same Q lines as st_q calls, and a bad entry refused
+ * with its text and nothing of it appended. */
+static void test_st_qs_script(void **state)
+{
+	struct simtest *st = *state, *ref = calloc(1, sizeof(*ref));
+	static const char *const bad[] = {"x R 0+8", "1 r 0+8", "1 R 0+", "1 R 0+8 junk", "1 R 0+8,,2 W",
+					  "-1 R 0+8", ""};
+
+	assert_non_null(ref);
+	init(st, "blocksize 8");
+	init(ref, "blocksize 8");
+	assert_int_equal(st_qs(st, "0 R 0+8, 1.5 W 8+16,30.15 FWFSM 16+12 , 40 FWS"), 0);
+	st_q(ref, 0, "R", 0, 8);
+	st_q(ref, MS(1.5), "W", 8, 16);
+	st_q(ref, MS(30.15), "FWFSM", 16, 12);
+	st_q(ref, MS(40), "FWS", 0, 0);
+	assert_int_equal(st->len, ref->len);
+	assert_memory_equal(st->trace, ref->trace, ref->len);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = st->len;
+		if (!bad[i][0]) {
+			assert_int_equal(st_qs(st, bad[i]), 0); /* an empty script appends nothing */
+		} else {
+			assert_int_equal(st_qs(st, bad[i]), -1);
+			assert_non_null(strstr(st->err, "bad entry"));
+		}
+		if (i < 4)
+			assert_int_equal(st->len, len);
+	}
+	assert_non_null(strstr(st->err, "'-1 R 0+8'"));
+	st_fini(ref);
+	free(ref);
 }
 
 int main(void)
@@ -381,6 +392,7 @@ int main(void)
 		ST_TEST(test_q9),
 		ST_TEST(test_q13),
 		ST_TEST(test_fixed_mode_repairs_c_scenarios),
+		ST_TEST(test_st_qs_script),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,12 +28,12 @@ static void test_b1(void **state)
 	struct ssdcache_cte_view v;
 	struct simtest *st = *state;
 	st_init(st, 2 * GiB, C01, C01, T5, T5, "");
-	st_q(st, MS(0), "R", 1000, 8);   /* block 768, h0 3: READ_MISS in cmd 3 slot 0; fill 5.0-5.1 */
-	st_q(st, MS(20), "R", 1000, 8);  /* READ_CLEAN at cache sector 12520 */
-	st_q(st, MS(40), "W", 1000, 8);  /* WRITE_INVALID; cache 40-40.1, target 40-45 */
-	st_q(st, MS(60), "R", 1000, 8);  /* READ_CLEAN (v1) */
-	st_q(st, MS(80), "W", 5000, 8);  /* block 4864, h0 19: WRITE_MISS, offsets 136-143 */
-	st_q(st, MS(100), "R", 5000, 16); /* offsets 144-151 not clean: READ_INVALID, fill 136-151 */
+	QS(st, "0 R 1000+8, " /* block 768, h0 3: READ_MISS in cmd 3 slot 0; fill 5.0-5.1 */
+	       "20 R 1000+8, " /* READ_CLEAN at cache sector 12520 */
+	       "40 W 1000+8, " /* WRITE_INVALID; cache 40-40.1, target 40-45 */
+	       "60 R 1000+8, " /* READ_CLEAN (v1) */
+	       "80 W 5000+8, " /* block 4864, h0 19: WRITE_MISS, offsets 136-143 */
+	       "100 R 5000+16"); /* offsets 144-151 not clean: READ_INVALID, fill 136-151 */
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS READ_CLEAN WRITE_INVALID READ_CLEAN WRITE_MISS READ_INVALID");
 	assert_string_equal(st_info(st), "cmd 2/1024 cte 0/2/16384\n"
@@ -69,12 +69,7 @@ static void test_b1_ctes(void **state)
 {
 	struct simtest *st = *state;
 	st_init(st, 2 * GiB, C01, C01, T5, T5, "");
-	st_q(st, MS(0), "R", 1000, 8);
-	st_q(st, MS(20), "R", 1000, 8);
-	st_q(st, MS(40), "W", 1000, 8);
-	st_q(st, MS(60), "R", 1000, 8);
-	st_q(st, MS(80), "W", 5000, 8);
-	st_q(st, MS(100), "R", 5000, 16);
+	QS(st, "0 R 1000+8, 20 R 1000+8, 40 W 1000+8, 60 R 1000+8, 80 W 5000+8, 100 R 5000+16");
 	st->inspect = b1_inspect;
 	st_run(st);
 	assert_int_equal(st->rc, 0);
@@ -92,20 +87,9 @@ static void b2(struct simtest *st, const char *policy, const char *out200, const
 	st_init(st, 16 * 8 * 512, C01, C01, T5, T5, table);
 	for (int b = 0; b < 16; b++)
 		st_q(st, MS(10 * b), "R", 8 * b, 8);
-	st_q(st, MS(160), "R", 8 * 3, 8);
-	st_q(st, MS(170), "R", 8 * 3, 8);
-	st_q(st, MS(180), "R", 8 * 5, 8);
-	st_q(st, MS(190), "W", 800, 8);
-	st_q(st, MS(200), "R", 8 * 15, 8);
-	st_q(st, MS(210), "R", 0, 8);
+	QS(st, "160 R 24+8, 170 R 24+8, 180 R 40+8, 190 W 800+8, 200 R 120+8, 210 R 0+8");
 	RUN_OK(st);
-	exp[0] = '\0';
-	for (int b = 0; b < 16; b++)
-		strcat(exp, "READ_MISS ");
-	strcat(exp, "READ_CLEAN READ_CLEAN READ_CLEAN WRITE_MISS ");
-	strcat(exp, out200);
-	strcat(exp, " ");
-	strcat(exp, out210);
+	snprintf(exp, sizeof(exp), "READ_MISS*16 READ_CLEAN*3 WRITE_MISS %s %s", out200, out210);
 	OUTCOMES(st, exp);
 	assert_string_equal(st_info(st), "cmd 1/1 cte 0/16/16\n"
 					  "\tread  clean 4 busy 0 invalid 0 miss 16\n"
@@ -154,9 +138,7 @@ static void test_b5(void **state)
 	char line[128];
 	struct simtest *st = *state;
 	st_init(st, 2 * GiB, C01, C01, T5, T5, "");
-	st_q(st, 0, "W", 0, 8);
-	st_q(st, MS(1), "W", 0, 8);
-	st_q(st, MS(20), "R", 0, 8);
+	QS(st, "0 W 0+8, 1 W 0+8, 20 R 0+8");
 	RUN_OK(st);
 	assert_string_equal(st->log, "0 W 0 8 WRITE_MISS 0 0 5000000\n"
 				    "1 W 0 8 WRITE_CANCEL 0 0 6000000\n"
@@ -181,9 +163,9 @@ static void coherency(struct simtest *st, const char *table, uint64_t c_ns, uint
 static void c1(struct simtest *st, const char *mode)
 {
 	coherency(st, mode, C01, T5, 0);
-	st_q(st, 0, "R", 0, 8);       /* READ_MISS: target read 0-5 returns v0 */
-	st_q(st, MS(1), "W", 0, 8);   /* WRITE_INVALID: the cache gets v1 at 1.1, clean */
-	st_q(st, MS(20), "R", 0, 8);  /* the fill (5-5.1) wrote v0 over it: READ_CLEAN v0 */
+	QS(st, "0 R 0+8, " /* READ_MISS: target read 0-5 returns v0 */
+	       "1 W 0+8, " /* WRITE_INVALID: the cache gets v1 at 1.1, clean */
+	       "20 R 0+8"); /* the fill (5-5.1) wrote v0 over it: READ_CLEAN v0 */
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS WRITE_INVALID READ_CLEAN");
 	assert_int_equal(st->res.stale_reads, 1);
@@ -209,9 +191,7 @@ static void test_c1_rc_safe(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "readcache", C01, T5, 0);
-	st_q(st, 0, "R", 0, 8);
-	st_q(st, MS(1), "W", 0, 8);
-	st_q(st, MS(20), "R", 0, 8);
+	QS(st, "0 R 0+8, 1 W 0+8, 20 R 0+8");
 	RUN_OK(st);
 	assert_int_equal(st->res.stale_reads, 0);
 }
@@ -244,9 +224,9 @@ static void test_c3(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "readcache", 1000000, T5, 0);
-	st_q(st, 0, "R", 0, 8);         /* READ_MISS; fill cache write 5-6 (cbusy) */
-	st_q(st, MS(5.5), "W", 0, 8);   /* invalidate, WRITE_CANCEL; again: WRITE_MISS slot 0 */
-	st_q(st, MS(20), "R", 0, 8);    /* the fill completed on the new cte: clean v0 */
+	QS(st, "0 R 0+8, " /* READ_MISS; fill cache write 5-6 (cbusy) */
+	       "5.5 W 0+8, " /* invalidate, WRITE_CANCEL; again: WRITE_MISS slot 0 */
+	       "20 R 0+8"); /* the fill completed on the new cte: clean v0 */
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN");
 	assert_non_null(strstr(st_info(st), "read  clean 1 busy 0 invalid 0 miss 1"));
@@ -259,10 +239,10 @@ static void test_c4(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writeback options 1 queue_busy", C01, T5, 0);
-	st_q(st, 0, "W", 0, 8);        /* WRITE_MISS: SSD ack 0.1, target write 0-5 */
-	st_q(st, MS(1), "W", 0, 8);    /* WRITE_BUSY: to the SSD, and the deferred copy to the SSD again */
-	st_q(st, MS(20), "R", 0, 16);  /* 8..15 not clean: READ_INVALID from the HDD: v1 for 0..7 */
-	st_q(st, MS(40), "R", 0, 8);   /* the fill copied v1 into the cache: READ_CLEAN v1 */
+	QS(st, "0 W 0+8, " /* WRITE_MISS: SSD ack 0.1, target write 0-5 */
+	       "1 W 0+8, " /* WRITE_BUSY: to the SSD, and the deferred copy to the SSD again */
+	       "20 R 0+16, " /* 8..15 not clean: READ_INVALID from the HDD: v1 for 0..7 */
+	       "40 R 0+8"); /* the fill copied v1 into the cache: READ_CLEAN v1 */
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS WRITE_BUSY READ_INVALID READ_CLEAN");
 	assert_non_null(strstr(st_info(st), "read  clean 1 busy 0 invalid 1 miss 0"));
@@ -275,9 +255,9 @@ static void test_c5a(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writethrough options 1 queue_busy", T5, 1000000, 0);
-	st_q(st, 0, "W", 0, 8);       /* WRITE_MISS; HDD ack 1; SSD v1 until 5 */
-	st_q(st, MS(2), "W", 0, 8);   /* cache busy: WRITE_BUSY, tbusy only; HDD ack 3 */
-	st_q(st, MS(8), "R", 0, 8);   /* copy cancelled at 3; v1 landed clean at 5: stale */
+	QS(st, "0 W 0+8, " /* WRITE_MISS; HDD ack 1; SSD v1 until 5 */
+	       "2 W 0+8, " /* cache busy: WRITE_BUSY, tbusy only; HDD ack 3 */
+	       "8 R 0+8"); /* copy cancelled at 3; v1 landed clean at 5: stale */
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS WRITE_BUSY READ_CLEAN");
 	assert_non_null(strstr(st_info(st), "write busy 1 cancel 0 invalid 0 miss 1"));
@@ -290,10 +270,10 @@ static void test_c5b(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writethrough options 1 queue_busy", C01, T5, 500000);
-	st_q(st, 0, "R", 0, 8);          /* READ_MISS; fill issued at 5.5, done 5.6 */
-	st_q(st, MS(5.55), "W", 0, 8);   /* fill cache-busy: WRITE_BUSY; HDD ack 10.55; copy at 11.05 */
-	st_q(st, MS(10.6), "R", 0, 8);   /* clean v0 from the fill: stale */
-	st_q(st, MS(20), "R", 0, 8);     /* v1 */
+	QS(st, "0 R 0+8, " /* READ_MISS; fill issued at 5.5, done 5.6 */
+	       "5.55 W 0+8, " /* fill cache-busy: WRITE_BUSY; HDD ack 10.55; copy at 11.05 */
+	       "10.6 R 0+8, " /* clean v0 from the fill: stale */
+	       "20 R 0+8"); /* v1 */
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS WRITE_BUSY READ_CLEAN READ_CLEAN");
 	assert_int_equal(st->res.stale_reads, 1);
@@ -305,9 +285,7 @@ static void test_c6(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writethrough options 1 async_lookup", C01, T5, 0);
-	st_q(st, 0, "R", 0, 8);
-	st_q(st, MS(10), "W", 0, 8);
-	st_q(st, MS(20), "R", 0, 8);
+	QS(st, "0 R 0+8, 10 W 0+8, 20 R 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS NOMATCH READ_CLEAN");
 	assert_non_null(strstr(st_info(st), "write busy 0 cancel 0 invalid 0 miss 0 done 0 skip 0"));
@@ -332,10 +310,10 @@ static void test_c7(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writethrough", T5, 1000000, 0);
-	st_q(st, 0, "W", 0, 8);          /* v1: HDD 0-1, SSD 0-5 */
-	st_q(st, MS(0.5), "W", 0, 8);    /* tbusy: cancel, dropped, WRITE_MISS again; SSD 0.5-5.5 */
-	st_q(st, MS(5.2), "R", 0, 8);    /* clean since 5 (v1's completion, Q10); read done 10.2: v2 */
-	st_q(st, MS(20), "R", 0, 8);
+	QS(st, "0 W 0+8, " /* v1: HDD 0-1, SSD 0-5 */
+	       "0.5 W 0+8, " /* tbusy: cancel, dropped, WRITE_MISS again; SSD 0.5-5.5 */
+	       "5.2 R 0+8, " /* clean since 5 (v1's completion, Q10); read done 10.2: v2 */
+	       "20 R 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN READ_CLEAN");
 	assert_int_equal(st->res.stale_reads, 0);
@@ -361,9 +339,7 @@ static void test_x1(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writethrough", C01, T5, 2000000);
-	st_q(st, 0, "W", 0, 8);
-	st_q(st, MS(2.05), "W", 0, 8);
-	st_q(st, MS(20), "R", 0, 8);
+	QS(st, "0 W 0+8, 2.05 W 0+8, 20 R 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN");
 	assert_non_null(strstr(st_info(st), "bio 1"));
@@ -376,11 +352,11 @@ static void test_x2(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writeback options 1 queue_busy", C01, T5, 0);
-	st_q(st, 0, "R", 8, 8);            /* offsets 8..15 clean from 5.1 */
-	st_q(st, MS(10), "W", 0, 8);       /* W1: WRITE_INVALID; target write 10-15 */
-	st_q(st, MS(14.95), "W", 0, 8);    /* W2: tbusy: WRITE_BUSY; SSD 14.95-15.05 */
-	st_q(st, MS(15.03), "W", 0, 8);    /* W3: cache busy: cancel; again: WRITE_INVALID */
-	st_q(st, MS(30), "R", 0, 8);       /* W2's deferred copy (15.05-15.15) is clean: v2 */
+	QS(st, "0 R 8+8, " /* offsets 8..15 clean from 5.1 */
+	       "10 W 0+8, " /* W1: WRITE_INVALID; target write 10-15 */
+	       "14.95 W 0+8, " /* W2: tbusy: WRITE_BUSY; SSD 14.95-15.05 */
+	       "15.03 W 0+8, " /* W3: cache busy: cancel; again: WRITE_INVALID */
+	       "30 R 0+8"); /* W2's deferred copy (15.05-15.15) is clean: v2 */
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS WRITE_INVALID WRITE_BUSY WRITE_CANCEL WRITE_INVALID READ_CLEAN");
 	assert_int_equal(st->res.stale_reads, 1);
@@ -432,19 +408,17 @@ static void test_c10(void **state)
 	struct simtest *st = *state;
 	st_init(st, 16ULL * 8 * 512, C01, C01, T5, T5, "blocksize 8 assoc 0 writethrough options 1 evict_on_write");
 	st->cfg.verify = true;
-	st_q(st, MS(0), "W", 80, 8);    /* A: slot 0 (v1) */
-	st_q(st, MS(1), "W", 160, 8);   /* B: slot 1 (v2) */
-	st_q(st, MS(2), "W", 240, 8);   /* C: slot 2 (v3) */
-	st_q(st, MS(3), "W", 168, 8);   /* X: slot 3 (v4) */
+	QS(st, "0 W 80+8, " /* A: slot 0 (v1) */
+	       "1 W 160+8, " /* B: slot 1 (v2) */
+	       "2 W 240+8, " /* C: slot 2 (v3) */
+	       "3 W 168+8"); /* X: slot 3 (v4) */
 	for (int i = 0; i < 3; i++)
 		st_q(st, MS(10 + i), "R", 168, 8); /* X_old count 7 */
 	st_q(st, MS(20), "W", 160, 8);  /* B v5: target busy until 25 */
 	st_q(st, MS(21), "W", 160, 16); /* v6: B cancels (slot 1 freed), X -> slot 1, B -> slot 4 */
 	for (int k = 0; k < 11; k++)
 		st_q(st, MS(40 + k), "W", 320 + 8 * k, 8); /* fillers: slots 5..15 */
-	st_q(st, MS(60), "R", 80, 8);
-	st_q(st, MS(61), "R", 160, 8);
-	st_q(st, MS(62), "R", 240, 8);
+	QS(st, "60 R 80+8, 61 R 160+8, 62 R 240+8");
 	for (int k = 0; k < 11; k++)
 		st_q(st, MS(63 + k), "R", 320 + 8 * k, 8);
 	st_q(st, MS(100), "W", 800, 8); /* evicts X_new (slot 1) */
@@ -463,13 +437,7 @@ static void test_c10(void **state)
 	st->cfg.verify = true;
 	st->cfg.engine.fixed = 1ULL << 5;
 	assert_int_equal(st_table(st, "blocksize 8 assoc 0 writethrough options 1 evict_on_write"), 0);
-	st_q(st, MS(0), "W", 80, 8);
-	st_q(st, MS(1), "W", 160, 8);
-	st_q(st, MS(2), "W", 240, 8);
-	st_q(st, MS(3), "W", 168, 8);
-	st_q(st, MS(20), "W", 160, 8);
-	st_q(st, MS(21), "W", 160, 16);
-	st_q(st, MS(120), "R", 168, 8);
+	QS(st, "0 W 80+8, 1 W 160+8, 2 W 240+8, 3 W 168+8, 20 W 160+8, 21 W 160+16, 120 R 168+8");
 	RUN_OK(st);
 	assert_int_equal(st->res.stale_reads, 0);
 }

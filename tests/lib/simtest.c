@@ -60,6 +60,34 @@ void st_q(struct simtest *st, uint64_t t_ns, const char *rwbs, uint64_t sector, 
 	st_line(st, line);
 }
 
+int st_qs(struct simtest *st, const char *script)
+{
+	const char *p = script;
+
+	while (*p) {
+		char rwbs[16], *end;
+		unsigned long long sector = 0;
+		unsigned nsect = 0;
+		int used = 0;
+		double ms = strtod(p, &end);
+		size_t len = strcspn(end, ",");
+
+		if (end == p || ms < 0 ||
+		    (sscanf(end, " %15[A-Z] %llu + %u %n", rwbs, &sector, &nsect, &used) != 3 &&
+		     sscanf(end, " %15[A-Z] %n", rwbs, &used) != 1) ||
+		    (size_t)used != len) {
+			snprintf(st->err, sizeof(st->err), "bad entry '%.*s' (T RWBS [SECTOR+NSECT])",
+				 (int)(strcspn(p, ",")), p);
+			return -1;
+		}
+		st_q(st, MS(ms), rwbs, sector, nsect);
+		p = end + len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 int st_table(struct simtest *st, const char *table)
 {
 	snprintf(st->cfg.table, sizeof(st->cfg.table), "%s", table);
@@ -165,12 +193,21 @@ bool st_outcomes_are(struct simtest *st, const char *expected)
 	unsigned n = 0;
 
 	snprintf(exp, sizeof(exp), "%s", expected);
-	for (char *tok = strtok_r(exp, " ", &save); tok; tok = strtok_r(NULL, " ", &save), n++) {
-		st_outcome(st, n, got, sizeof(got));
-		if (strcmp(tok, got)) {
-			snprintf(st->err, sizeof(st->err), "piece %u: expected %s, got '%s' (line '%s')", n, tok,
-				 got, st_log_line(st, n, line, sizeof(line)));
-			return false;
+	for (char *tok = strtok_r(exp, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *star = strchr(tok, '*');
+		unsigned long times = 1;
+
+		if (star) { /* WORD*N: N pieces in a row with this outcome */
+			*star = '\0';
+			times = strtoul(star + 1, NULL, 10);
+		}
+		for (unsigned long k = 0; k < times; k++, n++) {
+			st_outcome(st, n, got, sizeof(got));
+			if (strcmp(tok, got)) {
+				snprintf(st->err, sizeof(st->err), "piece %u: expected %s, got '%s' (line '%s')", n,
+					 tok, got, st_log_line(st, n, line, sizeof(line)));
+				return false;
+			}
 		}
 	}
 	if (st_log_line(st, n, line, sizeof(line))[0]) {

@@ -22,6 +22,13 @@
 			fail_msg("%s\nlog:\n%s", (st)->err, (st)->log);                            \
 	} while (0)
 
+/* In cmocka tests: append a st_qs script, or fail with the bad entry. */
+#define QS(st, script)                                                                             \
+	do {                                                                                       \
+		if (st_qs(st, script))                                                             \
+			fail_msg("st_qs: %s", (st)->err);                                          \
+	} while (0)
+
 struct simtest {
 	char trace[1 << 18];    /* blkparse text */
 	size_t len;
@@ -54,6 +61,12 @@ void st_init(struct simtest *st, uint64_t cache_bytes, uint64_t c_read_ns, uint6
 	     uint64_t t_read_ns, uint64_t t_write_ns, const char *table);
 /* Append a Q line: rwbs such as "R", "W", "WS", "FWFSM", "D"; nsect 0 prints no range. */
 void st_q(struct simtest *st, uint64_t t_ns, const char *rwbs, uint64_t sector, uint32_t nsect);
+/*
+ * Append Q lines from a script: entries separated by commas, each "T RWBS SECTOR+NSECT" or
+ * "T RWBS" (no range) with T in milliseconds (MS(T)), e.g. "0 R 0+8, 1.5 W 8+8, 2 FWFSM".
+ * Returns 0, or -1 with the bad entry described in st->err (nothing of it appended).
+ */
+int st_qs(struct simtest *st, const char *script);
 /* Append a raw line. */
 void st_line(struct simtest *st, const char *line);
 /* Parse a table into st->cfg.engine (after setting quirks). Returns 0 or -EINVAL. */
@@ -65,8 +78,9 @@ const char *st_log_line(const struct simtest *st, unsigned n, char *buf, size_t 
 /* The OUTCOME field of decision-log line n. */
 const char *st_outcome(const struct simtest *st, unsigned n, char *buf, size_t len);
 void st_fini(struct simtest *st);
-/* Compare the OUTCOME column of the whole log with a space-separated list; on a difference
- * returns false and describes it in st->err. */
+/* Compare the OUTCOME column of the whole log with a space-separated list, where WORD*N stands
+ * for N pieces in a row (READ_MISS*16); on a difference returns false and describes it in
+ * st->err. */
 bool st_outcomes_are(struct simtest *st, const char *expected);
 /* The INFO status text of the last run. */
 const char *st_info(const struct simtest *st);

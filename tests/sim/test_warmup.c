@@ -35,14 +35,8 @@ struct warm_pair {
 static void hand_trace(struct simtest *st)
 {
 	st_init(st, 64ULL << 20, 100000, 200000, 5000000, 5000000, "blocksize 8 assoc 4 writethrough");
-	st_q(st, MS(0), "R", 0, 8);
-	st_q(st, MS(100), "R", 0, 8);
-	st_q(st, MS(200), "W", 40000000, 8);
-	st_q(st, MS(300), "R", 0, 8);
-	st_q(st, MS(1000), "R", 80000000, 8);
-	st_q(st, MS(1100), "R", 80000000, 8);
-	st_q(st, MS(1200), "R", 0, 8);
-	st_q(st, MS(1300), "R", 0, 8);
+	QS(st, "0 R 0+8, 100 R 0+8, 200 W 40000000+8, 300 R 0+8, 1000 R 80000000+8, "
+	       "1100 R 80000000+8, 1200 R 0+8, 1300 R 0+8");
 }
 
 static void run_with(struct simtest *st, const char *spec)
