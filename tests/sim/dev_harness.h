@@ -39,6 +39,7 @@ struct harness {
 	uint64_t rng;     /* xorshift64 state: deterministic across platforms */
 	uint64_t cursor;  /* for sequential generators */
 	uint64_t span_sect, bs_sect;
+	uint64_t flush_at; /* h_gen_randwrite_flush: command flush_at (1-based) of a run flushes */
 	double lat_sum;
 	uint64_t lat_max, lat_n;
 	uint64_t lat_by_op_n[4];
@@ -204,6 +205,28 @@ static inline void h_gen_randwrite(struct harness *h, struct dev_io *io)
 {
 	h_gen_randread(h, io);
 	io->op = DEV_WRITE;
+}
+
+static inline void h_gen_randwrite_flush(struct harness *h, struct dev_io *io)
+{
+	if (h->issued + 1 == h->flush_at) {
+		io->op = DEV_FLUSH;
+		return;
+	}
+	h_gen_randwrite(h, io);
+}
+
+/* Random writes of bs_sect over the whole device at depth 1, command n a FLUSH (while the
+ * writes are still being destaged): the mean write latency and the flush's, in ns. */
+static inline void h_writes_then_flush(struct harness *h, uint64_t n, double *write_ns,
+				       double *flush_ns)
+{
+	h->span_sect = h->d->size_bytes / 512;
+	h->flush_at = n;
+	h_run(h, h_gen_randwrite_flush, 1, n);
+	h->flush_at = 0;
+	*write_ns = h->lat_by_op_sum[DEV_WRITE] / (double)h->lat_by_op_n[DEV_WRITE];
+	*flush_ns = h->lat_by_op_sum[DEV_FLUSH];
 }
 
 static inline void h_gen_seqread(struct harness *h, struct dev_io *io)

@@ -158,16 +158,6 @@ static void test_sptf_beats_fifo(void **state)
 }
 
 /* Write cache: writes are acknowledged from the buffer; FLUSH waits until they are on media. */
-static int wc_n;
-static void gen_wc(struct harness *h, struct dev_io *io)
-{
-	if (++wc_n == 9) { /* eight writes, then a flush while they are being destaged */
-		io->op = DEV_FLUSH;
-		return;
-	}
-	h_gen_randwrite(h, io);
-}
-
 static void test_write_cache_and_flush(void **state)
 {
 	struct harness h;
@@ -175,11 +165,10 @@ static void test_write_cache_and_flush(void **state)
 
 	assert_int_equal(h_init(&h, "hdd:preset=sata7200,wc_entries=16", 1), 0);
 	h.bs_sect = 8;
-	h.span_sect = h.d->size_bytes / 512;
-	wc_n = 0;
-	h_run(&h, gen_wc, 1, 9);
-	double wr = h.lat_by_op_sum[DEV_WRITE] / (double)h.lat_by_op_n[DEV_WRITE] / 1e6;
-	double fl = h.lat_by_op_sum[DEV_FLUSH] / 1e6;
+	double wr, fl;
+	h_writes_then_flush(&h, 9, &wr, &fl); /* eight writes, then a flush while they are destaged */
+	wr /= 1e6;
+	fl /= 1e6;
 	print_message("cached writes: mean %.3f ms; flush %.2f ms\n", wr, fl);
 	assert_int_equal(h.lat_by_op_n[DEV_FLUSH], 1);
 	assert_true(wr < 0.2);
@@ -192,8 +181,7 @@ static void test_write_cache_and_flush(void **state)
 	assert_int_equal(h_init(&h, "hdd:preset=sata7200,write_cache=0", 1), 0);
 	h.bs_sect = 8;
 	h.span_sect = h.d->size_bytes / 512;
-	wc_n = -1000000;
-	h_run(&h, gen_wc, 1, 500);
+	h_run(&h, h_gen_randwrite, 1, 500);
 	print_message("uncached random writes: %.2f ms\n", h_mean_ms(&h));
 	assert_true(h_mean_ms(&h) > 12.0);
 	expect_clean(&h);

@@ -192,16 +192,6 @@ static void test_trim(void **state)
 }
 
 /* The write buffer acknowledges at host-transfer speed; FLUSH waits for the programs. */
-static int buf_n;
-static void gen_buf(struct harness *h, struct dev_io *io)
-{
-	if (++buf_n == 33) {
-		io->op = DEV_FLUSH;
-		return;
-	}
-	h_gen_randwrite(h, io);
-}
-
 static void test_buffer_and_flush(void **state)
 {
 	struct harness h;
@@ -209,11 +199,10 @@ static void test_buffer_and_flush(void **state)
 
 	assert_int_equal(h_init(&h, "ssd:preset=sata_slc,size=1G,buffer=1M,ctrl=0", 1), 0);
 	h.bs_sect = 8;
-	h.span_sect = h.d->size_bytes / 512;
-	buf_n = 0;
-	h_run(&h, gen_buf, 1, 33);
-	double wr = h.lat_by_op_sum[DEV_WRITE] / (double)h.lat_by_op_n[DEV_WRITE] / 1e3;
-	double fl = h.lat_by_op_sum[DEV_FLUSH] / 1e3;
+	double wr, fl;
+	h_writes_then_flush(&h, 33, &wr, &fl);
+	wr /= 1e3;
+	fl /= 1e3;
 	print_message("buffered writes %.1f us, flush %.1f us\n", wr, fl);
 	assert_true(wr < 50);  /* 4 KiB over a 300 MB/s link: 13.7 us */
 	assert_true(fl > 150); /* the last page still had its 200 us program to run */

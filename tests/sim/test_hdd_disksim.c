@@ -77,6 +77,15 @@ static int open_dev(struct one *o, const char *spec, char *err, size_t errlen)
 	return dev_create(spec, &o->env, &o->d, err, errlen);
 }
 
+/* A drive from base + extra (and spec_extra after file=), or the test fails with the error. */
+static void open_file(struct one *o, const char *extra, const char *spec_extra)
+{
+	char buf[256], err[256];
+
+	if (open_dev(o, make_spec(extra, spec_extra, buf, sizeof(buf)), err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
 /* Submit one request at time t and run the model until it completes; returns the latency. */
 static uint64_t run_io(struct one *o, enum dev_op op, uint64_t lba, uint32_t n, uint64_t t)
 {
@@ -105,10 +114,8 @@ static void idle_until(struct one *o, uint64_t t)
 /* One read on a fresh drive. */
 static uint64_t fresh_read(const char *extra, uint64_t lba, uint32_t n)
 {
-	char buf[128], err[256];
 	struct one o;
-	if (open_dev(&o, make_spec(extra, NULL, buf, sizeof(buf)), err, sizeof(err)))
-		fail_msg("%s", err);
+	open_file(&o, extra, NULL);
 	uint64_t l = run_io(&o, DEV_READ, lba, n, 0);
 	dev_destroy(o.d);
 	return l;
@@ -200,13 +207,12 @@ static void test_headswitch_composition(void **state)
 	snprintf(g, sizeof(g), "%sheadsw_max=0\n", f);
 	assert_int_equal(fresh_read(g, 300 + 10, 1), MS + MS / 10 + 1);
 	/* a write settles after the move: 2 + 0.5 ms, so sector 25 but not 24 */
-	char buf[128], err[256];
 	struct one o;
 	snprintf(g, sizeof(g), "%swrite_settle=0.5ms\n", f);
-	assert_int_equal(open_dev(&o, make_spec(g, NULL, buf, sizeof(buf)), err, sizeof(err)), 0);
+	open_file(&o, g, NULL);
 	assert_int_equal(run_io(&o, DEV_WRITE, 300 + 25, 1, 0), 2 * MS + MS / 2 + MS / 10);
 	dev_destroy(o.d);
-	assert_int_equal(open_dev(&o, make_spec(g, NULL, buf, sizeof(buf)), err, sizeof(err)), 0);
+	open_file(&o, g, NULL);
 	assert_int_equal(run_io(&o, DEV_WRITE, 300 + 24, 1, 0), 12 * MS + 4 * MS / 10 + MS / 10);
 	dev_destroy(o.d);
 }
@@ -216,15 +222,11 @@ static void test_headswitch_composition(void **state)
 static void test_split_overheads(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\nsplit_overheads=1\nwrite_cache=1\ncache_size=1M\n"
 			      "ovh_rhit_r=100us\novh_rhit_w=200us\novh_whit_r=300us\novh_whit_w=400us\n"
 			      "ovh_done_read=10us\novh_done_write=20us\n";
-	assert_int_equal(open_dev(&o, make_spec(f, ",bus_block_read=5us,bus_block_write=7us", buf,
-						sizeof(buf)),
-			     err, sizeof(err)),
-			 0);
+	open_file(&o, f, ",bus_block_read=5us,bus_block_write=7us");
 	/* a cached write after nothing (counted as after a read): 300 + 4*7 + 20 us */
 	assert_int_equal(run_io(&o, DEV_WRITE, 5000, 4, 0), 348000);
 	/* a second cached write, after a write: 400 + 28 + 20 */
@@ -241,19 +243,16 @@ static void test_split_overheads(void **state)
 static void test_bus_watermark(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\nsplit_overheads=1\novh_reselect=50us\nbus_watermark=0.5\n"
 			      "bus_block_read=300us\n";
-	assert_int_equal(open_dev(&o, make_spec(f, NULL, buf, sizeof(buf)), err, sizeof(err)), 0);
+	open_file(&o, f, NULL);
 	/* 10 sectors from sector 0: media 0..1 ms; half in the buffer at 0.5 ms, + 50 us, then
 	 * 10 * 0.3 ms: 3.55 ms */
 	assert_int_equal(run_io(&o, DEV_READ, 0, 10, 0), 3550000);
 	dev_destroy(o.d);
 	/* a fast bus: the media's end plus one block */
-	assert_int_equal(open_dev(&o, make_spec(f, ",bus_block_read=10us", buf, sizeof(buf)), err,
-				  sizeof(err)),
-			 0);
+	open_file(&o, f, ",bus_block_read=10us");
 	assert_int_equal(run_io(&o, DEV_READ, 0, 10, 0), 1010000);
 	dev_destroy(o.d);
 }
@@ -263,14 +262,13 @@ static void test_bus_watermark(void **state)
 static void test_streaming_write(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\nbus_block_write=300us\n";
-	assert_int_equal(open_dev(&o, make_spec(f, NULL, buf, sizeof(buf)), err, sizeof(err)), 0);
+	open_file(&o, f, NULL);
 	/* sector 21 (2.1 ms) is the first reachable: 2.1 + 1.0 ms */
 	assert_int_equal(run_io(&o, DEV_WRITE, 21, 10, 0), 3100000);
 	dev_destroy(o.d);
-	assert_int_equal(open_dev(&o, make_spec(f, NULL, buf, sizeof(buf)), err, sizeof(err)), 0);
+	open_file(&o, f, NULL);
 	assert_int_equal(run_io(&o, DEV_WRITE, 20, 10, 0), 12 * MS + MS);
 	dev_destroy(o.d);
 }
@@ -279,10 +277,9 @@ static void test_streaming_write(void **state)
 static void test_track_readahead(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nra_track=1\n";
-	assert_int_equal(open_dev(&o, make_spec(f, NULL, buf, sizeof(buf)), err, sizeof(err)), 0);
+	open_file(&o, f, NULL);
 	run_io(&o, DEV_READ, 10, 10, 0); /* 1.0 .. 2.0 ms, then reads ahead to sector 99 */
 	/* at 50 ms sector 90..99 is in the buffer: a hit (1 ns for the block) */
 	assert_int_equal(run_io(&o, DEV_READ, 90, 10, 50 * MS), 10);
@@ -291,9 +288,7 @@ static void test_track_readahead(void **state)
 	assert_true(l > 1 * MS);
 	dev_destroy(o.d);
 	/* without ra_track, readahead=64K (128 sectors) reaches into the next track */
-	assert_int_equal(open_dev(&o, make_spec(f, ",ra_track=0", buf, sizeof(buf)), err,
-				  sizeof(err)),
-			 0);
+	open_file(&o, f, ",ra_track=0");
 	run_io(&o, DEV_READ, 10, 10, 0);
 	assert_int_equal(run_io(&o, DEV_READ, 100, 1, 50 * MS), 1);
 	dev_destroy(o.d);
@@ -303,14 +298,10 @@ static void test_track_readahead(void **state)
 static void test_destaged_data_kept(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nwrite_cache=1\nwc_keep=1\n";
 	for (int keep = 1; keep >= 0; keep--) {
-		assert_int_equal(open_dev(&o, make_spec(f, keep ? NULL : ",wc_keep=0", buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, keep ? NULL : ",wc_keep=0");
 		assert_int_equal(run_io(&o, DEV_WRITE, 50000, 8, 0), 8); /* cached: 8 blocks */
 		idle_until(&o, 100 * MS);                                  /* destaged */
 		uint64_t l = run_io(&o, DEV_READ, 50000, 8, 100 * MS);
@@ -327,7 +318,6 @@ static void test_destaged_data_kept(void **state)
 static void test_min_write_positioning(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\nwrite_settle=0.2ms\nmin_write_pos=0.5ms\n";
 	struct {
@@ -341,9 +331,7 @@ static void test_min_write_positioning(void **state)
 		{NULL, DEV_READ, 5, 6 * MS / 10 + 1},
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		assert_int_equal(open_dev(&o, make_spec(f, c[i].spec_extra, buf, sizeof(buf)), err,
-					  sizeof(err)),
-				 0);
+		open_file(&o, f, c[i].spec_extra);
 		uint64_t l = run_io(&o, c[i].op, c[i].lba, 1, 0);
 		if (l != c[i].want)
 			fail_msg("case %zu: %llu ns, expected %llu", i, (unsigned long long)l,
@@ -356,14 +344,10 @@ static void test_min_write_positioning(void **state)
 static void test_shared_write_segments(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=1\nwrite_cache=1\n";
 	for (int shared = 0; shared <= 1; shared++) {
-		assert_int_equal(open_dev(&o, make_spec(f, shared ? ",wc_shared=1" : NULL, buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, shared ? ",wc_shared=1" : NULL);
 		run_io(&o, DEV_READ, 0, 8, 0);              /* into the segment */
 		run_io(&o, DEV_WRITE, 50000, 8, 20 * MS); /* cached */
 		uint64_t l = run_io(&o, DEV_READ, 0, 8, 21 * MS);
@@ -381,14 +365,10 @@ static void test_shared_write_segments(void **state)
 static void test_disksim_read_segments(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
 	for (int ds = 0; ds <= 1; ds++) {
-		assert_int_equal(open_dev(&o, make_spec(f, ds ? ",seg_disksim=1" : NULL, buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, ds ? ",seg_disksim=1" : NULL);
 		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
 		run_io(&o, DEV_READ, 8, 8, 20 * MS); /* ds: B = [8, 16); legacy: A = [0, 16) */
 		assert_int_equal(run_io(&o, DEV_READ, 0, 4, 40 * MS), 4); /* hit: A most recent */
@@ -415,16 +395,13 @@ static void test_disksim_read_segments(void **state)
 static void test_disksim_write_segments(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
 	static const char *const extra[] = {NULL, ",seg_disksim=1", ",write_cache=1,wc_shared=1",
 					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=1",
 					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=0"};
 	for (int c = 0; c < 5; c++) {
-		assert_int_equal(open_dev(&o, make_spec(f, extra[c], buf, sizeof(buf)), err,
-					  sizeof(err)),
-				 0);
+		open_file(&o, f, extra[c]);
 		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
 		run_io(&o, DEV_WRITE, 4, 2, 20 * MS); /* overlaps A */
 		idle_until(&o, 40 * MS);
@@ -470,15 +447,11 @@ static void test_cylinder_spares(void **state)
 static void test_readahead_discard_and_idle_hit(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=5120\ncache_segments=1\n"
 			      "seg_disksim=1\n";
 	for (int discard = 0; discard <= 1; discard++) {
-		assert_int_equal(open_dev(&o, make_spec(f, discard ? ",ra_discard=1" : NULL, buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, discard ? ",ra_discard=1" : NULL);
 		run_io(&o, DEV_READ, 10, 10, 0); /* 1.0..2.0 ms, then 20..29 read ahead */
 		assert_int_equal(run_io(&o, DEV_READ, 20, 5, 50 * MS), 5); /* read-ahead: a hit */
 		uint64_t l = run_io(&o, DEV_READ, 10, 5, 60 * MS);
@@ -489,10 +462,7 @@ static void test_readahead_discard_and_idle_hit(void **state)
 		dev_destroy(o.d);
 	}
 	for (int rh = 0; rh <= 1; rh++) {
-		assert_int_equal(open_dev(&o, make_spec(f, rh ? ",ra_on_hit=1" : NULL, buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, rh ? ",ra_on_hit=1" : NULL);
 		run_io(&o, DEV_READ, 10, 10, 0);                            /* 20..29 read ahead */
 		assert_int_equal(run_io(&o, DEV_READ, 25, 5, 50 * MS), 5); /* a whole hit */
 		/* with ra_on_hit the hit read ahead 30..34 (10 past its end, capped by nothing) */
@@ -510,14 +480,10 @@ static void test_readahead_discard_and_idle_hit(void **state)
 static void test_readahead_bound(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nseg_disksim=1\n";
 	for (int b = 0; b <= 1; b++) {
-		assert_int_equal(open_dev(&o, make_spec(f, b ? ",ra_bound=1" : NULL, buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, b ? ",ra_bound=1" : NULL);
 		run_io(&o, DEV_READ, 10, 10, 0);
 		assert_int_equal(run_io(&o, DEV_READ, 90, 10, 50 * MS), 10); /* the track's end */
 		uint64_t l = run_io(&o, DEV_READ, 100, 1, 60 * MS);        /* the next track */
@@ -536,13 +502,9 @@ static void test_write_less(void **state)
 {
 	(void)state;
 	const char *f = ZONE1 "seek 1 1ms\nwrite_settle=0.2ms\nwrite_less=0.5ms\n";
-	char buf[256], err[256];
 	struct one o;
 	for (int less = 1; less >= 0; less--) {
-		assert_int_equal(open_dev(&o, make_spec(f, less ? NULL : ",write_less=0", buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, less ? NULL : ",write_less=0");
 		uint64_t l = run_io(&o, DEV_WRITE, 108, 1, 0);
 		assert_int_equal(l, less ? 9 * MS / 10 : 10 * MS + 9 * MS / 10);
 		dev_destroy(o.d);
@@ -555,14 +517,10 @@ static void test_write_less(void **state)
 static void test_immediate_partial_hit(void **state)
 {
 	(void)state;
-	char buf[256], err[256];
 	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nbus_watermark=1\nbus_block_read=1ms\n";
 	for (int im = 0; im <= 1; im++) {
-		assert_int_equal(open_dev(&o, make_spec(f, im ? ",immed_partial=1" : NULL, buf,
-							sizeof(buf)),
-					  err, sizeof(err)),
-				 0);
+		open_file(&o, f, im ? ",immed_partial=1" : NULL);
 		run_io(&o, DEV_READ, 0, 8, 0); /* [0, 8) into the buffer */
 		uint64_t l = run_io(&o, DEV_READ, 4, 8, 50 * MS);
 		assert_int_equal(l, im ? 8 * MS : 9 * MS + 2 * MS / 10);
