@@ -4,8 +4,7 @@
 # .db file alone: no empty FILE-wal or FILE-shm left by a reader.
 set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/reports.bash"
+. "$(dirname "$0")/lib/reports.bash"
 
 rep_workdir
 rep_small_trace

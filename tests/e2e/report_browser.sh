@@ -5,8 +5,7 @@
 # scrolling sideways (wide tables scroll in their own box).
 set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/reports.bash"
+. "$(dirname "$0")/lib/reports.bash"
 
 BROWSER=""
 for b in chromium chromium-browser google-chrome; do

@@ -4,8 +4,7 @@
 # schema, a foreign file, a locked, a read-only and a full database (exit 1, file intact).
 set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/reports.bash"
+. "$(dirname "$0")/lib/reports.bash"
 
 rep_workdir
 MNT=""

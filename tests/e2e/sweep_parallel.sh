@@ -4,8 +4,7 @@
 # jobs into shard databases, db merge; the merge is idempotent and equals a local sweep.
 set -euo pipefail
 : "${PROG:?PROG must name build/ssdcache-sim}"
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/reports.bash"
+. "$(dirname "$0")/lib/reports.bash"
 
 if ! command -v parallel >/dev/null; then
 	echo "SKIP: GNU parallel is not installed (Debian package 'parallel'; scripts/install-deps)"
