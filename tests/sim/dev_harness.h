@@ -11,6 +11,7 @@
 
 #include "sim/des.h"
 #include "sim/device.h"
+#include "tests/sim/dev_host.h"
 
 /*
  * The harness plays the host of sim/device.h: it keeps `qd` commands outstanding, delivers
@@ -29,9 +30,7 @@ struct harness;
 typedef void (*h_gen_fn)(struct harness *h, struct dev_io *io);
 
 struct harness {
-	struct des q;
-	struct dev *d;
-	struct dev_env env;
+	DEV_HOST_MEMBERS; /* q, d, env, violations, why (dev_host.h) */
 	struct hio *ios;
 	unsigned qd;
 	uint64_t target, issued, done;
@@ -44,9 +43,6 @@ struct harness {
 	uint64_t lat_max, lat_n;
 	uint64_t lat_by_op_n[4];
 	double lat_by_op_sum[4];
-	uint64_t timer_gen;
-	unsigned violations;
-	char why[256]; /* the first violation */
 };
 
 static inline uint64_t h_rand(struct harness *h)
@@ -59,9 +55,7 @@ static inline uint64_t h_rand(struct harness *h)
 
 static inline void h_violation(struct harness *h, const char *what, uint64_t a, uint64_t b)
 {
-	if (!h->violations++)
-		snprintf(h->why, sizeof(h->why), "%s (%llu, %llu)", what, (unsigned long long)a,
-			 (unsigned long long)b);
+	dh_violation(&h->dh, what, a, b);
 }
 
 static void h_done(void *ctx, void *arg, uint64_t now);
@@ -106,49 +100,12 @@ static void h_done(void *ctx, void *arg, uint64_t now)
 		h_issue(h, x, now);
 }
 
-static void h_env_complete(void *host, struct dev_io *io, uint64_t done_ns)
-{
-	struct harness *h = host;
-
-	if (done_ns < h->q.now_ns)
-		h_violation(h, "complete() names a time in the past", done_ns, h->q.now_ns);
-	io->done_ns = done_ns;
-	/* dev_io is the first member of struct hio */
-	des_schedule(&h->q, done_ns < h->q.now_ns ? h->q.now_ns : done_ns, DES_CLASS_COMPLETION, h_done,
-		     (struct hio *)(void *)io);
-}
-
-static void h_timer_fire(void *ctx, void *arg, uint64_t now)
-{
-	struct harness *h = ctx;
-
-	if ((uint64_t)(uintptr_t)arg == h->timer_gen)
-		h->d->ops->timer(h->d, now);
-}
-
-static void h_env_timer(void *host, struct dev *d, uint64_t at)
-{
-	struct harness *h = host;
-
-	(void)d;
-	if (at < h->q.now_ns)
-		h_violation(h, "timer() for a time in the past", at, h->q.now_ns);
-	if (!h->d->ops->timer)
-		h_violation(h, "timer() asked by a model without a timer hook", at, 0);
-	h->timer_gen++;
-	des_schedule(&h->q, at < h->q.now_ns ? h->q.now_ns : at, DES_CLASS_COMPLETION, h_timer_fire,
-		     (void *)(uintptr_t)h->timer_gen);
-}
-
 /* Create the device; returns 0 or the dev_create error (message in h->why). */
 static inline int h_init(struct harness *h, const char *spec, unsigned max_qd)
 {
 	memset(h, 0, sizeof(*h));
-	h->env.host = h;
-	h->env.complete = h_env_complete;
-	h->env.timer = h_env_timer;
 	h->rng = 0x9e3779b97f4a7c15ULL;
-	if (des_init(&h->q, h))
+	if (dh_init(&h->dh, h_done))
 		return -1;
 	h->ios = calloc(max_qd, sizeof(*h->ios));
 	if (!h->ios)

@@ -21,6 +21,7 @@
 
 #include "sim/des.h"
 #include "sim/device.h"
+#include "tests/sim/dev_host.h"
 
 /*
  * Why a property test: the models' fixed-size cases (test_dev_*.c) pass while a user's
@@ -44,16 +45,11 @@ struct pio {
 };
 
 struct host {
-	struct des q;
-	struct dev *d;
-	struct dev_env env;
+	DEV_HOST_MEMBERS; /* q, d, env, violations, why (dev_host.h) */
 	gsl_rng *r;
 	struct pio *pool;
 	unsigned pool_n, free_head, outstanding;
 	uint64_t sub_n[4], sub_bytes[4], done_n[4], done_bytes[4];
-	uint64_t timer_gen;
-	unsigned violations;
-	char why[256];
 	/* the phase being run */
 	uint64_t left; /* closed loop: commands still to submit */
 	unsigned kind; /* generator */
@@ -66,9 +62,7 @@ enum { G_RANDOM, G_SEQ, G_HOT };
 
 static void violation(struct host *h, const char *what, uint64_t a, uint64_t b)
 {
-	if (!h->violations++)
-		snprintf(h->why, sizeof(h->why), "%s (%llu, %llu)", what, (unsigned long long)a,
-			 (unsigned long long)b);
+	dh_violation(&h->dh, what, a, b);
 }
 
 static uint64_t below(struct host *h, uint64_t n)
@@ -168,41 +162,6 @@ static void on_done(void *ctx, void *arg, uint64_t now)
 		h->left--;
 		submit_one(h, now);
 	}
-}
-
-static void env_complete(void *host, struct dev_io *io, uint64_t done_ns)
-{
-	struct host *h = host;
-
-	if (done_ns < h->q.now_ns)
-		violation(h, "complete() names a time in the past", done_ns, h->q.now_ns);
-	io->done_ns = done_ns;
-	des_schedule(&h->q, done_ns < h->q.now_ns ? h->q.now_ns : done_ns, DES_CLASS_COMPLETION,
-		     on_done, (struct pio *)(void *)io);
-}
-
-static void timer_fire(void *ctx, void *arg, uint64_t now)
-{
-	struct host *h = ctx;
-
-	if ((uint64_t)(uintptr_t)arg == h->timer_gen)
-		h->d->ops->timer(h->d, now);
-}
-
-static void env_timer(void *host, struct dev *d, uint64_t at)
-{
-	struct host *h = host;
-
-	(void)d;
-	if (at < h->q.now_ns)
-		violation(h, "timer() for a time in the past", at, h->q.now_ns);
-	if (!h->d->ops->timer) {
-		violation(h, "timer() asked by a model without a timer hook", at, 0);
-		return;
-	}
-	h->timer_gen++;
-	des_schedule(&h->q, at < h->q.now_ns ? h->q.now_ns : at, DES_CLASS_COMPLETION, timer_fire,
-		     (void *)(uintptr_t)h->timer_gen);
 }
 
 static void nothing(void *ctx, void *arg, uint64_t now)
@@ -372,10 +331,7 @@ static void one_case(const struct dev_ops *o, const char *preset, unsigned long 
 	draw_options(&h, o->name, opts, sizeof(opts));
 	snprintf(spec, sizeof(spec), "%s:%s%s%ssize=%llu%s", o->name, preset ? "preset=" : "",
 		 preset ? preset : "", preset ? "," : "", (unsigned long long)size, opts);
-	h.env.host = &h;
-	h.env.complete = env_complete;
-	h.env.timer = env_timer;
-	assert_int_equal(des_init(&h.q, &h), 0);
+	assert_int_equal(dh_init(&h.dh, on_done), 0);
 	h.pool_n = 1 + (unsigned)below(&h, 128);
 	h.pool = calloc(h.pool_n, sizeof(*h.pool));
 	assert_non_null(h.pool);
