@@ -58,21 +58,12 @@ static inline void h_violation(struct harness *h, const char *what, uint64_t a, 
 	dh_violation(&h->dh, what, a, b);
 }
 
-static void h_done(void *ctx, void *arg, uint64_t now);
-
 static inline void h_issue(struct harness *h, struct hio *x, uint64_t now)
 {
 	memset(&x->io, 0, sizeof(x->io));
 	h->gen(h, &x->io);
-	x->completions = 0;
-	x->inflight = true;
 	h->issued++;
-	if (dev_submit(h->d, &x->io, now) == DEV_Q_COMPLETED) {
-		if (x->io.done_ns < now)
-			h_violation(h, "completed before submission", x->io.done_ns, now);
-		des_schedule(&h->q, x->io.done_ns < now ? now : x->io.done_ns, DES_CLASS_COMPLETION,
-			     h_done, x);
-	}
+	dh_submit(&h->dh, &x->io, &x->completions, &x->inflight, now);
 }
 
 static void h_done(void *ctx, void *arg, uint64_t now)
@@ -81,13 +72,7 @@ static void h_done(void *ctx, void *arg, uint64_t now)
 	struct hio *x = arg;
 	uint64_t lat;
 
-	if (!x->inflight || x->completions)
-		h_violation(h, "completion of a command not outstanding", x->io.sector, now);
-	x->completions++;
-	x->inflight = false;
-	if (x->io.done_ns != now)
-		h_violation(h, "done_ns differs from the completion time", x->io.done_ns, now);
-	dev_account_complete(h->d, &x->io, now);
+	dh_complete(&h->dh, &x->io, &x->completions, &x->inflight, now);
 	lat = now - x->io.submit_ns;
 	h->lat_sum += (double)lat;
 	h->lat_n++;

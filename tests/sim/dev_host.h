@@ -3,6 +3,7 @@
 #ifndef SSDCACHE_TEST_DEV_HOST_H
 #define SSDCACHE_TEST_DEV_HOST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -87,6 +88,35 @@ static void dh_env_timer(void *host, struct dev *d, uint64_t at)
 	dh->timer_gen++;
 	des_schedule(&dh->q, dh_not_past(dh, at), DES_CLASS_COMPLETION, dh_timer_fire,
 		     (void *)(uintptr_t)dh->timer_gen);
+}
+
+/* Submit a command (its dev_io and the host's completions count and in-flight flag for it) at
+ * now; a model that completes it at once gets its completion through the queue all the same. */
+static inline void dh_submit(struct dev_host *dh, struct dev_io *io, int *completions,
+			     bool *inflight, uint64_t now)
+{
+	*completions = 0;
+	*inflight = true;
+	if (dev_submit(dh->d, io, now) == DEV_Q_COMPLETED) {
+		if (io->done_ns < now)
+			dh_violation(dh, "completed before submission", io->done_ns, now);
+		des_schedule(&dh->q, io->done_ns < now ? now : io->done_ns, DES_CLASS_COMPLETION,
+			     dh->on_done, io);
+	}
+}
+
+/* At a command's completion: exactly once, while outstanding, at the time it names; then the
+ * model's accounting. */
+static inline void dh_complete(struct dev_host *dh, struct dev_io *io, int *completions,
+			       bool *inflight, uint64_t now)
+{
+	if (!*inflight || *completions)
+		dh_violation(dh, "completion of a command not outstanding", io->sector, now);
+	(*completions)++;
+	*inflight = false;
+	if (io->done_ns != now)
+		dh_violation(dh, "done_ns differs from the completion time", io->done_ns, now);
+	dev_account_complete(dh->d, io, now);
 }
 
 /* The queue and the env (the device is the host's to create): 0, or -1 on allocation failure. */

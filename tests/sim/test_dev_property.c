@@ -114,8 +114,6 @@ static void gen(struct host *h, struct dev_io *io)
 	io->nsect = (uint32_t)nsect;
 }
 
-static void on_done(void *ctx, void *arg, uint64_t now);
-
 static void submit_one(struct host *h, uint64_t now)
 {
 	struct pio *x;
@@ -128,17 +126,10 @@ static void submit_one(struct host *h, uint64_t now)
 	h->free_head = x->next_free;
 	memset(&x->io, 0, sizeof(x->io));
 	gen(h, &x->io);
-	x->completions = 0;
-	x->inflight = true;
 	h->outstanding++;
 	h->sub_n[x->io.op]++;
 	h->sub_bytes[x->io.op] += (uint64_t)x->io.nsect * 512;
-	if (dev_submit(h->d, &x->io, now) == DEV_Q_COMPLETED) {
-		if (x->io.done_ns < now)
-			violation(h, "completed before submission", x->io.done_ns, now);
-		des_schedule(&h->q, x->io.done_ns < now ? now : x->io.done_ns, DES_CLASS_COMPLETION,
-			     on_done, x);
-	}
+	dh_submit(&h->dh, &x->io, &x->completions, &x->inflight, now);
 }
 
 static void on_done(void *ctx, void *arg, uint64_t now)
@@ -146,13 +137,7 @@ static void on_done(void *ctx, void *arg, uint64_t now)
 	struct host *h = ctx;
 	struct pio *x = arg;
 
-	if (!x->inflight || x->completions)
-		violation(h, "completion of a command not outstanding", x->io.sector, now);
-	x->completions++;
-	x->inflight = false;
-	if (x->io.done_ns != now)
-		violation(h, "done_ns differs from the completion time", x->io.done_ns, now);
-	dev_account_complete(h->d, &x->io, now);
+	dh_complete(&h->dh, &x->io, &x->completions, &x->inflight, now);
 	h->done_n[x->io.op]++;
 	h->done_bytes[x->io.op] += (uint64_t)x->io.nsect * 512;
 	h->outstanding--;
