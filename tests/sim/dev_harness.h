@@ -105,6 +105,18 @@ static inline void h_fini(struct harness *h)
 	free(h->ios);
 }
 
+/* In cmocka tests: fail if the model broke the contract (H_FINI_CLEAN: then free the harness). */
+#define H_CLEAN(h)                                                                                 \
+	do {                                                                                       \
+		if ((h)->violations)                                                               \
+			fail_msg("contract violated %u times, first: %s", (h)->violations, (h)->why); \
+	} while (0)
+#define H_FINI_CLEAN(h)                                                                            \
+	do {                                                                                       \
+		H_CLEAN(h);                                                                        \
+		h_fini(h);                                                                         \
+	} while (0)
+
 /* Run `count` commands at depth qd from the current simulated time; returns the elapsed ns. */
 static inline uint64_t h_run(struct harness *h, h_gen_fn gen, unsigned qd, uint64_t count)
 {

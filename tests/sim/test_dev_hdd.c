@@ -17,12 +17,6 @@
 
 #define REV_7200_MS (60000.0 / 7200.0)
 
-static void expect_clean(const struct harness *h)
-{
-	if (h->violations)
-		fail_msg("contract violated %u times, first: %s", h->violations, h->why);
-}
-
 /* Sequential reads stream at the zone's media rate (less the track-skew gap), outer and inner. */
 static void test_sequential_reads_reach_media_rate(void **state)
 {
@@ -52,8 +46,7 @@ static void test_sequential_reads_reach_media_rate(void **state)
 	mbs = 20000.0 * 4096 / ((double)ns / 1e9) / 1e6;
 	print_message("4 KiB qd1 outer zone: %.1f MB/s\n", mbs);
 	assert_true(mbs > 0.75 * 150 && mbs <= 150.5);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /* Random 4 KiB reads at depth 1: seek_avg + half a revolution + overhead, on average. */
@@ -82,8 +75,7 @@ static void test_random_read_access_time(void **state)
 	for (int i = 0; i < DEV_SEEK_HIST; i++)
 		binned += st.seek_hist[i];
 	assert_int_equal(binned, 4000);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 
 	/* the same for the 15k SAS preset: 3.3 + 2.0 + 0.05 */
 	assert_int_equal(h_init(&h, "hdd:preset=sas15k", 1), 0);
@@ -93,8 +85,7 @@ static void test_random_read_access_time(void **state)
 	got = h_mean_ms(&h);
 	print_message("sas15k random 4K qd1: %.2f ms\n", got);
 	assert_true(got > 0.95 * 5.35 && got < 1.05 * 5.35);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /* The platter's angle is tracked: re-reading the sector just passed costs nearly a revolution. */
@@ -122,8 +113,7 @@ static void test_rotation_is_tracked(void **state)
 		      REV_7200_MS);
 	/* the overhead lets the sector slip by: nearly a full turn, not the average half */
 	assert_true(got > 0.9 * REV_7200_MS && got < 1.1 * REV_7200_MS);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /* At depth 32, shortest-positioning-time-first beats FIFO (and SSTF sits between). */
@@ -135,8 +125,7 @@ static double iops_with(const char *spec)
 	h.bs_sect = 8;
 	h.span_sect = h.d->size_bytes / 512;
 	uint64_t ns = h_run(&h, h_gen_randread, 32, 3000);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 	return 3000.0 / ((double)ns / 1e9);
 }
 
@@ -174,8 +163,7 @@ static void test_write_cache_and_flush(void **state)
 	assert_true(wr < 0.2);
 	/* eight scattered writes to destage: several seeks' worth of time (SPTF shortens each) */
 	assert_true(fl > 8 * 3.0);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 
 	/* without the write cache each random write pays seek and rotation */
 	assert_int_equal(h_init(&h, "hdd:preset=sata7200,write_cache=0", 1), 0);
@@ -184,8 +172,7 @@ static void test_write_cache_and_flush(void **state)
 	h_run(&h, h_gen_randwrite, 1, 500);
 	print_message("uncached random writes: %.2f ms\n", h_mean_ms(&h));
 	assert_true(h_mean_ms(&h) > 12.0);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /* The seek-curve fit rejects datasheet numbers no rising curve can meet. */

@@ -9,12 +9,6 @@
 
 #include "tests/sim/dev_harness.h"
 
-static void expect_clean(const struct harness *h)
-{
-	if (h->violations)
-		fail_msg("contract violated %u times, first: %s", h->violations, h->why);
-}
-
 /*
  * Reads spread over dies overlap: with fast channels and host link, random 4 KiB reads at depth
  * 32 are bound by the page read time of the planes, so throughput grows with their number.
@@ -27,8 +21,7 @@ static double randread_iops(const char *spec, unsigned qd)
 	h.bs_sect = 8;
 	h.span_sect = h.d->size_bytes / 512;
 	uint64_t ns = h_run(&h, h_gen_randread, qd, 20000);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 	return 20000.0 / ((double)ns / 1e9);
 }
 
@@ -67,8 +60,7 @@ static void test_simultaneous_reads_complete_together(void **state)
 	h_run(&h, h_gen_seqread, 16, 16); /* consecutive slots are striped over the planes */
 	print_message("16 parallel reads: max latency %.1f us\n", (double)h.lat_max / 1e3);
 	assert_true(h.lat_max < 2 * 25000);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /*
@@ -121,8 +113,7 @@ static void test_gc_raises_wa_and_latency(void **state)
 	assert_true(wa > 2.0 && wa < 12.0);
 	assert_true(steady > 2 * fresh);
 	assert_true(st.write_amplification > 1.5); /* cumulative, reported through dev_stats */
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /* More spare area, less write amplification: WA is an outcome of the FTL, not a constant. */
@@ -140,8 +131,7 @@ static double steady_wa(const char *spec)
 	uint64_t m0 = st.media_bytes_written, b0 = st.bytes_written;
 	h_run(&h, h_gen_randwrite, 8, 4 * slots);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 	return (double)(st.media_bytes_written - m0) / (double)(st.bytes_written - b0);
 }
 
@@ -187,8 +177,7 @@ static void test_trim(void **state)
 	double wa = (double)(st.media_bytes_written - m0) / (double)(st.bytes_written - b0);
 	print_message("rewrite after TRIM: WA %.3f\n", wa);
 	assert_true(wa < 1.01);
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /* The write buffer acknowledges at host-transfer speed; FLUSH waits for the programs. */
@@ -206,8 +195,7 @@ static void test_buffer_and_flush(void **state)
 	print_message("buffered writes %.1f us, flush %.1f us\n", wr, fl);
 	assert_true(wr < 50);  /* 4 KiB over a 300 MB/s link: 13.7 us */
 	assert_true(fl > 150); /* the last page still had its 200 us program to run */
-	expect_clean(&h);
-	h_fini(&h);
+	H_FINI_CLEAN(&h);
 }
 
 /*
