@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* defer.c - the fixed mode's deferred-bio queue (docs/quirks.md Q9, Q11, Q12, Q14); contract in defer.h. */
+/* defer.c - the fixed mode's deferred-bio queue (docs/quirks.md Q9, Q11, Q12, Q14): see defer.h. */
 #include "engine/internal.h"
 
 /* Does a waiting bio overlap this one? Then it must wait behind it, to keep their order. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* dev_host.h - the device side of a device-model test host: the DES queue, the env, the checks of complete() and timer(). */
+/* dev_host.h - the device side of a device-model test host: DES queue, env, contract checks. */
 #ifndef SSDCACHE_TEST_DEV_HOST_H
 #define SSDCACHE_TEST_DEV_HOST_H
 
