@@ -28,6 +28,15 @@ static void init(struct simtest *st, const char *table)
 	st_init(st, ONE_CMD, CR, CW, T5, T5, table);
 }
 
+/* init with the table fmt, whose %s is mode m (modes[m]). */
+static void init_mode(struct simtest *st, const char *fmt, int m)
+{
+	char table[128];
+
+	snprintf(table, sizeof(table), fmt, modes[m]);
+	init(st, table);
+}
+
 /*
  * The common life of a block, in each mode (bs 8, one cmd, assoc 0):
  *  0 ms    R 0+8   READ_MISS (new cte, no bits; target read 0-5, fill 5-5.2)
@@ -40,11 +49,9 @@ static void init(struct simtest *st, const char *table)
  */
 static void test_common_outcomes_every_mode(void **state)
 {
-	char table[64];
 	struct simtest *st = *state;
 	for (int m = 0; m < 3; m++) {
-		snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s", modes[m]);
-		init(st, table);
+		init_mode(st, "blocksize 8 assoc 0 %s", m);
 		QS(st, "0 R 0+8, 1 R 0+8, 20 R 0+8, 30 W 0+8, 30.1 R 0+8, 30.15 W 0+8, 40 W 8+8");
 		RUN_OK(st);
 		OUTCOMES(st, "READ_MISS READ_INVALID READ_CLEAN WRITE_INVALID READ_BUSY WRITE_CANCEL "
@@ -57,11 +64,9 @@ static void test_common_outcomes_every_mode(void **state)
  * one with candidates evicts. */
 static void test_full_chain_every_mode(void **state)
 {
-	char table[96];
 	struct simtest *st = *state;
 	for (int m = 0; m < 3; m++) {
-		snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s options 1 evict_on_write", modes[m]);
-		init(st, table);
+		init_mode(st, "blocksize 8 assoc 0 %s options 1 evict_on_write", m);
 		for (int b = 0; b < 16; b++)
 			st_q(st, 1000 * (uint64_t)b, "R", 8 * b, 8); /* 16 misses in flight until ~5 ms */
 		QS(st, "1 W 800+8, " /* no clean candidate yet: LOOKUP_FAILED */
@@ -84,19 +89,16 @@ static void test_write_busy(void **state)
 {
 	struct simtest *st = *state;
 	st_init(st, ONE_CMD, CR, 6000000, T5, T5, "blocksize 8 assoc 0 writethrough options 1 queue_busy");
-	st_q(st, 0, "W", 0, 8);
-	st_q(st, MS(5.5), "W", 0, 8);
+	QS(st, "0 W 0+8, 5.5 W 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS WRITE_BUSY");
 	init(st, "blocksize 8 assoc 0 writeback options 1 queue_busy");
-	st_q(st, 0, "W", 0, 8);
-	st_q(st, MS(1), "W", 0, 8);
+	QS(st, "0 W 0+8, 1 W 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS WRITE_BUSY");
 	/* without queue_busy the same collision cancels */
 	init(st, "blocksize 8 assoc 0 writeback");
-	st_q(st, 0, "W", 0, 8);
-	st_q(st, MS(1), "W", 0, 8);
+	QS(st, "0 W 0+8, 1 W 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS");
 }
@@ -108,9 +110,7 @@ static void test_flush_discard(void **state)
 	char line[128];
 	struct simtest *st = *state;
 	for (int m = 0; m < 3; m++) {
-		char table[64];
-		snprintf(table, sizeof(table), "blocksize 8 %s", modes[m]);
-		init(st, table);
+		init_mode(st, "blocksize 8 %s", m);
 		QS(st, "1 FWS, 2 FWFSM 16+12, 3 D 64+64, 4 FN");
 		RUN_OK(st);
 		OUTCOMES(st, "FLUSH FLUSH WRITE_MISS WRITE_MISS DISCARD FLUSH");
@@ -151,8 +151,7 @@ static void test_disable_writeback(void **state)
 {
 	struct simtest *st = *state;
 	init(st, "blocksize 8 options 1 disable_writeback");
-	st_q(st, 0, "R", 0, 8);
-	st_q(st, MS(20), "R", 0, 8);
+	QS(st, "0 R 0+8, 20 R 0+8");
 	RUN_OK(st);
 	OUTCOMES(st, "READ_MISS READ_MISS");
 	assert_string_equal(st_info(st), "cmd 1/1 cte 0/0/16\n"
@@ -221,8 +220,7 @@ static void test_q1(void **state)
 		st->cfg.engine.fixed = fixed ? 1ULL << 1 : 0;
 		for (int b = 0; b < 16; b++)
 			st_q(st, MS(b), "R", 8 * b, 8);
-		st_q(st, MS(50), "R", 800, 8);
-		st_q(st, MS(60), "R", 800, 8);
+		QS(st, "50 R 800+8, 60 R 800+8");
 		RUN_OK(st);
 		assert_int_equal(st->res.counters.read_miss, fixed ? 17 : 16);
 		assert_int_equal(st->res.counters.write_skip, fixed ? 0 : 2);
@@ -352,6 +350,7 @@ static void test_st_qs_script(void **state)
 	init(st, "blocksize 8");
 	init(ref, "blocksize 8");
 	assert_int_equal(st_qs(st, "0 R 0+8, 1.5 W 8+16,30.15 FWFSM 16+12 , 40 FWS"), 0);
+	/* the reference: st_q calls, one per line */
 	st_q(ref, 0, "R", 0, 8);
 	st_q(ref, MS(1.5), "W", 8, 16);
 	st_q(ref, MS(30.15), "FWFSM", 16, 12);

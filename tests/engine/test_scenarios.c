@@ -324,8 +324,8 @@ static void test_c8(void **state)
 {
 	struct simtest *st = *state;
 	coherency(st, "writeback", C01, T5, 1000000);
-	st_q(st, 0, "W", 0, 8);          /* SSD ack 0.1; secondary issued at 1.0 */
-	st_q(st, MS(0.5), "R", 0, 16);   /* READ_BUSY to the HDD: v0 for 0..7 */
+	QS(st, "0 W 0+8, " /* SSD ack 0.1; secondary issued at 1.0 */
+	       "0.5 R 0+16"); /* READ_BUSY to the HDD: v0 for 0..7 */
 	RUN_OK(st);
 	OUTCOMES(st, "WRITE_MISS READ_BUSY");
 	assert_non_null(strstr(st_info(st), "read  clean 0 busy 1 invalid 0 miss 0"));
@@ -414,15 +414,15 @@ static void test_c10(void **state)
 	       "3 W 168+8"); /* X: slot 3 (v4) */
 	for (int i = 0; i < 3; i++)
 		st_q(st, MS(10 + i), "R", 168, 8); /* X_old count 7 */
-	st_q(st, MS(20), "W", 160, 8);  /* B v5: target busy until 25 */
-	st_q(st, MS(21), "W", 160, 16); /* v6: B cancels (slot 1 freed), X -> slot 1, B -> slot 4 */
+	QS(st, "20 W 160+8, " /* B v5: target busy until 25 */
+	       "21 W 160+16"); /* v6: B cancels (slot 1 freed), X -> slot 1, B -> slot 4 */
 	for (int k = 0; k < 11; k++)
 		st_q(st, MS(40 + k), "W", 320 + 8 * k, 8); /* fillers: slots 5..15 */
 	QS(st, "60 R 80+8, 61 R 160+8, 62 R 240+8");
 	for (int k = 0; k < 11; k++)
 		st_q(st, MS(63 + k), "R", 320 + 8 * k, 8);
-	st_q(st, MS(100), "W", 800, 8); /* evicts X_new (slot 1) */
-	st_q(st, MS(120), "R", 168, 8); /* X_old: READ_CLEAN v4 */
+	QS(st, "100 W 800+8, " /* evicts X_new (slot 1) */
+	       "120 R 168+8"); /* X_old: READ_CLEAN v4 */
 	RUN_OK(st);
 	char line[128];
 	assert_string_equal(st_log_line(st, 8, line, sizeof(line)), "8 W 160 8 WRITE_CANCEL 0 1 26000000");
