@@ -99,6 +99,8 @@ int dev_create(const char *spec, const struct dev_env *env, struct dev **out, ch
 			return -EINVAL;
 		}
 	}
+	if (dev_counters_check(ops, err, errlen))
+		return -EINVAL;
 	d = calloc(1, sizeof(*d));
 	if (!d || !(d->priv = calloc(1, ops->priv_size ? ops->priv_size : 1))) {
 		free(d);
@@ -196,8 +198,7 @@ void dev_get_stats(const struct dev *d, uint64_t end_ns, struct dev_stats *out)
 			busy += end_ns - d->last_change_ns;
 	}
 	span = (d->first_ns == UINT64_MAX || end_ns <= d->first_ns) ? 0 : end_ns - d->first_ns;
-	if (d->ops->stats)
-		d->ops->stats(d, out);
+	dev_counters_read(d, out);
 	out->nr_reads = d->nr_reads;
 	out->nr_writes = d->nr_writes;
 	out->nr_other = d->nr_other;
@@ -219,6 +220,7 @@ void dev_print_model(const struct dev_ops *o, FILE *fp)
 	}
 	fprintf(fp, "  options:\n");
 	opt_print_help(o->opts, fp);
+	dev_counters_print_table(o->counters, fp);
 }
 
 void dev_print_models(FILE *fp)
