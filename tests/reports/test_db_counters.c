@@ -14,6 +14,7 @@
 
 #include "reports/db.h"
 #include "reports/db_schema.h"
+#include "reports/diff.h"
 #include "tests/reports/rep_fixture.h"
 
 struct fx {
@@ -150,6 +151,28 @@ static void test_v6_upgrades(void **state)
 			 0);
 }
 
+/* `db diff` compares the counters as it did the columns: device.<role>.<name>. */
+static void test_diff_names_counters(void **state)
+{
+	struct fx *f = *state;
+	struct rep_diff_opts o = {.all = true};
+	struct rep_db *db;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	record_runs(f);
+	make_v6(f);
+	assert_int_equal(rep_db_open(f->old, &db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_diff_print(db, 1, 3, &o, fp, f->err, sizeof(f->err)), 0);
+	rep_db_close(db);
+	assert_int_equal(fclose(fp), 0);
+	assert_non_null(strstr(buf, "device.cache.gc_runs"));
+	assert_non_null(strstr(buf, "device.cache.write_amplification"));
+	assert_non_null(strstr(buf, "device.target.seeks"));
+	free(buf);
+}
+
 /* A migrated file has the schema of a new one (both went through every migration). */
 static void test_v6_schema_as_new(void **state)
 {
@@ -182,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_v6_upgrades, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v6_schema_as_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_diff_names_counters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
