@@ -539,7 +539,8 @@ static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_re
 		CD("target_util", r->target_util),
 		CI("ssd_bytes_written", r->cache_dev.bytes_written),
 		/* run_summary's column since schema 1: the cache model's counter of that name */
-		CI("ssd_media_bytes_written", (int64_t)dev_stats_get(&r->cache_dev, "media_bytes_written")),
+		CI("ssd_media_bytes_written",
+		   (int64_t)dev_stats_get(&r->cache_dev, "media_bytes_written")),
 		CI("miss_compulsory", r->miss[MISS_COMPULSORY]),
 		CI("miss_capacity", r->miss[MISS_CAPACITY]),
 		CI("miss_conflict", r->miss[MISS_CONFLICT]),

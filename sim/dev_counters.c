@@ -150,16 +150,17 @@ int dev_counters_check(const struct dev_ops *o, char *err, size_t errlen)
 		const struct dev_counter *c = &tab[i];
 		const char *bad = NULL;
 
-		if (!c->name[0] || strspn(c->name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-					   strlen(c->name))
+		if (!c->name[0] ||
+		    strspn(c->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(c->name))
 			bad = "a name of [a-z0-9_]";
 		else if (dev_counter_find(tab, c->name) != (int)i)
 			bad = "a name of its own";
 		else if (!c->unit || !c->help)
 			bad = "a unit and a help line";
 		else if (c->kind == DEV_C_RATIO &&
-			 (c->num < 0 || c->den < 0 || (unsigned)c->num >= n || (unsigned)c->den >= n ||
-			  width(&tab[c->num]) != 1 || width(&tab[c->den]) != 1))
+			 (c->num < 0 || c->den < 0 || (unsigned)c->num >= n ||
+			  (unsigned)c->den >= n || width(&tab[c->num]) != 1 ||
+			  width(&tab[c->den]) != 1))
 			bad = "a ratio of two counters of the table";
 		else if (c->kind == DEV_C_HIST && !c->nbins)
 			bad = "bins";
@@ -237,7 +238,8 @@ static void json_one(void *arg, const struct dev_stats *s, const struct dev_coun
 	if (c->kind == DEV_C_HIST) {
 		fputc('[', j->fp);
 		for (unsigned b = 0; b < c->nbins; b++)
-			fprintf(j->fp, "%s%" PRIu64, b ? "," : "", i < 0 ? 0 : dev_counter_bin(s, (unsigned)i, b));
+			fprintf(j->fp, "%s%" PRIu64, b ? "," : "",
+				i < 0 ? 0 : dev_counter_bin(s, (unsigned)i, b));
 		fputc(']', j->fp);
 	} else if (c->kind == DEV_C_RATIO) {
 		fprintf(j->fp, "%.6g", i < 0 ? 0 : dev_counter_value(s, (unsigned)i));

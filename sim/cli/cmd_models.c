@@ -262,8 +262,8 @@ static void probe_report(const struct probe *pr, const struct snap *a, const str
 		       iops, mbs, sum / (double)n / 1e3, pct(v, n, 0.5) / 1e3, pct(v, n, 0.9) / 1e3,
 		       pct(v, n, 0.99) / 1e3, pct(v, n, 0.999) / 1e3, (double)v[0] / 1e3,
 		       (double)v[n - 1] / 1e3);
-		printf(" \"sim_seconds\": %.6f, \"util\": %.4f, \"mean_queue_depth\": %.3f", secs, util,
-		       mqd);
+		printf(" \"sim_seconds\": %.6f, \"util\": %.4f, \"mean_queue_depth\": %.3f", secs,
+		       util, mqd);
 		dev_counters_json(stdout, &own, ", ", ": ", false);
 		printf("}\n");
 		return;

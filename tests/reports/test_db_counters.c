@@ -75,28 +75,29 @@ static void make_v6(struct fx *f)
 	assert_int_equal(sqlite3_open(f->old, &c), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(c, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(rep_schema_migrate(c, 0, 6, &msg), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; ATTACH '%s' AS now", REP_APPLICATION_ID,
-		 f->now);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; ATTACH '%s' AS now",
+		 REP_APPLICATION_ID, f->now);
 	assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
 	if (sqlite3_exec(
-		    c,
-		    "INSERT INTO main.traces SELECT * FROM now.traces;"
-		    "INSERT INTO main.runs SELECT * FROM now.runs;"
-		    "INSERT INTO main.results SELECT * FROM now.results;"
-		    "INSERT INTO main.device_stats(run_id, role, nr_reads, nr_writes, nr_other, "
-		    "  bytes_read, bytes_written, busy_ns, util, mean_queue_depth) "
-		    "  SELECT * FROM now.device_stats;"
-		    /* the old program wrote every column, 0 where the model had none */
-		    "UPDATE main.device_stats SET media_bytes_written = 0, write_amplification = 0, "
-		    "  gc_runs = 0, erases = 0, seek_mean_cyl = 0, seeks = 0, cache_hits = 0;"
-		    "UPDATE main.device_stats SET media_bytes_written = 8192, write_amplification = 2.5, "
-		    "  gc_runs = 3, erases = 3, cache_hits = 7 WHERE role = 'cache' AND run_id IN "
-		    "  (SELECT run_id FROM main.runs WHERE cache_model = 'ssd' AND block_size = 64);"
-		    "UPDATE main.device_stats SET seeks = 11, seek_mean_cyl = 190.5, cache_hits = 4 "
-		    "  WHERE role = 'target' AND run_id IN "
-		    "  (SELECT run_id FROM main.runs WHERE target_model = 'hdd');"
-		    "COMMIT; DETACH now",
-		    NULL, NULL, &msg) != SQLITE_OK)
+		c,
+		"INSERT INTO main.traces SELECT * FROM now.traces;"
+		"INSERT INTO main.runs SELECT * FROM now.runs;"
+		"INSERT INTO main.results SELECT * FROM now.results;"
+		"INSERT INTO main.device_stats(run_id, role, nr_reads, nr_writes, nr_other, "
+		"  bytes_read, bytes_written, busy_ns, util, mean_queue_depth) "
+		"  SELECT * FROM now.device_stats;"
+		/* the old program wrote every column, 0 where the model had none */
+		"UPDATE main.device_stats SET media_bytes_written = 0, write_amplification = 0, "
+		"  gc_runs = 0, erases = 0, seek_mean_cyl = 0, seeks = 0, cache_hits = 0;"
+		"UPDATE main.device_stats SET media_bytes_written = 8192, write_amplification = "
+		"2.5, "
+		"  gc_runs = 3, erases = 3, cache_hits = 7 WHERE role = 'cache' AND run_id IN "
+		"  (SELECT run_id FROM main.runs WHERE cache_model = 'ssd' AND block_size = 64);"
+		"UPDATE main.device_stats SET seeks = 11, seek_mean_cyl = 190.5, cache_hits = 4 "
+		"  WHERE role = 'target' AND run_id IN "
+		"  (SELECT run_id FROM main.runs WHERE target_model = 'hdd');"
+		"COMMIT; DETACH now",
+		NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("v6: %s", msg);
 	sqlite3_close(c);
 	assert_int_equal(fx_q_int(f->old, "PRAGMA user_version"), 6);
@@ -107,8 +108,10 @@ static int64_t count(const char *path, const char *where)
 {
 	char sql[512];
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM device_counters d JOIN runs r ON "
-				   "r.run_id = d.run_id WHERE %s", where);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM device_counters d JOIN runs r ON "
+		 "r.run_id = d.run_id WHERE %s",
+		 where);
 	return fx_q_int(path, sql);
 }
 
@@ -146,8 +149,9 @@ static void test_v6_upgrades(void **state)
 				       "device = 'target')"),
 			 0);
 	/* the columns are gone: device_stats holds what every device has */
-	assert_int_equal(fx_q_int(f->old, "SELECT count(*) FROM pragma_table_info('device_stats') "
-					  "WHERE name IN ('seeks', 'gc_runs', 'media_bytes_written')"),
+	assert_int_equal(fx_q_int(f->old,
+				  "SELECT count(*) FROM pragma_table_info('device_stats') "
+				  "WHERE name IN ('seeks', 'gc_runs', 'media_bytes_written')"),
 			 0);
 }
 
@@ -203,9 +207,9 @@ static void test_v6_schema_as_new(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_v6_upgrades, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v6_schema_as_new, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_diff_names_counters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v6_upgrades, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v6_schema_as_new, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_diff_names_counters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,8 +76,10 @@ static void test_random_read_access_time(void **state)
 	/* uniform random cylinders are on average a third of the stroke apart; the stroke is
 	 * capacity / (heads * mean sectors per track) = 2^31 / (4 * (2441 + 1221) / 2) */
 	double stroke = 2147483648.0 / (4 * (2441.4 + 1220.7) / 2);
-	print_message("mean seek %.0f cylinders of %.0f\n", dev_stats_get(&st, "seek_mean_cyl"), stroke);
-	assert_true(dev_stats_get(&st, "seek_mean_cyl") > 0.28 * stroke && dev_stats_get(&st, "seek_mean_cyl") < 0.38 * stroke);
+	print_message("mean seek %.0f cylinders of %.0f\n", dev_stats_get(&st, "seek_mean_cyl"),
+		      stroke);
+	assert_true(dev_stats_get(&st, "seek_mean_cyl") > 0.28 * stroke &&
+		    dev_stats_get(&st, "seek_mean_cyl") < 0.38 * stroke);
 	/* the histogram's bins add up to every media access */
 	assert_int_equal(dev_stats_get(&st, "seek_hist"), 4000);
 	expect_clean(&h);

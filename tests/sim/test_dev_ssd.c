@@ -95,10 +95,12 @@ static void test_gc_raises_wa_and_latency(void **state)
 	h_run(&h, h_gen_randwrite, 8, slots / 4);
 	double fresh = h_mean_ms(&h);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	print_message("fresh: %.3f ms, WA %.2f, GC runs %llu\n", fresh, dev_stats_get(&st, "write_amplification"),
+	print_message("fresh: %.3f ms, WA %.2f, GC runs %llu\n", fresh,
+		      dev_stats_get(&st, "write_amplification"),
 		      (unsigned long long)dev_stats_get(&st, "gc_runs"));
 	assert_int_equal(dev_stats_get(&st, "gc_runs"), 0);
-	assert_true(dev_stats_get(&st, "write_amplification") > 0.999 && dev_stats_get(&st, "write_amplification") < 1.001);
+	assert_true(dev_stats_get(&st, "write_amplification") > 0.999 &&
+		    dev_stats_get(&st, "write_amplification") < 1.001);
 
 	/* fill the whole drive sequentially, then overwrite it randomly four times */
 	h.span_sect = h.d->size_bytes / 512;
@@ -111,16 +113,19 @@ static void test_gc_raises_wa_and_latency(void **state)
 	h_run(&h, h_gen_randwrite, 8, 4 * slots);
 	double steady = h_mean_ms(&h);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	double wa = (double)(dev_stats_get(&st, "media_bytes_written") - media0) / (double)(st.bytes_written - host0);
-	print_message("steady random writes: %.3f ms, WA %.2f, GC runs %llu, erases %llu\n", steady, wa,
-		      (unsigned long long)dev_stats_get(&st, "gc_runs"), (unsigned long long)dev_stats_get(&st, "erases"));
+	double wa = (double)(dev_stats_get(&st, "media_bytes_written") - media0) /
+		    (double)(st.bytes_written - host0);
+	print_message("steady random writes: %.3f ms, WA %.2f, GC runs %llu, erases %llu\n", steady,
+		      wa, (unsigned long long)dev_stats_get(&st, "gc_runs"),
+		      (unsigned long long)dev_stats_get(&st, "erases"));
 	assert_true(dev_stats_get(&st, "gc_runs") > 0);
 	assert_true(dev_stats_get(&st, "erases") == dev_stats_get(&st, "gc_runs"));
 	/* greedy GC with ~10 % spare (less the blocks held open and in reserve on a drive this
 	 * small) under uniform random writes: WA well above 1 */
 	assert_true(wa > 2.0 && wa < 12.0);
 	assert_true(steady > 2 * fresh);
-	assert_true(dev_stats_get(&st, "write_amplification") > 1.5); /* cumulative, reported through dev_stats */
+	assert_true(dev_stats_get(&st, "write_amplification") >
+		    1.5); /* cumulative, reported through dev_stats */
 	expect_clean(&h);
 	h_fini(&h);
 }
@@ -142,7 +147,8 @@ static double steady_wa(const char *spec)
 	dev_get_stats(h.d, h.q.now_ns, &st);
 	expect_clean(&h);
 	h_fini(&h);
-	return (double)(dev_stats_get(&st, "media_bytes_written") - m0) / (double)(st.bytes_written - b0);
+	return (double)(dev_stats_get(&st, "media_bytes_written") - m0) /
+	       (double)(st.bytes_written - b0);
 }
 
 static void test_wa_follows_overprovisioning(void **state)
@@ -184,7 +190,8 @@ static void test_trim(void **state)
 	h.cursor = 0;
 	h_run(&h, h_gen_seqwrite, 8, slots);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	double wa = (double)(dev_stats_get(&st, "media_bytes_written") - m0) / (double)(st.bytes_written - b0);
+	double wa = (double)(dev_stats_get(&st, "media_bytes_written") - m0) /
+		    (double)(st.bytes_written - b0);
 	print_message("rewrite after TRIM: WA %.3f\n", wa);
 	assert_true(wa < 1.01);
 	expect_clean(&h);
@@ -310,7 +317,8 @@ static void test_hot_reads_between_rewrites_sata_slc_64m(void **state)
 		}
 	dev_get_stats(h.d, now, &st);
 	print_message("%llu writes: WA %.2f, %llu GC runs\n", (unsigned long long)writes,
-		      dev_stats_get(&st, "write_amplification"), (unsigned long long)dev_stats_get(&st, "gc_runs"));
+		      dev_stats_get(&st, "write_amplification"),
+		      (unsigned long long)dev_stats_get(&st, "gc_runs"));
 	assert_int_equal(st.nr_writes, writes);
 	h_fini(&h);
 }

@@ -237,22 +237,30 @@ static void test_model_counters(void **state)
 			continue;
 		assert_true(dev_stats_get(a, "seeks") > 0);
 		assert_int_equal(dev_stats_get(b, "seeks"), dev_stats_get(a, "seeks"));
-		assert_true(fabs(dev_stats_get(b, "seek_mean_cyl") - dev_stats_get(a, "seek_mean_cyl")) < 1e-9 * (1 + dev_stats_get(a, "seek_mean_cyl")));
+		assert_true(
+		    fabs(dev_stats_get(b, "seek_mean_cyl") - dev_stats_get(a, "seek_mean_cyl")) <
+		    1e-9 * (1 + dev_stats_get(a, "seek_mean_cyl")));
 		assert_ptr_equal(b->ctab, a->ctab);
-		assert_memory_equal(b->cval, a->cval, sizeof(a->cval)); /* every counter, bin by bin */
+		/* every counter of the model, histogram bin by bin */
+		assert_memory_equal(b->cval, a->cval, sizeof(a->cval));
 		assert_true(fabs(b->mean_queue_depth - a->mean_queue_depth) < 1e-9);
 		const struct dev_stats *ca = &base.res.cache_dev, *cb = &warm.res.cache_dev;
 		assert_true(dev_stats_get(ca, "media_bytes_written") > 0);
-		assert_int_equal(dev_stats_get(cb, "media_bytes_written"), dev_stats_get(ca, "media_bytes_written"));
-		assert_true(fabs(dev_stats_get(cb, "write_amplification") - dev_stats_get(ca, "write_amplification")) < 1e-9);
-		assert_int_equal(dev_stats_get(cb, "flash_programs"), dev_stats_get(ca, "flash_programs"));
+		assert_int_equal(dev_stats_get(cb, "media_bytes_written"),
+				 dev_stats_get(ca, "media_bytes_written"));
+		assert_true(fabs(dev_stats_get(cb, "write_amplification") -
+				 dev_stats_get(ca, "write_amplification")) < 1e-9);
+		assert_int_equal(dev_stats_get(cb, "flash_programs"),
+				 dev_stats_get(ca, "flash_programs"));
 	}
 	/* after 4 requests: B's miss is the only target read, no target write */
 	assert_int_equal(b->nr_reads, 1);
 	assert_int_equal(b->nr_writes, 0);
-	assert_true(dev_stats_get(b, "seeks") <= dev_stats_get(a, "seeks") && dev_stats_get(b, "seeks") <= 1);
+	assert_true(dev_stats_get(b, "seeks") <= dev_stats_get(a, "seeks") &&
+		    dev_stats_get(b, "seeks") <= 1);
 	assert_true(warm.res.cache_dev.nr_writes == 1 && warm.res.cache_dev.nr_reads == 3);
-	assert_true(dev_stats_get(&warm.res.cache_dev, "media_bytes_written") <= dev_stats_get(&base.res.cache_dev, "media_bytes_written"));
+	assert_true(dev_stats_get(&warm.res.cache_dev, "media_bytes_written") <=
+		    dev_stats_get(&base.res.cache_dev, "media_bytes_written"));
 	assert_true(dev_stats_get(&warm.res.cache_dev, "write_amplification") >= 0);
 	run_with(&base, NULL); /* the fixed-device baseline again, for the other tests */
 }
