@@ -140,7 +140,7 @@ struct dev {
 	char spec[256];            /* the spec as given, for reports */
 	char preset[32];           /* preset applied ("" if none) */
 	/* accounting kept by the core (dev_submit / dev_account_complete) */
-	uint64_t nr_reads, nr_writes, nr_other, bytes_read, bytes_written;
+	struct dev_stats acc;      /* its counts and bytes (dev_get_stats fills the rest) */
 	uint64_t inflight, busy_since_ns, busy_ns, last_change_ns;
 	double qd_area;            /* integral of inflight over time, ns */
 	uint64_t first_ns;

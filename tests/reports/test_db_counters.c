@@ -21,26 +21,19 @@ struct fx {
 	char dir[256], trace[300], now[300], old[300], err[512];
 };
 
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
+static void record_runs(struct fx *f);
+static void make_v6(struct fx *f);
 
+/* A directory of its own, the trace, the paths of the two files (removed by fx_rmdir). */
+static void begin(struct fx *f)
+{
 	fx_mkdtemp(f->dir, sizeof(f->dir));
 	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
 	snprintf(f->now, sizeof(f->now), "%s/now.db", f->dir);
 	snprintf(f->old, sizeof(f->old), "%s/v6.db", f->dir);
 	fx_write_file(f->trace, FX_TRACE_TEXT);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_rmdir(f->dir);
-	free(f);
-	return 0;
+	record_runs(f);
+	make_v6(f);
 }
 
 /* Three runs by this program: ssd cache + hdd target, fixed + fixed, and block sizes apart. */
@@ -115,58 +108,61 @@ static int64_t count(const char *path, const char *where)
 	return fx_q_int(path, sql);
 }
 
+/* Where the old columns' values went: rows of device_counters joined with their run. */
+static const struct {
+	const char *where;
+	int64_t rows;
+} moved[] = {
+	/* the ssd cache of run 1: its five columns, values kept */
+	{"block_size = 64 AND device = 'cache'", 5},
+	{"block_size = 64 AND device = 'cache' AND name = 'media_bytes_written' AND unit = 'bytes' "
+	 "AND value = 8192", 1},
+	{"block_size = 64 AND name = 'write_amplification' AND value = 2.5", 1},
+	{"block_size = 64 AND device = 'cache' AND name = 'cache_hits' AND value = 7", 1},
+	/* the hdd target: seeks, mean distance, buffer hits */
+	{"device = 'target' AND target_model = 'hdd'", 3},
+	{"name = 'seek_mean_cyl' AND unit = 'cylinders' AND value = 190.5", 1},
+	/* an ssd whose counters were 0 keeps them as 0; fixed devices have none */
+	{"block_size = 256 AND device = 'cache' AND value = 0", 5},
+	{"cache_model = 'fixed' OR (target_model = 'fixed' AND device = 'target')", 0},
+};
+
 static void test_v6_upgrades(void **state)
 {
-	struct fx *f = *state;
+	struct fx fx, *f = &fx;
 	struct rep_db *db;
 
-	record_runs(f);
-	make_v6(f);
+	(void)state;
+	begin(f);
 	assert_int_equal(rep_db_open(f->old, &db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(rep_db_schema_version(db), REP_SCHEMA_VERSION);
 	rep_db_close(db);
 	assert_int_equal(fx_q_int(f->old, "PRAGMA user_version"), 7);
 
-	/* the ssd cache of run 1: its five columns, values kept */
-	assert_int_equal(count(f->old, "block_size = 64 AND device = 'cache'"), 5);
-	assert_int_equal(count(f->old, "block_size = 64 AND device = 'cache' AND name = "
-				       "'media_bytes_written' AND unit = 'bytes' AND value = 8192"),
-			 1);
-	assert_int_equal(count(f->old, "block_size = 64 AND name = 'write_amplification' AND "
-				       "value = 2.5"),
-			 1);
-	assert_int_equal(count(f->old, "block_size = 64 AND device = 'cache' AND name = "
-				       "'cache_hits' AND value = 7"),
-			 1);
-	/* the hdd target: seeks, mean distance, buffer hits */
-	assert_int_equal(count(f->old, "device = 'target' AND target_model = 'hdd'"), 3);
-	assert_int_equal(count(f->old, "name = 'seek_mean_cyl' AND unit = 'cylinders' AND "
-				       "value = 190.5"),
-			 1);
-	/* an ssd whose counters were 0 keeps them as 0; fixed devices have none */
-	assert_int_equal(count(f->old, "block_size = 256 AND device = 'cache' AND value = 0"), 5);
-	assert_int_equal(count(f->old, "cache_model = 'fixed' OR (target_model = 'fixed' AND "
-				       "device = 'target')"),
-			 0);
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++)
+		if (count(f->old, moved[i].where) != moved[i].rows)
+			fail_msg("rows where %s: %lld, expected %lld", moved[i].where,
+				 (long long)count(f->old, moved[i].where), (long long)moved[i].rows);
 	/* the columns are gone: device_stats holds what every device has */
 	assert_int_equal(fx_q_int(f->old,
 				  "SELECT count(*) FROM pragma_table_info('device_stats') "
 				  "WHERE name IN ('seeks', 'gc_runs', 'media_bytes_written')"),
 			 0);
+	fx_rmdir(f->dir);
 }
 
 /* `db diff` compares the counters as it did the columns: device.<role>.<name>. */
 static void test_diff_names_counters(void **state)
 {
-	struct fx *f = *state;
+	struct fx fx, *f = &fx;
 	struct rep_diff_opts o = {.all = true};
 	struct rep_db *db;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
-	record_runs(f);
-	make_v6(f);
+	(void)state;
+	begin(f);
 	assert_int_equal(rep_db_open(f->old, &db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(rep_diff_print(db, 1, 3, &o, fp, f->err, sizeof(f->err)), 0);
 	rep_db_close(db);
@@ -175,12 +171,13 @@ static void test_diff_names_counters(void **state)
 	assert_non_null(strstr(buf, "device.cache.write_amplification"));
 	assert_non_null(strstr(buf, "device.target.seeks"));
 	free(buf);
+	fx_rmdir(f->dir);
 }
 
 /* A migrated file has the schema of a new one (both went through every migration). */
 static void test_v6_schema_as_new(void **state)
 {
-	struct fx *f = *state;
+	struct fx fx, *f = &fx;
 	struct rep_db *db;
 	const char *q = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema "
 			"WHERE name = 'device_counters' OR name = 'device_stats' ORDER BY name)";
@@ -188,8 +185,8 @@ static void test_v6_schema_as_new(void **state)
 	sqlite3_stmt *st;
 	char a[2048] = "", b[2048] = "";
 
-	record_runs(f);
-	make_v6(f);
+	(void)state;
+	begin(f);
 	assert_int_equal(rep_db_open(f->old, &db, f->err, sizeof(f->err)), 0);
 	rep_db_close(db);
 	for (int i = 0; i < 2; i++) {
@@ -202,15 +199,14 @@ static void test_v6_schema_as_new(void **state)
 	}
 	assert_non_null(strstr(a, "device_counters"));
 	assert_string_equal(a, b);
+	fx_rmdir(f->dir);
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_v6_upgrades, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_v6_schema_as_new, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_diff_names_counters, setup, teardown),
-	};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_v6_upgrades),
+					   cmocka_unit_test(test_v6_schema_as_new),
+					   cmocka_unit_test(test_diff_names_counters)};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

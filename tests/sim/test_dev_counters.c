@@ -20,14 +20,8 @@
 #include "tests/reports/rep_fixture.h"
 
 struct fake_priv {
-	uint64_t size;
-	uint64_t widgets;       /* a count */
-	uint64_t gizmo_slots;   /* bytes, in 512-byte units */
-};
-
-static const struct opt fake_opts[] = {
-	{"size", OPT_SIZE, offsetof(struct fake_priv, size), "1G", 1, 1ULL << 50, NULL, "capacity"},
-	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+	uint64_t widgets;     /* a count */
+	uint64_t gizmo_slots; /* bytes, in 512-byte units */
 };
 
 static const struct dev_counter fake_counters[] = {
@@ -40,14 +34,6 @@ static const struct dev_counter fake_counters[] = {
 	{.name = NULL},
 };
 
-static int fake_init(struct dev *d, char *err, size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	d->size_bytes = ((struct fake_priv *)d->priv)->size;
-	return 0;
-}
-
 static enum dev_q_result fake_submit(struct dev *d, struct dev_io *io, uint64_t now_ns)
 {
 	struct fake_priv *p = d->priv;
@@ -58,15 +44,9 @@ static enum dev_q_result fake_submit(struct dev *d, struct dev_io *io, uint64_t 
 	return DEV_Q_COMPLETED;
 }
 
+/* Only what the counters need: dev_get_stats reads them, dev_counters_check checks them. */
 static const struct dev_ops fake_ops = {
-	.name = "fake",
-	.abi = DEV_ABI,
-	.help = "a test's model",
-	.ordering = "FIFO",
-	.priv_size = sizeof(struct fake_priv),
-	.opts = fake_opts,
-	.init = fake_init,
-	.submit = fake_submit,
+	.name = "fake", .priv_size = sizeof(struct fake_priv), .submit = fake_submit,
 	.counters = fake_counters,
 };
 
@@ -205,7 +185,8 @@ static void test_bad_tables_refused(void **state)
 	(void)state;
 	o.counters = bad_ratio;
 	assert_int_equal(dev_counters_check(&o, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "fake: counter 2 (r): expected a ratio of two counters of the table");
+	assert_string_equal(err,
+			    "fake: counter 2 (r): expected a ratio of two counters of the table");
 	o.counters = bad_name;
 	assert_int_equal(dev_counters_check(&o, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "counter 1 (Has Space): expected a name of [a-z0-9_]"));
@@ -230,12 +211,10 @@ static void test_registered_tables_valid(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values_from_the_table),
-		cmocka_unit_test(test_reach_summary_json_and_db),
-		cmocka_unit_test(test_bad_tables_refused),
-		cmocka_unit_test(test_registered_tables_valid),
-	};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_values_from_the_table),
+					   cmocka_unit_test(test_reach_summary_json_and_db),
+					   cmocka_unit_test(test_bad_tables_refused),
+					   cmocka_unit_test(test_registered_tables_valid)};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
