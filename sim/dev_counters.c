@@ -263,6 +263,14 @@ void dev_counters_print_table(const struct dev_counter *tab, FILE *fp)
 	if (!tab || !tab->name)
 		return;
 	fprintf(fp, "  counters:\n");
-	for (const struct dev_counter *c = tab; c->name; c++)
-		fprintf(fp, "    %-20s %-9s %-10s %s\n", c->name, kinds[c->kind], c->unit, c->help);
+	for (const struct dev_counter *c = tab; c->name; c++) {
+		char kind[40];
+
+		/* the unit where the kind does not say it */
+		if (c->unit[0] && strcmp(c->unit, kinds[c->kind]))
+			snprintf(kind, sizeof(kind), "%s (%s)", kinds[c->kind], c->unit);
+		else
+			snprintf(kind, sizeof(kind), "%s", kinds[c->kind]);
+		fprintf(fp, "    %-20s %-17s %s\n", c->name, kind, c->help);
+	}
 }

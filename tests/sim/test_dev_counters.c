@@ -46,7 +46,7 @@ static enum dev_q_result fake_submit(struct dev *d, struct dev_io *io, uint64_t 
 
 /* Only what the counters need: dev_get_stats reads them, dev_counters_check checks them. */
 static const struct dev_ops fake_ops = {
-	.name = "fake", .priv_size = sizeof(struct fake_priv), .submit = fake_submit,
+	.name = "fake", .help = "a test's", .ordering = "FIFO", .priv_size = sizeof(struct fake_priv), .submit = fake_submit,
 	.counters = fake_counters,
 };
 
@@ -101,6 +101,19 @@ static void test_values_from_the_table(void **state)
 	assert_int_equal(dev_stats_get(&st, "gc_runs"), 0); /* not this model's */
 	assert_true(dev_counters_line(&st, DEV_CF_SUMMARY, line, sizeof(line)));
 	assert_string_equal(line, "7 widgets turned, gizmos 28672 bytes");
+	/* `models MODEL` lists the table */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&buf, &len);
+
+		assert_non_null(fp);
+		dev_print_model(&fake_ops, fp);
+		assert_int_equal(fclose(fp), 0);
+		assert_non_null(strstr(buf, "  counters:\n    widgets              count             "
+					    "widgets turned\n    gizmo_bytes          bytes             "));
+		free(buf);
+	}
 	/* the warm-up's difference: counter by counter */
 	dev_counters_sub(&st, &early);
 	assert_int_equal(dev_stats_get(&st, "widgets"), 4);
