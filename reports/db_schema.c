@@ -273,9 +273,10 @@ static const char schema_v6[] =
  * model that had it (by runs' cache_model / target_model), and for a device of another or no
  * recorded model only when it is not 0 (0 meant "this model has none").
  */
-#define V7_MOVE(col, unit, models)                                                               \
-	"SELECT run_id, role, '" col "', '" unit "', " col " FROM m WHERE " col " IS NOT NULL AND "  \
-	"(model IN (" models ") OR (coalesce(model, '') NOT IN ('ssd', 'hdd') AND " col " != 0))"
+#define V7_MOVE(col, unit, models)                                                         \
+	"SELECT run_id, role, '" col "', '" unit "', " col " FROM m WHERE " col                \
+	" IS NOT NULL AND (model IN (" models ") OR (coalesce(model, '') NOT IN ('ssd', 'hdd')" \
+	" AND " col " != 0))"
 static const char schema_v7[] =
 	"CREATE TABLE device_counters(\n"
 	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
@@ -285,8 +286,9 @@ static const char schema_v7[] =
 	"  value NUMERIC,\n"
 	"  PRIMARY KEY(run_id, device, name)\n"
 	") WITHOUT ROWID;\n"
-	"WITH m AS (SELECT d.*, CASE d.role WHEN 'cache' THEN r.cache_model ELSE r.target_model END\n"
-	"  AS model FROM device_stats d JOIN runs r ON r.run_id = d.run_id)\n"
+	"WITH m AS (SELECT d.*,\n"
+	"  CASE d.role WHEN 'cache' THEN r.cache_model ELSE r.target_model END AS model\n"
+	"  FROM device_stats d JOIN runs r ON r.run_id = d.run_id)\n"
 	"INSERT INTO device_counters(run_id, device, name, unit, value)\n"
 	V7_MOVE("media_bytes_written", "bytes", "'ssd'") " UNION ALL\n"
 	V7_MOVE("write_amplification", "", "'ssd'") " UNION ALL\n"

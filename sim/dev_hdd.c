@@ -1131,16 +1131,18 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 
 /* What the disk did (DEV_CF_SUMMARY: the run summary's line; the rest `models probe`). */
 static const struct dev_counter hdd_counters[] = {
-	{.name = "seeks", .unit = "", .kind = DEV_C_COUNT, .help = "media accesses that moved the arm",
-	 .off = offsetof(struct hdd_priv, nr_seeks), .text = "%s seeks", .flags = DEV_CF_SUMMARY},
+	{.name = "seeks", .unit = "", .kind = DEV_C_COUNT,
+	 .help = "media accesses that moved the arm", .off = offsetof(struct hdd_priv, nr_seeks), .text = "%s seeks", .flags = DEV_CF_SUMMARY},
 	{.name = "seek_cylinders", .unit = "cylinders", .kind = DEV_C_COUNT,
-	 .help = "cylinders travelled by those seeks", .off = offsetof(struct hdd_priv, seek_cyl_sum)},
+	 .help = "cylinders travelled by those seeks",
+	 .off = offsetof(struct hdd_priv, seek_cyl_sum)},
 	{.name = "seek_mean_cyl", .unit = "cylinders", .kind = DEV_C_RATIO,
 	 .help = "mean seek distance", .num = 1, .den = 0, .prec = 0,
 	 .text = "mean distance %s cylinders", .flags = DEV_CF_SUMMARY,
 	 .json_key = "seek_mean_cylinders"},
 	{.name = "cache_hits", .unit = "", .kind = DEV_C_COUNT,
-	 .help = "reads served from the drive's buffer", .off = offsetof(struct hdd_priv, cache_hits),
+	 .help = "reads served from the drive's buffer",
+	 .off = offsetof(struct hdd_priv, cache_hits),
 	 .text = "%s buffer hits"},
 	{.name = "seek_hist", .unit = "", .kind = DEV_C_HIST, .nbins = HDD_SEEK_HIST,
 	 .help = "media accesses by seek distance: bin 0 no seek, bin i [2^(i-1), 2^i) cylinders, "

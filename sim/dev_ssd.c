@@ -699,7 +699,7 @@ static void ssd_fini(struct dev *d)
 /* What the flash did (DEV_CF_SUMMARY: the run summary's line; the rest `models probe`). */
 static const struct dev_counter ssd_counters[] = {
 	{.name = "host_slot_bytes", .unit = "bytes", .kind = DEV_C_BYTES,
-	 .help = "host data placed in flash slots (4 KiB each; the denominator of write_amplification)",
+	 .help = "host data placed in 4 KiB flash slots (write_amplification's denominator)",
 	 .off = offsetof(struct ssd_priv, host_slots), .scale = SSD_SLOT},
 	{.name = "media_bytes_written", .unit = "bytes", .kind = DEV_C_BYTES,
 	 .help = "bytes programmed to flash (host data, GC copies and page padding)",
