@@ -63,7 +63,8 @@ static void probe_usage(FILE *fp)
 		"  --seed N           random seed for rand* patterns (default 1)\n"
 		"  --precondition     first write the span sequentially once (not measured), so\n"
 		"                     an SSD is full and its GC is working during the measurement\n"
-		"  --json             one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...\n"
+		"  --json             one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...,\n"
+		"                     and every model's counters (0 where this one has none)\n"
 		"  -h, --help         this text\n\n"
 		"example: ssdcache-sim models probe hdd:preset=sas15k --rw randread --qd 32 --count 5000\n");
 }
@@ -76,7 +77,8 @@ static void models_usage(FILE *fp)
 		    "       ssdcache-sim models import disksim FILE.parv [-o FILE]\n"
 		    "       ssdcache-sim models calibrate PATH --model fixed|ssd|hdd [...]\n\n"
 		    "Without arguments, list every device model with its ordering contract, presets\n"
-		    "(with the sources of their numbers) and options. With MODEL, only that model.\n"
+		    "(with the sources of their numbers), options and counters. With MODEL, only\n"
+		    "that model.\n"
 		    "A device is given as MODEL[:key=value,...], e.g. hdd:preset=sas15k,sched=fifo.\n"
 		    "replay: the model against a trace's measured latencies (demerit figure);\n"
 		    "import: an hdd SPEC or preset file from a DiskSim parameter file;\n"
