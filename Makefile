@@ -100,6 +100,9 @@ $(PROG): $(CLI_OBJS) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS_ALL)
+# the device counters' test prints through the CLI's summary and --json
+$(BUILD)/tests/sim/test_dev_counters: $(BUILD)/sim/cli/summary.o
+$(BUILD)/tests/sim/test_dev_counters: TEST_LIBS += $(LIB)
 
 # Unit tests run from the top directory (they read tests/golden/ and data/). The runner counts
 # passed, failed and skipped tests (an e2e script skips with exit 77); `make test` ends with the

@@ -40,7 +40,7 @@
 
 /* Version of the schema this program writes (PRAGMA user_version). Older files are migrated
  * forward on a read-write open; newer files are refused (-EPROTO). */
-#define REP_SCHEMA_VERSION 6
+#define REP_SCHEMA_VERSION 7
 /* PRAGMA application_id of our files ("SSDc"), so a foreign SQLite file is refused. */
 #define REP_APPLICATION_ID 0x53534463
 

@@ -106,7 +106,8 @@ int rep_db_merge(struct rep_db *db, const char *shard_path, unsigned *added, uns
 {
 	static const char *const children[] = {"results",    "outcomes",   "latency",
 					       "device_stats", "series",   "histograms",
-					       "stale_examples", "prediction", "prediction_cdf"};
+					       "stale_examples", "prediction", "prediction_cdf",
+					       "device_counters"};
 	struct rep_db *probe;
 	char tmp[PATH_MAX] = "", cols[4096], scols[4096], sql[10240];
 	const char *src = shard_path;

@@ -538,7 +538,9 @@ static int insert_results(struct rep_db *db, int64_t run_id, const struct sim_re
 		CD("cache_util", r->cache_util),
 		CD("target_util", r->target_util),
 		CI("ssd_bytes_written", r->cache_dev.bytes_written),
-		CI("ssd_media_bytes_written", r->cache_dev.media_bytes_written),
+		/* run_summary's column since schema 1: the cache model's counter of that name */
+		CI("ssd_media_bytes_written",
+		   (int64_t)dev_stats_get(&r->cache_dev, "media_bytes_written")),
 		CI("miss_compulsory", r->miss[MISS_COMPULSORY]),
 		CI("miss_capacity", r->miss[MISS_CAPACITY]),
 		CI("miss_conflict", r->miss[MISS_CONFLICT]),
@@ -586,16 +588,39 @@ static int insert_dev(struct rep_db *db, int64_t run_id, const char *role,
 		CI("busy_ns", s->busy_ns),
 		CD("util", util),
 		CD("mean_queue_depth", s->mean_queue_depth),
-		CI("media_bytes_written", s->media_bytes_written),
-		CD("write_amplification", s->write_amplification),
-		CI("gc_runs", s->gc_runs),
-		CI("erases", s->erases),
-		CD("seek_mean_cyl", s->seek_mean_cyl),
-		CI("seeks", s->seeks),
-		CI("cache_hits", s->cache_hits),
 	};
+	static const char what[] = "writing the device's counters";
+	const struct dev_counter *tab = s->ctab;
+	sqlite3_stmt *st;
+	int rc;
 
-	return insert_row(db, "device_stats", c, NCOLS(c), NULL, err, errlen);
+	if ((rc = insert_row(db, "device_stats", c, NCOLS(c), NULL, err, errlen)))
+		return rc;
+	if (!tab || !tab->name)
+		return 0;
+	/* The model's own counters, a row each (a histogram's bins as NAME.BIN), from its table. */
+	if ((rc = db_prepare(db, &st, err, errlen, what,
+			     "INSERT INTO device_counters(run_id, device, name, unit, value) "
+			     "VALUES(?1,?2,?3,?4,?5)")))
+		return rc;
+	for (unsigned i = 0; !rc && tab[i].name; i++) {
+		const struct dev_counter *k = &tab[i];
+		char name[96];
+
+		if (k->kind == DEV_C_RATIO)
+			rc = db_step_with(db, st, err, errlen, what, "itttd", run_id, role, k->name,
+					  k->unit, dev_counter_value(s, i));
+		else if (k->kind != DEV_C_HIST)
+			rc = db_step_with(db, st, err, errlen, what, "ittti", run_id, role, k->name,
+					  k->unit, (int64_t)dev_counter_u64(s, i));
+		for (unsigned b = 0; !rc && k->kind == DEV_C_HIST && b < k->nbins; b++) {
+			snprintf(name, sizeof(name), "%s.%u", k->name, b);
+			rc = db_step_with(db, st, err, errlen, what, "ittti", run_id, role, name,
+					  k->unit, (int64_t)dev_counter_bin(s, i, b));
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* replay --predict's comparison (sim_replay_record): a row per scope and name, the quantiles of

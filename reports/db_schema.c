@@ -266,8 +266,48 @@ static const char schema_v6[] =
 	"  PRIMARY KEY(run_id, scope, name, side, pct)\n"
 	") WITHOUT ROWID;\n";
 
+/*
+ * Version 7: a device model's own counters (device.h: its table) as rows of device_counters, one
+ * per counter (a histogram's bins as NAME.BIN), so that a model adds counters without a schema
+ * change. The per-model columns of device_stats move there: a column goes to the rows of the
+ * model that had it (by runs' cache_model / target_model), and for a device of another or no
+ * recorded model only when it is not 0 (0 meant "this model has none").
+ */
+#define V7_MOVE(col, unit, models)                                                         \
+	"SELECT run_id, role, '" col "', '" unit "', " col " FROM m WHERE " col                \
+	" IS NOT NULL AND (model IN (" models ") OR (coalesce(model, '') NOT IN ('ssd', 'hdd')" \
+	" AND " col " != 0))"
+static const char schema_v7[] =
+	"CREATE TABLE device_counters(\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,\n"
+	"  device TEXT NOT NULL CHECK(device IN ('cache','target')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  unit TEXT NOT NULL,\n"
+	"  value NUMERIC,\n"
+	"  PRIMARY KEY(run_id, device, name)\n"
+	") WITHOUT ROWID;\n"
+	"WITH m AS (SELECT d.*,\n"
+	"  CASE d.role WHEN 'cache' THEN r.cache_model ELSE r.target_model END AS model\n"
+	"  FROM device_stats d JOIN runs r ON r.run_id = d.run_id)\n"
+	"INSERT INTO device_counters(run_id, device, name, unit, value)\n"
+	V7_MOVE("media_bytes_written", "bytes", "'ssd'") " UNION ALL\n"
+	V7_MOVE("write_amplification", "", "'ssd'") " UNION ALL\n"
+	V7_MOVE("gc_runs", "", "'ssd'") " UNION ALL\n"
+	V7_MOVE("erases", "", "'ssd'") " UNION ALL\n"
+	V7_MOVE("seeks", "", "'hdd'") " UNION ALL\n"
+	V7_MOVE("seek_mean_cyl", "cylinders", "'hdd'") " UNION ALL\n"
+	V7_MOVE("cache_hits", "", "'ssd', 'hdd'") ";\n"
+	"ALTER TABLE device_stats DROP COLUMN media_bytes_written;\n"
+	"ALTER TABLE device_stats DROP COLUMN write_amplification;\n"
+	"ALTER TABLE device_stats DROP COLUMN gc_runs;\n"
+	"ALTER TABLE device_stats DROP COLUMN erases;\n"
+	"ALTER TABLE device_stats DROP COLUMN seek_mean_cyl;\n"
+	"ALTER TABLE device_stats DROP COLUMN seeks;\n"
+	"ALTER TABLE device_stats DROP COLUMN cache_hits;\n";
+#undef V7_MOVE
+
 const char *const rep_migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-				      schema_v6};
+				      schema_v6, schema_v7};
 const size_t rep_nr_migrations = sizeof(rep_migrations) / sizeof(rep_migrations[0]);
 
 int rep_schema_migrate(struct sqlite3 *db, int from, int to, char **errmsg)

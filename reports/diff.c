@@ -617,6 +617,12 @@ int rep_diff_print(struct rep_db *db, int64_t a, int64_t b, const struct rep_dif
 			rc = collect(db, &met, s, run[s],
 				     "SELECT role, * FROM device_stats WHERE run_id = ?1 ORDER BY role",
 				     "device", 1, device_skip, false, err, errlen);
+		if (!rc) /* a model's own counters: device.<role>.<name> as its columns were */
+			rc = collect(
+			    db, &met, s, run[s],
+			    "SELECT device, name, value FROM device_counters WHERE run_id = ?1 "
+			    "ORDER BY device, name",
+			    "device", 2, NULL, false, err, errlen);
 	}
 	if (!rc) {
 		bool has[2] = {si[0].has_results, si[1].has_results};

@@ -21,8 +21,8 @@
  *   <column>                          results (hit ratios, counters, traffic, miss reasons, ...)
  *   outcome.<OUTCOME>                 first cte_match outcome counts (absent: 0)
  *   latency.<scope>.<name>.<field>    count, mean, p50, p90, p99, p99.9, max (ns) per class / op
- *   device.<role>.<column>            device_stats of the cache and the target (bytes, util,
- *                                     write amplification, ...)
+ *   device.<role>.<column>            device_stats of the cache and the target (bytes, util, ...)
+ *   device.<role>.<name>              device_counters: the models' own (write amplification, ...)
  * diff = B - A, rel = (B - A) / |A| (none when A is 0 or either is missing).
  */
 

@@ -111,22 +111,18 @@ static const struct opt hdd_opts[] = {
 	 "preset file: options, zone list, seek table (docs/devices.md; models import writes one)"},
 	{"split_overheads", OPT_BOOL, offsetof(struct hdd_priv, split_ovh), "0", 0, 0, NULL,
 	 "controller overheads by read/write, hit/miss and previous command (the ovh_* options)"},
-	{"ovh_rhit_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][1][0]), "0", 0, 1e9, NULL,
-	 "read hit after a read (split_overheads)"},
-	{"ovh_rhit_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][1][1]), "0", 0, 1e9, NULL,
-	 "read hit after a write"},
-	{"ovh_rmiss_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][0][0]), "0", 0, 1e9, NULL,
-	 "read miss after a read"},
-	{"ovh_rmiss_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[0][0][1]), "0", 0, 1e9, NULL,
-	 "read miss after a write"},
-	{"ovh_whit_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][1][0]), "0", 0, 1e9, NULL,
-	 "write hit (continues or overlaps buffered data) after a read"},
-	{"ovh_whit_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][1][1]), "0", 0, 1e9, NULL,
-	 "write hit after a write"},
-	{"ovh_wmiss_r", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][0][0]), "0", 0, 1e9, NULL,
-	 "write miss after a read"},
-	{"ovh_wmiss_w", OPT_TIME, offsetof(struct hdd_priv, ovh_split[1][0][1]), "0", 0, 1e9, NULL,
-	 "write miss after a write"},
+	/* ovh_split[write][hit][after a write]: the controller overheads of split_overheads */
+#define OVH(name, w, hit, prev, help)                                                              \
+	{name, OPT_TIME, offsetof(struct hdd_priv, ovh_split[w][hit][prev]), "0", 0, 1e9, NULL, help}
+	OVH("ovh_rhit_r", 0, 1, 0, "read hit after a read (split_overheads)"),
+	OVH("ovh_rhit_w", 0, 1, 1, "read hit after a write"),
+	OVH("ovh_rmiss_r", 0, 0, 0, "read miss after a read"),
+	OVH("ovh_rmiss_w", 0, 0, 1, "read miss after a write"),
+	OVH("ovh_whit_r", 1, 1, 0, "write hit (continues or overlaps buffered data) after a read"),
+	OVH("ovh_whit_w", 1, 1, 1, "write hit after a write"),
+	OVH("ovh_wmiss_r", 1, 0, 0, "write miss after a read"),
+	OVH("ovh_wmiss_w", 1, 0, 1, "write miss after a write"),
+#undef OVH
 	{"ovh_done_read", OPT_TIME, offsetof(struct hdd_priv, ovh_done_read), "0", 0, 1e9, NULL,
 	 "completion overhead of a read (split_overheads)"},
 	{"ovh_done_write", OPT_TIME, offsetof(struct hdd_priv, ovh_done_write), "0", 0, 1e9, NULL,
@@ -764,7 +760,7 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 	dc = l.cyl > p->cur_cyl ? l.cyl - p->cur_cyl : p->cur_cyl - l.cyl;
 	if (dc) {
 		uint32_t b = 1;
-		while (b < DEV_SEEK_HIST - 1 && (1u << b) <= dc)
+		while (b < HDD_SEEK_HIST - 1 && (1u << b) <= dc)
 			b++;
 		p->seek_hist[b]++;
 		p->nr_seeks++;
@@ -1133,15 +1129,27 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 	return DEV_Q_QUEUED;
 }
 
-static void hdd_stats(const struct dev *d, struct dev_stats *out)
-{
-	const struct hdd_priv *p = d->priv;
-
-	out->seeks = p->nr_seeks;
-	out->seek_mean_cyl = p->nr_seeks ? (double)p->seek_cyl_sum / (double)p->nr_seeks : 0;
-	out->cache_hits = p->cache_hits;
-	memcpy(out->seek_hist, p->seek_hist, sizeof(out->seek_hist));
-}
+/* What the disk did (DEV_CF_SUMMARY: the run summary's line; the rest `models probe`). */
+static const struct dev_counter hdd_counters[] = {
+	{.name = "seeks", .unit = "", .kind = DEV_C_COUNT,
+	 .help = "media accesses that moved the arm", .off = offsetof(struct hdd_priv, nr_seeks), .text = "%s seeks", .flags = DEV_CF_SUMMARY},
+	{.name = "seek_cylinders", .unit = "cylinders", .kind = DEV_C_COUNT,
+	 .help = "cylinders travelled by those seeks",
+	 .off = offsetof(struct hdd_priv, seek_cyl_sum)},
+	{.name = "seek_mean_cyl", .unit = "cylinders", .kind = DEV_C_RATIO,
+	 .help = "mean seek distance", .num = 1, .den = 0, .prec = 0,
+	 .text = "mean distance %s cylinders", .flags = DEV_CF_SUMMARY,
+	 .json_key = "seek_mean_cylinders"},
+	{.name = "cache_hits", .unit = "", .kind = DEV_C_COUNT,
+	 .help = "reads served from the drive's buffer",
+	 .off = offsetof(struct hdd_priv, cache_hits),
+	 .text = "%s buffer hits"},
+	{.name = "seek_hist", .unit = "", .kind = DEV_C_HIST, .nbins = HDD_SEEK_HIST,
+	 .help = "media accesses by seek distance: bin 0 no seek, bin i [2^(i-1), 2^i) cylinders, "
+		 "the last everything beyond",
+	 .off = offsetof(struct hdd_priv, seek_hist)},
+	{.name = NULL},
+};
 
 const struct dev_ops dev_hdd = {
 	.name = "hdd",
@@ -1158,5 +1166,5 @@ const struct dev_ops dev_hdd = {
 	.fini = hdd_fini,
 	.submit = hdd_submit,
 	.timer = hdd_timer,
-	.stats = hdd_stats,
+	.counters = hdd_counters,
 };

@@ -696,18 +696,32 @@ static void ssd_fini(struct dev *d)
 	free(p->ring);
 }
 
-static void ssd_stats(const struct dev *d, struct dev_stats *out)
-{
-	const struct ssd_priv *p = d->priv;
-
-	out->media_bytes_written = p->media_slots * SSD_SLOT;
-	out->write_amplification = p->host_slots ? (double)p->media_slots / (double)p->host_slots : 0;
-	out->gc_runs = p->gc_runs;
-	out->erases = p->erases;
-	out->cache_hits = p->buf_hits;
-	out->flash_reads = p->flash_reads;
-	out->flash_programs = p->flash_programs;
-}
+/* What the flash did (DEV_CF_SUMMARY: the run summary's line; the rest `models probe`). */
+static const struct dev_counter ssd_counters[] = {
+	{.name = "host_slot_bytes", .unit = "bytes", .kind = DEV_C_BYTES,
+	 .help = "host data placed in 4 KiB flash slots (write_amplification's denominator)",
+	 .off = offsetof(struct ssd_priv, host_slots), .scale = SSD_SLOT},
+	{.name = "media_bytes_written", .unit = "bytes", .kind = DEV_C_BYTES,
+	 .help = "bytes programmed to flash (host data, GC copies and page padding)",
+	 .off = offsetof(struct ssd_priv, media_slots), .scale = SSD_SLOT,
+	 .text = "media written %s bytes", .flags = DEV_CF_SUMMARY},
+	{.name = "write_amplification", .unit = "", .kind = DEV_C_RATIO,
+	 .help = "flash programmed / host data placed", .num = 1, .den = 0, .prec = 2,
+	 .text = "write amplification %s", .flags = DEV_CF_SUMMARY},
+	{.name = "gc_runs", .unit = "", .kind = DEV_C_COUNT, .help = "garbage collections",
+	 .off = offsetof(struct ssd_priv, gc_runs), .text = "%s GC runs", .flags = DEV_CF_SUMMARY},
+	{.name = "erases", .unit = "", .kind = DEV_C_COUNT, .help = "blocks erased",
+	 .off = offsetof(struct ssd_priv, erases), .text = "%s erases"},
+	{.name = "cache_hits", .unit = "", .kind = DEV_C_COUNT,
+	 .help = "reads served from the write buffer", .off = offsetof(struct ssd_priv, buf_hits),
+	 .text = "%s buffer hits"},
+	{.name = "flash_reads", .unit = "", .kind = DEV_C_COUNT, .help = "page reads (host and GC)",
+	 .off = offsetof(struct ssd_priv, flash_reads), .text = "%s flash reads"},
+	{.name = "flash_programs", .unit = "", .kind = DEV_C_COUNT,
+	 .help = "page programs (host and GC)", .off = offsetof(struct ssd_priv, flash_programs),
+	 .text = "%s flash programs"},
+	{.name = NULL},
+};
 
 const struct dev_ops dev_ssd = {
 	.name = "ssd",
@@ -723,5 +737,5 @@ const struct dev_ops dev_ssd = {
 	.init = ssd_init,
 	.fini = ssd_fini,
 	.submit = ssd_submit,
-	.stats = ssd_stats,
+	.counters = ssd_counters,
 };

@@ -99,6 +99,8 @@ int dev_create(const char *spec, const struct dev_env *env, struct dev **out, ch
 			return -EINVAL;
 		}
 	}
+	if (dev_counters_check(ops, err, errlen))
+		return -EINVAL;
 	d = calloc(1, sizeof(*d));
 	if (!d || !(d->priv = calloc(1, ops->priv_size ? ops->priv_size : 1))) {
 		free(d);
@@ -163,15 +165,15 @@ enum dev_q_result dev_submit(struct dev *d, struct dev_io *io, uint64_t now_ns)
 	io->submit_ns = now_ns;
 	switch (io->op) {
 	case DEV_READ:
-		d->nr_reads++;
-		d->bytes_read += bytes;
+		d->acc.nr_reads++;
+		d->acc.bytes_read += bytes;
 		break;
 	case DEV_WRITE:
-		d->nr_writes++;
-		d->bytes_written += bytes;
+		d->acc.nr_writes++;
+		d->acc.bytes_written += bytes;
 		break;
 	default:
-		d->nr_other++;
+		d->acc.nr_other++;
 	}
 	return d->ops->submit(d, io, now_ns);
 }
@@ -189,20 +191,14 @@ void dev_get_stats(const struct dev *d, uint64_t end_ns, struct dev_stats *out)
 	uint64_t busy = d->busy_ns, span;
 	double area = d->qd_area;
 
-	memset(out, 0, sizeof(*out));
+	*out = d->acc;
 	if (end_ns > d->last_change_ns) {
 		area += (double)d->inflight * (double)(end_ns - d->last_change_ns);
 		if (d->inflight)
 			busy += end_ns - d->last_change_ns;
 	}
 	span = (d->first_ns == UINT64_MAX || end_ns <= d->first_ns) ? 0 : end_ns - d->first_ns;
-	if (d->ops->stats)
-		d->ops->stats(d, out);
-	out->nr_reads = d->nr_reads;
-	out->nr_writes = d->nr_writes;
-	out->nr_other = d->nr_other;
-	out->bytes_read = d->bytes_read;
-	out->bytes_written = d->bytes_written;
+	dev_counters_read(d, out);
 	out->busy_ns = busy;
 	out->mean_queue_depth = span ? area / (double)span : 0;
 }
@@ -219,6 +215,7 @@ void dev_print_model(const struct dev_ops *o, FILE *fp)
 	}
 	fprintf(fp, "  options:\n");
 	opt_print_help(o->opts, fp);
+	dev_counters_print_table(o->counters, fp);
 }
 
 void dev_print_models(FILE *fp)

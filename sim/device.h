@@ -55,24 +55,52 @@ struct dev_env {
 	void (*timer)(void *host, struct dev *d, uint64_t at_ns);
 };
 
+/*
+ * A model's own counters (an SSD's GC runs, a disk's seeks) are declared by the model in a
+ * table; the summary, --json, the database and `models` print them from the table without
+ * knowing the model. A counter reads a uint64_t at offset off of the model's private state
+ * (times scale, when scale is not 0): the core reads them once, at dev_get_stats(), so the hot
+ * path only counts. A ratio is derived when it is read (the value of counter num over that of
+ * counter den), so that a difference of two snapshots (the warm-up) keeps it right.
+ */
+enum dev_counter_kind {
+	DEV_C_COUNT, /* events */
+	DEV_C_BYTES,
+	DEV_C_NS,
+	DEV_C_RATIO, /* num / den (0 when den is 0); takes no value slot */
+	DEV_C_HIST,  /* nbins consecutive uint64_t at off */
+};
+
+/* On the line of the run's text summary (the others: `models probe`, --json, the database). */
+#define DEV_CF_SUMMARY 1u
+
+struct dev_counter {
+	const char *name;  /* [a-z0-9_]: the database's name and the --json key */
+	const char *unit;  /* "bytes", "cylinders", "" for plain counts and ratios */
+	const char *help;  /* one line (`models MODEL`, docs/devices.md) */
+	enum dev_counter_kind kind;
+	size_t off;        /* in the model's private state; not DEV_C_RATIO */
+	uint64_t scale;    /* multiplier (flash slots to bytes); 0: 1 */
+	int num, den;      /* DEV_C_RATIO: indices in this table */
+	unsigned prec;     /* DEV_C_RATIO: decimals in text */
+	unsigned nbins;    /* DEV_C_HIST */
+	const char *text;  /* the phrase in text output, %s the value ("%s GC runs"); NULL: none */
+	unsigned flags;    /* DEV_CF_* */
+	const char *json_key; /* a run's --json key when it is not name (docs/json.md fixed it) */
+};
+
+/* Value slots a dev_stats carries: every model's counters must fit (dev_create checks). */
+#define DEV_COUNTER_SLOTS 48
+
 struct dev_stats {
 	uint64_t nr_reads, nr_writes, nr_other;
 	uint64_t bytes_read, bytes_written;
 	uint64_t busy_ns;          /* time with at least one I/O in service */
 	double mean_queue_depth;   /* time-averaged outstanding I/Os */
-	/* model specific; 0 when the model has none */
-	uint64_t media_bytes_written; /* SSD: bytes programmed to flash (includes GC) */
-	double write_amplification;   /* SSD: media / host bytes written */
-	uint64_t gc_runs, erases;
-	double seek_mean_cyl;        /* HDD */
-	uint64_t seeks;
-	uint64_t cache_hits;         /* on-board cache hits (HDD read cache, SSD buffer) */
-	/* HDD: media accesses by seek distance: [0] no seek (same cylinder), [i] distances in
-	 * [2^(i-1), 2^i) cylinders, the last bin everything beyond */
-#define DEV_SEEK_HIST 24
-	uint64_t seek_hist[DEV_SEEK_HIST];
-	/* SSD: flash operations (host and GC) */
-	uint64_t flash_reads, flash_programs;
+	/* the model's counters: its table (NULL: none) and their values in table order, a
+	 * histogram taking nbins slots, a ratio none; read them with dev_counter_*() */
+	const struct dev_counter *ctab;
+	uint64_t cval[DEV_COUNTER_SLOTS];
 };
 
 /* A named set of options ("sata7200" -> "rpm=7200,..."); source cites where numbers come from. */
@@ -100,8 +128,8 @@ struct dev_ops {
 	enum dev_q_result (*submit)(struct dev *d, struct dev_io *io, uint64_t now_ns);
 	/* optional: the timer the model asked for fired */
 	void (*timer)(struct dev *d, uint64_t now_ns);
-	/* optional: model-specific statistics (the core fills counts, bytes, busy time) */
-	void (*stats)(const struct dev *d, struct dev_stats *out);
+	/* optional: the model's own counters, terminated by name == NULL (read at the end) */
+	const struct dev_counter *counters;
 };
 
 struct dev {
@@ -112,7 +140,7 @@ struct dev {
 	char spec[256];            /* the spec as given, for reports */
 	char preset[32];           /* preset applied ("" if none) */
 	/* accounting kept by the core (dev_submit / dev_account_complete) */
-	uint64_t nr_reads, nr_writes, nr_other, bytes_read, bytes_written;
+	struct dev_stats acc;      /* its counts and bytes (dev_get_stats fills the rest) */
 	uint64_t inflight, busy_since_ns, busy_ns, last_change_ns;
 	double qd_area;            /* integral of inflight over time, ns */
 	uint64_t first_ns;
@@ -137,6 +165,44 @@ enum dev_q_result dev_submit(struct dev *d, struct dev_io *io, uint64_t now_ns);
 void dev_account_complete(struct dev *d, const struct dev_io *io, uint64_t now_ns);
 /* Statistics up to end_ns. */
 void dev_get_stats(const struct dev *d, uint64_t end_ns, struct dev_stats *out);
+
+/*
+ * The model's counters in a dev_stats (all of them take the table, none names a counter).
+ * dev_counter_value: a count, bytes, ns or ratio (a histogram's sum); dev_counter_bin: a
+ * histogram's bin; dev_counter_find: index of name, -1 if the model has none.
+ */
+unsigned dev_counter_count(const struct dev_counter *tab);
+double dev_counter_value(const struct dev_stats *s, unsigned i);
+/* A count, bytes or ns exactly (not a ratio or a histogram). */
+uint64_t dev_counter_u64(const struct dev_stats *s, unsigned i);
+uint64_t dev_counter_bin(const struct dev_stats *s, unsigned i, unsigned bin);
+int dev_counter_find(const struct dev_counter *tab, const char *name);
+/* The value by name, 0 where the model has no such counter. */
+double dev_stats_get(const struct dev_stats *s, const char *name);
+/* a -= b, counter by counter (the same model); ratios follow, being derived. */
+void dev_counters_sub(struct dev_stats *a, const struct dev_stats *b);
+/* The value as text: counts as integers, ratios with the counter's decimals. */
+void dev_counter_format(const struct dev_stats *s, unsigned i, char *buf, size_t len);
+/* The phrases of the counters with text (flags_mask 0: all, else those with a flag of it),
+ * joined by ", "; returns false (and buf "") when there are none or all of them are 0. */
+bool dev_counters_line(const struct dev_stats *s, unsigned flags_mask, char *buf, size_t len);
+/* dev_get_stats' part: the values of the model's table, read from its private state. */
+void dev_counters_read(const struct dev *d, struct dev_stats *out);
+/*
+ * Every registered model's counters, the device's own first (own_idx its index in s->ctab),
+ * then the others' (own_idx -1: the device has none, its value is 0), each name once: what
+ * --json prints, so that a device object has the same keys whatever its model.
+ */
+typedef void (*dev_counter_fn)(void *arg, const struct dev_stats *s, const struct dev_counter *c,
+			       int own_idx);
+void dev_counters_each(const struct dev_stats *s, dev_counter_fn fn, void *arg);
+/* Those as JSON members: sep before each, colon after the key; run_keys: a run's --json key. */
+void dev_counters_json(FILE *fp, const struct dev_stats *s, const char *sep, const char *colon,
+		       bool run_keys);
+/* A model's table for `models MODEL` (nothing when it has no counters). */
+void dev_counters_print_table(const struct dev_counter *tab, FILE *fp);
+/* Check a model's table: names, kinds, ratio indices, slots. 0 or -EINVAL with a message. */
+int dev_counters_check(const struct dev_ops *o, char *err, size_t errlen);
 
 /* List models, presets and options (`ssdcache-sim models`). */
 void dev_print_models(FILE *fp);

@@ -136,7 +136,10 @@ struct hdd_priv {
 
 	/* statistics */
 	uint64_t nr_seeks, seek_cyl_sum, cache_hits;
-	uint64_t seek_hist[DEV_SEEK_HIST];
+	/* media accesses by seek distance: [0] no seek (same cylinder), [i] distances in
+	 * [2^(i-1), 2^i) cylinders, the last bin everything beyond */
+#define HDD_SEEK_HIST 24
+	uint64_t seek_hist[HDD_SEEK_HIST];
 };
 
 /* ---- geometry lookups (hot: inline) -------------------------------------------------------- */

@@ -807,10 +807,6 @@ static void dev_since(struct obs_dev_snap *e, const struct obs_dev_snap *s, uint
 {
 	struct dev_stats *a = &e->st;
 	const struct dev_stats *b = &s->st;
-	double seek_cyl = a->seek_mean_cyl * (double)a->seeks - b->seek_mean_cyl * (double)b->seeks;
-	/* write amplification is media / host units in the model's own units: recover those */
-	double host_a = a->write_amplification > 0 ? (double)a->media_bytes_written / a->write_amplification : 0;
-	double host_b = b->write_amplification > 0 ? (double)b->media_bytes_written / b->write_amplification : 0;
 
 	a->nr_reads -= b->nr_reads;
 	a->nr_writes -= b->nr_writes;
@@ -818,18 +814,7 @@ static void dev_since(struct obs_dev_snap *e, const struct obs_dev_snap *s, uint
 	a->bytes_read -= b->bytes_read;
 	a->bytes_written -= b->bytes_written;
 	a->busy_ns -= b->busy_ns;
-	a->media_bytes_written -= b->media_bytes_written;
-	a->gc_runs -= b->gc_runs;
-	a->erases -= b->erases;
-	a->seeks -= b->seeks;
-	a->cache_hits -= b->cache_hits;
-	for (int i = 0; i < DEV_SEEK_HIST; i++)
-		a->seek_hist[i] -= b->seek_hist[i];
-	a->flash_reads -= b->flash_reads;
-	a->flash_programs -= b->flash_programs;
-	a->seek_mean_cyl = a->seeks ? seek_cyl / (double)a->seeks : 0;
-	if (a->write_amplification > 0)
-		a->write_amplification = host_a - host_b > 0 ? (double)a->media_bytes_written / (host_a - host_b) : 0;
+	dev_counters_sub(a, b); /* the model's own; its ratios follow */
 	a->mean_queue_depth = span_ns ? (e->qd_area_ns - s->qd_area_ns) / (double)span_ns : 0;
 }
 

@@ -63,7 +63,8 @@ static void probe_usage(FILE *fp)
 		"  --seed N           random seed for rand* patterns (default 1)\n"
 		"  --precondition     first write the span sequentially once (not measured), so\n"
 		"                     an SSD is full and its GC is working during the measurement\n"
-		"  --json             one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...\n"
+		"  --json             one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...,\n"
+		"                     and every model's counters (0 where this one has none)\n"
 		"  -h, --help         this text\n\n"
 		"example: ssdcache-sim models probe hdd:preset=sas15k --rw randread --qd 32 --count 5000\n");
 }
@@ -76,7 +77,8 @@ static void models_usage(FILE *fp)
 		    "       ssdcache-sim models import disksim FILE.parv [-o FILE]\n"
 		    "       ssdcache-sim models calibrate PATH --model fixed|ssd|hdd [...]\n\n"
 		    "Without arguments, list every device model with its ordering contract, presets\n"
-		    "(with the sources of their numbers) and options. With MODEL, only that model.\n"
+		    "(with the sources of their numbers), options and counters. With MODEL, only\n"
+		    "that model.\n"
 		    "A device is given as MODEL[:key=value,...], e.g. hdd:preset=sas15k,sched=fifo.\n"
 		    "replay: the model against a trace's measured latencies (demerit figure);\n"
 		    "import: an hdd SPEC or preset file from a DiskSim parameter file;\n"
@@ -235,14 +237,10 @@ static void probe_report(const struct probe *pr, const struct snap *a, const str
 	uint64_t n = pr->done, *v = pr->lat;
 	double secs = (double)(b->t - a->t) / 1e9, sum = 0;
 	double iops, mbs, util, mqd;
-	uint64_t media = b->st.media_bytes_written - a->st.media_bytes_written;
-	uint64_t host_w = b->st.bytes_written - a->st.bytes_written;
-	uint64_t seeks = b->st.seeks - a->st.seeks;
-	double seek_cyl = b->st.seek_mean_cyl * (double)b->st.seeks -
-			  a->st.seek_mean_cyl * (double)a->st.seeks;
-	double wa = host_w ? (double)media / (double)host_w : 0;
-	char sz[32], span[32];
+	struct dev_stats own = b->st; /* the model's counters over the measured pass */
+	char sz[32], span[32], line[512];
 
+	dev_counters_sub(&own, &a->st);
 	qsort(v, n, sizeof(*v), cmp_u64);
 	for (uint64_t i = 0; i < n; i++)
 		sum += (double)v[i];
@@ -266,15 +264,10 @@ static void probe_report(const struct probe *pr, const struct snap *a, const str
 		       iops, mbs, sum / (double)n / 1e3, pct(v, n, 0.5) / 1e3, pct(v, n, 0.9) / 1e3,
 		       pct(v, n, 0.99) / 1e3, pct(v, n, 0.999) / 1e3, (double)v[0] / 1e3,
 		       (double)v[n - 1] / 1e3);
-		printf(" \"sim_seconds\": %.6f, \"util\": %.4f, \"mean_queue_depth\": %.3f, "
-		       "\"seeks\": %llu, \"seek_mean_cyl\": %.1f, \"cache_hits\": %llu, "
-		       "\"media_bytes_written\": %llu, \"write_amplification\": %.4f, "
-		       "\"gc_runs\": %llu, \"erases\": %llu}\n",
-		       secs, util, mqd, (unsigned long long)seeks, seeks ? seek_cyl / (double)seeks : 0,
-		       (unsigned long long)(b->st.cache_hits - a->st.cache_hits),
-		       (unsigned long long)media, wa,
-		       (unsigned long long)(b->st.gc_runs - a->st.gc_runs),
-		       (unsigned long long)(b->st.erases - a->st.erases));
+		printf(" \"sim_seconds\": %.6f, \"util\": %.4f, \"mean_queue_depth\": %.3f", secs,
+		       util, mqd);
+		dev_counters_json(stdout, &own, ", ", ": ", false);
+		printf("}\n");
 		return;
 	}
 	format_size(pr->d->size_bytes, sz, sizeof(sz));
@@ -299,18 +292,9 @@ static void probe_report(const struct probe *pr, const struct snap *a, const str
 	}
 	printf("  device     utilisation %.1f %%, mean queue depth %.2f, simulated %.3f s\n",
 	       util * 100, mqd, secs);
-	if (!strcmp(pr->d->ops->name, "hdd"))
-		printf("  disk       %llu seeks, mean distance %.0f cylinders, %llu buffer hits\n",
-		       (unsigned long long)seeks, seeks ? seek_cyl / (double)seeks : 0,
-		       (unsigned long long)(b->st.cache_hits - a->st.cache_hits));
-	if (!strcmp(pr->d->ops->name, "ssd")) {
-		format_size(media, sz, sizeof(sz));
-		printf("  flash      %s programmed, write amplification %.2f, %llu GC runs, %llu erases, "
-		       "%llu buffer hits\n",
-		       sz, wa, (unsigned long long)(b->st.gc_runs - a->st.gc_runs),
-		       (unsigned long long)(b->st.erases - a->st.erases),
-		       (unsigned long long)(b->st.cache_hits - a->st.cache_hits));
-	}
+	/* the model's counters, from its table */
+	if (dev_counters_line(&own, 0, line, sizeof(line)))
+		printf("  %-10s %s\n", pr->d->ops->name, line);
 }
 
 static int probe_run(const struct probe_cfg *cfg, char *err, size_t errlen)

@@ -38,11 +38,13 @@ static void dev_line(FILE *fp, const char *name, const char *spec, const struct 
 	if (modelled || d->busy_ns) /* a replay measures busy time too */
 		fprintf(fp, ", utilisation %.1f %%, mean queue depth %.2f", 100 * util, d->mean_queue_depth);
 	fputc('\n', fp);
-	if (d->write_amplification > 0)
-		fprintf(fp, "         media written %" PRIu64 " bytes, write amplification %.2f, %" PRIu64 " GC runs\n",
-			d->media_bytes_written, d->write_amplification, d->gc_runs);
-	if (d->seeks)
-		fprintf(fp, "         %" PRIu64 " seeks, mean distance %.0f cylinders\n", d->seeks, d->seek_mean_cyl);
+	{
+		char line[512];
+
+		/* the model's summary counters, from its table (device.h), when one is not 0 */
+		if (dev_counters_line(d, DEV_CF_SUMMARY, line, sizeof(line)))
+			fprintf(fp, "         %s\n", line);
+	}
 }
 
 /* The read pieces of the read hit ratio: the four read latency classes. */
@@ -211,15 +213,8 @@ static void js_dev(FILE *fp, const char *spec, const struct dev_stats *d, double
 	js_num(fp, util);
 	fputs(",\"mean_queue_depth\":", fp);
 	js_num(fp, d->mean_queue_depth);
-	fprintf(fp, ",\"media_bytes_written\":%" PRIu64 ",\"write_amplification\":", d->media_bytes_written);
-	js_num(fp, d->write_amplification);
-	fprintf(fp, ",\"gc_runs\":%" PRIu64 ",\"seeks\":%" PRIu64 ",\"seek_mean_cylinders\":", d->gc_runs,
-		d->seeks);
-	js_num(fp, d->seek_mean_cyl);
-	fputs(",\"seek_hist\":[", fp);
-	for (int i = 0; i < DEV_SEEK_HIST; i++)
-		fprintf(fp, "%s%" PRIu64, i ? "," : "", d->seek_hist[i]);
-	fputc(']', fp);
+	/* every model's counters (0 where this one has none): the same keys whatever the model */
+	dev_counters_json(fp, d, ",", ":", true);
 	fputc('}', fp);
 }
 

@@ -94,6 +94,6 @@ rep_expect 1 "cap/nope: No such file" "$PROG" sweep cap/nope --blocksize 8 --db 
 
 # db info
 "$PROG" db info --check agree.db >info.txt
-grep -q "^schema version:  6" info.txt && grep -q "^integrity:       ok" info.txt &&
+grep -q "^schema version:  7" info.txt && grep -q "^integrity:       ok" info.txt &&
 	grep -q "^runs:            2 (2 ok" info.txt || { cat info.txt; rep_die "db info"; }
 echo "ok"

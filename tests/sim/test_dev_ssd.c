@@ -87,10 +87,12 @@ static void test_gc_raises_wa_and_latency(void **state)
 	h_run(&h, h_gen_randwrite, 8, slots / 4);
 	double fresh = h_mean_ms(&h);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	print_message("fresh: %.3f ms, WA %.2f, GC runs %llu\n", fresh, st.write_amplification,
-		      (unsigned long long)st.gc_runs);
-	assert_int_equal(st.gc_runs, 0);
-	assert_true(st.write_amplification > 0.999 && st.write_amplification < 1.001);
+	print_message("fresh: %.3f ms, WA %.2f, GC runs %llu\n", fresh,
+		      dev_stats_get(&st, "write_amplification"),
+		      (unsigned long long)dev_stats_get(&st, "gc_runs"));
+	assert_int_equal(dev_stats_get(&st, "gc_runs"), 0);
+	assert_true(dev_stats_get(&st, "write_amplification") > 0.999 &&
+		    dev_stats_get(&st, "write_amplification") < 1.001);
 
 	/* fill the whole drive sequentially, then overwrite it randomly four times */
 	h.span_sect = h.d->size_bytes / 512;
@@ -98,21 +100,24 @@ static void test_gc_raises_wa_and_latency(void **state)
 	h_run(&h, h_gen_seqwrite, 8, slots);
 	uint64_t host0 = st.bytes_written;
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	uint64_t media0 = st.media_bytes_written;
+	uint64_t media0 = dev_stats_get(&st, "media_bytes_written");
 	host0 = st.bytes_written;
 	h_run(&h, h_gen_randwrite, 8, 4 * slots);
 	double steady = h_mean_ms(&h);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	double wa = (double)(st.media_bytes_written - media0) / (double)(st.bytes_written - host0);
-	print_message("steady random writes: %.3f ms, WA %.2f, GC runs %llu, erases %llu\n", steady, wa,
-		      (unsigned long long)st.gc_runs, (unsigned long long)st.erases);
-	assert_true(st.gc_runs > 0);
-	assert_true(st.erases == st.gc_runs);
+	double wa = (double)(dev_stats_get(&st, "media_bytes_written") - media0) /
+		    (double)(st.bytes_written - host0);
+	print_message("steady random writes: %.3f ms, WA %.2f, GC runs %llu, erases %llu\n", steady,
+		      wa, (unsigned long long)dev_stats_get(&st, "gc_runs"),
+		      (unsigned long long)dev_stats_get(&st, "erases"));
+	assert_true(dev_stats_get(&st, "gc_runs") > 0);
+	assert_true(dev_stats_get(&st, "erases") == dev_stats_get(&st, "gc_runs"));
 	/* greedy GC with ~10 % spare (less the blocks held open and in reserve on a drive this
 	 * small) under uniform random writes: WA well above 1 */
 	assert_true(wa > 2.0 && wa < 12.0);
 	assert_true(steady > 2 * fresh);
-	assert_true(st.write_amplification > 1.5); /* cumulative, reported through dev_stats */
+	assert_true(dev_stats_get(&st, "write_amplification") >
+		    1.5); /* cumulative, reported through dev_stats */
 	H_FINI_CLEAN(&h);
 }
 
@@ -128,11 +133,12 @@ static double steady_wa(const char *spec)
 	h.span_sect = h.d->size_bytes / 512;
 	h_run(&h, h_gen_seqwrite, 8, slots);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	uint64_t m0 = st.media_bytes_written, b0 = st.bytes_written;
+	uint64_t m0 = dev_stats_get(&st, "media_bytes_written"), b0 = st.bytes_written;
 	h_run(&h, h_gen_randwrite, 8, 4 * slots);
 	dev_get_stats(h.d, h.q.now_ns, &st);
 	H_FINI_CLEAN(&h);
-	return (double)(st.media_bytes_written - m0) / (double)(st.bytes_written - b0);
+	return (double)(dev_stats_get(&st, "media_bytes_written") - m0) /
+	       (double)(st.bytes_written - b0);
 }
 
 static void test_wa_follows_overprovisioning(void **state)
@@ -170,11 +176,12 @@ static void test_trim(void **state)
 	trim_n = 0;
 	h_run(&h, gen_trim_all, 8, h.span_sect / 2048);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	uint64_t m0 = st.media_bytes_written, b0 = st.bytes_written;
+	uint64_t m0 = dev_stats_get(&st, "media_bytes_written"), b0 = st.bytes_written;
 	h.cursor = 0;
 	h_run(&h, h_gen_seqwrite, 8, slots);
 	dev_get_stats(h.d, h.q.now_ns, &st);
-	double wa = (double)(st.media_bytes_written - m0) / (double)(st.bytes_written - b0);
+	double wa = (double)(dev_stats_get(&st, "media_bytes_written") - m0) /
+		    (double)(st.bytes_written - b0);
 	print_message("rewrite after TRIM: WA %.3f\n", wa);
 	assert_true(wa < 1.01);
 	H_FINI_CLEAN(&h);
@@ -242,8 +249,8 @@ static void test_busy_plane_does_not_overfill_the_other(void **state)
 	}
 	dev_get_stats(h.d, now, &st);
 	print_message("%llu reads, %llu writes: WA %.2f, %llu GC runs\n", (unsigned long long)reads,
-		      (unsigned long long)writes, st.write_amplification,
-		      (unsigned long long)st.gc_runs);
+		      (unsigned long long)writes, dev_stats_get(&st, "write_amplification"),
+		      (unsigned long long)dev_stats_get(&st, "gc_runs"));
 	assert_int_equal(st.nr_writes, writes);
 	assert_int_equal(st.nr_reads, reads);
 	h_fini(&h);
@@ -287,7 +294,8 @@ static void test_hot_reads_between_rewrites_sata_slc_64m(void **state)
 		}
 	dev_get_stats(h.d, now, &st);
 	print_message("%llu writes: WA %.2f, %llu GC runs\n", (unsigned long long)writes,
-		      st.write_amplification, (unsigned long long)st.gc_runs);
+		      dev_stats_get(&st, "write_amplification"),
+		      (unsigned long long)dev_stats_get(&st, "gc_runs"));
 	assert_int_equal(st.nr_writes, writes);
 	h_fini(&h);
 }
