@@ -103,13 +103,16 @@ static void dev_busy(struct replay *rp, enum bio_bdev dev, int delta)
 		rp->busy_ns[dev] += now - rp->busy_since[dev];
 }
 
-/* --inject corrupt-cache-read=P: flip one byte of what a read from the cache returned. */
+/* --inject corrupt-cache-read=P: flip one byte of what a read from the cache returned. A read
+ * that raced a write of the same sectors is left alone: a bad sector there is taken for a tear
+ * (verify.torn), so every injected corruption lands where the verifier must call it corrupt. */
 static void maybe_inject(struct replay *rp, struct dm_dio *d)
 {
 	unsigned char *buf = rverify_buf(d->data);
 	uint64_t len = (uint64_t)d->io.nsect * 512;
 
-	if (!rp->rng || !buf || !len || gsl_rng_uniform(rp->rng) >= rp->rc->inject_cache_read)
+	if (!rp->rng || !buf || !len || gsl_rng_uniform(rp->rng) >= rp->rc->inject_cache_read ||
+	    rverify_dio_racing(rp->ver, d))
 		return;
 	buf[gsl_rng_uniform_int(rp->rng, len)] ^= (unsigned char)(1 + gsl_rng_uniform_int(rp->rng, 255));
 	rp->injected++;
@@ -158,6 +161,7 @@ static void be_submit(void *arg, struct dm_dio *d)
 	}
 	if (fixed)
 		sqe->flags |= IOSQE_FIXED_FILE;
+	rverify_dio_submit(rp->ver, d);
 	io_uring_sqe_set_data(sqe, d);
 	rp->queued++;
 	rp->inflight++;
@@ -181,6 +185,7 @@ static void reap_one(struct replay *rp, struct dm_dio *d, int res)
 	dev_busy(rp, d->dev, -1);
 	if (res >= 0 && (uint64_t)res != want && d->io.op != DEV_FLUSH)
 		res = -EIO; /* a short transfer: past the end of a file */
+	rverify_dio_done(rp->ver, d);
 	if (res >= 0 && d->dev == BDEV_CACHE && d->io.op == DEV_READ)
 		maybe_inject(rp, d);
 	dm_dio_complete(rp->dm, d, res < 0 ? res : 0);

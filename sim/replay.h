@@ -35,9 +35,12 @@ struct replay_result {
 	bool realtime;                      /* the loop ran real-time (--realtime granted, or under chrt) */
 	bool registered_files, fixed_buffers; /* io_uring registrations the kernel accepted */
 	/* --verify: read pieces by their worst sector; never_written: pieces with a sector that
-	 * this replay did not write (zeros, a prefill, an earlier run's data) */
+	 * this replay did not write (zeros, a prefill, an earlier run's data); racing: pieces
+	 * whose device read overlapped a device write of the same sectors in flight; torn: those
+	 * with a bad sector among the overlapped ones (a race, not a mismatch) */
 	bool verified;
 	uint64_t checked_reads, mismatches, stale, misplaced, corrupt, never_written, injected;
+	uint64_t racing, torn;
 };
 
 /* Replay cfg's trace: the same dm core and engine as sim_run, with io_uring underneath.

@@ -26,8 +26,10 @@ void replay_print_text(FILE *fp, const struct replay_config *cfg, const struct r
 		fprintf(fp, "scheduling: SCHED_FIFO during the replay (--realtime)\n");
 	if (rr->verified) {
 		fprintf(fp, "data verification: %" PRIu64 " reads checked; stale %" PRIu64 ", misplaced %" PRIu64
-			    ", corrupt %" PRIu64 ", never written %" PRIu64 "\n",
-			rr->checked_reads, rr->stale, rr->misplaced, rr->corrupt, rr->never_written);
+			    ", corrupt %" PRIu64 ", never written %" PRIu64 "; racing a write %" PRIu64
+			    " (torn %" PRIu64 ", not mismatches)\n",
+			rr->checked_reads, rr->stale, rr->misplaced, rr->corrupt, rr->never_written,
+			rr->racing, rr->torn);
 		if (cfg->inject_cache_read > 0)
 			fprintf(fp, "injected corruptions: %" PRIu64 "\n", rr->injected);
 		fprintf(fp, "data mismatches: %" PRIu64 "\n", rr->mismatches);
@@ -60,7 +62,8 @@ void replay_print_json(FILE *fp, const struct replay_config *cfg, const struct r
 	if (rr->verified)
 		fprintf(fp, ",\"verify\":{\"checked_reads\":%" PRIu64 ",\"mismatches\":%" PRIu64 ",\"stale\":%" PRIu64
 			    ",\"misplaced\":%" PRIu64 ",\"corrupt\":%" PRIu64 ",\"never_written\":%" PRIu64
-			    ",\"injected\":%" PRIu64 ",\"inject_probability\":%g}",
+			    ",\"racing\":%" PRIu64 ",\"torn\":%" PRIu64 ",\"injected\":%" PRIu64
+			    ",\"inject_probability\":%g}",
 			rr->checked_reads, rr->mismatches, rr->stale, rr->misplaced, rr->corrupt,
-			rr->never_written, rr->injected, cfg->inject_cache_read);
+			rr->never_written, rr->racing, rr->torn, rr->injected, cfg->inject_cache_read);
 }
