@@ -38,9 +38,24 @@
  * --verify every bio carries real, self-describing data instead (replay_verify.h).
  */
 #define RING_DEPTH 256
-#define SPIN_NS 100000 /* poll for the last 100 us before an arrival */
-#define SPIN_RT_NS 100000 /* the same: a SCHED_FIFO wakeup is as late as another one */
+/*
+ * Waiting for an arrival: a timed wait that ends wake_ns before it, then polling. A wake-up is
+ * late by the time the kernel takes to run this process again (the timer slack is set to 1 ns):
+ * a few microseconds on an idle machine, hundreds on a loaded one, even SCHED_FIFO (a kernel
+ * without full preemption runs the current task to its next preemption point first). So wake_ns
+ * follows the WAKE_Q quantile of the lateness measured on every timed wait that ran out
+ * (a stochastic-approximation quantile: up by WAKE_STEP_NS x WAKE_Q when a wake-up was later
+ * than wake_ns, down by WAKE_STEP_NS x (1 - WAKE_Q) otherwise), plus WAKE_POLL_NS of polling;
+ * bounded, because polling is CPU that other processes (and the kernel's RT throttling of
+ * --realtime) do not get.
+ */
+#define WAKE_Q 0.995
+#define WAKE_STEP_NS 40000.0
+#define WAKE_POLL_NS 25000 /* polled at least, after the wake-up */
+#define WAKE_MIN_NS 50000
+#define WAKE_MAX_NS 400000
 #define LATE_NS 1000000 /* a request late by more than this is "late" */
+#define STALL_NS 100000 /* an io_uring_submit this long blocked in the kernel's issue path */
 
 struct replay {
 	const struct replay_config *rc;
@@ -55,7 +70,7 @@ struct replay {
 	int fixed_file[3];
 	bool fixed_bufs;
 	uint64_t t0_ns;
-	uint64_t spin_ns;     /* SPIN_NS, or SPIN_RT_NS under --realtime */
+	double wake_ns;       /* how early a timed wait ends before an arrival (above) */
 	uint64_t queued;      /* SQEs prepared, not submitted */
 	uint64_t inflight;
 	uint64_t worker_due;  /* 0: no worker run pending */
@@ -67,6 +82,7 @@ struct replay {
 	uint64_t injected;
 	struct latstat *lag;
 	uint64_t late;
+	uint64_t submit_stalls, submit_max_ns; /* io_uring_submit calls > STALL_NS, the longest */
 	uint64_t dev_reads[3], dev_writes[3], dev_other[3], dev_bytes_read[3], dev_bytes_written[3];
 	/* measured busy time: at least one I/O outstanding on the device */
 	uint64_t dev_inflight[3], busy_since[3], busy_ns[3], last_change[3];
@@ -220,14 +236,26 @@ static void reap_all(struct replay *rp)
 	}
 }
 
+/* io_uring_submit, timed: the kernel issues each I/O inline, and when the device's queue is
+ * congested (other processes on the same disk) that call blocks, and every arrival due
+ * meanwhile is late: the replay counts such stalls, so that lag can be told from load. */
+static void submit_timed(struct replay *rp)
+{
+	uint64_t t = mono_ns();
+	int n = io_uring_submit(&rp->ring);
+
+	ASSERT(n >= 0);
+	rp->queued = 0;
+	t = mono_ns() - t;
+	rp->submit_stalls += t > STALL_NS;
+	rp->submit_max_ns = t > rp->submit_max_ns ? t : rp->submit_max_ns;
+}
+
 /* Submit what is queued; reap every completion that is there. */
 static void pump(struct replay *rp)
 {
-	if (rp->queued) {
-		int n = io_uring_submit(&rp->ring);
-		ASSERT(n >= 0);
-		rp->queued = 0;
-	}
+	if (rp->queued)
+		submit_timed(rp);
 	reap_all(rp);
 }
 
@@ -237,12 +265,21 @@ static struct io_uring_sqe *get_sqe(struct replay *rp)
 
 	/* A full submission queue empties when it is submitted. Completions are not reaped here:
 	 * this runs inside an engine handler, which must not see another event before it ends. */
-	while (!(sqe = io_uring_get_sqe(&rp->ring))) {
-		int n = io_uring_submit(&rp->ring);
-		ASSERT(n >= 0);
-		rp->queued = 0;
-	}
+	while (!(sqe = io_uring_get_sqe(&rp->ring)))
+		submit_timed(rp);
 	return sqe;
+}
+
+/* A timed wait asked to end at `wake` has ended: move wake_ns towards the lateness quantile. */
+static void wake_learn(struct replay *rp, uint64_t wake)
+{
+	uint64_t now = be_now(rp), late = now > wake ? now - wake : 0;
+
+	if ((double)late > rp->wake_ns)
+		rp->wake_ns += WAKE_STEP_NS * WAKE_Q;
+	else
+		rp->wake_ns -= WAKE_STEP_NS * (1 - WAKE_Q);
+	rp->wake_ns = rp->wake_ns < WAKE_MIN_NS ? WAKE_MIN_NS : rp->wake_ns > WAKE_MAX_NS ? WAKE_MAX_NS : rp->wake_ns;
 }
 
 /* Wait at most until `until` (replay time), or for one completion. */
@@ -255,29 +292,32 @@ static void wait_some(struct replay *rp, uint64_t until)
 		pump(rp);
 	if (until <= now && until)
 		return;
-	if (until && until - now < rp->spin_ns) {
-		/* a timed wait sleeps 50 us or more past its deadline (timer slack): the last
-		 * microseconds before an arrival are spent polling, so that it leaves on time */
+	if (until && until - now < (uint64_t)rp->wake_ns + WAKE_POLL_NS) {
+		/* the last microseconds before an arrival are spent polling, so that it leaves
+		 * on time */
 		while (be_now(rp) < until && io_uring_peek_cqe(&rp->ring, &cqe) != 0)
 			;
 		pump(rp);
 		return;
 	}
-	if (until)
-		until -= rp->spin_ns * 3 / 4; /* wake early (the timer slack is 1 ns here), then poll */
+	uint64_t wake = until ? until - (uint64_t)rp->wake_ns : 0;
 	if (!rp->inflight) {
-		if (until > now) {
-			struct timespec ts = {(time_t)((until - now) / 1000000000ULL),
-					      (long)((until - now) % 1000000000ULL)};
+		if (wake > now) {
+			struct timespec ts = {(time_t)((wake - now) / 1000000000ULL),
+					      (long)((wake - now) % 1000000000ULL)};
 			nanosleep(&ts, NULL);
+			wake_learn(rp, wake);
 		}
 		return;
 	}
-	if (until) {
-		struct __kernel_timespec ts = {(long long)((until - now) / 1000000000ULL),
-					       (long long)((until - now) % 1000000000ULL)};
-		if (io_uring_wait_cqe_timeout(&rp->ring, &cqe, &ts) == 0)
+	if (wake) {
+		struct __kernel_timespec ts = {(long long)((wake - now) / 1000000000ULL),
+					       (long long)((wake - now) % 1000000000ULL)};
+		int w = io_uring_wait_cqe_timeout(&rp->ring, &cqe, &ts);
+		if (w == 0)
 			reap(rp, cqe);
+		else if (w == -ETIME)
+			wake_learn(rp, wake);
 	} else if (io_uring_wait_cqe(&rp->ring, &cqe) == 0) {
 		reap(rp, cqe);
 	}
@@ -575,19 +615,16 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 	 * seen when this process runs) is the run-queue wait behind other processes, not the
 	 * devices (BENCHMARKS.md). SCHED_FIFO at the lowest real-time priority preempts every
 	 * normal task; the kernel's RT throttling (sched_rt_runtime_us) still bounds the CPU it takes,
-	 * which is why the polling before an arrival is shorter then. */
+	 * which is one reason the polling before an arrival is bounded (WAKE_MAX_NS). */
 	struct sched_param old_sp = {0}, rt_sp = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
 	int old_policy = sched_getscheduler(0);
 	bool rt = false;
-	rp->spin_ns = SPIN_NS;
+	rp->wake_ns = WAKE_MIN_NS;
 	bool already_rt = old_policy == SCHED_FIFO || old_policy == SCHED_RR; /* under chrt: keep it */
-	if (rc->realtime && already_rt) {
-		rp->spin_ns = SPIN_RT_NS;
-	} else if (rc->realtime) {
+	if (rc->realtime && !already_rt) {
 		sched_getparam(0, &old_sp);
 		if (sched_setscheduler(0, SCHED_FIFO, &rt_sp) == 0) {
 			rt = true;
-			rp->spin_ns = SPIN_RT_NS;
 		} else {
 			obs_warn(rp->obs, "warning: --realtime: SCHED_FIFO refused (%s): the replay runs with the "
 					  "normal scheduler", strerror(errno));
@@ -666,6 +703,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 		uint64_t end = be_now(rp);
 		latstat_result(rp->lag, &rr->lag);
 		rr->late_requests = rp->late;
+		rr->submit_stalls = rp->submit_stalls;
+		rr->submit_max_ns = rp->submit_max_ns;
 		obs_warn_beyond_end(rp->obs, rp->dev[BDEV_TARGET].size,
 				    "use a larger target (--target-create SIZE extends a file)");
 		if (rp->late)

@@ -67,6 +67,12 @@ got=$(py 'd["requests"]["skipped_beyond_end"]')
 "$PROG" "${S[@]}" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 500 > "$tmp/j" 2> "$tmp/err"
 [ "$(py 'd["lag_ns"]["count"] == 500 and d["lag_ns"]["p50"] <= d["lag_ns"]["p99"] <= d["lag_ns"]["max"] and "late_requests" in d')" = True ] \
 	&& ok "open loop: lag_ns for every request ($(py 'd["lag_ns"]'))" || bad "lag: $(py 'd.get("lag_ns")')"
+# every io_uring_submit is timed (the longest took some time; stalls are the calls > 100 us)
+[ "$(py 'd["submit_max_ns"] > 0 and 0 <= d["submit_stalls"] <= 1000 and (d["submit_stalls"] > 0) == (d["submit_max_ns"] > 100000)')" = True ] \
+	&& ok "open loop: submission stalls $(py 'd["submit_stalls"]'), longest $(py 'd["submit_max_ns"]') ns" || bad "stalls: $(py 'd.get("submit_stalls"), d.get("submit_max_ns")')"
+"$PROG" replay "$tmp/small.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 100 --speed 10 2>&1 \
+	| grep -q "^submission stalls (measured: io_uring_submit calls longer than 100 us.*): [0-9]*, longest " \
+	&& ok "text: the submission stalls line" || bad "no submission stalls line"
 "$PROG" replay "$T" --cache "$tmp/c.img" --target "$tmp/t1g.img" --speed 1000000 --json > "$tmp/j" 2> "$tmp/err"
 [ "$(py 'd["late_requests"] > 0 and d["lag_ns"]["max"] > 1e6')" = True ] && grep -q "warning: the replay fell behind the trace" "$tmp/err" \
 	&& ok "--speed 1000000: $(py 'd["late_requests"]') late requests, warned" || bad "fell behind: $(py 'd["late_requests"]'): $(cat "$tmp/err")"
