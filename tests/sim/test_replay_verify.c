@@ -131,6 +131,20 @@ static struct dm_dio dev_write(enum bio_bdev dev, uint64_t sector, uint32_t nsec
 	return (struct dm_dio){.io = {.op = DEV_WRITE, .sector = sector, .nsect = nsect}, .dev = dev};
 }
 
+/* The verifier's counts so far. */
+static void expect(const struct rverify *v, uint64_t racing, uint64_t torn, uint64_t corrupt, uint64_t stale,
+		   uint64_t mismatches)
+{
+	struct replay_result rr;
+
+	rverify_result(v, &rr);
+	assert_int_equal(rr.racing, racing);
+	assert_int_equal(rr.torn, torn);
+	assert_int_equal(rr.corrupt, corrupt);
+	assert_int_equal(rr.stale, stale);
+	assert_int_equal(rr.mismatches, mismatches);
+}
+
 static void test_racing(void **state)
 {
 	struct replay_result rr;
@@ -147,11 +161,7 @@ static void test_racing(void **state)
 	rverify_dio_done(v, &w);
 	assert_true(rverify_dio_racing(v, &x.d));
 	rd_finish(v, &x, 2); /* torn where it raced: a tear, not a mismatch */
-	rverify_result(v, &rr);
-	assert_int_equal(rr.racing, 1);
-	assert_int_equal(rr.torn, 1);
-	assert_int_equal(rr.corrupt, 0);
-	assert_int_equal(rr.mismatches, 0);
+	expect(v, 1, 1, 0, 0, 0);
 
 	/* a write submitted during the read's flight: sector 43 -> 103 races; 101 torn is not
 	 * explained by it: corrupt */
@@ -160,11 +170,7 @@ static void test_racing(void **state)
 	rverify_dio_submit(v, &w);
 	rd_finish(v, &x, 1);
 	rverify_dio_done(v, &w);
-	rverify_result(v, &rr);
-	assert_int_equal(rr.racing, 2);
-	assert_int_equal(rr.torn, 1);
-	assert_int_equal(rr.corrupt, 1);
-	assert_int_equal(rr.mismatches, 1);
+	expect(v, 2, 1, 1, 0, 1);
 
 	/* not racing: the same sectors on the other device, a write that ended before, a read in
 	 * flight (reads do not race reads) */
@@ -180,9 +186,8 @@ static void test_racing(void **state)
 	rd_finish(v, &x, 3);
 	rd_finish(v, &y, -1);
 	rverify_dio_done(v, &w);
+	expect(v, 2, 1, 2, 0, 2);
 	rverify_result(v, &rr);
-	assert_int_equal(rr.racing, 2);
-	assert_int_equal(rr.corrupt, 2);
 	assert_int_equal(rr.checked_reads, 4);
 
 	/* a racing read with whole but stale data is still stale */
@@ -192,11 +197,7 @@ static void test_racing(void **state)
 	rd_start(v, &x);
 	rd_finish(v, &x, -1); /* generation 2 < 3 */
 	rverify_dio_done(v, &w);
-	rverify_result(v, &rr);
-	assert_int_equal(rr.racing, 3);
-	assert_int_equal(rr.stale, 1);
-	assert_int_equal(rr.torn, 1);
-	assert_int_equal(rr.mismatches, 3);
+	expect(v, 3, 1, 2, 1, 3);
 	rverify_free(v);
 }
 
