@@ -37,6 +37,20 @@ static uint64_t next_off(struct calib_point *p, uint64_t *cursor, uint64_t *rng,
 	return b * p->bs;
 }
 
+/* One I/O of point p into slot i's buffer at off (queued; the caller submits). */
+static void prep_one(struct io_uring *ring, int fd, const struct calib_point *p, struct slot *slot, unsigned i,
+		     uint64_t off)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (p->write)
+		io_uring_prep_write(sqe, fd, slot->buf, p->bs, off);
+	else
+		io_uring_prep_read(sqe, fd, slot->buf, p->bs, off);
+	io_uring_sqe_set_data64(sqe, i);
+	slot->submit_ns = mono_ns();
+}
+
 static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct calib_point *p, struct slot *slots,
 		       double seconds)
 {
@@ -51,14 +65,7 @@ static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct cali
 	uint64_t t0 = mono_ns();
 	end = t0 + (uint64_t)(seconds * 1e9);
 	for (unsigned i = 0; i < p->qd; i++) {
-		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-		uint64_t off = next_off(p, &cursor, &rng, blocks);
-		if (p->write)
-			io_uring_prep_write(sqe, fd, slots[i].buf, p->bs, off);
-		else
-			io_uring_prep_read(sqe, fd, slots[i].buf, p->bs, off);
-		io_uring_sqe_set_data64(sqe, i);
-		slots[i].submit_ns = mono_ns();
+		prep_one(ring, fd, p, &slots[i], i, next_off(p, &cursor, &rng, blocks));
 		inflight++;
 	}
 	io_uring_submit(ring);
@@ -81,14 +88,7 @@ static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct cali
 		lsum2 += log(lat > 1 ? lat : 1) * log(lat > 1 ? lat : 1);
 		p->ios++;
 		if (now < end) {
-			struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-			uint64_t off = next_off(p, &cursor, &rng, blocks);
-			if (p->write)
-				io_uring_prep_write(sqe, fd, slots[i].buf, p->bs, off);
-			else
-				io_uring_prep_read(sqe, fd, slots[i].buf, p->bs, off);
-			io_uring_sqe_set_data64(sqe, i);
-			slots[i].submit_ns = mono_ns();
+			prep_one(ring, fd, p, &slots[i], i, next_off(p, &cursor, &rng, blocks));
 			inflight++;
 			io_uring_submit(ring);
 		}

@@ -6,13 +6,11 @@
 # reported and a replay that falls behind says so; utilisation and sizes are measured.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
+E2E_OK="ok   " E2E_FAIL="FAIL "
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 alloc() { echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") )); }
-py() { python3 -c "import json,sys; d=json.load(open('$tmp/j')); print(eval(sys.argv[1]))" "$1"; }
+py() { jpy "$tmp/j" "$1"; }
 
 "$PROG" trace gen --requests 3000 --device-size 48M --read-ratio 0.7 --arrival poisson:3000 --seed 3 \
 	-o "$tmp/small.txt" 2>/dev/null || { echo "FAIL trace gen"; exit 1; }

@@ -5,12 +5,10 @@
 # detected, exactly: data mismatches = injected corruptions, each listed in --verify-log.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
-py() { python3 -c "import json,sys; d=json.load(open('$tmp/j')); print(eval(sys.argv[1]))" "$1"; }
+E2E_OK="ok   " E2E_FAIL="FAIL "
+. tests/e2e/lib/common.sh
+e2e_tmpdir
+py() { jpy "$tmp/j" "$1"; }
 
 # a hot working set (a cache has hits to serve) with rewrites of the same blocks
 "$PROG" trace gen --requests 6000 --device-size 16M --pattern zipf:1.1 --read-ratio 0.6 \
