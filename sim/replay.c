@@ -27,6 +27,7 @@
 #include "sim/replay_dev.h"
 #include "sim/replay_sector.h"
 #include "sim/replay_verify.h"
+#include "sim/replay_wake.h"
 
 /*
  * The backend of struct dm_backend for real devices. Every dm_dio becomes one io_uring request
@@ -38,22 +39,7 @@
  * --verify every bio carries real, self-describing data instead (replay_verify.h).
  */
 #define RING_DEPTH 256
-/*
- * Waiting for an arrival: a timed wait that ends wake_ns before it, then polling. A wake-up is
- * late by the time the kernel takes to run this process again (the timer slack is set to 1 ns):
- * a few microseconds on an idle machine, hundreds on a loaded one, even SCHED_FIFO (a kernel
- * without full preemption runs the current task to its next preemption point first). So wake_ns
- * follows the WAKE_Q quantile of the lateness measured on every timed wait that ran out
- * (a stochastic-approximation quantile: up by WAKE_STEP_NS x WAKE_Q when a wake-up was later
- * than wake_ns, down by WAKE_STEP_NS x (1 - WAKE_Q) otherwise), plus WAKE_POLL_NS of polling;
- * bounded, because polling is CPU that other processes (and the kernel's RT throttling of
- * --realtime) do not get.
- */
-#define WAKE_Q 0.995
-#define WAKE_STEP_NS 40000.0
-#define WAKE_POLL_NS 25000 /* polled at least, after the wake-up */
-#define WAKE_MIN_NS 50000
-#define WAKE_MAX_NS 400000
+#define WAKE_POLL_NS 25000 /* polled at least after a wake-up (replay_wake.h: how early) */
 #define LATE_NS 1000000 /* a request late by more than this is "late" */
 #define STALL_NS 100000 /* an io_uring_submit this long blocked in the kernel's issue path */
 
@@ -70,7 +56,7 @@ struct replay {
 	int fixed_file[3];
 	bool fixed_bufs;
 	uint64_t t0_ns;
-	double wake_ns;       /* how early a timed wait ends before an arrival (above) */
+	double wake_ns;       /* how early a timed wait ends before an arrival (replay_wake.h) */
 	uint64_t queued;      /* SQEs prepared, not submitted */
 	uint64_t inflight;
 	uint64_t worker_due;  /* 0: no worker run pending */
@@ -273,13 +259,9 @@ static struct io_uring_sqe *get_sqe(struct replay *rp)
 /* A timed wait asked to end at `wake` has ended: move wake_ns towards the lateness quantile. */
 static void wake_learn(struct replay *rp, uint64_t wake)
 {
-	uint64_t now = be_now(rp), late = now > wake ? now - wake : 0;
+	uint64_t now = be_now(rp);
 
-	if ((double)late > rp->wake_ns)
-		rp->wake_ns += WAKE_STEP_NS * WAKE_Q;
-	else
-		rp->wake_ns -= WAKE_STEP_NS * (1 - WAKE_Q);
-	rp->wake_ns = rp->wake_ns < WAKE_MIN_NS ? WAKE_MIN_NS : rp->wake_ns > WAKE_MAX_NS ? WAKE_MAX_NS : rp->wake_ns;
+	rp->wake_ns = rwake_update(rp->wake_ns, now > wake ? now - wake : 0);
 }
 
 /* Wait at most until `until` (replay time), or for one completion. */
@@ -615,11 +597,11 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 	 * seen when this process runs) is the run-queue wait behind other processes, not the
 	 * devices (BENCHMARKS.md). SCHED_FIFO at the lowest real-time priority preempts every
 	 * normal task; the kernel's RT throttling (sched_rt_runtime_us) still bounds the CPU it takes,
-	 * which is one reason the polling before an arrival is bounded (WAKE_MAX_NS). */
+	 * which is one reason the polling before an arrival is bounded (RWAKE_MAX_NS). */
 	struct sched_param old_sp = {0}, rt_sp = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
 	int old_policy = sched_getscheduler(0);
 	bool rt = false;
-	rp->wake_ns = WAKE_MIN_NS;
+	rp->wake_ns = RWAKE_MIN_NS;
 	bool already_rt = old_policy == SCHED_FIFO || old_policy == SCHED_RR; /* under chrt: keep it */
 	if (rc->realtime && !already_rt) {
 		sched_getparam(0, &old_sp);
