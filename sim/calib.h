@@ -14,6 +14,7 @@ struct calib_point {
 	/* measured */
 	uint64_t ios;
 	double mean_ns, iops;
+	double log_sd;        /* standard deviation of ln(latency): the spread of the service time */
 	/* predicted by the fitted model */
 	double pred_ns;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* calib_measure.c - fio-style closed loops on a real device with io_uring and O_DIRECT. */
 #include <errno.h>
+#include <math.h>
 #include <liburing.h>
 #include <sched.h>
 #include <stdio.h>
@@ -36,12 +37,26 @@ static uint64_t next_off(struct calib_point *p, uint64_t *cursor, uint64_t *rng,
 	return b * p->bs;
 }
 
+/* One I/O of point p into slot i's buffer at off (queued; the caller submits). */
+static void prep_one(struct io_uring *ring, int fd, const struct calib_point *p, struct slot *slot, unsigned i,
+		     uint64_t off)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (p->write)
+		io_uring_prep_write(sqe, fd, slot->buf, p->bs, off);
+	else
+		io_uring_prep_read(sqe, fd, slot->buf, p->bs, off);
+	io_uring_sqe_set_data64(sqe, i);
+	slot->submit_ns = mono_ns();
+}
+
 static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct calib_point *p, struct slot *slots,
 		       double seconds)
 {
 	uint64_t blocks = size / p->bs, cursor = 0, rng = 0x9E3779B97F4A7C15ull ^ p->bs ^ p->qd;
 	uint64_t end, inflight = 0;
-	double sum = 0;
+	double sum = 0, lsum = 0, lsum2 = 0;
 	int r = 0;
 
 	if (!blocks)
@@ -50,14 +65,7 @@ static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct cali
 	uint64_t t0 = mono_ns();
 	end = t0 + (uint64_t)(seconds * 1e9);
 	for (unsigned i = 0; i < p->qd; i++) {
-		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-		uint64_t off = next_off(p, &cursor, &rng, blocks);
-		if (p->write)
-			io_uring_prep_write(sqe, fd, slots[i].buf, p->bs, off);
-		else
-			io_uring_prep_read(sqe, fd, slots[i].buf, p->bs, off);
-		io_uring_sqe_set_data64(sqe, i);
-		slots[i].submit_ns = mono_ns();
+		prep_one(ring, fd, p, &slots[i], i, next_off(p, &cursor, &rng, blocks));
 		inflight++;
 	}
 	io_uring_submit(ring);
@@ -74,17 +82,13 @@ static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct cali
 			r = res;
 			break;
 		}
-		sum += (double)(now - slots[i].submit_ns);
+		double lat = (double)(now - slots[i].submit_ns);
+		sum += lat;
+		lsum += log(lat > 1 ? lat : 1);
+		lsum2 += log(lat > 1 ? lat : 1) * log(lat > 1 ? lat : 1);
 		p->ios++;
 		if (now < end) {
-			struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-			uint64_t off = next_off(p, &cursor, &rng, blocks);
-			if (p->write)
-				io_uring_prep_write(sqe, fd, slots[i].buf, p->bs, off);
-			else
-				io_uring_prep_read(sqe, fd, slots[i].buf, p->bs, off);
-			io_uring_sqe_set_data64(sqe, i);
-			slots[i].submit_ns = mono_ns();
+			prep_one(ring, fd, p, &slots[i], i, next_off(p, &cursor, &rng, blocks));
 			inflight++;
 			io_uring_submit(ring);
 		}
@@ -98,6 +102,8 @@ static int measure_one(struct io_uring *ring, int fd, uint64_t size, struct cali
 	}
 	double el = (double)(mono_ns() - t0) / 1e9;
 	p->mean_ns = p->ios ? sum / (double)p->ios : 0;
+	double lm = p->ios ? lsum / (double)p->ios : 0, lv = p->ios > 1 ? lsum2 / (double)p->ios - lm * lm : 0;
+	p->log_sd = lv > 0 ? sqrt(lv) : 0;
 	p->iops = el > 0 ? (double)p->ios / el : 0;
 	return r;
 }

@@ -27,6 +27,7 @@
 #include "sim/replay_dev.h"
 #include "sim/replay_sector.h"
 #include "sim/replay_verify.h"
+#include "sim/replay_wake.h"
 
 /*
  * The backend of struct dm_backend for real devices. Every dm_dio becomes one io_uring request
@@ -38,9 +39,9 @@
  * --verify every bio carries real, self-describing data instead (replay_verify.h).
  */
 #define RING_DEPTH 256
-#define SPIN_NS 100000 /* poll for the last 100 us before an arrival */
-#define SPIN_RT_NS 100000 /* the same: a SCHED_FIFO wakeup is as late as another one */
+#define WAKE_POLL_NS 25000 /* polled at least after a wake-up (replay_wake.h: how early) */
 #define LATE_NS 1000000 /* a request late by more than this is "late" */
+#define STALL_NS 100000 /* an io_uring_submit this long blocked in the kernel's issue path */
 
 struct replay {
 	const struct replay_config *rc;
@@ -55,7 +56,7 @@ struct replay {
 	int fixed_file[3];
 	bool fixed_bufs;
 	uint64_t t0_ns;
-	uint64_t spin_ns;     /* SPIN_NS, or SPIN_RT_NS under --realtime */
+	double wake_ns;       /* how early a timed wait ends before an arrival (replay_wake.h) */
 	uint64_t queued;      /* SQEs prepared, not submitted */
 	uint64_t inflight;
 	uint64_t worker_due;  /* 0: no worker run pending */
@@ -67,6 +68,7 @@ struct replay {
 	uint64_t injected;
 	struct latstat *lag;
 	uint64_t late;
+	uint64_t submit_stalls, submit_max_ns; /* io_uring_submit calls > STALL_NS, the longest */
 	uint64_t dev_reads[3], dev_writes[3], dev_other[3], dev_bytes_read[3], dev_bytes_written[3];
 	/* measured busy time: at least one I/O outstanding on the device */
 	uint64_t dev_inflight[3], busy_since[3], busy_ns[3], last_change[3];
@@ -103,13 +105,16 @@ static void dev_busy(struct replay *rp, enum bio_bdev dev, int delta)
 		rp->busy_ns[dev] += now - rp->busy_since[dev];
 }
 
-/* --inject corrupt-cache-read=P: flip one byte of what a read from the cache returned. */
+/* --inject corrupt-cache-read=P: flip one byte of what a read from the cache returned. A read
+ * that raced a write of the same sectors is left alone: a bad sector there is taken for a tear
+ * (verify.torn), so every injected corruption lands where the verifier must call it corrupt. */
 static void maybe_inject(struct replay *rp, struct dm_dio *d)
 {
 	unsigned char *buf = rverify_buf(d->data);
 	uint64_t len = (uint64_t)d->io.nsect * 512;
 
-	if (!rp->rng || !buf || !len || gsl_rng_uniform(rp->rng) >= rp->rc->inject_cache_read)
+	if (!rp->rng || !buf || !len || gsl_rng_uniform(rp->rng) >= rp->rc->inject_cache_read ||
+	    rverify_dio_racing(rp->ver, d))
 		return;
 	buf[gsl_rng_uniform_int(rp->rng, len)] ^= (unsigned char)(1 + gsl_rng_uniform_int(rp->rng, 255));
 	rp->injected++;
@@ -158,6 +163,7 @@ static void be_submit(void *arg, struct dm_dio *d)
 	}
 	if (fixed)
 		sqe->flags |= IOSQE_FIXED_FILE;
+	rverify_dio_submit(rp->ver, d);
 	io_uring_sqe_set_data(sqe, d);
 	rp->queued++;
 	rp->inflight++;
@@ -181,6 +187,7 @@ static void reap_one(struct replay *rp, struct dm_dio *d, int res)
 	dev_busy(rp, d->dev, -1);
 	if (res >= 0 && (uint64_t)res != want && d->io.op != DEV_FLUSH)
 		res = -EIO; /* a short transfer: past the end of a file */
+	rverify_dio_done(rp->ver, d);
 	if (res >= 0 && d->dev == BDEV_CACHE && d->io.op == DEV_READ)
 		maybe_inject(rp, d);
 	dm_dio_complete(rp->dm, d, res < 0 ? res : 0);
@@ -215,14 +222,26 @@ static void reap_all(struct replay *rp)
 	}
 }
 
+/* io_uring_submit, timed: the kernel issues each I/O inline, and when the device's queue is
+ * congested (other processes on the same disk) that call blocks, and every arrival due
+ * meanwhile is late: the replay counts such stalls, so that lag can be told from load. */
+static void submit_timed(struct replay *rp)
+{
+	uint64_t t = mono_ns();
+	int n = io_uring_submit(&rp->ring);
+
+	ASSERT(n >= 0);
+	rp->queued = 0;
+	t = mono_ns() - t;
+	rp->submit_stalls += t > STALL_NS;
+	rp->submit_max_ns = t > rp->submit_max_ns ? t : rp->submit_max_ns;
+}
+
 /* Submit what is queued; reap every completion that is there. */
 static void pump(struct replay *rp)
 {
-	if (rp->queued) {
-		int n = io_uring_submit(&rp->ring);
-		ASSERT(n >= 0);
-		rp->queued = 0;
-	}
+	if (rp->queued)
+		submit_timed(rp);
 	reap_all(rp);
 }
 
@@ -232,12 +251,17 @@ static struct io_uring_sqe *get_sqe(struct replay *rp)
 
 	/* A full submission queue empties when it is submitted. Completions are not reaped here:
 	 * this runs inside an engine handler, which must not see another event before it ends. */
-	while (!(sqe = io_uring_get_sqe(&rp->ring))) {
-		int n = io_uring_submit(&rp->ring);
-		ASSERT(n >= 0);
-		rp->queued = 0;
-	}
+	while (!(sqe = io_uring_get_sqe(&rp->ring)))
+		submit_timed(rp);
 	return sqe;
+}
+
+/* A timed wait asked to end at `wake` has ended: move wake_ns towards the lateness quantile. */
+static void wake_learn(struct replay *rp, uint64_t wake)
+{
+	uint64_t now = be_now(rp);
+
+	rp->wake_ns = rwake_update(rp->wake_ns, now > wake ? now - wake : 0);
 }
 
 /* Wait at most until `until` (replay time), or for one completion. */
@@ -250,29 +274,32 @@ static void wait_some(struct replay *rp, uint64_t until)
 		pump(rp);
 	if (until <= now && until)
 		return;
-	if (until && until - now < rp->spin_ns) {
-		/* a timed wait sleeps 50 us or more past its deadline (timer slack): the last
-		 * microseconds before an arrival are spent polling, so that it leaves on time */
+	if (until && until - now < (uint64_t)rp->wake_ns + WAKE_POLL_NS) {
+		/* the last microseconds before an arrival are spent polling, so that it leaves
+		 * on time */
 		while (be_now(rp) < until && io_uring_peek_cqe(&rp->ring, &cqe) != 0)
 			;
 		pump(rp);
 		return;
 	}
-	if (until)
-		until -= rp->spin_ns * 3 / 4; /* wake early (the timer slack is 1 ns here), then poll */
+	uint64_t wake = until ? until - (uint64_t)rp->wake_ns : 0;
 	if (!rp->inflight) {
-		if (until > now) {
-			struct timespec ts = {(time_t)((until - now) / 1000000000ULL),
-					      (long)((until - now) % 1000000000ULL)};
+		if (wake > now) {
+			struct timespec ts = {(time_t)((wake - now) / 1000000000ULL),
+					      (long)((wake - now) % 1000000000ULL)};
 			nanosleep(&ts, NULL);
+			wake_learn(rp, wake);
 		}
 		return;
 	}
-	if (until) {
-		struct __kernel_timespec ts = {(long long)((until - now) / 1000000000ULL),
-					       (long long)((until - now) % 1000000000ULL)};
-		if (io_uring_wait_cqe_timeout(&rp->ring, &cqe, &ts) == 0)
+	if (wake) {
+		struct __kernel_timespec ts = {(long long)((wake - now) / 1000000000ULL),
+					       (long long)((wake - now) % 1000000000ULL)};
+		int w = io_uring_wait_cqe_timeout(&rp->ring, &cqe, &ts);
+		if (w == 0)
 			reap(rp, cqe);
+		else if (w == -ETIME)
+			wake_learn(rp, wake);
 	} else if (io_uring_wait_cqe(&rp->ring, &cqe) == 0) {
 		reap(rp, cqe);
 	}
@@ -570,19 +597,16 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 	 * seen when this process runs) is the run-queue wait behind other processes, not the
 	 * devices (BENCHMARKS.md). SCHED_FIFO at the lowest real-time priority preempts every
 	 * normal task; the kernel's RT throttling (sched_rt_runtime_us) still bounds the CPU it takes,
-	 * which is why the polling before an arrival is shorter then. */
+	 * which is one reason the polling before an arrival is bounded (RWAKE_MAX_NS). */
 	struct sched_param old_sp = {0}, rt_sp = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
 	int old_policy = sched_getscheduler(0);
 	bool rt = false;
-	rp->spin_ns = SPIN_NS;
+	rp->wake_ns = RWAKE_MIN_NS;
 	bool already_rt = old_policy == SCHED_FIFO || old_policy == SCHED_RR; /* under chrt: keep it */
-	if (rc->realtime && already_rt) {
-		rp->spin_ns = SPIN_RT_NS;
-	} else if (rc->realtime) {
+	if (rc->realtime && !already_rt) {
 		sched_getparam(0, &old_sp);
 		if (sched_setscheduler(0, SCHED_FIFO, &rt_sp) == 0) {
 			rt = true;
-			rp->spin_ns = SPIN_RT_NS;
 		} else {
 			obs_warn(rp->obs, "warning: --realtime: SCHED_FIFO refused (%s): the replay runs with the "
 					  "normal scheduler", strerror(errno));
@@ -661,6 +685,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 		uint64_t end = be_now(rp);
 		latstat_result(rp->lag, &rr->lag);
 		rr->late_requests = rp->late;
+		rr->submit_stalls = rp->submit_stalls;
+		rr->submit_max_ns = rp->submit_max_ns;
 		obs_warn_beyond_end(rp->obs, rp->dev[BDEV_TARGET].size,
 				    "use a larger target (--target-create SIZE extends a file)");
 		if (rp->late)

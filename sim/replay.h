@@ -32,12 +32,17 @@ struct replay_result {
 	/* open loop: submit time - trace time / speed, per request (closed loop: count 0) */
 	struct sim_lat lag;
 	uint64_t late_requests;             /* lag > 1 ms */
+	uint64_t submit_stalls;             /* io_uring_submit calls that blocked > 100 us */
+	uint64_t submit_max_ns;             /* the longest io_uring_submit call */
 	bool realtime;                      /* the loop ran real-time (--realtime granted, or under chrt) */
 	bool registered_files, fixed_buffers; /* io_uring registrations the kernel accepted */
 	/* --verify: read pieces by their worst sector; never_written: pieces with a sector that
-	 * this replay did not write (zeros, a prefill, an earlier run's data) */
+	 * this replay did not write (zeros, a prefill, an earlier run's data); racing: pieces
+	 * whose device read overlapped a device write of the same sectors in flight; torn: those
+	 * with a bad sector among the overlapped ones (a race, not a mismatch) */
 	bool verified;
 	uint64_t checked_reads, mismatches, stale, misplaced, corrupt, never_written, injected;
+	uint64_t racing, torn;
 };
 
 /* Replay cfg's trace: the same dm core and engine as sim_run, with io_uring underneath.

@@ -13,13 +13,25 @@ struct rbuf {
 	int refs;
 	uint32_t nsect;
 	void *mem;
+	uint8_t *racing; /* a read's: sector i overlapped an in-flight write (NULL: none did) */
+};
+
+/* A device I/O in flight, as the racing check needs it. */
+struct rflight {
+	const struct dm_dio *d;
+	enum bio_bdev dev;
+	uint64_t sector;
+	uint32_t nsect;
+	bool write;
 };
 
 struct rverify {
 	uint32_t run_id;
 	struct secmap *acked; /* target sector -> newest version acknowledged to the user */
 	FILE *log;
-	uint64_t checked, mismatches, stale, misplaced, corrupt, never;
+	struct rflight *fl;   /* the device reads and writes in flight (a few ring depths) */
+	size_t nfl, capfl;
+	uint64_t checked, mismatches, stale, misplaced, corrupt, never, racing, torn;
 };
 
 struct rverify *rverify_new(uint32_t run_id, FILE *log)
@@ -40,6 +52,7 @@ void rverify_free(struct rverify *v)
 	if (!v)
 		return;
 	secmap_free(v->acked);
+	free(v->fl);
 	free(v);
 }
 
@@ -60,6 +73,7 @@ static struct rbuf *rbuf_new(uint32_t nsect)
 static void rbuf_put(struct rbuf *b)
 {
 	if (b && --b->refs == 0) {
+		free(b->racing);
 		free(b->mem);
 		free(b);
 	}
@@ -112,8 +126,70 @@ void rverify_bio_free(struct rverify *v, struct dm_bio *b)
 	}
 }
 
-enum verdict { V_OK, V_NEVER, V_STALE, V_MISPLACED, V_CORRUPT };
-static const char *const verdict_name[] = {"ok", "never_written", "stale", "misplaced", "corrupt"};
+/* Mark the sectors of read r that write w overlaps (same device, sectors in common). */
+static void mark_racing(const struct rflight *r, const struct rflight *w)
+{
+	struct rbuf *b = r->d->data ? r->d->data->data : NULL;
+	uint64_t lo = r->sector > w->sector ? r->sector : w->sector;
+	uint64_t hi = r->sector + r->nsect < w->sector + w->nsect ? r->sector + r->nsect : w->sector + w->nsect;
+
+	if (!b || r->dev != w->dev || lo >= hi)
+		return;
+	if (!b->racing) {
+		b->racing = calloc(b->nsect ? b->nsect : 1, 1);
+		ASSERT(b->racing);
+	}
+	for (uint64_t s = lo; s < hi && s - r->sector < b->nsect; s++)
+		b->racing[s - r->sector] = 1;
+}
+
+void rverify_dio_submit(struct rverify *v, const struct dm_dio *d)
+{
+	if (!v || (d->io.op != DEV_READ && d->io.op != DEV_WRITE))
+		return;
+	struct rflight f = {d, d->dev, d->io.sector, d->io.nsect, d->io.op == DEV_WRITE};
+	struct rbuf *b = d->data ? d->data->data : NULL;
+
+	if (!f.write && b && b->racing) /* read again (another device): its own flight counts */
+		memset(b->racing, 0, b->nsect);
+	for (size_t i = 0; i < v->nfl; i++)
+		if (v->fl[i].write != f.write)
+			mark_racing(f.write ? &v->fl[i] : &f, f.write ? &f : &v->fl[i]);
+	if (v->nfl == v->capfl) {
+		v->capfl = v->capfl ? 2 * v->capfl : 64;
+		v->fl = realloc(v->fl, v->capfl * sizeof(*v->fl));
+		ASSERT(v->fl);
+	}
+	v->fl[v->nfl++] = f;
+}
+
+void rverify_dio_done(struct rverify *v, const struct dm_dio *d)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->nfl; i++)
+		if (v->fl[i].d == d) {
+			v->fl[i] = v->fl[--v->nfl];
+			return;
+		}
+}
+
+bool rverify_dio_racing(const struct rverify *v, const struct dm_dio *d)
+{
+	const struct rbuf *b = v && d->data ? d->data->data : NULL;
+
+	if (!b || !b->racing)
+		return false;
+	for (uint32_t i = 0; i < b->nsect; i++)
+		if (b->racing[i])
+			return true;
+	return false;
+}
+
+/* V_TORN: a bad sector that a write was changing while it was read (counted, not a mismatch) */
+enum verdict { V_OK, V_NEVER, V_TORN, V_STALE, V_MISPLACED, V_CORRUPT };
+static const char *const verdict_name[] = {"ok",    "never_written", "torn",
+					   "stale", "misplaced",     "corrupt"};
 
 static enum verdict check_sector(const struct rverify *v, const void *data, uint64_t sector,
 				 uint32_t expect, struct rsec_hdr *h)
@@ -144,6 +220,7 @@ void rverify_piece_done(struct rverify *v, struct dm_piece *p, int error, uint64
 	uint64_t at = 0;
 	struct rsec_hdr wh = {0};
 	bool never = false;
+	uint32_t racing = 0; /* sectors a write overlapped */
 
 	if (p->op != 'R' || !snap || !b || !p->device_io || error)
 		return;
@@ -152,6 +229,13 @@ void rverify_piece_done(struct rverify *v, struct dm_piece *p, int error, uint64
 		struct rsec_hdr h;
 		enum verdict r = check_sector(v, (char *)b->mem + (size_t)i * RSEC_BYTES, p->sector + i,
 					      snap[i], &h);
+		bool race = b->racing && b->racing[i];
+		/* Only a tear is what a race explains: the old or the new data, whole, are both
+		 * valid headers of at least the acknowledged generation (the racing write is not
+		 * acknowledged yet). Stale or misplaced data stays a mismatch, racing or not. */
+		if (race && r == V_CORRUPT)
+			r = V_TORN;
+		racing += race;
 		never |= r == V_NEVER || (r == V_STALE && h.run_id != v->run_id);
 		if (r > worst) {
 			worst = r;
@@ -161,7 +245,11 @@ void rverify_piece_done(struct rverify *v, struct dm_piece *p, int error, uint64
 	}
 	if (never)
 		v->never++;
+	v->racing += racing > 0;
 	switch (worst) {
+	case V_TORN:
+		v->torn++;
+		break;
 	case V_STALE:
 		v->stale++;
 		break;
@@ -176,15 +264,15 @@ void rverify_piece_done(struct rverify *v, struct dm_piece *p, int error, uint64
 	}
 	if (worst >= V_STALE)
 		v->mismatches++;
-	if (v->log && (worst >= V_STALE || never))
+	if (v->log && (worst >= V_TORN || never || racing))
 		/* seq sector nsect done_ns device verdict first_sector found_run found_sector
-		 * found_gen expected_min_gen */
-		fprintf(v->log, "%llu %llu %u %llu %s %s %llu %u %llu %llu %u\n",
+		 * found_gen expected_min_gen racing_sectors */
+		fprintf(v->log, "%llu %llu %u %llu %s %s %llu %u %llu %llu %u %u\n",
 			(unsigned long long)p->last_seq, (unsigned long long)p->sector, p->nsect,
 			(unsigned long long)now_ns, p->served_by == BDEV_CACHE ? "cache" : "target",
-			verdict_name[worst >= V_STALE ? worst : V_NEVER],
+			worst >= V_TORN ? verdict_name[worst] : racing && !never ? "racing" : verdict_name[V_NEVER],
 			(unsigned long long)(p->sector + at), wh.run_id, (unsigned long long)wh.sector,
-			(unsigned long long)wh.gen, snap[at]);
+			(unsigned long long)wh.gen, snap[at], racing);
 }
 
 void rverify_req_done(struct rverify *v, struct dm_req *r)
@@ -204,4 +292,6 @@ void rverify_result(const struct rverify *v, struct replay_result *rr)
 	rr->misplaced = v->misplaced;
 	rr->corrupt = v->corrupt;
 	rr->never_written = v->never;
+	rr->racing = v->racing;
+	rr->torn = v->torn;
 }

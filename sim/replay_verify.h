@@ -3,6 +3,7 @@
 #ifndef SSDCACHE_REPLAY_VERIFY_H
 #define SSDCACHE_REPLAY_VERIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,6 +24,16 @@
  *   never written  zeros, the target's prefill, an earlier run's data or a replay's without
  *              --verify (RSEC_UNVERIFIED) where nothing was acknowledged: not an error, counted.
  * A read piece is counted once, by its worst sector (corrupt, misplaced, stale).
+ *
+ * Racing reads. Through the page cache a read that copies a page while a write of the same
+ * sectors is copied in can return a sector half old, half new (a bad CRC); O_DIRECT moves
+ * whole sectors, but a device is free to do the same. So the backend reports every device
+ * read and write in flight (rverify_dio_submit/_done), and a read's sector is racing when a
+ * write to the same device sector was in flight when the read was submitted or was submitted
+ * during its flight. A racing read piece (one racing sector or more) is counted in `racing`;
+ * a bad sector (corrupt) that is racing is a tear: counted in `torn`, not a mismatch. Stale
+ * and misplaced data are mismatches, racing or not: a whole old or new sector is at least the
+ * acknowledged generation (the racing write is not acknowledged yet).
  */
 struct rverify;
 
@@ -36,10 +47,17 @@ void rverify_bio_free(struct rverify *v, struct dm_bio *b);
 void rverify_piece_done(struct rverify *v, struct dm_piece *p, int error, uint64_t now_ns);
 void rverify_req_done(struct rverify *v, struct dm_req *r);
 
+/* The backend: a device read or write (other ops ignored) was queued / has completed (call it
+ * before dm_dio_complete). v NULL: nothing. */
+void rverify_dio_submit(struct rverify *v, const struct dm_dio *d);
+void rverify_dio_done(struct rverify *v, const struct dm_dio *d);
+/* A completed read overlapped a write in flight (at least one racing sector). */
+bool rverify_dio_racing(const struct rverify *v, const struct dm_dio *d);
+
 /* The buffer of a bio (NULL: none), at least nsect * 512 bytes, 4 KiB aligned. */
 void *rverify_buf(struct dm_bio *b);
 
-/* Counts into rr (checked_reads .. never_written). */
+/* Counts into rr (checked_reads .. never_written, racing, torn). */
 void rverify_result(const struct rverify *v, struct replay_result *rr);
 
 #endif

@@ -138,6 +138,28 @@ static unsigned estimate_parallel(const struct calib_point *pts, unsigned n)
 	return p < 1 ? 1 : p > 64 ? 64 : (unsigned)p;
 }
 
+/*
+ * The fixed model's spread and queue: a real (virtual) disk's service time is a distribution
+ * (the demerit compares whole latency CDFs, and a constant scores the sample's own standard
+ * deviation / mean). read_sigma and write_sigma are the measured log-space standard deviations
+ * of the random 4 KiB latencies at qd 1 (one I/O in service: its latency is its service time),
+ * servers the requests in service by Little's law as for the ssd model; the fit then moves the
+ * means with the spread and the queue in place.
+ */
+static void fixed_spread(const struct calib_point *pts, unsigned n, struct calib_fit *cf, char *base,
+			 size_t len)
+{
+	double sd[2] = {0, 0};
+
+	for (unsigned i = 0; i < n; i++)
+		if (pts[i].random && pts[i].bs == 4096 && pts[i].qd == 1)
+			sd[pts[i].write] = pts[i].log_sd;
+	size_t k = (size_t)snprintf(base, len, "read_sigma=%.3f,write_sigma=%.3f", sd[0] < 5 ? sd[0] : 5,
+				    sd[1] < 5 ? sd[1] : 5);
+	if ((cf->parallel = estimate_parallel(pts, n)) && k < len)
+		snprintf(base + k, len - k, ",servers=%u", cf->parallel);
+}
+
 int calib_run(const char *path, const char *model, uint64_t size, double seconds, unsigned flags,
 	      uint32_t max_bs, bool force, bool progress, struct calib_fit *cf, char *err, size_t errlen)
 {
@@ -193,6 +215,8 @@ int calib_run(const char *path, const char *model, uint64_t size, double seconds
 	snprintf(f.base, sizeof(f.base), "%s", m->base);
 	if (!strcmp(m->name, "ssd") && (cf->parallel = estimate_parallel(pts, n)))
 		snprintf(f.base, sizeof(f.base), "%s,channels=%u,dies=1,planes=1", m->base, cf->parallel);
+	if (!strcmp(m->name, "fixed"))
+		fixed_spread(pts, n, cf, f.base, sizeof(f.base));
 	gsl_vector *x = gsl_vector_alloc(m->np);
 	for (unsigned i = 0; i < m->np; i++)
 		gsl_vector_set(x, i, log(m->p[i].init));
@@ -248,8 +272,10 @@ static void usage(FILE *fp)
 		"\n"
 		"  --model M      fixed (read, write), ssd (t_read, t_prog, overhead, ctrl, host_rate)\n"
 		"                 or hdd (seek_avg, overhead, rate_od; the seek curve follows seek_avg);\n"
-		"                 ssd's parallelism (channels, dies=1) is set by Little's law: IOPS\n"
-		"                 of random 4 KiB reads at qd 32 x their latency at qd 1\n"
+		"                 ssd's parallelism (channels, dies=1) and fixed's servers are set by\n"
+		"                 Little's law: IOPS of random 4 KiB reads at qd 32 x their latency at\n"
+		"                 qd 1; fixed's read_sigma/write_sigma (lognormal service times) are\n"
+		"                 the measured std-dev of ln(latency) of random 4 KiB I/O at qd 1\n"
 		"  --reads-only   the 12 read points only: an existing PATH is read, never written\n"
 		"                 (the write parameters keep their starting values)\n"
 		"  --max-bs S     leave out the points of blocks larger than S (4 KiB always stays):\n"
@@ -392,7 +418,8 @@ int cmd_calibrate(int argc, char **argv)
 		printf("fit: %zu iterations (%s), RMS relative error %.1f %%\n", iters, st, 100 * rms);
 		if (cf.parallel)
 			printf("parallelism: %u requests in service (IOPS at qd 32 x latency at qd 1, random 4 KiB "
-			       "reads): channels=%u\n", cf.parallel, cf.parallel);
+			       "reads): %s=%u\n", cf.parallel, strcmp(m->name, "fixed") ? "channels" : "servers",
+			       cf.parallel);
 		printf("spec: %s\n", spec);
 	}
 	return 0;

@@ -6,13 +6,11 @@
 # reported and a replay that falls behind says so; utilisation and sizes are measured.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
+E2E_OK="ok   " E2E_FAIL="FAIL "
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 alloc() { echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") )); }
-py() { python3 -c "import json,sys; d=json.load(open('$tmp/j')); print(eval(sys.argv[1]))" "$1"; }
+py() { jpy "$tmp/j" "$1"; }
 
 "$PROG" trace gen --requests 3000 --device-size 48M --read-ratio 0.7 --arrival poisson:3000 --seed 3 \
 	-o "$tmp/small.txt" 2>/dev/null || { echo "FAIL trace gen"; exit 1; }
@@ -67,6 +65,12 @@ got=$(py 'd["requests"]["skipped_beyond_end"]')
 "$PROG" "${S[@]}" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 500 > "$tmp/j" 2> "$tmp/err"
 [ "$(py 'd["lag_ns"]["count"] == 500 and d["lag_ns"]["p50"] <= d["lag_ns"]["p99"] <= d["lag_ns"]["max"] and "late_requests" in d')" = True ] \
 	&& ok "open loop: lag_ns for every request ($(py 'd["lag_ns"]'))" || bad "lag: $(py 'd.get("lag_ns")')"
+# every io_uring_submit is timed (the longest took some time; stalls are the calls > 100 us)
+[ "$(py 'd["submit_max_ns"] > 0 and 0 <= d["submit_stalls"] <= 1000 and (d["submit_stalls"] > 0) == (d["submit_max_ns"] > 100000)')" = True ] \
+	&& ok "open loop: submission stalls $(py 'd["submit_stalls"]'), longest $(py 'd["submit_max_ns"]') ns" || bad "stalls: $(py 'd.get("submit_stalls"), d.get("submit_max_ns")')"
+"$PROG" replay "$tmp/small.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --max-requests 100 --speed 10 2>&1 \
+	| grep -q "^submission stalls (measured: io_uring_submit calls longer than 100 us.*): [0-9]*, longest " \
+	&& ok "text: the submission stalls line" || bad "no submission stalls line"
 "$PROG" replay "$T" --cache "$tmp/c.img" --target "$tmp/t1g.img" --speed 1000000 --json > "$tmp/j" 2> "$tmp/err"
 [ "$(py 'd["late_requests"] > 0 and d["lag_ns"]["max"] > 1e6')" = True ] && grep -q "warning: the replay fell behind the trace" "$tmp/err" \
 	&& ok "--speed 1000000: $(py 'd["late_requests"]') late requests, warned" || bad "fell behind: $(py 'd["late_requests"]'): $(cat "$tmp/err")"

@@ -5,11 +5,9 @@
 # report's overlay of the two CDFs drawn from exactly those quantiles.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; fail=1; }
+E2E_OK="ok   " E2E_FAIL="FAIL "
+. tests/e2e/lib/common.sh
+e2e_tmpdir
 
 "$PROG" trace gen --requests 800 --device-size 32M --read-ratio 0.8 --size 4K --seed 4 -o "$tmp/w.txt" 2>/dev/null
 R=(replay "$tmp/w.txt" --cache "$tmp/c.img" --cache-create 8M --target "$tmp/t.img" --target-create 32M --quirks fixed

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_dev_fixed_dist.c - the fixed model's lognormal service times and servers (dev_fixed.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/device.h"
+
+static void no_complete(void *host, struct dev_io *io, uint64_t done_ns)
+{
+	(void)host, (void)io, (void)done_ns;
+	fail_msg("the fixed model completes at submission");
+}
+
+static const struct dev_env env = {NULL, no_complete, NULL};
+
+static struct dev *make(const char *spec)
+{
+	struct dev *d = NULL;
+	char err[256];
+
+	assert_int_equal(dev_create(spec, &env, &d, err, sizeof(err)), 0);
+	return d;
+}
+
+/* The latency of one read of 8 sectors submitted at now. */
+static uint64_t one(struct dev *d, enum dev_op op, uint64_t now)
+{
+	struct dev_io io = {.op = op, .sector = 8, .nsect = 8, .submit_ns = now};
+
+	assert_int_equal(d->ops->submit(d, &io, now), DEV_Q_COMPLETED);
+	return io.done_ns - now;
+}
+
+static void test_constant_by_default(void **state)
+{
+	(void)state;
+	struct dev *d = make("fixed:read=100us,write=200us");
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(one(d, DEV_READ, (uint64_t)i * 1000), 100000);
+		assert_int_equal(one(d, DEV_WRITE, (uint64_t)i * 1000), 200000);
+	}
+	dev_destroy(d);
+}
+
+/* read_sigma: the mean stays `read`, ln(latency) has the standard deviation asked; writes
+ * without write_sigma stay constant; a seed gives one sequence, another seed another. */
+static void test_lognormal(void **state)
+{
+	(void)state;
+	enum { N = 40000 };
+	struct dev *d = make("fixed:read=100us,read_sigma=0.5,seed=7");
+	struct dev *e = make("fixed:read=100us,read_sigma=0.5,seed=7");
+	struct dev *f = make("fixed:read=100us,read_sigma=0.5,seed=8");
+	double sum = 0, ls = 0, ls2 = 0;
+	int same = 0, differ = 0;
+
+	for (int i = 0; i < N; i++) {
+		uint64_t t = one(d, DEV_READ, 0);
+		sum += (double)t;
+		ls += log((double)t);
+		ls2 += log((double)t) * log((double)t);
+		same += t == one(e, DEV_READ, 0);
+		differ += t != one(f, DEV_READ, 0);
+	}
+	double mean = sum / N, lm = ls / N, sd = sqrt(ls2 / N - lm * lm);
+	assert_true(fabs(mean / 100000 - 1) < 0.02);
+	assert_true(fabs(sd / 0.5 - 1) < 0.03);
+	assert_int_equal(same, N);
+	assert_true(differ > N * 0.99);
+	assert_int_equal(one(d, DEV_WRITE, 0), 100000);
+	dev_destroy(d);
+	dev_destroy(e);
+	dev_destroy(f);
+}
+
+/* servers=2: two I/Os in service at once, the others wait FIFO for the first free server. */
+static void test_servers(void **state)
+{
+	(void)state;
+	struct dev *d = make("fixed:read=100us,write=300us,servers=2");
+	assert_int_equal(one(d, DEV_READ, 0), 100000);  /* server A: 0..100 */
+	assert_int_equal(one(d, DEV_WRITE, 0), 300000); /* server B: 0..300 */
+	assert_int_equal(one(d, DEV_READ, 0), 200000);  /* waits for A: 100..200 */
+	assert_int_equal(one(d, DEV_READ, 50000), 250000); /* A again: 200..300, from 50 */
+	assert_int_equal(one(d, DEV_READ, 1000000), 100000); /* both idle by then */
+	dev_destroy(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_constant_by_default),
+		cmocka_unit_test(test_lognormal),
+		cmocka_unit_test(test_servers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
