@@ -162,6 +162,13 @@ static void man_after(FILE *fp, const struct cli_cmd *cmd, const struct cli_opt 
 		return;
 	cmd->after_row(mem, o);
 	fclose(mem);
+	/* the lines without --help's indentation: the page indents them itself */
+	for (size_t i = 0, j = 0, bol = 1; buf && i <= len; i++) {
+		if (bol && buf[i] == ' ')
+			continue;
+		bol = buf[i] == '\n';
+		buf[j++] = buf[i];
+	}
 	if (len)
 		roff_text(fp, buf, false);
 	free(buf);

@@ -75,7 +75,7 @@ static int finish_reader(const char *cmd, struct trc *t, enum trc_status st)
 
 /* ---- dump ---- */
 
-static const struct cli_cmd cmd_dump_doc = {
+const struct cli_cmd cli_cmd_trace_dump = {
 	"trace dump", CLI_DUMP, "one line per request, as the simulator sees them",
 	"FILE [options]",
 	"One line per request, in the order the simulator sees them:\n"
@@ -95,7 +95,7 @@ static int cmd_dump(int argc, char **argv)
 	bool lng = false, count = false;
 	int more, status;
 
-	cli_parser_init(&p, &cmd_dump_doc, argc, argv);
+	cli_parser_init(&p, &cli_cmd_trace_dump, argc, argv);
 	while ((more = read_next(&p, &ra, &o, &arg, &v, &status)) > 0) {
 		if (o->id == CO_LONG)
 			lng = true;
@@ -141,7 +141,7 @@ static int cmd_dump(int argc, char **argv)
 
 /* ---- convert ---- */
 
-static const struct cli_cmd cmd_convert_doc = {
+const struct cli_cmd cli_cmd_trace_convert = {
 	"trace convert", CLI_CONVERT, "write any trace as .sct, the compact binary format",
 	"IN OUT.sct [options]",
 	"Write the requests of IN as an .sct trace: fixed 64-byte records after a header that\n"
@@ -166,7 +166,7 @@ static int cmd_convert(int argc, char **argv)
 	struct read_args ra = {0};
 	int more, status;
 
-	cli_parser_init(&p, &cmd_convert_doc, argc, argv);
+	cli_parser_init(&p, &cli_cmd_trace_convert, argc, argv);
 	while ((more = read_next(&p, &ra, &o, &arg, &v, &status)) > 0)
 		;
 	if (more < 0)
@@ -286,7 +286,7 @@ int cmd_trace(int argc, char **argv)
 
 /* ---- stats ---- */
 
-static const struct cli_cmd cmd_stats_doc = {
+const struct cli_cmd cli_cmd_trace_stats = {
 	"trace stats", CLI_STATS, "requests, mix, sizes, footprint, sequentiality, reuse, inter-arrival",
 	"FILE [options]",
 	"Requests and read/write mix, bytes, request-size histogram, time span and IOPS,\n"
@@ -317,7 +317,7 @@ static int cmd_stats(int argc, char **argv)
 	bool json = false;
 	int more, status;
 
-	cli_parser_init(&p, &cmd_stats_doc, argc, argv);
+	cli_parser_init(&p, &cli_cmd_trace_stats, argc, argv);
 	while ((more = read_next(&p, &ra, &o, &arg, &v, &status)) > 0) {
 		if (o->id == CO_JSON)
 			json = true;
@@ -379,7 +379,7 @@ static const struct cli_section_doc gen_sections[] = {
 	{NULL, 0},
 };
 
-static const struct cli_cmd cmd_gen_doc = {
+const struct cli_cmd cli_cmd_trace_gen = {
 	"trace gen", CLI_GEN, "write a synthetic workload (GSL random numbers) as blkparse text or .sct",
 	"[OPTIONS] [-o FILE]",
 	"Write a synthetic workload (GSL mt19937; the same options and seed give the same trace)\n"
@@ -547,7 +547,7 @@ static int cmd_gen(int argc, char **argv)
 	sp.seed = 1;
 	sp.dev = TRC_DEV(8, 0);
 	sp.pid = 4242;
-	cli_parser_init(&p, &cmd_gen_doc, argc, argv);
+	cli_parser_init(&p, &cli_cmd_trace_gen, argc, argv);
 	while ((c = cli_next(&p, &o, &a, &v)) > 0) {
 		switch (o->id) {
 		case CO_G_OUTPUT: out = a; break;
