@@ -8,12 +8,13 @@
 #include "sim/cli/cli_opts.h"
 #include "sim/sim.h"
 
-/* Apply one of the options run, replay and sweep share to cfg (a sweep's: the template of its
- * configurations): devices, --admit, --seed, --quirks/--fix/--quirk, --hz, --max-requests,
- * --warmup, --debug-abort-after and the trace's. 0, 1 if o is not one of them, or EXIT_USAGE
- * after the message "ssdcache-sim CMD: ...". */
-int cli_engine_option(const char *cmd, struct sim_config *cfg, const struct cli_opt *o,
-		      const char *arg, const union cli_val *v);
+/* Apply the option p holds to cfg (a sweep's: the template of its configurations) when it is
+ * one of the configuration's: the devices, the engine's (--admit, --seed, --quirks/--fix/
+ * --quirk, --hz, --hash, ...), the simulated replay's (--speed, --qd, --max-requests,
+ * --warmup, --interval), the trace's, --debug-abort-after. Whatever the command (run, replay,
+ * sweep), the same code. 0, 1 if it is not one of them, or EXIT_USAGE after the message
+ * "ssdcache-sim CMD: ...". */
+int cli_engine_option(struct sim_config *cfg, const struct cli_parser *p);
 
 /* A trace reader's option (--format, --event, --device, --lenient, --time-unit, --csv) into t
  * through trc_opts_set, the one parser of them. 0 or EXIT_USAGE after the message. */

@@ -411,7 +411,7 @@ static int unknown_option(const struct cli_parser *p, const char *word)
 			       word, who, p->cmd->name, p->cmd->name, p->cmd->usage);
 }
 
-int cli_next(struct cli_parser *p, const struct cli_opt **o, const char **arg, union cli_val *v)
+int cli_next(struct cli_parser *p)
 {
 	const char *cmd = p->cmd->name;
 	int c;
@@ -438,14 +438,14 @@ int cli_next(struct cli_parser *p, const struct cli_opt **o, const char **arg, u
 			if (p->row[i]->short_name == c)
 				c = i + 1000;
 	}
-	*o = p->row[c - 1000];
-	*arg = optarg;
-	memset(v, 0, sizeof(*v));
-	if (optarg && convert(*o, optarg, v)) {
+	p->opt = p->row[c - 1000];
+	p->arg = optarg;
+	memset(&p->val, 0, sizeof(p->val));
+	if (optarg && convert(p->opt, optarg, &p->val)) {
 		char want[160];
 
-		expect_text(*o, want, sizeof(want));
-		p->status = cli_usage_error(cmd, "--%s %s: expected %s", (*o)->name, optarg, want);
+		expect_text(p->opt, want, sizeof(want));
+		p->status = cli_usage_error(cmd, "--%s %s: expected %s", p->opt->name, optarg, want);
 		return -1;
 	}
 	return 1;

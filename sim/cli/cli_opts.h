@@ -140,15 +140,19 @@ struct cli_parser {
 	struct option lo[CLI_MAX_ROWS + 1];
 	const struct cli_opt *row[CLI_MAX_ROWS]; /* lo[i]'s row */
 	char shorts[32];
+	/* after cli_next() > 0: the option, its text (NULL for a flag) and its typed value */
+	const struct cli_opt *opt;
+	const char *arg;
+	union cli_val val;
 	int status; /* after cli_next() < 0: the exit status (0 after --help) */
 };
 
 void cli_parser_init(struct cli_parser *p, const struct cli_cmd *cmd, int argc, char **argv);
 
-/* The next option: 1 with *o, *arg (its text, NULL for a flag) and *v (typed) set; 0 at the
- * end (optind is the first operand); -1 when the command should stop with p->status: --help
- * (printed on stdout, 0) or a usage error (printed, EXIT_USAGE). */
-int cli_next(struct cli_parser *p, const struct cli_opt **o, const char **arg, union cli_val *v);
+/* The next option: 1 with p->opt, p->arg and p->val set; 0 at the end (optind is the first
+ * operand); -1 when the command should stop with p->status: --help (printed on stdout, 0) or
+ * a usage error (printed, EXIT_USAGE). */
+int cli_next(struct cli_parser *p);
 
 /* "ssdcache-sim CMD: MESSAGE" and where to find the usage, on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

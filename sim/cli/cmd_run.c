@@ -93,57 +93,6 @@ static void warn_stderr(void *arg, const char *msg)
 	fprintf(stderr, "ssdcache-sim: %s\n", msg);
 }
 
-/* The simulation's own options (run and replay); 0, 1 if not one of them, or EXIT_USAGE. */
-static int sim_option(const char *cmd, struct sim_config *cfg, const struct cli_opt *o,
-		      const char *arg, const union cli_val *v, const char **table, const char **policy)
-{
-	/* in the order of the rows' choices */
-	static const enum ssdcache_hash_variant hashes[] = {HASH_LINUX31, HASH_MODERN};
-	static const enum ssdcache_seed_crash crashes[] = {SEED_CRASH_CONTINUE, SEED_CRASH_ABORT};
-	static const enum ssdcache_bs_overflow ovf[] = {BS_OVERFLOW_REFUSE, BS_OVERFLOW_EMULATE};
-
-	switch (o->id) {
-	case CO_TABLE:
-		*table = arg;
-		return 0;
-	case CO_POLICY:
-		*policy = arg;
-		return 0;
-	case CO_JIFFIES0:
-		cfg->jiffies0 = v->u;
-		return 0;
-	case CO_HASH:
-		cfg->engine.hash = hashes[v->choice];
-		return 0;
-	case CO_WQ_DELAY:
-		cfg->wq_delay_ns = v->u;
-		return 0;
-	case CO_MAP_COST:
-		cfg->map_cost_ns = v->u;
-		return 0;
-	case CO_INTERVAL:
-		cfg->interval_ns = v->u;
-		return 0;
-	case CO_SEED_CRASH:
-		cfg->engine.seed_crash = crashes[v->choice];
-		return 0;
-	case CO_BS_OVERFLOW:
-		cfg->engine.bs_overflow = ovf[v->choice];
-		return 0;
-	case CO_ODD_BS:
-		cfg->engine.odd_blocksize = true;
-		return 0;
-	case CO_SPEED:
-		cfg->speed = v->d;
-		return 0;
-	case CO_QD:
-		cfg->qd = (unsigned)v->u;
-		return 0;
-	default:
-		return cli_engine_option(cmd, cfg, o, arg, v);
-	}
-}
-
 /* After the options: the table and the policy, parsed with the quirks now known. */
 static int sim_finish_config(struct sim_config *cfg, const char *table, const char *policy, bool quiet)
 {
@@ -215,17 +164,16 @@ static int run_main(int argc, char **argv, bool replay)
 
 	const char *cmd = replay ? "replay" : "run";
 	struct cli_parser p;
-	const struct cli_opt *o;
-	const char *arg;
-	union cli_val v;
 
 	sim_config_init(&cfg);
 	/* the miss explanation costs more than 20 % of a run (BENCHMARKS.md): on request, or when
 	 * the run is recorded in a database (as a sweep's runs are), unless --no-explain */
 	int explain = -1;
 	cli_parser_init(&p, replay ? &cli_cmd_replay : &cli_cmd_run, argc, argv);
-	while ((rc = cli_next(&p, &o, &arg, &v)) > 0) {
-		switch (o->id) {
+	while ((rc = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
+
+		switch (p.opt->id) {
 		case CO_R_CACHE:
 			rcfg.cache_path = arg;
 			break;
@@ -233,10 +181,10 @@ static int run_main(int argc, char **argv, bool replay)
 			rcfg.target_path = arg;
 			break;
 		case CO_R_CACHE_CREATE:
-			rcfg.cache_create = v.u;
+			rcfg.cache_create = p.val.u;
 			break;
 		case CO_R_TARGET_CREATE:
-			rcfg.target_create = v.u;
+			rcfg.target_create = p.val.u;
 			break;
 		case CO_DIRECT:
 			rcfg.direct = true;
@@ -305,8 +253,14 @@ static int run_main(int argc, char **argv, bool replay)
 		case CO_QUIET:
 			quiet = true;
 			break;
+		case CO_TABLE:
+			table = arg;
+			break;
+		case CO_POLICY:
+			policy = arg;
+			break;
 		default:
-			if (sim_option(cmd, &cfg, o, arg, &v, &table, &policy))
+			if (cli_engine_option(&cfg, &p))
 				return EXIT_USAGE;
 		}
 	}

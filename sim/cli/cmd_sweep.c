@@ -308,9 +308,6 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, int *status)
 	long ncpu;
 
 	struct cli_parser p;
-	const struct cli_opt *o;
-	const char *arg;
-	union cli_val v;
 
 	memset(a, 0, sizeof(*a));
 	sim_config_init(&a->base);
@@ -321,17 +318,19 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, int *status)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	a->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
 	cli_parser_init(&p, &cli_cmd_sweep, argc, argv);
-	while ((c = cli_next(&p, &o, &arg, &v)) > 0) {
-		switch (o->id) {
+	while ((c = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
+
+		switch (p.opt->id) {
 		case CO_S_BLOCKSIZE: bs = arg; break;
 		case CO_S_ASSOC: assoc = arg; break;
 		case CO_S_MODE: mode = arg; break;
 		case CO_S_CACHE_SIZE: size = arg; break;
 		case CO_S_POLICY: policy = arg; break;
 		/* applied after the options, --fix on top of --quirks, as the emitted jobs say */
-		case CO_QUIRKS: a->quirks = o->choices[v.choice]; break;
+		case CO_QUIRKS: a->quirks = p.opt->choices[p.val.choice]; break;
 		case CO_FIX: a->fix = arg; break;
-		case CO_JOBS: a->jobs = (unsigned)v.u; break;
+		case CO_JOBS: a->jobs = (unsigned)p.val.u; break;
 		case CO_DB: a->db = arg; break;
 		case CO_PROGRESS: a->progress = 1; break;
 		case CO_NO_PROGRESS: a->progress = 0; break;
@@ -345,11 +344,11 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, int *status)
 			a->sweep_id = arg;
 			break;
 		default:
-			if (o->id == CO_FORMAT)
+			if (p.opt->id == CO_FORMAT)
 				a->format = arg;
-			if (o->id == CO_ADMIT)
+			if (p.opt->id == CO_ADMIT)
 				a->admit_text = arg;
-			if (cli_engine_option("sweep", &a->base, o, arg, &v))
+			if (cli_engine_option(&a->base, &p))
 				return *status = EXIT_USAGE, 1;
 		}
 	}

@@ -27,16 +27,15 @@ static const struct cli_section_doc read_sections[] = {
 };
 
 /* The options of a reading subcommand: a trace reader's into ra (one parser: trc_opts_set), its
- * own to *o. 1 with *o set, 0 at the end, -1 to stop with *status (--help, a usage error). */
-static int read_next(struct cli_parser *p, struct read_args *ra, const struct cli_opt **o,
-		     const char **arg, union cli_val *v, int *status)
+ * own to the caller. 1 with p->opt set, 0 at the end, -1 to stop with *status (--help, a usage error). */
+static int read_next(struct cli_parser *p, struct read_args *ra, int *status)
 {
 	int r;
 
-	while ((r = cli_next(p, o, arg, v)) > 0) {
-		if ((*o)->section != CLI_S_TRACE)
+	while ((r = cli_next(p)) > 0) {
+		if (p->opt->section != CLI_S_TRACE)
 			return 1;
-		if ((*status = cli_trace_option(p->cmd->name, &ra->opts, *o, *arg)))
+		if ((*status = cli_trace_option(p->cmd->name, &ra->opts, p->opt, p->arg)))
 			return -1;
 	}
 	*status = p->status;
@@ -88,18 +87,15 @@ const struct cli_cmd cli_cmd_trace_dump = {
 static int cmd_dump(int argc, char **argv)
 {
 	struct cli_parser p;
-	const struct cli_opt *o;
-	const char *arg;
-	union cli_val v;
 	struct read_args ra = {0};
 	bool lng = false, count = false;
 	int more, status;
 
 	cli_parser_init(&p, &cli_cmd_trace_dump, argc, argv);
-	while ((more = read_next(&p, &ra, &o, &arg, &v, &status)) > 0) {
-		if (o->id == CO_LONG)
+	while ((more = read_next(&p, &ra, &status)) > 0) {
+		if (p.opt->id == CO_LONG)
 			lng = true;
-		if (o->id == CO_COUNT)
+		if (p.opt->id == CO_COUNT)
 			count = true;
 	}
 	if (more < 0)
@@ -160,14 +156,11 @@ static const char *base_name(const char *p)
 static int cmd_convert(int argc, char **argv)
 {
 	struct cli_parser p;
-	const struct cli_opt *o;
-	const char *arg;
-	union cli_val v;
 	struct read_args ra = {0};
 	int more, status;
 
 	cli_parser_init(&p, &cli_cmd_trace_convert, argc, argv);
-	while ((more = read_next(&p, &ra, &o, &arg, &v, &status)) > 0)
+	while ((more = read_next(&p, &ra, &status)) > 0)
 		;
 	if (more < 0)
 		return status;
@@ -309,25 +302,22 @@ const struct cli_cmd cli_cmd_trace_stats = {
 static int cmd_stats(int argc, char **argv)
 {
 	struct cli_parser p;
-	const struct cli_opt *o;
-	const char *arg;
-	union cli_val v;
 	struct read_args ra = {0};
 	struct trc_stats_opts so = {0};
 	bool json = false;
 	int more, status;
 
 	cli_parser_init(&p, &cli_cmd_trace_stats, argc, argv);
-	while ((more = read_next(&p, &ra, &o, &arg, &v, &status)) > 0) {
-		if (o->id == CO_JSON)
+	while ((more = read_next(&p, &ra, &status)) > 0) {
+		if (p.opt->id == CO_JSON)
 			json = true;
-		if (o->id == CO_MAX_BLOCKS)
-			so.max_blocks = v.u;
-		if (o->id == CO_T_BLOCKSIZE) {
-			if (!v.u || v.u % 512)
+		if (p.opt->id == CO_MAX_BLOCKS)
+			so.max_blocks = p.val.u;
+		if (p.opt->id == CO_T_BLOCKSIZE) {
+			if (!p.val.u || p.val.u % 512)
 				return cli_usage_error(p.cmd->name, "--blocksize %s: expected a multiple of "
-						       "512 bytes", arg);
-			so.block_bytes = v.u;
+						       "512 bytes", p.arg);
+			so.block_bytes = p.val.u;
 		}
 	}
 	if (more < 0)
@@ -531,9 +521,6 @@ static int parse_arrival(const char *s, struct trc_gen_arrival *a)
 static int cmd_gen(int argc, char **argv)
 {
 	struct cli_parser p;
-	const struct cli_opt *o;
-	const char *a;
-	union cli_val v;
 	struct trc_gen_spec sp = {0};
 	const char *out = NULL, *ofmt = NULL;
 	const char *pattern = "uniform", *size = "4K", *arrival = "poisson:1000";
@@ -548,32 +535,34 @@ static int cmd_gen(int argc, char **argv)
 	sp.dev = TRC_DEV(8, 0);
 	sp.pid = 4242;
 	cli_parser_init(&p, &cli_cmd_trace_gen, argc, argv);
-	while ((c = cli_next(&p, &o, &a, &v)) > 0) {
-		switch (o->id) {
+	while ((c = cli_next(&p)) > 0) {
+		const char *a = p.arg;
+
+		switch (p.opt->id) {
 		case CO_G_OUTPUT: out = a; break;
-		case CO_G_OFORMAT: ofmt = o->choices[v.choice]; break;
-		case CO_G_REQUESTS: sp.requests = v.u; break;
+		case CO_G_OFORMAT: ofmt = p.opt->choices[p.val.choice]; break;
+		case CO_G_REQUESTS: sp.requests = p.val.u; break;
 		case CO_G_DURATION:
-			sp.duration_ns = v.u;
+			sp.duration_ns = p.val.u;
 			sp.requests = 0;
 			break;
-		case CO_G_DEVSIZE: sp.device_bytes = v.u; break;
-		case CO_G_ALIGN: sp.align_bytes = v.u; break;
+		case CO_G_DEVSIZE: sp.device_bytes = p.val.u; break;
+		case CO_G_ALIGN: sp.align_bytes = p.val.u; break;
 		case CO_G_PATTERN: pattern = a; break;
-		case CO_G_READ_RATIO: sp.read_ratio = v.d; break;
+		case CO_G_READ_RATIO: sp.read_ratio = p.val.d; break;
 		case CO_G_SIZE: size = a; break;
-		case CO_G_MAX_SIZE: maxsize = v.u; break;
+		case CO_G_MAX_SIZE: maxsize = p.val.u; break;
 		case CO_G_ARRIVAL: arrival = a; break;
-		case CO_G_SEED: sp.seed = (unsigned long)v.u; break;
+		case CO_G_SEED: sp.seed = (unsigned long)p.val.u; break;
 		case CO_G_DEVICE: {
 			struct trc_opts d = {0};
 
-			if (cli_trace_option(p.cmd->name, &d, o, a))
+			if (cli_trace_option(p.cmd->name, &d, p.opt, a))
 				return EXIT_USAGE;
 			sp.dev = d.device;
 			break;
 		}
-		case CO_G_LATENCY: latency = v.u; break;
+		case CO_G_LATENCY: latency = p.val.u; break;
 		default: break;
 		}
 	}
