@@ -291,6 +291,15 @@ static void names_of(FILE *fp, const struct cli_cmd *cmd)
 	fputs(" --help", fp);
 }
 
+/* The completion of the current word from a list of words, then the end of the function. */
+static void compgen_words(FILE *fp, const char *indent, const char *const *words, const char *more)
+{
+	fprintf(fp, "%sCOMPREPLY=($(compgen -W \"", indent);
+	for (size_t i = 0; words[i]; i++)
+		fprintf(fp, "%s%s", i ? " " : "", words[i]);
+	fprintf(fp, "%s\" -- \"$cur\"))\n%sreturn\n", more, indent);
+}
+
 void cli_print_completion(FILE *fp, const char *const *commands, const struct cli_cmd *const *cmds,
 			  const char *const *trace_subs)
 {
@@ -300,19 +309,12 @@ void cli_print_completion(FILE *fp, const char *const *commands, const struct cl
 	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	      "\tlocal cmd=${COMP_WORDS[1]} opts=\n"
 	      "\tCOMPREPLY=()\n"
-	      "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"",
+	      "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n",
 	      fp);
-	for (size_t i = 0; commands[i]; i++)
-		fprintf(fp, "%s%s", i ? " " : "", commands[i]);
-	fputs(" --help --version\" -- \"$cur\"))\n\t\treturn\n\tfi\n"
-	      "\tif [ \"$cmd\" = trace ]; then\n"
-	      "\t\tif [ \"$COMP_CWORD\" -eq 2 ]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"",
-	      fp);
-	for (size_t i = 0; trace_subs[i]; i++)
-		fprintf(fp, "%s%s", i ? " " : "", trace_subs[i]);
-	fputs("\" -- \"$cur\"))\n\t\t\treturn\n\t\tfi\n"
+	compgen_words(fp, "\t\t", commands, " --help --version");
+	fputs("\tfi\n\tif [ \"$cmd\" = trace ]; then\n\t\tif [ \"$COMP_CWORD\" -eq 2 ]; then\n", fp);
+	compgen_words(fp, "\t\t\t", trace_subs, "");
+	fputs("\t\tfi\n"
 	      "\t\tcmd=\"trace ${COMP_WORDS[2]}\"\n\tfi\n"
 	      "\t# the values of the options with a fixed set of them\n"
 	      "\tcase \"$prev\" in\n",
@@ -327,10 +329,9 @@ void cli_print_completion(FILE *fp, const char *const *commands, const struct cl
 				seen = true;
 		if (seen)
 			continue;
-		fprintf(fp, "\t--%s) COMPREPLY=($(compgen -W \"", o->name);
-		for (size_t i = 0; o->choices[i]; i++)
-			fprintf(fp, "%s%s", i ? " " : "", o->choices[i]);
-		fputs("\" -- \"$cur\")); return ;;\n", fp);
+		fprintf(fp, "\t--%s)\n", o->name);
+		compgen_words(fp, "\t\t", o->choices, "");
+		fputs("\t\t;;\n", fp);
 	}
 	fputs("\tesac\n\tcase \"$cmd\" in\n", fp);
 	for (size_t i = 0; cmds[i]; i++) {

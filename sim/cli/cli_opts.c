@@ -38,7 +38,10 @@ const struct cli_opt cli_opts[] = {
 	 "fixed:size=1T,read=5ms,write=5ms", CLI_RUN | CLI_SWEEP, CLI_S_DEVICES,
 	 "target device model", NULL},
 	{CO_R_CACHE, "cache", 0, CLI_TEXT, "PATH", 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_DEVICES,
-	 "the cache device (a file, or a block device with --force)", NULL},
+	 "the cache device (a file, or a block device with --force); both are\n"
+	 "probed with libblkid first: a filesystem, partition table, RAID, LVM\n"
+	 "or swap signature is refused (exit 2) unless --force; a mounted or\n"
+	 "busy device always is", NULL},
 	{CO_R_TARGET, "target", 0, CLI_TEXT, "PATH", 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_DEVICES,
 	 "the target device", NULL},
 	{CO_R_CACHE_CREATE, "cache-create", 0, CLI_SIZE, "SIZE", 4096, 1.8e19, NULL,
@@ -69,8 +72,9 @@ const struct cli_opt cli_opts[] = {
 	 CLI_S_PARAMS,
 	 "cache sizes (K/M/G/T); replaces size= of the cache device\n"
 	 "(default: the cache device's own size)", NULL},
-	{CO_S_POLICY, "policy", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, "lfu, the seed's", CLI_SWEEP,
-	 CLI_S_PARAMS, "victim policies, the table's \"options 1 NAME\" (docs/policies.md):", NULL},
+	{CO_S_POLICY, "policy", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, NULL, CLI_SWEEP, CLI_S_PARAMS,
+	 "victim policies, the table's \"options 1 NAME\" (docs/policies.md;\n"
+	 "default lfu, the seed's):", NULL},
 
 	/* ---- table ---- */
 	{CO_TABLE, "table", 0, CLI_TEXT, "\"ARGS\"", 0, 0, NULL, NULL, NULL, SIM, CLI_S_TABLE,
@@ -277,6 +281,23 @@ const struct cli_opt cli_opts[] = {
 	 "an internal error on purpose after N requests (tests of\n"
 	 "status 3; a sweep: in its first configuration)", NULL},
 	{0, NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, NULL},
+};
+
+const struct cli_section_doc cli_sim_sections[] = {
+	{"Parameters (comma-separated lists; \"a,b,...,c\" continues the ratio b/a when it is a\n"
+	 "whole number > 1, else the difference b-a, up to c):",
+	 CLI_S_PARAMS},
+	{"devices:", CLI_S_DEVICES},
+	{"data verification:", CLI_S_VERIFY},
+	{"predicted vs measured:", CLI_S_PREDICT},
+	{"table:", CLI_S_TABLE},
+	{"engine:", CLI_S_ENGINE},
+	{"\nreplay:", CLI_S_REPLAY},
+	{"\ntrace:", CLI_S_TRACE},
+	{"\noutput:", CLI_S_OUTPUT},
+	{"\nrunning:", CLI_S_RUNNING},
+	{"\ntesting aid:", CLI_S_TESTING},
+	{NULL, 0},
 };
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

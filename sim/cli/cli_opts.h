@@ -130,6 +130,9 @@ struct cli_cmd {
 	void (*after_row)(FILE *fp, const struct cli_opt *o);
 };
 
+/* The sections of run, replay and sweep (a section without rows of the command is not shown). */
+extern const struct cli_section_doc cli_sim_sections[];
+
 #define CLI_MAX_ROWS 128
 
 /* getopt_long over the rows of one command. */

@@ -49,41 +49,14 @@ static const char replay_outro[] =
 	"    --cache cache.img --cache-create 64M --target target.img --target-create 4G \\\n"
 	"    --table \"blocksize 8 assoc 4 writeback\" --qd 32 --direct --verify\n";
 
-static const struct cli_section_doc run_sections[] = {
-	{"devices:", CLI_S_DEVICES},
-	{"table:", CLI_S_TABLE},
-	{"engine:", CLI_S_ENGINE},
-	{"\nreplay:", CLI_S_REPLAY},
-	{"\ntrace:", CLI_S_TRACE},
-	{"\noutput:", CLI_S_OUTPUT},
-	{"\ntesting aid:", CLI_S_TESTING},
-	{NULL, 0},
-};
-
-static const struct cli_section_doc replay_sections[] = {
-	{"devices (probed with libblkid first: a filesystem, partition table, RAID, LVM or swap\n"
-	 "signature is refused, exit 2, unless --force; a mounted or busy device always is):",
-	 CLI_S_DEVICES},
-	{"data verification:", CLI_S_VERIFY},
-	{"predicted vs measured:", CLI_S_PREDICT},
-	{"\nshared with `run` (whose --cache-dev/--target-dev replay does not take):\ntable:",
-	 CLI_S_TABLE},
-	{"engine:", CLI_S_ENGINE},
-	{"\nreplay:", CLI_S_REPLAY},
-	{"\ntrace:", CLI_S_TRACE},
-	{"\noutput:", CLI_S_OUTPUT},
-	{"\ntesting aid:", CLI_S_TESTING},
-	{NULL, 0},
-};
-
 const struct cli_cmd cli_cmd_run = {
 	"run", CLI_RUN, "simulate dm-ssdcache on a trace (the seed's engine, decision for decision)",
-	"TRACE [options]", run_intro, run_sections, run_outro, cli_after_engine_row,
+	"TRACE [options]", run_intro, cli_sim_sections, run_outro, cli_after_engine_row,
 };
 
 const struct cli_cmd cli_cmd_replay = {
 	"replay", CLI_REPLAY, "replay a trace through the same engine on real devices (io_uring)",
-	"TRACE --cache PATH --target PATH [options]", replay_intro, replay_sections, replay_outro,
+	"TRACE --cache PATH --target PATH [options]", replay_intro, cli_sim_sections, replay_outro,
 	cli_after_engine_row,
 };
 

@@ -39,7 +39,8 @@ static const char sweep_intro[] =
 	"Simulate every combination of the listed parameters on TRACE, in parallel, and record\n"
 	"each run in a SQLite database. A configuration already recorded there for the same\n"
 	"trace (by content fingerprint) is skipped, so running the same command again resumes\n"
-	"an interrupted sweep. Ctrl-C loses only the runs in flight.\n"
+	"an interrupted sweep. Ctrl-C loses only the runs in flight. Every option but the\n"
+	"parameter lists is fixed for the whole sweep.\n"
 	"\n";
 
 static const char sweep_outro[] =
@@ -55,20 +56,9 @@ static const char sweep_outro[] =
 	"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
 	"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n";
 
-static const struct cli_section_doc sweep_sections[] = {
-	{"Parameters (comma-separated lists; \"a,b,...,c\" continues the ratio b/a when it is a\n"
-	 "whole number > 1, else the difference b-a, up to c):",
-	 CLI_S_PARAMS},
-	{"Fixed for the whole sweep:",
-	 CLI_S_DEVICES | CLI_S_TABLE | CLI_S_ENGINE | CLI_S_REPLAY | CLI_S_TRACE},
-	{"Running:", CLI_S_RUNNING},
-	{"\nTesting aid:", CLI_S_TESTING},
-	{NULL, 0},
-};
-
 const struct cli_cmd cli_cmd_sweep = {
 	"sweep", CLI_SWEEP, "run a parameter sweep in parallel into a SQLite database",
-	"TRACE [options]", sweep_intro, sweep_sections, sweep_outro, cli_after_engine_row,
+	"TRACE [options]", sweep_intro, cli_sim_sections, sweep_outro, cli_after_engine_row,
 };
 
 struct u64_list {

@@ -14,10 +14,14 @@
 #include "traces/btt.h"
 #include "traces/stats.h"
 
-/* Options every reading subcommand shares (where they mean something). */
+/* The command line of a reading subcommand (dump, convert, stats): the reader's options, the
+ * subcommand's own, the operands. */
 struct read_args {
 	struct trc_opts opts;
-	const char *path;
+	const char *path, *out; /* the operands: FILE (or IN), and convert's OUT.sct */
+	bool lng, count;        /* dump --long, --count */
+	bool json;              /* stats --json */
+	uint64_t block_bytes, max_blocks; /* stats --blocksize, --max-blocks */
 };
 
 static const struct cli_section_doc read_sections[] = {
@@ -26,20 +30,41 @@ static const struct cli_section_doc read_sections[] = {
 	{NULL, 0},
 };
 
-/* The options of a reading subcommand: a trace reader's into ra (one parser: trc_opts_set), its
- * own to the caller. 1 with p->opt set, 0 at the end, -1 to stop with *status (--help, a usage error). */
-static int read_next(struct cli_parser *p, struct read_args *ra, int *status)
+/* Parse the command line of cmd (n operands, named names) into ra: a reader's option through
+ * trc_opts_set, the one parser of them. 0, or 1 when the command ends with *status (--help, a
+ * usage error). */
+static int read_args_parse(const struct cli_cmd *cmd, int argc, char **argv, int n,
+			   const char *names, struct read_args *ra, int *status)
 {
+	struct cli_parser p;
 	int r;
 
-	while ((r = cli_next(p)) > 0) {
-		if (p->opt->section != CLI_S_TRACE)
-			return 1;
-		if ((*status = cli_trace_option(p->cmd->name, &ra->opts, p->opt, p->arg)))
-			return -1;
+	memset(ra, 0, sizeof(*ra));
+	cli_parser_init(&p, cmd, argc, argv);
+	while ((r = cli_next(&p)) > 0) {
+		switch (p.opt->id) {
+		case CO_LONG: ra->lng = true; break;
+		case CO_COUNT: ra->count = true; break;
+		case CO_JSON: ra->json = true; break;
+		case CO_MAX_BLOCKS: ra->max_blocks = p.val.u; break;
+		case CO_T_BLOCKSIZE:
+			if (!p.val.u || p.val.u % 512)
+				return *status = cli_usage_error(cmd->name, "--blocksize %s: expected a "
+								 "multiple of 512 bytes", p.arg), 1;
+			ra->block_bytes = p.val.u;
+			break;
+		default:
+			if ((*status = cli_trace_option(cmd->name, &ra->opts, p.opt, p.arg)))
+				return 1;
+		}
 	}
-	*status = p->status;
-	return r;
+	if (r < 0)
+		return *status = p.status, 1;
+	if ((*status = cli_operands(&p, n, names)))
+		return 1;
+	ra->path = argv[optind];
+	ra->out = n > 1 ? argv[optind + 1] : NULL;
+	return 0;
 }
 
 static int open_reader(const char *cmd, struct read_args *ra, struct trc **t)
@@ -86,23 +111,12 @@ const struct cli_cmd cli_cmd_trace_dump = {
 
 static int cmd_dump(int argc, char **argv)
 {
-	struct cli_parser p;
-	struct read_args ra = {0};
-	bool lng = false, count = false;
-	int more, status;
+	struct read_args ra;
+	int status;
 
-	cli_parser_init(&p, &cli_cmd_trace_dump, argc, argv);
-	while ((more = read_next(&p, &ra, &status)) > 0) {
-		if (p.opt->id == CO_LONG)
-			lng = true;
-		if (p.opt->id == CO_COUNT)
-			count = true;
-	}
-	if (more < 0)
+	if (read_args_parse(&cli_cmd_trace_dump, argc, argv, 1, "FILE", &ra, &status))
 		return status;
-	if ((status = cli_operands(&p, 1, "FILE")))
-		return status;
-	ra.path = argv[optind];
+	bool lng = ra.lng, count = ra.count;
 
 	struct trc *t;
 	int rc = open_reader("dump", &ra, &t);
@@ -155,19 +169,12 @@ static const char *base_name(const char *p)
 
 static int cmd_convert(int argc, char **argv)
 {
-	struct cli_parser p;
-	struct read_args ra = {0};
-	int more, status;
+	struct read_args ra;
+	int status;
 
-	cli_parser_init(&p, &cli_cmd_trace_convert, argc, argv);
-	while ((more = read_next(&p, &ra, &status)) > 0)
-		;
-	if (more < 0)
+	if (read_args_parse(&cli_cmd_trace_convert, argc, argv, 2, "IN and OUT.sct", &ra, &status))
 		return status;
-	if ((status = cli_operands(&p, 2, "IN and OUT.sct")))
-		return status;
-	ra.path = argv[optind];
-	const char *out = argv[optind + 1];
+	const char *out = ra.out;
 	ra.opts.fingerprint = true;
 
 	struct trc *t;
@@ -301,30 +308,15 @@ const struct cli_cmd cli_cmd_trace_stats = {
 
 static int cmd_stats(int argc, char **argv)
 {
-	struct cli_parser p;
-	struct read_args ra = {0};
+	struct read_args ra;
 	struct trc_stats_opts so = {0};
-	bool json = false;
-	int more, status;
+	int status;
 
-	cli_parser_init(&p, &cli_cmd_trace_stats, argc, argv);
-	while ((more = read_next(&p, &ra, &status)) > 0) {
-		if (p.opt->id == CO_JSON)
-			json = true;
-		if (p.opt->id == CO_MAX_BLOCKS)
-			so.max_blocks = p.val.u;
-		if (p.opt->id == CO_T_BLOCKSIZE) {
-			if (!p.val.u || p.val.u % 512)
-				return cli_usage_error(p.cmd->name, "--blocksize %s: expected a multiple of "
-						       "512 bytes", p.arg);
-			so.block_bytes = p.val.u;
-		}
-	}
-	if (more < 0)
+	if (read_args_parse(&cli_cmd_trace_stats, argc, argv, 1, "FILE", &ra, &status))
 		return status;
-	if ((status = cli_operands(&p, 1, "FILE")))
-		return status;
-	ra.path = argv[optind];
+	bool json = ra.json;
+	so.block_bytes = ra.block_bytes;
+	so.max_blocks = ra.max_blocks;
 
 	struct trc_stats *st;
 	if (trc_stats_new(&st, &so)) {
