@@ -215,7 +215,9 @@ void cli_man_header(FILE *fp, const char *page, const char *summary, const char 
 	for (i = 0; page[i] && i + 1 < sizeof(up); i++)
 		up[i] = (char)(page[i] >= 'a' && page[i] <= 'z' ? page[i] - 32 : page[i]);
 	up[i] = '\0';
-	fprintf(fp, ".TH %s 1 \"\" \"ssdcache-sim %s\" \"User Commands\"\n.SH NAME\n", up, version);
+	/* left-adjusted, no hyphenation: option names and JSON keys stay whole */
+	fprintf(fp, ".TH %s 1 \"\" \"ssdcache-sim %s\" \"User Commands\"\n.ad l\n.nh\n.SH NAME\n", up,
+		version);
 	roff_text(fp, page, true);
 	fputs("\\- ", fp);
 	roff_text(fp, summary, true);

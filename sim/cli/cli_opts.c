@@ -233,10 +233,38 @@ const struct cli_opt cli_opts[] = {
 	 "add pid, latency_ns (-1 unknown) and [process]", NULL},
 	{CO_COUNT, "count", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_DUMP, CLI_S_OUTPUT,
 	 "print only the number of requests (for timing the reader)", NULL},
-	{CO_T_BLOCKSIZE, "blocksize", 0, CLI_SIZE, "SIZE", 0, 0, NULL, NULL, "4K", CLI_STATS,
-	 CLI_S_OUTPUT, "block of the footprint and the stack distances (a multiple of 512)", NULL},
+	{CO_T_BLOCKSIZE, "blocksize", 0, CLI_SIZE, "SIZE", 0, 0, NULL, NULL, "4K", CLI_STATS | CLI_MRC,
+	 CLI_S_OUTPUT, "block of the footprint, the stack distances and the caches (a\n"
+	 "multiple of 512)", NULL},
 	{CO_MAX_BLOCKS, "max-blocks", 0, CLI_U64, "N", 16, 1073741824, NULL, NULL, "4M blocks",
 	 CLI_STATS, CLI_S_OUTPUT, "distinct blocks tracked exactly, beyond that sampled", NULL},
+
+	/* ---- trace mrc ---- */
+	{CO_M_SIZES, "sizes", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, "auto", CLI_MRC, CLI_S_OUTPUT,
+	 "cache sizes, comma-separated (K/M/G/T suffixes, at least one\n"
+	 "block; a size is rounded down to whole blocks), or auto:\n"
+	 "powers of two up to the footprint, then the footprint", NULL},
+	{CO_M_POLICY, "policy", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, "all three", CLI_MRC,
+	 CLI_S_OUTPUT, "of lru, fifo, opt", NULL},
+	{CO_M_READS_ONLY, "reads-only", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC,
+	 CLI_S_OUTPUT,
+	 "count reads only; writes still pass through the cache (they\n"
+	 "update recency and insert on a miss) but are not counted", NULL},
+	{CO_M_SAMPLE, "sample", 0, CLI_DOUBLE, "RATE", 1e-300, 1, NULL, "a rate, 0 < RATE <= 1",
+	 "1: exact", CLI_MRC, CLI_S_OUTPUT,
+	 "SHARDS spatial sampling: keep the blocks whose hash is below\n"
+	 "RATE, simulate caches of size * RATE and scale the misses by\n"
+	 "1/RATE (an estimate)", NULL},
+	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC, CLI_S_OUTPUT,
+	 "{\"mrc\":[{\"policy\":..,\"size_bytes\":..,\"accesses\":..,\n"
+	 "\"misses\":..,\"miss_ratio\":..},...]}", NULL},
+	{CO_M_TIMING, "timing", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC, CLI_S_OUTPUT,
+	 "time of each phase on standard error", NULL},
+	{CO_M_STREAM, "stream", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC, CLI_S_OUTPUT,
+	 "LRU only (the default policy then): count stack distances while\n"
+	 "reading instead of keeping the sequence: memory per distinct\n"
+	 "block only (about 40-70 bytes) whatever the trace's length;\n"
+	 "slower, and worth it when blocks are accessed many times", NULL},
 
 	/* ---- trace gen ---- */
 	{CO_G_OUTPUT, "output", 'o', CLI_TEXT, "FILE", 0, 0, NULL, NULL, "standard output", CLI_GEN,
@@ -407,8 +435,8 @@ static int convert(const struct cli_opt *o, const char *arg, union cli_val *v)
 }
 
 /* The commands of the rows, by bit (enum cli_cmd_bit). */
-static const char *const cmd_names[] = {"run",	       "replay",      "sweep",	   "trace dump",
-					"trace convert", "trace stats", "trace gen"};
+static const char *const cmd_names[] = {"run",	      "replay",	   "sweep",	"trace dump",
+					"trace convert", "trace stats", "trace gen", "trace mrc"};
 
 /* An option this command does not take: say which commands do, and this one's usage. */
 static int unknown_option(const struct cli_parser *p, const char *word)

@@ -15,7 +15,7 @@
 /* The commands whose options are the table's, by their full name. */
 static const struct cli_cmd *const table_cmds[] = {
 	&cli_cmd_run, &cli_cmd_replay, &cli_cmd_sweep, &cli_cmd_trace_dump, &cli_cmd_trace_convert,
-	&cli_cmd_trace_stats, &cli_cmd_trace_gen, NULL,
+	&cli_cmd_trace_stats, &cli_cmd_trace_gen, &cli_cmd_trace_mrc, NULL,
 };
 
 static const char *const trace_subs[] = {"gen", "stats", "convert", "dump", "mrc", NULL};
@@ -116,7 +116,6 @@ static int man_page(FILE *fp, const char *page)
 		for (size_t i = 0; table_cmds[i]; i++)
 			if (!strncmp(table_cmds[i]->name, "trace ", 6))
 				cli_print_man_sub(fp, table_cmds[i]);
-		man_verbatim_help(fp, "trace mrc", "trace", "mrc");
 	} else {
 		man_verbatim_help(fp, "DESCRIPTION", page, NULL);
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/cli/cli_engine.h"
+#include "sim/cli/cli_trace.h"
 #include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/base/units.h"
@@ -13,89 +14,6 @@
 #include "traces/reader.h"
 #include "traces/btt.h"
 #include "traces/stats.h"
-
-/* The command line of a reading subcommand (dump, convert, stats): the reader's options, the
- * subcommand's own, the operands. */
-struct read_args {
-	struct trc_opts opts;
-	const char *path, *out; /* the operands: FILE (or IN), and convert's OUT.sct */
-	bool lng, count;        /* dump --long, --count */
-	bool json;              /* stats --json */
-	uint64_t block_bytes, max_blocks; /* stats --blocksize, --max-blocks */
-};
-
-static const struct cli_section_doc read_sections[] = {
-	{"", CLI_S_OUTPUT},
-	{"", CLI_S_TRACE},
-	{NULL, 0},
-};
-
-/* Parse the command line of cmd (n operands, named names) into ra: a reader's option through
- * trc_opts_set, the one parser of them. 0, or 1 when the command ends with *status (--help, a
- * usage error). */
-static int read_args_parse(const struct cli_cmd *cmd, int argc, char **argv, int n,
-			   const char *names, struct read_args *ra, int *status)
-{
-	struct cli_parser p;
-	int r;
-
-	memset(ra, 0, sizeof(*ra));
-	cli_parser_init(&p, cmd, argc, argv);
-	while ((r = cli_next(&p)) > 0) {
-		switch (p.opt->id) {
-		case CO_LONG: ra->lng = true; break;
-		case CO_COUNT: ra->count = true; break;
-		case CO_JSON: ra->json = true; break;
-		case CO_MAX_BLOCKS: ra->max_blocks = p.val.u; break;
-		case CO_T_BLOCKSIZE:
-			if (!p.val.u || p.val.u % 512)
-				return *status = cli_usage_error(cmd->name, "--blocksize %s: expected a "
-								 "multiple of 512 bytes", p.arg), 1;
-			ra->block_bytes = p.val.u;
-			break;
-		default:
-			if ((*status = cli_trace_option(cmd->name, &ra->opts, p.opt, p.arg)))
-				return 1;
-		}
-	}
-	if (r < 0)
-		return *status = p.status, 1;
-	if ((*status = cli_operands(&p, n, names)))
-		return 1;
-	ra->path = argv[optind];
-	ra->out = n > 1 ? argv[optind + 1] : NULL;
-	return 0;
-}
-
-static int open_reader(const char *cmd, struct read_args *ra, struct trc **t)
-{
-	char err[1024];
-	int rc = trc_open(t, ra->path, &ra->opts, err, sizeof(err));
-
-	if (rc) {
-		fprintf(stderr, "ssdcache-sim trace %s: %s\n", cmd, err);
-		return cli_trc_open_status(rc);
-	}
-	return 0;
-}
-
-/* After the last record: the error (exit 1), or the warnings and the lenient summary. */
-static int finish_reader(const char *cmd, struct trc *t, enum trc_status st)
-{
-	const char *w = trc_warnings(t);
-	const struct trc_counts *c = trc_counts(t);
-
-	if (*w)
-		fprintf(stderr, "%s", w);
-	if (c->skipped_bad)
-		fprintf(stderr, "ssdcache-sim trace %s: skipped %llu malformed records; the first: %s\n",
-			cmd, (unsigned long long)c->skipped_bad, c->first_bad_msg);
-	if (st == TRC_EBAD) {
-		fprintf(stderr, "ssdcache-sim trace %s: %s\n", cmd, trc_error(t));
-		return EXIT_RUNTIME;
-	}
-	return 0;
-}
 
 /* ---- dump ---- */
 
@@ -106,7 +24,7 @@ const struct cli_cmd cli_cmd_trace_dump = {
 	"  <time_ns> <maj>,<min> <RWBS> <sector> <nsect>\n"
 	"RWBS as blkparse prints it for that event; sector and nsect are 0 for a request\n"
 	"without a range (an empty flush).\n\n",
-	read_sections, NULL, NULL,
+	cli_read_sections, NULL, NULL,
 };
 
 static int cmd_dump(int argc, char **argv)
@@ -114,12 +32,12 @@ static int cmd_dump(int argc, char **argv)
 	struct read_args ra;
 	int status;
 
-	if (read_args_parse(&cli_cmd_trace_dump, argc, argv, 1, "FILE", &ra, &status))
+	if (cli_read_args(&cli_cmd_trace_dump, argc, argv, 1, "FILE", &ra, &status))
 		return status;
 	bool lng = ra.lng, count = ra.count;
 
 	struct trc *t;
-	int rc = open_reader("dump", &ra, &t);
+	int rc = cli_open_reader("dump", &ra, &t);
 	if (rc)
 		return rc;
 	static char obuf[1 << 16];
@@ -140,7 +58,7 @@ static int cmd_dump(int argc, char **argv)
 	if (count)
 		printf("%llu\n", (unsigned long long)trc_counts(t)->records);
 	fflush(stdout);
-	rc = finish_reader("dump", t, st);
+	rc = cli_finish_reader("dump", t, st);
 	trc_close(t);
 	if (ferror(stdout)) {
 		fprintf(stderr, "ssdcache-sim trace dump: write error on standard output\n");
@@ -158,7 +76,7 @@ const struct cli_cmd cli_cmd_trace_convert = {
 	"holds the version, the record count and the source's format, name, size and\n"
 	"fingerprint (a hash of its bytes). The reader's choices (event, device) are kept;\n"
 	"reading an .sct is many times faster than parsing text.\n\n",
-	read_sections, NULL, NULL,
+	cli_read_sections, NULL, NULL,
 };
 
 static const char *base_name(const char *p)
@@ -172,13 +90,13 @@ static int cmd_convert(int argc, char **argv)
 	struct read_args ra;
 	int status;
 
-	if (read_args_parse(&cli_cmd_trace_convert, argc, argv, 2, "IN and OUT.sct", &ra, &status))
+	if (cli_read_args(&cli_cmd_trace_convert, argc, argv, 2, "IN and OUT.sct", &ra, &status))
 		return status;
 	const char *out = ra.out;
 	ra.opts.fingerprint = true;
 
 	struct trc *t;
-	int rc = open_reader("convert", &ra, &t);
+	int rc = cli_open_reader("convert", &ra, &t);
 	if (rc)
 		return rc;
 	struct trc_sct_source src = {0};
@@ -211,7 +129,7 @@ static int cmd_convert(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	rc = finish_reader("convert", t, st);
+	rc = cli_finish_reader("convert", t, st);
 	if (rc) {
 		trc_sct_abort(w);
 		trc_close(t);
@@ -303,7 +221,7 @@ const struct cli_cmd cli_cmd_trace_stats = {
 	"up to --max-blocks distinct blocks tracked exactly for the footprint and the stack\n"
 	"distances (default 4M blocks, about 56 bytes each); beyond that blocks are sampled by\n"
 	"hash (SHARDS), distances become estimates and the report gives the rate.\n\n",
-	read_sections, NULL, NULL,
+	cli_read_sections, NULL, NULL,
 };
 
 static int cmd_stats(int argc, char **argv)
@@ -312,7 +230,7 @@ static int cmd_stats(int argc, char **argv)
 	struct trc_stats_opts so = {0};
 	int status;
 
-	if (read_args_parse(&cli_cmd_trace_stats, argc, argv, 1, "FILE", &ra, &status))
+	if (cli_read_args(&cli_cmd_trace_stats, argc, argv, 1, "FILE", &ra, &status))
 		return status;
 	bool json = ra.json;
 	so.block_bytes = ra.block_bytes;
@@ -327,7 +245,7 @@ static int cmd_stats(int argc, char **argv)
 	ra.opts.on_event = trc_btt_event;
 	ra.opts.event_ctx = trc_stats_btt(st);
 	struct trc *t;
-	int rc = open_reader("stats", &ra, &t);
+	int rc = cli_open_reader("stats", &ra, &t);
 	if (rc) {
 		trc_stats_free(st);
 		return rc;
@@ -336,7 +254,7 @@ static int cmd_stats(int argc, char **argv)
 	enum trc_status s;
 	while ((s = trc_next(t, &r)) == TRC_OK)
 		trc_stats_add(st, &r);
-	rc = finish_reader("stats", t, s);
+	rc = cli_finish_reader("stats", t, s);
 	if (!rc) {
 		uint32_t dev;
 		bool has = trc_device(t, &dev);

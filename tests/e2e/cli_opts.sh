@@ -75,7 +75,7 @@ got=$(msg replay "$T" --cache-dev fixed)
 [[ $got == *"'--cache-dev' is an option of \`run\`, \`sweep\`, not of \`replay\`; usage: ssdcache-sim replay TRACE --cache PATH"* ]] \
 	&& ok "replay --cache-dev: run's and sweep's" || bad "replay --cache-dev: $got"
 got=$(msg "trace dump" "$T" --json)
-[[ $got == *"'--json' is an option of \`run\`, \`replay\`, \`trace stats\`, not of \`trace dump\`"* ]] \
+[[ $got == *"'--json' is an option of \`run\`, \`replay\`, \`trace stats\`, \`trace mrc\`, not of \`trace dump\`"* ]] \
 	&& ok "trace dump --json: stats'" || bad "trace dump --json: $got"
 
 # values the table accepts reach the configuration (the JSON document echoes it)
@@ -85,7 +85,7 @@ for kv in '"hz":1000' '"hash":"modern"' '"speed":2' '"quirks":"fixed"' '"total":
 	grep -qF "$kv" "$tmp/j" && ok "$kv in the JSON document" || bad "$kv not in the JSON document"
 done
 # -h and --help print the generated help on stdout, exit 0
-for c in run replay sweep "trace dump" "trace convert" "trace stats" "trace gen"; do
+for c in run replay sweep "trace dump" "trace convert" "trace stats" "trace gen" "trace mrc"; do
 	"$PROG" $c -h >"$tmp/h" 2>&1 && grep -q "^usage: ssdcache-sim $c " "$tmp/h" && grep -q -- "--help" "$tmp/h" \
 		&& ok "$c -h" || bad "$c -h: $(head -2 "$tmp/h")"
 done
