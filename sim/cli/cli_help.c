@@ -314,10 +314,11 @@ void cli_print_completion(FILE *fp, const char *const *commands, const struct cl
 	      "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n",
 	      fp);
 	compgen_words(fp, "\t\t", commands, " --help --version");
-	fputs("\tfi\n\tif [ \"$cmd\" = trace ]; then\n\t\tif [ \"$COMP_CWORD\" -eq 2 ]; then\n", fp);
-	compgen_words(fp, "\t\t\t", trace_subs, "");
-	fputs("\t\tfi\n"
-	      "\t\tcmd=\"trace ${COMP_WORDS[2]}\"\n\tfi\n"
+	fputs("\tfi\n\tif [ \"$cmd\" = trace ] && [ \"$COMP_CWORD\" -eq 2 ]; then\n", fp);
+	compgen_words(fp, "\t\t", trace_subs, "");
+	fputs("\tfi\n"
+	      "\t# a command with subcommands: the options are the subcommand's\n"
+	      "\tcase \"$cmd\" in trace | models) cmd=\"$cmd ${COMP_WORDS[2]}\" ;; esac\n"
 	      "\t# the values of the options with a fixed set of them\n"
 	      "\tcase \"$prev\" in\n",
 	      fp);

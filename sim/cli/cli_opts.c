@@ -266,6 +266,18 @@ const struct cli_opt cli_opts[] = {
 	 "block only (about 40-70 bytes) whatever the trace's length;\n"
 	 "slower, and worth it when blocks are accessed many times", NULL},
 
+	/* ---- models replay ---- */
+	{CO_MR_QD, "qd", 0, CLI_U64, "N", 1, 65536, NULL, NULL, NULL, CLI_MREPLAY, CLI_S_OUTPUT,
+	 "closed loop for any trace: N requests outstanding, the next\n"
+	 "issued the moment one completes", NULL},
+	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MREPLAY, CLI_S_OUTPUT,
+	 "one JSON object: measured.mean_ms, predicted.mean_ms,\n"
+	 "demerit_ms, demerit_pct, and the same under ops.read/ops.write", NULL},
+	{CO_MR_LATENCY_LOG, "latency-log", 0, CLI_TEXT, "FILE", 0, 0, NULL, NULL, NULL, CLI_MREPLAY,
+	 CLI_S_OUTPUT,
+	 "one line per request, in trace order: seq op sector nsect\n"
+	 "measured_us predicted_us ('-': not measured)", NULL},
+
 	/* ---- trace gen ---- */
 	{CO_G_OUTPUT, "output", 'o', CLI_TEXT, "FILE", 0, 0, NULL, NULL, "standard output", CLI_GEN,
 	 CLI_S_GEN, "where to write (blkparse text on standard output)", NULL},
@@ -436,7 +448,8 @@ static int convert(const struct cli_opt *o, const char *arg, union cli_val *v)
 
 /* The commands of the rows, by bit (enum cli_cmd_bit). */
 static const char *const cmd_names[] = {"run",	      "replay",	   "sweep",	"trace dump",
-					"trace convert", "trace stats", "trace gen", "trace mrc"};
+					"trace convert", "trace stats", "trace gen", "trace mrc",
+					"models replay"};
 
 /* An option this command does not take: say which commands do, and this one's usage. */
 static int unknown_option(const struct cli_parser *p, const char *word)

@@ -27,10 +27,11 @@ enum cli_cmd_bit {
 	CLI_STATS = 1u << 5, /* trace stats */
 	CLI_GEN = 1u << 6, /* trace gen */
 	CLI_MRC = 1u << 7, /* trace mrc */
+	CLI_MREPLAY = 1u << 8, /* models replay */
 };
 #define CLI_SIM (CLI_RUN | CLI_REPLAY)
 #define CLI_ENGINE (CLI_RUN | CLI_REPLAY | CLI_SWEEP)
-#define CLI_READ (CLI_ENGINE | CLI_DUMP | CLI_CONVERT | CLI_STATS | CLI_MRC)
+#define CLI_READ (CLI_ENGINE | CLI_DUMP | CLI_CONVERT | CLI_STATS | CLI_MRC | CLI_MREPLAY)
 
 /* The argument's type: the parser checks it (and the range) before the command sees it. */
 enum cli_arg {
@@ -82,6 +83,8 @@ enum cli_id {
 	CO_LONG, CO_COUNT, CO_T_BLOCKSIZE, CO_MAX_BLOCKS,
 	/* trace mrc */
 	CO_M_SIZES, CO_M_POLICY, CO_M_READS_ONLY, CO_M_SAMPLE, CO_M_TIMING, CO_M_STREAM,
+	/* models replay */
+	CO_MR_QD, CO_MR_LATENCY_LOG,
 	/* trace gen */
 	CO_G_OUTPUT, CO_G_OFORMAT, CO_G_REQUESTS, CO_G_DURATION, CO_G_DEVSIZE, CO_G_ALIGN, CO_G_PATTERN,
 	CO_G_READ_RATIO, CO_G_SIZE, CO_G_MAX_SIZE, CO_G_ARRIVAL, CO_G_SEED, CO_G_DEVICE, CO_G_LATENCY,

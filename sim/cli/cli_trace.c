@@ -47,6 +47,8 @@ int cli_read_args(const struct cli_cmd *cmd, int argc, char **argv, int n,
 		case CO_M_SAMPLE: ra->sample = p.val.d; break;
 		case CO_M_TIMING: ra->timing = true; break;
 		case CO_M_STREAM: ra->stream = true; break;
+		case CO_MR_QD: ra->qd = p.val.u; break;
+		case CO_MR_LATENCY_LOG: ra->latency_log = p.arg; break;
 		default:
 			if ((*status = cli_trace_option(cmd->name, &ra->opts, p.opt, p.arg)))
 				return 1;

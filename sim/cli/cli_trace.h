@@ -10,7 +10,7 @@
 #include "sim/cli/cli_opts.h"
 #include "traces/reader.h"
 
-/* The command line of a reading subcommand (dump, convert, stats, mrc): the reader's options, the
+/* The command line of a reading subcommand (dump, convert, stats, mrc; models replay): the reader's options, the
  * subcommand's own, the operands. */
 struct read_args {
 	struct trc_opts opts;
@@ -23,6 +23,8 @@ struct read_args {
 	const char *sizes, *policy;
 	bool reads_only, timing, stream;
 	double sample;
+	uint64_t qd;             /* models replay --qd (0: not given) */
+	const char *latency_log; /* models replay --latency-log */
 };
 
 /* Their help sections: their own options, then the reader's. */

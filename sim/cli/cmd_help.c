@@ -15,7 +15,7 @@
 /* The commands whose options are the table's, by their full name. */
 static const struct cli_cmd *const table_cmds[] = {
 	&cli_cmd_run, &cli_cmd_replay, &cli_cmd_sweep, &cli_cmd_trace_dump, &cli_cmd_trace_convert,
-	&cli_cmd_trace_stats, &cli_cmd_trace_gen, &cli_cmd_trace_mrc, NULL,
+	&cli_cmd_trace_stats, &cli_cmd_trace_gen, &cli_cmd_trace_mrc, &cli_cmd_models_replay, NULL,
 };
 
 static const char *const trace_subs[] = {"gen", "stats", "convert", "dump", "mrc", NULL};
@@ -111,14 +111,12 @@ static int man_page(FILE *fp, const char *page)
 		}
 	snprintf(name, sizeof(name), "ssdcache-sim-%s", page);
 	cli_man_header(fp, name, c->summary, SSDCACHE_SIM_VERSION);
-	if (!strcmp(page, "trace")) {
-		man_verbatim_help(fp, "DESCRIPTION", "trace", NULL);
-		for (size_t i = 0; table_cmds[i]; i++)
-			if (!strncmp(table_cmds[i]->name, "trace ", 6))
-				cli_print_man_sub(fp, table_cmds[i]);
-	} else {
-		man_verbatim_help(fp, "DESCRIPTION", page, NULL);
-	}
+	/* the command's own --help, then its subcommands of the table (trace dump, ...) */
+	man_verbatim_help(fp, "DESCRIPTION", page, NULL);
+	for (size_t i = 0; table_cmds[i]; i++)
+		if (!strncmp(table_cmds[i]->name, page, strlen(page)) &&
+		    table_cmds[i]->name[strlen(page)] == ' ')
+			cli_print_man_sub(fp, table_cmds[i]);
 	fputs(".SH \"SEE ALSO\"\n.BR ssdcache\\-sim (1)\n", fp);
 	return 0;
 }

@@ -199,7 +199,7 @@ static double pct(const uint64_t *v, uint64_t n, double q)
 	return (double)v[i < n ? i : n - 1];
 }
 
-static void json_str(FILE *fp, const char *s)
+void json_str(FILE *fp, const char *s)
 {
 	fputc('"', fp);
 	for (; *s; s++) {

@@ -52,6 +52,7 @@ check_page ssdcache-sim-run.1 run
 check_page ssdcache-sim-replay.1 replay
 check_page ssdcache-sim-sweep.1 sweep
 for sub in dump convert stats gen mrc; do check_page ssdcache-sim-trace.1 trace $sub; done
+check_page ssdcache-sim-models.1 models replay
 [ "$(options run | wc -l)" -ge 40 ] && ok "run --help lists $(options run | wc -l) options" \
 	|| bad "run --help lists only $(options run | wc -l) options"
 render "$man1/ssdcache-sim-models.1" | grep -q "probe" && ok "models page holds its help" \
@@ -78,6 +79,8 @@ complete_words ssdcache-sim run --cache | grep -qx -- --cache-dev && ! complete_
 [ "$(complete_words ssdcache-sim trace st)" = stats ] && ok "trace st<TAB> -> stats" || bad "trace st<TAB>"
 [ "$(complete_words ssdcache-sim trace stats --max)" = --max-blocks ] && ok "trace stats --max<TAB>" \
 	|| bad "trace stats --max<TAB>: '$(complete_words ssdcache-sim trace stats --max)'"
+[ "$(complete_words ssdcache-sim models replay --lat)" = --latency-log ] && ok "models replay --lat<TAB>" \
+	|| bad "models replay --lat<TAB>: '$(complete_words ssdcache-sim models replay --lat)'"
 # the completion offers what the command takes: every option of run's --help, nothing else
 want=$(options run; echo --help)
 got=$(complete_words ssdcache-sim run -- | sort -u)
