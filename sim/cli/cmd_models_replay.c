@@ -144,29 +144,28 @@ static int op_stats(const struct mr_trace *tr, unsigned mask, struct opstat *s)
 	return 0;
 }
 
-static void json_stats(FILE *fp, const char *indent, const struct opstat *s)
+/* {"mean_ms": ..., ..., "max_ms": ...} of v, or null when there was nothing to summarise */
+static void json_summary(FILE *fp, size_t n, const double v[5])
 {
 	static const char *const k[5] = {"mean_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms"};
 
+	if (!n) {
+		fputs("null", fp);
+		return;
+	}
+	fputc('{', fp);
+	for (int i = 0; i < 5; i++)
+		fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], v[i]);
+	fputc('}', fp);
+}
+
+static void json_stats(FILE *fp, const char *indent, const struct opstat *s)
+{
 	fprintf(fp, "%s\"requests\": %zu, \"measured_requests\": %zu,\n", indent, s->n, s->n_meas);
 	fprintf(fp, "%s\"predicted\": ", indent);
-	if (s->n) {
-		fputc('{', fp);
-		for (int i = 0; i < 5; i++)
-			fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], s->pred[i]);
-		fputc('}', fp);
-	} else {
-		fputs("null", fp);
-	}
+	json_summary(fp, s->n, s->pred);
 	fprintf(fp, ",\n%s\"measured\": ", indent);
-	if (s->n_meas) {
-		fputc('{', fp);
-		for (int i = 0; i < 5; i++)
-			fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], s->meas[i]);
-		fputc('}', fp);
-	} else {
-		fputs("null", fp);
-	}
+	json_summary(fp, s->n_meas, s->meas);
 	if (s->have_demerit)
 		fprintf(fp, ",\n%s\"demerit_ms\": %.6f, \"demerit_pct\": %.4f", indent, s->dm.rms,
 			s->dm.pct);

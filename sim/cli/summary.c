@@ -26,6 +26,29 @@ static void lat_header(FILE *fp, const char *what)
 		"p99", "p99.9", "max");
 }
 
+static const char *op_name(int i)
+{
+	return sim_op_name((enum sim_op)i);
+}
+
+static const char *class_name(int i)
+{
+	return sim_class_name((enum sim_class)i);
+}
+
+/* One line per row of l[0..n) that has requests, under the header. */
+static void lat_table(FILE *fp, const char *what, const struct sim_lat *l, int n,
+		      const char *(*name)(int))
+{
+	lat_header(fp, what);
+	for (int i = 0; i < n; i++) {
+		if (!l[i].count)
+			continue;
+		fprintf(fp, "  %-14s %10" PRIu64, name(i), l[i].count);
+		lat_cols(fp, &l[i]);
+	}
+}
+
 static void dev_line(FILE *fp, const char *name, const char *spec, const struct dev_stats *d,
 		     double util, bool modelled)
 {
@@ -109,21 +132,9 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 	}
 
 	fprintf(fp, "\nlatency per request:\n");
-	lat_header(fp, "operation");
-	for (int o = 0; o < SIM_OP_NR; o++) {
-		if (!res->lat_op[o].count)
-			continue;
-		fprintf(fp, "  %-14s %10" PRIu64, sim_op_name((enum sim_op)o), res->lat_op[o].count);
-		lat_cols(fp, &res->lat_op[o]);
-	}
+	lat_table(fp, "operation", res->lat_op, SIM_OP_NR, op_name);
 	fprintf(fp, "latency per piece, by the engine's decision:\n");
-	lat_header(fp, "class");
-	for (int k = 0; k < SIM_CLASS_NR; k++) {
-		if (!res->lat_class[k].count)
-			continue;
-		fprintf(fp, "  %-14s %10" PRIu64, sim_class_name((enum sim_class)k), res->lat_class[k].count);
-		lat_cols(fp, &res->lat_class[k]);
-	}
+	lat_table(fp, "class", res->lat_class, SIM_CLASS_NR, class_name);
 	if (res->trace_lat.count) {
 		fprintf(fp, "measured in the trace (D to C):\n  %-14s %10" PRIu64, "device", res->trace_lat.count);
 		lat_cols(fp, &res->trace_lat);
