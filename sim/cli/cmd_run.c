@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_run.c - `ssdcache-sim run TRACE ...`: parse the command line, simulate, print status and summary. */
+/* cmd_run.c - `ssdcache-sim run` and `replay`: their help around the table rows, simulate or replay, print. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,8 @@ static const char replay_intro[] =
 	"Replay a trace through the same dm core and engine as `run`, on real devices (files\n"
 	"or block devices) with io_uring, and print the status lines and the summary with\n"
 	"measured latencies, utilisation (busy time) and, in open loop, the timing lag.\n"
-	"Writes carry a fixed pattern (a trace has no data), or checked data with --verify.\n\n";
+	"Writes carry a fixed pattern (a trace has no data), or checked data with --verify.\n"
+	"The options are run's (but for --cache-dev and --target-dev: the devices are real).\n\n";
 
 #define RUN_EXIT                                                                                   \
 	"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration,\n" \
