@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/des.h"
 #include "sim/device.h"
@@ -480,7 +481,7 @@ static int cmd_probe(int argc, char **argv)
 	r = probe_run(&cfg, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "ssdcache-sim models probe: %s\n", err);
-		return r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return cli_exit_status(r);
 	}
 	return 0;
 }

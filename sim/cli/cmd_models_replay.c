@@ -12,6 +12,7 @@
 
 #include "sim/cli/cli_opts.h"
 #include "sim/cli/cli_trace.h"
+#include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/demerit.h"
 #include "sim/device.h"
@@ -241,7 +242,7 @@ int cmd_models_replay(int argc, char **argv)
 	r = mr_load(&tr, path, &to, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "ssdcache-sim models replay: %s\n", err);
-		return r == -ENOTSUP ? EXIT_USAGE : EXIT_RUNTIME;
+		return cli_trc_open_status(r);
 	}
 	enum mr_protocol proto = qd ? MR_QD : tr.think ? MR_THINK : MR_OPEN;
 	r = mr_run(&tr, spec, proto, (unsigned)qd, err, sizeof(err));

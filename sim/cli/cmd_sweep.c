@@ -686,7 +686,7 @@ int cmd_sweep(int argc, char **argv)
 	if ((rc = plan(&a, qs, &jobs, &njobs, notes, &nnotes, sizeof(notes) / sizeof(notes[0]), err,
 		       sizeof(err)))) {
 		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
-		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+		return cli_exit_status(rc);
 	}
 	print_notes(notes, nnotes);
 	if (!njobs) {
@@ -804,7 +804,7 @@ int cmd_sweep(int argc, char **argv)
 			"ssdcache-sim sweep: interrupted: %u runs recorded, %u in flight lost; run the same "
 			"command again to resume\n",
 			st.ok + st.invalid + st.failed, st.lost);
-		status = 130;
+		status = cli_exit_status(rc);
 		goto out;
 	}
 	if (rc) {

@@ -92,4 +92,9 @@ for c in run replay sweep "trace dump" "trace convert" "trace stats" "trace gen"
 	"$PROG" $c -h >"$tmp/h" 2>&1 && grep -q "^usage: ssdcache-sim $c " "$tmp/h" && grep -q -- "--help" "$tmp/h" \
 		&& ok "$c -h" || bad "$c -h: $(head -2 "$tmp/h")"
 done
+# the table's commands read their command line through cli_next (cli_opts.c) only
+for f in cmd_run.c cmd_sweep.c cmd_trace.c cmd_mrc.c cmd_models_replay.c cli_trace.c cli_engine.c; do
+	if grep -q 'getopt\|struct option' "$top/sim/cli/$f"; then bad "sim/cli/$f parses options itself"
+	else ok "sim/cli/$f parses through the table"; fi
+done
 exit $fail
