@@ -10,6 +10,7 @@
 #include "sim/base/units.h"
 #include "sim/cli/cli_help.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/models_cmds.h"
 #include "traces/reader.h"
 
 static const char *const quirks_choices[] = {"seed", "fixed", NULL};
@@ -278,6 +279,26 @@ const struct cli_opt cli_opts[] = {
 	 "one line per request, in trace order: seq op sector nsect\n"
 	 "measured_us predicted_us ('-': not measured)", NULL},
 
+	/* ---- models probe ---- */
+	{CO_P_RW, "rw", 0, CLI_CHOICE, "randread|randwrite|read|write", 0, 0, probe_rw_names,
+	 "randread|randwrite|read|write", "randread", CLI_PROBE, CLI_S_OUTPUT, "access pattern", NULL},
+	{CO_P_BS, "bs", 0, CLI_SIZE, "SIZE", 512, 67108864, NULL, NULL, "4K", CLI_PROBE, CLI_S_OUTPUT,
+	 "block size (a multiple of 512)", NULL},
+	{CO_MR_QD, "qd", 0, CLI_U64, "N", 1, 65536, NULL, NULL, "1", CLI_PROBE, CLI_S_OUTPUT,
+	 "commands outstanding", NULL},
+	{CO_P_COUNT, "count", 0, CLI_U64, "N", 1, 200000000, NULL, NULL, "10000", CLI_PROBE,
+	 CLI_S_OUTPUT, "commands to complete", NULL},
+	{CO_P_SPAN, "span", 0, CLI_SIZE, "SIZE", 512, 1.8e19, NULL, NULL, "the whole device",
+	 CLI_PROBE, CLI_S_OUTPUT, "address range from sector 0", NULL},
+	{CO_P_SEED, "seed", 0, CLI_U64, "N", 0, 0, NULL, NULL, "1", CLI_PROBE, CLI_S_OUTPUT,
+	 "random seed for rand* patterns", NULL},
+	{CO_P_PRECONDITION, "precondition", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_PROBE,
+	 CLI_S_OUTPUT,
+	 "first write the span sequentially once (not measured), so an SSD\n"
+	 "is full and its GC is working during the measurement", NULL},
+	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_PROBE, CLI_S_OUTPUT,
+	 "one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...", NULL},
+
 	/* ---- trace gen ---- */
 	{CO_G_OUTPUT, "output", 'o', CLI_TEXT, "FILE", 0, 0, NULL, NULL, "standard output", CLI_GEN,
 	 CLI_S_GEN, "where to write (blkparse text on standard output)", NULL},
@@ -337,6 +358,11 @@ const struct cli_section_doc cli_sim_sections[] = {
 	{"\noutput:", CLI_S_OUTPUT},
 	{"\nrunning:", CLI_S_RUNNING},
 	{"\ntesting aid:", CLI_S_TESTING},
+	{NULL, 0},
+};
+
+const struct cli_section_doc cli_probe_sections[] = {
+	{"options:", CLI_S_OUTPUT},
 	{NULL, 0},
 };
 
@@ -449,7 +475,7 @@ static int convert(const struct cli_opt *o, const char *arg, union cli_val *v)
 /* The commands of the rows, by bit (enum cli_cmd_bit). */
 static const char *const cmd_names[] = {"run",	      "replay",	   "sweep",	"trace dump",
 					"trace convert", "trace stats", "trace gen", "trace mrc",
-					"models replay"};
+					"models replay", "models probe"};
 
 /* An option this command does not take: say which commands do, and this one's usage. */
 static int unknown_option(const struct cli_parser *p, const char *word)

@@ -28,6 +28,7 @@ enum cli_cmd_bit {
 	CLI_GEN = 1u << 6, /* trace gen */
 	CLI_MRC = 1u << 7, /* trace mrc */
 	CLI_MREPLAY = 1u << 8, /* models replay */
+	CLI_PROBE = 1u << 9, /* models probe */
 };
 #define CLI_SIM (CLI_RUN | CLI_REPLAY)
 #define CLI_ENGINE (CLI_RUN | CLI_REPLAY | CLI_SWEEP)
@@ -85,6 +86,8 @@ enum cli_id {
 	CO_M_SIZES, CO_M_POLICY, CO_M_READS_ONLY, CO_M_SAMPLE, CO_M_TIMING, CO_M_STREAM,
 	/* models replay */
 	CO_MR_QD, CO_MR_LATENCY_LOG,
+	/* models probe */
+	CO_P_RW, CO_P_BS, CO_P_COUNT, CO_P_SPAN, CO_P_SEED, CO_P_PRECONDITION,
 	/* trace gen */
 	CO_G_OUTPUT, CO_G_OFORMAT, CO_G_REQUESTS, CO_G_DURATION, CO_G_DEVSIZE, CO_G_ALIGN, CO_G_PATTERN,
 	CO_G_READ_RATIO, CO_G_SIZE, CO_G_MAX_SIZE, CO_G_ARRIVAL, CO_G_SEED, CO_G_DEVICE, CO_G_LATENCY,
@@ -138,6 +141,8 @@ struct cli_cmd {
 
 /* The sections of run, replay and sweep (a section without rows of the command is not shown). */
 extern const struct cli_section_doc cli_sim_sections[];
+/* models probe's: one list */
+extern const struct cli_section_doc cli_probe_sections[];
 
 #define CLI_MAX_ROWS 128
 

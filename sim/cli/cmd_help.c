@@ -15,7 +15,8 @@
 /* The commands whose options are the table's, by their full name. */
 static const struct cli_cmd *const table_cmds[] = {
 	&cli_cmd_run, &cli_cmd_replay, &cli_cmd_sweep, &cli_cmd_trace_dump, &cli_cmd_trace_convert,
-	&cli_cmd_trace_stats, &cli_cmd_trace_gen, &cli_cmd_trace_mrc, &cli_cmd_models_replay, NULL,
+	&cli_cmd_trace_stats, &cli_cmd_trace_gen, &cli_cmd_trace_mrc, &cli_cmd_models_replay,
+	&cli_cmd_models_probe, NULL,
 };
 
 static const char *const trace_subs[] = {"gen", "stats", "convert", "dump", "mrc", NULL};

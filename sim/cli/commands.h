@@ -26,7 +26,8 @@ void cli_usage(FILE *fp);
 /* The commands whose options are rows of the option table (sim/cli/cli_opts.h). */
 struct cli_cmd;
 extern const struct cli_cmd cli_cmd_run, cli_cmd_replay, cli_cmd_sweep, cli_cmd_trace_dump,
-	cli_cmd_trace_convert, cli_cmd_trace_stats, cli_cmd_trace_gen, cli_cmd_trace_mrc, cli_cmd_models_replay;
+	cli_cmd_trace_convert, cli_cmd_trace_stats, cli_cmd_trace_gen, cli_cmd_trace_mrc, cli_cmd_models_replay,
+	cli_cmd_models_probe;
 
 int cmd_run(int argc, char **argv);     /* sim/cli/cmd_run.c: simulate a trace */
 int cmd_replay(int argc, char **argv);  /* sim/cli/cmd_run.c: the same on real devices (io_uring) */

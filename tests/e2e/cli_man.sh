@@ -53,6 +53,7 @@ check_page ssdcache-sim-replay.1 replay
 check_page ssdcache-sim-sweep.1 sweep
 for sub in dump convert stats gen mrc; do check_page ssdcache-sim-trace.1 trace $sub; done
 check_page ssdcache-sim-models.1 models replay
+check_page ssdcache-sim-models.1 models probe
 [ "$(options run | wc -l)" -ge 40 ] && ok "run --help lists $(options run | wc -l) options" \
 	|| bad "run --help lists only $(options run | wc -l) options"
 render "$man1/ssdcache-sim-models.1" | grep -q "probe" && ok "models page holds its help" \

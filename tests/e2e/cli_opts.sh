@@ -69,6 +69,8 @@ expect_msg "expected one TRACE, got 'a' and 'b'" run a b
 expect_msg "missing IN and OUT.sct: IN and OUT.sct expected" "trace convert" "$T"
 expect_msg "unexpected argument 'extra'" "trace gen" extra
 expect_msg "--qd 0: expected a number in 1..65536" "models replay" --qd 0 fixed "$T"
+expect_msg "--qd 0: expected a number in 1..65536" "models probe" --qd 0 fixed
+expect_msg "--rw x: expected randread|randwrite|read|write" "models probe" --rw x fixed
 expect_msg "bad --event 'X' (expected Q, D or C)" "models replay" --event X fixed "$T"
 expect_msg "bad --event 'X' (expected Q, D or C)" "trace mrc" --event X "$T"
 # an option of another command says whose it is
@@ -88,7 +90,7 @@ for kv in '"hz":1000' '"hash":"modern"' '"speed":2' '"quirks":"fixed"' '"total":
 	grep -qF "$kv" "$tmp/j" && ok "$kv in the JSON document" || bad "$kv not in the JSON document"
 done
 # -h and --help print the generated help on stdout, exit 0
-for c in run replay sweep "trace dump" "trace convert" "trace stats" "trace gen" "trace mrc" "models replay"; do
+for c in run replay sweep "trace dump" "trace convert" "trace stats" "trace gen" "trace mrc" "models replay" "models probe"; do
 	"$PROG" $c -h >"$tmp/h" 2>&1 && grep -q "^usage: ssdcache-sim $c " "$tmp/h" && grep -q -- "--help" "$tmp/h" \
 		&& ok "$c -h" || bad "$c -h: $(head -2 "$tmp/h")"
 done
