@@ -197,18 +197,17 @@ static void js_num(FILE *fp, double v)
 
 static void js_lat(FILE *fp, const struct sim_lat *l)
 {
-	fprintf(fp, "{\"count\":%" PRIu64 ",\"mean_us\":", l->count);
-	js_num(fp, l->mean_ns / 1e3);
-	fputs(",\"p50_us\":", fp);
-	js_num(fp, l->p50_ns / 1e3);
-	fputs(",\"p90_us\":", fp);
-	js_num(fp, l->p90_ns / 1e3);
-	fputs(",\"p99_us\":", fp);
-	js_num(fp, l->p99_ns / 1e3);
-	fputs(",\"p999_us\":", fp);
-	js_num(fp, l->p999_ns / 1e3);
-	fputs(",\"max_us\":", fp);
-	js_num(fp, l->max_ns / 1e3);
+	const struct {
+		const char *key;
+		double ns;
+	} f[] = {{"mean_us", l->mean_ns}, {"p50_us", l->p50_ns},   {"p90_us", l->p90_ns},
+		 {"p99_us", l->p99_ns},   {"p999_us", l->p999_ns}, {"max_us", l->max_ns}};
+
+	fprintf(fp, "{\"count\":%" PRIu64, l->count);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		fprintf(fp, ",\"%s\":", f[i].key);
+		js_num(fp, f[i].ns / 1e3);
+	}
 	fputc('}', fp);
 }
 
