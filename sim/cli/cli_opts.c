@@ -526,6 +526,10 @@ int cli_next(struct cli_parser *p)
 			if (p->row[i]->short_name == c)
 				c = i + 1000;
 	}
+	if (c < 1000) { /* not one of the rows' (getopt_long returns only what it was given) */
+		p->status = cli_usage_error(cmd, "unknown option '%s'", p->argv[optind - 1]);
+		return -1;
+	}
 	p->opt = p->row[c - 1000];
 	p->arg = optarg;
 	memset(&p->val, 0, sizeof(p->val));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* cli_opts.h - the one option table of run, replay, sweep and trace: parsing, --help, man, completion. */
+/* cli_opts.h - the one option table of run, replay, sweep, trace and models replay|probe: parsing,
+ * --help, man pages, completion. */
 #ifndef SSDCACHE_CLI_OPTS_H
 #define SSDCACHE_CLI_OPTS_H
 
