@@ -8,7 +8,8 @@
 #   make validate DISKSIM_VALID=DIR   the hdd model against DiskSim's measured drives (not in test)
 #   make demo       run the bundled capture, a small sweep and the report
 #   make fuzz       libFuzzer harnesses for the trace readers (clang)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   (program, man pages, bash completion, data, docs)
+#   make man        the man pages and the bash completion into build/man/
 #   V=1             show full commands
 
 BUILD   ?= build
@@ -75,7 +76,7 @@ TEST_HELPER_SRCS := $(wildcard tests/lib/*.c)
 TEST_HELPER_OBJS := $(TEST_HELPER_SRCS:%.c=$(BUILD)/%.o)
 E2E_TESTS := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all test unit e2e asan bench demo fuzz fuzz-smoke install clean help validate
+.PHONY: all test unit e2e asan bench demo fuzz fuzz-smoke install man clean help validate
 .SECONDARY:
 all: $(PROG)
 
@@ -147,9 +148,21 @@ fuzz: $(FUZZ_BINS)
 fuzz-smoke: $(FUZZ_BINS)
 	$(Q)scripts/fuzz $(or $(FUZZ_SECONDS),20) $(FUZZ_BINS)
 
-install: $(PROG)
+# Man pages and bash completion: written by the program from its option table (sim/cli/cli_help.c).
+MAN_DIR := $(BUILD)/man
+man: $(PROG)
+	$(Q)rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	$(Q)for p in $$($(PROG) help --man-pages); do \
+	  case $$p in ssdcache-sim) f=ssdcache-sim.1 ;; *) f=ssdcache-sim-$$p.1 ;; esac; \
+	  $(PROG) help --man $$p >$(MAN_DIR)/$$f || exit 1; done
+	$(Q)$(PROG) help --completion bash >$(MAN_DIR)/ssdcache-sim.bash
+
+install: $(PROG) man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ssdcache-sim $(DESTDIR)$(PREFIX)/share/doc/ssdcache-sim
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/ssdcache-sim
+	install -m 644 $(MAN_DIR)/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(MAN_DIR)/ssdcache-sim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ssdcache-sim
 	cp -r data/traces $(DESTDIR)$(PREFIX)/share/ssdcache-sim/
 	install -m 644 README.md BENCHMARKS.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/ssdcache-sim/
 
@@ -157,6 +170,6 @@ clean:
 	rm -rf $(BUILD) build-asan build-fuzz
 
 help:
-	@sed -n '2,13p' Makefile
+	@sed -n '2,14p' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/assert.h"
+#include "sim/base/errclass.h"
 #include "sim/devprobe.h"
 #include "sim/dmcore.h"
 #include "sim/latstat.h"
@@ -583,9 +584,7 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 	target_sectors = rp->dev[BDEV_TARGET].size / 512;
 	if ((ret = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub)))) {
 		snprintf(err, errlen, "%s", sub);
-		ret = ret == -ENOTUNIQ || ret == -ENODEV || ret == -ENOTSUP ? -EINVAL
-		      : ret == -EINVAL				         ? -EIO
-									 : ret;
+		ret = err_from_trc_open(ret);
 		goto out;
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));

@@ -15,6 +15,7 @@
 #include "sim/future.h"
 #include "sim/observe.h"
 #include "sim/sim.h"
+#include "sim/base/errclass.h"
 #include "sim/base/units.h"
 #include "traces/stats.h"
 
@@ -212,9 +213,7 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		rc = future_build(&r->future, cfg, r->target.dev->size_bytes / 512, sub, sizeof(sub));
 		if (rc) {
 			snprintf(err, errlen, "%s", sub);
-			return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
-			       : rc == -EINVAL				     ? -EIO
-									     : rc;
+			return err_from_trc_open(rc);
 		}
 		eng.oracle = &r->future.oracle;
 	}
@@ -318,9 +317,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	if (rc) {
 		snprintf(err, errlen, "%s", sub);
 		/* a bad trace is a runtime error; a device choice that does not fit it is a usage one */
-		rc = rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
-		     : rc == -EINVAL				      ? -EIO
-								      : rc;
+		rc = err_from_trc_open(rc);
 		goto out;
 	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));

@@ -7,6 +7,7 @@
 
 #include "reports/diff.h"
 #include "reports/query.h"
+#include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/base/units.h"
 
@@ -116,7 +117,7 @@ int cmd_db_diff(int argc, char **argv)
 		if (rc) {
 			fprintf(stderr, "ssdcache-sim db diff: %s\n", err);
 			rep_db_close(db);
-			return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+			return cli_exit_status(rc);
 		}
 	}
 	int rc = rep_diff_print(db, run[0], run[1], &o, stdout, err, sizeof(err));

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/cli/cli_util.h"
+#include "sim/cli/cli_opts.h"
 #include "sim/cli/commands.h"
 #include "sim/des.h"
 #include "sim/device.h"
@@ -24,7 +26,9 @@
  */
 
 enum probe_rw { RW_RANDREAD, RW_RANDWRITE, RW_READ, RW_WRITE };
-static const char *const rw_names[] = {"randread", "randwrite", "read", "write", NULL};
+/* --rw's choices (a row of cli_opts.c), in enum probe_rw's order */
+const char *const probe_rw_names[] = {"randread", "randwrite", "read", "write", NULL};
+static const char *const *const rw_names = probe_rw_names;
 
 struct probe_cfg {
 	const char *spec;
@@ -47,27 +51,15 @@ struct probe {
 	int err;
 };
 
-static void probe_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: ssdcache-sim models probe SPEC [options]\n\n"
-		"Drive one device model alone, fio-style: a closed loop keeping --qd commands\n"
-		"outstanding until --count have completed. SPEC is MODEL[:key=value,...]; without\n"
-		"preset= the model's default preset applies.\n\n"
-		"options:\n"
-		"  --rw randread|randwrite|read|write   access pattern (default randread)\n"
-		"  --bs SIZE          block size (default 4K; a multiple of 512)\n"
-		"  --qd N             commands outstanding (default 1)\n"
-		"  --count N          commands to complete (default 10000)\n"
-		"  --span SIZE        address range from sector 0 (default: the whole device)\n"
-		"  --seed N           random seed for rand* patterns (default 1)\n"
-		"  --precondition     first write the span sequentially once (not measured), so\n"
-		"                     an SSD is full and its GC is working during the measurement\n"
-		"  --json             one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...,\n"
-		"                     and every model's counters (0 where this one has none)\n"
-		"  -h, --help         this text\n\n"
-		"example: ssdcache-sim models probe hdd:preset=sas15k --rw randread --qd 32 --count 5000\n");
-}
+const struct cli_cmd cli_cmd_models_probe = {
+	"models probe", CLI_PROBE, "drive one device model alone, fio-style", "SPEC [options]",
+	"Drive one device model alone, fio-style: a closed loop keeping --qd commands\n"
+	"outstanding until --count have completed. SPEC is MODEL[:key=value,...]; without\n"
+	"preset= the model's default preset applies.\n\n",
+	cli_probe_sections,
+	"example: ssdcache-sim models probe hdd:preset=sas15k --rw randread --qd 32 --count 5000\n",
+	NULL,
+};
 
 static void models_usage(FILE *fp)
 {
@@ -201,7 +193,7 @@ static double pct(const uint64_t *v, uint64_t n, double q)
 	return (double)v[i < n ? i : n - 1];
 }
 
-static void json_str(FILE *fp, const char *s)
+void json_str(FILE *fp, const char *s)
 {
 	fputc('"', fp);
 	for (; *s; s++) {
@@ -370,101 +362,41 @@ out:
 	return r;
 }
 
-static int parse_num(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *v,
-		     bool size)
-{
-	if ((size ? parse_size(s, v) : parse_u64(s, v)) || *v < lo || *v > hi) {
-		fprintf(stderr, "ssdcache-sim models probe: %s: bad value '%s' (expected %s %llu..%llu)\n",
-			opt, s, size ? "a size" : "an integer", (unsigned long long)lo,
-			(unsigned long long)hi);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int cmd_probe(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{"rw", required_argument, NULL, 'r'},    {"bs", required_argument, NULL, 'b'},
-		{"qd", required_argument, NULL, 'q'},    {"count", required_argument, NULL, 'c'},
-		{"span", required_argument, NULL, 's'},  {"seed", required_argument, NULL, 'S'},
-		{"json", no_argument, NULL, 'j'},        {"precondition", no_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-	};
 	struct probe_cfg cfg = {.rw = RW_RANDREAD, .bs = 4096, .qd = 1, .count = 10000, .seed = 1};
+	struct cli_parser p;
 	char err[512];
-	int c, r;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': {
-			int i;
-			for (i = 0; rw_names[i] && strcasecmp(rw_names[i], optarg); i++)
-				;
-			if (!rw_names[i]) {
-				fprintf(stderr, "ssdcache-sim models probe: --rw: bad value '%s' "
-						"(expected randread|randwrite|read|write)\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			cfg.rw = (enum probe_rw)i;
+	cli_parser_init(&p, &cli_cmd_models_probe, argc, argv);
+	while ((r = cli_next(&p)) > 0) {
+		switch (p.opt->id) {
+		case CO_P_RW: cfg.rw = (enum probe_rw)p.val.choice; break;
+		case CO_P_BS:
+			if (p.val.u % 512)
+				return cli_usage_error(p.cmd->name, "--bs %s: expected a multiple of 512",
+						       p.arg);
+			cfg.bs = p.val.u;
 			break;
-		}
-		case 'b':
-			if (parse_num("--bs", optarg, 512, 64ULL << 20, &cfg.bs, true))
-				return EXIT_USAGE;
-			if (cfg.bs % 512) {
-				fprintf(stderr, "ssdcache-sim models probe: --bs %s is not a multiple of 512\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'q':
-			if (parse_num("--qd", optarg, 1, 65536, &cfg.qd, false))
-				return EXIT_USAGE;
-			break;
-		case 'c':
-			if (parse_num("--count", optarg, 1, 200000000, &cfg.count, false))
-				return EXIT_USAGE;
-			break;
-		case 's':
-			if (parse_num("--span", optarg, 512, UINT64_MAX, &cfg.span, true))
-				return EXIT_USAGE;
-			break;
-		case 'S':
-			if (parse_num("--seed", optarg, 0, UINT64_MAX, &cfg.seed, false))
-				return EXIT_USAGE;
-			break;
-		case 'j':
-			cfg.json = true;
-			break;
-		case 'p':
-			cfg.precondition = true;
-			break;
-		case 'h':
-			probe_usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "ssdcache-sim models probe: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			probe_usage(stderr);
-			return EXIT_USAGE;
+		case CO_MR_QD: cfg.qd = p.val.u; break;
+		case CO_P_COUNT: cfg.count = p.val.u; break;
+		case CO_P_SPAN: cfg.span = p.val.u; break;
+		case CO_P_SEED: cfg.seed = p.val.u; break;
+		case CO_JSON: cfg.json = true; break;
+		case CO_P_PRECONDITION: cfg.precondition = true; break;
+		default: break;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "ssdcache-sim models probe: %s\n",
-			optind >= argc ? "missing SPEC (e.g. hdd or ssd:preset=nvme_tlc)"
-				       : "expected exactly one SPEC");
-		probe_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (r < 0)
+		return p.status;
+	if ((r = cli_operands(&p, 1, "SPEC")))
+		return r;
 	cfg.spec = argv[optind];
 	r = probe_run(&cfg, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "ssdcache-sim models probe: %s\n", err);
-		return r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return cli_exit_status(r);
 	}
 	return 0;
 }

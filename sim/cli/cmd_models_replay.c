@@ -3,7 +3,6 @@
  * latencies. The replay itself is sim/models_replay.c; this file is the command line,
  * the per-operation statistics and the reports. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,9 @@
 
 #include <gsl/gsl_statistics_double.h>
 
+#include "sim/cli/cli_opts.h"
+#include "sim/cli/cli_trace.h"
+#include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/demerit.h"
 #include "sim/device.h"
@@ -18,37 +20,29 @@
 #include "sim/models_replay.h"
 #include "sim/base/units.h"
 
-static void replay_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: ssdcache-sim models replay SPEC TRACE [options]\n\n"
-		"Drive one device model alone (no cache engine) with the requests of TRACE and\n"
-		"compare its response times with the ones the trace measured, when it has them\n"
-		"(disksim-validate traces; blkparse/blktrace D..C pairs; MSR ResponseTime).\n\n"
-		"Issue protocol:\n"
-		"  disksim-validate   closed loop at queue depth 1: the next request is issued its\n"
-		"                     predecessor's think time after the predecessor completes in\n"
-		"                     the model (DiskSim's validation protocol)\n"
-		"  timed formats      open loop at the trace's times (blkparse/blktrace at --event D\n"
-		"                     unless --event says otherwise: what the device saw)\n"
-		"  --qd N             closed loop for any trace: N requests outstanding, the next\n"
-		"                     issued the moment one completes\n\n"
-		"Prints predicted mean/p50/p90/p99/max per operation, the measured ones beside\n"
-		"them, and the demerit (Ruemmler & Wilkes: RMS horizontal distance between the\n"
-		"measured and predicted response-time CDFs over 10,000 quantiles) in ms and in %%\n"
-		"of the measured mean.\n\n"
-		"options:\n"
-		"  --qd N               closed loop with N outstanding (1..65536)\n"
-		"  --json               one JSON object: measured.mean_ms, predicted.mean_ms,\n"
-		"                       demerit_ms, demerit_pct, and the same under ops.read/ops.write\n"
-		"  --latency-log FILE   one line per request, in trace order:\n"
-		"                       seq op sector nsect measured_us predicted_us ('-': not measured)\n"
-		"  --format F, --event Q|D|C, --device MAJ,MIN, --lenient   trace reader options\n"
-		"  -h, --help           this text\n\n"
-		"exit status: 0 ok, 1 bad trace or runtime error, 2 usage (bad SPEC or option)\n\n"
-		"example: ssdcache-sim models import disksim hp_c2247a.parv -o hp.hdd\n"
-		"         ssdcache-sim models replay hdd:file=hp.hdd hp_c2247a.trace\n");
-}
+const struct cli_cmd cli_cmd_models_replay = {
+	"models replay", CLI_MREPLAY, "a device model alone against a trace's measured latencies",
+	"SPEC TRACE [options]",
+	"Drive one device model alone (no cache engine) with the requests of TRACE and\n"
+	"compare its response times with the ones the trace measured, when it has them\n"
+	"(disksim-validate traces; blkparse/blktrace D..C pairs; MSR ResponseTime).\n\n"
+	"Issue protocol:\n"
+	"  disksim-validate   closed loop at queue depth 1: the next request is issued its\n"
+	"                     predecessor's think time after the predecessor completes in\n"
+	"                     the model (DiskSim's validation protocol)\n"
+	"  timed formats      open loop at the trace's times (blkparse/blktrace at --event D\n"
+	"                     unless --event says otherwise: what the device saw)\n"
+	"  --qd N             closed loop for any trace (below)\n\n"
+	"Prints predicted mean/p50/p90/p99/max per operation, the measured ones beside\n"
+	"them, and the demerit (Ruemmler & Wilkes: RMS horizontal distance between the\n"
+	"measured and predicted response-time CDFs over 10,000 quantiles) in ms and in %\n"
+	"of the measured mean.\n\n",
+	cli_read_sections,
+	"exit status: 0 ok, 1 bad trace or runtime error, 2 usage (bad SPEC or option)\n\n"
+	"example: ssdcache-sim models import disksim hp_c2247a.parv -o hp.hdd\n"
+	"         ssdcache-sim models replay hdd:file=hp.hdd hp_c2247a.trace\n",
+	NULL,
+};
 
 struct opstat {
 	size_t n, n_meas;
@@ -151,29 +145,28 @@ static int op_stats(const struct mr_trace *tr, unsigned mask, struct opstat *s)
 	return 0;
 }
 
-static void json_stats(FILE *fp, const char *indent, const struct opstat *s)
+/* {"mean_ms": ..., ..., "max_ms": ...} of v, or null when there was nothing to summarise */
+static void json_summary(FILE *fp, size_t n, const double v[5])
 {
 	static const char *const k[5] = {"mean_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms"};
 
+	if (!n) {
+		fputs("null", fp);
+		return;
+	}
+	fputc('{', fp);
+	for (int i = 0; i < 5; i++)
+		fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], v[i]);
+	fputc('}', fp);
+}
+
+static void json_stats(FILE *fp, const char *indent, const struct opstat *s)
+{
 	fprintf(fp, "%s\"requests\": %zu, \"measured_requests\": %zu,\n", indent, s->n, s->n_meas);
 	fprintf(fp, "%s\"predicted\": ", indent);
-	if (s->n) {
-		fputc('{', fp);
-		for (int i = 0; i < 5; i++)
-			fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], s->pred[i]);
-		fputc('}', fp);
-	} else {
-		fputs("null", fp);
-	}
+	json_summary(fp, s->n, s->pred);
 	fprintf(fp, ",\n%s\"measured\": ", indent);
-	if (s->n_meas) {
-		fputc('{', fp);
-		for (int i = 0; i < 5; i++)
-			fprintf(fp, "%s\"%s\": %.6f", i ? ", " : "", k[i], s->meas[i]);
-		fputc('}', fp);
-	} else {
-		fputs("null", fp);
-	}
+	json_summary(fp, s->n_meas, s->meas);
 	if (s->have_demerit)
 		fprintf(fp, ",\n%s\"demerit_ms\": %.6f, \"demerit_pct\": %.4f", indent, s->dm.rms,
 			s->dm.pct);
@@ -181,19 +174,6 @@ static void json_stats(FILE *fp, const char *indent, const struct opstat *s)
 		fprintf(fp, ",\n%s\"demerit_ms\": null, \"demerit_pct\": null", indent);
 }
 
-static void json_string(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(fp, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(fp, "\\u%04x", *s);
-		else
-			fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
 
 static void text_row(const char *name, const struct opstat *s)
 {
@@ -247,70 +227,22 @@ static int write_log(const char *path, const struct mr_trace *tr, char *err, siz
 
 int cmd_models_replay(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{"qd", required_argument, NULL, 'q'},     {"json", no_argument, NULL, 'j'},
-		{"latency-log", required_argument, NULL, 'L'},
-		{"format", required_argument, NULL, 'f'}, {"event", required_argument, NULL, 'e'},
-		{"device", required_argument, NULL, 'd'}, {"lenient", no_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-	};
-	struct trc_opts to = {0};
-	const char *log = NULL;
-	bool json = false;
-	uint64_t qd = 0;
+	struct read_args ra;
 	char err[1024];
-	int c, r;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'q':
-			if (parse_u64(optarg, &qd) || qd < 1 || qd > 65536) {
-				fprintf(stderr, "ssdcache-sim models replay: --qd: bad value '%s' "
-						"(expected an integer 1..65536)\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'L':
-			log = optarg;
-			break;
-		case 'f':
-		case 'e':
-		case 'd':
-		case 'l': {
-			const char *name = c == 'f' ? "format" : c == 'e' ? "event" : c == 'd' ? "device"
-											: "lenient";
-			if (trc_opts_set(&to, name, optarg ? optarg : "", err, sizeof(err))) {
-				fprintf(stderr, "ssdcache-sim models replay: %s\n", err);
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case 'h':
-			replay_usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "ssdcache-sim models replay: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			replay_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "ssdcache-sim models replay: expected SPEC and TRACE\n");
-		replay_usage(stderr);
-		return EXIT_USAGE;
-	}
-	const char *spec = argv[optind], *path = argv[optind + 1];
+	if (cli_read_args(&cli_cmd_models_replay, argc, argv, 2, "SPEC and TRACE", &ra, &r))
+		return r;
+	const char *log = ra.latency_log;
+	bool json = ra.json;
+	uint64_t qd = ra.qd;
+	struct trc_opts to = ra.opts;
+	const char *spec = ra.path, *path = ra.out;
 	struct mr_trace tr;
 	r = mr_load(&tr, path, &to, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "ssdcache-sim models replay: %s\n", err);
-		return r == -ENOTSUP ? EXIT_USAGE : EXIT_RUNTIME;
+		return cli_trc_open_status(r);
 	}
 	enum mr_protocol proto = qd ? MR_QD : tr.think ? MR_THINK : MR_OPEN;
 	r = mr_run(&tr, spec, proto, (unsigned)qd, err, sizeof(err));
@@ -334,9 +266,9 @@ int cmd_models_replay(int argc, char **argv)
 	char pb[64];
 	if (json) {
 		printf("{\"spec\": ");
-		json_string(stdout, spec);
+		json_str(stdout, spec);
 		printf(", \"trace\": ");
-		json_string(stdout, path);
+		json_str(stdout, path);
 		printf(", \"format\": \"%s\", \"protocol\": \"%s\", \"qd\": %llu, "
 		       "\"sim_ms\": %.6f,\n", tr.format,
 		       proto == MR_THINK ? "think" : proto == MR_OPEN ? "open" : "qd",

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_mrc.c - `ssdcache-sim trace mrc`: miss-ratio curves of fully associative caches. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "sim/cli/cli_opts.h"
+#include "sim/cli/cli_trace.h"
 #include "sim/cli/commands.h"
 #include "sim/base/units.h"
 #include "traces/mrc.h"
@@ -15,70 +16,22 @@
 #define MAX_SIZES 64
 #define MAX_POLICIES 8
 
-enum {
-	O_FORMAT = 1000,
-	O_EVENT,
-	O_DEVICE,
-	O_LENIENT,
-	O_HELP,
-	O_JSON,
-	O_BLOCKSIZE,
-	O_SIZES,
-	O_POLICY,
-	O_READS_ONLY,
-	O_SAMPLE,
-	O_TIMING,
-	O_STREAM,
+const struct cli_cmd cli_cmd_trace_mrc = {
+	"trace mrc", CLI_MRC, "miss-ratio curves of fully associative LRU, FIFO and OPT caches",
+	"FILE [options]",
+	"Miss-ratio curves of fully associative caches of whole blocks: every access to a\n"
+	"block is a get (a request covering several blocks is one access per block; reads\n"
+	"and writes count, discards and empty flushes do not), a miss always inserts.\n"
+	"  lru   all sizes in one pass (Mattson's stack distances, a Fenwick tree)\n"
+	"  fifo  insertion order, one pass per size\n"
+	"  opt   Belady's MIN: evict the resident block used farthest in the future (a\n"
+	"        next-use pre-pass), one pass per size; no policy has fewer misses\n\n",
+	cli_read_sections,
+	"Memory: 4 bytes per access kept and 17-34 bytes per distinct block while reading;\n"
+	"then lru about 13 bytes per distinct block, opt 4 more per access (docs/traces.md).\n"
+	"Exit status: 0 ok, 1 bad trace or out of memory, 2 usage.\n",
+	NULL,
 };
-
-static void mrc_help(FILE *fp)
-{
-	fprintf(fp,
-		"usage: ssdcache-sim trace mrc FILE [--blocksize N] [--sizes LIST|auto]\n"
-		"                              [--policy P,P...] [--reads-only] [--sample RATE]\n"
-		"                              [--stream] [--json] [--timing] [--event Q|D|C]\n"
-		"                              [--device M,m] [--format F] [--lenient]\n\n"
-		"Miss-ratio curves of fully associative caches of whole blocks: every access to a\n"
-		"block is a get (a request covering several blocks is one access per block; reads\n"
-		"and writes count, discards and empty flushes do not), a miss always inserts.\n"
-		"  lru   all sizes in one pass (Mattson's stack distances, a Fenwick tree)\n"
-		"  fifo  insertion order, one pass per size\n"
-		"  opt   Belady's MIN: evict the resident block used farthest in the future (a\n"
-		"        next-use pre-pass), one pass per size; no policy has fewer misses\n\n"
-		"  --blocksize N   block size, a multiple of 512 (default 4K)\n"
-		"  --sizes LIST    cache sizes, comma-separated (K/M/G/T suffixes, at least one\n"
-		"                  block; a size is rounded down to whole blocks), or auto (the\n"
-		"                  default): powers of two up to the footprint, then the footprint\n"
-		"  --policy LIST   of lru, fifo, opt (default: all three)\n"
-		"  --reads-only    count reads only; writes still pass through the cache (they\n"
-		"                  update recency and insert on a miss) but are not counted\n"
-		"  --sample RATE   SHARDS spatial sampling, 0 < RATE <= 1 (default 1: exact): keep\n"
-		"                  the blocks whose hash is below RATE, simulate caches of size *\n"
-		"                  RATE and scale the misses by 1/RATE (an estimate)\n"
-		"  --json          {\"mrc\":[{\"policy\":..,\"size_bytes\":..,\"accesses\":..,\n"
-		"                  \"misses\":..,\"miss_ratio\":..},...]}\n"
-		"  --timing        time of each phase on standard error\n"
-		"%s%s"
-		"  --stream        LRU only (the default policy then): count stack distances while\n"
-		"                  reading instead of keeping the sequence: memory per distinct\n"
-		"                  block only (about 40-70 bytes) whatever the trace's length;\n"
-		"                  slower, and worth it when blocks are accessed many times\n"
-		"Memory: 4 bytes per access kept and 17-34 bytes per distinct block while reading;\n"
-		"then lru about 13 bytes per distinct block, opt 4 more per access (docs/traces.md).\n"
-		"Exit status: 0 ok, 1 bad trace or out of memory, 2 usage.\n",
-		trc_opts_help_format(18),
-		"  --event E       Q (default), D or C: the event that defines a request\n"
-		"  --device M,m    the device to read (needed when the trace holds several)\n"
-		"  --lenient       skip malformed records (counted; the first is reported)\n");
-}
-
-static int usage_err(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "ssdcache-sim trace mrc: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see ssdcache-sim trace mrc --help)\n");
-	return EXIT_USAGE;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -202,97 +155,35 @@ static void print_table(const char *path, const char *format, const struct mrc_t
 
 int cmd_trace_mrc(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"format", required_argument, NULL, O_FORMAT},
-		{"event", required_argument, NULL, O_EVENT},
-		{"device", required_argument, NULL, O_DEVICE},
-		{"lenient", no_argument, NULL, O_LENIENT},
-		{"help", no_argument, NULL, O_HELP},
-		{"json", no_argument, NULL, O_JSON},
-		{"blocksize", required_argument, NULL, O_BLOCKSIZE},
-		{"sizes", required_argument, NULL, O_SIZES},
-		{"policy", required_argument, NULL, O_POLICY},
-		{"reads-only", no_argument, NULL, O_READS_ONLY},
-		{"sample", required_argument, NULL, O_SAMPLE},
-		{"timing", no_argument, NULL, O_TIMING},
-		{"stream", no_argument, NULL, O_STREAM},
-		{0},
-	};
-	struct trc_opts ro = {0};
+	struct read_args ra;
 	struct mrc_trace_opts mo = {.block_bytes = 4096};
-	const char *sizes_arg = "auto", *policy_arg = NULL;
 	const char *pol[MAX_POLICIES];
 	char polbuf[256];
 	size_t np = 0, ns = 0;
 	uint64_t sizes[MAX_SIZES];
-	bool json = false, reads_only = false, timing = false;
 	char err[1024];
-	int c;
+	int status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		const char *name = c == O_FORMAT ? "format" : c == O_EVENT ? "event"
-				 : c == O_DEVICE ? "device" : c == O_LENIENT ? "lenient" : NULL;
-		char *end;
+	if (cli_read_args(&cli_cmd_trace_mrc, argc, argv, 1, "FILE", &ra, &status))
+		return status;
+	const char *path = ra.path, *sizes_arg = ra.sizes ? ra.sizes : "auto", *policy_arg = ra.policy;
+	bool json = ra.json, reads_only = ra.reads_only, timing = ra.timing;
 
-		if (name) {
-			/* The reader's own parser, as every trace command. */
-			if (trc_opts_set(&ro, name, optarg, err, sizeof(err)))
-				return usage_err("%s", err);
-			continue;
-		}
-		switch (c) {
-		case O_HELP:
-		case 'h':
-			mrc_help(stdout);
-			return 0;
-		case O_JSON:
-			json = true;
-			break;
-		case O_TIMING:
-			timing = true;
-			break;
-		case O_STREAM:
-			mo.lru_only = true;
-			break;
-		case O_READS_ONLY:
-			reads_only = true;
-			break;
-		case O_BLOCKSIZE:
-			if (parse_size(optarg, &mo.block_bytes) || !mo.block_bytes || mo.block_bytes % 512)
-				return usage_err("bad --blocksize '%s' (a multiple of 512 bytes)", optarg);
-			break;
-		case O_SIZES:
-			sizes_arg = optarg;
-			break;
-		case O_POLICY:
-			policy_arg = optarg;
-			break;
-		case O_SAMPLE:
-			errno = 0;
-			mo.sample_rate = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(mo.sample_rate > 0 && mo.sample_rate <= 1))
-				return usage_err("bad --sample '%s' (a rate, 0 < RATE <= 1)", optarg);
-			break;
-		default:
-			return usage_err("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return usage_err("%s", optind >= argc ? "expected a trace FILE" : "expected one FILE");
-	const char *path = argv[optind];
+	if (ra.block_bytes)
+		mo.block_bytes = ra.block_bytes;
+	mo.sample_rate = ra.sample;
+	mo.lru_only = ra.stream;
 	if (strcmp(sizes_arg, "auto") &&
 	    parse_size_list(sizes_arg, mo.block_bytes, sizes, &ns, err, sizeof(err))) {
 		char msg[1200];
 		snprintf(msg, sizeof(msg), "bad --sizes '%s' at '%s' (sizes of at least one block, "
 			 "comma-separated, or auto)", sizes_arg, err);
-		return usage_err("%s", msg);
+		return cli_usage_error("trace mrc", "%s", msg);
 	}
 	if (policy_arg) {
 		if (parse_policy_list(policy_arg, polbuf, sizeof(polbuf), pol, &np))
-			return usage_err("bad --policy '%s' (distinct names of lru, fifo, opt)",
-					 policy_arg);
+			return cli_usage_error("trace mrc", "bad --policy '%s' (distinct names of lru, fifo, "
+					       "opt)", policy_arg);
 	} else if (mo.lru_only) {
 		pol[np++] = "lru";
 	} else {
@@ -301,15 +192,14 @@ int cmd_trace_mrc(int argc, char **argv)
 	}
 
 	if (mo.lru_only && (np != 1 || strcmp(pol[0], "lru")))
-		return usage_err("%s", "--stream computes LRU only (--policy lru, or no --policy)");
+		return cli_usage_error("trace mrc", "--stream computes LRU only (--policy lru, or no "
+				       "--policy)");
 	mo.reads_only = reads_only;
 
 	struct trc *t;
-	int rc = trc_open(&t, path, &ro, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "ssdcache-sim trace mrc: %s\n", err);
-		return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? EXIT_USAGE : EXIT_RUNTIME;
-	}
+	int rc = cli_open_reader("mrc", &ra, &t);
+	if (rc)
+		return rc;
 	struct mrc_trace *m;
 	if (mrc_trace_new(&m, &mo)) {
 		fprintf(stderr, "ssdcache-sim trace mrc: out of memory\n");
@@ -342,18 +232,10 @@ int cmd_trace_mrc(int argc, char **argv)
 		mrc_trace_free(m);
 		return EXIT_RUNTIME;
 	}
-	const char *w = trc_warnings(t);
-	const struct trc_counts *cnt = trc_counts(t);
-	if (*w)
-		fprintf(stderr, "%s", w);
-	if (cnt->skipped_bad)
-		fprintf(stderr, "ssdcache-sim trace mrc: skipped %llu malformed records; the first: %s\n",
-			(unsigned long long)cnt->skipped_bad, cnt->first_bad_msg);
-	if (st == TRC_EBAD) {
-		fprintf(stderr, "ssdcache-sim trace mrc: %s\n", trc_error(t));
+	if ((rc = cli_finish_reader("mrc", t, st))) {
 		trc_close(t);
 		mrc_trace_free(m);
-		return EXIT_RUNTIME;
+		return rc;
 	}
 	char format[16];
 	snprintf(format, sizeof(format), "%s", trc_format_name(t));

@@ -13,6 +13,7 @@
 #include "reports/db.h"
 #include "reports/query.h"
 #include "reports/report.h"
+#include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/base/units.h"
 
@@ -187,7 +188,7 @@ int cmd_report(int argc, char **argv)
 	/* Validate --where before touching the database: a typo is a usage error (exit 2). */
 	if ((rc = rep_where_parse(where, &w, err, sizeof(err)))) {
 		fprintf(stderr, "ssdcache-sim report: %s\n", err);
-		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+		return cli_exit_status(rc);
 	}
 	if (open_db(dbpath, &db, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim report: %s\n", err);

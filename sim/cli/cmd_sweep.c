@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_sweep.c - `ssdcache-sim sweep`: the cartesian product of parameters, run in parallel into SQLite. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -19,6 +18,8 @@
 #include "reports/db.h"
 #include "reports/rep_util.h"
 #include "reports/sweep.h"
+#include "sim/cli/cli_engine.h"
+#include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/sim.h"
 #include "sim/sweep_refs.h"
@@ -31,77 +32,33 @@
 #define SWEEP_MAX_CONFIGS 100000
 #define LIST_MAX 256
 
-static void usage(FILE *fp)
-{
-	char names[256];
+static const char sweep_intro[] =
+	"TRACE as for `run`: a file, or NAME for the blktrace capture NAME.blktrace.0, .1, ...\n"
+	"\n"
+	"Simulate every combination of the listed parameters on TRACE, in parallel, and record\n"
+	"each run in a SQLite database. A configuration already recorded there for the same\n"
+	"trace (by content fingerprint) is skipped, so running the same command again resumes\n"
+	"an interrupted sweep. Ctrl-C loses only the runs in flight. Every option but the\n"
+	"parameter lists is fixed for the whole sweep.\n"
+	"\n";
 
-	fprintf(fp,
-		"usage: ssdcache-sim sweep TRACE [options]\n"
-		"\n"
-		"TRACE as for `run`: a file, or NAME for the blktrace capture NAME.blktrace.0, .1, ...\n"
-		"\n"
-		"Simulate every combination of the listed parameters on TRACE, in parallel, and record\n"
-		"each run in a SQLite database. A configuration already recorded there for the same\n"
-		"trace (by content fingerprint) is skipped, so running the same command again resumes\n"
-		"an interrupted sweep. Ctrl-C loses only the runs in flight.\n"
-		"\n"
-		"Parameters (comma-separated lists; \"a,b,...,c\" continues the ratio b/a when it is a\n"
-		"whole number > 1, else the difference b-a, up to c):\n"
-		"  --blocksize LIST     block sizes in 512-byte sectors (default %d), e.g. 8,16,...,1024\n"
-		"  --assoc LIST         associativities (default %d), e.g. 0,1,2,4,8\n"
-		"  --mode LIST          writethrough, writeback, readcache (default writethrough)\n"
-		"  --cache-size LIST    cache sizes (K/M/G/T); replaces size= of the cache device\n"
-		"                       (default: the cache device's own size)\n"
-		"  --policy LIST        victim policies, the table's \"options 1 NAME\" (default lfu, the\n"
-		"                       seed's): %s (docs/policies.md)\n"
-		"Fixed for the whole sweep:\n"
-		"  --admit RULE[,RULE]  admission rules, as in `run --help` (default none)\n"
-		"  --seed N             seed of the random policy (default 0)\n"
-		"  --quirks seed|fixed  the seed's behaviour, or every quirk with a fix repaired (default seed)\n"
-		"  --fix LIST           repair these quirks on top of --quirks (e.g. Q20)\n"
-		"  --cache-dev SPEC     cache device model (default %s; see `ssdcache-sim models`)\n"
-		"  --target-dev SPEC    target device model (default %s)\n"
-		"  --hz N               jiffies per second (default 250)\n"
-		"%s"
-		"  --event Q|D|C        blkparse/blktrace event that defines a request (default Q)\n"
-		"  --device MAJ,MIN     the device to take from a multi-device trace\n"
-		"  --lenient            skip malformed trace records (counted) instead of stopping\n"
-		"%s"
-		"  --max-requests N     simulate only the first N requests of the trace\n"
-		"  --warmup N|TIME|P%%   statistics count only after the warm-up, as in `run --help`\n"
-		"                       (P%% of the trace's records: the .sct conversion's count)\n"
-		"Running:\n"
-		"  -j, --jobs N         worker processes (default: the number of online CPUs)\n"
-		"  --db FILE            results database (default %s; its directory is created)\n"
-		"  --progress           progress line on stderr even when it is not a terminal\n"
-		"  --no-progress        never print the progress line\n"
-		"  --dry-run            list the configurations and whether they are done; run nothing\n"
-		"  --emit-jobs          print one self-contained command per configuration, each writing\n"
-		"                       its own shard database, for GNU parallel or a Slurm array; then\n"
-		"                       merge with `ssdcache-sim db merge OUT.db SHARD-DIR/*.db`\n"
-		"  --shard-dir DIR      where --emit-jobs' commands write their shards (default shards)\n"
-		"  --sweep-id ID        the sweep's id (default: derived from the trace and parameters)\n"
-		"\n"
-		"Block sizes above 256 sectors need quirk Q20 fixed (the seed overflows its bitmaps):\n"
-		"with --quirks seed they are skipped with a notice; use --fix Q20 or --quirks fixed.\n"
-		"Other configurations the engine refuses up front (e.g. assoc 0 with Q26 fixed) are\n"
-		"skipped the same way.\n"
-		"\n"
-		"A run whose worker dies (an internal error, or any signal) is recorded as failed with\n"
-		"the worker's last line on stderr, and the sweep goes on with the others.\n"
-		"\n"
-		"Testing aid:\n"
-		"  --debug-abort-after N  the first configuration hits an internal error after N\n"
-		"                       requests (tests of the failed-run path)\n"
-		"\n"
-		"Exit status: 0 all runs recorded, 1 a run failed (bad trace...) or a runtime error,\n"
-		"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
-		"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n",
-		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, pol_names(names, sizeof(names), ", "),
-		SWEEP_DEFAULT_CACHE_DEV, SWEEP_DEFAULT_TARGET_DEV, trc_opts_help_format(23),
-		trc_opts_help_csv(23),
-		SWEEP_DEFAULT_DB);
-}
+static const char sweep_outro[] =
+	"Block sizes above 256 sectors need quirk Q20 fixed (the seed overflows its bitmaps):\n"
+	"with --quirks seed they are skipped with a notice; use --fix Q20 or --quirks fixed.\n"
+	"Other configurations the engine refuses up front (e.g. assoc 0 with Q26 fixed) are\n"
+	"skipped the same way.\n"
+	"\n"
+	"A run whose worker dies (an internal error, or any signal) is recorded as failed with\n"
+	"the worker's last line on stderr, and the sweep goes on with the others.\n"
+	"\n"
+	"Exit status: 0 all runs recorded, 1 a run failed (bad trace...) or a runtime error,\n"
+	"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
+	"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n";
+
+const struct cli_cmd cli_cmd_sweep = {
+	"sweep", CLI_SWEEP, "run a parameter sweep in parallel into a SQLite database",
+	"TRACE [options]", sweep_intro, cli_sim_sections, sweep_outro, cli_after_engine_row,
+};
 
 struct u64_list {
 	uint64_t v[LIST_MAX];
@@ -118,17 +75,15 @@ struct sweep_args {
 	const char *trace;
 	struct u64_list bs, assoc, size;
 	struct str_list mode, policy;
-	const char *quirks, *fix, *cache_dev, *target_dev, *format, *db, *shard_dir, *sweep_id;
-	struct trc_opts topts;     /* --format, --event, --device, --lenient */
-	unsigned hz, jobs;
-	uint64_t max_requests;
-	struct sim_warmup warmup;   /* --warmup */
-	uint64_t debug_abort_after; /* testing aid: jobs[0] only */
+	const char *quirks, *fix, *format, *db, *shard_dir, *sweep_id;
+	/* what every configuration shares (the options it has in common with `run`: devices,
+	 * --hz, --seed, --admit, --max-requests, --warmup, the trace's); its debug_abort_after
+	 * goes to the first configuration only */
+	struct sim_config base;
+	unsigned jobs;
 	int progress; /* -1: if stderr is a terminal */
 	bool emit, dry_run;
-	struct pol_admit_list admit; /* --admit */
 	const char *admit_text;
-	uint64_t seed;               /* --seed */
 };
 
 /* Parse "a,b,...,c" into values. is_size: K/M/G/T suffixes. Returns 0 or -EINVAL with err. */
@@ -331,189 +286,80 @@ static char *join_argv(int argc, char **argv)
 	return s;
 }
 
-enum {
-	O_BLOCKSIZE = 256, O_ASSOC, O_MODE, O_CACHE_SIZE, O_POLICY, O_QUIRKS, O_FIX, O_CACHE_DEV,
-	O_TARGET_DEV, O_HZ, O_FORMAT, O_EVENT, O_DEVICE, O_LENIENT, O_MAX_REQ, O_WARMUP, O_DB, O_PROGRESS, O_NO_PROGRESS, O_DRY_RUN, O_EMIT,
-	O_SHARD_DIR, O_SWEEP_ID, O_TIMEUNIT, O_CSV, O_DEBUG_ABORT, O_ADMIT, O_SEED,
-};
-
-static const struct option long_opts[] = {
-	{"blocksize", required_argument, NULL, O_BLOCKSIZE},
-	{"assoc", required_argument, NULL, O_ASSOC},
-	{"mode", required_argument, NULL, O_MODE},
-	{"cache-size", required_argument, NULL, O_CACHE_SIZE},
-	{"policy", required_argument, NULL, O_POLICY},
-	{"quirks", required_argument, NULL, O_QUIRKS},
-	{"fix", required_argument, NULL, O_FIX},
-	{"cache-dev", required_argument, NULL, O_CACHE_DEV},
-	{"target-dev", required_argument, NULL, O_TARGET_DEV},
-	{"hz", required_argument, NULL, O_HZ},
-	{"format", required_argument, NULL, O_FORMAT},
-	{"event", required_argument, NULL, O_EVENT},
-	{"device", required_argument, NULL, O_DEVICE},
-	{"lenient", no_argument, NULL, O_LENIENT},
-	{"time-unit", required_argument, NULL, O_TIMEUNIT},
-	{"csv", required_argument, NULL, O_CSV},
-	{"max-requests", required_argument, NULL, O_MAX_REQ},
-	{"warmup", required_argument, NULL, O_WARMUP},
-	{"jobs", required_argument, NULL, 'j'},
-	{"db", required_argument, NULL, O_DB},
-	{"progress", no_argument, NULL, O_PROGRESS},
-	{"no-progress", no_argument, NULL, O_NO_PROGRESS},
-	{"dry-run", no_argument, NULL, O_DRY_RUN},
-	{"emit-jobs", no_argument, NULL, O_EMIT},
-	{"shard-dir", required_argument, NULL, O_SHARD_DIR},
-	{"sweep-id", required_argument, NULL, O_SWEEP_ID},
-	{"debug-abort-after", required_argument, NULL, O_DEBUG_ABORT},
-	{"admit", required_argument, NULL, O_ADMIT},
-	{"seed", required_argument, NULL, O_SEED},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
-
-static int parse_args(int argc, char **argv, struct sweep_args *a, char *err, size_t errlen)
+/* The command line into a. 0, or 1 when the command ends with *status: after --help (0) or a
+ * usage error (EXIT_USAGE, the message printed). */
+static int parse_args(int argc, char **argv, struct sweep_args *a, int *status)
 {
-	char defbs[16], defassoc[16];
+	char defbs[16], defassoc[16], err[512];
+	const size_t errlen = sizeof(err);
 	const char *bs = NULL, *assoc = NULL, *mode = "writethrough", *size = NULL, *policy = "lfu";
-	uint64_t v;
 	int c;
 	long ncpu;
 
+	struct cli_parser p;
+
 	memset(a, 0, sizeof(*a));
+	sim_config_init(&a->base);
 	a->quirks = "seed";
-	a->cache_dev = SWEEP_DEFAULT_CACHE_DEV;
-	a->target_dev = SWEEP_DEFAULT_TARGET_DEV;
 	a->db = SWEEP_DEFAULT_DB;
 	a->shard_dir = "shards";
-	a->hz = 250;
 	a->progress = -1;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	a->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":j:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case O_BLOCKSIZE: bs = optarg; break;
-		case O_ASSOC: assoc = optarg; break;
-		case O_MODE: mode = optarg; break;
-		case O_CACHE_SIZE: size = optarg; break;
-		case O_POLICY: policy = optarg; break;
-		case O_ADMIT:
-			if (pol_admit_parse(optarg, &a->admit, err, errlen))
-				return -EINVAL;
-			a->admit_text = optarg;
+	cli_parser_init(&p, &cli_cmd_sweep, argc, argv);
+	while ((c = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
+
+		switch (p.opt->id) {
+		case CO_S_BLOCKSIZE: bs = arg; break;
+		case CO_S_ASSOC: assoc = arg; break;
+		case CO_S_MODE: mode = arg; break;
+		case CO_S_CACHE_SIZE: size = arg; break;
+		case CO_S_POLICY: policy = arg; break;
+		/* applied after the options, --fix on top of --quirks, as the emitted jobs say */
+		case CO_QUIRKS: a->quirks = p.opt->choices[p.val.choice]; break;
+		case CO_FIX: a->fix = arg; break;
+		case CO_JOBS: a->jobs = (unsigned)p.val.u; break;
+		case CO_DB: a->db = arg; break;
+		case CO_PROGRESS: a->progress = 1; break;
+		case CO_NO_PROGRESS: a->progress = 0; break;
+		case CO_DRY_RUN: a->dry_run = true; break;
+		case CO_EMIT_JOBS: a->emit = true; break;
+		case CO_SHARD_DIR: a->shard_dir = arg; break;
+		case CO_SWEEP_ID:
+			if (arg[strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")])
+				return *status = cli_usage_error("sweep", "--sweep-id: letters, digits, '-', "
+									  "'_', '.' only"), 1;
+			a->sweep_id = arg;
 			break;
-		case O_SEED:
-			if (parse_u64(optarg, &a->seed)) {
-				snprintf(err, errlen, "--seed: expected a number, not '%s'", optarg);
-				return -EINVAL;
-			}
-			break;
-		case O_QUIRKS:
-			if (strcmp(optarg, "seed") && strcmp(optarg, "fixed")) {
-				snprintf(err, errlen, "--quirks: expected seed or fixed, not '%s'", optarg);
-				return -EINVAL;
-			}
-			a->quirks = optarg;
-			break;
-		case O_FIX: a->fix = optarg; break;
-		case O_CACHE_DEV: a->cache_dev = optarg; break;
-		case O_TARGET_DEV: a->target_dev = optarg; break;
-		case O_HZ:
-			if (parse_u64(optarg, &v) || v < 1 || v > 100000) {
-				snprintf(err, errlen, "--hz: expected 1..100000, not '%s'", optarg);
-				return -EINVAL;
-			}
-			a->hz = (unsigned)v;
-			break;
-		case O_FORMAT:
-		case O_EVENT:
-		case O_DEVICE:
-		case O_LENIENT:
-			if (trc_opts_set(&a->topts, c == O_FORMAT ? "format" : c == O_EVENT ? "event"
-						    : c == O_DEVICE ? "device" : "lenient",
-					 optarg, err, errlen))
-				return -EINVAL;
-			if (c == O_FORMAT)
-				a->format = optarg;
-			break;
-		case O_TIMEUNIT:
-		case O_CSV:
-			if (trc_opts_set(&a->topts, c == O_CSV ? "csv" : "time-unit", optarg, err, errlen))
-				return -EINVAL;
-			break;
-		case O_MAX_REQ:
-			if (parse_u64(optarg, &a->max_requests)) {
-				snprintf(err, errlen, "--max-requests: expected a number, not '%s'", optarg);
-				return -EINVAL;
-			}
-			break;
-		case O_WARMUP:
-			if (sim_warmup_parse(optarg, &a->warmup, err, errlen))
-				return -EINVAL;
-			break;
-		case O_DEBUG_ABORT:
-			if (parse_u64(optarg, &a->debug_abort_after) || a->debug_abort_after < 1) {
-				snprintf(err, errlen, "--debug-abort-after: expected a number of requests, not '%s'",
-					 optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			if (parse_u64(optarg, &v) || v < 1 || v > 1024) {
-				snprintf(err, errlen, "-j: expected 1..1024 workers, not '%s'", optarg);
-				return -EINVAL;
-			}
-			a->jobs = (unsigned)v;
-			break;
-		case O_DB: a->db = optarg; break;
-		case O_PROGRESS: a->progress = 1; break;
-		case O_NO_PROGRESS: a->progress = 0; break;
-		case O_DRY_RUN: a->dry_run = true; break;
-		case O_EMIT: a->emit = true; break;
-		case O_SHARD_DIR: a->shard_dir = optarg; break;
-		case O_SWEEP_ID:
-			for (const char *p = optarg; *p; p++)
-				if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p)) {
-					snprintf(err, errlen, "--sweep-id: letters, digits, '-', '_', '.' only");
-					return -EINVAL;
-				}
-			a->sweep_id = optarg;
-			break;
-		case 'h': return 1;
-		case ':':
-			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-			return -EINVAL;
 		default:
-			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
-			return -EINVAL;
+			if (p.opt->id == CO_FORMAT)
+				a->format = arg;
+			if (p.opt->id == CO_ADMIT)
+				a->admit_text = arg;
+			if (cli_engine_option(&a->base, &p))
+				return *status = EXIT_USAGE, 1;
 		}
 	}
-	if (optind != argc - 1) {
-		snprintf(err, errlen, optind >= argc ? "TRACE expected" : "one TRACE expected ('%s' is extra)",
-			 optind < argc ? argv[optind + 1] : "");
-		return -EINVAL;
-	}
+	if (c < 0)
+		return *status = p.status, 1;
+	if ((*status = cli_operands(&p, 1, "TRACE")))
+		return 1;
 	a->trace = argv[optind];
 	snprintf(defbs, sizeof(defbs), "%d", DEFAULT_BLOCKSIZE);
 	snprintf(defassoc, sizeof(defassoc), "%d", DEFAULT_ASSOCIATIVITY);
 	if (parse_u64_list("--blocksize", bs ? bs : defbs, false, &a->bs, err, errlen) ||
 	    parse_u64_list("--assoc", assoc ? assoc : defassoc, false, &a->assoc, err, errlen) ||
 	    parse_name_list("--mode", mode, mode_choices, &a->mode, err, errlen) ||
-	    (fill_policy_choices(), parse_name_list("--policy", policy, policy_choices, &a->policy, err, errlen)))
-		return -EINVAL;
-	if (size && parse_u64_list("--cache-size", size, true, &a->size, err, errlen))
-		return -EINVAL;
+	    (fill_policy_choices(), parse_name_list("--policy", policy, policy_choices, &a->policy, err, errlen)) ||
+	    (size && parse_u64_list("--cache-size", size, true, &a->size, err, errlen)))
+		return *status = cli_usage_error("sweep", "%s", err), 1;
 	for (size_t i = 0; i < a->bs.n; i++)
-		if (a->bs.v[i] == 0 || a->bs.v[i] > SSDCACHE_MAX_BLOCKSIZE) {
-			snprintf(err, errlen, "--blocksize: %" PRIu64 " is out of range (1..%d sectors)",
-				 a->bs.v[i], SSDCACHE_MAX_BLOCKSIZE);
-			return -EINVAL;
-		}
-	if (a->emit && a->dry_run) {
-		snprintf(err, errlen, "--emit-jobs and --dry-run do not go together");
-		return -EINVAL;
-	}
+		if (a->bs.v[i] == 0 || a->bs.v[i] > SSDCACHE_MAX_BLOCKSIZE)
+			return *status = cli_usage_error("sweep", "--blocksize: %" PRIu64 " is out of range "
+						 "(1..%d sectors)", a->bs.v[i], SSDCACHE_MAX_BLOCKSIZE), 1;
+	if (a->emit && a->dry_run)
+		return *status = cli_usage_error("sweep", "--emit-jobs and --dry-run do not go together"), 1;
 	if (a->progress < 0)
 		a->progress = isatty(STDERR_FILENO);
 	return 0;
@@ -553,26 +399,20 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 		char e[256];
 		int rc;
 
-		sim_config_init(c);
+		*c = a->base;
 		c->trace_path = a->trace;
-		c->trace = a->topts;
-		c->hz = a->hz;
-		c->max_requests = a->max_requests;
-		c->warmup = a->warmup;
 		c->progress = false;
-		ssdcache_config_init(&c->engine);
+		c->debug_abort_after = 0;
 		c->engine.fixed = qs;
-		c->engine.options.admit = a->admit;
-		c->engine.seed = a->seed;
 		snprintf(c->table, sizeof(c->table), "blocksize %" PRIu64 " assoc %" PRIu64 " %s options 1 %s",
 			 a->bs.v[ib], a->assoc.v[ia], a->mode.v[im], a->policy.v[ip]);
 		if (a->size.n)
-			rc = spec_with_size(a->cache_dev, a->size.text[is], c->cache_spec,
+			rc = spec_with_size(a->base.cache_spec, a->size.text[is], c->cache_spec,
 					    sizeof(c->cache_spec));
 		else
-			rc = snprintf(c->cache_spec, sizeof(c->cache_spec), "%s", a->cache_dev) >=
+			rc = snprintf(c->cache_spec, sizeof(c->cache_spec), "%s", a->base.cache_spec) >=
 					     (int)sizeof(c->cache_spec) ? -ENOSPC : 0;
-		if (rc || snprintf(c->target_spec, sizeof(c->target_spec), "%s", a->target_dev) >=
+		if (rc || snprintf(c->target_spec, sizeof(c->target_spec), "%s", a->base.target_spec) >=
 				  (int)sizeof(c->target_spec)) {
 			snprintf(err, errlen, "device spec too long");
 			free(jobs);
@@ -604,7 +444,7 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 	}
 	/* Not part of the configuration's key: a rerun without it runs the same configuration. */
 	if (n)
-		jobs[0].cfg.debug_abort_after = a->debug_abort_after;
+		jobs[0].cfg.debug_abort_after = a->base.debug_abort_after;
 	*out = jobs;
 	*nout = n;
 	return 0;
@@ -702,8 +542,8 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 	}
 	shell_quote(self, q1, sizeof(q1));
 	shell_quote(trace, q2, sizeof(q2));
-	shell_quote(a->cache_dev, qc, sizeof(qc));
-	shell_quote(a->target_dev, qt, sizeof(qt));
+	shell_quote(a->base.cache_spec, qc, sizeof(qc));
+	shell_quote(a->base.target_spec, qt, sizeof(qt));
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_config *c = &jobs[i].cfg;
 		char khash[24], sizeopt[64] = "", fmt[1024] = "", maxreq[96] = "", fix[300] = "";
@@ -713,9 +553,9 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 		const char *pol = c->engine.policy->name;
 		char adm[300] = "";
 
-		if (a->admit_text || a->seed)
+		if (a->admit_text || a->base.engine.seed)
 			snprintf(adm, sizeof(adm), "%s%s --seed %" PRIu64, a->admit_text ? " --admit " : "",
-				 a->admit_text ? a->admit_text : "", a->seed);
+				 a->admit_text ? a->admit_text : "", (uint64_t)a->base.engine.seed);
 
 		rep_hash_text(jobs[i].key, khash, sizeof(khash));
 		snprintf(shard, sizeof(shard), "%s/%s-%s.db", a->shard_dir, sweep_id, khash);
@@ -727,39 +567,39 @@ static int emit_jobs(const struct sweep_args *a, const struct rep_sweep_job *job
 			snprintf(sizeopt, sizeof(sizeopt), " --cache-size %.*s", (int)strcspn(p + 6, ","),
 				 p + 6);
 		}
-		if (a->format || a->topts.event || a->topts.has_device || a->topts.lenient) {
+		if (a->format || a->base.trace.event || a->base.trace.has_device || a->base.trace.lenient) {
 			char ev[16] = "", dv[48] = "";
 
-			if (a->topts.event)
-				snprintf(ev, sizeof(ev), " --event %c", a->topts.event);
-			if (a->topts.has_device)
-				snprintf(dv, sizeof(dv), " --device %u,%u", TRC_MAJOR(a->topts.device),
-					 TRC_MINOR(a->topts.device));
+			if (a->base.trace.event)
+				snprintf(ev, sizeof(ev), " --event %c", a->base.trace.event);
+			if (a->base.trace.has_device)
+				snprintf(dv, sizeof(dv), " --device %u,%u", TRC_MAJOR(a->base.trace.device),
+					 TRC_MINOR(a->base.trace.device));
 			snprintf(fmt, sizeof(fmt), "%s%s%s%s%s", a->format ? " --format " : "",
-				 a->format ? a->format : "", ev, dv, a->topts.lenient ? " --lenient" : "");
+				 a->format ? a->format : "", ev, dv, a->base.trace.lenient ? " --lenient" : "");
 		}
-		if (a->topts.time_unit || a->topts.csv) {
+		if (a->base.trace.time_unit || a->base.trace.csv) {
 			char qm[600] = "";
 			size_t fl = strlen(fmt);
-			if (a->topts.csv)
-				shell_quote(a->topts.csv, qm, sizeof(qm));
+			if (a->base.trace.csv)
+				shell_quote(a->base.trace.csv, qm, sizeof(qm));
 			snprintf(fmt + fl, sizeof(fmt) - fl, "%s%s%s%s",
-				 a->topts.time_unit ? " --time-unit " : "",
-				 a->topts.time_unit ? trc_time_unit_name(a->topts.time_unit) : "",
-				 a->topts.csv ? " --csv " : "", qm);
+				 a->base.trace.time_unit ? " --time-unit " : "",
+				 a->base.trace.time_unit ? trc_time_unit_name(a->base.trace.time_unit) : "",
+				 a->base.trace.csv ? " --csv " : "", qm);
 		}
-		if (a->max_requests)
-			snprintf(maxreq, sizeof(maxreq), " --max-requests %" PRIu64, a->max_requests);
-		if (a->warmup.kind) /* spec: digits, a unit or % only (sim_warmup_parse) */
+		if (a->base.max_requests)
+			snprintf(maxreq, sizeof(maxreq), " --max-requests %" PRIu64, a->base.max_requests);
+		if (a->base.warmup.kind) /* spec: digits, a unit or % only (sim_warmup_parse) */
 			snprintf(maxreq + strlen(maxreq), sizeof(maxreq) - strlen(maxreq), " --warmup %s",
-				 a->warmup.spec);
+				 a->base.warmup.spec);
 		if (fix_text && fix_text[0])
 			snprintf(fix, sizeof(fix), " --fix %s", fix_text);
 		printf("%s sweep %s --blocksize %lu --assoc %u --mode %s --policy %s%s%s --quirks %s%s "
 		       "--cache-dev %s --target-dev %s --hz %u%s%s -j 1 --no-progress --sweep-id %s "
 		       "--db %s\n",
 		       q1, q2, c->engine.block_size, c->engine.options.assoc, mode, pol, adm, sizeopt,
-		       a->quirks, fix, qc, qt, a->hz, fmt, maxreq, sweep_id, qs);
+		       a->quirks, fix, qc, qt, a->base.hz, fmt, maxreq, sweep_id, qs);
 	}
 	fprintf(stderr,
 		"sweep: %zu jobs (sweep %s). Run them, then merge, e.g.:\n"
@@ -836,16 +676,8 @@ int cmd_sweep(int argc, char **argv)
 	int rc, status = 0;
 
 	memset(notes, 0, sizeof(notes));
-	rc = parse_args(argc, argv, &a, err, sizeof(err));
-	if (rc > 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (rc) {
-		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
-		fprintf(stderr, "(ssdcache-sim sweep --help for the options)\n");
-		return EXIT_USAGE;
-	}
+	if (parse_args(argc, argv, &a, &status))
+		return status;
 	qs = strcmp(a.quirks, "fixed") ? QUIRKS_SEED : quirks_all_fixes();
 	if (a.fix && quirks_parse_list(&qs, a.fix, true, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim sweep: --fix: %s\n", err);
@@ -854,7 +686,7 @@ int cmd_sweep(int argc, char **argv)
 	if ((rc = plan(&a, qs, &jobs, &njobs, notes, &nnotes, sizeof(notes) / sizeof(notes[0]), err,
 		       sizeof(err)))) {
 		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
-		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+		return cli_exit_status(rc);
 	}
 	print_notes(notes, nnotes);
 	if (!njobs) {
@@ -972,7 +804,7 @@ int cmd_sweep(int argc, char **argv)
 			"ssdcache-sim sweep: interrupted: %u runs recorded, %u in flight lost; run the same "
 			"command again to resume\n",
 			st.ok + st.invalid + st.failed, st.lost);
-		status = 130;
+		status = cli_exit_status(rc);
 		goto out;
 	}
 	if (rc) {

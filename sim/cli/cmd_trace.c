@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_trace.c - ssdcache-sim trace gen|stats|convert|dump|mrc: the trace tools on the command line. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli/cli_engine.h"
+#include "sim/cli/cli_trace.h"
+#include "sim/cli/cli_util.h"
 #include "sim/cli/commands.h"
 #include "sim/base/units.h"
 #include "traces/gen.h"
@@ -13,155 +15,29 @@
 #include "traces/btt.h"
 #include "traces/stats.h"
 
-/* Options every reading subcommand shares (where they mean something). */
-struct read_args {
-	struct trc_opts opts;
-	const char *path;
-};
-
-enum {
-	O_FORMAT = 1000,
-	O_EVENT,
-	O_DEVICE,
-	O_LENIENT,
-	O_HELP,
-	O_JSON,
-	O_BLOCKSIZE,
-	O_LONG,
-	O_MAXBLOCKS,
-	O_COUNT,
-	O_TIMEUNIT,
-	O_CSV,
-};
-
-static const char read_opts_help[] =
-	"  --event E       Q (default: what was asked), D (what the device saw, with its D..C\n"
-	"                  latency), C (completions); blkparse and blktrace only\n"
-	"  --device M,m    the device to read (needed when the trace holds several)\n"
-	"  --lenient       skip malformed records (counted; the first is reported)\n";
-
-static int usage_err(const char *cmd, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "ssdcache-sim trace %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see ssdcache-sim trace %s --help)\n", cmd);
-	return EXIT_USAGE;
-}
-
-/* Handle one shared option; 1 if it was one, 0 if not, or an exit status (negated) on error. */
-static int read_opt(const char *cmd, int c, const char *arg, struct read_args *ra)
-{
-	static const struct {
-		int opt;
-		const char *name;
-	} names[] = {{O_FORMAT, "format"}, {O_EVENT, "event"},       {O_DEVICE, "device"},
-		     {O_LENIENT, "lenient"}, {O_TIMEUNIT, "time-unit"}, {O_CSV, "csv"}};
-	char err[256];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i].opt != c)
-			continue;
-		if (trc_opts_set(&ra->opts, names[i].name, arg, err, sizeof(err)))
-			return -usage_err(cmd, "%s", err);
-		return 1;
-	}
-	return 0;
-}
-
-#define READ_LONGOPTS                                                                              \
-	{"format", required_argument, NULL, O_FORMAT}, {"event", required_argument, NULL, O_EVENT},  \
-		{"device", required_argument, NULL, O_DEVICE},                                     \
-		{"lenient", no_argument, NULL, O_LENIENT}, {"help", no_argument, NULL, O_HELP},    \
-		{"time-unit", required_argument, NULL, O_TIMEUNIT},                                \
-		{"csv", required_argument, NULL, O_CSV}
-
-static int open_status(int rc)
-{
-	/* Choosing a device is the user's call: report it as a usage error. */
-	return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? EXIT_USAGE : EXIT_RUNTIME;
-}
-
-static int open_reader(const char *cmd, struct read_args *ra, struct trc **t)
-{
-	char err[1024];
-	int rc = trc_open(t, ra->path, &ra->opts, err, sizeof(err));
-
-	if (rc) {
-		fprintf(stderr, "ssdcache-sim trace %s: %s\n", cmd, err);
-		return open_status(rc);
-	}
-	return 0;
-}
-
-/* After the last record: the error (exit 1), or the warnings and the lenient summary. */
-static int finish_reader(const char *cmd, struct trc *t, enum trc_status st)
-{
-	const char *w = trc_warnings(t);
-	const struct trc_counts *c = trc_counts(t);
-
-	if (*w)
-		fprintf(stderr, "%s", w);
-	if (c->skipped_bad)
-		fprintf(stderr, "ssdcache-sim trace %s: skipped %llu malformed records; the first: %s\n",
-			cmd, (unsigned long long)c->skipped_bad, c->first_bad_msg);
-	if (st == TRC_EBAD) {
-		fprintf(stderr, "ssdcache-sim trace %s: %s\n", cmd, trc_error(t));
-		return EXIT_RUNTIME;
-	}
-	return 0;
-}
-
 /* ---- dump ---- */
 
-static void dump_help(FILE *fp)
-{
-	fprintf(fp,
-		"usage: ssdcache-sim trace dump FILE [--event Q|D|C] [--device M,m] [--format F]\n"
-		"                               [--lenient] [--time-unit U] [--csv MAP] [--long]\n\n"
-		"One line per request, in the order the simulator sees them:\n"
-		"  <time_ns> <maj>,<min> <RWBS> <sector> <nsect>\n"
-		"RWBS as blkparse prints it for that event; sector and nsect are 0 for a request\n"
-		"without a range (an empty flush). --long adds: pid, latency_ns (-1 unknown), [process].\n"
-		"--count prints only the number of requests (for timing the reader).\n\n"
-		"%s%s%s", trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
-}
+const struct cli_cmd cli_cmd_trace_dump = {
+	"trace dump", CLI_DUMP, "one line per request, as the simulator sees them",
+	"FILE [options]",
+	"One line per request, in the order the simulator sees them:\n"
+	"  <time_ns> <maj>,<min> <RWBS> <sector> <nsect>\n"
+	"RWBS as blkparse prints it for that event; sector and nsect are 0 for a request\n"
+	"without a range (an empty flush).\n\n",
+	cli_read_sections, NULL, NULL,
+};
 
 static int cmd_dump(int argc, char **argv)
 {
-	static const struct option lo[] = {READ_LONGOPTS, {"long", no_argument, NULL, O_LONG},
-					   {"count", no_argument, NULL, O_COUNT}, {0}};
-	struct read_args ra = {0};
-	bool lng = false, count = false;
-	int c;
+	struct read_args ra;
+	int status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		int r = read_opt("dump", c, optarg, &ra);
-		if (r < 0)
-			return -r;
-		if (r)
-			continue;
-		if (c == O_HELP || c == 'h') {
-			dump_help(stdout);
-			return 0;
-		}
-		if (c == O_LONG) {
-			lng = true;
-			continue;
-		}
-		if (c == O_COUNT) {
-			count = true;
-			continue;
-		}
-		return usage_err("dump", "unknown option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc - 1)
-		return usage_err("dump", "%s", optind >= argc ? "expected a trace FILE" : "expected one FILE");
-	ra.path = argv[optind];
+	if (cli_read_args(&cli_cmd_trace_dump, argc, argv, 1, "FILE", &ra, &status))
+		return status;
+	bool lng = ra.lng, count = ra.count;
 
 	struct trc *t;
-	int rc = open_reader("dump", &ra, &t);
+	int rc = cli_open_reader("dump", &ra, &t);
 	if (rc)
 		return rc;
 	static char obuf[1 << 16];
@@ -182,7 +58,7 @@ static int cmd_dump(int argc, char **argv)
 	if (count)
 		printf("%llu\n", (unsigned long long)trc_counts(t)->records);
 	fflush(stdout);
-	rc = finish_reader("dump", t, st);
+	rc = cli_finish_reader("dump", t, st);
 	trc_close(t);
 	if (ferror(stdout)) {
 		fprintf(stderr, "ssdcache-sim trace dump: write error on standard output\n");
@@ -193,17 +69,15 @@ static int cmd_dump(int argc, char **argv)
 
 /* ---- convert ---- */
 
-static void convert_help(FILE *fp)
-{
-	fprintf(fp,
-		"usage: ssdcache-sim trace convert IN OUT.sct [--event Q|D|C] [--device M,m]\n"
-		"                                  [--format F] [--lenient] [--time-unit U] [--csv MAP]\n\n"
-		"Write the requests of IN as an .sct trace: fixed 64-byte records after a header that\n"
-		"holds the version, the record count and the source's format, name, size and\n"
-		"fingerprint (a hash of its bytes). The reader's choices (event, device) are kept;\n"
-		"reading an .sct is many times faster than parsing text.\n\n%s%s%s",
-		trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
-}
+const struct cli_cmd cli_cmd_trace_convert = {
+	"trace convert", CLI_CONVERT, "write any trace as .sct, the compact binary format",
+	"IN OUT.sct [options]",
+	"Write the requests of IN as an .sct trace: fixed 64-byte records after a header that\n"
+	"holds the version, the record count and the source's format, name, size and\n"
+	"fingerprint (a hash of its bytes). The reader's choices (event, device) are kept;\n"
+	"reading an .sct is many times faster than parsing text.\n\n",
+	cli_read_sections, NULL, NULL,
+};
 
 static const char *base_name(const char *p)
 {
@@ -213,32 +87,16 @@ static const char *base_name(const char *p)
 
 static int cmd_convert(int argc, char **argv)
 {
-	static const struct option lo[] = {READ_LONGOPTS, {0}};
-	struct read_args ra = {0};
-	int c;
+	struct read_args ra;
+	int status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		int r = read_opt("convert", c, optarg, &ra);
-		if (r < 0)
-			return -r;
-		if (r)
-			continue;
-		if (c == O_HELP || c == 'h') {
-			convert_help(stdout);
-			return 0;
-		}
-		return usage_err("convert", "unknown option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc - 2)
-		return usage_err("convert", "%s", "expected IN and OUT.sct");
-	ra.path = argv[optind];
-	const char *out = argv[optind + 1];
+	if (cli_read_args(&cli_cmd_trace_convert, argc, argv, 2, "IN and OUT.sct", &ra, &status))
+		return status;
+	const char *out = ra.out;
 	ra.opts.fingerprint = true;
 
 	struct trc *t;
-	int rc = open_reader("convert", &ra, &t);
+	int rc = cli_open_reader("convert", &ra, &t);
 	if (rc)
 		return rc;
 	struct trc_sct_source src = {0};
@@ -271,7 +129,7 @@ static int cmd_convert(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	rc = finish_reader("convert", t, st);
+	rc = cli_finish_reader("convert", t, st);
 	if (rc) {
 		trc_sct_abort(w);
 		trc_close(t);
@@ -346,75 +204,37 @@ int cmd_trace(int argc, char **argv)
 
 /* ---- stats ---- */
 
-static void stats_help(FILE *fp)
-{
-	fprintf(fp,
-		"usage: ssdcache-sim trace stats FILE [--blocksize N] [--json] [--max-blocks N]\n"
-		"                                [--event Q|D|C] [--device M,m] [--format F] [--lenient]\n"
-		"                                [--time-unit U] [--csv MAP]\n\n"
-		"Requests and read/write mix, bytes, request-size histogram, time span and IOPS,\n"
-		"inter-arrival distribution, sequentiality, footprint in unique blocks of --blocksize\n"
-		"(default 4K), LRU stack (reuse) distances and the LRU hit ratio at cache sizes from\n"
-		"1 MiB up, and the measured latency when the trace has one (--event D, MSR).\n"
-		"On blkparse and blktrace captures, what btt reports: the time between the events of\n"
-		"each request (Q2G, G2I, Q2M, I2D, M2D, D2C, Q2C) per operation with mean, p50, p99\n"
-		"and max, merges (M, F) and splits (X), and the device queue depth at each D (D issued\n"
-		"minus C completed); and the I/O per process (requests, bytes, read share).\n"
-		"Percentiles are exact (nearest rank: pNN is the value of rank ceil(NN %% of n)), so\n"
-		"they agree with the histograms; n/a means there was nothing to measure (0 of 0).\n"
-		"Memory: 8 bytes per request for the exact inter-arrival and latency percentiles, and\n"
-		"up to --max-blocks distinct blocks tracked exactly for the footprint and the stack\n"
-		"distances (default 4M blocks, about 56 bytes each); beyond that blocks are sampled by\n"
-		"hash (SHARDS), distances become estimates and the report gives the rate.\n\n"
-		"  --json          one JSON object instead of the table\n%s%s%s",
-		trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
-}
+const struct cli_cmd cli_cmd_trace_stats = {
+	"trace stats", CLI_STATS, "requests, mix, sizes, footprint, sequentiality, reuse, inter-arrival",
+	"FILE [options]",
+	"Requests and read/write mix, bytes, request-size histogram, time span and IOPS,\n"
+	"inter-arrival distribution, sequentiality, footprint in unique blocks of --blocksize\n"
+	"(default 4K), LRU stack (reuse) distances and the LRU hit ratio at cache sizes from\n"
+	"1 MiB up, and the measured latency when the trace has one (--event D, MSR).\n"
+	"On blkparse and blktrace captures, what btt reports: the time between the events of\n"
+	"each request (Q2G, G2I, Q2M, I2D, M2D, D2C, Q2C) per operation with mean, p50, p99\n"
+	"and max, merges (M, F) and splits (X), and the device queue depth at each D (D issued\n"
+	"minus C completed); and the I/O per process (requests, bytes, read share).\n"
+	"Percentiles are exact (nearest rank: pNN is the value of rank ceil(NN % of n)), so\n"
+	"they agree with the histograms; n/a means there was nothing to measure (0 of 0).\n"
+	"Memory: 8 bytes per request for the exact inter-arrival and latency percentiles, and\n"
+	"up to --max-blocks distinct blocks tracked exactly for the footprint and the stack\n"
+	"distances (default 4M blocks, about 56 bytes each); beyond that blocks are sampled by\n"
+	"hash (SHARDS), distances become estimates and the report gives the rate.\n\n",
+	cli_read_sections, NULL, NULL,
+};
 
 static int cmd_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {READ_LONGOPTS,
-					   {"json", no_argument, NULL, O_JSON},
-					   {"blocksize", required_argument, NULL, O_BLOCKSIZE},
-					   {"max-blocks", required_argument, NULL, O_MAXBLOCKS},
-					   {0}};
-	struct read_args ra = {0};
+	struct read_args ra;
 	struct trc_stats_opts so = {0};
-	bool json = false;
-	int c;
+	int status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		int r = read_opt("stats", c, optarg, &ra);
-		if (r < 0)
-			return -r;
-		if (r)
-			continue;
-		switch (c) {
-		case O_HELP:
-		case 'h':
-			stats_help(stdout);
-			return 0;
-		case O_JSON:
-			json = true;
-			break;
-		case O_BLOCKSIZE:
-			if (parse_size(optarg, &so.block_bytes) || !so.block_bytes || so.block_bytes % 512)
-				return usage_err("stats", "bad --blocksize '%s' (a multiple of 512 bytes)",
-						 optarg);
-			break;
-		case O_MAXBLOCKS:
-			if (parse_u64(optarg, &so.max_blocks) || so.max_blocks < 16 ||
-			    so.max_blocks > (1ULL << 30))
-				return usage_err("stats", "bad --max-blocks '%s' (16 .. 2^30)", optarg);
-			break;
-		default:
-			return usage_err("stats", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return usage_err("stats", "%s", "expected one trace FILE");
-	ra.path = argv[optind];
+	if (cli_read_args(&cli_cmd_trace_stats, argc, argv, 1, "FILE", &ra, &status))
+		return status;
+	bool json = ra.json;
+	so.block_bytes = ra.block_bytes;
+	so.max_blocks = ra.max_blocks;
 
 	struct trc_stats *st;
 	if (trc_stats_new(&st, &so)) {
@@ -425,7 +245,7 @@ static int cmd_stats(int argc, char **argv)
 	ra.opts.on_event = trc_btt_event;
 	ra.opts.event_ctx = trc_stats_btt(st);
 	struct trc *t;
-	int rc = open_reader("stats", &ra, &t);
+	int rc = cli_open_reader("stats", &ra, &t);
 	if (rc) {
 		trc_stats_free(st);
 		return rc;
@@ -434,7 +254,7 @@ static int cmd_stats(int argc, char **argv)
 	enum trc_status s;
 	while ((s = trc_next(t, &r)) == TRC_OK)
 		trc_stats_add(st, &r);
-	rc = finish_reader("stats", t, s);
+	rc = cli_finish_reader("stats", t, s);
 	if (!rc) {
 		uint32_t dev;
 		bool has = trc_device(t, &dev);
@@ -454,32 +274,18 @@ static int cmd_stats(int argc, char **argv)
 
 /* ---- gen ---- */
 
-static void gen_help(FILE *fp)
-{
-	fprintf(fp,
-		"usage: ssdcache-sim trace gen [OPTIONS] [-o FILE]\n\n"
-		"Write a synthetic workload (GSL mt19937; the same options and seed give the same trace)\n"
-		"as blkparse text (Q, D and C lines, readable by any blkparse-text consumer) or .sct.\n\n"
-		"  -o, --output FILE     where to write (default: standard output, blkparse text)\n"
-		"  --output-format F     blkparse or sct (default: sct if FILE ends in .sct)\n"
-		"  --requests N          how many requests (default 10000)\n"
-		"  --duration TIME       or: stop at this time (e.g. 10s)\n"
-		"  --device-size SIZE    address space (default 1G)\n"
-		"  --align SIZE          offsets are multiples of this (default 4K)\n"
-		"  --pattern P           address pattern (default uniform):\n"
-		"                          uniform | zipf:THETA | seq:MEAN_RUN | hotcold:X,Y\n"
-		"                          (X %% of the accesses on Y %% of the space), or a mix:\n"
-		"                          P@WEIGHT+P@WEIGHT..., e.g. zipf:0.9@70+seq:64@30\n"
-		"  --read-ratio R        fraction of reads, 0..1 (default 0.7)\n"
-		"  --size S              request sizes (default 4K): SIZE | SIZE@W,SIZE@W,... |\n"
-		"                          lognormal:MEDIAN,SIGMA (rounded to 512 bytes)\n"
-		"  --max-size SIZE       cap for lognormal sizes (default 1M)\n"
-		"  --arrival A           poisson:IOPS (default poisson:1000) | fixed:INTERVAL |\n"
-		"                          onoff:ON,OFF,IOPS (Poisson bursts of ON, then OFF idle)\n"
-		"  --seed N              random seed (default 1)\n"
-		"  --device M,m          device the records carry (default 8,0)\n"
-		"  --latency TIME        D..C time written to blkparse text (default 100us)\n");
-}
+static const struct cli_section_doc gen_sections[] = {
+	{"", CLI_S_GEN},
+	{NULL, 0},
+};
+
+const struct cli_cmd cli_cmd_trace_gen = {
+	"trace gen", CLI_GEN, "write a synthetic workload (GSL random numbers) as blkparse text or .sct",
+	"[OPTIONS] [-o FILE]",
+	"Write a synthetic workload (GSL mt19937; the same options and seed give the same trace)\n"
+	"as blkparse text (Q, D and C lines, readable by any blkparse-text consumer) or .sct.\n\n",
+	gen_sections, NULL, NULL,
+};
 
 static int parse_double(const char *s, double *v)
 {
@@ -622,48 +428,13 @@ static int parse_arrival(const char *s, struct trc_gen_arrival *a)
 	return -EINVAL;
 }
 
-enum {
-	G_OUTPUT = 2000,
-	G_OFMT,
-	G_REQUESTS,
-	G_DURATION,
-	G_DEVSIZE,
-	G_ALIGN,
-	G_PATTERN,
-	G_READ,
-	G_SIZE,
-	G_MAXSIZE,
-	G_ARRIVAL,
-	G_SEED,
-	G_DEVICE,
-	G_LATENCY,
-	G_HELP,
-};
-
 static int cmd_gen(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"output", required_argument, NULL, G_OUTPUT},
-		{"output-format", required_argument, NULL, G_OFMT},
-		{"requests", required_argument, NULL, G_REQUESTS},
-		{"duration", required_argument, NULL, G_DURATION},
-		{"device-size", required_argument, NULL, G_DEVSIZE},
-		{"align", required_argument, NULL, G_ALIGN},
-		{"pattern", required_argument, NULL, G_PATTERN},
-		{"read-ratio", required_argument, NULL, G_READ},
-		{"size", required_argument, NULL, G_SIZE},
-		{"max-size", required_argument, NULL, G_MAXSIZE},
-		{"arrival", required_argument, NULL, G_ARRIVAL},
-		{"seed", required_argument, NULL, G_SEED},
-		{"device", required_argument, NULL, G_DEVICE},
-		{"latency", required_argument, NULL, G_LATENCY},
-		{"help", no_argument, NULL, G_HELP},
-		{0},
-	};
+	struct cli_parser p;
 	struct trc_gen_spec sp = {0};
 	const char *out = NULL, *ofmt = NULL;
 	const char *pattern = "uniform", *size = "4K", *arrival = "poisson:1000";
-	uint64_t maxsize = 1u << 20, latency = 100000, v;
+	uint64_t maxsize = 1u << 20, latency = 100000;
 	int c;
 
 	sp.requests = 10000;
@@ -673,99 +444,58 @@ static int cmd_gen(int argc, char **argv)
 	sp.seed = 1;
 	sp.dev = TRC_DEV(8, 0);
 	sp.pid = 4242;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
-		const char *a = optarg;
-		switch (c) {
-		case 'h':
-		case G_HELP:
-			gen_help(stdout);
-			return 0;
-		case 'o':
-		case G_OUTPUT:
-			out = a;
-			break;
-		case G_OFMT:
-			if (strcmp(a, "blkparse") && strcmp(a, "sct"))
-				return usage_err("gen", "bad --output-format '%s' (blkparse or sct)", a);
-			ofmt = a;
-			break;
-		case G_REQUESTS:
-			if (parse_u64(a, &sp.requests))
-				return usage_err("gen", "bad --requests '%s'", a);
-			break;
-		case G_DURATION:
-			if (parse_time_ns(a, &sp.duration_ns))
-				return usage_err("gen", "bad --duration '%s' (e.g. 10s, 500ms)", a);
-			if (!sp.duration_ns)
-				return usage_err("gen", "bad --duration '%s' (must be > 0)", a);
+	cli_parser_init(&p, &cli_cmd_trace_gen, argc, argv);
+	while ((c = cli_next(&p)) > 0) {
+		const char *a = p.arg;
+
+		switch (p.opt->id) {
+		case CO_G_OUTPUT: out = a; break;
+		case CO_G_OFORMAT: ofmt = p.opt->choices[p.val.choice]; break;
+		case CO_G_REQUESTS: sp.requests = p.val.u; break;
+		case CO_G_DURATION:
+			sp.duration_ns = p.val.u;
 			sp.requests = 0;
 			break;
-		case G_DEVSIZE:
-			if (parse_size(a, &sp.device_bytes))
-				return usage_err("gen", "bad --device-size '%s' (e.g. 1G)", a);
-			break;
-		case G_ALIGN:
-			if (parse_size(a, &sp.align_bytes))
-				return usage_err("gen", "bad --align '%s' (e.g. 4K)", a);
-			break;
-		case G_PATTERN:
-			pattern = a;
-			break;
-		case G_READ:
-			if (parse_double(a, &sp.read_ratio) || sp.read_ratio < 0 || sp.read_ratio > 1)
-				return usage_err("gen", "bad --read-ratio '%s' (0..1)", a);
-			break;
-		case G_SIZE:
-			size = a;
-			break;
-		case G_MAXSIZE:
-			if (parse_size(a, &maxsize))
-				return usage_err("gen", "bad --max-size '%s'", a);
-			break;
-		case G_ARRIVAL:
-			arrival = a;
-			break;
-		case G_SEED:
-			if (parse_u64(a, &v) || v > 0xffffffffUL)
-				return usage_err("gen", "bad --seed '%s' (0 .. 2^32-1)", a);
-			sp.seed = (unsigned long)v;
-			break;
-		case G_DEVICE: {
+		case CO_G_DEVSIZE: sp.device_bytes = p.val.u; break;
+		case CO_G_ALIGN: sp.align_bytes = p.val.u; break;
+		case CO_G_PATTERN: pattern = a; break;
+		case CO_G_READ_RATIO: sp.read_ratio = p.val.d; break;
+		case CO_G_SIZE: size = a; break;
+		case CO_G_MAX_SIZE: maxsize = p.val.u; break;
+		case CO_G_ARRIVAL: arrival = a; break;
+		case CO_G_SEED: sp.seed = (unsigned long)p.val.u; break;
+		case CO_G_DEVICE: {
 			struct trc_opts d = {0};
-			char e[128];
-			if (trc_opts_set(&d, "device", a, e, sizeof(e)))
-				return usage_err("gen", "%s", e);
+
+			if (cli_trace_option(p.cmd->name, &d, p.opt, a))
+				return EXIT_USAGE;
 			sp.dev = d.device;
 			break;
 		}
-		case G_LATENCY:
-			if (parse_time_ns(a, &latency) || !latency)
-				return usage_err("gen", "bad --latency '%s' (e.g. 100us, > 0)", a);
-			break;
-		default:
-			return usage_err("gen", "unknown option '%s'", argv[optind - 1]);
+		case CO_G_LATENCY: latency = p.val.u; break;
+		default: break;
 		}
 	}
-	if (optind != argc)
-		return usage_err("gen", "unexpected argument '%s'", argv[optind]);
+	if (c < 0)
+		return p.status;
+	if ((c = cli_operands(&p, 0, "")))
+		return c;
 	if (parse_patterns(pattern, &sp))
-		return usage_err("gen", "bad --pattern '%s'", pattern);
+		return cli_usage_error("trace gen", "bad --pattern '%s'", pattern);
 	if (parse_sizes(size, &sp.size))
-		return usage_err("gen", "bad --size '%s'", size);
+		return cli_usage_error("trace gen", "bad --size '%s'", size);
 	sp.size.max_bytes = maxsize;
 	if (parse_arrival(arrival, &sp.arrival))
-		return usage_err("gen", "bad --arrival '%s'", arrival);
+		return cli_usage_error("trace gen", "bad --arrival '%s'", arrival);
 	if (!ofmt)
 		ofmt = out && strlen(out) > 4 && !strcmp(out + strlen(out) - 4, ".sct") ? "sct" : "blkparse";
 	if (!strcmp(ofmt, "sct") && !out)
-		return usage_err("gen", "%s", "--output-format sct needs -o FILE");
+		return cli_usage_error("trace gen", "--output-format sct needs -o FILE");
 
 	char err[512];
 	struct trc_gen *g;
 	if (trc_gen_new(&g, &sp, err, sizeof(err)))
-		return usage_err("gen", "%s", err);
+		return cli_usage_error("trace gen", "%s", err);
 
 	struct trc_rec r;
 	int rc = 0;

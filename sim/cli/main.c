@@ -11,13 +11,7 @@
 #define SSDCACHE_SIM_VERSION "unknown"
 #endif
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
+const struct command cli_commands[] = {
 	{"run", cmd_run, "simulate dm-ssdcache on a trace (the seed's engine, decision for decision)"},
 	{"replay", cmd_replay, "replay a trace through the same engine on real devices (io_uring)"},
 	{"capture", cmd_capture, "record a block device's I/O as blktrace files (root)"},
@@ -29,6 +23,9 @@ static const struct command commands[] = {
 	{"db", cmd_db, "results databases: merge shards, show information, diff two runs"},
 	{NULL, NULL, NULL},
 };
+
+/* man pages and completion (cmd_help.c); not listed: `ssdcache-sim help` is --help */
+static const struct command help_command = {"help", cmd_help, NULL};
 
 /*
  * The safety net under ASSERT (engine/assert.h): a bug that escapes it (a stray abort(), a bad
@@ -70,12 +67,12 @@ static void catch_crashes(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static void usage(FILE *fp)
+void cli_usage(FILE *fp)
 {
 	fprintf(fp, "usage: ssdcache-sim COMMAND [ARGS]   (ssdcache-sim COMMAND --help for details)\n\n"
 		    "A trace-driven simulator of the dm-ssdcache SSD cache target (Linux, 2011).\n\n"
 		    "commands:\n");
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct command *c = cli_commands; c->name; c++)
 		fprintf(fp, "  %-8s %s\n", c->name, c->summary);
 	fprintf(fp, "\n  --version  print the version\n"
 		    "\nexit status: 0 ok, 1 runtime error (bad trace, I/O), 2 usage error, 3 internal error\n"
@@ -86,21 +83,23 @@ int main(int argc, char **argv)
 {
 	catch_crashes();
 	if (argc < 2) {
-		usage(stderr);
+		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		cli_usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], help_command.name))
+		return help_command.fn(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version")) {
 		printf("ssdcache-sim %s\n", SSDCACHE_SIM_VERSION);
 		return 0;
 	}
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct command *c = cli_commands; c->name; c++)
 		if (!strcmp(argv[1], c->name))
 			return c->fn(argc - 1, argv + 1);
 	fprintf(stderr, "ssdcache-sim: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	cli_usage(stderr);
 	return EXIT_USAGE;
 }

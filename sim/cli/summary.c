@@ -26,6 +26,29 @@ static void lat_header(FILE *fp, const char *what)
 		"p99", "p99.9", "max");
 }
 
+static const char *op_name(int i)
+{
+	return sim_op_name((enum sim_op)i);
+}
+
+static const char *class_name(int i)
+{
+	return sim_class_name((enum sim_class)i);
+}
+
+/* One line per row of l[0..n) that has requests, under the header. */
+static void lat_table(FILE *fp, const char *what, const struct sim_lat *l, int n,
+		      const char *(*name)(int))
+{
+	lat_header(fp, what);
+	for (int i = 0; i < n; i++) {
+		if (!l[i].count)
+			continue;
+		fprintf(fp, "  %-14s %10" PRIu64, name(i), l[i].count);
+		lat_cols(fp, &l[i]);
+	}
+}
+
 static void dev_line(FILE *fp, const char *name, const char *spec, const struct dev_stats *d,
 		     double util, bool modelled)
 {
@@ -111,21 +134,9 @@ void sim_print_summary(FILE *fp, const struct sim_config *cfg, const struct sim_
 	}
 
 	fprintf(fp, "\nlatency per request:\n");
-	lat_header(fp, "operation");
-	for (int o = 0; o < SIM_OP_NR; o++) {
-		if (!res->lat_op[o].count)
-			continue;
-		fprintf(fp, "  %-14s %10" PRIu64, sim_op_name((enum sim_op)o), res->lat_op[o].count);
-		lat_cols(fp, &res->lat_op[o]);
-	}
+	lat_table(fp, "operation", res->lat_op, SIM_OP_NR, op_name);
 	fprintf(fp, "latency per piece, by the engine's decision:\n");
-	lat_header(fp, "class");
-	for (int k = 0; k < SIM_CLASS_NR; k++) {
-		if (!res->lat_class[k].count)
-			continue;
-		fprintf(fp, "  %-14s %10" PRIu64, sim_class_name((enum sim_class)k), res->lat_class[k].count);
-		lat_cols(fp, &res->lat_class[k]);
-	}
+	lat_table(fp, "class", res->lat_class, SIM_CLASS_NR, class_name);
 	if (res->trace_lat.count) {
 		fprintf(fp, "measured in the trace (D to C):\n  %-14s %10" PRIu64, "device", res->trace_lat.count);
 		lat_cols(fp, &res->trace_lat);
@@ -188,18 +199,17 @@ static void js_num(FILE *fp, double v)
 
 static void js_lat(FILE *fp, const struct sim_lat *l)
 {
-	fprintf(fp, "{\"count\":%" PRIu64 ",\"mean_us\":", l->count);
-	js_num(fp, l->mean_ns / 1e3);
-	fputs(",\"p50_us\":", fp);
-	js_num(fp, l->p50_ns / 1e3);
-	fputs(",\"p90_us\":", fp);
-	js_num(fp, l->p90_ns / 1e3);
-	fputs(",\"p99_us\":", fp);
-	js_num(fp, l->p99_ns / 1e3);
-	fputs(",\"p999_us\":", fp);
-	js_num(fp, l->p999_ns / 1e3);
-	fputs(",\"max_us\":", fp);
-	js_num(fp, l->max_ns / 1e3);
+	const struct {
+		const char *key;
+		double ns;
+	} f[] = {{"mean_us", l->mean_ns}, {"p50_us", l->p50_ns},   {"p90_us", l->p90_ns},
+		 {"p99_us", l->p99_ns},   {"p999_us", l->p999_ns}, {"max_us", l->max_ns}};
+
+	fprintf(fp, "{\"count\":%" PRIu64, l->count);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		fprintf(fp, ",\"%s\":", f[i].key);
+		js_num(fp, f[i].ns / 1e3);
+	}
 	fputc('}', fp);
 }
 
