@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "reports/db_internal.h"
 #include "reports/db_refs.h"
 #include "reports/db_schema.h"
 #include "reports/rep_util.h"
@@ -79,7 +80,7 @@ struct ctx {
 	char *err;
 	size_t errlen;
 	struct run *runs;
-	size_t nruns;
+	size_t nruns, caprun;
 	struct family *fams;
 	size_t nfams;
 	struct fig *figs;
@@ -212,16 +213,51 @@ static void family_key(int64_t trace_id, const char *sweep_id, const char *confi
 	}
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t len)
+/* One row of load_runs' query (the columns of its cols, in order) into c->runs. */
+static int load_run(sqlite3_stmt *st, void *arg)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
+	struct ctx *c = arg;
+	struct run *r;
+	char key[REP_CONFIG_KEY_MAX];
 
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
+	if (c->nruns == c->caprun) {
+		size_t cap = c->caprun ? c->caprun * 2 : 64;
+		struct run *nr = realloc(c->runs, cap * sizeof(*nr));
 
-static double col_real(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+		if (!nr)
+			return fail(c, -ENOMEM, "out of memory for %zu runs", cap);
+		c->runs = nr;
+		c->caprun = cap;
+	}
+	r = &c->runs[c->nruns++];
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->trace_id = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, r->trace, sizeof(r->trace));
+	db_col_text(st, 3, key, sizeof(key));
+	db_col_text(st, 27, r->sweep_id, sizeof(r->sweep_id));
+	family_key(r->trace_id, r->sweep_id, key, r->family_key, sizeof(r->family_key));
+	r->bs = (unsigned long)sqlite3_column_int64(st, 4);
+	r->assoc = (unsigned)sqlite3_column_int64(st, 5);
+	db_col_text(st, 6, r->mode, sizeof(r->mode));
+	db_col_text(st, 7, r->policy, sizeof(r->policy));
+	r->cache_size = db_col_int(st, 8, -1);
+	db_col_text(st, 9, r->quirks, sizeof(r->quirks));
+	db_col_text(st, 10, r->cache_model, sizeof(r->cache_model));
+	db_col_text(st, 11, r->cache_preset, sizeof(r->cache_preset));
+	db_col_text(st, 12, r->target_model, sizeof(r->target_model));
+	db_col_text(st, 13, r->target_preset, sizeof(r->target_preset));
+	r->hz = (unsigned)sqlite3_column_int(st, 14);
+	r->hit = db_col_real(st, 15);
+	r->read_pieces = sqlite3_column_int64(st, 16);
+	for (int m = 0; m < MISS_NR; m++)
+		r->miss[m] = sqlite3_column_int64(st, 17 + m);
+	r->read_mean_ns = db_col_real(st, 22);
+	r->read_p99_ns = db_col_real(st, 23);
+	r->ssd_written = sqlite3_column_int64(st, 24);
+	r->wall = db_col_real(st, 25);
+	r->write_mean_ns = db_col_real(st, 26);
+	return 0;
 }
 
 static int load_runs(struct ctx *c)
@@ -233,65 +269,9 @@ static int load_runs(struct ctx *c)
 		"read_lat_mean_ns, read_lat_p99_ns, ssd_bytes_written, wall_seconds, write_lat_mean_ns, "
 		"sweep_id";
 	struct rep_selection sel = {.where = c->o->sel ? c->o->sel->where : NULL, .latest_only = true};
-	sqlite3_stmt *st;
-	size_t cap = 64;
-	int rc;
+	int rc = rep_select(c->db, cols, &sel, "trace_id, run_id", load_run, c, c->err, c->errlen);
 
-	if ((rc = rep_select(c->db, cols, &sel, "trace_id, run_id", &st, c->err, c->errlen)))
-		return rc;
-	c->runs = malloc(cap * sizeof(*c->runs));
-	if (!c->runs) {
-		sqlite3_finalize(st);
-		return fail(c, -ENOMEM, "out of memory");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct run *r;
-		char key[REP_CONFIG_KEY_MAX];
-
-		if (c->nruns == cap) {
-			struct run *nr = realloc(c->runs, cap * 2 * sizeof(*nr));
-
-			if (!nr) {
-				sqlite3_finalize(st);
-				return fail(c, -ENOMEM, "out of memory for %zu runs", cap * 2);
-			}
-			c->runs = nr;
-			cap *= 2;
-		}
-		r = &c->runs[c->nruns++];
-		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(st, 0);
-		r->trace_id = sqlite3_column_int64(st, 1);
-		copy_col(st, 2, r->trace, sizeof(r->trace));
-		copy_col(st, 3, key, sizeof(key));
-		copy_col(st, 27, r->sweep_id, sizeof(r->sweep_id));
-		family_key(r->trace_id, r->sweep_id, key, r->family_key, sizeof(r->family_key));
-		r->bs = (unsigned long)sqlite3_column_int64(st, 4);
-		r->assoc = (unsigned)sqlite3_column_int64(st, 5);
-		copy_col(st, 6, r->mode, sizeof(r->mode));
-		copy_col(st, 7, r->policy, sizeof(r->policy));
-		r->cache_size = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 8);
-		copy_col(st, 9, r->quirks, sizeof(r->quirks));
-		copy_col(st, 10, r->cache_model, sizeof(r->cache_model));
-		copy_col(st, 11, r->cache_preset, sizeof(r->cache_preset));
-		copy_col(st, 12, r->target_model, sizeof(r->target_model));
-		copy_col(st, 13, r->target_preset, sizeof(r->target_preset));
-		r->hz = (unsigned)sqlite3_column_int(st, 14);
-		r->hit = col_real(st, 15);
-		r->read_pieces = sqlite3_column_int64(st, 16);
-		for (int m = 0; m < MISS_NR; m++)
-			r->miss[m] = sqlite3_column_int64(st, 17 + m);
-		r->read_mean_ns = col_real(st, 22);
-		r->read_p99_ns = col_real(st, 23);
-		r->ssd_written = sqlite3_column_int64(st, 24);
-		r->wall = col_real(st, 25);
-		r->write_mean_ns = col_real(st, 26);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return fail(c, -EIO, "%s: reading runs: %s", rep_db_path(c->db),
-			    sqlite3_errmsg(rep_db_conn(c->db)));
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 static int group_families(struct ctx *c)
@@ -1118,17 +1098,17 @@ static void run_label(const struct run *r, char *buf, size_t len)
 	     r->policy, sz);
 }
 
+/* The count of sql (one ?1 = id); 0 when it can not be read (a table an older schema lacks). */
 static int64_t count_rows(struct ctx *c, const char *sql, int64_t id)
 {
 	sqlite3_stmt *st;
+	char err[256];
 	int64_t n = 0;
 
-	if (sqlite3_prepare_v2(rep_db_conn(c->db), sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (db_row(c->db, &st, err, sizeof(err), "counting rows", sql, "i", id) > 0) {
 		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		sqlite3_finalize(st);
+	}
 	return n;
 }
 
@@ -1208,12 +1188,38 @@ static int choose_runs(struct ctx *c)
 	return 0;
 }
 
+struct series {
+	FILE *f;
+	int64_t t0;
+	bool any;
+};
+
+/* One interval of the time series: seconds since the first, read hit ratio in it. */
+static int series_row(sqlite3_stmt *st, void *arg)
+{
+	struct series *x = arg;
+	int64_t t = sqlite3_column_int64(st, 0), rp = sqlite3_column_int64(st, 1);
+
+	if (x->t0 < 0)
+		x->t0 = t;
+	/* An interval without read pieces has no ratio: a gap, not a zero. */
+	if (rp > 0) {
+		fprintf(x->f, "%.6g %.6g\n", (double)(t - x->t0) / 1e9,
+			100.0 * (double)sqlite3_column_int64(st, 2) / (double)rp);
+		x->any = true;
+	} else {
+		fprintf(x->f, "%.6g ?\n", (double)(t - x->t0) / 1e9);
+	}
+	return 0;
+}
+
 static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 {
 	char title[512], lab[128];
 	FILE *f;
 	sqlite3_stmt *st;
 	bool any = false;
+	int rc;
 
 	text(title, sizeof(title), "Read hit ratio over time\n%s",
 		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
@@ -1223,36 +1229,26 @@ static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 		      "The runs ranked best, median and worst by --rank-by.");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT start_ns, read_pieces, read_hits FROM series WHERE run_id = ?1 "
-			       "ORDER BY idx",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading the time series",
+			     "SELECT start_ns, read_pieces, read_hits FROM series WHERE run_id = ?1 "
+			     "ORDER BY idx"))) {
 		fclose(f);
-		return fail(c, -EIO, "reading the time series: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	for (size_t k = 0; k < c->nselected; k++) {
-		int64_t t0 = -1;
+	for (size_t k = 0; k < c->nselected && rc >= 0; k++) {
+		struct series x = {.f = f, .t0 = -1};
 
 		fprintf(f, "$d%zu << EOD\n", k);
-		sqlite3_bind_int64(st, 1, c->runs[c->selected[k]].id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t t = sqlite3_column_int64(st, 0), rp = sqlite3_column_int64(st, 1);
-
-			if (t0 < 0)
-				t0 = t;
-			/* An interval without read pieces has no ratio: a gap, not a zero. */
-			if (rp > 0) {
-				fprintf(f, "%.6g %.6g\n", (double)(t - t0) / 1e9,
-					100.0 * (double)sqlite3_column_int64(st, 2) / (double)rp);
-				any = true;
-			} else {
-				fprintf(f, "%.6g ?\n", (double)(t - t0) / 1e9);
-			}
-		}
-		sqlite3_reset(st);
+		rc = db_each_with(c->db, st, c->err, c->errlen, "reading the time series", series_row,
+				  &x, "i", c->runs[c->selected[k]].id);
+		any |= x.any;
 		fprintf(f, "EOD\n");
 	}
 	sqlite3_finalize(st);
+	if (rc < 0) {
+		fclose(f);
+		return rc;
+	}
 	fig_loop_begin(f, "selected-series", 1100, 560);
 	fprintf(f, "set title ");
 	gp_str(f, title);
@@ -1271,48 +1267,94 @@ static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 	return fig_end(c, f);
 }
 
-/* One class's CDF from its quarter-octave histogram (op "class:NAME"); 0 rows: none kept. */
-static int class_cdf_from_hist(struct ctx *c, FILE *f, int64_t run_id, const char *cls, int n)
-{
-	sqlite3_stmt *st;
-	char op[48];
-	double total = 0, cum = 0;
-	int nb = 0;
-	static int64_t hi[SIM_HIST_BINS], cnt[SIM_HIST_BINS];
+/* A latency histogram's buckets (upper bound, count), as histograms stores them. */
+struct hist {
+	int64_t hi[SIM_HIST_BINS], cnt[SIM_HIST_BINS];
+	int nb, cap;
+	double total;
+};
 
-	snprintf(op, sizeof(op), "class:%.40s", cls);
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY bucket",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_text(st, 2, op, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW && nb < SIM_HIST_BINS) {
-		hi[nb] = sqlite3_column_int64(st, 0);
-		cnt[nb] = sqlite3_column_int64(st, 1);
-		total += (double)cnt[nb++];
-	}
-	sqlite3_finalize(st);
-	if (total <= 0)
-		return 0;
-	fprintf(f, "$d%d << EOD\n%.6g 0\n", n, (double)hi[0] / 1.19e3);
-	for (int i = 0; i < nb; i++) {
-		cum += (double)cnt[i];
-		fprintf(f, "%.6g %.6f\n", (double)hi[i] / 1e3, cum / total);
+static int hist_row(sqlite3_stmt *st, void *arg)
+{
+	struct hist *h = arg;
+
+	if (h->nb >= h->cap)
+		return 1;
+	h->hi[h->nb] = sqlite3_column_int64(st, 0);
+	h->cnt[h->nb] = sqlite3_column_int64(st, 1);
+	h->total += (double)h->cnt[h->nb++];
+	return 0;
+}
+
+#define HIST_SQL "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY bucket"
+
+/* Datablock $dN: the histogram's CDF in us, starting at 0 at first_us (just below the first
+ * bucket, so the first step is drawn). */
+static void hist_cdf(FILE *f, int n, const struct hist *h, double first_us)
+{
+	double cum = 0;
+
+	fprintf(f, "$d%d << EOD\n%.6g 0\n", n, first_us);
+	for (int i = 0; i < h->nb; i++) {
+		cum += (double)h->cnt[i];
+		fprintf(f, "%.6g %.6f\n", (double)h->hi[i] / 1e3, cum / h->total);
 	}
 	fprintf(f, "EOD\n");
-	return nb;
+}
+
+/* One class's CDF from its quarter-octave histogram (op "class:NAME"); 0 rows: none kept (or a
+ * database too old to have them). */
+static int class_cdf_from_hist(struct ctx *c, FILE *f, int64_t run_id, const char *cls, int n)
+{
+	static struct hist h;
+	char op[48], err[256];
+
+	memset(&h, 0, sizeof(h));
+	h.cap = SIM_HIST_BINS;
+	snprintf(op, sizeof(op), "class:%.40s", cls);
+	if (db_each(c->db, err, sizeof(err), "reading histograms", HIST_SQL, hist_row, &h, "it",
+		    run_id, op) < 0 || h.total <= 0)
+		return 0;
+	hist_cdf(f, n, &h, (double)h.hi[0] / 1.19e3);
+	return h.nb;
+}
+
+struct classes {
+	struct ctx *c;
+	FILE *f;
+	int64_t run_id;
+	int n;
+	bool points; /* a class drawn from its percentiles (no histogram) */
+	char name[SIM_CLASS_NR][24];
+};
+
+/* One latency class: its histogram's CDF, or else its percentiles as points. */
+static int class_row(sqlite3_stmt *st, void *arg)
+{
+	static const double q[5] = {0.5, 0.9, 0.99, 0.999, 1.0};
+	struct classes *x = arg;
+	int n = x->n;
+
+	db_col_text(st, 0, x->name[n], sizeof(x->name[n]));
+	if (class_cdf_from_hist(x->c, x->f, x->run_id, x->name[n], n) <= 0) {
+		x->points = true;
+		fprintf(x->f, "$d%d << EOD\n", n);
+		for (int i = 0; i < 5; i++)
+			if (sqlite3_column_type(st, 1 + i) != SQLITE_NULL)
+				fprintf(x->f, "%.6g %.4f\n", sqlite3_column_double(st, 1 + i) / 1e3, q[i]);
+		fprintf(x->f, "EOD\n");
+	}
+	x->n++;
+	return x->n >= SIM_CLASS_NR || x->n >= MAX_LINES;
 }
 
 static int fig_classcdf(struct ctx *c, size_t k)
 {
 	const struct run *r = &c->runs[c->selected[k]];
 	char name[96], title[512], lab[128];
-	sqlite3_stmt *st;
+	static struct classes x;
 	FILE *f;
-	int n = 0;
-	bool points = false;
-	char classes[SIM_CLASS_NR][24];
+	int rc;
 
 	run_label(r, lab, sizeof(lab));
 	snprintf(name, sizeof(name), "selected-classcdf-%zu", k + 1);
@@ -1325,46 +1367,33 @@ static int fig_classcdf(struct ctx *c, size_t k)
 		      "on a log scale.");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT name, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, count FROM latency "
-			       "WHERE run_id = ?1 AND scope = 'class' AND count > 0 AND max_ns > 0 "
-			       "ORDER BY count DESC",
-			       -1, &st, NULL) != SQLITE_OK) {
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.f = f;
+	x.run_id = r->id;
+	rc = db_each(c->db, c->err, c->errlen, "reading latencies",
+		     "SELECT name, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, count FROM latency "
+		     "WHERE run_id = ?1 AND scope = 'class' AND count > 0 AND max_ns > 0 "
+		     "ORDER BY count DESC",
+		     class_row, &x, "i", r->id);
+	if (rc < 0) {
 		fclose(f);
-		return fail(c, -EIO, "reading latencies: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	sqlite3_bind_int64(st, 1, r->id);
-	while (sqlite3_step(st) == SQLITE_ROW && n < SIM_CLASS_NR && n < MAX_LINES) {
-		static const double q[5] = {0.5, 0.9, 0.99, 0.999, 1.0};
-
-		snprintf(classes[n], sizeof(classes[n]), "%s", sqlite3_column_text(st, 0));
-		if (class_cdf_from_hist(c, f, r->id, classes[n], n) > 0) {
-			n++;
-			continue;
-		}
-		points = true;
-		fprintf(f, "$d%d << EOD\n", n);
-		for (int i = 0; i < 5; i++)
-			if (sqlite3_column_type(st, 1 + i) != SQLITE_NULL)
-				fprintf(f, "%.6g %.4f\n", sqlite3_column_double(st, 1 + i) / 1e3, q[i]);
-		fprintf(f, "EOD\n");
-		n++;
-	}
-	sqlite3_finalize(st);
 	fig_loop_begin(f, name, 1000, 600);
 	fprintf(f, "set title ");
 	gp_str(f, title);
 	fprintf(f, "\nset xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
 		   "set logscale x 10\nset format x \"%%.0f\"\nset yrange [%s:1.02]\n"
-		   "set key outside right top title \"class\"\n", points ? "0.45" : "0");
-	if (!n)
+		   "set key outside right top title \"class\"\n", x.points ? "0.45" : "0");
+	if (!x.n)
 		fprintf(f, "set label 1 \"no latency samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
 	else
 		fprintf(f, "plot ");
-	for (int i = 0; i < n; i++) {
-		fprintf(f, "%s$d%d using 1:2 with %s ", i ? ", \\\n  " : "", i, points ? "linespoints" : "steps");
+	for (int i = 0; i < x.n; i++) {
+		fprintf(f, "%s$d%d using 1:2 with %s ", i ? ", \\\n  " : "", i, x.points ? "linespoints" : "steps");
 		line_style(f, i);
-		fprintf(f, " title \"%s\"", classes[i]);
+		fprintf(f, " title \"%s\"", x.name[i]);
 	}
 	fprintf(f, "\n");
 	return fig_end(c, f);
@@ -1375,7 +1404,7 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 	char title[512], lab[128];
 	sqlite3_stmt *st;
 	FILE *f;
-	int nlines = 0;
+	int nlines = 0, rc;
 	char labels[2 * MAX_SELECTED][160];
 	int styles[2 * MAX_SELECTED];
 
@@ -1385,37 +1414,19 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 		      "From the per-operation log2 histograms: each step is a power-of-two bucket.");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY "
-			       "bucket",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading histograms", HIST_SQL))) {
 		fclose(f);
-		return fail(c, -EIO, "reading histograms: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	for (size_t k = 0; k < c->nselected; k++) {
-		for (int op = 0; op < 2; op++) {
-			double total = 0, cum = 0;
-			int64_t hi[64], cnt[64];
-			int nb = 0;
+	for (size_t k = 0; k < c->nselected && rc >= 0; k++) {
+		for (int op = 0; op < 2 && rc >= 0; op++) {
+			struct hist h = {.cap = 64};
 
-			sqlite3_bind_int64(st, 1, c->runs[c->selected[k]].id);
-			sqlite3_bind_text(st, 2, rep_op_names[op], -1, SQLITE_STATIC);
-			while (sqlite3_step(st) == SQLITE_ROW && nb < 64) {
-				hi[nb] = sqlite3_column_int64(st, 0);
-				cnt[nb] = sqlite3_column_int64(st, 1);
-				total += (double)cnt[nb++];
-			}
-			sqlite3_reset(st);
-			if (total <= 0)
+			rc = db_each_with(c->db, st, c->err, c->errlen, "reading histograms", hist_row, &h,
+					  "it", c->runs[c->selected[k]].id, rep_op_names[op]);
+			if (rc < 0 || h.total <= 0)
 				continue;
-			fprintf(f, "$d%d << EOD\n", nlines);
-			/* Start at 0 just below the first bucket so the step is drawn. */
-			fprintf(f, "%.6g 0\n", (double)hi[0] / 2e3);
-			for (int b = 0; b < nb; b++) {
-				cum += (double)cnt[b];
-				fprintf(f, "%.6g %.6f\n", (double)hi[b] / 1e3, cum / total);
-			}
-			fprintf(f, "EOD\n");
+			hist_cdf(f, nlines, &h, (double)h.hi[0] / 2e3);
 			run_label(&c->runs[c->selected[k]], lab, sizeof(lab));
 			text(labels[nlines], sizeof(labels[nlines]), "%s %s", op ? "write" : "read", lab);
 			styles[nlines] = (int)k * 2 + op;
@@ -1423,6 +1434,10 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 		}
 	}
 	sqlite3_finalize(st);
+	if (rc < 0) {
+		fclose(f);
+		return rc;
+	}
 	fig_loop_begin(f, "selected-reqcdf", 1100, 600);
 	fprintf(f, "set title ");
 	gp_str(f, title);
@@ -1446,24 +1461,61 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 /* replay --predict (schema 6): the measured and the predicted request latency CDFs of run k, from
  * the 100 quantiles of each side (prediction_cdf), every request and each operation. A run
  * without prediction rows has no such figure. */
+struct pred_lines {
+	FILE *f;
+	char cur[64], labels[MAX_LINES][96];
+	int colour[MAX_LINES], dash[MAX_LINES], n, nnames;
+};
+
+/* One quantile of prediction_cdf; a new (name, side) starts a datablock. */
+static int pred_row(sqlite3_stmt *st, void *arg)
+{
+	struct pred_lines *x = arg;
+	char key[64];
+	const char *nm = (const char *)sqlite3_column_text(st, 1);
+	const char *side = (const char *)sqlite3_column_text(st, 2);
+	double us = sqlite3_column_double(st, 3) / 1e3;
+
+	snprintf(key, sizeof(key), "%s/%s", nm ? nm : "", side ? side : "");
+	if (strcmp(key, x->cur)) {
+		bool same_name = x->n && !strncmp(x->cur, key, strcspn(key, "/") + 1);
+
+		if (x->n == MAX_LINES)
+			return 1;
+		if (x->n)
+			fprintf(x->f, "EOD\n");
+		if (!same_name)
+			x->nnames++;
+		snprintf(x->cur, sizeof(x->cur), "%s", key);
+		x->colour[x->n] = x->nnames - 1;
+		x->dash[x->n] = side && !strcmp(side, "predicted") ? 2 : 1;
+		text(x->labels[x->n], sizeof(x->labels[x->n]), "%s, %s", side ? side : "",
+		     nm && !strcmp(nm, "all") ? "every request" : nm ? nm : "");
+		/* side, pct/100 as the fraction: start at 0 just below the first quantile */
+		fprintf(x->f, "# %s\n$d%d << EOD\n%.6g 0\n", key, x->n, us);
+		x->n++;
+	}
+	fprintf(x->f, "%.6g %.2f\n", us, sqlite3_column_int(st, 4) / 100.0);
+	return 0;
+}
+
 static int fig_predcdf(struct ctx *c, size_t k)
 {
 	const struct run *r = &c->runs[c->selected[k]];
-	char name[96], title[512], lab[128], cur[64] = "", labels[MAX_LINES][96];
-	int colour[MAX_LINES], dash[MAX_LINES], n = 0, nnames = 0;
+	char name[96], title[512], lab[128], err[256];
+	struct pred_lines x = {.n = 0};
 	double demerit = NAN;
 	sqlite3_stmt *st;
 	FILE *f;
+	int rc;
 
 	if (rep_db_schema_version(c->db) < 6 ||
 	    !count_rows(c, "SELECT count(*) FROM prediction_cdf WHERE run_id = ?1", r->id))
 		return 0;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT demerit_pct FROM prediction WHERE run_id = ?1 AND scope = 'all'", -1,
-			       &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, r->id);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			demerit = sqlite3_column_double(st, 0);
+	if (db_row(c->db, &st, err, sizeof(err), "reading the prediction",
+		   "SELECT demerit_pct FROM prediction WHERE run_id = ?1 AND scope = 'all'", "i",
+		   r->id) > 0) {
+		demerit = db_col_real(st, 0);
 		sqlite3_finalize(st);
 	}
 	run_label(r, lab, sizeof(lab));
@@ -1484,43 +1536,16 @@ static int fig_predcdf(struct ctx *c, size_t k)
 		      "horizontal distance between the two CDFs (Ruemmler-Wilkes).");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT scope, name, side, latency_ns, pct FROM prediction_cdf "
-			       "WHERE run_id = ?1 ORDER BY scope <> 'all', name, side, pct",
-			       -1, &st, NULL) != SQLITE_OK) {
+	x.f = f;
+	rc = db_each(c->db, c->err, c->errlen, "reading the prediction",
+		     "SELECT scope, name, side, latency_ns, pct FROM prediction_cdf "
+		     "WHERE run_id = ?1 ORDER BY scope <> 'all', name, side, pct",
+		     pred_row, &x, "i", r->id);
+	if (rc < 0) {
 		fclose(f);
-		return fail(c, -EIO, "reading the prediction: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	sqlite3_bind_int64(st, 1, r->id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char key[64];
-		const char *nm = (const char *)sqlite3_column_text(st, 1);
-		const char *side = (const char *)sqlite3_column_text(st, 2);
-		double us = sqlite3_column_double(st, 3) / 1e3;
-
-		snprintf(key, sizeof(key), "%s/%s", nm ? nm : "", side ? side : "");
-		if (strcmp(key, cur)) {
-			bool same_name = n && !strncmp(cur, key, strcspn(key, "/") + 1);
-
-			if (n == MAX_LINES)
-				break;
-			if (n)
-				fprintf(f, "EOD\n");
-			if (!same_name)
-				nnames++;
-			snprintf(cur, sizeof(cur), "%s", key);
-			colour[n] = nnames - 1;
-			dash[n] = side && !strcmp(side, "predicted") ? 2 : 1;
-			text(labels[n], sizeof(labels[n]), "%s, %s", side ? side : "",
-			     nm && !strcmp(nm, "all") ? "every request" : nm ? nm : "");
-			/* side, pct/100 as the fraction: start at 0 just below the first quantile */
-			fprintf(f, "# %s\n$d%d << EOD\n%.6g 0\n", key, n, us);
-			n++;
-		}
-		fprintf(f, "%.6g %.2f\n", us, sqlite3_column_int(st, 4) / 100.0);
-	}
-	sqlite3_finalize(st);
-	if (n)
+	if (x.n)
 		fprintf(f, "EOD\n");
 	fig_loop_begin(f, name, 1100, 600);
 	fprintf(f, "set title ");
@@ -1528,10 +1553,10 @@ static int fig_predcdf(struct ctx *c, size_t k)
 	fprintf(f, "\nset xlabel \"request latency (us, log scale)\"\n"
 		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
 		   "set yrange [0:1.02]\nset key outside below\nplot ");
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < x.n; i++) {
 		fprintf(f, "%s$d%d using 1:2 with steps lw 2 dt %d lc rgb \"%s\" title ", i ? ", \\\n  " : "", i,
-			dash[i], palette[colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))]);
-		gp_str(f, labels[i]);
+			x.dash[i], palette[x.colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))]);
+		gp_str(f, x.labels[i]);
 	}
 	fprintf(f, "\n");
 	return fig_end(c, f);
@@ -1671,19 +1696,51 @@ static void html_figure(FILE *f, const struct fig *g)
 	fputs(".gp\">gnuplot</a>)</figcaption></figure>\n", f);
 }
 
+/* One row of the traces table. */
+static void trace_row(FILE *f, sqlite3_stmt *st)
+{
+	char sz[32];
+	double recs = sqlite3_column_double(st, 3);
+	double bytes = sqlite3_column_double(st, 8) + sqlite3_column_double(st, 9);
+
+	fputs("<tr><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 0));
+	fputs("</td><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 1));
+	format_size((uint64_t)sqlite3_column_int64(st, 2), sz, sizeof(sz));
+	fprintf(f, "</td><td class=n>%s</td>", sz);
+	for (int col = 3; col <= 7; col++)
+		html_num(f, st, col, "%.0f", 1);
+	format_size((uint64_t)sqlite3_column_int64(st, 8), sz, sizeof(sz));
+	fprintf(f, "<td class=n>%s</td>", sz);
+	format_size((uint64_t)sqlite3_column_int64(st, 9), sz, sizeof(sz));
+	fprintf(f, "<td class=n>%s</td>", sz);
+	html_num(f, st, 10, "%.3f", 1);
+	if (recs > 0)
+		fprintf(f, "<td class=n>%.1f</td>", bytes / recs / 1024.0);
+	else
+		fputs("<td>&ndash;</td>", f);
+	if (sqlite3_column_type(st, 17) == SQLITE_NULL) {
+		fputs("<td>&ndash;</td>", f);
+	} else {
+		format_size((uint64_t)sqlite3_column_int64(st, 17), sz, sizeof(sz));
+		fprintf(f, "<td class=n>%s</td>", sz);
+	}
+	html_num(f, st, 18, "%.1f", 100);
+	html_num(f, st, 19, "%.1f", 100);
+	html_num(f, st, 11, "%.0f", 1);
+	html_num(f, st, 12, "%.0f", 1);
+	html_num(f, st, 13, "%.0f", 1);
+	html_num(f, st, 14, "%.3f", 1e-6);
+	fputs("<td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 16));
+	fputs("</td><td class=fp>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 15));
+	fputs("</td></tr>\n", f);
+}
+
 static int trace_table(struct ctx *c, FILE *f)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = sqlite3_prepare_v2(rep_db_conn(c->db),
-				"SELECT path, format, size_bytes, records, reads, writes, flushes, discards, "
-				"bytes_read, bytes_written, duration_s, skipped_lines, skipped_bad, "
-				"reordered, dev_lat_mean_ns, fingerprint, stats_opts, footprint_bytes, "
-				"sequential_fraction, reuse_fraction FROM traces WHERE trace_id = ?1",
-				-1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return fail(c, -EIO, "reading traces: %s", sqlite3_errmsg(rep_db_conn(c->db)));
 	fputs("<div class=scroll><table><tr><th>trace</th><th>format</th><th>size</th><th>records</th><th>reads</th>"
 	      "<th>writes</th><th>flushes</th><th>discards</th><th>read</th><th>written</th>"
 	      "<th>duration (s)</th><th>mean request (KiB)</th><th>footprint</th>"
@@ -1693,56 +1750,74 @@ static int trace_table(struct ctx *c, FILE *f)
 	      f);
 	for (size_t fi = 0; fi < c->nfams; fi++) {
 		bool seen = false;
-		char sz[32];
+		sqlite3_stmt *st;
+		int rc;
 
 		for (size_t g = 0; g < fi; g++)
 			seen |= c->fams[g].trace_id == c->fams[fi].trace_id;
 		if (seen)
 			continue;
-		sqlite3_bind_int64(st, 1, c->fams[fi].trace_id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			double recs = sqlite3_column_double(st, 3);
-			double bytes = sqlite3_column_double(st, 8) + sqlite3_column_double(st, 9);
-
-			fputs("<tr><td>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 0));
-			fputs("</td><td>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 1));
-			format_size((uint64_t)sqlite3_column_int64(st, 2), sz, sizeof(sz));
-			fprintf(f, "</td><td class=n>%s</td>", sz);
-			for (int col = 3; col <= 7; col++)
-				html_num(f, st, col, "%.0f", 1);
-			format_size((uint64_t)sqlite3_column_int64(st, 8), sz, sizeof(sz));
-			fprintf(f, "<td class=n>%s</td>", sz);
-			format_size((uint64_t)sqlite3_column_int64(st, 9), sz, sizeof(sz));
-			fprintf(f, "<td class=n>%s</td>", sz);
-			html_num(f, st, 10, "%.3f", 1);
-			if (recs > 0)
-				fprintf(f, "<td class=n>%.1f</td>", bytes / recs / 1024.0);
-			else
-				fputs("<td>&ndash;</td>", f);
-			if (sqlite3_column_type(st, 17) == SQLITE_NULL) {
-				fputs("<td>&ndash;</td>", f);
-			} else {
-				format_size((uint64_t)sqlite3_column_int64(st, 17), sz, sizeof(sz));
-				fprintf(f, "<td class=n>%s</td>", sz);
-			}
-			html_num(f, st, 18, "%.1f", 100);
-			html_num(f, st, 19, "%.1f", 100);
-			html_num(f, st, 11, "%.0f", 1);
-			html_num(f, st, 12, "%.0f", 1);
-			html_num(f, st, 13, "%.0f", 1);
-			html_num(f, st, 14, "%.3f", 1e-6);
-			fputs("<td>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 16));
-			fputs("</td><td class=fp>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 15));
-			fputs("</td></tr>\n", f);
+		rc = db_row(c->db, &st, c->err, c->errlen, "reading traces",
+			    "SELECT path, format, size_bytes, records, reads, writes, flushes, discards, "
+			    "bytes_read, bytes_written, duration_s, skipped_lines, skipped_bad, "
+			    "reordered, dev_lat_mean_ns, fingerprint, stats_opts, footprint_bytes, "
+			    "sequential_fraction, reuse_fraction FROM traces WHERE trace_id = ?1",
+			    "i", c->fams[fi].trace_id);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			trace_row(f, st);
+			sqlite3_finalize(st);
 		}
-		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
 	fputs("</table></div>\n", f);
+	return 0;
+}
+
+struct runs_rows {
+	FILE *f;
+	int rows;
+};
+
+/* One row of the runs table (the first 5000: the page is not the export). */
+static int runs_row(sqlite3_stmt *st, void *arg)
+{
+	struct runs_rows *x = arg;
+	FILE *f = x->f;
+	char l[16], sz[32], wr[32];
+
+	if (++x->rows > 5000) {
+		fputs("<tr><td colspan=18>&hellip; more runs: use --csv or --json for all</td></tr>\n", f);
+		return 1;
+	}
+	bs_label((unsigned long)sqlite3_column_int64(st, 2), l, sizeof(l));
+	size_label(sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6), sz,
+		   sizeof(sz));
+	format_size((uint64_t)sqlite3_column_int64(st, 14), wr, sizeof(wr));
+	fprintf(f, "<tr><td class=n>%lld</td><td>", (long long)sqlite3_column_int64(st, 0));
+	html_esc(f, base_name((const char *)sqlite3_column_text(st, 1)));
+	fprintf(f, "</td><td class=n>%siB</td><td class=n>%d</td><td>", l, sqlite3_column_int(st, 3));
+	html_esc(f, (const char *)sqlite3_column_text(st, 4));
+	fputs("</td><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 5));
+	fprintf(f, "</td><td class=n>%s</td><td>", sz);
+	html_esc(f, (const char *)sqlite3_column_text(st, 7));
+	fputs("</td><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 8));
+	fputs(" / ", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 9));
+	fputs("</td>", f);
+	html_num(f, st, 10, "%.2f", 100);
+	html_num(f, st, 11, "%.3f", 1e-6);
+	html_num(f, st, 12, "%.3f", 1e-6);
+	html_num(f, st, 13, "%.3f", 1e-6);
+	fprintf(f, "<td class=n>%s</td>", wr);
+	html_num(f, st, 15, "%.0f", 1);
+	html_num(f, st, 16, "%.0f", 1);
+	html_num(f, st, 17, "%.2f", 1);
+	fputs("<td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 18));
+	fputs("</td></tr>\n", f);
 	return 0;
 }
 
@@ -1753,59 +1828,19 @@ static int runs_table(struct ctx *c, FILE *f)
 		"target_model, read_hit_ratio, read_lat_mean_ns, read_lat_p99_ns, write_lat_mean_ns, "
 		"ssd_bytes_written, cache_evictions, seed_crashes, wall_seconds, started_at";
 	struct rep_selection sel = {.where = c->o->sel ? c->o->sel->where : NULL, .latest_only = true};
-	sqlite3_stmt *st;
-	int rc, rows = 0;
+	struct runs_rows x = {.f = f};
+	int rc;
 
-	if ((rc = rep_select(c->db, cols, &sel, "trace_id, mode, policy, cache_size, assoc, block_size",
-			     &st, c->err, c->errlen)))
-		return rc;
 	fputs("<div class=scroll><table class=runs><tr><th>run</th><th>trace</th><th>block</th><th>assoc</th><th>mode</th>"
 	      "<th>policy</th><th>cache</th><th>quirks</th><th>devices</th><th>read hit %</th>"
 	      "<th>read mean (ms)</th><th>read p99 (ms)</th><th>write mean (ms)</th>"
 	      "<th>SSD written</th><th>evictions</th><th>seed crashes</th><th>wall (s)</th>"
 	      "<th>started (UTC)</th></tr>\n",
 	      f);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char l[16], sz[32], wr[32];
-
-		if (++rows > 5000) {
-			fputs("<tr><td colspan=18>&hellip; more runs: use --csv or --json for all</td></tr>\n", f);
-			break;
-		}
-		bs_label((unsigned long)sqlite3_column_int64(st, 2), l, sizeof(l));
-		size_label(sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6), sz,
-			   sizeof(sz));
-		format_size((uint64_t)sqlite3_column_int64(st, 14), wr, sizeof(wr));
-		fprintf(f, "<tr><td class=n>%lld</td><td>", (long long)sqlite3_column_int64(st, 0));
-		html_esc(f, base_name((const char *)sqlite3_column_text(st, 1)));
-		fprintf(f, "</td><td class=n>%siB</td><td class=n>%d</td><td>", l, sqlite3_column_int(st, 3));
-		html_esc(f, (const char *)sqlite3_column_text(st, 4));
-		fputs("</td><td>", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 5));
-		fprintf(f, "</td><td class=n>%s</td><td>", sz);
-		html_esc(f, (const char *)sqlite3_column_text(st, 7));
-		fputs("</td><td>", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 8));
-		fputs(" / ", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 9));
-		fputs("</td>", f);
-		html_num(f, st, 10, "%.2f", 100);
-		html_num(f, st, 11, "%.3f", 1e-6);
-		html_num(f, st, 12, "%.3f", 1e-6);
-		html_num(f, st, 13, "%.3f", 1e-6);
-		fprintf(f, "<td class=n>%s</td>", wr);
-		html_num(f, st, 15, "%.0f", 1);
-		html_num(f, st, 16, "%.0f", 1);
-		html_num(f, st, 17, "%.2f", 1);
-		fputs("<td>", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 18));
-		fputs("</td></tr>\n", f);
-	}
-	sqlite3_finalize(st);
+	rc = rep_select(c->db, cols, &sel, "trace_id, mode, policy, cache_size, assoc, block_size",
+			runs_row, &x, c->err, c->errlen);
 	fputs("</table></div>\n", f);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return fail(c, -EIO, "reading runs: %s", sqlite3_errmsg(rep_db_conn(c->db)));
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* The family's best configurations by --rank-by, with the metric ranked in the first column. */
