@@ -367,20 +367,18 @@ struct combo {
 	unsigned assoc;
 };
 
-static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r)
-{
-	return (!(fields & F_MODE) || !strcmp(cb->mode, r->mode)) &&
-	       (!(fields & F_POLICY) || !strcmp(cb->policy, r->policy)) &&
-	       (!(fields & F_SIZE) || cb->size == r->cache_size) && (!(fields & F_BS) || cb->bs == r->bs) &&
-	       (!(fields & F_ASSOC) || cb->assoc == r->assoc) && !isnan(r->hit);
-}
-
 static bool same_combo(const struct combo *a, const struct run *r, unsigned fields)
 {
 	return (!(fields & F_MODE) || !strcmp(a->mode, r->mode)) &&
 	       (!(fields & F_POLICY) || !strcmp(a->policy, r->policy)) &&
 	       (!(fields & F_SIZE) || a->size == r->cache_size) && (!(fields & F_BS) || a->bs == r->bs) &&
 	       (!(fields & F_ASSOC) || a->assoc == r->assoc);
+}
+
+/* A run of the slice cb (in the given fields) that has a read hit ratio. */
+static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r)
+{
+	return same_combo(cb, r, fields) && !isnan(r->hit);
 }
 
 /* The distinct values of the given F_* fields over the family's runs (first-seen order). */
@@ -479,9 +477,13 @@ static FILE *fig_begin(struct ctx *c, int family, const char *name, const char *
 	return f;
 }
 
-/* After the datablocks: the loop that draws the body once per output format. */
-static void fig_loop_begin(FILE *f, const char *name, int w, int h)
+/* After the datablocks: the loop that draws the body once per output format, opened with the
+ * figure's title (fig_begin's) as "set title", or as the title of a multiplot of this layout
+ * ("1,3"). */
+static void fig_body(struct ctx *c, FILE *f, int w, int h, const char *multiplot)
 {
+	const struct fig *g = &c->figs[c->nfigs];
+
 	fprintf(f,
 		"do for [fmt in \"png svg\"] {\n"
 		"reset\n"
@@ -494,7 +496,13 @@ static void fig_loop_begin(FILE *f, const char *name, int w, int h)
 		"set grid lc rgb \"#dddddd\"\n"
 		"set border lc rgb \"#555555\"\n"
 		"set key noenhanced\n",
-		w, h, w, h, name);
+		w, h, w, h, g->name);
+	if (multiplot)
+		fprintf(f, "set multiplot layout %s title ", multiplot);
+	else
+		fprintf(f, "set title ");
+	gp_str(f, g->title);
+	fputc('\n', f);
 }
 
 static int fig_end(struct ctx *c, FILE *f)
@@ -555,54 +563,80 @@ static FILE *fig_open(struct ctx *c, int fi, char *name, size_t namelen, const c
 
 #define FIG_OPEN_FAILED(c) ((c)->kind_full ? 0 : -EIO)
 
+/* What a figure of one (mode, policy, cache size) slice is drawn over: the block sizes and the
+ * associativities run in it (sorted) and the cache size as a label. */
+struct slice {
+	uint64_t bs[256], assoc[256];
+	size_t nbs, nas;
+	char sz[32];
+};
+
+static void slice_of(const struct ctx *c, const struct family *fm, const struct combo *cb,
+		     struct slice *sl)
+{
+	sl->nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, sl->bs);
+	sl->nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, sl->assoc);
+	size_label(cb->size, sl->sz, sizeof(sl->sz));
+}
+
+/* "WHAT\nMODE, POLICY, cache SIZE[EXTRA]; FAMILY": the title of a slice's figure. */
+static void slice_title(char *title, size_t len, const char *what, const struct combo *cb,
+			const struct slice *sl, const char *extra, const struct family *fm)
+{
+	text(title, len, "%s\n%s, %s, cache %s%s; %s", what, cb->mode, cb->policy, sl->sz, extra,
+	     fm->desc);
+}
+
+/* One line of a plot command: "$dK using 1:2 with WITH" in line style `style` (its title is
+ * the caller's), after ", \" and a new line unless it is the first (i == 0). */
+static void plot_line(FILE *f, size_t i, size_t k, const char *with, int style)
+{
+	fprintf(f, "%s$d%zu using 1:2 with %s ", i ? ", \\\n  " : "", k, with);
+	line_style(f, style);
+}
+
 /* hitbs: read hit ratio vs block size, one line per associativity, per (mode, policy, size). */
 static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	char name[96], title[512];
+	struct slice sl;
 	FILE *f;
 
-	if (nbs < 2)
+	slice_of(c, fm, cb, &sl);
+	if (sl.nbs < 2)
 		return 0; /* one block size: no line to draw */
-	if (nas > MAX_LINES)
-		nas = MAX_LINES;
-	size_label(cb->size, sz, sizeof(sz));
-	text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s", cb->mode,
-	     cb->policy, sz, fm->desc);
+	if (sl.nas > MAX_LINES)
+		sl.nas = MAX_LINES;
+	slice_title(title, sizeof(title), "Read hit ratio vs block size", cb, &sl, "", fm);
 	f = fig_open(c, fi, name, sizeof(name), title, "One line per associativity; lines with the "
 			"same values lie on top of each other (the heatmap shows every value).");
 	if (!f)
 		return FIG_OPEN_FAILED(c);
-	for (size_t a = 0; a < nas; a++) {
+	for (size_t a = 0; a < sl.nas; a++) {
 		fprintf(f, "$d%zu << EOD\n", a);
-		for (size_t b = 0; b < nbs; b++) {
+		for (size_t b = 0; b < sl.nbs; b++) {
 			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-						       bss[b], (unsigned)assocs[a]);
+						       sl.bs[b], (unsigned)sl.assoc[a]);
 			if (r && !isnan(r->hit))
-				fprintf(f, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * r->hit);
+				fprintf(f, "%.6g %.6g\n", sl.bs[b] / 2.0, 100.0 * r->hit);
 		}
 		fprintf(f, "EOD\n");
 	}
-	fig_loop_begin(f, name, 960, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+	fig_body(c, f, 960, 600, NULL);
+	fprintf(f, "set xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
 		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
 		   "set xtics (");
-	for (size_t b = 0; b < nbs; b++) {
+	for (size_t b = 0; b < sl.nbs; b++) {
 		char l[16];
 
-		bs_label(bss[b], l, sizeof(l));
-		fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, bss[b] / 2.0);
+		bs_label(sl.bs[b], l, sizeof(l));
+		fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, sl.bs[b] / 2.0);
 	}
-	fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
-	for (size_t a = 0; a < nas; a++) {
-		fprintf(f, "%s$d%zu using 1:2 with linespoints ", a ? ", \\\n  " : "", a);
-		line_style(f, (int)a);
-		fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
+	fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", sl.bs[0] / 2.0 / 1.25, sl.bs[sl.nbs - 1] / 2.0 * 1.25);
+	for (size_t a = 0; a < sl.nas; a++) {
+		plot_line(f, a, a, "linespoints", (int)a);
+		fprintf(f, " title \"%" PRIu64 "\"", sl.assoc[a]);
 	}
 	fprintf(f, "\n");
 	return fig_end(c, f) ? -EIO : 1;
@@ -612,27 +646,25 @@ static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	char name[96], title[512];
+	struct slice sl;
 	double lo = INFINITY, hi = -INFINITY;
 	FILE *f;
 
-	if (nbs < 2 || nas < 2)
+	slice_of(c, fm, cb, &sl);
+	if (sl.nbs < 2 || sl.nas < 2)
 		return 0;
-	size_label(cb->size, sz, sizeof(sz));
-	text(title, sizeof(title), "Read hit ratio (%%), block size x associativity\n%s, %s, "
-	     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	slice_title(title, sizeof(title), "Read hit ratio (%), block size x associativity", cb, &sl, "",
+		    fm);
 	f = fig_open(c, fi, name, sizeof(name), title,
 		     "Colour and label: read hit ratio (%); blank cells were not run.");
 	if (!f)
 		return FIG_OPEN_FAILED(c);
 	fprintf(f, "$d << EOD\n");
-	for (size_t a = 0; a < nas; a++) {
-		for (size_t b = 0; b < nbs; b++) {
+	for (size_t a = 0; a < sl.nas; a++) {
+		for (size_t b = 0; b < sl.nbs; b++) {
 			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-						       bss[b], (unsigned)assocs[a]);
+						       sl.bs[b], (unsigned)sl.assoc[a]);
 			if (r && !isnan(r->hit)) {
 				fprintf(f, "%zu %zu %.6g\n", b, a, 100.0 * r->hit);
 				lo = fmin(lo, 100.0 * r->hit);
@@ -646,25 +678,23 @@ static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 	fprintf(f, "EOD\n");
 	if (hi - lo < 1e-9)
 		hi = lo + 1;
-	fig_loop_begin(f, name, 960, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"block size\"\nset ylabel \"associativity\"\n"
+	fig_body(c, f, 960, 600, NULL);
+	fprintf(f, "set xlabel \"block size\"\nset ylabel \"associativity\"\n"
 		   "set cblabel \"read hit ratio (%%)\"\nunset grid\n"
 		   "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", "
 		   "0.75 \"#5ec962\", 1 \"#fde725\")\n"
 		   "set cbrange [%.6g:%.6g]\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
 		   "set tics out nomirror\nset xtics (",
-		lo, hi, nbs - 1, nas - 1);
-	for (size_t b = 0; b < nbs; b++) {
+		lo, hi, sl.nbs - 1, sl.nas - 1);
+	for (size_t b = 0; b < sl.nbs; b++) {
 		char l[16];
 
-		bs_label(bss[b], l, sizeof(l));
+		bs_label(sl.bs[b], l, sizeof(l));
 		fprintf(f, "%s\"%s\" %zu", b ? ", " : "", l, b);
 	}
 	fprintf(f, ")\nset ytics (");
-	for (size_t a = 0; a < nas; a++)
-		fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", assocs[a], a);
+	for (size_t a = 0; a < sl.nas; a++)
+		fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", sl.assoc[a], a);
 	/* Labels: white on the dark half of the palette, black on the light half. */
 	fprintf(f, ")\nmid = %.6g\n"
 		   "plot $d using 1:2:3 with image notitle, \\\n"
@@ -721,10 +751,8 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 		}
 		fprintf(f, "EOD\n");
 	}
-	fig_loop_begin(f, name, 960, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+	fig_body(c, f, 960, 600, NULL);
+	fprintf(f, "set xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
 		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
 		   "set xtics (");
 	for (size_t s = 0; s < nsz; s++) {
@@ -736,8 +764,7 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 	fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
 		(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
 	for (size_t u = 0; u < nuse; u++) {
-		fprintf(f, "%s$d%zu using 1:2 with linespoints ", u ? ", \\\n  " : "", u);
-		line_style(f, (int)use[u]);
+		plot_line(f, u, u, "linespoints", (int)use[u]);
 		fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
 	}
 	fprintf(f, "\n");
@@ -844,10 +871,8 @@ static int fig_modes(struct ctx *c, int fi, const struct combo *cb)
 		}
 		fprintf(f, "EOD\n");
 	}
-	fig_loop_begin(f, name, 1200, 560);
-	fprintf(f, "set multiplot layout 1,3 title ");
-	gp_str(f, title);
-	fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
+	fig_body(c, f, 1200, 560, "1,3");
+	fprintf(f, "set style data histograms\nset style histogram clustered gap 1\n"
 		   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
 		   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
 		   "samplen 2\nset grid ytics\nset xtics nomirror\n");
@@ -875,24 +900,19 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 	}
 	if (!any)
 		return 0; /* no run with miss explanation counts (run with --no-explain) */
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
-	bool one_assoc = nbs * nas > MAX_BARS;
+	char name[96], title[512], extra[32];
+	struct slice sl;
+
+	slice_of(c, fm, cb, &sl);
+	bool one_assoc = sl.nbs * sl.nas > MAX_BARS;
 	unsigned assoc_only = one_assoc ? main_assoc(c, fm, cb, F_MODE | F_POLICY | F_SIZE) : 0;
 	FILE *f;
 	int bars = 0;
 
-	if (nbs * nas < 2)
+	if (sl.nbs * sl.nas < 2)
 		return 0; /* one configuration: nothing to compare */
-	size_label(cb->size, sz, sizeof(sz));
-	if (one_assoc)
-		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-		     "cache %s, assoc %u; %s", cb->mode, cb->policy, sz, assoc_only, fm->desc);
-	else
-		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-		     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	text(extra, sizeof(extra), one_assoc ? ", assoc %u" : "", assoc_only);
+	slice_title(title, sizeof(title), "Why reads missed (share of read pieces)", cb, &sl, extra, fm);
 	f = fig_open(c, fi, name, sizeof(name), title, "Bars: block size / associativity; the "
 			"rest of each bar up to 100% is hits.");
 	if (!f)
@@ -901,18 +921,18 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 	for (int m = 0; m < MISS_NR; m++)
 		fprintf(f, " %s", rep_miss_names[m]);
 	fprintf(f, "\n");
-	for (size_t a = 0; a < nas; a++) {
-		if (one_assoc && assocs[a] != assoc_only)
+	for (size_t a = 0; a < sl.nas; a++) {
+		if (one_assoc && sl.assoc[a] != assoc_only)
 			continue;
-		for (size_t b = 0; b < nbs && bars < MAX_BARS; b++) {
+		for (size_t b = 0; b < sl.nbs && bars < MAX_BARS; b++) {
 			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-						       bss[b], (unsigned)assocs[a]);
+						       sl.bs[b], (unsigned)sl.assoc[a]);
 			char l[16];
 
 			if (!r || r->read_pieces <= 0)
 				continue;
-			bs_label(bss[b], l, sizeof(l));
-			fprintf(f, "%s/a%" PRIu64, l, assocs[a]);
+			bs_label(sl.bs[b], l, sizeof(l));
+			fprintf(f, "%s/a%" PRIu64, l, sl.assoc[a]);
 			for (int m = 0; m < MISS_NR; m++)
 				fprintf(f, " %.6g", 100.0 * (double)r->miss[m] / (double)r->read_pieces);
 			fprintf(f, "\n");
@@ -920,10 +940,8 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 		}
 	}
 	fprintf(f, "EOD\n");
-	fig_loop_begin(f, name, 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset style data histograms\nset style histogram rowstacked\n"
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set style data histograms\nset style histogram rowstacked\n"
 		   "set style fill solid 0.9 border -1\nset boxwidth 0.75\nset yrange [0:100]\n"
 		   "set ylabel \"read pieces (%%)\"\nset xlabel \"block size / associativity\"\n"
 		   "set key outside right top title \"miss reason\"\nset grid ytics\n"
@@ -950,9 +968,9 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs, nas, n = 0;
+	char name[96], title[512];
+	struct slice sl;
+	size_t n = 0;
 	struct {
 		char label[32];
 		double pol, opt, fa_lru, fa_opt;
@@ -963,26 +981,25 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 
 	if (!strcmp(cb->policy, "opt") || cb->size < 0)
 		return 0;
-	nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
-	for (size_t b = 0; b < nbs; b++)
-		for (size_t a = 0; a < nas && n < MAX_BARS; a++) {
-			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size, bss[b],
-						       (unsigned)assocs[a]);
-			const struct run *o = find_run(c, fm, cb->mode, "opt", cb->size, bss[b],
-						       (unsigned)assocs[a]);
+	slice_of(c, fm, cb, &sl);
+	for (size_t b = 0; b < sl.nbs; b++)
+		for (size_t a = 0; a < sl.nas && n < MAX_BARS; a++) {
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size, sl.bs[b],
+						       (unsigned)sl.assoc[a]);
+			const struct run *o = find_run(c, fm, cb->mode, "opt", cb->size, sl.bs[b],
+						       (unsigned)sl.assoc[a]);
 			struct rep_ref lru, opt;
 			char l[16];
 
 			if (!r || !o || isnan(r->hit) || isnan(o->hit) ||
-			    rep_refs_get(c->db, fm->trace_id, bss[b] * 512, (uint64_t)cb->size, "lru", true,
+			    rep_refs_get(c->db, fm->trace_id, sl.bs[b] * 512, (uint64_t)cb->size, "lru", true,
 					 &lru) != 1 ||
-			    rep_refs_get(c->db, fm->trace_id, bss[b] * 512, (uint64_t)cb->size, "opt", true,
+			    rep_refs_get(c->db, fm->trace_id, sl.bs[b] * 512, (uint64_t)cb->size, "opt", true,
 					 &opt) != 1 ||
 			    !lru.accesses || !opt.accesses)
 				continue;
-			bs_label(bss[b], l, sizeof(l));
-			text(bar[n].label, sizeof(bar[n].label), "%siB/a%" PRIu64, l, assocs[a]);
+			bs_label(sl.bs[b], l, sizeof(l));
+			text(bar[n].label, sizeof(bar[n].label), "%siB/a%" PRIu64, l, sl.assoc[a]);
 			bar[n].pol = 100.0 * (1 - r->hit);
 			bar[n].opt = 100.0 * (1 - o->hit);
 			bar[n].fa_lru = 100.0 * (double)lru.misses / (double)lru.accesses;
@@ -993,9 +1010,8 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 		}
 	if (!n)
 		return 0;
-	size_label(cb->size, sz, sizeof(sz));
-	text(title, sizeof(title), "Where the read misses come from: trace, placement, policy\n%s, %s, "
-	     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	slice_title(title, sizeof(title), "Where the read misses come from: trace, placement, policy",
+		    cb, &sl, "", fm);
 	f = fig_open(c, fi, name, sizeof(name), title,
 		     "Read miss ratio (% of read pieces) stacked: the trace itself (fully associative "
 		     "OPT of the same capacity and block size, reads only), placement (opt in this "
@@ -1013,10 +1029,8 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 			bar[i].pol, bar[i].opt, bar[i].fa_lru, bar[i].fa_opt, bar[i].pieces,
 			bar[i].accesses);
 	fprintf(f, "EOD\n");
-	fig_loop_begin(f, name, 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset ylabel \"read miss ratio (%%)\"\nset xlabel \"block size / associativity\"\n"
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set ylabel \"read miss ratio (%%)\"\nset xlabel \"block size / associativity\"\n"
 		   "set yrange [0:100]\nset xrange [-0.6:%zu.6]\nset style fill solid 0.85 border -1\n"
 		   "set key outside bottom center horizontal maxrows 2\nset grid ytics\n"
 		   "set xtics rotate by -45 nomirror\nw = 0.35\n"
@@ -1249,10 +1263,8 @@ static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 		fclose(f);
 		return rc;
 	}
-	fig_loop_begin(f, "selected-series", 1100, 560);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"simulated time since the first interval (s)\"\n"
+	fig_body(c, f, 1100, 560, NULL);
+	fprintf(f, "set xlabel \"simulated time since the first interval (s)\"\n"
 		   "set ylabel \"read hit ratio in the interval (%%)\"\nset yrange [0:100]\n"
 		   "set key outside below\nset datafile missing \"?\"\nplot ");
 	for (size_t k = 0; k < c->nselected; k++) {
@@ -1380,10 +1392,8 @@ static int fig_classcdf(struct ctx *c, size_t k)
 		fclose(f);
 		return rc;
 	}
-	fig_loop_begin(f, name, 1000, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
+	fig_body(c, f, 1000, 600, NULL);
+	fprintf(f, "set xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
 		   "set logscale x 10\nset format x \"%%.0f\"\nset yrange [%s:1.02]\n"
 		   "set key outside right top title \"class\"\n", x.points ? "0.45" : "0");
 	if (!x.n)
@@ -1391,8 +1401,7 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	else
 		fprintf(f, "plot ");
 	for (int i = 0; i < x.n; i++) {
-		fprintf(f, "%s$d%d using 1:2 with %s ", i ? ", \\\n  " : "", i, x.points ? "linespoints" : "steps");
-		line_style(f, i);
+		plot_line(f, (size_t)i, (size_t)i, x.points ? "linespoints" : "steps", i);
 		fprintf(f, " title \"%s\"", x.name[i]);
 	}
 	fprintf(f, "\n");
@@ -1438,10 +1447,8 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 		fclose(f);
 		return rc;
 	}
-	fig_loop_begin(f, "selected-reqcdf", 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
 		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
 		   "set yrange [0:1.02]\n"
 		   "set key outside below\n");
@@ -1547,10 +1554,8 @@ static int fig_predcdf(struct ctx *c, size_t k)
 	}
 	if (x.n)
 		fprintf(f, "EOD\n");
-	fig_loop_begin(f, name, 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"request latency (us, log scale)\"\n"
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set xlabel \"request latency (us, log scale)\"\n"
 		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
 		   "set yrange [0:1.02]\nset key outside below\nplot ");
 	for (int i = 0; i < x.n; i++) {
