@@ -356,25 +356,6 @@ static int read_side(struct rep_db *db, int64_t run, struct side_info *si, char 
 
 /* ---- printing ---- */
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static void json_num(FILE *out, double x)
 {
 	if (isfinite(x))
@@ -393,7 +374,7 @@ static void json_val(FILE *out, const struct val *v)
 		json_num(out, v->d);
 		break;
 	case SQLITE_TEXT:
-		json_str(out, v->s);
+		rep_json_str(out, v->s);
 		break;
 	default:
 		fputs("null", out);
@@ -433,25 +414,25 @@ static bool val_diff(const struct item *it, double *diff, double *rel, bool *int
 static void json_side(FILE *out, const struct side_info *si)
 {
 	fprintf(out, "{\"run_id\":%" PRId64 ",\"run_uuid\":", si->run_id);
-	json_str(out, si->run_uuid);
+	rep_json_str(out, si->run_uuid);
 	fputs(",\"status\":", out);
-	json_str(out, si->status);
+	rep_json_str(out, si->status);
 	fputs(",\"error\":", out);
 	if (si->error[0])
-		json_str(out, si->error);
+		rep_json_str(out, si->error);
 	else
 		fputs("null", out);
 	fputs(",\"trace\":", out);
-	json_str(out, si->trace);
+	rep_json_str(out, si->trace);
 	fputs(",\"fingerprint\":", out);
-	json_str(out, si->fingerprint);
+	rep_json_str(out, si->fingerprint);
 	fputs(",\"started_at\":", out);
-	json_str(out, si->started);
+	rep_json_str(out, si->started);
 	fputs(",\"program_version\":", out);
-	json_str(out, si->version);
+	rep_json_str(out, si->version);
 	fputs(",\"sweep\":", out);
 	if (si->sweep[0])
-		json_str(out, si->sweep);
+		rep_json_str(out, si->sweep);
 	else
 		fputs("null", out);
 	fputc('}', out);
@@ -475,7 +456,7 @@ static void print_json(FILE *out, const struct side_info si[2], const struct ite
 		if (val_equal(&it->v[0], &it->v[1]))
 			continue;
 		fprintf(out, "%s{\"name\":", first ? "" : ",");
-		json_str(out, it->name);
+		rep_json_str(out, it->name);
 		fputs(",\"a\":", out);
 		json_val(out, &it->v[0]);
 		fputs(",\"b\":", out);
@@ -490,7 +471,7 @@ static void print_json(FILE *out, const struct side_info si[2], const struct ite
 		bool integer;
 
 		fprintf(out, "%s{\"name\":", i ? "," : "");
-		json_str(out, it->name);
+		rep_json_str(out, it->name);
 		fputs(",\"a\":", out);
 		json_val(out, &it->v[0]);
 		fputs(",\"b\":", out);

@@ -475,30 +475,29 @@ static int parse_unary(struct parser *ps)
 	return rc;
 }
 
-static int parse_and(struct parser *ps)
+/* OPERAND {KW OPERAND}, joined by sql: "or" binds looser than "and". */
+static int parse_list(struct parser *ps, const char *kw, const char *sql,
+		      int (*operand)(struct parser *ps))
 {
-	int rc = parse_unary(ps);
+	int rc = operand(ps);
 
-	while (!rc && is_kw(&ps->t, "and")) {
-		emit(ps->w, " AND ");
+	while (!rc && is_kw(&ps->t, kw)) {
+		emit(ps->w, "%s", sql);
 		if ((rc = next(ps)))
 			return rc;
-		rc = parse_unary(ps);
+		rc = operand(ps);
 	}
 	return rc;
 }
 
+static int parse_and(struct parser *ps)
+{
+	return parse_list(ps, "and", " AND ", parse_unary);
+}
+
 static int parse_or(struct parser *ps)
 {
-	int rc = parse_and(ps);
-
-	while (!rc && is_kw(&ps->t, "or")) {
-		emit(ps->w, " OR ");
-		if ((rc = next(ps)))
-			return rc;
-		rc = parse_and(ps);
-	}
-	return rc;
+	return parse_list(ps, "or", " OR ", parse_and);
 }
 
 int rep_where_parse(const char *expr, struct rep_where **out, char *err, size_t errlen)
@@ -658,7 +657,7 @@ static void csv_text(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_text(FILE *out, const char *s)
+void rep_json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -720,7 +719,7 @@ static int export_row(sqlite3_stmt *st, void *arg)
 		}
 		default:
 			if (x->json)
-				json_text(out, (const char *)sqlite3_column_text(st, c));
+				rep_json_str(out, (const char *)sqlite3_column_text(st, c));
 			else
 				csv_text(out, (const char *)sqlite3_column_text(st, c));
 			break;

@@ -66,6 +66,9 @@ int rep_select(struct rep_db *db, const char *cols, const struct rep_selection *
 	       const char *order_by, int (*fn)(struct sqlite3_stmt *st, void *arg), void *arg,
 	       char *err, size_t errlen);
 
+/* s as a JSON string, quoted and escaped (the exports and `db diff --json`). */
+void rep_json_str(FILE *out, const char *s);
+
 /* Export the selection (every rep_fields column) as CSV (RFC 4180) or a JSON array. Returns 0 or
  * -errno; *nr_rows (may be NULL) receives the number of runs written. No run selected:
  * -ENOENT with "DB: no run matches" in err, and nothing written. */
