@@ -1202,28 +1202,19 @@ static int choose_runs(struct ctx *c)
 	return 0;
 }
 
-struct series {
-	FILE *f;
-	int64_t t0;
-	bool any;
-};
-
-/* One interval of the time series: seconds since the first, read hit ratio in it. */
+/* One interval of the time series (seconds since the first, reads, hits): the read hit ratio
+ * in it. */
 static int series_row(sqlite3_stmt *st, void *arg)
 {
-	struct series *x = arg;
-	int64_t t = sqlite3_column_int64(st, 0), rp = sqlite3_column_int64(st, 1);
+	FILE *f = arg;
+	int64_t dt = sqlite3_column_int64(st, 0), rp = sqlite3_column_int64(st, 1);
 
-	if (x->t0 < 0)
-		x->t0 = t;
 	/* An interval without read pieces has no ratio: a gap, not a zero. */
-	if (rp > 0) {
-		fprintf(x->f, "%.6g %.6g\n", (double)(t - x->t0) / 1e9,
+	if (rp > 0)
+		fprintf(f, "%.6g %.6g\n", (double)dt / 1e9,
 			100.0 * (double)sqlite3_column_int64(st, 2) / (double)rp);
-		x->any = true;
-	} else {
-		fprintf(x->f, "%.6g ?\n", (double)(t - x->t0) / 1e9);
-	}
+	else
+		fprintf(f, "%.6g ?\n", (double)dt / 1e9);
 	return 0;
 }
 
@@ -1244,18 +1235,19 @@ static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 	if (!f)
 		return -EIO;
 	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading the time series",
-			     "SELECT start_ns, read_pieces, read_hits FROM series WHERE run_id = ?1 "
-			     "ORDER BY idx"))) {
+			     "SELECT start_ns - first_value(start_ns) OVER (ORDER BY idx), read_pieces, "
+			     "read_hits FROM series WHERE run_id = ?1 ORDER BY idx"))) {
 		fclose(f);
 		return rc;
 	}
 	for (size_t k = 0; k < c->nselected && rc >= 0; k++) {
-		struct series x = {.f = f, .t0 = -1};
+		int64_t id = c->runs[c->selected[k]].id;
 
 		fprintf(f, "$d%zu << EOD\n", k);
 		rc = db_each_with(c->db, st, c->err, c->errlen, "reading the time series", series_row,
-				  &x, "i", c->runs[c->selected[k]].id);
-		any |= x.any;
+				  f, "i", id);
+		any |= count_rows(c, "SELECT count(*) FROM series WHERE run_id = ?1 AND read_pieces > 0",
+				  id) > 0;
 		fprintf(f, "EOD\n");
 	}
 	sqlite3_finalize(st);

@@ -528,19 +528,21 @@ static void test_run_db_reads_trace_once(void **state)
 
 int main(void)
 {
+	/* each test in a directory of its own */
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_and_record, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_keys_and_fingerprints, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_merge_old_shard, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_files_refused, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_locked, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_readonly, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_disk_full, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_merge_idempotent, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_failed_runs, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_run_db_reads_trace_once, setup, fx_teardown),
+		T(test_create_and_record),
+		T(test_keys_and_fingerprints),
+		T(test_migration_from_v1),
+		T(test_merge_old_shard),
+		T(test_newer_schema_refused),
+		T(test_foreign_files_refused),
+		T(test_locked),
+		T(test_readonly),
+		T(test_disk_full),
+		T(test_merge_idempotent),
+		T(test_failed_runs),
+		T(test_run_db_reads_trace_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,27 +188,46 @@ static void cat(char *buf, size_t *n, const char *fmt, ...)
 /* The family's description in a title, as gnuplot reads it (the title's line break is \\n). */
 #define FAMILY "; t.blkparse.txt, runs outside a sweep;\\nquirks "
 
-/* f1-hitbs-1: writethrough, lru, 256 MiB; a line per associativity of (KiB, hit %) points. */
-static void check_hitbs(const char *out)
+/* Datablocks $d0 .. $d(nl - 1) of np points each: x[p] (to prec digits), 100 * hit(l, p). */
+static void cat_lines(char *want, size_t *n, int nl, int np, int prec, const double *x,
+		      double (*hit)(int l, int p))
 {
-	char *gp = fx_slurp(out, "gnuplot/f1-hitbs-1.gp"), want[BUF_LEN];
+	for (int l = 0; l < nl; l++) {
+		cat(want, n, "$d%d << EOD\n", l);
+		for (int p = 0; p < np; p++)
+			cat(want, n, "%.*g %.6g\n", prec, x[p], 100.0 * hit(l, p));
+		cat(want, n, "EOD\n");
+	}
+}
+
+/* hitbs' line l (associativity) at block size p; mrc's line l (mode) at cache size p. */
+static double hitbs_hit(int l, int p) { return shape(bss[p], assocs[l], 0, 0); }
+static double mrc_hit(int l, int p) { return shape(16, 1, p, l); }
+
+/* Fail unless the script gp has every piece of the NULL-terminated list. */
+static void want_all(const char *gp, const char *name, const char *const *pieces)
+{
+	for (; *pieces; pieces++)
+		fx_want(gp, name, *pieces);
+}
+
+/* A figure of lines: its datablocks (cat_lines) and the pieces of its script. */
+struct line_fig {
+	const char *file;
+	int nl, np, prec;
+	const double *x;
+	double (*hit)(int l, int p);
+	const char *const *script;
+};
+
+static void check_lines(const char *out, const struct line_fig *lf)
+{
+	char *gp = fx_slurp(out, lf->file), want[BUF_LEN];
 	size_t n = 0;
 
-	for (size_t a = 0; a < 2; a++) {
-		cat(want, &n, "$d%zu << EOD\n", a);
-		for (size_t b = 0; b < 3; b++)
-			cat(want, &n, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * shape(bss[b], assocs[a], 0, 0));
-		cat(want, &n, "EOD\n");
-	}
-	fx_want(gp, "f1-hitbs-1.gp", want);
-	fx_want(gp, "f1-hitbs-1.gp",
-		"set title \"Read hit ratio vs block size\\nwritethrough, lru, cache 256 MiB" FAMILY);
-	fx_want(gp, "f1-hitbs-1.gp", "set xlabel \"block size (KiB, log scale)\"\n"
-				     "set ylabel \"read hit ratio (%)\"\nset logscale x 2\n");
-	fx_want(gp, "f1-hitbs-1.gp", "set xtics (\"8K\" 8, \"32K\" 32, \"128K\" 128)\n");
-	fx_want(gp, "f1-hitbs-1.gp", "plot $d0 using 1:2 with linespoints ");
-	fx_want(gp, "f1-hitbs-1.gp", " title \"1\", \\\n  $d1 using 1:2 with linespoints ");
-	fx_want(gp, "f1-hitbs-1.gp", " title \"4\"\n");
+	cat_lines(want, &n, lf->nl, lf->np, lf->prec, lf->x, lf->hit);
+	fx_want(gp, lf->file, want);
+	want_all(gp, lf->file, lf->script);
 	free(gp);
 }
 
@@ -245,29 +264,36 @@ static void check_heatmap(const char *out)
 	free(gp);
 }
 
-/* f1-mrc-1: block 8 KiB, assoc 1; a line per mode of (cache GiB, hit %). */
-static void check_mrc(const char *out)
+/* The figures of lines:
+ * f1-hitbs-1: writethrough, lru, 256 MiB; a line per associativity of (KiB, hit %) points;
+ * f1-mrc-1: block 8 KiB, assoc 1; a line per mode of (cache GiB, hit %). */
+static void check_line_figs(const char *out)
 {
-	char *gp = fx_slurp(out, "gnuplot/f1-mrc-1.gp"), want[BUF_LEN];
-	static const double gib[] = {0.25, 1};
-	size_t n = 0;
+	static const double kib[] = {8, 32, 128}, gib[] = {0.25, 1};
+	static const char *const hitbs[] = {
+		"set title \"Read hit ratio vs block size\\nwritethrough, lru, cache 256 MiB" FAMILY,
+		"set xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%)\"\n"
+		"set logscale x 2\n",
+		"set xtics (\"8K\" 8, \"32K\" 32, \"128K\" 128)\n",
+		"plot $d0 using 1:2 with linespoints ",
+		" title \"1\", \\\n  $d1 using 1:2 with linespoints ",
+		" title \"4\"\n",
+		NULL};
+	static const char *const mrc[] = {
+		"set title \"Read hit ratio vs cache size\\nblock 8KiB, assoc 1" FAMILY,
+		"set xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%)\"\n",
+		"set xtics (\"256 MiB\" 0.25, \"1 GiB\" 1)\n",
+		"plot $d0 using 1:2 with linespoints ",
+		" title \"writethrough, lru\", \\\n  $d1 using 1:2 with linespoints ",
+		" title \"writeback, lru\"\n",
+		NULL};
+	static const struct line_fig figs[] = {
+		{"gnuplot/f1-hitbs-1.gp", 2, 3, 6, kib, hitbs_hit, hitbs},
+		{"gnuplot/f1-mrc-1.gp", 2, 2, 9, gib, mrc_hit, mrc},
+	};
 
-	for (int m = 0; m < 2; m++) {
-		cat(want, &n, "$d%d << EOD\n", m);
-		for (int s = 0; s < 2; s++)
-			cat(want, &n, "%.9g %.6g\n", gib[s], 100.0 * shape(16, 1, s, m));
-		cat(want, &n, "EOD\n");
-	}
-	fx_want(gp, "f1-mrc-1.gp", want);
-	fx_want(gp, "f1-mrc-1.gp",
-		"set title \"Read hit ratio vs cache size\\nblock 8KiB, assoc 1" FAMILY);
-	fx_want(gp, "f1-mrc-1.gp", "set xlabel \"cache size (log scale)\"\n"
-				   "set ylabel \"read hit ratio (%)\"\n");
-	fx_want(gp, "f1-mrc-1.gp", "set xtics (\"256 MiB\" 0.25, \"1 GiB\" 1)\n");
-	fx_want(gp, "f1-mrc-1.gp", "plot $d0 using 1:2 with linespoints ");
-	fx_want(gp, "f1-mrc-1.gp", " title \"writethrough, lru\", \\\n  $d1 using 1:2 with linespoints ");
-	fx_want(gp, "f1-mrc-1.gp", " title \"writeback, lru\"\n");
-	free(gp);
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
+		check_lines(out, &figs[i]);
 }
 
 /* f1-modes-1: lru, 256 MiB, at the default associativity (4: both have as many runs); per
@@ -330,9 +356,8 @@ static void test_report_figures(void **state)
 	assert_true(nonempty(f->out, "figures/f1-hitbs-1.svg"));
 	assert_true(nonempty(f->out, "figures/selected-series.png"));
 	assert_true(nonempty(f->out, "figures/selected-reqcdf.svg"));
-	check_hitbs(f->out);
+	check_line_figs(f->out);
 	check_heatmap(f->out);
-	check_mrc(f->out);
 	check_modes(f->out);
 
 	/* --max-figures caps each kind; the page says what was left out. */
