@@ -505,6 +505,7 @@ static void fig_body(struct ctx *c, FILE *f, int w, int h, const char *multiplot
 	fputc('\n', f);
 }
 
+/* Close the figure's script: 1 (drawn), or -EIO with the message in c->err. */
 static int fig_end(struct ctx *c, FILE *f)
 {
 	fprintf(f, "unset multiplot\nunset output\n}\n");
@@ -512,7 +513,7 @@ static int fig_end(struct ctx *c, FILE *f)
 		return fail(c, -EIO, "%s/gnuplot/%s.gp: %s", c->o->out_dir, c->figs[c->nfigs].name,
 			    strerror(errno));
 	c->nfigs++;
-	return 0;
+	return 1;
 }
 
 /* Colours that stay apart in print and for common colour blindness (Okabe-Ito + extras). */
@@ -526,18 +527,24 @@ static void line_style(FILE *f, int i)
 }
 
 /*
- * A kind of family figure: one figure per distinct value of the `slice` fields in a family
- * (e.g. per mode, policy and cache size), drawn by draw() when the family has the data for it.
- * draw_family() walks the table below for every family.
+ * A kind of figure, one line of figure_kinds[] (walked by draw_figures):
+ *	FIG_FAMILY    one figure per distinct value of the `slice` fields in a family (e.g. per
+ *	              mode, policy and cache size), drawn when the family has the data for it;
+ *	FIG_SELECTED  one figure of all the selected runs;
+ *	FIG_EACH_RUN  one figure per selected run.
  */
+enum fig_scope { FIG_FAMILY, FIG_SELECTED, FIG_EACH_RUN };
+
 struct fig_kind {
-	const char *name;   /* file names: fN-NAME-K */
+	const char *name;   /* family figures' file names: fN-NAME-K */
 	const char *what;   /* in notes */
-	unsigned slice;     /* the F_* fields each figure holds fixed */
-	/* 1: drawn; 0: this slice has not the data (nothing written) or --max-figures was reached
-	 * (fig_open set kind_full); < 0: error, message in c->err. */
-	int (*draw)(struct ctx *c, int fi, const struct combo *cb);
-	const char *none;   /* note when no slice of a family was drawn; %s: the trace */
+	enum fig_scope scope;
+	unsigned slice;     /* FIG_FAMILY: the F_* fields each figure holds fixed */
+	/* i: the family (FIG_FAMILY, cb its slice) or the selected run (cb NULL). 1: drawn; 0:
+	 * not the data for it (nothing written) or --max-figures was reached (fig_open set
+	 * kind_full); < 0: error, message in c->err. */
+	int (*draw)(struct ctx *c, int i, const struct combo *cb);
+	const char *none;   /* FIG_FAMILY: note when no slice of a family was drawn; %s: the trace */
 };
 
 /* Start the next figure of the current kind for family fi, or NULL: --max-figures reached
@@ -639,7 +646,7 @@ static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 		fprintf(f, " title \"%" PRIu64 "\"", sl.assoc[a]);
 	}
 	fprintf(f, "\n");
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* heatmap: block size x associativity, per (mode, policy, size). */
@@ -703,7 +710,7 @@ static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 		   "  $d using 1:2:($3 == $3 && $3 >= mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
 		   "tc rgb \"black\" notitle\n",
 		(lo + hi) / 2);
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* mrc: hit ratio vs cache size, one line per (mode, policy), per (block size, assoc). */
@@ -768,7 +775,7 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 		fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
 	}
 	fprintf(f, "\n");
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* The associativity with the most runs among those matching cb (ties: the engine's default,
@@ -883,7 +890,7 @@ static int fig_modes(struct ctx *c, int fi, const struct combo *cb)
 				panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
 		fprintf(f, "\n");
 	}
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* misses: stacked shares of read pieces by miss reason, per (mode, policy, size). */
@@ -950,7 +957,7 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 		fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
 			m ? "" : ":xtic(1)", palette[m]);
 	fprintf(f, "\n");
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 
@@ -1042,62 +1049,7 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 		   "title \"policy (%s - opt here)\", \\\n"
 		   "  $d using 1:5 with points pt 7 ps 1.4 lc rgb \"%s\" title \"fully associative LRU\"\n",
 		n - 1, palette[2], palette[0], palette[1], cb->policy, palette[6]);
-	return fig_end(c, f) ? -EIO : 1;
-}
-
-/* The family figures, in page order. */
-static const struct fig_kind family_figs[] = {
-	{"hitbs", "hit ratio vs block size", F_MODE | F_POLICY | F_SIZE, fig_hitbs,
-	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
-	 "two block sizes"},
-	{"heatmap", "heatmap", F_MODE | F_POLICY | F_SIZE, fig_heatmap,
-	 "heatmap: no combination of mode, policy and cache size of %s was run at two block sizes "
-	 "and two associativities"},
-	{"mrc", "miss-ratio curve", F_BS | F_ASSOC, fig_mrc,
-	 "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep --cache-size "
-	 "1G,2G,...)"},
-	{"gap", "trace, placement and policy", F_MODE | F_POLICY | F_SIZE, fig_gap,
-	 "trace, placement and policy: no configuration of %s was run with a policy and with opt "
-	 "in a sweep that stored its reference curves (sweep --policy lfu,opt ...)"},
-	{"modes", "mode comparison", F_POLICY | F_SIZE, fig_modes,
-	 "mode comparison: no policy and cache size of %s was run in two modes"},
-	{"misses", "miss explanation", F_MODE | F_POLICY | F_SIZE, fig_misses,
-	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
-	 "without --no-explain)"},
-};
-
-/* Every family figure of family fi: the one walk over family_figs. */
-static int draw_family(struct ctx *c, int fi)
-{
-	const struct family *fm = &c->fams[fi];
-	char who[300];
-
-	text(who, sizeof(who), "family %d (%s)", fi + 1, base_name(fm->trace));
-	if (fm->nruns < 2) {
-		/* nothing to compare: one note, not one per kind */
-		note(c, "%s: one run, nothing to compare (its numbers are in the runs table)", who);
-		return 0;
-	}
-	for (size_t k = 0; k < sizeof(family_figs) / sizeof(family_figs[0]); k++) {
-		const struct fig_kind *kind = &family_figs[k];
-		struct combo cb[256];
-		size_t n = combos(c, fm, kind->slice, cb, 256);
-		unsigned drawn = 0;
-
-		c->kind = kind;
-		c->kind_count = 0;
-		c->kind_full = false;
-		for (size_t i = 0; i < n && !c->kind_full; i++) {
-			int rc = kind->draw(c, fi, &cb[i]);
-
-			if (rc < 0)
-				return rc;
-			drawn += (unsigned)rc;
-		}
-		if (!drawn && !c->kind_full)
-			note(c, kind->none, who);
-	}
-	return 0;
+	return fig_end(c, f);
 }
 
 /* ---- selected runs ---- */
@@ -1218,7 +1170,8 @@ static int series_row(sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
-static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
+static int fig_series(struct ctx *c, int unused __attribute__((unused)),
+		      const struct combo *cb __attribute__((unused)))
 {
 	char title[512], lab[128];
 	FILE *f;
@@ -1352,7 +1305,7 @@ static int class_row(sqlite3_stmt *st, void *arg)
 	return x->n >= SIM_CLASS_NR || x->n >= MAX_LINES;
 }
 
-static int fig_classcdf(struct ctx *c, size_t k)
+static int fig_classcdf(struct ctx *c, int k, const struct combo *cb __attribute__((unused)))
 {
 	const struct run *r = &c->runs[c->selected[k]];
 	char name[96], title[512], lab[128];
@@ -1361,7 +1314,7 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	int rc;
 
 	run_label(r, lab, sizeof(lab));
-	snprintf(name, sizeof(name), "selected-classcdf-%zu", k + 1);
+	snprintf(name, sizeof(name), "selected-classcdf-%d", k + 1);
 	text(title, sizeof(title), "Piece latency CDF per class, run %s\n%s", lab,
 		 c->fams[r->family].desc);
 	f = fig_begin(c, -1, name, title,
@@ -1400,7 +1353,8 @@ static int fig_classcdf(struct ctx *c, size_t k)
 	return fig_end(c, f);
 }
 
-static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
+static int fig_reqcdf(struct ctx *c, int unused __attribute__((unused)),
+		      const struct combo *cb __attribute__((unused)))
 {
 	char title[512], lab[128];
 	sqlite3_stmt *st;
@@ -1498,7 +1452,7 @@ static int pred_row(sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
-static int fig_predcdf(struct ctx *c, size_t k)
+static int fig_predcdf(struct ctx *c, int k, const struct combo *cb __attribute__((unused)))
 {
 	const struct run *r = &c->runs[c->selected[k]];
 	char name[96], title[512], lab[128], err[256];
@@ -1518,7 +1472,7 @@ static int fig_predcdf(struct ctx *c, size_t k)
 		sqlite3_finalize(st);
 	}
 	run_label(r, lab, sizeof(lab));
-	snprintf(name, sizeof(name), "selected-predcdf-%zu", k + 1);
+	snprintf(name, sizeof(name), "selected-predcdf-%d", k + 1);
 	if (demerit == demerit)
 		text(title, sizeof(title),
 		     "Measured (replayed, solid) vs predicted (simulated, dashed) request latency CDF, "
@@ -1559,21 +1513,91 @@ static int fig_predcdf(struct ctx *c, size_t k)
 	return fig_end(c, f);
 }
 
-/* The figures of the selected runs: one figure for all of them, or one per run. */
-static const struct {
-	int (*draw)(struct ctx *c, size_t k); /* 0 or an error */
-	bool per_run;
-} selected_figs[] = {{fig_series, false}, {fig_classcdf, true}, {fig_reqcdf, false}, {fig_predcdf, true}};
+/* Every figure, in page order: the families' figures, then the selected runs'. */
+static const struct fig_kind figure_kinds[] = {
+	{"hitbs", "hit ratio vs block size", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_hitbs,
+	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
+	 "two block sizes"},
+	{"heatmap", "heatmap", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_heatmap,
+	 "heatmap: no combination of mode, policy and cache size of %s was run at two block sizes "
+	 "and two associativities"},
+	{"mrc", "miss-ratio curve", FIG_FAMILY, F_BS | F_ASSOC, fig_mrc,
+	 "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep --cache-size "
+	 "1G,2G,...)"},
+	{"gap", "trace, placement and policy", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_gap,
+	 "trace, placement and policy: no configuration of %s was run with a policy and with opt "
+	 "in a sweep that stored its reference curves (sweep --policy lfu,opt ...)"},
+	{"modes", "mode comparison", FIG_FAMILY, F_POLICY | F_SIZE, fig_modes,
+	 "mode comparison: no policy and cache size of %s was run in two modes"},
+	{"misses", "miss explanation", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_misses,
+	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
+	 "without --no-explain)"},
+	{"series", "hit ratio over time", FIG_SELECTED, 0, fig_series, NULL},
+	{"classcdf", "piece latency per class", FIG_EACH_RUN, 0, fig_classcdf, NULL},
+	{"reqcdf", "request latency", FIG_SELECTED, 0, fig_reqcdf, NULL},
+	{"predcdf", "measured vs predicted latency", FIG_EACH_RUN, 0, fig_predcdf, NULL},
+};
+#define NKINDS (sizeof(figure_kinds) / sizeof(figure_kinds[0]))
 
-static int draw_selected(struct ctx *c)
+/* Every family figure of family fi. */
+static int draw_family(struct ctx *c, int fi)
 {
-	for (size_t i = 0; i < sizeof(selected_figs) / sizeof(selected_figs[0]); i++)
-		for (size_t k = 0; k < (selected_figs[i].per_run ? c->nselected : 1); k++) {
-			int rc = selected_figs[i].draw(c, k);
+	const struct family *fm = &c->fams[fi];
+	char who[300];
 
-			if (rc)
+	text(who, sizeof(who), "family %d (%s)", fi + 1, base_name(fm->trace));
+	if (fm->nruns < 2) {
+		/* nothing to compare: one note, not one per kind */
+		note(c, "%s: one run, nothing to compare (its numbers are in the runs table)", who);
+		return 0;
+	}
+	for (size_t k = 0; k < NKINDS; k++) {
+		const struct fig_kind *kind = &figure_kinds[k];
+		struct combo cb[256];
+		size_t n = combos(c, fm, kind->slice, cb, 256);
+		unsigned drawn = 0;
+
+		if (kind->scope != FIG_FAMILY)
+			continue;
+		c->kind = kind;
+		c->kind_count = 0;
+		c->kind_full = false;
+		for (size_t i = 0; i < n && !c->kind_full; i++) {
+			int rc = kind->draw(c, fi, &cb[i]);
+
+			if (rc < 0)
 				return rc;
+			drawn += (unsigned)rc;
 		}
+		if (!drawn && !c->kind_full)
+			note(c, kind->none, who);
+	}
+	return 0;
+}
+
+/* The one walk over figure_kinds: each family's figures, then (once the runs are chosen) the
+ * selected runs' figures. */
+static int draw_figures(struct ctx *c)
+{
+	int rc;
+
+	for (size_t fi = 0; fi < c->nfams; fi++)
+		if ((rc = draw_family(c, (int)fi)))
+			return rc;
+	if ((rc = choose_runs(c)))
+		return rc;
+	if (!c->nselected) {
+		note(c, "time series and latency figures: no selected run has a time series");
+		return 0;
+	}
+	for (size_t k = 0; k < NKINDS; k++) {
+		const struct fig_kind *kind = &figure_kinds[k];
+		size_t n = kind->scope == FIG_EACH_RUN ? c->nselected : 1;
+
+		for (size_t i = 0; i < n && kind->scope != FIG_FAMILY; i++)
+			if ((rc = kind->draw(c, (int)i, NULL)) < 0)
+				return rc;
+	}
 	return 0;
 }
 
@@ -2082,18 +2106,8 @@ int rep_report_write(struct rep_db *db, const struct rep_report_opts *o,
 	if ((rc = mkdir_p(&c, dir)))
 		goto out;
 	clean_dir(dir);
-	for (size_t fi = 0; fi < c.nfams; fi++) {
-		if ((rc = draw_family(&c, (int)fi)))
-			goto out;
-	}
-	if ((rc = choose_runs(&c)))
+	if ((rc = draw_figures(&c)))
 		goto out;
-	if (c.nselected) {
-		if ((rc = draw_selected(&c)))
-			goto out;
-	} else {
-		note(&c, "time series and latency figures: no selected run has a time series");
-	}
 	for (size_t g = 0; g < c.nfigs; g++)
 		if ((rc = render(&c, &c.figs[g])))
 			goto out;
