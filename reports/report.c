@@ -325,6 +325,8 @@ static int cmp_u64(const void *a, const void *b)
 
 /* The sweep parameters a figure holds fixed (which fields of a struct combo apply). */
 enum { F_MODE = 1, F_POLICY = 2, F_SIZE = 4, F_BS = 8, F_ASSOC = 16 };
+/* Not sweep parameters: a figure of the selected runs, all of them or one each. */
+enum { F_SELECTED = 32, F_RUN = 64 };
 
 struct combo;
 static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r);
@@ -527,24 +529,22 @@ static void line_style(FILE *f, int i)
 }
 
 /*
- * A kind of figure, one line of figure_kinds[] (walked by draw_figures):
- *	FIG_FAMILY    one figure per distinct value of the `slice` fields in a family (e.g. per
- *	              mode, policy and cache size), drawn when the family has the data for it;
- *	FIG_SELECTED  one figure of all the selected runs;
- *	FIG_EACH_RUN  one figure per selected run.
+ * A kind of figure, one line of figure_kinds[] (walked by draw_figures), by what each of its
+ * figures holds fixed (slice):
+ *	sweep fields  one figure per distinct value of them in a family (e.g. per mode, policy and
+ *	              cache size), drawn when the family has the data for it;
+ *	F_SELECTED    one figure of all the selected runs;
+ *	F_RUN         one figure per selected run.
  */
-enum fig_scope { FIG_FAMILY, FIG_SELECTED, FIG_EACH_RUN };
-
 struct fig_kind {
 	const char *name;   /* family figures' file names: fN-NAME-K */
 	const char *what;   /* in notes */
-	enum fig_scope scope;
-	unsigned slice;     /* FIG_FAMILY: the F_* fields each figure holds fixed */
-	/* i: the family (FIG_FAMILY, cb its slice) or the selected run (cb NULL). 1: drawn; 0:
+	unsigned slice;     /* the F_* fields each figure holds fixed */
+	/* i: the family (cb its slice) or the selected run (cb NULL). 1: drawn; 0:
 	 * not the data for it (nothing written) or --max-figures was reached (fig_open set
 	 * kind_full); < 0: error, message in c->err. */
 	int (*draw)(struct ctx *c, int i, const struct combo *cb);
-	const char *none;   /* FIG_FAMILY: note when no slice of a family was drawn; %s: the trace */
+	const char *none;   /* family figures: note when no slice was drawn; %s: the trace */
 };
 
 /* Start the next figure of the current kind for family fi, or NULL: --max-figures reached
@@ -1052,6 +1052,74 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 	return fig_end(c, f);
 }
 
+/* The selected runs' figures (below). */
+static int fig_series(struct ctx *c, int unused, const struct combo *cb);
+static int fig_classcdf(struct ctx *c, int k, const struct combo *cb);
+static int fig_reqcdf(struct ctx *c, int unused, const struct combo *cb);
+static int fig_predcdf(struct ctx *c, int k, const struct combo *cb);
+
+/* Every figure, in page order: the families' figures, then the selected runs'. */
+static const struct fig_kind figure_kinds[] = {
+	{"hitbs", "hit ratio vs block size", F_MODE | F_POLICY | F_SIZE, fig_hitbs,
+	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
+	 "two block sizes"},
+	{"heatmap", "heatmap", F_MODE | F_POLICY | F_SIZE, fig_heatmap,
+	 "heatmap: no combination of mode, policy and cache size of %s was run at two block sizes "
+	 "and two associativities"},
+	{"mrc", "miss-ratio curve", F_BS | F_ASSOC, fig_mrc,
+	 "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep --cache-size "
+	 "1G,2G,...)"},
+	{"gap", "trace, placement and policy", F_MODE | F_POLICY | F_SIZE, fig_gap,
+	 "trace, placement and policy: no configuration of %s was run with a policy and with opt "
+	 "in a sweep that stored its reference curves (sweep --policy lfu,opt ...)"},
+	{"modes", "mode comparison", F_POLICY | F_SIZE, fig_modes,
+	 "mode comparison: no policy and cache size of %s was run in two modes"},
+	{"misses", "miss explanation", F_MODE | F_POLICY | F_SIZE, fig_misses,
+	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
+	 "without --no-explain)"},
+	{"series", "hit ratio over time", F_SELECTED, fig_series, NULL},
+	{"classcdf", "piece latency per class", F_RUN, fig_classcdf, NULL},
+	{"reqcdf", "request latency", F_SELECTED, fig_reqcdf, NULL},
+	{"predcdf", "measured vs predicted latency", F_RUN, fig_predcdf, NULL},
+};
+#define NKINDS (sizeof(figure_kinds) / sizeof(figure_kinds[0]))
+
+/* Every family figure of family fi. */
+static int draw_family(struct ctx *c, int fi)
+{
+	const struct family *fm = &c->fams[fi];
+	char who[300];
+
+	text(who, sizeof(who), "family %d (%s)", fi + 1, base_name(fm->trace));
+	if (fm->nruns < 2) {
+		/* nothing to compare: one note, not one per kind */
+		note(c, "%s: one run, nothing to compare (its numbers are in the runs table)", who);
+		return 0;
+	}
+	for (size_t k = 0; k < NKINDS; k++) {
+		const struct fig_kind *kind = &figure_kinds[k];
+		struct combo cb[256];
+		size_t n = combos(c, fm, kind->slice, cb, 256);
+		unsigned drawn = 0;
+
+		if (kind->slice & (F_SELECTED | F_RUN))
+			continue;
+		c->kind = kind;
+		c->kind_count = 0;
+		c->kind_full = false;
+		for (size_t i = 0; i < n && !c->kind_full; i++) {
+			int rc = kind->draw(c, fi, &cb[i]);
+
+			if (rc < 0)
+				return rc;
+			drawn += (unsigned)rc;
+		}
+		if (!drawn && !c->kind_full)
+			note(c, kind->none, who);
+	}
+	return 0;
+}
+
 /* ---- selected runs ---- */
 
 static void run_label(const struct run *r, char *buf, size_t len)
@@ -1513,68 +1581,6 @@ static int fig_predcdf(struct ctx *c, int k, const struct combo *cb __attribute_
 	return fig_end(c, f);
 }
 
-/* Every figure, in page order: the families' figures, then the selected runs'. */
-static const struct fig_kind figure_kinds[] = {
-	{"hitbs", "hit ratio vs block size", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_hitbs,
-	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
-	 "two block sizes"},
-	{"heatmap", "heatmap", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_heatmap,
-	 "heatmap: no combination of mode, policy and cache size of %s was run at two block sizes "
-	 "and two associativities"},
-	{"mrc", "miss-ratio curve", FIG_FAMILY, F_BS | F_ASSOC, fig_mrc,
-	 "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep --cache-size "
-	 "1G,2G,...)"},
-	{"gap", "trace, placement and policy", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_gap,
-	 "trace, placement and policy: no configuration of %s was run with a policy and with opt "
-	 "in a sweep that stored its reference curves (sweep --policy lfu,opt ...)"},
-	{"modes", "mode comparison", FIG_FAMILY, F_POLICY | F_SIZE, fig_modes,
-	 "mode comparison: no policy and cache size of %s was run in two modes"},
-	{"misses", "miss explanation", FIG_FAMILY, F_MODE | F_POLICY | F_SIZE, fig_misses,
-	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
-	 "without --no-explain)"},
-	{"series", "hit ratio over time", FIG_SELECTED, 0, fig_series, NULL},
-	{"classcdf", "piece latency per class", FIG_EACH_RUN, 0, fig_classcdf, NULL},
-	{"reqcdf", "request latency", FIG_SELECTED, 0, fig_reqcdf, NULL},
-	{"predcdf", "measured vs predicted latency", FIG_EACH_RUN, 0, fig_predcdf, NULL},
-};
-#define NKINDS (sizeof(figure_kinds) / sizeof(figure_kinds[0]))
-
-/* Every family figure of family fi. */
-static int draw_family(struct ctx *c, int fi)
-{
-	const struct family *fm = &c->fams[fi];
-	char who[300];
-
-	text(who, sizeof(who), "family %d (%s)", fi + 1, base_name(fm->trace));
-	if (fm->nruns < 2) {
-		/* nothing to compare: one note, not one per kind */
-		note(c, "%s: one run, nothing to compare (its numbers are in the runs table)", who);
-		return 0;
-	}
-	for (size_t k = 0; k < NKINDS; k++) {
-		const struct fig_kind *kind = &figure_kinds[k];
-		struct combo cb[256];
-		size_t n = combos(c, fm, kind->slice, cb, 256);
-		unsigned drawn = 0;
-
-		if (kind->scope != FIG_FAMILY)
-			continue;
-		c->kind = kind;
-		c->kind_count = 0;
-		c->kind_full = false;
-		for (size_t i = 0; i < n && !c->kind_full; i++) {
-			int rc = kind->draw(c, fi, &cb[i]);
-
-			if (rc < 0)
-				return rc;
-			drawn += (unsigned)rc;
-		}
-		if (!drawn && !c->kind_full)
-			note(c, kind->none, who);
-	}
-	return 0;
-}
-
 /* The one walk over figure_kinds: each family's figures, then (once the runs are chosen) the
  * selected runs' figures. */
 static int draw_figures(struct ctx *c)
@@ -1592,9 +1598,9 @@ static int draw_figures(struct ctx *c)
 	}
 	for (size_t k = 0; k < NKINDS; k++) {
 		const struct fig_kind *kind = &figure_kinds[k];
-		size_t n = kind->scope == FIG_EACH_RUN ? c->nselected : 1;
+		size_t n = kind->slice & F_RUN ? c->nselected : kind->slice & F_SELECTED ? 1 : 0;
 
-		for (size_t i = 0; i < n && kind->scope != FIG_FAMILY; i++)
+		for (size_t i = 0; i < n; i++)
 			if ((rc = kind->draw(c, (int)i, NULL)) < 0)
 				return rc;
 	}
