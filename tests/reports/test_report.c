@@ -211,6 +211,15 @@ static void want_all(const char *gp, const char *name, const char *const *pieces
 		fx_want(gp, name, *pieces);
 }
 
+/* Fail unless the file of dir has every piece of the NULL-terminated list. */
+static void want_file(const char *dir, const char *file, const char *const *pieces)
+{
+	char *text = fx_slurp(dir, file);
+
+	want_all(text, file, pieces);
+	free(text);
+}
+
 /* A figure of lines: its datablocks (cat_lines) and the pieces of its script. */
 struct line_fig {
 	const char *file;
@@ -481,47 +490,41 @@ static void test_report_data(void **state)
 	assert_int_equal(st.runs, 17);
 	assert_int_equal(st.families, 2);
 
-	/* hitbs of (writethrough, lru, 1 MiB): one line per associativity, x in KiB, y in %. */
-	gp = fx_slurp(f->out, "gnuplot/f1-hitbs-1.gp");
-	fx_want(gp, "f1-hitbs-1.gp", "$d0 << EOD\n4 10\n16 15\nEOD\n$d1 << EOD\n4 12\n16 17\nEOD\n");
-	fx_want(gp, "f1-hitbs-1.gp", "set ylabel \"read hit ratio (%)\"\n");
-	fx_want(gp, "f1-hitbs-1.gp", "set yrange [0:*]\n"); /* from 0: differences are not inflated */
-	fx_want(gp, "f1-hitbs-1.gp", "set xlabel \"block size (KiB, log scale)\"");
-	fx_want(gp, "f1-hitbs-1.gp", "set xtics (\"4K\" 4, \"16K\" 16)");
-	fx_want(gp, "f1-hitbs-1.gp", "writethrough, lru, cache 1 MiB; t.blkparse.txt, sweep sw;");
-	free(gp);
-
+	/* hitbs of (writethrough, lru, 1 MiB): one line per associativity, x in KiB, y in %, the
+	 * y axis from 0 (differences are not inflated). */
+	static const char *const hitbs[] = {
+		"$d0 << EOD\n4 10\n16 15\nEOD\n$d1 << EOD\n4 12\n16 17\nEOD\n",
+		"set ylabel \"read hit ratio (%)\"\n", "set yrange [0:*]\n",
+		"set xlabel \"block size (KiB, log scale)\"", "set xtics (\"4K\" 4, \"16K\" 16)",
+		"writethrough, lru, cache 1 MiB; t.blkparse.txt, sweep sw;", NULL};
 	/* heatmap: cells (block index, assoc index, hit %) and a colour bar in %. */
-	gp = fx_slurp(f->out, "gnuplot/f1-heatmap-1.gp");
-	fx_want(gp, "f1-heatmap-1.gp", "$d << EOD\n0 0 10\n1 0 15\n\n0 1 12\n1 1 17\n\nEOD\n");
-	fx_want(gp, "f1-heatmap-1.gp", "set cblabel \"read hit ratio (%)\"\nunset grid\n");
-	fx_want(gp, "f1-heatmap-1.gp", "set cbrange [10:17]");
-	free(gp);
+	static const char *const heatmap[] = {
+		"$d << EOD\n0 0 10\n1 0 15\n\n0 1 12\n1 1 17\n\nEOD\n",
+		"set cblabel \"read hit ratio (%)\"\nunset grid\n", "set cbrange [10:17]", NULL};
+	/* mrc of block 4 KiB, assoc 1: lru and opt at 1 and 2 MiB (x in GiB). */
+	static const char *const mrc[] = {
+		"$d0 << EOD\n0.0009765625 10\n0.001953125 20\nEOD\n"
+		"$d1 << EOD\n0.0009765625 30\n0.001953125 40\nEOD\n",
+		"title \"writethrough, lru\"", "set ylabel \"read hit ratio (%)\"", NULL};
+	/* gap of (writethrough, lru, 1 MiB): read miss ratios in % of lru, opt here, fully
+	 * associative LRU and OPT, and the read pieces (the fixture's read latency counts, 100)
+	 * beside the reference's read accesses; at 2 MiB fully associative 70 and 50. */
+	static const char *const gap1[] = {
+		"$d << EOD\n0 4KiB/a1 90 70 80 60 100 1000\n1 4KiB/a4 88 68 80 60 100 1000\n"
+		"2 16KiB/a1 85 65 80 60 100 1000\n3 16KiB/a4 83 63 80 60 100 1000\nEOD\n",
+		"set ylabel \"read miss ratio (%)\"\n", "title \"policy (lru - opt here)\"", NULL};
+	static const char *const gap2[] = {"0 4KiB/a1 80 60 70 50 100 1000\n", NULL};
 
-	/* mrc of block 4 KiB, assoc 1: lru and opt at 1 and 2 MiB (x in GiB); the lone run at
-	 * 4 MiB (0.00390625 GiB) is not a point of the sweep's curve. */
+	want_file(f->out, "gnuplot/f1-hitbs-1.gp", hitbs);
+	want_file(f->out, "gnuplot/f1-heatmap-1.gp", heatmap);
+	want_file(f->out, "gnuplot/f1-mrc-1.gp", mrc);
+	/* the lone run at 4 MiB (0.00390625 GiB) is not a point of the sweep's curve */
 	gp = fx_slurp(f->out, "gnuplot/f1-mrc-1.gp");
-	fx_want(gp, "f1-mrc-1.gp", "$d0 << EOD\n0.0009765625 10\n0.001953125 20\nEOD\n"
-				"$d1 << EOD\n0.0009765625 30\n0.001953125 40\nEOD\n");
-	fx_want(gp, "f1-mrc-1.gp", "title \"writethrough, lru\"");
-	fx_want(gp, "f1-mrc-1.gp", "set ylabel \"read hit ratio (%)\"");
 	assert_null(strstr(gp, "0.00390625 "));
 	free(gp);
-
-	/* gap of (writethrough, lru, 1 MiB): read miss ratios in % of lru, opt here, fully
-	 * associative LRU and OPT, and the read pieces (the fixture's read latency counts, 100) beside
-	 * the reference's read accesses. */
-	gp = fx_slurp(f->out, "gnuplot/f1-gap-1.gp");
-	fx_want(gp, "f1-gap-1.gp", "$d << EOD\n0 4KiB/a1 90 70 80 60 100 1000\n1 4KiB/a4 88 68 80 60 100 1000\n"
-				"2 16KiB/a1 85 65 80 60 100 1000\n3 16KiB/a4 83 63 80 60 100 1000\nEOD\n");
-	fx_want(gp, "f1-gap-1.gp", "set ylabel \"read miss ratio (%)\"\n");
-	fx_want(gp, "f1-gap-1.gp", "title \"policy (lru - opt here)\"");
-	free(gp);
-	/* the cache of 2 MiB: fully associative 70 and 50; opt itself has no gap figure */
-	gp = fx_slurp(f->out, "gnuplot/f1-gap-2.gp");
-	fx_want(gp, "f1-gap-2.gp", "0 4KiB/a1 80 60 70 50 100 1000\n");
-	free(gp);
-	assert_false(nonempty(f->out, "gnuplot/f1-gap-3.gp"));
+	want_file(f->out, "gnuplot/f1-gap-1.gp", gap1);
+	want_file(f->out, "gnuplot/f1-gap-2.gp", gap2);
+	assert_false(nonempty(f->out, "gnuplot/f1-gap-3.gp")); /* opt itself has no gap figure */
 
 	/* The best configurations, by hit ratio (default) and by p99 read latency. */
 	gp = fx_slurp(f->out, "index.html");
