@@ -413,28 +413,24 @@ static bool val_diff(const struct item *it, double *diff, double *rel, bool *int
 
 static void json_side(FILE *out, const struct side_info *si)
 {
-	fprintf(out, "{\"run_id\":%" PRId64 ",\"run_uuid\":", si->run_id);
-	rep_json_str(out, si->run_uuid);
-	fputs(",\"status\":", out);
-	rep_json_str(out, si->status);
-	fputs(",\"error\":", out);
-	if (si->error[0])
-		rep_json_str(out, si->error);
-	else
-		fputs("null", out);
-	fputs(",\"trace\":", out);
-	rep_json_str(out, si->trace);
-	fputs(",\"fingerprint\":", out);
-	rep_json_str(out, si->fingerprint);
-	fputs(",\"started_at\":", out);
-	rep_json_str(out, si->started);
-	fputs(",\"program_version\":", out);
-	rep_json_str(out, si->version);
-	fputs(",\"sweep\":", out);
-	if (si->sweep[0])
-		rep_json_str(out, si->sweep);
-	else
-		fputs("null", out);
+	const struct {
+		const char *key, *val;
+		bool null_if_empty; /* "" is written as null */
+	} field[] = {
+		{"run_uuid", si->run_uuid, false},   {"status", si->status, false},
+		{"error", si->error, true},          {"trace", si->trace, false},
+		{"fingerprint", si->fingerprint, false}, {"started_at", si->started, false},
+		{"program_version", si->version, false}, {"sweep", si->sweep, true},
+	};
+
+	fprintf(out, "{\"run_id\":%" PRId64, si->run_id);
+	for (size_t i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
+		fprintf(out, ",\"%s\":", field[i].key);
+		if (field[i].null_if_empty && !field[i].val[0])
+			fputs("null", out);
+		else
+			rep_json_str(out, field[i].val);
+	}
 	fputc('}', out);
 }
 
