@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 /*
  * The window holds the last W distinct blocks that missed (W = the cache's slots, at least
@@ -120,11 +120,8 @@ static bool nhit_admit(void *priv, const struct pol_access *a)
 }
 
 const struct pol_admit_ops pol_admit_nhit = {
-	.name = "nhit",
-	.abi = POL_ABI,
-	.syntax = "nhit:N",
-	.help = "a block allocates at its N-th recent miss (Open CAS)",
-	.priv_size = sizeof(struct nhit),
+	POL_ADMIT_HEAD("nhit", "nhit:N", "a block allocates at its N-th recent miss (Open CAS)",
+		       struct nhit),
 	.parse = nhit_parse,
 	.init = nhit_init,
 	.destroy = nhit_destroy,

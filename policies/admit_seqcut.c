@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "policies/admit.h"
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 /*
  * bcache keeps the last 64 I/O streams (struct io, by the sector where each ended) and bypasses
@@ -27,7 +27,7 @@ struct seq_stream {
 };
 
 struct seqcut {
-	uint64_t cutoff;
+	uint64_t cutoff; /* first: pol_admit_keep_value stores the parsed SIZE here */
 	uint64_t clock;
 	bool bypass; /* the verdict for the lookup in progress */
 	struct seq_stream s[SEQ_STREAMS];
@@ -43,17 +43,6 @@ static int seq_parse(const char *arg, uint64_t *value, char *err, size_t errlen)
 		snprintf(err, errlen, "bad SIZE '%s' (expected bytes above 0, or K/M/G/T)", arg);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-static int seq_init(void *priv, uint64_t value, const struct pol_init_args *a, char *err, size_t errlen)
-{
-	struct seqcut *q = priv;
-
-	(void)a;
-	(void)err;
-	(void)errlen;
-	q->cutoff = value;
 	return 0;
 }
 
@@ -92,13 +81,10 @@ static bool seq_admit(void *priv, const struct pol_access *a)
 }
 
 const struct pol_admit_ops pol_admit_seqcut = {
-	.name = "seqcut",
-	.abi = POL_ABI,
-	.syntax = "seqcut[:SIZE]",
-	.help = "a sequential stream past SIZE [4M] bypasses (bcache)",
-	.priv_size = sizeof(struct seqcut),
+	POL_ADMIT_HEAD("seqcut", "seqcut[:SIZE]", "a sequential stream past SIZE [4M] bypasses (bcache)",
+		       struct seqcut),
 	.parse = seq_parse,
-	.init = seq_init,
+	.init = pol_admit_keep_value,
 	.on_access = seq_on_access,
 	.admit = seq_admit,
 };

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "policies/admit.h"
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 static int size_parse(const char *arg, uint64_t *value, char *err, size_t errlen)
 {
@@ -16,15 +16,6 @@ static int size_parse(const char *arg, uint64_t *value, char *err, size_t errlen
 	return 0;
 }
 
-static int size_init(void *priv, uint64_t value, const struct pol_init_args *a, char *err, size_t errlen)
-{
-	(void)a;
-	(void)err;
-	(void)errlen;
-	*(uint64_t *)priv = value;
-	return 0;
-}
-
 static bool size_admit(void *priv, const struct pol_access *a)
 {
 	uint64_t sectors = a->req_sectors ? a->req_sectors : a->nsect;
@@ -33,12 +24,8 @@ static bool size_admit(void *priv, const struct pol_access *a)
 }
 
 const struct pol_admit_ops pol_admit_size = {
-	.name = "size",
-	.abi = POL_ABI,
-	.syntax = "size:SIZE",
-	.help = "requests larger than SIZE bytes do not allocate",
-	.priv_size = sizeof(uint64_t),
+	POL_ADMIT_HEAD("size", "size:SIZE", "requests larger than SIZE bytes do not allocate", uint64_t),
 	.parse = size_parse,
-	.init = size_init,
+	.init = pol_admit_keep_value,
 	.admit = size_admit,
 };

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* clock.c - CLOCK (second chance) within a cmd: a reference bit per slot and a hand per cmd. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 /*
  * A hit sets the slot's reference bit; an insertion clears it. To choose, the hand of the
@@ -26,13 +25,11 @@ static int clk_init(struct pol *p, const struct pol_init_args *a, char *err, siz
 {
 	struct clk *k = p->priv;
 
-	k->ref = calloc(a->nr_slots, 1);
-	k->hand = calloc(a->nr_slots / CMD_SLOTS + 1, 1);
-	if (!k->ref || !k->hand) {
+	k->ref = pol_slots_alloc("clock", a, a->nr_slots, 1, err, errlen);
+	k->hand = k->ref ? pol_slots_alloc("clock", a, a->nr_slots / CMD_SLOTS + 1, 1, err, errlen)
+			 : NULL;
+	if (!k->hand) {
 		free(k->ref);
-		free(k->hand);
-		snprintf(err, errlen, "clock: out of memory for %llu slots",
-			 (unsigned long long)a->nr_slots);
 		return -ENOMEM;
 	}
 	return 0;
@@ -96,10 +93,8 @@ static int clk_victim(struct pol *p, const struct pol_cands *c, const struct pol
 }
 
 const struct pol_ops pol_clock = {
-	.name = "clock",
-	.abi = POL_ABI,
-	.help = "CLOCK: reference bit set by hits, second chance, a hand per cmd",
-	.priv_size = sizeof(struct clk),
+	POL_OPS_HEAD("clock", "CLOCK: reference bit set by hits, second chance, a hand per cmd",
+		     struct clk),
 	.init = clk_init,
 	.destroy = clk_destroy,
 	.on_hit = clk_on_hit,

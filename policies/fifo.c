@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* fifo.c - first in, first out: the candidate inserted longest ago is the victim. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 struct fifo {
 	uint64_t *stamp; /* per slot: insertion number (unique, so there are no ties) */
@@ -15,13 +14,8 @@ static int fifo_init(struct pol *p, const struct pol_init_args *a, char *err, si
 {
 	struct fifo *f = p->priv;
 
-	f->stamp = calloc(a->nr_slots, sizeof(*f->stamp));
-	if (!f->stamp) {
-		snprintf(err, errlen, "fifo: out of memory for %llu slots",
-			 (unsigned long long)a->nr_slots);
-		return -ENOMEM;
-	}
-	return 0;
+	f->stamp = pol_slots_alloc("fifo", a, a->nr_slots, sizeof(*f->stamp), err, errlen);
+	return f->stamp ? 0 : -ENOMEM;
 }
 
 static void fifo_destroy(struct pol *p)
@@ -50,10 +44,8 @@ static int fifo_victim(struct pol *p, const struct pol_cands *c, const struct po
 }
 
 const struct pol_ops pol_fifo = {
-	.name = "fifo",
-	.abi = POL_ABI,
-	.help = "insertion order: the oldest inserted candidate (hits do not matter)",
-	.priv_size = sizeof(struct fifo),
+	POL_OPS_HEAD("fifo", "insertion order: the oldest inserted candidate (hits do not matter)",
+		     struct fifo),
 	.init = fifo_init,
 	.destroy = fifo_destroy,
 	.on_insert = fifo_on_insert,

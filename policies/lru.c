@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 struct lru {
 	bool avx2; /* the vector scan (same choice); off without AVX2 or with SSDCACHE_SCAN=scalar */
@@ -101,10 +101,8 @@ static int lru_victim(struct pol *p, const struct pol_cands *c, const struct pol
 }
 
 const struct pol_ops pol_lru = {
-	.name = "lru",
-	.abi = POL_ABI,
-	.help = "least recently changed cte (atime), as the seed: ties to the highest slot",
-	.priv_size = sizeof(struct lru),
+	POL_OPS_HEAD("lru", "least recently changed cte (atime), as the seed: ties to the highest slot",
+		     struct lru),
 	.init = lru_init,
 	.victim = lru_victim,
 };

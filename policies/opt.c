@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 /*
  * The host's future oracle (a pre-pass over the trace) knows every piece's position and each
@@ -29,13 +29,8 @@ static int opt_init(struct pol *p, const struct pol_init_args *a, char *err, siz
 		return -EINVAL;
 	}
 	t->o = a->oracle;
-	t->block = calloc(a->nr_slots, sizeof(*t->block));
-	if (!t->block) {
-		snprintf(err, errlen, "opt: out of memory for %llu slots",
-			 (unsigned long long)a->nr_slots);
-		return -ENOMEM;
-	}
-	return 0;
+	t->block = pol_slots_alloc("opt", a, a->nr_slots, sizeof(*t->block), err, errlen);
+	return t->block ? 0 : -ENOMEM;
 }
 
 static void opt_destroy(struct pol *p)
@@ -65,10 +60,9 @@ static int opt_victim(struct pol *p, const struct pol_cands *c, const struct pol
 }
 
 const struct pol_ops pol_opt = {
-	.name = "opt",
-	.abi = POL_ABI,
-	.help = "Belady's rule among the candidates: the block used farthest in the future (a bound)",
-	.priv_size = sizeof(struct opt),
+	POL_OPS_HEAD("opt",
+		     "Belady's rule among the candidates: the block used farthest in the future (a bound)",
+		     struct opt),
 	.flags = POL_NEEDS_ORACLE,
 	.init = opt_init,
 	.destroy = opt_destroy,

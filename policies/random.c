@@ -5,7 +5,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 struct rnd {
 	gsl_rng *rng;
@@ -36,10 +36,8 @@ static int rnd_victim(struct pol *p, const struct pol_cands *c, const struct pol
 }
 
 const struct pol_ops pol_random = {
-	.name = "random",
-	.abi = POL_ABI,
-	.help = "a uniformly random candidate (GSL mt19937, seeded by --seed)",
-	.priv_size = sizeof(struct rnd),
+	POL_OPS_HEAD("random", "a uniformly random candidate (GSL mt19937, seeded by --seed)",
+		     struct rnd),
 	.init = rnd_init,
 	.destroy = rnd_destroy,
 	.victim = rnd_victim,

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* srrip.c - static re-reference interval prediction (Jaleel et al., ISCA 2010), 2-bit RRPV per slot. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "policies/policy.h"
+#include "policies/pol_common.h"
 
 /*
  * SRRIP-HP with M = 2: a new cte is predicted a "long" re-reference interval (RRPV 2), a hit
@@ -24,13 +23,8 @@ static int srrip_init(struct pol *p, const struct pol_init_args *a, char *err, s
 {
 	struct srrip *r = p->priv;
 
-	r->rrpv = calloc(a->nr_slots, 1);
-	if (!r->rrpv) {
-		snprintf(err, errlen, "srrip: out of memory for %llu slots",
-			 (unsigned long long)a->nr_slots);
-		return -ENOMEM;
-	}
-	return 0;
+	r->rrpv = pol_slots_alloc("srrip", a, a->nr_slots, 1, err, errlen);
+	return r->rrpv ? 0 : -ENOMEM;
 }
 
 static void srrip_destroy(struct pol *p)
@@ -68,10 +62,9 @@ static int srrip_victim(struct pol *p, const struct pol_cands *c, const struct p
 }
 
 const struct pol_ops pol_srrip = {
-	.name = "srrip",
-	.abi = POL_ABI,
-	.help = "SRRIP (Jaleel 2010): 2-bit RRPV, insert at 2, hit -> 0, first at 3 else age",
-	.priv_size = sizeof(struct srrip),
+	POL_OPS_HEAD("srrip",
+		     "SRRIP (Jaleel 2010): 2-bit RRPV, insert at 2, hit -> 0, first at 3 else age",
+		     struct srrip),
 	.init = srrip_init,
 	.destroy = srrip_destroy,
 	.on_hit = srrip_on_hit,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -237,6 +238,81 @@ int db_row(struct rep_db *db, sqlite3_stmt **out, char *err, size_t errlen, cons
 	rc = row_v(db, out, err, errlen, what, sql, types, ap);
 	va_end(ap);
 	return rc;
+}
+
+int db_rows(struct rep_db *db, sqlite3_stmt *st, char *err, size_t errlen, const char *what,
+	    db_row_fn fn, void *arg)
+{
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = fn ? fn(st, arg) : 0;
+
+		n++;
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return n;
+	}
+	return rc == SQLITE_DONE ? n : db_error(db->path, db->conn, rc, err, errlen, what);
+}
+
+/* db_each_with with a va_list. */
+static int each_v(struct rep_db *db, sqlite3_stmt *st, char *err, size_t errlen, const char *what,
+		  db_row_fn fn, void *arg, const char *types, va_list ap)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if ((rc = bindv(st, types, ap)) != SQLITE_OK)
+		return db_error(db->path, db->conn, rc, err, errlen, what);
+	return db_rows(db, st, err, errlen, what, fn, arg);
+}
+
+int db_each_with(struct rep_db *db, sqlite3_stmt *st, char *err, size_t errlen, const char *what,
+		 db_row_fn fn, void *arg, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = each_v(db, st, err, errlen, what, fn, arg, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_each(struct rep_db *db, char *err, size_t errlen, const char *what, const char *sql,
+	    db_row_fn fn, void *arg, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((rc = db_prepare(db, &st, err, errlen, what, sql)))
+		return rc;
+	va_start(ap, types);
+	rc = each_v(db, st, err, errlen, what, fn, arg, types, ap);
+	va_end(ap);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void db_col_text(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+double db_col_real(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+}
+
+int64_t db_col_int(sqlite3_stmt *st, int col, int64_t dflt)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, col);
 }
 
 int db_query_int(struct rep_db *db, const char *sql, int64_t *out, char *err, size_t errlen)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* db_internal.h - shared by the results store's files (db*.c): the connection, errors, statements. */
+/* db_internal.h - internal to reports/ (the store's db*.c and the modules that query it: report,
+ * diff, query): the connection, errors, and the one prepared-statement helper. */
 #ifndef SSDCACHE_REP_DB_INTERNAL_H
 #define SSDCACHE_REP_DB_INTERNAL_H
 
@@ -53,6 +54,31 @@ int db_prepare(struct rep_db *db, sqlite3_stmt **out, char *err, size_t errlen, 
 	       const char *sql);
 int db_step_with(struct rep_db *db, sqlite3_stmt *st, char *err, size_t errlen, const char *what,
 		 const char *types, ...);
+
+/*
+ * Every row of a query, through a callback. fn gets the statement positioned on a row (read its
+ * columns with sqlite3_column_* or the db_col_* below) and returns 0 to go on, > 0 to stop
+ * early (not an error), or < 0 (-errno, its message already in err) to fail.
+ *	db_each       prepares sql, binds (types as above), walks the rows and finalizes;
+ *	db_each_with  resets and re-binds a statement prepared once (db_prepare), for a query run
+ *	              once per run or family, then walks its rows (the caller finalizes);
+ *	db_rows       walks the rows of a statement the caller prepared and bound (rep_select).
+ * Each returns the number of rows seen (fn's stopping row included) or -errno with
+ * "PATH: WHAT: ..." in err. fn may be NULL to count the rows.
+ */
+typedef int (*db_row_fn)(sqlite3_stmt *st, void *arg);
+int db_each(struct rep_db *db, char *err, size_t errlen, const char *what, const char *sql,
+	    db_row_fn fn, void *arg, const char *types, ...);
+int db_each_with(struct rep_db *db, sqlite3_stmt *st, char *err, size_t errlen, const char *what,
+		 db_row_fn fn, void *arg, const char *types, ...);
+int db_rows(struct rep_db *db, sqlite3_stmt *st, char *err, size_t errlen, const char *what,
+	    db_row_fn fn, void *arg);
+
+/* Typed columns: text copied into buf ("" for NULL); a real with NaN for NULL; an integer with
+ * dflt for NULL. */
+void db_col_text(sqlite3_stmt *st, int col, char *buf, size_t len);
+double db_col_real(sqlite3_stmt *st, int col);
+int64_t db_col_int(sqlite3_stmt *st, int col, int64_t dflt);
 
 /* Can FILE-wal and FILE-shm be created (and removed) beside path? */
 bool db_dir_writable(const char *path);

@@ -9,31 +9,36 @@
 
 #include "reports/db_internal.h"
 
+struct columns {
+	const char *skip, *prefix;
+	char *buf;
+	size_t len, n;
+};
+
+static int add_column(sqlite3_stmt *st, void *arg)
+{
+	struct columns *x = arg;
+	const char *name = (const char *)sqlite3_column_text(st, 0);
+
+	if ((!x->skip || strcmp(name, x->skip)) && x->n < x->len)
+		x->n += (size_t)snprintf(x->buf + x->n, x->len - x->n, "%s%s%s", x->n ? "," : "",
+					 x->prefix, name);
+	return 0;
+}
+
 /* "a,b,c" of a table's columns in main, except `skip` (the rowid we renumber). */
 static int column_list(struct rep_db *db, const char *table, const char *skip, const char *prefix,
 		       char *buf, size_t len, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	size_t n = 0;
+	struct columns x = {skip, prefix, buf, len, 0};
 	int rc;
 
-	if ((rc = db_prepare(db, &st, err, errlen, "reading the schema",
-			     "SELECT name FROM pragma_table_info(?1, 'main')")))
-		return rc;
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	buf[0] = '\0';
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-
-		if (skip && !strcmp(name, skip))
-			continue;
-		if (n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s%s", n ? "," : "", prefix, name);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_error(db->path, db->conn, rc, err, errlen, "reading the schema");
-	if (n >= len) {
+	rc = db_each(db, err, errlen, "reading the schema",
+		     "SELECT name FROM pragma_table_info(?1, 'main')", add_column, &x, "t", table);
+	if (rc < 0)
+		return rc;
+	if (x.n >= len) {
 		snprintf(err, errlen, "%s: internal error: table %s has too many columns", db->path, table);
 		return -EINVAL;
 	}

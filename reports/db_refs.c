@@ -7,50 +7,39 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "reports/rep_util.h"
+#include "reports/db_internal.h"
 
 int rep_refs_trace_id(struct rep_db *db, const char *fingerprint, int64_t *id, char *err,
 		      size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc = db_row(db, &st, err, errlen, "looking up the trace",
+			"SELECT trace_id FROM traces WHERE fingerprint = ?1", "t", fingerprint);
 
-	if (sqlite3_prepare_v2(rep_db_conn(db), "SELECT trace_id FROM traces WHERE fingerprint = ?1",
-			       -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", rep_db_path(db), sqlite3_errmsg(rep_db_conn(db)));
-		return -EIO;
-	}
-	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc > 0) {
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "%s: %s", rep_db_path(db), sqlite3_errmsg(rep_db_conn(db)));
-	return -EIO;
+		sqlite3_finalize(st);
+	}
+	return rc;
 }
 
-int rep_refs_get(struct rep_db *db, int64_t trace_id, uint64_t block_bytes, uint64_t size_bytes,
-		 const char *policy, bool reads_only, struct rep_ref *out)
+/* rep_refs_get with a message on error. */
+static int refs_get(struct rep_db *db, int64_t trace_id, uint64_t block_bytes, uint64_t size_bytes,
+		    const char *policy, bool reads_only, struct rep_ref *out, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(rep_db_conn(db),
-			       "SELECT accesses, misses FROM ref_curves WHERE trace_id = ?1 AND "
-			       "block_bytes = ?2 AND size_bytes = ?3 AND policy = ?4 AND reads_only = ?5",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (db->version < 4)
 		return 0; /* no table: a database of an older schema opened read-only */
-	sqlite3_bind_int64(st, 1, trace_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)block_bytes);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)size_bytes);
-	sqlite3_bind_text(st, 4, policy, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, reads_only);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && out) {
+	rc = db_row(db, &st, err, errlen, "reading ref_curves",
+		    "SELECT accesses, misses FROM ref_curves WHERE trace_id = ?1 AND "
+		    "block_bytes = ?2 AND size_bytes = ?3 AND policy = ?4 AND reads_only = ?5",
+		    "iiiti", trace_id, (int64_t)block_bytes, (int64_t)size_bytes, policy,
+		    (int64_t)reads_only);
+	if (rc <= 0)
+		return rc;
+	if (out) {
 		memset(out, 0, sizeof(*out));
 		out->block_bytes = block_bytes;
 		out->size_bytes = size_bytes;
@@ -60,57 +49,46 @@ int rep_refs_get(struct rep_db *db, int64_t trace_id, uint64_t block_bytes, uint
 		out->misses = (uint64_t)sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -EIO;
+	return 1;
+}
+
+int rep_refs_get(struct rep_db *db, int64_t trace_id, uint64_t block_bytes, uint64_t size_bytes,
+		 const char *policy, bool reads_only, struct rep_ref *out)
+{
+	char err[256];
+
+	return refs_get(db, trace_id, block_bytes, size_bytes, policy, reads_only, out, err,
+			sizeof(err));
 }
 
 int rep_refs_have(struct rep_db *db, int64_t trace_id, uint64_t block_bytes, uint64_t size_bytes,
 		  const char *policy, bool reads_only, char *err, size_t errlen)
 {
-	int rc = rep_refs_get(db, trace_id, block_bytes, size_bytes, policy, reads_only, NULL);
-
-	if (rc < 0)
-		snprintf(err, errlen, "%s: reading ref_curves: %s", rep_db_path(db),
-			 sqlite3_errmsg(rep_db_conn(db)));
-	return rc;
+	return refs_get(db, trace_id, block_bytes, size_bytes, policy, reads_only, NULL, err, errlen);
 }
 
 int rep_refs_store(struct rep_db *db, int64_t trace_id, const struct rep_ref *refs, size_t n,
 		   char *err, size_t errlen)
 {
-	sqlite3 *conn = rep_db_conn(db);
+	static const char what[] = "writing ref_curves";
 	sqlite3_stmt *st = NULL;
-	int rc = SQLITE_OK;
+	int rc;
 
-	if (sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
-	if (sqlite3_prepare_v2(conn,
-			       "INSERT OR REPLACE INTO ref_curves(trace_id, block_bytes, size_bytes, "
-			       "policy, reads_only, accesses, misses) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if ((rc = db_exec(db, "BEGIN IMMEDIATE", what, err, errlen)))
+		return rc;
+	if ((rc = db_prepare(db, &st, err, errlen, what,
+			     "INSERT OR REPLACE INTO ref_curves(trace_id, block_bytes, size_bytes, "
+			     "policy, reads_only, accesses, misses) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")))
 		goto rollback;
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_int64(st, 1, trace_id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)refs[i].block_bytes);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)refs[i].size_bytes);
-		sqlite3_bind_text(st, 4, refs[i].policy, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 5, refs[i].reads_only);
-		sqlite3_bind_int64(st, 6, (sqlite3_int64)refs[i].accesses);
-		sqlite3_bind_int64(st, 7, (sqlite3_int64)refs[i].misses);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			goto rollback;
-	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = db_step_with(db, st, err, errlen, what, "iiitiii", trace_id,
+				  (int64_t)refs[i].block_bytes, (int64_t)refs[i].size_bytes,
+				  refs[i].policy, (int64_t)refs[i].reads_only,
+				  (int64_t)refs[i].accesses, (int64_t)refs[i].misses);
 	sqlite3_finalize(st);
-	if (sqlite3_exec(conn, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	if (!rc && !(rc = db_exec(db, "COMMIT", what, err, errlen)))
 		return 0;
-	st = NULL;
 rollback:
-	snprintf(err, errlen, "%s: writing ref_curves: %s", rep_db_path(db), sqlite3_errmsg(conn));
-	sqlite3_finalize(st);
-	sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
-	return -EIO;
-fail:
-	snprintf(err, errlen, "%s: writing ref_curves: %s", rep_db_path(db), sqlite3_errmsg(conn));
-	return -EIO;
+	db_rollback(db);
+	return rc;
 }

@@ -7,42 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/db_internal.h"
 #include "reports/diff.h"
 #include "reports/query.h"
 #include "reports/rep_util.h"
 
 /* ---- resolving a side ---- */
 
-static int db_error(struct rep_db *db, const char *what, char *err, size_t errlen)
-{
-	sqlite3 *conn = rep_db_conn(db);
-	int code = sqlite3_errcode(conn);
+struct first_ids {
+	int64_t ids[5]; /* the first five (for the message when there are more) */
+	size_t n;
+};
 
-	snprintf(err, errlen, "%s: %s: %s", rep_db_path(db), what, sqlite3_errmsg(conn));
-	return code == SQLITE_BUSY || code == SQLITE_LOCKED ? -EBUSY
-	       : code == SQLITE_NOMEM			  ? -ENOMEM
-							  : -EIO;
+static int keep_id(sqlite3_stmt *st, void *arg)
+{
+	struct first_ids *x = arg;
+
+	if (x->n < 5)
+		x->ids[x->n] = sqlite3_column_int64(st, 0);
+	x->n++;
+	return 0;
 }
 
 int rep_diff_resolve(struct rep_db *db, const char *label, const struct rep_diff_side *side,
 		     int64_t *run_id, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
+	struct first_ids x = {.n = 0};
 	int rc;
 
 	if (!side->where) {
-		if (sqlite3_prepare_v2(rep_db_conn(db), "SELECT run_id FROM runs WHERE run_id = ?1", -1,
-				       &st, NULL) != SQLITE_OK)
-			return db_error(db, "looking up a run", err, errlen);
-		sqlite3_bind_int64(st, 1, side->run_id);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc == SQLITE_ROW) {
+		rc = db_each(db, err, errlen, "looking up a run",
+			     "SELECT run_id FROM runs WHERE run_id = ?1", NULL, NULL, "i", side->run_id);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
 			*run_id = side->run_id;
 			return 0;
 		}
-		if (rc != SQLITE_DONE)
-			return db_error(db, "looking up a run", err, errlen);
 		snprintf(err, errlen, "%s: run %s: no run with id %" PRId64, rep_db_path(db), label,
 			 side->run_id);
 		return -ENOENT;
@@ -56,23 +57,13 @@ int rep_diff_resolve(struct rep_db *db, const char *label, const struct rep_diff
 		return rc;
 	}
 	struct rep_selection sel = {.where = w};
-	rc = rep_select(db, "run_id", &sel, "run_id", &st, err, errlen);
-	if (rc) {
-		rep_where_free(w);
-		return rc;
-	}
-	int64_t ids[5];
-	size_t n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n < 5)
-			ids[n] = sqlite3_column_int64(st, 0);
-		n++;
-	}
-	sqlite3_finalize(st);
+	rc = rep_select(db, "run_id", &sel, "run_id", keep_id, &x, err, errlen);
 	bool mentions_status = rep_where_mentions(w, "status");
 	rep_where_free(w);
-	if (rc != SQLITE_DONE)
-		return db_error(db, "selecting runs", err, errlen);
+	if (rc < 0)
+		return rc;
+	size_t n = x.n;
+	int64_t *ids = x.ids;
 	if (n == 1) {
 		*run_id = ids[0];
 		return 0;
@@ -252,51 +243,60 @@ static const char *const not_config[] = {
 /* Run sql (one ?1 = run id) and, for each row, name each column from the first name_cols
  * (joined by '.', after prefix) and record the others. skip: columns never recorded; text_too: keep text
  * columns (else only numbers and NULLs, by declared type). */
+struct collect {
+	struct items *l;
+	int side;
+	const char *prefix;
+	int name_cols;
+	const char *const *skip;
+	bool text_too;
+};
+
+static int collect_row(sqlite3_stmt *st, void *arg)
+{
+	const struct collect *x = arg;
+	char base[256];
+	int ncol = sqlite3_column_count(st);
+
+	snprintf(base, sizeof(base), "%s", x->prefix);
+	for (int c = 0; c < x->name_cols; c++) {
+		size_t len = strlen(base);
+		snprintf(base + len, sizeof(base) - len, "%s%s", len ? "." : "",
+			 (const char *)sqlite3_column_text(st, c));
+	}
+	for (int c = x->name_cols; c < ncol; c++) {
+		const char *col = sqlite3_column_name(st, c);
+		const char *decl = sqlite3_column_decltype(st, c);
+		char name[384];
+
+		if (x->skip && in_list(col, x->skip))
+			continue;
+		if (!x->text_too && decl && !strcasecmp(decl, "TEXT"))
+			continue;
+		/* A lone value column (outcomes' count) is named by the row alone. */
+		if (ncol - x->name_cols == 1 && *base)
+			snprintf(name, sizeof(name), "%s", base);
+		else
+			snprintf(name, sizeof(name), "%s%s%s", base, *base ? "." : "", col);
+		if (items_set(x->l, name, x->side, st, c))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Run sql (one ?1 = run id) and, for each row, name each column from the first name_cols
+ * (joined by '.', after prefix) and record the others. skip: columns never recorded; text_too: keep text
+ * columns (else only numbers and NULLs, by declared type). */
 static int collect(struct rep_db *db, struct items *l, int side, int64_t run, const char *sql,
 		   const char *prefix, int name_cols, const char *const *skip, bool text_too,
 		   char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct collect x = {l, side, prefix, name_cols, skip, text_too};
+	int rc = db_each(db, err, errlen, "reading a run", sql, collect_row, &x, "i", run);
 
-	if (sqlite3_prepare_v2(rep_db_conn(db), sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(db, "reading a run", err, errlen);
-	sqlite3_bind_int64(st, 1, run);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char base[256];
-		int ncol = sqlite3_column_count(st);
-
-		snprintf(base, sizeof(base), "%s", prefix);
-		for (int c = 0; c < name_cols; c++) {
-			size_t len = strlen(base);
-			snprintf(base + len, sizeof(base) - len, "%s%s", len ? "." : "",
-				 (const char *)sqlite3_column_text(st, c));
-		}
-		for (int c = name_cols; c < ncol; c++) {
-			const char *col = sqlite3_column_name(st, c);
-			const char *decl = sqlite3_column_decltype(st, c);
-			char name[384];
-
-			if (skip && in_list(col, skip))
-				continue;
-			if (!text_too && decl && !strcasecmp(decl, "TEXT"))
-				continue;
-			/* A lone value column (outcomes' count) is named by the row alone. */
-			if (ncol - name_cols == 1 && *base)
-				snprintf(name, sizeof(name), "%s", base);
-			else
-				snprintf(name, sizeof(name), "%s%s%s", base, *base ? "." : "", col);
-			if (items_set(l, name, side, st, c)) {
-				sqlite3_finalize(st);
-				snprintf(err, errlen, "out of memory");
-				return -ENOMEM;
-			}
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_error(db, "reading a run", err, errlen);
-	return 0;
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	return rc < 0 ? rc : 0;
 }
 
 /* An ok run omits zero outcome counts and empty latency classes: show them as 0 there. */
@@ -322,69 +322,39 @@ struct side_info {
 	bool has_results;
 };
 
-static void col_text(sqlite3_stmt *st, int c, char *buf, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(st, c);
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
-
 static int read_side(struct rep_db *db, int64_t run, struct side_info *si, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(si, 0, sizeof(*si));
-	if (sqlite3_prepare_v2(rep_db_conn(db),
-			       "SELECT r.run_id, r.run_uuid, r.status, coalesce(r.error, ''), t.path, "
-			       "t.fingerprint, r.started_at, r.program_version, coalesce(r.sweep_id, ''), "
-			       "EXISTS (SELECT 1 FROM results s WHERE s.run_id = r.run_id) "
-			       "FROM runs r JOIN traces t ON t.trace_id = r.trace_id WHERE r.run_id = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(db, "reading a run", err, errlen);
-	sqlite3_bind_int64(st, 1, run);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE) {
-			snprintf(err, errlen, "%s: no run with id %" PRId64, rep_db_path(db), run);
-			return -ENOENT;
-		}
-		return db_error(db, "reading a run", err, errlen);
+	rc = db_row(db, &st, err, errlen, "reading a run",
+		    "SELECT r.run_id, r.run_uuid, r.status, coalesce(r.error, ''), t.path, "
+		    "t.fingerprint, r.started_at, r.program_version, coalesce(r.sweep_id, ''), "
+		    "EXISTS (SELECT 1 FROM results s WHERE s.run_id = r.run_id) "
+		    "FROM runs r JOIN traces t ON t.trace_id = r.trace_id WHERE r.run_id = ?1",
+		    "i", run);
+	if (rc < 0)
+		return rc;
+	if (!rc) {
+		snprintf(err, errlen, "%s: no run with id %" PRId64, rep_db_path(db), run);
+		return -ENOENT;
 	}
 	si->run_id = sqlite3_column_int64(st, 0);
-	col_text(st, 1, si->run_uuid, sizeof(si->run_uuid));
-	col_text(st, 2, si->status, sizeof(si->status));
-	col_text(st, 3, si->error, sizeof(si->error));
-	col_text(st, 4, si->trace, sizeof(si->trace));
-	col_text(st, 5, si->fingerprint, sizeof(si->fingerprint));
-	col_text(st, 6, si->started, sizeof(si->started));
-	col_text(st, 7, si->version, sizeof(si->version));
-	col_text(st, 8, si->sweep, sizeof(si->sweep));
+	db_col_text(st, 1, si->run_uuid, sizeof(si->run_uuid));
+	db_col_text(st, 2, si->status, sizeof(si->status));
+	db_col_text(st, 3, si->error, sizeof(si->error));
+	db_col_text(st, 4, si->trace, sizeof(si->trace));
+	db_col_text(st, 5, si->fingerprint, sizeof(si->fingerprint));
+	db_col_text(st, 6, si->started, sizeof(si->started));
+	db_col_text(st, 7, si->version, sizeof(si->version));
+	db_col_text(st, 8, si->sweep, sizeof(si->sweep));
 	si->has_results = sqlite3_column_int(st, 9) != 0;
 	sqlite3_finalize(st);
 	return 0;
 }
 
 /* ---- printing ---- */
-
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
 
 static void json_num(FILE *out, double x)
 {
@@ -404,7 +374,7 @@ static void json_val(FILE *out, const struct val *v)
 		json_num(out, v->d);
 		break;
 	case SQLITE_TEXT:
-		json_str(out, v->s);
+		rep_json_str(out, v->s);
 		break;
 	default:
 		fputs("null", out);
@@ -443,28 +413,24 @@ static bool val_diff(const struct item *it, double *diff, double *rel, bool *int
 
 static void json_side(FILE *out, const struct side_info *si)
 {
-	fprintf(out, "{\"run_id\":%" PRId64 ",\"run_uuid\":", si->run_id);
-	json_str(out, si->run_uuid);
-	fputs(",\"status\":", out);
-	json_str(out, si->status);
-	fputs(",\"error\":", out);
-	if (si->error[0])
-		json_str(out, si->error);
-	else
-		fputs("null", out);
-	fputs(",\"trace\":", out);
-	json_str(out, si->trace);
-	fputs(",\"fingerprint\":", out);
-	json_str(out, si->fingerprint);
-	fputs(",\"started_at\":", out);
-	json_str(out, si->started);
-	fputs(",\"program_version\":", out);
-	json_str(out, si->version);
-	fputs(",\"sweep\":", out);
-	if (si->sweep[0])
-		json_str(out, si->sweep);
-	else
-		fputs("null", out);
+	const struct {
+		const char *key, *val;
+		bool null_if_empty; /* "" is written as null */
+	} field[] = {
+		{"run_uuid", si->run_uuid, false},   {"status", si->status, false},
+		{"error", si->error, true},          {"trace", si->trace, false},
+		{"fingerprint", si->fingerprint, false}, {"started_at", si->started, false},
+		{"program_version", si->version, false}, {"sweep", si->sweep, true},
+	};
+
+	fprintf(out, "{\"run_id\":%" PRId64, si->run_id);
+	for (size_t i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
+		fprintf(out, ",\"%s\":", field[i].key);
+		if (field[i].null_if_empty && !field[i].val[0])
+			fputs("null", out);
+		else
+			rep_json_str(out, field[i].val);
+	}
 	fputc('}', out);
 }
 
@@ -486,7 +452,7 @@ static void print_json(FILE *out, const struct side_info si[2], const struct ite
 		if (val_equal(&it->v[0], &it->v[1]))
 			continue;
 		fprintf(out, "%s{\"name\":", first ? "" : ",");
-		json_str(out, it->name);
+		rep_json_str(out, it->name);
 		fputs(",\"a\":", out);
 		json_val(out, &it->v[0]);
 		fputs(",\"b\":", out);
@@ -501,7 +467,7 @@ static void print_json(FILE *out, const struct side_info si[2], const struct ite
 		bool integer;
 
 		fprintf(out, "%s{\"name\":", i ? "," : "");
-		json_str(out, it->name);
+		rep_json_str(out, it->name);
 		fputs(",\"a\":", out);
 		json_val(out, &it->v[0]);
 		fputs(",\"b\":", out);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "reports/db_internal.h"
 #include "reports/rep_util.h"
 #include "sim/base/units.h"
 
@@ -474,30 +475,29 @@ static int parse_unary(struct parser *ps)
 	return rc;
 }
 
-static int parse_and(struct parser *ps)
+/* OPERAND {KW OPERAND}, joined by sql: "or" binds looser than "and". */
+static int parse_list(struct parser *ps, const char *kw, const char *sql,
+		      int (*operand)(struct parser *ps))
 {
-	int rc = parse_unary(ps);
+	int rc = operand(ps);
 
-	while (!rc && is_kw(&ps->t, "and")) {
-		emit(ps->w, " AND ");
+	while (!rc && is_kw(&ps->t, kw)) {
+		emit(ps->w, "%s", sql);
 		if ((rc = next(ps)))
 			return rc;
-		rc = parse_unary(ps);
+		rc = operand(ps);
 	}
 	return rc;
 }
 
+static int parse_and(struct parser *ps)
+{
+	return parse_list(ps, "and", " AND ", parse_unary);
+}
+
 static int parse_or(struct parser *ps)
 {
-	int rc = parse_and(ps);
-
-	while (!rc && is_kw(&ps->t, "or")) {
-		emit(ps->w, " OR ");
-		if ((rc = next(ps)))
-			return rc;
-		rc = parse_and(ps);
-	}
-	return rc;
+	return parse_list(ps, "or", " OR ", parse_and);
 }
 
 int rep_where_parse(const char *expr, struct rep_where **out, char *err, size_t errlen)
@@ -591,16 +591,15 @@ int rep_where_bind(const struct rep_where *w, sqlite3_stmt *st, int first)
 /* ---- selection ---- */
 
 int rep_select(struct rep_db *db, const char *cols, const struct rep_selection *sel,
-	       const char *order_by, sqlite3_stmt **out, char *err, size_t errlen)
+	       const char *order_by, db_row_fn fn, void *arg, char *err, size_t errlen)
 {
-	sqlite3 *conn = rep_db_conn(db);
 	const struct rep_where *w = sel ? sel->where : NULL;
 	bool status_default = !rep_where_mentions(w, "status");
 	size_t n = strlen(cols) + strlen(rep_where_sql(w)) + (order_by ? strlen(order_by) : 0) + 512;
 	char *sql = malloc(n);
+	sqlite3_stmt *st;
 	int rc;
 
-	*out = NULL;
 	if (!sql) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -614,17 +613,15 @@ int rep_select(struct rep_db *db, const char *cols, const struct rep_selection *
 			   "status)"
 			 : "",
 		 order_by ? order_by : "run_id");
-	rc = sqlite3_prepare_v2(conn, sql, -1, out, NULL);
+	rc = db_prepare(db, &st, err, errlen, "selecting runs", sql);
 	free(sql);
-	if (rc == SQLITE_OK)
-		rc = rep_where_bind(w, *out, 1);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: selecting runs: %s", rep_db_path(db), sqlite3_errmsg(conn));
-		sqlite3_finalize(*out);
-		*out = NULL;
-		return rc == SQLITE_BUSY ? -EBUSY : -EIO;
-	}
-	return 0;
+	if (rc)
+		return rc;
+	rc = rep_where_bind(w, st, 1);
+	rc = rc == SQLITE_OK ? db_rows(db, st, err, errlen, "reading runs", fn, arg)
+			     : db_error(db->path, db->conn, rc, err, errlen, "selecting runs");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 static char *all_columns(void)
@@ -660,7 +657,7 @@ static void csv_text(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_text(FILE *out, const char *s)
+void rep_json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -678,94 +675,93 @@ static void json_text(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+struct export {
+	FILE *out;
+	bool json;
+	size_t rows;
+};
+
+/* One run as a CSV line or a JSON object (the header or "[" before the first). */
+static int export_row(sqlite3_stmt *st, void *arg)
+{
+	struct export *x = arg;
+	FILE *out = x->out;
+	int ncol = sqlite3_column_count(st);
+
+	if (!x->rows && !x->json) {
+		for (int c = 0; c < ncol; c++)
+			fprintf(out, "%s%s", c ? "," : "", rep_fields[c].name);
+		fputc('\n', out);
+	}
+	if (x->json)
+		fprintf(out, "%s\n  {", x->rows ? "," : "[");
+	for (int c = 0; c < ncol; c++) {
+		if (x->json)
+			fprintf(out, "%s\"%s\": ", c ? ", " : "", rep_fields[c].name);
+		else if (c)
+			fputc(',', out);
+		switch (sqlite3_column_type(st, c)) {
+		case SQLITE_NULL:
+			if (x->json)
+				fputs("null", out);
+			break;
+		case SQLITE_INTEGER:
+			fprintf(out, "%lld", (long long)sqlite3_column_int64(st, c));
+			break;
+		case SQLITE_FLOAT: {
+			double d = sqlite3_column_double(st, c);
+
+			if (isfinite(d))
+				fprintf(out, "%.10g", d);
+			else if (x->json)
+				fputs("null", out);
+			break;
+		}
+		default:
+			if (x->json)
+				rep_json_str(out, (const char *)sqlite3_column_text(st, c));
+			else
+				csv_text(out, (const char *)sqlite3_column_text(st, c));
+			break;
+		}
+	}
+	if (x->json)
+		fputs("}", out);
+	else
+		fputc('\n', out);
+	x->rows++;
+	return 0;
+}
+
 static int export(struct rep_db *db, const struct rep_selection *sel, FILE *out, bool json,
 		  size_t *nr_rows, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
+	struct export x = {.out = out, .json = json};
 	char *cols = all_columns();
-	size_t rows = 0;
-	int rc, ncol;
+	int rc;
 
 	if (!cols) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	rc = rep_select(db, cols, sel, "run_id", &st, err, errlen);
+	rc = rep_select(db, cols, sel, "run_id", export_row, &x, err, errlen);
 	free(cols);
-	if (rc)
+	if (x.rows && json)
+		fputs("\n]\n", out);
+	if (rc < 0)
 		return rc;
-	ncol = sqlite3_column_count(st);
 	/* No run selected is an error, as for the HTML report, and nothing is written: a
 	 * header-only CSV or an empty array would pass for an answer. */
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
+	if (!x.rows) {
 		snprintf(err, errlen, "%s: no run matches", rep_db_path(db));
 		return -ENOENT;
 	}
-	if (!json) {
-		for (int c = 0; c < ncol; c++)
-			fprintf(out, "%s%s", c ? "," : "", rep_fields[c].name);
-		fputc('\n', out);
-	} else {
-		fputs("[", out);
-	}
-	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		if (json)
-			fprintf(out, "%s\n  {", rows ? "," : "");
-		for (int c = 0; c < ncol; c++) {
-			int type = sqlite3_column_type(st, c);
-
-			if (json)
-				fprintf(out, "%s\"%s\": ", c ? ", " : "", rep_fields[c].name);
-			else if (c)
-				fputc(',', out);
-			switch (type) {
-			case SQLITE_NULL:
-				if (json)
-					fputs("null", out);
-				break;
-			case SQLITE_INTEGER:
-				fprintf(out, "%lld", (long long)sqlite3_column_int64(st, c));
-				break;
-			case SQLITE_FLOAT: {
-				double d = sqlite3_column_double(st, c);
-
-				if (isfinite(d))
-					fprintf(out, "%.10g", d);
-				else if (json)
-					fputs("null", out);
-				break;
-			}
-			default:
-				if (json)
-					json_text(out, (const char *)sqlite3_column_text(st, c));
-				else
-					csv_text(out, (const char *)sqlite3_column_text(st, c));
-				break;
-			}
-		}
-		if (json)
-			fputs("}", out);
-		else
-			fputc('\n', out);
-		rows++;
-	}
-	if (json)
-		fputs("\n]\n", out);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "%s: reading runs: %s", rep_db_path(db),
-			 sqlite3_errmsg(rep_db_conn(db)));
-		sqlite3_finalize(st);
-		return -EIO;
-	}
-	sqlite3_finalize(st);
 	if (fflush(out) || ferror(out)) {
 		snprintf(err, errlen, "writing the export: %s", strerror(errno));
 		return -EIO;
 	}
 	if (nr_rows)
-		*nr_rows = rows;
+		*nr_rows = x.rows;
 	return 0;
 }
 

@@ -59,10 +59,15 @@ struct rep_selection {
 	bool latest_only;              /* one run per (trace, configuration): the newest */
 };
 
-/* The SQL of "SELECT <cols> FROM run_summary WHERE <selection> ORDER BY ...", where cols is a
- * fixed list given by the caller; returns a prepared, bound statement. -errno with err. */
+/* "SELECT <cols> FROM run_summary WHERE <selection> ORDER BY ...", where cols is a fixed list
+ * given by the caller, row by row through fn (db_internal.h's db_row_fn contract: 0 goes on,
+ * > 0 stops, < 0 fails). Returns the number of rows seen, or -errno with a message in err. */
 int rep_select(struct rep_db *db, const char *cols, const struct rep_selection *sel,
-	       const char *order_by, struct sqlite3_stmt **out, char *err, size_t errlen);
+	       const char *order_by, int (*fn)(struct sqlite3_stmt *st, void *arg), void *arg,
+	       char *err, size_t errlen);
+
+/* s as a JSON string, quoted and escaped (the exports and `db diff --json`). */
+void rep_json_str(FILE *out, const char *s);
 
 /* Export the selection (every rep_fields column) as CSV (RFC 4180) or a JSON array. Returns 0 or
  * -errno; *nr_rows (may be NULL) receives the number of runs written. No run selected:

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "reports/db_internal.h"
 #include "reports/db_refs.h"
 #include "reports/db_schema.h"
 #include "reports/rep_util.h"
@@ -79,7 +80,7 @@ struct ctx {
 	char *err;
 	size_t errlen;
 	struct run *runs;
-	size_t nruns;
+	size_t nruns, caprun;
 	struct family *fams;
 	size_t nfams;
 	struct fig *figs;
@@ -212,16 +213,51 @@ static void family_key(int64_t trace_id, const char *sweep_id, const char *confi
 	}
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t len)
+/* One row of load_runs' query (the columns of its cols, in order) into c->runs. */
+static int load_run(sqlite3_stmt *st, void *arg)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
+	struct ctx *c = arg;
+	struct run *r;
+	char key[REP_CONFIG_KEY_MAX];
 
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
+	if (c->nruns == c->caprun) {
+		size_t cap = c->caprun ? c->caprun * 2 : 64;
+		struct run *nr = realloc(c->runs, cap * sizeof(*nr));
 
-static double col_real(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+		if (!nr)
+			return fail(c, -ENOMEM, "out of memory for %zu runs", cap);
+		c->runs = nr;
+		c->caprun = cap;
+	}
+	r = &c->runs[c->nruns++];
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->trace_id = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, r->trace, sizeof(r->trace));
+	db_col_text(st, 3, key, sizeof(key));
+	db_col_text(st, 27, r->sweep_id, sizeof(r->sweep_id));
+	family_key(r->trace_id, r->sweep_id, key, r->family_key, sizeof(r->family_key));
+	r->bs = (unsigned long)sqlite3_column_int64(st, 4);
+	r->assoc = (unsigned)sqlite3_column_int64(st, 5);
+	db_col_text(st, 6, r->mode, sizeof(r->mode));
+	db_col_text(st, 7, r->policy, sizeof(r->policy));
+	r->cache_size = db_col_int(st, 8, -1);
+	db_col_text(st, 9, r->quirks, sizeof(r->quirks));
+	db_col_text(st, 10, r->cache_model, sizeof(r->cache_model));
+	db_col_text(st, 11, r->cache_preset, sizeof(r->cache_preset));
+	db_col_text(st, 12, r->target_model, sizeof(r->target_model));
+	db_col_text(st, 13, r->target_preset, sizeof(r->target_preset));
+	r->hz = (unsigned)sqlite3_column_int(st, 14);
+	r->hit = db_col_real(st, 15);
+	r->read_pieces = sqlite3_column_int64(st, 16);
+	for (int m = 0; m < MISS_NR; m++)
+		r->miss[m] = sqlite3_column_int64(st, 17 + m);
+	r->read_mean_ns = db_col_real(st, 22);
+	r->read_p99_ns = db_col_real(st, 23);
+	r->ssd_written = sqlite3_column_int64(st, 24);
+	r->wall = db_col_real(st, 25);
+	r->write_mean_ns = db_col_real(st, 26);
+	return 0;
 }
 
 static int load_runs(struct ctx *c)
@@ -233,65 +269,9 @@ static int load_runs(struct ctx *c)
 		"read_lat_mean_ns, read_lat_p99_ns, ssd_bytes_written, wall_seconds, write_lat_mean_ns, "
 		"sweep_id";
 	struct rep_selection sel = {.where = c->o->sel ? c->o->sel->where : NULL, .latest_only = true};
-	sqlite3_stmt *st;
-	size_t cap = 64;
-	int rc;
+	int rc = rep_select(c->db, cols, &sel, "trace_id, run_id", load_run, c, c->err, c->errlen);
 
-	if ((rc = rep_select(c->db, cols, &sel, "trace_id, run_id", &st, c->err, c->errlen)))
-		return rc;
-	c->runs = malloc(cap * sizeof(*c->runs));
-	if (!c->runs) {
-		sqlite3_finalize(st);
-		return fail(c, -ENOMEM, "out of memory");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct run *r;
-		char key[REP_CONFIG_KEY_MAX];
-
-		if (c->nruns == cap) {
-			struct run *nr = realloc(c->runs, cap * 2 * sizeof(*nr));
-
-			if (!nr) {
-				sqlite3_finalize(st);
-				return fail(c, -ENOMEM, "out of memory for %zu runs", cap * 2);
-			}
-			c->runs = nr;
-			cap *= 2;
-		}
-		r = &c->runs[c->nruns++];
-		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(st, 0);
-		r->trace_id = sqlite3_column_int64(st, 1);
-		copy_col(st, 2, r->trace, sizeof(r->trace));
-		copy_col(st, 3, key, sizeof(key));
-		copy_col(st, 27, r->sweep_id, sizeof(r->sweep_id));
-		family_key(r->trace_id, r->sweep_id, key, r->family_key, sizeof(r->family_key));
-		r->bs = (unsigned long)sqlite3_column_int64(st, 4);
-		r->assoc = (unsigned)sqlite3_column_int64(st, 5);
-		copy_col(st, 6, r->mode, sizeof(r->mode));
-		copy_col(st, 7, r->policy, sizeof(r->policy));
-		r->cache_size = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 8);
-		copy_col(st, 9, r->quirks, sizeof(r->quirks));
-		copy_col(st, 10, r->cache_model, sizeof(r->cache_model));
-		copy_col(st, 11, r->cache_preset, sizeof(r->cache_preset));
-		copy_col(st, 12, r->target_model, sizeof(r->target_model));
-		copy_col(st, 13, r->target_preset, sizeof(r->target_preset));
-		r->hz = (unsigned)sqlite3_column_int(st, 14);
-		r->hit = col_real(st, 15);
-		r->read_pieces = sqlite3_column_int64(st, 16);
-		for (int m = 0; m < MISS_NR; m++)
-			r->miss[m] = sqlite3_column_int64(st, 17 + m);
-		r->read_mean_ns = col_real(st, 22);
-		r->read_p99_ns = col_real(st, 23);
-		r->ssd_written = sqlite3_column_int64(st, 24);
-		r->wall = col_real(st, 25);
-		r->write_mean_ns = col_real(st, 26);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return fail(c, -EIO, "%s: reading runs: %s", rep_db_path(c->db),
-			    sqlite3_errmsg(rep_db_conn(c->db)));
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 static int group_families(struct ctx *c)
@@ -345,6 +325,8 @@ static int cmp_u64(const void *a, const void *b)
 
 /* The sweep parameters a figure holds fixed (which fields of a struct combo apply). */
 enum { F_MODE = 1, F_POLICY = 2, F_SIZE = 4, F_BS = 8, F_ASSOC = 16 };
+/* Not sweep parameters: a figure of the selected runs, all of them or one each. */
+enum { F_SELECTED = 32, F_RUN = 64 };
 
 struct combo;
 static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r);
@@ -387,20 +369,18 @@ struct combo {
 	unsigned assoc;
 };
 
-static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r)
-{
-	return (!(fields & F_MODE) || !strcmp(cb->mode, r->mode)) &&
-	       (!(fields & F_POLICY) || !strcmp(cb->policy, r->policy)) &&
-	       (!(fields & F_SIZE) || cb->size == r->cache_size) && (!(fields & F_BS) || cb->bs == r->bs) &&
-	       (!(fields & F_ASSOC) || cb->assoc == r->assoc) && !isnan(r->hit);
-}
-
 static bool same_combo(const struct combo *a, const struct run *r, unsigned fields)
 {
 	return (!(fields & F_MODE) || !strcmp(a->mode, r->mode)) &&
 	       (!(fields & F_POLICY) || !strcmp(a->policy, r->policy)) &&
 	       (!(fields & F_SIZE) || a->size == r->cache_size) && (!(fields & F_BS) || a->bs == r->bs) &&
 	       (!(fields & F_ASSOC) || a->assoc == r->assoc);
+}
+
+/* A run of the slice cb (in the given fields) that has a read hit ratio. */
+static bool combo_has(const struct combo *cb, unsigned fields, const struct run *r)
+{
+	return same_combo(cb, r, fields) && !isnan(r->hit);
 }
 
 /* The distinct values of the given F_* fields over the family's runs (first-seen order). */
@@ -499,9 +479,13 @@ static FILE *fig_begin(struct ctx *c, int family, const char *name, const char *
 	return f;
 }
 
-/* After the datablocks: the loop that draws the body once per output format. */
-static void fig_loop_begin(FILE *f, const char *name, int w, int h)
+/* After the datablocks: the loop that draws the body once per output format, opened with the
+ * figure's title (fig_begin's) as "set title", or as the title of a multiplot of this layout
+ * ("1,3"). */
+static void fig_body(struct ctx *c, FILE *f, int w, int h, const char *multiplot)
 {
+	const struct fig *g = &c->figs[c->nfigs];
+
 	fprintf(f,
 		"do for [fmt in \"png svg\"] {\n"
 		"reset\n"
@@ -514,9 +498,16 @@ static void fig_loop_begin(FILE *f, const char *name, int w, int h)
 		"set grid lc rgb \"#dddddd\"\n"
 		"set border lc rgb \"#555555\"\n"
 		"set key noenhanced\n",
-		w, h, w, h, name);
+		w, h, w, h, g->name);
+	if (multiplot)
+		fprintf(f, "set multiplot layout %s title ", multiplot);
+	else
+		fprintf(f, "set title ");
+	gp_str(f, g->title);
+	fputc('\n', f);
 }
 
+/* Close the figure's script: 1 (drawn), or -EIO with the message in c->err. */
 static int fig_end(struct ctx *c, FILE *f)
 {
 	fprintf(f, "unset multiplot\nunset output\n}\n");
@@ -524,7 +515,7 @@ static int fig_end(struct ctx *c, FILE *f)
 		return fail(c, -EIO, "%s/gnuplot/%s.gp: %s", c->o->out_dir, c->figs[c->nfigs].name,
 			    strerror(errno));
 	c->nfigs++;
-	return 0;
+	return 1;
 }
 
 /* Colours that stay apart in print and for common colour blindness (Okabe-Ito + extras). */
@@ -538,18 +529,22 @@ static void line_style(FILE *f, int i)
 }
 
 /*
- * A kind of family figure: one figure per distinct value of the `slice` fields in a family
- * (e.g. per mode, policy and cache size), drawn by draw() when the family has the data for it.
- * draw_family() walks the table below for every family.
+ * A kind of figure, one line of figure_kinds[] (walked by draw_figures), by what each of its
+ * figures holds fixed (slice):
+ *	sweep fields  one figure per distinct value of them in a family (e.g. per mode, policy and
+ *	              cache size), drawn when the family has the data for it;
+ *	F_SELECTED    one figure of all the selected runs;
+ *	F_RUN         one figure per selected run.
  */
 struct fig_kind {
-	const char *name;   /* file names: fN-NAME-K */
+	const char *name;   /* family figures' file names: fN-NAME-K */
 	const char *what;   /* in notes */
 	unsigned slice;     /* the F_* fields each figure holds fixed */
-	/* 1: drawn; 0: this slice has not the data (nothing written) or --max-figures was reached
-	 * (fig_open set kind_full); < 0: error, message in c->err. */
-	int (*draw)(struct ctx *c, int fi, const struct combo *cb);
-	const char *none;   /* note when no slice of a family was drawn; %s: the trace */
+	/* i: the family (cb its slice) or the selected run (cb NULL). 1: drawn; 0:
+	 * not the data for it (nothing written) or --max-figures was reached (fig_open set
+	 * kind_full); < 0: error, message in c->err. */
+	int (*draw)(struct ctx *c, int i, const struct combo *cb);
+	const char *none;   /* family figures: note when no slice was drawn; %s: the trace */
 };
 
 /* Start the next figure of the current kind for family fi, or NULL: --max-figures reached
@@ -575,84 +570,108 @@ static FILE *fig_open(struct ctx *c, int fi, char *name, size_t namelen, const c
 
 #define FIG_OPEN_FAILED(c) ((c)->kind_full ? 0 : -EIO)
 
+/* What a figure of one (mode, policy, cache size) slice is drawn over: the block sizes and the
+ * associativities run in it (sorted) and the cache size as a label. */
+struct slice {
+	uint64_t bs[256], assoc[256];
+	size_t nbs, nas;
+	char sz[32];
+};
+
+static void slice_of(const struct ctx *c, const struct family *fm, const struct combo *cb,
+		     struct slice *sl)
+{
+	sl->nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, sl->bs);
+	sl->nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, sl->assoc);
+	size_label(cb->size, sl->sz, sizeof(sl->sz));
+}
+
+/* "WHAT\nMODE, POLICY, cache SIZE[EXTRA]; FAMILY": the title of a slice's figure. */
+static void slice_title(char *title, size_t len, const char *what, const struct combo *cb,
+			const struct slice *sl, const char *extra, const struct family *fm)
+{
+	text(title, len, "%s\n%s, %s, cache %s%s; %s", what, cb->mode, cb->policy, sl->sz, extra,
+	     fm->desc);
+}
+
+/* One line of a plot command: "$dK using 1:2 with WITH" in line style `style` (its title is
+ * the caller's), after ", \" and a new line unless it is the first (i == 0). */
+static void plot_line(FILE *f, size_t i, size_t k, const char *with, int style)
+{
+	fprintf(f, "%s$d%zu using 1:2 with %s ", i ? ", \\\n  " : "", k, with);
+	line_style(f, style);
+}
+
 /* hitbs: read hit ratio vs block size, one line per associativity, per (mode, policy, size). */
 static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	char name[96], title[512];
+	struct slice sl;
 	FILE *f;
 
-	if (nbs < 2)
+	slice_of(c, fm, cb, &sl);
+	if (sl.nbs < 2)
 		return 0; /* one block size: no line to draw */
-	if (nas > MAX_LINES)
-		nas = MAX_LINES;
-	size_label(cb->size, sz, sizeof(sz));
-	text(title, sizeof(title), "Read hit ratio vs block size\n%s, %s, cache %s; %s", cb->mode,
-	     cb->policy, sz, fm->desc);
+	if (sl.nas > MAX_LINES)
+		sl.nas = MAX_LINES;
+	slice_title(title, sizeof(title), "Read hit ratio vs block size", cb, &sl, "", fm);
 	f = fig_open(c, fi, name, sizeof(name), title, "One line per associativity; lines with the "
 			"same values lie on top of each other (the heatmap shows every value).");
 	if (!f)
 		return FIG_OPEN_FAILED(c);
-	for (size_t a = 0; a < nas; a++) {
+	for (size_t a = 0; a < sl.nas; a++) {
 		fprintf(f, "$d%zu << EOD\n", a);
-		for (size_t b = 0; b < nbs; b++) {
+		for (size_t b = 0; b < sl.nbs; b++) {
 			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-						       bss[b], (unsigned)assocs[a]);
+						       sl.bs[b], (unsigned)sl.assoc[a]);
 			if (r && !isnan(r->hit))
-				fprintf(f, "%.6g %.6g\n", bss[b] / 2.0, 100.0 * r->hit);
+				fprintf(f, "%.6g %.6g\n", sl.bs[b] / 2.0, 100.0 * r->hit);
 		}
 		fprintf(f, "EOD\n");
 	}
-	fig_loop_begin(f, name, 960, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+	fig_body(c, f, 960, 600, NULL);
+	fprintf(f, "set xlabel \"block size (KiB, log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
 		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"assoc\"\n"
 		   "set xtics (");
-	for (size_t b = 0; b < nbs; b++) {
+	for (size_t b = 0; b < sl.nbs; b++) {
 		char l[16];
 
-		bs_label(bss[b], l, sizeof(l));
-		fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, bss[b] / 2.0);
+		bs_label(sl.bs[b], l, sizeof(l));
+		fprintf(f, "%s\"%s\" %.6g", b ? ", " : "", l, sl.bs[b] / 2.0);
 	}
-	fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", bss[0] / 2.0 / 1.25, bss[nbs - 1] / 2.0 * 1.25);
-	for (size_t a = 0; a < nas; a++) {
-		fprintf(f, "%s$d%zu using 1:2 with linespoints ", a ? ", \\\n  " : "", a);
-		line_style(f, (int)a);
-		fprintf(f, " title \"%" PRIu64 "\"", assocs[a]);
+	fprintf(f, ")\nset xrange [%.6g:%.6g]\nplot ", sl.bs[0] / 2.0 / 1.25, sl.bs[sl.nbs - 1] / 2.0 * 1.25);
+	for (size_t a = 0; a < sl.nas; a++) {
+		plot_line(f, a, a, "linespoints", (int)a);
+		fprintf(f, " title \"%" PRIu64 "\"", sl.assoc[a]);
 	}
 	fprintf(f, "\n");
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* heatmap: block size x associativity, per (mode, policy, size). */
 static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
+	char name[96], title[512];
+	struct slice sl;
 	double lo = INFINITY, hi = -INFINITY;
 	FILE *f;
 
-	if (nbs < 2 || nas < 2)
+	slice_of(c, fm, cb, &sl);
+	if (sl.nbs < 2 || sl.nas < 2)
 		return 0;
-	size_label(cb->size, sz, sizeof(sz));
-	text(title, sizeof(title), "Read hit ratio (%%), block size x associativity\n%s, %s, "
-	     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	slice_title(title, sizeof(title), "Read hit ratio (%), block size x associativity", cb, &sl, "",
+		    fm);
 	f = fig_open(c, fi, name, sizeof(name), title,
 		     "Colour and label: read hit ratio (%); blank cells were not run.");
 	if (!f)
 		return FIG_OPEN_FAILED(c);
 	fprintf(f, "$d << EOD\n");
-	for (size_t a = 0; a < nas; a++) {
-		for (size_t b = 0; b < nbs; b++) {
+	for (size_t a = 0; a < sl.nas; a++) {
+		for (size_t b = 0; b < sl.nbs; b++) {
 			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-						       bss[b], (unsigned)assocs[a]);
+						       sl.bs[b], (unsigned)sl.assoc[a]);
 			if (r && !isnan(r->hit)) {
 				fprintf(f, "%zu %zu %.6g\n", b, a, 100.0 * r->hit);
 				lo = fmin(lo, 100.0 * r->hit);
@@ -666,25 +685,23 @@ static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 	fprintf(f, "EOD\n");
 	if (hi - lo < 1e-9)
 		hi = lo + 1;
-	fig_loop_begin(f, name, 960, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"block size\"\nset ylabel \"associativity\"\n"
+	fig_body(c, f, 960, 600, NULL);
+	fprintf(f, "set xlabel \"block size\"\nset ylabel \"associativity\"\n"
 		   "set cblabel \"read hit ratio (%%)\"\nunset grid\n"
 		   "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", "
 		   "0.75 \"#5ec962\", 1 \"#fde725\")\n"
 		   "set cbrange [%.6g:%.6g]\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
 		   "set tics out nomirror\nset xtics (",
-		lo, hi, nbs - 1, nas - 1);
-	for (size_t b = 0; b < nbs; b++) {
+		lo, hi, sl.nbs - 1, sl.nas - 1);
+	for (size_t b = 0; b < sl.nbs; b++) {
 		char l[16];
 
-		bs_label(bss[b], l, sizeof(l));
+		bs_label(sl.bs[b], l, sizeof(l));
 		fprintf(f, "%s\"%s\" %zu", b ? ", " : "", l, b);
 	}
 	fprintf(f, ")\nset ytics (");
-	for (size_t a = 0; a < nas; a++)
-		fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", assocs[a], a);
+	for (size_t a = 0; a < sl.nas; a++)
+		fprintf(f, "%s\"%" PRIu64 "\" %zu", a ? ", " : "", sl.assoc[a], a);
 	/* Labels: white on the dark half of the palette, black on the light half. */
 	fprintf(f, ")\nmid = %.6g\n"
 		   "plot $d using 1:2:3 with image notitle, \\\n"
@@ -693,7 +710,7 @@ static int fig_heatmap(struct ctx *c, int fi, const struct combo *cb)
 		   "  $d using 1:2:($3 == $3 && $3 >= mid ? sprintf(\"%%.1f\", $3) : \"\") with labels "
 		   "tc rgb \"black\" notitle\n",
 		(lo + hi) / 2);
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* mrc: hit ratio vs cache size, one line per (mode, policy), per (block size, assoc). */
@@ -741,10 +758,8 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 		}
 		fprintf(f, "EOD\n");
 	}
-	fig_loop_begin(f, name, 960, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
+	fig_body(c, f, 960, 600, NULL);
+	fprintf(f, "set xlabel \"cache size (log scale)\"\nset ylabel \"read hit ratio (%%)\"\n"
 		   "set logscale x 2\nset yrange [0:*]\nset key outside right top title \"mode, policy\"\n"
 		   "set xtics (");
 	for (size_t s = 0; s < nsz; s++) {
@@ -756,12 +771,11 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 	fprintf(f, ")\nset xrange [%.9g:%.9g]\nplot ", (double)sizes[0] / 1073741824.0 / 1.3,
 		(double)sizes[nsz - 1] / 1073741824.0 * 1.3);
 	for (size_t u = 0; u < nuse; u++) {
-		fprintf(f, "%s$d%zu using 1:2 with linespoints ", u ? ", \\\n  " : "", u);
-		line_style(f, (int)use[u]);
+		plot_line(f, u, u, "linespoints", (int)use[u]);
 		fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
 	}
 	fprintf(f, "\n");
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* The associativity with the most runs among those matching cb (ties: the engine's default,
@@ -864,10 +878,8 @@ static int fig_modes(struct ctx *c, int fi, const struct combo *cb)
 		}
 		fprintf(f, "EOD\n");
 	}
-	fig_loop_begin(f, name, 1200, 560);
-	fprintf(f, "set multiplot layout 1,3 title ");
-	gp_str(f, title);
-	fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
+	fig_body(c, f, 1200, 560, "1,3");
+	fprintf(f, "set style data histograms\nset style histogram clustered gap 1\n"
 		   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
 		   "set xlabel \"block size\"\nset key outside bottom center horizontal maxrows 1 "
 		   "samplen 2\nset grid ytics\nset xtics nomirror\n");
@@ -878,7 +890,7 @@ static int fig_modes(struct ctx *c, int fi, const struct combo *cb)
 				panels[p].col, m + 2, m ? "" : ":xtic(1)", palette[m]);
 		fprintf(f, "\n");
 	}
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 /* misses: stacked shares of read pieces by miss reason, per (mode, policy, size). */
@@ -895,24 +907,19 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 	}
 	if (!any)
 		return 0; /* no run with miss explanation counts (run with --no-explain) */
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	size_t nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
-	bool one_assoc = nbs * nas > MAX_BARS;
+	char name[96], title[512], extra[32];
+	struct slice sl;
+
+	slice_of(c, fm, cb, &sl);
+	bool one_assoc = sl.nbs * sl.nas > MAX_BARS;
 	unsigned assoc_only = one_assoc ? main_assoc(c, fm, cb, F_MODE | F_POLICY | F_SIZE) : 0;
 	FILE *f;
 	int bars = 0;
 
-	if (nbs * nas < 2)
+	if (sl.nbs * sl.nas < 2)
 		return 0; /* one configuration: nothing to compare */
-	size_label(cb->size, sz, sizeof(sz));
-	if (one_assoc)
-		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-		     "cache %s, assoc %u; %s", cb->mode, cb->policy, sz, assoc_only, fm->desc);
-	else
-		text(title, sizeof(title), "Why reads missed (share of read pieces)\n%s, %s, "
-		     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	text(extra, sizeof(extra), one_assoc ? ", assoc %u" : "", assoc_only);
+	slice_title(title, sizeof(title), "Why reads missed (share of read pieces)", cb, &sl, extra, fm);
 	f = fig_open(c, fi, name, sizeof(name), title, "Bars: block size / associativity; the "
 			"rest of each bar up to 100% is hits.");
 	if (!f)
@@ -921,18 +928,18 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 	for (int m = 0; m < MISS_NR; m++)
 		fprintf(f, " %s", rep_miss_names[m]);
 	fprintf(f, "\n");
-	for (size_t a = 0; a < nas; a++) {
-		if (one_assoc && assocs[a] != assoc_only)
+	for (size_t a = 0; a < sl.nas; a++) {
+		if (one_assoc && sl.assoc[a] != assoc_only)
 			continue;
-		for (size_t b = 0; b < nbs && bars < MAX_BARS; b++) {
+		for (size_t b = 0; b < sl.nbs && bars < MAX_BARS; b++) {
 			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size,
-						       bss[b], (unsigned)assocs[a]);
+						       sl.bs[b], (unsigned)sl.assoc[a]);
 			char l[16];
 
 			if (!r || r->read_pieces <= 0)
 				continue;
-			bs_label(bss[b], l, sizeof(l));
-			fprintf(f, "%s/a%" PRIu64, l, assocs[a]);
+			bs_label(sl.bs[b], l, sizeof(l));
+			fprintf(f, "%s/a%" PRIu64, l, sl.assoc[a]);
 			for (int m = 0; m < MISS_NR; m++)
 				fprintf(f, " %.6g", 100.0 * (double)r->miss[m] / (double)r->read_pieces);
 			fprintf(f, "\n");
@@ -940,10 +947,8 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 		}
 	}
 	fprintf(f, "EOD\n");
-	fig_loop_begin(f, name, 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset style data histograms\nset style histogram rowstacked\n"
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set style data histograms\nset style histogram rowstacked\n"
 		   "set style fill solid 0.9 border -1\nset boxwidth 0.75\nset yrange [0:100]\n"
 		   "set ylabel \"read pieces (%%)\"\nset xlabel \"block size / associativity\"\n"
 		   "set key outside right top title \"miss reason\"\nset grid ytics\n"
@@ -952,7 +957,7 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 		fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
 			m ? "" : ":xtic(1)", palette[m]);
 	fprintf(f, "\n");
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
 
@@ -970,9 +975,9 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 {
 	struct family *fm = &c->fams[fi];
-	char name[96], title[512], sz[32];
-	uint64_t bss[256], assocs[256];
-	size_t nbs, nas, n = 0;
+	char name[96], title[512];
+	struct slice sl;
+	size_t n = 0;
 	struct {
 		char label[32];
 		double pol, opt, fa_lru, fa_opt;
@@ -983,26 +988,25 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 
 	if (!strcmp(cb->policy, "opt") || cb->size < 0)
 		return 0;
-	nbs = distinct_in(c, fm, get_bs, cb, F_MODE | F_POLICY | F_SIZE, bss);
-	nas = distinct_in(c, fm, get_assoc, cb, F_MODE | F_POLICY | F_SIZE, assocs);
-	for (size_t b = 0; b < nbs; b++)
-		for (size_t a = 0; a < nas && n < MAX_BARS; a++) {
-			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size, bss[b],
-						       (unsigned)assocs[a]);
-			const struct run *o = find_run(c, fm, cb->mode, "opt", cb->size, bss[b],
-						       (unsigned)assocs[a]);
+	slice_of(c, fm, cb, &sl);
+	for (size_t b = 0; b < sl.nbs; b++)
+		for (size_t a = 0; a < sl.nas && n < MAX_BARS; a++) {
+			const struct run *r = find_run(c, fm, cb->mode, cb->policy, cb->size, sl.bs[b],
+						       (unsigned)sl.assoc[a]);
+			const struct run *o = find_run(c, fm, cb->mode, "opt", cb->size, sl.bs[b],
+						       (unsigned)sl.assoc[a]);
 			struct rep_ref lru, opt;
 			char l[16];
 
 			if (!r || !o || isnan(r->hit) || isnan(o->hit) ||
-			    rep_refs_get(c->db, fm->trace_id, bss[b] * 512, (uint64_t)cb->size, "lru", true,
+			    rep_refs_get(c->db, fm->trace_id, sl.bs[b] * 512, (uint64_t)cb->size, "lru", true,
 					 &lru) != 1 ||
-			    rep_refs_get(c->db, fm->trace_id, bss[b] * 512, (uint64_t)cb->size, "opt", true,
+			    rep_refs_get(c->db, fm->trace_id, sl.bs[b] * 512, (uint64_t)cb->size, "opt", true,
 					 &opt) != 1 ||
 			    !lru.accesses || !opt.accesses)
 				continue;
-			bs_label(bss[b], l, sizeof(l));
-			text(bar[n].label, sizeof(bar[n].label), "%siB/a%" PRIu64, l, assocs[a]);
+			bs_label(sl.bs[b], l, sizeof(l));
+			text(bar[n].label, sizeof(bar[n].label), "%siB/a%" PRIu64, l, sl.assoc[a]);
 			bar[n].pol = 100.0 * (1 - r->hit);
 			bar[n].opt = 100.0 * (1 - o->hit);
 			bar[n].fa_lru = 100.0 * (double)lru.misses / (double)lru.accesses;
@@ -1013,9 +1017,8 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 		}
 	if (!n)
 		return 0;
-	size_label(cb->size, sz, sizeof(sz));
-	text(title, sizeof(title), "Where the read misses come from: trace, placement, policy\n%s, %s, "
-	     "cache %s; %s", cb->mode, cb->policy, sz, fm->desc);
+	slice_title(title, sizeof(title), "Where the read misses come from: trace, placement, policy",
+		    cb, &sl, "", fm);
 	f = fig_open(c, fi, name, sizeof(name), title,
 		     "Read miss ratio (% of read pieces) stacked: the trace itself (fully associative "
 		     "OPT of the same capacity and block size, reads only), placement (opt in this "
@@ -1033,10 +1036,8 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 			bar[i].pol, bar[i].opt, bar[i].fa_lru, bar[i].fa_opt, bar[i].pieces,
 			bar[i].accesses);
 	fprintf(f, "EOD\n");
-	fig_loop_begin(f, name, 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset ylabel \"read miss ratio (%%)\"\nset xlabel \"block size / associativity\"\n"
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set ylabel \"read miss ratio (%%)\"\nset xlabel \"block size / associativity\"\n"
 		   "set yrange [0:100]\nset xrange [-0.6:%zu.6]\nset style fill solid 0.85 border -1\n"
 		   "set key outside bottom center horizontal maxrows 2\nset grid ytics\n"
 		   "set xtics rotate by -45 nomirror\nw = 0.35\n"
@@ -1048,11 +1049,17 @@ static int fig_gap(struct ctx *c, int fi, const struct combo *cb)
 		   "title \"policy (%s - opt here)\", \\\n"
 		   "  $d using 1:5 with points pt 7 ps 1.4 lc rgb \"%s\" title \"fully associative LRU\"\n",
 		n - 1, palette[2], palette[0], palette[1], cb->policy, palette[6]);
-	return fig_end(c, f) ? -EIO : 1;
+	return fig_end(c, f);
 }
 
-/* The family figures, in page order. */
-static const struct fig_kind family_figs[] = {
+/* The selected runs' figures (below). */
+static int fig_series(struct ctx *c, int unused, const struct combo *cb);
+static int fig_classcdf(struct ctx *c, int k, const struct combo *cb);
+static int fig_reqcdf(struct ctx *c, int unused, const struct combo *cb);
+static int fig_predcdf(struct ctx *c, int k, const struct combo *cb);
+
+/* Every figure, in page order: the families' figures, then the selected runs'. */
+static const struct fig_kind figure_kinds[] = {
 	{"hitbs", "hit ratio vs block size", F_MODE | F_POLICY | F_SIZE, fig_hitbs,
 	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
 	 "two block sizes"},
@@ -1070,9 +1077,14 @@ static const struct fig_kind family_figs[] = {
 	{"misses", "miss explanation", F_MODE | F_POLICY | F_SIZE, fig_misses,
 	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
 	 "without --no-explain)"},
+	{"series", "hit ratio over time", F_SELECTED, fig_series, NULL},
+	{"classcdf", "piece latency per class", F_RUN, fig_classcdf, NULL},
+	{"reqcdf", "request latency", F_SELECTED, fig_reqcdf, NULL},
+	{"predcdf", "measured vs predicted latency", F_RUN, fig_predcdf, NULL},
 };
+#define NKINDS (sizeof(figure_kinds) / sizeof(figure_kinds[0]))
 
-/* Every family figure of family fi: the one walk over family_figs. */
+/* Every family figure of family fi. */
 static int draw_family(struct ctx *c, int fi)
 {
 	const struct family *fm = &c->fams[fi];
@@ -1084,12 +1096,14 @@ static int draw_family(struct ctx *c, int fi)
 		note(c, "%s: one run, nothing to compare (its numbers are in the runs table)", who);
 		return 0;
 	}
-	for (size_t k = 0; k < sizeof(family_figs) / sizeof(family_figs[0]); k++) {
-		const struct fig_kind *kind = &family_figs[k];
+	for (size_t k = 0; k < NKINDS; k++) {
+		const struct fig_kind *kind = &figure_kinds[k];
 		struct combo cb[256];
 		size_t n = combos(c, fm, kind->slice, cb, 256);
 		unsigned drawn = 0;
 
+		if (kind->slice & (F_SELECTED | F_RUN))
+			continue;
 		c->kind = kind;
 		c->kind_count = 0;
 		c->kind_full = false;
@@ -1118,17 +1132,17 @@ static void run_label(const struct run *r, char *buf, size_t len)
 	     r->policy, sz);
 }
 
+/* The count of sql (one ?1 = id); 0 when it can not be read (a table an older schema lacks). */
 static int64_t count_rows(struct ctx *c, const char *sql, int64_t id)
 {
 	sqlite3_stmt *st;
+	char err[256];
 	int64_t n = 0;
 
-	if (sqlite3_prepare_v2(rep_db_conn(c->db), sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (db_row(c->db, &st, err, sizeof(err), "counting rows", sql, "i", id) > 0) {
 		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		sqlite3_finalize(st);
+	}
 	return n;
 }
 
@@ -1208,12 +1222,30 @@ static int choose_runs(struct ctx *c)
 	return 0;
 }
 
-static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
+/* One interval of the time series (seconds since the first, reads, hits): the read hit ratio
+ * in it. */
+static int series_row(sqlite3_stmt *st, void *arg)
+{
+	FILE *f = arg;
+	int64_t dt = sqlite3_column_int64(st, 0), rp = sqlite3_column_int64(st, 1);
+
+	/* An interval without read pieces has no ratio: a gap, not a zero. */
+	if (rp > 0)
+		fprintf(f, "%.6g %.6g\n", (double)dt / 1e9,
+			100.0 * (double)sqlite3_column_int64(st, 2) / (double)rp);
+	else
+		fprintf(f, "%.6g ?\n", (double)dt / 1e9);
+	return 0;
+}
+
+static int fig_series(struct ctx *c, int unused __attribute__((unused)),
+		      const struct combo *cb __attribute__((unused)))
 {
 	char title[512], lab[128];
 	FILE *f;
 	sqlite3_stmt *st;
 	bool any = false;
+	int rc;
 
 	text(title, sizeof(title), "Read hit ratio over time\n%s",
 		 c->nselected ? c->fams[c->runs[c->selected[0]].family].desc : "");
@@ -1223,40 +1255,29 @@ static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 		      "The runs ranked best, median and worst by --rank-by.");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT start_ns, read_pieces, read_hits FROM series WHERE run_id = ?1 "
-			       "ORDER BY idx",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading the time series",
+			     "SELECT start_ns - first_value(start_ns) OVER (ORDER BY idx), read_pieces, "
+			     "read_hits FROM series WHERE run_id = ?1 ORDER BY idx"))) {
 		fclose(f);
-		return fail(c, -EIO, "reading the time series: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	for (size_t k = 0; k < c->nselected; k++) {
-		int64_t t0 = -1;
+	for (size_t k = 0; k < c->nselected && rc >= 0; k++) {
+		int64_t id = c->runs[c->selected[k]].id;
 
 		fprintf(f, "$d%zu << EOD\n", k);
-		sqlite3_bind_int64(st, 1, c->runs[c->selected[k]].id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t t = sqlite3_column_int64(st, 0), rp = sqlite3_column_int64(st, 1);
-
-			if (t0 < 0)
-				t0 = t;
-			/* An interval without read pieces has no ratio: a gap, not a zero. */
-			if (rp > 0) {
-				fprintf(f, "%.6g %.6g\n", (double)(t - t0) / 1e9,
-					100.0 * (double)sqlite3_column_int64(st, 2) / (double)rp);
-				any = true;
-			} else {
-				fprintf(f, "%.6g ?\n", (double)(t - t0) / 1e9);
-			}
-		}
-		sqlite3_reset(st);
+		rc = db_each_with(c->db, st, c->err, c->errlen, "reading the time series", series_row,
+				  f, "i", id);
+		any |= count_rows(c, "SELECT count(*) FROM series WHERE run_id = ?1 AND read_pieces > 0",
+				  id) > 0;
 		fprintf(f, "EOD\n");
 	}
 	sqlite3_finalize(st);
-	fig_loop_begin(f, "selected-series", 1100, 560);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"simulated time since the first interval (s)\"\n"
+	if (rc < 0) {
+		fclose(f);
+		return rc;
+	}
+	fig_body(c, f, 1100, 560, NULL);
+	fprintf(f, "set xlabel \"simulated time since the first interval (s)\"\n"
 		   "set ylabel \"read hit ratio in the interval (%%)\"\nset yrange [0:100]\n"
 		   "set key outside below\nset datafile missing \"?\"\nplot ");
 	for (size_t k = 0; k < c->nselected; k++) {
@@ -1271,51 +1292,97 @@ static int fig_series(struct ctx *c, size_t unused __attribute__((unused)))
 	return fig_end(c, f);
 }
 
-/* One class's CDF from its quarter-octave histogram (op "class:NAME"); 0 rows: none kept. */
-static int class_cdf_from_hist(struct ctx *c, FILE *f, int64_t run_id, const char *cls, int n)
-{
-	sqlite3_stmt *st;
-	char op[48];
-	double total = 0, cum = 0;
-	int nb = 0;
-	static int64_t hi[SIM_HIST_BINS], cnt[SIM_HIST_BINS];
+/* A latency histogram's buckets (upper bound, count), as histograms stores them. */
+struct hist {
+	int64_t hi[SIM_HIST_BINS], cnt[SIM_HIST_BINS];
+	int nb, cap;
+	double total;
+};
 
-	snprintf(op, sizeof(op), "class:%.40s", cls);
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY bucket",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_text(st, 2, op, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW && nb < SIM_HIST_BINS) {
-		hi[nb] = sqlite3_column_int64(st, 0);
-		cnt[nb] = sqlite3_column_int64(st, 1);
-		total += (double)cnt[nb++];
-	}
-	sqlite3_finalize(st);
-	if (total <= 0)
-		return 0;
-	fprintf(f, "$d%d << EOD\n%.6g 0\n", n, (double)hi[0] / 1.19e3);
-	for (int i = 0; i < nb; i++) {
-		cum += (double)cnt[i];
-		fprintf(f, "%.6g %.6f\n", (double)hi[i] / 1e3, cum / total);
-	}
-	fprintf(f, "EOD\n");
-	return nb;
+static int hist_row(sqlite3_stmt *st, void *arg)
+{
+	struct hist *h = arg;
+
+	if (h->nb >= h->cap)
+		return 1;
+	h->hi[h->nb] = sqlite3_column_int64(st, 0);
+	h->cnt[h->nb] = sqlite3_column_int64(st, 1);
+	h->total += (double)h->cnt[h->nb++];
+	return 0;
 }
 
-static int fig_classcdf(struct ctx *c, size_t k)
+#define HIST_SQL "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY bucket"
+
+/* Datablock $dN: the histogram's CDF in us, starting at 0 at first_us (just below the first
+ * bucket, so the first step is drawn). */
+static void hist_cdf(FILE *f, int n, const struct hist *h, double first_us)
+{
+	double cum = 0;
+
+	fprintf(f, "$d%d << EOD\n%.6g 0\n", n, first_us);
+	for (int i = 0; i < h->nb; i++) {
+		cum += (double)h->cnt[i];
+		fprintf(f, "%.6g %.6f\n", (double)h->hi[i] / 1e3, cum / h->total);
+	}
+	fprintf(f, "EOD\n");
+}
+
+/* One class's CDF from its quarter-octave histogram (op "class:NAME"); 0 rows: none kept (or a
+ * database too old to have them). */
+static int class_cdf_from_hist(struct ctx *c, FILE *f, int64_t run_id, const char *cls, int n)
+{
+	static struct hist h;
+	char op[48], err[256];
+
+	memset(&h, 0, sizeof(h));
+	h.cap = SIM_HIST_BINS;
+	snprintf(op, sizeof(op), "class:%.40s", cls);
+	if (db_each(c->db, err, sizeof(err), "reading histograms", HIST_SQL, hist_row, &h, "it",
+		    run_id, op) < 0 || h.total <= 0)
+		return 0;
+	hist_cdf(f, n, &h, (double)h.hi[0] / 1.19e3);
+	return h.nb;
+}
+
+struct classes {
+	struct ctx *c;
+	FILE *f;
+	int64_t run_id;
+	int n;
+	bool points; /* a class drawn from its percentiles (no histogram) */
+	char name[SIM_CLASS_NR][24];
+};
+
+/* One latency class: its histogram's CDF, or else its percentiles as points. */
+static int class_row(sqlite3_stmt *st, void *arg)
+{
+	static const double q[5] = {0.5, 0.9, 0.99, 0.999, 1.0};
+	struct classes *x = arg;
+	int n = x->n;
+
+	db_col_text(st, 0, x->name[n], sizeof(x->name[n]));
+	if (class_cdf_from_hist(x->c, x->f, x->run_id, x->name[n], n) <= 0) {
+		x->points = true;
+		fprintf(x->f, "$d%d << EOD\n", n);
+		for (int i = 0; i < 5; i++)
+			if (sqlite3_column_type(st, 1 + i) != SQLITE_NULL)
+				fprintf(x->f, "%.6g %.4f\n", sqlite3_column_double(st, 1 + i) / 1e3, q[i]);
+		fprintf(x->f, "EOD\n");
+	}
+	x->n++;
+	return x->n >= SIM_CLASS_NR || x->n >= MAX_LINES;
+}
+
+static int fig_classcdf(struct ctx *c, int k, const struct combo *cb __attribute__((unused)))
 {
 	const struct run *r = &c->runs[c->selected[k]];
 	char name[96], title[512], lab[128];
-	sqlite3_stmt *st;
+	static struct classes x;
 	FILE *f;
-	int n = 0;
-	bool points = false;
-	char classes[SIM_CLASS_NR][24];
+	int rc;
 
 	run_label(r, lab, sizeof(lab));
-	snprintf(name, sizeof(name), "selected-classcdf-%zu", k + 1);
+	snprintf(name, sizeof(name), "selected-classcdf-%d", k + 1);
 	text(title, sizeof(title), "Piece latency CDF per class, run %s\n%s", lab,
 		 c->fams[r->family].desc);
 	f = fig_begin(c, -1, name, title,
@@ -1325,57 +1392,42 @@ static int fig_classcdf(struct ctx *c, size_t k)
 		      "on a log scale.");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT name, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, count FROM latency "
-			       "WHERE run_id = ?1 AND scope = 'class' AND count > 0 AND max_ns > 0 "
-			       "ORDER BY count DESC",
-			       -1, &st, NULL) != SQLITE_OK) {
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.f = f;
+	x.run_id = r->id;
+	rc = db_each(c->db, c->err, c->errlen, "reading latencies",
+		     "SELECT name, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, count FROM latency "
+		     "WHERE run_id = ?1 AND scope = 'class' AND count > 0 AND max_ns > 0 "
+		     "ORDER BY count DESC",
+		     class_row, &x, "i", r->id);
+	if (rc < 0) {
 		fclose(f);
-		return fail(c, -EIO, "reading latencies: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	sqlite3_bind_int64(st, 1, r->id);
-	while (sqlite3_step(st) == SQLITE_ROW && n < SIM_CLASS_NR && n < MAX_LINES) {
-		static const double q[5] = {0.5, 0.9, 0.99, 0.999, 1.0};
-
-		snprintf(classes[n], sizeof(classes[n]), "%s", sqlite3_column_text(st, 0));
-		if (class_cdf_from_hist(c, f, r->id, classes[n], n) > 0) {
-			n++;
-			continue;
-		}
-		points = true;
-		fprintf(f, "$d%d << EOD\n", n);
-		for (int i = 0; i < 5; i++)
-			if (sqlite3_column_type(st, 1 + i) != SQLITE_NULL)
-				fprintf(f, "%.6g %.4f\n", sqlite3_column_double(st, 1 + i) / 1e3, q[i]);
-		fprintf(f, "EOD\n");
-		n++;
-	}
-	sqlite3_finalize(st);
-	fig_loop_begin(f, name, 1000, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
+	fig_body(c, f, 1000, 600, NULL);
+	fprintf(f, "set xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
 		   "set logscale x 10\nset format x \"%%.0f\"\nset yrange [%s:1.02]\n"
-		   "set key outside right top title \"class\"\n", points ? "0.45" : "0");
-	if (!n)
+		   "set key outside right top title \"class\"\n", x.points ? "0.45" : "0");
+	if (!x.n)
 		fprintf(f, "set label 1 \"no latency samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
 	else
 		fprintf(f, "plot ");
-	for (int i = 0; i < n; i++) {
-		fprintf(f, "%s$d%d using 1:2 with %s ", i ? ", \\\n  " : "", i, points ? "linespoints" : "steps");
-		line_style(f, i);
-		fprintf(f, " title \"%s\"", classes[i]);
+	for (int i = 0; i < x.n; i++) {
+		plot_line(f, (size_t)i, (size_t)i, x.points ? "linespoints" : "steps", i);
+		fprintf(f, " title \"%s\"", x.name[i]);
 	}
 	fprintf(f, "\n");
 	return fig_end(c, f);
 }
 
-static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
+static int fig_reqcdf(struct ctx *c, int unused __attribute__((unused)),
+		      const struct combo *cb __attribute__((unused)))
 {
 	char title[512], lab[128];
 	sqlite3_stmt *st;
 	FILE *f;
-	int nlines = 0;
+	int nlines = 0, rc;
 	char labels[2 * MAX_SELECTED][160];
 	int styles[2 * MAX_SELECTED];
 
@@ -1385,37 +1437,19 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 		      "From the per-operation log2 histograms: each step is a power-of-two bucket.");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT hi_ns, count FROM histograms WHERE run_id = ?1 AND op = ?2 ORDER BY "
-			       "bucket",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading histograms", HIST_SQL))) {
 		fclose(f);
-		return fail(c, -EIO, "reading histograms: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	for (size_t k = 0; k < c->nselected; k++) {
-		for (int op = 0; op < 2; op++) {
-			double total = 0, cum = 0;
-			int64_t hi[64], cnt[64];
-			int nb = 0;
+	for (size_t k = 0; k < c->nselected && rc >= 0; k++) {
+		for (int op = 0; op < 2 && rc >= 0; op++) {
+			struct hist h = {.cap = 64};
 
-			sqlite3_bind_int64(st, 1, c->runs[c->selected[k]].id);
-			sqlite3_bind_text(st, 2, rep_op_names[op], -1, SQLITE_STATIC);
-			while (sqlite3_step(st) == SQLITE_ROW && nb < 64) {
-				hi[nb] = sqlite3_column_int64(st, 0);
-				cnt[nb] = sqlite3_column_int64(st, 1);
-				total += (double)cnt[nb++];
-			}
-			sqlite3_reset(st);
-			if (total <= 0)
+			rc = db_each_with(c->db, st, c->err, c->errlen, "reading histograms", hist_row, &h,
+					  "it", c->runs[c->selected[k]].id, rep_op_names[op]);
+			if (rc < 0 || h.total <= 0)
 				continue;
-			fprintf(f, "$d%d << EOD\n", nlines);
-			/* Start at 0 just below the first bucket so the step is drawn. */
-			fprintf(f, "%.6g 0\n", (double)hi[0] / 2e3);
-			for (int b = 0; b < nb; b++) {
-				cum += (double)cnt[b];
-				fprintf(f, "%.6g %.6f\n", (double)hi[b] / 1e3, cum / total);
-			}
-			fprintf(f, "EOD\n");
+			hist_cdf(f, nlines, &h, (double)h.hi[0] / 2e3);
 			run_label(&c->runs[c->selected[k]], lab, sizeof(lab));
 			text(labels[nlines], sizeof(labels[nlines]), "%s %s", op ? "write" : "read", lab);
 			styles[nlines] = (int)k * 2 + op;
@@ -1423,10 +1457,12 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 		}
 	}
 	sqlite3_finalize(st);
-	fig_loop_begin(f, "selected-reqcdf", 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
+	if (rc < 0) {
+		fclose(f);
+		return rc;
+	}
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
 		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
 		   "set yrange [0:1.02]\n"
 		   "set key outside below\n");
@@ -1446,28 +1482,65 @@ static int fig_reqcdf(struct ctx *c, size_t unused __attribute__((unused)))
 /* replay --predict (schema 6): the measured and the predicted request latency CDFs of run k, from
  * the 100 quantiles of each side (prediction_cdf), every request and each operation. A run
  * without prediction rows has no such figure. */
-static int fig_predcdf(struct ctx *c, size_t k)
+struct pred_lines {
+	FILE *f;
+	char cur[64], labels[MAX_LINES][96];
+	int colour[MAX_LINES], dash[MAX_LINES], n, nnames;
+};
+
+/* One quantile of prediction_cdf; a new (name, side) starts a datablock. */
+static int pred_row(sqlite3_stmt *st, void *arg)
+{
+	struct pred_lines *x = arg;
+	char key[64];
+	const char *nm = (const char *)sqlite3_column_text(st, 1);
+	const char *side = (const char *)sqlite3_column_text(st, 2);
+	double us = sqlite3_column_double(st, 3) / 1e3;
+
+	snprintf(key, sizeof(key), "%s/%s", nm ? nm : "", side ? side : "");
+	if (strcmp(key, x->cur)) {
+		bool same_name = x->n && !strncmp(x->cur, key, strcspn(key, "/") + 1);
+
+		if (x->n == MAX_LINES)
+			return 1;
+		if (x->n)
+			fprintf(x->f, "EOD\n");
+		if (!same_name)
+			x->nnames++;
+		snprintf(x->cur, sizeof(x->cur), "%s", key);
+		x->colour[x->n] = x->nnames - 1;
+		x->dash[x->n] = side && !strcmp(side, "predicted") ? 2 : 1;
+		text(x->labels[x->n], sizeof(x->labels[x->n]), "%s, %s", side ? side : "",
+		     nm && !strcmp(nm, "all") ? "every request" : nm ? nm : "");
+		/* side, pct/100 as the fraction: start at 0 just below the first quantile */
+		fprintf(x->f, "# %s\n$d%d << EOD\n%.6g 0\n", key, x->n, us);
+		x->n++;
+	}
+	fprintf(x->f, "%.6g %.2f\n", us, sqlite3_column_int(st, 4) / 100.0);
+	return 0;
+}
+
+static int fig_predcdf(struct ctx *c, int k, const struct combo *cb __attribute__((unused)))
 {
 	const struct run *r = &c->runs[c->selected[k]];
-	char name[96], title[512], lab[128], cur[64] = "", labels[MAX_LINES][96];
-	int colour[MAX_LINES], dash[MAX_LINES], n = 0, nnames = 0;
+	char name[96], title[512], lab[128], err[256];
+	struct pred_lines x = {.n = 0};
 	double demerit = NAN;
 	sqlite3_stmt *st;
 	FILE *f;
+	int rc;
 
 	if (rep_db_schema_version(c->db) < 6 ||
 	    !count_rows(c, "SELECT count(*) FROM prediction_cdf WHERE run_id = ?1", r->id))
 		return 0;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT demerit_pct FROM prediction WHERE run_id = ?1 AND scope = 'all'", -1,
-			       &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, r->id);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			demerit = sqlite3_column_double(st, 0);
+	if (db_row(c->db, &st, err, sizeof(err), "reading the prediction",
+		   "SELECT demerit_pct FROM prediction WHERE run_id = ?1 AND scope = 'all'", "i",
+		   r->id) > 0) {
+		demerit = db_col_real(st, 0);
 		sqlite3_finalize(st);
 	}
 	run_label(r, lab, sizeof(lab));
-	snprintf(name, sizeof(name), "selected-predcdf-%zu", k + 1);
+	snprintf(name, sizeof(name), "selected-predcdf-%d", k + 1);
 	if (demerit == demerit)
 		text(title, sizeof(title),
 		     "Measured (replayed, solid) vs predicted (simulated, dashed) request latency CDF, "
@@ -1484,74 +1557,53 @@ static int fig_predcdf(struct ctx *c, size_t k)
 		      "horizontal distance between the two CDFs (Ruemmler-Wilkes).");
 	if (!f)
 		return -EIO;
-	if (sqlite3_prepare_v2(rep_db_conn(c->db),
-			       "SELECT scope, name, side, latency_ns, pct FROM prediction_cdf "
-			       "WHERE run_id = ?1 ORDER BY scope <> 'all', name, side, pct",
-			       -1, &st, NULL) != SQLITE_OK) {
+	x.f = f;
+	rc = db_each(c->db, c->err, c->errlen, "reading the prediction",
+		     "SELECT scope, name, side, latency_ns, pct FROM prediction_cdf "
+		     "WHERE run_id = ?1 ORDER BY scope <> 'all', name, side, pct",
+		     pred_row, &x, "i", r->id);
+	if (rc < 0) {
 		fclose(f);
-		return fail(c, -EIO, "reading the prediction: %s", sqlite3_errmsg(rep_db_conn(c->db)));
+		return rc;
 	}
-	sqlite3_bind_int64(st, 1, r->id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char key[64];
-		const char *nm = (const char *)sqlite3_column_text(st, 1);
-		const char *side = (const char *)sqlite3_column_text(st, 2);
-		double us = sqlite3_column_double(st, 3) / 1e3;
-
-		snprintf(key, sizeof(key), "%s/%s", nm ? nm : "", side ? side : "");
-		if (strcmp(key, cur)) {
-			bool same_name = n && !strncmp(cur, key, strcspn(key, "/") + 1);
-
-			if (n == MAX_LINES)
-				break;
-			if (n)
-				fprintf(f, "EOD\n");
-			if (!same_name)
-				nnames++;
-			snprintf(cur, sizeof(cur), "%s", key);
-			colour[n] = nnames - 1;
-			dash[n] = side && !strcmp(side, "predicted") ? 2 : 1;
-			text(labels[n], sizeof(labels[n]), "%s, %s", side ? side : "",
-			     nm && !strcmp(nm, "all") ? "every request" : nm ? nm : "");
-			/* side, pct/100 as the fraction: start at 0 just below the first quantile */
-			fprintf(f, "# %s\n$d%d << EOD\n%.6g 0\n", key, n, us);
-			n++;
-		}
-		fprintf(f, "%.6g %.2f\n", us, sqlite3_column_int(st, 4) / 100.0);
-	}
-	sqlite3_finalize(st);
-	if (n)
+	if (x.n)
 		fprintf(f, "EOD\n");
-	fig_loop_begin(f, name, 1100, 600);
-	fprintf(f, "set title ");
-	gp_str(f, title);
-	fprintf(f, "\nset xlabel \"request latency (us, log scale)\"\n"
+	fig_body(c, f, 1100, 600, NULL);
+	fprintf(f, "set xlabel \"request latency (us, log scale)\"\n"
 		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
 		   "set yrange [0:1.02]\nset key outside below\nplot ");
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < x.n; i++) {
 		fprintf(f, "%s$d%d using 1:2 with steps lw 2 dt %d lc rgb \"%s\" title ", i ? ", \\\n  " : "", i,
-			dash[i], palette[colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))]);
-		gp_str(f, labels[i]);
+			x.dash[i], palette[x.colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))]);
+		gp_str(f, x.labels[i]);
 	}
 	fprintf(f, "\n");
 	return fig_end(c, f);
 }
 
-/* The figures of the selected runs: one figure for all of them, or one per run. */
-static const struct {
-	int (*draw)(struct ctx *c, size_t k); /* 0 or an error */
-	bool per_run;
-} selected_figs[] = {{fig_series, false}, {fig_classcdf, true}, {fig_reqcdf, false}, {fig_predcdf, true}};
-
-static int draw_selected(struct ctx *c)
+/* The one walk over figure_kinds: each family's figures, then (once the runs are chosen) the
+ * selected runs' figures. */
+static int draw_figures(struct ctx *c)
 {
-	for (size_t i = 0; i < sizeof(selected_figs) / sizeof(selected_figs[0]); i++)
-		for (size_t k = 0; k < (selected_figs[i].per_run ? c->nselected : 1); k++) {
-			int rc = selected_figs[i].draw(c, k);
+	int rc;
 
-			if (rc)
+	for (size_t fi = 0; fi < c->nfams; fi++)
+		if ((rc = draw_family(c, (int)fi)))
+			return rc;
+	if ((rc = choose_runs(c)))
+		return rc;
+	if (!c->nselected) {
+		note(c, "time series and latency figures: no selected run has a time series");
+		return 0;
+	}
+	for (size_t k = 0; k < NKINDS; k++) {
+		const struct fig_kind *kind = &figure_kinds[k];
+		size_t n = kind->slice & F_RUN ? c->nselected : kind->slice & F_SELECTED ? 1 : 0;
+
+		for (size_t i = 0; i < n; i++)
+			if ((rc = kind->draw(c, (int)i, NULL)) < 0)
 				return rc;
-		}
+	}
 	return 0;
 }
 
@@ -1671,19 +1723,51 @@ static void html_figure(FILE *f, const struct fig *g)
 	fputs(".gp\">gnuplot</a>)</figcaption></figure>\n", f);
 }
 
+/* One row of the traces table. */
+static void trace_row(FILE *f, sqlite3_stmt *st)
+{
+	char sz[32];
+	double recs = sqlite3_column_double(st, 3);
+	double bytes = sqlite3_column_double(st, 8) + sqlite3_column_double(st, 9);
+
+	fputs("<tr><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 0));
+	fputs("</td><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 1));
+	format_size((uint64_t)sqlite3_column_int64(st, 2), sz, sizeof(sz));
+	fprintf(f, "</td><td class=n>%s</td>", sz);
+	for (int col = 3; col <= 7; col++)
+		html_num(f, st, col, "%.0f", 1);
+	format_size((uint64_t)sqlite3_column_int64(st, 8), sz, sizeof(sz));
+	fprintf(f, "<td class=n>%s</td>", sz);
+	format_size((uint64_t)sqlite3_column_int64(st, 9), sz, sizeof(sz));
+	fprintf(f, "<td class=n>%s</td>", sz);
+	html_num(f, st, 10, "%.3f", 1);
+	if (recs > 0)
+		fprintf(f, "<td class=n>%.1f</td>", bytes / recs / 1024.0);
+	else
+		fputs("<td>&ndash;</td>", f);
+	if (sqlite3_column_type(st, 17) == SQLITE_NULL) {
+		fputs("<td>&ndash;</td>", f);
+	} else {
+		format_size((uint64_t)sqlite3_column_int64(st, 17), sz, sizeof(sz));
+		fprintf(f, "<td class=n>%s</td>", sz);
+	}
+	html_num(f, st, 18, "%.1f", 100);
+	html_num(f, st, 19, "%.1f", 100);
+	html_num(f, st, 11, "%.0f", 1);
+	html_num(f, st, 12, "%.0f", 1);
+	html_num(f, st, 13, "%.0f", 1);
+	html_num(f, st, 14, "%.3f", 1e-6);
+	fputs("<td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 16));
+	fputs("</td><td class=fp>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 15));
+	fputs("</td></tr>\n", f);
+}
+
 static int trace_table(struct ctx *c, FILE *f)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = sqlite3_prepare_v2(rep_db_conn(c->db),
-				"SELECT path, format, size_bytes, records, reads, writes, flushes, discards, "
-				"bytes_read, bytes_written, duration_s, skipped_lines, skipped_bad, "
-				"reordered, dev_lat_mean_ns, fingerprint, stats_opts, footprint_bytes, "
-				"sequential_fraction, reuse_fraction FROM traces WHERE trace_id = ?1",
-				-1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return fail(c, -EIO, "reading traces: %s", sqlite3_errmsg(rep_db_conn(c->db)));
 	fputs("<div class=scroll><table><tr><th>trace</th><th>format</th><th>size</th><th>records</th><th>reads</th>"
 	      "<th>writes</th><th>flushes</th><th>discards</th><th>read</th><th>written</th>"
 	      "<th>duration (s)</th><th>mean request (KiB)</th><th>footprint</th>"
@@ -1693,56 +1777,74 @@ static int trace_table(struct ctx *c, FILE *f)
 	      f);
 	for (size_t fi = 0; fi < c->nfams; fi++) {
 		bool seen = false;
-		char sz[32];
+		sqlite3_stmt *st;
+		int rc;
 
 		for (size_t g = 0; g < fi; g++)
 			seen |= c->fams[g].trace_id == c->fams[fi].trace_id;
 		if (seen)
 			continue;
-		sqlite3_bind_int64(st, 1, c->fams[fi].trace_id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			double recs = sqlite3_column_double(st, 3);
-			double bytes = sqlite3_column_double(st, 8) + sqlite3_column_double(st, 9);
-
-			fputs("<tr><td>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 0));
-			fputs("</td><td>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 1));
-			format_size((uint64_t)sqlite3_column_int64(st, 2), sz, sizeof(sz));
-			fprintf(f, "</td><td class=n>%s</td>", sz);
-			for (int col = 3; col <= 7; col++)
-				html_num(f, st, col, "%.0f", 1);
-			format_size((uint64_t)sqlite3_column_int64(st, 8), sz, sizeof(sz));
-			fprintf(f, "<td class=n>%s</td>", sz);
-			format_size((uint64_t)sqlite3_column_int64(st, 9), sz, sizeof(sz));
-			fprintf(f, "<td class=n>%s</td>", sz);
-			html_num(f, st, 10, "%.3f", 1);
-			if (recs > 0)
-				fprintf(f, "<td class=n>%.1f</td>", bytes / recs / 1024.0);
-			else
-				fputs("<td>&ndash;</td>", f);
-			if (sqlite3_column_type(st, 17) == SQLITE_NULL) {
-				fputs("<td>&ndash;</td>", f);
-			} else {
-				format_size((uint64_t)sqlite3_column_int64(st, 17), sz, sizeof(sz));
-				fprintf(f, "<td class=n>%s</td>", sz);
-			}
-			html_num(f, st, 18, "%.1f", 100);
-			html_num(f, st, 19, "%.1f", 100);
-			html_num(f, st, 11, "%.0f", 1);
-			html_num(f, st, 12, "%.0f", 1);
-			html_num(f, st, 13, "%.0f", 1);
-			html_num(f, st, 14, "%.3f", 1e-6);
-			fputs("<td>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 16));
-			fputs("</td><td class=fp>", f);
-			html_esc(f, (const char *)sqlite3_column_text(st, 15));
-			fputs("</td></tr>\n", f);
+		rc = db_row(c->db, &st, c->err, c->errlen, "reading traces",
+			    "SELECT path, format, size_bytes, records, reads, writes, flushes, discards, "
+			    "bytes_read, bytes_written, duration_s, skipped_lines, skipped_bad, "
+			    "reordered, dev_lat_mean_ns, fingerprint, stats_opts, footprint_bytes, "
+			    "sequential_fraction, reuse_fraction FROM traces WHERE trace_id = ?1",
+			    "i", c->fams[fi].trace_id);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			trace_row(f, st);
+			sqlite3_finalize(st);
 		}
-		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
 	fputs("</table></div>\n", f);
+	return 0;
+}
+
+struct runs_rows {
+	FILE *f;
+	int rows;
+};
+
+/* One row of the runs table (the first 5000: the page is not the export). */
+static int runs_row(sqlite3_stmt *st, void *arg)
+{
+	struct runs_rows *x = arg;
+	FILE *f = x->f;
+	char l[16], sz[32], wr[32];
+
+	if (++x->rows > 5000) {
+		fputs("<tr><td colspan=18>&hellip; more runs: use --csv or --json for all</td></tr>\n", f);
+		return 1;
+	}
+	bs_label((unsigned long)sqlite3_column_int64(st, 2), l, sizeof(l));
+	size_label(sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6), sz,
+		   sizeof(sz));
+	format_size((uint64_t)sqlite3_column_int64(st, 14), wr, sizeof(wr));
+	fprintf(f, "<tr><td class=n>%lld</td><td>", (long long)sqlite3_column_int64(st, 0));
+	html_esc(f, base_name((const char *)sqlite3_column_text(st, 1)));
+	fprintf(f, "</td><td class=n>%siB</td><td class=n>%d</td><td>", l, sqlite3_column_int(st, 3));
+	html_esc(f, (const char *)sqlite3_column_text(st, 4));
+	fputs("</td><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 5));
+	fprintf(f, "</td><td class=n>%s</td><td>", sz);
+	html_esc(f, (const char *)sqlite3_column_text(st, 7));
+	fputs("</td><td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 8));
+	fputs(" / ", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 9));
+	fputs("</td>", f);
+	html_num(f, st, 10, "%.2f", 100);
+	html_num(f, st, 11, "%.3f", 1e-6);
+	html_num(f, st, 12, "%.3f", 1e-6);
+	html_num(f, st, 13, "%.3f", 1e-6);
+	fprintf(f, "<td class=n>%s</td>", wr);
+	html_num(f, st, 15, "%.0f", 1);
+	html_num(f, st, 16, "%.0f", 1);
+	html_num(f, st, 17, "%.2f", 1);
+	fputs("<td>", f);
+	html_esc(f, (const char *)sqlite3_column_text(st, 18));
+	fputs("</td></tr>\n", f);
 	return 0;
 }
 
@@ -1753,59 +1855,19 @@ static int runs_table(struct ctx *c, FILE *f)
 		"target_model, read_hit_ratio, read_lat_mean_ns, read_lat_p99_ns, write_lat_mean_ns, "
 		"ssd_bytes_written, cache_evictions, seed_crashes, wall_seconds, started_at";
 	struct rep_selection sel = {.where = c->o->sel ? c->o->sel->where : NULL, .latest_only = true};
-	sqlite3_stmt *st;
-	int rc, rows = 0;
+	struct runs_rows x = {.f = f};
+	int rc;
 
-	if ((rc = rep_select(c->db, cols, &sel, "trace_id, mode, policy, cache_size, assoc, block_size",
-			     &st, c->err, c->errlen)))
-		return rc;
 	fputs("<div class=scroll><table class=runs><tr><th>run</th><th>trace</th><th>block</th><th>assoc</th><th>mode</th>"
 	      "<th>policy</th><th>cache</th><th>quirks</th><th>devices</th><th>read hit %</th>"
 	      "<th>read mean (ms)</th><th>read p99 (ms)</th><th>write mean (ms)</th>"
 	      "<th>SSD written</th><th>evictions</th><th>seed crashes</th><th>wall (s)</th>"
 	      "<th>started (UTC)</th></tr>\n",
 	      f);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char l[16], sz[32], wr[32];
-
-		if (++rows > 5000) {
-			fputs("<tr><td colspan=18>&hellip; more runs: use --csv or --json for all</td></tr>\n", f);
-			break;
-		}
-		bs_label((unsigned long)sqlite3_column_int64(st, 2), l, sizeof(l));
-		size_label(sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6), sz,
-			   sizeof(sz));
-		format_size((uint64_t)sqlite3_column_int64(st, 14), wr, sizeof(wr));
-		fprintf(f, "<tr><td class=n>%lld</td><td>", (long long)sqlite3_column_int64(st, 0));
-		html_esc(f, base_name((const char *)sqlite3_column_text(st, 1)));
-		fprintf(f, "</td><td class=n>%siB</td><td class=n>%d</td><td>", l, sqlite3_column_int(st, 3));
-		html_esc(f, (const char *)sqlite3_column_text(st, 4));
-		fputs("</td><td>", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 5));
-		fprintf(f, "</td><td class=n>%s</td><td>", sz);
-		html_esc(f, (const char *)sqlite3_column_text(st, 7));
-		fputs("</td><td>", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 8));
-		fputs(" / ", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 9));
-		fputs("</td>", f);
-		html_num(f, st, 10, "%.2f", 100);
-		html_num(f, st, 11, "%.3f", 1e-6);
-		html_num(f, st, 12, "%.3f", 1e-6);
-		html_num(f, st, 13, "%.3f", 1e-6);
-		fprintf(f, "<td class=n>%s</td>", wr);
-		html_num(f, st, 15, "%.0f", 1);
-		html_num(f, st, 16, "%.0f", 1);
-		html_num(f, st, 17, "%.2f", 1);
-		fputs("<td>", f);
-		html_esc(f, (const char *)sqlite3_column_text(st, 18));
-		fputs("</td></tr>\n", f);
-	}
-	sqlite3_finalize(st);
+	rc = rep_select(c->db, cols, &sel, "trace_id, mode, policy, cache_size, assoc, block_size",
+			runs_row, &x, c->err, c->errlen);
 	fputs("</table></div>\n", f);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return fail(c, -EIO, "reading runs: %s", sqlite3_errmsg(rep_db_conn(c->db)));
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* The family's best configurations by --rank-by, with the metric ranked in the first column. */
@@ -2050,18 +2112,8 @@ int rep_report_write(struct rep_db *db, const struct rep_report_opts *o,
 	if ((rc = mkdir_p(&c, dir)))
 		goto out;
 	clean_dir(dir);
-	for (size_t fi = 0; fi < c.nfams; fi++) {
-		if ((rc = draw_family(&c, (int)fi)))
-			goto out;
-	}
-	if ((rc = choose_runs(&c)))
+	if ((rc = draw_figures(&c)))
 		goto out;
-	if (c.nselected) {
-		if ((rc = draw_selected(&c)))
-			goto out;
-	} else {
-		note(&c, "time series and latency figures: no selected run has a time series");
-	}
 	for (size_t g = 0; g < c.nfigs; g++)
 		if ((rc = render(&c, &c.figs[g])))
 			goto out;

@@ -53,84 +53,91 @@ static struct simtest *setup(bool fixed, const char *admit)
 	return st;
 }
 
-static void finish(struct simtest *st)
+/* One scenario: reads (ms, sector, sectors) under a rule, and what the engine must decide. */
+struct admit_case {
+	const char *rule; /* NULL: no rule */
+	bool fixed;
+	struct {
+		unsigned ms;
+		uint64_t sector;
+		uint32_t nsect;
+	} q[8];
+	unsigned n;
+	const char *outcomes;
+	int not_admitted; /* -1: not checked */
+};
+
+static void run_case(const struct admit_case *c)
 {
+	struct simtest *st = setup(c->fixed, c->rule);
+
+	for (unsigned i = 0; i < c->n; i++)
+		st_q(st, MS(c->q[i].ms), "R", c->q[i].sector, c->q[i].nsect);
+	RUN_OK(st);
+	OUTCOMES(st, c->outcomes);
+	if (c->not_admitted >= 0)
+		assert_int_equal(st->res.counters.not_admitted, (uint64_t)c->not_admitted);
 	st_fini(st);
 	free(st);
 }
 
+static void run_cases(const struct admit_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		run_case(&c[i]);
+}
+
 /* nhit:2: the first miss of a block is counted, the second allocates, then it hits. In seed
- * mode too (the missing cmd's path: the cmd is not even created for a refused miss). */
+ * mode too (the missing cmd's path: the cmd is not even created for a refused miss). Without
+ * the rule, the seed allocates at once. */
 static void test_nhit(void **state)
 {
+	static const struct admit_case c[] = {
+		{"nhit:2", false, {{0, 800, 8}, {10, 808, 8}, {20, 800, 8}, {30, 800, 8}, {40, 808, 8}},
+		 5, "WRITE_SKIP WRITE_SKIP READ_MISS READ_CLEAN READ_MISS", 2},
+		{"nhit:2", true, {{0, 800, 8}, {10, 808, 8}, {20, 800, 8}, {30, 800, 8}, {40, 808, 8}},
+		 5, "WRITE_SKIP WRITE_SKIP READ_MISS READ_CLEAN READ_MISS", 2},
+		{NULL, false, {{0, 800, 8}, {10, 800, 8}}, 2, "READ_MISS READ_CLEAN", 0},
+	};
+
 	(void)state;
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct simtest *st = setup(fixed, "nhit:2");
-		st_q(st, MS(0), "R", 800, 8);
-		st_q(st, MS(10), "R", 808, 8);
-		st_q(st, MS(20), "R", 800, 8);
-		st_q(st, MS(30), "R", 800, 8);
-		st_q(st, MS(40), "R", 808, 8);
-		RUN_OK(st);
-		OUTCOMES(st, "WRITE_SKIP WRITE_SKIP READ_MISS READ_CLEAN READ_MISS");
-		assert_int_equal(st->res.counters.not_admitted, 2);
-		finish(st);
-	}
-	/* without the rule, the seed allocates at once */
-	struct simtest *st = setup(false, NULL);
-	st_q(st, MS(0), "R", 800, 8);
-	st_q(st, MS(10), "R", 800, 8);
-	RUN_OK(st);
-	OUTCOMES(st, "READ_MISS READ_CLEAN");
-	assert_int_equal(st->res.counters.not_admitted, 0);
-	finish(st);
+	run_cases(c, sizeof(c) / sizeof(c[0]));
 }
 
 /* size:4K: the pieces of an 8 KiB request bypass; a 4 KiB request allocates. */
 static void test_size(void **state)
 {
-	struct simtest *st = setup(true, "size:4K");
+	static const struct admit_case c = {"size:4K", true, {{0, 0, 16}, {10, 80, 8}, {20, 0, 8}}, 3,
+					    "WRITE_SKIP WRITE_SKIP READ_MISS READ_MISS", 2};
 
 	(void)state;
-	st_q(st, MS(0), "R", 0, 16);
-	st_q(st, MS(10), "R", 80, 8);
-	st_q(st, MS(20), "R", 0, 8);
-	RUN_OK(st);
-	OUTCOMES(st, "WRITE_SKIP WRITE_SKIP READ_MISS READ_MISS");
-	assert_int_equal(st->res.counters.not_admitted, 2);
-	finish(st);
+	run_case(&c);
 }
 
 /* seqcut:8K: a stream of 4 KiB requests allocates its first 8 KiB, then bypasses; another
  * stream starts from zero; the first stream, resumed where it ended, is still past the cutoff. */
 static void test_seqcut(void **state)
 {
-	struct simtest *st = setup(true, "seqcut:8K");
+	static const struct admit_case c = {
+		"seqcut:8K", true,
+		{{0, 0, 8}, {10, 8, 8}, {20, 16, 8}, {30, 24, 8}, {40, 400, 8}, {50, 408, 8}, {60, 32, 8}},
+		7, "READ_MISS READ_MISS WRITE_SKIP WRITE_SKIP READ_MISS READ_MISS WRITE_SKIP", -1};
 
 	(void)state;
-	for (int b = 0; b < 4; b++)
-		st_q(st, MS(10 * b), "R", (uint64_t)b * 8, 8);
-	st_q(st, MS(40), "R", 400, 8);
-	st_q(st, MS(50), "R", 408, 8);
-	st_q(st, MS(60), "R", 32, 8);
-	RUN_OK(st);
-	OUTCOMES(st, "READ_MISS READ_MISS WRITE_SKIP WRITE_SKIP READ_MISS READ_MISS WRITE_SKIP");
-	finish(st);
+	run_case(&c);
 }
 
 /* Rules combine: every one must admit, and each sees every miss (nhit counts the misses that
- * size refused). */
+ * size refused): two pieces of block 20 that size refuses (nhit counts 1 each), nhit's second
+ * miss of block 20 (admitted), the first miss of block 25. */
 static void test_combined(void **state)
 {
-	struct simtest *st = setup(true, "size:4K,nhit:2");
+	static const struct admit_case c = {"size:4K,nhit:2", true,
+					    {{0, 160, 16}, {10, 160, 8}, {20, 200, 8}}, 3,
+					    "WRITE_SKIP WRITE_SKIP READ_MISS WRITE_SKIP", -1};
 
 	(void)state;
-	st_q(st, MS(0), "R", 160, 16); /* two pieces: size refuses, nhit counts 1 each */
-	st_q(st, MS(10), "R", 160, 8); /* nhit's 2nd miss of block 20: admitted */
-	st_q(st, MS(20), "R", 200, 8); /* first miss of block 25 */
-	RUN_OK(st);
-	OUTCOMES(st, "WRITE_SKIP WRITE_SKIP READ_MISS WRITE_SKIP");
-	finish(st);
+	run_case(&c);
 }
 
 int main(void)

@@ -5,55 +5,29 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "reports/db.h"
 #include "reports/db_schema.h"
 #include "reports/rep_util.h"
-#include "tests/reports/rep_fixture.h"
-
-struct fx {
-	char dir[256];
-	char trace[300];
-	char db[300];
-	char err[512];
-};
+#include "tests/lib/rep_fixture.h"
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	fx_mkdtemp(f->dir, sizeof(f->dir));
-	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
-	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
-	fx_write_file(f->trace, FX_TRACE_TEXT);
 	setenv("SSDCACHE_DB_TIMEOUT_MS", "200", 1);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_rmdir(f->dir);
-	free(f);
-	return 0;
+	return fx_setup(state);
 }
 
 static void record(struct fx *f, struct rep_db *db, unsigned long bs, double hit)
 {
-	struct sim_config cfg;
-	struct sim_result res;
-
-	fx_config(&cfg, f->trace, bs, 4, CACHE_MODE_WRITEBACK, "1G");
-	fx_result(&res, hit, 5);
-	int rc = rep_db_record_run(db, &cfg, &res, f->err, sizeof(f->err));
-	if (rc)
-		fail_msg("record: %s", f->err);
-	fx_result_free(&res);
+	fx_record(f, db, bs, 4, CACHE_MODE_WRITEBACK, "1G", hit, 5, NULL);
 }
 
 static void test_create_and_record(void **state)
@@ -128,35 +102,34 @@ static void test_keys_and_fingerprints(void **state)
 	assert_non_null(strstr(f->err, "/nonexistent/x"));
 }
 
+/* Append the three text columns of every row of sql to out, each row as fmt. */
+static void append_rows(sqlite3 *c, const char *sql, const char *fmt, char *out, size_t cap,
+			size_t *n)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		*n += (size_t)snprintf(out + *n, cap - *n, fmt, sqlite3_column_text(st, 0),
+				       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+}
+
 /* Read the schema as SQLite stores it, normalised, to compare a migrated file with a new one. */
 static char *schema_text(const char *path)
 {
 	sqlite3 *c;
-	sqlite3_stmt *st;
 	size_t cap = 1 << 16, n = 0;
 	char *out = calloc(1, cap);
 
 	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(c,
-					    "SELECT type, name, tbl_name FROM sqlite_schema "
-					    "ORDER BY type, name",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		n += (size_t)snprintf(out + n, cap - n, "%s %s %s\n", sqlite3_column_text(st, 0),
-				      sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
-	sqlite3_finalize(st);
+	append_rows(c, "SELECT type, name, tbl_name FROM sqlite_schema ORDER BY type, name",
+		    "%s %s %s\n", out, cap, &n);
 	/* Columns of every table, in order. */
-	assert_int_equal(sqlite3_prepare_v2(c,
-					    "SELECT m.name, p.name, p.type FROM sqlite_schema m, "
-					    "pragma_table_info(m.name) p WHERE m.type IN "
-					    "('table','view') ORDER BY m.name, p.cid",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		n += (size_t)snprintf(out + n, cap - n, "%s.%s %s\n", sqlite3_column_text(st, 0),
-				      sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
-	sqlite3_finalize(st);
+	append_rows(c,
+		    "SELECT m.name, p.name, p.type FROM sqlite_schema m, pragma_table_info(m.name) p "
+		    "WHERE m.type IN ('table','view') ORDER BY m.name, p.cid",
+		    "%s.%s %s\n", out, cap, &n);
 	sqlite3_close(c);
 	return out;
 }
@@ -555,19 +528,21 @@ static void test_run_db_reads_trace_once(void **state)
 
 int main(void)
 {
+	/* each test in a directory of its own */
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_and_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keys_and_fingerprints, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_old_shard, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_files_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_idempotent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_runs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_db_reads_trace_once, setup, teardown),
+		T(test_create_and_record),
+		T(test_keys_and_fingerprints),
+		T(test_migration_from_v1),
+		T(test_merge_old_shard),
+		T(test_newer_schema_refused),
+		T(test_foreign_files_refused),
+		T(test_locked),
+		T(test_readonly),
+		T(test_disk_full),
+		T(test_merge_idempotent),
+		T(test_failed_runs),
+		T(test_run_db_reads_trace_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

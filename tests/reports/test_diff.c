@@ -8,22 +8,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "reports/db.h"
 #include "reports/diff.h"
-#include "tests/reports/rep_fixture.h"
+#include "tests/lib/rep_fixture.h"
 
-struct fx {
-	char dir[256];
-	char trace[300];
-	char db[300];
-	char err[2048];
-	struct rep_db *h;
-	int64_t id[4]; /* assoc 4 hit 0.5; assoc 8 hit 0.6; assoc 4 again; failed */
-};
-
+/* f->id: assoc 4 hit 0.5; assoc 8 hit 0.6; assoc 4 again; failed */
 static int64_t record(struct fx *f, unsigned assoc, double hit, bool failed)
 {
 	struct sim_config cfg;
@@ -46,29 +41,16 @@ static int64_t record(struct fx *f, unsigned assoc, double hit, bool failed)
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	struct fx *f;
 
-	fx_mkdtemp(f->dir, sizeof(f->dir));
-	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
-	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
-	fx_write_file(f->trace, "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n");
+	fx_setup(state);
+	f = *state;
 	if (rep_db_open(f->db, &f->h, f->err, sizeof(f->err)))
 		fail_msg("open: %s", f->err);
 	f->id[0] = record(f, 4, 0.5, false);
 	f->id[1] = record(f, 8, 0.6, false);
 	f->id[2] = record(f, 4, 0.5, false);
 	f->id[3] = record(f, 16, 0, true);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	rep_db_close(f->h);
-	fx_rmdir(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -196,5 +178,5 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fx_teardown);
 }

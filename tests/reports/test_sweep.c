@@ -6,6 +6,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,16 +17,17 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "engine/assert.h"
 #include "reports/db.h"
 #include "reports/sweep.h"
-#include "tests/reports/rep_fixture.h"
+#include "tests/lib/rep_fixture.h"
 
 #define NJOBS 12
 
-struct fx {
-	char dir[256], trace[300], db[300], err[512];
+/* The fixture's priv: the sweep's jobs (block sizes 8, 16, 32, ... 16384) and its trace. */
+struct sweep_fx {
 	struct rep_sweep_job jobs[NJOBS];
 	struct rep_trace t;
 };
@@ -65,43 +69,34 @@ static int slow_run(const struct sim_config *cfg, struct sim_result *res, char *
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	struct sweep_fx *sw = calloc(1, sizeof(*sw));
+	struct fx *f;
 
-	fx_mkdtemp(f->dir, sizeof(f->dir));
-	snprintf(f->trace, sizeof(f->trace), "%s/t.txt", f->dir);
-	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
-	fx_write_file(f->trace, FX_TRACE_TEXT);
+	fx_setup(state);
+	f = *state;
+	f->priv = sw;
 	for (int i = 0; i < NJOBS; i++) {
-		/* block sizes 8, 16, 32, ... 16384 */
-		fx_config(&f->jobs[i].cfg, f->trace, 8UL << i, 4, CACHE_MODE_WRITEBACK, "1G");
-		assert_int_equal(rep_config_key(&f->jobs[i].cfg, f->jobs[i].key, sizeof(f->jobs[i].key)), 0);
-		snprintf(f->jobs[i].label, sizeof(f->jobs[i].label), "bs %lu", 8UL << i);
+		fx_config(&sw->jobs[i].cfg, f->trace, 8UL << i, 4, CACHE_MODE_WRITEBACK, "1G");
+		assert_int_equal(rep_config_key(&sw->jobs[i].cfg, sw->jobs[i].key, sizeof(sw->jobs[i].key)),
+				 0);
+		snprintf(sw->jobs[i].label, sizeof(sw->jobs[i].label), "bs %lu", 8UL << i);
 	}
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &f->t, f->err, sizeof(f->err)), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fx_rmdir(f->dir);
-	free(f);
+	assert_int_equal(rep_trace_identify(f->trace, NULL, &sw->t, f->err, sizeof(f->err)), 0);
 	return 0;
 }
 
 static void test_runs_and_resumes(void **state)
 {
 	struct fx *f = *state;
+	struct sweep_fx *sw = f->priv;
 	struct rep_db *db;
 	struct rep_sweep_stats st;
-	struct rep_sweep_opts o = {.jobs = 3, .sweep_id = "s-test", .trace = &f->t, .run = fake_run};
+	struct rep_sweep_opts o = {.jobs = 3, .sweep_id = "s-test", .trace = &sw->t, .run = fake_run};
 
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(rep_db_record_sweep(db, "s-test", &f->t, "test", NJOBS, f->err, sizeof(f->err)),
+	assert_int_equal(rep_db_record_sweep(db, "s-test", &sw->t, "test", NJOBS, f->err, sizeof(f->err)),
 			 0);
-	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_sweep_execute(db, sw->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st.total, NJOBS);
 	assert_int_equal(st.already, 0);
 	assert_int_equal(st.ok, NJOBS - 5);
@@ -127,7 +122,7 @@ static void test_runs_and_resumes(void **state)
 	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE sweep_id='s-test'"), NJOBS);
 
 	/* Again: only the four failed configurations run (and fail again). */
-	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_sweep_execute(db, sw->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st.already, NJOBS - 4);
 	assert_int_equal(st.failed, 4);
 	assert_int_equal(st.ok, 0);
@@ -141,9 +136,10 @@ static void test_runs_and_resumes(void **state)
 static void test_interrupt_then_resume(void **state)
 {
 	struct fx *f = *state;
+	struct sweep_fx *sw = f->priv;
 	struct rep_db *db;
 	struct rep_sweep_stats st, st2;
-	struct rep_sweep_opts o = {.jobs = 2, .trace = &f->t, .run = slow_run};
+	struct rep_sweep_opts o = {.jobs = 2, .trace = &sw->t, .run = slow_run};
 	pid_t me = getpid(), killer;
 	int64_t recorded;
 
@@ -156,7 +152,7 @@ static void test_interrupt_then_resume(void **state)
 		kill(me, SIGINT);
 		_exit(0);
 	}
-	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)),
+	assert_int_equal(rep_sweep_execute(db, sw->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)),
 			 -EINTR);
 	waitpid(killer, NULL, 0);
 	recorded = fx_q_int(f->db, "SELECT count(*) FROM runs");
@@ -168,7 +164,7 @@ static void test_interrupt_then_resume(void **state)
 	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM series"), 4 * recorded);
 
 	o.jobs = 4;
-	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st2, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_sweep_execute(db, sw->jobs, NJOBS, &o, &st2, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st2.already, recorded);
 	assert_int_equal(st2.ok, NJOBS - recorded);
 	rep_db_close(db);
@@ -180,16 +176,17 @@ static void test_interrupt_then_resume(void **state)
 static void test_db_error_stops(void **state)
 {
 	struct fx *f = *state;
+	struct sweep_fx *sw = f->priv;
 	struct rep_db *db;
 	struct rep_sweep_stats st;
-	struct rep_sweep_opts o = {.jobs = 2, .trace = &f->t, .run = slow_run};
+	struct rep_sweep_opts o = {.jobs = 2, .trace = &sw->t, .run = slow_run};
 	sqlite3 *holder;
 
 	setenv("SSDCACHE_DB_TIMEOUT_MS", "100", 1);
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(sqlite3_open(f->db, &holder), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(rep_sweep_execute(db, f->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), -EBUSY);
+	assert_int_equal(rep_sweep_execute(db, sw->jobs, NJOBS, &o, &st, f->err, sizeof(f->err)), -EBUSY);
 	assert_non_null(strstr(f->err, "locked"));
 	sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(holder);
@@ -216,6 +213,7 @@ static int mapped_run(const struct sim_config *cfg, struct sim_result *res, char
 static void test_workers_share_the_mapping(void **state)
 {
 	struct fx *f = *state;
+	struct sweep_fx *sw = f->priv;
 	struct rep_db *db;
 	struct rep_sweep_stats st;
 	struct rep_trace id;
@@ -230,24 +228,24 @@ static void test_workers_share_the_mapping(void **state)
 	assert_int_equal(rep_sweep_convert(f->trace, NULL, sct_path, &counts, fmt, sizeof(fmt), NULL,
 					   &id, f->err, sizeof(f->err)),
 			 0);
-	assert_string_equal(id.fingerprint, f->t.fingerprint); /* the source's, not the copy's */
+	assert_string_equal(id.fingerprint, sw->t.fingerprint); /* the source's, not the copy's */
 	fd = open(sct_path, O_RDONLY);
 	assert_true(fd >= 0 && fstat(fd, &sb) == 0);
 	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	assert_true(map != MAP_FAILED);
 
-	struct rep_sweep_opts o = {.jobs = 2, .trace = &f->t, .run = mapped_run,
+	struct rep_sweep_opts o = {.jobs = 2, .trace = &sw->t, .run = mapped_run,
 				   .run_trace_path = sct_path, .run_trace_opts = &sct,
 				   .run_trace_mem = map, .run_trace_mem_len = (size_t)sb.st_size};
 
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(rep_sweep_execute(db, f->jobs, 4, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_sweep_execute(db, sw->jobs, 4, &o, &st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st.ok, 4);
 	/* Without the mapping every worker reads the file: the same check fails. */
 	o.run_trace_mem = NULL;
 	o.run_trace_mem_len = 0;
-	assert_int_equal(rep_sweep_execute(db, f->jobs + 4, 2, &o, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(rep_sweep_execute(db, sw->jobs + 4, 2, &o, &st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st.failed, 2);
 	rep_db_close(db);
 	munmap(map, (size_t)sb.st_size);
@@ -258,10 +256,10 @@ static void test_workers_share_the_mapping(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_runs_and_resumes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_db_error_stops, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_workers_share_the_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runs_and_resumes, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_db_error_stops, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_workers_share_the_mapping, setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

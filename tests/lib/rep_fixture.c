@@ -1,24 +1,20 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-/* rep_fixture.h - hand-made configurations and results for the reports/ tests (no simulation). */
-#ifndef SSDCACHE_TEST_REP_FIXTURE_H
-#define SSDCACHE_TEST_REP_FIXTURE_H
+// SPDX-License-Identifier: GPL-2.0
+/* rep_fixture.c - the database tests' fixture (see rep_fixture.h). */
+#include "tests/lib/rep_fixture.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <cmocka.h>
 #include <sqlite3.h>
 
-#include "sim/sim.h"
+#include "policies/policy.h"
 
-/* The helpers that assert need cmocka: include <cmocka.h> (and its prerequisites) first. */
-
-/* A one-request blkparse trace: what the database tests record runs of. */
-#define FX_TRACE_TEXT "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n"
-
-/* A temporary directory per test file; removed by fx_rmdir (rm -rf of our own mkdtemp). */
-static inline void fx_mkdtemp(char *dir, size_t len)
+void fx_mkdtemp(char *dir, size_t len)
 {
 	snprintf(dir, len, "%s/ssdcache-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(dir)) {
@@ -27,7 +23,7 @@ static inline void fx_mkdtemp(char *dir, size_t len)
 	}
 }
 
-static inline void fx_rmdir(const char *dir)
+void fx_rmdir(const char *dir)
 {
 	char cmd[4200];
 
@@ -36,7 +32,7 @@ static inline void fx_rmdir(const char *dir)
 		fprintf(stderr, "warning: could not remove %s\n", dir);
 }
 
-static inline void fx_write_file(const char *path, const char *text)
+void fx_write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 
@@ -46,9 +42,34 @@ static inline void fx_write_file(const char *path, const char *text)
 	}
 }
 
-/* A configuration as the sweep would build it (the engine part filled directly). */
-static inline void fx_config(struct sim_config *cfg, const char *trace, unsigned long bs,
-			     unsigned assoc, enum ssdcache_mode_t mode, const char *cache_size)
+int fx_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		abort();
+	fx_mkdtemp(f->dir, sizeof(f->dir));
+	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
+	snprintf(f->db, sizeof(f->db), "%s/r.db", f->dir);
+	snprintf(f->out, sizeof(f->out), "%s/report", f->dir);
+	fx_write_file(f->trace, FX_TRACE_TEXT);
+	*state = f;
+	return 0;
+}
+
+int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	rep_db_close(f->h);
+	fx_rmdir(f->dir);
+	free(f->priv);
+	free(f);
+	return 0;
+}
+
+void fx_config(struct sim_config *cfg, const char *trace, unsigned long bs, unsigned assoc,
+	       enum ssdcache_mode_t mode, const char *cache_size)
 {
 	static const char *const modes[] = {"writethrough", "writeback", "readcache"};
 
@@ -65,8 +86,7 @@ static inline void fx_config(struct sim_config *cfg, const char *trace, unsigned
 	snprintf(cfg->target_spec, sizeof(cfg->target_spec), "fixed:size=64G,read=5ms,write=5ms");
 }
 
-/* A plausible result: hits/reads as given, a short series and histogram, latencies. */
-static inline void fx_result(struct sim_result *r, double hit_ratio, size_t nr_series)
+void fx_result(struct sim_result *r, double hit_ratio, size_t nr_series)
 {
 	memset(r, 0, sizeof(*r));
 	r->requests = 1000;
@@ -121,14 +141,30 @@ static inline void fx_result(struct sim_result *r, double hit_ratio, size_t nr_s
 	}
 }
 
-static inline void fx_result_free(struct sim_result *r)
+void fx_result_free(struct sim_result *r)
 {
 	free(r->series);
 	r->series = NULL;
 }
 
-/* The first column of the first row of sql on the database at path (-1: no row). */
-static inline int64_t fx_q_int(const char *path, const char *sql)
+int64_t fx_record(struct fx *f, struct rep_db *db, unsigned long bs, unsigned assoc,
+		  enum ssdcache_mode_t mode, const char *cache_size, double hit, size_t nr_series,
+		  const struct rep_run_info *info)
+{
+	struct rep_run_info ok = {.status = REP_RUN_OK};
+	struct sim_config cfg;
+	struct sim_result res;
+	int64_t id = -1;
+
+	fx_config(&cfg, f->trace, bs, assoc, mode, cache_size);
+	fx_result(&res, hit, nr_series);
+	if (rep_db_record_run_ex(db, &cfg, &res, info ? info : &ok, &id, f->err, sizeof(f->err)))
+		fail_msg("record: %s", f->err);
+	fx_result_free(&res);
+	return id;
+}
+
+int64_t fx_q_int(const char *path, const char *sql)
 {
 	sqlite3 *c;
 	sqlite3_stmt *st;
@@ -143,8 +179,7 @@ static inline int64_t fx_q_int(const char *path, const char *sql)
 	return v;
 }
 
-/* Run sql on the database at path, behind the store's back (old schemas, damage). */
-static inline void fx_exec_raw(const char *path, const char *sql)
+void fx_exec_raw(const char *path, const char *sql)
 {
 	sqlite3 *c;
 	char *msg = NULL;
@@ -155,4 +190,28 @@ static inline void fx_exec_raw(const char *path, const char *sql)
 	sqlite3_close(c);
 }
 
-#endif
+char *fx_slurp(const char *dir, const char *name)
+{
+	char p[700];
+	FILE *fp;
+	char *buf;
+	size_t len;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fp = fopen(p, "r");
+	if (!fp)
+		fail_msg("%s: missing", p);
+	buf = calloc(1, 1 << 20);
+	if (!buf)
+		fail_msg("out of memory");
+	len = fread(buf, 1, (1 << 20) - 1, fp);
+	buf[len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+void fx_want(const char *text, const char *name, const char *piece)
+{
+	if (!strstr(text, piece))
+		fail_msg("%s lacks:\n%s\n--- it is:\n%s", name, piece, text);
+}
