@@ -68,7 +68,9 @@ for k, v in q.items():
     assert vals == sorted(vals), k
 # the 100th quantile is the largest sample: the replay's measured maximum per operation
 for o in d["prediction"]["ops"]:
-    assert abs(q[("op", o, "measured")][100] / 1e3 - d["latency_op"][o]["max_us"]) < 0.01, o
+    # max_us is printed with 6 significant digits: above 10 ms that is one decimal
+    m = d["latency_op"][o]["max_us"]
+    assert abs(q[("op", o, "measured")][100] / 1e3 - m) <= max(0.01, 5e-6 * m), (o, m)
 assert q[("all", "all", "measured")][100] == max(q[("op", o, "measured")][100] for o in d["prediction"]["ops"])
 # fixed models: a predicted read takes 50 us (hit) or 300 us (miss), a write 400 us
 assert set(q[("op", "read", "predicted")].values()) <= {50000.0, 300000.0}, q[("op", "read", "predicted")]
