@@ -307,10 +307,12 @@ static bool msr_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_msr = {
 	.name = "msr",
+	.help = "MSR Cambridge CSV",
 	.probe = msr_probe,
 	.open = msr_open,
 	.next = msr_next,
 	.close = pub_close,
+	.takes = TRC_TAKES_TIME_UNIT,
 };
 
 /* ---- SPC ---- */
@@ -399,10 +401,12 @@ static bool spc_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_spc = {
 	.name = "spc",
+	.help = "SPC/UMass CSV",
 	.probe = spc_probe,
 	.open = spc_open,
 	.next = spc_next,
 	.close = pub_close,
+	.takes = TRC_TAKES_TIME_UNIT,
 };
 
 /* ---- FIU ---- */
@@ -516,6 +520,7 @@ static bool fiu_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_fiu = {
 	.name = "fiu",
+	.help = "FIU traces",
 	.probe = fiu_probe,
 	.open = pub_open,
 	.next = fiu_next,

@@ -66,10 +66,7 @@ static void mrc_help(FILE *fp)
 		"Memory: 4 bytes per access kept and 17-34 bytes per distinct block while reading;\n"
 		"then lru about 13 bytes per distinct block, opt 4 more per access (docs/traces.md).\n"
 		"Exit status: 0 ok, 1 bad trace or out of memory, 2 usage.\n",
-		trc_opts_help_format(18),
-		"  --event E       Q (default), D or C: the event that defines a request\n"
-		"  --device M,m    the device to read (needed when the trace holds several)\n"
-		"  --lenient       skip malformed records (counted; the first is reported)\n");
+		trc_opts_help_format(18), trc_opts_help("event device lenient", 18));
 }
 
 static int usage_err(const char *fmt, const char *arg)

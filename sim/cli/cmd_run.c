@@ -121,9 +121,6 @@ static void run_usage(FILE *fp, bool replay)
 		"\n"
 		"trace:\n"
 		"%s"
-		"  --event Q|D|C         blkparse/blktrace event that defines a request [Q]\n"
-		"  --device MAJ,MIN      the device to take from a multi-device trace\n"
-		"  --lenient             skip malformed records (counted) instead of stopping\n"
 		"%s"
 		"\n"
 		"output:\n"
@@ -146,7 +143,7 @@ static void run_usage(FILE *fp, bool replay)
 		"\n"
 		"exit status: 0 ok, 1 runtime error (bad trace, I/O), 2 bad arguments or configuration,\n"
 		"             3 internal error (a bug: 'internal error at FILE:LINE ... (please report)')\n",
-		trc_opts_help_format(24), trc_opts_help_csv(24));
+		trc_opts_help("format event device lenient", 24), trc_opts_help_csv(24));
 	if (replay) {
 		fprintf(fp,
 			"        (2 also: a device refused by the probe)\n"

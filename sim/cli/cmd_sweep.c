@@ -63,9 +63,6 @@ static void usage(FILE *fp)
 		"  --target-dev SPEC    target device model (default %s)\n"
 		"  --hz N               jiffies per second (default 250)\n"
 		"%s"
-		"  --event Q|D|C        blkparse/blktrace event that defines a request (default Q)\n"
-		"  --device MAJ,MIN     the device to take from a multi-device trace\n"
-		"  --lenient            skip malformed trace records (counted) instead of stopping\n"
 		"%s"
 		"  --max-requests N     simulate only the first N requests of the trace\n"
 		"  --warmup N|TIME|P%%   statistics count only after the warm-up, as in `run --help`\n"
@@ -98,7 +95,8 @@ static void usage(FILE *fp)
 		"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
 		"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n",
 		DEFAULT_BLOCKSIZE, DEFAULT_ASSOCIATIVITY, pol_names(names, sizeof(names), ", "),
-		SWEEP_DEFAULT_CACHE_DEV, SWEEP_DEFAULT_TARGET_DEV, trc_opts_help_format(23),
+		SWEEP_DEFAULT_CACHE_DEV, SWEEP_DEFAULT_TARGET_DEV,
+		trc_opts_help("format event device lenient", 23),
 		trc_opts_help_csv(23),
 		SWEEP_DEFAULT_DB);
 }

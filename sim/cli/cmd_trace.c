@@ -34,12 +34,6 @@ enum {
 	O_CSV,
 };
 
-static const char read_opts_help[] =
-	"  --event E       Q (default: what was asked), D (what the device saw, with its D..C\n"
-	"                  latency), C (completions); blkparse and blktrace only\n"
-	"  --device M,m    the device to read (needed when the trace holds several)\n"
-	"  --lenient       skip malformed records (counted; the first is reported)\n";
-
 static int usage_err(const char *cmd, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "ssdcache-sim trace %s: ", cmd);
@@ -123,7 +117,7 @@ static void dump_help(FILE *fp)
 		"RWBS as blkparse prints it for that event; sector and nsect are 0 for a request\n"
 		"without a range (an empty flush). --long adds: pid, latency_ns (-1 unknown), [process].\n"
 		"--count prints only the number of requests (for timing the reader).\n\n"
-		"%s%s%s", trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
+		"%s%s%s", trc_opts_help_format(18), trc_opts_help("event device lenient", 18), trc_opts_help_csv(18));
 }
 
 static int cmd_dump(int argc, char **argv)
@@ -202,7 +196,7 @@ static void convert_help(FILE *fp)
 		"holds the version, the record count and the source's format, name, size and\n"
 		"fingerprint (a hash of its bytes). The reader's choices (event, device) are kept;\n"
 		"reading an .sct is many times faster than parsing text.\n\n%s%s%s",
-		trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
+		trc_opts_help_format(18), trc_opts_help("event device lenient", 18), trc_opts_help_csv(18));
 }
 
 static const char *base_name(const char *p)
@@ -309,13 +303,11 @@ static void trace_help(FILE *fp)
 		"  convert  write any trace as .sct, the compact binary format\n"
 		"  dump     one line per request, as the simulator sees them\n"
 		"  mrc      miss-ratio curves of fully associative LRU, FIFO and OPT caches\n\n"
-		"Formats (detected from the content, or --format): blkparse (text), blktrace (binary,\n"
-		"per-CPU NAME.blktrace.N or merged), msr (MSR Cambridge CSV), spc (SPC/UMass CSV),\n"
-		"fiu (FIU traces), iolog (fio iolog v2/v3), sct (this program's binary format),\n"
-		"alibaba (Alibaba Cloud block traces), tencent (Tencent CBS traces), and any other\n"
-		"CSV with --csv MAP (e.g. --csv time=1:us,op=2,offset=3,size=4,device=5).\n"
+		"Formats (detected from the content, or --format):\n%s"
+		"--csv MAP reads any other CSV (e.g. --csv time=1:us,op=2,offset=3,size=4,device=5).\n"
 		"--time-unit ns|us|ms|s|filetime reads the timestamps of the CSV formats in that\n"
-		"unit; a trace whose rate no block device has gets a warning naming a better unit.\n");
+		"unit; a trace whose rate no block device has gets a warning naming a better unit.\n",
+		trc_formats_help(2));
 }
 
 int cmd_trace(int argc, char **argv)
@@ -367,7 +359,7 @@ static void stats_help(FILE *fp)
 		"distances (default 4M blocks, about 56 bytes each); beyond that blocks are sampled by\n"
 		"hash (SHARDS), distances become estimates and the report gives the rate.\n\n"
 		"  --json          one JSON object instead of the table\n%s%s%s",
-		trc_opts_help_format(18), read_opts_help, trc_opts_help_csv(18));
+		trc_opts_help_format(18), trc_opts_help("event device lenient", 18), trc_opts_help_csv(18));
 }
 
 static int cmd_stats(int argc, char **argv)
