@@ -182,6 +182,19 @@ static int list_cpu_files(const char *prefix, struct cpu_file **out)
 	return n;
 }
 
+/* The trace is the one file (or memory image) path: 1, or -ENOMEM. */
+static int one_file(const char *path, struct cpu_file **out)
+{
+	struct cpu_file *f = calloc(1, sizeof(*f));
+	if (!f || !(f->path = strdup(path))) {
+		free(f);
+		return -ENOMEM;
+	}
+	f->cpu = -1;
+	*out = f;
+	return 1;
+}
+
 /* A missing path NAME stands for the capture's NAME.blktrace.N files (trc_format.sources). */
 static int bt_sources(const char *path, char ***files)
 {
@@ -724,13 +737,8 @@ static int bt_open(struct trc *t)
 		return -ENOMEM;
 
 	if (t->from_mem) {
-		n = 1;
-		files = calloc(1, sizeof(*files));
-		if (!files || !(files[0].path = strdup(t->path))) {
-			free(files);
-			return -ENOMEM;
-		}
-		files[0].cpu = -1;
+		if ((n = one_file(t->path, &files)) < 0)
+			return n;
 	} else {
 		const char *dot = strstr(t->path, ".blktrace.");
 		struct stat st;
@@ -748,13 +756,8 @@ static int bt_open(struct trc *t)
 					 t->path, prefix, n, prefix, prefix);
 			free(prefix);
 		} else if (stat(t->path, &st) == 0) {
-			n = 1;
-			files = calloc(1, sizeof(*files));
-			if (!files || !(files[0].path = strdup(t->path))) {
-				free(files);
-				return -ENOMEM;
-			}
-			files[0].cpu = -1;
+			if ((n = one_file(t->path, &files)) < 0)
+				return n;
 		} else {
 			n = list_cpu_files(t->path, &files);
 		}

@@ -394,32 +394,13 @@ struct csvr {
 
 static int split(const struct csvspec *s, const char *line, size_t len, struct trc_field *f)
 {
-	const char *p = line, *e = line + len;
-	int n = 0;
-
-	if (!s->delim)
-		return trc_split_blank(line, len, f, MAX_COLS);
-	for (;;) {
-		const char *c = memchr(p, s->delim, (size_t)(e - p));
-		const char *fe = c ? c : e;
-		const char *a = trc_skip_spaces(p, fe), *b = fe;
-		while (b > a && trc_isspace(b[-1]))
-			b--;
-		if (n < MAX_COLS) {
-			f[n].p = a;
-			f[n].len = (size_t)(b - a);
-		}
-		n++;
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	return n;
+	return s->delim ? trc_split_delim(line, len, s->delim, f, MAX_COLS)
+			: trc_split_blank(line, len, f, MAX_COLS);
 }
 
 static bool tok_eq(const struct trc_field *f, const char *s)
 {
-	return *s && f->len == strlen(s) && !strncasecmp(f->p, s, f->len);
+	return *s && trc_field_is(f, s);
 }
 
 static bool parse_op(const struct csvspec *s, const struct trc_field *f, uint32_t *flags)
@@ -485,21 +466,16 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 	struct trc_field f[MAX_COLS];
 	const char *line;
 	size_t len;
-	uint64_t off;
 
 	for (;;) {
-		int rc = trc_in_line(&t->in, &line, &len, &off);
+		int rc = trc_read_line(t, &r->lineno, &line, &len);
 		if (rc == 0) {
 			if (!t->scan)
 				trc_span_check(t, &r->span, s->tunit);
 			return TRC_EOF;
 		}
-		if (rc < 0) {
-			t->fatal = true;
-			return trc_fail_line(t, t->path, r->lineno + 1, 0, "", "%s",
-					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
-		}
-		r->lineno++;
+		if (rc < 0)
+			return TRC_EBAD;
 		if (r->lineno == 1) {
 			size_t b = trc_bom_len((const uint8_t *)line, len);
 			line += b;

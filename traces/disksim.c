@@ -90,19 +90,13 @@ static enum trc_status dsv_next(struct trc *t, struct trc_rec *rec)
 	struct dsv *s = t->priv;
 	const char *line;
 	size_t len;
-	uint64_t off, blk, cnt, resp, think;
+	uint64_t blk, cnt, resp, think;
 	struct trc_field f[8];
 
 	for (;;) {
-		int rc = trc_in_line(&t->in, &line, &len, &off);
-		if (rc == 0)
-			return TRC_EOF;
-		if (rc < 0) {
-			t->fatal = true;
-			return trc_fail_line(t, t->path, s->lineno + 1, 0, "", "%s",
-					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
-		}
-		s->lineno++;
+		int rc = trc_read_line(t, &s->lineno, &line, &len);
+		if (rc <= 0)
+			return rc ? TRC_EBAD : TRC_EOF;
 		if (blank(line, len)) {
 			t->counts.skipped_lines++;
 			continue;

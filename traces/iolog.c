@@ -74,18 +74,11 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 	struct iolog *l = t->priv;
 	const char *line;
 	size_t len;
-	uint64_t off;
 
 	for (;;) {
-		int rc = trc_in_line(&t->in, &line, &len, &off);
-		if (rc == 0)
-			return TRC_EOF;
-		if (rc < 0) {
-			t->fatal = true;
-			return trc_fail_line(t, t->path, l->lineno + 1, 0, "", "%s",
-					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
-		}
-		l->lineno++;
+		int rc = trc_read_line(t, &l->lineno, &line, &len);
+		if (rc <= 0)
+			return rc ? TRC_EBAD : TRC_EOF;
 		const char *p = line, *e = line + len;
 		const char *tok[6];
 		size_t tlen[6];

@@ -595,6 +595,43 @@ static bool why_empty(struct trc *t)
 	return true;
 }
 
+/* What the format's next gave (st, and r when TRC_OK): true for a record to hand out; false to
+ * read on (a record of another device, one skipped under --lenient), or when the reader now
+ * drains its window (at the end, or before reporting an error). filter_dev: the core applies
+ * the device choice (the blk_events formats apply it themselves). */
+static inline bool accept(struct trc *t, const struct trc_rec *r, enum trc_status st,
+			  bool filter_dev)
+{
+	if (st == TRC_OK) {
+		if (filter_dev && t->has_device && r->dev != t->device) {
+			t->counts.skipped_other_dev++;
+			return false;
+		}
+		if (range_bad(t, r))
+			st = TRC_EBAD;
+		else if (went_back(t, r)) {
+			/* Too late to sort: the window's records are all later. */
+			if (t->opts.lenient)
+				return false;
+			st = TRC_EBAD;
+		} else {
+			return true;
+		}
+	}
+	if (st == TRC_EOF) {
+		t->draining = true;
+		return false;
+	}
+	if (t->opts.lenient && !t->fatal) {
+		note_bad(t);
+		return false;
+	}
+	t->err_pos = t->pos;
+	t->draining = true;
+	t->pending_bad = true;
+	return false;
+}
+
 enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 {
 	if (t->failed) {
@@ -621,70 +658,19 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			}
 			return TRC_EOF;
 		}
-		if (t->fmt->ordered && !t->draining) {
+		if (t->fmt->ordered) {
 			/* Stored in order already (.sct): straight into the caller's record. */
-			enum trc_status st = t->fmt->next(t, rec);
-			if (st == TRC_OK) {
-				if (t->has_device && rec->dev != t->device) {
-					t->counts.skipped_other_dev++;
-					continue;
-				}
-				if (range_bad(t, rec)) {
-					st = TRC_EBAD;
-				} else if (went_back(t, rec)) {
-					if (t->opts.lenient)
-						continue;
-					st = TRC_EBAD;
-				} else {
-					t->last_emitted_ns = rec->time_ns;
-					t->emitted_any = true;
-					t->counts.records++;
-					return TRC_OK;
-				}
+			if (accept(t, rec, t->fmt->next(t, rec), true)) {
+				t->last_emitted_ns = rec->time_ns;
+				t->emitted_any = true;
+				t->counts.records++;
+				return TRC_OK;
 			}
-			if (st == TRC_EOF) {
-				t->draining = true;
-				continue;
-			}
-			if (t->opts.lenient && !t->fatal) {
-				note_bad(t);
-				continue;
-			}
-			t->err_pos = t->pos;
-			t->draining = true;
-			t->pending_bad = true;
 			continue;
 		}
 		struct trc_rec r;
-		enum trc_status st = t->fmt->next(t, &r);
-		if (st == TRC_OK) {
-			if (!t->fmt->blk_events && t->has_device && r.dev != t->device) {
-				t->counts.skipped_other_dev++;
-				continue;
-			}
-			if (range_bad(t, &r))
-				st = TRC_EBAD;
-			else if (went_back(t, &r)) {
-				/* Too late to sort: the window's records are all later. */
-				if (t->opts.lenient)
-					continue;
-				st = TRC_EBAD;
-			} else {
-				ring_push(t, &r, &t->pos);
-				continue;
-			}
-		}
-		if (st == TRC_EOF) {
-			t->draining = true;
-			continue;
-		}
-		if (t->opts.lenient && !t->fatal) {
-			note_bad(t);
-			continue;
-		}
-		t->err_pos = t->pos;
-		t->draining = true;
-		t->pending_bad = true;
+		if (accept(t, &r, t->fmt->next(t, &r), !t->fmt->blk_events))
+			ring_push(t, &r, &t->pos);
 	}
 }
 

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "traces/reader.h"
 
@@ -68,6 +70,10 @@ static inline uint64_t trc_in_offset(const struct trc_in *in)
 }
 /* Finish the hash over everything (reads the rest of the input if needed). */
 uint64_t trc_in_hash_final(struct trc_in *in);
+
+struct trc;
+/* The fatal error of a line that cannot be read (rc of trc_in_line < 0) at line lineno. */
+enum trc_status trc_fail_read(struct trc *t, uint64_t lineno, int rc);
 
 /* ---- device sets (pre-scan) ---- */
 struct trc_devset {
@@ -344,6 +350,38 @@ static inline int trc_split_blank(const char *line, size_t len, struct trc_field
 	return n;
 }
 
+/* Split line at every delim (',', '\t', ...) into at most max fields, blanks around each field
+ * trimmed; returns how many there are (as trc_split_blank). */
+static inline int trc_split_delim(const char *line, size_t len, char delim, struct trc_field *f,
+				  int max)
+{
+	const char *p = line, *e = line + len;
+	int n = 0;
+
+	for (;;) {
+		const char *c = memchr(p, delim, (size_t)(e - p));
+		const char *fe = c ? c : e;
+		const char *a = trc_skip_spaces(p, fe), *b = fe;
+		while (b > a && trc_isspace(b[-1]))
+			b--;
+		if (n < max) {
+			f[n].p = a;
+			f[n].len = (size_t)(b - a);
+		}
+		n++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return n;
+}
+
+/* The field is s, ignoring case. */
+static inline bool trc_field_is(const struct trc_field *f, const char *s)
+{
+	return f->len == strlen(s) && !strncasecmp(f->p, s, f->len);
+}
+
 /* The whole field as an unsigned decimal number. */
 static inline bool trc_field_u64(const struct trc_field *f, uint64_t *v)
 {
@@ -407,6 +445,24 @@ static inline void trc_seen_event(struct trc *t, char act, uint32_t dev)
 void trc_note_remap(struct trc *t, uint32_t from, uint32_t to);
 /* Test hook: bytes the device pre-scan of t's open searched (0 without a pre-scan). */
 uint64_t trc_debug_scan_bytes(const struct trc *t);
+
+/* The next line of a text reader's input, *lineno counting it: 1, 0 at EOF, or -1 after a fatal
+ * error (a line over TRC_LINE_MAX, a read error) set in t (the reader returns TRC_EBAD). */
+static inline int trc_read_line(struct trc *t, uint64_t *lineno, const char **line, size_t *len)
+{
+	uint64_t off;
+	int rc = trc_in_line(&t->in, line, len, &off);
+	if (rc > 0) {
+		(*lineno)++;
+		return 1;
+	}
+	if (rc < 0)
+		trc_fail_read(t, *lineno + 1, rc);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A JSON string of s: quoted, '"' and '\\' escaped, control bytes as \u00XX. */
+void trc_json_str(FILE *fp, const char *s);
 
 /* Copy a name into a record's comm (truncated, NUL-terminated). */
 void trc_set_comm(struct trc_rec *rec, const char *s, size_t len);

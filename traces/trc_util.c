@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* trc_util.c - what every reader uses: located messages, warnings, RWBS, times, device sets. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,28 @@ void trc_warn(struct trc *t, const char *fmt, ...)
 	t->warn_len += (size_t)n;
 	t->warn[t->warn_len++] = '\n';
 	t->warn[t->warn_len] = '\0';
+}
+
+enum trc_status trc_fail_read(struct trc *t, uint64_t lineno, int rc)
+{
+	t->fatal = true;
+	return trc_fail_line(t, t->path, lineno, 0, "", "%s",
+			     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
+}
+
+void trc_json_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(fp, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(fp, "\\u%04x", c);
+		else
+			fputc(c, fp);
+	}
+	fputc('"', fp);
 }
 
 /* ---- shared helpers ---- */
