@@ -72,6 +72,23 @@ static inline struct read_result *read_str(const char *name, const char *text,
 	return read_mem(name, text, strlen(text), opts);
 }
 
+#ifdef fail_msg /* with cmocka.h included first */
+/* Case i of a table of damaged inputs: r, read strictly, stopped with TRC_EBAD at line, with an
+ * error that contains msg. */
+static inline void expect_bad(size_t i, const struct read_result *r, const char *msg, uint64_t line)
+{
+	if (r->open_rc)
+		fail_msg("case %zu: open failed: %s", i, r->err);
+	if (r->st != TRC_EBAD)
+		fail_msg("case %zu: status %d, expected TRC_EBAD", i, r->st);
+	if (!strstr(r->error, msg))
+		fail_msg("case %zu: '%s' does not contain '%s'", i, r->error, msg);
+	if (r->end_pos.line != line)
+		fail_msg("case %zu: line %llu, expected %llu", i, (unsigned long long)r->end_pos.line,
+			 (unsigned long long)line);
+}
+#endif
+
 /* Write data to path (for readers that need real files). */
 static inline void write_file(const char *path, const void *data, size_t len)
 {
