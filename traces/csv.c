@@ -575,10 +575,7 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 		}
 		trc_flags_to_rwbs(rec->flags, rec->rwbs);
 		trc_span_add(&r->span, rec->time_ns);
-		t->pos.path = t->path;
-		t->pos.line = r->lineno;
-		t->pos.offset = 0;
-		return TRC_OK;
+		return trc_record_at(t, r->lineno);
 	}
 }
 

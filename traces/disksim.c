@@ -130,10 +130,7 @@ static enum trc_status dsv_next(struct trc *t, struct trc_rec *rec)
 		s->next_ns += resp + think;
 		trc_flags_to_rwbs(rec->flags, rec->rwbs);
 		trc_set_comm(rec, f[1].p, f[1].len);
-		t->pos.path = t->path;
-		t->pos.line = s->lineno;
-		t->pos.offset = 0;
-		return TRC_OK;
+		return trc_record_at(t, s->lineno);
 	}
 }
 

@@ -224,10 +224,7 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 		trc_flags_to_rwbs(rec->flags, rec->rwbs);
 		trc_set_comm(rec, f[1].p, f[1].len);
 		trc_span_add(&pb->span, rec->time_ns);
-		t->pos.path = t->path;
-		t->pos.line = pb->lineno;
-		t->pos.offset = 0;
-		return TRC_OK;
+		return trc_record_at(t, pb->lineno);
 	}
 }
 
@@ -346,10 +343,7 @@ static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 	rec->dev = TRC_DEV(0, asu);
 	set_range(rec, lba * 512, size);
 	trc_flags_to_rwbs(rec->flags, rec->rwbs);
-	t->pos.path = t->path;
-	t->pos.line = pb->lineno;
-	t->pos.offset = 0;
-	return TRC_OK;
+	return trc_record_at(t, pb->lineno);
 }
 
 static bool spc_probe(const uint8_t *head, size_t len)
@@ -460,10 +454,7 @@ static enum trc_status fiu_next(struct trc *t, struct trc_rec *rec)
 	rec->nsect = (uint32_t)size;
 	trc_flags_to_rwbs(rec->flags, rec->rwbs);
 	trc_set_comm(rec, f[2].p, (size_t)(f[k - 1].p + f[k - 1].len - f[2].p));
-	t->pos.path = t->path;
-	t->pos.line = pb->lineno;
-	t->pos.offset = 0;
-	return TRC_OK;
+	return trc_record_at(t, pb->lineno);
 }
 
 static bool fiu_probe(const uint8_t *head, size_t len)

@@ -461,6 +461,15 @@ static inline int trc_read_line(struct trc *t, uint64_t *lineno, const char **li
 	return rc < 0 ? -1 : 0;
 }
 
+/* A record of a text format comes from line: its position; returns TRC_OK. */
+static inline enum trc_status trc_record_at(struct trc *t, uint64_t line)
+{
+	t->pos.path = t->path;
+	t->pos.line = line;
+	t->pos.offset = 0;
+	return TRC_OK;
+}
+
 /* A JSON string of s: quoted, '"' and '\\' escaped, control bytes as \u00XX. */
 void trc_json_str(FILE *fp, const char *s);
 
