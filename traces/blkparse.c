@@ -592,8 +592,7 @@ static bool bp_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_blkparse = {
-	.name = "blkparse",
-	.help = "text",
+	.name = "blkparse", .help = "text",
 	.probe = bp_probe,
 	.open = bp_open,
 	.next = bp_next,

@@ -856,8 +856,7 @@ static bool bt_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_blktrace = {
-	.name = "blktrace",
-	.help = "binary, per-CPU NAME.blktrace.N or merged",
+	.name = "blktrace", .help = "binary, per-CPU NAME.blktrace.N or merged",
 	.probe = bt_probe,
 	.open = bt_open,
 	.next = bt_next,

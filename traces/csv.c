@@ -356,24 +356,17 @@ static bool csv_given(const struct trc_opts *o, char *shown, size_t len)
 
 /* The options of the CSV formats; every command that reads traces takes them (trc_opts_set). */
 static const struct trc_ropt csv_options[] = {
-	{.name = "time-unit",
-	 .arg = "U",
-	 .help = "timestamps of the CSV formats in ns|us|ms|s|filetime (defaults: msr filetime = "
-		 "100 ns, spc and tencent s, alibaba us)",
-	 .set = set_time_unit,
-	 .needs = TRC_TAKES_TIME_UNIT,
-	 .given = time_unit_given,
-	 .only = "the CSV formats (%s), not to %s"},
-	{.name = "csv",
-	 .arg = "MAP",
-	 .help = "any CSV: which column (1-based) holds what, in which unit, e.g. "
-		 "time=1:us,op=2,offset=3,size=4:sectors,device=5; op takes R|W|Read|Write or "
-		 "read=WORD,write=WORD; header=yes|no|auto, delim=comma|tab|space|semicolon|pipe "
-		 "(docs/traces.md)",
-	 .set = set_csv,
-	 .needs = TRC_TAKES_CSV,
-	 .given = csv_given,
-	 .only = "--format %s, not to %s"},
+	/* name, value, help, set, the formats it applies to: needs, given, "applies to" text */
+	{"time-unit", "U",
+	 "timestamps of the CSV formats in ns|us|ms|s|filetime (defaults: msr filetime = 100 ns, "
+	 "spc and tencent s, alibaba us)",
+	 set_time_unit, TRC_TAKES_TIME_UNIT, time_unit_given, "the CSV formats (%s), not to %s"},
+	{"csv", "MAP",
+	 "any CSV: which column (1-based) holds what, in which unit, e.g. "
+	 "time=1:us,op=2,offset=3,size=4:sectors,device=5; op takes R|W|Read|Write or "
+	 "read=WORD,write=WORD; header=yes|no|auto, delim=comma|tab|space|semicolon|pipe "
+	 "(docs/traces.md)",
+	 set_csv, TRC_TAKES_CSV, csv_given, "--format %s, not to %s"},
 	{0},
 };
 
@@ -705,8 +698,7 @@ static bool csv_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_csv = {
-	.name = "csv",
-	.help = "any other CSV with --csv MAP",
+	.name = "csv", .help = "any other CSV with --csv MAP",
 	.probe = csv_probe,
 	.open = csv_open,
 	.next = csvr_next,
@@ -716,8 +708,7 @@ const struct trc_format trc_fmt_csv = {
 };
 
 const struct trc_format trc_fmt_alibaba = {
-	.name = "alibaba",
-	.help = "Alibaba Cloud block traces",
+	.name = "alibaba", .help = "Alibaba Cloud block traces",
 	.probe = alibaba_probe,
 	.open = alibaba_open,
 	.next = csvr_next,
@@ -726,8 +717,7 @@ const struct trc_format trc_fmt_alibaba = {
 };
 
 const struct trc_format trc_fmt_tencent = {
-	.name = "tencent",
-	.help = "Tencent CBS traces",
+	.name = "tencent", .help = "Tencent CBS traces",
 	.probe = tencent_probe,
 	.open = tencent_open,
 	.next = csvr_next,

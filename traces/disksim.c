@@ -172,8 +172,7 @@ static void dsv_close(struct trc *t)
 }
 
 const struct trc_format trc_fmt_disksim = {
-	.name = "disksim-validate",
-	.help = "DiskSim validation traces",
+	.name = "disksim-validate", .help = "DiskSim validation traces",
 	.probe = dsv_probe,
 	.open = dsv_open,
 	.next = dsv_next,

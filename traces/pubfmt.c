@@ -270,8 +270,7 @@ static bool msr_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_msr = {
-	.name = "msr",
-	.help = "MSR Cambridge CSV",
+	.name = "msr", .help = "MSR Cambridge CSV",
 	.probe = msr_probe,
 	.open = msr_open,
 	.next = msr_next,
@@ -361,8 +360,7 @@ static bool spc_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_spc = {
-	.name = "spc",
-	.help = "SPC/UMass CSV",
+	.name = "spc", .help = "SPC/UMass CSV",
 	.probe = spc_probe,
 	.open = spc_open,
 	.next = spc_next,
@@ -477,8 +475,7 @@ static bool fiu_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_fiu = {
-	.name = "fiu",
-	.help = "FIU traces",
+	.name = "fiu", .help = "FIU traces",
 	.probe = fiu_probe,
 	.open = pub_open,
 	.next = fiu_next,

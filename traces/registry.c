@@ -154,22 +154,18 @@ static bool event_given(const struct trc_opts *o, char *shown, size_t len)
 /* Why not struct opt (sim/base/opt.h): these options set fields of their own shapes (a device
  * number, an event letter, a name kept by pointer) and each says which formats it applies to. */
 static const struct trc_ropt core_options[] = {
-	{.name = "format", .arg = "F", .set = set_format},
-	{.name = "event",
-	 .arg = "Q|D|C",
-	 .help = "the event that defines a request: Q (default: what was asked), D (what the "
-		 "device saw, with its D..C latency) or C (completions); %s only",
-	 .set = set_event,
-	 .needs = TRC_TAKES_EVENT,
-	 .given = event_given,
-	 .only = "%s traces only"},
-	{.name = "device",
-	 .arg = "M,m",
-	 .help = "the device to read, e.g. 8,16 (needed when the trace holds several)",
-	 .set = set_device},
-	{.name = "lenient",
-	 .help = "skip malformed records (counted; the first is reported) instead of stopping",
-	 .set = set_lenient},
+	/* name, value, help (NULL: the formats), set, the formats it applies to: needs, given,
+	 * "applies to" text (a %s in help: the formats that take it) */
+	{"format", "F", NULL, set_format, 0, NULL, NULL},
+	{"event", "Q|D|C",
+	 "the event that defines a request: Q (default: what was asked), D (what the device saw, "
+	 "with its D..C latency) or C (completions); %s only",
+	 set_event, TRC_TAKES_EVENT, event_given, "%s traces only"},
+	{"device", "M,m", "the device to read, e.g. 8,16 (needed when the trace holds several)",
+	 set_device, 0, NULL, NULL},
+	{"lenient", NULL,
+	 "skip malformed records (counted; the first is reported) instead of stopping", set_lenient,
+	 0, NULL, NULL},
 	{0},
 };
 

@@ -76,6 +76,9 @@ struct trc;
 enum trc_status trc_fail_read(struct trc *t, uint64_t lineno, int rc);
 
 /* ---- device sets (pre-scan) ---- */
+struct trc_remap {
+	uint32_t from, to;
+};
 struct trc_devset {
 	struct {
 		uint32_t dev;
@@ -84,9 +87,7 @@ struct trc_devset {
 	} devs[TRC_DEVSET_MAX];
 	size_t nr;
 	uint64_t more; /* devices beyond TRC_DEVSET_MAX */
-	struct {
-		uint32_t from, to;
-	} remaps[TRC_DEVSET_MAX];
+	struct trc_remap remaps[TRC_DEVSET_MAX];
 	size_t nr_remaps;
 };
 void trc_devset_add(struct trc_devset *ds, uint32_t dev, const char *name);
@@ -204,9 +205,7 @@ struct trc {
 	/* Every remap seen while reading (from -> to, first TRC_DEVSET_MAX), so that a device with
 	 * no requests of its own can name the device at the end of its chain (dm -> partition ->
 	 * disk) at once. */
-	struct {
-		uint32_t from, to;
-	} remap_edges[TRC_DEVSET_MAX];
+	struct trc_remap remap_edges[TRC_DEVSET_MAX];
 	size_t nr_remap_edges;
 	/* Events of each kind seen ('Q', 'D', 'C'), on any device, so that a trace without the
 	 * chosen event can say which ones it has. Filled by the blk_events formats. */

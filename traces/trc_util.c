@@ -33,6 +33,20 @@ void trc_excerpt(const char *s, size_t len, char *out, size_t outlen)
 	out[o < outlen ? o : outlen - 1] = '\0';
 }
 
+/* The error message after its n-byte prefix in t->err, and the position. */
+static enum trc_status fail_at(struct trc *t, int n, const char *path, uint64_t line, uint64_t off,
+			       const char *fmt, va_list ap)
+{
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof(t->err))
+		vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
+	t->pos.path = path;
+	t->pos.line = line;
+	t->pos.offset = off;
+	return TRC_EBAD;
+}
+
 enum trc_status trc_fail_line(struct trc *t, const char *path, uint64_t line, int field,
 			      const char *name, const char *fmt, ...)
 {
@@ -44,17 +58,10 @@ enum trc_status trc_fail_line(struct trc *t, const char *path, uint64_t line, in
 			     (unsigned long long)line, field, name);
 	else
 		n = snprintf(t->err, sizeof(t->err), "%s:%llu: ", path, (unsigned long long)line);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof(t->err)) {
-		va_start(ap, fmt);
-		vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	t->pos.path = path;
-	t->pos.line = line;
-	t->pos.offset = 0;
-	return TRC_EBAD;
+	va_start(ap, fmt);
+	enum trc_status st = fail_at(t, n, path, line, 0, fmt, ap);
+	va_end(ap);
+	return st;
 }
 
 enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, const char *fmt, ...)
@@ -62,17 +69,10 @@ enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, cons
 	va_list ap;
 	int n = snprintf(t->err, sizeof(t->err), "%s: offset 0x%llx: ", path, (unsigned long long)off);
 
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof(t->err)) {
-		va_start(ap, fmt);
-		vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	t->pos.path = path;
-	t->pos.line = 0;
-	t->pos.offset = off;
-	return TRC_EBAD;
+	va_start(ap, fmt);
+	enum trc_status st = fail_at(t, n, path, 0, off, fmt, ap);
+	va_end(ap);
+	return st;
 }
 
 void trc_warn(struct trc *t, const char *fmt, ...)
@@ -294,28 +294,24 @@ void trc_devset_add(struct trc_devset *ds, uint32_t dev, const char *name)
 	ds->nr++;
 }
 
+/* Add from -> to to the first TRC_DEVSET_MAX distinct edges of v (*n of them). */
+static void remap_add(struct trc_remap *v, size_t *n, uint32_t from, uint32_t to)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (v[i].from == from && v[i].to == to)
+			return;
+	if (*n < TRC_DEVSET_MAX)
+		v[(*n)++] = (struct trc_remap){from, to};
+}
+
 void trc_devset_add_remap(struct trc_devset *ds, uint32_t from, uint32_t to)
 {
-	for (size_t i = 0; i < ds->nr_remaps; i++)
-		if (ds->remaps[i].from == from && ds->remaps[i].to == to)
-			return;
-	if (ds->nr_remaps < TRC_DEVSET_MAX) {
-		ds->remaps[ds->nr_remaps].from = from;
-		ds->remaps[ds->nr_remaps].to = to;
-		ds->nr_remaps++;
-	}
+	remap_add(ds->remaps, &ds->nr_remaps, from, to);
 }
 
 void trc_note_remap(struct trc *t, uint32_t from, uint32_t to)
 {
-	for (size_t i = 0; i < t->nr_remap_edges; i++)
-		if (t->remap_edges[i].from == from && t->remap_edges[i].to == to)
-			return;
-	if (t->nr_remap_edges < TRC_DEVSET_MAX) {
-		t->remap_edges[t->nr_remap_edges].from = from;
-		t->remap_edges[t->nr_remap_edges].to = to;
-		t->nr_remap_edges++;
-	}
+	remap_add(t->remap_edges, &t->nr_remap_edges, from, to);
 }
 
 uint64_t trc_debug_scan_bytes(const struct trc *t)
