@@ -56,7 +56,7 @@ static void join_or(const char *const *names, size_t n, const char *last_sep, ch
 
 void trc_format_names_or(char *buf, size_t len)
 {
-	const char *names[FORMATS_MAX];
+	const char *names[FORMATS_MAX] = {0};
 	size_t n = 0;
 	for (; trc_formats[n] && n < FORMATS_MAX; n++)
 		names[n] = trc_formats[n]->name;
@@ -71,7 +71,7 @@ static int by_name(const void *a, const void *b)
 /* "a, b and c": the formats that take an option (TRC_TAKES_* bit), in alphabetical order. */
 static void takers(unsigned bit, char *buf, size_t len)
 {
-	const char *names[FORMATS_MAX];
+	const char *names[FORMATS_MAX] = {0};
 	size_t n = 0;
 	for (const struct trc_format *const *f = trc_formats; *f && n < FORMATS_MAX; f++)
 		if ((*f)->takes & bit)
@@ -355,7 +355,7 @@ const char *trc_formats_help(int width)
 {
 	static char buf[2048];
 	char list[1024];
-	const char *items[FORMATS_MAX];
+	const char *items[FORMATS_MAX] = {0};
 	char each[FORMATS_MAX][96];
 	struct text t = {buf, sizeof(buf), 0};
 	size_t n = 0;
