@@ -139,10 +139,12 @@ demo: $(PROG)
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+# The harnesses read traces only: the traces room and the base it stands on (layering.sh).
+FUZZ_LIB_SRCS := $(wildcard sim/base/*.c traces/*.c)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
 	@mkdir -p build-fuzz
 	$(Q)clang -std=c11 -g -O1 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	  -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm -lpthread
+	  -o $@ $< $(FUZZ_LIB_SRCS) $(PKG_LIBS) -lm -lpthread
 fuzz: $(FUZZ_BINS)
 	$(Q)scripts/fuzz $(or $(FUZZ_SECONDS),600) $(FUZZ_BINS)
 fuzz-smoke: $(FUZZ_BINS)

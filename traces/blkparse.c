@@ -592,7 +592,7 @@ static bool bp_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_blkparse = {
-	.name = "blkparse",
+	.name = "blkparse", .help = "text",
 	.probe = bp_probe,
 	.open = bp_open,
 	.next = bp_next,
@@ -602,4 +602,5 @@ const struct trc_format trc_fmt_blkparse = {
 	.time_name = "time",
 	.sector_field = F_SECTOR,
 	.sector_name = "sector",
+	.takes = TRC_TAKES_EVENT,
 };

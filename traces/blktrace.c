@@ -182,49 +182,43 @@ static int list_cpu_files(const char *prefix, struct cpu_file **out)
 	return n;
 }
 
-bool trc_blktrace_prefix_exists(const char *path)
+/* The trace is the one file (or memory image) path: 1, or -ENOMEM. */
+static int one_file(const char *path, struct cpu_file **out)
 {
-	struct cpu_file *f = NULL;
-	int n = list_cpu_files(path, &f);
-
-	for (int i = 0; i < n; i++)
-		free(f[i].path);
-	free(f);
-	return n > 0;
-}
-
-int trc_source_files(const char *path, char ***files)
-{
-	struct cpu_file *f = NULL;
-	struct stat st;
-	char **v;
-	int n;
-
-	/* As trc_open decides: a path that exists is itself the trace. */
-	if (stat(path, &st) == 0 || errno != ENOENT) {
-		v = malloc(sizeof(*v));
-		if (!v || !(v[0] = strdup(path))) {
-			free(v);
-			return -ENOMEM;
-		}
-		*files = v;
-		return 1;
-	}
-	n = list_cpu_files(path, &f);
-	if (n <= 0)
-		return n < 0 ? n : -ENOENT;
-	v = malloc((size_t)n * sizeof(*v));
-	if (!v) {
-		for (int i = 0; i < n; i++)
-			free(f[i].path);
+	struct cpu_file *f = calloc(1, sizeof(*f));
+	if (!f || !(f->path = strdup(path))) {
 		free(f);
 		return -ENOMEM;
 	}
-	for (int i = 0; i < n; i++)
+	f->cpu = -1;
+	*out = f;
+	return 1;
+}
+
+/* A missing path NAME stands for the capture's NAME.blktrace.N files (trc_format.sources). */
+static int bt_sources(const char *path, char ***files)
+{
+	struct cpu_file *f = NULL;
+	int n = list_cpu_files(path, &f);
+	char **v = n > 0 ? malloc((size_t)n * sizeof(*v)) : NULL;
+
+	if (n > 0 && !v) {
+		for (int i = 0; i < n; i++)
+			free(f[i].path);
+		n = -ENOMEM;
+	}
+	for (int i = 0; v && i < n; i++)
 		v[i] = f[i].path;
 	free(f);
 	*files = v;
 	return n;
+}
+
+/* An empty NAME.blktrace.N is one CPU's file of a capture: the capture is read. */
+static bool bt_claims_empty(const char *path)
+{
+	const char *dot = strstr(path, ".blktrace.");
+	return dot && dot[10] && strspn(dot + 10, "0123456789") == strlen(dot + 10);
 }
 
 /* ---- records ---- */
@@ -743,13 +737,8 @@ static int bt_open(struct trc *t)
 		return -ENOMEM;
 
 	if (t->from_mem) {
-		n = 1;
-		files = calloc(1, sizeof(*files));
-		if (!files || !(files[0].path = strdup(t->path))) {
-			free(files);
-			return -ENOMEM;
-		}
-		files[0].cpu = -1;
+		if ((n = one_file(t->path, &files)) < 0)
+			return n;
 	} else {
 		const char *dot = strstr(t->path, ".blktrace.");
 		struct stat st;
@@ -767,13 +756,8 @@ static int bt_open(struct trc *t)
 					 t->path, prefix, n, prefix, prefix);
 			free(prefix);
 		} else if (stat(t->path, &st) == 0) {
-			n = 1;
-			files = calloc(1, sizeof(*files));
-			if (!files || !(files[0].path = strdup(t->path))) {
-				free(files);
-				return -ENOMEM;
-			}
-			files[0].cpu = -1;
+			if ((n = one_file(t->path, &files)) < 0)
+				return n;
 		} else {
 			n = list_cpu_files(t->path, &files);
 		}
@@ -872,13 +856,16 @@ static bool bt_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_blktrace = {
-	.name = "blktrace",
+	.name = "blktrace", .help = "binary, per-CPU NAME.blktrace.N or merged",
 	.probe = bt_probe,
 	.open = bt_open,
 	.next = bt_next,
 	.close = bt_close,
 	.bytes_done = bt_bytes_done,
 	.fingerprint = bt_fingerprint,
+	.sources = bt_sources,
+	.claims_empty = bt_claims_empty,
+	.takes = TRC_TAKES_EVENT,
 	.blk_events = true,
 	.own_input = true,
 	.binary = true,

@@ -319,78 +319,56 @@ static const struct csvspec tencent_spec = {
 
 /* ---- options ---- */
 
-int trc_csv_opts_set(struct trc_opts *o, const char *name, const char *value, char *err,
-		     size_t errlen)
+static int set_time_unit(struct trc_opts *o, const char *value, char *err, size_t errlen)
 {
-	if (!strcmp(name, "time-unit")) {
-		int u = value ? unit_by_name(value, strlen(value)) : -1;
-		if (u < 0) {
-			snprintf(err, errlen, "bad --time-unit '%s' (expected ns, us, ms, s or filetime)",
-				 value ? value : "");
-			return -EINVAL;
-		}
-		o->time_unit = (unsigned)u;
-		return 0;
+	int u = value ? unit_by_name(value, strlen(value)) : -1;
+	if (u < 0) {
+		snprintf(err, errlen, "bad --time-unit '%s' (expected ns, us, ms, s or filetime)",
+			 value ? value : "");
+		return -EINVAL;
 	}
-	if (!strcmp(name, "csv")) {
-		struct csvspec s;
-		if (spec_parse(value ? value : "", 0, &s, err, errlen))
-			return -EINVAL;
-		o->csv = value;
-		if (!o->format)
-			o->format = "csv";
-		return 0;
-	}
-	return 1;
-}
-
-static bool has_time_unit(const struct trc_format *fmt)
-{
-	return fmt == &trc_fmt_msr || fmt == &trc_fmt_spc || fmt == &trc_fmt_csv ||
-	       fmt == &trc_fmt_alibaba || fmt == &trc_fmt_tencent;
-}
-
-int trc_csv_opts_check(const struct trc_format *fmt, const struct trc_opts *o, const char *path,
-		       char *err, size_t errlen)
-{
-	if (o->time_unit && !has_time_unit(fmt)) {
-		snprintf(err, errlen, "%s: --time-unit applies to the CSV formats (msr, spc, csv, alibaba, "
-				      "tencent), not to %s", path, fmt->name);
-		return -ENOTSUP;
-	}
-	if (o->csv && fmt != &trc_fmt_csv) {
-		snprintf(err, errlen, "%s: --csv applies to --format csv, not to %s", path, fmt->name);
-		return -ENOTSUP;
-	}
-	if (!o->csv && fmt == &trc_fmt_csv) {
-		snprintf(err, errlen, "%s: --format csv needs the column map: --csv "
-				      "time=N[:UNIT],op=N,offset=N,size=N[,device=N] (see docs/traces.md)",
-			 path);
-		return -ENOTSUP; /* an option the user must add: a usage error */
-	}
+	o->time_unit = (unsigned)u;
 	return 0;
 }
 
-const char *trc_opts_help_csv(int width)
+static int set_csv(struct trc_opts *o, const char *value, char *err, size_t errlen)
 {
-	static const char *const help[][2] = {
-		{"--time-unit U", "timestamps of the CSV formats in ns|us|ms|s|filetime"},
-		{"", "(defaults: msr filetime = 100 ns, spc s, alibaba us, tencent s)"},
-		{"--csv MAP", "any CSV: which column (1-based) holds what, in which unit,"},
-		{"", "e.g. time=1:us,op=2,offset=3,size=4:sectors,device=5; op takes"},
-		{"", "R|W|Read|Write or read=WORD,write=WORD; header=yes|no|auto,"},
-		{"", "delim=comma|tab|space|semicolon|pipe (docs/traces.md)"},
-	};
-	static char buf[1024];
-	size_t l = 0;
-
-	if (width < 4 || width > 40)
-		width = 18;
-	for (size_t i = 0; i < sizeof(help) / sizeof(help[0]) && l < sizeof(buf); i++)
-		l += (size_t)snprintf(buf + l, sizeof(buf) - l, "  %-*s%s\n", width - 2, help[i][0],
-				      help[i][1]);
-	return buf;
+	struct csvspec s;
+	if (spec_parse(value ? value : "", 0, &s, err, errlen))
+		return -EINVAL;
+	o->csv = value;
+	if (!o->format)
+		o->format = "csv";
+	return 0;
 }
+
+static bool time_unit_given(const struct trc_opts *o, char *shown, size_t len)
+{
+	snprintf(shown, len, "--time-unit");
+	return o->time_unit != 0;
+}
+
+static bool csv_given(const struct trc_opts *o, char *shown, size_t len)
+{
+	snprintf(shown, len, "--csv");
+	return o->csv != NULL;
+}
+
+/* The options of the CSV formats; every command that reads traces takes them (trc_opts_set). */
+static const struct trc_ropt csv_options[] = {
+	/* name, value, help, set, the formats it applies to: needs, given, "applies to" text */
+	{"time-unit", "U",
+	 "timestamps of the CSV formats in ns|us|ms|s|filetime (defaults: msr filetime = 100 ns, "
+	 "spc and tencent s, alibaba us)",
+	 set_time_unit, TRC_TAKES_TIME_UNIT, time_unit_given, "the CSV formats (%s), not to %s"},
+	{"csv", "MAP",
+	 "any CSV: which column (1-based) holds what, in which unit, e.g. "
+	 "time=1:us,op=2,offset=3,size=4:sectors,device=5; op takes R|W|Read|Write or "
+	 "read=WORD,write=WORD; header=yes|no|auto, delim=comma|tab|space|semicolon|pipe "
+	 "(docs/traces.md)",
+	 set_csv, TRC_TAKES_CSV, csv_given, "--format %s, not to %s"},
+	{0},
+};
 
 /* ---- the reader ---- */
 
@@ -409,32 +387,13 @@ struct csvr {
 
 static int split(const struct csvspec *s, const char *line, size_t len, struct trc_field *f)
 {
-	const char *p = line, *e = line + len;
-	int n = 0;
-
-	if (!s->delim)
-		return trc_split_blank(line, len, f, MAX_COLS);
-	for (;;) {
-		const char *c = memchr(p, s->delim, (size_t)(e - p));
-		const char *fe = c ? c : e;
-		const char *a = trc_skip_spaces(p, fe), *b = fe;
-		while (b > a && trc_isspace(b[-1]))
-			b--;
-		if (n < MAX_COLS) {
-			f[n].p = a;
-			f[n].len = (size_t)(b - a);
-		}
-		n++;
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	return n;
+	return s->delim ? trc_split_delim(line, len, s->delim, f, MAX_COLS)
+			: trc_split_blank(line, len, f, MAX_COLS);
 }
 
 static bool tok_eq(const struct trc_field *f, const char *s)
 {
-	return *s && f->len == strlen(s) && !strncasecmp(f->p, s, f->len);
+	return *s && trc_field_is(f, s);
 }
 
 static bool parse_op(const struct csvspec *s, const struct trc_field *f, uint32_t *flags)
@@ -500,21 +459,16 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 	struct trc_field f[MAX_COLS];
 	const char *line;
 	size_t len;
-	uint64_t off;
 
 	for (;;) {
-		int rc = trc_in_line(&t->in, &line, &len, &off);
+		int rc = trc_read_line(t, &r->lineno, &line, &len);
 		if (rc == 0) {
 			if (!t->scan)
 				trc_span_check(t, &r->span, s->tunit);
 			return TRC_EOF;
 		}
-		if (rc < 0) {
-			t->fatal = true;
-			return trc_fail_line(t, t->path, r->lineno + 1, 0, "", "%s",
-					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
-		}
-		r->lineno++;
+		if (rc < 0)
+			return TRC_EBAD;
 		if (r->lineno == 1) {
 			size_t b = trc_bom_len((const uint8_t *)line, len);
 			line += b;
@@ -614,10 +568,7 @@ static enum trc_status csvr_next(struct trc *t, struct trc_rec *rec)
 		}
 		trc_flags_to_rwbs(rec->flags, rec->rwbs);
 		trc_span_add(&r->span, rec->time_ns);
-		t->pos.path = t->path;
-		t->pos.line = r->lineno;
-		t->pos.offset = 0;
-		return TRC_OK;
+		return trc_record_at(t, r->lineno);
 	}
 }
 
@@ -638,8 +589,11 @@ static int csv_open(struct trc *t)
 {
 	struct csvspec sp;
 	if (!t->opts.csv) {
-		snprintf(t->err, sizeof(t->err), "%s: --format csv needs --csv COLUMNS", t->path);
-		return -EINVAL;
+		snprintf(t->err, sizeof(t->err),
+			 "%s: --format csv needs the column map: --csv "
+			 "time=N[:UNIT],op=N,offset=N,size=N[,device=N] (see docs/traces.md)",
+			 t->path);
+		return -ENOTSUP; /* an option the user must add: a usage error */
 	}
 	if (spec_parse(t->opts.csv, t->opts.time_unit, &sp, t->err, sizeof(t->err)))
 		return -EINVAL;
@@ -744,25 +698,29 @@ static bool csv_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_csv = {
-	.name = "csv",
+	.name = "csv", .help = "any other CSV with --csv MAP",
 	.probe = csv_probe,
 	.open = csv_open,
 	.next = csvr_next,
 	.close = csv_close,
+	.takes = TRC_TAKES_TIME_UNIT | TRC_TAKES_CSV,
+	.options = csv_options,
 };
 
 const struct trc_format trc_fmt_alibaba = {
-	.name = "alibaba",
+	.name = "alibaba", .help = "Alibaba Cloud block traces",
 	.probe = alibaba_probe,
 	.open = alibaba_open,
 	.next = csvr_next,
 	.close = csv_close,
+	.takes = TRC_TAKES_TIME_UNIT,
 };
 
 const struct trc_format trc_fmt_tencent = {
-	.name = "tencent",
+	.name = "tencent", .help = "Tencent CBS traces",
 	.probe = tencent_probe,
 	.open = tencent_open,
 	.next = csvr_next,
 	.close = csv_close,
+	.takes = TRC_TAKES_TIME_UNIT,
 };

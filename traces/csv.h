@@ -41,13 +41,5 @@ static inline void trc_span_add(struct trc_span *s, uint64_t ns)
 /* At the end of a CSV trace read in unit: warn (trc_warn) if the rate is implausible. */
 void trc_span_check(struct trc *t, struct trc_span *s, unsigned unit);
 
-/* Reader options of the CSV formats: "time-unit" and "csv" (the column map, which implies
- * --format csv). 1 if name is not one of them, else 0 or -EINVAL with a message in err. */
-int trc_csv_opts_set(struct trc_opts *o, const char *name, const char *value, char *err,
-		     size_t errlen);
-/* After the format is chosen: do the options apply to it? 0, or -ENOTSUP / -EINVAL with err. */
-int trc_csv_opts_check(const struct trc_format *fmt, const struct trc_opts *o, const char *path,
-		       char *err, size_t errlen);
-extern const struct trc_format trc_fmt_csv, trc_fmt_alibaba, trc_fmt_tencent;
 
 #endif

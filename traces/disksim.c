@@ -90,19 +90,13 @@ static enum trc_status dsv_next(struct trc *t, struct trc_rec *rec)
 	struct dsv *s = t->priv;
 	const char *line;
 	size_t len;
-	uint64_t off, blk, cnt, resp, think;
+	uint64_t blk, cnt, resp, think;
 	struct trc_field f[8];
 
 	for (;;) {
-		int rc = trc_in_line(&t->in, &line, &len, &off);
-		if (rc == 0)
-			return TRC_EOF;
-		if (rc < 0) {
-			t->fatal = true;
-			return trc_fail_line(t, t->path, s->lineno + 1, 0, "", "%s",
-					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
-		}
-		s->lineno++;
+		int rc = trc_read_line(t, &s->lineno, &line, &len);
+		if (rc <= 0)
+			return rc ? TRC_EBAD : TRC_EOF;
 		if (blank(line, len)) {
 			t->counts.skipped_lines++;
 			continue;
@@ -136,10 +130,7 @@ static enum trc_status dsv_next(struct trc *t, struct trc_rec *rec)
 		s->next_ns += resp + think;
 		trc_flags_to_rwbs(rec->flags, rec->rwbs);
 		trc_set_comm(rec, f[1].p, f[1].len);
-		t->pos.path = t->path;
-		t->pos.line = s->lineno;
-		t->pos.offset = 0;
-		return TRC_OK;
+		return trc_record_at(t, s->lineno);
 	}
 }
 
@@ -181,7 +172,7 @@ static void dsv_close(struct trc *t)
 }
 
 const struct trc_format trc_fmt_disksim = {
-	.name = "disksim-validate",
+	.name = "disksim-validate", .help = "DiskSim validation traces",
 	.probe = dsv_probe,
 	.open = dsv_open,
 	.next = dsv_next,

@@ -74,34 +74,13 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 	struct iolog *l = t->priv;
 	const char *line;
 	size_t len;
-	uint64_t off;
 
 	for (;;) {
-		int rc = trc_in_line(&t->in, &line, &len, &off);
-		if (rc == 0)
-			return TRC_EOF;
-		if (rc < 0) {
-			t->fatal = true;
-			return trc_fail_line(t, t->path, l->lineno + 1, 0, "", "%s",
-					     rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
-		}
-		l->lineno++;
-		const char *p = line, *e = line + len;
-		const char *tok[6];
-		size_t tlen[6];
-		int n = 0;
-		for (;;) {
-			p = trc_skip_spaces(p, e);
-			if (p >= e)
-				break;
-			const char *q = trc_skip_token(p, e);
-			if (n < 6) {
-				tok[n] = p;
-				tlen[n] = (size_t)(q - p);
-			}
-			n++;
-			p = q;
-		}
+		int rc = trc_read_line(t, &l->lineno, &line, &len);
+		if (rc <= 0)
+			return rc ? TRC_EBAD : TRC_EOF;
+		struct trc_field f[6];
+		int n = trc_split_blank(line, len, f, 6);
 		if (l->lineno == 1) {
 			if (len >= 19 && !memcmp(line, "fio version 2 iolog", 19))
 				l->version = 2;
@@ -122,10 +101,8 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 		int b = 0; /* first field after the timestamp */
 		uint64_t ts_us = 0;
 		if (l->version == 3) {
-			const char *q = tok[0];
-			if (!trc_parse_u64(&q, tok[0] + tlen[0], &ts_us) || q != tok[0] + tlen[0] ||
-			    ts_us > UINT64_MAX / 1000)
-				return bad_tok(t, l, 1, "timestamp", tok[0], tlen[0],
+			if (!trc_field_u64(&f[0], &ts_us) || ts_us > UINT64_MAX / 1000)
+				return bad_tok(t, l, 1, "timestamp", f[0].p, f[0].len,
 					       "a time in microseconds");
 			b = 1;
 		}
@@ -134,8 +111,8 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 			return trc_fail_line(t, t->path, l->lineno, n + 1, "fields",
 					     "expected '%sfilename action [offset length]', got %d fields",
 					     l->version == 3 ? "timestamp " : "", n);
-		const char *fname = tok[b], *act = tok[b + 1];
-		size_t flen = tlen[b], alen = tlen[b + 1];
+		const char *fname = f[b].p, *act = f[b + 1].p;
+		size_t flen = f[b].len, alen = f[b + 1].len;
 		if (nf == 2) {
 			if (tok_is(act, alen, "add")) {
 				int rc2 = add_file(l, fname, flen);
@@ -154,12 +131,10 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 			continue;
 		}
 		uint64_t offset, length;
-		const char *q = tok[b + 2];
-		if (!trc_parse_u64(&q, tok[b + 2] + tlen[b + 2], &offset) || q != tok[b + 2] + tlen[b + 2])
-			return bad_tok(t, l, b + 3, "offset", tok[b + 2], tlen[b + 2], "a byte offset");
-		q = tok[b + 3];
-		if (!trc_parse_u64(&q, tok[b + 3] + tlen[b + 3], &length) || q != tok[b + 3] + tlen[b + 3])
-			return bad_tok(t, l, b + 4, "length", tok[b + 3], tlen[b + 3], "a length in bytes");
+		if (!trc_field_u64(&f[b + 2], &offset))
+			return bad_tok(t, l, b + 3, "offset", f[b + 2].p, f[b + 2].len, "a byte offset");
+		if (!trc_field_u64(&f[b + 3], &length))
+			return bad_tok(t, l, b + 4, "length", f[b + 3].p, f[b + 3].len, "a length in bytes");
 		if (tok_is(act, alen, "wait")) {
 			if (l->version == 3) {
 				if (!l->warned_v3_wait) {
@@ -192,7 +167,7 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 			return bad_tok(t, l, b + 1, "filename", fname, flen,
 				       "a file named in an earlier 'add'");
 		if (offset > UINT64_MAX - length)
-			return bad_tok(t, l, b + 4, "length", tok[b + 3], tlen[b + 3],
+			return bad_tok(t, l, b + 4, "length", f[b + 3].p, f[b + 3].len,
 				       "a range inside 2^64 bytes");
 		memset(rec, 0, sizeof(*rec));
 		rec->latency_ns = -1;
@@ -207,10 +182,7 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 		}
 		trc_flags_to_rwbs(flags, rec->rwbs);
 		trc_set_comm(rec, fname, flen);
-		t->pos.path = t->path;
-		t->pos.line = l->lineno;
-		t->pos.offset = 0;
-		return TRC_OK;
+		return trc_record_at(t, l->lineno);
 	}
 }
 
@@ -240,7 +212,7 @@ static bool iolog_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_iolog = {
-	.name = "iolog",
+	.name = "iolog", .help = "fio iolog v2/v3",
 	.probe = iolog_probe,
 	.open = iolog_open,
 	.next = iolog_next,

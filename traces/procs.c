@@ -6,6 +6,7 @@
 
 #include "sim/base/units.h"
 #include "traces/procs.h"
+#include "traces/trc_internal.h"
 
 struct trc_procs {
 	struct trc_proc *tab; /* requests == 0: empty slot */
@@ -117,21 +118,6 @@ struct trc_proc *trc_procs_sorted(const struct trc_procs *p, size_t *n)
 	return v;
 }
 
-static void json_name(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
-
 void trc_procs_print(const struct trc_procs *p, FILE *fp, bool json, size_t text_max)
 {
 	size_t n;
@@ -142,7 +128,7 @@ void trc_procs_print(const struct trc_procs *p, FILE *fp, bool json, size_t text
 		for (size_t i = 0; v && i < n; i++) {
 			const struct trc_proc *e = &v[i];
 			fprintf(fp, "%s\n  {\"pid\": %u, \"comm\": ", i ? "," : "", e->pid);
-			json_name(fp, e->comm);
+			trc_json_str(fp, e->comm);
 			fprintf(fp, ", \"requests\": %llu, \"reads\": %llu, \"writes\": %llu, "
 				    "\"read_bytes\": %llu, \"write_bytes\": %llu, \"read_fraction\": ",
 				(unsigned long long)e->requests, (unsigned long long)e->reads,

@@ -41,34 +41,6 @@ struct pub {
 };
 
 
-static int split_csv(const char *line, size_t len, struct trc_field *f, int max)
-{
-	const char *p = line, *e = line + len;
-	int n = 0;
-
-	for (;;) {
-		const char *c = memchr(p, ',', (size_t)(e - p));
-		const char *fe = c ? c : e;
-		const char *a = trc_skip_spaces(p, fe);
-		const char *b = fe;
-		while (b > a && trc_isspace(b[-1]))
-			b--;
-		if (n < max) {
-			f[n].p = a;
-			f[n].len = (size_t)(b - a);
-		}
-		n++;
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	return n;
-}
-
-static bool field_is(const struct trc_field *f, const char *s)
-{
-	return f->len == strlen(s) && !strncasecmp(f->p, s, f->len);
-}
 
 static enum trc_status bad_field(struct trc *t, struct pub *pb, int idx, const char *name,
 				 const struct trc_field *f, const char *expected)
@@ -124,19 +96,14 @@ static void init_rec(struct trc_rec *r)
 static int next_line(struct trc *t, struct pub *pb, const char **line, size_t *len,
 		     enum trc_status *st)
 {
-	uint64_t off;
-
 	for (;;) {
-		int rc = trc_in_line(&t->in, line, len, &off);
-		if (rc == 0)
-			return 0;
-		if (rc < 0) {
-			t->fatal = true;
-			*st = trc_fail_line(t, t->path, pb->lineno + 1, 0, "", "%s",
-					    rc == -E2BIG ? "line too long (over 1 MiB)" : "read error");
-			return -1;
+		int rc = trc_read_line(t, &pb->lineno, line, len);
+		if (rc <= 0) {
+			if (rc)
+				*st = TRC_EBAD;
+			return rc;
 		}
-		if (!pb->lineno++) {
+		if (pb->lineno == 1) {
 			size_t b = trc_bom_len((const uint8_t *)*line, *len);
 			*line += b;
 			*len -= b;
@@ -217,10 +184,10 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 		int rc = next_line(t, pb, &line, &len, &st);
 		if (rc <= 0)
 			return rc == 0 ? pub_eof(t, pb) : st;
-		int n = split_csv(line, len, f, MAX_FIELDS);
+		int n = trc_split_delim(line, len, ',', f, MAX_FIELDS);
 		if (!pb->header_checked) {
 			pb->header_checked = true;
-			if (n >= 1 && field_is(&f[0], "Timestamp")) {
+			if (n >= 1 && trc_field_is(&f[0], "Timestamp")) {
 				t->counts.skipped_lines++;
 				continue;
 			}
@@ -235,9 +202,9 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 		if (!trc_field_u64(&f[2], &disk) || disk > 0xfffff)
 			return bad_field(t, pb, 3, "DiskNumber", &f[2], "a disk number");
 		init_rec(rec);
-		if (field_is(&f[3], "Read"))
+		if (trc_field_is(&f[3], "Read"))
 			rec->flags = TRC_READ;
-		else if (field_is(&f[3], "Write"))
+		else if (trc_field_is(&f[3], "Write"))
 			rec->flags = TRC_WRITE;
 		else
 			return bad_field(t, pb, 4, "Type", &f[3], "Read or Write");
@@ -257,10 +224,7 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 		trc_flags_to_rwbs(rec->flags, rec->rwbs);
 		trc_set_comm(rec, f[1].p, f[1].len);
 		trc_span_add(&pb->span, rec->time_ns);
-		t->pos.path = t->path;
-		t->pos.line = pb->lineno;
-		t->pos.offset = 0;
-		return TRC_OK;
+		return trc_record_at(t, pb->lineno);
 	}
 }
 
@@ -297,20 +261,21 @@ static bool msr_probe(const uint8_t *head, size_t len)
 		return false;
 	if (l >= 9 && !strncasecmp(line, "Timestamp", 9))
 		line = first_data_line(head, len, &l, 1);
-	if (!line || split_csv(line, l, f, MAX_FIELDS) != 7)
+	if (!line || trc_split_delim(line, l, ',', f, MAX_FIELDS) != 7)
 		return false;
 	/* times may carry a fraction (MSR layout in seconds, read with --time-unit s) */
 	return field_time(&f[0], TRC_TU_NS, &v) && trc_field_u64(&f[2], &v) &&
-	       (field_is(&f[3], "Read") || field_is(&f[3], "Write")) && trc_field_u64(&f[4], &v) &&
+	       (trc_field_is(&f[3], "Read") || trc_field_is(&f[3], "Write")) && trc_field_u64(&f[4], &v) &&
 	       trc_field_u64(&f[5], &v) && field_time(&f[6], TRC_TU_NS, &v);
 }
 
 const struct trc_format trc_fmt_msr = {
-	.name = "msr",
+	.name = "msr", .help = "MSR Cambridge CSV",
 	.probe = msr_probe,
 	.open = msr_open,
 	.next = msr_next,
 	.close = pub_close,
+	.takes = TRC_TAKES_TIME_UNIT,
 };
 
 /* ---- SPC ---- */
@@ -352,7 +317,7 @@ static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 	int rc = next_line(t, pb, &line, &len, &st);
 	if (rc <= 0)
 		return rc == 0 ? pub_eof(t, pb) : st;
-	int n = split_csv(line, len, f, MAX_FIELDS);
+	int n = trc_split_delim(line, len, ',', f, MAX_FIELDS);
 	if (n < 5)
 		return trc_fail_line(t, t->path, pb->lineno, n + 1, "missing",
 				     "expected at least 5 fields (ASU,LBA,Size,Opcode,Timestamp), got %d",
@@ -377,10 +342,7 @@ static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 	rec->dev = TRC_DEV(0, asu);
 	set_range(rec, lba * 512, size);
 	trc_flags_to_rwbs(rec->flags, rec->rwbs);
-	t->pos.path = t->path;
-	t->pos.line = pb->lineno;
-	t->pos.offset = 0;
-	return TRC_OK;
+	return trc_record_at(t, pb->lineno);
 }
 
 static bool spc_probe(const uint8_t *head, size_t len)
@@ -391,18 +353,19 @@ static bool spc_probe(const uint8_t *head, size_t len)
 	uint64_t v;
 	uint32_t fl;
 
-	if (!line || split_csv(line, l, f, MAX_FIELDS) < 5)
+	if (!line || trc_split_delim(line, l, ',', f, MAX_FIELDS) < 5)
 		return false;
 	return trc_field_u64(&f[0], &v) && trc_field_u64(&f[1], &v) && trc_field_u64(&f[2], &v) &&
 	       spc_opcode(&f[3], &fl) && field_seconds(&f[4], &v);
 }
 
 const struct trc_format trc_fmt_spc = {
-	.name = "spc",
+	.name = "spc", .help = "SPC/UMass CSV",
 	.probe = spc_probe,
 	.open = spc_open,
 	.next = spc_next,
 	.close = pub_close,
+	.takes = TRC_TAKES_TIME_UNIT,
 };
 
 /* ---- FIU ---- */
@@ -421,11 +384,11 @@ static bool is_digest(const struct trc_field *f)
 
 static bool fiu_op(const struct trc_field *f, uint32_t *flags)
 {
-	if (field_is(f, "W") || field_is(f, "Write")) {
+	if (trc_field_is(f, "W") || trc_field_is(f, "Write")) {
 		*flags = TRC_WRITE;
 		return true;
 	}
-	if (field_is(f, "R") || field_is(f, "Read")) {
+	if (trc_field_is(f, "R") || trc_field_is(f, "Read")) {
 		*flags = TRC_READ;
 		return true;
 	}
@@ -489,10 +452,7 @@ static enum trc_status fiu_next(struct trc *t, struct trc_rec *rec)
 	rec->nsect = (uint32_t)size;
 	trc_flags_to_rwbs(rec->flags, rec->rwbs);
 	trc_set_comm(rec, f[2].p, (size_t)(f[k - 1].p + f[k - 1].len - f[2].p));
-	t->pos.path = t->path;
-	t->pos.line = pb->lineno;
-	t->pos.offset = 0;
-	return TRC_OK;
+	return trc_record_at(t, pb->lineno);
 }
 
 static bool fiu_probe(const uint8_t *head, size_t len)
@@ -515,7 +475,7 @@ static bool fiu_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_fiu = {
-	.name = "fiu",
+	.name = "fiu", .help = "FIU traces",
 	.probe = fiu_probe,
 	.open = pub_open,
 	.next = fiu_next,

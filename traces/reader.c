@@ -6,430 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "traces/csv.h"
 #include "traces/trc_internal.h"
-
-/* Detection order matters only where probes could overlap: binary magics first, then the text
- * formats from the most to the least constrained line shape. */
-static const struct trc_format *const formats[] = {
-	&trc_fmt_sct, &trc_fmt_blktrace, &trc_fmt_iolog, &trc_fmt_blkparse,
-	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   &trc_fmt_disksim, &trc_fmt_alibaba,
-	&trc_fmt_tencent, &trc_fmt_csv, NULL,
-};
-
-/* "a, b, c or d": the registered formats' names, for messages (the table is their one list). */
-static void format_names(char *buf, size_t len)
-{
-	size_t n = 0, used = 0;
-	while (formats[n])
-		n++;
-	buf[0] = 0;
-	for (size_t i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i]->name);
-}
-
-size_t trc_format_names(char *buf, size_t len, const char *sep)
-{
-	size_t used = 0;
-	if (len)
-		buf[0] = 0;
-	for (size_t i = 0; formats[i]; i++)
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-					 i ? sep : "", formats[i]->name);
-	return used;
-}
-
-const char *trc_opts_help_format(int width)
-{
-	static char buf[512];
-	char names[256];
-	size_t l = 0;
-
-	if (width < 4 || width > 40)
-		width = 18;
-	trc_format_names(names, sizeof(names), "|");
-	/* The names wrapped at '|' to end before column 80, each line indented to width. */
-	l += (size_t)snprintf(buf + l, sizeof(buf) - l, "  %-*s", width - 2, "--format F");
-	size_t col = (size_t)width;
-	for (const char *p = names; *p && l < sizeof(buf);) {
-		size_t w = strcspn(p, "|"); /* the next name with the '|' after it */
-		w += p[w] == '|';
-		if (col + w > 79 && col > (size_t)width) {
-			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "\n%*s", width, "");
-			col = (size_t)width;
-		}
-		l += (size_t)snprintf(buf + l, l < sizeof(buf) ? sizeof(buf) - l : 0, "%.*s", (int)w, p);
-		col += w;
-		p += w;
-	}
-	if (l < sizeof(buf))
-		snprintf(buf + l, sizeof(buf) - l, "\n%*s[by content; csv needs --csv]\n", width, "");
-	return buf;
-}
 
 #define PROBE_BYTES 65536
 #define INPUT_BUFFER (4u << 20)
-
-
-int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *err, size_t errlen)
-{
-	if (!strcmp(name, "lenient")) {
-		o->lenient = true;
-		return 0;
-	}
-	int rc = trc_csv_opts_set(o, name, value, err, errlen); /* time-unit, csv */
-	if (rc <= 0)
-		return rc;
-	if (!strcmp(name, "format")) {
-		if (!trc_format_known(value)) {
-			char names[256];
-			format_names(names, sizeof(names));
-			snprintf(err, errlen, "unknown format '%s' (expected %s)", value, names);
-			return -EINVAL;
-		}
-		o->format = value;
-		return 0;
-	}
-	if (!strcmp(name, "event")) {
-		if (strlen(value) != 1 || !strchr("QDC", value[0])) {
-			snprintf(err, errlen, "bad --event '%s' (expected Q, D or C)", value);
-			return -EINVAL;
-		}
-		o->event = value[0];
-		return 0;
-	}
-	if (!strcmp(name, "device")) {
-		char *end;
-		unsigned long maj, min = 0;
-		bool ok = value[0] >= '0' && value[0] <= '9';
-		maj = strtoul(value, &end, 10);
-		ok = ok && (*end == ',' || *end == ':') && end[1] >= '0' && end[1] <= '9' && maj <= 0xfff;
-		if (ok) {
-			min = strtoul(end + 1, &end, 10);
-			ok = !*end && min <= 0xfffff;
-		}
-		if (!ok) {
-			snprintf(err, errlen, "bad --device '%s' (expected MAJOR,MINOR, e.g. 8,16)", value);
-			return -EINVAL;
-		}
-		o->has_device = true;
-		o->device = TRC_DEV(maj, min);
-		return 0;
-	}
-	snprintf(err, errlen, "unknown reader option '%s'", name);
-	return -EINVAL;
-}
-
-bool trc_format_known(const char *name)
-{
-	for (const struct trc_format *const *f = formats; *f; f++)
-		if (name && !strcmp((*f)->name, name))
-			return true;
-	return false;
-}
-
-static const struct trc_format *format_by_name(const char *name)
-{
-	for (const struct trc_format *const *f = formats; *f; f++)
-		if (!strcmp((*f)->name, name))
-			return *f;
-	return NULL;
-}
-
-/* ---- messages ---- */
-
-void trc_excerpt(const char *s, size_t len, char *out, size_t outlen)
-{
-	size_t o = 0;
-
-	if (!outlen)
-		return;
-	for (size_t i = 0; i < len && o + 5 < outlen; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= 40) {
-			if (o + 4 < outlen) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f) {
-			out[o++] = (char)c;
-		} else {
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
-		}
-	}
-	out[o < outlen ? o : outlen - 1] = '\0';
-}
-
-enum trc_status trc_fail_line(struct trc *t, const char *path, uint64_t line, int field,
-			      const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (field > 0)
-		n = snprintf(t->err, sizeof(t->err), "%s:%llu: field %d (%s): ", path,
-			     (unsigned long long)line, field, name);
-	else
-		n = snprintf(t->err, sizeof(t->err), "%s:%llu: ", path, (unsigned long long)line);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof(t->err)) {
-		va_start(ap, fmt);
-		vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	t->pos.path = path;
-	t->pos.line = line;
-	t->pos.offset = 0;
-	return TRC_EBAD;
-}
-
-enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(t->err, sizeof(t->err), "%s: offset 0x%llx: ", path, (unsigned long long)off);
-
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof(t->err)) {
-		va_start(ap, fmt);
-		vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	t->pos.path = path;
-	t->pos.line = 0;
-	t->pos.offset = off;
-	return TRC_EBAD;
-}
-
-void trc_warn(struct trc *t, const char *fmt, ...)
-{
-	va_list ap;
-	size_t room = sizeof(t->warn) - t->warn_len;
-
-	if (room < 2)
-		return;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->warn + t->warn_len, room - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= room - 1)
-		n = (int)(room - 2);
-	t->warn_len += (size_t)n;
-	t->warn[t->warn_len++] = '\n';
-	t->warn[t->warn_len] = '\0';
-}
-
-/* ---- shared helpers ---- */
-
-void trc_set_comm(struct trc_rec *rec, const char *s, size_t len)
-{
-	if (len >= TRC_COMM_MAX)
-		len = TRC_COMM_MAX - 1;
-	memcpy(rec->comm, s, len);
-	rec->comm[len] = '\0';
-}
-
-bool trc_parse_seconds(const char **pp, const char *end, uint64_t *ns, bool allow_long_frac)
-{
-	const char *p = *pp;
-	uint64_t sec, frac = 0;
-	unsigned digits = 0;
-
-	if (!trc_parse_u64(&p, end, &sec) || sec > UINT64_MAX / 1000000000ULL - 1)
-		return false;
-	if (end - p >= 10 && *p == '.' && !(p + 10 < end && trc_isdigit(p[10])) &&
-	    trc_isdigit(p[9])) {
-		/* blkparse's "%09d" nanoseconds: eight digits checked and converted a word at a time
-		 * (each byte 0x30..0x39: neither w - '0' nor w + 0x46 sets its high bit; a byte that
-		 * fails sets its own bit whatever the borrow or carry from below), then the ninth */
-		uint64_t w = trc_load64(p + 1);
-		if (!(((w - 0x3030303030303030ULL) | (w + 0x4646464646464646ULL)) &
-		      0x8080808080808080ULL)) {
-			w -= 0x3030303030303030ULL; /* first digit in the lowest byte */
-			w = (w * 10 + (w >> 8)) & 0x00ff00ff00ff00ffULL;
-			w = (w * 100 + (w >> 16)) & 0x0000ffff0000ffffULL;
-			w = (w * 10000 + (w >> 32)) & 0xffffffffULL;
-			*ns = sec * 1000000000ULL + w * 10 + (uint64_t)(p[9] - '0');
-			*pp = p + 10;
-			return true;
-		}
-	}
-	if (p < end && *p == '.') {
-		p++;
-		while (p < end && trc_isdigit(*p)) {
-			if (digits < 9) {
-				frac = frac * 10 + (uint64_t)(*p - '0');
-				digits++;
-			} else if (!allow_long_frac) {
-				return false;
-			}
-			p++;
-		}
-		for (unsigned i = digits; i < 9; i++)
-			frac *= 10;
-	}
-	*ns = sec * 1000000000ULL + frac;
-	*pp = p;
-	return true;
-}
-
-bool trc_rwbs_to_flags(const char *s, size_t len, uint32_t *flags, bool *zoned)
-{
-	size_t i = 0;
-	uint32_t f = 0;
-
-	*zoned = false;
-	if (len == 0 || len > 7)
-		return false;
-	if (s[i] == 'F' && len > 1) {
-		f |= TRC_FLUSH;
-		i++;
-	}
-	switch (s[i]) {
-	case 'D':
-		f |= TRC_DISCARD;
-		i++;
-		if (i < len && s[i] == 'E') { /* kernel's secure erase ("DE") */
-			f |= TRC_SECURE;
-			i++;
-		}
-		break;
-	case 'W':
-		f |= TRC_WRITE;
-		i++;
-		break;
-	case 'R':
-		f |= TRC_READ;
-		i++;
-		break;
-	case 'N':
-		f |= TRC_NONE;
-		i++;
-		break;
-	case 'Z': /* zone commands: ZA, ZR, ZRA, ZF, ZO, ZC */
-		*zoned = true;
-		i++;
-		if (i >= len || !strchr("ARFOC", s[i]))
-			return false;
-		i++;
-		if (i < len && s[i - 1] == 'R' && s[i] == 'A')
-			i++;
-		break;
-	default:
-		return false;
-	}
-	if (i < len && s[i] == 'F') {
-		f |= TRC_FUA;
-		i++;
-	}
-	if (i < len && s[i] == 'A') {
-		f |= TRC_AHEAD;
-		i++;
-	}
-	/* 'B' (barrier) is from kernels that had no F letters: never both. */
-	if (i < len && s[i] == 'B' && !(f & (TRC_FLUSH | TRC_FUA))) {
-		f |= TRC_BARRIER | TRC_FLUSH | TRC_FUA;
-		i++;
-	}
-	if (i < len && s[i] == 'S') {
-		f |= TRC_SYNC;
-		i++;
-	}
-	if (i < len && s[i] == 'M') {
-		f |= TRC_META;
-		i++;
-	}
-	if (i != len)
-		return false;
-	*flags = f;
-	return true;
-}
-
-void trc_flags_to_rwbs(uint32_t flags, char out[8])
-{
-	int i = 0;
-
-	/* blkparse's order (blkparse_fmt.c fill_rwbs): F(preflush), D|W|R|N, F(FUA), A, S, M; a
-	 * barrier as kernels up to 2.6.36 printed it: D|W|R|N, A, B, S, M. */
-	bool barrier = flags & TRC_BARRIER;
-	if ((flags & TRC_FLUSH) && !barrier)
-		out[i++] = 'F';
-	if (flags & TRC_DISCARD) {
-		out[i++] = 'D';
-		if (flags & TRC_SECURE)
-			out[i++] = 'E';
-	} else if (flags & TRC_WRITE) {
-		out[i++] = 'W';
-	} else if (flags & TRC_READ) {
-		out[i++] = 'R';
-	} else {
-		out[i++] = 'N';
-	}
-	if ((flags & TRC_FUA) && !barrier)
-		out[i++] = 'F';
-	if ((flags & TRC_AHEAD) && i < 7)
-		out[i++] = 'A';
-	if (barrier && i < 7)
-		out[i++] = 'B';
-	if ((flags & TRC_SYNC) && i < 7)
-		out[i++] = 'S';
-	if ((flags & TRC_META) && i < 7)
-		out[i++] = 'M';
-	while (i < 8)
-		out[i++] = '\0'; /* no stale bytes after the NUL (records compare, .sct stores 8) */
-}
-
-void trc_devset_add(struct trc_devset *ds, uint32_t dev, const char *name)
-{
-	for (size_t i = 0; i < ds->nr; i++) {
-		if (ds->devs[i].dev == dev) {
-			ds->devs[i].nr++;
-			return;
-		}
-	}
-	if (ds->nr == TRC_DEVSET_MAX) {
-		ds->more++;
-		return;
-	}
-	ds->devs[ds->nr].dev = dev;
-	ds->devs[ds->nr].nr = 1;
-	snprintf(ds->devs[ds->nr].name, sizeof(ds->devs[ds->nr].name), "%s", name ? name : "");
-	ds->nr++;
-}
-
-void trc_devset_add_remap(struct trc_devset *ds, uint32_t from, uint32_t to)
-{
-	for (size_t i = 0; i < ds->nr_remaps; i++)
-		if (ds->remaps[i].from == from && ds->remaps[i].to == to)
-			return;
-	if (ds->nr_remaps < TRC_DEVSET_MAX) {
-		ds->remaps[ds->nr_remaps].from = from;
-		ds->remaps[ds->nr_remaps].to = to;
-		ds->nr_remaps++;
-	}
-}
-
-void trc_note_remap(struct trc *t, uint32_t from, uint32_t to)
-{
-	for (size_t i = 0; i < t->nr_remap_edges; i++)
-		if (t->remap_edges[i].from == from && t->remap_edges[i].to == to)
-			return;
-	if (t->nr_remap_edges < TRC_DEVSET_MAX) {
-		t->remap_edges[t->nr_remap_edges].from = from;
-		t->remap_edges[t->nr_remap_edges].to = to;
-		t->nr_remap_edges++;
-	}
-}
-
-uint64_t trc_debug_scan_bytes(const struct trc *t)
-{
-	return t->scan_bytes;
-}
 
 /* ---- open ---- */
 
@@ -459,6 +39,46 @@ static bool all_blank(const uint8_t *p, size_t n)
 		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
 			return false;
 	return true;
+}
+
+/* The format (the one given, else the first with a sources hook) for which the missing path
+ * stands for files, or NULL. */
+static const struct trc_format *sources_format(const char *path, const struct trc_format *given)
+{
+	for (const struct trc_format *const *f = trc_formats; *f; f++) {
+		char **files = NULL;
+		if ((given && *f != given) || !(*f)->sources)
+			continue;
+		int n = (*f)->sources(path, &files);
+		for (int i = 0; i < n; i++)
+			free(files[i]);
+		free(files);
+		if (n > 0)
+			return *f;
+	}
+	return NULL;
+}
+
+int trc_source_files(const char *path, char ***files)
+{
+	struct stat st;
+
+	/* As trc_open decides: a path that exists is itself the trace. */
+	if (stat(path, &st) == 0 || errno != ENOENT) {
+		char **v = malloc(sizeof(*v));
+		if (!v || !(v[0] = strdup(path))) {
+			free(v);
+			return -ENOMEM;
+		}
+		*files = v;
+		return 1;
+	}
+	for (const struct trc_format *const *f = trc_formats; *f; f++) {
+		int n = (*f)->sources ? (*f)->sources(path, files) : 0;
+		if (n)
+			return n;
+	}
+	return -ENOENT;
 }
 
 /* Create a reader object; format chosen by name or by content. */
@@ -493,10 +113,10 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 
 	const struct trc_format *fmt = NULL;
 	if (t->opts.format) {
-		fmt = format_by_name(t->opts.format);
+		fmt = trc_format_by_name(t->opts.format);
 		if (!fmt) {
 			char names[256];
-			format_names(names, sizeof(names));
+			trc_format_names_or(names, sizeof(names));
 			snprintf(err, errlen, "unknown format '%s' (expected %s)", t->opts.format, names);
 			free_reader(t);
 			return -EINVAL;
@@ -510,10 +130,10 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 		struct stat st;
 		if (stat(t->path, &st) != 0) {
 			int e = errno;
-			/* "NAME" may be the prefix of NAME.blktrace.N files. */
-			if (e == ENOENT && (!fmt || fmt == &trc_fmt_blktrace) &&
-			    trc_blktrace_prefix_exists(t->path)) {
-				fmt = &trc_fmt_blktrace;
+			/* A missing path may stand for a format's files (a blktrace capture NAME). */
+			const struct trc_format *by = e == ENOENT ? sources_format(t->path, fmt) : NULL;
+			if (by) {
+				fmt = by;
 			} else {
 				snprintf(err, errlen, "%s: %s", t->path, strerror(e));
 				free_reader(t);
@@ -535,10 +155,11 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			free_reader(t);
 			return -t->in.read_errno;
 		}
-		const char *dot = strstr(t->path, ".blktrace.");
-		if (!n && dot && dot[10] && strspn(dot + 10, "0123456789") == strlen(dot + 10)) {
-			/* An empty CPU file of a capture: the capture is its PREFIX.blktrace.N. */
-			fmt = &trc_fmt_blktrace;
+		for (const struct trc_format *const *f = trc_formats; !n && *f && !fmt; f++)
+			if ((*f)->claims_empty && (*f)->claims_empty(t->path))
+				fmt = *f; /* empty, but a format's by its name (a CPU's file of a capture) */
+		if (fmt) {
+			/* chosen by the name */
 		} else if (!n || (t->in.eof && n == (size_t)(t->in.end - t->in.p) &&
 				  all_blank(t->in.p, n))) {
 			/* Whatever the format, an empty (or blank) file holds no requests. */
@@ -546,7 +167,7 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 			free_reader(t);
 			return -EINVAL;
 		}
-		for (const struct trc_format *const *f = formats; *f && !fmt; f++)
+		for (const struct trc_format *const *f = trc_formats; *f && !fmt; f++)
 			if (n && (*f)->probe(t->in.p, n))
 				fmt = *f;
 		if (!fmt) {
@@ -566,20 +187,14 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 	}
 	t->fmt = fmt;
 	snprintf(t->counts.skipped_unit, sizeof(t->counts.skipped_unit), "%s",
-		 fmt->binary || fmt == &trc_fmt_sct ? "records" : "lines");
-	rc = trc_csv_opts_check(fmt, &t->opts, t->path, err, errlen);
+		 fmt->binary ? "records" : "lines");
+	rc = trc_opts_check(fmt, &t->opts, t->path, err, errlen);
 	if (rc) {
 		free_reader(t);
 		return rc;
 	}
 	if (fmt->own_input)
 		trc_in_close(&t->in);
-	if (!fmt->blk_events && t->opts.event && t->opts.event != 'Q' && fmt != &trc_fmt_sct) {
-		snprintf(err, errlen, "%s: --event %c applies to blkparse and blktrace traces only",
-			 t->path, t->opts.event);
-		free_reader(t);
-		return -ENOTSUP;
-	}
 	if (scan) {
 		t->devset = calloc(1, sizeof(*t->devset));
 		if (!t->devset) {
@@ -718,7 +333,7 @@ static int open_common(struct trc **out, const char *path, const void *mem, size
 	rc = new_reader(&t, path, mem, mem_len, from_mem, opts, false, err, errlen);
 	if (rc)
 		return rc;
-	if (!t->is_sct && !t->opts.has_device) {
+	if (!t->fmt->own_device && !t->opts.has_device) {
 		/* With --device given there is no pre-scan: a device without requests is reported
 		 * at the end of the trace instead. */
 		rc = choose_device(t, t->path, mem, mem_len, from_mem, err, errlen);
@@ -726,13 +341,6 @@ static int open_common(struct trc **out, const char *path, const void *mem, size
 			free_reader(t);
 			return rc;
 		}
-	} else if (t->opts.has_device && t->device != t->sct_info.device && t->sct_count) {
-		char a[32], b[32];
-		devname(t->device, a, sizeof(a));
-		devname(t->sct_info.device, b, sizeof(b));
-		snprintf(err, errlen, "%s: device %s is not in the trace (it holds %s)", t->path, a, b);
-		free_reader(t);
-		return -ENODEV;
 	}
 	t->window = t->opts.window ? t->opts.window : TRC_WINDOW_DEFAULT;
 	t->ring_cap = t->window + 1;
@@ -987,6 +595,43 @@ static bool why_empty(struct trc *t)
 	return true;
 }
 
+/* What the format's next gave (st, and r when TRC_OK): true for a record to hand out; false to
+ * read on (a record of another device, one skipped under --lenient), or when the reader now
+ * drains its window (at the end, or before reporting an error). filter_dev: the core applies
+ * the device choice (the blk_events formats apply it themselves). */
+static inline bool accept(struct trc *t, const struct trc_rec *r, enum trc_status st,
+			  bool filter_dev)
+{
+	if (st == TRC_OK) {
+		if (filter_dev && t->has_device && r->dev != t->device) {
+			t->counts.skipped_other_dev++;
+			return false;
+		}
+		if (range_bad(t, r))
+			st = TRC_EBAD;
+		else if (went_back(t, r)) {
+			/* Too late to sort: the window's records are all later. */
+			if (t->opts.lenient)
+				return false;
+			st = TRC_EBAD;
+		} else {
+			return true;
+		}
+	}
+	if (st == TRC_EOF) {
+		t->draining = true;
+		return false;
+	}
+	if (t->opts.lenient && !t->fatal) {
+		note_bad(t);
+		return false;
+	}
+	t->err_pos = t->pos;
+	t->draining = true;
+	t->pending_bad = true;
+	return false;
+}
+
 enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 {
 	if (t->failed) {
@@ -1013,70 +658,19 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			}
 			return TRC_EOF;
 		}
-		if (t->fmt->ordered && !t->draining) {
+		if (t->fmt->ordered) {
 			/* Stored in order already (.sct): straight into the caller's record. */
-			enum trc_status st = t->fmt->next(t, rec);
-			if (st == TRC_OK) {
-				if (t->has_device && rec->dev != t->device) {
-					t->counts.skipped_other_dev++;
-					continue;
-				}
-				if (range_bad(t, rec)) {
-					st = TRC_EBAD;
-				} else if (went_back(t, rec)) {
-					if (t->opts.lenient)
-						continue;
-					st = TRC_EBAD;
-				} else {
-					t->last_emitted_ns = rec->time_ns;
-					t->emitted_any = true;
-					t->counts.records++;
-					return TRC_OK;
-				}
+			if (accept(t, rec, t->fmt->next(t, rec), true)) {
+				t->last_emitted_ns = rec->time_ns;
+				t->emitted_any = true;
+				t->counts.records++;
+				return TRC_OK;
 			}
-			if (st == TRC_EOF) {
-				t->draining = true;
-				continue;
-			}
-			if (t->opts.lenient && !t->fatal) {
-				note_bad(t);
-				continue;
-			}
-			t->err_pos = t->pos;
-			t->draining = true;
-			t->pending_bad = true;
 			continue;
 		}
 		struct trc_rec r;
-		enum trc_status st = t->fmt->next(t, &r);
-		if (st == TRC_OK) {
-			if (!t->fmt->blk_events && t->has_device && r.dev != t->device) {
-				t->counts.skipped_other_dev++;
-				continue;
-			}
-			if (range_bad(t, &r))
-				st = TRC_EBAD;
-			else if (went_back(t, &r)) {
-				/* Too late to sort: the window's records are all later. */
-				if (t->opts.lenient)
-					continue;
-				st = TRC_EBAD;
-			} else {
-				ring_push(t, &r, &t->pos);
-				continue;
-			}
-		}
-		if (st == TRC_EOF) {
-			t->draining = true;
-			continue;
-		}
-		if (t->opts.lenient && !t->fatal) {
-			note_bad(t);
-			continue;
-		}
-		t->err_pos = t->pos;
-		t->draining = true;
-		t->pending_bad = true;
+		if (accept(t, &r, t->fmt->next(t, &r), !t->fmt->blk_events))
+			ring_push(t, &r, &t->pos);
 	}
 }
 
@@ -1129,23 +723,12 @@ char trc_event(const struct trc *t)
 {
 	if (t->fmt->blk_events)
 		return t->event;
-	if (t->is_sct)
-		return t->sct_info.event;
-	return 0;
+	return t->fmt->event ? t->fmt->event(t) : 0;
 }
 
 uint64_t trc_fingerprint(const struct trc *t)
 {
 	return t->fingerprint;
-}
-
-const struct trc_sct_source *trc_sct_info(const struct trc *t, uint64_t *count)
-{
-	if (!t->is_sct)
-		return NULL;
-	if (count)
-		*count = t->sct_count;
-	return &t->sct_info;
 }
 
 void trc_close(struct trc *t)

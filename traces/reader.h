@@ -169,23 +169,33 @@ uint64_t trc_fingerprint(const struct trc *t);
  * resolves it). Returns their number (>= 1) with *files (free() each and the array), -ENOENT
  * when there is neither, or -errno. */
 int trc_source_files(const char *path, char ***files);
-/* true if name is one of the registered formats (traces/reader.c's table). */
+/* true if name is one of the registered formats (traces/registry.c's table). */
 bool trc_format_known(const char *name);
-/* One reader option as a command line gives it: name "format", "event", "device" (MAJ,MIN or
- * MAJ:MIN), "lenient" (value unused), "time-unit" (ns|us|ms|s|filetime) or "csv" (a column
- * map; implies --format csv; value must outlive the options). 0, or -EINVAL with "bad --NAME 'VALUE' (expected ...)"
- * in err. Every command that reads a trace parses these through here. */
+/* One reader option as a command line gives it (trc_opt_at lists them): "format" (a name of
+ * trc_format_names; "did you mean" when close), "event", "device" (MAJ,MIN or MAJ:MIN),
+ * "lenient" (value unused), "time-unit" (ns|us|ms|s|filetime) or "csv" (a column map; implies
+ * --format csv; value must outlive the options). 0, or -EINVAL with "bad --NAME 'VALUE'
+ * (expected ...)" in err. Every command that reads a trace parses these through here. */
 int trc_opts_set(struct trc_opts *o, const char *name, const char *value, char *err, size_t errlen);
-/* The registered formats' names (traces/reader.c's table, the one list of them) joined by sep,
+/* The registered formats' names (traces/registry.c's table, the one list of them) joined by sep,
  * e.g. "sct|blktrace|...|csv"; returns the length it needed (as snprintf), NUL-terminated within
  * len. */
 size_t trc_format_names(char *buf, size_t len, const char *sep);
-/* The --help lines for --format F listing every format, wrapped before column 80, the text
- * starting at column width (a static buffer, rewritten at each call). */
+/* The --help lines of the reader options named in names (space-separated, e.g. "event device
+ * lenient"; NULL: all), from the reader's option table: "  --NAME ARG" and the text from column
+ * width, wrapped before column 80 (one of four static buffers used in turn: a printf may take
+ * up to four of these at once). The same in every command that reads traces. */
+const char *trc_opts_help(const char *names, int width);
+/* trc_opts_help("format", width): --format F with every format's name. */
 const char *trc_opts_help_format(int width);
-/* --help lines for --time-unit and --csv, the same in every command that reads traces, with
- * the descriptions starting at column width (a static buffer, rewritten at each call). */
+/* trc_opts_help("time-unit csv", width). */
 const char *trc_opts_help_csv(int width);
+/* The reader options in --help order, for building a command line's option table: the i-th
+ * one's name and whether it takes a value; false past the last. */
+bool trc_opt_at(size_t i, const char **name, bool *has_value);
+/* Every format with what it is ("blkparse (text), blktrace (binary, ...) and csv (...)"),
+ * wrapped before column 80 with every line indented to indent (a static buffer). */
+const char *trc_formats_help(int indent);
 
 /* ---- .sct: the compact binary trace (fixed 64-byte little-endian records after a 256-byte
  * header; see docs/traces.md). A converted trace keeps the reader's choices (event, device). */

@@ -273,6 +273,7 @@ struct sct {
 	uint8_t *names;        /* owned copy of the name table */
 	uint32_t *name_off;
 	uint64_t nnames;
+	struct trc_sct_source info; /* the header's description of the source (trc_sct_info) */
 };
 
 static int sct_fail(struct trc *t, uint64_t off, const char *msg)
@@ -289,7 +290,6 @@ static int sct_open(struct trc *t)
 	if (!s)
 		return -ENOMEM;
 	t->priv = s;
-	t->is_sct = true;
 	size_t n = trc_in_need(&t->in, SCT_HDR);
 	const uint8_t *h = t->in.p;
 	if (n < SCT_HDR) {
@@ -326,17 +326,16 @@ static int sct_open(struct trc *t)
 			 (unsigned long long)names_bytes);
 		return sct_fail(t, 40, msg);
 	}
-	memcpy(t->sct_info.format, h + 80, 15);
-	memcpy(t->sct_info.name, h + 96, 63);
-	t->sct_info.size = trc_le64(h + 64);
-	t->sct_info.fingerprint = trc_le64(h + 72);
-	t->sct_info.event = (char)h[160];
-	t->sct_info.device = trc_le32(h + 164);
-	t->sct_count = s->count;
-	if (t->opts.event && t->sct_info.event && t->opts.event != t->sct_info.event) {
+	memcpy(s->info.format, h + 80, 15);
+	memcpy(s->info.name, h + 96, 63);
+	s->info.size = trc_le64(h + 64);
+	s->info.fingerprint = trc_le64(h + 72);
+	s->info.event = (char)h[160];
+	s->info.device = trc_le32(h + 164);
+	if (t->opts.event && s->info.event && t->opts.event != s->info.event) {
 		snprintf(msg, sizeof(msg),
 			 "this trace was converted with --event %c; convert the source again for --event %c",
-			 t->sct_info.event, t->opts.event);
+			 s->info.event, t->opts.event);
 		trc_fail_off(t, t->path, 160, "%s", msg);
 		return -ENOTSUP;
 	}
@@ -368,12 +367,35 @@ static int sct_open(struct trc *t)
 	if (o != names_bytes)
 		return sct_fail(t, names_off + o, "name table longer than its entries");
 	trc_in_skip(&t->in, SCT_HDR);
-	if (t->sct_info.event)
-		t->event = t->sct_info.event;
+	if (s->info.event)
+		t->event = s->info.event;
 	t->has_device = t->opts.has_device || s->count;
 	if (!t->opts.has_device)
-		t->device = t->sct_info.device;
+		t->device = s->info.device;
+	if (t->opts.has_device && s->count && t->opts.device != s->info.device) {
+		snprintf(t->err, sizeof(t->err), "%s: device %u,%u is not in the trace (it holds %u,%u)",
+			 t->path, TRC_MAJOR(t->opts.device), TRC_MINOR(t->opts.device),
+			 TRC_MAJOR(s->info.device), TRC_MINOR(s->info.device));
+		return -ENODEV;
+	}
 	return 0;
+}
+
+const struct trc_sct_source *trc_sct_info(const struct trc *t, uint64_t *count)
+{
+	const struct sct *s = t->fmt == &trc_fmt_sct ? t->priv : NULL;
+
+	if (!s)
+		return NULL;
+	if (count)
+		*count = s->count;
+	return &s->info;
+}
+
+static char sct_event(const struct trc *t)
+{
+	const struct sct *s = t->priv;
+	return s->info.event;
 }
 
 static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
@@ -462,10 +484,14 @@ static bool sct_probe(const uint8_t *head, size_t len)
 }
 
 const struct trc_format trc_fmt_sct = {
-	.name = "sct",
+	.name = "sct", .help = "this program's binary format",
 	.probe = sct_probe,
 	.open = sct_open,
 	.next = sct_next,
 	.close = sct_close,
+	.event = sct_event,
+	.checks = TRC_TAKES_EVENT,
 	.ordered = true,
+	.own_device = true,
+	.binary = true,
 };

@@ -11,6 +11,7 @@
 #include "traces/btt.h"
 #include "traces/exact.h"
 #include "traces/procs.h"
+#include "traces/trc_internal.h"
 #include "traces/stats.h"
 
 #define ALL_SAMPLED (1u << 24)
@@ -624,21 +625,6 @@ static bool dist_quantile(const struct trc_stats *s, uint64_t q_milli, double *o
 	return true;
 }
 
-static void json_str(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
-
 static double tracker_mib(const struct trc_stats *s)
 {
 	const struct tracker *k = &s->k;
@@ -720,9 +706,9 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 
 	if (json) {
 		fprintf(fp, "{\"file\": ");
-		json_str(fp, name);
+		trc_json_str(fp, name);
 		fprintf(fp, ", \"format\": ");
-		json_str(fp, format);
+		trc_json_str(fp, format);
 		fprintf(fp, ", \"event\": ");
 		if (event)
 			fprintf(fp, "\"%c\"", event);

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "traces/reader.h"
 
@@ -69,7 +71,14 @@ static inline uint64_t trc_in_offset(const struct trc_in *in)
 /* Finish the hash over everything (reads the rest of the input if needed). */
 uint64_t trc_in_hash_final(struct trc_in *in);
 
+struct trc;
+/* The fatal error of a line that cannot be read (rc of trc_in_line < 0) at line lineno. */
+enum trc_status trc_fail_read(struct trc *t, uint64_t lineno, int rc);
+
 /* ---- device sets (pre-scan) ---- */
+struct trc_remap {
+	uint32_t from, to;
+};
 struct trc_devset {
 	struct {
 		uint32_t dev;
@@ -78,17 +87,38 @@ struct trc_devset {
 	} devs[TRC_DEVSET_MAX];
 	size_t nr;
 	uint64_t more; /* devices beyond TRC_DEVSET_MAX */
-	struct {
-		uint32_t from, to;
-	} remaps[TRC_DEVSET_MAX];
+	struct trc_remap remaps[TRC_DEVSET_MAX];
 	size_t nr_remaps;
 };
 void trc_devset_add(struct trc_devset *ds, uint32_t dev, const char *name);
 void trc_devset_add_remap(struct trc_devset *ds, uint32_t from, uint32_t to);
 
+/* ---- reader options ---- */
+/* What a format takes beyond the options every format takes (trc_format.takes). */
+#define TRC_TAKES_EVENT (1u << 0)     /* --event */
+#define TRC_TAKES_TIME_UNIT (1u << 1) /* --time-unit */
+#define TRC_TAKES_CSV (1u << 2)       /* --csv */
+
+/* One reader option as trc_opts_set and --help know it: the core's own (traces/registry.c) and
+ * those a format adds (trc_format.options). */
+struct trc_ropt {
+	const char *name;  /* --NAME */
+	const char *arg;   /* the value's name in --help; NULL: a flag without a value */
+	const char *help;  /* one paragraph (--help wraps it); NULL: the list of formats */
+	int (*set)(struct trc_opts *o, const char *value, char *err, size_t errlen);
+	/* Optional: the option applies only to formats whose .takes has this bit. given() says
+	 * whether o sets it (with the option as the message shows it, e.g. "--event D"); only is
+	 * the end of "--NAME applies to ...", a printf format taking the names of the formats that
+	 * take it and the name of the one that does not, in that order. */
+	unsigned needs;
+	bool (*given)(const struct trc_opts *o, char *shown, size_t len);
+	const char *only;
+};
+
 /* ---- formats ---- */
 struct trc_format {
 	const char *name;
+	const char *help; /* what it is, for the list of formats in --help ("text", "fio iolog v2/v3") */
 	/* Does this content look like the format? head: the first bytes of the input. */
 	bool (*probe)(const uint8_t *head, size_t len);
 	/* Set up t->priv. 0 or -errno with t->err set. */
@@ -100,9 +130,26 @@ struct trc_format {
 	void (*close)(struct trc *t);
 	uint64_t (*bytes_done)(const struct trc *t); /* optional: multi-file formats */
 	uint64_t (*fingerprint)(struct trc *t);      /* optional: multi-file formats */
+	/* Optional: a path that does not exist may stand for files of this format (blktrace: the
+	 * capture NAME of NAME.blktrace.0, .1, ...). Their number (0: none) with *files (free()
+	 * each and the array), or -errno. trc_open reads such a path with this format;
+	 * trc_source_files lists them. */
+	int (*sources)(const char *path, char ***files);
+	/* Optional: an empty file that is this format's input all the same, by its name (one
+	 * CPU's empty file NAME.blktrace.N of a capture: the capture is read). */
+	bool (*claims_empty)(const char *path);
+	/* Optional: the event the records stand for when the format has no events of its own
+	 * (.sct: its source's), for trc_event; 0: none. */
+	char (*event)(const struct trc *t);
+	const struct trc_ropt *options; /* optional: options this format adds ({0}-terminated) */
+	unsigned takes;   /* TRC_TAKES_*: the options that apply to it beyond the core's */
+	unsigned checks;  /* TRC_TAKES_*: options it accepts only to check them against the file
+			   * in open (.sct: --event must be the one it was converted with) */
 	bool blk_events;  /* Q/D/C events: the format handles --event and --device itself */
 	bool ordered;     /* records are stored in the order to hand out (.sct): no reorder window */
 	bool own_input;   /* opens its own files (t->in unused) */
+	bool own_device;  /* the file names its one device (.sct header): no device pre-scan; open
+			   * refuses a --device it does not hold */
 	/* Optional: the fields the reader core names when it refuses a record
 	 * of a text format (time going back beyond the reorder window, a sector range past 2^64
 	 * bytes); 0 leaves the field out of the message. */
@@ -111,11 +158,20 @@ struct trc_format {
 	bool binary;      /* records, not lines (trc_counts.skipped_unit) */
 };
 
-/* true if PATH.blktrace.N files exist (path is the prefix of a per-CPU capture) */
-bool trc_blktrace_prefix_exists(const char *path);
+/* The registered formats in detection order (traces/registry.c), NULL-terminated: the one list
+ * of them. */
+extern const struct trc_format *const trc_formats[];
+const struct trc_format *trc_format_by_name(const char *name);
+/* "a, b, c or d": the formats' names for messages. */
+void trc_format_names_or(char *buf, size_t len);
+/* After the format is chosen: does every option given apply to it? 0, or -ENOTSUP with
+ * "PATH: --NAME applies to ..." in err. */
+int trc_opts_check(const struct trc_format *fmt, const struct trc_opts *o, const char *path,
+		   char *err, size_t errlen);
 
 extern const struct trc_format trc_fmt_blkparse, trc_fmt_blktrace, trc_fmt_msr, trc_fmt_spc,
-	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct, trc_fmt_disksim;
+	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct, trc_fmt_disksim, trc_fmt_csv, trc_fmt_alibaba,
+	trc_fmt_tencent;
 
 struct trc_slot {
 	struct trc_rec rec;
@@ -149,9 +205,7 @@ struct trc {
 	/* Every remap seen while reading (from -> to, first TRC_DEVSET_MAX), so that a device with
 	 * no requests of its own can name the device at the end of its chain (dm -> partition ->
 	 * disk) at once. */
-	struct {
-		uint32_t from, to;
-	} remap_edges[TRC_DEVSET_MAX];
+	struct trc_remap remap_edges[TRC_DEVSET_MAX];
 	size_t nr_remap_edges;
 	/* Events of each kind seen ('Q', 'D', 'C'), on any device, so that a trace without the
 	 * chosen event can say which ones it has. Filled by the blk_events formats. */
@@ -173,9 +227,6 @@ struct trc {
 	struct trc_pos err_pos;
 	uint64_t fingerprint;
 	bool fingerprint_done;
-	struct trc_sct_source sct_info;
-	uint64_t sct_count;
-	bool is_sct;
 };
 
 /* Set t->err to "path:line: field N (name): msg" and t->pos; returns TRC_EBAD. */
@@ -298,6 +349,38 @@ static inline int trc_split_blank(const char *line, size_t len, struct trc_field
 	return n;
 }
 
+/* Split line at every delim (',', '\t', ...) into at most max fields, blanks around each field
+ * trimmed; returns how many there are (as trc_split_blank). */
+static inline int trc_split_delim(const char *line, size_t len, char delim, struct trc_field *f,
+				  int max)
+{
+	const char *p = line, *e = line + len;
+	int n = 0;
+
+	for (;;) {
+		const char *c = memchr(p, delim, (size_t)(e - p));
+		const char *fe = c ? c : e;
+		const char *a = trc_skip_spaces(p, fe), *b = fe;
+		while (b > a && trc_isspace(b[-1]))
+			b--;
+		if (n < max) {
+			f[n].p = a;
+			f[n].len = (size_t)(b - a);
+		}
+		n++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return n;
+}
+
+/* The field is s, ignoring case. */
+static inline bool trc_field_is(const struct trc_field *f, const char *s)
+{
+	return f->len == strlen(s) && !strncasecmp(f->p, s, f->len);
+}
+
 /* The whole field as an unsigned decimal number. */
 static inline bool trc_field_u64(const struct trc_field *f, uint64_t *v)
 {
@@ -361,6 +444,33 @@ static inline void trc_seen_event(struct trc *t, char act, uint32_t dev)
 void trc_note_remap(struct trc *t, uint32_t from, uint32_t to);
 /* Test hook: bytes the device pre-scan of t's open searched (0 without a pre-scan). */
 uint64_t trc_debug_scan_bytes(const struct trc *t);
+
+/* The next line of a text reader's input, *lineno counting it: 1, 0 at EOF, or -1 after a fatal
+ * error (a line over TRC_LINE_MAX, a read error) set in t (the reader returns TRC_EBAD). */
+static inline int trc_read_line(struct trc *t, uint64_t *lineno, const char **line, size_t *len)
+{
+	uint64_t off;
+	int rc = trc_in_line(&t->in, line, len, &off);
+	if (rc > 0) {
+		(*lineno)++;
+		return 1;
+	}
+	if (rc < 0)
+		trc_fail_read(t, *lineno + 1, rc);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A record of a text format comes from line: its position; returns TRC_OK. */
+static inline enum trc_status trc_record_at(struct trc *t, uint64_t line)
+{
+	t->pos.path = t->path;
+	t->pos.line = line;
+	t->pos.offset = 0;
+	return TRC_OK;
+}
+
+/* A JSON string of s: quoted, '"' and '\\' escaped, control bytes as \u00XX. */
+void trc_json_str(FILE *fp, const char *s);
 
 /* Copy a name into a record's comm (truncated, NUL-terminated). */
 void trc_set_comm(struct trc_rec *rec, const char *s, size_t len);

@@ -20,6 +20,22 @@ static const char *const bsovf_choices[] = {"refuse", "emulate", NULL};
 static const char *const ofmt_choices[] = {"blkparse", "sct", NULL};
 
 /* The reader registry writes --format's lines, and --time-unit's and --csv's together. */
+/* The reader's own options: their help text is the reader table's (traces/registry.c). */
+static const char *rd_event(int width)
+{
+	return trc_opts_help("event", width);
+}
+
+static const char *rd_device(int width)
+{
+	return trc_opts_help("device", width);
+}
+
+static const char *rd_lenient(int width)
+{
+	return trc_opts_help("lenient", width);
+}
+
 static const char *no_block(int width)
 {
 	(void)width;
@@ -139,14 +155,12 @@ const struct cli_opt cli_opts[] = {
 	/* ---- reading the trace ---- */
 	{CO_FORMAT, "format", 0, CLI_TEXT, "F", 0, 0, NULL, NULL, NULL, CLI_READ, CLI_S_TRACE, NULL,
 	 trc_opts_help_format},
-	{CO_EVENT, "event", 0, CLI_TEXT, "Q|D|C", 0, 0, NULL, NULL, "Q", CLI_READ, CLI_S_TRACE,
-	 "blkparse/blktrace event that defines a request: Q (what was\n"
-	 "asked), D (what the device saw, with its D..C latency), C\n"
-	 "(completions)", NULL},
+	{CO_EVENT, "event", 0, CLI_TEXT, "Q|D|C", 0, 0, NULL, NULL, "Q", CLI_READ, CLI_S_TRACE, NULL,
+	 rd_event},
 	{CO_DEVICE, "device", 0, CLI_TEXT, "MAJ,MIN", 0, 0, NULL, NULL, NULL, CLI_READ, CLI_S_TRACE,
-	 "the device to take from a multi-device trace", NULL},
+	 NULL, rd_device},
 	{CO_LENIENT, "lenient", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_READ, CLI_S_TRACE,
-	 "skip malformed records (counted; the first is reported) instead\nof stopping", NULL},
+	 NULL, rd_lenient},
 	{CO_TIME_UNIT, "time-unit", 0, CLI_TEXT, "U", 0, 0, NULL, NULL, NULL, CLI_READ, CLI_S_TRACE,
 	 NULL, trc_opts_help_csv},
 	{CO_CSV, "csv", 0, CLI_TEXT, "MAP", 0, 0, NULL, NULL, NULL, CLI_READ, CLI_S_TRACE, NULL,

@@ -167,13 +167,11 @@ static void trace_help(FILE *fp)
 		"  convert  write any trace as .sct, the compact binary format\n"
 		"  dump     one line per request, as the simulator sees them\n"
 		"  mrc      miss-ratio curves of fully associative LRU, FIFO and OPT caches\n\n"
-		"Formats (detected from the content, or --format): blkparse (text), blktrace (binary,\n"
-		"per-CPU NAME.blktrace.N or merged), msr (MSR Cambridge CSV), spc (SPC/UMass CSV),\n"
-		"fiu (FIU traces), iolog (fio iolog v2/v3), sct (this program's binary format),\n"
-		"alibaba (Alibaba Cloud block traces), tencent (Tencent CBS traces), and any other\n"
-		"CSV with --csv MAP (e.g. --csv time=1:us,op=2,offset=3,size=4,device=5).\n"
+		"Formats (detected from the content, or --format):\n%s"
+		"--csv MAP reads any other CSV (e.g. --csv time=1:us,op=2,offset=3,size=4,device=5).\n"
 		"--time-unit ns|us|ms|s|filetime reads the timestamps of the CSV formats in that\n"
-		"unit; a trace whose rate no block device has gets a warning naming a better unit.\n");
+		"unit; a trace whose rate no block device has gets a warning naming a better unit.\n",
+		trc_formats_help(2));
 }
 
 int cmd_trace(int argc, char **argv)

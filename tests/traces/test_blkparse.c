@@ -399,13 +399,7 @@ static void test_bad_input(void **state)
 		o.event = c->event;
 		struct read_result *r = read_str("b.txt", c->text, &o);
 		if (r->open_rc == 0) {
-			if (r->st != TRC_EBAD)
-				fail_msg("case %zu: status %d, expected TRC_EBAD", i, r->st);
-			if (!strstr(r->error, c->msg))
-				fail_msg("case %zu: '%s' does not contain '%s'", i, r->error, c->msg);
-			if (r->end_pos.line != c->line)
-				fail_msg("case %zu: line %llu, expected %llu", i,
-					 (unsigned long long)r->end_pos.line, (unsigned long long)c->line);
+			expect_bad(i, r, c->msg, c->line);
 			assert_string_equal(r->end_path, "b.txt");
 		} else {
 			/* the device pre-scan met the error first: same message */

@@ -82,15 +82,7 @@ static void test_bad_lines(void **state)
 		const struct bad_case *c = &bad_cases[i];
 		struct trc_opts o = {.has_device = true, .device = TRC_DEV(0, 0)};
 		struct read_result *r = read_str("b", c->text, &o);
-		if (r->open_rc)
-			fail_msg("case %zu: open failed: %s", i, r->err);
-		if (r->st != TRC_EBAD)
-			fail_msg("case %zu: status %d", i, r->st);
-		if (!strstr(r->error, c->msg))
-			fail_msg("case %zu: '%s' does not contain '%s'", i, r->error, c->msg);
-		if (r->end_pos.line != c->line)
-			fail_msg("case %zu: line %llu, expected %llu", i,
-				 (unsigned long long)r->end_pos.line, (unsigned long long)c->line);
+		expect_bad(i, r, c->msg, c->line);
 		assert_int_equal(r->n, 1); /* the good record before it was delivered */
 		free(r);
 	}

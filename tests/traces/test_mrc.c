@@ -29,7 +29,9 @@ struct seq {
 
 /* ---- reference simulators: plain arrays, linear searches ---- */
 
-static uint64_t ref_lru(const struct seq *s, size_t cap, bool reads_only)
+/* LRU (a hit moves the block to the front) or FIFO (a hit changes nothing): the cache as an
+ * array, the newest first; a miss drops the last (least recent, or oldest) when full. */
+static uint64_t ref_queue(const struct seq *s, size_t cap, bool reads_only, bool lru)
 {
 	uint64_t *c = malloc((cap + 1) * sizeof(*c)), miss = 0;
 	size_t used = 0;
@@ -38,7 +40,9 @@ static uint64_t ref_lru(const struct seq *s, size_t cap, bool reads_only)
 		size_t j = 0;
 		while (j < used && c[j] != s->blk[i])
 			j++;
-		if (j == used) { /* miss: drop the least recent (the last) if full */
+		if (j < used && !lru)
+			continue;
+		if (j == used) {
 			miss += !reads_only || s->rd[i];
 			if (used == cap)
 				j = --used;
@@ -49,28 +53,6 @@ static uint64_t ref_lru(const struct seq *s, size_t cap, bool reads_only)
 	}
 	free(c);
 	return cap ? miss : 0;
-}
-
-static uint64_t ref_fifo(const struct seq *s, size_t cap, bool reads_only)
-{
-	uint64_t *c = malloc((cap + 1) * sizeof(*c)), miss = 0;
-	size_t used = 0;
-
-	for (size_t i = 0; i < s->n; i++) {
-		size_t j = 0;
-		while (j < used && c[j] != s->blk[i])
-			j++;
-		if (j < used)
-			continue;
-		miss += !reads_only || s->rd[i];
-		if (used == cap) { /* the oldest is c[0] */
-			memmove(c, c + 1, (used - 1) * sizeof(*c));
-			used--;
-		}
-		c[used++] = s->blk[i];
-	}
-	free(c);
-	return miss;
 }
 
 static uint64_t ref_opt(const struct seq *s, size_t cap, bool reads_only)
@@ -233,8 +215,8 @@ static void test_random_vs_reference(void **state)
 					assert_int_equal(mrc_run(t, pols[p], ro, sizes, ns, pt), 0);
 					for (size_t i = 0; i < ns; i++) {
 						size_t cap = sizes[i] / 4096;
-						uint64_t want = p == 0   ? ref_lru(&s, cap, ro)
-								: p == 1 ? ref_fifo(&s, cap, ro)
+						uint64_t want = p == 0   ? ref_queue(&s, cap, ro, true)
+								: p == 1 ? ref_queue(&s, cap, ro, false)
 									 : ref_opt(&s, cap, ro);
 						if (pt[i].misses != want)
 							fail_msg("%s reads_only=%d universe %zu trial %u size %zu: "
@@ -247,8 +229,8 @@ static void test_random_vs_reference(void **state)
 			/* OPT never does worse than LRU or FIFO. */
 			for (size_t i = 0; i < ns; i++) {
 				size_t cap = sizes[i] / 4096;
-				assert_true(ref_opt(&s, cap, false) <= ref_lru(&s, cap, false));
-				assert_true(ref_opt(&s, cap, false) <= ref_fifo(&s, cap, false));
+				assert_true(ref_opt(&s, cap, false) <= ref_queue(&s, cap, false, true));
+				assert_true(ref_opt(&s, cap, false) <= ref_queue(&s, cap, false, false));
 			}
 			mrc_trace_free(t);
 			seq_free(&s);
@@ -448,7 +430,7 @@ static void test_lru_only(void **state)
 				}
 				if (!u && r == 0) /* and the reference, on the small one */
 					for (size_t i = 0; i < 4; i++)
-						assert_int_equal(b[i].misses, ref_lru(&s, sizes[i] / 4096, ro));
+						assert_int_equal(b[i].misses, ref_queue(&s, sizes[i] / 4096, ro, true));
 				assert_int_equal(mrc_trace_distinct(st), mrc_trace_distinct(full));
 				assert_int_equal(mrc_run(st, "fifo", ro, sizes, 6, b), -EINVAL);
 				assert_int_equal(mrc_run(st, "lru", !ro, sizes, 6, b), -EINVAL);

@@ -194,103 +194,216 @@ static void test_fingerprint(void **state)
 }
 
 /*
- * Every input the fuzzers crashed on is kept in tests/traces/data/fuzz/ (named after the harness:
- * FORMAT-crash-HASH, detect- for content detection) and read again here under the contract the
- * harnesses check (tests/fuzz/fuzz_common.h), strict and lenient.
+ * Every input the fuzzers crashed on (tests/traces/data/fuzz/, named after the harness:
+ * FORMAT-crash-HASH, detect- for content detection) and every damaged input they added to the
+ * corpus (tests/fuzz/corpus/blkparse/HASH) is read again here, strict and lenient, under the
+ * contract the harnesses check (tests/fuzz/fuzz_common.h), and must fail as it did: the exact
+ * message with its position ("NAME:LINE: field N (name): ..." or "NAME: offset 0x...: ..."),
+ * the position trc_position gives, and how many records came before. Lenient reading skips
+ * the same record (first_bad_msg is the strict error) and goes on.
  */
-static void check_contract(const char *name, const uint8_t *data, size_t len, const char *format,
-			   char event, bool lenient, size_t *bad)
-{
-	struct trc_opts o = {.format = format, .event = event, .lenient = lenient, .window = 16};
-	struct trc *t;
-	char err[512] = "";
-	struct trc_rec r;
-	enum trc_status st;
-	uint64_t n = 0;
+struct fuzz_case {
+	const char *dir, *file;
+	const char *format;     /* NULL: by content */
+	char event;
+	bool open_fails;        /* strict: trc_open meets the error (in the device pre-scan) */
+	uint64_t records;       /* strict: records handed out before the error */
+	const char *error;      /* strict: the message (NULL: the input reads without error) */
+	uint64_t line, offset;  /* where the error is: strict trc_position, lenient first_bad */
+	uint64_t lenient_records, lenient_bad;
+};
 
-	if (trc_open_mem(&t, name, data, len, &o, err, sizeof(err))) {
-		assert_true(err[0] != '\0');
-		(*bad)++;
-		return;
-	}
-	while ((st = trc_next(t, &r)) == TRC_OK) {
+#define FUZZ_DIR "tests/traces/data/fuzz"
+#define CORPUS_BP "tests/fuzz/corpus/blkparse"
+/* A corpus input read with --event Q: n records, then (BP_BAD) the error at line, "HASH:LINE: "
+ * and what; lenient: lenient_n records, bad skipped. */
+#define BP_OK(hash, n) {CORPUS_BP, hash, "blkparse", 'Q', false, n, NULL, 0, 0, n, 0}
+#define BP_BAD(hash, n, line, lenient_n, bad, what)                                                \
+	{CORPUS_BP, hash, "blkparse", 'Q', false, n, hash ":" #line ": " what, line, 0, lenient_n, bad}
+/* The blktrace find fails in the device pre-scan at each event; lenient reading skips it. */
+#define BT_CRASH(ev, lenient_n)                                                                    \
+	{FUZZ_DIR, "blktrace-crash-3e13d292", "blktrace", ev, true, 0,                             \
+	 "blktrace-crash-3e13d292: offset 0x100: bad magic 0x00000008 (expected 0x65617407 in "    \
+	 "either byte order)",                                                                     \
+	 0, 0x100, lenient_n, 1}
+
+static const struct fuzz_case fuzz_cases[] = {
+	BT_CRASH('Q', 6), BT_CRASH('D', 5), BT_CRASH('C', 5),
+	{FUZZ_DIR, "detect-crash-78d82390", NULL, 0, false, 9,
+	 "detect-crash-78d82390: offset 0x35c: flags 0xfffffffe disagree with RWBS 'W' in record 9",
+	 0, 0x35c, 11, 1},
+	{FUZZ_DIR, "sct-crash-aafc297f", "sct", 0, false, 20,
+	 "sct-crash-aafc297f: offset 0x61c: flags 0x1 disagree with RWBS 'RS' in record 20", 0,
+	 0x61c, 49, 1},
+	BP_BAD("1fba4f78acaaa507905ebff5cf78df1383525b6d", 1, 11, 3, 1,
+	       "field 2 (cpu): expected a CPU number, got '\\xcf\\xdf\\xdf\\xe2'"),
+	BP_OK("5e2ace1485d7b47c9726523ef4f49f99d3212951", 1),
+	BP_BAD("7d9759d19ef11460c10ba3f52a889e7d30c02e58", 3, 48, 4, 1,
+	       "field 2 (cpu): expected a CPU number, got '\\xc5'"),
+	BP_BAD("7fbe417a03b1fb157f088f62fea65aaa4aa82761", 3, 22, 4, 1,
+	       "field 2 (cpu): expected a CPU number, got '\\xc5'"),
+	BP_BAD("86341dbf36b3ad1580cf6b556230acfd9582863e", 1, 6, 5, 1,
+	       "field 1 (device): expected MAJ,MIN, got '70'"),
+	BP_BAD("92e838df18882603e93174f89d23bd296aba593c", 3, 18, 5, 1,
+	       "field 4 (time): expected SECONDS.NANOSECONDS, got '0.0009worker/0:1H]'"),
+	BP_BAD("972e9ade387f69502dabb77ef39802e2989e8018", 5, 27, 5, 2,
+	       "field 5 (pid): expected a process id, got 'P'"),
+	BP_BAD("9ff779f466969bd22f968f74d358cbf90c1f7790", 1, 9, 4, 1,
+	       "field 4 (time): expected SECONDS.NANOSECONDS, got '0.00null)]'"),
+	BP_OK("e5bc12777c93f241978045783c781f745d6a1cd6", 1),
+	BP_BAD("fed301b82907a9afc3282c5281f2dc302e1e59f8", 3, 23, 4, 1,
+	       "field 2 (cpu): expected a CPU number, got '\\xc5'"),
+};
+
+/* The harnesses' promises about every record (tests/fuzz/fuzz_common.h). */
+static void check_records(const struct read_result *r)
+{
+	for (size_t k = 0; k < r->n; k++) {
 		char rwbs[8];
-		trc_flags_to_rwbs(r.flags, rwbs);
-		assert_string_equal(rwbs, r.rwbs);
-		assert_true(r.nsect || !r.sector);
-		assert_true(r.latency_ns >= -1);
-		assert_non_null(memchr(r.comm, '\0', sizeof(r.comm)));
-		n++;
+		trc_flags_to_rwbs(r->rec[k].flags, rwbs);
+		assert_string_equal(rwbs, r->rec[k].rwbs);
+		assert_true(r->rec[k].nsect || !r->rec[k].sector);
+		assert_true(r->rec[k].latency_ns >= -1);
+		assert_non_null(memchr(r->rec[k].comm, '\0', sizeof(r->rec[k].comm)));
+		assert_true(!k || r->rec[k].time_ns >= r->rec[k - 1].time_ns);
 	}
-	if (st == TRC_EBAD) {
-		assert_true(trc_error(t)[0] != '\0');
-		(*bad)++;
-	}
-	assert_int_equal(trc_counts(t)->records, n);
-	trc_close(t);
+	assert_int_equal(r->counts.records, r->n);
 }
 
 static void test_fuzzer_finds(void **state)
 {
 	(void)state;
-	DIR *d = opendir("tests/traces/data/fuzz");
-	struct dirent *de;
-	size_t files = 0, bad = 0;
 	static uint8_t buf[1 << 16];
 
-	assert_non_null(d);
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char path[512], format[16];
-		snprintf(path, sizeof(path), "tests/traces/data/fuzz/%s", de->d_name);
-		const char *dash = strchr(de->d_name, '-');
-		assert_non_null(dash);
-		snprintf(format, sizeof(format), "%.*s", (int)(dash - de->d_name), de->d_name);
+	for (size_t i = 0; i < sizeof(fuzz_cases) / sizeof(fuzz_cases[0]); i++) {
+		const struct fuzz_case *c = &fuzz_cases[i];
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", c->dir, c->file);
 		FILE *fp = fopen(path, "rb");
 		assert_non_null(fp);
 		size_t len = fread(buf, 1, sizeof(buf), fp);
 		fclose(fp);
-		const char *f = strcmp(format, "detect") ? format : NULL;
-		size_t before = bad;
-		bool blk = f && (!strcmp(f, "blkparse") || !strcmp(f, "blktrace"));
-		for (const char *e = blk ? "QDC" : "\0"; ; e++) {
-			check_contract(de->d_name, buf, len, f, *e, false, &bad);
-			check_contract(de->d_name, buf, len, f, *e, true, &bad);
-			if (!*e || !e[1])
-				break;
+		struct trc_opts o = {.format = c->format, .event = c->event, .window = 16};
+
+		struct read_result *r = read_mem(c->file, buf, len, &o);
+		if (c->open_fails) {
+			assert_int_equal(r->open_rc, -EINVAL);
+			assert_string_equal(r->err, c->error);
+		} else {
+			assert_int_equal(r->open_rc, 0);
+			check_records(r);
+			assert_int_equal(r->n, c->records);
+			assert_int_equal(r->st, c->error ? TRC_EBAD : TRC_EOF);
+			assert_string_equal(r->error, c->error ? c->error : "");
+			if (c->error) {
+				assert_int_equal(r->end_pos.line, c->line);
+				assert_int_equal(r->end_pos.offset, c->offset);
+				assert_string_equal(r->end_path, c->file);
+			}
 		}
-		/* the finds so far are all damaged files: the strict reader must refuse them */
-		assert_true(bad > before);
+		free(r);
+
+		o.lenient = true;
+		r = read_mem(c->file, buf, len, &o);
+		assert_int_equal(r->open_rc, 0);
+		check_records(r);
+		assert_int_equal(r->st, TRC_EOF);
+		assert_int_equal(r->n, c->lenient_records);
+		assert_int_equal(r->counts.skipped_bad, c->lenient_bad);
+		assert_string_equal(r->counts.first_bad_msg, c->error ? c->error : "");
+		assert_int_equal(r->counts.first_bad.line, c->line);
+		assert_int_equal(r->counts.first_bad.offset, c->offset);
+		free(r);
+	}
+
+	/* A new crash file gets its expectations here: every file of the folder has a case. */
+	DIR *d = opendir(FUZZ_DIR);
+	struct dirent *de;
+	size_t files = 0;
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		bool known = false;
+		if (de->d_name[0] == '.')
+			continue;
+		for (size_t i = 0; i < sizeof(fuzz_cases) / sizeof(fuzz_cases[0]); i++)
+			known = known || !strcmp(fuzz_cases[i].file, de->d_name);
+		if (!known)
+			fail_msg("%s/%s: no case in fuzz_cases[]", FUZZ_DIR, de->d_name);
 		files++;
 	}
 	closedir(d);
-	assert_true(files >= 2);
+	assert_true(files >= 3);
 }
 
-/* Inputs the fuzzer found still fail where and as they did (message and position). */
-static void test_fuzzer_finds_located(void **state)
+/* The reader's tables are the one source of names: options, their --help and the formats. */
+static void test_registry(void **state)
 {
 	(void)state;
-	static uint8_t buf[1 << 16];
-	FILE *fp = fopen("tests/traces/data/fuzz/blktrace-crash-3e13d292", "rb");
-	assert_non_null(fp);
-	size_t len = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	for (const char *e = "QDC"; *e; e++) {
-		struct trc_opts o = {.format = "blktrace", .event = *e};
-		struct read_result *r = read_mem("find", buf, len, &o);
-		if (r->open_rc) {
-			assert_string_equal(r->err, "find: offset 0x100: bad magic 0x00000008 (expected "
-						    "0x65617407 in either byte order)");
-		} else {
-			assert_int_equal(r->st, TRC_EBAD);
-			assert_string_equal(r->error, "find: offset 0x100: bad magic 0x00000008 (expected "
-						      "0x65617407 in either byte order)");
-			assert_int_equal(r->end_pos.offset, 0x100);
+	static const struct {
+		const char *name;
+		bool has_value;
+		const char *bad, *msg;
+	} want[] = {
+		{"format", true, "blkpars",
+		 "unknown format 'blkpars' (expected sct, blktrace, iolog, blkparse, msr, spc, fiu, "
+		 "disksim-validate, alibaba, tencent or csv); did you mean 'blkparse'?"},
+		{"event", true, "X", "bad --event 'X' (expected Q, D or C)"},
+		{"device", true, "8", "bad --device '8' (expected MAJOR,MINOR, e.g. 8,16)"},
+		{"lenient", false, NULL, NULL},
+		{"time-unit", true, "hours", "bad --time-unit 'hours' (expected ns, us, ms, s or filetime)"},
+		{"csv", true, "time=1", NULL},
+	};
+	const char *name;
+	bool has_value;
+	size_t n = 0;
+	char err[512];
+
+	for (; trc_opt_at(n, &name, &has_value); n++) {
+		assert_true(n < sizeof(want) / sizeof(want[0]));
+		assert_string_equal(name, want[n].name);
+		assert_int_equal(has_value, want[n].has_value);
+		struct trc_opts o = {0};
+		if (want[n].bad) {
+			err[0] = 0;
+			assert_int_equal(trc_opts_set(&o, name, want[n].bad, err, sizeof(err)), -EINVAL);
+			if (want[n].msg)
+				assert_string_equal(err, want[n].msg);
 		}
-		free(r);
+		/* every option in the full --help, as "  --NAME" at the start of a line */
+		char line[64];
+		snprintf(line, sizeof(line), "\n  --%s%s", name, has_value ? " " : "");
+		const char *all = trc_opts_help(NULL, 18);
+		assert_true(!strncmp(all, line + 1, strlen(line) - 1) || strstr(all, line));
+		assert_non_null(strstr(trc_opts_help(name, 24), line + 1));
 	}
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(trc_opts_set(&(struct trc_opts){0}, "speed", "1", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unknown reader option 'speed'");
+	/* a name far from every format gets no suggestion */
+	assert_int_equal(trc_opts_set(&(struct trc_opts){0}, "format", "zzzzzzzzzz", err, sizeof(err)),
+			 -EINVAL);
+	assert_null(strstr(err, "did you mean"));
+
+	/* every format of the table in --format's help and in the list of formats; lines end
+	 * before column 80 */
+	const char *fmt_help = trc_opts_help_format(18), *list = trc_formats_help(2);
+	assert_true(!strncmp(fmt_help, "  --format F      ", 18));
+	for (const struct trc_format *const *f = trc_formats; *f; f++) {
+		char item[64];
+		assert_non_null(strstr(fmt_help, (*f)->name));
+		assert_non_null((*f)->help);
+		snprintf(item, sizeof(item), "%s (", (*f)->name);
+		assert_non_null(strstr(list, item));
+	}
+	const char *texts[] = {trc_opts_help(NULL, 18), trc_opts_help(NULL, 24), list};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (const char *p = texts[i]; *p;) {
+			size_t w = strcspn(p, "\n");
+			assert_true(w < 80);
+			p += w + (p[w] == '\n');
+		}
+	/* the --event help names the formats that take it, from the table */
+	assert_non_null(strstr(trc_opts_help("event", 18), "blkparse and blktrace only"));
 }
 
 /* The skipped-lines counter says what it counts: lines of text, records of a binary. */
@@ -316,7 +429,7 @@ int main(void)
 		cmocka_unit_test(test_detection),
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_fuzzer_finds),
-		cmocka_unit_test(test_fuzzer_finds_located),
+		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_skipped_unit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

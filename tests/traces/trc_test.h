@@ -72,6 +72,45 @@ static inline struct read_result *read_str(const char *name, const char *text,
 	return read_mem(name, text, strlen(text), opts);
 }
 
+/* Record i of r as `trace dump --long` prints it: "time_ns maj,min RWBS sector nsect pid
+ * latency_ns [comm]" (a static buffer), so that a test states every field of it at once. */
+static inline const char *rec_line(const struct read_result *r, size_t i)
+{
+	static char buf[160];
+	const struct trc_rec *x = &r->rec[i];
+	snprintf(buf, sizeof(buf), "%llu %u,%u %s %llu %u %u %lld [%s]", (unsigned long long)x->time_ns,
+		 TRC_MAJOR(x->dev), TRC_MINOR(x->dev), x->rwbs, (unsigned long long)x->sector, x->nsect,
+		 x->pid, (long long)x->latency_ns, x->comm);
+	return buf;
+}
+
+#ifdef fail_msg /* with cmocka.h included first */
+/* r holds exactly the n records of want, each as rec_line prints it. */
+static inline void expect_recs(const struct read_result *r, const char *const *want, size_t n)
+{
+	if (r->n != n)
+		fail_msg("%zu records, expected %zu", r->n, n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rec_line(r, i), want[i]))
+			fail_msg("record %zu: '%s', expected '%s'", i, rec_line(r, i), want[i]);
+}
+
+/* Case i of a table of damaged inputs: r, read strictly, stopped with TRC_EBAD at line, with an
+ * error that contains msg. */
+static inline void expect_bad(size_t i, const struct read_result *r, const char *msg, uint64_t line)
+{
+	if (r->open_rc)
+		fail_msg("case %zu: open failed: %s", i, r->err);
+	if (r->st != TRC_EBAD)
+		fail_msg("case %zu: status %d, expected TRC_EBAD", i, r->st);
+	if (!strstr(r->error, msg))
+		fail_msg("case %zu: '%s' does not contain '%s'", i, r->error, msg);
+	if (r->end_pos.line != line)
+		fail_msg("case %zu: line %llu, expected %llu", i, (unsigned long long)r->end_pos.line,
+			 (unsigned long long)line);
+}
+#endif
+
 /* Write data to path (for readers that need real files). */
 static inline void write_file(const char *path, const void *data, size_t len)
 {
