@@ -11,21 +11,25 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "reports/db.h"
 #include "reports/db_schema.h"
 #include "reports/diff.h"
-#include "tests/reports/rep_fixture.h"
+#include "tests/lib/rep_fixture.h"
 
-struct fx {
+struct cfx {
 	char dir[256], trace[300], now[300], old[300], err[512];
 };
 
-static void record_runs(struct fx *f);
-static void make_v6(struct fx *f);
+static void record_runs(struct cfx *f);
+static void make_v6(struct cfx *f);
 
 /* A directory of its own, the trace, the paths of the two files (removed by fx_rmdir). */
-static void begin(struct fx *f)
+static void begin(struct cfx *f)
 {
 	fx_mkdtemp(f->dir, sizeof(f->dir));
 	snprintf(f->trace, sizeof(f->trace), "%s/t.blkparse.txt", f->dir);
@@ -37,7 +41,7 @@ static void begin(struct fx *f)
 }
 
 /* Three runs by this program: ssd cache + hdd target, fixed + fixed, and block sizes apart. */
-static void record_runs(struct fx *f)
+static void record_runs(struct cfx *f)
 {
 	static const char *const caches[] = {"ssd:size=1G", "fixed:size=1G", "ssd:size=2G"};
 	static const char *const targets[] = {"hdd:size=64G", "fixed:size=64G", "fixed:size=64G"};
@@ -60,7 +64,7 @@ static void record_runs(struct fx *f)
 }
 
 /* A version-6 file as the old program wrote it: its schema, these runs, the model columns. */
-static void make_v6(struct fx *f)
+static void make_v6(struct cfx *f)
 {
 	sqlite3 *c;
 	char *msg = NULL, sql[512];
@@ -129,7 +133,7 @@ static const struct {
 
 static void test_v6_upgrades(void **state)
 {
-	struct fx fx, *f = &fx;
+	struct cfx fx, *f = &fx;
 	struct rep_db *db;
 
 	(void)state;
@@ -154,7 +158,7 @@ static void test_v6_upgrades(void **state)
 /* `db diff` compares the counters as it did the columns: device.<role>.<name>. */
 static void test_diff_names_counters(void **state)
 {
-	struct fx fx, *f = &fx;
+	struct cfx fx, *f = &fx;
 	struct rep_diff_opts o = {.all = true};
 	struct rep_db *db;
 	char *buf = NULL;
@@ -177,7 +181,7 @@ static void test_diff_names_counters(void **state)
 /* A migrated file has the schema of a new one (both went through every migration). */
 static void test_v6_schema_as_new(void **state)
 {
-	struct fx fx, *f = &fx;
+	struct cfx fx, *f = &fx;
 	struct rep_db *db;
 	const char *q = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema "
 			"WHERE name = 'device_counters' OR name = 'device_stats' ORDER BY name)";
