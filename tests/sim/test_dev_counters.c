@@ -17,7 +17,7 @@
 #include "reports/db.h"
 #include "sim/cli/summary.h"
 #include "sim/device.h"
-#include "tests/reports/rep_fixture.h"
+#include "tests/lib/rep_fixture.h"
 
 struct fake_priv {
 	uint64_t widgets;     /* a count */
