@@ -36,7 +36,9 @@
  * outer (rate_od) to the inner (rate_id) diameter; cylinders derived from the capacity and the
  * head count. Or a preset file's zone list with skews, spares and slips, and a seek
  * table; with the DiskSim options (headsw_max, split_overheads, bus_block_*, ra_track,
- * wc_keep, wc_shared, min_write_pos) the model follows DiskSim's drive model, docs/devices.md. Memory is one small table per zone: nothing is allocated per sector or cylinder.
+ * wc_keep, wc_shared, min_write_pos) the model follows DiskSim's drive model, docs/devices.md.
+ * Memory: one small table per zone and the seek time by distance (8 B per cylinder, up to
+ * HDD_SEEK_LUT_MAX cylinders for the fitted curve); nothing is allocated per sector.
  *
  * The on-board cache holds `cache_segments` LBA ranges (contents are not simulated, only which
  * sectors are present). After a media read, an idle drive keeps reading ahead into the segment;
