@@ -724,45 +724,32 @@ static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64
 static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
 {
 	struct hdd_op *best = NULL;
-	uint64_t best_cost = UINT64_MAX, best_seq = 0;
-	uint64_t lo = 0, span = 0;
+	uint64_t best_cost = UINT64_MAX;
+	uint64_t lo = 0, hi = 0;
 	bool stream = p->ra_on, at_hi = false;
-	/* the invariants in locals: the loop calls hdd_move_ns (headsw_max), after which the
-	 * compiler would load them again */
 	const uint64_t rev = p->rev_ns, t0 = now + p->overhead, a0 = t0 % rev;
-	const uint64_t settle = p->write_settle, hsw = p->head_switch;
-	const uint64_t *const lut = p->seek_lut, ncyl = p->nr_cyl;
-	const uint32_t cur_cyl = p->cur_cyl, cur_head = p->cur_head;
-	const bool hs_max = p->headsw_max;
 
 	if (stream) {
-		/* hdd_in_stream: reads in [lo, lo + span) ride the stream; one at lo + span too
-		 * unless the stream stopped there */
+		/* hdd_in_stream: reads in [lo, hi) ride the stream; one at hi too unless it stopped */
 		lo = p->segs[p->ra_seg].start;
-		if (p->ra_lba + p->ra_limit < lo)
-			stream = false;
-		else
-			span = p->ra_lba + p->ra_limit - lo;
+		hi = p->ra_lba + p->ra_limit;
 		at_hi = !(p->ra_track || p->seg_disksim || p->ra_bound) ||
 			hdd_ra_avail(p, now) < p->ra_limit;
 	}
 	for (int part = 0; part < 2; part++) {
 		struct hdd_op *o = part ? p->wc : p->act, *e = o + (part ? p->nr_wc : p->nr_act);
 		for (; o < e; o++) {
-			uint64_t cost, move, off = o->lba - lo;
-			if (stream && !o->write && off <= span && (off < span || at_hi)) {
+			uint64_t cost, move;
+			if (stream && !o->write && o->lba >= lo && (o->lba < hi || (o->lba == hi && at_hi))) {
 				cost = 0;
 			} else {
-				if (hs_max) {
+				if (p->headsw_max) {
 					move = hdd_move_ns(p, o->cyl, o->head, o->write, false);
 				} else {
-					uint32_t dc =
-					    o->cyl > cur_cyl ? o->cyl - cur_cyl : cur_cyl - o->cyl;
-					move = dc ? (lut ? lut[dc < ncyl ? dc : ncyl - 1]
-							 : hdd_seek_ns(p, dc)) +
-							(o->write ? settle : 0)
-					       : o->head != cur_head ? hsw
-								     : 0;
+					uint32_t dc = o->cyl > p->cur_cyl ? o->cyl - p->cur_cyl : p->cur_cyl - o->cyl;
+					move = dc ? hdd_seek_ns(p, dc) + (o->write ? p->write_settle : 0)
+						  : o->head != p->cur_head ? p->head_switch
+									   : 0;
 				}
 				if (move > best_cost)
 					continue;
@@ -771,12 +758,10 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
 				uint64_t a = a0 + move;
 				if (a >= rev)
 					a = a - rev < rev ? a - rev : a % rev;
-				cost =
-				    move + (o->pos_ns >= a ? o->pos_ns - a : rev - a + o->pos_ns);
+				cost = move + (o->pos_ns >= a ? o->pos_ns - a : rev - a + o->pos_ns);
 			}
-			if (cost < best_cost || (cost == best_cost && o->seq < best_seq)) {
+			if (cost < best_cost || (cost == best_cost && o->seq < best->seq)) {
 				best_cost = cost;
-				best_seq = o->seq;
 				best = o;
 			}
 		}
