@@ -50,7 +50,10 @@ static void add(struct world *w, uint64_t now)
 		return;
 	if (!w->zero_only) {
 		unsigned d = (unsigned)gsl_rng_uniform_int(w->rng, 4);
-		at = now + (d == 0 ? 0 : d == 1 ? 100 : d == 2 ? 1000 : gsl_rng_uniform_int(w->rng, 5000));
+		at = now + (d == 0   ? 0
+			    : d == 1 ? 100
+			    : d == 2 ? 1000
+				     : gsl_rng_uniform_int(w->rng, 5000));
 		if (gsl_rng_uniform_int(w->rng, 10) == 0)
 			cls = DES_CLASS_ARRIVAL;
 	}
@@ -166,9 +169,9 @@ static void test_now_lane_waits_its_turn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mixed_order),
-		cmocka_unit_test(test_zero_latency_order),
-		cmocka_unit_test(test_now_lane_waits_its_turn),
+	    cmocka_unit_test(test_mixed_order),
+	    cmocka_unit_test(test_zero_latency_order),
+	    cmocka_unit_test(test_now_lane_waits_its_turn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
