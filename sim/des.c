@@ -82,11 +82,7 @@ static int des_lane_push(struct des *q, unsigned lane, uint64_t time_ns, enum de
 		l->cap = cap;
 		l->head = 0;
 	}
-	l->ring[(l->head + l->nr) & (l->cap - 1)] =
-		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
-	l->nr++;
-	q->lanes_nr++;
-	q->lanes_mask |= 1u << lane;
+	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
 }
 

@@ -63,6 +63,18 @@ int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
  * times it must run after completions scheduled later). The order is the same either way. */
 int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 			   des_fn fn, void *arg);
+/* Append to a lane with room (the caller checked the order): des_schedule_lane and des.c. */
+static inline void des_lane_append(struct des *q, unsigned lane, uint64_t time_ns,
+				   enum des_class cls, des_fn fn, void *arg)
+{
+	struct des_lane *l = &q->lane[lane];
+
+	l->ring[(l->head + l->nr) & (l->cap - 1)] =
+		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
+	l->nr++;
+	q->lanes_nr++;
+	q->lanes_mask |= 1u << lane;
+}
 static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 				    des_fn fn, void *arg)
 {
@@ -77,11 +89,7 @@ static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_
 	if (l->nr == l->cap ||
 	    (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns))
 		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
-	l->ring[(l->head + l->nr) & (l->cap - 1)] =
-		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
-	l->nr++;
-	q->lanes_nr++;
-	q->lanes_mask |= 1u << lane;
+	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
 }
 /* Time of the next event, or UINT64_MAX when empty. */
