@@ -11,7 +11,7 @@ int des_init(struct des *q, void *ctx)
 	q->nr = 0;
 	q->lanes_nr = 0;
 	q->lanes_mask = 0;
-	for (int i = 0; i < DES_LANES; i++)
+	for (int i = 0; i <= DES_LANES; i++)
 		q->lane[i] = (struct des_lane){0};
 	q->now_ns = 0;
 	q->seq = 0;
@@ -26,7 +26,7 @@ void des_fini(struct des *q)
 	free(q->heap);
 	q->heap = NULL;
 	q->nr = q->cap = 0;
-	for (int i = 0; i < DES_LANES; i++) {
+	for (int i = 0; i <= DES_LANES; i++) {
 		free(q->lane[i].ring);
 		q->lane[i].ring = NULL;
 		q->lane[i].nr = q->lane[i].cap = q->lane[i].head = 0;
@@ -40,7 +40,7 @@ static inline int ev_less(const struct des_event *a, const struct des_event *b)
 	return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->order < b->order);
 }
 
-int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
+static int des_heap_push(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
 {
 	if (q->nr == q->cap) {
 		struct des_event *h = realloc(q->heap, 2 * q->cap * sizeof(*h));
@@ -62,15 +62,14 @@ int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
 	return 0;
 }
 
-int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
-			   des_fn fn, void *arg)
+/* Append to lane (any, DES_LANE_NOW included) if that keeps it in order, else to the heap. */
+static int des_lane_push(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
+			 des_fn fn, void *arg)
 {
-	if (lane >= DES_LANES)
-		return des_schedule(q, time_ns, cls, fn, arg);
 	struct des_lane *l = &q->lane[lane];
 
 	if (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns)
-		return des_schedule(q, time_ns, cls, fn, arg);
+		return des_heap_push(q, time_ns, cls, fn, arg);
 	if (l->nr == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 256;
 		struct des_event *r = malloc(cap * sizeof(*r));
@@ -83,20 +82,39 @@ int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum 
 		l->cap = cap;
 		l->head = 0;
 	}
-	l->ring[(l->head + l->nr) & (l->cap - 1)] =
-		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
-	l->nr++;
-	q->lanes_nr++;
-	q->lanes_mask |= 1u << lane;
+	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
+}
+
+int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
+{
+	if (time_ns == q->now_ns && cls == DES_CLASS_COMPLETION)
+		return des_lane_push(q, DES_LANE_NOW, time_ns, cls, fn, arg);
+	return des_heap_push(q, time_ns, cls, fn, arg);
+}
+
+int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
+			   des_fn fn, void *arg)
+{
+	if (lane >= DES_LANES || cls != DES_CLASS_COMPLETION)
+		return des_schedule(q, time_ns, cls, fn, arg);
+	if (time_ns == q->now_ns)
+		lane = DES_LANE_NOW;
+	return des_lane_push(q, lane, time_ns, cls, fn, arg);
 }
 
 /* The earliest of the heap's top and the non-empty lanes' heads: NULL when empty;
  * *lane_out = -1 for the heap. */
 static inline const struct des_event *des_peek(const struct des *q, int *lane_out)
 {
-	const struct des_event *best = q->nr ? &q->heap[0] : NULL;
+	const struct des_event *best;
 
+	/* only completions of this instant (devices that take no time): the now lane's head */
+	if (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
+		*lane_out = DES_LANE_NOW;
+		return &q->lane[DES_LANE_NOW].ring[q->lane[DES_LANE_NOW].head];
+	}
+	best = q->nr ? &q->heap[0] : NULL;
 	*lane_out = -1;
 	for (unsigned m = q->lanes_mask; m; m &= m - 1) {
 		int i = __builtin_ctz(m);

@@ -33,11 +33,18 @@ struct des_lane {
 };
 
 #define DES_LANES 8
+/*
+ * One more lane, the queue's own: completions scheduled for the current instant (a device that
+ * takes no time, the worker without delay). They are in time and scheduling order by
+ * construction, and with zero-latency devices every event is one: the peek then looks at this
+ * lane only (des_peek's fast case).
+ */
+#define DES_LANE_NOW DES_LANES
 
 struct des {
 	struct des_event *heap;
 	size_t nr, cap;
-	struct des_lane lane[DES_LANES];
+	struct des_lane lane[DES_LANES + 1];
 	size_t lanes_nr; /* events in lanes */
 	unsigned lanes_mask; /* bit i: lane i is not empty (the peek looks at these only) */
 	uint64_t now_ns;
@@ -51,26 +58,38 @@ void des_fini(struct des *q);
 /* Schedule fn(ctx, arg, time) at time_ns (>= now). Returns 0 or -ENOMEM. */
 int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg);
 /* The same through lane (0..DES_LANES-1): kept in FIFO order if time_ns is not before the
- * lane's last event, otherwise put in the heap. The order of events is the same either way. */
+ * lane's last event, otherwise put in the heap; a completion for the current instant goes to
+ * DES_LANE_NOW instead. Lanes hold completions only (an arrival goes to the heap: at equal
+ * times it must run after completions scheduled later). The order is the same either way. */
 int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 			   des_fn fn, void *arg);
-static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
-				    des_fn fn, void *arg)
+/* Append to a lane with room (the caller checked the order): des_schedule_lane and des.c. */
+static inline void des_lane_append(struct des *q, unsigned lane, uint64_t time_ns,
+				   enum des_class cls, des_fn fn, void *arg)
 {
-	struct des_lane *l;
+	struct des_lane *l = &q->lane[lane];
 
-	if (lane >= DES_LANES)
-		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
-	l = &q->lane[lane];
-	/* the common case inline: a lane with room whose last event is not later */
-	if (l->nr == l->cap ||
-	    (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns))
-		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
 	l->ring[(l->head + l->nr) & (l->cap - 1)] =
 		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
 	l->nr++;
 	q->lanes_nr++;
 	q->lanes_mask |= 1u << lane;
+}
+static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
+				    des_fn fn, void *arg)
+{
+	struct des_lane *l;
+
+	if (lane >= DES_LANES || cls != DES_CLASS_COMPLETION)
+		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
+	if (time_ns == q->now_ns)
+		lane = DES_LANE_NOW;
+	l = &q->lane[lane];
+	/* the common case inline: a lane with room whose last event is not later */
+	if (l->nr == l->cap ||
+	    (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns))
+		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
+	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
 }
 /* Time of the next event, or UINT64_MAX when empty. */

@@ -36,7 +36,9 @@
  * outer (rate_od) to the inner (rate_id) diameter; cylinders derived from the capacity and the
  * head count. Or a preset file's zone list with skews, spares and slips, and a seek
  * table; with the DiskSim options (headsw_max, split_overheads, bus_block_*, ra_track,
- * wc_keep, wc_shared, min_write_pos) the model follows DiskSim's drive model, docs/devices.md. Memory is one small table per zone: nothing is allocated per sector or cylinder.
+ * wc_keep, wc_shared, min_write_pos) the model follows DiskSim's drive model, docs/devices.md.
+ * Memory: one small table per zone and the seek time by distance (8 B per cylinder, up to
+ * HDD_SEEK_LUT_MAX cylinders for the fitted curve); nothing is allocated per sector.
  *
  * The on-board cache holds `cache_segments` LBA ranges (contents are not simulated, only which
  * sectors are present). After a media read, an idle drive keeps reading ahead into the segment;
@@ -312,9 +314,17 @@ static uint64_t hdd_ra_avail(const struct hdd_priv *p, uint64_t now)
 /* First sector at or after lba that the buffer does not hold at time now (lba + n: all held). */
 static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t n, uint64_t now)
 {
-	uint64_t x = lba, end = lba + n;
+	uint64_t x = lba, end = lba + n, ra_ss = 0, ra_se = 0;
 	bool moved = true;
 
+	if (p->ra_on) {
+		/* the segment being read ahead holds what the stream has read by now (the same
+		 * bounds every pass: computed once) */
+		ra_ss = p->segs[p->ra_seg].start;
+		ra_se = p->ra_lba + hdd_ra_avail(p, now);
+		if (ra_se - ra_ss > p->seg_max_sect) /* a long stream keeps only its tail */
+			ra_ss = ra_se - p->seg_max_sect;
+	}
 	while (moved && x < end) {
 		moved = false;
 		for (uint32_t i = 0; i < p->nr_segs; i++) {
@@ -324,9 +334,8 @@ static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t
 			if (s->wdata && !p->wc_keep)
 				continue; /* no read hits on write data (DiskSim: the segment is skipped) */
 			if (p->ra_on && i == p->ra_seg) {
-				se = p->ra_lba + hdd_ra_avail(p, now);
-				if (se - ss > p->seg_max_sect) /* a long stream keeps only its tail */
-					ss = se - p->seg_max_sect;
+				se = ra_se;
+				ss = ra_ss;
 			}
 			if (ss <= x && x < se) {
 				x = se;
@@ -337,8 +346,8 @@ static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t
 	if (x >= end)
 		return end;
 	/* dirty data in the write cache serves reads of the whole request only */
-	for (uint32_t i = 0; i < p->nr_wc; i++)
-		if (p->wc[i].lba <= lba && end <= p->wc[i].lba + p->wc[i].nsect)
+	for (const struct hdd_op *w = p->wc, *we = p->wc + p->nr_wc; w < we; w++)
+		if (w->lba <= lba && end <= w->lba + w->nsect)
 			return end;
 	if (p->busy && !p->cur.io && p->cur.lba <= lba && end <= p->cur.lba + p->cur.nsect)
 		return end;
@@ -701,6 +710,61 @@ static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64
 	}
 }
 
+/*
+ * SPTF over every candidate (the hot loop with the models: up to queue_depth + wc_entries ops per
+ * start): the same cost op by op as hdd_in_stream / hdd_position_cost, with what does not depend
+ * on the op computed once (the stream's window, the read-ahead's progress, now + overhead modulo
+ * a revolution), and the rotational wait skipped when the move alone already costs more than the
+ * best so far (cost >= move, so such an op cannot win). The same choice, fewer instructions.
+ */
+static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
+{
+	struct hdd_op *best = NULL;
+	uint64_t best_cost = UINT64_MAX;
+	uint64_t lo = 0, hi = 0;
+	bool stream = p->ra_on, at_hi = false;
+	const uint64_t rev = p->rev_ns, t0 = now + p->overhead, a0 = t0 % rev;
+
+	if (stream) {
+		/* hdd_in_stream: reads in [lo, hi) ride the stream; one at hi too unless it stopped */
+		lo = p->segs[p->ra_seg].start;
+		hi = p->ra_lba + p->ra_limit;
+		at_hi = !(p->ra_track || p->seg_disksim || p->ra_bound) ||
+			hdd_ra_avail(p, now) < p->ra_limit;
+	}
+	for (int part = 0; part < 2; part++) {
+		struct hdd_op *o = part ? p->wc : p->act, *e = o + (part ? p->nr_wc : p->nr_act);
+		for (; o < e; o++) {
+			uint64_t cost, move;
+			if (stream && !o->write && o->lba >= lo && (o->lba < hi || (o->lba == hi && at_hi))) {
+				cost = 0;
+			} else {
+				if (p->headsw_max) {
+					move = hdd_move_ns(p, o->cyl, o->head, o->write, false);
+				} else {
+					uint32_t dc = o->cyl > p->cur_cyl ? o->cyl - p->cur_cyl : p->cur_cyl - o->cyl;
+					move = dc ? hdd_seek_ns(p, dc) + (o->write ? p->write_settle : 0)
+						  : o->head != p->cur_head ? p->head_switch
+									   : 0;
+				}
+				if (move > best_cost)
+					continue;
+				/* hdd_rot_wait(p, t0 + move, pos) without a division: move is a few
+				 * revolutions at most */
+				uint64_t a = a0 + move;
+				if (a >= rev)
+					a = a - rev < rev ? a - rev : a % rev;
+				cost = move + (o->pos_ns >= a ? o->pos_ns - a : rev - a + o->pos_ns);
+			}
+			if (cost < best_cost || (cost == best_cost && o->seq < best->seq)) {
+				best_cost = cost;
+				best = o;
+			}
+		}
+	}
+	return best;
+}
+
 /* Choose the next op: returns a pointer into act[] or wc[] (NULL if none). */
 static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
 {
@@ -720,6 +784,8 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
 		if (p->sched == HDD_FIFO || now - old->enq_ns >= p->starve)
 			return old;
 	}
+	if (p->sched == HDD_SPTF)
+		return hdd_pick_sptf(p, now);
 	for (int pass = 0; pass < 2 && !best; pass++) {
 		for (uint32_t i = 0; i < n; i++) {
 			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];

@@ -93,6 +93,21 @@ static int hdd_fit_seek(struct hdd_priv *p, char *err, size_t errlen)
 			 p->knee, p->sb, p->se);
 		return -EINVAL;
 	}
+	/* The curve tabulated by distance (the same values: hdd_seek_ns evaluates the curve while
+	 * seek_lut is NULL): SPTF evaluates it for every queued command at every start, and a
+	 * load is cheaper than a square root. Only up to HDD_SEEK_LUT_MAX cylinders (8 B each);
+	 * beyond, the curve is evaluated each time. */
+	if (p->nr_cyl <= HDD_SEEK_LUT_MAX) {
+		uint64_t *lut = malloc(p->nr_cyl * sizeof(*lut));
+		if (!lut) {
+			snprintf(err, errlen, "out of memory for %llu seek distances",
+				 (unsigned long long)p->nr_cyl);
+			return -ENOMEM;
+		}
+		for (uint64_t d = 0; d < p->nr_cyl; d++)
+			lut[d] = hdd_seek_ns(p, (uint32_t)d);
+		p->seek_lut = lut;
+	}
 	return 0;
 }
 

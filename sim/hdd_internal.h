@@ -60,6 +60,8 @@ struct hdd_seg {
 };
 
 #define HDD_MAX_ZONES 256
+/* The fitted seek curve is tabulated by distance up to this many cylinders (4 MiB) */
+#define HDD_SEEK_LUT_MAX (1u << 19)
 
 struct hdd_priv {
 	/* options (filled by the core from hdd_opts) */
