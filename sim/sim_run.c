@@ -15,6 +15,7 @@
 #include "sim/future.h"
 #include "sim/observe.h"
 #include "sim/sim.h"
+#include "sim/trace_desc.h"
 #include "sim/base/units.h"
 #include "traces/stats.h"
 
@@ -260,30 +261,18 @@ static void describe_run(const struct run *r, struct sim_effective *e)
 static void describe_trace(struct trc *t, struct trc_stats *ts, const char *path,
 			   struct sim_result *res)
 {
+	struct sim_trace_desc d = {0};
 	struct trc_rec rec;
 	enum trc_status st;
-	size_t len = 0;
-	uint32_t dev;
-	bool has_dev;
-	FILE *mem;
 
 	while ((st = trc_next(t, &rec)) == TRC_OK)
 		if (ts)
 			trc_stats_add(ts, &rec);
 	if (st != TRC_EOF)
 		return;
-	res->trace_size_bytes = trc_size_bytes(t);
-	sim_format_fingerprint(res->trace_size_bytes, trc_fingerprint(t), res->trace_fingerprint,
-			       sizeof(res->trace_fingerprint));
-	if (!ts || !(mem = open_memstream(&res->trace_stats_json, &len)))
-		return;
-	has_dev = trc_device(t, &dev);
-	trc_stats_print(ts, mem, true, path, trc_format_name(t), trc_event(t),
-			has_dev ? &dev : NULL, trc_counts(t));
-	if (fclose(mem)) {
-		free(res->trace_stats_json);
-		res->trace_stats_json = NULL;
-	}
+	sim_trace_finish(t, ts, path, &d, &res->trace_stats_json);
+	res->trace_size_bytes = d.size_bytes;
+	snprintf(res->trace_fingerprint, sizeof(res->trace_fingerprint), "%s", d.fingerprint);
 }
 
 int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen)

@@ -271,7 +271,7 @@ static int setup_known(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct rep_db *db;
-	struct rep_trace tr;
+	struct sim_trace_desc tr;
 	struct rep_run_info info = {.sweep_id = "sw"};
 	int64_t tid;
 
@@ -281,7 +281,7 @@ static int setup_known(void **state)
 	snprintf(f->out, sizeof(f->out), "%s/report", f->dir);
 	fx_write_file(f->trace, "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n");
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &tr, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(f->trace, NULL, &tr, f->err, sizeof(f->err)), 0);
 	assert_int_equal(rep_db_record_sweep(db, "sw", &tr, "sweep ...", 16, f->err, sizeof(f->err)), 0);
 	for (int s = 0; s < 2; s++)
 		for (int p = 0; p < 2; p++)

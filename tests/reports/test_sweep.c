@@ -25,7 +25,7 @@
 struct fx {
 	char dir[256], trace[300], db[300], err[512];
 	struct rep_sweep_job jobs[NJOBS];
-	struct rep_trace t;
+	struct sim_trace_desc t;
 };
 
 /* Stand-ins for sim_run, chosen by block size: 8 crashes (a signal), 16 is refused, 32 fails,
@@ -77,7 +77,7 @@ static int setup(void **state)
 		assert_int_equal(rep_config_key(&f->jobs[i].cfg, f->jobs[i].key, sizeof(f->jobs[i].key)), 0);
 		snprintf(f->jobs[i].label, sizeof(f->jobs[i].label), "bs %lu", 8UL << i);
 	}
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &f->t, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(f->trace, NULL, &f->t, f->err, sizeof(f->err)), 0);
 	*state = f;
 	return 0;
 }
@@ -218,7 +218,7 @@ static void test_workers_share_the_mapping(void **state)
 	struct fx *f = *state;
 	struct rep_db *db;
 	struct rep_sweep_stats st;
-	struct rep_trace id;
+	struct sim_trace_desc id;
 	struct trc_opts sct = {.format = "sct"};
 	struct trc_counts counts;
 	char sct_path[320], fmt[16];
@@ -227,7 +227,7 @@ static void test_workers_share_the_mapping(void **state)
 	int fd;
 
 	snprintf(sct_path, sizeof(sct_path), "%s/t.sct", f->dir);
-	assert_int_equal(rep_sweep_convert(f->trace, NULL, sct_path, &counts, fmt, sizeof(fmt), NULL,
+	assert_int_equal(sim_trace_convert(f->trace, NULL, sct_path, &counts, fmt, sizeof(fmt), NULL,
 					   &id, f->err, sizeof(f->err)),
 			 0);
 	assert_string_equal(id.fingerprint, f->t.fingerprint); /* the source's, not the copy's */
