@@ -88,6 +88,7 @@ int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashi
 			in->hash = HASH_SEED;
 			if (hashing)
 				hash_bytes(in, m, in->map_len);
+			trc_io_counts.bytes += in->size; /* read once, through the mapping */
 			return 0;
 		}
 	}
@@ -103,6 +104,54 @@ int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashi
 	in->hash = HASH_SEED;
 	(void)posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
+}
+
+int trc_in_map_whole(struct trc_in *in)
+{
+	struct stat st;
+	uint64_t off = trc_in_offset(in), got;
+	void *m;
+
+	if (in->map || in->fd < 0)
+		return in->map || in->eof ? 0 : -EINVAL;
+	/* what read() already brought in: [0, got) of the file */
+	got = in->base + (uint64_t)(in->end - in->origin);
+	if (in->read_errno || fstat(in->fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size < got || (uint64_t)st.st_size > SIZE_MAX)
+		return -EINVAL;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	/* The rest of the file is read once, through the mapping: counted and hashed now, as the
+	 * mapped open does for the whole file. */
+	trc_io_counts.bytes += (uint64_t)st.st_size - got;
+	if (in->hashing)
+		hash_bytes(in, (const uint8_t *)m + got, (size_t)(st.st_size - (off_t)got));
+	free(in->buf);
+	in->buf = NULL;
+	in->cap = 0;
+	in->size = (uint64_t)st.st_size;
+	in->map = m;
+	in->map_len = (size_t)st.st_size;
+	in->origin = m;
+	in->base = 0;
+	in->p = (const uint8_t *)m + off;
+	in->end = (const uint8_t *)m + in->map_len;
+	in->released = (const uint8_t *)m + (off & ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1));
+	in->eof = true;
+	populate(in, in->p, 2 * (size_t)TRC_MAP_WINDOW);
+	return 0;
+}
+
+void trc_in_share_map(struct trc_in *in, const struct trc_in *of)
+{
+	if (!of->map || in->origin != of->map)
+		return;
+	in->map = of->map;
+	in->map_len = of->map_len;
+	in->released = in->origin;
+	in->borrowed = true;
 }
 
 void trc_in_open_mem(struct trc_in *in, const char *path, const void *data, size_t len,
@@ -151,7 +200,7 @@ void trc_in_close(struct trc_in *in)
 {
 	if (in->fd >= 0)
 		close(in->fd);
-	if (in->map)
+	if (in->map && !in->borrowed)
 		munmap(in->map, in->map_len);
 	free(in->buf);
 	in->fd = -1;
@@ -204,7 +253,7 @@ int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off
 
 		if (nl) {
 			size_t n = (size_t)(nl - in->p);
-			if (in->map && n >= TRC_LINE_MAX)
+			if (!in->buf && n >= TRC_LINE_MAX)
 				return -E2BIG; /* as when read through the buffer */
 			*line = (const char *)in->p;
 			*off = trc_in_offset(in);
@@ -222,7 +271,7 @@ int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off
 				return -EIO;
 			if (!have)
 				return 0;
-			if (in->map && have >= TRC_LINE_MAX)
+			if (!in->buf && have >= TRC_LINE_MAX)
 				return -E2BIG;
 			*line = (const char *)in->p;
 			*off = trc_in_offset(in);
