@@ -106,6 +106,11 @@ int dm_create(struct dm_core **out, const struct ssdcache_config *cfg, uint64_t 
 void dm_destroy(struct dm_core *dm);
 
 struct dm_req *dm_req_alloc(struct dm_core *dm);
+/* The one place a trace record becomes a request (`run` and `replay` alike): a request from
+ * dm_req_alloc with the record's flags and extent (a flush without data at sector 0), arriving at
+ * arrival_ns, with the trace's measured latency. The version (verifier) is the observer's. */
+struct trc_rec;
+struct dm_req *dm_req_from_rec(struct dm_core *dm, const struct trc_rec *rec, uint64_t arrival_ns);
 /* Submit one user request (split, map, dispatch). The request is freed after req_done. */
 void dm_submit(struct dm_core *dm, struct dm_req *req);
 /* The backend reports a finished device I/O. */

@@ -613,8 +613,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 			uint64_t at = cfg->qd ? now : (uint64_t)llround((double)rec.time_ns / cfg->speed);
 			bool slot = !cfg->qd || obs_outstanding(rp->obs) < cfg->qd;
 			if (slot && at <= now) {
-				struct dm_req *q = dm_req_alloc(rp->dm);
 				now = be_now(rp); /* the request's arrival: its latency starts here */
+				struct dm_req *q = dm_req_from_rec(rp->dm, &rec, now);
 				if (!cfg->qd) {
 					/* open loop: how late is it handed to the dm core? */
 					uint64_t lag = now - at;

@@ -355,7 +355,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		des_run_until(&r->q, at);
 		r->q.now_ns = at;
 		uint64_t before = dm_pieces_mapped(r->dm);
-		struct dm_req *q = dm_req_alloc(r->dm);
+		struct dm_req *q = dm_req_from_rec(r->dm, &rec, at);
 		obs_request(r->obs, q, &rec, at);
 		dm_submit(r->dm, q);
 		if (cfg->map_cost_ns)
