@@ -33,23 +33,6 @@ void ht_fini(struct hashtab *h)
 	h->cap = h->nr = 0;
 }
 
-/* The slot of key, or the free slot where it would go. */
-static inline uint64_t slot_of(const struct ht_ent *t, uint64_t cap, uint64_t key)
-{
-	uint64_t i = ht_mix(key) & (cap - 1);
-
-	while (t[i].key != HT_EMPTY && t[i].key != key)
-		i = (i + 1) & (cap - 1);
-	return i;
-}
-
-uint64_t *ht_get(const struct hashtab *h, uint64_t key)
-{
-	uint64_t i = slot_of(h->t, h->cap, key);
-
-	return h->t[i].key == key && key != HT_EMPTY ? &h->t[i].val : NULL;
-}
-
 static int grow(struct hashtab *h)
 {
 	uint64_t cap = h->cap * 2;
@@ -59,28 +42,24 @@ static int grow(struct hashtab *h)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < h->cap; i++)
 		if (h->t[i].key != HT_EMPTY)
-			t[slot_of(t, cap, h->t[i].key)] = h->t[i];
+			t[ht_slot(t, cap, h->t[i].key)] = h->t[i];
 	free(h->t);
 	h->t = t;
 	h->cap = cap;
 	return 0;
 }
 
-uint64_t *ht_put(struct hashtab *h, uint64_t key, bool *added)
+/* ht_put's slow path: key is absent and i is the free slot where it would go. */
+uint64_t *ht_put_new(struct hashtab *h, uint64_t key, uint64_t i, bool *added)
 {
-	uint64_t i;
-
 	if (added)
 		*added = false;
 	if (key == HT_EMPTY)
 		return NULL;
-	i = slot_of(h->t, h->cap, key);
-	if (h->t[i].key == key)
-		return &h->t[i].val;
 	if ((h->nr + 1) * 4 > h->cap * 3) {
 		if (grow(h))
 			return NULL;
-		i = slot_of(h->t, h->cap, key);
+		i = ht_slot(h->t, h->cap, key);
 	}
 	h->t[i].key = key;
 	h->t[i].val = 0;
@@ -92,7 +71,7 @@ uint64_t *ht_put(struct hashtab *h, uint64_t key, bool *added)
 
 bool ht_del(struct hashtab *h, uint64_t key)
 {
-	uint64_t mask = h->cap - 1, i = slot_of(h->t, h->cap, key), j = i;
+	uint64_t mask = h->cap - 1, i = ht_slot(h->t, h->cap, key), j = i;
 
 	if (key == HT_EMPTY || h->t[i].key != key)
 		return false;
