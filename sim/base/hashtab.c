@@ -4,15 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
-
-static struct ht_ent *table_new(uint64_t cap)
-{
-	struct ht_ent *t = malloc(cap * sizeof(*t));
-
-	for (uint64_t i = 0; t && i < cap; i++)
-		t[i].key = HT_EMPTY;
-	return t;
-}
+#include <string.h>
 
 int ht_init(struct hashtab *h, uint64_t n)
 {
@@ -22,7 +14,7 @@ int ht_init(struct hashtab *h, uint64_t n)
 		cap *= 2;
 	h->nr = 0;
 	h->cap = cap;
-	h->t = table_new(cap);
+	h->t = calloc(cap, sizeof(*h->t));
 	return h->t ? 0 : -ENOMEM;
 }
 
@@ -33,68 +25,64 @@ void ht_fini(struct hashtab *h)
 	h->cap = h->nr = 0;
 }
 
-static int grow(struct hashtab *h)
+int ht_rehash(struct hashtab *h, uint64_t cap, bool (*keep)(void *arg, const struct ht_ent *e),
+	      void *arg)
 {
-	uint64_t cap = h->cap * 2;
-	struct ht_ent *t = table_new(cap);
+	struct ht_ent *t = calloc(cap, sizeof(*t));
+	uint64_t nr = 0;
 
 	if (!t)
 		return -ENOMEM;
-	for (uint64_t i = 0; i < h->cap; i++)
-		if (h->t[i].key != HT_EMPTY)
-			t[ht_slot(t, cap, h->t[i].key)] = h->t[i];
+	for (uint64_t i = 0; i < h->cap; i++) {
+		if (!h->t[i].k1 || (keep && !keep(arg, &h->t[i])))
+			continue;
+		uint64_t j = ht_mix(h->t[i].k1 - 1) & (cap - 1);
+		while (t[j].k1)
+			j = (j + 1) & (cap - 1);
+		t[j] = h->t[i];
+		nr++;
+	}
 	free(h->t);
 	h->t = t;
 	h->cap = cap;
+	h->nr = nr;
 	return 0;
 }
 
-/* ht_put's slow path: key is absent and i is the free slot where it would go. */
-uint64_t *ht_put_new(struct hashtab *h, uint64_t key, uint64_t i, bool *added)
+uint64_t *ht_insert_slow(struct hashtab *h, uint64_t key, bool *added)
 {
 	if (added)
 		*added = false;
-	if (key == HT_EMPTY)
+	if (key == HT_EMPTY || ht_rehash(h, h->cap * 2, NULL, NULL))
 		return NULL;
-	if ((h->nr + 1) * 4 > h->cap * 3) {
-		if (grow(h))
-			return NULL;
-		i = ht_slot(h->t, h->cap, key);
-	}
-	h->t[i].key = key;
-	h->t[i].val = 0;
-	h->nr++;
-	if (added)
-		*added = true;
-	return &h->t[i].val;
+	return ht_put(h, key, added);
 }
 
 bool ht_del(struct hashtab *h, uint64_t key)
 {
 	uint64_t mask = h->cap - 1, i = ht_slot(h->t, h->cap, key), j = i;
 
-	if (key == HT_EMPTY || h->t[i].key != key)
+	if (key == HT_EMPTY || !h->t[i].k1)
 		return false;
 	/* Move back every later entry of the run whose home is not in (i, j]. */
 	for (;;) {
 		j = (j + 1) & mask;
-		if (h->t[j].key == HT_EMPTY)
+		if (!h->t[j].k1)
 			break;
-		uint64_t home = ht_mix(h->t[j].key) & mask;
+		uint64_t home = ht_mix(h->t[j].k1 - 1) & mask;
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		h->t[i] = h->t[j];
 		i = j;
 	}
-	h->t[i].key = HT_EMPTY;
+	h->t[i].k1 = 0;
 	h->nr--;
 	return true;
 }
 
 void ht_clear(struct hashtab *h)
 {
-	for (uint64_t i = 0; i < h->cap; i++)
-		h->t[i].key = HT_EMPTY;
+	memset(h->t, 0, h->cap * sizeof(*h->t));
 	h->nr = 0;
 }
 
@@ -102,7 +90,7 @@ struct ht_ent *ht_next(const struct hashtab *h, uint64_t *pos)
 {
 	while (*pos < h->cap) {
 		struct ht_ent *e = &h->t[(*pos)++];
-		if (e->key != HT_EMPTY)
+		if (e->k1)
 			return e;
 	}
 	return NULL;

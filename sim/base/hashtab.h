@@ -11,17 +11,20 @@
  * Open addressing with linear probing over a power-of-two array of {key, value} entries, grown
  * (doubled, everything reinserted) before it is more than 3/4 full, so a lookup touches one or
  * two cache lines. Deletion shifts the rest of the probe run back (no tombstones), so a table
- * that churns never slows down. The key HT_EMPTY (UINT64_MAX) marks a free slot and cannot be
- * stored. Keys are mixed (murmur3's finaliser) before masking: sequential keys spread.
+ * that churns never slows down. Keys are mixed (murmur3's finaliser) before masking, so
+ * sequential keys spread. A slot holds key + 1 (0: free), so a new table is calloc's zero pages
+ * (free until touched); the key HT_EMPTY (UINT64_MAX) therefore cannot be stored.
  *
- * Values live in the table: a pointer from ht_get/ht_put is valid until the next ht_put or
- * ht_del. Iteration (ht_next) visits every entry once, in table order, as long as the table is
- * not changed meanwhile. No global state; one table is not thread-safe.
+ * Values live in the table: a pointer from ht_get/ht_put is valid until the next ht_put, ht_del
+ * or ht_rehash. Iteration (ht_next) visits every entry once, in table order, as long as the
+ * table is not changed meanwhile; ht_key gives an entry's key. No global state; a table is not
+ * thread-safe.
  */
 #define HT_EMPTY UINT64_MAX
 
 struct ht_ent {
-	uint64_t key, val;
+	uint64_t k1; /* key + 1; 0: a free slot */
+	uint64_t val;
 };
 
 struct hashtab {
@@ -29,11 +32,12 @@ struct hashtab {
 	uint64_t cap, nr; /* slots (a power of two), entries */
 };
 
-/* An empty table with room for about n entries before it grows. 0 or -ENOMEM. */
+/* An empty table with room for n entries before it grows (cap: the smallest power of two >= 16
+ * with n <= 3/4 cap). 0 or -ENOMEM. */
 int ht_init(struct hashtab *h, uint64_t n);
 void ht_fini(struct hashtab *h);
 
-/* The mix applied to keys (murmur3's finaliser; callers may prefetch ht_home's slot). */
+/* The mix applied to keys (murmur3's finaliser). */
 static inline uint64_t ht_mix(uint64_t x)
 {
 	x ^= x >> 33;
@@ -44,8 +48,13 @@ static inline uint64_t ht_mix(uint64_t x)
 	return x;
 }
 
-/* The slot where a probe for key starts. */
-static inline struct ht_ent *ht_home(const struct hashtab *h, uint64_t key)
+static inline uint64_t ht_key(const struct ht_ent *e)
+{
+	return e->k1 - 1;
+}
+
+/* The slot where a probe for key starts (to prefetch it). */
+static inline const struct ht_ent *ht_home(const struct hashtab *h, uint64_t key)
 {
 	return &h->t[ht_mix(key) & (h->cap - 1)];
 }
@@ -55,7 +64,7 @@ static inline uint64_t ht_slot(const struct ht_ent *t, uint64_t cap, uint64_t ke
 {
 	uint64_t i = ht_mix(key) & (cap - 1);
 
-	while (t[i].key != HT_EMPTY && t[i].key != key)
+	while (t[i].k1 && t[i].k1 != key + 1)
 		i = (i + 1) & (cap - 1);
 	return i;
 }
@@ -65,27 +74,53 @@ static inline uint64_t *ht_get(const struct hashtab *h, uint64_t key)
 {
 	uint64_t i = ht_slot(h->t, h->cap, key);
 
-	return h->t[i].key == key && key != HT_EMPTY ? &h->t[i].val : NULL;
+	return h->t[i].k1 ? &h->t[i].val : NULL; /* HT_EMPTY (k1 0) probes to a free slot */
 }
 
-uint64_t *ht_put_new(struct hashtab *h, uint64_t key, uint64_t i, bool *added);
+/* ht_put's slow path: key is absent and the table must grow first (or key is HT_EMPTY). */
+uint64_t *ht_insert_slow(struct hashtab *h, uint64_t key, bool *added);
 /* The value of key, inserted with value 0 if absent (*added says which; may be NULL). NULL
- * without memory to grow (the table is unchanged). key must not be HT_EMPTY. */
+ * without memory to grow (the table is unchanged), or for HT_EMPTY. */
 static inline uint64_t *ht_put(struct hashtab *h, uint64_t key, bool *added)
 {
-	uint64_t i = key == HT_EMPTY ? 0 : ht_slot(h->t, h->cap, key);
+	uint64_t i = ht_slot(h->t, h->cap, key);
 
-	if (key != HT_EMPTY && h->t[i].key == key) {
+	if (h->t[i].k1) {
 		if (added)
 			*added = false;
 		return &h->t[i].val;
 	}
-	return ht_put_new(h, key, i, added);
+	if (key == HT_EMPTY || (h->nr + 1) * 4 > h->cap * 3)
+		return ht_insert_slow(h, key, added);
+	h->t[i].k1 = key + 1;
+	h->t[i].val = 0;
+	h->nr++;
+	if (added)
+		*added = true;
+	return &h->t[i].val;
 }
+
+/* Rebuilding a table by hand: insert key, known to be absent, into a table known to have room
+ * (nr < 3/4 cap), without comparing keys or growing. Returns its value (0). */
+static inline uint64_t *ht_put_absent(struct hashtab *h, uint64_t key)
+{
+	uint64_t i = ht_mix(key) & (h->cap - 1);
+
+	while (h->t[i].k1)
+		i = (i + 1) & (h->cap - 1);
+	h->t[i].k1 = key + 1;
+	h->nr++;
+	return &h->t[i].val;
+}
+
 /* Remove key; false if it was absent. */
 bool ht_del(struct hashtab *h, uint64_t key);
 /* Remove everything, keeping the allocation. */
 void ht_clear(struct hashtab *h);
+/* Rebuild the table with cap slots (a power of two, at least 4/3 of what is kept), keeping the
+ * entries keep accepts (keep NULL: all). 0, or -ENOMEM with the table unchanged. */
+int ht_rehash(struct hashtab *h, uint64_t cap, bool (*keep)(void *arg, const struct ht_ent *e),
+	      void *arg);
 
 /* Iterate: uint64_t pos = 0; for (struct ht_ent *e; (e = ht_next(h, &pos));) ... */
 struct ht_ent *ht_next(const struct hashtab *h, uint64_t *pos);

@@ -36,7 +36,7 @@ static void check_model(const struct hashtab *h, const bool *present, const uint
 	assert_int_equal(h->nr, n);
 	for (struct ht_ent *e; (e = ht_next(h, &pos));) {
 		unsigned i;
-		for (i = 0; i < NKEYS && key_of(i) != e->key; i++)
+		for (i = 0; i < NKEYS && key_of(i) != ht_key(e); i++)
 			;
 		assert_true(i < NKEYS);
 		assert_true(present[i]);
@@ -44,6 +44,12 @@ static void check_model(const struct hashtab *h, const bool *present, const uint
 	}
 	for (unsigned i = 0; i < NKEYS; i++)
 		assert_int_equal(seen[i], present[i]);
+}
+
+static bool keep_odd(void *arg, const struct ht_ent *e)
+{
+	(void)arg;
+	return e->val & 1;
 }
 
 static void test_random_ops(void **state)
@@ -79,6 +85,17 @@ static void test_random_ops(void **state)
 		check_model(&h, present, val);
 		assert_true(h.nr * 4 <= h.cap * 3);
 	}
+	/* a rehash keeping the odd values only, into the smallest table that holds them */
+	uint64_t odd = 0, cap = 16;
+	for (unsigned i = 0; i < NKEYS; i++)
+		odd += present[i] && (val[i] & 1);
+	while (cap / 4 * 3 < odd)
+		cap *= 2;
+	assert_int_equal(ht_rehash(&h, cap, keep_odd, NULL), 0);
+	for (unsigned i = 0; i < NKEYS; i++)
+		present[i] = present[i] && (val[i] & 1);
+	check_model(&h, present, val);
+	assert_int_equal(h.cap, cap);
 	ht_clear(&h);
 	memset(present, 0, sizeof(present));
 	check_model(&h, present, val);
@@ -103,6 +120,17 @@ static void test_empty_key_and_sizing(void **state)
 		*ht_put(&h, k, NULL) = k + 1;
 	assert_int_equal(h.cap, cap);
 	assert_int_equal(*ht_get(&h, 999), 1000);
+	/* a rebuild by hand: every entry into a new table with ht_put_absent */
+	struct hashtab c;
+	uint64_t pos = 0;
+	assert_int_equal(ht_init(&c, 1000), 0);
+	for (struct ht_ent *e; (e = ht_next(&h, &pos));)
+		*ht_put_absent(&c, ht_key(e)) = e->val;
+	assert_int_equal(c.nr, 1000);
+	for (uint64_t k = 0; k < 1000; k++)
+		assert_int_equal(*ht_get(&c, k), k + 1);
+	assert_null(ht_get(&c, 1000));
+	ht_fini(&c);
 	ht_fini(&h);
 }
 
