@@ -33,9 +33,16 @@ struct tracker {
 	uint64_t work;            /* slots and stamps visited by compactions (a linear bound) */
 };
 
+/* The sampling hash (SHARDS): murmur3's finaliser, whose top bits are uniform. */
 static inline uint32_t hash24(uint64_t b)
 {
-	return (uint32_t)(ht_mix(b ^ 0x5bd1e9955bd1e995ULL) >> 40);
+	b ^= 0x5bd1e9955bd1e995ULL;
+	b ^= b >> 33;
+	b *= 0xff51afd7ed558ccdULL;
+	b ^= b >> 33;
+	b *= 0xc4ceb9fe1a85ec53ULL;
+	b ^= b >> 33;
+	return (uint32_t)(b >> 40);
 }
 
 static void fen_add(struct tracker *k, uint64_t i, int32_t d)
