@@ -12,6 +12,7 @@
 #include "policies/policy.h"
 
 #include "engine/assert.h"
+#include "sim/base/hashtab.h"
 
 #define BUG_ON(cond) ASSERT(!(cond))
 
@@ -140,12 +141,9 @@ struct ssdcache_ctx {
 	struct bio **deferred;
 	size_t nr_deferred, cap_deferred;
 	bool retry_deferred;
-	/* fixed Q13: blocks with writes in flight to the target that no cte tracks */
-	struct {
-		unsigned long *block;
-		uint32_t *count;
-		size_t cap, nr;
-	} tw;
+	/* fixed Q13: blocks with writes in flight to the target that no cte tracks -> how many
+	 * (engine/tw.c; empty until the first) */
+	struct hashtab tw;
 	/* fixed Q18: flushes waiting for secondaries to drain */
 	unsigned long secondaries_inflight;
 	struct ssdcache_io *flush_wait_head, *flush_wait_tail;

@@ -287,18 +287,6 @@ struct dm_req *dm_req_alloc(struct dm_core *dm)
 	return r;
 }
 
-struct dm_req *dm_req_from_rec(struct dm_core *dm, const struct trc_rec *rec, uint64_t arrival_ns)
-{
-	struct dm_req *q = dm_req_alloc(dm);
-
-	q->flags = rec->flags;
-	q->sector = rec->nsect ? rec->sector : 0; /* a flush without data has no extent */
-	q->nsect = rec->nsect;
-	q->arrival_ns = arrival_ns;
-	q->trace_latency_ns = rec->latency_ns;
-	return q;
-}
-
 /* ---- splitting (dm.c __split_and_process_bio / max_io_len) ---- */
 
 uint64_t dm_max_io_len(uint64_t sector, uint64_t target_len, uint64_t split_io)
