@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "sim/base/hash64.h"
 #include <string.h>
 
 #include "traces/reader.h"
@@ -30,9 +32,7 @@ struct trc_in {
 	uint64_t size;          /* total bytes (0 if unknown) */
 	uint64_t done;          /* bytes handed out so far (consumed) */
 	bool hashing;
-	uint64_t hash;
-	uint8_t carry[8];
-	unsigned ncarry;
+	struct hash64 hash;     /* of every byte read or mapped (trc_in_hash_final) */
 	int read_errno;
 	void *map;              /* a regular file mapped whole (then read like a memory image) */
 	size_t map_len;

@@ -18,6 +18,7 @@
 #include "policies/policy.h"
 #include "reports/db.h"
 #include "reports/rep_util.h"
+#include "sim/base/hash64.h"
 #include "reports/sweep.h"
 #include "sim/cli/commands.h"
 #include "sim/sim.h"
@@ -614,16 +615,13 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 static void default_sweep_id(const struct rep_sweep_job *jobs, size_t n, const struct sim_trace_desc *t,
 			     char *out, size_t len)
 {
-	struct rep_hash h;
-	char fp[64], hex[24];
+	struct hash64 h;
 
-	rep_hash_init(&h);
-	rep_hash_update(&h, t->fingerprint, strlen(t->fingerprint));
+	hash64_init(&h);
+	hash64_update(&h, t->fingerprint, strlen(t->fingerprint));
 	for (size_t i = 0; i < n; i++)
-		rep_hash_update(&h, jobs[i].key, strlen(jobs[i].key) + 1);
-	rep_hash_fingerprint(&h, fp, sizeof(fp));
-	rep_hash_text(fp, hex, sizeof(hex));
-	snprintf(out, len, "s-%s", hex);
+		hash64_update(&h, jobs[i].key, strlen(jobs[i].key) + 1);
+	snprintf(out, len, "s-%016" PRIx64, hash64_final(&h));
 }
 
 /* mkdir -p of path's directory part. */
