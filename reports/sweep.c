@@ -302,18 +302,10 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 	if (rc)
 		return rc;
 	pg->done++;
-	switch (info.status) {
-	case REP_RUN_OK:
-		st->ok++;
-		break;
-	case REP_RUN_INVALID:
-		st->invalid++;
-		break;
-	case REP_RUN_FAILED:
-		st->failed++;
-		pg->failed++;
-		break;
-	}
+	unsigned *by_status[] = {[REP_RUN_OK] = &st->ok, [REP_RUN_INVALID] = &st->invalid,
+				 [REP_RUN_FAILED] = &st->failed};
+	++*by_status[info.status];
+	pg->failed += info.status == REP_RUN_FAILED;
 	if (info.status != REP_RUN_OK) {
 		if (pg->on)
 			fprintf(stderr, "\r\033[K");

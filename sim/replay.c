@@ -26,6 +26,7 @@
 #include "sim/observe.h"
 #include "sim/replay_dev.h"
 #include "sim/replay_sector.h"
+#include "sim/trace_desc.h"
 #include "sim/replay_verify.h"
 
 /*
@@ -554,13 +555,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 	if ((ret = obs_set_target(rp->obs, dm_target(rp->dm))))
 		goto out;
 	target_sectors = rp->dev[BDEV_TARGET].size / 512;
-	if ((ret = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub)))) {
-		snprintf(err, errlen, "%s", sub);
-		ret = ret == -ENOTUNIQ || ret == -ENODEV || ret == -ENOTSUP ? -EINVAL
-		      : ret == -EINVAL				         ? -EIO
-									 : ret;
+	if ((ret = sim_trace_open(cfg, &cfg->trace, &t, err, errlen)))
 		goto out;
-	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(rp->obs, t);
 	/* the default 50 us timer slack would be lag of its own: sleep to the nanosecond asked */

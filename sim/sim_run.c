@@ -213,9 +213,7 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		rc = future_build(&r->future, cfg, r->target.dev->size_bytes / 512, sub, sizeof(sub));
 		if (rc) {
 			snprintf(err, errlen, "%s", sub);
-			return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
-			       : rc == -EINVAL				     ? -EIO
-									     : rc;
+			return sim_trace_errclass(rc);
 		}
 		eng.oracle = &r->future.oracle;
 	}
@@ -282,7 +280,6 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	struct trc_stats *ts = NULL;
 	struct trc_opts topts = cfg->trace;
 	struct trc_rec rec;
-	char sub[512];
 	double wall_start = wall_now(), last_progress = wall_start;
 	bool show_progress = cfg->progress, shown = false;
 	uint64_t target_sectors;
@@ -301,17 +298,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		if (trc_stats_new(&ts, &(struct trc_stats_opts){0}))
 			ts = NULL; /* no statistics without memory for them; the run goes on */
 	}
-	rc = cfg->trace_mem ? trc_open_mem(&t, cfg->trace_path, cfg->trace_mem, cfg->trace_mem_len,
-					   &topts, sub, sizeof(sub))
-			    : trc_open(&t, cfg->trace_path, &topts, sub, sizeof(sub));
-	if (rc) {
-		snprintf(err, errlen, "%s", sub);
-		/* a bad trace is a runtime error; a device choice that does not fit it is a usage one */
-		rc = rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
-		     : rc == -EINVAL				      ? -EIO
-								      : rc;
+	if ((rc = sim_trace_open(cfg, &topts, &t, err, errlen)))
 		goto out;
-	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(r->obs, t);
 	for (;;) {

@@ -32,6 +32,23 @@ void sim_trace_finish(struct trc *t, struct trc_stats *ts, const char *path,
 	}
 }
 
+int sim_trace_errclass(int rc)
+{
+	return rc == -ENOTUNIQ || rc == -ENODEV || rc == -ENOTSUP ? -EINVAL
+	       : rc == -EINVAL					     ? -EIO
+								     : rc;
+}
+
+int sim_trace_open(const struct sim_config *cfg, const struct trc_opts *opts, struct trc **t,
+		   char *err, size_t errlen)
+{
+	int rc = cfg->trace_mem ? trc_open_mem(t, cfg->trace_path, cfg->trace_mem,
+					       cfg->trace_mem_len, opts, err, errlen)
+				: trc_open(t, cfg->trace_path, opts, err, errlen);
+
+	return rc ? sim_trace_errclass(rc) : 0;
+}
+
 int sim_trace_describe(const char *path, const struct trc_opts *opts, struct sim_trace_desc *out,
 		       char **json, char *err, size_t errlen)
 {

@@ -53,6 +53,16 @@ int sim_trace_convert(const char *path, const struct trc_opts *opts, const char 
 		      struct trc_counts *counts, char *format, size_t format_len, char **stats_json,
 		      struct sim_trace_desc *ident, char *err, size_t errlen);
 
+/* The class of a trace reader's error for a run's exit status: a device choice or an option
+ * that does not fit the trace (several devices, a device not in it, an option the format lacks:
+ * -ENOTUNIQ, -ENODEV, -ENOTSUP) is a usage error, -EINVAL; a bad trace (-EINVAL from the reader)
+ * a runtime one, -EIO; anything else (-ENOENT, -ENOMEM...) stays what it is. */
+int sim_trace_errclass(int rc);
+/* Open cfg's trace for a run (its memory image cfg->trace_mem, else cfg->trace_path) with
+ * opts: 0, or sim_trace_errclass's class with the reader's message in err. */
+int sim_trace_open(const struct sim_config *cfg, const struct trc_opts *opts, struct trc **t,
+		   char *err, size_t errlen);
+
 /* The trace's description once t has been read to its end: fingerprint, size and format into
  * *out (when not NULL) and, when ts is not NULL, the statistics document of ts into *json
  * (malloc'ed; NULL without memory). Shared by the readers above and sim_run's describe_trace. */
