@@ -86,6 +86,9 @@ struct bt {
 	struct hashtab pids;         /* pid -> its name's index in comms (sim/base/hashtab) */
 	char (*comms)[TRC_COMM_MAX];
 	uint32_t ncomms, comms_cap;
+	bool last_valid;             /* pid_get's answer for last_pid (events come in runs of one pid) */
+	uint32_t last_pid;
+	const char *last_comm;
 };
 
 /* ---- files ---- */
@@ -266,15 +269,21 @@ static void pid_set(struct bt *bt, uint32_t pid, const uint8_t *name, size_t len
 	if (n >= TRC_COMM_MAX)
 		n = TRC_COMM_MAX - 1;
 	*ix = bt->ncomms;
+	bt->last_valid = false; /* a name for a pid asked about, or comms moved */
 	memcpy(bt->comms[bt->ncomms], name, n);
 	bt->comms[bt->ncomms++][n] = '\0';
 }
 
-static const char *pid_get(const struct bt *bt, uint32_t pid)
+static const char *pid_get(struct bt *bt, uint32_t pid)
 {
-	const uint64_t *ix = bt->pids.t ? ht_get(&bt->pids, pid) : NULL;
+	if (!bt->last_valid || bt->last_pid != pid) {
+		const uint64_t *ix = bt->pids.t ? ht_get(&bt->pids, pid) : NULL;
 
-	return ix ? bt->comms[*ix] : NULL;
+		bt->last_comm = ix ? bt->comms[*ix] : NULL;
+		bt->last_pid = pid;
+		bt->last_valid = true;
+	}
+	return bt->last_comm;
 }
 
 static bool magic_ok(uint32_t m)

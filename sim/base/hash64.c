@@ -7,12 +7,15 @@
 #define HASH_SEED 0xcbf29ce484222325ULL
 #define HASH_MUL 0x9e3779b97f4a7c15ULL
 
+/* A little-endian word: one load (the hash must not depend on the host's byte order). */
 static inline uint64_t le64(const uint8_t *p)
 {
-	uint64_t w = 0;
+	uint64_t w;
 
-	for (int i = 7; i >= 0; i--)
-		w = (w << 8) | p[i];
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
 	return w;
 }
 
@@ -42,8 +45,10 @@ void hash64_update(struct hash64 *s, const void *data, size_t n)
 			s->ncarry = 0;
 		}
 	}
+	uint64_t h = s->h; /* a local: p's bytes may alias s, which would reload s->h each word */
 	for (; n >= 8; p += 8, n -= 8)
-		s->h = mix(s->h, le64(p));
+		h = mix(h, le64(p));
+	s->h = h;
 	while (n--)
 		s->carry[s->ncarry++] = *p++;
 }
