@@ -58,28 +58,6 @@ uint64_t *ht_insert_slow(struct hashtab *h, uint64_t key, bool *added)
 	return ht_put(h, key, added);
 }
 
-bool ht_del(struct hashtab *h, uint64_t key)
-{
-	uint64_t mask = h->cap - 1, i = ht_slot(h->t, h->cap, key), j = i;
-
-	if (key == HT_EMPTY || !h->t[i].k1)
-		return false;
-	/* Move back every later entry of the run whose home is not in (i, j]. */
-	for (;;) {
-		j = (j + 1) & mask;
-		if (!h->t[j].k1)
-			break;
-		uint64_t home = ht_mix(h->t[j].k1 - 1) & mask;
-		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
-			continue;
-		h->t[i] = h->t[j];
-		i = j;
-	}
-	h->t[i].k1 = 0;
-	h->nr--;
-	return true;
-}
-
 void ht_clear(struct hashtab *h)
 {
 	memset(h->t, 0, h->cap * sizeof(*h->t));

@@ -113,8 +113,29 @@ static inline uint64_t *ht_put_absent(struct hashtab *h, uint64_t key)
 	return &h->t[i].val;
 }
 
-/* Remove key; false if it was absent. */
-bool ht_del(struct hashtab *h, uint64_t key);
+/* Remove key; false if it was absent. (Inline: the miss explanation deletes on hot paths.) */
+static inline bool ht_del(struct hashtab *h, uint64_t key)
+{
+	uint64_t mask = h->cap - 1, i = ht_slot(h->t, h->cap, key), j = i;
+
+	if (key == HT_EMPTY || !h->t[i].k1)
+		return false;
+	/* Move back every later entry of the run whose home is not in (i, j]. */
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!h->t[j].k1)
+			break;
+		uint64_t home = ht_mix(h->t[j].k1 - 1) & mask;
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		h->t[i] = h->t[j];
+		i = j;
+	}
+	h->t[i].k1 = 0;
+	h->nr--;
+	return true;
+}
+
 /* Remove everything, keeping the allocation. */
 void ht_clear(struct hashtab *h);
 /* Rebuild the table with cap slots (a power of two, at least 4/3 of what is kept), keeping the
