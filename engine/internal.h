@@ -13,6 +13,7 @@
 
 #include "engine/assert.h"
 #include "engine/defer.h"
+#include "sim/base/hashtab.h"
 
 #define BUG_ON(cond) ASSERT(!(cond))
 
@@ -138,12 +139,9 @@ struct ssdcache_ctx {
 	size_t te_mem_size;  /* DEFAULT_ALIASING * cte_size */
 	uint32_t next_gen;  /* fixed Q10 */
 	struct ssdcache_defer defer; /* fixed mode: bios waiting for idle offsets (defer.h) */
-	/* fixed Q13: blocks with writes in flight to the target that no cte tracks */
-	struct {
-		unsigned long *block;
-		uint32_t *count;
-		size_t cap, nr;
-	} tw;
+	/* fixed Q13: blocks with writes in flight to the target that no cte tracks -> how many
+	 * (engine/tw.c; empty until the first) */
+	struct hashtab tw;
 	/* fixed Q18: flushes waiting for secondaries to drain */
 	unsigned long secondaries_inflight;
 	struct ssdcache_io *flush_wait_head, *flush_wait_tail;

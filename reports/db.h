@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
+#include "sim/trace_desc.h"
 
 /*
  * One database file holds traces, runs (the complete configuration of each), their results,
@@ -73,36 +74,9 @@ int rep_db_schema_version(const struct rep_db *db);
 
 /* ---- traces ---- */
 
-/* What identifies a trace: a content fingerprint, so the same capture under another path or on
- * another machine is the same trace (sweeps resume, shards merge). */
-struct rep_trace {
-	char fingerprint[64];  /* sim_format_fingerprint(): the reader's hash of the bytes, and size
-				* (older databases hold "c1-..." fingerprints: other traces to us) */
-	char format[16];       /* the reader's format name for the source ("blkparse", ...), or "" */
-	uint64_t size_bytes;
-	const char *path;      /* as given by the user (not owned) */
-	/* `trace stats --json` of the trace as read with the run's reader options, or NULL (the
-	 * trace is recorded without statistics). Not owned. */
-	const char *stats_json;
-};
-
-/*
- * The store never reads a trace a result describes (sim_config.describe_trace: the run filled
- * res->trace_fingerprint and res->trace_stats_json as it read the trace). For a trace nothing
- * described (a replay, a run that did not start, --dry-run), these read it once with the reader:
- * rep_trace_describe fills *out (fingerprint, size, format; path = path) and, when json is not
- * NULL, *json with the `trace stats --json` document of the same pass (free() it; NULL without
- * memory for it). A path that does not exist may name a blktrace capture NAME. Returns 0 or
- * -errno with a located message in err.
- */
-int rep_trace_describe(const char *path, const struct trc_opts *opts, struct rep_trace *out,
-		       char **json, char *err, size_t errlen);
-/* rep_trace_describe without the statistics. */
-int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
-		       char *err, size_t errlen);
-/* The statistics document alone (-ENOMEM when it could not be made). */
-int rep_trace_stats_json(const char *path, const struct trc_opts *opts, char **json, char *err,
-			 size_t errlen);
+/* A trace is identified by struct sim_trace_desc (sim/trace_desc.h): the run that read it
+ * described it, or sim_trace_describe() did (which the store calls itself only for a result
+ * that does not describe its trace). */
 
 /* ---- configurations ---- */
 
@@ -124,7 +98,7 @@ enum rep_run_status {
 
 /* Optional details of a run; zero-initialise, then set what you have. */
 struct rep_run_info {
-	const struct rep_trace *trace; /* NULL: res's description, else rep_trace_describe() */
+	const struct sim_trace_desc *trace; /* NULL: res's description, else sim_trace_describe() */
 	const char *sweep_id;          /* the sweep this run belongs to, or NULL */
 	const char *command_line;      /* for the record, or NULL */
 	double started_at, finished_at; /* Unix time (s); 0: now - res->wall_seconds, and now */
@@ -137,7 +111,7 @@ struct rep_run_info {
  * its results, outcome counts, latencies per class and per operation, device statistics, the
  * time series and the latency histograms, all in one transaction. The trace and the effective
  * configuration come from res (sim_config.describe_trace); only a result that does not describe
- * its trace makes the store read it (rep_trace_describe). Returns 0 or -errno (see above); on
+ * its trace makes the store read it (sim_trace_describe). Returns 0 or -errno (see above); on
  * failure nothing of the run is in the file.
  */
 int rep_db_record_run(struct rep_db *db, const struct sim_config *cfg,
@@ -157,7 +131,7 @@ int rep_db_has_config(struct rep_db *db, const char *fingerprint, const char *co
 /* ---- sweeps ---- */
 
 /* Record (or find again) a sweep: id is the caller's stable identifier. Returns 0 or -errno. */
-int rep_db_record_sweep(struct rep_db *db, const char *sweep_id, const struct rep_trace *trace,
+int rep_db_record_sweep(struct rep_db *db, const char *sweep_id, const struct sim_trace_desc *trace,
 			const char *command_line, unsigned nr_configs, char *err, size_t errlen);
 
 /* ---- whole files ---- */

@@ -10,87 +10,9 @@
 
 #include "reports/db_internal.h"
 #include "reports/db_schema.h"
-#include "policies/policy.h"
 #include "reports/rep_util.h"
-#include "traces/stats.h"
-
-/* ---- traces ---- */
-
-int rep_trace_describe(const char *path, const struct trc_opts *opts, struct rep_trace *out,
-			  char **json, char *err, size_t errlen)
-{
-	struct trc_opts o = opts ? *opts : (struct trc_opts){0};
-	struct trc_stats *st = NULL;
-	struct trc *t = NULL;
-	struct trc_rec rec;
-	enum trc_status s;
-	size_t len = 0;
-	uint32_t dev;
-	FILE *mem;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	out->path = path;
-	if (json)
-		*json = NULL;
-	o.fingerprint = true;
-	if ((rc = trc_open(&t, path, &o, err, errlen)))
-		return rc;
-	if (json && trc_stats_new(&st, &(struct trc_stats_opts){0}))
-		st = NULL; /* no statistics without memory for them */
-	while ((s = trc_next(t, &rec)) == TRC_OK)
-		if (st)
-			trc_stats_add(st, &rec);
-	if (s == TRC_EBAD) {
-		snprintf(err, errlen, "%s", trc_error(t));
-		rc = -EINVAL;
-		goto out;
-	}
-	out->size_bytes = trc_size_bytes(t);
-	sim_format_fingerprint(out->size_bytes, trc_fingerprint(t), out->fingerprint,
-			       sizeof(out->fingerprint));
-	snprintf(out->format, sizeof(out->format), "%s", trc_format_name(t));
-	if (st && (mem = open_memstream(json, &len))) {
-		bool has_dev = trc_device(t, &dev);
-
-		trc_stats_print(st, mem, true, path, trc_format_name(t), trc_event(t),
-				has_dev ? &dev : NULL, trc_counts(t));
-		if (fclose(mem)) {
-			free(*json);
-			*json = NULL;
-		}
-	}
-out:
-	trc_stats_free(st);
-	trc_close(t);
-	return rc;
-}
-
-int rep_trace_identify(const char *path, const struct trc_opts *opts, struct rep_trace *out,
-		       char *err, size_t errlen)
-{
-	return rep_trace_describe(path, opts, out, NULL, err, errlen);
-}
-
-int rep_trace_stats_json(const char *path, const struct trc_opts *opts, char **json, char *err,
-			 size_t errlen)
-{
-	struct rep_trace t;
-	int rc = rep_trace_describe(path, opts, &t, json, err, errlen);
-
-	if (!rc && !*json) {
-		snprintf(err, errlen, "%s: out of memory for the trace statistics", path);
-		return -ENOMEM;
-	}
-	return rc;
-}
 
 /* ---- configurations ---- */
-
-static const char *policy_name(const struct ssdcache_config *e)
-{
-	return e->policy ? e->policy->name : "lfu";
-}
 
 static const char *mode_name(enum ssdcache_mode_t m)
 {
@@ -141,7 +63,7 @@ int rep_config_key(const struct sim_config *cfg, char *buf, size_t len)
 		     "seed_crash=%d;bs_overflow=%d;odd_bs=%d;cache=%s;target=%s;hz=%u;jiffies0=%" PRIu64
 		     ";wq_delay=%" PRIu64 ";map_cost=%" PRIu64 ";speed=%.17g;qd=%u;interval=%" PRIu64
 		     ";max_requests=%" PRIu64 ";verify=%d;explain=%d;fmt=%s;event=%c;dev=%s;lenient=%d",
-		     e->block_size, e->options.assoc, mode_name(e->options.mode), policy_name(e), opts,
+		     e->block_size, e->options.assoc, mode_name(e->options.mode), sim_policy_name(e), opts,
 		     (uint64_t)e->fixed, (int)e->hash, (int)e->seed_crash, (int)e->bs_overflow,
 		     (int)e->odd_blocksize, cfg->cache_spec, cfg->target_spec, cfg->hz,
 		     cfg->jiffies0, cfg->wq_delay_ns, cfg->map_cost_ns, cfg->speed, cfg->qd,
@@ -245,7 +167,7 @@ static int insert_row(struct rep_db *db, const char *table, const struct col *co
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Find the trace by fingerprint or add it; fill its statistics from the first result. */
-static int upsert_trace(struct rep_db *db, const struct rep_trace *t, const struct sim_config *cfg,
+static int upsert_trace(struct rep_db *db, const struct sim_trace_desc *t, const struct sim_config *cfg,
 			const struct sim_result *res, const char *stats_json, int64_t *trace_id,
 			char *err, size_t errlen)
 {
@@ -776,8 +698,8 @@ int rep_db_record_run_ex(struct rep_db *db, const struct sim_config *cfg,
 			 const struct sim_result *res, const struct rep_run_info *info,
 			 int64_t *run_id, char *err, size_t errlen)
 {
-	struct rep_trace local;
-	const struct rep_trace *t = info->trace;
+	struct sim_trace_desc local;
+	const struct sim_trace_desc *t = info->trace;
 	char *stats = NULL;
 	int64_t trace_id, rid;
 	int rc;
@@ -805,7 +727,7 @@ int rep_db_record_run_ex(struct rep_db *db, const struct sim_config *cfg,
 		t = &local;
 	} else if (!t) {
 		/* It did not (a replay, a run that did not start): one pass of the reader. */
-		if ((rc = rep_trace_describe(cfg->trace_path, &cfg->trace, &local,
+		if ((rc = sim_trace_describe(cfg->trace_path, &cfg->trace, &local,
 					 info->status == REP_RUN_OK ? &stats : NULL, err, errlen)))
 			return rc;
 		local.stats_json = stats;
@@ -874,7 +796,7 @@ int rep_db_has_config(struct rep_db *db, const char *fingerprint, const char *co
 	return rc;
 }
 
-int rep_db_record_sweep(struct rep_db *db, const char *sweep_id, const struct rep_trace *trace,
+int rep_db_record_sweep(struct rep_db *db, const char *sweep_id, const struct sim_trace_desc *trace,
 			const char *command_line, unsigned nr_configs, char *err, size_t errlen)
 {
 	int64_t trace_id = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* rep_util.c - time stamps, random run ids and the content hash behind trace fingerprints. */
+/* rep_util.c - time stamps, random run ids, configuration hashes. */
 #include "reports/rep_util.h"
+#include "sim/base/hash64.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -52,97 +53,7 @@ int rep_uuid(char *buf, size_t len)
 	return 0;
 }
 
-#define P1 0x9E3779B185EBCA87ULL
-#define P2 0xC2B2AE3D27D4EB4FULL
-#define P3 0x165667B19E3779F9ULL
-
-static inline uint64_t rotl64(uint64_t x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-static inline uint64_t fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static inline void mix(struct rep_hash *h, uint64_t w)
-{
-	h->a ^= w * P1;
-	h->a = rotl64(h->a, 31) * P2;
-	h->b += w ^ P3;
-	h->b = rotl64(h->b, 27) * P1 + h->a;
-}
-
-/* Little-endian load, so the fingerprint does not depend on the host's byte order. */
-static inline uint64_t load64(const uint8_t *p)
-{
-	uint64_t w = 0;
-
-	for (int i = 7; i >= 0; i--)
-		w = (w << 8) | p[i];
-	return w;
-}
-
-void rep_hash_init(struct rep_hash *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->a = P3;
-	h->b = P2;
-}
-
-void rep_hash_update(struct rep_hash *h, const void *data, size_t n)
-{
-	const uint8_t *p = data;
-
-	h->len += n;
-	while (h->ntail && n) {
-		h->tail[h->ntail++] = *p++;
-		n--;
-		if (h->ntail == 8) {
-			mix(h, load64(h->tail));
-			h->ntail = 0;
-		}
-	}
-	for (; n >= 8; n -= 8, p += 8)
-		mix(h, load64(p));
-	while (n--)
-		h->tail[h->ntail++] = *p++;
-}
-
-static void hash_final(const struct rep_hash *h0, uint64_t *x, uint64_t *y)
-{
-	struct rep_hash h = *h0;
-
-	if (h.ntail) {
-		memset(h.tail + h.ntail, 0, 8 - h.ntail);
-		mix(&h, load64(h.tail));
-	}
-	mix(&h, h.len);
-	*x = fmix64(h.a ^ h.b);
-	*y = fmix64(h.b + *x);
-}
-
-void rep_hash_fingerprint(const struct rep_hash *h, char *buf, size_t len)
-{
-	uint64_t x, y;
-
-	hash_final(h, &x, &y);
-	snprintf(buf, len, "c1-%" PRIu64 "-%016" PRIx64 "%016" PRIx64, h->len, x, y);
-}
-
 void rep_hash_text(const char *s, char *buf, size_t len)
 {
-	struct rep_hash h;
-	uint64_t x, y;
-
-	rep_hash_init(&h);
-	rep_hash_update(&h, s, strlen(s));
-	hash_final(&h, &x, &y);
-	snprintf(buf, len, "%016" PRIx64, x);
+	snprintf(buf, len, "%016" PRIx64, hash64_text(s));
 }

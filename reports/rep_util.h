@@ -22,22 +22,8 @@ void rep_format_time(double unix_s, char *buf, size_t len);
 /* A random 128-bit id as 32 hex digits. Returns 0 or -errno (getrandom). */
 int rep_uuid(char *buf, size_t len);
 
-/*
- * A streaming 128-bit non-cryptographic hash (two multiply-rotate lanes, murmur3's
- * finaliser). It identifies trace files and configurations; it is not meant to resist an
- * adversary, only accidental collisions, and it is stable: stored fingerprints depend on it.
- */
-#define REP_HASH_CHUNK (1u << 20)
-struct rep_hash {
-	uint64_t a, b, len;
-	uint8_t tail[8];
-	unsigned ntail;
-};
-void rep_hash_init(struct rep_hash *h);
-void rep_hash_update(struct rep_hash *h, const void *data, size_t n);
-/* "c1-<size>-<32 hex>" into buf (>= 64 bytes). */
-void rep_hash_fingerprint(const struct rep_hash *h, char *buf, size_t len);
-/* 16 hex digits of a text's hash (config_hash, shard names). */
+/* 16 hex digits of a text's hash (config_hash, shard names): sim/base/hash64, the hash of the
+ * trace fingerprints. */
 void rep_hash_text(const char *s, char *buf, size_t len);
 
 #endif

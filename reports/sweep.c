@@ -15,9 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/assert.h"
 #include "reports/rep_util.h"
-#include "traces/stats.h"
 
 /*
  * The one piece of global mutable state in reports/: the signal number that asked the sweep
@@ -212,7 +210,7 @@ static void relay_stderr(int fd, bool progress_on, char *last, size_t len)
 /* Why a worker ended without a result: its status and the last line it wrote on stderr. */
 static void describe_status(int status, const char *last, char *buf, size_t len)
 {
-	if (WIFEXITED(status) && WEXITSTATUS(status) == SSDCACHE_EXIT_INTERNAL && last[0])
+	if (WIFEXITED(status) && WEXITSTATUS(status) == SIM_EXIT_INTERNAL && last[0])
 		/* "internal error at FILE:LINE: COND (please report)" */
 		snprintf(buf, len, "%s", last);
 	else if (WIFSIGNALED(status))
@@ -284,7 +282,7 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 		info.error = why;
 		/* a bug (status 3) or a signal, not a bad trace: the sweep's status says so */
 		if (WIFSIGNALED(status) ||
-		    (WIFEXITED(status) && WEXITSTATUS(status) == SSDCACHE_EXIT_INTERNAL))
+		    (WIFEXITED(status) && WEXITSTATUS(status) == SIM_EXIT_INTERNAL))
 			st->crashed++;
 	} else if (hdr.rc == 0) {
 		info.status = REP_RUN_OK;
@@ -304,18 +302,10 @@ static int collect(struct rep_db *db, const struct rep_sweep_job *jobs, struct s
 	if (rc)
 		return rc;
 	pg->done++;
-	switch (info.status) {
-	case REP_RUN_OK:
-		st->ok++;
-		break;
-	case REP_RUN_INVALID:
-		st->invalid++;
-		break;
-	case REP_RUN_FAILED:
-		st->failed++;
-		pg->failed++;
-		break;
-	}
+	unsigned *by_status[] = {[REP_RUN_OK] = &st->ok, [REP_RUN_INVALID] = &st->invalid,
+				 [REP_RUN_FAILED] = &st->failed};
+	++*by_status[info.status];
+	pg->failed += info.status == REP_RUN_FAILED;
 	if (info.status != REP_RUN_OK) {
 		if (pg->on)
 			fprintf(stderr, "\r\033[K");
@@ -493,102 +483,5 @@ out:
 	free(slots);
 	free(pfd);
 	free(todo);
-	return rc;
-}
-
-int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
-		      struct trc_counts *counts, char *format, size_t format_len, char **stats_json,
-		      struct rep_trace *ident, char *err, size_t errlen)
-{
-	struct trc_stats *stats = NULL;
-	struct trc_opts o = opts ? *opts : (struct trc_opts){0};
-	struct trc_sct_source src = {0};
-	const struct trc_sct_source *in_sct;
-	struct trc_sct_writer *w;
-	struct trc_rec rec;
-	enum trc_status st;
-	struct trc *t;
-	uint32_t dev = 0;
-	const char *base;
-	int rc;
-
-	o.fingerprint = true;
-	if (stats_json)
-		*stats_json = NULL;
-	if ((rc = trc_open(&t, path, &o, err, errlen)))
-		return rc;
-	/* Statistics are a by-product of this pass; without memory for them the sweep goes on. */
-	if (stats_json && trc_stats_new(&stats, &(struct trc_stats_opts){0}))
-		stats = NULL;
-	in_sct = trc_sct_info(t, NULL);
-	if (in_sct) {
-		src = *in_sct; /* an .sct copied keeps its original source */
-	} else {
-		base = strrchr(path, '/');
-		snprintf(src.format, sizeof(src.format), "%s", trc_format_name(t));
-		snprintf(src.name, sizeof(src.name), "%s", base ? base + 1 : path);
-		src.event = trc_event(t);
-		trc_device(t, &dev);
-		src.device = dev;
-	}
-	if ((rc = trc_sct_create(&w, out_path, &src, err, errlen))) {
-		trc_close(t);
-		return rc;
-	}
-	while ((st = trc_next(t, &rec)) == TRC_OK) {
-		if (stats)
-			trc_stats_add(stats, &rec);
-		if ((rc = trc_sct_write(w, &rec))) {
-			snprintf(err, errlen, "%s: %s", out_path, strerror(-rc));
-			goto fail;
-		}
-	}
-	if (st == TRC_EBAD) {
-		snprintf(err, errlen, "%s", trc_error(t));
-		rc = -EINVAL;
-		goto fail;
-	}
-	if (!in_sct) {
-		src.size = trc_size_bytes(t);
-		src.fingerprint = trc_fingerprint(t);
-	}
-	trc_sct_set_source(w, &src);
-	if (ident) {
-		memset(ident, 0, sizeof(*ident));
-		ident->size_bytes = trc_size_bytes(t);
-		sim_format_fingerprint(ident->size_bytes, trc_fingerprint(t), ident->fingerprint,
-				       sizeof(ident->fingerprint));
-		snprintf(ident->format, sizeof(ident->format), "%s", trc_format_name(t));
-	}
-	if (counts)
-		*counts = *trc_counts(t);
-	if (format)
-		snprintf(format, format_len, "%s", src.format);
-	if (stats) {
-		size_t len = 0;
-		FILE *mem = open_memstream(stats_json, &len);
-		bool has_dev = trc_device(t, &dev);
-
-		if (mem) {
-			trc_stats_print(stats, mem, true, path, trc_format_name(t), trc_event(t),
-					has_dev ? &dev : NULL, trc_counts(t));
-			if (fclose(mem)) {
-				free(*stats_json);
-				*stats_json = NULL;
-			}
-		}
-		trc_stats_free(stats);
-	}
-	trc_close(t);
-	rc = trc_sct_finish(w, err, errlen);
-	if (rc && stats_json) {
-		free(*stats_json);
-		*stats_json = NULL;
-	}
-	return rc;
-fail:
-	trc_stats_free(stats);
-	trc_sct_abort(w);
-	trc_close(t);
 	return rc;
 }

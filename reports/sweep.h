@@ -39,7 +39,7 @@ struct rep_sweep_opts {
 	bool progress;                 /* one progress line on stderr, rewritten in place */
 	const char *sweep_id;          /* recorded with every run; may be NULL */
 	const char *command_line;      /* recorded with every run; may be NULL */
-	const struct rep_trace *trace; /* the source trace's identity (not a converted copy) */
+	const struct sim_trace_desc *trace; /* the source trace's identity (not a converted copy) */
 	/* What the workers read instead of cfg.trace_path (a converted .sct copy), or NULL. */
 	const char *run_trace_path;
 	const struct trc_opts *run_trace_opts; /* with run_trace_path */
@@ -74,19 +74,5 @@ struct rep_sweep_stats {
 int rep_sweep_execute(struct rep_db *db, const struct rep_sweep_job *jobs, size_t n,
 		      const struct rep_sweep_opts *opts, struct rep_sweep_stats *stats, char *err,
 		      size_t errlen);
-
-/*
- * Read the trace at path once (with opts) and write it as .sct at out_path, so every worker
- * reads the compact binary form instead of parsing text again. The reader's choices (event,
- * device, order) are kept, so a run on the copy sees exactly the records of a run on the
- * source. counts and format (may be NULL) receive the source reader's counters and format
- * name; stats_json (may be NULL) the `trace stats --json` document of the same pass (free() it;
- * NULL if it could not be made); ident (may be NULL) the source's identity from the same pass
- * (fingerprint, size, format; path and stats_json are left for the caller). Returns 0, or -errno
- * with a located message in err; a partial file is removed.
- */
-int rep_sweep_convert(const char *path, const struct trc_opts *opts, const char *out_path,
-		      struct trc_counts *counts, char *format, size_t format_len, char **stats_json,
-		      struct rep_trace *ident, char *err, size_t errlen);
 
 #endif

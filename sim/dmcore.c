@@ -422,20 +422,25 @@ static void dispatch_drain(struct dm_core *dm)
 	dm->draining = false;
 }
 
+/* The request's flags its bios carry (the trace's TRC_* as the kernel's REQ_*). */
+static const struct {
+	uint32_t trc, req;
+} bio_flags[] = {
+	{TRC_FUA, REQ_FUA},
+	{TRC_SYNC, REQ_SYNC},
+	{TRC_META, REQ_META},
+	{TRC_AHEAD, REQ_RAHEAD},
+};
+
 void dm_submit(struct dm_core *dm, struct dm_req *req)
 {
 	uint32_t f = req->flags;
 	uint32_t data_rw = (f & TRC_WRITE) ? BIO_RW_WRITE : 0;
 	dm->inflight_req++;
 	req->pieces_left = 1; /* dm's own reference until every piece is mapped */
-	if (f & TRC_FUA)
-		data_rw |= REQ_FUA;
-	if (f & TRC_SYNC)
-		data_rw |= REQ_SYNC;
-	if (f & TRC_META)
-		data_rw |= REQ_META;
-	if (f & TRC_AHEAD)
-		data_rw |= REQ_RAHEAD;
+	for (size_t i = 0; i < sizeof(bio_flags) / sizeof(bio_flags[0]); i++)
+		if (f & bio_flags[i].trc)
+			data_rw |= bio_flags[i].req;
 
 	if (f & TRC_DISCARD) {
 		/* one piece: dm 3.1 does not split discards */

@@ -8,6 +8,7 @@
 
 #include "engine/engine.h"
 #include "sim/device.h"
+#include "traces/reader.h"
 
 /*
  * What dm.c does around a target's map/end_io (docs/engine.md §0.4 and 5.1), in one place, for the
@@ -106,6 +107,22 @@ int dm_create(struct dm_core **out, const struct ssdcache_config *cfg, uint64_t 
 void dm_destroy(struct dm_core *dm);
 
 struct dm_req *dm_req_alloc(struct dm_core *dm);
+/* The one place a trace record becomes a request (`run` and `replay` alike): a request from
+ * dm_req_alloc with the record's flags and extent (a flush without data at sector 0), arriving at
+ * arrival_ns, with the trace's measured latency. The version (verifier) is the observer's.
+ * Inline: once per request (an out-of-line call cost 8 instructions per request). */
+static inline struct dm_req *dm_req_from_rec(struct dm_core *dm, const struct trc_rec *rec,
+					     uint64_t arrival_ns)
+{
+	struct dm_req *q = dm_req_alloc(dm);
+
+	q->flags = rec->flags;
+	q->sector = rec->nsect ? rec->sector : 0; /* a flush without data has no extent */
+	q->nsect = rec->nsect;
+	q->arrival_ns = arrival_ns;
+	q->trace_latency_ns = rec->latency_ns;
+	return q;
+}
 /* Submit one user request (split, map, dispatch). The request is freed after req_done. */
 void dm_submit(struct dm_core *dm, struct dm_req *req);
 /* The backend reports a finished device I/O. */

@@ -634,11 +634,6 @@ void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec
 	struct sim_result *res = o->res;
 	uint32_t f = rec->flags;
 
-	q->flags = f;
-	q->sector = rec->nsect ? rec->sector : 0;
-	q->nsect = rec->nsect;
-	q->arrival_ns = t;
-	q->trace_latency_ns = rec->latency_ns;
 	if (o->count_from == UINT64_MAX)
 		warmup_check(o, q, rec, t);
 	if (q->id < o->count_from) {

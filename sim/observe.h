@@ -32,7 +32,8 @@ void obs_set_trace(struct observer *o, const struct trc *t);
 bool obs_admit(struct observer *o, const struct trc_rec *rec, uint64_t target_sectors);
 /* A hint before earlier events run: the record's metadata will be touched soon. */
 void obs_prefetch(struct observer *o, struct ssdcache_ctx *sc, const struct trc_rec *rec);
-/* Fill a request from an admitted record arriving at t (version, counts, series). */
+/* Account a request dm_req_from_rec made of an admitted record arriving at t: its version (a
+ * write's, for the verifier), the counts, the series. */
 void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec, uint64_t t);
 /* Requests submitted and not completed yet. */
 uint64_t obs_outstanding(const struct observer *o);

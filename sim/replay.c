@@ -27,6 +27,7 @@
 #include "sim/observe.h"
 #include "sim/replay_dev.h"
 #include "sim/replay_sector.h"
+#include "sim/trace_desc.h"
 #include "sim/replay_verify.h"
 #include "sim/replay_wake.h"
 
@@ -582,11 +583,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 	if ((ret = obs_set_target(rp->obs, dm_target(rp->dm))))
 		goto out;
 	target_sectors = rp->dev[BDEV_TARGET].size / 512;
-	if ((ret = trc_open(&t, cfg->trace_path, &cfg->trace, sub, sizeof(sub)))) {
-		snprintf(err, errlen, "%s", sub);
-		ret = err_from_trc_open(ret);
+	if ((ret = sim_trace_open(cfg, &cfg->trace, &t, err, errlen)))
 		goto out;
-	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(rp->obs, t);
 	/* the default 50 us timer slack would be lag of its own: sleep to the nanosecond asked */
@@ -636,8 +634,8 @@ int replay_run(const struct replay_config *rc, struct sim_result *res, struct re
 			uint64_t at = cfg->qd ? now : (uint64_t)llround((double)rec.time_ns / cfg->speed);
 			bool slot = !cfg->qd || obs_outstanding(rp->obs) < cfg->qd;
 			if (slot && at <= now) {
-				struct dm_req *q = dm_req_alloc(rp->dm);
 				now = be_now(rp); /* the request's arrival: its latency starts here */
+				struct dm_req *q = dm_req_from_rec(rp->dm, &rec, now);
 				if (!cfg->qd) {
 					/* open loop: how late is it handed to the dm core? */
 					uint64_t lag = now - at;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engine/assert.h"
 #include "engine/engine.h"
 #include "sim/device.h"
 #include "sim/warmup.h"
@@ -141,6 +142,13 @@ struct sim_effective {
 	char table[512];                /* the dm table arguments (cfg->table) */
 	struct sim_dev_desc cache, target;
 };
+
+/* The exit status of an internal error (engine/assert.h), for consumers that do not include the
+ * engine (a sweep telling a crashed worker from a failed run). */
+#define SIM_EXIT_INTERNAL SSDCACHE_EXIT_INTERNAL
+
+/* The victim policy's name in e ("lfu", the seed's, when none is set). */
+const char *sim_policy_name(const struct ssdcache_config *e);
 
 /* The description of a device spec without creating the device (a model's init may allocate in
  * proportion to its size): what a failed or refused run records. Same resolution as

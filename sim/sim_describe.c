@@ -57,12 +57,16 @@ void sim_describe_dev(const char *spec, struct sim_dev_desc *out)
 	out->has_size = size[0] && parse_size(size, &out->size_bytes) == 0;
 }
 
+const char *sim_policy_name(const struct ssdcache_config *e)
+{
+	return e->policy ? e->policy->name : "lfu";
+}
+
 void sim_describe_config(const struct sim_config *cfg, struct sim_effective *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->engine = cfg->engine;
-	snprintf(out->policy, sizeof(out->policy), "%s",
-		 cfg->engine.policy ? cfg->engine.policy->name : "lfu");
+	snprintf(out->policy, sizeof(out->policy), "%s", sim_policy_name(&cfg->engine));
 	snprintf(out->table, sizeof(out->table), "%s", cfg->table);
 	sim_describe_dev(cfg->cache_spec, &out->cache);
 	sim_describe_dev(cfg->target_spec, &out->target);

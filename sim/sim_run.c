@@ -16,6 +16,7 @@
 #include "sim/observe.h"
 #include "sim/sim.h"
 #include "sim/base/errclass.h"
+#include "sim/trace_desc.h"
 #include "sim/base/units.h"
 #include "traces/stats.h"
 
@@ -259,30 +260,18 @@ static void describe_run(const struct run *r, struct sim_effective *e)
 static void describe_trace(struct trc *t, struct trc_stats *ts, const char *path,
 			   struct sim_result *res)
 {
+	struct sim_trace_desc d = {0};
 	struct trc_rec rec;
 	enum trc_status st;
-	size_t len = 0;
-	uint32_t dev;
-	bool has_dev;
-	FILE *mem;
 
 	while ((st = trc_next(t, &rec)) == TRC_OK)
 		if (ts)
 			trc_stats_add(ts, &rec);
 	if (st != TRC_EOF)
 		return;
-	res->trace_size_bytes = trc_size_bytes(t);
-	sim_format_fingerprint(res->trace_size_bytes, trc_fingerprint(t), res->trace_fingerprint,
-			       sizeof(res->trace_fingerprint));
-	if (!ts || !(mem = open_memstream(&res->trace_stats_json, &len)))
-		return;
-	has_dev = trc_device(t, &dev);
-	trc_stats_print(ts, mem, true, path, trc_format_name(t), trc_event(t),
-			has_dev ? &dev : NULL, trc_counts(t));
-	if (fclose(mem)) {
-		free(res->trace_stats_json);
-		res->trace_stats_json = NULL;
-	}
+	sim_trace_finish(t, ts, path, &d, &res->trace_stats_json);
+	res->trace_size_bytes = d.size_bytes;
+	snprintf(res->trace_fingerprint, sizeof(res->trace_fingerprint), "%s", d.fingerprint);
 }
 
 int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, size_t errlen)
@@ -292,7 +281,6 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	struct trc_stats *ts = NULL;
 	struct trc_opts topts = cfg->trace;
 	struct trc_rec rec;
-	char sub[512];
 	double wall_start = wall_now(), last_progress = wall_start;
 	bool show_progress = cfg->progress, shown = false;
 	uint64_t target_sectors;
@@ -311,15 +299,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		if (trc_stats_new(&ts, &(struct trc_stats_opts){0}))
 			ts = NULL; /* no statistics without memory for them; the run goes on */
 	}
-	rc = cfg->trace_mem ? trc_open_mem(&t, cfg->trace_path, cfg->trace_mem, cfg->trace_mem_len,
-					   &topts, sub, sizeof(sub))
-			    : trc_open(&t, cfg->trace_path, &topts, sub, sizeof(sub));
-	if (rc) {
-		snprintf(err, errlen, "%s", sub);
-		/* a bad trace is a runtime error; a device choice that does not fit it is a usage one */
-		rc = err_from_trc_open(rc);
+	if ((rc = sim_trace_open(cfg, &topts, &t, err, errlen)))
 		goto out;
-	}
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(r->obs, t);
 	for (;;) {
@@ -363,7 +344,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		des_run_until(&r->q, at);
 		r->q.now_ns = at;
 		uint64_t before = dm_pieces_mapped(r->dm);
-		struct dm_req *q = dm_req_alloc(r->dm);
+		struct dm_req *q = dm_req_from_rec(r->dm, &rec, at);
 		obs_request(r->obs, q, &rec, at);
 		dm_submit(r->dm, q);
 		if (cfg->map_cost_ns)

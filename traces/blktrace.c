@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/base/hashtab.h"
 #include "traces/blkev.h"
 
 /*
@@ -50,7 +51,7 @@
 #define TN_PROCESS (0u | (TC_NOTIFY << TC_SHIFT))
 #define TN_MESSAGE (2u | (TC_NOTIFY << TC_SHIFT))
 #define NIL 0xffffffffu
-#define PID_MAX_ENTRIES (1u << 20)
+#define PID_MAX_NAMES (1u << 19) /* process names kept (later pids get none) */
 #define STREAMS_MAX 4096
 
 struct bt_rec {
@@ -72,12 +73,6 @@ struct bt_stream {
 	uint32_t next;      /* ordered list of streams by head time */
 };
 
-struct bt_pid {
-	uint32_t pid;
-	bool used;
-	char comm[TRC_COMM_MAX];
-};
-
 struct bt {
 	struct blk_asm a;
 	struct bt_stream *s;
@@ -88,8 +83,12 @@ struct bt {
 	bool started;
 	uint64_t genesis;
 	bool before_genesis_warned;
-	struct bt_pid *pids;
-	uint32_t npids, pid_cap;
+	struct hashtab pids;         /* pid -> its name's index in comms (sim/base/hashtab) */
+	char (*comms)[TRC_COMM_MAX];
+	uint32_t ncomms, comms_cap;
+	bool last_valid;             /* pid_get's answer for last_pid (events come in runs of one pid) */
+	uint32_t last_pid;
+	const char *last_comm;
 };
 
 /* ---- files ---- */
@@ -242,52 +241,43 @@ static inline size_t need(struct trc_in *in, size_t n)
 
 static void pid_set(struct bt *bt, uint32_t pid, const uint8_t *name, size_t len)
 {
-	if (bt->npids * 2 >= bt->pid_cap) {
-		if (bt->pid_cap >= PID_MAX_ENTRIES)
-			return; /* bounded: later names are not kept */
-		uint32_t cap = bt->pid_cap ? bt->pid_cap * 2 : 256;
-		struct bt_pid *np = calloc(cap, sizeof(*np));
-		if (!np)
+	uint64_t *ix;
+
+	if (bt->ncomms >= PID_MAX_NAMES)
+		return; /* bounded: later names are not kept */
+	if (!bt->pids.t && ht_init(&bt->pids, 128))
+		return;
+	if (ht_get(&bt->pids, pid))
+		return; /* blkparse keeps the first name of a pid */
+	if (bt->ncomms == bt->comms_cap) {
+		uint32_t cap = bt->comms_cap ? bt->comms_cap * 2 : 128;
+		void *nc = realloc(bt->comms, cap * sizeof(*bt->comms));
+		if (!nc)
 			return;
-		for (uint32_t i = 0; i < bt->pid_cap; i++) {
-			if (!bt->pids[i].used)
-				continue;
-			uint32_t h = (bt->pids[i].pid * 2654435761u) & (cap - 1);
-			while (np[h].used)
-				h = (h + 1) & (cap - 1);
-			np[h] = bt->pids[i];
-		}
-		free(bt->pids);
-		bt->pids = np;
-		bt->pid_cap = cap;
+		bt->comms = nc;
+		bt->comms_cap = cap;
 	}
-	uint32_t h = (pid * 2654435761u) & (bt->pid_cap - 1);
-	while (bt->pids[h].used) {
-		if (bt->pids[h].pid == pid)
-			return; /* blkparse keeps the first name of a pid */
-		h = (h + 1) & (bt->pid_cap - 1);
-	}
+	if (!(ix = ht_put(&bt->pids, pid, NULL)))
+		return;
 	size_t n = strnlen((const char *)name, len);
 	if (n >= TRC_COMM_MAX)
 		n = TRC_COMM_MAX - 1;
-	bt->pids[h].used = true;
-	bt->pids[h].pid = pid;
-	memcpy(bt->pids[h].comm, name, n);
-	bt->pids[h].comm[n] = '\0';
-	bt->npids++;
+	*ix = bt->ncomms;
+	bt->last_valid = false; /* a name for a pid asked about, or comms moved */
+	memcpy(bt->comms[bt->ncomms], name, n);
+	bt->comms[bt->ncomms++][n] = '\0';
 }
 
-static const char *pid_get(const struct bt *bt, uint32_t pid)
+static const char *pid_get(struct bt *bt, uint32_t pid)
 {
-	if (!bt->pid_cap)
-		return NULL;
-	uint32_t h = (pid * 2654435761u) & (bt->pid_cap - 1);
-	while (bt->pids[h].used) {
-		if (bt->pids[h].pid == pid)
-			return bt->pids[h].comm;
-		h = (h + 1) & (bt->pid_cap - 1);
+	if (!bt->last_valid || bt->last_pid != pid) {
+		const uint64_t *ix = bt->pids.t ? ht_get(&bt->pids, pid) : NULL;
+
+		bt->last_comm = ix ? bt->comms[*ix] : NULL;
+		bt->last_pid = pid;
+		bt->last_valid = true;
 	}
-	return NULL;
+	return bt->last_comm;
 }
 
 static bool magic_ok(uint32_t m)
@@ -715,7 +705,8 @@ static void bt_close(struct trc *t)
 		free(bt->s[i].path);
 	}
 	free(bt->s);
-	free(bt->pids);
+	ht_fini(&bt->pids);
+	free(bt->comms);
 	blk_asm_free(&bt->a);
 	free(bt);
 	t->priv = NULL;

@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/base/hash64.h"
 #include "traces/trc_internal.h"
 
-#define HASH_SEED 0xcbf29ce484222325ULL
-#define HASH_MUL 0x9e3779b97f4a7c15ULL
 #define MAP_MIN (1u << 20) /* smaller files are read: a mapping costs more than it saves */
 #ifdef MADV_POPULATE_READ
 #define MADV_POPULATE_READ_ MADV_POPULATE_READ
@@ -19,34 +18,12 @@
 #define MADV_POPULATE_READ_ 22 /* Linux 5.14; older kernels refuse it (EINVAL): no harm */
 #endif
 
-/* Word-at-a-time mixing: fast enough to run while reading (several GB/s), and independent of
- * how the reads happen to split the stream (partial words are carried over). */
-static inline uint64_t hash_word(uint64_t h, uint64_t w)
-{
-	h ^= w;
-	h *= HASH_MUL;
-	return h ^ (h >> 32);
-}
-
 static void populate(const struct trc_in *in, const uint8_t *from, size_t len);
 
-static void hash_bytes(struct trc_in *in, const uint8_t *p, size_t n)
+/* The bytes as they are read or mapped, once each: the trace's fingerprint (sim/base/hash64). */
+static inline void hash_bytes(struct trc_in *in, const uint8_t *p, size_t n)
 {
-	while (n && in->ncarry) {
-		in->carry[in->ncarry++] = *p++;
-		n--;
-		if (in->ncarry == 8) {
-			in->hash = hash_word(in->hash, trc_le64(in->carry));
-			in->ncarry = 0;
-		}
-	}
-	while (n >= 8) {
-		in->hash = hash_word(in->hash, trc_le64(p));
-		p += 8;
-		n -= 8;
-	}
-	while (n--)
-		in->carry[in->ncarry++] = *p++;
+	hash64_update(&in->hash, p, n);
 }
 
 struct trc_io_counts trc_io_counts;
@@ -85,9 +62,10 @@ int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashi
 			in->end = in->p + in->map_len;
 			in->eof = true;
 			in->hashing = hashing;
-			in->hash = HASH_SEED;
+			hash64_init(&in->hash);
 			if (hashing)
 				hash_bytes(in, m, in->map_len);
+			trc_io_counts.bytes += in->size; /* read once, through the mapping */
 			return 0;
 		}
 	}
@@ -100,9 +78,57 @@ int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashi
 	in->cap = cap;
 	in->p = in->end = in->origin = in->buf;
 	in->hashing = hashing;
-	in->hash = HASH_SEED;
+	hash64_init(&in->hash);
 	(void)posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
+}
+
+int trc_in_map_whole(struct trc_in *in)
+{
+	struct stat st;
+	uint64_t off = trc_in_offset(in), got;
+	void *m;
+
+	if (in->map || in->fd < 0)
+		return in->map || in->eof ? 0 : -EINVAL;
+	/* what read() already brought in: [0, got) of the file */
+	got = in->base + (uint64_t)(in->end - in->origin);
+	if (in->read_errno || fstat(in->fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size < got || (uint64_t)st.st_size > SIZE_MAX)
+		return -EINVAL;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	/* The rest of the file is read once, through the mapping: counted and hashed now, as the
+	 * mapped open does for the whole file. */
+	trc_io_counts.bytes += (uint64_t)st.st_size - got;
+	if (in->hashing)
+		hash_bytes(in, (const uint8_t *)m + got, (size_t)(st.st_size - (off_t)got));
+	free(in->buf);
+	in->buf = NULL;
+	in->cap = 0;
+	in->size = (uint64_t)st.st_size;
+	in->map = m;
+	in->map_len = (size_t)st.st_size;
+	in->origin = m;
+	in->base = 0;
+	in->p = (const uint8_t *)m + off;
+	in->end = (const uint8_t *)m + in->map_len;
+	in->released = (const uint8_t *)m + (off & ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1));
+	in->eof = true;
+	populate(in, in->p, 2 * (size_t)TRC_MAP_WINDOW);
+	return 0;
+}
+
+void trc_in_share_map(struct trc_in *in, const struct trc_in *of)
+{
+	if (!of->map || in->origin != of->map)
+		return;
+	in->map = of->map;
+	in->map_len = of->map_len;
+	in->released = in->origin;
+	in->borrowed = true;
 }
 
 void trc_in_open_mem(struct trc_in *in, const char *path, const void *data, size_t len,
@@ -116,7 +142,7 @@ void trc_in_open_mem(struct trc_in *in, const char *path, const void *data, size
 	in->eof = true;
 	in->size = len;
 	in->hashing = hashing;
-	in->hash = HASH_SEED;
+	hash64_init(&in->hash);
 	if (hashing)
 		hash_bytes(in, data, len);
 }
@@ -151,7 +177,7 @@ void trc_in_close(struct trc_in *in)
 {
 	if (in->fd >= 0)
 		close(in->fd);
-	if (in->map)
+	if (in->map && !in->borrowed)
 		munmap(in->map, in->map_len);
 	free(in->buf);
 	in->fd = -1;
@@ -204,7 +230,7 @@ int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off
 
 		if (nl) {
 			size_t n = (size_t)(nl - in->p);
-			if (in->map && n >= TRC_LINE_MAX)
+			if (!in->buf && n >= TRC_LINE_MAX)
 				return -E2BIG; /* as when read through the buffer */
 			*line = (const char *)in->p;
 			*off = trc_in_offset(in);
@@ -222,7 +248,7 @@ int trc_in_line(struct trc_in *in, const char **line, size_t *len, uint64_t *off
 				return -EIO;
 			if (!have)
 				return 0;
-			if (in->map && have >= TRC_LINE_MAX)
+			if (!in->buf && have >= TRC_LINE_MAX)
 				return -E2BIG;
 			*line = (const char *)in->p;
 			*off = trc_in_offset(in);
@@ -250,10 +276,5 @@ uint64_t trc_in_hash_final(struct trc_in *in)
 			trc_in_need(in, in->cap);
 		}
 	}
-	uint64_t h = in->hash;
-	uint8_t tail[8] = {0};
-	memcpy(tail, in->carry, in->ncarry);
-	h = hash_word(h, trc_le64(tail) ^ ((uint64_t)in->ncarry << 56));
-	h = hash_word(h, in->base + (uint64_t)(in->end - in->origin));
-	return h;
+	return hash64_final(&in->hash);
 }

@@ -227,9 +227,17 @@ static int choose_device(struct trc *t, const char *path, const void *mem, size_
 
 	o.has_device = false;
 	o.format = t->fmt->name;
-	rc = new_reader(&s, path, mem, mem_len, from_mem, &o, true, err, errlen);
+	/* The trace is read once: the pre-scan reads the reader's own input, mapped whole. */
+	bool shared = !from_mem && t->in.fd >= 0 && !trc_in_map_whole(&t->in);
+	if (shared) {
+		mem = t->in.origin;
+		mem_len = (size_t)(t->in.end - t->in.origin);
+	}
+	rc = new_reader(&s, path, mem, mem_len, from_mem || shared, &o, true, err, errlen);
 	if (rc)
 		return rc;
+	if (shared)
+		trc_in_share_map(&s->in, &t->in);
 	for (;;) {
 		struct trc_rec rec;
 		enum trc_status st = s->fmt->next(s, &rec);

@@ -143,7 +143,8 @@ uint64_t trc_size_bytes(const struct trc *t);
 uint64_t trc_bytes_done(const struct trc *t);
 void trc_close(struct trc *t);
 /* For tests (a process-wide tally, not thread-safe): trace files opened and bytes read from them
- * by every reader of the process, so a test can prove how often a command reads a trace. */
+ * (read(), or mapped: a mapping counts the file's size once) by every reader of the process, so
+ * a test can prove how often a command reads a trace. */
 struct trc_io_counts {
 	uint64_t opens, bytes;
 };

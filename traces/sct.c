@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/base/hashtab.h"
 #include "traces/trc_internal.h"
 
 /*
@@ -49,59 +50,50 @@ struct trc_sct_writer {
 	char *path;
 	struct trc_sct_source src;
 	uint64_t count, first_ns, last_ns;
-	/* process names: a blob of (len, bytes) and an open-addressing index into it */
+	/* process names: a blob of (len, bytes) and an index into it by a hash of the name */
 	uint8_t *blob;
 	size_t blob_len, blob_cap;
 	uint32_t *name_off; /* per id: offset into blob */
 	uint32_t nnames, names_cap;
-	uint32_t *index;    /* id + 1, 0 = empty */
-	uint32_t index_cap;
+	struct hashtab index; /* name hash -> id (sim/base/hashtab; a collision rehashes) */
 	int io_errno;
 };
 
-static uint32_t name_hash(const char *s, size_t n)
+static uint64_t name_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
+		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ULL;
+	return h == HT_EMPTY ? 0 : h;
+}
+
+/* Where a name goes when another holds its hash: the hash of the hash. */
+static uint64_t next_key(uint64_t k)
+{
+	k = ht_mix(k);
+	return k == HT_EMPTY ? 0 : k;
 }
 
 static int name_id(struct trc_sct_writer *w, const char *s, uint32_t *id)
 {
 	size_t n = strnlen(s, TRC_COMM_MAX - 1);
+	uint64_t key, *v;
 
 	if (!n) {
 		*id = SCT_NONE;
 		return 0;
 	}
-	uint32_t h = name_hash(s, n);
-	if (w->index_cap) {
-		for (uint32_t i = h & (w->index_cap - 1); w->index[i]; i = (i + 1) & (w->index_cap - 1)) {
-			const uint8_t *e = w->blob + w->name_off[w->index[i] - 1];
-			if (e[0] == n && !memcmp(e + 1, s, n)) {
-				*id = w->index[i] - 1;
-				return 0;
-			}
+	if (!w->index.t && ht_init(&w->index, 48))
+		return -ENOMEM;
+	/* Two names with one hash: the second goes on to the hash of the hash, and so on. */
+	for (key = name_hash(s, n); (v = ht_get(&w->index, key)); key = next_key(key)) {
+		const uint8_t *e = w->blob + w->name_off[*v];
+		if (e[0] == n && !memcmp(e + 1, s, n)) {
+			*id = (uint32_t)*v;
+			return 0;
 		}
 	}
 	/* A new name: grow the tables (names are few; records never allocate). */
-	if ((w->nnames + 1) * 2 > w->index_cap) {
-		uint32_t cap = w->index_cap ? w->index_cap * 2 : 64;
-		uint32_t *ni = calloc(cap, sizeof(*ni));
-		if (!ni)
-			return -ENOMEM;
-		for (uint32_t k = 0; k < w->nnames; k++) {
-			const uint8_t *e = w->blob + w->name_off[k];
-			uint32_t j = name_hash((const char *)e + 1, e[0]) & (cap - 1);
-			while (ni[j])
-				j = (j + 1) & (cap - 1);
-			ni[j] = k + 1;
-		}
-		free(w->index);
-		w->index = ni;
-		w->index_cap = cap;
-	}
 	if (w->nnames == w->names_cap) {
 		uint32_t cap = w->names_cap ? w->names_cap * 2 : 64;
 		uint32_t *no = realloc(w->name_off, cap * sizeof(*no));
@@ -120,14 +112,13 @@ static int name_id(struct trc_sct_writer *w, const char *s, uint32_t *id)
 	}
 	if (w->blob_len + n + 1 > SCT_NAMES_MAX)
 		return -E2BIG;
+	if (!(v = ht_put(&w->index, key, NULL)))
+		return -ENOMEM;
+	*v = w->nnames;
 	w->name_off[w->nnames] = (uint32_t)w->blob_len;
 	w->blob[w->blob_len] = (uint8_t)n;
 	memcpy(w->blob + w->blob_len + 1, s, n);
 	w->blob_len += n + 1;
-	uint32_t j = h & (w->index_cap - 1);
-	while (w->index[j])
-		j = (j + 1) & (w->index_cap - 1);
-	w->index[j] = w->nnames + 1;
 	*id = w->nnames++;
 	return 0;
 }
@@ -139,7 +130,7 @@ static void free_writer(struct trc_sct_writer *w)
 	free(w->path);
 	free(w->blob);
 	free(w->name_off);
-	free(w->index);
+	ht_fini(&w->index);
 	free(w);
 }
 

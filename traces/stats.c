@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_histogram.h>
 
+#include "sim/base/hashtab.h"
 #include "sim/base/units.h"
 #include "traces/btt.h"
 #include "traces/exact.h"
@@ -22,14 +23,8 @@
 
 /* ---- reuse tracker: LRU stack distances over sampled blocks ---- */
 
-struct rd_ent {
-	uint64_t block;
-	uint64_t ts; /* 0: empty slot */
-};
-
 struct tracker {
-	struct rd_ent *tab;
-	uint64_t cap, used;       /* open addressing, load <= 1/2 */
+	struct hashtab tab;       /* block -> its last access stamp (sim/base/hashtab), load <= 1/2 */
 	uint32_t *fen;            /* Fenwick tree over access stamps 1..fen_n */
 	uint32_t *rev;            /* compaction scratch: slot of each stamp (fen_n entries) */
 	uint64_t fen_n, clock;
@@ -39,24 +34,16 @@ struct tracker {
 	uint64_t work;            /* slots and stamps visited by compactions (a linear bound) */
 };
 
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
+/* The sampling hash (SHARDS): murmur3's finaliser, whose top bits are uniform. */
 static inline uint32_t hash24(uint64_t b)
 {
-	return (uint32_t)(mix64(b ^ 0x5bd1e9955bd1e995ULL) >> 40);
-}
-
-static inline uint64_t slot_of(const struct tracker *k, uint64_t block)
-{
-	return mix64(block) & (k->cap - 1);
+	b ^= 0x5bd1e9955bd1e995ULL;
+	b ^= b >> 33;
+	b *= 0xff51afd7ed558ccdULL;
+	b ^= b >> 33;
+	b *= 0xc4ceb9fe1a85ec53ULL;
+	b ^= b >> 33;
+	return (uint32_t)(b >> 40);
 }
 
 static void fen_add(struct tracker *k, uint64_t i, int32_t d)
@@ -80,12 +67,13 @@ static void compact(struct tracker *k)
 	uint64_t n = 0;
 
 	memset(k->rev, 0xff, k->fen_n * sizeof(*k->rev));
-	for (uint64_t i = 0; i < k->cap; i++)
-		if (k->tab[i].ts)
-			k->rev[k->tab[i].ts - 1] = (uint32_t)i;
+	/* the table's slots do not move here: only their stamps change (0: not stamped yet) */
+	for (uint64_t i = 0; i < k->tab.cap; i++)
+		if (k->tab.t[i].k1 && k->tab.t[i].val)
+			k->rev[k->tab.t[i].val - 1] = (uint32_t)i;
 	for (uint64_t i = 0; i < k->fen_n; i++)
 		if (k->rev[i] != UINT32_MAX)
-			k->tab[k->rev[i]].ts = ++n;
+			k->tab.t[k->rev[i]].val = ++n;
 	memset(k->fen, 0, k->fen_n * sizeof(*k->fen));
 	for (uint64_t i = 1; i <= k->fen_n; i++) {
 		k->fen[i - 1] += i <= n ? 1 : 0;
@@ -94,46 +82,33 @@ static void compact(struct tracker *k)
 			k->fen[j - 1] += k->fen[i - 1];
 	}
 	k->clock = n;
-	k->work += k->cap + 2 * k->fen_n;
-}
-
-static void reinsert(struct tracker *k, struct rd_ent *old, uint64_t old_cap)
-{
-	for (uint64_t i = 0; i < old_cap; i++) {
-		if (!old[i].ts || hash24(old[i].block) >= k->thresh)
-			continue;
-		uint64_t s = slot_of(k, old[i].block);
-		while (k->tab[s].ts)
-			s = (s + 1) & (k->cap - 1);
-		k->tab[s] = old[i];
-		k->used++;
-	}
+	k->work += k->tab.cap + 2 * k->fen_n;
 }
 
 /* New tables of cap slots (a power of two), keeping the tracked blocks that still qualify. */
 static int resize(struct tracker *k, uint64_t cap)
 {
-	struct rd_ent *old = k->tab, *tab = calloc(cap, sizeof(*tab));
 	uint32_t *fen = malloc(cap * sizeof(*fen)), *rev = malloc(cap * sizeof(*rev));
-	uint64_t old_cap = k->cap;
+	struct hashtab tab;
 
-	if (!tab || !fen || !rev || cap > UINT32_MAX) {
-		free(tab);
+	/* cap / 4 * 3 entries fit cap slots: the table never grows by itself (load <= 1/2) */
+	if (!fen || !rev || cap > UINT32_MAX || ht_init(&tab, cap / 4 * 3)) {
 		free(fen);
 		free(rev);
 		return -ENOMEM;
 	}
+	for (uint64_t i = 0; i < k->tab.cap; i++) {
+		const struct ht_ent *e = &k->tab.t[i];
+		if (e->k1 && e->val && hash24(ht_key(e)) < k->thresh)
+			*ht_put_absent(&tab, ht_key(e)) = e->val;
+	}
+	ht_fini(&k->tab);
 	k->tab = tab;
-	k->cap = cap;
-	k->used = 0;
 	free(k->fen);
 	free(k->rev);
 	k->fen = fen;
 	k->rev = rev;
 	k->fen_n = cap;
-	if (old)
-		reinsert(k, old, old_cap);
-	free(old);
 	compact(k);
 	return 0;
 }
@@ -146,97 +121,55 @@ static uint64_t track(struct tracker *k, uint64_t block)
 
 	if (h >= k->thresh || k->oom)
 		return (uint64_t)-1 - 1;
-	uint64_t s = slot_of(k, block);
-	while (k->tab[s].ts && k->tab[s].block != block)
-		s = (s + 1) & (k->cap - 1);
-	bool found = k->tab[s].ts != 0;
+	uint64_t *ts = ht_get(&k->tab, block);
+	bool found = ts != NULL;
 	if (!found) {
-		if (k->used >= k->max_blocks) {
+		if (k->tab.nr >= k->max_blocks) {
 			/* Full: halve the sampling rate, drop the blocks that no longer qualify. */
 			k->thresh /= 2;
-			if (resize(k, k->cap)) {
+			if (resize(k, k->tab.cap)) {
 				k->oom = true;
 				return (uint64_t)-1 - 1;
 			}
 			if (h >= k->thresh)
 				return (uint64_t)-1 - 1;
-		} else if ((k->used + 1) * 2 > k->cap) {
-			if (resize(k, k->cap * 2)) {
+		} else if ((k->tab.nr + 1) * 2 > k->tab.cap) {
+			if (resize(k, k->tab.cap * 2)) {
 				k->oom = true;
 				return (uint64_t)-1 - 1;
 			}
 		}
-		s = slot_of(k, block);
-		while (k->tab[s].ts && k->tab[s].block != block)
-			s = (s + 1) & (k->cap - 1);
+		ts = ht_put(&k->tab, block, NULL); /* stamp 0 until below; room was made above */
 	}
 	if (k->clock >= k->fen_n)
-		compact(k);
+		compact(k); /* moves no slot: ts stays valid */
 	uint64_t d = UINT64_MAX;
 	if (found) {
-		uint64_t prev = k->tab[s].ts;
-		d = k->used - fen_sum(k, prev); /* tracked blocks touched since */
+		uint64_t prev = *ts;
+		d = k->tab.nr - fen_sum(k, prev); /* tracked blocks touched since */
 		fen_add(k, prev, -1);
-	} else {
-		k->tab[s].block = block;
-		k->used++;
 	}
-	k->tab[s].ts = ++k->clock;
+	*ts = ++k->clock;
 	fen_add(k, k->clock, 1);
 	return d;
 }
 
 /* ---- exact order statistics: traces/exact.c ---- */
 
-/* Request sizes (in sectors, never 0) -> counts: open addressing, load <= 1/2. */
+/* Request sizes (in sectors, never 0) -> counts (sim/base/hashtab). */
 struct sizemap {
-	uint32_t *key; /* 0: empty */
-	uint64_t *cnt;
-	size_t cap, used;
+	struct hashtab t;
 	bool oom;
 };
 
-static inline uint64_t *sizemap_slot(struct sizemap *m, uint32_t k)
-{
-	size_t i = (size_t)(mix64(k) & (m->cap - 1));
-	while (m->key[i] && m->key[i] != k)
-		i = (i + 1) & (m->cap - 1);
-	if (!m->key[i]) {
-		m->key[i] = k;
-		m->used++;
-	}
-	return &m->cnt[i];
-}
-
-static int sizemap_grow(struct sizemap *m, size_t cap)
-{
-	uint32_t *key = calloc(cap, sizeof(*key));
-	uint64_t *cnt = calloc(cap, sizeof(*cnt));
-	struct sizemap n = {key, cnt, cap, 0, false};
-
-	if (!key || !cnt) {
-		free(key);
-		free(cnt);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->key[i])
-			*sizemap_slot(&n, m->key[i]) = m->cnt[i];
-	free(m->key);
-	free(m->cnt);
-	*m = n;
-	return 0;
-}
-
 static void sizemap_add(struct sizemap *m, uint32_t nsect)
 {
-	if (m->oom)
-		return;
-	if ((m->used + 1) * 2 > m->cap && sizemap_grow(m, m->cap ? m->cap * 2 : 64)) {
+	uint64_t *c = m->oom ? NULL : ht_put(&m->t, nsect, NULL);
+
+	if (c)
+		(*c)++;
+	else
 		m->oom = true;
-		return;
-	}
-	(*sizemap_slot(m, nsect))++;
 }
 
 struct size_ent {
@@ -253,22 +186,20 @@ static int cmp_size_ent(const void *a, const void *b)
 static bool sizes_summary(const struct sizemap *m, struct exact *e)
 {
 	memset(e, 0, sizeof(*e));
-	if (!m->used || m->oom)
+	if (!m->t.nr || m->oom)
 		return false;
-	struct size_ent *v = malloc(m->used * sizeof(*v));
+	struct size_ent *v = malloc(m->t.nr * sizeof(*v));
 	if (!v)
 		return false;
 	size_t n = 0;
-	uint64_t total = 0;
-	double sum = 0;
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->key[i]) {
-			v[n].sectors = m->key[i];
-			v[n].count = m->cnt[i];
-			total += m->cnt[i];
-			sum += (double)m->key[i] * 512.0 * (double)m->cnt[i];
-			n++;
-		}
+	uint64_t total = 0, pos = 0;
+	double sum = 0; /* of integers below 2^53: exact, whatever the table's order */
+	for (struct ht_ent *x; (x = ht_next(&m->t, &pos)); n++) {
+		v[n].sectors = ht_key(x);
+		v[n].count = x->val;
+		total += x->val;
+		sum += (double)v[n].sectors * 512.0 * (double)x->val;
+	}
 	qsort(v, n, sizeof(*v), cmp_size_ent);
 	e->n = total;
 	e->min = v[0].sectors * 512;
@@ -333,12 +264,11 @@ void trc_stats_free(struct trc_stats *s)
 		gsl_histogram_free(s->gap_h);
 	if (s->dist_h)
 		gsl_histogram_free(s->dist_h);
-	free(s->sizes.key);
-	free(s->sizes.cnt);
+	ht_fini(&s->sizes.t);
 	free(s->gaps.v);
 	free(s->lats.v);
 	free(s->dcount);
-	free(s->k.tab);
+	ht_fini(&s->k.tab);
 	free(s->k.fen);
 	free(s->k.rev);
 	trc_btt_free(s->btt);
@@ -389,7 +319,7 @@ int trc_stats_new(struct trc_stats **out, const struct trc_stats_opts *opts)
 	s->k.max_blocks = s->o.max_blocks;
 	s->k.thresh = ALL_SAMPLED;
 	s->dist_exact = true;
-	if (!ok || resize(&s->k, 1024) || sizemap_grow(&s->sizes, 64) || trc_btt_new(&s->btt) ||
+	if (!ok || resize(&s->k, 1024) || ht_init(&s->sizes.t, 32) || trc_btt_new(&s->btt) ||
 	    trc_procs_new(&s->procs)) {
 		trc_stats_free(s);
 		return -ENOMEM;
@@ -471,7 +401,7 @@ static void account_block(struct trc_stats *s, uint64_t b)
  * order of the accesses, and so every figure, is unchanged. */
 static inline void queue_block(struct trc_stats *s, uint64_t b)
 {
-	__builtin_prefetch(&s->k.tab[slot_of(&s->k, b)]);
+	__builtin_prefetch(ht_home(&s->k.tab, b));
 	if (s->pf_n < PF_DEPTH) {
 		s->pf_q[(s->pf_head + s->pf_n++) % PF_DEPTH] = b;
 		return;
@@ -628,7 +558,7 @@ static bool dist_quantile(const struct trc_stats *s, uint64_t q_milli, double *o
 static double tracker_mib(const struct trc_stats *s)
 {
 	const struct tracker *k = &s->k;
-	return ((double)k->cap * sizeof(struct rd_ent) + (double)k->fen_n * 2 * sizeof(uint32_t) +
+	return ((double)k->tab.cap * sizeof(struct ht_ent) + (double)k->fen_n * 2 * sizeof(uint32_t) +
 		(double)s->dcap * sizeof(uint64_t)) /
 	       1048576.0;
 }
@@ -694,7 +624,7 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 	flush_blocks(s);
 	double span_s = s->any ? (double)(s->last_ns - s->first_ns) / 1e9 : 0;
 	double rate = (double)s->k.thresh / ALL_SAMPLED;
-	double footprint_blocks = (double)s->k.used / rate;
+	double footprint_blocks = (double)s->k.tab.nr / rate;
 	uint64_t data_reqs = s->reads + s->writes;
 	struct exact e_size, e_gap, e_lat;
 	bool have_size = sizes_summary(&s->sizes, &e_size);
@@ -881,7 +811,7 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 	}
 	fprintf(fp, "\n");
 	fprintf(fp, "tracker      %.1f MiB for %llu blocks, sampling rate %s%.6g%s\n", tracker_mib(s),
-		(unsigned long long)s->k.used, rate < 1 ? "1/" : "", rate < 1 ? 1 / rate : rate,
+		(unsigned long long)s->k.tab.nr, rate < 1 ? "1/" : "", rate < 1 ? 1 / rate : rate,
 		s->k.oom ? " (out of memory: footprint and reuse stop there)"
 		: rate < 1 ? " (figures scaled)" : " (exact)");
 	if (have_lat) {

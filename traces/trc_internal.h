@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/base/hash64.h"
+
 #include "traces/reader.h"
 
 #define TRC_ERR_MAX 512
@@ -32,18 +34,28 @@ struct trc_in {
 	uint64_t size;          /* total bytes (0 if unknown) */
 	uint64_t done;          /* bytes handed out so far (consumed) */
 	bool hashing;
-	uint64_t hash;
-	uint8_t carry[8];
-	unsigned ncarry;
+	struct hash64 hash;     /* of every byte read or mapped (trc_in_hash_final) */
 	int read_errno;
 	void *map;              /* a regular file mapped whole (then read like a memory image) */
 	size_t map_len;
 	const uint8_t *released; /* mapped pages before this were given back (trc_in_release) */
+	bool borrowed;          /* map is another input's (trc_in_share_map): not unmapped here */
 };
 
 int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashing);
 void trc_in_open_mem(struct trc_in *in, const char *path, const void *data, size_t len,
 		     bool hashing);
+/* A buffered file input switched, at the same position, to the whole file mapped, so that a
+ * second pass (the reader's device pre-scan, through trc_in_open_view) reads memory instead of
+ * opening and reading the file again: the bytes not read yet are counted and hashed once, here.
+ * 0 (also for an input already mapped or in memory) or -errno (not a regular file: the caller
+ * reads the file again). */
+int trc_in_map_whole(struct trc_in *in);
+/* in, opened with trc_in_open_mem on the whole of of's mapping (no hashing, nothing counted: the
+ * bytes were read once, by of), gives back the pages behind it as a mapped file does, so that
+ * a second pass keeps the resident memory a window too. The mapping stays of's: of must outlive
+ * in. A no-op unless in is such an image. */
+void trc_in_share_map(struct trc_in *in, const struct trc_in *of);
 void trc_in_close(struct trc_in *in);
 /* Make at least need bytes available at in->p if the input has them; returns how many are
  * available (may be less at EOF); may move the unread bytes to the buffer start. */

@@ -17,6 +17,7 @@
 #include "policies/policy.h"
 #include "reports/db.h"
 #include "reports/rep_util.h"
+#include "sim/base/hash64.h"
 #include "reports/sweep.h"
 #include "sim/cli/cli_engine.h"
 #include "sim/cli/cli_util.h"
@@ -451,19 +452,16 @@ static int plan(const struct sweep_args *a, quirk_set qs, struct rep_sweep_job *
 }
 
 /* The sweep's stable id: same trace and parameters, same id (a rerun resumes "the same"). */
-static void default_sweep_id(const struct rep_sweep_job *jobs, size_t n, const struct rep_trace *t,
+static void default_sweep_id(const struct rep_sweep_job *jobs, size_t n, const struct sim_trace_desc *t,
 			     char *out, size_t len)
 {
-	struct rep_hash h;
-	char fp[64], hex[24];
+	struct hash64 h;
 
-	rep_hash_init(&h);
-	rep_hash_update(&h, t->fingerprint, strlen(t->fingerprint));
+	hash64_init(&h);
+	hash64_update(&h, t->fingerprint, strlen(t->fingerprint));
 	for (size_t i = 0; i < n; i++)
-		rep_hash_update(&h, jobs[i].key, strlen(jobs[i].key) + 1);
-	rep_hash_fingerprint(&h, fp, sizeof(fp));
-	rep_hash_text(fp, hex, sizeof(hex));
-	snprintf(out, len, "s-%s", hex);
+		hash64_update(&h, jobs[i].key, strlen(jobs[i].key) + 1);
+	snprintf(out, len, "s-%016" PRIx64, hash64_final(&h));
 }
 
 /* mkdir -p of path's directory part. */
@@ -663,7 +661,7 @@ int cmd_sweep(int argc, char **argv)
 	struct rep_sweep_job *jobs = NULL;
 	struct skip_note notes[32];
 	size_t njobs = 0, nnotes = 0;
-	struct rep_trace trace;
+	struct sim_trace_desc trace;
 	struct rep_db *db = NULL;
 	struct rep_sweep_stats st;
 	struct rep_sweep_opts o = {0};
@@ -696,7 +694,7 @@ int cmd_sweep(int argc, char **argv)
 	}
 	/* --emit and --dry-run only need the trace's identity: one pass of the reader. */
 	if ((a.emit || a.dry_run) &&
-	    rep_trace_identify(a.trace, &jobs[0].cfg.trace, &trace, err, sizeof(err))) {
+	    sim_trace_identify(a.trace, &jobs[0].cfg.trace, &trace, err, sizeof(err))) {
 		fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
 		free(jobs);
 		return EXIT_RUNTIME;
@@ -736,7 +734,7 @@ int cmd_sweep(int argc, char **argv)
 	 * which also writes the .sct the workers share (mapped once, read by all); an .sct source
 	 * is shared as it is. */
 	if (source_is_sct(a.trace, &jobs[0].cfg.trace)) {
-		if (rep_trace_describe(a.trace, &jobs[0].cfg.trace, &trace, &stats_json, err,
+		if (sim_trace_describe(a.trace, &jobs[0].cfg.trace, &trace, &stats_json, err,
 				       sizeof(err))) {
 			fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
 			status = EXIT_RUNTIME;
@@ -752,7 +750,7 @@ int cmd_sweep(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - a.db) : 1, slash ? a.db : ".");
 		snprintf(sct_path, sizeof(sct_path), "%.2000s/.%.1000s.%ld.tmp.sct", dir,
 			 slash ? slash + 1 : a.db, (long)getpid());
-		if (rep_sweep_convert(a.trace, &jobs[0].cfg.trace, sct_path, &src_counts, fmt,
+		if (sim_trace_convert(a.trace, &jobs[0].cfg.trace, sct_path, &src_counts, fmt,
 				      sizeof(fmt), &stats_json, &trace, err, sizeof(err))) {
 			fprintf(stderr, "ssdcache-sim sweep: %s\n", err);
 			sct_path[0] = '\0';

@@ -4,7 +4,7 @@
 #   sim/base/            libc only: the ground floor every room may use
 #   engine/, policies/   each other and sim/base/ (the engine reaches its host through engine.h)
 #   traces/              itself and sim/base/
-#   reports/             sim/ result types, never traces/ or engine/
+#   reports/             sim/ result types (sim/*.h, sim/base/), never traces/, engine/ or policies/
 #   sim/cli/             the only place that parses the command line (argc/argv, getopt)
 set -u
 . "$(dirname "$0")/lib/common.sh"
@@ -27,7 +27,7 @@ may_include "sim/base" 'sim/base/' sim/base/*.[ch]
 may_include "engine" 'engine/|policies/|sim/base/' engine/*.[ch]
 may_include "policies" 'engine/|policies/|sim/base/' policies/*.[ch]
 may_include "traces" 'traces/|sim/base/' traces/*.[ch]
-may_include "reports headers" 'reports/|sim/' reports/*.h
+may_include "reports" 'reports/|sim/[a-z_]+\.h|sim/base/' reports/*.[ch]
 
 # Nothing outside sim/cli/ reads a command line. (engine/ctr.c's argv is the dm table's words,
 # as in the seed's ctr, and is not a command line.)

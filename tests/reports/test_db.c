@@ -36,7 +36,7 @@ static void test_create_and_record(void **state)
 	struct rep_db *db;
 	struct sim_config cfg;
 	char key[REP_CONFIG_KEY_MAX];
-	struct rep_trace t;
+	struct sim_trace_desc t;
 
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(rep_db_schema_version(db), REP_SCHEMA_VERSION);
@@ -45,7 +45,7 @@ static void test_create_and_record(void **state)
 
 	fx_config(&cfg, f->trace, 64, 4, CACHE_MODE_WRITEBACK, "1G");
 	assert_int_equal(rep_config_key(&cfg, key, sizeof(key)), 0);
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &t, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(f->trace, NULL, &t, f->err, sizeof(f->err)), 0);
 	assert_int_equal(rep_db_has_config(db, t.fingerprint, key, f->err, sizeof(f->err)), 1);
 	fx_config(&cfg, f->trace, 256, 4, CACHE_MODE_WRITEBACK, "1G");
 	assert_int_equal(rep_config_key(&cfg, key, sizeof(key)), 0);
@@ -76,7 +76,7 @@ static void test_keys_and_fingerprints(void **state)
 	struct fx *f = *state;
 	struct sim_config a, b;
 	char ka[REP_CONFIG_KEY_MAX], kb[REP_CONFIG_KEY_MAX], copy[320];
-	struct rep_trace t1, t2, t3;
+	struct sim_trace_desc t1, t2, t3;
 
 	fx_config(&a, f->trace, 64, 4, CACHE_MODE_WRITEBACK, "1G");
 	fx_config(&b, f->trace, 64, 4, CACHE_MODE_WRITEBACK, "1G");
@@ -91,13 +91,13 @@ static void test_keys_and_fingerprints(void **state)
 	/* Same bytes under another name: the same trace; one byte more: another. */
 	snprintf(copy, sizeof(copy), "%s/copy.txt", f->dir);
 	fx_write_file(copy, "8,0 0 1 0.000000000 1 Q R 0 + 8 [x]\n");
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &t1, f->err, sizeof(f->err)), 0);
-	assert_int_equal(rep_trace_identify(copy, NULL, &t2, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(f->trace, NULL, &t1, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(copy, NULL, &t2, f->err, sizeof(f->err)), 0);
 	assert_string_equal(t1.fingerprint, t2.fingerprint);
 	fx_write_file(copy, "8,0 0 1 0.000000000 1 Q R 0 + 8 [y]\n");
-	assert_int_equal(rep_trace_identify(copy, NULL, &t3, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(copy, NULL, &t3, f->err, sizeof(f->err)), 0);
 	assert_string_not_equal(t1.fingerprint, t3.fingerprint);
-	assert_int_equal(rep_trace_identify("/nonexistent/x", NULL, &t3, f->err, sizeof(f->err)),
+	assert_int_equal(sim_trace_identify("/nonexistent/x", NULL, &t3, f->err, sizeof(f->err)),
 			 -ENOENT);
 	assert_non_null(strstr(f->err, "/nonexistent/x"));
 }
@@ -440,7 +440,7 @@ static void test_failed_runs(void **state)
 	struct sim_config cfg;
 	struct rep_run_info info = {.status = REP_RUN_FAILED, .error = "worker killed"};
 	char key[REP_CONFIG_KEY_MAX];
-	struct rep_trace t;
+	struct sim_trace_desc t;
 	int64_t id = 0;
 
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
@@ -448,7 +448,7 @@ static void test_failed_runs(void **state)
 	assert_int_equal(rep_db_record_run_ex(db, &cfg, NULL, &info, &id, f->err, sizeof(f->err)), 0);
 	assert_true(id > 0);
 	assert_int_equal(rep_config_key(&cfg, key, sizeof(key)), 0);
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &t, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(f->trace, NULL, &t, f->err, sizeof(f->err)), 0);
 	/* A failed run does not count as done (a sweep retries it); an invalid one does. */
 	assert_int_equal(rep_db_has_config(db, t.fingerprint, key, f->err, sizeof(f->err)), 0);
 	info.status = REP_RUN_INVALID;
@@ -517,10 +517,10 @@ static void test_run_db_reads_trace_once(void **state)
 
 	/* The same fingerprint when the store has to read the trace itself (one open, one pass). */
 	{
-		struct rep_trace id;
+		struct sim_trace_desc id;
 
 		before = trc_io_counts;
-		assert_int_equal(rep_trace_identify(f->trace, &cfg.trace, &id, f->err, sizeof(f->err)), 0);
+		assert_int_equal(sim_trace_identify(f->trace, &cfg.trace, &id, f->err, sizeof(f->err)), 0);
 		assert_int_equal(trc_io_counts.opens - before.opens, 1);
 		assert_string_equal(id.fingerprint, fp);
 	}

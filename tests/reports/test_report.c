@@ -419,14 +419,14 @@ static int setup_known(void **state)
 {
 	struct fx *f;
 	struct rep_db *db;
-	struct rep_trace tr;
+	struct sim_trace_desc tr;
 	struct rep_run_info info = {.sweep_id = "sw"};
 	int64_t tid;
 
 	fx_setup(state);
 	f = *state;
 	assert_int_equal(rep_db_open(f->db, &db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &tr, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(f->trace, NULL, &tr, f->err, sizeof(f->err)), 0);
 	assert_int_equal(rep_db_record_sweep(db, "sw", &tr, "sweep ...", 16, f->err, sizeof(f->err)), 0);
 	for (int s = 0; s < 2; s++)
 		for (int p = 0; p < 2; p++)

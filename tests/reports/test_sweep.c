@@ -29,7 +29,7 @@
 /* The fixture's priv: the sweep's jobs (block sizes 8, 16, 32, ... 16384) and its trace. */
 struct sweep_fx {
 	struct rep_sweep_job jobs[NJOBS];
-	struct rep_trace t;
+	struct sim_trace_desc t;
 };
 
 /* Stand-ins for sim_run, chosen by block size: 8 crashes (a signal), 16 is refused, 32 fails,
@@ -81,7 +81,7 @@ static int setup(void **state)
 				 0);
 		snprintf(sw->jobs[i].label, sizeof(sw->jobs[i].label), "bs %lu", 8UL << i);
 	}
-	assert_int_equal(rep_trace_identify(f->trace, NULL, &sw->t, f->err, sizeof(f->err)), 0);
+	assert_int_equal(sim_trace_identify(f->trace, NULL, &sw->t, f->err, sizeof(f->err)), 0);
 	return 0;
 }
 
@@ -216,7 +216,7 @@ static void test_workers_share_the_mapping(void **state)
 	struct sweep_fx *sw = f->priv;
 	struct rep_db *db;
 	struct rep_sweep_stats st;
-	struct rep_trace id;
+	struct sim_trace_desc id;
 	struct trc_opts sct = {.format = "sct"};
 	struct trc_counts counts;
 	char sct_path[320], fmt[16];
@@ -225,7 +225,7 @@ static void test_workers_share_the_mapping(void **state)
 	int fd;
 
 	snprintf(sct_path, sizeof(sct_path), "%s/t.sct", f->dir);
-	assert_int_equal(rep_sweep_convert(f->trace, NULL, sct_path, &counts, fmt, sizeof(fmt), NULL,
+	assert_int_equal(sim_trace_convert(f->trace, NULL, sct_path, &counts, fmt, sizeof(fmt), NULL,
 					   &id, f->err, sizeof(f->err)),
 			 0);
 	assert_string_equal(id.fingerprint, sw->t.fingerprint); /* the source's, not the copy's */
