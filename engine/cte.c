@@ -90,7 +90,9 @@ struct ssdcache_te *sio_cte_bound(struct ssdcache_io *sio)
  */
 enum bm_edit { BM_KEEP, BM_SET, BM_UNSET };
 
-static void bm_edit(uint64_t *map, enum bm_edit e, const struct ssdcache_io *sio)
+/* always inline: each caller's edits are constants, so only its own bitmap operations remain */
+static inline __attribute__((always_inline)) void bm_edit(uint64_t *map, enum bm_edit e,
+							   const struct ssdcache_io *sio)
 {
 	if (e == BM_SET)
 		bm_set(map, sio->mask_lo, sio->mask_hi);
@@ -98,8 +100,9 @@ static void bm_edit(uint64_t *map, enum bm_edit e, const struct ssdcache_io *sio
 		bm_clear(map, sio->mask_lo, sio->mask_hi);
 }
 
-static struct ssdcache_te *cte_update(struct ssdcache_io *sio, enum bm_edit clean,
-				      enum bm_edit cache_busy, enum bm_edit target_busy)
+static inline __attribute__((always_inline)) struct ssdcache_te *
+cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
+	   enum bm_edit target_busy)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte(sio);
