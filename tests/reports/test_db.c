@@ -18,6 +18,7 @@
 #include "reports/db_schema.h"
 #include "reports/rep_util.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 static int setup(void **state)
 {
@@ -526,24 +527,9 @@ static void test_run_db_reads_trace_once(void **state)
 	}
 }
 
-int main(void)
-{
-	/* each test in a directory of its own */
+/* each test in a directory of its own */
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, fx_teardown)
-	const struct CMUnitTest tests[] = {
-		T(test_create_and_record),
-		T(test_keys_and_fingerprints),
-		T(test_migration_from_v1),
-		T(test_merge_old_shard),
-		T(test_newer_schema_refused),
-		T(test_foreign_files_refused),
-		T(test_locked),
-		T(test_readonly),
-		T(test_disk_full),
-		T(test_merge_idempotent),
-		T(test_failed_runs),
-		T(test_run_db_reads_trace_once),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, T(test_create_and_record), T(test_keys_and_fingerprints),
+	  T(test_migration_from_v1), T(test_merge_old_shard), T(test_newer_schema_refused),
+	  T(test_foreign_files_refused), T(test_locked), T(test_readonly), T(test_disk_full),
+	  T(test_merge_idempotent), T(test_failed_runs), T(test_run_db_reads_trace_once))

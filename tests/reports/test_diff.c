@@ -17,6 +17,7 @@
 #include "reports/db.h"
 #include "reports/diff.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 /* f->id: assoc 4 hit 0.5; assoc 8 hit 0.6; assoc 4 again; failed */
 static int64_t record(struct fx *f, unsigned assoc, double hit, bool failed)
@@ -171,12 +172,5 @@ static void test_text(void **state)
 	free(t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resolve),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_text),
-	};
-	return cmocka_run_group_tests(tests, setup, fx_teardown);
-}
+TEST_MAIN(setup, fx_teardown, cmocka_unit_test(test_resolve), cmocka_unit_test(test_json),
+	  cmocka_unit_test(test_text))

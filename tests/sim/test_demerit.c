@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "sim/demerit.h"
+#include "tests/lib/test_main.h"
 
 /* Identical samples, in any order: no distance. */
 static void test_same_sample_is_zero(void **state)
@@ -69,14 +70,6 @@ static void test_sorted_entry(void **state)
 	assert_int_equal(demerit_compute_sorted(m, 0, p, 4, &d), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_sample_is_zero),
-		cmocka_unit_test(test_shift_is_the_shift),
-		cmocka_unit_test(test_unequal_sizes),
-		cmocka_unit_test(test_empty_is_refused),
-		cmocka_unit_test(test_sorted_entry),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_same_sample_is_zero),
+	  cmocka_unit_test(test_shift_is_the_shift), cmocka_unit_test(test_unequal_sizes),
+	  cmocka_unit_test(test_empty_is_refused), cmocka_unit_test(test_sorted_entry))

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tests/sim/dev_harness.h"
+#include "tests/lib/test_main.h"
 
 /*
  * Expected values come from the preset's own numbers (sata7200: rate_od 150 MB/s, rate_id
@@ -190,15 +191,8 @@ static void test_bad_seek_numbers_rejected(void **state)
 	h_fini(&h);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sequential_reads_reach_media_rate),
-		cmocka_unit_test(test_random_read_access_time),
-		cmocka_unit_test(test_rotation_is_tracked),
-		cmocka_unit_test(test_sptf_beats_fifo),
-		cmocka_unit_test(test_write_cache_and_flush),
-		cmocka_unit_test(test_bad_seek_numbers_rejected),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_sequential_reads_reach_media_rate),
+	  cmocka_unit_test(test_random_read_access_time),
+	  cmocka_unit_test(test_rotation_is_tracked), cmocka_unit_test(test_sptf_beats_fifo),
+	  cmocka_unit_test(test_write_cache_and_flush),
+	  cmocka_unit_test(test_bad_seek_numbers_rejected))

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tests/sim/dev_harness.h"
+#include "tests/lib/test_main.h"
 
 /*
  * Reads spread over dies overlap: with fast channels and host link, random 4 KiB reads at depth
@@ -300,17 +301,10 @@ static void test_hot_reads_between_rewrites_sata_slc_64m(void **state)
 	h_fini(&h);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reads_over_dies_overlap),
-		cmocka_unit_test(test_simultaneous_reads_complete_together),
-		cmocka_unit_test(test_gc_raises_wa_and_latency),
-		cmocka_unit_test(test_wa_follows_overprovisioning),
-		cmocka_unit_test(test_trim),
-		cmocka_unit_test(test_buffer_and_flush),
-		cmocka_unit_test(test_busy_plane_does_not_overfill_the_other),
-		cmocka_unit_test(test_hot_reads_between_rewrites_sata_slc_64m),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_reads_over_dies_overlap),
+	  cmocka_unit_test(test_simultaneous_reads_complete_together),
+	  cmocka_unit_test(test_gc_raises_wa_and_latency),
+	  cmocka_unit_test(test_wa_follows_overprovisioning), cmocka_unit_test(test_trim),
+	  cmocka_unit_test(test_buffer_and_flush),
+	  cmocka_unit_test(test_busy_plane_does_not_overfill_the_other),
+	  cmocka_unit_test(test_hot_reads_between_rewrites_sata_slc_64m))

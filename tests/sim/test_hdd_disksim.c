@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "sim/device.h"
+#include "tests/lib/test_main.h"
 
 #define MS 1000000ULL
 
@@ -566,29 +567,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seek_table_interpolates),
-		cmocka_unit_test(test_seek_hpl),
-		cmocka_unit_test(test_zone_list_layout),
-		cmocka_unit_test(test_slips),
-		cmocka_unit_test(test_headswitch_composition),
-		cmocka_unit_test(test_split_overheads),
-		cmocka_unit_test(test_bus_watermark),
-		cmocka_unit_test(test_streaming_write),
-		cmocka_unit_test(test_track_readahead),
-		cmocka_unit_test(test_destaged_data_kept),
-		cmocka_unit_test(test_min_write_positioning),
-		cmocka_unit_test(test_shared_write_segments),
-		cmocka_unit_test(test_disksim_read_segments),
-		cmocka_unit_test(test_disksim_write_segments),
-		cmocka_unit_test(test_cylinder_spares),
-		cmocka_unit_test(test_readahead_discard_and_idle_hit),
-		cmocka_unit_test(test_readahead_bound),
-		cmocka_unit_test(test_write_less),
-		cmocka_unit_test(test_immediate_partial_hit),
-		cmocka_unit_test(test_file_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
-}
+TEST_MAIN(NULL, teardown, cmocka_unit_test(test_seek_table_interpolates),
+	  cmocka_unit_test(test_seek_hpl), cmocka_unit_test(test_zone_list_layout),
+	  cmocka_unit_test(test_slips), cmocka_unit_test(test_headswitch_composition),
+	  cmocka_unit_test(test_split_overheads), cmocka_unit_test(test_bus_watermark),
+	  cmocka_unit_test(test_streaming_write), cmocka_unit_test(test_track_readahead),
+	  cmocka_unit_test(test_destaged_data_kept), cmocka_unit_test(test_min_write_positioning),
+	  cmocka_unit_test(test_shared_write_segments),
+	  cmocka_unit_test(test_disksim_read_segments),
+	  cmocka_unit_test(test_disksim_write_segments), cmocka_unit_test(test_cylinder_spares),
+	  cmocka_unit_test(test_readahead_discard_and_idle_hit),
+	  cmocka_unit_test(test_readahead_bound), cmocka_unit_test(test_write_less),
+	  cmocka_unit_test(test_immediate_partial_hit), cmocka_unit_test(test_file_errors))
