@@ -233,6 +233,25 @@ static void js_escaped(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* "name":{"measured":..,"predicted":..} (with_demerit: then "demerit_pct", null without d)
+ * unless neither side counted anything; returns the new `first` (no comma before the next). */
+static int js_side_by_side(FILE *fp, int first, const char *name, const struct sim_lat *meas,
+			   const struct sim_lat *pred, const struct demerit *d, bool with_demerit)
+{
+	if (!meas->count && !pred->count)
+		return first;
+	fprintf(fp, "%s\"%s\":{\"measured\":", first ? "" : ",", name);
+	js_lat3(fp, meas);
+	fputs(",\"predicted\":", fp);
+	js_lat3(fp, pred);
+	if (with_demerit && d)
+		fprintf(fp, ",\"demerit_pct\":%.4f", d->pct);
+	else if (with_demerit)
+		fputs(",\"demerit_pct\":null", fp);
+	fputc('}', fp);
+	return 0;
+}
+
 void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const struct replay_prediction *p)
 {
 	fputs(",\"prediction\":{\"cache_model\":", fp);
@@ -249,30 +268,13 @@ void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const
 	else
 		fputs("null", fp);
 	fputs(",\"ops\":{", fp);
-	for (int o = 0, first = 1; o < SIM_OP_NR; o++) {
-		if (!mres->lat_op[o].count && !p->sim.lat_op[o].count)
-			continue;
-		fprintf(fp, "%s\"%s\":{\"measured\":", first ? "" : ",", sim_op_name((enum sim_op)o));
-		first = 0;
-		js_lat3(fp, &mres->lat_op[o]);
-		fputs(",\"predicted\":", fp);
-		js_lat3(fp, &p->sim.lat_op[o]);
-		if (p->op_ok[o])
-			fprintf(fp, ",\"demerit_pct\":%.4f}", p->op[o].pct);
-		else
-			fputs(",\"demerit_pct\":null}", fp);
-	}
+	for (int o = 0, first = 1; o < SIM_OP_NR; o++)
+		first = js_side_by_side(fp, first, sim_op_name((enum sim_op)o), &mres->lat_op[o],
+					&p->sim.lat_op[o], p->op_ok[o] ? &p->op[o] : NULL, true);
 	fputs("},\"classes\":{", fp);
-	for (int k = 0, first = 1; k < SIM_CLASS_NR; k++) {
-		if (!mres->lat_class[k].count && !p->sim.lat_class[k].count)
-			continue;
-		fprintf(fp, "%s\"%s\":{\"measured\":", first ? "" : ",", sim_class_name((enum sim_class)k));
-		first = 0;
-		js_lat3(fp, &mres->lat_class[k]);
-		fputs(",\"predicted\":", fp);
-		js_lat3(fp, &p->sim.lat_class[k]);
-		fputc('}', fp);
-	}
+	for (int k = 0, first = 1; k < SIM_CLASS_NR; k++)
+		first = js_side_by_side(fp, first, sim_class_name((enum sim_class)k), &mres->lat_class[k],
+					&p->sim.lat_class[k], NULL, false);
 	fputs("}}", fp);
 }
 
