@@ -74,6 +74,18 @@ static void has(const char *text, const char *what)
 		fail_msg("missing\n  %s\nin\n%s", what, text);
 }
 
+/* The diff of runs a and b (json, all) holds every string of want (NULL-terminated). */
+static void diff_has(struct fx *f, int64_t a, int64_t b, bool json, bool all,
+		     const char *const *want)
+{
+	char *t = diff_of(f, a, b, json, all);
+
+	for (; *want; want++)
+		has(t, *want);
+	free(t);
+}
+#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 static void test_resolve(void **state)
 {
 	struct fx *f = *state;
@@ -137,17 +149,13 @@ static void test_json(void **state)
 	free(j);
 
 	/* The same configuration twice. */
-	j = diff_of(f, f->id[0], f->id[2], true, false);
-	has(j, "\"same_configuration\":true,\"config\":[],");
-	free(j);
-
+	diff_has(f, f->id[0], f->id[2], true, false, WANT("\"same_configuration\":true,\"config\":[],"));
 	/* A failed run: its status and error, the parameters, and no metrics. */
-	j = diff_of(f, f->id[0], f->id[3], true, false);
-	has(j, "\"status\":\"failed\",\"error\":\"worker killed\"");
-	has(j, "{\"name\":\"assoc\",\"a\":4,\"b\":16}");
-	has(j, "{\"name\":\"read_hit_ratio\",\"a\":0.5,\"b\":null,\"diff\":null,\"rel\":null}");
-	has(j, "{\"name\":\"outcome.READ_CLEAN\",\"a\":350,\"b\":null,\"diff\":null,\"rel\":null}");
-	free(j);
+	diff_has(f, f->id[0], f->id[3], true, false,
+		 WANT("\"status\":\"failed\",\"error\":\"worker killed\"",
+		      "{\"name\":\"assoc\",\"a\":4,\"b\":16}",
+		      "{\"name\":\"read_hit_ratio\",\"a\":0.5,\"b\":null,\"diff\":null,\"rel\":null}",
+		      "{\"name\":\"outcome.READ_CLEAN\",\"a\":350,\"b\":null,\"diff\":null,\"rel\":null}"));
 }
 
 static void test_text(void **state)
@@ -163,13 +171,9 @@ static void test_text(void **state)
 	assert_null(strstr(t, "  requests "));  /* equal: hidden */
 	assert_null(strstr(t, "  block_size ")); /* the same parameter: not shown */
 	free(t);
-	t = diff_of(f, f->id[0], f->id[1], false, true);
-	has(t, "  requests                                          1000            1000              +0     +0.00%\n");
-	free(t);
-	t = diff_of(f, f->id[0], f->id[2], false, false);
-	has(t, "configuration: the same (");
-	has(t, "metrics: 0 of ");
-	free(t);
+	diff_has(f, f->id[0], f->id[1], false, true,
+		 WANT("  requests                                          1000            1000              +0     +0.00%\n"));
+	diff_has(f, f->id[0], f->id[2], false, false, WANT("configuration: the same (", "metrics: 0 of "));
 }
 
 TEST_MAIN(setup, fx_teardown, cmocka_unit_test(test_resolve), cmocka_unit_test(test_json),
