@@ -31,6 +31,18 @@ static void record(struct fx *f, struct rep_db *db, unsigned long bs, double hit
 	fx_record(f, db, bs, 4, CACHE_MODE_WRITEBACK, "1G", hit, 5, NULL);
 }
 
+/* Merge shard into db: it must succeed, adding `added` runs and skipping `skipped` (-1: any). */
+static void merge_ok(struct fx *f, struct rep_db *db, const char *shard, unsigned added, int skipped)
+{
+	unsigned a, sk;
+
+	if (rep_db_merge(db, shard, &a, &sk, f->err, sizeof(f->err)))
+		fail_msg("merge %s: %s", shard, f->err);
+	assert_int_equal(a, added);
+	if (skipped >= 0)
+		assert_int_equal(sk, (unsigned)skipped);
+}
+
 static void test_create_and_record(void **state)
 {
 	struct fx *f = *state;
@@ -201,7 +213,6 @@ static void test_merge_old_shard(void **state)
 	struct fx *f = *state;
 	char v1[320], out[320], sql[128];
 	struct rep_db *db;
-	unsigned added, skipped;
 	sqlite3 *c;
 
 	snprintf(v1, sizeof(v1), "%s/v1.db", f->dir);
@@ -229,11 +240,8 @@ static void test_merge_old_shard(void **state)
 		     "INSERT INTO series(run_id, idx, start_ns, read_pieces, read_hits) VALUES (1, 0, 0, 4, 2)");
 	assert_int_equal(rep_db_open(out, &db, f->err, sizeof(f->err)), 0);
 	record(f, db, 128, 0.7);
-	if (rep_db_merge(db, v1, &added, &skipped, f->err, sizeof(f->err)))
-		fail_msg("%s", f->err);
-	assert_int_equal(added, 1);
-	assert_int_equal(rep_db_merge(db, v1, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 0);
+	merge_ok(f, db, v1, 1, -1);
+	merge_ok(f, db, v1, 0, -1);
 	rep_db_close(db);
 	assert_int_equal(fx_q_int(v1, "PRAGMA user_version"), 1);
 	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM runs"), 2);
@@ -405,17 +413,11 @@ static void test_merge_idempotent(void **state)
 	rep_db_close(db);
 
 	assert_int_equal(rep_db_open(out, &db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(rep_db_merge(db, a, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 2);
-	assert_int_equal(skipped, 0);
-	assert_int_equal(rep_db_merge(db, b, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 1);
-	assert_int_equal(skipped, 1);
+	merge_ok(f, db, a, 2, 0);
+	merge_ok(f, db, b, 1, 1);
 	/* Again: nothing new. */
-	assert_int_equal(rep_db_merge(db, a, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 0);
-	assert_int_equal(rep_db_merge(db, b, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 0);
+	merge_ok(f, db, a, 0, -1);
+	merge_ok(f, db, b, 0, -1);
 	assert_int_equal(rep_db_get_info(db, true, &info, f->err, sizeof(f->err)), 0);
 	assert_int_equal(info.nr_runs, 3);
 	assert_int_equal(info.nr_traces, 1);
