@@ -278,6 +278,24 @@ void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const
 	fputs("}}", fp);
 }
 
+/* The next prediction row of out (scope, name, the two sides), or NULL when neither side
+ * counted anything (no row). */
+static struct sim_pred_row *add_row(struct sim_replay_record *out, const char *scope,
+				    const char *name, const struct sim_lat *meas,
+				    const struct sim_lat *pred)
+{
+	struct sim_pred_row *w;
+
+	if (!meas->count && !pred->count)
+		return NULL;
+	w = &out->pred[out->nr_pred++];
+	w->scope = scope;
+	w->name = name;
+	w->measured = *meas;
+	w->predicted = *pred;
+	return w;
+}
+
 void replay_fill_record(const struct replay_result *rr, const struct sim_result *mres,
 			const struct replay_prediction *p, struct sim_replay_record *out)
 {
@@ -289,15 +307,10 @@ void replay_fill_record(const struct replay_result *rr, const struct sim_result 
 		return;
 	/* the same rows as replay_print_prediction */
 	for (int o = 0; o < SIM_OP_NR; o++) {
-		struct sim_pred_row *w;
-
-		if (!mres->lat_op[o].count && !p->sim.lat_op[o].count)
+		struct sim_pred_row *w = add_row(out, "op", sim_op_name((enum sim_op)o),
+						 &mres->lat_op[o], &p->sim.lat_op[o]);
+		if (!w)
 			continue;
-		w = &out->pred[out->nr_pred++];
-		w->scope = "op";
-		w->name = sim_op_name((enum sim_op)o);
-		w->measured = mres->lat_op[o];
-		w->predicted = p->sim.lat_op[o];
 		w->demerit_pct = p->op_ok[o] ? p->op[o].pct : NAN;
 		if ((w->has_cdf = p->q_ok[o])) {
 			memcpy(w->measured_q, p->mq[o], sizeof(w->measured_q));
@@ -305,16 +318,10 @@ void replay_fill_record(const struct replay_result *rr, const struct sim_result 
 		}
 	}
 	for (int k = 0; k < SIM_CLASS_NR; k++) {
-		struct sim_pred_row *w;
-
-		if (!mres->lat_class[k].count && !p->sim.lat_class[k].count)
-			continue;
-		w = &out->pred[out->nr_pred++];
-		w->scope = "class";
-		w->name = sim_class_name((enum sim_class)k);
-		w->measured = mres->lat_class[k];
-		w->predicted = p->sim.lat_class[k];
-		w->demerit_pct = NAN; /* pieces: no samples per class, no demerit */
+		struct sim_pred_row *w = add_row(out, "class", sim_class_name((enum sim_class)k),
+						 &mres->lat_class[k], &p->sim.lat_class[k]);
+		if (w)
+			w->demerit_pct = NAN; /* pieces: no samples per class, no demerit */
 	}
 	struct sim_pred_row *w = &out->pred[out->nr_pred++];
 	w->scope = "all";
