@@ -89,34 +89,44 @@ static void diff_has(struct fx *f, int64_t a, int64_t b, bool json, bool all,
 static void test_resolve(void **state)
 {
 	struct fx *f = *state;
-	struct rep_diff_side s = {.run_id = f->id[1]};
+	/* side, run id (0: by where), where, the result, then the run (>= 0: index into f->id) or
+	 * the message that names the side */
+	static const struct {
+		const char *side;
+		int64_t run_id;
+		const char *where;
+		int rc, run;
+		const char *msg;
+	} cases[] = {
+		{"A", -1, NULL, 0, 1, NULL}, /* run_id -1: f->id[1] */
+		{"B", 999, NULL, -ENOENT, -1, "run B: no run with id 999"},
+		{"A", 0, "assoc = 8", 0, 1, NULL},
+		/* the failed run is not among the default (ok) runs, but a filter naming status finds it */
+		{"B", 0, "assoc = 16", -ENOENT, -1, "run B: no run matches 'assoc = 16' (among ok runs"},
+		{"B", 0, "status = failed", 0, 3, NULL},
+		{"A", 0, "asoc = 4", -EINVAL, -1, "unknown field 'asoc'"},
+	};
+	struct rep_diff_side s = {0};
 	int64_t id = 0;
+	char want[128];
 
-	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), 0);
-	assert_int_equal(id, f->id[1]);
-	s.run_id = 999;
-	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), -ENOENT);
-	has(f->err, "run B: no run with id 999");
-
-	s.where = "assoc = 8";
-	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), 0);
-	assert_int_equal(id, f->id[1]);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.run_id = cases[i].run_id < 0 ? f->id[1] : cases[i].run_id;
+		s.where = cases[i].where;
+		assert_int_equal(rep_diff_resolve(f->h, cases[i].side, &s, &id, f->err, sizeof(f->err)),
+				 cases[i].rc);
+		if (cases[i].run >= 0)
+			assert_int_equal(id, f->id[cases[i].run]);
+		if (cases[i].msg)
+			has(f->err, cases[i].msg);
+	}
+	/* two matches: the message names both */
+	s.run_id = 0;
 	s.where = "assoc = 4";
 	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), -ENOTUNIQ);
-	char want[128];
 	snprintf(want, sizeof(want), "run A: 'assoc = 4' matches 2 runs (ids %lld, %lld)",
 		 (long long)f->id[0], (long long)f->id[2]);
 	has(f->err, want);
-	/* The failed run is not among the default (ok) runs, but a filter naming status finds it. */
-	s.where = "assoc = 16";
-	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), -ENOENT);
-	has(f->err, "run B: no run matches 'assoc = 16' (among ok runs");
-	s.where = "status = failed";
-	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), 0);
-	assert_int_equal(id, f->id[3]);
-	s.where = "asoc = 4";
-	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), -EINVAL);
-	has(f->err, "unknown field 'asoc'");
 }
 
 static void test_json(void **state)
