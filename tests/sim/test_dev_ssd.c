@@ -18,8 +18,7 @@ static double randread_iops(const char *spec, unsigned qd)
 {
 	struct harness h;
 
-	assert_int_equal(h_init(&h, spec, qd), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, spec, qd, 8);
 	h.span_sect = h.d->size_bytes / 512;
 	uint64_t ns = h_run(&h, h_gen_randread, qd, 20000);
 	H_FINI_CLEAN(&h);
@@ -194,8 +193,7 @@ static void test_buffer_and_flush(void **state)
 	struct harness h;
 	(void)state;
 
-	assert_int_equal(h_init(&h, "ssd:preset=sata_slc,size=1G,buffer=1M,ctrl=0", 1), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, "ssd:preset=sata_slc,size=1G,buffer=1M,ctrl=0", 1, 8);
 	double wr, fl;
 	h_writes_then_flush(&h, 33, &wr, &fl);
 	wr /= 1e3;
