@@ -180,6 +180,25 @@ static void lat3(FILE *fp, const struct sim_lat *l)
 	fprintf(fp, " %10s %10s %10s", a, b, c);
 }
 
+/* A row of the text table: name, both sides (with_demerit: then the demerit, "-" without d),
+ * unless neither side counted anything. */
+static void txt_side_by_side(FILE *fp, const char *name, const struct sim_lat *meas,
+			     const struct sim_lat *pred, const struct demerit *d, bool with_demerit)
+{
+	if (!meas->count && !pred->count)
+		return;
+	fprintf(fp, "  %-14s %8llu", name, (unsigned long long)meas->count);
+	lat3(fp, meas);
+	fprintf(fp, "  | %8llu", (unsigned long long)pred->count);
+	lat3(fp, pred);
+	if (with_demerit && d)
+		fprintf(fp, "  %6.1f %%\n", d->pct);
+	else if (with_demerit)
+		fprintf(fp, "  %8s\n", "-");
+	else
+		fputc('\n', fp);
+}
+
 void replay_print_prediction(FILE *fp, const struct sim_result *mres, const struct replay_prediction *p)
 {
 	fprintf(fp, "\npredicted (simulated) vs measured (replayed):\n  cache model  %s\n  target model %s\n",
@@ -190,27 +209,12 @@ void replay_print_prediction(FILE *fp, const struct sim_result *mres, const stru
 			p->target_reads_only ? "yes" : "no");
 	fprintf(fp, "  %-14s %8s %10s %10s %10s  | %8s %10s %10s %10s  %8s\n", "", "measured", "mean", "p50", "p99",
 		"predicted", "mean", "p50", "p99", "demerit");
-	for (int o = 0; o < SIM_OP_NR; o++) {
-		if (!mres->lat_op[o].count && !p->sim.lat_op[o].count)
-			continue;
-		fprintf(fp, "  %-14s %8llu", sim_op_name((enum sim_op)o), (unsigned long long)mres->lat_op[o].count);
-		lat3(fp, &mres->lat_op[o]);
-		fprintf(fp, "  | %8llu", (unsigned long long)p->sim.lat_op[o].count);
-		lat3(fp, &p->sim.lat_op[o]);
-		if (p->op_ok[o])
-			fprintf(fp, "  %6.1f %%\n", p->op[o].pct);
-		else
-			fprintf(fp, "  %8s\n", "-");
-	}
-	for (int k = 0; k < SIM_CLASS_NR; k++) {
-		if (!mres->lat_class[k].count && !p->sim.lat_class[k].count)
-			continue;
-		fprintf(fp, "  %-14s %8llu", sim_class_name((enum sim_class)k), (unsigned long long)mres->lat_class[k].count);
-		lat3(fp, &mres->lat_class[k]);
-		fprintf(fp, "  | %8llu", (unsigned long long)p->sim.lat_class[k].count);
-		lat3(fp, &p->sim.lat_class[k]);
-		fputc('\n', fp);
-	}
+	for (int o = 0; o < SIM_OP_NR; o++)
+		txt_side_by_side(fp, sim_op_name((enum sim_op)o), &mres->lat_op[o], &p->sim.lat_op[o],
+				 p->op_ok[o] ? &p->op[o] : NULL, true);
+	for (int k = 0; k < SIM_CLASS_NR; k++)
+		txt_side_by_side(fp, sim_class_name((enum sim_class)k), &mres->lat_class[k],
+				 &p->sim.lat_class[k], NULL, false);
 	if (p->all_ok)
 		fprintf(fp, "demerit (every request): %.1f %% of the measured mean (Ruemmler-Wilkes: RMS horizontal "
 			    "distance between the latency CDFs)\n", p->all.pct);
