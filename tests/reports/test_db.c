@@ -244,11 +244,13 @@ static void test_merge_old_shard(void **state)
 	merge_ok(f, db, v1, 0, -1);
 	rep_db_close(db);
 	assert_int_equal(fx_q_int(v1, "PRAGMA user_version"), 1);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM runs"), 2);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM series WHERE run_id = (SELECT run_id FROM runs "
-				    "WHERE run_uuid = 'u-old')"),
-			 1);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM traces"), 2);
+	fx_q_expect(out, (const struct fx_q[]){
+				 {"SELECT count(*) FROM runs", 2},
+				 {"SELECT count(*) FROM series WHERE run_id = (SELECT run_id FROM runs "
+				  "WHERE run_uuid = 'u-old')", 1},
+				 {"SELECT count(*) FROM traces", 2},
+				 {NULL, 0},
+			 });
 }
 
 static void test_newer_schema_refused(void **state)
@@ -428,12 +430,13 @@ static void test_merge_idempotent(void **state)
 	assert_int_not_equal(rep_db_merge(db, f->trace, &added, &skipped, f->err, sizeof(f->err)), 0);
 	assert_non_null(strstr(f->err, f->trace));
 	rep_db_close(db);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM results"), 3);
-	assert_int_equal(fx_q_int(out, "SELECT count(DISTINCT config_key) FROM runs"), 3);
-	/* Every child row points at a run of out.db. */
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM latency WHERE run_id NOT IN "
-				    "(SELECT run_id FROM runs)"),
-			 0);
+	fx_q_expect(out, (const struct fx_q[]){
+				 {"SELECT count(*) FROM results", 3},
+				 {"SELECT count(DISTINCT config_key) FROM runs", 3},
+				 /* every child row points at a run of out.db */
+				 {"SELECT count(*) FROM latency WHERE run_id NOT IN (SELECT run_id FROM runs)", 0},
+				 {NULL, 0},
+			 });
 }
 
 static void test_failed_runs(void **state)
