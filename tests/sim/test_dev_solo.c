@@ -86,7 +86,7 @@ static void test_completions_and_stale_timer(void **state)
 	assert_int_equal(h.dones, 2);
 	assert_int_equal(h.done_at[0], 5);  /* completed at once */
 	assert_int_equal(h.done_at[1], 60); /* the timer at 50, then 10 ns */
-	assert_int_equal(h.fires, 1);       /* the timer at 100 was stale */
+	assert_int_equal(h.fires, 1);	    /* the timer at 100 was stale */
 	assert_int_equal(h.fire_at[0], 50);
 	des_fini(&h.s.q);
 }
