@@ -25,7 +25,8 @@ int calib_measure(int fd, uint64_t size, struct calib_point *pts, unsigned n, do
 		  char *err, size_t errlen);
 
 /* Mean latency of a point on the model SPEC (simulated, closed loop, `ios` I/Os, the same
- * address pattern). Returns the mean in ns, or a negative number with err (a bad spec). */
+ * address pattern). Returns the mean in ns, or a negative number with err (a bad spec, a model
+ * that completes in the past, no memory). */
 double calib_model_mean(const char *spec, const struct calib_point *pt, uint64_t size, uint64_t ios,
 			char *err, size_t errlen);
 

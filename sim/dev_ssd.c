@@ -682,18 +682,12 @@ static void ssd_fini(struct dev *d)
 {
 	struct ssd_priv *p = d->priv;
 
-	free(p->map);
-	free(p->touched);
-	free(p->rmap);
-	free(p->valid);
-	free(p->state);
-	free(p->bnext);
-	free(p->bprev);
-	free(p->bhead);
-	free(p->freestk);
-	free(p->units);
-	free(p->ch_free);
-	free(p->ring);
+	/* every table ssd_init allocates */
+	void *tables[] = {p->map,   p->touched, p->rmap,  p->valid, p->state,   p->bnext,
+			  p->bprev, p->bhead,   p->freestk, p->units, p->ch_free, p->ring};
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		free(tables[i]);
 }
 
 /* What the flash did (DEV_CF_SUMMARY: the run summary's line; the rest `models probe`). */
@@ -724,18 +718,12 @@ static const struct dev_counter ssd_counters[] = {
 };
 
 const struct dev_ops dev_ssd = {
-	.name = "ssd",
-	.abi = DEV_ABI,
+	.name = "ssd", .abi = DEV_ABI,
 	.help = "flash SSD: channels x dies x planes, page-mapped FTL with over-provisioning and "
 		"greedy GC, optional write buffer",
 	.ordering = "FIFO per plane and channel; commands on different planes overlap and complete "
 		    "out of order; a write's data is visible at its completion",
-	.priv_size = sizeof(struct ssd_priv),
-	.opts = ssd_opts,
-	.presets = ssd_presets,
-	.default_preset = "sata_slc",
-	.init = ssd_init,
-	.fini = ssd_fini,
-	.submit = ssd_submit,
-	.counters = ssd_counters,
+	.priv_size = sizeof(struct ssd_priv), .opts = ssd_opts, .counters = ssd_counters,
+	.presets = ssd_presets, .default_preset = "sata_slc",
+	.init = ssd_init, .fini = ssd_fini, .submit = ssd_submit,
 };

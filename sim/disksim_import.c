@@ -165,6 +165,29 @@ static int seek_file(struct out *o, struct ds_node *n)
 	return 0;
 }
 
+/* Seek type t's list parameter name of n numbers under m, marked used, into v (NULL: only the
+ * check). Missing or of another length: -EINVAL located at the seek type's line st; an item
+ * that is not a number: located at the item. */
+static int seek_list(struct out *o, struct ds_node *m, const struct ds_node *st, const char *t,
+		     const char *name, const char *what, size_t n, double *v)
+{
+	struct ds_node *l = ds_param(m, name);
+
+	if (!l || l->kind != DS_LIST || l->nkid != n) {
+		snprintf(o->ps->err, o->ps->errlen, "%s:%u: seek type '%s' needs '%s'%s", st->file,
+			 st->line, t, name, what);
+		return -EINVAL;
+	}
+	l->used = true;
+	for (size_t i = 0; i < n; i++)
+		if (!ds_num(l->kid[i], &v[i])) {
+			snprintf(o->ps->err, o->ps->errlen, "%s:%u: '%s': item %zu is not a number",
+				 l->file, l->kid[i]->line, name, i + 1);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 {
 	double v;
@@ -220,43 +243,17 @@ static int map_mech(struct out *o, struct ds_node *m, double ncyl)
 		return seek_file(o, f);
 	}
 	if (!strcmp(t, "hpl") || !strcmp(t, "hplplus10")) {
-		struct ds_node *h = ds_param(m, "HPL seek equation values");
-		double hv[6];
-		if (!h || h->kind != DS_LIST || h->nkid != 6) {
-			snprintf(o->ps->err, o->ps->errlen,
-				 "%s:%u: seek type '%s' needs 'HPL seek equation values' (6 numbers)",
-				 st->file, st->line, t);
+		double hv[6], ten[10];
+		if (seek_list(o, m, st, t, "HPL seek equation values", " (6 numbers)", 6, hv))
 			return -EINVAL;
-		}
-		h->used = true;
-		for (int i = 0; i < 6; i++)
-			if (!ds_num(h->kid[i], &hv[i])) {
-				snprintf(o->ps->err, o->ps->errlen,
-					 "%s:%u: 'HPL seek equation values': item %d is not a number",
-					 h->file, h->line, i + 1);
-				return -EINVAL;
-			}
 		o->info->mapped++;
 		if (!strcmp(t, "hplplus10")) {
-			struct ds_node *f = ds_param(m, "First ten seek times");
-			if (!f || f->kind != DS_LIST || f->nkid != 10) {
-				snprintf(o->ps->err, o->ps->errlen,
-					 "%s:%u: seek type 'hplplus10' needs 'First ten seek times'",
-					 st->file, st->line);
+			if (seek_list(o, m, st, t, "First ten seek times", "", 10, ten))
 				return -EINVAL;
-			}
-			f->used = true;
 			o->info->mapped++;
 			fprintf(o->fp, "# seek: hplplus10 (ten measured distances, then the HPL curve)\n");
-			for (int i = 0; i < 10; i++) {
-				if (!ds_num(f->kid[i], &v)) {
-					snprintf(o->ps->err, o->ps->errlen,
-						 "%s:%u: 'First ten seek times': item %d is not a number",
-						 f->file, f->kid[i]->line, i + 1);
-					return -EINVAL;
-				}
-				fprintf(o->fp, "seek %d %.0fns\n", i + 1, v * 1e6);
-			}
+			for (int i = 0; i < 10; i++)
+				fprintf(o->fp, "seek %d %.0fns\n", i + 1, ten[i] * 1e6);
 		} else if (hv[5] != -1 && one > 0) {
 			/* V6 != -1: single-cylinder seeks take the measured single-cylinder time */
 			fprintf(o->fp, "# seek: hpl, single-cylinder seek measured\nseek 1 %.0fns\n",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/des.h"
+#include "sim/dev_solo.h"
 #include "sim/device.h"
 
 /*
@@ -133,16 +134,12 @@ void mr_free(struct mr_trace *tr)
 /* ---- the host around the model ---- */
 
 struct host {
+	struct dev_solo s; /* first (dev_solo.h): the queue's handlers get the host */
 	struct mr_trace *tr;
 	enum mr_protocol proto;
-	struct des q;
-	struct dev *d;
-	struct dev_env env;
 	struct dev_io *ios; /* one per request */
 	size_t next;        /* next request to issue */
 	size_t done;
-	uint64_t timer_gen;
-	int err;
 	char *errbuf;
 	size_t errlen;
 };
@@ -155,12 +152,12 @@ static void issue(struct host *h, size_t i, uint64_t now)
 	struct mr_req *q = &h->tr->req[i];
 	struct dev_io *io = &h->ios[i];
 
-	if (q->sector + q->nsect > h->d->size_bytes / 512 && q->op != DEV_FLUSH) {
+	if (q->sector + q->nsect > h->s.d->size_bytes / 512 && q->op != DEV_FLUSH) {
 		snprintf(h->errbuf, h->errlen,
 			 "request %zu (sector %llu + %u) is beyond the device's %llu sectors", i + 1,
 			 (unsigned long long)q->sector, q->nsect,
-			 (unsigned long long)(h->d->size_bytes / 512));
-		h->err = -EINVAL;
+			 (unsigned long long)(h->s.d->size_bytes / 512));
+		h->s.err = -EINVAL;
 		return;
 	}
 	memset(io, 0, sizeof(*io));
@@ -168,23 +165,16 @@ static void issue(struct host *h, size_t i, uint64_t now)
 	io->sector = q->op == DEV_FLUSH ? 0 : q->sector;
 	io->nsect = q->op == DEV_FLUSH ? 0 : q->nsect;
 	io->host_ctx = q;
-	if (dev_submit(h->d, io, now) == DEV_Q_COMPLETED) {
-		if (io->done_ns < now) {
-			h->err = -EPROTO;
-			io->done_ns = now;
-		}
-		if (des_schedule(&h->q, io->done_ns, DES_CLASS_COMPLETION, on_done, io))
-			h->err = -ENOMEM;
-	}
+	dev_solo_submit(&h->s, io, now);
 }
 
 static void schedule_next(struct host *h, uint64_t at)
 {
-	if (h->next >= h->tr->n || h->err)
+	if (h->next >= h->tr->n || h->s.err)
 		return;
-	if (des_schedule(&h->q, at < h->q.now_ns ? h->q.now_ns : at, DES_CLASS_ARRIVAL, on_arrival,
+	if (des_schedule(&h->s.q, at < h->s.q.now_ns ? h->s.q.now_ns : at, DES_CLASS_ARRIVAL, on_arrival,
 			 NULL))
-		h->err = -ENOMEM;
+		h->s.err = -ENOMEM;
 }
 
 static void on_arrival(void *ctx, void *arg, uint64_t now)
@@ -204,7 +194,7 @@ static void on_done(void *ctx, void *arg, uint64_t now)
 	struct dev_io *io = arg;
 	struct mr_req *q = io->host_ctx;
 
-	dev_account_complete(h->d, io, now);
+	dev_account_complete(h->s.d, io, now);
 	q->pred_ns = now - io->submit_ns;
 	h->done++;
 	h->tr->end_ns = now;
@@ -222,35 +212,6 @@ static void on_done(void *ctx, void *arg, uint64_t now)
 	}
 }
 
-static void env_complete(void *host, struct dev_io *io, uint64_t done_ns)
-{
-	struct host *h = host;
-
-	if (done_ns < h->q.now_ns)
-		h->err = -EPROTO;
-	if (des_schedule(&h->q, done_ns, DES_CLASS_COMPLETION, on_done, io))
-		h->err = -ENOMEM;
-}
-
-static void timer_fire(void *ctx, void *arg, uint64_t now)
-{
-	struct host *h = ctx;
-
-	if ((uint64_t)(uintptr_t)arg == h->timer_gen && h->d->ops->timer)
-		h->d->ops->timer(h->d, now);
-}
-
-static void env_timer(void *host, struct dev *d, uint64_t at_ns)
-{
-	struct host *h = host;
-
-	(void)d;
-	h->timer_gen++; /* one pending timer per device: older events are stale */
-	if (des_schedule(&h->q, at_ns < h->q.now_ns ? h->q.now_ns : at_ns, DES_CLASS_COMPLETION,
-			 timer_fire, (void *)(uintptr_t)h->timer_gen))
-		h->err = -ENOMEM;
-}
-
 int mr_run(struct mr_trace *tr, const char *spec, enum mr_protocol proto, unsigned qd,
 	   char *err, size_t errlen)
 {
@@ -262,16 +223,13 @@ int mr_run(struct mr_trace *tr, const char *spec, enum mr_protocol proto, unsign
 	h.proto = proto;
 	h.errbuf = err;
 	h.errlen = errlen;
-	h.env.host = &h;
-	h.env.complete = env_complete;
-	h.env.timer = env_timer;
-	if (des_init(&h.q, &h)) {
+	if (dev_solo_init(&h.s, on_done)) {
 		snprintf(err, errlen, "out of memory for the event queue");
 		return -ENOMEM;
 	}
-	r = dev_create(spec, &h.env, &h.d, err, errlen);
+	r = dev_create(spec, &h.s.env, &h.s.d, err, errlen);
 	if (r) {
-		des_fini(&h.q);
+		des_fini(&h.s.q);
 		return -EINVAL;
 	}
 	h.ios = calloc(tr->n ? tr->n : 1, sizeof(*h.ios));
@@ -287,25 +245,25 @@ int mr_run(struct mr_trace *tr, const char *spec, enum mr_protocol proto, unsign
 	} else if (tr->n) {
 		schedule_next(&h, proto == MR_OPEN ? tr->req[0].time_ns : 0);
 	}
-	while (!h.err && des_run_next(&h.q))
+	while (!h.s.err && des_run_next(&h.s.q))
 		;
-	if (!h.err && h.done != tr->n) {
+	if (!h.s.err && h.done != tr->n) {
 		snprintf(err, errlen, "%s: the model never completed %zu of %zu requests", spec,
 			 tr->n - h.done, tr->n);
 		r = -EPROTO;
-	} else if (h.err == -EPROTO) {
+	} else if (h.s.err == -EPROTO) {
 		snprintf(err, errlen, "%s: the model broke its contract (a completion before its "
 				      "submission)", spec);
 		r = -EPROTO;
-	} else if (h.err == -ENOMEM) {
+	} else if (h.s.err == -ENOMEM) {
 		snprintf(err, errlen, "out of memory for events");
 		r = -ENOMEM;
 	} else {
-		r = h.err;
+		r = h.s.err;
 	}
 out:
 	free(h.ios);
-	dev_destroy(h.d);
-	des_fini(&h.q);
+	dev_destroy(h.s.d);
+	des_fini(&h.s.q);
 	return r;
 }

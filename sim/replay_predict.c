@@ -180,6 +180,25 @@ static void lat3(FILE *fp, const struct sim_lat *l)
 	fprintf(fp, " %10s %10s %10s", a, b, c);
 }
 
+/* A row of the text table: name, both sides (with_demerit: then the demerit, "-" without d),
+ * unless neither side counted anything. */
+static void txt_side_by_side(FILE *fp, const char *name, const struct sim_lat *meas,
+			     const struct sim_lat *pred, const struct demerit *d, bool with_demerit)
+{
+	if (!meas->count && !pred->count)
+		return;
+	fprintf(fp, "  %-14s %8llu", name, (unsigned long long)meas->count);
+	lat3(fp, meas);
+	fprintf(fp, "  | %8llu", (unsigned long long)pred->count);
+	lat3(fp, pred);
+	if (with_demerit && d)
+		fprintf(fp, "  %6.1f %%\n", d->pct);
+	else if (with_demerit)
+		fprintf(fp, "  %8s\n", "-");
+	else
+		fputc('\n', fp);
+}
+
 void replay_print_prediction(FILE *fp, const struct sim_result *mres, const struct replay_prediction *p)
 {
 	fprintf(fp, "\npredicted (simulated) vs measured (replayed):\n  cache model  %s\n  target model %s\n",
@@ -190,27 +209,12 @@ void replay_print_prediction(FILE *fp, const struct sim_result *mres, const stru
 			p->target_reads_only ? "yes" : "no");
 	fprintf(fp, "  %-14s %8s %10s %10s %10s  | %8s %10s %10s %10s  %8s\n", "", "measured", "mean", "p50", "p99",
 		"predicted", "mean", "p50", "p99", "demerit");
-	for (int o = 0; o < SIM_OP_NR; o++) {
-		if (!mres->lat_op[o].count && !p->sim.lat_op[o].count)
-			continue;
-		fprintf(fp, "  %-14s %8llu", sim_op_name((enum sim_op)o), (unsigned long long)mres->lat_op[o].count);
-		lat3(fp, &mres->lat_op[o]);
-		fprintf(fp, "  | %8llu", (unsigned long long)p->sim.lat_op[o].count);
-		lat3(fp, &p->sim.lat_op[o]);
-		if (p->op_ok[o])
-			fprintf(fp, "  %6.1f %%\n", p->op[o].pct);
-		else
-			fprintf(fp, "  %8s\n", "-");
-	}
-	for (int k = 0; k < SIM_CLASS_NR; k++) {
-		if (!mres->lat_class[k].count && !p->sim.lat_class[k].count)
-			continue;
-		fprintf(fp, "  %-14s %8llu", sim_class_name((enum sim_class)k), (unsigned long long)mres->lat_class[k].count);
-		lat3(fp, &mres->lat_class[k]);
-		fprintf(fp, "  | %8llu", (unsigned long long)p->sim.lat_class[k].count);
-		lat3(fp, &p->sim.lat_class[k]);
-		fputc('\n', fp);
-	}
+	for (int o = 0; o < SIM_OP_NR; o++)
+		txt_side_by_side(fp, sim_op_name((enum sim_op)o), &mres->lat_op[o], &p->sim.lat_op[o],
+				 p->op_ok[o] ? &p->op[o] : NULL, true);
+	for (int k = 0; k < SIM_CLASS_NR; k++)
+		txt_side_by_side(fp, sim_class_name((enum sim_class)k), &mres->lat_class[k],
+				 &p->sim.lat_class[k], NULL, false);
 	if (p->all_ok)
 		fprintf(fp, "demerit (every request): %.1f %% of the measured mean (Ruemmler-Wilkes: RMS horizontal "
 			    "distance between the latency CDFs)\n", p->all.pct);
@@ -233,6 +237,25 @@ static void js_escaped(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* "name":{"measured":..,"predicted":..} (with_demerit: then "demerit_pct", null without d)
+ * unless neither side counted anything; returns the new `first` (no comma before the next). */
+static int js_side_by_side(FILE *fp, int first, const char *name, const struct sim_lat *meas,
+			   const struct sim_lat *pred, const struct demerit *d, bool with_demerit)
+{
+	if (!meas->count && !pred->count)
+		return first;
+	fprintf(fp, "%s\"%s\":{\"measured\":", first ? "" : ",", name);
+	js_lat3(fp, meas);
+	fputs(",\"predicted\":", fp);
+	js_lat3(fp, pred);
+	if (with_demerit && d)
+		fprintf(fp, ",\"demerit_pct\":%.4f", d->pct);
+	else if (with_demerit)
+		fputs(",\"demerit_pct\":null", fp);
+	fputc('}', fp);
+	return 0;
+}
+
 void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const struct replay_prediction *p)
 {
 	fputs(",\"prediction\":{\"cache_model\":", fp);
@@ -249,31 +272,32 @@ void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const
 	else
 		fputs("null", fp);
 	fputs(",\"ops\":{", fp);
-	for (int o = 0, first = 1; o < SIM_OP_NR; o++) {
-		if (!mres->lat_op[o].count && !p->sim.lat_op[o].count)
-			continue;
-		fprintf(fp, "%s\"%s\":{\"measured\":", first ? "" : ",", sim_op_name((enum sim_op)o));
-		first = 0;
-		js_lat3(fp, &mres->lat_op[o]);
-		fputs(",\"predicted\":", fp);
-		js_lat3(fp, &p->sim.lat_op[o]);
-		if (p->op_ok[o])
-			fprintf(fp, ",\"demerit_pct\":%.4f}", p->op[o].pct);
-		else
-			fputs(",\"demerit_pct\":null}", fp);
-	}
+	for (int o = 0, first = 1; o < SIM_OP_NR; o++)
+		first = js_side_by_side(fp, first, sim_op_name((enum sim_op)o), &mres->lat_op[o],
+					&p->sim.lat_op[o], p->op_ok[o] ? &p->op[o] : NULL, true);
 	fputs("},\"classes\":{", fp);
-	for (int k = 0, first = 1; k < SIM_CLASS_NR; k++) {
-		if (!mres->lat_class[k].count && !p->sim.lat_class[k].count)
-			continue;
-		fprintf(fp, "%s\"%s\":{\"measured\":", first ? "" : ",", sim_class_name((enum sim_class)k));
-		first = 0;
-		js_lat3(fp, &mres->lat_class[k]);
-		fputs(",\"predicted\":", fp);
-		js_lat3(fp, &p->sim.lat_class[k]);
-		fputc('}', fp);
-	}
+	for (int k = 0, first = 1; k < SIM_CLASS_NR; k++)
+		first = js_side_by_side(fp, first, sim_class_name((enum sim_class)k), &mres->lat_class[k],
+					&p->sim.lat_class[k], NULL, false);
 	fputs("}}", fp);
+}
+
+/* The next prediction row of out (scope, name, the two sides), or NULL when neither side
+ * counted anything (no row). */
+static struct sim_pred_row *add_row(struct sim_replay_record *out, const char *scope,
+				    const char *name, const struct sim_lat *meas,
+				    const struct sim_lat *pred)
+{
+	struct sim_pred_row *w;
+
+	if (!meas->count && !pred->count)
+		return NULL;
+	w = &out->pred[out->nr_pred++];
+	w->scope = scope;
+	w->name = name;
+	w->measured = *meas;
+	w->predicted = *pred;
+	return w;
 }
 
 void replay_fill_record(const struct replay_result *rr, const struct sim_result *mres,
@@ -287,15 +311,10 @@ void replay_fill_record(const struct replay_result *rr, const struct sim_result 
 		return;
 	/* the same rows as replay_print_prediction */
 	for (int o = 0; o < SIM_OP_NR; o++) {
-		struct sim_pred_row *w;
-
-		if (!mres->lat_op[o].count && !p->sim.lat_op[o].count)
+		struct sim_pred_row *w = add_row(out, "op", sim_op_name((enum sim_op)o),
+						 &mres->lat_op[o], &p->sim.lat_op[o]);
+		if (!w)
 			continue;
-		w = &out->pred[out->nr_pred++];
-		w->scope = "op";
-		w->name = sim_op_name((enum sim_op)o);
-		w->measured = mres->lat_op[o];
-		w->predicted = p->sim.lat_op[o];
 		w->demerit_pct = p->op_ok[o] ? p->op[o].pct : NAN;
 		if ((w->has_cdf = p->q_ok[o])) {
 			memcpy(w->measured_q, p->mq[o], sizeof(w->measured_q));
@@ -303,16 +322,10 @@ void replay_fill_record(const struct replay_result *rr, const struct sim_result 
 		}
 	}
 	for (int k = 0; k < SIM_CLASS_NR; k++) {
-		struct sim_pred_row *w;
-
-		if (!mres->lat_class[k].count && !p->sim.lat_class[k].count)
-			continue;
-		w = &out->pred[out->nr_pred++];
-		w->scope = "class";
-		w->name = sim_class_name((enum sim_class)k);
-		w->measured = mres->lat_class[k];
-		w->predicted = p->sim.lat_class[k];
-		w->demerit_pct = NAN; /* pieces: no samples per class, no demerit */
+		struct sim_pred_row *w = add_row(out, "class", sim_class_name((enum sim_class)k),
+						 &mres->lat_class[k], &p->sim.lat_class[k]);
+		if (w)
+			w->demerit_pct = NAN; /* pieces: no samples per class, no demerit */
 	}
 	struct sim_pred_row *w = &out->pred[out->nr_pred++];
 	w->scope = "all";

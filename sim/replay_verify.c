@@ -8,6 +8,7 @@
 #include "engine/assert.h"
 #include "sim/replay_sector.h"
 #include "sim/secmap.h"
+#include "sim/verify.h"
 
 struct rbuf {
 	int refs;
@@ -25,13 +26,17 @@ struct rflight {
 	bool write;
 };
 
+/* A sector's verdict, worst last (a read piece is counted by its worst sector). */
+enum verdict { V_OK, V_NEVER, V_TORN, V_STALE, V_MISPLACED, V_CORRUPT, V_NR };
+
 struct rverify {
 	uint32_t run_id;
 	struct secmap *acked; /* target sector -> newest version acknowledged to the user */
 	FILE *log;
 	struct rflight *fl;   /* the device reads and writes in flight (a few ring depths) */
 	size_t nfl, capfl;
-	uint64_t checked, mismatches, stale, misplaced, corrupt, never, racing, torn;
+	uint64_t checked, mismatches, never, racing;
+	uint64_t by_worst[V_NR]; /* read pieces by their worst verdict (torn .. corrupt are read) */
 };
 
 struct rverify *rverify_new(uint32_t run_id, FILE *log)
@@ -97,11 +102,7 @@ void rverify_mapped(struct rverify *v, struct dm_piece *p)
 				  p->req->version);
 		p->b.data = b;
 	} else if (p->op == 'R') {
-		uint32_t *snap = malloc((p->nsect ? p->nsect : 1) * sizeof(uint32_t));
-		ASSERT(snap);
-		for (uint32_t i = 0; i < p->nsect; i++)
-			snap[i] = secmap_get(v->acked, p->sector + i);
-		p->vsnap = snap;
+		verify_snap_take(p, v->acked);
 		p->b.data = rbuf_new(p->nsect);
 	}
 }
@@ -120,10 +121,7 @@ void rverify_bio_free(struct rverify *v, struct dm_bio *b)
 	(void)v;
 	rbuf_put(b->data);
 	b->data = NULL;
-	if (b->piece) {
-		free(b->piece->vsnap);
-		b->piece->vsnap = NULL;
-	}
+	verify_snap_drop(b);
 }
 
 /* Mark the sectors of read r that write w overlaps (same device, sectors in common). */
@@ -187,7 +185,6 @@ bool rverify_dio_racing(const struct rverify *v, const struct dm_dio *d)
 }
 
 /* V_TORN: a bad sector that a write was changing while it was read (counted, not a mismatch) */
-enum verdict { V_OK, V_NEVER, V_TORN, V_STALE, V_MISPLACED, V_CORRUPT };
 static const char *const verdict_name[] = {"ok",    "never_written", "torn",
 					   "stale", "misplaced",     "corrupt"};
 
@@ -246,22 +243,7 @@ void rverify_piece_done(struct rverify *v, struct dm_piece *p, int error, uint64
 	if (never)
 		v->never++;
 	v->racing += racing > 0;
-	switch (worst) {
-	case V_TORN:
-		v->torn++;
-		break;
-	case V_STALE:
-		v->stale++;
-		break;
-	case V_MISPLACED:
-		v->misplaced++;
-		break;
-	case V_CORRUPT:
-		v->corrupt++;
-		break;
-	default:
-		break;
-	}
+	v->by_worst[worst]++;
 	if (worst >= V_STALE)
 		v->mismatches++;
 	if (v->log && (worst >= V_TORN || never || racing))
@@ -288,10 +270,10 @@ void rverify_result(const struct rverify *v, struct replay_result *rr)
 	rr->verified = true;
 	rr->checked_reads = v->checked;
 	rr->mismatches = v->mismatches;
-	rr->stale = v->stale;
-	rr->misplaced = v->misplaced;
-	rr->corrupt = v->corrupt;
+	rr->stale = v->by_worst[V_STALE];
+	rr->misplaced = v->by_worst[V_MISPLACED];
+	rr->corrupt = v->by_worst[V_CORRUPT];
 	rr->never_written = v->never;
 	rr->racing = v->racing;
-	rr->torn = v->torn;
+	rr->torn = v->by_worst[V_TORN];
 }

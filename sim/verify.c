@@ -93,12 +93,26 @@ void verify_mapped(struct verifier *v, struct dm_piece *p, bool first)
 		p->b.data = vdata_new(p->nsect, true, (uint32_t)p->req->version);
 	} else if (p->op == 'R') {
 		/* the newest versions acknowledged before this read was submitted */
-		uint32_t *snap = malloc((p->nsect ? p->nsect : 1) * sizeof(uint32_t));
-		if (!snap)
-			ssdcache_out_of_memory("the stale-read verifier");
-		for (uint32_t i = 0; i < p->nsect; i++)
-			snap[i] = secmap_get(v->acked, p->sector + i);
-		p->vsnap = snap;
+		verify_snap_take(p, v->acked);
+	}
+}
+
+void verify_snap_take(struct dm_piece *p, const struct secmap *acked)
+{
+	uint32_t *snap = malloc((p->nsect ? p->nsect : 1) * sizeof(uint32_t));
+
+	if (!snap)
+		ssdcache_out_of_memory("the stale-read verifier");
+	for (uint32_t i = 0; i < p->nsect; i++)
+		snap[i] = secmap_get(acked, p->sector + i);
+	p->vsnap = snap;
+}
+
+void verify_snap_drop(struct dm_bio *b)
+{
+	if (b->piece) {
+		free(b->piece->vsnap);
+		b->piece->vsnap = NULL;
 	}
 }
 
@@ -116,10 +130,7 @@ void verify_bio_free(struct verifier *v, struct dm_bio *b)
 	(void)v;
 	vdata_put(b->data);
 	b->data = NULL;
-	if (b->piece) {
-		free(b->piece->vsnap);
-		b->piece->vsnap = NULL;
-	}
+	verify_snap_drop(b);
 }
 
 void verify_dio_done(struct verifier *v, struct dm_dio *d)

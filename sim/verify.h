@@ -29,6 +29,13 @@ void verify_dio_done(struct verifier *v, struct dm_dio *d);
 void verify_piece_done(struct verifier *v, struct dm_piece *p, uint64_t now_ns);
 void verify_req_done(struct verifier *v, struct dm_req *r);
 
+/* Shared with the replay's verifier (replay_verify.c). A read piece's snapshot when it is
+ * mapped: the newest version acknowledged for each of its sectors (never NULL); and dropping
+ * it when a bio of the piece is freed. */
+struct secmap;
+void verify_snap_take(struct dm_piece *p, const struct secmap *acked);
+void verify_snap_drop(struct dm_bio *b);
+
 uint64_t verify_stale_count(const struct verifier *v);
 /* The first n cases in sequence order. */
 unsigned verify_examples(struct verifier *v, struct sim_stale_example *out, unsigned n);

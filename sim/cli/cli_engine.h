@@ -24,4 +24,9 @@ int cli_trace_option(const char *cmd, struct trc_opts *t, const struct cli_opt *
  * rules after --admit (struct cli_cmd's after_row). */
 void cli_after_engine_row(FILE *fp, const struct cli_opt *o);
 
+/* The struct cli_cmd of run, replay or sweep: the simulator's sections (cli_sim_sections) and
+ * the engine rows' help lines after them; the rest is the command's own. */
+#define CLI_SIM_CMD(name, bit, summary, usage, intro, outro)                                       \
+	{ (name), (bit), (summary), (usage), (intro), cli_sim_sections, (outro), cli_after_engine_row }
+
 #endif

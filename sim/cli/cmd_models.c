@@ -14,6 +14,7 @@
 #include "sim/cli/cli_opts.h"
 #include "sim/cli/commands.h"
 #include "sim/des.h"
+#include "sim/dev_solo.h"
 #include "sim/device.h"
 #include "sim/cli/models_cmds.h"
 #include "sim/base/units.h"
@@ -38,17 +39,13 @@ struct probe_cfg {
 };
 
 struct probe {
+	struct dev_solo s; /* first (dev_solo.h): the queue's handlers get the probe */
 	const struct probe_cfg *cfg;
-	struct des q;
-	struct dev *d;
-	struct dev_env env;
 	struct dev_io *ios;
 	gsl_rng *rng;
 	uint64_t nr_blocks, next_blk, issued, done, target;
 	bool writing_fill; /* preconditioning pass: sequential writes, not measured */
 	uint64_t *lat;     /* measured latencies, ns */
-	uint64_t timer_gen;
-	int err;
 };
 
 const struct cli_cmd cli_cmd_models_probe = {
@@ -109,14 +106,7 @@ static void probe_issue(struct probe *pr, struct dev_io *io, uint64_t now)
 	io->sector = blk * (pr->writing_fill ? 256 : c->bs / 512);
 	io->nsect = pr->writing_fill ? 256 : (uint32_t)(c->bs / 512);
 	pr->issued++;
-	if (dev_submit(pr->d, io, now) == DEV_Q_COMPLETED) {
-		if (io->done_ns < now) {
-			pr->err = -EPROTO; /* a model bug the conformance test also checks */
-			io->done_ns = now;
-		}
-		if (des_schedule(&pr->q, io->done_ns, DES_CLASS_COMPLETION, probe_done, io))
-			pr->err = -ENOMEM;
-	}
+	dev_solo_submit(&pr->s, io, now);
 }
 
 static void probe_done(void *ctx, void *arg, uint64_t now)
@@ -124,42 +114,12 @@ static void probe_done(void *ctx, void *arg, uint64_t now)
 	struct probe *pr = ctx;
 	struct dev_io *io = arg;
 
-	dev_account_complete(pr->d, io, now);
+	dev_account_complete(pr->s.d, io, now);
 	if (!pr->writing_fill)
 		pr->lat[pr->done] = now - io->submit_ns;
 	pr->done++;
-	if (pr->issued < pr->target && !pr->err)
+	if (pr->issued < pr->target && !pr->s.err)
 		probe_issue(pr, io, now);
-}
-
-static void env_complete(void *host, struct dev_io *io, uint64_t done_ns)
-{
-	struct probe *pr = host;
-
-	if (done_ns < pr->q.now_ns)
-		pr->err = -EPROTO;
-	if (des_schedule(&pr->q, done_ns, DES_CLASS_COMPLETION, probe_done, io))
-		pr->err = -ENOMEM;
-}
-
-static void probe_timer_fire(void *ctx, void *arg, uint64_t now)
-{
-	struct probe *pr = ctx;
-
-	if ((uint64_t)(uintptr_t)arg == pr->timer_gen && pr->d->ops->timer)
-		pr->d->ops->timer(pr->d, now);
-}
-
-static void env_timer(void *host, struct dev *d, uint64_t at_ns)
-{
-	struct probe *pr = host;
-
-	(void)d;
-	/* one pending timer per device: a newer request makes older events stale */
-	pr->timer_gen++;
-	if (des_schedule(&pr->q, at_ns < pr->q.now_ns ? pr->q.now_ns : at_ns, DES_CLASS_COMPLETION,
-			 probe_timer_fire, (void *)(uintptr_t)pr->timer_gen))
-		pr->err = -ENOMEM;
 }
 
 /* Run one closed-loop pass of `target` commands; returns 0 or -errno. */
@@ -170,13 +130,13 @@ static int probe_pass(struct probe *pr, uint64_t target)
 	pr->issued = pr->done = 0;
 	pr->target = target;
 	pr->next_blk = 0;
-	for (uint64_t i = 0; i < qd && !pr->err; i++)
-		probe_issue(pr, &pr->ios[i], pr->q.now_ns);
-	while (!pr->err && des_run_next(&pr->q))
+	for (uint64_t i = 0; i < qd && !pr->s.err; i++)
+		probe_issue(pr, &pr->ios[i], pr->s.q.now_ns);
+	while (!pr->s.err && des_run_next(&pr->s.q))
 		;
-	if (!pr->err && pr->done != target)
+	if (!pr->s.err && pr->done != target)
 		return -EPROTO; /* a command never completed */
-	return pr->err;
+	return pr->s.err;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -242,12 +202,12 @@ static void probe_report(const struct probe *pr, const struct snap *a, const str
 	mqd = secs > 0 ? (b->area - a->area) / (double)(b->t - a->t) : 0;
 	if (c->json) {
 		printf("{\"spec\": ");
-		json_str(stdout, pr->d->spec);
-		printf(", \"model\": \"%s\", \"preset\": ", pr->d->ops->name);
-		json_str(stdout, pr->d->preset);
+		json_str(stdout, pr->s.d->spec);
+		printf(", \"model\": \"%s\", \"preset\": ", pr->s.d->ops->name);
+		json_str(stdout, pr->s.d->preset);
 		printf(", \"size_bytes\": %llu, \"rw\": \"%s\", \"bs\": %llu, \"qd\": %llu, "
 		       "\"count\": %llu, \"span_bytes\": %llu, \"seed\": %llu, \"precondition\": %s,\n",
-		       (unsigned long long)pr->d->size_bytes, rw_names[c->rw], (unsigned long long)c->bs,
+		       (unsigned long long)pr->s.d->size_bytes, rw_names[c->rw], (unsigned long long)c->bs,
 		       (unsigned long long)c->qd, (unsigned long long)n, (unsigned long long)c->span,
 		       (unsigned long long)c->seed, c->precondition ? "true" : "false");
 		printf(" \"iops\": %.3f, \"mb_s\": %.3f, \"lat_mean_us\": %.3f, \"lat_p50_us\": %.3f, "
@@ -262,9 +222,9 @@ static void probe_report(const struct probe *pr, const struct snap *a, const str
 		printf("}\n");
 		return;
 	}
-	format_size(pr->d->size_bytes, sz, sizeof(sz));
+	format_size(pr->s.d->size_bytes, sz, sizeof(sz));
 	format_size(c->span, span, sizeof(span));
-	printf("probe %s (preset %s, %s)\n", pr->d->spec, pr->d->preset[0] ? pr->d->preset : "none",
+	printf("probe %s (preset %s, %s)\n", pr->s.d->spec, pr->s.d->preset[0] ? pr->s.d->preset : "none",
 	       sz);
 	format_size(c->bs, sz, sizeof(sz));
 	printf("  workload   %s bs=%s qd=%llu count=%llu span=%s seed=%llu%s\n", rw_names[c->rw], sz,
@@ -286,7 +246,7 @@ static void probe_report(const struct probe *pr, const struct snap *a, const str
 	       util * 100, mqd, secs);
 	/* the model's counters, from its table */
 	if (dev_counters_line(&own, 0, line, sizeof(line)))
-		printf("  %-10s %s\n", pr->d->ops->name, line);
+		printf("  %-10s %s\n", pr->s.d->ops->name, line);
 }
 
 static int probe_run(const struct probe_cfg *cfg, char *err, size_t errlen)
@@ -298,23 +258,20 @@ static int probe_run(const struct probe_cfg *cfg, char *err, size_t errlen)
 
 	memset(&pr, 0, sizeof(pr));
 	pr.cfg = cfg;
-	pr.env.host = &pr;
-	pr.env.complete = env_complete;
-	pr.env.timer = env_timer;
-	if (des_init(&pr.q, &pr)) {
+	if (dev_solo_init(&pr.s, probe_done)) {
 		snprintf(err, errlen, "out of memory for the event queue");
 		return -ENOMEM;
 	}
-	r = dev_create(cfg->spec, &pr.env, &pr.d, sub, sizeof(sub));
+	r = dev_create(cfg->spec, &pr.s.env, &pr.s.d, sub, sizeof(sub));
 	if (r) {
 		snprintf(err, errlen, "%s", sub);
-		des_fini(&pr.q);
+		des_fini(&pr.s.q);
 		return -EINVAL; /* a bad spec is a usage error */
 	}
 	{
 		struct probe_cfg *c = (struct probe_cfg *)cfg;
-		if (!c->span || c->span > pr.d->size_bytes)
-			c->span = pr.d->size_bytes;
+		if (!c->span || c->span > pr.s.d->size_bytes)
+			c->span = pr.s.d->size_bytes;
 		if (c->span < c->bs) {
 			snprintf(err, errlen, "--span %llu is smaller than --bs %llu",
 				 (unsigned long long)c->span, (unsigned long long)c->bs);
@@ -341,7 +298,7 @@ static int probe_run(const struct probe_cfg *cfg, char *err, size_t errlen)
 		pr.writing_fill = false;
 	}
 	pr.nr_blocks = cfg->span / cfg->bs;
-	take_snap(pr.d, pr.q.now_ns, &a);
+	take_snap(pr.s.d, pr.s.q.now_ns, &a);
 	r = probe_pass(&pr, cfg->count);
 	if (r) {
 		snprintf(err, errlen, "%s: %s", cfg->spec,
@@ -350,15 +307,15 @@ static int probe_run(const struct probe_cfg *cfg, char *err, size_t errlen)
 				      : strerror(-r));
 		goto out;
 	}
-	take_snap(pr.d, pr.q.now_ns, &b);
+	take_snap(pr.s.d, pr.s.q.now_ns, &b);
 	probe_report(&pr, &a, &b);
 out:
 	if (pr.rng)
 		gsl_rng_free(pr.rng);
 	free(pr.lat);
 	free(pr.ios);
-	dev_destroy(pr.d);
-	des_fini(&pr.q);
+	dev_destroy(pr.s.d);
+	des_fini(&pr.s.q);
 	return r;
 }
 

@@ -49,16 +49,13 @@ static const char replay_outro[] =
 	"    --cache cache.img --cache-create 64M --target target.img --target-create 4G \\\n"
 	"    --table \"blocksize 8 assoc 4 writeback\" --qd 32 --direct --verify\n";
 
-const struct cli_cmd cli_cmd_run = {
+const struct cli_cmd cli_cmd_run = CLI_SIM_CMD(
 	"run", CLI_RUN, "simulate dm-ssdcache on a trace (the seed's engine, decision for decision)",
-	"TRACE [options]", run_intro, cli_sim_sections, run_outro, cli_after_engine_row,
-};
+	"TRACE [options]", run_intro, run_outro);
 
-const struct cli_cmd cli_cmd_replay = {
+const struct cli_cmd cli_cmd_replay = CLI_SIM_CMD(
 	"replay", CLI_REPLAY, "replay a trace through the same engine on real devices (io_uring)",
-	"TRACE --cache PATH --target PATH [options]", replay_intro, cli_sim_sections, replay_outro,
-	cli_after_engine_row,
-};
+	"TRACE --cache PATH --target PATH [options]", replay_intro, replay_outro);
 
 static void warn_stderr(void *arg, const char *msg)
 {

@@ -56,10 +56,9 @@ static const char sweep_outro[] =
 	"2 usage error, 3 some run hit an internal error or was killed by a signal (the other\n"
 	"runs are recorded; please report), 130 interrupted (rerun the same command to resume).\n";
 
-const struct cli_cmd cli_cmd_sweep = {
-	"sweep", CLI_SWEEP, "run a parameter sweep in parallel into a SQLite database",
-	"TRACE [options]", sweep_intro, cli_sim_sections, sweep_outro, cli_after_engine_row,
-};
+const struct cli_cmd cli_cmd_sweep =
+	CLI_SIM_CMD("sweep", CLI_SWEEP, "run a parameter sweep in parallel into a SQLite database",
+		    "TRACE [options]", sweep_intro, sweep_outro);
 
 struct u64_list {
 	uint64_t v[LIST_MAX];

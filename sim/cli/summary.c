@@ -189,6 +189,13 @@ static void js_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* the JSON text before a string value (its key, with the comma and colon), then the value */
+static void js_key_str(FILE *fp, const char *before, const char *s)
+{
+	fputs(before, fp);
+	js_str(fp, s);
+}
+
 static void js_num(FILE *fp, double v)
 {
 	if (v != v || v > 1e300 || v < -1e300)
@@ -215,8 +222,7 @@ static void js_lat(FILE *fp, const struct sim_lat *l)
 
 static void js_dev(FILE *fp, const char *spec, const struct dev_stats *d, double util)
 {
-	fputs("{\"spec\":", fp);
-	js_str(fp, spec);
+	js_key_str(fp, "{\"spec\":", spec);
 	fprintf(fp, ",\"reads\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"bytes_read\":%" PRIu64
 		    ",\"bytes_written\":%" PRIu64 ",\"utilisation\":",
 		d->nr_reads, d->nr_writes, d->bytes_read, d->bytes_written);
@@ -234,20 +240,14 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 	char quirks[128];
 
 	quirks_format(cfg->engine.fixed, quirks, sizeof(quirks));
-	fputs("{\"schema\":1,\"trace\":{\"path\":", fp);
-	js_str(fp, cfg->trace_path);
-	fputs(",\"format\":", fp);
-	js_str(fp, res->trace_format);
+	js_key_str(fp, "{\"schema\":1,\"trace\":{\"path\":", cfg->trace_path);
+	js_key_str(fp, ",\"format\":", res->trace_format);
 	fprintf(fp, ",\"skipped_lines\":%" PRIu64 ",\"skipped_bad\":%" PRIu64 "}", res->trace_counts.skipped_lines,
 		res->trace_counts.skipped_bad);
-	fputs(",\"config\":{\"table\":", fp);
-	js_str(fp, cfg->table);
-	fputs(",\"cache_dev\":", fp);
-	js_str(fp, cfg->cache_spec);
-	fputs(",\"target_dev\":", fp);
-	js_str(fp, cfg->target_spec);
-	fputs(",\"quirks\":", fp);
-	js_str(fp, quirks);
+	js_key_str(fp, ",\"config\":{\"table\":", cfg->table);
+	js_key_str(fp, ",\"cache_dev\":", cfg->cache_spec);
+	js_key_str(fp, ",\"target_dev\":", cfg->target_spec);
+	js_key_str(fp, ",\"quirks\":", quirks);
 	fprintf(fp, ",\"hz\":%u,\"wq_delay_ns\":%" PRIu64 ",\"map_cost_ns\":%" PRIu64 ",\"speed\":", cfg->hz,
 		cfg->wq_delay_ns, cfg->map_cost_ns);
 	js_num(fp, cfg->speed);
@@ -260,10 +260,8 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 			res->counters.not_admitted);
 	}
 	fprintf(fp, ",\"qd\":%u,\"hash\":\"%s\"}", cfg->qd, cfg->engine.hash == HASH_MODERN ? "modern" : "linux31");
-	fputs(",\"status_info\":", fp);
-	js_str(fp, res->status_info);
-	fputs(",\"status_table\":", fp);
-	js_str(fp, res->status_table);
+	js_key_str(fp, ",\"status_info\":", res->status_info);
+	js_key_str(fp, ",\"status_table\":", res->status_table);
 	fprintf(fp, ",\"geometry\":{\"block_size\":%lu,\"hash_bits\":%lu,\"num_cmd\":%lu,\"cte_bytes\":%zu}",
 		res->geometry.block_size, res->geometry.hash_bits, res->geometry.num_cmd,
 		res->geometry.cte_bytes);
@@ -278,8 +276,7 @@ void sim_print_json(FILE *fp, const struct sim_config *cfg, const struct sim_res
 	if (cfg->warmup.kind == WARMUP_NONE) {
 		fputs(",\"warmup\":null", fp);
 	} else {
-		fputs(",\"warmup\":{\"spec\":", fp);
-		js_str(fp, cfg->warmup.spec);
+		js_key_str(fp, ",\"warmup\":{\"spec\":", cfg->warmup.spec);
 		fprintf(fp, ",\"kind\":\"%s\",\"requests\":", sim_warmup_kind_name(cfg->warmup.kind));
 		if (cfg->warmup.kind == WARMUP_REQUESTS)
 			fprintf(fp, "%" PRIu64, cfg->warmup.requests);

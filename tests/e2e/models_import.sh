@@ -71,6 +71,16 @@ has "$tmp/s.hdd" "seek_hpl 50 2 0.3 3.5 0.02"
 grep -q "^seek [0-9]" "$tmp/s.hdd" && bad "hpl with V6 = -1 wrote table points" || ok
 seekform hpl "s/0.02, -1 ]/0.02, 1 ]/" && ok || bad "hpl V6: $(cat "$tmp/serr")"
 has "$tmp/s.hdd" "seek 1 1000000ns"
+# the two seek lists: a missing one at the seek type's line, a bad item at its own
+seekform hpl "/HPL seek equation values/d"
+grep -qF "mini.model:38: seek type 'hpl' needs 'HPL seek equation values' (6 numbers)" "$tmp/serr" && ok ||
+	bad "no HPL values: $(cat "$tmp/serr")"
+seekform hplplus10 "s/1.3, 1.4/1.3, fast/"
+grep -qF "mini.model:44: 'First ten seek times': item 4 is not a number" "$tmp/serr" && ok ||
+	bad "bad seek item: $(cat "$tmp/serr")"
+seekform hplplus10 "s/1.9, 2.0 ]/1.9 ]/"
+grep -qF "mini.model:38: seek type 'hplplus10' needs 'First ten seek times'" "$tmp/serr" && ok ||
+	bad "nine seek times: $(cat "$tmp/serr")"
 seekform const && ok || bad "const: $(cat "$tmp/serr")"
 has "$tmp/s.hdd" "seek 1 4000000ns"
 seekform linear && ok || bad "linear: $(cat "$tmp/serr")"

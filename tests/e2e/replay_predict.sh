@@ -8,13 +8,10 @@ E2E_OK="ok   " E2E_FAIL="FAIL "
 . tests/e2e/lib/common.sh
 e2e_tmpdir
 
-"$PROG" trace gen --requests 1500 --device-size 32M --read-ratio 0.8 --size 4K --seed 4 -o "$tmp/w.txt" 2>/dev/null
-R=(replay "$tmp/w.txt" --cache "$tmp/c.img" --cache-create 8M --target "$tmp/t.img" --target-create 32M --quirks fixed
-   --table "blocksize 8 assoc 4 writethrough" --qd 4 --quiet)
+e2e_replay_setup 1500 --qd 4 --quiet
 
 # given models: the prediction is the simulator's run of the same trace, exactly
-"$PROG" "${R[@]}" --cache-model fixed:size=8M,read=50us,write=80us --target-model fixed:size=32M,read=300us,write=400us \
-	--json > "$tmp/j" 2> "$tmp/err" || bad "replay --predict: $(cat "$tmp/err")"
+"$PROG" "${R[@]}" "${M[@]}" --json > "$tmp/j" 2> "$tmp/err" || bad "replay --predict: $(cat "$tmp/err")"
 "$PROG" run "$tmp/w.txt" --cache-dev fixed:size=8M,read=50us,write=80us --target-dev fixed:size=32M,read=300us,write=400us \
 	--quirks fixed --table "blocksize 8 assoc 4 writethrough" --qd 4 --quiet --json > "$tmp/run.json"
 python3 - "$tmp/j" "$tmp/run.json" <<'PY' && ok "--predict with given models: the simulator's figures, the replay's, the demerit" || fail=1
@@ -32,8 +29,7 @@ for op in ("read", "write"):
 assert p["classes"]["read_miss"]["predicted"]["p50_us"] > 290  # a miss pays the target's 300 us
 assert isinstance(p["demerit_pct"], float) and p["demerit_pct"] >= 0
 PY
-"$PROG" "${R[@]}" --cache-model fixed:size=8M,read=50us,write=80us --target-model fixed:size=32M,read=300us,write=400us \
-	> "$tmp/out" 2> "$tmp/err"
+"$PROG" "${R[@]}" "${M[@]}" > "$tmp/out" 2> "$tmp/err"
 grep -q "^predicted (simulated) vs measured (replayed):" "$tmp/out" && grep -q "^demerit (every request): [0-9.]* % of the measured mean" "$tmp/out" \
 	&& ok "text: the comparison table and the demerit" || bad "text: $(cat "$tmp/out" | tail -12)"
 # a bad model spec is a usage error

@@ -9,10 +9,7 @@ E2E_OK="ok   " E2E_FAIL="FAIL "
 . tests/e2e/lib/common.sh
 e2e_tmpdir
 
-"$PROG" trace gen --requests 800 --device-size 32M --read-ratio 0.8 --size 4K --seed 4 -o "$tmp/w.txt" 2>/dev/null
-R=(replay "$tmp/w.txt" --cache "$tmp/c.img" --cache-create 8M --target "$tmp/t.img" --target-create 32M --quirks fixed
-   --table "blocksize 8 assoc 4 writethrough" --quiet --db "$tmp/r.db" --json)
-M=(--cache-model fixed:size=8M,read=50us,write=80us --target-model fixed:size=32M,read=300us,write=400us)
+e2e_replay_setup 800 --quiet --db "$tmp/r.db" --json
 
 # run 1: closed loop with a prediction; run 2: open loop, no prediction; run 3: a simulation
 "$PROG" "${R[@]}" --qd 4 "${M[@]}" > "$tmp/j1" 2> "$tmp/err" || bad "replay --predict --db: $(cat "$tmp/err")"

@@ -178,15 +178,10 @@ static void h_seed_crash(void *host, int q, const char *what)
 }
 
 static const struct ssdcache_host_ops fh_ops = {
-	.jiffies = h_jiffies,
-	.bio_clone = h_bio_clone,
-	.bio_put = h_bio_put,
-	.bio_endio = h_bio_endio,
-	.dm_io = h_dm_io,
-	.queue_work = h_queue_work,
-	.submit_bio = h_submit_bio,
-	.decision = h_decision,
-	.seed_crash = h_seed_crash,
+	.jiffies = h_jiffies, .queue_work = h_queue_work,
+	.bio_clone = h_bio_clone, .bio_put = h_bio_put, .bio_endio = h_bio_endio,
+	.dm_io = h_dm_io, .submit_bio = h_submit_bio,
+	.decision = h_decision, .seed_crash = h_seed_crash,
 };
 
 /* ---- construction ---- */

@@ -179,6 +179,16 @@ int64_t fx_q_int(const char *path, const char *sql)
 	return v;
 }
 
+void fx_q_expect(const char *path, const struct fx_q *q)
+{
+	for (; q->sql; q++) {
+		int64_t v = fx_q_int(path, q->sql);
+		if (v != q->want)
+			fail_msg("%s: %s gives %lld, expected %lld", path, q->sql, (long long)v,
+				 (long long)q->want);
+	}
+}
+
 void fx_exec_raw(const char *path, const char *sql)
 {
 	sqlite3 *c;

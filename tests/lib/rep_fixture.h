@@ -51,6 +51,13 @@ int64_t fx_record(struct fx *f, struct rep_db *db, unsigned long bs, unsigned as
 
 /* The first column of the first row of sql on the database at path (-1: no row). */
 int64_t fx_q_int(const char *path, const char *sql);
+/* Each query of a table (ended by sql == NULL) must give its value (fx_q_int) on the database
+ * at path; the test fails naming the first that does not. */
+struct fx_q {
+	const char *sql;
+	int64_t want;
+};
+void fx_q_expect(const char *path, const struct fx_q *q);
 /* Run sql on the database at path, behind the store's back (old schemas, damage). */
 void fx_exec_raw(const char *path, const char *sql);
 

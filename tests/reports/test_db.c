@@ -18,6 +18,7 @@
 #include "reports/db_schema.h"
 #include "reports/rep_util.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 static int setup(void **state)
 {
@@ -28,6 +29,18 @@ static int setup(void **state)
 static void record(struct fx *f, struct rep_db *db, unsigned long bs, double hit)
 {
 	fx_record(f, db, bs, 4, CACHE_MODE_WRITEBACK, "1G", hit, 5, NULL);
+}
+
+/* Merge shard into db: it must succeed, adding `added` runs and skipping `skipped` (-1: any). */
+static void merge_ok(struct fx *f, struct rep_db *db, const char *shard, unsigned added, int skipped)
+{
+	unsigned a, sk;
+
+	if (rep_db_merge(db, shard, &a, &sk, f->err, sizeof(f->err)))
+		fail_msg("merge %s: %s", shard, f->err);
+	assert_int_equal(a, added);
+	if (skipped >= 0)
+		assert_int_equal(sk, (unsigned)skipped);
 }
 
 static void test_create_and_record(void **state)
@@ -200,7 +213,6 @@ static void test_merge_old_shard(void **state)
 	struct fx *f = *state;
 	char v1[320], out[320], sql[128];
 	struct rep_db *db;
-	unsigned added, skipped;
 	sqlite3 *c;
 
 	snprintf(v1, sizeof(v1), "%s/v1.db", f->dir);
@@ -228,18 +240,17 @@ static void test_merge_old_shard(void **state)
 		     "INSERT INTO series(run_id, idx, start_ns, read_pieces, read_hits) VALUES (1, 0, 0, 4, 2)");
 	assert_int_equal(rep_db_open(out, &db, f->err, sizeof(f->err)), 0);
 	record(f, db, 128, 0.7);
-	if (rep_db_merge(db, v1, &added, &skipped, f->err, sizeof(f->err)))
-		fail_msg("%s", f->err);
-	assert_int_equal(added, 1);
-	assert_int_equal(rep_db_merge(db, v1, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 0);
+	merge_ok(f, db, v1, 1, -1);
+	merge_ok(f, db, v1, 0, -1);
 	rep_db_close(db);
 	assert_int_equal(fx_q_int(v1, "PRAGMA user_version"), 1);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM runs"), 2);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM series WHERE run_id = (SELECT run_id FROM runs "
-				    "WHERE run_uuid = 'u-old')"),
-			 1);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM traces"), 2);
+	fx_q_expect(out, (const struct fx_q[]){
+				 {"SELECT count(*) FROM runs", 2},
+				 {"SELECT count(*) FROM series WHERE run_id = (SELECT run_id FROM runs "
+				  "WHERE run_uuid = 'u-old')", 1},
+				 {"SELECT count(*) FROM traces", 2},
+				 {NULL, 0},
+			 });
 }
 
 static void test_newer_schema_refused(void **state)
@@ -404,17 +415,11 @@ static void test_merge_idempotent(void **state)
 	rep_db_close(db);
 
 	assert_int_equal(rep_db_open(out, &db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(rep_db_merge(db, a, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 2);
-	assert_int_equal(skipped, 0);
-	assert_int_equal(rep_db_merge(db, b, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 1);
-	assert_int_equal(skipped, 1);
+	merge_ok(f, db, a, 2, 0);
+	merge_ok(f, db, b, 1, 1);
 	/* Again: nothing new. */
-	assert_int_equal(rep_db_merge(db, a, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 0);
-	assert_int_equal(rep_db_merge(db, b, &added, &skipped, f->err, sizeof(f->err)), 0);
-	assert_int_equal(added, 0);
+	merge_ok(f, db, a, 0, -1);
+	merge_ok(f, db, b, 0, -1);
 	assert_int_equal(rep_db_get_info(db, true, &info, f->err, sizeof(f->err)), 0);
 	assert_int_equal(info.nr_runs, 3);
 	assert_int_equal(info.nr_traces, 1);
@@ -425,12 +430,13 @@ static void test_merge_idempotent(void **state)
 	assert_int_not_equal(rep_db_merge(db, f->trace, &added, &skipped, f->err, sizeof(f->err)), 0);
 	assert_non_null(strstr(f->err, f->trace));
 	rep_db_close(db);
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM results"), 3);
-	assert_int_equal(fx_q_int(out, "SELECT count(DISTINCT config_key) FROM runs"), 3);
-	/* Every child row points at a run of out.db. */
-	assert_int_equal(fx_q_int(out, "SELECT count(*) FROM latency WHERE run_id NOT IN "
-				    "(SELECT run_id FROM runs)"),
-			 0);
+	fx_q_expect(out, (const struct fx_q[]){
+				 {"SELECT count(*) FROM results", 3},
+				 {"SELECT count(DISTINCT config_key) FROM runs", 3},
+				 /* every child row points at a run of out.db */
+				 {"SELECT count(*) FROM latency WHERE run_id NOT IN (SELECT run_id FROM runs)", 0},
+				 {NULL, 0},
+			 });
 }
 
 static void test_failed_runs(void **state)
@@ -526,24 +532,9 @@ static void test_run_db_reads_trace_once(void **state)
 	}
 }
 
-int main(void)
-{
-	/* each test in a directory of its own */
+/* each test in a directory of its own */
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, fx_teardown)
-	const struct CMUnitTest tests[] = {
-		T(test_create_and_record),
-		T(test_keys_and_fingerprints),
-		T(test_migration_from_v1),
-		T(test_merge_old_shard),
-		T(test_newer_schema_refused),
-		T(test_foreign_files_refused),
-		T(test_locked),
-		T(test_readonly),
-		T(test_disk_full),
-		T(test_merge_idempotent),
-		T(test_failed_runs),
-		T(test_run_db_reads_trace_once),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, T(test_create_and_record), T(test_keys_and_fingerprints),
+	  T(test_migration_from_v1), T(test_merge_old_shard), T(test_newer_schema_refused),
+	  T(test_foreign_files_refused), T(test_locked), T(test_readonly), T(test_disk_full),
+	  T(test_merge_idempotent), T(test_failed_runs), T(test_run_db_reads_trace_once))

@@ -20,6 +20,7 @@
 #include "reports/db_schema.h"
 #include "reports/diff.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 struct cfx {
 	char dir[256], trace[300], now[300], old[300], err[512];
@@ -206,11 +207,5 @@ static void test_v6_schema_as_new(void **state)
 	fx_rmdir(f->dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_v6_upgrades),
-					   cmocka_unit_test(test_v6_schema_as_new),
-					   cmocka_unit_test(test_diff_names_counters)};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_v6_upgrades), cmocka_unit_test(test_v6_schema_as_new),
+	  cmocka_unit_test(test_diff_names_counters))

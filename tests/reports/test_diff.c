@@ -17,6 +17,7 @@
 #include "reports/db.h"
 #include "reports/diff.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 /* f->id: assoc 4 hit 0.5; assoc 8 hit 0.6; assoc 4 again; failed */
 static int64_t record(struct fx *f, unsigned assoc, double hit, bool failed)
@@ -73,37 +74,59 @@ static void has(const char *text, const char *what)
 		fail_msg("missing\n  %s\nin\n%s", what, text);
 }
 
+/* The diff of runs a and b (json, all) holds every string of want (NULL-terminated). */
+static void diff_has(struct fx *f, int64_t a, int64_t b, bool json, bool all,
+		     const char *const *want)
+{
+	char *t = diff_of(f, a, b, json, all);
+
+	for (; *want; want++)
+		has(t, *want);
+	free(t);
+}
+#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 static void test_resolve(void **state)
 {
 	struct fx *f = *state;
-	struct rep_diff_side s = {.run_id = f->id[1]};
+	/* side, run id (0: by where), where, the result, then the run (>= 0: index into f->id) or
+	 * the message that names the side */
+	static const struct {
+		const char *side;
+		int64_t run_id;
+		const char *where;
+		int rc, run;
+		const char *msg;
+	} cases[] = {
+		{"A", -1, NULL, 0, 1, NULL}, /* run_id -1: f->id[1] */
+		{"B", 999, NULL, -ENOENT, -1, "run B: no run with id 999"},
+		{"A", 0, "assoc = 8", 0, 1, NULL},
+		/* the failed run is not among the default (ok) runs, but a filter naming status finds it */
+		{"B", 0, "assoc = 16", -ENOENT, -1, "run B: no run matches 'assoc = 16' (among ok runs"},
+		{"B", 0, "status = failed", 0, 3, NULL},
+		{"A", 0, "asoc = 4", -EINVAL, -1, "unknown field 'asoc'"},
+	};
+	struct rep_diff_side s = {0};
 	int64_t id = 0;
+	char want[128];
 
-	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), 0);
-	assert_int_equal(id, f->id[1]);
-	s.run_id = 999;
-	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), -ENOENT);
-	has(f->err, "run B: no run with id 999");
-
-	s.where = "assoc = 8";
-	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), 0);
-	assert_int_equal(id, f->id[1]);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.run_id = cases[i].run_id < 0 ? f->id[1] : cases[i].run_id;
+		s.where = cases[i].where;
+		assert_int_equal(rep_diff_resolve(f->h, cases[i].side, &s, &id, f->err, sizeof(f->err)),
+				 cases[i].rc);
+		if (cases[i].run >= 0)
+			assert_int_equal(id, f->id[cases[i].run]);
+		if (cases[i].msg)
+			has(f->err, cases[i].msg);
+	}
+	/* two matches: the message names both */
+	s.run_id = 0;
 	s.where = "assoc = 4";
 	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), -ENOTUNIQ);
-	char want[128];
 	snprintf(want, sizeof(want), "run A: 'assoc = 4' matches 2 runs (ids %lld, %lld)",
 		 (long long)f->id[0], (long long)f->id[2]);
 	has(f->err, want);
-	/* The failed run is not among the default (ok) runs, but a filter naming status finds it. */
-	s.where = "assoc = 16";
-	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), -ENOENT);
-	has(f->err, "run B: no run matches 'assoc = 16' (among ok runs");
-	s.where = "status = failed";
-	assert_int_equal(rep_diff_resolve(f->h, "B", &s, &id, f->err, sizeof(f->err)), 0);
-	assert_int_equal(id, f->id[3]);
-	s.where = "asoc = 4";
-	assert_int_equal(rep_diff_resolve(f->h, "A", &s, &id, f->err, sizeof(f->err)), -EINVAL);
-	has(f->err, "unknown field 'asoc'");
 }
 
 static void test_json(void **state)
@@ -136,17 +159,13 @@ static void test_json(void **state)
 	free(j);
 
 	/* The same configuration twice. */
-	j = diff_of(f, f->id[0], f->id[2], true, false);
-	has(j, "\"same_configuration\":true,\"config\":[],");
-	free(j);
-
+	diff_has(f, f->id[0], f->id[2], true, false, WANT("\"same_configuration\":true,\"config\":[],"));
 	/* A failed run: its status and error, the parameters, and no metrics. */
-	j = diff_of(f, f->id[0], f->id[3], true, false);
-	has(j, "\"status\":\"failed\",\"error\":\"worker killed\"");
-	has(j, "{\"name\":\"assoc\",\"a\":4,\"b\":16}");
-	has(j, "{\"name\":\"read_hit_ratio\",\"a\":0.5,\"b\":null,\"diff\":null,\"rel\":null}");
-	has(j, "{\"name\":\"outcome.READ_CLEAN\",\"a\":350,\"b\":null,\"diff\":null,\"rel\":null}");
-	free(j);
+	diff_has(f, f->id[0], f->id[3], true, false,
+		 WANT("\"status\":\"failed\",\"error\":\"worker killed\"",
+		      "{\"name\":\"assoc\",\"a\":4,\"b\":16}",
+		      "{\"name\":\"read_hit_ratio\",\"a\":0.5,\"b\":null,\"diff\":null,\"rel\":null}",
+		      "{\"name\":\"outcome.READ_CLEAN\",\"a\":350,\"b\":null,\"diff\":null,\"rel\":null}"));
 }
 
 static void test_text(void **state)
@@ -162,21 +181,10 @@ static void test_text(void **state)
 	assert_null(strstr(t, "  requests "));  /* equal: hidden */
 	assert_null(strstr(t, "  block_size ")); /* the same parameter: not shown */
 	free(t);
-	t = diff_of(f, f->id[0], f->id[1], false, true);
-	has(t, "  requests                                          1000            1000              +0     +0.00%\n");
-	free(t);
-	t = diff_of(f, f->id[0], f->id[2], false, false);
-	has(t, "configuration: the same (");
-	has(t, "metrics: 0 of ");
-	free(t);
+	diff_has(f, f->id[0], f->id[1], false, true,
+		 WANT("  requests                                          1000            1000              +0     +0.00%\n"));
+	diff_has(f, f->id[0], f->id[2], false, false, WANT("configuration: the same (", "metrics: 0 of "));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resolve),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_text),
-	};
-	return cmocka_run_group_tests(tests, setup, fx_teardown);
-}
+TEST_MAIN(setup, fx_teardown, cmocka_unit_test(test_resolve), cmocka_unit_test(test_json),
+	  cmocka_unit_test(test_text))

@@ -21,6 +21,7 @@
 #include "reports/report.h"
 #include "reports/rep_util.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 static const unsigned long bss[] = {16, 64, 256};
 static const unsigned assocs[] = {1, 4};
@@ -544,14 +545,6 @@ static void test_report_data(void **state)
 	rep_db_close(db);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_where_parse),
-		cmocka_unit_test_setup_teardown(test_select_and_export, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_report_figures, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_report_data, setup_known, fx_teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+#define T(test, setup) cmocka_unit_test_setup_teardown(test, setup, fx_teardown)
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_where_parse), T(test_select_and_export, setup),
+	  T(test_report_figures, setup), T(test_report_data, setup_known))

@@ -23,6 +23,7 @@
 #include "reports/db.h"
 #include "reports/sweep.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 #define NJOBS 12
 
@@ -253,14 +254,6 @@ static void test_workers_share_the_mapping(void **state)
 	assert_int_equal(fx_q_int(f->db, "SELECT count(*) FROM runs WHERE error LIKE '%opened the trace%'"), 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_runs_and_resumes, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_then_resume, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_db_error_stops, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_workers_share_the_mapping, setup, fx_teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, fx_teardown)
+TEST_MAIN(NULL, NULL, T(test_runs_and_resumes), T(test_interrupt_then_resume),
+	  T(test_db_error_stops), T(test_workers_share_the_mapping))

@@ -105,6 +105,14 @@ static inline void h_fini(struct harness *h)
 	free(h->ios);
 }
 
+/* In cmocka tests: create the device (qd commands at most, each of bs sectors) or fail with the
+ * model's message. */
+#define H_OPEN(h, spec, qd, bs)                                                                    \
+	do {                                                                                       \
+		if (h_init((h), (spec), (qd)))                                                     \
+			fail_msg("%s: %s", (spec), (h)->why);                                      \
+		(h)->bs_sect = (bs);                                                               \
+	} while (0)
 /* In cmocka tests: fail if the model broke the contract (H_FINI_CLEAN: then free the harness). */
 #define H_CLEAN(h)                                                                                 \
 	do {                                                                                       \

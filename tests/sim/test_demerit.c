@@ -6,8 +6,22 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdbool.h>
 
 #include "sim/demerit.h"
+#include "tests/lib/test_main.h"
+
+/* Compute (sorted: the entry that takes sorted input); rms to within 1e-12, pct to within tol. */
+static struct demerit check(bool sorted, const double *m, size_t nm, const double *p, size_t np,
+			    double rms, double pct, double tol)
+{
+	struct demerit d;
+
+	assert_int_equal((sorted ? demerit_compute_sorted : demerit_compute)(m, nm, p, np, &d), 0);
+	assert_true(fabs(d.rms - rms) < 1e-12);
+	assert_true(fabs(d.pct - pct) < tol);
+	return d;
+}
 
 /* Identical samples, in any order: no distance. */
 static void test_same_sample_is_zero(void **state)
@@ -25,11 +39,8 @@ static void test_same_sample_is_zero(void **state)
 static void test_shift_is_the_shift(void **state)
 {
 	double m[] = {10, 20, 30, 40}, p[] = {12.5, 22.5, 32.5, 42.5};
-	struct demerit d;
 	(void)state;
-	assert_int_equal(demerit_compute(m, 4, p, 4, &d), 0);
-	assert_true(fabs(d.rms - 2.5) < 1e-12);
-	assert_true(fabs(d.pct - 10.0) < 1e-12);
+	check(false, m, 4, p, 4, 2.5, 10.0, 1e-12);
 }
 
 /* Different sizes, worked by hand. Measured {1, 3} (median split at p = 0.5), predicted
@@ -39,12 +50,8 @@ static void test_shift_is_the_shift(void **state)
 static void test_unequal_sizes(void **state)
 {
 	double m[] = {3, 1}, p[] = {1, 5, 1, 1};
-	struct demerit d;
 	(void)state;
-	assert_int_equal(demerit_compute(m, 2, p, 4, &d), 0);
-	assert_true(fabs(d.rms - sqrt(2.0)) < 1e-12);
-	assert_true(fabs(d.pct - 100 * sqrt(2.0) / 2) < 1e-9);
-	assert_true(d.predicted_mean == 2);
+	assert_true(check(false, m, 2, p, 4, sqrt(2.0), 100 * sqrt(2.0) / 2, 1e-9).predicted_mean == 2);
 }
 
 static void test_empty_is_refused(void **state)
@@ -63,20 +70,10 @@ static void test_sorted_entry(void **state)
 	double m[] = {1, 3}, p[] = {1, 1, 1, 5};
 	struct demerit d;
 	(void)state;
-	assert_int_equal(demerit_compute_sorted(m, 2, p, 4, &d), 0);
-	assert_true(fabs(d.rms - sqrt(2.0)) < 1e-12);
-	assert_true(fabs(d.pct - 100 * sqrt(2.0) / 2) < 1e-9);
+	check(true, m, 2, p, 4, sqrt(2.0), 100 * sqrt(2.0) / 2, 1e-9);
 	assert_int_equal(demerit_compute_sorted(m, 0, p, 4, &d), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_sample_is_zero),
-		cmocka_unit_test(test_shift_is_the_shift),
-		cmocka_unit_test(test_unequal_sizes),
-		cmocka_unit_test(test_empty_is_refused),
-		cmocka_unit_test(test_sorted_entry),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_same_sample_is_zero),
+	  cmocka_unit_test(test_shift_is_the_shift), cmocka_unit_test(test_unequal_sizes),
+	  cmocka_unit_test(test_empty_is_refused), cmocka_unit_test(test_sorted_entry))

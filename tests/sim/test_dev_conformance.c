@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tests/sim/dev_harness.h"
+#include "tests/lib/test_main.h"
 
 /*
  * For each model in dev_registry: the ops table is complete (ABI, name, help, ordering, every
@@ -167,13 +168,6 @@ static void test_variants(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ops_tables),
-		cmocka_unit_test(test_defaults_and_presets_create),
-		cmocka_unit_test(test_every_command_completes_once),
-		cmocka_unit_test(test_variants),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_ops_tables),
+	  cmocka_unit_test(test_defaults_and_presets_create),
+	  cmocka_unit_test(test_every_command_completes_once), cmocka_unit_test(test_variants))

@@ -18,6 +18,7 @@
 #include "sim/cli/summary.h"
 #include "sim/device.h"
 #include "tests/lib/rep_fixture.h"
+#include "tests/lib/test_main.h"
 
 struct fake_priv {
 	uint64_t widgets;     /* a count */
@@ -222,12 +223,6 @@ static void test_registered_tables_valid(void **state)
 			fail_msg("%s", err);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_values_from_the_table),
-					   cmocka_unit_test(test_reach_summary_json_and_db),
-					   cmocka_unit_test(test_bad_tables_refused),
-					   cmocka_unit_test(test_registered_tables_valid)};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_values_from_the_table),
+	  cmocka_unit_test(test_reach_summary_json_and_db), cmocka_unit_test(test_bad_tables_refused),
+	  cmocka_unit_test(test_registered_tables_valid))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sim/device.h"
+#include "tests/lib/test_main.h"
 
 static void no_complete(void *host, struct dev_io *io, uint64_t done_ns)
 {
@@ -92,12 +93,5 @@ static void test_servers(void **state)
 	dev_destroy(d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_constant_by_default),
-		cmocka_unit_test(test_lognormal),
-		cmocka_unit_test(test_servers),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_constant_by_default), cmocka_unit_test(test_lognormal),
+	  cmocka_unit_test(test_servers))

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tests/sim/dev_harness.h"
+#include "tests/lib/test_main.h"
 
 /*
  * Expected values come from the preset's own numbers (sata7200: rate_od 150 MB/s, rate_id
@@ -23,8 +24,7 @@ static void test_sequential_reads_reach_media_rate(void **state)
 	struct harness h;
 	(void)state;
 
-	assert_int_equal(h_init(&h, "hdd:preset=sata7200", 4), 0);
-	h.bs_sect = 2048; /* 1 MiB */
+	H_OPEN(&h, "hdd:preset=sata7200", 4, 2048); /* 1 MiB */
 	h.span_sect = h.d->size_bytes / 512;
 	h.cursor = 0;
 	uint64_t ns = h_run(&h, h_gen_seqread, 4, 300);
@@ -55,8 +55,7 @@ static void test_random_read_access_time(void **state)
 	struct harness h;
 	(void)state;
 
-	assert_int_equal(h_init(&h, "hdd:preset=sata7200", 1), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, "hdd:preset=sata7200", 1, 8);
 	h.span_sect = h.d->size_bytes / 512;
 	h_run(&h, h_gen_randread, 1, 4000);
 	double want = 8.5 + REV_7200_MS / 2 + 0.1, got = h_mean_ms(&h);
@@ -78,8 +77,7 @@ static void test_random_read_access_time(void **state)
 	H_FINI_CLEAN(&h);
 
 	/* the same for the 15k SAS preset: 3.3 + 2.0 + 0.05 */
-	assert_int_equal(h_init(&h, "hdd:preset=sas15k", 1), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, "hdd:preset=sas15k", 1, 8);
 	h.span_sect = h.d->size_bytes / 512;
 	h_run(&h, h_gen_randread, 1, 4000);
 	got = h_mean_ms(&h);
@@ -121,8 +119,7 @@ static double iops_with(const char *spec)
 {
 	struct harness h;
 
-	assert_int_equal(h_init(&h, spec, 32), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, spec, 32, 8);
 	h.span_sect = h.d->size_bytes / 512;
 	uint64_t ns = h_run(&h, h_gen_randread, 32, 3000);
 	H_FINI_CLEAN(&h);
@@ -152,8 +149,7 @@ static void test_write_cache_and_flush(void **state)
 	struct harness h;
 	(void)state;
 
-	assert_int_equal(h_init(&h, "hdd:preset=sata7200,wc_entries=16", 1), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, "hdd:preset=sata7200,wc_entries=16", 1, 8);
 	double wr, fl;
 	h_writes_then_flush(&h, 9, &wr, &fl); /* eight writes, then a flush while they are destaged */
 	wr /= 1e6;
@@ -166,8 +162,7 @@ static void test_write_cache_and_flush(void **state)
 	H_FINI_CLEAN(&h);
 
 	/* without the write cache each random write pays seek and rotation */
-	assert_int_equal(h_init(&h, "hdd:preset=sata7200,write_cache=0", 1), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, "hdd:preset=sata7200,write_cache=0", 1, 8);
 	h.span_sect = h.d->size_bytes / 512;
 	h_run(&h, h_gen_randwrite, 1, 500);
 	print_message("uncached random writes: %.2f ms\n", h_mean_ms(&h));
@@ -190,15 +185,8 @@ static void test_bad_seek_numbers_rejected(void **state)
 	h_fini(&h);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sequential_reads_reach_media_rate),
-		cmocka_unit_test(test_random_read_access_time),
-		cmocka_unit_test(test_rotation_is_tracked),
-		cmocka_unit_test(test_sptf_beats_fifo),
-		cmocka_unit_test(test_write_cache_and_flush),
-		cmocka_unit_test(test_bad_seek_numbers_rejected),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_sequential_reads_reach_media_rate),
+	  cmocka_unit_test(test_random_read_access_time),
+	  cmocka_unit_test(test_rotation_is_tracked), cmocka_unit_test(test_sptf_beats_fifo),
+	  cmocka_unit_test(test_write_cache_and_flush),
+	  cmocka_unit_test(test_bad_seek_numbers_rejected))

@@ -22,6 +22,7 @@
 #include "sim/des.h"
 #include "sim/device.h"
 #include "tests/sim/dev_host.h"
+#include "tests/lib/test_main.h"
 
 /*
  * Why a property test: the models' fixed-size cases (test_dev_*.c) pass while a user's
@@ -394,10 +395,4 @@ static void test_every_model_and_preset(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_every_model_and_preset),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_every_model_and_preset))

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tests/sim/dev_harness.h"
+#include "tests/lib/test_main.h"
 
 /*
  * Reads spread over dies overlap: with fast channels and host link, random 4 KiB reads at depth
@@ -17,8 +18,7 @@ static double randread_iops(const char *spec, unsigned qd)
 {
 	struct harness h;
 
-	assert_int_equal(h_init(&h, spec, qd), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, spec, qd, 8);
 	h.span_sect = h.d->size_bytes / 512;
 	uint64_t ns = h_run(&h, h_gen_randread, qd, 20000);
 	H_FINI_CLEAN(&h);
@@ -193,8 +193,7 @@ static void test_buffer_and_flush(void **state)
 	struct harness h;
 	(void)state;
 
-	assert_int_equal(h_init(&h, "ssd:preset=sata_slc,size=1G,buffer=1M,ctrl=0", 1), 0);
-	h.bs_sect = 8;
+	H_OPEN(&h, "ssd:preset=sata_slc,size=1G,buffer=1M,ctrl=0", 1, 8);
 	double wr, fl;
 	h_writes_then_flush(&h, 33, &wr, &fl);
 	wr /= 1e3;
@@ -300,17 +299,10 @@ static void test_hot_reads_between_rewrites_sata_slc_64m(void **state)
 	h_fini(&h);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reads_over_dies_overlap),
-		cmocka_unit_test(test_simultaneous_reads_complete_together),
-		cmocka_unit_test(test_gc_raises_wa_and_latency),
-		cmocka_unit_test(test_wa_follows_overprovisioning),
-		cmocka_unit_test(test_trim),
-		cmocka_unit_test(test_buffer_and_flush),
-		cmocka_unit_test(test_busy_plane_does_not_overfill_the_other),
-		cmocka_unit_test(test_hot_reads_between_rewrites_sata_slc_64m),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_reads_over_dies_overlap),
+	  cmocka_unit_test(test_simultaneous_reads_complete_together),
+	  cmocka_unit_test(test_gc_raises_wa_and_latency),
+	  cmocka_unit_test(test_wa_follows_overprovisioning), cmocka_unit_test(test_trim),
+	  cmocka_unit_test(test_buffer_and_flush),
+	  cmocka_unit_test(test_busy_plane_does_not_overfill_the_other),
+	  cmocka_unit_test(test_hot_reads_between_rewrites_sata_slc_64m))

@@ -14,6 +14,7 @@
 
 #include "sim/devprobe.h"
 #include "sim/replay_sector.h"
+#include "tests/lib/test_main.h"
 
 static char dir[] = "/tmp/test_devprobe.XXXXXX";
 
@@ -116,13 +117,6 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mbr_is_a_partition_table),
-		cmocka_unit_test(test_own_data_and_zeros_are_blank),
-		cmocka_unit_test(test_mountinfo),
-		cmocka_unit_test(test_not_a_device),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_mbr_is_a_partition_table),
+	  cmocka_unit_test(test_own_data_and_zeros_are_blank), cmocka_unit_test(test_mountinfo),
+	  cmocka_unit_test(test_not_a_device))

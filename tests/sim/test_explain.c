@@ -12,6 +12,7 @@
 
 #include "sim/explain.h"
 #include "tests/lib/simtest.h"
+#include "tests/lib/test_main.h"
 
 /* Classify the access of block b as a read the engine missed (READ_MISS). */
 static enum sim_miss miss(struct explain *e, uint64_t b)
@@ -296,15 +297,7 @@ static void test_shadows_match_a_model(void **state)
 	shadow_vs_model(3000, 20000, 4, 100000); /* both tables grow past 1024 entries */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_three_c),
-		cmocka_unit_test(test_growth_keeps_order),
-		cmocka_unit_test(test_shadows_match_a_model),
-		cmocka_unit_test(test_in_flight_is_busy),
-		cmocka_unit_test(test_in_flight_maps_match_a_model),
-		ST_TEST(test_assoc_cannot_matter_no_conflict),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_three_c), cmocka_unit_test(test_growth_keeps_order),
+	  cmocka_unit_test(test_shadows_match_a_model), cmocka_unit_test(test_in_flight_is_busy),
+	  cmocka_unit_test(test_in_flight_maps_match_a_model),
+	  ST_TEST(test_assoc_cannot_matter_no_conflict))

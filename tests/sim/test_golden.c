@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sim/sim.h"
+#include "tests/lib/test_main.h"
 
 static char *slurp(const char *path)
 {
@@ -239,11 +240,4 @@ static void test_coherency(void **state)
 	run_dir("tests/golden/coherency");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decisions),
-		cmocka_unit_test(test_coherency),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_decisions), cmocka_unit_test(test_coherency))

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "sim/device.h"
+#include "tests/lib/test_main.h"
 
 #define MS 1000000ULL
 
@@ -120,6 +121,53 @@ static uint64_t fresh_read(const char *extra, uint64_t lba, uint32_t n)
 	dev_destroy(o.d);
 	return l;
 }
+
+/* A step of a scenario run twice, without and with one setting: a request (n == 0: let the
+ * drive idle until at), and what its latency must be in each run (want[0] without, [1] with). */
+enum rel { ANY, EQ, GE, GT };
+struct want {
+	enum rel rel;
+	uint64_t ns;
+};
+struct step {
+	enum dev_op op;
+	uint64_t lba;
+	uint32_t n;
+	uint64_t at;
+	struct want want[2];
+};
+#define NOCHECK {{ANY, 0}, {ANY, 0}}
+#define BOTH(r, v) {{r, v}, {r, v}}
+
+/* The scenario on a drive from f with spec_extra off, then with on (NULL: file alone). */
+static void two_ways(const char *f, const char *off, const char *on, const struct step *st,
+		     size_t nst)
+{
+	static const char *const rel_name[] = {"", "==", ">=", ">"};
+
+	for (int w = 0; w <= 1; w++) {
+		struct one o;
+		open_file(&o, f, w ? on : off);
+		for (size_t i = 0; i < nst; i++) {
+			const struct want *x = &st[i].want[w];
+			uint64_t l;
+			bool good;
+			if (!st[i].n) {
+				idle_until(&o, st[i].at);
+				continue;
+			}
+			l = run_io(&o, st[i].op, st[i].lba, st[i].n, st[i].at);
+			good = x->rel == ANY || (x->rel == EQ && l == x->ns) ||
+			       (x->rel == GE && l >= x->ns) || (x->rel == GT && l > x->ns);
+			if (!good)
+				fail_msg("%s, step %zu: %llu ns, expected %s %llu", w ? "with" : "without",
+					 i, (unsigned long long)l, rel_name[x->rel],
+					 (unsigned long long)x->ns);
+		}
+		dev_destroy(o.d);
+	}
+}
+#define TWO_WAYS(f, off, on, steps) two_ways(f, off, on, steps, sizeof(steps) / sizeof(steps[0]))
 
 #define ZONE1 "size=51200000\nzone 0 999 100 0 0 0 0 0\n" /* 1000 cyl x 100 sectors */
 
@@ -297,20 +345,15 @@ static void test_track_readahead(void **state)
 /* wc_keep: a destaged write stays readable from the buffer. */
 static void test_destaged_data_kept(void **state)
 {
+	const struct step st[] = {
+		{DEV_WRITE, 50000, 8, 0, BOTH(EQ, 8)}, /* cached: 8 blocks */
+		{DEV_READ, 0, 0, 100 * MS, NOCHECK},    /* destaged */
+		/* kept: from the buffer; else from the media, under the head */
+		{DEV_READ, 50000, 8, 100 * MS, {{EQ, 8 * MS / 10 + 1}, {EQ, 8}}},
+	};
 	(void)state;
-	struct one o;
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nwrite_cache=1\nwc_keep=1\n";
-	for (int keep = 1; keep >= 0; keep--) {
-		open_file(&o, f, keep ? NULL : ",wc_keep=0");
-		assert_int_equal(run_io(&o, DEV_WRITE, 50000, 8, 0), 8); /* cached: 8 blocks */
-		idle_until(&o, 100 * MS);                                  /* destaged */
-		uint64_t l = run_io(&o, DEV_READ, 50000, 8, 100 * MS);
-		if (keep)
-			assert_int_equal(l, 8);
-		else
-			assert_int_equal(l, 8 * MS / 10 + 1); /* from the media, under the head */
-		dev_destroy(o.d);
-	}
+	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\nwrite_cache=1\nwc_keep=1\n", ",wc_keep=0", NULL,
+		 st);
 }
 
 /* min_write_pos (DiskSim's minimum seek delay): a media write takes at least this to position,
@@ -343,20 +386,15 @@ static void test_min_write_positioning(void **state)
 /* wc_shared: a cached write takes a buffer segment, evicting read data (one segment here). */
 static void test_shared_write_segments(void **state)
 {
+	const struct step st[] = {
+		{DEV_READ, 0, 8, 0, NOCHECK},         /* into the segment */
+		{DEV_WRITE, 50000, 8, 20 * MS, NOCHECK}, /* cached */
+		/* still in the read segment; shared: evicted, from the media */
+		{DEV_READ, 0, 8, 21 * MS, {{EQ, 8}, {GT, MS}}},
+	};
 	(void)state;
-	struct one o;
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=1\nwrite_cache=1\n";
-	for (int shared = 0; shared <= 1; shared++) {
-		open_file(&o, f, shared ? ",wc_shared=1" : NULL);
-		run_io(&o, DEV_READ, 0, 8, 0);              /* into the segment */
-		run_io(&o, DEV_WRITE, 50000, 8, 20 * MS); /* cached */
-		uint64_t l = run_io(&o, DEV_READ, 0, 8, 21 * MS);
-		if (shared)
-			assert_true(l > MS); /* evicted: from the media */
-		else
-			assert_int_equal(l, 8); /* still in the read segment */
-		dev_destroy(o.d);
-	}
+	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=1\nwrite_cache=1\n", NULL,
+		 ",wc_shared=1", st);
 }
 
 /* seg_disksim (DiskSim's segment policy): a read miss starting at a segment's end does not
@@ -364,28 +402,18 @@ static void test_shared_write_segments(void **state)
  * its segment the most recent. */
 static void test_disksim_read_segments(void **state)
 {
-	(void)state;
-	struct one o;
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
-	for (int ds = 0; ds <= 1; ds++) {
-		open_file(&o, f, ds ? ",seg_disksim=1" : NULL);
-		run_io(&o, DEV_READ, 0, 8, 0);       /* A = [0, 8) */
-		run_io(&o, DEV_READ, 8, 8, 20 * MS); /* ds: B = [8, 16); legacy: A = [0, 16) */
-		assert_int_equal(run_io(&o, DEV_READ, 0, 4, 40 * MS), 4); /* hit: A most recent */
-		run_io(&o, DEV_READ, 50000, 8, 60 * MS); /* ds: evicts B; legacy: the empty B */
-		uint64_t l = run_io(&o, DEV_READ, 8, 4, 80 * MS);
-		if (ds)
-			assert_true(l >= 4 * MS / 10); /* B least recent: from the media */
-		else
-			assert_int_equal(l, 4);
+	const struct step st[] = {
+		{DEV_READ, 0, 8, 0, NOCHECK},       /* A = [0, 8) */
+		{DEV_READ, 8, 8, 20 * MS, NOCHECK}, /* ds: B = [8, 16); legacy: A = [0, 16) */
+		{DEV_READ, 0, 4, 40 * MS, BOTH(EQ, 4)}, /* hit: A most recent */
+		{DEV_READ, 50000, 8, 60 * MS, NOCHECK}, /* ds: evicts B; legacy: the empty B */
+		/* ds: B least recent, from the media */
+		{DEV_READ, 8, 4, 80 * MS, {{EQ, 4}, {GE, 4 * MS / 10}}},
 		/* ds: that miss took A, now the least recently used; legacy: A holds [0, 16) */
-		l = run_io(&o, DEV_READ, 0, 4, 100 * MS);
-		if (ds)
-			assert_true(l >= 4 * MS / 10);
-		else
-			assert_int_equal(l, 4);
-		dev_destroy(o.d);
-	}
+		{DEV_READ, 0, 4, 100 * MS, {{EQ, 4}, {GE, 4 * MS / 10}}},
+	};
+	(void)state;
+	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n", NULL, ",seg_disksim=1", st);
 }
 
 /* seg_disksim: a write empties a clean segment it overlaps whole (DiskSim's
@@ -446,53 +474,38 @@ static void test_cylinder_spares(void **state)
  * restarts the read-ahead past the segment's end. One segment, 10 sectors of read-ahead. */
 static void test_readahead_discard_and_idle_hit(void **state)
 {
-	(void)state;
-	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=5120\ncache_segments=1\n"
 			      "seg_disksim=1\n";
-	for (int discard = 0; discard <= 1; discard++) {
-		open_file(&o, f, discard ? ",ra_discard=1" : NULL);
-		run_io(&o, DEV_READ, 10, 10, 0); /* 1.0..2.0 ms, then 20..29 read ahead */
-		assert_int_equal(run_io(&o, DEV_READ, 20, 5, 50 * MS), 5); /* read-ahead: a hit */
-		uint64_t l = run_io(&o, DEV_READ, 10, 5, 60 * MS);
-		if (discard)
-			assert_true(l >= 5 * MS / 10); /* dropped once sent: from the media */
-		else
-			assert_int_equal(l, 5);
-		dev_destroy(o.d);
-	}
-	for (int rh = 0; rh <= 1; rh++) {
-		open_file(&o, f, rh ? ",ra_on_hit=1" : NULL);
-		run_io(&o, DEV_READ, 10, 10, 0);                            /* 20..29 read ahead */
-		assert_int_equal(run_io(&o, DEV_READ, 25, 5, 50 * MS), 5); /* a whole hit */
+	const struct step discard[] = {
+		{DEV_READ, 10, 10, 0, NOCHECK},        /* 1.0..2.0 ms, then 20..29 read ahead */
+		{DEV_READ, 20, 5, 50 * MS, BOTH(EQ, 5)}, /* read-ahead: a hit */
+		/* ra_discard: dropped once sent, from the media */
+		{DEV_READ, 10, 5, 60 * MS, {{EQ, 5}, {GE, 5 * MS / 10}}},
+	};
+	const struct step on_hit[] = {
+		{DEV_READ, 10, 10, 0, NOCHECK},        /* 20..29 read ahead */
+		{DEV_READ, 25, 5, 50 * MS, BOTH(EQ, 5)}, /* a whole hit */
 		/* with ra_on_hit the hit read ahead 30..34 (10 past its end, capped by nothing) */
-		uint64_t l = run_io(&o, DEV_READ, 30, 5, 100 * MS);
-		if (rh)
-			assert_int_equal(l, 5);
-		else
-			assert_true(l >= 5 * MS / 10);
-		dev_destroy(o.d);
-	}
+		{DEV_READ, 30, 5, 100 * MS, {{GE, 5 * MS / 10}, {EQ, 5}}},
+	};
+	(void)state;
+	TWO_WAYS(f, NULL, ",ra_discard=1", discard);
+	TWO_WAYS(f, NULL, ",ra_on_hit=1", on_hit);
 }
 
 /* ra_bound=1 (DiskSim's continuous read 1): the read-ahead stops at the end of the head's track
  * (no head switch or seek in the background); unbounded, 128 sectors reach the next track. */
 static void test_readahead_bound(void **state)
 {
+	const struct step st[] = {
+		{DEV_READ, 10, 10, 0, NOCHECK},
+		{DEV_READ, 90, 10, 50 * MS, BOTH(EQ, 10)}, /* the track's end */
+		/* the next track: read ahead; bounded, not: a seek to cylinder 1 */
+		{DEV_READ, 100, 1, 60 * MS, {{EQ, 1}, {GT, MS}}},
+	};
 	(void)state;
-	struct one o;
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nseg_disksim=1\n";
-	for (int b = 0; b <= 1; b++) {
-		open_file(&o, f, b ? ",ra_bound=1" : NULL);
-		run_io(&o, DEV_READ, 10, 10, 0);
-		assert_int_equal(run_io(&o, DEV_READ, 90, 10, 50 * MS), 10); /* the track's end */
-		uint64_t l = run_io(&o, DEV_READ, 100, 1, 60 * MS);        /* the next track */
-		if (b)
-			assert_true(l > MS); /* not read ahead: a seek to cylinder 1 */
-		else
-			assert_int_equal(l, 1);
-		dev_destroy(o.d);
-	}
+	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nseg_disksim=1\n", NULL,
+		 ",ra_bound=1", st);
 }
 
 /* write_less (DiskSim's negative write settling delay): a write's move is shorter than a read's:
@@ -500,15 +513,12 @@ static void test_readahead_bound(void **state)
  * it the 1.2 ms move misses it by a revolution. */
 static void test_write_less(void **state)
 {
+	const struct step st[] = {
+		{DEV_WRITE, 108, 1, 0, {{EQ, 10 * MS + 9 * MS / 10}, {EQ, 9 * MS / 10}}},
+	};
 	(void)state;
-	const char *f = ZONE1 "seek 1 1ms\nwrite_settle=0.2ms\nwrite_less=0.5ms\n";
-	struct one o;
-	for (int less = 1; less >= 0; less--) {
-		open_file(&o, f, less ? NULL : ",write_less=0");
-		uint64_t l = run_io(&o, DEV_WRITE, 108, 1, 0);
-		assert_int_equal(l, less ? 9 * MS / 10 : 10 * MS + 9 * MS / 10);
-		dev_destroy(o.d);
-	}
+	TWO_WAYS(ZONE1 "seek 1 1ms\nwrite_settle=0.2ms\nwrite_less=0.5ms\n", ",write_less=0", NULL,
+		 st);
 }
 
 /* immed_partial (DiskSim's immed transfer partial hit): [4, 8) is in the buffer, [8, 12) is read
@@ -516,16 +526,13 @@ static void test_write_less(void **state)
  * for the media (51.2 + 8 ms) unless the buffered blocks go at once (then 50 + 8 ms). */
 static void test_immediate_partial_hit(void **state)
 {
+	const struct step st[] = {
+		{DEV_READ, 0, 8, 0, NOCHECK}, /* [0, 8) into the buffer */
+		{DEV_READ, 4, 8, 50 * MS, {{EQ, 9 * MS + 2 * MS / 10}, {EQ, 8 * MS}}},
+	};
 	(void)state;
-	struct one o;
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nbus_watermark=1\nbus_block_read=1ms\n";
-	for (int im = 0; im <= 1; im++) {
-		open_file(&o, f, im ? ",immed_partial=1" : NULL);
-		run_io(&o, DEV_READ, 0, 8, 0); /* [0, 8) into the buffer */
-		uint64_t l = run_io(&o, DEV_READ, 4, 8, 50 * MS);
-		assert_int_equal(l, im ? 8 * MS : 9 * MS + 2 * MS / 10);
-		dev_destroy(o.d);
-	}
+	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\nbus_watermark=1\nbus_block_read=1ms\n", NULL,
+		 ",immed_partial=1", st);
 }
 
 /* The preset file's errors are located. */
@@ -566,29 +573,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seek_table_interpolates),
-		cmocka_unit_test(test_seek_hpl),
-		cmocka_unit_test(test_zone_list_layout),
-		cmocka_unit_test(test_slips),
-		cmocka_unit_test(test_headswitch_composition),
-		cmocka_unit_test(test_split_overheads),
-		cmocka_unit_test(test_bus_watermark),
-		cmocka_unit_test(test_streaming_write),
-		cmocka_unit_test(test_track_readahead),
-		cmocka_unit_test(test_destaged_data_kept),
-		cmocka_unit_test(test_min_write_positioning),
-		cmocka_unit_test(test_shared_write_segments),
-		cmocka_unit_test(test_disksim_read_segments),
-		cmocka_unit_test(test_disksim_write_segments),
-		cmocka_unit_test(test_cylinder_spares),
-		cmocka_unit_test(test_readahead_discard_and_idle_hit),
-		cmocka_unit_test(test_readahead_bound),
-		cmocka_unit_test(test_write_less),
-		cmocka_unit_test(test_immediate_partial_hit),
-		cmocka_unit_test(test_file_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
-}
+TEST_MAIN(NULL, teardown, cmocka_unit_test(test_seek_table_interpolates),
+	  cmocka_unit_test(test_seek_hpl), cmocka_unit_test(test_zone_list_layout),
+	  cmocka_unit_test(test_slips), cmocka_unit_test(test_headswitch_composition),
+	  cmocka_unit_test(test_split_overheads), cmocka_unit_test(test_bus_watermark),
+	  cmocka_unit_test(test_streaming_write), cmocka_unit_test(test_track_readahead),
+	  cmocka_unit_test(test_destaged_data_kept), cmocka_unit_test(test_min_write_positioning),
+	  cmocka_unit_test(test_shared_write_segments),
+	  cmocka_unit_test(test_disksim_read_segments),
+	  cmocka_unit_test(test_disksim_write_segments), cmocka_unit_test(test_cylinder_spares),
+	  cmocka_unit_test(test_readahead_discard_and_idle_hit),
+	  cmocka_unit_test(test_readahead_bound), cmocka_unit_test(test_write_less),
+	  cmocka_unit_test(test_immediate_partial_hit), cmocka_unit_test(test_file_errors))

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "sim/latstat.h"
+#include "tests/lib/test_main.h"
 
 static void near(double got, double want, double rel)
 {
@@ -89,11 +90,5 @@ static void test_empty_and_tiny(void **state)
 	latstat_free(ls);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_constant_is_exact), cmocka_unit_test(test_uniform),
-		cmocka_unit_test(test_bimodal_tail), cmocka_unit_test(test_empty_and_tiny),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_constant_is_exact), cmocka_unit_test(test_uniform),
+	  cmocka_unit_test(test_bimodal_tail), cmocka_unit_test(test_empty_and_tiny))

@@ -11,6 +11,7 @@
 
 #include "sim/replay_sector.h"
 #include "sim/replay_verify.h"
+#include "tests/lib/test_main.h"
 
 #define RUN 77u
 
@@ -210,12 +211,5 @@ static void test_crc32c(void **state)
 	assert_int_equal(rsec_crc32c(0, "123456789", 9), 0xE3069283u);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_verdicts),
-		cmocka_unit_test(test_racing),
-		cmocka_unit_test(test_crc32c),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_verdicts), cmocka_unit_test(test_racing),
+	  cmocka_unit_test(test_crc32c))

@@ -10,6 +10,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/replay_wake.h"
+#include "tests/lib/test_main.h"
 
 /* Feed n wake-ups whose lateness is exponential of mean mean_ns; the margin at the end. */
 static double feed(double margin, double mean_ns, int n, unsigned long seed)
@@ -46,11 +47,4 @@ static void test_bounds(void **state)
 	assert_true(rwake_update(100000, 0) < 100000 && rwake_update(100000, 0) > 99000);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_settles_at_quantile),
-		cmocka_unit_test(test_bounds),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_settles_at_quantile), cmocka_unit_test(test_bounds))

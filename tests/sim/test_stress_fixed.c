@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tests/lib/simtest.h"
+#include "tests/lib/test_main.h"
 
 
 static uint64_t rng_state;
@@ -130,11 +131,4 @@ static void test_seed_mode_goes_stale(void **state)
 	assert_true(total > 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		ST_TEST(test_fixed_mode_never_stale),
-		ST_TEST(test_seed_mode_goes_stale),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, ST_TEST(test_fixed_mode_never_stale), ST_TEST(test_seed_mode_goes_stale))

@@ -13,6 +13,7 @@
 
 #include "sim/warmup.h"
 #include "tests/lib/simtest.h"
+#include "tests/lib/test_main.h"
 
 /*
  * The baseline run (no warm-up, run once by the group setup) and the run under test. A struct
@@ -363,15 +364,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_baseline),    cmocka_unit_test(test_requests),
-		cmocka_unit_test(test_time),        cmocka_unit_test(test_percent),
-		cmocka_unit_test(test_same_block),  cmocka_unit_test(test_zero_is_none),
-		cmocka_unit_test(test_too_long),    cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_model_counters),
-		cmocka_unit_test(test_percent_stdin),
-	};
-	return cmocka_run_group_tests(tests, setup_base, teardown);
-}
+TEST_MAIN(setup_base, teardown, cmocka_unit_test(test_baseline),    cmocka_unit_test(test_requests),
+	  cmocka_unit_test(test_time),        cmocka_unit_test(test_percent),
+	  cmocka_unit_test(test_same_block),  cmocka_unit_test(test_zero_is_none),
+	  cmocka_unit_test(test_too_long),    cmocka_unit_test(test_parse),
+	  cmocka_unit_test(test_model_counters), cmocka_unit_test(test_percent_stdin))

@@ -111,3 +111,18 @@ e2e_cases() {
 		fi
 	done
 }
+
+# e2e_replay_setup N [ARGS...]: the replay --predict scripts' workload and command. $tmp/w.txt
+# gets N random 4 KiB requests (80 % reads, seed 4) over 32 MiB; R=(a replay of it on an 8 MiB
+# cache file and a 32 MiB target file, --quirks fixed, a writethrough 8-sector 4-way table, then
+# ARGS); M=(given fixed models for both devices, the sizes of the files).
+e2e_replay_setup() {
+	local n=$1
+	shift
+	"$PROG" trace gen --requests "$n" --device-size 32M --read-ratio 0.8 --size 4K --seed 4 \
+		-o "$tmp/w.txt" 2>/dev/null
+	R=(replay "$tmp/w.txt" --cache "$tmp/c.img" --cache-create 8M --target "$tmp/t.img"
+		--target-create 32M --quirks fixed --table "blocksize 8 assoc 4 writethrough" "$@")
+	M=(--cache-model fixed:size=8M,read=50us,write=80us
+		--target-model fixed:size=32M,read=300us,write=400us)
+}
