@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "tests/lib/cm_main.h"
 #include <string.h>
 
 #include "tests/lib/fakehost.h"
@@ -805,28 +807,12 @@ static void test_clones_returned(void **state)
 /* Every test gets its host through cmocka's state; teardown drains and frees it. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		T(test_read_miss_fill_busy_clean),
-		T(test_wt_write_miss_target_first),
-		T(test_wb_write_goes_to_cache_sector),
-		T(test_q9_q10_seed_cancel_then_late_completions),
-		T(test_q9_fixed_write_waits),
-		T(test_q10_fixed_late_completions_ignored),
-		T(test_q9_readcache_write_during_fill),
-		T(test_q11_wb_queue_busy),
-		T(test_q12_wt_queue_busy),
-		T(test_q13_fill_after_write),
-		T(test_q14_read_of_busy_offsets),
-		T(test_q18_flush),
-		T(test_q19_discard),
-		T(test_q1_read_of_a_full_cmd),
-		T(test_worker_drains_in_order),
-		T(test_q4_eviction_of_a_busy_block),
-		T(test_q6_lru_key_is_the_last_transition),
-		T(test_q15_wt_async_lookup),
-		T(test_clones_returned),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(T(test_read_miss_fill_busy_clean), T(test_wt_write_miss_target_first),
+	T(test_wb_write_goes_to_cache_sector), T(test_q9_q10_seed_cancel_then_late_completions),
+	T(test_q9_fixed_write_waits), T(test_q10_fixed_late_completions_ignored),
+	T(test_q9_readcache_write_during_fill), T(test_q11_wb_queue_busy),
+	T(test_q12_wt_queue_busy), T(test_q13_fill_after_write), T(test_q14_read_of_busy_offsets),
+	T(test_q18_flush), T(test_q19_discard), T(test_q1_read_of_a_full_cmd),
+	T(test_worker_drains_in_order), T(test_q4_eviction_of_a_busy_block),
+	T(test_q6_lru_key_is_the_last_transition), T(test_q15_wt_async_lookup),
+	T(test_clones_returned));

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "tests/lib/cm_main.h"
 #include <string.h>
 
 #include "engine/internal.h"
@@ -196,12 +198,5 @@ static void test_cache_sector(void **state)
 	ssdcache_wq_destroy(wq);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_linux31_vectors), cmocka_unit_test(test_modern_vectors),
-		cmocka_unit_test(test_small_geometries), cmocka_unit_test(test_geometry_table),
-		cmocka_unit_test(test_q7_odd_step),      cmocka_unit_test(test_cache_sector),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_linux31_vectors), UT(test_modern_vectors), UT(test_small_geometries),
+	UT(test_geometry_table), UT(test_q7_odd_step), UT(test_cache_sector));

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "tests/lib/cm_main.h"
 #include <string.h>
 
 #include "engine/engine.h"
@@ -262,14 +264,6 @@ static void test_quirk_lists(void **state)
 	assert_string_equal(buf, "fixed-Q20");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),        cmocka_unit_test(test_keywords),
-		cmocka_unit_test(test_refusals),        cmocka_unit_test(test_options_unknown_q28),
-		cmocka_unit_test(test_q20_q21_q26),     cmocka_unit_test(test_q22_small_cache),
-		cmocka_unit_test(test_info_format),     cmocka_unit_test(test_policy_registry),
-		cmocka_unit_test(test_policy_ties),     cmocka_unit_test(test_quirk_lists),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_defaults), UT(test_keywords), UT(test_refusals), UT(test_options_unknown_q28),
+	UT(test_q20_q21_q26), UT(test_q22_small_cache), UT(test_info_format),
+	UT(test_policy_registry), UT(test_policy_ties), UT(test_quirk_lists));

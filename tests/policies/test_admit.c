@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "tests/lib/cm_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,12 +142,4 @@ static void test_combined(void **state)
 	run_case(&c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),	 cmocka_unit_test(test_nhit),
-		cmocka_unit_test(test_size),	 cmocka_unit_test(test_seqcut),
-		cmocka_unit_test(test_combined),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_parse), UT(test_nhit), UT(test_size), UT(test_seqcut), UT(test_combined));

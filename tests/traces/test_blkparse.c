@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include "tests/traces/trc_test.h"
 
 #define L(dev, cpu, seq, t, pid, act, rest) dev " " cpu " " seq " " t " " pid " " act " " rest "\n"
@@ -473,22 +475,7 @@ static void test_empty(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_crlf_tabs_negative_seq),
-		cmocka_unit_test(test_event_d_latency),
-		cmocka_unit_test(test_event_c),
-		cmocka_unit_test(test_many_in_flight),
-		cmocka_unit_test(test_skipped_lines_and_footer),
-		cmocka_unit_test(test_remap_counted_once),
-		cmocka_unit_test(test_devices),
-		cmocka_unit_test(test_reorder),
-		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_bad_input_with_device),
-		cmocka_unit_test(test_lenient),
-		cmocka_unit_test(test_empty),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_fields), UT(test_crlf_tabs_negative_seq), UT(test_event_d_latency),
+	UT(test_event_c), UT(test_many_in_flight), UT(test_skipped_lines_and_footer),
+	UT(test_remap_counted_once), UT(test_devices), UT(test_reorder), UT(test_bad_input),
+	UT(test_bad_input_with_device), UT(test_lenient), UT(test_empty));

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -350,15 +352,5 @@ static void test_per_cpu_merge(void **state)
 	rmdir(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_both_byte_orders),
-		cmocka_unit_test(test_latency),
-		cmocka_unit_test(test_remap),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_bad_magic_and_version),
-		cmocka_unit_test(test_per_cpu_merge),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_both_byte_orders), UT(test_latency), UT(test_remap), UT(test_truncated),
+	UT(test_bad_magic_and_version), UT(test_per_cpu_merge));

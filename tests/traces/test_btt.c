@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include <math.h>
 
 #include "tests/traces/trc_test.h"
@@ -362,17 +364,6 @@ static void test_binary_equals_text(void **state)
 	trc_btt_free(bx);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_computed),
-		cmocka_unit_test(test_any_event),
-		cmocka_unit_test(test_processes),
-		cmocka_unit_test(test_merge_lost),
-		cmocka_unit_test(test_split),
-		cmocka_unit_test(test_same_sector_bounded),
-		cmocka_unit_test(test_observer_keeps_reader),
-		cmocka_unit_test(test_binary_equals_text),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_hand_computed), UT(test_any_event), UT(test_processes), UT(test_merge_lost),
+	UT(test_split), UT(test_same_sector_bounded), UT(test_observer_keeps_reader),
+	UT(test_binary_equals_text));

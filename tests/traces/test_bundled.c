@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include <unistd.h>
 
 #include "tests/traces/trc_test.h"
@@ -127,11 +129,4 @@ static void test_sct_round_trip(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_binary_equals_text),
-		cmocka_unit_test(test_sct_round_trip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_binary_equals_text), UT(test_sct_round_trip));

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include "tests/traces/trc_test.h"
 #include "traces/csv.h"
 
@@ -478,19 +480,6 @@ static void test_torture_msr_spc(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_time),
-		cmocka_unit_test(test_alibaba),
-		cmocka_unit_test(test_tencent),
-		cmocka_unit_test(test_csv_map),
-		cmocka_unit_test(test_option_checks),
-		cmocka_unit_test(test_time_unit_warning),
-		cmocka_unit_test(test_bad_fields),
-		cmocka_unit_test(test_lenient),
-		cmocka_unit_test(test_empty_and_header_only),
-		cmocka_unit_test(test_torture_msr_spc),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_parse_time), UT(test_alibaba), UT(test_tencent), UT(test_csv_map),
+	UT(test_option_checks), UT(test_time_unit_warning), UT(test_bad_fields), UT(test_lenient),
+	UT(test_empty_and_header_only), UT(test_torture_msr_spc));

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include "tests/traces/trc_test.h"
 
 static const char sample[] = "R Miss  1000     2     14095.370     13876.270\n"
@@ -110,13 +112,5 @@ static void test_format_by_name(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields_and_timeline),
-		cmocka_unit_test(test_not_detected),
-		cmocka_unit_test(test_bad_lines),
-		cmocka_unit_test(test_format_by_name),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_fields_and_timeline), UT(test_not_detected), UT(test_bad_lines),
+	UT(test_format_by_name));

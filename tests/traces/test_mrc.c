@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -441,17 +443,6 @@ static void test_lru_only(void **state)
 	gsl_rng_free(rng);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_textbook),
-		cmocka_unit_test(test_belady_anomaly),
-		cmocka_unit_test(test_random_vs_reference),
-		cmocka_unit_test(test_requests_and_reads_only),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_auto_sizes),
-		cmocka_unit_test(test_sampling),
-		cmocka_unit_test(test_lru_only),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_textbook), UT(test_belady_anomaly), UT(test_random_vs_reference),
+	UT(test_requests_and_reads_only), UT(test_errors), UT(test_auto_sizes), UT(test_sampling),
+	UT(test_lru_only));

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include "tests/traces/trc_test.h"
 
 static struct read_result *read_path(const char *path, const struct trc_opts *o)
@@ -197,14 +199,4 @@ static void test_bad_input(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_msr),
-		cmocka_unit_test(test_spc),
-		cmocka_unit_test(test_fiu),
-		cmocka_unit_test(test_iolog),
-		cmocka_unit_test(test_bad_input),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_msr), UT(test_spc), UT(test_fiu), UT(test_iolog), UT(test_bad_input));

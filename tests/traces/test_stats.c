@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include <math.h>
 
 #include "tests/traces/trc_test.h"
@@ -402,19 +404,7 @@ static void test_human_output(void **state)
 	trc_stats_free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_derived),
-		cmocka_unit_test(test_sequential_and_sizes),
-		cmocka_unit_test(test_sampling),
-		cmocka_unit_test(test_human_output),
-		cmocka_unit_test(test_exact_percentiles),
-		cmocka_unit_test(test_percentiles_with_ties),
-		cmocka_unit_test(test_distances_exact),
-		cmocka_unit_test(test_zero_of_zero),
-		cmocka_unit_test(test_tracker_linear),
-		cmocka_unit_test(test_skipped_unit),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_hand_derived), UT(test_sequential_and_sizes), UT(test_sampling),
+	UT(test_human_output), UT(test_exact_percentiles), UT(test_percentiles_with_ties),
+	UT(test_distances_exact), UT(test_zero_of_zero), UT(test_tracker_linear),
+	UT(test_skipped_unit));

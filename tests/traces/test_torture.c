@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+
 #include <unistd.h>
 
 #include "tests/traces/trc_test.h"
@@ -645,19 +647,6 @@ static void test_binary_range_and_time(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_c_only),
-		cmocka_unit_test(test_device_other_events),
-		cmocka_unit_test(test_barriers),
-		cmocka_unit_test(test_clock_jump),
-		cmocka_unit_test(test_prescan_linear),
-		cmocka_unit_test(test_many_cpus_one_missing),
-		cmocka_unit_test(test_remap_chain),
-		cmocka_unit_test(test_no_requests),
-		cmocka_unit_test(test_crlf_odd_whitespace),
-		cmocka_unit_test(test_binary_range_and_time),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_c_only), UT(test_device_other_events), UT(test_barriers), UT(test_clock_jump),
+	UT(test_prescan_linear), UT(test_many_cpus_one_missing), UT(test_remap_chain),
+	UT(test_no_requests), UT(test_crlf_odd_whitespace), UT(test_binary_range_and_time));
