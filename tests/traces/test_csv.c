@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "tests/lib/cm_main.h"
+#include "tests/lib/in_msg.h"
 
 #include "tests/traces/trc_test.h"
 #include "traces/csv.h"
@@ -174,9 +175,7 @@ static void test_csv_map(void **state)
 	free(r);
 
 	/* bad maps are usage errors naming the item */
-	static const struct {
-		const char *map, *msg;
-	} bad[] = {
+	static const struct in_msg bad[] = {
 		{"time=1,op=2,size=4", "the offset (or sector) column is missing"},
 		{"time=1,op=2,offset=3", "the size column is missing"},
 		{"time=1,offset=3,size=4", "the op column is missing"},
@@ -189,9 +188,9 @@ static void test_csv_map(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct trc_opts x = {0};
-		assert_int_equal(trc_opts_set(&x, "csv", bad[i].map, err, sizeof(err)), -EINVAL);
+		assert_int_equal(trc_opts_set(&x, "csv", bad[i].in, err, sizeof(err)), -EINVAL);
 		if (!strstr(err, bad[i].msg))
-			fail_msg("map '%s': '%s' lacks '%s'", bad[i].map, err, bad[i].msg);
+			fail_msg("map '%s': '%s' lacks '%s'", bad[i].in, err, bad[i].msg);
 	}
 }
 
