@@ -157,9 +157,7 @@ static void test_any_event(void **state)
 static void test_processes(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts so = {0};
-	assert_int_equal(trc_stats_new(&s, &so), 0);
+	struct trc_stats *s = stats_of(NULL);
 	assert_int_equal(feed(hand, strlen(hand), 'Q', trc_stats_btt(s), s), TRC_EOF);
 	char *buf = NULL;
 	size_t len = 0;

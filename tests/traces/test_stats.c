@@ -62,9 +62,7 @@ static struct trc_rec req(uint64_t t, uint32_t flags, uint64_t sector, uint32_t 
 static void test_hand_derived(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 512 * 1024};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(&(struct trc_stats_opts){.block_bytes = 512 * 1024});
 	const uint64_t blocks[] = {0, 1, 2, 0, 0, 1};
 	for (int i = 0; i < 6; i++) {
 		struct trc_rec r = req(1000 * (uint64_t)i, i % 2 ? TRC_WRITE : TRC_READ, blocks[i] * 1024, 8);
@@ -102,9 +100,7 @@ static void test_hand_derived(void **state)
 static void test_sequential_and_sizes(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	for (int i = 0; i < 10; i++) {
 		struct trc_rec r = req((uint64_t)i, TRC_READ, 100 + 8 * (uint64_t)i, 8);
 		trc_stats_add(s, &r);
@@ -132,10 +128,9 @@ static void test_sequential_and_sizes(void **state)
 static void test_sampling(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 4096, .max_blocks = 4096};
 	enum { N = 200000 };
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s =
+		stats_of(&(struct trc_stats_opts){.block_bytes = 4096, .max_blocks = 4096});
 	for (int pass = 0; pass < 2; pass++)
 		for (uint64_t b = 0; b < N; b++) {
 			struct trc_rec r = req((uint64_t)pass * N + b, TRC_READ, b * 8, 8);
@@ -180,9 +175,7 @@ static char *text_of(struct trc_stats *s, const char *format, const struct trc_c
 static void test_exact_percentiles(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	uint64_t t = 0;
 	for (int i = 0; i < 1001; i++) {
 		uint32_t nsect = i % 167 == 5 ? 256 : 8; /* i = 5, 172, ..., 840: 6 of them */
@@ -225,9 +218,7 @@ static void test_exact_percentiles(void **state)
 static void test_percentiles_with_ties(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	/* 200001 requests: gaps 0 (x 197000), then 7 (x 2990), then 1000 (x 10) */
 	uint64_t t = 0;
 	for (int i = 0; i <= 200000; i++) {
@@ -250,12 +241,10 @@ static void test_distances_exact(void **state)
 {
 	(void)state;
 	enum { N = 20000, B = 3000 };
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 4096};
 	static uint64_t stack[B], dist[N];
 	size_t depth = 0, nd = 0;
 	uint64_t x = 12345;
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(&(struct trc_stats_opts){.block_bytes = 4096});
 	uint64_t hits256 = 0, hits1024 = 0; /* 1 MiB = 256 blocks, 4 MiB = 1024 */
 	for (int i = 0; i < N; i++) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -300,9 +289,7 @@ static void test_tracker_linear(void **state)
 {
 	(void)state;
 	enum { B = 300000, N = 2000000 };
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 4096};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(&(struct trc_stats_opts){.block_bytes = 4096});
 	for (uint64_t i = 0; i < N; i++) {
 		struct trc_rec r = req(i, TRC_READ, (i % B) * 8, 8);
 		trc_stats_add(s, &r);
@@ -322,9 +309,7 @@ static void test_tracker_linear(void **state)
 static void test_zero_of_zero(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	struct trc_rec fl = req(0, TRC_FLUSH | TRC_WRITE | TRC_SYNC, 0, 0);
 	trc_stats_add(s, &fl);
 	char *txt = text_of(s, "blkparse", NULL);
@@ -344,7 +329,7 @@ static void test_zero_of_zero(void **state)
 	trc_stats_free(s);
 
 	/* data but no reuse: distances n/a, ratios defined */
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	s = stats_of(NULL);
 	for (int i = 0; i < 4; i++) {
 		struct trc_rec r = req((uint64_t)i, TRC_READ, 64 * (uint64_t)i, 8);
 		trc_stats_add(s, &r);
@@ -361,10 +346,8 @@ static void test_zero_of_zero(void **state)
 static void test_skipped_unit(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
 	struct trc_counts c = {.skipped_lines = 7, .skipped_unit = "records"};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	struct trc_rec r = req(0, TRC_READ, 0, 8);
 	trc_stats_add(s, &r);
 	char *txt = text_of(s, "blktrace", &c);
@@ -380,12 +363,10 @@ static void test_skipped_unit(void **state)
 static void test_human_output(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	struct trc_counts c = {.skipped_lines = 3, .skipped_unit = "lines"};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	struct trc_rec r = req(0, TRC_WRITE | TRC_FUA, 8, 8);
 	r.latency_ns = 5000;
 	trc_stats_add(s, &r);

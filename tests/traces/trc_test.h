@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "traces/reader.h"
+#include "traces/stats.h"
 
 #define MAX_RECS 256
 
@@ -108,6 +109,17 @@ static inline void expect_bad(size_t i, const struct read_result *r, const char 
 	if (r->end_pos.line != line)
 		fail_msg("case %zu: line %llu, expected %llu", i, (unsigned long long)r->end_pos.line,
 			 (unsigned long long)line);
+}
+
+/* A new statistics collector with opts (NULL: the defaults), or the test fails. */
+static inline struct trc_stats *stats_of(const struct trc_stats_opts *opts)
+{
+	struct trc_stats_opts defaults = {0};
+	struct trc_stats *s;
+
+	if (trc_stats_new(&s, opts ? opts : &defaults))
+		fail_msg("trc_stats_new failed");
+	return s;
 }
 #endif
 
