@@ -38,6 +38,23 @@ static double num(const char *json, const char *key)
 	return strtod(p + strlen(pat), NULL);
 }
 
+/* Every item "key=NUMBER" (space-separated) of want is the number after "key": in json. */
+static void expect_nums(const char *json, const char *want)
+{
+	char key[64];
+	double v;
+	int used = 0;
+
+	if (!json)
+		fail_msg("no object for '%s'", want);
+	for (const char *p = want; *p; p += used) {
+		if (sscanf(p, " %63[a-z0-9_]=%lf %n", key, &v, &used) != 2 || !used)
+			fail_msg("bad item at '%s'", p);
+		if (num(json, key) != v)
+			fail_msg("%s: %.17g, expected %.17g", key, num(json, key), v);
+	}
+}
+
 static int cmp_u64_test(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -71,18 +88,9 @@ static void test_hand_derived(void **state)
 	struct trc_rec fl = req(6000, TRC_FLUSH | TRC_WRITE | TRC_SYNC, 0, 0);
 	trc_stats_add(s, &fl);
 	char *j = json_of(s);
-	assert_int_equal(num(j, "requests"), 7);
-	assert_int_equal(num(j, "reads"), 3);
-	assert_int_equal(num(j, "writes"), 3);
-	assert_int_equal(num(j, "flushes_without_data"), 1);
-	assert_int_equal(num(j, "read_bytes"), 3 * 4096);
-	assert_int_equal(num(j, "footprint_blocks"), 3);
-	assert_int_equal(num(j, "sampling_rate"), 1);
-	assert_int_equal(num(j, "block_accesses"), 6);
-	assert_int_equal(num(j, "first_touches"), 3);
-	assert_int_equal(num(j, "reuses"), 3);
-	assert_int_equal(num(j, "distance_p50_blocks"), 2);
-	assert_int_equal(num(j, "distance_p90_blocks"), 2);
+	expect_nums(j, "requests=7 reads=3 writes=3 flushes_without_data=1 read_bytes=12288 "
+		       "footprint_blocks=3 sampling_rate=1 block_accesses=6 first_touches=3 reuses=3 "
+		       "distance_p50_blocks=2 distance_p90_blocks=2");
 	const char *lru = strstr(j, "\"lru_hit_ratio\"");
 	assert_non_null(lru);
 	assert_true(fabs(num(lru, "hit_ratio") - 1.0 / 6) < 1e-6);
@@ -108,9 +116,7 @@ static void test_sequential_and_sizes(void **state)
 	struct trc_rec d = req(20, TRC_DISCARD, 0, 2048);
 	trc_stats_add(s, &d);
 	char *j = json_of(s);
-	assert_int_equal(num(j, "sequential_fraction"), 1);
-	assert_int_equal(num(j, "discards"), 1);
-	assert_int_equal(num(j, "discard_bytes"), 1 << 20);
+	expect_nums(j, "sequential_fraction=1 discards=1 discard_bytes=1048576");
 	const char *sz = strstr(j, "\"size_bytes\"");
 	assert_int_equal(num(sz, "mean"), 4096);
 	assert_non_null(strstr(sz, "{\"from\": 4096, \"to\": 8192, \"count\": 10}"));
@@ -185,23 +191,11 @@ static void test_exact_percentiles(void **state)
 		t += i < 985 ? 100000 : i < 995 ? 123000 : 10000000;
 	}
 	char *j = json_of(s);
-	const char *sz = strstr(j, "\"size_bytes\"");
-	assert_int_equal(num(sz, "p50"), 4096);
-	assert_int_equal(num(sz, "p90"), 4096);
-	assert_int_equal(num(sz, "p99"), 4096);
-	assert_int_equal(num(sz, "max"), 131072);
-	const char *ia = strstr(j, "\"interarrival_ns\"");
-	assert_int_equal(num(ia, "p50"), 100000);
-	assert_int_equal(num(ia, "p90"), 100000);
-	assert_int_equal(num(ia, "p99"), 123000);
-	assert_int_equal(num(ia, "max"), 10000000);
-	assert_int_equal(num(ia, "min"), 100000);
+	expect_nums(strstr(j, "\"size_bytes\""), "p50=4096 p90=4096 p99=4096 max=131072");
+	expect_nums(strstr(j, "\"interarrival_ns\""),
+		    "p50=100000 p90=100000 p99=123000 max=10000000 min=100000");
 	/* latencies 1..1001 us: rank ceil(0.5 * 1001) = 501, ceil(900.9) = 901, ceil(990.99) = 991 */
-	const char *lat = strstr(j, "\"latency_ns\"");
-	assert_int_equal(num(lat, "count"), 1001);
-	assert_int_equal(num(lat, "p50"), 501000);
-	assert_int_equal(num(lat, "p90"), 901000);
-	assert_int_equal(num(lat, "p99"), 991000);
+	expect_nums(strstr(j, "\"latency_ns\""), "count=1001 p50=501000 p90=901000 p99=991000");
 	free(j);
 	char *txt = text_of(s, "blkparse", NULL);
 	if (!strstr(txt, "mean 4.74 KiB, p50 4 KiB, p90 4 KiB, p99 4 KiB, max 128 KiB"))
@@ -227,11 +221,8 @@ static void test_percentiles_with_ties(void **state)
 		t += i < 197000 ? 0 : i < 199990 ? 7 : 1000;
 	}
 	char *j = json_of(s);
-	const char *ia = strstr(j, "\"interarrival_ns\"");
-	assert_int_equal(num(ia, "p50"), 0);
-	assert_int_equal(num(ia, "p90"), 0);
-	assert_int_equal(num(ia, "p99"), 7); /* rank ceil(0.99 * 200000) = 198000 is a 7 */
-	assert_int_equal(num(ia, "max"), 1000);
+	/* p99: rank ceil(0.99 * 200000) = 198000 is a 7 */
+	expect_nums(strstr(j, "\"interarrival_ns\""), "p50=0 p90=0 p99=7 max=1000");
 	free(j);
 	trc_stats_free(s);
 }
