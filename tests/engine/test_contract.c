@@ -50,6 +50,18 @@ static struct fakehost *mk(void **state, const char *table, quirk_set fixed)
 	return fh;
 }
 
+/* body(fh, fixed) twice, each time on a fresh host for table: in the seed's mode (fixed false),
+ * then with quirk q repaired (fixed true). */
+static void both_modes(void **state, const char *table, quirk_set q,
+		       void (*body)(struct fakehost *fh, bool fixed))
+{
+	for (int fixed = 0; fixed < 2; fixed++) {
+		body(mk(state, table, fixed ? q : QUIRKS_SEED), fixed);
+		fh_destroy(*state);
+		*state = NULL;
+	}
+}
+
 #define CTE(fh, slot, s) assert_string_equal(fh_cte(fh, 0, slot), s)
 #define PENDING(fh, s) assert_string_equal(fh_pending(fh), s)
 #define LOG(fh, s) assert_string_equal(fh_log(fh), s)
@@ -301,42 +313,41 @@ static void test_q9_fixed_write_waits(void **state)
  * hit's cleanup, +1 write done, +1 write cleanup = 6). Fixed Q9: the write waits for the
  * fill, is then WRITE_INVALID, and the cte, left with nothing clean, is dropped at its cleanup.
  */
+static void q9_readcache_write_during_fill(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *r = fh_submit(fh, 'R', 0, 8), *w, *r2;
+
+	fh_complete(fh, fh_primary(fh, r), 0);
+	fh_run_worker(fh);
+	CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
+	w = fh_submit(fh, 'W', 0, 8);
+	if (!fixed) {
+		LOG(fh, "1:READ_MISS 2:WRITE_CANCEL 2:WRITE_MISS");
+		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=1 atime=0");
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=3 atime=0");
+		r2 = fh_submit(fh, 'R', 0, 8);
+		assert_int_equal(r2->first, CTE_READ_CLEAN);
+		fh_complete(fh, fh_primary(fh, w), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
+	} else {
+		assert_int_equal(w->map_ret, DM_MAPIO_SUBMITTED);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
+		fh_run_worker(fh);
+		LOG(fh, "1:READ_MISS 2:WRITE_BUSY 2:WRITE_INVALID");
+		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=5 atime=0");
+		r2 = fh_submit(fh, 'R', 0, 8);
+		assert_int_equal(r2->first, CTE_READ_BUSY);
+		fh_complete(fh, fh_primary(fh, w), 0);
+		CTE(fh, 0, "empty");
+	}
+	assert_int_equal(fh_counters(fh).write_cancel, fixed ? 0 : 1);
+}
+
 static void test_q9_readcache_write_during_fill(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 readcache", fixed ? Q(9) : QUIRKS_SEED);
-		struct fh_piece *r = fh_submit(fh, 'R', 0, 8), *w, *r2;
-
-		fh_complete(fh, fh_primary(fh, r), 0);
-		fh_run_worker(fh);
-		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
-		w = fh_submit(fh, 'W', 0, 8);
-		if (!fixed) {
-			LOG(fh, "1:READ_MISS 2:WRITE_CANCEL 2:WRITE_MISS");
-			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=1 atime=0");
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=3 atime=0");
-			r2 = fh_submit(fh, 'R', 0, 8);
-			assert_int_equal(r2->first, CTE_READ_CLEAN);
-			fh_complete(fh, fh_primary(fh, w), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
-		} else {
-			assert_int_equal(w->map_ret, DM_MAPIO_SUBMITTED);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
-			fh_run_worker(fh);
-			LOG(fh, "1:READ_MISS 2:WRITE_BUSY 2:WRITE_INVALID");
-			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=5 atime=0");
-			r2 = fh_submit(fh, 'R', 0, 8);
-			assert_int_equal(r2->first, CTE_READ_BUSY);
-			fh_complete(fh, fh_primary(fh, w), 0);
-			CTE(fh, 0, "empty");
-		}
-		assert_int_equal(fh_counters(fh).write_cancel, fixed ? 0 : 1);
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 readcache", Q(9), q9_readcache_write_during_fill);
 }
 
 /*
@@ -368,44 +379,43 @@ static void test_q10_fixed_late_completions_ignored(void **state)
  * p2's data is never written to the target. Fixed: p2 waits until p1's target write is done,
  * then is an ordinary WRITE_INVALID whose secondary goes to the target.
  */
+static void q11_wb_queue_busy(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
+
+	fh_run_worker(fh);
+	fh_complete(fh, fh_primary(fh, p1), 0);
+	CTE(fh, 0, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0");
+	p2 = fh_submit(fh, 'W', 0, 8);
+	if (!fixed) {
+		assert_int_equal(p2->first, CTE_WRITE_BUSY);
+		CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
+		PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2");
+		fh_complete(fh, fh_primary(fh, p2), 0);
+		assert_true(fh->work_pending); /* the deferred copy */
+		fh_run_worker(fh);
+		PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2*");
+		assert_null(fh_secondary(fh, BDEV_TARGET, p2));
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
+		/* nothing of p2's will ever go to the target */
+		assert_int_equal(fh_npending(fh), 0);
+	} else {
+		assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
+		PENDING(fh, "T.W 0+8 p1*");
+		fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
+		fh_run_worker(fh);
+		assert_int_equal(p2->last, CTE_WRITE_INVALID);
+		fh_run_worker(fh);
+		PENDING(fh, "C.W 0+8 p2, T.W 0+8 p2*");
+		assert_int_equal(fh_counters(fh).deferred, 1);
+	}
+}
+
 static void test_q11_wb_queue_busy(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy",
-			   fixed ? Q(11) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
-
-		fh_run_worker(fh);
-		fh_complete(fh, fh_primary(fh, p1), 0);
-		CTE(fh, 0, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0");
-		p2 = fh_submit(fh, 'W', 0, 8);
-		if (!fixed) {
-			assert_int_equal(p2->first, CTE_WRITE_BUSY);
-			CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
-			PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2");
-			fh_complete(fh, fh_primary(fh, p2), 0);
-			assert_true(fh->work_pending); /* the deferred copy */
-			fh_run_worker(fh);
-			PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2*");
-			assert_null(fh_secondary(fh, BDEV_TARGET, p2));
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
-			/* nothing of p2's will ever go to the target */
-			assert_int_equal(fh_npending(fh), 0);
-		} else {
-			assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
-			PENDING(fh, "T.W 0+8 p1*");
-			fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
-			fh_run_worker(fh);
-			assert_int_equal(p2->last, CTE_WRITE_INVALID);
-			fh_run_worker(fh);
-			PENDING(fh, "C.W 0+8 p2, T.W 0+8 p2*");
-			assert_int_equal(fh_counters(fh).deferred, 1);
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writeback options 1 queue_busy", Q(11),
+		   q11_wb_queue_busy);
 }
 
 /*
@@ -415,43 +425,42 @@ static void test_q11_wb_queue_busy(void **state)
  * and p1's cache completion then marks p1's data clean: a later read hits the old data.
  * Fixed: p2 waits until the cache write is done and then goes to both devices.
  */
+static void q12_wt_queue_busy(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2, *p3;
+
+	fh_run_worker(fh);
+	fh_complete(fh, fh_primary(fh, p1), 0);
+	CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
+	p2 = fh_submit(fh, 'W', 0, 8);
+	if (!fixed) {
+		assert_int_equal(p2->first, CTE_WRITE_BUSY);
+		CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
+		PENDING(fh, "C.W 0+8 p1*, T.W 0+8 p2");
+		fh_complete(fh, fh_primary(fh, p2), 0);
+		fh_run_worker(fh); /* sio_check_writeback: cache busy: cancelled */
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
+		assert_null(fh_secondary(fh, BDEV_CACHE, p2));
+		/* 3, +1 p2's target done = 4; p2's sio ends -ESTALE: no cleanup; p1's cache
+		 * done +1, its cleanup +1 = 6 */
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
+		p3 = fh_submit(fh, 'R', 0, 8);
+		assert_int_equal(p3->first, CTE_READ_CLEAN); /* p1's data: stale */
+	} else {
+		assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		fh_run_worker(fh);
+		fh_run_worker(fh);
+		PENDING(fh, "T.W 0+8 p2, C.W 0+8 p2*");
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
+	}
+}
+
 static void test_q12_wt_queue_busy(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 1 queue_busy",
-			   fixed ? Q(12) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2, *p3;
-
-		fh_run_worker(fh);
-		fh_complete(fh, fh_primary(fh, p1), 0);
-		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
-		p2 = fh_submit(fh, 'W', 0, 8);
-		if (!fixed) {
-			assert_int_equal(p2->first, CTE_WRITE_BUSY);
-			CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
-			PENDING(fh, "C.W 0+8 p1*, T.W 0+8 p2");
-			fh_complete(fh, fh_primary(fh, p2), 0);
-			fh_run_worker(fh); /* sio_check_writeback: cache busy: cancelled */
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
-			assert_null(fh_secondary(fh, BDEV_CACHE, p2));
-			/* 3, +1 p2's target done = 4; p2's sio ends -ESTALE: no cleanup; p1's cache
-			 * done +1, its cleanup +1 = 6 */
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
-			p3 = fh_submit(fh, 'R', 0, 8);
-			assert_int_equal(p3->first, CTE_READ_CLEAN); /* p1's data: stale */
-		} else {
-			assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			fh_run_worker(fh);
-			fh_run_worker(fh);
-			PENDING(fh, "T.W 0+8 p2, C.W 0+8 p2*");
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough options 1 queue_busy", Q(12),
+		   q12_wt_queue_busy);
 }
 
 /*
@@ -460,37 +469,36 @@ static void test_q12_wt_queue_busy(void **state)
  * cache-busy) and rewrites the old data over the new, marked clean. Fixed: a write started on
  * the cte since the read's lookup cancels the fill (writeback_cancelled).
  */
+static void q13_fill_after_write(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *p1 = fh_submit(fh, 'R', 0, 8);
+	struct fh_piece *p2 = fh_submit(fh, 'W', 0, 8);
+
+	assert_int_equal(p2->first, CTE_WRITE_INVALID);
+	fh_run_worker(fh);
+	fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
+	fh_complete(fh, fh_primary(fh, p2), 0);
+	/* 1 + start_write + finish cache + finish target + cleanup */
+	CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
+	/* the old data: the read reached the target before p2 did */
+	fh_complete(fh, fh_primary(fh, p1), 0);
+	fh_run_worker(fh);
+	if (!fixed) {
+		/* cte_start_cache_write +1; then fill done +1, p1's cleanup +1 */
+		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=6 atime=0");
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
+	} else {
+		assert_null(fh_secondary(fh, BDEV_CACHE, p1));
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
+	}
+}
+
 static void test_q13_fill_after_write(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(13) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'R', 0, 8);
-		struct fh_piece *p2 = fh_submit(fh, 'W', 0, 8);
-
-		assert_int_equal(p2->first, CTE_WRITE_INVALID);
-		fh_run_worker(fh);
-		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
-		fh_complete(fh, fh_primary(fh, p2), 0);
-		/* 1 + start_write + finish cache + finish target + cleanup */
-		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
-		/* the old data: the read reached the target before p2 did */
-		fh_complete(fh, fh_primary(fh, p1), 0);
-		fh_run_worker(fh);
-		if (!fixed) {
-			/* cte_start_cache_write +1; then fill done +1, p1's cleanup +1 */
-			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=6 atime=0");
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
-		} else {
-			assert_null(fh_secondary(fh, BDEV_CACHE, p1));
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(13), q13_fill_after_write);
 }
 
 /*
@@ -498,31 +506,30 @@ static void test_q13_fill_after_write(void **state)
  * the read waits; when the write's cache copy completes (clean), the worker looks it up again:
  * READ_CLEAN, to the cache.
  */
+static void q14_read_of_busy_offsets(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
+
+	fh_run_worker(fh);
+	p2 = fh_submit(fh, 'R', 0, 8);
+	assert_int_equal(p2->first, CTE_READ_BUSY);
+	if (!fixed) {
+		assert_int_equal(p2->map_ret, DM_MAPIO_REMAPPED);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*, T.R 0+8 p2");
+	} else {
+		assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		fh_run_worker(fh);
+		LOG(fh, "1:WRITE_MISS 2:READ_BUSY 2:READ_CLEAN");
+		PENDING(fh, "T.W 0+8 p1, C.R 0+8 p2");
+		assert_int_equal(fh_counters(fh).deferred, 1);
+	}
+}
+
 static void test_q14_read_of_busy_offsets(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(14) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
-
-		fh_run_worker(fh);
-		p2 = fh_submit(fh, 'R', 0, 8);
-		assert_int_equal(p2->first, CTE_READ_BUSY);
-		if (!fixed) {
-			assert_int_equal(p2->map_ret, DM_MAPIO_REMAPPED);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*, T.R 0+8 p2");
-		} else {
-			assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			fh_run_worker(fh);
-			LOG(fh, "1:WRITE_MISS 2:READ_BUSY 2:READ_CLEAN");
-			PENDING(fh, "T.W 0+8 p1, C.R 0+8 p2");
-			assert_int_equal(fh_counters(fh).deferred, 1);
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(14), q14_read_of_busy_offsets);
 }
 
 /*
@@ -530,41 +537,40 @@ static void test_q14_read_of_busy_offsets(void **state)
  * is never freed (sio_active stays 1). Fixed: it waits for the secondary in flight, then one
  * flush goes to each device, and the user's flush completes when both did.
  */
+static void q18_flush(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *f;
+
+	fh_run_worker(fh);
+	f = fh_submit(fh, 'F', 0, 0);
+	assert_int_equal(f->map_ret, DM_MAPIO_SUBMITTED);
+	assert_int_equal(f->first, SSD_OUT_FLUSH);
+	assert_true(fh->work_pending);
+	fh_run_worker(fh);
+	if (!fixed) {
+		assert_true(f->done);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
+		fh_complete(fh, fh_primary(fh, p1), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		assert_int_equal(fh_counters(fh).sio_active, 1);
+	} else {
+		assert_false(f->done);
+		assert_null(fh_flush(fh, BDEV_CACHE));
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		PENDING(fh, "T.W 0+8 p1, C.F 0+0 p2*, T.F 0+0 p2*");
+		fh_complete(fh, fh_flush(fh, BDEV_TARGET), 0);
+		assert_false(f->done);
+		fh_complete(fh, fh_flush(fh, BDEV_CACHE), 0);
+		assert_true(f->done);
+		assert_int_equal(f->status, 0);
+		fh_complete(fh, fh_primary(fh, p1), 0);
+		assert_int_equal(fh_counters(fh).sio_active, 0);
+	}
+}
+
 static void test_q18_flush(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(18) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *f;
-
-		fh_run_worker(fh);
-		f = fh_submit(fh, 'F', 0, 0);
-		assert_int_equal(f->map_ret, DM_MAPIO_SUBMITTED);
-		assert_int_equal(f->first, SSD_OUT_FLUSH);
-		assert_true(fh->work_pending);
-		fh_run_worker(fh);
-		if (!fixed) {
-			assert_true(f->done);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
-			fh_complete(fh, fh_primary(fh, p1), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			assert_int_equal(fh_counters(fh).sio_active, 1);
-		} else {
-			assert_false(f->done);
-			assert_null(fh_flush(fh, BDEV_CACHE));
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			PENDING(fh, "T.W 0+8 p1, C.F 0+0 p2*, T.F 0+0 p2*");
-			fh_complete(fh, fh_flush(fh, BDEV_TARGET), 0);
-			assert_false(f->done);
-			fh_complete(fh, fh_flush(fh, BDEV_CACHE), 0);
-			assert_true(f->done);
-			assert_int_equal(f->status, 0);
-			fh_complete(fh, fh_primary(fh, p1), 0);
-			assert_int_equal(fh_counters(fh).sio_active, 0);
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(18), q18_flush);
 }
 
 /*
@@ -572,30 +578,29 @@ static void test_q18_flush(void **state)
  * the cached copy stays clean. Fixed: the discard goes to the target and the cte, left with no
  * clean offsets and idle, is dropped.
  */
+static void q19_discard(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *d;
+
+	make_clean(fh, 0);
+	d = fh_submit(fh, 'D', 0, 8);
+	assert_int_equal(d->first, SSD_OUT_DISCARD);
+	if (!fixed) {
+		assert_true(d->map_ret < 0);
+		assert_true(d->done);
+		assert_int_equal(d->status, d->map_ret);
+		PENDING(fh, "");
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
+	} else {
+		assert_int_equal(d->map_ret, DM_MAPIO_REMAPPED);
+		PENDING(fh, "T.D 0+8 p2");
+		CTE(fh, 0, "empty");
+	}
+}
+
 static void test_q19_discard(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(19) : QUIRKS_SEED);
-		struct fh_piece *d;
-
-		make_clean(fh, 0);
-		d = fh_submit(fh, 'D', 0, 8);
-		assert_int_equal(d->first, SSD_OUT_DISCARD);
-		if (!fixed) {
-			assert_true(d->map_ret < 0);
-			assert_true(d->done);
-			assert_int_equal(d->status, d->map_ret);
-			PENDING(fh, "");
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
-		} else {
-			assert_int_equal(d->map_ret, DM_MAPIO_REMAPPED);
-			PENDING(fh, "T.D 0+8 p2");
-			CTE(fh, 0, "empty");
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(19), q19_discard);
 }
 
 /*
@@ -603,34 +608,33 @@ static void test_q19_discard(void **state)
  * (write_skip++), to the target with no fill. Fixed: the LFU victim among 16 equal counts
  * (4 each) is the highest slot, 15, and the read is a READ_MISS there.
  */
+static void q1_read_of_a_full_cmd(struct fakehost *fh, bool fixed)
+{
+	struct ssdcache_counters c;
+	struct fh_piece *p;
+
+	for (sector_t b = 0; b < 16; b++)
+		make_clean(fh, b);
+	p = fh_submit(fh, 'R', 16 * 8, 8);
+	c = fh_counters(fh);
+	if (!fixed) {
+		assert_int_equal(p->first, CTE_WRITE_SKIP);
+		assert_null(p->bio.map_ptr);
+		assert_int_equal(c.write_skip, 1);
+		assert_int_equal(c.cache_evictions, 0);
+		CTE(fh, 15, "sector=120 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
+	} else {
+		assert_int_equal(p->first, CTE_READ_MISS);
+		assert_int_equal(p->idx, 15);
+		assert_int_equal(c.cache_evictions, 1);
+		CTE(fh, 15, "sector=128 clean=- tbusy=- cbusy=- count=1 atime=0");
+	}
+	PENDING(fh, "T.R 128+8 p17");
+}
+
 static void test_q1_read_of_a_full_cmd(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(1) : QUIRKS_SEED);
-		struct ssdcache_counters c;
-		struct fh_piece *p;
-
-		for (sector_t b = 0; b < 16; b++)
-			make_clean(fh, b);
-		p = fh_submit(fh, 'R', 16 * 8, 8);
-		c = fh_counters(fh);
-		if (!fixed) {
-			assert_int_equal(p->first, CTE_WRITE_SKIP);
-			assert_null(p->bio.map_ptr);
-			assert_int_equal(c.write_skip, 1);
-			assert_int_equal(c.cache_evictions, 0);
-			CTE(fh, 15, "sector=120 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
-		} else {
-			assert_int_equal(p->first, CTE_READ_MISS);
-			assert_int_equal(p->idx, 15);
-			assert_int_equal(c.cache_evictions, 1);
-			CTE(fh, 15, "sector=128 clean=- tbusy=- cbusy=- count=1 atime=0");
-		}
-		PENDING(fh, "T.R 128+8 p17");
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(1), q1_read_of_a_full_cmd);
 }
 
 /*
@@ -670,46 +674,45 @@ static void test_worker_drains_in_order(void **state)
  * block (its clean bits are not asked): every slot but 3 is a candidate, and LFU takes the
  * highest of the equal counts (4): slot 15; block 3 keeps its slot and its write.
  */
+static void q4_eviction_of_a_busy_block(struct fakehost *fh, bool fixed)
+{
+	struct ssdcache_counters c;
+	struct fh_piece *w3, *w;
+
+	for (sector_t b = 0; b < 16; b++)
+		make_clean_n(fh, b, b == 3 ? 8 : 4);
+	w3 = fh_submit(fh, 'W', 3 * 8, 4);
+	assert_int_equal(w3->first, CTE_WRITE_INVALID);
+	fh_run_worker(fh);
+	CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
+	w = fh_submit(fh, 'W', 100 * 8 + 4, 4);
+	c = fh_counters(fh);
+	if (!fixed) {
+		assert_int_equal(w->first, CTE_WRITE_MISS);
+		assert_int_equal(w->idx, 3);
+		assert_int_equal(c.cache_evictions, 1);
+		CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+		fh_complete(fh, fh_primary(fh, w3), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
+		assert_int_equal(fh_counters(fh).cache_overruns, 2);
+		CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+	} else {
+		assert_int_equal(w->first, CTE_WRITE_MISS);
+		assert_int_equal(w->idx, 15);
+		assert_int_equal(c.cache_evictions, 1);
+		CTE(fh, 15, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+		CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
+		fh_complete(fh, fh_primary(fh, w3), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
+		assert_int_equal(fh_counters(fh).cache_overruns, 0);
+		CTE(fh, 3, "sector=24 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
+	}
+}
+
 static void test_q4_eviction_of_a_busy_block(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 1 evict_on_write",
-			   fixed ? Q(4) : QUIRKS_SEED);
-		struct ssdcache_counters c;
-		struct fh_piece *w3, *w;
-
-		for (sector_t b = 0; b < 16; b++)
-			make_clean_n(fh, b, b == 3 ? 8 : 4);
-		w3 = fh_submit(fh, 'W', 3 * 8, 4);
-		assert_int_equal(w3->first, CTE_WRITE_INVALID);
-		fh_run_worker(fh);
-		CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
-		w = fh_submit(fh, 'W', 100 * 8 + 4, 4);
-		c = fh_counters(fh);
-		if (!fixed) {
-			assert_int_equal(w->first, CTE_WRITE_MISS);
-			assert_int_equal(w->idx, 3);
-			assert_int_equal(c.cache_evictions, 1);
-			CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
-			fh_complete(fh, fh_primary(fh, w3), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
-			assert_int_equal(fh_counters(fh).cache_overruns, 2);
-			CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
-		} else {
-			assert_int_equal(w->first, CTE_WRITE_MISS);
-			assert_int_equal(w->idx, 15);
-			assert_int_equal(c.cache_evictions, 1);
-			CTE(fh, 15, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
-			CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
-			fh_complete(fh, fh_primary(fh, w3), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
-			assert_int_equal(fh_counters(fh).cache_overruns, 0);
-			CTE(fh, 3, "sector=24 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough options 1 evict_on_write", Q(4),
+		   q4_eviction_of_a_busy_block);
 }
 
 /*
@@ -719,34 +722,33 @@ static void test_q4_eviction_of_a_busy_block(void **state)
  * evict_on_write at 40 evicts slot 1. Fixed: keys are user accesses (slot 0 was accessed at
  * 0, count 1), so slot 0 is the least recently used.
  */
+static void q6_lru_key_is_the_last_transition(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *r0 = fh_submit(fh, 'R', 0, 8), *w;
+
+	fh_complete(fh, fh_primary(fh, r0), 0);
+	fh_run_worker(fh);
+	for (sector_t b = 1; b < 16; b++) {
+		fh_set_jiffies(fh, 9 + b);
+		make_clean(fh, b);
+	}
+	fh_set_jiffies(fh, 30);
+	fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r0), 0);
+	CTE(fh, 0, fixed ? "sector=0 clean=0-7 tbusy=- cbusy=- count=1 atime=0"
+			 : "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=30");
+	CTE(fh, 1, fixed ? "sector=8 clean=0-7 tbusy=- cbusy=- count=1 atime=10"
+			 : "sector=8 clean=0-7 tbusy=- cbusy=- count=4 atime=10");
+	fh_set_jiffies(fh, 40);
+	w = fh_submit(fh, 'W', 800, 8);
+	assert_int_equal(w->first, CTE_WRITE_MISS);
+	assert_int_equal(w->idx, fixed ? 0 : 1);
+	assert_int_equal(fh_counters(fh).cache_evictions, 1);
+}
+
 static void test_q6_lru_key_is_the_last_transition(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 2 evict_on_write lru",
-			   fixed ? Q(6) : QUIRKS_SEED);
-		struct fh_piece *r0 = fh_submit(fh, 'R', 0, 8), *w;
-
-		fh_complete(fh, fh_primary(fh, r0), 0);
-		fh_run_worker(fh);
-		for (sector_t b = 1; b < 16; b++) {
-			fh_set_jiffies(fh, 9 + b);
-			make_clean(fh, b);
-		}
-		fh_set_jiffies(fh, 30);
-		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r0), 0);
-		CTE(fh, 0, fixed ? "sector=0 clean=0-7 tbusy=- cbusy=- count=1 atime=0"
-				 : "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=30");
-		CTE(fh, 1, fixed ? "sector=8 clean=0-7 tbusy=- cbusy=- count=1 atime=10"
-				 : "sector=8 clean=0-7 tbusy=- cbusy=- count=4 atime=10");
-		fh_set_jiffies(fh, 40);
-		w = fh_submit(fh, 'W', 800, 8);
-		assert_int_equal(w->first, CTE_WRITE_MISS);
-		assert_int_equal(w->idx, fixed ? 0 : 1);
-		assert_int_equal(fh_counters(fh).cache_evictions, 1);
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough options 2 evict_on_write lru", Q(6),
+		   q6_lru_key_is_the_last_transition);
 }
 
 /*
@@ -756,34 +758,33 @@ static void test_q6_lru_key_is_the_last_transition(void **state)
  * dropped (-ESTALE, cache_overruns), and endio finds no cte (cache_overruns again). Fixed: the
  * lookup happens in map: an ordinary WRITE_MISS.
  */
+static void q15_wt_async_lookup(struct fakehost *fh, bool fixed)
+{
+	struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
+
+	assert_int_equal(p->map_ret, DM_MAPIO_REMAPPED);
+	assert_true(fh->work_pending);
+	fh_run_worker(fh);
+	if (!fixed) {
+		assert_int_equal(p->first, SSD_OUT_NOMATCH);
+		assert_string_equal(fh_cte(fh, 0, 0), "nocmd");
+		assert_int_equal(fh->seed_crashes, 1);
+		assert_int_equal(fh->last_crash_quirk, 15);
+		PENDING(fh, "T.W 0+8 p1");
+		fh_complete(fh, fh_primary(fh, p), 0);
+		assert_int_equal(fh_counters(fh).cache_overruns, 2);
+		assert_int_equal(fh_counters(fh).seed_crashes, 1);
+	} else {
+		assert_int_equal(p->first, CTE_WRITE_MISS);
+		assert_int_equal(fh->seed_crashes, 0);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
+	}
+}
+
 static void test_q15_wt_async_lookup(void **state)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 1 async_lookup",
-			   fixed ? Q(15) : QUIRKS_SEED);
-		struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
-
-		assert_int_equal(p->map_ret, DM_MAPIO_REMAPPED);
-		assert_true(fh->work_pending);
-		fh_run_worker(fh);
-		if (!fixed) {
-			assert_int_equal(p->first, SSD_OUT_NOMATCH);
-			assert_string_equal(fh_cte(fh, 0, 0), "nocmd");
-			assert_int_equal(fh->seed_crashes, 1);
-			assert_int_equal(fh->last_crash_quirk, 15);
-			PENDING(fh, "T.W 0+8 p1");
-			fh_complete(fh, fh_primary(fh, p), 0);
-			assert_int_equal(fh_counters(fh).cache_overruns, 2);
-			assert_int_equal(fh_counters(fh).seed_crashes, 1);
-		} else {
-			assert_int_equal(p->first, CTE_WRITE_MISS);
-			assert_int_equal(fh->seed_crashes, 0);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
-		}
-		fh_destroy(fh);
-		*state = NULL;
-	}
+	both_modes(state, "blocksize 8 assoc 0 writethrough options 1 async_lookup", Q(15),
+		   q15_wt_async_lookup);
 }
 
 /* The host's side: every clone the engine takes is given back once the I/O drained. */
