@@ -461,9 +461,7 @@ static void test_empty(void **state)
 	assert_int_equal(r->open_rc, -EINVAL);
 	assert_string_equal(r->err, "e.txt: no requests");
 	free(r);
-	r = read_str("e.txt", "\n\n", &Q);
-	assert_string_equal(r->error, "e.txt: no requests");
-	free(r);
+	expect_read("e.txt", "\n\n", &Q, TRC_EBAD, 0, "e.txt: no requests");
 	static const char footer[] = "CPU0 (x):\n Reads Queued:           0,        0KiB\t Writes Queued:           0,        0KiB\n"
 				     "Total (x):\n Reads Queued:           0,        0KiB\n"
 				     "Throughput (R/W): 0KiB/s / 0KiB/s\nEvents (x): 0 entries\n";

@@ -79,6 +79,20 @@ static size_t bt_remap(uint8_t *b, uint64_t time, uint64_t sector, uint32_t to, 
 
 /* ---- C-only captures (LevelDB): the default Q finds none, and says what to use ---- */
 
+/* With --device dev, name has only C events there: the reader says so (msg), and with
+ * --event C reads its n requests. */
+static void expect_c_only_on(const char *name, const char *text, uint32_t dev, size_t n,
+			     const char *msg)
+{
+	struct trc_opts o = BP;
+
+	o.has_device = true;
+	o.device = dev;
+	expect_read(name, text, &o, TRC_EBAD, 0, msg);
+	o.event = 'C';
+	expect_read(name, text, &o, TRC_EOF, n, NULL);
+}
+
 static void test_c_only(void **state)
 {
 	(void)state;
@@ -86,39 +100,23 @@ static void test_c_only(void **state)
 		L("  8,0", "1", "1", "0.000001000", "0", "C", "  W 100 + 8 [0]")
 		L("  8,0", "1", "2", "0.000002000", "0", "C", "  W 108 + 8 [0]")
 		L("  8,0", "0", "3", "0.000003000", "0", "C", "  R 500 + 16 [0]");
-	struct read_result *r = read_str("leveldb.txt", text, NULL);
-	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->st, TRC_EBAD);
-	assert_int_equal(r->n, 0);
-	assert_string_equal(r->error, "leveldb.txt: no Q events; the trace has C (3) events: use --event C");
-	free(r);
+	expect_read("leveldb.txt", text, NULL, TRC_EBAD, 0,
+		    "leveldb.txt: no Q events; the trace has C (3) events: use --event C");
 
 	/* the same with --device (no pre-scan) */
-	struct trc_opts o = BP;
-	o.has_device = true;
-	o.device = TRC_DEV(8, 0);
-	r = read_str("leveldb.txt", text, &o);
-	assert_string_equal(r->error,
-			    "leveldb.txt: no Q events on device 8,0; it has C (3) events: use --event C");
-	free(r);
-
-	o.event = 'C';
-	r = read_str("leveldb.txt", text, &o);
-	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 3);
-	free(r);
+	expect_c_only_on("leveldb.txt", text, TRC_DEV(8, 0), 3,
+		"leveldb.txt: no Q events on device 8,0; it has C (3) events: use --event C");
+	struct read_result *r;
 
 	/* D and C without Q: both listed, the first suggested */
 	const char *dc = L("  8,0", "1", "1", "0.000001000", "5", "D", "  W 100 + 8 [a]")
 			 L("  8,0", "1", "2", "0.000002000", "0", "C", "  W 100 + 8 [0]");
-	r = read_str("dc.txt", dc, NULL);
-	assert_string_equal(r->error, "dc.txt: no Q events; the trace has D (1), C (1) events: use --event D");
-	free(r);
+	expect_read("dc.txt", dc, NULL, TRC_EBAD, 0,
+		    "dc.txt: no Q events; the trace has D (1), C (1) events: use --event D");
+	struct trc_opts o = BP;
 	o.event = 'D';
-	o.has_device = false;
-	r = read_str("q.txt", L("  8,0", "1", "1", "0.000001000", "5", "Q", "  W 100 + 8 [a]"), &o);
-	assert_string_equal(r->error, "q.txt: no D events; the trace has Q (1) events: use --event Q");
-	free(r);
+	expect_read("q.txt", L("  8,0", "1", "1", "0.000001000", "5", "Q", "  W 100 + 8 [a]"), &o,
+		    TRC_EBAD, 0, "q.txt: no D events; the trace has Q (1) events: use --event Q");
 
 	/* the binary reader says the same */
 	uint8_t buf[256];
@@ -142,36 +140,24 @@ static void test_device_other_events(void **state)
 		L("  8,16", "1", "1", "0.000002000", "0", "C", "  W 200 + 8 [0]")
 		L("  8,16", "1", "2", "0.000003000", "0", "C", "  W 208 + 8 [0]")
 		L("  8,0", "0", "2", "0.000004000", "5", "Q", "  R 300 + 8 [a]");
-	struct trc_opts o = BP;
-	o.has_device = true;
-	o.device = TRC_DEV(8, 16);
-	struct read_result *r = read_str("mixed.txt", text, &o);
-	assert_int_equal(r->st, TRC_EBAD);
-	assert_int_equal(r->n, 0);
-	assert_string_equal(r->error,
-			    "mixed.txt: no Q events on device 8,16; it has C (2) events: use --event C");
-	free(r);
-	o.event = 'C';
-	r = read_str("mixed.txt", text, &o);
-	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 2);
-	free(r);
+	expect_c_only_on("mixed.txt", text, TRC_DEV(8, 16), 2,
+		"mixed.txt: no Q events on device 8,16; it has C (2) events: use --event C");
+	struct read_result *r;
 
 	/* D and C on X, D asked for elsewhere: the same with --event D missing on X */
+	struct trc_opts o = BP;
+	o.has_device = true;
 	o.event = 'D';
 	o.device = TRC_DEV(8, 0);
-	r = read_str("mixed.txt", text, &o);
-	assert_string_equal(r->error,
-			    "mixed.txt: no D events on device 8,0; it has Q (2) events: use --event Q");
-	free(r);
+	expect_read("mixed.txt", text, &o, TRC_EBAD, 0,
+		    "mixed.txt: no D events on device 8,0; it has Q (2) events: use --event Q");
 
 	/* a device truly absent keeps the old message */
 	o.event = 0;
 	o.device = TRC_DEV(9, 9);
-	r = read_str("mixed.txt", text, &o);
-	assert_string_equal(r->error, "mixed.txt: device 9,9 is not in the trace (2 requests are on "
-				      "other devices; leave out --device to list them)");
-	free(r);
+	expect_read("mixed.txt", text, &o, TRC_EBAD, 0,
+		    "mixed.txt: device 9,9 is not in the trace (2 requests are on "
+		    "other devices; leave out --device to list them)");
 
 	/* the binary reader says the same */
 	uint8_t buf[256];

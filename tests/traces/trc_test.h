@@ -111,6 +111,23 @@ static inline void expect_bad(size_t i, const struct read_result *r, const char 
 			 (unsigned long long)line);
 }
 
+/* name (text, read with opts) opens and stops with status st after n records; with error, the
+ * reader's error (st TRC_EBAD) is exactly that text. */
+static inline void expect_read(const char *name, const char *text, const struct trc_opts *opts,
+			       enum trc_status st, size_t n, const char *error)
+{
+	struct read_result *r = read_str(name, text, opts);
+
+	if (r->open_rc)
+		fail_msg("%s: open failed: %s", name, r->err);
+	if (r->st != st || r->n != n)
+		fail_msg("%s: status %d after %zu records, expected %d after %zu (%s)", name, r->st,
+			 r->n, st, n, r->error);
+	if (error && strcmp(r->error, error))
+		fail_msg("%s: error '%s', expected '%s'", name, r->error, error);
+	free(r);
+}
+
 /* A new statistics collector with opts (NULL: the defaults), or the test fails. */
 static inline struct trc_stats *stats_of(const struct trc_stats_opts *opts)
 {
