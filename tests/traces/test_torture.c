@@ -367,11 +367,10 @@ static void test_prescan_linear(void **state)
 static void test_many_cpus_one_missing(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/trc-torture-XXXXXX";
-	char path[300];
+	struct scratch sc;
 	uint8_t buf[256];
 
-	assert_non_null(mkdtemp(dir));
+	scratch_new(&sc);
 	for (uint32_t cpu = 0; cpu < 40; cpu++) {
 		if (cpu == 17)
 			continue;
@@ -379,15 +378,13 @@ static void test_many_cpus_one_missing(void **state)
 		for (uint32_t i = 0; i < 3; i++)
 			n += bt_rec(buf + n, 1000 + i * 100 + cpu, (cpu * 3 + i) * 8, 4096,
 				    ACT(C_READ | C_QUEUE | C_FS, A_Q), DEV(8, 16), cpu, NULL, 0);
-		snprintf(path, sizeof(path), "%s/node.blktrace.%u", dir, cpu);
-		write_file(path, buf, n);
+		write_file(scratch_path(&sc, "node.blktrace.%u", cpu), buf, n);
 	}
-	snprintf(path, sizeof(path), "%s/node", dir);
 	struct trc *t;
 	char err[512];
 	struct trc_rec rec;
 	uint64_t n = 0, last = 0;
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(trc_open(&t, scratch_path(&sc, "node"), NULL, err, sizeof(err)), 0);
 	while (trc_next(t, &rec) == TRC_OK) {
 		assert_true(rec.time_ns >= last);
 		last = rec.time_ns;
@@ -396,15 +393,11 @@ static void test_many_cpus_one_missing(void **state)
 	assert_int_equal(n, 39 * 3);
 	char want[400];
 	snprintf(want, sizeof(want), "%s/node.blktrace.17: the file for CPU 17 is missing; its events are "
-				     "absent (blkparse would stop at the first missing file)\n", dir);
+				     "absent (blkparse would stop at the first missing file)\n", sc.dir);
 	assert_string_equal(trc_warnings(t), want);
 	assert_string_equal(trc_counts(t)->skipped_unit, "records");
 	trc_close(t);
-	for (uint32_t cpu = 0; cpu < 40; cpu++) {
-		snprintf(path, sizeof(path), "%s/node.blktrace.%u", dir, cpu);
-		unlink(path);
-	}
-	rmdir(dir);
+	scratch_rm(&sc);
 }
 
 /* ---- remap chains: LVM (253,0) on a partition (8,2) on a disk (8,0) ---- */
@@ -495,44 +488,33 @@ static void test_no_requests(void **state)
 	free(r);
 
 	/* blktrace: a file of process notes only, and an empty CPU file next to it */
-	char dir[] = "/tmp/trc-torture-XXXXXX";
-	char path[300];
+	struct scratch sc;
 	uint8_t buf[256];
-	assert_non_null(mkdtemp(dir));
+	scratch_new(&sc);
 	size_t n = bt_rec(buf, 0, 0, 0, ACT(C_NOTIFY, 0), 0, 0, (const uint8_t *)"fio\0\0\0\0\0", 8);
-	snprintf(path, sizeof(path), "%s/x.blktrace.0", dir);
-	write_file(path, buf, n);
-	snprintf(path, sizeof(path), "%s/x.blktrace.1", dir);
-	write_file(path, buf, 0);
+	write_file(scratch_path(&sc, "x.blktrace.0"), buf, n);
+	write_file(scratch_path(&sc, "x.blktrace.1"), buf, 0);
 	struct trc *t;
 	char err[512];
 	struct trc_rec rec;
-	snprintf(path, sizeof(path), "%s/x", dir);
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(trc_open(&t, scratch_path(&sc, "x"), NULL, err, sizeof(err)), 0);
 	assert_int_equal(trc_next(t, &rec), TRC_EBAD);
 	char want[400];
-	snprintf(want, sizeof(want), "%s/x: no requests", dir);
+	snprintf(want, sizeof(want), "%s/x: no requests", sc.dir);
 	assert_string_equal(trc_error(t), want);
 	trc_close(t);
 	/* the empty CPU file by its name: the capture it belongs to (with no requests either) */
-	snprintf(path, sizeof(path), "%s/x.blktrace.1", dir);
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(trc_open(&t, scratch_path(&sc, "x.blktrace.1"), NULL, err, sizeof(err)), 0);
 	assert_string_equal(trc_format_name(t), "blktrace");
 	assert_int_equal(trc_next(t, &rec), TRC_EBAD);
-	snprintf(want, sizeof(want), "%s/x.blktrace.1: no requests", dir);
+	snprintf(want, sizeof(want), "%s/x.blktrace.1: no requests", sc.dir);
 	assert_string_equal(trc_error(t), want);
 	trc_close(t);
-	snprintf(path, sizeof(path), "%s/empty.bin", dir);
-	write_file(path, buf, 0);
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), -EINVAL);
-	snprintf(want, sizeof(want), "%s/empty.bin: no requests", dir);
+	write_file(scratch_path(&sc, "empty.bin"), buf, 0);
+	assert_int_equal(trc_open(&t, sc.path, NULL, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s/empty.bin: no requests", sc.dir);
 	assert_string_equal(err, want);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/x.blktrace.0", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/x.blktrace.1", dir);
-	unlink(path);
-	rmdir(dir);
+	scratch_rm(&sc);
 
 	/* only the summary footer of blkparse, with CRLF line ends */
 	r = read_str("sum.txt", "CPU0 (sda):\r\n Reads Queued:           0,        0KiB\r\n"
