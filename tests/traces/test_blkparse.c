@@ -68,8 +68,7 @@ static void test_crlf_tabs_negative_seq(void **state)
 	struct read_result *r = read_str("c.txt", text, &Q);
 
 	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 1);
-	assert_int_equal(r->rec[0].sector, 8);
+	expect_sectors(r, "8");
 	assert_string_equal(r->rec[0].comm, "x y");
 	free(r);
 }
@@ -264,8 +263,7 @@ static void test_devices(void **state)
 		L("  8,0", "0", "3", "0.000000020", "9", "Q", "  W 4048 + 8 [a]");
 	struct read_result *r = read_str("p.txt", part, &Q);
 	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->n, 1);
-	assert_int_equal(r->rec[0].sector, 4048);
+	expect_sectors(r, "4048");
 	assert_int_equal(r->counts.skipped_other_dev, 1);
 	assert_non_null(strstr(r->warnings, "chose 8,0"));
 	free(r);
@@ -310,12 +308,7 @@ static void test_reorder(void **state)
 	struct read_result *r = read_str("o.txt", text, &Q);
 
 	/* within the window: sorted by time, equal times would keep their order */
-	assert_int_equal(r->n, 5);
-	assert_int_equal(r->rec[0].sector, 1);
-	assert_int_equal(r->rec[1].sector, 5);
-	assert_int_equal(r->rec[2].sector, 2);
-	assert_int_equal(r->rec[3].sector, 3);
-	assert_int_equal(r->rec[4].sector, 4);
+	expect_sectors(r, "1 5 2 3 4");
 	assert_int_equal(r->counts.reordered, 2);
 	assert_int_equal(r->counts.inversions, 0);
 	assert_int_equal(r->pos[1].line, 5);
@@ -338,11 +331,7 @@ static void test_reorder(void **state)
 	o.lenient = true;
 	r = read_str("o.txt", text, &o);
 	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 4);
-	assert_int_equal(r->rec[0].sector, 1);
-	assert_int_equal(r->rec[1].sector, 2);
-	assert_int_equal(r->rec[2].sector, 3);
-	assert_int_equal(r->rec[3].sector, 4);
+	expect_sectors(r, "1 2 3 4");
 	assert_int_equal(r->counts.inversions, 1);
 	assert_int_equal(r->counts.max_inversion_ns, 50);
 	assert_int_equal(r->counts.first_inversion.line, 5);

@@ -99,6 +99,29 @@ static inline void expect_recs(const struct read_result *r, const char *const *w
 			fail_msg("record %zu: '%s', expected '%s'", i, rec_line(r, i), want[i]);
 }
 
+/* r holds exactly the records whose sectors are, in order, the space-separated numbers of want:
+ * one line states a reading order. */
+static inline void expect_sectors(const struct read_result *r, const char *want)
+{
+	size_t i = 0;
+	char *end;
+
+	for (const char *p = want; *p; p = end, i++) {
+		unsigned long long v = strtoull(p, &end, 10);
+		if (end == p)
+			fail_msg("bad sector list '%s'", want);
+		if (i >= r->n)
+			fail_msg("%zu records, expected more: %s", r->n, want);
+		if (r->rec[i].sector != v)
+			fail_msg("record %zu: sector %llu, expected %llu (%s)", i,
+				 (unsigned long long)r->rec[i].sector, v, want);
+		while (*end == ' ')
+			end++;
+	}
+	if (r->n != i)
+		fail_msg("%zu records, expected %zu: %s", r->n, i, want);
+}
+
 /* Case i of a table of damaged inputs: r, read strictly, stopped with TRC_EBAD at line, with an
  * error that contains msg. */
 static inline void expect_bad(size_t i, const struct read_result *r, const char *msg, uint64_t line)
