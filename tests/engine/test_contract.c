@@ -17,10 +17,9 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "tests/lib/cm_main.h"
 #include <string.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/lib/fakehost.h"
 
 #define ONE_CMD (16ULL * 8 * 512)

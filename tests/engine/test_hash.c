@@ -5,11 +5,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "tests/lib/cm_main.h"
 #include <string.h>
 
 #include "engine/internal.h"
+#include "tests/lib/cm_main.h"
 
 static unsigned long zero_jiffies(void *host)
 {

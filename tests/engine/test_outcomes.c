@@ -9,12 +9,11 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "tests/lib/cm_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 

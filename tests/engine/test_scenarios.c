@@ -12,10 +12,9 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "tests/lib/cm_main.h"
 #include <string.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 

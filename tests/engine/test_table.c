@@ -6,13 +6,12 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "tests/lib/cm_main.h"
-#include "tests/lib/in_msg.h"
 #include <string.h>
 
 #include "engine/engine.h"
 #include "policies/policy.h"
+#include "tests/lib/cm_main.h"
+#include "tests/lib/in_msg.h"
 
 static unsigned long zero_jiffies(void *host)
 {

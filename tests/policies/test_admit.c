@@ -5,14 +5,13 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "tests/lib/cm_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
 #include "policies/policy.h"
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 static void test_parse(void **state)

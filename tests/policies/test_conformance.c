@@ -5,8 +5,6 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-
-#include "tests/lib/cm_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,7 @@
 
 #include "engine/engine.h"
 #include "policies/policy.h"
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 /*

@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include "tests/lib/cm_main.h"
-
 #include "tests/traces/trc_test.h"
 
 #define L(dev, cpu, seq, t, pid, act, rest) dev " " cpu " " seq " " t " " pid " " act " " rest "\n"

@@ -10,7 +10,6 @@
 
 #include "tests/lib/cm_main.h"
 #include "tests/lib/in_msg.h"
-
 #include "tests/traces/trc_test.h"
 #include "traces/csv.h"
 

@@ -9,7 +9,6 @@
 #include <cmocka.h>
 
 #include "tests/lib/cm_main.h"
-
 #include "tests/traces/trc_test.h"
 
 static const char sample[] = "R Miss  1000     2     14095.370     13876.270\n"

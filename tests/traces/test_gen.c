@@ -7,11 +7,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/lib/cm_main.h"
-
 #include <math.h>
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/gen.h"
 

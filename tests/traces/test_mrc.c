@@ -8,8 +8,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/lib/cm_main.h"
-
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -19,6 +17,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "tests/lib/cm_main.h"
 #include "traces/mrc.h"
 
 #define NONE UINT64_MAX

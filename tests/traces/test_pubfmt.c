@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include "tests/lib/cm_main.h"
-
 #include "tests/traces/trc_test.h"
 
 static struct read_result *read_path(const char *path, const struct trc_opts *o)

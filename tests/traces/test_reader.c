@@ -6,12 +6,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/lib/cm_main.h"
-
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/trc_internal.h"
 

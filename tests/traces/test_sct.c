@@ -6,10 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/lib/cm_main.h"
-
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 
 static const struct trc_rec recs[] = {

@@ -7,10 +7,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/lib/cm_main.h"
-
 #include <math.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/stats.h"
 

@@ -9,10 +9,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "tests/lib/cm_main.h"
-
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/trc_internal.h"
 
