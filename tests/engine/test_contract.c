@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
@@ -38,9 +39,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct fakehost *mk(void **state, const char *table, quirk_set fixed)
+/* A host for table "blocksize 8 assoc 0 " + rest: one cmd of 16 slots of 8 sectors, as every
+ * test here uses; it becomes *state (teardown destroys it). */
+static struct fakehost *mk(void **state, const char *rest, quirk_set fixed)
 {
-	char err[256];
+	char err[256], table[256];
+	snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s", rest);
 	struct fakehost *fh = fh_create(table, fixed, ONE_CMD, err, sizeof(err));
 
 	if (!fh)
@@ -49,19 +53,76 @@ static struct fakehost *mk(void **state, const char *table, quirk_set fixed)
 	return fh;
 }
 
-/* body(fh, fixed) twice, each time on a fresh host for table: in the seed's mode (fixed false),
- * then with quirk q repaired (fixed true). */
-static void both_modes(void **state, const char *table, quirk_set q,
-		       void (*body)(struct fakehost *fh, bool fixed))
+/*
+ * A quirk test: body(fh, fixed) twice, each time on a fresh host: in the seed's mode (fixed
+ * false), then with quirk q repaired (fixed true). BOTH(f, "writeback ...", q) lists it in main
+ * as test_f, with the rest of its table (see mk); the case reaches run_both as cmocka's initial
+ * state.
+ */
+struct both_case {
+	const char *table;
+	quirk_set q;
+	void (*body)(struct fakehost *fh, bool fixed);
+};
+
+static void run_both(void **state)
 {
+	const struct both_case *c = *state;
+
+	*state = NULL; /* from here on the host, for teardown */
 	for (int fixed = 0; fixed < 2; fixed++) {
-		body(mk(state, table, fixed ? q : QUIRKS_SEED), fixed);
+		c->body(mk(state, c->table, fixed ? c->q : QUIRKS_SEED), fixed);
 		fh_destroy(*state);
 		*state = NULL;
 	}
 }
 
+#define BOTH(f, tbl, quirk)                                                                        \
+	{                                                                                          \
+		.name = "test_" #f, .test_func = run_both, .teardown_func = teardown,              \
+		.initial_state = &(struct both_case){tbl, quirk, f},                               \
+	}
+
+/* A write of block 0 (offsets 0-7) past the worker: its primary and secondary are in flight. */
+static struct fh_piece *write_in_flight(struct fakehost *fh)
+{
+	struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
+
+	fh_run_worker(fh);
+	return p;
+}
+
 #define CTE(fh, slot, s) assert_string_equal(fh_cte(fh, 0, slot), s)
+
+/* p evicted a block: it is outcome in slot, whose cte is now cte; the one eviction so far. */
+static void expect_evicted_into(struct fakehost *fh, const struct fh_piece *p, int outcome,
+				unsigned slot, const char *cte)
+{
+	assert_int_equal(p->first, outcome);
+	assert_int_equal(p->idx, slot);
+	assert_int_equal(fh_counters(fh).cache_evictions, 1);
+	CTE(fh, slot, cte);
+}
+
+/*
+ * queue_busy: p1 (write_in_flight) completes its primary, which leaves cte 0 as cte; a second
+ * write of block 0 follows. In the seed it collides with p1's secondary: WRITE_BUSY, both busy
+ * bitmaps set (count 3). Returns the second write.
+ */
+static struct fh_piece *busy_collision(struct fakehost *fh, struct fh_piece *p1, const char *cte,
+				       bool fixed)
+{
+	struct fh_piece *p2;
+
+	fh_complete(fh, fh_primary(fh, p1), 0);
+	CTE(fh, 0, cte);
+	p2 = fh_submit(fh, 'W', 0, 8);
+	if (!fixed) {
+		assert_int_equal(p2->first, CTE_WRITE_BUSY);
+		CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
+	}
+	return p2;
+}
 #define PENDING(fh, s) assert_string_equal(fh_pending(fh), s)
 #define LOG(fh, s) assert_string_equal(fh_log(fh), s)
 
@@ -90,7 +151,7 @@ static void make_clean(struct fakehost *fh, sector_t block)
  */
 static void test_read_miss_fill_busy_clean(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct ssdcache_counters c;
 	struct fh_piece *p1, *p2, *p3;
 
@@ -156,7 +217,7 @@ static void test_read_miss_fill_busy_clean(void **state)
  */
 static void test_wt_write_miss_target_first(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct fh_piece *p1, *p2;
 
 	fh_set_jiffies(fh, 5);
@@ -193,7 +254,7 @@ static void test_wt_write_miss_target_first(void **state)
  */
 static void test_wb_write_goes_to_cache_sector(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writeback", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writeback", QUIRKS_SEED);
 	struct fh_piece *p1, *p2;
 
 	p1 = fh_submit(fh, 'W', 0, 8);
@@ -223,7 +284,7 @@ static void test_wb_write_goes_to_cache_sector(void **state)
  */
 static void test_q9_q10_seed_cancel_then_late_completions(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct ssdcache_counters c;
 	struct fh_piece *p1, *p2, *p3;
 
@@ -264,7 +325,7 @@ static void test_q9_q10_seed_cancel_then_late_completions(void **state)
  */
 static void test_q9_fixed_write_waits(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", Q(9));
+	struct fakehost *fh = mk(state, "writethrough", Q(9));
 	struct ssdcache_counters c;
 	struct fh_piece *p1, *p2;
 
@@ -344,11 +405,6 @@ static void q9_readcache_write_during_fill(struct fakehost *fh, bool fixed)
 	assert_int_equal(fh_counters(fh).write_cancel, fixed ? 0 : 1);
 }
 
-static void test_q9_readcache_write_during_fill(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 readcache", Q(9), q9_readcache_write_during_fill);
-}
-
 /*
  * Q10 fixed (with Q9 left as the seed's): the same cancel and resubmission, but p2's cte has a
  * newer allocation generation, so p1's late completions change nothing (cache_overruns 2) and
@@ -356,7 +412,7 @@ static void test_q9_readcache_write_during_fill(void **state)
  */
 static void test_q10_fixed_late_completions_ignored(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", Q(10));
+	struct fakehost *fh = mk(state, "writethrough", Q(10));
 	struct fh_piece *p1, *p3;
 
 	p1 = fh_submit(fh, 'W', 0, 8);
@@ -380,15 +436,11 @@ static void test_q10_fixed_late_completions_ignored(void **state)
  */
 static void q11_wb_queue_busy(struct fakehost *fh, bool fixed)
 {
-	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
+	struct fh_piece *p1 = write_in_flight(fh);
+	struct fh_piece *p2 =
+		busy_collision(fh, p1, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0", fixed);
 
-	fh_run_worker(fh);
-	fh_complete(fh, fh_primary(fh, p1), 0);
-	CTE(fh, 0, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0");
-	p2 = fh_submit(fh, 'W', 0, 8);
 	if (!fixed) {
-		assert_int_equal(p2->first, CTE_WRITE_BUSY);
-		CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
 		PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2");
 		fh_complete(fh, fh_primary(fh, p2), 0);
 		assert_true(fh->work_pending); /* the deferred copy */
@@ -411,12 +463,6 @@ static void q11_wb_queue_busy(struct fakehost *fh, bool fixed)
 	}
 }
 
-static void test_q11_wb_queue_busy(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writeback options 1 queue_busy", Q(11),
-		   q11_wb_queue_busy);
-}
-
 /*
  * Q12, writethrough + queue_busy, p1's target write done and its cache copy in flight. Seed:
  * p2 is WRITE_BUSY (cte_start_target_write, clean untouched) to the target; when p2's target
@@ -426,15 +472,11 @@ static void test_q11_wb_queue_busy(void **state)
  */
 static void q12_wt_queue_busy(struct fakehost *fh, bool fixed)
 {
-	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2, *p3;
+	struct fh_piece *p1 = write_in_flight(fh), *p3;
+	struct fh_piece *p2 =
+		busy_collision(fh, p1, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0", fixed);
 
-	fh_run_worker(fh);
-	fh_complete(fh, fh_primary(fh, p1), 0);
-	CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
-	p2 = fh_submit(fh, 'W', 0, 8);
 	if (!fixed) {
-		assert_int_equal(p2->first, CTE_WRITE_BUSY);
-		CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
 		PENDING(fh, "C.W 0+8 p1*, T.W 0+8 p2");
 		fh_complete(fh, fh_primary(fh, p2), 0);
 		fh_run_worker(fh); /* sio_check_writeback: cache busy: cancelled */
@@ -454,12 +496,6 @@ static void q12_wt_queue_busy(struct fakehost *fh, bool fixed)
 		PENDING(fh, "T.W 0+8 p2, C.W 0+8 p2*");
 		assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
 	}
-}
-
-static void test_q12_wt_queue_busy(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough options 1 queue_busy", Q(12),
-		   q12_wt_queue_busy);
 }
 
 /*
@@ -495,11 +531,6 @@ static void q13_fill_after_write(struct fakehost *fh, bool fixed)
 	}
 }
 
-static void test_q13_fill_after_write(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(13), q13_fill_after_write);
-}
-
 /*
  * Q14: a read of offsets a write has in flight. Seed: READ_BUSY to the target at once. Fixed:
  * the read waits; when the write's cache copy completes (clean), the worker looks it up again:
@@ -507,10 +538,8 @@ static void test_q13_fill_after_write(void **state)
  */
 static void q14_read_of_busy_offsets(struct fakehost *fh, bool fixed)
 {
-	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
+	struct fh_piece *p1 = write_in_flight(fh), *p2 = fh_submit(fh, 'R', 0, 8);
 
-	fh_run_worker(fh);
-	p2 = fh_submit(fh, 'R', 0, 8);
 	assert_int_equal(p2->first, CTE_READ_BUSY);
 	if (!fixed) {
 		assert_int_equal(p2->map_ret, DM_MAPIO_REMAPPED);
@@ -526,11 +555,6 @@ static void q14_read_of_busy_offsets(struct fakehost *fh, bool fixed)
 	}
 }
 
-static void test_q14_read_of_busy_offsets(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(14), q14_read_of_busy_offsets);
-}
-
 /*
  * Q18: an empty flush. Seed: SUBMITTED, the worker completes it with no device I/O, and its sio
  * is never freed (sio_active stays 1). Fixed: it waits for the secondary in flight, then one
@@ -538,10 +562,8 @@ static void test_q14_read_of_busy_offsets(void **state)
  */
 static void q18_flush(struct fakehost *fh, bool fixed)
 {
-	struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *f;
+	struct fh_piece *p1 = write_in_flight(fh), *f = fh_submit(fh, 'F', 0, 0);
 
-	fh_run_worker(fh);
-	f = fh_submit(fh, 'F', 0, 0);
 	assert_int_equal(f->map_ret, DM_MAPIO_SUBMITTED);
 	assert_int_equal(f->first, SSD_OUT_FLUSH);
 	assert_true(fh->work_pending);
@@ -565,11 +587,6 @@ static void q18_flush(struct fakehost *fh, bool fixed)
 		fh_complete(fh, fh_primary(fh, p1), 0);
 		assert_int_equal(fh_counters(fh).sio_active, 0);
 	}
-}
-
-static void test_q18_flush(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(18), q18_flush);
 }
 
 /*
@@ -597,11 +614,6 @@ static void q19_discard(struct fakehost *fh, bool fixed)
 	}
 }
 
-static void test_q19_discard(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(19), q19_discard);
-}
-
 /*
  * Q1: 16 clean blocks fill cmd 0; a read of a 17th. Seed: reads never evict, WRITE_SKIP
  * (write_skip++), to the target with no fill. Fixed: the LFU victim among 16 equal counts
@@ -623,17 +635,10 @@ static void q1_read_of_a_full_cmd(struct fakehost *fh, bool fixed)
 		assert_int_equal(c.cache_evictions, 0);
 		CTE(fh, 15, "sector=120 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
 	} else {
-		assert_int_equal(p->first, CTE_READ_MISS);
-		assert_int_equal(p->idx, 15);
-		assert_int_equal(c.cache_evictions, 1);
-		CTE(fh, 15, "sector=128 clean=- tbusy=- cbusy=- count=1 atime=0");
+		expect_evicted_into(fh, p, CTE_READ_MISS, 15,
+				    "sector=128 clean=- tbusy=- cbusy=- count=1 atime=0");
 	}
 	PENDING(fh, "T.R 128+8 p17");
-}
-
-static void test_q1_read_of_a_full_cmd(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough", Q(1), q1_read_of_a_full_cmd);
 }
 
 /*
@@ -644,7 +649,7 @@ static void test_q1_read_of_a_full_cmd(void **state)
  */
 static void test_worker_drains_in_order(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct fh_piece *p1, *p2;
 
 	p1 = fh_submit(fh, 'W', 8, 8);
@@ -675,7 +680,6 @@ static void test_worker_drains_in_order(void **state)
  */
 static void q4_eviction_of_a_busy_block(struct fakehost *fh, bool fixed)
 {
-	struct ssdcache_counters c;
 	struct fh_piece *w3, *w;
 
 	for (sector_t b = 0; b < 16; b++)
@@ -685,33 +689,22 @@ static void q4_eviction_of_a_busy_block(struct fakehost *fh, bool fixed)
 	fh_run_worker(fh);
 	CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
 	w = fh_submit(fh, 'W', 100 * 8 + 4, 4);
-	c = fh_counters(fh);
 	if (!fixed) {
-		assert_int_equal(w->first, CTE_WRITE_MISS);
-		assert_int_equal(w->idx, 3);
-		assert_int_equal(c.cache_evictions, 1);
-		CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+		expect_evicted_into(fh, w, CTE_WRITE_MISS, 3,
+				    "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
 		fh_complete(fh, fh_primary(fh, w3), 0);
 		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
 		assert_int_equal(fh_counters(fh).cache_overruns, 2);
 		CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
 	} else {
-		assert_int_equal(w->first, CTE_WRITE_MISS);
-		assert_int_equal(w->idx, 15);
-		assert_int_equal(c.cache_evictions, 1);
-		CTE(fh, 15, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+		expect_evicted_into(fh, w, CTE_WRITE_MISS, 15,
+				    "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
 		CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
 		fh_complete(fh, fh_primary(fh, w3), 0);
 		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
 		assert_int_equal(fh_counters(fh).cache_overruns, 0);
 		CTE(fh, 3, "sector=24 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
 	}
-}
-
-static void test_q4_eviction_of_a_busy_block(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough options 1 evict_on_write", Q(4),
-		   q4_eviction_of_a_busy_block);
 }
 
 /*
@@ -744,12 +737,6 @@ static void q6_lru_key_is_the_last_transition(struct fakehost *fh, bool fixed)
 	assert_int_equal(fh_counters(fh).cache_evictions, 1);
 }
 
-static void test_q6_lru_key_is_the_last_transition(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough options 2 evict_on_write lru", Q(6),
-		   q6_lru_key_is_the_last_transition);
-}
-
 /*
  * Q15, writethrough + async_lookup. Seed: map clones and queues the secondary and sends the
  * write to the target with no cte_match (NOMATCH, no cmd is even created); the worker's
@@ -780,17 +767,11 @@ static void q15_wt_async_lookup(struct fakehost *fh, bool fixed)
 	}
 }
 
-static void test_q15_wt_async_lookup(void **state)
-{
-	both_modes(state, "blocksize 8 assoc 0 writethrough options 1 async_lookup", Q(15),
-		   q15_wt_async_lookup);
-}
-
 /* The host's side: every clone the engine takes is given back once the I/O drained. */
 static void test_clones_returned(void **state)
 {
 	struct fakehost *fh =
-		mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy", QUIRKS_SEED);
+		mk(state, "writeback options 1 queue_busy", QUIRKS_SEED);
 
 	fh_submit(fh, 'W', 0, 8);
 	fh_submit(fh, 'R', 8, 8);
@@ -807,12 +788,22 @@ static void test_clones_returned(void **state)
 /* Every test gets its host through cmocka's state; teardown drains and frees it. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
-CM_MAIN(T(test_read_miss_fill_busy_clean), T(test_wt_write_miss_target_first),
-	T(test_wb_write_goes_to_cache_sector), T(test_q9_q10_seed_cancel_then_late_completions),
-	T(test_q9_fixed_write_waits), T(test_q10_fixed_late_completions_ignored),
-	T(test_q9_readcache_write_during_fill), T(test_q11_wb_queue_busy),
-	T(test_q12_wt_queue_busy), T(test_q13_fill_after_write), T(test_q14_read_of_busy_offsets),
-	T(test_q18_flush), T(test_q19_discard), T(test_q1_read_of_a_full_cmd),
-	T(test_worker_drains_in_order), T(test_q4_eviction_of_a_busy_block),
-	T(test_q6_lru_key_is_the_last_transition), T(test_q15_wt_async_lookup),
+CM_MAIN(T(test_read_miss_fill_busy_clean),
+	T(test_wt_write_miss_target_first),
+	T(test_wb_write_goes_to_cache_sector),
+	T(test_q9_q10_seed_cancel_then_late_completions),
+	T(test_q9_fixed_write_waits),
+	T(test_q10_fixed_late_completions_ignored),
+	BOTH(q9_readcache_write_during_fill, "readcache", Q(9)),
+	BOTH(q11_wb_queue_busy, "writeback options 1 queue_busy", Q(11)),
+	BOTH(q12_wt_queue_busy, "writethrough options 1 queue_busy", Q(12)),
+	BOTH(q13_fill_after_write, "writethrough", Q(13)),
+	BOTH(q14_read_of_busy_offsets, "writethrough", Q(14)),
+	BOTH(q18_flush, "writethrough", Q(18)),
+	BOTH(q19_discard, "writethrough", Q(19)),
+	BOTH(q1_read_of_a_full_cmd, "writethrough", Q(1)),
+	T(test_worker_drains_in_order),
+	BOTH(q4_eviction_of_a_busy_block, "writethrough options 1 evict_on_write", Q(4)),
+	BOTH(q6_lru_key_is_the_last_transition, "writethrough options 2 evict_on_write lru", Q(6)),
+	BOTH(q15_wt_async_lookup, "writethrough options 1 async_lookup", Q(15)),
 	T(test_clones_returned));
