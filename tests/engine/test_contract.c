@@ -437,8 +437,8 @@ static void test_q10_fixed_late_completions_ignored(void **state)
 static void q11_wb_queue_busy(struct fakehost *fh, bool fixed)
 {
 	struct fh_piece *p1 = write_in_flight(fh);
-	struct fh_piece *p2 =
-		busy_collision(fh, p1, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0", fixed);
+	struct fh_piece *p2 = busy_collision(
+		fh, p1, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0", fixed);
 
 	if (!fixed) {
 		PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2");
@@ -473,8 +473,8 @@ static void q11_wb_queue_busy(struct fakehost *fh, bool fixed)
 static void q12_wt_queue_busy(struct fakehost *fh, bool fixed)
 {
 	struct fh_piece *p1 = write_in_flight(fh), *p3;
-	struct fh_piece *p2 =
-		busy_collision(fh, p1, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0", fixed);
+	struct fh_piece *p2 = busy_collision(
+		fh, p1, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0", fixed);
 
 	if (!fixed) {
 		PENDING(fh, "C.W 0+8 p1*, T.W 0+8 p2");
