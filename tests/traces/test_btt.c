@@ -227,8 +227,7 @@ static void test_split(void **state)
 	expect(b, BTT_D2C, BTT_WRITE, 2, 5500, 5000, 6000, 6000);
 	expect(b, BTT_Q2C, BTT_WRITE, 2, 10000, 9000, 11000, 11000);
 	trc_btt_free(b);
-	struct read_result *r = read_str("split.txt", t, NULL);
-	assert_int_equal(r->st, TRC_EOF);
+	struct read_result *r = read_all("split.txt", t, NULL);
 	assert_int_equal(r->n, 1);
 	free(r);
 }

@@ -20,9 +20,7 @@ static const char sample[] = "R Miss  1000     2     14095.370     13876.270\n"
 static void test_fields_and_timeline(void **state)
 {
 	(void)state;
-	struct read_result *r = read_str("v.trace", sample, NULL);
-	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->st, TRC_EOF);
+	struct read_result *r = read_all("v.trace", sample, NULL);
 	/* r->format holds 15 characters: compare what fits */
 	assert_string_equal(r->format, "disksim-validat");
 	assert_int_equal(r->n, 4);

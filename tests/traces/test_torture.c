@@ -412,8 +412,7 @@ static const char *lvm_text =
 static void test_remap_chain(void **state)
 {
 	(void)state;
-	struct read_result *r = read_str("lvm.txt", lvm_text, &BP);
-	assert_int_equal(r->st, TRC_EOF);
+	struct read_result *r = read_all("lvm.txt", lvm_text, &BP);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->rec[0].dev, TRC_DEV(8, 0));
 	assert_int_equal(r->counts.remaps, 2); /* the A events on 8,0 */
@@ -574,8 +573,7 @@ static void test_crlf_odd_whitespace(void **state)
 	free(r);
 	struct trc_opts o = BP;
 	o.lenient = true;
-	r = read_str("k.txt", bad, &o);
-	assert_int_equal(r->st, TRC_EOF);
+	r = read_all("k.txt", bad, &o);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->counts.skipped_bad, 1);
 	assert_int_equal(r->counts.first_bad.line, 2);

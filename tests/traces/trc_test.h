@@ -137,6 +137,20 @@ static inline void expect_bad(size_t i, const struct read_result *r, const char 
 			 (unsigned long long)line);
 }
 
+/* read_str that must open and read to the end (TRC_EOF), or the test fails saying why. */
+static inline struct read_result *read_all(const char *name, const char *text,
+					   const struct trc_opts *opts)
+{
+	struct read_result *r = read_str(name, text, opts);
+
+	if (r->open_rc)
+		fail_msg("%s: open failed: %s", name, r->err);
+	if (r->st != TRC_EOF)
+		fail_msg("%s: status %d after %zu records, expected the end: %s", name, r->st, r->n,
+			 r->error);
+	return r;
+}
+
 /* name (text, read with opts) opens and stops with status st after n records; with error, the
  * reader's error (st TRC_EBAD) is exactly that text. */
 static inline void expect_read(const char *name, const char *text, const struct trc_opts *opts,
