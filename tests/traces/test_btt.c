@@ -72,6 +72,16 @@ static enum trc_status feed(const char *text, size_t len, char event, struct trc
 	return st;
 }
 
+/* A breakdown of text, read to its end with requests defined by event. */
+static struct trc_btt *btt_of(const char *text, char event)
+{
+	struct trc_btt *b;
+
+	assert_int_equal(trc_btt_new(&b), 0);
+	assert_int_equal(feed(text, strlen(text), event, b, NULL), TRC_EOF);
+	return b;
+}
+
 static void expect(struct trc_btt *b, int p, int op, uint64_t n, double mean, uint64_t p50,
 		   uint64_t p99, uint64_t max)
 {
@@ -132,9 +142,7 @@ static void check_hand(struct trc_btt *b)
 static void test_hand_computed(void **state)
 {
 	(void)state;
-	struct trc_btt *b;
-	assert_int_equal(trc_btt_new(&b), 0);
-	assert_int_equal(feed(hand, strlen(hand), 'Q', b, NULL), TRC_EOF);
+	struct trc_btt *b = btt_of(hand, 'Q');
 	check_hand(b);
 	trc_btt_free(b);
 }
@@ -144,9 +152,7 @@ static void test_any_event(void **state)
 {
 	(void)state;
 	for (const char *e = "DC"; *e; e++) {
-		struct trc_btt *b;
-		assert_int_equal(trc_btt_new(&b), 0);
-		assert_int_equal(feed(hand, strlen(hand), *e, b, NULL), TRC_EOF);
+		struct trc_btt *b = btt_of(hand, *e);
 		check_hand(b);
 		trc_btt_free(b);
 	}
@@ -195,9 +201,7 @@ static void test_merge_lost(void **state)
 				"  8,0 0 3 0.000003000 1 Q W 108 + 8 [a]\n"
 				"  8,0 0 4 0.000004000 1 D W 108 + 8 [a]\n"
 				"  8,0 0 5 0.000009000 0 C W 108 + 8 [0]\n";
-	struct trc_btt *b;
-	assert_int_equal(trc_btt_new(&b), 0);
-	assert_int_equal(feed(t, strlen(t), 'Q', b, NULL), TRC_EOF);
+	struct trc_btt *b = btt_of(t, 'Q');
 	assert_int_equal(trc_btt_counts(b)->merge_lost, 1);
 	/* the D pairs with the second Q (the first one merged away): Q2C 9000 - 3000 */
 	expect(b, BTT_Q2C, BTT_ALL, 1, 6000, 6000, 6000, 6000);
@@ -218,9 +222,7 @@ static void test_split(void **state)
 				"  8,0 0 7 0.000010000 0 C W 100 + 8 [0]\n"
 				"  8,0 0 8 0.000012000 0 C W 108 + 8 [0]\n"
 				"  8,0 0 9 0.000013000 1 X W 500 / 508 [a]\n";
-	struct trc_btt *b;
-	assert_int_equal(trc_btt_new(&b), 0);
-	assert_int_equal(feed(t, strlen(t), 'Q', b, NULL), TRC_EOF);
+	struct trc_btt *b = btt_of(t, 'Q');
 	assert_int_equal(trc_btt_counts(b)->ev[8], 2);
 	assert_int_equal(trc_btt_counts(b)->split_lost, 1); /* the second X has no Q */
 	expect(b, BTT_Q2G, BTT_WRITE, 2, 2500, 2000, 3000, 3000);
