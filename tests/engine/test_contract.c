@@ -15,10 +15,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/lib/fakehost.h"
 
 #define ONE_CMD (16ULL * 8 * 512)
@@ -37,9 +39,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct fakehost *mk(void **state, const char *table, quirk_set fixed)
+/* A host for table "blocksize 8 assoc 0 " + rest: one cmd of 16 slots of 8 sectors, as every
+ * test here uses; it becomes *state (teardown destroys it). */
+static struct fakehost *mk(void **state, const char *rest, quirk_set fixed)
 {
-	char err[256];
+	char err[256], table[256];
+	snprintf(table, sizeof(table), "blocksize 8 assoc 0 %s", rest);
 	struct fakehost *fh = fh_create(table, fixed, ONE_CMD, err, sizeof(err));
 
 	if (!fh)
@@ -48,7 +53,76 @@ static struct fakehost *mk(void **state, const char *table, quirk_set fixed)
 	return fh;
 }
 
+/*
+ * A quirk test: body(fh, fixed) twice, each time on a fresh host: in the seed's mode (fixed
+ * false), then with quirk q repaired (fixed true). BOTH(f, "writeback ...", q) lists it in main
+ * as test_f, with the rest of its table (see mk); the case reaches run_both as cmocka's initial
+ * state.
+ */
+struct both_case {
+	const char *table;
+	quirk_set q;
+	void (*body)(struct fakehost *fh, bool fixed);
+};
+
+static void run_both(void **state)
+{
+	const struct both_case *c = *state;
+
+	*state = NULL; /* from here on the host, for teardown */
+	for (int fixed = 0; fixed < 2; fixed++) {
+		c->body(mk(state, c->table, fixed ? c->q : QUIRKS_SEED), fixed);
+		fh_destroy(*state);
+		*state = NULL;
+	}
+}
+
+#define BOTH(f, tbl, quirk)                                                                        \
+	{                                                                                          \
+		.name = "test_" #f, .test_func = run_both, .teardown_func = teardown,              \
+		.initial_state = &(struct both_case){tbl, quirk, f},                               \
+	}
+
+/* A write of block 0 (offsets 0-7) past the worker: its primary and secondary are in flight. */
+static struct fh_piece *write_in_flight(struct fakehost *fh)
+{
+	struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
+
+	fh_run_worker(fh);
+	return p;
+}
+
 #define CTE(fh, slot, s) assert_string_equal(fh_cte(fh, 0, slot), s)
+
+/* p evicted a block: it is outcome in slot, whose cte is now cte; the one eviction so far. */
+static void expect_evicted_into(struct fakehost *fh, const struct fh_piece *p, int outcome,
+				unsigned slot, const char *cte)
+{
+	assert_int_equal(p->first, outcome);
+	assert_int_equal(p->idx, slot);
+	assert_int_equal(fh_counters(fh).cache_evictions, 1);
+	CTE(fh, slot, cte);
+}
+
+/*
+ * queue_busy: p1 (write_in_flight) completes its primary, which leaves cte 0 as cte; a second
+ * write of block 0 follows. In the seed it collides with p1's secondary: WRITE_BUSY, both busy
+ * bitmaps set (count 3). Returns the second write.
+ */
+static struct fh_piece *busy_collision(struct fakehost *fh, struct fh_piece *p1, const char *cte,
+				       bool fixed)
+{
+	struct fh_piece *p2;
+
+	fh_complete(fh, fh_primary(fh, p1), 0);
+	CTE(fh, 0, cte);
+	p2 = fh_submit(fh, 'W', 0, 8);
+	if (!fixed) {
+		assert_int_equal(p2->first, CTE_WRITE_BUSY);
+		CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
+	}
+	return p2;
+}
 #define PENDING(fh, s) assert_string_equal(fh_pending(fh), s)
 #define LOG(fh, s) assert_string_equal(fh_log(fh), s)
 
@@ -77,7 +151,7 @@ static void make_clean(struct fakehost *fh, sector_t block)
  */
 static void test_read_miss_fill_busy_clean(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct ssdcache_counters c;
 	struct fh_piece *p1, *p2, *p3;
 
@@ -143,7 +217,7 @@ static void test_read_miss_fill_busy_clean(void **state)
  */
 static void test_wt_write_miss_target_first(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct fh_piece *p1, *p2;
 
 	fh_set_jiffies(fh, 5);
@@ -180,7 +254,7 @@ static void test_wt_write_miss_target_first(void **state)
  */
 static void test_wb_write_goes_to_cache_sector(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writeback", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writeback", QUIRKS_SEED);
 	struct fh_piece *p1, *p2;
 
 	p1 = fh_submit(fh, 'W', 0, 8);
@@ -210,7 +284,7 @@ static void test_wb_write_goes_to_cache_sector(void **state)
  */
 static void test_q9_q10_seed_cancel_then_late_completions(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct ssdcache_counters c;
 	struct fh_piece *p1, *p2, *p3;
 
@@ -251,7 +325,7 @@ static void test_q9_q10_seed_cancel_then_late_completions(void **state)
  */
 static void test_q9_fixed_write_waits(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", Q(9));
+	struct fakehost *fh = mk(state, "writethrough", Q(9));
 	struct ssdcache_counters c;
 	struct fh_piece *p1, *p2;
 
@@ -299,42 +373,36 @@ static void test_q9_fixed_write_waits(void **state)
  * hit's cleanup, +1 write done, +1 write cleanup = 6). Fixed Q9: the write waits for the
  * fill, is then WRITE_INVALID, and the cte, left with nothing clean, is dropped at its cleanup.
  */
-static void test_q9_readcache_write_during_fill(void **state)
+static void q9_readcache_write_during_fill(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 readcache", fixed ? Q(9) : QUIRKS_SEED);
-		struct fh_piece *r = fh_submit(fh, 'R', 0, 8), *w, *r2;
+	struct fh_piece *r = fh_submit(fh, 'R', 0, 8), *w, *r2;
 
-		fh_complete(fh, fh_primary(fh, r), 0);
+	fh_complete(fh, fh_primary(fh, r), 0);
+	fh_run_worker(fh);
+	CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
+	w = fh_submit(fh, 'W', 0, 8);
+	if (!fixed) {
+		LOG(fh, "1:READ_MISS 2:WRITE_CANCEL 2:WRITE_MISS");
+		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=1 atime=0");
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=3 atime=0");
+		r2 = fh_submit(fh, 'R', 0, 8);
+		assert_int_equal(r2->first, CTE_READ_CLEAN);
+		fh_complete(fh, fh_primary(fh, w), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
+	} else {
+		assert_int_equal(w->map_ret, DM_MAPIO_SUBMITTED);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
 		fh_run_worker(fh);
-		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
-		w = fh_submit(fh, 'W', 0, 8);
-		if (!fixed) {
-			LOG(fh, "1:READ_MISS 2:WRITE_CANCEL 2:WRITE_MISS");
-			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=1 atime=0");
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=3 atime=0");
-			r2 = fh_submit(fh, 'R', 0, 8);
-			assert_int_equal(r2->first, CTE_READ_CLEAN);
-			fh_complete(fh, fh_primary(fh, w), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
-		} else {
-			assert_int_equal(w->map_ret, DM_MAPIO_SUBMITTED);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
-			fh_run_worker(fh);
-			LOG(fh, "1:READ_MISS 2:WRITE_BUSY 2:WRITE_INVALID");
-			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=5 atime=0");
-			r2 = fh_submit(fh, 'R', 0, 8);
-			assert_int_equal(r2->first, CTE_READ_BUSY);
-			fh_complete(fh, fh_primary(fh, w), 0);
-			CTE(fh, 0, "empty");
-		}
-		assert_int_equal(fh_counters(fh).write_cancel, fixed ? 0 : 1);
-		fh_destroy(fh);
-		*state = NULL;
+		LOG(fh, "1:READ_MISS 2:WRITE_BUSY 2:WRITE_INVALID");
+		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=5 atime=0");
+		r2 = fh_submit(fh, 'R', 0, 8);
+		assert_int_equal(r2->first, CTE_READ_BUSY);
+		fh_complete(fh, fh_primary(fh, w), 0);
+		CTE(fh, 0, "empty");
 	}
+	assert_int_equal(fh_counters(fh).write_cancel, fixed ? 0 : 1);
 }
 
 /*
@@ -344,7 +412,7 @@ static void test_q9_readcache_write_during_fill(void **state)
  */
 static void test_q10_fixed_late_completions_ignored(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", Q(10));
+	struct fakehost *fh = mk(state, "writethrough", Q(10));
 	struct fh_piece *p1, *p3;
 
 	p1 = fh_submit(fh, 'W', 0, 8);
@@ -366,43 +434,32 @@ static void test_q10_fixed_late_completions_ignored(void **state)
  * p2's data is never written to the target. Fixed: p2 waits until p1's target write is done,
  * then is an ordinary WRITE_INVALID whose secondary goes to the target.
  */
-static void test_q11_wb_queue_busy(void **state)
+static void q11_wb_queue_busy(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy",
-			   fixed ? Q(11) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
+	struct fh_piece *p1 = write_in_flight(fh);
+	struct fh_piece *p2 = busy_collision(
+		fh, p1, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0", fixed);
 
+	if (!fixed) {
+		PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2");
+		fh_complete(fh, fh_primary(fh, p2), 0);
+		assert_true(fh->work_pending); /* the deferred copy */
 		fh_run_worker(fh);
-		fh_complete(fh, fh_primary(fh, p1), 0);
-		CTE(fh, 0, "sector=0 clean=0-7 tbusy=0-7 cbusy=- count=2 atime=0");
-		p2 = fh_submit(fh, 'W', 0, 8);
-		if (!fixed) {
-			assert_int_equal(p2->first, CTE_WRITE_BUSY);
-			CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
-			PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2");
-			fh_complete(fh, fh_primary(fh, p2), 0);
-			assert_true(fh->work_pending); /* the deferred copy */
-			fh_run_worker(fh);
-			PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2*");
-			assert_null(fh_secondary(fh, BDEV_TARGET, p2));
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
-			/* nothing of p2's will ever go to the target */
-			assert_int_equal(fh_npending(fh), 0);
-		} else {
-			assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
-			PENDING(fh, "T.W 0+8 p1*");
-			fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
-			fh_run_worker(fh);
-			assert_int_equal(p2->last, CTE_WRITE_INVALID);
-			fh_run_worker(fh);
-			PENDING(fh, "C.W 0+8 p2, T.W 0+8 p2*");
-			assert_int_equal(fh_counters(fh).deferred, 1);
-		}
-		fh_destroy(fh);
-		*state = NULL;
+		PENDING(fh, "T.W 0+8 p1*, C.W 0+8 p2*");
+		assert_null(fh_secondary(fh, BDEV_TARGET, p2));
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
+		/* nothing of p2's will ever go to the target */
+		assert_int_equal(fh_npending(fh), 0);
+	} else {
+		assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
+		PENDING(fh, "T.W 0+8 p1*");
+		fh_complete(fh, fh_secondary(fh, BDEV_TARGET, p1), 0);
+		fh_run_worker(fh);
+		assert_int_equal(p2->last, CTE_WRITE_INVALID);
+		fh_run_worker(fh);
+		PENDING(fh, "C.W 0+8 p2, T.W 0+8 p2*");
+		assert_int_equal(fh_counters(fh).deferred, 1);
 	}
 }
 
@@ -413,42 +470,31 @@ static void test_q11_wb_queue_busy(void **state)
  * and p1's cache completion then marks p1's data clean: a later read hits the old data.
  * Fixed: p2 waits until the cache write is done and then goes to both devices.
  */
-static void test_q12_wt_queue_busy(void **state)
+static void q12_wt_queue_busy(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 1 queue_busy",
-			   fixed ? Q(12) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2, *p3;
+	struct fh_piece *p1 = write_in_flight(fh), *p3;
+	struct fh_piece *p2 = busy_collision(
+		fh, p1, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0", fixed);
 
+	if (!fixed) {
+		PENDING(fh, "C.W 0+8 p1*, T.W 0+8 p2");
+		fh_complete(fh, fh_primary(fh, p2), 0);
+		fh_run_worker(fh); /* sio_check_writeback: cache busy: cancelled */
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
+		assert_null(fh_secondary(fh, BDEV_CACHE, p2));
+		/* 3, +1 p2's target done = 4; p2's sio ends -ESTALE: no cleanup; p1's cache
+		 * done +1, its cleanup +1 = 6 */
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
+		p3 = fh_submit(fh, 'R', 0, 8);
+		assert_int_equal(p3->first, CTE_READ_CLEAN); /* p1's data: stale */
+	} else {
+		assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
 		fh_run_worker(fh);
-		fh_complete(fh, fh_primary(fh, p1), 0);
-		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=2 atime=0");
-		p2 = fh_submit(fh, 'W', 0, 8);
-		if (!fixed) {
-			assert_int_equal(p2->first, CTE_WRITE_BUSY);
-			CTE(fh, 0, "sector=0 clean=- tbusy=0-7 cbusy=0-7 count=3 atime=0");
-			PENDING(fh, "C.W 0+8 p1*, T.W 0+8 p2");
-			fh_complete(fh, fh_primary(fh, p2), 0);
-			fh_run_worker(fh); /* sio_check_writeback: cache busy: cancelled */
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
-			assert_null(fh_secondary(fh, BDEV_CACHE, p2));
-			/* 3, +1 p2's target done = 4; p2's sio ends -ESTALE: no cleanup; p1's cache
-			 * done +1, its cleanup +1 = 6 */
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=6 atime=0");
-			p3 = fh_submit(fh, 'R', 0, 8);
-			assert_int_equal(p3->first, CTE_READ_CLEAN); /* p1's data: stale */
-		} else {
-			assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			fh_run_worker(fh);
-			fh_run_worker(fh);
-			PENDING(fh, "T.W 0+8 p2, C.W 0+8 p2*");
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
-		}
-		fh_destroy(fh);
-		*state = NULL;
+		fh_run_worker(fh);
+		PENDING(fh, "T.W 0+8 p2, C.W 0+8 p2*");
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
 	}
 }
 
@@ -458,36 +504,30 @@ static void test_q12_wt_queue_busy(void **state)
  * cache-busy) and rewrites the old data over the new, marked clean. Fixed: a write started on
  * the cte since the read's lookup cancels the fill (writeback_cancelled).
  */
-static void test_q13_fill_after_write(void **state)
+static void q13_fill_after_write(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(13) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'R', 0, 8);
-		struct fh_piece *p2 = fh_submit(fh, 'W', 0, 8);
+	struct fh_piece *p1 = fh_submit(fh, 'R', 0, 8);
+	struct fh_piece *p2 = fh_submit(fh, 'W', 0, 8);
 
-		assert_int_equal(p2->first, CTE_WRITE_INVALID);
-		fh_run_worker(fh);
-		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
-		fh_complete(fh, fh_primary(fh, p2), 0);
-		/* 1 + start_write + finish cache + finish target + cleanup */
+	assert_int_equal(p2->first, CTE_WRITE_INVALID);
+	fh_run_worker(fh);
+	fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p2), 0);
+	fh_complete(fh, fh_primary(fh, p2), 0);
+	/* 1 + start_write + finish cache + finish target + cleanup */
+	CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
+	/* the old data: the read reached the target before p2 did */
+	fh_complete(fh, fh_primary(fh, p1), 0);
+	fh_run_worker(fh);
+	if (!fixed) {
+		/* cte_start_cache_write +1; then fill done +1, p1's cleanup +1 */
+		CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=6 atime=0");
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
+	} else {
+		assert_null(fh_secondary(fh, BDEV_CACHE, p1));
 		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
-		/* the old data: the read reached the target before p2 did */
-		fh_complete(fh, fh_primary(fh, p1), 0);
-		fh_run_worker(fh);
-		if (!fixed) {
-			/* cte_start_cache_write +1; then fill done +1, p1's cleanup +1 */
-			CTE(fh, 0, "sector=0 clean=- tbusy=- cbusy=0-7 count=6 atime=0");
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 0);
-		} else {
-			assert_null(fh_secondary(fh, BDEV_CACHE, p1));
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=5 atime=0");
-			assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
-		}
-		fh_destroy(fh);
-		*state = NULL;
+		assert_int_equal(fh_counters(fh).writeback_cancelled, 1);
 	}
 }
 
@@ -496,30 +536,22 @@ static void test_q13_fill_after_write(void **state)
  * the read waits; when the write's cache copy completes (clean), the worker looks it up again:
  * READ_CLEAN, to the cache.
  */
-static void test_q14_read_of_busy_offsets(void **state)
+static void q14_read_of_busy_offsets(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(14) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *p2;
+	struct fh_piece *p1 = write_in_flight(fh), *p2 = fh_submit(fh, 'R', 0, 8);
 
+	assert_int_equal(p2->first, CTE_READ_BUSY);
+	if (!fixed) {
+		assert_int_equal(p2->map_ret, DM_MAPIO_REMAPPED);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*, T.R 0+8 p2");
+	} else {
+		assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
 		fh_run_worker(fh);
-		p2 = fh_submit(fh, 'R', 0, 8);
-		assert_int_equal(p2->first, CTE_READ_BUSY);
-		if (!fixed) {
-			assert_int_equal(p2->map_ret, DM_MAPIO_REMAPPED);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*, T.R 0+8 p2");
-		} else {
-			assert_int_equal(p2->map_ret, DM_MAPIO_SUBMITTED);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			fh_run_worker(fh);
-			LOG(fh, "1:WRITE_MISS 2:READ_BUSY 2:READ_CLEAN");
-			PENDING(fh, "T.W 0+8 p1, C.R 0+8 p2");
-			assert_int_equal(fh_counters(fh).deferred, 1);
-		}
-		fh_destroy(fh);
-		*state = NULL;
+		LOG(fh, "1:WRITE_MISS 2:READ_BUSY 2:READ_CLEAN");
+		PENDING(fh, "T.W 0+8 p1, C.R 0+8 p2");
+		assert_int_equal(fh_counters(fh).deferred, 1);
 	}
 }
 
@@ -528,40 +560,32 @@ static void test_q14_read_of_busy_offsets(void **state)
  * is never freed (sio_active stays 1). Fixed: it waits for the secondary in flight, then one
  * flush goes to each device, and the user's flush completes when both did.
  */
-static void test_q18_flush(void **state)
+static void q18_flush(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(18) : QUIRKS_SEED);
-		struct fh_piece *p1 = fh_submit(fh, 'W', 0, 8), *f;
+	struct fh_piece *p1 = write_in_flight(fh), *f = fh_submit(fh, 'F', 0, 0);
 
-		fh_run_worker(fh);
-		f = fh_submit(fh, 'F', 0, 0);
-		assert_int_equal(f->map_ret, DM_MAPIO_SUBMITTED);
-		assert_int_equal(f->first, SSD_OUT_FLUSH);
-		assert_true(fh->work_pending);
-		fh_run_worker(fh);
-		if (!fixed) {
-			assert_true(f->done);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
-			fh_complete(fh, fh_primary(fh, p1), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			assert_int_equal(fh_counters(fh).sio_active, 1);
-		} else {
-			assert_false(f->done);
-			assert_null(fh_flush(fh, BDEV_CACHE));
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
-			PENDING(fh, "T.W 0+8 p1, C.F 0+0 p2*, T.F 0+0 p2*");
-			fh_complete(fh, fh_flush(fh, BDEV_TARGET), 0);
-			assert_false(f->done);
-			fh_complete(fh, fh_flush(fh, BDEV_CACHE), 0);
-			assert_true(f->done);
-			assert_int_equal(f->status, 0);
-			fh_complete(fh, fh_primary(fh, p1), 0);
-			assert_int_equal(fh_counters(fh).sio_active, 0);
-		}
-		fh_destroy(fh);
-		*state = NULL;
+	assert_int_equal(f->map_ret, DM_MAPIO_SUBMITTED);
+	assert_int_equal(f->first, SSD_OUT_FLUSH);
+	assert_true(fh->work_pending);
+	fh_run_worker(fh);
+	if (!fixed) {
+		assert_true(f->done);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
+		fh_complete(fh, fh_primary(fh, p1), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		assert_int_equal(fh_counters(fh).sio_active, 1);
+	} else {
+		assert_false(f->done);
+		assert_null(fh_flush(fh, BDEV_CACHE));
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, p1), 0);
+		PENDING(fh, "T.W 0+8 p1, C.F 0+0 p2*, T.F 0+0 p2*");
+		fh_complete(fh, fh_flush(fh, BDEV_TARGET), 0);
+		assert_false(f->done);
+		fh_complete(fh, fh_flush(fh, BDEV_CACHE), 0);
+		assert_true(f->done);
+		assert_int_equal(f->status, 0);
+		fh_complete(fh, fh_primary(fh, p1), 0);
+		assert_int_equal(fh_counters(fh).sio_active, 0);
 	}
 }
 
@@ -570,29 +594,23 @@ static void test_q18_flush(void **state)
  * the cached copy stays clean. Fixed: the discard goes to the target and the cte, left with no
  * clean offsets and idle, is dropped.
  */
-static void test_q19_discard(void **state)
+static void q19_discard(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(19) : QUIRKS_SEED);
-		struct fh_piece *d;
+	struct fh_piece *d;
 
-		make_clean(fh, 0);
-		d = fh_submit(fh, 'D', 0, 8);
-		assert_int_equal(d->first, SSD_OUT_DISCARD);
-		if (!fixed) {
-			assert_true(d->map_ret < 0);
-			assert_true(d->done);
-			assert_int_equal(d->status, d->map_ret);
-			PENDING(fh, "");
-			CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
-		} else {
-			assert_int_equal(d->map_ret, DM_MAPIO_REMAPPED);
-			PENDING(fh, "T.D 0+8 p2");
-			CTE(fh, 0, "empty");
-		}
-		fh_destroy(fh);
-		*state = NULL;
+	make_clean(fh, 0);
+	d = fh_submit(fh, 'D', 0, 8);
+	assert_int_equal(d->first, SSD_OUT_DISCARD);
+	if (!fixed) {
+		assert_true(d->map_ret < 0);
+		assert_true(d->done);
+		assert_int_equal(d->status, d->map_ret);
+		PENDING(fh, "");
+		CTE(fh, 0, "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
+	} else {
+		assert_int_equal(d->map_ret, DM_MAPIO_REMAPPED);
+		PENDING(fh, "T.D 0+8 p2");
+		CTE(fh, 0, "empty");
 	}
 }
 
@@ -601,34 +619,26 @@ static void test_q19_discard(void **state)
  * (write_skip++), to the target with no fill. Fixed: the LFU victim among 16 equal counts
  * (4 each) is the highest slot, 15, and the read is a READ_MISS there.
  */
-static void test_q1_read_of_a_full_cmd(void **state)
+static void q1_read_of_a_full_cmd(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough",
-					 fixed ? Q(1) : QUIRKS_SEED);
-		struct ssdcache_counters c;
-		struct fh_piece *p;
+	struct ssdcache_counters c;
+	struct fh_piece *p;
 
-		for (sector_t b = 0; b < 16; b++)
-			make_clean(fh, b);
-		p = fh_submit(fh, 'R', 16 * 8, 8);
-		c = fh_counters(fh);
-		if (!fixed) {
-			assert_int_equal(p->first, CTE_WRITE_SKIP);
-			assert_null(p->bio.map_ptr);
-			assert_int_equal(c.write_skip, 1);
-			assert_int_equal(c.cache_evictions, 0);
-			CTE(fh, 15, "sector=120 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
-		} else {
-			assert_int_equal(p->first, CTE_READ_MISS);
-			assert_int_equal(p->idx, 15);
-			assert_int_equal(c.cache_evictions, 1);
-			CTE(fh, 15, "sector=128 clean=- tbusy=- cbusy=- count=1 atime=0");
-		}
-		PENDING(fh, "T.R 128+8 p17");
-		fh_destroy(fh);
-		*state = NULL;
+	for (sector_t b = 0; b < 16; b++)
+		make_clean(fh, b);
+	p = fh_submit(fh, 'R', 16 * 8, 8);
+	c = fh_counters(fh);
+	if (!fixed) {
+		assert_int_equal(p->first, CTE_WRITE_SKIP);
+		assert_null(p->bio.map_ptr);
+		assert_int_equal(c.write_skip, 1);
+		assert_int_equal(c.cache_evictions, 0);
+		CTE(fh, 15, "sector=120 clean=0-7 tbusy=- cbusy=- count=4 atime=0");
+	} else {
+		expect_evicted_into(fh, p, CTE_READ_MISS, 15,
+				    "sector=128 clean=- tbusy=- cbusy=- count=1 atime=0");
 	}
+	PENDING(fh, "T.R 128+8 p17");
 }
 
 /*
@@ -639,7 +649,7 @@ static void test_q1_read_of_a_full_cmd(void **state)
  */
 static void test_worker_drains_in_order(void **state)
 {
-	struct fakehost *fh = mk(state, "blocksize 8 assoc 0 writethrough", QUIRKS_SEED);
+	struct fakehost *fh = mk(state, "writethrough", QUIRKS_SEED);
 	struct fh_piece *p1, *p2;
 
 	p1 = fh_submit(fh, 'W', 8, 8);
@@ -668,45 +678,32 @@ static void test_worker_drains_in_order(void **state)
  * block (its clean bits are not asked): every slot but 3 is a candidate, and LFU takes the
  * highest of the equal counts (4): slot 15; block 3 keeps its slot and its write.
  */
-static void test_q4_eviction_of_a_busy_block(void **state)
+static void q4_eviction_of_a_busy_block(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 1 evict_on_write",
-			   fixed ? Q(4) : QUIRKS_SEED);
-		struct ssdcache_counters c;
-		struct fh_piece *w3, *w;
+	struct fh_piece *w3, *w;
 
-		for (sector_t b = 0; b < 16; b++)
-			make_clean_n(fh, b, b == 3 ? 8 : 4);
-		w3 = fh_submit(fh, 'W', 3 * 8, 4);
-		assert_int_equal(w3->first, CTE_WRITE_INVALID);
-		fh_run_worker(fh);
+	for (sector_t b = 0; b < 16; b++)
+		make_clean_n(fh, b, b == 3 ? 8 : 4);
+	w3 = fh_submit(fh, 'W', 3 * 8, 4);
+	assert_int_equal(w3->first, CTE_WRITE_INVALID);
+	fh_run_worker(fh);
+	CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
+	w = fh_submit(fh, 'W', 100 * 8 + 4, 4);
+	if (!fixed) {
+		expect_evicted_into(fh, w, CTE_WRITE_MISS, 3,
+				    "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+		fh_complete(fh, fh_primary(fh, w3), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
+		assert_int_equal(fh_counters(fh).cache_overruns, 2);
+		CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
+	} else {
+		expect_evicted_into(fh, w, CTE_WRITE_MISS, 15,
+				    "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
 		CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
-		w = fh_submit(fh, 'W', 100 * 8 + 4, 4);
-		c = fh_counters(fh);
-		if (!fixed) {
-			assert_int_equal(w->first, CTE_WRITE_MISS);
-			assert_int_equal(w->idx, 3);
-			assert_int_equal(c.cache_evictions, 1);
-			CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
-			fh_complete(fh, fh_primary(fh, w3), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
-			assert_int_equal(fh_counters(fh).cache_overruns, 2);
-			CTE(fh, 3, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
-		} else {
-			assert_int_equal(w->first, CTE_WRITE_MISS);
-			assert_int_equal(w->idx, 15);
-			assert_int_equal(c.cache_evictions, 1);
-			CTE(fh, 15, "sector=800 clean=- tbusy=4-7 cbusy=4-7 count=1 atime=0");
-			CTE(fh, 3, "sector=24 clean=4-7 tbusy=0-3 cbusy=0-3 count=5 atime=0");
-			fh_complete(fh, fh_primary(fh, w3), 0);
-			fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
-			assert_int_equal(fh_counters(fh).cache_overruns, 0);
-			CTE(fh, 3, "sector=24 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
-		}
-		fh_destroy(fh);
-		*state = NULL;
+		fh_complete(fh, fh_primary(fh, w3), 0);
+		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, w3), 0);
+		assert_int_equal(fh_counters(fh).cache_overruns, 0);
+		CTE(fh, 3, "sector=24 clean=0-7 tbusy=- cbusy=- count=8 atime=0");
 	}
 }
 
@@ -717,34 +714,27 @@ static void test_q4_eviction_of_a_busy_block(void **state)
  * evict_on_write at 40 evicts slot 1. Fixed: keys are user accesses (slot 0 was accessed at
  * 0, count 1), so slot 0 is the least recently used.
  */
-static void test_q6_lru_key_is_the_last_transition(void **state)
+static void q6_lru_key_is_the_last_transition(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 2 evict_on_write lru",
-			   fixed ? Q(6) : QUIRKS_SEED);
-		struct fh_piece *r0 = fh_submit(fh, 'R', 0, 8), *w;
+	struct fh_piece *r0 = fh_submit(fh, 'R', 0, 8), *w;
 
-		fh_complete(fh, fh_primary(fh, r0), 0);
-		fh_run_worker(fh);
-		for (sector_t b = 1; b < 16; b++) {
-			fh_set_jiffies(fh, 9 + b);
-			make_clean(fh, b);
-		}
-		fh_set_jiffies(fh, 30);
-		fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r0), 0);
-		CTE(fh, 0, fixed ? "sector=0 clean=0-7 tbusy=- cbusy=- count=1 atime=0"
-				 : "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=30");
-		CTE(fh, 1, fixed ? "sector=8 clean=0-7 tbusy=- cbusy=- count=1 atime=10"
-				 : "sector=8 clean=0-7 tbusy=- cbusy=- count=4 atime=10");
-		fh_set_jiffies(fh, 40);
-		w = fh_submit(fh, 'W', 800, 8);
-		assert_int_equal(w->first, CTE_WRITE_MISS);
-		assert_int_equal(w->idx, fixed ? 0 : 1);
-		assert_int_equal(fh_counters(fh).cache_evictions, 1);
-		fh_destroy(fh);
-		*state = NULL;
+	fh_complete(fh, fh_primary(fh, r0), 0);
+	fh_run_worker(fh);
+	for (sector_t b = 1; b < 16; b++) {
+		fh_set_jiffies(fh, 9 + b);
+		make_clean(fh, b);
 	}
+	fh_set_jiffies(fh, 30);
+	fh_complete(fh, fh_secondary(fh, BDEV_CACHE, r0), 0);
+	CTE(fh, 0, fixed ? "sector=0 clean=0-7 tbusy=- cbusy=- count=1 atime=0"
+			 : "sector=0 clean=0-7 tbusy=- cbusy=- count=4 atime=30");
+	CTE(fh, 1, fixed ? "sector=8 clean=0-7 tbusy=- cbusy=- count=1 atime=10"
+			 : "sector=8 clean=0-7 tbusy=- cbusy=- count=4 atime=10");
+	fh_set_jiffies(fh, 40);
+	w = fh_submit(fh, 'W', 800, 8);
+	assert_int_equal(w->first, CTE_WRITE_MISS);
+	assert_int_equal(w->idx, fixed ? 0 : 1);
+	assert_int_equal(fh_counters(fh).cache_evictions, 1);
 }
 
 /*
@@ -754,33 +744,26 @@ static void test_q6_lru_key_is_the_last_transition(void **state)
  * dropped (-ESTALE, cache_overruns), and endio finds no cte (cache_overruns again). Fixed: the
  * lookup happens in map: an ordinary WRITE_MISS.
  */
-static void test_q15_wt_async_lookup(void **state)
+static void q15_wt_async_lookup(struct fakehost *fh, bool fixed)
 {
-	for (int fixed = 0; fixed < 2; fixed++) {
-		struct fakehost *fh =
-			mk(state, "blocksize 8 assoc 0 writethrough options 1 async_lookup",
-			   fixed ? Q(15) : QUIRKS_SEED);
-		struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
+	struct fh_piece *p = fh_submit(fh, 'W', 0, 8);
 
-		assert_int_equal(p->map_ret, DM_MAPIO_REMAPPED);
-		assert_true(fh->work_pending);
-		fh_run_worker(fh);
-		if (!fixed) {
-			assert_int_equal(p->first, SSD_OUT_NOMATCH);
-			assert_string_equal(fh_cte(fh, 0, 0), "nocmd");
-			assert_int_equal(fh->seed_crashes, 1);
-			assert_int_equal(fh->last_crash_quirk, 15);
-			PENDING(fh, "T.W 0+8 p1");
-			fh_complete(fh, fh_primary(fh, p), 0);
-			assert_int_equal(fh_counters(fh).cache_overruns, 2);
-			assert_int_equal(fh_counters(fh).seed_crashes, 1);
-		} else {
-			assert_int_equal(p->first, CTE_WRITE_MISS);
-			assert_int_equal(fh->seed_crashes, 0);
-			PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
-		}
-		fh_destroy(fh);
-		*state = NULL;
+	assert_int_equal(p->map_ret, DM_MAPIO_REMAPPED);
+	assert_true(fh->work_pending);
+	fh_run_worker(fh);
+	if (!fixed) {
+		assert_int_equal(p->first, SSD_OUT_NOMATCH);
+		assert_string_equal(fh_cte(fh, 0, 0), "nocmd");
+		assert_int_equal(fh->seed_crashes, 1);
+		assert_int_equal(fh->last_crash_quirk, 15);
+		PENDING(fh, "T.W 0+8 p1");
+		fh_complete(fh, fh_primary(fh, p), 0);
+		assert_int_equal(fh_counters(fh).cache_overruns, 2);
+		assert_int_equal(fh_counters(fh).seed_crashes, 1);
+	} else {
+		assert_int_equal(p->first, CTE_WRITE_MISS);
+		assert_int_equal(fh->seed_crashes, 0);
+		PENDING(fh, "T.W 0+8 p1, C.W 0+8 p1*");
 	}
 }
 
@@ -788,7 +771,7 @@ static void test_q15_wt_async_lookup(void **state)
 static void test_clones_returned(void **state)
 {
 	struct fakehost *fh =
-		mk(state, "blocksize 8 assoc 0 writeback options 1 queue_busy", QUIRKS_SEED);
+		mk(state, "writeback options 1 queue_busy", QUIRKS_SEED);
 
 	fh_submit(fh, 'W', 0, 8);
 	fh_submit(fh, 'R', 8, 8);
@@ -805,28 +788,22 @@ static void test_clones_returned(void **state)
 /* Every test gets its host through cmocka's state; teardown drains and frees it. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		T(test_read_miss_fill_busy_clean),
-		T(test_wt_write_miss_target_first),
-		T(test_wb_write_goes_to_cache_sector),
-		T(test_q9_q10_seed_cancel_then_late_completions),
-		T(test_q9_fixed_write_waits),
-		T(test_q10_fixed_late_completions_ignored),
-		T(test_q9_readcache_write_during_fill),
-		T(test_q11_wb_queue_busy),
-		T(test_q12_wt_queue_busy),
-		T(test_q13_fill_after_write),
-		T(test_q14_read_of_busy_offsets),
-		T(test_q18_flush),
-		T(test_q19_discard),
-		T(test_q1_read_of_a_full_cmd),
-		T(test_worker_drains_in_order),
-		T(test_q4_eviction_of_a_busy_block),
-		T(test_q6_lru_key_is_the_last_transition),
-		T(test_q15_wt_async_lookup),
-		T(test_clones_returned),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(T(test_read_miss_fill_busy_clean),
+	T(test_wt_write_miss_target_first),
+	T(test_wb_write_goes_to_cache_sector),
+	T(test_q9_q10_seed_cancel_then_late_completions),
+	T(test_q9_fixed_write_waits),
+	T(test_q10_fixed_late_completions_ignored),
+	BOTH(q9_readcache_write_during_fill, "readcache", Q(9)),
+	BOTH(q11_wb_queue_busy, "writeback options 1 queue_busy", Q(11)),
+	BOTH(q12_wt_queue_busy, "writethrough options 1 queue_busy", Q(12)),
+	BOTH(q13_fill_after_write, "writethrough", Q(13)),
+	BOTH(q14_read_of_busy_offsets, "writethrough", Q(14)),
+	BOTH(q18_flush, "writethrough", Q(18)),
+	BOTH(q19_discard, "writethrough", Q(19)),
+	BOTH(q1_read_of_a_full_cmd, "writethrough", Q(1)),
+	T(test_worker_drains_in_order),
+	BOTH(q4_eviction_of_a_busy_block, "writethrough options 1 evict_on_write", Q(4)),
+	BOTH(q6_lru_key_is_the_last_transition, "writethrough options 2 evict_on_write lru", Q(6)),
+	BOTH(q15_wt_async_lookup, "writethrough options 1 async_lookup", Q(15)),
+	T(test_clones_returned));

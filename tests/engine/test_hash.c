@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
+#include "tests/lib/cm_main.h"
 
 static unsigned long zero_jiffies(void *host)
 {
@@ -17,41 +18,30 @@ static unsigned long zero_jiffies(void *host)
 
 static const struct ssdcache_host_ops dummy_ops = {.jiffies = zero_jiffies};
 
+/* A target sector, its block (bio_sector = block * bs), h0 = hash_wrap and, per variant, hash_64
+ * and the next four cmds of the chain from h0. */
 struct vec {
-	uint64_t sector, bio_sector, block;
-	unsigned long h0, hash64;
-	unsigned long chain[5];
+	uint64_t sector, block;
+	unsigned long h0;
+	struct {
+		unsigned long hash64, chain[4];
+	} v[2]; /* [HASH_LINUX31], [HASH_MODERN] */
 };
 
-/* docs/engine.md §2.4, bs = 256, hash_bits = 10, assoc = 4 */
-static const struct vec linux31[] = {
-	{0, 0, 0, 0, 0, {0, 1, 2, 3, 4}},
-	{8, 0, 0, 0, 0, {0, 1, 2, 3, 4}},
-	{255, 0, 0, 0, 0, {0, 1, 2, 3, 4}},
-	{256, 256, 1, 1, 632, {1, 633, 241, 873, 481}},
-	{1000, 768, 3, 3, 874, {3, 877, 727, 577, 427}},
-	{4096, 4096, 16, 16, 909, {16, 925, 810, 695, 580}},
-	{65536, 65536, 256, 256, 223, {256, 479, 702, 925, 124}},
-	{262144, 262144, 1024, 0, 895, {0, 895, 766, 637, 508}},
-	{262400, 262400, 1025, 1, 504, {1, 505, 1009, 489, 993}},
-	{1048576, 1048576, 4096, 0, 511, {0, 511, 1022, 509, 1020}},
-	{123456789, 123456768, 482253, 973, 619, {973, 568, 163, 782, 377}},
-	{2000000000, 2000000000, 7812500, 404, 65, {404, 469, 534, 599, 664}},
-	{4886718345ULL, 4886718208ULL, 19088743, 359, 770, {359, 105, 875, 621, 367}},
-};
-
-static const struct vec modern[] = {
-	{0, 0, 0, 0, 0, {0, 1, 2, 3, 4}},
-	{256, 256, 1, 1, 391, {1, 392, 783, 150, 541}},
-	{1000, 768, 3, 3, 149, {3, 152, 301, 450, 599}},
-	{4096, 4096, 16, 16, 114, {16, 130, 244, 358, 472}},
-	{65536, 65536, 256, 256, 802, {256, 34, 836, 614, 392}},
-	{262144, 262144, 1024, 0, 136, {0, 136, 272, 408, 544}},
-	{262400, 262400, 1025, 1, 527, {1, 528, 31, 558, 61}},
-	{1048576, 1048576, 4096, 0, 545, {0, 545, 66, 611, 132}},
-	{123456789, 123456768, 482253, 973, 260, {973, 209, 469, 729, 989}},
-	{2000000000, 2000000000, 7812500, 404, 474, {404, 878, 328, 802, 252}},
-	{4886718345ULL, 4886718208ULL, 19088743, 359, 24, {359, 383, 407, 431, 455}},
+/* docs/engine.md §2.4, bs = 256, hash_bits = 10, assoc = 4 (its sectors 8 and 255 are checked
+ * as the first and last sector of every row's block). */
+static const struct vec vectors[] = {
+	{0, 0, 0, {{0, {1, 2, 3, 4}}, {0, {1, 2, 3, 4}}}},
+	{256, 1, 1, {{632, {633, 241, 873, 481}}, {391, {392, 783, 150, 541}}}},
+	{1000, 3, 3, {{874, {877, 727, 577, 427}}, {149, {152, 301, 450, 599}}}},
+	{4096, 16, 16, {{909, {925, 810, 695, 580}}, {114, {130, 244, 358, 472}}}},
+	{65536, 256, 256, {{223, {479, 702, 925, 124}}, {802, {34, 836, 614, 392}}}},
+	{262144, 1024, 0, {{895, {895, 766, 637, 508}}, {136, {136, 272, 408, 544}}}},
+	{262400, 1025, 1, {{504, {505, 1009, 489, 993}}, {527, {528, 31, 558, 61}}}},
+	{1048576, 4096, 0, {{511, {511, 1022, 509, 1020}}, {545, {545, 66, 611, 132}}}},
+	{123456789, 482253, 973, {{619, {568, 163, 782, 377}}, {260, {209, 469, 729, 989}}}},
+	{2000000000, 7812500, 404, {{65, {469, 534, 599, 664}}, {474, {878, 328, 802, 252}}}},
+	{4886718345ULL, 19088743, 359, {{770, {105, 875, 621, 367}}, {24, {383, 407, 431, 455}}}},
 };
 
 static struct ssdcache_ctx *make(struct ssdcache_wq **wq, uint64_t cache_bytes, unsigned long bs,
@@ -71,22 +61,28 @@ static struct ssdcache_ctx *make(struct ssdcache_wq **wq, uint64_t cache_bytes, 
 	return sc;
 }
 
-static void check_table(const struct vec *v, size_t n, enum ssdcache_hash_variant hv)
+/* Every row of vectors[] under variant hv: its sector, and the first and last sector of its
+ * block, give the block's bio_sector, h0, hash_64 and chain. */
+static void check_table(enum ssdcache_hash_variant hv)
 {
 	struct ssdcache_wq *wq;
 	struct ssdcache_ctx *sc = make(&wq, 2ULL << 30, 256, hv, 0); /* 2 GiB: hash_bits 10 */
 
 	assert_int_equal(sc->hash_bits, 10);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t bio_sector = v[i].sector & ~sc->block_mask;
-		assert_int_equal(bio_sector, v[i].bio_sector);
-		assert_int_equal(bio_sector >> sc->sector_shift, v[i].block);
-		assert_int_equal(ssdcache_hash_wrap(sc, bio_sector), v[i].h0);
-		assert_int_equal(ssdcache_hash_64(sc, bio_sector), v[i].hash64);
-		unsigned long h = v[i].h0;
-		for (int k = 0; k < 5; k++) {
-			assert_int_equal(h, v[i].chain[k]);
-			h = rehash_block(sc, bio_sector, h);
+	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+		const struct vec *v = &vectors[i];
+		const uint64_t sectors[] = {v->sector, v->block * 256, v->block * 256 + 255};
+		for (size_t j = 0; j < 3; j++) {
+			uint64_t bio_sector = sectors[j] & ~sc->block_mask;
+			assert_int_equal(bio_sector, v->block * 256);
+			assert_int_equal(bio_sector >> sc->sector_shift, v->block);
+			assert_int_equal(ssdcache_hash_wrap(sc, bio_sector), v->h0);
+			assert_int_equal(ssdcache_hash_64(sc, bio_sector), v->v[hv].hash64);
+			unsigned long h = v->h0;
+			for (int k = 0; k < 4; k++) {
+				h = rehash_block(sc, bio_sector, h);
+				assert_int_equal(h, v->v[hv].chain[k]);
+			}
 		}
 	}
 	ssdcache_dtr(sc);
@@ -96,7 +92,7 @@ static void check_table(const struct vec *v, size_t n, enum ssdcache_hash_varian
 static void test_linux31_vectors(void **state)
 {
 	(void)state;
-	check_table(linux31, sizeof(linux31) / sizeof(linux31[0]), HASH_LINUX31);
+	check_table(HASH_LINUX31);
 	/* the check value: 1 x GOLDEN_RATIO_PRIME_64 has top 10 bits 0x278 */
 	assert_int_equal(ssdcache_hash_64_raw(HASH_LINUX31, 1, 10), 0x278);
 }
@@ -104,7 +100,7 @@ static void test_linux31_vectors(void **state)
 static void test_modern_vectors(void **state)
 {
 	(void)state;
-	check_table(modern, sizeof(modern) / sizeof(modern[0]), HASH_MODERN);
+	check_table(HASH_MODERN);
 }
 
 /* Small geometries, bs = 8: "v (h0, hash_64: chain)" of docs/engine.md §2.4 */
@@ -201,12 +197,5 @@ static void test_cache_sector(void **state)
 	ssdcache_wq_destroy(wq);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_linux31_vectors), cmocka_unit_test(test_modern_vectors),
-		cmocka_unit_test(test_small_geometries), cmocka_unit_test(test_geometry_table),
-		cmocka_unit_test(test_q7_odd_step),      cmocka_unit_test(test_cache_sector),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_linux31_vectors), UT(test_modern_vectors), UT(test_small_geometries),
+	UT(test_geometry_table), UT(test_q7_odd_step), UT(test_cache_sector));

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 
@@ -373,25 +374,9 @@ static void test_st_qs_script(void **state)
 	free(ref);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		ST_TEST(test_common_outcomes_every_mode),
-		ST_TEST(test_full_chain_every_mode),
-		ST_TEST(test_write_busy),
-		ST_TEST(test_flush_discard),
-		ST_TEST(test_async_lookup),
-		ST_TEST(test_disable_writeback),
-		ST_TEST(test_skip_write_insert_and_preload),
-		ST_TEST(test_write_done_q20_emulate),
-		ST_TEST(test_q20_fixed_large_blocks),
-		ST_TEST(test_q1),
-		ST_TEST(test_q2),
-		ST_TEST(test_q5),
-		ST_TEST(test_q9),
-		ST_TEST(test_q13),
-		ST_TEST(test_fixed_mode_repairs_c_scenarios),
-		ST_TEST(test_st_qs_script),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(ST_TEST(test_common_outcomes_every_mode), ST_TEST(test_full_chain_every_mode),
+	ST_TEST(test_write_busy), ST_TEST(test_flush_discard), ST_TEST(test_async_lookup),
+	ST_TEST(test_disable_writeback), ST_TEST(test_skip_write_insert_and_preload),
+	ST_TEST(test_write_done_q20_emulate), ST_TEST(test_q20_fixed_large_blocks),
+	ST_TEST(test_q1), ST_TEST(test_q2), ST_TEST(test_q5), ST_TEST(test_q9), ST_TEST(test_q13),
+	ST_TEST(test_fixed_mode_repairs_c_scenarios), ST_TEST(test_st_qs_script));

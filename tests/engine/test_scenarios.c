@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 
@@ -442,17 +443,9 @@ static void test_c10(void **state)
 	assert_int_equal(st->res.stale_reads, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		ST_TEST(test_b1),     ST_TEST(test_b1_ctes), ST_TEST(test_b2_lfu),
-		ST_TEST(test_b2_lru), ST_TEST(test_b3),      ST_TEST(test_b5),
-		ST_TEST(test_c1_wt),  ST_TEST(test_c1_wb),   ST_TEST(test_c1_rc_safe),
-		ST_TEST(test_c2),     ST_TEST(test_c3),      ST_TEST(test_c4),
-		ST_TEST(test_c5a),    ST_TEST(test_c5b),     ST_TEST(test_c6),
-		ST_TEST(test_c6_abort), ST_TEST(test_c7),    ST_TEST(test_c8),
-		ST_TEST(test_c9),     ST_TEST(test_c10),
-		ST_TEST(test_x1),     ST_TEST(test_x2),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(ST_TEST(test_b1), ST_TEST(test_b1_ctes), ST_TEST(test_b2_lfu), ST_TEST(test_b2_lru),
+	ST_TEST(test_b3), ST_TEST(test_b5), ST_TEST(test_c1_wt), ST_TEST(test_c1_wb),
+	ST_TEST(test_c1_rc_safe), ST_TEST(test_c2), ST_TEST(test_c3), ST_TEST(test_c4),
+	ST_TEST(test_c5a), ST_TEST(test_c5b), ST_TEST(test_c6), ST_TEST(test_c6_abort),
+	ST_TEST(test_c7), ST_TEST(test_c8), ST_TEST(test_c9), ST_TEST(test_c10), ST_TEST(test_x1),
+	ST_TEST(test_x2));

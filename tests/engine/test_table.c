@@ -10,6 +10,8 @@
 
 #include "engine/engine.h"
 #include "policies/policy.h"
+#include "tests/lib/cm_main.h"
+#include "tests/lib/in_msg.h"
 
 static unsigned long zero_jiffies(void *host)
 {
@@ -51,16 +53,25 @@ static void table_line(const char *table, quirk_set fixed, char *out)
 	ssdcache_wq_destroy(wq);
 }
 
-static void test_defaults(void **state)
+/* table, parsed in the seed's mode, gives these settings. */
+static void expect_config(const char *table, unsigned long bs, unsigned assoc, int mode,
+			  const struct pol_ops *policy)
 {
 	struct ssdcache_config cfg;
-	char err[256], line[512];
+	char err[256];
+
+	assert_int_equal(parse(&cfg, 0, table, err), 0);
+	assert_int_equal(cfg.block_size, bs);
+	assert_int_equal(cfg.options.assoc, assoc);
+	assert_int_equal(cfg.options.mode, mode);
+	assert_ptr_equal(cfg.policy, policy);
+}
+
+static void test_defaults(void **state)
+{
+	char line[512];
 	(void)state;
-	assert_int_equal(parse(&cfg, 0, "", err), 0);
-	assert_int_equal(cfg.block_size, 256);
-	assert_int_equal(cfg.options.assoc, 4);
-	assert_int_equal(cfg.options.mode, CACHE_MODE_WRITETHROUGH);
-	assert_ptr_equal(cfg.policy, &pol_lfu);
+	expect_config("", 256, 4, CACHE_MODE_WRITETHROUGH, &pol_lfu);
 	table_line("", 0, line);
 	assert_string_equal(line, "8:16 8:32 blocksize 256 writethrough assoc 4");
 }
@@ -71,10 +82,8 @@ static void test_keywords(void **state)
 	char err[256], line[512];
 	(void)state;
 	/* any order, case-insensitive, last value wins */
-	assert_int_equal(parse(&cfg, 0, "WriteBack assoc 2 BLOCKSIZE 64 blocksize 128 readcache writeback", err), 0);
-	assert_int_equal(cfg.block_size, 128);
-	assert_int_equal(cfg.options.assoc, 2);
-	assert_int_equal(cfg.options.mode, CACHE_MODE_WRITEBACK);
+	expect_config("WriteBack assoc 2 BLOCKSIZE 64 blocksize 128 readcache writeback", 128, 2,
+		      CACHE_MODE_WRITEBACK, &pol_lfu);
 	/* docs/engine.md §7.2's example, trailing space included */
 	table_line("blocksize 128 writeback assoc 2 options 2 lru queue_busy", 0, line);
 	assert_string_equal(line, "8:16 8:32 blocksize 128 writeback assoc 2 options 2 lru queue_busy ");
@@ -96,9 +105,7 @@ static void test_refusals(void **state)
 {
 	struct ssdcache_config cfg;
 	char err[256];
-	static const struct {
-		const char *table, *needle;
-	} bad[] = {
+	static const struct in_msg bad[] = {
 		{"blocksize", "blocksize: missing value"},
 		{"assoc", "assoc: missing value"},
 		{"blocksize abc", "blocksize 'abc'"},
@@ -117,9 +124,9 @@ static void test_refusals(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		assert_int_not_equal(parse(&cfg, 0, bad[i].table, err), 0);
-		if (!strstr(err, bad[i].needle))
-			fail_msg("table '%s': message '%s' lacks '%s'", bad[i].table, err, bad[i].needle);
+		assert_int_not_equal(parse(&cfg, 0, bad[i].in, err), 0);
+		if (!strstr(err, bad[i].msg))
+			fail_msg("table '%s': message '%s' lacks '%s'", bad[i].in, err, bad[i].msg);
 	}
 }
 
@@ -262,14 +269,6 @@ static void test_quirk_lists(void **state)
 	assert_string_equal(buf, "fixed-Q20");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),        cmocka_unit_test(test_keywords),
-		cmocka_unit_test(test_refusals),        cmocka_unit_test(test_options_unknown_q28),
-		cmocka_unit_test(test_q20_q21_q26),     cmocka_unit_test(test_q22_small_cache),
-		cmocka_unit_test(test_info_format),     cmocka_unit_test(test_policy_registry),
-		cmocka_unit_test(test_policy_ties),     cmocka_unit_test(test_quirk_lists),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_defaults), UT(test_keywords), UT(test_refusals), UT(test_options_unknown_q28),
+	UT(test_q20_q21_q26), UT(test_q22_small_cache), UT(test_info_format),
+	UT(test_policy_registry), UT(test_policy_ties), UT(test_quirk_lists));

@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "policies/policy.h"
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 static void test_parse(void **state)
@@ -140,12 +141,4 @@ static void test_combined(void **state)
 	run_case(&c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),	 cmocka_unit_test(test_nhit),
-		cmocka_unit_test(test_size),	 cmocka_unit_test(test_seqcut),
-		cmocka_unit_test(test_combined),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_parse), UT(test_nhit), UT(test_size), UT(test_seqcut), UT(test_combined));

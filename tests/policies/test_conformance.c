@@ -13,6 +13,7 @@
 
 #include "engine/engine.h"
 #include "policies/policy.h"
+#include "tests/lib/cm_main.h"
 #include "tests/lib/simtest.h"
 
 /*
@@ -270,13 +271,5 @@ static void test_table_names(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_contract),
-		cmocka_unit_test(test_abi_checked),
-		cmocka_unit_test(test_table_names),
-		cmocka_unit_test(test_victims_every_policy),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_contract), UT(test_abi_checked), UT(test_table_names),
+	UT(test_victims_every_policy));

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 
 #define L(dev, cpu, seq, t, pid, act, rest) dev " " cpu " " seq " " t " " pid " " act " " rest "\n"
@@ -22,10 +23,8 @@ static void test_fields(void **state)
 		"  8,0    1        8     0.000400000    18  Q FWFSM 3991080 + 8 [jbd2/loop0-8]\n"
 		"  8,0    1        9     0.000500000    19  Q  WS 0 + 0 [0]\n"
 		"  8,0    1       10     1.000000001    20  Q   D 64 + 1024 [a-very-long-process-name-that-goes-on-and-on]\n";
-	struct read_result *r = read_str("f.txt", text, &Q);
+	struct read_result *r = read_all("f.txt", text, &Q);
 
-	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 6);
 	assert_int_equal(r->rec[0].time_ns, 100000);
 	assert_int_equal(r->rec[0].dev, TRC_DEV(8, 0));
@@ -63,11 +62,9 @@ static void test_crlf_tabs_negative_seq(void **state)
 {
 	(void)state;
 	const char *text = "\t8,0\t0\t-2147483648\t0.000000100\t7\tQ\tR\t8 + 8 [x y]\r\n";
-	struct read_result *r = read_str("c.txt", text, &Q);
+	struct read_result *r = read_all("c.txt", text, &Q);
 
-	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 1);
-	assert_int_equal(r->rec[0].sector, 8);
+	expect_sectors(r, "8");
 	assert_string_equal(r->rec[0].comm, "x y");
 	free(r);
 }
@@ -90,9 +87,8 @@ static void test_event_d_latency(void **state)
 	(void)state;
 	struct trc_opts o = Q;
 	o.event = 'D';
-	struct read_result *r = read_str("p.txt", pairing_text, &o);
+	struct read_result *r = read_all("p.txt", pairing_text, &o);
 
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->event, 'D');
 	assert_int_equal(r->n, 4);
 	assert_int_equal(r->rec[0].time_ns, 200);
@@ -115,9 +111,8 @@ static void test_event_c(void **state)
 	(void)state;
 	struct trc_opts o = Q;
 	o.event = 'C';
-	struct read_result *r = read_str("p.txt", pairing_text, &o);
+	struct read_result *r = read_all("p.txt", pairing_text, &o);
 
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 3);
 	assert_int_equal(r->rec[0].time_ns, 900);
 	assert_string_equal(r->rec[0].rwbs, "FN");
@@ -210,9 +205,8 @@ static void test_skipped_lines_and_footer(void **state)
 		"Events (oltp_small): 12200 entries\n"
 		"Skips: 0 forward (0 -   0.0%)\n"
 		"Input file oltp_small.blktrace.0 added\n";
-	struct read_result *r = read_str("s.txt", text, &Q);
+	struct read_result *r = read_all("s.txt", text, &Q);
 
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->counts.skipped_zoned, 1);
 	assert_int_equal(r->counts.skipped_pc, 1);
@@ -230,9 +224,8 @@ static const char *remap_text =
 static void test_remap_counted_once(void **state)
 {
 	(void)state;
-	struct read_result *r = read_str("n.txt", remap_text, &Q);
+	struct read_result *r = read_all("n.txt", remap_text, &Q);
 
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->counts.remaps, 2);
 	assert_int_equal(r->rec[0].sector, 2348060440ULL);
@@ -262,8 +255,7 @@ static void test_devices(void **state)
 		L("  8,0", "0", "3", "0.000000020", "9", "Q", "  W 4048 + 8 [a]");
 	struct read_result *r = read_str("p.txt", part, &Q);
 	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->n, 1);
-	assert_int_equal(r->rec[0].sector, 4048);
+	expect_sectors(r, "4048");
 	assert_int_equal(r->counts.skipped_other_dev, 1);
 	assert_non_null(strstr(r->warnings, "chose 8,0"));
 	free(r);
@@ -308,12 +300,7 @@ static void test_reorder(void **state)
 	struct read_result *r = read_str("o.txt", text, &Q);
 
 	/* within the window: sorted by time, equal times would keep their order */
-	assert_int_equal(r->n, 5);
-	assert_int_equal(r->rec[0].sector, 1);
-	assert_int_equal(r->rec[1].sector, 5);
-	assert_int_equal(r->rec[2].sector, 2);
-	assert_int_equal(r->rec[3].sector, 3);
-	assert_int_equal(r->rec[4].sector, 4);
+	expect_sectors(r, "1 5 2 3 4");
 	assert_int_equal(r->counts.reordered, 2);
 	assert_int_equal(r->counts.inversions, 0);
 	assert_int_equal(r->pos[1].line, 5);
@@ -334,13 +321,8 @@ static void test_reorder(void **state)
 
 	/* --lenient: skipped and counted, never handed out of order */
 	o.lenient = true;
-	r = read_str("o.txt", text, &o);
-	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 4);
-	assert_int_equal(r->rec[0].sector, 1);
-	assert_int_equal(r->rec[1].sector, 2);
-	assert_int_equal(r->rec[2].sector, 3);
-	assert_int_equal(r->rec[3].sector, 4);
+	r = read_all("o.txt", text, &o);
+	expect_sectors(r, "1 2 3 4");
 	assert_int_equal(r->counts.inversions, 1);
 	assert_int_equal(r->counts.max_inversion_ns, 50);
 	assert_int_equal(r->counts.first_inversion.line, 5);
@@ -434,10 +416,8 @@ static void test_lenient(void **state)
 	o.lenient = true;
 	const char *text = GOOD "  8,0 0 2 0.00000000x 1 Q R 8 + 8 [a]\n" GOOD
 			   "  8,0 0 2 0.000000001 1 Q R 8 + 8 [a\n" GOOD;
-	struct read_result *r = read_str("l.txt", text, &o);
+	struct read_result *r = read_all("l.txt", text, &o);
 
-	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 3);
 	assert_int_equal(r->counts.skipped_bad, 2);
 	assert_int_equal(r->counts.first_bad.line, 2);
@@ -459,9 +439,7 @@ static void test_empty(void **state)
 	assert_int_equal(r->open_rc, -EINVAL);
 	assert_string_equal(r->err, "e.txt: no requests");
 	free(r);
-	r = read_str("e.txt", "\n\n", &Q);
-	assert_string_equal(r->error, "e.txt: no requests");
-	free(r);
+	expect_read("e.txt", "\n\n", &Q, TRC_EBAD, 0, "e.txt: no requests");
 	static const char footer[] = "CPU0 (x):\n Reads Queued:           0,        0KiB\t Writes Queued:           0,        0KiB\n"
 				     "Total (x):\n Reads Queued:           0,        0KiB\n"
 				     "Throughput (R/W): 0KiB/s / 0KiB/s\nEvents (x): 0 entries\n";
@@ -473,22 +451,7 @@ static void test_empty(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_crlf_tabs_negative_seq),
-		cmocka_unit_test(test_event_d_latency),
-		cmocka_unit_test(test_event_c),
-		cmocka_unit_test(test_many_in_flight),
-		cmocka_unit_test(test_skipped_lines_and_footer),
-		cmocka_unit_test(test_remap_counted_once),
-		cmocka_unit_test(test_devices),
-		cmocka_unit_test(test_reorder),
-		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_bad_input_with_device),
-		cmocka_unit_test(test_lenient),
-		cmocka_unit_test(test_empty),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_fields), UT(test_crlf_tabs_negative_seq), UT(test_event_d_latency),
+	UT(test_event_c), UT(test_many_in_flight), UT(test_skipped_lines_and_footer),
+	UT(test_remap_counted_once), UT(test_devices), UT(test_reorder), UT(test_bad_input),
+	UT(test_bad_input_with_device), UT(test_lenient), UT(test_empty));

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 
 /* blktrace_api.h categories and actions */
@@ -297,11 +298,10 @@ static void test_bad_magic_and_version(void **state)
 static void test_per_cpu_merge(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/trc-test-XXXXXX";
-	char path[256];
+	struct scratch sc;
 	uint8_t buf[1024];
 
-	assert_non_null(mkdtemp(dir));
+	scratch_new(&sc);
 	const struct rs cpu0[] = {
 		{.seq = 1, .time = 1010, .sector = 1, .bytes = 512, .action = ACT(C_READ | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 0)},
 		{.seq = 2, .time = 1030, .sector = 4, .bytes = 512, .action = ACT(C_READ | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 0)},
@@ -311,18 +311,16 @@ static void test_per_cpu_merge(void **state)
 		{.seq = 2, .time = 1030, .sector = 3, .bytes = 512, .action = ACT(C_READ | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 0), .cpu = 2},
 		{.seq = 3, .time = 1040, .sector = 5, .bytes = 512, .action = ACT(C_READ | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 0), .cpu = 7},
 	};
-	snprintf(path, sizeof(path), "%s/sda.blktrace.0", dir);
-	write_file(path, buf, put_all(buf, cpu0, 2, false));
-	snprintf(path, sizeof(path), "%s/sda.blktrace.2", dir);
-	write_file(path, buf, put_all(buf, cpu2, 3, false));
+	write_file(scratch_path(&sc, "sda.blktrace.0"), buf, put_all(buf, cpu0, 2, false));
+	write_file(scratch_path(&sc, "sda.blktrace.2"), buf, put_all(buf, cpu2, 3, false));
 
 	const char *names[] = {"sda.blktrace.0", "sda.blktrace.2", "sda"};
 	for (int k = 0; k < 3; k++) {
 		struct trc *t;
 		char err[512];
 		struct trc_rec rec;
-		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
-		assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+		assert_int_equal(trc_open(&t, scratch_path(&sc, "%s", names[k]), NULL, err, sizeof(err)),
+				 0);
 		uint64_t expect[] = {1, 2, 3, 4, 5};
 		uint64_t times[] = {0, 10, 20, 20, 30};
 		for (int i = 0; i < 5; i++) {
@@ -339,26 +337,11 @@ static void test_per_cpu_merge(void **state)
 		assert_int_equal(trc_bytes_done(t), 5 * 48);
 		trc_close(t);
 	}
-	snprintf(path, sizeof(path), "%s/nothing", dir);
 	struct trc *t;
 	char err[512];
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), -ENOENT);
-	snprintf(path, sizeof(path), "%s/sda.blktrace.0", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/sda.blktrace.2", dir);
-	unlink(path);
-	rmdir(dir);
+	assert_int_equal(trc_open(&t, scratch_path(&sc, "nothing"), NULL, err, sizeof(err)), -ENOENT);
+	scratch_rm(&sc);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_both_byte_orders),
-		cmocka_unit_test(test_latency),
-		cmocka_unit_test(test_remap),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_bad_magic_and_version),
-		cmocka_unit_test(test_per_cpu_merge),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_both_byte_orders), UT(test_latency), UT(test_remap), UT(test_truncated),
+	UT(test_bad_magic_and_version), UT(test_per_cpu_merge));

@@ -9,6 +9,7 @@
 
 #include <math.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/btt.h"
 #include "traces/procs.h"
@@ -71,6 +72,16 @@ static enum trc_status feed(const char *text, size_t len, char event, struct trc
 	return st;
 }
 
+/* A breakdown of text, read to its end with requests defined by event. */
+static struct trc_btt *btt_of(const char *text, char event)
+{
+	struct trc_btt *b;
+
+	assert_int_equal(trc_btt_new(&b), 0);
+	assert_int_equal(feed(text, strlen(text), event, b, NULL), TRC_EOF);
+	return b;
+}
+
 static void expect(struct trc_btt *b, int p, int op, uint64_t n, double mean, uint64_t p50,
 		   uint64_t p99, uint64_t max)
 {
@@ -131,9 +142,7 @@ static void check_hand(struct trc_btt *b)
 static void test_hand_computed(void **state)
 {
 	(void)state;
-	struct trc_btt *b;
-	assert_int_equal(trc_btt_new(&b), 0);
-	assert_int_equal(feed(hand, strlen(hand), 'Q', b, NULL), TRC_EOF);
+	struct trc_btt *b = btt_of(hand, 'Q');
 	check_hand(b);
 	trc_btt_free(b);
 }
@@ -143,9 +152,7 @@ static void test_any_event(void **state)
 {
 	(void)state;
 	for (const char *e = "DC"; *e; e++) {
-		struct trc_btt *b;
-		assert_int_equal(trc_btt_new(&b), 0);
-		assert_int_equal(feed(hand, strlen(hand), *e, b, NULL), TRC_EOF);
+		struct trc_btt *b = btt_of(hand, *e);
 		check_hand(b);
 		trc_btt_free(b);
 	}
@@ -155,9 +162,7 @@ static void test_any_event(void **state)
 static void test_processes(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts so = {0};
-	assert_int_equal(trc_stats_new(&s, &so), 0);
+	struct trc_stats *s = stats_of(NULL);
 	assert_int_equal(feed(hand, strlen(hand), 'Q', trc_stats_btt(s), s), TRC_EOF);
 	char *buf = NULL;
 	size_t len = 0;
@@ -196,9 +201,7 @@ static void test_merge_lost(void **state)
 				"  8,0 0 3 0.000003000 1 Q W 108 + 8 [a]\n"
 				"  8,0 0 4 0.000004000 1 D W 108 + 8 [a]\n"
 				"  8,0 0 5 0.000009000 0 C W 108 + 8 [0]\n";
-	struct trc_btt *b;
-	assert_int_equal(trc_btt_new(&b), 0);
-	assert_int_equal(feed(t, strlen(t), 'Q', b, NULL), TRC_EOF);
+	struct trc_btt *b = btt_of(t, 'Q');
 	assert_int_equal(trc_btt_counts(b)->merge_lost, 1);
 	/* the D pairs with the second Q (the first one merged away): Q2C 9000 - 3000 */
 	expect(b, BTT_Q2C, BTT_ALL, 1, 6000, 6000, 6000, 6000);
@@ -219,17 +222,14 @@ static void test_split(void **state)
 				"  8,0 0 7 0.000010000 0 C W 100 + 8 [0]\n"
 				"  8,0 0 8 0.000012000 0 C W 108 + 8 [0]\n"
 				"  8,0 0 9 0.000013000 1 X W 500 / 508 [a]\n";
-	struct trc_btt *b;
-	assert_int_equal(trc_btt_new(&b), 0);
-	assert_int_equal(feed(t, strlen(t), 'Q', b, NULL), TRC_EOF);
+	struct trc_btt *b = btt_of(t, 'Q');
 	assert_int_equal(trc_btt_counts(b)->ev[8], 2);
 	assert_int_equal(trc_btt_counts(b)->split_lost, 1); /* the second X has no Q */
 	expect(b, BTT_Q2G, BTT_WRITE, 2, 2500, 2000, 3000, 3000);
 	expect(b, BTT_D2C, BTT_WRITE, 2, 5500, 5000, 6000, 6000);
 	expect(b, BTT_Q2C, BTT_WRITE, 2, 10000, 9000, 11000, 11000);
 	trc_btt_free(b);
-	struct read_result *r = read_str("split.txt", t, NULL);
-	assert_int_equal(r->st, TRC_EOF);
+	struct read_result *r = read_all("split.txt", t, NULL);
 	assert_int_equal(r->n, 1);
 	free(r);
 }
@@ -362,17 +362,6 @@ static void test_binary_equals_text(void **state)
 	trc_btt_free(bx);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_computed),
-		cmocka_unit_test(test_any_event),
-		cmocka_unit_test(test_processes),
-		cmocka_unit_test(test_merge_lost),
-		cmocka_unit_test(test_split),
-		cmocka_unit_test(test_same_sector_bounded),
-		cmocka_unit_test(test_observer_keeps_reader),
-		cmocka_unit_test(test_binary_equals_text),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_hand_computed), UT(test_any_event), UT(test_processes), UT(test_merge_lost),
+	UT(test_split), UT(test_same_sector_bounded), UT(test_observer_keeps_reader),
+	UT(test_binary_equals_text));

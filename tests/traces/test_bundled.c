@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 
 struct capture {
@@ -127,11 +128,4 @@ static void test_sct_round_trip(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_binary_equals_text),
-		cmocka_unit_test(test_sct_round_trip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_binary_equals_text), UT(test_sct_round_trip));

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
+#include "tests/lib/in_msg.h"
 #include "tests/traces/trc_test.h"
 #include "traces/csv.h"
 
@@ -60,10 +62,8 @@ static void test_alibaba(void **state)
 	free(r);
 
 	struct trc_opts o = {.has_device = true, .device = TRC_DEV(0, 0)};
-	r = read_str("a.csv", alibaba, &o);
-	assert_int_equal(r->open_rc, 0);
+	r = read_all("a.csv", alibaba, &o);
 	assert_string_equal(r->format, "alibaba");
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->counts.skipped_other_dev, 1);
 	/* microseconds from the first record; offsets and lengths in bytes (126703644672 bytes =
 	 * sector 247468056) */
@@ -104,10 +104,8 @@ static void test_tencent(void **state)
 			 "1538323201 , 108 ,16, 1 ,1063\r\n"
 			 "\r\n"
 			 "1538323203,4294967296,1,0,1063\r\n";
-	struct read_result *r = read_str("t.csv", t, NULL);
-	assert_int_equal(r->open_rc, 0);
+	struct read_result *r = read_all("t.csv", t, NULL);
 	assert_string_equal(r->format, "tencent");
-	assert_int_equal(r->st, TRC_EOF);
 	/* sectors and seconds, IOType 0 a read */
 	static const char *const want[] = {
 		"0 0,1063 R 100 8 0 -1 []",
@@ -148,8 +146,7 @@ static void test_csv_map(void **state)
 	free(r);
 	o.has_device = true;
 	o.device = TRC_DEV(0, 0x80000); /* the first name seen */
-	r = read_str("m.tsv", text, &o);
-	assert_int_equal(r->st, TRC_EOF);
+	r = read_all("m.tsv", text, &o);
 	assert_int_equal(r->n, 2);
 	assert_string_equal(r->rec[0].rwbs, "R");
 	assert_int_equal(r->rec[0].sector, 64);
@@ -163,8 +160,7 @@ static void test_csv_map(void **state)
 	assert_int_equal(trc_opts_set(&b, "csv", "time=1,offset=2,size=3,op=4,delim=space", err,
 				      sizeof(err)),
 			 0);
-	r = read_str("s.txt", "  10   4096 4096 W\n\t20 8192\t512  r \n", &b);
-	assert_int_equal(r->st, TRC_EOF);
+	r = read_all("s.txt", "  10   4096 4096 W\n\t20 8192\t512  r \n", &b);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->rec[0].sector, 8);
 	assert_int_equal(r->rec[1].time_ns, 10000);
@@ -172,9 +168,7 @@ static void test_csv_map(void **state)
 	free(r);
 
 	/* bad maps are usage errors naming the item */
-	static const struct {
-		const char *map, *msg;
-	} bad[] = {
+	static const struct in_msg bad[] = {
 		{"time=1,op=2,size=4", "the offset (or sector) column is missing"},
 		{"time=1,op=2,offset=3", "the size column is missing"},
 		{"time=1,offset=3,size=4", "the op column is missing"},
@@ -187,9 +181,9 @@ static void test_csv_map(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct trc_opts x = {0};
-		assert_int_equal(trc_opts_set(&x, "csv", bad[i].map, err, sizeof(err)), -EINVAL);
+		assert_int_equal(trc_opts_set(&x, "csv", bad[i].in, err, sizeof(err)), -EINVAL);
 		if (!strstr(err, bad[i].msg))
-			fail_msg("map '%s': '%s' lacks '%s'", bad[i].map, err, bad[i].msg);
+			fail_msg("map '%s': '%s' lacks '%s'", bad[i].in, err, bad[i].msg);
 	}
 }
 
@@ -370,11 +364,10 @@ static void test_lenient(void **state)
 {
 	(void)state;
 	struct trc_opts o = {.format = "alibaba", .lenient = true};
-	struct read_result *r = read_str("l.csv",
+	struct read_result *r = read_all("l.csv",
 					 "0,R,0,4096,1577808000000000\n0,X,0,4096,1577808000000100\n"
 					 "0,W,4096,4096,1577808000000200\n",
 					 &o);
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->rec[1].time_ns, 200000);
 	assert_int_equal(r->counts.skipped_bad, 1);
@@ -419,12 +412,11 @@ static void test_empty_and_header_only(void **state)
 static void test_torture_msr_spc(void **state)
 {
 	(void)state;
-	struct read_result *r = read_str("b.csv",
+	struct read_result *r = read_all("b.csv",
 					 "\xef\xbb\xbf" "128166372003061629, hm ,0,\tRead,3154132992,4096,9369\r\n"
 					 "128166372003061639,hm,0,Write ,0,512,1\r\n",
 					 NULL);
 	assert_string_equal(r->format, "msr");
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->rec[1].time_ns, 1000);
 	assert_string_equal(r->rec[0].comm, "hm");
@@ -439,17 +431,15 @@ static void test_torture_msr_spc(void **state)
 	free(r);
 
 	/* ranges that end within 511 bytes of 2^64: one sector, no wrap (MSR, iolog, alibaba) */
-	r = read_str("e.csv", "1,hm,0,Read,18446744073709551104,511,1\n",
+	r = read_all("e.csv", "1,hm,0,Read,18446744073709551104,511,1\n",
 		     &(struct trc_opts){.has_device = true});
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->rec[0].sector, 36028797018963967ULL);
 	assert_int_equal(r->rec[0].nsect, 1);
 	free(r);
-	r = read_str("e.log",
+	r = read_all("e.log",
 		     "fio version 2 iolog\r\n/dev/a add\r\n/dev/a write 18446744073709551104 511\r\n",
 		     &(struct trc_opts){.has_device = true});
-	assert_int_equal(r->st, TRC_EOF);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->rec[0].nsect, 1);
 	free(r);
@@ -478,19 +468,6 @@ static void test_torture_msr_spc(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_time),
-		cmocka_unit_test(test_alibaba),
-		cmocka_unit_test(test_tencent),
-		cmocka_unit_test(test_csv_map),
-		cmocka_unit_test(test_option_checks),
-		cmocka_unit_test(test_time_unit_warning),
-		cmocka_unit_test(test_bad_fields),
-		cmocka_unit_test(test_lenient),
-		cmocka_unit_test(test_empty_and_header_only),
-		cmocka_unit_test(test_torture_msr_spc),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_parse_time), UT(test_alibaba), UT(test_tencent), UT(test_csv_map),
+	UT(test_option_checks), UT(test_time_unit_warning), UT(test_bad_fields), UT(test_lenient),
+	UT(test_empty_and_header_only), UT(test_torture_msr_spc));

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 
 static const char sample[] = "R Miss  1000     2     14095.370     13876.270\n"
@@ -19,9 +20,7 @@ static const char sample[] = "R Miss  1000     2     14095.370     13876.270\n"
 static void test_fields_and_timeline(void **state)
 {
 	(void)state;
-	struct read_result *r = read_str("v.trace", sample, NULL);
-	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->st, TRC_EOF);
+	struct read_result *r = read_all("v.trace", sample, NULL);
 	/* r->format holds 15 characters: compare what fits */
 	assert_string_equal(r->format, "disksim-validat");
 	assert_int_equal(r->n, 4);
@@ -110,13 +109,5 @@ static void test_format_by_name(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields_and_timeline),
-		cmocka_unit_test(test_not_detected),
-		cmocka_unit_test(test_bad_lines),
-		cmocka_unit_test(test_format_by_name),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_fields_and_timeline), UT(test_not_detected), UT(test_bad_lines),
+	UT(test_format_by_name));

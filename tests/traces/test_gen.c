@@ -10,6 +10,7 @@
 #include <math.h>
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/gen.h"
 
@@ -324,15 +325,5 @@ static void test_blkparse_round_trip(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_determinism_and_bounds),
-		cmocka_unit_test(test_zipf),
-		cmocka_unit_test(test_hotcold_seq_uniform),
-		cmocka_unit_test(test_sizes_and_arrivals),
-		cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_blkparse_round_trip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_determinism_and_bounds), UT(test_zipf), UT(test_hotcold_seq_uniform),
+	UT(test_sizes_and_arrivals), UT(test_invalid), UT(test_blkparse_round_trip));

@@ -17,6 +17,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "tests/lib/cm_main.h"
 #include "traces/mrc.h"
 
 #define NONE UINT64_MAX
@@ -118,6 +119,28 @@ static uint64_t misses_of(struct mrc_trace *t, const char *pol, bool reads_only,
 	return p.misses;
 }
 
+/* t takes, for every item "POLICY:BLOCKS=MISSES" of want (POLICY/r: counting reads only), that
+ * many misses in a cache of BLOCKS blocks: one line states a policy comparison. */
+static void expect_misses(struct mrc_trace *t, const char *want)
+{
+	char pol[16];
+	unsigned long long blocks, misses;
+	int used = 0;
+
+	for (const char *p = want; *p; p += used) {
+		if (sscanf(p, " %15[a-z/]:%llu=%llu %n", pol, &blocks, &misses, &used) != 3 || !used)
+			fail_msg("bad item at '%s'", p);
+		size_t l = strlen(pol);
+		bool reads = l > 2 && !strcmp(pol + l - 2, "/r");
+		if (reads)
+			pol[l - 2] = '\0';
+		uint64_t got = misses_of(t, pol, reads, blocks);
+		if (got != misses)
+			fail_msg("%s%s with %llu blocks: %llu misses, expected %llu", pol,
+				 reads ? " (reads)" : "", blocks, (unsigned long long)got, misses);
+	}
+}
+
 static struct seq seq_of(const uint64_t *blocks, size_t n)
 {
 	struct seq s = {n, malloc(n * sizeof(uint64_t)), malloc(n * sizeof(bool))};
@@ -145,13 +168,9 @@ static void test_textbook(void **state)
 	struct seq s = seq_of(r, sizeof(r) / sizeof(r[0]));
 	struct mrc_trace *t = trace_of(&s, 1);
 
-	assert_int_equal(misses_of(t, "fifo", false, 3), 15);
-	assert_int_equal(misses_of(t, "lru", false, 3), 12);
-	assert_int_equal(misses_of(t, "opt", false, 3), 9);
-	/* 6 distinct pages: a cache of 6 or more only takes the cold misses. */
-	assert_int_equal(misses_of(t, "lru", false, 6), 6);
-	assert_int_equal(misses_of(t, "opt", false, 100), 6);
-	assert_int_equal(misses_of(t, "fifo", false, 6), 6);
+	expect_misses(t, "fifo:3=15 lru:3=12 opt:3=9 "
+			 /* 6 distinct pages: a cache of 6 or more only takes the cold misses. */
+			 "lru:6=6 opt:100=6 fifo:6=6");
 	assert_int_equal(mrc_trace_accesses(t, false), 20);
 	assert_int_equal(mrc_trace_distinct(t), 6);
 	mrc_trace_free(t);
@@ -264,15 +283,13 @@ static void test_requests_and_reads_only(void **state)
 	assert_int_equal(mrc_trace_accesses(t, true), 3);
 	assert_int_equal(mrc_trace_distinct(t), 3);
 	/* 2 blocks, LRU: W0 m, W1 m, R1 h, R2 m (evicts 0), R0 m -> 4 misses, 2 of them reads. */
-	assert_int_equal(misses_of(t, "lru", false, 2), 4);
-	assert_int_equal(misses_of(t, "lru", true, 2), 2);
-	/* FIFO: W0 m, W1 m, R1 h, R2 m (evicts 0), R0 m: the same. */
-	assert_int_equal(misses_of(t, "fifo", true, 2), 2);
-	/* OPT: R2 evicts 1 (never used again), R0 hits: 3 misses, 1 read (R2). */
-	assert_int_equal(misses_of(t, "opt", false, 2), 3);
-	assert_int_equal(misses_of(t, "opt", true, 2), 1);
-	/* 3 blocks: only the cold misses; the reads of 1 and 0 hit the written blocks. */
-	assert_int_equal(misses_of(t, "lru", true, 3), 1);
+	expect_misses(t, "lru:2=4 lru/r:2=2 "
+			 /* FIFO: W0 m, W1 m, R1 h, R2 m (evicts 0), R0 m: the same. */
+			 "fifo/r:2=2 "
+			 /* OPT: R2 evicts 1 (never used again), R0 hits: 3 misses, 1 read (R2). */
+			 "opt:2=3 opt/r:2=1 "
+			 /* 3 blocks: only the cold misses; the reads of 1 and 0 hit the written blocks. */
+			 "lru/r:3=1");
 	mrc_trace_free(t);
 
 	/* Block size 8K: the same requests touch blocks 0, 0, 1, 0 -> two distinct. */
@@ -441,17 +458,6 @@ static void test_lru_only(void **state)
 	gsl_rng_free(rng);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_textbook),
-		cmocka_unit_test(test_belady_anomaly),
-		cmocka_unit_test(test_random_vs_reference),
-		cmocka_unit_test(test_requests_and_reads_only),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_auto_sizes),
-		cmocka_unit_test(test_sampling),
-		cmocka_unit_test(test_lru_only),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_textbook), UT(test_belady_anomaly), UT(test_random_vs_reference),
+	UT(test_requests_and_reads_only), UT(test_errors), UT(test_auto_sizes), UT(test_sampling),
+	UT(test_lru_only));

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 
 static struct read_result *read_path(const char *path, const struct trc_opts *o)
@@ -19,15 +20,26 @@ static struct read_result *read_path(const char *path, const struct trc_opts *o)
 	return read_mem(path, buf, n, o);
 }
 
+/* The sample at path, read with o, is in format and reads to its end: exactly the n records of
+ * want (as rec_line prints them), the last one at line last_line (0: not checked). */
+static void expect_file(const char *path, const struct trc_opts *o, const char *format,
+			const char *const *want, size_t n, uint64_t last_line)
+{
+	struct read_result *r = read_path(path, o);
+
+	if (r->open_rc)
+		fail_msg("%s: open failed: %s", path, r->err);
+	assert_string_equal(r->format, format);
+	assert_int_equal(r->st, TRC_EOF);
+	expect_recs(r, want, n);
+	if (last_line)
+		assert_int_equal(r->pos[n - 1].line, last_line);
+	free(r);
+}
+
 static void test_msr(void **state)
 {
 	(void)state;
-	struct read_result *r = read_path("tests/traces/data/msr_hm_0.csv", NULL);
-
-	assert_int_equal(r->open_rc, 0);
-	assert_string_equal(r->format, "msr");
-	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 4);
 	/* Timestamp and ResponseTime in 100 ns units; time from the first record; offset
 	 * 3154132992 bytes = sector 6160416; 1536 bytes at offset 2000000512: sectors
 	 * 3906251..3906253 */
@@ -37,14 +49,12 @@ static void test_msr(void **state)
 		"2332061600 0,0 W 3906251 3 0 6022100 [hm]",
 		"3332052600 0,0 R 1 1 0 100000 [hm]",
 	};
-	expect_recs(r, want, 4);
-	assert_int_equal(r->pos[3].line, 4);
-	free(r);
+	expect_file("tests/traces/data/msr_hm_0.csv", NULL, "msr", want, 4, 4);
 
 	/* a header line is allowed */
 	const char *hdr = "Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime\n"
 			  "128166372003061629,web,2,Write,4096,8192,10\n";
-	r = read_str("h.csv", hdr, NULL);
+	struct read_result *r = read_str("h.csv", hdr, NULL);
 	assert_string_equal(r->format, "msr");
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->rec[0].dev, TRC_DEV(0, 2));
@@ -83,25 +93,18 @@ static void test_spc(void **state)
 static void test_fiu(void **state)
 {
 	(void)state;
-	struct read_result *r = read_path("tests/traces/data/fiu_homes.txt", NULL);
-
-	assert_string_equal(r->format, "fiu");
 	/* a process name with a blank: fields are taken from both ends */
 	static const char *const want[] = {
 		"0 6,0 W 904265560 8 4892 -1 [syslogd]",
 		"90769 6,0 W 904265568 8 4892 -1 [syslogd]",
 		"14774490 6,0 R 812345 16 1234 -1 [gnome terminal]",
 	};
-	expect_recs(r, want, 3);
-	free(r);
+	expect_file("tests/traces/data/fiu_homes.txt", NULL, "fiu", want, 3, 0);
 }
 
 static void test_iolog(void **state)
 {
 	(void)state;
-	struct read_result *r = read_path("tests/traces/data/iolog_v2.log", NULL);
-
-	assert_string_equal(r->format, "iolog");
 	/* wait 1000 us moves the clock; sync is an empty flush, trim a discard */
 	static const char *const v2[] = {
 		"0 0,0 W 0 8 0 -1 [/dev/sdb]",
@@ -109,23 +112,19 @@ static void test_iolog(void **state)
 		"1000000 0,0 FWS 0 0 0 -1 [/dev/sdb]",
 		"1000000 0,0 D 2048 128 0 -1 [/dev/sdb]",
 	};
-	expect_recs(r, v2, 4);
-	assert_int_equal(r->pos[3].line, 8);
-	free(r);
+	expect_file("tests/traces/data/iolog_v2.log", NULL, "iolog", v2, 4, 8);
 
-	r = read_path("tests/traces/data/iolog_v3.log", NULL);
 	/* v3 timestamps are microseconds (fio writes utime_since_now()) */
 	static const char *const v3[] = {
 		"878000 0,0 W 0 32 0 -1 [/dev/nvme0n1]",
 		"888000 0,0 R 32 8 0 -1 [/dev/nvme0n1]",
 		"1000000 0,0 FWS 0 0 0 -1 [/dev/nvme0n1]",
 	};
-	expect_recs(r, v3, 3);
-	free(r);
+	expect_file("tests/traces/data/iolog_v3.log", NULL, "iolog", v3, 3, 0);
 
 	/* two files are two devices */
 	const char *two = "fio version 2 iolog\na add\nb add\na read 0 4096\nb write 0 4096\n";
-	r = read_str("two.log", two, NULL);
+	struct read_result *r = read_str("two.log", two, NULL);
 	assert_int_equal(r->open_rc, -ENOTUNIQ);
 	assert_non_null(strstr(r->err, "0,0 [a] (1 requests), 0,1 [b] (1 requests)"));
 	free(r);
@@ -197,14 +196,4 @@ static void test_bad_input(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_msr),
-		cmocka_unit_test(test_spc),
-		cmocka_unit_test(test_fiu),
-		cmocka_unit_test(test_iolog),
-		cmocka_unit_test(test_bad_input),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_msr), UT(test_spc), UT(test_fiu), UT(test_iolog), UT(test_bad_input));

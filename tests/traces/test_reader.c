@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/trc_internal.h"
 
@@ -421,16 +422,5 @@ static void test_skipped_unit(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flags_to_rwbs),
-		cmocka_unit_test(test_contract),
-		cmocka_unit_test(test_detection),
-		cmocka_unit_test(test_fingerprint),
-		cmocka_unit_test(test_fuzzer_finds),
-		cmocka_unit_test(test_registry),
-		cmocka_unit_test(test_skipped_unit),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_flags_to_rwbs), UT(test_contract), UT(test_detection), UT(test_fingerprint),
+	UT(test_fuzzer_finds), UT(test_registry), UT(test_skipped_unit));

@@ -9,6 +9,7 @@
 
 #include <math.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/stats.h"
 
@@ -36,6 +37,23 @@ static double num(const char *json, const char *key)
 	return strtod(p + strlen(pat), NULL);
 }
 
+/* Every item "key=NUMBER" (space-separated) of want is the number after "key": in json. */
+static void expect_nums(const char *json, const char *want)
+{
+	char key[64];
+	double v;
+	int used = 0;
+
+	if (!json)
+		fail_msg("no object for '%s'", want);
+	for (const char *p = want; *p; p += used) {
+		if (sscanf(p, " %63[a-z0-9_]=%lf %n", key, &v, &used) != 2 || !used)
+			fail_msg("bad item at '%s'", p);
+		if (num(json, key) != v)
+			fail_msg("%s: %.17g, expected %.17g", key, num(json, key), v);
+	}
+}
+
 static int cmp_u64_test(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -60,9 +78,7 @@ static struct trc_rec req(uint64_t t, uint32_t flags, uint64_t sector, uint32_t 
 static void test_hand_derived(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 512 * 1024};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(&(struct trc_stats_opts){.block_bytes = 512 * 1024});
 	const uint64_t blocks[] = {0, 1, 2, 0, 0, 1};
 	for (int i = 0; i < 6; i++) {
 		struct trc_rec r = req(1000 * (uint64_t)i, i % 2 ? TRC_WRITE : TRC_READ, blocks[i] * 1024, 8);
@@ -71,18 +87,9 @@ static void test_hand_derived(void **state)
 	struct trc_rec fl = req(6000, TRC_FLUSH | TRC_WRITE | TRC_SYNC, 0, 0);
 	trc_stats_add(s, &fl);
 	char *j = json_of(s);
-	assert_int_equal(num(j, "requests"), 7);
-	assert_int_equal(num(j, "reads"), 3);
-	assert_int_equal(num(j, "writes"), 3);
-	assert_int_equal(num(j, "flushes_without_data"), 1);
-	assert_int_equal(num(j, "read_bytes"), 3 * 4096);
-	assert_int_equal(num(j, "footprint_blocks"), 3);
-	assert_int_equal(num(j, "sampling_rate"), 1);
-	assert_int_equal(num(j, "block_accesses"), 6);
-	assert_int_equal(num(j, "first_touches"), 3);
-	assert_int_equal(num(j, "reuses"), 3);
-	assert_int_equal(num(j, "distance_p50_blocks"), 2);
-	assert_int_equal(num(j, "distance_p90_blocks"), 2);
+	expect_nums(j, "requests=7 reads=3 writes=3 flushes_without_data=1 read_bytes=12288 "
+		       "footprint_blocks=3 sampling_rate=1 block_accesses=6 first_touches=3 reuses=3 "
+		       "distance_p50_blocks=2 distance_p90_blocks=2");
 	const char *lru = strstr(j, "\"lru_hit_ratio\"");
 	assert_non_null(lru);
 	assert_true(fabs(num(lru, "hit_ratio") - 1.0 / 6) < 1e-6);
@@ -100,9 +107,7 @@ static void test_hand_derived(void **state)
 static void test_sequential_and_sizes(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	for (int i = 0; i < 10; i++) {
 		struct trc_rec r = req((uint64_t)i, TRC_READ, 100 + 8 * (uint64_t)i, 8);
 		trc_stats_add(s, &r);
@@ -110,9 +115,7 @@ static void test_sequential_and_sizes(void **state)
 	struct trc_rec d = req(20, TRC_DISCARD, 0, 2048);
 	trc_stats_add(s, &d);
 	char *j = json_of(s);
-	assert_int_equal(num(j, "sequential_fraction"), 1);
-	assert_int_equal(num(j, "discards"), 1);
-	assert_int_equal(num(j, "discard_bytes"), 1 << 20);
+	expect_nums(j, "sequential_fraction=1 discards=1 discard_bytes=1048576");
 	const char *sz = strstr(j, "\"size_bytes\"");
 	assert_int_equal(num(sz, "mean"), 4096);
 	assert_non_null(strstr(sz, "{\"from\": 4096, \"to\": 8192, \"count\": 10}"));
@@ -130,10 +133,9 @@ static void test_sequential_and_sizes(void **state)
 static void test_sampling(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 4096, .max_blocks = 4096};
 	enum { N = 200000 };
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s =
+		stats_of(&(struct trc_stats_opts){.block_bytes = 4096, .max_blocks = 4096});
 	for (int pass = 0; pass < 2; pass++)
 		for (uint64_t b = 0; b < N; b++) {
 			struct trc_rec r = req((uint64_t)pass * N + b, TRC_READ, b * 8, 8);
@@ -178,9 +180,7 @@ static char *text_of(struct trc_stats *s, const char *format, const struct trc_c
 static void test_exact_percentiles(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	uint64_t t = 0;
 	for (int i = 0; i < 1001; i++) {
 		uint32_t nsect = i % 167 == 5 ? 256 : 8; /* i = 5, 172, ..., 840: 6 of them */
@@ -190,23 +190,11 @@ static void test_exact_percentiles(void **state)
 		t += i < 985 ? 100000 : i < 995 ? 123000 : 10000000;
 	}
 	char *j = json_of(s);
-	const char *sz = strstr(j, "\"size_bytes\"");
-	assert_int_equal(num(sz, "p50"), 4096);
-	assert_int_equal(num(sz, "p90"), 4096);
-	assert_int_equal(num(sz, "p99"), 4096);
-	assert_int_equal(num(sz, "max"), 131072);
-	const char *ia = strstr(j, "\"interarrival_ns\"");
-	assert_int_equal(num(ia, "p50"), 100000);
-	assert_int_equal(num(ia, "p90"), 100000);
-	assert_int_equal(num(ia, "p99"), 123000);
-	assert_int_equal(num(ia, "max"), 10000000);
-	assert_int_equal(num(ia, "min"), 100000);
+	expect_nums(strstr(j, "\"size_bytes\""), "p50=4096 p90=4096 p99=4096 max=131072");
+	expect_nums(strstr(j, "\"interarrival_ns\""),
+		    "p50=100000 p90=100000 p99=123000 max=10000000 min=100000");
 	/* latencies 1..1001 us: rank ceil(0.5 * 1001) = 501, ceil(900.9) = 901, ceil(990.99) = 991 */
-	const char *lat = strstr(j, "\"latency_ns\"");
-	assert_int_equal(num(lat, "count"), 1001);
-	assert_int_equal(num(lat, "p50"), 501000);
-	assert_int_equal(num(lat, "p90"), 901000);
-	assert_int_equal(num(lat, "p99"), 991000);
+	expect_nums(strstr(j, "\"latency_ns\""), "count=1001 p50=501000 p90=901000 p99=991000");
 	free(j);
 	char *txt = text_of(s, "blkparse", NULL);
 	if (!strstr(txt, "mean 4.74 KiB, p50 4 KiB, p90 4 KiB, p99 4 KiB, max 128 KiB"))
@@ -223,9 +211,7 @@ static void test_exact_percentiles(void **state)
 static void test_percentiles_with_ties(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	/* 200001 requests: gaps 0 (x 197000), then 7 (x 2990), then 1000 (x 10) */
 	uint64_t t = 0;
 	for (int i = 0; i <= 200000; i++) {
@@ -234,11 +220,8 @@ static void test_percentiles_with_ties(void **state)
 		t += i < 197000 ? 0 : i < 199990 ? 7 : 1000;
 	}
 	char *j = json_of(s);
-	const char *ia = strstr(j, "\"interarrival_ns\"");
-	assert_int_equal(num(ia, "p50"), 0);
-	assert_int_equal(num(ia, "p90"), 0);
-	assert_int_equal(num(ia, "p99"), 7); /* rank ceil(0.99 * 200000) = 198000 is a 7 */
-	assert_int_equal(num(ia, "max"), 1000);
+	/* p99: rank ceil(0.99 * 200000) = 198000 is a 7 */
+	expect_nums(strstr(j, "\"interarrival_ns\""), "p50=0 p90=0 p99=7 max=1000");
 	free(j);
 	trc_stats_free(s);
 }
@@ -248,12 +231,10 @@ static void test_distances_exact(void **state)
 {
 	(void)state;
 	enum { N = 20000, B = 3000 };
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 4096};
 	static uint64_t stack[B], dist[N];
 	size_t depth = 0, nd = 0;
 	uint64_t x = 12345;
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(&(struct trc_stats_opts){.block_bytes = 4096});
 	uint64_t hits256 = 0, hits1024 = 0; /* 1 MiB = 256 blocks, 4 MiB = 1024 */
 	for (int i = 0; i < N; i++) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -298,9 +279,7 @@ static void test_tracker_linear(void **state)
 {
 	(void)state;
 	enum { B = 300000, N = 2000000 };
-	struct trc_stats *s;
-	struct trc_stats_opts o = {.block_bytes = 4096};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(&(struct trc_stats_opts){.block_bytes = 4096});
 	for (uint64_t i = 0; i < N; i++) {
 		struct trc_rec r = req(i, TRC_READ, (i % B) * 8, 8);
 		trc_stats_add(s, &r);
@@ -320,29 +299,23 @@ static void test_tracker_linear(void **state)
 static void test_zero_of_zero(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	struct trc_rec fl = req(0, TRC_FLUSH | TRC_WRITE | TRC_SYNC, 0, 0);
 	trc_stats_add(s, &fl);
 	char *txt = text_of(s, "blkparse", NULL);
 	assert_non_null(strstr(txt, "0 reads (n/a), 0 writes (n/a)"));
 	assert_non_null(strstr(txt, "stack distance n/a"));
 	assert_null(strstr(txt, "<= 0"));
-	assert_non_null(strstr(txt, "reuses (n/a)"));
-	assert_non_null(strstr(txt, "1 MiB n/a"));
-	assert_non_null(strstr(txt, "sequential   n/a"));
+	expect_in(txt, "reuses (n/a)", "1 MiB n/a", "sequential   n/a");
 	free(txt);
 	char *j = json_of(s);
-	assert_non_null(strstr(j, "\"read_fraction\": null"));
-	assert_non_null(strstr(j, "\"distance_p50_blocks\": null"));
-	assert_non_null(strstr(j, "\"reuse_fraction\": null"));
-	assert_non_null(strstr(j, "\"size_bytes\": null"));
+	expect_in(j, "\"read_fraction\": null", "\"distance_p50_blocks\": null",
+		  "\"reuse_fraction\": null", "\"size_bytes\": null");
 	free(j);
 	trc_stats_free(s);
 
 	/* data but no reuse: distances n/a, ratios defined */
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	s = stats_of(NULL);
 	for (int i = 0; i < 4; i++) {
 		struct trc_rec r = req((uint64_t)i, TRC_READ, 64 * (uint64_t)i, 8);
 		trc_stats_add(s, &r);
@@ -359,10 +332,8 @@ static void test_zero_of_zero(void **state)
 static void test_skipped_unit(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
 	struct trc_counts c = {.skipped_lines = 7, .skipped_unit = "records"};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	struct trc_rec r = req(0, TRC_READ, 0, 8);
 	trc_stats_add(s, &r);
 	char *txt = text_of(s, "blktrace", &c);
@@ -378,12 +349,10 @@ static void test_skipped_unit(void **state)
 static void test_human_output(void **state)
 {
 	(void)state;
-	struct trc_stats *s;
-	struct trc_stats_opts o = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	struct trc_counts c = {.skipped_lines = 3, .skipped_unit = "lines"};
-	assert_int_equal(trc_stats_new(&s, &o), 0);
+	struct trc_stats *s = stats_of(NULL);
 	struct trc_rec r = req(0, TRC_WRITE | TRC_FUA, 8, 8);
 	r.latency_ns = 5000;
 	trc_stats_add(s, &r);
@@ -392,29 +361,14 @@ static void test_human_output(void **state)
 	FILE *fp = open_memstream(&buf, &len);
 	trc_stats_print(s, fp, false, "x.txt", "blkparse", 'D', NULL, &c);
 	fclose(fp);
-	assert_non_null(strstr(buf, "requests     2: 1 reads (50.0 %), 1 writes (50.0 %)"));
-	assert_non_null(strstr(buf, "1 FUA"));
-	assert_non_null(strstr(buf, "2.0 IOPS"));
-	assert_non_null(strstr(buf, "footprint    1 blocks of 4 KiB = 4 KiB"));
-	assert_non_null(strstr(buf, "latency      1 measured"));
-	assert_non_null(strstr(buf, "3 lines skipped"));
+	expect_in(buf, "requests     2: 1 reads (50.0 %), 1 writes (50.0 %)", "1 FUA", "2.0 IOPS",
+		  "footprint    1 blocks of 4 KiB = 4 KiB", "latency      1 measured",
+		  "3 lines skipped");
 	free(buf);
 	trc_stats_free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_derived),
-		cmocka_unit_test(test_sequential_and_sizes),
-		cmocka_unit_test(test_sampling),
-		cmocka_unit_test(test_human_output),
-		cmocka_unit_test(test_exact_percentiles),
-		cmocka_unit_test(test_percentiles_with_ties),
-		cmocka_unit_test(test_distances_exact),
-		cmocka_unit_test(test_zero_of_zero),
-		cmocka_unit_test(test_tracker_linear),
-		cmocka_unit_test(test_skipped_unit),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_hand_derived), UT(test_sequential_and_sizes), UT(test_sampling),
+	UT(test_human_output), UT(test_exact_percentiles), UT(test_percentiles_with_ties),
+	UT(test_distances_exact), UT(test_zero_of_zero), UT(test_tracker_linear),
+	UT(test_skipped_unit));

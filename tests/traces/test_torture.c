@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "tests/lib/cm_main.h"
 #include "tests/traces/trc_test.h"
 #include "traces/trc_internal.h"
 
@@ -77,6 +78,20 @@ static size_t bt_remap(uint8_t *b, uint64_t time, uint64_t sector, uint32_t to, 
 
 /* ---- C-only captures (LevelDB): the default Q finds none, and says what to use ---- */
 
+/* With --device dev, name has only C events there: the reader says so (msg), and with
+ * --event C reads its n requests. */
+static void expect_c_only_on(const char *name, const char *text, uint32_t dev, size_t n,
+			     const char *msg)
+{
+	struct trc_opts o = BP;
+
+	o.has_device = true;
+	o.device = dev;
+	expect_read(name, text, &o, TRC_EBAD, 0, msg);
+	o.event = 'C';
+	expect_read(name, text, &o, TRC_EOF, n, NULL);
+}
+
 static void test_c_only(void **state)
 {
 	(void)state;
@@ -84,39 +99,23 @@ static void test_c_only(void **state)
 		L("  8,0", "1", "1", "0.000001000", "0", "C", "  W 100 + 8 [0]")
 		L("  8,0", "1", "2", "0.000002000", "0", "C", "  W 108 + 8 [0]")
 		L("  8,0", "0", "3", "0.000003000", "0", "C", "  R 500 + 16 [0]");
-	struct read_result *r = read_str("leveldb.txt", text, NULL);
-	assert_int_equal(r->open_rc, 0);
-	assert_int_equal(r->st, TRC_EBAD);
-	assert_int_equal(r->n, 0);
-	assert_string_equal(r->error, "leveldb.txt: no Q events; the trace has C (3) events: use --event C");
-	free(r);
+	expect_read("leveldb.txt", text, NULL, TRC_EBAD, 0,
+		    "leveldb.txt: no Q events; the trace has C (3) events: use --event C");
 
 	/* the same with --device (no pre-scan) */
-	struct trc_opts o = BP;
-	o.has_device = true;
-	o.device = TRC_DEV(8, 0);
-	r = read_str("leveldb.txt", text, &o);
-	assert_string_equal(r->error,
-			    "leveldb.txt: no Q events on device 8,0; it has C (3) events: use --event C");
-	free(r);
-
-	o.event = 'C';
-	r = read_str("leveldb.txt", text, &o);
-	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 3);
-	free(r);
+	expect_c_only_on("leveldb.txt", text, TRC_DEV(8, 0), 3,
+		"leveldb.txt: no Q events on device 8,0; it has C (3) events: use --event C");
+	struct read_result *r;
 
 	/* D and C without Q: both listed, the first suggested */
 	const char *dc = L("  8,0", "1", "1", "0.000001000", "5", "D", "  W 100 + 8 [a]")
 			 L("  8,0", "1", "2", "0.000002000", "0", "C", "  W 100 + 8 [0]");
-	r = read_str("dc.txt", dc, NULL);
-	assert_string_equal(r->error, "dc.txt: no Q events; the trace has D (1), C (1) events: use --event D");
-	free(r);
+	expect_read("dc.txt", dc, NULL, TRC_EBAD, 0,
+		    "dc.txt: no Q events; the trace has D (1), C (1) events: use --event D");
+	struct trc_opts o = BP;
 	o.event = 'D';
-	o.has_device = false;
-	r = read_str("q.txt", L("  8,0", "1", "1", "0.000001000", "5", "Q", "  W 100 + 8 [a]"), &o);
-	assert_string_equal(r->error, "q.txt: no D events; the trace has Q (1) events: use --event Q");
-	free(r);
+	expect_read("q.txt", L("  8,0", "1", "1", "0.000001000", "5", "Q", "  W 100 + 8 [a]"), &o,
+		    TRC_EBAD, 0, "q.txt: no D events; the trace has Q (1) events: use --event Q");
 
 	/* the binary reader says the same */
 	uint8_t buf[256];
@@ -140,36 +139,24 @@ static void test_device_other_events(void **state)
 		L("  8,16", "1", "1", "0.000002000", "0", "C", "  W 200 + 8 [0]")
 		L("  8,16", "1", "2", "0.000003000", "0", "C", "  W 208 + 8 [0]")
 		L("  8,0", "0", "2", "0.000004000", "5", "Q", "  R 300 + 8 [a]");
-	struct trc_opts o = BP;
-	o.has_device = true;
-	o.device = TRC_DEV(8, 16);
-	struct read_result *r = read_str("mixed.txt", text, &o);
-	assert_int_equal(r->st, TRC_EBAD);
-	assert_int_equal(r->n, 0);
-	assert_string_equal(r->error,
-			    "mixed.txt: no Q events on device 8,16; it has C (2) events: use --event C");
-	free(r);
-	o.event = 'C';
-	r = read_str("mixed.txt", text, &o);
-	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 2);
-	free(r);
+	expect_c_only_on("mixed.txt", text, TRC_DEV(8, 16), 2,
+		"mixed.txt: no Q events on device 8,16; it has C (2) events: use --event C");
+	struct read_result *r;
 
 	/* D and C on X, D asked for elsewhere: the same with --event D missing on X */
+	struct trc_opts o = BP;
+	o.has_device = true;
 	o.event = 'D';
 	o.device = TRC_DEV(8, 0);
-	r = read_str("mixed.txt", text, &o);
-	assert_string_equal(r->error,
-			    "mixed.txt: no D events on device 8,0; it has Q (2) events: use --event Q");
-	free(r);
+	expect_read("mixed.txt", text, &o, TRC_EBAD, 0,
+		    "mixed.txt: no D events on device 8,0; it has Q (2) events: use --event Q");
 
 	/* a device truly absent keeps the old message */
 	o.event = 0;
 	o.device = TRC_DEV(9, 9);
-	r = read_str("mixed.txt", text, &o);
-	assert_string_equal(r->error, "mixed.txt: device 9,9 is not in the trace (2 requests are on "
-				      "other devices; leave out --device to list them)");
-	free(r);
+	expect_read("mixed.txt", text, &o, TRC_EBAD, 0,
+		    "mixed.txt: device 9,9 is not in the trace (2 requests are on "
+		    "other devices; leave out --device to list them)");
 
 	/* the binary reader says the same */
 	uint8_t buf[256];
@@ -379,11 +366,10 @@ static void test_prescan_linear(void **state)
 static void test_many_cpus_one_missing(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/trc-torture-XXXXXX";
-	char path[300];
+	struct scratch sc;
 	uint8_t buf[256];
 
-	assert_non_null(mkdtemp(dir));
+	scratch_new(&sc);
 	for (uint32_t cpu = 0; cpu < 40; cpu++) {
 		if (cpu == 17)
 			continue;
@@ -391,15 +377,13 @@ static void test_many_cpus_one_missing(void **state)
 		for (uint32_t i = 0; i < 3; i++)
 			n += bt_rec(buf + n, 1000 + i * 100 + cpu, (cpu * 3 + i) * 8, 4096,
 				    ACT(C_READ | C_QUEUE | C_FS, A_Q), DEV(8, 16), cpu, NULL, 0);
-		snprintf(path, sizeof(path), "%s/node.blktrace.%u", dir, cpu);
-		write_file(path, buf, n);
+		write_file(scratch_path(&sc, "node.blktrace.%u", cpu), buf, n);
 	}
-	snprintf(path, sizeof(path), "%s/node", dir);
 	struct trc *t;
 	char err[512];
 	struct trc_rec rec;
 	uint64_t n = 0, last = 0;
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(trc_open(&t, scratch_path(&sc, "node"), NULL, err, sizeof(err)), 0);
 	while (trc_next(t, &rec) == TRC_OK) {
 		assert_true(rec.time_ns >= last);
 		last = rec.time_ns;
@@ -408,15 +392,11 @@ static void test_many_cpus_one_missing(void **state)
 	assert_int_equal(n, 39 * 3);
 	char want[400];
 	snprintf(want, sizeof(want), "%s/node.blktrace.17: the file for CPU 17 is missing; its events are "
-				     "absent (blkparse would stop at the first missing file)\n", dir);
+				     "absent (blkparse would stop at the first missing file)\n", sc.dir);
 	assert_string_equal(trc_warnings(t), want);
 	assert_string_equal(trc_counts(t)->skipped_unit, "records");
 	trc_close(t);
-	for (uint32_t cpu = 0; cpu < 40; cpu++) {
-		snprintf(path, sizeof(path), "%s/node.blktrace.%u", dir, cpu);
-		unlink(path);
-	}
-	rmdir(dir);
+	scratch_rm(&sc);
 }
 
 /* ---- remap chains: LVM (253,0) on a partition (8,2) on a disk (8,0) ---- */
@@ -432,8 +412,7 @@ static const char *lvm_text =
 static void test_remap_chain(void **state)
 {
 	(void)state;
-	struct read_result *r = read_str("lvm.txt", lvm_text, &BP);
-	assert_int_equal(r->st, TRC_EOF);
+	struct read_result *r = read_all("lvm.txt", lvm_text, &BP);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->rec[0].dev, TRC_DEV(8, 0));
 	assert_int_equal(r->counts.remaps, 2); /* the A events on 8,0 */
@@ -507,44 +486,33 @@ static void test_no_requests(void **state)
 	free(r);
 
 	/* blktrace: a file of process notes only, and an empty CPU file next to it */
-	char dir[] = "/tmp/trc-torture-XXXXXX";
-	char path[300];
+	struct scratch sc;
 	uint8_t buf[256];
-	assert_non_null(mkdtemp(dir));
+	scratch_new(&sc);
 	size_t n = bt_rec(buf, 0, 0, 0, ACT(C_NOTIFY, 0), 0, 0, (const uint8_t *)"fio\0\0\0\0\0", 8);
-	snprintf(path, sizeof(path), "%s/x.blktrace.0", dir);
-	write_file(path, buf, n);
-	snprintf(path, sizeof(path), "%s/x.blktrace.1", dir);
-	write_file(path, buf, 0);
+	write_file(scratch_path(&sc, "x.blktrace.0"), buf, n);
+	write_file(scratch_path(&sc, "x.blktrace.1"), buf, 0);
 	struct trc *t;
 	char err[512];
 	struct trc_rec rec;
-	snprintf(path, sizeof(path), "%s/x", dir);
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(trc_open(&t, scratch_path(&sc, "x"), NULL, err, sizeof(err)), 0);
 	assert_int_equal(trc_next(t, &rec), TRC_EBAD);
 	char want[400];
-	snprintf(want, sizeof(want), "%s/x: no requests", dir);
+	snprintf(want, sizeof(want), "%s/x: no requests", sc.dir);
 	assert_string_equal(trc_error(t), want);
 	trc_close(t);
 	/* the empty CPU file by its name: the capture it belongs to (with no requests either) */
-	snprintf(path, sizeof(path), "%s/x.blktrace.1", dir);
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(trc_open(&t, scratch_path(&sc, "x.blktrace.1"), NULL, err, sizeof(err)), 0);
 	assert_string_equal(trc_format_name(t), "blktrace");
 	assert_int_equal(trc_next(t, &rec), TRC_EBAD);
-	snprintf(want, sizeof(want), "%s/x.blktrace.1: no requests", dir);
+	snprintf(want, sizeof(want), "%s/x.blktrace.1: no requests", sc.dir);
 	assert_string_equal(trc_error(t), want);
 	trc_close(t);
-	snprintf(path, sizeof(path), "%s/empty.bin", dir);
-	write_file(path, buf, 0);
-	assert_int_equal(trc_open(&t, path, NULL, err, sizeof(err)), -EINVAL);
-	snprintf(want, sizeof(want), "%s/empty.bin: no requests", dir);
+	write_file(scratch_path(&sc, "empty.bin"), buf, 0);
+	assert_int_equal(trc_open(&t, sc.path, NULL, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s/empty.bin: no requests", sc.dir);
 	assert_string_equal(err, want);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/x.blktrace.0", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/x.blktrace.1", dir);
-	unlink(path);
-	rmdir(dir);
+	scratch_rm(&sc);
 
 	/* only the summary footer of blkparse, with CRLF line ends */
 	r = read_str("sum.txt", "CPU0 (sda):\r\n Reads Queued:           0,        0KiB\r\n"
@@ -605,8 +573,7 @@ static void test_crlf_odd_whitespace(void **state)
 	free(r);
 	struct trc_opts o = BP;
 	o.lenient = true;
-	r = read_str("k.txt", bad, &o);
-	assert_int_equal(r->st, TRC_EOF);
+	r = read_all("k.txt", bad, &o);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->counts.skipped_bad, 1);
 	assert_int_equal(r->counts.first_bad.line, 2);
@@ -645,19 +612,6 @@ static void test_binary_range_and_time(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_c_only),
-		cmocka_unit_test(test_device_other_events),
-		cmocka_unit_test(test_barriers),
-		cmocka_unit_test(test_clock_jump),
-		cmocka_unit_test(test_prescan_linear),
-		cmocka_unit_test(test_many_cpus_one_missing),
-		cmocka_unit_test(test_remap_chain),
-		cmocka_unit_test(test_no_requests),
-		cmocka_unit_test(test_crlf_odd_whitespace),
-		cmocka_unit_test(test_binary_range_and_time),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_c_only), UT(test_device_other_events), UT(test_barriers), UT(test_clock_jump),
+	UT(test_prescan_linear), UT(test_many_cpus_one_missing), UT(test_remap_chain),
+	UT(test_no_requests), UT(test_crlf_odd_whitespace), UT(test_binary_range_and_time));

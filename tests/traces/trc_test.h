@@ -3,12 +3,16 @@
 #ifndef SSDCACHE_TRC_TEST_H
 #define SSDCACHE_TRC_TEST_H
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "traces/reader.h"
+#include "traces/stats.h"
 
 #define MAX_RECS 256
 
@@ -95,6 +99,29 @@ static inline void expect_recs(const struct read_result *r, const char *const *w
 			fail_msg("record %zu: '%s', expected '%s'", i, rec_line(r, i), want[i]);
 }
 
+/* r holds exactly the records whose sectors are, in order, the space-separated numbers of want:
+ * one line states a reading order. */
+static inline void expect_sectors(const struct read_result *r, const char *want)
+{
+	size_t i = 0;
+	char *end;
+
+	for (const char *p = want; *p; p = end, i++) {
+		unsigned long long v = strtoull(p, &end, 10);
+		if (end == p)
+			fail_msg("bad sector list '%s'", want);
+		if (i >= r->n)
+			fail_msg("%zu records, expected more: %s", r->n, want);
+		if (r->rec[i].sector != v)
+			fail_msg("record %zu: sector %llu, expected %llu (%s)", i,
+				 (unsigned long long)r->rec[i].sector, v, want);
+		while (*end == ' ')
+			end++;
+	}
+	if (r->n != i)
+		fail_msg("%zu records, expected %zu: %s", r->n, i, want);
+}
+
 /* Case i of a table of damaged inputs: r, read strictly, stopped with TRC_EBAD at line, with an
  * error that contains msg. */
 static inline void expect_bad(size_t i, const struct read_result *r, const char *msg, uint64_t line)
@@ -109,6 +136,48 @@ static inline void expect_bad(size_t i, const struct read_result *r, const char 
 		fail_msg("case %zu: line %llu, expected %llu", i, (unsigned long long)r->end_pos.line,
 			 (unsigned long long)line);
 }
+
+/* read_str that must open and read to the end (TRC_EOF), or the test fails saying why. */
+static inline struct read_result *read_all(const char *name, const char *text,
+					   const struct trc_opts *opts)
+{
+	struct read_result *r = read_str(name, text, opts);
+
+	if (r->open_rc)
+		fail_msg("%s: open failed: %s", name, r->err);
+	if (r->st != TRC_EOF)
+		fail_msg("%s: status %d after %zu records, expected the end: %s", name, r->st, r->n,
+			 r->error);
+	return r;
+}
+
+/* name (text, read with opts) opens and stops with status st after n records; with error, the
+ * reader's error (st TRC_EBAD) is exactly that text. */
+static inline void expect_read(const char *name, const char *text, const struct trc_opts *opts,
+			       enum trc_status st, size_t n, const char *error)
+{
+	struct read_result *r = read_str(name, text, opts);
+
+	if (r->open_rc)
+		fail_msg("%s: open failed: %s", name, r->err);
+	if (r->st != st || r->n != n)
+		fail_msg("%s: status %d after %zu records, expected %d after %zu (%s)", name, r->st,
+			 r->n, st, n, r->error);
+	if (error && strcmp(r->error, error))
+		fail_msg("%s: error '%s', expected '%s'", name, r->error, error);
+	free(r);
+}
+
+/* A new statistics collector with opts (NULL: the defaults), or the test fails. */
+static inline struct trc_stats *stats_of(const struct trc_stats_opts *opts)
+{
+	struct trc_stats_opts defaults = {0};
+	struct trc_stats *s;
+
+	if (trc_stats_new(&s, opts ? opts : &defaults))
+		fail_msg("trc_stats_new failed");
+	return s;
+}
 #endif
 
 /* Write data to path (for readers that need real files). */
@@ -119,6 +188,49 @@ static inline void write_file(const char *path, const void *data, size_t len)
 		fprintf(stderr, "cannot write %s\n", path);
 		abort();
 	}
+}
+
+/* A scratch directory under /tmp for readers that need real files (per-CPU blktrace captures):
+ * scratch_path names a file in it, scratch_rm removes it with whatever the test wrote there. */
+struct scratch {
+	char dir[32];
+	char path[320]; /* the last name scratch_path made */
+};
+
+static inline void scratch_new(struct scratch *s)
+{
+	snprintf(s->dir, sizeof(s->dir), "/tmp/trc-test-XXXXXX");
+	if (!mkdtemp(s->dir)) {
+		fprintf(stderr, "cannot create %s\n", s->dir);
+		abort();
+	}
+}
+
+/* DIR/NAME, NAME formatted as printf does; valid until the next call. */
+__attribute__((format(printf, 2, 3))) static inline const char *scratch_path(struct scratch *s,
+									    const char *fmt, ...)
+{
+	char name[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	snprintf(s->path, sizeof(s->path), "%s/%s", s->dir, name);
+	return s->path;
+}
+
+static inline void scratch_rm(struct scratch *s)
+{
+	DIR *d = opendir(s->dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlink(scratch_path(s, "%s", e->d_name));
+	if (d)
+		closedir(d);
+	rmdir(s->dir);
 }
 
 #endif
