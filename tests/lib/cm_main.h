@@ -7,20 +7,16 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "tests/lib/test_main.h"
+
 /* One test without setup or teardown (cmocka_unit_test), short so a list fills its lines. */
 #define UT(f) cmocka_unit_test(f)
 
 /*
- * CM_MAIN(UT(test_a), UT(test_b), ST_TEST(test_c)) defines main(): the tests run in order as one
- * group without group setup; the exit status is the number of failed tests (cmocka's). Every file
- * wrote these five lines before; one macro keeps the list the only thing a file states.
+ * CM_MAIN(UT(test_a), UT(test_b), ST_TEST(test_c)): test_main.h's TEST_MAIN without group setup
+ * or teardown (the tests run in order as one group; the exit status is cmocka's).
  */
-#define CM_MAIN(...)                                                                               \
-	int main(void)                                                                             \
-	{                                                                                          \
-		const struct CMUnitTest tests[] = {__VA_ARGS__};                                   \
-		return cmocka_run_group_tests(tests, NULL, NULL);                                  \
-	}
+#define CM_MAIN(...) TEST_MAIN(NULL, NULL, __VA_ARGS__)
 
 /*
  * expect_in(text, "a", "b", ...): text contains every one of the strings, or the test fails at
