@@ -569,7 +569,8 @@ struct fig_kind {
 	 * not the data for it (nothing written) or --max-figures was reached (fig_open set
 	 * kind_full); < 0: error, message in c->err. */
 	int (*draw)(struct ctx *c, int i, const struct combo *cb);
-	const char *none;   /* family figures: note when no slice was drawn; %s: the trace */
+	const char *none;   /* family figures: note when no slice was drawn, after "WHAT: "; %s: the
+			     * family */
 };
 
 /* Start the next figure of the current kind for family fi, or NULL: --max-figures reached
@@ -1110,22 +1111,20 @@ static int fig_predcdf(struct ctx *c, int k, const struct combo *cb);
 /* Every figure, in page order: the families' figures, then the selected runs'. */
 static const struct fig_kind figure_kinds[] = {
 	{"hitbs", "hit ratio vs block size", F_MODE | F_POLICY | F_SIZE, fig_hitbs,
-	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
-	 "two block sizes"},
+	 "no combination of mode, policy and cache size of %s was run at two block sizes"},
 	{"heatmap", "heatmap", F_MODE | F_POLICY | F_SIZE, fig_heatmap,
-	 "heatmap: no combination of mode, policy and cache size of %s was run at two block sizes "
-	 "and two associativities"},
+	 "no combination of mode, policy and cache size of %s was run at two block sizes and two "
+	 "associativities"},
 	{"mrc", "miss-ratio curve", F_BS | F_ASSOC, fig_mrc,
-	 "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep --cache-size "
-	 "1G,2G,...)"},
+	 "no configuration of %s was run at two cache sizes (sweep --cache-size 1G,2G,...)"},
 	{"gap", "trace, placement and policy", F_MODE | F_POLICY | F_SIZE, fig_gap,
-	 "trace, placement and policy: no configuration of %s was run with a policy and with opt "
-	 "in a sweep that stored its reference curves (sweep --policy lfu,opt ...)"},
+	 "no configuration of %s was run with a policy and with opt in a sweep that stored its "
+	 "reference curves (sweep --policy lfu,opt ...)"},
 	{"modes", "mode comparison", F_POLICY | F_SIZE, fig_modes,
-	 "mode comparison: no policy and cache size of %s was run in two modes"},
+	 "no policy and cache size of %s was run in two modes"},
 	{"misses", "miss explanation", F_MODE | F_POLICY | F_SIZE, fig_misses,
-	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
-	 "without --no-explain)"},
+	 "no configuration of %s has two runs with miss explanation counts (run without "
+	 "--no-explain)"},
 	{"series", "hit ratio over time", F_SELECTED, fig_series, NULL},
 	{"classcdf", "piece latency per class", F_RUN, fig_classcdf, NULL},
 	{"reqcdf", "request latency", F_SELECTED, fig_reqcdf, NULL},
@@ -1163,8 +1162,12 @@ static int draw_family(struct ctx *c, int fi)
 				return rc;
 			drawn += (unsigned)rc;
 		}
-		if (!drawn && !c->kind_full)
-			note(c, kind->none, who);
+		if (!drawn && !c->kind_full) {
+			char why[512];
+
+			text(why, sizeof(why), kind->none, who);
+			note(c, "%s: %s", kind->what, why);
+		}
 	}
 	return 0;
 }
