@@ -95,23 +95,26 @@ static int set_option(struct ssdcache_config *cfg, const char *name)
 	struct ssdcache_options *o = &cfg->options;
 	const struct pol_ops *p = pol_find(name);
 
-	if (p)
+	if (p) {
 		cfg->policy = p;
-	else if (!strcasecmp(name, "async_lookup"))
-		o->async_lookup = 1;
-	else if (!strcasecmp(name, "queue_busy"))
-		o->queue_busy = 1;
-	else if (!strcasecmp(name, "disable_writeback"))
-		o->disable_writeback = 1;
-	else if (!strcasecmp(name, "skip_write_insert"))
-		o->skip_write_insert = 1;
-	else if (!strcasecmp(name, "evict_on_write"))
-		o->evict_on_write = 1;
-	else if (!strcasecmp(name, "cmd_preload"))
-		o->cmd_preload = 1;
-	else
-		return -ENOENT;
-	return 0;
+		return 0;
+	}
+	/* each other option word of the seed's sets the flag of its name, in the seed's order */
+#define FLAG_OPTION(field)                                                                         \
+	do {                                                                                       \
+		if (!strcasecmp(name, #field)) {                                                   \
+			o->field = 1;                                                              \
+			return 0;                                                                  \
+		}                                                                                  \
+	} while (0)
+	FLAG_OPTION(async_lookup);
+	FLAG_OPTION(queue_busy);
+	FLAG_OPTION(disable_writeback);
+	FLAG_OPTION(skip_write_insert);
+	FLAG_OPTION(evict_on_write);
+	FLAG_OPTION(cmd_preload);
+#undef FLAG_OPTION
+	return -ENOENT;
 }
 
 int ssdcache_parse_table(struct ssdcache_config *cfg, const char *table, char *err, size_t errlen,

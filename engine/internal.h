@@ -323,28 +323,29 @@ static inline void sio_pol_access(const struct ssdcache_io *sio, int rw, struct 
 	a->write = rw == WRITE;
 }
 
-/* on_hit, default: nothing. sio->cmd / sio->cte_idx name the matching slot. */
-static inline void pol_hit(struct ssdcache_io *sio, int rw)
+/* A slot hook of the policy (on_hit, on_insert; NULL: nothing to do) for the sio's slot:
+ * sio->cmd / sio->cte_idx name it. */
+static inline void pol_slot_hook(struct ssdcache_io *sio, int rw,
+				 void (*hook)(struct pol *p, pol_slot s, const struct pol_access *a))
 {
-	struct ssdcache_ctx *sc = sio->sc;
 	struct pol_access a;
 
-	if (!sc->pol.ops->on_hit)
+	if (!hook)
 		return;
 	sio_pol_access(sio, rw, &a);
-	sc->pol.ops->on_hit(&sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+	hook(&sio->sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+}
+
+/* on_hit, default: nothing. The matching slot. */
+static inline void pol_hit(struct ssdcache_io *sio, int rw)
+{
+	pol_slot_hook(sio, rw, sio->sc->pol.ops->on_hit);
 }
 
 /* on_insert, default: nothing. */
 static inline void pol_insert(struct ssdcache_io *sio, int rw)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct pol_access a;
-
-	if (!sc->pol.ops->on_insert)
-		return;
-	sio_pol_access(sio, rw, &a);
-	sc->pol.ops->on_insert(&sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+	pol_slot_hook(sio, rw, sio->sc->pol.ops->on_insert);
 }
 
 /* on_evict, default: nothing. */
