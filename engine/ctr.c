@@ -234,9 +234,7 @@ static void ctx_free(struct ssdcache_ctx *sc)
 			sc->adm[k].ops->destroy(sc->adm[k].priv);
 		free(sc->adm[k].priv);
 	}
-	free(sc->cand_slot);
-	free(sc->cand_atime);
-	free(sc->cand_count);
+	free(sc->cand_atime); /* the three candidate arrays' block */
 	free(sc->te_pool);
 	free(sc->md_table);
 	defer_free(sc);
@@ -273,12 +271,13 @@ static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 	sc->cand_cap = (sc->cfg.options.assoc + 1) * DEFAULT_ALIASING;
 	if (sc->cand_cap > 65 * DEFAULT_ALIASING)
 		sc->cand_cap = 65 * DEFAULT_ALIASING;
-	sc->cand_slot = malloc(sc->cand_cap * sizeof(*sc->cand_slot));
-	sc->cand_atime = malloc(sc->cand_cap * sizeof(*sc->cand_atime));
-	sc->cand_count = malloc(sc->cand_cap * sizeof(*sc->cand_count));
+	/* the candidates' arrays in one block: atime, count, then the (narrower) slots */
+	sc->cand_atime = malloc(sc->cand_cap * (2 * sizeof(*sc->cand_atime) + sizeof(*sc->cand_slot)));
 	sc->pol.priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
-	if (!sc->cand_slot || !sc->cand_atime || !sc->cand_count || !sc->pol.priv)
+	if (!sc->cand_atime || !sc->pol.priv)
 		return fail(err, errlen, "out of memory for the policy"), -ENOMEM;
+	sc->cand_count = sc->cand_atime + sc->cand_cap;
+	sc->cand_slot = (pol_slot *)(sc->cand_count + sc->cand_cap);
 	rc = ops->init ? ops->init(&sc->pol, &a, sub, sizeof(sub)) : 0;
 	if (rc) {
 		/* init failed: sc->pol.ops stays NULL, so destroy does not run */

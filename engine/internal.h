@@ -119,7 +119,8 @@ struct ssdcache_ctx {
 		void *priv;
 	} adm[POL_ADMIT_MAX];         /* admission rules (extension), all must admit */
 	unsigned nr_adm;
-	/* the candidates of one lookup, for the policy (struct pol_cands): sized at ctr */
+	/* the candidates of one lookup, for the policy (struct pol_cands): sized at ctr, one block
+	 * (cand_atime is the allocation) */
 	pol_slot *cand_slot;
 	unsigned long *cand_atime, *cand_count;
 	unsigned cand_cap;
