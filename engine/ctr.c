@@ -272,7 +272,8 @@ static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 	if (sc->cand_cap > 65 * DEFAULT_ALIASING)
 		sc->cand_cap = 65 * DEFAULT_ALIASING;
 	/* the candidates' arrays in one block: atime, count, then the (narrower) slots */
-	sc->cand_atime = malloc(sc->cand_cap * (2 * sizeof(*sc->cand_atime) + sizeof(*sc->cand_slot)));
+	sc->cand_atime =
+		malloc(sc->cand_cap * (2 * sizeof(*sc->cand_atime) + sizeof(*sc->cand_slot)));
 	sc->pol.priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
 	if (!sc->cand_atime || !sc->pol.priv)
 		return fail(err, errlen, "out of memory for the policy"), -ENOMEM;

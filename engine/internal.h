@@ -327,7 +327,7 @@ static inline void sio_pol_access(const struct ssdcache_io *sio, int rw, struct 
 /* A slot hook of the policy (on_hit, on_insert; NULL: nothing to do) for the sio's slot:
  * sio->cmd / sio->cte_idx name it. */
 static inline void pol_slot_hook(struct ssdcache_io *sio, int rw,
-				 void (*hook)(struct pol *p, pol_slot s, const struct pol_access *a))
+				 void (*hook)(struct pol *, pol_slot, const struct pol_access *))
 {
 	struct pol_access a;
 

@@ -634,8 +634,8 @@ static void plot_begin(FILE *f, int n, const char *what)
 	if (n)
 		fprintf(f, "plot ");
 	else
-		fprintf(f, "set label 1 \"no %s samples\" at graph 0.5,0.5 center\nplot NaN notitle\n",
-			what);
+		fprintf(f, "set label 1 \"no %s samples\" at graph 0.5,0.5 center\n"
+			   "plot NaN notitle\n", what);
 }
 
 /* Line i of a selected runs' figure: "$dI using 1:2 with WITH", dash type dash (0: gnuplot's
@@ -652,8 +652,8 @@ static void run_line(FILE *f, int i, const char *with, int dash, const char *col
 
 /* The axes of the request latency CDFs (reqcdf, predcdf) below their x label. */
 #define REQ_CDF_AXES                                                                               \
-	"set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n" \
-	"set yrange [0:1.02]\nset key outside below\n"
+	"set ylabel \"cumulative fraction of requests\"\nset logscale x 10\n"                 \
+	"set format x \"%%.0f\"\nset yrange [0:1.02]\nset key outside below\n"
 
 /* hitbs: read hit ratio vs block size, one line per associativity, per (mode, policy, size). */
 static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
@@ -1492,7 +1492,8 @@ static int fig_reqcdf(struct ctx *c, int unused __attribute__((unused)),
 	}
 	if ((rc = fig_data_end(c, f, st, rc, 1100, 600)) < 0)
 		return rc;
-	fprintf(f, "set xlabel \"request latency (us, log scale; bucket upper bounds)\"\n" REQ_CDF_AXES);
+	fprintf(f, "set xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
+		   REQ_CDF_AXES);
 	plot_begin(f, nlines, "histogram");
 	for (int i = 0; i < nlines; i++)
 		run_line(f, i, "steps", styles[i] % 2 ? 2 : 1, palette[styles[i] / 2], labels[i]);
@@ -1589,7 +1590,8 @@ static int fig_predcdf(struct ctx *c, int k, const struct combo *cb __attribute_
 	fprintf(f, "set xlabel \"request latency (us, log scale)\"\n" REQ_CDF_AXES "plot ");
 	for (int i = 0; i < x.n; i++)
 		run_line(f, i, "steps", x.dash[i],
-			 palette[x.colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))], x.labels[i]);
+			 palette[x.colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))],
+			 x.labels[i]);
 	return plot_end(c, f);
 }
 

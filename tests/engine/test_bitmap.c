@@ -36,6 +36,20 @@ static void pattern(unsigned p, uint64_t *bm)
 }
 #define NPATTERNS (3 + 2 * 6)
 
+/* bm_any and bm_all of [lo, hi) on pattern p's map bm, against the bits one by one. */
+static void check_query(const uint64_t *bm, unsigned p, unsigned lo, unsigned hi)
+{
+	bool any = false, all = true;
+
+	for (unsigned i = lo; i < hi; i++) {
+		any |= bit(bm, i);
+		all &= bit(bm, i);
+	}
+	if (bm_any(bm, lo, hi) != any || bm_all(bm, lo, hi) != all)
+		fail_msg("pattern %u [%u, %u): any %d all %d, expected %d %d", p, lo, hi,
+			 bm_any(bm, lo, hi), bm_all(bm, lo, hi), any, all);
+}
+
 static void test_queries(void **state)
 {
 	uint64_t bm[NW];
@@ -44,17 +58,8 @@ static void test_queries(void **state)
 	for (unsigned p = 0; p < NPATTERNS; p++) {
 		pattern(p, bm);
 		for (unsigned lo = 0; lo <= NBITS; lo++)
-			for (unsigned hi = lo; hi <= NBITS; hi++) {
-				bool any = false, all = true;
-
-				for (unsigned i = lo; i < hi; i++) {
-					any |= bit(bm, i);
-					all &= bit(bm, i);
-				}
-				if (bm_any(bm, lo, hi) != any || bm_all(bm, lo, hi) != all)
-					fail_msg("pattern %u [%u, %u): any %d all %d, expected %d %d", p, lo,
-						 hi, bm_any(bm, lo, hi), bm_all(bm, lo, hi), any, all);
-			}
+			for (unsigned hi = lo; hi <= NBITS; hi++)
+				check_query(bm, p, lo, hi);
 		for (unsigned n = 0; n <= NBITS; n++) {
 			bool full = true;
 
@@ -69,6 +74,26 @@ static void test_queries(void **state)
 	}
 }
 
+/* Pattern p with [lo, hi) set (or cleared): those bits changed, no other. */
+static void check_edit(uint64_t *bm, unsigned p, unsigned lo, unsigned hi, bool set)
+{
+	uint64_t before[NW];
+
+	pattern(p, bm);
+	memcpy(before, bm, sizeof(before));
+	if (set)
+		bm_set(bm, lo, hi);
+	else
+		bm_clear(bm, lo, hi);
+	for (unsigned i = 0; i < NBITS; i++) {
+		bool want = i >= lo && i < hi ? set : bit(before, i);
+
+		if (bit(bm, i) != want)
+			fail_msg("pattern %u %s [%u, %u): bit %u is %d", p,
+				 set ? "set" : "clear", lo, hi, i, !want);
+	}
+}
+
 static void test_edits(void **state)
 {
 	uint64_t bm[NW];
@@ -77,22 +102,8 @@ static void test_edits(void **state)
 	for (unsigned p = 0; p < NPATTERNS; p++)
 		for (unsigned lo = 0; lo <= NBITS; lo++)
 			for (unsigned hi = lo; hi <= NBITS; hi++)
-				for (int set = 0; set < 2; set++) {
-					uint64_t before[NW];
-
-					pattern(p, bm);
-					memcpy(before, bm, sizeof(bm));
-					if (set)
-						bm_set(bm, lo, hi);
-					else
-						bm_clear(bm, lo, hi);
-					for (unsigned i = 0; i < NBITS; i++) {
-						bool want = i >= lo && i < hi ? set : bit(before, i);
-						if (bit(bm, i) != want)
-							fail_msg("pattern %u %s [%u, %u): bit %u is %d", p,
-								 set ? "set" : "clear", lo, hi, i, !want);
-					}
-				}
+				for (int set = 0; set < 2; set++)
+					check_edit(bm, p, lo, hi, set);
 }
 
 int main(void)

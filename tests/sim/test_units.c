@@ -24,8 +24,9 @@ static void check(int (*parse)(const char *, uint64_t *), const char *what,
 		int rc = parse(tc[i].in, &v);
 
 		if (rc != tc[i].rc || (rc == 0 && v != tc[i].want))
-			fail_msg("%s(\"%s\"): rc %d value %llu, expected rc %d value %llu", what, tc[i].in,
-				 rc, (unsigned long long)v, tc[i].rc, (unsigned long long)tc[i].want);
+			fail_msg("%s(\"%s\"): rc %d value %llu, expected rc %d value %llu", what,
+				 tc[i].in, rc, (unsigned long long)v, tc[i].rc,
+				 (unsigned long long)tc[i].want);
 	}
 }
 
@@ -35,7 +36,8 @@ static void test_size(void **state)
 		{"4096", 0, 4096}, {"0", 0, 0}, {"512b", 0, 512},
 		{"4K", 0, 4096}, {"4k", 0, 4096}, {"4KiB", 0, 4096}, {"4kb", 0, 4096},
 		{"64M", 0, 64ULL << 20}, {"64MiB", 0, 64ULL << 20}, {"1G", 0, 1ULL << 30},
-		{"1T", 0, 1ULL << 40}, {"2p", 0, 2ULL << 50}, {"1.5G", 0, 3ULL << 29}, {".5K", 0, 512},
+		{"1T", 0, 1ULL << 40}, {"2p", 0, 2ULL << 50}, {"1.5G", 0, 3ULL << 29},
+		{".5K", 0, 512},
 		/* 2^64 - 2^50 fits, 2^64 does not */
 		{"16383P", 0, 16383ULL << 50}, {"16384P", -EINVAL, 0},
 		{"18446744073709551615", 0, UINT64_MAX}, {"18446744073709551616", -EINVAL, 0},
@@ -51,7 +53,8 @@ static void test_size(void **state)
 static void test_time(void **state)
 {
 	static const struct unit_case tc[] = {
-		{"5000000", 0, 5000000}, {"250ns", 0, 250}, {"100us", 0, 100000}, {"5ms", 0, 5000000},
+		{"5000000", 0, 5000000}, {"250ns", 0, 250}, {"100us", 0, 100000},
+		{"5ms", 0, 5000000},
 		{"1.5s", 0, 1500000000}, {"2s", 0, 2000000000}, {"0.0015ms", 0, 1500},
 		/* case matters, unlike sizes */
 		{"5MS", -EINVAL, 0}, {"5Ms", -EINVAL, 0}, {"5m", -EINVAL, 0}, {"5 ms", -EINVAL, 0},
