@@ -95,23 +95,26 @@ static int set_option(struct ssdcache_config *cfg, const char *name)
 	struct ssdcache_options *o = &cfg->options;
 	const struct pol_ops *p = pol_find(name);
 
-	if (p)
+	if (p) {
 		cfg->policy = p;
-	else if (!strcasecmp(name, "async_lookup"))
-		o->async_lookup = 1;
-	else if (!strcasecmp(name, "queue_busy"))
-		o->queue_busy = 1;
-	else if (!strcasecmp(name, "disable_writeback"))
-		o->disable_writeback = 1;
-	else if (!strcasecmp(name, "skip_write_insert"))
-		o->skip_write_insert = 1;
-	else if (!strcasecmp(name, "evict_on_write"))
-		o->evict_on_write = 1;
-	else if (!strcasecmp(name, "cmd_preload"))
-		o->cmd_preload = 1;
-	else
-		return -ENOENT;
-	return 0;
+		return 0;
+	}
+	/* each other option word of the seed's sets the flag of its name, in the seed's order */
+#define FLAG_OPTION(field)                                                                         \
+	do {                                                                                       \
+		if (!strcasecmp(name, #field)) {                                                   \
+			o->field = 1;                                                              \
+			return 0;                                                                  \
+		}                                                                                  \
+	} while (0)
+	FLAG_OPTION(async_lookup);
+	FLAG_OPTION(queue_busy);
+	FLAG_OPTION(disable_writeback);
+	FLAG_OPTION(skip_write_insert);
+	FLAG_OPTION(evict_on_write);
+	FLAG_OPTION(cmd_preload);
+#undef FLAG_OPTION
+	return -ENOENT;
 }
 
 int ssdcache_parse_table(struct ssdcache_config *cfg, const char *table, char *err, size_t errlen,
@@ -231,9 +234,7 @@ static void ctx_free(struct ssdcache_ctx *sc)
 			sc->adm[k].ops->destroy(sc->adm[k].priv);
 		free(sc->adm[k].priv);
 	}
-	free(sc->cand_slot);
-	free(sc->cand_atime);
-	free(sc->cand_count);
+	free(sc->cand_atime); /* the three candidate arrays' block */
 	free(sc->te_pool);
 	free(sc->md_table);
 	defer_free(sc);
@@ -270,12 +271,14 @@ static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 	sc->cand_cap = (sc->cfg.options.assoc + 1) * DEFAULT_ALIASING;
 	if (sc->cand_cap > 65 * DEFAULT_ALIASING)
 		sc->cand_cap = 65 * DEFAULT_ALIASING;
-	sc->cand_slot = malloc(sc->cand_cap * sizeof(*sc->cand_slot));
-	sc->cand_atime = malloc(sc->cand_cap * sizeof(*sc->cand_atime));
-	sc->cand_count = malloc(sc->cand_cap * sizeof(*sc->cand_count));
+	/* the candidates' arrays in one block: atime, count, then the (narrower) slots */
+	sc->cand_atime =
+		malloc(sc->cand_cap * (2 * sizeof(*sc->cand_atime) + sizeof(*sc->cand_slot)));
 	sc->pol.priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
-	if (!sc->cand_slot || !sc->cand_atime || !sc->cand_count || !sc->pol.priv)
+	if (!sc->cand_atime || !sc->pol.priv)
 		return fail(err, errlen, "out of memory for the policy"), -ENOMEM;
+	sc->cand_count = sc->cand_atime + sc->cand_cap;
+	sc->cand_slot = (pol_slot *)(sc->cand_count + sc->cand_cap);
 	rc = ops->init ? ops->init(&sc->pol, &a, sub, sizeof(sub)) : 0;
 	if (rc) {
 		/* init failed: sc->pol.ops stays NULL, so destroy does not run */

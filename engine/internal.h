@@ -120,7 +120,8 @@ struct ssdcache_ctx {
 		void *priv;
 	} adm[POL_ADMIT_MAX];         /* admission rules (extension), all must admit */
 	unsigned nr_adm;
-	/* the candidates of one lookup, for the policy (struct pol_cands): sized at ctr */
+	/* the candidates of one lookup, for the policy (struct pol_cands): sized at ctr, one block
+	 * (cand_atime is the allocation) */
 	pol_slot *cand_slot;
 	unsigned long *cand_atime, *cand_count;
 	unsigned cand_cap;
@@ -196,60 +197,61 @@ static inline bool bm_one_word(unsigned lo, unsigned hi, unsigned *w, uint64_t *
 	return true;
 }
 
-/* Any bit of [lo, hi) set? (bitmap_and + !bitmap_empty against the mask) */
-static inline bool bm_any(const uint64_t *bm, unsigned lo, unsigned hi)
+/* What bm_range does with each word's part of a range. */
+enum bm_op { BM_OP_ANY, BM_OP_ALL, BM_OP_SET, BM_OP_CLEAR };
+
+/* One word's part m of the range: its answer (some bit set, all set; the edits answer true). */
+static inline bool bm_word_op(uint64_t *word, uint64_t m, enum bm_op op)
 {
+	switch (op) {
+	case BM_OP_ANY: return *word & m;
+	case BM_OP_ALL: return (*word & m) == m;
+	case BM_OP_SET: *word |= m; return true;
+	case BM_OP_CLEAR: *word &= ~m; return true;
+	}
+	return false;
+}
+
+/*
+ * op over the bits [lo, hi), one walk for the four operations: ANY is true as soon as a word
+ * answers true, the others are false as soon as one answers false (the edits never do). An
+ * empty range: ANY false, ALL true. op is a constant at every call (the wrappers below), so
+ * the switch folds away and each wrapper compiles to its own loop.
+ */
+static inline bool bm_range(uint64_t *bm, unsigned lo, unsigned hi, enum bm_op op)
+{
+	const bool conj = op != BM_OP_ANY;
 	unsigned w1;
 	uint64_t m1;
 
 	if (bm_one_word(lo, hi, &w1, &m1))
-		return bm[w1] & m1;
+		return bm_word_op(bm + w1, m1, op);
 	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
-		if (bm[w] & bm_word_mask(w, lo, hi))
-			return true;
-	return false;
+		if (bm_word_op(bm + w, bm_word_mask(w, lo, hi), op) != conj)
+			return !conj;
+	return conj;
+}
+
+/* Any bit of [lo, hi) set? (bitmap_and + !bitmap_empty against the mask) */
+static inline bool bm_any(const uint64_t *bm, unsigned lo, unsigned hi)
+{
+	return bm_range((uint64_t *)bm, lo, hi, BM_OP_ANY); /* ANY and ALL only read */
 }
 
 /* All bits of [lo, hi) set? An empty range is "all set" (bitmap_equal(and, mask)). */
 static inline bool bm_all(const uint64_t *bm, unsigned lo, unsigned hi)
 {
-	unsigned w1;
-	uint64_t m1;
-
-	if (bm_one_word(lo, hi, &w1, &m1))
-		return (bm[w1] & m1) == m1;
-	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++) {
-		uint64_t m = bm_word_mask(w, lo, hi);
-		if ((bm[w] & m) != m)
-			return false;
-	}
-	return true;
+	return bm_range((uint64_t *)bm, lo, hi, BM_OP_ALL);
 }
 
 static inline void bm_set(uint64_t *bm, unsigned lo, unsigned hi)
 {
-	unsigned w1;
-	uint64_t m1;
-
-	if (bm_one_word(lo, hi, &w1, &m1)) {
-		bm[w1] |= m1;
-		return;
-	}
-	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
-		bm[w] |= bm_word_mask(w, lo, hi);
+	bm_range(bm, lo, hi, BM_OP_SET);
 }
 
 static inline void bm_clear(uint64_t *bm, unsigned lo, unsigned hi)
 {
-	unsigned w1;
-	uint64_t m1;
-
-	if (bm_one_word(lo, hi, &w1, &m1)) {
-		bm[w1] &= ~m1;
-		return;
-	}
-	for (unsigned w = lo / 64; lo < hi && w <= (hi - 1) / 64; w++)
-		bm[w] &= ~bm_word_mask(w, lo, hi);
+	bm_range(bm, lo, hi, BM_OP_CLEAR);
 }
 
 static inline bool bm_empty(const uint64_t *bm, unsigned nwords)
@@ -320,28 +322,29 @@ static inline void sio_pol_access(const struct ssdcache_io *sio, int rw, struct 
 	a->write = rw == WRITE;
 }
 
-/* on_hit, default: nothing. sio->cmd / sio->cte_idx name the matching slot. */
-static inline void pol_hit(struct ssdcache_io *sio, int rw)
+/* A slot hook of the policy (on_hit, on_insert; NULL: nothing to do) for the sio's slot:
+ * sio->cmd / sio->cte_idx name it. */
+static inline void pol_slot_hook(struct ssdcache_io *sio, int rw,
+				 void (*hook)(struct pol *, pol_slot, const struct pol_access *))
 {
-	struct ssdcache_ctx *sc = sio->sc;
 	struct pol_access a;
 
-	if (!sc->pol.ops->on_hit)
+	if (!hook)
 		return;
 	sio_pol_access(sio, rw, &a);
-	sc->pol.ops->on_hit(&sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+	hook(&sio->sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+}
+
+/* on_hit, default: nothing. The matching slot. */
+static inline void pol_hit(struct ssdcache_io *sio, int rw)
+{
+	pol_slot_hook(sio, rw, sio->sc->pol.ops->on_hit);
 }
 
 /* on_insert, default: nothing. */
 static inline void pol_insert(struct ssdcache_io *sio, int rw)
 {
-	struct ssdcache_ctx *sc = sio->sc;
-	struct pol_access a;
-
-	if (!sc->pol.ops->on_insert)
-		return;
-	sio_pol_access(sio, rw, &a);
-	sc->pol.ops->on_insert(&sc->pol, cmd_pol_slot(sio->cmd, sio->cte_idx), &a);
+	pol_slot_hook(sio, rw, sio->sc->pol.ops->on_insert);
 }
 
 /* on_evict, default: nothing. */

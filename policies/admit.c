@@ -13,10 +13,7 @@
 extern const struct pol_admit_ops pol_admit_nhit, pol_admit_seqcut, pol_admit_size;
 
 const struct pol_admit_ops *const pol_admit_registry[] = {
-	&pol_admit_nhit,
-	&pol_admit_seqcut,
-	&pol_admit_size,
-	NULL,
+	&pol_admit_nhit, &pol_admit_seqcut, &pol_admit_size, NULL,
 };
 
 const struct pol_admit_ops *pol_admit_find(const char *name)

@@ -122,8 +122,5 @@ static bool nhit_admit(void *priv, const struct pol_access *a)
 const struct pol_admit_ops pol_admit_nhit = {
 	POL_ADMIT_HEAD("nhit", "nhit:N", "a block allocates at its N-th recent miss (Open CAS)",
 		       struct nhit),
-	.parse = nhit_parse,
-	.init = nhit_init,
-	.destroy = nhit_destroy,
-	.admit = nhit_admit,
+	.parse = nhit_parse, .init = nhit_init, .destroy = nhit_destroy, .admit = nhit_admit,
 };

@@ -83,8 +83,6 @@ static bool seq_admit(void *priv, const struct pol_access *a)
 const struct pol_admit_ops pol_admit_seqcut = {
 	POL_ADMIT_HEAD("seqcut", "seqcut[:SIZE]", "a sequential stream past SIZE [4M] bypasses (bcache)",
 		       struct seqcut),
-	.parse = seq_parse,
-	.init = pol_admit_keep_value,
-	.on_access = seq_on_access,
-	.admit = seq_admit,
+	.parse = seq_parse, .init = pol_admit_keep_value,
+	.on_access = seq_on_access, .admit = seq_admit,
 };

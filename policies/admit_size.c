@@ -25,7 +25,5 @@ static bool size_admit(void *priv, const struct pol_access *a)
 
 const struct pol_admit_ops pol_admit_size = {
 	POL_ADMIT_HEAD("size", "size:SIZE", "requests larger than SIZE bytes do not allocate", uint64_t),
-	.parse = size_parse,
-	.init = pol_admit_keep_value,
-	.admit = size_admit,
+	.parse = size_parse, .init = pol_admit_keep_value, .admit = size_admit,
 };

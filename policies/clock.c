@@ -95,9 +95,6 @@ static int clk_victim(struct pol *p, const struct pol_cands *c, const struct pol
 const struct pol_ops pol_clock = {
 	POL_OPS_HEAD("clock", "CLOCK: reference bit set by hits, second chance, a hand per cmd",
 		     struct clk),
-	.init = clk_init,
-	.destroy = clk_destroy,
-	.on_hit = clk_on_hit,
-	.on_insert = clk_on_insert,
-	.victim = clk_victim,
+	.init = clk_init, .destroy = clk_destroy,
+	.on_hit = clk_on_hit, .on_insert = clk_on_insert, .victim = clk_victim,
 };

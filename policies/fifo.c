@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* fifo.c - first in, first out: the candidate inserted longest ago is the victim. */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "policies/pol_common.h"
 
@@ -16,11 +15,6 @@ static int fifo_init(struct pol *p, const struct pol_init_args *a, char *err, si
 
 	f->stamp = pol_slots_alloc("fifo", a, a->nr_slots, sizeof(*f->stamp), err, errlen);
 	return f->stamp ? 0 : -ENOMEM;
-}
-
-static void fifo_destroy(struct pol *p)
-{
-	free(((struct fifo *)p->priv)->stamp);
 }
 
 static void fifo_on_insert(struct pol *p, pol_slot s, const struct pol_access *a)
@@ -46,8 +40,6 @@ static int fifo_victim(struct pol *p, const struct pol_cands *c, const struct po
 const struct pol_ops pol_fifo = {
 	POL_OPS_HEAD("fifo", "insertion order: the oldest inserted candidate (hits do not matter)",
 		     struct fifo),
-	.init = fifo_init,
-	.destroy = fifo_destroy,
-	.on_insert = fifo_on_insert,
-	.victim = fifo_victim,
+	.init = fifo_init, .destroy = pol_free_slots,
+	.on_insert = fifo_on_insert, .victim = fifo_victim,
 };

@@ -20,8 +20,7 @@ static int lfu_victim(struct pol *p, const struct pol_cands *c, const struct pol
 }
 
 const struct pol_ops pol_lfu = {
-	.name = "lfu",
-	.abi = POL_ABI,
+	.name = "lfu", .abi = POL_ABI,
 	.help = "lowest count of cte transitions (Q6), as the seed: ties to the highest slot (default)",
 	.victim = lfu_victim,
 };

@@ -103,6 +103,5 @@ static int lru_victim(struct pol *p, const struct pol_cands *c, const struct pol
 const struct pol_ops pol_lru = {
 	POL_OPS_HEAD("lru", "least recently changed cte (atime), as the seed: ties to the highest slot",
 		     struct lru),
-	.init = lru_init,
-	.victim = lru_victim,
+	.init = lru_init, .victim = lru_victim,
 };

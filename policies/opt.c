@@ -2,7 +2,6 @@
 /* opt.c - Belady's rule inside this geometry: evict the candidate whose block is used farthest ahead. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "policies/pol_common.h"
 
@@ -15,8 +14,8 @@
  * What this bounds, and what not: docs/policies.md.
  */
 struct opt {
+	pol_block *block; /* per slot (first: pol_free_slots) */
 	const struct pol_oracle *o;
-	pol_block *block; /* per slot */
 };
 
 static int opt_init(struct pol *p, const struct pol_init_args *a, char *err, size_t errlen)
@@ -31,11 +30,6 @@ static int opt_init(struct pol *p, const struct pol_init_args *a, char *err, siz
 	t->o = a->oracle;
 	t->block = pol_slots_alloc("opt", a, a->nr_slots, sizeof(*t->block), err, errlen);
 	return t->block ? 0 : -ENOMEM;
-}
-
-static void opt_destroy(struct pol *p)
-{
-	free(((struct opt *)p->priv)->block);
 }
 
 static void opt_on_insert(struct pol *p, pol_slot s, const struct pol_access *a)
@@ -64,8 +58,6 @@ const struct pol_ops pol_opt = {
 		     "Belady's rule among the candidates: the block used farthest in the future (a bound)",
 		     struct opt),
 	.flags = POL_NEEDS_ORACLE,
-	.init = opt_init,
-	.destroy = opt_destroy,
-	.on_insert = opt_on_insert,
-	.victim = opt_victim,
+	.init = opt_init, .destroy = pol_free_slots,
+	.on_insert = opt_on_insert, .victim = opt_victim,
 };

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *pol_slots_alloc(const char *name, const struct pol_init_args *a, size_t nr, size_t size,
 		      char *err, size_t errlen)
@@ -14,6 +15,16 @@ void *pol_slots_alloc(const char *name, const struct pol_init_args *a, size_t nr
 		snprintf(err, errlen, "%s: out of memory for %llu slots", name,
 			 (unsigned long long)a->nr_slots);
 	return p;
+}
+
+void pol_free_slots(struct pol *p)
+{
+	void *slots;
+
+	/* the state's first member (C11 6.7.2.1p15), a pointer to an object type: copied out
+	 * rather than read through a void * lvalue (strict aliasing) */
+	memcpy(&slots, p->priv, sizeof(slots));
+	free(slots);
 }
 
 int pol_admit_keep_value(void *priv, uint64_t value, const struct pol_init_args *a, char *err,

@@ -23,6 +23,10 @@
 void *pol_slots_alloc(const char *name, const struct pol_init_args *a, size_t nr, size_t size,
 		      char *err, size_t errlen);
 
+/* A victim policy's destroy for policies whose state begins with the one per-slot array they
+ * allocate in init (free() of NULL after a failed init is harmless). */
+void pol_free_slots(struct pol *p);
+
 /* An admission rule's init for rules whose state begins with the uint64_t their value goes
  * into (the parsed SIZE); nothing can fail. */
 int pol_admit_keep_value(void *priv, uint64_t value, const struct pol_init_args *a, char *err,

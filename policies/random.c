@@ -38,7 +38,5 @@ static int rnd_victim(struct pol *p, const struct pol_cands *c, const struct pol
 const struct pol_ops pol_random = {
 	POL_OPS_HEAD("random", "a uniformly random candidate (GSL mt19937, seeded by --seed)",
 		     struct rnd),
-	.init = rnd_init,
-	.destroy = rnd_destroy,
-	.victim = rnd_victim,
+	.init = rnd_init, .destroy = rnd_destroy, .victim = rnd_victim,
 };

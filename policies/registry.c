@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* registry.c - the table of victim policies; adding one = one file + one line here. */
+/* registry.c - the table of victim policies; adding one = one file + one entry here. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -8,15 +8,9 @@
 
 extern const struct pol_ops pol_fifo, pol_random, pol_clock, pol_srrip, pol_opt;
 
+/* in the order help texts list them: the seed's two first */
 const struct pol_ops *const pol_registry[] = {
-	&pol_lfu,
-	&pol_lru,
-	&pol_fifo,
-	&pol_random,
-	&pol_clock,
-	&pol_srrip,
-	&pol_opt,
-	NULL,
+	&pol_lfu, &pol_lru, &pol_fifo, &pol_random, &pol_clock, &pol_srrip, &pol_opt, NULL,
 };
 
 const struct pol_ops *pol_find(const char *name)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* srrip.c - static re-reference interval prediction (Jaleel et al., ISCA 2010), 2-bit RRPV per slot. */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "policies/pol_common.h"
 
@@ -25,11 +24,6 @@ static int srrip_init(struct pol *p, const struct pol_init_args *a, char *err, s
 
 	r->rrpv = pol_slots_alloc("srrip", a, a->nr_slots, 1, err, errlen);
 	return r->rrpv ? 0 : -ENOMEM;
-}
-
-static void srrip_destroy(struct pol *p)
-{
-	free(((struct srrip *)p->priv)->rrpv);
 }
 
 static void srrip_on_hit(struct pol *p, pol_slot s, const struct pol_access *a)
@@ -65,9 +59,6 @@ const struct pol_ops pol_srrip = {
 	POL_OPS_HEAD("srrip",
 		     "SRRIP (Jaleel 2010): 2-bit RRPV, insert at 2, hit -> 0, first at 3 else age",
 		     struct srrip),
-	.init = srrip_init,
-	.destroy = srrip_destroy,
-	.on_hit = srrip_on_hit,
-	.on_insert = srrip_on_insert,
-	.victim = srrip_victim,
+	.init = srrip_init, .destroy = pol_free_slots,
+	.on_hit = srrip_on_hit, .on_insert = srrip_on_insert, .victim = srrip_victim,
 };

@@ -626,8 +626,7 @@ void rep_db_close(struct rep_db *db)
 {
 	if (!db)
 		return;
-	if (db->conn)
-		sqlite3_close_v2(db->conn);
+	sqlite3_close_v2(db->conn); /* a no-op on NULL (a failed open) */
 	free(db->path);
 	free(db);
 }

@@ -434,6 +434,18 @@ static void json_side(FILE *out, const struct side_info *si)
 	fputc('}', out);
 }
 
+/* An item's object up to its two values, '{"name":N,"a":A,"b":B' (the caller closes it), after
+ * a comma unless it is the first of its list. */
+static void json_item(FILE *out, const struct item *it, bool first)
+{
+	fprintf(out, "%s{\"name\":", first ? "" : ",");
+	rep_json_str(out, it->name);
+	fputs(",\"a\":", out);
+	json_val(out, &it->v[0]);
+	fputs(",\"b\":", out);
+	json_val(out, &it->v[1]);
+}
+
 static void print_json(FILE *out, const struct side_info si[2], const struct items *cfg,
 		       const struct items *met)
 {
@@ -451,12 +463,7 @@ static void print_json(FILE *out, const struct side_info si[2], const struct ite
 		const struct item *it = &cfg->it[i];
 		if (val_equal(&it->v[0], &it->v[1]))
 			continue;
-		fprintf(out, "%s{\"name\":", first ? "" : ",");
-		rep_json_str(out, it->name);
-		fputs(",\"a\":", out);
-		json_val(out, &it->v[0]);
-		fputs(",\"b\":", out);
-		json_val(out, &it->v[1]);
+		json_item(out, it, first);
 		fputc('}', out);
 		first = false;
 	}
@@ -466,12 +473,7 @@ static void print_json(FILE *out, const struct side_info si[2], const struct ite
 		double d, r;
 		bool integer;
 
-		fprintf(out, "%s{\"name\":", i ? "," : "");
-		rep_json_str(out, it->name);
-		fputs(",\"a\":", out);
-		json_val(out, &it->v[0]);
-		fputs(",\"b\":", out);
-		json_val(out, &it->v[1]);
+		json_item(out, it, i == 0);
 		fputs(",\"diff\":", out);
 		if (!val_diff(it, &d, &r, &integer))
 			fputs("null,\"rel\":null", out);

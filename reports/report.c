@@ -518,6 +518,31 @@ static int fig_end(struct ctx *c, FILE *f)
 	return 1;
 }
 
+/* End the plot command's line, then the figure's script (fig_end). */
+static int plot_end(struct ctx *c, FILE *f)
+{
+	fputc('\n', f);
+	return fig_end(c, f);
+}
+
+/* Give up a figure whose script is open (it is not counted): close it, pass rc on. */
+static int fig_abandon(FILE *f, int rc)
+{
+	fclose(f);
+	return rc;
+}
+
+/* A figure's datablocks are written, read with st (or NULL) with the outcome rc: finalize st,
+ * then give the figure up (rc < 0 returned) or open its body (fig_body, w x h; 0 returned). */
+static int fig_data_end(struct ctx *c, FILE *f, sqlite3_stmt *st, int rc, int w, int h)
+{
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return fig_abandon(f, rc);
+	fig_body(c, f, w, h, NULL);
+	return 0;
+}
+
 /* Colours that stay apart in print and for common colour blindness (Okabe-Ito + extras). */
 static const char *const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
 				      "#56B4E9", "#000000", "#F0E442", "#7F3C8D", "#11A579",
@@ -544,7 +569,8 @@ struct fig_kind {
 	 * not the data for it (nothing written) or --max-figures was reached (fig_open set
 	 * kind_full); < 0: error, message in c->err. */
 	int (*draw)(struct ctx *c, int i, const struct combo *cb);
-	const char *none;   /* family figures: note when no slice was drawn; %s: the trace */
+	const char *none;   /* family figures: note when no slice was drawn, after "WHAT: "; %s: the
+			     * family */
 };
 
 /* Start the next figure of the current kind for family fi, or NULL: --max-figures reached
@@ -602,6 +628,33 @@ static void plot_line(FILE *f, size_t i, size_t k, const char *with, int style)
 	line_style(f, style);
 }
 
+/* "plot ", or with no line to draw (n == 0) a label "no WHAT samples" and an empty plot. */
+static void plot_begin(FILE *f, int n, const char *what)
+{
+	if (n)
+		fprintf(f, "plot ");
+	else
+		fprintf(f, "set label 1 \"no %s samples\" at graph 0.5,0.5 center\n"
+			   "plot NaN notitle\n", what);
+}
+
+/* Line i of a selected runs' figure: "$dI using 1:2 with WITH", dash type dash (0: gnuplot's
+ * solid default, not named), colour, titled label. */
+static void run_line(FILE *f, int i, const char *with, int dash, const char *colour,
+		     const char *label)
+{
+	fprintf(f, "%s$d%d using 1:2 with %s lw 2 ", i ? ", \\\n  " : "", i, with);
+	if (dash)
+		fprintf(f, "dt %d ", dash);
+	fprintf(f, "lc rgb \"%s\" title ", colour);
+	gp_str(f, label);
+}
+
+/* The axes of the request latency CDFs (reqcdf, predcdf) below their x label. */
+#define REQ_CDF_AXES                                                                               \
+	"set ylabel \"cumulative fraction of requests\"\nset logscale x 10\n"                 \
+	"set format x \"%%.0f\"\nset yrange [0:1.02]\nset key outside below\n"
+
 /* hitbs: read hit ratio vs block size, one line per associativity, per (mode, policy, size). */
 static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 {
@@ -645,8 +698,7 @@ static int fig_hitbs(struct ctx *c, int fi, const struct combo *cb)
 		plot_line(f, a, a, "linespoints", (int)a);
 		fprintf(f, " title \"%" PRIu64 "\"", sl.assoc[a]);
 	}
-	fprintf(f, "\n");
-	return fig_end(c, f);
+	return plot_end(c, f);
 }
 
 /* heatmap: block size x associativity, per (mode, policy, size). */
@@ -774,8 +826,7 @@ static int fig_mrc(struct ctx *c, int fi, const struct combo *cb)
 		plot_line(f, u, u, "linespoints", (int)use[u]);
 		fprintf(f, " title \"%s, %s\"", lines[use[u]].mode, lines[use[u]].policy);
 	}
-	fprintf(f, "\n");
-	return fig_end(c, f);
+	return plot_end(c, f);
 }
 
 /* The associativity with the most runs among those matching cb (ties: the engine's default,
@@ -956,8 +1007,7 @@ static int fig_misses(struct ctx *c, int fi, const struct combo *cb)
 	for (int m = 0; m < MISS_NR; m++)
 		fprintf(f, "%s$d using %d%s title columnheader lc rgb \"%s\"", m ? ", " : "", m + 2,
 			m ? "" : ":xtic(1)", palette[m]);
-	fprintf(f, "\n");
-	return fig_end(c, f);
+	return plot_end(c, f);
 }
 
 
@@ -1061,22 +1111,20 @@ static int fig_predcdf(struct ctx *c, int k, const struct combo *cb);
 /* Every figure, in page order: the families' figures, then the selected runs'. */
 static const struct fig_kind figure_kinds[] = {
 	{"hitbs", "hit ratio vs block size", F_MODE | F_POLICY | F_SIZE, fig_hitbs,
-	 "hit ratio vs block size: no combination of mode, policy and cache size of %s was run at "
-	 "two block sizes"},
+	 "no combination of mode, policy and cache size of %s was run at two block sizes"},
 	{"heatmap", "heatmap", F_MODE | F_POLICY | F_SIZE, fig_heatmap,
-	 "heatmap: no combination of mode, policy and cache size of %s was run at two block sizes "
-	 "and two associativities"},
+	 "no combination of mode, policy and cache size of %s was run at two block sizes and two "
+	 "associativities"},
 	{"mrc", "miss-ratio curve", F_BS | F_ASSOC, fig_mrc,
-	 "miss-ratio curve: no configuration of %s was run at two cache sizes (sweep --cache-size "
-	 "1G,2G,...)"},
+	 "no configuration of %s was run at two cache sizes (sweep --cache-size 1G,2G,...)"},
 	{"gap", "trace, placement and policy", F_MODE | F_POLICY | F_SIZE, fig_gap,
-	 "trace, placement and policy: no configuration of %s was run with a policy and with opt "
-	 "in a sweep that stored its reference curves (sweep --policy lfu,opt ...)"},
+	 "no configuration of %s was run with a policy and with opt in a sweep that stored its "
+	 "reference curves (sweep --policy lfu,opt ...)"},
 	{"modes", "mode comparison", F_POLICY | F_SIZE, fig_modes,
-	 "mode comparison: no policy and cache size of %s was run in two modes"},
+	 "no policy and cache size of %s was run in two modes"},
 	{"misses", "miss explanation", F_MODE | F_POLICY | F_SIZE, fig_misses,
-	 "miss explanation: no configuration of %s has two runs with miss explanation counts (run "
-	 "without --no-explain)"},
+	 "no configuration of %s has two runs with miss explanation counts (run without "
+	 "--no-explain)"},
 	{"series", "hit ratio over time", F_SELECTED, fig_series, NULL},
 	{"classcdf", "piece latency per class", F_RUN, fig_classcdf, NULL},
 	{"reqcdf", "request latency", F_SELECTED, fig_reqcdf, NULL},
@@ -1114,8 +1162,12 @@ static int draw_family(struct ctx *c, int fi)
 				return rc;
 			drawn += (unsigned)rc;
 		}
-		if (!drawn && !c->kind_full)
-			note(c, kind->none, who);
+		if (!drawn && !c->kind_full) {
+			char why[512];
+
+			text(why, sizeof(why), kind->none, who);
+			note(c, "%s: %s", kind->what, why);
+		}
 	}
 	return 0;
 }
@@ -1257,10 +1309,8 @@ static int fig_series(struct ctx *c, int unused __attribute__((unused)),
 		return -EIO;
 	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading the time series",
 			     "SELECT start_ns - first_value(start_ns) OVER (ORDER BY idx), read_pieces, "
-			     "read_hits FROM series WHERE run_id = ?1 ORDER BY idx"))) {
-		fclose(f);
-		return rc;
-	}
+			     "read_hits FROM series WHERE run_id = ?1 ORDER BY idx")))
+		return fig_abandon(f, rc);
 	for (size_t k = 0; k < c->nselected && rc >= 0; k++) {
 		int64_t id = c->runs[c->selected[k]].id;
 
@@ -1271,25 +1321,18 @@ static int fig_series(struct ctx *c, int unused __attribute__((unused)),
 				  id) > 0;
 		fprintf(f, "EOD\n");
 	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		fclose(f);
+	if ((rc = fig_data_end(c, f, st, rc, 1100, 560)) < 0)
 		return rc;
-	}
-	fig_body(c, f, 1100, 560, NULL);
 	fprintf(f, "set xlabel \"simulated time since the first interval (s)\"\n"
 		   "set ylabel \"read hit ratio in the interval (%%)\"\nset yrange [0:100]\n"
 		   "set key outside below\nset datafile missing \"?\"\nplot ");
 	for (size_t k = 0; k < c->nselected; k++) {
 		run_label(&c->runs[c->selected[k]], lab, sizeof(lab));
-		fprintf(f, "%s$d%zu using 1:2 with lines lw 2 lc rgb \"%s\" title ", k ? ", \\\n  " : "", k,
-			palette[k]);
-		gp_str(f, lab);
+		run_line(f, (int)k, "lines", 0, palette[k], lab);
 	}
-	fprintf(f, "\n");
 	if (!any)
 		note(c, "hit ratio over time: the selected runs have no interval with read pieces");
-	return fig_end(c, f);
+	return plot_end(c, f);
 }
 
 /* A latency histogram's buckets (upper bound, count), as histograms stores them. */
@@ -1401,24 +1444,17 @@ static int fig_classcdf(struct ctx *c, int k, const struct combo *cb __attribute
 		     "WHERE run_id = ?1 AND scope = 'class' AND count > 0 AND max_ns > 0 "
 		     "ORDER BY count DESC",
 		     class_row, &x, "i", r->id);
-	if (rc < 0) {
-		fclose(f);
+	if ((rc = fig_data_end(c, f, NULL, rc, 1000, 600)) < 0)
 		return rc;
-	}
-	fig_body(c, f, 1000, 600, NULL);
 	fprintf(f, "set xlabel \"latency (us, log scale)\"\nset ylabel \"cumulative fraction of pieces\"\n"
 		   "set logscale x 10\nset format x \"%%.0f\"\nset yrange [%s:1.02]\n"
 		   "set key outside right top title \"class\"\n", x.points ? "0.45" : "0");
-	if (!x.n)
-		fprintf(f, "set label 1 \"no latency samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
-	else
-		fprintf(f, "plot ");
+	plot_begin(f, x.n, "latency");
 	for (int i = 0; i < x.n; i++) {
 		plot_line(f, (size_t)i, (size_t)i, x.points ? "linespoints" : "steps", i);
 		fprintf(f, " title \"%s\"", x.name[i]);
 	}
-	fprintf(f, "\n");
-	return fig_end(c, f);
+	return plot_end(c, f);
 }
 
 static int fig_reqcdf(struct ctx *c, int unused __attribute__((unused)),
@@ -1437,10 +1473,8 @@ static int fig_reqcdf(struct ctx *c, int unused __attribute__((unused)),
 		      "From the per-operation log2 histograms: each step is a power-of-two bucket.");
 	if (!f)
 		return -EIO;
-	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading histograms", HIST_SQL))) {
-		fclose(f);
-		return rc;
-	}
+	if ((rc = db_prepare(c->db, &st, c->err, c->errlen, "reading histograms", HIST_SQL)))
+		return fig_abandon(f, rc);
 	for (size_t k = 0; k < c->nselected && rc >= 0; k++) {
 		for (int op = 0; op < 2 && rc >= 0; op++) {
 			struct hist h = {.cap = 64};
@@ -1456,27 +1490,14 @@ static int fig_reqcdf(struct ctx *c, int unused __attribute__((unused)),
 			nlines++;
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		fclose(f);
+	if ((rc = fig_data_end(c, f, st, rc, 1100, 600)) < 0)
 		return rc;
-	}
-	fig_body(c, f, 1100, 600, NULL);
 	fprintf(f, "set xlabel \"request latency (us, log scale; bucket upper bounds)\"\n"
-		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
-		   "set yrange [0:1.02]\n"
-		   "set key outside below\n");
-	if (!nlines)
-		fprintf(f, "set label 1 \"no histogram samples\" at graph 0.5,0.5 center\nplot NaN notitle\n");
-	else
-		fprintf(f, "plot ");
-	for (int i = 0; i < nlines; i++) {
-		fprintf(f, "%s$d%d using 1:2 with steps lw 2 dt %d lc rgb \"%s\" title ", i ? ", \\\n  " : "",
-			i, styles[i] % 2 ? 2 : 1, palette[styles[i] / 2]);
-		gp_str(f, labels[i]);
-	}
-	fprintf(f, "\n");
-	return fig_end(c, f);
+		   REQ_CDF_AXES);
+	plot_begin(f, nlines, "histogram");
+	for (int i = 0; i < nlines; i++)
+		run_line(f, i, "steps", styles[i] % 2 ? 2 : 1, palette[styles[i] / 2], labels[i]);
+	return plot_end(c, f);
 }
 
 /* replay --predict (schema 6): the measured and the predicted request latency CDFs of run k, from
@@ -1562,23 +1583,16 @@ static int fig_predcdf(struct ctx *c, int k, const struct combo *cb __attribute_
 		     "SELECT scope, name, side, latency_ns, pct FROM prediction_cdf "
 		     "WHERE run_id = ?1 ORDER BY scope <> 'all', name, side, pct",
 		     pred_row, &x, "i", r->id);
-	if (rc < 0) {
-		fclose(f);
-		return rc;
-	}
 	if (x.n)
 		fprintf(f, "EOD\n");
-	fig_body(c, f, 1100, 600, NULL);
-	fprintf(f, "set xlabel \"request latency (us, log scale)\"\n"
-		   "set ylabel \"cumulative fraction of requests\"\nset logscale x 10\nset format x \"%%.0f\"\n"
-		   "set yrange [0:1.02]\nset key outside below\nplot ");
-	for (int i = 0; i < x.n; i++) {
-		fprintf(f, "%s$d%d using 1:2 with steps lw 2 dt %d lc rgb \"%s\" title ", i ? ", \\\n  " : "", i,
-			x.dash[i], palette[x.colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))]);
-		gp_str(f, x.labels[i]);
-	}
-	fprintf(f, "\n");
-	return fig_end(c, f);
+	if ((rc = fig_data_end(c, f, NULL, rc, 1100, 600)) < 0)
+		return rc;
+	fprintf(f, "set xlabel \"request latency (us, log scale)\"\n" REQ_CDF_AXES "plot ");
+	for (int i = 0; i < x.n; i++)
+		run_line(f, i, "steps", x.dash[i],
+			 palette[x.colour[i] % (int)(sizeof(palette) / sizeof(palette[0]))],
+			 x.labels[i]);
+	return plot_end(c, f);
 }
 
 /* The one walk over figure_kinds: each family's figures, then (once the runs are chosen) the
@@ -1700,6 +1714,25 @@ static void html_num(FILE *f, sqlite3_stmt *st, int col, const char *fmt, double
 	}
 }
 
+/* The end of html_put's list (its escaped texts may be NULL: sqlite3_column_text of a NULL). */
+static const char html_end[] = "";
+
+/* Literal HTML and escaped text in turn (LIT, TEXT, LIT, TEXT, ...) up to html_end. */
+static void html_put(FILE *f, const char *lit, ...)
+{
+	va_list ap;
+	bool esc = false;
+
+	va_start(ap, lit);
+	for (const char *s = lit; s != html_end; s = va_arg(ap, const char *), esc = !esc) {
+		if (esc)
+			html_esc(f, s);
+		else
+			fputs(s, f);
+	}
+	va_end(ap);
+}
+
 static void html_figure(FILE *f, const struct fig *g)
 {
 	char title[512];
@@ -1708,19 +1741,10 @@ static void html_figure(FILE *f, const struct fig *g)
 	for (char *p = title; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	fputs("<figure><a href=\"figures/", f);
-	html_esc(f, g->name);
-	fputs(".svg\"><img src=\"figures/", f);
-	html_esc(f, g->name);
-	fputs(".png\" alt=\"", f);
-	html_esc(f, title);
-	fputs("\"></a><figcaption>", f);
-	html_esc(f, g->caption);
-	fputs(" (<a href=\"figures/", f);
-	html_esc(f, g->name);
-	fputs(".svg\">SVG</a>, <a href=\"gnuplot/", f);
-	html_esc(f, g->name);
-	fputs(".gp\">gnuplot</a>)</figcaption></figure>\n", f);
+	html_put(f, "<figure><a href=\"figures/", g->name, ".svg\"><img src=\"figures/", g->name,
+		 ".png\" alt=\"", title, "\"></a><figcaption>", g->caption, " (<a href=\"figures/",
+		 g->name, ".svg\">SVG</a>, <a href=\"gnuplot/", g->name,
+		 ".gp\">gnuplot</a>)</figcaption></figure>\n", html_end);
 }
 
 /* One row of the traces table. */

@@ -593,14 +593,8 @@ static bool bp_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_blkparse = {
 	.name = "blkparse", .help = "text",
-	.probe = bp_probe,
-	.open = bp_open,
-	.next = bp_next,
-	.close = bp_close,
-	.blk_events = true,
-	.time_field = F_TIME,
-	.time_name = "time",
-	.sector_field = F_SECTOR,
-	.sector_name = "sector",
-	.takes = TRC_TAKES_EVENT,
+	.probe = bp_probe, .open = bp_open, .next = bp_next, .close = bp_close,
+	.takes = TRC_TAKES_EVENT, .blk_events = true,
+	.time_field = F_TIME, .time_name = "time",
+	.sector_field = F_SECTOR, .sector_name = "sector",
 };

@@ -848,16 +848,8 @@ static bool bt_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_blktrace = {
 	.name = "blktrace", .help = "binary, per-CPU NAME.blktrace.N or merged",
-	.probe = bt_probe,
-	.open = bt_open,
-	.next = bt_next,
-	.close = bt_close,
-	.bytes_done = bt_bytes_done,
-	.fingerprint = bt_fingerprint,
-	.sources = bt_sources,
-	.claims_empty = bt_claims_empty,
-	.takes = TRC_TAKES_EVENT,
-	.blk_events = true,
-	.own_input = true,
-	.binary = true,
+	.probe = bt_probe, .open = bt_open, .next = bt_next, .close = bt_close,
+	.bytes_done = bt_bytes_done, .fingerprint = bt_fingerprint,
+	.sources = bt_sources, .claims_empty = bt_claims_empty,
+	.takes = TRC_TAKES_EVENT, .blk_events = true, .own_input = true, .binary = true,
 };

@@ -699,28 +699,19 @@ static bool csv_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_csv = {
 	.name = "csv", .help = "any other CSV with --csv MAP",
-	.probe = csv_probe,
-	.open = csv_open,
-	.next = csvr_next,
-	.close = csv_close,
+	.probe = csv_probe, .open = csv_open, .next = csvr_next, .close = csv_close,
 	.takes = TRC_TAKES_TIME_UNIT | TRC_TAKES_CSV,
 	.options = csv_options,
 };
 
 const struct trc_format trc_fmt_alibaba = {
 	.name = "alibaba", .help = "Alibaba Cloud block traces",
-	.probe = alibaba_probe,
-	.open = alibaba_open,
-	.next = csvr_next,
-	.close = csv_close,
+	.probe = alibaba_probe, .open = alibaba_open, .next = csvr_next, .close = csv_close,
 	.takes = TRC_TAKES_TIME_UNIT,
 };
 
 const struct trc_format trc_fmt_tencent = {
 	.name = "tencent", .help = "Tencent CBS traces",
-	.probe = tencent_probe,
-	.open = tencent_open,
-	.next = csvr_next,
-	.close = csv_close,
+	.probe = tencent_probe, .open = tencent_open, .next = csvr_next, .close = csv_close,
 	.takes = TRC_TAKES_TIME_UNIT,
 };

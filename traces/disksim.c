@@ -173,9 +173,6 @@ static void dsv_close(struct trc *t)
 
 const struct trc_format trc_fmt_disksim = {
 	.name = "disksim-validate", .help = "DiskSim validation traces",
-	.probe = dsv_probe,
-	.open = dsv_open,
-	.next = dsv_next,
-	.close = dsv_close,
+	.probe = dsv_probe, .open = dsv_open, .next = dsv_next, .close = dsv_close,
 	.ordered = true, /* the measured timeline never goes backwards */
 };

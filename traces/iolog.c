@@ -213,8 +213,5 @@ static bool iolog_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_iolog = {
 	.name = "iolog", .help = "fio iolog v2/v3",
-	.probe = iolog_probe,
-	.open = iolog_open,
-	.next = iolog_next,
-	.close = iolog_close,
+	.probe = iolog_probe, .open = iolog_open, .next = iolog_next, .close = iolog_close,
 };

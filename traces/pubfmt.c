@@ -271,10 +271,7 @@ static bool msr_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_msr = {
 	.name = "msr", .help = "MSR Cambridge CSV",
-	.probe = msr_probe,
-	.open = msr_open,
-	.next = msr_next,
-	.close = pub_close,
+	.probe = msr_probe, .open = msr_open, .next = msr_next, .close = pub_close,
 	.takes = TRC_TAKES_TIME_UNIT,
 };
 
@@ -361,10 +358,7 @@ static bool spc_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_spc = {
 	.name = "spc", .help = "SPC/UMass CSV",
-	.probe = spc_probe,
-	.open = spc_open,
-	.next = spc_next,
-	.close = pub_close,
+	.probe = spc_probe, .open = spc_open, .next = spc_next, .close = pub_close,
 	.takes = TRC_TAKES_TIME_UNIT,
 };
 
@@ -476,8 +470,5 @@ static bool fiu_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_fiu = {
 	.name = "fiu", .help = "FIU traces",
-	.probe = fiu_probe,
-	.open = pub_open,
-	.next = fiu_next,
-	.close = pub_close,
+	.probe = fiu_probe, .open = pub_open, .next = fiu_next, .close = pub_close,
 };

@@ -476,13 +476,7 @@ static bool sct_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_sct = {
 	.name = "sct", .help = "this program's binary format",
-	.probe = sct_probe,
-	.open = sct_open,
-	.next = sct_next,
-	.close = sct_close,
-	.event = sct_event,
-	.checks = TRC_TAKES_EVENT,
-	.ordered = true,
-	.own_device = true,
-	.binary = true,
+	.probe = sct_probe, .open = sct_open, .next = sct_next, .close = sct_close,
+	.event = sct_event, .checks = TRC_TAKES_EVENT,
+	.ordered = true, .own_device = true, .binary = true,
 };

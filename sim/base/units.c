@@ -76,12 +76,32 @@ static int scale(uint64_t ival, double dval, bool is_int, uint64_t mult, uint64_
 	return 0;
 }
 
+/* A number suffix and what it multiplies by. */
+struct unit {
+	const char *sfx;
+	uint64_t mult;
+};
+
+/* s as a number with one of units' suffixes (case-blind when nocase), scaled into *out. */
+static int parse_scaled(const char *s, const struct unit *units, size_t n, bool nocase,
+			uint64_t *out)
+{
+	uint64_t ival = 0;
+	double dval = 0;
+	bool is_int;
+	const char *sfx;
+
+	if (split_number(s, &ival, &dval, &is_int, &sfx))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!(nocase ? strcasecmp : strcmp)(sfx, units[i].sfx))
+			return scale(ival, dval, is_int, units[i].mult, out);
+	return -EINVAL;
+}
+
 int parse_size(const char *s, uint64_t *bytes)
 {
-	static const struct {
-		const char *sfx;
-		uint64_t mult;
-	} units[] = {
+	static const struct unit units[] = {
 		{"", 1},
 		{"b", 1},
 		{"k", 1ULL << 10},  {"kb", 1ULL << 10}, {"kib", 1ULL << 10},
@@ -90,38 +110,18 @@ int parse_size(const char *s, uint64_t *bytes)
 		{"t", 1ULL << 40},  {"tb", 1ULL << 40}, {"tib", 1ULL << 40},
 		{"p", 1ULL << 50},  {"pb", 1ULL << 50}, {"pib", 1ULL << 50},
 	};
-	uint64_t ival = 0;
-	double dval = 0;
-	bool is_int;
-	const char *sfx;
 
-	if (split_number(s, &ival, &dval, &is_int, &sfx))
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcasecmp(sfx, units[i].sfx))
-			return scale(ival, dval, is_int, units[i].mult, bytes);
-	return -EINVAL;
+	return parse_scaled(s, units, sizeof(units) / sizeof(units[0]), true, bytes);
 }
 
 int parse_time_ns(const char *s, uint64_t *ns)
 {
-	static const struct {
-		const char *sfx;
-		uint64_t mult;
-	} units[] = {
+	/* case matters: "ms" is not "Ms" */
+	static const struct unit units[] = {
 		{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
 	};
-	uint64_t ival = 0;
-	double dval = 0;
-	bool is_int;
-	const char *sfx;
 
-	if (split_number(s, &ival, &dval, &is_int, &sfx))
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(sfx, units[i].sfx))
-			return scale(ival, dval, is_int, units[i].mult, ns);
-	return -EINVAL;
+	return parse_scaled(s, units, sizeof(units) / sizeof(units[0]), false, ns);
 }
 
 void format_size(uint64_t bytes, char *buf, size_t len)

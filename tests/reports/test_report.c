@@ -533,6 +533,9 @@ static void test_report_data(void **state)
 	fx_want(gp, "index.html", "<tr><td class=n>1</td><td class=n><b>47.000</b></td>");
 	fx_want(gp, "index.html", "t.blkparse.txt, runs outside a sweep;");
 	fx_want(gp, "index.html", "<li>family 2 (t.blkparse.txt): one run, nothing to compare");
+	/* a kind of figure the family has no data for: its note, "WHAT: " and the reason */
+	fx_want(gp, "index.html", "<li>mode comparison: no policy and cache size of family 1 "
+				  "(t.blkparse.txt) was run in two modes</li>");
 	free(gp);
 	o.rank_by = "read_p99";
 	assert_int_equal(rep_report_write(db, &o, &st, f->err, sizeof(f->err)), 0);
