@@ -6,7 +6,7 @@
 
 #include "policies/policy.h"
 
-extern const struct pol_ops pol_fifo, pol_random, pol_clock, pol_srrip, pol_opt;
+extern const struct pol_ops pol_fifo, pol_random, pol_clock, pol_srrip, pol_opt, pol_mru;
 
 const struct pol_ops *const pol_registry[] = {
 	&pol_lfu,
@@ -16,6 +16,7 @@ const struct pol_ops *const pol_registry[] = {
 	&pol_clock,
 	&pol_srrip,
 	&pol_opt,
+	&pol_mru,
 	NULL,
 };
 
