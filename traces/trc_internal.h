@@ -171,7 +171,7 @@ int trc_opts_check(const struct trc_format *fmt, const struct trc_opts *o, const
 
 extern const struct trc_format trc_fmt_blkparse, trc_fmt_blktrace, trc_fmt_msr, trc_fmt_spc,
 	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct, trc_fmt_disksim, trc_fmt_csv, trc_fmt_alibaba,
-	trc_fmt_tencent;
+	trc_fmt_tencent, trc_fmt_systor;
 
 struct trc_slot {
 	struct trc_rec rec;
