@@ -9,16 +9,6 @@
 
 #include "tests/traces/trc_test.h"
 
-static struct read_result *read_path(const char *path, const struct trc_opts *o)
-{
-	static char buf[65536];
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	size_t n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	return read_mem(path, buf, n, o);
-}
-
 static void test_msr(void **state)
 {
 	(void)state;

@@ -9,16 +9,6 @@
 
 #include "tests/traces/trc_test.h"
 
-static struct read_result *read_path(const char *path, const struct trc_opts *o)
-{
-	static char buf[4096];
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	size_t n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	return read_mem(path, buf, n, o);
-}
-
 /*
  * The sample: a header, then a 128 KiB read at byte 899056122368 (sector 1755968989, 256
  * sectors), a 4 KiB write 394 us later, a record with a blank IOType (no response message:
