@@ -161,14 +161,7 @@ static bool dsv_probe(const uint8_t *head, size_t len)
 
 static int dsv_open(struct trc *t)
 {
-	t->priv = calloc(1, sizeof(struct dsv));
-	return t->priv ? 0 : -ENOMEM;
-}
-
-static void dsv_close(struct trc *t)
-{
-	free(t->priv);
-	t->priv = NULL;
+	return trc_priv_alloc(t, sizeof(struct dsv));
 }
 
 const struct trc_format trc_fmt_disksim = {
@@ -176,6 +169,6 @@ const struct trc_format trc_fmt_disksim = {
 	.probe = dsv_probe,
 	.open = dsv_open,
 	.next = dsv_next,
-	.close = dsv_close,
+	.close = trc_priv_free,
 	.ordered = true, /* the measured timeline never goes backwards */
 };

@@ -162,12 +162,6 @@ static const char *time_expected(unsigned unit, char *buf, size_t len)
 	return buf;
 }
 
-static void pub_close(struct trc *t)
-{
-	free(t->priv);
-	t->priv = NULL;
-}
-
 /* ---- MSR Cambridge ---- */
 
 static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
@@ -193,10 +187,8 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 			}
 		}
 		if (n != 7)
-			return trc_fail_line(t, t->path, pb->lineno, n < 7 ? n + 1 : 8,
-					     n < 7 ? "missing" : "extra",
-					     "expected 7 fields (Timestamp,Hostname,DiskNumber,Type,Offset,"
-					     "Size,ResponseTime), got %d", n);
+			return trc_fail_nfields(t, pb->lineno, n, 7,
+						"Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime");
 		if (!field_time(&f[0], pb->unit, &ts))
 			return bad_field(t, pb, 1, "Timestamp", &f[0], time_expected(pb->unit, ex, sizeof(ex)));
 		if (!trc_field_u64(&f[2], &disk) || disk > 0xfffff)
@@ -274,7 +266,7 @@ const struct trc_format trc_fmt_msr = {
 	.probe = msr_probe,
 	.open = msr_open,
 	.next = msr_next,
-	.close = pub_close,
+	.close = trc_priv_free,
 	.takes = TRC_TAKES_TIME_UNIT,
 };
 
@@ -364,7 +356,7 @@ const struct trc_format trc_fmt_spc = {
 	.probe = spc_probe,
 	.open = spc_open,
 	.next = spc_next,
-	.close = pub_close,
+	.close = trc_priv_free,
 	.takes = TRC_TAKES_TIME_UNIT,
 };
 
@@ -479,5 +471,5 @@ const struct trc_format trc_fmt_fiu = {
 	.probe = fiu_probe,
 	.open = pub_open,
 	.next = fiu_next,
-	.close = pub_close,
+	.close = trc_priv_free,
 };

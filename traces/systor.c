@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* systor.c - the reader of the SYSTOR '17 VDI traces (Fujitsu Laboratories, SNIA IOTTA). */
-#include <errno.h>
-#include <stdlib.h>
-
 #include "traces/csv.h"
 #include "traces/trc_internal.h"
 
@@ -30,14 +27,7 @@ static const char *const field_name[] = {"Timestamp", "Response", "IOType", "LUN
 
 static int systor_open(struct trc *t)
 {
-	t->priv = calloc(1, sizeof(struct systor));
-	return t->priv ? 0 : -ENOMEM;
-}
-
-static void systor_close(struct trc *t)
-{
-	free(t->priv);
-	t->priv = NULL;
+	return trc_priv_alloc(t, sizeof(struct systor));
 }
 
 /* "path:line: field N (name): expected what, got '...'" for field i (0-based). */
@@ -81,10 +71,7 @@ static enum trc_status systor_next(struct trc *t, struct trc_rec *rec)
 			continue;
 		}
 		if (n != 6)
-			return trc_fail_line(t, t->path, s->lineno, n < 6 ? n + 1 : 7,
-					     n < 6 ? "missing" : "extra",
-					     "expected 6 fields (Timestamp,Response,IOType,LUN,Offset,Size), "
-					     "got %d", n);
+			return trc_fail_nfields(t, s->lineno, n, 6, "Timestamp,Response,IOType,LUN,Offset,Size");
 		if (!trc_parse_time(f[0].p, f[0].len, TRC_TU_S, &ts))
 			return bad(t, s, f, 0, "a Unix time in seconds (e.g. 1456135200.013118000)");
 		if (f[2].len == 0) { /* no response message: no direction to simulate */
@@ -155,7 +142,7 @@ const struct trc_format trc_fmt_systor = {
 	.probe = systor_probe,
 	.open = systor_open,
 	.next = systor_next,
-	.close = systor_close,
+	.close = trc_priv_free,
 	.time_field = 1,
 	.time_name = "Timestamp",
 	.sector_field = 5,

@@ -9,24 +9,8 @@
 #include <string.h>
 
 #include "sim/device.h"
+#include "tests/sim/dev_direct.h"
 
-static void no_complete(void *host, struct dev_io *io, uint64_t done_ns)
-{
-	(void)host, (void)io, (void)done_ns;
-	fail_msg("the link model completes at submission");
-}
-
-static const struct dev_env env = {NULL, no_complete, NULL};
-
-static struct dev *make(const char *spec)
-{
-	struct dev *d = NULL;
-	char err[256];
-
-	if (dev_create(spec, &env, &d, err, sizeof(err)))
-		fail_msg("%s: %s", spec, err);
-	return d;
-}
 
 /* The completion time of one command of nsect sectors submitted at now. */
 static uint64_t at(struct dev *d, enum dev_op op, uint32_t nsect, uint64_t now)
@@ -42,7 +26,7 @@ static uint64_t at(struct dev *d, enum dev_op op, uint32_t nsect, uint64_t now)
  * is 976562.5 ns. */
 static void test_idle_service_time(void **state)
 {
-	struct dev *d = make("link:latency=100us,bandwidth=4M");
+	struct dev *d = dev_direct("link:latency=100us,bandwidth=4M");
 
 	(void)state;
 	assert_int_equal(at(d, DEV_READ, 8, 0), 976563 + 100000);
@@ -62,7 +46,7 @@ static void test_idle_service_time(void **state)
  */
 static void test_fifo_queue(void **state)
 {
-	struct dev *d = make("link:latency=50us,bandwidth=64M");
+	struct dev *d = dev_direct("link:latency=50us,bandwidth=64M");
 	const uint64_t x = 976563, rt = 50000;
 	struct dev_stats st;
 
@@ -86,7 +70,7 @@ static void test_fifo_queue(void **state)
 /* The largest command (2^32 - 1 sectors) at the slowest bandwidth stays exact (no overflow). */
 static void test_no_overflow(void **state)
 {
-	struct dev *d = make("link:latency=0,bandwidth=1K");
+	struct dev *d = dev_direct("link:latency=0,bandwidth=1K");
 	uint64_t bytes = (uint64_t)UINT32_MAX * 512;
 
 	(void)state;
@@ -94,7 +78,7 @@ static void test_no_overflow(void **state)
 	assert_int_equal(at(d, DEV_READ, UINT32_MAX, 0), 2147483647500000000ULL);
 	assert_int_equal(bytes % 1024, 512);
 	dev_destroy(d);
-	d = make("link:latency=0,bandwidth=16G");
+	d = dev_direct("link:latency=0,bandwidth=16G");
 	/* 2199023255040 bytes at 2^34 B/s: 127.99999997 s -> 127999999971 ns (rounded up) */
 	assert_int_equal(at(d, DEV_READ, UINT32_MAX, 0), 127999999971ULL);
 	dev_destroy(d);
@@ -107,7 +91,7 @@ static void test_bad_options(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_not_equal(dev_create("link:bandwidth=100", &env, &d, err, sizeof(err)), 0);
+	assert_int_not_equal(dev_create("link:bandwidth=100", &dev_direct_env, &d, err, sizeof(err)), 0);
 	assert_null(d);
 	assert_non_null(strstr(err, "bandwidth"));
 }
