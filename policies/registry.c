@@ -6,11 +6,11 @@
 
 #include "policies/policy.h"
 
-extern const struct pol_ops pol_fifo, pol_random, pol_clock, pol_srrip, pol_opt;
+extern const struct pol_ops pol_fifo, pol_random, pol_clock, pol_srrip, pol_opt, pol_mru;
 
 /* in the order help texts list them: the seed's two first */
 const struct pol_ops *const pol_registry[] = {
-	&pol_lfu, &pol_lru, &pol_fifo, &pol_random, &pol_clock, &pol_srrip, &pol_opt, NULL,
+	&pol_lfu, &pol_lru, &pol_fifo, &pol_random, &pol_clock, &pol_srrip, &pol_opt, &pol_mru, NULL,
 };
 
 const struct pol_ops *pol_find(const char *name)

@@ -7,10 +7,12 @@
 extern const struct dev_ops dev_fixed;
 extern const struct dev_ops dev_hdd;
 extern const struct dev_ops dev_ssd;
+extern const struct dev_ops dev_link;
 
 const struct dev_ops *const dev_registry[] = {
 	&dev_fixed,
 	&dev_hdd,
 	&dev_ssd,
+	&dev_link,
 	NULL,
 };

@@ -161,18 +161,11 @@ static bool dsv_probe(const uint8_t *head, size_t len)
 
 static int dsv_open(struct trc *t)
 {
-	t->priv = calloc(1, sizeof(struct dsv));
-	return t->priv ? 0 : -ENOMEM;
-}
-
-static void dsv_close(struct trc *t)
-{
-	free(t->priv);
-	t->priv = NULL;
+	return trc_priv_alloc(t, sizeof(struct dsv));
 }
 
 const struct trc_format trc_fmt_disksim = {
 	.name = "disksim-validate", .help = "DiskSim validation traces",
-	.probe = dsv_probe, .open = dsv_open, .next = dsv_next, .close = dsv_close,
+	.probe = dsv_probe, .open = dsv_open, .next = dsv_next, .close = trc_priv_free,
 	.ordered = true, /* the measured timeline never goes backwards */
 };

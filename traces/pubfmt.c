@@ -162,12 +162,6 @@ static const char *time_expected(unsigned unit, char *buf, size_t len)
 	return buf;
 }
 
-static void pub_close(struct trc *t)
-{
-	free(t->priv);
-	t->priv = NULL;
-}
-
 /* ---- MSR Cambridge ---- */
 
 static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
@@ -193,10 +187,8 @@ static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 			}
 		}
 		if (n != 7)
-			return trc_fail_line(t, t->path, pb->lineno, n < 7 ? n + 1 : 8,
-					     n < 7 ? "missing" : "extra",
-					     "expected 7 fields (Timestamp,Hostname,DiskNumber,Type,Offset,"
-					     "Size,ResponseTime), got %d", n);
+			return trc_fail_nfields(t, pb->lineno, n, 7,
+						"Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime");
 		if (!field_time(&f[0], pb->unit, &ts))
 			return bad_field(t, pb, 1, "Timestamp", &f[0], time_expected(pb->unit, ex, sizeof(ex)));
 		if (!trc_field_u64(&f[2], &disk) || disk > 0xfffff)
@@ -271,7 +263,7 @@ static bool msr_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_msr = {
 	.name = "msr", .help = "MSR Cambridge CSV",
-	.probe = msr_probe, .open = msr_open, .next = msr_next, .close = pub_close,
+	.probe = msr_probe, .open = msr_open, .next = msr_next, .close = trc_priv_free,
 	.takes = TRC_TAKES_TIME_UNIT,
 };
 
@@ -358,7 +350,7 @@ static bool spc_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_spc = {
 	.name = "spc", .help = "SPC/UMass CSV",
-	.probe = spc_probe, .open = spc_open, .next = spc_next, .close = pub_close,
+	.probe = spc_probe, .open = spc_open, .next = spc_next, .close = trc_priv_free,
 	.takes = TRC_TAKES_TIME_UNIT,
 };
 
@@ -470,5 +462,5 @@ static bool fiu_probe(const uint8_t *head, size_t len)
 
 const struct trc_format trc_fmt_fiu = {
 	.name = "fiu", .help = "FIU traces",
-	.probe = fiu_probe, .open = pub_open, .next = fiu_next, .close = pub_close,
+	.probe = fiu_probe, .open = pub_open, .next = fiu_next, .close = trc_priv_free,
 };

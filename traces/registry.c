@@ -14,7 +14,7 @@
 const struct trc_format *const trc_formats[] = {
 	&trc_fmt_sct, &trc_fmt_blktrace, &trc_fmt_iolog, &trc_fmt_blkparse,
 	&trc_fmt_msr, &trc_fmt_spc,      &trc_fmt_fiu,   &trc_fmt_disksim, &trc_fmt_alibaba,
-	&trc_fmt_tencent, &trc_fmt_csv, NULL,
+	&trc_fmt_tencent, &trc_fmt_systor, &trc_fmt_csv, NULL,
 };
 
 #define FORMATS_MAX 32

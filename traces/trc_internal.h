@@ -183,7 +183,7 @@ int trc_opts_check(const struct trc_format *fmt, const struct trc_opts *o, const
 
 extern const struct trc_format trc_fmt_blkparse, trc_fmt_blktrace, trc_fmt_msr, trc_fmt_spc,
 	trc_fmt_fiu, trc_fmt_iolog, trc_fmt_sct, trc_fmt_disksim, trc_fmt_csv, trc_fmt_alibaba,
-	trc_fmt_tencent;
+	trc_fmt_tencent, trc_fmt_systor;
 
 struct trc_slot {
 	struct trc_rec rec;
@@ -245,6 +245,13 @@ struct trc {
 enum trc_status trc_fail_line(struct trc *t, const char *path, uint64_t line, int field,
 			      const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* A text record of n fields where want are needed: "path:line: field N (missing|extra): expected
+ * WANT fields (names), got n", N the first missing or the first extra field. */
+enum trc_status trc_fail_nfields(struct trc *t, uint64_t line, int n, int want, const char *names);
+/* A reader's private state: size zeroed bytes in t->priv (0 or -ENOMEM), and their release (a
+ * format's close when the state holds no pointers). */
+int trc_priv_alloc(struct trc *t, size_t size);
+void trc_priv_free(struct trc *t);
 /* Set t->err to "path: offset 0x...: msg" and t->pos; returns TRC_EBAD. */
 enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

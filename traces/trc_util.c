@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "traces/trc_internal.h"
@@ -62,6 +63,24 @@ enum trc_status trc_fail_line(struct trc *t, const char *path, uint64_t line, in
 	enum trc_status st = fail_at(t, n, path, line, 0, fmt, ap);
 	va_end(ap);
 	return st;
+}
+
+enum trc_status trc_fail_nfields(struct trc *t, uint64_t line, int n, int want, const char *names)
+{
+	return trc_fail_line(t, t->path, line, n < want ? n + 1 : want + 1, n < want ? "missing" : "extra",
+			     "expected %d fields (%s), got %d", want, names, n);
+}
+
+int trc_priv_alloc(struct trc *t, size_t size)
+{
+	t->priv = calloc(1, size);
+	return t->priv ? 0 : -ENOMEM;
+}
+
+void trc_priv_free(struct trc *t)
+{
+	free(t->priv);
+	t->priv = NULL;
 }
 
 enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, const char *fmt, ...)

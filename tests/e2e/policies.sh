@@ -16,7 +16,7 @@ expect_in 0 "options 1 clock " "$PROG" run "$T" --table "blocksize 8 options 1 c
 expect_in 0 "srrip" "$PROG" run --help
 expect_in 0 "nhit:N" "$PROG" run --help
 expect_in 0 "--admit RULE" "$PROG" sweep --help
-expect_in 2 "unknown policy (known: lfu lru fifo random clock srrip opt)" "$PROG" run "$T" --policy arc
+expect_in 2 "unknown policy (known: lfu lru fifo random clock srrip opt mru)" "$PROG" run "$T" --policy arc
 expect_in 2 "unknown rule 'lfu'" "$PROG" run "$T" --admit lfu
 expect_in 2 "--admit nhit:N: bad N 'x'" "$PROG" run "$T" --admit nhit:x
 expect_in 2 "--seed" "$PROG" run "$T" --seed -1
@@ -49,7 +49,7 @@ for trace in data/traces/oltp_small/oltp_small.blkparse.txt data/traces/build/bu
 	data/traces/nvme_sample/sample.blkparse.derived.txt "$tmp/zipf.txt"; do
 	for table in "blocksize 8 assoc 4 writethrough options 1 evict_on_write" "blocksize 8 assoc 2 writethrough"; do
 		: >"$tmp/hits"
-		for p in lfu lru fifo random clock srrip opt; do
+		for p in lfu lru fifo random clock srrip opt mru; do
 			"$PROG" run "$trace" --policy $p --quirks fixed --table "$table" "${ZERO[@]}" --json --quiet |
 				python3 -c '
 import json,sys; o=json.load(sys.stdin)["outcomes"]

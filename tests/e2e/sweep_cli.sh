@@ -22,7 +22,7 @@ rep_expect 2 "TRACE expected" "$PROG" sweep
 rep_expect 2 "unknown option '--bogus'" "$PROG" sweep "$TRACE" --bogus
 rep_expect 2 "'x' is not a whole number" "$PROG" sweep "$TRACE" --blocksize 8,x
 rep_expect 2 "unknown value 'fast' (expected writethrough writeback readcache)" "$PROG" sweep "$TRACE" --mode fast
-rep_expect 2 "unknown value 'arc' (expected lfu lru fifo random clock srrip opt)" "$PROG" sweep "$TRACE" --policy arc
+rep_expect 2 "unknown value 'arc' (expected lfu lru fifo random clock srrip opt mru)" "$PROG" sweep "$TRACE" --policy arc
 rep_expect 2 "expected seed or fixed" "$PROG" sweep "$TRACE" --quirks maybe
 rep_expect 2 "--fix" "$PROG" sweep "$TRACE" --fix Q99
 rep_expect 2 "expected 1..1024 workers" "$PROG" sweep "$TRACE" -j 0

@@ -40,6 +40,8 @@
  *   opt    A: block 0 is never used again: slot 0.  B: next uses are 16 (tail 1st), 1..15
  *          (tail 3rd..17th): block 15 is farthest: slot 15.  C: slot 15 holds 17 (tail 2nd);
  *          block 14 (tail 16th) is farthest: slot 14.
+ *   mru    newest atime, ties to the highest slot.  A: slot 15 (block 15, hit last).  B: slot
+ *          2 (the hit on block 2 came after A).  C: slot 2 (block 17, placed by B, newest).
  *   random the draws of GSL's mt19937 seeded with 7 (the run's --seed), over 16 candidates.
  */
 struct expect {
@@ -49,7 +51,8 @@ struct expect {
 
 static const struct expect victims[] = {
 	{"lru", 0, 1, 3},   {"lfu", 0, 0, 0},   {"fifo", 0, 1, 2}, {"clock", 0, 0, 1},
-	{"srrip", 0, 0, 0}, {"opt", 0, 15, 14}, {"random", -1, -1, -1},
+	{"srrip", 0, 0, 0}, {"opt", 0, 15, 14}, {"mru", 15, 2, 2},
+	{"random", -1, -1, -1},
 };
 
 static uint64_t t_ms;

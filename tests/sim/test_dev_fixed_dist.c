@@ -11,23 +11,7 @@
 
 #include "sim/device.h"
 #include "tests/lib/test_main.h"
-
-static void no_complete(void *host, struct dev_io *io, uint64_t done_ns)
-{
-	(void)host, (void)io, (void)done_ns;
-	fail_msg("the fixed model completes at submission");
-}
-
-static const struct dev_env env = {NULL, no_complete, NULL};
-
-static struct dev *make(const char *spec)
-{
-	struct dev *d = NULL;
-	char err[256];
-
-	assert_int_equal(dev_create(spec, &env, &d, err, sizeof(err)), 0);
-	return d;
-}
+#include "tests/sim/dev_direct.h"
 
 /* The latency of one read of 8 sectors submitted at now. */
 static uint64_t one(struct dev *d, enum dev_op op, uint64_t now)
@@ -41,7 +25,7 @@ static uint64_t one(struct dev *d, enum dev_op op, uint64_t now)
 static void test_constant_by_default(void **state)
 {
 	(void)state;
-	struct dev *d = make("fixed:read=100us,write=200us");
+	struct dev *d = dev_direct("fixed:read=100us,write=200us");
 	for (int i = 0; i < 100; i++) {
 		assert_int_equal(one(d, DEV_READ, (uint64_t)i * 1000), 100000);
 		assert_int_equal(one(d, DEV_WRITE, (uint64_t)i * 1000), 200000);
@@ -55,9 +39,9 @@ static void test_lognormal(void **state)
 {
 	(void)state;
 	enum { N = 40000 };
-	struct dev *d = make("fixed:read=100us,read_sigma=0.5,seed=7");
-	struct dev *e = make("fixed:read=100us,read_sigma=0.5,seed=7");
-	struct dev *f = make("fixed:read=100us,read_sigma=0.5,seed=8");
+	struct dev *d = dev_direct("fixed:read=100us,read_sigma=0.5,seed=7");
+	struct dev *e = dev_direct("fixed:read=100us,read_sigma=0.5,seed=7");
+	struct dev *f = dev_direct("fixed:read=100us,read_sigma=0.5,seed=8");
 	double sum = 0, ls = 0, ls2 = 0;
 	int same = 0, differ = 0;
 
@@ -84,7 +68,7 @@ static void test_lognormal(void **state)
 static void test_servers(void **state)
 {
 	(void)state;
-	struct dev *d = make("fixed:read=100us,write=300us,servers=2");
+	struct dev *d = dev_direct("fixed:read=100us,write=300us,servers=2");
 	assert_int_equal(one(d, DEV_READ, 0), 100000);  /* server A: 0..100 */
 	assert_int_equal(one(d, DEV_WRITE, 0), 300000); /* server B: 0..300 */
 	assert_int_equal(one(d, DEV_READ, 0), 200000);  /* waits for A: 100..200 */

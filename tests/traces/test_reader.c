@@ -347,7 +347,7 @@ static void test_registry(void **state)
 	} want[] = {
 		{"format", true, "blkpars",
 		 "unknown format 'blkpars' (expected sct, blktrace, iolog, blkparse, msr, spc, fiu, "
-		 "disksim-validate, alibaba, tencent or csv); did you mean 'blkparse'?"},
+		 "disksim-validate, alibaba, tencent, systor or csv); did you mean 'blkparse'?"},
 		{"event", true, "X", "bad --event 'X' (expected Q, D or C)"},
 		{"device", true, "8", "bad --device '8' (expected MAJOR,MINOR, e.g. 8,16)"},
 		{"lenient", false, NULL, NULL},

@@ -178,6 +178,18 @@ static inline struct trc_stats *stats_of(const struct trc_stats_opts *opts)
 		fail_msg("trc_stats_new failed");
 	return s;
 }
+
+/* Read the sample file at path (at most 64 KiB, a test's data) through read_mem under its own
+ * name, so that messages and positions name the file. */
+static inline struct read_result *read_path(const char *path, const struct trc_opts *o)
+{
+	static char buf[65536];
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	size_t n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	return read_mem(path, buf, n, o);
+}
 #endif
 
 /* Write data to path (for readers that need real files). */
