@@ -712,6 +712,34 @@ static void bt_close(struct trc *t)
 	t->priv = NULL;
 }
 
+/* The device pre-scan's streams: views of the reader's own (of), each file mapped whole once
+ * (trc_in_view), so that the pre-scan neither opens nor reads a file again. */
+static int open_views(struct trc *t, struct bt *bt, struct bt *of)
+{
+	bt->s = calloc(of->ns ? of->ns : 1, sizeof(*bt->s));
+	if (!bt->s)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < of->ns; i++) {
+		struct bt_stream *s = &bt->s[i], *o = &of->s[i];
+		bt->ns = i + 1;
+		s->in.fd = -1;
+		if (!(s->path = strdup(o->path)))
+			return -ENOMEM;
+		s->cpu_from_name = o->cpu_from_name;
+		s->big_endian = -1;
+		s->next = NIL;
+		if (trc_in_view(&s->in, &o->in, s->path)) {
+			/* not viewable (a pipe): read it again */
+			int rc = trc_in_open_file(&s->in, s->path, 64u << 10, false);
+			if (rc) {
+				snprintf(t->err, sizeof(t->err), "%s: %s", s->path, strerror(-rc));
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 static int bt_open(struct trc *t)
 {
 	struct bt *bt = calloc(1, sizeof(*bt));
@@ -721,12 +749,13 @@ static int bt_open(struct trc *t)
 	if (!bt)
 		return -ENOMEM;
 	t->priv = bt;
-	t->in.size = 0; /* the sum of the streams' sizes, below */
 	bt->list = NIL;
 	bt->pending = NIL;
 	if (blk_asm_init(&bt->a, t->event))
 		return -ENOMEM;
 
+	if (t->scan_of)
+		return open_views(t, bt, t->scan_of->priv);
 	if (t->from_mem) {
 		if ((n = one_file(t->path, &files)) < 0)
 			return n;
@@ -768,6 +797,8 @@ static int bt_open(struct trc *t)
 		goto fail;
 	}
 	bt->ns = (uint32_t)n;
+	for (int i = 0; i < n; i++)
+		bt->s[i].in.fd = -1; /* bt_close closes only what was opened */
 	/* A fixed read budget shared by the streams: memory does not grow with the trace. */
 	size_t cap = (16u << 20) / (size_t)n;
 	if (cap < (64u << 10))
@@ -775,6 +806,7 @@ static int bt_open(struct trc *t)
 	if (cap > (4u << 20))
 		cap = 4u << 20;
 	long expect = 0;
+	uint64_t total = 0; /* t->in.size: the sum of the streams' sizes */
 	for (int i = 0; i < n; i++) {
 		struct bt_stream *s = &bt->s[i];
 		s->path = files[i].path;
@@ -798,6 +830,9 @@ static int bt_open(struct trc *t)
 		if (t->from_mem) {
 			trc_in_open_mem(&s->in, s->path, t->mem, t->mem_len,
 					t->opts.fingerprint && !t->scan);
+		} else if (t->in.fd >= 0 && !strcmp(s->path, t->path)) {
+			/* the file the format probe opened (and began to read): opened once */
+			trc_in_take(&s->in, &t->in, s->path);
 		} else {
 			rc = trc_in_open_file(&s->in, s->path, cap, t->opts.fingerprint && !t->scan);
 			if (rc) {
@@ -805,8 +840,9 @@ static int bt_open(struct trc *t)
 				goto fail;
 			}
 		}
-		t->in.size += s->in.size;
+		total += s->in.size;
 	}
+	t->in.size = total;
 	free(files);
 	return 0;
 fail:
