@@ -604,11 +604,53 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 	return TRC_OK;
 }
 
+/* The device pre-scan's loop over the records of s already in memory (a mapped file: all of
+ * them) that it can judge alone: a whole record in s's byte order, version 7, that is not a
+ * remap. It does what load and to_event do with them in scan mode (the devices of the chosen
+ * event's records; notes, messages, pass-through and other actions skipped) at a fraction of
+ * the cost; anything else (the first record, a remap, a damaged or truncated record, the end of
+ * the buffer) is left to them, so that the errors and their positions are theirs. */
+static void scan_fast(struct trc *t, struct bt *bt, struct bt_stream *s)
+{
+	const uint32_t want = bt->a.event == 'Q' ? TA_QUEUE : bt->a.event == 'D' ? TA_ISSUE : TA_COMPLETE;
+	const int be = s->big_endian;
+
+	if (be < 0 || s->resync)
+		return;
+	for (;;) {
+		const uint8_t *p = s->in.p, *end = s->in.end;
+		/* a chunk at a time, so that a mapped file's pages are given back behind the scan */
+		if ((size_t)(end - p) > TRC_MAP_WINDOW)
+			end = p + TRC_MAP_WINDOW;
+		while ((size_t)(end - p) >= BT_HDR && ld32(p, be) == (BT_MAGIC | BT_VERSION)) {
+			size_t total = BT_HDR + (be ? trc_be16(p + 46) : trc_le16(p + 46));
+			uint32_t action = ld32(p + 28, be), cats = action >> TC_SHIFT;
+			uint32_t act = action & 0xffff & ~TA_CGROUP;
+
+			if (total > (size_t)(end - p) || (act == TA_REMAP && !(cats & (TC_NOTIFY | TC_PC))))
+				break;
+			if (cats && !(cats & (TC_NOTIFY | TC_PC))) {
+				uint32_t dev = ld32(p + 36, be);
+				trc_seen_event(t, act == TA_QUEUE ? 'Q' : act == TA_ISSUE ? 'D' :
+						  act == TA_COMPLETE ? 'C' : 0, dev);
+				if (act == want)
+					trc_devset_add(t->devset, dev, NULL);
+			}
+			p += total;
+		}
+		size_t n = (size_t)(p - s->in.p);
+		trc_in_skip(&s->in, n);
+		if (!n || s->in.p != end || end == s->in.end)
+			return;
+	}
+}
+
 static enum trc_status scan_all(struct trc *t, struct bt *bt)
 {
 	for (uint32_t i = 0; i < bt->ns; i++) {
 		struct bt_stream *s = &bt->s[i];
 		while (!s->done) {
+			scan_fast(t, bt, s);
 			enum trc_status st = load(t, bt, s);
 			if (st == TRC_EOF)
 				break;
