@@ -198,6 +198,13 @@ void trc_in_release(struct trc_in *in)
 
 void trc_in_close(struct trc_in *in)
 {
+	if (in->map && in->borrowed && in->released < in->end) {
+		/* A second pass over another input's mapping gives back the pages it still holds
+		 * (its window at the end): unmapping would, and the owner keeps the mapping. */
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		uintptr_t a = (uintptr_t)in->released & ~(uintptr_t)(page - 1);
+		(void)madvise((void *)a, (uintptr_t)in->end - a, MADV_DONTNEED);
+	}
 	if (in->fd >= 0)
 		close(in->fd);
 	if (in->map && !in->borrowed)
