@@ -20,7 +20,7 @@
 
 struct fx {
 	char dir[64], text[96], big[96], sct[96], db[96];
-	char cap[96], cap0[96], capbig[96], merged[96], mergedbig[96];
+	char cap[96], cap0[96], capbig[96], capempty[96], merged[96], mergedbig[96];
 };
 
 /* One blktrace record (struct blk_io_trace, little-endian, no payload). */
@@ -114,6 +114,13 @@ static int setup(void **state)
 	snprintf(f->mergedbig, sizeof(f->mergedbig), "%s/mergedbig.bin", f->dir);
 	write_blktrace(f->cap, 500, false);
 	write_blktrace(f->capbig, 30000, false); /* CPU 0's 2.9 MB and CPU 1's 1.4 MB are mapped */
+	snprintf(f->capempty, sizeof(f->capempty), "%s/cape", f->dir);
+	write_blktrace(f->capempty, 500, false);
+	char empty[128];
+	snprintf(empty, sizeof(empty), "%s.blktrace.2", f->capempty);
+	FILE *e = fopen(empty, "w"); /* a CPU's empty file: opened once too (nothing to map) */
+	assert_non_null(e);
+	assert_int_equal(fclose(e), 0);
 	write_blktrace(f->merged, 500, true);
 	write_blktrace(f->mergedbig, 30000, true);
 	assert_int_equal(sim_trace_convert(f->text, NULL, f->sct, NULL, NULL, 0, NULL, NULL, err,
@@ -200,7 +207,7 @@ static void test_sct(void **state)
 static void test_blktrace(void **state)
 {
 	struct fx *f = *state;
-	const char *traces[] = {f->cap, f->cap0, f->capbig, f->merged, f->mergedbig};
+	const char *traces[] = {f->cap, f->cap0, f->capbig, f->capempty, f->merged, f->mergedbig};
 
 	for (size_t i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
 		run_db(f, traces[i], NULL); /* the pre-scan reads views of the reader's streams */
