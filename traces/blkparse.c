@@ -43,6 +43,9 @@ struct bp {
 	const char *scan_start; /* start of the chunk the pre-scan looks at */
 	bool extra;             /* this line's action is wanted by the event observer only: a
 				 * malformed one is skipped silently, as it was without one */
+	char dev_text[16];      /* the last device field parsed ("8,0") and its value: */
+	size_t dev_len;         /* lines come in runs of one device (line_dev) */
+	uint32_t dev_val;
 };
 
 /* The actions blkparse prints (blkparse.c dump_trace / dump_trace_pc), one letter each, plus
@@ -115,6 +118,31 @@ static bool parse_dev(const char **pp, const char *e, uint32_t *dev)
 	return true;
 }
 
+/* parse_dev on a line's first field, without the parse when the field is the previous line's:
+ * the same text, not followed by a digit, parses to the same value (a field that parsed is
+ * digits, a comma and digits within range). */
+static inline bool line_dev(struct bp *bp, const char **pp, const char *e, uint32_t *dev)
+{
+	const char *s = *pp;
+	size_t n = bp->dev_len;
+
+	if (n && (size_t)(e - s) >= n && !memcmp(s, bp->dev_text, n) &&
+	    (s + n == e || !trc_isdigit(s[n]))) {
+		*pp = s + n;
+		*dev = bp->dev_val;
+		return true;
+	}
+	if (!parse_dev(pp, e, dev))
+		return false;
+	n = (size_t)(*pp - s);
+	if (n <= sizeof(bp->dev_text)) {
+		memcpy(bp->dev_text, s, n);
+		bp->dev_len = n;
+		bp->dev_val = *dev;
+	}
+	return true;
+}
+
 /* "(   123)" (elapsed, from blkparse -t) is at least 8 wide and only blanks and digits; a pc
  * request's CDB dump "(12 00 00 ..)" is not. */
 static bool is_elapsed(const char *open, const char *close)
@@ -174,7 +202,7 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 		/* the device only for the per-device count (--device: "no Q events on X") */
 		uint32_t dev = 0;
 		const char *q = p;
-		if (t->has_device && !parse_dev(&q, e, &dev))
+		if (t->has_device && !line_dev(bp, &q, e, &dev))
 			dev = ~t->device;
 		if (!blk_extra_wanted(&bp->a, t, *f)) {
 			trc_seen_event(t, *f, dev);
@@ -186,7 +214,7 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
 	}
 
 	f = p;
-	if (!parse_dev(&p, e, &ev->dev) || (p < e && !trc_isspace(*p)))
+	if (!line_dev(bp, &p, e, &ev->dev) || (p < e && !trc_isspace(*p)))
 		return bad(t, bp, F_DEV, "device", "MAJ,MIN", f, e);
 	p = tok[1];
 	f = p;
@@ -356,11 +384,12 @@ static enum trc_status parse_line(struct trc *t, struct bp *bp, const char *line
  * the lines where it stands in the action field. Nothing is validated here: the reading pass
  * reports malformed lines, after the good records before them.
  */
-static bool action_at(const char *line, const char *e, const char *x, uint32_t *dev)
+static bool action_at(struct bp *bp, const char *line, const char *e, const char *x,
+		      uint32_t *dev)
 {
 	const char *p = trc_skip_spaces(line, e);
 
-	if (!parse_dev(&p, e, dev))
+	if (!line_dev(bp, &p, e, dev))
 		return false;
 	for (int i = 0; i < 4; i++) {
 		if (p >= e || !trc_isspace(*p))
@@ -377,14 +406,16 @@ static const char *scan_candidate(struct trc *t, struct bp *bp, const char *star
 	const char *line = x, *e, *nl;
 	uint32_t dev, from;
 
-	while (line > start && line[-1] != '\n')
-		line--;
+	if (x > start) { /* back to the line's start: a vector search, not a byte loop */
+		const char *b = memrchr(start, '\n', (size_t)(x - start));
+		line = b ? b + 1 : start;
+	}
 	nl = memchr(x, '\n', (size_t)(end - x));
 	e = nl ? nl : end;
 	t->scan_bytes += (uint64_t)(x - line) + (uint64_t)(e - x);
 	if (e > line && e[-1] == '\r')
 		e--;
-	if (!action_at(line, e, x, &dev))
+	if (!action_at(bp, line, e, x, &dev))
 		return nl ? nl : end;
 	if (*x == 'A') {
 		const char *q = memchr(x, '<', (size_t)(e - x));

@@ -604,11 +604,53 @@ static enum trc_status to_event(struct trc *t, struct bt *bt, const struct bt_st
 	return TRC_OK;
 }
 
+/* The device pre-scan's loop over the records of s already in memory (a mapped file: all of
+ * them) that it can judge alone: a whole record in s's byte order, version 7, that is not a
+ * remap. It does what load and to_event do with them in scan mode (the devices of the chosen
+ * event's records; notes, messages, pass-through and other actions skipped) at a fraction of
+ * the cost; anything else (the first record, a remap, a damaged or truncated record, the end of
+ * the buffer) is left to them, so that the errors and their positions are theirs. */
+static void scan_fast(struct trc *t, struct bt *bt, struct bt_stream *s)
+{
+	const uint32_t want = bt->a.event == 'Q' ? TA_QUEUE : bt->a.event == 'D' ? TA_ISSUE : TA_COMPLETE;
+	const int be = s->big_endian;
+
+	if (be < 0 || s->resync)
+		return;
+	for (;;) {
+		const uint8_t *p = s->in.p, *end = s->in.end;
+		/* a chunk at a time, so that a mapped file's pages are given back behind the scan */
+		if ((size_t)(end - p) > TRC_MAP_WINDOW)
+			end = p + TRC_MAP_WINDOW;
+		while ((size_t)(end - p) >= BT_HDR && ld32(p, be) == (BT_MAGIC | BT_VERSION)) {
+			size_t total = BT_HDR + (be ? trc_be16(p + 46) : trc_le16(p + 46));
+			uint32_t action = ld32(p + 28, be), cats = action >> TC_SHIFT;
+			uint32_t act = action & 0xffff & ~TA_CGROUP;
+
+			if (total > (size_t)(end - p) || (act == TA_REMAP && !(cats & (TC_NOTIFY | TC_PC))))
+				break;
+			if (cats && !(cats & (TC_NOTIFY | TC_PC))) {
+				uint32_t dev = ld32(p + 36, be);
+				trc_seen_event(t, act == TA_QUEUE ? 'Q' : act == TA_ISSUE ? 'D' :
+						  act == TA_COMPLETE ? 'C' : 0, dev);
+				if (act == want)
+					trc_devset_add(t->devset, dev, NULL);
+			}
+			p += total;
+		}
+		size_t n = (size_t)(p - s->in.p);
+		trc_in_skip(&s->in, n);
+		if (!n || s->in.p != end || end == s->in.end)
+			return;
+	}
+}
+
 static enum trc_status scan_all(struct trc *t, struct bt *bt)
 {
 	for (uint32_t i = 0; i < bt->ns; i++) {
 		struct bt_stream *s = &bt->s[i];
 		while (!s->done) {
+			scan_fast(t, bt, s);
 			enum trc_status st = load(t, bt, s);
 			if (st == TRC_EOF)
 				break;
@@ -712,6 +754,34 @@ static void bt_close(struct trc *t)
 	t->priv = NULL;
 }
 
+/* The device pre-scan's streams: views of the reader's own (of), each file mapped whole once
+ * (trc_in_view), so that the pre-scan neither opens nor reads a file again. */
+static int open_views(struct trc *t, struct bt *bt, struct bt *of)
+{
+	bt->s = calloc(of->ns ? of->ns : 1, sizeof(*bt->s));
+	if (!bt->s)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < of->ns; i++) {
+		struct bt_stream *s = &bt->s[i], *o = &of->s[i];
+		bt->ns = i + 1;
+		s->in.fd = -1;
+		if (!(s->path = strdup(o->path)))
+			return -ENOMEM;
+		s->cpu_from_name = o->cpu_from_name;
+		s->big_endian = -1;
+		s->next = NIL;
+		if (trc_in_view(&s->in, &o->in, s->path)) {
+			/* not viewable (a pipe): read it again */
+			int rc = trc_in_open_file(&s->in, s->path, 64u << 10, false);
+			if (rc) {
+				snprintf(t->err, sizeof(t->err), "%s: %s", s->path, strerror(-rc));
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 static int bt_open(struct trc *t)
 {
 	struct bt *bt = calloc(1, sizeof(*bt));
@@ -721,12 +791,13 @@ static int bt_open(struct trc *t)
 	if (!bt)
 		return -ENOMEM;
 	t->priv = bt;
-	t->in.size = 0; /* the sum of the streams' sizes, below */
 	bt->list = NIL;
 	bt->pending = NIL;
 	if (blk_asm_init(&bt->a, t->event))
 		return -ENOMEM;
 
+	if (t->scan_of)
+		return open_views(t, bt, t->scan_of->priv);
 	if (t->from_mem) {
 		if ((n = one_file(t->path, &files)) < 0)
 			return n;
@@ -768,6 +839,8 @@ static int bt_open(struct trc *t)
 		goto fail;
 	}
 	bt->ns = (uint32_t)n;
+	for (int i = 0; i < n; i++)
+		bt->s[i].in.fd = -1; /* bt_close closes only what was opened */
 	/* A fixed read budget shared by the streams: memory does not grow with the trace. */
 	size_t cap = (16u << 20) / (size_t)n;
 	if (cap < (64u << 10))
@@ -775,6 +848,7 @@ static int bt_open(struct trc *t)
 	if (cap > (4u << 20))
 		cap = 4u << 20;
 	long expect = 0;
+	uint64_t total = 0; /* t->in.size: the sum of the streams' sizes */
 	for (int i = 0; i < n; i++) {
 		struct bt_stream *s = &bt->s[i];
 		s->path = files[i].path;
@@ -798,6 +872,9 @@ static int bt_open(struct trc *t)
 		if (t->from_mem) {
 			trc_in_open_mem(&s->in, s->path, t->mem, t->mem_len,
 					t->opts.fingerprint && !t->scan);
+		} else if (t->in.fd >= 0 && !strcmp(s->path, t->path)) {
+			/* the file the format probe opened (and began to read): opened once */
+			trc_in_take(&s->in, &t->in, s->path);
 		} else {
 			rc = trc_in_open_file(&s->in, s->path, cap, t->opts.fingerprint && !t->scan);
 			if (rc) {
@@ -805,8 +882,9 @@ static int bt_open(struct trc *t)
 				goto fail;
 			}
 		}
-		t->in.size += s->in.size;
+		total += s->in.size;
 	}
+	t->in.size = total;
 	free(files);
 	return 0;
 fail:

@@ -131,6 +131,29 @@ void trc_in_share_map(struct trc_in *in, const struct trc_in *of)
 	in->borrowed = true;
 }
 
+void trc_in_take(struct trc_in *to, struct trc_in *from, const char *path)
+{
+	*to = *from;
+	to->path = path;
+	memset(from, 0, sizeof(*from));
+	from->fd = -1;
+}
+
+int trc_in_view(struct trc_in *view, struct trc_in *of, const char *path)
+{
+	if (trc_in_map_whole(of)) {
+		/* Not mappable (an empty file, a pipe): a view only if the buffer holds it all. */
+		trc_in_need(of, of->cap);
+		if (!of->eof || of->read_errno || of->base || of->p != of->origin)
+			return -EINVAL;
+	}
+	if (of->base)
+		return -EINVAL; /* the start of the file is gone (a buffered input read on) */
+	trc_in_open_mem(view, path, of->origin, (size_t)(of->end - of->origin), false);
+	trc_in_share_map(view, of);
+	return 0;
+}
+
 void trc_in_open_mem(struct trc_in *in, const char *path, const void *data, size_t len,
 		     bool hashing)
 {
@@ -175,6 +198,13 @@ void trc_in_release(struct trc_in *in)
 
 void trc_in_close(struct trc_in *in)
 {
+	if (in->map && in->borrowed && in->released < in->end) {
+		/* A second pass over another input's mapping gives back the pages it still holds
+		 * (its window at the end): unmapping would, and the owner keeps the mapping. */
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		uintptr_t a = (uintptr_t)in->released & ~(uintptr_t)(page - 1);
+		(void)madvise((void *)a, (uintptr_t)in->end - a, MADV_DONTNEED);
+	}
 	if (in->fd >= 0)
 		close(in->fd);
 	if (in->map && !in->borrowed)

@@ -83,8 +83,10 @@ int trc_source_files(const char *path, char ***files)
 
 /* Create a reader object; format chosen by name or by content. */
 static int new_reader(struct trc **out, const char *path, const void *mem, size_t mem_len,
-		      bool from_mem, const struct trc_opts *opts, bool scan, char *err, size_t errlen)
+		      bool from_mem, const struct trc_opts *opts, struct trc *scan_of, char *err,
+		      size_t errlen)
 {
+	bool scan = scan_of != NULL;
 	struct trc *t = calloc(1, sizeof(*t));
 	int rc;
 
@@ -102,6 +104,7 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 	t->mem_len = mem_len;
 	t->in.fd = -1;
 	t->scan = scan;
+	t->scan_of = scan_of;
 	t->event = t->opts.event ? t->opts.event : 'Q';
 	if (t->event != 'Q' && t->event != 'D' && t->event != 'C') {
 		snprintf(err, errlen, "bad event '%c' (expected Q, D or C)", t->event);
@@ -126,6 +129,8 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 	bool hashing = t->opts.fingerprint && !scan;
 	if (from_mem) {
 		trc_in_open_mem(&t->in, t->path, mem, mem_len, hashing);
+	} else if (scan_of && fmt && fmt->own_input) {
+		/* the pre-scan of a format that opens its own files: it reads scan_of's */
 	} else {
 		struct stat st;
 		if (stat(t->path, &st) != 0) {
@@ -193,8 +198,6 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 		free_reader(t);
 		return rc;
 	}
-	if (fmt->own_input)
-		trc_in_close(&t->in);
 	if (scan) {
 		t->devset = calloc(1, sizeof(*t->devset));
 		if (!t->devset) {
@@ -208,6 +211,8 @@ static int new_reader(struct trc **out, const char *path, const void *mem, size_
 		free_reader(t);
 		return rc;
 	}
+	if (fmt->own_input)
+		trc_in_close(&t->in); /* the probe's open, unless open took it over (trc_in_take) */
 	*out = t;
 	return 0;
 }
@@ -227,13 +232,15 @@ static int choose_device(struct trc *t, const char *path, const void *mem, size_
 
 	o.has_device = false;
 	o.format = t->fmt->name;
-	/* The trace is read once: the pre-scan reads the reader's own input, mapped whole. */
-	bool shared = !from_mem && t->in.fd >= 0 && !trc_in_map_whole(&t->in);
+	/* The trace is read once: the pre-scan reads the reader's own input, mapped whole (a
+	 * format with files of its own gives its pre-scan views of them: t->scan_of). */
+	bool shared = !from_mem && !t->fmt->own_input && t->in.fd >= 0 &&
+		      !trc_in_map_whole(&t->in);
 	if (shared) {
 		mem = t->in.origin;
 		mem_len = (size_t)(t->in.end - t->in.origin);
 	}
-	rc = new_reader(&s, path, mem, mem_len, from_mem || shared, &o, true, err, errlen);
+	rc = new_reader(&s, path, mem, mem_len, from_mem || shared, &o, t, err, errlen);
 	if (rc)
 		return rc;
 	if (shared)
@@ -338,7 +345,7 @@ static int open_common(struct trc **out, const char *path, const void *mem, size
 	}
 	err[0] = '\0';
 	*out = NULL;
-	rc = new_reader(&t, path, mem, mem_len, from_mem, opts, false, err, errlen);
+	rc = new_reader(&t, path, mem, mem_len, from_mem, opts, NULL, err, errlen);
 	if (rc)
 		return rc;
 	if (!t->fmt->own_device && !t->opts.has_device) {

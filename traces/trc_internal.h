@@ -46,7 +46,7 @@ int trc_in_open_file(struct trc_in *in, const char *path, size_t cap, bool hashi
 void trc_in_open_mem(struct trc_in *in, const char *path, const void *data, size_t len,
 		     bool hashing);
 /* A buffered file input switched, at the same position, to the whole file mapped, so that a
- * second pass (the reader's device pre-scan, through trc_in_open_view) reads memory instead of
+ * second pass (the reader's device pre-scan, through trc_in_view) reads memory instead of
  * opening and reading the file again: the bytes not read yet are counted and hashed once, here.
  * 0 (also for an input already mapped or in memory) or -errno (not a regular file: the caller
  * reads the file again). */
@@ -56,6 +56,13 @@ int trc_in_map_whole(struct trc_in *in);
  * a second pass keeps the resident memory a window too. The mapping stays of's: of must outlive
  * in. A no-op unless in is such an image. */
 void trc_in_share_map(struct trc_in *in, const struct trc_in *of);
+/* view: the whole of of's file as a memory image for a second pass (trc_in_map_whole, then
+ * trc_in_share_map), so that the file is opened and read once. 0, or -EINVAL when of cannot be
+ * viewed (a pipe longer than its buffer, an input already read on): the caller opens the file
+ * again. of must outlive view. */
+int trc_in_view(struct trc_in *view, struct trc_in *of, const char *path);
+/* Move an open input (the format probe's) into to, named path; from is left closed. */
+void trc_in_take(struct trc_in *to, struct trc_in *from, const char *path);
 void trc_in_close(struct trc_in *in);
 /* Make at least need bytes available at in->p if the input has them; returns how many are
  * available (may be less at EOF); may move the unread bytes to the buffer start. */
@@ -159,7 +166,8 @@ struct trc_format {
 			   * in open (.sct: --event must be the one it was converted with) */
 	bool blk_events;  /* Q/D/C events: the format handles --event and --device itself */
 	bool ordered;     /* records are stored in the order to hand out (.sct): no reorder window */
-	bool own_input;   /* opens its own files (t->in unused) */
+	bool own_input;   /* opens its own files (open may take over t->in, the probe's open of
+			   * the path: trc_in_take; the pre-scan's open reads t->scan_of's) */
 	bool own_device;  /* the file names its one device (.sct header): no device pre-scan; open
 			   * refuses a --device it does not hold */
 	/* Optional: the fields the reader core names when it refuses a record
@@ -209,6 +217,7 @@ struct trc {
 	size_t warn_len;
 
 	bool scan;               /* device pre-scan pass */
+	struct trc *scan_of;     /* the reader whose input the pre-scan reads (own_input formats) */
 	struct trc_devset *devset;
 	bool has_device;         /* device chosen (by --device or the pre-scan) */
 	uint32_t device;

@@ -343,5 +343,49 @@ static void test_per_cpu_merge(void **state)
 	scratch_rm(&sc);
 }
 
+/* The device pre-scan (no --device) judges most records in a loop of its own (blktrace.c
+ * scan_fast) and leaves the rest to the reader's: the devices it counts and the error it stops
+ * at (with its offset) are the reader's. */
+static void test_prescan(void **state)
+{
+	(void)state;
+	uint8_t buf[1024];
+	const uint8_t remap[16] = {0, 0x80, 0, 0x20, 0, 0x80, 0, 0x10}; /* 8,32 -> 8,16 */
+	const struct rs recs[] = {
+		{.seq = 1, .time = 10, .sector = 1, .bytes = 512, .action = ACT(C_READ | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 0)},
+		{.seq = 2, .time = 11, .sector = 1, .bytes = 512, .action = ACT(C_READ | C_FS, A_G), .dev = DEV(8, 48)},
+		{.seq = 3, .time = 12, .sector = 1, .bytes = 512, .action = ACT(C_READ | C_PC, A_Q), .dev = DEV(8, 32)},
+		{.seq = 4, .time = 13, .action = ACT(C_NOTIFY, 2), .dev = DEV(8, 32), .pdu = "hi", .pdu_len = 2},
+		{.seq = 5, .time = 14, .sector = 2, .bytes = 512, .action = ACT(C_WRITE | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 16)},
+		{.seq = 6, .time = 15, .sector = 2, .bytes = 512, .action = ACT(C_WRITE | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 32)},
+		{.seq = 7, .time = 16, .sector = 9, .bytes = 512, .action = ACT(C_WRITE | C_QUEUE | C_FS, A_REMAP), .dev = DEV(8, 16), .pdu = remap, .pdu_len = 16},
+		{.seq = 8, .time = 17, .sector = 3, .bytes = 512, .action = ACT(C_WRITE | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 16)},
+		{.seq = 9, .time = 18, .sector = 4, .bytes = 512, .action = ACT(C_READ | C_ISSUE | C_FS, A_D), .dev = DEV(8, 64)},
+		{.seq = 10, .time = 19, .sector = 5, .bytes = 512, .action = ACT(C_READ | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 0), .magic = 0x12345678},
+		{.seq = 11, .time = 20, .sector = 6, .bytes = 512, .action = ACT(C_READ | C_QUEUE | C_FS, A_Q), .dev = DEV(8, 0)},
+	};
+	size_t len = put_all(buf, recs, sizeof(recs) / sizeof(recs[0]), false);
+	struct trc_opts o = {.format = "blktrace"};
+	struct trc *t;
+	char err[512];
+
+	assert_int_equal(trc_open_mem(&t, "p.bin", buf, len, &o, err, sizeof(err)), -EINVAL);
+	/* 9 records of 48 bytes, the note's 2 and the remap's 16 bytes of payload before it */
+	assert_string_equal(err, "p.bin: offset 0x1c2: bad magic 0x12345678 (expected 0x65617407 in "
+				 "either byte order)");
+	o.lenient = true;
+	assert_int_equal(trc_open_mem(&t, "p.bin", buf, len, &o, err, sizeof(err)), -ENOTUNIQ);
+	assert_string_equal(err, "p.bin: the trace holds several devices: 8,0 (2 requests), 8,16 "
+				 "(2 requests), 8,32 (1 requests); choose one with --device MAJ,MIN");
+	/* big-endian, and by D events: 8,64 alone */
+	len = put_all(buf, recs, 9, true);
+	o.event = 'D';
+	assert_int_equal(trc_open_mem(&t, "p.bin", buf, len, &o, err, sizeof(err)), 0);
+	uint32_t dev;
+	assert_true(trc_device(t, &dev));
+	assert_int_equal(dev, DEV(8, 64));
+	trc_close(t);
+}
+
 CM_MAIN(UT(test_both_byte_orders), UT(test_latency), UT(test_remap), UT(test_truncated),
-	UT(test_bad_magic_and_version), UT(test_per_cpu_merge));
+	UT(test_bad_magic_and_version), UT(test_per_cpu_merge), UT(test_prescan));
