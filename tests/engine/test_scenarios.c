@@ -22,6 +22,16 @@
 #define C01 100000ULL
 #define T5 5000000ULL
 
+/* Run the queued script; expect these outcomes and this many stale reads from the verifier.
+ * Macros, not functions, so that a failure names the test's line. */
+#define RUN_STALE(st, outcomes, n)                                                                 \
+	do {                                                                                       \
+		RUN_OK(st);                                                                        \
+		OUTCOMES(st, outcomes);                                                            \
+		assert_int_equal((st)->res.stale_reads, (n));                                      \
+	} while (0)
+#define INFO_HAS(st, s) assert_non_null(strstr(st_info(st), (s)))
+
 
 /* B1: writethrough basics (bs 256, 2 GiB: hash_bits 10, default options). */
 static void test_b1(void **state)
@@ -145,7 +155,7 @@ static void test_b5(void **state)
 				    "1 W 0 8 WRITE_CANCEL 0 0 6000000\n"
 				    "2 W 0 8 WRITE_MISS 0 0 6000000\n"
 				    "3 R 0 8 READ_CLEAN 0 0 20100000\n");
-	assert_non_null(strstr(st_info(st), "write busy 0 cancel 1 invalid 0 miss 2"));
+	INFO_HAS(st, "write busy 0 cancel 1 invalid 0 miss 2");
 	assert_int_equal(st->res.counters.cache_overruns, 1);
 	(void)line;
 }
@@ -167,12 +177,10 @@ static void c1(struct simtest *st, const char *mode)
 	QS(st, "0 R 0+8, " /* READ_MISS: target read 0-5 returns v0 */
 	       "1 W 0+8, " /* WRITE_INVALID: the cache gets v1 at 1.1, clean */
 	       "20 R 0+8"); /* the fill (5-5.1) wrote v0 over it: READ_CLEAN v0 */
-	RUN_OK(st);
-	OUTCOMES(st, "READ_MISS WRITE_INVALID READ_CLEAN");
-	assert_int_equal(st->res.stale_reads, 1);
+	RUN_STALE(st, "READ_MISS WRITE_INVALID READ_CLEAN", 1);
 	assert_string_equal(st->verify, "2 0 8 20100000 0 0 1\n");
-	assert_non_null(strstr(st_info(st), "read  clean 1 busy 0 invalid 0 miss 1"));
-	assert_non_null(strstr(st_info(st), "write busy 0 cancel 0 invalid 1 miss 0"));
+	INFO_HAS(st, "read  clean 1 busy 0 invalid 0 miss 1");
+	INFO_HAS(st, "write busy 0 cancel 0 invalid 1 miss 0");
 }
 
 static void test_c1_wt(void **state)
@@ -228,11 +236,9 @@ static void test_c3(void **state)
 	QS(st, "0 R 0+8, " /* READ_MISS; fill cache write 5-6 (cbusy) */
 	       "5.5 W 0+8, " /* invalidate, WRITE_CANCEL; again: WRITE_MISS slot 0 */
 	       "20 R 0+8"); /* the fill completed on the new cte: clean v0 */
-	RUN_OK(st);
-	OUTCOMES(st, "READ_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN");
-	assert_non_null(strstr(st_info(st), "read  clean 1 busy 0 invalid 0 miss 1"));
-	assert_non_null(strstr(st_info(st), "write busy 0 cancel 1 invalid 0 miss 1"));
-	assert_int_equal(st->res.stale_reads, 1);
+	RUN_STALE(st, "READ_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN", 1);
+	INFO_HAS(st, "read  clean 1 busy 0 invalid 0 miss 1");
+	INFO_HAS(st, "write busy 0 cancel 1 invalid 0 miss 1");
 }
 
 /* C4: writeback + queue_busy loses the second write (Q11). */
@@ -244,11 +250,9 @@ static void test_c4(void **state)
 	       "1 W 0+8, " /* WRITE_BUSY: to the SSD, and the deferred copy to the SSD again */
 	       "20 R 0+16, " /* 8..15 not clean: READ_INVALID from the HDD: v1 for 0..7 */
 	       "40 R 0+8"); /* the fill copied v1 into the cache: READ_CLEAN v1 */
-	RUN_OK(st);
-	OUTCOMES(st, "WRITE_MISS WRITE_BUSY READ_INVALID READ_CLEAN");
-	assert_non_null(strstr(st_info(st), "read  clean 1 busy 0 invalid 1 miss 0"));
-	assert_non_null(strstr(st_info(st), "write busy 1 cancel 0 invalid 0 miss 1"));
-	assert_int_equal(st->res.stale_reads, 2);
+	RUN_STALE(st, "WRITE_MISS WRITE_BUSY READ_INVALID READ_CLEAN", 2);
+	INFO_HAS(st, "read  clean 1 busy 0 invalid 1 miss 0");
+	INFO_HAS(st, "write busy 1 cancel 0 invalid 0 miss 1");
 }
 
 /* C5a: writethrough + queue_busy with an SSD slower than the HDD (C = 5, T = 1) (Q12). */
@@ -259,11 +263,9 @@ static void test_c5a(void **state)
 	QS(st, "0 W 0+8, " /* WRITE_MISS; HDD ack 1; SSD v1 until 5 */
 	       "2 W 0+8, " /* cache busy: WRITE_BUSY, tbusy only; HDD ack 3 */
 	       "8 R 0+8"); /* copy cancelled at 3; v1 landed clean at 5: stale */
-	RUN_OK(st);
-	OUTCOMES(st, "WRITE_MISS WRITE_BUSY READ_CLEAN");
-	assert_non_null(strstr(st_info(st), "write busy 1 cancel 0 invalid 0 miss 1"));
-	assert_non_null(strstr(st_info(st), "cancelled writeback 1"));
-	assert_int_equal(st->res.stale_reads, 1);
+	RUN_STALE(st, "WRITE_MISS WRITE_BUSY READ_CLEAN", 1);
+	INFO_HAS(st, "write busy 1 cancel 0 invalid 0 miss 1");
+	INFO_HAS(st, "cancelled writeback 1");
 }
 
 /* C5b: writethrough + queue_busy with a worker delay of 0.5 ms: a window of q. */
@@ -275,9 +277,7 @@ static void test_c5b(void **state)
 	       "5.55 W 0+8, " /* fill cache-busy: WRITE_BUSY; HDD ack 10.55; copy at 11.05 */
 	       "10.6 R 0+8, " /* clean v0 from the fill: stale */
 	       "20 R 0+8"); /* v1 */
-	RUN_OK(st);
-	OUTCOMES(st, "READ_MISS WRITE_BUSY READ_CLEAN READ_CLEAN");
-	assert_int_equal(st->res.stale_reads, 1);
+	RUN_STALE(st, "READ_MISS WRITE_BUSY READ_CLEAN READ_CLEAN", 1);
 	assert_non_null(strstr(st->verify, "2 0 8 10700000 0 0 1\n"));
 }
 
@@ -287,12 +287,10 @@ static void test_c6(void **state)
 	struct simtest *st = *state;
 	coherency(st, "writethrough options 1 async_lookup", C01, T5, 0);
 	QS(st, "0 R 0+8, 10 W 0+8, 20 R 0+8");
-	RUN_OK(st);
-	OUTCOMES(st, "READ_MISS NOMATCH READ_CLEAN");
-	assert_non_null(strstr(st_info(st), "write busy 0 cancel 0 invalid 0 miss 0 done 0 skip 0"));
+	RUN_STALE(st, "READ_MISS NOMATCH READ_CLEAN", 1);
+	INFO_HAS(st, "write busy 0 cancel 0 invalid 0 miss 0 done 0 skip 0");
 	assert_int_equal(st->res.counters.seed_crashes, 1);
 	assert_int_equal(st->res.counters.cache_overruns, 2);
-	assert_int_equal(st->res.stale_reads, 1);
 }
 
 /* C6 with --seed-crash abort: the run stops with a message naming Q15. */
@@ -315,9 +313,7 @@ static void test_c7(void **state)
 	       "0.5 W 0+8, " /* tbusy: cancel, dropped, WRITE_MISS again; SSD 0.5-5.5 */
 	       "5.2 R 0+8, " /* clean since 5 (v1's completion, Q10); read done 10.2: v2 */
 	       "20 R 0+8");
-	RUN_OK(st);
-	OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN READ_CLEAN");
-	assert_int_equal(st->res.stale_reads, 0);
+	RUN_STALE(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN READ_CLEAN", 0);
 }
 
 /* C8: writeback with a slow worker: READ_BUSY overtakes the not-yet-issued secondary. */
@@ -327,10 +323,8 @@ static void test_c8(void **state)
 	coherency(st, "writeback", C01, T5, 1000000);
 	QS(st, "0 W 0+8, " /* SSD ack 0.1; secondary issued at 1.0 */
 	       "0.5 R 0+16"); /* READ_BUSY to the HDD: v0 for 0..7 */
-	RUN_OK(st);
-	OUTCOMES(st, "WRITE_MISS READ_BUSY");
-	assert_non_null(strstr(st_info(st), "read  clean 0 busy 1 invalid 0 miss 0"));
-	assert_int_equal(st->res.stale_reads, 1);
+	RUN_STALE(st, "WRITE_MISS READ_BUSY", 1);
+	INFO_HAS(st, "read  clean 0 busy 1 invalid 0 miss 0");
 }
 
 /* X1: a resubmitted write loses its secondary (WT, wq_delay 2 ms). W1's cache write (2-2.1)
@@ -341,10 +335,8 @@ static void test_x1(void **state)
 	struct simtest *st = *state;
 	coherency(st, "writethrough", C01, T5, 2000000);
 	QS(st, "0 W 0+8, 2.05 W 0+8, 20 R 0+8");
-	RUN_OK(st);
-	OUTCOMES(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN");
-	assert_non_null(strstr(st_info(st), "bio 1"));
-	assert_int_equal(st->res.stale_reads, 1);
+	RUN_STALE(st, "WRITE_MISS WRITE_CANCEL WRITE_MISS READ_CLEAN", 1);
+	INFO_HAS(st, "bio 1");
 }
 
 /* X2: a deferred copy lands after a newer write (WB + queue_busy). A read fill makes offsets
@@ -358,9 +350,7 @@ static void test_x2(void **state)
 	       "14.95 W 0+8, " /* W2: tbusy: WRITE_BUSY; SSD 14.95-15.05 */
 	       "15.03 W 0+8, " /* W3: cache busy: cancel; again: WRITE_INVALID */
 	       "30 R 0+8"); /* W2's deferred copy (15.05-15.15) is clean: v2 */
-	RUN_OK(st);
-	OUTCOMES(st, "READ_MISS WRITE_INVALID WRITE_BUSY WRITE_CANCEL WRITE_INVALID READ_CLEAN");
-	assert_int_equal(st->res.stale_reads, 1);
+	RUN_STALE(st, "READ_MISS WRITE_INVALID WRITE_BUSY WRITE_CANCEL WRITE_INVALID READ_CLEAN", 1);
 	assert_non_null(strstr(st->verify, " 0 2 3\n"));
 }
 
@@ -387,7 +377,7 @@ static void test_c9(void **state)
 	RUN_OK(st);
 	char line[128];
 	assert_non_null(strstr(st_log_line(st, 17, line, sizeof(line)), "WRITE_MISS 0 15"));
-	assert_non_null(strstr(st_info(st), "evicts 1"));
+	INFO_HAS(st, "evicts 1");
 	assert_int_equal(st->res.counters.cache_overruns >= 1, 1);
 	assert_int_equal(st->res.target_dev.nr_writes, 1); /* only block 100's write reached the disk */
 	assert_int_equal(st->res.stale_reads, 1);
