@@ -14,10 +14,11 @@
 #include "tests/traces/trc_test.h"
 #include "traces/gen.h"
 
-static struct trc_gen_spec base(void)
+/* The common spec: uniform 4 KiB requests, 70 % reads, Poisson at 1000 IOPS. */
+static struct trc_gen_spec base(uint64_t requests)
 {
 	struct trc_gen_spec s = {0};
-	s.requests = 1000;
+	s.requests = requests;
 	s.device_bytes = 1ULL << 30;
 	s.align_bytes = 4096;
 	s.npat = 1;
@@ -46,7 +47,7 @@ static struct trc_gen *gen(const struct trc_gen_spec *s)
 static void test_determinism_and_bounds(void **state)
 {
 	(void)state;
-	struct trc_gen_spec s = base();
+	struct trc_gen_spec s = base(1000);
 	s.npat = 2;
 	s.pat[0].kind = TRC_GEN_ZIPF;
 	s.pat[0].theta = 0.9;
@@ -94,14 +95,13 @@ static int cmp_desc(const void *x, const void *y)
 /* Zipf(theta): rank 1 is 2^theta times as frequent as rank 2, and takes 1/H(n,theta). */
 static void check_zipf(double theta)
 {
-	struct trc_gen_spec s = base();
 	enum { SLOTS = 1000, DRAWS = 400000 };
+	struct trc_gen_spec s = base(DRAWS);
 	static uint32_t count[SLOTS];
 	struct trc_rec r;
 
 	memset(count, 0, sizeof(count));
 	s.device_bytes = SLOTS * 4096ULL;
-	s.requests = DRAWS;
 	s.pat[0].kind = TRC_GEN_ZIPF;
 	s.pat[0].theta = theta;
 	struct trc_gen *g = gen(&s);
@@ -130,14 +130,11 @@ static void test_zipf(void **state)
 static void test_hotcold_seq_uniform(void **state)
 {
 	(void)state;
-	struct trc_gen_spec s = base();
-	struct trc_rec r;
 	enum { N = 100000 };
-
-	s.requests = N;
-	s.pat[0].kind = TRC_GEN_HOTCOLD;
-	s.pat[0].hot_access = 0.9;
-	s.pat[0].hot_space = 0.1;
+	struct trc_gen_spec s = base(N);
+	s.pat[0] = (struct trc_gen_pattern){
+		.kind = TRC_GEN_HOTCOLD, .hot_access = 0.9, .hot_space = 0.1, .weight = 1};
+	struct trc_rec r;
 	struct trc_gen *g = gen(&s);
 	size_t hot = 0, reads = 0;
 	while (trc_gen_next(g, &r)) {
@@ -176,17 +173,11 @@ static void test_hotcold_seq_uniform(void **state)
 static void test_sizes_and_arrivals(void **state)
 {
 	(void)state;
-	struct trc_gen_spec s = base();
-	struct trc_rec r;
 	enum { N = 50000 };
-
-	s.requests = N;
-	s.size.kind = TRC_GEN_SIZE_LIST;
-	s.size.n = 2;
-	s.size.bytes[0] = 4096;
-	s.size.weights[0] = 70;
-	s.size.bytes[1] = 65536;
-	s.size.weights[1] = 30;
+	struct trc_gen_spec s = base(N);
+	s.size = (struct trc_gen_size){
+		.kind = TRC_GEN_SIZE_LIST, .n = 2, .bytes = {4096, 65536}, .weights = {70, 30}};
+	struct trc_rec r;
 	struct trc_gen *g = gen(&s);
 	size_t small = 0;
 	uint64_t first = 0, last = 0;
@@ -247,26 +238,26 @@ static void test_invalid(void **state)
 	(void)state;
 	struct trc_gen *g;
 	char err[256];
-	struct trc_gen_spec s = base();
+	struct trc_gen_spec s = base(1000);
 
 	s.pat[0].kind = TRC_GEN_ZIPF;
 	s.pat[0].theta = 0;
 	assert_int_equal(trc_gen_new(&g, &s, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "zipf's theta must be > 0");
-	s = base();
+	s = base(1000);
 	s.size.bytes[0] = 1000;
 	assert_int_equal(trc_gen_new(&g, &s, err, sizeof(err)), -EINVAL);
-	s = base();
+	s = base(1000);
 	s.size.bytes[0] = 2ULL << 30;
 	assert_int_equal(trc_gen_new(&g, &s, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "a request size exceeds the device size");
-	s = base();
+	s = base(1000);
 	s.read_ratio = 1.5;
 	assert_int_equal(trc_gen_new(&g, &s, err, sizeof(err)), -EINVAL);
-	s = base();
+	s = base(1000);
 	s.arrival.iops = 0;
 	assert_int_equal(trc_gen_new(&g, &s, err, sizeof(err)), -EINVAL);
-	s = base();
+	s = base(1000);
 	s.requests = 0;
 	assert_int_equal(trc_gen_new(&g, &s, err, sizeof(err)), -EINVAL);
 }
@@ -279,7 +270,7 @@ static void test_blkparse_round_trip(void **state)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *fp = fdopen(fd, "w");
-	struct trc_gen_spec s = base();
+	struct trc_gen_spec s = base(1000);
 	s.arrival.iops = 50000; /* completions overlap the next requests */
 	struct trc_gen *g = gen(&s);
 	struct trc_bp_writer *w;
