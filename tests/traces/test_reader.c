@@ -221,6 +221,12 @@ struct fuzz_case {
 #define BP_OK(hash, n) {CORPUS_BP, hash, "blkparse", 'Q', false, n, NULL, 0, 0, n, 0}
 #define BP_BAD(hash, n, line, lenient_n, bad, what)                                                \
 	{CORPUS_BP, hash, "blkparse", 'Q', false, n, hash ":" #line ": " what, line, 0, lenient_n, bad}
+/* The two messages several corpus inputs share: field 2 (cpu) and field 4 (time). */
+#define BP_CPU(hash, n, line, lenient_n, got)                                                      \
+	BP_BAD(hash, n, line, lenient_n, 1, "field 2 (cpu): expected a CPU number, got '" got "'")
+#define BP_TIME(hash, n, line, lenient_n, got)                                                     \
+	BP_BAD(hash, n, line, lenient_n, 1,                                                        \
+	       "field 4 (time): expected SECONDS.NANOSECONDS, got '" got "'")
 /* The blktrace find fails in the device pre-scan at each event; lenient reading skips it. */
 #define BT_CRASH(ev, lenient_n)                                                                    \
 	{FUZZ_DIR, "blktrace-crash-3e13d292", "blktrace", ev, true, 0,                             \
@@ -236,24 +242,18 @@ static const struct fuzz_case fuzz_cases[] = {
 	{FUZZ_DIR, "sct-crash-aafc297f", "sct", 0, false, 20,
 	 "sct-crash-aafc297f: offset 0x61c: flags 0x1 disagree with RWBS 'RS' in record 20", 0,
 	 0x61c, 49, 1},
-	BP_BAD("1fba4f78acaaa507905ebff5cf78df1383525b6d", 1, 11, 3, 1,
-	       "field 2 (cpu): expected a CPU number, got '\\xcf\\xdf\\xdf\\xe2'"),
+	BP_CPU("1fba4f78acaaa507905ebff5cf78df1383525b6d", 1, 11, 3, "\\xcf\\xdf\\xdf\\xe2"),
 	BP_OK("5e2ace1485d7b47c9726523ef4f49f99d3212951", 1),
-	BP_BAD("7d9759d19ef11460c10ba3f52a889e7d30c02e58", 3, 48, 4, 1,
-	       "field 2 (cpu): expected a CPU number, got '\\xc5'"),
-	BP_BAD("7fbe417a03b1fb157f088f62fea65aaa4aa82761", 3, 22, 4, 1,
-	       "field 2 (cpu): expected a CPU number, got '\\xc5'"),
+	BP_CPU("7d9759d19ef11460c10ba3f52a889e7d30c02e58", 3, 48, 4, "\\xc5"),
+	BP_CPU("7fbe417a03b1fb157f088f62fea65aaa4aa82761", 3, 22, 4, "\\xc5"),
 	BP_BAD("86341dbf36b3ad1580cf6b556230acfd9582863e", 1, 6, 5, 1,
 	       "field 1 (device): expected MAJ,MIN, got '70'"),
-	BP_BAD("92e838df18882603e93174f89d23bd296aba593c", 3, 18, 5, 1,
-	       "field 4 (time): expected SECONDS.NANOSECONDS, got '0.0009worker/0:1H]'"),
+	BP_TIME("92e838df18882603e93174f89d23bd296aba593c", 3, 18, 5, "0.0009worker/0:1H]"),
 	BP_BAD("972e9ade387f69502dabb77ef39802e2989e8018", 5, 27, 5, 2,
 	       "field 5 (pid): expected a process id, got 'P'"),
-	BP_BAD("9ff779f466969bd22f968f74d358cbf90c1f7790", 1, 9, 4, 1,
-	       "field 4 (time): expected SECONDS.NANOSECONDS, got '0.00null)]'"),
+	BP_TIME("9ff779f466969bd22f968f74d358cbf90c1f7790", 1, 9, 4, "0.00null)]"),
 	BP_OK("e5bc12777c93f241978045783c781f745d6a1cd6", 1),
-	BP_BAD("fed301b82907a9afc3282c5281f2dc302e1e59f8", 3, 23, 4, 1,
-	       "field 2 (cpu): expected a CPU number, got '\\xc5'"),
+	BP_CPU("fed301b82907a9afc3282c5281f2dc302e1e59f8", 3, 23, 4, "\\xc5"),
 };
 
 /* The harnesses' promises about every record (tests/fuzz/fuzz_common.h). */
