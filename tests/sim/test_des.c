@@ -18,6 +18,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/des.h"
+#include "tests/lib/cm_main.h"
 
 #define MAX_EV 20000
 
@@ -166,12 +167,4 @@ static void test_now_lane_waits_its_turn(void **state)
 	des_fini(&q);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_mixed_order),
-	    cmocka_unit_test(test_zero_latency_order),
-	    cmocka_unit_test(test_now_lane_waits_its_turn),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+CM_MAIN(UT(test_mixed_order), UT(test_zero_latency_order), UT(test_now_lane_waits_its_turn));

@@ -17,6 +17,7 @@
 
 #include "reports/db.h"
 #include "sim/trace_desc.h"
+#include "tests/lib/cm_main.h"
 
 struct fx {
 	char dir[64], text[96], big[96], sct[96], db[96];
@@ -215,13 +216,4 @@ static void test_blktrace(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blkparse),
-		cmocka_unit_test(test_sct),
-		cmocka_unit_test(test_blktrace),
-	};
-
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, UT(test_blkparse), UT(test_sct), UT(test_blktrace));
