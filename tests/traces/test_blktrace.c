@@ -243,9 +243,7 @@ static void test_truncated(void **state)
 	o.lenient = true;
 	r = read_mem("x.bin", buf, len, &o);
 	assert_int_equal(r->st, TRC_EOF);
-	assert_int_equal(r->n, 1);
-	assert_int_equal(r->counts.skipped_bad, 1);
-	assert_int_equal(r->counts.first_bad.offset, 0x30);
+	EXPECT_SKIPPED(r, 1, 1, offset, 0x30);
 	free(r);
 }
 

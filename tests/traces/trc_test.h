@@ -137,6 +137,15 @@ static inline void expect_bad(size_t i, const struct read_result *r, const char 
 			 (unsigned long long)line);
 }
 
+/* A lenient read's tally: n records kept, bad inputs skipped, the first at first_bad.where == at
+ * (where: line for text formats, offset for binary ones). A macro: a failure names the caller. */
+#define EXPECT_SKIPPED(r, n_, bad, where, at)                                                      \
+	do {                                                                                       \
+		assert_int_equal((r)->n, (n_));                                                    \
+		assert_int_equal((r)->counts.skipped_bad, (bad));                                  \
+		assert_int_equal((r)->counts.first_bad.where, (at));                               \
+	} while (0)
+
 /* read_str that must open and read to the end (TRC_EOF), or the test fails saying why. */
 static inline struct read_result *read_all(const char *name, const char *text,
 					   const struct trc_opts *opts)
