@@ -111,15 +111,22 @@ static void idle_until(struct one *o, uint64_t t)
 		o->d->ops->timer(o->d, o->timer_at);
 	}
 }
+/* One request at time 0 on a fresh drive (open_file's extra and spec_extra): its latency. */
+/* One read on a fresh drive. */
+static uint64_t fresh_io(const char *extra, const char *spec_extra, enum dev_op op, uint64_t lba,
+			 uint32_t n)
+{
+	struct one o;
+	open_file(&o, extra, spec_extra);
+	uint64_t l = run_io(&o, op, lba, n, 0);
+	dev_destroy(o.d);
+	return l;
+}
 
 /* One read on a fresh drive. */
 static uint64_t fresh_read(const char *extra, uint64_t lba, uint32_t n)
 {
-	struct one o;
-	open_file(&o, extra, NULL);
-	uint64_t l = run_io(&o, DEV_READ, lba, n, 0);
-	dev_destroy(o.d);
-	return l;
+	return fresh_io(extra, NULL, DEV_READ, lba, n);
 }
 
 /* A step of a scenario run twice, without and with one setting: a request (n == 0: let the
@@ -170,6 +177,8 @@ static void two_ways(const char *f, const char *off, const char *on, const struc
 #define TWO_WAYS(f, off, on, steps) two_ways(f, off, on, steps, sizeof(steps) / sizeof(steps[0]))
 
 #define ZONE1 "size=51200000\nzone 0 999 100 0 0 0 0 0\n" /* 1000 cyl x 100 sectors */
+/* ZONE1 with a 1 ms seek everywhere and a 1 MiB drive cache: what the cache cases start from. */
+#define CACHED ZONE1 "seek 1 1ms\ncache_size=1M\n"
 
 /* The seek table is interpolated linearly: seek(50) = 1 + 49/99 * 4 = 2.9798 ms, so the head
  * reaches sector 30 (3.0 ms) in time but not sector 29 (2.9 ms). */
@@ -291,18 +300,13 @@ static void test_split_overheads(void **state)
 static void test_bus_watermark(void **state)
 {
 	(void)state;
-	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\nsplit_overheads=1\novh_reselect=50us\nbus_watermark=0.5\n"
 			      "bus_block_read=300us\n";
-	open_file(&o, f, NULL);
 	/* 10 sectors from sector 0: media 0..1 ms; half in the buffer at 0.5 ms, + 50 us, then
 	 * 10 * 0.3 ms: 3.55 ms */
-	assert_int_equal(run_io(&o, DEV_READ, 0, 10, 0), 3550000);
-	dev_destroy(o.d);
+	assert_int_equal(fresh_io(f, NULL, DEV_READ, 0, 10), 3550000);
 	/* a fast bus: the media's end plus one block */
-	open_file(&o, f, ",bus_block_read=10us");
-	assert_int_equal(run_io(&o, DEV_READ, 0, 10, 0), 1010000);
-	dev_destroy(o.d);
+	assert_int_equal(fresh_io(f, ",bus_block_read=10us", DEV_READ, 0, 10), 1010000);
 }
 
 /* An uncached write streams: with a 0.3 ms/block bus and 0.1 ms/sector media, 10 blocks can
@@ -310,15 +314,10 @@ static void test_bus_watermark(void **state)
 static void test_streaming_write(void **state)
 {
 	(void)state;
-	struct one o;
 	const char *f = ZONE1 "seek 1 1ms\nbus_block_write=300us\n";
-	open_file(&o, f, NULL);
 	/* sector 21 (2.1 ms) is the first reachable: 2.1 + 1.0 ms */
-	assert_int_equal(run_io(&o, DEV_WRITE, 21, 10, 0), 3100000);
-	dev_destroy(o.d);
-	open_file(&o, f, NULL);
-	assert_int_equal(run_io(&o, DEV_WRITE, 20, 10, 0), 12 * MS + MS);
-	dev_destroy(o.d);
+	assert_int_equal(fresh_io(f, NULL, DEV_WRITE, 21, 10), 3100000);
+	assert_int_equal(fresh_io(f, NULL, DEV_WRITE, 20, 10), 12 * MS + MS);
 }
 
 /* ra_track: read ahead to the end of the track (DEC's scheme), not readahead bytes. */
@@ -326,7 +325,7 @@ static void test_track_readahead(void **state)
 {
 	(void)state;
 	struct one o;
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nra_track=1\n";
+	const char *f = CACHED "readahead=64K\nra_track=1\n";
 	open_file(&o, f, NULL);
 	run_io(&o, DEV_READ, 10, 10, 0); /* 1.0 .. 2.0 ms, then reads ahead to sector 99 */
 	/* at 50 ms sector 90..99 is in the buffer: a hit (1 ns for the block) */
@@ -352,8 +351,7 @@ static void test_destaged_data_kept(void **state)
 		{DEV_READ, 50000, 8, 100 * MS, {{EQ, 8 * MS / 10 + 1}, {EQ, 8}}},
 	};
 	(void)state;
-	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\nwrite_cache=1\nwc_keep=1\n", ",wc_keep=0", NULL,
-		 st);
+	TWO_WAYS(CACHED "write_cache=1\nwc_keep=1\n", ",wc_keep=0", NULL, st);
 }
 
 /* min_write_pos (DiskSim's minimum seek delay): a media write takes at least this to position,
@@ -393,8 +391,7 @@ static void test_shared_write_segments(void **state)
 		{DEV_READ, 0, 8, 21 * MS, {{EQ, 8}, {GT, MS}}},
 	};
 	(void)state;
-	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=1\nwrite_cache=1\n", NULL,
-		 ",wc_shared=1", st);
+	TWO_WAYS(CACHED "cache_segments=1\nwrite_cache=1\n", NULL, ",wc_shared=1", st);
 }
 
 /* seg_disksim (DiskSim's segment policy): a read miss starting at a segment's end does not
@@ -413,7 +410,7 @@ static void test_disksim_read_segments(void **state)
 		{DEV_READ, 0, 4, 100 * MS, {{EQ, 4}, {GE, 4 * MS / 10}}},
 	};
 	(void)state;
-	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n", NULL, ",seg_disksim=1", st);
+	TWO_WAYS(CACHED "cache_segments=2\n", NULL, ",seg_disksim=1", st);
 }
 
 /* seg_disksim: a write empties a clean segment it overlaps whole (DiskSim's
@@ -424,7 +421,7 @@ static void test_disksim_write_segments(void **state)
 {
 	(void)state;
 	struct one o;
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\ncache_segments=2\n";
+	const char *f = CACHED "cache_segments=2\n";
 	static const char *const extra[] = {NULL, ",seg_disksim=1", ",write_cache=1,wc_shared=1",
 					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=1",
 					    ",write_cache=1,wc_shared=1,seg_disksim=1,wc_keep=0"};
@@ -474,8 +471,7 @@ static void test_cylinder_spares(void **state)
  * restarts the read-ahead past the segment's end. One segment, 10 sectors of read-ahead. */
 static void test_readahead_discard_and_idle_hit(void **state)
 {
-	const char *f = ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=5120\ncache_segments=1\n"
-			      "seg_disksim=1\n";
+	const char *f = CACHED "readahead=5120\ncache_segments=1\nseg_disksim=1\n";
 	const struct step discard[] = {
 		{DEV_READ, 10, 10, 0, NOCHECK},        /* 1.0..2.0 ms, then 20..29 read ahead */
 		{DEV_READ, 20, 5, 50 * MS, BOTH(EQ, 5)}, /* read-ahead: a hit */
@@ -504,8 +500,7 @@ static void test_readahead_bound(void **state)
 		{DEV_READ, 100, 1, 60 * MS, {{EQ, 1}, {GT, MS}}},
 	};
 	(void)state;
-	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\nreadahead=64K\nseg_disksim=1\n", NULL,
-		 ",ra_bound=1", st);
+	TWO_WAYS(CACHED "readahead=64K\nseg_disksim=1\n", NULL, ",ra_bound=1", st);
 }
 
 /* write_less (DiskSim's negative write settling delay): a write's move is shorter than a read's:
@@ -531,8 +526,7 @@ static void test_immediate_partial_hit(void **state)
 		{DEV_READ, 4, 8, 50 * MS, {{EQ, 9 * MS + 2 * MS / 10}, {EQ, 8 * MS}}},
 	};
 	(void)state;
-	TWO_WAYS(ZONE1 "seek 1 1ms\ncache_size=1M\nbus_watermark=1\nbus_block_read=1ms\n", NULL,
-		 ",immed_partial=1", st);
+	TWO_WAYS(CACHED "bus_watermark=1\nbus_block_read=1ms\n", NULL, ",immed_partial=1", st);
 }
 
 /* The preset file's errors are located. */
