@@ -111,8 +111,8 @@ static void idle_until(struct one *o, uint64_t t)
 		o->d->ops->timer(o->d, o->timer_at);
 	}
 }
+
 /* One request at time 0 on a fresh drive (open_file's extra and spec_extra): its latency. */
-/* One read on a fresh drive. */
 static uint64_t fresh_io(const char *extra, const char *spec_extra, enum dev_op op, uint64_t lba,
 			 uint32_t n)
 {
