@@ -402,12 +402,24 @@ static void split(struct trc_btt *b, const struct trc_event *ev)
 	}
 }
 
+/* G and I: the request in one of the states of mask moves on to state; NULL if there is none. */
+static struct node *advance(struct trc_btt *b, const struct trc_event *ev, unsigned mask, uint8_t state)
+{
+	uint32_t x = find_start(b, ev->dev, ev->sector, ev->nsect, mask, NIL);
+
+	if (x == NIL)
+		return NULL;
+	b->n[x].state = state;
+	return &b->n[x];
+}
+
 void trc_btt_event(void *ctx, const struct trc_event *ev)
 {
 	struct trc_btt *b = ctx;
 	static const char acts[9] = {'Q', 'G', 'I', 'M', 'F', 'D', 'C', 'R', 'X'};
 	const char *k = memchr(acts, ev->act, sizeof(acts));
 	uint64_t t = ev->time_ns;
+	struct node *p;
 	uint32_t x;
 
 	if (!k)
@@ -442,20 +454,14 @@ void trc_btt_event(void *ctx, const struct trc_event *ev)
 		}
 		break;
 	case 'G':
-		x = find_start(b, ev->dev, ev->sector, ev->nsect, M_Q, NIL);
-		if (x != NIL) {
-			struct node *p = &b->n[x];
+		if ((p = advance(b, ev, M_Q, S_G))) {
 			p->g = t;
-			p->state = S_G;
 			pair(b, BTT_Q2G, p->op, p->q, t);
 		}
 		break;
 	case 'I':
-		x = find_start(b, ev->dev, ev->sector, ev->nsect, M_Q | M_G, NIL);
-		if (x != NIL) {
-			struct node *p = &b->n[x];
+		if ((p = advance(b, ev, M_Q | M_G, S_I))) {
 			p->i = t;
-			p->state = S_I;
 			pair(b, BTT_G2I, p->op, p->g, t);
 		}
 		break;
@@ -475,14 +481,12 @@ void trc_btt_event(void *ctx, const struct trc_event *ev)
 			if (x == NIL)
 				break;
 		}
-		{
-			struct node *p = &b->n[x];
-			p->d = t;
-			p->state = S_D;
-			pair(b, BTT_I2D, p->op, p->i, t);
-			for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
-				pair(b, BTT_M2D, b->n[c].op, b->n[c].m, t);
-		}
+		p = &b->n[x];
+		p->d = t;
+		p->state = S_D;
+		pair(b, BTT_I2D, p->op, p->i, t);
+		for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
+			pair(b, BTT_M2D, b->n[c].op, b->n[c].m, t);
 		break;
 	case 'C':
 		x = find_start(b, ev->dev, ev->sector, ev->nsect, M_D, NIL);
@@ -490,14 +494,12 @@ void trc_btt_event(void *ctx, const struct trc_event *ev)
 			b->c.c_unpaired++;
 			break;
 		}
-		{
-			struct node *p = &b->n[x];
-			pair(b, BTT_D2C, p->op, p->d, t);
-			pair(b, BTT_Q2C, p->op, p->q, t);
-			for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
-				pair(b, BTT_Q2C, b->n[c].op, b->n[c].q, t);
-			request_free(b, x);
-		}
+		p = &b->n[x];
+		pair(b, BTT_D2C, p->op, p->d, t);
+		pair(b, BTT_Q2C, p->op, p->q, t);
+		for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
+			pair(b, BTT_Q2C, b->n[c].op, b->n[c].q, t);
+		request_free(b, x);
 		break;
 	case 'R':
 		/* back to the queue: the next D of it pairs again */
