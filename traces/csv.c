@@ -295,24 +295,15 @@ bad:
 
 static const struct csvspec alibaba_spec = {
 	.col = {[C_TIME] = 4, [C_OFFSET] = 2, [C_SIZE] = 3, [C_OP] = 1, [C_DEVICE] = 0},
-	.tunit = TRC_TU_US,
-	.off_mult = 1,
-	.size_mult = 1,
-	.header = -1,
-	.delim = ',',
+	.tunit = TRC_TU_US, .off_mult = 1, .size_mult = 1, .header = -1, .delim = ',',
 	.names = {"timestamp", "offset", "length", "opcode", "device_id"},
 	.numeric_dev = true,
 };
 
 static const struct csvspec tencent_spec = {
 	.col = {[C_TIME] = 0, [C_OFFSET] = 1, [C_SIZE] = 2, [C_OP] = 3, [C_DEVICE] = 4},
-	.tunit = TRC_TU_S,
-	.off_mult = 512,
-	.size_mult = 512,
-	.header = -1,
-	.delim = ',',
-	.rtok = "0",
-	.wtok = "1",
+	.tunit = TRC_TU_S, .off_mult = 512, .size_mult = 512, .header = -1, .delim = ',',
+	.rtok = "0", .wtok = "1",
 	.names = {"Timestamp", "Offset", "Size", "IOType", "VolumeID"},
 	.numeric_dev = true,
 };
