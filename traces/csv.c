@@ -371,8 +371,7 @@ struct csvr {
 	uint64_t zero;
 	bool warned_before_zero;
 	struct trc_span span;
-	char **names; /* device labels that are not numbers, in order of appearance */
-	uint32_t nnames, capnames;
+	struct trc_names names; /* device labels that are not numbers, in order of appearance */
 };
 
 
@@ -418,27 +417,10 @@ static int device_of(struct csvr *r, const struct trc_field *f, struct trc_rec *
 		rec->dev = TRC_DEV(0, v);
 		return 0;
 	}
-	for (uint32_t i = 0; i < r->nnames; i++)
-		if (strlen(r->names[i]) == f->len && !memcmp(r->names[i], f->p, f->len)) {
-			rec->dev = TRC_DEV(0, 0x80000 + i);
-			trc_set_comm(rec, f->p, f->len);
-			return 0;
-		}
-	if (r->nnames == MAX_NAMES)
-		return -E2BIG;
-	if (r->nnames == r->capnames) {
-		uint32_t cap = r->capnames ? r->capnames * 2 : 16;
-		char **n = realloc(r->names, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		r->names = n;
-		r->capnames = cap;
-	}
-	r->names[r->nnames] = strndup(f->p, f->len);
-	if (!r->names[r->nnames])
-		return -ENOMEM;
-	rec->dev = TRC_DEV(0, 0x80000 + r->nnames);
-	r->nnames++;
+	int i = trc_names_add(&r->names, f->p, f->len, MAX_NAMES);
+	if (i < 0)
+		return i;
+	rec->dev = TRC_DEV(0, 0x80000 + (uint32_t)i);
 	trc_set_comm(rec, f->p, f->len);
 	return 0;
 }
@@ -606,9 +588,7 @@ static void csv_close(struct trc *t)
 	struct csvr *r = t->priv;
 	if (!r)
 		return;
-	for (uint32_t i = 0; i < r->nnames; i++)
-		free(r->names[i]);
-	free(r->names);
+	trc_names_free(&r->names);
 	free(r);
 	t->priv = NULL;
 }

@@ -337,3 +337,42 @@ uint64_t trc_debug_scan_bytes(const struct trc *t)
 {
 	return t->scan_bytes;
 }
+
+/* ---- name lists ---- */
+
+int trc_names_find(const struct trc_names *s, const char *p, size_t len)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		if (strlen(s->v[i]) == len && !memcmp(s->v[i], p, len))
+			return (int)i;
+	return -1;
+}
+
+int trc_names_add(struct trc_names *s, const char *p, size_t len, uint32_t max)
+{
+	int i = trc_names_find(s, p, len);
+	if (i >= 0)
+		return i;
+	if (s->n == max)
+		return -E2BIG;
+	if (s->n == s->cap) {
+		uint32_t cap = s->cap ? s->cap * 2 : 8;
+		char **v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n] = strndup(p, len);
+	if (!s->v[s->n])
+		return -ENOMEM;
+	return (int)s->n++;
+}
+
+void trc_names_free(struct trc_names *s)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	*s = (struct trc_names){0};
+}
