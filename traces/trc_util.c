@@ -234,27 +234,23 @@ bool trc_rwbs_to_flags(const char *s, size_t len, uint32_t *flags, bool *zoned)
 	default:
 		return false;
 	}
-	if (i < len && s[i] == 'F') {
-		f |= TRC_FUA;
-		i++;
-	}
-	if (i < len && s[i] == 'A') {
-		f |= TRC_AHEAD;
-		i++;
-	}
-	/* 'B' (barrier) is from kernels that had no F letters: never both. */
-	if (i < len && s[i] == 'B' && !(f & (TRC_FLUSH | TRC_FUA))) {
-		f |= TRC_BARRIER | TRC_FLUSH | TRC_FUA;
-		i++;
-	}
-	if (i < len && s[i] == 'S') {
-		f |= TRC_SYNC;
-		i++;
-	}
-	if (i < len && s[i] == 'M') {
-		f |= TRC_META;
-		i++;
-	}
+	/* The letters after the op, each at most once and in this order; 'B' (barrier) is from
+	 * kernels that had no F letters: never both. */
+	static const struct {
+		char c;
+		uint32_t set, never;
+	} suffix[] = {
+		{'F', TRC_FUA, 0},
+		{'A', TRC_AHEAD, 0},
+		{'B', TRC_BARRIER | TRC_FLUSH | TRC_FUA, TRC_FLUSH | TRC_FUA},
+		{'S', TRC_SYNC, 0},
+		{'M', TRC_META, 0},
+	};
+	for (size_t k = 0; k < sizeof(suffix) / sizeof(suffix[0]); k++)
+		if (i < len && s[i] == suffix[k].c && !(f & suffix[k].never)) {
+			f |= suffix[k].set;
+			i++;
+		}
 	if (i != len)
 		return false;
 	*flags = f;
