@@ -402,6 +402,9 @@ static void split(struct trc_btt *b, const struct trc_event *ev)
 	}
 }
 
+/* The actions counted, in the order of trc_btt_counts.ev. */
+static const char acts[9] = {'Q', 'G', 'I', 'M', 'F', 'D', 'C', 'R', 'X'};
+
 /* G and I: the request in one of the states of mask moves on to state; NULL if there is none. */
 static struct node *advance(struct trc_btt *b, const struct trc_event *ev, unsigned mask, uint8_t state)
 {
@@ -416,7 +419,6 @@ static struct node *advance(struct trc_btt *b, const struct trc_event *ev, unsig
 void trc_btt_event(void *ctx, const struct trc_event *ev)
 {
 	struct trc_btt *b = ctx;
-	static const char acts[9] = {'Q', 'G', 'I', 'M', 'F', 'D', 'C', 'R', 'X'};
 	const char *k = memchr(acts, ev->act, sizeof(acts));
 	uint64_t t = ev->time_ns;
 	struct node *p;
@@ -565,19 +567,28 @@ static void fmt_ns(double ns, char *buf, size_t len)
 	format_time_ns(ns, buf, len);
 }
 
+/* The event counts: {"events": {"Q": n, ..., "X": n},\n or "events       Q n, ..., X n\n". */
+static void print_events(FILE *fp, const struct trc_btt_counts *c, bool json)
+{
+	fputs(json ? "{\"events\": {" : "events       ", fp);
+	for (size_t k = 0; k < sizeof(acts); k++) {
+		const char *sep = k ? ", " : "";
+		unsigned long long n = (unsigned long long)c->ev[k];
+		if (json)
+			fprintf(fp, "%s\"%c\": %llu", sep, acts[k], n);
+		else
+			fprintf(fp, "%s%c %llu", sep, acts[k], n);
+	}
+	fputs(json ? "},\n" : "\n", fp);
+}
+
 void trc_btt_print(struct trc_btt *b, FILE *fp, bool json)
 {
 	const struct trc_btt_counts *c = &b->c;
 	struct exact e;
 
 	if (json) {
-		fprintf(fp, "{\"events\": {\"Q\": %llu, \"G\": %llu, \"I\": %llu, \"M\": %llu, "
-			    "\"F\": %llu, \"D\": %llu, \"C\": %llu, \"R\": %llu, \"X\": %llu},\n",
-			(unsigned long long)c->ev[0], (unsigned long long)c->ev[1],
-			(unsigned long long)c->ev[2], (unsigned long long)c->ev[3],
-			(unsigned long long)c->ev[4], (unsigned long long)c->ev[5],
-			(unsigned long long)c->ev[6], (unsigned long long)c->ev[7],
-			(unsigned long long)c->ev[8]);
+		print_events(fp, c, true);
 		fprintf(fp, "  \"merges\": {\"back\": %llu, \"front\": %llu, \"unmatched\": %llu},\n"
 			    "  \"splits_unmatched\": %llu, \"unpaired_completions\": %llu, "
 			    "\"dropped_in_flight\": %llu,\n",
@@ -606,13 +617,7 @@ void trc_btt_print(struct trc_btt *b, FILE *fp, bool json)
 		return;
 	}
 
-	fprintf(fp, "events       Q %llu, G %llu, I %llu, M %llu, F %llu, D %llu, C %llu, R %llu, "
-		    "X %llu\n",
-		(unsigned long long)c->ev[0], (unsigned long long)c->ev[1],
-		(unsigned long long)c->ev[2], (unsigned long long)c->ev[3],
-		(unsigned long long)c->ev[4], (unsigned long long)c->ev[5],
-		(unsigned long long)c->ev[6], (unsigned long long)c->ev[7],
-		(unsigned long long)c->ev[8]);
+	print_events(fp, c, false);
 	fprintf(fp, "merges       %llu back (M), %llu front (F), %llu without their request; "
 		    "%llu splits (X), %llu without their Q; %llu completions unpaired\n",
 		(unsigned long long)c->merge_back, (unsigned long long)c->merge_front,
