@@ -45,13 +45,9 @@ int mrc_fifo_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, s
 		uint64_t c = blocks[i] < t->nr_ids ? blocks[i] : t->nr_ids;
 		maxcap = c > maxcap ? c : maxcap;
 	}
-	resident = malloc(t->nr_ids ? t->nr_ids : 1);
-	ring = malloc((maxcap ? maxcap : 1) * sizeof(*ring));
-	if (!resident || !ring) {
-		free(resident);
-		free(ring);
+	ring = mrc_scratch(t, &resident, (maxcap ? maxcap : 1) * sizeof(*ring));
+	if (!ring)
 		return -ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t counted = 0;
 
