@@ -258,12 +258,10 @@ void trc_stats_free(struct trc_stats *s)
 {
 	if (!s)
 		return;
-	if (s->size_h)
-		gsl_histogram_free(s->size_h);
-	if (s->gap_h)
-		gsl_histogram_free(s->gap_h);
-	if (s->dist_h)
-		gsl_histogram_free(s->dist_h);
+	/* GSL's *_free() ignore NULL, as free() does (a half-built one frees here too). */
+	gsl_histogram_free(s->size_h);
+	gsl_histogram_free(s->gap_h);
+	gsl_histogram_free(s->dist_h);
 	ht_fini(&s->sizes.t);
 	free(s->gaps.v);
 	free(s->lats.v);
