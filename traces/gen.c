@@ -205,10 +205,12 @@ void trc_gen_free(struct trc_gen *g)
 {
 	if (!g)
 		return;
-	/* GSL's *_free() ignore NULL, as free() does (a half-built one frees here too). */
-	gsl_ran_discrete_free(g->pat_pick);
-	gsl_ran_discrete_free(g->size_pick);
-	gsl_rng_free(g->rng);
+	if (g->pat_pick)
+		gsl_ran_discrete_free(g->pat_pick);
+	if (g->size_pick)
+		gsl_ran_discrete_free(g->size_pick);
+	if (g->rng)
+		gsl_rng_free(g->rng);
 	free(g);
 }
 

@@ -258,10 +258,12 @@ void trc_stats_free(struct trc_stats *s)
 {
 	if (!s)
 		return;
-	/* GSL's *_free() ignore NULL, as free() does (a half-built one frees here too). */
-	gsl_histogram_free(s->size_h);
-	gsl_histogram_free(s->gap_h);
-	gsl_histogram_free(s->dist_h);
+	if (s->size_h)
+		gsl_histogram_free(s->size_h);
+	if (s->gap_h)
+		gsl_histogram_free(s->gap_h);
+	if (s->dist_h)
+		gsl_histogram_free(s->dist_h);
 	ht_fini(&s->sizes.t);
 	free(s->gaps.v);
 	free(s->lats.v);
