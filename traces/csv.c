@@ -586,11 +586,10 @@ static int tencent_open(struct trc *t)
 static void csv_close(struct trc *t)
 {
 	struct csvr *r = t->priv;
-	if (!r)
-		return;
-	trc_names_free(&r->names);
-	free(r);
-	t->priv = NULL;
+
+	if (r)
+		trc_names_free(&r->names);
+	trc_priv_free(t);
 }
 
 /* ---- detection: the first data line must fit, the next ones (up to 8) have 5 fields ---- */

@@ -166,11 +166,9 @@ static void iolog_close(struct trc *t)
 {
 	struct iolog *l = t->priv;
 
-	if (!l)
-		return;
-	trc_names_free(&l->files);
-	free(l);
-	t->priv = NULL;
+	if (l)
+		trc_names_free(&l->files);
+	trc_priv_free(t);
 }
 
 static bool iolog_probe(const uint8_t *head, size_t len)
