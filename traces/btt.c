@@ -402,12 +402,26 @@ static void split(struct trc_btt *b, const struct trc_event *ev)
 	}
 }
 
+/* The actions counted, in the order of trc_btt_counts.ev. */
+static const char acts[9] = {'Q', 'G', 'I', 'M', 'F', 'D', 'C', 'R', 'X'};
+
+/* G and I: the request in one of the states of mask moves on to state; NULL if there is none. */
+static struct node *advance(struct trc_btt *b, const struct trc_event *ev, unsigned mask, uint8_t state)
+{
+	uint32_t x = find_start(b, ev->dev, ev->sector, ev->nsect, mask, NIL);
+
+	if (x == NIL)
+		return NULL;
+	b->n[x].state = state;
+	return &b->n[x];
+}
+
 void trc_btt_event(void *ctx, const struct trc_event *ev)
 {
 	struct trc_btt *b = ctx;
-	static const char acts[9] = {'Q', 'G', 'I', 'M', 'F', 'D', 'C', 'R', 'X'};
 	const char *k = memchr(acts, ev->act, sizeof(acts));
 	uint64_t t = ev->time_ns;
+	struct node *p;
 	uint32_t x;
 
 	if (!k)
@@ -442,20 +456,14 @@ void trc_btt_event(void *ctx, const struct trc_event *ev)
 		}
 		break;
 	case 'G':
-		x = find_start(b, ev->dev, ev->sector, ev->nsect, M_Q, NIL);
-		if (x != NIL) {
-			struct node *p = &b->n[x];
+		if ((p = advance(b, ev, M_Q, S_G))) {
 			p->g = t;
-			p->state = S_G;
 			pair(b, BTT_Q2G, p->op, p->q, t);
 		}
 		break;
 	case 'I':
-		x = find_start(b, ev->dev, ev->sector, ev->nsect, M_Q | M_G, NIL);
-		if (x != NIL) {
-			struct node *p = &b->n[x];
+		if ((p = advance(b, ev, M_Q | M_G, S_I))) {
 			p->i = t;
-			p->state = S_I;
 			pair(b, BTT_G2I, p->op, p->g, t);
 		}
 		break;
@@ -475,14 +483,12 @@ void trc_btt_event(void *ctx, const struct trc_event *ev)
 			if (x == NIL)
 				break;
 		}
-		{
-			struct node *p = &b->n[x];
-			p->d = t;
-			p->state = S_D;
-			pair(b, BTT_I2D, p->op, p->i, t);
-			for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
-				pair(b, BTT_M2D, b->n[c].op, b->n[c].m, t);
-		}
+		p = &b->n[x];
+		p->d = t;
+		p->state = S_D;
+		pair(b, BTT_I2D, p->op, p->i, t);
+		for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
+			pair(b, BTT_M2D, b->n[c].op, b->n[c].m, t);
 		break;
 	case 'C':
 		x = find_start(b, ev->dev, ev->sector, ev->nsect, M_D, NIL);
@@ -490,14 +496,12 @@ void trc_btt_event(void *ctx, const struct trc_event *ev)
 			b->c.c_unpaired++;
 			break;
 		}
-		{
-			struct node *p = &b->n[x];
-			pair(b, BTT_D2C, p->op, p->d, t);
-			pair(b, BTT_Q2C, p->op, p->q, t);
-			for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
-				pair(b, BTT_Q2C, b->n[c].op, b->n[c].q, t);
-			request_free(b, x);
-		}
+		p = &b->n[x];
+		pair(b, BTT_D2C, p->op, p->d, t);
+		pair(b, BTT_Q2C, p->op, p->q, t);
+		for (uint32_t c = p->child; c != NIL; c = b->n[c].child)
+			pair(b, BTT_Q2C, b->n[c].op, b->n[c].q, t);
+		request_free(b, x);
 		break;
 	case 'R':
 		/* back to the queue: the next D of it pairs again */
@@ -563,19 +567,28 @@ static void fmt_ns(double ns, char *buf, size_t len)
 	format_time_ns(ns, buf, len);
 }
 
+/* The event counts: {"events": {"Q": n, ..., "X": n},\n or "events       Q n, ..., X n\n". */
+static void print_events(FILE *fp, const struct trc_btt_counts *c, bool json)
+{
+	fputs(json ? "{\"events\": {" : "events       ", fp);
+	for (size_t k = 0; k < sizeof(acts); k++) {
+		const char *sep = k ? ", " : "";
+		unsigned long long n = (unsigned long long)c->ev[k];
+		if (json)
+			fprintf(fp, "%s\"%c\": %llu", sep, acts[k], n);
+		else
+			fprintf(fp, "%s%c %llu", sep, acts[k], n);
+	}
+	fputs(json ? "},\n" : "\n", fp);
+}
+
 void trc_btt_print(struct trc_btt *b, FILE *fp, bool json)
 {
 	const struct trc_btt_counts *c = &b->c;
 	struct exact e;
 
 	if (json) {
-		fprintf(fp, "{\"events\": {\"Q\": %llu, \"G\": %llu, \"I\": %llu, \"M\": %llu, "
-			    "\"F\": %llu, \"D\": %llu, \"C\": %llu, \"R\": %llu, \"X\": %llu},\n",
-			(unsigned long long)c->ev[0], (unsigned long long)c->ev[1],
-			(unsigned long long)c->ev[2], (unsigned long long)c->ev[3],
-			(unsigned long long)c->ev[4], (unsigned long long)c->ev[5],
-			(unsigned long long)c->ev[6], (unsigned long long)c->ev[7],
-			(unsigned long long)c->ev[8]);
+		print_events(fp, c, true);
 		fprintf(fp, "  \"merges\": {\"back\": %llu, \"front\": %llu, \"unmatched\": %llu},\n"
 			    "  \"splits_unmatched\": %llu, \"unpaired_completions\": %llu, "
 			    "\"dropped_in_flight\": %llu,\n",
@@ -604,13 +617,7 @@ void trc_btt_print(struct trc_btt *b, FILE *fp, bool json)
 		return;
 	}
 
-	fprintf(fp, "events       Q %llu, G %llu, I %llu, M %llu, F %llu, D %llu, C %llu, R %llu, "
-		    "X %llu\n",
-		(unsigned long long)c->ev[0], (unsigned long long)c->ev[1],
-		(unsigned long long)c->ev[2], (unsigned long long)c->ev[3],
-		(unsigned long long)c->ev[4], (unsigned long long)c->ev[5],
-		(unsigned long long)c->ev[6], (unsigned long long)c->ev[7],
-		(unsigned long long)c->ev[8]);
+	print_events(fp, c, false);
 	fprintf(fp, "merges       %llu back (M), %llu front (F), %llu without their request; "
 		    "%llu splits (X), %llu without their Q; %llu completions unpaired\n",
 		(unsigned long long)c->merge_back, (unsigned long long)c->merge_front,

@@ -295,24 +295,15 @@ bad:
 
 static const struct csvspec alibaba_spec = {
 	.col = {[C_TIME] = 4, [C_OFFSET] = 2, [C_SIZE] = 3, [C_OP] = 1, [C_DEVICE] = 0},
-	.tunit = TRC_TU_US,
-	.off_mult = 1,
-	.size_mult = 1,
-	.header = -1,
-	.delim = ',',
+	.tunit = TRC_TU_US, .off_mult = 1, .size_mult = 1, .header = -1, .delim = ',',
 	.names = {"timestamp", "offset", "length", "opcode", "device_id"},
 	.numeric_dev = true,
 };
 
 static const struct csvspec tencent_spec = {
 	.col = {[C_TIME] = 0, [C_OFFSET] = 1, [C_SIZE] = 2, [C_OP] = 3, [C_DEVICE] = 4},
-	.tunit = TRC_TU_S,
-	.off_mult = 512,
-	.size_mult = 512,
-	.header = -1,
-	.delim = ',',
-	.rtok = "0",
-	.wtok = "1",
+	.tunit = TRC_TU_S, .off_mult = 512, .size_mult = 512, .header = -1, .delim = ',',
+	.rtok = "0", .wtok = "1",
 	.names = {"Timestamp", "Offset", "Size", "IOType", "VolumeID"},
 	.numeric_dev = true,
 };
@@ -380,8 +371,7 @@ struct csvr {
 	uint64_t zero;
 	bool warned_before_zero;
 	struct trc_span span;
-	char **names; /* device labels that are not numbers, in order of appearance */
-	uint32_t nnames, capnames;
+	struct trc_names names; /* device labels that are not numbers, in order of appearance */
 };
 
 
@@ -427,27 +417,10 @@ static int device_of(struct csvr *r, const struct trc_field *f, struct trc_rec *
 		rec->dev = TRC_DEV(0, v);
 		return 0;
 	}
-	for (uint32_t i = 0; i < r->nnames; i++)
-		if (strlen(r->names[i]) == f->len && !memcmp(r->names[i], f->p, f->len)) {
-			rec->dev = TRC_DEV(0, 0x80000 + i);
-			trc_set_comm(rec, f->p, f->len);
-			return 0;
-		}
-	if (r->nnames == MAX_NAMES)
-		return -E2BIG;
-	if (r->nnames == r->capnames) {
-		uint32_t cap = r->capnames ? r->capnames * 2 : 16;
-		char **n = realloc(r->names, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		r->names = n;
-		r->capnames = cap;
-	}
-	r->names[r->nnames] = strndup(f->p, f->len);
-	if (!r->names[r->nnames])
-		return -ENOMEM;
-	rec->dev = TRC_DEV(0, 0x80000 + r->nnames);
-	r->nnames++;
+	int i = trc_names_add(&r->names, f->p, f->len, MAX_NAMES);
+	if (i < 0)
+		return i;
+	rec->dev = TRC_DEV(0, 0x80000 + (uint32_t)i);
 	trc_set_comm(rec, f->p, f->len);
 	return 0;
 }
@@ -613,13 +586,10 @@ static int tencent_open(struct trc *t)
 static void csv_close(struct trc *t)
 {
 	struct csvr *r = t->priv;
-	if (!r)
-		return;
-	for (uint32_t i = 0; i < r->nnames; i++)
-		free(r->names[i]);
-	free(r->names);
-	free(r);
-	t->priv = NULL;
+
+	if (r)
+		trc_names_free(&r->names);
+	trc_priv_free(t);
 }
 
 /* ---- detection: the first data line must fit, the next ones (up to 8) have 5 fields ---- */

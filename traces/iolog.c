@@ -22,39 +22,9 @@ struct iolog {
 	int version;
 	uint64_t lineno;
 	uint64_t now_ns;          /* v2: sum of waits */
-	char **files;
-	uint32_t nfiles, cap;
+	struct trc_names files;
 	bool warned_v3_wait;
 };
-
-static int file_index(const struct iolog *l, const char *name, size_t len)
-{
-	for (uint32_t i = 0; i < l->nfiles; i++)
-		if (strlen(l->files[i]) == len && !memcmp(l->files[i], name, len))
-			return (int)i;
-	return -1;
-}
-
-static int add_file(struct iolog *l, const char *name, size_t len)
-{
-	int i = file_index(l, name, len);
-	if (i >= 0)
-		return i;
-	if (l->nfiles == MAX_FILES)
-		return -E2BIG;
-	if (l->nfiles == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 8;
-		char **nf = realloc(l->files, cap * sizeof(*nf));
-		if (!nf)
-			return -ENOMEM;
-		l->files = nf;
-		l->cap = cap;
-	}
-	l->files[l->nfiles] = strndup(name, len);
-	if (!l->files[l->nfiles])
-		return -ENOMEM;
-	return (int)l->nfiles++;
-}
 
 static bool tok_is(const char *p, size_t len, const char *s)
 {
@@ -115,7 +85,7 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 		size_t flen = f[b].len, alen = f[b + 1].len;
 		if (nf == 2) {
 			if (tok_is(act, alen, "add")) {
-				int rc2 = add_file(l, fname, flen);
+				int rc2 = trc_names_add(&l->files, fname, flen, MAX_FILES);
 				if (rc2 < 0) {
 					t->fatal = true;
 					return trc_fail_line(t, t->path, l->lineno, b + 1, "filename",
@@ -123,7 +93,7 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 				}
 			} else if (!tok_is(act, alen, "open") && !tok_is(act, alen, "close")) {
 				return bad_tok(t, l, b + 2, "action", act, alen, "add, open or close");
-			} else if (file_index(l, fname, flen) < 0) {
+			} else if (trc_names_find(&l->files, fname, flen) < 0) {
 				return bad_tok(t, l, b + 1, "filename", fname, flen,
 					       "a file named in an earlier 'add'");
 			}
@@ -162,7 +132,7 @@ static enum trc_status iolog_next(struct trc *t, struct trc_rec *rec)
 		} else
 			return bad_tok(t, l, b + 2, "action", act, alen,
 				       "read, write, trim, sync, datasync or wait");
-		int fi = file_index(l, fname, flen);
+		int fi = trc_names_find(&l->files, fname, flen);
 		if (fi < 0)
 			return bad_tok(t, l, b + 1, "filename", fname, flen,
 				       "a file named in an earlier 'add'");
@@ -196,13 +166,9 @@ static void iolog_close(struct trc *t)
 {
 	struct iolog *l = t->priv;
 
-	if (!l)
-		return;
-	for (uint32_t i = 0; i < l->nfiles; i++)
-		free(l->files[i]);
-	free(l->files);
-	free(l);
-	t->priv = NULL;
+	if (l)
+		trc_names_free(&l->files);
+	trc_priv_free(t);
 }
 
 static bool iolog_probe(const uint8_t *head, size_t len)

@@ -65,11 +65,7 @@ int mrc_trace_new(struct mrc_trace **out, const struct mrc_trace_opts *opts)
 	t->reads_only = t->lru_only && opts->reads_only;
 	t->acc_cap = t->lru_only ? 1 : ACC_CAP0;
 	t->acc = malloc(t->acc_cap * sizeof(*t->acc));
-	if (t->lru_only && mrc_lru_stream_new(&t->lru)) {
-		mrc_trace_free(t);
-		return -ENOMEM;
-	}
-	if (!t->map || !t->acc) {
+	if ((t->lru_only && mrc_lru_stream_new(&t->lru)) || !t->map || !t->acc) {
 		mrc_trace_free(t);
 		return -ENOMEM;
 	}

@@ -37,21 +37,13 @@ static uint64_t fifo_one(const struct mrc_trace *t, bool reads_only, uint64_t ca
 int mrc_fifo_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
 		 uint64_t *misses)
 {
-	uint64_t maxcap = 0;
+	uint64_t maxcap = mrc_max_blocks(t, blocks, n, true);
 	uint8_t *resident;
 	uint32_t *ring;
 
-	for (size_t i = 0; i < n; i++) {
-		uint64_t c = blocks[i] < t->nr_ids ? blocks[i] : t->nr_ids;
-		maxcap = c > maxcap ? c : maxcap;
-	}
-	resident = malloc(t->nr_ids ? t->nr_ids : 1);
-	ring = malloc((maxcap ? maxcap : 1) * sizeof(*ring));
-	if (!resident || !ring) {
-		free(resident);
-		free(ring);
+	ring = mrc_scratch(t, &resident, (maxcap ? maxcap : 1) * sizeof(*ring));
+	if (!ring)
 		return -ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t counted = 0;
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "traces/mrc.h"
 
@@ -70,6 +71,35 @@ struct mrc_lru;
 int mrc_lru_stream_new(struct mrc_lru **out);
 int mrc_lru_stream_access(struct mrc_lru *l, uint32_t id, uint64_t *dist);
 void mrc_lru_stream_free(struct mrc_lru *l);
+
+/* The largest cache the FIFO and OPT runs keep room for: blocks[i] at most nr_ids (clamp), or only
+ * the blocks[i] below nr_ids (the others are counted without a cache). */
+static inline uint64_t mrc_max_blocks(const struct mrc_trace *t, const uint64_t *blocks, size_t n,
+				      bool clamp)
+{
+	uint64_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = blocks[i] < t->nr_ids ? blocks[i] : clamp ? t->nr_ids : 0;
+		m = b > m ? b : m;
+	}
+	return m;
+}
+
+/* The scratch of the FIFO and OPT runs: *resident a byte per block id, and the returned buffer
+ * of bytes; NULL (nothing held) when memory is short. */
+static inline void *mrc_scratch(const struct mrc_trace *t, uint8_t **resident, size_t bytes)
+{
+	void *buf = malloc(bytes);
+
+	*resident = malloc(t->nr_ids ? t->nr_ids : 1);
+	if (buf && *resident)
+		return buf;
+	free(buf);
+	free(*resident);
+	*resident = NULL;
+	return NULL;
+}
 
 int mrc_fifo_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
 		 uint64_t *misses);

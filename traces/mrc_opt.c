@@ -124,21 +124,14 @@ static uint64_t opt_one(const struct mrc_trace *t, bool reads_only, uint64_t cap
 int mrc_opt_run(struct mrc_trace *t, bool reads_only, const uint64_t *blocks, size_t n,
 		uint64_t *misses)
 {
-	uint64_t maxcap = 0;
+	uint64_t maxcap = mrc_max_blocks(t, blocks, n, false);
 	uint8_t *resident;
 	uint64_t *heap;
 	int rc;
 
-	for (size_t i = 0; i < n; i++)
-		if (blocks[i] < t->nr_ids && blocks[i] > maxcap)
-			maxcap = blocks[i];
-	resident = malloc(t->nr_ids ? t->nr_ids : 1);
-	heap = malloc((2 * maxcap + 2) * sizeof(*heap));
-	if (!resident || !heap) {
-		free(resident);
-		free(heap);
+	heap = mrc_scratch(t, &resident, (2 * maxcap + 2) * sizeof(*heap));
+	if (!heap)
 		return -ENOMEM;
-	}
 	rc = maxcap ? next_use_prepass(t) : 0;
 	for (size_t i = 0; !rc && i < n; i++) {
 		uint64_t counted = 0;

@@ -151,6 +151,26 @@ static bool field_time(const struct trc_field *f, unsigned unit, uint64_t *ns)
 	return trc_parse_time(f->p, f->len, unit, ns);
 }
 
+/* MSR and SPC: the next line's comma-separated fields into f (*n of them); false at the end or on
+ * an error, with *st the status to return. */
+static bool next_csv_line(struct trc *t, struct pub *pb, struct trc_field *f, int *n,
+			  enum trc_status *st)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	*st = TRC_EBAD;
+	rc = next_line(t, pb, &line, &len, st);
+	if (rc <= 0) {
+		if (rc == 0)
+			*st = pub_eof(t, pb);
+		return false;
+	}
+	*n = trc_split_delim(line, len, ',', f, MAX_FIELDS);
+	return true;
+}
+
 /* "a Windows filetime (100 ns ticks)", "a time in us" */
 static const char *time_expected(unsigned unit, char *buf, size_t len)
 {
@@ -167,18 +187,15 @@ static const char *time_expected(unsigned unit, char *buf, size_t len)
 static enum trc_status msr_next(struct trc *t, struct trc_rec *rec)
 {
 	struct pub *pb = t->priv;
-	const char *line;
-	size_t len;
 	struct trc_field f[MAX_FIELDS];
-	enum trc_status st = TRC_EBAD;
+	enum trc_status st;
 	uint64_t ts, disk, off, size, resp;
 	char ex[96];
+	int n;
 
 	for (;;) {
-		int rc = next_line(t, pb, &line, &len, &st);
-		if (rc <= 0)
-			return rc == 0 ? pub_eof(t, pb) : st;
-		int n = trc_split_delim(line, len, ',', f, MAX_FIELDS);
+		if (!next_csv_line(t, pb, f, &n, &st))
+			return st;
 		if (!pb->header_checked) {
 			pb->header_checked = true;
 			if (n >= 1 && trc_field_is(&f[0], "Timestamp")) {
@@ -296,17 +313,14 @@ static bool field_seconds(const struct trc_field *f, uint64_t *ns)
 static enum trc_status spc_next(struct trc *t, struct trc_rec *rec)
 {
 	struct pub *pb = t->priv;
-	const char *line;
-	size_t len;
 	struct trc_field f[MAX_FIELDS];
-	enum trc_status st = TRC_EBAD;
+	enum trc_status st;
 	uint64_t asu, lba, size, ns;
-
 	char ex[96];
-	int rc = next_line(t, pb, &line, &len, &st);
-	if (rc <= 0)
-		return rc == 0 ? pub_eof(t, pb) : st;
-	int n = trc_split_delim(line, len, ',', f, MAX_FIELDS);
+	int n;
+
+	if (!next_csv_line(t, pb, f, &n, &st))
+		return st;
 	if (n < 5)
 		return trc_fail_line(t, t->path, pb->lineno, n + 1, "missing",
 				     "expected at least 5 fields (ASU,LBA,Size,Opcode,Timestamp), got %d",

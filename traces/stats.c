@@ -618,6 +618,20 @@ static void json_exact(FILE *fp, const struct exact *e)
 		(unsigned long long)e->q[0], (unsigned long long)e->q[1], (unsigned long long)e->q[2]);
 }
 
+/* {"mean": ..., "histogram": [...]}, or null without values. */
+static void json_dist(FILE *fp, const struct exact *e, const gsl_histogram *h)
+{
+	if (!e) {
+		fprintf(fp, "null");
+		return;
+	}
+	fprintf(fp, "{");
+	json_exact(fp, e);
+	fprintf(fp, ", \"histogram\": [");
+	json_hist(fp, h);
+	fprintf(fp, "]}");
+}
+
 void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name, const char *format,
 		     char event, const uint32_t *device, const struct trc_counts *c)
 {
@@ -669,25 +683,9 @@ void trc_stats_print(struct trc_stats *s, FILE *fp, bool json, const char *name,
 		else
 			fprintf(fp, "null");
 		fprintf(fp, ",\n \"percentiles\": \"exact (nearest rank)\",\n \"size_bytes\": ");
-		if (have_size) {
-			fprintf(fp, "{");
-			json_exact(fp, &e_size);
-			fprintf(fp, ", \"histogram\": [");
-			json_hist(fp, s->size_h);
-			fprintf(fp, "]}");
-		} else {
-			fprintf(fp, "null");
-		}
+		json_dist(fp, have_size ? &e_size : NULL, s->size_h);
 		fprintf(fp, ",\n \"interarrival_ns\": ");
-		if (have_gap) {
-			fprintf(fp, "{");
-			json_exact(fp, &e_gap);
-			fprintf(fp, ", \"histogram\": [");
-			json_hist(fp, s->gap_h);
-			fprintf(fp, "]}");
-		} else {
-			fprintf(fp, "null");
-		}
+		json_dist(fp, have_gap ? &e_gap : NULL, s->gap_h);
 		fprintf(fp, ",\n \"sequential_fraction\": ");
 		json_ratio(fp, (double)s->sequential, s->ranged > 1 ? (double)(s->ranged - 1) : 0);
 		fprintf(fp, ", \"backward_fraction\": ");

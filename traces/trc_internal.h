@@ -261,6 +261,16 @@ enum trc_status trc_fail_nfields(struct trc *t, uint64_t line, int n, int want, 
  * format's close when the state holds no pointers). */
 int trc_priv_alloc(struct trc *t, size_t size);
 void trc_priv_free(struct trc *t);
+/* Distinct names (device labels, file names) in order of first appearance; zeroed is empty. */
+struct trc_names {
+	char **v;
+	uint32_t n, cap;
+};
+/* The index of p[0..len) among the names, or -1. */
+int trc_names_find(const struct trc_names *s, const char *p, size_t len);
+/* The index of p[0..len), added if new: >= 0, -E2BIG when max names are there, or -ENOMEM. */
+int trc_names_add(struct trc_names *s, const char *p, size_t len, uint32_t max);
+void trc_names_free(struct trc_names *s);
 /* Set t->err to "path: offset 0x...: msg" and t->pos; returns TRC_EBAD. */
 enum trc_status trc_fail_off(struct trc *t, const char *path, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -234,27 +234,23 @@ bool trc_rwbs_to_flags(const char *s, size_t len, uint32_t *flags, bool *zoned)
 	default:
 		return false;
 	}
-	if (i < len && s[i] == 'F') {
-		f |= TRC_FUA;
-		i++;
-	}
-	if (i < len && s[i] == 'A') {
-		f |= TRC_AHEAD;
-		i++;
-	}
-	/* 'B' (barrier) is from kernels that had no F letters: never both. */
-	if (i < len && s[i] == 'B' && !(f & (TRC_FLUSH | TRC_FUA))) {
-		f |= TRC_BARRIER | TRC_FLUSH | TRC_FUA;
-		i++;
-	}
-	if (i < len && s[i] == 'S') {
-		f |= TRC_SYNC;
-		i++;
-	}
-	if (i < len && s[i] == 'M') {
-		f |= TRC_META;
-		i++;
-	}
+	/* The letters after the op, each at most once and in this order; 'B' (barrier) is from
+	 * kernels that had no F letters: never both. */
+	static const struct {
+		char c;
+		uint32_t set, never;
+	} suffix[] = {
+		{'F', TRC_FUA, 0},
+		{'A', TRC_AHEAD, 0},
+		{'B', TRC_BARRIER | TRC_FLUSH | TRC_FUA, TRC_FLUSH | TRC_FUA},
+		{'S', TRC_SYNC, 0},
+		{'M', TRC_META, 0},
+	};
+	for (size_t k = 0; k < sizeof(suffix) / sizeof(suffix[0]); k++)
+		if (i < len && s[i] == suffix[k].c && !(f & suffix[k].never)) {
+			f |= suffix[k].set;
+			i++;
+		}
 	if (i != len)
 		return false;
 	*flags = f;
@@ -336,4 +332,43 @@ void trc_note_remap(struct trc *t, uint32_t from, uint32_t to)
 uint64_t trc_debug_scan_bytes(const struct trc *t)
 {
 	return t->scan_bytes;
+}
+
+/* ---- name lists ---- */
+
+int trc_names_find(const struct trc_names *s, const char *p, size_t len)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		if (strlen(s->v[i]) == len && !memcmp(s->v[i], p, len))
+			return (int)i;
+	return -1;
+}
+
+int trc_names_add(struct trc_names *s, const char *p, size_t len, uint32_t max)
+{
+	int i = trc_names_find(s, p, len);
+	if (i >= 0)
+		return i;
+	if (s->n == max)
+		return -E2BIG;
+	if (s->n == s->cap) {
+		uint32_t cap = s->cap ? s->cap * 2 : 8;
+		char **v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n] = strndup(p, len);
+	if (!s->v[s->n])
+		return -ENOMEM;
+	return (int)s->n++;
+}
+
+void trc_names_free(struct trc_names *s)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	*s = (struct trc_names){0};
 }

@@ -45,6 +45,12 @@ static const char *no_block(int width)
 #define ENG CLI_ENGINE
 #define SIM CLI_SIM
 
+/* The two commonest rows: a flag, and a text value with no range, choices or default shown. */
+#define FLAG(id, name, cmds, sect, help)                                                         \
+	{id, name, 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, cmds, sect, help, NULL}
+#define TEXT(id, name, meta, cmds, sect, help)                                                   \
+	{id, name, 0, CLI_TEXT, meta, 0, 0, NULL, NULL, NULL, cmds, sect, help, NULL}
+
 const struct cli_opt cli_opts[] = {
 	/* ---- devices ---- */
 	{CO_CACHE_DEV, "cache-dev", 0, CLI_TEXT, "SPEC", 0, 0, NULL, NULL,
@@ -54,13 +60,13 @@ const struct cli_opt cli_opts[] = {
 	{CO_TARGET_DEV, "target-dev", 0, CLI_TEXT, "SPEC", 0, 0, NULL, NULL,
 	 "fixed:size=1T,read=5ms,write=5ms", CLI_RUN | CLI_SWEEP, CLI_S_DEVICES,
 	 "target device model", NULL},
-	{CO_R_CACHE, "cache", 0, CLI_TEXT, "PATH", 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_DEVICES,
+	TEXT(CO_R_CACHE, "cache", "PATH", CLI_REPLAY, CLI_S_DEVICES,
 	 "the cache device (a file, or a block device with --force); both are\n"
 	 "probed with libblkid first: a filesystem, partition table, RAID, LVM\n"
 	 "or swap signature is refused (exit 2) unless --force; a mounted or\n"
-	 "busy device always is", NULL},
-	{CO_R_TARGET, "target", 0, CLI_TEXT, "PATH", 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_DEVICES,
-	 "the target device", NULL},
+	 "busy device always is"),
+	TEXT(CO_R_TARGET, "target", "PATH", CLI_REPLAY, CLI_S_DEVICES,
+	 "the target device"),
 	{CO_R_CACHE_CREATE, "cache-create", 0, CLI_SIZE, "SIZE", 4096, 1.8e19, NULL,
 	 "a size (bytes or K/M/G/T, at least 4K)", NULL, CLI_REPLAY, CLI_S_DEVICES,
 	 "create or extend the cache file to SIZE (K/M/G/T); what is\n"
@@ -68,15 +74,15 @@ const struct cli_opt cli_opts[] = {
 	{CO_R_TARGET_CREATE, "target-create", 0, CLI_SIZE, "SIZE", 4096, 1.8e19, NULL,
 	 "a size (bytes or K/M/G/T, at least 4K)", NULL, CLI_REPLAY, CLI_S_DEVICES,
 	 "the same for the target file", NULL},
-	{CO_NO_PREFILL, "no-prefill", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_REPLAY,
-	 CLI_S_DEVICES, "leave what --*-create adds as holes (they read from no device)", NULL},
-	{CO_DIRECT, "direct", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_DEVICES,
-	 "CO_DIRECT (bypass the page cache)", NULL},
-	{CO_REALTIME, "realtime", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_DEVICES,
+	FLAG(CO_NO_PREFILL, "no-prefill", CLI_REPLAY,
+	 CLI_S_DEVICES, "leave what --*-create adds as holes (they read from no device)"),
+	FLAG(CO_DIRECT, "direct", CLI_REPLAY, CLI_S_DEVICES,
+	 "CO_DIRECT (bypass the page cache)"),
+	FLAG(CO_REALTIME, "realtime", CLI_REPLAY, CLI_S_DEVICES,
 	 "run the replay loop SCHED_FIFO (needs root or CAP_SYS_NICE):\n"
-	 "other processes then cannot delay a submission or a reap", NULL},
-	{CO_FORCE, "force", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_DEVICES,
-	 "overwrite signatures and block devices: THEIR DATA IS LOST", NULL},
+	 "other processes then cannot delay a submission or a reap"),
+	FLAG(CO_FORCE, "force", CLI_REPLAY, CLI_S_DEVICES,
+	 "overwrite signatures and block devices: THEIR DATA IS LOST"),
 
 	/* ---- a sweep's parameters ---- */
 	{CO_S_BLOCKSIZE, "blocksize", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, "256", CLI_SWEEP,
@@ -85,13 +91,13 @@ const struct cli_opt cli_opts[] = {
 	 "associativities, e.g. 0,1,2,4,8", NULL},
 	{CO_S_MODE, "mode", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, "writethrough", CLI_SWEEP,
 	 CLI_S_PARAMS, "writethrough, writeback, readcache", NULL},
-	{CO_S_CACHE_SIZE, "cache-size", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, NULL, CLI_SWEEP,
+	TEXT(CO_S_CACHE_SIZE, "cache-size", "LIST", CLI_SWEEP,
 	 CLI_S_PARAMS,
 	 "cache sizes (K/M/G/T); replaces size= of the cache device\n"
-	 "(default: the cache device's own size)", NULL},
-	{CO_S_POLICY, "policy", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, NULL, CLI_SWEEP, CLI_S_PARAMS,
+	 "(default: the cache device's own size)"),
+	TEXT(CO_S_POLICY, "policy", "LIST", CLI_SWEEP, CLI_S_PARAMS,
 	 "victim policies, the table's \"options 1 NAME\" (docs/policies.md;\n"
-	 "default lfu, the seed's):", NULL},
+	 "default lfu, the seed's):"),
 
 	/* ---- table ---- */
 	{CO_TABLE, "table", 0, CLI_TEXT, "\"ARGS\"", 0, 0, NULL, NULL, NULL, SIM, CLI_S_TABLE,
@@ -99,22 +105,22 @@ const struct cli_opt cli_opts[] = {
 	 "[blocksize N] [assoc N] [writethrough|writeback|readcache]\n"
 	 "[options N name...]   (names: a policy, async_lookup queue_busy\n"
 	 "disable_writeback skip_write_insert evict_on_write cmd_preload)", NULL},
-	{CO_POLICY, "policy", 0, CLI_TEXT, "NAME", 0, 0, NULL, NULL, NULL, SIM, CLI_S_TABLE,
-	 "victim policy (overrides the table's; docs/policies.md):", NULL},
-	{CO_ADMIT, "admit", 0, CLI_TEXT, "RULE[,RULE]", 0, 0, NULL, NULL, NULL, ENG, CLI_S_TABLE,
-	 "admission rules (off by default; every rule must admit a miss):", NULL},
+	TEXT(CO_POLICY, "policy", "NAME", SIM, CLI_S_TABLE,
+	 "victim policy (overrides the table's; docs/policies.md):"),
+	TEXT(CO_ADMIT, "admit", "RULE[,RULE]", ENG, CLI_S_TABLE,
+	 "admission rules (off by default; every rule must admit a miss):"),
 	{CO_SEED, "seed", 0, CLI_U64, "N", 0, 0, NULL, NULL, "0", ENG, CLI_S_TABLE,
 	 "seed of the random policy's generator (replay: also the injection's,\nGSL mt19937)", NULL},
 
 	/* ---- engine ---- */
 	{CO_QUIRKS, "quirks", 0, CLI_CHOICE, "seed|fixed", 0, 0, quirks_choices, NULL, "seed", ENG,
 	 CLI_S_ENGINE, "seed-exact engine, or every quirk with a fix repaired", NULL},
-	{CO_FIX, "fix", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, NULL, ENG, CLI_S_ENGINE,
+	TEXT(CO_FIX, "fix", "LIST", ENG, CLI_S_ENGINE,
 	 "repair these quirks, e.g. Q1,Q5 (see `ssdcache-sim quirks`); a sweep\n"
-	 "applies them on top of --quirks", NULL},
-	{CO_QUIRK, "quirk", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, NULL, SIM, CLI_S_ENGINE,
+	 "applies them on top of --quirks"),
+	TEXT(CO_QUIRK, "quirk", "LIST", SIM, CLI_S_ENGINE,
 	 "restore the seed's behaviour for these quirks\n"
-	 "(--quirks, --fix and --quirk apply in the order given)", NULL},
+	 "(--quirks, --fix and --quirk apply in the order given)"),
 	{CO_HZ, "hz", 0, CLI_U64, "N", 1, 100000, NULL, NULL, "250", ENG, CLI_S_ENGINE,
 	 "kernel HZ for jiffies (jiffies per second)", NULL},
 	{CO_JIFFIES0, "jiffies0", 0, CLI_U64, "N", 0, 0, NULL, NULL, "0; only differences matter",
@@ -129,8 +135,8 @@ const struct cli_opt cli_opts[] = {
 	 "continue", SIM, CLI_S_ENGINE, "where the seed would oops (Q15, Q16, Q17, Q20)", NULL},
 	{CO_BS_OVERFLOW, "bs-overflow", 0, CLI_CHOICE, "refuse|emulate", 0, 0, bsovf_choices, NULL,
 	 "refuse", SIM, CLI_S_ENGINE, "block sizes above 256 in seed mode (Q20)", NULL},
-	{CO_ODD_BS, "odd-blocksize", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, SIM, CLI_S_ENGINE,
-	 "accept non-power-of-two block sizes literally (Q21)", NULL},
+	FLAG(CO_ODD_BS, "odd-blocksize", SIM, CLI_S_ENGINE,
+	 "accept non-power-of-two block sizes literally (Q21)"),
 
 	/* ---- the simulated replay ---- */
 	{CO_SPEED, "speed", 0, CLI_DOUBLE, "X", 1e-300, 1e9, NULL, "a factor above 0", "1", SIM,
@@ -139,7 +145,7 @@ const struct cli_opt cli_opts[] = {
 	 CLI_S_REPLAY, "closed loop: N requests outstanding, as fast as possible", NULL},
 	{CO_MAX_REQUESTS, "max-requests", 0, CLI_U64, "N", 0, 0, NULL, NULL, NULL, ENG, CLI_S_REPLAY,
 	 "stop after N requests (simulate only the first N)", NULL},
-	{CO_WARMUP, "warmup", 0, CLI_TEXT, "N|TIME|P%", 0, 0, NULL, NULL, NULL, ENG, CLI_S_REPLAY,
+	TEXT(CO_WARMUP, "warmup", "N|TIME|P%", ENG, CLI_S_REPLAY,
 	 "the engine runs from the first request, but the statistics\n"
 	 "(hit ratios, outcomes, latencies, device counters, miss\n"
 	 "explanation, time series) count only the requests after the\n"
@@ -147,7 +153,7 @@ const struct cli_opt cli_opts[] = {
 	 "or after P % of the trace's records (the .sct header's count,\n"
 	 "else one counting pass; not on standard input). The status\n"
 	 "lines stay the engine's cumulative counters. A warm-up that\n"
-	 "leaves nothing to measure is an error (exit 1)", NULL},
+	 "leaves nothing to measure is an error (exit 1)"),
 	{CO_INTERVAL, "interval", 0, CLI_TIME, "TIME", 1, 1.8e19, NULL,
 	 "a time above 0 (ns, or a ns/us/ms/s suffix)", "1s", SIM, CLI_S_REPLAY,
 	 "time-series interval", NULL},
@@ -167,90 +173,90 @@ const struct cli_opt cli_opts[] = {
 	 no_block},
 
 	/* ---- replay: data verification, predicted vs measured ---- */
-	{CO_VERIFY, "verify", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_VERIFY,
+	FLAG(CO_VERIFY, "verify", CLI_REPLAY, CLI_S_VERIFY,
 	 "every written sector carries a header (magic, sector, write\n"
 	 "generation, CRC32C), every read is checked: stale, misplaced,\n"
 	 "corrupt, never written; 'data mismatches: N'. A read that\n"
 	 "overlaps a write of the same sectors in flight is 'racing';\n"
-	 "a bad sector it raced is 'torn', not a mismatch", NULL},
-	{CO_VERIFY_LOG, "verify-log", 0, CLI_TEXT, "FILE", 0, 0, NULL, NULL, NULL, CLI_REPLAY,
+	 "a bad sector it raced is 'torn', not a mismatch"),
+	TEXT(CO_VERIFY_LOG, "verify-log", "FILE", CLI_REPLAY,
 	 CLI_S_VERIFY,
 	 "each mismatch, never-written and racing read: seq sector nsect\n"
 	 "done_ns device verdict first_sector found_run found_sector\n"
-	 "found_gen expected_min_gen racing_sectors (implies --verify)", NULL},
-	{CO_INJECT, "inject", 0, CLI_TEXT, "corrupt-cache-read=P", 0, 0, NULL, NULL, NULL, CLI_REPLAY,
+	 "found_gen expected_min_gen racing_sectors (implies --verify)"),
+	TEXT(CO_INJECT, "inject", "corrupt-cache-read=P", CLI_REPLAY,
 	 CLI_S_VERIFY,
 	 "flip a byte of a read from the cache with probability P,\n"
 	 "never of a racing read (needs --verify; 'injected\n"
-	 "corruptions: N')", NULL},
-	{CO_PREDICT, "predict", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_REPLAY, CLI_S_PREDICT,
+	 "corruptions: N')"),
+	FLAG(CO_PREDICT, "predict", CLI_REPLAY, CLI_S_PREDICT,
 	 "after the replay, simulate the same trace on device models and\n"
 	 "print measured and predicted mean/p50/p99 per operation and\n"
 	 "class, and the demerit (Ruemmler-Wilkes: RMS distance between\n"
 	 "the latency CDFs, % of the measured mean); with --db also\n"
-	 "in the tables prediction and prediction_cdf (docs/schema.md)", NULL},
-	{CO_CACHE_MODEL, "cache-model", 0, CLI_TEXT, "SPEC", 0, 0, NULL, NULL, NULL, CLI_REPLAY,
+	 "in the tables prediction and prediction_cdf (docs/schema.md)"),
+	TEXT(CO_CACHE_MODEL, "cache-model", "SPEC", CLI_REPLAY,
 	 CLI_S_PREDICT,
 	 "the cache's model (implies --predict; default: calibrate\n"
-	 "each device, `models calibrate --model ssd`, ~5 s)", NULL},
-	{CO_TARGET_MODEL, "target-model", 0, CLI_TEXT, "SPEC", 0, 0, NULL, NULL, NULL, CLI_REPLAY,
-	 CLI_S_PREDICT, "the target's model (the same)", NULL},
+	 "each device, `models calibrate --model ssd`, ~5 s)"),
+	TEXT(CO_TARGET_MODEL, "target-model", "SPEC", CLI_REPLAY,
+	 CLI_S_PREDICT, "the target's model (the same)"),
 
 	/* ---- output ---- */
-	{CO_DECISION_LOG, "decision-log", 0, CLI_TEXT, "FILE", 0, 0, NULL, NULL, NULL, SIM,
-	 CLI_S_OUTPUT, "one line per piece: seq op sector nsect OUTCOME hash idx done_ns", NULL},
-	{CO_VERIFY, "verify", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_RUN, CLI_S_OUTPUT,
-	 "stale-read verifier: 'stale reads: N' and the first cases", NULL},
-	{CO_VERIFY_LOG, "verify-log", 0, CLI_TEXT, "FILE", 0, 0, NULL, NULL, NULL, CLI_RUN,
+	TEXT(CO_DECISION_LOG, "decision-log", "FILE", SIM,
+	 CLI_S_OUTPUT, "one line per piece: seq op sector nsect OUTCOME hash idx done_ns"),
+	FLAG(CO_VERIFY, "verify", CLI_RUN, CLI_S_OUTPUT,
+	 "stale-read verifier: 'stale reads: N' and the first cases"),
+	TEXT(CO_VERIFY_LOG, "verify-log", "FILE", CLI_RUN,
 	 CLI_S_OUTPUT,
 	 "every stale read: seq sector nsect done_ns first_stale_sector\n"
-	 "returned_version expected_min_version (implies --verify)", NULL},
-	{CO_EXPLAIN, "explain-misses", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, SIM, CLI_S_OUTPUT,
+	 "returned_version expected_min_version (implies --verify)"),
+	FLAG(CO_EXPLAIN, "explain-misses", SIM, CLI_S_OUTPUT,
 	 "classify read misses: compulsory, capacity, conflict, busy,\n"
 	 "policy (costs 20-60 % more time; on by default with --db,\n"
-	 "as in sweeps)", NULL},
-	{CO_NO_EXPLAIN, "no-explain", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, SIM, CLI_S_OUTPUT,
-	 "no miss explanation, even with --db", NULL},
-	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, SIM, CLI_S_OUTPUT,
-	 "print one JSON document (docs/json.md) instead of the text", NULL},
-	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_STATS, CLI_S_OUTPUT,
-	 "one JSON object instead of the table", NULL},
-	{CO_DB, "db", 0, CLI_TEXT, "FILE", 0, 0, NULL, NULL, NULL, SIM, CLI_S_OUTPUT,
-	 "record the run in a SQLite results database", NULL},
+	 "as in sweeps)"),
+	FLAG(CO_NO_EXPLAIN, "no-explain", SIM, CLI_S_OUTPUT,
+	 "no miss explanation, even with --db"),
+	FLAG(CO_JSON, "json", SIM, CLI_S_OUTPUT,
+	 "print one JSON document (docs/json.md) instead of the text"),
+	FLAG(CO_JSON, "json", CLI_STATS, CLI_S_OUTPUT,
+	 "one JSON object instead of the table"),
+	TEXT(CO_DB, "db", "FILE", SIM, CLI_S_OUTPUT,
+	 "record the run in a SQLite results database"),
 	{CO_DB, "db", 0, CLI_TEXT, "FILE", 0, 0, NULL, NULL, "results.db", CLI_SWEEP, CLI_S_RUNNING,
 	 "results database (its directory is created)", NULL},
 	{CO_TARGET_NAME, "target-name", 0, CLI_TEXT, "NAME", 0, 0, NULL, NULL, "target", SIM,
 	 CLI_S_OUTPUT, "the target's name in the TABLE line", NULL},
 	{CO_CACHE_NAME, "cache-name", 0, CLI_TEXT, "NAME", 0, 0, NULL, NULL, "cache", SIM,
 	 CLI_S_OUTPUT, "the cache's name in the TABLE line", NULL},
-	{CO_PROGRESS, "progress", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, SIM | CLI_SWEEP,
+	FLAG(CO_PROGRESS, "progress", SIM | CLI_SWEEP,
 	 CLI_S_OUTPUT | CLI_S_RUNNING,
 	 "progress (percent, requests/s, ETA) on stderr even when it is\n"
-	 "not a terminal (on a terminal it is shown after 1 s anyway)", NULL},
-	{CO_QUIET, "quiet", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, SIM, CLI_S_OUTPUT,
-	 "no warnings, no progress", NULL},
+	 "not a terminal (on a terminal it is shown after 1 s anyway)"),
+	FLAG(CO_QUIET, "quiet", SIM, CLI_S_OUTPUT,
+	 "no warnings, no progress"),
 
 	/* ---- a sweep's running ---- */
 	{CO_JOBS, "jobs", 'j', CLI_U64, "N", 1, 1024, NULL, "1..1024 workers",
 	 "the number of online CPUs", CLI_SWEEP, CLI_S_RUNNING, "worker processes", NULL},
-	{CO_NO_PROGRESS, "no-progress", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_SWEEP,
-	 CLI_S_RUNNING, "never print the progress line", NULL},
-	{CO_DRY_RUN, "dry-run", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_SWEEP, CLI_S_RUNNING,
-	 "list the configurations and whether they are done; run nothing", NULL},
-	{CO_EMIT_JOBS, "emit-jobs", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_SWEEP, CLI_S_RUNNING,
+	FLAG(CO_NO_PROGRESS, "no-progress", CLI_SWEEP,
+	 CLI_S_RUNNING, "never print the progress line"),
+	FLAG(CO_DRY_RUN, "dry-run", CLI_SWEEP, CLI_S_RUNNING,
+	 "list the configurations and whether they are done; run nothing"),
+	FLAG(CO_EMIT_JOBS, "emit-jobs", CLI_SWEEP, CLI_S_RUNNING,
 	 "print one self-contained command per configuration, each\n"
 	 "writing its own shard database, for GNU parallel or a Slurm\n"
-	 "array; then merge with `ssdcache-sim db merge OUT.db SHARD-DIR/*.db`", NULL},
+	 "array; then merge with `ssdcache-sim db merge OUT.db SHARD-DIR/*.db`"),
 	{CO_SHARD_DIR, "shard-dir", 0, CLI_TEXT, "DIR", 0, 0, NULL, NULL, "shards", CLI_SWEEP,
 	 CLI_S_RUNNING, "where --emit-jobs' commands write their shards", NULL},
-	{CO_SWEEP_ID, "sweep-id", 0, CLI_TEXT, "ID", 0, 0, NULL, NULL, NULL, CLI_SWEEP, CLI_S_RUNNING,
-	 "the sweep's id (default: derived from the trace and parameters)", NULL},
+	TEXT(CO_SWEEP_ID, "sweep-id", "ID", CLI_SWEEP, CLI_S_RUNNING,
+	 "the sweep's id (default: derived from the trace and parameters)"),
 
 	/* ---- trace dump, stats ---- */
-	{CO_LONG, "long", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_DUMP, CLI_S_OUTPUT,
-	 "add pid, latency_ns (-1 unknown) and [process]", NULL},
-	{CO_COUNT, "count", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_DUMP, CLI_S_OUTPUT,
-	 "print only the number of requests (for timing the reader)", NULL},
+	FLAG(CO_LONG, "long", CLI_DUMP, CLI_S_OUTPUT,
+	 "add pid, latency_ns (-1 unknown) and [process]"),
+	FLAG(CO_COUNT, "count", CLI_DUMP, CLI_S_OUTPUT,
+	 "print only the number of requests (for timing the reader)"),
 	{CO_T_BLOCKSIZE, "blocksize", 0, CLI_SIZE, "SIZE", 0, 0, NULL, NULL, "4K", CLI_STATS | CLI_MRC,
 	 CLI_S_OUTPUT, "block of the footprint, the stack distances and the caches (a\n"
 	 "multiple of 512)", NULL},
@@ -264,37 +270,37 @@ const struct cli_opt cli_opts[] = {
 	 "powers of two up to the footprint, then the footprint", NULL},
 	{CO_M_POLICY, "policy", 0, CLI_TEXT, "LIST", 0, 0, NULL, NULL, "all three", CLI_MRC,
 	 CLI_S_OUTPUT, "of lru, fifo, opt", NULL},
-	{CO_M_READS_ONLY, "reads-only", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC,
+	FLAG(CO_M_READS_ONLY, "reads-only", CLI_MRC,
 	 CLI_S_OUTPUT,
 	 "count reads only; writes still pass through the cache (they\n"
-	 "update recency and insert on a miss) but are not counted", NULL},
+	 "update recency and insert on a miss) but are not counted"),
 	{CO_M_SAMPLE, "sample", 0, CLI_DOUBLE, "RATE", 1e-300, 1, NULL, "a rate, 0 < RATE <= 1",
 	 "1: exact", CLI_MRC, CLI_S_OUTPUT,
 	 "SHARDS spatial sampling: keep the blocks whose hash is below\n"
 	 "RATE, simulate caches of size * RATE and scale the misses by\n"
 	 "1/RATE (an estimate)", NULL},
-	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC, CLI_S_OUTPUT,
+	FLAG(CO_JSON, "json", CLI_MRC, CLI_S_OUTPUT,
 	 "{\"mrc\":[{\"policy\":..,\"size_bytes\":..,\"accesses\":..,\n"
-	 "\"misses\":..,\"miss_ratio\":..},...]}", NULL},
-	{CO_M_TIMING, "timing", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC, CLI_S_OUTPUT,
-	 "time of each phase on standard error", NULL},
-	{CO_M_STREAM, "stream", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MRC, CLI_S_OUTPUT,
+	 "\"misses\":..,\"miss_ratio\":..},...]}"),
+	FLAG(CO_M_TIMING, "timing", CLI_MRC, CLI_S_OUTPUT,
+	 "time of each phase on standard error"),
+	FLAG(CO_M_STREAM, "stream", CLI_MRC, CLI_S_OUTPUT,
 	 "LRU only (the default policy then): count stack distances while\n"
 	 "reading instead of keeping the sequence: memory per distinct\n"
 	 "block only (about 40-70 bytes) whatever the trace's length;\n"
-	 "slower, and worth it when blocks are accessed many times", NULL},
+	 "slower, and worth it when blocks are accessed many times"),
 
 	/* ---- models replay ---- */
 	{CO_MR_QD, "qd", 0, CLI_U64, "N", 1, 65536, NULL, NULL, NULL, CLI_MREPLAY, CLI_S_OUTPUT,
 	 "closed loop for any trace: N requests outstanding, the next\n"
 	 "issued the moment one completes", NULL},
-	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_MREPLAY, CLI_S_OUTPUT,
+	FLAG(CO_JSON, "json", CLI_MREPLAY, CLI_S_OUTPUT,
 	 "one JSON object: measured.mean_ms, predicted.mean_ms,\n"
-	 "demerit_ms, demerit_pct, and the same under ops.read/ops.write", NULL},
-	{CO_MR_LATENCY_LOG, "latency-log", 0, CLI_TEXT, "FILE", 0, 0, NULL, NULL, NULL, CLI_MREPLAY,
+	 "demerit_ms, demerit_pct, and the same under ops.read/ops.write"),
+	TEXT(CO_MR_LATENCY_LOG, "latency-log", "FILE", CLI_MREPLAY,
 	 CLI_S_OUTPUT,
 	 "one line per request, in trace order: seq op sector nsect\n"
-	 "measured_us predicted_us ('-': not measured)", NULL},
+	 "measured_us predicted_us ('-': not measured)"),
 
 	/* ---- models probe ---- */
 	{CO_P_RW, "rw", 0, CLI_CHOICE, "randread|randwrite|read|write", 0, 0, probe_rw_names,
@@ -309,13 +315,13 @@ const struct cli_opt cli_opts[] = {
 	 CLI_PROBE, CLI_S_OUTPUT, "address range from sector 0", NULL},
 	{CO_P_SEED, "seed", 0, CLI_U64, "N", 0, 0, NULL, NULL, "1", CLI_PROBE, CLI_S_OUTPUT,
 	 "random seed for rand* patterns", NULL},
-	{CO_P_PRECONDITION, "precondition", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_PROBE,
+	FLAG(CO_P_PRECONDITION, "precondition", CLI_PROBE,
 	 CLI_S_OUTPUT,
 	 "first write the span sequentially once (not measured), so an SSD\n"
-	 "is full and its GC is working during the measurement", NULL},
-	{CO_JSON, "json", 0, CLI_FLAG, NULL, 0, 0, NULL, NULL, NULL, CLI_PROBE, CLI_S_OUTPUT,
+	 "is full and its GC is working during the measurement"),
+	FLAG(CO_JSON, "json", CLI_PROBE, CLI_S_OUTPUT,
 	 "one JSON object: iops, mb_s, lat_mean_us, lat_p99_us, ...,\n"
-	 "and every model's counters (0 where this one has none)", NULL},
+	 "and every model's counters (0 where this one has none)"),
 
 	/* ---- trace gen ---- */
 	{CO_G_OUTPUT, "output", 'o', CLI_TEXT, "FILE", 0, 0, NULL, NULL, "standard output", CLI_GEN,
