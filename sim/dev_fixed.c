@@ -122,15 +122,11 @@ static enum dev_q_result fixed_submit(struct dev *d, struct dev_io *io, uint64_t
 }
 
 const struct dev_ops dev_fixed = {
-	.name = "fixed",
-	.abi = DEV_ABI,
+	.name = "fixed", .abi = DEV_ABI,
 	.help = "constant latency per direction, unlimited parallelism (the golden cases' model); "
 		"optionally lognormal service times and a number of servers",
 	.ordering = "FIFO per direction; a short read can overtake a long write (with read_sigma or "
 		    "write_sigma > 0: any order)",
-	.priv_size = sizeof(struct fixed_priv),
-	.opts = fixed_opts,
-	.init = fixed_init,
-	.fini = fixed_fini,
-	.submit = fixed_submit,
+	.priv_size = sizeof(struct fixed_priv), .opts = fixed_opts,
+	.init = fixed_init, .fini = fixed_fini, .submit = fixed_submit,
 };

@@ -1218,19 +1218,12 @@ static const struct dev_counter hdd_counters[] = {
 };
 
 const struct dev_ops dev_hdd = {
-	.name = "hdd",
-	.abi = DEV_ABI,
+	.name = "hdd", .abi = DEV_ABI,
 	.help = "rotating disk: zoned geometry, R&W seek curve, platter angle over time, cache with "
 		"read-ahead and write-back, NCQ scheduling",
 	.ordering = "scheduled (fifo|sstf|elevator|sptf over the queue); buffer hits and cached "
 		    "writes complete at once; a write's data is visible at its completion",
-	.priv_size = sizeof(struct hdd_priv),
-	.opts = hdd_opts,
-	.presets = hdd_presets,
-	.default_preset = "sata7200",
-	.init = hdd_init,
-	.fini = hdd_fini,
-	.submit = hdd_submit,
-	.timer = hdd_timer,
-	.counters = hdd_counters,
+	.priv_size = sizeof(struct hdd_priv), .opts = hdd_opts, .counters = hdd_counters,
+	.presets = hdd_presets, .default_preset = "sata7200",
+	.init = hdd_init, .fini = hdd_fini, .submit = hdd_submit, .timer = hdd_timer,
 };
