@@ -36,17 +36,17 @@ struct fixed_priv {
 	uint64_t *free_at;  /* servers: when each is free */
 };
 
+/* The latency of one direction: lat_ns[dir]. */
+#define FIXED_LAT(name, dir, def, help)                                                            \
+	{name, OPT_TIME, offsetof(struct fixed_priv, lat_ns[dir]), def, 0, 1e13, NULL, help}
+
 static const struct opt fixed_opts[] = {
 	{"size", OPT_SIZE, offsetof(struct fixed_priv, size), "1T", 4096, 1.0e18, NULL,
 	 "capacity in bytes"},
-	{"read", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_READ]), "100us", 0, 1e13, NULL,
-	 "latency of every read"},
-	{"write", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_WRITE]), "100us", 0, 1e13, NULL,
-	 "latency of every write"},
-	{"flush", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_FLUSH]), "0", 0, 1e13, NULL,
-	 "latency of a flush (only sent with Q18 fixed)"},
-	{"discard", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_DISCARD]), "0", 0, 1e13, NULL,
-	 "latency of a discard (only sent with Q19 fixed)"},
+	FIXED_LAT("read", DEV_READ, "100us", "latency of every read"),
+	FIXED_LAT("write", DEV_WRITE, "100us", "latency of every write"),
+	FIXED_LAT("flush", DEV_FLUSH, "0", "latency of a flush (only sent with Q18 fixed)"),
+	FIXED_LAT("discard", DEV_DISCARD, "0", "latency of a discard (only sent with Q19 fixed)"),
 	{"read_sigma", OPT_DOUBLE, offsetof(struct fixed_priv, sigma[DEV_READ]), "0", 0, 5, NULL,
 	 "reads: lognormal service time of mean `read`, this log-space std-dev (0: constant)"},
 	{"write_sigma", OPT_DOUBLE, offsetof(struct fixed_priv, sigma[DEV_WRITE]), "0", 0, 5, NULL,

@@ -396,8 +396,8 @@ static void obs_seed_crash(void *obs, int q, const char *what)
 struct dm_hooks obs_hooks(struct observer *o)
 {
 	return (struct dm_hooks){
-		.obs = o, .mapped = obs_mapped, .decision = obs_decision, .seed_crash = obs_seed_crash,
-		.clone = obs_clone, .bio_free = obs_bio_free, .dio_done = obs_dio_done,
+		.obs = o, .mapped = obs_mapped, .decision = obs_decision,
+		.seed_crash = obs_seed_crash, .clone = obs_clone, .bio_free = obs_bio_free, .dio_done = obs_dio_done,
 		.piece_done = obs_piece_done, .req_done = obs_req_done,
 	};
 }
