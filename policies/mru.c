@@ -25,8 +25,7 @@ static int mru_victim(struct pol *p, const struct pol_cands *c, const struct pol
 }
 
 const struct pol_ops pol_mru = {
-	.name = "mru",
-	.abi = POL_ABI,
+	.name = "mru", .abi = POL_ABI,
 	.help = "most recently changed candidate (atime): keeps a loop's first blocks when the loop "
 		"is larger than the cache",
 	.victim = mru_victim,

@@ -36,17 +36,17 @@ struct fixed_priv {
 	uint64_t *free_at;  /* servers: when each is free */
 };
 
+/* The latency of one direction: lat_ns[dir]. */
+#define FIXED_LAT(name, dir, def, help)                                                            \
+	{name, OPT_TIME, offsetof(struct fixed_priv, lat_ns[dir]), def, 0, 1e13, NULL, help}
+
 static const struct opt fixed_opts[] = {
 	{"size", OPT_SIZE, offsetof(struct fixed_priv, size), "1T", 4096, 1.0e18, NULL,
 	 "capacity in bytes"},
-	{"read", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_READ]), "100us", 0, 1e13, NULL,
-	 "latency of every read"},
-	{"write", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_WRITE]), "100us", 0, 1e13, NULL,
-	 "latency of every write"},
-	{"flush", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_FLUSH]), "0", 0, 1e13, NULL,
-	 "latency of a flush (only sent with Q18 fixed)"},
-	{"discard", OPT_TIME, offsetof(struct fixed_priv, lat_ns[DEV_DISCARD]), "0", 0, 1e13, NULL,
-	 "latency of a discard (only sent with Q19 fixed)"},
+	FIXED_LAT("read", DEV_READ, "100us", "latency of every read"),
+	FIXED_LAT("write", DEV_WRITE, "100us", "latency of every write"),
+	FIXED_LAT("flush", DEV_FLUSH, "0", "latency of a flush (only sent with Q18 fixed)"),
+	FIXED_LAT("discard", DEV_DISCARD, "0", "latency of a discard (only sent with Q19 fixed)"),
 	{"read_sigma", OPT_DOUBLE, offsetof(struct fixed_priv, sigma[DEV_READ]), "0", 0, 5, NULL,
 	 "reads: lognormal service time of mean `read`, this log-space std-dev (0: constant)"},
 	{"write_sigma", OPT_DOUBLE, offsetof(struct fixed_priv, sigma[DEV_WRITE]), "0", 0, 5, NULL,
@@ -122,15 +122,11 @@ static enum dev_q_result fixed_submit(struct dev *d, struct dev_io *io, uint64_t
 }
 
 const struct dev_ops dev_fixed = {
-	.name = "fixed",
-	.abi = DEV_ABI,
+	.name = "fixed", .abi = DEV_ABI,
 	.help = "constant latency per direction, unlimited parallelism (the golden cases' model); "
 		"optionally lognormal service times and a number of servers",
 	.ordering = "FIFO per direction; a short read can overtake a long write (with read_sigma or "
 		    "write_sigma > 0: any order)",
-	.priv_size = sizeof(struct fixed_priv),
-	.opts = fixed_opts,
-	.init = fixed_init,
-	.fini = fixed_fini,
-	.submit = fixed_submit,
+	.priv_size = sizeof(struct fixed_priv), .opts = fixed_opts,
+	.init = fixed_init, .fini = fixed_fini, .submit = fixed_submit,
 };

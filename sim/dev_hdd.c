@@ -59,6 +59,10 @@
 
 static const char *const hdd_sched_names[] = {"fifo", "sstf", "elevator", "sptf", NULL};
 
+/* An off-by-default switch stored in the field of its name (most of the DiskSim features). */
+#define HDD_FLAG(name, help)                                                                       \
+	{#name, OPT_BOOL, offsetof(struct hdd_priv, name), "0", 0, 0, NULL, help}
+
 static const struct opt hdd_opts[] = {
 	{"size", OPT_SIZE, offsetof(struct hdd_priv, size), "1T", 1 << 20, 1.0e15, NULL,
 	 "capacity in bytes"},
@@ -137,36 +141,35 @@ static const struct opt hdd_opts[] = {
 	 "interface time per 512 B block written (0: from bus_rate)"},
 	{"bus_watermark", OPT_DOUBLE, offsetof(struct hdd_priv, bus_watermark), "0", 0, 1, NULL,
 	 "with bus_block_read: fraction of a read in the buffer before the transfer to the host starts"},
-	{"ra_track", OPT_BOOL, offsetof(struct hdd_priv, ra_track), "0", 0, 0, NULL,
-	 "read ahead to the end of the track (one more on a stream), not readahead bytes (DEC scheme)"},
-	{"slip_tracks", OPT_BOOL, offsetof(struct hdd_priv, slip_tracks), "0", 0, 0, NULL,
-	 "the preset file's slips are tracks (DiskSim's track sparing), not sectors"},
-	{"wc_shared", OPT_BOOL, offsetof(struct hdd_priv, wc_shared), "0", 0, 0, NULL,
-	 "cached writes occupy read-cache segments (one buffer shared by reads and writes)"},
-	{"seg_disksim", OPT_BOOL, offsetof(struct hdd_priv, seg_disksim), "0", 0, 0, NULL,
-	 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, "
-	 "a write takes a whole one"},
-	{"immed_partial", OPT_BOOL, offsetof(struct hdd_priv, immed_partial), "0", 0, 0, NULL,
-	 "with bus_block_read: a partial hit starts its host transfer at once (DiskSim's immed "
-	 "transfer partial hit)"},
+	HDD_FLAG(ra_track, "read ahead to the end of the track (one more on a stream), not readahead "
+			   "bytes (DEC scheme)"),
+	HDD_FLAG(slip_tracks,
+		 "the preset file's slips are tracks (DiskSim's track sparing), not sectors"),
+	HDD_FLAG(wc_shared,
+		 "cached writes occupy read-cache segments (one buffer shared by reads and writes)"),
+	HDD_FLAG(seg_disksim,
+		 "segments as DiskSim's disk cache: a miss resets an empty or the least recent segment, "
+		 "a write takes a whole one"),
+	HDD_FLAG(immed_partial,
+		 "with bus_block_read: a partial hit starts its host transfer at once (DiskSim's immed "
+		 "transfer partial hit)"),
 	{"ra_bound", OPT_U64, offsetof(struct hdd_priv, ra_bound), "0", 0, 2, NULL,
 	 "read-ahead stops at the end of the head's track (1) or cylinder (2) (DiskSim's "
 	 "continuous read 1, 2)"},
-	{"ra_discard", OPT_BOOL, offsetof(struct hdd_priv, ra_discard), "0", 0, 0, NULL,
-	 "a read's own data leaves the buffer once sent; its read-ahead stays (DiskSim's "
-	 "read-ahead over requested -1)"},
-	{"ra_on_hit", OPT_BOOL, offsetof(struct hdd_priv, ra_on_hit), "0", 0, 0, NULL,
-	 "a read served whole from the buffer restarts the read-ahead (DiskSim's read-ahead on "
-	 "idle hit)"},
-	{"wc_keep", OPT_BOOL, offsetof(struct hdd_priv, wc_keep), "0", 0, 0, NULL,
-	 "destaged writes stay in the buffer as clean data that reads hit"},
+	HDD_FLAG(ra_discard,
+		 "a read's own data leaves the buffer once sent; its read-ahead stays (DiskSim's "
+		 "read-ahead over requested -1)"),
+	HDD_FLAG(ra_on_hit,
+		 "a read served whole from the buffer restarts the read-ahead (DiskSim's read-ahead on "
+		 "idle hit)"),
+	HDD_FLAG(wc_keep, "destaged writes stay in the buffer as clean data that reads hit"),
 	{"min_write_pos", OPT_TIME, offsetof(struct hdd_priv, min_write_pos), "0", 0, 1e8, NULL,
 	 "with headsw_max: positioning for a media write takes at least this (DiskSim's minimum seek delay)"},
 	{"write_less", OPT_TIME, offsetof(struct hdd_priv, write_less), "0", 0, 1e8, NULL,
 	 "with headsw_max: a write's move is this much shorter (DiskSim's negative write settling "
 	 "delay)"},
-	{"headsw_max", OPT_BOOL, offsetof(struct hdd_priv, headsw_max), "0", 0, 0, NULL,
-	 "a head switch overlaps the seek (max of the two) and write settle follows any move (DiskSim)"},
+	HDD_FLAG(headsw_max,
+		 "a head switch overlaps the seek (max of the two) and write settle follows any move (DiskSim)"),
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -1218,19 +1221,12 @@ static const struct dev_counter hdd_counters[] = {
 };
 
 const struct dev_ops dev_hdd = {
-	.name = "hdd",
-	.abi = DEV_ABI,
+	.name = "hdd", .abi = DEV_ABI,
 	.help = "rotating disk: zoned geometry, R&W seek curve, platter angle over time, cache with "
 		"read-ahead and write-back, NCQ scheduling",
 	.ordering = "scheduled (fifo|sstf|elevator|sptf over the queue); buffer hits and cached "
 		    "writes complete at once; a write's data is visible at its completion",
-	.priv_size = sizeof(struct hdd_priv),
-	.opts = hdd_opts,
-	.presets = hdd_presets,
-	.default_preset = "sata7200",
-	.init = hdd_init,
-	.fini = hdd_fini,
-	.submit = hdd_submit,
-	.timer = hdd_timer,
-	.counters = hdd_counters,
+	.priv_size = sizeof(struct hdd_priv), .opts = hdd_opts, .counters = hdd_counters,
+	.presets = hdd_presets, .default_preset = "sata7200",
+	.init = hdd_init, .fini = hdd_fini, .submit = hdd_submit, .timer = hdd_timer,
 };

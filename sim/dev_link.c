@@ -74,14 +74,10 @@ static const struct dev_counter link_counters[] = {
 };
 
 const struct dev_ops dev_link = {
-	.name = "link",
-	.abi = DEV_ABI,
+	.name = "link", .abi = DEV_ABI,
 	.help = "one FIFO link (network or throttled block device): latency + bytes / bandwidth, "
 		"transfers one at a time",
 	.ordering = "FIFO: commands complete in submission order, whatever their direction",
-	.priv_size = sizeof(struct link_priv),
-	.opts = link_opts,
-	.init = link_init,
-	.submit = link_submit,
-	.counters = link_counters,
+	.priv_size = sizeof(struct link_priv), .opts = link_opts, .counters = link_counters,
+	.init = link_init, .submit = link_submit,
 };

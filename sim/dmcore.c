@@ -201,15 +201,9 @@ static void host_seed_crash(void *host, int q, const char *what)
 }
 
 static const struct ssdcache_host_ops dm_host_ops = {
-	.jiffies = host_jiffies,
-	.bio_clone = host_bio_clone,
-	.bio_put = host_bio_put,
-	.bio_endio = host_bio_endio,
-	.dm_io = host_dm_io,
-	.queue_work = host_queue_work,
-	.submit_bio = host_submit_bio,
-	.decision = host_decision,
-	.seed_crash = host_seed_crash,
+	.jiffies = host_jiffies, .decision = host_decision, .seed_crash = host_seed_crash,
+	.bio_clone = host_bio_clone, .bio_put = host_bio_put, .bio_endio = host_bio_endio,
+	.dm_io = host_dm_io, .queue_work = host_queue_work, .submit_bio = host_submit_bio,
 };
 
 /* ---- construction ---- */

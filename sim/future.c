@@ -78,18 +78,10 @@ int future_build(struct future *f, const struct sim_config *cfg, uint64_t target
 	if (rc)
 		return rc;
 	for (;;) {
-		enum trc_status st;
-
 		if (cfg->max_requests && f->nreq >= cfg->max_requests)
 			break;
-		st = trc_next(t, &rec);
-		if (st == TRC_EOF)
+		if ((rc = trc_read_next(t, &rec, err, errlen)) <= 0)
 			break;
-		if (st == TRC_EBAD) {
-			snprintf(err, errlen, "%s", trc_error(t));
-			rc = -EIO;
-			goto out;
-		}
 		/* obs_admit's filters: the run numbers only the requests it submits */
 		if (rec.nsect == 0 && !(rec.flags & TRC_FLUSH))
 			continue;
@@ -112,6 +104,8 @@ int future_build(struct future *f, const struct sim_config *cfg, uint64_t target
 			f->nacc++;
 		}
 	}
+	if (rc < 0)
+		goto out;
 	qsort(f->acc, f->nacc, sizeof(*f->acc), acc_cmp);
 	f->oracle = (struct pol_oracle){fut_position, fut_next_use, f};
 	rc = 0;

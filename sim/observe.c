@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/base/mem.h"
 #include "sim/declog.h"
 #include "sim/explain.h"
 #include "sim/latstat.h"
@@ -188,17 +189,10 @@ static size_t series_find(const struct observer *o, uint64_t start, bool *found)
 static int series_grow(struct observer *o)
 {
 	size_t cap = o->cap_series ? 2 * o->cap_series : 64;
-	struct sim_interval *s = realloc(o->series, cap * sizeof(*s));
-	if (s)
-		o->series = s;
-	double *ls = realloc(o->series_lat_sum, cap * sizeof(*ls));
-	if (ls)
-		o->series_lat_sum = ls;
-	uint64_t *dn = realloc(o->series_done, cap * sizeof(*dn));
-	if (dn)
-		o->series_done = dn;
-	if (!s || !ls || !dn)
-		return -ENOMEM;
+	if (!mem_resize(&o->series, cap * sizeof(*o->series)) ||
+	    !mem_resize(&o->series_lat_sum, cap * sizeof(*o->series_lat_sum)) ||
+	    !mem_resize(&o->series_done, cap * sizeof(*o->series_done)))
+		return -ENOMEM; /* cap_series unchanged: the arrays grown so far are only larger */
 	o->cap_series = cap;
 	return 0;
 }
@@ -396,15 +390,9 @@ static void obs_seed_crash(void *obs, int q, const char *what)
 struct dm_hooks obs_hooks(struct observer *o)
 {
 	return (struct dm_hooks){
-		.obs = o,
-		.mapped = obs_mapped,
-		.decision = obs_decision,
-		.clone = obs_clone,
-		.bio_free = obs_bio_free,
-		.dio_done = obs_dio_done,
-		.piece_done = obs_piece_done,
-		.req_done = obs_req_done,
-		.seed_crash = obs_seed_crash,
+		.obs = o, .mapped = obs_mapped, .decision = obs_decision,
+		.seed_crash = obs_seed_crash, .clone = obs_clone, .bio_free = obs_bio_free, .dio_done = obs_dio_done,
+		.piece_done = obs_piece_done, .req_done = obs_req_done,
 	};
 }
 

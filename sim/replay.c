@@ -141,27 +141,24 @@ static void be_submit(void *arg, struct dm_dio *d)
 	bool fixed = rp->fixed_file[d->dev] >= 0, fbuf = rp->fixed_bufs && !vbuf;
 	if (fixed)
 		fd = rp->fixed_file[d->dev];
-	switch (d->io.op) {
-	case DEV_READ:
-		if (fbuf)
-			io_uring_prep_read_fixed(sqe, fd, rp->rbuf, (unsigned)len, off, 1);
+	if (d->io.op == DEV_READ || d->io.op == DEV_WRITE) {
+		bool w = d->io.op == DEV_WRITE;
+		void *buf = vbuf ? vbuf : w ? rp->wbuf : rp->rbuf;
+
+		/* fbuf: buf is a registered buffer, wbuf index 0 and rbuf index 1 */
+		if (fbuf && w)
+			io_uring_prep_write_fixed(sqe, fd, buf, (unsigned)len, off, 0);
+		else if (fbuf)
+			io_uring_prep_read_fixed(sqe, fd, buf, (unsigned)len, off, 1);
+		else if (w)
+			io_uring_prep_write(sqe, fd, buf, (unsigned)len, off);
 		else
-			io_uring_prep_read(sqe, fd, vbuf ? vbuf : rp->rbuf, (unsigned)len, off);
-		rp->dev_reads[d->dev]++;
-		rp->dev_bytes_read[d->dev] += len;
-		break;
-	case DEV_WRITE:
-		if (fbuf)
-			io_uring_prep_write_fixed(sqe, fd, rp->wbuf, (unsigned)len, off, 0);
-		else
-			io_uring_prep_write(sqe, fd, vbuf ? vbuf : rp->wbuf, (unsigned)len, off);
-		rp->dev_writes[d->dev]++;
-		rp->dev_bytes_written[d->dev] += len;
-		break;
-	default: /* DEV_FLUSH (Q18 fixed) */
+			io_uring_prep_read(sqe, fd, buf, (unsigned)len, off);
+		(w ? rp->dev_writes : rp->dev_reads)[d->dev]++;
+		(w ? rp->dev_bytes_written : rp->dev_bytes_read)[d->dev] += len;
+	} else { /* DEV_FLUSH (Q18 fixed) */
 		io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
 		rp->dev_other[d->dev]++;
-		break;
 	}
 	if (fixed)
 		sqe->flags |= IOSQE_FIXED_FILE;

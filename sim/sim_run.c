@@ -304,7 +304,6 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(r->obs, t);
 	for (;;) {
-		enum trc_status st;
 		uint64_t at;
 
 		if (obs_stopped(r->obs))
@@ -313,14 +312,8 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			break;
 		/* --debug-abort-after: the internal-error path on purpose, for its tests */
 		ASSERT(!cfg->debug_abort_after || res->requests < cfg->debug_abort_after);
-		st = trc_next(t, &rec);
-		if (st == TRC_EOF)
+		if ((rc = trc_read_next(t, &rec, err, errlen)) <= 0)
 			break;
-		if (st == TRC_EBAD) {
-			snprintf(err, errlen, "%s", trc_error(t));
-			rc = -EIO;
-			goto out;
-		}
 		if (ts)
 			trc_stats_add(ts, &rec);
 		if (!obs_admit(r->obs, &rec, target_sectors))
@@ -357,6 +350,9 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			shown = true;
 		}
 	}
+	if (rc < 0) /* a bad record: stop at once */
+		goto out;
+	rc = 0;
 	/* after a stop (--seed-crash abort) the I/O in flight still completes, so that nothing
 	 * is left allocated; no new request is read */
 	while (des_run_next(&r->q))

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/base/mem.h"
 #include "traces/mrc_internal.h"
 
 /*
@@ -77,17 +78,10 @@ static uint64_t stamp_cap(uint64_t nr_ids)
 static int stamps_resize(struct mrc_lru *l, uint64_t cap)
 {
 	uint64_t words = cap / 64 + 1;
-	uint64_t *bits = realloc(l->bits, words * sizeof(*bits));
-	if (bits)
-		l->bits = bits;
-	uint32_t *fen = realloc(l->fen, words * sizeof(*fen));
-	if (fen)
-		l->fen = fen;
-	uint32_t *owner = realloc(l->owner, (cap + 1) * sizeof(*owner));
-	if (owner)
-		l->owner = owner;
-	if (!bits || !fen || !owner)
-		return -ENOMEM;
+	if (!mem_resize(&l->bits, words * sizeof(*l->bits)) ||
+	    !mem_resize(&l->fen, words * sizeof(*l->fen)) ||
+	    !mem_resize(&l->owner, (cap + 1) * sizeof(*l->owner)))
+		return -ENOMEM; /* cap unchanged: the arrays grown so far are only larger */
 	l->cap = cap;
 	l->nr_words = words;
 	mrc_hugepages(l->owner, (cap + 1) * sizeof(*l->owner));

@@ -694,6 +694,19 @@ const char *trc_error(const struct trc *t)
 	return t->err;
 }
 
+int trc_read_next(struct trc *t, struct trc_rec *rec, char *err, size_t errlen)
+{
+	switch (trc_next(t, rec)) {
+	case TRC_OK:
+		return 1;
+	case TRC_EOF:
+		return 0;
+	default:
+		snprintf(err, errlen, "%s", trc_error(t));
+		return -EIO;
+	}
+}
+
 const struct trc_pos *trc_position(const struct trc *t)
 {
 	return &t->pos;

@@ -134,6 +134,9 @@ int trc_open(struct trc **out, const char *path, const struct trc_opts *opts, ch
 /* Next record. TRC_EBAD: trc_error() says what and where; the reader can not continue. */
 enum trc_status trc_next(struct trc *t, struct trc_rec *rec);
 const char *trc_error(const struct trc *t);
+/* trc_next for a caller that stops at a bad record: 1 a record, 0 the end, -EIO a bad record
+ * (trc_error() copied into err). */
+int trc_read_next(struct trc *t, struct trc_rec *rec, char *err, size_t errlen);
 /* Position of the last record returned (or of the error). */
 const struct trc_pos *trc_position(const struct trc *t);
 const struct trc_counts *trc_counts(const struct trc *t);
