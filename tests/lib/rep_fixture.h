@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "reports/db.h"
+#include "tests/lib/tmpdir.h"
 #include "sim/sim.h"
 
 /* A one-request blkparse trace: what the database tests record runs of. */
@@ -31,10 +32,6 @@ struct fx {
 int fx_setup(void **state);
 int fx_teardown(void **state);
 
-/* A temporary directory; removed by fx_rmdir (rm -rf of our own mkdtemp). */
-void fx_mkdtemp(char *dir, size_t len);
-void fx_rmdir(const char *dir);
-void fx_write_file(const char *path, const char *text);
 
 /* A configuration as the sweep would build it (the engine part filled directly; policy lru). */
 void fx_config(struct sim_config *cfg, const char *trace, unsigned long bs, unsigned assoc,

@@ -18,10 +18,11 @@
 #include "reports/db.h"
 #include "sim/trace_desc.h"
 #include "tests/lib/cm_main.h"
+#include "tests/lib/tmpdir.h"
 
 struct fx {
-	char dir[64], text[96], big[96], sct[96], db[96];
-	char cap[96], cap0[96], capbig[96], capempty[96], merged[96], mergedbig[96];
+	char dir[256], text[320], big[320], sct[320], db[320];
+	char cap[320], cap0[320], capbig[320], capempty[320], merged[320], mergedbig[320];
 };
 
 /* One blktrace record (struct blk_io_trace, little-endian, no payload). */
@@ -42,7 +43,7 @@ static void put_bt(FILE *f, uint32_t seq, uint64_t ns, uint64_t sector, uint32_t
  * when merged); NAME.blktrace.0 and .1, or NAME itself. */
 static void write_blktrace(const char *name, int requests, bool merged)
 {
-	char p[128];
+	char p[352];
 	FILE *f[2];
 
 	for (int c = 0; c < 2; c++) {
@@ -66,7 +67,7 @@ static void write_blktrace(const char *name, int requests, bool merged)
 static uint64_t trace_bytes(const char *trace, unsigned *files)
 {
 	struct stat sb;
-	char p[128];
+	char p[352];
 
 	*files = 1;
 	if (stat(trace, &sb) == 0 && !strstr(trace, ".blktrace."))
@@ -100,8 +101,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	char err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_read_once.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	fx_mkdtemp(f->dir, sizeof(f->dir));
 	snprintf(f->text, sizeof(f->text), "%s/t.blkparse.txt", f->dir);
 	snprintf(f->big, sizeof(f->big), "%s/big.blkparse.txt", f->dir);
 	snprintf(f->sct, sizeof(f->sct), "%s/t.sct", f->dir);
@@ -117,7 +117,7 @@ static int setup(void **state)
 	write_blktrace(f->capbig, 30000, false); /* CPU 0's 2.9 MB and CPU 1's 1.4 MB are mapped */
 	snprintf(f->capempty, sizeof(f->capempty), "%s/cape", f->dir);
 	write_blktrace(f->capempty, 500, false);
-	char empty[128];
+	char empty[352];
 	snprintf(empty, sizeof(empty), "%s.blktrace.2", f->capempty);
 	FILE *e = fopen(empty, "w"); /* a CPU's empty file: opened once too (nothing to map) */
 	assert_non_null(e);
@@ -133,10 +133,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fx_rmdir(f->dir);
 	free(f);
 	return 0;
 }

@@ -3,13 +3,14 @@
 #ifndef SSDCACHE_TRC_TEST_H
 #define SSDCACHE_TRC_TEST_H
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "tests/lib/tmpdir.h"
 
 #include "traces/reader.h"
 #include "traces/stats.h"
@@ -214,17 +215,13 @@ static inline void write_file(const char *path, const void *data, size_t len)
 /* A scratch directory under /tmp for readers that need real files (per-CPU blktrace captures):
  * scratch_path names a file in it, scratch_rm removes it with whatever the test wrote there. */
 struct scratch {
-	char dir[32];
-	char path[320]; /* the last name scratch_path made */
+	char dir[256];
+	char path[768]; /* the last name scratch_path made */
 };
 
 static inline void scratch_new(struct scratch *s)
 {
-	snprintf(s->dir, sizeof(s->dir), "/tmp/trc-test-XXXXXX");
-	if (!mkdtemp(s->dir)) {
-		fprintf(stderr, "cannot create %s\n", s->dir);
-		abort();
-	}
+	fx_mkdtemp(s->dir, sizeof(s->dir));
 }
 
 /* DIR/NAME, NAME formatted as printf does; valid until the next call. */
@@ -243,15 +240,7 @@ __attribute__((format(printf, 2, 3))) static inline const char *scratch_path(str
 
 static inline void scratch_rm(struct scratch *s)
 {
-	DIR *d = opendir(s->dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlink(scratch_path(s, "%s", e->d_name));
-	if (d)
-		closedir(d);
-	rmdir(s->dir);
+	fx_rmdir(s->dir);
 }
 
 #endif
