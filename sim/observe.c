@@ -57,6 +57,7 @@ struct observer {
 	double *series_lat_sum;
 	uint64_t *series_done;
 	size_t series_hint; /* the interval used last */
+	uint64_t hint_start; /* its start_ns (valid when series_hint < nr_series) */
 	/* clock jumps between consecutive records (> OBS_JUMP_NS) */
 	const struct trc *trace;
 	bool have_prev;
@@ -197,9 +198,22 @@ static int series_grow(struct observer *o)
 	return 0;
 }
 
+/*
+ * Whether t falls in the interval used last: almost every arrival and completion does, and
+ * the check is a subtraction and a compare where the lookup needs a division and a search.
+ */
+static bool series_in_hint(const struct observer *o, uint64_t t)
+{
+	return o->series_hint < o->nr_series && t >= o->hint_start &&
+	       t - o->hint_start < o->cfg->interval_ns;
+}
+
 /* The interval holding time t, created if absent (NULL only when out of memory: run stopped). */
 static struct sim_interval *series_at(struct observer *o, uint64_t t)
 {
+	if (series_in_hint(o, t))
+		return &o->series[o->series_hint];
+
 	uint64_t start = t / o->cfg->interval_ns * o->cfg->interval_ns;
 	bool found;
 	size_t i = series_find(o, start, &found);
@@ -225,18 +239,26 @@ static struct sim_interval *series_at(struct observer *o, uint64_t t)
 		o->nr_series++;
 	}
 	o->series_hint = i;
+	o->hint_start = start;
 	return &o->series[i];
 }
 
 /* The interval holding time t if it exists (completions: their arrival created it). */
 static struct sim_interval *series_get(struct observer *o, uint64_t t, size_t *idx)
 {
+	if (series_in_hint(o, t)) {
+		*idx = o->series_hint;
+		return &o->series[o->series_hint];
+	}
+
+	uint64_t start = t / o->cfg->interval_ns * o->cfg->interval_ns;
 	bool found;
-	size_t i = series_find(o, t / o->cfg->interval_ns * o->cfg->interval_ns, &found);
+	size_t i = series_find(o, start, &found);
 
 	if (!found)
 		return NULL;
 	o->series_hint = i;
+	o->hint_start = start;
 	*idx = i;
 	return &o->series[i];
 }
