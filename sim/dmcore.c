@@ -21,6 +21,7 @@ struct dm_core {
 	unsigned hz;
 	uint64_t jiffies0;
 	uint64_t jf_now, jf_val; /* the last conversion (the engine asks several times per instant) */
+	const uint64_t *clock;   /* the backend's current time read in place, or NULL (dm_set_clock) */
 	bool jf_valid;
 	uint64_t seq;          /* next decision-log sequence number */
 	uint64_t next_req_id;
@@ -71,12 +72,23 @@ static void pool_free_all(void *head, size_t next_off)
 	}
 }
 
+/* The current time: a load when the backend lent its clock, else its call (several a piece). */
+static inline uint64_t dm_now(const struct dm_core *dm)
+{
+	return dm->clock ? *dm->clock : dm->be.now_ns(dm->be.be);
+}
+
+void dm_set_clock(struct dm_core *dm, const uint64_t *now_ns)
+{
+	dm->clock = now_ns;
+}
+
 /* ---- the engine's host interface ---- */
 
 static unsigned long host_jiffies(void *host)
 {
 	struct dm_core *dm = host;
-	uint64_t now = dm->be.now_ns(dm->be.be);
+	uint64_t now = dm_now(dm);
 
 	if (dm->jf_valid && now == dm->jf_now)
 		return (unsigned long)dm->jf_val;
@@ -312,7 +324,7 @@ static struct dm_piece *piece_new(struct dm_core *dm, struct dm_req *req, char o
 	p->b.bio.bi_req = req->id; /* for the policies: the oracle's clock, admission by request */
 	p->b.bio.bi_req_sector = req->sector;
 	p->b.bio.bi_req_sectors = req->nsect;
-	p->map_ns = dm->be.now_ns(dm->be.be);
+	p->map_ns = dm_now(dm);
 	p->served_by = BDEV_SELF;
 	p->last_seq = UINT64_MAX; /* not mapped yet */
 	req->pieces_left++;
@@ -329,7 +341,7 @@ static void piece_free(struct dm_core *dm, struct dm_piece *p)
 static void req_finish(struct dm_core *dm, struct dm_req *req)
 {
 	if (dm->hooks.req_done)
-		dm->hooks.req_done(dm->hooks.obs, req, dm->be.now_ns(dm->be.be));
+		dm->hooks.req_done(dm->hooks.obs, req, dm_now(dm));
 	dm->inflight_req--;
 	POOL_PUT(dm, free_req, struct dm_req, req);
 }
@@ -341,7 +353,7 @@ static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
 	if (error && !req->error)
 		req->error = error;
 	if (dm->hooks.piece_done)
-		dm->hooks.piece_done(dm->hooks.obs, p, error, dm->be.now_ns(dm->be.be));
+		dm->hooks.piece_done(dm->hooks.obs, p, error, dm_now(dm));
 	piece_free(dm, p);
 	ASSERT(req->pieces_left > 0);
 	/* dm_submit holds its own count while mapping, so this cannot end a request early */
@@ -466,7 +478,7 @@ void dm_submit(struct dm_core *dm, struct dm_req *req)
 
 void dm_dio_complete(struct dm_core *dm, struct dm_dio *d, int error)
 {
-	uint64_t now = dm->be.now_ns(dm->be.be);
+	uint64_t now = dm_now(dm);
 
 	if (dm->hooks.dio_done)
 		dm->hooks.dio_done(dm->hooks.obs, d, now);

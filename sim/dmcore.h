@@ -105,6 +105,8 @@ int dm_create(struct dm_core **out, const struct ssdcache_config *cfg, uint64_t 
 	      uint64_t target_sectors, unsigned hz, uint64_t jiffies0, const struct dm_backend *be,
 	      const struct dm_hooks *hooks, char *err, size_t errlen);
 void dm_destroy(struct dm_core *dm);
+/* Optional: the backend's current time is *now_ns, read without a call to be->now_ns. */
+void dm_set_clock(struct dm_core *dm, const uint64_t *now_ns);
 
 struct dm_req *dm_req_alloc(struct dm_core *dm);
 /* The one place a trace record becomes a request (`run` and `replay` alike): a request from

@@ -235,6 +235,7 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		snprintf(err, errlen, "--table: %s", sub);
 		return -EINVAL;
 	}
+	dm_set_clock(r->dm, &r->q.now_ns); /* what be_now returns, without the call */
 	return obs_set_target(r->obs, dm_target(r->dm));
 }
 
