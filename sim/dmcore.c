@@ -444,9 +444,10 @@ void dm_submit(struct dm_core *dm, struct dm_req *req)
 	uint32_t data_rw = (f & TRC_WRITE) ? BIO_RW_WRITE : 0;
 	dm->inflight_req++;
 	req->pieces_left = 1; /* dm's own reference until every piece is mapped */
-	for (size_t i = 0; i < sizeof(bio_flags) / sizeof(bio_flags[0]); i++)
-		if (f & bio_flags[i].trc)
-			data_rw |= bio_flags[i].req;
+	if (f & (TRC_FUA | TRC_SYNC | TRC_META | TRC_AHEAD)) /* most requests carry none */
+		for (size_t i = 0; i < sizeof(bio_flags) / sizeof(bio_flags[0]); i++)
+			if (f & bio_flags[i].trc)
+				data_rw |= bio_flags[i].req;
 
 	if (f & TRC_DISCARD) {
 		/* one piece: dm 3.1 does not split discards */
