@@ -91,16 +91,13 @@ static void cell_free(struct ssdcache_defer *d, uint32_t c)
 	d->live_cells--;
 }
 
-/* Does a waiting bio overlap this one? Then it must wait behind it, to keep their order: the
- * cells of every block a waiting bio overlapping this one may start in are searched. */
-bool defer_overlaps(struct ssdcache_ctx *sc, const struct bio *bio)
+/* The search of defer_overlaps, out of line: the common case (nothing held) stays a test. */
+static __attribute__((noinline)) bool overlaps_held(struct ssdcache_ctx *sc, const struct bio *bio)
 {
 	struct ssdcache_defer *d = &sc->defer;
 	uint64_t lo = bio->bi_sector, hi = lo + bio->bi_sectors;
 	uint64_t from = lo >= d->max_len ? lo - d->max_len + 1 : 0;
 
-	if (!d->nr || !bio->bi_sectors)
-		return false;
 	for (uint64_t k = defer_key(sc, from); k < hi; k += sc->block_mask + 1) {
 		uint32_t c = cell_find(d, k);
 		for (uint32_t e = c ? d->cell[c - 1].head : 0; e; e = d->ent[e - 1].next) {
@@ -112,6 +109,13 @@ bool defer_overlaps(struct ssdcache_ctx *sc, const struct bio *bio)
 		}
 	}
 	return false;
+}
+
+/* Does a waiting bio overlap this one? Then it must wait behind it, to keep their order: the
+ * cells of every block a waiting bio overlapping this one may start in are searched. */
+bool defer_overlaps(struct ssdcache_ctx *sc, const struct bio *bio)
+{
+	return sc->defer.nr && bio->bi_sectors && overlaps_held(sc, bio);
 }
 
 void defer_hold(struct ssdcache_io *sio, struct bio *bio)
@@ -204,7 +208,7 @@ static void cell_take(struct ssdcache_defer *d, uint32_t c, struct defer_held *b
 
 /* One round: the kicked bios are taken whole first, so a bio held again waits for the next
  * kick; they are mapped again in the order they were held (the old single queue's order). */
-static void defer_retry(struct ssdcache_ctx *sc)
+static __attribute__((noinline)) void defer_retry(struct ssdcache_ctx *sc)
 {
 	struct ssdcache_defer *d = &sc->defer;
 	struct defer_held *batch;
