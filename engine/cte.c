@@ -185,7 +185,7 @@ void sio_finish_cache_write(struct ssdcache_io *sio)
 	/* The seed copies "oldcte" only if there is one; a NULL slot would get a zeroed new
 	 * cte. Callers test sio_match_sector first, so the slot is never empty here. */
 	cte_update(sio, sio->error ? BM_UNSET : BM_SET, BM_UNSET, BM_KEEP);
-	defer_kick(sio->sc);
+	defer_kick(sio->sc, sio->bio_sector);
 }
 
 void sio_finish_target_write(struct ssdcache_io *sio)
@@ -194,7 +194,7 @@ void sio_finish_target_write(struct ssdcache_io *sio)
 		cte_update(sio, BM_KEEP, BM_UNSET, BM_KEEP);
 	else
 		cte_update(sio, sio->error ? BM_UNSET : BM_KEEP, BM_KEEP, BM_UNSET);
-	defer_kick(sio->sc);
+	defer_kick(sio->sc, sio->bio_sector);
 }
 
 /*
