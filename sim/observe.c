@@ -57,7 +57,6 @@ struct observer {
 	double *series_lat_sum;
 	uint64_t *series_done;
 	size_t series_hint; /* the interval used last */
-	uint64_t hint_start; /* its start_ns (valid when series_hint < nr_series) */
 	/* clock jumps between consecutive records (> OBS_JUMP_NS) */
 	const struct trc *trace;
 	bool have_prev;
@@ -204,8 +203,11 @@ static int series_grow(struct observer *o)
  */
 static bool series_in_hint(const struct observer *o, uint64_t t)
 {
-	return o->series_hint < o->nr_series && t >= o->hint_start &&
-	       t - o->hint_start < o->cfg->interval_ns;
+	if (o->series_hint >= o->nr_series)
+		return false;
+	uint64_t start = o->series[o->series_hint].start_ns;
+
+	return t >= start && t - start < o->cfg->interval_ns;
 }
 
 /* The interval holding time t, created if absent (NULL only when out of memory: run stopped). */
@@ -239,7 +241,6 @@ static struct sim_interval *series_at(struct observer *o, uint64_t t)
 		o->nr_series++;
 	}
 	o->series_hint = i;
-	o->hint_start = start;
 	return &o->series[i];
 }
 
@@ -258,7 +259,6 @@ static struct sim_interval *series_get(struct observer *o, uint64_t t, size_t *i
 	if (!found)
 		return NULL;
 	o->series_hint = i;
-	o->hint_start = start;
 	*idx = i;
 	return &o->series[i];
 }
