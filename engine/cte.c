@@ -45,18 +45,18 @@ struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_numbe
 /* Test against the sio's mask only (docs/engine.md §0.1), never the whole cte. */
 bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
 {
-	return bm_all(cte_clean(sc, cte), sio->mask_lo, sio->mask_hi);
+	return sio_bm_all(cte_clean(sc, cte), sio);
 }
 
 bool cte_cache_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
 {
-	return bm_any(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	return sio_bm_any(cte_cbusy(sc, cte), sio);
 }
 
 bool cte_target_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte,
 			const struct ssdcache_io *sio)
 {
-	return bm_any(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+	return sio_bm_any(cte_tbusy(sc, cte), sio);
 }
 
 /* Fixed Q4: an eviction victim must have no I/O in flight anywhere in its block. */
@@ -95,9 +95,9 @@ static inline __attribute__((always_inline)) void bm_edit(uint64_t *map, enum bm
 							   const struct ssdcache_io *sio)
 {
 	if (e == BM_SET)
-		bm_set(map, sio->mask_lo, sio->mask_hi);
+		sio_bm_set(map, sio);
 	else if (e == BM_UNSET)
-		bm_clear(map, sio->mask_lo, sio->mask_hi);
+		sio_bm_clear(map, sio);
 }
 
 static inline __attribute__((always_inline)) struct ssdcache_te *
@@ -217,9 +217,9 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 	cmd->count[sio->cte_idx] = 1;
 	cte->gen = ++sc->next_gen;
 	if (rw == WRITE) {
-		bm_set(cte_cbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+		sio_bm_set(cte_cbusy(sc, cte), sio);
 		if (!CACHE_IS_READCACHE(sc))
-			bm_set(cte_tbusy(sc, cte), sio->mask_lo, sio->mask_hi);
+			sio_bm_set(cte_tbusy(sc, cte), sio);
 		cte->wgen = 1;
 		sc->c.write_miss++;
 		retval = CTE_WRITE_MISS;

@@ -87,6 +87,12 @@ struct ssdcache_io {
 	struct bio *writeback_bio; /* fill or deferred copy */
 	unsigned long bio_sector;
 	unsigned mask_lo, mask_hi; /* bio_mask as the offset range [lo, hi) (contiguous by construction) */
+	/* the same range as one word's mask when it lies in one word (every bio at block sizes up
+	 * to 64 sectors, and the empty range as mask 0), so that a test against the mask is one
+	 * AND; set with the range by sio_set_mask, false: the range walk (bm_range) */
+	bool mask_one;
+	unsigned mask_w;
+	uint64_t mask_m;
 	int error;
 	uint64_t seq;              /* host tag of the piece this sio was created for */
 	uint32_t gen, wgen;        /* fixed mode: cte generations seen at lookup (Q10, Q13) */
@@ -252,6 +258,50 @@ static inline void bm_set(uint64_t *bm, unsigned lo, unsigned hi)
 static inline void bm_clear(uint64_t *bm, unsigned lo, unsigned hi)
 {
 	bm_range(bm, lo, hi, BM_OP_CLEAR);
+}
+
+/* The sio's mask is [lo, hi): also as one word's mask when it lies in one word. */
+static inline void sio_set_mask(struct ssdcache_io *sio, unsigned lo, unsigned hi)
+{
+	sio->mask_lo = lo;
+	sio->mask_hi = hi;
+	if (lo >= hi) {
+		/* empty: ANY false, ALL true, the edits nothing, as bm_range answers */
+		sio->mask_one = true;
+		sio->mask_w = 0;
+		sio->mask_m = 0;
+		return;
+	}
+	sio->mask_one = bm_one_word(lo, hi, &sio->mask_w, &sio->mask_m);
+}
+
+/* bm_range against the sio's mask: one word's operation when the mask is one word's. op is a
+ * constant at every call (the wrappers below). */
+static inline bool sio_bm_range(uint64_t *bm, const struct ssdcache_io *sio, enum bm_op op)
+{
+	if (sio->mask_one)
+		return bm_word_op(bm + sio->mask_w, sio->mask_m, op);
+	return bm_range(bm, sio->mask_lo, sio->mask_hi, op);
+}
+
+static inline bool sio_bm_any(const uint64_t *bm, const struct ssdcache_io *sio)
+{
+	return sio_bm_range((uint64_t *)bm, sio, BM_OP_ANY); /* ANY and ALL only read */
+}
+
+static inline bool sio_bm_all(const uint64_t *bm, const struct ssdcache_io *sio)
+{
+	return sio_bm_range((uint64_t *)bm, sio, BM_OP_ALL);
+}
+
+static inline void sio_bm_set(uint64_t *bm, const struct ssdcache_io *sio)
+{
+	sio_bm_range(bm, sio, BM_OP_SET);
+}
+
+static inline void sio_bm_clear(uint64_t *bm, const struct ssdcache_io *sio)
+{
+	sio_bm_range(bm, sio, BM_OP_CLEAR);
 }
 
 static inline bool bm_empty(const uint64_t *bm, unsigned nwords)

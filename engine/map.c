@@ -33,15 +33,14 @@ void sio_bio_mask(struct ssdcache_io *sio, struct bio *bio)
 	unsigned long end = offset + bio->bi_sectors;
 
 	if (end <= sc->nbits) {
-		sio->mask_lo = (unsigned)offset;
-		sio->mask_hi = (unsigned)end;
+		sio_set_mask(sio, (unsigned)offset, (unsigned)end);
 		return;
 	}
 	/* only reachable with bs_overflow = emulate (Q20) or odd block sizes (Q21) */
-	sio->mask_lo = (unsigned)(offset < sc->nbits ? offset : sc->nbits);
-	sio->mask_hi = sc->nbits;
-	if (sio->mask_lo == sio->mask_hi)
-		sio->mask_lo = sio->mask_hi = 0;
+	unsigned lo = (unsigned)(offset < sc->nbits ? offset : sc->nbits), hi = sc->nbits;
+	if (lo == hi)
+		lo = hi = 0;
+	sio_set_mask(sio, lo, hi);
 	for (unsigned long o = offset > sc->nbits ? offset : sc->nbits; o < end; o++) {
 		if (o < sc->nbits + 32)
 			sio->error |= (int)(1u << (o - sc->nbits));
