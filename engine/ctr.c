@@ -235,6 +235,7 @@ static void ctx_free(struct ssdcache_ctx *sc)
 		free(sc->adm[k].priv);
 	}
 	free(sc->cand_atime); /* the three candidate arrays' block */
+	free(sc->cand_group);
 	free(sc->te_pool);
 	free(sc->md_table);
 	defer_free(sc);
@@ -274,8 +275,9 @@ static int policy_setup(struct ssdcache_ctx *sc, char *err, size_t errlen)
 	/* the candidates' arrays in one block: atime, count, then the (narrower) slots */
 	sc->cand_atime =
 		malloc(sc->cand_cap * (2 * sizeof(*sc->cand_atime) + sizeof(*sc->cand_slot)));
+	sc->cand_group = malloc(sc->cand_cap / DEFAULT_ALIASING * sizeof(*sc->cand_group));
 	sc->pol.priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
-	if (!sc->cand_atime || !sc->pol.priv)
+	if (!sc->cand_atime || !sc->cand_group || !sc->pol.priv)
 		return fail(err, errlen, "out of memory for the policy"), -ENOMEM;
 	sc->cand_count = sc->cand_atime + sc->cand_cap;
 	sc->cand_slot = (pol_slot *)(sc->cand_count + sc->cand_cap);

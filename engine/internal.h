@@ -131,6 +131,9 @@ struct ssdcache_ctx {
 	pol_slot *cand_slot;
 	unsigned long *cand_atime, *cand_count;
 	unsigned cand_cap;
+	/* the same candidates as the scan finds them, one group per probe (struct pol_groups):
+	 * cand_cap / 16 groups; copied into the arrays only for a policy without victim_groups */
+	struct pol_group *cand_group;
 	struct ssdcache_md *md_table; /* the cmd index (the seed's radix tree), num_cmd entries */
 	uint64_t *te_pool;            /* every cmd's cte bodies, num_cmd * te_mem_size bytes */
 	bool scan_scalar;             /* the scan's tag compare without AVX2 (same decisions) */

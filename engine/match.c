@@ -159,20 +159,6 @@ static bool may_allocate(struct ssdcache_io *sio, int rw, int *state)
 	return ok;
 }
 
-/* The policy chooses among the nc candidates the scan collected: a cache slot, or -1. */
-static long choose_victim(struct ssdcache_io *sio, int rw, unsigned nc)
-{
-	struct ssdcache_ctx *sc = sio->sc;
-	struct pol_access a;
-	struct pol_cands c = {nc, ctx_jiffies(sc), sc->cand_slot, sc->cand_atime, sc->cand_count};
-	int best;
-
-	sio_pol_access(sio, rw, &a);
-	best = sc->pol.ops->victim(&sc->pol, &c, &a);
-	ASSERT(best >= -1 && best < (int)nc);
-	return best < 0 ? -1 : (long)sc->cand_slot[best];
-}
-
 /* Bit i set: tags[i] == t. The scalar loop, and the same with one AVX2 compare of the 16
  * tags (the cmd's first 32 bytes); ctr picks one (SSDCACHE_SCAN=scalar forces the loop). */
 static unsigned tag_eq_scalar(const uint16_t *tags, uint16_t t)
@@ -219,6 +205,55 @@ __attribute__((target("avx2"))) static void gather16_avx2(const struct ssdcache_
 	_mm256_storeu_si256((__m256i *)slot + 1, _mm256_add_epi32(b, _mm256_set1_epi32(8)));
 }
 
+/*
+ * The policy chooses among the candidates the scan collected, ng groups (one per probe that
+ * offered any): a cache slot, or -1. A policy with victim_groups reads them in place; for the
+ * others they are copied into the arrays of struct pol_cands, in the same order.
+ */
+static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+	struct pol_access a;
+	unsigned nc = 0;
+	int best;
+
+	sio_pol_access(sio, rw, &a);
+	if (sc->pol.ops->victim_groups) {
+		struct pol_groups g = {ng, a.now, sc->cand_group};
+		long v = sc->pol.ops->victim_groups(&sc->pol, &g, &a);
+		ASSERT(v >= -1 && v < (long)(sc->num_cmd * DEFAULT_ALIASING));
+		return v;
+	}
+	for (unsigned k = 0; k < ng; k++) {
+		const struct pol_group *g = &sc->cand_group[k];
+		/* the group's cmd: its key arrays are the cmd's (g->atime is cmd->atime) */
+		const struct ssdcache_md *cmd = &sc->md_table[g->base / DEFAULT_ALIASING];
+
+		ASSERT(nc + DEFAULT_ALIASING <= sc->cand_cap);
+		if (g->mask == 0xffffu) {
+			if (sc->scan_scalar)
+				gather16_scalar(cmd, g->base, sc->cand_slot + nc, sc->cand_atime + nc,
+						sc->cand_count + nc);
+			else
+				gather16_avx2(cmd, g->base, sc->cand_slot + nc, sc->cand_atime + nc,
+					      sc->cand_count + nc);
+			nc += DEFAULT_ALIASING;
+			continue;
+		}
+		for (unsigned m = g->mask; m; m &= m - 1) {
+			unsigned i = (unsigned)__builtin_ctz(m);
+			sc->cand_slot[nc] = g->base + (pol_slot)i;
+			sc->cand_atime[nc] = cmd->atime[i];
+			sc->cand_count[nc] = cmd->count[i];
+			nc++;
+		}
+	}
+	struct pol_cands c = {nc, a.now, sc->cand_slot, sc->cand_atime, sc->cand_count};
+	best = sc->pol.ops->victim(&sc->pol, &c, &a);
+	ASSERT(best >= -1 && best < (int)nc);
+	return best < 0 ? -1 : (long)sc->cand_slot[best];
+}
+
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
@@ -228,15 +263,14 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	int invalid, i, index;
 	enum cte_match_t retval = CTE_LOOKUP_FAILED;
 	struct cte_place hole = {NULL, 0, -1};
-	unsigned nprobe = 0, nprobes, nc = 0; /* nc: candidates collected for the policy */
+	unsigned nprobe = 0, nprobes, ng = 0; /* ng: candidate groups collected for the policy */
 	long victim = -1;                        /* the chosen candidate's cache slot */
 	int admitted = -1;                       /* may_allocate's answer, once asked */
 	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
 	bool have_step = false;
 	unsigned long step = 0, hash_mask = (1UL << sc->hash_bits) - 1;
-	pol_slot *const cand_slot = sc->cand_slot;
-	unsigned long *const cand_atime = sc->cand_atime, *const cand_count = sc->cand_count;
+	struct pol_group *const cand_group = sc->cand_group;
 
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
 	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
@@ -255,7 +289,7 @@ retry:
 	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe; fixed,
 	 * the candidates of every probe compete) */
 	if (!FIXED(sc, 3))
-		nc = 0;
+		ng = 0;
 	invalid = -1;
 	index = -1;
 	ASSERT(nprobe < 65 && (nprobe + 1) * DEFAULT_ALIASING <= sc->cand_cap);
@@ -348,25 +382,12 @@ retry:
 					m &= ~(1u << i);
 			}
 		}
-		/* candidates: the policy sees them all at once (choose_victim). No bound check
-		 * here: nc < 16 * nprobes <= cand_cap (ctr sizes it for assoc + 1 <= 65 probes,
-		 * and the probe count is asserted above) */
-		const pol_slot slot_base = cmd_pol_slot(cmd, 0);
-		if (m == 0xffffu) {
-			if (sc->scan_scalar)
-				gather16_scalar(cmd, slot_base, cand_slot + nc, cand_atime + nc, cand_count + nc);
-			else
-				gather16_avx2(cmd, slot_base, cand_slot + nc, cand_atime + nc, cand_count + nc);
-			nc += DEFAULT_ALIASING;
-		} else {
-			for (; m; m &= m - 1) {
-				i = __builtin_ctz(m);
-				cand_slot[nc] = slot_base + (pol_slot)i;
-				cand_atime[nc] = cmd->atime[i];
-				cand_count[nc] = cmd->count[i];
-				nc++;
-			}
-		}
+		/* candidates: the policy sees them all at once (choose_victim), as one group per
+		 * probe. No bound check here: ng < nprobes <= cand_cap / 16 (ctr sizes it for
+		 * assoc + 1 <= 65 probes, and the probe count is asserted above) */
+		if (m)
+			cand_group[ng++] = (struct pol_group){cmd->atime, cmd->count, cmd_pol_slot(cmd, 0),
+							      (uint16_t)m};
 	}
 next_probe:
 	/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++; retry }
@@ -415,8 +436,8 @@ next_probe:
 		}
 	}
 found:
-	if (invalid == -1 && nc && !refused)
-		victim = choose_victim(sio, rw, nc);
+	if (invalid == -1 && ng && !refused)
+		victim = choose_victim(sio, rw, ng);
 	/* Q8 fixed: skip_write_insert means a write miss never allocates (nor evicts) */
 	if (rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8) && (invalid != -1 || victim != -1)) {
 		sio->cte_idx = -1;

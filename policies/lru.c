@@ -76,6 +76,115 @@ __attribute__((target("avx2"))) static int lru_avx2(const struct pol_cands *c)
 	return (int)best_i;
 }
 
+/* The seed's loop over the candidates as groups (struct pol_groups): the same order, the same
+ * choice as lru_scalar over them copied out; a slot or -1. */
+static long lru_groups_scalar(const struct pol_groups *c)
+{
+	unsigned long oldest = c->now;
+	long best = -1;
+
+	for (unsigned k = 0; k < c->n; k++) {
+		const struct pol_group *g = &c->g[k];
+		for (unsigned m = g->mask; m; m &= m - 1) {
+			unsigned i = (unsigned)__builtin_ctz(m);
+			if (time_before_eq(g->atime[i], oldest)) {
+				oldest = g->atime[i];
+				best = (long)(g->base + i);
+			}
+		}
+	}
+	return best;
+}
+
+/*
+ * lru_avx2's choice read in place from the groups: the last candidate of the largest age,
+ * where the candidates are in (group, slot) order. Each age goes into a key (age << 11) |
+ * (group << 4 | slot), so the largest key is the largest age and, among equal ages, the later
+ * candidate: a group's 16 keys are reduced by a tree of compares and blends, without index
+ * lanes. Valid while every age is below 2^52 (jiffies of the past: 570 000 years at HZ 1000)
+ * and there are at most 128 groups; otherwise -2 and the caller takes the seed's loop (a slot
+ * that is no candidate may force that too, harmlessly). A slot that is no candidate gets key
+ * 0, which no candidate's key exceeds only when the only candidate is group 0's slot 0 at age
+ * 0, the answer then anyway.
+ */
+#define LRU_POS_BITS 11
+
+__attribute__((target("avx2"))) static inline __m256i lru_max(__m256i a, __m256i b)
+{
+	return _mm256_blendv_epi8(a, b, _mm256_cmpgt_epi64(b, a));
+}
+
+/* Keys of the four slots of a[v], v a constant: (age << 11) | 4v + lane; range collects the ages. */
+#define LRU_KEYS(a, v, vnow, range)                                                                \
+	__extension__({                                                                            \
+		__m256i age_ = _mm256_sub_epi64((vnow), _mm256_loadu_si256((a) + (v)));            \
+		(range) = _mm256_or_si256((range), age_);                                          \
+		_mm256_or_si256(_mm256_slli_epi64(age_, LRU_POS_BITS),                             \
+				_mm256_setr_epi64x(4 * (v), 4 * (v) + 1, 4 * (v) + 2, 4 * (v) + 3));      \
+	})
+
+/* kv, the keys of slots 4v..4v+3, with the group's bits gk; 0 where no candidate (mask vm). */
+__attribute__((target("avx2"))) static inline __m256i lru_masked(__m256i kv, __m256i gk, __m256i vm,
+								 __m256i b)
+{
+	return _mm256_and_si256(_mm256_or_si256(kv, gk), _mm256_cmpeq_epi64(_mm256_and_si256(vm, b), b));
+}
+
+__attribute__((target("avx2"))) static long lru_groups_avx2(const struct pol_groups *c)
+{
+	const __m256i vnow = _mm256_set1_epi64x((long long)c->now);
+	__m256i best = _mm256_setzero_si256(), range = _mm256_setzero_si256();
+	long long key[4], top = 0;
+	unsigned any = 0;
+
+	if (c->n > 1u << (LRU_POS_BITS - 4))
+		return -2;
+	for (unsigned k = 0; k < c->n; k++) {
+		const struct pol_group *g = &c->g[k];
+		const __m256i *a = (const __m256i *)g->atime;
+		const __m256i gk = _mm256_set1_epi64x((long long)k << 4);
+		__m256i k0 = LRU_KEYS(a, 0, vnow, range), k1 = LRU_KEYS(a, 1, vnow, range);
+		__m256i k2 = LRU_KEYS(a, 2, vnow, range), k3 = LRU_KEYS(a, 3, vnow, range);
+
+		any |= g->mask;
+		if (g->mask != 0xffffu) {
+			/* the group's bits before the mask: a slot that is no candidate keeps key 0 */
+			__m256i vm = _mm256_set1_epi64x((long long)g->mask);
+			k0 = lru_masked(k0, gk, vm, _mm256_setr_epi64x(0x1, 0x2, 0x4, 0x8));
+			k1 = lru_masked(k1, gk, vm, _mm256_setr_epi64x(0x10, 0x20, 0x40, 0x80));
+			k2 = lru_masked(k2, gk, vm, _mm256_setr_epi64x(0x100, 0x200, 0x400, 0x800));
+			k3 = lru_masked(k3, gk, vm, _mm256_setr_epi64x(0x1000, 0x2000, 0x4000, 0x8000));
+			best = lru_max(best, lru_max(lru_max(k0, k1), lru_max(k2, k3)));
+			continue;
+		}
+		/* all 16 are candidates: the group's bits once, after the tree */
+		best = lru_max(best, _mm256_or_si256(lru_max(lru_max(k0, k1), lru_max(k2, k3)), gk));
+	}
+	if (!any)
+		return -1;
+	if (!_mm256_testz_si256(range, _mm256_set1_epi64x((long long)(~0ULL << (64 - LRU_POS_BITS - 1)))))
+		return -2;
+	_mm256_storeu_si256((__m256i *)key, best);
+	for (int l = 0; l < 4; l++)
+		if (key[l] > top)
+			top = key[l];
+	unsigned p = (unsigned)(top & ((1 << LRU_POS_BITS) - 1));
+	return (long)(c->g[p >> 4].base + (p & 15));
+}
+
+static long lru_victim_groups(struct pol *p, const struct pol_groups *c, const struct pol_access *a)
+{
+	const struct lru *l = p->priv;
+
+	(void)a;
+	if (l && l->avx2) {
+		long best = lru_groups_avx2(c);
+		if (best != -2)
+			return best;
+	}
+	return lru_groups_scalar(c);
+}
+
 static int lru_init(struct pol *p, const struct pol_init_args *a, char *err, size_t errlen)
 {
 	const char *scan = getenv("SSDCACHE_SCAN");
@@ -103,5 +212,5 @@ static int lru_victim(struct pol *p, const struct pol_cands *c, const struct pol
 const struct pol_ops pol_lru = {
 	POL_OPS_HEAD("lru", "least recently changed cte (atime), as the seed: ties to the highest slot",
 		     struct lru),
-	.init = lru_init, .victim = lru_victim,
+	.init = lru_init, .victim = lru_victim, .victim_groups = lru_victim_groups,
 };

@@ -33,6 +33,12 @@
  *   victim     required; HOT; cannot fail; never allocates. Returns the index into c of the
  *              candidate to evict, or -1 for none. c->n >= 1. Called at most once per lookup,
  *              and only when no free slot is usable.
+ *   victim_groups  optional; HOT; cannot fail; never allocates. The same choice as victim
+ *              from the same candidates, handed over as groups (struct pol_groups: each probe's
+ *              candidates as a slot mask over its cmd's own key arrays, no copy); returns the
+ *              chosen candidate's pol_slot, or -1 for none. When set, the engine calls it in
+ *              place of victim. Default: the engine copies the groups into struct pol_cands and
+ *              calls victim.
  *   admit      optional; HOT; cannot fail; never allocates. May this miss allocate a cte?
  *              Called at most once per lookup, only when the engine would allocate. Default:
  *              true (the seed allocates every miss it can).
@@ -88,6 +94,24 @@ struct pol_cands {
 	const unsigned long *count; /* its number of transitions (seed Q6) */
 };
 
+/*
+ * The same candidates as groups, in the same order: group by group, and in a group by slot
+ * index. A group is one probe's candidates: bit i of mask (never 0) is the candidate
+ * base + i, whose keys are atime[i] and count[i] (the cmd's 16-entry arrays, 64-byte aligned).
+ */
+struct pol_group {
+	const unsigned long *atime;
+	const unsigned long *count;
+	pol_slot base;
+	uint16_t mask;
+};
+
+struct pol_groups {
+	unsigned n;            /* groups, >= 1 */
+	unsigned long now;     /* as in struct pol_cands */
+	const struct pol_group *g;
+};
+
 struct pol {
 	const struct pol_ops *ops;
 	void *priv; /* priv_size bytes, zeroed, owned by the core */
@@ -108,6 +132,7 @@ struct pol_ops {
 	void (*on_insert)(struct pol *p, pol_slot s, const struct pol_access *a);
 	void (*on_evict)(struct pol *p, pol_slot s);
 	int (*victim)(struct pol *p, const struct pol_cands *c, const struct pol_access *a);
+	long (*victim_groups)(struct pol *p, const struct pol_groups *c, const struct pol_access *a);
 	bool (*admit)(struct pol *p, const struct pol_access *a);
 };
 

@@ -206,6 +206,79 @@ static void test_contract(void **state)
 	}
 }
 
+/* victim_groups (optional) chooses what victim chooses from the same candidates copied into
+ * arrays: random groups (full and partial masks, up to 65 probes), keys with many ties, and
+ * atimes in the future or far in the past (the vector scans' fallbacks), with the vector scan
+ * (init as is) and without it (SSDCACHE_SCAN=scalar). */
+static void test_victim_groups_same(void **state)
+{
+	(void)state;
+	for (int i = 0; pol_registry[i]; i++) {
+		const struct pol_ops *p = pol_registry[i];
+
+		if (!p->victim_groups)
+			continue;
+		for (int scalar = 0; scalar < 2; scalar++) {
+			struct pol pl = {p, calloc(1, p->priv_size ? p->priv_size : 1)};
+			struct pol_init_args a = {.nr_slots = 65 * 16, .block_size = 8, .seed = 1};
+			char err[256] = "";
+			uint64_t rnd = 12345;
+
+			if (scalar)
+				setenv("SSDCACHE_SCAN", "scalar", 1);
+			if (p->init)
+				assert_int_equal(p->init(&pl, &a, err, sizeof(err)), 0);
+			unsetenv("SSDCACHE_SCAN");
+			for (int rep = 0; rep < 20000; rep++) {
+				static unsigned long atime[65][16] __attribute__((aligned(64)));
+				static unsigned long count[65][16] __attribute__((aligned(64)));
+				struct pol_group g[65];
+				pol_slot slot[65 * 16];
+				unsigned long fa[65 * 16], fc[65 * 16];
+				unsigned ng, nc = 0;
+				unsigned long now;
+
+#define RND() (rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL, rnd >> 33)
+				ng = rep % 7 == 0 ? 1 + RND() % 65 : 1 + RND() % 5;
+				now = rep % 5 == 0 ? RND() : 1000 + RND() % 50;
+				for (unsigned k = 0; k < ng; k++) {
+					unsigned mask = RND() % 3 == 0 ? 0xffffu : (unsigned)(RND() & 0xffffu);
+					if (!mask)
+						mask = 1u << (RND() % 16);
+					for (unsigned j = 0; j < 16; j++) {
+						unsigned r = (unsigned)(RND() % 100);
+						atime[k][j] = r < 2 ? now + 1 + RND() % 3 :   /* the future */
+							      r < 4 ? now - (1UL << 52) - RND() % 5 : /* far past */
+							      r < 5 ? now : now - RND() % 8;
+						count[k][j] = RND() % 4;
+					}
+					g[k] = (struct pol_group){atime[k], count[k], (pol_slot)(k * 16), (uint16_t)mask};
+					for (unsigned m = mask; m; m &= m - 1) {
+						unsigned j = (unsigned)__builtin_ctz(m);
+						slot[nc] = k * 16 + j;
+						fa[nc] = atime[k][j];
+						fc[nc] = count[k][j];
+						nc++;
+					}
+				}
+#undef RND
+				struct pol_access acc = {.now = now};
+				struct pol_cands c = {nc, now, slot, fa, fc};
+				struct pol_groups gs = {ng, now, g};
+				int v = p->victim(&pl, &c, &acc);
+				long want = v < 0 ? -1 : (long)slot[v];
+				long got = p->victim_groups(&pl, &gs, &acc);
+				if (got != want)
+					fail_msg("%s (%s): rep %d, %u groups: victim_groups %ld, victim %ld", p->name,
+						 scalar ? "scalar" : "vector", rep, ng, got, want);
+			}
+			if (p->destroy)
+				p->destroy(&pl);
+			free(pl.priv);
+		}
+	}
+}
+
 static unsigned long zero_jiffies(void *host)
 {
 	(void)host;
@@ -275,4 +348,4 @@ static void test_table_names(void **state)
 }
 
 CM_MAIN(UT(test_contract), UT(test_abi_checked), UT(test_table_names),
-	UT(test_victims_every_policy));
+	UT(test_victims_every_policy), UT(test_victim_groups_same));
