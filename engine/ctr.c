@@ -353,6 +353,9 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 	}
 	sc->block_mask = bs - 1;
 	sc->sector_shift = (unsigned long)(fls_int((int)bs) - 1);
+	ssdcache_hash_setup(sc);
+	sc->nprobes = !FIXED(sc, 2) ? cfg->options.assoc + 1 : cfg->options.assoc ? cfg->options.assoc : 1;
+	sc->step_or = FIXED(sc, 7) ? 1 : 0;
 	sc->data_offset = 0;
 	/* Bitmaps: DEFAULT_BLOCKSIZE bits in the seed (Q20), the block size when fixed. Storage
 	 * covers only the offsets a bio can reach; bits beyond it are zero in the seed too. */

@@ -42,23 +42,19 @@ unsigned long ssdcache_hash_64_raw(enum ssdcache_hash_variant v, uint64_t value,
 	return hash >> (64 - bits);
 }
 
-unsigned long ssdcache_hash_64(struct ssdcache_ctx *sc, sector_t sector)
+/*
+ * The constants of the inline ssdcache_hash_64 and ssdcache_hash_wrap (internal.h), once
+ * hash_bits, sector_shift and the variant are known: ssdcache_hash_64_raw's arithmetic with
+ * its cases folded in (bits 0: a zero multiplier; the modern variant: the low 32 bits kept).
+ */
+void ssdcache_hash_setup(struct ssdcache_ctx *sc)
 {
-	unsigned long value, sector_shift;
+	unsigned bits = sc->hash_bits > 64 ? 64 : (unsigned)sc->hash_bits;
 
-	sector_shift = sc->sector_shift;
-	value = sector >> sector_shift;
-	return ssdcache_hash_64_raw(sc->cfg.hash, value, (unsigned)sc->hash_bits);
-}
-
-unsigned long ssdcache_hash_wrap(struct ssdcache_ctx *sc, sector_t sector)
-{
-	unsigned long sector_shift, value, hash_mask;
-
-	sector_shift = sc->sector_shift;
-	value = sector >> sector_shift;
-	hash_mask = (1UL << sc->hash_bits) - 1;
-	return value & hash_mask;
+	sc->hash_mul = bits == 0 ? 0 : sc->cfg.hash == HASH_MODERN ? GOLDEN_RATIO_64 : GOLDEN_RATIO_PRIME_64;
+	sc->hash_shift = bits == 0 ? 0 : 64 - bits;
+	sc->hash_keep = sc->cfg.hash == HASH_MODERN ? 0xffffffffUL : ~0UL;
+	sc->hash_mask = (1UL << sc->hash_bits) - 1;
 }
 
 /*
@@ -69,7 +65,7 @@ unsigned long rehash_block(struct ssdcache_ctx *sc, sector_t sector, unsigned lo
 {
 	unsigned long result, hash_mask, step;
 
-	hash_mask = (1UL << sc->hash_bits) - 1;
+	hash_mask = sc->hash_mask;
 	step = ssdcache_hash_64(sc, sector);
 	if (FIXED(sc, 7))
 		step |= 1;

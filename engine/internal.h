@@ -142,6 +142,13 @@ struct ssdcache_ctx {
 	unsigned long block_size;
 	unsigned long block_mask;
 	unsigned long sector_shift; /* fls(block_size) - 1 */
+	/* the hashes' constants, set once at ctr (ssdcache_hash_setup): hash_64 is
+	 * ((v * hash_mul) >> hash_shift) & hash_keep, hash_wrap v & hash_mask */
+	uint64_t hash_mul;
+	unsigned hash_shift;
+	unsigned long hash_keep, hash_mask;
+	unsigned nprobes;   /* cte_match's probes per lookup: assoc + 1 (Q2), fixed max(1, assoc) */
+	unsigned long step_or; /* fixed Q7: 1 (an odd step), else 0 */
 	sector_t data_offset;
 	unsigned nwords;    /* words per cte bitmap */
 	unsigned nbits;     /* bits per cte bitmap (256 in seed mode) */
@@ -425,8 +432,22 @@ static inline void adm_on_access(struct ssdcache_io *sio, int rw)
 }
 
 /* engine/hash.c */
-unsigned long ssdcache_hash_64(struct ssdcache_ctx *sc, sector_t sector);
-unsigned long ssdcache_hash_wrap(struct ssdcache_ctx *sc, sector_t sector);
+void ssdcache_hash_setup(struct ssdcache_ctx *sc);
+
+/* hash_64 of the block (docs/engine.md §2.2), inline: ssdcache_hash_64_raw with the constants
+ * of ssdcache_hash_setup (the same value, hash_bits 0 included: hash_mul 0) */
+static inline unsigned long ssdcache_hash_64(const struct ssdcache_ctx *sc, sector_t sector)
+{
+	return (unsigned long)((((uint64_t)sector >> sc->sector_shift) * sc->hash_mul) >> sc->hash_shift) &
+	       sc->hash_keep;
+}
+
+/* The primary hash (§2.1): the block number modulo num_cmd. */
+static inline unsigned long ssdcache_hash_wrap(const struct ssdcache_ctx *sc, sector_t sector)
+{
+	return (sector >> sc->sector_shift) & sc->hash_mask;
+}
+
 unsigned long rehash_block(struct ssdcache_ctx *sc, sector_t sector, unsigned long hash_number);
 int fls_int(int x);
 int fls64_ul(unsigned long x);

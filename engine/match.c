@@ -120,13 +120,13 @@ struct cte_place {
 void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)
 {
 	unsigned long bio_sector = sector & ~sc->block_mask;
-	unsigned long h = ssdcache_hash_wrap(sc, bio_sector), mask = (1UL << sc->hash_bits) - 1;
-	unsigned long d = ssdcache_hash_64(sc, bio_sector) | (FIXED(sc, 7) ? 1 : 0);
-	unsigned int n = sc->cfg.options.assoc + 1;
+	unsigned long h = ssdcache_hash_wrap(sc, bio_sector), mask = sc->hash_mask;
+	unsigned long d = ssdcache_hash_64(sc, bio_sector) | sc->step_or;
+	unsigned int n = sc->nprobes < 8 ? sc->nprobes : 8; /* cte_match's probes, at most 8 */
 
 	if (!d)
 		d = 1;
-	for (unsigned int k = 0; k < n && k < 8; k++) {
+	for (unsigned int k = 0; k < n; k++) {
 		__builtin_prefetch(&sc->md_table[h]);
 		h = (h + d) & mask;
 	}
@@ -269,12 +269,12 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
 	bool have_step = false;
-	unsigned long step = 0, hash_mask = (1UL << sc->hash_bits) - 1;
+	unsigned long step = 0, hash_mask = sc->hash_mask;
 	struct pol_group *const cand_group = sc->cand_group;
 
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
 	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
-	nprobes = !FIXED(sc, 2) ? sc->cfg.options.assoc + 1 : sc->cfg.options.assoc ? sc->cfg.options.assoc : 1;
+	nprobes = sc->nprobes; /* ctr: !FIXED(sc, 2) ? assoc + 1 : assoc ? assoc : 1 */
 	hash_number = ssdcache_hash_wrap(sc, sio->bio_sector);
 	const uint16_t tag = cte_tag(sio->bio_sector);
 	if (rw == WRITE && sc->cfg.options.skip_write_insert)
@@ -395,7 +395,7 @@ next_probe:
 	if (++nprobe < nprobes && (invalid == -1 || scan_all) && !sio->error) {
 		/* rehash_block with its step computed once per lookup (the same chain) */
 		if (!have_step) {
-			step = ssdcache_hash_64(sc, sio->bio_sector) | (FIXED(sc, 7) ? 1 : 0);
+			step = ssdcache_hash_64(sc, sio->bio_sector) | sc->step_or; /* Q7 */
 			have_step = true;
 		}
 		unsigned long next = hash_number + step;
