@@ -19,13 +19,6 @@ static void cte_transition(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, lon
 	cmd->atime[idx] = ctx_jiffies(sc);
 }
 
-struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number)
-{
-	struct ssdcache_md *cmd = &sc->md_table[hash_number];
-
-	return cmd->te_mem ? cmd : NULL;
-}
-
 /* cmd_insert: a fresh cmd with all slots empty. Its cte bodies come from the pool sized at
  * ctr (the seed's mempool); cmds are never removed, so nothing is allocated on the map path. */
 struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number)

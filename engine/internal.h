@@ -329,6 +329,14 @@ static inline bool bm_full(const uint64_t *bm, unsigned nbits)
 }
 
 /* ---- cmds and ctes ---- */
+/* cmd_lookup: the cmd of a hash number, NULL if none yet (no cmd_insert). Inline: every probe. */
+static inline struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number)
+{
+	struct ssdcache_md *cmd = &sc->md_table[hash_number];
+
+	return cmd->te_mem ? cmd : NULL;
+}
+
 static inline struct ssdcache_te *cmd_te(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd,
 					  long i)
 {
@@ -453,7 +461,6 @@ int fls_int(int x);
 int fls64_ul(unsigned long x);
 
 /* engine/cte.c: the cte operations of docs/engine.md §3.4 and the sio's view of its cte */
-struct ssdcache_md *cmd_lookup(struct ssdcache_ctx *sc, unsigned long hash_number);
 struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number);
 bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);
 bool cte_cache_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);

@@ -138,23 +138,35 @@ void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)
  * sees every miss whatever the others say), once per lookup: *state caches the answer
  * (-1: not asked yet).
  */
-static bool may_allocate(struct ssdcache_io *sio, int rw, int *state)
+static bool may_allocate_ask(struct ssdcache_io *sio, int rw, int *state);
+
+/* inline, the answer without a call when it is known or nobody is asked (the default) */
+static inline __attribute__((always_inline)) bool may_allocate(struct ssdcache_io *sio, int rw, int *state)
+{
+	const struct ssdcache_ctx *sc = sio->sc;
+
+	if (*state >= 0)
+		return *state;
+	if (!sc->pol.ops->admit && !sc->nr_adm) {
+		*state = 1;
+		return true;
+	}
+	return may_allocate_ask(sio, rw, state);
+}
+
+static bool may_allocate_ask(struct ssdcache_io *sio, int rw, int *state)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct pol_access a;
 	bool ok = true;
 
-	if (*state >= 0)
-		return *state;
-	if (sc->pol.ops->admit || sc->nr_adm) {
-		sio_pol_access(sio, rw, &a);
-		if (sc->pol.ops->admit)
-			ok = sc->pol.ops->admit(&sc->pol, &a);
-		for (unsigned k = 0; k < sc->nr_adm; k++)
-			ok &= sc->adm[k].ops->admit(sc->adm[k].priv, &a);
-		if (!ok)
-			sc->c.not_admitted++;
-	}
+	sio_pol_access(sio, rw, &a);
+	if (sc->pol.ops->admit)
+		ok = sc->pol.ops->admit(&sc->pol, &a);
+	for (unsigned k = 0; k < sc->nr_adm; k++)
+		ok &= sc->adm[k].ops->admit(sc->adm[k].priv, &a);
+	if (!ok)
+		sc->c.not_admitted++;
 	*state = ok;
 	return ok;
 }
@@ -268,6 +280,10 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	int admitted = -1;                       /* may_allocate's answer, once asked */
 	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
+	/* fixed or not, once per lookup (Q3: candidates of every probe compete; Q4: idle victims
+	 * only); and the sio's error, which nothing in the probe loop changes */
+	const bool all_cands = FIXED(sc, 3), idle_only = FIXED(sc, 4);
+	const bool error = sio->error != 0;
 	bool have_step = false;
 	unsigned long step = 0, hash_mask = sc->hash_mask;
 	struct pol_group *const cand_group = sc->cand_group;
@@ -275,6 +291,7 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
 	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
 	nprobes = sc->nprobes; /* ctr: !FIXED(sc, 2) ? assoc + 1 : assoc ? assoc : 1 */
+	ASSERT(nprobes <= 65 && nprobes * DEFAULT_ALIASING <= sc->cand_cap);
 	hash_number = ssdcache_hash_wrap(sc, sio->bio_sector);
 	const uint16_t tag = cte_tag(sio->bio_sector);
 	if (rw == WRITE && sc->cfg.options.skip_write_insert)
@@ -288,11 +305,10 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 retry:
 	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe; fixed,
 	 * the candidates of every probe compete) */
-	if (!FIXED(sc, 3))
+	if (!all_cands)
 		ng = 0;
 	invalid = -1;
 	index = -1;
-	ASSERT(nprobe < 65 && (nprobe + 1) * DEFAULT_ALIASING <= sc->cand_cap);
 
 	/* Lookup cmd */
 	sio->cmd = cmd_lookup(sc, hash_number);
@@ -346,7 +362,7 @@ retry:
 			invalid = first_free;
 			if (scan_all && hole.idx == -1)
 				hole = (struct cte_place){cmd, hash_number, first_free};
-			if (!scan_all && !sio->error) {
+			if (!scan_all && !error) {
 				unsigned later = used & ~((2u << first_free) - 1);
 				if (later)
 					compared = (2u << __builtin_ctz(later)) - 1;
@@ -364,8 +380,8 @@ retry:
 		}
 		/* Do not attempt to evict entries when target writes have already completed; skip
 		 * cache eviction on WRITE (and, Q1, always for reads) */
-		m = sio->error || !evict_cte_on_write ? 0 : used & before_free;
-		if (FIXED(sc, 4)) {
+		m = error || !evict_cte_on_write ? 0 : used & before_free;
+		if (idle_only) {
 			/* Q4 fixed: only entirely idle ctes are victims */
 			m &= cmd->idle;
 		} else {
@@ -384,7 +400,7 @@ retry:
 		}
 		/* candidates: the policy sees them all at once (choose_victim), as one group per
 		 * probe. No bound check here: ng < nprobes <= cand_cap / 16 (ctr sizes it for
-		 * assoc + 1 <= 65 probes, and the probe count is asserted above) */
+		 * assoc + 1 <= 65 probes, and the probe count is asserted once per lookup) */
 		if (m)
 			cand_group[ng++] = (struct pol_group){cmd->atime, cmd->count, cmd_pol_slot(cmd, 0),
 							      (uint16_t)m};
@@ -392,7 +408,7 @@ retry:
 next_probe:
 	/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++; retry }
 	 * (assoc, the rehashes done, is nprobe - 1 here); fixed Q5: holes do not stop the chain */
-	if (++nprobe < nprobes && (invalid == -1 || scan_all) && !sio->error) {
+	if (++nprobe < nprobes && (invalid == -1 || scan_all) && !error) {
 		/* rehash_block with its step computed once per lookup (the same chain) */
 		if (!have_step) {
 			step = ssdcache_hash_64(sc, sio->bio_sector) | sc->step_or; /* Q7 */
