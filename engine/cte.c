@@ -35,43 +35,10 @@ struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_numbe
 	return cmd;
 }
 
-/* Test against the sio's mask only (docs/engine.md §0.1), never the whole cte. */
-bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
-{
-	return sio_bm_all(cte_clean(sc, cte), sio);
-}
-
-bool cte_cache_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
-{
-	return sio_bm_any(cte_cbusy(sc, cte), sio);
-}
-
-bool cte_target_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte,
-			const struct ssdcache_io *sio)
-{
-	return sio_bm_any(cte_tbusy(sc, cte), sio);
-}
-
 /* Fixed Q4: an eviction victim must have no I/O in flight anywhere in its block. */
 bool cte_is_idle(struct ssdcache_ctx *sc, struct ssdcache_te *cte)
 {
 	return bm_empty(cte_tbusy(sc, cte), sc->nwords) && bm_empty(cte_cbusy(sc, cte), sc->nwords);
-}
-
-/* The cte in the sio's slot, or NULL (rcu_dereference(sio->cmd->te[sio->cte_idx])). */
-struct ssdcache_te *sio_cte(struct ssdcache_io *sio)
-{
-	if (!sio->cmd || sio->cte_idx == -1)
-		return NULL;
-	return cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
-}
-
-/* The cte in the slot of a sio that must be bound to one (cmd and slot), or NULL if empty. */
-struct ssdcache_te *sio_cte_bound(struct ssdcache_io *sio)
-{
-	BUG_ON(!sio->cmd);
-	BUG_ON(sio->cte_idx == -1);
-	return cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
 }
 
 /*
@@ -107,43 +74,6 @@ cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
 	bm_edit(cte_tbusy(sc, cte), target_busy, sio);
 	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 	return cte;
-}
-
-bool sio_cache_is_busy(struct ssdcache_io *sio)
-{
-	struct ssdcache_te *cte;
-
-	if (!sio->cmd)
-		return false;
-	BUG_ON(sio->cte_idx == -1);
-	cte = cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
-	return cte ? cte_cache_is_busy(sio->sc, cte, sio) : false;
-}
-
-bool sio_target_is_busy(struct ssdcache_io *sio)
-{
-	struct ssdcache_te *cte = sio_cte(sio);
-
-	return cte ? cte_target_is_busy(sio->sc, cte, sio) : false;
-}
-
-/*
- * sio_match_sector: the slot still holds the sio's block. It cannot tell the same cte from a
- * new cte for the same block in the same slot (Q10); with Q10 fixed the allocation generation
- * must match too.
- */
-bool sio_match_sector(struct ssdcache_io *sio)
-{
-	struct ssdcache_te *cte;
-
-	if (!sio || !sio->cmd || sio->cte_idx == -1)
-		return false;
-	cte = cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
-	if (!cte)
-		return false;
-	if (FIXED(sio->sc, 10) && cte->gen != sio->gen)
-		return false;
-	return sio->bio_sector == cte->sector;
 }
 
 void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx)

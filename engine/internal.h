@@ -460,17 +460,81 @@ unsigned long rehash_block(struct ssdcache_ctx *sc, sector_t sector, unsigned lo
 int fls_int(int x);
 int fls64_ul(unsigned long x);
 
+/* engine/cte.c's predicates, inline (every map, completion and worker run asks them, some
+ * several times over: inline, the repeated loads are shared): the sio's view of its cte */
+/* Test against the sio's mask only (docs/engine.md §0.1), never the whole cte. */
+static inline bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
+{
+	return sio_bm_all(cte_clean(sc, cte), sio);
+}
+
+static inline bool cte_cache_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio)
+{
+	return sio_bm_any(cte_cbusy(sc, cte), sio);
+}
+
+static inline bool cte_target_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte,
+			const struct ssdcache_io *sio)
+{
+	return sio_bm_any(cte_tbusy(sc, cte), sio);
+}
+
+/* The cte in the sio's slot, or NULL (rcu_dereference(sio->cmd->te[sio->cte_idx])). */
+static inline struct ssdcache_te *sio_cte(struct ssdcache_io *sio)
+{
+	if (!sio->cmd || sio->cte_idx == -1)
+		return NULL;
+	return cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+}
+
+/* The cte in the slot of a sio that must be bound to one (cmd and slot), or NULL if empty. */
+static inline struct ssdcache_te *sio_cte_bound(struct ssdcache_io *sio)
+{
+	BUG_ON(!sio->cmd);
+	BUG_ON(sio->cte_idx == -1);
+	return cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+}
+
+static inline bool sio_cache_is_busy(struct ssdcache_io *sio)
+{
+	struct ssdcache_te *cte;
+
+	if (!sio->cmd)
+		return false;
+	BUG_ON(sio->cte_idx == -1);
+	cte = cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+	return cte ? cte_cache_is_busy(sio->sc, cte, sio) : false;
+}
+
+static inline bool sio_target_is_busy(struct ssdcache_io *sio)
+{
+	struct ssdcache_te *cte = sio_cte(sio);
+
+	return cte ? cte_target_is_busy(sio->sc, cte, sio) : false;
+}
+
+/*
+ * sio_match_sector: the slot still holds the sio's block. It cannot tell the same cte from a
+ * new cte for the same block in the same slot (Q10); with Q10 fixed the allocation generation
+ * must match too.
+ */
+static inline bool sio_match_sector(struct ssdcache_io *sio)
+{
+	struct ssdcache_te *cte;
+
+	if (!sio || !sio->cmd || sio->cte_idx == -1)
+		return false;
+	cte = cmd_slot(sio->sc, sio->cmd, sio->cte_idx);
+	if (!cte)
+		return false;
+	if (FIXED(sio->sc, 10) && cte->gen != sio->gen)
+		return false;
+	return sio->bio_sector == cte->sector;
+}
+
 /* engine/cte.c: the cte operations of docs/engine.md §3.4 and the sio's view of its cte */
 struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_number);
-bool cte_is_clean(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);
-bool cte_cache_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);
-bool cte_target_is_busy(struct ssdcache_ctx *sc, struct ssdcache_te *cte, const struct ssdcache_io *sio);
 bool cte_is_idle(struct ssdcache_ctx *sc, struct ssdcache_te *cte);
-bool sio_cache_is_busy(struct ssdcache_io *sio);
-bool sio_target_is_busy(struct ssdcache_io *sio);
-bool sio_match_sector(struct ssdcache_io *sio);
-struct ssdcache_te *sio_cte(struct ssdcache_io *sio);
-struct ssdcache_te *sio_cte_bound(struct ssdcache_io *sio);
 void sio_cleanup_cte(struct ssdcache_io *sio);
 void sio_finish_cache_write(struct ssdcache_io *sio);
 void sio_finish_target_write(struct ssdcache_io *sio);
