@@ -35,6 +35,12 @@ struct ssdcache_md *cmd_insert(struct ssdcache_ctx *sc, unsigned long hash_numbe
 	return cmd;
 }
 
+/* Masks over several words (block sizes above 64 sectors): not the hot path, one copy. */
+bool bm_range_walk(uint64_t *bm, unsigned lo, unsigned hi, enum bm_op op)
+{
+	return bm_range(bm, lo, hi, op);
+}
+
 /* Fixed Q4: an eviction victim must have no I/O in flight anywhere in its block. */
 bool cte_is_idle(struct ssdcache_ctx *sc, struct ssdcache_te *cte)
 {

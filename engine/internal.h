@@ -285,13 +285,16 @@ static inline void sio_set_mask(struct ssdcache_io *sio, unsigned lo, unsigned h
 	sio->mask_one = bm_one_word(lo, hi, &sio->mask_w, &sio->mask_m);
 }
 
-/* bm_range against the sio's mask: one word's operation when the mask is one word's. op is a
- * constant at every call (the wrappers below). */
+/* bm_range, out of line (engine/cte.c): the walk of a mask over several words. */
+bool bm_range_walk(uint64_t *bm, unsigned lo, unsigned hi, enum bm_op op);
+
+/* bm_range against the sio's mask: one word's operation when the mask is one word's, inline
+ * (op is a constant at every call, the wrappers below); the walk otherwise. */
 static inline bool sio_bm_range(uint64_t *bm, const struct ssdcache_io *sio, enum bm_op op)
 {
-	if (sio->mask_one)
+	if (__builtin_expect(sio->mask_one, 1))
 		return bm_word_op(bm + sio->mask_w, sio->mask_m, op);
-	return bm_range(bm, sio->mask_lo, sio->mask_hi, op);
+	return bm_range_walk(bm, sio->mask_lo, sio->mask_hi, op);
 }
 
 static inline bool sio_bm_any(const uint64_t *bm, const struct ssdcache_io *sio)
