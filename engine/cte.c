@@ -140,7 +140,12 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 
 	if (!((cmd->used >> sio->cte_idx) & 1))
 		sc->c.cte_active++;
-	memset(cte, 0, sc->cte_size);
+	/* a zeroed cte (sector, gen and wgen are set below): its three maps cleared */
+	cte->wgen = 0;
+	if (sc->nwords == 1)
+		cte->bits[0] = cte->bits[1] = cte->bits[2] = 0;
+	else
+		memset(cte->bits, 0, 3 * sc->nwords * sizeof(uint64_t));
 	cmd->used |= 1u << sio->cte_idx;
 	cmd->atime[sio->cte_idx] = ctx_jiffies(sc);
 	cmd->count[sio->cte_idx] = 1;

@@ -357,10 +357,14 @@ static inline struct ssdcache_te *cmd_slot(const struct ssdcache_ctx *sc, struct
 static inline void cmd_idle_update(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long i)
 {
 	struct ssdcache_te *cte = cmd_te(sc, cmd, i);
+	const unsigned nwords = sc->nwords;
 	uint64_t any = 0;
 
-	for (unsigned w = 0; w < 2 * sc->nwords; w++)
-		any |= cte->bits[sc->nwords + w]; /* target_busy, then cache_busy */
+	if (nwords == 1) /* block sizes up to 64 sectors: target_busy and cache_busy, one word each */
+		any = cte->bits[1] | cte->bits[2];
+	else
+		for (unsigned w = 0; w < 2 * nwords; w++)
+			any |= cte->bits[nwords + w]; /* target_busy, then cache_busy */
 	if (any)
 		cmd->idle &= (uint16_t)~(1u << i);
 	else

@@ -266,7 +266,13 @@ static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng)
 	return best < 0 ? -1 : (long)sc->cand_slot[best];
 }
 
-enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
+/*
+ * cte_match's body, instantiated twice (below): with the AVX2 tag compare inlined into a
+ * function compiled for AVX2, and with the scalar loop (SSDCACHE_SCAN=scalar, or a CPU without
+ * AVX2) in one that uses no AVX2 instruction at all.
+ */
+static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(struct ssdcache_io *sio, int rw,
+									     const bool avx2)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	unsigned long hash_number;
@@ -284,6 +290,7 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	 * only); and the sio's error, which nothing in the probe loop changes */
 	const bool all_cands = FIXED(sc, 3), idle_only = FIXED(sc, 4);
 	const bool error = sio->error != 0;
+	unsigned evict_mask; /* 0: no candidates (set once the eviction flags are known) */
 	bool have_step = false;
 	unsigned long step = 0, hash_mask = sc->hash_mask;
 	struct pol_group *const cand_group = sc->cand_group;
@@ -301,6 +308,9 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 	/* Q1 fixed: reads evaluate victims too */
 	if (rw == READ && FIXED(sc, 1))
 		evict_cte_on_write = 1;
+	/* Do not attempt to evict entries when target writes have already completed; skip cache
+	 * eviction on WRITE (and, Q1, always for reads) */
+	evict_mask = error || !evict_cte_on_write ? 0 : 0xffffu;
 	adm_on_access(sio, rw);
 retry:
 	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe; fixed,
@@ -352,13 +362,14 @@ retry:
 	 */
 	{
 		struct ssdcache_md *const cmd = sio->cmd;
-		const unsigned used = cmd->used, freem = ~used & 0xffffu;
-		const int first_free = freem ? __builtin_ctz(freem) : -1;
-		unsigned compared = 0xffffu; /* the slots the seed's loop compares */
-		unsigned before_free = first_free < 0 ? 0xffffu : (1u << first_free) - 1;
+		const unsigned used = cmd->used;
+		unsigned compared = 0xffffu;    /* the slots the seed's loop compares */
+		unsigned before_free = 0xffffu; /* the used slots before the first free one */
 		unsigned m;
 
-		if (first_free >= 0) {
+		if (used != 0xffffu) { /* a free slot: the first one */
+			const int first_free = __builtin_ctz(~used & 0xffffu);
+			before_free = (1u << first_free) - 1;
 			invalid = first_free;
 			if (scan_all && hole.idx == -1)
 				hole = (struct cte_place){cmd, hash_number, first_free};
@@ -368,7 +379,7 @@ retry:
 					compared = (2u << __builtin_ctz(later)) - 1;
 			}
 		}
-		m = (sc->scan_scalar ? tag_eq_scalar(cmd->tag, tag) : tag_eq_avx2(cmd->tag, tag)) & used &
+		m = (avx2 ? tag_eq_avx2(cmd->tag, tag) : tag_eq_scalar(cmd->tag, tag)) & used &
 		    compared;
 		for (; m; m &= m - 1) {
 			i = __builtin_ctz(m);
@@ -378,9 +389,9 @@ retry:
 				return cte_classify(sio, cmd_te(sc, cmd, i), rw);
 			}
 		}
-		/* Do not attempt to evict entries when target writes have already completed; skip
-		 * cache eviction on WRITE (and, Q1, always for reads) */
-		m = error || !evict_cte_on_write ? 0 : used & before_free;
+		/* candidates: used slots before the first free one, none if eviction is off
+		 * (evict_mask, set before the first probe) */
+		m = used & before_free & evict_mask;
 		if (idle_only) {
 			/* Q4 fixed: only entirely idle ctes are victims */
 			m &= cmd->idle;
@@ -493,4 +504,20 @@ found:
 		sc->c.lookup_busy++;
 	}
 	return retval;
+}
+
+__attribute__((target("avx2"))) static enum cte_match_t cte_match_avx2(struct ssdcache_io *sio, int rw)
+{
+	return cte_match_scan(sio, rw, true);
+}
+
+/* not inlined into cte_match, which then only dispatches (no prologue of its own) */
+__attribute__((noinline)) static enum cte_match_t cte_match_scalar(struct ssdcache_io *sio, int rw)
+{
+	return cte_match_scan(sio, rw, false);
+}
+
+enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
+{
+	return sio->sc->scan_scalar ? cte_match_scalar(sio, rw) : cte_match_avx2(sio, rw);
 }
