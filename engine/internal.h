@@ -560,7 +560,22 @@ enum cte_match_t cte_match(struct ssdcache_io *sio, int rw);
 /* engine/worker.c: sio lifecycle, the workqueue, the I/O callbacks */
 struct ssdcache_io *ssdcache_create_sio(struct ssdcache_ctx *sc);
 void ssdcache_get_sio(struct ssdcache_io *sio);
-int ssdcache_put_sio(struct ssdcache_io *sio);
+int ssdcache_put_sio_last(struct ssdcache_io *sio);
+
+/*
+ * kref_put, inline (two or three per piece): only the last reference goes on to
+ * ssdcache_put_sio_last. A sio the seed never frees (the flush's creation reference, Q18; a
+ * second push of a queued sio, Q17) holds "leaked" references nobody will drop: when only
+ * those remain, nothing can reach it any more, so its memory is reused without destroying it
+ * (no cleanup, sio_active stays counted, exactly as in the seed). 1 when the sio is gone.
+ */
+static inline int ssdcache_put_sio(struct ssdcache_io *sio)
+{
+	BUG_ON(sio->kref <= 0);
+	if (--sio->kref > 0 && (sio->kref != sio->leaked_refs || sio->on_list))
+		return 0;
+	return ssdcache_put_sio_last(sio);
+}
 void ssdcache_schedule_sio(struct ssdcache_io *sio);
 void write_to_cache(struct ssdcache_io *sio, struct bio *bio);
 void write_to_target(struct ssdcache_io *sio, struct bio *bio);

@@ -126,6 +126,7 @@ void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)
 
 	if (!d)
 		d = 1;
+#pragma GCC unroll 8
 	for (unsigned int k = 0; k < n; k++) {
 		__builtin_prefetch(&sc->md_table[h]);
 		h = (h + d) & mask;

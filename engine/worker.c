@@ -103,25 +103,16 @@ void ssdcache_get_sio(struct ssdcache_io *sio)
 	sio->kref++;
 }
 
-/*
- * kref_put. A sio the seed never frees (the flush's creation reference, Q18; a second push
- * of a queued sio, Q17) holds "leaked" references nobody will drop: when only those remain,
- * nothing can reach it any more, so its memory is reused without destroying it (no cleanup,
- * sio_active stays counted, exactly as in the seed).
- */
-int ssdcache_put_sio(struct ssdcache_io *sio)
+/* The rest of kref_put (internal.h's ssdcache_put_sio): the last reference, or only leaked ones. */
+int ssdcache_put_sio_last(struct ssdcache_io *sio)
 {
-	BUG_ON(sio->kref <= 0);
-	if (--sio->kref == 0) {
+	if (sio->kref == 0) {
 		ssdcache_destroy_sio(sio);
 		return 1;
 	}
-	if (sio->kref == sio->leaked_refs && !sio->on_list) {
-		sio_put_bios(sio);
-		sio_release_memory(sio);
-		return 1;
-	}
-	return 0;
+	sio_put_bios(sio);
+	sio_release_memory(sio);
+	return 1;
 }
 
 /* ---- the workqueue ---- */
