@@ -230,10 +230,15 @@ static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng)
 	unsigned nc = 0;
 	int best;
 
-	sio_pol_access(sio, rw, &a);
+	const bool no_access = sc->pol.ops->flags & POL_VICTIM_NO_ACCESS;
+	if (no_access)
+		a.now = ctx_jiffies(sc); /* the candidates' "now" only */
+	else
+		sio_pol_access(sio, rw, &a);
+	const struct pol_access *ap = no_access ? NULL : &a;
 	if (sc->pol.ops->victim_groups) {
 		struct pol_groups g = {ng, a.now, sc->cand_group};
-		long v = sc->pol.ops->victim_groups(&sc->pol, &g, &a);
+		long v = sc->pol.ops->victim_groups(&sc->pol, &g, ap);
 		ASSERT(v >= -1 && v < (long)(sc->num_cmd * DEFAULT_ALIASING));
 		return v;
 	}
@@ -262,7 +267,7 @@ static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng)
 		}
 	}
 	struct pol_cands c = {nc, a.now, sc->cand_slot, sc->cand_atime, sc->cand_count};
-	best = sc->pol.ops->victim(&sc->pol, &c, &a);
+	best = sc->pol.ops->victim(&sc->pol, &c, ap);
 	ASSERT(best >= -1 && best < (int)nc);
 	return best < 0 ? -1 : (long)sc->cand_slot[best];
 }

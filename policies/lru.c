@@ -212,5 +212,6 @@ static int lru_victim(struct pol *p, const struct pol_cands *c, const struct pol
 const struct pol_ops pol_lru = {
 	POL_OPS_HEAD("lru", "least recently changed cte (atime), as the seed: ties to the highest slot",
 		     struct lru),
+	.flags = POL_VICTIM_NO_ACCESS,
 	.init = lru_init, .victim = lru_victim, .victim_groups = lru_victim_groups,
 };

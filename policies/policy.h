@@ -119,6 +119,8 @@ struct pol {
 
 /* Policy flags */
 #define POL_NEEDS_ORACLE (1u << 0) /* init fails without a future oracle */
+#define POL_VICTIM_NO_ACCESS (1u << 1) /* victim and victim_groups never read their access: the
+					 * engine passes NULL (no struct pol_access is built) */
 
 struct pol_ops {
 	const char *name;
