@@ -282,7 +282,14 @@ static inline void sio_set_mask(struct ssdcache_io *sio, unsigned lo, unsigned h
 		sio->mask_m = 0;
 		return;
 	}
-	sio->mask_one = bm_one_word(lo, hi, &sio->mask_w, &sio->mask_m);
+	if ((lo ^ (hi - 1)) < 64) {
+		/* one word: bm_one_word's answer, its mask built with one shift pair */
+		sio->mask_one = true;
+		sio->mask_w = lo / 64;
+		sio->mask_m = (~0ULL >> (64 - (hi - lo))) << (lo % 64);
+		return;
+	}
+	sio->mask_one = false;
 }
 
 /* bm_range, out of line (engine/cte.c): the walk of a mask over several words. */
