@@ -13,7 +13,8 @@
  * §4.3, the engine's business) becomes a candidate. When the engine needs a victim it hands
  * the policy ALL candidates of the lookup in one call, as arrays (struct pol_cands): no
  * per-candidate indirect call, and keys laid out so that a vectorised scan can replace the
- * loop. The policy returns the index of the candidate to evict.
+ * loop. The policy returns the index of the candidate to evict. A policy may instead take them
+ * in place, one group per probe over the cmds' own key arrays (victim_groups, no copy).
  *
  * Keys: the engine maintains each cte's atime and count exactly as the seed does (docs/engine.md
  * §3.4) and passes them; a policy that needs other keys keeps them itself, per cache slot,
