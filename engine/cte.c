@@ -133,6 +133,13 @@ void sio_finish_target_write(struct ssdcache_io *sio)
  */
 enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 {
+	return sio_new_cache_write_at(sio, rw, ctx_jiffies(sio->sc));
+}
+
+/* sio_new_cache_write with the jiffies of the lookup already read (now): cte_match's victim
+ * choice read them, and the host's clock does not move during a map. */
+enum cte_match_t sio_new_cache_write_at(struct ssdcache_io *sio, int rw, unsigned long now)
+{
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_md *cmd = sio->cmd;
 	struct ssdcache_te *cte = cmd_te(sc, cmd, sio->cte_idx);
@@ -147,7 +154,7 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 	else
 		memset(cte->bits, 0, 3 * sc->nwords * sizeof(uint64_t));
 	cmd->used |= 1u << sio->cte_idx;
-	cmd->atime[sio->cte_idx] = ctx_jiffies(sc);
+	cmd->atime[sio->cte_idx] = now;
 	cmd->count[sio->cte_idx] = 1;
 	cte->gen = ++sc->next_gen;
 	if (rw == WRITE) {

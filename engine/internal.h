@@ -553,6 +553,7 @@ void sio_cleanup_cte(struct ssdcache_io *sio);
 void sio_finish_cache_write(struct ssdcache_io *sio);
 void sio_finish_target_write(struct ssdcache_io *sio);
 enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw);
+enum cte_match_t sio_new_cache_write_at(struct ssdcache_io *sio, int rw, unsigned long now);
 void cte_start_write(struct ssdcache_io *sio);
 void cte_start_cache_write(struct ssdcache_io *sio);
 void cte_start_target_write(struct ssdcache_io *sio);

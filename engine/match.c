@@ -223,7 +223,7 @@ __attribute__((target("avx2"))) static void gather16_avx2(const struct ssdcache_
  * offered any): a cache slot, or -1. A policy with victim_groups reads them in place; for the
  * others they are copied into the arrays of struct pol_cands, in the same order.
  */
-static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng)
+static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng, unsigned long *now)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct pol_access a;
@@ -236,6 +236,7 @@ static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng)
 	else
 		sio_pol_access(sio, rw, &a);
 	const struct pol_access *ap = no_access ? NULL : &a;
+	*now = a.now;
 	if (sc->pol.ops->victim_groups) {
 		struct pol_groups g = {ng, a.now, sc->cand_group};
 		long v = sc->pol.ops->victim_groups(&sc->pol, &g, ap);
@@ -289,6 +290,7 @@ static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(str
 	struct cte_place hole = {NULL, 0, -1};
 	unsigned nprobe = 0, nprobes, ng = 0; /* ng: candidate groups collected for the policy */
 	long victim = -1;                        /* the chosen candidate's cache slot */
+	unsigned long now = 0;                   /* jiffies, read by choose_victim */
 	int admitted = -1;                       /* may_allocate's answer, once asked */
 	bool refused = false;
 	bool scan_all = FIXED(sc, 5);
@@ -470,7 +472,7 @@ next_probe:
 	}
 found:
 	if (invalid == -1 && ng && !refused)
-		victim = choose_victim(sio, rw, ng);
+		victim = choose_victim(sio, rw, ng, &now);
 	/* Q8 fixed: skip_write_insert means a write miss never allocates (nor evicts) */
 	if (rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8) && (invalid != -1 || victim != -1)) {
 		sio->cte_idx = -1;
@@ -495,7 +497,8 @@ found:
 	}
 	if (index != -1) {
 		sio->cte_idx = index;
-		retval = sio_new_cache_write(sio, rw);
+		/* the victim's choice read the jiffies already (the same value) */
+		retval = victim != -1 ? sio_new_cache_write_at(sio, rw, now) : sio_new_cache_write(sio, rw);
 	} else if (sio->error) {
 		sio->cte_idx = -1;
 		sc->c.write_done++;
