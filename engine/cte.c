@@ -100,9 +100,11 @@ void sio_cleanup_cte(struct ssdcache_io *sio)
 	oldcte = sio_cte_bound(sio);
 	if (!oldcte)
 		return;
-	if (bm_empty(cte_clean(sc, oldcte), sc->nwords) &&
-	    bm_empty(cte_tbusy(sc, oldcte), sc->nwords) &&
-	    bm_empty(cte_cbusy(sc, oldcte), sc->nwords)) {
+	/* the three maps, one word each up to 64 sectors a block */
+	if (sc->nwords == 1 ? !(oldcte->bits[0] | oldcte->bits[1] | oldcte->bits[2]) :
+			      bm_empty(cte_clean(sc, oldcte), sc->nwords) &&
+				      bm_empty(cte_tbusy(sc, oldcte), sc->nwords) &&
+				      bm_empty(cte_cbusy(sc, oldcte), sc->nwords)) {
 		cte_drop(sc, sio->cmd, sio->cte_idx);
 		return;
 	}
