@@ -20,11 +20,11 @@ struct dm_core {
 	uint64_t split_io;
 	unsigned hz;
 	uint64_t jiffies0;
-	/* the last conversion: jf_val for every time in [jf_now, jf_end) (the engine asks
-	 * several times per request, and the value changes once per tick) */
-	uint64_t jf_now, jf_end, jf_val;
+	/* the last conversion: jf_val for every time in [jf_now, jf_now + jf_span) (the engine
+	 * asks several times per request, and the value changes once per tick); jf_span 0: none
+	 * yet (one unsigned compare tests both ends) */
+	uint64_t jf_now, jf_span, jf_val;
 	const uint64_t *clock;   /* the backend's current time read in place, or NULL (dm_set_clock) */
-	bool jf_valid;
 	uint64_t seq;          /* next decision-log sequence number */
 	uint64_t next_req_id;
 	bool work_pending;
@@ -98,7 +98,7 @@ static unsigned long host_jiffies(void *host)
 	struct dm_core *dm = host;
 	uint64_t now = dm_now(dm);
 
-	if (dm->jf_valid && now >= dm->jf_now && now < dm->jf_end)
+	if (now - dm->jf_now < dm->jf_span)
 		return (unsigned long)dm->jf_val;
 	/* floor(now * HZ / 1e9) without overflow: now = sec * 1e9 + ns */
 	uint64_t sec = now / 1000000000ULL, ns = now % 1000000000ULL;
@@ -107,12 +107,12 @@ static unsigned long host_jiffies(void *host)
 	dm->jf_now = now;
 	/* The value holds until the next tick: ceil((k + 1) * 1e9 / HZ) into the second, or the
 	 * next second (a request arrives every few microseconds, a tick is milliseconds long). */
-	dm->jf_end = now + 1;
+	uint64_t end = now + 1;
 	if (dm->hz && dm->hz <= 1000000000U) {
 		uint64_t tick = ((k + 1) * 1000000000ULL + dm->hz - 1) / dm->hz;
-		dm->jf_end = sec * 1000000000ULL + (tick < 1000000000ULL ? tick : 1000000000ULL);
+		end = sec * 1000000000ULL + (tick < 1000000000ULL ? tick : 1000000000ULL);
 	}
-	dm->jf_valid = true;
+	dm->jf_span = end - now; /* >= 1: the tick after now's */
 	return (unsigned long)dm->jf_val;
 }
 

@@ -417,11 +417,14 @@ static void obs_seed_crash(void *obs, int q, const char *what)
 	}
 }
 
+/* A hook that would only find its consumer absent is left out (dm skips a NULL hook without a
+ * call): the decision log and the verifier exist from obs_new on, or never. */
 struct dm_hooks obs_hooks(struct observer *o)
 {
 	return (struct dm_hooks){
-		.obs = o, .mapped = obs_mapped, .decision = obs_decision,
-		.seed_crash = obs_seed_crash, .clone = obs_clone, .bio_free = obs_bio_free, .dio_done = obs_dio_done,
+		.obs = o, .mapped = obs_mapped, .decision = o->dl ? obs_decision : NULL,
+		.seed_crash = obs_seed_crash, .clone = obs_clone, .bio_free = obs_bio_free,
+		.dio_done = o->v ? obs_dio_done : NULL,
 		.piece_done = obs_piece_done, .req_done = obs_req_done,
 	};
 }
