@@ -657,7 +657,8 @@ void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec
 
 	if (o->count_from == UINT64_MAX)
 		warmup_check(o, q, rec, t);
-	if (q->id < o->count_from) {
+	bool counted = q->id >= o->count_from; /* not a warm-up request */
+	if (!counted) {
 		/* a warm-up request: the engine sees it, the statistics do not */
 		if ((f & (TRC_DISCARD | TRC_WRITE)) == TRC_WRITE && rec->nsect)
 			q->version = ++o->next_version;
@@ -677,14 +678,14 @@ void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec
 			}
 		}
 	}
-	if (rec->latency_ns >= 0 && q->id >= o->count_from)
+	if (rec->latency_ns >= 0 && counted)
 		latstat_add_ns(o->trace_lat, (uint64_t)rec->latency_ns);
 	if (o->have_prev && (rec->time_ns > o->prev_time_ns + OBS_JUMP_NS ||
 			     rec->time_ns + OBS_JUMP_NS < o->prev_time_ns))
 		clock_jump(o, rec);
 	o->have_prev = true;
 	o->prev_time_ns = rec->time_ns;
-	struct sim_interval *iv = q->id >= o->count_from ? series_at(o, t) : NULL;
+	struct sim_interval *iv = counted ? series_at(o, t) : NULL;
 	if (iv)
 		iv->requests++;
 	if (!res->requests++)
