@@ -341,8 +341,11 @@ uint64_t dm_max_io_len(uint64_t sector, uint64_t target_len, uint64_t split_io)
 	return len < boundary ? len : boundary;
 }
 
-static struct dm_piece *piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw,
-				  uint64_t sector, uint32_t nsect)
+/* Inlined into its callers (a call with six saved registers cost about 24 instructions per
+ * request). */
+static inline __attribute__((always_inline)) struct dm_piece *
+piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t sector,
+	  uint32_t nsect)
 {
 	struct dm_piece *p = POOL_GET(dm, free_piece, struct dm_piece);
 
@@ -426,8 +429,9 @@ static void dispatch_push(struct dm_core *dm, struct dm_piece *p)
 	dm->dispatch[dm->dispatch_head + dm->dispatch_nr++] = p;
 }
 
-/* Call the target's map for one piece (a fresh bio: new sequence number). */
-static void map_piece(struct dm_core *dm, struct dm_piece *p)
+/* Call the target's map for one piece (a fresh bio: new sequence number). Inlined: once per
+ * piece from dm_submit (7 instructions per request less than the call). */
+static inline __attribute__((always_inline)) void map_piece(struct dm_core *dm, struct dm_piece *p)
 {
 	uint64_t seq = dm->seq++;
 	int r;
