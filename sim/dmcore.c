@@ -379,14 +379,17 @@ piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t
 	return p;
 }
 
-static void piece_free(struct dm_core *dm, struct dm_piece *p)
+/* piece_free and req_finish inlined (once per piece and request: 11 instructions per request) */
+static inline __attribute__((always_inline)) void
+piece_free(struct dm_core *dm, struct dm_piece *p)
 {
 	if (dm->hooks.bio_free)
 		dm->hooks.bio_free(dm->hooks.obs, &p->b);
 	POOL_PUT(dm, free_piece, struct dm_piece, p);
 }
 
-static void req_finish(struct dm_core *dm, struct dm_req *req)
+static inline __attribute__((always_inline)) void
+req_finish(struct dm_core *dm, struct dm_req *req)
 {
 	if (dm->hooks.req_done)
 		dm->hooks.req_done(dm->hooks.obs, req, dm_now(dm));
@@ -431,7 +434,8 @@ static void dispatch_push(struct dm_core *dm, struct dm_piece *p)
 
 /* Call the target's map for one piece (a fresh bio: new sequence number). Inlined: once per
  * piece from dm_submit (7 instructions per request less than the call). */
-static inline __attribute__((always_inline)) void map_piece(struct dm_core *dm, struct dm_piece *p)
+static inline __attribute__((always_inline)) void
+map_piece(struct dm_core *dm, struct dm_piece *p)
 {
 	uint64_t seq = dm->seq++;
 	int r;
