@@ -9,13 +9,11 @@ int des_init(struct des *q, void *ctx)
 {
 	q->cap = 1024;
 	q->nr = 0;
-	q->lanes_nr = 0;
 	q->lanes_mask = 0;
 	for (int i = 0; i <= DES_LANES; i++)
 		q->lane[i] = (struct des_lane){0};
 	q->now_ns = 0;
 	q->seq = 0;
-	q->nr_run = 0;
 	q->ctx = ctx;
 	q->heap = malloc(q->cap * sizeof(*q->heap));
 	return q->heap ? 0 : -ENOMEM;
@@ -28,10 +26,8 @@ void des_fini(struct des *q)
 	q->nr = q->cap = 0;
 	for (int i = 0; i <= DES_LANES; i++) {
 		free(q->lane[i].ring);
-		q->lane[i].ring = NULL;
-		q->lane[i].nr = q->lane[i].cap = q->lane[i].head = 0;
+		q->lane[i] = (struct des_lane){0};
 	}
-	q->lanes_nr = 0;
 	q->lanes_mask = 0;
 }
 
@@ -68,19 +64,21 @@ static int des_lane_push(struct des *q, unsigned lane, uint64_t time_ns, enum de
 {
 	struct des_lane *l = &q->lane[lane];
 
-	if (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns)
+	if (l->last_ns > time_ns)
 		return des_heap_push(q, time_ns, cls, fn, arg);
-	if (l->nr == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
+	if (l->tail - l->head == l->cap) {
+		size_t nr = l->tail - l->head, cap = l->cap ? 2 * l->cap : 256;
 		struct des_event *r = malloc(cap * sizeof(*r));
 		if (!r)
 			return -ENOMEM;
-		for (size_t i = 0; i < l->nr; i++)
-			r[i] = l->ring[(l->head + i) & (l->cap - 1)];
+		for (size_t i = 0; i < nr; i++)
+			r[i] = l->ring[(l->head + i) & l->mask];
 		free(l->ring);
 		l->ring = r;
 		l->cap = cap;
+		l->mask = cap - 1;
 		l->head = 0;
+		l->tail = nr;
 	}
 	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
@@ -111,15 +109,16 @@ static inline const struct des_event *des_peek(const struct des *q, int *lane_ou
 
 	/* only completions of this instant (devices that take no time): the now lane's head */
 	if (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
+		const struct des_lane *l = &q->lane[DES_LANE_NOW];
 		*lane_out = DES_LANE_NOW;
-		return &q->lane[DES_LANE_NOW].ring[q->lane[DES_LANE_NOW].head];
+		return &l->ring[l->head & l->mask];
 	}
 	best = q->nr ? &q->heap[0] : NULL;
 	*lane_out = -1;
 	for (unsigned m = q->lanes_mask; m; m &= m - 1) {
 		int i = __builtin_ctz(m);
 		const struct des_lane *l = &q->lane[i];
-		const struct des_event *e = &l->ring[l->head];
+		const struct des_event *e = &l->ring[l->head & l->mask];
 		if (!best || ev_less(e, best)) {
 			best = e;
 			*lane_out = i;
@@ -136,19 +135,23 @@ uint64_t des_next_time(const struct des *q)
 	return e ? e->time_ns : UINT64_MAX;
 }
 
+/* Remove the head of lane (which des_peek chose) and run it. */
+static inline void des_lane_pop_run(struct des *q, unsigned lane)
+{
+	struct des_lane *l = &q->lane[lane];
+	struct des_event ev = l->ring[l->head++ & l->mask];
+
+	if (l->head == l->tail)
+		q->lanes_mask &= ~(1u << lane);
+	q->now_ns = ev.time_ns;
+	ev.fn(q->ctx, ev.arg, ev.time_ns);
+}
+
 /* Remove e (what des_peek returned, from lane or the heap) and run it. */
-static inline void des_pop_run(struct des *q, const struct des_event *e, int lane)
+static inline void des_pop_run(struct des *q, int lane)
 {
 	if (lane >= 0) {
-		struct des_lane *l = &q->lane[lane];
-		struct des_event ev = *e;
-		l->head = (l->head + 1) & (l->cap - 1);
-		if (!--l->nr)
-			q->lanes_mask &= ~(1u << lane);
-		q->lanes_nr--;
-		q->now_ns = ev.time_ns;
-		q->nr_run++;
-		ev.fn(q->ctx, ev.arg, ev.time_ns);
+		des_lane_pop_run(q, (unsigned)lane);
 		return;
 	}
 	struct des_event top = q->heap[0];
@@ -171,7 +174,6 @@ static inline void des_pop_run(struct des *q, const struct des_event *e, int lan
 	if (q->nr)
 		q->heap[i] = last;
 	q->now_ns = top.time_ns;
-	q->nr_run++;
 	top.fn(q->ctx, top.arg, top.time_ns);
 }
 
@@ -182,7 +184,7 @@ bool des_run_next(struct des *q)
 
 	if (!e)
 		return false;
-	des_pop_run(q, e, lane);
+	des_pop_run(q, lane);
 	return true;
 }
 
@@ -190,10 +192,19 @@ void des_run_until(struct des *q, uint64_t time_ns)
 {
 	for (;;) {
 		int lane;
-		const struct des_event *e = des_peek(q, &lane);
+		const struct des_event *e;
 
+		/* zero-latency devices: every event is in the now lane, at the current instant */
+		if (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
+			const struct des_lane *l = &q->lane[DES_LANE_NOW];
+			if (l->ring[l->head & l->mask].time_ns > time_ns)
+				return;
+			des_lane_pop_run(q, DES_LANE_NOW);
+			continue;
+		}
+		e = des_peek(q, &lane);
 		if (!e || e->time_ns > time_ns)
 			return;
-		des_pop_run(q, e, lane);
+		des_pop_run(q, lane);
 	}
 }

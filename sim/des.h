@@ -26,10 +26,12 @@ struct des_event {
 };
 
 /* A lane: events a caller schedules in nondecreasing time (a device with constant latency,
- * the worker at now + delay) are kept in FIFO order, O(1) instead of the heap's O(log n). */
+ * the worker at now + delay) are kept in FIFO order, O(1) instead of the heap's O(log n).
+ * head and tail run free (the ring index is their low bits): tail - head events are in it. */
 struct des_lane {
 	struct des_event *ring;
-	size_t head, nr, cap;
+	size_t head, tail, cap, mask; /* mask = cap - 1 (cap a power of two, or 0) */
+	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties) */
 };
 
 #define DES_LANES 8
@@ -45,12 +47,10 @@ struct des {
 	struct des_event *heap;
 	size_t nr, cap;
 	struct des_lane lane[DES_LANES + 1];
-	size_t lanes_nr; /* events in lanes */
 	unsigned lanes_mask; /* bit i: lane i is not empty (the peek looks at these only) */
 	uint64_t now_ns;
 	uint64_t seq;
 	void *ctx; /* passed to every handler */
-	uint64_t nr_run;
 };
 
 int des_init(struct des *q, void *ctx);
@@ -60,7 +60,8 @@ int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
 /* The same through lane (0..DES_LANES-1): kept in FIFO order if time_ns is not before the
  * lane's last event, otherwise put in the heap; a completion for the current instant goes to
  * DES_LANE_NOW instead. Lanes hold completions only (an arrival goes to the heap: at equal
- * times it must run after completions scheduled later). The order is the same either way. */
+ * times it must run after completions scheduled later). The order is the same either way
+ * (every event carries its (time, class, sequence) key, and the peek takes the least). */
 int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 			   des_fn fn, void *arg);
 /* Append to a lane with room (the caller checked the order): des_schedule_lane and des.c. */
@@ -69,10 +70,9 @@ static inline void des_lane_append(struct des *q, unsigned lane, uint64_t time_n
 {
 	struct des_lane *l = &q->lane[lane];
 
-	l->ring[(l->head + l->nr) & (l->cap - 1)] =
+	l->ring[l->tail++ & l->mask] =
 		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
-	l->nr++;
-	q->lanes_nr++;
+	l->last_ns = time_ns;
 	q->lanes_mask |= 1u << lane;
 }
 static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
@@ -85,9 +85,9 @@ static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_
 	if (time_ns == q->now_ns)
 		lane = DES_LANE_NOW;
 	l = &q->lane[lane];
-	/* the common case inline: a lane with room whose last event is not later */
-	if (l->nr == l->cap ||
-	    (l->nr && l->ring[(l->head + l->nr - 1) & (l->cap - 1)].time_ns > time_ns))
+	/* the common case inline: a lane with room whose last event is not later (an empty
+	 * lane whose last event was later sends this one to the heap: the same order) */
+	if (l->tail - l->head == l->cap || l->last_ns > time_ns)
 		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
 	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
@@ -100,7 +100,7 @@ bool des_run_next(struct des *q);
 void des_run_until(struct des *q, uint64_t time_ns);
 static inline bool des_empty(const struct des *q)
 {
-	return q->nr == 0 && q->lanes_nr == 0;
+	return q->nr == 0 && q->lanes_mask == 0;
 }
 
 #endif

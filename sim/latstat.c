@@ -69,6 +69,24 @@ void latstat_add(struct latstat *ls, double ns)
 		ls->max = ns;
 }
 
+void latstat_add_ns(struct latstat *ls, uint64_t ns)
+{
+	if (ns >> 53) {
+		latstat_add(ls, (double)ns); /* not exact as a double: its rounding decides the bin */
+		return;
+	}
+	/* below 2^53 the double is exact, and (uint64_t) of it is ns again: latstat_add's sample */
+	double d = (double)(int64_t)ns;
+
+	ls->bins[bin_of(ns)]++;
+	ls->count++;
+	ls->sum += d;
+	if (d < ls->min)
+		ls->min = d;
+	if (d > ls->max)
+		ls->max = d;
+}
+
 static double clamp(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;

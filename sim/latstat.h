@@ -17,6 +17,9 @@ struct latstat;
 struct latstat *latstat_new(void);
 void latstat_free(struct latstat *ls);
 void latstat_add(struct latstat *ls, double ns);
+/* latstat_add(ls, (double)ns), the same sample to the bit, without the double's conversions
+ * (the simulator's latencies are integers). */
+void latstat_add_ns(struct latstat *ls, uint64_t ns);
 void latstat_result(const struct latstat *ls, struct sim_lat *out);
 /* Fill 64 log2 buckets (bucket i: [2^i, 2^(i+1)) ns) for reports. */
 void latstat_log2_hist(const struct latstat *ls, uint64_t out[64]);

@@ -304,6 +304,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		goto out;
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(r->obs, t);
+	struct ssdcache_ctx *sc = dm_target(r->dm); /* the target, once (a call per request) */
 	for (;;) {
 		uint64_t at;
 
@@ -319,7 +320,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 			trc_stats_add(ts, &rec);
 		if (!obs_admit(r->obs, &rec, target_sectors))
 			continue;
-		obs_prefetch(r->obs, dm_target(r->dm), &rec);
+		obs_prefetch(r->obs, sc, &rec);
 		if (cfg->qd) {
 			/* closed loop: as fast as possible with qd requests outstanding */
 			while (obs_outstanding(r->obs) >= cfg->qd && des_run_next(&r->q))
@@ -337,7 +338,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		/* completions and worker runs at or before the arrival come first (class 0) */
 		des_run_until(&r->q, at);
 		r->q.now_ns = at;
-		uint64_t before = dm_pieces_mapped(r->dm);
+		uint64_t before = cfg->map_cost_ns ? dm_pieces_mapped(r->dm) : 0;
 		struct dm_req *q = dm_req_from_rec(r->dm, &rec, at);
 		obs_request(r->obs, q, &rec, at);
 		dm_submit(r->dm, q);

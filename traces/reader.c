@@ -468,12 +468,12 @@ static void fmt_seconds(uint64_t ns, char *buf, size_t len)
 
 /* A record the core refuses, whatever the format: a sector range that ends past 2^64 bytes
  * (sector + nsect over 2^55 sectors, which would wrap every byte offset computed from it). */
-static bool range_bad(struct trc *t, const struct trc_rec *r)
-{
-	const uint64_t last = 1ULL << 55; /* sectors in 2^64 bytes */
+/* Sectors in 2^64 bytes: a range must end there. */
+#define TRC_LAST_SECTOR (1ULL << 55)
 
-	if (!r->nsect || r->sector <= last - r->nsect)
-		return false;
+/* range_bad's error (out of line: the check itself is inline, once per record). */
+static __attribute__((noinline)) bool range_bad_fail(struct trc *t, const struct trc_rec *r)
+{
 	if (t->pos.line)
 		trc_fail_line(t, t->pos.path, t->pos.line, t->fmt->sector_field,
 			      t->fmt->sector_name ? t->fmt->sector_name : "sector",
@@ -486,15 +486,20 @@ static bool range_bad(struct trc *t, const struct trc_rec *r)
 	return true;
 }
 
+static inline bool range_bad(struct trc *t, const struct trc_rec *r)
+{
+	if (!r->nsect || r->sector <= TRC_LAST_SECTOR - r->nsect)
+		return false;
+	return range_bad_fail(t, r);
+}
+
 /* A record older than one already handed out went back by more than the reorder window can
  * sort: a clock jump or a damaged file. An error at that record, or skipped and counted under
  * --lenient (no record is ever handed out of order). */
-static bool went_back(struct trc *t, const struct trc_rec *r)
+static __attribute__((noinline)) bool went_back_slow(struct trc *t, const struct trc_rec *r)
 {
 	char last[32], got[32];
 
-	if (!t->emitted_any || r->time_ns >= t->last_emitted_ns)
-		return false;
 	if (t->opts.lenient) {
 		uint64_t back = t->last_emitted_ns - r->time_ns;
 		if (!t->counts.inversions)
@@ -516,6 +521,15 @@ static bool went_back(struct trc *t, const struct trc_rec *r)
 			     "time %s s goes back before %s s, a record %zu or more records back "
 			     "(--lenient skips it)", got, last, t->window);
 	return true;
+}
+
+/* Inline: once per record. last_emitted_ns is 0 until a record was handed out (calloc), so
+ * the first record never went back. */
+static inline bool went_back(struct trc *t, const struct trc_rec *r)
+{
+	if (r->time_ns >= t->last_emitted_ns)
+		return false;
+	return went_back_slow(t, r);
 }
 
 /* "C (3), D (1)": the events of seen[] (Q, D, C order); *use gets the first of them. */
@@ -694,9 +708,9 @@ const char *trc_error(const struct trc *t)
 	return t->err;
 }
 
-int trc_read_next(struct trc *t, struct trc_rec *rec, char *err, size_t errlen)
+int trc_read_end(struct trc *t, enum trc_status st, char *err, size_t errlen)
 {
-	switch (trc_next(t, rec)) {
+	switch (st) {
 	case TRC_OK:
 		return 1;
 	case TRC_EOF:

@@ -136,7 +136,14 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec);
 const char *trc_error(const struct trc *t);
 /* trc_next for a caller that stops at a bad record: 1 a record, 0 the end, -EIO a bad record
  * (trc_error() copied into err). */
-int trc_read_next(struct trc *t, struct trc_rec *rec, char *err, size_t errlen);
+int trc_read_end(struct trc *t, enum trc_status st, char *err, size_t errlen);
+/* Inline: a call per record less (trc_read_end turns anything but a record into 0 or -EIO). */
+static inline int trc_read_next(struct trc *t, struct trc_rec *rec, char *err, size_t errlen)
+{
+	enum trc_status st = trc_next(t, rec);
+
+	return st == TRC_OK ? 1 : trc_read_end(t, st, err, errlen);
+}
 /* Position of the last record returned (or of the error). */
 const struct trc_pos *trc_position(const struct trc *t);
 const struct trc_counts *trc_counts(const struct trc *t);

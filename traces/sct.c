@@ -331,8 +331,10 @@ static int sct_open(struct trc *t)
 		return -ENOTSUP;
 	}
 
-	/* The name table sits after the records: read it once, now. */
-	s->names = malloc(names_bytes ? names_bytes : 1);
+	/* The name table sits after the records: read it once, now. TRC_COMM_MAX zero bytes
+	 * after it let sct_next copy a fixed TRC_COMM_MAX - 1 bytes of any entry (a constant-size
+	 * copy; the bytes after the name's NUL are not part of the record's comm). */
+	s->names = calloc(1, names_bytes + TRC_COMM_MAX);
 	s->name_off = malloc((s->nnames ? s->nnames : 1) * sizeof(*s->name_off));
 	if (!s->names || !s->name_off)
 		return -ENOMEM;
@@ -423,21 +425,23 @@ static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
 	uint64_t rwbs_word;
 	memcpy(&rwbs_word, rec->rwbs, 8);
 	unsigned slot = (unsigned)((rwbs_word * 0x9e3779b97f4a7c15ULL) >> 60);
-	if (s->seen[slot].valid && s->seen[slot].rwbs == rwbs_word && s->seen[slot].flags == rec->flags) {
-		fl = rec->flags; /* a pair checked before: traces use a handful of them */
-	} else if (!memchr(rec->rwbs, '\0', 8) ||
-		   !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned) {
-		return trc_fail_off(t, t->path, off + 48, "bad RWBS in record %llu",
-				    (unsigned long long)(s->next_index - 1));
+	/* a pair checked before (traces use a handful of them) is not checked again */
+	if (!s->seen[slot].valid || s->seen[slot].rwbs != rwbs_word || s->seen[slot].flags != rec->flags) {
+		if (!memchr(rec->rwbs, '\0', 8) ||
+		    !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned)
+			return trc_fail_off(t, t->path, off + 48, "bad RWBS in record %llu",
+					    (unsigned long long)(s->next_index - 1));
+		/* The writer stores what a reader produced; anything else is damage (found by
+		 * fuzzing: a flipped flag bit must not yield a record whose RWBS and flags
+		 * disagree). */
+		if (fl != rec->flags)
+			return trc_fail_off(t, t->path, off + 28,
+					    "flags 0x%x disagree with RWBS '%s' in record %llu", rec->flags,
+					    rec->rwbs, (unsigned long long)(s->next_index - 1));
+		s->seen[slot].valid = true;
+		s->seen[slot].rwbs = rwbs_word;
+		s->seen[slot].flags = fl;
 	}
-	/* The writer stores what a reader produced; anything else is damage (found by fuzzing:
-	 * a flipped flag bit must not yield a record whose RWBS and flags disagree). */
-	if (fl != rec->flags)
-		return trc_fail_off(t, t->path, off + 28, "flags 0x%x disagree with RWBS '%s' in record %llu",
-				    rec->flags, rec->rwbs, (unsigned long long)(s->next_index - 1));
-	s->seen[slot].valid = true;
-	s->seen[slot].rwbs = rwbs_word;
-	s->seen[slot].flags = fl;
 	if (!rec->nsect && rec->sector)
 		return trc_fail_off(t, t->path, off + 8, "sector %llu without a size in record %llu",
 				    (unsigned long long)rec->sector, (unsigned long long)(s->next_index - 1));
@@ -448,7 +452,7 @@ static enum trc_status sct_next(struct trc *t, struct trc_rec *rec)
 		rec->comm[0] = '\0';
 	} else if (id < s->nnames) {
 		const uint8_t *e = s->names + s->name_off[id];
-		memcpy(rec->comm, e + 1, e[0]);
+		memcpy(rec->comm, e + 1, TRC_COMM_MAX - 1); /* e[0] < TRC_COMM_MAX (sct_open) */
 		rec->comm[e[0]] = '\0';
 	} else {
 		return trc_fail_off(t, t->path, off + 40, "name id %u out of range (%llu names)", id,

@@ -90,5 +90,36 @@ static void test_empty_and_tiny(void **state)
 	latstat_free(ls);
 }
 
+/* latstat_add_ns(x) is latstat_add((double)x) to the bit: bins, sum, extremes, percentiles,
+ * also where the double rounds (above 2^53, next to a power of two) and at the clamp. */
+static void test_integer_add_is_the_double_add(void **state)
+{
+	static const uint64_t v[] = {0, 1, 31, 32, 33, 1000, 100033, 5000000, (1ULL << 53) - 1,
+				     1ULL << 53, (1ULL << 53) + 1, (1ULL << 60) - 1, 9200000000000000000ULL,
+				     UINT64_MAX};
+	uint64_t h1[64], h2[64], q1[SIM_HIST_BINS], q2[SIM_HIST_BINS];
+	struct sim_lat a, b;
+	(void)state;
+	for (size_t n = 1; n <= sizeof(v) / sizeof(v[0]); n++) {
+		struct latstat *x = latstat_new(), *y = latstat_new();
+		for (size_t i = 0; i < n; i++) {
+			latstat_add(x, (double)v[i]);
+			latstat_add_ns(y, v[i]);
+		}
+		latstat_result(x, &a);
+		latstat_result(y, &b);
+		assert_memory_equal(&a, &b, sizeof(a));
+		latstat_log2_hist(x, h1);
+		latstat_log2_hist(y, h2);
+		assert_memory_equal(h1, h2, sizeof(h1));
+		latstat_quarter_hist(x, q1);
+		latstat_quarter_hist(y, q2);
+		assert_memory_equal(q1, q2, sizeof(q1));
+		latstat_free(x);
+		latstat_free(y);
+	}
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_constant_is_exact), cmocka_unit_test(test_uniform),
-	  cmocka_unit_test(test_bimodal_tail), cmocka_unit_test(test_empty_and_tiny))
+	  cmocka_unit_test(test_bimodal_tail), cmocka_unit_test(test_empty_and_tiny),
+	  cmocka_unit_test(test_integer_add_is_the_double_add))
