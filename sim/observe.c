@@ -315,7 +315,7 @@ static void obs_bio_free(void *obs, struct dm_bio *b)
 
 	if (o->v)
 		verify_bio_free(o->v, b);
-	if (o->ex)
+	if (o->ex && b->obs_io) /* tracked: in flight for the miss explanation */
 		explain_io_end(o->ex, &b->obs_io);
 }
 
