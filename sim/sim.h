@@ -79,7 +79,7 @@ struct sim_config {
 	unsigned qd;            /* 0: open loop; N: closed loop with N requests outstanding */
 	uint64_t interval_ns;   /* time-series interval (default 1 s) */
 	bool verify;            /* stale-read verifier */
-	bool explain_misses;    /* miss explanation (on in sim_config_init; `run --no-explain` turns it off) */
+	bool explain_misses;    /* miss explanation (on in sim_config_init; `run` turns it off) */
 	const char *decision_log; /* path, or NULL */
 	bool progress;          /* percent, requests/s and ETA on stderr after the first second */
 	uint64_t max_requests;  /* stop after this many (0: all) */

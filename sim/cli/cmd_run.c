@@ -136,9 +136,9 @@ static int run_main(int argc, char **argv, bool replay)
 	struct cli_parser p;
 
 	sim_config_init(&cfg);
-	/* the miss explanation is on unless --no-explain: it costs under 20 % of a run's time
-	 * (BENCH-h45.md), as in sweeps */
-	bool explain = true;
+	/* the miss explanation costs more than 20 % of a run (BENCHMARKS.md): on request, or when
+	 * the run is recorded in a database (as a sweep's runs are), unless --no-explain */
+	int explain = -1;
 	cli_parser_init(&p, replay ? &cli_cmd_replay : &cli_cmd_run, argc, argv);
 	while ((rc = cli_next(&p)) > 0) {
 		const char *arg = p.arg;
@@ -200,10 +200,10 @@ static int run_main(int argc, char **argv, bool replay)
 			cfg.verify_log = arg;
 			break;
 		case CO_NO_EXPLAIN:
-			explain = false;
+			explain = 0;
 			break;
 		case CO_EXPLAIN:
-			explain = true;
+			explain = 1;
 			break;
 		case CO_JSON:
 			json = true;
@@ -248,7 +248,7 @@ static int run_main(int argc, char **argv, bool replay)
 	rc = sim_finish_config(&cfg, table, policy, quiet);
 	if (rc)
 		return rc;
-	cfg.explain_misses = explain;
+	cfg.explain_misses = explain >= 0 ? explain : db_path != NULL;
 	cfg.describe_trace = db_path != NULL; /* the store records what the run read */
 	if (replay && (!rcfg.cache_path || !rcfg.target_path))
 		return cli_usage_error(cmd, "replay needs --cache PATH and --target PATH");

@@ -23,17 +23,6 @@ expect_in 0 "blocksize 256 writethrough assoc 4" "$PROG" run "$T"
 expect_in 0 '"read_hit_ratio"' "$PROG" run "$T" --json
 "$PROG" run "$T" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["counters"]["read_clean"]>=0' \
 	|| { echo "FAIL: --json is not JSON"; fail=1; }
-# the miss explanation is on by default (text and JSON); --no-explain turns it off, and the
-# last of --explain-misses / --no-explain wins
-expect_in 0 "read misses explained (2): compulsory 1, capacity 0, conflict 1, busy 0, policy 0" "$PROG" run "$T"
-expect_in 0 "" "$PROG" run "$T" --no-explain
-grep -qF "read misses explained" "$tmp/out" && { echo "FAIL: --no-explain still explains"; fail=1; }
-expect_in 0 "read misses explained (2)" "$PROG" run "$T" --no-explain --explain-misses
-"$PROG" run "$T" --json >"$tmp/j" && [ "$(jpy "$tmp/j" 'sorted(d["miss_explanation"].items())')" = \
-	"[('busy', 0), ('capacity', 0), ('compulsory', 1), ('conflict', 1), ('policy', 0)]" ] \
-	|| { echo "FAIL: --json: miss_explanation by default: $(jpy "$tmp/j" 'd.get("miss_explanation")')"; fail=1; }
-"$PROG" run "$T" --json --no-explain >"$tmp/j" && [ "$(jpy "$tmp/j" 'sum(d["miss_explanation"].values())')" = 0 ] \
-	|| { echo "FAIL: --json --no-explain: $(jpy "$tmp/j" 'd.get("miss_explanation")')"; fail=1; }
 
 # Nothing read: the read hit ratio is "n/a" in the text, null in JSON and NULL in the database,
 # never a plausible-looking 0.0000.
