@@ -30,6 +30,8 @@ struct dm_bio {
 	struct bio bio;
 	void *data;             /* observer-owned (the verifier's versions); NULL otherwise */
 	struct dm_piece *piece; /* the piece, for primaries; NULL for clones */
+	uint32_t obs_io;        /* the miss explanation's handle of this I/O in flight (0 when
+				 * allocated: the pools zero what they hand out) */
 	struct dm_bio *next_free;
 };
 

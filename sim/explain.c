@@ -1,63 +1,197 @@
 // SPDX-License-Identifier: GPL-2.0
-/* explain.c - the miss explanation's shadows: a seen-set and a fully associative LRU of blocks, in one table. */
+/* explain.c - the miss explanation's shadows: one table of every block seen, a lazy FIFO ring that makes it an exact LRU, and the I/O in flight. */
 #include "sim/explain.h"
 #include "sim/base/hashtab.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 /*
- * Two shadows, each in its own hash table (sim/base/hashtab), so that memory follows what each
- * must hold:
- *  - the seen-set: one 64-bit word of "ever accessed" bits per 64 consecutive blocks touched
- *    (a few bytes per distinct block when accesses have any locality, about 30 when every
- *    distinct block is alone in its word);
- *  - the LRU: a node per block it holds (at most the cache's capacity, whatever the
- *    footprint), linked to its neighbours by node index, and a table from block to node, so a
- *    lookup, a move to the front and an eviction touch the entry, its node and its two
- *    neighbours. The evicted tail's node takes the new block.
- * A single table of every block seen, with LRU links in each entry, held 4.9 M distinct blocks
- * in 400 MiB; this keeps the LRU as large as the cache and the seen-set near a bit per block.
+ * Both shadows are one hash table (sim/base/hashtab) from every block ever accessed (seen =
+ * present) to the ring position of its latest access, plus a ring of blocks, one per access,
+ * in access order (positions count up from 1 and never wrap; a slot is position & mask). The
+ * LRU is the stretch [tail, head) of the ring: a block is in it iff its latest position is >=
+ * tail, so a lookup is one probe of the table and a hit one append at the head. The entry a
+ * hit supersedes is overwritten with STALE in place; an eviction pops the tail, skipping STALE
+ * entries, until it has passed one live block (the least recently used: exactly LRU), without
+ * looking at the table. When the ring is full it grows while the LRU fills more than a
+ * quarter of it, and is otherwise compacted in place (the live blocks move to the head, in
+ * order, and their table positions follow), so it stays below 8 slots per block in the LRU
+ * and a compaction, a table probe per live block, frees at least 3 slots per probe.
+ *
+ * The previous shadows (a table block -> node with the nodes in a doubly linked list, beside a
+ * seen-set of 64-bit words) touched the entry, its node, both neighbours, the seen word and,
+ * on eviction, the tail's node and its table entry: +43 % time at zero latency. Here an
+ * access touches one table slot (prefetched by explain_prefetch), the ring's head and, on a
+ * hit, the superseded ring slot (a store).
  */
-#define NIL UINT32_MAX
-
 #define TOKEN_SEEN 1u
 #define TOKEN_LRU_HIT 2u
 #define TOKEN_IN_FLIGHT 4u
 
-struct node {
-	uint64_t block;
-	uint32_t prev, next;
-};
+#define NIL UINT32_MAX
+#define STALE UINT64_MAX /* a superseded ring entry (HT_EMPTY: never a block in the table) */
+#define RING_MIN 1024
+#define RING_FILL 4 /* compact the full ring when the LRU holds at most 1/RING_FILL of it */
+#define PREFETCH_AHEAD 8 /* compaction: ring entries ahead whose table slot is prefetched */
 
 /*
  * I/O in flight that will make the block's offsets clean or change them: fills (the read
  * miss's clone, from the miss's map until the cache write finished and the clone was put),
- * writes (the piece, from its map until it is freed, and its secondary clones). Small tables,
- * sized by the I/O in flight, not the footprint: per block, a node with the union of the
- * offsets of its I/Os (one bit per ceil(bs / 64) sectors) and how many they are (freed when
- * the count falls to 0); per I/O, its block.
+ * writes (the piece, from its map until it is freed, and its secondary clones). A small table
+ * block -> node, sized by the I/O in flight, not the footprint: the node holds the union of
+ * the offsets of the block's I/Os (one bit per ceil(bs / 64) sectors) and how many they are
+ * (freed when the count falls to 0). The I/O's handle (in the host's bio) holds its node's
+ * index + 1, so ending an I/O is one test for a bio never tracked and no lookup for one that
+ * was.
  */
 struct fl_node {
-	uint64_t mask;
+	uint64_t mask, block;
 	uint32_t count, next_free;
 };
+/*
+ * The table of blocks seen: open addressing with linear probing over a power-of-two array of
+ * {block + 1 (0: free), position}, never deleted from, grown (doubled) before it is 3/4 full.
+ * A key's home is the top bits of its mix (ht_mix), not the low ones, so homes keep their order
+ * when the table doubles (old slot i's entries go to 2i or 2i + 1): growth reads the old table
+ * and writes the new one front to back, instead of one cache miss per entry (hashtab's
+ * rehash was 0.8 LL misses per distinct block). Arrays of 2 MiB or more are mapped on their own
+ * and marked for transparent huge pages: a lookup at random in a table of tens of MiB would
+ * otherwise miss the TLB too.
+ */
+struct bslot {
+	uint64_t k1, pos;
+};
+struct btab {
+	struct bslot *t;
+	uint64_t cap, nr;
+	unsigned shift; /* 64 - log2(cap) */
+};
+
+#define BIG_BYTES (2u << 20)
+
+static void *big_alloc(size_t bytes)
+{
+	void *p;
+
+	if (bytes < BIG_BYTES)
+		return calloc(1, bytes);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+	return p;
+}
+
+static void big_free(void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (bytes < BIG_BYTES)
+		free(p);
+	else
+		munmap(p, bytes);
+}
+
+static inline uint64_t bt_home(const struct btab *b, uint64_t key)
+{
+	return ht_mix(key) >> b->shift;
+}
+
+static int bt_init(struct btab *b, unsigned log2cap)
+{
+	b->cap = 1ULL << log2cap;
+	b->shift = 64 - log2cap;
+	b->nr = 0;
+	b->t = big_alloc(b->cap * sizeof(*b->t));
+	return b->t ? 0 : -1;
+}
+
+static void bt_fini(struct btab *b)
+{
+	big_free(b->t, b->cap * sizeof(*b->t));
+	b->t = NULL;
+}
+
+/* Double the table, in slot order (see above). -1 without memory, the table unchanged. */
+static int bt_grow(struct btab *b)
+{
+	struct btab n;
+	uint64_t mask;
+
+	if (bt_init(&n, 65 - b->shift))
+		return -1;
+	mask = n.cap - 1;
+	for (uint64_t i = 0; i < b->cap; i++) {
+		if (!b->t[i].k1)
+			continue;
+		uint64_t j = bt_home(&n, b->t[i].k1 - 1);
+		while (n.t[j].k1)
+			j = (j + 1) & mask;
+		n.t[j] = b->t[i];
+	}
+	n.nr = b->nr;
+	bt_fini(b);
+	*b = n;
+	return 0;
+}
+
+/* The slot of key, or NULL (absent). */
+static inline struct bslot *bt_get(const struct btab *b, uint64_t key)
+{
+	uint64_t i = bt_home(b, key), mask = b->cap - 1;
+
+	while (b->t[i].k1 != key + 1) {
+		if (!b->t[i].k1)
+			return NULL;
+		i = (i + 1) & mask;
+	}
+	return &b->t[i];
+}
+
+/* The slot of key, inserted with position 0 if absent (*added). NULL without memory to grow,
+ * or for UINT64_MAX (not a key). */
+static inline struct bslot *bt_put(struct btab *b, uint64_t key, bool *added)
+{
+	uint64_t i = bt_home(b, key), mask = b->cap - 1;
+
+	*added = false;
+	while (b->t[i].k1 != key + 1) {
+		if (!b->t[i].k1) {
+			if (key == UINT64_MAX)
+				return NULL;
+			if ((b->nr + 1) * 4 > b->cap * 3) {
+				if (bt_grow(b))
+					return NULL;
+				return bt_put(b, key, added);
+			}
+			b->t[i].k1 = key + 1;
+			b->t[i].pos = 0;
+			b->nr++;
+			*added = true;
+			break;
+		}
+		i = (i + 1) & mask;
+	}
+	return &b->t[i];
+}
+
 struct explain {
 	unsigned long bs;
 	int bs_shift, chunk_shift; /* log2 of bs and of the offset mask's chunk; -1: not a power of 2 */
-	/* the LRU */
-	struct hashtab lru;      /* block -> node index */
-	struct node *nodes;
-	uint64_t nodes_cap;
-	uint64_t capacity, used; /* LRU size limit and current size (nodes in use) */
-	uint32_t head, tail;
-	/* the seen-set: block / 64 -> bits */
-	struct hashtab seen;
+	/* the shadows */
+	struct btab blocks; /* block -> ring position of its latest access */
+	uint64_t *ring;
+	uint64_t ring_cap;     /* slots, a power of two */
+	uint64_t head, tail;   /* positions: the ring holds [tail, head) */
+	uint64_t capacity, used; /* LRU size limit and blocks in it */
 	/* I/O in flight */
-	struct hashtab by_block, by_io; /* block -> fl_node index, I/O -> block */
+	struct hashtab by_block; /* block -> fl_node index */
 	struct fl_node *fl;
 	uint32_t fl_cap, fl_free;
+	uint64_t ios;       /* I/Os tracked */
 	uint64_t untracked; /* I/Os not tracked for want of memory */
 	bool oom;           /* a shadow could not grow: results from then on are not exact */
 };
@@ -69,8 +203,10 @@ static inline uint64_t block_of(const struct explain *e, uint64_t sector)
 	return e->bs_shift >= 0 ? sector >> e->bs_shift : sector / e->bs;
 }
 
-/* The offsets [sector, sector + nsect) of their block as a mask of 64 chunks. */
-static uint64_t offset_mask(const struct explain *e, uint64_t sector, uint32_t nsect)
+/* The offsets [sector, sector + nsect) of their block as a mask of 64 chunks: bits b0..b1,
+ * b1 <= 63 since o1 <= bs (without branches: this runs for every I/O start and, with I/O in
+ * flight, every access). */
+static inline uint64_t offset_mask(const struct explain *e, uint64_t sector, uint32_t nsect)
 {
 	uint64_t chunk = (e->bs + 63) / 64, o0, o1, b0, b1;
 
@@ -80,22 +216,7 @@ static uint64_t offset_mask(const struct explain *e, uint64_t sector, uint32_t n
 		o1 = e->bs;
 	b0 = e->chunk_shift >= 0 ? o0 >> e->chunk_shift : o0 / chunk;
 	b1 = e->chunk_shift >= 0 ? (o1 - 1) >> e->chunk_shift : (o1 - 1) / chunk;
-	return (b1 >= 63 ? ~0ULL : (2ULL << b1) - 1) & ~((1ULL << b0) - 1);
-}
-
-/* Mark block seen; true if it was already. */
-static bool seen_test_set(struct explain *e, uint64_t block)
-{
-	uint64_t bit = 1ULL << (block & 63), *w = ht_put(&e->seen, block >> 6, NULL);
-	bool was;
-
-	if (!w) {
-		e->oom = true;
-		return false;
-	}
-	was = *w & bit;
-	*w |= bit;
-	return was;
+	return (~0ULL >> (63 - b1)) & (~0ULL << b0);
 }
 
 struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size)
@@ -111,10 +232,13 @@ struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size)
 		e->chunk_shift = e->bs_shift > 6 ? e->bs_shift - 6 : 0;
 	}
 	e->capacity = capacity_blocks ? capacity_blocks : 1;
-	e->head = e->tail = NIL;
+	e->head = e->tail = 1; /* a new table entry holds 0: not in the LRU */
 	e->fl_free = NIL;
-	if (ht_init(&e->lru, 512) || ht_init(&e->seen, 768) || ht_init(&e->by_block, 48) ||
-	    ht_init(&e->by_io, 48)) {
+	e->ring_cap = RING_MIN;
+	e->ring = big_alloc(e->ring_cap * sizeof(*e->ring));
+	/* the in-flight table at 512 slots stays sparse at --qd 32 (at 64 its probe runs and
+	 * backward shifts cost 70 instructions a request) */
+	if (!e->ring || bt_init(&e->blocks, 10) || ht_init(&e->by_block, 384)) {
 		explain_free(e);
 		return NULL;
 	}
@@ -130,12 +254,11 @@ void explain_free(struct explain *e)
 {
 	if (!e)
 		return;
-	ht_fini(&e->lru);
-	free(e->nodes);
-	ht_fini(&e->seen);
+	if (e->blocks.t)
+		bt_fini(&e->blocks);
+	big_free(e->ring, e->ring_cap * sizeof(*e->ring));
 	ht_fini(&e->by_block);
 	free(e->fl);
-	ht_fini(&e->by_io);
 	free(e);
 }
 
@@ -146,7 +269,7 @@ static uint32_t fl_node_new(struct explain *e)
 
 	if (n == NIL) {
 		uint32_t cap = e->fl_cap ? 2 * e->fl_cap : 64;
-		struct fl_node *t = cap > e->fl_cap ? realloc(e->fl, cap * sizeof(*t)) : NULL;
+		struct fl_node *t = cap > e->fl_cap && cap < NIL ? realloc(e->fl, cap * sizeof(*t)) : NULL;
 		if (!t)
 			return NIL;
 		for (uint32_t i = e->fl_cap; i < cap; i++)
@@ -161,137 +284,142 @@ static uint32_t fl_node_new(struct explain *e)
 	return n;
 }
 
-void explain_io_start(struct explain *e, const void *io, uint64_t sector, uint32_t nsect)
+void explain_io_start(struct explain *e, uint32_t *io, uint64_t sector, uint32_t nsect)
 {
-	uint64_t block = block_of(e, sector), *b, *ix = NULL;
-	bool added, b_added = false;
+	uint64_t block = block_of(e, sector), *ix;
+	bool added;
 
-	b = ht_put(&e->by_io, (uint64_t)(uintptr_t)io, &added);
-	if (b && !added) /* already tracked (cannot happen: the host frees before reusing) */
+	if (*io) /* already tracked (cannot happen: the host frees before reusing) */
 		return;
-	ix = b ? ht_put(&e->by_block, block, &b_added) : NULL;
-	if (ix && b_added && (*ix = fl_node_new(e)) == NIL) {
-		ht_del(&e->by_block, block);
-		ix = NULL;
+	ix = ht_put(&e->by_block, block, &added);
+	if (ix && added) {
+		uint32_t n = fl_node_new(e);
+		if (n == NIL) { /* no memory: undo what was added */
+			ht_del(&e->by_block, block);
+			ix = NULL;
+		} else {
+			*ix = n;
+			e->fl[n].block = block;
+		}
 	}
-	if (!ix) { /* no memory: undo what was added */
-		if (b)
-			ht_del(&e->by_io, (uint64_t)(uintptr_t)io);
+	if (!ix) {
 		e->untracked++;
 		return;
 	}
-	*b = block;
 	e->fl[*ix].mask |= offset_mask(e, sector, nsect);
 	e->fl[*ix].count++;
+	*io = (uint32_t)*ix + 1;
+	e->ios++;
 }
 
-void explain_io_end(struct explain *e, const void *io)
+void explain_io_end(struct explain *e, uint32_t *io)
 {
-	uint64_t *b = e->by_io.nr ? ht_get(&e->by_io, (uint64_t)(uintptr_t)io) : NULL, block, *ix;
+	uint32_t n = *io;
 
-	if (!b)
+	if (!n)
 		return; /* not an I/O that was tracked (a read piece) */
-	block = *b;
-	ht_del(&e->by_io, (uint64_t)(uintptr_t)io);
-	ix = ht_get(&e->by_block, block);
-	if (ix && !--e->fl[*ix].count) {
-		e->fl[*ix].next_free = e->fl_free;
-		e->fl_free = (uint32_t)*ix;
-		ht_del(&e->by_block, block);
+	*io = 0;
+	e->ios--;
+	if (!--e->fl[--n].count) {
+		e->fl[n].next_free = e->fl_free;
+		e->fl_free = n;
+		ht_del(&e->by_block, e->fl[n].block);
 	}
 }
 
 uint64_t explain_in_flight(const struct explain *e)
 {
-	return e->by_io.nr;
+	return e->ios;
 }
 
 void explain_prefetch(const struct explain *e, uint64_t sector)
 {
-	uint64_t block = block_of(e, sector);
-
-	__builtin_prefetch(ht_home(&e->lru, block));
-	__builtin_prefetch(ht_home(&e->seen, block >> 6));
+	__builtin_prefetch(&e->blocks.t[bt_home(&e->blocks, block_of(e, sector))]);
 }
 
-static void unlink_entry(struct explain *e, uint32_t n)
+/* The full ring, [tail, head), with its live blocks moved to [head, head + used) in order and
+ * their table positions following; the slots read are rewritten behind the reader, since head
+ * and tail share a slot. */
+static void ring_compact(struct explain *e)
 {
-	struct node *x = &e->nodes[n];
+	uint64_t mask = e->ring_cap - 1, w = e->head, end = e->head;
 
-	if (x->prev != NIL)
-		e->nodes[x->prev].next = x->next;
-	else
-		e->head = x->next;
-	if (x->next != NIL)
-		e->nodes[x->next].prev = x->prev;
-	else
-		e->tail = x->prev;
-}
-
-static void push_front(struct explain *e, uint32_t n)
-{
-	e->nodes[n].prev = NIL;
-	e->nodes[n].next = e->head;
-	if (e->head != NIL)
-		e->nodes[e->head].prev = n;
-	e->head = n;
-	if (e->tail == NIL)
-		e->tail = n;
-}
-
-/* Room for one more block in the LRU: its table and, below the capacity, a node. */
-static bool lru_room(struct explain *e)
-{
-	if (e->used == e->capacity)
-		return true; /* the tail leaves first and lends its slot and node */
-	if ((e->lru.nr + 1) * 4 > e->lru.cap * 3 && ht_rehash(&e->lru, e->lru.cap * 2, NULL, NULL))
-		return false;
-	if (e->used == e->nodes_cap) {
-		uint64_t cap = e->nodes_cap ? 2 * e->nodes_cap : 1024;
-		struct node *n = realloc(e->nodes, (cap < e->capacity ? cap : e->capacity) * sizeof(*n));
-		if (!n)
-			return false;
-		e->nodes = n;
-		e->nodes_cap = cap < e->capacity ? cap : e->capacity;
+	for (uint64_t p = e->tail; p < end; p++) {
+		uint64_t b = e->ring[p & mask];
+		if (p + PREFETCH_AHEAD < end && e->ring[(p + PREFETCH_AHEAD) & mask] != STALE)
+			__builtin_prefetch(&e->blocks.t[bt_home(&e->blocks, e->ring[(p + PREFETCH_AHEAD) & mask])]);
+		if (b == STALE)
+			continue;
+		bt_get(&e->blocks, b)->pos = w; /* every ring block is in the table */
+		e->ring[w++ & mask] = b;
 	}
+	e->tail = end;
+	e->head = w;
+}
+
+/* Room for one more ring entry: grow the full ring while the LRU fills more than 1/RING_FILL
+ * of it, else compact it. False without memory. */
+static bool ring_room(struct explain *e)
+{
+	if (e->head - e->tail < e->ring_cap)
+		return true;
+	if (e->used * RING_FILL > e->ring_cap) {
+		uint64_t cap = 2 * e->ring_cap, omask = e->ring_cap - 1;
+		uint64_t *r = cap > e->ring_cap ? big_alloc(cap * sizeof(*r)) : NULL;
+		if (!r)
+			return false;
+		for (uint64_t p = e->tail; p < e->head; p++)
+			r[p & (cap - 1)] = e->ring[p & omask];
+		big_free(e->ring, e->ring_cap * sizeof(*e->ring));
+		e->ring = r;
+		e->ring_cap = cap;
+		return true;
+	}
+	ring_compact(e);
 	return true;
 }
 
 unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 {
-	uint64_t block = block_of(e, sector);
-	const uint64_t *ix = ht_get(&e->lru, block), *f;
+	uint64_t block = block_of(e, sector), *pos, mask;
+	struct bslot *slot;
+	const uint64_t *f;
 	unsigned token = 0;
-	uint32_t n;
+	bool added;
 
 	if (e->by_block.nr && (f = ht_get(&e->by_block, block)) &&
 	    (e->fl[*f].mask & offset_mask(e, sector, nsect)))
 		token |= TOKEN_IN_FLIGHT;
-	if (ix) { /* in the LRU: seen, and a hit there */
-		token |= TOKEN_SEEN | TOKEN_LRU_HIT;
-		if (e->head != (uint32_t)*ix) {
-			unlink_entry(e, (uint32_t)*ix);
-			push_front(e, (uint32_t)*ix);
-		}
+	if (!ring_room(e)) {
+		e->oom = true; /* the shadows stay as they are */
 		return token;
 	}
-	if (seen_test_set(e, block))
+	slot = bt_put(&e->blocks, block, &added);
+	if (!slot) {
+		e->oom = true;
+		return token;
+	}
+	pos = &slot->pos;
+	mask = e->ring_cap - 1;
+	if (!added) {
 		token |= TOKEN_SEEN;
-	if (!lru_room(e)) {
-		e->oom = true; /* the LRU stays as it is */
+		if (*pos >= e->tail) { /* in the LRU: a hit there, and it moves to the front */
+			token |= TOKEN_LRU_HIT;
+			if (*pos == e->head - 1)
+				return token; /* already the most recent */
+			e->ring[*pos & mask] = STALE;
+		}
+	}
+	*pos = e->head;
+	e->ring[e->head++ & mask] = block;
+	if (token & TOKEN_LRU_HIT)
 		return token;
+	/* into the LRU; when over capacity, the least recent live block leaves (it stays seen) */
+	if (++e->used > e->capacity) {
+		while (e->ring[e->tail++ & mask] == STALE)
+			;
+		e->used--;
 	}
-	/* into the LRU; when full, its tail leaves (it stays in the seen-set) and lends its node */
-	if (e->used == e->capacity) {
-		n = e->tail;
-		unlink_entry(e, n);
-		ht_del(&e->lru, e->nodes[n].block);
-	} else {
-		n = (uint32_t)e->used++;
-	}
-	*ht_put(&e->lru, block, NULL) = n; /* lru_room made room: no allocation */
-	e->nodes[n].block = block;
-	push_front(e, n);
 	return token;
 }
 

@@ -21,8 +21,9 @@
  * READ_INVALID of a re-read that overtook the fill of the first read, which no placement would
  * have turned into a hit), as is READ_BUSY; "conflict" is left for misses the LRU would have
  * hit with nothing in flight. A read that found no slot (WRITE_SKIP, Q1), LOOKUP_FAILED or a
- * bypass is "policy". Everything is O(1) per access; memory follows the footprint (shadows)
- * and the I/O in flight.
+ * bypass is "policy". Everything is O(1) per access (amortised); memory follows the footprint
+ * (a table entry per distinct block, about 16 B at the table's load), the LRU's size (under
+ * 64 B per block in it) and the I/O in flight.
  */
 struct explain;
 
@@ -32,10 +33,11 @@ void explain_free(struct explain *e);
  * Returns a small token to pass to explain_classify (the pre-access state). */
 unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect);
 /* A fill or write of [sector, sector + nsect) (inside one block) is in flight until
- * explain_io_end(io); io is the host's handle (a bio), unique while in flight. Ending an io
- * never started is a no-op. */
-void explain_io_start(struct explain *e, const void *io, uint64_t sector, uint32_t nsect);
-void explain_io_end(struct explain *e, const void *io);
+ * explain_io_end(io); io is the I/O's handle, a word the host keeps with it (in its bio),
+ * 0 before explain_io_start and set back to 0 by explain_io_end (0: not tracked, so ending an
+ * io never started, or twice, is a no-op; starting one already tracked too). */
+void explain_io_start(struct explain *e, uint32_t *io, uint64_t sector, uint32_t nsect);
+void explain_io_end(struct explain *e, uint32_t *io);
 /* True once a shadow could not grow for want of memory (the classification is then
  * approximate: the caller should stop or say so). */
 bool explain_failed(const struct explain *e);

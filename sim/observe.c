@@ -285,7 +285,7 @@ static void obs_mapped(void *obs, struct dm_piece *p, uint64_t seq)
 	if (o->ex && (p->op == 'R' || p->op == 'W')) {
 		p->obs_token = explain_access(o->ex, p->sector, p->nsect);
 		if (p->op == 'W') /* in flight until the piece is freed (obs_bio_free) */
-			explain_io_start(o->ex, &p->b, p->sector, p->nsect);
+			explain_io_start(o->ex, &p->b.obs_io, p->sector, p->nsect);
 		if (explain_failed(o->ex) && !o->stop) {
 			o->stop = true;
 			snprintf(o->stop_msg, sizeof(o->stop_msg),
@@ -312,7 +312,7 @@ static void obs_clone(void *obs, struct dm_bio *src, struct dm_bio *clone)
 		verify_clone(o->v, src, clone);
 	/* every clone writes the piece's data: a fill, or a write's secondary / deferred copy */
 	if (o->ex && src->piece)
-		explain_io_start(o->ex, clone, src->piece->sector, src->piece->nsect);
+		explain_io_start(o->ex, &clone->obs_io, src->piece->sector, src->piece->nsect);
 }
 
 static void obs_bio_free(void *obs, struct dm_bio *b)
@@ -321,8 +321,8 @@ static void obs_bio_free(void *obs, struct dm_bio *b)
 
 	if (o->v)
 		verify_bio_free(o->v, b);
-	if (o->ex)
-		explain_io_end(o->ex, b);
+	if (o->ex && b->obs_io) /* tracked: in flight for the miss explanation */
+		explain_io_end(o->ex, &b->obs_io);
 }
 
 static void obs_dio_done(void *obs, struct dm_dio *d, uint64_t now)

@@ -63,7 +63,7 @@ static void test_growth_keeps_order(void **state)
 static void test_in_flight_is_busy(void **state)
 {
 	struct explain *e = explain_new(100, 64); /* blocks of 64 sectors: one bit per sector */
-	int fill, wr;
+	uint32_t fill = 0, wr = 0; /* the I/Os' handles, as a bio holds them */
 	(void)state;
 	assert_int_equal(explain_classify(explain_access(e, 0, 8), CTE_READ_MISS), MISS_COMPULSORY);
 	explain_io_start(e, &fill, 0, 8); /* the miss's fill of offsets 0..7 */
@@ -78,6 +78,8 @@ static void test_in_flight_is_busy(void **state)
 	assert_int_equal(explain_classify(explain_access(e, 64, 64), CTE_READ_MISS), MISS_BUSY);
 	explain_io_end(e, &wr);
 	explain_io_end(e, &wr); /* twice, or never started: no effect */
+	assert_int_equal(wr, 0);
+	assert_int_equal(explain_in_flight(e), 0);
 	assert_int_equal(explain_classify(explain_access(e, 64, 64), CTE_READ_MISS), MISS_CONFLICT);
 	/* a hit stays a hit, a never-seen block stays compulsory */
 	explain_io_start(e, &wr, 640, 8);
@@ -108,7 +110,7 @@ static void test_in_flight_is_busy(void **state)
 #define NIO 3000
 static void test_in_flight_maps_match_a_model(void **state)
 {
-	static char ios[NIO];
+	static uint32_t ios[NIO]; /* the I/Os' handles (0: not in flight) */
 	static int live[NIO];
 	static uint64_t io_block[NIO], io_mask[NIO];
 	uint64_t count[NB] = {0}, umask[NB] = {0};
@@ -288,6 +290,61 @@ static void shadow_vs_model(uint64_t capacity, uint64_t nblocks, unsigned long s
 	gsl_rng_free(r);
 }
 
+/*
+ * The LRU against the same plain model on a stream in phases of 4000 accesses, each drawing
+ * from its own hot set of blocks: far smaller than the capacity (nearly all hits, nothing
+ * evicted for long: the lazy ring fills with superseded entries and must compact), just under,
+ * at and just over it (a cyclic-like scan: every access moves the LRU's boundary), and far over
+ * it (evictions every access, ring growth). Hot sets overlap the previous phase's half of the
+ * time, so blocks leave and come back. Every access's classification must agree.
+ */
+static void lru_vs_model_phased(uint64_t capacity, unsigned long seed, int steps)
+{
+	static uint64_t lru[4200];
+	static unsigned char seen[1 << 20];
+	uint64_t used = 0, base = 0, hot = 1;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	struct explain *e = explain_new(capacity, 8);
+
+	assert_true(capacity < 4096);
+	gsl_rng_set(r, seed);
+	memset(seen, 0, sizeof(seen));
+	for (int step = 0; step < steps; step++) {
+		if (step % 4000 == 0) {
+			static const unsigned num[] = {1, 1, 7, 8, 8, 24}, den[] = {8, 1, 8, 8, 7, 8};
+			unsigned k = (unsigned)gsl_rng_uniform_int(r, 6);
+			hot = capacity * num[k] / den[k] + (k == 1 ? 1 : 0);
+			hot = hot ? hot : 1;
+			base = gsl_rng_uniform_int(r, 2) ? base + hot / 2 : gsl_rng_uniform_int(r, 1 << 19);
+		}
+		uint64_t b = (base + gsl_rng_uniform_int(r, (unsigned long)hot)) & ((1 << 20) - 1);
+		uint64_t pos = used, k;
+		enum sim_miss want, got;
+		for (k = 0; k < used; k++)
+			if (lru[k] == b) {
+				pos = k;
+				break;
+			}
+		want = !seen[b] ? MISS_COMPULSORY : pos < used ? MISS_CONFLICT : MISS_CAPACITY;
+		seen[b] = 1;
+		if (pos == used) {
+			if (used == capacity)
+				used--;
+			pos = used++;
+		}
+		memmove(&lru[1], &lru[0], pos * sizeof(lru[0]));
+		lru[0] = b;
+		got = explain_classify(explain_access(e, b * 8, 8), CTE_READ_MISS);
+		if (got != want)
+			fail_msg("capacity %llu, step %d, block %llu (hot set %llu): %s, model %s",
+				 (unsigned long long)capacity, step, (unsigned long long)b,
+				 (unsigned long long)hot, sim_miss_name(got), sim_miss_name(want));
+	}
+	assert_false(explain_failed(e));
+	explain_free(e);
+	gsl_rng_free(r);
+}
+
 static void test_shadows_match_a_model(void **state)
 {
 	(void)state;
@@ -295,6 +352,11 @@ static void test_shadows_match_a_model(void **state)
 	shadow_vs_model(7, 60, 2, 50000);
 	shadow_vs_model(100, 400, 3, 100000);
 	shadow_vs_model(3000, 20000, 4, 100000); /* both tables grow past 1024 entries */
+	lru_vs_model_phased(1, 5, 40000);
+	lru_vs_model_phased(2, 6, 40000);
+	lru_vs_model_phased(33, 7, 200000);
+	lru_vs_model_phased(1000, 8, 400000);
+	lru_vs_model_phased(4000, 9, 400000);
 }
 
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_three_c), cmocka_unit_test(test_growth_keeps_order),
