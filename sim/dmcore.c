@@ -128,6 +128,7 @@ static struct bio *host_bio_clone(void *host, struct bio *bio)
 	c->bio.map_ptr = NULL;
 	c->piece = NULL;
 	c->data = NULL;
+	c->obs_io = 0;
 	if (dm->hooks.clone)
 		dm->hooks.clone(dm->hooks.obs, src, c);
 	return &c->bio;
@@ -363,6 +364,7 @@ piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t
 	p->b.bio.bi_private = NULL;
 	p->b.data = NULL;
 	p->b.piece = p;
+	p->b.obs_io = 0;
 	p->req = req;
 	p->op = op;
 	p->sector = sector;

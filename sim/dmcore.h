@@ -31,7 +31,8 @@ struct dm_bio {
 	void *data;             /* observer-owned (the verifier's versions); NULL otherwise */
 	struct dm_piece *piece; /* the piece, for primaries; NULL for clones */
 	uint32_t obs_io;        /* the miss explanation's handle of this I/O in flight (0 when
-				 * allocated: the pools zero what they hand out) */
+				 * handed out: piece_new and host_bio_clone set it, the pools
+				 * do not clear what they reuse) */
 	struct dm_bio *next_free;
 };
 
