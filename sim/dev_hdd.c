@@ -306,31 +306,36 @@ static void hdd_fini(struct dev *d)
 
 /* ---- the ops in lba order (p->ord) -------------------------------------------------------- */
 
-/* First position in ord whose op starts at or after lba (upper: after lba). */
+/* First position in ord whose op starts at or after lba (upper: after lba). Branch-free
+ * halving (a conditional move per step): the searches run several times per command. */
 static uint32_t hdd_ord_lower(const struct hdd_priv *p, uint64_t lba)
 {
-	uint32_t lo = 0, hi = p->nr_ord;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (p->ord[mid].lba < lba)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const struct hdd_ord *b = p->ord;
+	uint32_t n = p->nr_ord;
+
+	if (!n)
+		return 0;
+	while (n > 1) {
+		uint32_t h = n / 2;
+		b = b[h].lba < lba ? b + h : b;
+		n -= h;
 	}
-	return lo;
+	return (uint32_t)(b - p->ord) + (b->lba < lba);
 }
 
 static uint32_t hdd_ord_upper(const struct hdd_priv *p, uint64_t lba)
 {
-	uint32_t lo = 0, hi = p->nr_ord;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (p->ord[mid].lba <= lba)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const struct hdd_ord *b = p->ord;
+	uint32_t n = p->nr_ord;
+
+	if (!n)
+		return 0;
+	while (n > 1) {
+		uint32_t h = n / 2;
+		b = b[h].lba <= lba ? b + h : b;
+		n -= h;
 	}
-	return lo;
+	return (uint32_t)(b - p->ord) + (b->lba <= lba);
 }
 
 /* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow. */
@@ -355,12 +360,14 @@ static uint32_t hdd_ord_find(const struct hdd_priv *p, uint32_t s)
 	return k;
 }
 
-/* Slot s leaves the order, and the op in slot last (its array's last, moved into s by the
- * caller after this) is renamed s. Removing keeps the cylinder order (no new neighbours can
- * disagree where the old ones agreed). */
-static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last)
+/* Slot s leaves the order (at position k if that is where it is: the scheduler's scan knows),
+ * and the op in slot last (its array's last, moved into s by the caller after this) is
+ * renamed s. Removing keeps the cylinder order (no new neighbours can disagree where the old
+ * ones agreed). */
+static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32_t k)
 {
-	uint32_t k = hdd_ord_find(p, s);
+	if (k >= p->nr_ord || p->ord[k].slot != s)
+		k = hdd_ord_find(p, s);
 
 	if (k < p->nr_ord) {
 		memmove(&p->ord[k], &p->ord[k + 1], (p->nr_ord - k - 1) * sizeof(*p->ord));
@@ -809,13 +816,17 @@ static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64
  * progress, now + overhead modulo a revolution). Without seek_lb or ord_cyl every op is
  * evaluated (the same choice, more instructions).
  */
-static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
+static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint32_t *pos)
 {
 	struct hdd_op *best = NULL;
 	uint64_t best_cost = UINT64_MAX;
+	uint32_t best_k = UINT32_MAX;
 	uint64_t lo = 0, hi = 0;
 	bool stream = p->ra_on, at_hi = false;
 	const uint64_t rev = p->rev_ns, t0 = now + p->overhead, a0 = t0 % rev;
+	const uint64_t ws = p->write_settle, hs = p->head_switch;
+	const uint32_t cur = p->cur_cyl, cur_head = p->cur_head;
+	const bool hsw = p->headsw_max;
 
 	if (stream) {
 		/* hdd_in_stream: reads in [lo, hi) ride the stream; one at hi too unless it stopped */
@@ -824,27 +835,22 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
 		at_hi = !(p->ra_track || p->seg_disksim || p->ra_bound) ||
 			hdd_ra_avail(p, now) < p->ra_limit;
 	}
-/* the cost of op o, dc cylinders away, into best/best_cost */
-#define SPTF_EVAL(o, dc)                                                                           \
+/* op o whose move costs move_: its cost into best, best_cost (and k into best_k) */
+#define SPTF_TRY(o, move_, k)                                                                      \
 	do {                                                                                       \
-		uint64_t move_, cost_;                                                             \
-		if (p->headsw_max)                                                                 \
-			move_ = hdd_move_ns(p, (o)->cyl, (o)->head, (o)->write, false);            \
-		else                                                                               \
-			move_ = (dc) ? hdd_seek_ns(p, (dc)) + ((o)->write ? p->write_settle : 0)   \
-			      : (o)->head != p->cur_head ? p->head_switch                          \
-							 : 0;                                      \
-		if (move_ > best_cost)                                                             \
-			break;                                                                     \
-		/* hdd_rot_wait(p, t0 + move, pos) without a division: move is a few revolutions \
-		 * at most */                                                                      \
-		uint64_t a_ = a0 + move_;                                                          \
+		if ((move_) > best_cost)                                                           \
+			break; /* cost >= move: it cannot win */                                   \
+		/* hdd_rot_wait(p, t0 + move, pos) without a division: move is a few             \
+		 * revolutions at most */                                                          \
+		uint64_t a_ = a0 + (move_);                                                        \
 		if (a_ >= rev)                                                                     \
 			a_ = a_ - rev < rev ? a_ - rev : a_ % rev;                                 \
-		cost_ = move_ + ((o)->pos_ns >= a_ ? (o)->pos_ns - a_ : rev - a_ + (o)->pos_ns);   \
+		uint64_t cost_ = (move_) + ((o)->pos_ns >= a_ ? (o)->pos_ns - a_                   \
+							     : rev - a_ + (o)->pos_ns);            \
 		if (cost_ < best_cost || (cost_ == best_cost && (o)->seq < best->seq)) {           \
 			best_cost = cost_;                                                         \
 			best = (o);                                                                \
+			best_k = (k);                                                              \
 		}                                                                                  \
 	} while (0)
 
@@ -860,28 +866,36 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
 					}
 					continue;
 				}
-				uint32_t dc = o->cyl > p->cur_cyl ? o->cyl - p->cur_cyl : p->cur_cyl - o->cyl;
-				SPTF_EVAL(o, dc);
+				uint32_t dc = o->cyl > cur ? o->cyl - cur : cur - o->cyl;
+				uint64_t move = hsw  ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
+						: dc ? hdd_seek_ns(p, dc) + (o->write ? ws : 0)
+						: o->head != cur_head ? hs
+								      : 0;
+				SPTF_TRY(o, move, UINT32_MAX);
 			}
 		}
 		return best;
 	}
 
 	const struct hdd_ord *ord = p->ord;
-	const uint32_t n = p->nr_ord, cur = p->cur_cyl, last_d = (uint32_t)p->nr_cyl - 1;
+	const uint32_t n = p->nr_ord, last_d = (uint32_t)p->nr_cyl - 1;
+	const uint64_t *lb = p->seek_lb, *lut = p->seek_lut; /* seek_lb: seek_lut is there */
 	struct hdd_op *const ops = p->act;
 	if (stream) {
 		for (uint32_t k = hdd_ord_lower(p, lo); k < n; k++) {
 			if (ord[k].lba > hi || (ord[k].lba == hi && !at_hi))
 				break;
 			struct hdd_op *o = &ops[ord[k].slot];
-			if (!o->write && (!best || o->seq < best->seq))
+			if (!o->write && (!best || o->seq < best->seq)) {
 				best = o;
+				best_k = k;
+			}
 		}
 		if (best)
 			best_cost = 0;
 	}
-	/* r: the first op at or beyond the head's cylinder; l: the ops before it */
+	/* r: the first op at or beyond the head's cylinder; the l before it are nearer the
+	 * outer edge */
 	uint32_t l = 0, r = n;
 	while (l < r) {
 		uint32_t mid = (l + r) / 2;
@@ -890,33 +904,40 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
 		else
 			r = mid;
 	}
-	uint32_t dl = l ? cur - ord[l - 1].cyl : UINT32_MAX;
-	uint32_t dr = r < n ? ord[r].cyl - cur : UINT32_MAX;
-	for (;;) {
-		struct hdd_op *o;
-		uint32_t d;
-		if (dl <= dr) {
-			if (dl == UINT32_MAX)
-				break; /* none left either way */
-			d = dl;
-			o = &ops[ord[--l].slot];
-			dl = l ? cur - ord[l - 1].cyl : UINT32_MAX;
+	/* outward each way, the side of the nearest op first (an early low cost prunes more) */
+	bool left_first = l && (r == n || cur - ord[l - 1].cyl < ord[r].cyl - cur);
+/* op k, d cylinders away: stop the side once the bound passes the best cost (it and every
+ * op further cost at least the bound), else try it */
+#define SPTF_STEP(k, d)                                                                            \
+	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
+	if (lb[dd_] > best_cost)                                                                   \
+		break;                                                                             \
+	struct hdd_op *o = &ops[ord[k].slot];                                                      \
+	uint64_t move = hsw  ? hdd_move_ns(p, o->cyl, o->head, o->write, false)                    \
+			: (d) ? lut[dd_] + (o->write ? ws : 0)                                     \
+			: o->head != cur_head ? hs                                                 \
+					      : 0;                                                 \
+	SPTF_TRY(o, move, k)
+	for (int side = 0; side < 2; side++) {
+		if ((side == 0) != left_first) {
+			for (uint32_t k = r; k < n; k++) {
+				SPTF_STEP(k, ord[k].cyl - cur);
+			}
 		} else {
-			d = dr;
-			o = &ops[ord[r++].slot];
-			dr = r < n ? ord[r].cyl - cur : UINT32_MAX;
+			for (uint32_t k = l; k-- > 0;) {
+				SPTF_STEP(k, cur - ord[k].cyl);
+			}
 		}
-		/* the nearest op left: it and every one further cost at least this */
-		if (p->seek_lb[d < last_d ? d : last_d] > best_cost)
-			break;
-		SPTF_EVAL(o, d);
 	}
-#undef SPTF_EVAL
+#undef SPTF_STEP
+#undef SPTF_TRY
+	*pos = best_k;
 	return best;
 }
 
-/* Choose the next op: returns a pointer into act[] or wc[] (NULL if none). */
-static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
+/* Choose the next op: returns a pointer into act[] or wc[] (NULL if none), and in *pos where it
+ * is in ord when the choice came from a scan of ord (else UINT32_MAX). */
+static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 {
 	struct hdd_op *best = NULL;
 	uint64_t best_cost = UINT64_MAX;
@@ -935,7 +956,7 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
 			return old;
 	}
 	if (p->sched == HDD_SPTF)
-		return hdd_pick_sptf(p, now);
+		return hdd_pick_sptf(p, now, pos);
 	for (int pass = 0; pass < 2 && !best; pass++) {
 		for (uint32_t i = 0; i < n; i++) {
 			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
@@ -1035,7 +1056,8 @@ static void hdd_start(struct dev *d, uint64_t now)
 
 	if (p->busy)
 		return;
-	o = hdd_pick(p, now);
+	uint32_t pos = UINT32_MAX;
+	o = hdd_pick(p, now, &pos);
 	if (!o)
 		return;
 	p->cur = *o;
@@ -1043,7 +1065,7 @@ static void hdd_start(struct dev *d, uint64_t now)
 	 * kept as it always was: sstf and elevator break ties by it) */
 	uint32_t s = (uint32_t)(o - p->act);
 	uint32_t last = s < p->queue_depth ? --p->nr_act : (uint32_t)p->queue_depth + --p->nr_wc;
-	hdd_ord_remove(p, s, last);
+	hdd_ord_remove(p, s, last, pos);
 	*o = p->act[last];
 	/* a destage is the drive's own work: no command to decode */
 	t = p->cur.io ? now + p->overhead : now;
