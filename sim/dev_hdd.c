@@ -272,6 +272,7 @@ static int hdd_init(struct dev *d, char *err, size_t errlen)
 		return r;
 	p->bus_ns_per_sect = 512.0 * 1e3 / p->bus_rate; /* MB/s = bytes/us */
 	hdd_seek_bound(p);
+	hdd_zone_index(p);
 	p->act = calloc(p->queue_depth + p->wc_entries, sizeof(*p->act));
 	p->wc = p->act ? p->act + p->queue_depth : NULL;
 	p->ord = calloc(p->queue_depth + p->wc_entries, sizeof(*p->ord));
@@ -298,6 +299,7 @@ static void hdd_fini(struct dev *d)
 	free(p->zones);
 	free(p->seek_lut);
 	free(p->seek_lb_own);
+	free(p->zone_of);
 	hdd_file_free(&p->tab);
 	free(p->act); /* wc[] too */
 	free(p->ord);

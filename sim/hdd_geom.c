@@ -336,3 +336,30 @@ void hdd_seek_bound(struct hdd_priv *p)
 	p->seek_lb_own = lb;
 	p->seek_lb = lb;
 }
+
+/*
+ * hdd_locate's zone lookup: a bucket's first zone from a table of at most 4096 buckets over
+ * the capacity, then a step or two on (most buckets hold one zone's sectors only), instead of
+ * a binary search over the zones for every located sector.
+ */
+void hdd_zone_index(struct hdd_priv *p)
+{
+	uint32_t shift = 0;
+
+	while ((p->nr_sect >> shift) >= 4096)
+		shift++;
+	uint32_t nb = (uint32_t)(p->nr_sect >> shift) + 1, z = 0;
+	uint16_t *t = malloc(nb * sizeof(*t));
+	if (!t || p->nz > UINT16_MAX + 1u) {
+		free(t);
+		return; /* hdd_locate searches */
+	}
+	for (uint32_t b = 0; b < nb; b++) {
+		while (z + 1 < p->nz && p->zones[z + 1].first_lba <= (uint64_t)b << shift)
+			z++;
+		t[b] = (uint16_t)z;
+	}
+	p->zone_of = t;
+	p->zone_shift = shift;
+	p->nzone_of = nb;
+}

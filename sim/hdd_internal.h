@@ -105,6 +105,9 @@ struct hdd_priv {
 	/* geometry */
 	struct hdd_zone *zones;
 	uint32_t nz;
+	/* zone_of[b]: the last zone starting at or before sector b << zone_shift (NULL: search) */
+	uint16_t *zone_of;
+	uint32_t zone_shift, nzone_of;
 	uint64_t nr_sect, nr_cyl;
 	uint64_t rev_ns;
 	double sa, sb, sc, se; /* seek curve constants, ns (without settle) */
@@ -193,6 +196,14 @@ static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd
 {
 	uint32_t lo = 0, hi = p->nz - 1;
 
+	if (p->zone_of) {
+		/* the zone where lba's bucket starts, then on (zones start in increasing order) */
+		uint64_t b = lba >> p->zone_shift;
+		lo = p->zone_of[b < p->nzone_of ? b : p->nzone_of - 1];
+		while (lo < hi && p->zones[lo + 1].first_lba <= lba)
+			lo++;
+		hi = lo;
+	}
 	while (lo < hi) { /* last zone with first_lba <= lba */
 		uint32_t mid = (lo + hi + 1) / 2;
 		if (p->zones[mid].first_lba <= lba)
@@ -255,6 +266,9 @@ static inline uint64_t hdd_rot_wait(const struct hdd_priv *p, uint64_t t, uint64
 	uint64_t a = t % p->rev_ns;
 	return pos >= a ? pos - a : p->rev_ns - a + pos;
 }
+
+/* zone_of from the zones (after hdd_geometry); without memory, none. */
+void hdd_zone_index(struct hdd_priv *p);
 
 /* seek_lb from seek_lut and the options (after hdd_geometry); without memory, none. */
 void hdd_seek_bound(struct hdd_priv *p);
