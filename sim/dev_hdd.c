@@ -416,9 +416,10 @@ static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t
 		moved = false;
 		for (const struct hdd_seg *s = sb; s < sn; s++) {
 			if (s->start <= x && x < s->end) {
+				/* no read hits on write data (DiskSim: the segment is skipped); the
+				 * read-ahead's bounds are ra_ss, ra_se */
 				if (s == ra || (wskip && s->wdata))
-					continue; /* no read hits on write data (DiskSim: the segment is
-						   * skipped); the read-ahead's bounds are ra_ss, ra_se */
+					continue;
 				x = s->end;
 				moved = true;
 			}
@@ -869,10 +870,9 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 					continue;
 				}
 				uint32_t dc = o->cyl > cur ? o->cyl - cur : cur - o->cyl;
-				uint64_t move = hsw  ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
+				uint64_t move = hsw ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
 						: dc ? hdd_seek_ns(p, dc) + (o->write ? ws : 0)
-						: o->head != cur_head ? hs
-								      : 0;
+						: o->head != cur_head ? hs : 0;
 				SPTF_TRY(o, move, UINT32_MAX);
 			}
 		}
@@ -1333,16 +1333,17 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 			hdd_seg_insert(p, io->sector, io->sector + io->nsect);
 		}
 		if (p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max) {
-			/* a write that continues a cached one joins it (the drive destages runs): the
-			 * first such in wc[], found among the ops that start within wc_max_nsect
-			 * before the write */
+			/* a write that continues a cached one joins it (the drive destages
+			 * runs): the first such in wc[], found among the ops that start within
+			 * wc_max_nsect before the write */
 			uint32_t join = UINT32_MAX;
 			for (uint32_t k = hdd_ord_upper(p, io->sector); k-- > 0;) {
 				uint32_t sl = p->ord[k].slot;
 				const struct hdd_op *o = &p->act[sl];
 				if (p->ord[k].lba + p->wc_max_nsect < io->sector)
 					break;
-				if (sl >= p->queue_depth && sl < join && o->lba + o->nsect == io->sector &&
+				if (sl >= p->queue_depth && sl < join &&
+				    o->lba + o->nsect == io->sector &&
 				    o->nsect + io->nsect <= p->seg_max_sect * 2)
 					join = sl;
 			}
