@@ -271,10 +271,14 @@ static int hdd_init(struct dev *d, char *err, size_t errlen)
 	if (r)
 		return r;
 	p->bus_ns_per_sect = 512.0 * 1e3 / p->bus_rate; /* MB/s = bytes/us */
-	p->act = calloc(p->queue_depth, sizeof(*p->act));
-	p->wc = calloc(p->wc_entries, sizeof(*p->wc));
+	hdd_seek_bound(p);
+	hdd_zone_index(p);
+	p->act = calloc(p->queue_depth + p->wc_entries, sizeof(*p->act));
+	p->wc = p->act ? p->act + p->queue_depth : NULL;
+	p->ord = calloc(p->queue_depth + p->wc_entries, sizeof(*p->ord));
+	p->ord_cyl = true;
 	p->segs = calloc(p->nr_segs, sizeof(*p->segs));
-	if (!p->act || !p->wc || !p->segs) {
+	if (!p->act || !p->ord || !p->segs) {
 		snprintf(err, errlen, "out of memory for queue depth %llu",
 			 (unsigned long long)p->queue_depth);
 		return -ENOMEM;
@@ -294,10 +298,85 @@ static void hdd_fini(struct dev *d)
 
 	free(p->zones);
 	free(p->seek_lut);
+	free(p->seek_lb_own);
+	free(p->zone_of);
 	hdd_file_free(&p->tab);
-	free(p->act);
-	free(p->wc);
+	free(p->act); /* wc[] too */
+	free(p->ord);
 	free(p->segs);
+}
+
+/* ---- the ops in lba order (p->ord) -------------------------------------------------------- */
+
+/* First position in ord whose op starts at or after lba (upper: after lba). Branch-free
+ * halving (a conditional move per step): the searches run several times per command. */
+static uint32_t hdd_ord_lower(const struct hdd_priv *p, uint64_t lba)
+{
+	const struct hdd_ord *b = p->ord;
+	uint32_t n = p->nr_ord;
+
+	if (!n)
+		return 0;
+	while (n > 1) {
+		uint32_t h = n / 2;
+		b = b[h].lba < lba ? b + h : b;
+		n -= h;
+	}
+	return (uint32_t)(b - p->ord) + (b->lba < lba);
+}
+
+static uint32_t hdd_ord_upper(const struct hdd_priv *p, uint64_t lba)
+{
+	const struct hdd_ord *b = p->ord;
+	uint32_t n = p->nr_ord;
+
+	if (!n)
+		return 0;
+	while (n > 1) {
+		uint32_t h = n / 2;
+		b = b[h].lba <= lba ? b + h : b;
+		n -= h;
+	}
+	return (uint32_t)(b - p->ord) + (b->lba <= lba);
+}
+
+/* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow. */
+static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
+{
+	const struct hdd_op *o = &p->act[s];
+	uint32_t k = hdd_ord_upper(p, o->lba);
+
+	if ((k && p->ord[k - 1].cyl > o->cyl) || (k < p->nr_ord && p->ord[k].cyl < o->cyl))
+		p->ord_cyl = false;
+	memmove(&p->ord[k + 1], &p->ord[k], (p->nr_ord - k) * sizeof(*p->ord));
+	p->ord[k] = (struct hdd_ord){.lba = o->lba, .cyl = o->cyl, .slot = s};
+	p->nr_ord++;
+}
+
+/* Where slot s is in the order (nr_ord if nowhere: never, every queued op is there). */
+static uint32_t hdd_ord_find(const struct hdd_priv *p, uint32_t s)
+{
+	uint32_t k = hdd_ord_lower(p, p->act[s].lba);
+	while (k < p->nr_ord && p->ord[k].slot != s)
+		k++;
+	return k;
+}
+
+/* Slot s leaves the order (at position k if that is where it is: the scheduler's scan knows),
+ * and the op in slot last (its array's last, moved into s by the caller after this) is
+ * renamed s. Removing keeps the cylinder order (no new neighbours can disagree where the old
+ * ones agreed). */
+static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32_t k)
+{
+	if (k >= p->nr_ord || p->ord[k].slot != s)
+		k = hdd_ord_find(p, s);
+
+	if (k < p->nr_ord) {
+		memmove(&p->ord[k], &p->ord[k + 1], (p->nr_ord - k - 1) * sizeof(*p->ord));
+		p->nr_ord--;
+	}
+	if (last != s && (k = hdd_ord_find(p, last)) < p->nr_ord)
+		p->ord[k].slot = s;
 }
 
 /* ---- cache ------------------------------------------------------------------------------- */
@@ -318,40 +397,49 @@ static uint64_t hdd_ra_avail(const struct hdd_priv *p, uint64_t now)
 static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t n, uint64_t now)
 {
 	uint64_t x = lba, end = lba + n, ra_ss = 0, ra_se = 0;
+	const struct hdd_seg *ra = NULL, *sb = p->segs, *sn = p->segs + p->nr_segs;
+	const bool wskip = !p->wc_keep;
 	bool moved = true;
 
 	if (p->ra_on) {
 		/* the segment being read ahead holds what the stream has read by now (the same
 		 * bounds every pass: computed once) */
-		ra_ss = p->segs[p->ra_seg].start;
+		ra = &p->segs[p->ra_seg];
+		ra_ss = ra->start;
 		ra_se = p->ra_lba + hdd_ra_avail(p, now);
 		if (ra_se - ra_ss > p->seg_max_sect) /* a long stream keeps only its tail */
 			ra_ss = ra_se - p->seg_max_sect;
 	}
+	/* x: the first sector from lba on that no segment holds (the same whatever the order the
+	 * segments are tried in); the stored bounds first, the rarer exceptions after */
 	while (moved && x < end) {
 		moved = false;
-		for (uint32_t i = 0; i < p->nr_segs; i++) {
-			const struct hdd_seg *s = &p->segs[i];
-			uint64_t se = s->end;
-			uint64_t ss = s->start;
-			if (s->wdata && !p->wc_keep)
-				continue; /* no read hits on write data (DiskSim: the segment is skipped) */
-			if (p->ra_on && i == p->ra_seg) {
-				se = ra_se;
-				ss = ra_ss;
-			}
-			if (ss <= x && x < se) {
-				x = se;
+		for (const struct hdd_seg *s = sb; s < sn; s++) {
+			if (s->start <= x && x < s->end) {
+				/* no read hits on write data (DiskSim: the segment is skipped); the
+				 * read-ahead's bounds are ra_ss, ra_se */
+				if (s == ra || (wskip && s->wdata))
+					continue;
+				x = s->end;
 				moved = true;
 			}
+		}
+		if (ra && ra_ss <= x && x < ra_se) {
+			x = ra_se;
+			moved = true;
 		}
 	}
 	if (x >= end)
 		return end;
-	/* dirty data in the write cache serves reads of the whole request only */
-	for (const struct hdd_op *w = p->wc, *we = p->wc + p->nr_wc; w < we; w++)
-		if (w->lba <= lba && end <= w->lba + w->nsect)
+	/* dirty data in the write cache serves reads of the whole request only: a wc[] op from
+	 * lba or before, and from at most wc_max_nsect before end */
+	for (uint32_t k = hdd_ord_upper(p, lba); k-- > 0;) {
+		if (p->ord[k].lba + p->wc_max_nsect < end)
+			break;
+		const struct hdd_op *w = &p->act[p->ord[k].slot];
+		if (p->ord[k].slot >= p->queue_depth && end <= w->lba + w->nsect)
 			return end;
+	}
 	if (p->busy && !p->cur.io && p->cur.lba <= lba && end <= p->cur.lba + p->cur.nsect)
 		return end;
 	return x;
@@ -429,6 +517,7 @@ static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 static uint32_t hdd_seg_insert(struct hdd_priv *p, uint64_t start, uint64_t end)
 {
 	uint32_t victim = 0;
+	uint64_t vstamp = p->segs[0].stamp;
 
 	for (uint32_t i = 0; i < p->nr_segs; i++) {
 		struct hdd_seg *s = &p->segs[i];
@@ -440,8 +529,10 @@ static uint32_t hdd_seg_insert(struct hdd_priv *p, uint64_t start, uint64_t end)
 			s->stamp = ++p->stamp;
 			return i;
 		}
-		if (s->stamp < p->segs[victim].stamp)
+		if (s->stamp < vstamp) { /* the least recently used, the first among equals */
 			victim = i;
+			vstamp = s->stamp;
+		}
 	}
 	p->segs[victim].start = end - start > p->seg_max_sect ? end - p->seg_max_sect : start;
 	p->segs[victim].end = end;
@@ -714,19 +805,31 @@ static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64
 }
 
 /*
- * SPTF over every candidate (the hot loop with the models: up to queue_depth + wc_entries ops per
- * start): the same cost op by op as hdd_in_stream / hdd_position_cost, with what does not depend
- * on the op computed once (the stream's window, the read-ahead's progress, now + overhead modulo
- * a revolution), and the rotational wait skipped when the move alone already costs more than the
- * best so far (cost >= move, so such an op cannot win). The same choice, fewer instructions.
+ * SPTF: the op of least positioning cost (hdd_in_stream: 0; else hdd_position_cost from
+ * now + overhead), the lowest seq among equals. The hot loop with the models (queue_depth +
+ * wc_entries ops per start), so it evaluates as few as give the same choice:
+ *   - the stream's riders (cost 0, the least there is) are the reads in an lba range of ord;
+ *   - the rest in order of cylinder distance from the head, outward both ways through ord (in
+ *     cylinder order, ord_cyl), stopping at the first distance d whose seek_lb[d] exceeds the
+ *     best cost: every op at d or further costs at least that (an op at exactly the best cost
+ *     is still evaluated, it may have a lower seq). Evaluating a rider again at its position
+ *     cost cannot change the choice (it already stands at 0 with its seq).
+ *   - an op's rotational wait is skipped when its move alone already costs more than the best.
+ * What does not depend on the op is computed once (the stream's window, the read-ahead's
+ * progress, now + overhead modulo a revolution). Without seek_lb or ord_cyl every op is
+ * evaluated (the same choice, more instructions).
  */
-static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
+static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint32_t *pos)
 {
 	struct hdd_op *best = NULL;
 	uint64_t best_cost = UINT64_MAX;
+	uint32_t best_k = UINT32_MAX;
 	uint64_t lo = 0, hi = 0;
 	bool stream = p->ra_on, at_hi = false;
 	const uint64_t rev = p->rev_ns, t0 = now + p->overhead, a0 = t0 % rev;
+	const uint64_t ws = p->write_settle, hs = p->head_switch;
+	const uint32_t cur = p->cur_cyl, cur_head = p->cur_head;
+	const bool hsw = p->headsw_max;
 
 	if (stream) {
 		/* hdd_in_stream: reads in [lo, hi) ride the stream; one at hi too unless it stopped */
@@ -735,41 +838,108 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now)
 		at_hi = !(p->ra_track || p->seg_disksim || p->ra_bound) ||
 			hdd_ra_avail(p, now) < p->ra_limit;
 	}
-	for (int part = 0; part < 2; part++) {
-		struct hdd_op *o = part ? p->wc : p->act, *e = o + (part ? p->nr_wc : p->nr_act);
-		for (; o < e; o++) {
-			uint64_t cost, move;
-			if (stream && !o->write && o->lba >= lo && (o->lba < hi || (o->lba == hi && at_hi))) {
-				cost = 0;
-			} else {
-				if (p->headsw_max) {
-					move = hdd_move_ns(p, o->cyl, o->head, o->write, false);
-				} else {
-					uint32_t dc = o->cyl > p->cur_cyl ? o->cyl - p->cur_cyl : p->cur_cyl - o->cyl;
-					move = dc ? hdd_seek_ns(p, dc) + (o->write ? p->write_settle : 0)
-						  : o->head != p->cur_head ? p->head_switch
-									   : 0;
-				}
-				if (move > best_cost)
+/* op o whose move costs move_: its cost into best, best_cost (and k into best_k) */
+#define SPTF_TRY(o, move_, k)                                                                      \
+	do {                                                                                       \
+		if ((move_) > best_cost)                                                           \
+			break; /* cost >= move: it cannot win */                                   \
+		/* hdd_rot_wait(p, t0 + move, pos) without a division: move is a few             \
+		 * revolutions at most */                                                          \
+		uint64_t a_ = a0 + (move_);                                                        \
+		if (a_ >= rev)                                                                     \
+			a_ = a_ - rev < rev ? a_ - rev : a_ % rev;                                 \
+		uint64_t cost_ = (move_) + ((o)->pos_ns >= a_ ? (o)->pos_ns - a_                   \
+							     : rev - a_ + (o)->pos_ns);            \
+		if (cost_ < best_cost || (cost_ == best_cost && (o)->seq < best->seq)) {           \
+			best_cost = cost_;                                                         \
+			best = (o);                                                                \
+			best_k = (k);                                                              \
+		}                                                                                  \
+	} while (0)
+
+	if (!p->seek_lb || !p->ord_cyl) {
+		for (int part = 0; part < 2; part++) {
+			struct hdd_op *o = part ? p->wc : p->act, *e = o + (part ? p->nr_wc : p->nr_act);
+			for (; o < e; o++) {
+				if (stream && !o->write && o->lba >= lo &&
+				    (o->lba < hi || (o->lba == hi && at_hi))) {
+					if (best_cost || o->seq < best->seq) {
+						best_cost = 0;
+						best = o;
+					}
 					continue;
-				/* hdd_rot_wait(p, t0 + move, pos) without a division: move is a few
-				 * revolutions at most */
-				uint64_t a = a0 + move;
-				if (a >= rev)
-					a = a - rev < rev ? a - rev : a % rev;
-				cost = move + (o->pos_ns >= a ? o->pos_ns - a : rev - a + o->pos_ns);
+				}
+				uint32_t dc = o->cyl > cur ? o->cyl - cur : cur - o->cyl;
+				uint64_t move = hsw ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
+						: dc ? hdd_seek_ns(p, dc) + (o->write ? ws : 0)
+						: o->head != cur_head ? hs : 0;
+				SPTF_TRY(o, move, UINT32_MAX);
 			}
-			if (cost < best_cost || (cost == best_cost && o->seq < best->seq)) {
-				best_cost = cost;
+		}
+		return best;
+	}
+
+	const struct hdd_ord *ord = p->ord;
+	const uint32_t n = p->nr_ord, last_d = (uint32_t)p->nr_cyl - 1;
+	const uint64_t *lb = p->seek_lb, *lut = p->seek_lut; /* seek_lb: seek_lut is there */
+	struct hdd_op *const ops = p->act;
+	if (stream) {
+		for (uint32_t k = hdd_ord_lower(p, lo); k < n; k++) {
+			if (ord[k].lba > hi || (ord[k].lba == hi && !at_hi))
+				break;
+			struct hdd_op *o = &ops[ord[k].slot];
+			if (!o->write && (!best || o->seq < best->seq)) {
 				best = o;
+				best_k = k;
+			}
+		}
+		if (best)
+			best_cost = 0;
+	}
+	/* r: the first op at or beyond the head's cylinder; the l before it are nearer the
+	 * outer edge */
+	uint32_t l = 0, r = n;
+	while (l < r) {
+		uint32_t mid = (l + r) / 2;
+		if (ord[mid].cyl < cur)
+			l = mid + 1;
+		else
+			r = mid;
+	}
+	/* outward each way, the side of the nearest op first (an early low cost prunes more) */
+	bool left_first = l && (r == n || cur - ord[l - 1].cyl < ord[r].cyl - cur);
+/* op k, d cylinders away: stop the side once the bound passes the best cost (it and every
+ * op further cost at least the bound), else try it */
+#define SPTF_STEP(k, d)                                                                            \
+	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
+	if (lb[dd_] > best_cost)                                                                   \
+		break;                                                                             \
+	struct hdd_op *o = &ops[ord[k].slot];                                                      \
+	uint64_t move = hsw  ? hdd_move_ns(p, o->cyl, o->head, o->write, false)                    \
+			: (d) ? lut[dd_] + (o->write ? ws : 0)                                     \
+			: o->head != cur_head ? hs                                                 \
+					      : 0;                                                 \
+	SPTF_TRY(o, move, k)
+	for (int side = 0; side < 2; side++) {
+		if ((side == 0) != left_first) {
+			for (uint32_t k = r; k < n; k++) {
+				SPTF_STEP(k, ord[k].cyl - cur);
+			}
+		} else {
+			for (uint32_t k = l; k-- > 0;) {
+				SPTF_STEP(k, cur - ord[k].cyl);
 			}
 		}
 	}
+#undef SPTF_STEP
+#undef SPTF_TRY
+	*pos = best_k;
 	return best;
 }
 
-/* Choose the next op: returns a pointer into act[] or wc[] (NULL if none). */
-static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
+/* Choose the next op: returns a pointer into act[] or wc[] (NULL if none), and in *pos where it
+ * is in ord when the choice came from a scan of ord (else UINT32_MAX). */
+static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 {
 	struct hdd_op *best = NULL;
 	uint64_t best_cost = UINT64_MAX;
@@ -788,7 +958,7 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now)
 			return old;
 	}
 	if (p->sched == HDD_SPTF)
-		return hdd_pick_sptf(p, now);
+		return hdd_pick_sptf(p, now, pos);
 	for (int pass = 0; pass < 2 && !best; pass++) {
 		for (uint32_t i = 0; i < n; i++) {
 			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
@@ -828,9 +998,10 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 	hdd_locate(p, lba, &l);
 	dc = l.cyl > p->cur_cyl ? l.cyl - p->cur_cyl : p->cur_cyl - l.cyl;
 	if (dc) {
-		uint32_t b = 1;
-		while (b < HDD_SEEK_HIST - 1 && (1u << b) <= dc)
-			b++;
+		/* the least b with 2^b > dc, at most the last bin */
+		uint32_t b = 32 - (uint32_t)__builtin_clz(dc);
+		if (b > HDD_SEEK_HIST - 1)
+			b = HDD_SEEK_HIST - 1;
 		p->seek_hist[b]++;
 		p->nr_seeks++;
 		p->seek_cyl_sum += dc;
@@ -887,15 +1058,17 @@ static void hdd_start(struct dev *d, uint64_t now)
 
 	if (p->busy)
 		return;
-	o = hdd_pick(p, now);
+	uint32_t pos = UINT32_MAX;
+	o = hdd_pick(p, now, &pos);
 	if (!o)
 		return;
 	p->cur = *o;
-	/* remove from its array (order does not matter: fifo uses seq) */
-	if (o >= p->act && o < p->act + p->queue_depth)
-		*o = p->act[--p->nr_act];
-	else
-		*o = p->wc[--p->nr_wc];
+	/* remove from its array, the last op taking its place (the order within the arrays is
+	 * kept as it always was: sstf and elevator break ties by it) */
+	uint32_t s = (uint32_t)(o - p->act);
+	uint32_t last = s < p->queue_depth ? --p->nr_act : (uint32_t)p->queue_depth + --p->nr_wc;
+	hdd_ord_remove(p, s, last, pos);
+	*o = p->act[last];
 	/* a destage is the drive's own work: no command to decode */
 	t = p->cur.io ? now + p->overhead : now;
 	p->cur_streamed = false;
@@ -994,6 +1167,7 @@ static void hdd_admit(struct hdd_priv *p, uint64_t now)
 		o->write = io->op == DEV_WRITE;
 		o->seq = io->q_key;
 		hdd_op_fill(p, o, now);
+		hdd_ord_insert(p, (uint32_t)(o - p->act));
 	}
 }
 
@@ -1159,16 +1333,29 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 			hdd_seg_insert(p, io->sector, io->sector + io->nsect);
 		}
 		if (p->write_cache && p->wc_sect_used + io->nsect <= p->wc_sect_max) {
-			/* a write that continues a cached one joins it (the drive destages runs) */
-			for (uint32_t i = 0; i < p->nr_wc; i++) {
-				struct hdd_op *o = &p->wc[i];
-				if (o->lba + o->nsect == io->sector && o->nsect + io->nsect <= p->seg_max_sect * 2) {
-					o->nsect += io->nsect;
-					p->wc_sect_used += io->nsect;
-					hdd_done_now(p, io, now, io->nsect, whit);
-					hdd_start(d, now);
-					return DEV_Q_COMPLETED;
-				}
+			/* a write that continues a cached one joins it (the drive destages
+			 * runs): the first such in wc[], found among the ops that start within
+			 * wc_max_nsect before the write */
+			uint32_t join = UINT32_MAX;
+			for (uint32_t k = hdd_ord_upper(p, io->sector); k-- > 0;) {
+				uint32_t sl = p->ord[k].slot;
+				const struct hdd_op *o = &p->act[sl];
+				if (p->ord[k].lba + p->wc_max_nsect < io->sector)
+					break;
+				if (sl >= p->queue_depth && sl < join &&
+				    o->lba + o->nsect == io->sector &&
+				    o->nsect + io->nsect <= p->seg_max_sect * 2)
+					join = sl;
+			}
+			if (join != UINT32_MAX) {
+				struct hdd_op *o = &p->act[join];
+				o->nsect += io->nsect;
+				if (o->nsect > p->wc_max_nsect)
+					p->wc_max_nsect = o->nsect;
+				p->wc_sect_used += io->nsect;
+				hdd_done_now(p, io, now, io->nsect, whit);
+				hdd_start(d, now);
+				return DEV_Q_COMPLETED;
 			}
 		}
 		if (p->write_cache && p->wc_used < p->wc_entries &&
@@ -1180,6 +1367,9 @@ static enum dev_q_result hdd_submit(struct dev *d, struct dev_io *io, uint64_t n
 			o->write = true;
 			o->seq = io->q_key;
 			hdd_op_fill(p, o, now);
+			if (o->nsect > p->wc_max_nsect)
+				p->wc_max_nsect = o->nsect;
+			hdd_ord_insert(p, (uint32_t)(o - p->act));
 			p->wc_used++;
 			p->wc_sect_used += io->nsect;
 			hdd_done_now(p, io, now, io->nsect, whit);

@@ -301,3 +301,65 @@ seek:
 	return hdd_fit_seek(p, err, errlen);
 }
 
+
+/*
+ * The bound SPTF prunes with (hdd_pick_sptf): every move to a cylinder d away costs at least
+ * seek_ns(d) (plus write settle, or a head switch overlapped), except that headsw_max's
+ * write_less can take up to write_less - write_settle off a write's. Taking the table's minimum
+ * over all distances from d on makes the bound non-decreasing in d whatever the table's shape
+ * (a measured one may dip), so the scan may stop at the first distance past the best cost. A
+ * rising table without that slack is its own bound (no copy).
+ */
+void hdd_seek_bound(struct hdd_priv *p)
+{
+	uint64_t slack = p->headsw_max && p->write_less > p->write_settle
+				 ? p->write_less - p->write_settle
+				 : 0;
+	bool rising = true;
+
+	if (!p->seek_lut)
+		return;
+	for (uint64_t d = 1; d < p->nr_cyl && rising; d++)
+		rising = p->seek_lut[d] >= p->seek_lut[d - 1];
+	if (rising && !slack) {
+		p->seek_lb = p->seek_lut;
+		return;
+	}
+	uint64_t *lb = malloc(p->nr_cyl * sizeof(*lb)), m = UINT64_MAX;
+	if (!lb)
+		return; /* no bound: SPTF scans every op (the same choice, slower) */
+	for (uint64_t d = p->nr_cyl; d-- > 0;) {
+		if (p->seek_lut[d] < m)
+			m = p->seek_lut[d];
+		lb[d] = m > slack ? m - slack : 0;
+	}
+	p->seek_lb_own = lb;
+	p->seek_lb = lb;
+}
+
+/*
+ * hdd_locate's zone lookup: a bucket's first zone from a table of at most 4096 buckets over
+ * the capacity, then a step or two on (most buckets hold one zone's sectors only), instead of
+ * a binary search over the zones for every located sector.
+ */
+void hdd_zone_index(struct hdd_priv *p)
+{
+	uint32_t shift = 0;
+
+	while ((p->nr_sect >> shift) >= 4096)
+		shift++;
+	uint32_t nb = (uint32_t)(p->nr_sect >> shift) + 1, z = 0;
+	uint16_t *t = malloc(nb * sizeof(*t));
+	if (!t || p->nz > UINT16_MAX + 1u) {
+		free(t);
+		return; /* hdd_locate searches */
+	}
+	for (uint32_t b = 0; b < nb; b++) {
+		while (z + 1 < p->nz && p->zones[z + 1].first_lba <= (uint64_t)b << shift)
+			z++;
+		t[b] = (uint16_t)z;
+	}
+	p->zone_of = t;
+	p->zone_shift = shift;
+	p->nzone_of = nb;
+}

@@ -53,6 +53,13 @@ struct hdd_op {
 	uint64_t pos_ns;    /* angular position of its first sector, ns after the index */
 };
 
+/* An op's place in the lba order, with the keys the searches read (no trip to the op). */
+struct hdd_ord {
+	uint64_t lba;
+	uint32_t cyl;
+	uint32_t slot;
+};
+
 struct hdd_seg {
 	uint64_t start, end; /* cached sectors [start, end) */
 	uint64_t stamp;      /* LRU */
@@ -98,6 +105,9 @@ struct hdd_priv {
 	/* geometry */
 	struct hdd_zone *zones;
 	uint32_t nz;
+	/* zone_of[b]: the last zone starting at or before sector b << zone_shift (NULL: search) */
+	uint16_t *zone_of;
+	uint32_t zone_shift, nzone_of;
 	uint64_t nr_sect, nr_cyl;
 	uint64_t rev_ns;
 	double sa, sb, sc, se; /* seek curve constants, ns (without settle) */
@@ -114,11 +124,27 @@ struct hdd_priv {
 	uint64_t bus_free_ns;
 	uint64_t seq;
 
-	/* queues: host commands visible to the scheduler, destages, and those beyond the depth */
+	/* queues: host commands visible to the scheduler, destages, and those beyond the depth.
+	 * act[] and wc[] are one allocation (wc = act + queue_depth): slot s names act[s], which
+	 * is wc[s - queue_depth] from queue_depth on. */
 	struct hdd_op *act;
 	uint32_t nr_act;
 	struct hdd_op *wc;
 	uint32_t nr_wc;
+	/* The slots of every op in act[] and wc[], in lba order (ties in any order): SPTF scans
+	 * outward from the head's cylinder and stops at a distance whose seek alone costs more
+	 * than the best so far; the write cache is searched by lba. ord_cyl: this order is also
+	 * the ops' cylinder order (lba to cylinder is monotone on every layout we build; an
+	 * insertion that finds otherwise clears it for good and SPTF scans every op). */
+	struct hdd_ord *ord;
+	uint32_t nr_ord;
+	bool ord_cyl;
+	uint64_t wc_max_nsect; /* no wc[] op has ever been longer (bounds the lba searches) */
+	/* seek_lb[d]: a lower bound of the move to any cylinder d or more away (the seek table's
+	 * minimum from d on, less what headsw_max's write_less can take off); NULL: none (no
+	 * table), SPTF scans every op */
+	const uint64_t *seek_lb;
+	uint64_t *seek_lb_own; /* seek_lb when it is not seek_lut itself */
 	uint32_t wc_used;        /* entries held, including one in service */
 	uint64_t wc_sect_used, wc_sect_max;
 	struct dev_io *pend_head, *pend_tail;
@@ -170,6 +196,14 @@ static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd
 {
 	uint32_t lo = 0, hi = p->nz - 1;
 
+	if (p->zone_of) {
+		/* the zone where lba's bucket starts, then on (zones start in increasing order) */
+		uint64_t b = lba >> p->zone_shift;
+		lo = p->zone_of[b < p->nzone_of ? b : p->nzone_of - 1];
+		while (lo < hi && p->zones[lo + 1].first_lba <= lba)
+			lo++;
+		hi = lo;
+	}
 	while (lo < hi) { /* last zone with first_lba <= lba */
 		uint32_t mid = (lo + hi + 1) / 2;
 		if (p->zones[mid].first_lba <= lba)
@@ -232,6 +266,12 @@ static inline uint64_t hdd_rot_wait(const struct hdd_priv *p, uint64_t t, uint64
 	uint64_t a = t % p->rev_ns;
 	return pos >= a ? pos - a : p->rev_ns - a + pos;
 }
+
+/* zone_of from the zones (after hdd_geometry); without memory, none. */
+void hdd_zone_index(struct hdd_priv *p);
+
+/* seek_lb from seek_lut and the options (after hdd_geometry); without memory, none. */
+void hdd_seek_bound(struct hdd_priv *p);
 
 /* Zones, cylinders, skews and the seek curve (fitted, or from the preset file's table) from the
  * options and p->tab. 0, or -errno with a message in err. */
