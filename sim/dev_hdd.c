@@ -308,9 +308,9 @@ static void hdd_fini(struct dev *d)
 
 /* ---- the ops in lba order (p->ord) -------------------------------------------------------- */
 
-/* First position in ord whose op starts at or after lba (upper: after lba). Branch-free
- * halving (a conditional move per step): the searches run several times per command. */
-static uint32_t hdd_ord_lower(const struct hdd_priv *p, uint64_t lba)
+/* First position in ord whose op starts at or after key. Branch-free halving (a conditional
+ * move per step): the searches run several times per command. */
+static uint32_t hdd_ord_search(const struct hdd_priv *p, uint64_t key)
 {
 	const struct hdd_ord *b = p->ord;
 	uint32_t n = p->nr_ord;
@@ -319,25 +319,22 @@ static uint32_t hdd_ord_lower(const struct hdd_priv *p, uint64_t lba)
 		return 0;
 	while (n > 1) {
 		uint32_t h = n / 2;
-		b = b[h].lba < lba ? b + h : b;
+		b = b[h].lba < key ? b + h : b;
 		n -= h;
 	}
-	return (uint32_t)(b - p->ord) + (b->lba < lba);
+	return (uint32_t)(b - p->ord) + (b->lba < key);
 }
 
-static uint32_t hdd_ord_upper(const struct hdd_priv *p, uint64_t lba)
+/* The first op at or after lba; upper: after lba (an lba is below the drive's size, so lba + 1
+ * cannot wrap). */
+static inline uint32_t hdd_ord_lower(const struct hdd_priv *p, uint64_t lba)
 {
-	const struct hdd_ord *b = p->ord;
-	uint32_t n = p->nr_ord;
+	return hdd_ord_search(p, lba);
+}
 
-	if (!n)
-		return 0;
-	while (n > 1) {
-		uint32_t h = n / 2;
-		b = b[h].lba <= lba ? b + h : b;
-		n -= h;
-	}
-	return (uint32_t)(b - p->ord) + (b->lba <= lba);
+static inline uint32_t hdd_ord_upper(const struct hdd_priv *p, uint64_t lba)
+{
+	return hdd_ord_search(p, lba + 1);
 }
 
 /* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow. */
