@@ -213,7 +213,7 @@ const struct cli_opt cli_opts[] = {
 	 "returned_version expected_min_version (implies --verify)"),
 	FLAG(CO_EXPLAIN, "explain-misses", SIM, CLI_S_OUTPUT,
 	 "classify read misses: compulsory, capacity, conflict, busy,\n"
-	 "policy (costs 15-30 % more time; on by default with --db,\n"
+	 "policy (costs 15-55 % more time; on by default with --db,\n"
 	 "as in sweeps)"),
 	FLAG(CO_NO_EXPLAIN, "no-explain", SIM, CLI_S_OUTPUT,
 	 "no miss explanation, even with --db"),
