@@ -422,9 +422,8 @@ static void ring_pop(struct trc *t, struct trc_rec *rec)
 	t->pos = s->pos;
 	t->ring_head = (t->ring_head + 1) % t->ring_cap;
 	t->ring_count--;
-	if (!t->emitted_any || rec->time_ns > t->last_emitted_ns)
+	if (rec->time_ns > t->last_emitted_ns) /* 0 until a record was handed out */
 		t->last_emitted_ns = rec->time_ns;
-	t->emitted_any = true;
 	t->counts.records++;
 }
 
@@ -691,7 +690,6 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			/* Stored in order already (.sct): straight into the caller's record. */
 			if (accept(t, rec, t->fmt->next(t, rec), true)) {
 				t->last_emitted_ns = rec->time_ns;
-				t->emitted_any = true;
 				t->counts.records++;
 				return TRC_OK;
 			}

@@ -239,8 +239,7 @@ struct trc {
 	/* reorder stage: a time-sorted ring of at most window records */
 	struct trc_slot *ring;
 	size_t ring_head, ring_count, ring_cap, window;
-	uint64_t last_emitted_ns;
-	bool emitted_any;
+	uint64_t last_emitted_ns; /* latest time handed out; 0 before the first record */
 	bool draining;
 	bool pending_bad;
 	bool failed;
