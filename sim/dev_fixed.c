@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "sim/dev_share.h"
 #include "sim/device.h"
 
 /*
@@ -33,7 +34,13 @@ struct fixed_priv {
 	uint64_t servers;
 	uint64_t seed;
 	gsl_rng *rng;
-	uint64_t *free_at;  /* servers: when each is free */
+	/*
+	 * pool=NAME: the servers are a pool shared with the host's other devices of that pool
+	 * (dev_share.h): a cache file and a target file on one disk wait for the same disk. Without
+	 * it, or on a host that shares nothing, the device's pool is its own (own_pool).
+	 */
+	char pool_name[OPT_STR_MAX];
+	struct dev_pool own_pool, *pool; /* pool: NULL when servers is 0 (unlimited) */
 };
 
 /* The latency of one direction: lat_ns[dir]. */
@@ -55,6 +62,9 @@ static const struct opt fixed_opts[] = {
 	 "I/Os in service at once, the rest queue FIFO (0: unlimited)"},
 	{"seed", OPT_U64, offsetof(struct fixed_priv, seed), "1", 0, 1.8e19, NULL,
 	 "seed of the service-time RNG (GSL mt19937)"},
+	{"pool", OPT_STR, offsetof(struct fixed_priv, pool_name), NULL, 0, 0, NULL,
+	 "share the servers with the run's other devices of this pool name (two files on one disk: "
+	 "the pool has the largest `servers` of its members; needs servers > 0)"},
 	{NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -69,7 +79,20 @@ static int fixed_init(struct dev *d, char *err, size_t errlen)
 	}
 	if (p->rng)
 		gsl_rng_set(p->rng, (unsigned long)p->seed);
-	if (p->servers && !(p->free_at = calloc(p->servers, sizeof(*p->free_at)))) {
+	if (p->pool_name[0] && !p->servers) {
+		snprintf(err, errlen, "pool=%s needs servers > 0 (the servers are what is shared)", p->pool_name);
+		return -EINVAL;
+	}
+	if (!p->servers)
+		return 0;
+	if (p->pool_name[0] && d->env && d->env->share) {
+		if (!(p->pool = dev_share_pool(d->env->share, p->pool_name, p->servers, err, errlen)))
+			return -ENOMEM;
+		return 0;
+	}
+	p->pool = &p->own_pool;
+	p->own_pool.servers = p->servers;
+	if (!(p->own_pool.free_at = calloc(p->servers, sizeof(*p->own_pool.free_at)))) {
 		snprintf(err, errlen, "out of memory for %llu servers", (unsigned long long)p->servers);
 		return -ENOMEM;
 	}
@@ -82,7 +105,7 @@ static void fixed_fini(struct dev *d)
 
 	if (p->rng)
 		gsl_rng_free(p->rng);
-	free(p->free_at);
+	free(p->own_pool.free_at); /* a shared pool is the host's */
 }
 
 /* The service time of io and, with servers, its start: the variable model (fixed_priv). */
@@ -97,11 +120,8 @@ __attribute__((noinline)) static uint64_t fixed_done_var(struct fixed_priv *p, c
 		double s = p->sigma[io->op];
 		t *= exp(gsl_ran_gaussian_ziggurat(p->rng, s) - s * s / 2);
 	}
-	if (p->free_at) {
-		srv = &p->free_at[0];
-		for (uint64_t i = 1; i < p->servers; i++)
-			if (p->free_at[i] < *srv)
-				srv = &p->free_at[i];
+	if (p->pool) {
+		srv = dev_pool_first_free(p->pool);
 		start = *srv > now_ns ? *srv : now_ns;
 	}
 	uint64_t done = start + (uint64_t)llround(t);
@@ -114,7 +134,7 @@ static enum dev_q_result fixed_submit(struct dev *d, struct dev_io *io, uint64_t
 {
 	struct fixed_priv *p = d->priv;
 
-	if (p->rng || p->free_at)
+	if (p->rng || p->pool)
 		io->done_ns = fixed_done_var(p, io, now_ns);
 	else
 		io->done_ns = now_ns + p->lat_ns[io->op];

@@ -45,6 +45,7 @@ struct dev_io {
 enum dev_q_result { DEV_Q_COMPLETED, DEV_Q_QUEUED };
 
 struct dev;
+struct dev_share;
 
 struct dev_env {
 	void *host;
@@ -53,6 +54,9 @@ struct dev_env {
 	/* Call d->ops->timer(d, at_ns) at simulated time at_ns (>= now). One pending timer per
 	 * device: a new request replaces the previous one. */
 	void (*timer)(void *host, struct dev *d, uint64_t at_ns);
+	/* What the host's devices share (sim/dev_share.h: server pools); NULL: nothing, each
+	 * device stands alone. Read by a model's init only. */
+	struct dev_share *share;
 };
 
 /*

@@ -261,3 +261,27 @@ int devprobe_guard(const char *path, bool force, char *msg, size_t msglen)
 		snprintf(msg, msglen, "--force: overwriting the block device %s (no signature found)", path);
 	return 0;
 }
+
+int devprobe_disk(const char *path, dev_t *disk)
+{
+	struct stat st;
+	dev_t whole;
+
+	if (stat(path, &st))
+		return -errno;
+	dev_t dev = S_ISBLK(st.st_mode) ? st.st_rdev : st.st_dev;
+	/* libblkid knows the sysfs walk from a partition to its disk; a device it cannot place
+	 * (major 0: tmpfs, overlay, NFS) stands for itself */
+	*disk = major(dev) && !blkid_devno_to_wholedisk(dev, NULL, 0, &whole) ? whole : dev;
+	return 0;
+}
+
+int devprobe_same_disk(const char *a, const char *b)
+{
+	dev_t da, db;
+	int r;
+
+	if ((r = devprobe_disk(a, &da)) || (r = devprobe_disk(b, &db)))
+		return r;
+	return da == db;
+}

@@ -37,4 +37,13 @@ int devprobe_in_use(const char *path, char *why, size_t len);
  * hold data that no signature announces. */
 int devprobe_guard(const char *path, bool force, char *msg, size_t msglen);
 
+/* The disk that holds path: for a block device its whole disk (a partition's parent), for a
+ * file the whole disk of its filesystem's device; a filesystem on no disk (tmpfs, overlay, a
+ * network share) is its own "disk" (its st_dev). 0 with *disk, or -errno. */
+int devprobe_disk(const char *path, dev_t *disk);
+
+/* Do a and b live on the same disk (devprobe_disk)? 1, 0, or -errno. Two files there queue for
+ * the same device: replay --predict then gives their models one server pool. */
+int devprobe_same_disk(const char *a, const char *b);
+
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sim/calib.h"
+#include "sim/devprobe.h"
 #include "sim/base/units.h"
 
 void lat_samples_add(void *arg, int op, double ns)
@@ -93,17 +94,38 @@ static double *concat(const struct lat_samples *s, size_t *n)
 	return v;
 }
 
-/* A trace without writes calibrates on reads only: the 4.8 s go to the points that matter, and
- * the devices (which the replay did not write) are not written by the calibration either. */
+/*
+ * A trace without writes calibrates on reads only: the 4.8 s go to the points that matter, and
+ * the devices (which the replay did not write) are not written by the calibration either. The
+ * model is `fixed` with lognormal service times and servers (REPLAY_PREDICT_MODEL): the one
+ * that can share its servers with the other device (pool=, sim/dev_share.h), which the ssd
+ * model cannot; on one disk that sharing is what sets the latencies at depth.
+ */
 static int calibrate(const char *path, bool force, unsigned flags, uint32_t max_bs, char *spec, size_t len,
 		     char *err, size_t errlen)
 {
-	static struct calib_fit cf; /* 24 points: kept off the stack */
-	int r = calib_run(path, "ssd", 0, 4.8, flags, max_bs, force, false, &cf, err, errlen);
+	struct calib_fit *cf = malloc(sizeof(*cf)); /* 24 points: kept off the stack */
+	int r;
 
+	if (!cf)
+		return snprintf(err, errlen, "out of memory"), -ENOMEM;
+	r = calib_run(path, REPLAY_PREDICT_MODEL, 0, 4.8, flags, max_bs, force, false, cf, err, errlen);
 	if (!r)
-		snprintf(spec, len, "%s", cf.spec);
+		snprintf(spec, len, "%s", cf->spec);
+	free(cf);
 	return r;
+}
+
+/* Both calibrated models on one disk share its servers: pool=disk appended to each spec (the
+ * pool has the larger of the two calibrated server counts). */
+static int share_disk(char *spec, size_t len, char *err, size_t errlen)
+{
+	size_t n = strlen(spec);
+
+	if (n + sizeof(",pool=disk") > len)
+		return snprintf(err, errlen, "a model spec is longer than %zu characters", len - 1), -EINVAL;
+	memcpy(spec + n, ",pool=disk", sizeof(",pool=disk"));
+	return 0;
 }
 
 int replay_predict(const struct replay_config *rc, const struct sim_result *mres, const char *cache_model,
@@ -135,6 +157,12 @@ int replay_predict(const struct replay_config *rc, const struct sim_result *mres
 		snprintf(p->target_model, sizeof(p->target_model), "%s", target_model);
 	else if ((r = calibrate(rc->target_path, rc->force, tflags, max_bs, p->target_model, sizeof(p->target_model), err, errlen)))
 		return r;
+	if (!cache_model && !target_model && devprobe_same_disk(rc->cache_path, rc->target_path) == 1) {
+		p->shared_disk = true;
+		if ((r = share_disk(p->cache_model, sizeof(p->cache_model), err, errlen)) ||
+		    (r = share_disk(p->target_model, sizeof(p->target_model), err, errlen)))
+			return r;
+	}
 	if (strlen(p->cache_model) >= sizeof(cfg.cache_spec) || strlen(p->target_model) >= sizeof(cfg.target_spec)) {
 		snprintf(err, errlen, "a model spec is longer than %zu characters", sizeof(cfg.cache_spec) - 1);
 		return -EINVAL;
@@ -204,9 +232,10 @@ void replay_print_prediction(FILE *fp, const struct sim_result *mres, const stru
 	fprintf(fp, "\npredicted (simulated) vs measured (replayed):\n  cache model  %s\n  target model %s\n",
 		p->cache_model, p->target_model);
 	if (p->calibrated)
-		fprintf(fp, "  (calibrated on these devices: models calibrate --model ssd --max-bs %u; reads only: "
-			    "cache %s, target %s)\n", p->max_bs, p->cache_reads_only ? "yes" : "no",
-			p->target_reads_only ? "yes" : "no");
+		fprintf(fp, "  (calibrated on these devices: models calibrate --model %s --max-bs %u; reads only: "
+			    "cache %s, target %s%s)\n", REPLAY_PREDICT_MODEL, p->max_bs, p->cache_reads_only ? "yes" : "no",
+			p->target_reads_only ? "yes" : "no",
+			p->shared_disk ? "; one disk: the two models share its servers, pool=disk" : "");
 	fprintf(fp, "  %-14s %8s %10s %10s %10s  | %8s %10s %10s %10s  %8s\n", "", "measured", "mean", "p50", "p99",
 		"predicted", "mean", "p50", "p99", "demerit");
 	for (int o = 0; o < SIM_OP_NR; o++)
@@ -264,8 +293,10 @@ void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const
 	js_escaped(fp, p->target_model);
 	fprintf(fp, ",\"calibrated\":%s,", p->calibrated ? "true" : "false");
 	if (p->calibrated)
-		fprintf(fp, "\"calibration\":{\"max_bs\":%u,\"cache_reads_only\":%s,\"target_reads_only\":%s},",
-			p->max_bs, p->cache_reads_only ? "true" : "false", p->target_reads_only ? "true" : "false");
+		fprintf(fp, "\"calibration\":{\"model\":\"%s\",\"max_bs\":%u,\"cache_reads_only\":%s,"
+			    "\"target_reads_only\":%s,\"shared_disk\":%s},", REPLAY_PREDICT_MODEL,
+			p->max_bs, p->cache_reads_only ? "true" : "false", p->target_reads_only ? "true" : "false",
+			p->shared_disk ? "true" : "false");
 	fputs("\"demerit_pct\":", fp);
 	if (p->all_ok)
 		fprintf(fp, "%.4f", p->all.pct);

@@ -18,11 +18,15 @@ struct lat_samples {
 void lat_samples_add(void *samples, int op, double latency_ns); /* an on_req_done */
 void lat_samples_free(struct lat_samples *s);
 
+/* The model --predict calibrates each device with (replay_predict.c says why). */
+#define REPLAY_PREDICT_MODEL "fixed"
+
 struct replay_prediction {
 	char cache_model[1024], target_model[1024];
 	bool calibrated;                 /* the models came from calib_run (ssd), not the user */
 	bool cache_reads_only, target_reads_only; /* ... on read points only (the replay wrote none) */
 	uint32_t max_bs;                 /* ... and blocks up to the cache block size */
+	bool shared_disk;                /* both calibrated, on one disk: pool=disk on both */
 	struct sim_result sim;           /* the simulator's run of the trace */
 	struct demerit op[SIM_OP_NR];    /* per operation, from the samples */
 	bool op_ok[SIM_OP_NR];
@@ -35,8 +39,9 @@ struct replay_prediction {
 
 /*
  * After the replay: models given (cache_model / target_model, NULL: calibrate the device
- * with calib_run, model ssd, about 5 s each), run the simulator on rc->sim's trace with the
- * same table, quirks and replay mode, and compare the request latencies with `measured`
+ * with calib_run, model REPLAY_PREDICT_MODEL, about 5 s each; both calibrated and on one disk,
+ * devprobe_same_disk: one server pool for the two, pool=disk), run the simulator on rc->sim's
+ * trace with the same table, quirks and replay mode, and compare the request latencies with `measured`
  * (collected during the replay) by the Ruemmler-Wilkes demerit (sim/demerit.h). mres is the
  * replay's result: a device it did not write is calibrated on reads only (never written), and
  * only up to the cache block size (the largest I/O the dm core sends); --realtime calibrates

@@ -11,6 +11,7 @@
 
 #include "engine/assert.h"
 #include "sim/des.h"
+#include "sim/dev_share.h"
 #include "sim/dmcore.h"
 #include "sim/future.h"
 #include "sim/observe.h"
@@ -48,6 +49,7 @@ struct run {
 	struct des q;
 	struct devslot cache, target;
 	struct dev_env env;
+	struct dev_share share; /* the devices' pools (pool=NAME) */
 	struct dm_core *dm;
 	uint64_t cpu_free_ns;
 	uint64_t time_inversions;
@@ -152,6 +154,7 @@ static void run_free(struct run *r)
 	future_free(&r->future);
 	dev_destroy(r->cache.dev);
 	dev_destroy(r->target.dev);
+	dev_share_free(&r->share); /* after the devices: their pools */
 	obs_free(r->obs);
 	des_fini(&r->q);
 }
@@ -192,6 +195,7 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 	r->env.host = r;
 	r->env.complete = env_complete;
 	r->env.timer = env_timer;
+	r->env.share = &r->share;
 	if (des_init(&r->q, r))
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
 	if (dev_create(cfg->cache_spec, &r->env, &r->cache.dev, sub, sizeof(sub))) {

@@ -198,7 +198,8 @@ const struct cli_opt cli_opts[] = {
 	TEXT(CO_CACHE_MODEL, "cache-model", "SPEC", CLI_REPLAY,
 	 CLI_S_PREDICT,
 	 "the cache's model (implies --predict; default: calibrate\n"
-	 "each device, `models calibrate --model ssd`, ~5 s)"),
+	 "each device, `models calibrate --model fixed`, ~5 s; on one\n"
+	 "disk the two models share its servers, pool=disk)"),
 	TEXT(CO_TARGET_MODEL, "target-model", "SPEC", CLI_REPLAY,
 	 CLI_S_PREDICT, "the target's model (the same)"),
 

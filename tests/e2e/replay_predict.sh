@@ -49,7 +49,11 @@ d = json.load(open(sys.argv[1])); p = d["prediction"]
 assert p["calibrated"] is True and p["calibration"]["max_bs"] == 4096, p
 assert d["devices"]["target"]["writes"] == 0 and p["calibration"]["target_reads_only"] is True, (d["devices"], p)
 assert p["calibration"]["cache_reads_only"] == (d["devices"]["cache"]["writes"] == 0), (d["devices"], p)
-assert p["target_model"].startswith("ssd:size=33554432,buffer=0,channels="), p
+assert p["target_model"].startswith("fixed:size=33554432,") and p["calibration"]["model"] == "fixed", p
+# both files in one directory: one disk, so the two models share its servers
+assert p["calibration"]["shared_disk"] is True, p
+assert p["cache_model"].endswith(",pool=disk") and p["target_model"].endswith(",pool=disk"), p
+assert "servers=" in p["target_model"], p
 PY
 [ "$(md5sum < "$tmp/t.img")" = "$sum0" ] && ok "the target (read only by the replay) is not written by the calibration" || bad "target written"
 exit $fail

@@ -17,7 +17,7 @@ static void dev_direct_no_complete(void *host, struct dev_io *io, uint64_t done_
 	fail_msg("the model queued a command it should complete at submission");
 }
 
-static const struct dev_env dev_direct_env = {NULL, dev_direct_no_complete, NULL};
+static const struct dev_env dev_direct_env = {NULL, dev_direct_no_complete, NULL, NULL};
 
 static inline struct dev *dev_direct(const char *spec)
 {

@@ -103,6 +103,26 @@ static void test_not_a_device(void **state)
 	assert_non_null(strstr(msg, "not a file or a block device"));
 }
 
+/* Two files of one directory are on one disk; a file and procfs (no disk) are not. */
+static void test_same_disk(void **state)
+{
+	char a[300], b[300];
+	dev_t disk;
+	(void)state;
+
+	path(a, sizeof(a), "disk_a");
+	path(b, sizeof(b), "disk_b");
+	write_file(a, "a", 1, 4096);
+	write_file(b, "b", 1, 4096);
+	assert_int_equal(devprobe_same_disk(a, b), 1);
+	assert_int_equal(devprobe_same_disk(a, a), 1);
+	assert_int_equal(devprobe_same_disk(a, "/proc/self/stat"), 0);
+	assert_int_equal(devprobe_disk(a, &disk), 0);
+	path(b, sizeof(b), "no_such_file");
+	assert_int_equal(devprobe_same_disk(a, b), -ENOENT);
+	assert_int_equal(devprobe_disk(b, &disk), -ENOENT);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -119,4 +139,4 @@ static int teardown(void **state)
 
 TEST_MAIN(setup, teardown, cmocka_unit_test(test_mbr_is_a_partition_table),
 	  cmocka_unit_test(test_own_data_and_zeros_are_blank), cmocka_unit_test(test_mountinfo),
-	  cmocka_unit_test(test_not_a_device))
+	  cmocka_unit_test(test_not_a_device), cmocka_unit_test(test_same_disk))
