@@ -23,6 +23,7 @@ struct replay_config {
 	const char *verify_log;   /* every mismatch and never-written read, one line each */
 	double inject_cache_read; /* probability of flipping a byte in a read from the cache */
 	unsigned long seed;       /* of the injection's GSL RNG */
+	double calibrate_seconds; /* --predict: each device's calibration (0: REPLAY_CALIB_SECONDS) */
 };
 
 /* What only a replay measures (the rest is in struct sim_result, as for `run`). */

@@ -20,6 +20,8 @@ void lat_samples_free(struct lat_samples *s);
 
 /* The model --predict calibrates each device with (replay_predict.c says why). */
 #define REPLAY_PREDICT_MODEL "fixed"
+/* ... and for how long, by default (replay_config.calibrate_seconds) */
+#define REPLAY_CALIB_SECONDS 4.8
 
 struct replay_prediction {
 	char cache_model[1024], target_model[1024];
@@ -27,6 +29,7 @@ struct replay_prediction {
 	bool cache_reads_only, target_reads_only; /* ... on read points only (the replay wrote none) */
 	uint32_t max_bs;                 /* ... and blocks up to the cache block size */
 	bool shared_disk;                /* both calibrated, on one disk: pool=disk on both */
+	double calib_seconds;            /* each device's calibration */
 	struct sim_result sim;           /* the simulator's run of the trace */
 	struct demerit op[SIM_OP_NR];    /* per operation, from the samples */
 	bool op_ok[SIM_OP_NR];

@@ -202,6 +202,11 @@ const struct cli_opt cli_opts[] = {
 	 "disk the two models share its servers, pool=disk)"),
 	TEXT(CO_TARGET_MODEL, "target-model", "SPEC", CLI_REPLAY,
 	 CLI_S_PREDICT, "the target's model (the same)"),
+	{CO_CALIB_SECONDS, "calibrate-seconds", 0, CLI_DOUBLE, "N", 0.1, 3600, NULL, "seconds, 0.1..3600",
+	 "4.8", CLI_REPLAY, CLI_S_PREDICT,
+	 "measuring time of each device's calibration (implies --predict):\n"
+	 "the disk's mean drifts from second to second, and a longer\n"
+	 "calibration averages more of it", NULL},
 
 	/* ---- output ---- */
 	TEXT(CO_DECISION_LOG, "decision-log", "FILE", SIM,

@@ -189,6 +189,10 @@ static int run_main(int argc, char **argv, bool replay)
 			target_model = arg;
 			predict = true;
 			break;
+		case CO_CALIB_SECONDS:
+			rcfg.calibrate_seconds = p.val.d;
+			predict = true;
+			break;
 		case CO_DECISION_LOG:
 			cfg.decision_log = arg;
 			break;

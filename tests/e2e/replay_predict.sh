@@ -42,11 +42,12 @@ grep -q "^predicted (simulated) vs measured (replayed):" "$tmp/out" && grep -q "
 	--table "blocksize 8 assoc 4 writethrough" > /dev/null 2>&1 # fills the cache: the next replay's hits write nothing
 sum0=$(md5sum < "$tmp/t.img")
 "$PROG" replay "$tmp/r.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --quirks fixed --qd 4 --quiet \
-	--table "blocksize 8 assoc 4 writethrough" --predict --json > "$tmp/j" 2> "$tmp/err" || bad "calibrated --predict: $(cat "$tmp/err")"
+	--table "blocksize 8 assoc 4 writethrough" --calibrate-seconds 1.2 --json > "$tmp/j" 2> "$tmp/err" || bad "calibrated --predict: $(cat "$tmp/err")"
 python3 - "$tmp/j" <<'PY' && ok "calibrated: target on reads only, 4 KiB points, a calibrated SPEC each" || fail=1
 import json, sys
 d = json.load(open(sys.argv[1])); p = d["prediction"]
 assert p["calibrated"] is True and p["calibration"]["max_bs"] == 4096, p
+assert p["calibration"]["seconds"] == 1.2, p  # --calibrate-seconds, which implies --predict
 assert d["devices"]["target"]["writes"] == 0 and p["calibration"]["target_reads_only"] is True, (d["devices"], p)
 assert p["calibration"]["cache_reads_only"] == (d["devices"]["cache"]["writes"] == 0), (d["devices"], p)
 assert p["target_model"].startswith("fixed:size=33554432,") and p["calibration"]["model"] == "fixed", p
