@@ -24,6 +24,7 @@ struct replay_config {
 	double inject_cache_read; /* probability of flipping a byte in a read from the cache */
 	unsigned long seed;       /* of the injection's GSL RNG */
 	double calibrate_seconds; /* --predict: each device's calibration (0: REPLAY_CALIB_SECONDS) */
+	const char *calibrate_model[2]; /* ... the cache's and the target's model (NULL: REPLAY_PREDICT_MODEL) */
 };
 
 /* What only a replay measures (the rest is in struct sim_result, as for `run`). */

@@ -101,15 +101,15 @@ static double *concat(const struct lat_samples *s, size_t *n)
  * that can share its servers with the other device (pool=, sim/dev_share.h), which the ssd
  * model cannot; on one disk that sharing is what sets the latencies at depth.
  */
-static int calibrate(const char *path, bool force, unsigned flags, uint32_t max_bs, double seconds, char *spec,
-		     size_t len, char *err, size_t errlen)
+static int calibrate(const char *path, const char *model, bool force, unsigned flags, uint32_t max_bs,
+		     double seconds, char *spec, size_t len, char *err, size_t errlen)
 {
 	struct calib_fit *cf = malloc(sizeof(*cf)); /* 24 points: kept off the stack */
 	int r;
 
 	if (!cf)
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
-	r = calib_run(path, REPLAY_PREDICT_MODEL, 0, seconds, flags, max_bs, force, false, cf, err, errlen);
+	r = calib_run(path, model, 0, seconds, flags, max_bs, force, false, cf, err, errlen);
 	if (!r)
 		snprintf(spec, len, "%s", cf->spec);
 	free(cf);
@@ -151,15 +151,19 @@ int replay_predict(const struct replay_config *rc, const struct sim_result *mres
 	p->max_bs = max_bs;
 	double secs = rc->calibrate_seconds > 0 ? rc->calibrate_seconds : REPLAY_CALIB_SECONDS;
 	p->calib_seconds = secs;
+	for (int k = 0; k < 2; k++)
+		snprintf(p->calib_model[k], sizeof(p->calib_model[k]), "%s",
+			 rc->calibrate_model[k] ? rc->calibrate_model[k] : REPLAY_PREDICT_MODEL);
 	if (cache_model)
 		snprintf(p->cache_model, sizeof(p->cache_model), "%s", cache_model);
-	else if ((r = calibrate(rc->cache_path, rc->force, cflags, max_bs, secs, p->cache_model, sizeof(p->cache_model), err, errlen)))
+	else if ((r = calibrate(rc->cache_path, p->calib_model[0], rc->force, cflags, max_bs, secs, p->cache_model, sizeof(p->cache_model), err, errlen)))
 		return r;
 	if (target_model)
 		snprintf(p->target_model, sizeof(p->target_model), "%s", target_model);
-	else if ((r = calibrate(rc->target_path, rc->force, tflags, max_bs, secs, p->target_model, sizeof(p->target_model), err, errlen)))
+	else if ((r = calibrate(rc->target_path, p->calib_model[1], rc->force, tflags, max_bs, secs, p->target_model, sizeof(p->target_model), err, errlen)))
 		return r;
-	if (!cache_model && !target_model && devprobe_same_disk(rc->cache_path, rc->target_path) == 1) {
+	if (!cache_model && !target_model && !strcmp(p->calib_model[0], "fixed") &&
+	    !strcmp(p->calib_model[1], "fixed") && devprobe_same_disk(rc->cache_path, rc->target_path) == 1) {
 		p->shared_disk = true;
 		if ((r = share_disk(p->cache_model, sizeof(p->cache_model), err, errlen)) ||
 		    (r = share_disk(p->target_model, sizeof(p->target_model), err, errlen)))
@@ -234,8 +238,8 @@ void replay_print_prediction(FILE *fp, const struct sim_result *mres, const stru
 	fprintf(fp, "\npredicted (simulated) vs measured (replayed):\n  cache model  %s\n  target model %s\n",
 		p->cache_model, p->target_model);
 	if (p->calibrated)
-		fprintf(fp, "  (calibrated on these devices: models calibrate --model %s --max-bs %u --seconds %g; "
-			    "reads only: cache %s, target %s%s)\n", REPLAY_PREDICT_MODEL, p->max_bs, p->calib_seconds, p->cache_reads_only ? "yes" : "no",
+		fprintf(fp, "  (calibrated on these devices: models calibrate --model %s (cache) / %s (target) --max-bs %u "
+			    "--seconds %g; reads only: cache %s, target %s%s)\n", p->calib_model[0], p->calib_model[1], p->max_bs, p->calib_seconds, p->cache_reads_only ? "yes" : "no",
 			p->target_reads_only ? "yes" : "no",
 			p->shared_disk ? "; one disk: the two models share its servers, pool=disk" : "");
 	fprintf(fp, "  %-14s %8s %10s %10s %10s  | %8s %10s %10s %10s  %8s\n", "", "measured", "mean", "p50", "p99",
@@ -295,8 +299,8 @@ void replay_print_prediction_json(FILE *fp, const struct sim_result *mres, const
 	js_escaped(fp, p->target_model);
 	fprintf(fp, ",\"calibrated\":%s,", p->calibrated ? "true" : "false");
 	if (p->calibrated)
-		fprintf(fp, "\"calibration\":{\"model\":\"%s\",\"max_bs\":%u,\"seconds\":%g,\"cache_reads_only\":%s,"
-			    "\"target_reads_only\":%s,\"shared_disk\":%s},", REPLAY_PREDICT_MODEL,
+		fprintf(fp, "\"calibration\":{\"cache_model\":\"%s\",\"target_model\":\"%s\",\"max_bs\":%u,\"seconds\":%g,"
+			    "\"cache_reads_only\":%s,\"target_reads_only\":%s,\"shared_disk\":%s},", p->calib_model[0], p->calib_model[1],
 			p->max_bs, p->calib_seconds, p->cache_reads_only ? "true" : "false", p->target_reads_only ? "true" : "false",
 			p->shared_disk ? "true" : "false");
 	fputs("\"demerit_pct\":", fp);

@@ -18,7 +18,7 @@ struct lat_samples {
 void lat_samples_add(void *samples, int op, double latency_ns); /* an on_req_done */
 void lat_samples_free(struct lat_samples *s);
 
-/* The model --predict calibrates each device with (replay_predict.c says why). */
+/* The model --predict calibrates each device with by default (replay_predict.c says why). */
 #define REPLAY_PREDICT_MODEL "fixed"
 /* ... and for how long, by default (replay_config.calibrate_seconds) */
 #define REPLAY_CALIB_SECONDS 4.8
@@ -30,6 +30,7 @@ struct replay_prediction {
 	uint32_t max_bs;                 /* ... and blocks up to the cache block size */
 	bool shared_disk;                /* both calibrated, on one disk: pool=disk on both */
 	double calib_seconds;            /* each device's calibration */
+	char calib_model[2][8];          /* ... and their models: the cache's, the target's */
 	struct sim_result sim;           /* the simulator's run of the trace */
 	struct demerit op[SIM_OP_NR];    /* per operation, from the samples */
 	bool op_ok[SIM_OP_NR];

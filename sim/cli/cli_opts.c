@@ -207,6 +207,11 @@ const struct cli_opt cli_opts[] = {
 	 "measuring time of each device's calibration (implies --predict):\n"
 	 "the disk's mean drifts from second to second, and a longer\n"
 	 "calibration averages more of it", NULL},
+	{CO_CALIB_MODEL, "calibrate-model", 0, CLI_TEXT, "M[,M]", 0, 0, NULL, NULL, "fixed", CLI_REPLAY,
+	 CLI_S_PREDICT,
+	 "fixed, ssd or hdd: the model both devices are calibrated with,\n"
+	 "or the cache's and the target's (e.g. ssd,hdd; implies\n"
+	 "--predict); only fixed can share one disk's servers (pool=disk)", NULL},
 
 	/* ---- output ---- */
 	TEXT(CO_DECISION_LOG, "decision-log", "FILE", SIM,

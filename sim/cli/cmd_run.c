@@ -193,6 +193,25 @@ static int run_main(int argc, char **argv, bool replay)
 			rcfg.calibrate_seconds = p.val.d;
 			predict = true;
 			break;
+		case CO_CALIB_MODEL: {
+			static const char *const names[] = {"fixed", "ssd", "hdd"};
+			const char *comma = strchr(arg, ',');
+			size_t n0 = comma ? (size_t)(comma - arg) : strlen(arg);
+			const char *m[2] = {NULL, NULL};
+			for (size_t k = 0; k < 3; k++) {
+				if (strlen(names[k]) == n0 && !strncmp(arg, names[k], n0))
+					m[0] = names[k];
+				if (comma && !strcmp(comma + 1, names[k]))
+					m[1] = names[k];
+			}
+			if (!m[0] || (comma && !m[1]))
+				return cli_usage_error(cmd, "--calibrate-model %s: expected fixed, ssd or hdd, or two of "
+							    "them (the cache's,the target's), e.g. ssd,hdd", arg);
+			rcfg.calibrate_model[0] = m[0];
+			rcfg.calibrate_model[1] = comma ? m[1] : m[0];
+			predict = true;
+			break;
+		}
 		case CO_DECISION_LOG:
 			cfg.decision_log = arg;
 			break;

@@ -50,11 +50,28 @@ assert p["calibrated"] is True and p["calibration"]["max_bs"] == 4096, p
 assert p["calibration"]["seconds"] == 1.2, p  # --calibrate-seconds, which implies --predict
 assert d["devices"]["target"]["writes"] == 0 and p["calibration"]["target_reads_only"] is True, (d["devices"], p)
 assert p["calibration"]["cache_reads_only"] == (d["devices"]["cache"]["writes"] == 0), (d["devices"], p)
-assert p["target_model"].startswith("fixed:size=33554432,") and p["calibration"]["model"] == "fixed", p
+assert p["target_model"].startswith("fixed:size=33554432,") and p["calibration"]["target_model"] == "fixed", p
 # both files in one directory: one disk, so the two models share its servers
 assert p["calibration"]["shared_disk"] is True, p
 assert p["cache_model"].endswith(",pool=disk") and p["target_model"].endswith(",pool=disk"), p
 assert "servers=" in p["target_model"], p
 PY
 [ "$(md5sum < "$tmp/t.img")" = "$sum0" ] && ok "the target (read only by the replay) is not written by the calibration" || bad "target written"
+# --calibrate-model: the cache's and the target's model; only two fixed models share a pool
+"$PROG" replay "$tmp/r.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --quirks fixed --qd 4 --quiet \
+	--table "blocksize 8 assoc 4 writethrough" --calibrate-model fixed,ssd --calibrate-seconds 0.5 --json > "$tmp/j" 2> "$tmp/err" \
+	|| bad "--calibrate-model fixed,ssd: $(cat "$tmp/err")"
+python3 - "$tmp/j" <<'PY' && ok "--calibrate-model fixed,ssd: a fixed cache, an ssd target, no shared pool" || fail=1
+import json, sys
+p = json.load(open(sys.argv[1]))["prediction"]
+c = p["calibration"]
+assert c["cache_model"] == "fixed" and c["target_model"] == "ssd" and c["shared_disk"] is False, c
+assert p["cache_model"].startswith("fixed:") and p["target_model"].startswith("ssd:"), p
+assert "pool=" not in p["cache_model"] + p["target_model"], p
+PY
+for m in nvme fixed,nvme fixed,; do
+	"$PROG" replay "$tmp/r.txt" --cache "$tmp/c.img" --target "$tmp/t.img" --quiet --calibrate-model "$m" > /dev/null 2> "$tmp/err"
+	[ $? -eq 2 ] && grep -q "calibrate-model $m: expected fixed, ssd or hdd" "$tmp/err" \
+		&& ok "--calibrate-model $m is refused (exit 2)" || bad "--calibrate-model $m: $(cat "$tmp/err")"
+done
 exit $fail
