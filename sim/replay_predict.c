@@ -95,9 +95,9 @@ static double *concat(const struct lat_samples *s, size_t *n)
 }
 
 /*
- * A trace without writes calibrates on reads only: the 4.8 s go to the points that matter, and
+ * A trace without writes calibrates on reads only: the seconds go to the points that matter, and
  * the devices (which the replay did not write) are not written by the calibration either. The
- * model is `fixed` with lognormal service times and servers (REPLAY_PREDICT_MODEL): the one
+ * default model is `fixed` with lognormal service times and servers (REPLAY_PREDICT_MODEL): the one
  * that can share its servers with the other device (pool=, sim/dev_share.h), which the ssd
  * model cannot; on one disk that sharing is what sets the latencies at depth.
  */

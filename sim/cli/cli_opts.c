@@ -198,8 +198,9 @@ const struct cli_opt cli_opts[] = {
 	TEXT(CO_CACHE_MODEL, "cache-model", "SPEC", CLI_REPLAY,
 	 CLI_S_PREDICT,
 	 "the cache's model (implies --predict; default: calibrate\n"
-	 "each device, `models calibrate --model fixed`, ~5 s; on one\n"
-	 "disk the two models share its servers, pool=disk)"),
+	 "each device, `models calibrate --model fixed` or the one of\n"
+	 "--calibrate-model, 4.8 s each; on one disk two fixed models\n"
+	 "share its servers, pool=disk)"),
 	TEXT(CO_TARGET_MODEL, "target-model", "SPEC", CLI_REPLAY,
 	 CLI_S_PREDICT, "the target's model (the same)"),
 	{CO_CALIB_SECONDS, "calibrate-seconds", 0, CLI_DOUBLE, "N", 0.1, 3600, NULL, "seconds, 0.1..3600",
