@@ -30,6 +30,9 @@ struct des_event {
  * head and tail run free (the ring index is their low bits): tail - head events are in it. */
 struct des_lane {
 	struct des_event *ring;
+	/* &ring[head & mask], kept by the pop and the growth (an append leaves it: an empty lane's
+	 * head slot is where its next event goes): the peek reads a lane's first event in one load */
+	const struct des_event *top;
 	size_t head, tail, cap, mask; /* mask = cap - 1 (cap a power of two, or 0) */
 	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties) */
 };
@@ -82,8 +85,15 @@ static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_
 
 	if (lane >= DES_LANES || cls != DES_CLASS_COMPLETION)
 		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
-	if (time_ns == q->now_ns)
-		lane = DES_LANE_NOW;
+	if (time_ns == q->now_ns) {
+		/* the now lane's events are all at now (the clock never goes back, and they run
+		 * before it moves on): its last event is never later, only its room is checked */
+		l = &q->lane[DES_LANE_NOW];
+		if (l->tail - l->head == l->cap)
+			return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
+		des_lane_append(q, DES_LANE_NOW, time_ns, cls, fn, arg);
+		return 0;
+	}
 	l = &q->lane[lane];
 	/* the common case inline: a lane with room whose last event is not later (an empty
 	 * lane whose last event was later sends this one to the heap: the same order) */
