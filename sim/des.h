@@ -102,6 +102,17 @@ static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_
 	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
 }
+/* des_schedule_lane of a completion for the current instant (the now lane), for a caller that
+ * knows the time is now: the lane's room is the only check. */
+static inline int des_schedule_now(struct des *q, des_fn fn, void *arg)
+{
+	struct des_lane *l = &q->lane[DES_LANE_NOW];
+
+	if (l->tail - l->head == l->cap)
+		return des_schedule_lane_slow(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
+	des_lane_append(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
+	return 0;
+}
 /* Time of the next event, or UINT64_MAX when empty. */
 uint64_t des_next_time(const struct des *q);
 /* Pop and run the next event; false when empty. */

@@ -399,7 +399,9 @@ req_finish(struct dm_core *dm, struct dm_req *req)
 	POOL_PUT(dm, free_req, struct dm_req, req);
 }
 
-static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
+/* Inlined into dm_dio_complete (once per piece there); out of line for the rarer callers. */
+static inline __attribute__((always_inline)) void piece_done_inl(struct dm_core *dm,
+								  struct dm_piece *p, int error)
 {
 	struct dm_req *req = p->req;
 
@@ -412,6 +414,11 @@ static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
 	/* dm_submit holds its own count while mapping, so this cannot end a request early */
 	if (--req->pieces_left == 0)
 		req_finish(dm, req);
+}
+
+static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
+{
+	piece_done_inl(dm, p, error);
 }
 
 /* ---- mapping and the dispatch list ---- */
@@ -606,7 +613,7 @@ void dm_dio_complete(struct dm_core *dm, struct dm_dio *d, int error)
 		POOL_PUT(dm, free_dio, struct dm_dio, d);
 		if (p->b.bio.map_ptr)
 			status = ssdcache_endio(dm->sc, &p->b.bio, error);
-		piece_done(dm, p, status);
+		piece_done_inl(dm, p, status);
 	} else {
 		void (*fn)(unsigned long, void *) = d->fn;
 		void *ctx = d->context;

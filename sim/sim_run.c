@@ -97,6 +97,14 @@ static void schedule_lane(struct run *r, unsigned lane, uint64_t at, des_fn fn, 
 		ssdcache_out_of_memory("growing the event queue");
 }
 
+/* A completion for the current instant (a device that takes no time, the worker without
+ * delay): the now lane, where schedule_lane would put it too, without choosing a lane. */
+static inline void schedule_now(struct run *r, des_fn fn, void *arg)
+{
+	if (des_schedule_now(&r->q, fn, arg))
+		ssdcache_out_of_memory("growing the event queue");
+}
+
 static void schedule(struct run *r, uint64_t at, des_fn fn, void *arg)
 {
 	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg))
@@ -134,7 +142,11 @@ static void be_submit(void *be, struct dm_dio *d)
 	struct run *r = be;
 	struct dev *dev = d->dev == BDEV_CACHE ? r->cache.dev : r->target.dev;
 
-	if (dev_submit(dev, &d->io, r->q.now_ns) == DEV_Q_COMPLETED)
+	if (dev_submit(dev, &d->io, r->q.now_ns) != DEV_Q_COMPLETED)
+		return;
+	if (d->io.done_ns == r->q.now_ns)
+		schedule_now(r, ev_dev_complete, d);
+	else
 		schedule_lane(r, LANE_DEV0 + 3 * (d->dev == BDEV_CACHE) + (d->io.op < 2 ? d->io.op : 2),
 			      d->io.done_ns, ev_dev_complete, d);
 }
@@ -143,7 +155,10 @@ static void be_queue_work(void *be)
 {
 	struct run *r = be;
 
-	schedule_lane(r, LANE_WORKER, r->q.now_ns + r->cfg->wq_delay_ns, ev_worker, NULL);
+	if (!r->cfg->wq_delay_ns)
+		schedule_now(r, ev_worker, NULL);
+	else
+		schedule_lane(r, LANE_WORKER, r->q.now_ns + r->cfg->wq_delay_ns, ev_worker, NULL);
 }
 
 /* ---- the run ---- */
