@@ -206,7 +206,7 @@ bool des_run_next(struct des *q)
 	return true;
 }
 
-void des_run_until(struct des *q, uint64_t time_ns)
+void des_run_until_scan(struct des *q, uint64_t time_ns)
 {
 	for (;;) {
 		int lane;

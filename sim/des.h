@@ -117,8 +117,28 @@ static inline int des_schedule_now(struct des *q, des_fn fn, void *arg)
 uint64_t des_next_time(const struct des *q);
 /* Pop and run the next event; false when empty. */
 bool des_run_next(struct des *q);
-/* Run every event at or before time_ns, in order (one look at the queue per event). */
-void des_run_until(struct des *q, uint64_t time_ns);
+/* des_run_until past its inline part: the queue holds more than the now lane. */
+void des_run_until_scan(struct des *q, uint64_t time_ns);
+/* Run every event at or before time_ns, in order (one look at the queue per event). Inline:
+ * with zero-latency devices every event is in the now lane, at the current instant, and this
+ * loop over it is the whole work (once per request, from the arrival loop). */
+static inline void des_run_until(struct des *q, uint64_t time_ns)
+{
+	while (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
+		struct des_lane *l = &q->lane[DES_LANE_NOW];
+		struct des_event ev = *l->top;
+
+		if (ev.time_ns > time_ns)
+			return;
+		l->top = &l->ring[++l->head & l->mask];
+		if (l->head == l->tail)
+			q->lanes_mask = 0;
+		q->now_ns = ev.time_ns;
+		ev.fn(q->ctx, ev.arg, ev.time_ns);
+	}
+	if (q->nr || q->lanes_mask)
+		des_run_until_scan(q, time_ns);
+}
 static inline bool des_empty(const struct des *q)
 {
 	return q->nr == 0 && q->lanes_mask == 0;

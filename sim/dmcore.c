@@ -329,6 +329,23 @@ struct dm_req *dm_req_alloc(struct dm_core *dm)
 	return r;
 }
 
+struct dm_req *dm_req_from_rec(struct dm_core *dm, const struct trc_rec *rec, uint64_t arrival_ns)
+{
+	struct dm_req *r = POOL_GET(dm, free_req, struct dm_req);
+
+	/* dm_req_alloc's fields, the record's where it has them */
+	r->id = dm->next_req_id++;
+	r->flags = rec->flags;
+	r->sector = rec->nsect ? rec->sector : 0; /* a flush without data has no extent */
+	r->nsect = rec->nsect;
+	r->arrival_ns = arrival_ns;
+	r->version = 0;
+	r->pieces_left = 0;
+	r->error = 0;
+	r->trace_latency_ns = rec->latency_ns;
+	return r;
+}
+
 /* ---- splitting (dm.c __split_and_process_bio / max_io_len) ---- */
 
 uint64_t dm_max_io_len(uint64_t sector, uint64_t target_len, uint64_t split_io)
