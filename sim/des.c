@@ -75,6 +75,7 @@ static int des_lane_push(struct des *q, unsigned lane, uint64_t time_ns, enum de
 			r[i] = l->ring[(l->head + i) & l->mask];
 		free(l->ring);
 		l->ring = r;
+		l->top = r;
 		l->cap = cap;
 		l->mask = cap - 1;
 		l->head = 0;
@@ -102,28 +103,38 @@ int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum 
 }
 
 /* The earliest of the heap's top and the non-empty lanes' heads: NULL when empty;
- * *lane_out = -1 for the heap. */
+ * *lane_out = -1 for the heap. The best key so far is held in registers (with several lanes
+ * not empty, the models' case, this loop was the largest part of the queue's cost). */
 static inline const struct des_event *des_peek(const struct des *q, int *lane_out)
 {
-	const struct des_event *best;
+	const struct des_event *best = NULL;
+	uint64_t bt = UINT64_MAX, bo = UINT64_MAX;
+	int lane = -1;
+	unsigned m = q->lanes_mask;
 
 	/* only completions of this instant (devices that take no time): the now lane's head */
-	if (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
-		const struct des_lane *l = &q->lane[DES_LANE_NOW];
+	if (m == 1u << DES_LANE_NOW && !q->nr) {
 		*lane_out = DES_LANE_NOW;
-		return &l->ring[l->head & l->mask];
+		return q->lane[DES_LANE_NOW].top;
 	}
-	best = q->nr ? &q->heap[0] : NULL;
-	*lane_out = -1;
-	for (unsigned m = q->lanes_mask; m; m &= m - 1) {
+	if (q->nr) {
+		best = &q->heap[0];
+		bt = best->time_ns;
+		bo = best->order;
+	}
+	for (; m; m &= m - 1) {
 		int i = __builtin_ctz(m);
-		const struct des_lane *l = &q->lane[i];
-		const struct des_event *e = &l->ring[l->head & l->mask];
-		if (!best || ev_less(e, best)) {
+		const struct des_event *e = q->lane[i].top;
+		/* no event has order UINT64_MAX (class bit 62 and a sequence below 2^62): the
+		 * first lane always beats the empty start */
+		if (e->time_ns < bt || (e->time_ns == bt && e->order < bo)) {
 			best = e;
-			*lane_out = i;
+			bt = e->time_ns;
+			bo = e->order;
+			lane = i;
 		}
 	}
+	*lane_out = lane;
 	return best;
 }
 
@@ -139,21 +150,19 @@ uint64_t des_next_time(const struct des *q)
 static inline void des_lane_pop_run(struct des *q, unsigned lane)
 {
 	struct des_lane *l = &q->lane[lane];
-	struct des_event ev = l->ring[l->head++ & l->mask];
+	struct des_event ev = *l->top;
 
+	l->top = &l->ring[++l->head & l->mask];
 	if (l->head == l->tail)
 		q->lanes_mask &= ~(1u << lane);
 	q->now_ns = ev.time_ns;
 	ev.fn(q->ctx, ev.arg, ev.time_ns);
 }
 
-/* Remove e (what des_peek returned, from lane or the heap) and run it. */
-static inline void des_pop_run(struct des *q, int lane)
+/* Remove the heap's top (which des_peek chose) and run it. Out of line: the callers inline
+ * the lane's pop, the common case, without the heap's registers to save. */
+static __attribute__((noinline)) void des_heap_pop_run(struct des *q)
 {
-	if (lane >= 0) {
-		des_lane_pop_run(q, (unsigned)lane);
-		return;
-	}
 	struct des_event top = q->heap[0];
 	struct des_event last = q->heap[--q->nr];
 	size_t i = 0;
@@ -177,6 +186,15 @@ static inline void des_pop_run(struct des *q, int lane)
 	top.fn(q->ctx, top.arg, top.time_ns);
 }
 
+/* Remove e (what des_peek returned, from lane or the heap) and run it. */
+static inline __attribute__((always_inline)) void des_pop_run(struct des *q, int lane)
+{
+	if (lane >= 0)
+		des_lane_pop_run(q, (unsigned)lane);
+	else
+		des_heap_pop_run(q);
+}
+
 bool des_run_next(struct des *q)
 {
 	int lane;
@@ -188,7 +206,7 @@ bool des_run_next(struct des *q)
 	return true;
 }
 
-void des_run_until(struct des *q, uint64_t time_ns)
+void des_run_until_scan(struct des *q, uint64_t time_ns)
 {
 	for (;;) {
 		int lane;
@@ -196,8 +214,7 @@ void des_run_until(struct des *q, uint64_t time_ns)
 
 		/* zero-latency devices: every event is in the now lane, at the current instant */
 		if (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
-			const struct des_lane *l = &q->lane[DES_LANE_NOW];
-			if (l->ring[l->head & l->mask].time_ns > time_ns)
+			if (q->lane[DES_LANE_NOW].top->time_ns > time_ns)
 				return;
 			des_lane_pop_run(q, DES_LANE_NOW);
 			continue;

@@ -30,6 +30,9 @@ struct des_event {
  * head and tail run free (the ring index is their low bits): tail - head events are in it. */
 struct des_lane {
 	struct des_event *ring;
+	/* &ring[head & mask], kept by the pop and the growth (an append leaves it: an empty lane's
+	 * head slot is where its next event goes): the peek reads a lane's first event in one load */
+	const struct des_event *top;
 	size_t head, tail, cap, mask; /* mask = cap - 1 (cap a power of two, or 0) */
 	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties) */
 };
@@ -82,8 +85,15 @@ static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_
 
 	if (lane >= DES_LANES || cls != DES_CLASS_COMPLETION)
 		return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
-	if (time_ns == q->now_ns)
-		lane = DES_LANE_NOW;
+	if (time_ns == q->now_ns) {
+		/* the now lane's events are all at now (the clock never goes back, and they run
+		 * before it moves on): its last event is never later, only its room is checked */
+		l = &q->lane[DES_LANE_NOW];
+		if (l->tail - l->head == l->cap)
+			return des_schedule_lane_slow(q, lane, time_ns, cls, fn, arg);
+		des_lane_append(q, DES_LANE_NOW, time_ns, cls, fn, arg);
+		return 0;
+	}
 	l = &q->lane[lane];
 	/* the common case inline: a lane with room whose last event is not later (an empty
 	 * lane whose last event was later sends this one to the heap: the same order) */
@@ -92,12 +102,43 @@ static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_
 	des_lane_append(q, lane, time_ns, cls, fn, arg);
 	return 0;
 }
+/* des_schedule_lane of a completion for the current instant (the now lane), for a caller that
+ * knows the time is now: the lane's room is the only check. */
+static inline int des_schedule_now(struct des *q, des_fn fn, void *arg)
+{
+	struct des_lane *l = &q->lane[DES_LANE_NOW];
+
+	if (l->tail - l->head == l->cap)
+		return des_schedule_lane_slow(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
+	des_lane_append(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
+	return 0;
+}
 /* Time of the next event, or UINT64_MAX when empty. */
 uint64_t des_next_time(const struct des *q);
 /* Pop and run the next event; false when empty. */
 bool des_run_next(struct des *q);
-/* Run every event at or before time_ns, in order (one look at the queue per event). */
-void des_run_until(struct des *q, uint64_t time_ns);
+/* des_run_until past its inline part: the queue holds more than the now lane. */
+void des_run_until_scan(struct des *q, uint64_t time_ns);
+/* Run every event at or before time_ns, in order (one look at the queue per event). Inline:
+ * with zero-latency devices every event is in the now lane, at the current instant, and this
+ * loop over it is the whole work (once per request, from the arrival loop). */
+static inline void des_run_until(struct des *q, uint64_t time_ns)
+{
+	while (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
+		struct des_lane *l = &q->lane[DES_LANE_NOW];
+		struct des_event ev = *l->top;
+
+		if (ev.time_ns > time_ns)
+			return;
+		l->top = &l->ring[++l->head & l->mask];
+		if (l->head == l->tail)
+			q->lanes_mask = 0;
+		q->now_ns = ev.time_ns;
+		ev.fn(q->ctx, ev.arg, ev.time_ns);
+	}
+	if (q->nr || q->lanes_mask)
+		des_run_until_scan(q, time_ns);
+}
 static inline bool des_empty(const struct des *q)
 {
 	return q->nr == 0 && q->lanes_mask == 0;

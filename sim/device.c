@@ -143,49 +143,6 @@ void dev_destroy(struct dev *d)
 	free(d);
 }
 
-/* Integrate the number of outstanding I/Os over time (mean depth) and busy time. */
-static void account_depth(struct dev *d, uint64_t now_ns)
-{
-	if (d->first_ns == UINT64_MAX)
-		d->first_ns = now_ns;
-	if (now_ns > d->last_change_ns) {
-		d->qd_area += (double)d->inflight * (double)(now_ns - d->last_change_ns);
-		if (d->inflight)
-			d->busy_ns += now_ns - d->last_change_ns;
-	}
-	d->last_change_ns = now_ns;
-}
-
-enum dev_q_result dev_submit(struct dev *d, struct dev_io *io, uint64_t now_ns)
-{
-	uint64_t bytes = (uint64_t)io->nsect * 512;
-
-	account_depth(d, now_ns);
-	d->inflight++;
-	io->submit_ns = now_ns;
-	switch (io->op) {
-	case DEV_READ:
-		d->acc.nr_reads++;
-		d->acc.bytes_read += bytes;
-		break;
-	case DEV_WRITE:
-		d->acc.nr_writes++;
-		d->acc.bytes_written += bytes;
-		break;
-	default:
-		d->acc.nr_other++;
-	}
-	return d->ops->submit(d, io, now_ns);
-}
-
-void dev_account_complete(struct dev *d, const struct dev_io *io, uint64_t now_ns)
-{
-	(void)io;
-	account_depth(d, now_ns);
-	if (d->inflight)
-		d->inflight--;
-}
-
 void dev_get_stats(const struct dev *d, uint64_t end_ns, struct dev_stats *out)
 {
 	uint64_t busy = d->busy_ns, span;

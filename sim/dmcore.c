@@ -329,6 +329,23 @@ struct dm_req *dm_req_alloc(struct dm_core *dm)
 	return r;
 }
 
+struct dm_req *dm_req_from_rec(struct dm_core *dm, const struct trc_rec *rec, uint64_t arrival_ns)
+{
+	struct dm_req *r = POOL_GET(dm, free_req, struct dm_req);
+
+	/* dm_req_alloc's fields, the record's where it has them */
+	r->id = dm->next_req_id++;
+	r->flags = rec->flags;
+	r->sector = rec->nsect ? rec->sector : 0; /* a flush without data has no extent */
+	r->nsect = rec->nsect;
+	r->arrival_ns = arrival_ns;
+	r->version = 0;
+	r->pieces_left = 0;
+	r->error = 0;
+	r->trace_latency_ns = rec->latency_ns;
+	return r;
+}
+
 /* ---- splitting (dm.c __split_and_process_bio / max_io_len) ---- */
 
 uint64_t dm_max_io_len(uint64_t sector, uint64_t target_len, uint64_t split_io)
@@ -350,14 +367,14 @@ piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t
 {
 	struct dm_piece *p = POOL_GET(dm, free_piece, struct dm_piece);
 
-	/* every field but the pools' next_free (the pool does not clear) */
+	/* every field but the pools' next_free (the pool does not clear); a piece is mapped right
+	 * after (every caller) */
 	p->b.bio.bi_sector = sector;
 	p->b.bio.bi_sectors = nsect;
 	p->b.bio.bi_cur_sectors = nsect; /* one segment: traces carry no page layout */
 	p->b.bio.bi_rw = rw;
-	p->b.bio.bi_bdev = BDEV_SELF;
-	p->b.bio.map_ptr = NULL;
-	p->b.bio.bi_seq = 0; /* map_piece sets it */
+	/* bi_bdev, map_ptr and bi_seq: map_piece (or dm_submit_one) sets them next, before
+	 * anything reads the bio */
 	p->b.bio.bi_req = req->id; /* for the policies: the oracle's clock, admission by request */
 	p->b.bio.bi_req_sector = req->sector;
 	p->b.bio.bi_req_sectors = req->nsect;
@@ -399,7 +416,9 @@ req_finish(struct dm_core *dm, struct dm_req *req)
 	POOL_PUT(dm, free_req, struct dm_req, req);
 }
 
-static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
+/* Inlined into dm_dio_complete (once per piece there); out of line for the rarer callers. */
+static inline __attribute__((always_inline)) void piece_done_inl(struct dm_core *dm,
+								  struct dm_piece *p, int error)
 {
 	struct dm_req *req = p->req;
 
@@ -412,6 +431,11 @@ static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
 	/* dm_submit holds its own count while mapping, so this cannot end a request early */
 	if (--req->pieces_left == 0)
 		req_finish(dm, req);
+}
+
+static void piece_done(struct dm_core *dm, struct dm_piece *p, int error)
+{
+	piece_done_inl(dm, p, error);
 }
 
 /* ---- mapping and the dispatch list ---- */
@@ -456,12 +480,23 @@ map_piece(struct dm_core *dm, struct dm_piece *p)
 	/* DM_MAPIO_SUBMITTED: the engine owns it (flush, WRITE_DONE, fixed-mode deferral) */
 }
 
-/* Drain the dispatch list in order (generic_make_request's loop over current->bio_list). */
-static void dispatch_drain(struct dm_core *dm)
+/* Send a remapped piece to its device. */
+static inline __attribute__((always_inline)) void dispatch_issue(struct dm_core *dm,
+								  struct dm_piece *p)
 {
-	if (dm->draining)
-		return;
-	dm->draining = true;
+	enum dev_op op = (p->b.bio.bi_rw & REQ_DISCARD) ? DEV_DISCARD
+			 : bio_data_dir(&p->b.bio) == WRITE ? DEV_WRITE : DEV_READ;
+	struct dm_dio *d = dio_new(dm, p->b.bio.bi_bdev, op, p->b.bio.bi_sector,
+				   p->b.bio.bi_sectors, &p->b);
+	d->piece = p;
+	p->device_io = true;
+	p->served_by = p->b.bio.bi_bdev;
+	dm->be.submit(dm->be.be, d);
+}
+
+/* dispatch_drain's loop, draining set. */
+static void dispatch_loop(struct dm_core *dm)
+{
 	while (dm->dispatch_nr) {
 		struct dm_piece *p = dm->dispatch[dm->dispatch_head++];
 		dm->dispatch_nr--;
@@ -470,16 +505,18 @@ static void dispatch_drain(struct dm_core *dm)
 			map_piece(dm, p);
 			continue;
 		}
-		enum dev_op op = (p->b.bio.bi_rw & REQ_DISCARD) ? DEV_DISCARD
-				 : bio_data_dir(&p->b.bio) == WRITE ? DEV_WRITE : DEV_READ;
-		struct dm_dio *d = dio_new(dm, p->b.bio.bi_bdev, op, p->b.bio.bi_sector,
-					   p->b.bio.bi_sectors, &p->b);
-		d->piece = p;
-		p->device_io = true;
-		p->served_by = p->b.bio.bi_bdev;
-		dm->be.submit(dm->be.be, d);
+		dispatch_issue(dm, p);
 	}
 	dm->dispatch_head = 0;
+}
+
+/* Drain the dispatch list in order (generic_make_request's loop over current->bio_list). */
+static void dispatch_drain(struct dm_core *dm)
+{
+	if (dm->draining)
+		return;
+	dm->draining = true;
+	dispatch_loop(dm);
 	dm->draining = false;
 }
 
@@ -493,12 +530,60 @@ static const struct {
 	{TRC_AHEAD, REQ_RAHEAD},
 };
 
+/*
+ * dm_submit of a request that is one piece (most of a 4 KiB workload at blocksize 8): the same
+ * steps without the split loop, and a remapped piece goes to its device without the dispatch
+ * list's round trip. That list is empty here and not being drained (dm_submit runs from the
+ * top, and a bio the engine submits during its map is drained at once, host_submit_bio), so
+ * pushing the piece and draining would issue just it, then whatever its issue queued (the
+ * loop below), in the same order. A piece still addressed to us (WRITE_CANCEL) takes the
+ * list, as before.
+ */
+static void dm_submit_one(struct dm_core *dm, struct dm_req *req, uint32_t f)
+{
+	struct dm_piece *p = piece_new(dm, req, (f & TRC_WRITE) ? 'W' : 'R',
+				       (f & TRC_WRITE) ? BIO_RW_WRITE : 0, req->sector, req->nsect);
+	uint64_t seq = dm->seq++;
+	int r;
+
+	/* map_piece, with the remapped piece's dispatch folded in */
+	p->b.bio.bi_seq = seq;
+	p->b.bio.bi_bdev = BDEV_SELF;
+	p->b.bio.map_ptr = NULL;
+	if (dm->hooks.mapped)
+		dm->hooks.mapped(dm->hooks.obs, p, seq);
+	p->last_seq = seq;
+	r = ssdcache_map(dm->sc, &p->b.bio);
+	if (r == DM_MAPIO_REMAPPED) {
+		if (!dm->draining && !dm->dispatch_nr && p->b.bio.bi_bdev != BDEV_SELF) {
+			dm->draining = true;
+			dispatch_issue(dm, p);
+			if (dm->dispatch_nr)
+				dispatch_loop(dm);
+			dm->draining = false;
+		} else {
+			dispatch_push(dm, p);
+		}
+	} else if (r < 0) {
+		piece_done(dm, p, r);
+	}
+	if (dm->dispatch_nr)
+		dispatch_drain(dm);
+	if (--req->pieces_left == 0)
+		req_finish(dm, req);
+}
+
 void dm_submit(struct dm_core *dm, struct dm_req *req)
 {
 	uint32_t f = req->flags;
 	uint32_t data_rw = (f & TRC_WRITE) ? BIO_RW_WRITE : 0;
 	dm->inflight_req++;
 	req->pieces_left = 1; /* dm's own reference until every piece is mapped */
+	if (!(f & (TRC_DISCARD | TRC_FLUSH | TRC_FUA | TRC_SYNC | TRC_META | TRC_AHEAD)) && req->nsect &&
+	    req->nsect <= dm_max_io_len(req->sector, dm->target_sectors, dm->split_io)) {
+		dm_submit_one(dm, req, f);
+		return;
+	}
 	if (f & (TRC_FUA | TRC_SYNC | TRC_META | TRC_AHEAD)) /* most requests carry none */
 		for (size_t i = 0; i < sizeof(bio_flags) / sizeof(bio_flags[0]); i++)
 			if (f & bio_flags[i].trc)
@@ -545,7 +630,7 @@ void dm_dio_complete(struct dm_core *dm, struct dm_dio *d, int error)
 		POOL_PUT(dm, free_dio, struct dm_dio, d);
 		if (p->b.bio.map_ptr)
 			status = ssdcache_endio(dm->sc, &p->b.bio, error);
-		piece_done(dm, p, status);
+		piece_done_inl(dm, p, status);
 	} else {
 		void (*fn)(unsigned long, void *) = d->fn;
 		void *ctx = d->context;

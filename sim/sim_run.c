@@ -97,6 +97,14 @@ static void schedule_lane(struct run *r, unsigned lane, uint64_t at, des_fn fn, 
 		ssdcache_out_of_memory("growing the event queue");
 }
 
+/* A completion for the current instant (a device that takes no time, the worker without
+ * delay): the now lane, where schedule_lane would put it too, without choosing a lane. */
+static inline void schedule_now(struct run *r, des_fn fn, void *arg)
+{
+	if (des_schedule_now(&r->q, fn, arg))
+		ssdcache_out_of_memory("growing the event queue");
+}
+
 static void schedule(struct run *r, uint64_t at, des_fn fn, void *arg)
 {
 	if (des_schedule(&r->q, at, DES_CLASS_COMPLETION, fn, arg))
@@ -134,7 +142,11 @@ static void be_submit(void *be, struct dm_dio *d)
 	struct run *r = be;
 	struct dev *dev = d->dev == BDEV_CACHE ? r->cache.dev : r->target.dev;
 
-	if (dev_submit(dev, &d->io, r->q.now_ns) == DEV_Q_COMPLETED)
+	if (dev_submit(dev, &d->io, r->q.now_ns) != DEV_Q_COMPLETED)
+		return;
+	if (d->io.done_ns == r->q.now_ns)
+		schedule_now(r, ev_dev_complete, d);
+	else
 		schedule_lane(r, LANE_DEV0 + 3 * (d->dev == BDEV_CACHE) + (d->io.op < 2 ? d->io.op : 2),
 			      d->io.done_ns, ev_dev_complete, d);
 }
@@ -143,7 +155,10 @@ static void be_queue_work(void *be)
 {
 	struct run *r = be;
 
-	schedule_lane(r, LANE_WORKER, r->q.now_ns + r->cfg->wq_delay_ns, ev_worker, NULL);
+	if (!r->cfg->wq_delay_ns)
+		schedule_now(r, ev_worker, NULL);
+	else
+		schedule_lane(r, LANE_WORKER, r->q.now_ns + r->cfg->wq_delay_ns, ev_worker, NULL);
 }
 
 /* ---- the run ---- */
@@ -309,15 +324,19 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 	snprintf(res->trace_format, sizeof(res->trace_format), "%s", trc_format_name(t));
 	obs_set_trace(r->obs, t);
 	struct ssdcache_ctx *sc = dm_target(r->dm); /* the target, once (a call per request) */
+	/* the options the loop reads, once (the calls in it could change *cfg, for the compiler) */
+	const uint64_t max_requests = cfg->max_requests, debug_abort_after = cfg->debug_abort_after;
+	const uint64_t qd = cfg->qd, map_cost_ns = cfg->map_cost_ns;
+	const double speed = cfg->speed;
 	for (;;) {
 		uint64_t at;
 
 		if (obs_stopped(r->obs))
 			break;
-		if (cfg->max_requests && res->requests >= cfg->max_requests)
+		if (max_requests && res->requests >= max_requests)
 			break;
 		/* --debug-abort-after: the internal-error path on purpose, for its tests */
-		ASSERT(!cfg->debug_abort_after || res->requests < cfg->debug_abort_after);
+		ASSERT(!debug_abort_after || res->requests < debug_abort_after);
 		if ((rc = trc_read_next(t, &rec, err, errlen)) <= 0)
 			break;
 		if (ts)
@@ -325,29 +344,29 @@ int sim_run(const struct sim_config *cfg, struct sim_result *res, char *err, siz
 		if (!obs_admit(r->obs, &rec, target_sectors))
 			continue;
 		obs_prefetch(r->obs, sc, &rec);
-		if (cfg->qd) {
+		if (qd) {
 			/* closed loop: as fast as possible with qd requests outstanding */
-			while (obs_outstanding(r->obs) >= cfg->qd && des_run_next(&r->q))
+			while (obs_outstanding(r->obs) >= qd && des_run_next(&r->q))
 				;
 			at = r->q.now_ns;
 		} else {
-			at = cfg->speed == 1.0 ? rec.time_ns : (uint64_t)llround((double)rec.time_ns / cfg->speed);
+			at = speed == 1.0 ? rec.time_ns : (uint64_t)llround((double)rec.time_ns / speed);
 			if (at < r->q.now_ns) {
 				r->time_inversions++;
 				at = r->q.now_ns;
 			}
 		}
-		if (cfg->map_cost_ns && at < r->cpu_free_ns)
+		if (map_cost_ns && at < r->cpu_free_ns)
 			at = r->cpu_free_ns; /* the CPU is still mapping earlier requests */
 		/* completions and worker runs at or before the arrival come first (class 0) */
 		des_run_until(&r->q, at);
 		r->q.now_ns = at;
-		uint64_t before = cfg->map_cost_ns ? dm_pieces_mapped(r->dm) : 0;
+		uint64_t before = map_cost_ns ? dm_pieces_mapped(r->dm) : 0;
 		struct dm_req *q = dm_req_from_rec(r->dm, &rec, at);
 		obs_request(r->obs, q, &rec, at);
 		dm_submit(r->dm, q);
-		if (cfg->map_cost_ns)
-			r->cpu_free_ns = at + (dm_pieces_mapped(r->dm) - before) * cfg->map_cost_ns;
+		if (map_cost_ns)
+			r->cpu_free_ns = at + (dm_pieces_mapped(r->dm) - before) * map_cost_ns;
 		/* runs longer than a second show their progress, twice a second */
 		if (show_progress && (res->requests & 0x3fff) == 0 && wall_now() - last_progress > 0.5 &&
 		    wall_now() - wall_start > 1.0) {
