@@ -11,6 +11,7 @@
 #   make install PREFIX=/usr/local   (program, man pages, bash completion, data, docs)
 #   make man        the man pages and the bash completion into build/man/
 #   V=1             show full commands
+#   LTO=            no link-time optimisation (the default with gcc: -flto=auto)
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
