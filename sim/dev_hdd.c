@@ -275,7 +275,10 @@ static int hdd_init(struct dev *d, char *err, size_t errlen)
 	hdd_zone_index(p);
 	p->act = calloc(p->queue_depth + p->wc_entries, sizeof(*p->act));
 	p->wc = p->act ? p->act + p->queue_depth : NULL;
-	p->ord = calloc(p->queue_depth + p->wc_entries, sizeof(*p->ord));
+	/* ord floats in a buffer three times the ops' number, started in its middle third */
+	p->ord_cap = (uint32_t)(p->queue_depth + p->wc_entries);
+	p->ord_buf = calloc(3 * (size_t)p->ord_cap, sizeof(*p->ord_buf));
+	p->ord = p->ord_buf ? p->ord_buf + p->ord_cap : NULL;
 	p->ord_cyl = true;
 	p->segs = calloc(p->nr_segs, sizeof(*p->segs));
 	if (!p->act || !p->ord || !p->segs) {
@@ -302,7 +305,7 @@ static void hdd_fini(struct dev *d)
 	free(p->zone_of);
 	hdd_file_free(&p->tab);
 	free(p->act); /* wc[] too */
-	free(p->ord);
+	free(p->ord_buf);
 	free(p->segs);
 }
 
@@ -337,15 +340,28 @@ static inline uint32_t hdd_ord_upper(const struct hdd_priv *p, uint64_t lba)
 	return hdd_ord_search(p, lba + 1);
 }
 
-/* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow. */
+/* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow.
+ * The shorter side of position k moves over by one (the entries before k down, p->ord with
+ * them, or those from k up); a side without room first has the whole order moved back to the
+ * buffer's middle third (room for every op on either side). */
 static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
 {
 	const struct hdd_op *o = &p->act[s];
-	uint32_t k = hdd_ord_upper(p, o->lba);
+	uint32_t k = hdd_ord_upper(p, o->lba), n = p->nr_ord;
 
-	if ((k && p->ord[k - 1].cyl > o->cyl) || (k < p->nr_ord && p->ord[k].cyl < o->cyl))
+	if ((k && p->ord[k - 1].cyl > o->cyl) || (k < n && p->ord[k].cyl < o->cyl))
 		p->ord_cyl = false;
-	memmove(&p->ord[k + 1], &p->ord[k], (p->nr_ord - k) * sizeof(*p->ord));
+	bool down = k < n - k;
+	if (down ? p->ord == p->ord_buf : p->ord + n == p->ord_buf + 3 * (size_t)p->ord_cap) {
+		memmove(p->ord_buf + p->ord_cap, p->ord, n * sizeof(*p->ord));
+		p->ord = p->ord_buf + p->ord_cap;
+	}
+	if (down) {
+		memmove(p->ord - 1, p->ord, k * sizeof(*p->ord));
+		p->ord--;
+	} else {
+		memmove(&p->ord[k + 1], &p->ord[k], (n - k) * sizeof(*p->ord));
+	}
 	p->ord[k] = (struct hdd_ord){.lba = o->lba, .cyl = o->cyl, .slot = s};
 	p->nr_ord++;
 }
@@ -369,7 +385,14 @@ static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32
 		k = hdd_ord_find(p, s);
 
 	if (k < p->nr_ord) {
-		memmove(&p->ord[k], &p->ord[k + 1], (p->nr_ord - k - 1) * sizeof(*p->ord));
+		/* the shorter side closes the gap: those before k up (p->ord with them), or
+		 * those after k down */
+		if (k < p->nr_ord - 1 - k) {
+			memmove(p->ord + 1, p->ord, k * sizeof(*p->ord));
+			p->ord++;
+		} else {
+			memmove(&p->ord[k], &p->ord[k + 1], (p->nr_ord - k - 1) * sizeof(*p->ord));
+		}
 		p->nr_ord--;
 	}
 	if (last != s && (k = hdd_ord_find(p, last)) < p->nr_ord)

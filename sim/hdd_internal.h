@@ -138,6 +138,10 @@ struct hdd_priv {
 	 * insertion that finds otherwise clears it for good and SPTF scans every op). */
 	struct hdd_ord *ord;
 	uint32_t nr_ord;
+	/* ord's entries sit somewhere in ord_buf (3 * ord_cap entries, ord_cap the number of
+	 * ops there can be), so that an insertion or removal moves the shorter side only */
+	struct hdd_ord *ord_buf;
+	uint32_t ord_cap;
 	bool ord_cyl;
 	uint64_t wc_max_nsect; /* no wc[] op has ever been longer (bounds the lba searches) */
 	/* seek_lb[d]: a lower bound of the move to any cylinder d or more away (the seek table's
