@@ -14,15 +14,9 @@
  * percentiles are its inverse cumulative distribution (gsl_histogram_pdf_sample), clamped to
  * the exact minimum and maximum.
  */
-#define SUB_BITS 5
-#define SUB (1u << SUB_BITS)
-#define NBINS (64 * SUB)
-
-struct latstat {
-	uint64_t bins[NBINS];
-	uint64_t count;
-	double sum, min, max;
-};
+#define SUB_BITS LATSTAT_SUB_BITS
+#define SUB LATSTAT_SUB
+#define NBINS LATSTAT_NBINS
 
 struct latstat *latstat_new(void)
 {
@@ -38,14 +32,7 @@ void latstat_free(struct latstat *ls)
 	free(ls);
 }
 
-/* Values below SUB ns get one bin each; above, the top SUB_BITS+1 bits choose the bin. */
-static inline unsigned bin_of(uint64_t v)
-{
-	if (v < SUB)
-		return (unsigned)v;
-	unsigned e = 63u - (unsigned)__builtin_clzll(v); /* >= SUB_BITS */
-	return (e - SUB_BITS + 1) * SUB + (unsigned)((v >> (e - SUB_BITS)) & (SUB - 1));
-}
+#define bin_of latstat_bin_of
 
 /* The lower edge of bin b (bin_of's inverse). */
 static double bin_low(unsigned b)
@@ -67,24 +54,6 @@ void latstat_add(struct latstat *ls, double ns)
 		ls->min = ns;
 	if (ns > ls->max)
 		ls->max = ns;
-}
-
-void latstat_add_ns(struct latstat *ls, uint64_t ns)
-{
-	if (ns >> 53) {
-		latstat_add(ls, (double)ns); /* not exact as a double: its rounding decides the bin */
-		return;
-	}
-	/* below 2^53 the double is exact, and (uint64_t) of it is ns again: latstat_add's sample */
-	double d = (double)(int64_t)ns;
-
-	ls->bins[bin_of(ns)]++;
-	ls->count++;
-	ls->sum += d;
-	if (d < ls->min)
-		ls->min = d;
-	if (d > ls->max)
-		ls->max = d;
 }
 
 static double clamp(double v, double lo, double hi)
