@@ -51,25 +51,6 @@ struct fl_node {
 	uint64_t mask, block;
 	uint32_t count, next_free;
 };
-/*
- * The table of blocks seen: open addressing with linear probing over a power-of-two array of
- * {block + 1 (0: free), position}, never deleted from, grown (doubled) before it is 3/4 full.
- * A key's home is the top bits of its mix (ht_mix), not the low ones, so homes keep their order
- * when the table doubles (old slot i's entries go to 2i or 2i + 1): growth reads the old table
- * and writes the new one front to back, instead of one cache miss per entry (hashtab's
- * rehash was 0.8 LL misses per distinct block). Arrays of 2 MiB or more are mapped on their own
- * and marked for transparent huge pages: a lookup at random in a table of tens of MiB would
- * otherwise miss the TLB too.
- */
-struct bslot {
-	uint64_t k1, pos;
-};
-struct btab {
-	struct bslot *t;
-	uint64_t cap, nr;
-	unsigned shift; /* 64 - log2(cap) */
-};
-
 #define BIG_BYTES (2u << 20)
 
 static void *big_alloc(size_t bytes)
@@ -95,97 +76,124 @@ static void big_free(void *p, size_t bytes)
 		munmap(p, bytes);
 }
 
-static inline uint64_t bt_home(const struct btab *b, uint64_t key)
-{
-	return ht_mix(key) >> b->shift;
-}
-
-static int bt_init(struct btab *b, unsigned log2cap)
-{
-	b->cap = 1ULL << log2cap;
-	b->shift = 64 - log2cap;
-	b->nr = 0;
-	b->t = big_alloc(b->cap * sizeof(*b->t));
-	return b->t ? 0 : -1;
-}
-
-static void bt_fini(struct btab *b)
-{
-	big_free(b->t, b->cap * sizeof(*b->t));
-	b->t = NULL;
-}
-
-/* Double the table, in slot order (see above). -1 without memory, the table unchanged. */
-static int bt_grow(struct btab *b)
-{
-	struct btab n;
-	uint64_t mask;
-
-	if (bt_init(&n, 65 - b->shift))
-		return -1;
-	mask = n.cap - 1;
-	for (uint64_t i = 0; i < b->cap; i++) {
-		if (!b->t[i].k1)
-			continue;
-		uint64_t j = bt_home(&n, b->t[i].k1 - 1);
-		while (n.t[j].k1)
-			j = (j + 1) & mask;
-		n.t[j] = b->t[i];
+/*
+ * The table of blocks seen: open addressing with linear probing over a power-of-two array,
+ * never deleted from, grown (doubled) before it is 3/4 full. A key's home is the top bits of its
+ * mix (ht_mix), not the low ones, so homes keep their order when the table doubles (old slot i's
+ * entries go to 2i or 2i + 1): growth reads the old table and writes the new one front to back,
+ * instead of one cache miss per entry (hashtab's rehash was 0.8 LL misses per distinct block).
+ * Arrays of 2 MiB or more are mapped on their own and marked for transparent huge pages: a
+ * lookup at random in a table of tens of MiB would otherwise miss the TLB too.
+ *
+ * Entries are 8 bytes, {block + 1 (0: free), position}, both 32 bits (a lookup at random is an
+ * LL miss, so the table's footprint is the explanation's cost): blocks below UINT32_MAX (a
+ * device of 2^32 blocks, 16 TiB in blocks of 4 KiB) are in it, the others in a second table
+ * of the same kind with 16-byte entries {block + 1, position} (the same code, empty and cold
+ * on ordinary traces). Positions are kept below 2^32 by a rebase (ring_rebase): rare, one pass
+ * over both tables per 2^30 accesses or more.
+ */
+#define BT_DEFINE(pfx, slot_t, key_t, pos_t)                                                     \
+	struct slot_t {                                                                          \
+		key_t k1;                                                                        \
+		pos_t pos;                                                                       \
+	};                                                                                       \
+	struct pfx##tab {                                                                        \
+		struct slot_t *t;                                                                \
+		uint64_t cap, nr;                                                                \
+		unsigned shift; /* 64 - log2(cap) */                                             \
+	};                                                                                       \
+	static inline uint64_t pfx##_home(const struct pfx##tab *b, uint64_t key)                \
+	{                                                                                        \
+		return ht_mix(key) >> b->shift;                                                  \
+	}                                                                                        \
+	static int pfx##_init(struct pfx##tab *b, unsigned log2cap)                              \
+	{                                                                                        \
+		b->cap = 1ULL << log2cap;                                                        \
+		b->shift = 64 - log2cap;                                                         \
+		b->nr = 0;                                                                       \
+		b->t = big_alloc(b->cap * sizeof(*b->t));                                        \
+		return b->t ? 0 : -1;                                                            \
+	}                                                                                        \
+	static void pfx##_fini(struct pfx##tab *b)                                               \
+	{                                                                                        \
+		big_free(b->t, b->cap * sizeof(*b->t));                                          \
+		b->t = NULL;                                                                     \
+	}                                                                                        \
+	/* Double the table, in slot order (see above). -1 without memory, the table unchanged. */ \
+	static int pfx##_grow(struct pfx##tab *b)                                                \
+	{                                                                                        \
+		struct pfx##tab n;                                                               \
+		uint64_t mask;                                                                   \
+		if (pfx##_init(&n, 65 - b->shift))                                               \
+			return -1;                                                               \
+		mask = n.cap - 1;                                                                \
+		for (uint64_t i = 0; i < b->cap; i++) {                                          \
+			if (!b->t[i].k1)                                                         \
+				continue;                                                        \
+			uint64_t j = pfx##_home(&n, b->t[i].k1 - 1);                             \
+			while (n.t[j].k1)                                                        \
+				j = (j + 1) & mask;                                              \
+			n.t[j] = b->t[i];                                                        \
+		}                                                                                \
+		n.nr = b->nr;                                                                    \
+		pfx##_fini(b);                                                                   \
+		*b = n;                                                                          \
+		return 0;                                                                        \
+	}                                                                                        \
+	/* The slot of key, or NULL (absent). */                                                 \
+	static inline struct slot_t *pfx##_get(const struct pfx##tab *b, uint64_t key)           \
+	{                                                                                        \
+		uint64_t i = pfx##_home(b, key), mask = b->cap - 1;                              \
+		while (b->t[i].k1 != (key_t)(key + 1)) {                                         \
+			if (!b->t[i].k1)                                                         \
+				return NULL;                                                     \
+			i = (i + 1) & mask;                                                      \
+		}                                                                                \
+		return &b->t[i];                                                                 \
+	}                                                                                        \
+	/* The slot of key, inserted with position 0 if absent (*added). NULL without memory to   \
+	 * grow, or for a key + 1 that does not fit key_t or is 0 (not a key). */                \
+	static inline struct slot_t *pfx##_put(struct pfx##tab *b, uint64_t key, bool *added)    \
+	{                                                                                        \
+		uint64_t i = pfx##_home(b, key), mask = b->cap - 1;                              \
+		*added = false;                                                                  \
+		while (b->t[i].k1 != (key_t)(key + 1)) {                                         \
+			if (!b->t[i].k1) {                                                       \
+				if ((key_t)(key + 1) != key + 1 || !(key_t)(key + 1))            \
+					return NULL;                                             \
+				if ((b->nr + 1) * 4 > b->cap * 3) {                              \
+					if (pfx##_grow(b))                                       \
+						return NULL;                                     \
+					return pfx##_put(b, key, added);                         \
+				}                                                                \
+				b->t[i].k1 = (key_t)(key + 1);                                   \
+				b->t[i].pos = 0;                                                 \
+				b->nr++;                                                         \
+				*added = true;                                                   \
+				break;                                                           \
+			}                                                                        \
+			i = (i + 1) & mask;                                                      \
+		}                                                                                \
+		return &b->t[i];                                                                 \
 	}
-	n.nr = b->nr;
-	bt_fini(b);
-	*b = n;
-	return 0;
-}
 
-/* The slot of key, or NULL (absent). */
-static inline struct bslot *bt_get(const struct btab *b, uint64_t key)
-{
-	uint64_t i = bt_home(b, key), mask = b->cap - 1;
+#define NARROW UINT32_MAX /* blocks below it are in the 8-byte table */
+#define POS_LIMIT UINT32_MAX /* positions stay at or below it */
 
-	while (b->t[i].k1 != key + 1) {
-		if (!b->t[i].k1)
-			return NULL;
-		i = (i + 1) & mask;
-	}
-	return &b->t[i];
-}
-
-/* The slot of key, inserted with position 0 if absent (*added). NULL without memory to grow,
- * or for UINT64_MAX (not a key). */
-static inline struct bslot *bt_put(struct btab *b, uint64_t key, bool *added)
-{
-	uint64_t i = bt_home(b, key), mask = b->cap - 1;
-
-	*added = false;
-	while (b->t[i].k1 != key + 1) {
-		if (!b->t[i].k1) {
-			if (key == UINT64_MAX)
-				return NULL;
-			if ((b->nr + 1) * 4 > b->cap * 3) {
-				if (bt_grow(b))
-					return NULL;
-				return bt_put(b, key, added);
-			}
-			b->t[i].k1 = key + 1;
-			b->t[i].pos = 0;
-			b->nr++;
-			*added = true;
-			break;
-		}
-		i = (i + 1) & mask;
-	}
-	return &b->t[i];
-}
+BT_DEFINE(nt, nslot, uint32_t, uint32_t)
+BT_DEFINE(bt, bslot, uint64_t, uint64_t)
 
 struct explain {
 	unsigned long bs;
 	int bs_shift, chunk_shift; /* log2 of bs and of the offset mask's chunk; -1: not a power of 2 */
 	/* the shadows */
-	struct btab blocks; /* block -> ring position of its latest access */
+	struct nttab blocks; /* block -> ring position of its latest access (blocks < NARROW) */
+	struct bttab wide;   /* the same for blocks >= NARROW */
 	uint64_t *ring;
 	uint64_t ring_cap;     /* slots, a power of two */
-	uint64_t head, tail;   /* positions: the ring holds [tail, head) */
+	uint64_t head, tail;   /* positions: the ring holds [tail, head); head <= pos_limit */
+	uint64_t rebase_at;    /* rebase when head reaches it: pos_limit - ring_cap */
+	uint64_t pos_limit;    /* POS_LIMIT, or lower (tests) */
 	uint64_t capacity, used; /* LRU size limit and blocks in it */
 	/* I/O in flight */
 	struct hashtab by_block; /* block -> fl_node index */
@@ -235,10 +243,13 @@ struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size)
 	e->head = e->tail = 1; /* a new table entry holds 0: not in the LRU */
 	e->fl_free = NIL;
 	e->ring_cap = RING_MIN;
+	e->pos_limit = POS_LIMIT;
+	e->rebase_at = e->pos_limit - e->ring_cap;
 	e->ring = big_alloc(e->ring_cap * sizeof(*e->ring));
 	/* the in-flight table at 512 slots stays sparse at --qd 32 (at 64 its probe runs and
 	 * backward shifts cost 70 instructions a request) */
-	if (!e->ring || bt_init(&e->blocks, 10) || ht_init(&e->by_block, 384)) {
+	if (!e->ring || nt_init(&e->blocks, 10) || bt_init(&e->wide, 4) ||
+	    ht_init(&e->by_block, 384)) {
 		explain_free(e);
 		return NULL;
 	}
@@ -255,7 +266,9 @@ void explain_free(struct explain *e)
 	if (!e)
 		return;
 	if (e->blocks.t)
-		bt_fini(&e->blocks);
+		nt_fini(&e->blocks);
+	if (e->wide.t)
+		bt_fini(&e->wide);
 	big_free(e->ring, e->ring_cap * sizeof(*e->ring));
 	ht_fini(&e->by_block);
 	free(e->fl);
@@ -334,7 +347,10 @@ uint64_t explain_in_flight(const struct explain *e)
 
 void explain_prefetch(const struct explain *e, uint64_t sector)
 {
-	__builtin_prefetch(&e->blocks.t[bt_home(&e->blocks, block_of(e, sector))]);
+	uint64_t block = block_of(e, sector);
+
+	if (block < NARROW)
+		__builtin_prefetch(&e->blocks.t[nt_home(&e->blocks, block)]);
 }
 
 /* The full ring, [tail, head), with its live blocks moved to [head, head + used) in order and
@@ -346,26 +362,54 @@ static void ring_compact(struct explain *e)
 
 	for (uint64_t p = e->tail; p < end; p++) {
 		uint64_t b = e->ring[p & mask];
-		if (p + PREFETCH_AHEAD < end && e->ring[(p + PREFETCH_AHEAD) & mask] != STALE)
-			__builtin_prefetch(&e->blocks.t[bt_home(&e->blocks, e->ring[(p + PREFETCH_AHEAD) & mask])]);
+		if (p + PREFETCH_AHEAD < end) {
+			uint64_t a = e->ring[(p + PREFETCH_AHEAD) & mask];
+			if (a < NARROW)
+				__builtin_prefetch(&e->blocks.t[nt_home(&e->blocks, a)]);
+		}
 		if (b == STALE)
 			continue;
-		bt_get(&e->blocks, b)->pos = w; /* every ring block is in the table */
+		/* every ring block is in a table */
+		if (b < NARROW)
+			nt_get(&e->blocks, b)->pos = (uint32_t)w;
+		else
+			bt_get(&e->wide, b)->pos = w;
 		e->ring[w++ & mask] = b;
 	}
 	e->tail = end;
 	e->head = w;
 }
 
-/* Room for one more ring entry: grow the full ring while the LRU fills more than 1/RING_FILL
- * of it, else compact it. False without memory. */
+/* Lower every position by a multiple of the ring's size (so each keeps its slot), as far as
+ * the tail allows: positions in the LRU (>= tail) follow, the others become 0 (below the new
+ * tail, still >= 1: not in the LRU). One pass over both tables. */
+static void ring_rebase(struct explain *e)
+{
+	uint64_t delta = (e->tail - 1) / e->ring_cap * e->ring_cap;
+
+	for (uint64_t i = 0; i < e->blocks.cap; i++)
+		if (e->blocks.t[i].k1)
+			e->blocks.t[i].pos = e->blocks.t[i].pos >= e->tail ? (uint32_t)(e->blocks.t[i].pos - delta) : 0;
+	for (uint64_t i = 0; i < e->wide.cap; i++)
+		if (e->wide.t[i].k1)
+			e->wide.t[i].pos = e->wide.t[i].pos >= e->tail ? e->wide.t[i].pos - delta : 0;
+	e->tail -= delta;
+	e->head -= delta;
+}
+
+/* Room for one more ring entry, and for positions up to head + ring_cap (a compaction's):
+ * rebase them when they near pos_limit (a rebase then lowers them by ring_cap or more, since the
+ * ring never grows to pos_limit / 3 slots: 2^30 at most, beyond that is out of memory); grow the full ring while the LRU fills more than
+ * 1/RING_FILL of it, else compact it. False without memory. */
 static bool ring_room(struct explain *e)
 {
+	if (e->head >= e->rebase_at)
+		ring_rebase(e);
 	if (e->head - e->tail < e->ring_cap)
 		return true;
 	if (e->used * RING_FILL > e->ring_cap) {
 		uint64_t cap = 2 * e->ring_cap, omask = e->ring_cap - 1;
-		uint64_t *r = cap > e->ring_cap ? big_alloc(cap * sizeof(*r)) : NULL;
+		uint64_t *r = 3 * cap < e->pos_limit ? big_alloc(cap * sizeof(*r)) : NULL;
 		if (!r)
 			return false;
 		for (uint64_t p = e->tail; p < e->head; p++)
@@ -373,6 +417,7 @@ static bool ring_room(struct explain *e)
 		big_free(e->ring, e->ring_cap * sizeof(*e->ring));
 		e->ring = r;
 		e->ring_cap = cap;
+		e->rebase_at = e->pos_limit - cap;
 		return true;
 	}
 	ring_compact(e);
@@ -381,8 +426,9 @@ static bool ring_room(struct explain *e)
 
 unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 {
-	uint64_t block = block_of(e, sector), *pos, mask;
-	struct bslot *slot;
+	uint64_t block = block_of(e, sector), old, mask;
+	struct nslot *ns = NULL;
+	struct bslot *ws = NULL;
 	const uint64_t *f;
 	unsigned token = 0;
 	bool added;
@@ -394,23 +440,31 @@ unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 		e->oom = true; /* the shadows stay as they are */
 		return token;
 	}
-	slot = bt_put(&e->blocks, block, &added);
-	if (!slot) {
+	if (block < NARROW) {
+		ns = nt_put(&e->blocks, block, &added);
+		old = ns ? ns->pos : 0;
+	} else {
+		ws = bt_put(&e->wide, block, &added);
+		old = ws ? ws->pos : 0;
+	}
+	if (!ns && !ws) {
 		e->oom = true;
 		return token;
 	}
-	pos = &slot->pos;
 	mask = e->ring_cap - 1;
 	if (!added) {
 		token |= TOKEN_SEEN;
-		if (*pos >= e->tail) { /* in the LRU: a hit there, and it moves to the front */
+		if (old >= e->tail) { /* in the LRU: a hit there, and it moves to the front */
 			token |= TOKEN_LRU_HIT;
-			if (*pos == e->head - 1)
+			if (old == e->head - 1)
 				return token; /* already the most recent */
-			e->ring[*pos & mask] = STALE;
+			e->ring[old & mask] = STALE;
 		}
 	}
-	*pos = e->head;
+	if (ns)
+		ns->pos = (uint32_t)e->head;
+	else
+		ws->pos = e->head;
 	e->ring[e->head++ & mask] = block;
 	if (token & TOKEN_LRU_HIT)
 		return token;
@@ -443,4 +497,10 @@ enum sim_miss explain_classify(unsigned token, enum cte_match_t outcome)
 	if (token & TOKEN_IN_FLIGHT)
 		return MISS_BUSY;
 	return (token & TOKEN_LRU_HIT) ? MISS_CONFLICT : MISS_CAPACITY;
+}
+
+void explain_set_pos_limit(struct explain *e, uint64_t limit)
+{
+	e->pos_limit = limit < POS_LIMIT ? limit : POS_LIMIT;
+	e->rebase_at = e->pos_limit - e->ring_cap;
 }

@@ -43,6 +43,9 @@ void explain_io_end(struct explain *e, uint32_t *io);
 bool explain_failed(const struct explain *e);
 /* I/Os in flight (tests). */
 uint64_t explain_in_flight(const struct explain *e);
+/* Keep ring positions at or below limit (tests: the rebase that keeps them in 32 bits, at
+ * limit >= 4 times the ring's slots; default and at most UINT32_MAX). */
+void explain_set_pos_limit(struct explain *e, uint64_t limit);
 /* A hint: the request at sector will be accessed soon (no effect on results). */
 void explain_prefetch(const struct explain *e, uint64_t sector);
 /* Classify a read piece by its first outcome; returns MISS_NR for a hit. */
