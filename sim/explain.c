@@ -9,9 +9,10 @@
 #include <sys/mman.h>
 
 /*
- * Both shadows are one hash table (sim/base/hashtab) from every block ever accessed (seen =
+ * Both shadows are one hash table (8-byte entries, below) from every block ever accessed (seen =
  * present) to the ring position of its latest access, plus a ring of blocks, one per access,
- * in access order (positions count up from 1 and never wrap; a slot is position & mask). The
+ * in access order (positions count up from 1, rebased below 2^32 by a multiple of the ring's
+ * size, never wrapped; a slot is position & mask). The
  * LRU is the stretch [tail, head) of the ring: a block is in it iff its latest position is >=
  * tail, so a lookup is one probe of the table and a hit one append at the head. The entry a
  * hit supersedes is overwritten with STALE in place; an eviction pops the tail, skipping STALE
@@ -120,7 +121,7 @@ static void big_free(void *p, size_t bytes)
 		b->t = NULL;                                                                     \
 	}                                                                                        \
 	/* Double the table, in slot order (see above). -1 without memory, the table unchanged. */ \
-	static int pfx##_grow(struct pfx##tab *b)                                                \
+	__attribute__((noinline, cold)) static int pfx##_grow(struct pfx##tab *b)                                              \
 	{                                                                                        \
 		struct pfx##tab n;                                                               \
 		uint64_t mask;                                                                   \
@@ -356,7 +357,7 @@ void explain_prefetch(const struct explain *e, uint64_t sector)
 /* The full ring, [tail, head), with its live blocks moved to [head, head + used) in order and
  * their table positions following; the slots read are rewritten behind the reader, since head
  * and tail share a slot. */
-static void ring_compact(struct explain *e)
+__attribute__((noinline)) static void ring_compact(struct explain *e)
 {
 	uint64_t mask = e->ring_cap - 1, w = e->head, end = e->head;
 
@@ -383,7 +384,7 @@ static void ring_compact(struct explain *e)
 /* Lower every position by a multiple of the ring's size (so each keeps its slot), as far as
  * the tail allows: positions in the LRU (>= tail) follow, the others become 0 (below the new
  * tail, still >= 1: not in the LRU). One pass over both tables. */
-static void ring_rebase(struct explain *e)
+__attribute__((noinline, cold)) static void ring_rebase(struct explain *e)
 {
 	uint64_t delta = (e->tail - 1) / e->ring_cap * e->ring_cap;
 
@@ -424,6 +425,13 @@ static bool ring_room(struct explain *e)
 	return true;
 }
 
+/* A block >= NARROW (cold: out of the access's path). */
+__attribute__((noinline, cold)) static struct bslot *wide_put(struct explain *e, uint64_t block,
+							      bool *added)
+{
+	return bt_put(&e->wide, block, added);
+}
+
 unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 {
 	uint64_t block = block_of(e, sector), old, mask;
@@ -444,7 +452,7 @@ unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 		ns = nt_put(&e->blocks, block, &added);
 		old = ns ? ns->pos : 0;
 	} else {
-		ws = bt_put(&e->wide, block, &added);
+		ws = wide_put(e, block, &added);
 		old = ws ? ws->pos : 0;
 	}
 	if (!ns && !ws) {

@@ -22,7 +22,7 @@
  * have turned into a hit), as is READ_BUSY; "conflict" is left for misses the LRU would have
  * hit with nothing in flight. A read that found no slot (WRITE_SKIP, Q1), LOOKUP_FAILED or a
  * bypass is "policy". Everything is O(1) per access (amortised); memory follows the footprint
- * (a table entry per distinct block, about 16 B at the table's load), the LRU's size (under
+ * (a table entry per distinct block, 8 B, 11 to 21 B at the table's load), the LRU's size (under
  * 64 B per block in it) and the I/O in flight.
  */
 struct explain;

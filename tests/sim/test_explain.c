@@ -247,9 +247,12 @@ static void test_assoc_cannot_matter_no_conflict(void **state)
  * The shadows against a plain model (a seen array and an LRU kept as an array in recency
  * order): random accesses, with locality and without, over a few hundred blocks, at small
  * capacities (many evictions: backward-shift deletions inside probe runs, relinking of moved
- * entries) and through the growth of both tables. Every classification must agree.
+ * entries) and through the growth of both tables. Every classification must agree. With wide,
+ * a third of the blocks are numbered from 2^40 (the table of blocks beyond 32 bits); with
+ * pos_limit, ring positions are rebased every few thousand accesses.
  */
-static void shadow_vs_model(uint64_t capacity, uint64_t nblocks, unsigned long seed, int steps)
+static void shadow_vs_model(uint64_t capacity, uint64_t nblocks, unsigned long seed, int steps,
+			    uint64_t pos_limit, int wide)
 {
 	static uint64_t lru[4096];
 	static unsigned char seen[1 << 16];
@@ -257,13 +260,15 @@ static void shadow_vs_model(uint64_t capacity, uint64_t nblocks, unsigned long s
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	struct explain *e = explain_new(capacity, 8);
 
+	if (pos_limit)
+		explain_set_pos_limit(e, pos_limit);
 	gsl_rng_set(r, seed);
 	memset(seen, 0, sizeof(seen));
 	for (int step = 0; step < steps; step++) {
 		/* half the time near the last block (locality), else anywhere; spread over a wide
 		 * address range so that seen-set words hold one block or many */
 		uint64_t b = gsl_rng_uniform_int(r, (unsigned long)nblocks), pos = used, k;
-		uint64_t addr = (b & 1) ? b * 977 : b;
+		uint64_t addr = ((b & 1) ? b * 977 : b) + (wide && b % 3 == 0 ? 1ULL << 40 : 0);
 		enum sim_miss want, got;
 		for (k = 0; k < used; k++)
 			if (lru[k] == addr) {
@@ -298,7 +303,8 @@ static void shadow_vs_model(uint64_t capacity, uint64_t nblocks, unsigned long s
  * it (evictions every access, ring growth). Hot sets overlap the previous phase's half of the
  * time, so blocks leave and come back. Every access's classification must agree.
  */
-static void lru_vs_model_phased(uint64_t capacity, unsigned long seed, int steps)
+static void lru_vs_model_phased(uint64_t capacity, unsigned long seed, int steps,
+				uint64_t pos_limit)
 {
 	static uint64_t lru[4200];
 	static unsigned char seen[1 << 20];
@@ -307,6 +313,8 @@ static void lru_vs_model_phased(uint64_t capacity, unsigned long seed, int steps
 	struct explain *e = explain_new(capacity, 8);
 
 	assert_true(capacity < 4096);
+	if (pos_limit)
+		explain_set_pos_limit(e, pos_limit);
 	gsl_rng_set(r, seed);
 	memset(seen, 0, sizeof(seen));
 	for (int step = 0; step < steps; step++) {
@@ -348,15 +356,23 @@ static void lru_vs_model_phased(uint64_t capacity, unsigned long seed, int steps
 static void test_shadows_match_a_model(void **state)
 {
 	(void)state;
-	shadow_vs_model(1, 50, 1, 20000);
-	shadow_vs_model(7, 60, 2, 50000);
-	shadow_vs_model(100, 400, 3, 100000);
-	shadow_vs_model(3000, 20000, 4, 100000); /* both tables grow past 1024 entries */
-	lru_vs_model_phased(1, 5, 40000);
-	lru_vs_model_phased(2, 6, 40000);
-	lru_vs_model_phased(33, 7, 200000);
-	lru_vs_model_phased(1000, 8, 400000);
-	lru_vs_model_phased(4000, 9, 400000);
+	shadow_vs_model(1, 50, 1, 20000, 0, 0);
+	shadow_vs_model(7, 60, 2, 50000, 0, 0);
+	shadow_vs_model(100, 400, 3, 100000, 0, 0);
+	shadow_vs_model(3000, 20000, 4, 100000, 0, 0); /* both tables grow past 1024 entries */
+	shadow_vs_model(7, 60, 12, 50000, 0, 1);
+	shadow_vs_model(3000, 20000, 14, 100000, 0, 1); /* the wide table grows too */
+	shadow_vs_model(1, 50, 21, 20000, 4096, 0);      /* rebases */
+	shadow_vs_model(100, 400, 23, 100000, 5000, 1);
+	shadow_vs_model(3000, 20000, 24, 100000, 100000, 1);
+	lru_vs_model_phased(1, 5, 40000, 0);
+	lru_vs_model_phased(2, 6, 40000, 0);
+	lru_vs_model_phased(33, 7, 200000, 0);
+	lru_vs_model_phased(1000, 8, 400000, 0);
+	lru_vs_model_phased(4000, 9, 400000, 0);
+	lru_vs_model_phased(33, 17, 200000, 4096); /* rebases, hits on both sides of each */
+	lru_vs_model_phased(1000, 18, 400000, 1 << 15);
+	lru_vs_model_phased(4000, 19, 400000, 1 << 17);
 }
 
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_three_c), cmocka_unit_test(test_growth_keeps_order),
