@@ -121,7 +121,7 @@ static void big_free(void *p, size_t bytes)
 		b->t = NULL;                                                                     \
 	}                                                                                        \
 	/* Double the table, in slot order (see above). -1 without memory, the table unchanged. */ \
-	__attribute__((noinline, cold)) static int pfx##_grow(struct pfx##tab *b)                                              \
+	__attribute__((noinline, cold)) static int pfx##_grow(struct pfx##tab *b)                \
 	{                                                                                        \
 		struct pfx##tab n;                                                               \
 		uint64_t mask;                                                                   \
@@ -348,10 +348,9 @@ uint64_t explain_in_flight(const struct explain *e)
 
 void explain_prefetch(const struct explain *e, uint64_t sector)
 {
-	uint64_t block = block_of(e, sector);
-
-	if (block < NARROW)
-		__builtin_prefetch(&e->blocks.t[nt_home(&e->blocks, block)]);
+	/* a block >= NARROW prefetches a slot of the narrow table for nothing: harmless, and
+	 * rarer than the test it would take */
+	__builtin_prefetch(&e->blocks.t[nt_home(&e->blocks, block_of(e, sector))]);
 }
 
 /* The full ring, [tail, head), with its live blocks moved to [head, head + used) in order and

@@ -32,9 +32,7 @@ void latstat_free(struct latstat *ls)
 	free(ls);
 }
 
-#define bin_of latstat_bin_of
-
-/* The lower edge of bin b (bin_of's inverse). */
+/* The lower edge of bin b (latstat_bin_of's inverse). */
 static double bin_low(unsigned b)
 {
 	if (b < SUB)
@@ -47,13 +45,7 @@ void latstat_add(struct latstat *ls, double ns)
 {
 	uint64_t v = ns <= 0 ? 0 : ns >= 9.2e18 ? UINT64_MAX >> 1 : (uint64_t)ns;
 
-	ls->bins[bin_of(v)]++;
-	ls->count++;
-	ls->sum += ns;
-	if (ns < ls->min)
-		ls->min = ns;
-	if (ns > ls->max)
-		ls->max = ns;
+	latstat_put(ls, latstat_bin_of(v), ns);
 }
 
 static double clamp(double v, double lo, double hi)

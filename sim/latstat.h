@@ -38,6 +38,19 @@ static inline unsigned latstat_bin_of(uint64_t v)
 	       (unsigned)((v >> (e - LATSTAT_SUB_BITS)) & (LATSTAT_SUB - 1));
 }
 
+/* Count sample ns (a double) in bin b: latstat_add and latstat_add_ns, which differ only in
+ * how they find b. */
+static inline void latstat_put(struct latstat *ls, unsigned b, double ns)
+{
+	ls->bins[b]++;
+	ls->count++;
+	ls->sum += ns;
+	if (ns < ls->min)
+		ls->min = ns;
+	if (ns > ls->max)
+		ls->max = ns;
+}
+
 /* latstat_add(ls, (double)ns), the same sample to the bit, without the double's conversions
  * (the simulator's latencies are integers). */
 static inline void latstat_add_ns(struct latstat *ls, uint64_t ns)
@@ -47,15 +60,7 @@ static inline void latstat_add_ns(struct latstat *ls, uint64_t ns)
 		return;
 	}
 	/* below 2^53 the double is exact, and (uint64_t) of it is ns again: latstat_add's sample */
-	double d = (double)(int64_t)ns;
-
-	ls->bins[latstat_bin_of(ns)]++;
-	ls->count++;
-	ls->sum += d;
-	if (d < ls->min)
-		ls->min = d;
-	if (d > ls->max)
-		ls->max = d;
+	latstat_put(ls, latstat_bin_of(ns), (double)(int64_t)ns);
 }
 void latstat_result(const struct latstat *ls, struct sim_lat *out);
 /* Fill 64 log2 buckets (bucket i: [2^i, 2^(i+1)) ns) for reports. */
