@@ -25,6 +25,9 @@ struct dm_core {
 	 * yet (one unsigned compare tests both ends) */
 	uint64_t jf_now, jf_span, jf_val;
 	const uint64_t *clock;   /* the backend's current time read in place, or NULL (dm_set_clock) */
+	/* dm_set_last_piece_done's fn while dm may use it (a lent clock, no bio_free hook), or NULL */
+	void (*last_piece_done)(void *obs, struct dm_piece *p, int error, uint64_t now_ns);
+	void (*last_done)(void *obs, struct dm_piece *p, int error, uint64_t now_ns);
 	uint64_t seq;          /* next decision-log sequence number */
 	uint64_t next_req_id;
 	bool work_pending;
@@ -89,6 +92,14 @@ static inline uint64_t dm_now(const struct dm_core *dm)
 void dm_set_clock(struct dm_core *dm, const uint64_t *now_ns)
 {
 	dm->clock = now_ns;
+	dm->last_done = now_ns && !dm->hooks.bio_free ? dm->last_piece_done : NULL;
+}
+
+void dm_set_last_piece_done(struct dm_core *dm,
+			    void (*fn)(void *obs, struct dm_piece *p, int error, uint64_t now_ns))
+{
+	dm->last_piece_done = fn;
+	dm_set_clock(dm, dm->clock); /* last_done again */
 }
 
 /* ---- the engine's host interface ---- */
@@ -424,6 +435,16 @@ static inline __attribute__((always_inline)) void piece_done_inl(struct dm_core 
 
 	if (error && !req->error)
 		req->error = error;
+	if (req->pieces_left == 1 && dm->last_done) {
+		/* the request's last piece (dm_submit's reference is gone): piece_done, piece_free
+		 * (its bio_free hook is NULL) and req_finish with the observer's two hooks in one */
+		dm->last_done(dm->hooks.obs, p, error, *dm->clock);
+		POOL_PUT(dm, free_piece, struct dm_piece, p);
+		req->pieces_left = 0;
+		dm->inflight_req--;
+		POOL_PUT(dm, free_req, struct dm_req, req);
+		return;
+	}
 	if (dm->hooks.piece_done)
 		dm->hooks.piece_done(dm->hooks.obs, p, error, dm_now(dm));
 	piece_free(dm, p);

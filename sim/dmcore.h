@@ -110,6 +110,13 @@ int dm_create(struct dm_core **out, const struct ssdcache_config *cfg, uint64_t 
 void dm_destroy(struct dm_core *dm);
 /* Optional: the backend's current time is *now_ns, read without a call to be->now_ns. */
 void dm_set_clock(struct dm_core *dm, const uint64_t *now_ns);
+/* Optional: fn(hooks.obs, p, error, now) does hooks.piece_done(p) and then hooks.req_done(p->req)
+ * at the same now, in one call, for the piece that ends its request. dm uses it instead of the
+ * two while its clock is lent (dm_set_clock: both would read the same time) and hooks.bio_free
+ * is NULL (nothing of the observer's runs between them then): one indirect call per request
+ * instead of two. (Not a dm_hooks field: the replay's hooks are a positional initializer.) */
+void dm_set_last_piece_done(struct dm_core *dm,
+			    void (*fn)(void *obs, struct dm_piece *p, int error, uint64_t now_ns));
 
 struct dm_req *dm_req_alloc(struct dm_core *dm);
 /* The one place a trace record becomes a request (`run` and `replay` alike): a request from

@@ -22,6 +22,8 @@ int obs_new(struct observer **out, const struct sim_config *cfg, struct sim_resu
 void obs_free(struct observer *o);
 /* The hooks to hand to dm_create. */
 struct dm_hooks obs_hooks(struct observer *o);
+/* dm_set_last_piece_done's fn for obs_hooks' piece_done and req_done (obs: the observer). */
+void obs_last_piece_done(void *obs, struct dm_piece *p, int error, uint64_t now);
 /* Once the target exists: size the miss explanation's shadow cache after it. */
 int obs_set_target(struct observer *o, struct ssdcache_ctx *sc);
 

@@ -255,6 +255,7 @@ static int setup(struct run *r, const struct sim_config *cfg, char *err, size_t 
 		return -EINVAL;
 	}
 	dm_set_clock(r->dm, &r->q.now_ns); /* what be_now returns, without the call */
+	dm_set_last_piece_done(r->dm, obs_last_piece_done);
 	return obs_set_target(r->obs, dm_target(r->dm));
 }
 
