@@ -57,6 +57,10 @@ struct observer {
 	double *series_lat_sum;
 	uint64_t *series_done;
 	size_t series_hint; /* the interval used last */
+	/* its start, and the length from there that is in it (interval_ns, less where the end
+	 * would pass 2^64): t is in it iff t - hint_start < hint_len, one compare (an earlier t
+	 * wraps past hint_len); hint_len 0: no interval yet */
+	uint64_t hint_start, hint_len;
 	/* clock jumps between consecutive records (> OBS_JUMP_NS) */
 	const struct trc *trace;
 	bool have_prev;
@@ -203,11 +207,17 @@ static int series_grow(struct observer *o)
  */
 static bool series_in_hint(const struct observer *o, uint64_t t)
 {
-	if (o->series_hint >= o->nr_series)
-		return false;
-	uint64_t start = o->series[o->series_hint].start_ns;
+	return t - o->hint_start < o->hint_len;
+}
 
-	return t >= start && t - start < o->cfg->interval_ns;
+/* The interval used last is i (series_in_hint's copy of its extent). */
+static void series_set_hint(struct observer *o, size_t i)
+{
+	uint64_t start = o->series[i].start_ns, len = o->cfg->interval_ns;
+
+	o->series_hint = i;
+	o->hint_start = start;
+	o->hint_len = start && len > -start ? -start : len; /* -start: 2^64 - start */
 }
 
 /* The interval holding time t, created if absent (NULL only when out of memory: run stopped). */
@@ -240,7 +250,7 @@ static struct sim_interval *series_at(struct observer *o, uint64_t t)
 		o->series_done[i] = 0;
 		o->nr_series++;
 	}
-	o->series_hint = i;
+	series_set_hint(o, i);
 	return &o->series[i];
 }
 
@@ -254,7 +264,7 @@ static __attribute__((noinline)) struct sim_interval *series_get_slow(struct obs
 
 	if (!found)
 		return NULL;
-	o->series_hint = i;
+	series_set_hint(o, i);
 	*idx = i;
 	return &o->series[i];
 }
