@@ -368,7 +368,21 @@ static void process_flush(struct ssdcache_io *sio)
  * process_sio: drain _io_work head first. Branch order matters (Q17): any item with sio->bio
  * set is a secondary write, even if ENDIO queued it again for its writeback_bio.
  */
+static __attribute__((noinline)) void process_sio_work(struct ssdcache_wq *wq);
+
+/* A run that finds _io_work empty and no target's bios kicked (half the runs: the dm_io
+ * callbacks queue the work after a cache write, with nothing left to do) returns at once, before
+ * the loop's frame is set up; any other run is process_sio_work's. */
 void process_sio(struct ssdcache_wq *wq)
+{
+	const struct ssdcache_ctx *sc = wq->targets;
+
+	if (!wq->head && (!sc || (!sc->defer.retry && !sc->wq_next)))
+		return;
+	process_sio_work(wq);
+}
+
+static void process_sio_work(struct ssdcache_wq *wq)
 {
 	struct ssdcache_io *sio;
 
