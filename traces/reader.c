@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "traces/sct.h"
 #include "traces/trc_internal.h"
 
 #define PROBE_BYTES 65536
@@ -687,8 +688,10 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			return TRC_EOF;
 		}
 		if (t->fmt->ordered) {
-			/* Stored in order already (.sct): straight into the caller's record. */
-			if (accept(t, rec, t->fmt->next(t, rec), true)) {
+			/* Stored in order already (.sct): straight into the caller's record (an .sct's
+			 * decoder called by name) */
+			enum trc_status st = t->fmt == &trc_fmt_sct ? sct_next(t, rec) : t->fmt->next(t, rec);
+			if (accept(t, rec, st, true)) {
 				t->last_emitted_ns = rec->time_ns;
 				t->counts.records++;
 				return TRC_OK;
