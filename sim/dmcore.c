@@ -340,7 +340,11 @@ struct dm_req *dm_req_alloc(struct dm_core *dm)
 	return r;
 }
 
-struct dm_req *dm_req_from_rec(struct dm_core *dm, const struct trc_rec *rec, uint64_t arrival_ns)
+/* Always inline: into the arrival loop, with link-time optimisation (its frame and call cost
+ * about 12 instructions per request); the header's declaration is a plain one. */
+__attribute__((always_inline)) inline struct dm_req *dm_req_from_rec(struct dm_core *dm,
+							      const struct trc_rec *rec,
+							      uint64_t arrival_ns)
 {
 	struct dm_req *r = POOL_GET(dm, free_req, struct dm_req);
 
