@@ -733,7 +733,10 @@ static void warmup_check(struct observer *o, const struct dm_req *q, const struc
 	}
 }
 
-void obs_request(struct observer *o, struct dm_req *q, const struct trc_rec *rec, uint64_t t)
+/* Always inline: into the arrival loop, with link-time optimisation (its frame: about 17
+ * instructions per request); the header's declaration is a plain one. */
+__attribute__((always_inline)) inline void obs_request(struct observer *o, struct dm_req *q,
+						       const struct trc_rec *rec, uint64_t t)
 {
 	struct sim_result *res = o->res;
 	uint32_t f = rec->flags;
