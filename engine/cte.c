@@ -194,7 +194,9 @@ void cte_start_write(struct ssdcache_io *sio)
 }
 
 /* clean -= m, cache_busy += m: before a fill or a deferred copy, and WB WRITE_BUSY. */
-void cte_start_cache_write(struct ssdcache_io *sio)
+/* Always inline, with link-time optimisation: into the worker's fill (worker.c) and the lookup
+ * (match.c); internal.h's declaration is a plain one. */
+__attribute__((always_inline)) inline void cte_start_cache_write(struct ssdcache_io *sio)
 {
 	cte_update(sio, BM_UNSET, BM_SET, BM_KEEP);
 }
