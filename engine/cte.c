@@ -142,7 +142,10 @@ enum cte_match_t sio_new_cache_write(struct ssdcache_io *sio, int rw)
 
 /* sio_new_cache_write with the jiffies of the lookup already read (now): cte_match's victim
  * choice read them, and the host's clock does not move during a map. */
-enum cte_match_t sio_new_cache_write_at(struct ssdcache_io *sio, int rw, unsigned long now)
+/* Always inline, with link-time optimisation: into the lookup's miss (match.c); internal.h's
+ * declaration is a plain one. */
+__attribute__((always_inline)) inline enum cte_match_t sio_new_cache_write_at(struct ssdcache_io *sio,
+									      int rw, unsigned long now)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_md *cmd = sio->cmd;
