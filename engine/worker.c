@@ -170,7 +170,9 @@ static void push_sio(struct ssdcache_wq *wq, struct ssdcache_io *sio)
 	sio_fifo_push(&wq->head, &wq->tail, sio);
 }
 
-void ssdcache_schedule_sio(struct ssdcache_io *sio)
+/* Always inline, with link-time optimisation: into ENDIO and the map (map.c); internal.h's
+ * declaration is a plain one. */
+__attribute__((always_inline)) inline void ssdcache_schedule_sio(struct ssdcache_io *sio)
 {
 	struct ssdcache_wq *wq = sio->sc->wq;
 
