@@ -121,7 +121,9 @@ __attribute__((always_inline)) inline void sio_finish_cache_write(struct ssdcach
 	defer_kick(sio->sc, sio->bio_sector);
 }
 
-void sio_finish_target_write(struct ssdcache_io *sio)
+/* Always inline, with link-time optimisation: into ENDIO and the target write's callback;
+ * internal.h's declaration is a plain one. */
+__attribute__((always_inline)) inline void sio_finish_target_write(struct ssdcache_io *sio)
 {
 	if (CACHE_IS_READCACHE(sio->sc)) /* RC marks "target write in flight" in cache_busy */
 		cte_update(sio, BM_KEEP, BM_UNSET, BM_KEEP);
