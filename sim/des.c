@@ -104,7 +104,7 @@ static int des_lane_push(struct des *q, unsigned lane, uint64_t time_ns, enum de
 	return 0;
 }
 
-int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
+int des_schedule_slow(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
 {
 	if (time_ns == q->now_ns && cls == DES_CLASS_COMPLETION)
 		return des_lane_push(q, DES_LANE_NOW, time_ns, cls, fn, arg);
@@ -115,7 +115,7 @@ int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum 
 			   des_fn fn, void *arg)
 {
 	if (lane >= DES_LANES || cls != DES_CLASS_COMPLETION)
-		return des_schedule(q, time_ns, cls, fn, arg);
+		return des_schedule_slow(q, time_ns, cls, fn, arg);
 	if (time_ns == q->now_ns)
 		lane = DES_LANE_NOW;
 	return des_lane_push(q, lane, time_ns, cls, fn, arg);

@@ -77,8 +77,8 @@ struct des {
 
 int des_init(struct des *q, void *ctx);
 void des_fini(struct des *q);
-/* Schedule fn(ctx, arg, time) at time_ns (>= now). Returns 0 or -ENOMEM. */
-int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg);
+/* des_schedule past its inline part (the heap, or a now lane without room). */
+int des_schedule_slow(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg);
 /* The same through lane (0..DES_LANES-1): kept in FIFO order if time_ns is not before the
  * lane's last event, otherwise put in the heap; a completion for the current instant goes to
  * DES_LANE_NOW instead. Lanes hold completions only (an arrival goes to the heap: at equal
@@ -146,6 +146,18 @@ static inline int des_schedule_now(struct des *q, des_fn fn, void *arg)
 	if (l->tail - l->head == l->cap)
 		return des_schedule_lane_slow(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
 	des_lane_append(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
+	return 0;
+}
+/* Schedule fn(ctx, arg, time) at time_ns (>= now). Returns 0 or -ENOMEM. Inline: a completion
+ * for the current instant (a device model's done now) goes to the now lane with room. */
+static inline int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
+			       void *arg)
+{
+	const struct des_lane *l = &q->lane[DES_LANE_NOW];
+
+	if (time_ns != q->now_ns || cls != DES_CLASS_COMPLETION || l->tail - l->head == l->cap)
+		return des_schedule_slow(q, time_ns, cls, fn, arg);
+	des_lane_append(q, DES_LANE_NOW, time_ns, cls, fn, arg);
 	return 0;
 }
 /* Time of the next event, or UINT64_MAX when empty. */
