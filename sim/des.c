@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* des.c - a binary min-heap of events keyed by (time, class, scheduling sequence). */
+/* des.c - the event queue: FIFO lanes and a binary min-heap, keyed by (time, class, sequence),
+ * their first events in a list sorted by key (des.h). */
 #include "sim/des.h"
 
 #include <errno.h>
@@ -9,13 +10,17 @@ int des_init(struct des *q, void *ctx)
 {
 	q->cap = 1024;
 	q->nr = 0;
-	q->lanes_mask = 0;
-	for (int i = 0; i <= DES_LANES; i++)
+	for (int i = 0; i <= DES_LANES; i++) {
 		q->lane[i] = (struct des_lane){0};
+		q->top[i] = NULL;
+	}
+	for (int i = 0; i <= DES_SRC_HEAD; i++)
+		q->link[i] = DES_SRC_END;
 	q->now_ns = 0;
 	q->seq = 0;
 	q->ctx = ctx;
 	q->heap = malloc(q->cap * sizeof(*q->heap));
+	q->top[DES_SRC_HEAP] = q->heap;
 	return q->heap ? 0 : -ENOMEM;
 }
 
@@ -27,13 +32,21 @@ void des_fini(struct des *q)
 	for (int i = 0; i <= DES_LANES; i++) {
 		free(q->lane[i].ring);
 		q->lane[i] = (struct des_lane){0};
+		q->top[i] = NULL;
 	}
-	q->lanes_mask = 0;
+	q->top[DES_SRC_HEAP] = NULL;
+	for (int i = 0; i <= DES_SRC_HEAD; i++)
+		q->link[i] = DES_SRC_END;
 }
 
-static inline int ev_less(const struct des_event *a, const struct des_event *b)
+/* Take source s out of the sorted list (wherever it is). */
+static void des_src_remove(struct des *q, unsigned s)
 {
-	return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->order < b->order);
+	unsigned i = DES_SRC_HEAD;
+
+	while (q->link[i] != s)
+		i = q->link[i];
+	q->link[i] = q->link[s];
 }
 
 static int des_heap_push(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
@@ -43,18 +56,24 @@ static int des_heap_push(struct des *q, uint64_t time_ns, enum des_class cls, de
 		if (!h)
 			return -ENOMEM;
 		q->heap = h;
+		q->top[DES_SRC_HEAP] = h;
 		q->cap *= 2;
 	}
 	struct des_event ev = {time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
 	size_t i = q->nr++;
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
-		if (!ev_less(&ev, &q->heap[parent]))
+		if (!des_ev_less(&ev, &q->heap[parent]))
 			break;
 		q->heap[i] = q->heap[parent];
 		i = parent;
 	}
 	q->heap[i] = ev;
+	if (i == 0) { /* a new first event: the heap's place in the list changes */
+		if (q->nr > 1)
+			des_src_remove(q, DES_SRC_HEAP);
+		des_src_insert_after(q, DES_SRC_HEAD, DES_SRC_HEAP, q->heap);
+	}
 	return 0;
 }
 
@@ -75,7 +94,7 @@ static int des_lane_push(struct des *q, unsigned lane, uint64_t time_ns, enum de
 			r[i] = l->ring[(l->head + i) & l->mask];
 		free(l->ring);
 		l->ring = r;
-		l->top = r;
+		q->top[lane] = r;
 		l->cap = cap;
 		l->mask = cap - 1;
 		l->head = 0;
@@ -85,7 +104,7 @@ static int des_lane_push(struct des *q, unsigned lane, uint64_t time_ns, enum de
 	return 0;
 }
 
-int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
+int des_schedule_slow(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg)
 {
 	if (time_ns == q->now_ns && cls == DES_CLASS_COMPLETION)
 		return des_lane_push(q, DES_LANE_NOW, time_ns, cls, fn, arg);
@@ -96,132 +115,108 @@ int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum 
 			   des_fn fn, void *arg)
 {
 	if (lane >= DES_LANES || cls != DES_CLASS_COMPLETION)
-		return des_schedule(q, time_ns, cls, fn, arg);
+		return des_schedule_slow(q, time_ns, cls, fn, arg);
 	if (time_ns == q->now_ns)
 		lane = DES_LANE_NOW;
 	return des_lane_push(q, lane, time_ns, cls, fn, arg);
 }
 
-/* The earliest of the heap's top and the non-empty lanes' heads: NULL when empty;
- * *lane_out = -1 for the heap. The best key so far is held in registers (with several lanes
- * not empty, the models' case, this loop was the largest part of the queue's cost). */
-static inline const struct des_event *des_peek(const struct des *q, int *lane_out)
+/* The source of the next event: the now lane, the list's first source, or DES_SRC_END when
+ * the queue is empty. */
+static inline unsigned des_pick(const struct des *q)
 {
-	const struct des_event *best = NULL;
-	uint64_t bt = UINT64_MAX, bo = UINT64_MAX;
-	int lane = -1;
-	unsigned m = q->lanes_mask;
+	unsigned s = q->link[DES_SRC_HEAD];
+	const struct des_lane *n = &q->lane[DES_LANE_NOW];
 
-	/* only completions of this instant (devices that take no time): the now lane's head */
-	if (m == 1u << DES_LANE_NOW && !q->nr) {
-		*lane_out = DES_LANE_NOW;
-		return q->lane[DES_LANE_NOW].top;
-	}
-	if (q->nr) {
-		best = &q->heap[0];
-		bt = best->time_ns;
-		bo = best->order;
-	}
-	for (; m; m &= m - 1) {
-		int i = __builtin_ctz(m);
-		const struct des_event *e = q->lane[i].top;
-		/* no event has order UINT64_MAX (class bit 62 and a sequence below 2^62): the
-		 * first lane always beats the empty start */
-		if (e->time_ns < bt || (e->time_ns == bt && e->order < bo)) {
-			best = e;
-			bt = e->time_ns;
-			bo = e->order;
-			lane = i;
-		}
-	}
-	*lane_out = lane;
-	return best;
+	if (n->head != n->tail && (s == DES_SRC_END || des_ev_less(q->top[DES_LANE_NOW], q->top[s])))
+		return DES_LANE_NOW;
+	return s;
 }
 
 uint64_t des_next_time(const struct des *q)
 {
-	int lane;
-	const struct des_event *e = des_peek(q, &lane);
+	unsigned s = des_pick(q);
 
-	return e ? e->time_ns : UINT64_MAX;
+	return s == DES_SRC_END ? UINT64_MAX : q->top[s]->time_ns;
 }
 
-/* Remove the head of lane (which des_peek chose) and run it. */
+/* Remove the first event of lane (which des_pick chose) and run it. A lane other than the now
+ * lane is the list's first: it stays there if its next event is still before the second's. */
 static inline void des_lane_pop_run(struct des *q, unsigned lane)
 {
 	struct des_lane *l = &q->lane[lane];
-	struct des_event ev = *l->top;
+	struct des_event ev = *q->top[lane];
+	const struct des_event *e = &l->ring[++l->head & l->mask];
 
-	l->top = &l->ring[++l->head & l->mask];
-	if (l->head == l->tail)
-		q->lanes_mask &= ~(1u << lane);
+	q->top[lane] = e;
+	if (lane != DES_LANE_NOW) {
+		unsigned second = q->link[lane];
+
+		if (l->head == l->tail) {
+			q->link[DES_SRC_HEAD] = (unsigned char)second;
+		} else if (second != DES_SRC_END && des_ev_less(q->top[second], e)) {
+			q->link[DES_SRC_HEAD] = (unsigned char)second;
+			des_src_insert_after(q, second, lane, e);
+		}
+	}
 	q->now_ns = ev.time_ns;
 	ev.fn(q->ctx, ev.arg, ev.time_ns);
 }
 
-/* Remove the heap's top (which des_peek chose) and run it. Out of line: the callers inline
+/* Remove the heap's top (the list's first source) and run it. Out of line: the callers inline
  * the lane's pop, the common case, without the heap's registers to save. */
 static __attribute__((noinline)) void des_heap_pop_run(struct des *q)
 {
 	struct des_event top = q->heap[0];
-	struct des_event last = q->heap[--q->nr];
-	size_t i = 0;
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		const struct des_event *cand = &last;
-		if (l < q->nr && ev_less(&q->heap[l], cand)) {
-			m = l;
-			cand = &q->heap[l];
+
+	q->link[DES_SRC_HEAD] = q->link[DES_SRC_HEAP];
+	if (--q->nr) {
+		struct des_event last = q->heap[q->nr];
+		size_t i = 0, c, nr = q->nr;
+
+		while ((c = 2 * i + 1) < nr) {
+			if (c + 1 < nr && des_ev_less(&q->heap[c + 1], &q->heap[c]))
+				c++;
+			if (!des_ev_less(&q->heap[c], &last))
+				break;
+			q->heap[i] = q->heap[c];
+			i = c;
 		}
-		if (r < q->nr && ev_less(&q->heap[r], cand))
-			m = r;
-		if (m == i)
-			break;
-		q->heap[i] = q->heap[m];
-		i = m;
-	}
-	if (q->nr)
 		q->heap[i] = last;
+		des_src_insert_after(q, DES_SRC_HEAD, DES_SRC_HEAP, q->heap);
+	}
 	q->now_ns = top.time_ns;
 	top.fn(q->ctx, top.arg, top.time_ns);
 }
 
-/* Remove e (what des_peek returned, from lane or the heap) and run it. */
-static inline __attribute__((always_inline)) void des_pop_run(struct des *q, int lane)
+/* Remove the first event of source s (what des_pick returned, not DES_SRC_END) and run it. */
+static inline __attribute__((always_inline)) void des_pop_run(struct des *q, unsigned s)
 {
-	if (lane >= 0)
-		des_lane_pop_run(q, (unsigned)lane);
-	else
+	if (s == DES_LANE_NOW)
+		des_lane_pop_run(q, DES_LANE_NOW);
+	else if (s == DES_SRC_HEAP)
 		des_heap_pop_run(q);
+	else
+		des_lane_pop_run(q, s);
 }
 
 bool des_run_next(struct des *q)
 {
-	int lane;
-	const struct des_event *e = des_peek(q, &lane);
+	unsigned s = des_pick(q);
 
-	if (!e)
+	if (s == DES_SRC_END)
 		return false;
-	des_pop_run(q, lane);
+	des_pop_run(q, s);
 	return true;
 }
 
 void des_run_until_scan(struct des *q, uint64_t time_ns)
 {
 	for (;;) {
-		int lane;
-		const struct des_event *e;
+		unsigned s = des_pick(q);
 
-		/* zero-latency devices: every event is in the now lane, at the current instant */
-		if (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
-			if (q->lane[DES_LANE_NOW].top->time_ns > time_ns)
-				return;
-			des_lane_pop_run(q, DES_LANE_NOW);
-			continue;
-		}
-		e = des_peek(q, &lane);
-		if (!e || e->time_ns > time_ns)
+		if (s == DES_SRC_END || q->top[s]->time_ns > time_ns)
 			return;
-		des_pop_run(q, lane);
+		des_pop_run(q, s);
 	}
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* des.h - the discrete-event queue: one heap ordered by (time, class, scheduling order). */
+/* des.h - the discrete-event queue: events ordered by (time, class, scheduling order). */
 #ifndef SSDCACHE_DES_H
 #define SSDCACHE_DES_H
 
@@ -20,19 +20,25 @@ typedef void (*des_fn)(void *ctx, void *arg, uint64_t now_ns);
 
 struct des_event {
 	uint64_t time_ns;
-	uint64_t order; /* class << 62 | scheduling sequence */
+	uint64_t order; /* class << 62 | scheduling sequence: no two events have the same */
 	des_fn fn;
 	void *arg;
 };
+
+/* a before b in (time, order): one 128-bit comparison (every key differs: a total order, so
+ * whatever holds the events, they run in the same order) */
+static inline bool des_ev_less(const struct des_event *a, const struct des_event *b)
+{
+	__extension__ typedef unsigned __int128 des_key;
+
+	return ((des_key)a->time_ns << 64 | a->order) < ((des_key)b->time_ns << 64 | b->order);
+}
 
 /* A lane: events a caller schedules in nondecreasing time (a device with constant latency,
  * the worker at now + delay) are kept in FIFO order, O(1) instead of the heap's O(log n).
  * head and tail run free (the ring index is their low bits): tail - head events are in it. */
 struct des_lane {
 	struct des_event *ring;
-	/* &ring[head & mask], kept by the pop and the growth (an append leaves it: an empty lane's
-	 * head slot is where its next event goes): the peek reads a lane's first event in one load */
-	const struct des_event *top;
 	size_t head, tail, cap, mask; /* mask = cap - 1 (cap a power of two, or 0) */
 	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties) */
 };
@@ -41,16 +47,29 @@ struct des_lane {
 /*
  * One more lane, the queue's own: completions scheduled for the current instant (a device that
  * takes no time, the worker without delay). They are in time and scheduling order by
- * construction, and with zero-latency devices every event is one: the peek then looks at this
- * lane only (des_peek's fast case).
+ * construction, and with zero-latency devices every event is one.
  */
 #define DES_LANE_NOW DES_LANES
+/*
+ * The sources of events: the lanes (DES_LANE_NOW included) and the heap. The sources other than
+ * the now lane that hold events are kept in a list sorted by their first event (link[] from
+ * DES_SRC_HEAD, ending at DES_SRC_END): the next event is the list's first source's or the now
+ * lane's, one comparison. A source's first event changes when it is taken (it is put back in
+ * its place, usually near the front) or when an empty source receives one (put in its place);
+ * a lane's append to a lane that holds events changes nothing (its first event stays).
+ */
+#define DES_SRC_HEAP (DES_LANES + 1)
+#define DES_SRC_HEAD (DES_LANES + 2)
+#define DES_SRC_END 0xffu
 
 struct des {
+	/* first event of each source: a lane's &ring[head & mask] (an empty lane's is where its
+	 * next event goes), the heap's its array */
+	const struct des_event *top[DES_LANES + 2];
+	unsigned char link[DES_LANES + 3];
 	struct des_event *heap;
 	size_t nr, cap;
 	struct des_lane lane[DES_LANES + 1];
-	unsigned lanes_mask; /* bit i: lane i is not empty (the peek looks at these only) */
 	uint64_t now_ns;
 	uint64_t seq;
 	void *ctx; /* passed to every handler */
@@ -58,25 +77,41 @@ struct des {
 
 int des_init(struct des *q, void *ctx);
 void des_fini(struct des *q);
-/* Schedule fn(ctx, arg, time) at time_ns (>= now). Returns 0 or -ENOMEM. */
-int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg);
+/* des_schedule past its inline part (the heap, or a now lane without room). */
+int des_schedule_slow(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn, void *arg);
 /* The same through lane (0..DES_LANES-1): kept in FIFO order if time_ns is not before the
  * lane's last event, otherwise put in the heap; a completion for the current instant goes to
  * DES_LANE_NOW instead. Lanes hold completions only (an arrival goes to the heap: at equal
  * times it must run after completions scheduled later). The order is the same either way
- * (every event carries its (time, class, sequence) key, and the peek takes the least). */
+ * (every event carries its (time, class, sequence) key, and the queue takes the least). */
 int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 			   des_fn fn, void *arg);
+
+/* Put source s (not the now lane), whose first event is e, in its place in the sorted list,
+ * looking from the source after link index i (whose first event is before e). */
+static inline void des_src_insert_after(struct des *q, unsigned i, unsigned s,
+					const struct des_event *e)
+{
+	unsigned n;
+
+	while ((n = q->link[i]) != DES_SRC_END && des_ev_less(q->top[n], e))
+		i = n;
+	q->link[s] = (unsigned char)n;
+	q->link[i] = (unsigned char)s;
+}
+
 /* Append to a lane with room (the caller checked the order): des_schedule_lane and des.c. */
 static inline void des_lane_append(struct des *q, unsigned lane, uint64_t time_ns,
 				   enum des_class cls, des_fn fn, void *arg)
 {
 	struct des_lane *l = &q->lane[lane];
+	bool was_empty = l->head == l->tail;
+	struct des_event *e = &l->ring[l->tail++ & l->mask];
 
-	l->ring[l->tail++ & l->mask] =
-		(struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
+	*e = (struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
 	l->last_ns = time_ns;
-	q->lanes_mask |= 1u << lane;
+	if (lane != DES_LANE_NOW && was_empty)
+		des_src_insert_after(q, DES_SRC_HEAD, lane, e);
 }
 static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 				    des_fn fn, void *arg)
@@ -113,6 +148,18 @@ static inline int des_schedule_now(struct des *q, des_fn fn, void *arg)
 	des_lane_append(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
 	return 0;
 }
+/* Schedule fn(ctx, arg, time) at time_ns (>= now). Returns 0 or -ENOMEM. Inline: a completion
+ * for the current instant (a device model's done now) goes to the now lane with room. */
+static inline int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
+			       void *arg)
+{
+	const struct des_lane *l = &q->lane[DES_LANE_NOW];
+
+	if (time_ns != q->now_ns || cls != DES_CLASS_COMPLETION || l->tail - l->head == l->cap)
+		return des_schedule_slow(q, time_ns, cls, fn, arg);
+	des_lane_append(q, DES_LANE_NOW, time_ns, cls, fn, arg);
+	return 0;
+}
 /* Time of the next event, or UINT64_MAX when empty. */
 uint64_t des_next_time(const struct des *q);
 /* Pop and run the next event; false when empty. */
@@ -124,24 +171,25 @@ void des_run_until_scan(struct des *q, uint64_t time_ns);
  * loop over it is the whole work (once per request, from the arrival loop). */
 static inline void des_run_until(struct des *q, uint64_t time_ns)
 {
-	while (q->lanes_mask == 1u << DES_LANE_NOW && !q->nr) {
+	while (q->link[DES_SRC_HEAD] == DES_SRC_END) {
 		struct des_lane *l = &q->lane[DES_LANE_NOW];
-		struct des_event ev = *l->top;
+		struct des_event ev;
 
+		if (l->head == l->tail)
+			return;
+		ev = *q->top[DES_LANE_NOW];
 		if (ev.time_ns > time_ns)
 			return;
-		l->top = &l->ring[++l->head & l->mask];
-		if (l->head == l->tail)
-			q->lanes_mask = 0;
+		q->top[DES_LANE_NOW] = &l->ring[++l->head & l->mask];
 		q->now_ns = ev.time_ns;
 		ev.fn(q->ctx, ev.arg, ev.time_ns);
 	}
-	if (q->nr || q->lanes_mask)
-		des_run_until_scan(q, time_ns);
+	des_run_until_scan(q, time_ns);
 }
 static inline bool des_empty(const struct des *q)
 {
-	return q->nr == 0 && q->lanes_mask == 0;
+	return q->link[DES_SRC_HEAD] == DES_SRC_END &&
+	       q->lane[DES_LANE_NOW].head == q->lane[DES_LANE_NOW].tail;
 }
 
 #endif

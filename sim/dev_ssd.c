@@ -396,11 +396,13 @@ static uint64_t ssd_close_page(struct ssd_priv *p, uint64_t data_ready)
 	uint32_t u = p->cur_unit;
 	uint64_t end = ssd_program(p, u, data_ready);
 
-	if (p->ring_n)
-		for (uint32_t i = 1; i <= p->page_fill; i++)
-			p->ring[(p->ring_pos + p->ring_n - i) % p->ring_n] = end;
+	if (p->ring_n) /* the page's slots: the page_fill before ring_pos, around the ring */
+		for (uint32_t i = 0, pos = p->ring_pos; i < p->page_fill; i++) {
+			pos = (pos ? pos : p->ring_n) - 1;
+			p->ring[pos] = end;
+		}
 	p->page_fill = 0;
-	p->cur_unit = (u + 1) % p->nr_units;
+	p->cur_unit = u + 1 == p->nr_units ? 0 : u + 1;
 	return end;
 }
 
@@ -481,12 +483,13 @@ static bool ssd_unit_has_room(struct ssd_priv *p, uint32_t u, uint64_t now)
 static void ssd_pick_unit(struct ssd_priv *p, uint64_t now)
 {
 	ssd_pick_fast_unit(p, now);
-	for (uint32_t i = 0; i < p->nr_units; i++) {
-		uint32_t u = (p->cur_unit + i) % p->nr_units;
+	/* from cur_unit on, around the units */
+	for (uint32_t i = 0, u = p->cur_unit; i < p->nr_units; i++) {
 		if (ssd_unit_has_room(p, u, now)) {
 			p->cur_unit = u;
 			return;
 		}
+		u = u + 1 == p->nr_units ? 0 : u + 1;
 	}
 	SSD_ASSERT(!"every plane is full of valid data (ssd_init sizes the flash against this)");
 }
@@ -512,7 +515,7 @@ static enum dev_q_result ssd_write(struct ssd_priv *p, struct dev_io *io, uint64
 			p->open_first = ps;
 		ssd_map_set(p, l, ps + 1);
 		p->rmap[ps] = (uint32_t)l + 1;
-		p->valid[ps / p->spb]++;
+		p->valid[p->units[p->cur_unit].open_blk]++; /* ps's block */
 		p->host_slots++;
 		p->media_slots++;
 		if (p->ring_n) {
@@ -520,7 +523,7 @@ static enum dev_q_result ssd_write(struct ssd_priv *p, struct dev_io *io, uint64
 			SSD_ASSERT(*r != UINT64_MAX); /* ring_n >= 2 pages: the reused slot is programmed */
 			ack = max64(ack, *r);
 			*r = UINT64_MAX;
-			p->ring_pos = (p->ring_pos + 1) % p->ring_n;
+			p->ring_pos = p->ring_pos + 1 == p->ring_n ? 0 : p->ring_pos + 1;
 		}
 		if (++p->page_fill == p->spp)
 			prog_end = max64(prog_end, ssd_close_page(p, t_in));
