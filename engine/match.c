@@ -117,7 +117,9 @@ struct cte_place {
  * §2.3: step d, or 1 when hash_64 is 0), so every cmd of it can be fetched at once: the cache
  * misses overlap instead of queueing behind each other. No effect on any decision.
  */
-void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)
+/* inline into its caller (sim/observe.c) under LTO: out of line it costs a call and its
+ * prologue per request, and LTO stopped inlining it on its own once cte_match grew */
+__attribute__((always_inline)) inline void ssdcache_prefetch(struct ssdcache_ctx *sc, sector_t sector)
 {
 	unsigned long bio_sector = sector & ~sc->block_mask;
 	unsigned long h = ssdcache_hash_wrap(sc, bio_sector), mask = sc->hash_mask;
@@ -274,14 +276,20 @@ static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng, unsigned
 }
 
 /*
- * cte_match's body, instantiated twice (below): with the AVX2 tag compare inlined into a
+ * cte_match's body, instantiated four times (below): with the AVX2 tag compare inlined into a
  * function compiled for AVX2, and with the scalar loop (SSDCACHE_SCAN=scalar, or a CPU without
- * AVX2) in one that uses no AVX2 instruction at all.
+ * AVX2) in one that uses no AVX2 instruction at all; each for any quirk set, and for the
+ * fixed scan (Q3, Q4 and Q5 all fixed: --quirks fixed), where those three tests fold away
+ * and the probe loop keeps its state in registers.
  */
 static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(struct ssdcache_io *sio, int rw,
-									     const bool avx2)
+									     const bool avx2,
+									     const bool fixed_scan)
 {
-	struct ssdcache_ctx *sc = sio->sc;
+	struct ssdcache_ctx *const sc = sio->sc;
+	struct ssdcache_md *const md_table = sc->md_table;
+	struct ssdcache_md *cmd = NULL;   /* the probe's cmd; NULL: none yet (cmd_lookup) */
+	const unsigned long bio_sector = sio->bio_sector;
 	unsigned long hash_number;
 	int skip_cmd_instantiation = 0;
 	int evict_cte_on_write = 0;
@@ -293,22 +301,24 @@ static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(str
 	unsigned long now = 0;                   /* jiffies, read by choose_victim */
 	int admitted = -1;                       /* may_allocate's answer, once asked */
 	bool refused = false;
-	bool scan_all = FIXED(sc, 5);
+	const bool scan_all = fixed_scan || FIXED(sc, 5);
 	/* fixed or not, once per lookup (Q3: candidates of every probe compete; Q4: idle victims
 	 * only); and the sio's error, which nothing in the probe loop changes */
-	const bool all_cands = FIXED(sc, 3), idle_only = FIXED(sc, 4);
+	const bool all_cands = fixed_scan || FIXED(sc, 3), idle_only = fixed_scan || FIXED(sc, 4);
 	const bool error = sio->error != 0;
 	unsigned evict_mask; /* 0: no candidates (set once the eviction flags are known) */
-	bool have_step = false;
-	unsigned long step = 0, hash_mask = sc->hash_mask;
+	const unsigned long hash_mask = sc->hash_mask;
 	struct pol_group *const cand_group = sc->cand_group;
 
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
 	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
 	nprobes = sc->nprobes; /* ctr: !FIXED(sc, 2) ? assoc + 1 : assoc ? assoc : 1 */
 	ASSERT(nprobes <= 65 && nprobes * DEFAULT_ALIASING <= sc->cand_cap);
-	hash_number = ssdcache_hash_wrap(sc, sio->bio_sector);
-	const uint16_t tag = cte_tag(sio->bio_sector);
+	hash_number = ssdcache_hash_wrap(sc, bio_sector);
+	/* rehash_block's step, once per lookup (the same chain): a multiply, cheaper up front
+	 * than a test at every probe for the few lookups that end at the first */
+	const unsigned long step = ssdcache_hash_64(sc, bio_sector) | sc->step_or; /* Q7 */
+	const uint16_t tag = cte_tag(bio_sector);
 	if (rw == WRITE && sc->cfg.options.skip_write_insert)
 		skip_cmd_instantiation = 1;
 	if (rw == WRITE && sc->cfg.options.evict_on_write)
@@ -320,125 +330,134 @@ static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(str
 	 * eviction on WRITE (and, Q1, always for reads) */
 	evict_mask = error || !evict_cte_on_write ? 0 : 0xffffu;
 	adm_on_access(sio, rw);
-retry:
-	/* per-probe state, reset at every retry (Q3: the victim comes from the last probe; fixed,
-	 * the candidates of every probe compete) */
-	if (!all_cands)
-		ng = 0;
-	invalid = -1;
-	index = -1;
+	for (;;) {
+		/* per-probe state, reset at every probe (Q3: the victim comes from the last probe;
+		 * fixed, the candidates of every probe compete) */
+		if (!all_cands)
+			ng = 0;
+		invalid = -1;
 
-	/* Lookup cmd */
-	sio->cmd = cmd_lookup(sc, hash_number);
-	if (!sio->cmd) {
-		if (scan_all) {
-			/* Q5 fixed: a missing cmd holds no match; remember it as a hole and go on */
-			if (hole.idx == -1)
-				hole = (struct cte_place){NULL, hash_number, 0};
-			goto next_probe;
-		}
-		if (skip_cmd_instantiation) {
-			/* Skip cte instantiation on WRITE */
-			sio->cte_idx = -1;
-			sc->c.write_skip++;
-			return CTE_WRITE_SKIP;
-		}
-		if (sio->error) {
-			/* Target write already completed */
-			sio->cte_idx = -1;
-			sc->c.write_done++;
-			return CTE_WRITE_DONE;
-		}
-		if (!may_allocate(sio, rw, &admitted)) {
-			/* not admitted (extension): as a write that skips instantiation */
-			sio->cte_idx = -1;
-			sc->c.write_skip++;
-			return CTE_WRITE_SKIP;
-		}
-		sio->cmd = cmd_insert(sc, hash_number);
-		/* Clean cmd, first entry is useable; skip cte lookup */
-		invalid = 0;
-		goto found;
-	}
-
-	/*
-	 * The seed's loop over the 16 slots, as bit operations on the cmd's first line (same
-	 * decisions, slot by slot): a free slot sets `invalid` (the first one) and, Q5 fixed, the
-	 * hole; a used slot is compared (tag, then the cte's sector); after the first free slot
-	 * the seed breaks at the next used slot once it was compared (Q5), fixed it only compares;
-	 * candidates are the used slots before the first free one that pass the filters.
-	 */
-	{
-		struct ssdcache_md *const cmd = sio->cmd;
-		const unsigned used = cmd->used;
-		unsigned compared = 0xffffu;    /* the slots the seed's loop compares */
-		unsigned before_free = 0xffffu; /* the used slots before the first free one */
-		unsigned m;
-
-		if (used != 0xffffu) { /* a free slot: the first one */
-			const int first_free = __builtin_ctz(~used & 0xffffu);
-			before_free = (1u << first_free) - 1;
-			invalid = first_free;
-			if (scan_all && hole.idx == -1)
-				hole = (struct cte_place){cmd, hash_number, first_free};
-			if (!scan_all && !error) {
-				unsigned later = used & ~((2u << first_free) - 1);
-				if (later)
-					compared = (2u << __builtin_ctz(later)) - 1;
+		/* Lookup cmd (cmd_lookup; sio->cmd is set from it when the lookup ends) */
+		cmd = &md_table[hash_number];
+		if (!cmd->te_mem) {
+			cmd = NULL;
+			if (scan_all) {
+				/* Q5 fixed: a missing cmd holds no match; remember it as a hole and go
+				 * on. With a hole the lookup allocates or stops, never evicts: the
+				 * candidates are not collected any more */
+				if (hole.idx == -1) {
+					hole = (struct cte_place){NULL, hash_number, 0};
+					evict_mask = 0;
+				}
+				goto next_probe;
 			}
-		}
-		m = (avx2 ? tag_eq_avx2(cmd->tag, tag) : tag_eq_scalar(cmd->tag, tag)) & used &
-		    compared;
-		for (; m; m &= m - 1) {
-			i = __builtin_ctz(m);
-			if (cmd_te(sc, cmd, i)->sector == sio->bio_sector) {
-				sio->cte_idx = i;
-				pol_hit(sio, rw);
-				return cte_classify(sio, cmd_te(sc, cmd, i), rw);
+			sio->cmd = NULL;
+			if (skip_cmd_instantiation) {
+				/* Skip cte instantiation on WRITE */
+				sio->cte_idx = -1;
+				sc->c.write_skip++;
+				return CTE_WRITE_SKIP;
 			}
+			if (sio->error) {
+				/* Target write already completed */
+				sio->cte_idx = -1;
+				sc->c.write_done++;
+				return CTE_WRITE_DONE;
+			}
+			if (!may_allocate(sio, rw, &admitted)) {
+				/* not admitted (extension): as a write that skips instantiation */
+				sio->cte_idx = -1;
+				sc->c.write_skip++;
+				return CTE_WRITE_SKIP;
+			}
+			sio->cmd = cmd_insert(sc, hash_number);
+			/* Clean cmd, first entry is useable; skip cte lookup */
+			invalid = 0;
+			goto found;
 		}
-		/* candidates: used slots before the first free one, none if eviction is off
-		 * (evict_mask, set before the first probe) */
-		m = used & before_free & evict_mask;
-		if (idle_only) {
-			/* Q4 fixed: only entirely idle ctes are victims */
-			m &= cmd->idle;
-		} else {
-			for (unsigned t = m; t; t &= t - 1) {
-				struct ssdcache_te *cte;
 
-				i = __builtin_ctz(t);
-				cte = cmd_te(sc, cmd, i);
-				/* Can only eject non-busy entries (judged on the new bio's offsets, Q4;
-				 * an idle cte is busy nowhere), and only CLEAN entries */
-				if ((!((cmd->idle >> i) & 1) &&
-				     (cte_target_is_busy(sc, cte, sio) || cte_cache_is_busy(sc, cte, sio))) ||
-				    !cte_is_clean(sc, cte, sio))
-					m &= ~(1u << i);
+		/*
+		 * The seed's loop over the 16 slots, as bit operations on the cmd's first line (same
+		 * decisions, slot by slot): a free slot sets `invalid` (the first one) and, Q5 fixed,
+		 * the hole; a used slot is compared (tag, then the cte's sector); after the first
+		 * free slot the seed breaks at the next used slot once it was compared (Q5), fixed
+		 * it only compares; candidates are the used slots before the first free one that
+		 * pass the filters.
+		 */
+		{
+			const unsigned used = cmd->used;
+			unsigned compared = 0xffffu;    /* the slots the seed's loop compares */
+			unsigned before_free = 0xffffu; /* the used slots before the first free one */
+			unsigned m;
+
+			if (__builtin_expect(used != 0xffffu, 0)) { /* a free slot: the first one */
+				const int first_free = __builtin_ctz(~used & 0xffffu);
+				before_free = (1u << first_free) - 1;
+				invalid = first_free;
+				if (scan_all && hole.idx == -1) {
+					/* as for a missing cmd: no candidates needed any more */
+					hole = (struct cte_place){cmd, hash_number, first_free};
+					evict_mask = 0;
+				}
+				if (!scan_all && !error) {
+					unsigned later = used & ~((2u << first_free) - 1);
+					if (later)
+						compared = (2u << __builtin_ctz(later)) - 1;
+				}
 			}
+			m = (avx2 ? tag_eq_avx2(cmd->tag, tag) : tag_eq_scalar(cmd->tag, tag)) & used &
+			    compared;
+			for (; m; m &= m - 1) {
+				i = __builtin_ctz(m);
+				if (cmd_te(sc, cmd, i)->sector == bio_sector) {
+					sio->cmd = cmd;
+					sio->cte_idx = i;
+					pol_hit(sio, rw);
+					return cte_classify(sio, cmd_te(sc, cmd, i), rw);
+				}
+			}
+			/* candidates: used slots before the first free one, none if eviction is off
+			 * (evict_mask, set before the first probe) or a hole was found (Q5 fixed) */
+			m = used & before_free & evict_mask;
+			if (idle_only) {
+				/* Q4 fixed: only entirely idle ctes are victims */
+				m &= cmd->idle;
+			} else {
+				for (unsigned t = m; t; t &= t - 1) {
+					struct ssdcache_te *cte;
+
+					i = __builtin_ctz(t);
+					cte = cmd_te(sc, cmd, i);
+					/* Can only eject non-busy entries (judged on the new bio's offsets,
+					 * Q4; an idle cte is busy nowhere), and only CLEAN entries */
+					if ((!((cmd->idle >> i) & 1) &&
+					     (cte_target_is_busy(sc, cte, sio) || cte_cache_is_busy(sc, cte, sio))) ||
+					    !cte_is_clean(sc, cte, sio))
+						m &= ~(1u << i);
+				}
+			}
+			/* candidates: the policy sees them all at once (choose_victim), as one group
+			 * per probe (base: the cmd's hash number is the probe's). No bound check here:
+			 * ng < nprobes <= cand_cap / 16 (ctr sizes it for assoc + 1 <= 65 probes, and
+			 * the probe count is asserted once per lookup) */
+			if (m)
+				cand_group[ng++] = (struct pol_group){
+					cmd->atime, cmd->count, (pol_slot)(hash_number * DEFAULT_ALIASING),
+					(uint16_t)m};
 		}
-		/* candidates: the policy sees them all at once (choose_victim), as one group per
-		 * probe. No bound check here: ng < nprobes <= cand_cap / 16 (ctr sizes it for
-		 * assoc + 1 <= 65 probes, and the probe count is asserted once per lookup) */
-		if (m)
-			cand_group[ng++] = (struct pol_group){cmd->atime, cmd->count, cmd_pol_slot(cmd, 0),
-							      (uint16_t)m};
-	}
 next_probe:
-	/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++; retry }
-	 * (assoc, the rehashes done, is nprobe - 1 here); fixed Q5: holes do not stop the chain */
-	if (++nprobe < nprobes && (invalid == -1 || scan_all) && !error) {
-		/* rehash_block with its step computed once per lookup (the same chain) */
-		if (!have_step) {
-			step = ssdcache_hash_64(sc, sio->bio_sector) | sc->step_or; /* Q7 */
-			have_step = true;
-		}
+		/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++;
+		 * retry } (assoc, the rehashes done, is nprobe - 1 here); fixed Q5: holes do not
+		 * stop the chain */
+		if (++nprobe >= nprobes || (invalid != -1 && !scan_all) || error)
+			break;
+		/* rehash_block */
 		unsigned long next = hash_number + step;
 		if ((next & hash_mask) == hash_number)
 			next++;
 		hash_number = next & hash_mask;
-		goto retry;
 	}
+	sio->cmd = cmd; /* the last probe's, as cmd_lookup found it */
 	if (scan_all) {
 		/* Q5 fixed: no match anywhere in the chain; allocate in the first hole */
 		if (hole.idx != -1) {
@@ -517,16 +536,34 @@ found:
 
 __attribute__((target("avx2"))) static enum cte_match_t cte_match_avx2(struct ssdcache_io *sio, int rw)
 {
-	return cte_match_scan(sio, rw, true);
+	return cte_match_scan(sio, rw, true, false);
+}
+
+__attribute__((target("avx2"))) static enum cte_match_t cte_match_avx2_fixed(struct ssdcache_io *sio, int rw)
+{
+	return cte_match_scan(sio, rw, true, true);
 }
 
 /* not inlined into cte_match, which then only dispatches (no prologue of its own) */
 __attribute__((noinline)) static enum cte_match_t cte_match_scalar(struct ssdcache_io *sio, int rw)
 {
-	return cte_match_scan(sio, rw, false);
+	return cte_match_scan(sio, rw, false, false);
 }
+
+__attribute__((noinline)) static enum cte_match_t cte_match_scalar_fixed(struct ssdcache_io *sio, int rw)
+{
+	return cte_match_scan(sio, rw, false, true);
+}
+
+/* Q3, Q4 and Q5, the scan's three quirks, all fixed */
+#define FIXED_SCAN_QUIRKS (((quirk_set)1 << 3) | ((quirk_set)1 << 4) | ((quirk_set)1 << 5))
 
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
 {
-	return sio->sc->scan_scalar ? cte_match_scalar(sio, rw) : cte_match_avx2(sio, rw);
+	const struct ssdcache_ctx *sc = sio->sc;
+	const bool fixed_scan = (sc->cfg.fixed & FIXED_SCAN_QUIRKS) == FIXED_SCAN_QUIRKS;
+
+	if (sc->scan_scalar)
+		return fixed_scan ? cte_match_scalar_fixed(sio, rw) : cte_match_scalar(sio, rw);
+	return fixed_scan ? cte_match_avx2_fixed(sio, rw) : cte_match_avx2(sio, rw);
 }
