@@ -25,8 +25,12 @@
  * The previous shadows (a table block -> node with the nodes in a doubly linked list, beside a
  * seen-set of 64-bit words) touched the entry, its node, both neighbours, the seen word and,
  * on eviction, the tail's node and its table entry: +43 % time at zero latency. Here an
- * access touches one table slot (prefetched by explain_prefetch), the ring's head and, on a
- * hit, the superseded ring slot (a store).
+ * access touches one table slot, the ring's head and, on a hit, the superseded ring slot (a
+ * store). The table slot, an LL miss at random in tens of MiB, is hidden by a queue: an access
+ * looks at the I/O in flight at once but its shadows' part is settled DEFER accesses later, in
+ * order (the same results), with its slot prefetched when it was queued; a piece's token is
+ * pending until then (its miss counted at the settle if it was classified before, the queue
+ * told by explain_settle when the piece is freed, explain_drain before the counts are read).
  */
 #define TOKEN_SEEN 1u
 #define TOKEN_LRU_HIT 2u
