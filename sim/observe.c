@@ -784,6 +784,10 @@ int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 			return -EIO;
 		}
 	}
+	if (o->ex && explain_failed(o->ex) && !o->stop) { /* in the final drain (explain_drain) */
+		snprintf(err, errlen, "out of memory for the miss explanation (--no-explain runs without it)");
+		return -ENOMEM;
+	}
 	if (o->count_from == UINT64_MAX) {
 		/* after the logs, so that they are kept */
 		if (cfg->warmup.kind == WARMUP_PERCENT)
