@@ -25,12 +25,19 @@
  * The previous shadows (a table block -> node with the nodes in a doubly linked list, beside a
  * seen-set of 64-bit words) touched the entry, its node, both neighbours, the seen word and,
  * on eviction, the tail's node and its table entry: +43 % time at zero latency. Here an
- * access touches one table slot (prefetched by explain_prefetch), the ring's head and, on a
- * hit, the superseded ring slot (a store).
+ * access touches one table slot, the ring's head and, on a hit, the superseded ring slot (a
+ * store). The table slot, an LL miss at random in tens of MiB, is hidden by a queue: an access
+ * looks at the I/O in flight at once but its shadows' part is settled DEFER accesses later, in
+ * order (the same results), with its slot prefetched when it was queued; a piece's token is
+ * pending until then (its miss counted at the settle if it was classified before, the queue
+ * told by explain_settle when the piece is freed, explain_drain before the counts are read).
  */
 #define TOKEN_SEEN 1u
 #define TOKEN_LRU_HIT 2u
 #define TOKEN_IN_FLIGHT 4u
+#define TOKEN_PENDING 8u /* still in the queue, at slot token >> TOKEN_SLOT_SHIFT */
+#define TOKEN_SLOT_SHIFT 4
+#define DEFER 8 /* accesses queued before their shadow part is settled (a power of two) */
 
 #define NIL UINT32_MAX
 #define STALE UINT64_MAX /* a superseded ring entry (HT_EMPTY: never a block in the table) */
@@ -200,6 +207,15 @@ struct explain {
 	struct hashtab by_block; /* block -> fl_node index */
 	struct fl_node *fl;
 	uint32_t fl_cap, fl_free;
+	/* accesses whose shadow part is pending, oldest at q_head */
+	struct pending {
+		uint64_t block;
+		unsigned *token;          /* where the token goes when settled; NULL: holder gone */
+		uint64_t *miss;           /* classified while pending: count it here when settled */
+		enum cte_match_t outcome;
+		unsigned bits;            /* TOKEN_IN_FLIGHT at the access */
+	} q[DEFER];
+	unsigned q_head, q_nr;
 	uint64_t ios;       /* I/Os tracked */
 	uint64_t untracked; /* I/Os not tracked for want of memory */
 	bool oom;           /* a shadow could not grow: results from then on are not exact */
@@ -431,21 +447,19 @@ __attribute__((noinline, cold)) static struct bslot *wide_put(struct explain *e,
 	return bt_put(&e->wide, block, added);
 }
 
-unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
+/* The shadows' part of an access of block (settled DEFER accesses after explain_access): look
+ * (before updating them) and update them; returns TOKEN_SEEN and TOKEN_LRU_HIT as they were. */
+static inline unsigned shadow_access(struct explain *e, uint64_t block)
 {
-	uint64_t block = block_of(e, sector), old, mask;
+	uint64_t old, mask;
 	struct nslot *ns = NULL;
 	struct bslot *ws = NULL;
-	const uint64_t *f;
 	unsigned token = 0;
 	bool added;
 
-	if (e->by_block.nr && (f = ht_get(&e->by_block, block)) &&
-	    (e->fl[*f].mask & offset_mask(e, sector, nsect)))
-		token |= TOKEN_IN_FLIGHT;
 	if (!ring_room(e)) {
 		e->oom = true; /* the shadows stay as they are */
-		return token;
+		return 0;
 	}
 	if (block < NARROW) {
 		ns = nt_put(&e->blocks, block, &added);
@@ -456,7 +470,7 @@ unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 	}
 	if (!ns && !ws) {
 		e->oom = true;
-		return token;
+		return 0;
 	}
 	mask = e->ring_cap - 1;
 	if (!added) {
@@ -484,7 +498,7 @@ unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect)
 	return token;
 }
 
-enum sim_miss explain_classify(unsigned token, enum cte_match_t outcome)
+static enum sim_miss classify(unsigned token, enum cte_match_t outcome)
 {
 	switch (outcome) {
 	case CTE_READ_CLEAN:
@@ -504,6 +518,83 @@ enum sim_miss explain_classify(unsigned token, enum cte_match_t outcome)
 	if (token & TOKEN_IN_FLIGHT)
 		return MISS_BUSY;
 	return (token & TOKEN_LRU_HIT) ? MISS_CONFLICT : MISS_CAPACITY;
+}
+
+/* Settle the oldest access of the queue: its shadow access, then its token to its holder (if
+ * still held) and its miss counted (if it was classified while pending). */
+static void settle_oldest(struct explain *e)
+{
+	struct pending *q = &e->q[e->q_head];
+	unsigned token = q->bits | shadow_access(e, q->block);
+
+	if (q->miss) {
+		enum sim_miss m = classify(token, q->outcome);
+		if (m != MISS_NR)
+			q->miss[m]++;
+	}
+	if (q->token)
+		*q->token = token;
+	e->q_head = (e->q_head + 1) & (DEFER - 1);
+	e->q_nr--;
+}
+
+void explain_access(struct explain *e, unsigned *token, uint64_t sector, uint32_t nsect)
+{
+	uint64_t block = block_of(e, sector);
+	const uint64_t *f;
+	unsigned bits = 0, slot;
+
+	/* the I/O in flight now, at the access (the shadows' part waits in the queue) */
+	if (e->by_block.nr && (f = ht_get(&e->by_block, block)) &&
+	    (e->fl[*f].mask & offset_mask(e, sector, nsect)))
+		bits |= TOKEN_IN_FLIGHT;
+	if (block < NARROW)
+		__builtin_prefetch(&e->blocks.t[nt_home(&e->blocks, block)], 1);
+	if (e->q_nr == DEFER)
+		settle_oldest(e);
+	slot = (e->q_head + e->q_nr++) & (DEFER - 1);
+	e->q[slot] = (struct pending){ .block = block, .token = token, .bits = bits };
+	*token = TOKEN_PENDING | slot << TOKEN_SLOT_SHIFT;
+}
+
+/* The queue entry a pending token is in, or NULL (a token not pending, or not this holder's). */
+static inline struct pending *pending_of(struct explain *e, unsigned *token)
+{
+	struct pending *q;
+
+	if (!(*token & TOKEN_PENDING))
+		return NULL;
+	q = &e->q[(*token >> TOKEN_SLOT_SHIFT) & (DEFER - 1)];
+	return q->token == token ? q : NULL;
+}
+
+void explain_settle(struct explain *e, unsigned *token)
+{
+	struct pending *q = pending_of(e, token);
+
+	if (q)
+		q->token = NULL; /* its holder is gone: settle it without writing back */
+}
+
+void explain_drain(struct explain *e)
+{
+	while (e->q_nr)
+		settle_oldest(e);
+}
+
+void explain_classify(struct explain *e, unsigned *token, enum cte_match_t outcome, uint64_t *miss)
+{
+	struct pending *q = pending_of(e, token);
+	enum sim_miss m;
+
+	if (q) { /* counted when settled */
+		q->outcome = outcome;
+		q->miss = miss;
+		return;
+	}
+	m = classify(*token, outcome);
+	if (m != MISS_NR)
+		miss[m]++;
 }
 
 void explain_set_pos_limit(struct explain *e, uint64_t limit)

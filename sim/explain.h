@@ -29,9 +29,12 @@ struct explain;
 
 struct explain *explain_new(uint64_t capacity_blocks, unsigned long block_size);
 void explain_free(struct explain *e);
-/* A data piece's first map: look at the shadows (before updating them) and update them.
- * Returns a small token to pass to explain_classify (the pre-access state). */
-unsigned explain_access(struct explain *e, uint64_t sector, uint32_t nsect);
+/* A data piece's first map. The I/O in flight is looked at now; the shadows' part (look, then
+ * update) is queued and settled up to 8 accesses later, in access order (so the table slot's
+ * cache miss is prefetched that far ahead; results are the same). *token (the piece's word)
+ * is pending until then: pass it to explain_classify, and to explain_settle before the piece
+ * is freed or reused (the queue then no longer writes to it). */
+void explain_access(struct explain *e, unsigned *token, uint64_t sector, uint32_t nsect);
 /* A fill or write of [sector, sector + nsect) (inside one block) is in flight until
  * explain_io_end(io); io is the I/O's handle, a word the host keeps with it (in its bio),
  * 0 before explain_io_start and set back to 0 by explain_io_end (0: not tracked, so ending an
@@ -48,7 +51,12 @@ uint64_t explain_in_flight(const struct explain *e);
 void explain_set_pos_limit(struct explain *e, uint64_t limit);
 /* A hint: the request at sector will be accessed soon (no effect on results). */
 void explain_prefetch(const struct explain *e, uint64_t sector);
-/* Classify a read piece by its first outcome; returns MISS_NR for a hit. */
-enum sim_miss explain_classify(unsigned token, enum cte_match_t outcome);
+/* Classify a read piece by its first outcome and count it in miss[MISS_NR] (a hit is not
+ * counted): now, or when its access is settled if still pending (explain_drain settles all). */
+void explain_classify(struct explain *e, unsigned *token, enum cte_match_t outcome, uint64_t *miss);
+/* The holder of token is going: a pending access is settled without writing to it. */
+void explain_settle(struct explain *e, unsigned *token);
+/* Settle every pending access (before the miss counts are read). */
+void explain_drain(struct explain *e);
 
 #endif

@@ -298,7 +298,7 @@ static void obs_mapped(void *obs, struct dm_piece *p, uint64_t seq)
 	if (o->v)
 		verify_mapped(o->v, p, true);
 	if (o->ex && (p->op == 'R' || p->op == 'W')) {
-		p->obs_token = explain_access(o->ex, p->sector, p->nsect);
+		explain_access(o->ex, &p->obs_token, p->sector, p->nsect);
 		if (p->op == 'W') /* in flight until the piece is freed (obs_bio_free) */
 			explain_io_start(o->ex, &p->b.obs_io, p->sector, p->nsect);
 		if (explain_failed(o->ex) && !o->stop) {
@@ -338,6 +338,8 @@ static void obs_bio_free(void *obs, struct dm_bio *b)
 		verify_bio_free(o->v, b);
 	if (o->ex && b->obs_io) /* tracked: in flight for the miss explanation */
 		explain_io_end(o->ex, &b->obs_io);
+	if (o->ex && b->piece) /* its explanation token goes with it */
+		explain_settle(o->ex, &b->piece->obs_token);
 }
 
 static void obs_dio_done(void *obs, struct dm_dio *d, uint64_t now)
@@ -378,11 +380,8 @@ static void obs_piece_done(void *obs, struct dm_piece *p, int error, uint64_t no
 			if (iv)
 				iv->read_hits++;
 		}
-		if (o->ex && p->decided) {
-			enum sim_miss m = explain_classify(p->obs_token, p->outcome);
-			if (m != MISS_NR)
-				res->miss[m]++;
-		}
+		if (o->ex && p->decided)
+			explain_classify(o->ex, &p->obs_token, p->outcome, res->miss);
 	}
 }
 
@@ -801,6 +800,8 @@ int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 
 	if (end_ns > res->end_ns)
 		res->end_ns = end_ns;
+	if (o->ex)
+		explain_drain(o->ex); /* the misses still pending are counted */
 	res->pieces = dm_pieces_mapped(dm);
 	ssdcache_get_counters(sc, &res->counters);
 	ssdcache_get_geometry(sc, &res->geometry);
@@ -860,6 +861,10 @@ int obs_finish(struct observer *o, struct dm_core *dm, const struct dev *cache,
 			snprintf(err, errlen, "%s: %s", cfg->verify_log, strerror(errno ? errno : EIO));
 			return -EIO;
 		}
+	}
+	if (o->ex && explain_failed(o->ex) && !o->stop) { /* in the final drain (explain_drain) */
+		snprintf(err, errlen, "out of memory for the miss explanation (--no-explain runs without it)");
+		return -ENOMEM;
 	}
 	if (o->count_from == UINT64_MAX) {
 		/* after the logs, so that they are kept */

@@ -14,10 +14,35 @@
 #include "tests/lib/simtest.h"
 #include "tests/lib/test_main.h"
 
+/* Access [sector, sector + nsect), classify it by outcome and settle it at once: its class
+ * (MISS_NR for a hit). */
+static enum sim_miss cls(struct explain *e, uint64_t sector, uint32_t nsect, enum cte_match_t outcome)
+{
+	uint64_t count[MISS_NR] = { 0 };
+	unsigned token;
+	int m;
+
+	explain_access(e, &token, sector, nsect);
+	explain_classify(e, &token, outcome, count);
+	explain_drain(e);
+	for (m = 0; m < MISS_NR && !count[m]; m++)
+		;
+	return (enum sim_miss)m;
+}
+
+/* An access never classified (a write piece): its holder goes at once. */
+static void touch(struct explain *e, uint64_t sector, uint32_t nsect)
+{
+	unsigned token;
+
+	explain_access(e, &token, sector, nsect);
+	explain_settle(e, &token);
+}
+
 /* Classify the access of block b as a read the engine missed (READ_MISS). */
 static enum sim_miss miss(struct explain *e, uint64_t b)
 {
-	return explain_classify(explain_access(e, b * 8, 8), CTE_READ_MISS);
+	return cls(e, b * 8, 8, CTE_READ_MISS);
 }
 
 static void test_three_c(void **state)
@@ -32,10 +57,10 @@ static void test_three_c(void **state)
 	assert_int_equal(miss(e, 3), MISS_CONFLICT);
 	assert_int_equal(miss(e, 1), MISS_CAPACITY);
 	/* outcomes decide first */
-	assert_int_equal(explain_classify(explain_access(e, 8, 8), CTE_READ_CLEAN), MISS_NR);
-	assert_int_equal(explain_classify(explain_access(e, 8, 8), CTE_READ_BUSY), MISS_BUSY);
-	assert_int_equal(explain_classify(explain_access(e, 8, 8), CTE_WRITE_SKIP), MISS_POLICY);
-	assert_int_equal(explain_classify(explain_access(e, 800, 8), CTE_WRITE_SKIP), MISS_COMPULSORY);
+	assert_int_equal(cls(e, 8, 8, CTE_READ_CLEAN), MISS_NR);
+	assert_int_equal(cls(e, 8, 8, CTE_READ_BUSY), MISS_BUSY);
+	assert_int_equal(cls(e, 8, 8, CTE_WRITE_SKIP), MISS_POLICY);
+	assert_int_equal(cls(e, 800, 8, CTE_WRITE_SKIP), MISS_COMPULSORY);
 	explain_free(e);
 }
 
@@ -65,36 +90,36 @@ static void test_in_flight_is_busy(void **state)
 	struct explain *e = explain_new(100, 64); /* blocks of 64 sectors: one bit per sector */
 	uint32_t fill = 0, wr = 0; /* the I/Os' handles, as a bio holds them */
 	(void)state;
-	assert_int_equal(explain_classify(explain_access(e, 0, 8), CTE_READ_MISS), MISS_COMPULSORY);
+	assert_int_equal(cls(e, 0, 8, CTE_READ_MISS), MISS_COMPULSORY);
 	explain_io_start(e, &fill, 0, 8); /* the miss's fill of offsets 0..7 */
-	assert_int_equal(explain_classify(explain_access(e, 0, 8), CTE_READ_INVALID), MISS_BUSY);
-	assert_int_equal(explain_classify(explain_access(e, 4, 2), CTE_READ_INVALID), MISS_BUSY);
-	assert_int_equal(explain_classify(explain_access(e, 8, 8), CTE_READ_INVALID), MISS_CONFLICT);
+	assert_int_equal(cls(e, 0, 8, CTE_READ_INVALID), MISS_BUSY);
+	assert_int_equal(cls(e, 4, 2, CTE_READ_INVALID), MISS_BUSY);
+	assert_int_equal(cls(e, 8, 8, CTE_READ_INVALID), MISS_CONFLICT);
 	explain_io_end(e, &fill);
 	assert_int_equal(explain_in_flight(e), 0);
-	assert_int_equal(explain_classify(explain_access(e, 0, 8), CTE_READ_INVALID), MISS_CONFLICT);
-	explain_access(e, 64, 8);        /* block 1 seen, then a write of part of it in flight */
+	assert_int_equal(cls(e, 0, 8, CTE_READ_INVALID), MISS_CONFLICT);
+	touch(e, 64, 8);        /* block 1 seen, then a write of part of it in flight */
 	explain_io_start(e, &wr, 70, 4);
-	assert_int_equal(explain_classify(explain_access(e, 64, 64), CTE_READ_MISS), MISS_BUSY);
+	assert_int_equal(cls(e, 64, 64, CTE_READ_MISS), MISS_BUSY);
 	explain_io_end(e, &wr);
 	explain_io_end(e, &wr); /* twice, or never started: no effect */
 	assert_int_equal(wr, 0);
 	assert_int_equal(explain_in_flight(e), 0);
-	assert_int_equal(explain_classify(explain_access(e, 64, 64), CTE_READ_MISS), MISS_CONFLICT);
+	assert_int_equal(cls(e, 64, 64, CTE_READ_MISS), MISS_CONFLICT);
 	/* a hit stays a hit, a never-seen block stays compulsory */
 	explain_io_start(e, &wr, 640, 8);
-	assert_int_equal(explain_classify(explain_access(e, 0, 8), CTE_READ_CLEAN), MISS_NR);
-	assert_int_equal(explain_classify(explain_access(e, 640, 8), CTE_READ_MISS), MISS_COMPULSORY);
+	assert_int_equal(cls(e, 0, 8, CTE_READ_CLEAN), MISS_NR);
+	assert_int_equal(cls(e, 640, 8, CTE_READ_MISS), MISS_COMPULSORY);
 	explain_io_end(e, &wr);
 	explain_free(e);
 	/* a block size that is not a power of two (Q21): blocks by division, offsets too */
 	e = explain_new(4, 24);
-	assert_int_equal(explain_classify(explain_access(e, 30, 8), CTE_READ_MISS), MISS_COMPULSORY);
-	assert_int_equal(explain_classify(explain_access(e, 47, 1), CTE_READ_MISS), MISS_CONFLICT);
-	assert_int_equal(explain_classify(explain_access(e, 48, 8), CTE_READ_MISS), MISS_COMPULSORY);
+	assert_int_equal(cls(e, 30, 8, CTE_READ_MISS), MISS_COMPULSORY);
+	assert_int_equal(cls(e, 47, 1, CTE_READ_MISS), MISS_CONFLICT);
+	assert_int_equal(cls(e, 48, 8, CTE_READ_MISS), MISS_COMPULSORY);
 	explain_io_start(e, &wr, 40, 8); /* offsets 16..23 of block 1 */
-	assert_int_equal(explain_classify(explain_access(e, 24, 8), CTE_READ_MISS), MISS_CONFLICT);
-	assert_int_equal(explain_classify(explain_access(e, 44, 2), CTE_READ_MISS), MISS_BUSY);
+	assert_int_equal(cls(e, 24, 8, CTE_READ_MISS), MISS_CONFLICT);
+	assert_int_equal(cls(e, 44, 2, CTE_READ_MISS), MISS_BUSY);
 	explain_io_end(e, &wr);
 	explain_free(e);
 }
@@ -120,7 +145,7 @@ static void test_in_flight_maps_match_a_model(void **state)
 	(void)state;
 	gsl_rng_set(r, 11);
 	for (uint64_t b = 0; b < NB; b++) /* seen and in the LRU: a miss is conflict unless busy */
-		explain_access(e, b * 64, 64);
+		touch(e, b * 64, 64);
 	for (int step = 0; step < 200000; step++) {
 		unsigned k = (unsigned)gsl_rng_uniform_int(r, NIO);
 		if (!live[k]) {
@@ -145,7 +170,7 @@ static void test_in_flight_maps_match_a_model(void **state)
 		uint32_t n = 1 + (uint32_t)gsl_rng_uniform_int(r, (unsigned long)(64 - o));
 		uint64_t m = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << o;
 		enum sim_miss want = count[b] && (umask[b] & m) ? MISS_BUSY : MISS_CONFLICT;
-		enum sim_miss got = explain_classify(explain_access(e, b * 64 + o, n), CTE_READ_INVALID);
+		enum sim_miss got = cls(e, b * 64 + o, n, CTE_READ_INVALID);
 		if (got != want)
 			fail_msg("step %d: block %llu offsets %llu+%u: %s, expected %s", step,
 				 (unsigned long long)b, (unsigned long long)o, n, sim_miss_name(got),
@@ -284,7 +309,7 @@ static void shadow_vs_model(uint64_t capacity, uint64_t nblocks, unsigned long s
 		}
 		memmove(&lru[1], &lru[0], pos * sizeof(lru[0]));
 		lru[0] = addr;
-		got = explain_classify(explain_access(e, addr * 8, 8), CTE_READ_MISS);
+		got = cls(e, addr * 8, 8, CTE_READ_MISS);
 		if (got != want)
 			fail_msg("capacity %llu, step %d, block %llu: %s, model %s",
 				 (unsigned long long)capacity, step, (unsigned long long)addr,
@@ -342,7 +367,7 @@ static void lru_vs_model_phased(uint64_t capacity, unsigned long seed, int steps
 		}
 		memmove(&lru[1], &lru[0], pos * sizeof(lru[0]));
 		lru[0] = b;
-		got = explain_classify(explain_access(e, b * 8, 8), CTE_READ_MISS);
+		got = cls(e, b * 8, 8, CTE_READ_MISS);
 		if (got != want)
 			fail_msg("capacity %llu, step %d, block %llu (hot set %llu): %s, model %s",
 				 (unsigned long long)capacity, step, (unsigned long long)b,
@@ -375,7 +400,84 @@ static void test_shadows_match_a_model(void **state)
 	lru_vs_model_phased(4000, 19, 400000, 1 << 17);
 }
 
+/*
+ * The deferred settle: the same random stream of reads and writes through an explanation
+ * settled at once (cls, touch) and one left to its queue, whose pieces are classified and
+ * freed at random later times (before their access is settled, or after), with fills in
+ * flight over a few accesses. The counts must agree, and a token freed before it was settled
+ * is never written to.
+ */
+static void test_deferred_settle_matches(void **state)
+{
+	enum { LIVE = 40 };
+	struct {
+		unsigned token;
+		bool read;
+		enum cte_match_t out;
+		uint32_t fill;
+		uint64_t sector;
+	} live[LIVE];
+	uint64_t want[MISS_NR] = { 0 }, got[MISS_NR] = { 0 };
+	const enum cte_match_t outs[] = { CTE_READ_MISS, CTE_READ_INVALID, CTE_READ_CLEAN,
+					  CTE_READ_BUSY, CTE_WRITE_SKIP };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	struct explain *now = explain_new(50, 8), *later = explain_new(50, 8);
+	uint32_t fill_now[LIVE] = { 0 };
+	(void)state;
+	gsl_rng_set(r, 77);
+	memset(live, 0, sizeof(live));
+	for (int i = 0; i < LIVE; i++)
+		live[i].token = 0xdead0000u; /* free */
+	for (int step = 0; step < 200000; step++) {
+		int i = (int)gsl_rng_uniform_int(r, LIVE);
+		/* slot i's piece (if any) is done: classified (reads), its fill ended, then freed */
+		if (live[i].sector) {
+			if (live[i].read)
+				explain_classify(later, &live[i].token, live[i].out, got);
+			explain_io_end(later, &live[i].fill);
+			explain_settle(later, &live[i].token);
+			live[i].token = 0xdead0000u; /* reused memory: must stay as it is */
+			live[i].sector = 0;
+		}
+		explain_io_end(now, &fill_now[i]);
+		/* a new piece in slot i: the same access to both */
+		uint64_t b = gsl_rng_uniform_int(r, 400) + 1, sector = b * 8;
+		bool read = gsl_rng_uniform(r) < 0.7;
+		enum cte_match_t out = outs[gsl_rng_uniform_int(r, 5)];
+		if (read) {
+			enum sim_miss m = cls(now, sector, 8, out);
+			if (m != MISS_NR)
+				want[m]++;
+		} else {
+			touch(now, sector, 8);
+		}
+		live[i].token = 0;
+		explain_access(later, &live[i].token, sector, 8);
+		assert_true(live[i].token != 0xdead0000u);
+		live[i].read = read;
+		live[i].out = out;
+		live[i].sector = sector;
+		if (gsl_rng_uniform(r) < 0.3) { /* its fill (or write) in flight until it is freed */
+			explain_io_start(now, &fill_now[i], sector, 8);
+			explain_io_start(later, &live[i].fill, sector, 8);
+		}
+		for (int j = 0; j < LIVE; j++)
+			assert_true(live[j].token == 0xdead0000u || live[j].sector);
+	}
+	for (int i = 0; i < LIVE; i++)
+		if (live[i].sector && live[i].read)
+			explain_classify(later, &live[i].token, live[i].out, got);
+	explain_drain(later);
+	for (int m = 0; m < MISS_NR; m++)
+		assert_int_equal(got[m], want[m]);
+	assert_true(want[MISS_CONFLICT] && want[MISS_CAPACITY] && want[MISS_BUSY]);
+	explain_free(now);
+	explain_free(later);
+	gsl_rng_free(r);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_three_c), cmocka_unit_test(test_growth_keeps_order),
 	  cmocka_unit_test(test_shadows_match_a_model), cmocka_unit_test(test_in_flight_is_busy),
+	  cmocka_unit_test(test_deferred_settle_matches),
 	  cmocka_unit_test(test_in_flight_maps_match_a_model),
 	  ST_TEST(test_assoc_cannot_matter_no_conflict))
