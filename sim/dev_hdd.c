@@ -935,21 +935,37 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 	if (lb[dd_] > best_cost)                                                                   \
 		break;                                                                             \
 	struct hdd_op *o = &ops[ord[k].slot];                                                      \
-	uint64_t move = hsw  ? hdd_move_ns(p, o->cyl, o->head, o->write, false)                    \
-			: (d) ? lut[dd_] + (o->write ? ws : 0)                                     \
-			: o->head != cur_head ? hs                                                 \
-					      : 0;                                                 \
+	uint64_t move = MOVE_(o, d, dd_);                                                          \
 	SPTF_TRY(o, move, k)
-	for (int side = 0; side < 2; side++) {
-		if ((side == 0) != left_first) {
-			for (uint32_t k = r; k < n; k++) {
-				SPTF_STEP(k, ord[k].cyl - cur);
-			}
-		} else {
-			for (uint32_t k = l; k-- > 0;) {
-				SPTF_STEP(k, cur - ord[k].cyl);
+	/* the two kinds of mechanics in loops of their own (hsw is the same for every op) */
+	if (!hsw) {
+#define MOVE_(o, d, dd_) ((d) ? lut[dd_] + ((o)->write ? ws : 0) : (o)->head != cur_head ? hs : 0)
+		for (int side = 0; side < 2; side++) {
+			if ((side == 0) != left_first) {
+				for (uint32_t k = r; k < n; k++) {
+					SPTF_STEP(k, ord[k].cyl - cur);
+				}
+			} else {
+				for (uint32_t k = l; k-- > 0;) {
+					SPTF_STEP(k, cur - ord[k].cyl);
+				}
 			}
 		}
+#undef MOVE_
+	} else {
+#define MOVE_(o, d, dd_) hdd_move_ns(p, (o)->cyl, (o)->head, (o)->write, false)
+		for (int side = 0; side < 2; side++) {
+			if ((side == 0) != left_first) {
+				for (uint32_t k = r; k < n; k++) {
+					SPTF_STEP(k, ord[k].cyl - cur);
+				}
+			} else {
+				for (uint32_t k = l; k-- > 0;) {
+					SPTF_STEP(k, cur - ord[k].cyl);
+				}
+			}
+		}
+#undef MOVE_
 	}
 #undef SPTF_STEP
 #undef SPTF_TRY
