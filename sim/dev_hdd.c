@@ -707,6 +707,8 @@ static void hdd_op_fill(const struct hdd_priv *p, struct hdd_op *op, uint64_t no
 	op->cyl = l.cyl;
 	op->head = l.head;
 	op->pos_ns = hdd_pos_ns(p, &l, l.sect);
+	op->z = l.z;
+	op->sect = l.sect;
 	op->enq_ns = now;
 }
 
@@ -1025,13 +1027,26 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 	return best;
 }
 
-/* Media access of [lba, lba+n) starting at t; moves the head; returns the end time. */
-static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool write, uint64_t t)
+/* Media access of [lba, lba+n) starting at t; moves the head; returns the end time. When op
+ * starts at lba, where it is was found at its enqueue (hdd_op_fill): no hdd_locate. */
+static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool write, uint64_t t,
+			  const struct hdd_op *op)
 {
 	struct hdd_loc l;
 	uint32_t dc;
+	uint64_t pos;
 
-	hdd_locate(p, lba, &l);
+	if (op->lba == lba) {
+		l.z = op->z;
+		l.cyl = op->cyl;
+		l.head = op->head;
+		l.sect = op->sect;
+		l.track = 0; /* unused here */
+		pos = op->pos_ns;
+	} else {
+		hdd_locate(p, lba, &l);
+		pos = hdd_pos_ns(p, &l, l.sect);
+	}
 	dc = l.cyl > p->cur_cyl ? l.cyl - p->cur_cyl : p->cur_cyl - l.cyl;
 	if (dc) {
 		/* the least b with 2^b > dc, at most the last bin */
@@ -1048,7 +1063,7 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 	/* a write cannot start before its data is in the buffer */
 	if (write && t < p->write_ready_ns)
 		t = p->write_ready_ns;
-	t += hdd_rot_wait(p, t, hdd_pos_ns(p, &l, l.sect));
+	t += hdd_rot_wait(p, t, pos);
 	p->media_start_ns = t;
 	for (;;) {
 		uint32_t k = l.z->spt - l.sect;
@@ -1141,7 +1156,8 @@ static void hdd_start(struct dev *d, uint64_t now)
 		t = now + hdd_cmd_ovh(p, false, hit, p->overhead);
 		uint64_t t_cmd = t;
 		if (!hit)
-			t = hdd_media(p, x, (uint32_t)(p->cur.lba + p->cur.nsect - x), false, t);
+			t = hdd_media(p, x, (uint32_t)(p->cur.lba + p->cur.nsect - x), false, t,
+				     &p->cur);
 		else
 			p->cache_hits++;
 		if (p->bus_block_read) {
@@ -1177,7 +1193,7 @@ static void hdd_start(struct dev *d, uint64_t now)
 				p->write_ready_ns = t + (all > ahead ? all - ahead : p->bus_block_write);
 			}
 		}
-		t = hdd_media(p, p->cur.lba, p->cur.nsect, true, t);
+		t = hdd_media(p, p->cur.lba, p->cur.nsect, true, t, &p->cur);
 		p->write_ready_ns = 0;
 		/* a media write reconnects to the host to report its completion */
 		t += p->cur.io && p->split_ovh ? p->ovh_reselect + p->ovh_done_write : 0;

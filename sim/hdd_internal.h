@@ -51,6 +51,8 @@ struct hdd_op {
 	uint64_t enq_ns;
 	uint32_t cyl, head; /* where its first sector is, computed once at enqueue */
 	uint64_t pos_ns;    /* angular position of its first sector, ns after the index */
+	const struct hdd_zone *z; /* its first sector's zone and sector in the track (hdd_media */
+	uint32_t sect;            /* starting at lba needs no hdd_locate) */
 };
 
 /* An op's place in the lba order, with the keys the searches read (no trip to the op). */
