@@ -403,13 +403,11 @@ static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32
 
 static uint64_t hdd_ra_avail(const struct hdd_priv *p, uint64_t now)
 {
-	struct hdd_loc l;
 	uint64_t n;
 
 	if (!p->ra_on || now <= p->ra_t0)
 		return 0;
-	hdd_locate(p, p->ra_lba, &l);
-	n = (now - p->ra_t0) * 1000 / l.z->eff_sect_ns_x1k;
+	n = (now - p->ra_t0) * 1000 / hdd_zone_at(p, p->ra_lba)->eff_sect_ns_x1k;
 	return n < p->ra_limit ? n : p->ra_limit;
 }
 
@@ -1126,14 +1124,13 @@ static void hdd_start(struct dev *d, uint64_t now)
 	uint64_t n = p->cur.nsect;
 	if (!p->cur.write && hdd_in_stream(p, &p->cur, now)) {
 		/* keep streaming: the data is there when the read-ahead reaches its end */
-		struct hdd_loc l;
 		uint64_t end = p->cur.lba + p->cur.nsect, need;
 		t = now + hdd_cmd_ovh(p, false, true, p->hit_overhead);
 		uint64_t t_cmd = t;
 		if (end - p->ra_lba > p->ra_limit)
 			p->ra_limit = end - p->ra_lba;
-		hdd_locate(p, p->ra_lba, &l);
-		need = p->ra_t0 + (end > p->ra_lba ? (end - p->ra_lba) * l.z->eff_sect_ns_x1k / 1000 : 0);
+		const struct hdd_zone *z = hdd_zone_at(p, p->ra_lba);
+		need = p->ra_t0 + (end > p->ra_lba ? (end - p->ra_lba) * z->eff_sect_ns_x1k / 1000 : 0);
 		if (need > t)
 			t = need;
 		else
@@ -1186,9 +1183,7 @@ static void hdd_start(struct dev *d, uint64_t now)
 			 * sector k arrives at t + (k+1)*bus and is written at start + k*media, so
 			 * start >= t + n*bus - (n-1)*media (at the zone's media rate). */
 			if (p->bus_block_write) {
-				struct hdd_loc l;
-				hdd_locate(p, p->cur.lba, &l);
-				uint64_t media = p->rev_ns / l.z->spt, ahead = (n - 1) * media;
+				uint64_t media = p->rev_ns / p->cur.z->spt, ahead = (n - 1) * media;
 				uint64_t all = n * p->bus_block_write;
 				p->write_ready_ns = t + (all > ahead ? all - ahead : p->bus_block_write);
 			}

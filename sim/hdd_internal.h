@@ -198,7 +198,8 @@ static inline uint64_t hdd_slips_before(const struct hdd_zone *z, uint64_t u)
 	return lo;
 }
 
-static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l)
+/* The zone holding sector lba (the last one starting at or before it). */
+static inline const struct hdd_zone *hdd_zone_at(const struct hdd_priv *p, uint64_t lba)
 {
 	uint32_t lo = 0, hi = p->nz - 1;
 
@@ -217,7 +218,12 @@ static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd
 		else
 			hi = mid - 1;
 	}
-	const struct hdd_zone *z = &p->zones[lo];
+	return &p->zones[lo];
+}
+
+static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l)
+{
+	const struct hdd_zone *z = hdd_zone_at(p, lba);
 	uint64_t off = lba - z->first_lba + z->front, t;
 	if (z->cylspare) {
 		/* FRONT counts against the first cylinders' data slots (DiskSim's zones with
