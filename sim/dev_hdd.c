@@ -362,7 +362,11 @@ static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
 	} else {
 		memmove(&p->ord[k + 1], &p->ord[k], (n - k) * sizeof(*p->ord));
 	}
-	p->ord[k] = (struct hdd_ord){.lba = o->lba, .cyl = o->cyl, .slot = s};
+	p->ord[k] = (struct hdd_ord){.lba = o->lba,
+				     .cyl = o->cyl,
+				     .slot = s,
+				     .pos = (uint32_t)o->pos_ns,
+				     .wadd = o->write ? (uint32_t)p->write_settle : 0};
 	p->nr_ord++;
 }
 
@@ -939,19 +943,38 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 	SPTF_TRY(o, move, k)
 	/* the two kinds of mechanics in loops of their own (hsw is the same for every op) */
 	if (!hsw) {
-#define MOVE_(o, d, dd_) ((d) ? lut[dd_] + ((o)->write ? ws : 0) : (o)->head != cur_head ? hs : 0)
+/* SPTF_STEP from ord's copies of the op's angle and write settle: the op itself is read only
+ * for its head on its own cylinder, and its seq on a tie */
+#define SPTF_STEP_N(k, d)                                                                          \
+	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
+	if (lb[dd_] > best_cost)                                                                   \
+		break;                                                                             \
+	const struct hdd_ord *e_ = &ord[k];                                                        \
+	uint64_t move = (d) ? lut[dd_] + e_->wadd : ops[e_->slot].head != cur_head ? hs : 0;       \
+	if (move > best_cost)                                                                      \
+		continue; /* cost >= move: it cannot win */                                        \
+	uint64_t a_ = a0 + move;                                                                   \
+	if (a_ >= rev)                                                                             \
+		a_ = a_ - rev < rev ? a_ - rev : a_ % rev;                                         \
+	uint64_t pos_ = e_->pos;                                                                   \
+	uint64_t cost_ = move + (pos_ >= a_ ? pos_ - a_ : rev - a_ + pos_);                        \
+	if (cost_ < best_cost || (cost_ == best_cost && ops[e_->slot].seq < best->seq)) {          \
+		best_cost = cost_;                                                                 \
+		best = &ops[e_->slot];                                                             \
+		best_k = (k);                                                                      \
+	}
 		for (int side = 0; side < 2; side++) {
 			if ((side == 0) != left_first) {
 				for (uint32_t k = r; k < n; k++) {
-					SPTF_STEP(k, ord[k].cyl - cur);
+					SPTF_STEP_N(k, ord[k].cyl - cur);
 				}
 			} else {
 				for (uint32_t k = l; k-- > 0;) {
-					SPTF_STEP(k, cur - ord[k].cyl);
+					SPTF_STEP_N(k, cur - ord[k].cyl);
 				}
 			}
 		}
-#undef MOVE_
+#undef SPTF_STEP_N
 	} else {
 #define MOVE_(o, d, dd_) hdd_move_ns(p, (o)->cyl, (o)->head, (o)->write, false)
 		for (int side = 0; side < 2; side++) {
