@@ -362,7 +362,11 @@ static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
 	} else {
 		memmove(&p->ord[k + 1], &p->ord[k], (n - k) * sizeof(*p->ord));
 	}
-	p->ord[k] = (struct hdd_ord){.lba = o->lba, .cyl = o->cyl, .slot = s};
+	p->ord[k] = (struct hdd_ord){.lba = o->lba,
+				     .cyl = o->cyl,
+				     .slot = s,
+				     .pos = (uint32_t)o->pos_ns,
+				     .wadd = o->write ? (uint32_t)p->write_settle : 0};
 	p->nr_ord++;
 }
 
@@ -403,13 +407,11 @@ static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32
 
 static uint64_t hdd_ra_avail(const struct hdd_priv *p, uint64_t now)
 {
-	struct hdd_loc l;
 	uint64_t n;
 
 	if (!p->ra_on || now <= p->ra_t0)
 		return 0;
-	hdd_locate(p, p->ra_lba, &l);
-	n = (now - p->ra_t0) * 1000 / l.z->eff_sect_ns_x1k;
+	n = (now - p->ra_t0) * 1000 / hdd_zone_at(p, p->ra_lba)->eff_sect_ns_x1k;
 	return n < p->ra_limit ? n : p->ra_limit;
 }
 
@@ -707,6 +709,8 @@ static void hdd_op_fill(const struct hdd_priv *p, struct hdd_op *op, uint64_t no
 	op->cyl = l.cyl;
 	op->head = l.head;
 	op->pos_ns = hdd_pos_ns(p, &l, l.sect);
+	op->z = l.z;
+	op->sect = l.sect;
 	op->enq_ns = now;
 }
 
@@ -935,21 +939,56 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 	if (lb[dd_] > best_cost)                                                                   \
 		break;                                                                             \
 	struct hdd_op *o = &ops[ord[k].slot];                                                      \
-	uint64_t move = hsw  ? hdd_move_ns(p, o->cyl, o->head, o->write, false)                    \
-			: (d) ? lut[dd_] + (o->write ? ws : 0)                                     \
-			: o->head != cur_head ? hs                                                 \
-					      : 0;                                                 \
+	uint64_t move = MOVE_(o, d, dd_);                                                          \
 	SPTF_TRY(o, move, k)
-	for (int side = 0; side < 2; side++) {
-		if ((side == 0) != left_first) {
-			for (uint32_t k = r; k < n; k++) {
-				SPTF_STEP(k, ord[k].cyl - cur);
-			}
-		} else {
-			for (uint32_t k = l; k-- > 0;) {
-				SPTF_STEP(k, cur - ord[k].cyl);
+	/* the two kinds of mechanics in loops of their own (hsw is the same for every op) */
+	if (!hsw) {
+/* SPTF_STEP from ord's copies of the op's angle and write settle: the op itself is read only
+ * for its head on its own cylinder, and its seq on a tie */
+#define SPTF_STEP_N(k, d)                                                                          \
+	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
+	if (lb[dd_] > best_cost)                                                                   \
+		break;                                                                             \
+	const struct hdd_ord *e_ = &ord[k];                                                        \
+	uint64_t move = (d) ? lut[dd_] + e_->wadd : ops[e_->slot].head != cur_head ? hs : 0;       \
+	if (move > best_cost)                                                                      \
+		continue; /* cost >= move: it cannot win */                                        \
+	uint64_t a_ = a0 + move;                                                                   \
+	if (a_ >= rev)                                                                             \
+		a_ = a_ - rev < rev ? a_ - rev : a_ % rev;                                         \
+	uint64_t pos_ = e_->pos;                                                                   \
+	uint64_t cost_ = move + (pos_ >= a_ ? pos_ - a_ : rev - a_ + pos_);                        \
+	if (cost_ < best_cost || (cost_ == best_cost && ops[e_->slot].seq < best->seq)) {          \
+		best_cost = cost_;                                                                 \
+		best = &ops[e_->slot];                                                             \
+		best_k = (k);                                                                      \
+	}
+		for (int side = 0; side < 2; side++) {
+			if ((side == 0) != left_first) {
+				for (uint32_t k = r; k < n; k++) {
+					SPTF_STEP_N(k, ord[k].cyl - cur);
+				}
+			} else {
+				for (uint32_t k = l; k-- > 0;) {
+					SPTF_STEP_N(k, cur - ord[k].cyl);
+				}
 			}
 		}
+#undef SPTF_STEP_N
+	} else {
+#define MOVE_(o, d, dd_) hdd_move_ns(p, (o)->cyl, (o)->head, (o)->write, false)
+		for (int side = 0; side < 2; side++) {
+			if ((side == 0) != left_first) {
+				for (uint32_t k = r; k < n; k++) {
+					SPTF_STEP(k, ord[k].cyl - cur);
+				}
+			} else {
+				for (uint32_t k = l; k-- > 0;) {
+					SPTF_STEP(k, cur - ord[k].cyl);
+				}
+			}
+		}
+#undef MOVE_
 	}
 #undef SPTF_STEP
 #undef SPTF_TRY
@@ -1009,13 +1048,26 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 	return best;
 }
 
-/* Media access of [lba, lba+n) starting at t; moves the head; returns the end time. */
-static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool write, uint64_t t)
+/* Media access of [lba, lba+n) starting at t; moves the head; returns the end time. When op
+ * starts at lba, where it is was found at its enqueue (hdd_op_fill): no hdd_locate. */
+static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool write, uint64_t t,
+			  const struct hdd_op *op)
 {
 	struct hdd_loc l;
 	uint32_t dc;
+	uint64_t pos;
 
-	hdd_locate(p, lba, &l);
+	if (op->lba == lba) {
+		l.z = op->z;
+		l.cyl = op->cyl;
+		l.head = op->head;
+		l.sect = op->sect;
+		l.track = 0; /* unused here */
+		pos = op->pos_ns;
+	} else {
+		hdd_locate(p, lba, &l);
+		pos = hdd_pos_ns(p, &l, l.sect);
+	}
 	dc = l.cyl > p->cur_cyl ? l.cyl - p->cur_cyl : p->cur_cyl - l.cyl;
 	if (dc) {
 		/* the least b with 2^b > dc, at most the last bin */
@@ -1032,7 +1084,7 @@ static uint64_t hdd_media(struct hdd_priv *p, uint64_t lba, uint32_t n, bool wri
 	/* a write cannot start before its data is in the buffer */
 	if (write && t < p->write_ready_ns)
 		t = p->write_ready_ns;
-	t += hdd_rot_wait(p, t, hdd_pos_ns(p, &l, l.sect));
+	t += hdd_rot_wait(p, t, pos);
 	p->media_start_ns = t;
 	for (;;) {
 		uint32_t k = l.z->spt - l.sect;
@@ -1095,14 +1147,13 @@ static void hdd_start(struct dev *d, uint64_t now)
 	uint64_t n = p->cur.nsect;
 	if (!p->cur.write && hdd_in_stream(p, &p->cur, now)) {
 		/* keep streaming: the data is there when the read-ahead reaches its end */
-		struct hdd_loc l;
 		uint64_t end = p->cur.lba + p->cur.nsect, need;
 		t = now + hdd_cmd_ovh(p, false, true, p->hit_overhead);
 		uint64_t t_cmd = t;
 		if (end - p->ra_lba > p->ra_limit)
 			p->ra_limit = end - p->ra_lba;
-		hdd_locate(p, p->ra_lba, &l);
-		need = p->ra_t0 + (end > p->ra_lba ? (end - p->ra_lba) * l.z->eff_sect_ns_x1k / 1000 : 0);
+		const struct hdd_zone *z = hdd_zone_at(p, p->ra_lba);
+		need = p->ra_t0 + (end > p->ra_lba ? (end - p->ra_lba) * z->eff_sect_ns_x1k / 1000 : 0);
 		if (need > t)
 			t = need;
 		else
@@ -1125,7 +1176,8 @@ static void hdd_start(struct dev *d, uint64_t now)
 		t = now + hdd_cmd_ovh(p, false, hit, p->overhead);
 		uint64_t t_cmd = t;
 		if (!hit)
-			t = hdd_media(p, x, (uint32_t)(p->cur.lba + p->cur.nsect - x), false, t);
+			t = hdd_media(p, x, (uint32_t)(p->cur.lba + p->cur.nsect - x), false, t,
+				     &p->cur);
 		else
 			p->cache_hits++;
 		if (p->bus_block_read) {
@@ -1154,14 +1206,12 @@ static void hdd_start(struct dev *d, uint64_t now)
 			 * sector k arrives at t + (k+1)*bus and is written at start + k*media, so
 			 * start >= t + n*bus - (n-1)*media (at the zone's media rate). */
 			if (p->bus_block_write) {
-				struct hdd_loc l;
-				hdd_locate(p, p->cur.lba, &l);
-				uint64_t media = p->rev_ns / l.z->spt, ahead = (n - 1) * media;
+				uint64_t media = p->rev_ns / p->cur.z->spt, ahead = (n - 1) * media;
 				uint64_t all = n * p->bus_block_write;
 				p->write_ready_ns = t + (all > ahead ? all - ahead : p->bus_block_write);
 			}
 		}
-		t = hdd_media(p, p->cur.lba, p->cur.nsect, true, t);
+		t = hdd_media(p, p->cur.lba, p->cur.nsect, true, t, &p->cur);
 		p->write_ready_ns = 0;
 		/* a media write reconnects to the host to report its completion */
 		t += p->cur.io && p->split_ovh ? p->ovh_reselect + p->ovh_done_write : 0;

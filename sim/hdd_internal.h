@@ -51,6 +51,8 @@ struct hdd_op {
 	uint64_t enq_ns;
 	uint32_t cyl, head; /* where its first sector is, computed once at enqueue */
 	uint64_t pos_ns;    /* angular position of its first sector, ns after the index */
+	const struct hdd_zone *z; /* its first sector's zone and sector in the track (hdd_media */
+	uint32_t sect;            /* starting at lba needs no hdd_locate) */
 };
 
 /* An op's place in the lba order, with the keys the searches read (no trip to the op). */
@@ -58,6 +60,8 @@ struct hdd_ord {
 	uint64_t lba;
 	uint32_t cyl;
 	uint32_t slot;
+	uint32_t pos;  /* the op's pos_ns (below a revolution: 32 bits) */
+	uint32_t wadd; /* write_settle for a write, else 0 (SPTF's seek cost without headsw_max) */
 };
 
 struct hdd_seg {
@@ -196,7 +200,8 @@ static inline uint64_t hdd_slips_before(const struct hdd_zone *z, uint64_t u)
 	return lo;
 }
 
-static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l)
+/* The zone holding sector lba (the last one starting at or before it). */
+static inline const struct hdd_zone *hdd_zone_at(const struct hdd_priv *p, uint64_t lba)
 {
 	uint32_t lo = 0, hi = p->nz - 1;
 
@@ -215,7 +220,12 @@ static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd
 		else
 			hi = mid - 1;
 	}
-	const struct hdd_zone *z = &p->zones[lo];
+	return &p->zones[lo];
+}
+
+static inline void hdd_locate(const struct hdd_priv *p, uint64_t lba, struct hdd_loc *l)
+{
+	const struct hdd_zone *z = hdd_zone_at(p, lba);
 	uint64_t off = lba - z->first_lba + z->front, t;
 	if (z->cylspare) {
 		/* FRONT counts against the first cylinders' data slots (DiskSim's zones with
