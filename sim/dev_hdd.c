@@ -941,6 +941,19 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 	struct hdd_op *o = &ops[ord[k].slot];                                                      \
 	uint64_t move = MOVE_(o, d, dd_);                                                          \
 	SPTF_TRY(o, move, k)
+/* both sides of the head's cylinder, the nearer first, each outward (STEP breaks at the bound) */
+#define SPTF_SIDES(STEP)                                                                           \
+	for (int side = 0; side < 2; side++) {                                                     \
+		if ((side == 0) != left_first) {                                                   \
+			for (uint32_t k = r; k < n; k++) {                                         \
+				STEP(k, ord[k].cyl - cur);                                         \
+			}                                                                          \
+		} else {                                                                           \
+			for (uint32_t k = l; k-- > 0;) {                                           \
+				STEP(k, cur - ord[k].cyl);                                         \
+			}                                                                          \
+		}                                                                                  \
+	}
 	/* the two kinds of mechanics in loops of their own (hsw is the same for every op) */
 	if (!hsw) {
 /* SPTF_STEP from ord's copies of the op's angle and write settle: the op itself is read only
@@ -963,33 +976,14 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 		best = &ops[e_->slot];                                                             \
 		best_k = (k);                                                                      \
 	}
-		for (int side = 0; side < 2; side++) {
-			if ((side == 0) != left_first) {
-				for (uint32_t k = r; k < n; k++) {
-					SPTF_STEP_N(k, ord[k].cyl - cur);
-				}
-			} else {
-				for (uint32_t k = l; k-- > 0;) {
-					SPTF_STEP_N(k, cur - ord[k].cyl);
-				}
-			}
-		}
+		SPTF_SIDES(SPTF_STEP_N)
 #undef SPTF_STEP_N
 	} else {
 #define MOVE_(o, d, dd_) hdd_move_ns(p, (o)->cyl, (o)->head, (o)->write, false)
-		for (int side = 0; side < 2; side++) {
-			if ((side == 0) != left_first) {
-				for (uint32_t k = r; k < n; k++) {
-					SPTF_STEP(k, ord[k].cyl - cur);
-				}
-			} else {
-				for (uint32_t k = l; k-- > 0;) {
-					SPTF_STEP(k, cur - ord[k].cyl);
-				}
-			}
-		}
+		SPTF_SIDES(SPTF_STEP)
 #undef MOVE_
 	}
+#undef SPTF_SIDES
 #undef SPTF_STEP
 #undef SPTF_TRY
 	*pos = best_k;
