@@ -183,10 +183,10 @@ __attribute__((always_inline)) inline void ssdcache_schedule_sio(struct ssdcache
 
 /* ---- device I/O issued by the engine (dm_io) ---- */
 
-/* to_cache_sector and write_to_cache, always inline into process_sio's loop (the worker's
- * fill and write paths: two calls and a frame per cache write less); map.c calls the wrappers. */
-static inline __attribute__((always_inline)) sector_t to_cache_sector_inl(struct ssdcache_io *sio,
-								   sector_t data_sector)
+/* Always inline, with link-time optimisation (as write_to_cache): into process_sio's loop and
+ * the map (map.c), two calls and a frame per cache write less; internal.h's declaration is a
+ * plain one. */
+__attribute__((always_inline)) inline sector_t to_cache_sector(struct ssdcache_io *sio, sector_t data_sector)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	sector_t sector_offset, cte_offset, cmd_offset, cache_sector;
@@ -204,27 +204,16 @@ static inline __attribute__((always_inline)) sector_t to_cache_sector_inl(struct
 	return cache_sector;
 }
 
-sector_t to_cache_sector(struct ssdcache_io *sio, sector_t data_sector)
-{
-	return to_cache_sector_inl(sio, data_sector);
-}
-
 static void cache_io_callback(unsigned long error, void *context);
 static void target_io_callback(unsigned long error, void *context);
 
-static inline __attribute__((always_inline)) void write_to_cache_inl(struct ssdcache_io *sio,
-								  struct bio *bio)
+__attribute__((always_inline)) inline void write_to_cache(struct ssdcache_io *sio, struct bio *bio)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 
 	sc->secondaries_inflight++;
-	sc->ops->dm_io(sc->host, BDEV_CACHE, BIO_RW_WRITE, to_cache_sector_inl(sio, bio->bi_sector), bio,
+	sc->ops->dm_io(sc->host, BDEV_CACHE, BIO_RW_WRITE, to_cache_sector(sio, bio->bi_sector), bio,
 		       cache_io_callback, sio);
-}
-
-void write_to_cache(struct ssdcache_io *sio, struct bio *bio)
-{
-	write_to_cache_inl(sio, bio);
 }
 
 void write_to_target(struct ssdcache_io *sio, struct bio *bio)
@@ -434,7 +423,7 @@ static void process_sio_work(struct ssdcache_wq *wq)
 						sio_lookup_async(sio);
 					} else {
 						ssdcache_get_sio(sio);
-						write_to_cache_inl(sio, sio->bio);
+						write_to_cache(sio, sio->bio);
 					}
 					if (FIXED(sc, 17))
 						sio->bio_issued = true;
@@ -463,7 +452,7 @@ static void process_sio_work(struct ssdcache_wq *wq)
 				/* Start writing to cache device (always the cache, Q11) */
 				ssdcache_get_sio(sio);
 				cte_start_cache_write(sio);
-				write_to_cache_inl(sio, sio->writeback_bio);
+				write_to_cache(sio, sio->writeback_bio);
 			}
 		} else {
 			/* "invalid workqueue state" */

@@ -391,6 +391,12 @@ static uint64_t ssd_read_page(struct ssd_priv *p, uint32_t u, uint64_t t, uint64
 }
 
 /* The open page is full (or padded): program it and free its buffer slots at the program's end. */
+/* i + 1 around a ring of n (i < n): a compare, where a remainder is a division */
+static inline uint32_t ssd_next(uint32_t i, uint32_t n)
+{
+	return i + 1 == n ? 0 : i + 1;
+}
+
 static uint64_t ssd_close_page(struct ssd_priv *p, uint64_t data_ready)
 {
 	uint32_t u = p->cur_unit;
@@ -402,7 +408,7 @@ static uint64_t ssd_close_page(struct ssd_priv *p, uint64_t data_ready)
 			p->ring[pos] = end;
 		}
 	p->page_fill = 0;
-	p->cur_unit = u + 1 == p->nr_units ? 0 : u + 1;
+	p->cur_unit = ssd_next(u, p->nr_units);
 	return end;
 }
 
@@ -489,7 +495,7 @@ static void ssd_pick_unit(struct ssd_priv *p, uint64_t now)
 			p->cur_unit = u;
 			return;
 		}
-		u = u + 1 == p->nr_units ? 0 : u + 1;
+		u = ssd_next(u, p->nr_units);
 	}
 	SSD_ASSERT(!"every plane is full of valid data (ssd_init sizes the flash against this)");
 }
@@ -523,7 +529,7 @@ static enum dev_q_result ssd_write(struct ssd_priv *p, struct dev_io *io, uint64
 			SSD_ASSERT(*r != UINT64_MAX); /* ring_n >= 2 pages: the reused slot is programmed */
 			ack = max64(ack, *r);
 			*r = UINT64_MAX;
-			p->ring_pos = p->ring_pos + 1 == p->ring_n ? 0 : p->ring_pos + 1;
+			p->ring_pos = ssd_next(p->ring_pos, p->ring_n);
 		}
 		if (++p->page_fill == p->spp)
 			prog_end = max64(prog_end, ssd_close_page(p, t_in));

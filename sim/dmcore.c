@@ -422,13 +422,20 @@ piece_free(struct dm_core *dm, struct dm_piece *p)
 	POOL_PUT(dm, free_piece, struct dm_piece, p);
 }
 
+/* a finished request back to its pool (after its req_done hook) */
+static inline __attribute__((always_inline)) void
+req_release(struct dm_core *dm, struct dm_req *req)
+{
+	dm->inflight_req--;
+	POOL_PUT(dm, free_req, struct dm_req, req);
+}
+
 static inline __attribute__((always_inline)) void
 req_finish(struct dm_core *dm, struct dm_req *req)
 {
 	if (dm->hooks.req_done)
 		dm->hooks.req_done(dm->hooks.obs, req, dm_now(dm));
-	dm->inflight_req--;
-	POOL_PUT(dm, free_req, struct dm_req, req);
+	req_release(dm, req);
 }
 
 /* Inlined into dm_dio_complete (once per piece there); out of line for the rarer callers. */
@@ -445,8 +452,7 @@ static inline __attribute__((always_inline)) void piece_done_inl(struct dm_core 
 		dm->last_done(dm->hooks.obs, p, error, *dm->clock);
 		POOL_PUT(dm, free_piece, struct dm_piece, p);
 		req->pieces_left = 0;
-		dm->inflight_req--;
-		POOL_PUT(dm, free_req, struct dm_req, req);
+		req_release(dm, req);
 		return;
 	}
 	if (dm->hooks.piece_done)

@@ -60,7 +60,7 @@ struct hdd_ord {
 	uint64_t lba;
 	uint32_t cyl;
 	uint32_t slot;
-	uint32_t pos;  /* the op's pos_ns (below a revolution: 32 bits) */
+	uint32_t pos;  /* the op's pos_ns (below a revolution, at most 16.7 ms at rpm >= 3600) */
 	uint32_t wadd; /* write_settle for a write, else 0 (SPTF's seek cost without headsw_max) */
 };
 

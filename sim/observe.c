@@ -351,6 +351,52 @@ static void obs_dio_done(void *obs, struct dm_dio *d, uint64_t now)
 		verify_dio_done(o->v, d);
 }
 
+/* A counted piece's statistics: its outcome, its class's latency and, for a read, the read and
+ * hit counts, also in iv (the interval of its request's arrival) unless iv is NULL. */
+static inline __attribute__((always_inline)) void piece_count(struct observer *o,
+							     const struct dm_piece *p,
+							     struct sim_interval *iv, uint64_t now)
+{
+	struct sim_result *res = o->res;
+
+	if (p->decided && (unsigned)p->outcome < SSD_OUT_NR)
+		res->outcome_count[p->outcome]++;
+	latstat_add_ns(o->lat_class[class_of(p)], now - p->map_ns);
+	if (p->op == 'R') {
+		o->read_pieces++;
+		o->sectors_read += p->nsect;
+		if (iv)
+			iv->read_pieces++;
+		if (p->decided && p->outcome == CTE_READ_CLEAN) {
+			o->read_hits++;
+			o->sectors_hit += p->nsect;
+			if (iv)
+				iv->read_hits++;
+		}
+	}
+}
+
+/* A request's end: it is no longer outstanding, and the run lasts at least to now. */
+static inline __attribute__((always_inline)) void req_end(struct observer *o, uint64_t now)
+{
+	o->outstanding--;
+	if (now > o->res->end_ns)
+		o->res->end_ns = now;
+}
+
+/* A counted request's latency: in its operation's statistics and in interval i (iv, the
+ * interval of its arrival, unless NULL). */
+static inline __attribute__((always_inline)) void req_count(struct observer *o, enum sim_op op,
+							   uint64_t lat_ns,
+							   const struct sim_interval *iv, size_t i)
+{
+	latstat_add_ns(o->lat_op[op], lat_ns);
+	if (iv) {
+		o->series_lat_sum[i] += (double)lat_ns;
+		o->series_done[i]++;
+	}
+}
+
 static void obs_piece_done(void *obs, struct dm_piece *p, int error, uint64_t now)
 {
 	struct observer *o = obs;
@@ -363,25 +409,14 @@ static void obs_piece_done(void *obs, struct dm_piece *p, int error, uint64_t no
 		verify_piece_done(o->v, p, now);
 	if (p->req->id < o->count_from)
 		return; /* a warm-up request's piece */
-	if (p->decided && (unsigned)p->outcome < SSD_OUT_NR)
-		res->outcome_count[p->outcome]++;
-	latstat_add_ns(o->lat_class[class_of(p)], now - p->map_ns);
 	if (p->op == 'R') {
-		bool hit = p->decided && p->outcome == CTE_READ_CLEAN;
 		size_t ix;
-		struct sim_interval *iv = series_get(o, p->req->arrival_ns, &ix);
-		o->read_pieces++;
-		o->sectors_read += p->nsect;
-		if (iv)
-			iv->read_pieces++;
-		if (hit) {
-			o->read_hits++;
-			o->sectors_hit += p->nsect;
-			if (iv)
-				iv->read_hits++;
-		}
+
+		piece_count(o, p, series_get(o, p->req->arrival_ns, &ix), now);
 		if (o->ex && p->decided)
 			explain_classify(o->ex, &p->obs_token, p->outcome, res->miss);
+	} else {
+		piece_count(o, p, NULL, now);
 	}
 }
 
@@ -389,24 +424,19 @@ static void obs_req_done(void *obs, struct dm_req *q, uint64_t now)
 {
 	struct observer *o = obs;
 	uint64_t lat_ns = now - q->arrival_ns;
-	double lat = (double)lat_ns;
 	size_t i;
 
 	if (o->v)
 		verify_req_done(o->v, q);
-	o->outstanding--;
-	if (now > o->res->end_ns)
-		o->res->end_ns = now;
+	req_end(o, now);
 	if (q->id < o->count_from)
 		return; /* a warm-up request */
 	enum sim_op op = op_of(q);
-	latstat_add_ns(o->lat_op[op], lat_ns);
+	const struct sim_interval *iv = series_get(o, q->arrival_ns, &i);
+
+	req_count(o, op, lat_ns, iv, i);
 	if (o->cfg->on_req_done)
-		o->cfg->on_req_done(o->cfg->on_req_done_arg, (int)op, lat);
-	if (series_get(o, q->arrival_ns, &i)) {
-		o->series_lat_sum[i] += lat;
-		o->series_done[i]++;
-	}
+		o->cfg->on_req_done(o->cfg->on_req_done_arg, (int)op, (double)lat_ns);
 }
 
 /*
@@ -426,36 +456,12 @@ void obs_last_piece_done(void *obs, struct dm_piece *p, int error, uint64_t now)
 		obs_req_done(obs, q, now);
 		return;
 	}
-	struct sim_result *res = o->res;
-	uint64_t lat_ns = now - q->arrival_ns;
 	size_t i;
 	struct sim_interval *iv = series_get(o, q->arrival_ns, &i);
 
-	/* obs_piece_done */
-	if (p->decided && (unsigned)p->outcome < SSD_OUT_NR)
-		res->outcome_count[p->outcome]++;
-	latstat_add_ns(o->lat_class[class_of(p)], now - p->map_ns);
-	if (p->op == 'R') {
-		o->read_pieces++;
-		o->sectors_read += p->nsect;
-		if (iv)
-			iv->read_pieces++;
-		if (p->decided && p->outcome == CTE_READ_CLEAN) {
-			o->read_hits++;
-			o->sectors_hit += p->nsect;
-			if (iv)
-				iv->read_hits++;
-		}
-	}
-	/* obs_req_done */
-	o->outstanding--;
-	if (now > res->end_ns)
-		res->end_ns = now;
-	latstat_add_ns(o->lat_op[op_of(q)], lat_ns);
-	if (iv) {
-		o->series_lat_sum[i] += (double)lat_ns;
-		o->series_done[i]++;
-	}
+	piece_count(o, p, iv, now); /* obs_piece_done's part */
+	req_end(o, now);            /* obs_req_done's */
+	req_count(o, op_of(q), now - q->arrival_ns, iv, i);
 }
 
 static void fast_from_set(struct observer *o)
