@@ -6,8 +6,11 @@
 
 #include "policies/pol_common.h"
 
+#define LRU_GROUPS_MAX 128
+
 struct lru {
 	bool avx2; /* the vector scan (same choice); off without AVX2 or with SSDCACHE_SCAN=scalar */
+	long long gmax[LRU_GROUPS_MAX][4]; /* lru_groups_avx2's maxima of each group (scratch) */
 };
 
 /* time_before_eq(a, b): a is not after b, in wrapping arithmetic (docs/engine.md §3.5). */
@@ -97,8 +100,8 @@ static long lru_groups_scalar(const struct pol_groups *c)
 }
 
 /*
- * lru_avx2's choice read in place from the groups: the last candidate of the largest age,
- * where the candidates are in (group, slot) order. Each age goes into a key (age << 11) |
+ * lru_avx2's choice read in place from the groups, for ages of 2^32 or more (lru_groups_avx2
+ * takes the others): the last candidate of the largest age, where the candidates are in (group, slot) order. Each age goes into a key (age << 11) |
  * (group << 4 | slot), so the largest key is the largest age and, among equal ages, the later
  * candidate: a group's 16 keys are reduced by a tree of compares and blends, without index
  * lanes. Valid while every age is below 2^52 (jiffies of the past: 570 000 years at HZ 1000)
@@ -130,7 +133,7 @@ __attribute__((target("avx2"))) static inline __m256i lru_masked(__m256i kv, __m
 	return _mm256_and_si256(_mm256_or_si256(kv, gk), _mm256_cmpeq_epi64(_mm256_and_si256(vm, b), b));
 }
 
-__attribute__((target("avx2"))) static long lru_groups_avx2(const struct pol_groups *c)
+__attribute__((target("avx2"))) static long lru_groups_keyed(const struct pol_groups *c)
 {
 	const __m256i vnow = _mm256_set1_epi64x((long long)c->now);
 	__m256i best = _mm256_setzero_si256(), range = _mm256_setzero_si256();
@@ -172,13 +175,103 @@ __attribute__((target("avx2"))) static long lru_groups_avx2(const struct pol_gro
 	return (long)(c->g[p >> 4].base + (p & 15));
 }
 
+/*
+ * The usual case, cheaper: every age below 2^32 (49 days of jiffies at HZ 1000). A first pass
+ * takes the largest age with 32-bit maxima over the 64-bit ages (a lane's high half is then
+ * 0, and the high halves' maximum says whether some age is not below 2^32), the largest of
+ * each group kept; a second pass, from the last group back, finds the first group that holds
+ * it and there its last candidate of that age (the atime now - age, compared in full). A slot
+ * that is no candidate has age 0 in the first pass and is masked out in the second. -2: some
+ * candidate's age is 2^32 or more (or in the future), or more than LRU_GROUPS_MAX groups: the
+ * caller takes lru_groups_keyed.
+ */
+/* The candidates among four slots (a mask's nibble) as 64-bit lanes of ones. */
+#define LRU_NIB(x) {-((x) & 1LL), -((x) >> 1 & 1LL), -((x) >> 2 & 1LL), -((x) >> 3 & 1LL)}
+static const long long lru_nibble[16][4] __attribute__((aligned(32))) = {
+	LRU_NIB(0),  LRU_NIB(1),  LRU_NIB(2),  LRU_NIB(3),  LRU_NIB(4),  LRU_NIB(5),
+	LRU_NIB(6),  LRU_NIB(7),  LRU_NIB(8),  LRU_NIB(9),  LRU_NIB(10), LRU_NIB(11),
+	LRU_NIB(12), LRU_NIB(13), LRU_NIB(14), LRU_NIB(15)};
+
+/* lru_nibble[mask >> 4v & 15], v a constant, its byte offset taken in two steps */
+__attribute__((target("avx2"))) static inline __m256i lru_nib(unsigned mask, unsigned v)
+{
+	const unsigned off = (v == 0 ? mask << 5 : v == 1 ? mask << 1 : mask >> (4 * v - 5)) & 0x1e0;
+	return _mm256_load_si256((const __m256i *)((const char *)lru_nibble + off));
+}
+
+__attribute__((target("avx2"))) static long lru_groups_avx2(const struct pol_groups *c,
+							     long long (*gmax)[4])
+{
+	const unsigned n = c->n;
+	const unsigned long now = c->now;
+	const struct pol_group *const gs = c->g; /* (read once: the stores below may alias) */
+	const __m256i vnow = _mm256_set1_epi64x((long long)now);
+	__m256i best = _mm256_setzero_si256();
+
+	if (n > LRU_GROUPS_MAX)
+		return -2;
+	for (unsigned k = 0; k < n; k++) {
+		const struct pol_group *g = &gs[k];
+		const __m256i *a = (const __m256i *)g->atime;
+		const unsigned mask = g->mask;
+		__m256i d0 = _mm256_sub_epi64(vnow, _mm256_loadu_si256(a));
+		__m256i d1 = _mm256_sub_epi64(vnow, _mm256_loadu_si256(a + 1));
+		__m256i d2 = _mm256_sub_epi64(vnow, _mm256_loadu_si256(a + 2));
+		__m256i d3 = _mm256_sub_epi64(vnow, _mm256_loadu_si256(a + 3));
+		__m256i m;
+
+		if (__builtin_expect(mask != 0xffffu, 0)) {
+			/* a slot that is no candidate: age 0 */
+			d0 = _mm256_and_si256(d0, lru_nib(mask, 0));
+			d1 = _mm256_and_si256(d1, lru_nib(mask, 1));
+			d2 = _mm256_and_si256(d2, lru_nib(mask, 2));
+			d3 = _mm256_and_si256(d3, lru_nib(mask, 3));
+		}
+		m = _mm256_max_epu32(_mm256_max_epu32(d0, d1), _mm256_max_epu32(d2, d3));
+		_mm256_storeu_si256((__m256i *)gmax[k], m);
+		best = _mm256_max_epu32(m, best);
+	}
+	__m128i h = _mm_max_epu32(_mm256_castsi256_si128(best), _mm256_extracti128_si256(best, 1));
+	h = _mm_max_epu32(h, _mm_shuffle_epi32(h, _MM_SHUFFLE(1, 0, 3, 2)));
+	const unsigned long long top = (unsigned long long)_mm_cvtsi128_si64(h);
+	if (top >> 32)
+		return -2; /* the high halves' maximum: an age of 2^32 or more */
+	/* every high half is 0: a group's maximum equals top (64-bit) where its low half does */
+	const __m256i vtop = _mm256_set1_epi64x((long long)top);
+	const __m256i vat = _mm256_set1_epi64x((long long)(now - top)); /* the oldest atime */
+	for (unsigned k = n; k-- > 0;) {
+		const __m256i e = _mm256_cmpeq_epi64(_mm256_loadu_si256((const __m256i *)gmax[k]), vtop);
+		if (_mm256_testz_si256(e, e))
+			continue;
+		const struct pol_group *g = &gs[k];
+		const __m256i *a = (const __m256i *)g->atime;
+		unsigned m = (unsigned)_mm256_movemask_pd(
+			_mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_loadu_si256(a), vat)));
+		m |= (unsigned)_mm256_movemask_pd(
+			     _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_loadu_si256(a + 1), vat)))
+		     << 4;
+		m |= (unsigned)_mm256_movemask_pd(
+			     _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_loadu_si256(a + 2), vat)))
+		     << 8;
+		m |= (unsigned)_mm256_movemask_pd(
+			     _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_loadu_si256(a + 3), vat)))
+		     << 12;
+		m &= g->mask;
+		if (m) /* the group's last candidate of the largest age */
+			return (long)(g->base + (unsigned)(31 ^ __builtin_clz(m)));
+	}
+	return -1; /* no candidate at all */
+}
+
 static long lru_victim_groups(struct pol *p, const struct pol_groups *c, const struct pol_access *a)
 {
-	const struct lru *l = p->priv;
+	struct lru *l = p->priv;
 
 	(void)a;
 	if (l && l->avx2) {
-		long best = lru_groups_avx2(c);
+		long best = lru_groups_avx2(c, l->gmax);
+		if (best == -2)
+			best = lru_groups_keyed(c);
 		if (best != -2)
 			return best;
 	}

@@ -208,7 +208,7 @@ static void test_contract(void **state)
 
 /* victim_groups (optional) chooses what victim chooses from the same candidates copied into
  * arrays: random groups (full and partial masks, up to 65 probes), keys with many ties, and
- * atimes in the future or far in the past (the vector scans' fallbacks), with the vector scan
+ * atimes in the future, far in the past or 2^32 back (the vector scans' fallbacks), with the vector scan
  * (init as is) and without it (SSDCACHE_SCAN=scalar). */
 static void test_victim_groups_same(void **state)
 {
@@ -249,7 +249,9 @@ static void test_victim_groups_same(void **state)
 						unsigned r = (unsigned)(RND() % 100);
 						atime[k][j] = r < 2 ? now + 1 + RND() % 3 :   /* the future */
 							      r < 4 ? now - (1UL << 52) - RND() % 5 : /* far past */
-							      r < 5 ? now : now - RND() % 8;
+							      /* ages around 2^32 (lru's 32-bit scan and its fallback) */
+							      r < 6 && rep % 3 == 0 ? now - (1UL << 32) + 2 - RND() % 5 :
+							      r < 7 ? now : now - RND() % 8;
 						count[k][j] = RND() % 4;
 					}
 					g[k] = (struct pol_group){atime[k], count[k], (pol_slot)(k * 16), (uint16_t)mask};
