@@ -661,7 +661,19 @@ static inline bool accept(struct trc *t, const struct trc_rec *r, enum trc_statu
 	return false;
 }
 
+static __attribute__((noinline)) enum trc_status next_slow(struct trc *t, struct trc_rec *rec);
+
+/* The records an .sct's reader checked ahead first: a record without any test but one. */
 enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
+{
+	if (__builtin_expect(t->ahead_p != t->ahead_end, 1)) {
+		sct_take(t, rec);
+		return TRC_OK;
+	}
+	return next_slow(t, rec);
+}
+
+static enum trc_status next_slow(struct trc *t, struct trc_rec *rec)
 {
 	if (t->failed) {
 		t->pos = t->err_pos;
@@ -688,8 +700,13 @@ enum trc_status trc_next(struct trc *t, struct trc_rec *rec)
 			return TRC_EOF;
 		}
 		if (t->fmt->ordered) {
-			/* Stored in order already (.sct): straight into the caller's record (an .sct's
-			 * decoder called by name) */
+			/* Stored in order already (.sct): straight into the caller's record, a block of
+			 * records checked at once where they can be (sct_check_ahead), else one (an
+			 * .sct's decoder called by name) */
+			if (t->fmt == &trc_fmt_sct && sct_check_ahead(t)) {
+				sct_take(t, rec);
+				return TRC_OK;
+			}
 			enum trc_status st = t->fmt == &trc_fmt_sct ? sct_next(t, rec) : t->fmt->next(t, rec);
 			if (accept(t, rec, st, true)) {
 				t->last_emitted_ns = rec->time_ns;
@@ -746,7 +763,7 @@ uint64_t trc_bytes_done(const struct trc *t)
 {
 	if (t->fmt->bytes_done)
 		return t->fmt->bytes_done(t);
-	return t->in.done;
+	return t->in.done - (uint64_t)(t->ahead_end - t->ahead_p); /* less those not handed out yet */
 }
 
 const char *trc_warnings(const struct trc *t)

@@ -29,8 +29,6 @@
 #define SCT_MAGIC "SSDCSCT"
 #define SCT_VERSION 1u
 #define SCT_HDR 256u
-#define SCT_REC 64u
-#define SCT_NONE 0xffffffffu
 #define SCT_NAMES_MAX (64u << 20)
 
 static uint64_t header_hash(const uint8_t *h)
@@ -255,19 +253,6 @@ void trc_sct_abort(struct trc_sct_writer *w)
 
 /* ---- reader ---- */
 
-struct sct {
-	uint64_t count, next_index;
-	struct {                /* (RWBS, flags) pairs already checked, by a hash of the RWBS */
-		uint64_t rwbs;
-		uint32_t flags;
-		bool valid;
-	} seen[16];
-	uint8_t *names;        /* owned copy of the name table */
-	uint32_t *name_off;
-	uint64_t nnames;
-	struct trc_sct_source info; /* the header's description of the source (trc_sct_info) */
-};
-
 static int sct_fail(struct trc *t, uint64_t off, const char *msg)
 {
 	trc_fail_off(t, t->path, off, "%s", msg);
@@ -282,6 +267,8 @@ static int sct_open(struct trc *t)
 	if (!s)
 		return -ENOMEM;
 	t->priv = s;
+	for (unsigned i = 0; i < 16; i++) /* empty: the word 0 (of slot 0) or 1 (slot 9) */
+		s->seen[i].rwbs = sct_seen_slot(0) != i ? 0 : 1;
 	size_t n = trc_in_need(&t->in, SCT_HDR);
 	const uint8_t *h = t->in.p;
 	if (n < SCT_HDR) {
@@ -411,15 +398,8 @@ __attribute__((always_inline)) inline enum trc_status sct_next(struct trc *t, st
 	const uint8_t *b = t->in.p;
 	trc_in_skip(&t->in, SCT_REC);
 	s->next_index++;
-	rec->time_ns = trc_le64(b);
-	rec->sector = trc_le64(b + 8);
-	rec->latency_ns = (int64_t)trc_le64(b + 16);
-	rec->dev = trc_le32(b + 24);
-	rec->flags = trc_le32(b + 28);
-	rec->nsect = trc_le32(b + 32);
-	rec->pid = trc_le32(b + 36);
+	sct_fields(rec, b);
 	uint32_t id = trc_le32(b + 40);
-	memcpy(rec->rwbs, b + 48, 8);
 	t->pos.path = t->path;
 	t->pos.line = 0;
 	t->pos.offset = off;
@@ -427,9 +407,9 @@ __attribute__((always_inline)) inline enum trc_status sct_next(struct trc *t, st
 	uint32_t fl;
 	uint64_t rwbs_word;
 	memcpy(&rwbs_word, rec->rwbs, 8);
-	unsigned slot = (unsigned)((rwbs_word * 0x9e3779b97f4a7c15ULL) >> 60);
+	unsigned slot = sct_seen_slot(rwbs_word);
 	/* a pair checked before (traces use a handful of them) is not checked again */
-	if (!s->seen[slot].valid || s->seen[slot].rwbs != rwbs_word || s->seen[slot].flags != rec->flags) {
+	if (s->seen[slot].rwbs != rwbs_word || s->seen[slot].flags != rec->flags) {
 		if (!memchr(rec->rwbs, '\0', 8) ||
 		    !trc_rwbs_to_flags(rec->rwbs, strlen(rec->rwbs), &fl, &zoned) || zoned)
 			return trc_fail_off(t, t->path, off + 48, "bad RWBS in record %llu",
@@ -441,7 +421,6 @@ __attribute__((always_inline)) inline enum trc_status sct_next(struct trc *t, st
 			return trc_fail_off(t, t->path, off + 28,
 					    "flags 0x%x disagree with RWBS '%s' in record %llu", rec->flags,
 					    rec->rwbs, (unsigned long long)(s->next_index - 1));
-		s->seen[slot].valid = true;
 		s->seen[slot].rwbs = rwbs_word;
 		s->seen[slot].flags = fl;
 	}
@@ -451,17 +430,71 @@ __attribute__((always_inline)) inline enum trc_status sct_next(struct trc *t, st
 	if (rec->latency_ns < -1)
 		return trc_fail_off(t, t->path, off + 16, "negative latency in record %llu",
 				    (unsigned long long)(s->next_index - 1));
-	if (id == SCT_NONE) {
-		rec->comm[0] = '\0';
-	} else if (id < s->nnames) {
-		const uint8_t *e = s->names + s->name_off[id];
-		memcpy(rec->comm, e + 1, TRC_COMM_MAX - 1); /* e[0] < TRC_COMM_MAX (sct_open) */
-		rec->comm[e[0]] = '\0';
-	} else {
+	if (id != SCT_NONE && id >= s->nnames)
 		return trc_fail_off(t, t->path, off + 40, "name id %u out of range (%llu names)", id,
 				    (unsigned long long)s->nnames);
-	}
+	sct_comm(s, id, rec);
 	return TRC_OK;
+}
+
+/*
+ * The records after the last one handed out that trc_next may hand out as they are (t->ahead_p
+ * to t->ahead_end): up to SCT_AHEAD of those in the input's buffer, up to the first that
+ * sct_next would refuse (its RWBS and flags not a pair seen[] holds, a sector without a size, a
+ * latency below -1, a name id out of range) or that the reader core would not hand out (another
+ * device than t->device, a range past 2^64 bytes, a time before the one before it). They are
+ * consumed from the input now (as sct_next would, record by record); t->pos is the last record
+ * handed out, its offset one record before the first of them, as sct_take moves it on. Only for
+ * a reader in order, its window empty, nothing pending (trc_next's ordered path).
+ */
+#define SCT_AHEAD 256u
+#define SCT_LAST_SECTOR (1ULL << 55) /* the reader core's bound: a range ends within 2^64 bytes */
+
+bool sct_check_ahead(struct trc *t)
+{
+	struct sct *s = t->priv;
+	const uint8_t *const p = t->in.p;
+	const uint8_t *b = p, *end;
+	uint64_t k = s->count - s->next_index, last = t->last_emitted_ns;
+	const size_t avail = (size_t)(t->in.end - p) / SCT_REC;
+	const uint32_t dev = t->device;
+	const uint64_t nnames = s->nnames;
+
+	if (!t->has_device) /* (an .sct with records always has: sct_open) */
+		return false;
+	if (k > avail)
+		k = avail;
+	if (k > SCT_AHEAD)
+		k = SCT_AHEAD;
+	for (end = p + (size_t)k * SCT_REC; b != end; b += SCT_REC) {
+		const uint64_t rwbs = trc_le64(b + 48), sector = trc_le64(b + 8), time = trc_le64(b);
+		const uint32_t nsect = trc_le32(b + 32);
+		const unsigned slot = sct_seen_slot(rwbs);
+
+		if (s->seen[slot].rwbs != rwbs || s->seen[slot].flags != trc_le32(b + 28))
+			break;
+		/* nsect 0: no sector; else the range ends within 2^64 bytes */
+		if (sector > (nsect ? SCT_LAST_SECTOR - nsect : 0))
+			break;
+		if ((int64_t)trc_le64(b + 16) < -1)
+			break;
+		if ((uint32_t)(trc_le32(b + 40) + 1) > nnames) /* SCT_NONE + 1 is 0 */
+			break;
+		if (trc_le32(b + 24) != dev || time < last)
+			break;
+		last = time;
+	}
+	if (b == p)
+		return false;
+	const size_t n = (size_t)(b - p);
+	t->pos.path = t->path;
+	t->pos.line = 0;
+	t->pos.offset = trc_in_offset(&t->in) - SCT_REC;
+	t->ahead_p = p;
+	t->ahead_end = b;
+	trc_in_skip(&t->in, n);
+	s->next_index += n / SCT_REC;
+	return true;
 }
 
 static void sct_close(struct trc *t)

@@ -247,6 +247,8 @@ struct trc {
 	struct trc_pos err_pos;
 	uint64_t fingerprint;
 	bool fingerprint_done;
+	/* .sct: records checked ahead (sct_check_ahead), handed out as they are; empty when equal */
+	const uint8_t *ahead_p, *ahead_end;
 };
 
 /* Set t->err to "path:line: field N (name): msg" and t->pos; returns TRC_EBAD. */

@@ -155,4 +155,121 @@ static void test_damage(void **state)
 	free(r);
 }
 
-CM_MAIN(UT(test_round_trip), UT(test_damage));
+/* A longer trace, damaged inside a block of records the reader checks ahead (sct_check_ahead):
+ * the same records first, then the same located error (or, --lenient, the same records less
+ * the bad one), every record at its offset with its bytes consumed (trc_bytes_done). */
+#define BLK_N 700
+#define BLK_BAD 400
+
+static void blk_rec(size_t i, struct trc_rec *r)
+{
+	static const char *const comm[] = {"dd", "", "fio-job-7"};
+	memset(r, 0, sizeof(*r));
+	r->time_ns = 1000 * (uint64_t)i;
+	r->dev = TRC_DEV(8, 0);
+	r->flags = i % 3 == 0 ? TRC_WRITE | TRC_SYNC : i % 2 ? TRC_WRITE : TRC_READ;
+	snprintf(r->rwbs, sizeof(r->rwbs), "%s", i % 3 == 0 ? "WS" : i % 2 ? "W" : "R");
+	r->sector = 8 * (uint64_t)i;
+	r->nsect = 8;
+	r->pid = (uint32_t)i;
+	r->latency_ns = i % 5 ? (int64_t)i : -1;
+	snprintf(r->comm, sizeof(r->comm), "%s", comm[i % 3]);
+}
+
+struct blk_damage {
+	size_t field;  /* offset in record BLK_BAD */
+	size_t len;    /* bytes of value, little-endian */
+	uint64_t value;
+	const char *msg; /* NULL: the record is skipped (another device) */
+	size_t at;       /* the message's offset in the record */
+};
+
+static void test_damage_in_a_block(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/trc-sct-XXXXXX";
+	int fd = mkstemp(path);
+	struct trc_sct_writer *w;
+	char err[256];
+	struct trc_sct_source src = {.format = "blkparse", .name = "x.txt", .event = 'Q',
+				     .device = TRC_DEV(8, 0)};
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(trc_sct_create(&w, path, &src, err, sizeof(err)), 0);
+	for (size_t i = 0; i < BLK_N; i++) {
+		struct trc_rec r;
+		blk_rec(i, &r);
+		assert_int_equal(trc_sct_write(w, &r), 0);
+	}
+	assert_int_equal(trc_sct_finish(w, err, sizeof(err)), 0);
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	static uint8_t good[256 + BLK_N * 64 + 64], buf[sizeof(good)];
+	size_t len = fread(good, 1, sizeof(good), fp);
+	fclose(fp);
+	unlink(path);
+	assert_true(len > 256 + BLK_N * 64);
+
+	const size_t bad = 256 + BLK_BAD * 64;
+	const struct blk_damage cases[] = {
+		{48, 1, 'Q', "bad RWBS in record 400", 48},
+		{28, 4, TRC_READ | TRC_AHEAD, "flags 0x81 disagree with RWBS 'R' in record 400", 28},
+		{32, 4, 0, "sector 3200 without a size in record 400", 8},
+		{16, 8, (uint64_t)-2, "negative latency in record 400", 16},
+		{40, 4, 9, "name id 9 out of range (2 names)", 40},
+		{0, 8, 0, "time 0.000000000 s goes back before 0.000399000 s", 0},
+		{8, 8, (1ULL << 55) - 4, "sector range 36028797018963964 + 8 ends past 2^64 bytes", 0},
+		{24, 4, TRC_DEV(8, 16), NULL, 0},
+		{0, 0, 0, NULL, 0}, /* undamaged */
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		const struct blk_damage *d = &cases[c];
+		for (int lenient = 0; lenient < 2; lenient++) {
+			struct trc_opts o = {.format = "sct", .lenient = lenient};
+			struct trc *t;
+			struct trc_rec r, want;
+			enum trc_status st;
+			size_t n = 0;
+			bool skipped = d->len && (!d->msg || lenient);
+
+			memcpy(buf, good, len);
+			for (size_t k = 0; k < d->len; k++)
+				buf[bad + d->field + k] = (uint8_t)(d->value >> 8 * k);
+			assert_int_equal(trc_open_mem(&t, "d.sct", buf, len, &o, err, sizeof(err)), 0);
+			while ((st = trc_next(t, &r)) == TRC_OK) {
+				size_t i = n + (skipped && n >= BLK_BAD);
+				blk_rec(i, &want);
+				if (memcmp(&r, &want, offsetof(struct trc_rec, rwbs)) ||
+				    strcmp(r.rwbs, want.rwbs) || strcmp(r.comm, want.comm))
+					fail_msg("case %zu%s: record %zu differs", c, lenient ? " lenient" : "", i);
+				if (trc_position(t)->offset != 256 + 64 * i || trc_position(t)->line)
+					fail_msg("case %zu: record %zu at offset %llu", c, i,
+						 (unsigned long long)trc_position(t)->offset);
+				if (trc_bytes_done(t) != 256 + 64 * (i + 1))
+					fail_msg("case %zu: record %zu: %llu bytes done", c, i,
+						 (unsigned long long)trc_bytes_done(t));
+				n++;
+			}
+			if (d->msg && !lenient) {
+				char want_msg[256];
+				snprintf(want_msg, sizeof(want_msg), "d.sct: offset 0x%zx: %s", bad + d->at, d->msg);
+				assert_int_equal(st, TRC_EBAD);
+				assert_int_equal(n, BLK_BAD);
+				if (strncmp(trc_error(t), want_msg, strlen(want_msg)))
+					fail_msg("case %zu: '%s', expected '%s'", c, trc_error(t), want_msg);
+				assert_int_equal(trc_position(t)->offset, bad + d->at);
+				assert_int_equal(trc_next(t, &r), TRC_EBAD);
+			} else {
+				assert_int_equal(st, TRC_EOF);
+				assert_int_equal(n, skipped ? BLK_N - 1 : BLK_N);
+				assert_int_equal(trc_counts(t)->records, n);
+				assert_int_equal(trc_counts(t)->skipped_other_dev, d->len && !d->msg);
+				assert_int_equal(trc_counts(t)->skipped_bad, d->msg && d->field && lenient);
+				assert_int_equal(trc_counts(t)->inversions, d->msg && !d->field && lenient);
+			}
+			trc_close(t);
+		}
+	}
+}
+
+CM_MAIN(UT(test_round_trip), UT(test_damage), UT(test_damage_in_a_block));
