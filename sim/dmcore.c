@@ -52,17 +52,25 @@ struct dm_core {
  * instructions per request). A new object is calloc'ed (the pools only grow to the peak in
  * flight).
  */
-static void *pool_get(void **head, size_t size, size_t next_off)
+/* A new object for an empty pool: out of line, so that the callers' common path (an object
+ * from the list) holds no call of its own. */
+static __attribute__((noinline, cold)) void *pool_new(size_t size)
+{
+	void *p = calloc(1, size);
+
+	ASSERT(p);
+	return p;
+}
+
+static inline void *pool_get(void **head, size_t size, size_t next_off)
 {
 	void *p = *head;
 
-	if (p) {
+	if (__builtin_expect(p != NULL, 1)) {
 		*head = *(void **)((char *)p + next_off);
 		return p;
 	}
-	p = calloc(1, size);
-	ASSERT(p);
-	return p;
+	return pool_new(size);
 }
 
 static void pool_put(void **head, void *p, size_t next_off)
@@ -191,10 +199,18 @@ static struct dm_dio *dio_new(struct dm_core *dm, enum bio_bdev dev, enum dev_op
 	return d;
 }
 
+static void host_dm_io_grow(void *host, enum bio_bdev dev, uint32_t rw, sector_t sector,
+			    struct bio *data, void (*fn)(unsigned long, void *), void *context);
+
 static void host_dm_io(void *host, enum bio_bdev dev, uint32_t rw, sector_t sector, struct bio *data,
 		       void (*fn)(unsigned long, void *), void *context)
 {
 	struct dm_core *dm = host;
+
+	if (__builtin_expect(!dm->free_dio, 0)) { /* no call below but the backend's tail call: */
+		host_dm_io_grow(host, dev, rw, sector, data, fn, context); /* no frame */
+		return;
+	}
 	bool flush = rw & REQ_FLUSH;
 	struct dm_dio *d = dio_new(dm, dev, flush ? DEV_FLUSH : DEV_WRITE, flush ? 0 : sector,
 				   flush ? 0 : data->bi_sectors, (struct dm_bio *)data);
@@ -202,6 +218,20 @@ static void host_dm_io(void *host, enum bio_bdev dev, uint32_t rw, sector_t sect
 	d->fn = fn;
 	d->context = context;
 	dm->be.submit(dm->be.be, d);
+}
+
+/* host_dm_io with an empty dio pool: one more dio in it first (out of line: host_dm_io then keeps
+ * no frame, 12 instructions per call less). */
+static __attribute__((noinline, cold)) void host_dm_io_grow(void *host, enum bio_bdev dev,
+							    uint32_t rw, sector_t sector,
+							    struct bio *data,
+							    void (*fn)(unsigned long, void *),
+							    void *context)
+{
+	struct dm_core *dm = host;
+
+	POOL_PUT(dm, free_dio, struct dm_dio, pool_new(sizeof(struct dm_dio)));
+	host_dm_io(host, dev, rw, sector, data, fn, context);
 }
 
 static void host_queue_work(void *host)
