@@ -135,21 +135,40 @@ static unsigned long host_jiffies(void *host)
 	return (unsigned long)dm->jf_val;
 }
 
-static struct bio *host_bio_clone(void *host, struct bio *bio)
+/* A clone c of bio: every field (next_free is the pool's). */
+static inline __attribute__((always_inline)) void bio_clone_fill(struct dm_bio *c,
+								  const struct bio *bio)
 {
-	struct dm_core *dm = host;
-	struct dm_bio *src = (struct dm_bio *)bio; /* every bio the engine sees is a dm_bio */
-	struct dm_bio *c = POOL_GET(dm, free_bio, struct dm_bio);
-
-	/* every field (next_free is the pool's) */
 	c->bio = *bio;
 	c->bio.bi_bdev = BDEV_SELF;
 	c->bio.map_ptr = NULL;
 	c->piece = NULL;
 	c->data = NULL;
 	c->obs_io = 0;
+}
+
+/* host_bio_clone with an empty bio pool or a clone hook (out of line: the common path then
+ * has no call, and keeps no frame). */
+static __attribute__((noinline)) struct bio *host_bio_clone_slow(struct dm_core *dm, struct bio *bio)
+{
+	struct dm_bio *src = (struct dm_bio *)bio; /* every bio the engine sees is a dm_bio */
+	struct dm_bio *c = POOL_GET(dm, free_bio, struct dm_bio);
+
+	bio_clone_fill(c, bio);
 	if (dm->hooks.clone)
 		dm->hooks.clone(dm->hooks.obs, src, c);
+	return &c->bio;
+}
+
+static struct bio *host_bio_clone(void *host, struct bio *bio)
+{
+	struct dm_core *dm = host;
+	struct dm_bio *c = dm->free_bio;
+
+	if (__builtin_expect(!c || dm->hooks.clone, 0))
+		return host_bio_clone_slow(dm, bio);
+	dm->free_bio = c->next_free;
+	bio_clone_fill(c, bio);
 	return &c->bio;
 }
 
