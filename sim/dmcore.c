@@ -50,7 +50,12 @@ struct dm_core {
  * host_bio_clone, dio_new) writes each field a reader can see before handing it out, so
  * clearing it too was a second write of ~200 bytes per request (the memset cost about 90
  * instructions per request). A new object is calloc'ed (the pools only grow to the peak in
- * flight).
+ * flight). The fields that are the same at every use of a piece or a dio are set once, when
+ * it is made (piece_pool_new, dio_pool_new), and kept: a dio's host_ctx (no one else writes
+ * it); a piece's b.piece, b.bio.bi_private (no one writes it), and the observer's b.data,
+ * b.obs_io, vsnap and obs_token, all NULL or 0 (only the verifier's and the miss
+ * explanation's hooks write them, and those come with a bio_free hook, after which
+ * piece_free clears them again).
  */
 /* A new object for an empty pool: out of line, so that the callers' common path (an object
  * from the list) holds no call of its own. */
@@ -73,6 +78,36 @@ static inline void *pool_get(void **head, size_t size, size_t next_off)
 	return pool_new(size);
 }
 
+/* A new piece: its fields that are the same at every use (above). */
+static __attribute__((noinline, cold)) void *piece_pool_new(void)
+{
+	struct dm_piece *p = pool_new(sizeof(*p));
+
+	p->b.piece = p;
+	return p;
+}
+
+/* A new dio: its fields that are the same at every use (above). */
+static __attribute__((noinline, cold)) void *dio_pool_new(void)
+{
+	struct dm_dio *d = pool_new(sizeof(*d));
+
+	d->io.host_ctx = d;
+	return d;
+}
+
+/* POOL_GET for the pieces' and dios' pools: a new object from make() */
+static inline void *pool_get_made(void **head, size_t next_off, void *(*make)(void))
+{
+	void *p = *head;
+
+	if (__builtin_expect(p != NULL, 1)) {
+		*head = *(void **)((char *)p + next_off);
+		return p;
+	}
+	return make();
+}
+
 static void pool_put(void **head, void *p, size_t next_off)
 {
 	*(void **)((char *)p + next_off) = *head;
@@ -81,6 +116,8 @@ static void pool_put(void **head, void *p, size_t next_off)
 
 #define POOL_GET(dm, list, type) ((type *)pool_get((void **)&(dm)->list, sizeof(type), offsetof(type, next_free)))
 #define POOL_PUT(dm, list, type, p) pool_put((void **)&(dm)->list, (p), offsetof(type, next_free))
+#define POOL_GET_MADE(dm, list, type, make) \
+	((type *)pool_get_made((void **)&(dm)->list, offsetof(type, next_free), make))
 
 static void pool_free_all(void *head, size_t next_off)
 {
@@ -197,16 +234,16 @@ static void host_bio_endio(void *host, struct bio *bio, int error)
 static struct dm_dio *dio_new(struct dm_core *dm, enum bio_bdev dev, enum dev_op op, uint64_t sector,
 			      uint32_t nsect, struct dm_bio *data)
 {
-	struct dm_dio *d = POOL_GET(dm, free_dio, struct dm_dio);
+	struct dm_dio *d = POOL_GET_MADE(dm, free_dio, struct dm_dio, dio_pool_new);
 
-	/* every field but the pool's next_free, the models' own linkage included (field by
-	 * field: gcc clears a compound literal of this size with rep stos, 14 more instructions) */
+	/* every field but the pool's next_free and host_ctx (dio_pool_new's), the models' own
+	 * linkage included (field by field: gcc clears a compound literal of this size with rep
+	 * stos, 14 more instructions) */
 	d->io.op = op;
 	d->io.sector = sector;
 	d->io.nsect = nsect;
 	d->io.submit_ns = 0;
 	d->io.done_ns = 0;
-	d->io.host_ctx = d;
 	d->io.q_next = NULL;
 	d->io.q_key = 0;
 	d->dev = dev;
@@ -249,7 +286,7 @@ static __attribute__((noinline, cold)) void host_dm_io_grow(void *host, enum bio
 {
 	struct dm_core *dm = host;
 
-	POOL_PUT(dm, free_dio, struct dm_dio, pool_new(sizeof(struct dm_dio)));
+	POOL_PUT(dm, free_dio, struct dm_dio, dio_pool_new());
 	host_dm_io(host, dev, rw, sector, data, fn, context);
 }
 
@@ -429,10 +466,10 @@ static inline __attribute__((always_inline)) struct dm_piece *
 piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t sector,
 	  uint32_t nsect)
 {
-	struct dm_piece *p = POOL_GET(dm, free_piece, struct dm_piece);
+	struct dm_piece *p = POOL_GET_MADE(dm, free_piece, struct dm_piece, piece_pool_new);
 
-	/* every field but the pools' next_free (the pool does not clear); a piece is mapped right
-	 * after (every caller) */
+	/* every field but the pools' next_free and those the same at every use (the pools'
+	 * comment); a piece is mapped right after (every caller) */
 	p->b.bio.bi_sector = sector;
 	p->b.bio.bi_sectors = nsect;
 	p->b.bio.bi_cur_sectors = nsect; /* one segment: traces carry no page layout */
@@ -442,10 +479,6 @@ piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t
 	p->b.bio.bi_req = req->id; /* for the policies: the oracle's clock, admission by request */
 	p->b.bio.bi_req_sector = req->sector;
 	p->b.bio.bi_req_sectors = req->nsect;
-	p->b.bio.bi_private = NULL;
-	p->b.data = NULL;
-	p->b.piece = p;
-	p->b.obs_io = 0;
 	p->req = req;
 	p->op = op;
 	p->sector = sector;
@@ -456,8 +489,6 @@ piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t
 	p->decided = false;
 	p->device_io = false;
 	p->served_by = BDEV_SELF;
-	p->vsnap = NULL;
-	p->obs_token = 0;
 	req->pieces_left++;
 	return p;
 }
@@ -466,8 +497,14 @@ piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t
 static inline __attribute__((always_inline)) void
 piece_free(struct dm_core *dm, struct dm_piece *p)
 {
-	if (dm->hooks.bio_free)
+	if (dm->hooks.bio_free) {
 		dm->hooks.bio_free(dm->hooks.obs, &p->b);
+		/* what the observer's hooks wrote, as piece_pool_new made it */
+		p->b.data = NULL;
+		p->b.obs_io = 0;
+		p->vsnap = NULL;
+		p->obs_token = 0;
+	}
 	POOL_PUT(dm, free_piece, struct dm_piece, p);
 }
 

@@ -31,8 +31,8 @@ struct dm_bio {
 	void *data;             /* observer-owned (the verifier's versions); NULL otherwise */
 	struct dm_piece *piece; /* the piece, for primaries; NULL for clones */
 	uint32_t obs_io;        /* the miss explanation's handle of this I/O in flight (0 when
-				 * handed out: piece_new and host_bio_clone set it, the pools
-				 * do not clear what they reuse) */
+				 * handed out: host_bio_clone sets it, a piece keeps it 0 in
+				 * its pool, dmcore.c's pools) */
 	struct dm_bio *next_free;
 };
 
