@@ -39,6 +39,7 @@ struct dm_bio {
 struct dm_req {
 	uint64_t id;          /* arrival order, from 0 */
 	uint32_t flags;       /* TRC_* */
+	uint8_t obs_op;       /* the observer's: a counted request's enum sim_op (obs_request) */
 	uint64_t sector;
 	uint32_t nsect;
 	uint64_t arrival_ns;

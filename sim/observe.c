@@ -504,7 +504,7 @@ void obs_last_piece_done(void *obs, struct dm_piece *p, int error, uint64_t now)
 	/* obs_req_done's part before obs_piece_done's: they count in different places (the same
 	 * results in either order), and this one leaves gcc registers enough for no frame */
 	req_end(o, now);
-	req_count(o, op_of(q), req_lat, iv, i, true);
+	req_count(o, (enum sim_op)q->obs_op, req_lat, iv, i, true); /* op_of(q), counted */
 	piece_count(o, p, iv, piece_lat, true);
 }
 
@@ -799,6 +799,7 @@ __attribute__((always_inline)) inline void obs_request(struct observer *o, struc
 			q->version = ++o->next_version;
 	} else if (f & TRC_DISCARD) {
 		res->discards++;
+		q->obs_op = SIM_OP_DISCARD; /* op_of's, where these tests tell it */
 	} else {
 		if (f & TRC_FLUSH)
 			res->flushes++;
@@ -807,10 +808,14 @@ __attribute__((always_inline)) inline void obs_request(struct observer *o, struc
 				res->writes++;
 				res->bytes_written += (uint64_t)rec->nsect * 512;
 				q->version = ++o->next_version;
+				q->obs_op = SIM_OP_WRITE;
 			} else {
 				res->reads++;
 				res->bytes_read += (uint64_t)rec->nsect * 512;
+				q->obs_op = SIM_OP_READ;
 			}
+		} else {
+			q->obs_op = (uint8_t)op_of(q);
 		}
 	}
 	if (rec->latency_ns >= 0 && counted)
