@@ -238,7 +238,7 @@ static struct dm_dio *dio_new(struct dm_core *dm, enum bio_bdev dev, enum dev_op
 
 	/* every field but the pool's next_free and host_ctx (dio_pool_new's), the models' own
 	 * linkage included (field by field: gcc clears a compound literal of this size with rep
-	 * stos, 14 more instructions) */
+	 * stos, 14 more instructions); the caller sets piece, or piece, fn and context */
 	d->io.op = op;
 	d->io.sector = sector;
 	d->io.nsect = nsect;
@@ -248,9 +248,6 @@ static struct dm_dio *dio_new(struct dm_core *dm, enum bio_bdev dev, enum dev_op
 	d->io.q_key = 0;
 	d->dev = dev;
 	d->data = data;
-	d->piece = NULL;
-	d->fn = NULL;
-	d->context = NULL;
 	dm->inflight_dio++;
 	return d;
 }
@@ -271,6 +268,7 @@ static void host_dm_io(void *host, enum bio_bdev dev, uint32_t rw, sector_t sect
 	struct dm_dio *d = dio_new(dm, dev, flush ? DEV_FLUSH : DEV_WRITE, flush ? 0 : sector,
 				   flush ? 0 : data->bi_sectors, (struct dm_bio *)data);
 
+	d->piece = NULL;
 	d->fn = fn;
 	d->context = context;
 	dm->be.submit(dm->be.be, d);
@@ -484,7 +482,7 @@ piece_new(struct dm_core *dm, struct dm_req *req, char op, uint32_t rw, uint64_t
 	p->sector = sector;
 	p->nsect = nsect;
 	p->map_ns = dm_now(dm);
-	p->last_seq = UINT64_MAX; /* not mapped yet */
+	/* last_seq: map_call's, at the first mapping (next) */
 	p->outcome = 0; /* class_of reads it for an undecided piece too */
 	p->decided = false;
 	p->device_io = false;
@@ -576,25 +574,31 @@ static void dispatch_push(struct dm_core *dm, struct dm_piece *p)
 }
 
 /* Call the target's map for one piece (a fresh bio: new sequence number); returns the map's
- * DM_MAPIO_* or error. Inlined: once per piece (7 instructions per request less than a call). */
-static inline __attribute__((always_inline)) int map_call(struct dm_core *dm, struct dm_piece *p)
+ * DM_MAPIO_* or error. first: the piece's first mapping (piece_new's piece, whose last_seq is
+ * not set: UINT64_MAX, "not mapped yet", only for the mapped hook to read). Inlined: once per
+ * piece (7 instructions per request less than a call). */
+static inline __attribute__((always_inline)) int map_call(struct dm_core *dm, struct dm_piece *p,
+							  bool first)
 {
 	uint64_t seq = dm->seq++;
 
 	p->b.bio.bi_seq = seq;
 	p->b.bio.bi_bdev = BDEV_SELF;
 	p->b.bio.map_ptr = NULL;
-	if (dm->hooks.mapped)
+	if (dm->hooks.mapped) {
+		if (first)
+			p->last_seq = UINT64_MAX; /* not mapped yet */
 		dm->hooks.mapped(dm->hooks.obs, p, seq); /* p->last_seq: the previous mapping */
+	}
 	p->last_seq = seq;
 	return ssdcache_map(dm->sc, &p->b.bio);
 }
 
-/* Map one piece and queue what the target remapped for dispatch. */
+/* Map one piece (first: map_call's) and queue what the target remapped for dispatch. */
 static inline __attribute__((always_inline)) void
-map_piece(struct dm_core *dm, struct dm_piece *p)
+map_piece(struct dm_core *dm, struct dm_piece *p, bool first)
 {
-	int r = map_call(dm, p);
+	int r = map_call(dm, p, first);
 
 	if (r == DM_MAPIO_REMAPPED)
 		dispatch_push(dm, p);
@@ -625,7 +629,7 @@ static void dispatch_loop(struct dm_core *dm)
 		dm->dispatch_nr--;
 		if (p->b.bio.bi_bdev == BDEV_SELF) {
 			/* still addressed to us: WRITE_CANCEL resubmission (Q9) */
-			map_piece(dm, p);
+			map_piece(dm, p, false);
 			continue;
 		}
 		dispatch_issue(dm, p);
@@ -667,7 +671,7 @@ static inline __attribute__((always_inline)) void dm_submit_one(struct dm_core *
 {
 	struct dm_piece *p = piece_new(dm, req, (f & TRC_WRITE) ? 'W' : 'R',
 				       (f & TRC_WRITE) ? BIO_RW_WRITE : 0, req->sector, req->nsect);
-	int r = map_call(dm, p); /* map_piece, with the remapped piece's dispatch folded in */
+	int r = map_call(dm, p, true); /* map_piece, with the remapped piece's dispatch folded in */
 
 	if (r == DM_MAPIO_REMAPPED) {
 		if (!dm->draining && !dm->dispatch_nr && p->b.bio.bi_bdev != BDEV_SELF) {
@@ -703,12 +707,12 @@ static __attribute__((noinline)) void dm_submit_split(struct dm_core *dm, struct
 		/* one piece: dm 3.1 does not split discards */
 		map_piece(dm, piece_new(dm, req, 'D',
 					BIO_RW_WRITE | REQ_DISCARD | ((f & TRC_SECURE) ? REQ_SECURE : 0),
-					req->sector, req->nsect));
+					req->sector, req->nsect), true);
 	} else {
 		if (f & TRC_FLUSH) {
 			/* the empty flush clone: sector 0, size 0 (num_flush_requests = 1) */
 			struct dm_piece *p = piece_new(dm, req, 'F', BIO_RW_WRITE | REQ_FLUSH, 0, 0);
-			map_piece(dm, p);
+			map_piece(dm, p, true);
 		}
 		for (uint64_t s = req->sector, left = req->nsect; left;) {
 			uint64_t len = dm_max_io_len(s, dm->target_sectors, dm->split_io);
@@ -716,7 +720,7 @@ static __attribute__((noinline)) void dm_submit_split(struct dm_core *dm, struct
 				len = left;
 			struct dm_piece *p = piece_new(dm, req, (f & TRC_WRITE) ? 'W' : 'R', data_rw, s,
 						       (uint32_t)len);
-			map_piece(dm, p);
+			map_piece(dm, p, true);
 			s += len;
 			left -= len;
 		}

@@ -58,10 +58,11 @@ struct dm_piece {
 	uint32_t nsect;
 	uint64_t map_ns;         /* when it was first mapped */
 	uint64_t last_seq;       /* decision-log sequence of its latest map */
+	/* outcome to device_io together: piece_new clears them in two stores */
 	enum cte_match_t outcome; /* first cte_match result (or pseudo outcome) */
+	enum bio_bdev served_by;
 	bool decided;
 	bool device_io;          /* a device served it (false: completed by the engine) */
-	enum bio_bdev served_by;
 	void *vsnap;             /* verifier's snapshot at submission */
 	unsigned obs_token;      /* observer's per-piece scratch (miss explanation) */
 	struct dm_piece *next_free;
@@ -73,7 +74,7 @@ struct dm_dio {
 	enum bio_bdev dev;
 	struct dm_bio *data;        /* whose data is written / where read data goes */
 	struct dm_piece *piece;     /* primary: the piece; secondary: NULL */
-	void (*fn)(unsigned long error, void *context);
+	void (*fn)(unsigned long error, void *context); /* a secondary's (not set for a primary) */
 	void *context;
 	struct dm_dio *next_free;
 };
