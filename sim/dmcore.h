@@ -31,14 +31,15 @@ struct dm_bio {
 	void *data;             /* observer-owned (the verifier's versions); NULL otherwise */
 	struct dm_piece *piece; /* the piece, for primaries; NULL for clones */
 	uint32_t obs_io;        /* the miss explanation's handle of this I/O in flight (0 when
-				 * handed out: piece_new and host_bio_clone set it, the pools
-				 * do not clear what they reuse) */
+				 * handed out: host_bio_clone sets it, a piece keeps it 0 in
+				 * its pool, dmcore.c's pools) */
 	struct dm_bio *next_free;
 };
 
 struct dm_req {
 	uint64_t id;          /* arrival order, from 0 */
 	uint32_t flags;       /* TRC_* */
+	uint8_t obs_op;       /* the observer's: a counted request's enum sim_op (obs_request) */
 	uint64_t sector;
 	uint32_t nsect;
 	uint64_t arrival_ns;
@@ -57,10 +58,11 @@ struct dm_piece {
 	uint32_t nsect;
 	uint64_t map_ns;         /* when it was first mapped */
 	uint64_t last_seq;       /* decision-log sequence of its latest map */
+	/* outcome to device_io together: piece_new clears them in two stores */
 	enum cte_match_t outcome; /* first cte_match result (or pseudo outcome) */
+	enum bio_bdev served_by;
 	bool decided;
 	bool device_io;          /* a device served it (false: completed by the engine) */
-	enum bio_bdev served_by;
 	void *vsnap;             /* verifier's snapshot at submission */
 	unsigned obs_token;      /* observer's per-piece scratch (miss explanation) */
 	struct dm_piece *next_free;
@@ -72,7 +74,7 @@ struct dm_dio {
 	enum bio_bdev dev;
 	struct dm_bio *data;        /* whose data is written / where read data goes */
 	struct dm_piece *piece;     /* primary: the piece; secondary: NULL */
-	void (*fn)(unsigned long error, void *context);
+	void (*fn)(unsigned long error, void *context); /* a secondary's (not set for a primary) */
 	void *context;
 	struct dm_dio *next_free;
 };

@@ -51,6 +51,13 @@ static inline void latstat_put(struct latstat *ls, unsigned b, double ns)
 		ls->max = ns;
 }
 
+/* latstat_add_ns of ns < 2^53 (the caller has tested it): the double is exact, and (uint64_t)
+ * of it is ns again: latstat_add's sample. */
+static inline void latstat_add_small(struct latstat *ls, uint64_t ns)
+{
+	latstat_put(ls, latstat_bin_of(ns), (double)(int64_t)ns);
+}
+
 /* latstat_add(ls, (double)ns), the same sample to the bit, without the double's conversions
  * (the simulator's latencies are integers). */
 static inline void latstat_add_ns(struct latstat *ls, uint64_t ns)
@@ -59,8 +66,7 @@ static inline void latstat_add_ns(struct latstat *ls, uint64_t ns)
 		latstat_add(ls, (double)ns); /* not exact as a double: its rounding decides the bin */
 		return;
 	}
-	/* below 2^53 the double is exact, and (uint64_t) of it is ns again: latstat_add's sample */
-	latstat_put(ls, latstat_bin_of(ns), (double)(int64_t)ns);
+	latstat_add_small(ls, ns);
 }
 void latstat_result(const struct latstat *ls, struct sim_lat *out);
 /* Fill 64 log2 buckets (bucket i: [2^i, 2^(i+1)) ns) for reports. */
