@@ -40,7 +40,8 @@ static inline bool des_ev_less(const struct des_event *a, const struct des_event
 struct des_lane {
 	struct des_event *ring;
 	size_t head, tail, cap, mask; /* mask = cap - 1 (cap a power of two, or 0) */
-	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties) */
+	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties); the
+			   * now lane's stays 0 (its events are never after the current instant) */
 };
 
 #define DES_LANES 8
@@ -109,9 +110,11 @@ static inline void des_lane_append(struct des *q, unsigned lane, uint64_t time_n
 	struct des_event *e = &l->ring[l->tail++ & l->mask];
 
 	*e = (struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
-	l->last_ns = time_ns;
-	if (lane != DES_LANE_NOW && was_empty)
-		des_src_insert_after(q, DES_SRC_HEAD, lane, e);
+	if (lane != DES_LANE_NOW) {
+		l->last_ns = time_ns;
+		if (was_empty)
+			des_src_insert_after(q, DES_SRC_HEAD, lane, e);
+	}
 }
 static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 				    des_fn fn, void *arg)
