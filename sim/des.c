@@ -121,18 +121,6 @@ int des_schedule_lane_slow(struct des *q, unsigned lane, uint64_t time_ns, enum 
 	return des_lane_push(q, lane, time_ns, cls, fn, arg);
 }
 
-/* The source of the next event: the now lane, the list's first source, or DES_SRC_END when
- * the queue is empty. */
-static inline unsigned des_pick(const struct des *q)
-{
-	unsigned s = q->link[DES_SRC_HEAD];
-	const struct des_lane *n = &q->lane[DES_LANE_NOW];
-
-	if (n->head != n->tail && (s == DES_SRC_END || des_ev_less(q->top[DES_LANE_NOW], q->top[s])))
-		return DES_LANE_NOW;
-	return s;
-}
-
 uint64_t des_next_time(const struct des *q)
 {
 	unsigned s = des_pick(q);
@@ -140,32 +128,9 @@ uint64_t des_next_time(const struct des *q)
 	return s == DES_SRC_END ? UINT64_MAX : q->top[s]->time_ns;
 }
 
-/* Remove the first event of lane (which des_pick chose) and run it. A lane other than the now
- * lane is the list's first: it stays there if its next event is still before the second's. */
-static inline void des_lane_pop_run(struct des *q, unsigned lane)
-{
-	struct des_lane *l = &q->lane[lane];
-	struct des_event ev = *q->top[lane];
-	const struct des_event *e = &l->ring[++l->head & l->mask];
-
-	q->top[lane] = e;
-	if (lane != DES_LANE_NOW) {
-		unsigned second = q->link[lane];
-
-		if (l->head == l->tail) {
-			q->link[DES_SRC_HEAD] = (unsigned char)second;
-		} else if (second != DES_SRC_END && des_ev_less(q->top[second], e)) {
-			q->link[DES_SRC_HEAD] = (unsigned char)second;
-			des_src_insert_after(q, second, lane, e);
-		}
-	}
-	q->now_ns = ev.time_ns;
-	ev.fn(q->ctx, ev.arg, ev.time_ns);
-}
-
-/* Remove the heap's top (the list's first source) and run it. Out of line: the callers inline
- * the lane's pop, the common case, without the heap's registers to save. */
-static __attribute__((noinline)) void des_heap_pop_run(struct des *q)
+/* des_heap_pop_run's sift: the heap's top (the list's first source) removed and run, with
+ * other events left in the heap. */
+__attribute__((noinline)) void des_heap_pop_run_sift(struct des *q)
 {
 	struct des_event top = q->heap[0];
 
@@ -187,27 +152,6 @@ static __attribute__((noinline)) void des_heap_pop_run(struct des *q)
 	}
 	q->now_ns = top.time_ns;
 	top.fn(q->ctx, top.arg, top.time_ns);
-}
-
-/* Remove the first event of source s (what des_pick returned, not DES_SRC_END) and run it. */
-static inline __attribute__((always_inline)) void des_pop_run(struct des *q, unsigned s)
-{
-	if (s == DES_LANE_NOW)
-		des_lane_pop_run(q, DES_LANE_NOW);
-	else if (s == DES_SRC_HEAP)
-		des_heap_pop_run(q);
-	else
-		des_lane_pop_run(q, s);
-}
-
-bool des_run_next(struct des *q)
-{
-	unsigned s = des_pick(q);
-
-	if (s == DES_SRC_END)
-		return false;
-	des_pop_run(q, s);
-	return true;
 }
 
 void des_run_until_scan(struct des *q, uint64_t time_ns)

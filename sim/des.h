@@ -40,7 +40,8 @@ static inline bool des_ev_less(const struct des_event *a, const struct des_event
 struct des_lane {
 	struct des_event *ring;
 	size_t head, tail, cap, mask; /* mask = cap - 1 (cap a power of two, or 0) */
-	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties) */
+	uint64_t last_ns; /* time of the latest event appended (stays when the lane empties); the
+			   * now lane's stays 0 (its events are never after the current instant) */
 };
 
 #define DES_LANES 8
@@ -109,9 +110,11 @@ static inline void des_lane_append(struct des *q, unsigned lane, uint64_t time_n
 	struct des_event *e = &l->ring[l->tail++ & l->mask];
 
 	*e = (struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
-	l->last_ns = time_ns;
-	if (lane != DES_LANE_NOW && was_empty)
-		des_src_insert_after(q, DES_SRC_HEAD, lane, e);
+	if (lane != DES_LANE_NOW) {
+		l->last_ns = time_ns;
+		if (was_empty)
+			des_src_insert_after(q, DES_SRC_HEAD, lane, e);
+	}
 }
 static inline int des_schedule_lane(struct des *q, unsigned lane, uint64_t time_ns, enum des_class cls,
 				    des_fn fn, void *arg)
@@ -148,22 +151,113 @@ static inline int des_schedule_now(struct des *q, des_fn fn, void *arg)
 	des_lane_append(q, DES_LANE_NOW, q->now_ns, DES_CLASS_COMPLETION, fn, arg);
 	return 0;
 }
+/* The heap's push when it is empty (and has room): the event is its first, the heap takes its
+ * place in the sorted list. A device's timer, the heap's usual event, finds it so. */
+static inline void des_heap_push_first(struct des *q, uint64_t time_ns, enum des_class cls,
+				       des_fn fn, void *arg)
+{
+	q->heap[0] = (struct des_event){time_ns, ((uint64_t)cls << 62) | q->seq++, fn, arg};
+	q->nr = 1;
+	des_src_insert_after(q, DES_SRC_HEAD, DES_SRC_HEAP, q->heap);
+}
 /* Schedule fn(ctx, arg, time) at time_ns (>= now). Returns 0 or -ENOMEM. Inline: a completion
- * for the current instant (a device model's done now) goes to the now lane with room. */
+ * for the current instant (a device model's done now) goes to the now lane with room, any
+ * other event to an empty heap with room. */
 static inline int des_schedule(struct des *q, uint64_t time_ns, enum des_class cls, des_fn fn,
 			       void *arg)
 {
 	const struct des_lane *l = &q->lane[DES_LANE_NOW];
 
-	if (time_ns != q->now_ns || cls != DES_CLASS_COMPLETION || l->tail - l->head == l->cap)
+	if (time_ns != q->now_ns || cls != DES_CLASS_COMPLETION) {
+		if (q->nr || !q->cap)
+			return des_schedule_slow(q, time_ns, cls, fn, arg);
+		des_heap_push_first(q, time_ns, cls, fn, arg);
+		return 0;
+	}
+	if (l->tail - l->head == l->cap)
 		return des_schedule_slow(q, time_ns, cls, fn, arg);
 	des_lane_append(q, DES_LANE_NOW, time_ns, cls, fn, arg);
 	return 0;
 }
+
+/* The source of the next event: the now lane, the list's first source, or DES_SRC_END when
+ * the queue is empty. */
+static inline unsigned des_pick(const struct des *q)
+{
+	unsigned s = q->link[DES_SRC_HEAD];
+	const struct des_lane *n = &q->lane[DES_LANE_NOW];
+
+	if (n->head != n->tail && (s == DES_SRC_END || des_ev_less(q->top[DES_LANE_NOW], q->top[s])))
+		return DES_LANE_NOW;
+	return s;
+}
+
+/* Remove the first event of lane (which des_pick chose) and run it. A lane other than the now
+ * lane is the list's first: it stays there if its next event is still before the second's. */
+static inline __attribute__((always_inline)) void des_lane_pop_run(struct des *q, unsigned lane)
+{
+	struct des_lane *l = &q->lane[lane];
+	struct des_event ev = *q->top[lane];
+	const struct des_event *e = &l->ring[++l->head & l->mask];
+
+	q->top[lane] = e;
+	if (lane != DES_LANE_NOW) {
+		unsigned second = q->link[lane];
+
+		if (l->head == l->tail) {
+			q->link[DES_SRC_HEAD] = (unsigned char)second;
+		} else if (second != DES_SRC_END && des_ev_less(q->top[second], e)) {
+			q->link[DES_SRC_HEAD] = (unsigned char)second;
+			des_src_insert_after(q, second, lane, e);
+		}
+	}
+	q->now_ns = ev.time_ns;
+	ev.fn(q->ctx, ev.arg, ev.time_ns);
+}
+
+/* des_heap_pop_run with more than one event in the heap (des.c: the sift). */
+void des_heap_pop_run_sift(struct des *q);
+/* Remove the heap's top (the list's first source) and run it. Inline: its only event (the
+ * usual case, a device's timer), which leaves nothing to sift. */
+static inline __attribute__((always_inline)) void des_heap_pop_run(struct des *q)
+{
+	struct des_event top;
+
+	if (q->nr != 1) {
+		des_heap_pop_run_sift(q);
+		return;
+	}
+	top = q->heap[0];
+	q->link[DES_SRC_HEAD] = q->link[DES_SRC_HEAP];
+	q->nr = 0;
+	q->now_ns = top.time_ns;
+	top.fn(q->ctx, top.arg, top.time_ns);
+}
+
+/* Remove the first event of source s (what des_pick returned, not DES_SRC_END) and run it. */
+static inline __attribute__((always_inline)) void des_pop_run(struct des *q, unsigned s)
+{
+	if (s == DES_LANE_NOW)
+		des_lane_pop_run(q, DES_LANE_NOW);
+	else if (s == DES_SRC_HEAP)
+		des_heap_pop_run(q);
+	else
+		des_lane_pop_run(q, s);
+}
+
 /* Time of the next event, or UINT64_MAX when empty. */
 uint64_t des_next_time(const struct des *q);
-/* Pop and run the next event; false when empty. */
-bool des_run_next(struct des *q);
+/* Pop and run the next event; false when empty. Inline: the closed loop's call, once per
+ * event, without a frame of its own. */
+static inline __attribute__((always_inline)) bool des_run_next(struct des *q)
+{
+	unsigned s = des_pick(q);
+
+	if (s == DES_SRC_END)
+		return false;
+	des_pop_run(q, s);
+	return true;
+}
 /* des_run_until past its inline part: the queue holds more than the now lane. */
 void des_run_until_scan(struct des *q, uint64_t time_ns);
 /* Run every event at or before time_ns, in order (one look at the queue per event). Inline:

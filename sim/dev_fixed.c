@@ -41,6 +41,7 @@ struct fixed_priv {
 	 */
 	char pool_name[OPT_STR_MAX];
 	struct dev_pool own_pool, *pool; /* pool: NULL when servers is 0 (unlimited) */
+	bool var; /* rng or pool: the variable model (fixed_done_var), not the constant one */
 };
 
 /* The latency of one direction: lat_ns[dir]. */
@@ -79,6 +80,7 @@ static int fixed_init(struct dev *d, char *err, size_t errlen)
 	}
 	if (p->rng)
 		gsl_rng_set(p->rng, (unsigned long)p->seed);
+	p->var = p->rng || p->servers; /* servers > 0: a pool below, or init fails */
 	if (p->pool_name[0] && !p->servers) {
 		snprintf(err, errlen, "pool=%s needs servers > 0 (the servers are what is shared)", p->pool_name);
 		return -EINVAL;
@@ -134,7 +136,7 @@ static enum dev_q_result fixed_submit(struct dev *d, struct dev_io *io, uint64_t
 {
 	struct fixed_priv *p = d->priv;
 
-	if (p->rng || p->pool)
+	if (p->var)
 		io->done_ns = fixed_done_var(p, io, now_ns);
 	else
 		io->done_ns = now_ns + p->lat_ns[io->op];

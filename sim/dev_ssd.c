@@ -71,6 +71,7 @@ struct ssd_unit {
 	uint32_t open_blk, open_wp; /* host stream */
 	uint32_t gc_blk, gc_wp;     /* GC destination */
 	uint32_t nr_free;           /* free blocks, on the stack at free[u*bpu ..] */
+	uint32_t ch;                /* its channel: u % channels (ssd_init) */
 };
 
 struct ssd_priv {
@@ -339,7 +340,8 @@ static void ssd_gc(struct ssd_priv *p, uint32_t u, uint64_t now)
 	}
 }
 
-/* The next slot of the host stream on unit u (opening a block, after GC, when needed). */
+/* The next slot of the host stream on unit u (opening a block, after GC, when needed), counted
+ * valid in its block. */
 static uint32_t ssd_host_slot(struct ssd_priv *p, uint32_t u, uint64_t now)
 {
 	struct ssd_unit *un = &p->units[u];
@@ -352,6 +354,7 @@ static uint32_t ssd_host_slot(struct ssd_priv *p, uint32_t u, uint64_t now)
 		un->open_blk = ssd_take_block(p, u);
 		un->open_wp = 0;
 	}
+	p->valid[un->open_blk]++; /* the slot's block: the caller's write makes it valid */
 	return un->open_blk * p->spb + un->open_wp++;
 }
 
@@ -359,11 +362,12 @@ static uint32_t ssd_host_slot(struct ssd_priv *p, uint32_t u, uint64_t now)
 
 static uint32_t ssd_channel(const struct ssd_priv *p, uint32_t u)
 {
-	return u % (uint32_t)p->channels;
+	return p->units[u].ch;
 }
 
 /* Program the open page on unit u (data in the controller from data_ready); returns its end. */
-static uint64_t ssd_program(struct ssd_priv *p, uint32_t u, uint64_t data_ready)
+static inline __attribute__((always_inline)) uint64_t ssd_program(struct ssd_priv *p, uint32_t u,
+								   uint64_t data_ready)
 {
 	uint32_t c = ssd_channel(p, u);
 	uint64_t x = max64(data_ready, p->ch_free[c]) + p->page_xfer_ns, st;
@@ -397,7 +401,7 @@ static inline uint32_t ssd_next(uint32_t i, uint32_t n)
 	return i + 1 == n ? 0 : i + 1;
 }
 
-static uint64_t ssd_close_page(struct ssd_priv *p, uint64_t data_ready)
+static inline __attribute__((always_inline)) uint64_t ssd_close_page(struct ssd_priv *p, uint64_t data_ready)
 {
 	uint32_t u = p->cur_unit;
 	uint64_t end = ssd_program(p, u, data_ready);
@@ -488,6 +492,12 @@ static bool ssd_unit_has_room(struct ssd_priv *p, uint32_t u, uint64_t now)
  */
 static void ssd_pick_unit(struct ssd_priv *p, uint64_t now)
 {
+	const struct ssd_unit *un = &p->units[p->cur_unit];
+
+	/* the usual case first: the next plane in the stripe has room in its open block and is
+	 * not tied up (what ssd_pick_fast_unit and the loop below would find, without GC) */
+	if (un->open_blk != NIL && un->open_wp < p->spb && un->busy_until <= now + 2 * p->t_prog)
+		return;
 	ssd_pick_fast_unit(p, now);
 	/* from cur_unit on, around the units */
 	for (uint32_t i = 0, u = p->cur_unit; i < p->nr_units; i++) {
@@ -511,7 +521,10 @@ static enum dev_q_result ssd_write(struct ssd_priv *p, struct dev_io *io, uint64
 	p->host_free = t_in;
 	for (uint64_t l = l0; l < l1 && l < p->nr_lslots; l++) {
 		uint32_t ps;
-		uint32_t old = ssd_map_get(p, l);
+		/* ssd_map_get and ssd_map_set with one look at the touched bit (nothing between
+		 * them changes its word) */
+		uint64_t mp = l >> MAP_PAGE_SHIFT, *tw = &p->touched[mp >> 6], bit = 1ULL << (mp & 63);
+		uint32_t old = *tw & bit ? p->map[l] : 0;
 		if (old)
 			ssd_invalidate(p, old - 1);
 		if (!p->page_fill)
@@ -519,9 +532,9 @@ static enum dev_q_result ssd_write(struct ssd_priv *p, struct dev_io *io, uint64
 		ps = ssd_host_slot(p, p->cur_unit, now);
 		if (!p->page_fill)
 			p->open_first = ps;
-		ssd_map_set(p, l, ps + 1);
+		*tw |= bit;
+		p->map[l] = ps + 1;
 		p->rmap[ps] = (uint32_t)l + 1;
-		p->valid[p->units[p->cur_unit].open_blk]++; /* ps's block */
 		p->host_slots++;
 		p->media_slots++;
 		if (p->ring_n) {
@@ -679,6 +692,7 @@ static int ssd_init(struct dev *d, char *err, size_t errlen)
 	for (uint32_t u = 0; u < units; u++) {
 		struct ssd_unit *un = &p->units[u];
 		un->open_blk = un->gc_blk = NIL;
+		un->ch = u % (uint32_t)p->channels;
 		/* push in reverse so blocks are taken in ascending order */
 		for (uint32_t i = 0; i < p->bpu; i++)
 			p->freestk[(uint64_t)u * p->bpu + i] = u * p->bpu + (p->bpu - 1 - i);

@@ -168,25 +168,27 @@ void dev_destroy(struct dev *d);
  * dev_submit and dev_account_complete: they run on every device I/O (the calls and the
  * conversions cost about 50 instructions per request). An idle span adds nothing: the area's
  * 0 * span is +0.0 and qd_area + 0.0 is qd_area (it is never -0.0), so it is skipped; inflight
- * (far below 2^63) converts as a signed integer, to the same double.
+ * (far below 2^63) converts as a signed integer, to the same double. With I/O in flight.
  */
-static inline void dev_account_depth(struct dev *d, uint64_t now_ns)
+static inline void dev_account_busy(struct dev *d, uint64_t now_ns)
 {
-	if (d->first_ns == UINT64_MAX)
-		d->first_ns = now_ns;
-	if (d->inflight && now_ns > d->last_change_ns) {
+	if (now_ns > d->last_change_ns) {
 		d->qd_area += (double)(int64_t)d->inflight * (double)(now_ns - d->last_change_ns);
 		d->busy_ns += now_ns - d->last_change_ns;
 	}
-	d->last_change_ns = now_ns;
 }
 
-/* Submit through the core (keeps utilisation and queue-depth accounting). */
+/* Submit through the core (keeps utilisation and queue-depth accounting). The device's first
+ * I/O finds it idle: first_ns is only looked at then. */
 static inline enum dev_q_result dev_submit(struct dev *d, struct dev_io *io, uint64_t now_ns)
 {
 	uint64_t bytes = (uint64_t)io->nsect * 512;
 
-	dev_account_depth(d, now_ns);
+	if (d->inflight)
+		dev_account_busy(d, now_ns);
+	else if (d->first_ns == UINT64_MAX)
+		d->first_ns = now_ns;
+	d->last_change_ns = now_ns;
 	d->inflight++;
 	io->submit_ns = now_ns;
 	if (io->op == DEV_READ) {
@@ -201,13 +203,16 @@ static inline enum dev_q_result dev_submit(struct dev *d, struct dev_io *io, uin
 	return d->ops->submit(d, io, now_ns);
 }
 
-/* The host calls this when it delivers a completion (at io->done_ns). */
+/* The host calls this when it delivers a completion (at io->done_ns): of an I/O submitted
+ * through dev_submit (first_ns is set), so that inflight is not 0 (were it, nothing counts). */
 static inline void dev_account_complete(struct dev *d, const struct dev_io *io, uint64_t now_ns)
 {
 	(void)io;
-	dev_account_depth(d, now_ns);
-	if (d->inflight)
+	if (d->inflight) {
+		dev_account_busy(d, now_ns);
 		d->inflight--;
+	}
+	d->last_change_ns = now_ns;
 }
 /* Statistics up to end_ns. */
 void dev_get_stats(const struct dev *d, uint64_t end_ns, struct dev_stats *out);
