@@ -149,6 +149,14 @@ struct ssdcache_ctx {
 	unsigned long hash_keep, hash_mask;
 	unsigned nprobes;   /* cte_match's probes per lookup: assoc + 1 (Q2), fixed max(1, assoc) */
 	unsigned long step_or; /* fixed Q7: 1 (an odd step), else 0 */
+	/* cte_match's per-lookup flags, which depend only on the table, the quirks and the policy,
+	 * set once at ctr (cte_match_setup) instead of at every lookup, indexed by rw:
+	 * skip_insert: the seed's skip_cmd_instantiation (a write with skip_write_insert);
+	 * evict_mask: 0xffff when the lookup evaluates victims (the seed's evict_cte_on_write: a
+	 * write with evict_on_write; fixed Q1, every read), else 0 (no candidates) */
+	bool skip_insert[2];
+	uint16_t evict_mask[2];
+	bool admit_ask;     /* may_allocate asks someone: the policy's admit hook or a rule */
 	sector_t data_offset;
 	unsigned nwords;    /* words per cte bitmap */
 	unsigned nbits;     /* bits per cte bitmap (256 in seed mode) */
@@ -564,6 +572,7 @@ void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx);
 
 /* engine/match.c */
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw);
+void cte_match_setup(struct ssdcache_ctx *sc);
 
 /* engine/worker.c: sio lifecycle, the workqueue, the I/O callbacks */
 struct ssdcache_io *ssdcache_create_sio(struct ssdcache_ctx *sc);
