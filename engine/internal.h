@@ -72,19 +72,33 @@ static inline uint16_t cte_tag(unsigned long sector)
 	return (uint16_t)((sector * 0x9E3779B97F4A7C15ULL) >> 48);
 }
 
-/* struct ssdcache_io, the sio: one per mapped bio, reference counted. */
+/*
+ * struct ssdcache_io, the sio: one per mapped bio, reference counted. A sio lives in its
+ * target's pool (sc->sio_free): sc never changes, and a released sio is off _io_work with
+ * neither clone (the last put returns them), so on_list, bio and writeback_bio are set when it
+ * is first allocated, not at every creation (ssdcache_create_sio); the fields it does set at
+ * every creation sit side by side, so that the compiler merges their stores.
+ */
 struct ssdcache_io {
 	struct ssdcache_io *list_next; /* _io_work linkage */
-	bool on_list;                  /* !list_empty(&sio->list) */
-	int kref;
-	unsigned long nr;
 	struct ssdcache_ctx *sc;
+	/* set at every creation: */
+	int kref;
+	int error;
 	struct ssdcache_md *cmd;
 	long cte_idx;
-	struct bio *bio;           /* secondary clone (or the flush bio itself) */
+	uint32_t gen, wgen;        /* fixed mode: cte generations seen at lookup (Q10, Q13) */
 	bool bio_is_flush;         /* sio->bio is the user's flush bio, not a clone */
 	bool bio_issued;           /* fixed Q17: the secondary was issued already */
+	bool defer;                /* fixed mode: cte_match asks map to hold the bio */
+	bool uncached_write;       /* fixed Q13: a write sent to the target with no cte */
+	int leaked_refs;           /* references the seed never drops (Q17, Q18) */
+	unsigned flush_pending;    /* fixed Q18: device flushes in flight */
+	/* false, NULL and NULL whenever the sio is in the pool: */
+	bool on_list;                  /* !list_empty(&sio->list) */
+	struct bio *bio;           /* secondary clone (or the flush bio itself) */
 	struct bio *writeback_bio; /* fill or deferred copy */
+	unsigned long nr;
 	unsigned long bio_sector;
 	unsigned mask_lo, mask_hi; /* bio_mask as the offset range [lo, hi) (contiguous by construction) */
 	/* the same range as one word's mask when it lies in one word (every bio at block sizes up
@@ -93,16 +107,10 @@ struct ssdcache_io {
 	bool mask_one;
 	unsigned mask_w;
 	uint64_t mask_m;
-	int error;
 	uint64_t seq;              /* host tag of the piece this sio was created for */
-	uint32_t gen, wgen;        /* fixed mode: cte generations seen at lookup (Q10, Q13) */
-	bool defer;                /* fixed mode: cte_match asks map to hold the bio */
-	bool uncached_write;       /* fixed Q13: a write sent to the target with no cte */
-	int leaked_refs;           /* references the seed never drops (Q17, Q18) */
 	uint64_t req;              /* the piece's user request (policies, admission rules) */
 	uint64_t req_sector;
 	uint32_t req_sectors;
-	unsigned flush_pending;    /* fixed Q18: device flushes in flight */
 	struct ssdcache_io *pool_next; /* free list / all-sios list linkage */
 };
 

@@ -18,34 +18,37 @@ struct ssdcache_io *ssdcache_create_sio(struct ssdcache_ctx *sc)
 {
 	struct ssdcache_io *sio = sc->sio_free;
 
-	if (sio)
+	if (sio) {
 		sc->sio_free = sio->pool_next;
-	else
+	} else {
 		sio = malloc(sizeof(*sio));
-	ASSERT(sio); /* mempool_alloc(GFP_NOIO) never fails (Q32 unreachable) */
+		ASSERT(sio); /* mempool_alloc(GFP_NOIO) never fails (Q32 unreachable) */
+		/* once per sio: what its release leaves as it is (internal.h) */
+		sio->sc = sc;
+		sio->on_list = false;
+		sio->bio = NULL;
+		sio->writeback_bio = NULL;
+	}
 	/*
 	 * Every field read before it is written, field by field (what a memset of the whole sio
 	 * did, minus the rest): ssdcache_map, the only creator, sets seq, req, req_sector,
 	 * req_sectors, bio_sector and the mask (sio_bio_mask) before anything reads them;
-	 * list_next is set by sio_fifo_push before the sio is on a list, pool_next by its release.
+	 * list_next is set by sio_fifo_push before the sio is on a list, pool_next by its release;
+	 * sc, on_list, bio and writeback_bio are what they were at its allocation (above).
 	 */
-	sio->on_list = false;
 	sio->kref = 1;
-	sio->nr = ++sc->c.nr_sio;
-	sio->sc = sc;
+	sio->error = 0;
 	sio->cmd = NULL;
 	sio->cte_idx = -1;
-	sio->bio = NULL;
-	sio->bio_is_flush = false;
-	sio->bio_issued = false;
-	sio->writeback_bio = NULL;
-	sio->error = 0;
 	sio->gen = 0;
 	sio->wgen = 0;
+	sio->bio_is_flush = false;
+	sio->bio_issued = false;
 	sio->defer = false;
 	sio->uncached_write = false;
 	sio->leaked_refs = 0;
 	sio->flush_pending = 0;
+	sio->nr = ++sc->c.nr_sio;
 	sc->c.sio_active++;
 	return sio;
 }
