@@ -165,6 +165,9 @@ struct ssdcache_ctx {
 	bool skip_insert[2];
 	uint16_t evict_mask[2];
 	bool admit_ask;     /* may_allocate asks someone: the policy's admit hook or a rule */
+	/* cte_match's instantiation for this target: AVX2 or scalar tag compare, fixed scan or
+	 * not (match.c, picked at ctr) */
+	enum cte_match_t (*match)(struct ssdcache_io *sio, int rw);
 	sector_t data_offset;
 	unsigned nwords;    /* words per cte bitmap */
 	unsigned nbits;     /* bits per cte bitmap (256 in seed mode) */
@@ -579,6 +582,7 @@ void sio_cte_invalidate(struct ssdcache_io *sio);
 void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx);
 
 /* engine/match.c */
+typedef enum cte_match_t cte_match_fn(struct ssdcache_io *sio, int rw);
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw);
 void cte_match_setup(struct ssdcache_ctx *sc);
 

@@ -560,6 +560,11 @@ __attribute__((noinline)) static enum cte_match_t cte_match_scalar_fixed(struct 
 	return cte_match_scan(sio, rw, false, true);
 }
 
+/* Q3, Q4 and Q5, the scan's three quirks, all fixed */
+#define FIXED_SCAN_QUIRKS (((quirk_set)1 << 3) | ((quirk_set)1 << 4) | ((quirk_set)1 << 5))
+
+static cte_match_fn *cte_match_pick(const struct ssdcache_ctx *sc);
+
 /* cte_match's flags that depend only on the table, the quirks and the policy, once at ctr
  * (after policy_setup: the admission rules are known) */
 void cte_match_setup(struct ssdcache_ctx *sc)
@@ -575,17 +580,23 @@ void cte_match_setup(struct ssdcache_ctx *sc)
 	sc->evict_mask[READ] = FIXED(sc, 1) ? 0xffffu : 0;
 	sc->evict_mask[WRITE] = o->evict_on_write ? 0xffffu : 0;
 	sc->admit_ask = sc->pol.ops->admit || sc->nr_adm;
+	sc->match = cte_match_pick(sc);
 }
 
-/* Q3, Q4 and Q5, the scan's three quirks, all fixed */
-#define FIXED_SCAN_QUIRKS (((quirk_set)1 << 3) | ((quirk_set)1 << 4) | ((quirk_set)1 << 5))
-
-enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
+/* Which of the four: the scan's tag compare and quirks are known at ctr (cte_match_setup). */
+static cte_match_fn *cte_match_pick(const struct ssdcache_ctx *sc)
 {
-	const struct ssdcache_ctx *sc = sio->sc;
 	const bool fixed_scan = (sc->cfg.fixed & FIXED_SCAN_QUIRKS) == FIXED_SCAN_QUIRKS;
 
 	if (sc->scan_scalar)
-		return fixed_scan ? cte_match_scalar_fixed(sio, rw) : cte_match_scalar(sio, rw);
-	return fixed_scan ? cte_match_avx2_fixed(sio, rw) : cte_match_avx2(sio, rw);
+		return fixed_scan ? cte_match_scalar_fixed : cte_match_scalar;
+	return fixed_scan ? cte_match_avx2_fixed : cte_match_avx2;
+}
+
+/* Always inline, with link-time optimisation: into ssdcache_map, one indirect call to the
+ * instantiation picked at ctr instead of a call that dispatches; internal.h's declaration is
+ * a plain one. */
+__attribute__((always_inline)) inline enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
+{
+	return sio->sc->match(sio, rw);
 }
