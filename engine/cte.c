@@ -118,7 +118,8 @@ __attribute__((always_inline)) inline void sio_finish_cache_write(struct ssdcach
 	/* The seed copies "oldcte" only if there is one; a NULL slot would get a zeroed new
 	 * cte. Callers test sio_match_sector first, so the slot is never empty here. */
 	cte_update(sio, sio->error ? BM_UNSET : BM_SET, BM_UNSET, BM_KEEP);
-	defer_kick(sio->sc, sio->bio_sector);
+	if (sio->sc->defer.nr) /* bios held (defer.h): the common case, none, without a call */
+		defer_kick(sio->sc, sio->bio_sector);
 }
 
 /* Always inline, with link-time optimisation: into ENDIO and the target write's callback;
@@ -129,7 +130,8 @@ __attribute__((always_inline)) inline void sio_finish_target_write(struct ssdcac
 		cte_update(sio, BM_KEEP, BM_UNSET, BM_KEEP);
 	else
 		cte_update(sio, sio->error ? BM_UNSET : BM_KEEP, BM_KEEP, BM_UNSET);
-	defer_kick(sio->sc, sio->bio_sector);
+	if (sio->sc->defer.nr) /* bios held (defer.h): the common case, none, without a call */
+		defer_kick(sio->sc, sio->bio_sector);
 }
 
 /*
