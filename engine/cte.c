@@ -91,8 +91,9 @@ void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx)
 }
 
 /* sio_cleanup_cte: at a sio's last put. Drop the cte if all three maps are empty (whole
- * bitmaps), otherwise a transition (count + 1, atime). */
-void sio_cleanup_cte(struct ssdcache_io *sio)
+ * bitmaps), otherwise a transition (count + 1, atime). Out of line: ssdcache_destroy_sio calls
+ * it only when it does something (its inline part keeps a small frame). */
+__attribute__((noinline)) void sio_cleanup_cte(struct ssdcache_io *sio)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *oldcte;
@@ -100,11 +101,7 @@ void sio_cleanup_cte(struct ssdcache_io *sio)
 	oldcte = sio_cte_bound(sio);
 	if (!oldcte)
 		return;
-	/* the three maps, one word each up to 64 sectors a block */
-	if (sc->nwords == 1 ? !(oldcte->bits[0] | oldcte->bits[1] | oldcte->bits[2]) :
-			      bm_empty(cte_clean(sc, oldcte), sc->nwords) &&
-				      bm_empty(cte_tbusy(sc, oldcte), sc->nwords) &&
-				      bm_empty(cte_cbusy(sc, oldcte), sc->nwords)) {
+	if (cte_maps_empty(sc, oldcte)) {
 		cte_drop(sc, sio->cmd, sio->cte_idx);
 		return;
 	}

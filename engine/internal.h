@@ -379,6 +379,15 @@ static inline struct ssdcache_te *cmd_slot(const struct ssdcache_ctx *sc, struct
 	return (cmd->used >> i) & 1 ? cmd_te(sc, cmd, i) : NULL;
 }
 
+/* All three maps of a cte empty, whole bitmaps (clean, target_busy and cache_busy follow each
+ * other): one word each up to 64 sectors a block. */
+static inline bool cte_maps_empty(const struct ssdcache_ctx *sc, const struct ssdcache_te *cte)
+{
+	if (sc->nwords == 1)
+		return !(cte->bits[0] | cte->bits[1] | cte->bits[2]);
+	return bm_empty(cte->bits, 3 * sc->nwords);
+}
+
 /* Recompute slot i's bit of cmd->idle after its busy maps changed. */
 static inline void cmd_idle_update(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long i)
 {

@@ -81,7 +81,7 @@ static void unmap_writeback_bio(struct ssdcache_io *sio)
 /* Give the host back the clones a sio holds (the flush bio is the user's, not a clone). The
  * seed does not release writeback_bio at destroy (a leak, Q17): memory only, and our host's
  * clone would leak with it, so it is returned in both modes. */
-static void sio_put_bios(struct ssdcache_io *sio)
+static inline __attribute__((always_inline)) void sio_put_bios(struct ssdcache_io *sio)
 {
 	if (sio->bio && !sio->bio_is_flush)
 		sio->sc->ops->bio_put(sio->sc->host, sio->bio);
@@ -96,12 +96,17 @@ static void ssdcache_destroy_sio(struct ssdcache_io *sio)
 
 	BUG_ON(sio->on_list);
 	sio_put_bios(sio);
-	/* Fixed Q6, sio_cleanup_cte's transition changes nothing, so all it can do is the drop,
-	 * whose test (all three maps empty) implies the two busy tests: it is asked without them,
-	 * the same decision */
-	if (sio->error != -SEED_ESTALE && sio_match_sector(sio) &&
-	    (FIXED(sc, 6) || (!sio_cache_is_busy(sio) && !sio_target_is_busy(sio))))
-		sio_cleanup_cte(sio);
+	if (sio->error != -SEED_ESTALE && sio_match_sector(sio)) {
+		if (FIXED(sc, 6)) {
+			/* Fixed Q6, sio_cleanup_cte's transition changes nothing, so all it can do
+			 * is the drop, whose test (all three maps empty) implies the two busy tests:
+			 * only that test, here (the same decision; the call only when it drops) */
+			if (cte_maps_empty(sc, sio_cte_bound(sio)))
+				sio_cleanup_cte(sio);
+		} else if (!sio_cache_is_busy(sio) && !sio_target_is_busy(sio)) {
+			sio_cleanup_cte(sio);
+		}
+	}
 	sc->c.sio_active--;
 	sio_release_memory(sio);
 }
