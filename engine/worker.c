@@ -89,6 +89,16 @@ static inline __attribute__((always_inline)) void sio_put_bios(struct ssdcache_i
 	unmap_writeback_bio(sio);
 }
 
+/* ssdcache_destroy_sio's cte cleanup but for its common case (fixed Q6, one word per map),
+ * out of line: the inline part keeps a small frame. The seed's test, and with Q6 fixed only
+ * the drop's (below). */
+static __attribute__((noinline)) void destroy_cleanup_cte(struct ssdcache_io *sio)
+{
+	if (FIXED(sio->sc, 6) ? cte_maps_empty(sio->sc, sio_cte_bound(sio)) :
+				!sio_cache_is_busy(sio) && !sio_target_is_busy(sio))
+		sio_cleanup_cte(sio);
+}
+
 /* ssdcache_destroy_sio: release the secondary clone, clean the cte up, free the sio. */
 static void ssdcache_destroy_sio(struct ssdcache_io *sio)
 {
@@ -97,14 +107,15 @@ static void ssdcache_destroy_sio(struct ssdcache_io *sio)
 	BUG_ON(sio->on_list);
 	sio_put_bios(sio);
 	if (sio->error != -SEED_ESTALE && sio_match_sector(sio)) {
-		if (FIXED(sc, 6)) {
+		if (FIXED(sc, 6) && sc->nwords == 1) {
 			/* Fixed Q6, sio_cleanup_cte's transition changes nothing, so all it can do
 			 * is the drop, whose test (all three maps empty) implies the two busy tests:
 			 * only that test, here (the same decision; the call only when it drops) */
-			if (cte_maps_empty(sc, sio_cte_bound(sio)))
+			const uint64_t *bits = sio_cte_bound(sio)->bits;
+			if (!(bits[0] | bits[1] | bits[2]))
 				sio_cleanup_cte(sio);
-		} else if (!sio_cache_is_busy(sio) && !sio_target_is_busy(sio)) {
-			sio_cleanup_cte(sio);
+		} else {
+			destroy_cleanup_cte(sio);
 		}
 	}
 	sc->c.sio_active--;
