@@ -66,9 +66,11 @@ static inline __attribute__((always_inline)) void bm_edit(uint64_t *map, enum bm
 		sio_bm_clear(map, sio);
 }
 
-static inline __attribute__((always_inline)) struct ssdcache_te *
-cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
-	   enum bm_edit target_busy)
+/* The update in general, out of line: masks over several words, maps of several words, seed
+ * mode's transition (a jiffies call); the edits are arguments here. */
+static __attribute__((noinline)) struct ssdcache_te *
+cte_update_any(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
+	       enum bm_edit target_busy)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte(sio);
@@ -80,6 +82,44 @@ cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
 	bm_edit(cte_tbusy(sc, cte), target_busy, sio);
 	cmd_idle_update(sc, sio->cmd, sio->cte_idx);
 	return cte;
+}
+
+/* One word's edit m (cte_update's common case) */
+static inline __attribute__((always_inline)) void bm_edit_word(uint64_t *word, enum bm_edit e,
+								uint64_t m)
+{
+	if (e == BM_SET)
+		*word |= m;
+	else if (e == BM_UNSET)
+		*word &= ~m;
+}
+
+/*
+ * The common case inline (Q6 fixed: no transition; one word per map and a one-word mask: the
+ * edits are three word operations and the idle bit two words), with no call in it, so that its
+ * callers (the dm_io callbacks, ENDIO, the worker) keep small frames; anything else is
+ * cte_update_any's. The same edits in the same order either way.
+ */
+static inline __attribute__((always_inline)) struct ssdcache_te *
+cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
+	   enum bm_edit target_busy)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+
+	if (__builtin_expect(sio->mask_one && sc->nwords == 1 && FIXED(sc, 6), 1)) {
+		struct ssdcache_te *cte = sio_cte(sio);
+		uint64_t *w, m = sio->mask_m;
+
+		BUG_ON(!cte);
+		/* clean, target_busy and cache_busy are bits[0], [1] and [2] (nwords 1) */
+		w = cte->bits + sio->mask_w;
+		bm_edit_word(w, clean, m);
+		bm_edit_word(w + 2, cache_busy, m);
+		bm_edit_word(w + 1, target_busy, m);
+		cmd_idle_update(sc, sio->cmd, sio->cte_idx);
+		return cte;
+	}
+	return cte_update_any(sio, clean, cache_busy, target_busy);
 }
 
 void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx)
