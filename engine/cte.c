@@ -218,7 +218,12 @@ __attribute__((always_inline)) inline enum cte_match_t sio_new_cache_write_at(st
 	}
 	cte->sector = sio->bio_sector;
 	cmd->tag[sio->cte_idx] = cte_tag(sio->bio_sector);
-	cmd_idle_update(sc, cmd, sio->cte_idx);
+	/* cmd_idle_update's answer without reading the maps back: they were cleared, and only a
+	 * write set the mask's bits, in cache_busy at least (a mask is empty when lo >= hi) */
+	if (rw == WRITE && sio->mask_lo < sio->mask_hi)
+		cmd->idle &= (uint16_t)~(1u << sio->cte_idx);
+	else
+		cmd->idle |= (uint16_t)(1u << sio->cte_idx);
 	sio->gen = cte->gen;
 	sio->wgen = cte->wgen;
 	pol_insert(sio, rw);

@@ -21,8 +21,10 @@ static bool defer_write(struct ssdcache_io *sio, int quirk)
 	return true;
 }
 
-/* Row 1-4 classification of a matching cte in slot i (docs/engine.md §4.4). */
-static enum cte_match_t cte_classify(struct ssdcache_io *sio, struct ssdcache_te *cte, int rw)
+/* Row 1-4 classification of a matching cte in slot i (docs/engine.md §4.4). Always inline
+ * into the lookup's hit (each instantiation): one frame per hit, the lookup's. */
+static inline __attribute__((always_inline)) enum cte_match_t cte_classify(struct ssdcache_io *sio,
+									    struct ssdcache_te *cte, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_md *cmd = sio->cmd;
