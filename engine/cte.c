@@ -66,9 +66,11 @@ static inline __attribute__((always_inline)) void bm_edit(uint64_t *map, enum bm
 		sio_bm_clear(map, sio);
 }
 
-static inline __attribute__((always_inline)) struct ssdcache_te *
-cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
-	   enum bm_edit target_busy)
+/* The update in general, out of line: masks over several words, maps of several words, seed
+ * mode's transition (a jiffies call); the edits are arguments here. */
+static __attribute__((noinline)) struct ssdcache_te *
+cte_update_any(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
+	       enum bm_edit target_busy)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *cte = sio_cte(sio);
@@ -82,6 +84,44 @@ cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
 	return cte;
 }
 
+/* One word's edit m (cte_update's common case) */
+static inline __attribute__((always_inline)) void bm_edit_word(uint64_t *word, enum bm_edit e,
+								uint64_t m)
+{
+	if (e == BM_SET)
+		*word |= m;
+	else if (e == BM_UNSET)
+		*word &= ~m;
+}
+
+/*
+ * The common case inline (Q6 fixed: no transition; one word per map and a one-word mask: the
+ * edits are three word operations and the idle bit two words), with no call in it, so that its
+ * callers (the dm_io callbacks, ENDIO, the worker) keep small frames; anything else is
+ * cte_update_any's. The same edits in the same order either way.
+ */
+static inline __attribute__((always_inline)) struct ssdcache_te *
+cte_update(struct ssdcache_io *sio, enum bm_edit clean, enum bm_edit cache_busy,
+	   enum bm_edit target_busy)
+{
+	struct ssdcache_ctx *sc = sio->sc;
+
+	if (__builtin_expect(sio->mask_one && sc->nwords == 1 && FIXED(sc, 6), 1)) {
+		struct ssdcache_te *cte = sio_cte(sio);
+		uint64_t *w, m = sio->mask_m;
+
+		BUG_ON(!cte);
+		/* clean, target_busy and cache_busy are bits[0], [1] and [2] (nwords 1) */
+		w = cte->bits + sio->mask_w;
+		bm_edit_word(w, clean, m);
+		bm_edit_word(w + 2, cache_busy, m);
+		bm_edit_word(w + 1, target_busy, m);
+		cmd_idle_update(sc, sio->cmd, sio->cte_idx);
+		return cte;
+	}
+	return cte_update_any(sio, clean, cache_busy, target_busy);
+}
+
 void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx)
 {
 	if ((cmd->used >> idx) & 1) {
@@ -91,8 +131,9 @@ void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx)
 }
 
 /* sio_cleanup_cte: at a sio's last put. Drop the cte if all three maps are empty (whole
- * bitmaps), otherwise a transition (count + 1, atime). */
-void sio_cleanup_cte(struct ssdcache_io *sio)
+ * bitmaps), otherwise a transition (count + 1, atime). Out of line: ssdcache_destroy_sio calls
+ * it only when it does something (its inline part keeps a small frame). */
+__attribute__((noinline)) void sio_cleanup_cte(struct ssdcache_io *sio)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_te *oldcte;
@@ -100,11 +141,7 @@ void sio_cleanup_cte(struct ssdcache_io *sio)
 	oldcte = sio_cte_bound(sio);
 	if (!oldcte)
 		return;
-	/* the three maps, one word each up to 64 sectors a block */
-	if (sc->nwords == 1 ? !(oldcte->bits[0] | oldcte->bits[1] | oldcte->bits[2]) :
-			      bm_empty(cte_clean(sc, oldcte), sc->nwords) &&
-				      bm_empty(cte_tbusy(sc, oldcte), sc->nwords) &&
-				      bm_empty(cte_cbusy(sc, oldcte), sc->nwords)) {
+	if (cte_maps_empty(sc, oldcte)) {
 		cte_drop(sc, sio->cmd, sio->cte_idx);
 		return;
 	}
@@ -118,7 +155,8 @@ __attribute__((always_inline)) inline void sio_finish_cache_write(struct ssdcach
 	/* The seed copies "oldcte" only if there is one; a NULL slot would get a zeroed new
 	 * cte. Callers test sio_match_sector first, so the slot is never empty here. */
 	cte_update(sio, sio->error ? BM_UNSET : BM_SET, BM_UNSET, BM_KEEP);
-	defer_kick(sio->sc, sio->bio_sector);
+	if (sio->sc->defer.nr) /* bios held (defer.h): the common case, none, without a call */
+		defer_kick(sio->sc, sio->bio_sector);
 }
 
 /* Always inline, with link-time optimisation: into ENDIO and the target write's callback;
@@ -129,7 +167,8 @@ __attribute__((always_inline)) inline void sio_finish_target_write(struct ssdcac
 		cte_update(sio, BM_KEEP, BM_UNSET, BM_KEEP);
 	else
 		cte_update(sio, sio->error ? BM_UNSET : BM_KEEP, BM_KEEP, BM_UNSET);
-	defer_kick(sio->sc, sio->bio_sector);
+	if (sio->sc->defer.nr) /* bios held (defer.h): the common case, none, without a call */
+		defer_kick(sio->sc, sio->bio_sector);
 }
 
 /*
@@ -179,7 +218,12 @@ __attribute__((always_inline)) inline enum cte_match_t sio_new_cache_write_at(st
 	}
 	cte->sector = sio->bio_sector;
 	cmd->tag[sio->cte_idx] = cte_tag(sio->bio_sector);
-	cmd_idle_update(sc, cmd, sio->cte_idx);
+	/* cmd_idle_update's answer without reading the maps back: they were cleared, and only a
+	 * write set the mask's bits, in cache_busy at least (a mask is empty when lo >= hi) */
+	if (rw == WRITE && sio->mask_lo < sio->mask_hi)
+		cmd->idle &= (uint16_t)~(1u << sio->cte_idx);
+	else
+		cmd->idle |= (uint16_t)(1u << sio->cte_idx);
 	sio->gen = cte->gen;
 	sio->wgen = cte->wgen;
 	pol_insert(sio, rw);

@@ -386,6 +386,7 @@ int ssdcache_ctr(const struct ssdcache_config *cfg, uint64_t cache_bytes, struct
 		ctx_free(sc);
 		return rc;
 	}
+	cte_match_setup(sc);
 	if (cfg->options.cmd_preload)
 		for (unsigned long i = 0; i < num_cmd; i++)
 			cmd_insert(sc, i);

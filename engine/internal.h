@@ -72,19 +72,33 @@ static inline uint16_t cte_tag(unsigned long sector)
 	return (uint16_t)((sector * 0x9E3779B97F4A7C15ULL) >> 48);
 }
 
-/* struct ssdcache_io, the sio: one per mapped bio, reference counted. */
+/*
+ * struct ssdcache_io, the sio: one per mapped bio, reference counted. A sio lives in its
+ * target's pool (sc->sio_free): sc never changes, and a released sio is off _io_work with
+ * neither clone (the last put returns them), so on_list, bio and writeback_bio are set when it
+ * is first allocated, not at every creation (ssdcache_create_sio); the fields it does set at
+ * every creation sit side by side, so that the compiler merges their stores.
+ */
 struct ssdcache_io {
 	struct ssdcache_io *list_next; /* _io_work linkage */
-	bool on_list;                  /* !list_empty(&sio->list) */
-	int kref;
-	unsigned long nr;
 	struct ssdcache_ctx *sc;
+	/* set at every creation: */
+	int kref;
+	int error;
 	struct ssdcache_md *cmd;
 	long cte_idx;
-	struct bio *bio;           /* secondary clone (or the flush bio itself) */
+	uint32_t gen, wgen;        /* fixed mode: cte generations seen at lookup (Q10, Q13) */
 	bool bio_is_flush;         /* sio->bio is the user's flush bio, not a clone */
 	bool bio_issued;           /* fixed Q17: the secondary was issued already */
+	bool defer;                /* fixed mode: cte_match asks map to hold the bio */
+	bool uncached_write;       /* fixed Q13: a write sent to the target with no cte */
+	int leaked_refs;           /* references the seed never drops (Q17, Q18) */
+	unsigned flush_pending;    /* fixed Q18: device flushes in flight */
+	/* false, NULL and NULL whenever the sio is in the pool: */
+	bool on_list;                  /* !list_empty(&sio->list) */
+	struct bio *bio;           /* secondary clone (or the flush bio itself) */
 	struct bio *writeback_bio; /* fill or deferred copy */
+	unsigned long nr;
 	unsigned long bio_sector;
 	unsigned mask_lo, mask_hi; /* bio_mask as the offset range [lo, hi) (contiguous by construction) */
 	/* the same range as one word's mask when it lies in one word (every bio at block sizes up
@@ -93,16 +107,10 @@ struct ssdcache_io {
 	bool mask_one;
 	unsigned mask_w;
 	uint64_t mask_m;
-	int error;
 	uint64_t seq;              /* host tag of the piece this sio was created for */
-	uint32_t gen, wgen;        /* fixed mode: cte generations seen at lookup (Q10, Q13) */
-	bool defer;                /* fixed mode: cte_match asks map to hold the bio */
-	bool uncached_write;       /* fixed Q13: a write sent to the target with no cte */
-	int leaked_refs;           /* references the seed never drops (Q17, Q18) */
 	uint64_t req;              /* the piece's user request (policies, admission rules) */
 	uint64_t req_sector;
 	uint32_t req_sectors;
-	unsigned flush_pending;    /* fixed Q18: device flushes in flight */
 	struct ssdcache_io *pool_next; /* free list / all-sios list linkage */
 };
 
@@ -149,6 +157,17 @@ struct ssdcache_ctx {
 	unsigned long hash_keep, hash_mask;
 	unsigned nprobes;   /* cte_match's probes per lookup: assoc + 1 (Q2), fixed max(1, assoc) */
 	unsigned long step_or; /* fixed Q7: 1 (an odd step), else 0 */
+	/* cte_match's per-lookup flags, which depend only on the table, the quirks and the policy,
+	 * set once at ctr (cte_match_setup) instead of at every lookup, indexed by rw:
+	 * skip_insert: the seed's skip_cmd_instantiation (a write with skip_write_insert);
+	 * evict_mask: 0xffff when the lookup evaluates victims (the seed's evict_cte_on_write: a
+	 * write with evict_on_write; fixed Q1, every read), else 0 (no candidates) */
+	bool skip_insert[2];
+	uint16_t evict_mask[2];
+	bool admit_ask;     /* may_allocate asks someone: the policy's admit hook or a rule */
+	/* cte_match's instantiation for this target: AVX2 or scalar tag compare, fixed scan or
+	 * not (match.c, picked at ctr) */
+	enum cte_match_t (*match)(struct ssdcache_io *sio, int rw);
 	sector_t data_offset;
 	unsigned nwords;    /* words per cte bitmap */
 	unsigned nbits;     /* bits per cte bitmap (256 in seed mode) */
@@ -360,6 +379,15 @@ static inline struct ssdcache_te *cmd_slot(const struct ssdcache_ctx *sc, struct
 	return (cmd->used >> i) & 1 ? cmd_te(sc, cmd, i) : NULL;
 }
 
+/* All three maps of a cte empty, whole bitmaps (clean, target_busy and cache_busy follow each
+ * other): one word each up to 64 sectors a block. */
+static inline bool cte_maps_empty(const struct ssdcache_ctx *sc, const struct ssdcache_te *cte)
+{
+	if (sc->nwords == 1)
+		return !(cte->bits[0] | cte->bits[1] | cte->bits[2]);
+	return bm_empty(cte->bits, 3 * sc->nwords);
+}
+
 /* Recompute slot i's bit of cmd->idle after its busy maps changed. */
 static inline void cmd_idle_update(const struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long i)
 {
@@ -563,7 +591,9 @@ void sio_cte_invalidate(struct ssdcache_io *sio);
 void cte_drop(struct ssdcache_ctx *sc, struct ssdcache_md *cmd, long idx);
 
 /* engine/match.c */
+typedef enum cte_match_t cte_match_fn(struct ssdcache_io *sio, int rw);
 enum cte_match_t cte_match(struct ssdcache_io *sio, int rw);
+void cte_match_setup(struct ssdcache_ctx *sc);
 
 /* engine/worker.c: sio lifecycle, the workqueue, the I/O callbacks */
 struct ssdcache_io *ssdcache_create_sio(struct ssdcache_ctx *sc);

@@ -21,8 +21,10 @@ static bool defer_write(struct ssdcache_io *sio, int quirk)
 	return true;
 }
 
-/* Row 1-4 classification of a matching cte in slot i (docs/engine.md §4.4). */
-static enum cte_match_t cte_classify(struct ssdcache_io *sio, struct ssdcache_te *cte, int rw)
+/* Row 1-4 classification of a matching cte in slot i (docs/engine.md §4.4). Always inline
+ * into the lookup's hit (each instantiation): one frame per hit, the lookup's. */
+static inline __attribute__((always_inline)) enum cte_match_t cte_classify(struct ssdcache_io *sio,
+									    struct ssdcache_te *cte, int rw)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct ssdcache_md *cmd = sio->cmd;
@@ -150,7 +152,7 @@ static inline __attribute__((always_inline)) bool may_allocate(struct ssdcache_i
 
 	if (*state >= 0)
 		return *state;
-	if (!sc->pol.ops->admit && !sc->nr_adm) {
+	if (!sc->admit_ask) { /* ctr: !sc->pol.ops->admit && !sc->nr_adm */
 		*state = 1;
 		return true;
 	}
@@ -225,7 +227,10 @@ __attribute__((target("avx2"))) static void gather16_avx2(const struct ssdcache_
  * offered any): a cache slot, or -1. A policy with victim_groups reads them in place; for the
  * others they are copied into the arrays of struct pol_cands, in the same order.
  */
-static long choose_victim(struct ssdcache_io *sio, int rw, unsigned ng, unsigned long *now)
+/* always inline into cte_match's miss (each instantiation): a call, a frame and the argument
+ * passing per eviction less */
+static inline __attribute__((always_inline)) long choose_victim(struct ssdcache_io *sio, int rw,
+								unsigned ng, unsigned long *now)
 {
 	struct ssdcache_ctx *sc = sio->sc;
 	struct pol_access a;
@@ -296,7 +301,7 @@ static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(str
 	int invalid, i, index;
 	enum cte_match_t retval = CTE_LOOKUP_FAILED;
 	struct cte_place hole = {NULL, 0, -1};
-	unsigned nprobe = 0, nprobes, ng = 0; /* ng: candidate groups collected for the policy */
+	unsigned rehashes, ng = 0; /* ng: candidate groups collected for the policy */
 	long victim = -1;                        /* the chosen candidate's cache slot */
 	unsigned long now = 0;                   /* jiffies, read by choose_victim */
 	int admitted = -1;                       /* may_allocate's answer, once asked */
@@ -309,32 +314,36 @@ static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(str
 	unsigned evict_mask; /* 0: no candidates (set once the eviction flags are known) */
 	const unsigned long hash_mask = sc->hash_mask;
 	struct pol_group *const cand_group = sc->cand_group;
+	struct pol_group *group = cand_group; /* the next candidate group: ng = group - cand_group */
 
 	/* The seed rehashes `assoc` times: assoc + 1 probes (Q2); fixed: max(1, assoc). The seed's
-	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out. */
-	nprobes = sc->nprobes; /* ctr: !FIXED(sc, 2) ? assoc + 1 : assoc ? assoc : 1 */
-	ASSERT(nprobes <= 65 && nprobes * DEFAULT_ALIASING <= sc->cand_cap);
+	 * local `busy` (candidates skipped as busy) only feeds a log line and is left out.
+	 * rehashes: those left to do (the seed's options.assoc - assoc); none with an error, where
+	 * the seed stops after the first probe. ctr asserted the candidates' room (cte_match_setup). */
+	rehashes = error ? 0 : sc->nprobes - 1; /* ctr: !FIXED(sc, 2) ? assoc + 1 : assoc ? assoc : 1 */
 	hash_number = ssdcache_hash_wrap(sc, bio_sector);
 	/* rehash_block's step, once per lookup (the same chain): a multiply, cheaper up front
-	 * than a test at every probe for the few lookups that end at the first */
-	const unsigned long step = ssdcache_hash_64(sc, bio_sector) | sc->step_or; /* Q7 */
+	 * than a test at every probe for the few lookups that end at the first. Its +1 when
+	 * h + step lands on h again is the same at every probe (that is step == 0 modulo num_cmd,
+	 * whatever h), so it is folded into the step here: each rehash is an add and a mask. */
+	unsigned long step = ssdcache_hash_64(sc, bio_sector) | sc->step_or; /* Q7 */
+	if ((step & hash_mask) == 0)
+		step++;
 	const uint16_t tag = cte_tag(bio_sector);
-	if (rw == WRITE && sc->cfg.options.skip_write_insert)
-		skip_cmd_instantiation = 1;
-	if (rw == WRITE && sc->cfg.options.evict_on_write)
-		evict_cte_on_write = 1;
-	/* Q1 fixed: reads evaluate victims too */
-	if (rw == READ && FIXED(sc, 1))
-		evict_cte_on_write = 1;
+	/* the seed's flags, per rw, from ctr (cte_match_setup): skip_cmd_instantiation on a WRITE
+	 * with skip_write_insert; evict_cte_on_write on a WRITE with evict_on_write (Q1 fixed:
+	 * reads evaluate victims too) */
+	skip_cmd_instantiation = sc->skip_insert[rw];
+	evict_cte_on_write = sc->evict_mask[rw] != 0;
 	/* Do not attempt to evict entries when target writes have already completed; skip cache
 	 * eviction on WRITE (and, Q1, always for reads) */
-	evict_mask = error || !evict_cte_on_write ? 0 : 0xffffu;
+	evict_mask = error ? 0 : sc->evict_mask[rw];
 	adm_on_access(sio, rw);
 	for (;;) {
 		/* per-probe state, reset at every probe (Q3: the victim comes from the last probe;
 		 * fixed, the candidates of every probe compete) */
 		if (!all_cands)
-			ng = 0;
+			group = cand_group;
 		invalid = -1;
 
 		/* Lookup cmd (cmd_lookup; sio->cmd is set from it when the lookup ends) */
@@ -439,29 +448,26 @@ static inline __attribute__((always_inline)) enum cte_match_t cte_match_scan(str
 			/* candidates: the policy sees them all at once (choose_victim), as one group
 			 * per probe (base: the cmd's hash number is the probe's). No bound check here:
 			 * ng < nprobes <= cand_cap / 16 (ctr sizes it for assoc + 1 <= 65 probes, and
-			 * the probe count is asserted once per lookup) */
+			 * asserts the probe count, cte_match_setup) */
 			if (m)
-				cand_group[ng++] = (struct pol_group){
+				*group++ = (struct pol_group){
 					cmd->atime, cmd->count, (pol_slot)(hash_number * DEFAULT_ALIASING),
 					(uint16_t)m};
 		}
 next_probe:
 		/* the seed: if (invalid == -1 && assoc < options.assoc && !error) { rehash; assoc++;
-		 * retry } (assoc, the rehashes done, is nprobe - 1 here); fixed Q5: holes do not
-		 * stop the chain */
-		if (++nprobe >= nprobes || (invalid != -1 && !scan_all) || error)
+		 * retry } (rehashes counts options.assoc - assoc down, 0 at once with an error);
+		 * fixed Q5: holes do not stop the chain */
+		if (!rehashes-- || (invalid != -1 && !scan_all))
 			break;
-		/* rehash_block */
-		unsigned long next = hash_number + step;
-		if ((next & hash_mask) == hash_number)
-			next++;
-		hash_number = next & hash_mask;
+		/* rehash_block (its +1 folded into the step) */
+		hash_number = (hash_number + step) & hash_mask;
 	}
 	sio->cmd = cmd; /* the last probe's, as cmd_lookup found it */
 	if (scan_all) {
 		/* Q5 fixed: no match anywhere in the chain; allocate in the first hole */
 		if (hole.idx != -1) {
-			if (rw == WRITE && skip_cmd_instantiation && !hole.cmd) {
+			if (skip_cmd_instantiation && !hole.cmd) {
 				/* A1: a write that would create a cmd skips */
 				sio->cmd = hole.cmd;
 				sio->cte_idx = -1;
@@ -490,10 +496,11 @@ next_probe:
 		}
 	}
 found:
+	ng = (unsigned)(group - cand_group);
 	if (invalid == -1 && ng && !refused)
 		victim = choose_victim(sio, rw, ng, &now);
 	/* Q8 fixed: skip_write_insert means a write miss never allocates (nor evicts) */
-	if (rw == WRITE && skip_cmd_instantiation && FIXED(sc, 8) && (invalid != -1 || victim != -1)) {
+	if (skip_cmd_instantiation && FIXED(sc, 8) && (invalid != -1 || victim != -1)) {
 		sio->cte_idx = -1;
 		sc->c.write_skip++;
 		return CTE_WRITE_SKIP;
@@ -508,8 +515,8 @@ found:
 	} else if (victim != -1) {
 		sc->c.cache_evictions++;
 		/* Q3 fixed: the victim may sit in an earlier probe */
-		sio->cmd = &sc->md_table[victim / DEFAULT_ALIASING];
-		index = (int)(victim % DEFAULT_ALIASING);
+		sio->cmd = &sc->md_table[(unsigned long)victim / DEFAULT_ALIASING]; /* victim >= 0 */
+		index = (int)((unsigned long)victim % DEFAULT_ALIASING);
 		pol_evict(sc, (pol_slot)victim);
 	} else {
 		index = -1;
@@ -558,12 +565,40 @@ __attribute__((noinline)) static enum cte_match_t cte_match_scalar_fixed(struct 
 /* Q3, Q4 and Q5, the scan's three quirks, all fixed */
 #define FIXED_SCAN_QUIRKS (((quirk_set)1 << 3) | ((quirk_set)1 << 4) | ((quirk_set)1 << 5))
 
-enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
+static cte_match_fn *cte_match_pick(const struct ssdcache_ctx *sc);
+
+/* cte_match's flags that depend only on the table, the quirks and the policy, once at ctr
+ * (after policy_setup: the admission rules are known) */
+void cte_match_setup(struct ssdcache_ctx *sc)
 {
-	const struct ssdcache_ctx *sc = sio->sc;
+	const struct ssdcache_options *o = &sc->cfg.options;
+
+	/* the candidates' room: one group per probe, 16 candidates each (policy_setup) */
+	ASSERT(sc->nprobes >= 1 && sc->nprobes <= 65 && sc->nprobes * DEFAULT_ALIASING <= sc->cand_cap);
+	/* Skip cte instantiation on WRITE */
+	sc->skip_insert[READ] = false;
+	sc->skip_insert[WRITE] = o->skip_write_insert;
+	/* evict_cte_on_write: a WRITE with evict_on_write; Q1 fixed: reads evaluate victims too */
+	sc->evict_mask[READ] = FIXED(sc, 1) ? 0xffffu : 0;
+	sc->evict_mask[WRITE] = o->evict_on_write ? 0xffffu : 0;
+	sc->admit_ask = sc->pol.ops->admit || sc->nr_adm;
+	sc->match = cte_match_pick(sc);
+}
+
+/* Which of the four: the scan's tag compare and quirks are known at ctr (cte_match_setup). */
+static cte_match_fn *cte_match_pick(const struct ssdcache_ctx *sc)
+{
 	const bool fixed_scan = (sc->cfg.fixed & FIXED_SCAN_QUIRKS) == FIXED_SCAN_QUIRKS;
 
 	if (sc->scan_scalar)
-		return fixed_scan ? cte_match_scalar_fixed(sio, rw) : cte_match_scalar(sio, rw);
-	return fixed_scan ? cte_match_avx2_fixed(sio, rw) : cte_match_avx2(sio, rw);
+		return fixed_scan ? cte_match_scalar_fixed : cte_match_scalar;
+	return fixed_scan ? cte_match_avx2_fixed : cte_match_avx2;
+}
+
+/* Always inline, with link-time optimisation: into ssdcache_map, one indirect call to the
+ * instantiation picked at ctr instead of a call that dispatches; internal.h's declaration is
+ * a plain one. */
+__attribute__((always_inline)) inline enum cte_match_t cte_match(struct ssdcache_io *sio, int rw)
+{
+	return sio->sc->match(sio, rw);
 }

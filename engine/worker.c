@@ -18,34 +18,37 @@ struct ssdcache_io *ssdcache_create_sio(struct ssdcache_ctx *sc)
 {
 	struct ssdcache_io *sio = sc->sio_free;
 
-	if (sio)
+	if (sio) {
 		sc->sio_free = sio->pool_next;
-	else
+	} else {
 		sio = malloc(sizeof(*sio));
-	ASSERT(sio); /* mempool_alloc(GFP_NOIO) never fails (Q32 unreachable) */
+		ASSERT(sio); /* mempool_alloc(GFP_NOIO) never fails (Q32 unreachable) */
+		/* once per sio: what its release leaves as it is (internal.h) */
+		sio->sc = sc;
+		sio->on_list = false;
+		sio->bio = NULL;
+		sio->writeback_bio = NULL;
+	}
 	/*
 	 * Every field read before it is written, field by field (what a memset of the whole sio
 	 * did, minus the rest): ssdcache_map, the only creator, sets seq, req, req_sector,
 	 * req_sectors, bio_sector and the mask (sio_bio_mask) before anything reads them;
-	 * list_next is set by sio_fifo_push before the sio is on a list, pool_next by its release.
+	 * list_next is set by sio_fifo_push before the sio is on a list, pool_next by its release;
+	 * sc, on_list, bio and writeback_bio are what they were at its allocation (above).
 	 */
-	sio->on_list = false;
 	sio->kref = 1;
-	sio->nr = ++sc->c.nr_sio;
-	sio->sc = sc;
+	sio->error = 0;
 	sio->cmd = NULL;
 	sio->cte_idx = -1;
-	sio->bio = NULL;
-	sio->bio_is_flush = false;
-	sio->bio_issued = false;
-	sio->writeback_bio = NULL;
-	sio->error = 0;
 	sio->gen = 0;
 	sio->wgen = 0;
+	sio->bio_is_flush = false;
+	sio->bio_issued = false;
 	sio->defer = false;
 	sio->uncached_write = false;
 	sio->leaked_refs = 0;
 	sio->flush_pending = 0;
+	sio->nr = ++sc->c.nr_sio;
 	sc->c.sio_active++;
 	return sio;
 }
@@ -78,7 +81,7 @@ static void unmap_writeback_bio(struct ssdcache_io *sio)
 /* Give the host back the clones a sio holds (the flush bio is the user's, not a clone). The
  * seed does not release writeback_bio at destroy (a leak, Q17): memory only, and our host's
  * clone would leak with it, so it is returned in both modes. */
-static void sio_put_bios(struct ssdcache_io *sio)
+static inline __attribute__((always_inline)) void sio_put_bios(struct ssdcache_io *sio)
 {
 	if (sio->bio && !sio->bio_is_flush)
 		sio->sc->ops->bio_put(sio->sc->host, sio->bio);
@@ -86,15 +89,36 @@ static void sio_put_bios(struct ssdcache_io *sio)
 	unmap_writeback_bio(sio);
 }
 
+/* ssdcache_destroy_sio's cte cleanup but for its common case (fixed Q6, one word per map),
+ * out of line: the inline part keeps a small frame. The seed's test, and with Q6 fixed only
+ * the drop's (below). */
+static __attribute__((noinline)) void destroy_cleanup_cte(struct ssdcache_io *sio)
+{
+	if (FIXED(sio->sc, 6) ? cte_maps_empty(sio->sc, sio_cte_bound(sio)) :
+				!sio_cache_is_busy(sio) && !sio_target_is_busy(sio))
+		sio_cleanup_cte(sio);
+}
+
 /* ssdcache_destroy_sio: release the secondary clone, clean the cte up, free the sio. */
 static void ssdcache_destroy_sio(struct ssdcache_io *sio)
 {
+	struct ssdcache_ctx *sc = sio->sc;
+
 	BUG_ON(sio->on_list);
 	sio_put_bios(sio);
-	if (sio->error != -SEED_ESTALE && sio_match_sector(sio) && !sio_cache_is_busy(sio) &&
-	    !sio_target_is_busy(sio))
-		sio_cleanup_cte(sio);
-	sio->sc->c.sio_active--;
+	if (sio->error != -SEED_ESTALE && sio_match_sector(sio)) {
+		if (FIXED(sc, 6) && sc->nwords == 1) {
+			/* Fixed Q6, sio_cleanup_cte's transition changes nothing, so all it can do
+			 * is the drop, whose test (all three maps empty) implies the two busy tests:
+			 * only that test, here (the same decision; the call only when it drops) */
+			const uint64_t *bits = sio_cte_bound(sio)->bits;
+			if (!(bits[0] | bits[1] | bits[2]))
+				sio_cleanup_cte(sio);
+		} else {
+			destroy_cleanup_cte(sio);
+		}
+	}
+	sc->c.sio_active--;
 	sio_release_memory(sio);
 }
 
@@ -225,7 +249,8 @@ void write_to_target(struct ssdcache_io *sio, struct bio *bio)
 		       sio);
 }
 
-static void secondary_done(struct ssdcache_ctx *sc)
+/* always inline into the two dm_io callbacks: a call and a frame per secondary less */
+static inline __attribute__((always_inline)) void secondary_done(struct ssdcache_ctx *sc)
 {
 	BUG_ON(sc->secondaries_inflight == 0);
 	if (--sc->secondaries_inflight == 0 && sc->flush_wait_head)
