@@ -340,7 +340,9 @@ static inline uint32_t hdd_ord_upper(const struct hdd_priv *p, uint64_t lba)
 	return hdd_ord_search(p, lba + 1);
 }
 
-/* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow.
+/* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow
+ * (and a cylinder past the last, were a layout to give one, clears ord_cyl too: SPTF's scan of
+ * ord takes every distance to be below nr_cyl).
  * The shorter side of position k moves over by one (the entries before k down, p->ord with
  * them, or those from k up); a side without room first has the whole order moved back to the
  * buffer's middle third (room for every op on either side). */
@@ -349,7 +351,8 @@ static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
 	const struct hdd_op *o = &p->act[s];
 	uint32_t k = hdd_ord_upper(p, o->lba), n = p->nr_ord;
 
-	if ((k && p->ord[k - 1].cyl > o->cyl) || (k < n && p->ord[k].cyl < o->cyl))
+	if ((k && p->ord[k - 1].cyl > o->cyl) || (k < n && p->ord[k].cyl < o->cyl) ||
+	    o->cyl >= p->nr_cyl)
 		p->ord_cyl = false;
 	bool down = k < n - k;
 	if (down ? p->ord == p->ord_buf : p->ord + n == p->ord_buf + 3 * (size_t)p->ord_cap) {
@@ -838,7 +841,10 @@ static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64
  *     best cost: every op at d or further costs at least that (an op at exactly the best cost
  *     is still evaluated, it may have a lower seq). Evaluating a rider again at its position
  *     cost cannot change the choice (it already stands at 0 with its seq).
- *   - an op's rotational wait is skipped when its move alone already costs more than the best.
+ *   - an op's cost (its move, then the rotational wait) is the least value at or above the
+ *     move equal to pos - a0 modulo a revolution (a0: now + overhead modulo a revolution),
+ *     found without a division; with headsw_max (hdd_move_ns per op) the rotational wait is
+ *     skipped when the move alone already costs more than the best.
  * What does not depend on the op is computed once (the stream's window, the read-ahead's
  * progress, now + overhead modulo a revolution). Without seek_lb or ord_cyl every op is
  * evaluated (the same choice, more instructions).
@@ -881,7 +887,7 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 		}                                                                                  \
 	} while (0)
 
-	if (!p->seek_lb || !p->ord_cyl) {
+	if (!p->seek_lb || !p->ord_cyl || cur >= p->nr_cyl) {
 		for (int part = 0; part < 2; part++) {
 			struct hdd_op *o = part ? p->wc : p->act, *e = o + (part ? p->nr_wc : p->nr_act);
 			for (; o < e; o++) {
@@ -920,68 +926,88 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 		if (best)
 			best_cost = 0;
 	}
-	/* r: the first op at or beyond the head's cylinder; the l before it are nearer the
-	 * outer edge */
-	uint32_t l = 0, r = n;
-	while (l < r) {
-		uint32_t mid = (l + r) / 2;
-		if (ord[mid].cyl < cur)
-			l = mid + 1;
-		else
-			r = mid;
+	/* r: the first op at or beyond the head's cylinder (branch-free halving, as
+	 * hdd_ord_search); the l = r before it are nearer the outer edge */
+	const struct hdd_ord *b = ord;
+	for (uint32_t m = n; m > 1;) {
+		uint32_t h = m / 2;
+		b = b[h].cyl < cur ? b + h : b;
+		m -= h;
 	}
-	/* outward each way, the side of the nearest op first (an early low cost prunes more) */
-	bool left_first = l && (r == n || cur - ord[l - 1].cyl < ord[r].cyl - cur);
-/* op k, d cylinders away: stop the side once the bound passes the best cost (it and every
- * op further cost at least the bound), else try it */
-#define SPTF_STEP(k, d)                                                                            \
+	const uint32_t l = (uint32_t)(b - ord) + (b->cyl < cur);
+	uint32_t r = l;
+/* op at entry e, d cylinders away: stop the side once the bound passes the best cost (it and
+ * every op further cost at least the bound), else try it */
+#define SPTF_STEP(e, d)                                                                            \
 	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
 	if (lb[dd_] > best_cost)                                                                   \
 		break;                                                                             \
-	struct hdd_op *o = &ops[ord[k].slot];                                                      \
-	uint64_t move = MOVE_(o, d, dd_);                                                          \
-	SPTF_TRY(o, move, k)
-/* both sides of the head's cylinder, the nearer first, each outward (STEP breaks at the bound) */
+	struct hdd_op *o = &ops[(e)->slot];                                                        \
+	uint64_t move = hdd_move_ns(p, o->cyl, o->head, o->write, false);                          \
+	SPTF_TRY(o, move, (uint32_t)((e) - ord))
+/* both sides of the head's cylinder, each outward (STEP breaks at the bound): from entry r up,
+ * from l down; the side of the nearest op first (an early low cost prunes more) */
 #define SPTF_SIDES(STEP)                                                                           \
+	bool left_first = l && (r == n || cur - ord[l - 1].cyl < ord[r].cyl - cur);                \
 	for (int side = 0; side < 2; side++) {                                                     \
 		if ((side == 0) != left_first) {                                                   \
-			for (uint32_t k = r; k < n; k++) {                                         \
-				STEP(k, ord[k].cyl - cur);                                         \
+			for (const struct hdd_ord *e = ord + r; e < ord + n; e++) {                \
+				STEP(e, e->cyl - cur);                                             \
 			}                                                                          \
 		} else {                                                                           \
-			for (uint32_t k = l; k-- > 0;) {                                           \
-				STEP(k, cur - ord[k].cyl);                                         \
+			for (const struct hdd_ord *e = ord + l; e > ord;) {                        \
+				e--;                                                               \
+				STEP(e, cur - e->cyl);                                             \
 			}                                                                          \
 		}                                                                                  \
 	}
 	/* the two kinds of mechanics in loops of their own (hsw is the same for every op) */
 	if (!hsw) {
-/* SPTF_STEP from ord's copies of the op's angle and write settle: the op itself is read only
- * for its head on its own cylinder, and its seq on a tie */
-#define SPTF_STEP_N(k, d)                                                                          \
-	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
-	if (lb[dd_] > best_cost)                                                                   \
-		break;                                                                             \
-	const struct hdd_ord *e_ = &ord[k];                                                        \
-	uint64_t move = (d) ? lut[dd_] + e_->wadd : ops[e_->slot].head != cur_head ? hs : 0;       \
-	if (move > best_cost)                                                                      \
-		continue; /* cost >= move: it cannot win */                                        \
-	uint64_t a_ = a0 + move;                                                                   \
-	if (a_ >= rev)                                                                             \
-		a_ = a_ - rev < rev ? a_ - rev : a_ % rev;                                         \
-	uint64_t pos_ = e_->pos;                                                                   \
-	uint64_t cost_ = move + (pos_ >= a_ ? pos_ - a_ : rev - a_ + pos_);                        \
-	if (cost_ < best_cost || (cost_ == best_cost && ops[e_->slot].seq < best->seq)) {          \
-		best_cost = cost_;                                                                 \
-		best = &ops[e_->slot];                                                             \
-		best_k = (k);                                                                      \
+		/* The cost of ord entry e_ whose move costs move_: hdd_rot_wait after the move
+		 * makes it the least c_ >= move_ equal to pos - a0 modulo a revolution; c_
+		 * starts at pos - a0 + rev, in (0, 2 rev), one revolution above or below the
+		 * cost for a move of under a revolution (no division; no test of the move alone
+		 * against the best either, the cost is nearly as cheap). Into best_cost and bk
+		 * (the lowest seq on a tie: bk is set by then). */
+		const int64_t b0 = (int64_t)(rev - a0), revs = (int64_t)rev;
+		const struct hdd_ord *bk = best_k != UINT32_MAX ? ord + best_k : NULL;
+#define SPTF_COST_N(e_, move_)                                                                     \
+	int64_t c_ = (int64_t)(e_)->pos + b0, m_ = (int64_t)(move_);                               \
+	if (c_ - revs >= m_) {                                                                     \
+		c_ -= revs;                                                                        \
+	} else if (c_ < m_) {                                                                      \
+		c_ += revs;                                                                        \
+		if (c_ < m_)                                                                       \
+			c_ += (m_ - c_ + revs - 1) / revs * revs;                                  \
+	}                                                                                          \
+	if ((uint64_t)c_ <= best_cost &&                                                           \
+	    ((uint64_t)c_ < best_cost || ops[(e_)->slot].seq < ops[bk->slot].seq)) {               \
+		best_cost = (uint64_t)c_;                                                          \
+		bk = (e_);                                                                         \
 	}
+		/* the ops on the head's own cylinder first: a head switch or nothing (no write
+		 * settle), from r on */
+		const struct hdd_ord *e0 = ord + r;
+		for (; e0 < ord + n && e0->cyl == cur; e0++) {
+			uint64_t move = ops[e0->slot].head != cur_head ? hs : 0;
+			SPTF_COST_N(e0, move)
+		}
+		r = (uint32_t)(e0 - ord);
+/* SPTF_STEP from ord's copies of the op's angle and write settle (the op itself is read only
+ * on a tie, for its seq); d is never 0 here, and below nr_cyl (hdd_ord_insert, the caller) */
+#define SPTF_STEP_N(e, d)                                                                          \
+	uint32_t d_ = (d);                                                                         \
+	if (lb[d_] > best_cost)                                                                    \
+		break;                                                                             \
+	uint64_t move = lut[d_] + (e)->wadd;                                                       \
+	SPTF_COST_N(e, move)
 		SPTF_SIDES(SPTF_STEP_N)
 #undef SPTF_STEP_N
+#undef SPTF_COST_N
+		best_k = (uint32_t)(bk - ord);
+		best = &ops[bk->slot];
 	} else {
-#define MOVE_(o, d, dd_) hdd_move_ns(p, (o)->cyl, (o)->head, (o)->write, false)
 		SPTF_SIDES(SPTF_STEP)
-#undef MOVE_
 	}
 #undef SPTF_SIDES
 #undef SPTF_STEP
