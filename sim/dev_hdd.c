@@ -365,6 +365,8 @@ static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
 	} else {
 		memmove(&p->ord[k + 1], &p->ord[k], (n - k) * sizeof(*p->ord));
 	}
+	if (k <= p->ord_hint)
+		p->ord_hint++;
 	p->ord[k] = (struct hdd_ord){.lba = o->lba,
 				     .cyl = o->cyl,
 				     .slot = s,
@@ -385,7 +387,8 @@ static uint32_t hdd_ord_find(const struct hdd_priv *p, uint32_t s)
 /* Slot s leaves the order (at position k if that is where it is: the scheduler's scan knows),
  * and the op in slot last (its array's last, moved into s by the caller after this) is
  * renamed s. Removing keeps the cylinder order (no new neighbours can disagree where the old
- * ones agreed). */
+ * ones agreed). The removed op's place is the next ord_hint (the scheduler removes only the op
+ * it serves). */
 static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32_t k)
 {
 	if (k >= p->nr_ord || p->ord[k].slot != s)
@@ -401,6 +404,7 @@ static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32
 			memmove(&p->ord[k], &p->ord[k + 1], (p->nr_ord - k - 1) * sizeof(*p->ord));
 		}
 		p->nr_ord--;
+		p->ord_hint = k;
 	}
 	if (last != s && (k = hdd_ord_find(p, last)) < p->nr_ord)
 		p->ord[k].slot = s;
@@ -926,15 +930,19 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 		if (best)
 			best_cost = 0;
 	}
-	/* r: the first op at or beyond the head's cylinder (branch-free halving, as
-	 * hdd_ord_search); the l = r before it are nearer the outer edge */
-	const struct hdd_ord *b = ord;
-	for (uint32_t m = n; m > 1;) {
-		uint32_t h = m / 2;
-		b = b[h].cyl < cur ? b + h : b;
-		m -= h;
+	/* l: the first op at or beyond the head's cylinder; the l before it are nearer the outer
+	 * edge. Most often where the op last served was (ord_hint: the head stays on its
+	 * cylinder), else found by branch-free halving as hdd_ord_search. */
+	uint32_t l = p->ord_hint;
+	if (l > n || (l < n && ord[l].cyl < cur) || (l && ord[l - 1].cyl >= cur)) {
+		const struct hdd_ord *b = ord;
+		for (uint32_t m = n; m > 1;) {
+			uint32_t h = m / 2;
+			b = b[h].cyl < cur ? b + h : b;
+			m -= h;
+		}
+		l = (uint32_t)(b - ord) + (b->cyl < cur);
 	}
-	const uint32_t l = (uint32_t)(b - ord) + (b->cyl < cur);
 	uint32_t r = l;
 /* op at entry e, d cylinders away: stop the side once the bound passes the best cost (it and
  * every op further cost at least the bound), else try it */

@@ -147,6 +147,9 @@ struct hdd_priv {
 	struct hdd_ord *ord_buf;
 	uint32_t ord_cap;
 	bool ord_cyl;
+	/* where in ord the op last served was (kept across insertions before it): SPTF's first
+	 * guess at where the head's cylinder falls */
+	uint32_t ord_hint;
 	uint64_t wc_max_nsect; /* no wc[] op has ever been longer (bounds the lba searches) */
 	/* seek_lb[d]: a lower bound of the move to any cylinder d or more away (the seek table's
 	 * minimum from d on, less what headsw_max's write_less can take off); NULL: none (no
