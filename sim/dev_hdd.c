@@ -892,24 +892,24 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 	} while (0)
 
 	if (!p->seek_lb || !p->ord_cyl || cur >= p->nr_cyl) {
-		for (int part = 0; part < 2; part++) {
-			struct hdd_op *o = part ? p->wc : p->act, *e = o + (part ? p->nr_wc : p->nr_act);
-			for (; o < e; o++) {
-				if (stream && !o->write && o->lba >= lo &&
-				    (o->lba < hi || (o->lba == hi && at_hi))) {
-					if (best_cost || o->seq < best->seq) {
-						best_cost = 0;
-						best = o;
-					}
-					continue;
+		for (uint32_t k = 0; k < p->nr_ord; k++) {
+			struct hdd_op *o = &p->act[p->ord[k].slot];
+			if (stream && !o->write && o->lba >= lo &&
+			    (o->lba < hi || (o->lba == hi && at_hi))) {
+				if (best_cost || o->seq < best->seq) {
+					best_cost = 0;
+					best = o;
+					best_k = k;
 				}
-				uint32_t dc = o->cyl > cur ? o->cyl - cur : cur - o->cyl;
-				uint64_t move = hsw ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
-						: dc ? hdd_seek_ns(p, dc) + (o->write ? ws : 0)
-						: o->head != cur_head ? hs : 0;
-				SPTF_TRY(o, move, UINT32_MAX);
+				continue;
 			}
+			uint32_t dc = o->cyl > cur ? o->cyl - cur : cur - o->cyl;
+			uint64_t move = hsw ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
+				      : dc ? hdd_seek_ns(p, dc) + (o->write ? ws : 0)
+				      : o->head != cur_head ? hs : 0;
+			SPTF_TRY(o, move, k);
 		}
+		*pos = best_k;
 		return best;
 	}
 
@@ -1025,7 +1025,9 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 }
 
 /* Choose the next op: returns a pointer into act[] or wc[] (NULL if none), and in *pos where it
- * is in ord when the choice came from a scan of ord (else UINT32_MAX). */
+ * is in ord when the choice came from a scan of ord (else UINT32_MAX). Every op is in ord: the
+ * scans go through it (act[] has free slots among the used ones; no order of the ops matters,
+ * every choice takes the lowest seq among equals). */
 static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 {
 	struct hdd_op *best = NULL;
@@ -1036,10 +1038,12 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 		return NULL;
 	if (p->starve || p->sched == HDD_FIFO) {
 		struct hdd_op *old = NULL;
-		for (uint32_t i = 0; i < n; i++) {
-			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
-			if (!old || o->seq < old->seq)
+		for (uint32_t k = 0; k < p->nr_ord; k++) {
+			struct hdd_op *o = &p->act[p->ord[k].slot];
+			if (!old || o->seq < old->seq) {
 				old = o;
+				*pos = k;
+			}
 		}
 		if (p->sched == HDD_FIFO || now - old->enq_ns >= p->starve)
 			return old;
@@ -1047,8 +1051,8 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 	if (p->sched == HDD_SPTF)
 		return hdd_pick_sptf(p, now, pos);
 	for (int pass = 0; pass < 2 && !best; pass++) {
-		for (uint32_t i = 0; i < n; i++) {
-			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
+		for (uint32_t k = 0; k < p->nr_ord; k++) {
+			struct hdd_op *o = &p->act[p->ord[k].slot];
 			uint64_t cost;
 			switch (p->sched) {
 			case HDD_SSTF:
@@ -1066,6 +1070,7 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 			if (cost < best_cost || (cost == best_cost && o->seq < best->seq)) {
 				best_cost = cost;
 				best = o;
+				*pos = k;
 			}
 		}
 		if (!best && p->sched == HDD_ELEVATOR)
@@ -1163,12 +1168,18 @@ static void hdd_start(struct dev *d, uint64_t now)
 	if (!o)
 		return;
 	p->cur = *o;
-	/* remove from its array, the last op taking its place (the order within the arrays is
-	 * kept as it always was: sstf and elevator break ties by it) */
+	/* remove from its array: a host command frees its slot, a destage has the last of wc[]
+	 * take its place (wc[] stays packed) */
 	uint32_t s = (uint32_t)(o - p->act);
-	uint32_t last = s < p->queue_depth ? --p->nr_act : (uint32_t)p->queue_depth + --p->nr_wc;
-	hdd_ord_remove(p, s, last, pos);
-	*o = p->act[last];
+	if (s < p->queue_depth) {
+		p->act_used[s / 64] &= ~(UINT64_C(1) << (s % 64));
+		p->nr_act--;
+		hdd_ord_remove(p, s, s, pos);
+	} else {
+		uint32_t last = (uint32_t)p->queue_depth + --p->nr_wc;
+		hdd_ord_remove(p, s, last, pos);
+		*o = p->act[last];
+	}
 	/* a destage is the drive's own work: no command to decode */
 	t = p->cur.io ? now + p->overhead : now;
 	p->cur_streamed = false;
@@ -1254,7 +1265,14 @@ static void hdd_admit(struct hdd_priv *p, uint64_t now)
 {
 	while (p->pend_head && p->nr_act < p->queue_depth) {
 		struct dev_io *io = p->pend_head;
-		struct hdd_op *o = &p->act[p->nr_act++];
+		/* the lowest free slot (there is one below queue_depth) */
+		uint32_t w = 0;
+		while (!~p->act_used[w])
+			w++;
+		uint32_t s = w * 64 + (uint32_t)__builtin_ctzll(~p->act_used[w]);
+		p->act_used[w] |= UINT64_C(1) << (s % 64);
+		p->nr_act++;
+		struct hdd_op *o = &p->act[s];
 		p->pend_head = io->q_next;
 		if (!p->pend_head)
 			p->pend_tail = NULL;
@@ -1265,7 +1283,7 @@ static void hdd_admit(struct hdd_priv *p, uint64_t now)
 		o->write = io->op == DEV_WRITE;
 		o->seq = io->q_key;
 		hdd_op_fill(p, o, now);
-		hdd_ord_insert(p, (uint32_t)(o - p->act));
+		hdd_ord_insert(p, s);
 	}
 }
 
