@@ -311,8 +311,14 @@ static void hdd_fini(struct dev *d)
 
 /* ---- the ops in lba order (p->ord) -------------------------------------------------------- */
 
-/* First position in ord whose op starts at or after key. Branch-free halving (a conditional
- * move per step): the searches run several times per command. */
+/* First position in ord whose op starts at or after key; the searches run several times per
+ * command. Halving by powers of two (Skarupke's branchless lower bound): one step first takes
+ * the range to a power of two, then each halving is a compare and a conditional move at a
+ * constant offset, unrolled (a jump into the ladder at the range's size). */
+#define HDD_ORD_HALVE(h)                                                                           \
+	if (b[h].lba < key)                                                                        \
+		b += (h);                                                                          \
+	__attribute__((fallthrough))
 static uint32_t hdd_ord_search(const struct hdd_priv *p, uint64_t key)
 {
 	const struct hdd_ord *b = p->ord;
@@ -320,13 +326,38 @@ static uint32_t hdd_ord_search(const struct hdd_priv *p, uint64_t key)
 
 	if (!n)
 		return 0;
-	while (n > 1) {
-		uint32_t h = n / 2;
-		b = b[h].lba < key ? b + h : b;
-		n -= h;
+	uint32_t step = UINT32_C(1) << (31 - __builtin_clz(n)); /* the largest power of 2 <= n */
+	if (step != n && b[step].lba < key) {
+		/* the first step + 1 are all below key: the answer is in the last n - step - 1,
+		 * the range rounded up to a power of 2 at the end */
+		n -= step + 1;
+		if (!n)
+			return p->nr_ord;
+		step = n == 1 ? 1 : UINT32_C(1) << (32 - __builtin_clz(n - 1));
+		b = p->ord + p->nr_ord - step;
+	}
+	switch (__builtin_ctz(step)) {
+	default:
+		for (step /= 2; step > 512; step /= 2)
+			if (b[step].lba < key)
+				b += step;
+		__attribute__((fallthrough));
+	case 10: HDD_ORD_HALVE(512);
+	case 9: HDD_ORD_HALVE(256);
+	case 8: HDD_ORD_HALVE(128);
+	case 7: HDD_ORD_HALVE(64);
+	case 6: HDD_ORD_HALVE(32);
+	case 5: HDD_ORD_HALVE(16);
+	case 4: HDD_ORD_HALVE(8);
+	case 3: HDD_ORD_HALVE(4);
+	case 2: HDD_ORD_HALVE(2);
+	case 1: HDD_ORD_HALVE(1);
+	case 0:
+		break;
 	}
 	return (uint32_t)(b - p->ord) + (b->lba < key);
 }
+#undef HDD_ORD_HALVE
 
 /* The first op at or after lba; upper: after lba (an lba is below the drive's size, so lba + 1
  * cannot wrap). */
