@@ -311,8 +311,14 @@ static void hdd_fini(struct dev *d)
 
 /* ---- the ops in lba order (p->ord) -------------------------------------------------------- */
 
-/* First position in ord whose op starts at or after key. Branch-free halving (a conditional
- * move per step): the searches run several times per command. */
+/* First position in ord whose op starts at or after key; the searches run several times per
+ * command. Halving by powers of two (Skarupke's branchless lower bound): one step first takes
+ * the range to a power of two, then each halving is a compare and a conditional move at a
+ * constant offset, unrolled (a jump into the ladder at the range's size). */
+#define HDD_ORD_HALVE(h)                                                                           \
+	if (b[h].lba < key)                                                                        \
+		b += (h);                                                                          \
+	__attribute__((fallthrough))
 static uint32_t hdd_ord_search(const struct hdd_priv *p, uint64_t key)
 {
 	const struct hdd_ord *b = p->ord;
@@ -320,13 +326,38 @@ static uint32_t hdd_ord_search(const struct hdd_priv *p, uint64_t key)
 
 	if (!n)
 		return 0;
-	while (n > 1) {
-		uint32_t h = n / 2;
-		b = b[h].lba < key ? b + h : b;
-		n -= h;
+	uint32_t step = UINT32_C(1) << (31 - __builtin_clz(n)); /* the largest power of 2 <= n */
+	if (step != n && b[step].lba < key) {
+		/* the first step + 1 are all below key: the answer is in the last n - step - 1,
+		 * the range rounded up to a power of 2 at the end */
+		n -= step + 1;
+		if (!n)
+			return p->nr_ord;
+		step = n == 1 ? 1 : UINT32_C(1) << (32 - __builtin_clz(n - 1));
+		b = p->ord + p->nr_ord - step;
+	}
+	switch (__builtin_ctz(step)) {
+	default:
+		for (step /= 2; step > 512; step /= 2)
+			if (b[step].lba < key)
+				b += step;
+		__attribute__((fallthrough));
+	case 10: HDD_ORD_HALVE(512);
+	case 9: HDD_ORD_HALVE(256);
+	case 8: HDD_ORD_HALVE(128);
+	case 7: HDD_ORD_HALVE(64);
+	case 6: HDD_ORD_HALVE(32);
+	case 5: HDD_ORD_HALVE(16);
+	case 4: HDD_ORD_HALVE(8);
+	case 3: HDD_ORD_HALVE(4);
+	case 2: HDD_ORD_HALVE(2);
+	case 1: HDD_ORD_HALVE(1);
+	case 0:
+		break;
 	}
 	return (uint32_t)(b - p->ord) + (b->lba < key);
 }
+#undef HDD_ORD_HALVE
 
 /* The first op at or after lba; upper: after lba (an lba is below the drive's size, so lba + 1
  * cannot wrap). */
@@ -340,7 +371,9 @@ static inline uint32_t hdd_ord_upper(const struct hdd_priv *p, uint64_t lba)
 	return hdd_ord_search(p, lba + 1);
 }
 
-/* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow.
+/* Slot s (filled) joins the order. Its neighbours tell whether the cylinders still follow
+ * (and a cylinder past the last, were a layout to give one, clears ord_cyl too: SPTF's scan of
+ * ord takes every distance to be below nr_cyl).
  * The shorter side of position k moves over by one (the entries before k down, p->ord with
  * them, or those from k up); a side without room first has the whole order moved back to the
  * buffer's middle third (room for every op on either side). */
@@ -349,7 +382,8 @@ static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
 	const struct hdd_op *o = &p->act[s];
 	uint32_t k = hdd_ord_upper(p, o->lba), n = p->nr_ord;
 
-	if ((k && p->ord[k - 1].cyl > o->cyl) || (k < n && p->ord[k].cyl < o->cyl))
+	if ((k && p->ord[k - 1].cyl > o->cyl) || (k < n && p->ord[k].cyl < o->cyl) ||
+	    o->cyl >= p->nr_cyl)
 		p->ord_cyl = false;
 	bool down = k < n - k;
 	if (down ? p->ord == p->ord_buf : p->ord + n == p->ord_buf + 3 * (size_t)p->ord_cap) {
@@ -362,6 +396,8 @@ static void hdd_ord_insert(struct hdd_priv *p, uint32_t s)
 	} else {
 		memmove(&p->ord[k + 1], &p->ord[k], (n - k) * sizeof(*p->ord));
 	}
+	if (k <= p->ord_hint)
+		p->ord_hint++;
 	p->ord[k] = (struct hdd_ord){.lba = o->lba,
 				     .cyl = o->cyl,
 				     .slot = s,
@@ -382,7 +418,8 @@ static uint32_t hdd_ord_find(const struct hdd_priv *p, uint32_t s)
 /* Slot s leaves the order (at position k if that is where it is: the scheduler's scan knows),
  * and the op in slot last (its array's last, moved into s by the caller after this) is
  * renamed s. Removing keeps the cylinder order (no new neighbours can disagree where the old
- * ones agreed). */
+ * ones agreed). The removed op's place is the next ord_hint (the scheduler removes only the op
+ * it serves). */
 static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32_t k)
 {
 	if (k >= p->nr_ord || p->ord[k].slot != s)
@@ -398,6 +435,7 @@ static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32
 			memmove(&p->ord[k], &p->ord[k + 1], (p->nr_ord - k - 1) * sizeof(*p->ord));
 		}
 		p->nr_ord--;
+		p->ord_hint = k;
 	}
 	if (last != s && (k = hdd_ord_find(p, last)) < p->nr_ord)
 		p->ord[k].slot = s;
@@ -838,7 +876,10 @@ static void hdd_ra_on_hit(struct hdd_priv *p, uint64_t lba, uint64_t end, uint64
  *     best cost: every op at d or further costs at least that (an op at exactly the best cost
  *     is still evaluated, it may have a lower seq). Evaluating a rider again at its position
  *     cost cannot change the choice (it already stands at 0 with its seq).
- *   - an op's rotational wait is skipped when its move alone already costs more than the best.
+ *   - an op's cost (its move, then the rotational wait) is the least value at or above the
+ *     move equal to pos - a0 modulo a revolution (a0: now + overhead modulo a revolution),
+ *     found without a division; with headsw_max (hdd_move_ns per op) the rotational wait is
+ *     skipped when the move alone already costs more than the best.
  * What does not depend on the op is computed once (the stream's window, the read-ahead's
  * progress, now + overhead modulo a revolution). Without seek_lb or ord_cyl every op is
  * evaluated (the same choice, more instructions).
@@ -881,25 +922,25 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 		}                                                                                  \
 	} while (0)
 
-	if (!p->seek_lb || !p->ord_cyl) {
-		for (int part = 0; part < 2; part++) {
-			struct hdd_op *o = part ? p->wc : p->act, *e = o + (part ? p->nr_wc : p->nr_act);
-			for (; o < e; o++) {
-				if (stream && !o->write && o->lba >= lo &&
-				    (o->lba < hi || (o->lba == hi && at_hi))) {
-					if (best_cost || o->seq < best->seq) {
-						best_cost = 0;
-						best = o;
-					}
-					continue;
+	if (!p->seek_lb || !p->ord_cyl || cur >= p->nr_cyl) {
+		for (uint32_t k = 0; k < p->nr_ord; k++) {
+			struct hdd_op *o = &p->act[p->ord[k].slot];
+			if (stream && !o->write && o->lba >= lo &&
+			    (o->lba < hi || (o->lba == hi && at_hi))) {
+				if (best_cost || o->seq < best->seq) {
+					best_cost = 0;
+					best = o;
+					best_k = k;
 				}
-				uint32_t dc = o->cyl > cur ? o->cyl - cur : cur - o->cyl;
-				uint64_t move = hsw ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
-						: dc ? hdd_seek_ns(p, dc) + (o->write ? ws : 0)
-						: o->head != cur_head ? hs : 0;
-				SPTF_TRY(o, move, UINT32_MAX);
+				continue;
 			}
+			uint32_t dc = o->cyl > cur ? o->cyl - cur : cur - o->cyl;
+			uint64_t move = hsw ? hdd_move_ns(p, o->cyl, o->head, o->write, false)
+				      : dc ? hdd_seek_ns(p, dc) + (o->write ? ws : 0)
+				      : o->head != cur_head ? hs : 0;
+			SPTF_TRY(o, move, k);
 		}
+		*pos = best_k;
 		return best;
 	}
 
@@ -920,68 +961,92 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 		if (best)
 			best_cost = 0;
 	}
-	/* r: the first op at or beyond the head's cylinder; the l before it are nearer the
-	 * outer edge */
-	uint32_t l = 0, r = n;
-	while (l < r) {
-		uint32_t mid = (l + r) / 2;
-		if (ord[mid].cyl < cur)
-			l = mid + 1;
-		else
-			r = mid;
+	/* l: the first op at or beyond the head's cylinder; the l before it are nearer the outer
+	 * edge. Most often where the op last served was (ord_hint: the head stays on its
+	 * cylinder), else found by branch-free halving as hdd_ord_search. */
+	uint32_t l = p->ord_hint;
+	if (l > n || (l < n && ord[l].cyl < cur) || (l && ord[l - 1].cyl >= cur)) {
+		const struct hdd_ord *b = ord;
+		for (uint32_t m = n; m > 1;) {
+			uint32_t h = m / 2;
+			b = b[h].cyl < cur ? b + h : b;
+			m -= h;
+		}
+		l = (uint32_t)(b - ord) + (b->cyl < cur);
 	}
-	/* outward each way, the side of the nearest op first (an early low cost prunes more) */
-	bool left_first = l && (r == n || cur - ord[l - 1].cyl < ord[r].cyl - cur);
-/* op k, d cylinders away: stop the side once the bound passes the best cost (it and every
- * op further cost at least the bound), else try it */
-#define SPTF_STEP(k, d)                                                                            \
+	uint32_t r = l;
+/* op at entry e, d cylinders away: stop the side once the bound passes the best cost (it and
+ * every op further cost at least the bound), else try it */
+#define SPTF_STEP(e, d)                                                                            \
 	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
 	if (lb[dd_] > best_cost)                                                                   \
 		break;                                                                             \
-	struct hdd_op *o = &ops[ord[k].slot];                                                      \
-	uint64_t move = MOVE_(o, d, dd_);                                                          \
-	SPTF_TRY(o, move, k)
-/* both sides of the head's cylinder, the nearer first, each outward (STEP breaks at the bound) */
+	struct hdd_op *o = &ops[(e)->slot];                                                        \
+	uint64_t move = hdd_move_ns(p, o->cyl, o->head, o->write, false);                          \
+	SPTF_TRY(o, move, (uint32_t)((e) - ord))
+/* both sides of the head's cylinder, each outward (STEP breaks at the bound): from entry r up,
+ * from l down; the side of the nearest op first (an early low cost prunes more) */
 #define SPTF_SIDES(STEP)                                                                           \
+	bool left_first = l && (r == n || cur - ord[l - 1].cyl < ord[r].cyl - cur);                \
 	for (int side = 0; side < 2; side++) {                                                     \
 		if ((side == 0) != left_first) {                                                   \
-			for (uint32_t k = r; k < n; k++) {                                         \
-				STEP(k, ord[k].cyl - cur);                                         \
+			for (const struct hdd_ord *e = ord + r; e < ord + n; e++) {                \
+				STEP(e, e->cyl - cur);                                             \
 			}                                                                          \
 		} else {                                                                           \
-			for (uint32_t k = l; k-- > 0;) {                                           \
-				STEP(k, cur - ord[k].cyl);                                         \
+			for (const struct hdd_ord *e = ord + l; e > ord;) {                        \
+				e--;                                                               \
+				STEP(e, cur - e->cyl);                                             \
 			}                                                                          \
 		}                                                                                  \
 	}
 	/* the two kinds of mechanics in loops of their own (hsw is the same for every op) */
 	if (!hsw) {
-/* SPTF_STEP from ord's copies of the op's angle and write settle: the op itself is read only
- * for its head on its own cylinder, and its seq on a tie */
-#define SPTF_STEP_N(k, d)                                                                          \
-	uint32_t dd_ = (d) < last_d ? (d) : last_d;                                                \
-	if (lb[dd_] > best_cost)                                                                   \
-		break;                                                                             \
-	const struct hdd_ord *e_ = &ord[k];                                                        \
-	uint64_t move = (d) ? lut[dd_] + e_->wadd : ops[e_->slot].head != cur_head ? hs : 0;       \
-	if (move > best_cost)                                                                      \
-		continue; /* cost >= move: it cannot win */                                        \
-	uint64_t a_ = a0 + move;                                                                   \
-	if (a_ >= rev)                                                                             \
-		a_ = a_ - rev < rev ? a_ - rev : a_ % rev;                                         \
-	uint64_t pos_ = e_->pos;                                                                   \
-	uint64_t cost_ = move + (pos_ >= a_ ? pos_ - a_ : rev - a_ + pos_);                        \
-	if (cost_ < best_cost || (cost_ == best_cost && ops[e_->slot].seq < best->seq)) {          \
-		best_cost = cost_;                                                                 \
-		best = &ops[e_->slot];                                                             \
-		best_k = (k);                                                                      \
+		/* The cost of ord entry e_ whose move costs move_: hdd_rot_wait after the move
+		 * makes it the least c_ >= move_ equal to pos - a0 modulo a revolution; c_
+		 * starts at pos - a0 + rev, in (0, 2 rev), one revolution above or below the
+		 * cost for a move of under a revolution (no division; no test of the move alone
+		 * against the best either, the cost is nearly as cheap). Into best_cost and bk
+		 * (the lowest seq on a tie: bk is set by then). */
+		const int64_t b0 = (int64_t)(rev - a0), revs = (int64_t)rev;
+		const struct hdd_ord *bk = best_k != UINT32_MAX ? ord + best_k : NULL;
+#define SPTF_COST_N(e_, move_)                                                                     \
+	int64_t c_ = (int64_t)(e_)->pos + b0, m_ = (int64_t)(move_);                               \
+	if (c_ - revs >= m_) {                                                                     \
+		c_ -= revs;                                                                        \
+	} else if (c_ < m_) {                                                                      \
+		c_ += revs;                                                                        \
+		if (c_ < m_)                                                                       \
+			c_ += (m_ - c_ + revs - 1) / revs * revs;                                  \
+	}                                                                                          \
+	if ((uint64_t)c_ <= best_cost &&                                                           \
+	    ((uint64_t)c_ < best_cost || ops[(e_)->slot].seq < ops[bk->slot].seq)) {               \
+		best_cost = (uint64_t)c_;                                                          \
+		bk = (e_);                                                                         \
 	}
+		/* the ops on the head's own cylinder first: a head switch or nothing (no write
+		 * settle), from r on */
+		const struct hdd_ord *e0 = ord + r;
+		for (; e0 < ord + n && e0->cyl == cur; e0++) {
+			uint64_t move = ops[e0->slot].head != cur_head ? hs : 0;
+			SPTF_COST_N(e0, move)
+		}
+		r = (uint32_t)(e0 - ord);
+/* SPTF_STEP from ord's copies of the op's angle and write settle (the op itself is read only
+ * on a tie, for its seq); d is never 0 here, and below nr_cyl (hdd_ord_insert, the caller) */
+#define SPTF_STEP_N(e, d)                                                                          \
+	uint32_t d_ = (d);                                                                         \
+	if (lb[d_] > best_cost)                                                                    \
+		break;                                                                             \
+	uint64_t move = lut[d_] + (e)->wadd;                                                       \
+	SPTF_COST_N(e, move)
 		SPTF_SIDES(SPTF_STEP_N)
 #undef SPTF_STEP_N
+#undef SPTF_COST_N
+		best_k = (uint32_t)(bk - ord);
+		best = &ops[bk->slot];
 	} else {
-#define MOVE_(o, d, dd_) hdd_move_ns(p, (o)->cyl, (o)->head, (o)->write, false)
 		SPTF_SIDES(SPTF_STEP)
-#undef MOVE_
 	}
 #undef SPTF_SIDES
 #undef SPTF_STEP
@@ -991,7 +1056,9 @@ static struct hdd_op *hdd_pick_sptf(const struct hdd_priv *p, uint64_t now, uint
 }
 
 /* Choose the next op: returns a pointer into act[] or wc[] (NULL if none), and in *pos where it
- * is in ord when the choice came from a scan of ord (else UINT32_MAX). */
+ * is in ord when the choice came from a scan of ord (else UINT32_MAX). Every op is in ord: the
+ * scans go through it (act[] has free slots among the used ones; no order of the ops matters,
+ * every choice takes the lowest seq among equals). */
 static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 {
 	struct hdd_op *best = NULL;
@@ -1002,10 +1069,12 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 		return NULL;
 	if (p->starve || p->sched == HDD_FIFO) {
 		struct hdd_op *old = NULL;
-		for (uint32_t i = 0; i < n; i++) {
-			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
-			if (!old || o->seq < old->seq)
+		for (uint32_t k = 0; k < p->nr_ord; k++) {
+			struct hdd_op *o = &p->act[p->ord[k].slot];
+			if (!old || o->seq < old->seq) {
 				old = o;
+				*pos = k;
+			}
 		}
 		if (p->sched == HDD_FIFO || now - old->enq_ns >= p->starve)
 			return old;
@@ -1013,8 +1082,8 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 	if (p->sched == HDD_SPTF)
 		return hdd_pick_sptf(p, now, pos);
 	for (int pass = 0; pass < 2 && !best; pass++) {
-		for (uint32_t i = 0; i < n; i++) {
-			struct hdd_op *o = i < p->nr_act ? &p->act[i] : &p->wc[i - p->nr_act];
+		for (uint32_t k = 0; k < p->nr_ord; k++) {
+			struct hdd_op *o = &p->act[p->ord[k].slot];
 			uint64_t cost;
 			switch (p->sched) {
 			case HDD_SSTF:
@@ -1032,6 +1101,7 @@ static struct hdd_op *hdd_pick(struct hdd_priv *p, uint64_t now, uint32_t *pos)
 			if (cost < best_cost || (cost == best_cost && o->seq < best->seq)) {
 				best_cost = cost;
 				best = o;
+				*pos = k;
 			}
 		}
 		if (!best && p->sched == HDD_ELEVATOR)
@@ -1129,12 +1199,18 @@ static void hdd_start(struct dev *d, uint64_t now)
 	if (!o)
 		return;
 	p->cur = *o;
-	/* remove from its array, the last op taking its place (the order within the arrays is
-	 * kept as it always was: sstf and elevator break ties by it) */
+	/* remove from its array: a host command frees its slot, a destage has the last of wc[]
+	 * take its place (wc[] stays packed) */
 	uint32_t s = (uint32_t)(o - p->act);
-	uint32_t last = s < p->queue_depth ? --p->nr_act : (uint32_t)p->queue_depth + --p->nr_wc;
-	hdd_ord_remove(p, s, last, pos);
-	*o = p->act[last];
+	if (s < p->queue_depth) {
+		p->act_used[s / 64] &= ~(UINT64_C(1) << (s % 64));
+		p->nr_act--;
+		hdd_ord_remove(p, s, s, pos);
+	} else {
+		uint32_t last = (uint32_t)p->queue_depth + --p->nr_wc;
+		hdd_ord_remove(p, s, last, pos);
+		*o = p->act[last];
+	}
 	/* a destage is the drive's own work: no command to decode */
 	t = p->cur.io ? now + p->overhead : now;
 	p->cur_streamed = false;
@@ -1220,7 +1296,14 @@ static void hdd_admit(struct hdd_priv *p, uint64_t now)
 {
 	while (p->pend_head && p->nr_act < p->queue_depth) {
 		struct dev_io *io = p->pend_head;
-		struct hdd_op *o = &p->act[p->nr_act++];
+		/* the lowest free slot (there is one below queue_depth) */
+		uint32_t w = 0;
+		while (!~p->act_used[w])
+			w++;
+		uint32_t s = w * 64 + (uint32_t)__builtin_ctzll(~p->act_used[w]);
+		p->act_used[w] |= UINT64_C(1) << (s % 64);
+		p->nr_act++;
+		struct hdd_op *o = &p->act[s];
 		p->pend_head = io->q_next;
 		if (!p->pend_head)
 			p->pend_tail = NULL;
@@ -1231,7 +1314,7 @@ static void hdd_admit(struct hdd_priv *p, uint64_t now)
 		o->write = io->op == DEV_WRITE;
 		o->seq = io->q_key;
 		hdd_op_fill(p, o, now);
-		hdd_ord_insert(p, (uint32_t)(o - p->act));
+		hdd_ord_insert(p, s);
 	}
 }
 

@@ -130,9 +130,11 @@ struct hdd_priv {
 
 	/* queues: host commands visible to the scheduler, destages, and those beyond the depth.
 	 * act[] and wc[] are one allocation (wc = act + queue_depth): slot s names act[s], which
-	 * is wc[s - queue_depth] from queue_depth on. */
+	 * is wc[s - queue_depth] from queue_depth on. wc[] is packed (its first nr_wc); act[]'s
+	 * nr_act are any of its slots (act_used): a command keeps its slot until served. */
 	struct hdd_op *act;
 	uint32_t nr_act;
+	uint64_t act_used[4]; /* act[]'s slots in use (queue_depth <= 256) */
 	struct hdd_op *wc;
 	uint32_t nr_wc;
 	/* The slots of every op in act[] and wc[], in lba order (ties in any order): SPTF scans
@@ -147,6 +149,9 @@ struct hdd_priv {
 	struct hdd_ord *ord_buf;
 	uint32_t ord_cap;
 	bool ord_cyl;
+	/* where in ord the op last served was (kept across insertions before it): SPTF's first
+	 * guess at where the head's cylinder falls */
+	uint32_t ord_hint;
 	uint64_t wc_max_nsect; /* no wc[] op has ever been longer (bounds the lba searches) */
 	/* seek_lb[d]: a lower bound of the move to any cylinder d or more away (the seek table's
 	 * minimum from d on, less what headsw_max's write_less can take off); NULL: none (no
