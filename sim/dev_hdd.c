@@ -259,6 +259,8 @@ static int hdd_load_file(struct dev *d, struct hdd_priv *p, char *err, size_t er
 	return 0;
 }
 
+static void hdd_seg_init(struct hdd_priv *p);
+
 static int hdd_init(struct dev *d, char *err, size_t errlen)
 {
 	struct hdd_priv *p = d->priv;
@@ -290,6 +292,7 @@ static int hdd_init(struct dev *d, char *err, size_t errlen)
 	p->ra_sect = p->readahead / 512;
 	if (p->ra_sect > p->seg_max_sect)
 		p->ra_sect = p->seg_max_sect;
+	hdd_seg_init(p);
 	p->wc_sect_max = p->write_cache ? p->cache_size / 2 / 512 : 0;
 	p->dir = 1;
 	return 0;
@@ -443,6 +446,94 @@ static void hdd_ord_remove(struct hdd_priv *p, uint32_t s, uint32_t last, uint32
 
 /* ---- cache ------------------------------------------------------------------------------- */
 
+/* The segments in index order, all empty at sector 0, their buckets a sector range of the
+ * segment's size or more (a segment reaches into one or two). */
+static void hdd_seg_init(struct hdd_priv *p)
+{
+	uint32_t n = (uint32_t)p->nr_segs;
+
+	for (uint32_t i = 0; i < n; i++) {
+		p->segs[i].lru_prev = i ? (uint16_t)(i - 1) : HDD_SEG_NONE;
+		p->segs[i].lru_next = i + 1 < n ? (uint16_t)(i + 1) : HDD_SEG_NONE;
+	}
+	p->seg_lru_head = 0;
+	p->seg_lru_tail = (uint16_t)(n - 1);
+	p->seg_map_on = n <= 64;
+	p->seg_map_shift = 0;
+	while (p->seg_map_shift < 40 && (1ULL << p->seg_map_shift) < p->seg_max_sect)
+		p->seg_map_shift++;
+	if (p->seg_map_on)
+		p->seg_map[0] = n == 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+/* Segment i becomes the most recently used. */
+static inline void hdd_seg_stamp(struct hdd_priv *p, uint32_t i)
+{
+	struct hdd_seg *s = &p->segs[i];
+
+	s->stamp = ++p->stamp;
+	if (i == p->seg_lru_tail)
+		return;
+	if (i == p->seg_lru_head)
+		p->seg_lru_head = s->lru_next;
+	else
+		p->segs[s->lru_prev].lru_next = s->lru_next;
+	p->segs[s->lru_next].lru_prev = s->lru_prev;
+	s->lru_prev = p->seg_lru_tail;
+	s->lru_next = HDD_SEG_NONE;
+	p->segs[p->seg_lru_tail].lru_next = (uint16_t)i;
+	p->seg_lru_tail = (uint16_t)i;
+}
+
+/* seg_map's slots for the buckets of sectors lo..hi (lo <= hi), bit set or cleared. */
+static void hdd_seg_map_mark(struct hdd_priv *p, uint64_t bit, uint64_t lo, uint64_t hi, bool on)
+{
+	uint64_t b = lo >> p->seg_map_shift, nb = (hi >> p->seg_map_shift) - b;
+
+	if (nb >= HDD_SEG_MAP - 1)
+		nb = HDD_SEG_MAP - 1; /* every slot */
+	for (uint64_t k = 0; k <= nb; k++) {
+		uint64_t *w = &p->seg_map[(b + k) & (HDD_SEG_MAP - 1)];
+		*w = on ? *w | bit : *w & ~bit;
+	}
+}
+
+/* Segment i's stored bounds become start, end (seg_map follows). */
+static inline void hdd_seg_bounds(struct hdd_priv *p, uint32_t i, uint64_t start, uint64_t end)
+{
+	struct hdd_seg *s = &p->segs[i];
+
+	if (p->seg_map_on) {
+		const uint32_t sh = p->seg_map_shift;
+		uint64_t olo = s->start < s->end ? s->start : s->end;
+		uint64_t ohi = s->start < s->end ? s->end : s->start;
+		uint64_t lo = start < end ? start : end, hi = start < end ? end : start;
+		if (olo >> sh != lo >> sh || ohi >> sh != hi >> sh) {
+			hdd_seg_map_mark(p, 1ULL << i, olo, ohi, false);
+			hdd_seg_map_mark(p, 1ULL << i, lo, hi, true);
+		}
+	}
+	s->start = start;
+	s->end = end;
+}
+
+/* seg_map_on: the segments that may hold, begin or end at a sector of lo..hi (lo <= hi). */
+static inline uint64_t hdd_seg_cands(const struct hdd_priv *p, uint64_t lo, uint64_t hi)
+{
+	uint64_t b = lo >> p->seg_map_shift, nb = (hi >> p->seg_map_shift) - b, m = 0;
+
+	if (nb >= HDD_SEG_MAP - 1)
+		nb = HDD_SEG_MAP - 1;
+	for (uint64_t k = 0; k <= nb; k++)
+		m |= p->seg_map[(b + k) & (HDD_SEG_MAP - 1)];
+	return m;
+}
+
+static inline uint64_t hdd_seg_cand(const struct hdd_priv *p, uint64_t x)
+{
+	return p->seg_map[(x >> p->seg_map_shift) & (HDD_SEG_MAP - 1)];
+}
+
 static uint64_t hdd_ra_avail(const struct hdd_priv *p, uint64_t now)
 {
 	uint64_t n;
@@ -472,7 +563,23 @@ static uint64_t hdd_cached_upto(const struct hdd_priv *p, uint64_t lba, uint32_t
 	}
 	/* x: the first sector from lba on that no segment holds (the same whatever the order the
 	 * segments are tried in); the stored bounds first, the rarer exceptions after */
-	while (moved && x < end) {
+	while (p->seg_map_on && x < end) {
+		/* only the segments seg_map names at x can hold it */
+		uint64_t nx = x;
+		for (uint64_t m = hdd_seg_cand(p, x); m; m &= m - 1) {
+			const struct hdd_seg *s = sb + __builtin_ctzll(m);
+			if (s->start <= x && x < s->end && s != ra && !(wskip && s->wdata)) {
+				nx = s->end;
+				break;
+			}
+		}
+		if (nx == x && ra && ra_ss <= x && x < ra_se)
+			nx = ra_se;
+		if (nx == x)
+			break;
+		x = nx;
+	}
+	while (!p->seg_map_on && moved && x < end) {
 		moved = false;
 		for (const struct hdd_seg *s = sb; s < sn; s++) {
 			if (s->start <= x && x < s->end) {
@@ -560,9 +667,9 @@ static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 		return;
 	uint64_t got = hdd_ra_avail(p, now);
 	struct hdd_seg *s = &p->segs[p->ra_seg];
-	s->end = p->ra_lba + got;
-	if (s->end - s->start > p->seg_max_sect)
-		s->start = s->end - p->seg_max_sect;
+	uint64_t e = p->ra_lba + got;
+	hdd_seg_bounds(p, p->ra_seg, e - s->start > p->seg_max_sect ? e - p->seg_max_sect : s->start,
+		       e);
 	p->ra_on = false;
 	/* the head is over the track of the last sector read ahead (seg_disksim; the legacy
 	 * model puts it over the next sector's) */
@@ -574,29 +681,38 @@ static void hdd_ra_stop(struct hdd_priv *p, uint64_t now)
 	}
 }
 
+/* A read (or a clean write) of [start, end): the first segment it starts in or continues grows
+ * to its end, else the least recently used is reset to it. Returns the segment. */
+static inline bool hdd_seg_extends(const struct hdd_seg *s, uint64_t start)
+{
+	return s->end > s->start && s->start <= start && start <= s->end;
+}
+
+static uint32_t hdd_seg_grow(struct hdd_priv *p, uint32_t i, uint64_t end)
+{
+	const struct hdd_seg *s = &p->segs[i];
+	uint64_t e = end > s->end ? end : s->end;
+
+	hdd_seg_bounds(p, i, e - s->start > p->seg_max_sect ? e - p->seg_max_sect : s->start, e);
+	hdd_seg_stamp(p, i);
+	return i;
+}
+
 static uint32_t hdd_seg_insert(struct hdd_priv *p, uint64_t start, uint64_t end)
 {
-	uint32_t victim = 0;
-	uint64_t vstamp = p->segs[0].stamp;
+	uint32_t victim = p->seg_lru_head; /* the least recently used, the first among equals */
 
-	for (uint32_t i = 0; i < p->nr_segs; i++) {
-		struct hdd_seg *s = &p->segs[i];
-		if (s->end > s->start && s->start <= start && start <= s->end) {
-			if (end > s->end)
-				s->end = end;
-			if (s->end - s->start > p->seg_max_sect)
-				s->start = s->end - p->seg_max_sect;
-			s->stamp = ++p->stamp;
-			return i;
-		}
-		if (s->stamp < vstamp) { /* the least recently used, the first among equals */
-			victim = i;
-			vstamp = s->stamp;
-		}
+	if (p->seg_map_on) {
+		for (uint64_t m = hdd_seg_cand(p, start); m; m &= m - 1)
+			if (hdd_seg_extends(&p->segs[__builtin_ctzll(m)], start))
+				return hdd_seg_grow(p, (uint32_t)__builtin_ctzll(m), end);
+	} else {
+		for (uint32_t i = 0; i < p->nr_segs; i++)
+			if (hdd_seg_extends(&p->segs[i], start))
+				return hdd_seg_grow(p, i, end);
 	}
-	p->segs[victim].start = end - start > p->seg_max_sect ? end - p->seg_max_sect : start;
-	p->segs[victim].end = end;
-	p->segs[victim].stamp = ++p->stamp;
+	hdd_seg_bounds(p, victim, end - start > p->seg_max_sect ? end - p->seg_max_sect : start, end);
+	hdd_seg_stamp(p, victim);
 	return victim;
 }
 
@@ -626,18 +742,16 @@ static void hdd_seg_empty_overlaps(struct hdd_priv *p, uint64_t lba, uint64_t n,
 			continue;
 		if (p->ra_on && i == p->ra_seg)
 			p->ra_on = false;
-		s->start = s->end = 0;
+		hdd_seg_bounds(p, i, 0, 0);
 		s->wdata = false;
 	}
 }
 
 static void hdd_seg_set(struct hdd_priv *p, uint32_t i, uint64_t start, uint64_t end, bool w)
 {
-	struct hdd_seg *s = &p->segs[i];
-	s->start = end - start > p->seg_max_sect ? end - p->seg_max_sect : start;
-	s->end = end;
-	s->stamp = ++p->stamp;
-	s->wdata = w;
+	hdd_seg_bounds(p, i, end - start > p->seg_max_sect ? end - p->seg_max_sect : start, end);
+	hdd_seg_stamp(p, i);
+	p->segs[i].wdata = w;
 }
 
 /*
@@ -678,7 +792,7 @@ static void hdd_seg_touch(struct hdd_priv *p, uint64_t lba)
 {
 	for (uint32_t i = 0; i < p->nr_segs; i++)
 		if (p->segs[i].start <= lba && lba < p->segs[i].end) {
-			p->segs[i].stamp = ++p->stamp;
+			hdd_seg_stamp(p, i);
 			return;
 		}
 }
@@ -725,16 +839,27 @@ static void hdd_seg_write(struct hdd_priv *p, uint64_t lba, uint64_t n, uint32_t
 }
 
 /* A write makes overlapping read segments stale: cut them (keeping the part before). */
+static inline void hdd_seg_cut(struct hdd_priv *p, uint32_t i, uint64_t lba, uint32_t n)
+{
+	struct hdd_seg *s = &p->segs[i];
+
+	if (s->start < lba + n && lba < s->end) {
+		if (p->ra_on && i == p->ra_seg)
+			p->ra_on = false; /* the read-ahead was into data now rewritten */
+		hdd_seg_bounds(p, i, s->start, s->start < lba ? lba : s->start);
+	}
+}
+
 static void hdd_seg_invalidate(struct hdd_priv *p, uint64_t lba, uint32_t n)
 {
-	for (uint32_t i = 0; i < p->nr_segs; i++) {
-		struct hdd_seg *s = &p->segs[i];
-		if (s->start < lba + n && lba < s->end) {
-			if (p->ra_on && i == p->ra_seg)
-				p->ra_on = false; /* the read-ahead was into data now rewritten */
-			s->end = s->start < lba ? lba : s->start;
-		}
+	if (p->seg_map_on) {
+		/* a segment it overlaps reaches into one of its buckets (n = 0: lba's) */
+		for (uint64_t m = hdd_seg_cands(p, lba, n ? lba + n - 1 : lba); m; m &= m - 1)
+			hdd_seg_cut(p, (uint32_t)__builtin_ctzll(m), lba, n);
+		return;
 	}
+	for (uint32_t i = 0; i < p->nr_segs; i++)
+		hdd_seg_cut(p, i, lba, n);
 }
 
 /* ---- scheduling and service -------------------------------------------------------------- */
@@ -815,10 +940,7 @@ static void hdd_seg_discard(struct hdd_priv *p, uint64_t lba, uint64_t end)
 		bool ra = p->ra_on && i == p->ra_seg;
 		if (s->start > lba || (lba >= s->end && !(ra && lba <= p->ra_lba + p->ra_limit)))
 			continue;
-		if (s->start < end)
-			s->start = end;
-		if (s->end < end && !ra)
-			s->end = end;
+		hdd_seg_bounds(p, i, s->start < end ? end : s->start, s->end < end && !ra ? end : s->end);
 		return;
 	}
 }

@@ -68,7 +68,11 @@ struct hdd_seg {
 	uint64_t start, end; /* cached sectors [start, end) */
 	uint64_t stamp;      /* LRU */
 	bool wdata;          /* seg_disksim: holds write data (appendable while cached) */
+	uint16_t lru_prev, lru_next; /* the LRU order (HDD_SEG_NONE: none) */
 };
+#define HDD_SEG_NONE 0xffffu
+/* seg_map's slots (a power of two) */
+#define HDD_SEG_MAP 256
 
 #define HDD_MAX_ZONES 256
 /* The fitted seek curve is tabulated by distance up to this many cylinders (4 MiB) */
@@ -167,6 +171,16 @@ struct hdd_priv {
 	struct hdd_seg *segs;
 	uint64_t seg_max_sect, ra_sect;
 	uint64_t stamp;
+	/* the segments from the least to the most recently used (by stamp, then index: the head
+	 * is the least stamp, the first among equals) */
+	uint16_t seg_lru_head, seg_lru_tail;
+	/* seg_map (up to 64 segments, seg_map_on): bit i of seg_map[b % HDD_SEG_MAP] is set for
+	 * every sector bucket b (sectors b << seg_map_shift on) from segment i's lower stored bound
+	 * to its higher one, both included: a segment whose bit a bucket's slot lacks holds none
+	 * of its sectors, nor begins or ends there, so a lookup tests only the segments named */
+	bool seg_map_on;
+	uint32_t seg_map_shift;
+	uint64_t seg_map[HDD_SEG_MAP];
 	bool ra_on;
 	uint32_t ra_seg;
 	uint64_t ra_lba, ra_t0, ra_limit;
